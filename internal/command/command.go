@@ -1,0 +1,130 @@
+// Package command is the one description of vcache's commands that the data
+// node and the proxy share: each command's name, arity, flags and key
+// positions. The node attaches a handler to each name; the proxy routes by
+// the key positions. Nothing here executes a command.
+package command
+
+import "strings"
+
+// Flag describes how a command behaves.
+type Flag uint16
+
+const (
+	// Write commands may change the keyspace (and are refused under OOM).
+	Write Flag = 1 << iota
+	// Readonly commands never change the keyspace.
+	Readonly
+	// Admin commands manage the server (CONFIG, SHUTDOWN, SAVE, ...).
+	Admin
+	// Keyless commands name no key; the proxy answers, fans them out or
+	// sends them anywhere.
+	Keyless
+	// NoAuth commands run before AUTH succeeds (AUTH, HELLO, QUIT, ...).
+	NoAuth
+	// DenyOOM commands may grow memory and are refused under maxmemory
+	// with the noeviction policy.
+	DenyOOM
+	// Fanout commands must reach every shard (FLUSHALL, DBSIZE, FT.CREATE).
+	Fanout
+	// Loading commands are allowed while a snapshot loads.
+	Loading
+	// Pubsub and blocking commands are not supported through the proxy.
+	Blocking
+)
+
+// Spec is one command's description, in Redis's own terms.
+type Spec struct {
+	// Name is the lower-case command name ("set", "ft.search").
+	Name string
+	// Arity counts the command name too: N means exactly N arguments,
+	// -N at least N.
+	Arity int
+	// Flags says how the command behaves.
+	Flags Flag
+	// FirstKey, LastKey and Step give key positions as in COMMAND INFO:
+	// FirstKey 0 means no keys; LastKey -1 means the last argument.
+	FirstKey, LastKey, Step int
+	// Group is the documentation group used by COMMAND DOCS.
+	Group string
+	// Summary is a one-line description for COMMAND DOCS.
+	Summary string
+}
+
+// Has reports whether s has every flag in f.
+func (s *Spec) Has(f Flag) bool { return s.Flags&f == f }
+
+// ArityOK reports whether a command line of n words (name included) fits
+// the spec's arity.
+func (s *Spec) ArityOK(n int) bool {
+	if s.Arity >= 0 {
+		return n == s.Arity
+	}
+	return n >= -s.Arity
+}
+
+// KeyIndexes returns the positions of the keys in args (args[0] is the
+// command name), following FirstKey, LastKey and Step. It returns nil for
+// keyless commands and ignores positions past the end of args.
+func (s *Spec) KeyIndexes(args [][]byte) []int {
+	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
+		return nil
+	}
+	last := s.LastKey
+	if last < 0 {
+		last = len(args) + last
+	}
+	if last >= len(args) {
+		last = len(args) - 1
+	}
+	step := s.Step
+	if step <= 0 {
+		step = 1
+	}
+	var idx []int
+	for i := s.FirstKey; i <= last; i += step {
+		idx = append(idx, i)
+	}
+	return idx
+}
+
+// Table is a set of command specs looked up by name, case-insensitively.
+type Table struct {
+	byName map[string]*Spec
+	order  []*Spec
+}
+
+// NewTable builds a table from specs. Names are stored lower-case.
+func NewTable(specs []Spec) *Table {
+	t := &Table{byName: make(map[string]*Spec, len(specs))}
+	for i := range specs {
+		s := specs[i]
+		s.Name = strings.ToLower(s.Name)
+		t.byName[s.Name] = &s
+		t.order = append(t.order, &s)
+	}
+	return t
+}
+
+// Lookup finds a command by its name in any case; it does not allocate
+// for names up to 32 bytes.
+func (t *Table) Lookup(name []byte) (*Spec, bool) {
+	var buf [32]byte
+	if len(name) <= len(buf) {
+		for i, c := range name {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		s, ok := t.byName[string(buf[:len(name)])]
+		return s, ok
+	}
+	s, ok := t.byName[strings.ToLower(string(name))]
+	return s, ok
+}
+
+// All returns every spec in table order. Callers must not modify them.
+func (t *Table) All() []*Spec { return t.order }
+
+// Len returns the number of commands.
+func (t *Table) Len() int { return len(t.order) }

@@ -1,0 +1,77 @@
+package command
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestKeyIndexes(t *testing.T) {
+	tab := NewTable(Specs())
+	cases := []struct {
+		line []string
+		want []int
+	}{
+		{[]string{"GET", "a"}, []int{1}},
+		{[]string{"mset", "a", "1", "b", "2"}, []int{1, 3}},
+		{[]string{"MGET", "a", "b", "c"}, []int{1, 2, 3}},
+		{[]string{"rename", "a", "b"}, []int{1, 2}},
+		{[]string{"ping"}, nil},
+		{[]string{"FT.SEARCH", "idx", "*"}, nil},
+		{[]string{"hset", "h", "f", "v"}, []int{1}},
+	}
+	for _, c := range cases {
+		args := make([][]byte, len(c.line))
+		for i, s := range c.line {
+			args[i] = []byte(s)
+		}
+		spec, ok := tab.Lookup(args[0])
+		if !ok {
+			t.Fatalf("%s: not in table", c.line[0])
+		}
+		if got := spec.KeyIndexes(args); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%v: keys at %v, want %v", c.line, got, c.want)
+		}
+	}
+}
+
+func TestArity(t *testing.T) {
+	tab := NewTable(Specs())
+	get, _ := tab.Lookup([]byte("get"))
+	if get.ArityOK(1) || !get.ArityOK(2) || get.ArityOK(3) {
+		t.Error("GET arity 2 must accept exactly 2 words")
+	}
+	set, _ := tab.Lookup([]byte("SET"))
+	if set.ArityOK(2) || !set.ArityOK(3) || !set.ArityOK(9) {
+		t.Error("SET arity -3 must accept 3 or more words")
+	}
+}
+
+func TestSpecsAreConsistent(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range Specs() {
+		if seen[s.Name] {
+			t.Errorf("%s listed twice", s.Name)
+		}
+		seen[s.Name] = true
+		if s.Arity == 0 {
+			t.Errorf("%s: arity 0", s.Name)
+		}
+		if s.Has(Keyless) != (s.FirstKey == 0) {
+			t.Errorf("%s: Keyless flag disagrees with key positions", s.Name)
+		}
+		if s.Has(Write) && s.Has(Readonly) {
+			t.Errorf("%s: both write and readonly", s.Name)
+		}
+	}
+}
+
+func BenchmarkLookup(b *testing.B) {
+	tab := NewTable(Specs())
+	name := []byte("GET")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, ok := tab.Lookup(name); !ok {
+			b.Fatal("missing")
+		}
+	}
+}

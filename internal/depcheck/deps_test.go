@@ -1,0 +1,52 @@
+package depcheck
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const mod = "github.com/vcache/vcache/"
+
+// forbidden maps a package (and its subpackages) to the project packages
+// it must never depend on, directly or not.
+var forbidden = map[string][]string{
+	"cache":    {"vector", "cluster", "node", "proxy", "bench", "cmd"},
+	"vector":   {"cache", "cluster", "node", "proxy", "bench", "cmd"},
+	"cluster":  {"cache", "vector", "node", "proxy", "bench", "cmd"},
+	"proxy":    {"cache", "vector", "node", "bench", "cmd"},
+	"node":     {"proxy", "bench", "cmd"},
+	"bench":    {"cache", "vector", "node", "proxy", "cluster", "cmd"},
+	"internal": {"cache", "vector", "cluster", "node", "proxy", "bench", "cmd"},
+}
+
+// netFree packages must not touch the network.
+var netFree = []string{"cache", "vector"}
+
+func TestPackageGraph(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`, mod+"...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := strings.TrimPrefix(fields[0], mod)
+		top, _, _ := strings.Cut(pkg, "/")
+		for _, dep := range fields[1:] {
+			if !strings.HasPrefix(dep, mod) {
+				for _, nf := range netFree {
+					if top == nf && (dep == "net" || strings.HasPrefix(dep, "net/")) {
+						t.Errorf("%s imports %s: %s must not touch the network", pkg, dep, nf)
+					}
+				}
+				continue
+			}
+			depTop, _, _ := strings.Cut(strings.TrimPrefix(dep, mod), "/")
+			for _, bad := range forbidden[top] {
+				if depTop == bad {
+					t.Errorf("%s depends on %s: %s must not import %s", pkg, dep, top, bad)
+				}
+			}
+		}
+	}
+}

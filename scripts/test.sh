@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs vcache's test suite: format check, vet, and every test under the race
+# detector. This is the README's test command and what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+unformatted=$(gofmt -l . || true)
+if [ -n "$unformatted" ]; then
+	echo "gofmt needed on:" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
+go vet ./...
+go test -race -count=1 -timeout 20m "$@" ./...
