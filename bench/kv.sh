@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Key-value throughput of vcache against redis-server, measured side by side
+# in the same run: redis-benchmark -c 50 -r 100000 -t set,get at -P 1 and
+# -P 16, alternating servers each round, then memory after loading 1M keys
+# with 100-byte values. Prints medians and vcache/redis ratios.
+#
+#   bench/kv.sh                 # defaults: N=1000000 requests, ROUNDS=3
+#   N=200000 ROUNDS=1 bench/kv.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000000}
+ROUNDS=${ROUNDS:-3}
+KEYS=${KEYS:-1000000}
+for tool in redis-server redis-benchmark redis-cli; do
+	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools)" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+go build -o "$work/vcache" ./cmd/vcache
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
+
+start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
+start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
+
+bench_one() { # port pipeline -> "set get" ops/s
+	redis-benchmark -p "$1" -q -c 50 -n "$N" -r 100000 -P "$2" -t set,get 2>/dev/null |
+		tr '\r' '\n' | awk '/requests per second/ {for(i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1)=="requests") v=$i; printf "%s ", v} END {print ""}'
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+declare -A res
+for round in $(seq "$ROUNDS"); do
+	for server in vcache redis; do
+		port=$(free_port)
+		pid=$(start_$server "$port")
+		wait_port "$port"
+		for P in 1 16; do
+			read -r s g < <(bench_one "$port" "$P")
+			res[$server,$P,set]+="$s "
+			res[$server,$P,get]+="$g "
+			echo "round $round $server -P $P: SET $s GET $g" >&2
+		done
+		kill "$pid"; wait "$pid" 2>/dev/null || true
+	done
+done
+
+echo
+echo "| test | redis-server ops/s | vcache ops/s | vcache/redis |"
+echo "|---|---|---|---|"
+for P in 1 16; do
+	for t in set get; do
+		r=$(echo ${res[redis,$P,$t]} | tr ' ' '\n' | median)
+		v=$(echo ${res[vcache,$P,$t]} | tr ' ' '\n' | median)
+		printf "| %s -P %s | %.0f | %.0f | %.2f |\n" "${t^^}" "$P" "$r" "$v" "$(awk -v a="$v" -v b="$r" 'BEGIN{print a/b}')"
+	done
+done
+
+# Memory after loading $KEYS keys with 100-byte values.
+python3 - "$KEYS" > "$work/load.resp" <<'PY'
+import sys
+n = int(sys.argv[1]); v = "x" * 100; out = sys.stdout
+for i in range(n):
+    k = "key:%010d" % i
+    out.write("*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n" % (len(k), k, v))
+PY
+echo
+echo "| after loading $KEYS keys x 100 B | used_memory | RSS |"
+echo "|---|---|---|"
+for server in redis vcache; do
+	port=$(free_port)
+	pid=$(start_$server "$port")
+	wait_port "$port"
+	redis-cli -p "$port" --pipe < "$work/load.resp" >/dev/null
+	used=$(redis-cli -p "$port" INFO memory | tr -d '\r' | awk -F: '$1=="used_memory" {print $2}')
+	rss=$(awk '/VmRSS/ {print $2*1024}' /proc/"$pid"/status)
+	printf "| %s | %.1f MiB | %.1f MiB |\n" "$server" "$(awk -v a="$used" 'BEGIN{print a/1048576}')" "$(awk -v a="$rss" 'BEGIN{print a/1048576}')"
+	kill "$pid"; wait "$pid" 2>/dev/null || true
+done
