@@ -1,0 +1,52 @@
+package cache
+
+// GetCustom returns the custom value at key if it is of type typeName; nil
+// if the key is missing; ErrWrongType if it holds something else. The
+// value's own methods must be safe for concurrent use: the shard lock is
+// not held once GetCustom returns.
+func (ks *Keyspace) GetCustom(key []byte, typeName string) (Custom, error) {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.read(sh, slot, key)
+	if e == nil {
+		return nil, nil
+	}
+	if e.kind != kindCustom || e.custom.TypeName() != typeName {
+		return nil, ErrWrongType
+	}
+	return e.custom, nil
+}
+
+// UpdateCustom runs fn under key's shard lock with the custom value at key
+// (nil if missing). fn returns the value to store (nil deletes the key).
+// A key of another type is ErrWrongType.
+func (ks *Keyspace) UpdateCustom(key []byte, typeName string, fn func(cur Custom) (Custom, error)) error {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	var cur Custom
+	if e != nil {
+		if e.kind != kindCustom || e.custom.TypeName() != typeName {
+			return ErrWrongType
+		}
+		cur = e.custom
+	}
+	nv, err := fn(cur)
+	if err != nil {
+		return err
+	}
+	switch {
+	case nv == nil && e != nil:
+		ks.del(sh, slot, string(key), e, ReasonDeleted)
+	case nv == nil:
+	case e == nil:
+		ks.insert(sh, slot, string(key), &entry{kind: kindCustom, custom: nv})
+	default:
+		e.custom = nv
+		ks.touch(e)
+		ks.resize(sh, slot, string(key), e)
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package cache
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+// slotOfKey returns the hash slot of a stored key.
+func slotOfKey(k string) int { return keyslot.OfString(k) }
+
+// LFU: access holds an 8-bit logarithmic counter in the low byte and, above
+// it, the clock (in minutes, 16 bits) of the last decay, like Redis.
+const (
+	lfuInitVal   = 5
+	lfuLogFactor = 10
+	lfuDecayMins = 1
+)
+
+// touch records an access for LRU and LFU. The shard's mutex must be held.
+func (ks *Keyspace) touch(e *entry) {
+	clock := ks.clock.Load()
+	switch ks.Policy() {
+	case AllKeysLFU, VolatileLFU:
+		mins := uint32(clock/600) & 0xFFFF
+		ctr := e.access & 0xFF
+		if e.access == 0 {
+			ctr = lfuInitVal
+		} else {
+			ctr = lfuDecay(e.access, mins)
+		}
+		if ctr < 255 {
+			base := float64(ctr) - lfuInitVal
+			if base < 0 {
+				base = 0
+			}
+			if rand.Float64() < 1.0/(base*lfuLogFactor+1) {
+				ctr++
+			}
+		}
+		e.access = mins<<8 | ctr
+	default:
+		e.access = clock
+	}
+}
+
+// lfuDecay returns the counter after decaying it for the minutes elapsed.
+func lfuDecay(access, nowMins uint32) uint32 {
+	last := access >> 8
+	ctr := access & 0xFF
+	elapsed := (nowMins - last) & 0xFFFF
+	dec := elapsed / lfuDecayMins
+	if dec >= ctr {
+		return 0
+	}
+	return ctr - dec
+}
+
+// OverMemory is checked before a command that may grow memory. If used
+// memory exceeds maxmemory it evicts keys as the policy allows; it reports
+// true when memory is still over the limit (the command must be refused
+// with OOM).
+func (ks *Keyspace) OverMemory() bool {
+	max := ks.maxMemory.Load()
+	if max <= 0 || ks.UsedMemory() <= max {
+		return false
+	}
+	p := ks.Policy()
+	if p == NoEviction {
+		return true
+	}
+	for ks.UsedMemory() > max {
+		if !ks.evictOne(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// candidate is a key considered for eviction.
+type candidate struct {
+	shard int
+	key   string
+	score float64 // higher is a better victim
+}
+
+// evictOne samples keys from a few random shards and evicts the best
+// victim under p. It reports false when nothing could be evicted.
+func (ks *Keyspace) evictOne(p Policy) bool {
+	const shardsPerRound, perShardSample = 4, 5
+	var best candidate
+	found := false
+	clock := ks.clock.Load()
+	now := ks.nowMs()
+	for attempt := 0; attempt < numShards && !found; attempt += shardsPerRound {
+		for s := 0; s < shardsPerRound; s++ {
+			i := rand.IntN(numShards)
+			sh := &ks.shards[i]
+			sh.mu.Lock()
+			consider := func(k string, e *entry) {
+				c := candidate{shard: i, key: k, score: victimScore(p, e, clock, now)}
+				if !found || c.score > best.score {
+					best, found = c, true
+				}
+			}
+			n := 0
+			if p.volatileOnly() {
+				for k, e := range sh.volatile {
+					if n == perShardSample {
+						break
+					}
+					consider(k, e)
+					n++
+				}
+			} else if sh.keys > 0 {
+				start := rand.IntN(perShard)
+				for j := 0; j < perShard && n < perShardSample; j++ {
+					for k, e := range sh.slots[(start+j)%perShard] {
+						if n == perShardSample {
+							break
+						}
+						consider(k, e)
+						n++
+					}
+				}
+			}
+			sh.mu.Unlock()
+		}
+	}
+	if !found {
+		return false
+	}
+	sh := &ks.shards[best.shard]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	slot := slotOfKey(best.key)
+	e := sh.slots[slot>>shardBits][best.key]
+	if e == nil {
+		return true // gone meanwhile: memory moved anyway; sample again
+	}
+	ks.del(sh, slot, best.key, e, ReasonEvicted)
+	ks.evicted.Add(1)
+	return true
+}
+
+// victimScore ranks e as an eviction victim under p (higher = evict first).
+func victimScore(p Policy, e *entry, clock uint32, now int64) float64 {
+	switch p {
+	case AllKeysLRU, VolatileLRU:
+		return float64(clock - e.access)
+	case AllKeysLFU, VolatileLFU:
+		return 255 - float64(lfuDecay(e.access, uint32(clock/600)&0xFFFF))
+	case VolatileTTL:
+		if e.exp == 0 {
+			return math.Inf(-1)
+		}
+		return -float64(e.exp - now)
+	}
+	return rand.Float64()
+}

@@ -1,0 +1,44 @@
+package cache
+
+import "time"
+
+// activeExpireCycle removes expired keys nobody touches, as Redis's active
+// expiry does: per shard, sample up to 20 keys with a TTL, delete the
+// expired ones, and sample again while more than a quarter of a sample had
+// expired; stop when budget is spent. It returns the shard to start from
+// next time.
+func (ks *Keyspace) activeExpireCycle(first int, budget time.Duration) int {
+	const sample = 20
+	deadline := time.Now().Add(budget)
+	for n := 0; n < numShards; n++ {
+		i := (first + n) % numShards
+		sh := &ks.shards[i]
+		for {
+			sh.mu.Lock()
+			now := ks.nowMs()
+			seen, gone := 0, 0
+			for k, e := range sh.volatile {
+				if seen == sample {
+					break
+				}
+				seen++
+				if e.exp <= now {
+					ks.del(sh, slotOfKey(k), k, e, ReasonExpired)
+					gone++
+				}
+			}
+			sh.mu.Unlock()
+			ks.expired.Add(int64(gone))
+			if gone*4 <= seen || seen < sample {
+				break
+			}
+			if time.Now().After(deadline) {
+				return i
+			}
+		}
+		if time.Now().After(deadline) {
+			return (i + 1) % numShards
+		}
+	}
+	return first
+}

@@ -1,0 +1,360 @@
+package cache
+
+import (
+	"math/rand/v2"
+
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+// Del removes keys and returns how many existed.
+func (ks *Keyspace) Del(keys ...[]byte) int {
+	n := 0
+	for _, k := range keys {
+		sh, slot := ks.locate(k)
+		sh.mu.Lock()
+		if e := ks.find(sh, slot, k); e != nil {
+			ks.del(sh, slot, string(k), e, ReasonDeleted)
+			n++
+		}
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// Exists counts the keys that exist (a key named twice counts twice).
+func (ks *Keyspace) Exists(keys ...[]byte) int {
+	n := 0
+	for _, k := range keys {
+		sh, slot := ks.locate(k)
+		sh.mu.Lock()
+		if ks.find(sh, slot, k) != nil {
+			n++
+		}
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// Touch updates keys' access time and counts those that exist.
+func (ks *Keyspace) Touch(keys ...[]byte) int {
+	n := 0
+	for _, k := range keys {
+		sh, slot := ks.locate(k)
+		sh.mu.Lock()
+		if e := ks.find(sh, slot, k); e != nil {
+			ks.touch(e)
+			n++
+		}
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// Type returns TYPE's answer: "none", "string", "hash" or a custom type.
+func (ks *Keyspace) Type(key []byte) string {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return typeName(ks.find(sh, slot, key))
+}
+
+func typeName(e *entry) string {
+	if e == nil {
+		return "none"
+	}
+	switch e.kind {
+	case kindString:
+		return "string"
+	case kindHash:
+		return "hash"
+	}
+	return e.custom.TypeName()
+}
+
+// Rename moves src's value (and TTL) to dst, replacing dst unless nx. It
+// reports whether it renamed (false only with nx and an existing dst).
+func (ks *Keyspace) Rename(src, dst []byte, nx bool) (bool, error) {
+	unlock := ks.lockKeys([][]byte{src, dst}, 1)
+	defer unlock()
+	ssh, sslot := ks.locate(src)
+	e := ks.find(ssh, sslot, src)
+	if e == nil {
+		return false, ErrNoSuchKey
+	}
+	dsh, dslot := ks.locate(dst)
+	if string(src) == string(dst) {
+		return !nx, nil
+	}
+	if old := ks.find(dsh, dslot, dst); old != nil {
+		if nx {
+			return false, nil
+		}
+		ks.del(dsh, dslot, string(dst), old, ReasonDeleted)
+	}
+	ks.del(ssh, sslot, string(src), e, ReasonRenamed)
+	ne := *e
+	ks.insert(dsh, dslot, string(dst), &ne)
+	if ne.kind == kindHash {
+		ks.hashChanged(string(dst), dslot, &ne)
+	}
+	return true, nil
+}
+
+// ExpireCond is EXPIRE's NX/XX/GT/LT condition.
+type ExpireCond uint8
+
+// Expire conditions.
+const (
+	ExpireAlways ExpireCond = iota
+	ExpireNX                // only when the key has no expiry
+	ExpireXX                // only when it has one
+	ExpireGT                // only when the new expiry is later
+	ExpireLT                // only when the new expiry is sooner
+)
+
+// Expire sets key's expiry to at (unix ms) under cond; an expiry in the
+// past deletes the key. It reports whether it did anything.
+func (ks *Keyspace) Expire(key []byte, at int64, cond ExpireCond) bool {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	if e == nil {
+		return false
+	}
+	switch cond {
+	case ExpireNX:
+		if e.exp != 0 {
+			return false
+		}
+	case ExpireXX:
+		if e.exp == 0 {
+			return false
+		}
+	case ExpireGT: // no expiry counts as infinite
+		if e.exp == 0 || at <= e.exp {
+			return false
+		}
+	case ExpireLT:
+		if e.exp != 0 && at >= e.exp {
+			return false
+		}
+	}
+	if at <= ks.nowMs() {
+		ks.del(sh, slot, string(key), e, ReasonExpired)
+		ks.expired.Add(1)
+		return true
+	}
+	ks.setExpire(sh, string(key), e, at)
+	ks.resize(sh, slot, string(key), e)
+	return true
+}
+
+// Persist removes key's expiry and reports whether it had one.
+func (ks *Keyspace) Persist(key []byte) bool {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	if e == nil || e.exp == 0 {
+		return false
+	}
+	ks.setExpire(sh, string(key), e, 0)
+	ks.resize(sh, slot, string(key), e)
+	return true
+}
+
+// ExpireAt returns key's expiry in unix ms: -2 if the key does not exist,
+// -1 if it has no expiry.
+func (ks *Keyspace) ExpireAt(key []byte) int64 {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	switch {
+	case e == nil:
+		return -2
+	case e.exp == 0:
+		return -1
+	}
+	return e.exp
+}
+
+// TTL returns key's remaining time to live in ms, -2 if the key does not
+// exist, -1 if it has no expiry.
+func (ks *Keyspace) TTL(key []byte) int64 {
+	at := ks.ExpireAt(key)
+	if at < 0 {
+		return at
+	}
+	return max(at-ks.nowMs(), 0)
+}
+
+// MemoryUsage returns the accounted bytes of key, or -1.
+func (ks *Keyspace) MemoryUsage(key []byte) int64 {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if e := ks.find(sh, slot, key); e != nil {
+		return e.mem
+	}
+	return -1
+}
+
+// ScanOptions filter SCAN and KEYS.
+type ScanOptions struct {
+	Match string // glob pattern; "" = all
+	Type  string // only keys of this type; "" = all
+	Count int    // hint: stop after about this many keys
+}
+
+// Scan walks the keyspace slot by slot. The cursor is the next slot to
+// visit; 0 starts and, returned, ends the scan. Every key present for the
+// whole scan is returned at least once.
+func (ks *Keyspace) Scan(cursor uint64, o ScanOptions) (next uint64, keys []string) {
+	count := max(o.Count, 10)
+	slot := int(cursor)
+	visited := 0
+	for ; slot < keyslot.Count && visited < count; slot++ {
+		sh := &ks.shards[slot&(numShards-1)]
+		sh.mu.Lock()
+		for k, e := range sh.slots[slot>>shardBits] {
+			visited++
+			if e.exp != 0 && e.exp <= ks.nowMs() {
+				continue
+			}
+			if (o.Type == "" || typeName(e) == o.Type) && (o.Match == "" || Match(o.Match, k)) {
+				keys = append(keys, k)
+			}
+		}
+		sh.mu.Unlock()
+	}
+	if slot >= keyslot.Count {
+		return 0, keys
+	}
+	return uint64(slot), keys
+}
+
+// Keys returns every live key matching pattern.
+func (ks *Keyspace) Keys(pattern string) []string {
+	var out []string
+	var cur uint64
+	for {
+		var ks2 []string
+		cur, ks2 = ks.Scan(cur, ScanOptions{Match: pattern, Count: 1 << 20})
+		out = append(out, ks2...)
+		if cur == 0 {
+			return out
+		}
+	}
+}
+
+// RandomKey returns a random live key, or "" and false when empty.
+func (ks *Keyspace) RandomKey() (string, bool) {
+	for attempt := 0; attempt < 2*numShards; attempt++ {
+		i := rand.IntN(numShards)
+		sh := &ks.shards[i]
+		sh.mu.Lock()
+		if sh.keys > 0 {
+			start := rand.IntN(perShard)
+			for j := 0; j < perShard; j++ {
+				idx := (start + j) % perShard
+				for k, e := range sh.slots[idx] {
+					if e.exp == 0 || e.exp > ks.nowMs() {
+						sh.mu.Unlock()
+						return k, true
+					}
+				}
+			}
+		}
+		sh.mu.Unlock()
+	}
+	return "", false
+}
+
+// Match reports whether s matches the glob pattern as Redis's
+// stringmatch does: * ? [abc] [^a] [a-z] and \ escapes.
+func Match(pattern, s string) bool {
+	return matchAt(pattern, s, 0)
+}
+
+func matchAt(p, s string, depth int) bool {
+	if depth > 1000 {
+		return false
+	}
+	for len(p) > 0 {
+		switch p[0] {
+		case '*':
+			for len(p) > 1 && p[1] == '*' {
+				p = p[1:]
+			}
+			if len(p) == 1 {
+				return true
+			}
+			for i := 0; i <= len(s); i++ {
+				if matchAt(p[1:], s[i:], depth+1) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if len(s) == 0 {
+				return false
+			}
+			s = s[1:]
+			p = p[1:]
+		case '[':
+			if len(s) == 0 {
+				return false
+			}
+			p = p[1:]
+			not := len(p) > 0 && p[0] == '^'
+			if not {
+				p = p[1:]
+			}
+			matched := false
+			for len(p) > 0 && p[0] != ']' {
+				switch {
+				case p[0] == '\\' && len(p) >= 2:
+					if p[1] == s[0] {
+						matched = true
+					}
+					p = p[2:]
+				case len(p) >= 3 && p[1] == '-' && p[2] != ']':
+					lo, hi := p[0], p[2]
+					if lo > hi {
+						lo, hi = hi, lo
+					}
+					if s[0] >= lo && s[0] <= hi {
+						matched = true
+					}
+					p = p[3:]
+				default:
+					if p[0] == s[0] {
+						matched = true
+					}
+					p = p[1:]
+				}
+			}
+			if len(p) > 0 {
+				p = p[1:] // the ']'
+			}
+			if matched == not {
+				return false
+			}
+			s = s[1:]
+		case '\\':
+			if len(p) >= 2 {
+				p = p[1:]
+			}
+			fallthrough
+		default:
+			if len(s) == 0 || p[0] != s[0] {
+				return false
+			}
+			s = s[1:]
+			p = p[1:]
+		}
+	}
+	return len(s) == 0
+}

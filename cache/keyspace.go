@@ -1,0 +1,306 @@
+package cache
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+const (
+	shardBits = 6
+	numShards = 1 << shardBits // lock shards; slot s lives in shard s % numShards
+	perShard  = keyslot.Count / numShards
+)
+
+// kind is a value's type.
+type kind uint8
+
+const (
+	kindString kind = iota + 1
+	kindHash
+	kindCustom
+)
+
+// entry is one key's value and metadata. Guarded by its shard's mutex.
+type entry struct {
+	str    []byte            // kindString; never modified in place
+	hash   map[string][]byte // kindHash; values never modified in place
+	custom Custom            // kindCustom
+	exp    int64             // expiry, unix milliseconds; 0 = none
+	mem    int64             // accounted bytes, key included
+	access uint32            // LRU clock or LFU counter (see evict.go)
+	kind   kind
+}
+
+// shard is a lock domain holding perShard slots.
+type shard struct {
+	// mu guards everything below, the entries in the maps, and the
+	// keyspace's slotMem entries of this shard's slots.
+	mu       sync.Mutex
+	slots    [perShard]map[string]*entry
+	volatile map[string]*entry // keys with a TTL, for expiry and volatile-* eviction
+	keys     int
+	hits     int64
+	misses   int64
+	mem      atomic.Int64 // accounted bytes (written under mu, read without)
+}
+
+// Keyspace is the set of keys of one node (or one shard of it). All methods
+// are safe for concurrent use.
+type Keyspace struct {
+	shards  [numShards]shard
+	slotMem [keyslot.Count]int64 // accounted bytes per slot, under the shard's mu
+
+	maxMemory atomic.Int64
+	policy    atomic.Int32
+	clock     atomic.Uint32 // coarse LRU clock in deciseconds
+	expired   atomic.Int64
+	evicted   atomic.Int64
+	maxStr    int64
+	observer  Observer
+	decoders  map[string]func([]byte) (Custom, error)
+	now       func() time.Time
+	interval  time.Duration
+	start     time.Time
+}
+
+// New makes an empty keyspace. It starts no goroutines: call Run for
+// active expiry.
+func New(cfg Config) (*Keyspace, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	ks := &Keyspace{
+		maxStr:   cfg.MaxStringLen,
+		observer: cfg.Observer,
+		decoders: cfg.Decoders,
+		now:      cfg.Now,
+		interval: cfg.ExpiryInterval,
+	}
+	if ks.now == nil {
+		ks.now = time.Now
+	}
+	ks.start = ks.now()
+	ks.maxMemory.Store(cfg.MaxMemory)
+	ks.policy.Store(int32(cfg.Policy))
+	for i := range ks.shards {
+		ks.shards[i].volatile = make(map[string]*entry)
+	}
+	ks.tickClock()
+	return ks, nil
+}
+
+// Run does background work (the active expiry cycle and the LRU clock)
+// until ctx is done. The caller waits for it to return.
+func (ks *Keyspace) Run(ctx context.Context) {
+	t := time.NewTicker(ks.interval)
+	defer t.Stop()
+	next := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			ks.tickClock()
+			next = ks.activeExpireCycle(next, ks.interval/4)
+		}
+	}
+}
+
+func (ks *Keyspace) tickClock() {
+	ks.clock.Store(uint32(ks.now().Sub(ks.start) / (100 * time.Millisecond)))
+}
+
+func (ks *Keyspace) nowMs() int64 { return ks.now().UnixMilli() }
+
+// SetMaxMemory changes the memory limit (0 = none).
+func (ks *Keyspace) SetMaxMemory(n int64) { ks.maxMemory.Store(n) }
+
+// MaxMemory returns the memory limit.
+func (ks *Keyspace) MaxMemory() int64 { return ks.maxMemory.Load() }
+
+// SetPolicy changes the eviction policy.
+func (ks *Keyspace) SetPolicy(p Policy) { ks.policy.Store(int32(p)) }
+
+// Policy returns the eviction policy.
+func (ks *Keyspace) Policy() Policy { return Policy(ks.policy.Load()) }
+
+// Stats are the keyspace's counters, named after Redis's INFO fields.
+type Stats struct {
+	Keys, Expires, UsedMemory, MaxMemory, EvictedKeys, ExpiredKeys, Hits, Misses int64
+}
+
+// Stats returns current counters.
+func (ks *Keyspace) Stats() Stats {
+	st := Stats{MaxMemory: ks.maxMemory.Load(), EvictedKeys: ks.evicted.Load(), ExpiredKeys: ks.expired.Load()}
+	for i := range ks.shards {
+		sh := &ks.shards[i]
+		sh.mu.Lock()
+		st.Keys += int64(sh.keys)
+		st.Expires += int64(len(sh.volatile))
+		st.Hits += sh.hits
+		st.Misses += sh.misses
+		sh.mu.Unlock()
+		st.UsedMemory += sh.mem.Load()
+	}
+	return st
+}
+
+// ResetStats zeroes hits, misses, expired and evicted counts.
+func (ks *Keyspace) ResetStats() {
+	ks.expired.Store(0)
+	ks.evicted.Store(0)
+	for i := range ks.shards {
+		sh := &ks.shards[i]
+		sh.mu.Lock()
+		sh.hits, sh.misses = 0, 0
+		sh.mu.Unlock()
+	}
+}
+
+// UsedMemory returns the accounted bytes of all keys.
+func (ks *Keyspace) UsedMemory() int64 {
+	var n int64
+	for i := range ks.shards {
+		n += ks.shards[i].mem.Load()
+	}
+	return n
+}
+
+// Len returns the number of keys (expired ones not yet removed included).
+func (ks *Keyspace) Len() int {
+	n := 0
+	for i := range ks.shards {
+		sh := &ks.shards[i]
+		sh.mu.Lock()
+		n += sh.keys
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// Flush removes every key.
+func (ks *Keyspace) Flush() {
+	for i := range ks.shards {
+		sh := &ks.shards[i]
+		sh.mu.Lock()
+		for j, m := range sh.slots {
+			for k, e := range m {
+				ks.removed(sh, k, e, j*numShards+i, ReasonFlush)
+			}
+			sh.slots[j] = nil
+			ks.slotMem[j*numShards+i] = 0
+		}
+		sh.volatile = make(map[string]*entry)
+		sh.keys = 0
+		sh.mem.Store(0)
+		sh.mu.Unlock()
+	}
+}
+
+// locate returns the shard and slot map index of key.
+func (ks *Keyspace) locate(key []byte) (sh *shard, slot int) {
+	slot = keyslot.Of(key)
+	return &ks.shards[slot&(numShards-1)], slot
+}
+
+// find returns key's live entry, removing it if it has expired. The shard's
+// mutex must be held.
+func (ks *Keyspace) find(sh *shard, slot int, key []byte) *entry {
+	m := sh.slots[slot>>shardBits]
+	if m == nil {
+		return nil
+	}
+	e := m[string(key)]
+	if e == nil {
+		return nil
+	}
+	if e.exp != 0 && e.exp <= ks.nowMs() {
+		ks.del(sh, slot, string(key), e, ReasonExpired)
+		ks.expired.Add(1)
+		return nil
+	}
+	return e
+}
+
+// read is find for read commands: it counts hits and misses and touches the
+// entry for LRU/LFU.
+func (ks *Keyspace) read(sh *shard, slot int, key []byte) *entry {
+	e := ks.find(sh, slot, key)
+	if e == nil {
+		sh.misses++
+		return nil
+	}
+	sh.hits++
+	ks.touch(e)
+	return e
+}
+
+// insert stores a new entry under key (which must not exist). The shard's
+// mutex must be held.
+func (ks *Keyspace) insert(sh *shard, slot int, key string, e *entry) {
+	i := slot >> shardBits
+	if sh.slots[i] == nil {
+		sh.slots[i] = make(map[string]*entry)
+	}
+	sh.slots[i][key] = e
+	sh.keys++
+	if e.exp != 0 {
+		sh.volatile[key] = e
+	}
+	ks.touch(e)
+	e.mem = entrySize(key, e)
+	ks.account(sh, slot, e.mem)
+}
+
+// del removes key's entry. The shard's mutex must be held.
+func (ks *Keyspace) del(sh *shard, slot int, key string, e *entry, why Reason) {
+	m := sh.slots[slot>>shardBits]
+	delete(m, key)
+	if len(m) == 0 {
+		sh.slots[slot>>shardBits] = nil
+	}
+	if e.exp != 0 {
+		delete(sh.volatile, key)
+	}
+	sh.keys--
+	ks.account(sh, slot, -e.mem)
+	ks.removed(sh, key, e, slot, why)
+}
+
+// removed tells the observer a hash (or any key) went away.
+func (ks *Keyspace) removed(sh *shard, key string, e *entry, slot int, why Reason) {
+	if ks.observer != nil {
+		ks.observer.KeyRemoved(key, slot, why)
+	}
+}
+
+// setExpire changes e's expiry, keeping the volatile index right.
+func (ks *Keyspace) setExpire(sh *shard, key string, e *entry, at int64) {
+	switch {
+	case e.exp == 0 && at != 0:
+		sh.volatile[key] = e
+	case e.exp != 0 && at == 0:
+		delete(sh.volatile, key)
+	}
+	e.exp = at
+}
+
+// resize re-accounts e after its value changed.
+func (ks *Keyspace) resize(sh *shard, slot int, key string, e *entry) {
+	n := entrySize(key, e)
+	ks.account(sh, slot, n-e.mem)
+	e.mem = n
+}
+
+func (ks *Keyspace) account(sh *shard, slot int, delta int64) {
+	ks.slotMem[slot] += delta
+	sh.mem.Add(delta)
+}
+
+// randomShard returns a random shard index.
+func randomShard() int { return rand.IntN(numShards) }

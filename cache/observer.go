@@ -1,0 +1,48 @@
+package cache
+
+// Reason says why a key was removed.
+type Reason uint8
+
+// Removal reasons.
+const (
+	ReasonDeleted Reason = iota + 1 // DEL, UNLINK, GETDEL, or overwritten by another type
+	ReasonExpired
+	ReasonEvicted
+	ReasonRenamed // the old name of a renamed key
+	ReasonFlush
+	ReasonSlotDropped
+)
+
+// Observer hears about key changes, so indexes over hashes (the FT search
+// indexes) stay consistent with the keyspace.
+//
+// Its methods are called synchronously while the key's shard lock is held:
+// what they do is atomic with the change from a client's point of view.
+// They must be quick, must not block, must not call back into the
+// Keyspace, and must not keep or modify fields after returning.
+type Observer interface {
+	// HashChanged is called after the hash at key was created or changed;
+	// fields is its current content.
+	HashChanged(key string, slot int, fields map[string][]byte)
+	// KeyRemoved is called after key (of any type) was removed or
+	// replaced by a value of another type.
+	KeyRemoved(key string, slot int, why Reason)
+}
+
+// Custom is a value of a type the keyspace does not know (such as a vector
+// set), stored under a key with TTLs, eviction and snapshots like any other.
+type Custom interface {
+	// TypeName is what TYPE answers and what snapshots record.
+	TypeName() string
+	// MemoryBytes estimates the value's heap bytes.
+	MemoryBytes() int64
+	// MarshalBinary encodes the value for a snapshot; Config.Decoders
+	// reads it back.
+	MarshalBinary() ([]byte, error)
+}
+
+func (ks *Keyspace) hashChanged(key string, slot int, e *entry) {
+	if ks.observer != nil {
+		ks.observer.HashChanged(key, slot, e.hash)
+	}
+}

@@ -1,0 +1,73 @@
+// Command vcache is the one binary: data node, proxy, local dev cluster,
+// benchmarks and the RAG demo.
+//
+//	vcache server [flags]   a data node
+//	vcache proxy [flags]    the single endpoint in front of the nodes
+//	vcache dev [flags]      a local deployment on 127.0.0.1:6379
+//	vcache version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `vcache: a Redis-protocol cache with vector search
+
+Usage:
+  vcache server [flags]   run a data node (see vcache server -h)
+  vcache proxy [flags]    run the proxy in front of nodes (see vcache proxy -h)
+  vcache dev [flags]      run a local deployment on 127.0.0.1:6379
+  vcache version          print the version
+`
+
+// version is the release version, set at build time with -ldflags.
+var version = "0.1.0-dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "vcache:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "server":
+		return runServer(ctx, args[1:], stdout, stderr)
+	case "dev":
+		return runDev(ctx, args[1:], stdout, stderr)
+	case "proxy":
+		return runProxy(ctx, args[1:], stdout)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "vcache", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "vcache: unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/node"
+)
+
+// serverFlags are the data node's command-line flags, named as Redis's
+// configuration directives.
+type serverFlags struct {
+	port, bind, maxmemory, policy, requirepass, dir, dbfilename string
+	maxBulk, logLevel                                           string
+	maxClients                                                  int
+	timeout                                                     time.Duration
+}
+
+func (f *serverFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.port, "port", "6379", "TCP port to listen on (0 picks a free one)")
+	fs.StringVar(&f.bind, "bind", "127.0.0.1", "address to listen on")
+	fs.StringVar(&f.maxmemory, "maxmemory", "0", "memory limit for keys (e.g. 1gb; 0 = none)")
+	fs.StringVar(&f.policy, "maxmemory-policy", "noeviction", "eviction policy: noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-ttl, volatile-random")
+	fs.StringVar(&f.requirepass, "requirepass", "", "password clients must AUTH with")
+	fs.StringVar(&f.dir, "dir", "", "directory for snapshots (empty: no persistence)")
+	fs.StringVar(&f.dbfilename, "dbfilename", "dump.vcache", "snapshot file name inside --dir")
+	fs.StringVar(&f.maxBulk, "proto-max-bulk-len", "512mb", "largest bulk string a client may send")
+	fs.IntVar(&f.maxClients, "maxclients", 10000, "most simultaneous clients")
+	fs.DurationVar(&f.timeout, "timeout", 0, "close client connections idle this long (0: never)")
+	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
+}
+
+// nodeConfig turns the flags into a node configuration.
+func (f *serverFlags) nodeConfig() (node.Config, error) {
+	cfg := node.DefaultConfig()
+	mm, err := node.ParseMemory(f.maxmemory)
+	if err != nil {
+		return cfg, fmt.Errorf("--maxmemory: %w", err)
+	}
+	cfg.Cache.MaxMemory = mm
+	if cfg.Cache.Policy, err = cache.ParsePolicy(f.policy); err != nil {
+		return cfg, fmt.Errorf("--maxmemory-policy: %w", err)
+	}
+	if cfg.MaxBulkLen, err = node.ParseMemory(f.maxBulk); err != nil {
+		return cfg, fmt.Errorf("--proto-max-bulk-len: %w", err)
+	}
+	cfg.RequirePass = f.requirepass
+	cfg.Dir = f.dir
+	cfg.DBFilename = f.dbfilename
+	cfg.MaxClients = f.maxClients
+	cfg.IdleTimeout = f.timeout
+	cfg.Version = version
+	return cfg, cfg.Validate()
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--loglevel: %w", err)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("vcache server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f serverFlags
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := f.nodeConfig()
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, f.logLevel)
+	if err != nil {
+		return err
+	}
+	n, err := node.New(cfg, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(f.bind, f.port))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "vcache %s data node listening on %s\n", version, ln.Addr())
+	return n.Serve(ctx, ln)
+}

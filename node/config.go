@@ -1,0 +1,72 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vcache/vcache/cache"
+)
+
+// Config configures a data node. The zero value is not valid; start from
+// DefaultConfig.
+type Config struct {
+	// Cache configures the keyspace (maxmemory and eviction policy).
+	Cache cache.Config
+	// RequirePass, when set, makes clients AUTH before other commands.
+	RequirePass string
+	// Dir is where snapshots are written and read; empty disables
+	// persistence.
+	Dir string
+	// DBFilename is the snapshot's file name inside Dir.
+	DBFilename string
+	// MaxBulkLen is the largest bulk string a client may send
+	// (proto-max-bulk-len); a larger one is a protocol error.
+	MaxBulkLen int64
+	// MaxMultiBulkLen is the most arguments one command may have.
+	MaxMultiBulkLen int64
+	// MaxInlineLen is the longest inline (telnet-style) command line.
+	MaxInlineLen int
+	// MaxClients is the most connections served at once; more are refused
+	// with "ERR max number of clients reached".
+	MaxClients int
+	// IdleTimeout closes connections idle for this long; 0 never does.
+	IdleTimeout time.Duration
+	// Version is reported by INFO and HELLO.
+	Version string
+}
+
+// DefaultConfig returns a node configuration with Redis's defaults.
+func DefaultConfig() Config {
+	return Config{
+		Cache:           cache.DefaultConfig(),
+		DBFilename:      "dump.vcache",
+		MaxBulkLen:      512 << 20,
+		MaxMultiBulkLen: 1 << 20,
+		MaxInlineLen:    64 << 10,
+		MaxClients:      10000,
+		Version:         "0.1.0",
+	}
+}
+
+// Validate reports the first invalid field.
+func (c Config) Validate() error {
+	if err := c.Cache.Validate(); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	switch {
+	case c.MaxBulkLen < 1:
+		return errors.New("max bulk length must be positive")
+	case c.MaxMultiBulkLen < 1:
+		return errors.New("max multibulk length must be positive")
+	case c.MaxInlineLen < 16:
+		return errors.New("max inline length must be at least 16")
+	case c.MaxClients < 1:
+		return errors.New("max clients must be positive")
+	case c.IdleTimeout < 0:
+		return errors.New("idle timeout must not be negative")
+	case c.Dir != "" && c.DBFilename == "":
+		return errors.New("a snapshot directory needs a file name")
+	}
+	return nil
+}

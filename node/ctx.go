@@ -1,0 +1,92 @@
+package node
+
+import (
+	"strconv"
+
+	"github.com/tidwall/redcon"
+
+	"github.com/vcache/vcache/internal/command"
+)
+
+// Handler executes one command. It reads cx.Args, calls the keyspace and
+// writes exactly one reply through cx. It must not keep cx after it returns:
+// each connection reuses one Ctx.
+type Handler func(cx *Ctx)
+
+// Ctx is the command being executed and the way to answer it.
+type Ctx struct {
+	// Node is the node serving the command.
+	Node *Node
+	// Args is the command line; Args[0] is the name as the client sent it.
+	// The slices are only valid until the handler returns.
+	Args [][]byte
+
+	spec *command.Spec
+	cl   *client
+	w    replyWriter
+}
+
+// replyWriter is the part of redcon.Conn a handler writes replies with.
+type replyWriter interface {
+	WriteString(s string)
+	WriteBulk(b []byte)
+	WriteBulkString(s string)
+	WriteInt64(n int64)
+	WriteArray(n int)
+	WriteNull()
+	WriteRaw(b []byte)
+	WriteError(msg string)
+}
+
+var _ replyWriter = redcon.Conn(nil)
+
+// OK replies +OK.
+func (cx *Ctx) OK() { cx.w.WriteString("OK") }
+
+// Simple replies with a simple string (+s).
+func (cx *Ctx) Simple(s string) { cx.w.WriteString(s) }
+
+// Bulk replies with a bulk string.
+func (cx *Ctx) Bulk(b []byte) { cx.w.WriteBulk(b) }
+
+// BulkString replies with a bulk string.
+func (cx *Ctx) BulkString(s string) { cx.w.WriteBulkString(s) }
+
+// Null replies with the null bulk string ($-1).
+func (cx *Ctx) Null() { cx.w.WriteNull() }
+
+// NullArray replies with the null array (*-1).
+func (cx *Ctx) NullArray() { cx.w.WriteRaw([]byte("*-1\r\n")) }
+
+// Int replies with an integer.
+func (cx *Ctx) Int(n int64) { cx.w.WriteInt64(n) }
+
+// Array starts an array of n elements; n replies must follow.
+func (cx *Ctx) Array(n int) { cx.w.WriteArray(n) }
+
+// Float replies with a float as a bulk string, formatted as Redis does
+// (shortest representation that reads back the same, no exponent for
+// ordinary magnitudes).
+func (cx *Ctx) Float(f float64) { cx.w.WriteBulkString(FormatFloat(f)) }
+
+// Error replies with an error; msg starts with its code ("ERR ...").
+func (cx *Ctx) Error(msg string) { cx.w.WriteError(msg) }
+
+// Err replies with the RESP text of err (see errText).
+func (cx *Ctx) Err(err error) { cx.w.WriteError(errText(err)) }
+
+// SyntaxError replies "ERR syntax error".
+func (cx *Ctx) SyntaxError() { cx.w.WriteError("ERR syntax error") }
+
+// Name returns the command's canonical lower-case name.
+func (cx *Ctx) Name() string { return cx.spec.Name }
+
+// FormatFloat formats f as Redis's INCRBYFLOAT and HINCRBYFLOAT replies do:
+// up to 17 significant digits, trailing zeros removed, no exponent.
+func FormatFloat(f float64) string {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if len(s) > 24 {
+		s = strconv.FormatFloat(f, 'g', 17, 64)
+	}
+	return s
+}

@@ -1,0 +1,169 @@
+package node
+
+import (
+	"bytes"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/tidwall/redcon"
+
+	"github.com/vcache/vcache/internal/command"
+)
+
+// cmdEntry joins a command's spec to its handler.
+type cmdEntry struct {
+	spec    *command.Spec
+	handler Handler
+}
+
+// lookup finds a command by name in any case without allocating.
+func (n *Node) lookup(name []byte) *cmdEntry {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return n.cmds[strings.ToLower(string(name))]
+	}
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return n.cmds[string(buf[:len(name)])]
+}
+
+// accept admits a new connection unless max clients is reached.
+func (n *Node) accept(conn redcon.Conn) bool {
+	if n.clients.count.Add(1) > int64(n.config().MaxClients) {
+		n.clients.count.Add(-1)
+		n.clients.refuse.Add(1)
+		conn.WriteError(msgMaxClients)
+		return false
+	}
+	now := time.Now()
+	c := &client{
+		id:      n.clients.nextID.Add(1),
+		addr:    conn.RemoteAddr(),
+		created: now,
+		conn:    conn,
+		authed:  n.config().RequirePass == "",
+	}
+	if nc := conn.NetConn(); nc != nil {
+		c.laddr = nc.LocalAddr().String()
+	}
+	c.lastActive.Store(now.UnixNano())
+	c.cx.Node = n
+	c.cx.cl = c
+	c.cx.w = conn
+	conn.SetContext(c)
+	n.clients.add(c)
+	n.clients.total.Add(1)
+	return true
+}
+
+// closed forgets a connection.
+func (n *Node) closed(conn redcon.Conn, err error) {
+	c, ok := conn.Context().(*client)
+	if !ok {
+		return
+	}
+	n.clients.remove(c)
+	n.clients.count.Add(-1)
+	n.stats.closedCommands.Add(c.commands.Load())
+}
+
+// handle runs one command from a client. A panic in a handler is logged and
+// closes that connection only.
+func (n *Node) handle(conn redcon.Conn, cmd redcon.Command) {
+	c, ok := conn.Context().(*client)
+	if !ok {
+		conn.Close()
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			n.log.Error("handler panic; closing connection", "client", c.id, "addr", c.addr,
+				"command", string(bytes.ToLower(cmd.Args[0])), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			conn.WriteError("ERR internal error")
+			conn.Close()
+		}
+	}()
+	n.exec(c, cmd.Args)
+}
+
+// exec checks and runs one command line for client c.
+func (n *Node) exec(c *client, args [][]byte) {
+	c.commands.Add(1)
+	c.lastActive.Store(n.stats.clock.Load())
+	e := n.lookup(args[0])
+	cx := &c.cx
+	if e == nil {
+		if c.multi != nil {
+			c.multi.failed = true
+		}
+		cx.w.WriteError(unknownCommand(args))
+		return
+	}
+	c.lastCmd.Store(&e.spec.Name)
+	if !e.spec.ArityOK(len(args)) {
+		if c.multi != nil {
+			c.multi.failed = true
+		}
+		cx.w.WriteError("ERR wrong number of arguments for '" + e.spec.Name + "' command")
+		return
+	}
+	if !c.authed && !e.spec.Has(command.NoAuth) {
+		cx.w.WriteError(msgNoAuth)
+		return
+	}
+	if c.multi != nil && !isTxControl(e.spec.Name) {
+		c.multi.queue(args, e)
+		cx.w.WriteString("QUEUED")
+		return
+	}
+	n.run(c, e, args)
+}
+
+// run executes a checked command.
+func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
+	cx := &c.cx
+	if e.spec.Has(command.DenyOOM) && n.ks.OverMemory() {
+		cx.w.WriteError(msgOOM)
+		return
+	}
+	cx.Args = args
+	cx.spec = e.spec
+	e.handler(cx)
+	cx.Args = nil
+	if e.spec.Has(command.DenyOOM) {
+		// Evict right after a write too, so used memory does not stay above
+		// maxmemory until the next write.
+		n.ks.OverMemory()
+	}
+}
+
+// unknownCommand builds Redis's reply to a command it does not know.
+func unknownCommand(args [][]byte) string {
+	var b strings.Builder
+	b.WriteString("ERR unknown command '")
+	b.WriteString(clip(string(args[0]), 128))
+	b.WriteString("', with args beginning with: ")
+	budget := 128
+	for _, a := range args[1:] {
+		if budget <= 0 {
+			break
+		}
+		s := clip(string(a), budget)
+		budget -= len(s)
+		b.WriteString("'" + s + "' ")
+	}
+	return b.String()
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

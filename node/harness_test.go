@@ -1,0 +1,235 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/cache"
+)
+
+// testNode is a real node serving on a 127.0.0.1:0 port.
+type testNode struct {
+	*Node
+	addr   string
+	cancel context.CancelFunc
+	served chan error
+}
+
+// startNode starts a node with cfg (DefaultConfig when nil) and stops it
+// when the test ends.
+func startNode(t testing.TB, mutate func(*Config)) *testNode {
+	t.Helper()
+	cfg := DefaultConfig()
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	n, err := New(cfg, slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return serveNode(t, n)
+}
+
+func serveNode(t testing.TB, n *Node) *testNode {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	tn := &testNode{Node: n, addr: ln.Addr().String(), cancel: cancel, served: make(chan error, 1)}
+	go func() { tn.served <- n.Serve(ctx, ln) }()
+	t.Cleanup(tn.stop)
+	return tn
+}
+
+// stop shuts the node down and waits for Serve to return.
+func (tn *testNode) stop() {
+	tn.cancel()
+	select {
+	case <-tn.served:
+		tn.served <- nil // let later stops return at once
+	case <-time.After(10 * time.Second):
+		panic("node did not stop within 10s")
+	}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// client returns a go-redis client for the node, closed at test end.
+func (tn *testNode) client(t testing.TB) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// rawConn is a plain RESP connection for exact replies.
+type rawConn struct {
+	t  testing.TB
+	c  net.Conn
+	rd *bufio.Reader
+}
+
+func (tn *testNode) raw(t testing.TB) *rawConn {
+	t.Helper()
+	c, err := net.Dial("tcp", tn.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &rawConn{t: t, c: c, rd: bufio.NewReader(c)}
+}
+
+// do sends one command and returns its reply rendered as redis-cli prints
+// it (--no-raw).
+func (rc *rawConn) do(args ...string) string {
+	rc.t.Helper()
+	rc.send(args...)
+	s, err := rc.reply()
+	if err != nil {
+		rc.t.Fatalf("%v: %v", args, err)
+	}
+	return s
+}
+
+func (rc *rawConn) send(args ...string) {
+	rc.t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
+	}
+	rc.c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(rc.c, b.String()); err != nil {
+		rc.t.Fatal(err)
+	}
+}
+
+// reply reads one reply and renders it like redis-cli.
+func (rc *rawConn) reply() (string, error) {
+	rc.c.SetDeadline(time.Now().Add(10 * time.Second))
+	return renderReply(rc.rd, "")
+}
+
+func renderReply(rd *bufio.Reader, indent string) (string, error) {
+	line, err := rd.ReadString('\n')
+	if err != nil {
+		return "", err
+	}
+	line = strings.TrimSuffix(line, "\r\n")
+	if line == "" {
+		return "", errors.New("empty reply line")
+	}
+	body := line[1:]
+	switch line[0] {
+	case '+':
+		return body, nil
+	case '-':
+		return "(error) " + body, nil
+	case ':':
+		return "(integer) " + body, nil
+	case '$':
+		n, err := strconv.Atoi(body)
+		if err != nil {
+			return "", err
+		}
+		if n < 0 {
+			return "(nil)", nil
+		}
+		buf := make([]byte, n+2)
+		if _, err := io.ReadFull(rd, buf); err != nil {
+			return "", err
+		}
+		return strconv.Quote(string(buf[:n])), nil
+	case '*':
+		n, err := strconv.Atoi(body)
+		if err != nil {
+			return "", err
+		}
+		if n < 0 {
+			return "(nil)", nil
+		}
+		if n == 0 {
+			return "(empty array)", nil
+		}
+		var parts []string
+		w := len(strconv.Itoa(n))
+		for i := 1; i <= n; i++ {
+			prefix := fmt.Sprintf("%*d) ", w, i)
+			s, err := renderReply(rd, indent+strings.Repeat(" ", len(prefix)))
+			if err != nil {
+				return "", err
+			}
+			if i == 1 {
+				parts = append(parts, prefix+s)
+			} else {
+				parts = append(parts, indent+prefix+s)
+			}
+		}
+		return strings.Join(parts, "\n"), nil
+	}
+	return "", fmt.Errorf("bad reply line %q", line)
+}
+
+// redisCLI runs redis-cli against the node with args and returns its
+// output; the test is skipped when redis-cli is not installed.
+func redisCLI(t testing.TB, addr string, stdin io.Reader, args ...string) string {
+	t.Helper()
+	path, err := exec.LookPath("redis-cli")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("redis-cli is required in CI")
+		}
+		t.Skip("redis-cli not installed (apt-get install redis-tools)")
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path, append([]string{"-h", host, "-p", port}, args...)...)
+	cmd.Stdin = stdin
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("redis-cli %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func mustPolicy(t testing.TB, name string) cache.Policy {
+	t.Helper()
+	p, err := cache.ParsePolicy(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -1,0 +1,204 @@
+package node
+
+import (
+	"strings"
+
+	"github.com/vcache/vcache/cache"
+)
+
+func addHashHandlers(m map[string]Handler) {
+	m["hset"] = func(cx *Ctx) {
+		if len(cx.Args)%2 != 0 {
+			cx.Error("ERR wrong number of arguments for 'hset' command")
+			return
+		}
+		n, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], false)
+		replyInt(cx, int64(n), err)
+	}
+	m["hmset"] = func(cx *Ctx) {
+		if len(cx.Args)%2 != 0 {
+			cx.Error("ERR wrong number of arguments for 'hmset' command")
+			return
+		}
+		if _, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], false); err != nil {
+			cx.Err(err)
+			return
+		}
+		cx.OK()
+	}
+	m["hsetnx"] = func(cx *Ctx) {
+		n, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], true)
+		replyInt(cx, int64(n), err)
+	}
+	m["hget"] = func(cx *Ctx) {
+		v, err := cx.Node.ks.HGet(cx.Args[1], cx.Args[2])
+		replyBulkOrNull(cx, v, err)
+	}
+	m["hmget"] = func(cx *Ctx) {
+		vals, err := cx.Node.ks.HMGet(cx.Args[1], cx.Args[2:])
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		replyBulks(cx, vals)
+	}
+	m["hgetall"] = func(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HGetAll(cx.Args[1])) }
+	m["hkeys"] = func(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HKeys(cx.Args[1])) }
+	m["hvals"] = func(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HVals(cx.Args[1])) }
+	m["hdel"] = func(cx *Ctx) {
+		n, err := cx.Node.ks.HDel(cx.Args[1], cx.Args[2:])
+		replyInt(cx, int64(n), err)
+	}
+	m["hexists"] = func(cx *Ctx) {
+		ok, err := cx.Node.ks.HExists(cx.Args[1], cx.Args[2])
+		replyDone(cx, ok, err)
+	}
+	m["hlen"] = func(cx *Ctx) {
+		n, err := cx.Node.ks.HLen(cx.Args[1])
+		replyInt(cx, int64(n), err)
+	}
+	m["hstrlen"] = func(cx *Ctx) {
+		n, err := cx.Node.ks.HStrLen(cx.Args[1], cx.Args[2])
+		replyInt(cx, int64(n), err)
+	}
+	m["hincrby"] = func(cx *Ctx) {
+		d, err := cache.ParseInt(cx.Args[3])
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		v, err := cx.Node.ks.HIncrBy(cx.Args[1], cx.Args[2], d)
+		replyInt(cx, v, err)
+	}
+	m["hincrbyfloat"] = func(cx *Ctx) {
+		d, err := cache.ParseFloat(cx.Args[3])
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		v, err := cx.Node.ks.HIncrByFloat(cx.Args[1], cx.Args[2], d)
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		cx.BulkString(cache.FormatFloat(v))
+	}
+	m["hrandfield"] = cmdHRandField
+	m["hscan"] = cmdHScan
+}
+
+func replyBulks(cx *Ctx, vals [][]byte) {
+	cx.Array(len(vals))
+	for _, v := range vals {
+		if v == nil {
+			cx.Null()
+		} else {
+			cx.Bulk(v)
+		}
+	}
+}
+
+func replyBulksErr(cx *Ctx) func([][]byte, error) {
+	return func(vals [][]byte, err error) {
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		replyBulks(cx, vals)
+	}
+}
+
+func cmdHRandField(cx *Ctx) {
+	args := cx.Args
+	if len(args) == 2 {
+		vals, err := cx.Node.ks.HRandField(args[1], 1, false)
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		if len(vals) == 0 {
+			cx.Null()
+			return
+		}
+		cx.Bulk(vals[0])
+		return
+	}
+	count, err := cache.ParseInt(args[2])
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	with := false
+	if len(args) == 4 {
+		if !strings.EqualFold(string(args[3]), "withvalues") {
+			cx.SyntaxError()
+			return
+		}
+		with = true
+	} else if len(args) > 4 {
+		cx.SyntaxError()
+		return
+	}
+	if count < -(1<<62) || count > 1<<62 {
+		cx.Error("ERR value is out of range")
+		return
+	}
+	vals, err := cx.Node.ks.HRandField(args[1], count, with)
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	replyBulks(cx, vals)
+}
+
+func cmdHScan(cx *Ctx) {
+	args := cx.Args
+	if _, err := parseCursor(args[2]); err != nil {
+		cx.Error("ERR invalid cursor")
+		return
+	}
+	var match string
+	noValues := false
+	for i := 3; i < len(args); i++ {
+		switch strings.ToUpper(string(args[i])) {
+		case "MATCH":
+			if i+1 >= len(args) {
+				cx.SyntaxError()
+				return
+			}
+			match = string(args[i+1])
+			i++
+		case "COUNT":
+			if i+1 >= len(args) {
+				cx.SyntaxError()
+				return
+			}
+			n, err := cache.ParseInt(args[i+1])
+			if err != nil {
+				cx.Err(err)
+				return
+			}
+			if n < 1 {
+				cx.SyntaxError()
+				return
+			}
+			i++
+		case "NOVALUES":
+			noValues = true
+		default:
+			cx.SyntaxError()
+			return
+		}
+	}
+	if match == "*" {
+		match = ""
+	}
+	vals, err := cx.Node.ks.HScan(args[1], match, noValues)
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	cx.Array(2)
+	cx.BulkString("0")
+	replyBulks(cx, vals)
+}

@@ -1,0 +1,145 @@
+package node
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// infoSections are INFO's sections in Redis's order.
+var infoSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"}
+
+func cmdInfo(cx *Ctx) {
+	want := map[string]bool{}
+	for _, a := range cx.Args[1:] {
+		want[strings.ToLower(string(a))] = true
+	}
+	all := len(want) == 0 || want["all"] || want["everything"] || want["default"]
+	var b strings.Builder
+	for _, s := range infoSections {
+		if !all && !want[s] {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\r\n")
+		}
+		cx.Node.writeInfoSection(&b, s)
+	}
+	cx.BulkString(b.String())
+}
+
+func (n *Node) writeInfoSection(b *strings.Builder, section string) {
+	kv := func(k string, v any) { fmt.Fprintf(b, "%s:%v\r\n", k, v) }
+	b.WriteString("# " + strings.ToUpper(section[:1]) + section[1:] + "\r\n")
+	cfg := n.config()
+	st := n.ks.Stats()
+	switch section {
+	case "server":
+		kv("redis_version", redisCompatVersion)
+		kv("vcache_version", cfg.Version)
+		kv("redis_mode", "standalone")
+		kv("os", runtime.GOOS+" "+runtime.GOARCH)
+		kv("arch_bits", strconv.IntSize)
+		kv("go_version", runtime.Version())
+		kv("process_id", os.Getpid())
+		kv("tcp_port", n.port())
+		up := time.Since(n.start)
+		kv("uptime_in_seconds", int64(up.Seconds()))
+		kv("uptime_in_days", int64(up.Hours()/24))
+	case "clients":
+		kv("connected_clients", n.clients.count.Load())
+		kv("maxclients", cfg.MaxClients)
+		kv("blocked_clients", 0)
+	case "memory":
+		kv("used_memory", st.UsedMemory)
+		kv("used_memory_human", humanBytes(st.UsedMemory))
+		rss := rssBytes()
+		kv("used_memory_rss", rss)
+		kv("used_memory_rss_human", humanBytes(rss))
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		kv("go_heap_alloc", ms.HeapAlloc)
+		kv("go_heap_sys", ms.HeapSys)
+		kv("maxmemory", st.MaxMemory)
+		kv("maxmemory_human", humanBytes(st.MaxMemory))
+		kv("maxmemory_policy", n.ks.Policy().String())
+	case "persistence":
+		kv("loading", 0)
+		kv("rdb_changes_since_last_save", 0)
+		kv("rdb_bgsave_in_progress", b2i(n.persist.bgRunning.Load()))
+		kv("rdb_last_save_time", n.persist.lastSave.Load())
+		status := "ok"
+		if n.persist.lastErr.Load() {
+			status = "err"
+		}
+		kv("rdb_last_bgsave_status", status)
+		kv("aof_enabled", 0)
+	case "stats":
+		kv("total_connections_received", n.clients.total.Load())
+		kv("total_commands_processed", n.totalCommands())
+		kv("instantaneous_ops_per_sec", n.stats.opsPerS.Load())
+		kv("rejected_connections", n.clients.refuse.Load())
+		kv("expired_keys", st.ExpiredKeys)
+		kv("evicted_keys", st.EvictedKeys)
+		kv("keyspace_hits", st.Hits)
+		kv("keyspace_misses", st.Misses)
+	case "replication":
+		kv("role", "master")
+		kv("connected_slaves", 0)
+	case "cpu":
+		var ru syscall.Rusage
+		if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+			kv("used_cpu_sys", fmt.Sprintf("%.6f", tvSeconds(ru.Stime)))
+			kv("used_cpu_user", fmt.Sprintf("%.6f", tvSeconds(ru.Utime)))
+		}
+	case "keyspace":
+		if st.Keys > 0 {
+			kv("db0", fmt.Sprintf("keys=%d,expires=%d,avg_ttl=0", st.Keys, st.Expires))
+		}
+	}
+}
+
+func tvSeconds(tv syscall.Timeval) float64 {
+	return float64(tv.Sec) + float64(tv.Usec)/1e6
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// humanBytes formats n like Redis's *_human fields ("1.50M").
+func humanBytes(n int64) string {
+	f := float64(n)
+	switch {
+	case f >= 1<<40:
+		return fmt.Sprintf("%.2fT", f/(1<<40))
+	case f >= 1<<30:
+		return fmt.Sprintf("%.2fG", f/(1<<30))
+	case f >= 1<<20:
+		return fmt.Sprintf("%.2fM", f/(1<<20))
+	case f >= 1<<10:
+		return fmt.Sprintf("%.2fK", f/(1<<10))
+	}
+	return fmt.Sprintf("%dB", n)
+}
+
+// rssBytes reads the process's resident set size (Linux), or 0.
+func rssBytes() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseInt(f[1], 10, 64)
+	return pages * int64(os.Getpagesize())
+}

@@ -1,0 +1,196 @@
+package node
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vcache/vcache/cache"
+)
+
+func addKeyHandlers(m map[string]Handler) {
+	m["del"] = func(cx *Ctx) { cx.Int(int64(cx.Node.ks.Del(cx.Args[1:]...))) }
+	m["unlink"] = m["del"]
+	m["exists"] = func(cx *Ctx) { cx.Int(int64(cx.Node.ks.Exists(cx.Args[1:]...))) }
+	m["touch"] = func(cx *Ctx) { cx.Int(int64(cx.Node.ks.Touch(cx.Args[1:]...))) }
+	m["type"] = func(cx *Ctx) { cx.Simple(cx.Node.ks.Type(cx.Args[1])) }
+	m["rename"] = func(cx *Ctx) {
+		if _, err := cx.Node.ks.Rename(cx.Args[1], cx.Args[2], false); err != nil {
+			cx.Err(err)
+			return
+		}
+		cx.OK()
+	}
+	m["renamenx"] = func(cx *Ctx) {
+		ok, err := cx.Node.ks.Rename(cx.Args[1], cx.Args[2], true)
+		replyDone(cx, ok, err)
+	}
+	m["expire"] = func(cx *Ctx) { cmdExpire(cx, time.Second, false) }
+	m["pexpire"] = func(cx *Ctx) { cmdExpire(cx, time.Millisecond, false) }
+	m["expireat"] = func(cx *Ctx) { cmdExpire(cx, time.Second, true) }
+	m["pexpireat"] = func(cx *Ctx) { cmdExpire(cx, time.Millisecond, true) }
+	m["ttl"] = func(cx *Ctx) { cmdTTL(cx, time.Second, false) }
+	m["pttl"] = func(cx *Ctx) { cmdTTL(cx, time.Millisecond, false) }
+	m["expiretime"] = func(cx *Ctx) { cmdTTL(cx, time.Second, true) }
+	m["pexpiretime"] = func(cx *Ctx) { cmdTTL(cx, time.Millisecond, true) }
+	m["persist"] = func(cx *Ctx) { replyDone(cx, cx.Node.ks.Persist(cx.Args[1]), nil) }
+	m["scan"] = cmdScan
+	m["keys"] = func(cx *Ctx) {
+		pat := string(cx.Args[1])
+		if pat == "*" {
+			pat = ""
+		}
+		keys := cx.Node.ks.Keys(pat)
+		cx.Array(len(keys))
+		for _, k := range keys {
+			cx.BulkString(k)
+		}
+	}
+	m["randomkey"] = func(cx *Ctx) {
+		if k, ok := cx.Node.ks.RandomKey(); ok {
+			cx.BulkString(k)
+		} else {
+			cx.Null()
+		}
+	}
+	m["memory"] = cmdMemory
+}
+
+func cmdExpire(cx *Ctx, unit time.Duration, absolute bool) {
+	v, err := cache.ParseInt(cx.Args[2])
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	var cond cache.ExpireCond
+	for _, a := range cx.Args[3:] {
+		var c cache.ExpireCond
+		switch strings.ToUpper(string(a)) {
+		case "NX":
+			c = cache.ExpireNX
+		case "XX":
+			c = cache.ExpireXX
+		case "GT":
+			c = cache.ExpireGT
+		case "LT":
+			c = cache.ExpireLT
+		default:
+			cx.Error("ERR Unsupported option " + string(a))
+			return
+		}
+		switch {
+		case cond == cache.ExpireAlways || cond == c:
+			cond = c
+		case (cond == cache.ExpireGT && c == cache.ExpireLT) || (cond == cache.ExpireLT && c == cache.ExpireGT):
+			cx.Error("ERR GT and LT options at the same time are not compatible")
+			return
+		default:
+			cx.Error("ERR NX and XX, GT or LT options at the same time are not compatible")
+			return
+		}
+	}
+	ms := v
+	if unit == time.Second {
+		if v > (1<<63-1)/1000 || v < -(1<<63-1)/1000 {
+			cx.Error("ERR invalid expire time in '" + cx.Name() + "' command")
+			return
+		}
+		ms = v * 1000
+	}
+	if !absolute {
+		now := time.Now().UnixMilli()
+		if ms > (1<<63-1)-now {
+			cx.Error("ERR invalid expire time in '" + cx.Name() + "' command")
+			return
+		}
+		ms += now
+	}
+	replyDone(cx, cx.Node.ks.Expire(cx.Args[1], ms, cond), nil)
+}
+
+func cmdTTL(cx *Ctx, unit time.Duration, absolute bool) {
+	var v int64
+	if absolute {
+		v = cx.Node.ks.ExpireAt(cx.Args[1])
+	} else {
+		v = cx.Node.ks.TTL(cx.Args[1])
+	}
+	if v >= 0 && unit == time.Second {
+		v = (v + 500) / 1000
+	}
+	cx.Int(v)
+}
+
+// parseCursor reads a SCAN cursor.
+func parseCursor(b []byte) (uint64, error) {
+	return strconv.ParseUint(string(b), 10, 64)
+}
+
+func cmdScan(cx *Ctx) {
+	cur, err := parseCursor(cx.Args[1])
+	if err != nil {
+		cx.Error("ERR invalid cursor")
+		return
+	}
+	var o cache.ScanOptions
+	args := cx.Args
+	for i := 2; i < len(args); i++ {
+		if i+1 >= len(args) {
+			cx.SyntaxError()
+			return
+		}
+		switch strings.ToUpper(string(args[i])) {
+		case "MATCH":
+			o.Match = string(args[i+1])
+			if o.Match == "*" {
+				o.Match = ""
+			}
+		case "COUNT":
+			n, err := cache.ParseInt(args[i+1])
+			if err != nil {
+				cx.Err(err)
+				return
+			}
+			if n < 1 {
+				cx.SyntaxError()
+				return
+			}
+			o.Count = int(min(n, 1<<20))
+		case "TYPE":
+			o.Type = strings.ToLower(string(args[i+1]))
+		default:
+			cx.SyntaxError()
+			return
+		}
+		i++
+	}
+	next, keys := cx.Node.ks.Scan(cur, o)
+	cx.Array(2)
+	cx.BulkString(strconv.FormatUint(next, 10))
+	cx.Array(len(keys))
+	for _, k := range keys {
+		cx.BulkString(k)
+	}
+}
+
+func cmdMemory(cx *Ctx) {
+	switch sub := strings.ToLower(string(cx.Args[1])); {
+	case sub == "usage" && len(cx.Args) >= 3:
+		if n := cx.Node.ks.MemoryUsage(cx.Args[2]); n >= 0 {
+			cx.Int(n)
+		} else {
+			cx.Null()
+		}
+	case sub == "stats" && len(cx.Args) == 2:
+		st := cx.Node.ks.Stats()
+		cx.Array(6)
+		cx.BulkString("keys.count")
+		cx.Int(st.Keys)
+		cx.BulkString("dataset.bytes")
+		cx.Int(st.UsedMemory)
+		cx.BulkString("peak.allocated")
+		cx.Int(st.UsedMemory)
+	default:
+		cx.Error("ERR unknown subcommand or wrong number of arguments for '" + string(cx.Args[1]) + "'. Try MEMORY HELP.")
+	}
+}

@@ -1,0 +1,190 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tidwall/redcon"
+
+	"github.com/vcache/vcache/cache"
+)
+
+// Node is one vcache data node.
+type Node struct {
+	log   *slog.Logger
+	ks    *cache.Keyspace
+	cmds  map[string]*cmdEntry
+	start time.Time
+
+	// mu guards cfg's mutable fields (CONFIG SET), srv and ln.
+	mu  sync.RWMutex
+	cfg Config
+	srv *redcon.Server
+	ln  net.Listener
+
+	clients clientRegistry
+	stats   stats
+	persist persistState
+
+	// wg tracks background goroutines (expiry, sampling, BGSAVE).
+	wg           sync.WaitGroup
+	bgCancel     context.CancelFunc
+	shutdownReq  chan struct{} // closed by the SHUTDOWN command
+	reqOnce      sync.Once
+	shutdownOnce sync.Once
+	done         chan struct{} // closed when Shutdown has finished
+	saveOnStop   atomic.Bool
+}
+
+// New makes a node from cfg, loading the snapshot in cfg.Dir if there is
+// one. A snapshot that cannot be read is an error: the node does not start
+// empty in its place.
+func New(cfg Config, log *slog.Logger) (*Node, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("node config: %w", err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ks, err := cache.New(cfg.Cache)
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{
+		log:         log.With("component", "node"),
+		ks:          ks,
+		cfg:         cfg,
+		start:       time.Now(),
+		shutdownReq: make(chan struct{}),
+		done:        make(chan struct{}),
+	}
+	n.saveOnStop.Store(cfg.Dir != "")
+	n.stats.clock.Store(n.start.UnixNano())
+	n.cmds = n.commandTable()
+	if err := n.loadSnapshot(); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// config returns a copy of the current configuration.
+func (n *Node) config() Config {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.cfg
+}
+
+// Keyspace returns the node's keyspace.
+func (n *Node) Keyspace() *cache.Keyspace { return n.ks }
+
+// Addr returns the address the node listens on, or nil before Serve.
+func (n *Node) Addr() net.Addr {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	if n.ln == nil {
+		return nil
+	}
+	return n.ln.Addr()
+}
+
+// Serve answers clients on ln until ctx is cancelled, Shutdown is called or
+// a client sends SHUTDOWN; then it shuts the node down (saving a snapshot
+// when a directory is configured) and returns.
+func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
+	n.mu.Lock()
+	if n.srv != nil {
+		n.mu.Unlock()
+		return errors.New("node: already serving")
+	}
+	select {
+	case <-n.done:
+		n.mu.Unlock()
+		return errors.New("node: shut down")
+	default:
+	}
+	n.ln = ln
+	n.srv = redcon.NewServer(ln.Addr().String(), n.handle, n.accept, n.closed)
+	n.srv.SetIdleClose(n.cfg.IdleTimeout)
+	n.srv.AcceptError = func(err error) { n.log.Warn("accept", "err", err) }
+	srv := n.srv
+	bg, cancel := context.WithCancel(context.Background())
+	n.bgCancel = cancel
+	n.mu.Unlock()
+
+	n.wg.Add(2)
+	go func() { defer n.wg.Done(); n.ks.Run(bg) }()
+	go func() { defer n.wg.Done(); n.sample(bg) }()
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(guardListener{Listener: ln, lim: n.limits}) }()
+	n.log.Info("serving", "addr", ln.Addr().String())
+
+	select {
+	case <-ctx.Done():
+	case <-n.shutdownReq:
+	case <-n.done:
+	case err := <-served:
+		if err != nil {
+			n.log.Error("serve", "err", err)
+		}
+	}
+	err := n.Shutdown(context.Background())
+	<-served
+	return err
+}
+
+// limits returns the framing limits for a new connection.
+func (n *Node) limits() limits {
+	c := n.config()
+	return limits{maxBulk: c.MaxBulkLen, maxMultiBulk: c.MaxMultiBulkLen, maxInline: c.MaxInlineLen}
+}
+
+// Shutdown stops accepting clients, closes connections, saves a snapshot
+// (when a directory is configured and SHUTDOWN NOSAVE was not asked), stops
+// background work and waits for it. It is safe to call more than once and
+// from several goroutines; every call waits for the first to finish or for
+// ctx.
+func (n *Node) Shutdown(ctx context.Context) error {
+	var err error
+	n.shutdownOnce.Do(func() {
+		n.mu.Lock()
+		srv, cancel := n.srv, n.bgCancel
+		n.mu.Unlock()
+		if srv != nil {
+			_ = srv.Close()
+		}
+		if n.saveOnStop.Load() {
+			if serr := n.saveSnapshot(); serr != nil {
+				err = serr
+				n.log.Error("snapshot on shutdown", "err", serr)
+			}
+		}
+		if cancel != nil {
+			cancel()
+		}
+		n.wg.Wait()
+		n.log.Info("shut down")
+		close(n.done)
+	})
+	select {
+	case <-n.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Done is closed once the node has shut down.
+func (n *Node) Done() <-chan struct{} { return n.done }
+
+// requestShutdown asks Serve to shut the node down (the SHUTDOWN command).
+func (n *Node) requestShutdown(save bool) {
+	n.saveOnStop.Store(save)
+	n.reqOnce.Do(func() { close(n.shutdownReq) })
+}

@@ -1,0 +1,276 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/command"
+)
+
+func TestGoRedisHandshakeAndPipeline(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	// go-redis starts with HELLO 3, falls back to RESP2 on NOPROTO and
+	// sends CLIENT SETINFO; all of it must pass silently.
+	c := redis.NewClient(&redis.Options{Addr: tn.addr, ClientName: "gotest"})
+	defer c.Close()
+	if err := c.Ping(ctx).Err(); err != nil {
+		t.Fatalf("PING: %v", err)
+	}
+	name, err := c.ClientGetName(ctx).Result()
+	if err != nil || name != "gotest" {
+		t.Fatalf("CLIENT GETNAME = %q, %v; want gotest", name, err)
+	}
+	list, err := c.ClientList(ctx).Result()
+	if err != nil || !strings.Contains(list, "lib-name=go-redis") {
+		t.Fatalf("CLIENT LIST lacks the go-redis lib-name set by CLIENT SETINFO: %q %v", list, err)
+	}
+	// A pipeline of 1000 commands returns 1000 replies in order.
+	pipe := c.Pipeline()
+	cmds := make([]*redis.StringCmd, 1000)
+	for i := range cmds {
+		cmds[i] = pipe.Echo(ctx, fmt.Sprintf("m%d", i))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		t.Fatalf("pipeline: %v", err)
+	}
+	for i, cmd := range cmds {
+		if got := cmd.Val(); got != fmt.Sprintf("m%d", i) {
+			t.Fatalf("reply %d = %q", i, got)
+		}
+	}
+}
+
+func TestAuth(t *testing.T) {
+	tn := startNode(t, func(c *Config) { c.RequirePass = "s3cret" })
+	rc := tn.raw(t)
+	if got := rc.do("ECHO", "x"); got != "(error) "+msgNoAuth {
+		t.Fatalf("before AUTH: %s", got)
+	}
+	if got := rc.do("AUTH", "wrong"); got != "(error) "+msgWrongPass {
+		t.Fatalf("wrong password: %s", got)
+	}
+	if got := rc.do("AUTH", "default", "s3cret"); got != "OK" {
+		t.Fatalf("AUTH: %s", got)
+	}
+	if got := rc.do("ECHO", "x"); got != `"x"` {
+		t.Fatalf("after AUTH: %s", got)
+	}
+	ctx := context.Background()
+	bad := redis.NewClient(&redis.Options{Addr: tn.addr, Password: "nope", MaxRetries: -1})
+	defer bad.Close()
+	if err := bad.Ping(ctx).Err(); err == nil || !strings.Contains(err.Error(), "WRONGPASS") {
+		t.Fatalf("go-redis with a wrong password: %v", err)
+	}
+	good := redis.NewClient(&redis.Options{Addr: tn.addr, Password: "s3cret"})
+	defer good.Close()
+	if err := good.Ping(ctx).Err(); err != nil {
+		t.Fatalf("go-redis with the password: %v", err)
+	}
+}
+
+func TestRedisCLI(t *testing.T) {
+	tn := startNode(t, nil)
+	if out := redisCLI(t, tn.addr, nil, "PING"); strings.TrimSpace(out) != "PONG" {
+		t.Fatalf("PING: %q", out)
+	}
+	if out := redisCLI(t, tn.addr, nil, "--no-raw", "ECHO", "hello world"); strings.TrimSpace(out) != `"hello world"` {
+		t.Fatalf("ECHO: %q", out)
+	}
+	out := redisCLI(t, tn.addr, nil, "INFO", "server")
+	if !strings.Contains(out, "redis_version:") || !strings.Contains(out, "vcache_version:") {
+		t.Fatalf("INFO server: %q", out)
+	}
+	// redis-cli in interactive mode asks COMMAND DOCS first; it must work.
+	out = redisCLI(t, tn.addr, strings.NewReader("PING\nECHO hi\n"))
+	if !strings.Contains(out, "PONG") || !strings.Contains(out, "hi") {
+		t.Fatalf("stdin session: %q", out)
+	}
+}
+
+func TestProtocolErrors(t *testing.T) {
+	tn := startNode(t, func(c *Config) { c.MaxBulkLen = 1 << 20 })
+	cases := []struct {
+		name, send, want string
+	}{
+		{"bulk length not a number", "*1\r\n$x\r\n", "-ERR Protocol error: invalid bulk length"},
+		{"bulk over the limit", "*2\r\n$3\r\nSET\r\n$2000000\r\n", "-ERR Protocol error: invalid bulk length"},
+		{"multibulk over the limit", "*99999999\r\n", "-ERR Protocol error: invalid multibulk length"},
+		{"bad bulk marker", "*1\r\n+PING\r\n", "-ERR Protocol error: expected '$', got '+'"},
+		{"valid command then garbage", "*1\r\n$4\r\nPING\r\n*1\r\n$x\r\n", "+PONG\r\n-ERR Protocol error: invalid bulk length"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", tn.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(5 * time.Second))
+			if _, err := io.WriteString(conn, c.send); err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(conn) // the server must answer and close
+			if err != nil {
+				t.Fatalf("read: %v (got %q)", err, got)
+			}
+			if strings.TrimRight(string(got), "\r\n") != c.want {
+				t.Fatalf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+	// The node still serves others.
+	if got := tn.raw(t).do("PING"); got != "PONG" {
+		t.Fatalf("after protocol errors: %s", got)
+	}
+}
+
+func TestInlineCommands(t *testing.T) {
+	tn := startNode(t, nil)
+	conn, err := net.Dial("tcp", tn.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(conn, "PING\r\nECHO \"a b\"\r\n")
+	rd := bufio.NewReader(conn)
+	for _, want := range []string{"PONG", `"a b"`} {
+		got, err := renderReply(rd, "")
+		if err != nil || got != want {
+			t.Fatalf("inline reply %q, %v; want %q", got, err, want)
+		}
+	}
+}
+
+func TestMaxClients(t *testing.T) {
+	tn := startNode(t, func(c *Config) { c.MaxClients = 2 })
+	a, b := tn.raw(t), tn.raw(t)
+	a.do("PING")
+	b.do("PING")
+	conn, err := net.Dial("tcp", tn.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	got, _ := io.ReadAll(conn)
+	if strings.TrimSpace(string(got)) != "-"+msgMaxClients {
+		t.Fatalf("third client got %q", got)
+	}
+	if got := a.do("PING"); got != "PONG" {
+		t.Fatalf("first client after refusal: %s", got)
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	tn := startNode(t, func(c *Config) { c.IdleTimeout = 200 * time.Millisecond })
+	conn, err := net.Dial("tcp", tn.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := conn.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Fatalf("idle connection was not closed by the server: %v", err)
+	}
+}
+
+func TestPanickingHandlerClosesOnlyItsConnection(t *testing.T) {
+	cfg := DefaultConfig()
+	n, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := command.NewTable(command.Specs()).Lookup([]byte("echo"))
+	n.cmds["echo"] = &cmdEntry{spec: spec, handler: func(cx *Ctx) {
+		if string(cx.Args[1]) == "boom" {
+			panic("test panic")
+		}
+		cx.Bulk(cx.Args[1])
+	}}
+	tn := serveNode(t, n)
+	other := tn.raw(t)
+	other.do("PING")
+	victim := tn.raw(t)
+	victim.send("ECHO", "boom")
+	if got, _ := victim.reply(); got != "(error) ERR internal error" {
+		t.Fatalf("panicking command answered %q", got)
+	}
+	if _, err := victim.reply(); err == nil {
+		t.Fatal("connection of the panicking command stayed open")
+	}
+	if got := other.do("ECHO", "fine"); got != `"fine"` {
+		t.Fatalf("other client after a panic: %s", got)
+	}
+}
+
+func TestShutdownCommand(t *testing.T) {
+	tn := startNode(t, nil)
+	rc := tn.raw(t)
+	rc.send("SHUTDOWN", "NOSAVE")
+	if _, err := rc.reply(); err == nil {
+		t.Fatal("SHUTDOWN answered instead of closing the connection")
+	}
+	select {
+	case <-tn.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("node did not shut down")
+	}
+	if _, err := net.DialTimeout("tcp", tn.addr, time.Second); err == nil {
+		t.Fatal("node still accepts connections after SHUTDOWN")
+	}
+}
+
+func TestShutdownIsIdempotentAndConcurrent(t *testing.T) {
+	tn := startNode(t, nil)
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := tn.Shutdown(ctx); err != nil {
+				t.Errorf("Shutdown: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestInfoFields(t *testing.T) {
+	tn := startNode(t, nil)
+	out := tn.client(t).Info(context.Background()).Val()
+	for _, f := range []string{"used_memory:", "maxmemory:", "evicted_keys:", "expired_keys:", "keyspace_hits:",
+		"keyspace_misses:", "connected_clients:", "total_commands_processed:", "instantaneous_ops_per_sec:", "# Keyspace"} {
+		if !strings.Contains(out, f) {
+			t.Errorf("INFO lacks %q", f)
+		}
+	}
+}
+
+func TestCorruptSnapshotRefusesToStart(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "dump.vcache"), []byte("not a snapshot"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Dir = dir
+	_, err := New(cfg, nil)
+	if !errors.Is(err, ErrBadSnapshot) {
+		t.Fatalf("New with a corrupt snapshot: %v; want ErrBadSnapshot", err)
+	}
+}

@@ -1,0 +1,428 @@
+package node
+
+import (
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/command"
+)
+
+func addServerHandlers(m map[string]Handler) {
+	m["command"] = cmdCommand
+	m["config"] = cmdConfig
+	m["info"] = cmdInfo
+	m["dbsize"] = func(cx *Ctx) { cx.Int(int64(cx.Node.ks.Len())) }
+	m["flushall"] = cmdFlush
+	m["flushdb"] = cmdFlush
+	m["time"] = func(cx *Ctx) {
+		now := time.Now()
+		cx.Array(2)
+		cx.BulkString(strconv.FormatInt(now.Unix(), 10))
+		cx.BulkString(strconv.FormatInt(int64(now.Nanosecond()/1000), 10))
+	}
+	m["save"] = func(cx *Ctx) {
+		if err := cx.Node.saveSnapshot(); err != nil {
+			cx.Err(err)
+			return
+		}
+		cx.OK()
+	}
+	m["bgsave"] = func(cx *Ctx) {
+		if err := cx.Node.bgSave(); err != nil {
+			cx.Err(err)
+			return
+		}
+		cx.Simple("Background saving started")
+	}
+	m["lastsave"] = func(cx *Ctx) { cx.Int(cx.Node.persist.lastSave.Load()) }
+	m["shutdown"] = cmdShutdown
+	m["slowlog"] = func(cx *Ctx) {
+		switch strings.ToLower(string(cx.Args[1])) {
+		case "get":
+			cx.Array(0)
+		case "len":
+			cx.Int(0)
+		case "reset":
+			cx.OK()
+		default:
+			cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try SLOWLOG HELP.")
+		}
+	}
+	m["wait"] = func(cx *Ctx) {
+		if _, err := strconv.ParseInt(string(cx.Args[1]), 10, 64); err != nil {
+			cx.Error(msgNotInt)
+			return
+		}
+		if t, err := strconv.ParseInt(string(cx.Args[2]), 10, 64); err != nil || t < 0 {
+			cx.Error("ERR timeout is not an integer or out of range")
+			return
+		}
+		cx.Int(0) // a standalone node has no replicas
+	}
+}
+
+func cmdFlush(cx *Ctx) {
+	if len(cx.Args) > 2 {
+		cx.SyntaxError()
+		return
+	}
+	if len(cx.Args) == 2 {
+		switch strings.ToLower(string(cx.Args[1])) {
+		case "sync", "async":
+		default:
+			cx.SyntaxError()
+			return
+		}
+	}
+	cx.Node.ks.Flush()
+	cx.OK()
+}
+
+func cmdShutdown(cx *Ctx) {
+	save := cx.Node.config().Dir != ""
+	for _, a := range cx.Args[1:] {
+		switch strings.ToLower(string(a)) {
+		case "nosave":
+			save = false
+		case "save":
+			save = true
+		case "now", "force", "abort":
+		default:
+			cx.SyntaxError()
+			return
+		}
+	}
+	if save {
+		if err := cx.Node.saveSnapshot(); err != nil {
+			cx.Node.log.Error("SHUTDOWN: snapshot failed; not shutting down", "err", err)
+			cx.Error("ERR Errors trying to SHUTDOWN. Check logs.")
+			return
+		}
+	}
+	cx.Node.requestShutdown(false)
+	cx.cl.conn.Close()
+}
+
+// cmdCommand answers COMMAND, COMMAND COUNT/INFO/DOCS/LIST/GETKEYS from the
+// command table, in Redis's reply shapes.
+func cmdCommand(cx *Ctx) {
+	n := cx.Node
+	if len(cx.Args) == 1 {
+		all := n.servedSpecs()
+		cx.Array(len(all))
+		for _, s := range all {
+			writeCommandInfo(cx, s)
+		}
+		return
+	}
+	switch strings.ToLower(string(cx.Args[1])) {
+	case "count":
+		cx.Int(int64(len(n.servedSpecs())))
+	case "info":
+		names := cx.Args[2:]
+		if len(names) == 0 {
+			all := n.servedSpecs()
+			cx.Array(len(all))
+			for _, s := range all {
+				writeCommandInfo(cx, s)
+			}
+			return
+		}
+		cx.Array(len(names))
+		for _, name := range names {
+			if e := n.lookup(name); e != nil {
+				writeCommandInfo(cx, e.spec)
+			} else {
+				cx.NullArray()
+			}
+		}
+	case "docs":
+		specs := n.servedSpecs()
+		if names := cx.Args[2:]; len(names) > 0 {
+			specs = specs[:0:0]
+			for _, name := range names {
+				if e := n.lookup(name); e != nil {
+					specs = append(specs, e.spec)
+				}
+			}
+		}
+		cx.Array(2 * len(specs))
+		for _, s := range specs {
+			cx.BulkString(s.Name)
+			cx.Array(6)
+			cx.BulkString("summary")
+			cx.BulkString(s.Summary)
+			cx.BulkString("since")
+			cx.BulkString("1.0.0")
+			cx.BulkString("group")
+			cx.BulkString(s.Group)
+		}
+	case "list":
+		var names []string
+		pattern := ""
+		if len(cx.Args) == 5 && strings.EqualFold(string(cx.Args[2]), "filterby") && strings.EqualFold(string(cx.Args[3]), "pattern") {
+			pattern = string(cx.Args[4])
+		} else if len(cx.Args) != 2 {
+			cx.SyntaxError()
+			return
+		}
+		for _, s := range n.servedSpecs() {
+			if ok, _ := path.Match(pattern, s.Name); pattern == "" || ok {
+				names = append(names, s.Name)
+			}
+		}
+		cx.Array(len(names))
+		for _, s := range names {
+			cx.BulkString(s)
+		}
+	case "getkeys":
+		if len(cx.Args) < 3 {
+			cx.Error("ERR wrong number of arguments for 'command|getkeys' command")
+			return
+		}
+		line := cx.Args[2:]
+		e := n.lookup(line[0])
+		if e == nil {
+			cx.Error("ERR Invalid command specified")
+			return
+		}
+		if !e.spec.ArityOK(len(line)) {
+			cx.Error("ERR Invalid number of arguments specified for command")
+			return
+		}
+		idx := e.spec.KeyIndexes(line)
+		if len(idx) == 0 {
+			cx.Error("ERR The command has no key arguments")
+			return
+		}
+		cx.Array(len(idx))
+		for _, i := range idx {
+			cx.Bulk(line[i])
+		}
+	default:
+		cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try COMMAND HELP.")
+	}
+}
+
+// servedSpecs lists the specs of the commands this node has handlers for.
+func (n *Node) servedSpecs() []*command.Spec {
+	out := make([]*command.Spec, 0, len(n.cmds))
+	for _, s := range command.NewTable(command.Specs()).All() {
+		if _, ok := n.cmds[s.Name]; ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// writeCommandInfo writes one COMMAND INFO entry (Redis 7 shape).
+func writeCommandInfo(cx *Ctx, s *command.Spec) {
+	cx.Array(10)
+	cx.BulkString(s.Name)
+	cx.Int(int64(s.Arity))
+	var flags []string
+	if s.Has(command.Write) {
+		flags = append(flags, "write")
+	}
+	if s.Has(command.Readonly) {
+		flags = append(flags, "readonly")
+	}
+	if s.Has(command.DenyOOM) {
+		flags = append(flags, "denyoom")
+	}
+	if s.Has(command.Admin) {
+		flags = append(flags, "admin")
+	}
+	if s.Has(command.NoAuth) {
+		flags = append(flags, "no_auth")
+	}
+	if s.Has(command.Loading) {
+		flags = append(flags, "loading")
+	}
+	cx.Array(len(flags))
+	for _, f := range flags {
+		cx.Simple(f)
+	}
+	cx.Int(int64(s.FirstKey))
+	cx.Int(int64(s.LastKey))
+	cx.Int(int64(s.Step))
+	cx.Array(1)
+	cx.Simple("@" + s.Group)
+	cx.Array(0) // tips
+	cx.Array(0) // key specs
+	cx.Array(0) // subcommands
+}
+
+// configParams are the parameters CONFIG GET knows, with their getters.
+func (n *Node) configParams() map[string]func() string {
+	c := n.config()
+	itoa := func(v int64) string { return strconv.FormatInt(v, 10) }
+	return map[string]func() string{
+		"maxmemory":          func() string { return itoa(n.ks.MaxMemory()) },
+		"maxmemory-policy":   func() string { return n.ks.Policy().String() },
+		"requirepass":        func() string { return c.RequirePass },
+		"proto-max-bulk-len": func() string { return itoa(c.MaxBulkLen) },
+		"maxclients":         func() string { return itoa(int64(c.MaxClients)) },
+		"timeout":            func() string { return itoa(int64(c.IdleTimeout / time.Second)) },
+		"dir":                func() string { return c.Dir },
+		"dbfilename":         func() string { return c.DBFilename },
+		"save":               func() string { return "" },
+		"appendonly":         func() string { return "no" },
+		"databases":          func() string { return "1" },
+		"port":               func() string { return n.port() },
+		"bind":               func() string { return n.bindHost() },
+		"cluster-enabled":    func() string { return "no" },
+	}
+}
+
+func cmdConfig(cx *Ctx) {
+	n := cx.Node
+	switch sub := strings.ToLower(string(cx.Args[1])); sub {
+	case "get":
+		if len(cx.Args) < 3 {
+			cx.Error("ERR wrong number of arguments for 'config|get' command")
+			return
+		}
+		params := n.configParams()
+		var out []string
+		seen := map[string]bool{}
+		for _, p := range cx.Args[2:] {
+			pat := strings.ToLower(string(p))
+			for _, name := range sortedKeys(params) {
+				if ok, _ := path.Match(pat, name); ok && !seen[name] {
+					seen[name] = true
+					out = append(out, name, params[name]())
+				}
+			}
+		}
+		cx.Array(len(out))
+		for _, s := range out {
+			cx.BulkString(s)
+		}
+	case "set":
+		if len(cx.Args) < 4 || len(cx.Args)%2 != 0 {
+			cx.Error("ERR wrong number of arguments for 'config|set' command")
+			return
+		}
+		for i := 2; i < len(cx.Args); i += 2 {
+			if err := n.configSet(strings.ToLower(string(cx.Args[i])), string(cx.Args[i+1])); err != nil {
+				cx.Error("ERR CONFIG SET failed (possibly related to argument '" + strings.ToLower(string(cx.Args[i])) + "') - " + err.Error())
+				return
+			}
+		}
+		cx.OK()
+	case "resetstat":
+		n.ks.ResetStats()
+		n.resetStats()
+		cx.OK()
+	case "rewrite":
+		cx.Error("ERR The server is running without a config file")
+	default:
+		cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try CONFIG HELP.")
+	}
+}
+
+// configSet changes one parameter at run time.
+func (n *Node) configSet(name, val string) error {
+	switch name {
+	case "maxmemory":
+		v, err := ParseMemory(val)
+		if err != nil {
+			return err
+		}
+		n.ks.SetMaxMemory(v)
+	case "maxmemory-policy":
+		p, err := cache.ParsePolicy(val)
+		if err != nil {
+			return err
+		}
+		n.ks.SetPolicy(p)
+	case "requirepass":
+		n.mu.Lock()
+		n.cfg.RequirePass = val
+		n.mu.Unlock()
+	case "proto-max-bulk-len":
+		v, err := ParseMemory(val)
+		if err != nil || v < 1 {
+			return errArgument("argument must be a memory value")
+		}
+		n.mu.Lock()
+		n.cfg.MaxBulkLen = v
+		n.mu.Unlock()
+	case "maxclients":
+		v, err := strconv.Atoi(val)
+		if err != nil || v < 1 {
+			return errArgument("argument couldn't be parsed into an integer")
+		}
+		n.mu.Lock()
+		n.cfg.MaxClients = v
+		n.mu.Unlock()
+	case "timeout":
+		v, err := strconv.Atoi(val)
+		if err != nil || v < 0 {
+			return errArgument("argument couldn't be parsed into an integer")
+		}
+		n.mu.Lock()
+		n.cfg.IdleTimeout = time.Duration(v) * time.Second
+		srv := n.srv
+		n.mu.Unlock()
+		if srv != nil {
+			srv.SetIdleClose(time.Duration(v) * time.Second)
+		}
+	case "save", "appendonly":
+		// Accepted for compatibility with tools that set them; vcache
+		// snapshots on SAVE, BGSAVE and shutdown only.
+	default:
+		return errArgument("Unknown option or number of arguments for CONFIG SET - '" + name + "'")
+	}
+	return nil
+}
+
+type errArgument string
+
+func (e errArgument) Error() string { return string(e) }
+
+// ParseMemory reads a Redis memory amount: bytes, or with a unit
+// (k, kb, m, mb, g, gb; k = 1000, kb = 1024).
+func ParseMemory(s string) (int64, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"gb", 1 << 30}, {"mb", 1 << 20}, {"kb", 1 << 10}, {"g", 1e9}, {"m", 1e6}, {"k", 1e3}, {"b", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 {
+		return 0, errArgument("argument must be a memory value")
+	}
+	return v * mult, nil
+}
+
+func (n *Node) port() string {
+	if a := n.Addr(); a != nil {
+		_, p, _ := strings.Cut(a.String(), "]:")
+		if p == "" {
+			_, p, _ = strings.Cut(a.String(), ":")
+		}
+		return p
+	}
+	return ""
+}
+
+func (n *Node) bindHost() string {
+	if a := n.Addr(); a != nil {
+		s := a.String()
+		if i := strings.LastIndex(s, ":"); i >= 0 {
+			return strings.Trim(s[:i], "[]")
+		}
+	}
+	return ""
+}

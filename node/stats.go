@@ -1,0 +1,55 @@
+package node
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// stats are the node's own counters (the keyspace keeps its own). Command
+// counts live on each client, so the hot path touches no shared cache line;
+// closedCommands keeps the counts of clients that have gone.
+type stats struct {
+	closedCommands atomic.Int64
+	resetBase      atomic.Int64 // total at the last CONFIG RESETSTAT
+	opsPerS        atomic.Int64 // instantaneous ops/s, sampled
+	clock          atomic.Int64 // unix nanoseconds, refreshed every 100 ms
+}
+
+// totalCommands returns total_commands_processed.
+func (n *Node) totalCommands() int64 {
+	return n.stats.closedCommands.Load() + n.clients.commands() - n.stats.resetBase.Load()
+}
+
+func (n *Node) resetStats() {
+	n.stats.resetBase.Store(n.stats.closedCommands.Load() + n.clients.commands())
+	n.stats.opsPerS.Store(0)
+}
+
+// sample refreshes the coarse clock and the instantaneous ops/s figure
+// every 100 ms (over a sliding window of 16 samples, like Redis) until ctx
+// is done.
+func (n *Node) sample(ctx context.Context) {
+	const slots = 16
+	var hist [slots]int64
+	var at [slots]time.Time
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for i := 0; ; i++ {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			n.stats.clock.Store(now.UnixNano())
+			cur := i % slots
+			hist[cur], at[cur] = n.totalCommands(), now
+			first := 0
+			if i >= slots {
+				first = (i + 1) % slots
+			}
+			if dt := now.Sub(at[first]).Seconds(); i > 0 && dt > 0 {
+				n.stats.opsPerS.Store(int64(float64(hist[cur]-hist[first]) / dt))
+			}
+		}
+	}
+}
