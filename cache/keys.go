@@ -249,18 +249,20 @@ func (ks *Keyspace) Keys(pattern string) []string {
 	}
 }
 
-// RandomKey returns a random live key, or "" and false when empty.
+// RandomKey returns a random live key, or "" and false when empty. It
+// starts at a random shard and slot and takes the first live key it meets,
+// so it always finds one when any exists.
 func (ks *Keyspace) RandomKey() (string, bool) {
-	for attempt := 0; attempt < 2*numShards; attempt++ {
-		i := rand.IntN(numShards)
-		sh := &ks.shards[i]
+	first := rand.IntN(numShards)
+	for n := 0; n < numShards; n++ {
+		sh := &ks.shards[(first+n)%numShards]
 		sh.mu.Lock()
 		if sh.keys > 0 {
 			start := rand.IntN(perShard)
+			now := ks.nowMs()
 			for j := 0; j < perShard; j++ {
-				idx := (start + j) % perShard
-				for k, e := range sh.slots[idx] {
-					if e.exp == 0 || e.exp > ks.nowMs() {
+				for k, e := range sh.slots[(start+j)%perShard] {
+					if e.exp == 0 || e.exp > now {
 						sh.mu.Unlock()
 						return k, true
 					}
