@@ -1,0 +1,574 @@
+package vector
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// hnsw is a Hierarchical Navigable Small World graph (Malkov & Yashunin)
+// over flat arrays: vectors in one []float32 with a padded stride, level-0
+// links in one []uint32 (a count then 2M ids per node), upper levels per
+// node. Removed vectors become tombstones: still traversed, never
+// returned, and compacted away when they are many.
+//
+// Locking: mu guards the arrays' growth and compaction (held for reading
+// by every search and insert, for writing to grow or compact); a node's
+// links are guarded by the stripe lock of its internal id; idMu guards the
+// id maps and the tombstones; epMu the entry point.
+type hnsw struct {
+	p      Params
+	stride int
+	m, m0  int
+	mult   float64
+
+	mu     sync.RWMutex
+	vecs   []float32
+	norms  []float32
+	levels []uint8
+	links0 []uint32
+	upper  [][]uint32 // per node: levels 1..L, each a count then M ids
+	exts   []uint32   // per node: the caller's id (written once, before the node is linked)
+	dead   []uint32   // per node: 1 = tombstone (atomic)
+	capN   int
+
+	// idMu guards byExt, next and ndead. Lock order: mu, then idMu, then
+	// a stripe lock or epMu.
+	idMu   sync.Mutex
+	byExt  map[uint32]uint32
+	next   uint32 // next internal id
+	ndead  int
+	nlive  atomic.Int64
+	stripe [1024]sync.Mutex
+
+	epMu     sync.Mutex
+	entry    int64 // internal id, -1 when empty
+	maxLevel int
+
+	pool sync.Pool // *searchCtx
+}
+
+type searchCtx struct {
+	vis  visited
+	cand minHeap
+	res  maxHeap
+	buf  []uint32
+}
+
+func newHNSW(p Params) *hnsw {
+	h := &hnsw{p: p, stride: padded(p.Dim), m: p.M, m0: 2 * p.M, mult: 1 / math.Log(float64(p.M)), entry: -1,
+		byExt: make(map[uint32]uint32)}
+	h.pool.New = func() any { return &searchCtx{} }
+	h.grow(max(p.InitialCap, 64))
+	return h
+}
+
+// grow makes room for at least n nodes. mu must be held for writing (or
+// the index not yet shared).
+func (h *hnsw) grow(n int) {
+	if n <= h.capN {
+		return
+	}
+	n = max(n, h.capN*2)
+	h.vecs = slices.Grow(h.vecs[:h.capN*h.stride], (n-h.capN)*h.stride)[:n*h.stride]
+	h.norms = slices.Grow(h.norms[:h.capN], n-h.capN)[:n]
+	h.levels = slices.Grow(h.levels[:h.capN], n-h.capN)[:n]
+	h.links0 = slices.Grow(h.links0[:h.capN*(h.m0+1)], (n-h.capN)*(h.m0+1))[:n*(h.m0+1)]
+	h.upper = slices.Grow(h.upper[:h.capN], n-h.capN)[:n]
+	h.exts = slices.Grow(h.exts[:h.capN], n-h.capN)[:n]
+	h.dead = slices.Grow(h.dead[:h.capN], n-h.capN)[:n]
+	h.capN = n
+}
+
+func (h *hnsw) Params() Params { return h.p }
+
+func (h *hnsw) Len() int { return int(h.nlive.Load()) }
+
+func (h *hnsw) vec(i uint32) []float32 {
+	return h.vecs[int(i)*h.stride : int(i+1)*h.stride]
+}
+
+func (h *hnsw) dist(q []float32, qn float32, i uint32) float32 {
+	return distance(h.p.Metric, q, h.vec(i), qn, h.norms[i])
+}
+
+// neighbours copies node i's links at level lc into buf. The stripe lock
+// of i is taken for the copy.
+func (h *hnsw) neighbours(i uint32, lc int, buf []uint32) []uint32 {
+	l := &h.stripe[i%uint32(len(h.stripe))]
+	l.Lock()
+	var list []uint32
+	if lc == 0 {
+		list = h.links0[int(i)*(h.m0+1) : int(i+1)*(h.m0+1)]
+	} else {
+		list = h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
+	}
+	buf = append(buf[:0], list[1:1+list[0]]...)
+	l.Unlock()
+	return buf
+}
+
+// setLinks replaces i's links at lc. The caller holds i's stripe lock.
+func (h *hnsw) setLinks(i uint32, lc int, ids []uint32) {
+	var list []uint32
+	if lc == 0 {
+		list = h.links0[int(i)*(h.m0+1) : int(i+1)*(h.m0+1)]
+	} else {
+		list = h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
+	}
+	list[0] = uint32(len(ids))
+	copy(list[1:], ids)
+}
+
+func (h *hnsw) randomLevel() int {
+	l := int(-math.Log(1-rand.Float64()) * h.mult)
+	return min(l, 16)
+}
+
+// Add inserts or replaces ext's vector.
+func (h *hnsw) Add(ext uint32, v []float32) error {
+	q, err := prepare(h.p, v, h.stride)
+	if err != nil {
+		return err
+	}
+	level := h.randomLevel()
+	var id uint32
+	for {
+		h.mu.RLock()
+		h.idMu.Lock()
+		if int(h.next) < h.capN {
+			id = h.next
+			h.next++
+			atomic.StoreUint32(&h.dead[id], 2) // pending until written
+			if old, ok := h.byExt[ext]; ok {
+				atomic.StoreUint32(&h.dead[old], 1)
+				h.ndead++
+				h.nlive.Add(-1)
+			}
+			h.byExt[ext] = id
+			h.nlive.Add(1)
+			h.idMu.Unlock()
+			break
+		}
+		need := int(h.next) + 1
+		h.idMu.Unlock()
+		h.mu.RUnlock()
+		h.mu.Lock()
+		h.grow(need)
+		h.mu.Unlock()
+	}
+	defer h.mu.RUnlock()
+	h.exts[id] = ext
+	copy(h.vec(id), q)
+	qn := dot(q, q)
+	h.norms[id] = qn
+	h.levels[id] = uint8(level)
+	sl := &h.stripe[id%uint32(len(h.stripe))]
+	sl.Lock()
+	h.links0[int(id)*(h.m0+1)] = 0
+	if level > 0 {
+		h.upper[id] = make([]uint32, level*(h.m+1))
+	} else {
+		h.upper[id] = nil
+	}
+	sl.Unlock()
+	atomic.CompareAndSwapUint32(&h.dead[id], 2, 0) // now visible (unless removed meanwhile)
+
+	h.epMu.Lock()
+	ep, maxL := h.entry, h.maxLevel
+	if ep < 0 {
+		h.entry, h.maxLevel = int64(id), level
+		h.epMu.Unlock()
+		return nil
+	}
+	h.epMu.Unlock()
+
+	sc := h.pool.Get().(*searchCtx)
+	defer h.pool.Put(sc)
+	cur := node{uint32(ep), h.dist(q, qn, uint32(ep))}
+	for lc := maxL; lc > level; lc-- {
+		cur = h.greedy(sc, q, qn, cur, lc)
+	}
+	eps := []node{cur}
+	for lc := min(level, maxL); lc >= 0; lc-- {
+		found := h.searchLayer(sc, q, qn, eps, h.p.EfConstruction, lc, nil)
+		mmax := h.m
+		if lc == 0 {
+			mmax = h.m0
+		}
+		chosen := h.selectNeighbours(found, h.m)
+		ids := make([]uint32, len(chosen))
+		for i, c := range chosen {
+			ids[i] = c.id
+		}
+		sl.Lock()
+		h.setLinks(id, lc, ids)
+		sl.Unlock()
+		for _, c := range chosen {
+			h.link(c.id, id, c.dist, lc, mmax, sc)
+		}
+		eps = found
+	}
+	if level > maxL {
+		h.epMu.Lock()
+		if level > h.maxLevel {
+			h.entry, h.maxLevel = int64(id), level
+		}
+		h.epMu.Unlock()
+	}
+	return nil
+}
+
+// link adds id to e's links at lc, pruning with the heuristic when full.
+func (h *hnsw) link(e, id uint32, d float32, lc, mmax int, sc *searchCtx) {
+	l := &h.stripe[e%uint32(len(h.stripe))]
+	l.Lock()
+	defer l.Unlock()
+	var list []uint32
+	if lc == 0 {
+		list = h.links0[int(e)*(h.m0+1) : int(e+1)*(h.m0+1)]
+	} else {
+		list = h.upper[e][(lc-1)*(h.m+1) : lc*(h.m+1)]
+	}
+	n := int(list[0])
+	if n < mmax {
+		list[1+n] = id
+		list[0]++
+		return
+	}
+	ev := h.vec(e)
+	en := h.norms[e]
+	cands := make([]node, 0, n+1)
+	cands = append(cands, node{id, d})
+	for _, o := range list[1 : 1+n] {
+		cands = append(cands, node{o, distance(h.p.Metric, ev, h.vec(o), en, h.norms[o])})
+	}
+	slices.SortFunc(cands, func(a, b node) int { return cmpDist(a.dist, b.dist) })
+	kept := h.selectSorted(cands, mmax)
+	list[0] = uint32(len(kept))
+	for i, k := range kept {
+		list[1+i] = k.id
+	}
+}
+
+func cmpDist(a, b float32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// selectNeighbours picks up to m of the candidates with the heuristic.
+func (h *hnsw) selectNeighbours(cands []node, m int) []node {
+	sorted := slices.Clone(cands)
+	slices.SortFunc(sorted, func(a, b node) int { return cmpDist(a.dist, b.dist) })
+	return h.selectSorted(sorted, m)
+}
+
+// selectSorted is hnswlib's heuristic: walking candidates nearest first,
+// keep one only if it is nearer to the base than to every kept one, so
+// links point in diverse directions.
+func (h *hnsw) selectSorted(sorted []node, m int) []node {
+	if len(sorted) <= m {
+		return sorted
+	}
+	kept := make([]node, 0, m)
+	for _, c := range sorted {
+		if len(kept) == m {
+			break
+		}
+		cv, cn := h.vec(c.id), h.norms[c.id]
+		good := true
+		for _, k := range kept {
+			if distance(h.p.Metric, cv, h.vec(k.id), cn, h.norms[k.id]) < c.dist {
+				good = false
+				break
+			}
+		}
+		if good {
+			kept = append(kept, c)
+		}
+	}
+	return kept
+}
+
+// greedy walks level lc towards q from cur and returns the nearest node.
+func (h *hnsw) greedy(sc *searchCtx, q []float32, qn float32, cur node, lc int) node {
+	for changed := true; changed; {
+		changed = false
+		sc.buf = h.neighbours(cur.id, lc, sc.buf)
+		for _, n := range sc.buf {
+			if d := h.dist(q, qn, n); d < cur.dist {
+				cur, changed = node{n, d}, true
+			}
+		}
+	}
+	return cur
+}
+
+// searchLayer is the ef-bounded best-first search of one level. accept,
+// when set, decides which nodes may be results (all are traversed). It
+// returns the results, nearest first.
+func (h *hnsw) searchLayer(sc *searchCtx, q []float32, qn float32, eps []node, ef, lc int, accept func(uint32) bool) []node {
+	sc.vis.reset(h.capN)
+	sc.cand = sc.cand[:0]
+	sc.res = sc.res[:0]
+	for _, e := range eps {
+		if sc.vis.visit(e.id) {
+			continue
+		}
+		sc.cand.push(e)
+		if accept == nil || accept(e.id) {
+			sc.res.push(e)
+		}
+	}
+	for len(sc.cand) > 0 {
+		c := sc.cand.pop()
+		if len(sc.res) >= ef && c.dist > sc.res.top().dist {
+			break
+		}
+		sc.buf = h.neighbours(c.id, lc, sc.buf)
+		for _, n := range sc.buf {
+			if sc.vis.visit(n) {
+				continue
+			}
+			d := h.dist(q, qn, n)
+			if len(sc.res) < ef || d < sc.res.top().dist {
+				sc.cand.push(node{n, d})
+				if accept == nil || accept(n) {
+					sc.res.push(node{n, d})
+					if len(sc.res) > ef {
+						sc.res.pop()
+					}
+				}
+			}
+		}
+	}
+	out := make([]node, len(sc.res))
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = sc.res.pop()
+	}
+	return out
+}
+
+// Remove tombstones ext's vector.
+func (h *hnsw) Remove(ext uint32) bool {
+	h.mu.RLock()
+	h.idMu.Lock()
+	id, ok := h.byExt[ext]
+	if ok {
+		delete(h.byExt, ext)
+		atomic.StoreUint32(&h.dead[id], 1)
+		h.ndead++
+		h.nlive.Add(-1)
+	}
+	compact := h.ndead > 1000 && h.ndead > int(h.next)/2
+	h.idMu.Unlock()
+	h.mu.RUnlock()
+	if compact {
+		h.compact()
+	}
+	return ok
+}
+
+// isLive reports whether internal id i is a live vector and, if so, its
+// external id. mu must be held.
+func (h *hnsw) isLive(i uint32) (uint32, bool) {
+	if atomic.LoadUint32(&h.dead[i]) != 0 {
+		return 0, false
+	}
+	return h.exts[i], true
+}
+
+// Search finds the nearest live vectors to q.
+func (h *hnsw) Search(qv []float32, opt SearchOptions) ([]Result, error) {
+	q, err := prepare(h.p, qv, h.stride)
+	if err != nil {
+		return nil, err
+	}
+	if opt.K <= 0 {
+		return nil, nil
+	}
+	if opt.Candidates != nil {
+		return h.exact(q, opt.K, opt.Candidates, nil), nil
+	}
+	ef := opt.Ef
+	if ef <= 0 {
+		ef = h.p.EfRuntime
+	}
+	ef = max(ef, opt.K)
+	if opt.Filter != nil && opt.FilterCount >= 0 && opt.FilterCount <= max(10*ef, h.Len()/50) {
+		return h.exact(q, opt.K, nil, opt.Filter), nil
+	}
+	h.mu.RLock()
+	h.epMu.Lock()
+	ep, maxL := h.entry, h.maxLevel
+	h.epMu.Unlock()
+	if ep < 0 {
+		h.mu.RUnlock()
+		return nil, nil
+	}
+	// Snapshot the tombstones' owner state once per query: accept reads
+	// them under idMu, which is cheap next to a distance.
+	accept := func(i uint32) bool {
+		e, ok := h.isLive(i)
+		return ok && (opt.Filter == nil || opt.Filter(e))
+	}
+	sc := h.pool.Get().(*searchCtx)
+	qn := dot(q, q)
+	cur := node{uint32(ep), h.dist(q, qn, uint32(ep))}
+	for lc := maxL; lc > 0; lc-- {
+		cur = h.greedy(sc, q, qn, cur, lc)
+	}
+	found := h.searchLayer(sc, q, qn, []node{cur}, ef, 0, accept)
+	h.pool.Put(sc)
+	out := make([]Result, 0, min(opt.K, len(found)))
+	for _, f := range found[:min(opt.K, len(found))] {
+		out = append(out, Result{ID: h.exts[f.id], Dist: f.dist})
+	}
+	h.mu.RUnlock()
+	if len(out) < opt.K && opt.Filter != nil {
+		// The graph walk found too few admitted vectors: the filter is
+		// selective. Search exactly among those it admits.
+		return h.exact(q, opt.K, nil, opt.Filter), nil
+	}
+	return out, nil
+}
+
+// exact scans the given external ids (or every live vector admitted by
+// filter) and returns the k nearest.
+func (h *hnsw) exact(q []float32, k int, ids []uint32, filter func(uint32) bool) []Result {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	qn := dot(q, q)
+	var res maxHeap
+	consider := func(i, e uint32) {
+		d := h.dist(q, qn, i)
+		if len(res) < k {
+			res.push(node{e, d})
+		} else if d < res.top().dist {
+			res.pop()
+			res.push(node{e, d})
+		}
+	}
+	if ids != nil {
+		for _, e := range ids {
+			h.idMu.Lock()
+			i, ok := h.byExt[e]
+			h.idMu.Unlock()
+			if ok {
+				consider(i, e)
+			}
+		}
+	} else {
+		h.idMu.Lock()
+		n := h.next
+		h.idMu.Unlock()
+		for i := uint32(0); i < n && int(i) < h.capN; i++ {
+			if e, ok := h.isLive(i); ok && filter(e) {
+				consider(i, e)
+			}
+		}
+	}
+	out := make([]Result, len(res))
+	for i := len(out) - 1; i >= 0; i-- {
+		n := res.pop()
+		out[i] = Result{ID: n.id, Dist: n.dist}
+	}
+	return out
+}
+
+// Vector returns ext's stored vector.
+func (h *hnsw) Vector(ext uint32) ([]float32, bool) {
+	h.idMu.Lock()
+	i, ok := h.byExt[ext]
+	h.idMu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return slices.Clone(h.vec(i)[:h.p.Dim]), true
+}
+
+// MemoryBytes estimates the arrays' bytes.
+func (h *hnsw) MemoryBytes() int64 {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	n := int64(h.capN)
+	b := n*int64(h.stride)*4 + n*4 + n + n*int64(h.m0+1)*4 + n*24
+	h.idMu.Lock()
+	for i := uint32(0); i < h.next; i++ {
+		b += int64(len(h.upper[i])) * 4
+	}
+	b += int64(len(h.byExt))*16 + n*8
+	h.idMu.Unlock()
+	return b
+}
+
+// compact rebuilds the graph from the live vectors, dropping tombstones.
+// Searches and inserts wait while it runs.
+func (h *hnsw) compact() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.idMu.Lock()
+	defer h.idMu.Unlock()
+	if h.ndead <= 1000 || h.ndead <= int(h.next)/2 {
+		return // another compaction got here first
+	}
+	ids := make([]uint32, 0, len(h.byExt))
+	vecs := make([][]float32, 0, len(h.byExt))
+	for e, i := range h.byExt {
+		ids = append(ids, e)
+		vecs = append(vecs, h.vec(i)[:h.p.Dim])
+	}
+	p := h.p
+	p.InitialCap = len(ids)
+	fresh := newHNSW(p)
+	_ = AddBatch(fresh, ids, vecs, 2)
+	h.vecs, h.norms, h.levels, h.links0, h.upper, h.exts, h.dead, h.capN =
+		fresh.vecs, fresh.norms, fresh.levels, fresh.links0, fresh.upper, fresh.exts, fresh.dead, fresh.capN
+	h.byExt, h.next, h.ndead = fresh.byExt, fresh.next, fresh.ndead
+	h.nlive.Store(fresh.nlive.Load())
+	h.epMu.Lock()
+	h.entry, h.maxLevel = fresh.entry, fresh.maxLevel
+	h.epMu.Unlock()
+}
+
+// AddBatch adds vectors with several goroutines (the build uses every core
+// it is given).
+func AddBatch(ix Index, ids []uint32, vecs [][]float32, workers int) error {
+	if len(ids) != len(vecs) {
+		return ErrDimMismatch
+	}
+	workers = max(workers, 1)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ids) {
+					return
+				}
+				if err := ix.Add(ids[i], vecs[i]); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err, ok := firstErr.Load().(error); ok {
+		return err
+	}
+	return nil
+}

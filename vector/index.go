@@ -1,0 +1,167 @@
+package vector
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Algorithm is an index kind.
+type Algorithm uint8
+
+// The index kinds.
+const (
+	FLAT Algorithm = iota
+	HNSW
+	IVFFLAT
+)
+
+// String returns the RediSearch name.
+func (a Algorithm) String() string {
+	switch a {
+	case FLAT:
+		return "FLAT"
+	case HNSW:
+		return "HNSW"
+	case IVFFLAT:
+		return "IVFFLAT"
+	}
+	return fmt.Sprintf("algorithm(%d)", uint8(a))
+}
+
+// ParseAlgorithm reads FLAT, HNSW or IVFFLAT (any case).
+func ParseAlgorithm(s string) (Algorithm, error) {
+	switch strings.ToUpper(s) {
+	case "FLAT":
+		return FLAT, nil
+	case "HNSW":
+		return HNSW, nil
+	case "IVFFLAT":
+		return IVFFLAT, nil
+	}
+	return 0, fmt.Errorf("%w: unknown algorithm %q", ErrBadParams, s)
+}
+
+// Params configure an index.
+type Params struct {
+	Algorithm Algorithm
+	Dim       int
+	Metric    Metric
+	// HNSW: links per node (level 0 has 2M), build and default search
+	// breadth.
+	M, EfConstruction, EfRuntime int
+	// IVFFLAT: number of lists and lists probed per query by default.
+	Lists, Probes int
+	// InitialCap pre-allocates room for this many vectors.
+	InitialCap int
+}
+
+// DefaultParams returns RediSearch's defaults for alg.
+func DefaultParams(alg Algorithm, dim int, m Metric) Params {
+	return Params{Algorithm: alg, Dim: dim, Metric: m, M: 16, EfConstruction: 200, EfRuntime: 10, Lists: 100, Probes: 10}
+}
+
+// Validate reports the first invalid parameter.
+func (p Params) Validate() error {
+	switch {
+	case p.Dim < 1 || p.Dim > 32768:
+		return fmt.Errorf("%w: dimension %d", ErrBadParams, p.Dim)
+	case p.Metric > Cosine:
+		return fmt.Errorf("%w: metric", ErrBadParams)
+	case p.Algorithm == HNSW && (p.M < 2 || p.M > 512):
+		return fmt.Errorf("%w: M %d", ErrBadParams, p.M)
+	case p.Algorithm == HNSW && (p.EfConstruction < 1 || p.EfRuntime < 1):
+		return fmt.Errorf("%w: EF_CONSTRUCTION and EF_RUNTIME must be positive", ErrBadParams)
+	case p.Algorithm == IVFFLAT && (p.Lists < 1 || p.Lists > 1<<16 || p.Probes < 1):
+		return fmt.Errorf("%w: LISTS and PROBES must be positive", ErrBadParams)
+	case p.InitialCap < 0:
+		return fmt.Errorf("%w: INITIAL_CAP", ErrBadParams)
+	}
+	return nil
+}
+
+// Result is one search hit: the caller's id and its distance.
+type Result struct {
+	ID   uint32
+	Dist float32
+}
+
+// SearchOptions tune one search.
+type SearchOptions struct {
+	// K is how many results to return.
+	K int
+	// Ef is the HNSW search breadth (0: the index's EfRuntime).
+	Ef int
+	// Probes is the number of IVFFLAT lists to search (0: the default).
+	Probes int
+	// Filter, when set, admits only ids it accepts; it is called during
+	// the search and must be safe for concurrent use.
+	Filter func(id uint32) bool
+	// FilterCount estimates how many ids Filter accepts (-1 unknown). A
+	// small count makes the index search exactly among the accepted ids.
+	FilterCount int
+	// Candidates, when non-nil, restricts the search to these ids,
+	// searched exactly.
+	Candidates []uint32
+}
+
+// Index is a vector index. Ids are the caller's. Any number of Search
+// calls may run concurrently with Add and Remove calls from any goroutine.
+type Index interface {
+	// Add inserts v under id, replacing any vector id had. v is copied.
+	Add(id uint32, v []float32) error
+	// Remove deletes id and reports whether it was present.
+	Remove(id uint32) bool
+	// Search returns up to opt.K nearest ids, nearest first. When a filter
+	// or candidate list admits at least K ids, exactly K are returned.
+	Search(q []float32, opt SearchOptions) ([]Result, error)
+	// Vector returns a copy of id's stored vector (normalised for COSINE).
+	Vector(id uint32) ([]float32, bool)
+	// Len returns the number of vectors.
+	Len() int
+	// Params returns the index's parameters.
+	Params() Params
+	// MemoryBytes estimates the index's heap bytes.
+	MemoryBytes() int64
+	// WriteTo writes the index (graph or lists included) for ReadIndex.
+	WriteTo(w io.Writer) (int64, error)
+}
+
+// New makes an empty index.
+func New(p Params) (Index, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	switch p.Algorithm {
+	case FLAT:
+		return newFlat(p), nil
+	case HNSW:
+		return newHNSW(p), nil
+	case IVFFLAT:
+		return newIVF(p), nil
+	}
+	return nil, fmt.Errorf("%w: algorithm", ErrBadParams)
+}
+
+// prepare checks q's length and returns the form the index compares:
+// padded to the stride, normalised for COSINE.
+func prepare(p Params, q []float32, stride int) ([]float32, error) {
+	if len(q) != p.Dim {
+		return nil, fmt.Errorf("%w: got %d values, index has %d", ErrDimMismatch, len(q), p.Dim)
+	}
+	out := make([]float32, stride)
+	copy(out, q)
+	if p.Metric == Cosine {
+		normalize(out)
+	}
+	return out, nil
+}
+
+// distFunc returns the distance of prepared q to stored vector v whose
+// squared norm is vn (used for L2).
+func distance(m Metric, q, v []float32, qn, vn float32) float32 {
+	if m == L2 {
+		return l2Fast(q, v, qn, vn)
+	}
+	return 1 - dot(q, v)
+}
