@@ -265,3 +265,51 @@ func (ks *Keyspace) HScan(key []byte, pattern string, noValues bool) ([][]byte, 
 	})
 	return out, err
 }
+
+// HashFields returns a copy of the hash at key (values are shared and
+// must not be modified); false when there is no hash there.
+func (ks *Keyspace) HashFields(key []byte) (map[string][]byte, bool) {
+	var out map[string][]byte
+	err := ks.hashRead(key, func(h map[string][]byte) {
+		if h != nil {
+			out = make(map[string][]byte, len(h))
+			for f, v := range h {
+				out[f] = v
+			}
+		}
+	})
+	return out, err == nil && out != nil
+}
+
+// ForEachHash calls fn with every live hash whose key starts with one of
+// prefixes (all hashes when there are none), holding the key's shard lock
+// during the call, so fn sees each hash as observers do. fn must not call
+// back into the Keyspace.
+func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields map[string][]byte)) {
+	for i := range ks.shards {
+		sh := &ks.shards[i]
+		sh.mu.Lock()
+		now := ks.nowMs()
+		for _, m := range sh.slots {
+			for k, e := range m {
+				if e.kind != kindHash || (e.exp != 0 && e.exp <= now) || !hasAnyPrefix(k, prefixes) {
+					continue
+				}
+				fn(k, e.hash)
+			}
+		}
+		sh.mu.Unlock()
+	}
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	if len(prefixes) == 0 {
+		return true
+	}
+	for _, p := range prefixes {
+		if len(s) >= len(p) && s[:len(p)] == p {
+			return true
+		}
+	}
+	return false
+}

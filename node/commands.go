@@ -17,6 +17,7 @@ func (n *Node) commandTable() map[string]*cmdEntry {
 	addStringHandlers(hs)
 	addHashHandlers(hs)
 	addKeyHandlers(hs)
+	addSearchHandlers(hs)
 
 	out := make(map[string]*cmdEntry, len(hs))
 	for _, s := range command.NewTable(command.Specs()).All() {

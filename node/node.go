@@ -13,14 +13,16 @@ import (
 	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/vector/ft"
 )
 
 // Node is one vcache data node.
 type Node struct {
-	log   *slog.Logger
-	ks    *cache.Keyspace
-	cmds  map[string]*cmdEntry
-	start time.Time
+	log    *slog.Logger
+	ks     *cache.Keyspace
+	search *ft.Catalog
+	cmds   map[string]*cmdEntry
+	start  time.Time
 
 	// mu guards cfg's mutable fields (CONFIG SET), srv and ln.
 	mu  sync.RWMutex
@@ -52,13 +54,17 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	ks, err := cache.New(cfg.Cache)
+	search := ft.NewCatalog()
+	cc := cfg.Cache
+	cc.Observer = searchObserver{cat: search}
+	ks, err := cache.New(cc)
 	if err != nil {
 		return nil, err
 	}
 	n := &Node{
 		log:         log.With("component", "node"),
 		ks:          ks,
+		search:      search,
 		cfg:         cfg,
 		start:       time.Now(),
 		shutdownReq: make(chan struct{}),

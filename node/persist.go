@@ -33,6 +33,7 @@ var ErrBadSnapshot = errors.New("bad snapshot")
 const (
 	snapMagic   = "VCACHE-SNAPSHOT-1\n"
 	secKeyspace = 'K'
+	secSearch   = 'F' // FT index definitions; before the keyspace, so loading indexes the documents
 	secEnd      = 'E'
 )
 
@@ -80,6 +81,9 @@ func (n *Node) writeSnapshotFile(p string) (err error) {
 	}()
 	if _, err := f.WriteString(snapMagic); err != nil {
 		return err
+	}
+	if err := writeSection(f, secSearch, n.search.Save); err != nil {
+		return fmt.Errorf("search indexes: %w", err)
 	}
 	if err := writeSection(f, secKeyspace, n.ks.WriteSnapshot); err != nil {
 		return fmt.Errorf("keyspace: %w", err)
@@ -210,6 +214,8 @@ func (n *Node) readSnapshot(r io.Reader) error {
 		switch tag[0] {
 		case secKeyspace:
 			err = n.ks.ReadSnapshot(body)
+		case secSearch:
+			err = n.search.Load(body)
 		default:
 			return fmt.Errorf("%w: unknown section %q", ErrBadSnapshot, tag[0])
 		}

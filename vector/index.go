@@ -160,8 +160,12 @@ func prepare(p Params, q []float32, stride int) ([]float32, error) {
 // distFunc returns the distance of prepared q to stored vector v whose
 // squared norm is vn (used for L2).
 func distance(m Metric, q, v []float32, qn, vn float32) float32 {
-	if m == L2 {
+	switch m {
+	case L2:
 		return l2Fast(q, v, qn, vn)
+	case Cosine:
+		// Rounding can take 1 - cos(0) a hair below zero.
+		return max(1-dot(q, v), 0)
 	}
 	return 1 - dot(q, v)
 }

@@ -1,0 +1,145 @@
+package node
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/vector/ft"
+)
+
+// searchObserver keeps the FT catalog consistent with the keyspace: the
+// keyspace calls it under the key's shard lock.
+type searchObserver struct{ cat *ft.Catalog }
+
+func (o searchObserver) HashChanged(key string, slot int, fields map[string][]byte) {
+	o.cat.HashChanged(key, slot, fields)
+}
+
+func (o searchObserver) KeyRemoved(key string, slot int, why cache.Reason) {
+	o.cat.KeyRemoved(key, slot)
+}
+
+func addSearchHandlers(m map[string]Handler) {
+	m["ft.create"] = cmdFTCreate
+	m["ft.search"] = cmdFTSearch
+	m["ft.info"] = cmdFTInfo
+	m["ft.dropindex"] = cmdFTDrop
+	m["ft._list"] = func(cx *Ctx) {
+		names := cx.Node.search.List()
+		cx.Array(len(names))
+		for _, n := range names {
+			cx.BulkString(n)
+		}
+	}
+	m["ft.alter"] = func(cx *Ctx) {
+		cx.Error("ERR FT.ALTER is not supported yet")
+	}
+}
+
+// ftError replies with a search error's text as RediSearch words it.
+func ftError(cx *Ctx, err error) {
+	switch {
+	case errors.Is(err, ft.ErrUnknownIndex):
+		cx.Error(string(cx.Args[1]) + ": no such index")
+	case errors.Is(err, ft.ErrIndexExists):
+		cx.Error("Index already exists")
+	default:
+		cx.Error(err.Error())
+	}
+}
+
+func cmdFTCreate(cx *Ctx) {
+	s, err := ft.ParseCreate(cx.Args[1:])
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	ix, err := cx.Node.search.Create(s)
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	// Index the hashes that already exist.
+	cx.Node.ks.ForEachHash(s.Prefixes, ix.Upsert)
+	cx.OK()
+}
+
+func cmdFTSearch(cx *Ctx) {
+	req, err := ft.ParseSearch(cx.Args[1:])
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	ix, err := cx.Node.search.Get(req.Index)
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	ks := cx.Node.ks
+	res, err := ix.Search(req, func(key string) (map[string][]byte, bool) {
+		return ks.HashFields([]byte(key))
+	})
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	writeAny(cx, res.Reply(req.NoContent, req.WithScores))
+}
+
+func cmdFTInfo(cx *Ctx) {
+	ix, err := cx.Node.search.Get(string(cx.Args[1]))
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	writeAny(cx, ix.Info().Reply())
+}
+
+func cmdFTDrop(cx *Ctx) {
+	dd := false
+	if len(cx.Args) == 3 {
+		if !strings.EqualFold(string(cx.Args[2]), "DD") {
+			cx.SyntaxError()
+			return
+		}
+		dd = true
+	} else if len(cx.Args) > 3 {
+		cx.SyntaxError()
+		return
+	}
+	ix, err := cx.Node.search.Drop(string(cx.Args[1]))
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	if dd {
+		for _, k := range ix.Keys() {
+			cx.Node.ks.Del([]byte(k))
+		}
+	}
+	cx.OK()
+}
+
+// writeAny writes nested []any of strings, int64s and []byte as RESP.
+func writeAny(cx *Ctx, v any) {
+	switch x := v.(type) {
+	case []any:
+		cx.Array(len(x))
+		for _, e := range x {
+			writeAny(cx, e)
+		}
+	case string:
+		cx.BulkString(x)
+	case []byte:
+		cx.Bulk(x)
+	case int64:
+		cx.Int(x)
+	case int:
+		cx.Int(int64(x))
+	case nil:
+		cx.Null()
+	default:
+		cx.Error("ERR internal: unexpected reply type")
+	}
+}

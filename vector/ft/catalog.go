@@ -1,0 +1,191 @@
+package ft
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Catalog holds a node's FT indexes by name and routes document changes to
+// the indexes whose prefixes match. Safe for concurrent use.
+type Catalog struct {
+	mu      sync.RWMutex // guards indexes
+	indexes map[string]*Index
+}
+
+// NewCatalog makes an empty catalog.
+func NewCatalog() *Catalog { return &Catalog{indexes: map[string]*Index{}} }
+
+// Create adds an index; it is empty until the caller feeds it the
+// existing matching documents.
+func (c *Catalog) Create(s *Schema) (*Index, error) {
+	ix, err := NewIndex(s)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.indexes[strings.ToLower(s.Name)]; ok {
+		return nil, ErrIndexExists
+	}
+	c.indexes[strings.ToLower(s.Name)] = ix
+	return ix, nil
+}
+
+// Get finds an index by name.
+func (c *Catalog) Get(name string) (*Index, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	ix, ok := c.indexes[strings.ToLower(name)]
+	if !ok {
+		return nil, ErrUnknownIndex
+	}
+	return ix, nil
+}
+
+// Drop removes an index and returns it.
+func (c *Catalog) Drop(name string) (*Index, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ix, ok := c.indexes[strings.ToLower(name)]
+	if !ok {
+		return nil, ErrUnknownIndex
+	}
+	delete(c.indexes, strings.ToLower(name))
+	return ix, nil
+}
+
+// List returns the index names, sorted.
+func (c *Catalog) List() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]string, 0, len(c.indexes))
+	for _, ix := range c.indexes {
+		out = append(out, ix.schema.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (c *Catalog) all() []*Index {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]*Index, 0, len(c.indexes))
+	for _, ix := range c.indexes {
+		out = append(out, ix)
+	}
+	return out
+}
+
+// HashChanged indexes the hash at key in every index whose prefix matches.
+// It implements the keyspace's observer.
+func (c *Catalog) HashChanged(key string, slot int, fields map[string][]byte) {
+	for _, ix := range c.all() {
+		if ix.Matches(key) {
+			ix.Upsert(key, fields)
+		}
+	}
+}
+
+// KeyRemoved drops key from every index.
+func (c *Catalog) KeyRemoved(key string, slot int) {
+	for _, ix := range c.all() {
+		ix.Delete(key)
+	}
+}
+
+// Save writes the index definitions (their FT.CREATE arguments). The
+// documents are re-indexed from the keyspace on load.
+func (c *Catalog) Save(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	put := func(s string) {
+		var b [binary.MaxVarintLen64]byte
+		bw.Write(b[:binary.PutUvarint(b[:], uint64(len(s)))])
+		bw.WriteString(s)
+	}
+	idx := c.all()
+	var b [binary.MaxVarintLen64]byte
+	bw.Write(b[:binary.PutUvarint(b[:], uint64(len(idx)))])
+	for _, ix := range idx {
+		put(ix.schema.Name)
+		bw.Write(b[:binary.PutUvarint(b[:], uint64(len(ix.schema.Args)))])
+		for _, a := range ix.schema.Args {
+			put(a)
+		}
+	}
+	return bw.Flush()
+}
+
+// Load reads definitions written by Save and creates the (empty)
+// indexes in c; documents are indexed as the keyspace loads.
+func (c *Catalog) Load(r io.Reader) error {
+	_, err := c.load(r)
+	return err
+}
+
+func (c *Catalog) load(r io.Reader) (*Catalog, error) {
+	br := bufio.NewReader(r)
+	get := func() (string, error) {
+		n, err := binary.ReadUvarint(br)
+		if err != nil || n > 1<<20 {
+			return "", fmt.Errorf("bad catalog string: %v", err)
+		}
+		b := make([]byte, n)
+		_, err = io.ReadFull(br, b)
+		return string(b), err
+	}
+	n, err := binary.ReadUvarint(br)
+	if err != nil || n > 1<<16 {
+		return nil, fmt.Errorf("bad catalog: %v", err)
+	}
+	for i := uint64(0); i < n; i++ {
+		name, err := get()
+		if err != nil {
+			return nil, err
+		}
+		na, err := binary.ReadUvarint(br)
+		if err != nil || na > 1<<16 {
+			return nil, fmt.Errorf("bad catalog: %v", err)
+		}
+		args := [][]byte{[]byte(name)}
+		for j := uint64(0); j < na; j++ {
+			a, err := get()
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, []byte(a))
+		}
+		s, err := ParseCreate(args)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.Create(s); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// Reply renders a result as FT.SEARCH's reply: the total, then each key
+// (with its score when withScores) and its field/value list.
+func (r *Result) Reply(noContent, withScores bool) []any {
+	out := []any{int64(r.Total)}
+	for _, d := range r.Docs {
+		out = append(out, d.Key)
+		if withScores {
+			out = append(out, FormatScore(d.Score))
+		}
+		if !noContent {
+			fv := make([]any, 0, 2*len(d.Fields))
+			for _, p := range d.Fields {
+				fv = append(fv, p[0], p[1])
+			}
+			out = append(out, fv)
+		}
+	}
+	return out
+}

@@ -1,0 +1,416 @@
+package ft
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vcache/vcache/vector"
+)
+
+// doc is what an index keeps of one document to filter it.
+type doc struct {
+	key   string
+	tags  map[string][]string // by field alias
+	nums  map[string]float64
+	words map[string]map[string]bool // by field alias: lower-case words
+}
+
+// Index is one FT index: its schema, its documents' filterable values and
+// a vector engine per VECTOR field.
+//
+// Locking: mu guards everything but the engines, which are safe for
+// concurrent use. Upsert and Delete take mu for writing (the node calls them
+// while holding the keyspace lock of that key); Search takes it for reading
+// and never calls back into the keyspace while holding it.
+type Index struct {
+	schema *Schema
+	engine map[string]vector.Index // by field alias
+
+	mu       sync.RWMutex
+	ids      map[string]uint32 // key -> doc id
+	docs     map[uint32]*doc
+	tagPost  map[string]map[string]map[uint32]struct{} // field -> tag -> ids
+	nextID   uint32
+	failures int64
+	created  time.Time
+}
+
+// NewIndex makes an empty index for schema.
+func NewIndex(s *Schema) (*Index, error) {
+	ix := &Index{schema: s, engine: map[string]vector.Index{}, ids: map[string]uint32{}, docs: map[uint32]*doc{},
+		tagPost: map[string]map[string]map[uint32]struct{}{}, created: time.Now()}
+	for _, f := range s.Fields {
+		if f.Type == Vector {
+			e, err := vector.New(f.Vec)
+			if err != nil {
+				return nil, err
+			}
+			ix.engine[f.Alias] = e
+		}
+	}
+	return ix, nil
+}
+
+// Schema returns the index's schema.
+func (ix *Index) Schema() *Schema { return ix.schema }
+
+// Matches reports whether key falls under the index's prefixes.
+func (ix *Index) Matches(key string) bool {
+	if len(ix.schema.Prefixes) == 0 {
+		return true
+	}
+	for _, p := range ix.schema.Prefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Upsert indexes (or re-indexes) the hash at key. A vector field whose
+// blob has the wrong size is not indexed and counts as a failure.
+func (ix *Index) Upsert(key string, fields map[string][]byte) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	id, ok := ix.ids[key]
+	if ok {
+		ix.unindex(id)
+	} else {
+		id = ix.nextID
+		ix.nextID++
+		ix.ids[key] = id
+	}
+	d := &doc{key: key}
+	failed := false
+	for i := range ix.schema.Fields {
+		f := &ix.schema.Fields[i]
+		raw, has := lookupField(fields, f.Name)
+		if !has {
+			if f.Type == Vector {
+				ix.engine[f.Alias].Remove(id)
+			}
+			continue
+		}
+		switch f.Type {
+		case Tag:
+			if d.tags == nil {
+				d.tags = map[string][]string{}
+			}
+			for _, t := range strings.Split(string(raw), string(f.Separator)) {
+				t = strings.TrimSpace(t)
+				if t == "" {
+					continue
+				}
+				if !f.CaseSensitive {
+					t = strings.ToLower(t)
+				}
+				d.tags[f.Alias] = append(d.tags[f.Alias], t)
+				post := ix.tagPost[f.Alias]
+				if post == nil {
+					post = map[string]map[uint32]struct{}{}
+					ix.tagPost[f.Alias] = post
+				}
+				if post[t] == nil {
+					post[t] = map[uint32]struct{}{}
+				}
+				post[t][id] = struct{}{}
+			}
+		case Numeric:
+			v, err := strconv.ParseFloat(strings.TrimSpace(string(raw)), 64)
+			if err != nil {
+				failed = true
+				continue
+			}
+			if d.nums == nil {
+				d.nums = map[string]float64{}
+			}
+			d.nums[f.Alias] = v
+		case Text:
+			if d.words == nil {
+				d.words = map[string]map[string]bool{}
+			}
+			d.words[f.Alias] = words(string(raw))
+		case Vector:
+			v, err := vector.DecodeFloat32(raw, f.Vec.Dim)
+			if err == nil {
+				err = ix.engine[f.Alias].Add(id, v)
+			}
+			if err != nil {
+				ix.engine[f.Alias].Remove(id)
+				failed = true
+			}
+		}
+	}
+	if failed {
+		ix.failures++
+	}
+	ix.docs[id] = d
+}
+
+func lookupField(fields map[string][]byte, name string) ([]byte, bool) {
+	v, ok := fields[name]
+	return v, ok
+}
+
+// words splits text into lower-case words.
+func words(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 0x80)
+	}) {
+		out[w] = true
+	}
+	return out
+}
+
+// unindex removes doc id's tag postings (its vectors are replaced or
+// removed by the caller). mu must be held for writing.
+func (ix *Index) unindex(id uint32) {
+	d := ix.docs[id]
+	if d == nil {
+		return
+	}
+	for field, tags := range d.tags {
+		for _, t := range tags {
+			if post := ix.tagPost[field][t]; post != nil {
+				delete(post, id)
+				if len(post) == 0 {
+					delete(ix.tagPost[field], t)
+				}
+			}
+		}
+	}
+	delete(ix.docs, id)
+}
+
+// Delete removes key's document.
+func (ix *Index) Delete(key string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	id, ok := ix.ids[key]
+	if !ok {
+		return
+	}
+	ix.unindex(id)
+	delete(ix.ids, key)
+	for _, e := range ix.engine {
+		e.Remove(id)
+	}
+}
+
+// Len returns the number of documents.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.ids)
+}
+
+// Keys returns every indexed key (for FT.DROPINDEX DD).
+func (ix *Index) Keys() []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]string, 0, len(ix.ids))
+	for k := range ix.ids {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// eval reports whether doc d passes n. mu must be held.
+func (ix *Index) eval(n *Node, d *doc) bool {
+	switch n.Kind {
+	case qAll:
+		return true
+	case qAnd:
+		for _, k := range n.Kids {
+			if !ix.eval(k, d) {
+				return false
+			}
+		}
+		return true
+	case qOr:
+		for _, k := range n.Kids {
+			if ix.eval(k, d) {
+				return true
+			}
+		}
+		return false
+	case qNot:
+		return !ix.eval(n.Kids[0], d)
+	case qTag:
+		f, _ := ix.schema.field(n.Field)
+		for _, have := range d.tags[n.Field] {
+			for _, want := range n.Tags {
+				if f != nil && !f.CaseSensitive {
+					want = strings.ToLower(want)
+				}
+				if have == want {
+					return true
+				}
+			}
+		}
+		return false
+	case qNum:
+		v, ok := d.nums[n.Field]
+		if !ok {
+			return false
+		}
+		if v < n.Lo || (n.LoEx && v == n.Lo) || v > n.Hi || (n.HiEx && v == n.Hi) {
+			return false
+		}
+		return true
+	case qText:
+		for _, t := range n.Terms {
+			if !ix.hasWord(d, n.Field, t) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func (ix *Index) hasWord(d *doc, field, term string) bool {
+	match := func(ws map[string]bool) bool {
+		if p, ok := strings.CutSuffix(term, "*"); ok {
+			for w := range ws {
+				if strings.HasPrefix(w, p) {
+					return true
+				}
+			}
+			return false
+		}
+		return ws[term]
+	}
+	if field != "" {
+		return match(d.words[field])
+	}
+	for _, ws := range d.words {
+		if match(ws) {
+			return true
+		}
+	}
+	return false
+}
+
+// candidates returns the doc ids passing n when a tag clause bounds them
+// (nil, false when n has no such bound and every doc must be checked).
+// mu must be held.
+func (ix *Index) candidates(n *Node) ([]uint32, bool) {
+	var seed map[uint32]struct{}
+	var pick func(n *Node)
+	pick = func(n *Node) {
+		switch n.Kind {
+		case qTag:
+			set := map[uint32]struct{}{}
+			f, _ := ix.schema.field(n.Field)
+			for _, t := range n.Tags {
+				if f != nil && !f.CaseSensitive {
+					t = strings.ToLower(t)
+				}
+				for id := range ix.tagPost[n.Field][t] {
+					set[id] = struct{}{}
+				}
+			}
+			if seed == nil || len(set) < len(seed) {
+				seed = set
+			}
+		case qAnd:
+			for _, k := range n.Kids {
+				pick(k)
+			}
+		}
+	}
+	pick(n)
+	if seed == nil {
+		return nil, false
+	}
+	out := make([]uint32, 0, len(seed))
+	for id := range seed {
+		if d := ix.docs[id]; d != nil && ix.eval(n, d) {
+			out = append(out, id)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out, true
+}
+
+// Info is FT.INFO's data.
+type Info struct {
+	Name             string
+	Prefixes         []string
+	Fields           []Field
+	NumDocs          int
+	MaxDocID         uint32
+	IndexingFailures int64
+	VectorIndexBytes int64
+}
+
+// Info describes the index.
+func (ix *Index) Info() Info {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	inf := Info{Name: ix.schema.Name, Prefixes: ix.schema.Prefixes, Fields: ix.schema.Fields, NumDocs: len(ix.ids),
+		MaxDocID: ix.nextID, IndexingFailures: ix.failures}
+	for _, e := range ix.engine {
+		inf.VectorIndexBytes += e.MemoryBytes()
+	}
+	return inf
+}
+
+// Reply renders Info as FT.INFO's flat key/value list: strings, int64s,
+// float64s and nested []any.
+func (inf Info) Reply() []any {
+	prefixes := make([]any, len(inf.Prefixes))
+	for i, p := range inf.Prefixes {
+		prefixes[i] = p
+	}
+	if len(prefixes) == 0 {
+		prefixes = []any{""}
+	}
+	var attrs []any
+	for _, f := range inf.Fields {
+		a := []any{"identifier", f.Name, "attribute", f.Alias, "type", f.Type.String()}
+		switch f.Type {
+		case Tag:
+			a = append(a, "SEPARATOR", string(f.Separator))
+			if f.CaseSensitive {
+				a = append(a, "CASESENSITIVE")
+			}
+		case Text:
+			a = append(a, "WEIGHT", strconv.FormatFloat(f.Weight, 'g', -1, 64))
+		case Vector:
+			a = append(a, "algorithm", f.Vec.Algorithm.String(), "data_type", "FLOAT32", "dim", int64(f.Vec.Dim),
+				"distance_metric", f.Vec.Metric.String())
+			switch f.Vec.Algorithm {
+			case vector.HNSW:
+				a = append(a, "M", int64(f.Vec.M), "ef_construction", int64(f.Vec.EfConstruction), "ef_runtime", int64(f.Vec.EfRuntime))
+			case vector.IVFFLAT:
+				a = append(a, "lists", int64(f.Vec.Lists), "probes", int64(f.Vec.Probes))
+			}
+		}
+		if f.Sortable {
+			a = append(a, "SORTABLE")
+		}
+		attrs = append(attrs, a)
+	}
+	return []any{
+		"index_name", inf.Name,
+		"index_options", []any{},
+		"index_definition", []any{"key_type", "HASH", "prefixes", prefixes, "default_score", "1"},
+		"attributes", attrs,
+		"num_docs", int64(inf.NumDocs),
+		"max_doc_id", int64(inf.MaxDocID),
+		"num_terms", int64(0),
+		"num_records", int64(inf.NumDocs),
+		"hash_indexing_failures", inf.IndexingFailures,
+		"vector_index_sz_mb", fmt.Sprintf("%.6f", float64(inf.VectorIndexBytes)/(1<<20)),
+		"indexing", int64(0),
+		"percent_indexed", "1",
+	}
+}

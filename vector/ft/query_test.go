@@ -1,0 +1,158 @@
+package ft
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestParseQuery(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		want string // a rendering of the tree
+		knn  string
+	}{
+		{"*", "all", ""},
+		{"@genre:{drama|comedy}", "tag(genre:drama,comedy)", ""},
+		{"@year:[2000 (2010]", "num(year:2000,2010)", ""},
+		{"@year:[-inf +inf]", "num(year:-Inf,+Inf)", ""},
+		{"@a:{x} @b:[1 2]", "and(tag(a:x),num(b:1,2))", ""},
+		{"@a:{x} | @a:{y}", "or(tag(a:x),tag(a:y))", ""},
+		{"-@a:{x}", "not(tag(a:x))", ""},
+		{"(@a:{x} | @b:{y}) @c:[0 1]", "and(or(tag(a:x),tag(b:y)),num(c:0,1))", ""},
+		{"hello world", "and(text(:hello),text(:world))", ""},
+		{"@title:(red car)", "text(title:red,car)", ""},
+		{"@t:{new\\ york}", "tag(t:new york)", ""},
+		{"*=>[KNN 10 @emb $BLOB]", "all", "10 emb BLOB __emb_score"},
+		{"(@g:{a})=>[KNN $K @v $q EF_RUNTIME $EF AS dist]", "tag(g:a)", "0 v q dist"},
+		{"@y:[(1990 +inf]=>[KNN 5 @v $q]", "num(y:1990,+Inf)", "5 v q __v_score"},
+	} {
+		n, k, err := ParseQuery(c.q)
+		if err != nil {
+			t.Errorf("%q: %v", c.q, err)
+			continue
+		}
+		if got := render(n); got != c.want {
+			t.Errorf("%q: tree %s, want %s", c.q, got, c.want)
+		}
+		gotK := ""
+		if k != nil {
+			gotK = strings.Join([]string{itoa(k.K), k.Field, k.Param, k.ScoreField()}, " ")
+		}
+		if gotK != c.knn {
+			t.Errorf("%q: knn %q, want %q", c.q, gotK, c.knn)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func render(n *Node) string {
+	kids := func() string {
+		var p []string
+		for _, k := range n.Kids {
+			p = append(p, render(k))
+		}
+		return strings.Join(p, ",")
+	}
+	switch n.Kind {
+	case qAll:
+		return "all"
+	case qAnd:
+		return "and(" + kids() + ")"
+	case qOr:
+		return "or(" + kids() + ")"
+	case qNot:
+		return "not(" + kids() + ")"
+	case qTag:
+		return "tag(" + n.Field + ":" + strings.Join(n.Tags, ",") + ")"
+	case qNum:
+		f := func(v float64) string {
+			switch {
+			case math.IsInf(v, 1):
+				return "+Inf"
+			case math.IsInf(v, -1):
+				return "-Inf"
+			}
+			return strings.TrimRight(strings.TrimRight(formatF(v), "0"), ".")
+		}
+		return "num(" + n.Field + ":" + f(n.Lo) + "," + f(n.Hi) + ")"
+	case qText:
+		return "text(" + n.Field + ":" + strings.Join(n.Terms, ",") + ")"
+	}
+	return "?"
+}
+
+func formatF(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "." }
+
+func TestParseQueryErrors(t *testing.T) {
+	for _, q := range []string{"@a:{x", "@a:[1", "@a:[x 2]", "(@a:{x}", "@:x", "*=>[KNN x @v $q]", "*=>[KNN 3 v $q]", "*=>KNN", "|", "@a:{}"} {
+		_, _, err := ParseQuery(q)
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("%q: error %v, want a SyntaxError", q, err)
+		}
+	}
+}
+
+func TestParseCreate(t *testing.T) {
+	args := func(s string) [][]byte {
+		var out [][]byte
+		for _, w := range strings.Fields(s) {
+			out = append(out, []byte(w))
+		}
+		return out
+	}
+	s, err := ParseCreate(args("idx ON HASH PREFIX 2 a: b: SCHEMA title TEXT WEIGHT 2 g TAG SEPARATOR ; y NUMERIC SORTABLE v VECTOR HNSW 10 TYPE FLOAT32 DIM 128 DISTANCE_METRIC COSINE M 32 EF_RUNTIME 50"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "idx" || len(s.Prefixes) != 2 || len(s.Fields) != 4 || s.Fields[1].Separator != ';' ||
+		s.Fields[3].Vec.Dim != 128 || s.Fields[3].Vec.M != 32 || s.Fields[3].Vec.EfRuntime != 50 {
+		t.Fatalf("parsed %+v", s)
+	}
+	for _, bad := range []string{
+		"idx SCHEMA",
+		"idx SCHEMA v VECTOR HNSW 6 TYPE FLOAT64 DIM 4 DISTANCE_METRIC L2",
+		"idx SCHEMA v VECTOR HNSW 6 TYPE FLOAT32 DIM 0 DISTANCE_METRIC L2",
+		"idx SCHEMA v VECTOR HNSW 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC HAMMING",
+		"idx SCHEMA a TEXT a TAG",
+		"idx SCHEMA a BLOB",
+		"idx NOPE",
+	} {
+		if _, err := ParseCreate(args(bad)); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"*", "@genre:{a|b} @year:[2000 (2010]", "(@a:{x} | -@b:[1 2])=>[KNN 10 @v $q EF_RUNTIME 5 AS d]",
+		"hello @t:(x y*)", "@t:{a\\ b}", "((((", "@y:[-inf +inf]=>[KNN $K @e $B]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		n, _, err := ParseQuery(q)
+		if err == nil && n == nil {
+			t.Fatal("no tree and no error")
+		}
+	})
+}
+
+func FuzzParseCreate(f *testing.F) {
+	f.Add("idx ON HASH PREFIX 1 d: SCHEMA t TEXT g TAG y NUMERIC v VECTOR HNSW 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC L2")
+	f.Add("idx SCHEMA v VECTOR IVFFLAT 8 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP LISTS 4")
+	f.Fuzz(func(t *testing.T, s string) {
+		var args [][]byte
+		for _, w := range strings.Fields(s) {
+			args = append(args, []byte(w))
+		}
+		if sc, err := ParseCreate(args); err == nil {
+			if _, err := NewIndex(sc); err != nil {
+				t.Fatalf("a schema that parsed could not make an index: %v", err)
+			}
+		}
+	})
+}
