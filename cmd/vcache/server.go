@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/vcache/vcache/cache"
@@ -17,7 +19,7 @@ import (
 // configuration directives.
 type serverFlags struct {
 	port, bind, maxmemory, policy, requirepass, dir, dbfilename string
-	maxBulk, logLevel                                           string
+	maxBulk, logLevel, cpuProfile                               string
 	maxClients                                                  int
 	timeout                                                     time.Duration
 }
@@ -34,6 +36,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxClients, "maxclients", 10000, "most simultaneous clients")
 	fs.DurationVar(&f.timeout, "timeout", 0, "close client connections idle this long (0: never)")
 	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown")
 }
 
 // nodeConfig turns the flags into a node configuration.
@@ -94,6 +97,29 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if f.cpuProfile != "" {
+		stop, err := startCPUProfile(f.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	fmt.Fprintf(stdout, "vcache %s data node listening on %s\n", version, ln.Addr())
 	return n.Serve(ctx, ln)
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
