@@ -18,6 +18,7 @@ func (n *Node) commandTable() map[string]*cmdEntry {
 	addHashHandlers(hs)
 	addKeyHandlers(hs)
 	addSearchHandlers(hs)
+	addVectorSetHandlers(hs)
 
 	out := make(map[string]*cmdEntry, len(hs))
 	for _, s := range command.NewTable(command.Specs()).All() {

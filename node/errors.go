@@ -2,6 +2,7 @@ package node
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/vcache/vcache/cache"
 )
@@ -38,6 +39,12 @@ const (
 	msgDBRange    = "ERR DB index is out of range"
 )
 
+// errText passes through errors whose text already starts with a RESP
+// error code (the vector set package words its errors as Redis does).
+func hasCode(s string) bool {
+	return strings.HasPrefix(s, "ERR ") || strings.HasPrefix(s, "WRONGTYPE ")
+}
+
 // respError is an error that carries its own RESP text.
 type respError struct{ text string }
 
@@ -53,6 +60,9 @@ func errText(err error) string {
 		if errors.Is(err, e.err) {
 			return e.text
 		}
+	}
+	if hasCode(err.Error()) {
+		return err.Error()
 	}
 	return "ERR " + err.Error()
 }

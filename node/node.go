@@ -57,6 +57,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	search := ft.NewCatalog()
 	cc := cfg.Cache
 	cc.Observer = searchObserver{cat: search}
+	cc.Decoders = vsetDecoders()
 	ks, err := cache.New(cc)
 	if err != nil {
 		return nil, err

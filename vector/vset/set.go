@@ -1,0 +1,604 @@
+package vset
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/vcache/vcache/vector"
+)
+
+// TypeName is what TYPE answers for a vector set.
+const TypeName = "vectorset"
+
+// Errors with Redis's wording.
+var (
+	ErrDim       = errors.New("ERR Vector dimension mismatch")
+	ErrSyntax    = errors.New("ERR syntax error")
+	ErrNoElement = errors.New("ERR element not found in set")
+	ErrBadJSON   = errors.New("ERR Invalid JSON attribute")
+)
+
+type elem struct {
+	name  string
+	norm  float32 // the vector's norm, to give VEMB back the original scale
+	json  string
+	attrs map[string]any
+}
+
+// Set is one vector set. Its methods are safe for concurrent use: many
+// searches run together, changes take the write lock.
+type Set struct {
+	mu     sync.RWMutex
+	dim    int       // dimension stored (after REDUCE)
+	inDim  int       // dimension given to VADD
+	proj   []float32 // REDUCE: inDim × dim random projection; nil when none
+	m, ef  int
+	quant  string
+	ix     vector.Index
+	ids    map[string]uint32
+	elems  map[uint32]*elem
+	nextID uint32
+}
+
+// TypeName implements the keyspace's custom value.
+func (s *Set) TypeName() string { return TypeName }
+
+// MemoryBytes estimates the set's heap bytes.
+func (s *Set) MemoryBytes() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := s.ix.MemoryBytes() + int64(len(s.proj))*4
+	for _, e := range s.elems {
+		n += 96 + int64(len(e.name))*2 + int64(len(e.json))
+	}
+	return n
+}
+
+// AddArgs are VADD's parsed arguments.
+type AddArgs struct {
+	Reduce  int
+	Vec     []float32
+	Element string
+	Attr    *string // SETATTR
+	M, EF   int
+	Quant   string
+}
+
+// ParseAdd parses VADD's arguments after the key.
+func ParseAdd(args [][]byte) (*AddArgs, error) {
+	a := &AddArgs{M: 16, EF: 200, Quant: "int8"}
+	i := 0
+	if i+1 < len(args) && strings.EqualFold(string(args[i]), "REDUCE") {
+		n, err := strconv.Atoi(string(args[i+1]))
+		if err != nil || n <= 0 {
+			return nil, errors.New("ERR invalid vector specification")
+		}
+		a.Reduce = n
+		i += 2
+	}
+	vec, used, err := parseVector(args[i:])
+	if err != nil {
+		return nil, err
+	}
+	a.Vec = vec
+	i += used
+	if i >= len(args) {
+		return nil, ErrSyntax
+	}
+	a.Element = string(args[i])
+	i++
+	for ; i < len(args); i++ {
+		switch strings.ToUpper(string(args[i])) {
+		case "NOQUANT":
+			a.Quant = "f32"
+		case "Q8":
+			a.Quant = "int8"
+		case "BIN":
+			a.Quant = "bin"
+		case "CAS":
+		case "EF", "M":
+			if i+1 >= len(args) {
+				return nil, ErrSyntax
+			}
+			n, err := strconv.Atoi(string(args[i+1]))
+			if err != nil || n <= 0 || n > 1_000_000 {
+				return nil, fmt.Errorf("ERR invalid %s", strings.ToUpper(string(args[i])))
+			}
+			if strings.EqualFold(string(args[i]), "EF") {
+				a.EF = n
+			} else {
+				a.M = min(n, 512)
+			}
+			i++
+		case "SETATTR":
+			if i+1 >= len(args) {
+				return nil, ErrSyntax
+			}
+			s := string(args[i+1])
+			a.Attr = &s
+			i++
+		default:
+			return nil, ErrSyntax
+		}
+	}
+	return a, nil
+}
+
+// parseVector reads "FP32 blob" or "VALUES n v1 .. vn".
+func parseVector(args [][]byte) ([]float32, int, error) {
+	if len(args) < 2 {
+		return nil, 0, ErrSyntax
+	}
+	switch strings.ToUpper(string(args[0])) {
+	case "FP32":
+		b := args[1]
+		if len(b) == 0 || len(b)%4 != 0 {
+			return nil, 0, errors.New("ERR invalid vector specification")
+		}
+		v, _ := vector.DecodeFloat32(b, len(b)/4)
+		return v, 2, nil
+	case "VALUES":
+		n, err := strconv.Atoi(string(args[1]))
+		if err != nil || n <= 0 || 2+n > len(args) {
+			return nil, 0, errors.New("ERR invalid vector specification")
+		}
+		v := make([]float32, n)
+		for j := range v {
+			f, err := strconv.ParseFloat(string(args[2+j]), 32)
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+				return nil, 0, errors.New("ERR invalid vector specification")
+			}
+			v[j] = float32(f)
+		}
+		return v, 2 + n, nil
+	}
+	return nil, 0, ErrSyntax
+}
+
+// New makes a set for the first VADD.
+func New(a *AddArgs) (*Set, error) {
+	s := &Set{inDim: len(a.Vec), dim: len(a.Vec), m: a.M, ef: a.EF, quant: a.Quant,
+		ids: map[string]uint32{}, elems: map[uint32]*elem{}}
+	if a.Reduce > 0 && a.Reduce < len(a.Vec) {
+		s.dim = a.Reduce
+		r := rand.New(rand.NewPCG(uint64(len(a.Vec)), uint64(a.Reduce)))
+		s.proj = make([]float32, len(a.Vec)*a.Reduce)
+		for i := range s.proj {
+			s.proj[i] = float32(r.NormFloat64() / math.Sqrt(float64(a.Reduce)))
+		}
+	}
+	p := vector.DefaultParams(vector.HNSW, s.dim, vector.Cosine)
+	p.M, p.EfConstruction = s.m, s.ef
+	ix, err := vector.New(p)
+	if err != nil {
+		return nil, err
+	}
+	s.ix = ix
+	return s, nil
+}
+
+// project maps an input vector to the stored dimension.
+func (s *Set) project(v []float32) ([]float32, error) {
+	if len(v) != s.inDim {
+		return nil, fmt.Errorf("%w: vector has %d dimensions, the set %d", ErrDim, len(v), s.inDim)
+	}
+	if s.proj == nil {
+		return v, nil
+	}
+	out := make([]float32, s.dim)
+	for i, x := range v {
+		row := s.proj[i*s.dim : (i+1)*s.dim]
+		for j := range out {
+			out[j] += x * row[j]
+		}
+	}
+	return out, nil
+}
+
+func parseAttrs(js string) (map[string]any, error) {
+	if js == "" {
+		return nil, nil
+	}
+	var m map[string]any
+	dec := json.NewDecoder(strings.NewReader(js))
+	if err := dec.Decode(&m); err != nil {
+		return nil, ErrBadJSON
+	}
+	return m, nil
+}
+
+// Add inserts or updates an element; it reports whether it was new.
+func (s *Set) Add(a *AddArgs) (bool, error) {
+	v, err := s.project(a.Vec)
+	if err != nil {
+		return false, err
+	}
+	var attrs map[string]any
+	if a.Attr != nil {
+		if attrs, err = parseAttrs(*a.Attr); err != nil {
+			return false, err
+		}
+	}
+	var norm float64
+	for _, x := range v {
+		norm += float64(x) * float64(x)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, exists := s.ids[a.Element]
+	if !exists {
+		id = s.nextID
+		s.nextID++
+		s.ids[a.Element] = id
+		s.elems[id] = &elem{name: a.Element}
+	}
+	e := s.elems[id]
+	e.norm = float32(math.Sqrt(norm))
+	if a.Attr != nil {
+		e.json, e.attrs = *a.Attr, attrs
+	}
+	if err := s.ix.Add(id, v); err != nil {
+		return false, err
+	}
+	return !exists, nil
+}
+
+// Remove deletes an element and reports whether it existed.
+func (s *Set) Remove(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.ids[name]
+	if !ok {
+		return false
+	}
+	delete(s.ids, name)
+	delete(s.elems, id)
+	s.ix.Remove(id)
+	return true
+}
+
+// Card returns the number of elements.
+func (s *Set) Card() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.ids)
+}
+
+// Dim returns the stored dimension.
+func (s *Set) Dim() int { return s.dim }
+
+// Has reports whether an element exists.
+func (s *Set) Has(name string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.ids[name]
+	return ok
+}
+
+// Embedding returns an element's vector at its original scale.
+func (s *Set) Embedding(name string) ([]float32, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.ids[name]
+	if !ok {
+		return nil, false
+	}
+	v, ok := s.ix.Vector(id)
+	if !ok {
+		return nil, false
+	}
+	for i := range v {
+		v[i] *= s.elems[id].norm
+	}
+	return v, true
+}
+
+// Attr returns an element's JSON attributes ("" when none).
+func (s *Set) Attr(name string) (string, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.ids[name]
+	if !ok {
+		return "", false
+	}
+	return s.elems[id].json, true
+}
+
+// SetAttr replaces an element's attributes ("" removes them).
+func (s *Set) SetAttr(name, js string) (bool, error) {
+	attrs, err := parseAttrs(js)
+	if err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.ids[name]
+	if !ok {
+		return false, nil
+	}
+	s.elems[id].json, s.elems[id].attrs = js, attrs
+	return true, nil
+}
+
+// Random returns count random element names; a negative count allows
+// repeats (as SRANDMEMBER).
+func (s *Set) Random(count int) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	names := make([]string, 0, len(s.ids))
+	for n := range s.ids {
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	if count < 0 {
+		out := make([]string, -count)
+		for i := range out {
+			out[i] = names[rand.IntN(len(names))]
+		}
+		return out
+	}
+	rand.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	return names[:min(count, len(names))]
+}
+
+// Info is VINFO's data.
+func (s *Set) Info() []any {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return []any{"quant-type", "f32", "vector-dim", int64(s.dim), "size", int64(len(s.ids)),
+		"max-level", int64(0), "hnsw-m", int64(s.m), "hnsw-max-node-uid", int64(s.nextID),
+		"projection-input-dim", int64(s.inDim)}
+}
+
+// SimArgs are VSIM's parsed arguments.
+type SimArgs struct {
+	Element    string // ELE
+	Vec        []float32
+	Count      int
+	WithScores bool
+	WithAttrs  bool
+	EF         int
+	Filter     *Expr
+	FilterEF   int
+	Truth      bool
+}
+
+// ParseSim parses VSIM's arguments after the key.
+func ParseSim(args [][]byte) (*SimArgs, error) {
+	a := &SimArgs{Count: 10}
+	if len(args) < 2 {
+		return nil, ErrSyntax
+	}
+	i := 0
+	if strings.EqualFold(string(args[0]), "ELE") {
+		a.Element = string(args[1])
+		i = 2
+	} else {
+		v, used, err := parseVector(args)
+		if err != nil {
+			return nil, err
+		}
+		a.Vec, i = v, used
+	}
+	num := func() (int, error) {
+		if i+1 >= len(args) {
+			return 0, ErrSyntax
+		}
+		n, err := strconv.Atoi(string(args[i+1]))
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("ERR invalid %s", strings.ToUpper(string(args[i])))
+		}
+		i++
+		return n, nil
+	}
+	var err error
+	for ; i < len(args); i++ {
+		switch strings.ToUpper(string(args[i])) {
+		case "WITHSCORES":
+			a.WithScores = true
+		case "WITHATTRIBS":
+			a.WithAttrs = true
+		case "TRUTH":
+			a.Truth = true
+		case "NOTHREAD":
+		case "COUNT":
+			if a.Count, err = num(); err != nil {
+				return nil, err
+			}
+		case "EF":
+			if a.EF, err = num(); err != nil {
+				return nil, err
+			}
+		case "FILTER-EF":
+			if a.FilterEF, err = num(); err != nil {
+				return nil, err
+			}
+		case "EPSILON":
+			i++
+		case "FILTER":
+			if i+1 >= len(args) {
+				return nil, ErrSyntax
+			}
+			if a.Filter, err = ParseFilter(string(args[i+1])); err != nil {
+				return nil, fmt.Errorf("ERR %w", err)
+			}
+			i++
+		default:
+			return nil, ErrSyntax
+		}
+	}
+	return a, nil
+}
+
+// Hit is one VSIM result: the element, its similarity in [0, 1] (1 =
+// identical; (1 + cosine) / 2) and its attributes.
+type Hit struct {
+	Element string
+	Score   float64
+	Attr    string
+}
+
+// Sim runs VSIM.
+func (s *Set) Sim(a *SimArgs) ([]Hit, error) {
+	q := a.Vec
+	if a.Element != "" {
+		v, ok := s.Embedding(a.Element)
+		if !ok {
+			return nil, ErrNoElement
+		}
+		q = v
+	} else {
+		var err error
+		if q, err = s.project(q); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	opt := vector.SearchOptions{K: a.Count, Ef: max(a.EF, a.Count), FilterCount: -1}
+	if a.Filter != nil {
+		opt.Filter = func(id uint32) bool {
+			e := s.elems[id]
+			return e != nil && a.Filter.Match(e.attrs)
+		}
+		if a.FilterEF > 0 {
+			opt.Ef = max(opt.Ef, a.FilterEF)
+		}
+	}
+	if a.Truth {
+		ids := make([]uint32, 0, len(s.elems))
+		for id, e := range s.elems {
+			if opt.Filter == nil || a.Filter.Match(e.attrs) {
+				ids = append(ids, id)
+			}
+		}
+		opt.Candidates = ids
+	}
+	res, err := s.ix.Search(q, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Hit, 0, len(res))
+	for _, r := range res {
+		e := s.elems[r.ID]
+		if e == nil {
+			continue
+		}
+		out = append(out, Hit{Element: e.name, Score: 1 - float64(r.Dist)/2, Attr: e.json})
+	}
+	return out, nil
+}
+
+// MarshalBinary encodes the set (its graph included) for snapshots.
+func (s *Set) MarshalBinary() ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var b bytes.Buffer
+	hdr := []int64{int64(s.dim), int64(s.inDim), int64(s.m), int64(s.ef), int64(s.nextID), int64(len(s.proj)), int64(len(s.elems))}
+	binary.Write(&b, binary.LittleEndian, hdr)
+	binary.Write(&b, binary.LittleEndian, s.proj)
+	writeStr(&b, s.quant)
+	ids := make([]uint32, 0, len(s.elems))
+	for id := range s.elems {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		e := s.elems[id]
+		binary.Write(&b, binary.LittleEndian, id)
+		binary.Write(&b, binary.LittleEndian, e.norm)
+		writeStr(&b, e.name)
+		writeStr(&b, e.json)
+	}
+	if _, err := s.ix.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func writeStr(b *bytes.Buffer, s string) {
+	binary.Write(b, binary.LittleEndian, uint32(len(s)))
+	b.WriteString(s)
+}
+
+func readStr(r *bytes.Reader) (string, error) {
+	var n uint32
+	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
+		return "", err
+	}
+	if int(n) > r.Len() {
+		return "", io.ErrUnexpectedEOF
+	}
+	b := make([]byte, n)
+	_, err := io.ReadFull(r, b)
+	return string(b), err
+}
+
+// Unmarshal decodes a set written by MarshalBinary.
+func Unmarshal(data []byte) (*Set, error) {
+	r := bytes.NewReader(data)
+	hdr := make([]int64, 7)
+	if err := binary.Read(r, binary.LittleEndian, hdr); err != nil {
+		return nil, err
+	}
+	for _, h := range hdr {
+		if h < 0 || h > int64(len(data))*8+1<<20 {
+			return nil, errors.New("corrupt vector set")
+		}
+	}
+	s := &Set{dim: int(hdr[0]), inDim: int(hdr[1]), m: int(hdr[2]), ef: int(hdr[3]), nextID: uint32(hdr[4]),
+		ids: map[string]uint32{}, elems: map[uint32]*elem{}}
+	if hdr[5] > int64(r.Len()/4) || hdr[6] > int64(r.Len()) {
+		return nil, errors.New("corrupt vector set")
+	}
+	if hdr[5] > 0 {
+		s.proj = make([]float32, hdr[5])
+		if err := binary.Read(r, binary.LittleEndian, s.proj); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if s.quant, err = readStr(r); err != nil {
+		return nil, err
+	}
+	for i := int64(0); i < hdr[6]; i++ {
+		var id uint32
+		e := &elem{}
+		if err := binary.Read(r, binary.LittleEndian, &id); err != nil {
+			return nil, err
+		}
+		if err := binary.Read(r, binary.LittleEndian, &e.norm); err != nil {
+			return nil, err
+		}
+		if e.name, err = readStr(r); err != nil {
+			return nil, err
+		}
+		if e.json, err = readStr(r); err != nil {
+			return nil, err
+		}
+		if e.attrs, err = parseAttrs(e.json); err != nil {
+			return nil, err
+		}
+		s.ids[e.name] = id
+		s.elems[id] = e
+	}
+	if s.ix, err = vector.ReadIndex(r); err != nil {
+		return nil, err
+	}
+	if s.ix.Params().Dim != s.dim {
+		return nil, errors.New("corrupt vector set: dimension")
+	}
+	return s, nil
+}
