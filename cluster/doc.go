@@ -1,0 +1,48 @@
+// Package cluster is vcache's cluster core: gossip membership, the shard map,
+// load reports, the scale-at-50% autoscaler and failover decisions.
+//
+// Membership runs on github.com/hashicorp/memberlist. Every member carries a
+// small meta record (role, RESP address, zone, boot id). Data nodes (RoleNode)
+// own shards; proxies (RoleProxy) only listen.
+//
+// The shard map (Map) assigns the 16384 hash slots to shards, and each shard
+// to one primary and some replicas on other nodes. It carries an epoch. One
+// coordinator at a time, the alive data node whose name sorts first, decides
+// placement and publishes new maps with a bumped epoch. Maps travel by gossip:
+// a full copy in memberlist's push/pull state sync, and deltas as broadcasts
+// that receivers re-broadcast. Members adopt a map only when it is newer: a
+// higher epoch, or the same epoch from a coordinator whose name sorts first.
+// A member that learns of a newer map it cannot build from a delta asks for
+// the full map over TCP.
+//
+// A Map is immutable. Data nodes decide with Map.Route whether they serve a
+// slot or answer -MOVED/-ASK/-TRYAGAIN/-CLUSTERDOWN; the proxy looks slots up
+// with Map.AddrOfSlot. Both get new maps with Cluster.Watch.
+//
+// Every data node reports the load of the shards it is primary of once per
+// LoadInterval (NodeLoad, from the node's LoadSource). The coordinator feeds
+// them to an Autoscaler: a shard using 50% of any per-shard budget for the
+// whole window is split by measured per-slot load, the new shard placed on the
+// node with most headroom, on a warm spare, or on a node the ScaleOut hook
+// starts. Shards under the low-water mark merge into a neighbour. Moves are
+// Migrations in the map; the node's Migrator copies the data and the
+// coordinator flips ownership when it is done. When a node dies, the
+// coordinator promotes a replica of each shard it led and places new
+// replicas; a node whose process restarted (a new boot id in its meta) is
+// treated the same way, since its data is gone, and it does not serve its
+// old slots meanwhile. With RequireMajority (the default) a member in touch
+// with no more than half of the map's data nodes stops serving
+// (-CLUSTERDOWN) and the coordinator makes no decision without a majority,
+// so a partition never leaves a slot with two serving owners. Decisions are
+// Events (CLUSTER EVENTS).
+//
+// The CLUSTER command (INFO, MYID, NODES, SLOTS, SHARDS, KEYSLOT,
+// COUNTKEYSINSLOT, GETKEYSINSLOT, AUTOSCALE PLAN|STATUS, EVENTS) is answered by
+// Cluster.Command through the node's reply writer, in Redis Cluster's formats,
+// so cluster-aware clients can talk to nodes directly.
+//
+// Concurrency: one goroutine (the loop) owns the mutable cluster state;
+// memberlist callbacks copy what they receive and hand it over without
+// blocking. Published values (Map, Events, Status) are immutable snapshots
+// safe for any goroutine.
+package cluster
