@@ -149,5 +149,7 @@ func normalize(v []float32) {
 }
 
 // padded returns the stride of a vector of dim values in the flat arrays:
-// a multiple of 16 floats, so SIMD kernels never take their tail path.
-func padded(dim int) int { return (dim + 15) &^ 15 }
+// a multiple of 32 floats, so the SIMD kernel never takes its slow tail
+// path (measured: vek32.Dot takes 7.5 ns at 128, 13 ns at 112, 20 ns at
+// 120, 43 ns at 784 and 31 ns at 800; BenchmarkDot).
+func padded(dim int) int { return (dim + 31) &^ 31 }

@@ -54,7 +54,7 @@ func TestDecodeFloat32(t *testing.T) {
 // crossover sets kernelMin.
 func BenchmarkDot(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{16, 32, 64, 100, 112, 128, 384, 784, 1536} {
+	for _, n := range []int{16, 32, 64, 96, 100, 112, 120, 128, 384, 784, 800, 1536} {
 		x, y := randVec(r, n), randVec(r, n)
 		b.Run(fmt.Sprintf("go/%d", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

@@ -30,7 +30,22 @@ func (h *minHeap) pop() node {
 	last := len(a) - 1
 	a[0] = a[last]
 	a = a[:last]
-	siftDown(a, 0, func(x, y float32) bool { return x < y })
+	// sift down, nearest on top
+	for i, n := 0, len(a); ; {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		c := l
+		if r := l + 1; r < n && a[r].dist < a[l].dist {
+			c = r
+		}
+		if a[c].dist >= a[i].dist {
+			break
+		}
+		a[i], a[c] = a[c], a[i]
+		i = c
+	}
 	*h = a
 	return top
 }
@@ -57,31 +72,39 @@ func (h *maxHeap) pop() node {
 	last := len(a) - 1
 	a[0] = a[last]
 	a = a[:last]
-	siftDown(a, 0, func(x, y float32) bool { return x > y })
 	*h = a
+	h.down()
 	return top
 }
 
-func (h maxHeap) top() node { return h[0] }
+// replaceTop swaps the farthest element for n (nearer) in one sift.
+func (h maxHeap) replaceTop(n node) {
+	h[0] = n
+	h.down()
+}
 
-func siftDown(a []node, i int, before func(x, y float32) bool) {
-	n := len(a)
-	for {
+// down sifts the top down, farthest on top. Written out (no comparison
+// callback) because it is the search loop's hottest code.
+func (h maxHeap) down() {
+	a := h
+	for i, n := 0, len(a); ; {
 		l := 2*i + 1
 		if l >= n {
 			return
 		}
 		c := l
-		if r := l + 1; r < n && before(a[r].dist, a[l].dist) {
+		if r := l + 1; r < n && a[r].dist > a[l].dist {
 			c = r
 		}
-		if !before(a[c].dist, a[i].dist) {
+		if a[c].dist <= a[i].dist {
 			return
 		}
 		a[i], a[c] = a[c], a[i]
 		i = c
 	}
 }
+
+func (h maxHeap) top() node { return h[0] }
 
 // visited is a reusable visited set: a slot is visited when it holds the
 // current generation.

@@ -94,32 +94,35 @@ func (h *hnsw) dist(q []float32, qn float32, i uint32) float32 {
 	return distance(h.p.Metric, q, h.vec(i), qn, h.norms[i])
 }
 
-// neighbours copies node i's links at level lc into buf. The stripe lock
-// of i is taken for the copy.
+// neighbours copies node i's links at level lc into buf. Readers take no
+// lock: links are read and written with atomic operations, so a reader
+// racing a writer sees a mix of old and new neighbours, every one a valid
+// node (as in hnswlib, the graph tolerates that); writers serialise on the
+// node's stripe lock.
 func (h *hnsw) neighbours(i uint32, lc int, buf []uint32) []uint32 {
-	l := &h.stripe[i%uint32(len(h.stripe))]
-	l.Lock()
-	var list []uint32
-	if lc == 0 {
-		list = h.links0[int(i)*(h.m0+1) : int(i+1)*(h.m0+1)]
-	} else {
-		list = h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
+	list := h.linkList(i, lc)
+	n := min(int(atomic.LoadUint32(&list[0])), len(list)-1)
+	buf = buf[:0]
+	for j := 1; j <= n; j++ {
+		buf = append(buf, atomic.LoadUint32(&list[j]))
 	}
-	buf = append(buf[:0], list[1:1+list[0]]...)
-	l.Unlock()
 	return buf
+}
+
+func (h *hnsw) linkList(i uint32, lc int) []uint32 {
+	if lc == 0 {
+		return h.links0[int(i)*(h.m0+1) : int(i+1)*(h.m0+1)]
+	}
+	return h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
 }
 
 // setLinks replaces i's links at lc. The caller holds i's stripe lock.
 func (h *hnsw) setLinks(i uint32, lc int, ids []uint32) {
-	var list []uint32
-	if lc == 0 {
-		list = h.links0[int(i)*(h.m0+1) : int(i+1)*(h.m0+1)]
-	} else {
-		list = h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
+	list := h.linkList(i, lc)
+	for j, id := range ids {
+		atomic.StoreUint32(&list[1+j], id)
 	}
-	list[0] = uint32(len(ids))
-	copy(list[1:], ids)
+	atomic.StoreUint32(&list[0], uint32(len(ids)))
 }
 
 func (h *hnsw) randomLevel() int {
@@ -167,7 +170,7 @@ func (h *hnsw) Add(ext uint32, v []float32) error {
 	h.levels[id] = uint8(level)
 	sl := &h.stripe[id%uint32(len(h.stripe))]
 	sl.Lock()
-	h.links0[int(id)*(h.m0+1)] = 0
+	atomic.StoreUint32(&h.links0[int(id)*(h.m0+1)], 0)
 	if level > 0 {
 		h.upper[id] = make([]uint32, level*(h.m+1))
 	} else {
@@ -226,16 +229,11 @@ func (h *hnsw) link(e, id uint32, d float32, lc, mmax int, sc *searchCtx) {
 	l := &h.stripe[e%uint32(len(h.stripe))]
 	l.Lock()
 	defer l.Unlock()
-	var list []uint32
-	if lc == 0 {
-		list = h.links0[int(e)*(h.m0+1) : int(e+1)*(h.m0+1)]
-	} else {
-		list = h.upper[e][(lc-1)*(h.m+1) : lc*(h.m+1)]
-	}
+	list := h.linkList(e, lc)
 	n := int(list[0])
 	if n < mmax {
-		list[1+n] = id
-		list[0]++
+		atomic.StoreUint32(&list[1+n], id)
+		atomic.StoreUint32(&list[0], uint32(n+1))
 		return
 	}
 	ev := h.vec(e)
@@ -247,10 +245,11 @@ func (h *hnsw) link(e, id uint32, d float32, lc, mmax int, sc *searchCtx) {
 	}
 	slices.SortFunc(cands, func(a, b node) int { return cmpDist(a.dist, b.dist) })
 	kept := h.selectSorted(cands, mmax)
-	list[0] = uint32(len(kept))
+	ids := make([]uint32, len(kept))
 	for i, k := range kept {
-		list[1+i] = k.id
+		ids[i] = k.id
 	}
+	h.setLinks(e, lc, ids)
 }
 
 func cmpDist(a, b float32) int {
@@ -341,9 +340,10 @@ func (h *hnsw) searchLayer(sc *searchCtx, q []float32, qn float32, eps []node, e
 			if len(sc.res) < ef || d < sc.res.top().dist {
 				sc.cand.push(node{n, d})
 				if accept == nil || accept(n) {
-					sc.res.push(node{n, d})
-					if len(sc.res) > ef {
-						sc.res.pop()
+					if len(sc.res) < ef {
+						sc.res.push(node{n, d})
+					} else {
+						sc.res.replaceTop(node{n, d})
 					}
 				}
 			}

@@ -51,7 +51,11 @@ func (v *ivf) Add(id uint32, x []float32) error {
 		v.assign(slot)
 	}
 	n := len(v.s.ids)
-	if (v.centroids == nil && n >= v.trainAt()) || (v.centroids != nil && n >= 2*v.trainAt() && n >= 2*v.trainedAt && v.skewed()) {
+	// Train once there is enough data; retrain each time the index has
+	// doubled since (the first centroids saw only the first vectors), or
+	// when the lists have grown skewed.
+	if (v.centroids == nil && n >= v.trainAt()) || (v.centroids != nil && n >= 2*v.trainedAt) ||
+		(v.centroids != nil && n >= v.trainedAt+v.trainAt() && v.skewed()) {
 		v.train()
 	}
 	return nil

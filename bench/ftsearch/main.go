@@ -1,0 +1,154 @@
+// Command ftsearch measures FT.SEARCH over RESP: it loads a bench/data
+// dataset into a running vcache as hashes under an HNSW index, then runs
+// KNN queries (k = 10) from several concurrent clients and reports QPS,
+// p50/p99 latency and recall@10 against the exact ground truth.
+//
+//	go run ./bench/ftsearch -addr 127.0.0.1:6379 -data bench/data/glove-100 -clients 8
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:6379", "vcache (or proxy) address")
+	data := flag.String("data", "bench/data/glove-100", "dataset directory")
+	clients := flag.Int("clients", 8, "concurrent clients")
+	efs := flag.String("ef", "40,80,160", "EF_RUNTIME values to measure")
+	skipLoad := flag.Bool("skip-load", false, "reuse an index loaded by an earlier run")
+	flag.Parse()
+	if err := run(*addr, *data, *clients, *efs, *skipLoad); err != nil {
+		fmt.Fprintln(os.Stderr, "ftsearch:", err)
+		os.Exit(1)
+	}
+}
+
+func readVecs(path string) ([][]byte, int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out [][]byte
+	d := 0
+	for len(b) >= 4 {
+		d = int(binary.LittleEndian.Uint32(b))
+		out = append(out, b[4:4+4*d]) // float32 LE: the FT blob as is
+		b = b[4+4*d:]
+	}
+	return out, d, nil
+}
+
+func run(addr, dir string, clients int, efList string, skipLoad bool) error {
+	ctx := context.Background()
+	base, dim, err := readVecs(filepath.Join(dir, "base.fvecs"))
+	if err != nil {
+		return err
+	}
+	queries, _, err := readVecs(filepath.Join(dir, "query.fvecs"))
+	if err != nil {
+		return err
+	}
+	gtRaw, _, err := readVecs(filepath.Join(dir, "gt.ivecs"))
+	if err != nil {
+		return err
+	}
+	metric := "L2"
+	if m, _ := os.ReadFile(filepath.Join(dir, "metric")); strings.TrimSpace(string(m)) == "cosine" {
+		metric = "COSINE"
+	}
+	c := redis.NewClient(&redis.Options{Addr: addr, PoolSize: clients + 2})
+	defer c.Close()
+	if !skipLoad {
+		c.Do(ctx, "FT.DROPINDEX", "bench", "DD")
+		if err := c.Do(ctx, "FT.CREATE", "bench", "ON", "HASH", "PREFIX", "1", "v:", "SCHEMA", "emb", "VECTOR", "HNSW", "10",
+			"TYPE", "FLOAT32", "DIM", dim, "DISTANCE_METRIC", metric, "M", 16, "EF_CONSTRUCTION", 200).Err(); err != nil {
+			return fmt.Errorf("FT.CREATE: %w", err)
+		}
+		start := time.Now()
+		for s := 0; s < len(base); s += 1000 {
+			pipe := c.Pipeline()
+			for i := s; i < min(s+1000, len(base)); i++ {
+				pipe.HSet(ctx, "v:"+strconv.Itoa(i), "emb", base[i])
+			}
+			if _, err := pipe.Exec(ctx); err != nil {
+				return err
+			}
+		}
+		load := time.Since(start).Seconds()
+		fmt.Fprintf(os.Stderr, "loaded %d vectors in %.1f s (%.0f/s)\n", len(base), load, float64(len(base))/load)
+	}
+	for _, efs := range strings.Split(efList, ",") {
+		ef, _ := strconv.Atoi(efs)
+		lat := make([]time.Duration, len(queries))
+		found := make([][]int, len(queries))
+		var wg sync.WaitGroup
+		var next sync.Mutex
+		qi := 0
+		start := time.Now()
+		for w := 0; w < clients; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					next.Lock()
+					i := qi
+					qi++
+					next.Unlock()
+					if i >= len(queries) {
+						return
+					}
+					t := time.Now()
+					res, err := c.Do(ctx, "FT.SEARCH", "bench", "*=>[KNN 10 @emb $B EF_RUNTIME $EF]", "PARAMS", "4", "B", queries[i], "EF", ef,
+						"NOCONTENT", "DIALECT", "2").Slice()
+					lat[i] = time.Since(t)
+					if err != nil {
+						fmt.Fprintln(os.Stderr, "FT.SEARCH:", err)
+						return
+					}
+					for _, k := range res[1:] {
+						id, _ := strconv.Atoi(strings.TrimPrefix(k.(string), "v:"))
+						found[i] = append(found[i], id)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		wall := time.Since(start).Seconds()
+		sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
+		var rec float64
+		for i, f := range found {
+			want := map[int]bool{}
+			for j := 0; j < 10; j++ {
+				want[int(int32(binary.LittleEndian.Uint32(gtRaw[i][4*j:])))] = true
+			}
+			hit := 0
+			for _, id := range f {
+				if want[id] {
+					hit++
+				}
+			}
+			rec += float64(hit) / 10
+		}
+		out, _ := json.Marshal(map[string]any{"dataset": filepath.Base(dir), "engine": "vcache FT.SEARCH over RESP", "clients": clients,
+			"param": fmt.Sprintf("ef=%d", ef), "recall": rec / float64(len(queries)), "qps": float64(len(queries)) / wall,
+			"p50_ms": ms(lat[len(lat)/2]), "p99_ms": ms(lat[len(lat)*99/100])})
+		fmt.Println(string(out))
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return math.Round(float64(d.Microseconds())/10) / 100 }
