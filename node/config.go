@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/cluster"
 )
 
 // Config configures a data node. The zero value is not valid; start from
@@ -34,6 +35,10 @@ type Config struct {
 	IdleTimeout time.Duration
 	// Version is reported by INFO and HELLO.
 	Version string
+	// Cluster, when set, makes the node a member of a gossip cluster: it
+	// serves only the slots the shard map gives it and redirects the rest
+	// (-MOVED). Nil runs a standalone node that serves every slot.
+	Cluster *cluster.Config
 }
 
 // DefaultConfig returns a node configuration with Redis's defaults.

@@ -128,6 +128,9 @@ func (n *Node) exec(c *client, args [][]byte) {
 // run executes a checked command.
 func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx := &c.cx
+	if n.cl.Load() != nil && !n.routeOK(c, e.spec, args) {
+		return
+	}
 	if e.spec.Has(command.DenyOOM) && n.ks.OverMemory() {
 		cx.w.WriteError(msgOOM)
 		return

@@ -13,6 +13,7 @@ import (
 	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/vector/ft"
 )
 
@@ -21,6 +22,7 @@ type Node struct {
 	log    *slog.Logger
 	ks     *cache.Keyspace
 	search *ft.Catalog
+	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
 	cmds   map[string]*cmdEntry
 	start  time.Time
 
@@ -124,6 +126,10 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	n.bgCancel = cancel
 	n.mu.Unlock()
 
+	if err := n.startCluster(bg, ln.Addr().String()); err != nil {
+		cancel()
+		return err
+	}
 	n.wg.Add(2)
 	go func() { defer n.wg.Done(); n.ks.Run(bg) }()
 	go func() { defer n.wg.Done(); n.sample(bg) }()
@@ -163,6 +169,7 @@ func (n *Node) Shutdown(ctx context.Context) error {
 		n.mu.Lock()
 		srv, cancel := n.srv, n.bgCancel
 		n.mu.Unlock()
+		n.stopCluster(ctx)
 		if srv != nil {
 			_ = srv.Close()
 		}

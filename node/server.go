@@ -51,6 +51,7 @@ func addServerHandlers(m map[string]Handler) {
 			cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try SLOWLOG HELP.")
 		}
 	}
+	m["cluster"] = cmdCluster
 	m["wait"] = func(cx *Ctx) {
 		if _, err := strconv.ParseInt(string(cx.Args[1]), 10, 64); err != nil {
 			cx.Error(msgNotInt)
@@ -274,7 +275,7 @@ func (n *Node) configParams() map[string]func() string {
 		"databases":          func() string { return "1" },
 		"port":               func() string { return n.port() },
 		"bind":               func() string { return n.bindHost() },
-		"cluster-enabled":    func() string { return "no" },
+		"cluster-enabled":    func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
 	}
 }
 

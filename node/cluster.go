@@ -1,0 +1,136 @@
+package node
+
+import (
+	"context"
+	"runtime"
+
+	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+// startCluster joins the gossip cluster when the node is configured for
+// one: the member advertises the node's RESP address and reports its load.
+func (n *Node) startCluster(ctx context.Context, addr string) error {
+	cfg := n.config().Cluster
+	if cfg == nil {
+		return nil
+	}
+	cc := *cfg
+	if cc.Addr == "" {
+		cc.Addr = addr
+	}
+	cc.Role = cluster.RoleNode
+	cc.Load = n
+	cl, err := cluster.New(cc, n.log)
+	if err != nil {
+		return err
+	}
+	if err := cl.Start(ctx); err != nil {
+		return err
+	}
+	n.cl.Store(cl)
+	return nil
+}
+
+// stopCluster leaves the cluster (so the others fail over at once) and
+// stops gossip.
+func (n *Node) stopCluster(ctx context.Context) {
+	cl := n.cl.Load()
+	if cl == nil {
+		return
+	}
+	if err := cl.Leave(ctx); err != nil {
+		n.log.Warn("leaving the cluster", "err", err)
+	}
+	if err := cl.Shutdown(ctx); err != nil {
+		n.log.Warn("cluster shutdown", "err", err)
+	}
+}
+
+// Cluster returns the node's cluster member, or nil when standalone.
+func (n *Node) Cluster() *cluster.Cluster { return n.cl.Load() }
+
+// routeOK checks, in a cluster, that every key of the command is in one
+// slot that this node serves; otherwise it answers CROSSSLOT, MOVED, ASK,
+// TRYAGAIN or CLUSTERDOWN and returns false.
+func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte) bool {
+	cl := n.cl.Load()
+	if cl == nil || spec.FirstKey == 0 {
+		return true
+	}
+	idx := spec.KeyIndexes(args)
+	if len(idx) == 0 {
+		return true
+	}
+	slot := keyslot.Of(args[idx[0]])
+	for _, i := range idx[1:] {
+		if keyslot.Of(args[i]) != slot {
+			c.cx.w.WriteError("CROSSSLOT Keys in request don't hash to the same slot")
+			return false
+		}
+	}
+	m := cl.Map()
+	if m == nil {
+		c.cx.w.WriteError("CLUSTERDOWN The cluster is down")
+		return false
+	}
+	serve, redirect := m.Route(slot, cl.Self())
+	if !serve {
+		c.cx.w.WriteError(redirect)
+		return false
+	}
+	return true
+}
+
+// Load reports the node's load to the cluster: memory per shard it is
+// primary of (from the keyspace's per-slot accounting) and the node's ops
+// shared out by key count.
+func (n *Node) Load() cluster.NodeLoad {
+	cl := n.cl.Load()
+	l := cluster.NodeLoad{MemoryUsed: uint64(n.ks.UsedMemory()), MemoryLimit: uint64(n.ks.MaxMemory()),
+		CPUCores: float64(runtime.NumCPU())}
+	if cl == nil {
+		return l
+	}
+	m := cl.Map()
+	if m == nil {
+		return l
+	}
+	primary, _ := m.ShardsOf(cl.Self())
+	ops := float64(n.stats.opsPerS.Load())
+	total := float64(max(n.ks.Len(), 1))
+	for _, s := range primary {
+		sl := cluster.ShardLoad{Shard: s.ID, Conns: uint64(n.clients.count.Load())}
+		var keys int
+		for _, slot := range cluster.SlotsIn(s.Slots) {
+			sl.Memory += uint64(max(n.ks.SlotMemory(slot), 0))
+			keys += n.ks.CountKeysInSlot(slot)
+		}
+		sl.Ops = ops * float64(keys) / total
+		l.Shards = append(l.Shards, sl)
+	}
+	return l
+}
+
+// SlotStats reports the slots in ranges that hold keys.
+func (n *Node) SlotStats(ranges []cluster.SlotRange) []cluster.SlotStat {
+	var out []cluster.SlotStat
+	for _, slot := range cluster.SlotsIn(ranges) {
+		if k := n.ks.CountKeysInSlot(slot); k > 0 {
+			out = append(out, cluster.SlotStat{Slot: slot, Keys: uint64(k), Bytes: uint64(max(n.ks.SlotMemory(slot), 0))})
+		}
+	}
+	return out
+}
+
+func cmdCluster(cx *Ctx) {
+	cl := cx.Node.Cluster()
+	if cl == nil {
+		cx.Error("ERR This instance has cluster support disabled")
+		return
+	}
+	if err := cl.Command(cx.Args, cx.Node.ks, cx.w); err != nil {
+		cx.Error("ERR " + err.Error())
+	}
+}
