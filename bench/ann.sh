@@ -21,12 +21,5 @@ for ds in $sets; do
 	echo
 	echo "### $ds"
 	echo
-	echo "| engine | setting | recall@10 | QPS (1 thread) | build s |"
-	echo "|---|---|---|---|---|"
-	"$PY" -c '
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    print(f"| {r[\"engine\"]} | {r[\"param\"]} | {r[\"recall\"]:.3f} | {r[\"qps\"]:.0f} | {r[\"build_s\"]:.1f} |")
-' "$out"
+	"$PY" bench/peers/table.py "$out"
 done
