@@ -2,41 +2,155 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"sync"
+	"time"
 
+	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/node"
+	"github.com/vcache/vcache/proxy"
 )
 
-// runDev starts the embedded default deployment on one machine. For now it
-// is a single data node on 127.0.0.1:6379; the local cluster behind the
-// proxy replaces it when the cluster lands.
+// runDev starts the embedded default deployment in this process: a local
+// cluster of data nodes on 127.0.0.1 (free ports, gossiping) and the proxy
+// on --port, so `redis-cli -p 6379` talks to the whole cluster at once.
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vcache dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var f serverFlags
-	f.register(fs)
+	nodes := fs.Int("nodes", 3, "data nodes to start")
+	port := fs.String("port", "6379", "the proxy's port (0 picks a free one)")
+	bind := fs.String("bind", "127.0.0.1", "the proxy's address")
+	maxmemory := fs.String("maxmemory", "0", "memory limit of each node (e.g. 256mb; 0 = none)")
+	policy := fs.String("maxmemory-policy", "allkeys-lru", "eviction policy of each node")
+	logLevel := fs.String("loglevel", "warn", "log level: debug, info, warn, error")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := f.nodeConfig()
+	if *nodes < 1 || *nodes > 64 {
+		return errors.New("--nodes must be between 1 and 64")
+	}
+	log, err := newLogger(stderr, *logLevel)
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(stderr, f.logLevel)
+	sf := serverFlags{maxmemory: *maxmemory, policy: *policy, maxBulk: "512mb", maxClients: 10000, dbfilename: "dump.vcache"}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	errc := make(chan error, *nodes+1)
+
+	var seeds []string
+	for i := 0; i < *nodes; i++ {
+		cfg, err := sf.nodeConfig()
+		if err != nil {
+			return err
+		}
+		cc := devClusterConfig(fmt.Sprintf("node-%d", i+1), seeds, *nodes)
+		cfg.Cluster = &cc
+		n, err := node.New(cfg, log.With("node", cc.Name))
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := n.Serve(ctx, ln); err != nil {
+				errc <- fmt.Errorf("%s: %w", cc.Name, err)
+			}
+		}()
+		if err := waitUntil(ctx, 10*time.Second, func() bool { return n.Cluster() != nil }); err != nil {
+			return fmt.Errorf("%s did not join: %w", cc.Name, err)
+		}
+		if i == 0 {
+			seeds = []string{n.Cluster().GossipAddr()}
+		}
+	}
+
+	// The proxy joins the gossip as a listener that owns nothing.
+	pc := devClusterConfig("proxy-1", seeds, *nodes)
+	pc.Role = cluster.RoleProxy
+	member, err := cluster.New(pc, log.With("component", "proxy-member"))
 	if err != nil {
 		return err
 	}
-	n, err := node.New(cfg, log)
+	if err := member.Start(ctx); err != nil {
+		return err
+	}
+	defer member.Shutdown(context.Background())
+	defer member.Leave(context.Background())
+	if err := waitUntil(ctx, 30*time.Second, func() bool {
+		m := member.Map()
+		return m != nil && m.SlotsAssigned() == keyslot.Count
+	}); err != nil {
+		return fmt.Errorf("the cluster did not form: %w", err)
+	}
+	pcfg := proxy.DefaultConfig()
+	pcfg.Version = version
+	p, err := proxy.New(pcfg, member.Router(), log.With("component", "proxy"))
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(f.bind, f.port))
+	ln, err := net.Listen("tcp", net.JoinHostPort(*bind, *port))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "vcache dev: ready on %s  (try: redis-cli -p %d)\n", ln.Addr(), ln.Addr().(*net.TCPAddr).Port)
-	return n.Serve(ctx, ln)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := p.Serve(ctx, ln); err != nil {
+			errc <- fmt.Errorf("proxy: %w", err)
+		}
+	}()
+	fmt.Fprintf(stdout, "vcache dev: %d data nodes and the proxy, ready on %s  (try: redis-cli -p %d)\n",
+		*nodes, ln.Addr(), ln.Addr().(*net.TCPAddr).Port)
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-errc:
+		return err
+	}
+}
+
+// devClusterConfig is a member config for one machine: gossip on
+// 127.0.0.1, no replicas and no autoscaling budgets (slot migration is not
+// built yet, so a split would strand keys).
+func devClusterConfig(name string, seeds []string, nodes int) cluster.Config {
+	c := cluster.DefaultConfig()
+	c.Name = name
+	c.BindAddr = "127.0.0.1"
+	c.BindPort = 0
+	c.Seeds = seeds
+	c.BootstrapExpect = nodes
+	c.Replicas = 0
+	c.ProbeInterval = 500 * time.Millisecond
+	c.GossipInterval = 50 * time.Millisecond
+	c.LoadInterval = 500 * time.Millisecond
+	c.ShardMaxMemory, c.ShardMaxOps, c.ShardMaxCPU, c.ShardMaxNetwork, c.ShardMaxConns, c.ShardMaxVectors = 0, 0, 0, 0, 0, 0
+	return c
+}
+
+// waitUntil polls cond every 20 ms until it holds, ctx ends or d passes.
+func waitUntil(ctx context.Context, d time.Duration, cond func() bool) error {
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return errors.New("timed out")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return nil
 }

@@ -2,11 +2,101 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/vcache/vcache/proxy"
 )
 
-// runProxy runs the proxy; it lands with the proxy package.
+// runProxy runs `vcache proxy`: one endpoint in front of the data nodes,
+// until ctx is cancelled.
 func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
-	return errors.New("the proxy is not built yet")
+	fs := flag.NewFlagSet("vcache proxy", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	def := proxy.DefaultConfig()
+	port := fs.String("port", "6380", "TCP port to listen on (0 picks a free one)")
+	bind := fs.String("bind", "127.0.0.1", "address to listen on")
+	backends := fs.String("backend", "127.0.0.1:6379", "data nodes, host:port,host:port,... (hash slots are split evenly, in order)")
+	requirepass := fs.String("requirepass", "", "password clients must AUTH with")
+	backendPass := fs.String("backend-password", "", "password the proxy sends to the nodes with AUTH")
+	tlsCert := fs.String("tls-cert", "", "TLS certificate file (PEM); with --tls-key, clients must use TLS")
+	tlsKey := fs.String("tls-key", "", "TLS private key file (PEM)")
+	maxClients := fs.Int("max-clients", def.MaxClients, "most simultaneous clients")
+	timeout := fs.Duration("timeout", 0, "close client connections idle this long (0: never)")
+	conns := fs.Int("backend-conns", def.ConnsPerBackend, "pipelined connections per node")
+	retry := fs.Duration("retry-deadline", def.RetryDeadline, "how long to retry a command through MOVED, failover or a lost node")
+	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--loglevel: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	var addrs []string
+	for _, a := range strings.Split(*backends, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			addrs = append(addrs, a)
+		}
+	}
+	router, err := proxy.NewStaticRouter(addrs)
+	if err != nil {
+		return fmt.Errorf("--backend: %w", err)
+	}
+
+	cfg := def
+	cfg.RequirePass = *requirepass
+	cfg.BackendPassword = *backendPass
+	cfg.MaxClients = *maxClients
+	cfg.IdleTimeout = *timeout
+	cfg.ConnsPerBackend = *conns
+	cfg.RetryDeadline = *retry
+	cfg.Version = version
+	switch {
+	case *tlsCert != "" && *tlsKey != "":
+		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	case *tlsCert != "" || *tlsKey != "":
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+
+	p, err := proxy.New(cfg, router, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(*bind, *port))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "vcache %s proxy listening on %s, nodes %s\n", version, ln.Addr(), strings.Join(addrs, ","))
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(ctx, ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Shutdown(sctx); err != nil {
+		return err
+	}
+	return <-done
 }

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Throughput of the vcache proxy against a direct connection to the same
+# redis-server and against twemproxy (nutcracker) in front of it, all in
+# the same run: redis-benchmark -c 50 -r 100000 -t set,get at -P 1 and
+# -P 16, targets alternating within each round. Prints medians, ratios,
+# and the proxy's backend batch sizes.
+#
+#   bench/proxy.sh                    # N=200000 requests per test, ROUNDS=3
+#   N=1000000 ROUNDS=1 bench/proxy.sh
+#   PROXY_GOMAXPROCS=1 bench/proxy.sh  # the proxy limited to one core
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-200000}
+ROUNDS=${ROUNDS:-3}
+CLIENTS=${CLIENTS:-50}
+for tool in redis-server redis-benchmark redis-cli nutcracker; do
+	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools nutcracker)" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# The proxy binary: vcache itself, or, while the rest of the binary does
+# not build, cmd/vcache/proxy.go with a stand-in main.
+if ! go build -o "$work/vcache" ./cmd/vcache 2>/dev/null; then
+	tmp=$(mktemp -d ./_proxybench.XXXXXX)
+	cp cmd/vcache/proxy.go "$tmp/"
+	cat > "$tmp/main.go" <<'GO'
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+var version = "bench"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := runProxy(ctx, os.Args[2:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+GO
+	go build -o "$work/vcache" "./$tmp" || { rm -rf "$tmp"; exit 1; }
+	rm -rf "$tmp"
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 200); do redis-cli -p "$1" PING 2>/dev/null | grep -q PONG && return 0; sleep 0.05; done; echo "port $1 did not answer" >&2; exit 1; }
+
+rport=$(free_port)
+redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+wait_port "$rport"
+
+vport=$(free_port)
+GOMAXPROCS=${PROXY_GOMAXPROCS:-$(nproc)} "$work/vcache" proxy --port "$vport" --backend "127.0.0.1:$rport" --loglevel warn >"$work/vcache.log" 2>&1 &
+wait_port "$vport"
+
+nport=$(free_port)
+sport=$(free_port)
+cat > "$work/nutcracker.yml" <<YML
+bench:
+  listen: 127.0.0.1:$nport
+  hash: fnv1a_64
+  distribution: ketama
+  redis: true
+  preconnect: true
+  auto_eject_hosts: false
+  servers:
+   - 127.0.0.1:$rport:1
+YML
+nutcracker -c "$work/nutcracker.yml" -s "$sport" -a 127.0.0.1 -o "$work/nutcracker.log" &
+wait_port "$nport"
+
+bench_one() { # port pipeline -> "set get" ops/s
+	redis-benchmark -p "$1" -q -c "$CLIENTS" -n "$N" -r 100000 -P "$2" -t set,get 2>/dev/null |
+		tr '\r' '\n' | awk '/requests per second/ {for(i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1)=="requests") v=$i; printf "%s ", v} END {print ""}'
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+declare -A res port=([direct]=$rport [vcache]=$vport [twemproxy]=$nport)
+for round in $(seq "$ROUNDS"); do
+	for P in 1 16; do
+		for target in direct vcache twemproxy; do
+			read -r s g < <(bench_one "${port[$target]}" "$P")
+			res[$target,$P,set]+="$s "
+			res[$target,$P,get]+="$g "
+			echo "round $round -P $P $target: SET $s GET $g" >&2
+		done
+	done
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "-" }'; }
+echo
+echo "redis-benchmark -c $CLIENTS -n $N -r 100000, median of $ROUNDS rounds (ops/s)"
+echo
+echo "| test | direct redis | vcache proxy | twemproxy | proxy/direct | proxy/twemproxy |"
+echo "|---|---|---|---|---|---|"
+for P in 1 16; do
+	for t in set get; do
+		d=$(echo ${res[direct,$P,$t]} | tr ' ' '\n' | median)
+		v=$(echo ${res[vcache,$P,$t]} | tr ' ' '\n' | median)
+		n=$(echo ${res[twemproxy,$P,$t]} | tr ' ' '\n' | median)
+		printf "| %s -P %s | %.0f | %.0f | %.0f | %s | %s |\n" "${t^^}" "$P" "$d" "$v" "$n" "$(ratio "$v" "$d")" "$(ratio "$v" "$n")"
+	done
+done
+echo
+echo "vcache proxy backend batches (requests per write to the node):"
+redis-cli -p "$vport" INFO proxy | tr -d '\r' | grep -E '^backend' || true

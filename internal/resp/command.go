@@ -1,0 +1,290 @@
+package resp
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strconv"
+)
+
+// Command is one client command: its RESP encoding and its arguments
+// (Args[0] is the name). Both alias the CommandReader's buffers.
+type Command struct {
+	Raw  []byte
+	Args [][]byte
+}
+
+// Errors a CommandReader reports for malformed requests, worded as Redis
+// words them (a server prefixes "ERR ").
+var (
+	ErrMultibulkLength = errors.New("Protocol error: invalid multibulk length")
+	ErrBulkLength      = errors.New("Protocol error: invalid bulk length")
+	ErrExpectedBulk    = errors.New("Protocol error: expected '$'")
+	ErrUnbalanced      = errors.New("Protocol error: unbalanced quotes in request")
+	ErrInlineTooBig    = errors.New("Protocol error: too big inline request")
+)
+
+const maxInline = 64 << 10
+
+// CommandReader reads the commands a client sends: RESP arrays of bulk
+// strings, or inline commands typed in telnet. ReadCommands returns every
+// complete command already received, so that a pipeline is handled as a
+// whole; once its buffers have grown it does not allocate. A
+// CommandReader is not safe for concurrent use.
+type CommandReader struct {
+	rd   io.Reader
+	buf  []byte
+	r, w int // unread bytes are buf[r:w]
+	max  int
+	cmds []Command
+	args [][]byte
+	err  error // a protocol error found after the commands last returned
+}
+
+// NewCommandReader returns a reader of rd that refuses bulk strings
+// longer than maxBulk bytes (0: 512 MiB).
+func NewCommandReader(rd io.Reader, maxBulk int) *CommandReader {
+	if maxBulk <= 0 {
+		maxBulk = 512 << 20
+	}
+	return &CommandReader{rd: rd, buf: make([]byte, 16<<10), max: maxBulk}
+}
+
+// ReadCommands waits for at least one complete command and returns all
+// the complete commands received. The slice, the commands' Raw and Args
+// alias the reader's buffers and are valid only until the next call.
+// After an error the reader must not be used again.
+func (r *CommandReader) ReadCommands() ([]Command, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	r.cmds, r.args = r.cmds[:0], r.args[:0]
+	if r.r == r.w {
+		r.r, r.w = 0, 0
+	}
+	for {
+		// The buffer moves only in fill, which runs only while no
+		// command is parsed, so the returned slices stay valid.
+		need, err := r.parse()
+		if err != nil {
+			if len(r.cmds) > 0 {
+				// Serve what came before the bad bytes first.
+				r.err = err
+				return r.cmds, nil
+			}
+			return nil, err
+		}
+		if len(r.cmds) > 0 {
+			return r.cmds, nil
+		}
+		if err := r.fill(need); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// fill reads more bytes, making room for at least need unread bytes.
+func (r *CommandReader) fill(need int) error {
+	need = max(need, r.w-r.r+1)
+	if r.r+need > len(r.buf) || r.w == len(r.buf) {
+		if need <= len(r.buf) {
+			copy(r.buf, r.buf[r.r:r.w])
+		} else {
+			size := 2 * len(r.buf)
+			for size < need {
+				size *= 2
+			}
+			nb := make([]byte, size)
+			copy(nb, r.buf[r.r:r.w])
+			r.buf = nb
+		}
+		r.w -= r.r
+		r.r = 0
+	}
+	n, err := r.rd.Read(r.buf[r.w:])
+	r.w += n
+	if n > 0 {
+		return nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return err
+}
+
+// parse consumes the complete commands in the buffer. It returns how
+// many unread bytes the next command needs, when it knows.
+func (r *CommandReader) parse() (int, error) {
+	for r.r < r.w {
+		b := r.buf[r.r:r.w]
+		if b[0] != '*' {
+			n, err := r.parseInline(b)
+			if err != nil || n == 0 {
+				return len(b) + 1, err
+			}
+			r.r += n
+			continue
+		}
+		n, need, err := r.parseMultibulk(b)
+		if err != nil || n == 0 {
+			return need, err
+		}
+		r.r += n
+	}
+	return 0, nil
+}
+
+// parseMultibulk parses one "*<n>" command at the start of b. It returns
+// the bytes it used, or 0 and the bytes needed if b holds only part.
+func (r *CommandReader) parseMultibulk(b []byte) (used, need int, err error) {
+	nl := bytes.IndexByte(b, '\n')
+	if nl < 0 {
+		if len(b) > maxInline {
+			return 0, 0, ErrMultibulkLength
+		}
+		return 0, len(b) + 1, nil
+	}
+	if nl < 2 || b[nl-1] != '\r' {
+		return 0, 0, ErrMultibulkLength
+	}
+	count, ok := ParseInt(b[1 : nl-1])
+	if !ok || count > 1<<20 {
+		return 0, 0, ErrMultibulkLength
+	}
+	pos := nl + 1
+	if count <= 0 {
+		return pos, 0, nil // Redis ignores empty commands
+	}
+	first := len(r.args)
+	for range count {
+		if pos >= len(b) {
+			r.args = r.args[:first]
+			return 0, pos + 1, nil
+		}
+		if b[pos] != '$' {
+			return 0, 0, ErrExpectedBulk
+		}
+		e := bytes.IndexByte(b[pos:], '\n')
+		if e < 0 {
+			r.args = r.args[:first]
+			if len(b)-pos > 32 {
+				return 0, 0, ErrBulkLength
+			}
+			return 0, len(b) + 1, nil
+		}
+		e += pos
+		if e-pos < 3 || b[e-1] != '\r' {
+			return 0, 0, ErrBulkLength
+		}
+		size, ok := ParseInt(b[pos+1 : e-1])
+		if !ok || size < 0 || size > int64(r.max) {
+			return 0, 0, ErrBulkLength
+		}
+		start := e + 1
+		end := start + int(size)
+		if end+2 > len(b) {
+			r.args = r.args[:first]
+			return 0, end + 2, nil
+		}
+		if b[end] != '\r' || b[end+1] != '\n' {
+			return 0, 0, ErrBulkLength
+		}
+		r.args = append(r.args, b[start:end:end])
+		pos = end + 2
+	}
+	r.cmds = append(r.cmds, Command{Raw: b[:pos:pos], Args: r.args[first:len(r.args):len(r.args)]})
+	return pos, 0, nil
+}
+
+// parseInline parses one inline command line: words separated by spaces,
+// optionally in double quotes (with backslash escapes) or single quotes.
+// It returns the bytes used, 0 if the line is not complete. The words are
+// copied into r.inline, re-encoded as RESP for Raw.
+func (r *CommandReader) parseInline(b []byte) (int, error) {
+	nl := bytes.IndexByte(b, '\n')
+	if nl < 0 {
+		if len(b) > maxInline {
+			return 0, ErrInlineTooBig
+		}
+		return 0, nil
+	}
+	line := b[:nl]
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	var words [][]byte
+	for i := 0; i < len(line); {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i == len(line) {
+			break
+		}
+		var w []byte
+		switch q := line[i]; q {
+		case '"', '\'':
+			i++
+			closed := false
+			for i < len(line) {
+				c := line[i]
+				if q == '"' && c == '\\' && i+1 < len(line) {
+					i++
+					switch c = line[i]; c {
+					case 'n':
+						c = '\n'
+					case 'r':
+						c = '\r'
+					case 't':
+						c = '\t'
+					case 'b':
+						c = '\b'
+					case 'a':
+						c = '\a'
+					}
+					w = append(w, c)
+					i++
+					continue
+				}
+				if c == q {
+					closed = true
+					i++
+					break
+				}
+				w = append(w, c)
+				i++
+			}
+			if !closed || (i < len(line) && line[i] != ' ' && line[i] != '\t') {
+				return 0, ErrUnbalanced
+			}
+		default:
+			for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+				w = append(w, line[i])
+				i++
+			}
+		}
+		if w == nil {
+			w = []byte{}
+		}
+		words = append(words, w)
+	}
+	if len(words) == 0 {
+		return nl + 1, nil
+	}
+	// Inline commands are rare (telnet): they get buffers of their own.
+	raw := AppendArray(nil, len(words))
+	offs := make([]int, len(words))
+	for j, w := range words {
+		raw = append(raw, '$')
+		raw = strconv.AppendInt(raw, int64(len(w)), 10)
+		raw = append(raw, '\r', '\n')
+		offs[j] = len(raw)
+		raw = append(raw, w...)
+		raw = append(raw, '\r', '\n')
+	}
+	args := make([][]byte, len(words))
+	for j, w := range words {
+		args[j] = raw[offs[j] : offs[j]+len(w) : offs[j]+len(w)]
+	}
+	r.cmds = append(r.cmds, Command{Raw: raw, Args: args})
+	return nl + 1, nil
+}

@@ -1,0 +1,134 @@
+package resp
+
+import (
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// readAllCommands reads every command from in, delivered chunk bytes at a
+// time, and returns their arguments and raw bytes (copied).
+func readAllCommands(in string, chunk int) ([][]string, []string, error) {
+	r := NewCommandReader(&chunkReader{data: []byte(in), chunk: chunk}, 1<<20)
+	var args [][]string
+	var raws []string
+	for {
+		cmds, err := r.ReadCommands()
+		if err != nil {
+			return args, raws, err
+		}
+		for _, c := range cmds {
+			var a []string
+			for _, x := range c.Args {
+				a = append(a, string(x))
+			}
+			args = append(args, a)
+			raws = append(raws, string(c.Raw))
+		}
+	}
+}
+
+func TestCommandReader(t *testing.T) {
+	big := strings.Repeat("v", 70_000)
+	in := "*1\r\n$4\r\nPING\r\n" +
+		"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + "70000\r\n" + big + "\r\n" +
+		"*0\r\n" +
+		"GET  \"a b\\n\" 'c d'\r\n" +
+		"\r\n" +
+		"*2\r\n$4\r\nECHO\r\n$0\r\n\r\n"
+	want := [][]string{{"PING"}, {"SET", "k", big}, {"GET", "a b\n", "c d"}, {"ECHO", ""}}
+	for _, chunk := range []int{1, 2, 5, 100, 1 << 20} {
+		args, raws, err := readAllCommands(in, chunk)
+		if !errors.Is(err, io.EOF) {
+			t.Fatalf("chunk %d: %v, want EOF at the end", chunk, err)
+		}
+		if !reflect.DeepEqual(args, want) {
+			t.Fatalf("chunk %d: got %.80q", chunk, args)
+		}
+		if raws[0] != "*1\r\n$4\r\nPING\r\n" {
+			t.Errorf("chunk %d: raw PING = %q", chunk, raws[0])
+		}
+		// An inline command's Raw is its RESP form, ready to forward.
+		if want := string(AppendCommand(nil, "GET", "a b\n", "c d")); raws[2] != want {
+			t.Errorf("chunk %d: inline raw = %q, want %q", chunk, raws[2], want)
+		}
+	}
+}
+
+func TestCommandReaderReturnsWholePipeline(t *testing.T) {
+	var in []byte
+	for range 100 {
+		in = AppendCommand(in, "GET", "key")
+	}
+	r := NewCommandReader(&chunkReader{data: in, chunk: len(in)}, 0)
+	cmds, err := r.ReadCommands()
+	if err != nil || len(cmds) != 100 {
+		t.Fatalf("got %d commands, %v; want the 100 pipelined ones at once", len(cmds), err)
+	}
+}
+
+func TestCommandReaderErrors(t *testing.T) {
+	for in, want := range map[string]error{
+		"*x\r\n":                    ErrMultibulkLength,
+		"*2\r\n$3\r\nGET\r\n:1\r\n": ErrExpectedBulk,
+		"*1\r\n$-3\r\n":             ErrBulkLength,
+		"*1\r\n$3\r\nGETX\r\n":      ErrBulkLength,
+		"GET \"abc\r\n":             ErrUnbalanced,
+		"GET 'a'b\r\n":              ErrUnbalanced,
+	} {
+		if _, _, err := readAllCommands(in, 3); !errors.Is(err, want) {
+			t.Errorf("%q: %v, want %v", in, err, want)
+		}
+	}
+	if _, _, err := readAllCommands("*1\r\n$2000000\r\n", 64); !errors.Is(err, ErrBulkLength) {
+		t.Errorf("bulk over the limit: %v, want ErrBulkLength", err)
+	}
+}
+
+// FuzzCommandReader checks that commands come out the same whatever the
+// read sizes, and that each multibulk command's Raw parses back to its
+// Args.
+func FuzzCommandReader(f *testing.F) {
+	f.Add("*2\r\n$3\r\nGET\r\n$1\r\na\r\nPING\r\n", uint8(1))
+	f.Add("SET 'a b' \"c\\td\"\n*0\r\n", uint8(4))
+	f.Fuzz(func(t *testing.T, in string, chunk uint8) {
+		whole, _, errWhole := readAllCommands(in, len(in)+1)
+		parts, raws, errParts := readAllCommands(in, int(chunk%8)+1)
+		if !reflect.DeepEqual(whole, parts) {
+			t.Fatalf("read whole: %q; in chunks: %q", whole, parts)
+		}
+		if (errWhole == io.EOF) != (errParts == io.EOF) {
+			t.Fatalf("errors differ: %v vs %v", errWhole, errParts)
+		}
+		for i, raw := range raws {
+			v, n, err := Parse([]byte(raw))
+			if err != nil || n != len(raw) || len(v.Elems) != len(parts[i]) {
+				t.Fatalf("raw %q does not parse back to %d args: %v", raw, len(parts[i]), err)
+			}
+			for j := range v.Elems {
+				if string(v.Elems[j].Str) != parts[i][j] {
+					t.Fatalf("raw %q arg %d = %q, want %q", raw, j, v.Elems[j].Str, parts[i][j])
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkCommandReader(b *testing.B) {
+	var one []byte
+	for range 16 {
+		one = AppendCommand(one, "SET", "key:000000012345", "xxx")
+	}
+	rd := &chunkReader{}
+	r := NewCommandReader(rd, 0)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(one)))
+	for b.Loop() {
+		rd.data, rd.chunk = one, len(one)
+		if cmds, err := r.ReadCommands(); err != nil || len(cmds) != 16 {
+			b.Fatal(len(cmds), err)
+		}
+	}
+}

@@ -1,0 +1,15 @@
+// Package resp reads and writes RESP2.
+//
+// Replies (simple strings, errors, integers, bulk strings and the null
+// bulk, arrays and the null array): Reader finds where each reply ends
+// without allocating and hands out its raw bytes, so a reply can be passed
+// on untouched; Parse turns raw bytes into a Value when a reply must be
+// inspected or merged; the Append functions encode replies.
+//
+// Commands: CommandReader reads what clients send (arrays of bulk strings,
+// and inline commands typed in telnet), a whole pipeline at a time,
+// without allocating; AppendCommand encodes a command.
+//
+// It serves connections that carry commands one way and replies the
+// other, such as the proxy's, and tests.
+package resp

@@ -1,0 +1,104 @@
+package proxy
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// CLIENT: the proxy's own client connections, as Redis lists its own.
+
+func cmdClient(s *session, args [][]byte) {
+	sub := strings.ToLower(string(args[1]))
+	argc := len(args)
+	switch {
+	case sub == "setname" && argc == 3:
+		n := string(args[2])
+		if !validClientName(n) {
+			s.errorReply(msgBadName)
+			return
+		}
+		s.setName(n)
+		s.simple("OK")
+	case sub == "getname" && argc == 2:
+		s.mu.Lock()
+		n := s.name
+		s.mu.Unlock()
+		if n == "" {
+			s.local = resp.AppendNull(s.local)
+		} else {
+			s.bulk(n)
+		}
+	case sub == "id" && argc == 2:
+		s.integer(s.id)
+	case sub == "info" && argc == 2:
+		s.bulk(s.info(time.Now()) + "\n")
+	case sub == "list":
+		s.bulk(s.p.clientList())
+	case sub == "setinfo" && argc == 4:
+		attr, val := strings.ToLower(string(args[2])), string(args[3])
+		if !validClientName(val) && val != "" {
+			s.errorReply("ERR " + attr + " cannot contain spaces, newlines or special characters.")
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		switch attr {
+		case "lib-name":
+			s.libName = val
+		case "lib-ver":
+			s.libVer = val
+		default:
+			s.errorReply("ERR Unrecognized option '" + string(args[2]) + "'")
+			return
+		}
+		s.simple("OK")
+	case (sub == "no-evict" || sub == "no-touch") && argc == 3:
+		s.simple("OK")
+	default:
+		s.errorReply("ERR unknown subcommand or wrong number of arguments for '" + string(args[1]) + "'. Try CLIENT HELP.")
+	}
+}
+
+// info describes the session in CLIENT INFO / CLIENT LIST form.
+func (s *session) info(now time.Time) string {
+	s.mu.Lock()
+	name, lib, ver := s.name, s.libName, s.libVer
+	s.mu.Unlock()
+	cmd := "NULL"
+	if p := s.lastCmd.Load(); p != nil {
+		cmd = *p
+	}
+	age := int64(now.Sub(s.created).Seconds())
+	idle := int64(now.Sub(time.Unix(0, s.lastActive.Load())).Seconds())
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=0 name=%s age=%d idle=%d flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=2 lib-name=%s lib-ver=%s",
+		s.id, s.addr, s.laddr, name, age, idle, cmd, lib, ver)
+}
+
+// clientList is CLIENT LIST's text: every client, by id.
+func (p *Proxy) clientList() string {
+	p.mu.Lock()
+	ss := make([]*session, 0, len(p.sessions))
+	for _, s := range p.sessions {
+		ss = append(ss, s)
+	}
+	p.mu.Unlock()
+	sortSessions(ss)
+	now := time.Now()
+	var b strings.Builder
+	for _, s := range ss {
+		b.WriteString(s.info(now))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func sortSessions(ss []*session) {
+	for i := 1; i < len(ss); i++ {
+		for j := i; j > 0 && ss[j].id < ss[j-1].id; j-- {
+			ss[j], ss[j-1] = ss[j-1], ss[j]
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package proxy
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config tunes a Proxy. Start from DefaultConfig.
+type Config struct {
+	// RequirePass, when set, is the password clients must AUTH with.
+	RequirePass string
+	// BackendPassword, when set, is sent with AUTH on every new backend
+	// connection.
+	BackendPassword string
+	// TLS, when set, makes the client listener speak TLS.
+	TLS *tls.Config
+	// MaxClients is the most client connections served at once; more are
+	// refused with Redis's error.
+	MaxClients int
+	// IdleTimeout closes client connections idle this long (0: never),
+	// like Redis's timeout directive.
+	IdleTimeout time.Duration
+
+	// ConnsPerBackend is how many shared pipelined connections the proxy
+	// keeps to each node. A client always uses the same one, so its
+	// commands to a node stay in order.
+	ConnsPerBackend int
+	// MaxInflight bounds the requests waiting for a reply on one backend
+	// connection; submitters wait when it is reached.
+	MaxInflight int
+	// MaxWriteBatch bounds the bytes queued for one backend connection
+	// before submitters wait for the writer.
+	MaxWriteBatch int
+	// MaxPipeline is how many commands of one client are forwarded before
+	// their replies are written back; longer pipelines go in rounds.
+	MaxPipeline int
+	// MaxReplyBytes is the largest reply accepted from a node.
+	MaxReplyBytes int
+
+	// DialTimeout bounds connecting to a node.
+	DialTimeout time.Duration
+	// ReplyTimeout is how long a backend connection may owe replies
+	// without answering any before it is considered dead and closed.
+	ReplyTimeout time.Duration
+	// RetryDeadline is how long a command is retried after MOVED, ASK,
+	// TRYAGAIN, LOADING, CLUSTERDOWN or a lost connection before the
+	// client sees the error.
+	RetryDeadline time.Duration
+
+	// Version is reported by INFO as vcache_version.
+	Version string
+}
+
+// DefaultConfig returns the configuration `vcache proxy` starts with.
+func DefaultConfig() Config {
+	return Config{
+		MaxClients:      10000,
+		ConnsPerBackend: 2,
+		MaxInflight:     16384,
+		MaxWriteBatch:   1 << 20,
+		MaxPipeline:     1024,
+		MaxReplyBytes:   512 << 20,
+		DialTimeout:     time.Second,
+		ReplyTimeout:    3 * time.Second,
+		RetryDeadline:   2 * time.Second,
+		Version:         "dev",
+	}
+}
+
+// Validate reports the first field out of range.
+func (c *Config) Validate() error {
+	var errs []error
+	pos := func(name string, v int) {
+		if v <= 0 {
+			errs = append(errs, fmt.Errorf("proxy: %s must be positive, got %d", name, v))
+		}
+	}
+	pos("MaxClients", c.MaxClients)
+	pos("ConnsPerBackend", c.ConnsPerBackend)
+	pos("MaxInflight", c.MaxInflight)
+	pos("MaxWriteBatch", c.MaxWriteBatch)
+	pos("MaxPipeline", c.MaxPipeline)
+	pos("MaxReplyBytes", c.MaxReplyBytes)
+	dur := func(name string, d time.Duration) {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("proxy: %s must be positive, got %v", name, d))
+		}
+	}
+	dur("DialTimeout", c.DialTimeout)
+	dur("ReplyTimeout", c.ReplyTimeout)
+	dur("RetryDeadline", c.RetryDeadline)
+	if c.IdleTimeout < 0 {
+		errs = append(errs, fmt.Errorf("proxy: IdleTimeout must not be negative, got %v", c.IdleTimeout))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,286 @@
+package proxy
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// redisServer is a redis-server process started for a test.
+type redisServer struct {
+	addr string
+	port int
+	cmd  *exec.Cmd
+	dir  string
+	// waitDone is closed when the process has exited.
+	waitDone chan struct{}
+}
+
+// needRedis skips the test when redis-server is not installed.
+func needRedis(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Skip("redis-server is not on PATH; install redis-server to run the proxy's tests against real nodes")
+	}
+}
+
+// freePort finds a TCP port on 127.0.0.1 that is free right now.
+func freePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// startRedis starts a redis-server on a free port; it is stopped when the
+// test ends.
+func startRedis(t testing.TB) *redisServer {
+	t.Helper()
+	needRedis(t)
+	r := &redisServer{dir: t.TempDir()}
+	for attempt := 0; ; attempt++ {
+		r.port = freePort(t)
+		r.addr = "127.0.0.1:" + strconv.Itoa(r.port)
+		if err := r.start(); err == nil {
+			break
+		} else if attempt == 3 {
+			t.Fatalf("redis-server: %v", err)
+		}
+	}
+	t.Cleanup(r.stop)
+	return r
+}
+
+// start runs the server on r.port and waits until it answers PING.
+func (r *redisServer) start() error {
+	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", r.dir, "--daemonize", "no")
+	if err := r.cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan struct{})
+	go func() { r.cmd.Wait(); close(exited) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return errors.New("redis-server exited at start")
+		default:
+		}
+		if rawDo(r.addr, "PING") == "+PONG\r\n" {
+			r.waitDone = exited
+			return nil
+		}
+		time.Sleep(5 * time.Millisecond) // polling for readiness, bounded by deadline
+	}
+	r.cmd.Process.Kill()
+	<-exited
+	return errors.New("redis-server did not answer within 10s")
+}
+
+// stop kills the server and waits for it to exit.
+func (r *redisServer) stop() {
+	if r.cmd != nil && r.cmd.Process != nil && r.waitDone != nil {
+		r.cmd.Process.Kill()
+		<-r.waitDone
+		r.waitDone = nil
+	}
+}
+
+// rawDo sends one command on a fresh connection and returns the raw
+// reply, or "" on any failure.
+func rawDo(addr string, args ...string) string {
+	nc, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return ""
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := nc.Write(resp.AppendCommand(nil, args...)); err != nil {
+		return ""
+	}
+	raw, err := resp.NewReader(nc, 0, 0).ReadRaw()
+	if err != nil {
+		return ""
+	}
+	return string(raw)
+}
+
+// rawConn is a client connection speaking raw RESP, for comparing replies
+// byte for byte.
+type rawConn struct {
+	t  testing.TB
+	nc net.Conn
+	w  *bufio.Writer
+	rd *resp.Reader
+}
+
+func dialRaw(t testing.TB, addr string) *rawConn {
+	t.Helper()
+	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return &rawConn{t: t, nc: nc, w: bufio.NewWriter(nc), rd: resp.NewReader(nc, 0, 0)}
+}
+
+// send queues a command without waiting for its reply.
+func (c *rawConn) send(args ...string) {
+	c.w.Write(resp.AppendCommand(nil, args...))
+}
+
+// recv flushes what was sent and reads one raw reply.
+func (c *rawConn) recv() string {
+	c.t.Helper()
+	if err := c.w.Flush(); err != nil {
+		c.t.Fatal(err)
+	}
+	c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	raw, err := c.rd.ReadRaw()
+	if err != nil {
+		c.t.Fatalf("reading reply: %v", err)
+	}
+	return string(raw)
+}
+
+// do sends one command and returns its raw reply.
+func (c *rawConn) do(args ...string) string {
+	c.t.Helper()
+	c.send(args...)
+	return c.recv()
+}
+
+// testProxy is a proxy serving on 127.0.0.1 for one test.
+type testProxy struct {
+	*Proxy
+	addr   string
+	router *StaticRouter
+}
+
+// startProxy starts a proxy over the given nodes with cfg (zero Config:
+// defaults). It is shut down, and checked to stop cleanly, when the test
+// ends.
+func startProxy(t testing.TB, cfg Config, backends ...string) *testProxy {
+	t.Helper()
+	if cfg.MaxClients == 0 {
+		cfg = DefaultConfig()
+	}
+	router, err := NewStaticRouter(backends)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("PROXY_TEST_LOG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	p, err := New(cfg, router, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(context.Background(), ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := p.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		case <-ctx.Done():
+			t.Error("Serve did not return after Shutdown")
+		}
+	})
+	return &testProxy{Proxy: p, addr: ln.Addr().String(), router: router}
+}
+
+// client returns a go-redis client of addr, closed when the test ends.
+func client(t testing.TB, addr string) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 5 * time.Second,
+		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// addrs lists the servers' addresses.
+func addrs(rs ...*redisServer) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.addr
+	}
+	return out
+}
+
+// startRedises starts n redis-servers.
+func startRedises(t testing.TB, n int) []*redisServer {
+	t.Helper()
+	rs := make([]*redisServer, n)
+	for i := range rs {
+		rs[i] = startRedis(t)
+	}
+	return rs
+}
+
+// keysOn returns n keys that the static router over nodes places on node
+// i, with the given prefix.
+func keysOn(r *StaticRouter, node, n int, prefix string) []string {
+	want := r.Addrs()[node]
+	var out []string
+	for i := 0; len(out) < n; i++ {
+		k := fmt.Sprintf("%s%d", prefix, i)
+		if a, _ := r.Lookup(slotOfString(k)); a == want {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func slotOfString(k string) int { return keyslot.OfString(k) }
+
+// eventually retries cond until it holds or the deadline passes.
+func eventually(t testing.TB, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", within, what)
+		}
+		time.Sleep(5 * time.Millisecond) // polling a condition, bounded by the deadline
+	}
+}
+
+// trim shortens long raw replies in messages.
+func trim(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", " ")
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
+}

@@ -1,0 +1,162 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+func TestConfigValidate(t *testing.T) {
+	cfg := DefaultConfig()
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("default config: %v", err)
+	}
+	cfg.ConnsPerBackend = 0
+	cfg.RetryDeadline = -time.Second
+	err := cfg.Validate()
+	if err == nil || !strings.Contains(err.Error(), "ConnsPerBackend") || !strings.Contains(err.Error(), "RetryDeadline") {
+		t.Errorf("Validate = %v, want both bad fields named", err)
+	}
+	if _, err := New(cfg, &StaticRouter{}, nil); err == nil {
+		t.Error("New accepted an invalid config")
+	}
+}
+
+func TestStaticRouterSplitsSlotsEvenly(t *testing.T) {
+	r, err := NewStaticRouter([]string{"a:1", "b:2", "c:3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	prev := ""
+	changes := 0
+	for s := 0; s < keyslot.Count; s++ {
+		a, ok := r.Lookup(s)
+		if !ok {
+			t.Fatalf("slot %d unserved", s)
+		}
+		if a != prev {
+			changes++
+			prev = a
+		}
+		count[a]++
+	}
+	if changes != 3 || count["a:1"] < 5461 || count["c:3"] < 5461 {
+		t.Errorf("slots per node %v in %d ranges, want 3 even ranges in order", count, changes)
+	}
+	if _, ok := r.Lookup(keyslot.Count); ok {
+		t.Error("slot 16384 is served")
+	}
+	ch := r.Changed()
+	for _, bad := range [][]string{nil, {"nohost"}, {"a:1", "a:1"}} {
+		if err := r.SetAddrs(bad); err == nil {
+			t.Errorf("SetAddrs(%q) accepted", bad)
+		}
+	}
+	select {
+	case <-ch:
+		t.Error("a refused SetAddrs signalled a change")
+	default:
+	}
+	if err := r.SetAddrs([]string{"d:4"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	default:
+		t.Error("SetAddrs did not signal a change")
+	}
+	if a, _ := r.Lookup(0); a != "d:4" {
+		t.Errorf("after SetAddrs slot 0 is on %s", a)
+	}
+}
+
+func TestShutdownDrainsAndStopsEverything(t *testing.T) {
+	rs := startRedises(t, 2)
+	before := runtime.NumGoroutine()
+	router, _ := NewStaticRouter(addrs(rs...))
+	p, err := New(DefaultConfig(), router, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(context.Background(), ln) }()
+	c := dialRaw(t, ln.Addr().String())
+	if got := c.do("SET", "k", "v"); got != "+OK\r\n" {
+		t.Fatalf("SET = %q", got)
+	}
+	// A pipeline in flight when Shutdown starts still gets its replies.
+	for range 100 {
+		c.send("INCR", "n")
+	}
+	c.w.Flush()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if err := p.Shutdown(ctx); err != nil {
+		t.Fatalf("second Shutdown: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	for i := 1; i <= 100; i++ {
+		c.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		raw, err := c.rd.ReadRaw()
+		if err != nil {
+			t.Fatalf("reply %d of the in-flight pipeline: %v", i, err)
+		}
+		_ = raw
+	}
+	if got := rawDo(rs[0].addr, "GET", "n") + rawDo(rs[1].addr, "GET", "n"); !strings.Contains(got, "$3\r\n100\r\n") {
+		t.Errorf("n = %q after the drained pipeline, want 100", got)
+	}
+	c.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.rd.ReadRaw(); !errors.Is(err, io.EOF) {
+		t.Errorf("after Shutdown the client connection should close: %v", err)
+	}
+	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		t.Error("still accepting after Shutdown")
+	}
+	if err := p.Serve(context.Background(), ln); err == nil {
+		t.Error("Serve after Shutdown succeeded")
+	}
+	eventually(t, 5*time.Second, "the proxy's goroutines to end", func() bool {
+		return runtime.NumGoroutine() <= before
+	})
+}
+
+func TestServeStopsWhenContextEnds(t *testing.T) {
+	router, _ := NewStaticRouter([]string{startRedis(t).addr})
+	p, _ := New(DefaultConfig(), router, nil)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(ctx, ln) }()
+	dialRaw(t, ln.Addr().String()).do("PING")
+	if p.Addr() == nil || p.Addr().String() != ln.Addr().String() {
+		t.Errorf("Addr = %v, want %v", p.Addr(), ln.Addr())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+}

@@ -1,0 +1,175 @@
+package proxy
+
+import (
+	"crypto/subtle"
+	"strconv"
+	"strings"
+
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// The commands the proxy answers itself. Each appends its reply to
+// s.local.
+
+// redisCompatVersion is the Redis version the proxy answers as, the same
+// as the data node's.
+const redisCompatVersion = "7.2.0"
+
+func (s *session) simple(msg string)     { s.local = resp.AppendSimple(s.local, msg) }
+func (s *session) errorReply(msg string) { s.local = resp.AppendError(s.local, msg) }
+func (s *session) bulk(b string)         { s.local = resp.AppendBulk(s.local, b) }
+func (s *session) integer(n int64)       { s.local = resp.AppendInt(s.local, n) }
+func (s *session) array(n int)           { s.local = resp.AppendArray(s.local, n) }
+
+func cmdOK(s *session, _ [][]byte) { s.simple("OK") }
+
+func cmdPing(s *session, args [][]byte) {
+	switch len(args) {
+	case 1:
+		s.simple("PONG")
+	case 2:
+		s.local = resp.AppendBulk(s.local, args[1])
+	default:
+		s.errorReply(arityError("ping"))
+	}
+}
+
+func cmdEcho(s *session, args [][]byte) { s.local = resp.AppendBulk(s.local, args[1]) }
+
+func cmdQuit(s *session, _ [][]byte) {
+	s.simple("OK")
+	s.quit = true
+}
+
+func cmdSelect(s *session, args [][]byte) {
+	db, err := strconv.ParseInt(string(args[1]), 10, 64)
+	switch {
+	case err != nil:
+		s.errorReply(msgNotInt)
+	case db != 0:
+		s.errorReply(msgDBRange)
+	default:
+		s.simple("OK")
+	}
+}
+
+// checkAuth tells whether user/pass open the default user.
+func (s *session) checkAuth(user, pass string) bool {
+	if user != "" && user != "default" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(pass), []byte(s.p.cfg.RequirePass)) == 1
+}
+
+func cmdAuth(s *session, args [][]byte) {
+	var user, pass string
+	switch len(args) {
+	case 2:
+		pass = string(args[1])
+	case 3:
+		user, pass = string(args[1]), string(args[2])
+	default:
+		s.errorReply(msgSyntax)
+		return
+	}
+	if s.p.cfg.RequirePass == "" && user == "" {
+		s.errorReply(msgNoPassSet)
+		return
+	}
+	if !s.checkAuth(user, pass) {
+		s.errorReply(msgWrongPass)
+		return
+	}
+	s.authed = true
+	s.simple("OK")
+}
+
+// cmdHello speaks RESP2 only: HELLO 3 answers NOPROTO, so clients fall
+// back to RESP2.
+func cmdHello(s *session, args [][]byte) {
+	args = args[1:]
+	if len(args) > 0 {
+		ver, err := strconv.ParseInt(string(args[0]), 10, 64)
+		if err != nil {
+			s.errorReply("ERR Protocol version is not an integer or out of range")
+			return
+		}
+		if ver != 2 {
+			s.errorReply(msgNoProto)
+			return
+		}
+		args = args[1:]
+	}
+	var name *string
+	for len(args) > 0 {
+		opt := strings.ToLower(string(args[0]))
+		switch {
+		case opt == "auth" && len(args) >= 3:
+			if !s.checkAuth(string(args[1]), string(args[2])) {
+				s.errorReply(msgWrongPass)
+				return
+			}
+			s.authed = true
+			args = args[3:]
+		case opt == "setname" && len(args) >= 2:
+			n := string(args[1])
+			name = &n
+			args = args[2:]
+		default:
+			s.errorReply("ERR Syntax error in HELLO option '" + string(args[0]) + "'")
+			return
+		}
+	}
+	if !s.authed {
+		s.errorReply("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+		return
+	}
+	if name != nil {
+		if !validClientName(*name) {
+			s.errorReply(msgBadName)
+			return
+		}
+		s.setName(*name)
+	}
+	s.array(14)
+	for _, kv := range [][2]string{{"server", "redis"}, {"version", redisCompatVersion}} {
+		s.bulk(kv[0])
+		s.bulk(kv[1])
+	}
+	s.bulk("proto")
+	s.integer(2)
+	s.bulk("id")
+	s.integer(s.id)
+	for _, kv := range [][2]string{{"mode", "standalone"}, {"role", "master"}} {
+		s.bulk(kv[0])
+		s.bulk(kv[1])
+	}
+	s.bulk("modules")
+	s.array(0)
+}
+
+func validClientName(n string) bool {
+	for i := 0; i < len(n); i++ {
+		if n[i] < '!' || n[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *session) setName(n string) {
+	s.mu.Lock()
+	s.name = n
+	s.mu.Unlock()
+}
+
+func cmdReset(s *session, _ [][]byte) {
+	s.tx = nil
+	if s.pinned != nil {
+		s.p.unpin(s.pinned)
+		s.pinned = nil
+	}
+	s.setName("")
+	s.authed = s.p.cfg.RequirePass == ""
+	s.simple("RESET")
+}

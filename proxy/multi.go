@@ -1,0 +1,246 @@
+package proxy
+
+import (
+	"time"
+
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// Transactions. MULTI and the commands after it are queued by the proxy
+// (each answered +QUEUED once its keys are known to share the
+// transaction's slot); EXEC sends MULTI, the queue and EXEC in one write
+// on one connection, which a node runs atomically, and returns EXEC's
+// reply. WATCH needs the node to remember the connection between round
+// trips, so it pins a connection of the session's own until EXEC,
+// DISCARD, UNWATCH or RESET; while pinned, the session's commands to that
+// node use it too, in order.
+
+var (
+	multiCmd = []byte("*1\r\n$5\r\nMULTI\r\n")
+	execCmd  = []byte("*1\r\n$4\r\nEXEC\r\n")
+)
+
+// txState is a transaction being queued.
+type txState struct {
+	queued [][]byte // raw commands
+	slot   int      // the transaction's slot, -1 until a key is seen
+	failed bool     // a queued command was refused: EXEC aborts
+}
+
+func txMulti(s *session, _ resp.Command) item {
+	if s.tx != nil {
+		return s.errItem(nil, msgNestedMulti)
+	}
+	s.tx = &txState{slot: -1}
+	if s.pinned != nil {
+		s.tx.slot = s.pinSlot
+	}
+	lo := len(s.local)
+	s.simple("OK")
+	return item{lo: lo, hi: len(s.local)}
+}
+
+// txQueue queues a command inside MULTI.
+func (s *session) txQueue(e *entry, cmd resp.Command) item {
+	tx := s.tx
+	fail := func(msg string) item {
+		tx.failed = true
+		return s.errItem(e, msg)
+	}
+	switch e.kind {
+	case kindLocal:
+		if e.spec.Name != "ping" && e.spec.Name != "echo" {
+			return fail("ERR '" + e.spec.Name + "' cannot be queued in a transaction through the proxy")
+		}
+	case kindRefused:
+		return fail("ERR '" + e.spec.Name + "' is not available through the proxy")
+	case kindComposite:
+		if e.spec.FirstKey == 0 && len(s.p.routes.Load().nodes) > 1 {
+			return fail("ERR '" + e.spec.Name + "' spans every node and cannot be part of a transaction through the proxy")
+		}
+	}
+	slot, msg := s.slotOf(e.spec, cmd.Args)
+	if msg != "" {
+		return fail(msg)
+	}
+	if slot >= 0 {
+		switch {
+		case tx.slot < 0:
+			tx.slot = slot
+		case slot != tx.slot && !s.sameNode(slot, tx.slot):
+			return fail(msgCrossSlot)
+		}
+	}
+	tx.queued = append(tx.queued, append([]byte(nil), cmd.Raw...))
+	lo := len(s.local)
+	s.simple("QUEUED")
+	return item{e: e, lo: lo, hi: len(s.local)}
+}
+
+func txExec(s *session, _ resp.Command) item {
+	tx := s.tx
+	if tx == nil {
+		return s.errItem(nil, msgExecNoMulti)
+	}
+	s.tx = nil
+	pin := s.pinned
+	s.pinned = nil
+	if tx.failed {
+		if pin != nil {
+			s.p.unpin(pin)
+		}
+		return s.errItem(nil, msgExecAbort)
+	}
+	s.barrier()
+	m := &execMerge{tx: tx, pin: pin}
+	m.send(s)
+	if pin != nil {
+		// Later commands go to the shared connection: they must run after
+		// the transaction on the pinned one.
+		s.barrier()
+	}
+	return item{m: m}
+}
+
+// execMerge is a transaction in flight: MULTI, the queue, EXEC.
+type execMerge struct {
+	tx    *txState
+	pin   *bconn
+	calls []*call
+}
+
+// send queues the whole transaction on one connection.
+func (m *execMerge) send(s *session) {
+	m.calls = m.calls[:0]
+	var be *backend
+	if m.pin != nil {
+		be = m.pin.be
+	} else if m.tx.slot >= 0 {
+		be = s.p.routes.Load().slot(m.tx.slot)
+	} else if nodes := s.p.routes.Load().nodes; len(nodes) > 0 {
+		be = nodes[uint64(s.id)%uint64(len(nodes))]
+	}
+	add := func(req []byte) {
+		c := s.newCall(req)
+		c.be, c.via, c.slot = be, m.pin, m.tx.slot
+		if c.via == nil && be != nil {
+			c.via = be.conn(s.id)
+		}
+		s.enqueue(c)
+		m.calls = append(m.calls, c)
+	}
+	add(multiCmd)
+	for _, q := range m.tx.queued {
+		add(q)
+	}
+	add(execCmd)
+}
+
+func (m *execMerge) merge(s *session, dst []byte) []byte {
+	if m.pin != nil {
+		defer s.p.unpin(m.pin)
+	}
+	deadline := time.Now().Add(s.p.cfg.RetryDeadline)
+	backoff := 2 * time.Millisecond
+	for {
+		retry := false
+		for _, c := range m.calls {
+			if c.err != nil {
+				retry = true
+			} else if class, _ := classify(c.reply); class != replyFinal {
+				retry = true
+			}
+		}
+		if !retry || m.pin != nil || !time.Now().Before(deadline) {
+			break
+		}
+		// Nothing ran: a node that redirects or fails a queued command
+		// aborts the whole transaction. Send it all again.
+		s.p.stats.retries.Add(1)
+		s.p.refreshSoon()
+		if !s.sleep(min(backoff, time.Until(deadline))) {
+			break
+		}
+		backoff = min(2*backoff, 100*time.Millisecond)
+		s.w.begin()
+		m.send(s)
+		s.dispatch()
+		s.w.wait()
+	}
+	last := m.calls[len(m.calls)-1]
+	for _, c := range m.calls {
+		if c.err != nil {
+			return resp.AppendError(dst, errText(c.err))
+		}
+	}
+	return append(dst, last.reply...)
+}
+
+func txDiscard(s *session, _ resp.Command) item {
+	if s.tx == nil {
+		return s.errItem(nil, msgDiscardNo)
+	}
+	s.tx = nil
+	if s.pinned != nil {
+		s.barrier()
+		s.p.unpin(s.pinned)
+		s.pinned = nil
+	}
+	lo := len(s.local)
+	s.simple("OK")
+	return item{lo: lo, hi: len(s.local)}
+}
+
+func txWatch(s *session, cmd resp.Command) item {
+	e := s.p.cmds.lookup(cmd.Args[0])
+	if s.tx != nil {
+		return s.errItem(e, msgWatchMulti)
+	}
+	slot, msg := s.slotOf(e.spec, cmd.Args)
+	if msg != "" {
+		return s.errItem(e, msg)
+	}
+	if s.pinned != nil && slot != s.pinSlot && !s.sameNode(slot, s.pinSlot) {
+		return s.errItem(e, msgCrossSlot)
+	}
+	if s.pinned == nil {
+		be := s.p.routes.Load().slot(slot)
+		if be == nil {
+			return s.errItem(e, errText(ErrNoRoute))
+		}
+		s.barrier()
+		s.pinned = s.p.pinConn(be)
+		s.pinSlot = slot
+	}
+	c := s.newCall(cmd.Raw)
+	c.be, c.via, c.slot = s.pinned.be, s.pinned, slot
+	s.enqueue(c)
+	return item{e: e, c: c}
+}
+
+func txUnwatch(s *session, cmd resp.Command) item {
+	e := s.p.cmds.lookup(cmd.Args[0])
+	if s.pinned == nil {
+		lo := len(s.local)
+		s.simple("OK")
+		return item{e: e, lo: lo, hi: len(s.local)}
+	}
+	c := s.newCall(cmd.Raw)
+	c.be, c.via = s.pinned.be, s.pinned
+	s.enqueue(c)
+	m := &unpinMerge{c: c, pin: s.pinned}
+	s.pinned = nil
+	return item{e: e, m: m}
+}
+
+// unpinMerge returns a reply from a pinned connection, then releases it.
+type unpinMerge struct {
+	c   *call
+	pin *bconn
+}
+
+func (m *unpinMerge) merge(s *session, dst []byte) []byte {
+	s.settle(m.c)
+	s.p.unpin(m.pin)
+	return append(dst, m.c.reply...)
+}

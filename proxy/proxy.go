@@ -1,0 +1,289 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// Proxy is the client endpoint in front of the data nodes. Create it with
+// New, run it with Serve, stop it with Shutdown.
+type Proxy struct {
+	cfg       Config
+	router    Router
+	log       *slog.Logger
+	cmds      *cmdTable
+	crossSlot bool
+	start     time.Time
+	stats     proxyStats
+
+	// mu guards backends, pinned, sessions, ln and the lifecycle flags.
+	mu       sync.Mutex
+	backends map[string]*backend
+	pinned   map[*bconn]struct{}
+	sessions map[int64]*session
+	ln       net.Listener
+	serving  bool
+	closing  bool
+
+	routes    atomic.Pointer[routeTable]
+	drainBy   atomic.Int64 // when draining: the Unix nanosecond reads stop
+	nextID    atomic.Int64
+	refreshCh chan struct{}
+	stop      chan struct{} // closed by Shutdown
+	stopOnce  sync.Once
+	served    chan struct{} // closed when Serve has finished
+
+	wg        sync.WaitGroup // background goroutines and backend readers
+	sessionWG sync.WaitGroup // client connections
+}
+
+// New returns a proxy that routes with router. It starts nothing; call
+// Serve.
+func New(cfg Config, router Router, log *slog.Logger) (*Proxy, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if router == nil {
+		return nil, errors.New("proxy: nil router")
+	}
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	p := &Proxy{
+		cfg:       cfg,
+		router:    router,
+		log:       log.With("component", "proxy"),
+		cmds:      newCmdTable(),
+		start:     time.Now(),
+		backends:  map[string]*backend{},
+		pinned:    map[*bconn]struct{}{},
+		sessions:  map[int64]*session{},
+		refreshCh: make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+		served:    make(chan struct{}),
+	}
+	if cs, ok := router.(CrossSlotRouter); ok {
+		p.crossSlot = cs.AllowsCrossSlot()
+	}
+	p.rebuildRoutes()
+	return p, nil
+}
+
+// Serve accepts clients on ln until ctx ends or Shutdown is called, then
+// drains: it stops accepting, lets each client finish the commands it has
+// sent, closes the backend connections and waits for every goroutine it
+// started. It returns nil after a shutdown, or the listener's error.
+func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
+	p.mu.Lock()
+	if p.serving || p.closing {
+		p.mu.Unlock()
+		return errors.New("proxy: Serve called twice or after Shutdown")
+	}
+	p.serving = true
+	if p.cfg.TLS != nil {
+		ln = tls.NewListener(ln, p.cfg.TLS)
+	}
+	p.ln = ln
+	p.mu.Unlock()
+	defer close(p.served)
+
+	bg, cancel := context.WithCancel(context.Background())
+	p.wg.Add(3)
+	go p.watchRoutes(bg)
+	go p.refresher(bg)
+	go p.watchdog(bg)
+	p.log.Info("proxy listening", "addr", ln.Addr().String(), "backends", len(p.router.Addrs()))
+
+	stopped := make(chan struct{})
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		select {
+		case <-ctx.Done():
+		case <-p.stop:
+		}
+		close(stopped)
+		ln.Close()
+	}()
+
+	var err error
+	for {
+		nc, aerr := ln.Accept()
+		if aerr != nil {
+			select {
+			case <-stopped:
+			default:
+				var ne net.Error
+				if errors.As(aerr, &ne) && ne.Timeout() {
+					continue
+				}
+				err = aerr
+				p.stopOnce.Do(func() { close(p.stop) })
+			}
+			break
+		}
+		p.accept(nc)
+	}
+
+	// Drain: no new commands; sessions finish what they are doing.
+	p.mu.Lock()
+	p.closing = true
+	sessions := make([]*session, 0, len(p.sessions))
+	for _, s := range p.sessions {
+		sessions = append(sessions, s)
+	}
+	p.mu.Unlock()
+	// Commands a client has already sent are still read and answered
+	// during a short grace; then reads time out and sessions end.
+	by := time.Now().Add(drainGrace)
+	p.drainBy.Store(by.UnixNano())
+	for _, s := range sessions {
+		s.nc.SetReadDeadline(by)
+	}
+	p.sessionWG.Wait()
+	p.mu.Lock()
+	for _, b := range p.backends {
+		b.close()
+	}
+	for c := range p.pinned {
+		c.close()
+	}
+	p.mu.Unlock()
+	cancel()
+	p.wg.Wait()
+	p.log.Info("proxy stopped")
+	return err
+}
+
+// Addr returns the address Serve listens on, or nil before Serve.
+func (p *Proxy) Addr() net.Addr {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln == nil {
+		return nil
+	}
+	return p.ln.Addr()
+}
+
+// Shutdown stops Serve as its ctx would and waits until it has drained,
+// or until ctx ends. It may be called any number of times.
+func (p *Proxy) Shutdown(ctx context.Context) error {
+	p.stopOnce.Do(func() { close(p.stop) })
+	p.mu.Lock()
+	serving := p.serving
+	p.closing = true
+	p.mu.Unlock()
+	if !serving {
+		return nil
+	}
+	select {
+	case <-p.served:
+		return nil
+	case <-ctx.Done():
+		// Cut clients that are not reading their replies.
+		p.mu.Lock()
+		for _, s := range p.sessions {
+			s.nc.SetDeadline(time.Now())
+		}
+		p.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// drainGrace is how long a shutdown keeps reading what clients had
+// already sent.
+const drainGrace = 200 * time.Millisecond
+
+// accept admits a client connection, unless too many are connected.
+func (p *Proxy) accept(nc net.Conn) {
+	p.stats.connections.Add(1)
+	p.mu.Lock()
+	if len(p.sessions) >= p.cfg.MaxClients {
+		p.mu.Unlock()
+		p.stats.rejected.Add(1)
+		nc.SetWriteDeadline(time.Now().Add(time.Second))
+		nc.Write([]byte("-" + msgMaxClients + "\r\n"))
+		nc.Close()
+		return
+	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		tc.SetNoDelay(true)
+	}
+	s := newSession(p, nc)
+	p.sessions[s.id] = s
+	p.sessionWG.Add(1)
+	p.mu.Unlock()
+	go p.serveConn(s)
+}
+
+// serveConn runs one client connection: read what the client has sent,
+// carry it out, write the replies, repeat. A panic closes this connection
+// only.
+func (p *Proxy) serveConn(s *session) {
+	defer p.sessionWG.Done()
+	defer func() {
+		if r := recover(); r != nil {
+			p.log.Error("client handler panic; closing connection", "client", s.id, "addr", s.addr,
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s.nc.SetWriteDeadline(time.Now().Add(time.Second))
+			s.nc.Write([]byte("-" + msgInternal + "\r\n"))
+		}
+		s.close()
+		p.mu.Lock()
+		delete(p.sessions, s.id)
+		p.mu.Unlock()
+	}()
+	rd := resp.NewCommandReader(s.nc, 0)
+	for {
+		if by := p.drainBy.Load(); by != 0 {
+			s.nc.SetReadDeadline(time.Unix(0, by))
+		} else if p.cfg.IdleTimeout > 0 {
+			s.nc.SetReadDeadline(time.Now().Add(p.cfg.IdleTimeout))
+		}
+		cmds, err := rd.ReadCommands()
+		if err != nil {
+			if isProtocolError(err) {
+				s.nc.Write([]byte("-ERR " + err.Error() + "\r\n"))
+			}
+			return
+		}
+		for len(cmds) > 0 && !s.quit {
+			n := min(len(cmds), p.cfg.MaxPipeline)
+			s.run(cmds[:n])
+			cmds = cmds[n:]
+			s.flush()
+		}
+		if s.quit {
+			return
+		}
+	}
+}
+
+// isProtocolError tells a malformed request from a closed or timed-out
+// connection.
+func isProtocolError(err error) bool {
+	var ne net.Error
+	return !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.As(err, &ne) &&
+		!errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// proxyStats are the proxy-wide counters.
+type proxyStats struct {
+	connections atomic.Int64 // accepted, ever
+	rejected    atomic.Int64 // refused at MaxClients
+	commands    atomic.Int64
+	retries     atomic.Int64
+	redirects   atomic.Int64
+	refreshes   atomic.Int64
+}

@@ -1,0 +1,402 @@
+package proxy
+
+import (
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// session is one client connection. Its fields are used only by the
+// connection's goroutine, except the few under mu (read by CLIENT LIST).
+type session struct {
+	p       *Proxy
+	nc      net.Conn
+	id      int64
+	addr    string
+	laddr   string
+	created time.Time
+
+	authed  bool
+	quit    bool
+	broken  bool // writing to the client failed
+	tx      *txState
+	pinned  *bconn // connection held for WATCH
+	pinSlot int
+	last    *entry // the previous command's entry: clients repeat commands
+
+	// Per-round state.
+	w      *waiter
+	items  []item
+	local  []byte  // replies the proxy made itself, referenced by items
+	out    []byte  // the round's replies, written to the client
+	groups []group // calls to submit, per connection
+	free   []*call // calls to reuse
+	used   []*call // calls of this round
+	one    [1]*call
+
+	lastActive atomic.Int64
+	lastCmd    atomic.Pointer[string]
+	// mu guards name, libName and libVer.
+	mu      sync.Mutex
+	name    string
+	libName string
+	libVer  string
+}
+
+// item is one command of a round and where its reply comes from: bytes in
+// local, one forwarded call, or a merger.
+type item struct {
+	e      *entry
+	lo, hi int
+	c      *call
+	m      merger
+	failed bool // the reply is an error
+}
+
+// merger combines the replies of a composite command's calls.
+type merger interface {
+	// merge settles the calls (retrying them as needed) and appends the
+	// client's reply to dst.
+	merge(s *session, dst []byte) []byte
+}
+
+// group is the calls of a round bound for one connection.
+type group struct {
+	bc    *bconn
+	calls []*call
+}
+
+func newSession(p *Proxy, nc net.Conn) *session {
+	now := time.Now()
+	s := &session{
+		p:       p,
+		nc:      nc,
+		id:      p.nextID.Add(1),
+		addr:    nc.RemoteAddr().String(),
+		laddr:   nc.LocalAddr().String(),
+		created: now,
+		authed:  p.cfg.RequirePass == "",
+		w:       newWaiter(),
+	}
+	s.lastActive.Store(now.UnixNano())
+	return s
+}
+
+// close releases what the session holds and closes its connection.
+func (s *session) close() {
+	if s.pinned != nil {
+		s.p.unpin(s.pinned)
+		s.pinned = nil
+	}
+	s.nc.Close()
+}
+
+// run carries out one round: the commands the client has pipelined. It
+// submits every forwarded command before waiting for any reply, then
+// appends the replies to s.out in the client's order.
+func (s *session) run(cmds []resp.Command) {
+	start := time.Now()
+	s.lastActive.Store(start.UnixNano())
+	s.w.begin()
+	for _, cmd := range cmds {
+		s.items = append(s.items, s.prepare(cmd))
+		if s.quit {
+			break
+		}
+	}
+	s.dispatch()
+	s.w.wait()
+	for i := range s.items {
+		it := &s.items[i]
+		mark := len(s.out)
+		switch {
+		case it.c != nil:
+			s.settle(it.c)
+			s.out = append(s.out, it.c.reply...)
+		case it.m != nil:
+			s.out = it.m.merge(s, s.out)
+		default:
+			s.out = append(s.out, s.local[it.lo:it.hi]...)
+		}
+		it.failed = len(s.out) > mark && s.out[mark] == '-'
+		if it.c != nil && cap(it.c.reply) > 64<<10 {
+			it.c.reply = nil // a big reply is copied: let it go
+		}
+		if len(s.out) >= outFlushAt {
+			s.flush()
+		}
+	}
+	s.record(time.Since(start))
+	s.p.stats.commands.Add(int64(len(cmds)))
+	clear(s.items)
+	s.items = s.items[:0]
+	s.local = s.local[:0]
+	for _, c := range s.used {
+		c.reset()
+		s.free = append(s.free, c)
+	}
+	s.used = s.used[:0]
+}
+
+// record adds the round's commands to their statistics. Runs of the same
+// command, the usual pipeline, cost one update.
+func (s *session) record(elapsed time.Duration) {
+	var e *entry
+	var n, failed int64
+	flush := func() {
+		if e != nil {
+			e.stats.record(n, failed, elapsed)
+			s.lastCmd.Store(&e.spec.Name)
+		}
+	}
+	for i := range s.items {
+		it := &s.items[i]
+		if it.e != e {
+			flush()
+			e, n, failed = it.e, 0, 0
+		}
+		n++
+		if it.failed {
+			failed++
+		}
+	}
+	flush()
+}
+
+// outFlushAt is how many reply bytes a round gathers before writing them
+// to the client, so that big replies do not pile up.
+const outFlushAt = 256 << 10
+
+// flush writes the replies gathered so far to the client. After a write
+// error the session quits and later replies are dropped.
+func (s *session) flush() {
+	if len(s.out) > 0 && !s.broken {
+		if _, err := s.nc.Write(s.out); err != nil {
+			s.broken, s.quit = true, true
+		}
+	}
+	if cap(s.out) > 1<<20 {
+		s.out = nil
+	} else {
+		s.out = s.out[:0]
+	}
+}
+
+// prepare checks one command and either answers it locally or submits
+// what it needs, returning the round's item for it.
+func (s *session) prepare(cmd resp.Command) item {
+	args := cmd.Args
+	e := s.last
+	if e == nil || !equalFoldASCII(args[0], e.spec.Name) {
+		e = s.p.cmds.lookup(args[0])
+		s.last = e
+	}
+	if e == nil {
+		if s.tx != nil {
+			s.tx.failed = true
+		}
+		return s.errItem(nil, unknownCommand(args))
+	}
+	if !e.spec.ArityOK(len(args)) {
+		if s.tx != nil {
+			s.tx.failed = true
+		}
+		return s.errItem(e, arityError(e.spec.Name))
+	}
+	if !s.authed && !e.spec.Has(command.NoAuth) {
+		return s.errItem(e, msgNoAuth)
+	}
+	if e.kind == kindTx {
+		it := e.tx(s, cmd)
+		it.e = e
+		return it
+	}
+	if s.tx != nil {
+		return s.txQueue(e, cmd)
+	}
+	switch e.kind {
+	case kindLocal:
+		lo := len(s.local)
+		e.local(s, args)
+		return item{e: e, lo: lo, hi: len(s.local)}
+	case kindComposite:
+		m, msg := e.composite(s, cmd)
+		if m == nil {
+			return s.errItem(e, msg)
+		}
+		return item{e: e, m: m}
+	case kindRefused:
+		return s.errItem(e, "ERR '"+e.spec.Name+"' is not available through the proxy")
+	}
+	slot, msg := s.slotOf(e.spec, args)
+	if msg != "" {
+		return s.errItem(e, msg)
+	}
+	c := s.newCall(cmd.Raw)
+	if slot >= 0 {
+		s.target(c, slot)
+	} else {
+		s.targetAny(c)
+	}
+	return item{e: e, c: c}
+}
+
+// slotOf returns the one slot of a command's keys, -1 if it has no keys,
+// or CROSSSLOT's text if they do not share a slot (or, when the router
+// allows it, a node).
+func (s *session) slotOf(spec *command.Spec, args [][]byte) (int, string) {
+	first, last, step := keyRange(spec, len(args))
+	if first == 0 {
+		return -1, ""
+	}
+	slot := keyslot.Of(args[first])
+	for i := first + step; i <= last; i += step {
+		if sl := keyslot.Of(args[i]); sl != slot && !s.sameNode(slot, sl) {
+			return 0, msgCrossSlot
+		}
+	}
+	return slot, ""
+}
+
+// sameNode reports whether two slots may share one multi-key command:
+// only if the router allows cross-slot commands and one node serves both.
+func (s *session) sameNode(a, b int) bool {
+	if !s.p.crossSlot {
+		return false
+	}
+	rt := s.p.routes.Load()
+	return rt.slots[a] != 0 && rt.slots[a] == rt.slots[b]
+}
+
+// errItem is an item whose reply is the error msg.
+func (s *session) errItem(e *entry, msg string) item {
+	lo := len(s.local)
+	s.local = append(s.local, '-')
+	s.local = append(s.local, msg...)
+	s.local = append(s.local, '\r', '\n')
+	return item{e: e, lo: lo, hi: len(s.local)}
+}
+
+// newCall returns a fresh call for this round carrying req.
+func (s *session) newCall(req []byte) *call {
+	var c *call
+	if n := len(s.free); n > 0 {
+		c = s.free[n-1]
+		s.free = s.free[:n-1]
+	} else {
+		c = &call{}
+	}
+	c.req = req
+	c.slot = -1
+	s.used = append(s.used, c)
+	return c
+}
+
+// target addresses c to the node serving slot and queues it.
+func (s *session) target(c *call, slot int) {
+	c.slot = slot
+	c.be = s.p.routes.Load().slot(slot)
+	s.enqueue(c)
+}
+
+// targetAny addresses a keyless c to one node and queues it.
+func (s *session) targetAny(c *call) {
+	nodes := s.p.routes.Load().nodes
+	if len(nodes) > 0 {
+		c.be = nodes[uint64(s.id)%uint64(len(nodes))]
+	}
+	s.enqueue(c)
+}
+
+// targetNode addresses c to node b, to be retried there only.
+func (s *session) targetNode(c *call, b *backend) {
+	c.slot = -1
+	c.be = b
+	s.enqueue(c)
+}
+
+// enqueue adds c to this round's submissions, which dispatch sends. A
+// call with no node fails at once (and is retried by settle).
+func (s *session) enqueue(c *call) {
+	c.w = s.w
+	if c.be == nil {
+		s.w.add(1)
+		c.complete(nil, ErrNoRoute)
+		return
+	}
+	bc := c.via
+	if bc == nil {
+		if s.pinned != nil && s.pinned.be == c.be {
+			bc = s.pinned
+		} else {
+			bc = c.be.conn(s.id)
+		}
+	}
+	for i := range s.groups {
+		if s.groups[i].bc == bc {
+			s.groups[i].calls = append(s.groups[i].calls, c)
+			return
+		}
+	}
+	if n := len(s.groups); n < cap(s.groups) {
+		s.groups = s.groups[:n+1]
+		s.groups[n].bc = bc
+		s.groups[n].calls = append(s.groups[n].calls[:0], c)
+		return
+	}
+	s.groups = append(s.groups, group{bc: bc, calls: []*call{c}})
+}
+
+// dispatch submits the queued calls, one write batch per connection.
+func (s *session) dispatch() {
+	for i := range s.groups {
+		g := &s.groups[i]
+		s.w.add(len(g.calls))
+		g.bc.submit(g.calls)
+		clear(g.calls)
+		g.bc, g.calls = nil, g.calls[:0]
+	}
+	s.groups = s.groups[:0]
+}
+
+// roundTrip sends calls now and waits for their replies. Used by mergers
+// and retries, after the round's first wait.
+func (s *session) roundTrip(calls ...*call) {
+	s.w.begin()
+	for _, c := range calls {
+		s.enqueue(c)
+	}
+	s.dispatch()
+	s.w.wait()
+}
+
+// barrier waits for everything submitted so far this round, so that what
+// follows (on another connection) runs after it.
+func (s *session) barrier() {
+	s.dispatch()
+	s.w.wait()
+	s.w.begin()
+}
+
+// equalFoldASCII reports whether b equals the lower-case name, ignoring
+// ASCII case.
+func equalFoldASCII(b []byte, name string) bool {
+	if len(b) != len(name) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != name[i] {
+			return false
+		}
+	}
+	return true
+}
