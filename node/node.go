@@ -138,17 +138,21 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { served <- srv.Serve(guardListener{Listener: ln, lim: n.limits}) }()
 	n.log.Info("serving", "addr", ln.Addr().String())
 
+	servedDone := false
 	select {
 	case <-ctx.Done():
 	case <-n.shutdownReq:
 	case <-n.done:
 	case err := <-served:
+		servedDone = true
 		if err != nil {
 			n.log.Error("serve", "err", err)
 		}
 	}
 	err := n.Shutdown(context.Background())
-	<-served
+	if !servedDone {
+		<-served
+	}
 	return err
 }
 

@@ -274,3 +274,17 @@ func TestCorruptSnapshotRefusesToStart(t *testing.T) {
 		t.Fatalf("New with a corrupt snapshot: %v; want ErrBadSnapshot", err)
 	}
 }
+
+func TestShutdownFromAnotherGoroutineEndsServe(t *testing.T) {
+	tn := startNode(t, nil)
+	tn.raw(t).do("PING")
+	if err := tn.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-tn.served:
+		tn.served <- nil
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after Shutdown")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -179,9 +180,9 @@ func (v *ivf) train() {
 		v.setCentroids(cent)
 		sums := make([]float64, k*stride)
 		counts := make([]int, k)
+		v.parallelNearest(sample, assignOf)
 		for i, s := range sample {
-			c := v.nearestCentroid(v.s.vec(s))
-			assignOf[i] = c
+			c := assignOf[i]
 			counts[c]++
 			x := v.s.vec(s)
 			for j := 0; j < v.s.p.Dim; j++ {
@@ -203,10 +204,39 @@ func (v *ivf) train() {
 	}
 	v.setCentroids(cent)
 	v.lists = make([][]int32, k)
-	for slot := range v.s.ids {
-		v.assign(slot)
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	near := make([]int, n)
+	v.parallelNearest(all, near)
+	for slot, c := range near {
+		v.lists[c] = append(v.lists[c], int32(slot))
+		v.where[slot] = int32(c)
 	}
 	v.trainedAt = n
+}
+
+// parallelNearest sets out[i] to the nearest centroid of slot slots[i],
+// on every core.
+func (v *ivf) parallelNearest(slots, out []int) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	chunk := (len(slots) + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(slots))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				out[i] = v.nearestCentroid(v.s.vec(slots[i]))
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func (v *ivf) setCentroids(cent []float32) {
