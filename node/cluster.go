@@ -22,6 +22,7 @@ func (n *Node) startCluster(ctx context.Context, addr string) error {
 	}
 	cc.Role = cluster.RoleNode
 	cc.Load = n
+	cc.Migrator = n
 	cl, err := cluster.New(cc, n.log)
 	if err != nil {
 		return err
@@ -30,6 +31,8 @@ func (n *Node) startCluster(ctx context.Context, addr string) error {
 		return err
 	}
 	n.cl.Store(cl)
+	n.wg.Add(1)
+	go func() { defer n.wg.Done(); n.watchMap(ctx, cl) }()
 	return nil
 }
 
@@ -54,21 +57,28 @@ func (n *Node) Cluster() *cluster.Cluster { return n.cl.Load() }
 // routeOK checks, in a cluster, that every key of the command is in one
 // slot that this node serves; otherwise it answers CROSSSLOT, MOVED, ASK,
 // TRYAGAIN or CLUSTERDOWN and returns false.
-func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte) bool {
+//
+// The caller holds the slot's in-flight write count (see run) while it
+// checks and executes, so a migration can wait for writes already past
+// the pause check.
+func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) bool {
 	cl := n.cl.Load()
-	if cl == nil || spec.FirstKey == 0 {
+	if cl == nil || slot < 0 {
 		return true
 	}
 	idx := spec.KeyIndexes(args)
 	if len(idx) == 0 {
 		return true
 	}
-	slot := keyslot.Of(args[idx[0]])
 	for _, i := range idx[1:] {
 		if keyslot.Of(args[i]) != slot {
 			c.cx.w.WriteError("CROSSSLOT Keys in request don't hash to the same slot")
 			return false
 		}
+	}
+	if spec.Has(command.Write) && n.mig.paused[slot].Load() {
+		c.cx.w.WriteError("TRYAGAIN Slot is migrating, try again")
+		return false
 	}
 	m := cl.Map()
 	if m == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // cmdEntry joins a command's spec to its handler.
@@ -128,8 +129,15 @@ func (n *Node) exec(c *client, args [][]byte) {
 // run executes a checked command.
 func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx := &c.cx
-	if n.cl.Load() != nil && !n.routeOK(c, e.spec, args) {
-		return
+	if n.cl.Load() != nil {
+		slot := firstKeySlot(e.spec, args)
+		if slot >= 0 && e.spec.Has(command.Write) {
+			n.mig.inflight[slot].Add(1)
+			defer n.mig.inflight[slot].Add(-1)
+		}
+		if !n.routeOK(c, e.spec, args, slot) {
+			return
+		}
 	}
 	if e.spec.Has(command.DenyOOM) && n.ks.OverMemory() {
 		cx.w.WriteError(msgOOM)
@@ -169,4 +177,12 @@ func clip(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// firstKeySlot returns the hash slot of the command's first key, or -1.
+func firstKeySlot(spec *command.Spec, args [][]byte) int {
+	if spec.FirstKey <= 0 || spec.FirstKey >= len(args) {
+		return -1
+	}
+	return keyslot.Of(args[spec.FirstKey])
 }

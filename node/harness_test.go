@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +37,9 @@ func startNode(t testing.TB, mutate func(*Config)) *testNode {
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	n, err := New(cfg, slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	w := &testWriter{t: t}
+	t.Cleanup(func() { w.done.Store(true) }) // runs last: later logs are dropped
+	n, err := New(cfg, slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -67,10 +70,17 @@ func (tn *testNode) stop() {
 	}
 }
 
-type testWriter struct{ t testing.TB }
+// testWriter logs to the test until it has ended (memberlist's goroutines
+// may log a little after a member shuts down).
+type testWriter struct {
+	t    testing.TB
+	done atomic.Bool
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
+func (w *testWriter) Write(p []byte) (int, error) {
+	if !w.done.Load() {
+		w.t.Log(strings.TrimRight(string(p), "\n"))
+	}
 	return len(p), nil
 }
 

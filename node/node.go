@@ -23,6 +23,7 @@ type Node struct {
 	ks     *cache.Keyspace
 	search *ft.Catalog
 	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
+	mig    migrationState
 	cmds   map[string]*cmdEntry
 	start  time.Time
 

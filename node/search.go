@@ -77,6 +77,9 @@ func cmdFTSearch(cx *Ctx) {
 		return
 	}
 	ks := cx.Node.ks
+	if cx.Node.Cluster() != nil {
+		req.Admit = cx.Node.owns
+	}
 	res, err := ix.Search(req, func(key string) (map[string][]byte, bool) {
 		return ks.HashFields([]byte(key))
 	})

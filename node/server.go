@@ -52,6 +52,7 @@ func addServerHandlers(m map[string]Handler) {
 		}
 	}
 	m["cluster"] = cmdCluster
+	m["vcache.import"] = cmdImport
 	m["wait"] = func(cx *Ctx) {
 		if _, err := strconv.ParseInt(string(cx.Args[1]), 10, 64); err != nil {
 			cx.Error(msgNotInt)

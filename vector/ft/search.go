@@ -24,6 +24,10 @@ type SearchRequest struct {
 	Offset     int
 	Num        int
 	Params     map[string][]byte
+	// Admit, when set, hides documents it rejects (a clustered node
+	// counts only the documents of slots it serves, so a document that is
+	// being moved is never counted twice).
+	Admit func(key string) bool
 }
 
 // ParseSearch parses FT.SEARCH's arguments: args[0] is the index name,
@@ -272,13 +276,16 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, error) {
 	if req.KNN == nil {
 		ids, bounded := ix.candidates(req.Filter)
 		var hits []hit
+		admit := func(key string) bool { return req.Admit == nil || req.Admit(key) }
 		if bounded {
 			for _, id := range ids {
-				hits = append(hits, hit{id: id, key: ix.docs[id].key, score: 1})
+				if k := ix.docs[id].key; admit(k) {
+					hits = append(hits, hit{id: id, key: k, score: 1})
+				}
 			}
 		} else {
 			for id, d := range ix.docs {
-				if ix.eval(req.Filter, d) {
+				if ix.eval(req.Filter, d) && admit(d.key) {
 					hits = append(hits, hit{id: id, key: d.key, score: 1})
 				}
 			}
@@ -299,6 +306,15 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, error) {
 	opt := vector.SearchOptions{K: k.K, Ef: k.Ef, Probes: k.Probes, FilterCount: -1}
 	if req.Filter.Kind != qAll {
 		if ids, bounded := ix.candidates(req.Filter); bounded {
+			if req.Admit != nil {
+				kept := ids[:0]
+				for _, id := range ids {
+					if req.Admit(ix.docs[id].key) {
+						kept = append(kept, id)
+					}
+				}
+				ids = kept
+			}
 			opt.Candidates = ids
 			if len(ids) == 0 {
 				return nil, 0, nil
@@ -306,8 +322,13 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, error) {
 		} else {
 			opt.Filter = func(id uint32) bool {
 				d := ix.docs[id]
-				return d != nil && ix.eval(req.Filter, d)
+				return d != nil && ix.eval(req.Filter, d) && (req.Admit == nil || req.Admit(d.key))
 			}
+		}
+	} else if req.Admit != nil {
+		opt.Filter = func(id uint32) bool {
+			d := ix.docs[id]
+			return d != nil && req.Admit(d.key)
 		}
 	}
 	found, err := e.Search(q, opt)
