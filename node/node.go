@@ -172,11 +172,16 @@ func (n *Node) Shutdown(ctx context.Context) error {
 	var err error
 	n.shutdownOnce.Do(func() {
 		n.mu.Lock()
-		srv, cancel := n.srv, n.bgCancel
+		srv, ln, cancel := n.srv, n.ln, n.bgCancel
 		n.mu.Unlock()
 		n.stopCluster(ctx)
 		if srv != nil {
 			_ = srv.Close()
+		}
+		if ln != nil {
+			// Also close the listener itself: redcon's Close does nothing
+			// if its Serve goroutine has not started yet.
+			_ = ln.Close()
 		}
 		if n.saveOnStop.Load() {
 			if serr := n.saveSnapshot(); serr != nil {
