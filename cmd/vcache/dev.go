@@ -28,6 +28,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	maxmemory := fs.String("maxmemory", "0", "memory limit of each node (e.g. 256mb; 0 = none)")
 	policy := fs.String("maxmemory-policy", "allkeys-lru", "eviction policy of each node")
 	logLevel := fs.String("loglevel", "warn", "log level: debug, info, warn, error")
+	autoscale := fs.Bool("autoscale", true, "split a shard when any resource reaches 50% of its budget (and merge cold ones)")
+	maxOps := fs.Float64("shard-max-ops", 100_000, "ops/s budget of one shard")
+	maxMem := fs.String("shard-max-memory", "256mb", "memory budget of one shard")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +55,14 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		cc := devClusterConfig(fmt.Sprintf("node-%d", i+1), seeds, *nodes)
+		if *autoscale {
+			mm, err := node.ParseMemory(*maxMem)
+			if err != nil {
+				return fmt.Errorf("--shard-max-memory: %w", err)
+			}
+			cc.ShardMaxMemory, cc.ShardMaxOps = uint64(mm), *maxOps
+			cc.MaxShards = 4 * *nodes
+		}
 		cfg.Cluster = &cc
 		n, err := node.New(cfg, log.With("node", cc.Name))
 		if err != nil {
@@ -122,8 +133,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 // devClusterConfig is a member config for one machine: gossip on
-// 127.0.0.1, no replicas and no autoscaling budgets (slot migration is not
-// built yet, so a split would strand keys).
+// 127.0.0.1, no replicas (replication is not built yet) and no budgets
+// (runDev sets them when autoscaling is on).
 func devClusterConfig(name string, seeds []string, nodes int) cluster.Config {
 	c := cluster.DefaultConfig()
 	c.Name = name
