@@ -3,9 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +24,7 @@ func startCmd(t *testing.T, args ...string) (addr string, cancel context.CancelF
 	pr, pw := io.Pipe()
 	done = make(chan error, 1)
 	go func() {
-		done <- run(ctx, args, pw, io.Discard)
+		done <- run(ctx, args, pw, testStderr)
 		pw.Close()
 	}()
 	lines := make(chan string, 1)
@@ -38,8 +41,8 @@ func startCmd(t *testing.T, args ...string) (addr string, cancel context.CancelF
 	case line := <-lines:
 		f := strings.Fields(line)
 		for _, w := range f {
-			if strings.HasPrefix(w, "127.0.0.1:") {
-				addr = w
+			if strings.HasPrefix(w, "127.0.0.1:") && addr == "" {
+				addr = strings.TrimRight(w, ",")
 			}
 		}
 		if addr == "" {
@@ -104,3 +107,63 @@ func TestBadFlagsAreErrors(t *testing.T) {
 		}
 	}
 }
+
+// freePort returns a free 127.0.0.1 TCP port (also free for UDP, most
+// likely; gossip uses both).
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+func TestServersJoinAndProxyRoutesByGossip(t *testing.T) {
+	seed := "127.0.0.1:" + freePort(t)
+	var stops []func()
+	defer func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}()
+	for i := 0; i < 3; i++ {
+		gossip := seed
+		if i > 0 {
+			gossip = "127.0.0.1:" + freePort(t)
+		}
+		_, cancel, done := startCmd(t, "server", "--port", "0", "--loglevel", "error", "--gossip", gossip,
+			"--join", seed, "--node-name", fmt.Sprintf("n%d", i))
+		stops = append(stops, func() { cancel(); <-done })
+	}
+	addr, cancel, done := startCmd(t, "proxy", "--port", "0", "--loglevel", "error", "--gossip", "127.0.0.1:"+freePort(t), "--join", seed)
+	stops = append(stops, func() { cancel(); <-done })
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	ctx := context.Background()
+	deadline := time.Now().Add(30 * time.Second)
+	for c.Set(ctx, "k", "v", 0).Err() != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the proxy never routed a write to the cluster")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for i := 0; i < 200; i++ {
+		if err := c.Set(ctx, fmt.Sprintf("key%d", i), i, 0).Err(); err != nil {
+			t.Fatalf("SET through the proxy: %v", err)
+		}
+	}
+	if n := c.DBSize(ctx).Val(); n != 201 {
+		t.Fatalf("DBSIZE through the proxy = %d, want 201", n)
+	}
+}
+
+// testStderr receives the commands' logs; os.Stderr when VCACHE_TEST_LOG is
+// set, for debugging.
+var testStderr = func() io.Writer {
+	if os.Getenv("VCACHE_TEST_LOG") != "" {
+		return os.Stderr
+	}
+	return io.Discard
+}()

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/proxy"
 )
 
@@ -34,6 +35,8 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	conns := fs.Int("backend-conns", def.ConnsPerBackend, "pipelined connections per node")
 	retry := fs.Duration("retry-deadline", def.RetryDeadline, "how long to retry a command through MOVED, failover or a lost node")
 	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
+	var cf clusterFlags
+	cf.register(fs, false)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,14 +51,35 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	var addrs []string
-	for _, a := range strings.Split(*backends, ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			addrs = append(addrs, a)
+	var router proxy.Router
+	if cf.enabled() {
+		// Learn the shard map by gossip, as a member that owns nothing.
+		cc, err := cf.config(cluster.RoleProxy, *port)
+		if err != nil {
+			return err
 		}
-	}
-	router, err := proxy.NewStaticRouter(addrs)
-	if err != nil {
-		return fmt.Errorf("--backend: %w", err)
+		member, err := cluster.New(cc, log.With("component", "cluster"))
+		if err != nil {
+			return err
+		}
+		if err := member.Start(ctx); err != nil {
+			return err
+		}
+		defer member.Shutdown(context.Background())
+		defer member.Leave(context.Background())
+		router = member.Router()
+		addrs = []string{"gossip " + cf.join}
+	} else {
+		for _, a := range strings.Split(*backends, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				addrs = append(addrs, a)
+			}
+		}
+		static, err := proxy.NewStaticRouter(addrs)
+		if err != nil {
+			return fmt.Errorf("--backend: %w", err)
+		}
+		router = static
 	}
 
 	cfg := def

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/node"
 )
 
@@ -75,6 +76,8 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(stderr)
 	var f serverFlags
 	f.register(fs)
+	var cf clusterFlags
+	cf.register(fs, true)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,6 +87,13 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cfg, err := f.nodeConfig()
 	if err != nil {
 		return err
+	}
+	if cf.enabled() {
+		cc, err := cf.config(cluster.RoleNode, f.port)
+		if err != nil {
+			return err
+		}
+		cfg.Cluster = &cc
 	}
 	log, err := newLogger(stderr, f.logLevel)
 	if err != nil {
