@@ -54,6 +54,7 @@ type shard struct {
 type Keyspace struct {
 	shards  [numShards]shard
 	slotMem [keyslot.Count]int64 // accounted bytes per slot, under the shard's mu
+	slotVer [keyslot.Count]atomic.Uint64 // bumped by every change in the slot (WATCH)
 
 	maxMemory atomic.Int64
 	policy    atomic.Int32
@@ -194,6 +195,7 @@ func (ks *Keyspace) Flush() {
 			}
 			sh.slots[j] = nil
 			ks.slotMem[j*numShards+i] = 0
+			ks.slotVer[j*numShards+i].Add(1)
 		}
 		sh.volatile = make(map[string]*entry)
 		sh.keys = 0
@@ -281,6 +283,7 @@ func (ks *Keyspace) removed(sh *shard, key string, e *entry, slot int, why Reaso
 
 // setExpire changes e's expiry, keeping the volatile index right.
 func (ks *Keyspace) setExpire(sh *shard, key string, e *entry, at int64) {
+	ks.slotVer[slotOfKey(key)].Add(1)
 	switch {
 	case e.exp == 0 && at != 0:
 		sh.volatile[key] = e
@@ -300,6 +303,14 @@ func (ks *Keyspace) resize(sh *shard, slot int, key string, e *entry) {
 func (ks *Keyspace) account(sh *shard, slot int, delta int64) {
 	ks.slotMem[slot] += delta
 	sh.mem.Add(delta)
+	ks.slotVer[slot].Add(1)
+}
+
+// SlotVersion returns a number that changes whenever a key of slot is
+// written, expires or is removed. WATCH compares it: a change anywhere in
+// the slot aborts the transaction (a false alarm at worst, never a miss).
+func (ks *Keyspace) SlotVersion(slot int) uint64 {
+	return ks.slotVer[slot].Load()
 }
 
 // randomShard returns a random shard index.

@@ -22,9 +22,10 @@ type client struct {
 	conn    redcon.Conn
 	cx      Ctx // reused for every command of this connection
 
-	authed bool
-	multi  *multiState // non-nil between MULTI and EXEC/DISCARD
-	asking bool
+	authed  bool
+	multi   *multiState // non-nil between MULTI and EXEC/DISCARD
+	watched []watch     // WATCHed slots and their versions
+	asking  bool
 
 	commands   atomic.Int64 // commands run on this connection
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock

@@ -1,5 +1,13 @@
 package node
 
+import "github.com/vcache/vcache/internal/keyslot"
+
+// watch is a WATCHed key's slot and that slot's version at WATCH time.
+type watch struct {
+	slot int
+	ver  uint64
+}
+
 // multiState is a transaction being queued between MULTI and EXEC.
 type multiState struct {
 	cmds   []queued
@@ -43,6 +51,22 @@ func addMultiHandlers(m map[string]Handler) {
 			return
 		}
 		cx.cl.multi = nil
+		cx.cl.watched = nil
+		cx.OK()
+	}
+	m["watch"] = func(cx *Ctx) {
+		if cx.cl.multi != nil {
+			cx.Error("ERR WATCH inside MULTI is not allowed")
+			return
+		}
+		for _, k := range cx.Args[1:] {
+			slot := keyslot.Of(k)
+			cx.cl.watched = append(cx.cl.watched, watch{slot: slot, ver: cx.Node.ks.SlotVersion(slot)})
+		}
+		cx.OK()
+	}
+	m["unwatch"] = func(cx *Ctx) {
+		cx.cl.watched = nil
 		cx.OK()
 	}
 	m["exec"] = func(cx *Ctx) {
@@ -53,9 +77,19 @@ func addMultiHandlers(m map[string]Handler) {
 			return
 		}
 		c.multi = nil
+		watched := c.watched
+		c.watched = nil
 		if ms.failed {
 			cx.Error("EXECABORT Transaction discarded because of previous errors.")
 			return
+		}
+		// A write to a watched key's slot since WATCH aborts (WATCH works
+		// per slot: a write to another key of the slot aborts too).
+		for _, w := range watched {
+			if cx.Node.ks.SlotVersion(w.slot) != w.ver {
+				cx.NullArray()
+				return
+			}
 		}
 		// The queued commands run back to back on this connection; their
 		// replies form EXEC's array. Commands of other connections may

@@ -288,3 +288,36 @@ func TestShutdownFromAnotherGoroutineEndsServe(t *testing.T) {
 		t.Fatal("Serve did not return after Shutdown")
 	}
 }
+
+func TestWatchAbortsWhenAnotherClientWrites(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	a, b := tn.client(t), tn.client(t)
+	a.Set(ctx, "balance", 10, 0)
+	err := a.Watch(ctx, func(tx *redis.Tx) error {
+		if err := b.Set(ctx, "balance", 99, 0).Err(); err != nil { // another client writes
+			return err
+		}
+		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.IncrBy(ctx, "balance", 5)
+			return nil
+		})
+		return err
+	}, "balance")
+	if err != redis.TxFailedErr {
+		t.Fatalf("WATCH/EXEC after another client's write: %v, want TxFailedErr", err)
+	}
+	if v := a.Get(ctx, "balance").Val(); v != "99" {
+		t.Fatalf("balance = %s, want 99 (the transaction must not run)", v)
+	}
+	err = a.Watch(ctx, func(tx *redis.Tx) error {
+		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.IncrBy(ctx, "balance", 1)
+			return nil
+		})
+		return err
+	}, "balance")
+	if err != nil || a.Get(ctx, "balance").Val() != "100" {
+		t.Fatalf("an undisturbed WATCH transaction: %v, balance %s", err, a.Get(ctx, "balance").Val())
+	}
+}
