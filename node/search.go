@@ -32,9 +32,7 @@ func addSearchHandlers(m map[string]Handler) {
 			cx.BulkString(n)
 		}
 	}
-	m["ft.alter"] = func(cx *Ctx) {
-		cx.Error("ERR FT.ALTER is not supported yet")
-	}
+	m["ft.alter"] = cmdFTAlter
 }
 
 // ftError replies with a search error's text as RediSearch words it.
@@ -62,6 +60,27 @@ func cmdFTCreate(cx *Ctx) {
 	}
 	// Index the hashes that already exist.
 	cx.Node.ks.ForEachHash(s.Prefixes, ix.Upsert)
+	cx.OK()
+}
+
+func cmdFTAlter(cx *Ctx) {
+	name, skip, fields, spec, err := ft.ParseAlter(cx.Args[1:])
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	ix, err := cx.Node.search.Get(name)
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	if err := ix.AddFields(fields, spec); err != nil {
+		ftError(cx, err)
+		return
+	}
+	if !skip {
+		cx.Node.ks.ForEachHash(ix.Schema().Prefixes, ix.Upsert)
+	}
 	cx.OK()
 }
 

@@ -111,9 +111,12 @@ func (c *Catalog) Save(w io.Writer) error {
 	var b [binary.MaxVarintLen64]byte
 	bw.Write(b[:binary.PutUvarint(b[:], uint64(len(idx)))])
 	for _, ix := range idx {
+		ix.mu.RLock()
+		args := append([]string(nil), ix.schema.Args...)
+		ix.mu.RUnlock()
 		put(ix.schema.Name)
-		bw.Write(b[:binary.PutUvarint(b[:], uint64(len(ix.schema.Args)))])
-		for _, a := range ix.schema.Args {
+		bw.Write(b[:binary.PutUvarint(b[:], uint64(len(args)))])
+		for _, a := range args {
 			put(a)
 		}
 	}

@@ -414,3 +414,19 @@ func (inf Info) Reply() []any {
 		"percent_indexed", "1",
 	}
 }
+
+// AddFields adds non-vector fields to the schema (FT.ALTER); spec are
+// their FT.CREATE words, kept so the definition persists. Documents are
+// re-indexed by the caller.
+func (ix *Index) AddFields(fields []Field, spec []string) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, f := range fields {
+		if _, dup := ix.schema.field(f.Alias); dup {
+			return errf("Duplicate field in schema - %s", f.Alias)
+		}
+	}
+	ix.schema.Fields = append(ix.schema.Fields, fields...)
+	ix.schema.Args = append(ix.schema.Args, spec...)
+	return nil
+}

@@ -288,3 +288,36 @@ func parseVector(f *Field, args [][]byte) (int, error) {
 	f.Vec = p
 	return 2 + n, nil
 }
+
+// ParseAlter parses FT.ALTER's arguments (args[0] is the index name):
+// `[SKIPINITIALSCAN] SCHEMA ADD field type ...`. Vector fields cannot be
+// added.
+func ParseAlter(args [][]byte) (name string, skipScan bool, fields []Field, spec []string, err error) {
+	if len(args) < 4 {
+		return "", false, nil, nil, errf("wrong number of arguments")
+	}
+	name = string(args[0])
+	i := 1
+	if strings.EqualFold(string(args[i]), "SKIPINITIALSCAN") {
+		skipScan = true
+		i++
+	}
+	if i+1 >= len(args) || !strings.EqualFold(string(args[i]), "SCHEMA") || !strings.EqualFold(string(args[i+1]), "ADD") {
+		return "", false, nil, nil, errf("Unknown argument `%s`", args[min(i, len(args)-1)])
+	}
+	if fields, err = parseFields(args[i+2:]); err != nil {
+		return "", false, nil, nil, err
+	}
+	if len(fields) == 0 {
+		return "", false, nil, nil, errf("Fields arguments are missing")
+	}
+	for _, f := range fields {
+		if f.Type == Vector {
+			return "", false, nil, nil, errf("Vector fields cannot be added with FT.ALTER")
+		}
+	}
+	for _, a := range args[i+2:] {
+		spec = append(spec, string(a))
+	}
+	return name, skipScan, fields, spec, nil
+}

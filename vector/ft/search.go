@@ -170,6 +170,9 @@ type hit struct {
 // Search runs req. Fields of the returned documents are loaded with load
 // after the index lock is released.
 func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
+	if err := ix.checkFields(req.Filter); err != nil {
+		return nil, err
+	}
 	hits, total, err := ix.match(req)
 	if err != nil {
 		return nil, err
@@ -342,4 +345,32 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, error) {
 		}
 	}
 	return hits, len(hits), nil
+}
+
+// checkFields rejects a filter that names a field the schema lacks or
+// uses it as another type.
+func (ix *Index) checkFields(n *Node) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var walk func(n *Node) error
+	walk = func(n *Node) error {
+		for _, k := range n.Kids {
+			if err := walk(k); err != nil {
+				return err
+			}
+		}
+		if n.Field == "" || n.Kind == qAll || n.Kind == qAnd || n.Kind == qOr || n.Kind == qNot {
+			return nil
+		}
+		f, ok := ix.schema.field(n.Field)
+		if !ok {
+			return fmt.Errorf("Unknown field `%s`", n.Field)
+		}
+		want := map[kind]FieldType{qTag: Tag, qNum: Numeric, qText: Text}[n.Kind]
+		if f.Type != want {
+			return fmt.Errorf("Field `%s` is not a %s field", n.Field, want)
+		}
+		return nil
+	}
+	return walk(n)
 }
