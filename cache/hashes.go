@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"math"
 	"math/rand/v2"
 	"strconv"
 )
@@ -177,17 +176,11 @@ func (ks *Keyspace) HStrLen(key, field []byte) (int, error) {
 func (ks *Keyspace) HIncrBy(key, field []byte, delta int64) (int64, error) {
 	var out int64
 	err := ks.hashWrite(key, true, func(h map[string][]byte) (bool, error) {
-		var v int64
-		if cur, ok := h[string(field)]; ok {
-			var err error
-			if v, err = ParseInt(cur); err != nil {
-				return false, ErrHashNotInteger
-			}
+		cur, ok := h[string(field)]
+		var err error
+		if out, err = addInt(cur, ok, delta, ErrHashNotInteger); err != nil {
+			return false, err
 		}
-		if (delta > 0 && v > math.MaxInt64-delta) || (delta < 0 && v < math.MinInt64-delta) {
-			return false, ErrOverflow
-		}
-		out = v + delta
 		h[string(field)] = strconv.AppendInt(nil, out, 10)
 		return true, nil
 	})
@@ -198,16 +191,10 @@ func (ks *Keyspace) HIncrBy(key, field []byte, delta int64) (int64, error) {
 func (ks *Keyspace) HIncrByFloat(key, field []byte, delta float64) (float64, error) {
 	var out float64
 	err := ks.hashWrite(key, true, func(h map[string][]byte) (bool, error) {
-		var v float64
-		if cur, ok := h[string(field)]; ok {
-			var err error
-			if v, err = ParseFloat(cur); err != nil {
-				return false, ErrHashNotFloat
-			}
-		}
-		out = v + delta
-		if math.IsNaN(out) || math.IsInf(out, 0) {
-			return false, ErrNaNOrInfinity
+		cur, ok := h[string(field)]
+		var err error
+		if out, err = addFloat(cur, ok, delta, ErrHashNotFloat); err != nil {
+			return false, err
 		}
 		h[string(field)] = []byte(FormatFloat(out))
 		return true, nil

@@ -53,7 +53,7 @@ type shard struct {
 // are safe for concurrent use.
 type Keyspace struct {
 	shards  [numShards]shard
-	slotMem [keyslot.Count]int64 // accounted bytes per slot, under the shard's mu
+	slotMem [keyslot.Count]int64         // accounted bytes per slot, under the shard's mu
 	slotVer [keyslot.Count]atomic.Uint64 // bumped by every change in the slot (WATCH)
 
 	maxMemory atomic.Int64

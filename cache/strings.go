@@ -218,38 +218,52 @@ func (ks *Keyspace) modifyString(key []byte, fn func(cur []byte, exists bool) ([
 func (ks *Keyspace) IncrBy(key []byte, delta int64) (int64, error) {
 	var out int64
 	_, err := ks.modifyString(key, func(cur []byte, exists bool) ([]byte, error) {
-		var v int64
-		if exists {
-			var err error
-			if v, err = ParseInt(cur); err != nil {
-				return nil, err
-			}
-		}
-		if (delta > 0 && v > math.MaxInt64-delta) || (delta < 0 && v < math.MinInt64-delta) {
-			return nil, ErrOverflow
-		}
-		out = v + delta
-		return strconv.AppendInt(nil, out, 10), nil
+		var err error
+		out, err = addInt(cur, exists, delta, ErrNotInteger)
+		return strconv.AppendInt(nil, out, 10), err
 	})
 	return out, err
+}
+
+// addInt adds delta to the integer text cur (0 when absent); badValue is
+// the error for text that is not an integer.
+func addInt(cur []byte, exists bool, delta int64, badValue error) (int64, error) {
+	var v int64
+	if exists {
+		var err error
+		if v, err = ParseInt(cur); err != nil {
+			return 0, badValue
+		}
+	}
+	if (delta > 0 && v > math.MaxInt64-delta) || (delta < 0 && v < math.MinInt64-delta) {
+		return 0, ErrOverflow
+	}
+	return v + delta, nil
+}
+
+// addFloat adds delta to the number text cur (0 when absent).
+func addFloat(cur []byte, exists bool, delta float64, badValue error) (float64, error) {
+	var v float64
+	if exists {
+		var err error
+		if v, err = ParseFloat(cur); err != nil {
+			return 0, badValue
+		}
+	}
+	out := v + delta
+	if math.IsNaN(out) || math.IsInf(out, 0) {
+		return 0, ErrNaNOrInfinity
+	}
+	return out, nil
 }
 
 // IncrByFloat adds delta to the number at key (0 if missing).
 func (ks *Keyspace) IncrByFloat(key []byte, delta float64) (float64, error) {
 	var out float64
 	_, err := ks.modifyString(key, func(cur []byte, exists bool) ([]byte, error) {
-		var v float64
-		if exists {
-			var err error
-			if v, err = ParseFloat(cur); err != nil {
-				return nil, err
-			}
-		}
-		out = v + delta
-		if math.IsNaN(out) || math.IsInf(out, 0) {
-			return nil, ErrNaNOrInfinity
-		}
-		return []byte(FormatFloat(out)), nil
+		var err error
+		out, err = addFloat(cur, exists, delta, ErrNotFloat)
+		return []byte(FormatFloat(out)), err
 	})
 	return out, err
 }

@@ -86,11 +86,27 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 		return false
 	}
 	serve, redirect := m.Route(slot, cl.Self())
+	if !serve && n.importing(m, slot, cl.Self()) {
+		// Our map still shows the slot moving here, but a client found us,
+		// so the source has handed it over (it redirects only after the
+		// copy and the flip): serve instead of bouncing it back.
+		serve = true
+	}
 	if !serve {
 		c.cx.w.WriteError(redirect)
 		return false
 	}
 	return true
+}
+
+// importing reports whether m shows slot migrating to a shard self leads.
+func (n *Node) importing(m *cluster.Map, slot int, self cluster.NodeID) bool {
+	g, ok := m.MigrationOf(slot)
+	if !ok {
+		return false
+	}
+	to, ok := m.Shard(g.To)
+	return ok && to.Primary == self
 }
 
 // Load reports the node's load to the cluster: memory per shard it is

@@ -103,7 +103,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 		if c.multi != nil {
 			c.multi.failed = true
 		}
-		cx.w.WriteError(unknownCommand(args))
+		cx.w.WriteError(command.UnknownError(args))
 		return
 	}
 	c.lastCmd.Store(&e.spec.Name)
@@ -111,7 +111,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 		if c.multi != nil {
 			c.multi.failed = true
 		}
-		cx.w.WriteError("ERR wrong number of arguments for '" + e.spec.Name + "' command")
+		cx.w.WriteError(command.ArityError(e.spec.Name))
 		return
 	}
 	if !c.authed && !e.spec.Has(command.NoAuth) {
@@ -152,31 +152,6 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 		// maxmemory until the next write.
 		n.ks.OverMemory()
 	}
-}
-
-// unknownCommand builds Redis's reply to a command it does not know.
-func unknownCommand(args [][]byte) string {
-	var b strings.Builder
-	b.WriteString("ERR unknown command '")
-	b.WriteString(clip(string(args[0]), 128))
-	b.WriteString("', with args beginning with: ")
-	budget := 128
-	for _, a := range args[1:] {
-		if budget <= 0 {
-			break
-		}
-		s := clip(string(a), budget)
-		budget -= len(s)
-		b.WriteString("'" + s + "' ")
-	}
-	return b.String()
-}
-
-func clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }
 
 // firstKeySlot returns the hash slot of the command's first key, or -1.

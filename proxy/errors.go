@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"github.com/vcache/vcache/internal/command"
+
 	"errors"
 	"strings"
 )
@@ -58,26 +60,9 @@ func errText(err error) string {
 var errReplyTimeout = errors.New("backend reply timeout")
 
 // unknownCommand builds Redis's reply to a command it does not know.
-func unknownCommand(args [][]byte) string {
-	var b strings.Builder
-	b.WriteString("ERR unknown command '")
-	b.WriteString(clip(string(args[0]), 128))
-	b.WriteString("', with args beginning with: ")
-	budget := 128
-	for _, a := range args[1:] {
-		if budget <= 0 {
-			break
-		}
-		s := clip(string(a), budget)
-		budget -= len(s)
-		b.WriteString("'" + s + "' ")
-	}
-	return b.String()
-}
+func unknownCommand(args [][]byte) string { return command.UnknownError(args) }
 
-func arityError(name string) string {
-	return "ERR wrong number of arguments for '" + name + "' command"
-}
+func arityError(name string) string { return command.ArityError(name) }
 
 func clip(s string, n int) string {
 	if len(s) > n {

@@ -1,0 +1,34 @@
+package command
+
+import "strings"
+
+// UnknownError is Redis's reply text to a command it does not know:
+// "ERR unknown command 'x', with args beginning with: 'a' 'b' ".
+func UnknownError(args [][]byte) string {
+	var b strings.Builder
+	b.WriteString("ERR unknown command '")
+	b.WriteString(clip(string(args[0]), 128))
+	b.WriteString("', with args beginning with: ")
+	budget := 128
+	for _, a := range args[1:] {
+		if budget <= 0 {
+			break
+		}
+		s := clip(string(a), budget)
+		budget -= len(s)
+		b.WriteString("'" + s + "' ")
+	}
+	return b.String()
+}
+
+// ArityError is Redis's reply text to a wrong number of arguments.
+func ArityError(name string) string {
+	return "ERR wrong number of arguments for '" + name + "' command"
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
