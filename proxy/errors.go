@@ -64,12 +64,6 @@ func unknownCommand(args [][]byte) string { return command.UnknownError(args) }
 
 func arityError(name string) string { return command.ArityError(name) }
 
-func clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
 
 // redirect is a parsed -MOVED or -ASK error.
 type redirect struct {
