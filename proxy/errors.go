@@ -64,7 +64,6 @@ func unknownCommand(args [][]byte) string { return command.UnknownError(args) }
 
 func arityError(name string) string { return command.ArityError(name) }
 
-
 // redirect is a parsed -MOVED or -ASK error.
 type redirect struct {
 	ask  bool
