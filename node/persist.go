@@ -33,7 +33,7 @@ var ErrBadSnapshot = errors.New("bad snapshot")
 const (
 	snapMagic   = "VCACHE-SNAPSHOT-1\n"
 	secKeyspace = 'K'
-	secSearch   = 'F' // FT index definitions; before the keyspace, so loading indexes the documents
+	secSearch   = 'F' // FT indexes (definitions, ids, engines); before the keyspace, which re-links the documents
 	secEnd      = 'E'
 )
 
@@ -183,6 +183,7 @@ func (n *Node) loadSnapshot() error {
 		n.ks.Flush()
 		return fmt.Errorf("loading snapshot %s: %w", p, err)
 	}
+	n.search.FinishLoad()
 	if st, err := f.Stat(); err == nil {
 		n.persist.lastSave.Store(st.ModTime().Unix())
 	}

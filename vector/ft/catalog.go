@@ -1,10 +1,6 @@
 package ft
 
 import (
-	"bufio"
-	"encoding/binary"
-	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -96,81 +92,6 @@ func (c *Catalog) KeyRemoved(key string, slot int) {
 	for _, ix := range c.all() {
 		ix.Delete(key)
 	}
-}
-
-// Save writes the index definitions (their FT.CREATE arguments). The
-// documents are re-indexed from the keyspace on load.
-func (c *Catalog) Save(w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	put := func(s string) {
-		var b [binary.MaxVarintLen64]byte
-		bw.Write(b[:binary.PutUvarint(b[:], uint64(len(s)))])
-		bw.WriteString(s)
-	}
-	idx := c.all()
-	var b [binary.MaxVarintLen64]byte
-	bw.Write(b[:binary.PutUvarint(b[:], uint64(len(idx)))])
-	for _, ix := range idx {
-		ix.mu.RLock()
-		args := append([]string(nil), ix.schema.Args...)
-		ix.mu.RUnlock()
-		put(ix.schema.Name)
-		bw.Write(b[:binary.PutUvarint(b[:], uint64(len(args)))])
-		for _, a := range args {
-			put(a)
-		}
-	}
-	return bw.Flush()
-}
-
-// Load reads definitions written by Save and creates the (empty)
-// indexes in c; documents are indexed as the keyspace loads.
-func (c *Catalog) Load(r io.Reader) error {
-	_, err := c.load(r)
-	return err
-}
-
-func (c *Catalog) load(r io.Reader) (*Catalog, error) {
-	br := bufio.NewReader(r)
-	get := func() (string, error) {
-		n, err := binary.ReadUvarint(br)
-		if err != nil || n > 1<<20 {
-			return "", fmt.Errorf("bad catalog string: %v", err)
-		}
-		b := make([]byte, n)
-		_, err = io.ReadFull(br, b)
-		return string(b), err
-	}
-	n, err := binary.ReadUvarint(br)
-	if err != nil || n > 1<<16 {
-		return nil, fmt.Errorf("bad catalog: %v", err)
-	}
-	for i := uint64(0); i < n; i++ {
-		name, err := get()
-		if err != nil {
-			return nil, err
-		}
-		na, err := binary.ReadUvarint(br)
-		if err != nil || na > 1<<16 {
-			return nil, fmt.Errorf("bad catalog: %v", err)
-		}
-		args := [][]byte{[]byte(name)}
-		for j := uint64(0); j < na; j++ {
-			a, err := get()
-			if err != nil {
-				return nil, err
-			}
-			args = append(args, []byte(a))
-		}
-		s, err := ParseCreate(args)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := c.Create(s); err != nil {
-			return nil, err
-		}
-	}
-	return c, nil
 }
 
 // Reply renders a result as FT.SEARCH's reply: the total, then each key

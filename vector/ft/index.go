@@ -37,6 +37,11 @@ type Index struct {
 	nextID   uint32
 	failures int64
 	created  time.Time
+
+	// restored maps keys to the document ids a snapshot gave them, and
+	// seen marks those the keyspace brought back, until FinishLoad.
+	restored map[string]uint32
+	seen     map[uint32]bool
 }
 
 // NewIndex makes an empty index for schema.
@@ -77,8 +82,13 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	id, ok := ix.ids[key]
+	restoring := false
 	if ok {
 		ix.unindex(id)
+	} else if rid, was := ix.restored[key]; was {
+		id, restoring = rid, true
+		ix.ids[key] = id
+		ix.seen[id] = true
 	} else {
 		id = ix.nextID
 		ix.nextID++
@@ -136,7 +146,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 			d.words[f.Alias] = words(string(raw))
 		case Vector:
 			v, err := vector.DecodeFloat32(raw, f.Vec.Dim)
-			if err == nil {
+			if err == nil && !(restoring && sameVector(ix.engine[f.Alias], id, v)) {
 				err = ix.engine[f.Alias].Add(id, v)
 			}
 			if err != nil {
