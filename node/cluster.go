@@ -9,31 +9,25 @@ import (
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
-// startCluster joins the gossip cluster when the node is configured for
-// one: the member advertises the node's RESP address and reports its load.
-func (n *Node) startCluster(ctx context.Context, addr string) error {
-	cfg := n.config().Cluster
-	if cfg == nil {
-		return nil
+// startCluster joins the gossip cluster: the member advertises the node's
+// RESP address, reports its load and moves slots for it. The caller runs
+// watchMap for the returned member.
+func (n *Node) startCluster(ctx context.Context, cfg cluster.Config, addr string) (*cluster.Cluster, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = addr
 	}
-	cc := *cfg
-	if cc.Addr == "" {
-		cc.Addr = addr
-	}
-	cc.Role = cluster.RoleNode
-	cc.Load = n
-	cc.Migrator = n
-	cl, err := cluster.New(cc, n.log)
+	cfg.Role = cluster.RoleNode
+	cfg.Load = n
+	cfg.Migrator = n
+	cl, err := cluster.New(cfg, n.log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := cl.Start(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	n.cl.Store(cl)
-	n.wg.Add(1)
-	go func() { defer n.wg.Done(); n.watchMap(ctx, cl) }()
-	return nil
+	return cl, nil
 }
 
 // stopCluster leaves the cluster (so the others fail over at once) and

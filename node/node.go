@@ -27,11 +27,14 @@ type Node struct {
 	cmds   map[string]*cmdEntry
 	start  time.Time
 
-	// mu guards cfg's mutable fields (CONFIG SET), srv and ln.
-	mu  sync.RWMutex
-	cfg Config
-	srv *redcon.Server
-	ln  net.Listener
+	// mu guards cfg's mutable fields (CONFIG SET), srv, ln and closing;
+	// background goroutines are added to wg only under mu and while not
+	// closing, so Shutdown's wg.Wait never races a wg.Add.
+	mu      sync.RWMutex
+	cfg     Config
+	srv     *redcon.Server
+	ln      net.Listener
+	closing bool
 
 	clients clientRegistry
 	stats   stats
@@ -112,11 +115,9 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 		n.mu.Unlock()
 		return errors.New("node: already serving")
 	}
-	select {
-	case <-n.done:
+	if n.closing {
 		n.mu.Unlock()
 		return errors.New("node: shut down")
-	default:
 	}
 	n.ln = ln
 	n.srv = redcon.NewServer(ln.Addr().String(), n.handle, n.accept, n.closed)
@@ -125,13 +126,24 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	srv := n.srv
 	bg, cancel := context.WithCancel(context.Background())
 	n.bgCancel = cancel
+	clusterCfg := n.cfg.Cluster
+	n.wg.Add(2)
+	if clusterCfg != nil {
+		n.wg.Add(1) // the map watcher
+	}
 	n.mu.Unlock()
 
-	if err := n.startCluster(bg, ln.Addr().String()); err != nil {
-		cancel()
-		return err
+	if clusterCfg != nil {
+		cl, err := n.startCluster(bg, *clusterCfg, ln.Addr().String())
+		if err != nil {
+			n.wg.Done()
+			n.wg.Done()
+			n.wg.Done()
+			cancel()
+			return err
+		}
+		go func() { defer n.wg.Done(); n.watchMap(bg, cl) }()
 	}
-	n.wg.Add(2)
 	go func() { defer n.wg.Done(); n.ks.Run(bg) }()
 	go func() { defer n.wg.Done(); n.sample(bg) }()
 
@@ -172,6 +184,7 @@ func (n *Node) Shutdown(ctx context.Context) error {
 	var err error
 	n.shutdownOnce.Do(func() {
 		n.mu.Lock()
+		n.closing = true
 		srv, ln, cancel := n.srv, n.ln, n.bgCancel
 		n.mu.Unlock()
 		n.stopCluster(ctx)

@@ -149,6 +149,11 @@ func (n *Node) bgSave() error {
 	if n.snapshotPath() == "" {
 		return errors.New("no snapshot directory configured (--dir)")
 	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closing {
+		return errors.New("the server is shutting down")
+	}
 	if !n.persist.bgRunning.CompareAndSwap(false, true) {
 		return errors.New("Background save already in progress")
 	}
