@@ -86,6 +86,11 @@ func (c *Cluster) migrationFinished(r migrationResult) {
 	}
 	ls.finished[r.id] = true
 	c.migrationDone(r.id)
+	if c.coordinatorID() == c.Self() {
+		// The coordinator moved the data itself: flip the map now rather
+		// than at the next tick (a remote source's message does the same).
+		c.coordinate(time.Now())
+	}
 }
 
 // migrationDone tells the coordinator that this node moved a migration's
