@@ -57,6 +57,11 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 			}
 		}
 	}
+	if a := n.Addr(); a != nil && a.String() == t.TargetAddr {
+		// The new shard lives on this node too: the keys are already here.
+		n.log.Info("slots stay on this node", "slots", len(slots), "took", time.Since(start))
+		return nil
+	}
 	conn, err := (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, "tcp", t.TargetAddr)
 	if err != nil {
 		return fmt.Errorf("migration to %s: %w", t.TargetAddr, err)
@@ -118,28 +123,39 @@ func cmdImport(cx *Ctx) {
 	cx.OK()
 }
 
-// watchMap follows the shard map: slots this node paused for a migration
-// and no longer owns are dropped and un-paused.
+// watchMap follows the shard map. A slot paused for a migration is
+// released once the map no longer shows the migration: if another node
+// now owns it, its keys are dropped here first; if this node still owns
+// it (the migration was abandoned, or the new shard is also on this node)
+// the keys stay.
 func (n *Node) watchMap(ctx context.Context, cl *cluster.Cluster) {
 	for m := range cl.Watch(ctx) {
 		self := cl.Self()
-		var gone []int
+		var gone, kept []int
 		for s := 0; s < keyslot.Count; s++ {
 			if !n.mig.paused[s].Load() {
 				continue
 			}
+			if _, moving := m.MigrationOf(s); moving {
+				continue
+			}
 			if owner, ok := m.Owner(s); ok && owner.Primary != self {
 				gone = append(gone, s)
+			} else {
+				kept = append(kept, s)
 			}
 		}
-		if len(gone) == 0 {
-			continue
+		dropped := 0
+		if len(gone) > 0 {
+			dropped = n.ks.DropSlots(gone)
 		}
-		dropped := n.ks.DropSlots(gone)
-		for _, s := range gone {
+		for _, s := range append(gone, kept...) {
 			n.mig.paused[s].Store(false)
 		}
-		n.log.Info("slots handed over", "slots", len(gone), "keys dropped", dropped, "epoch", m.Epoch())
+		if len(gone)+len(kept) > 0 {
+			n.log.Info("migration settled", "slots handed over", len(gone), "keys dropped", dropped,
+				"slots kept", len(kept), "epoch", m.Epoch())
+		}
 	}
 }
 
