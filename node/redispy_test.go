@@ -1,0 +1,47 @@
+package node
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pythonWith finds a python3 on PATH that can import the given modules.
+func pythonWith(t *testing.T, modules string) string {
+	t.Helper()
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		py := filepath.Join(dir, "python3")
+		if _, err := os.Stat(py); err != nil {
+			continue
+		}
+		if exec.Command(py, "-c", "import "+modules).Run() == nil {
+			return py
+		}
+	}
+	t.Skipf("no python3 on PATH with %s (Debian: python3-redis python3-numpy)", modules)
+	return ""
+}
+
+// TestRedisPySearch runs what a RAG application written with redis-py
+// sends: r.ft().create_index with a VECTOR field, HSET of numpy float32
+// blobs, and a filtered KNN Query sorted by score.
+func TestRedisPySearch(t *testing.T) {
+	py := pythonWith(t, "redis, numpy")
+	tn := startNode(t, nil)
+	_, port, _ := net.SplitHostPort(tn.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, py, "testdata/redispy_search.py", port).CombinedOutput()
+	if err != nil {
+		t.Fatalf("redis-py: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "2 [('doc:0', 'cats', '0'), ('doc:1', 'dogs', '0.0061") || lines[1] != "3" {
+		t.Fatalf("redis-py printed:\n%s", out)
+	}
+}
