@@ -15,6 +15,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -27,12 +28,17 @@ func main() {
 	data := flag.String("data", "bench/data/glove-100", "dataset directory (bench/data.sh makes them)")
 	engines := flag.String("engines", "hnsw,ivfflat,coder", "engines to run: hnsw, ivfflat, flat, coder")
 	workers := flag.Int("workers", 2, "goroutines for the build")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the searches (not the build) to this file")
 	flag.Parse()
+	profilePath = *cpuprofile
 	if err := run(*data, strings.Split(*engines, ","), *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "ann:", err)
 		os.Exit(1)
 	}
 }
+
+// profilePath, when set, receives a CPU profile of the vcache searches.
+var profilePath string
 
 type dataset struct {
 	name          string
@@ -175,6 +181,14 @@ func runVcache(ds *dataset, engine string, workers int) error {
 		return err
 	}
 	build := time.Since(start).Seconds()
+	if profilePath != "" {
+		f, err := os.Create(profilePath)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	for _, o := range settings {
 		found := make([][]uint32, len(ds.queries))
 		t := time.Now()
