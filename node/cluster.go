@@ -120,6 +120,9 @@ func (n *Node) Load() cluster.NodeLoad {
 	primary, _ := m.ShardsOf(cl.Self())
 	ops := float64(n.stats.opsPerS.Load())
 	total := float64(max(n.ks.Len(), 1))
+	// FT indexes are per node; their memory and documents are shared out
+	// by each shard's share of the keys.
+	ftBytes, ftDocs := n.search.Usage()
 	for _, s := range primary {
 		sl := cluster.ShardLoad{Shard: s.ID, Conns: uint64(n.clients.count.Load())}
 		var keys int
@@ -127,7 +130,10 @@ func (n *Node) Load() cluster.NodeLoad {
 			sl.Memory += uint64(max(n.ks.SlotMemory(slot), 0))
 			keys += n.ks.CountKeysInSlot(slot)
 		}
-		sl.Ops = ops * float64(keys) / total
+		share := float64(keys) / total
+		sl.Ops = ops * share
+		sl.Memory += uint64(float64(ftBytes) * share)
+		sl.Vectors = uint64(float64(ftDocs) * share)
 		l.Shards = append(l.Shards, sl)
 	}
 	return l

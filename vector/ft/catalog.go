@@ -113,3 +113,14 @@ func (r *Result) Reply(noContent, withScores bool) []any {
 	}
 	return out
 }
+
+// Usage returns the bytes of every index's vector engines and the number
+// of indexed documents, for load reports.
+func (c *Catalog) Usage() (bytes int64, docs int64) {
+	for _, ix := range c.all() {
+		inf := ix.Info()
+		bytes += inf.VectorIndexBytes
+		docs += int64(inf.NumDocs)
+	}
+	return bytes, docs
+}
