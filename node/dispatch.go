@@ -131,12 +131,26 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx := &c.cx
 	if n.cl.Load() != nil {
 		slot := firstKeySlot(e.spec, args)
+		logged := false
 		if slot >= 0 && e.spec.Has(command.Write) {
+			// Count the write in flight first, then look at the logging
+			// flag: a migration that sets the flag and then sees no write
+			// in flight knows every later write is logged.
 			n.mig.inflight[slot].Add(1)
-			defer n.mig.inflight[slot].Add(-1)
+			if n.mig.logging[slot].Load() {
+				n.mig.inflight[slot].Add(-1)
+				n.mig.logMu.Lock()
+				defer n.mig.logMu.Unlock()
+				logged = true
+			} else {
+				defer n.mig.inflight[slot].Add(-1)
+			}
 		}
 		if !n.routeOK(c, e.spec, args, slot) {
 			return
+		}
+		if logged {
+			appendCommand(&n.mig.log, args)
 		}
 	}
 	if e.spec.Has(command.DenyOOM) && n.ks.OverMemory() {

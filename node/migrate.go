@@ -6,27 +6,51 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
-// Slot migration, source side. The node pauses writes to the moving slots
-// (they answer -TRYAGAIN, which the proxy and cluster clients retry), waits
-// for writes already running on them, copies the slots to the target with
-// VCACHE.IMPORT in batches, and returns; the cluster then gives the slots to
-// the target. When this node sees that map it drops the moved keys and lifts
-// the pause, so retried writes meet -MOVED and follow the keys. Reads keep
-// being served from here until the flip.
+// Slot migration, source side. The node starts logging the writes to the
+// moving slots, snapshots them (writes to them wait for that), and copies
+// the snapshot to the target with VCACHE.IMPORT while writes go on and are
+// logged. Then it pauses writes to the slots (they answer -TRYAGAIN, which
+// the proxy and cluster clients retry), sends the log with VCACHE.APPLY,
+// and returns; the cluster then gives the slots to the target. When this
+// node sees that map it drops the moved keys and lifts the pause, so
+// retried writes meet -MOVED and follow the keys. Reads are served here
+// until the flip. The cluster runs one migration at a time, so one log
+// serves.
 
-// migrationState is per slot: pause flags and in-flight write counts.
+// migrationState is per slot: pause and logging flags and in-flight write
+// counts, and the log of writes to logging slots.
 type migrationState struct {
 	paused   [keyslot.Count]atomic.Bool
+	logging  [keyslot.Count]atomic.Bool
 	inflight [keyslot.Count]atomic.Int32
+
+	// logMu guards log; a write to a logging slot holds it while it runs,
+	// so the log is in execution order.
+	logMu sync.Mutex
+	log   bytes.Buffer
+}
+
+// appendCommand appends args to b in RESP.
+func appendCommand(b *bytes.Buffer, args [][]byte) {
+	fmt.Fprintf(b, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(b, "$%d\r\n", len(a))
+		b.Write(a)
+		b.WriteString("\r\n")
+	}
 }
 
 // importBatch is how many slots one VCACHE.IMPORT carries.
@@ -38,29 +62,45 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 	slots := cluster.SlotsIn(t.Slots)
 	start := time.Now()
 	for _, s := range slots {
-		n.mig.paused[s].Store(true)
+		n.mig.logging[s].Store(true)
 	}
 	defer func() {
-		if err != nil {
-			for _, s := range slots {
+		for _, s := range slots {
+			n.mig.logging[s].Store(false)
+			if err != nil {
 				n.mig.paused[s].Store(false)
 			}
 		}
 	}()
-	// Writes that passed the pause check before it was set finish first.
-	for _, s := range slots {
-		for n.mig.inflight[s].Load() != 0 {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(time.Millisecond):
-			}
-		}
+	// Writes that started before logging did finish first.
+	if err := n.drainWrites(ctx, slots); err != nil {
+		return err
 	}
 	if a := n.Addr(); a != nil && a.String() == t.TargetAddr {
 		// The new shard lives on this node too: the keys are already here.
+		for _, s := range slots {
+			n.mig.paused[s].Store(true)
+		}
 		n.log.Info("slots stay on this node", "slots", len(slots), "took", time.Since(start))
 		return nil
+	}
+	// The snapshot and the start of the log are one point in time.
+	var batches [][]byte
+	keys := 0
+	n.mig.logMu.Lock()
+	for i := 0; i < len(slots) && err == nil; i += importBatch {
+		batch := slots[i:min(i+importBatch, len(slots))]
+		for _, s := range batch {
+			keys += n.ks.CountKeysInSlot(s)
+		}
+		var buf bytes.Buffer
+		err = n.ks.WriteSlots(&buf, batch)
+		batches = append(batches, buf.Bytes())
+	}
+	n.mig.log.Reset()
+	n.mig.logMu.Unlock()
+	if err != nil {
+		return err
 	}
 	conn, err := (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, "tcp", t.TargetAddr)
 	if err != nil {
@@ -86,7 +126,7 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 		if err != nil {
 			return err
 		}
-		if !strings.HasPrefix(line, "+") {
+		if !strings.HasPrefix(line, "+") && !strings.HasPrefix(line, ":") {
 			return errors.New(strings.TrimSpace(strings.TrimPrefix(line, "-")))
 		}
 		return nil
@@ -96,22 +136,74 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 			return fmt.Errorf("migration: AUTH at %s: %w", t.TargetAddr, err)
 		}
 	}
-	keys := 0
-	for i := 0; i < len(slots); i += importBatch {
-		batch := slots[i:min(i+importBatch, len(slots))]
-		for _, s := range batch {
-			keys += n.ks.CountKeysInSlot(s)
-		}
-		var buf bytes.Buffer
-		if err := n.ks.WriteSlots(&buf, batch); err != nil {
-			return err
-		}
-		if err := call([]byte("VCACHE.IMPORT"), buf.Bytes()); err != nil {
+	for _, b := range batches {
+		if err := call([]byte("VCACHE.IMPORT"), b); err != nil {
 			return fmt.Errorf("migration: import at %s: %w", t.TargetAddr, err)
 		}
 	}
+	// Cutover: pause writes to the slots, take the log of the writes made
+	// during the copy, and replay it on the target.
+	pauseStart := time.Now()
+	for _, s := range slots {
+		n.mig.paused[s].Store(true)
+	}
+	n.mig.logMu.Lock()
+	tail := append([]byte(nil), n.mig.log.Bytes()...)
+	n.mig.log.Reset()
+	n.mig.logMu.Unlock()
+	if err := n.drainWrites(ctx, slots); err != nil {
+		return err
+	}
+	if len(tail) > 0 {
+		if err := call([]byte("VCACHE.APPLY"), tail); err != nil {
+			return fmt.Errorf("migration: apply at %s: %w", t.TargetAddr, err)
+		}
+	}
+	n.log.Info("write pause", "took", time.Since(pauseStart), "replayed bytes", len(tail))
 	n.log.Info("slots copied", "slots", len(slots), "keys", keys, "to", t.TargetAddr, "took", time.Since(start))
 	return nil
+}
+
+// drainWrites waits until no unlogged write runs on slots.
+func (n *Node) drainWrites(ctx context.Context, slots []int) error {
+	for _, s := range slots {
+		for n.mig.inflight[s].Load() != 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
+// cmdApply runs the writes a migrating node logged during the copy, in
+// order, whatever this node's map says of their slots (it is becoming
+// their owner). Replies are discarded: a write that failed on the source
+// fails the same way here.
+func cmdApply(cx *Ctx) {
+	n := cx.Node
+	c := &client{authed: true}
+	c.cx = Ctx{Node: n, cl: c, w: redcon.NewWriter(io.Discard)}
+	rd := redcon.NewReader(bytes.NewReader(cx.Args[1]))
+	applied := 0
+	for {
+		cmds, err := rd.ReadCommands()
+		if err != nil {
+			break
+		}
+		for _, cmd := range cmds {
+			e := n.lookup(cmd.Args[0])
+			if e == nil || !e.spec.ArityOK(len(cmd.Args)) {
+				continue
+			}
+			c.cx.Args, c.cx.spec = cmd.Args, e.spec
+			e.handler(&c.cx)
+			applied++
+		}
+	}
+	cx.Int(int64(applied))
 }
 
 // cmdImport loads a slot snapshot sent by a migrating node.

@@ -53,6 +53,7 @@ func addServerHandlers(m map[string]Handler) {
 	}
 	m["cluster"] = cmdCluster
 	m["vcache.import"] = cmdImport
+	m["vcache.apply"] = cmdApply
 	m["wait"] = func(cx *Ctx) {
 		if _, err := strconv.ParseInt(string(cx.Args[1]), 10, 64); err != nil {
 			cx.Error(msgNotInt)
