@@ -14,9 +14,9 @@ import (
 
 // clusterFlags are the flags that make a process a cluster member.
 type clusterFlags struct {
-	join, name, gossip, clusterName, maxMem string
-	expect, replicas                        int
-	maxOps                                  float64
+	join, name, gossip, clusterName, maxMem, scaleOut string
+	expect, replicas                                  int
+	maxOps                                            float64
 }
 
 func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
@@ -29,6 +29,7 @@ func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
 		fs.IntVar(&f.replicas, "replicas", 0, "replicas per shard (replication is not built yet)")
 		fs.Float64Var(&f.maxOps, "shard-max-ops", 100_000, "ops/s budget of one shard (splits at 50%; 0: not watched)")
 		fs.StringVar(&f.maxMem, "shard-max-memory", "1gb", "memory budget of one shard (splits at 50%; 0: not watched)")
+		fs.StringVar(&f.scaleOut, "scale-out-command", "", "shell command the coordinator runs when a split needs a new node (sees VCACHE_SCALE_SHARD, VCACHE_SCALE_RESOURCE, VCACHE_SCALE_USAGE, VCACHE_DATA_NODES)")
 	}
 }
 
@@ -69,6 +70,9 @@ func (f *clusterFlags) config(role cluster.Role, respPort string) (cluster.Confi
 			return c, fmt.Errorf("--shard-max-memory: %w", err)
 		}
 		c.ShardMaxMemory = uint64(mm)
+		if f.scaleOut != "" {
+			c.ScaleOut = cluster.ExecScaleOut(f.scaleOut)
+		}
 	}
 	return c, nil
 }
