@@ -326,3 +326,22 @@ func BenchmarkHNSWSearch(b *testing.B) {
 		ix.Search(qs[i%len(qs)], SearchOptions{K: 10, Ef: 64})
 	}
 }
+
+// TestReadIndexRejectsUnwalkableGraph: a snapshot whose top level is above
+// its entry point's level must not load (a search would index past the
+// entry's links).
+func TestReadIndexRejectsUnwalkableGraph(t *testing.T) {
+	ix := build(t, DefaultParams(HNSW, 8, L2), clustered(11, 300, 8, 4))
+	var buf bytes.Buffer
+	if _, err := ix.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	raw := buf.Bytes()
+	// The header is the magic, 9 uint32s, the node count (uint64), the
+	// entry point + 1 (uint64), then the top level (uint32).
+	off := len(indexMagic) + 9*4 + 8 + 8
+	raw[off] = 15
+	if _, err := ReadIndex(bytes.NewReader(raw)); err == nil {
+		t.Fatal("a graph whose top level is above its entry point loaded")
+	}
+}

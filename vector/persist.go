@@ -258,6 +258,21 @@ func readHNSW(d *dec, p Params) (Index, error) {
 	if entry >= int64(n) || (n > 0 && entry < 0) {
 		return nil, fmt.Errorf("entry point %d of %d", entry, n)
 	}
+	// The graph must be walkable: the entry point lives on the top level
+	// and a link on level lc leads to a node that has level lc.
+	if entry >= 0 && int(h.levels[entry]) < maxL {
+		return nil, fmt.Errorf("entry point on level %d below the top level %d", h.levels[entry], maxL)
+	}
+	for i := 0; i < n; i++ {
+		for lc := 1; lc <= int(h.levels[i]); lc++ {
+			list := h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
+			for _, j := range list[1 : 1+list[0]] {
+				if int(h.levels[j]) < lc {
+					return nil, fmt.Errorf("node %d links on level %d to node %d of level %d", i, lc, j, h.levels[j])
+				}
+			}
+		}
+	}
 	h.next = uint32(n)
 	h.entry, h.maxLevel = entry, maxL
 	return h, nil
