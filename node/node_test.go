@@ -321,3 +321,30 @@ func TestWatchAbortsWhenAnotherClientWrites(t *testing.T) {
 		t.Fatalf("an undisturbed WATCH transaction: %v, balance %s", err, a.Get(ctx, "balance").Val())
 	}
 }
+
+// TestLongPipelineStreamsReplies sends a pipeline far longer than one
+// flush (replies of a long pipeline are sent every flushEvery commands);
+// every reply must arrive, in order, across the flushes.
+func TestLongPipelineStreamsReplies(t *testing.T) {
+	tn := startNode(t, nil)
+	conn, err := net.Dial("tcp", tn.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var b strings.Builder
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&b, "*2\r\n$4\r\nECHO\r\n$%d\r\n%d\r\n", len(fmt.Sprint(i)), i)
+	}
+	if _, err := io.WriteString(conn, b.String()); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	rd := bufio.NewReader(conn)
+	for i := 0; i < 1000; i++ {
+		got, err := renderReply(rd, "")
+		if err != nil || got != fmt.Sprintf("%q", fmt.Sprint(i)) {
+			t.Fatalf("reply %d: %s %v", i, got, err)
+		}
+	}
+}
