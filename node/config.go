@@ -31,6 +31,10 @@ type Config struct {
 	// MaxClients is the most connections served at once; more are refused
 	// with "ERR max number of clients reached".
 	MaxClients int
+	// ReplBacklogSize is how many bytes of recent writes a primary keeps
+	// for replicas that reconnect (Redis's repl-backlog-size); 0 means
+	// 16 MiB. A replica that falls further behind gets a full sync.
+	ReplBacklogSize int
 	// IdleTimeout closes connections idle for this long; 0 never does.
 	IdleTimeout time.Duration
 	// Version is reported by INFO and HELLO.
@@ -50,6 +54,7 @@ func DefaultConfig() Config {
 		MaxMultiBulkLen: 1 << 20,
 		MaxInlineLen:    64 << 10,
 		MaxClients:      10000,
+		ReplBacklogSize: 16 << 20,
 		Version:         "0.1.0",
 	}
 }

@@ -142,6 +142,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 // run executes a checked command.
 func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx := &c.cx
+	replSlot := noRepl
 	if n.cl.Load() != nil {
 		slot := firstKeySlot(e.spec, args)
 		logged := false
@@ -165,6 +166,19 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 		if logged {
 			appendCommand(&n.mig.log, args)
 		}
+		if e.spec.Has(command.Write) {
+			switch {
+			case slot >= 0:
+				// The write and its place in the replication backlog are one
+				// step for the slot's stripe (see replog.go).
+				mu := n.repl.stripe(slot)
+				mu.Lock()
+				defer mu.Unlock()
+				replSlot = slot
+			case !e.spec.Has(command.Admin):
+				replSlot = -1 // FT.CREATE, FLUSHALL: every replica
+			}
+		}
 	}
 	if e.spec.Has(command.DenyOOM) && n.ks.OverMemory() {
 		cx.w.WriteError(msgOOM)
@@ -174,12 +188,18 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx.spec = e.spec
 	e.handler(cx)
 	cx.Args = nil
+	if replSlot != noRepl && n.repl.log.on.Load() {
+		n.repl.log.appendCommand(replSlot, args)
+	}
 	if e.spec.Has(command.DenyOOM) {
 		// Evict right after a write too, so used memory does not stay above
 		// maxmemory until the next write.
 		n.ks.OverMemory()
 	}
 }
+
+// noRepl marks a command that is not replicated.
+const noRepl = -2
 
 // firstKeySlot returns the hash slot of the command's first key, or -1.
 func firstKeySlot(spec *command.Spec, args [][]byte) int {

@@ -88,8 +88,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("keyspace_hits", st.Hits)
 		kv("keyspace_misses", st.Misses)
 	case "replication":
-		kv("role", "master")
-		kv("connected_slaves", 0)
+		n.writeReplicationInfo(func(k string, v any) { kv(k, v) })
 	case "cpu":
 		var ru syscall.Rusage
 		if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {

@@ -223,6 +223,7 @@ func cmdImport(cx *Ctx) {
 func (n *Node) watchMap(ctx context.Context, cl *cluster.Cluster) {
 	for m := range cl.Watch(ctx) {
 		self := cl.Self()
+		n.followMap(ctx, m, self)
 		var gone, kept []int
 		for s := 0; s < keyslot.Count; s++ {
 			if !n.mig.paused[s].Load() {

@@ -24,6 +24,7 @@ type Node struct {
 	search *ft.Catalog
 	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
 	mig    migrationState
+	repl   replState
 	cmds   map[string]*cmdEntry
 	start  time.Time
 
@@ -42,6 +43,7 @@ type Node struct {
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup
+	bgCtx        context.Context // ends at shutdown; set by Serve under mu
 	bgCancel     context.CancelFunc
 	shutdownReq  chan struct{} // closed by the SHUTDOWN command
 	reqOnce      sync.Once
@@ -77,6 +79,9 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		shutdownReq: make(chan struct{}),
 		done:        make(chan struct{}),
 	}
+	n.repl.log = newBacklog(cfg.ReplBacklogSize)
+	n.repl.replicas = map[*replicaLink]struct{}{}
+	n.repl.links = map[string]*primaryLink{}
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.stats.clock.Store(n.start.UnixNano())
 	n.cmds = n.commandTable()
@@ -125,7 +130,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	n.srv.AcceptError = func(err error) { n.log.Warn("accept", "err", err) }
 	srv := n.srv
 	bg, cancel := context.WithCancel(context.Background())
-	n.bgCancel = cancel
+	n.bgCtx, n.bgCancel = bg, cancel
 	clusterCfg := n.cfg.Cluster
 	n.wg.Add(2)
 	if clusterCfg != nil {
@@ -188,6 +193,8 @@ func (n *Node) Shutdown(ctx context.Context) error {
 		srv, ln, cancel := n.srv, n.ln, n.bgCancel
 		n.mu.Unlock()
 		n.stopCluster(ctx)
+		n.stopLinks()
+		n.repl.log.close()
 		if srv != nil {
 			_ = srv.Close()
 		}

@@ -2,6 +2,7 @@ package node
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/vcache/vcache/cache"
@@ -54,6 +55,13 @@ func cmdFTCreate(cx *Ctx) {
 		return
 	}
 	ix, err := cx.Node.search.Create(s)
+	if errors.Is(err, ft.ErrIndexExists) && cx.Node.Cluster() != nil && sameDefinition(cx.Node, s) {
+		// In a cluster an index reaches a node twice (from the proxy and in
+		// its primary's replication stream): the same definition again is
+		// not an error.
+		cx.OK()
+		return
+	}
 	if err != nil {
 		ftError(cx, err)
 		return
@@ -72,6 +80,10 @@ func cmdFTAlter(cx *Ctx) {
 	ix, err := cx.Node.search.Get(name)
 	if err != nil {
 		ftError(cx, err)
+		return
+	}
+	if cx.Node.Cluster() != nil && hasFields(ix.Schema(), fields) {
+		cx.OK() // already added (see cmdFTCreate)
 		return
 	}
 	if err := ix.AddFields(fields, spec); err != nil {
@@ -164,4 +176,21 @@ func writeAny(cx *Ctx, v any) {
 	default:
 		cx.Error("ERR internal: unexpected reply type")
 	}
+}
+
+// sameDefinition reports whether the index named like s has s's
+// definition.
+func sameDefinition(n *Node, s *ft.Schema) bool {
+	ix, err := n.search.Get(s.Name)
+	return err == nil && slices.Equal(ix.Schema().Args, s.Args)
+}
+
+// hasFields reports whether s has every field of fields, by alias.
+func hasFields(s *ft.Schema, fields []ft.Field) bool {
+	for _, f := range fields {
+		if !slices.ContainsFunc(s.Fields, func(g ft.Field) bool { return g.Alias == f.Alias && g.Type == f.Type }) {
+			return false
+		}
+	}
+	return len(fields) > 0
 }

@@ -54,17 +54,8 @@ func addServerHandlers(m map[string]Handler) {
 	m["cluster"] = cmdCluster
 	m["vcache.import"] = cmdImport
 	m["vcache.apply"] = cmdApply
-	m["wait"] = func(cx *Ctx) {
-		if _, err := strconv.ParseInt(string(cx.Args[1]), 10, 64); err != nil {
-			cx.Error(msgNotInt)
-			return
-		}
-		if t, err := strconv.ParseInt(string(cx.Args[2]), 10, 64); err != nil || t < 0 {
-			cx.Error("ERR timeout is not an integer or out of range")
-			return
-		}
-		cx.Int(0) // a standalone node has no replicas
-	}
+	m["vcache.sync"] = cmdSync
+	m["wait"] = cmdWait
 }
 
 func cmdFlush(cx *Ctx) {

@@ -110,6 +110,7 @@ func Specs() []Spec {
 
 		// cluster
 		{Name: "vcache.apply", Arity: 2, Flags: Keyless | Admin | Write, Group: "cluster", Summary: "Runs the writes a migrating node logged during the copy (internal)."},
+		{Name: "vcache.sync", Arity: -4, Flags: Keyless | Admin, Group: "cluster", Summary: "Turns the connection into a replication stream of slots (internal)."},
 		{Name: "vcache.import", Arity: 2, Flags: Keyless | Admin | Write, Group: "cluster", Summary: "Loads a slot snapshot sent by a migrating node (internal)."},
 		{Name: "cluster", Arity: -2, Flags: Keyless, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS."},
 

@@ -1,0 +1,250 @@
+package node
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+// Replication, primary side: the backlog. While at least one replica
+// streams from this node, every write command it runs is appended to the
+// backlog as a frame: the command's slot (or "every slot" for keyless
+// writes such as FT.CREATE), then the command in RESP. A frame's offset is
+// the number of backlog bytes before it, as Redis's replication offset
+// counts the bytes of its stream; master_repl_offset is the offset after the
+// last frame. Replicas are sent the frames of the slots they replicate and
+// acknowledge offsets, which WAIT counts.
+//
+// Writes to one slot are appended in the order they ran: a write holds its
+// slot's stripe lock (replStripes) while it runs and is appended. A full
+// sync takes the same lock per stripe while it snapshots that stripe's
+// slots, so each stripe's snapshot is exactly the writes before one offset.
+
+// replStripes is the number of write stripes; slot s is in stripe
+// s % replStripes (the keyspace's lock shards use the same rule).
+const replStripes = 64
+
+// frameHeader is a frame's slot (uint16, frameAllSlots for keyless writes)
+// and body length (uint32).
+const frameHeader = 6
+
+// frameAllSlots marks a frame every replica receives.
+const frameAllSlots = 0xFFFF
+
+// errBacklogGone means the frames a replica needs were trimmed away.
+var errBacklogGone = errors.New("replication backlog no longer holds the offset")
+
+// backlog is the recent write stream of this node.
+type backlog struct {
+	// mu guards the fields below it; cond (on mu) is broadcast when
+	// frames are appended or the backlog closes.
+	mu     sync.Mutex
+	cond   *sync.Cond
+	buf    []byte // frames from offset start
+	start  uint64
+	closed bool
+	// max is how many bytes the backlog keeps at least (it trims to half
+	// of 2×max when it grows past 2×max).
+	max int
+
+	// end is the offset after the last frame; written under mu.
+	end atomic.Uint64
+	// on is set while a replica streams: writes are appended only then.
+	on atomic.Bool
+	// id is the replication id (40 hex digits), new at every start.
+	id string
+}
+
+func newBacklog(max int) *backlog {
+	if max <= 0 {
+		max = 16 << 20
+	}
+	var raw [20]byte
+	_, _ = rand.Read(raw[:])
+	b := &backlog{max: max, id: hex.EncodeToString(raw[:])}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// appendCommand appends a frame for args on slot (-1: every slot).
+func (b *backlog) appendCommand(slot int, args [][]byte) {
+	tag := uint16(frameAllSlots)
+	if slot >= 0 {
+		tag = uint16(slot)
+	}
+	b.mu.Lock()
+	at := len(b.buf)
+	b.buf = append(b.buf, 0, 0, 0, 0, 0, 0)
+	b.buf = appendRESP(b.buf, args)
+	binary.LittleEndian.PutUint16(b.buf[at:], tag)
+	binary.LittleEndian.PutUint32(b.buf[at+2:], uint32(len(b.buf)-at-frameHeader))
+	b.end.Add(uint64(len(b.buf) - at))
+	if len(b.buf) > 2*b.max {
+		b.trim()
+	}
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+// trim drops whole frames from the front until about max bytes remain.
+// The caller holds mu.
+func (b *backlog) trim() {
+	cut := 0
+	for len(b.buf)-cut > b.max {
+		cut += frameHeader + int(binary.LittleEndian.Uint32(b.buf[cut+2:]))
+	}
+	b.buf = append(b.buf[:0], b.buf[cut:]...)
+	b.start += uint64(cut)
+}
+
+// read copies the frames from offset from on into dst, waiting up to wait
+// for one to arrive. It returns the frames, the offset after them, and
+// errBacklogGone if from was trimmed away. It returns no frames when the
+// wait ends, the backlog closes or stop reports true.
+func (b *backlog) read(dst []byte, from uint64, wait time.Duration, stop func() bool) ([]byte, uint64, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if from < b.start {
+		return dst, from, errBacklogGone
+	}
+	if from == b.end.Load() && !b.closed && !stop() {
+		t := time.AfterFunc(wait, func() {
+			b.mu.Lock()
+			b.cond.Broadcast()
+			b.mu.Unlock()
+		})
+		b.cond.Wait()
+		t.Stop()
+	}
+	if from < b.start {
+		return dst, from, errBacklogGone
+	}
+	end := b.end.Load()
+	dst = append(dst, b.buf[from-b.start:]...)
+	return dst, end, nil
+}
+
+// wake makes every waiting read return.
+func (b *backlog) wake() {
+	b.mu.Lock()
+	b.cond.Broadcast()
+	b.mu.Unlock()
+}
+
+// close ends every read.
+func (b *backlog) close() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+// has reports whether the backlog still holds every frame from offset on.
+func (b *backlog) has(offset uint64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.start <= offset && offset <= b.end.Load()
+}
+
+// appendRESP appends args as a RESP array of bulk strings.
+func appendRESP(dst []byte, args [][]byte) []byte {
+	dst = append(dst, '*')
+	dst = strconv.AppendInt(dst, int64(len(args)), 10)
+	dst = append(dst, '\r', '\n')
+	for _, a := range args {
+		dst = append(dst, '$')
+		dst = strconv.AppendInt(dst, int64(len(a)), 10)
+		dst = append(dst, '\r', '\n')
+		dst = append(dst, a...)
+		dst = append(dst, '\r', '\n')
+	}
+	return dst
+}
+
+// replicaLink is one replica streaming from this node, as INFO and WAIT
+// see it.
+type replicaLink struct {
+	addr   string
+	shard  string
+	ranges string
+	// ack is the offset the replica confirmed; online is set once its full
+	// sync was sent.
+	ack     atomic.Uint64
+	online  atomic.Bool
+	lastAck atomic.Int64 // unix nanoseconds
+}
+
+// replState is the node's replication state, both sides.
+type replState struct {
+	log *backlog
+	// stripes serialise the writes of each stripe of slots with their
+	// append to the backlog and with a full sync's snapshot.
+	stripes [replStripes]sync.Mutex
+
+	// mu guards replicas and links.
+	mu       sync.Mutex
+	replicas map[*replicaLink]struct{}
+	links    map[string]*primaryLink
+}
+
+// stripe returns the lock of slot's stripe.
+func (r *replState) stripe(slot int) *sync.Mutex { return &r.stripes[slot%replStripes] }
+
+// addReplica registers a streaming replica and turns the backlog on.
+func (r *replState) addReplica(l *replicaLink) {
+	r.mu.Lock()
+	r.replicas[l] = struct{}{}
+	r.log.on.Store(true)
+	r.mu.Unlock()
+}
+
+// removeReplica forgets a replica; the backlog stays on (a replica that
+// reconnects soon can continue where it was).
+func (r *replState) removeReplica(l *replicaLink) {
+	r.mu.Lock()
+	delete(r.replicas, l)
+	r.mu.Unlock()
+}
+
+// replicaList returns the streaming replicas.
+func (r *replState) replicaList() []*replicaLink {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*replicaLink, 0, len(r.replicas))
+	for l := range r.replicas {
+		out = append(out, l)
+	}
+	return out
+}
+
+// acked counts the online replicas that confirmed offset.
+func (r *replState) acked(offset uint64) int {
+	n := 0
+	for _, l := range r.replicaList() {
+		if l.online.Load() && l.ack.Load() >= offset {
+			n++
+		}
+	}
+	return n
+}
+
+// slotMask is a set of slots.
+type slotMask [keyslot.Count / 64]uint64
+
+func (m *slotMask) set(s int)      { m[s/64] |= 1 << (s % 64) }
+func (m *slotMask) has(s int) bool { return m[s/64]&(1<<(s%64)) != 0 }
+func (m *slotMask) slots() (out []int) {
+	for s := 0; s < keyslot.Count; s++ {
+		if m.has(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,296 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/tidwall/redcon"
+
+	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// Replication, replica side. The node follows the shard map: for every
+// shard it is a replica of, one primaryLink goroutine connects to the
+// shard's primary, asks for its slots (VCACHE.SYNC), applies what comes
+// (a full sync first, or a continuation after a short break) and
+// acknowledges offsets. When the shard's primary or slots change, or the
+// node stops being its replica, the link stops; a new one starts for the
+// new shape. Slots migrating into a shard this node leads are not
+// replicated meanwhile: the migration brings them.
+
+// primaryLink is one shard this node replicates.
+type primaryLink struct {
+	key     string // shard, primary address and ranges: a change makes a new link
+	shard   cluster.ShardID
+	addr    string
+	ranges  []cluster.SlotRange
+	cancel  context.CancelFunc
+	done    chan struct{}
+	up      atomic.Bool
+	syncing atomic.Bool
+	synced  atomic.Bool // a full sync has completed on this link
+	offset  atomic.Uint64
+	lastIO  atomic.Int64 // unix nanoseconds
+	replID  string       // the primary's id for offset, touched by the link goroutine only
+}
+
+// followMap starts and stops primary links for map m.
+func (n *Node) followMap(ctx context.Context, m *cluster.Map, self cluster.NodeID) {
+	if m.Down() {
+		// Cut off from most of the cluster: keep what runs until the map
+		// says otherwise.
+		return
+	}
+	want := map[string]*primaryLink{}
+	{
+		_, replica := m.ShardsOf(self)
+		for _, s := range replica {
+			if !m.Alive(s.Primary) {
+				continue
+			}
+			addr := m.Addr(s.Primary)
+			ranges := n.replicatedRanges(m, s, self)
+			if addr == "" || len(ranges) == 0 {
+				continue
+			}
+			l := &primaryLink{shard: s.ID, addr: addr, ranges: ranges}
+			l.key = fmt.Sprintf("%s@%s:%s", s.ID, addr, formatRanges(ranges))
+			want[l.key] = l
+		}
+	}
+	n.repl.mu.Lock()
+	var stopped []*primaryLink
+	for k, l := range n.repl.links {
+		if _, ok := want[k]; !ok {
+			delete(n.repl.links, k)
+			stopped = append(stopped, l)
+		}
+	}
+	var started []*primaryLink
+	for k, l := range want {
+		if _, ok := n.repl.links[k]; !ok {
+			started = append(started, l)
+			n.repl.links[k] = l
+		}
+	}
+	n.repl.mu.Unlock()
+	for _, l := range stopped {
+		l.cancel()
+		<-l.done
+		n.log.Info("replication link stopped", "shard", l.shard, "primary", l.addr)
+	}
+	if len(stopped) > 0 {
+		n.dropStale(m, self)
+	}
+	for _, l := range started {
+		lctx, cancel := context.WithCancel(ctx)
+		l.cancel, l.done = cancel, make(chan struct{})
+		if !n.goBackground(func(context.Context) { defer close(l.done); n.runLink(lctx, l) }) {
+			cancel()
+			close(l.done)
+		}
+	}
+}
+
+// replicatedRanges returns the slots of s this node should copy from its
+// primary: all of them except those migrating into a shard this node leads.
+func (n *Node) replicatedRanges(m *cluster.Map, s cluster.Shard, self cluster.NodeID) []cluster.SlotRange {
+	var slots []int
+	for _, slot := range cluster.SlotsIn(s.Slots) {
+		if g, ok := m.MigrationOf(slot); ok {
+			if to, ok := m.Shard(g.To); ok && to.Primary == self {
+				continue
+			}
+		}
+		slots = append(slots, slot)
+	}
+	return cluster.RangesOf(slots)
+}
+
+// dropStale deletes the keys of slots this node neither serves, nor
+// replicates, nor is moving: copies left by a link that stopped.
+func (n *Node) dropStale(m *cluster.Map, self cluster.NodeID) {
+	var drop []int
+	for s := 0; s < keyslot.Count; s++ {
+		if n.mig.paused[s].Load() || n.mig.logging[s].Load() {
+			continue
+		}
+		if owner, ok := m.Owner(s); ok && (owner.Primary == self || m.IsReplica(s, self)) {
+			continue
+		}
+		if g, ok := m.MigrationOf(s); ok {
+			if to, ok := m.Shard(g.To); ok && to.Primary == self {
+				continue
+			}
+		}
+		if n.ks.CountKeysInSlot(s) > 0 {
+			drop = append(drop, s)
+		}
+	}
+	if len(drop) > 0 {
+		k := n.ks.DropSlots(drop)
+		n.log.Info("dropped stale replica keys", "slots", len(drop), "keys", k)
+	}
+}
+
+// stopLinks stops every primary link (the node is shutting down or
+// leaving the cluster).
+func (n *Node) stopLinks() {
+	n.repl.mu.Lock()
+	links := n.repl.links
+	n.repl.links = map[string]*primaryLink{}
+	n.repl.mu.Unlock()
+	for _, l := range links {
+		l.cancel()
+		<-l.done
+	}
+}
+
+// runLink keeps one link streaming until ctx ends, reconnecting with a
+// growing pause after errors.
+func (n *Node) runLink(ctx context.Context, l *primaryLink) {
+	pause := 50 * time.Millisecond
+	for ctx.Err() == nil {
+		err := n.streamFrom(ctx, l)
+		l.up.Store(false)
+		l.syncing.Store(false)
+		if ctx.Err() != nil {
+			return
+		}
+		n.log.Warn("replication link broken; retrying", "shard", l.shard, "primary", l.addr, "err", err, "in", pause)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 2*time.Second)
+	}
+}
+
+// streamFrom runs one connection of a link.
+func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
+	conn, err := (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, "tcp", l.addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	rd := bufio.NewReaderSize(conn, 1<<16)
+	w := bufio.NewWriter(conn)
+	if pass := n.config().RequirePass; pass != "" {
+		w.Write(appendRESP(nil, [][]byte{[]byte("AUTH"), []byte(pass)}))
+		w.Flush()
+		if line, err := readLine(rd); err != nil || !strings.HasPrefix(line, "+") {
+			return fmt.Errorf("AUTH at primary: %q %v", line, err)
+		}
+	}
+	replID, offset := "?", int64(-1)
+	if l.replID != "" {
+		replID, offset = l.replID, int64(l.offset.Load())
+	}
+	w.Write(appendRESP(nil, [][]byte{[]byte("VCACHE.SYNC"), []byte(replID),
+		strconv.AppendInt(nil, offset, 10), []byte(formatRanges(l.ranges)), []byte(l.shard.String())}))
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	line, err := readLine(rd)
+	if err != nil {
+		return err
+	}
+	switch f := strings.Fields(line); {
+	case len(f) == 3 && f[0] == "+FULLRESYNC":
+		off, err := strconv.ParseUint(f[2], 10, 64)
+		if err != nil {
+			return fmt.Errorf("bad reply %q", line)
+		}
+		// The link may continue from an offset only once the whole sync
+		// has arrived (the first VCACHE.OFFSET).
+		l.replID = ""
+		l.syncing.Store(true)
+		dropped := n.ks.DropSlots(cluster.SlotsIn(l.ranges))
+		n.log.Info("full sync from primary", "shard", l.shard, "primary", l.addr, "offset", off, "stale keys dropped", dropped)
+		l.offset.Store(off)
+		replID = f[1]
+	case len(f) == 2 && f[0] == "+CONTINUE" && f[1] == l.replID:
+		n.log.Info("replication continues", "shard", l.shard, "primary", l.addr, "offset", l.offset.Load())
+	default:
+		return fmt.Errorf("primary answered %q", line)
+	}
+	l.up.Store(true)
+	return n.applyStream(ctx, conn, rd, w, l, replID)
+}
+
+// applyStream runs the commands of the stream and acknowledges offsets.
+func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader, w *bufio.Writer, l *primaryLink, replID string) error {
+	c := &client{authed: true}
+	c.cx = Ctx{Node: n, cl: c, w: redcon.NewWriter(io.Discard)}
+	rr := resp.NewCommandReader(rd, 0)
+	var mask slotMask
+	for _, s := range cluster.SlotsIn(l.ranges) {
+		mask.set(s)
+	}
+	for ctx.Err() == nil {
+		conn.SetReadDeadline(time.Now().Add(10 * replPing))
+		cmds, err := rr.ReadCommands()
+		if err != nil {
+			return err
+		}
+		l.lastIO.Store(time.Now().UnixNano())
+		acked := false
+		for _, cmd := range cmds {
+			args := cmd.Args
+			switch {
+			case len(args) == 0:
+				continue
+			case len(args) == 2 && strings.EqualFold(string(args[0]), "vcache.offset"):
+				off, err := strconv.ParseUint(string(args[1]), 10, 64)
+				if err != nil {
+					return errors.New("bad VCACHE.OFFSET")
+				}
+				l.offset.Store(off)
+				l.replID = replID
+				l.syncing.Store(false)
+				l.synced.Store(true)
+				acked = true
+				continue
+			case strings.EqualFold(string(args[0]), "flushall") || strings.EqualFold(string(args[0]), "flushdb"):
+				// The primary's keyspace was emptied: empty the copy of its
+				// slots only, not this node's own shards.
+				n.ks.DropSlots(mask.slots())
+				continue
+			}
+			e := n.lookup(args[0])
+			if e == nil || !e.spec.ArityOK(len(args)) {
+				continue
+			}
+			c.cx.Args, c.cx.spec = args, e.spec
+			e.handler(&c.cx)
+			c.cx.Args = nil
+		}
+		if acked {
+			w.Write(appendRESP(nil, [][]byte{[]byte("REPLCONF"), []byte("ACK"), strconv.AppendUint(nil, l.offset.Load(), 10)}))
+			if err := w.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// readLine reads one reply line without its CRLF.
+func readLine(rd *bufio.Reader) (string, error) {
+	line, err := rd.ReadString('\n')
+	return strings.TrimRight(line, "\r\n"), err
+}
