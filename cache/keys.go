@@ -206,6 +206,9 @@ type ScanOptions struct {
 	Match string // glob pattern; "" = all
 	Type  string // only keys of this type; "" = all
 	Count int    // hint: stop after about this many keys
+	// Slots, when set, skips the slots it rejects (a clustered node lists
+	// only the slots it serves, not the copies it keeps as a replica).
+	Slots func(slot int) bool
 }
 
 // Scan walks the keyspace slot by slot. The cursor is the next slot to
@@ -216,6 +219,9 @@ func (ks *Keyspace) Scan(cursor uint64, o ScanOptions) (next uint64, keys []stri
 	slot := int(cursor)
 	visited := 0
 	for ; slot < keyslot.Count && visited < count; slot++ {
+		if o.Slots != nil && !o.Slots(slot) {
+			continue
+		}
 		sh := &ks.shards[slot&(numShards-1)]
 		sh.mu.Lock()
 		for k, e := range sh.slots[slot>>shardBits] {
@@ -237,11 +243,17 @@ func (ks *Keyspace) Scan(cursor uint64, o ScanOptions) (next uint64, keys []stri
 
 // Keys returns every live key matching pattern.
 func (ks *Keyspace) Keys(pattern string) []string {
+	return ks.KeysIn(ScanOptions{Match: pattern})
+}
+
+// KeysIn returns every live key that o admits (o.Count is ignored).
+func (ks *Keyspace) KeysIn(o ScanOptions) []string {
 	var out []string
 	var cur uint64
+	o.Count = 1 << 20
 	for {
 		var ks2 []string
-		cur, ks2 = ks.Scan(cur, ScanOptions{Match: pattern, Count: 1 << 20})
+		cur, ks2 = ks.Scan(cur, o)
 		out = append(out, ks2...)
 		if cur == 0 {
 			return out
@@ -252,7 +264,10 @@ func (ks *Keyspace) Keys(pattern string) []string {
 // RandomKey returns a random live key, or "" and false when empty. It
 // starts at a random shard and slot and takes the first live key it meets,
 // so it always finds one when any exists.
-func (ks *Keyspace) RandomKey() (string, bool) {
+func (ks *Keyspace) RandomKey() (string, bool) { return ks.RandomKeyIn(nil) }
+
+// RandomKeyIn is RandomKey over the slots that slots admits (nil: all).
+func (ks *Keyspace) RandomKeyIn(slots func(slot int) bool) (string, bool) {
 	first := rand.IntN(numShards)
 	for n := 0; n < numShards; n++ {
 		sh := &ks.shards[(first+n)%numShards]
@@ -261,7 +276,11 @@ func (ks *Keyspace) RandomKey() (string, bool) {
 			start := rand.IntN(perShard)
 			now := ks.nowMs()
 			for j := 0; j < perShard; j++ {
-				for k, e := range sh.slots[(start+j)%perShard] {
+				si := (start + j) % perShard
+				if slots != nil && !slots(si<<shardBits|(first+n)%numShards) {
+					continue
+				}
+				for k, e := range sh.slots[si] {
 					if e.exp == 0 || e.exp > now {
 						sh.mu.Unlock()
 						return k, true

@@ -97,7 +97,14 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		}
 	case "keyspace":
 		if st.Keys > 0 {
-			kv("db0", fmt.Sprintf("keys=%d,expires=%d,avg_ttl=0", st.Keys, st.Expires))
+			// In a cluster, keys counts the served slots only; expires is
+			// scaled to them (the keyspace counts TTLs per node).
+			keys := n.dbSize()
+			expires := st.Expires
+			if st.Keys > 0 && keys != st.Keys {
+				expires = int64(float64(st.Expires) * float64(keys) / float64(st.Keys))
+			}
+			kv("db0", fmt.Sprintf("keys=%d,expires=%d,avg_ttl=0", keys, expires))
 		}
 	}
 }

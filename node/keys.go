@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 func addKeyHandlers(m map[string]Handler) {
@@ -40,14 +41,14 @@ func addKeyHandlers(m map[string]Handler) {
 		if pat == "*" {
 			pat = ""
 		}
-		keys := cx.Node.ks.Keys(pat)
+		keys := cx.Node.ks.KeysIn(cache.ScanOptions{Match: pat, Slots: cx.Node.servedSlots()})
 		cx.Array(len(keys))
 		for _, k := range keys {
 			cx.BulkString(k)
 		}
 	}
 	m["randomkey"] = func(cx *Ctx) {
-		if k, ok := cx.Node.ks.RandomKey(); ok {
+		if k, ok := cx.Node.ks.RandomKeyIn(cx.Node.servedSlots()); ok {
 			cx.BulkString(k)
 		} else {
 			cx.Null()
@@ -164,6 +165,7 @@ func cmdScan(cx *Ctx) {
 		}
 		i++
 	}
+	o.Slots = cx.Node.servedSlots()
 	next, keys := cx.Node.ks.Scan(cur, o)
 	cx.Array(2)
 	cx.BulkString(strconv.FormatUint(next, 10))
@@ -193,4 +195,38 @@ func cmdMemory(cx *Ctx) {
 	default:
 		cx.Error("ERR unknown subcommand or wrong number of arguments for '" + string(cx.Args[1]) + "'. Try MEMORY HELP.")
 	}
+}
+
+// servedSlots returns, in a cluster, a test for the slots this node
+// serves, so that DBSIZE, KEYS, SCAN and RANDOMKEY leave out the copies it
+// keeps as a replica (the proxy adds the nodes' answers up); nil when
+// standalone.
+func (n *Node) servedSlots() func(slot int) bool {
+	cl := n.cl.Load()
+	if cl == nil {
+		return nil
+	}
+	m, self := cl.Map(), cl.Self()
+	if m == nil {
+		return func(int) bool { return false }
+	}
+	return func(slot int) bool {
+		serve, _ := m.Route(slot, self)
+		return serve
+	}
+}
+
+// dbSize counts the keys of the slots the node serves.
+func (n *Node) dbSize() int64 {
+	served := n.servedSlots()
+	if served == nil {
+		return int64(n.ks.Len())
+	}
+	total := 0
+	for s := 0; s < keyslot.Count; s++ {
+		if served(s) {
+			total += n.ks.CountKeysInSlot(s)
+		}
+	}
+	return int64(total)
 }

@@ -136,6 +136,14 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 			return fmt.Errorf("migration: AUTH at %s: %w", t.TargetAddr, err)
 		}
 	}
+	// The target may be a node that has never seen the FT indexes (it
+	// joined after they were made): give it their definitions first, so
+	// it indexes the documents as they arrive.
+	for _, args := range n.ftCreateCommands() {
+		if err := call(args...); err != nil {
+			n.log.Warn("migration: FT.CREATE at the target", "index", string(args[1]), "target", t.TargetAddr, "err", err)
+		}
+	}
 	for _, b := range batches {
 		if err := call([]byte("VCACHE.IMPORT"), b); err != nil {
 			return fmt.Errorf("migration: import at %s: %w", t.TargetAddr, err)

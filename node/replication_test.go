@@ -131,6 +131,19 @@ func TestReplicaTakesOverWithTheData(t *testing.T) {
 			t.Fatalf("INFO replication on %s:\n%s", tn.addr, info)
 		}
 	}
+	// The nodes' DBSIZEs add up to the keys written once: a replica's
+	// copies are not counted (the proxy sums DBSIZE over the nodes).
+	sum := int64(0)
+	for _, tn := range nodes {
+		n, err := tn.client(t).DBSize(ctx).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += n
+	}
+	if want := int64(keys - 1 + docs + 2); sum != want {
+		t.Fatalf("DBSIZE over the nodes = %d, want %d", sum, want)
+	}
 	// The replica of each shard holds what its primary holds.
 	m := nodes[0].Cluster().Map()
 	byID := map[cluster.NodeID]*testNode{}

@@ -14,7 +14,7 @@ func addServerHandlers(m map[string]Handler) {
 	m["command"] = cmdCommand
 	m["config"] = cmdConfig
 	m["info"] = cmdInfo
-	m["dbsize"] = func(cx *Ctx) { cx.Int(int64(cx.Node.ks.Len())) }
+	m["dbsize"] = func(cx *Ctx) { cx.Int(cx.Node.dbSize()) }
 	m["flushall"] = cmdFlush
 	m["flushdb"] = cmdFlush
 	m["time"] = func(cx *Ctx) {

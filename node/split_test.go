@@ -46,6 +46,26 @@ func TestSplitAtHalfBudgetMovesKeys(t *testing.T) {
 	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
 		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
 	defer cc.Close()
+	// An FT index made only on the shard's one primary, as the proxy makes
+	// it (spares own nothing and get no FT.CREATE): the node that receives
+	// half the slots must get its definition with the data.
+	for _, tn := range nodes {
+		if m := tn.Cluster().Map(); m != nil {
+			if p, _ := m.ShardsOf(tn.Cluster().Self()); len(p) > 0 {
+				if got := tn.raw(t).do("FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "doc:", "SCHEMA",
+					"v", "VECTOR", "HNSW", "6", "TYPE", "FLOAT32", "DIM", "4", "DISTANCE_METRIC", "L2"); got != "OK" {
+					t.Fatalf("FT.CREATE: %s", got)
+				}
+			}
+		}
+	}
+	const docs = 300
+	for i := 0; i < docs; i++ {
+		f := float32(i)
+		if err := cc.HSet(ctx, fmt.Sprintf("doc:%d", i), "v", vecBlob(f, 1, 1, 1)).Err(); err != nil {
+			t.Fatalf("HSET doc: %v", err)
+		}
+	}
 	val := strings.Repeat("v", 200)
 	// ~2.6 MB accounted: past 50% of the 4 MB budget. (One command at a
 	// time: go-redis's cluster pipeline races with itself when a map
@@ -122,10 +142,22 @@ func TestSplitAtHalfBudgetMovesKeys(t *testing.T) {
 		}
 	}
 	total := 0
+	found := int64(0)
 	for _, tn := range nodes {
 		total += tn.ks.Len()
+		res, err := tn.client(t).Do(ctx, "FT.SEARCH", "idx", "*", "LIMIT", "0", "0").Slice()
+		if err != nil {
+			if tn.ks.Len() > 0 {
+				t.Fatalf("FT.SEARCH on %s, which holds %d keys: %v", tn.addr, tn.ks.Len(), err)
+			}
+			continue
+		}
+		found += res[0].(int64)
 	}
-	if want := 8000 + len(acked); total < want {
+	if found != docs {
+		t.Fatalf("after the split the nodes' indexes count %d documents, want %d", found, docs)
+	}
+	if want := 8000 + docs + len(acked); total < want {
 		t.Fatalf("nodes hold %d keys, want at least %d", total, want)
 	}
 	t.Logf("split done: %d shards, %d live writes acknowledged during it", len(nodes[0].Cluster().Map().Shards()), len(acked))

@@ -66,6 +66,7 @@ func newCmdTable() *cmdTable {
 		"randomkey": fanRandomKey, "config": fanConfig,
 		"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
+		"wait": fanWait,
 	}
 	for name, fn := range composite {
 		if e := t.byName[name]; e != nil {
@@ -80,7 +81,9 @@ func newCmdTable() *cmdTable {
 			e.kind, e.tx = kindTx, fn
 		}
 	}
-	for _, name := range []string{"shutdown"} {
+	// SHUTDOWN and the nodes' internal migration and replication commands
+	// are not for clients of the proxy.
+	for _, name := range []string{"shutdown", "vcache.sync", "vcache.import", "vcache.apply"} {
 		if e := t.byName[name]; e != nil {
 			e.kind = kindRefused
 		}

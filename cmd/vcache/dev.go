@@ -23,6 +23,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := flag.NewFlagSet("vcache dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	nodes := fs.Int("nodes", 3, "data nodes to start")
+	replicas := fs.Int("replicas", 1, "replicas per shard (at most --nodes - 1; fewer nodes mean fewer)")
 	port := fs.String("port", "6379", "the proxy's port (0 picks a free one)")
 	bind := fs.String("bind", "127.0.0.1", "the proxy's address")
 	maxmemory := fs.String("maxmemory", "0", "memory limit of each node (e.g. 256mb; 0 = none)")
@@ -37,6 +38,10 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *nodes < 1 || *nodes > 64 {
 		return errors.New("--nodes must be between 1 and 64")
 	}
+	if *replicas < 0 {
+		return errors.New("--replicas must not be negative")
+	}
+	*replicas = min(*replicas, *nodes-1) // a replica lives on another node
 	log, err := newLogger(stderr, *logLevel)
 	if err != nil {
 		return err
@@ -55,6 +60,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		cc := devClusterConfig(fmt.Sprintf("node-%d", i+1), seeds, *nodes)
+		cc.Replicas = *replicas
 		if *autoscale {
 			mm, err := node.ParseMemory(*maxMem)
 			if err != nil {
@@ -133,8 +139,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 // devClusterConfig is a member config for one machine: gossip on
-// 127.0.0.1, no replicas (replication is not built yet) and no budgets
-// (runDev sets them when autoscaling is on).
+// 127.0.0.1, no replicas and no budgets (runDev sets them from its flags).
 func devClusterConfig(name string, seeds []string, nodes int) cluster.Config {
 	c := cluster.DefaultConfig()
 	c.Name = name

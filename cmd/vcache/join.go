@@ -26,7 +26,7 @@ func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
 	fs.StringVar(&f.clusterName, "cluster-name", "vcache", "cluster label; members of other clusters are ignored")
 	if dataNode {
 		fs.IntVar(&f.expect, "bootstrap-expect", 3, "data nodes to wait for before the first shard map")
-		fs.IntVar(&f.replicas, "replicas", 0, "replicas per shard (replication is not built yet)")
+		fs.IntVar(&f.replicas, "replicas", 1, "replicas per shard, each on another node (full sync, then the primary's write stream)")
 		fs.Float64Var(&f.maxOps, "shard-max-ops", 100_000, "ops/s budget of one shard (splits at 50%; 0: not watched)")
 		fs.StringVar(&f.maxMem, "shard-max-memory", "1gb", "memory budget of one shard (splits at 50%; 0: not watched)")
 		fs.StringVar(&f.scaleOut, "scale-out-command", "", "shell command the coordinator runs when a split needs a new node (sees VCACHE_SCALE_SHARD, VCACHE_SCALE_RESOURCE, VCACHE_SCALE_USAGE, VCACHE_DATA_NODES)")
