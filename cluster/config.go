@@ -152,18 +152,23 @@ type Config struct {
 	EventLogSize int
 }
 
-// DefaultConfig returns a Config for a data node with memberlist's LAN timers
-// and the scale-at-50% policy. Name and Addr must still be set.
+// DefaultConfig returns a Config for a data node with the scale-at-50%
+// policy and memberlist's LAN timers, except that probes run twice as often
+// with a shorter suspicion (500 ms, 250 ms timeout, multiplier 3 instead of
+// 1 s, 500 ms, 4): a killed primary's replica takes over in about 2 s
+// rather than 4 to 6 s, shorter than the proxy's retry deadline, so clients
+// see a pause instead of errors. memberlist's Lifeguard still stretches the
+// timeouts of a member that is itself slow. Name and Addr must still be set.
 func DefaultConfig() Config {
 	lan := memberlist.DefaultLANConfig()
 	return Config{
 		Role:                RoleNode,
 		BindAddr:            "0.0.0.0",
 		BindPort:            7946,
-		ProbeInterval:       lan.ProbeInterval,
-		ProbeTimeout:        lan.ProbeTimeout,
+		ProbeInterval:       500 * time.Millisecond,
+		ProbeTimeout:        250 * time.Millisecond,
 		GossipInterval:      lan.GossipInterval,
-		SuspicionMult:       lan.SuspicionMult,
+		SuspicionMult:       3,
 		PushPullInterval:    lan.PushPullInterval,
 		TCPTimeout:          lan.TCPTimeout,
 		DeadNodeReclaimTime: 5 * time.Second,

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// buildVcache builds the vcache binary into a temporary directory, for
+// tests that need real processes (kill -9).
+func buildVcache(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "vcache")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// proc is a vcache process.
+type proc struct {
+	cmd  *exec.Cmd
+	addr string
+	logs *bytes.Buffer
+}
+
+// startProc runs `bin args...` with the RESP port given; it is killed when
+// the test ends.
+func startProc(t *testing.T, bin, port string, args ...string) *proc {
+	t.Helper()
+	p := &proc{addr: "127.0.0.1:" + port, logs: &bytes.Buffer{}}
+	p.cmd = exec.Command(bin, append([]string{"server", "--port", port}, args...)...)
+	p.cmd.Stdout = p.logs
+	p.cmd.Stderr = p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		_ = p.cmd.Wait()
+		if t.Failed() {
+			t.Logf("logs of %s:\n%s", p.addr, tail(p.logs.String(), 3000))
+		}
+	})
+	return p
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// TestKill9PrimaryUnderWriteLoad runs three node processes with one replica
+// per shard behind the proxy, writes through the proxy, and kills one node
+// with SIGKILL mid-load. Writes acknowledged with WAIT 1 must all be
+// readable afterwards, the clients' writes must succeed again, and no more
+// than the writes in flight at the kill may fail.
+func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs processes")
+	}
+	bin := buildVcache(t)
+	seed := "127.0.0.1:" + freePort(t)
+	var procs []*proc
+	for i := 0; i < 3; i++ {
+		gossip := seed
+		if i > 0 {
+			gossip = "127.0.0.1:" + freePort(t)
+		}
+		procs = append(procs, startProc(t, bin, freePort(t), "--gossip", gossip, "--join", seed,
+			"--node-name", fmt.Sprintf("n%d", i), "--replicas", "1", "--loglevel", "warn"))
+	}
+	addr, cancel, done := startCmd(t, "proxy", "--port", "0", "--loglevel", "error",
+		"--gossip", "127.0.0.1:"+freePort(t), "--join", seed, "--retry-deadline", "4s")
+	defer func() { cancel(); <-done }()
+	ctx := context.Background()
+
+	// Wait until every node streams to a replica and replicates a shard.
+	deadline := time.Now().Add(60 * time.Second)
+	for _, p := range procs {
+		c := redis.NewClient(&redis.Options{Addr: p.addr})
+		for {
+			info, _ := c.Info(ctx, "replication").Result()
+			if strings.Contains(info, "connected_slaves:1") && strings.Contains(info, "master_link_status:up") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("replication never came up on %s:\n%s", p.addr, info)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		c.Close()
+	}
+
+	// And until the proxy routes writes.
+	pc := redis.NewClient(&redis.Options{Addr: addr})
+	for pc.Set(ctx, "ready", "1", 0).Err() != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the proxy never routed a write")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	pc.Close()
+
+	// Writers: SETs through the proxy, and every 25 a WAIT 1 that makes
+	// the writes before it durable when it answers 1.
+	const writers = 4
+	var (
+		mu       sync.Mutex
+		durable  []string
+		failures atomic.Int64
+		okAfter  atomic.Int64 // successful writes after the kill
+		killed   atomic.Bool
+		lastFail atomic.Int64 // unix nanoseconds
+		errTexts sync.Map
+		stop     atomic.Bool
+		wg       sync.WaitGroup
+	)
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, ReadTimeout: 5 * time.Second})
+			defer c.Close()
+			var pending []string
+			for i := 0; i < 200_000 && !stop.Load(); i++ {
+				k := fmt.Sprintf("w%d:%d", w, i)
+				if err := c.Set(ctx, k, k, 0).Err(); err != nil {
+					failures.Add(1)
+					lastFail.Store(time.Now().UnixNano())
+					errTexts.Store(err.Error(), true)
+					pending = pending[:0]
+					time.Sleep(10 * time.Millisecond)
+					continue
+				}
+				if killed.Load() {
+					okAfter.Add(1)
+				}
+				pending = append(pending, k)
+				if len(pending) == 25 {
+					n, err := c.Wait(ctx, 1, 2*time.Second).Result()
+					if err == nil && n >= 1 {
+						mu.Lock()
+						durable = append(durable, pending...)
+						mu.Unlock()
+					} else {
+						errTexts.Store(fmt.Sprintf("WAIT: %d, %v", n, err), true)
+					}
+					pending = pending[:0]
+				}
+			}
+		}()
+	}
+	time.Sleep(1500 * time.Millisecond)
+	mu.Lock()
+	before := len(durable)
+	mu.Unlock()
+	if before == 0 {
+		stop.Store(true)
+		wg.Wait()
+		errTexts.Range(func(k, _ any) bool { t.Logf("error: %v", k); return true })
+		for _, p := range procs {
+			c := redis.NewClient(&redis.Options{Addr: p.addr})
+			info, err := c.Info(ctx, "replication").Result()
+			c.Close()
+			t.Logf("INFO replication of %s: %v\n%s", p.addr, err, info)
+		}
+		t.Fatalf("no write was acknowledged by WAIT 1 before the kill (%d failures)", failures.Load())
+	}
+	victim := procs[1]
+	killedAt := time.Now()
+	if err := victim.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed.Store(true)
+	failuresAtKill := failures.Load()
+	// Run until the writers have made 2000 writes after the kill.
+	for okAfter.Load() < 2000 && time.Since(killedAt) < 45*time.Second {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop.Store(true)
+	wg.Wait()
+	if okAfter.Load() < 2000 {
+		t.Fatalf("writes did not recover within 45 s of the kill: %d succeeded, %d failed", okAfter.Load(), failures.Load())
+	}
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	lost := 0
+	for _, k := range durable {
+		if v, err := c.Get(ctx, k).Result(); err != nil || v != k {
+			lost++
+			if lost < 5 {
+				t.Errorf("durable write %s: %q, %v", k, v, err)
+			}
+		}
+	}
+	if lost > 0 {
+		t.Fatalf("%d of %d writes acknowledged by WAIT 1 were lost", lost, len(durable))
+	}
+	// With a retry deadline longer than the failover, a client sees at
+	// most the requests it had in flight fail (one per writer here).
+	if f := failures.Load(); f > writers {
+		t.Errorf("%d writes failed; with --retry-deadline 4s at most the %d in flight may", f, writers)
+	}
+	t.Logf("%d writes acknowledged by WAIT 1 (%d before the kill) all survived; %d client errors (%d before the kill), %d writes after the kill; took %v",
+		len(durable), before, failures.Load(), failuresAtKill, okAfter.Load(), time.Since(killedAt))
+	if lf := lastFail.Load(); lf > killedAt.UnixNano() {
+		t.Logf("the last client error came %v after the kill", time.Unix(0, lf).Sub(killedAt))
+	}
+	errTexts.Range(func(k, _ any) bool { t.Logf("client error: %v", k); return true })
+	if os.Getenv("VCACHE_TEST_LOG") != "" {
+		t.Logf("victim logs:\n%s", tail(victim.logs.String(), 2000))
+	}
+}
