@@ -75,13 +75,16 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 	bin := buildVcache(t)
 	seed := "127.0.0.1:" + freePort(t)
 	var procs []*proc
+	var procArgs [][]string
 	for i := 0; i < 3; i++ {
 		gossip := seed
 		if i > 0 {
 			gossip = "127.0.0.1:" + freePort(t)
 		}
-		procs = append(procs, startProc(t, bin, freePort(t), "--gossip", gossip, "--join", seed,
-			"--node-name", fmt.Sprintf("n%d", i), "--replicas", "1", "--loglevel", "warn"))
+		args := []string{freePort(t), "--gossip", gossip, "--join", seed,
+			"--node-name", fmt.Sprintf("n%d", i), "--replicas", "1", "--loglevel", "warn"}
+		procArgs = append(procArgs, args)
+		procs = append(procs, startProc(t, bin, args[0], args[1:]...))
 	}
 	addr, cancel, done := startCmd(t, "proxy", "--port", "0", "--loglevel", "error",
 		"--gossip", "127.0.0.1:"+freePort(t), "--join", seed, "--retry-deadline", "4s")
@@ -210,6 +213,45 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 	if lost > 0 {
 		t.Fatalf("%d of %d writes acknowledged by WAIT 1 were lost", lost, len(durable))
 	}
+	// The killed node comes back (same name and ports, no data): it must
+	// not serve its old slots (the map moved on), and the cluster keeps
+	// serving everything.
+	back := startProc(t, bin, procArgs[1][0], procArgs[1][1:]...)
+	bc := redis.NewClient(&redis.Options{Addr: back.addr, MaxRetries: -1})
+	defer bc.Close()
+	var probe string
+	for _, k := range durable {
+		probe = k
+		break
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		err := bc.Get(ctx, probe).Err()
+		if err != nil && (strings.HasPrefix(err.Error(), "MOVED ") || strings.HasPrefix(err.Error(), "ASK ")) {
+			break
+		}
+		if err == nil {
+			// Served: only right if the returned node leads the slot again
+			// and holds the data.
+			if v, _ := bc.Get(ctx, probe).Result(); v != probe {
+				t.Fatalf("the returned node served %s = %q", probe, v)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the returned node answers %v for %s", err, probe)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for i, k := range durable {
+		if i%50 != 0 {
+			continue
+		}
+		if v, err := c.Get(ctx, k).Result(); err != nil || v != k {
+			t.Fatalf("after the node returned, %s = %q, %v", k, v, err)
+		}
+	}
+
 	// With a retry deadline longer than the failover, a client sees at
 	// most the requests it had in flight fail (one per writer here).
 	if f := failures.Load(); f > writers {
