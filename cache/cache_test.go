@@ -239,6 +239,23 @@ func TestObserver(t *testing.T) {
 	}
 }
 
+// TestEvictionFindsKeysInOneSlot: keys that share a hash tag live in one
+// lock shard; eviction must still find them rather than refuse with OOM.
+func TestEvictionFindsKeysInOneSlot(t *testing.T) {
+	for _, p := range []Policy{AllKeysLRU, VolatileTTL} {
+		ks := newKS(t, func(c *Config) { c.MaxMemory = 1 << 20; c.Policy = p })
+		for i := 0; i < 20000; i++ {
+			if ks.OverMemory() {
+				t.Fatalf("%v: OOM after %d keys of one slot", p, i)
+			}
+			ks.Set(fmt.Appendf(nil, "{tag}:%d", i), bytes.Repeat([]byte("v"), 200), SetOptions{At: 1 << 50})
+		}
+		if ks.Stats().EvictedKeys == 0 || ks.UsedMemory() > 1<<20+1024 {
+			t.Fatalf("%v: evicted %d, used %d", p, ks.Stats().EvictedKeys, ks.UsedMemory())
+		}
+	}
+}
+
 func TestConcurrentOps(t *testing.T) {
 	ks := newKS(t, func(c *Config) { c.MaxMemory = 1 << 20; c.Policy = AllKeysLFU })
 	var wg sync.WaitGroup

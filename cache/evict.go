@@ -93,11 +93,18 @@ func (ks *Keyspace) evictOne(p Policy) bool {
 	found := false
 	clock := ks.clock.Load()
 	now := ks.nowMs()
-	for attempt := 0; attempt < numShards && !found; attempt += shardsPerRound {
-		for s := 0; s < shardsPerRound; s++ {
-			i := rand.IntN(numShards)
+	// Walk the shards from a random one and sample the first few that
+	// hold candidates: keys may all sit in one shard (one hash tag), and a
+	// purely random pick of shards can miss it.
+	first, sampled := rand.IntN(numShards), 0
+	for step := 0; step < numShards && sampled < shardsPerRound; step++ {
+		{
+			i := (first + step) % numShards
 			sh := &ks.shards[i]
 			sh.mu.Lock()
+			if (p.volatileOnly() && len(sh.volatile) > 0) || (!p.volatileOnly() && sh.keys > 0) {
+				sampled++
+			}
 			consider := func(k string, e *entry) {
 				c := candidate{shard: i, key: k, score: victimScore(p, e, clock, now)}
 				if !found || c.score > best.score {

@@ -64,7 +64,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	}
 	search := ft.NewCatalog()
 	cc := cfg.Cache
-	cc.Observer = searchObserver{cat: search}
+	repl := newBacklog(cfg.ReplBacklogSize)
+	cc.Observer = searchObserver{cat: search, repl: repl}
 	cc.Decoders = vsetDecoders()
 	ks, err := cache.New(cc)
 	if err != nil {
@@ -79,7 +80,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		shutdownReq: make(chan struct{}),
 		done:        make(chan struct{}),
 	}
-	n.repl.log = newBacklog(cfg.ReplBacklogSize)
+	n.repl.log = repl
 	n.repl.replicas = map[*replicaLink]struct{}{}
 	n.repl.links = map[string]*primaryLink{}
 	n.saveOnStop.Store(cfg.Dir != "")

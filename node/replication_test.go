@@ -217,3 +217,42 @@ func TestReplicaTakesOverWithTheData(t *testing.T) {
 	// stream to them.
 	waitReplicated(t, rest)
 }
+
+// TestEvictionsReachTheReplica fills a primary past its maxmemory while
+// its replica has no limit: the keys the primary evicts must go from the
+// replica too, or a failover would bring them back.
+func TestEvictionsReachTheReplica(t *testing.T) {
+	nodes := startReplicatedNodes(t, 3)
+	ctx := context.Background()
+	m := nodes[0].Cluster().Map()
+	slot := keyslot.OfString("{t}")
+	owner, _ := m.Owner(slot)
+	byID := map[cluster.NodeID]*testNode{}
+	for _, tn := range nodes {
+		byID[tn.Cluster().Self()] = tn
+	}
+	p, r := byID[owner.Primary], byID[owner.Replicas[0]]
+	pc := p.client(t)
+	if err := pc.ConfigSet(ctx, "maxmemory-policy", "allkeys-lru").Err(); err != nil {
+		t.Fatal(err)
+	}
+	limit := p.ks.UsedMemory() + 2<<20
+	if err := pc.ConfigSet(ctx, "maxmemory", fmt.Sprint(limit)).Err(); err != nil {
+		t.Fatal(err)
+	}
+	val := strings.Repeat("x", 500)
+	for i := 0; i < 10000; i++ {
+		if err := pc.Set(ctx, fmt.Sprintf("{t}:%d", i), val, 0).Err(); err != nil {
+			t.Fatalf("SET: %v", err)
+		}
+	}
+	if got := p.raw(t).do("WAIT", "1", "5000"); got != "(integer) 1" {
+		t.Fatalf("WAIT: %s", got)
+	}
+	if ev := p.ks.Stats().EvictedKeys; ev == 0 {
+		t.Fatal("the primary evicted nothing")
+	}
+	if a, b := p.ks.CountKeysInSlot(slot), r.ks.CountKeysInSlot(slot); a != b || a >= 10000 {
+		t.Fatalf("after evictions the primary holds %d keys of the slot, its replica %d", a, b)
+	}
+}

@@ -9,9 +9,14 @@ import (
 	"github.com/vcache/vcache/vector/ft"
 )
 
-// searchObserver keeps the FT catalog consistent with the keyspace: the
-// keyspace calls it under the key's shard lock.
-type searchObserver struct{ cat *ft.Catalog }
+// searchObserver keeps the FT catalog consistent with the keyspace, and
+// tells replicas of evictions (a DEL in the replication backlog: replicas
+// expire keys by the same deadlines themselves, but evict by their own
+// memory). The keyspace calls it under the key's shard lock.
+type searchObserver struct {
+	cat  *ft.Catalog
+	repl *backlog
+}
 
 func (o searchObserver) HashChanged(key string, slot int, fields map[string][]byte) {
 	o.cat.HashChanged(key, slot, fields)
@@ -19,6 +24,9 @@ func (o searchObserver) HashChanged(key string, slot int, fields map[string][]by
 
 func (o searchObserver) KeyRemoved(key string, slot int, why cache.Reason) {
 	o.cat.KeyRemoved(key, slot)
+	if why == cache.ReasonEvicted && o.repl.on.Load() {
+		o.repl.appendCommand(slot, [][]byte{[]byte("DEL"), []byte(key)})
+	}
 }
 
 func addSearchHandlers(m map[string]Handler) {
