@@ -30,30 +30,68 @@ func buildVcache(t *testing.T) string {
 
 // proc is a vcache process.
 type proc struct {
-	cmd  *exec.Cmd
-	addr string
-	logs *bytes.Buffer
+	cmd    *exec.Cmd
+	addr   string
+	logs   *syncBuffer
+	exited chan struct{} // closed when the process has exited
 }
 
-// startProc runs `bin args...` with the RESP port given; it is killed when
-// the test ends.
-func startProc(t *testing.T, bin, port string, args ...string) *proc {
+// syncBuffer is a bytes.Buffer safe for the process's writes and the
+// test's reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startProc runs `bin server --port port args...` and waits until it
+// answers PING; it reports false if the process exited first (a port
+// taken meanwhile by another test). It is killed when the test ends.
+func startProc(t *testing.T, bin, port string, args ...string) (*proc, bool) {
 	t.Helper()
-	p := &proc{addr: "127.0.0.1:" + port, logs: &bytes.Buffer{}}
+	p := &proc{addr: "127.0.0.1:" + port, logs: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, append([]string{"server", "--port", port}, args...)...)
 	p.cmd.Stdout = p.logs
 	p.cmd.Stderr = p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	go func() { _ = p.cmd.Wait(); close(p.exited) }()
 	t.Cleanup(func() {
 		_ = p.cmd.Process.Kill()
-		_ = p.cmd.Wait()
+		<-p.exited
 		if t.Failed() {
 			t.Logf("logs of %s:\n%s", p.addr, tail(p.logs.String(), 3000))
 		}
 	})
-	return p
+	c := redis.NewClient(&redis.Options{Addr: p.addr, MaxRetries: -1})
+	defer c.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		select {
+		case <-p.exited:
+			return p, false
+		default:
+		}
+		if c.Ping(context.Background()).Err() == nil {
+			return p, true
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not answer PING:\n%s", p.addr, p.logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func tail(s string, n int) string {
@@ -73,18 +111,33 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 		t.Skip("builds the binary and runs processes")
 	}
 	bin := buildVcache(t)
-	seed := "127.0.0.1:" + freePort(t)
+	var seed string
 	var procs []*proc
 	var procArgs [][]string
 	for i := 0; i < 3; i++ {
-		gossip := seed
-		if i > 0 {
-			gossip = "127.0.0.1:" + freePort(t)
+		// Free ports may be taken before the process binds them (tests run
+		// in parallel): try again with others.
+		for attempt := 0; ; attempt++ {
+			gossip := "127.0.0.1:" + freePort(t)
+			join := seed
+			if i == 0 {
+				join = gossip
+			}
+			args := []string{freePort(t), "--gossip", gossip, "--join", join,
+				"--node-name", fmt.Sprintf("n%d", i), "--replicas", "1", "--loglevel", "warn"}
+			p, ok := startProc(t, bin, args[0], args[1:]...)
+			if ok {
+				if i == 0 {
+					seed = gossip
+				}
+				procArgs = append(procArgs, args)
+				procs = append(procs, p)
+				break
+			}
+			if attempt == 4 {
+				t.Fatalf("node %d did not start:\n%s", i, p.logs.String())
+			}
 		}
-		args := []string{freePort(t), "--gossip", gossip, "--join", seed,
-			"--node-name", fmt.Sprintf("n%d", i), "--replicas", "1", "--loglevel", "warn"}
-		procArgs = append(procArgs, args)
-		procs = append(procs, startProc(t, bin, args[0], args[1:]...))
 	}
 	addr, cancel, done := startCmd(t, "proxy", "--port", "0", "--loglevel", "error",
 		"--gossip", "127.0.0.1:"+freePort(t), "--join", seed, "--retry-deadline", "4s")
@@ -216,7 +269,10 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 	// The killed node comes back (same name and ports, no data): it must
 	// not serve its old slots (the map moved on), and the cluster keeps
 	// serving everything.
-	back := startProc(t, bin, procArgs[1][0], procArgs[1][1:]...)
+	back, ok := startProc(t, bin, procArgs[1][0], procArgs[1][1:]...)
+	if !ok {
+		t.Fatalf("the killed node did not restart:\n%s", back.logs.String())
+	}
 	bc := redis.NewClient(&redis.Options{Addr: back.addr, MaxRetries: -1})
 	defer bc.Close()
 	var probe string
