@@ -174,7 +174,7 @@ func DefaultConfig() Config {
 		DeadNodeReclaimTime: 5 * time.Second,
 		ReconnectInterval:   5 * time.Second,
 		ReconnectTimeout:    time.Hour,
-		LoadInterval:        time.Second,
+		LoadInterval:        500 * time.Millisecond,
 		BootstrapExpect:     1,
 		Replicas:            1,
 		RequireMajority:     true,
@@ -326,6 +326,14 @@ func (c Config) Policy() Policy {
 		Stale:            5 * c.LoadInterval,
 		ScaleOut:         c.ScaleOut != nil,
 	}
+}
+
+// stepDownWait is how long after a node's last load report the
+// coordinator waits before giving its slots to others: by then a node that
+// is merely cut off has stopped serving (quorumWindow, plus up to two
+// LoadIntervals for its reports and its check to come round).
+func (c Config) stepDownWait() time.Duration {
+	return c.quorumWindow() + 2*c.LoadInterval
 }
 
 // quorumWindow is how recently a data node must have been heard from to

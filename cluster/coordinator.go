@@ -104,6 +104,16 @@ func (c *Cluster) coordinate(now time.Time) {
 			failed[n.ID] = failure{at: now, restarted: true}
 		}
 	}
+	for id, f := range failed {
+		// A node that seems dead may be alive on the other side of a
+		// partition, serving its slots until its own majority check stops
+		// it: quorumWindow after it last heard from us, checked once per
+		// LoadInterval. Give it that long, after the last report we had
+		// from it, before its slots get a new owner.
+		if !f.restarted && now.Sub(ls.heard[id]) < c.cfg.stepDownWait() {
+			return
+		}
+	}
 	if len(failed) > 0 {
 		for id, f := range failed {
 			if f.restarted {
