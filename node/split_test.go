@@ -162,3 +162,100 @@ func TestSplitAtHalfBudgetMovesKeys(t *testing.T) {
 	}
 	t.Logf("split done: %d shards, %d live writes acknowledged during it", len(nodes[0].Cluster().Map().Shards()), len(acked))
 }
+
+// TestMergeUnderWritesKeepsKeys starts three shards (one replica each)
+// that use far less than their budget, so they merge back while a client
+// keeps writing; every acknowledged write must be readable afterwards, and
+// the replicas must follow the merged shards.
+func TestMergeUnderWritesKeepsKeys(t *testing.T) {
+	var nodes []*testNode
+	var seeds []string
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("node-%d", i+1)
+		tn := startNode(t, func(c *Config) {
+			cc := clusterConfig(name, seeds)
+			cc.Replicas = 1
+			cc.ShardMaxMemory = 64 << 20
+			cc.MergeWindow = 1500 * time.Millisecond
+			cc.Cooldown = 200 * time.Millisecond
+			cc.MinShards = 1
+			c.Cluster = cc
+		})
+		waitFor(t, 10*time.Second, name+" to join", func() bool { return tn.Cluster() != nil })
+		if i == 0 {
+			seeds = []string{tn.Cluster().GossipAddr()}
+		}
+		nodes = append(nodes, tn)
+	}
+	waitFor(t, 20*time.Second, "three shards", func() bool {
+		m := nodes[0].Cluster().Map()
+		return m != nil && m.SlotsAssigned() == keyslot.Count && len(m.Shards()) == 3
+	})
+	ctx := context.Background()
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
+		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
+	defer cc.Close()
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50000; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			k := fmt.Sprintf("m:%d", i)
+			if cc.Set(ctx, k, i, 0).Err() == nil {
+				mu.Lock()
+				acked[k] = true
+				mu.Unlock()
+			}
+		}
+	}()
+	waitFor(t, 60*time.Second, "the shards to merge into one", func() bool {
+		m := nodes[0].Cluster().Map()
+		return m != nil && len(m.Shards()) == 1 && len(m.Migrations()) == 0
+	})
+	close(stop)
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(acked) == 0 {
+		t.Fatal("no write was acknowledged during the merges")
+	}
+	for k := range acked {
+		var err error
+		for try := 0; try < 200; try++ {
+			if err = cc.Get(ctx, k).Err(); err == nil || !(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("acknowledged write %s lost in the merges: %v", k, err)
+		}
+	}
+	// The merged shard's replica copies it whole.
+	waitFor(t, 20*time.Second, "the merged shard's replica to hold every key", func() bool {
+		m := nodes[0].Cluster().Map()
+		s := m.Shards()[0]
+		if len(s.Replicas) == 0 {
+			return false
+		}
+		var p, r *testNode
+		for _, tn := range nodes {
+			switch tn.Cluster().Self() {
+			case s.Primary:
+				p = tn
+			case s.Replicas[0]:
+				r = tn
+			}
+		}
+		return p != nil && r != nil && p.dbSize() == int64(r.ks.Len()) && p.dbSize() >= int64(len(acked))
+	})
+	t.Logf("%d writes acknowledged while 3 shards merged into 1", len(acked))
+}
