@@ -27,6 +27,7 @@ type client struct {
 	multi     *multiState // non-nil between MULTI and EXEC/DISCARD
 	watched   []watch     // WATCHed slots and their versions
 	asking    bool
+	inExec    bool // EXEC is running the queued commands and holds their stripes
 
 	commands   atomic.Int64 // commands run on this connection
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock

@@ -143,6 +143,17 @@ func (n *Node) exec(c *client, args [][]byte) {
 func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx := &c.cx
 	replSlot := noRepl
+	if !c.inExec {
+		// A keyed command holds its keys' stripes (see stripes.go): a
+		// transaction of another client runs entirely before or after it,
+		// and in a cluster a write and its place in the replication
+		// backlog are one step.
+		if mask := stripeMask(e.spec, args); mask != 0 {
+			write := e.spec.Has(command.Write)
+			n.lockStripes(mask, write)
+			defer n.unlockStripes(mask, write)
+		}
+	}
 	if n.cl.Load() != nil {
 		slot := firstKeySlot(e.spec, args)
 		logged := false
@@ -169,11 +180,6 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 		if e.spec.Has(command.Write) {
 			switch {
 			case slot >= 0:
-				// The write and its place in the replication backlog are one
-				// step for the slot's stripe (see replog.go).
-				mu := n.repl.stripe(slot)
-				mu.Lock()
-				defer mu.Unlock()
 				replSlot = slot
 			case !e.spec.Has(command.Admin):
 				replSlot = -1 // FT.CREATE, FLUSHALL: every replica

@@ -1,6 +1,9 @@
 package node
 
-import "github.com/vcache/vcache/internal/keyslot"
+import (
+	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/keyslot"
+)
 
 // watch is a WATCHed key's slot and that slot's version at WATCH time.
 type watch struct {
@@ -83,22 +86,38 @@ func addMultiHandlers(m map[string]Handler) {
 			cx.Error("EXECABORT Transaction discarded because of previous errors.")
 			return
 		}
+		// Hold every stripe the transaction touches (see stripes.go), so
+		// that other clients' keyed commands run before or after it all.
+		var mask uint64
+		for _, w := range watched {
+			mask |= 1 << (w.slot % replStripes)
+		}
+		for _, q := range ms.cmds {
+			if m := stripeMask(q.e.spec, q.args); m != 0 {
+				mask |= m
+			} else if !q.e.spec.Has(command.Keyless) || q.e.spec.Has(command.Write) {
+				mask = allStripes
+			}
+		}
+		n := cx.Node
+		n.lockStripes(mask, true)
+		defer n.unlockStripes(mask, true)
 		// A write to a watched key's slot since WATCH aborts (WATCH works
 		// per slot: a write to another key of the slot aborts too).
 		for _, w := range watched {
-			if cx.Node.ks.SlotVersion(w.slot) != w.ver {
+			if n.ks.SlotVersion(w.slot) != w.ver {
 				cx.NullArray()
 				return
 			}
 		}
-		// The queued commands run back to back on this connection; their
-		// replies form EXEC's array. Commands of other connections may
-		// interleave with them (the keyspace is not locked as a whole).
+		// The queued commands run back to back; their replies form EXEC's
+		// array.
 		cx.Array(len(ms.cmds))
-		n := cx.Node
+		c.inExec = true
 		for _, q := range ms.cmds {
 			n.run(c, q.e, q.args)
 		}
+		c.inExec = false
 		cx.Args = nil
 	}
 }

@@ -348,3 +348,54 @@ func TestLongPipelineStreamsReplies(t *testing.T) {
 		}
 	}
 }
+
+// TestExecIsIsolated runs transactions that increment two keys while
+// another client reads both: it must never see one incremented without
+// the other.
+func TestExecIsIsolated(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	writer, reader := tn.client(t), tn.client(t)
+	const rounds = 3000
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < rounds; i++ {
+			_, err := writer.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.Incr(ctx, "x")
+				p.Incr(ctx, "y")
+				return nil
+			})
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	reads, torn := 0, 0
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reads == 0 {
+				t.Fatal("no reads ran alongside the transactions")
+			}
+			if torn > 0 {
+				t.Fatalf("%d of %d MGETs saw a transaction half done", torn, reads)
+			}
+			t.Logf("%d MGETs during %d transactions, none torn", reads, rounds)
+			return
+		default:
+		}
+		vals, err := reader.MGet(ctx, "x", "y").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		reads++
+		if fmt.Sprint(vals[0]) != fmt.Sprint(vals[1]) {
+			torn++
+		}
+	}
+}

@@ -184,18 +184,17 @@ type replicaLink struct {
 // replState is the node's replication state, both sides.
 type replState struct {
 	log *backlog
-	// stripes serialise the writes of each stripe of slots with their
-	// append to the backlog and with a full sync's snapshot.
-	stripes [replStripes]sync.Mutex
+	// stripes lock the keys of each stripe of slots: writes exclusively
+	// (a write and its append to the backlog are one step, and a full
+	// sync snapshots a stripe under its lock), reads shared, and EXEC
+	// holds every stripe its transaction touches.
+	stripes [replStripes]sync.RWMutex
 
 	// mu guards replicas and links.
 	mu       sync.Mutex
 	replicas map[*replicaLink]struct{}
 	links    map[string]*primaryLink
 }
-
-// stripe returns the lock of slot's stripe.
-func (r *replState) stripe(slot int) *sync.Mutex { return &r.stripes[slot%replStripes] }
 
 // addReplica registers a streaming replica and turns the backlog on.
 func (r *replState) addReplica(l *replicaLink) {
