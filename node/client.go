@@ -22,12 +22,11 @@ type client struct {
 	conn    redcon.Conn
 	cx      Ctx // reused for every command of this connection
 
-	authed    bool
-	unflushed int         // commands run since replies were last flushed
-	multi     *multiState // non-nil between MULTI and EXEC/DISCARD
-	watched   []watch     // WATCHed slots and their versions
-	asking    bool
-	inExec    bool // EXEC is running the queued commands and holds their stripes
+	authed  bool
+	multi   *multiState // non-nil between MULTI and EXEC/DISCARD
+	watched []watch     // WATCHed slots and their versions
+	asking  bool
+	inExec  bool // EXEC is running the queued commands and holds their stripes
 
 	commands   atomic.Int64 // commands run on this connection
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock

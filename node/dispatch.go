@@ -91,19 +91,11 @@ func (n *Node) handle(conn redcon.Conn, cmd redcon.Command) {
 		}
 	}()
 	n.exec(c, cmd.Args)
-	// redcon writes a pipeline's replies only once it has run all of it;
-	// in a long pipeline of slow commands (vector inserts) the client would
-	// wait for the first reply past its timeout. Flush every so often.
-	if c.unflushed++; c.unflushed >= flushEvery {
-		c.unflushed = 0
-		if w := redcon.BaseWriter(conn); w != nil {
-			_ = w.Flush()
-		}
-	}
 }
 
 // flushEvery is how many commands of one pipeline run before their replies
-// are sent.
+// are sent: in a long pipeline of slow commands (vector inserts) the client
+// would otherwise wait for the first reply past its timeout.
 const flushEvery = 128
 
 // exec checks and runs one command line for client c.

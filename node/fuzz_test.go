@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/tidwall/redcon"
+
+	"github.com/vcache/vcache/internal/resp"
 )
 
 // fuzzConn is the connection side a handler may touch (QUIT, SHUTDOWN and
@@ -30,7 +32,7 @@ func (c *fuzzConn) PeekPipeline() []redcon.Command { return nil }
 func (c *fuzzConn) NetConn() net.Conn              { return nil }
 
 // FuzzCommandPath feeds arbitrary bytes through the request guard, the RESP
-// reader and the dispatcher with every handler: nothing may panic.
+// command reader the server uses and the dispatcher with every handler: nothing may panic.
 func FuzzCommandPath(f *testing.F) {
 	for _, s := range []string{
 		"*1\r\n$4\r\nPING\r\n",
@@ -68,14 +70,14 @@ func FuzzCommandPath(f *testing.F) {
 		}
 		defer n.closed(conn, nil)
 		c := conn.Context().(*client)
-		rd := redcon.NewReader(bytes.NewReader(data))
+		rd := resp.NewCommandReader(bytes.NewReader(data), 0)
 		for i := 0; i < 64; i++ {
 			cmds, err := rd.ReadCommands()
-			if err != nil {
-				return
-			}
 			for _, cmd := range cmds {
 				n.exec(c, cmd.Args)
+			}
+			if err != nil {
+				return
 			}
 		}
 	})

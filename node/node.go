@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tidwall/redcon"
-
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/vector/ft"
@@ -33,7 +31,7 @@ type Node struct {
 	// closing, so Shutdown's wg.Wait never races a wg.Add.
 	mu      sync.RWMutex
 	cfg     Config
-	srv     *redcon.Server
+	srv     *server
 	ln      net.Listener
 	closing bool
 
@@ -126,9 +124,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 		return errors.New("node: shut down")
 	}
 	n.ln = ln
-	n.srv = redcon.NewServer(ln.Addr().String(), n.handle, n.accept, n.closed)
-	n.srv.SetIdleClose(n.cfg.IdleTimeout)
-	n.srv.AcceptError = func(err error) { n.log.Warn("accept", "err", err) }
+	n.srv = newServer(n, guardListener{Listener: ln, lim: n.limits}, n.cfg.IdleTimeout)
 	srv := n.srv
 	bg, cancel := context.WithCancel(context.Background())
 	n.bgCtx, n.bgCancel = bg, cancel
@@ -154,7 +150,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { defer n.wg.Done(); n.sample(bg) }()
 
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(guardListener{Listener: ln, lim: n.limits}) }()
+	go func() { served <- srv.serve() }()
 	n.log.Info("serving", "addr", ln.Addr().String())
 
 	servedDone := false
@@ -197,7 +193,7 @@ func (n *Node) Shutdown(ctx context.Context) error {
 		n.stopLinks()
 		n.repl.log.close()
 		if srv != nil {
-			_ = srv.Close()
+			srv.close()
 		}
 		if ln != nil {
 			// Also close the listener itself: redcon's Close does nothing
