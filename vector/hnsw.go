@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // hnsw is a Hierarchical Navigable Small World graph (Malkov & Yashunin)
@@ -21,6 +22,7 @@ import (
 type hnsw struct {
 	p      Params
 	stride int
+	plines int // cache lines of a vector to prefetch (at most 8)
 	m, m0  int
 	mult   float64
 
@@ -60,6 +62,7 @@ type searchCtx struct {
 func newHNSW(p Params) *hnsw {
 	h := &hnsw{p: p, stride: padded(p.Dim), m: p.M, m0: 2 * p.M, mult: 1 / math.Log(float64(p.M)), entry: -1,
 		byExt: make(map[uint32]uint32)}
+	h.plines = min((h.stride*4+63)/64, 8)
 	h.pool.New = func() any { return &searchCtx{} }
 	h.grow(max(p.InitialCap, 64))
 	return h
@@ -88,6 +91,11 @@ func (h *hnsw) Len() int { return int(h.nlive.Load()) }
 
 func (h *hnsw) vec(i uint32) []float32 {
 	return h.vecs[int(i)*h.stride : int(i+1)*h.stride]
+}
+
+// prefetchVec starts loading node i's vector into the cache.
+func (h *hnsw) prefetchVec(i uint32) {
+	prefetch(unsafe.Pointer(&h.vecs[int(i)*h.stride]), h.plines)
 }
 
 func (h *hnsw) dist(q []float32, qn float32, i uint32) float32 {
@@ -332,9 +340,20 @@ func (h *hnsw) searchLayer(sc *searchCtx, q []float32, qn float32, eps []node, e
 			break
 		}
 		sc.buf = h.neighbours(c.id, lc, sc.buf)
+		// Keep the unvisited neighbours, then measure each while the next
+		// one's vector is on its way into the cache.
+		todo := sc.buf[:0]
 		for _, n := range sc.buf {
-			if sc.vis.visit(n) {
-				continue
+			if !sc.vis.visit(n) {
+				todo = append(todo, n)
+			}
+		}
+		if len(todo) > 0 {
+			h.prefetchVec(todo[0])
+		}
+		for j, n := range todo {
+			if j+1 < len(todo) {
+				h.prefetchVec(todo[j+1])
 			}
 			d := h.dist(q, qn, n)
 			if len(sc.res) < ef || d < sc.res.top().dist {
