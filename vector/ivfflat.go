@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // ivf is IVFFlat: vectors are assigned to the nearest of LISTS k-means
@@ -270,8 +271,15 @@ func (v *ivf) Search(x []float32, opt SearchOptions) ([]Result, error) {
 		ct.add(uint32(c), distance(v.s.p.Metric, q, v.centroids[c*v.s.stride:(c+1)*v.s.stride], qn, v.cnorms[c]))
 	}
 	t := topK{k: opt.K}
+	lines := min((v.s.stride*4+63)/64, 8)
 	for _, c := range ct.results() {
-		for _, slot := range v.lists[c.ID] {
+		list := v.lists[c.ID]
+		for j, slot := range list {
+			// The list's vectors lie anywhere in the store: start loading
+			// the next one while this one is measured.
+			if j+1 < len(list) {
+				prefetch(unsafe.Pointer(&v.s.vecs[int(list[j+1])*v.s.stride]), lines)
+			}
 			id := v.s.ids[slot]
 			if opt.Filter != nil && !opt.Filter(id) {
 				continue
