@@ -104,8 +104,9 @@ func (n *Node) importing(m *cluster.Map, slot int, self cluster.NodeID) bool {
 }
 
 // Load reports the node's load to the cluster: memory per shard it is
-// primary of (from the keyspace's per-slot accounting) and the node's ops
-// shared out by key count.
+// primary of (from the keyspace's per-slot accounting), and the node's
+// ops/s, CPU (cores, from getrusage) and client bytes/s, shared out by key
+// count.
 func (n *Node) Load() cluster.NodeLoad {
 	cl := n.cl.Load()
 	l := cluster.NodeLoad{MemoryUsed: uint64(n.ks.UsedMemory()), MemoryLimit: uint64(n.ks.MaxMemory()),
@@ -132,6 +133,8 @@ func (n *Node) Load() cluster.NodeLoad {
 		}
 		share := float64(keys) / total
 		sl.Ops = ops * share
+		sl.CPU = float64(n.stats.cpuMilli.Load()) / 1000 * share
+		sl.Network = float64(n.stats.netPerS.Load()) * share
 		sl.Memory += uint64(float64(ftBytes) * share)
 		sl.Vectors = uint64(float64(ftDocs) * share)
 		l.Shards = append(l.Shards, sl)

@@ -108,3 +108,41 @@ func TestClusteredNodesServeTheirSlots(t *testing.T) {
 		t.Fatalf("redis-cli -c GET: %q", out)
 	}
 }
+
+// TestLoadReportsEveryResource: after traffic, the load a node reports
+// for its shards has ops, CPU and network figures, and INFO counts the
+// bytes.
+func TestLoadReportsEveryResource(t *testing.T) {
+	nodes := startClusterNodes(t, 3)
+	ctx := context.Background()
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr}})
+	defer cc.Close()
+	val := strings.Repeat("v", 1000)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		for i := 0; i < 500; i++ {
+			if err := cc.Set(ctx, fmt.Sprintf("k%d", i), val, 0).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ops, cpu, network float64
+		for _, tn := range nodes {
+			for _, s := range tn.Load().Shards {
+				ops += s.Ops
+				cpu += s.CPU
+				network += s.Network
+			}
+		}
+		if ops > 0 && cpu > 0 && network > 500*1000 {
+			t.Logf("reported: %.0f ops/s, %.3f cores, %.0f bytes/s", ops, cpu, network)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("load reports stayed at %.0f ops/s, %.3f cores, %.0f bytes/s", ops, cpu, network)
+		}
+	}
+	info := nodes[0].raw(t).do("INFO", "stats")
+	if !strings.Contains(info, "total_net_input_bytes:") || strings.Contains(info, "total_net_input_bytes:0\r") {
+		t.Fatalf("INFO stats: %s", info)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 )
 
 // errProtocolLimit is returned by a guarded connection's Read after it has
@@ -21,6 +22,7 @@ type limits struct {
 type guardListener struct {
 	net.Listener
 	lim func() limits
+	in  *atomic.Int64 // counts the bytes read, when set
 }
 
 func (l guardListener) Accept() (net.Conn, error) {
@@ -28,7 +30,7 @@ func (l guardListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &guardConn{Conn: c, lim: l.lim()}, nil
+	return &guardConn{Conn: c, lim: l.lim(), in: l.in}, nil
 }
 
 // guard states: where in the RESP framing the next byte falls.
@@ -54,6 +56,7 @@ const (
 type guardConn struct {
 	net.Conn
 	lim limits
+	in  *atomic.Int64
 
 	state   int
 	num     int64 // number being parsed
@@ -72,6 +75,9 @@ func (g *guardConn) Read(p []byte) (int, error) {
 		return 0, errProtocolLimit
 	}
 	n, err := g.Conn.Read(p)
+	if n > 0 && g.in != nil {
+		g.in.Add(int64(n))
+	}
 	if n > 0 {
 		if bad, keep := g.scan(p[:n]); bad != "" {
 			g.pending = bad

@@ -85,6 +85,8 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("rejected_connections", n.clients.refuse.Load())
 		kv("expired_keys", st.ExpiredKeys)
 		kv("evicted_keys", st.EvictedKeys)
+		kv("total_net_input_bytes", n.stats.netIn.Load())
+		kv("total_net_output_bytes", n.stats.netOut.Load())
 		kv("keyspace_hits", st.Hits)
 		kv("keyspace_misses", st.Misses)
 	case "replication":

@@ -130,13 +130,13 @@ func (s *server) handle(c *rconn) {
 			// Send a long pipeline's replies as they come, so the client is
 			// not left waiting for the whole pipeline.
 			if (i+1)%flushEvery == 0 {
-				if ferr := c.Flush(); ferr != nil {
+				if ferr := s.flush(c); ferr != nil {
 					err = ferr
 					return
 				}
 			}
 		}
-		if ferr := c.Flush(); ferr != nil && err == nil {
+		if ferr := s.flush(c); ferr != nil && err == nil {
 			err = ferr
 		}
 		if err != nil {
@@ -147,6 +147,14 @@ func (s *server) handle(c *rconn) {
 			return
 		}
 	}
+}
+
+// flush sends c's replies and counts their bytes.
+func (s *server) flush(c *rconn) error {
+	if n := len(c.Buffer()); n > 0 {
+		s.n.stats.netOut.Add(int64(n))
+	}
+	return c.Flush()
 }
 
 func isProtocolError(err error) bool {

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -14,6 +15,9 @@ type stats struct {
 	resetBase      atomic.Int64 // total at the last CONFIG RESETSTAT
 	opsPerS        atomic.Int64 // instantaneous ops/s, sampled
 	clock          atomic.Int64 // unix nanoseconds, refreshed every 100 ms
+	netIn, netOut  atomic.Int64 // bytes read from and written to clients
+	netPerS        atomic.Int64 // client bytes per second, in + out, sampled
+	cpuMilli       atomic.Int64 // CPU used, in thousandths of a core, sampled
 }
 
 // totalCommands returns total_commands_processed.
@@ -31,7 +35,7 @@ func (n *Node) resetStats() {
 // is done.
 func (n *Node) sample(ctx context.Context) {
 	const slots = 16
-	var hist [slots]int64
+	var hist, net, cpu [slots]int64
 	var at [slots]time.Time
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
@@ -43,13 +47,26 @@ func (n *Node) sample(ctx context.Context) {
 			n.stats.clock.Store(now.UnixNano())
 			cur := i % slots
 			hist[cur], at[cur] = n.totalCommands(), now
+			net[cur] = n.stats.netIn.Load() + n.stats.netOut.Load()
+			cpu[cur] = cpuNanos()
 			first := 0
 			if i >= slots {
 				first = (i + 1) % slots
 			}
 			if dt := now.Sub(at[first]).Seconds(); i > 0 && dt > 0 {
 				n.stats.opsPerS.Store(int64(float64(hist[cur]-hist[first]) / dt))
+				n.stats.netPerS.Store(int64(float64(net[cur]-net[first]) / dt))
+				n.stats.cpuMilli.Store(int64(float64(cpu[cur]-cpu[first]) / 1e6 / dt))
 			}
 		}
 	}
+}
+
+// cpuNanos returns the CPU time the process has used (user + system).
+func cpuNanos() int64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
