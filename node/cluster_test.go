@@ -34,21 +34,36 @@ func clusterConfig(name string, seeds []string) *cluster.Config {
 	return &c
 }
 
-// startClusterNodes starts n clustered nodes and waits until their map
-// covers every slot.
-func startClusterNodes(t *testing.T, n int) []*testNode {
+// joinNodes starts n clustered nodes, the first as the others' gossip
+// seed, with mutate (when set) applied to each member config, and waits
+// until each has joined gossip.
+func joinNodes(t *testing.T, n int, mutate func(*cluster.Config)) []*testNode {
 	t.Helper()
 	var nodes []*testNode
 	var seeds []string
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("node-%d", i+1)
-		tn := startNode(t, func(c *Config) { c.Cluster = clusterConfig(name, seeds) })
+		tn := startNode(t, func(c *Config) {
+			cc := clusterConfig(name, seeds)
+			if mutate != nil {
+				mutate(cc)
+			}
+			c.Cluster = cc
+		})
 		waitFor(t, 10*time.Second, name+" to join gossip", func() bool { return tn.Cluster() != nil })
 		if i == 0 {
 			seeds = []string{tn.Cluster().GossipAddr()}
 		}
 		nodes = append(nodes, tn)
 	}
+	return nodes
+}
+
+// startClusterNodes starts n clustered nodes and waits until their map
+// covers every slot.
+func startClusterNodes(t *testing.T, n int) []*testNode {
+	t.Helper()
+	nodes := joinNodes(t, n, nil)
 	waitFor(t, 20*time.Second, "a shard map covering 16384 slots on every node", func() bool {
 		for _, tn := range nodes {
 			m := tn.Cluster().Map()

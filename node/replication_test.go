@@ -19,21 +19,7 @@ import (
 // replica, and waits until every replica streams from its primary.
 func startReplicatedNodes(t *testing.T, n int) []*testNode {
 	t.Helper()
-	var nodes []*testNode
-	var seeds []string
-	for i := 0; i < n; i++ {
-		name := fmt.Sprintf("node-%d", i+1)
-		tn := startNode(t, func(c *Config) {
-			cc := clusterConfig(name, seeds)
-			cc.Replicas = 1
-			c.Cluster = cc
-		})
-		waitFor(t, 10*time.Second, name+" to join gossip", func() bool { return tn.Cluster() != nil })
-		if i == 0 {
-			seeds = []string{tn.Cluster().GossipAddr()}
-		}
-		nodes = append(nodes, tn)
-	}
+	nodes := joinNodes(t, n, func(c *cluster.Config) { c.Replicas = 1 })
 	waitReplicated(t, nodes)
 	return nodes
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
@@ -18,26 +19,13 @@ import (
 // and checks that the shard splits, half its slots move to a spare with
 // their keys, and every acknowledged write is readable afterwards.
 func TestSplitAtHalfBudgetMovesKeys(t *testing.T) {
-	var nodes []*testNode
-	var seeds []string
-	for i := 0; i < 3; i++ {
-		name := fmt.Sprintf("node-%d", i+1)
-		tn := startNode(t, func(c *Config) {
-			cc := clusterConfig(name, seeds)
-			cc.BootstrapExpect = 3
-			cc.InitialShards = 1
-			cc.ShardMaxMemory = 4 << 20
-			cc.ScaleWindow = 300 * time.Millisecond
-			cc.Cooldown = time.Hour // one split is enough here
-			cc.MergeWindow = time.Hour
-			c.Cluster = cc
-		})
-		waitFor(t, 10*time.Second, name+" to join", func() bool { return tn.Cluster() != nil })
-		if i == 0 {
-			seeds = []string{tn.Cluster().GossipAddr()}
-		}
-		nodes = append(nodes, tn)
-	}
+	nodes := joinNodes(t, 3, func(cc *cluster.Config) {
+		cc.InitialShards = 1
+		cc.ShardMaxMemory = 4 << 20
+		cc.ScaleWindow = 300 * time.Millisecond
+		cc.Cooldown = time.Hour // one split is enough here
+		cc.MergeWindow = time.Hour
+	})
 	waitFor(t, 20*time.Second, "the first map", func() bool {
 		m := nodes[0].Cluster().Map()
 		return m != nil && m.SlotsAssigned() == keyslot.Count
@@ -168,25 +156,13 @@ func TestSplitAtHalfBudgetMovesKeys(t *testing.T) {
 // keeps writing; every acknowledged write must be readable afterwards, and
 // the replicas must follow the merged shards.
 func TestMergeUnderWritesKeepsKeys(t *testing.T) {
-	var nodes []*testNode
-	var seeds []string
-	for i := 0; i < 3; i++ {
-		name := fmt.Sprintf("node-%d", i+1)
-		tn := startNode(t, func(c *Config) {
-			cc := clusterConfig(name, seeds)
-			cc.Replicas = 1
-			cc.ShardMaxMemory = 64 << 20
-			cc.MergeWindow = 1500 * time.Millisecond
-			cc.Cooldown = 200 * time.Millisecond
-			cc.MinShards = 1
-			c.Cluster = cc
-		})
-		waitFor(t, 10*time.Second, name+" to join", func() bool { return tn.Cluster() != nil })
-		if i == 0 {
-			seeds = []string{tn.Cluster().GossipAddr()}
-		}
-		nodes = append(nodes, tn)
-	}
+	nodes := joinNodes(t, 3, func(cc *cluster.Config) {
+		cc.Replicas = 1
+		cc.ShardMaxMemory = 64 << 20
+		cc.MergeWindow = 1500 * time.Millisecond
+		cc.Cooldown = 200 * time.Millisecond
+		cc.MinShards = 1
+	})
 	waitFor(t, 20*time.Second, "three shards", func() bool {
 		m := nodes[0].Cluster().Map()
 		return m != nil && m.SlotsAssigned() == keyslot.Count && len(m.Shards()) == 3
