@@ -12,10 +12,10 @@ func (ks *Keyspace) GetCustom(key []byte, typeName string) (Custom, error) {
 	if e == nil {
 		return nil, nil
 	}
-	if e.kind != kindCustom || e.custom.TypeName() != typeName {
+	if e.kind != kindCustom || e.customVal().TypeName() != typeName {
 		return nil, ErrWrongType
 	}
-	return e.custom, nil
+	return e.customVal(), nil
 }
 
 // UpdateCustom runs fn under key's shard lock with the custom value at key
@@ -28,10 +28,10 @@ func (ks *Keyspace) UpdateCustom(key []byte, typeName string, fn func(cur Custom
 	e := ks.find(sh, slot, key)
 	var cur Custom
 	if e != nil {
-		if e.kind != kindCustom || e.custom.TypeName() != typeName {
+		if e.kind != kindCustom || e.customVal().TypeName() != typeName {
 			return ErrWrongType
 		}
-		cur = e.custom
+		cur = e.customVal()
 	}
 	nv, err := fn(cur)
 	if err != nil {
@@ -42,9 +42,9 @@ func (ks *Keyspace) UpdateCustom(key []byte, typeName string, fn func(cur Custom
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 	case nv == nil:
 	case e == nil:
-		ks.insert(sh, slot, string(key), &entry{kind: kindCustom, custom: nv})
+		ks.insert(sh, slot, string(key), &entry{kind: kindCustom, obj: nv})
 	default:
-		e.custom = nv
+		e.obj = nv
 		ks.touch(e)
 		ks.resize(sh, slot, string(key), e)
 	}

@@ -18,7 +18,7 @@ func (ks *Keyspace) hashRead(key []byte, fn func(h map[string][]byte)) error {
 	if e.kind != kindHash {
 		return ErrWrongType
 	}
-	fn(e.hash)
+	fn(e.hashMap())
 	return nil
 }
 
@@ -43,17 +43,17 @@ func (ks *Keyspace) hashWrite(key []byte, create bool, fn func(h map[string][]by
 		if err != nil || !changed || len(h) == 0 {
 			return err
 		}
-		e = &entry{kind: kindHash, hash: h}
+		e = &entry{kind: kindHash, obj: h}
 		ks.insert(sh, slot, string(key), e)
 		ks.hashChanged(string(key), slot, e)
 		return nil
 	}
-	changed, err := fn(e.hash)
+	changed, err := fn(e.hashMap())
 	if err != nil || !changed {
 		return err
 	}
 	ks.touch(e)
-	if len(e.hash) == 0 {
+	if len(e.hashMap()) == 0 {
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 		return nil
 	}
@@ -282,7 +282,7 @@ func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields ma
 				if e.kind != kindHash || (e.exp != 0 && e.exp <= now) || !hasAnyPrefix(k, prefixes) {
 					continue
 				}
-				fn(k, e.hash)
+				fn(k, e.hashMap())
 			}
 		}
 		sh.mu.Unlock()

@@ -68,7 +68,7 @@ func typeName(e *entry) string {
 	case kindHash:
 		return "hash"
 	}
-	return e.custom.TypeName()
+	return e.customVal().TypeName()
 }
 
 // Rename moves src's value (and TTL) to dst, replacing dst unless nx. It

@@ -27,13 +27,24 @@ const (
 
 // entry is one key's value and metadata. Guarded by its shard's mutex.
 type entry struct {
-	str    []byte            // kindString; never modified in place
-	hash   map[string][]byte // kindHash; values never modified in place
-	custom Custom            // kindCustom
-	exp    int64             // expiry, unix milliseconds; 0 = none
-	mem    int64             // accounted bytes, key included
-	access uint32            // LRU clock or LFU counter (see evict.go)
+	str    []byte // kindString; never modified in place
+	obj    any    // kindHash: map[string][]byte (values never modified in place); kindCustom: Custom
+	exp    int64  // expiry, unix milliseconds; 0 = none
+	mem    int64  // accounted bytes, key included
+	access uint32 // LRU clock or LFU counter (see evict.go)
 	kind   kind
+}
+
+// hashMap returns a kindHash entry's fields (nil for other kinds).
+func (e *entry) hashMap() map[string][]byte {
+	m, _ := e.obj.(map[string][]byte)
+	return m
+}
+
+// customVal returns a kindCustom entry's value (nil for other kinds).
+func (e *entry) customVal() Custom {
+	c, _ := e.obj.(Custom)
+	return c
 }
 
 // shard is a lock domain holding perShard slots.

@@ -5,7 +5,7 @@ package cache
 // TestMemoryAccounting checks the estimate against the heap.
 
 const (
-	entryOverhead   = 96 // the entry struct (80-byte size class) + its pointer
+	entryOverhead   = 72 // the entry struct (64-byte size class) + its pointer
 	mapSlotOverhead = 40 // a map slot (string header + pointer + control byte) at average load
 	volatileSlot    = 40 // the key's slot in the volatile map
 	hashSlot        = 64 // a field's slot in a hash map (string + slice headers) at average load
@@ -23,11 +23,11 @@ func entrySize(key string, e *entry) int64 {
 		n += sizeClass(cap(e.str))
 	case kindHash:
 		n += hashMapBase
-		for f, v := range e.hash {
+		for f, v := range e.hashMap() {
 			n += fieldSize(f, v)
 		}
 	case kindCustom:
-		n += e.custom.MemoryBytes()
+		n += e.customVal().MemoryBytes()
 	}
 	return n
 }

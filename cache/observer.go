@@ -43,6 +43,6 @@ type Custom interface {
 
 func (ks *Keyspace) hashChanged(key string, slot int, e *entry) {
 	if ks.observer != nil {
-		ks.observer.HashChanged(key, slot, e.hash)
+		ks.observer.HashChanged(key, slot, e.hashMap())
 	}
 }

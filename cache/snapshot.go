@@ -129,17 +129,17 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 	case kindString:
 		appendBytes(b, e.str)
 	case kindHash:
-		appendUvarint(b, uint64(len(e.hash)))
-		for f, v := range e.hash {
+		appendUvarint(b, uint64(len(e.hashMap())))
+		for f, v := range e.hashMap() {
 			appendString(b, f)
 			appendBytes(b, v)
 		}
 	case kindCustom:
-		data, err := e.custom.MarshalBinary()
+		data, err := e.customVal().MarshalBinary()
 		if err != nil {
 			return fmt.Errorf("key %q: %w", key, err)
 		}
-		appendString(b, e.custom.TypeName())
+		appendString(b, e.customVal().TypeName())
 		appendBytes(b, data)
 	}
 	return nil
@@ -244,7 +244,8 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 			if err != nil || n == 0 || n > maxSnapItem {
 				return corrupt("hash size", err)
 			}
-			e.hash = make(map[string][]byte, min(n, 1024))
+			h := make(map[string][]byte, min(n, 1024))
+			e.obj = h
 			for i := uint64(0); i < n; i++ {
 				f, err := sr.bytes()
 				if err != nil {
@@ -254,7 +255,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				if err != nil {
 					return corrupt("hash value", err)
 				}
-				e.hash[string(f)] = v
+				h[string(f)] = v
 			}
 		case recCustom:
 			e.kind = kindCustom
@@ -270,9 +271,11 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 			if dec == nil {
 				return corrupt(fmt.Sprintf("no decoder for type %q", tn), nil)
 			}
-			if e.custom, err = dec(data); err != nil {
+			cv, err := dec(data)
+			if err != nil {
 				return corrupt(fmt.Sprintf("decoding a %q value", tn), err)
 			}
+			e.obj = cv
 		default:
 			return corrupt(fmt.Sprintf("unknown record kind %d", kindb), nil)
 		}
