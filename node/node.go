@@ -124,7 +124,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 		return errors.New("node: shut down")
 	}
 	n.ln = ln
-	n.srv = newServer(n, guardListener{Listener: ln, lim: n.limits, in: &n.stats.netIn}, n.cfg.IdleTimeout)
+	n.srv = newServer(n, ln, n.cfg.IdleTimeout)
 	srv := n.srv
 	bg, cancel := context.WithCancel(context.Background())
 	n.bgCtx, n.bgCancel = bg, cancel

@@ -15,8 +15,19 @@ import (
 // The node's connection loop. Requests are read with resp.CommandReader,
 // which parses a whole pipeline without allocating once its buffers have
 // grown (redcon's reader allocated three times per command, about 40% of
-// the node's CPU at 16-deep pipelines); replies are written with redcon's
-// Writer, and each connection is a redcon.Conn, so handlers are unchanged.
+// the node's CPU at 16-deep pipelines) and enforces the request limits
+// (proto-max-bulk-len, arguments, inline length) as it parses, without
+// buffering what a client announces: a request past a limit gets
+// "-ERR Protocol error: ..." and the connection closes, as in Redis.
+// Replies are written with redcon's Writer, and each connection is a
+// redcon.Conn, so handlers are unchanged.
+
+// limits are the request limits a connection's reader enforces.
+type limits struct {
+	maxBulk      int64
+	maxMultiBulk int64
+	maxInline    int
+}
 
 // server accepts connections on one listener and runs one goroutine per
 // connection.
@@ -103,7 +114,9 @@ func (s *server) handle(c *rconn) {
 		_ = c.Flush()
 		return
 	}
-	rd := resp.NewCommandReader(c.nc, 0)
+	lim := n.limits()
+	rd := resp.NewCommandReader(countingConn{c.nc, &n.stats.netIn}, int(lim.maxBulk))
+	rd.SetLimits(int(lim.maxMultiBulk), lim.maxInline)
 	c.rd = rd
 	var hadIdle bool
 	for {
@@ -157,10 +170,23 @@ func (s *server) flush(c *rconn) error {
 	return c.Flush()
 }
 
+// countingConn counts the bytes read from a connection.
+type countingConn struct {
+	net.Conn
+	in *atomic.Int64
+}
+
+func (c countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.in.Add(int64(n))
+	return n, err
+}
+
 func isProtocolError(err error) bool {
-	switch err {
-	case resp.ErrMultibulkLength, resp.ErrBulkLength, resp.ErrExpectedBulk, resp.ErrUnbalanced, resp.ErrInlineTooBig:
-		return true
+	for _, e := range []error{resp.ErrMultibulkLength, resp.ErrBulkLength, resp.ErrExpectedBulk, resp.ErrUnbalanced, resp.ErrInlineTooBig} {
+		if errors.Is(err, e) {
+			return true
+		}
 	}
 	return false
 }

@@ -3,6 +3,7 @@ package resp
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 )
@@ -24,7 +25,15 @@ var (
 	ErrInlineTooBig    = errors.New("Protocol error: too big inline request")
 )
 
-const maxInline = 64 << 10
+// Default limits of a CommandReader (Redis's defaults).
+const (
+	defaultMaxArgs   = 1 << 20
+	defaultMaxInline = 64 << 10
+	// shrinkAbove is the buffer size over which an idle reader goes back
+	// to a small buffer, so one huge command does not pin its memory.
+	shrinkAbove = 1 << 20
+	startSize   = 16 << 10
+)
 
 // CommandReader reads the commands a client sends: RESP arrays of bulk
 // strings, or inline commands typed in telnet. ReadCommands returns every
@@ -36,9 +45,12 @@ type CommandReader struct {
 	buf  []byte
 	r, w int // unread bytes are buf[r:w]
 	max  int
-	cmds []Command
-	args [][]byte
-	err  error // a protocol error found after the commands last returned
+	// maxArgs and maxInline bound a command's arguments and an inline
+	// command line.
+	maxArgs, maxInline int
+	cmds               []Command
+	args               [][]byte
+	err                error // a protocol error found after the commands last returned
 }
 
 // NewCommandReader returns a reader of rd that refuses bulk strings
@@ -47,7 +59,19 @@ func NewCommandReader(rd io.Reader, maxBulk int) *CommandReader {
 	if maxBulk <= 0 {
 		maxBulk = 512 << 20
 	}
-	return &CommandReader{rd: rd, buf: make([]byte, 16<<10), max: maxBulk}
+	return &CommandReader{rd: rd, buf: make([]byte, startSize), max: maxBulk,
+		maxArgs: defaultMaxArgs, maxInline: defaultMaxInline}
+}
+
+// SetLimits sets the most arguments one command may have and the longest
+// inline command line (values below 1 keep the defaults, 1M and 64 KiB).
+func (r *CommandReader) SetLimits(maxArgs, maxInline int) {
+	if maxArgs > 0 {
+		r.maxArgs = maxArgs
+	}
+	if maxInline > 0 {
+		r.maxInline = maxInline
+	}
 }
 
 // ReadCommands waits for at least one complete command and returns all
@@ -85,6 +109,9 @@ func (r *CommandReader) ReadCommands() ([]Command, error) {
 
 // fill reads more bytes, making room for at least need unread bytes.
 func (r *CommandReader) fill(need int) error {
+	if r.r == r.w && len(r.buf) > shrinkAbove {
+		r.buf, r.r, r.w = make([]byte, startSize), 0, 0
+	}
 	need = max(need, r.w-r.r+1)
 	if r.r+need > len(r.buf) || r.w == len(r.buf) {
 		if need <= len(r.buf) {
@@ -139,7 +166,7 @@ func (r *CommandReader) parse() (int, error) {
 func (r *CommandReader) parseMultibulk(b []byte) (used, need int, err error) {
 	nl := bytes.IndexByte(b, '\n')
 	if nl < 0 {
-		if len(b) > maxInline {
+		if len(b) > r.maxInline {
 			return 0, 0, ErrMultibulkLength
 		}
 		return 0, len(b) + 1, nil
@@ -148,7 +175,7 @@ func (r *CommandReader) parseMultibulk(b []byte) (used, need int, err error) {
 		return 0, 0, ErrMultibulkLength
 	}
 	count, ok := ParseInt(b[1 : nl-1])
-	if !ok || count > 1<<20 {
+	if !ok || count > int64(r.maxArgs) {
 		return 0, 0, ErrMultibulkLength
 	}
 	pos := nl + 1
@@ -162,7 +189,8 @@ func (r *CommandReader) parseMultibulk(b []byte) (used, need int, err error) {
 			return 0, pos + 1, nil
 		}
 		if b[pos] != '$' {
-			return 0, 0, ErrExpectedBulk
+			// Redis names the byte it found.
+			return 0, 0, fmt.Errorf("%w, got '%c'", ErrExpectedBulk, b[pos])
 		}
 		e := bytes.IndexByte(b[pos:], '\n')
 		if e < 0 {
@@ -203,7 +231,7 @@ func (r *CommandReader) parseMultibulk(b []byte) (used, need int, err error) {
 func (r *CommandReader) parseInline(b []byte) (int, error) {
 	nl := bytes.IndexByte(b, '\n')
 	if nl < 0 {
-		if len(b) > maxInline {
+		if len(b) > r.maxInline {
 			return 0, ErrInlineTooBig
 		}
 		return 0, nil
