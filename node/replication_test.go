@@ -242,3 +242,39 @@ func TestEvictionsReachTheReplica(t *testing.T) {
 		t.Fatalf("after evictions the primary holds %d keys of the slot, its replica %d", a, b)
 	}
 }
+
+// waitReplicasMatch waits until, for every shard, its replicas hold as
+// many keys of the shard's slots as its primary.
+func waitReplicasMatch(t *testing.T, nodes []*testNode) {
+	t.Helper()
+	byID := map[cluster.NodeID]*testNode{}
+	for _, tn := range nodes {
+		byID[tn.Cluster().Self()] = tn
+	}
+	count := func(tn *testNode, s cluster.Shard) int {
+		n := 0
+		for _, slot := range cluster.SlotsIn(s.Slots) {
+			n += tn.ks.CountKeysInSlot(slot)
+		}
+		return n
+	}
+	waitFor(t, 20*time.Second, "every replica to hold its primary's keys", func() bool {
+		m := nodes[0].Cluster().Map()
+		if m == nil || len(m.Migrations()) > 0 {
+			return false
+		}
+		for _, s := range m.Shards() {
+			p := byID[s.Primary]
+			if p == nil {
+				return false
+			}
+			want := count(p, s)
+			for _, r := range s.Replicas {
+				if rn := byID[r]; rn == nil || count(rn, s) != want {
+					return false
+				}
+			}
+		}
+		return true
+	})
+}

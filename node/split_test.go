@@ -19,7 +19,14 @@ import (
 // and checks that the shard splits, half its slots move to a spare with
 // their keys, and every acknowledged write is readable afterwards.
 func TestSplitAtHalfBudgetMovesKeys(t *testing.T) {
+	for _, replicas := range []int{0, 1} {
+		t.Run(fmt.Sprintf("replicas=%d", replicas), func(t *testing.T) { testSplit(t, replicas) })
+	}
+}
+
+func testSplit(t *testing.T, replicas int) {
 	nodes := joinNodes(t, 3, func(cc *cluster.Config) {
+		cc.Replicas = replicas
 		cc.InitialShards = 1
 		cc.ShardMaxMemory = 4 << 20
 		cc.ScaleWindow = 300 * time.Millisecond
@@ -148,6 +155,9 @@ func TestSplitAtHalfBudgetMovesKeys(t *testing.T) {
 	if want := 8000 + docs + len(acked); total < want {
 		t.Fatalf("nodes hold %d keys, want at least %d", total, want)
 	}
+	if replicas > 0 {
+		waitReplicasMatch(t, nodes)
+	}
 	t.Logf("split done: %d shards, %d live writes acknowledged during it", len(nodes[0].Cluster().Map().Shards()), len(acked))
 }
 
@@ -216,22 +226,6 @@ func TestMergeUnderWritesKeepsKeys(t *testing.T) {
 		}
 	}
 	// The merged shard's replica copies it whole.
-	waitFor(t, 20*time.Second, "the merged shard's replica to hold every key", func() bool {
-		m := nodes[0].Cluster().Map()
-		s := m.Shards()[0]
-		if len(s.Replicas) == 0 {
-			return false
-		}
-		var p, r *testNode
-		for _, tn := range nodes {
-			switch tn.Cluster().Self() {
-			case s.Primary:
-				p = tn
-			case s.Replicas[0]:
-				r = tn
-			}
-		}
-		return p != nil && r != nil && p.dbSize() == int64(r.ks.Len()) && p.dbSize() >= int64(len(acked))
-	})
+	waitReplicasMatch(t, nodes)
 	t.Logf("%d writes acknowledged while 3 shards merged into 1", len(acked))
 }
