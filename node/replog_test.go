@@ -1,0 +1,63 @@
+package node
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestBacklogFramesOffsetsAndTrim: frames come back in order with their
+// slots, offsets count the stream's bytes, and a reader whose offset was
+// trimmed away is told so (its replica then needs a full sync).
+func TestBacklogFramesOffsetsAndTrim(t *testing.T) {
+	b := newBacklog(1024)
+	never := func() bool { return false }
+	var want []string
+	for i := 0; i < 10; i++ {
+		k := fmt.Sprintf("k%d", i)
+		b.appendCommand(i, [][]byte{[]byte("SET"), []byte(k), []byte("v")})
+		want = append(want, k)
+	}
+	b.appendCommand(-1, [][]byte{[]byte("FLUSHALL")})
+	frames, next, err := b.read(nil, 0, time.Millisecond, never)
+	if err != nil || next != b.end.Load() || uint64(len(frames)) != next {
+		t.Fatalf("read: %d bytes, next %d, end %d, %v", len(frames), next, b.end.Load(), err)
+	}
+	var got []string
+	for p := 0; p < len(frames); {
+		slot := binary.LittleEndian.Uint16(frames[p:])
+		size := int(binary.LittleEndian.Uint32(frames[p+2:]))
+		body := string(frames[p+frameHeader : p+frameHeader+size])
+		if slot == frameAllSlots {
+			got = append(got, "all:"+body)
+		} else {
+			got = append(got, fmt.Sprintf("%d:%s", slot, body))
+		}
+		p += frameHeader + size
+	}
+	if len(got) != 11 || got[3] != "3:*3\r\n$3\r\nSET\r\n$2\r\nk3\r\n$1\r\nv\r\n" || got[10] != "all:*1\r\n$8\r\nFLUSHALL\r\n" {
+		t.Fatalf("frames: %q", got)
+	}
+	// Nothing new: a read waits, then returns nothing.
+	if frames, n2, err := b.read(nil, next, 5*time.Millisecond, never); err != nil || len(frames) != 0 || n2 != next {
+		t.Fatalf("idle read: %d bytes, %d, %v", len(frames), n2, err)
+	}
+	// Write well past the limit: the start is trimmed away.
+	for i := 0; i < 200; i++ {
+		b.appendCommand(1, [][]byte{[]byte("SET"), []byte("key"), []byte("value")})
+	}
+	if b.has(0) || !b.has(b.end.Load()) {
+		t.Fatalf("has(0) = %v, has(end) = %v after trimming", b.has(0), b.has(b.end.Load()))
+	}
+	if _, _, err := b.read(nil, 0, time.Millisecond, never); !errors.Is(err, errBacklogGone) {
+		t.Fatalf("read from a trimmed offset: %v", err)
+	}
+	b.mu.Lock()
+	held := len(b.buf)
+	b.mu.Unlock()
+	if held > 2*1024 {
+		t.Fatalf("the backlog holds %d bytes, limit 1024 (trims at twice that)", held)
+	}
+}
