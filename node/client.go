@@ -27,6 +27,9 @@ type client struct {
 	watched []watch     // WATCHed slots and their versions
 	asking  bool
 	inExec  bool // EXEC is running the queued commands and holds their stripes
+	// readonly (READONLY): reads of slots this node replicates are served
+	// here.
+	readonly bool
 
 	commands   atomic.Int64 // commands run on this connection
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock

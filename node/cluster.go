@@ -86,11 +86,34 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 		// copy and the flip): serve instead of bouncing it back.
 		serve = true
 	}
+	if !serve && c.readonly && spec.Has(command.Readonly) && m.IsReplica(slot, cl.Self()) && n.replicaUpToDate(slot) {
+		// READONLY, as in Redis Cluster: a replica serves reads of its
+		// shard (what it has received so far).
+		serve = true
+	}
 	if !serve {
 		c.cx.w.WriteError(redirect)
 		return false
 	}
 	return true
+}
+
+// replicaUpToDate reports whether a link that has completed its full sync
+// streams slot to this node.
+func (n *Node) replicaUpToDate(slot int) bool {
+	n.repl.mu.Lock()
+	defer n.repl.mu.Unlock()
+	for _, l := range n.repl.links {
+		if !l.synced.Load() || !l.up.Load() {
+			continue
+		}
+		for _, r := range l.ranges {
+			if r.Contains(slot) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // importing reports whether m shows slot migrating to a shard self leads.

@@ -45,8 +45,14 @@ func addConnectionHandlers(m map[string]Handler) {
 	m["auth"] = cmdAuth
 	m["hello"] = cmdHello
 	m["client"] = cmdClient
-	m["readonly"] = func(cx *Ctx) { cx.OK() }
-	m["readwrite"] = func(cx *Ctx) { cx.OK() }
+	m["readonly"] = func(cx *Ctx) {
+		cx.cl.readonly = true
+		cx.OK()
+	}
+	m["readwrite"] = func(cx *Ctx) {
+		cx.cl.readonly = false
+		cx.OK()
+	}
 	m["asking"] = func(cx *Ctx) {
 		cx.cl.asking = true
 		cx.OK()

@@ -145,6 +145,29 @@ func TestReplicaTakesOverWithTheData(t *testing.T) {
 		}
 	}
 
+	// READONLY: a replica serves reads of its shard, never writes.
+	{
+		owner, _ := m.Owner(keyslot.OfString("k:7"))
+		rc := byID[owner.Replicas[0]].raw(t)
+		if got := rc.do("GET", "k:7"); !strings.HasPrefix(got, "(error) MOVED ") {
+			t.Fatalf("GET on a replica before READONLY: %s", got)
+		}
+		rc.do("READONLY")
+		if got := rc.do("GET", "k:7"); got != `"v7"` {
+			t.Fatalf("GET on a replica after READONLY: %s", got)
+		}
+		if got := rc.do("SET", "k:7", "x"); !strings.HasPrefix(got, "(error) MOVED ") {
+			t.Fatalf("SET on a replica after READONLY: %s", got)
+		}
+		ro := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ReadOnly: true})
+		for i := 1; i < 200; i++ {
+			if v, err := ro.Get(ctx, fmt.Sprintf("k:%d", i)).Result(); err != nil || v != fmt.Sprintf("v%d", i) {
+				t.Fatalf("ReadOnly ClusterClient GET k:%d = %q, %v", i, v, err)
+			}
+		}
+		ro.Close()
+	}
+
 	// Stop the primary of the counter's shard.
 	owner, _ := m.Owner(keyslot.OfString("counter"))
 	victim := byID[owner.Primary]
