@@ -155,10 +155,10 @@ type Config struct {
 // DefaultConfig returns a Config for a data node with the scale-at-50%
 // policy and memberlist's LAN timers, except that probes run twice as often
 // with a shorter suspicion (500 ms, 250 ms timeout, multiplier 3 instead of
-// 1 s, 500 ms, 4): a killed primary's replica takes over in about 2 s
-// rather than 4 to 6 s, shorter than the proxy's retry deadline, so clients
-// see a pause instead of errors. memberlist's Lifeguard still stretches the
-// timeouts of a member that is itself slow. Name and Addr must still be set.
+// 1 s, 500 ms, 4), so a dead member is noticed within about 2 s.
+// memberlist's Lifeguard still stretches the timeouts of a member that is
+// itself slow. A failover waits longer than that anyway (stepDownWait).
+// Name and Addr must still be set.
 func DefaultConfig() Config {
 	lan := memberlist.DefaultLANConfig()
 	return Config{
@@ -337,9 +337,11 @@ func (c Config) stepDownWait() time.Duration {
 }
 
 // quorumWindow is how recently a data node must have been heard from to
-// count towards a majority: three load reports, or the shortest time
+// count towards a majority: six load reports (3 s by default: a member
+// whose reports are late because it or its peers are busy must not step
+// down), or the shortest time
 // memberlist takes to declare a member dead (SuspicionMult probe
 // intervals) if that is longer.
 func (c Config) quorumWindow() time.Duration {
-	return max(3*c.LoadInterval, time.Duration(c.SuspicionMult)*c.ProbeInterval)
+	return max(6*c.LoadInterval, time.Duration(c.SuspicionMult)*c.ProbeInterval)
 }

@@ -46,9 +46,10 @@ type Config struct {
 	ReplyTimeout time.Duration
 	// RetryDeadline is how long a command is retried after MOVED, ASK,
 	// TRYAGAIN, LOADING, CLUSTERDOWN or a lost connection before the
-	// client sees the error. The default, 4 s, outlasts a failover (the
-	// cluster waits about 3 s so that a primary that is only cut off has
-	// stopped serving before its replica takes over).
+	// client sees the error. The default, 6 s, outlasts a failover (the
+	// cluster waits about 4 s after a node's last report, so that a primary
+	// that is only cut off has stopped serving before its replica takes
+	// over).
 	RetryDeadline time.Duration
 
 	// Version is reported by INFO as vcache_version.
@@ -66,7 +67,7 @@ func DefaultConfig() Config {
 		MaxReplyBytes:   512 << 20,
 		DialTimeout:     time.Second,
 		ReplyTimeout:    3 * time.Second,
-		RetryDeadline:   4 * time.Second,
+		RetryDeadline:   6 * time.Second,
 		Version:         "dev",
 	}
 }
