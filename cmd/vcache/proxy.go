@@ -35,6 +35,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	conns := fs.Int("backend-conns", def.ConnsPerBackend, "pipelined connections per node")
 	retry := fs.Duration("retry-deadline", def.RetryDeadline, "how long to retry a command through MOVED, failover or a lost node")
 	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file until shutdown")
 	var cf clusterFlags
 	cf.register(fs, false)
 	if err := fs.Parse(args); err != nil {
@@ -49,6 +50,13 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("--loglevel: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	var addrs []string
 	var router proxy.Router
