@@ -14,9 +14,9 @@ import (
 
 // clusterFlags are the flags that make a process a cluster member.
 type clusterFlags struct {
-	join, name, gossip, clusterName, maxMem, scaleOut string
-	expect, replicas                                  int
-	maxOps                                            float64
+	join, name, gossip, clusterName, maxMem, scaleOut, announce string
+	expect, replicas                                            int
+	maxOps                                                      float64
 }
 
 func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
@@ -29,6 +29,7 @@ func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
 		fs.IntVar(&f.replicas, "replicas", 1, "replicas per shard, each on another node (full sync, then the primary's write stream)")
 		fs.Float64Var(&f.maxOps, "shard-max-ops", 100_000, "ops/s budget of one shard (splits at 50%; 0: not watched)")
 		fs.StringVar(&f.maxMem, "shard-max-memory", "1gb", "memory budget of one shard (splits at 50%; 0: not watched)")
+		fs.StringVar(&f.announce, "announce", "", "RESP address (host:port) the proxy and other nodes use to reach this node; default: the listen address (set it when --bind is 0.0.0.0, in a container or behind NAT)")
 		fs.StringVar(&f.scaleOut, "scale-out-command", "", "shell command the coordinator runs when a split needs a new node (sees VCACHE_SCALE_SHARD, VCACHE_SCALE_RESOURCE, VCACHE_SCALE_USAGE, VCACHE_DATA_NODES)")
 	}
 }

@@ -100,6 +100,10 @@ func TestBadFlagsAreErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"server", "--maxmemory-policy", "sometimes"},
 		{"server", "--maxmemory", "lots"},
+		// A cluster node listening on every interface must be told which
+		// address to announce.
+		{"server", "--bind", "0.0.0.0", "--port", "0", "--join", "127.0.0.1:1", "--gossip", "127.0.0.1:0"},
+		{"server", "--port", "0", "--join", "127.0.0.1:1", "--gossip", "127.0.0.1:0", "--announce", "no-port"},
 		{"nosuchcommand"},
 	} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -92,6 +93,15 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		cc, err := cf.config(cluster.RoleNode, f.port)
 		if err != nil {
 			return err
+		}
+		switch ip := net.ParseIP(f.bind); {
+		case cf.announce != "":
+			if _, _, err := net.SplitHostPort(cf.announce); err != nil {
+				return fmt.Errorf("--announce: %w", err)
+			}
+			cc.Addr = cf.announce
+		case ip != nil && ip.IsUnspecified():
+			return errors.New("--bind " + f.bind + " in a cluster needs --announce host:port, the address the proxy and other nodes reach this node at")
 		}
 		cfg.Cluster = &cc
 	}
