@@ -24,6 +24,8 @@ type Ctx struct {
 	spec *command.Spec
 	cl   *client
 	w    replyWriter
+	// failed is set when the handler answers an error (failed_calls).
+	failed bool
 }
 
 // replyWriter is the part of redcon.Conn a handler writes replies with.
@@ -70,13 +72,13 @@ func (cx *Ctx) Array(n int) { cx.w.WriteArray(n) }
 func (cx *Ctx) Float(f float64) { cx.w.WriteBulkString(FormatFloat(f)) }
 
 // Error replies with an error; msg starts with its code ("ERR ...").
-func (cx *Ctx) Error(msg string) { cx.w.WriteError(msg) }
+func (cx *Ctx) Error(msg string) { cx.failed = true; cx.w.WriteError(msg) }
 
 // Err replies with the RESP text of err (see errText).
-func (cx *Ctx) Err(err error) { cx.w.WriteError(errText(err)) }
+func (cx *Ctx) Err(err error) { cx.failed = true; cx.w.WriteError(errText(err)) }
 
 // SyntaxError replies "ERR syntax error".
-func (cx *Ctx) SyntaxError() { cx.w.WriteError("ERR syntax error") }
+func (cx *Ctx) SyntaxError() { cx.failed = true; cx.w.WriteError("ERR syntax error") }
 
 // Name returns the command's canonical lower-case name.
 func (cx *Ctx) Name() string { return cx.spec.Name }

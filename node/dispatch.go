@@ -17,6 +17,7 @@ import (
 type cmdEntry struct {
 	spec    *command.Spec
 	handler Handler
+	stats   cmdStats
 }
 
 // lookup finds a command by name in any case without allocating.
@@ -116,10 +117,12 @@ func (n *Node) exec(c *client, args [][]byte) {
 		if c.multi != nil {
 			c.multi.failed = true
 		}
+		e.stats.rejected.Add(1)
 		cx.w.WriteError(command.ArityError(e.spec.Name))
 		return
 	}
 	if !c.authed && !e.spec.Has(command.NoAuth) {
+		e.stats.rejected.Add(1)
 		cx.w.WriteError(msgNoAuth)
 		return
 	}
@@ -131,7 +134,8 @@ func (n *Node) exec(c *client, args [][]byte) {
 	n.run(c, e, args)
 }
 
-// run executes a checked command.
+// run executes a checked command and counts it in its statistics (see
+// metrics.go): as rejected when it is refused before its handler runs.
 func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx := &c.cx
 	replSlot := noRepl
@@ -164,6 +168,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 			}
 		}
 		if !n.routeOK(c, e.spec, args, slot) {
+			e.stats.rejected.Add(1)
 			return
 		}
 		if logged {
@@ -179,12 +184,16 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 		}
 	}
 	if e.spec.Has(command.DenyOOM) && n.ks.OverMemory() {
+		e.stats.rejected.Add(1)
 		cx.w.WriteError(msgOOM)
 		return
 	}
 	cx.Args = args
 	cx.spec = e.spec
+	cx.failed = false
+	start := time.Now()
 	e.handler(cx)
+	n.observe(c, e, args, start, cx.failed)
 	cx.Args = nil
 	if replSlot != noRepl && n.repl.log.on.Load() {
 		n.repl.log.appendCommand(replSlot, args)

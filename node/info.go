@@ -11,7 +11,10 @@ import (
 )
 
 // infoSections are INFO's sections in Redis's order.
-var infoSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"}
+var infoSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "commandstats", "latencystats", "keyspace"}
+
+// extraSections are left out of a plain INFO.
+var extraSections = map[string]bool{"commandstats": true, "latencystats": true}
 
 func cmdInfo(cx *Ctx) {
 	want := map[string]bool{}
@@ -19,8 +22,14 @@ func cmdInfo(cx *Ctx) {
 		want[strings.ToLower(string(a))] = true
 	}
 	all := len(want) == 0 || want["all"] || want["everything"] || want["default"]
+	// commandstats and latencystats are in "all" and "everything", not in
+	// the default set, as in Redis.
+	every := want["all"] || want["everything"]
 	var b strings.Builder
 	for _, s := range infoSections {
+		if extraSections[s] && !every && !want[s] {
+			continue
+		}
 		if !all && !want[s] {
 			continue
 		}
@@ -91,6 +100,10 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("keyspace_misses", st.Misses)
 	case "replication":
 		n.writeReplicationInfo(func(k string, v any) { kv(k, v) })
+	case "commandstats":
+		n.writeCommandStats(func(k string, v any) { kv(k, v) })
+	case "latencystats":
+		n.writeLatencyStats(func(k string, v any) { kv(k, v) })
 	case "cpu":
 		var ru syscall.Rusage
 		if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {

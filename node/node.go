@@ -37,6 +37,7 @@ type Node struct {
 
 	clients clientRegistry
 	stats   stats
+	slow    slowLog
 	persist persistState
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
@@ -81,6 +82,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.repl.log = repl
 	n.repl.replicas = map[*replicaLink]struct{}{}
 	n.repl.links = map[string]*primaryLink{}
+	n.slow.threshold.Store(10000) // Redis's defaults: 10 ms, 128 entries
+	n.slow.maxLen.Store(128)
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.stats.clock.Store(n.start.UnixNano())
 	n.cmds = n.commandTable()

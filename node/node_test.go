@@ -399,3 +399,49 @@ func TestExecIsIsolated(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowlogAndCommandStats: with a zero threshold every command lands in
+// SLOWLOG with its arguments; INFO commandstats and latencystats count
+// calls, failures and rejections.
+func TestSlowlogAndCommandStats(t *testing.T) {
+	tn := startNode(t, nil)
+	rc := tn.raw(t)
+	if got := rc.do("CONFIG", "SET", "slowlog-log-slower-than", "0"); got != "OK" {
+		t.Fatal(got)
+	}
+	rc.do("SLOWLOG", "RESET")
+	rc.do("SET", "k", "v")
+	rc.do("HGET", "k", "f") // WRONGTYPE: failed
+	rc.do("GET")            // wrong arity: rejected
+	got := rc.do("SLOWLOG", "GET", "2")
+	if !strings.Contains(got, `"HGET"`) || !strings.Contains(got, `"SET"`) || !strings.Contains(got, `"k"`) {
+		t.Fatalf("SLOWLOG GET 2:\n%s", got)
+	}
+	if n := rc.do("SLOWLOG", "LEN"); n == "(integer) 0" {
+		t.Fatalf("SLOWLOG LEN = %s", n)
+	}
+	if got := rc.do("CONFIG", "GET", "slowlog-max-len"); !strings.Contains(got, "128") {
+		t.Fatalf("CONFIG GET slowlog-max-len: %s", got)
+	}
+	rc.do("CONFIG", "SET", "slowlog-log-slower-than", "-1")
+	rc.do("SLOWLOG", "RESET")
+	rc.do("SET", "k2", "v")
+	if n := rc.do("SLOWLOG", "LEN"); n != "(integer) 0" {
+		t.Fatalf("SLOWLOG LEN with the log off = %s", n)
+	}
+	info := rc.do("INFO", "commandstats")
+	for _, want := range []string{"cmdstat_set:calls=2,", "cmdstat_hget:calls=1,", "failed_calls=1", "cmdstat_get:calls=0,"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("INFO commandstats lacks %q:\n%s", want, info)
+		}
+	}
+	if !strings.Contains(info, "rejected_calls=1") {
+		t.Errorf("the arity error is not a rejected call:\n%s", info)
+	}
+	if lat := rc.do("INFO", "latencystats"); !strings.Contains(lat, "latency_percentiles_usec_set:p50=") {
+		t.Errorf("INFO latencystats:\n%s", lat)
+	}
+	if plain := rc.do("INFO"); strings.Contains(plain, "cmdstat_") {
+		t.Error("a plain INFO includes commandstats; Redis leaves it to INFO all")
+	}
+}

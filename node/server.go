@@ -39,18 +39,7 @@ func addServerHandlers(m map[string]Handler) {
 	}
 	m["lastsave"] = func(cx *Ctx) { cx.Int(cx.Node.persist.lastSave.Load()) }
 	m["shutdown"] = cmdShutdown
-	m["slowlog"] = func(cx *Ctx) {
-		switch strings.ToLower(string(cx.Args[1])) {
-		case "get":
-			cx.Array(0)
-		case "len":
-			cx.Int(0)
-		case "reset":
-			cx.OK()
-		default:
-			cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try SLOWLOG HELP.")
-		}
-	}
+	m["slowlog"] = cmdSlowlog
 	m["cluster"] = cmdCluster
 	m["vcache.import"] = cmdImport
 	m["vcache.apply"] = cmdApply
@@ -255,20 +244,22 @@ func (n *Node) configParams() map[string]func() string {
 	c := n.config()
 	itoa := func(v int64) string { return strconv.FormatInt(v, 10) }
 	return map[string]func() string{
-		"maxmemory":          func() string { return itoa(n.ks.MaxMemory()) },
-		"maxmemory-policy":   func() string { return n.ks.Policy().String() },
-		"requirepass":        func() string { return c.RequirePass },
-		"proto-max-bulk-len": func() string { return itoa(c.MaxBulkLen) },
-		"maxclients":         func() string { return itoa(int64(c.MaxClients)) },
-		"timeout":            func() string { return itoa(int64(c.IdleTimeout / time.Second)) },
-		"dir":                func() string { return c.Dir },
-		"dbfilename":         func() string { return c.DBFilename },
-		"save":               func() string { return "" },
-		"appendonly":         func() string { return "no" },
-		"databases":          func() string { return "1" },
-		"port":               func() string { return n.port() },
-		"bind":               func() string { return n.bindHost() },
-		"cluster-enabled":    func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
+		"maxmemory":               func() string { return itoa(n.ks.MaxMemory()) },
+		"maxmemory-policy":        func() string { return n.ks.Policy().String() },
+		"requirepass":             func() string { return c.RequirePass },
+		"proto-max-bulk-len":      func() string { return itoa(c.MaxBulkLen) },
+		"maxclients":              func() string { return itoa(int64(c.MaxClients)) },
+		"timeout":                 func() string { return itoa(int64(c.IdleTimeout / time.Second)) },
+		"dir":                     func() string { return c.Dir },
+		"dbfilename":              func() string { return c.DBFilename },
+		"save":                    func() string { return "" },
+		"appendonly":              func() string { return "no" },
+		"databases":               func() string { return "1" },
+		"port":                    func() string { return n.port() },
+		"bind":                    func() string { return n.bindHost() },
+		"cluster-enabled":         func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
+		"slowlog-log-slower-than": func() string { return itoa(n.slow.threshold.Load()) },
+		"slowlog-max-len":         func() string { return itoa(n.slow.maxLen.Load()) },
 	}
 }
 
@@ -354,6 +345,18 @@ func (n *Node) configSet(name, val string) error {
 		n.mu.Lock()
 		n.cfg.MaxClients = v
 		n.mu.Unlock()
+	case "slowlog-log-slower-than":
+		v, err := strconv.ParseInt(val, 10, 64)
+		if err != nil {
+			return errArgument("argument couldn't be parsed into an integer")
+		}
+		n.slow.threshold.Store(v)
+	case "slowlog-max-len":
+		v, err := strconv.ParseInt(val, 10, 64)
+		if err != nil || v < 0 {
+			return errArgument("argument must be a positive integer")
+		}
+		n.slow.maxLen.Store(v)
 	case "timeout":
 		v, err := strconv.Atoi(val)
 		if err != nil || v < 0 {

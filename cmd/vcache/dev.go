@@ -24,6 +24,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.SetOutput(stderr)
 	nodes := fs.Int("nodes", 3, "data nodes to start")
 	replicas := fs.Int("replicas", 1, "replicas per shard (at most --nodes - 1; fewer nodes mean fewer)")
+	adminAddr := fs.String("admin-addr", "127.0.0.1:8080", "the status page and the proxy's /metrics (empty: off)")
 	port := fs.String("port", "6379", "the proxy's port (0 picks a free one)")
 	bind := fs.String("bind", "127.0.0.1", "the proxy's address")
 	maxmemory := fs.String("maxmemory", "0", "memory limit of each node (e.g. 256mb; 0 = none)")
@@ -130,6 +131,11 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}()
 	fmt.Fprintf(stdout, "vcache dev: %d data nodes and the proxy, ready on %s  (try: redis-cli -p %d)\n",
 		*nodes, ln.Addr(), ln.Addr().(*net.TCPAddr).Port)
+	if a, err := startAdmin(ctx, *adminAddr, proxyAdmin(p, ln.Addr().String(), member.Router(), member), errc); err != nil {
+		return err
+	} else if a != "" {
+		fmt.Fprintf(stdout, "status page and metrics on http://%s/\n", a)
+	}
 	select {
 	case <-ctx.Done():
 		return nil

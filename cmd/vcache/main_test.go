@@ -87,7 +87,7 @@ func TestServerSavesOnSignalAndReloads(t *testing.T) {
 }
 
 func TestDevServes(t *testing.T) {
-	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error", "--admin-addr", "")
 	defer func() { cancel(); <-done }()
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	defer c.Close()

@@ -36,6 +36,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	retry := fs.Duration("retry-deadline", def.RetryDeadline, "how long to retry a command through MOVED, failover or a lost node")
 	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file until shutdown")
+	adminAddr := fs.String("admin-addr", "", "serve /metrics (Prometheus), /status.json and a status page on this host:port (empty: off)")
 	var cf clusterFlags
 	cf.register(fs, false)
 	if err := fs.Parse(args); err != nil {
@@ -60,6 +61,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 
 	var addrs []string
 	var router proxy.Router
+	var gossip *cluster.Cluster
 	if cf.enabled() {
 		// Learn the shard map by gossip, as a member that owns nothing.
 		cc, err := cf.config(cluster.RoleProxy, *port)
@@ -76,6 +78,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 		defer member.Shutdown(context.Background())
 		defer member.Leave(context.Background())
 		router = member.Router()
+		gossip = member
 		addrs = []string{"gossip " + cf.join}
 	} else {
 		for _, a := range strings.Split(*backends, ",") {
@@ -118,7 +121,15 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "vcache %s proxy listening on %s, nodes %s\n", version, ln.Addr(), strings.Join(addrs, ","))
-	done := make(chan error, 1)
+	done := make(chan error, 2)
+	actx, stopAdmin := context.WithCancel(ctx)
+	defer stopAdmin()
+	if a, err := startAdmin(actx, *adminAddr, proxyAdmin(p, ln.Addr().String(), router, gossip), done); err != nil {
+		ln.Close()
+		return err
+	} else if a != "" {
+		fmt.Fprintf(stdout, "admin (metrics, status page) on http://%s/\n", a)
+	}
 	go func() { done <- p.Serve(ctx, ln) }()
 	select {
 	case err := <-done:

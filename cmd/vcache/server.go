@@ -21,7 +21,7 @@ import (
 // configuration directives.
 type serverFlags struct {
 	port, bind, maxmemory, policy, requirepass, dir, dbfilename string
-	maxBulk, logLevel, cpuProfile                               string
+	maxBulk, logLevel, cpuProfile, adminAddr                    string
 	maxClients                                                  int
 	timeout                                                     time.Duration
 }
@@ -39,6 +39,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", 0, "close client connections idle this long (0: never)")
 	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown")
+	fs.StringVar(&f.adminAddr, "admin-addr", "", "serve /metrics (Prometheus), /status.json and a status page on this host:port (empty: off)")
 }
 
 // nodeConfig turns the flags into a node configuration.
@@ -125,6 +126,14 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		defer stop()
 	}
 	fmt.Fprintf(stdout, "vcache %s data node listening on %s\n", version, ln.Addr())
+	actx, stopAdmin := context.WithCancel(ctx)
+	defer stopAdmin()
+	if a, err := startAdmin(actx, f.adminAddr, nodeAdmin(n), nil); err != nil {
+		ln.Close()
+		return err
+	} else if a != "" {
+		fmt.Fprintf(stdout, "admin (metrics, status page) on http://%s/\n", a)
+	}
 	return n.Serve(ctx, ln)
 }
 

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func httpGet(t *testing.T, url string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("GET %s: %s\n%s", url, resp.Status, b)
+			}
+			return string(b)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// promLine is one sample line of the text exposition format.
+var promLine = regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*)?\})? (-?[0-9.eE+-]+|\+Inf|NaN)$`)
+
+// parseProm checks every line of an exposition and returns the samples by
+// their name and labels as written.
+func parseProm(t *testing.T, text string) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	typed := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		if strings.HasPrefix(line, "# TYPE ") {
+			f := strings.Fields(line)
+			if len(f) != 4 {
+				t.Fatalf("bad TYPE line %q", line)
+			}
+			typed[f[2]] = f[3]
+			continue
+		}
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		m := promLine.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("not a Prometheus sample line: %q", line)
+		}
+		v, err := strconv.ParseFloat(m[4], 64)
+		if err != nil && m[4] != "+Inf" {
+			t.Fatalf("bad value in %q", line)
+		}
+		out[m[1]+m[2]] = v
+	}
+	return out
+}
+
+// TestServerAdminEndpoint runs `vcache server --admin-addr` and checks
+// /metrics after real commands, /status.json and the status page.
+func TestServerAdminEndpoint(t *testing.T) {
+	admin := "127.0.0.1:" + freePort(t)
+	addr, cancel, done := startCmd(t, "server", "--port", "0", "--loglevel", "error", "--admin-addr", admin)
+	defer func() { cancel(); <-done }()
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	ctx := context.Background()
+	for i := 0; i < 25; i++ {
+		if err := c.Set(ctx, fmt.Sprint("k", i), i, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = c.Incr(ctx, "k1")            // fine
+	_ = c.HGet(ctx, "k2", "f").Err() // WRONGTYPE: a failed call
+	samples := parseProm(t, httpGet(t, "http://"+admin+"/metrics"))
+	if got := samples[`vcache_commands_total{cmd="set"}`]; got != 25 {
+		t.Errorf("vcache_commands_total{cmd=\"set\"} = %v, want 25", got)
+	}
+	if got := samples[`vcache_command_errors_total{cmd="hget",kind="failed"}`]; got != 1 {
+		t.Errorf("failed HGET count = %v, want 1", got)
+	}
+	if got := samples[`vcache_command_duration_seconds_count{cmd="set"}`]; got != 25 {
+		t.Errorf("SET histogram count = %v, want 25", got)
+	}
+	if samples["vcache_keys"] != 25 || samples["vcache_memory_used_bytes"] <= 0 {
+		t.Errorf("keys %v, memory %v", samples["vcache_keys"], samples["vcache_memory_used_bytes"])
+	}
+	var st struct {
+		Role string `json:"role"`
+		Keys int64  `json:"keys"`
+	}
+	if err := json.Unmarshal([]byte(httpGet(t, "http://"+admin+"/status.json")), &st); err != nil || st.Role != "node" || st.Keys != 25 {
+		t.Fatalf("status.json: %+v, %v", st, err)
+	}
+	if page := httpGet(t, "http://"+admin+"/"); !strings.Contains(page, "status.json") || !strings.Contains(page, "<table id=\"shards\"") {
+		t.Fatal("the status page is not the status page")
+	}
+}
+
+// TestDevStatusPage runs `vcache dev` with an admin address: its
+// status.json shows the three nodes and shards covering every slot, and
+// /metrics counts the proxy's commands.
+func TestDevStatusPage(t *testing.T) {
+	admin := "127.0.0.1:" + freePort(t)
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error", "--admin-addr", admin)
+	defer func() { cancel(); <-done }()
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	for i := 0; i < 10; i++ {
+		if err := c.Set(context.Background(), fmt.Sprint("k", i), i, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var st struct {
+		Role    string `json:"role"`
+		Cluster struct {
+			Epoch  uint64 `json:"epoch"`
+			Nodes  []struct{ Role string }
+			Shards []struct {
+				SlotCount int                `json:"slot_count"`
+				Replicas  []string           `json:"replicas"`
+				Usage     map[string]float64 `json:"usage"`
+			}
+		} `json:"cluster"`
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if err := json.Unmarshal([]byte(httpGet(t, "http://"+admin+"/status.json")), &st); err != nil {
+			t.Fatal(err)
+		}
+		slots, withReplica := 0, 0
+		for _, s := range st.Cluster.Shards {
+			slots += s.SlotCount
+			if len(s.Replicas) > 0 {
+				withReplica++
+			}
+		}
+		data := 0
+		for _, n := range st.Cluster.Nodes {
+			if n.Role == "node" {
+				data++
+			}
+		}
+		if st.Role == "proxy" && slots == 16384 && data == 3 && withReplica == len(st.Cluster.Shards) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status.json never showed 3 nodes and replicated shards over 16384 slots: %+v", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	samples := parseProm(t, httpGet(t, "http://"+admin+"/metrics"))
+	if samples["vcache_proxy_commands_total"] < 10 {
+		t.Fatalf("vcache_proxy_commands_total = %v, want at least 10", samples["vcache_proxy_commands_total"])
+	}
+}
