@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -165,5 +169,55 @@ func TestDevStatusPage(t *testing.T) {
 	samples := parseProm(t, httpGet(t, "http://"+admin+"/metrics"))
 	if samples["vcache_proxy_commands_total"] < 10 {
 		t.Fatalf("vcache_proxy_commands_total = %v, want at least 10", samples["vcache_proxy_commands_total"])
+	}
+	checkStatusPageInChromium(t, "http://"+admin+"/", len(st.Cluster.Shards))
+}
+
+// checkStatusPageInChromium renders the status page in headless Chromium
+// (Debian chromium): after its script has run, the DOM has a row per
+// shard, and a screenshot is a PNG of the window's size.
+// VCACHE_UPDATE_DOCS=1 keeps the screenshot as docs/status.png.
+func checkStatusPageInChromium(t *testing.T, url string, shards int) {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium is required in CI (apt-get install chromium)")
+		}
+		t.Log("chromium not installed: the page is not rendered")
+		return
+	}
+	flags := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir(), "--window-size=1200,900", "--virtual-time-budget=3000"}
+	chrome := func(args ...string) []byte {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, bin, append(append([]string{}, flags...), args...)...).Output()
+		if err != nil {
+			t.Fatalf("chromium %v: %v", args, err)
+		}
+		return out
+	}
+	dom := string(chrome("--dump-dom", url))
+	if got := strings.Count(dom, `<tr class="shard">`); got != shards {
+		t.Fatalf("the rendered page has %d shard rows, want %d:\n%.2000s", got, shards, dom)
+	}
+	if !strings.Contains(dom, "map epoch") || !strings.Contains(dom, `class="line"`) {
+		t.Fatalf("the rendered page lacks the summary or the 50%% lines:\n%.2000s", dom)
+	}
+	png := filepath.Join(t.TempDir(), "status.png")
+	chrome("--screenshot="+png, url)
+	b, err := os.ReadFile(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 24 || string(b[1:4]) != "PNG" || binary.BigEndian.Uint32(b[16:]) != 1200 || binary.BigEndian.Uint32(b[20:]) != 900 {
+		t.Fatalf("the screenshot is not a 1200x900 PNG (%d bytes)", len(b))
+	}
+	if os.Getenv("VCACHE_UPDATE_DOCS") != "" {
+		if err := os.WriteFile(filepath.Join("..", "..", "docs", "status.png"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -54,6 +54,15 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	defer wg.Wait()
 	errc := make(chan error, *nodes+1)
 
+	var shardMem uint64
+	var shardOps float64
+	if *autoscale {
+		mm, err := node.ParseMemory(*maxMem)
+		if err != nil {
+			return fmt.Errorf("--shard-max-memory: %w", err)
+		}
+		shardMem, shardOps = uint64(mm), *maxOps
+	}
 	var seeds []string
 	for i := 0; i < *nodes; i++ {
 		cfg, err := sf.nodeConfig()
@@ -63,11 +72,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cc := devClusterConfig(fmt.Sprintf("node-%d", i+1), seeds, *nodes)
 		cc.Replicas = *replicas
 		if *autoscale {
-			mm, err := node.ParseMemory(*maxMem)
-			if err != nil {
-				return fmt.Errorf("--shard-max-memory: %w", err)
-			}
-			cc.ShardMaxMemory, cc.ShardMaxOps = uint64(mm), *maxOps
+			cc.ShardMaxMemory, cc.ShardMaxOps = shardMem, shardOps
 			cc.MaxShards = 4 * *nodes
 		}
 		cfg.Cluster = &cc
@@ -97,6 +102,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// The proxy joins the gossip as a listener that owns nothing.
 	pc := devClusterConfig("proxy-1", seeds, *nodes)
 	pc.Role = cluster.RoleProxy
+	// The proxy's status page shows usage against the nodes' budgets.
+	pc.ShardMaxMemory, pc.ShardMaxOps = shardMem, shardOps
 	member, err := cluster.New(pc, log.With("component", "proxy-member"))
 	if err != nil {
 		return err

@@ -24,11 +24,15 @@ func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
 	fs.StringVar(&f.name, "node-name", "", "unique member name (default: host name and port)")
 	fs.StringVar(&f.gossip, "gossip", "127.0.0.1:7946", "address for gossip (UDP and TCP)")
 	fs.StringVar(&f.clusterName, "cluster-name", "vcache", "cluster label; members of other clusters are ignored")
+	budgetNote := ""
+	if !dataNode {
+		budgetNote = "; a proxy uses it only to show usage on its status page: give it the nodes' value"
+	}
+	fs.Float64Var(&f.maxOps, "shard-max-ops", 100_000, "ops/s budget of one shard (splits at 50%; 0: not watched)"+budgetNote)
+	fs.StringVar(&f.maxMem, "shard-max-memory", "1gb", "memory budget of one shard (splits at 50%; 0: not watched)"+budgetNote)
 	if dataNode {
 		fs.IntVar(&f.expect, "bootstrap-expect", 3, "data nodes to wait for before the first shard map")
 		fs.IntVar(&f.replicas, "replicas", 1, "replicas per shard, each on another node (full sync, then the primary's write stream)")
-		fs.Float64Var(&f.maxOps, "shard-max-ops", 100_000, "ops/s budget of one shard (splits at 50%; 0: not watched)")
-		fs.StringVar(&f.maxMem, "shard-max-memory", "1gb", "memory budget of one shard (splits at 50%; 0: not watched)")
 		fs.StringVar(&f.announce, "announce", "", "RESP address (host:port) the proxy and other nodes use to reach this node; default: the listen address (set it when --bind is 0.0.0.0, in a container or behind NAT)")
 		fs.StringVar(&f.scaleOut, "scale-out-command", "", "shell command the coordinator runs when a split needs a new node (sees VCACHE_SCALE_SHARD, VCACHE_SCALE_RESOURCE, VCACHE_SCALE_USAGE, VCACHE_DATA_NODES)")
 	}
@@ -62,15 +66,15 @@ func (f *clusterFlags) config(role cluster.Role, respPort string) (cluster.Confi
 		h, _ := os.Hostname()
 		c.Name = fmt.Sprintf("%s-%s-%s", role, h, respPort)
 	}
+	c.ShardMaxOps = f.maxOps
+	mm, err := node.ParseMemory(f.maxMem)
+	if err != nil {
+		return c, fmt.Errorf("--shard-max-memory: %w", err)
+	}
+	c.ShardMaxMemory = uint64(mm)
 	if role == cluster.RoleNode {
 		c.BootstrapExpect = f.expect
 		c.Replicas = f.replicas
-		c.ShardMaxOps = f.maxOps
-		mm, err := node.ParseMemory(f.maxMem)
-		if err != nil {
-			return c, fmt.Errorf("--shard-max-memory: %w", err)
-		}
-		c.ShardMaxMemory = uint64(mm)
 		if f.scaleOut != "" {
 			c.ScaleOut = cluster.ExecScaleOut(f.scaleOut)
 		}
