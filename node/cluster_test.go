@@ -39,6 +39,12 @@ func clusterConfig(name string, seeds []string) *cluster.Config {
 // until each has joined gossip.
 func joinNodes(t *testing.T, n int, mutate func(*cluster.Config)) []*testNode {
 	t.Helper()
+	return joinNodesWith(t, n, mutate, nil)
+}
+
+// joinNodesWith is joinNodes with a change to each node's own config too.
+func joinNodesWith(t *testing.T, n int, mutate func(*cluster.Config), mutateNode func(*Config)) []*testNode {
+	t.Helper()
 	var nodes []*testNode
 	var seeds []string
 	for i := 0; i < n; i++ {
@@ -49,6 +55,9 @@ func joinNodes(t *testing.T, n int, mutate func(*cluster.Config)) []*testNode {
 				mutate(cc)
 			}
 			c.Cluster = cc
+			if mutateNode != nil {
+				mutateNode(c)
+			}
 		})
 		waitFor(t, 10*time.Second, name+" to join gossip", func() bool { return tn.Cluster() != nil })
 		if i == 0 {

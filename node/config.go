@@ -1,6 +1,7 @@
 package node
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"time"
@@ -31,6 +32,12 @@ type Config struct {
 	// MaxClients is the most connections served at once; more are refused
 	// with "ERR max number of clients reached".
 	MaxClients int
+	// TLS, when set, makes the RESP listener speak TLS (Serve wraps the
+	// listener it is given).
+	TLS *tls.Config
+	// PeerTLS, when set, is used to dial other nodes (migrations and
+	// replication), whose RESP ports then speak TLS too.
+	PeerTLS *tls.Config
 	// ReplBacklogSize is how many bytes of recent writes a primary keeps
 	// for replicas that reconnect (Redis's repl-backlog-size); 0 means
 	// 16 MiB. A replica that falls further behind gets a full sync.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,7 +101,7 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 	if err != nil {
 		return err
 	}
-	conn, err := (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, "tcp", t.TargetAddr)
+	conn, err := n.dialPeer(ctx, t.TargetAddr, 5*time.Second)
 	if err != nil {
 		return fmt.Errorf("migration to %s: %w", t.TargetAddr, err)
 	}

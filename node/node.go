@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -126,6 +127,9 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 		n.mu.Unlock()
 		return errors.New("node: shut down")
 	}
+	if n.cfg.TLS != nil {
+		ln = tls.NewListener(ln, n.cfg.TLS)
+	}
 	n.ln = ln
 	n.srv = newServer(n, ln, n.cfg.IdleTimeout)
 	srv := n.srv
@@ -231,4 +235,25 @@ func (n *Node) Done() <-chan struct{} { return n.done }
 func (n *Node) requestShutdown(save bool) {
 	n.saveOnStop.Store(save)
 	n.reqOnce.Do(func() { close(n.shutdownReq) })
+}
+
+// dialPeer connects to another node's RESP port, over TLS when the node is
+// configured with PeerTLS.
+func (n *Node) dialPeer(ctx context.Context, addr string, timeout time.Duration) (net.Conn, error) {
+	nc, err := (&net.Dialer{Timeout: timeout}).DialContext(ctx, "tcp", addr)
+	if err != nil || n.cfg.PeerTLS == nil {
+		return nc, err
+	}
+	cfg := n.cfg.PeerTLS.Clone()
+	if cfg.ServerName == "" {
+		cfg.ServerName, _, _ = net.SplitHostPort(addr)
+	}
+	tc := tls.Client(nc, cfg)
+	hctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := tc.HandshakeContext(hctx); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return tc, nil
 }

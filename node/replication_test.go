@@ -13,6 +13,7 @@ import (
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testcert"
 )
 
 // startReplicatedNodes starts n clustered nodes whose shards each have one
@@ -300,4 +301,27 @@ func waitReplicasMatch(t *testing.T, nodes []*testNode) {
 		}
 		return true
 	})
+}
+
+// TestReplicationOverTLS: nodes whose RESP ports speak TLS replicate to
+// each other over TLS, and a ClusterClient with TLS reads through them.
+func TestReplicationOverTLS(t *testing.T) {
+	certs, err := testcert.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := joinNodesWith(t, 3, func(c *cluster.Config) { c.Replicas = 1 }, func(c *Config) {
+		c.TLS, c.PeerTLS = certs.Server, certs.Client
+	})
+	waitReplicated(t, nodes)
+	ctx := context.Background()
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
+		TLSConfig: certs.Client})
+	defer cc.Close()
+	for i := 0; i < 300; i++ {
+		if err := cc.Set(ctx, fmt.Sprintf("t:%d", i), i, 0).Err(); err != nil {
+			t.Fatalf("SET over TLS: %v", err)
+		}
+	}
+	waitReplicasMatch(t, nodes)
 }

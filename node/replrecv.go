@@ -179,7 +179,7 @@ func (n *Node) runLink(ctx context.Context, l *primaryLink) {
 
 // streamFrom runs one connection of a link.
 func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
-	conn, err := (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, "tcp", l.addr)
+	conn, err := n.dialPeer(ctx, l.addr, 2*time.Second)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package proxy
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"sync/atomic"
@@ -205,6 +206,20 @@ func (p *Proxy) dialBackend(addr string) (net.Conn, error) {
 	}
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
+	}
+	if p.cfg.BackendTLS != nil {
+		cfg := p.cfg.BackendTLS.Clone()
+		if cfg.ServerName == "" {
+			cfg.ServerName, _, _ = net.SplitHostPort(addr)
+		}
+		tc := tls.Client(nc, cfg)
+		tc.SetDeadline(time.Now().Add(p.cfg.DialTimeout))
+		if err := tc.Handshake(); err != nil {
+			nc.Close()
+			return nil, err
+		}
+		tc.SetDeadline(time.Time{})
+		nc = tc
 	}
 	if p.cfg.BackendPassword == "" {
 		return nc, nil

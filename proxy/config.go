@@ -16,6 +16,9 @@ type Config struct {
 	BackendPassword string
 	// TLS, when set, makes the client listener speak TLS.
 	TLS *tls.Config
+	// BackendTLS, when set, is used to dial the nodes (their RESP ports
+	// speak TLS).
+	BackendTLS *tls.Config
 	// MaxClients is the most client connections served at once; more are
 	// refused with Redis's error.
 	MaxClients int

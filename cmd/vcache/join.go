@@ -14,9 +14,9 @@ import (
 
 // clusterFlags are the flags that make a process a cluster member.
 type clusterFlags struct {
-	join, name, gossip, clusterName, maxMem, scaleOut, announce string
-	expect, replicas                                            int
-	maxOps                                                      float64
+	join, name, gossip, clusterName, maxMem, scaleOut, announce, gossipKey string
+	expect, replicas                                                       int
+	maxOps                                                                 float64
 }
 
 func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
@@ -24,6 +24,7 @@ func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
 	fs.StringVar(&f.name, "node-name", "", "unique member name (default: host name and port)")
 	fs.StringVar(&f.gossip, "gossip", "127.0.0.1:7946", "address for gossip (UDP and TCP)")
 	fs.StringVar(&f.clusterName, "cluster-name", "vcache", "cluster label; members of other clusters are ignored")
+	fs.StringVar(&f.gossipKey, "gossip-key", "", "encrypt gossip with this AES key (16, 24 or 32 bytes, hex or base64); every member needs the same")
 	budgetNote := ""
 	if !dataNode {
 		budgetNote = "; a proxy uses it only to show usage on its status page: give it the nodes' value"
@@ -56,6 +57,9 @@ func (f *clusterFlags) config(role cluster.Role, respPort string) (cluster.Confi
 	}
 	c.Role = role
 	c.ClusterName = f.clusterName
+	if c.SecretKey, err = parseGossipKey(f.gossipKey); err != nil {
+		return c, err
+	}
 	for _, s := range strings.Split(f.join, ",") {
 		if s = strings.TrimSpace(s); s != "" && s != f.gossip {
 			c.Seeds = append(c.Seeds, s)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,8 +26,9 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	backends := fs.String("backend", "127.0.0.1:6379", "data nodes, host:port,host:port,... (hash slots are split evenly, in order)")
 	requirepass := fs.String("requirepass", "", "password clients must AUTH with")
 	backendPass := fs.String("backend-password", "", "password the proxy sends to the nodes with AUTH")
-	tlsCert := fs.String("tls-cert", "", "TLS certificate file (PEM); with --tls-key, clients must use TLS")
-	tlsKey := fs.String("tls-key", "", "TLS private key file (PEM)")
+	var tf tlsFlags
+	tf.register(fs, "the nodes (with --backend-tls)")
+	backendTLS := fs.Bool("backend-tls", false, "connect to the nodes over TLS (their --tls-cert)")
 	maxClients := fs.Int("max-clients", def.MaxClients, "most simultaneous clients")
 	timeout := fs.Duration("timeout", 0, "close client connections idle this long (0: never)")
 	conns := fs.Int("backend-conns", def.ConnsPerBackend, "pipelined connections per node")
@@ -101,15 +100,14 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg.ConnsPerBackend = *conns
 	cfg.RetryDeadline = *retry
 	cfg.Version = version
-	switch {
-	case *tlsCert != "" && *tlsKey != "":
-		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
-		if err != nil {
-			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
+	var err error
+	if cfg.TLS, err = tf.server(); err != nil {
+		return err
+	}
+	if *backendTLS {
+		if cfg.BackendTLS, err = tf.client(); err != nil {
+			return err
 		}
-		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	case *tlsCert != "" || *tlsKey != "":
-		return errors.New("--tls-cert and --tls-key go together")
 	}
 
 	p, err := proxy.New(cfg, router, log)

@@ -24,6 +24,7 @@ type serverFlags struct {
 	maxBulk, logLevel, cpuProfile, adminAddr                    string
 	maxClients                                                  int
 	timeout                                                     time.Duration
+	tls                                                         tlsFlags
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet) {
@@ -40,6 +41,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown")
 	fs.StringVar(&f.adminAddr, "admin-addr", "", "serve /metrics (Prometheus), /status.json and a status page on this host:port (empty: off)")
+	f.tls.register(fs, "other nodes")
 }
 
 // nodeConfig turns the flags into a node configuration.
@@ -55,6 +57,16 @@ func (f *serverFlags) nodeConfig() (node.Config, error) {
 	}
 	if cfg.MaxBulkLen, err = node.ParseMemory(f.maxBulk); err != nil {
 		return cfg, fmt.Errorf("--proto-max-bulk-len: %w", err)
+	}
+	if cfg.TLS, err = f.tls.server(); err != nil {
+		return cfg, err
+	}
+	if cfg.TLS != nil {
+		// Nodes that speak TLS to clients speak it to each other too
+		// (migrations, replication).
+		if cfg.PeerTLS, err = f.tls.client(); err != nil {
+			return cfg, err
+		}
 	}
 	cfg.RequirePass = f.requirepass
 	cfg.Dir = f.dir
