@@ -23,6 +23,7 @@ type client struct {
 	cx      Ctx // reused for every command of this connection
 
 	authed  bool
+	user    *aclUser    // the ACL user it authenticated as (nil: internal clients, every right)
 	multi   *multiState // non-nil between MULTI and EXEC/DISCARD
 	watched []watch     // WATCHed slots and their versions
 	asking  bool

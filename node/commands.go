@@ -21,9 +21,12 @@ func (n *Node) commandTable() map[string]*cmdEntry {
 	addVectorSetHandlers(hs)
 
 	out := make(map[string]*cmdEntry, len(hs))
+	n.cmdList = nil
 	for _, s := range command.NewTable(command.Specs()).All() {
 		if h, ok := hs[s.Name]; ok {
-			out[s.Name] = &cmdEntry{spec: s, handler: h}
+			e := &cmdEntry{spec: s, handler: h, id: len(n.cmdList)}
+			out[s.Name] = e
+			n.cmdList = append(n.cmdList, e)
 		}
 	}
 	return out

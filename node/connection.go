@@ -1,7 +1,6 @@
 package node
 
 import (
-	"crypto/subtle"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +27,8 @@ func addConnectionHandlers(m map[string]Handler) {
 		c.multi = nil
 		c.asking = false
 		c.setName("")
-		c.authed = cx.Node.config().RequirePass == ""
+		c.user = cx.Node.defaultUserIfOpen()
+		c.authed = c.user != nil
 		cx.Simple("RESET")
 	}
 	m["select"] = func(cx *Ctx) {
@@ -60,12 +60,19 @@ func addConnectionHandlers(m map[string]Handler) {
 }
 
 // checkAuth tells whether user/pass open the default user.
-func (n *Node) checkAuth(user, pass string) bool {
-	want := n.config().RequirePass
-	if user != "" && user != "default" {
-		return false
+// defaultUserIfOpen returns the default user when it needs no password
+// (new connections start as it), else nil.
+func (n *Node) defaultUserIfOpen() *aclUser {
+	n.acl.mu.RLock()
+	u := n.acl.users["default"]
+	n.acl.mu.RUnlock()
+	if u == nil {
+		return nil
 	}
-	return subtle.ConstantTimeCompare([]byte(pass), []byte(want)) == 1
+	if p := u.perms.Load(); p.on && p.nopass {
+		return u
+	}
+	return nil
 }
 
 func cmdAuth(cx *Ctx) {
@@ -79,15 +86,16 @@ func cmdAuth(cx *Ctx) {
 		cx.SyntaxError()
 		return
 	}
-	if cx.Node.config().RequirePass == "" && user == "" {
+	if user == "" && cx.Node.defaultUserIfOpen() != nil && cx.Node.config().RequirePass == "" {
 		cx.Error(msgNoPassSet)
 		return
 	}
-	if !cx.Node.checkAuth(user, pass) {
+	u, err := cx.Node.authenticate(user, pass)
+	if err != nil {
 		cx.Error(msgWrongPass)
 		return
 	}
-	cx.cl.authed = true
+	cx.cl.authed, cx.cl.user = true, u
 	cx.OK()
 }
 
@@ -111,11 +119,12 @@ func cmdHello(cx *Ctx) {
 		opt := strings.ToLower(string(args[0]))
 		switch {
 		case opt == "auth" && len(args) >= 3:
-			if !cx.Node.checkAuth(string(args[1]), string(args[2])) {
+			u, err := cx.Node.authenticate(string(args[1]), string(args[2]))
+			if err != nil {
 				cx.Error(msgWrongPass)
 				return
 			}
-			cx.cl.authed = true
+			cx.cl.authed, cx.cl.user = true, u
 			args = args[3:]
 		case opt == "setname" && len(args) >= 2:
 			s := string(args[1])

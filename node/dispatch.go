@@ -17,6 +17,7 @@ import (
 type cmdEntry struct {
 	spec    *command.Spec
 	handler Handler
+	id      int // index in the node's cmdList (ACL bitmaps)
 	stats   cmdStats
 }
 
@@ -49,11 +50,12 @@ func (n *Node) accept(conn redcon.Conn) bool {
 		addr:    conn.RemoteAddr(),
 		created: now,
 		conn:    conn,
-		authed:  n.config().RequirePass == "",
+		user:    n.defaultUserIfOpen(),
 	}
 	if nc := conn.NetConn(); nc != nil {
 		c.laddr = nc.LocalAddr().String()
 	}
+	c.authed = c.user != nil
 	c.lastActive.Store(now.UnixNano())
 	c.cx.Node = n
 	c.cx.cl = c
@@ -124,6 +126,14 @@ func (n *Node) exec(c *client, args [][]byte) {
 	if !c.authed && !e.spec.Has(command.NoAuth) {
 		e.stats.rejected.Add(1)
 		cx.w.WriteError(msgNoAuth)
+		return
+	}
+	if msg := n.aclDenied(c, e, args); msg != "" {
+		if c.multi != nil {
+			c.multi.failed = true
+		}
+		e.stats.rejected.Add(1)
+		cx.w.WriteError(msg)
 		return
 	}
 	if c.multi != nil && !isTxControl(e.spec.Name) {

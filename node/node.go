@@ -25,7 +25,10 @@ type Node struct {
 	mig    migrationState
 	repl   replState
 	cmds   map[string]*cmdEntry
-	start  time.Time
+	// cmdList is every served command, by cmdEntry.id.
+	cmdList []*cmdEntry
+	acl     aclState
+	start   time.Time
 
 	// mu guards cfg's mutable fields (CONFIG SET), srv, ln and closing;
 	// background goroutines are added to wg only under mu and while not
@@ -88,6 +91,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.stats.clock.Store(n.start.UnixNano())
 	n.cmds = n.commandTable()
+	n.initACL()
 	if err := n.loadSnapshot(); err != nil {
 		return nil, err
 	}

@@ -445,3 +445,85 @@ func TestSlowlogAndCommandStats(t *testing.T) {
 		t.Error("a plain INFO includes commandstats; Redis leaves it to INFO all")
 	}
 }
+
+// TestACLUsers: a user limited to some commands and keys gets NOPERM for
+// the rest, a wrong password is WRONGPASS, and ACL SETUSER applies to
+// connections already authenticated as the user.
+func TestACLUsers(t *testing.T) {
+	tn := startNode(t, nil)
+	admin := tn.raw(t)
+	for _, c := range [][]string{
+		{"ACL", "SETUSER", "alice", "on", ">wonderland", "~app:*", "+get", "+set", "+@hash"},
+		{"SET", "other:x", "1"},
+	} {
+		if got := admin.do(c...); got != "OK" {
+			t.Fatalf("%v: %s", c, got)
+		}
+	}
+	alice := tn.raw(t)
+	if got := alice.do("AUTH", "alice", "nope"); got != "(error) WRONGPASS invalid username-password pair or user is disabled." {
+		t.Fatalf("wrong password: %s", got)
+	}
+	if got := alice.do("AUTH", "alice", "wonderland"); got != "OK" {
+		t.Fatalf("AUTH alice: %s", got)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ACL", "WHOAMI"}, "(error) NOPERM User alice has no permissions to run the 'acl' command"},
+		{[]string{"SET", "app:x", "1"}, "OK"},
+		{[]string{"GET", "app:x"}, `"1"`},
+		{[]string{"HSET", "app:h", "f", "v"}, "(integer) 1"},
+		{[]string{"GET", "other:x"}, "(error) NOPERM No permissions to access a key"},
+		{[]string{"DEL", "app:x"}, "(error) NOPERM User alice has no permissions to run the 'del' command"},
+		{[]string{"FLUSHALL"}, "(error) NOPERM User alice has no permissions to run the 'flushall' command"},
+	} {
+		if got := alice.do(c.args...); got != c.want {
+			t.Errorf("alice %v: %s, want %s", c.args, got, c.want)
+		}
+	}
+	if got := admin.do("ACL", "WHOAMI"); got != `"default"` {
+		t.Errorf("ACL WHOAMI: %s", got)
+	}
+	// Taking a right away applies to the open connection.
+	admin.do("ACL", "SETUSER", "alice", "-get")
+	if got := alice.do("GET", "app:x"); !strings.HasPrefix(got, "(error) NOPERM") {
+		t.Errorf("GET after -get: %s", got)
+	}
+	if got := admin.do("ACL", "LIST"); !strings.Contains(got, "user alice on #") || !strings.Contains(got, "~app:*") ||
+		!strings.Contains(got, `"user default on nopass ~* &* +@all"`) {
+		t.Errorf("ACL LIST:\n%s", got)
+	}
+	if got := admin.do("ACL", "GETUSER", "alice"); !strings.Contains(got, `"flags"`) || !strings.Contains(got, `"~app:*"`) {
+		t.Errorf("ACL GETUSER:\n%s", got)
+	}
+	if got := admin.do("ACL", "SETUSER", "bob", "+nosuchcommand"); !strings.Contains(got, "Unknown command or category name in ACL") {
+		t.Errorf("bad rule: %s", got)
+	}
+	if got := admin.do("ACL", "CAT", "hash"); !strings.Contains(got, `"hset"`) {
+		t.Errorf("ACL CAT hash:\n%s", got)
+	}
+	if got := admin.do("ACL", "DELUSER", "alice", "ghost"); got != "(integer) 1" {
+		t.Errorf("ACL DELUSER: %s", got)
+	}
+	if got := alice.do("SET", "app:y", "1"); !strings.HasPrefix(got, "(error) NOPERM") {
+		t.Errorf("a deleted user's connection still runs commands: %s", got)
+	}
+	if got := admin.do("ACL", "DELUSER", "default"); !strings.Contains(got, "cannot be removed") {
+		t.Errorf("deleting default: %s", got)
+	}
+	// requirepass is the default user's password.
+	admin.do("CONFIG", "SET", "requirepass", "s3cret")
+	fresh := tn.raw(t)
+	if got := fresh.do("GET", "app:x"); !strings.HasPrefix(got, "(error) NOAUTH") {
+		t.Errorf("without AUTH after requirepass: %s", got)
+	}
+	if got := fresh.do("AUTH", "default", "s3cret"); got != "OK" {
+		t.Errorf("AUTH default: %s", got)
+	}
+	out := redisCLI(t, tn.addr, nil, "--user", "default", "--pass", "wrong", "--no-auth-warning", "PING")
+	if !strings.Contains(out, "WRONGPASS") {
+		t.Errorf("redis-cli with a wrong password: %q", out)
+	}
+}

@@ -40,6 +40,7 @@ func addServerHandlers(m map[string]Handler) {
 	m["lastsave"] = func(cx *Ctx) { cx.Int(cx.Node.persist.lastSave.Load()) }
 	m["shutdown"] = cmdShutdown
 	m["slowlog"] = cmdSlowlog
+	m["acl"] = cmdACL
 	m["cluster"] = cmdCluster
 	m["vcache.import"] = cmdImport
 	m["vcache.apply"] = cmdApply
@@ -329,6 +330,7 @@ func (n *Node) configSet(name, val string) error {
 		n.mu.Lock()
 		n.cfg.RequirePass = val
 		n.mu.Unlock()
+		n.setDefaultPassword(val)
 	case "proto-max-bulk-len":
 		v, err := ParseMemory(val)
 		if err != nil || v < 1 {
