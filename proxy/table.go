@@ -81,9 +81,10 @@ func newCmdTable() *cmdTable {
 			e.kind, e.tx = kindTx, fn
 		}
 	}
-	// SHUTDOWN and the nodes' internal migration and replication commands
-	// are not for clients of the proxy.
-	for _, name := range []string{"shutdown", "vcache.sync", "vcache.import", "vcache.apply"} {
+	// SHUTDOWN, the nodes' internal migration and replication commands, and
+	// ACL (users are per node; the proxy has requirepass only, for now) are
+	// not for clients of the proxy.
+	for _, name := range []string{"shutdown", "vcache.sync", "vcache.import", "vcache.apply", "acl"} {
 		if e := t.byName[name]; e != nil {
 			e.kind = kindRefused
 		}
