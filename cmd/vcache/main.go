@@ -24,6 +24,7 @@ Usage:
   vcache server [flags]   run a data node (see vcache server -h)
   vcache proxy [flags]    run the proxy in front of nodes (see vcache proxy -h)
   vcache dev [flags]      run a local deployment on 127.0.0.1:6379
+  vcache bench kv [flags] load a server like redis-benchmark, with percentiles (--compare-with a peer)
   vcache version          print the version
 `
 
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runDev(ctx, args[1:], stdout, stderr)
 	case "proxy":
 		return runProxy(ctx, args[1:], stdout)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "vcache", version)
 		return nil

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/vcache/vcache/bench/load"
+)
+
+// runBench is `vcache bench kv`: redis-benchmark's load with latency
+// percentiles, optionally run against a peer in the same run.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "kv" {
+		fmt.Fprintln(stderr, "usage: vcache bench kv [flags]   (vector search: go run ./bench/ann and ./bench/ftsearch; scaling: ./bench/scale)")
+		return errUsage
+	}
+	fs := flag.NewFlagSet("vcache bench kv", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	def := load.DefaultConfig()
+	addr := fs.String("addr", "127.0.0.1:6379", "server to load (vcache dev's proxy by default)")
+	peer := fs.String("compare-with", "", "run the same load against this server too (e.g. a redis-server) and print the ratios")
+	pass := fs.String("password", "", "AUTH password")
+	clients := fs.Int("c", def.Clients, "connections")
+	pipeline := fs.Int("P", def.Pipeline, "requests in flight per connection")
+	requests := fs.Int("n", def.Requests, "requests per test")
+	keyspace := fs.Int("r", def.Keyspace, "random keys")
+	size := fs.Int("d", def.Size, "value size in bytes")
+	tests := fs.String("t", "set,get", "tests: set, get, incr, hset, mset")
+	timeout := fs.Duration("timeout", def.Timeout, "stop a test after this long")
+	asJSON := fs.Bool("json", false, "print the results as JSON")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	cfg := def
+	cfg.Password, cfg.Clients, cfg.Pipeline, cfg.Requests, cfg.Keyspace, cfg.Size, cfg.Timeout =
+		*pass, *clients, *pipeline, *requests, *keyspace, *size, *timeout
+	cfg.Tests = strings.Split(*tests, ",")
+	cfg.Progress = func(test string, done int) {
+		fmt.Fprintf(stderr, "\r%s: %d/%d (%.0f%%)   ", test, done, cfg.Requests, 100*float64(done)/float64(cfg.Requests))
+	}
+	type run struct {
+		Addr    string        `json:"addr"`
+		Results []load.Result `json:"results"`
+	}
+	var runs []run
+	for _, a := range []string{*addr, *peer} {
+		if a == "" {
+			continue
+		}
+		cfg.Addr = a
+		res, err := load.Run(ctx, cfg)
+		fmt.Fprint(stderr, "\r\033[K")
+		if err != nil {
+			return fmt.Errorf("%s: %w", a, err)
+		}
+		runs = append(runs, run{Addr: a, Results: res})
+	}
+	if len(runs) == 0 {
+		return errors.New("nothing to load")
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(runs)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "server\ttest\tops/s\tp50\tp99\tp99.9\terrors\t%s\t\n", map[bool]string{true: "ratio", false: ""}[len(runs) > 1])
+	us := func(d time.Duration) string { return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond)) }
+	for i, r := range runs {
+		for j, x := range r.Results {
+			ratio := ""
+			if len(runs) > 1 && i == 0 {
+				ratio = fmt.Sprintf("%.2f×", x.OpsPerSec/runs[1].Results[j].OpsPerSec)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%s\t%d\t%s\t\n", r.Addr, x.Test, x.OpsPerSec, us(x.P50), us(x.P99), us(x.P999), x.Errors, ratio)
+		}
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// TestBenchKV loads a real node with `vcache bench kv --json` and, when
+// redis-server is installed, the same load against it in the same run:
+// every request is counted, none fails, the keys written are there.
+func TestBenchKV(t *testing.T) {
+	addr, cancel, done := startCmd(t, "server", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	args := []string{"bench", "kv", "--addr", addr, "-c", "4", "-P", "8", "-n", "2000", "-r", "100", "-d", "10", "-t", "set,get,hset", "--json"}
+	peer := ""
+	if path, err := exec.LookPath("redis-server"); err == nil {
+		port := freePort(t)
+		cmd := exec.Command(path, "--port", port, "--save", "", "--appendonly", "no")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { cmd.Process.Kill(); cmd.Wait() }()
+		peer = "127.0.0.1:" + port
+		c := redis.NewClient(&redis.Options{Addr: peer})
+		for deadline := time.Now().Add(10 * time.Second); c.Ping(context.Background()).Err() != nil; {
+			if time.Now().After(deadline) {
+				t.Fatal("redis-server did not start")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		c.Close()
+		args = append(args, "--compare-with", peer)
+	}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), args, &out, &errb); err != nil {
+		t.Fatalf("vcache bench: %v\n%s", err, errb.String())
+	}
+	var runs []struct {
+		Addr    string
+		Results []struct {
+			Test      string
+			Requests  int
+			Errors    int
+			OpsPerSec float64 `json:"ops_per_sec"`
+			P50       int64   `json:"p50_ns"`
+			P99       int64   `json:"p99_ns"`
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &runs); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, out.String())
+	}
+	if want := map[bool]int{true: 2, false: 1}[peer != ""]; len(runs) != want {
+		t.Fatalf("%d runs, want %d", len(runs), want)
+	}
+	for _, r := range runs {
+		if len(r.Results) != 3 {
+			t.Fatalf("%s: %d results", r.Addr, len(r.Results))
+		}
+		for _, x := range r.Results {
+			if x.Requests != 2000 || x.Errors != 0 || x.OpsPerSec <= 0 || x.P50 <= 0 || x.P99 < x.P50 {
+				t.Errorf("%s %s: %+v", r.Addr, x.Test, x)
+			}
+		}
+	}
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	if n, err := c.DBSize(context.Background()).Result(); err != nil || n < 50 || n > 200 {
+		t.Fatalf("after the load the node holds %d keys (%v); -r 100 for strings and hashes", n, err)
+	}
+	// The table form.
+	out.Reset()
+	if err := run(context.Background(), []string{"bench", "kv", "--addr", addr, "-n", "500", "-c", "2", "-t", "get"}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "ops/s") || !strings.Contains(out.String(), "get") {
+		t.Fatalf("table:\n%s", out.String())
+	}
+}
