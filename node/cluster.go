@@ -60,11 +60,11 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 	if cl == nil || slot < 0 {
 		return true
 	}
-	idx := spec.KeyIndexes(args)
-	if len(idx) == 0 {
+	first, last, step := keyRange(spec, len(args))
+	if first == 0 {
 		return true
 	}
-	for _, i := range idx[1:] {
+	for i := first + step; i <= last; i += step {
 		if keyslot.Of(args[i]) != slot {
 			c.cx.w.WriteError("CROSSSLOT Keys in request don't hash to the same slot")
 			return false

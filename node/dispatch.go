@@ -149,19 +149,19 @@ func (n *Node) exec(c *client, args [][]byte) {
 func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx := &c.cx
 	replSlot := noRepl
+	slot := firstKeySlot(e.spec, args)
 	if !c.inExec {
 		// A keyed command holds its keys' stripes (see stripes.go): a
 		// transaction of another client runs entirely before or after it,
 		// and in a cluster a write and its place in the replication
 		// backlog are one step.
-		if mask := stripeMask(e.spec, args); mask != 0 {
+		if mask := stripeMask(e.spec, args, slot); mask != 0 {
 			write := e.spec.Has(command.Write)
 			n.lockStripes(mask, write)
 			defer n.unlockStripes(mask, write)
 		}
 	}
 	if n.cl.Load() != nil {
-		slot := firstKeySlot(e.spec, args)
 		logged := false
 		if slot >= 0 && e.spec.Has(command.Write) {
 			// Count the write in flight first, then look at the logging

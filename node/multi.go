@@ -93,7 +93,7 @@ func addMultiHandlers(m map[string]Handler) {
 			mask |= 1 << (w.slot % replStripes)
 		}
 		for _, q := range ms.cmds {
-			if m := stripeMask(q.e.spec, q.args); m != 0 {
+			if m := stripeMask(q.e.spec, q.args, -1); m != 0 {
 				mask |= m
 			} else if !q.e.spec.Has(command.Keyless) || q.e.spec.Has(command.Write) {
 				mask = allStripes

@@ -19,20 +19,32 @@ import (
 // allStripes is the mask of every stripe.
 const allStripes = ^uint64(0)
 
-// stripeMask returns the stripes of the command's keys (0: no keys).
-func stripeMask(spec *command.Spec, args [][]byte) uint64 {
-	first := spec.FirstKey
-	if first <= 0 || first >= len(args) {
+// keyRange returns the key positions of a command line of n words as
+// first, last and step, without allocating; first is 0 if it has none.
+func keyRange(spec *command.Spec, n int) (first, last, step int) {
+	first = spec.FirstKey
+	if first <= 0 || first >= n {
+		return 0, 0, 1
+	}
+	last = spec.LastKey
+	if last < 0 {
+		last += n
+	}
+	return first, min(last, n-1), max(spec.Step, 1)
+}
+
+// stripeMask returns the stripes of the command's keys (0: no keys); slot
+// is the first key's slot when the caller knows it (else -1).
+func stripeMask(spec *command.Spec, args [][]byte, slot int) uint64 {
+	first, last, step := keyRange(spec, len(args))
+	if first == 0 {
 		return 0
 	}
-	last := spec.LastKey
-	if last < 0 {
-		last += len(args)
+	if slot < 0 {
+		slot = keyslot.Of(args[first])
 	}
-	last = min(last, len(args)-1)
-	step := max(spec.Step, 1)
-	var m uint64
-	for i := first; i <= last; i += step {
+	m := uint64(1) << (slot % replStripes)
+	for i := first + step; i <= last; i += step {
 		m |= 1 << (keyslot.Of(args[i]) % replStripes)
 	}
 	return m
