@@ -17,8 +17,11 @@ import (
 // runBench is `vcache bench kv`: redis-benchmark's load with latency
 // percentiles, optionally run against a peer in the same run.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "vector" {
+		return runBenchVector(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "kv" {
-		fmt.Fprintln(stderr, "usage: vcache bench kv [flags]   (vector search: go run ./bench/ann and ./bench/ftsearch; scaling: ./bench/scale)")
+		fmt.Fprintln(stderr, "usage: vcache bench kv|vector [flags]   (engines side by side with hnswlib/faiss: bench/ann.sh; scaling: go run ./bench/scale)")
 		return errUsage
 	}
 	fs := flag.NewFlagSet("vcache bench kv", flag.ContinueOnError)
@@ -82,5 +85,42 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%s\t%s\t%d\t%s\t\n", r.Addr, x.Test, x.OpsPerSec, us(x.P50), us(x.P99), us(x.P999), x.Errors, ratio)
 		}
 	}
+	return tw.Flush()
+}
+
+// runBenchVector is `vcache bench vector`: random vectors into an FT
+// index, KNN queries from several clients, recall@k against exact search.
+func runBenchVector(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("vcache bench vector", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := load.DefaultVectorConfig()
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:6379", "server (vcache dev's proxy by default)")
+	fs.StringVar(&cfg.Password, "password", "", "AUTH password")
+	fs.StringVar(&cfg.Algorithm, "algo", cfg.Algorithm, "HNSW, FLAT or IVFFLAT")
+	fs.IntVar(&cfg.N, "n", cfg.N, "vectors to load")
+	fs.IntVar(&cfg.Dim, "dim", cfg.Dim, "dimensions")
+	fs.IntVar(&cfg.K, "k", cfg.K, "neighbours per query")
+	fs.IntVar(&cfg.Queries, "queries", cfg.Queries, "queries")
+	fs.IntVar(&cfg.Clients, "c", cfg.Clients, "concurrent clients")
+	fs.IntVar(&cfg.EF, "ef", 0, "EF_RUNTIME for HNSW (0: the index default)")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.Algorithm = strings.ToUpper(cfg.Algorithm)
+	fmt.Fprintf(stderr, "loading %d vectors of %d dimensions into %s ...\n", cfg.N, cfg.Dim, cfg.Algorithm)
+	r, err := load.RunVector(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "algo\tvectors\tdim\tload s\tqueries\tQPS\trecall@%d\tp50\tp99\t\n", r.K)
+	fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%.0f\t%.3f\t%.2fms\t%.2fms\t\n", r.Algorithm, r.N, r.Dim, r.LoadSec, r.Queries, r.QPS, r.Recall,
+		float64(r.P50)/float64(time.Millisecond), float64(r.P99)/float64(time.Millisecond))
 	return tw.Flush()
 }

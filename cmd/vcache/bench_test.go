@@ -83,3 +83,34 @@ func TestBenchKV(t *testing.T) {
 		t.Fatalf("table:\n%s", out.String())
 	}
 }
+
+// TestBenchVector runs `vcache bench vector` against a node: FLAT is exact
+// (recall 1), HNSW with EF_RUNTIME 64 on a small set is close to it.
+func TestBenchVector(t *testing.T) {
+	addr, cancel, done := startCmd(t, "server", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	for algo, minRecall := range map[string]float64{"FLAT": 1, "HNSW": 0.9} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), []string{"bench", "vector", "--addr", addr, "--algo", algo, "-n", "2000",
+			"--dim", "16", "--queries", "100", "-c", "2", "--ef", "64", "--json"}, &out, &errb)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", algo, err, errb.String())
+		}
+		var r struct {
+			Recall  float64
+			QPS     float64
+			Queries int
+		}
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Recall < minRecall || r.Queries != 100 || r.QPS <= 0 {
+			t.Errorf("%s: %+v, want recall >= %v", algo, r, minRecall)
+		}
+	}
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	if n := c.DBSize(context.Background()).Val(); n != 0 {
+		t.Errorf("the benchmark left %d keys behind", n)
+	}
+}

@@ -25,6 +25,7 @@ Usage:
   vcache proxy [flags]    run the proxy in front of nodes (see vcache proxy -h)
   vcache dev [flags]      run a local deployment on 127.0.0.1:6379
   vcache bench kv [flags] load a server like redis-benchmark, with percentiles (--compare-with a peer)
+  vcache bench vector     vectors into an FT index, KNN queries, recall@k against exact search
   vcache version          print the version
 `
 
