@@ -4,6 +4,7 @@
 //	vcache server [flags]   a data node
 //	vcache proxy [flags]    the single endpoint in front of the nodes
 //	vcache dev [flags]      a local deployment on 127.0.0.1:6379
+//	vcache rag ingest|ask   the RAG demo: store document chunks, retrieve them
 //	vcache version
 package main
 
@@ -24,6 +25,7 @@ Usage:
   vcache server [flags]   run a data node (see vcache server -h)
   vcache proxy [flags]    run the proxy in front of nodes (see vcache proxy -h)
   vcache dev [flags]      run a local deployment on 127.0.0.1:6379
+  vcache rag ingest|ask   the RAG demo (see vcache rag help)
   vcache version          print the version
 `
 
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runDev(ctx, args[1:], stdout, stderr)
 	case "proxy":
 		return runProxy(ctx, args[1:], stdout)
+	case "rag":
+		return runRAG(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "vcache", version)
 		return nil
