@@ -222,3 +222,36 @@ func TestBadInputIsAClearError(t *testing.T) {
 		}
 	}
 }
+
+// TestRealGloVe runs the document questions on the real GloVe vectors when
+// scripts/fetch-rag-data.sh has fetched them.
+func TestRealGloVe(t *testing.T) {
+	path := filepath.Join("..", "bench", "data", "rag", "glove-100d.vcg")
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("no GloVe file; run scripts/fetch-rag-data.sh glove")
+	}
+	emb, err := LoadGloVe(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if emb.Dim() != 100 || emb.Words() < 50000 {
+		t.Fatalf("loaded %d words of dim %d", emb.Words(), emb.Dim())
+	}
+	// Related words are nearer than unrelated ones after SIF weighting
+	// and common component removal.
+	v, err := emb.Embed(context.Background(), []string{"my kitten purrs", "a cat with whiskers", "rain and storm clouds"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if near, far := cosineDistance(v[0], v[1]), cosineDistance(v[0], v[2]); near >= far {
+		t.Errorf("distance(kitten, cat) = %.3f, not below distance(kitten, rain) = %.3f", near, far)
+	}
+	st, err := NewStore(startNode(t), DefaultStoreConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Ingest(context.Background(), st, emb, DefaultChunkConfig(), []string{writeDocs(t)}); err != nil {
+		t.Fatal(err)
+	}
+	checkAnswers(t, st, emb)
+}

@@ -224,3 +224,20 @@ func TestRAGThroughTheProxy(t *testing.T) {
 		t.Errorf("ask --fixture --like 5: %+v", r)
 	}
 }
+
+// TestRAGWithPassword ingests into a node that requires AUTH.
+func TestRAGWithPassword(t *testing.T) {
+	addr, cancel, done := startCmd(t, "server", "--port", "0", "--loglevel", "error", "--requirepass", "s3cret")
+	defer func() { cancel(); <-done }()
+	docs, glove := ragDocsDir(t), tinyGloVe(t)
+	if out, err := ragRun(t, "ingest", "--addr", addr, "--glove", glove, docs); err == nil || !strings.Contains(err.Error(), "NOAUTH") {
+		t.Errorf("ingest without --password: %v\n%s", err, out)
+	}
+	if out, err := ragRun(t, "ingest", "--addr", addr, "--password", "s3cret", "--glove", glove, docs); err != nil {
+		t.Fatalf("ingest with --password: %v\n%s", err, out)
+	}
+	r := askJSON(t, "--addr", addr, "--password", "s3cret", "--glove", glove, "why does my kitten purr")
+	if len(r.Results) == 0 || r.Results[0].Source != "pets.md" {
+		t.Errorf("ask: %+v", r.Results)
+	}
+}
