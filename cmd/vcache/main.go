@@ -4,6 +4,7 @@
 //	vcache server [flags]   a data node
 //	vcache proxy [flags]    the single endpoint in front of the nodes
 //	vcache dev [flags]      a local deployment on 127.0.0.1:6379
+//	vcache rag ingest|ask   the RAG demo: store document chunks, retrieve them
 //	vcache version
 package main
 
@@ -26,6 +27,7 @@ Usage:
   vcache dev [flags]      run a local deployment on 127.0.0.1:6379
   vcache bench kv [flags] load a server like redis-benchmark, with percentiles (--compare-with a peer)
   vcache bench vector     vectors into an FT index, KNN queries, recall@k against exact search
+  vcache rag ingest|ask   the RAG demo (see vcache rag help)
   vcache version          print the version
 `
 
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runProxy(ctx, args[1:], stdout)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
+	case "rag":
+		return runRAG(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "vcache", version)
 		return nil

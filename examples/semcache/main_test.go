@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/node"
+)
+
+// startNode serves a real vcache node on 127.0.0.1:0 until the test ends.
+func startNode(t *testing.T) *redis.Client {
+	t.Helper()
+	n, err := node.New(node.DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- n.Serve(ctx, ln) }()
+	rdb := redis.NewClient(&redis.Options{Addr: ln.Addr().String()})
+	t.Cleanup(func() {
+		rdb.Close()
+		cancel()
+		select {
+		case <-served:
+		case <-time.After(10 * time.Second):
+			t.Error("node did not stop")
+		}
+	})
+	return rdb
+}
+
+func TestSemanticCacheHitsParaphrasesAndExpires(t *testing.T) {
+	rdb := startNode(t)
+	ctx := context.Background()
+	c := &Cache{rdb: rdb, TTL: time.Hour, MaxDistance: 0.15}
+	var out bytes.Buffer
+	err := run(ctx, c, []string{
+		"What is the capital of France?",
+		"what is the capital city of France", // a paraphrase: hit
+		"What is the capital of Spain?",      // near in words, but past the threshold: miss
+		"How tall is Mount Everest?",
+		"How tall is the Mount Everest?", // hit
+	}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	want := []string{"miss", "hit", "miss", "miss", "hit"}
+	answers := []string{"Paris.", "Paris.", "Madrid.", "8,849 metres.", "8,849 metres."}
+	if len(lines) != len(want) {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	for i, l := range lines {
+		if !strings.HasPrefix(l, want[i]) || !strings.HasSuffix(l, answers[i]) {
+			t.Errorf("line %d = %q, want a %s answering %s", i, l, want[i], answers[i])
+		}
+	}
+	if c.LLMCalls != 3 {
+		t.Errorf("the LLM was asked %d times, want 3", c.LLMCalls)
+	}
+	keys, err := rdb.Keys(ctx, "semcache:*").Result()
+	if err != nil || len(keys) != 3 {
+		t.Fatalf("cached answers: %v (%v), want 3", keys, err)
+	}
+	if ttl := rdb.TTL(ctx, keys[0]).Val(); ttl <= 0 || ttl > time.Hour {
+		t.Errorf("TTL of %s = %v, want up to an hour", keys[0], ttl)
+	}
+
+	// An answer cached for a second is gone once it expires.
+	short := &Cache{rdb: rdb, TTL: time.Second, MaxDistance: 0.15}
+	q := "Which river flows through Paris?"
+	if _, hit, _, err := short.Ask(ctx, q); err != nil || hit {
+		t.Fatalf("first ask: hit %v, err %v", hit, err)
+	}
+	if _, hit, _, err := short.Ask(ctx, q); err != nil || !hit {
+		t.Fatalf("second ask: hit %v, err %v; want a hit", hit, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		vec := embed(q)
+		_, _, hit, err := short.lookup(ctx, vec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !hit {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the cached answer was still found 10s after its 1s TTL")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
