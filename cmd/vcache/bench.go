@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,8 +22,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) > 0 && args[0] == "vector" {
 		return runBenchVector(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "scale" {
+		return runBenchScale(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "kv" {
-		fmt.Fprintln(stderr, "usage: vcache bench kv|vector [flags]   (engines side by side with hnswlib/faiss: bench/ann.sh; scaling: go run ./bench/scale)")
+		fmt.Fprintln(stderr, "usage: vcache bench kv|vector|scale [flags]   (engines side by side with hnswlib/faiss: bench/ann.sh)")
 		return errUsage
 	}
 	fs := flag.NewFlagSet("vcache bench kv", flag.ContinueOnError)
@@ -123,4 +128,46 @@ func runBenchVector(ctx context.Context, args []string, stdout, stderr io.Writer
 	fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%.0f\t%.3f\t%.2fms\t%.2fms\t\n", r.Algorithm, r.N, r.Dim, r.LoadSec, r.Queries, r.QPS, r.Recall,
 		float64(r.P50)/float64(time.Millisecond), float64(r.P99)/float64(time.Millisecond))
 	return tw.Flush()
+}
+
+// runBenchScale is `vcache bench scale`: it starts `vcache dev` (this
+// binary) with a small ops budget per shard, ramps clients through its
+// proxy, prints a line per second and writes a CSV and an SVG plot.
+func runBenchScale(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("vcache bench scale", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "scale", "output prefix (.csv and .svg are added)")
+	steps := fs.String("clients", "2,4,8,16,32", "clients at each step")
+	step := fs.Duration("step", 8*time.Second, "length of a step")
+	maxOps := fs.Int("shard-max-ops", 20000, "ops/s budget of a shard (it splits at 50%)")
+	keys := fs.Int("keys", 200000, "key space")
+	port := fs.Int("port", 6390, "port of the cluster's proxy")
+	bin := fs.String("bin", "", "vcache binary to run `dev` with (default: this one)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := load.ScaleConfig{Bin: *bin, Step: *step, MaxOps: *maxOps, Keys: *keys, Port: *port}
+	if cfg.Bin == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		cfg.Bin = exe
+	}
+	for _, s := range strings.Split(*steps, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("--clients: %q is not a positive number", s)
+		}
+		cfg.Steps = append(cfg.Steps, n)
+	}
+	rows, err := load.RunScale(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	if err := load.WriteScale(*out, rows); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d seconds recorded: %s.csv, %s.svg\n", len(rows), *out, *out)
+	return nil
 }

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +116,42 @@ func TestBenchVector(t *testing.T) {
 	defer c.Close()
 	if n := c.DBSize(context.Background()).Val(); n != 0 {
 		t.Errorf("the benchmark left %d keys behind", n)
+	}
+}
+
+// TestBenchScale runs a short `vcache bench scale` on the built binary:
+// a row per second with throughput and no errors, a CSV and an SVG.
+func TestBenchScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts vcache dev")
+	}
+	bin := buildVcache(t)
+	out := filepath.Join(t.TempDir(), "scale")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"bench", "scale", "--bin", bin, "--out", out, "--clients", "2,4",
+		"--step", "2s", "--keys", "1000", "--port", freePort(t)}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("vcache bench scale: %v\n%s", err, stderr.String())
+	}
+	csv, err := os.ReadFile(out + ".csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if len(lines) < 4 || !strings.HasPrefix(lines[0], "t_s,clients,ops_per_s") {
+		t.Fatalf("CSV:\n%s", csv)
+	}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if ops, _ := strconv.ParseFloat(f[2], 64); ops <= 0 || f[5] != "0" {
+			t.Errorf("a second with no throughput or with errors: %s", l)
+		}
+	}
+	svg, err := os.ReadFile(out + ".svg")
+	if err != nil || !strings.HasPrefix(string(svg), "<svg") || !strings.Contains(string(svg), "<polyline") {
+		t.Fatalf("SVG: %v %.200s", err, svg)
+	}
+	if err := xml.Unmarshal(svg, new(struct{})); err != nil {
+		t.Fatalf("the SVG is not well-formed XML: %v", err)
 	}
 }

@@ -27,6 +27,7 @@ Usage:
   vcache dev [flags]      run a local deployment on 127.0.0.1:6379
   vcache bench kv [flags] load a server like redis-benchmark, with percentiles (--compare-with a peer)
   vcache bench vector     vectors into an FT index, KNN queries, recall@k against exact search
+  vcache bench scale      ramp load on a vcache dev that splits its shards; CSV and SVG plot
   vcache rag ingest|ask   the RAG demo (see vcache rag help)
   vcache version          print the version
 `
