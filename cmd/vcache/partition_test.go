@@ -6,11 +6,15 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
+
+// labRuns counts the network labs made by this process.
+var labRuns atomic.Int64
 
 // netLab is a bridge in this network namespace and one network namespace
 // per node, each joined to the bridge by a veth pair: cutting a node's
@@ -38,8 +42,11 @@ func newNetLab(t *testing.T, n int) *netLab {
 	if os.Geteuid() != 0 {
 		t.Skip("network namespaces need root")
 	}
-	tag := fmt.Sprintf("%d", os.Getpid()%100000)
-	l := &netLab{t: t, prefix: fmt.Sprintf("10.213.%d.", os.Getpid()%200+20), tag: tag}
+	// Names are unique per run of the test in this process (go test
+	// -count=2 runs it twice; a namespace goes away lazily).
+	run := labRuns.Add(1)
+	tag := fmt.Sprintf("%d%d", os.Getpid()%10000, run%10)
+	l := &netLab{t: t, prefix: fmt.Sprintf("10.213.%d.", (os.Getpid()+int(run))%200+20), tag: tag}
 	probe := "vcprobe" + tag
 	if out, err := exec.Command("ip", "netns", "add", probe).CombinedOutput(); err != nil {
 		t.Skipf("cannot make a network namespace here: %v %s", err, out)
@@ -47,7 +54,8 @@ func newNetLab(t *testing.T, n int) *netLab {
 	_ = exec.Command("ip", "netns", "del", probe).Run()
 	br := "vcb" + tag
 	t.Cleanup(func() {
-		for _, ns := range l.nss {
+		for i, ns := range l.nss {
+			_ = exec.Command("ip", "link", "del", l.veth(i)).Run()
 			_ = exec.Command("ip", "netns", "del", ns).Run()
 		}
 		_ = exec.Command("ip", "link", "del", br).Run()
