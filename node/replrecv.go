@@ -159,15 +159,25 @@ func (n *Node) stopLinks() {
 // runLink keeps one link streaming until ctx ends, reconnecting with a
 // growing pause after errors.
 func (n *Node) runLink(ctx context.Context, l *primaryLink) {
-	pause := 50 * time.Millisecond
+	const firstPause = 50 * time.Millisecond
+	pause, failures := firstPause, 0
 	for ctx.Err() == nil {
 		err := n.streamFrom(ctx, l)
-		l.up.Store(false)
+		wasUp := l.up.Swap(false)
 		l.syncing.Store(false)
 		if ctx.Err() != nil {
 			return
 		}
-		n.log.Warn("replication link broken; retrying", "shard", l.shard, "primary", l.addr, "err", err, "in", pause)
+		if wasUp {
+			pause, failures = firstPause, 0
+		}
+		// Say it once; a primary that is gone (until the map moves on)
+		// would otherwise fill the log.
+		if failures++; failures == 1 {
+			n.log.Warn("replication link broken; retrying", "shard", l.shard, "primary", l.addr, "err", err, "in", pause)
+		} else {
+			n.log.Debug("replication link still broken; retrying", "shard", l.shard, "primary", l.addr, "err", err, "in", pause)
+		}
 		select {
 		case <-ctx.Done():
 			return
