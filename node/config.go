@@ -44,6 +44,9 @@ type Config struct {
 	ReplBacklogSize int
 	// IdleTimeout closes connections idle for this long; 0 never does.
 	IdleTimeout time.Duration
+	// ConnGoroutines serves every connection with a goroutine of its own
+	// instead of event loops (TLS connections always have one).
+	ConnGoroutines bool
 	// Version is reported by INFO and HELLO.
 	Version string
 	// Cluster, when set, makes the node a member of a gossip cluster: it

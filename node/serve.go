@@ -41,11 +41,17 @@ type server struct {
 	conns  map[*rconn]struct{}
 	closed bool
 	wg     sync.WaitGroup
+
+	loops    []*evloop // event loops (Linux); none: a goroutine per connection
+	nextLoop atomic.Uint32
 }
 
 func newServer(n *Node, ln net.Listener, idle time.Duration) *server {
 	s := &server{n: n, ln: ln, conns: map[*rconn]struct{}{}}
 	s.idle.Store(int64(idle))
+	if !n.cfg.ConnGoroutines {
+		s.startLoops()
+	}
 	return s
 }
 
@@ -66,6 +72,9 @@ func (s *server) serve() error {
 			}
 			s.n.log.Warn("accept", "err", err)
 			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		if s.adopt(nc) {
 			continue
 		}
 		c := &rconn{nc: nc, addr: nc.RemoteAddr().String(), Writer: redcon.NewWriter(nc)}
@@ -94,32 +103,64 @@ func (s *server) close() {
 	for c := range conns {
 		c.nc.Close()
 	}
+	s.stopLoops()
 }
 
-// handle runs one connection.
+// handle runs one connection in its own goroutine.
 func (s *server) handle(c *rconn) {
-	defer s.wg.Done()
 	n := s.n
-	var err error
-	defer func() {
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-		if !c.detached {
-			c.nc.Close()
-		}
-		n.closed(c, err)
-	}()
 	if !n.accept(c) {
 		_ = c.Flush()
+		s.forget(c)
+		c.nc.Close()
+		s.wg.Done()
 		return
 	}
 	lim := n.limits()
 	rd := resp.NewCommandReader(countingConn{c.nc, &n.stats.netIn}, int(lim.maxBulk))
 	rd.SetLimits(int(lim.maxMultiBulk), lim.maxInline)
 	c.rd = rd
+	s.serveFrom(c, nil, nil)
+}
+
+// serveFrom runs cmds, then serves c until it ends: the goroutine of a
+// connection. rerr is the read error that follows cmds, if any. It
+// releases one count of s.wg.
+func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
+	defer s.wg.Done()
+	n := s.n
+	var err error
+	defer func() {
+		s.forget(c)
+		if !c.detached {
+			c.nc.Close()
+		}
+		n.closed(c, err)
+	}()
+	c.batch = cmds
 	var hadIdle bool
 	for {
+		for i := range cmds {
+			stop, werr := s.runOne(c, cmds, i)
+			if werr != nil {
+				err = werr
+				return
+			}
+			if stop {
+				return
+			}
+		}
+		if ferr := s.flush(c); ferr != nil && rerr == nil {
+			rerr = ferr
+		}
+		if rerr != nil {
+			err = rerr
+			if isProtocolError(err) {
+				c.WriteError("ERR " + err.Error())
+				_ = c.Flush()
+			}
+			return
+		}
 		if idle := time.Duration(s.idle.Load()); idle > 0 {
 			_ = c.nc.SetReadDeadline(time.Now().Add(idle))
 			hadIdle = true
@@ -127,39 +168,38 @@ func (s *server) handle(c *rconn) {
 			_ = c.nc.SetReadDeadline(time.Time{})
 			hadIdle = false
 		}
-		var cmds []resp.Command
-		cmds, err = rd.ReadCommands()
+		cmds, rerr = c.rd.ReadCommands()
 		c.batch = cmds
-		for i, cmd := range cmds {
-			c.at = i
-			n.handle(c, redcon.Command{Raw: cmd.Raw, Args: cmd.Args})
-			if c.detached {
-				return
-			}
-			if c.closing {
-				_ = c.Flush()
-				return
-			}
-			// Send a long pipeline's replies as they come, so the client is
-			// not left waiting for the whole pipeline.
-			if (i+1)%flushEvery == 0 {
-				if ferr := s.flush(c); ferr != nil {
-					err = ferr
-					return
-				}
-			}
-		}
-		if ferr := s.flush(c); ferr != nil && err == nil {
-			err = ferr
-		}
-		if err != nil {
-			if isProtocolError(err) {
-				c.WriteError("ERR " + err.Error())
-				_ = c.Flush()
-			}
-			return
+	}
+}
+
+// runOne runs cmds[i] for c. It reports whether the connection stops being
+// served here (it closes, or was detached), and a write error.
+func (s *server) runOne(c *rconn, cmds []resp.Command, i int) (stop bool, err error) {
+	c.at = i
+	s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
+	if c.detached {
+		return true, nil
+	}
+	if c.closing {
+		_ = c.Flush()
+		return true, nil
+	}
+	// Send a long pipeline's replies as they come, so the client is not
+	// left waiting for the whole pipeline.
+	if (i+1)%flushEvery == 0 {
+		if err := s.flush(c); err != nil {
+			return true, err
 		}
 	}
+	return false, nil
+}
+
+// forget removes c from the server's connections.
+func (s *server) forget(c *rconn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
 }
 
 // flush sends c's replies and counts their bytes.
@@ -205,6 +245,8 @@ type rconn struct {
 	batch    []resp.Command   // the pipeline being run
 	at       int              // the command of batch being run
 	pending  []redcon.Command // after a Detach: commands read, not yet returned
+	fd       *fdConn          // an event loop's connection (nc), or nil
+	lastIO   time.Time        // an event loop's connection: when it last had an event
 }
 
 func (c *rconn) RemoteAddr() string             { return c.addr }

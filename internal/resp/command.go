@@ -107,6 +107,40 @@ func (r *CommandReader) ReadCommands() ([]Command, error) {
 	}
 }
 
+// ErrWouldBlock is what a non-blocking reader's Read returns when no
+// byte is ready; ReadOnce then returns what it has.
+var ErrWouldBlock = errors.New("resp: read would block")
+
+// ReadOnce is ReadCommands for an event loop: it reads from the
+// underlying reader at most once. It returns the complete commands
+// received (possibly none, when a command is still incomplete or the
+// reader returned ErrWouldBlock) and, after them, the error that ends the
+// connection: the commands come before the bad bytes or the end of input
+// and must be served first. The slices are valid until the next call.
+func (r *CommandReader) ReadOnce() ([]Command, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	r.cmds, r.args = r.cmds[:0], r.args[:0]
+	if r.r == r.w {
+		r.r, r.w = 0, 0
+	}
+	need, err := r.parse()
+	if err == nil && len(r.cmds) == 0 {
+		err = r.fill(need)
+		if errors.Is(err, ErrWouldBlock) {
+			return nil, nil
+		}
+		if err == nil {
+			_, err = r.parse()
+		}
+	}
+	if err != nil {
+		r.err = err
+	}
+	return r.cmds, err
+}
+
 // fill reads more bytes, making room for at least need unread bytes.
 func (r *CommandReader) fill(need int) error {
 	if r.r == r.w && len(r.buf) > shrinkAbove {

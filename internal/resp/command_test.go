@@ -132,3 +132,53 @@ func BenchmarkCommandReader(b *testing.B) {
 		}
 	}
 }
+
+// nbReader returns its chunks one Read at a time, then ErrWouldBlock (or
+// io.EOF once closed), as a non-blocking socket does.
+type nbReader struct {
+	chunks [][]byte
+	closed bool
+}
+
+func (c *nbReader) Read(p []byte) (int, error) {
+	if len(c.chunks) == 0 {
+		if c.closed {
+			return 0, io.EOF
+		}
+		return 0, ErrWouldBlock
+	}
+	n := copy(p, c.chunks[0])
+	c.chunks[0] = c.chunks[0][n:]
+	if len(c.chunks[0]) == 0 {
+		c.chunks = c.chunks[1:]
+	}
+	return n, nil
+}
+
+func TestReadOnce(t *testing.T) {
+	src := &nbReader{chunks: [][]byte{[]byte("*2\r\n$3\r\nGET\r\n$1"), []byte("\r\na\r\nPING\r\n")}}
+	r := NewCommandReader(src, 0)
+	cmds, err := r.ReadOnce()
+	if err != nil || len(cmds) != 0 {
+		t.Fatalf("half a command: %d commands, %v", len(cmds), err)
+	}
+	cmds, err = r.ReadOnce()
+	if err != nil || len(cmds) != 2 || string(cmds[0].Args[1]) != "a" || string(cmds[1].Args[0]) != "PING" {
+		t.Fatalf("rest of the pipeline: %d commands, %v", len(cmds), err)
+	}
+	if cmds, err = r.ReadOnce(); err != nil || len(cmds) != 0 {
+		t.Fatalf("nothing ready: %d commands, %v", len(cmds), err)
+	}
+	src.chunks = [][]byte{[]byte("*1\r\n$4\r\nPING\r\n*1\r\nx")}
+	cmds, err = r.ReadOnce()
+	if len(cmds) != 1 || !errors.Is(err, ErrExpectedBulk) {
+		t.Fatalf("command then garbage: %d commands, %v", len(cmds), err)
+	}
+	if _, err := r.ReadOnce(); !errors.Is(err, ErrExpectedBulk) {
+		t.Fatalf("after the error: %v", err)
+	}
+	r = NewCommandReader(&nbReader{closed: true}, 0)
+	if _, err := r.ReadOnce(); !errors.Is(err, io.EOF) {
+		t.Fatalf("closed: %v", err)
+	}
+}

@@ -1,0 +1,15 @@
+//go:build !linux
+
+package node
+
+import "net"
+
+// Without epoll every connection has a goroutine of its own.
+
+type evloop struct{}
+
+type fdConn struct{}
+
+func (s *server) startLoops() bool    { return false }
+func (s *server) adopt(net.Conn) bool { return false }
+func (s *server) stopLoops()          {}

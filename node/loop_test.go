@@ -1,0 +1,87 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestClientThatDoesNotReadDoesNotStallOthers pipelines GETs whose replies
+// (32 MiB) exceed what the socket holds, without reading them: other
+// clients are still served meanwhile, and then every reply arrives, in
+// order, in full. Both the event loops and goroutine-per-connection
+// serving must pass.
+func TestClientThatDoesNotReadDoesNotStallOthers(t *testing.T) {
+	for _, goroutines := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ConnGoroutines=%v", goroutines), func(t *testing.T) {
+			tn := startNode(t, func(c *Config) { c.ConnGoroutines = goroutines })
+			ctx := context.Background()
+			c := tn.client(t)
+			val := strings.Repeat("v", 64<<10)
+			if err := c.Set(ctx, "big", val, 0).Err(); err != nil {
+				t.Fatal(err)
+			}
+			slow, err := net.Dial("tcp", tn.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer slow.Close()
+			const gets = 512
+			go func() {
+				w := bufio.NewWriter(slow)
+				for i := 0; i < gets; i++ {
+					fmt.Fprintf(w, "*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n")
+				}
+				w.Flush()
+			}()
+			time.Sleep(200 * time.Millisecond)
+			// Several fresh clients, so that every event loop is asked.
+			for i := 0; i < 8; i++ {
+				o := tn.client(t)
+				cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				got, err := o.Incr(cctx, "counter").Result()
+				cancel()
+				if err != nil || got != int64(i+1) {
+					t.Fatalf("client %d while another does not read: INCR = %d, %v", i, got, err)
+				}
+			}
+			slow.SetReadDeadline(time.Now().Add(30 * time.Second))
+			rd := bufio.NewReaderSize(slow, 1<<16)
+			want := fmt.Sprintf("$%d\r\n%s\r\n", len(val), val)
+			buf := make([]byte, len(want))
+			for i := 0; i < gets; i++ {
+				if _, err := io.ReadFull(rd, buf); err != nil {
+					t.Fatalf("reply %d: %v", i, err)
+				}
+				if string(buf) != want {
+					t.Fatalf("reply %d differs from the value", i)
+				}
+			}
+		})
+	}
+}
+
+// TestWaitOnEventLoopConnection runs WAIT (which leaves the event loop for
+// a goroutine) in the middle of a pipeline: replies keep their order and
+// the connection keeps working after it.
+func TestWaitOnEventLoopConnection(t *testing.T) {
+	tn := startNode(t, nil)
+	rc := tn.raw(t)
+	rc.send("SET", "a", "1")
+	rc.send("WAIT", "0", "0")
+	rc.send("GET", "a")
+	for i, want := range []string{"OK", "(integer) 0", `"1"`} {
+		got, err := rc.reply()
+		if err != nil || got != want {
+			t.Fatalf("reply %d = %q, %v; want %q", i, got, err, want)
+		}
+	}
+	if got := rc.do("INCR", "n"); got != "(integer) 1" {
+		t.Fatalf("after WAIT: INCR = %q", got)
+	}
+}
