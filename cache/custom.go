@@ -12,7 +12,7 @@ func (ks *Keyspace) GetCustom(key []byte, typeName string) (Custom, error) {
 	if e == nil {
 		return nil, nil
 	}
-	if e.kind != kindCustom || e.customVal().TypeName() != typeName {
+	if e.kind() != kindCustom || e.customVal().TypeName() != typeName {
 		return nil, ErrWrongType
 	}
 	return e.customVal(), nil
@@ -28,7 +28,7 @@ func (ks *Keyspace) UpdateCustom(key []byte, typeName string, fn func(cur Custom
 	e := ks.find(sh, slot, key)
 	var cur Custom
 	if e != nil {
-		if e.kind != kindCustom || e.customVal().TypeName() != typeName {
+		if e.kind() != kindCustom || e.customVal().TypeName() != typeName {
 			return ErrWrongType
 		}
 		cur = e.customVal()
@@ -42,11 +42,11 @@ func (ks *Keyspace) UpdateCustom(key []byte, typeName string, fn func(cur Custom
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 	case nv == nil:
 	case e == nil:
-		ks.insert(sh, slot, string(key), &entry{kind: kindCustom, obj: nv})
+		ks.insert(sh, slot, newEntry(bstr(key), kindCustom, nil, nv))
 	default:
 		e.obj = nv
 		ks.touch(e)
-		ks.resize(sh, slot, string(key), e)
+		ks.resize(sh, slot, e)
 	}
 	return nil
 }

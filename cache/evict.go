@@ -113,23 +113,24 @@ func (ks *Keyspace) evictOne(p Policy) bool {
 			}
 			n := 0
 			if p.volatileOnly() {
-				for k, e := range sh.volatile {
+				for e := range sh.volatile {
 					if n == perShardSample {
 						break
 					}
-					consider(k, e)
+					consider(e.key(), e)
 					n++
 				}
 			} else if sh.keys > 0 {
 				start := rand.IntN(perShard)
 				for j := 0; j < perShard && n < perShardSample; j++ {
-					for k, e := range sh.slots[(start+j)%perShard] {
+					sh.slots[(start+j)%perShard].each(func(e *entry) bool {
 						if n == perShardSample {
-							break
+							return false
 						}
-						consider(k, e)
+						consider(e.key(), e)
 						n++
-					}
+						return true
+					})
 				}
 			}
 			sh.mu.Unlock()
@@ -142,7 +143,7 @@ func (ks *Keyspace) evictOne(p Policy) bool {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	slot := slotOfKey(best.key)
-	e := sh.slots[slot>>shardBits][best.key]
+	e := sh.slots[slot>>shardBits].get(best.key)
 	if e == nil {
 		return true // gone meanwhile: memory moved anyway; sample again
 	}

@@ -17,12 +17,13 @@ func (ks *Keyspace) activeExpireCycle(first int, budget time.Duration) int {
 			sh.mu.Lock()
 			now := ks.nowMs()
 			seen, gone := 0, 0
-			for k, e := range sh.volatile {
+			for e := range sh.volatile {
 				if seen == sample {
 					break
 				}
 				seen++
 				if e.exp <= now {
+					k := e.key()
 					ks.del(sh, slotOfKey(k), k, e, ReasonExpired)
 					gone++
 				}

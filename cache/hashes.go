@@ -15,7 +15,7 @@ func (ks *Keyspace) hashRead(key []byte, fn func(h map[string][]byte)) error {
 		fn(nil)
 		return nil
 	}
-	if e.kind != kindHash {
+	if e.kind() != kindHash {
 		return ErrWrongType
 	}
 	fn(e.hashMap())
@@ -30,7 +30,7 @@ func (ks *Keyspace) hashWrite(key []byte, create bool, fn func(h map[string][]by
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
-	if e != nil && e.kind != kindHash {
+	if e != nil && e.kind() != kindHash {
 		return ErrWrongType
 	}
 	if e == nil {
@@ -43,8 +43,8 @@ func (ks *Keyspace) hashWrite(key []byte, create bool, fn func(h map[string][]by
 		if err != nil || !changed || len(h) == 0 {
 			return err
 		}
-		e = &entry{kind: kindHash, obj: h}
-		ks.insert(sh, slot, string(key), e)
+		e = newEntry(bstr(key), kindHash, nil, h)
+		ks.insert(sh, slot, e)
 		ks.hashChanged(string(key), slot, e)
 		return nil
 	}
@@ -57,7 +57,7 @@ func (ks *Keyspace) hashWrite(key []byte, create bool, fn func(h map[string][]by
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 		return nil
 	}
-	ks.resize(sh, slot, string(key), e)
+	ks.resize(sh, slot, e)
 	ks.hashChanged(string(key), slot, e)
 	return nil
 }
@@ -277,9 +277,9 @@ func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields ma
 		sh := &ks.shards[i]
 		sh.mu.Lock()
 		now := ks.nowMs()
-		for _, m := range sh.slots {
-			for k, e := range m {
-				if e.kind != kindHash || (e.exp != 0 && e.exp <= now) || !hasAnyPrefix(k, prefixes) {
+		for i := range sh.slots {
+			for k, e := range sh.slots[i].all() {
+				if e.kind() != kindHash || (e.exp != 0 && e.exp <= now) || !hasAnyPrefix(k, prefixes) {
 					continue
 				}
 				fn(k, e.hashMap())

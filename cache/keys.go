@@ -62,7 +62,7 @@ func typeName(e *entry) string {
 	if e == nil {
 		return "none"
 	}
-	switch e.kind {
+	switch e.kind() {
 	case kindString:
 		return "string"
 	case kindHash:
@@ -92,10 +92,15 @@ func (ks *Keyspace) Rename(src, dst []byte, nx bool) (bool, error) {
 		ks.del(dsh, dslot, string(dst), old, ReasonDeleted)
 	}
 	ks.del(ssh, sslot, string(src), e, ReasonRenamed)
-	ne := *e
-	ks.insert(dsh, dslot, string(dst), &ne)
-	if ne.kind == kindHash {
-		ks.hashChanged(string(dst), dslot, &ne)
+	var val []byte
+	if e.kind() == kindString {
+		val = e.str()
+	}
+	ne := newEntry(bstr(dst), e.kind(), val, e.obj)
+	ne.exp, ne.access = e.exp, e.access
+	ks.insert(dsh, dslot, ne)
+	if ne.kind() == kindHash {
+		ks.hashChanged(string(dst), dslot, ne)
 	}
 	return true, nil
 }
@@ -145,8 +150,8 @@ func (ks *Keyspace) Expire(key []byte, at int64, cond ExpireCond) bool {
 		ks.expired.Add(1)
 		return true
 	}
-	ks.setExpire(sh, string(key), e, at)
-	ks.resize(sh, slot, string(key), e)
+	ks.setExpire(sh, slot, e, at)
+	ks.resize(sh, slot, e)
 	return true
 }
 
@@ -159,8 +164,8 @@ func (ks *Keyspace) Persist(key []byte) bool {
 	if e == nil || e.exp == 0 {
 		return false
 	}
-	ks.setExpire(sh, string(key), e, 0)
-	ks.resize(sh, slot, string(key), e)
+	ks.setExpire(sh, slot, e, 0)
+	ks.resize(sh, slot, e)
 	return true
 }
 
@@ -224,7 +229,7 @@ func (ks *Keyspace) Scan(cursor uint64, o ScanOptions) (next uint64, keys []stri
 		}
 		sh := &ks.shards[slot&(numShards-1)]
 		sh.mu.Lock()
-		for k, e := range sh.slots[slot>>shardBits] {
+		for k, e := range sh.slots[slot>>shardBits].all() {
 			visited++
 			if e.exp != 0 && e.exp <= ks.nowMs() {
 				continue
@@ -280,7 +285,7 @@ func (ks *Keyspace) RandomKeyIn(slots func(slot int) bool) (string, bool) {
 				if slots != nil && !slots(si<<shardBits|(first+n)%numShards) {
 					continue
 				}
-				for k, e := range sh.slots[si] {
+				for k, e := range sh.slots[si].all() {
 					if e.exp == 0 || e.exp > now {
 						sh.mu.Unlock()
 						return k, true

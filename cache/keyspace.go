@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/vcache/vcache/internal/keyslot"
 )
@@ -25,14 +26,54 @@ const (
 	kindCustom
 )
 
-// entry is one key's value and metadata. Guarded by its shard's mutex.
+// entry is one key's value and metadata, 64 bytes. Guarded by its shard's
+// mutex.
 type entry struct {
-	str    []byte // kindString; never modified in place
+	kv     []byte // the key, then (kindString) the value; never modified in place
 	obj    any    // kindHash: map[string][]byte (values never modified in place); kindCustom: Custom
 	exp    int64  // expiry, unix milliseconds; 0 = none
 	mem    int64  // accounted bytes, key included
 	access uint32 // LRU clock or LFU counter (see evict.go)
-	kind   kind
+	meta   uint32 // key length << 2 | kind
+}
+
+// maxKeyLen is the longest key an entry holds.
+const maxKeyLen = 1<<30 - 1
+
+// newEntry makes an entry for key holding val (a string's bytes, copied)
+// or obj.
+func newEntry(key string, k kind, val []byte, obj any) *entry {
+	if len(key) > maxKeyLen {
+		panic("cache: key longer than 1 GiB")
+	}
+	kv := make([]byte, len(key)+len(val))
+	copy(kv, key)
+	copy(kv[len(key):], val)
+	return &entry{kv: kv, obj: obj, meta: uint32(len(key))<<2 | uint32(k)}
+}
+
+// key returns the entry's key (sharing its bytes).
+func (e *entry) key() string {
+	return unsafe.String(unsafe.SliceData(e.kv), int(e.meta>>2))
+}
+
+// kind returns the type of the entry's value.
+func (e *entry) kind() kind { return kind(e.meta & 3) }
+
+// str returns a kindString entry's value.
+func (e *entry) str() []byte { return e.kv[e.meta>>2:] }
+
+// replaceStr puts a new entry holding a copy of v in place of the string
+// entry e (whose bytes readers may still hold) and returns it.
+func (ks *Keyspace) replaceStr(sh *shard, slot int, e *entry, v []byte) *entry {
+	ne := newEntry(e.key(), kindString, v, nil)
+	ne.exp, ne.mem, ne.access = e.exp, e.mem, e.access
+	sh.slots[slot>>shardBits].swap(e, ne)
+	if e.exp != 0 {
+		delete(sh.volatile, e)
+		sh.volatile[ne] = struct{}{}
+	}
+	return ne
 }
 
 // hashMap returns a kindHash entry's fields (nil for other kinds).
@@ -52,8 +93,8 @@ type shard struct {
 	// mu guards everything below, the entries in the maps, and the
 	// keyspace's slotMem entries of this shard's slots.
 	mu       sync.Mutex
-	slots    [perShard]map[string]*entry
-	volatile map[string]*entry // keys with a TTL, for expiry and volatile-* eviction
+	slots    [perShard]table
+	volatile map[*entry]struct{} // entries with a TTL, for expiry and volatile-* eviction
 	keys     int
 	hits     int64
 	misses   int64
@@ -100,7 +141,7 @@ func New(cfg Config) (*Keyspace, error) {
 	ks.maxMemory.Store(cfg.MaxMemory)
 	ks.policy.Store(int32(cfg.Policy))
 	for i := range ks.shards {
-		ks.shards[i].volatile = make(map[string]*entry)
+		ks.shards[i].volatile = make(map[*entry]struct{})
 	}
 	ks.tickClock()
 	return ks, nil
@@ -200,15 +241,16 @@ func (ks *Keyspace) Flush() {
 	for i := range ks.shards {
 		sh := &ks.shards[i]
 		sh.mu.Lock()
-		for j, m := range sh.slots {
-			for k, e := range m {
-				ks.removed(sh, k, e, j*numShards+i, ReasonFlush)
-			}
-			sh.slots[j] = nil
+		for j := range sh.slots {
+			sh.slots[j].each(func(e *entry) bool {
+				ks.removed(sh, e.key(), e, j*numShards+i, ReasonFlush)
+				return true
+			})
+			sh.slots[j] = table{}
 			ks.slotMem[j*numShards+i] = 0
 			ks.slotVer[j*numShards+i].Add(1)
 		}
-		sh.volatile = make(map[string]*entry)
+		sh.volatile = make(map[*entry]struct{})
 		sh.keys = 0
 		sh.mem.Store(0)
 		sh.mu.Unlock()
@@ -224,16 +266,12 @@ func (ks *Keyspace) locate(key []byte) (sh *shard, slot int) {
 // find returns key's live entry, removing it if it has expired. The shard's
 // mutex must be held.
 func (ks *Keyspace) find(sh *shard, slot int, key []byte) *entry {
-	m := sh.slots[slot>>shardBits]
-	if m == nil {
-		return nil
-	}
-	e := m[string(key)]
+	e := sh.slots[slot>>shardBits].get(bstr(key))
 	if e == nil {
 		return nil
 	}
 	if e.exp != 0 && e.exp <= ks.nowMs() {
-		ks.del(sh, slot, string(key), e, ReasonExpired)
+		ks.del(sh, slot, e.key(), e, ReasonExpired)
 		ks.expired.Add(1)
 		return nil
 	}
@@ -253,32 +291,24 @@ func (ks *Keyspace) read(sh *shard, slot int, key []byte) *entry {
 	return e
 }
 
-// insert stores a new entry under key (which must not exist). The shard's
-// mutex must be held.
-func (ks *Keyspace) insert(sh *shard, slot int, key string, e *entry) {
-	i := slot >> shardBits
-	if sh.slots[i] == nil {
-		sh.slots[i] = make(map[string]*entry)
-	}
-	sh.slots[i][key] = e
+// insert stores a new entry (whose key must not exist). The shard's mutex
+// must be held.
+func (ks *Keyspace) insert(sh *shard, slot int, e *entry) {
+	sh.slots[slot>>shardBits].put(e)
 	sh.keys++
 	if e.exp != 0 {
-		sh.volatile[key] = e
+		sh.volatile[e] = struct{}{}
 	}
 	ks.touch(e)
-	e.mem = entrySize(key, e)
+	e.mem = entrySize(e)
 	ks.account(sh, slot, e.mem)
 }
 
 // del removes key's entry. The shard's mutex must be held.
 func (ks *Keyspace) del(sh *shard, slot int, key string, e *entry, why Reason) {
-	m := sh.slots[slot>>shardBits]
-	delete(m, key)
-	if len(m) == 0 {
-		sh.slots[slot>>shardBits] = nil
-	}
+	sh.slots[slot>>shardBits].remove(e)
 	if e.exp != 0 {
-		delete(sh.volatile, key)
+		delete(sh.volatile, e)
 	}
 	sh.keys--
 	ks.account(sh, slot, -e.mem)
@@ -293,20 +323,23 @@ func (ks *Keyspace) removed(sh *shard, key string, e *entry, slot int, why Reaso
 }
 
 // setExpire changes e's expiry, keeping the volatile index right.
-func (ks *Keyspace) setExpire(sh *shard, key string, e *entry, at int64) {
-	ks.slotVer[slotOfKey(key)].Add(1)
+func (ks *Keyspace) setExpire(sh *shard, slot int, e *entry, at int64) {
+	if e.exp == at {
+		return
+	}
+	ks.slotVer[slot].Add(1)
 	switch {
 	case e.exp == 0 && at != 0:
-		sh.volatile[key] = e
+		sh.volatile[e] = struct{}{}
 	case e.exp != 0 && at == 0:
-		delete(sh.volatile, key)
+		delete(sh.volatile, e)
 	}
 	e.exp = at
 }
 
 // resize re-accounts e after its value changed.
-func (ks *Keyspace) resize(sh *shard, slot int, key string, e *entry) {
-	n := entrySize(key, e)
+func (ks *Keyspace) resize(sh *shard, slot int, e *entry) {
+	n := entrySize(e)
 	ks.account(sh, slot, n-e.mem)
 	e.mem = n
 }

@@ -5,22 +5,21 @@ package cache
 // TestMemoryAccounting checks the estimate against the heap.
 
 const (
-	entryOverhead   = 72 // the entry struct (64-byte size class) + its pointer
-	mapSlotOverhead = 40 // a map slot (string header + pointer + control byte) at average load
-	volatileSlot    = 40 // the key's slot in the volatile map
-	hashSlot        = 64 // a field's slot in a hash map (string + slice headers) at average load
-	hashMapBase     = 64 // a hash map's fixed part
+	entryOverhead = 64 // the entry struct (64-byte size class)
+	tableSlot     = 24 // a slot table's place (tag + pointer, 16 bytes) at average load
+	volatileSlot  = 16 // the entry's slot in the volatile map
+	hashSlot      = 64 // a field's slot in a hash map (string + slice headers) at average load
+	hashMapBase   = 64 // a hash map's fixed part
 )
 
 // entrySize estimates key's and e's bytes.
-func entrySize(key string, e *entry) int64 {
-	n := int64(entryOverhead+mapSlotOverhead) + sizeClass(len(key))
+func entrySize(e *entry) int64 {
+	n := int64(entryOverhead+tableSlot) + sizeClass(cap(e.kv))
 	if e.exp != 0 {
 		n += volatileSlot
 	}
-	switch e.kind {
+	switch e.kind() {
 	case kindString:
-		n += sizeClass(cap(e.str))
 	case kindHash:
 		n += hashMapBase
 		for f, v := range e.hashMap() {

@@ -10,7 +10,7 @@ func (ks *Keyspace) CountKeysInSlot(slot int) int {
 	sh := &ks.shards[slot&(numShards-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return len(sh.slots[slot>>shardBits])
+	return sh.slots[slot>>shardBits].n
 }
 
 // KeysInSlot returns up to count keys of slot.
@@ -22,7 +22,7 @@ func (ks *Keyspace) KeysInSlot(slot, count int) []string {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	var out []string
-	for k := range sh.slots[slot>>shardBits] {
+	for k := range sh.slots[slot>>shardBits].all() {
 		if len(out) == count {
 			break
 		}
@@ -51,8 +51,8 @@ func (ks *Keyspace) DropSlots(slots []int) int {
 		}
 		sh := &ks.shards[slot&(numShards-1)]
 		sh.mu.Lock()
-		for k, e := range sh.slots[slot>>shardBits] {
-			ks.del(sh, slot, k, e, ReasonSlotDropped)
+		for _, e := range sh.slots[slot>>shardBits].entries() {
+			ks.del(sh, slot, e.key(), e, ReasonSlotDropped)
 			n++
 		}
 		sh.mu.Unlock()

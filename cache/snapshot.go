@@ -50,7 +50,7 @@ func (ks *Keyspace) WriteSlots(w io.Writer, slots []int) error {
 		sh.mu.Lock()
 		now := ks.nowMs()
 		var err error
-		for k, e := range sh.slots[slot>>shardBits] {
+		for k, e := range sh.slots[slot>>shardBits].all() {
 			if e.exp != 0 && e.exp <= now {
 				continue
 			}
@@ -115,7 +115,7 @@ func appendUvarint(b *bytes.Buffer, v uint64) {
 }
 
 func appendRecord(b *bytes.Buffer, key string, e *entry) error {
-	switch e.kind {
+	switch e.kind() {
 	case kindString:
 		b.WriteByte(recString)
 	case kindHash:
@@ -125,9 +125,9 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 	}
 	appendString(b, key)
 	appendUvarint(b, uint64(e.exp))
-	switch e.kind {
+	switch e.kind() {
 	case kindString:
-		appendBytes(b, e.str)
+		appendBytes(b, e.str())
 	case kindHash:
 		appendUvarint(b, uint64(len(e.hashMap())))
 		for f, v := range e.hashMap() {
@@ -231,21 +231,25 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 		if err != nil {
 			return corrupt("expiry", err)
 		}
-		e := &entry{exp: int64(exp)}
+		var (
+			kd  kind
+			val []byte
+			obj any
+		)
 		switch kindb {
 		case recString:
-			e.kind = kindString
-			if e.str, err = sr.bytes(); err != nil {
+			kd = kindString
+			if val, err = sr.bytes(); err != nil {
 				return corrupt("string value", err)
 			}
 		case recHash:
-			e.kind = kindHash
+			kd = kindHash
 			n, err := sr.uvarint()
 			if err != nil || n == 0 || n > maxSnapItem {
 				return corrupt("hash size", err)
 			}
 			h := make(map[string][]byte, min(n, 1024))
-			e.obj = h
+			obj = h
 			for i := uint64(0); i < n; i++ {
 				f, err := sr.bytes()
 				if err != nil {
@@ -258,7 +262,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				h[string(f)] = v
 			}
 		case recCustom:
-			e.kind = kindCustom
+			kd = kindCustom
 			tn, err := sr.bytes()
 			if err != nil {
 				return corrupt("custom type", err)
@@ -275,14 +279,16 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 			if err != nil {
 				return corrupt(fmt.Sprintf("decoding a %q value", tn), err)
 			}
-			e.obj = cv
+			obj = cv
 		default:
 			return corrupt(fmt.Sprintf("unknown record kind %d", kindb), nil)
 		}
 		count++
-		if e.exp != 0 && e.exp <= now {
+		if exp != 0 && int64(exp) <= now {
 			continue
 		}
+		e := newEntry(bstr(key), kd, val, obj)
+		e.exp = int64(exp)
 		ks.load(key, e)
 	}
 	n, err := sr.uvarint()
@@ -308,8 +314,8 @@ func (ks *Keyspace) load(key []byte, e *entry) {
 	if old := ks.find(sh, slot, key); old != nil {
 		ks.del(sh, slot, string(key), old, ReasonDeleted)
 	}
-	ks.insert(sh, slot, string(key), e)
-	if e.kind == kindHash {
+	ks.insert(sh, slot, e)
+	if e.kind() == kindHash {
 		ks.hashChanged(string(key), slot, e)
 	}
 }

@@ -14,10 +14,10 @@ func (ks *Keyspace) Get(key []byte) ([]byte, error) {
 	if e == nil {
 		return nil, nil
 	}
-	if e.kind != kindString {
+	if e.kind() != kindString {
 		return nil, ErrWrongType
 	}
-	return e.str, nil
+	return e.str(), nil
 }
 
 // SetOptions are SET's options.
@@ -45,24 +45,23 @@ func (ks *Keyspace) Set(key, val []byte, o SetOptions) (SetResult, error) {
 	if e != nil {
 		res.Existed = true
 		if o.Get {
-			if e.kind != kindString {
+			if e.kind() != kindString {
 				return res, ErrWrongType
 			}
-			res.Old = e.str
+			res.Old = e.str()
 		}
 	}
 	if (o.NX && e != nil) || (o.XX && e == nil) {
 		return res, nil
 	}
 	res.Done = true
-	v := append([]byte(nil), val...)
-	if e != nil && e.kind == kindString {
-		e.str = v
+	if e != nil && e.kind() == kindString {
+		e = ks.replaceStr(sh, slot, e, val)
 		if !o.KeepTTL {
-			ks.setExpire(sh, string(key), e, o.At)
+			ks.setExpire(sh, slot, e, o.At)
 		}
 		ks.touch(e)
-		ks.resize(sh, slot, string(key), e)
+		ks.resize(sh, slot, e)
 		return res, nil
 	}
 	at := o.At
@@ -72,7 +71,9 @@ func (ks *Keyspace) Set(key, val []byte, o SetOptions) (SetResult, error) {
 		}
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 	}
-	ks.insert(sh, slot, string(key), &entry{kind: kindString, str: v, exp: at})
+	ne := newEntry(bstr(key), kindString, val, nil)
+	ne.exp = at
+	ks.insert(sh, slot, ne)
 	return res, nil
 }
 
@@ -85,11 +86,11 @@ func (ks *Keyspace) GetDel(key []byte) ([]byte, error) {
 	if e == nil {
 		return nil, nil
 	}
-	if e.kind != kindString {
+	if e.kind() != kindString {
 		return nil, ErrWrongType
 	}
 	ks.del(sh, slot, string(key), e, ReasonDeleted)
-	return e.str, nil
+	return e.str(), nil
 }
 
 // ExpireChange is GETEX's change of expiry.
@@ -108,20 +109,20 @@ func (ks *Keyspace) GetEx(key []byte, c ExpireChange) ([]byte, error) {
 	if e == nil {
 		return nil, nil
 	}
-	if e.kind != kindString {
+	if e.kind() != kindString {
 		return nil, ErrWrongType
 	}
 	switch {
 	case c.Persist:
-		ks.setExpire(sh, string(key), e, 0)
-		ks.resize(sh, slot, string(key), e)
+		ks.setExpire(sh, slot, e, 0)
+		ks.resize(sh, slot, e)
 	case c.Set && c.At <= ks.nowMs():
 		ks.del(sh, slot, string(key), e, ReasonExpired)
 	case c.Set:
-		ks.setExpire(sh, string(key), e, c.At)
-		ks.resize(sh, slot, string(key), e)
+		ks.setExpire(sh, slot, e, c.At)
+		ks.resize(sh, slot, e)
 	}
-	return e.str, nil
+	return e.str(), nil
 }
 
 // MGet returns the strings at keys; nil for a missing key or one of
@@ -131,8 +132,8 @@ func (ks *Keyspace) MGet(keys [][]byte) [][]byte {
 	for i, k := range keys {
 		sh, slot := ks.locate(k)
 		sh.mu.Lock()
-		if e := ks.read(sh, slot, k); e != nil && e.kind == kindString {
-			out[i] = e.str
+		if e := ks.read(sh, slot, k); e != nil && e.kind() == kindString {
+			out[i] = e.str()
 		}
 		sh.mu.Unlock()
 	}
@@ -159,7 +160,7 @@ func (ks *Keyspace) MSet(kv [][]byte, nx bool) bool {
 		if e := ks.find(sh, slot, key); e != nil {
 			ks.del(sh, slot, string(key), e, ReasonDeleted)
 		}
-		ks.insert(sh, slot, string(key), &entry{kind: kindString, str: append([]byte(nil), val...)})
+		ks.insert(sh, slot, newEntry(bstr(key), kindString, val, nil))
 	}
 	return true
 }
@@ -193,24 +194,24 @@ func (ks *Keyspace) modifyString(key []byte, fn func(cur []byte, exists bool) ([
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
-	if e != nil && e.kind != kindString {
+	if e != nil && e.kind() != kindString {
 		return nil, ErrWrongType
 	}
 	var cur []byte
 	if e != nil {
-		cur = e.str
+		cur = e.str()
 	}
 	nv, err := fn(cur, e != nil)
 	if err != nil {
 		return nil, err
 	}
 	if e == nil {
-		ks.insert(sh, slot, string(key), &entry{kind: kindString, str: nv})
+		ks.insert(sh, slot, newEntry(bstr(key), kindString, nv, nil))
 		return nv, nil
 	}
-	e.str = nv
+	e = ks.replaceStr(sh, slot, e, nv)
 	ks.touch(e)
-	ks.resize(sh, slot, string(key), e)
+	ks.resize(sh, slot, e)
 	return nv, nil
 }
 
