@@ -3,11 +3,18 @@ package cache
 import (
 	"math"
 	"strconv"
+
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // Get returns the string at key, or nil if there is none.
 func (ks *Keyspace) Get(key []byte) ([]byte, error) {
-	sh, slot := ks.locate(key)
+	return ks.GetAt(keyslot.Of(key), key)
+}
+
+// GetAt is Get for a caller that knows key's hash slot.
+func (ks *Keyspace) GetAt(slot int, key []byte) ([]byte, error) {
+	sh := &ks.shards[slot&(numShards-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.read(sh, slot, key)
@@ -37,7 +44,12 @@ type SetResult struct {
 
 // Set stores val (copied) at key.
 func (ks *Keyspace) Set(key, val []byte, o SetOptions) (SetResult, error) {
-	sh, slot := ks.locate(key)
+	return ks.SetAt(keyslot.Of(key), key, val, o)
+}
+
+// SetAt is Set for a caller that knows key's hash slot.
+func (ks *Keyspace) SetAt(slot int, key, val []byte, o SetOptions) (SetResult, error) {
+	sh := &ks.shards[slot&(numShards-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)

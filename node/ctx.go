@@ -6,6 +6,7 @@ import (
 	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // Handler executes one command. It reads cx.Args, calls the keyspace and
@@ -26,6 +27,18 @@ type Ctx struct {
 	w    replyWriter
 	// failed is set when the handler answers an error (failed_calls).
 	failed bool
+	// slot1 is the hash slot of Args[1] plus one, when run computed it;
+	// 0: not known.
+	slot1 int
+}
+
+// slotOfArg1 returns the hash slot of Args[1] (the key of the commands
+// that ask).
+func (cx *Ctx) slotOfArg1() int {
+	if cx.slot1 > 0 {
+		return cx.slot1 - 1
+	}
+	return keyslot.Of(cx.Args[1])
 }
 
 // replyWriter is the part of redcon.Conn a handler writes replies with.

@@ -201,10 +201,14 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
 	cx.Args = args
 	cx.spec = e.spec
 	cx.failed = false
+	if e.spec.FirstKey == 1 {
+		cx.slot1 = slot + 1
+	}
 	start := time.Since(n.start)
 	e.handler(cx)
 	n.observe(c, e, args, start, cx.failed)
 	cx.Args = nil
+	cx.slot1 = 0
 	if replSlot != noRepl && n.repl.log.on.Load() {
 		n.repl.log.appendCommand(replSlot, args)
 	}

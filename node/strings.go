@@ -12,7 +12,7 @@ const msgExpireTime = "ERR invalid expire time in '%s' command"
 
 func addStringHandlers(m map[string]Handler) {
 	m["get"] = func(cx *Ctx) {
-		v, err := cx.Node.ks.Get(cx.Args[1])
+		v, err := cx.Node.ks.GetAt(cx.slotOfArg1(), cx.Args[1])
 		replyBulkOrNull(cx, v, err)
 	}
 	m["set"] = cmdSet
@@ -209,7 +209,7 @@ func cmdSet(cx *Ctx) {
 			return
 		}
 	}
-	res, err := cx.Node.ks.Set(args[1], args[2], o)
+	res, err := cx.Node.ks.SetAt(cx.slotOfArg1(), args[1], args[2], o)
 	switch {
 	case err != nil:
 		cx.Err(err)

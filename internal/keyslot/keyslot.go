@@ -3,6 +3,8 @@
 // proxy all place keys with it, so they always agree.
 package keyslot
 
+import "bytes"
+
 // Count is the number of hash slots.
 const Count = 16384
 
@@ -38,23 +40,14 @@ func CRC16(b []byte) uint16 {
 // '{' followed later by a '}' with at least one byte between them, only those
 // bytes are hashed.
 func Of(key []byte) int {
-	for i, c := range key {
-		if c == '{' {
-			for j := i + 1; j < len(key); j++ {
-				if key[j] == '}' {
-					if j > i+1 {
-						return int(CRC16(key[i+1:j]) & (Count - 1))
-					}
-					break
-				}
-			}
-			break
+	if i := bytes.IndexByte(key, '{'); i >= 0 {
+		if j := bytes.IndexByte(key[i+1:], '}'); j > 0 {
+			return int(CRC16(key[i+1:i+1+j]) & (Count - 1))
 		}
 	}
 	return int(CRC16(key) & (Count - 1))
 }
 
-// OfString is Of for a string key, without copying it.
 func OfString(key string) int {
 	return Of([]byte(key))
 }
