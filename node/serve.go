@@ -29,8 +29,9 @@ type limits struct {
 	maxInline    int
 }
 
-// server accepts connections on one listener and runs one goroutine per
-// connection.
+// server accepts connections on one listener and serves them from its
+// event loops (loop_linux.go) or, for TLS connections, on other platforms
+// and after a handoff, with one goroutine per connection.
 type server struct {
 	n    *Node
 	ln   net.Listener
