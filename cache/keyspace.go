@@ -63,17 +63,14 @@ func (e *entry) kind() kind { return kind(e.meta & 3) }
 // str returns a kindString entry's value.
 func (e *entry) str() []byte { return e.kv[e.meta>>2:] }
 
-// replaceStr puts a new entry holding a copy of v in place of the string
-// entry e (whose bytes readers may still hold) and returns it.
-func (ks *Keyspace) replaceStr(sh *shard, slot int, e *entry, v []byte) *entry {
-	ne := newEntry(e.key(), kindString, v, nil)
-	ne.exp, ne.mem, ne.access = e.exp, e.mem, e.access
-	sh.slots[slot>>shardBits].swap(e, ne)
-	if e.exp != 0 {
-		delete(sh.volatile, e)
-		sh.volatile[ne] = struct{}{}
-	}
-	return ne
+// setStr replaces a kindString entry's value with a copy of v (in a new
+// allocation: readers may still hold the old value).
+func (e *entry) setStr(v []byte) {
+	k := int(e.meta >> 2)
+	kv := make([]byte, k+len(v))
+	copy(kv, e.kv[:k])
+	copy(kv[k:], v)
+	e.kv = kv
 }
 
 // hashMap returns a kindHash entry's fields (nil for other kinds).
@@ -91,7 +88,7 @@ func (e *entry) customVal() Custom {
 // shard is a lock domain holding perShard slots.
 type shard struct {
 	// mu guards everything below, the entries in the maps, and the
-	// keyspace's slotMem entries of this shard's slots.
+	// tables' accounting.
 	mu       sync.Mutex
 	slots    [perShard]table
 	volatile map[*entry]struct{} // entries with a TTL, for expiry and volatile-* eviction
@@ -104,9 +101,7 @@ type shard struct {
 // Keyspace is the set of keys of one node (or one shard of it). All methods
 // are safe for concurrent use.
 type Keyspace struct {
-	shards  [numShards]shard
-	slotMem [keyslot.Count]int64         // accounted bytes per slot, under the shard's mu
-	slotVer [keyslot.Count]atomic.Uint64 // bumped by every change in the slot (WATCH)
+	shards [numShards]shard
 
 	maxMemory atomic.Int64
 	policy    atomic.Int32
@@ -246,9 +241,9 @@ func (ks *Keyspace) Flush() {
 				ks.removed(sh, e.key(), e, j*numShards+i, ReasonFlush)
 				return true
 			})
-			sh.slots[j] = table{}
-			ks.slotMem[j*numShards+i] = 0
-			ks.slotVer[j*numShards+i].Add(1)
+			t := &sh.slots[j]
+			t.s, t.n, t.mem = nil, 0, 0
+			t.ver.Add(1)
 		}
 		sh.volatile = make(map[*entry]struct{})
 		sh.keys = 0
@@ -327,7 +322,7 @@ func (ks *Keyspace) setExpire(sh *shard, slot int, e *entry, at int64) {
 	if e.exp == at {
 		return
 	}
-	ks.slotVer[slot].Add(1)
+	ks.table(slot).ver.Add(1)
 	switch {
 	case e.exp == 0 && at != 0:
 		sh.volatile[e] = struct{}{}
@@ -345,16 +340,22 @@ func (ks *Keyspace) resize(sh *shard, slot int, e *entry) {
 }
 
 func (ks *Keyspace) account(sh *shard, slot int, delta int64) {
-	ks.slotMem[slot] += delta
+	t := &sh.slots[slot>>shardBits]
+	t.mem += delta
 	sh.mem.Add(delta)
-	ks.slotVer[slot].Add(1)
+	t.ver.Add(1)
 }
 
 // SlotVersion returns a number that changes whenever a key of slot is
 // written, expires or is removed. WATCH compares it: a change anywhere in
 // the slot aborts the transaction (a false alarm at worst, never a miss).
 func (ks *Keyspace) SlotVersion(slot int) uint64 {
-	return ks.slotVer[slot].Load()
+	return ks.table(slot).ver.Load()
+}
+
+// table returns slot's table.
+func (ks *Keyspace) table(slot int) *table {
+	return &ks.shards[slot&(numShards-1)].slots[slot>>shardBits]
 }
 
 // randomShard returns a random shard index.

@@ -39,7 +39,7 @@ func (ks *Keyspace) SlotMemory(slot int) int64 {
 	sh := &ks.shards[slot&(numShards-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return ks.slotMem[slot]
+	return ks.table(slot).mem
 }
 
 // DropSlots removes every key of the given slots and returns how many.

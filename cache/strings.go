@@ -68,7 +68,7 @@ func (ks *Keyspace) SetAt(slot int, key, val []byte, o SetOptions) (SetResult, e
 	}
 	res.Done = true
 	if e != nil && e.kind() == kindString {
-		e = ks.replaceStr(sh, slot, e, val)
+		e.setStr(val)
 		if !o.KeepTTL {
 			ks.setExpire(sh, slot, e, o.At)
 		}
@@ -221,7 +221,7 @@ func (ks *Keyspace) modifyString(key []byte, fn func(cur []byte, exists bool) ([
 		ks.insert(sh, slot, newEntry(bstr(key), kindString, nv, nil))
 		return nv, nil
 	}
-	e = ks.replaceStr(sh, slot, e, nv)
+	e.setStr(nv)
 	ks.touch(e)
 	ks.resize(sh, slot, e)
 	return nv, nil

@@ -3,7 +3,10 @@ package cache
 import (
 	"hash/maphash"
 	"iter"
+	"sync/atomic"
 	"unsafe"
+
+	"github.com/vcache/vcache/internal/prefetch"
 )
 
 // table holds the keys of one hash slot: open addressing with linear
@@ -14,9 +17,13 @@ import (
 // key, the entry, the value); its lookups were a third of the node's CPU
 // under redis-benchmark.
 type table struct {
-	s    []tslot
-	n    int
-	last int // where get last found a key (a hint for swap)
+	s []tslot
+	n int
+	// mem is the slot's accounted bytes; ver changes with every change in
+	// the slot (WATCH compares it). They sit with the table so that a
+	// write does not take another cache miss to count itself.
+	mem int64
+	ver atomic.Uint64
 }
 
 // tslot is one place of a table.
@@ -45,7 +52,6 @@ func (t *table) get(key string) *entry {
 	for i := int(h) & mask; ; i = (i + 1) & mask {
 		s := &t.s[i]
 		if s.tag == tag && s.e.key() == key {
-			t.last = i
 			return s.e
 		}
 		if s.tag == 0 {
@@ -106,22 +112,6 @@ func (t *table) remove(e *entry) bool {
 	return true
 }
 
-// swap puts e2 in e's place; e2 must have e's key.
-func (t *table) swap(e, e2 *entry) {
-	if t.last < len(t.s) && t.s[t.last].e == e {
-		t.s[t.last].e = e2
-		return
-	}
-	mask := len(t.s) - 1
-	for i := int(hashOf(e.key())) & mask; t.s[i].tag != 0; i = (i + 1) & mask {
-		if t.s[i].e == e {
-			t.s[i].e = e2
-			return
-		}
-	}
-	panic("cache: swap of an entry not in its table")
-}
-
 // resize moves the entries to an array of size places.
 func (t *table) resize(size int) {
 	old := t.s
@@ -160,4 +150,37 @@ func (t *table) entries() []*entry {
 	out := make([]*entry, 0, t.n)
 	t.each(func(e *entry) bool { out = append(out, e); return true })
 	return out
+}
+
+// Prefetch starts loading what a lookup of key (in slot) will read, so
+// that the lookups of a pipeline overlap their cache misses instead of
+// taking them one after another. Stage 0 loads the key's place in its
+// slot's table; stage 1, run once stage 0 has been run for the other keys
+// of the batch, loads the entry found there; stage 2 its key and value.
+// It changes nothing and may be skipped.
+func (ks *Keyspace) Prefetch(slot int, key []byte, stage int) {
+	sh := &ks.shards[slot&(numShards-1)]
+	sh.mu.Lock()
+	t := &sh.slots[slot>>shardBits]
+	if t.n > 0 {
+		h := hashOf(bstr(key))
+		i := int(h) & (len(t.s) - 1)
+		switch stage {
+		case 0:
+			prefetch.Lines(unsafe.Pointer(&t.s[i]), 1)
+		default:
+			tag, mask := tagOf(h), len(t.s)-1
+			for ; t.s[i].tag != 0; i = (i + 1) & mask {
+				if t.s[i].tag == tag {
+					if e := t.s[i].e; stage == 1 {
+						prefetch.Lines(unsafe.Pointer(e), 1)
+					} else {
+						prefetch.Lines(unsafe.Pointer(unsafe.SliceData(e.kv)), 1)
+					}
+					break
+				}
+			}
+		}
+	}
+	sh.mu.Unlock()
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tidwall/redcon"
 
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -194,6 +195,44 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int) (stop bool, err er
 		}
 	}
 	return false, nil
+}
+
+// prefetchBatch starts loading the keys of a pipeline's GETs and SETs
+// (cache.Keyspace.Prefetch, in three passes) before they run, so that
+// their cache misses overlap.
+func (n *Node) prefetchBatch(cmds []resp.Command) {
+	const most = 64
+	var slots [most]int32
+	m := min(len(cmds), most)
+	for stage := 0; stage < 3; stage++ {
+		for i := 0; i < m; i++ {
+			a := cmds[i].Args
+			if len(a) < 2 || len(a[0]) != 3 || !(equalFold(a[0], "get") || equalFold(a[0], "set")) {
+				continue
+			}
+			if stage == 0 {
+				slots[i] = int32(keyslot.Of(a[1]))
+			}
+			n.ks.Prefetch(int(slots[i]), a[1], stage)
+		}
+	}
+}
+
+// equalFold compares an ASCII command name with a lower-case one.
+func equalFold(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // forget removes c from the server's connections.

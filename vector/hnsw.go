@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/vcache/vcache/internal/prefetch"
 )
 
 // hnsw is a Hierarchical Navigable Small World graph (Malkov & Yashunin)
@@ -95,7 +97,7 @@ func (h *hnsw) vec(i uint32) []float32 {
 
 // prefetchVec starts loading node i's vector into the cache.
 func (h *hnsw) prefetchVec(i uint32) {
-	prefetch(unsafe.Pointer(&h.vecs[int(i)*h.stride]), h.plines)
+	prefetch.Lines(unsafe.Pointer(&h.vecs[int(i)*h.stride]), h.plines)
 }
 
 func (h *hnsw) dist(q []float32, qn float32, i uint32) float32 {

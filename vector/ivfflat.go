@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"unsafe"
+
+	"github.com/vcache/vcache/internal/prefetch"
 )
 
 // ivf is IVFFlat: vectors are assigned to the nearest of LISTS k-means
@@ -278,7 +280,7 @@ func (v *ivf) Search(x []float32, opt SearchOptions) ([]Result, error) {
 			// The list's vectors lie anywhere in the store: start loading
 			// the next one while this one is measured.
 			if j+1 < len(list) {
-				prefetch(unsafe.Pointer(&v.s.vecs[int(list[j+1])*v.s.stride]), lines)
+				prefetch.Lines(unsafe.Pointer(&v.s.vecs[int(list[j+1])*v.s.stride]), lines)
 			}
 			id := v.s.ids[slot]
 			if opt.Filter != nil && !opt.Filter(id) {
