@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // TestTableMatchesMap runs random puts and removes on a table and a Go map
@@ -71,5 +73,33 @@ func BenchmarkGetRandom(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		ks.Get(keys[order[i%len(order)]])
+	}
+}
+
+// TestPrefetchChangesNothing prefetches present, absent and expired keys
+// at every stage, including in empty slots, and checks every value after.
+func TestPrefetchChangesNothing(t *testing.T) {
+	ks := newKS(t, nil)
+	for i := 0; i < 1000; i++ {
+		ks.Set(fmt.Appendf(nil, "k%d", i), fmt.Appendf(nil, "v%d", i), SetOptions{})
+	}
+	for stage := 0; stage < 3; stage++ {
+		for i := 0; i < 2000; i++ {
+			k := fmt.Appendf(nil, "k%d", i)
+			ks.Prefetch(keyslot.Of(k), k, stage)
+		}
+	}
+	for i := 0; i < 2000; i++ {
+		v, err := ks.Get(fmt.Appendf(nil, "k%d", i))
+		want := ""
+		if i < 1000 {
+			want = fmt.Sprintf("v%d", i)
+		}
+		if err != nil || string(v) != want {
+			t.Fatalf("k%d = %q, %v; want %q", i, v, err, want)
+		}
+	}
+	if n := ks.Len(); n != 1000 {
+		t.Fatalf("%d keys after prefetching, want 1000", n)
 	}
 }
