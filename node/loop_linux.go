@@ -46,6 +46,8 @@ type evloop struct {
 	stop     bool
 
 	conns map[int]*rconn // by fd; the loop goroutine's own
+	ready []*rconn       // the connections read in this round
+	pf    prefetcher
 }
 
 // startLoops starts the server's event loops; it returns false when they
@@ -193,8 +195,18 @@ func (l *evloop) run() {
 				l.writable(c)
 				continue
 			}
-			l.readable(c)
+			c.batch, c.rerr = c.rd.ReadOnce()
+			l.pf.add(c.batch)
+			l.ready = append(l.ready, c)
 		}
+		// Every ready connection has been read: prefetch all their keys,
+		// then serve them.
+		l.pf.run(l.s.n)
+		for i, c := range l.ready {
+			l.serve(c)
+			l.ready[i] = nil
+		}
+		l.ready = l.ready[:0]
 		if idle := time.Duration(l.s.idle.Load()); idle > 0 && now.Sub(lastIdleCheck) >= idle/4 {
 			lastIdleCheck = now
 			for _, c := range l.conns {
@@ -251,14 +263,11 @@ func (l *evloop) open(c *rconn, now time.Time) bool {
 	return true
 }
 
-// readable serves what c sent.
-func (l *evloop) readable(c *rconn) {
+// serve runs the commands read from c (c.batch, then c.rerr).
+func (l *evloop) serve(c *rconn) {
 	s := l.s
-	cmds, rerr := c.rd.ReadOnce()
-	c.batch = cmds
-	if len(cmds) > 1 {
-		s.n.prefetchBatch(cmds)
-	}
+	cmds, rerr := c.batch, c.rerr
+	c.rerr = nil
 	for i := range cmds {
 		if blocksLoop(cmds[i].Args[0]) {
 			l.handoff(c, cmds[i:], rerr)

@@ -141,7 +141,10 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 	}()
 	c.batch = cmds
 	var hadIdle bool
+	var pf prefetcher
 	for {
+		pf.add(cmds)
+		pf.run(n)
 		for i := range cmds {
 			stop, werr := s.runOne(c, cmds, i)
 			if werr != nil {
@@ -197,25 +200,44 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int) (stop bool, err er
 	return false, nil
 }
 
-// prefetchBatch starts loading the keys of a pipeline's GETs and SETs
-// (cache.Keyspace.Prefetch, in three passes) before they run, so that
-// their cache misses overlap.
-func (n *Node) prefetchBatch(cmds []resp.Command) {
-	const most = 64
-	var slots [most]int32
-	m := min(len(cmds), most)
-	for stage := 0; stage < 3; stage++ {
-		for i := 0; i < m; i++ {
-			a := cmds[i].Args
-			if len(a) < 2 || len(a[0]) != 3 || !(equalFold(a[0], "get") || equalFold(a[0], "set")) {
-				continue
+// prefetcher starts loading the keys of GETs and SETs about to run
+// (cache.Keyspace.Prefetch, in three passes over all of them) so that
+// their cache misses overlap: the commands of a pipeline, and those of all
+// the connections an event loop found ready.
+type prefetcher struct {
+	n     int
+	slots [prefetchMost]int32
+	keys  [prefetchMost][]byte
+}
+
+const prefetchMost = 64
+
+// add notes the keys of cmds' GETs and SETs.
+func (p *prefetcher) add(cmds []resp.Command) {
+	for i := range cmds {
+		if p.n == prefetchMost {
+			return
+		}
+		a := cmds[i].Args
+		if len(a) < 2 || len(a[0]) != 3 || !(equalFold(a[0], "get") || equalFold(a[0], "set")) {
+			continue
+		}
+		p.slots[p.n], p.keys[p.n] = int32(keyslot.Of(a[1])), a[1]
+		p.n++
+	}
+}
+
+// run prefetches the keys noted (when there are several) and forgets them.
+func (p *prefetcher) run(n *Node) {
+	if p.n > 1 {
+		for stage := 0; stage < 3; stage++ {
+			for i := 0; i < p.n; i++ {
+				n.ks.Prefetch(int(p.slots[i]), p.keys[i], stage)
 			}
-			if stage == 0 {
-				slots[i] = int32(keyslot.Of(a[1]))
-			}
-			n.ks.Prefetch(int(slots[i]), a[1], stage)
 		}
 	}
+	clear(p.keys[:p.n])
+	p.n = 0
 }
 
 // equalFold compares an ASCII command name with a lower-case one.
@@ -286,6 +308,7 @@ type rconn struct {
 	at       int              // the command of batch being run
 	pending  []redcon.Command // after a Detach: commands read, not yet returned
 	fd       *fdConn          // an event loop's connection (nc), or nil
+	rerr     error            // an event loop's connection: the read error after batch
 	lastIO   time.Time        // an event loop's connection: when it last had an event
 }
 
