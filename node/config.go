@@ -47,6 +47,9 @@ type Config struct {
 	// ConnGoroutines serves every connection with a goroutine of its own
 	// instead of event loops (TLS connections always have one).
 	ConnGoroutines bool
+	// IOThreads is how many event loops serve clients (Redis's
+	// io-threads); 0 means one per GOMAXPROCS.
+	IOThreads int
 	// Version is reported by INFO and HELLO.
 	Version string
 	// Cluster, when set, makes the node a member of a gossip cluster: it

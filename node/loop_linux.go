@@ -53,7 +53,10 @@ type evloop struct {
 // startLoops starts the server's event loops; it returns false when they
 // cannot be made (the server then runs a goroutine per connection).
 func (s *server) startLoops() bool {
-	n := max(runtime.GOMAXPROCS(0), 1)
+	n := s.n.cfg.IOThreads
+	if n <= 0 {
+		n = max(runtime.GOMAXPROCS(0), 1)
+	}
 	for range n {
 		l, err := newLoop(s)
 		if err != nil {
