@@ -42,6 +42,7 @@ type VectorResult struct {
 	K         int           `json:"k"`
 	LoadSec   float64       `json:"load_s"`
 	Queries   int           `json:"queries"`
+	EF        int           `json:"ef_runtime,omitempty"`
 	QPS       float64       `json:"qps"`
 	Recall    float64       `json:"recall"`
 	P50       time.Duration `json:"p50_ns"`
@@ -58,8 +59,19 @@ func blob(v []float32) string {
 
 // RunVector loads the vectors, runs the queries and measures recall.
 func RunVector(ctx context.Context, cfg VectorConfig) (VectorResult, error) {
-	if cfg.N < cfg.K || cfg.Dim < 1 || cfg.K < 1 || cfg.Queries < 1 || cfg.Clients < 1 {
-		return VectorResult{}, errors.New("need n >= k >= 1, dim >= 1, queries >= 1, clients >= 1")
+	res, err := RunVectorSweep(ctx, cfg, []int{cfg.EF})
+	if len(res) == 0 {
+		return VectorResult{}, err
+	}
+	return res[0], err
+}
+
+// RunVectorSweep loads the vectors once and runs the queries at each
+// search breadth of efs (EF_RUNTIME for HNSW, PROBES for IVFFLAT; 0: the
+// index's default), a result for each.
+func RunVectorSweep(ctx context.Context, cfg VectorConfig, efs []int) ([]VectorResult, error) {
+	if cfg.N < cfg.K || cfg.Dim < 1 || cfg.K < 1 || cfg.Queries < 1 || cfg.Clients < 1 || len(efs) == 0 {
+		return nil, errors.New("need n >= k >= 1, dim >= 1, queries >= 1, clients >= 1 and an EF")
 	}
 	rnd := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed+1))
 	gauss := func() []float32 {
@@ -85,7 +97,7 @@ func RunVector(ctx context.Context, cfg VectorConfig) (VectorResult, error) {
 	args := []any{"FT.CREATE", cfg.Index, "ON", "HASH", "PREFIX", "1", prefix, "SCHEMA", "v", "VECTOR", cfg.Algorithm,
 		"6", "TYPE", "FLOAT32", "DIM", cfg.Dim, "DISTANCE_METRIC", "L2"}
 	if err := c.Do(ctx, args...).Err(); err != nil {
-		return VectorResult{}, fmt.Errorf("FT.CREATE: %w", err)
+		return nil, fmt.Errorf("FT.CREATE: %w", err)
 	}
 	start := time.Now()
 	for lo := 0; lo < cfg.N; lo += 500 {
@@ -94,11 +106,10 @@ func RunVector(ctx context.Context, cfg VectorConfig) (VectorResult, error) {
 			p.HSet(ctx, prefix+strconv.Itoa(i), "v", blob(data[i]))
 		}
 		if _, err := p.Exec(ctx); err != nil {
-			return VectorResult{}, fmt.Errorf("HSET: %w", err)
+			return nil, fmt.Errorf("HSET: %w", err)
 		}
 	}
-	res := VectorResult{Algorithm: cfg.Algorithm, N: cfg.N, Dim: cfg.Dim, K: cfg.K, Queries: cfg.Queries,
-		LoadSec: time.Since(start).Seconds()}
+	loadSec := time.Since(start).Seconds()
 	// Exact neighbours, computed here.
 	truth := make([]map[string]bool, cfg.Queries)
 	for qi, q := range queries {
@@ -121,9 +132,29 @@ func RunVector(ctx context.Context, cfg VectorConfig) (VectorResult, error) {
 			truth[qi][prefix+strconv.Itoa(h.i)] = true
 		}
 	}
+	var out []VectorResult
+	for _, ef := range efs {
+		res := VectorResult{Algorithm: cfg.Algorithm, N: cfg.N, Dim: cfg.Dim, K: cfg.K, Queries: cfg.Queries,
+			LoadSec: loadSec, EF: ef}
+		res, err := searchAll(ctx, c, cfg, ef, queries, truth, res)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, res)
+	}
+	return out, c.Do(ctx, "FT.DROPINDEX", cfg.Index, "DD").Err()
+}
+
+// searchAll runs the queries from cfg.Clients clients at ef and fills in
+// res's throughput, recall and latencies.
+func searchAll(ctx context.Context, c *redis.Client, cfg VectorConfig, ef int, queries [][]float32,
+	truth []map[string]bool, res VectorResult) (VectorResult, error) {
 	knn := fmt.Sprintf("*=>[KNN %d @v $q]", cfg.K)
-	if cfg.EF > 0 && cfg.Algorithm == "HNSW" {
-		knn = fmt.Sprintf("*=>[KNN %d @v $q EF_RUNTIME %d]", cfg.K, cfg.EF)
+	switch {
+	case ef > 0 && cfg.Algorithm == "HNSW":
+		knn = fmt.Sprintf("*=>[KNN %d @v $q EF_RUNTIME %d]", cfg.K, ef)
+	case ef > 0 && cfg.Algorithm == "IVFFLAT":
+		knn = fmt.Sprintf("*=>[KNN %d @v $q PROBES %d]", cfg.K, ef)
 	}
 	var mu sync.Mutex
 	var hist Hist
@@ -135,7 +166,7 @@ func RunVector(ctx context.Context, cfg VectorConfig) (VectorResult, error) {
 		next <- i
 	}
 	close(next)
-	start = time.Now()
+	start := time.Now()
 	for w := 0; w < cfg.Clients; w++ {
 		wg.Add(1)
 		go func() {
@@ -172,5 +203,5 @@ func RunVector(ctx context.Context, cfg VectorConfig) (VectorResult, error) {
 	res.QPS = float64(cfg.Queries) / time.Since(start).Seconds()
 	res.Recall = float64(found) / float64(cfg.K*cfg.Queries)
 	res.P50, res.P99 = hist.Percentile(0.5), hist.Percentile(0.99)
-	return res, c.Do(ctx, "FT.DROPINDEX", cfg.Index, "DD").Err()
+	return res, nil
 }

@@ -43,6 +43,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tests := fs.String("t", "set,get", "tests: set, get, incr, hset, mset")
 	timeout := fs.Duration("timeout", def.Timeout, "stop a test after this long")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
+	plotTo := fs.String("plot", "", "also draw the results as an SVG bar chart in this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -53,11 +54,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.Progress = func(test string, done int) {
 		fmt.Fprintf(stderr, "\r%s: %d/%d (%.0f%%)   ", test, done, cfg.Requests, 100*float64(done)/float64(cfg.Requests))
 	}
-	type run struct {
-		Addr    string        `json:"addr"`
-		Results []load.Result `json:"results"`
-	}
-	var runs []run
+	var runs []load.KVRun
 	for _, a := range []string{*addr, *peer} {
 		if a == "" {
 			continue
@@ -68,10 +65,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return fmt.Errorf("%s: %w", a, err)
 		}
-		runs = append(runs, run{Addr: a, Results: res})
+		runs = append(runs, load.KVRun{Addr: a, Results: res})
 	}
 	if len(runs) == 0 {
 		return errors.New("nothing to load")
+	}
+	if *plotTo != "" {
+		if err := os.WriteFile(*plotTo, []byte(load.PlotKV(runs)), 0o644); err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -107,26 +109,45 @@ func runBenchVector(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.IntVar(&cfg.K, "k", cfg.K, "neighbours per query")
 	fs.IntVar(&cfg.Queries, "queries", cfg.Queries, "queries")
 	fs.IntVar(&cfg.Clients, "c", cfg.Clients, "concurrent clients")
-	fs.IntVar(&cfg.EF, "ef", 0, "EF_RUNTIME for HNSW (0: the index default)")
+	efList := fs.String("ef", "0", "search breadth: EF_RUNTIME for HNSW, PROBES for IVFFLAT (0: the index default); a comma list runs each on the same data")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	plotTo := fs.String("plot", "", "also draw QPS against recall as an SVG in this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	var efs []int
+	for _, f := range strings.Split(*efList, ",") {
+		ef, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || ef < 0 {
+			return fmt.Errorf("--ef: %q is not a count", f)
+		}
+		efs = append(efs, ef)
+	}
 	cfg.Algorithm = strings.ToUpper(cfg.Algorithm)
 	fmt.Fprintf(stderr, "loading %d vectors of %d dimensions into %s ...\n", cfg.N, cfg.Dim, cfg.Algorithm)
-	r, err := load.RunVector(ctx, cfg)
+	rs, err := load.RunVectorSweep(ctx, cfg, efs)
 	if err != nil {
 		return err
+	}
+	if *plotTo != "" {
+		if err := os.WriteFile(*plotTo, []byte(load.PlotVector(rs)), 0o644); err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		if len(rs) == 1 {
+			return enc.Encode(rs[0])
+		}
+		return enc.Encode(rs)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "algo\tvectors\tdim\tload s\tqueries\tQPS\trecall@%d\tp50\tp99\t\n", r.K)
-	fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%.0f\t%.3f\t%.2fms\t%.2fms\t\n", r.Algorithm, r.N, r.Dim, r.LoadSec, r.Queries, r.QPS, r.Recall,
-		float64(r.P50)/float64(time.Millisecond), float64(r.P99)/float64(time.Millisecond))
+	fmt.Fprintf(tw, "algo\tvectors\tdim\tload s\tef\tqueries\tQPS\trecall@%d\tp50\tp99\t\n", rs[0].K)
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%d\t%.0f\t%.3f\t%.2fms\t%.2fms\t\n", r.Algorithm, r.N, r.Dim, r.LoadSec, r.EF, r.Queries, r.QPS, r.Recall,
+			float64(r.P50)/float64(time.Millisecond), float64(r.P99)/float64(time.Millisecond))
+	}
 	return tw.Flush()
 }
 

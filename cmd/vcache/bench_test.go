@@ -78,13 +78,40 @@ func TestBenchKV(t *testing.T) {
 	if n, err := c.DBSize(context.Background()).Result(); err != nil || n < 50 || n > 200 {
 		t.Fatalf("after the load the node holds %d keys (%v); -r 100 for strings and hashes", n, err)
 	}
-	// The table form.
+	// The table form, and the plot: a bar per test.
 	out.Reset()
-	if err := run(context.Background(), []string{"bench", "kv", "--addr", addr, "-n", "500", "-c", "2", "-t", "get"}, &out, &errb); err != nil {
+	svg := filepath.Join(t.TempDir(), "kv.svg")
+	if err := run(context.Background(), []string{"bench", "kv", "--addr", addr, "-n", "500", "-c", "2", "-t", "set,get", "--plot", svg}, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "ops/s") || !strings.Contains(out.String(), "get") {
 		t.Fatalf("table:\n%s", out.String())
+	}
+	if bars := svgElements(t, svg, "rect"); bars != 1+2+1 { // background, two bars, one legend key
+		t.Fatalf("kv plot has %d rects, want 4", bars)
+	}
+}
+
+// svgElements parses an SVG file as XML and counts its elements named name.
+func svgElements(t *testing.T, path, name string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(bytes.NewReader(data))
+	n := 0
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			if err.Error() == "EOF" {
+				return n
+			}
+			t.Fatalf("%s is not well-formed: %v", path, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == name {
+			n++
+		}
 	}
 }
 
@@ -111,6 +138,28 @@ func TestBenchVector(t *testing.T) {
 		if r.Recall < minRecall || r.Queries != 100 || r.QPS <= 0 {
 			t.Errorf("%s: %+v, want recall >= %v", algo, r, minRecall)
 		}
+	}
+	// A sweep over EF_RUNTIME on the same data: a result and a plotted
+	// point for each, recall at the widest search at least the narrowest's.
+	var out, errb bytes.Buffer
+	svg := filepath.Join(t.TempDir(), "vector.svg")
+	err := run(context.Background(), []string{"bench", "vector", "--addr", addr, "--algo", "hnsw", "-n", "2000",
+		"--dim", "16", "--queries", "100", "-c", "2", "--ef", "10,40,160", "--json", "--plot", svg}, &out, &errb)
+	if err != nil {
+		t.Fatalf("sweep: %v\n%s", err, errb.String())
+	}
+	var sweep []struct {
+		EF     int `json:"ef_runtime"`
+		Recall float64
+	}
+	if err := json.Unmarshal(out.Bytes(), &sweep); err != nil {
+		t.Fatal(err)
+	}
+	if len(sweep) != 3 || sweep[0].EF != 10 || sweep[2].EF != 160 || sweep[2].Recall < sweep[0].Recall || sweep[2].Recall < 0.9 {
+		t.Fatalf("sweep: %+v", sweep)
+	}
+	if pts := svgElements(t, svg, "circle"); pts != 3 {
+		t.Fatalf("vector plot has %d points, want 3", pts)
 	}
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	defer c.Close()
