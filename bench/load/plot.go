@@ -25,7 +25,7 @@ func svgStart(b *strings.Builder, w, h float64, title string) {
 // PlotKV draws the ops/s of each test as bars, one per server, each bar
 // labelled with its ops/s and p99.
 func PlotKV(runs []KVRun) string {
-	const w, h, pad, top = 800.0, 360.0, 50.0, 40.0
+	const w, h, pad, top = 800.0, 360.0, 50.0, 70.0
 	var maxOps float64
 	tests := 0
 	for _, r := range runs {
@@ -51,8 +51,8 @@ func PlotKV(runs []KVRun) string {
 				fmt.Fprintf(&b, `<text x="%.1f" y="%.0f">%s</text>`, pad+float64(ti)*group+group/2-10, h-pad+15, html.EscapeString(strings.ToUpper(x.Test)))
 			}
 		}
-		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="10" height="10" fill="%s"/><text x="%.0f" y="%.0f">%s</text>`,
-			w-pad-200, top+float64(ri)*16, color, w-pad-185, top+float64(ri)*16+9, html.EscapeString(r.Addr))
+		fmt.Fprintf(&b, `<rect x="%.0f" y="30" width="10" height="10" fill="%s"/><text x="%.0f" y="39">%s</text>`,
+			pad+float64(ri)*220, color, pad+float64(ri)*220+15, html.EscapeString(r.Addr))
 	}
 	fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="black"/>`, pad, h-pad, w-pad, h-pad)
 	b.WriteString(`</svg>`)
@@ -85,7 +85,12 @@ func PlotVector(res []VectorResult) string {
 	b.WriteString(`"/>`)
 	for _, r := range res {
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="#1f6fd1"/>`, x(r.Recall), y(r.QPS))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="10">ef %d: %.0f QPS, recall %.3f</text>`, x(r.Recall)+6, y(r.QPS)-6, r.EF, r.QPS, r.Recall)
+		anchor, dx := "start", 6.0
+		if x(r.Recall) > w/2 {
+			anchor, dx = "end", -6
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="10" text-anchor="%s">ef %d: %.0f QPS, recall %.3f</text>`,
+			x(r.Recall)+dx, y(r.QPS)-6, anchor, r.EF, r.QPS, r.Recall)
 	}
 	fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="black"/>`, pad, h-pad, w-pad, h-pad)
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f">recall %.2f</text><text x="%.0f" y="%.0f">1.00</text>`, pad, h-pad+15, lo, w-pad-20, h-pad+15)

@@ -44,6 +44,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	timeout := fs.Duration("timeout", def.Timeout, "stop a test after this long")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	plotTo := fs.String("plot", "", "also draw the results as an SVG bar chart in this file")
+	names := fs.String("names", "", "names for --addr and --compare-with in the table and plot (e.g. vcache,redis)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -66,6 +67,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("%s: %w", a, err)
 		}
 		runs = append(runs, load.KVRun{Addr: a, Results: res})
+	}
+	if *names != "" {
+		for i, name := range strings.Split(*names, ",") {
+			if i < len(runs) && name != "" {
+				runs[i].Addr = name
+			}
+		}
 	}
 	if len(runs) == 0 {
 		return errors.New("nothing to load")
