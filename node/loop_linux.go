@@ -367,14 +367,16 @@ func (l *evloop) closeAll() {
 	}
 }
 
-// blocksLoop reports whether a command may wait or take its connection
-// over, so that it must not run on an event loop.
+// blocksLoop reports whether a command may wait, take its connection
+// over or run long enough to hold up the loop's other clients: WAIT, and
+// the node-to-node commands (VCACHE.SYNC streams to a replica; a
+// migration's VCACHE.IMPORT and VCACHE.APPLY carry thousands of keys).
 func blocksLoop(name []byte) bool {
-	switch len(name) {
-	case 4:
+	switch {
+	case len(name) == 4:
 		return equalFold(name, "wait")
-	case 11:
-		return equalFold(name, "vcache.sync")
+	case len(name) > 7:
+		return equalFold(name[:7], "vcache.")
 	}
 	return false
 }
