@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -207,6 +208,7 @@ func (p *Proxy) dialBackend(addr string) (net.Conn, error) {
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
 	}
+	nc = rawio.Wrap(nc)
 	if p.cfg.BackendTLS != nil {
 		cfg := p.cfg.BackendTLS.Clone()
 		if cfg.ServerName == "" {

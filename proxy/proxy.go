@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -220,6 +221,7 @@ func (p *Proxy) accept(nc net.Conn) {
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
 	}
+	nc = rawio.Wrap(nc)
 	s := newSession(p, nc)
 	p.sessions[s.id] = s
 	p.sessionWG.Add(1)
