@@ -17,6 +17,29 @@ func (c *Cluster) Router() *Router { return &Router{c} }
 // Lookup returns the RESP address of the primary serving slot.
 func (r *Router) Lookup(slot int) (string, bool) { return r.c.Map().AddrOfSlot(slot) }
 
+// ReplicaAddr returns the RESP address of an alive replica of slot's
+// shard, preferring one in zone, or false when it has none. (A replica
+// still catching up redirects reads to its primary.)
+func (r *Router) ReplicaAddr(slot int, zone string) (string, bool) {
+	m := r.c.Map()
+	sh, ok := m.Owner(slot)
+	if !ok {
+		return "", false
+	}
+	var addr, addrZone string
+	for _, id := range sh.Replicas {
+		mem, alive := m.Member(id)
+		a := m.Addr(id)
+		if !alive || a == "" {
+			continue
+		}
+		if addr == "" || (zone != "" && mem.Zone == zone && addrZone != zone) {
+			addr, addrZone = a, mem.Zone
+		}
+	}
+	return addr, addr != ""
+}
+
 // Addrs returns the addresses of the primaries that serve slots, sorted, each
 // once. The slice must not be modified.
 func (r *Router) Addrs() []string { return r.c.Map().PrimaryAddrs() }

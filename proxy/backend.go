@@ -55,6 +55,7 @@ func (b *backend) close() {
 // hold small indexes (32 KiB in all) so that lookups stay in cache.
 type routeTable struct {
 	slots    [keyslot.Count]uint16 // index+1 in backends; 0: unserved
+	reads    [keyslot.Count]uint16 // where reads go (a replica), as slots; 0: the primary
 	backends []*backend
 	nodes    []*backend // every serving node, in the router's order
 }
@@ -65,6 +66,15 @@ func (rt *routeTable) slot(slot int) *backend {
 		return rt.backends[i-1]
 	}
 	return nil
+}
+
+// read returns the backend that reads of slot go to: a replica with
+// Config.ReadFromReplicas, else the primary.
+func (rt *routeTable) read(slot int) *backend {
+	if i := rt.reads[slot]; i != 0 {
+		return rt.backends[i-1]
+	}
+	return rt.slot(slot)
 }
 
 // backend returns the backend for addr, creating it if needed; nil once
@@ -107,6 +117,13 @@ func (p *Proxy) rebuildRoutes() {
 	for s := range rt.slots {
 		if addr, ok := p.router.Lookup(s); ok {
 			rt.slots[s] = get(addr)
+		}
+	}
+	if rr, ok := p.router.(ReplicaRouter); ok && p.cfg.ReadFromReplicas {
+		for s := range rt.reads {
+			if addr, ok := rr.ReplicaAddr(s, p.cfg.Zone); ok {
+				rt.reads[s] = get(addr)
+			}
 		}
 	}
 	p.routes.Store(rt)
@@ -223,24 +240,37 @@ func (p *Proxy) dialBackend(addr string) (net.Conn, error) {
 		tc.SetDeadline(time.Time{})
 		nc = tc
 	}
-	if p.cfg.BackendPassword == "" {
+	var hello [][]string
+	if p.cfg.BackendPassword != "" {
+		hello = append(hello, []string{"AUTH", p.cfg.BackendPassword})
+	}
+	if _, ok := p.router.(ReplicaRouter); ok && p.cfg.ReadFromReplicas {
+		// Lets a replica serve the reads routed to it.
+		hello = append(hello, []string{"READONLY"})
+	}
+	if len(hello) == 0 {
 		return nc, nil
 	}
 	nc.SetDeadline(time.Now().Add(p.cfg.DialTimeout))
 	w := bufio.NewWriter(nc)
-	w.Write(resp.AppendCommand(nil, "AUTH", p.cfg.BackendPassword))
+	for _, cmd := range hello {
+		w.Write(resp.AppendCommand(nil, cmd...))
+	}
 	if err := w.Flush(); err != nil {
 		nc.Close()
 		return nil, err
 	}
-	raw, err := resp.NewReader(nc, 0, 1<<16).ReadRaw()
-	if err != nil {
-		nc.Close()
-		return nil, err
-	}
-	if raw[0] == '-' {
-		nc.Close()
-		return nil, fmt.Errorf("AUTH: %s", raw[1:len(raw)-2])
+	rd := resp.NewReader(nc, 0, 1<<16)
+	for _, cmd := range hello {
+		raw, err := rd.ReadRaw()
+		if err != nil {
+			nc.Close()
+			return nil, err
+		}
+		if raw[0] == '-' {
+			nc.Close()
+			return nil, fmt.Errorf("%s: %s", cmd[0], raw[1:len(raw)-2])
+		}
 	}
 	nc.SetDeadline(time.Time{})
 	return nc, nil

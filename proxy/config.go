@@ -11,6 +11,14 @@ import (
 type Config struct {
 	// RequirePass, when set, is the password clients must AUTH with.
 	RequirePass string
+	// ReadFromReplicas sends read-only commands on a single slot to one of
+	// the slot's replicas (one in Zone when there is one) instead of its
+	// primary, when the router knows replicas (ReplicaRouter). Replicas
+	// lag a little behind: a read may not see a write just acknowledged.
+	// A replica that is not in sync redirects to the primary.
+	ReadFromReplicas bool
+	// Zone is the proxy's availability zone, for ReadFromReplicas.
+	Zone string
 	// BackendPassword, when set, is sent with AUTH on every new backend
 	// connection.
 	BackendPassword string

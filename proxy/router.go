@@ -34,6 +34,13 @@ type Router interface {
 	Changed() <-chan struct{}
 }
 
+// ReplicaRouter is implemented by routers that know each slot's replicas.
+type ReplicaRouter interface {
+	// ReplicaAddr returns the RESP address of a replica of slot, one in
+	// zone when there is one, or false if the slot has none.
+	ReplicaAddr(slot int, zone string) (addr string, ok bool)
+}
+
 // CrossSlotRouter is implemented by routers whose nodes accept multi-key
 // commands over keys in different slots, as long as the node serves them
 // all (a standalone Redis does; Redis Cluster does not). Routers that do

@@ -238,7 +238,11 @@ func (s *session) prepare(cmd resp.Command) item {
 		return s.errItem(e, msg)
 	}
 	c := s.newCall(cmd.Raw)
-	if slot >= 0 {
+	if slot >= 0 && e.spec.Has(command.Readonly) {
+		c.slot = slot
+		c.be = s.p.routes.Load().read(slot)
+		s.enqueue(c)
+	} else if slot >= 0 {
 		s.target(c, slot)
 	} else {
 		s.targetAny(c)

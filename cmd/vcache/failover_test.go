@@ -94,6 +94,39 @@ func startProc(t *testing.T, bin, port string, args ...string) (*proc, bool) {
 	}
 }
 
+// startClusterProcs starts n `vcache server` processes that form one
+// cluster, node i with extra(i) as further flags; it returns them, the
+// arguments each was started with (port first) and the gossip seed.
+func startClusterProcs(t *testing.T, bin string, n int, extra func(i int) []string) (procs []*proc, procArgs [][]string, seed string) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		// Free ports may be taken before the process binds them (tests run
+		// in parallel): try again with others.
+		for attempt := 0; ; attempt++ {
+			gossip := "127.0.0.1:" + freePort(t)
+			join := seed
+			if i == 0 {
+				join = gossip
+			}
+			args := append([]string{freePort(t), "--gossip", gossip, "--join", join,
+				"--node-name", fmt.Sprintf("n%d", i), "--loglevel", "warn"}, extra(i)...)
+			p, ok := startProc(t, bin, args[0], args[1:]...)
+			if ok {
+				if i == 0 {
+					seed = gossip
+				}
+				procArgs = append(procArgs, args)
+				procs = append(procs, p)
+				break
+			}
+			if attempt == 4 {
+				t.Fatalf("node %d did not start:\n%s", i, p.logs.String())
+			}
+		}
+	}
+	return procs, procArgs, seed
+}
+
 func tail(s string, n int) string {
 	if len(s) > n {
 		return s[len(s)-n:]
@@ -111,34 +144,7 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 		t.Skip("builds the binary and runs processes")
 	}
 	bin := buildVcache(t)
-	var seed string
-	var procs []*proc
-	var procArgs [][]string
-	for i := 0; i < 3; i++ {
-		// Free ports may be taken before the process binds them (tests run
-		// in parallel): try again with others.
-		for attempt := 0; ; attempt++ {
-			gossip := "127.0.0.1:" + freePort(t)
-			join := seed
-			if i == 0 {
-				join = gossip
-			}
-			args := []string{freePort(t), "--gossip", gossip, "--join", join,
-				"--node-name", fmt.Sprintf("n%d", i), "--replicas", "1", "--loglevel", "warn"}
-			p, ok := startProc(t, bin, args[0], args[1:]...)
-			if ok {
-				if i == 0 {
-					seed = gossip
-				}
-				procArgs = append(procArgs, args)
-				procs = append(procs, p)
-				break
-			}
-			if attempt == 4 {
-				t.Fatalf("node %d did not start:\n%s", i, p.logs.String())
-			}
-		}
-	}
+	procs, procArgs, seed := startClusterProcs(t, bin, 3, func(int) []string { return []string{"--replicas", "1"} })
 	addr, cancel, done := startCmd(t, "proxy", "--port", "0", "--loglevel", "error",
 		"--gossip", "127.0.0.1:"+freePort(t), "--join", seed)
 	defer func() { cancel(); <-done }()

@@ -14,9 +14,9 @@ import (
 
 // clusterFlags are the flags that make a process a cluster member.
 type clusterFlags struct {
-	join, name, gossip, clusterName, maxMem, scaleOut, announce, gossipKey string
-	expect, replicas                                                       int
-	maxOps                                                                 float64
+	join, name, gossip, clusterName, maxMem, scaleOut, announce, gossipKey, zone string
+	expect, replicas                                                             int
+	maxOps                                                                       float64
 }
 
 func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
@@ -25,6 +25,11 @@ func (f *clusterFlags) register(fs *flag.FlagSet, dataNode bool) {
 	fs.StringVar(&f.gossip, "gossip", "127.0.0.1:7946", "address for gossip (UDP and TCP)")
 	fs.StringVar(&f.clusterName, "cluster-name", "vcache", "cluster label; members of other clusters are ignored")
 	fs.StringVar(&f.gossipKey, "gossip-key", "", "encrypt gossip with this AES key (16, 24 or 32 bytes, hex or base64); every member needs the same")
+	zoneUse := "replicas are placed in another zone than their primary when one has room"
+	if !dataNode {
+		zoneUse = "with --read-from-replicas, reads go to a replica in this zone when there is one"
+	}
+	fs.StringVar(&f.zone, "zone", "", "availability zone label of this member: "+zoneUse)
 	budgetNote := ""
 	if !dataNode {
 		budgetNote = "; a proxy uses it only to show usage on its status page: give it the nodes' value"
@@ -51,6 +56,7 @@ func (f *clusterFlags) config(role cluster.Role, respPort string) (cluster.Confi
 	if err != nil {
 		return c, fmt.Errorf("--gossip: %w", err)
 	}
+	c.Zone = f.zone
 	c.BindAddr = host
 	if c.BindPort, err = strconv.Atoi(port); err != nil {
 		return c, fmt.Errorf("--gossip: %w", err)

@@ -36,6 +36,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file until shutdown")
 	adminAddr := fs.String("admin-addr", "", "serve /metrics (Prometheus), /status.json and a status page on this host:port (empty: off)")
+	readReplicas := fs.Bool("read-from-replicas", false, "with --join: send single-slot reads to a replica (one in --zone first); they may miss a write just acknowledged")
 	var cf clusterFlags
 	cf.register(fs, false)
 	if err := fs.Parse(args); err != nil {
@@ -99,6 +100,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg.IdleTimeout = *timeout
 	cfg.ConnsPerBackend = *conns
 	cfg.RetryDeadline = *retry
+	cfg.ReadFromReplicas, cfg.Zone = *readReplicas, cf.zone
 	cfg.Version = version
 	var err error
 	if cfg.TLS, err = tf.server(); err != nil {
