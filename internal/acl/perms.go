@@ -1,0 +1,182 @@
+package acl
+
+import (
+	"strings"
+	"sync/atomic"
+
+	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/glob"
+)
+
+// User is a user's slot in a Table; connections hold it. Its permissions
+// change as a whole when the user is changed, deleted or reloaded.
+type User struct{ perms atomic.Pointer[Perms] }
+
+// Perms returns the user's current permissions.
+func (u *User) Perms() *Perms { return u.perms.Load() }
+
+// Name returns the user's name.
+func (u *User) Name() string { return u.Perms().name }
+
+// Perms are one user's permissions at one moment. A value is never
+// modified once published.
+type Perms struct {
+	name      string
+	on        bool
+	nopass    bool
+	passwords []string // SHA-256, lower-case hex
+	cmds      []uint64 // allowed commands, by Commands id
+	allKeys   bool
+	patterns  []pattern
+	cmdRules  string // the command rules as ACL LIST shows them
+	all       bool   // every command and every key: nothing to check
+}
+
+// pattern is a key pattern and the access it grants (~ both, %R~ read,
+// %W~ write).
+type pattern struct {
+	glob        string
+	read, write bool
+}
+
+// Name returns the user's name.
+func (p *Perms) Name() string { return p.name }
+
+// Enabled reports whether the user is on.
+func (p *Perms) Enabled() bool { return p.on }
+
+// Denial says why a user may not run a command line. Its Error is the
+// reply Redis 7 gives, NOPERM code included.
+type Denial struct {
+	// Reason is "command" or "key", as ACL LOG words it.
+	Reason string
+	// User is the user's name.
+	User string
+	// Object is the command's name or the key.
+	Object string
+}
+
+func (d *Denial) Error() string {
+	if d.Reason == ReasonKey {
+		return "NOPERM No permissions to access a key"
+	}
+	return "NOPERM User " + d.User + " has no permissions to run the '" + d.Object + "' command"
+}
+
+// Reasons of denials, as ACL LOG names them.
+const (
+	ReasonCommand = "command"
+	ReasonKey     = "key"
+	ReasonAuth    = "auth"
+)
+
+// Check returns why the user may not run args (args[0] is the command's
+// name; id and spec are the command's), or nil if it may. Every key of
+// the command is checked. Commands that run before authentication
+// (spec.NoAuth) are the caller's to exempt. As in Redis, turning a user
+// off only stops new authentications; a deleted user's connections lose
+// every right.
+func (p *Perms) Check(id int, spec *command.Spec, args [][]byte) *Denial {
+	if p.all {
+		return nil
+	}
+	return p.check(id, spec, args)
+}
+
+func (p *Perms) check(id int, spec *command.Spec, args [][]byte) *Denial {
+	if id < 0 || id/64 >= len(p.cmds) || p.cmds[id/64]&(1<<(id%64)) == 0 {
+		return &Denial{Reason: ReasonCommand, User: p.name, Object: spec.Name}
+	}
+	if p.allKeys {
+		return nil
+	}
+	read, write := keyAccess(spec, args)
+	for _, i := range spec.KeyIndexes(args) {
+		if !p.keyAllowed(string(args[i]), read, write) {
+			return &Denial{Reason: ReasonKey, User: p.name, Object: string(args[i])}
+		}
+	}
+	return nil
+}
+
+// keyAllowed reports whether a pattern grants the access to key.
+func (p *Perms) keyAllowed(key string, read, write bool) bool {
+	for _, pat := range p.patterns {
+		if (pat.read || !read) && (pat.write || !write) && glob.Match(pat.glob, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyAccess says whether a command reads its keys' values and whether it
+// changes them, as Redis 7's key specs do for the commands vcache knows:
+// %R~ patterns grant the reads, %W~ the writes, ~ both. A command that
+// only looks at a key's existence, type, length or expiry needs neither,
+// so any pattern that matches will do.
+func keyAccess(spec *command.Spec, args [][]byte) (read, write bool) {
+	write = spec.Has(command.Write)
+	switch spec.Name {
+	case "exists", "type", "ttl", "pttl", "expiretime", "pexpiretime", "touch", "strlen",
+		"hlen", "hexists", "hstrlen", "vcard", "vdim", "vismember", "watch", "memory":
+		return false, write
+	case "getset", "getdel", "getex", "incr", "decr", "incrby", "decrby", "incrbyfloat",
+		"hincrby", "hincrbyfloat", "rename", "renamenx":
+		return true, write
+	case "set":
+		for _, a := range args[3:] {
+			if strings.EqualFold(string(a), "get") {
+				return true, write
+			}
+		}
+	}
+	return spec.Has(command.Readonly), write
+}
+
+// Describe renders the user as a line of ACL LIST and of an ACL file:
+// "user alice on #<sha256> ~app:* &* -@all +get".
+func (p *Perms) Describe() string {
+	parts := []string{"user", p.name, "off"}
+	if p.on {
+		parts[2] = "on"
+	}
+	if p.nopass {
+		parts = append(parts, "nopass")
+	}
+	for _, h := range p.passwords {
+		parts = append(parts, "#"+h)
+	}
+	parts = append(parts, p.keysRule(), "&*", strings.TrimSpace(p.cmdRules))
+	return strings.Join(parts, " ")
+}
+
+// keysRule renders the key rules: "~*", the patterns, or "resetkeys".
+func (p *Perms) keysRule() string {
+	if p.allKeys {
+		return "~*"
+	}
+	if len(p.patterns) == 0 {
+		return "resetkeys"
+	}
+	b := make([]string, len(p.patterns))
+	for i, pat := range p.patterns {
+		switch {
+		case pat.read && pat.write:
+			b[i] = "~" + pat.glob
+		case pat.read:
+			b[i] = "%R~" + pat.glob
+		default:
+			b[i] = "%W~" + pat.glob
+		}
+	}
+	return strings.Join(b, " ")
+}
+
+// clone returns a copy of p that shares nothing mutable with it.
+func (p *Perms) clone() *Perms {
+	q := *p
+	q.passwords = append([]string(nil), p.passwords...)
+	q.cmds = append([]uint64(nil), p.cmds...)
+	q.patterns = append([]pattern(nil), p.patterns...)
+	return &q
+}

@@ -1,0 +1,166 @@
+package acl
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"strings"
+)
+
+// Errors of ACL rules, in Redis's words (ACL SETUSER puts them after
+// "Error in ACL SETUSER modifier '<rule>': ").
+var (
+	ErrUnknownCommand  = errors.New("Unknown command or category name in ACL")
+	ErrSyntax          = errors.New("Syntax error")
+	ErrBadHash         = errors.New("The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters")
+	ErrNoSuchPassword  = errors.New("The password you are trying to remove from the user does not exist")
+	ErrPatternAfterAll = errors.New("Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid and does not have any effect. Try 'resetkeys' to start with an empty list of patterns")
+)
+
+// HashPassword returns a password's SHA-256 in lower-case hex, the form
+// Redis stores and ACL LIST shows (#<hash>).
+func HashPassword(pass string) string {
+	h := sha256.Sum256([]byte(pass))
+	return hex.EncodeToString(h[:])
+}
+
+// newPerms returns the permissions of a new user: off, no password, no
+// command, no key.
+func (c *Commands) newPerms(name string) *Perms {
+	return &Perms{name: name, cmds: c.bits(), cmdRules: "-@all"}
+}
+
+// defaultPerms returns the default user's permissions: on, every command
+// and key, with pass as its password (nopass without one).
+func (c *Commands) defaultPerms(pass string) *Perms {
+	p := &Perms{name: "default", on: true, cmds: c.allBits(), allKeys: true, cmdRules: "+@all", all: true}
+	if pass == "" {
+		p.nopass = true
+	} else {
+		p.passwords = []string{HashPassword(pass)}
+	}
+	return p
+}
+
+// applyRules applies ACL SETUSER rules to a copy of p and returns it; on
+// the first bad rule it returns that rule's index and error, and p is
+// unchanged.
+func (c *Commands) applyRules(p *Perms, rules []string) (*Perms, int, error) {
+	q := p.clone()
+	for i, r := range rules {
+		if err := c.apply(q, r); err != nil {
+			return nil, i, err
+		}
+	}
+	q.all = q.allKeys && slices.Equal(q.cmds, c.allBits())
+	return q, -1, nil
+}
+
+// apply changes p by one rule.
+func (c *Commands) apply(p *Perms, rule string) error {
+	lower := strings.ToLower(rule)
+	switch {
+	case lower == "on":
+		p.on = true
+	case lower == "off":
+		p.on = false
+	case lower == "nopass":
+		p.nopass, p.passwords = true, nil
+	case lower == "resetpass":
+		p.nopass, p.passwords = false, nil
+	case strings.HasPrefix(rule, ">"):
+		h := HashPassword(rule[1:])
+		if !slices.Contains(p.passwords, h) {
+			p.passwords = append(p.passwords, h)
+		}
+		p.nopass = false
+	case strings.HasPrefix(rule, "<"):
+		h := HashPassword(rule[1:])
+		if !slices.Contains(p.passwords, h) {
+			return ErrNoSuchPassword
+		}
+		p.passwords = slices.DeleteFunc(p.passwords, func(x string) bool { return x == h })
+	case strings.HasPrefix(rule, "#"):
+		h := strings.ToLower(rule[1:])
+		if _, err := hex.DecodeString(h); err != nil || len(h) != 64 {
+			return ErrBadHash
+		}
+		if !slices.Contains(p.passwords, h) {
+			p.passwords = append(p.passwords, h)
+		}
+		p.nopass = false
+	case lower == "allkeys" || rule == "~*":
+		p.allKeys, p.patterns = true, nil
+	case lower == "resetkeys":
+		p.allKeys, p.patterns = false, nil
+	case strings.HasPrefix(rule, "~") || strings.HasPrefix(rule, "%"):
+		return p.addPattern(rule)
+	case lower == "allchannels" || lower == "resetchannels" || strings.HasPrefix(rule, "&"):
+		// vcache has no pub/sub: channel rules are accepted and ignored.
+	case lower == "allcommands" || lower == "+@all":
+		c.set(p.cmds, true, func(int) bool { return true })
+		p.cmdRules = "+@all"
+	case lower == "nocommands" || lower == "-@all":
+		c.set(p.cmds, false, func(int) bool { return true })
+		p.cmdRules = "-@all"
+	case strings.HasPrefix(lower, "+@") || strings.HasPrefix(lower, "-@"):
+		cat := lower[2:]
+		if !slices.Contains(c.cats, cat) {
+			return ErrUnknownCommand
+		}
+		c.set(p.cmds, lower[0] == '+', func(id int) bool { return slices.Contains(c.catOf[id], cat) })
+		p.cmdRules += " " + lower
+	case strings.HasPrefix(lower, "+") || strings.HasPrefix(lower, "-"):
+		// A subcommand (+config|get) stands for its whole command.
+		name, _, _ := strings.Cut(lower[1:], "|")
+		id, ok := c.ids[name]
+		if !ok {
+			return ErrUnknownCommand
+		}
+		c.set(p.cmds, lower[0] == '+', func(i int) bool { return i == id })
+		p.cmdRules += " " + lower
+	case lower == "reset":
+		*p = *c.newPerms(p.name)
+	default:
+		return ErrSyntax
+	}
+	return nil
+}
+
+// addPattern adds a key pattern: ~glob (read and write), %R~glob,
+// %W~glob or %RW~glob.
+func (p *Perms) addPattern(rule string) error {
+	pat := pattern{read: true, write: true}
+	if rule[0] == '%' {
+		flags, glob, ok := strings.Cut(rule[1:], "~")
+		if !ok || flags == "" {
+			return ErrSyntax
+		}
+		pat.read, pat.write = false, false
+		for _, f := range flags {
+			switch f {
+			case 'R', 'r':
+				pat.read = true
+			case 'W', 'w':
+				pat.write = true
+			default:
+				return ErrSyntax
+			}
+		}
+		pat.glob = glob
+	} else {
+		pat.glob = rule[1:]
+	}
+	if p.allKeys {
+		return ErrPatternAfterAll
+	}
+	if pat.read && pat.write && pat.glob == "*" {
+		p.allKeys, p.patterns = true, nil
+		return nil
+	}
+	if !slices.Contains(p.patterns, pat) {
+		p.patterns = append(p.patterns, pat)
+	}
+	return nil
+}
