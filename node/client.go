@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/tidwall/redcon"
+
+	"github.com/vcache/vcache/internal/acl"
 )
 
 // client is the state of one connection. The connection's goroutine owns
@@ -23,7 +25,7 @@ type client struct {
 	cx      Ctx // reused for every command of this connection
 
 	authed  bool
-	user    *aclUser    // the ACL user it authenticated as (nil: internal clients, every right)
+	user    *acl.User   // the ACL user it authenticated as (nil: internal clients, every right)
 	multi   *multiState // non-nil between MULTI and EXEC/DISCARD
 	watched []watch     // WATCHed slots and their versions
 	asking  bool

@@ -15,8 +15,13 @@ import (
 type Config struct {
 	// Cache configures the keyspace (maxmemory and eviction policy).
 	Cache cache.Config
-	// RequirePass, when set, makes clients AUTH before other commands.
+	// RequirePass, when set, makes clients AUTH before other commands: it
+	// is the default user's password.
 	RequirePass string
+	// ACLFile, when set, is Redis's ACL file: users loaded at start (a bad
+	// line fails New), by ACL LOAD, and written by ACL SAVE. A default
+	// user it does not name keeps RequirePass.
+	ACLFile string
 	// Dir is where snapshots are written and read; empty disables
 	// persistence.
 	Dir string

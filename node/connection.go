@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vcache/vcache/internal/acl"
 )
 
 func addConnectionHandlers(m map[string]Handler) {
@@ -59,21 +61,9 @@ func addConnectionHandlers(m map[string]Handler) {
 	}
 }
 
-// checkAuth tells whether user/pass open the default user.
 // defaultUserIfOpen returns the default user when it needs no password
 // (new connections start as it), else nil.
-func (n *Node) defaultUserIfOpen() *aclUser {
-	n.acl.mu.RLock()
-	u := n.acl.users["default"]
-	n.acl.mu.RUnlock()
-	if u == nil {
-		return nil
-	}
-	if p := u.perms.Load(); p.on && p.nopass {
-		return u
-	}
-	return nil
-}
+func (n *Node) defaultUserIfOpen() *acl.User { return n.acl.DefaultIfOpen() }
 
 func cmdAuth(cx *Ctx) {
 	var user, pass string
@@ -90,7 +80,7 @@ func cmdAuth(cx *Ctx) {
 		cx.Error(msgNoPassSet)
 		return
 	}
-	u, err := cx.Node.authenticate(user, pass)
+	u, err := cx.Node.authenticate(cx.cl, user, pass)
 	if err != nil {
 		cx.Error(msgWrongPass)
 		return
@@ -119,7 +109,7 @@ func cmdHello(cx *Ctx) {
 		opt := strings.ToLower(string(args[0]))
 		switch {
 		case opt == "auth" && len(args) >= 3:
-			u, err := cx.Node.authenticate(string(args[1]), string(args[2]))
+			u, err := cx.Node.authenticate(cx.cl, string(args[1]), string(args[2]))
 			if err != nil {
 				cx.Error(msgWrongPass)
 				return

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/vector/ft"
 )
 
@@ -27,7 +28,7 @@ type Node struct {
 	cmds   map[string]*cmdEntry
 	// cmdList is every served command, by cmdEntry.id.
 	cmdList []*cmdEntry
-	acl     aclState
+	acl     *acl.Table // users (ACL), built over cmdList
 	start   time.Time
 
 	// mu guards cfg's mutable fields (CONFIG SET), srv, ln and closing;
@@ -91,7 +92,9 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.stats.clock.Store(n.start.UnixNano())
 	n.cmds = n.commandTable()
-	n.initACL()
+	if n.acl, err = n.newACL(); err != nil {
+		return nil, err
+	}
 	if err := n.loadSnapshot(); err != nil {
 		return nil, err
 	}

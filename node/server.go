@@ -248,6 +248,7 @@ func (n *Node) configParams() map[string]func() string {
 		"maxmemory":               func() string { return itoa(n.ks.MaxMemory()) },
 		"maxmemory-policy":        func() string { return n.ks.Policy().String() },
 		"requirepass":             func() string { return c.RequirePass },
+		"aclfile":                 func() string { return c.ACLFile },
 		"proto-max-bulk-len":      func() string { return itoa(c.MaxBulkLen) },
 		"maxclients":              func() string { return itoa(int64(c.MaxClients)) },
 		"timeout":                 func() string { return itoa(int64(c.IdleTimeout / time.Second)) },
@@ -330,7 +331,7 @@ func (n *Node) configSet(name, val string) error {
 		n.mu.Lock()
 		n.cfg.RequirePass = val
 		n.mu.Unlock()
-		n.setDefaultPassword(val)
+		n.acl.SetRequirePass(val)
 	case "proto-max-bulk-len":
 		v, err := ParseMemory(val)
 		if err != nil || v < 1 {

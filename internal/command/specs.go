@@ -16,7 +16,7 @@ func Specs() []Spec {
 		{Name: "quit", Arity: -1, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Closes the connection."},
 		{Name: "select", Arity: 2, Flags: Keyless | Loading, Group: "connection", Summary: "Changes the selected database (only 0 exists)."},
 		{Name: "auth", Arity: -2, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Authenticates the connection."},
-		{Name: "acl", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Access control lists: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT."},
+		{Name: "acl", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Access control lists: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, LOAD, SAVE, LOG."},
 		{Name: "hello", Arity: -1, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Handshakes with the server (RESP2 only)."},
 		{Name: "client", Arity: -2, Flags: Keyless | Loading, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO."},
 		{Name: "reset", Arity: 1, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Resets the connection."},
