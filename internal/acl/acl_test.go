@@ -52,6 +52,12 @@ func TestCheckCommandsAndKeys(t *testing.T) {
 	if err := tb.SetUser("split", []string{"on", "nopass", "+@all", "%R~ro:*", "%W~wo:*", "~rw:*"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := tb.SetUser("sub", []string{"on", "nopass", "allkeys", "+@all", "-acl", "+acl|whoami", "-config|set"}); err != nil {
+		t.Fatal(err)
+	}
+	if tb.User("sub").Perms().all {
+		t.Error("a user denied a subcommand has every right")
+	}
 	const noKey = "NOPERM No permissions to access a key"
 	for _, c := range []struct {
 		user string
@@ -79,6 +85,13 @@ func TestCheckCommandsAndKeys(t *testing.T) {
 		{"split", []string{"MSET", "wo:1", "a", "rw:2", "b", "ro:3", "c"}, noKey},
 		{"split", []string{"RENAME", "rw:1", "rw:2"}, ""},
 		{"split", []string{"RENAME", "wo:1", "rw:2"}, noKey},
+		// Subcommands apart from their command.
+		{"sub", []string{"ACL", "WHOAMI"}, ""},
+		{"sub", []string{"acl", "whoami"}, ""},
+		{"sub", []string{"ACL", "SETUSER", "sub", "+@all"}, "NOPERM User sub has no permissions to run the 'acl|setuser' command"},
+		{"sub", []string{"CONFIG", "GET", "maxmemory"}, ""},
+		{"sub", []string{"CONFIG", "SET", "maxmemory", "1"}, "NOPERM User sub has no permissions to run the 'config|set' command"},
+		{"sub", []string{"GET", "k"}, ""},
 	} {
 		if got := check(t, tb, c.user, c.line...); got != c.want {
 			t.Errorf("%s %v: %q, want %q", c.user, c.line, got, c.want)
@@ -101,6 +114,7 @@ func TestDescribe(t *testing.T) {
 		{[]string{"on", "nopass", "~x", "reset"}, "user u off resetkeys &* -@all"},
 		{[]string{"#" + strings.ToUpper(HashPassword("h")), "+config|get", "allchannels"},
 			"user u off #" + HashPassword("h") + " resetkeys &* -@all +config|get"},
+		{[]string{"+@all", "-config|set", "-ACL"}, "user u off resetkeys &* +@all -config|set -acl"},
 	} {
 		tb.DelUsers("u")
 		if err := tb.SetUser("u", c.rules); err != nil {
@@ -134,6 +148,7 @@ func TestSetUserErrors(t *testing.T) {
 		{[]string{"<never"}, "Error in ACL SETUSER modifier '<never': The password you are trying to remove from the user does not exist"},
 		{[]string{"allkeys", "~x"}, "Error in ACL SETUSER modifier '~x': Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid and does not have any effect. Try 'resetkeys' to start with an empty list of patterns"},
 		{[]string{"%X~k"}, "Error in ACL SETUSER modifier '%X~k': Syntax error"},
+		{[]string{"+config|"}, "Error in ACL SETUSER modifier '+config|': Unknown command or category name in ACL"},
 	} {
 		err := tb.SetUser("u", c.rules)
 		var re *RuleError
@@ -238,7 +253,7 @@ func TestFileRoundTrip(t *testing.T) {
 	if got := tb.List(); !slices.Equal(got, want) {
 		t.Fatalf("loaded:\n%s", strings.Join(got, "\n"))
 	}
-	if err := tb.SetUser("carol", []string{"on", ">c", "+@hash", "~h:*"}); err != nil {
+	if err := tb.SetUser("carol", []string{"on", ">c", "+@hash", "+config|get", "~h:*"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tb.Save(); err != nil {
@@ -250,6 +265,9 @@ func TestFileRoundTrip(t *testing.T) {
 	}
 	if _, err := again.Authenticate("carol", "c"); err != nil {
 		t.Errorf("carol after reload: %v", err)
+	}
+	if check(t, again, "carol", "CONFIG", "GET", "x") != "" || check(t, again, "carol", "CONFIG", "SET", "x", "1") == "" {
+		t.Error("carol's subcommand rule did not survive SAVE and a load")
 	}
 
 	// ACL LOAD: a bad file changes nothing and names its lines.

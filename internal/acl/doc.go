@@ -6,9 +6,10 @@
 //
 // What it owns:
 //   - the rules of ACL SETUSER (on off >pass <pass #hash nopass resetpass
-//     ~pattern %R~pattern %W~pattern allkeys resetkeys +cmd -cmd +@cat
-//     -@cat allcommands nocommands reset) and a user's description in the
-//     form ACL LIST prints and an ACL file holds (perms.go, rules.go);
+//     ~pattern %R~pattern %W~pattern allkeys resetkeys +cmd -cmd
+//     +cmd|sub -cmd|sub +@cat -@cat allcommands nocommands reset) and a
+//     user's description in the form ACL LIST prints and an ACL file holds
+//     (perms.go, rules.go);
 //   - the check of a command line against a user, with Redis 7's NOPERM
 //     texts (perms.go);
 //   - the table of users, AUTH, and the ACL file: loaded all or nothing,

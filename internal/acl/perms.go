@@ -24,12 +24,21 @@ type Perms struct {
 	name      string
 	on        bool
 	nopass    bool
-	passwords []string // SHA-256, lower-case hex
-	cmds      []uint64 // allowed commands, by Commands id
+	passwords []string  // SHA-256, lower-case hex
+	cmds      []uint64  // allowed commands, by Commands id
+	subs      []subRule // subcommands allowed or denied apart from their command
 	allKeys   bool
 	patterns  []pattern
 	cmdRules  string // the command rules as ACL LIST shows them
 	all       bool   // every command and every key: nothing to check
+}
+
+// subRule allows (+config|get) or denies (-config|set) one subcommand
+// whatever its command's bit says.
+type subRule struct {
+	id    int
+	sub   string // lower-case
+	allow bool
 }
 
 // pattern is a key pattern and the access it grants (~ both, %R~ read,
@@ -84,8 +93,24 @@ func (p *Perms) Check(id int, spec *command.Spec, args [][]byte) *Denial {
 }
 
 func (p *Perms) check(id int, spec *command.Spec, args [][]byte) *Denial {
-	if id < 0 || id/64 >= len(p.cmds) || p.cmds[id/64]&(1<<(id%64)) == 0 {
-		return &Denial{Reason: ReasonCommand, User: p.name, Object: spec.Name}
+	allowed := id >= 0 && id/64 < len(p.cmds) && p.cmds[id/64]&(1<<(id%64)) != 0
+	name := spec.Name
+	if len(p.subs) > 0 && len(args) > 1 {
+		// A command with subcommand rules is named with its subcommand,
+		// as Redis names subcommands ('config|set').
+		for _, r := range p.subs {
+			if r.id != id {
+				continue
+			}
+			name = spec.Name + "|" + strings.ToLower(string(args[1]))
+			if r.sub == strings.ToLower(string(args[1])) {
+				allowed = r.allow
+				break
+			}
+		}
+	}
+	if !allowed {
+		return &Denial{Reason: ReasonCommand, User: p.name, Object: name}
 	}
 	if p.allKeys {
 		return nil
@@ -178,5 +203,6 @@ func (p *Perms) clone() *Perms {
 	q.passwords = append([]string(nil), p.passwords...)
 	q.cmds = append([]uint64(nil), p.cmds...)
 	q.patterns = append([]pattern(nil), p.patterns...)
+	q.subs = append([]subRule(nil), p.subs...)
 	return &q
 }

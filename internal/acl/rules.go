@@ -53,7 +53,8 @@ func (c *Commands) applyRules(p *Perms, rules []string) (*Perms, int, error) {
 			return nil, i, err
 		}
 	}
-	q.all = q.allKeys && slices.Equal(q.cmds, c.allBits())
+	q.all = q.allKeys && slices.Equal(q.cmds, c.allBits()) &&
+		!slices.ContainsFunc(q.subs, func(r subRule) bool { return !r.allow })
 	return q, -1, nil
 }
 
@@ -99,26 +100,32 @@ func (c *Commands) apply(p *Perms, rule string) error {
 	case lower == "allchannels" || lower == "resetchannels" || strings.HasPrefix(rule, "&"):
 		// vcache has no pub/sub: channel rules are accepted and ignored.
 	case lower == "allcommands" || lower == "+@all":
-		c.set(p.cmds, true, func(int) bool { return true })
+		p.setCommands(c, true, func(int) bool { return true })
 		p.cmdRules = "+@all"
 	case lower == "nocommands" || lower == "-@all":
-		c.set(p.cmds, false, func(int) bool { return true })
+		p.setCommands(c, false, func(int) bool { return true })
 		p.cmdRules = "-@all"
 	case strings.HasPrefix(lower, "+@") || strings.HasPrefix(lower, "-@"):
 		cat := lower[2:]
 		if !slices.Contains(c.cats, cat) {
 			return ErrUnknownCommand
 		}
-		c.set(p.cmds, lower[0] == '+', func(id int) bool { return slices.Contains(c.catOf[id], cat) })
+		p.setCommands(c, lower[0] == '+', func(id int) bool { return slices.Contains(c.catOf[id], cat) })
 		p.cmdRules += " " + lower
 	case strings.HasPrefix(lower, "+") || strings.HasPrefix(lower, "-"):
-		// A subcommand (+config|get) stands for its whole command.
-		name, _, _ := strings.Cut(lower[1:], "|")
+		name, sub, isSub := strings.Cut(lower[1:], "|")
 		id, ok := c.ids[name]
-		if !ok {
+		if !ok || (isSub && (sub == "" || strings.Contains(sub, "|"))) {
 			return ErrUnknownCommand
 		}
-		c.set(p.cmds, lower[0] == '+', func(i int) bool { return i == id })
+		if isSub {
+			// One subcommand (+config|get, -acl|setuser), apart from the
+			// rest of its command.
+			p.subs = slices.DeleteFunc(p.subs, func(r subRule) bool { return r.id == id && r.sub == sub })
+			p.subs = append(p.subs, subRule{id: id, sub: sub, allow: lower[0] == '+'})
+		} else {
+			p.setCommands(c, lower[0] == '+', func(i int) bool { return i == id })
+		}
 		p.cmdRules += " " + lower
 	case lower == "reset":
 		*p = *c.newPerms(p.name)
@@ -126,6 +133,13 @@ func (c *Commands) apply(p *Perms, rule string) error {
 		return ErrSyntax
 	}
 	return nil
+}
+
+// setCommands allows (or denies) the commands match accepts, whole: their
+// subcommand rules go.
+func (p *Perms) setCommands(c *Commands, on bool, match func(id int) bool) {
+	c.set(p.cmds, on, match)
+	p.subs = slices.DeleteFunc(p.subs, func(r subRule) bool { return match(r.id) })
 }
 
 // addPattern adds a key pattern: ~glob (read and write), %R~glob,
