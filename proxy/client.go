@@ -65,16 +65,19 @@ func cmdClient(s *session, args [][]byte) {
 // info describes the session in CLIENT INFO / CLIENT LIST form.
 func (s *session) info(now time.Time) string {
 	s.mu.Lock()
-	name, lib, ver := s.name, s.libName, s.libVer
+	name, lib, ver, user := s.name, s.libName, s.libVer, s.userName
 	s.mu.Unlock()
+	if user == "" {
+		user = "default" // not authenticated yet, as Redis shows it
+	}
 	cmd := "NULL"
 	if p := s.lastCmd.Load(); p != nil {
 		cmd = *p
 	}
 	age := int64(now.Sub(s.created).Seconds())
 	idle := int64(now.Sub(time.Unix(0, s.lastActive.Load())).Seconds())
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=0 name=%s age=%d idle=%d flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=2 lib-name=%s lib-ver=%s",
-		s.id, s.addr, s.laddr, name, age, idle, cmd, lib, ver)
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=0 name=%s age=%d idle=%d flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=%s redir=-1 resp=2 lib-name=%s lib-ver=%s",
+		s.id, s.addr, s.laddr, name, age, idle, cmd, user, lib, ver)
 }
 
 // clientList is CLIENT LIST's text: every client, by id.

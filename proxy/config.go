@@ -9,7 +9,8 @@ import (
 
 // Config tunes a Proxy. Start from DefaultConfig.
 type Config struct {
-	// RequirePass, when set, is the password clients must AUTH with.
+	// RequirePass, when set, is the password clients must AUTH with: the
+	// default user's password.
 	RequirePass string
 	// ReadFromReplicas sends read-only commands on a single slot to one of
 	// the slot's replicas (one in Zone when there is one) instead of its
@@ -19,6 +20,11 @@ type Config struct {
 	ReadFromReplicas bool
 	// Zone is the proxy's availability zone, for ReadFromReplicas.
 	Zone string
+	// ACLFile, when set, is Redis's ACL file of the proxy's users: loaded
+	// by New (a bad line is an error naming it) and by ACL LOAD, written
+	// by ACL SAVE. A default user it does not name keeps RequirePass.
+	// Users live on the proxy; it reaches the nodes with BackendPassword.
+	ACLFile string
 	// BackendPassword, when set, is sent with AUTH on every new backend
 	// connection.
 	BackendPassword string

@@ -10,6 +10,10 @@
 //   - client sessions: AUTH, HELLO, CLIENT, COMMAND, SELECT, PING, ECHO,
 //     QUIT and INFO are answered here (session.go, local.go, client.go,
 //     introspect.go, info.go);
+//   - ACL users (internal/acl, as on the nodes): AUTH user pass, the ACL
+//     command, an ACL file, and the check of every command and key before
+//     it is answered or routed, so a denied one never reaches a node
+//     (acl.go);
 //   - routing by hash slot with the shared command table, through a
 //     Router that says which node serves a slot (router.go);
 //   - a small pool of long-lived pipelined connections per node, onto

@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"crypto/subtle"
 	"strconv"
 	"strings"
 
@@ -53,14 +52,6 @@ func cmdSelect(s *session, args [][]byte) {
 	}
 }
 
-// checkAuth tells whether user/pass open the default user.
-func (s *session) checkAuth(user, pass string) bool {
-	if user != "" && user != "default" {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(pass), []byte(s.p.cfg.RequirePass)) == 1
-}
-
 func cmdAuth(s *session, args [][]byte) {
 	var user, pass string
 	switch len(args) {
@@ -72,15 +63,14 @@ func cmdAuth(s *session, args [][]byte) {
 		s.errorReply(msgSyntax)
 		return
 	}
-	if s.p.cfg.RequirePass == "" && user == "" {
+	if user == "" && s.p.acl.DefaultNoPass() {
 		s.errorReply(msgNoPassSet)
 		return
 	}
-	if !s.checkAuth(user, pass) {
+	if !s.authenticate(user, pass) {
 		s.errorReply(msgWrongPass)
 		return
 	}
-	s.authed = true
 	s.simple("OK")
 }
 
@@ -105,11 +95,10 @@ func cmdHello(s *session, args [][]byte) {
 		opt := strings.ToLower(string(args[0]))
 		switch {
 		case opt == "auth" && len(args) >= 3:
-			if !s.checkAuth(string(args[1]), string(args[2])) {
+			if !s.authenticate(string(args[1]), string(args[2])) {
 				s.errorReply(msgWrongPass)
 				return
 			}
-			s.authed = true
 			args = args[3:]
 		case opt == "setname" && len(args) >= 2:
 			n := string(args[1])
@@ -170,6 +159,6 @@ func cmdReset(s *session, _ [][]byte) {
 		s.pinned = nil
 	}
 	s.setName("")
-	s.authed = s.p.cfg.RequirePass == ""
+	s.setUser(s.p.acl.DefaultIfOpen())
 	s.simple("RESET")
 }

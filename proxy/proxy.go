@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vcache/vcache/internal/acl"
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
 )
@@ -24,6 +26,7 @@ type Proxy struct {
 	router    Router
 	log       *slog.Logger
 	cmds      *cmdTable
+	acl       *acl.Table // the proxy's users, over cmds.order
 	crossSlot bool
 	start     time.Time
 	stats     proxyStats
@@ -74,6 +77,15 @@ func New(cfg Config, router Router, log *slog.Logger) (*Proxy, error) {
 		stop:      make(chan struct{}),
 		served:    make(chan struct{}),
 	}
+	specs := make([]*command.Spec, len(p.cmds.order))
+	for i, e := range p.cmds.order {
+		specs[i] = e.spec
+	}
+	users, err := acl.NewTable(acl.NewCommands(specs), acl.Config{RequirePass: cfg.RequirePass, File: cfg.ACLFile, Log: p.log})
+	if err != nil {
+		return nil, fmt.Errorf("proxy: ACL file: %w", err)
+	}
+	p.acl = users
 	if cs, ok := router.(CrossSlotRouter); ok {
 		p.crossSlot = cs.AllowsCrossSlot()
 	}

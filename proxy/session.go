@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/resp"
@@ -22,6 +23,7 @@ type session struct {
 	created time.Time
 
 	authed  bool
+	user    *acl.User // the ACL user it authenticated as; set when authed
 	quit    bool
 	broken  bool // writing to the client failed
 	tx      *txState
@@ -41,11 +43,12 @@ type session struct {
 
 	lastActive atomic.Int64
 	lastCmd    atomic.Pointer[string]
-	// mu guards name, libName and libVer.
-	mu      sync.Mutex
-	name    string
-	libName string
-	libVer  string
+	// mu guards name, libName, libVer and userName.
+	mu       sync.Mutex
+	name     string
+	libName  string
+	libVer   string
+	userName string // the user's name, for CLIENT LIST
 }
 
 // item is one command of a round and where its reply comes from: bytes in
@@ -80,9 +83,9 @@ func newSession(p *Proxy, nc net.Conn) *session {
 		addr:    nc.RemoteAddr().String(),
 		laddr:   nc.LocalAddr().String(),
 		created: now,
-		authed:  p.cfg.RequirePass == "",
 		w:       newWaiter(),
 	}
+	s.setUser(p.acl.DefaultIfOpen())
 	s.lastActive.Store(now.UnixNano())
 	return s
 }
@@ -210,6 +213,13 @@ func (s *session) prepare(cmd resp.Command) item {
 	}
 	if !s.authed && !e.spec.Has(command.NoAuth) {
 		return s.errItem(e, msgNoAuth)
+	}
+	if s.user != nil && !e.spec.Has(command.NoAuth) {
+		// Before anything is sent: a denied command or key never reaches
+		// a node.
+		if d := s.user.Perms().Check(e.id, e.spec, args); d != nil {
+			return s.denied(e, d)
+		}
 	}
 	if e.kind == kindTx {
 		it := e.tx(s, cmd)

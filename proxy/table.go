@@ -23,6 +23,7 @@ const (
 type entry struct {
 	spec *command.Spec
 	kind kind
+	id   int // index in cmdTable.order: the command's id in the ACL table
 	// local answers a kindLocal command by appending its reply to s.local.
 	local func(s *session, args [][]byte)
 	// composite submits the calls of a kindComposite command and returns
@@ -43,7 +44,7 @@ type cmdTable struct {
 func newCmdTable() *cmdTable {
 	t := &cmdTable{byName: map[string]*entry{}}
 	for _, spec := range command.NewTable(command.Specs()).All() {
-		e := &entry{spec: spec, kind: kindKey}
+		e := &entry{spec: spec, kind: kindKey, id: len(t.order)}
 		t.byName[spec.Name] = e
 		t.order = append(t.order, e)
 	}
@@ -51,7 +52,7 @@ func newCmdTable() *cmdTable {
 		"ping": cmdPing, "echo": cmdEcho, "quit": cmdQuit, "select": cmdSelect,
 		"auth": cmdAuth, "hello": cmdHello, "client": cmdClient, "reset": cmdReset,
 		"readonly": cmdOK, "readwrite": cmdOK, "asking": cmdOK, "command": cmdCommand,
-		"cluster": cmdCluster,
+		"cluster": cmdCluster, "acl": cmdACL,
 	}
 	for name, fn := range local {
 		if e := t.byName[name]; e != nil {
@@ -81,10 +82,9 @@ func newCmdTable() *cmdTable {
 			e.kind, e.tx = kindTx, fn
 		}
 	}
-	// SHUTDOWN, the nodes' internal migration and replication commands, and
-	// ACL (users are per node; the proxy has requirepass only, for now) are
-	// not for clients of the proxy.
-	for _, name := range []string{"shutdown", "vcache.sync", "vcache.import", "vcache.apply", "acl"} {
+	// SHUTDOWN and the nodes' internal migration and replication commands
+	// are not for clients of the proxy.
+	for _, name := range []string{"shutdown", "vcache.sync", "vcache.import", "vcache.apply"} {
 		if e := t.byName[name]; e != nil {
 			e.kind = kindRefused
 		}

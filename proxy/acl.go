@@ -1,0 +1,58 @@
+package proxy
+
+import (
+	"time"
+
+	"github.com/vcache/vcache/internal/acl"
+)
+
+// ACL users live on the proxy (internal/acl, the engine the nodes use
+// too): AUTH and HELLO AUTH authenticate a session as one, every command
+// is checked against its user before it is answered or routed, and the
+// ACL command manages them here, never on a node. The proxy reaches the
+// nodes with its own credentials (BackendPassword).
+
+// authenticate makes the session the user that name and pass open and
+// reports true, or logs the failure in ACL LOG and reports false (the
+// session stays as it was).
+func (s *session) authenticate(name, pass string) bool {
+	u, err := s.p.acl.Authenticate(name, pass)
+	if err != nil {
+		if name == "" {
+			name = "default"
+		}
+		now := time.Now()
+		s.p.acl.Log().Add(acl.Denial{Reason: acl.ReasonAuth, User: name, Object: "AUTH"}, s.tx != nil, s.info(now), now)
+		return false
+	}
+	s.setUser(u)
+	return true
+}
+
+// setUser makes u (nil: none) the session's user.
+func (s *session) setUser(u *acl.User) {
+	s.user, s.authed = u, u != nil
+	name := ""
+	if u != nil {
+		name = u.Name()
+	}
+	s.mu.Lock()
+	s.userName = name
+	s.mu.Unlock()
+}
+
+// denied answers a command the session's user may not run with Redis's
+// NOPERM text, logs it in ACL LOG, and makes a transaction being queued
+// fail at EXEC, as Redis does.
+func (s *session) denied(e *entry, d *acl.Denial) item {
+	if s.tx != nil {
+		s.tx.failed = true
+	}
+	now := time.Now()
+	s.p.acl.Log().Add(*d, s.tx != nil, s.info(now), now)
+	return s.errItem(e, d.Error())
+}
+
+func cmdACL(s *session, args [][]byte) {
+	s.local = s.p.acl.Command(s.local, s.user, args)
+}
