@@ -26,6 +26,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	backends := fs.String("backend", "127.0.0.1:6379", "data nodes, host:port,host:port,... (hash slots are split evenly, in order)")
 	requirepass := fs.String("requirepass", "", "password clients must AUTH with")
 	backendPass := fs.String("backend-password", "", "password the proxy sends to the nodes with AUTH")
+	aclFile := fs.String("aclfile", "", "ACL file of the proxy's users (Redis's format: one \"user <name> <rules...>\" per line), loaded at start and by ACL LOAD, written by ACL SAVE")
 	var tf tlsFlags
 	tf.register(fs, "the nodes (with --backend-tls)")
 	backendTLS := fs.Bool("backend-tls", false, "connect to the nodes over TLS (their --tls-cert)")
@@ -95,6 +96,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 
 	cfg := def
 	cfg.RequirePass = *requirepass
+	cfg.ACLFile = *aclFile
 	cfg.BackendPassword = *backendPass
 	cfg.MaxClients = *maxClients
 	cfg.IdleTimeout = *timeout
