@@ -104,3 +104,23 @@ func TestACLLoadSaveWithoutFile(t *testing.T) {
 		}
 	}
 }
+
+// TestShutdownNeedsAuth: SHUTDOWN is an admin command like any other, as
+// in Redis: refused before AUTH and to users without it.
+func TestShutdownNeedsAuth(t *testing.T) {
+	tn := startNode(t, func(c *Config) { c.RequirePass = "s3cret" })
+	rc := tn.raw(t)
+	if got := rc.do("SHUTDOWN", "NOSAVE"); got != "(error) NOAUTH Authentication required." {
+		t.Errorf("SHUTDOWN before AUTH: %s", got)
+	}
+	rc.do("AUTH", "s3cret")
+	rc.do("ACL", "SETUSER", "app", "on", ">pw", "+@all", "-@admin", "allkeys")
+	app := tn.raw(t)
+	app.do("AUTH", "app", "pw")
+	if got := app.do("SHUTDOWN", "NOSAVE"); got != "(error) NOPERM User app has no permissions to run the 'shutdown' command" {
+		t.Errorf("SHUTDOWN as a user without @admin: %s", got)
+	}
+	if got := rc.do("PING"); got != "PONG" {
+		t.Errorf("the node after refused SHUTDOWNs: %s", got)
+	}
+}

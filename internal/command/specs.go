@@ -32,7 +32,7 @@ func Specs() []Spec {
 		{Name: "flushall", Arity: -1, Flags: Keyless | Write | Fanout, Group: "server", Summary: "Removes all keys."},
 		{Name: "flushdb", Arity: -1, Flags: Keyless | Write | Fanout, Group: "server", Summary: "Removes all keys of the current database."},
 		{Name: "time", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the server time."},
-		{Name: "shutdown", Arity: -1, Flags: Keyless | Admin | NoAuth | Loading, Group: "server", Summary: "Saves (unless NOSAVE) and stops the server."},
+		{Name: "shutdown", Arity: -1, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Saves (unless NOSAVE) and stops the server."},
 		{Name: "save", Arity: 1, Flags: Keyless | Admin, Group: "server", Summary: "Writes a snapshot synchronously."},
 		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin, Group: "server", Summary: "Writes a snapshot in the background."},
 		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the Unix time of the last successful save."},
