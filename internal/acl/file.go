@@ -23,6 +23,7 @@ type FileError struct {
 	Problems []string
 }
 
+// Error returns the problems on one line, as Redis reports them.
 func (e *FileError) Error() string { return strings.Join(e.Problems, " ") }
 
 // Load replaces every user with those of the ACL file, all or nothing: a

@@ -65,6 +65,7 @@ type Denial struct {
 	Object string
 }
 
+// Error returns Redis's NOPERM reply text for the denial.
 func (d *Denial) Error() string {
 	if d.Reason == ReasonKey {
 		return "NOPERM No permissions to access a key"

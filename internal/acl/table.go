@@ -25,10 +25,12 @@ type RuleError struct {
 	Err  error
 }
 
+// Error returns ACL SETUSER's reply text, without the ERR code.
 func (e *RuleError) Error() string {
 	return "Error in ACL SETUSER modifier '" + e.Rule + "': " + e.Err.Error()
 }
 
+// Unwrap returns the rule's error (ErrSyntax, ErrUnknownCommand, ...).
 func (e *RuleError) Unwrap() error { return e.Err }
 
 // Config configures a Table.
