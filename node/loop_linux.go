@@ -15,6 +15,7 @@ import (
 
 	"github.com/tidwall/redcon"
 
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -374,9 +375,9 @@ func (l *evloop) closeAll() {
 func blocksLoop(name []byte) bool {
 	switch {
 	case len(name) == 4:
-		return equalFold(name, "wait")
+		return command.EqualFold(name, "wait")
 	case len(name) > 7:
-		return equalFold(name[:7], "vcache.")
+		return command.EqualFold(name[:7], "vcache.")
 	}
 	return false
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tidwall/redcon"
 
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/resp"
 )
@@ -219,7 +220,7 @@ func (p *prefetcher) add(cmds []resp.Command) {
 			return
 		}
 		a := cmds[i].Args
-		if len(a) < 2 || len(a[0]) != 3 || !(equalFold(a[0], "get") || equalFold(a[0], "set")) {
+		if len(a) < 2 || len(a[0]) != 3 || !(command.EqualFold(a[0], "get") || command.EqualFold(a[0], "set")) {
 			continue
 		}
 		p.slots[p.n], p.keys[p.n] = int32(keyslot.Of(a[1])), a[1]
@@ -238,23 +239,6 @@ func (p *prefetcher) run(n *Node) {
 	}
 	clear(p.keys[:p.n])
 	p.n = 0
-}
-
-// equalFold compares an ASCII command name with a lower-case one.
-func equalFold(b []byte, lower string) bool {
-	if len(b) != len(lower) {
-		return false
-	}
-	for i := range b {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // forget removes c from the server's connections.

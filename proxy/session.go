@@ -195,7 +195,7 @@ func (s *session) flush() {
 func (s *session) prepare(cmd resp.Command) item {
 	args := cmd.Args
 	e := s.last
-	if e == nil || !equalFoldASCII(args[0], e.spec.Name) {
+	if e == nil || !command.EqualFold(args[0], e.spec.Name) {
 		e = s.p.cmds.lookup(args[0])
 		s.last = e
 	}
@@ -395,22 +395,4 @@ func (s *session) barrier() {
 	s.dispatch()
 	s.w.wait()
 	s.w.begin()
-}
-
-// equalFoldASCII reports whether b equals the lower-case name, ignoring
-// ASCII case.
-func equalFoldASCII(b []byte, name string) bool {
-	if len(b) != len(name) {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != name[i] {
-			return false
-		}
-	}
-	return true
 }

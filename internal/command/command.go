@@ -123,6 +123,24 @@ func (t *Table) Lookup(name []byte) (*Spec, bool) {
 	return s, ok
 }
 
+// EqualFold reports whether the command name b equals lower, a lower-case
+// name, ignoring ASCII case, without allocating.
+func EqualFold(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // All returns every spec in table order. Callers must not modify them.
 func (t *Table) All() []*Spec { return t.order }
 

@@ -75,3 +75,14 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 }
+
+func TestEqualFold(t *testing.T) {
+	for _, c := range []struct {
+		b, name string
+		want    bool
+	}{{"GET", "get", true}, {"gEt", "get", true}, {"get", "get", true}, {"GETS", "get", false}, {"GE", "get", false}, {"GeT\x00", "get\x00", true}, {"[ET", "{et", false}} {
+		if got := EqualFold([]byte(c.b), c.name); got != c.want {
+			t.Errorf("EqualFold(%q, %q) = %v", c.b, c.name, got)
+		}
+	}
+}
