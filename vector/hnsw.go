@@ -30,9 +30,10 @@ type hnsw struct {
 	st     vstore
 	levels []uint8
 	links0 []uint32
-	upper  [][]uint32 // per node: levels 1..L, each a count then M ids
-	exts   []uint32   // per node: the caller's id (written once, before the node is linked)
-	dead   []uint32   // per node: 1 = tombstone (atomic)
+	upper  [][]uint32   // per node: levels 1..L, each a count then M ids
+	uppers atomic.Int64 // the bytes of the upper levels' lists (MemoryBytes)
+	exts   []uint32     // per node: the caller's id (written once, before the node is linked)
+	dead   []uint32     // per node: 1 = tombstone (atomic)
 	capN   int
 
 	// idMu guards byExt, next and ndead. Lock order: mu, then idMu, then
@@ -179,6 +180,7 @@ func (h *hnsw) insert(ext uint32, q *query) {
 	atomic.StoreUint32(&h.links0[int(id)*(h.m0+1)], 0)
 	if level > 0 {
 		h.upper[id] = make([]uint32, level*(h.m+1))
+		h.uppers.Add(int64(level*(h.m+1)) * 4)
 	} else {
 		h.upper[id] = nil
 	}
@@ -564,10 +566,8 @@ func (h *hnsw) MemoryBytes() int64 {
 	defer h.mu.RUnlock()
 	n := int64(h.capN)
 	b := n*h.st.vectorBytes() + n + n*int64(h.m0+1)*4 + n*24
+	b += h.uppers.Load()
 	h.idMu.Lock()
-	for i := uint32(0); i < h.next; i++ {
-		b += int64(len(h.upper[i])) * 4
-	}
 	b += int64(len(h.byExt))*16 + n*8
 	h.idMu.Unlock()
 	return b
@@ -598,6 +598,7 @@ func (h *hnsw) compact() {
 	})
 	h.st, h.levels, h.links0, h.upper, h.exts, h.dead, h.capN =
 		fresh.st, fresh.levels, fresh.links0, fresh.upper, fresh.exts, fresh.dead, fresh.capN
+	h.uppers.Store(fresh.uppers.Load())
 	h.byExt, h.next, h.ndead = fresh.byExt, fresh.next, fresh.ndead
 	h.nlive.Store(fresh.nlive.Load())
 	h.epMu.Lock()

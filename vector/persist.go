@@ -285,6 +285,7 @@ func readHNSW(d *dec, p Params) (Index, error) {
 		readLinks(h.m0, h.links0[i*(h.m0+1):(i+1)*(h.m0+1)])
 		if lvl > 0 {
 			h.upper[id] = make([]uint32, int(lvl)*(h.m+1))
+			h.uppers.Add(int64(lvl) * int64(h.m+1) * 4)
 			for lc := 1; lc <= int(lvl); lc++ {
 				readLinks(h.m, h.upper[id][(lc-1)*(h.m+1):lc*(h.m+1)])
 			}
