@@ -76,11 +76,11 @@ func (h *hnsw) grow(n int) {
 	}
 	n = max(n, h.capN*2)
 	h.st.grow(h.capN, n)
-	h.levels = slices.Grow(h.levels[:h.capN], n-h.capN)[:n]
-	h.links0 = slices.Grow(h.links0[:h.capN*(h.m0+1)], (n-h.capN)*(h.m0+1))[:n*(h.m0+1)]
-	h.upper = slices.Grow(h.upper[:h.capN], n-h.capN)[:n]
-	h.exts = slices.Grow(h.exts[:h.capN], n-h.capN)[:n]
-	h.dead = slices.Grow(h.dead[:h.capN], n-h.capN)[:n]
+	h.levels = growTo(h.levels, h.capN, n)
+	h.links0 = growTo(h.links0, h.capN*(h.m0+1), n*(h.m0+1))
+	h.upper = growTo(h.upper, h.capN, n)
+	h.exts = growTo(h.exts, h.capN, n)
+	h.dead = growTo(h.dead, h.capN, n)
 	h.capN = n
 }
 

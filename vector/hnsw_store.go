@@ -73,8 +73,16 @@ func (s *vstore) lines() int {
 	return min((b+63)/64, 8)
 }
 
+// growTo returns v (holding from elements) with room for exactly to:
+// append's growth (slices.Grow) would round the capacity up by 10-20% past
+// what the graph asked, memory that MemoryBytes would not see.
 func growTo[T any](v []T, from, to int) []T {
-	return slices.Grow(v[:from], to-from)[:to]
+	if cap(v) >= to {
+		return v[:to]
+	}
+	out := make([]T, to)
+	copy(out, v[:from])
+	return out
 }
 
 // grow makes room for n nodes (from the old capacity c).
