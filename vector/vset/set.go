@@ -362,6 +362,10 @@ func (s *Set) Info() []any {
 		"projection-input-dim", int64(s.inDim)}
 }
 
+// DefaultSearchEF is VSIM's search breadth when EF is not given (COUNT
+// raises it), Redis's default.
+const DefaultSearchEF = 100
+
 // SimArgs are VSIM's parsed arguments.
 type SimArgs struct {
 	Element    string // ELE
@@ -467,7 +471,11 @@ func (s *Set) Sim(a *SimArgs) ([]Hit, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	opt := vector.SearchOptions{K: a.Count, Ef: max(a.EF, a.Count), FilterCount: -1}
+	ef := a.EF
+	if ef == 0 {
+		ef = DefaultSearchEF
+	}
+	opt := vector.SearchOptions{K: a.Count, Ef: max(ef, a.Count), FilterCount: -1}
 	if a.Filter != nil {
 		opt.Filter = func(id uint32) bool {
 			e := s.elems[id]
