@@ -258,5 +258,15 @@ func BenchmarkQuantizedSearch(b *testing.B) {
 				ix.Search(qs[i%len(qs)], SearchOptions{K: 10, Ef: 64})
 			}
 		})
+		if q == QuantInt8 {
+			// The portable kernel, as on a CPU without AVX2.
+			b.Run("int8-go", func(b *testing.B) {
+				defer func(was bool) { hasAVX2 = was }(hasAVX2)
+				hasAVX2 = false
+				for i := 0; i < b.N; i++ {
+					ix.Search(qs[i%len(qs)], SearchOptions{K: 10, Ef: 64})
+				}
+			})
+		}
 	}
 }
