@@ -170,15 +170,17 @@ func addVectorSetHandlers(m map[string]Handler) {
 		}
 	}
 	m["vsetattr"] = func(cx *Ctx) {
-		s, ok := getSet(cx)
-		if !ok {
-			return
-		}
-		if s == nil {
-			cx.Int(0)
-			return
-		}
-		done, err := s.SetAttr(string(cx.Args[2]), string(cx.Args[3]))
+		// Through UpdateCustom, so the keyspace accounts the new size.
+		done := false
+		err := cx.Node.ks.UpdateCustom(cx.Args[1], vset.TypeName, func(cur cache.Custom) (cache.Custom, error) {
+			s, _ := cur.(*vset.Set)
+			if s == nil {
+				return nil, nil
+			}
+			var err error
+			done, err = s.SetAttr(string(cx.Args[2]), string(cx.Args[3]))
+			return s, err
+		})
 		replyDone(cx, done, err)
 	}
 	m["vgetattr"] = func(cx *Ctx) {

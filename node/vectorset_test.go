@@ -187,6 +187,14 @@ func TestVectorSetQuantization(t *testing.T) {
 	if err := c.Do(ctx, "VADD", "vs:f32", "FP32", vecBlob(data[0]...), "e0").Err(); err == nil {
 		t.Fatal("VADD without NOQUANT (so Q8) into a NOQUANT set was accepted")
 	}
+	// VSETATTR's text counts too.
+	big := fmt.Sprintf(`{"text": %q}`, strings.Repeat("x", 100000))
+	if err := c.Do(ctx, "VSETATTR", "vs:q8", "e1", big).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.MemoryUsage(ctx, "vs:q8").Val(); n < usage["int8"]+100000 {
+		t.Fatalf("MEMORY USAGE after a 100 kB VSETATTR: %d, before %d", n, usage["int8"])
+	}
 	if err := c.Do(ctx, "VEMB", "vs:q8", "e1", "BOGUS").Err(); err == nil || err.Error() != "ERR invalid option" {
 		t.Fatalf("VEMB with an unknown option: %v", err)
 	}
