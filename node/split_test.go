@@ -61,6 +61,11 @@ func testSplit(t *testing.T, replicas int) {
 			t.Fatalf("HSET doc: %v", err)
 		}
 	}
+	// Vector sets of each stored form, over several slots: the moving
+	// ones travel in their snapshot form.
+	vsets := vsetFingerprints(t, cc)
+	home, _ := nodes[0].Cluster().Map().Owner(0)
+	vsetHome := home.Primary
 	val := strings.Repeat("v", 200)
 	// ~2.6 MB accounted: past 50% of the 4 MB budget. (One command at a
 	// time: go-redis's cluster pipeline races with itself when a map
@@ -152,7 +157,21 @@ func testSplit(t *testing.T, replicas int) {
 	if found != docs {
 		t.Fatalf("after the split the nodes' indexes count %d documents, want %d", found, docs)
 	}
-	if want := 8000 + docs + len(acked); total < want {
+	moved := 0
+	after := nodes[0].Cluster().Map()
+	for key, fp := range vsets {
+		if got := vsetFingerprint(t, cc, key); got != fp {
+			t.Fatalf("vector set %s after the split:\n%s\nbefore:\n%s", key, got, fp)
+		}
+		if s, _ := after.Owner(keyslot.OfString(key)); s.Primary != vsetHome {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatalf("none of the %d vector sets moved in the split", len(vsets))
+	}
+	t.Logf("%d of %d vector sets moved, with their codes", moved, len(vsets))
+	if want := 8000 + docs + len(vsets) + len(acked); total < want {
 		t.Fatalf("nodes hold %d keys, want at least %d", total, want)
 	}
 	if replicas > 0 {

@@ -2,6 +2,7 @@ package node
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/vector/vset"
@@ -130,8 +131,20 @@ func addVectorSetHandlers(m map[string]Handler) {
 		}
 	}
 	m["vemb"] = func(cx *Ctx) {
+		raw := false
+		for _, opt := range cx.Args[3:] {
+			if !strings.EqualFold(string(opt), "RAW") {
+				cx.Error("ERR invalid option")
+				return
+			}
+			raw = true
+		}
 		s, ok := getSet(cx)
 		if !ok {
+			return
+		}
+		if raw {
+			vembRaw(cx, s)
 			return
 		}
 		var v []float32
@@ -144,7 +157,7 @@ func addVectorSetHandlers(m map[string]Handler) {
 		}
 		cx.Array(len(v))
 		for _, x := range v {
-			cx.BulkString(strconv.FormatFloat(float64(x), 'g', -1, 32))
+			cx.BulkString(formatFloat32(x))
 		}
 	}
 	m["vinfo"] = func(cx *Ctx) {
@@ -157,15 +170,17 @@ func addVectorSetHandlers(m map[string]Handler) {
 		}
 	}
 	m["vsetattr"] = func(cx *Ctx) {
-		s, ok := getSet(cx)
-		if !ok {
-			return
-		}
-		if s == nil {
-			cx.Int(0)
-			return
-		}
-		done, err := s.SetAttr(string(cx.Args[2]), string(cx.Args[3]))
+		// Through UpdateCustom, so the keyspace accounts the new size.
+		done := false
+		err := cx.Node.ks.UpdateCustom(cx.Args[1], vset.TypeName, func(cur cache.Custom) (cache.Custom, error) {
+			s, _ := cur.(*vset.Set)
+			if s == nil {
+				return nil, nil
+			}
+			var err error
+			done, err = s.SetAttr(string(cx.Args[2]), string(cx.Args[3]))
+			return s, err
+		})
 		replyDone(cx, done, err)
 	}
 	m["vgetattr"] = func(cx *Ctx) {
@@ -223,4 +238,36 @@ func addVectorSetHandlers(m map[string]Handler) {
 			cx.BulkString(name)
 		}
 	}
+}
+
+// vembRaw answers VEMB key element RAW as Redis does: the stored form's
+// name (f32, int8 or bin), the stored vector's bytes, the norm the vector
+// had before normalisation and, for int8, the range of its code.
+func vembRaw(cx *Ctx, s *vset.Set) {
+	var raw vset.Raw
+	ok := false
+	if s != nil {
+		raw, ok = s.RawEmbedding(string(cx.Args[2]))
+	}
+	if !ok {
+		cx.NullArray()
+		return
+	}
+	withRange := raw.Quant == "int8"
+	if withRange {
+		cx.Array(4)
+	} else {
+		cx.Array(3)
+	}
+	cx.Simple(raw.Quant)
+	cx.Bulk(raw.Data)
+	cx.BulkString(formatFloat32(raw.Norm))
+	if withRange {
+		cx.BulkString(formatFloat32(raw.Range))
+	}
+}
+
+// formatFloat32 writes x in the fewest digits that read back as x.
+func formatFloat32(x float32) string {
+	return strconv.FormatFloat(float64(x), 'g', -1, 32)
 }

@@ -1,21 +1,20 @@
 package vector
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"unsafe"
-
-	"github.com/vcache/vcache/internal/prefetch"
 )
 
 // hnsw is a Hierarchical Navigable Small World graph (Malkov & Yashunin)
-// over flat arrays: vectors in one []float32 with a padded stride, level-0
-// links in one []uint32 (a count then 2M ids per node), upper levels per
-// node. Removed vectors become tombstones: still traversed, never
-// returned, and compacted away when they are many.
+// over flat arrays: vectors in a vstore (float32 with a padded stride, or
+// int8 or binary codes: Params.Quant), level-0 links in one []uint32 (a
+// count then 2M ids per node), upper levels per node. Removed vectors
+// become tombstones: still traversed, never returned, and compacted away
+// when they are many.
 //
 // Locking: mu guards the arrays' growth and compaction (held for reading
 // by every search and insert, for writing to grow or compact); a node's
@@ -23,19 +22,18 @@ import (
 // id maps and the tombstones; epMu the entry point.
 type hnsw struct {
 	p      Params
-	stride int
 	plines int // cache lines of a vector to prefetch (at most 8)
 	m, m0  int
 	mult   float64
 
 	mu     sync.RWMutex
-	vecs   []float32
-	norms  []float32
+	st     vstore
 	levels []uint8
 	links0 []uint32
-	upper  [][]uint32 // per node: levels 1..L, each a count then M ids
-	exts   []uint32   // per node: the caller's id (written once, before the node is linked)
-	dead   []uint32   // per node: 1 = tombstone (atomic)
+	upper  [][]uint32   // per node: levels 1..L, each a count then M ids
+	uppers atomic.Int64 // the bytes of the upper levels' lists (MemoryBytes)
+	exts   []uint32     // per node: the caller's id (written once, before the node is linked)
+	dead   []uint32     // per node: 1 = tombstone (atomic)
 	capN   int
 
 	// idMu guards byExt, next and ndead. Lock order: mu, then idMu, then
@@ -62,9 +60,9 @@ type searchCtx struct {
 }
 
 func newHNSW(p Params) *hnsw {
-	h := &hnsw{p: p, stride: padded(p.Dim), m: p.M, m0: 2 * p.M, mult: 1 / math.Log(float64(p.M)), entry: -1,
+	h := &hnsw{p: p, st: newVStore(p.Quant, p.Dim), m: p.M, m0: 2 * p.M, mult: 1 / math.Log(float64(p.M)), entry: -1,
 		byExt: make(map[uint32]uint32)}
-	h.plines = min((h.stride*4+63)/64, 8)
+	h.plines = h.st.lines()
 	h.pool.New = func() any { return &searchCtx{} }
 	h.grow(max(p.InitialCap, 64))
 	return h
@@ -77,13 +75,12 @@ func (h *hnsw) grow(n int) {
 		return
 	}
 	n = max(n, h.capN*2)
-	h.vecs = slices.Grow(h.vecs[:h.capN*h.stride], (n-h.capN)*h.stride)[:n*h.stride]
-	h.norms = slices.Grow(h.norms[:h.capN], n-h.capN)[:n]
-	h.levels = slices.Grow(h.levels[:h.capN], n-h.capN)[:n]
-	h.links0 = slices.Grow(h.links0[:h.capN*(h.m0+1)], (n-h.capN)*(h.m0+1))[:n*(h.m0+1)]
-	h.upper = slices.Grow(h.upper[:h.capN], n-h.capN)[:n]
-	h.exts = slices.Grow(h.exts[:h.capN], n-h.capN)[:n]
-	h.dead = slices.Grow(h.dead[:h.capN], n-h.capN)[:n]
+	h.st.grow(h.capN, n)
+	h.levels = growTo(h.levels, h.capN, n)
+	h.links0 = growTo(h.links0, h.capN*(h.m0+1), n*(h.m0+1))
+	h.upper = growTo(h.upper, h.capN, n)
+	h.exts = growTo(h.exts, h.capN, n)
+	h.dead = growTo(h.dead, h.capN, n)
 	h.capN = n
 }
 
@@ -91,17 +88,13 @@ func (h *hnsw) Params() Params { return h.p }
 
 func (h *hnsw) Len() int { return int(h.nlive.Load()) }
 
-func (h *hnsw) vec(i uint32) []float32 {
-	return h.vecs[int(i)*h.stride : int(i+1)*h.stride]
-}
-
 // prefetchVec starts loading node i's vector into the cache.
 func (h *hnsw) prefetchVec(i uint32) {
-	prefetch.Lines(unsafe.Pointer(&h.vecs[int(i)*h.stride]), h.plines)
+	h.st.prefetch(i, h.plines)
 }
 
-func (h *hnsw) dist(q []float32, qn float32, i uint32) float32 {
-	return distance(h.p.Metric, q, h.vec(i), qn, h.norms[i])
+func (h *hnsw) dist(q *query, i uint32) float32 {
+	return h.st.dist(h.p.Metric, q, i)
 }
 
 // neighbours copies node i's links at level lc into buf. Readers take no
@@ -142,10 +135,16 @@ func (h *hnsw) randomLevel() int {
 
 // Add inserts or replaces ext's vector.
 func (h *hnsw) Add(ext uint32, v []float32) error {
-	q, err := prepare(h.p, v, h.stride)
+	q, err := h.st.encode(h.p, v)
 	if err != nil {
 		return err
 	}
+	h.insert(ext, &q)
+	return nil
+}
+
+// insert adds ext's vector, already encoded.
+func (h *hnsw) insert(ext uint32, q *query) {
 	level := h.randomLevel()
 	var id uint32
 	for {
@@ -174,15 +173,14 @@ func (h *hnsw) Add(ext uint32, v []float32) error {
 	}
 	defer h.mu.RUnlock()
 	h.exts[id] = ext
-	copy(h.vec(id), q)
-	qn := dot(q, q)
-	h.norms[id] = qn
+	h.st.put(id, q)
 	h.levels[id] = uint8(level)
 	sl := &h.stripe[id%uint32(len(h.stripe))]
 	sl.Lock()
 	atomic.StoreUint32(&h.links0[int(id)*(h.m0+1)], 0)
 	if level > 0 {
 		h.upper[id] = make([]uint32, level*(h.m+1))
+		h.uppers.Add(int64(level*(h.m+1)) * 4)
 	} else {
 		h.upper[id] = nil
 	}
@@ -194,19 +192,19 @@ func (h *hnsw) Add(ext uint32, v []float32) error {
 	if ep < 0 {
 		h.entry, h.maxLevel = int64(id), level
 		h.epMu.Unlock()
-		return nil
+		return
 	}
 	h.epMu.Unlock()
 
 	sc := h.pool.Get().(*searchCtx)
 	defer h.pool.Put(sc)
-	cur := node{uint32(ep), h.dist(q, qn, uint32(ep))}
+	cur := node{uint32(ep), h.dist(q, uint32(ep))}
 	for lc := maxL; lc > level; lc-- {
-		cur = h.greedy(sc, q, qn, cur, lc)
+		cur = h.greedy(sc, q, cur, lc)
 	}
 	eps := []node{cur}
 	for lc := min(level, maxL); lc >= 0; lc-- {
-		found := h.searchLayer(sc, q, qn, eps, h.p.EfConstruction, lc, nil)
+		found := h.searchLayer(sc, q, eps, h.p.EfConstruction, lc, nil)
 		mmax := h.m
 		if lc == 0 {
 			mmax = h.m0
@@ -231,7 +229,6 @@ func (h *hnsw) Add(ext uint32, v []float32) error {
 		}
 		h.epMu.Unlock()
 	}
-	return nil
 }
 
 // link adds id to e's links at lc, pruning with the heuristic when full.
@@ -246,12 +243,10 @@ func (h *hnsw) link(e, id uint32, d float32, lc, mmax int, sc *searchCtx) {
 		atomic.StoreUint32(&list[0], uint32(n+1))
 		return
 	}
-	ev := h.vec(e)
-	en := h.norms[e]
 	cands := make([]node, 0, n+1)
 	cands = append(cands, node{id, d})
 	for _, o := range list[1 : 1+n] {
-		cands = append(cands, node{o, distance(h.p.Metric, ev, h.vec(o), en, h.norms[o])})
+		cands = append(cands, node{o, h.st.between(h.p.Metric, e, o)})
 	}
 	slices.SortFunc(cands, func(a, b node) int { return cmpDist(a.dist, b.dist) })
 	kept := h.selectSorted(cands, mmax)
@@ -291,10 +286,9 @@ func (h *hnsw) selectSorted(sorted []node, m int) []node {
 		if len(kept) == m {
 			break
 		}
-		cv, cn := h.vec(c.id), h.norms[c.id]
 		good := true
 		for _, k := range kept {
-			if distance(h.p.Metric, cv, h.vec(k.id), cn, h.norms[k.id]) < c.dist {
+			if h.st.between(h.p.Metric, c.id, k.id) < c.dist {
 				good = false
 				break
 			}
@@ -307,12 +301,12 @@ func (h *hnsw) selectSorted(sorted []node, m int) []node {
 }
 
 // greedy walks level lc towards q from cur and returns the nearest node.
-func (h *hnsw) greedy(sc *searchCtx, q []float32, qn float32, cur node, lc int) node {
+func (h *hnsw) greedy(sc *searchCtx, q *query, cur node, lc int) node {
 	for changed := true; changed; {
 		changed = false
 		sc.buf = h.neighbours(cur.id, lc, sc.buf)
 		for _, n := range sc.buf {
-			if d := h.dist(q, qn, n); d < cur.dist {
+			if d := h.dist(q, n); d < cur.dist {
 				cur, changed = node{n, d}, true
 			}
 		}
@@ -323,7 +317,7 @@ func (h *hnsw) greedy(sc *searchCtx, q []float32, qn float32, cur node, lc int) 
 // searchLayer is the ef-bounded best-first search of one level. accept,
 // when set, decides which nodes may be results (all are traversed). It
 // returns the results, nearest first.
-func (h *hnsw) searchLayer(sc *searchCtx, q []float32, qn float32, eps []node, ef, lc int, accept func(uint32) bool) []node {
+func (h *hnsw) searchLayer(sc *searchCtx, q *query, eps []node, ef, lc int, accept func(uint32) bool) []node {
 	sc.vis.reset(h.capN)
 	sc.cand = sc.cand[:0]
 	sc.res = sc.res[:0]
@@ -357,7 +351,7 @@ func (h *hnsw) searchLayer(sc *searchCtx, q []float32, qn float32, eps []node, e
 			if j+1 < len(todo) {
 				h.prefetchVec(todo[j+1])
 			}
-			d := h.dist(q, qn, n)
+			d := h.dist(q, n)
 			if len(sc.res) < ef || d < sc.res.top().dist {
 				sc.cand.push(node{n, d})
 				if accept == nil || accept(n) {
@@ -408,7 +402,7 @@ func (h *hnsw) isLive(i uint32) (uint32, bool) {
 
 // Search finds the nearest live vectors to q.
 func (h *hnsw) Search(qv []float32, opt SearchOptions) ([]Result, error) {
-	q, err := prepare(h.p, qv, h.stride)
+	q, err := h.st.encode(h.p, qv)
 	if err != nil {
 		return nil, err
 	}
@@ -416,7 +410,7 @@ func (h *hnsw) Search(qv []float32, opt SearchOptions) ([]Result, error) {
 		return nil, nil
 	}
 	if opt.Candidates != nil {
-		return h.exact(q, opt.K, opt.Candidates, nil), nil
+		return h.exact(&q, opt.K, opt.Candidates, nil), nil
 	}
 	ef := opt.Ef
 	if ef <= 0 {
@@ -424,7 +418,7 @@ func (h *hnsw) Search(qv []float32, opt SearchOptions) ([]Result, error) {
 	}
 	ef = max(ef, opt.K)
 	if opt.Filter != nil && opt.FilterCount >= 0 && opt.FilterCount <= max(10*ef, h.Len()/50) {
-		return h.exact(q, opt.K, nil, opt.Filter), nil
+		return h.exact(&q, opt.K, nil, opt.Filter), nil
 	}
 	h.mu.RLock()
 	h.epMu.Lock()
@@ -441,12 +435,11 @@ func (h *hnsw) Search(qv []float32, opt SearchOptions) ([]Result, error) {
 		return ok && (opt.Filter == nil || opt.Filter(e))
 	}
 	sc := h.pool.Get().(*searchCtx)
-	qn := dot(q, q)
-	cur := node{uint32(ep), h.dist(q, qn, uint32(ep))}
+	cur := node{uint32(ep), h.dist(&q, uint32(ep))}
 	for lc := maxL; lc > 0; lc-- {
-		cur = h.greedy(sc, q, qn, cur, lc)
+		cur = h.greedy(sc, &q, cur, lc)
 	}
-	found := h.searchLayer(sc, q, qn, []node{cur}, ef, 0, accept)
+	found := h.searchLayer(sc, &q, []node{cur}, ef, 0, accept)
 	h.pool.Put(sc)
 	out := make([]Result, 0, min(opt.K, len(found)))
 	for _, f := range found[:min(opt.K, len(found))] {
@@ -456,20 +449,19 @@ func (h *hnsw) Search(qv []float32, opt SearchOptions) ([]Result, error) {
 	if len(out) < opt.K && opt.Filter != nil {
 		// The graph walk found too few admitted vectors: the filter is
 		// selective. Search exactly among those it admits.
-		return h.exact(q, opt.K, nil, opt.Filter), nil
+		return h.exact(&q, opt.K, nil, opt.Filter), nil
 	}
 	return out, nil
 }
 
 // exact scans the given external ids (or every live vector admitted by
 // filter) and returns the k nearest.
-func (h *hnsw) exact(q []float32, k int, ids []uint32, filter func(uint32) bool) []Result {
+func (h *hnsw) exact(q *query, k int, ids []uint32, filter func(uint32) bool) []Result {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	qn := dot(q, q)
 	var res maxHeap
 	consider := func(i, e uint32) {
-		d := h.dist(q, qn, i)
+		d := h.dist(q, i)
 		if len(res) < k {
 			res.push(node{e, d})
 		} else if d < res.top().dist {
@@ -504,17 +496,68 @@ func (h *hnsw) exact(q []float32, k int, ids []uint32, filter func(uint32) bool)
 	return out
 }
 
-// Vector returns ext's stored vector.
+// Vector returns ext's stored vector (de-quantised when quantised).
 func (h *hnsw) Vector(ext uint32) ([]float32, bool) {
-	h.idMu.Lock()
-	i, ok := h.byExt[ext]
-	h.idMu.Unlock()
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	i, ok := h.internal(ext)
 	if !ok {
 		return nil, false
 	}
+	return h.st.float(i), true
+}
+
+// RawVector returns ext's vector in its stored form (VEMB RAW): the
+// float32s (little-endian), the int8 code with its range, or the sign bits
+// (little-endian uint64 words).
+func (h *hnsw) RawVector(ext uint32) (raw []byte, rng float32, ok bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	return slices.Clone(h.vec(i)[:h.p.Dim]), true
+	i, ok := h.internal(ext)
+	if !ok {
+		return nil, 0, false
+	}
+	raw, rng = h.st.raw(i)
+	return raw, rng, true
+}
+
+// internal returns ext's internal id. mu must be held.
+func (h *hnsw) internal(ext uint32) (uint32, bool) {
+	h.idMu.Lock()
+	defer h.idMu.Unlock()
+	i, ok := h.byExt[ext]
+	return i, ok
+}
+
+// Quantize converts a COSINE index's float32 vectors to q in place,
+// keeping the graph (it was built on the exact distances, which serve the
+// codes as well). Snapshots of vector sets written before vcache quantised
+// load this way. Searches and inserts wait while it runs.
+func (h *hnsw) Quantize(q Quant) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.p.Quant == q {
+		return nil
+	}
+	p := h.p
+	p.Quant = q
+	if h.p.Quant != QuantNone {
+		return fmt.Errorf("%w: cannot convert %s vectors to %s", ErrBadParams, h.p.Quant, q)
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	st := newVStore(q, p.Dim)
+	st.grow(0, h.capN)
+	h.idMu.Lock()
+	n := h.next
+	h.idMu.Unlock()
+	for i := uint32(0); i < n; i++ {
+		q := st.encodePrepared(h.st.vec(i))
+		st.put(i, &q)
+	}
+	h.p, h.st, h.plines = p, st, st.lines()
+	return nil
 }
 
 // MemoryBytes estimates the arrays' bytes.
@@ -522,11 +565,9 @@ func (h *hnsw) MemoryBytes() int64 {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	n := int64(h.capN)
-	b := n*int64(h.stride)*4 + n*4 + n + n*int64(h.m0+1)*4 + n*24
+	b := n*h.st.vectorBytes() + n + n*int64(h.m0+1)*4 + n*24
+	b += h.uppers.Load()
 	h.idMu.Lock()
-	for i := uint32(0); i < h.next; i++ {
-		b += int64(len(h.upper[i])) * 4
-	}
 	b += int64(len(h.byExt))*16 + n*8
 	h.idMu.Unlock()
 	return b
@@ -543,17 +584,21 @@ func (h *hnsw) compact() {
 		return // another compaction got here first
 	}
 	ids := make([]uint32, 0, len(h.byExt))
-	vecs := make([][]float32, 0, len(h.byExt))
+	qs := make([]*query, 0, len(h.byExt))
 	for e, i := range h.byExt {
 		ids = append(ids, e)
-		vecs = append(vecs, h.vec(i)[:h.p.Dim])
+		qs = append(qs, h.st.get(i)) // the stored form: no second rounding
 	}
 	p := h.p
 	p.InitialCap = len(ids)
 	fresh := newHNSW(p)
-	_ = AddBatch(fresh, ids, vecs, 2)
-	h.vecs, h.norms, h.levels, h.links0, h.upper, h.exts, h.dead, h.capN =
-		fresh.vecs, fresh.norms, fresh.levels, fresh.links0, fresh.upper, fresh.exts, fresh.dead, fresh.capN
+	parallel(len(ids), 2, func(k int) error {
+		fresh.insert(ids[k], qs[k])
+		return nil
+	})
+	h.st, h.levels, h.links0, h.upper, h.exts, h.dead, h.capN =
+		fresh.st, fresh.levels, fresh.links0, fresh.upper, fresh.exts, fresh.dead, fresh.capN
+	h.uppers.Store(fresh.uppers.Load())
 	h.byExt, h.next, h.ndead = fresh.byExt, fresh.next, fresh.ndead
 	h.nlive.Store(fresh.nlive.Load())
 	h.epMu.Lock()
@@ -567,6 +612,12 @@ func AddBatch(ix Index, ids []uint32, vecs [][]float32, workers int) error {
 	if len(ids) != len(vecs) {
 		return ErrDimMismatch
 	}
+	return parallel(len(ids), workers, func(i int) error { return ix.Add(ids[i], vecs[i]) })
+}
+
+// parallel runs fn(0..n-1) on workers goroutines and returns the first
+// error (the workers stop at it).
+func parallel(n, workers int, fn func(i int) error) error {
 	workers = max(workers, 1)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -577,10 +628,10 @@ func AddBatch(ix Index, ids []uint32, vecs [][]float32, workers int) error {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(ids) {
+				if i >= n {
 					return
 				}
-				if err := ix.Add(ids[i], vecs[i]); err != nil {
+				if err := fn(i); err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}

@@ -54,6 +54,9 @@ type Params struct {
 	Lists, Probes int
 	// InitialCap pre-allocates room for this many vectors.
 	InitialCap int
+	// Quant is how HNSW stores its vectors (COSINE only when quantised);
+	// the other engines store float32.
+	Quant Quant
 }
 
 // DefaultParams returns RediSearch's defaults for alg.
@@ -76,6 +79,10 @@ func (p Params) Validate() error {
 		return fmt.Errorf("%w: LISTS and PROBES must be positive", ErrBadParams)
 	case p.InitialCap < 0:
 		return fmt.Errorf("%w: INITIAL_CAP", ErrBadParams)
+	case p.Quant > QuantBinary:
+		return fmt.Errorf("%w: quantisation %d", ErrBadParams, p.Quant)
+	case p.Quant != QuantNone && (p.Algorithm != HNSW || p.Metric != Cosine):
+		return fmt.Errorf("%w: %s vectors need HNSW with COSINE", ErrBadParams, p.Quant)
 	}
 	return nil
 }

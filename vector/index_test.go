@@ -281,8 +281,13 @@ func TestDimMismatch(t *testing.T) {
 }
 
 func FuzzReadIndex(f *testing.F) {
-	for _, alg := range []Algorithm{FLAT, HNSW, IVFFLAT} {
-		p := DefaultParams(alg, 4, L2)
+	seeds := []Params{DefaultParams(FLAT, 4, L2), DefaultParams(HNSW, 4, L2), DefaultParams(IVFFLAT, 4, L2)}
+	for _, q := range []Quant{QuantInt8, QuantBinary} {
+		p := DefaultParams(HNSW, 4, Cosine)
+		p.Quant = q
+		seeds = append(seeds, p)
+	}
+	for _, p := range seeds {
 		p.Lists = 2
 		ix, _ := New(p)
 		for i := 0; i < 80; i++ {

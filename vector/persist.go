@@ -8,10 +8,16 @@ import (
 	"math"
 )
 
-// Index files start with this magic, a version byte, the algorithm and the
-// parameters; the rest is the engine's.
+// Index files start with this magic, a version, the algorithm and the
+// parameters; the rest is the engine's. Version 2 adds the storage form
+// (Params.Quant) after the parameters and stores quantised HNSW vectors in
+// their coded form; an index of float32 vectors is still written as version
+// 1, byte for byte as before, so older builds read it. Both versions load.
 const indexMagic = "VCVI"
-const indexVersion = 1
+const (
+	indexVersion      = 1
+	indexVersionQuant = 2
+)
 
 type countingWriter struct {
 	w *bufio.Writer
@@ -45,6 +51,12 @@ func (e *enc) u64(v uint64) {
 	}
 }
 
+func (e *enc) bytes(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
+	}
+}
+
 func (e *enc) f32s(v []float32) {
 	for _, x := range v {
 		e.u32(math.Float32bits(x))
@@ -58,9 +70,10 @@ func (e *enc) u32s(v []uint32) {
 }
 
 type dec struct {
-	r   io.Reader
-	err error
-	buf [8]byte
+	r       io.Reader
+	err     error
+	buf     [8]byte
+	scratch []byte
 }
 
 func (d *dec) u32() uint32 {
@@ -83,6 +96,29 @@ func (d *dec) u64() uint64 {
 	return binary.LittleEndian.Uint64(d.buf[:])
 }
 
+// bytes reads n bytes into a buffer reused by the next call.
+func (d *dec) bytes(n int) []byte {
+	if cap(d.scratch) < n {
+		d.scratch = make([]byte, n)
+	}
+	b := d.scratch[:n]
+	if d.err != nil {
+		clear(b)
+		return b
+	}
+	if _, d.err = io.ReadFull(d.r, b); d.err != nil {
+		clear(b)
+	}
+	return b
+}
+
+// fail records err unless an error came first.
+func (d *dec) fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
 // count reads a count and checks it against limit.
 func (d *dec) count(limit uint64) int {
 	n := d.u64()
@@ -102,7 +138,11 @@ func writeHeader(e *enc, p Params) {
 	if e.err == nil {
 		_, e.err = e.w.Write([]byte(indexMagic))
 	}
-	e.u32(indexVersion)
+	if p.Quant == QuantNone {
+		e.u32(indexVersion)
+	} else {
+		e.u32(indexVersionQuant)
+	}
 	e.u32(uint32(p.Algorithm))
 	e.u32(uint32(p.Dim))
 	e.u32(uint32(p.Metric))
@@ -111,6 +151,9 @@ func writeHeader(e *enc, p Params) {
 	e.u32(uint32(p.EfRuntime))
 	e.u32(uint32(p.Lists))
 	e.u32(uint32(p.Probes))
+	if p.Quant != QuantNone {
+		e.u32(uint32(p.Quant))
+	}
 }
 
 // WriteIndex writes ix to w; ReadIndex reads it back.
@@ -132,8 +175,9 @@ func ReadIndex(r io.Reader) (Index, error) {
 	if _, err := io.ReadFull(d.r, magic); err != nil || string(magic) != indexMagic {
 		return nil, fmt.Errorf("%w: bad magic", ErrCorrupt)
 	}
-	if v := d.u32(); v != indexVersion {
-		return nil, fmt.Errorf("%w: version %d", ErrCorrupt, v)
+	version := d.u32()
+	if version != indexVersion && version != indexVersionQuant {
+		return nil, fmt.Errorf("%w: version %d", ErrCorrupt, version)
 	}
 	var p Params
 	p.Algorithm = Algorithm(d.u32())
@@ -144,6 +188,9 @@ func ReadIndex(r io.Reader) (Index, error) {
 	p.EfRuntime = int(d.u32())
 	p.Lists = int(d.u32())
 	p.Probes = int(d.u32())
+	if version == indexVersionQuant {
+		p.Quant = Quant(d.u32())
+	}
 	if d.err != nil {
 		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, d.err)
 	}
@@ -188,7 +235,7 @@ func (h *hnsw) WriteTo(w io.Writer) (int64, error) {
 			e.u32(h.exts[i])
 			e.u32(h.dead[i])
 			e.u32(uint32(h.levels[i]))
-			e.f32s(h.vec(i)[:h.p.Dim])
+			h.st.write(e, i)
 			l0 := h.links0[int(i)*(h.m0+1) : int(i+1)*(h.m0+1)]
 			e.u32s(l0[:1+l0[0]])
 			for lc := 1; lc <= int(h.levels[i]); lc++ {
@@ -234,12 +281,11 @@ func readHNSW(d *dec, p Params) (Index, error) {
 			return nil, fmt.Errorf("level %d", lvl)
 		}
 		h.levels[id] = uint8(lvl)
-		v := h.vec(id)
-		d.f32s(v[:p.Dim])
-		h.norms[id] = dot(v, v)
+		h.st.read(d, id)
 		readLinks(h.m0, h.links0[i*(h.m0+1):(i+1)*(h.m0+1)])
 		if lvl > 0 {
 			h.upper[id] = make([]uint32, int(lvl)*(h.m+1))
+			h.uppers.Add(int64(lvl) * int64(h.m+1) * 4)
 			for lc := 1; lc <= int(lvl); lc++ {
 				readLinks(h.m, h.upper[id][(lc-1)*(h.m+1):lc*(h.m+1)])
 			}
