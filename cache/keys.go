@@ -202,7 +202,7 @@ func (ks *Keyspace) MemoryUsage(key []byte) int64 {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if e := ks.find(sh, slot, key); e != nil {
-		return e.mem
+		return e.mem()
 	}
 	return -1
 }

@@ -26,51 +26,79 @@ const (
 	kindCustom
 )
 
-// entry is one key's value and metadata, 64 bytes. Guarded by its shard's
-// mutex.
+// entry is one key's value and metadata, 48 bytes (a Go size class: at
+// 56 it would take 64). Guarded by its shard's mutex.
 type entry struct {
-	kv     []byte // the key, then (kindString) the value; never modified in place
+	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
+	n      uint32 // bytes at data
+	meta   uint32 // key length << 2 | kind
 	obj    any    // kindHash: map[string][]byte (values never modified in place); kindCustom: Custom
 	exp    int64  // expiry, unix milliseconds; 0 = none
-	mem    int64  // accounted bytes, key included
 	access uint32 // LRU clock or LFU counter (see evict.go)
-	meta   uint32 // key length << 2 | kind
+	mem8   uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
 }
 
-// maxKeyLen is the longest key an entry holds.
-const maxKeyLen = 1<<30 - 1
+// maxKeyLen is the longest key an entry holds; maxEntryBytes the most a
+// key and a string value may take together (the node allows 512 MiB
+// values).
+const (
+	maxKeyLen     = 1<<30 - 1
+	maxEntryBytes = 1<<32 - 1
+)
 
 // newEntry makes an entry for key holding val (a string's bytes, copied)
 // or obj.
 func newEntry(key string, k kind, val []byte, obj any) *entry {
-	if len(key) > maxKeyLen {
-		panic("cache: key longer than 1 GiB")
+	if len(key) > maxKeyLen || len(key)+len(val) > maxEntryBytes {
+		panic("cache: key longer than 1 GiB or key and value longer than 4 GiB")
 	}
 	kv := make([]byte, len(key)+len(val))
 	copy(kv, key)
 	copy(kv[len(key):], val)
-	return &entry{kv: kv, obj: obj, meta: uint32(len(key))<<2 | uint32(k)}
+	e := &entry{obj: obj, meta: uint32(len(key))<<2 | uint32(k)}
+	e.setKV(kv)
+	return e
+}
+
+// kv returns the entry's key and string value.
+func (e *entry) kv() []byte { return unsafe.Slice(e.data, e.n) }
+
+// setKV makes kv the entry's bytes.
+func (e *entry) setKV(kv []byte) { e.data, e.n = unsafe.SliceData(kv), uint32(len(kv)) }
+
+// mem returns the entry's accounted bytes.
+func (e *entry) mem() int64 { return int64(e.mem8) * 8 }
+
+// setMem records the entry's accounted bytes (a multiple of 8).
+func (e *entry) setMem(n int64) {
+	if n%8 != 0 || n/8 > 1<<32-1 {
+		panic("cache: accounted size not a multiple of 8 or over 32 GiB")
+	}
+	e.mem8 = uint32(n / 8)
 }
 
 // key returns the entry's key (sharing its bytes).
 func (e *entry) key() string {
-	return unsafe.String(unsafe.SliceData(e.kv), int(e.meta>>2))
+	return unsafe.String(e.data, int(e.meta>>2))
 }
 
 // kind returns the type of the entry's value.
 func (e *entry) kind() kind { return kind(e.meta & 3) }
 
 // str returns a kindString entry's value.
-func (e *entry) str() []byte { return e.kv[e.meta>>2:] }
+func (e *entry) str() []byte { return e.kv()[e.meta>>2:] }
 
 // setStr replaces a kindString entry's value with a copy of v (in a new
 // allocation: readers may still hold the old value).
 func (e *entry) setStr(v []byte) {
 	k := int(e.meta >> 2)
+	if k+len(v) > maxEntryBytes {
+		panic("cache: key and value longer than 4 GiB")
+	}
 	kv := make([]byte, k+len(v))
-	copy(kv, e.kv[:k])
+	copy(kv, e.kv()[:k])
 	copy(kv[k:], v)
-	e.kv = kv
+	e.setKV(kv)
 }
 
 // hashMap returns a kindHash entry's fields (nil for other kinds).
@@ -295,8 +323,8 @@ func (ks *Keyspace) insert(sh *shard, slot int, e *entry) {
 		sh.volatile[e] = struct{}{}
 	}
 	ks.touch(e)
-	e.mem = entrySize(e)
-	ks.account(sh, slot, e.mem)
+	e.setMem(entrySize(e))
+	ks.account(sh, slot, e.mem())
 }
 
 // del removes key's entry. The shard's mutex must be held.
@@ -306,7 +334,7 @@ func (ks *Keyspace) del(sh *shard, slot int, key string, e *entry, why Reason) {
 		delete(sh.volatile, e)
 	}
 	sh.keys--
-	ks.account(sh, slot, -e.mem)
+	ks.account(sh, slot, -e.mem())
 	ks.removed(sh, key, e, slot, why)
 }
 
@@ -335,8 +363,8 @@ func (ks *Keyspace) setExpire(sh *shard, slot int, e *entry, at int64) {
 // resize re-accounts e after its value changed.
 func (ks *Keyspace) resize(sh *shard, slot int, e *entry) {
 	n := entrySize(e)
-	ks.account(sh, slot, n-e.mem)
-	e.mem = n
+	ks.account(sh, slot, n-e.mem())
+	e.setMem(n)
 }
 
 func (ks *Keyspace) account(sh *shard, slot int, delta int64) {

@@ -5,16 +5,16 @@ package cache
 // TestMemoryAccounting checks the estimate against the heap.
 
 const (
-	entryOverhead = 64 // the entry struct (64-byte size class)
+	entryOverhead = 48 // the entry struct (48-byte size class)
 	tableSlot     = 24 // a slot table's place (tag + pointer, 16 bytes) at average load
 	volatileSlot  = 16 // the entry's slot in the volatile map
 	hashSlot      = 64 // a field's slot in a hash map (string + slice headers) at average load
 	hashMapBase   = 64 // a hash map's fixed part
 )
 
-// entrySize estimates key's and e's bytes.
+// entrySize estimates key's and e's bytes, rounded up to a multiple of 8.
 func entrySize(e *entry) int64 {
-	n := int64(entryOverhead+tableSlot) + sizeClass(cap(e.kv))
+	n := int64(entryOverhead+tableSlot) + sizeClass(int(e.n))
 	if e.exp != 0 {
 		n += volatileSlot
 	}
@@ -28,7 +28,7 @@ func entrySize(e *entry) int64 {
 	case kindCustom:
 		n += e.customVal().MemoryBytes()
 	}
-	return n
+	return (n + 7) &^ 7 // entry.mem8 keeps eighths
 }
 
 func fieldSize(f string, v []byte) int64 {

@@ -175,7 +175,7 @@ func (ks *Keyspace) Prefetch(slot int, key []byte, stage int) {
 					if e := t.s[i].e; stage == 1 {
 						prefetch.Lines(unsafe.Pointer(e), 1)
 					} else {
-						prefetch.Lines(unsafe.Pointer(unsafe.SliceData(e.kv)), 1)
+						prefetch.Lines(unsafe.Pointer(e.data), 1)
 					}
 					break
 				}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"github.com/vcache/vcache/internal/keyslot"
 )
@@ -101,5 +102,12 @@ func TestPrefetchChangesNothing(t *testing.T) {
 	}
 	if n := ks.Len(); n != 1000 {
 		t.Fatalf("%d keys after prefetching, want 1000", n)
+	}
+}
+
+// TestEntryIs48Bytes keeps the entry in the allocator's 48-byte class.
+func TestEntryIs48Bytes(t *testing.T) {
+	if n := unsafe.Sizeof(entry{}); n != 48 {
+		t.Fatalf("entry is %d bytes, want 48", n)
 	}
 }
