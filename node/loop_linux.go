@@ -172,6 +172,18 @@ func (l *evloop) run() {
 		// it never parks in the kernel (see rawRead).
 		nev, err := pollNow(l.epfd, events)
 		if nev == 0 && err == nil {
+			// Poll a little longer before sleeping: at -P 1 the next
+			// request is usually a few microseconds away, and putting the
+			// thread to sleep and waking it (and the runtime's monitor
+			// taking its processor meanwhile) costs more than that.
+			// Measured with redis-benchmark -P 1: no spin 102k/118k
+			// SET/GET ops/s, 10 µs 122k/103k, 20 µs 125k/129k, 30 µs
+			// 127k/118k (Redis 149k/149k in the same run).
+			for t0 := time.Now(); nev == 0 && err == nil && time.Since(t0) < spinBeforeSleep; {
+				nev, err = pollNow(l.epfd, events)
+			}
+		}
+		if nev == 0 && err == nil {
 			nev, err = syscall.EpollWait(l.epfd, events, timeout)
 		}
 		if err != nil && !errors.Is(err, syscall.EINTR) {
@@ -381,6 +393,10 @@ func blocksLoop(name []byte) bool {
 	}
 	return false
 }
+
+// spinBeforeSleep is how long an event loop keeps polling after its last
+// event before it sleeps in epoll_wait.
+const spinBeforeSleep = 20 * time.Microsecond
 
 // rawRead, rawWrite and pollNow make system calls that never block (the
 // descriptors are non-blocking, the poll has no timeout) without telling
