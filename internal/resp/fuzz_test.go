@@ -45,3 +45,64 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadOnce checks that an event loop's reads (ReadOnce over a
+// non-blocking source that has a few bytes ready at a time) give the same
+// commands and the same error as ReadCommands over the whole input.
+func FuzzReadOnce(f *testing.F) {
+	for _, s := range []string{
+		"*2\r\n$3\r\nGET\r\n$1\r\na\r\n", "PING\r\nPING\r\n", "*1\r\n$4\r\nPING\r\n*1\r\nx",
+		"set a \"b c\"\r\n", "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$-1\r\n", "*-1\r\n", "\r\n\r\n",
+	} {
+		f.Add([]byte(s), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, chunk uint8) {
+		flat := func(cmds []Command) (out []string) {
+			for _, c := range cmds {
+				out = append(out, string(bytes.Join(c.Args, []byte{0})))
+			}
+			return out
+		}
+		var want []string
+		var wantErr error
+		r := NewCommandReader(bytes.NewReader(in), 1<<16)
+		for {
+			cmds, err := r.ReadCommands()
+			want = append(want, flat(cmds)...)
+			if err != nil {
+				wantErr = err
+				break
+			}
+		}
+		// The same bytes, a few at a time, with "nothing ready" between.
+		src := &nbReader{}
+		for rest := in; len(rest) > 0; {
+			n := min(int(chunk%16)+1, len(rest))
+			src.chunks = append(src.chunks, rest[:n])
+			rest = rest[n:]
+		}
+		src.closed = true
+		r = NewCommandReader(src, 1<<16)
+		var got []string
+		var gotErr error
+		for i := 0; i < 4*len(in)+8; i++ {
+			cmds, err := r.ReadOnce()
+			got = append(got, flat(cmds)...)
+			if err != nil {
+				gotErr = err
+				break
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("ReadOnce gave %d commands, ReadCommands %d:\n%q\n%q", len(got), len(want), got, want)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("command %d: %q, want %q", i, got[i], want[i])
+			}
+		}
+		if (gotErr == nil) != (wantErr == nil) || (gotErr != nil && gotErr.Error() != wantErr.Error()) {
+			t.Fatalf("ReadOnce ended with %v, ReadCommands with %v", gotErr, wantErr)
+		}
+	})
+}
