@@ -225,7 +225,9 @@ func (p *Proxy) dialBackend(addr string) (net.Conn, error) {
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
 	}
-	nc = rawio.Wrap(nc)
+	if !p.cfg.SharedProcess {
+		nc = rawio.Wrap(nc)
+	}
 	if p.cfg.BackendTLS != nil {
 		cfg := p.cfg.BackendTLS.Clone()
 		if cfg.ServerName == "" {

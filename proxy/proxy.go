@@ -233,7 +233,9 @@ func (p *Proxy) accept(nc net.Conn) {
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
 	}
-	nc = rawio.Wrap(nc)
+	if !p.cfg.SharedProcess {
+		nc = rawio.Wrap(nc)
+	}
 	s := newSession(p, nc)
 	p.sessions[s.id] = s
 	p.sessionWG.Add(1)

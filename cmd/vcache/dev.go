@@ -123,6 +123,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	pcfg := proxy.DefaultConfig()
 	pcfg.Version = version
 	pcfg.ReadFromReplicas = *readReplicas
+	pcfg.SharedProcess = true
 	p, err := proxy.New(pcfg, member.Router(), log.With("component", "proxy"))
 	if err != nil {
 		return err
