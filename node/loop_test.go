@@ -88,3 +88,44 @@ func TestWaitOnEventLoopConnection(t *testing.T) {
 		t.Fatalf("after WAIT: INCR = %q", got)
 	}
 }
+
+// TestClientKill closes another client by ID and by address, served by
+// event loops or by goroutines: the killed connection reads end of file,
+// the killer goes on, and the registry forgets the victim.
+func TestClientKill(t *testing.T) {
+	for _, goroutines := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ConnGoroutines=%v", goroutines), func(t *testing.T) {
+			tn := startNode(t, func(c *Config) { c.ConnGoroutines = goroutines })
+			killer := tn.raw(t)
+			for _, by := range []string{"ID", "ADDR"} {
+				victim := tn.raw(t)
+				id := strings.TrimPrefix(victim.do("CLIENT", "ID"), "(integer) ")
+				arg := id
+				if by == "ADDR" {
+					arg = victim.c.LocalAddr().String()
+				}
+				if got := killer.do("CLIENT", "KILL", by, arg); got != "(integer) 1" {
+					t.Fatalf("CLIENT KILL %s %s = %q", by, arg, got)
+				}
+				victim.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				if _, err := victim.rd.ReadByte(); err != io.EOF {
+					t.Fatalf("killed by %s: read %v, want EOF", by, err)
+				}
+				// The loop forgets the connection once it has seen it close.
+				for deadline := time.Now().Add(5 * time.Second); ; {
+					got := killer.do("CLIENT", "KILL", "ID", id)
+					if got == "(integer) 0" {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("killing %s again = %q, want 0", id, got)
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			if got := killer.do("PING"); got != "PONG" {
+				t.Fatalf("killer after the kills: %q", got)
+			}
+		})
+	}
+}
