@@ -148,6 +148,13 @@ func (s *server) adopt(nc net.Conn) bool {
 	return true
 }
 
+// wakeLoops interrupts every loop's wait (a setting changed).
+func (s *server) wakeLoops() {
+	for _, l := range s.loops {
+		l.wake()
+	}
+}
+
 // stopLoops asks every loop to close its connections and return.
 func (s *server) stopLoops() {
 	for _, l := range s.loops {

@@ -13,3 +13,4 @@ type fdConn struct{}
 func (s *server) startLoops() bool    { return false }
 func (s *server) adopt(net.Conn) bool { return false }
 func (s *server) stopLoops()          {}
+func (s *server) wakeLoops()          {}

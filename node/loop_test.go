@@ -129,3 +129,21 @@ func TestClientKill(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigSetTimeoutClosesIdleLoopClients sets the idle timeout while
+// a client sits idle on a sleeping event loop: it is closed all the same.
+func TestConfigSetTimeoutClosesIdleLoopClients(t *testing.T) {
+	tn := startNode(t, nil)
+	idle := tn.raw(t)
+	if got := idle.do("PING"); got != "PONG" {
+		t.Fatal(got)
+	}
+	admin := tn.raw(t)
+	if got := admin.do("CONFIG", "SET", "timeout", "1"); got != "OK" {
+		t.Fatalf("CONFIG SET timeout 1 = %q", got)
+	}
+	idle.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := idle.rd.ReadByte(); err != io.EOF {
+		t.Fatalf("idle client: read %v, want EOF within the timeout", err)
+	}
+}

@@ -59,7 +59,12 @@ func newServer(n *Node, ln net.Listener, idle time.Duration) *server {
 }
 
 // SetIdleClose sets the idle timeout of every connection.
-func (s *server) SetIdleClose(d time.Duration) { s.idle.Store(int64(d)) }
+// The event loops are woken so that a loop asleep with no deadline starts
+// watching idle connections.
+func (s *server) SetIdleClose(d time.Duration) {
+	s.idle.Store(int64(d))
+	s.wakeLoops()
+}
 
 // serve accepts until close; it returns nil then.
 func (s *server) serve() error {
