@@ -30,6 +30,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	maxmemory := fs.String("maxmemory", "0", "memory limit of each node (e.g. 256mb; 0 = none)")
 	policy := fs.String("maxmemory-policy", "allkeys-lru", "eviction policy of each node")
 	logLevel := fs.String("loglevel", "warn", "log level: debug, info, warn, error")
+	aclFile := fs.String("aclfile", "", "ACL file of the proxy's users (Redis's format), loaded at start and by ACL LOAD, written by ACL SAVE")
 	readReplicas := fs.Bool("read-from-replicas", false, "the proxy sends single-slot reads to replicas (they may miss a write just acknowledged)")
 	autoscale := fs.Bool("autoscale", true, "split a shard when any resource reaches 50% of its budget (and merge cold ones)")
 	maxOps := fs.Float64("shard-max-ops", 100_000, "ops/s budget of one shard")
@@ -123,6 +124,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	pcfg := proxy.DefaultConfig()
 	pcfg.Version = version
 	pcfg.ReadFromReplicas = *readReplicas
+	pcfg.ACLFile = *aclFile
 	pcfg.SharedProcess = true
 	p, err := proxy.New(pcfg, member.Router(), log.With("component", "proxy"))
 	if err != nil {

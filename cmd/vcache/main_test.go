@@ -96,6 +96,32 @@ func TestDevServes(t *testing.T) {
 	}
 }
 
+// TestDevACLFile gives vcache dev's proxy users from an ACL file: a user
+// limited to app:* keys writes them and is refused others, in Redis's words.
+func TestDevACLFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "users.acl")
+	if err := os.WriteFile(path, []byte("user default on nopass ~* &* +@all\nuser app on >pw ~app:* +@read +@write\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error", "--admin-addr", "", "--aclfile", path)
+	defer func() { cancel(); <-done }()
+	ctx := context.Background()
+	app := redis.NewClient(&redis.Options{Addr: addr, Username: "app", Password: "pw"})
+	defer app.Close()
+	if err := app.Set(ctx, "app:1", "x", 0).Err(); err != nil {
+		t.Fatalf("app SET app:1: %v", err)
+	}
+	err := app.Set(ctx, "other:1", "x", 0).Err()
+	if err == nil || !strings.HasPrefix(err.Error(), "NOPERM") {
+		t.Fatalf("app SET other:1: %v, want NOPERM", err)
+	}
+	bad := redis.NewClient(&redis.Options{Addr: addr, Username: "app", Password: "wrong", MaxRetries: -1})
+	defer bad.Close()
+	if err := bad.Ping(ctx).Err(); err == nil || !strings.Contains(err.Error(), "WRONGPASS") {
+		t.Fatalf("wrong password: %v, want WRONGPASS", err)
+	}
+}
+
 func TestBadFlagsAreErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"server", "--maxmemory-policy", "sometimes"},
