@@ -78,6 +78,13 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			cc.MaxShards = 4 * *nodes
 		}
 		cfg.Cluster = &cc
+		// The nodes share this process with each other and the proxy:
+		// event loops, which hold their processor through raw system
+		// calls, starve the proxy's goroutines here. With a goroutine per
+		// connection vcache dev serves 1.5x the requests
+		// (redis-benchmark -c 50 through it, -P 16: 270k -> 441k SET and
+		// 462k -> 717k GET ops/s; -P 1: 48k -> 72k and 64k -> 97k).
+		cfg.ConnGoroutines = true
 		n, err := node.New(cfg, log.With("node", cc.Name))
 		if err != nil {
 			return err
