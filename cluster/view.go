@@ -60,7 +60,8 @@ func (c *Cluster) View(events int) View {
 	}
 	if m := c.Map(); m != nil {
 		v.Down = m.Down()
-		for _, n := range m.Nodes() {
+		// The map's nodes and the warm spares (alive, hosting nothing).
+		for _, n := range m.nodeList() {
 			v.Nodes = append(v.Nodes, ViewNode{Name: string(n.ID), Role: n.Role.String(), Addr: n.Addr, Alive: m.Alive(n.ID)})
 		}
 		for _, s := range m.Shards() {

@@ -114,6 +114,59 @@ func TestServerAdminEndpoint(t *testing.T) {
 	}
 }
 
+// TestDevSpares runs `vcache dev --nodes 2 --spares 1`: the status page
+// shows three data nodes, two shards covering every slot, and one node
+// that hosts no shard (neither primary nor replica).
+func TestDevSpares(t *testing.T) {
+	admin := "127.0.0.1:" + freePort(t)
+	_, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error", "--admin-addr", admin, "--nodes", "2", "--spares", "1")
+	defer func() { cancel(); <-done }()
+	var st struct {
+		Cluster struct {
+			Nodes []struct {
+				Name, Role string
+			}
+			Shards []struct {
+				SlotCount int      `json:"slot_count"`
+				Primary   string   `json:"primary"`
+				Replicas  []string `json:"replicas"`
+			}
+		} `json:"cluster"`
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if err := json.Unmarshal([]byte(httpGet(t, "http://"+admin+"/status.json")), &st); err != nil {
+			t.Fatal(err)
+		}
+		hosts := map[string]bool{}
+		slots := 0
+		for _, s := range st.Cluster.Shards {
+			slots += s.SlotCount
+			hosts[s.Primary] = true
+			for _, r := range s.Replicas {
+				hosts[r] = true
+			}
+		}
+		var data, spare []string
+		for _, n := range st.Cluster.Nodes {
+			if n.Role == "node" {
+				data = append(data, n.Name)
+				if !hosts[n.Name] {
+					spare = append(spare, n.Name)
+				}
+			}
+		}
+		if len(data) == 3 && len(spare) == 1 && len(st.Cluster.Shards) == 2 && slots == 16384 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status: %d data nodes %v, spare %v, %d shards over %d slots; want 3, 1 spare, 2 shards, 16384",
+				len(data), data, spare, len(st.Cluster.Shards), slots)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // TestDevStatusPage runs `vcache dev` with an admin address: its
 // status.json shows the three nodes and shards covering every slot, and
 // /metrics counts the proxy's commands.

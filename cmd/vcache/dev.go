@@ -23,6 +23,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := flag.NewFlagSet("vcache dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	nodes := fs.Int("nodes", 3, "data nodes to start")
+	spares := fs.Int("spares", 0, "warm spare data nodes: they join once the cluster has formed and own nothing until a split needs a node")
 	replicas := fs.Int("replicas", 1, "replicas per shard (at most --nodes - 1; fewer nodes mean fewer)")
 	adminAddr := fs.String("admin-addr", "127.0.0.1:8080", "the status page and the proxy's /metrics (empty: off)")
 	port := fs.String("port", "6379", "the proxy's port (0 picks a free one)")
@@ -40,6 +41,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *nodes < 1 || *nodes > 64 {
 		return errors.New("--nodes must be between 1 and 64")
+	}
+	if *spares < 0 || *spares > 64 {
+		return errors.New("--spares must be between 0 and 64")
 	}
 	if *replicas < 0 {
 		return errors.New("--replicas must not be negative")
@@ -66,7 +70,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		shardMem, shardOps = uint64(mm), *maxOps
 	}
 	var seeds []string
-	for i := 0; i < *nodes; i++ {
+	// startNode starts data node i (1-based names) and joins it to seeds.
+	startNode := func(i int) error {
 		cfg, err := sf.nodeConfig()
 		if err != nil {
 			return err
@@ -75,7 +80,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cc.Replicas = *replicas
 		if *autoscale {
 			cc.ShardMaxMemory, cc.ShardMaxOps = shardMem, shardOps
-			cc.MaxShards = 4 * *nodes
+			cc.MaxShards = 4 * (*nodes + *spares)
 		}
 		cfg.Cluster = &cc
 		// The nodes share this process with each other and the proxy:
@@ -106,6 +111,12 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if i == 0 {
 			seeds = []string{n.Cluster().GossipAddr()}
 		}
+		return nil
+	}
+	for i := 0; i < *nodes; i++ {
+		if err := startNode(i); err != nil {
+			return err
+		}
 	}
 
 	// The proxy joins the gossip as a listener that owns nothing.
@@ -128,6 +139,13 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}); err != nil {
 		return fmt.Errorf("the cluster did not form: %w", err)
 	}
+	// Spares join the formed cluster: the first map has placed every
+	// shard, so they own nothing until a split picks one.
+	for j := 0; j < *spares; j++ {
+		if err := startNode(*nodes + j); err != nil {
+			return err
+		}
+	}
 	pcfg := proxy.DefaultConfig()
 	pcfg.Version = version
 	pcfg.ReadFromReplicas = *readReplicas
@@ -148,8 +166,12 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			errc <- fmt.Errorf("proxy: %w", err)
 		}
 	}()
-	fmt.Fprintf(stdout, "vcache dev: %d data nodes and the proxy, ready on %s  (try: redis-cli -p %d)\n",
-		*nodes, ln.Addr(), ln.Addr().(*net.TCPAddr).Port)
+	spareNote := ""
+	if *spares > 0 {
+		spareNote = fmt.Sprintf(" (+%d warm spare)", *spares)
+	}
+	fmt.Fprintf(stdout, "vcache dev: %d data nodes%s and the proxy, ready on %s  (try: redis-cli -p %d)\n",
+		*nodes, spareNote, ln.Addr(), ln.Addr().(*net.TCPAddr).Port)
 	if a, err := startAdmin(ctx, *adminAddr, proxyAdmin(p, ln.Addr().String(), member.Router(), member), nil); err != nil {
 		// The cluster works without its status page (the port may be taken).
 		fmt.Fprintf(stderr, "vcache dev: no status page: %v\n", err)
