@@ -262,11 +262,14 @@ func (c *Cluster) install(l *layout, epoch uint64) bool {
 	c.log.Info("new shard map", "epoch", next.epoch, "shards", len(next.shards), "migrations", len(next.migrations))
 	if d := makeDelta(old, next).encode(); len(d) <= maxBroadcast {
 		c.broadcast("map", d)
-	} else {
-		for _, m := range c.aliveMembers() {
-			if m.ID != c.Self() {
-				c.sendTo(m.ID, next.encoded)
-			}
+	}
+	// Every member also gets the whole map straight away: gossip takes a
+	// GossipInterval or more per hop, and a migration's target or source
+	// whose map lags the coordinator's bounces cluster clients between
+	// them (MOVED, TRYAGAIN) until their retries run out.
+	for _, m := range c.aliveMembers() {
+		if m.ID != c.Self() {
+			c.sendTo(m.ID, next.encoded)
 		}
 	}
 	return true
