@@ -17,6 +17,7 @@ import (
 	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -179,7 +180,7 @@ func (l *evloop) run() {
 			timeout = int(min(max(idle/4, 10*time.Millisecond), time.Second) / time.Millisecond)
 		}
 		// Look without blocking first: while clients keep the loop busy
-		// it never parks in the kernel (see rawRead).
+		// it never parks in the kernel (see rawio.Read).
 		nev, err := pollNow(l.epfd, events)
 		if nev == 0 && err == nil && runningLoops.Load() <= int32(runtime.GOMAXPROCS(0)) {
 			// Poll a little longer before sleeping: at -P 1 the next
@@ -278,9 +279,7 @@ func (l *evloop) open(c *rconn, now time.Time) bool {
 		c.fd.release()
 		return false
 	}
-	lim := n.limits()
-	c.rd = resp.NewCommandReader(countingConn{c.nc, &n.stats.netIn}, int(lim.maxBulk))
-	c.rd.SetLimits(int(lim.maxMultiBulk), lim.maxInline)
+	c.rd = n.newReader(c.nc)
 	c.lastIO = now
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.fd.fd)}
 	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, c.fd.fd, &ev); err != nil {
@@ -414,26 +413,13 @@ var runningLoops atomic.Int32
 // event before it sleeps in epoll_wait.
 const spinBeforeSleep = 20 * time.Microsecond
 
-// rawRead, rawWrite and pollNow make system calls that never block (the
+// rawio.Read, rawio.Write and pollNow make system calls that never block (the
 // descriptors are non-blocking, the poll has no timeout) without telling
 // the Go scheduler. With syscall.Read and Write the runtime's monitor woke
 // every 20 µs to take the processor of a loop that sat in a loopback write
 // and handed it to another thread, then the loop had to get one back: at
 // redis-benchmark -P 16 a fifth of the node's CPU went to those wakeups
 // and thread switches.
-func rawRead(fd int, p []byte) (int, syscall.Errno) {
-	if len(p) == 0 {
-		return 0, 0
-	}
-	n, _, e := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-	return int(n), e
-}
-
-func rawWrite(fd int, p []byte) (int, syscall.Errno) {
-	n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-	return int(n), e
-}
-
 func pollNow(epfd int, events []syscall.EpollEvent) (int, error) {
 	n, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
 	if e != 0 {
@@ -500,7 +486,7 @@ func (f *fdConn) Read(p []byte) (int, error) {
 		return f.goConn.Read(p)
 	}
 	for {
-		n, err := rawRead(f.fd, p)
+		n, err := rawio.Read(f.fd, p)
 		switch {
 		case err == 0 && n == 0:
 			return 0, io.EOF
@@ -536,7 +522,7 @@ func (f *fdConn) Write(p []byte) (int, error) {
 // send writes as much of p as the socket takes and returns the rest.
 func (f *fdConn) send(p []byte) ([]byte, error) {
 	for len(p) > 0 {
-		n, err := rawWrite(f.fd, p)
+		n, err := rawio.Write(f.fd, p)
 		if n > 0 {
 			p = p[n:]
 		}

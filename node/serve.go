@@ -124,11 +124,17 @@ func (s *server) handle(c *rconn) {
 		s.wg.Done()
 		return
 	}
-	lim := n.limits()
-	rd := resp.NewCommandReader(countingConn{c.nc, &n.stats.netIn}, int(lim.maxBulk))
-	rd.SetLimits(int(lim.maxMultiBulk), lim.maxInline)
-	c.rd = rd
+	c.rd = n.newReader(c.nc)
 	s.serveFrom(c, nil, nil)
+}
+
+// newReader returns the command reader of a new connection, with the
+// node's request limits, counting the bytes read.
+func (n *Node) newReader(nc net.Conn) *resp.CommandReader {
+	lim := n.limits()
+	rd := resp.NewCommandReader(countingConn{nc, &n.stats.netIn}, int(lim.maxBulk))
+	rd.SetLimits(int(lim.maxMultiBulk), lim.maxInline)
+	return rd
 }
 
 // serveFrom runs cmds, then serves c until it ends: the goroutine of a

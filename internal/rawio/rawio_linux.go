@@ -7,6 +7,25 @@ import (
 	"unsafe"
 )
 
+// Read makes one read system call on fd, never entering the scheduler's
+// system-call path: fd must be non-blocking. On an error n is negative.
+func Read(fd int, p []byte) (n int, errno syscall.Errno) {
+	if len(p) == 0 {
+		return 0, 0
+	}
+	r, _, e := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+	return int(r), e
+}
+
+// Write makes one write system call on fd, as Read does.
+func Write(fd int, p []byte) (n int, errno syscall.Errno) {
+	if len(p) == 0 {
+		return 0, 0
+	}
+	r, _, e := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+	return int(r), e
+}
+
 // Conn is a TCP connection whose Read and Write make raw system calls.
 type Conn struct {
 	*net.TCPConn
@@ -37,14 +56,14 @@ func (c *Conn) Read(p []byte) (int, error) {
 	var errno syscall.Errno
 	err := c.rc.Read(func(fd uintptr) bool {
 		for {
-			r, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+			r, e := Read(int(fd), p)
 			switch e {
 			case syscall.EINTR:
 				continue
 			case syscall.EAGAIN:
 				return false
 			}
-			n, errno = int(r), e
+			n, errno = r, e
 			return true
 		}
 	})
@@ -65,10 +84,10 @@ func (c *Conn) Write(p []byte) (int, error) {
 	var errno syscall.Errno
 	err := c.rc.Write(func(fd uintptr) bool {
 		for n < len(p) {
-			r, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&p[n])), uintptr(len(p)-n))
+			r, e := Write(int(fd), p[n:])
 			switch e {
 			case 0:
-				n += int(r)
+				n += r
 			case syscall.EINTR:
 			case syscall.EAGAIN:
 				return false
