@@ -4,15 +4,12 @@ package node
 
 import (
 	"errors"
-	"io"
 	"net"
-	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
-	"unsafe"
 
 	"github.com/tidwall/redcon"
 
@@ -33,6 +30,9 @@ import (
 // a command that waits (WAIT) or takes the connection over (VCACHE.SYNC):
 // the loop never blocks on one client. TLS connections always have their
 // own goroutine.
+
+// fdConn is a connection served by an event loop.
+type fdConn = rawio.FDConn
 
 // loopsAvailable reports whether this platform has event loops.
 const loopsAvailable = true
@@ -122,15 +122,15 @@ func (s *server) adopt(nc net.Conn) bool {
 	if !ok {
 		return false
 	}
-	fc, err := newFDConn(tc)
+	fc, err := rawio.NewFDConn(tc)
 	if err != nil {
 		return false
 	}
-	c := &rconn{nc: fc, addr: fc.raddr.String(), Writer: redcon.NewWriter(fc), fd: fc}
+	c := &rconn{nc: fc, addr: fc.RemoteAddr().String(), Writer: redcon.NewWriter(fc), fd: fc}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		fc.release()
+		fc.Release()
 		return true
 	}
 	s.conns[c] = struct{}{}
@@ -140,7 +140,7 @@ func (s *server) adopt(nc net.Conn) bool {
 	if l.stop {
 		l.mu.Unlock()
 		s.forget(c)
-		fc.release()
+		fc.Release()
 		return true
 	}
 	l.incoming = append(l.incoming, c)
@@ -181,7 +181,7 @@ func (l *evloop) run() {
 		}
 		// Look without blocking first: while clients keep the loop busy
 		// it never parks in the kernel (see rawio.Read).
-		nev, err := pollNow(l.epfd, events)
+		nev, err := rawio.PollNow(l.epfd, events)
 		if nev == 0 && err == nil && runningLoops.Load() <= int32(runtime.GOMAXPROCS(0)) {
 			// Poll a little longer before sleeping: at -P 1 the next
 			// request is usually a few microseconds away, and putting the
@@ -194,7 +194,7 @@ func (l *evloop) run() {
 			// (three nodes in one process) spinning loops took the CPU
 			// the proxy and the other nodes needed (half the ops/s).
 			for t0 := time.Now(); nev == 0 && err == nil && time.Since(t0) < spinBeforeSleep; {
-				nev, err = pollNow(l.epfd, events)
+				nev, err = rawio.PollNow(l.epfd, events)
 			}
 		}
 		if nev == 0 && err == nil {
@@ -276,18 +276,18 @@ func (l *evloop) open(c *rconn, now time.Time) bool {
 	if !n.accept(c) {
 		_ = c.Flush()
 		s.forget(c)
-		c.fd.release()
+		c.fd.Release()
 		return false
 	}
 	c.rd = n.newReader(c.nc)
 	c.lastIO = now
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.fd.fd)}
-	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, c.fd.fd, &ev); err != nil {
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.fd.FD())}
+	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, c.fd.FD(), &ev); err != nil {
 		n.log.Warn("event loop: add connection", "err", err)
 		l.finish(c, err)
 		return false
 	}
-	l.conns[c.fd.fd] = c
+	l.conns[c.fd.FD()] = c
 	return true
 }
 
@@ -319,26 +319,26 @@ func (l *evloop) serve(c *rconn) {
 		l.drop(c, rerr)
 		return
 	}
-	if len(c.fd.out) > 0 {
+	if c.fd.Pending() > 0 {
 		l.watch(c, syscall.EPOLLOUT)
 	}
 }
 
 // writable sends c's pending replies; once they are out, c is read again.
 func (l *evloop) writable(c *rconn) {
-	if err := c.fd.drain(); err != nil {
+	if err := c.fd.Drain(); err != nil {
 		l.drop(c, err)
 		return
 	}
-	if len(c.fd.out) == 0 {
+	if c.fd.Pending() == 0 {
 		l.watch(c, syscall.EPOLLIN|syscall.EPOLLRDHUP)
 	}
 }
 
 // watch sets the events the loop waits for on c.
 func (l *evloop) watch(c *rconn, events uint32) {
-	ev := syscall.EpollEvent{Events: events, Fd: int32(c.fd.fd)}
-	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_MOD, c.fd.fd, &ev); err != nil {
+	ev := syscall.EpollEvent{Events: events, Fd: int32(c.fd.FD())}
+	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_MOD, c.fd.FD(), &ev); err != nil {
 		l.drop(c, err)
 	}
 }
@@ -347,10 +347,10 @@ func (l *evloop) watch(c *rconn, events uint32) {
 // serves c as any goroutine-served connection. rerr is the read error
 // that follows cmds, if any.
 func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
-	fd := c.fd.fd
+	fd := c.fd.FD()
 	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 	delete(l.conns, fd)
-	if err := c.fd.toGoroutine(); err != nil {
+	if err := c.fd.ToGoroutine(); err != nil {
 		l.s.n.log.Warn("event loop: handoff", "err", err)
 		l.finish(c, err)
 		return
@@ -361,18 +361,18 @@ func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
 
 // drop closes c.
 func (l *evloop) drop(c *rconn, err error) {
-	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd.fd, nil)
-	delete(l.conns, c.fd.fd)
+	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd.FD(), nil)
+	delete(l.conns, c.fd.FD())
 	l.finish(c, err)
 }
 
 // finish releases a connection that is no longer in the loop's set.
 func (l *evloop) finish(c *rconn, err error) {
-	if c.fd.out != nil {
-		_ = c.fd.drain()
+	if c.fd.Pending() > 0 {
+		_ = c.fd.Drain()
 	}
 	l.s.forget(c)
-	c.fd.release()
+	c.fd.Release()
 	l.s.n.closed(c, err)
 }
 
@@ -388,7 +388,7 @@ func (l *evloop) closeAll() {
 	l.mu.Unlock()
 	for _, c := range in {
 		l.s.forget(c)
-		c.fd.release()
+		c.fd.Release()
 	}
 }
 
@@ -412,216 +412,3 @@ var runningLoops atomic.Int32
 // spinBeforeSleep is how long an event loop keeps polling after its last
 // event before it sleeps in epoll_wait.
 const spinBeforeSleep = 20 * time.Microsecond
-
-// rawio.Read, rawio.Write and pollNow make system calls that never block (the
-// descriptors are non-blocking, the poll has no timeout) without telling
-// the Go scheduler. With syscall.Read and Write the runtime's monitor woke
-// every 20 µs to take the processor of a loop that sat in a loopback write
-// and handed it to another thread, then the loop had to get one back: at
-// redis-benchmark -P 16 a fifth of the node's CPU went to those wakeups
-// and thread switches.
-func pollNow(epfd int, events []syscall.EpollEvent) (int, error) {
-	n, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
-	if e != 0 {
-		if e == syscall.EINTR {
-			return 0, nil
-		}
-		return 0, e
-	}
-	return int(n), nil
-}
-
-// fdConn is a connection served by an event loop: its descriptor, in
-// non-blocking mode, with the replies the socket could not take yet. After
-// a handoff it forwards to a net.Conn owned by Go's poller. Read, Write
-// and drain are called by the connection's owner only (its loop, then its
-// goroutine); Close may be called by anyone.
-type fdConn struct {
-	mu     sync.Mutex // guards fd's closing and goConn against Close
-	fd     int
-	closed bool     // fd has been closed (or handed off)
-	goConn net.Conn // after a handoff
-
-	laddr, raddr net.Addr
-	out          []byte // replies not yet sent
-}
-
-// newFDConn takes tc's descriptor over (tc is closed).
-func newFDConn(tc *net.TCPConn) (*fdConn, error) {
-	raw, err := tc.SyscallConn()
-	if err != nil {
-		return nil, err
-	}
-	fd := -1
-	var derr error
-	if err := raw.Control(func(f uintptr) {
-		fd, derr = dupCloexec(int(f))
-	}); err != nil {
-		return nil, err
-	}
-	if derr != nil {
-		return nil, derr
-	}
-	fc := &fdConn{fd: fd, laddr: tc.LocalAddr(), raddr: tc.RemoteAddr()}
-	// The duplicate shares the socket (and its non-blocking mode); closing
-	// tc takes it out of Go's poller and closes only tc's descriptor.
-	_ = tc.Close()
-	if err := syscall.SetNonblock(fd, true); err != nil {
-		syscall.Close(fd)
-		return nil, err
-	}
-	return fc, nil
-}
-
-func dupCloexec(fd int) (int, error) {
-	r, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
-	if e != 0 {
-		return -1, e
-	}
-	return int(r), nil
-}
-
-func (f *fdConn) Read(p []byte) (int, error) {
-	if f.goConn != nil {
-		return f.goConn.Read(p)
-	}
-	for {
-		n, err := rawio.Read(f.fd, p)
-		switch {
-		case err == 0 && n == 0:
-			return 0, io.EOF
-		case err == 0:
-			return n, nil
-		case err == syscall.EINTR:
-			continue
-		case err == syscall.EAGAIN:
-			return 0, resp.ErrWouldBlock
-		}
-		return 0, err
-	}
-}
-
-// Write sends what the socket takes now and keeps the rest for drain; it
-// takes all of p unless the connection has failed.
-func (f *fdConn) Write(p []byte) (int, error) {
-	if f.goConn != nil {
-		return f.goConn.Write(p)
-	}
-	if len(f.out) > 0 {
-		f.out = append(f.out, p...)
-		return len(p), nil
-	}
-	rest, err := f.send(p)
-	if err != nil {
-		return len(p) - len(rest), err
-	}
-	f.out = append(f.out, rest...)
-	return len(p), nil
-}
-
-// send writes as much of p as the socket takes and returns the rest.
-func (f *fdConn) send(p []byte) ([]byte, error) {
-	for len(p) > 0 {
-		n, err := rawio.Write(f.fd, p)
-		if n > 0 {
-			p = p[n:]
-		}
-		switch err {
-		case 0, syscall.EINTR:
-		case syscall.EAGAIN:
-			return p, nil
-		default:
-			return p, err
-		}
-	}
-	return nil, nil
-}
-
-// drain sends pending replies.
-func (f *fdConn) drain() error {
-	rest, err := f.send(f.out)
-	if len(rest) == 0 {
-		f.out = f.out[:0]
-		if cap(f.out) > 1<<20 {
-			f.out = nil
-		}
-		return err
-	}
-	f.out = append(f.out[:0], rest...)
-	return err
-}
-
-// toGoroutine moves the connection to Go's poller; pending replies are
-// sent first.
-func (f *fdConn) toGoroutine() error {
-	file := os.NewFile(uintptr(f.fd), "client")
-	gc, err := net.FileConn(file) // a duplicate, registered with the poller
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	_ = file.Close()
-	f.closed = true
-	if err != nil {
-		return err
-	}
-	f.goConn = gc
-	if len(f.out) > 0 {
-		out := f.out
-		f.out = nil
-		if _, err := gc.Write(out); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// release closes the descriptor (the owner's last act).
-func (f *fdConn) release() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.goConn != nil {
-		_ = f.goConn.Close()
-		return
-	}
-	if !f.closed {
-		f.closed = true
-		syscall.Close(f.fd)
-	}
-}
-
-// Close ends the connection from any goroutine: the socket is shut down,
-// its loop sees the end of input and releases it.
-func (f *fdConn) Close() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.goConn != nil {
-		return f.goConn.Close()
-	}
-	if !f.closed {
-		return syscall.Shutdown(f.fd, syscall.SHUT_RDWR)
-	}
-	return nil
-}
-
-func (f *fdConn) LocalAddr() net.Addr  { return f.laddr }
-func (f *fdConn) RemoteAddr() net.Addr { return f.raddr }
-
-func (f *fdConn) SetDeadline(t time.Time) error {
-	if f.goConn != nil {
-		return f.goConn.SetDeadline(t)
-	}
-	return nil
-}
-
-func (f *fdConn) SetReadDeadline(t time.Time) error {
-	if f.goConn != nil {
-		return f.goConn.SetReadDeadline(t)
-	}
-	return nil
-}
-
-func (f *fdConn) SetWriteDeadline(t time.Time) error {
-	if f.goConn != nil {
-		return f.goConn.SetWriteDeadline(t)
-	}
-	return nil
-}

@@ -38,7 +38,7 @@ func (b *backend) conn(id int64) *bconn {
 
 // inflight is the number of requests owed a reply on b's connections.
 func (b *backend) inflight() int64 {
-	var n int64
+	n := b.stats.loopInflight.Load()
 	for _, c := range b.conns {
 		n += c.inflight()
 	}
@@ -309,6 +309,9 @@ type backendStats struct {
 	dials      atomic.Int64
 	dialErrors atomic.Int64
 	connErrors atomic.Int64
+	// loopInflight counts the requests the event loops' connections to
+	// the node owe replies for (queued ones included).
+	loopInflight atomic.Int64
 }
 
 func (s *backendStats) recordBatch(calls, bytes int) {

@@ -44,6 +44,10 @@ type Config struct {
 	// MaxClients is the most client connections served at once; more are
 	// refused with Redis's error.
 	MaxClients int
+	// Loops is how many event loops serve plain TCP clients on Linux (0:
+	// one per two processors; negative: none, a goroutine per
+	// connection).
+	Loops int
 	// IdleTimeout closes client connections idle this long (0: never),
 	// like Redis's timeout directive.
 	IdleTimeout time.Duration

@@ -58,36 +58,40 @@ func splitWords(line string) []string {
 }
 
 func TestGoldenRepliesMatchDirect(t *testing.T) {
-	lines := readGolden(t, "testdata/golden.txt")
-	for _, n := range []int{1, 3} {
-		t.Run(fmt.Sprintf("%d backends", n), func(t *testing.T) {
-			direct := startRedis(t)
-			p := startProxy(t, Config{}, addrs(startRedises(t, n)...)...)
-			d, c := dialRaw(t, direct.addr), dialRaw(t, p.addr)
-			for _, args := range lines {
-				want, got := d.do(args...), c.do(args...)
-				if got != want {
-					t.Errorf("%s:\n proxy:  %s\n direct: %s", strings.Join(args, " "), trim(got), trim(want))
+	inModes(t, func(t *testing.T, loops int) {
+		lines := readGolden(t, "testdata/golden.txt")
+		for _, n := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%d backends", n), func(t *testing.T) {
+				direct := startRedis(t)
+				p := startProxy(t, Config{Loops: loops}, addrs(startRedises(t, n)...)...)
+				d, c := dialRaw(t, direct.addr), dialRaw(t, p.addr)
+				for _, args := range lines {
+					want, got := d.do(args...), c.do(args...)
+					if got != want {
+						t.Errorf("%s:\n proxy:  %s\n direct: %s", strings.Join(args, " "), trim(got), trim(want))
+					}
 				}
-			}
-		})
-	}
+			})
+		}
+	})
 }
 
 func TestGoldenPipelined(t *testing.T) {
-	// The same commands sent as one pipeline: same replies, same order.
-	lines := readGolden(t, "testdata/golden.txt")
-	direct := startRedis(t)
-	p := startProxy(t, Config{}, addrs(startRedises(t, 3)...)...)
-	d, c := dialRaw(t, direct.addr), dialRaw(t, p.addr)
-	for _, args := range lines {
-		d.send(args...)
-		c.send(args...)
-	}
-	for _, args := range lines {
-		want, got := d.recv(), c.recv()
-		if got != want {
-			t.Errorf("%s:\n proxy:  %s\n direct: %s", strings.Join(args, " "), trim(got), trim(want))
+	inModes(t, func(t *testing.T, loops int) {
+		// The same commands sent as one pipeline: same replies, same order.
+		lines := readGolden(t, "testdata/golden.txt")
+		direct := startRedis(t)
+		p := startProxy(t, Config{Loops: loops}, addrs(startRedises(t, 3)...)...)
+		d, c := dialRaw(t, direct.addr), dialRaw(t, p.addr)
+		for _, args := range lines {
+			d.send(args...)
+			c.send(args...)
 		}
-	}
+		for _, args := range lines {
+			want, got := d.recv(), c.recv()
+			if got != want {
+				t.Errorf("%s:\n proxy:  %s\n direct: %s", strings.Join(args, " "), trim(got), trim(want))
+			}
+		}
+	})
 }

@@ -182,7 +182,9 @@ type testProxy struct {
 func startProxy(t testing.TB, cfg Config, backends ...string) *testProxy {
 	t.Helper()
 	if cfg.MaxClients == 0 {
+		loops := cfg.Loops
 		cfg = DefaultConfig()
+		cfg.Loops = loops
 	}
 	router, err := NewStaticRouter(backends)
 	if err != nil {
@@ -283,4 +285,11 @@ func trim(s string) string {
 		return s[:200] + "..."
 	}
 	return s
+}
+
+// inModes runs f twice: with the proxy's plain TCP clients on event loops
+// (loops 0: the default; only on Linux) and on a goroutine each (-1).
+func inModes(t *testing.T, f func(t *testing.T, loops int)) {
+	t.Run("loops", func(t *testing.T) { f(t, 0) })
+	t.Run("goroutines", func(t *testing.T) { f(t, -1) })
 }

@@ -156,6 +156,8 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 		rt := p.routes.Load()
 		kv("nodes", len(rt.nodes))
 		kv("conns_per_backend", p.cfg.ConnsPerBackend)
+		kv("event_loops", len(p.loops))
+		kv("loop_clients", p.stats.loopClients.Load())
 		for i, bm := range m.Backends {
 			avg := 0.0
 			if bm.Batches > 0 {

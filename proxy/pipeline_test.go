@@ -53,99 +53,105 @@ func mixedCommands(seed uint64, n int, prefix string) [][]string {
 }
 
 func TestPipelineOf1000MixedCommandsInOrder(t *testing.T) {
-	cmds := mixedCommands(1, 1000, "p:")
-	direct := startRedis(t)
-	p := startProxy(t, Config{}, addrs(startRedises(t, 3)...)...)
-	d, c := dialRaw(t, direct.addr), dialRaw(t, p.addr)
-	for _, args := range cmds {
-		d.send(args...)
-		c.send(args...)
-	}
-	for i, args := range cmds {
-		if want, got := d.recv(), c.recv(); got != want {
-			t.Fatalf("reply %d to %s:\n proxy:  %s\n direct: %s", i, strings.Join(args, " "), trim(got), trim(want))
+	inModes(t, func(t *testing.T, loops int) {
+		cmds := mixedCommands(1, 1000, "p:")
+		direct := startRedis(t)
+		p := startProxy(t, Config{Loops: loops}, addrs(startRedises(t, 3)...)...)
+		d, c := dialRaw(t, direct.addr), dialRaw(t, p.addr)
+		for _, args := range cmds {
+			d.send(args...)
+			c.send(args...)
 		}
-	}
+		for i, args := range cmds {
+			if want, got := d.recv(), c.recv(); got != want {
+				t.Fatalf("reply %d to %s:\n proxy:  %s\n direct: %s", i, strings.Join(args, " "), trim(got), trim(want))
+			}
+		}
+	})
 }
 
 func TestManyClientsPipelinesKeepTheirOrder(t *testing.T) {
-	rs := startRedises(t, 3)
-	p := startProxy(t, Config{}, addrs(rs...)...)
-	const clients, depth = 20, 200
-	var wg sync.WaitGroup
-	errs := make(chan error, clients)
-	for cl := 0; cl < clients; cl++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := client(t, p.addr)
-			ctx := context.Background()
-			pipe := c.Pipeline()
-			prefix := fmt.Sprintf("c%d:", cl)
-			for i := 0; i < depth; i++ {
-				k := prefix + strconv.Itoa(i%37)
-				pipe.Set(ctx, k, i, 0)
-				pipe.Get(ctx, k)
-				pipe.Incr(ctx, prefix+"count")
-			}
-			res, err := pipe.Exec(ctx)
-			if err != nil {
-				errs <- err
-				return
-			}
-			for i := 0; i < depth; i++ {
-				get, incr := res[3*i+1].String(), res[3*i+2].String()
-				if want := fmt.Sprintf("get %s%d: %d", prefix, i%37, i); get != want {
-					errs <- fmt.Errorf("reply %d: %q, want %q", 3*i+1, get, want)
+	inModes(t, func(t *testing.T, loops int) {
+		rs := startRedises(t, 3)
+		p := startProxy(t, Config{Loops: loops}, addrs(rs...)...)
+		const clients, depth = 20, 200
+		var wg sync.WaitGroup
+		errs := make(chan error, clients)
+		for cl := 0; cl < clients; cl++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := client(t, p.addr)
+				ctx := context.Background()
+				pipe := c.Pipeline()
+				prefix := fmt.Sprintf("c%d:", cl)
+				for i := 0; i < depth; i++ {
+					k := prefix + strconv.Itoa(i%37)
+					pipe.Set(ctx, k, i, 0)
+					pipe.Get(ctx, k)
+					pipe.Incr(ctx, prefix+"count")
+				}
+				res, err := pipe.Exec(ctx)
+				if err != nil {
+					errs <- err
 					return
 				}
-				if want := fmt.Sprintf("incr %scount: %d", prefix, i+1); incr != want {
-					errs <- fmt.Errorf("reply %d: %q, want %q", 3*i+2, incr, want)
-					return
+				for i := 0; i < depth; i++ {
+					get, incr := res[3*i+1].String(), res[3*i+2].String()
+					if want := fmt.Sprintf("get %s%d: %d", prefix, i%37, i); get != want {
+						errs <- fmt.Errorf("reply %d: %q, want %q", 3*i+1, get, want)
+						return
+					}
+					if want := fmt.Sprintf("incr %scount: %d", prefix, i+1); incr != want {
+						errs <- fmt.Errorf("reply %d: %q, want %q", 3*i+2, incr, want)
+						return
+					}
 				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	})
 }
 
 func TestMGetAcrossThreeShards(t *testing.T) {
-	rs := startRedises(t, 3)
-	p := startProxy(t, Config{}, addrs(rs...)...)
-	ctx := context.Background()
-	c := client(t, p.addr)
-	// Two keys on each node, interleaved, plus a missing one.
-	var keys []string
-	for node := 0; node < 3; node++ {
-		keys = append(keys, keysOn(p.router, node, 2, fmt.Sprintf("n%d-", node))...)
-	}
-	order := []string{keys[0], keys[2], keys[4], keys[1], "missing", keys[3], keys[5]}
-	for i, k := range keys {
-		if err := c.Set(ctx, k, "v"+strconv.Itoa(i), 0).Err(); err != nil {
+	inModes(t, func(t *testing.T, loops int) {
+		rs := startRedises(t, 3)
+		p := startProxy(t, Config{Loops: loops}, addrs(rs...)...)
+		ctx := context.Background()
+		c := client(t, p.addr)
+		// Two keys on each node, interleaved, plus a missing one.
+		var keys []string
+		for node := 0; node < 3; node++ {
+			keys = append(keys, keysOn(p.router, node, 2, fmt.Sprintf("n%d-", node))...)
+		}
+		order := []string{keys[0], keys[2], keys[4], keys[1], "missing", keys[3], keys[5]}
+		for i, k := range keys {
+			if err := c.Set(ctx, k, "v"+strconv.Itoa(i), 0).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := c.MGet(ctx, order...).Result()
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	got, err := c.MGet(ctx, order...).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []any{"v0", "v2", "v4", "v1", nil, "v3", "v5"}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("MGET = %v, want %v", got, want)
-	}
-	// Each node holds exactly its own two keys.
-	for node, r := range rs {
-		if n := rawDo(r.addr, "DBSIZE"); n != ":2\r\n" {
-			t.Errorf("node %d holds %q keys, want 2", node, n)
+		want := []any{"v0", "v2", "v4", "v1", nil, "v3", "v5"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("MGET = %v, want %v", got, want)
 		}
-	}
-	if n, err := c.Del(ctx, order...).Result(); err != nil || n != 6 {
-		t.Errorf("DEL across shards = %d, %v; want 6", n, err)
-	}
+		// Each node holds exactly its own two keys.
+		for node, r := range rs {
+			if n := rawDo(r.addr, "DBSIZE"); n != ":2\r\n" {
+				t.Errorf("node %d holds %q keys, want 2", node, n)
+			}
+		}
+		if n, err := c.Del(ctx, order...).Result(); err != nil || n != 6 {
+			t.Errorf("DEL across shards = %d, %v; want 6", n, err)
+		}
+	})
 }
 
 // TestClientThatStopsReading checks that a client that sends commands
@@ -153,56 +159,58 @@ func TestMGetAcrossThreeShards(t *testing.T) {
 // served, and the proxy stops reading its commands, so memory stays
 // bounded (by one round: MaxPipeline commands' replies).
 func TestClientThatStopsReading(t *testing.T) {
-	r := startRedis(t)
-	p := startProxy(t, Config{}, r.addr)
-	big := strings.Repeat("x", 16<<10)
-	if got := rawDo(p.addr, "SET", "big", big); got != "+OK\r\n" {
-		t.Fatal(got)
-	}
-	var before runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
+	inModes(t, func(t *testing.T, loops int) {
+		r := startRedis(t)
+		p := startProxy(t, Config{Loops: loops}, r.addr)
+		big := strings.Repeat("x", 16<<10)
+		if got := rawDo(p.addr, "SET", "big", big); got != "+OK\r\n" {
+			t.Fatal(got)
+		}
+		var before runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
 
-	// The greedy client asks for 400000 × 16 KiB and reads nothing.
-	greedy := dialRaw(t, p.addr)
-	var sent atomic.Int64
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		req := resp.AppendCommand(nil, "GET", "big")
-		for range 400000 {
-			greedy.nc.SetWriteDeadline(time.Now().Add(20 * time.Second))
-			if _, err := greedy.nc.Write(req); err != nil {
-				return
+		// The greedy client asks for 400000 × 16 KiB and reads nothing.
+		greedy := dialRaw(t, p.addr)
+		var sent atomic.Int64
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			req := resp.AppendCommand(nil, "GET", "big")
+			for range 400000 {
+				greedy.nc.SetWriteDeadline(time.Now().Add(20 * time.Second))
+				if _, err := greedy.nc.Write(req); err != nil {
+					return
+				}
+				sent.Add(1)
 			}
-			sent.Add(1)
+		}()
+		// Wait until the proxy has stopped taking its commands.
+		last, still := int64(-1), 0
+		eventually(t, 20*time.Second, "the greedy client's writes to stall", func() bool {
+			n := sent.Load()
+			if n == last {
+				still++
+			} else {
+				last, still = n, 0
+			}
+			return still >= 40 || n == 400000
+		})
+		if sent.Load() == 400000 {
+			t.Fatal("the proxy accepted every command of a client that reads nothing")
 		}
-	}()
-	// Wait until the proxy has stopped taking its commands.
-	last, still := int64(-1), 0
-	eventually(t, 20*time.Second, "the greedy client's writes to stall", func() bool {
-		n := sent.Load()
-		if n == last {
-			still++
-		} else {
-			last, still = n, 0
+		c := client(t, p.addr)
+		ctx := context.Background()
+		if err := c.Set(ctx, "small", "v", 0).Err(); err != nil {
+			t.Errorf("another client: %v", err)
 		}
-		return still >= 40 || n == 400000
+		var after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if grown := int64(after.HeapInuse) - int64(before.HeapInuse); grown > 64<<20 {
+			t.Errorf("heap grew by %d MiB while a client did not read", grown>>20)
+		}
+		greedy.nc.Close()
+		<-done
 	})
-	if sent.Load() == 400000 {
-		t.Fatal("the proxy accepted every command of a client that reads nothing")
-	}
-	c := client(t, p.addr)
-	ctx := context.Background()
-	if err := c.Set(ctx, "small", "v", 0).Err(); err != nil {
-		t.Errorf("another client: %v", err)
-	}
-	var after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	if grown := int64(after.HeapInuse) - int64(before.HeapInuse); grown > 64<<20 {
-		t.Errorf("heap grew by %d MiB while a client did not read", grown>>20)
-	}
-	greedy.nc.Close()
-	<-done
 }

@@ -48,6 +48,8 @@ type Proxy struct {
 	stopOnce  sync.Once
 	served    chan struct{} // closed when Serve has finished
 
+	loops []*loop // event loops (Linux): set by Serve before accepting
+
 	wg        sync.WaitGroup // background goroutines and backend readers
 	sessionWG sync.WaitGroup // client connections
 }
@@ -116,6 +118,7 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 	go p.watchRoutes(bg)
 	go p.refresher(bg)
 	go p.watchdog(bg)
+	p.startLoops()
 	p.log.Info("proxy listening", "addr", ln.Addr().String(), "backends", len(p.router.Addrs()))
 
 	stopped := make(chan struct{})
@@ -164,7 +167,9 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 	for _, s := range sessions {
 		s.nc.SetReadDeadline(by)
 	}
+	p.wakeLoops()
 	p.sessionWG.Wait()
+	p.stopLoops()
 	p.mu.Lock()
 	for _, b := range p.backends {
 		b.close()
@@ -230,6 +235,10 @@ func (p *Proxy) accept(nc net.Conn) {
 		nc.Close()
 		return
 	}
+	if p.adopt(nc) {
+		p.mu.Unlock()
+		return
+	}
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
 	}
@@ -244,9 +253,16 @@ func (p *Proxy) accept(nc net.Conn) {
 }
 
 // serveConn runs one client connection: read what the client has sent,
-// carry it out, write the replies, repeat. A panic closes this connection
-// only.
+// carry it out, write the replies, repeat.
 func (p *Proxy) serveConn(s *session) {
+	p.serveFrom(s, resp.NewCommandReader(s.nc, 0), nil, nil)
+}
+
+// serveFrom runs cmds, then serves the client until it ends: the
+// goroutine of a connection (from its start, or from an event loop's
+// handoff). rerr is the read error that follows cmds, if any. A panic
+// closes this connection only.
+func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Command, rerr error) {
 	defer p.sessionWG.Done()
 	defer func() {
 		if r := recover(); r != nil {
@@ -260,20 +276,7 @@ func (p *Proxy) serveConn(s *session) {
 		delete(p.sessions, s.id)
 		p.mu.Unlock()
 	}()
-	rd := resp.NewCommandReader(s.nc, 0)
 	for {
-		if by := p.drainBy.Load(); by != 0 {
-			s.nc.SetReadDeadline(time.Unix(0, by))
-		} else if p.cfg.IdleTimeout > 0 {
-			s.nc.SetReadDeadline(time.Now().Add(p.cfg.IdleTimeout))
-		}
-		cmds, err := rd.ReadCommands()
-		if err != nil {
-			if isProtocolError(err) {
-				s.nc.Write([]byte("-ERR " + err.Error() + "\r\n"))
-			}
-			return
-		}
 		for len(cmds) > 0 && !s.quit {
 			n := min(len(cmds), p.cfg.MaxPipeline)
 			s.run(cmds[:n])
@@ -283,6 +286,18 @@ func (p *Proxy) serveConn(s *session) {
 		if s.quit {
 			return
 		}
+		if rerr != nil {
+			if isProtocolError(rerr) {
+				s.nc.Write([]byte("-ERR " + rerr.Error() + "\r\n"))
+			}
+			return
+		}
+		if by := p.drainBy.Load(); by != 0 {
+			s.nc.SetReadDeadline(time.Unix(0, by))
+		} else if p.cfg.IdleTimeout > 0 {
+			s.nc.SetReadDeadline(time.Now().Add(p.cfg.IdleTimeout))
+		}
+		cmds, rerr = rd.ReadCommands()
 	}
 }
 
@@ -302,4 +317,5 @@ type proxyStats struct {
 	retries     atomic.Int64
 	redirects   atomic.Int64
 	refreshes   atomic.Int64
+	loopClients atomic.Int64 // clients served by event loops now
 }

@@ -193,34 +193,11 @@ func (s *session) flush() {
 // prepare checks one command and either answers it locally or submits
 // what it needs, returning the round's item for it.
 func (s *session) prepare(cmd resp.Command) item {
+	e, it, done := s.admit(cmd)
+	if done {
+		return it
+	}
 	args := cmd.Args
-	e := s.last
-	if e == nil || !command.EqualFold(args[0], e.spec.Name) {
-		e = s.p.cmds.lookup(args[0])
-		s.last = e
-	}
-	if e == nil {
-		if s.tx != nil {
-			s.tx.failed = true
-		}
-		return s.errItem(nil, unknownCommand(args))
-	}
-	if !e.spec.ArityOK(len(args)) {
-		if s.tx != nil {
-			s.tx.failed = true
-		}
-		return s.errItem(e, arityError(e.spec.Name))
-	}
-	if !s.authed && !e.spec.Has(command.NoAuth) {
-		return s.errItem(e, msgNoAuth)
-	}
-	if s.user != nil && !e.spec.Has(command.NoAuth) {
-		// Before anything is sent: a denied command or key never reaches
-		// a node.
-		if d := s.user.Perms().Check(e.id, e.spec, args); d != nil {
-			return s.denied(e, d)
-		}
-	}
 	if e.kind == kindTx {
 		it := e.tx(s, cmd)
 		it.e = e
@@ -258,6 +235,41 @@ func (s *session) prepare(cmd resp.Command) item {
 		s.targetAny(c)
 	}
 	return item{e: e, c: c}
+}
+
+// admit looks a command up and checks its arity, the client's
+// authentication and its permissions. When one fails (done) it is the
+// item answering it with the error; e may then be nil.
+func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
+	args := cmd.Args
+	e = s.last
+	if e == nil || !command.EqualFold(args[0], e.spec.Name) {
+		e = s.p.cmds.lookup(args[0])
+		s.last = e
+	}
+	if e == nil {
+		if s.tx != nil {
+			s.tx.failed = true
+		}
+		return nil, s.errItem(nil, unknownCommand(args)), true
+	}
+	if !e.spec.ArityOK(len(args)) {
+		if s.tx != nil {
+			s.tx.failed = true
+		}
+		return e, s.errItem(e, arityError(e.spec.Name)), true
+	}
+	if !s.authed && !e.spec.Has(command.NoAuth) {
+		return e, s.errItem(e, msgNoAuth), true
+	}
+	if s.user != nil && !e.spec.Has(command.NoAuth) {
+		// Before anything is sent: a denied command or key never reaches
+		// a node.
+		if d := s.user.Perms().Check(e.id, e.spec, args); d != nil {
+			return e, s.denied(e, d), true
+		}
+	}
+	return e, item{}, false
 }
 
 // slotOf returns the one slot of a command's keys, -1 if it has no keys,

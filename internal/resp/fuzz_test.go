@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 )
 
@@ -103,6 +104,78 @@ func FuzzReadOnce(f *testing.F) {
 		}
 		if (gotErr == nil) != (wantErr == nil) || (gotErr != nil && gotErr.Error() != wantErr.Error()) {
 			t.Fatalf("ReadOnce ended with %v, ReadCommands with %v", gotErr, wantErr)
+		}
+	})
+}
+
+// wouldBlockReader hands out its data a few bytes at a time with an
+// ErrWouldBlock between chunks, as a non-blocking socket does.
+type wouldBlockReader struct {
+	data    []byte
+	chunk   int
+	blocked bool
+}
+
+func (w *wouldBlockReader) Read(p []byte) (int, error) {
+	if w.blocked = !w.blocked; w.blocked {
+		return 0, ErrWouldBlock
+	}
+	if len(w.data) == 0 {
+		return 0, io.EOF
+	}
+	n := min(w.chunk, len(p), len(w.data))
+	copy(p, w.data[:n])
+	w.data = w.data[n:]
+	return n, nil
+}
+
+// FuzzReaderNext checks that an event loop's reading of replies (Fill
+// once, then Next until nothing complete is buffered) finds the same
+// replies, and fails on the same input, as ReadRaw.
+func FuzzReaderNext(f *testing.F) {
+	for _, s := range []string{
+		"+OK\r\n", "$3\r\nabc\r\n:1\r\n", "*2\r\n$1\r\na\r\n*1\r\n:2\r\n", "$5\r\nab", "+x\r\n!bad\r\n",
+	} {
+		f.Add([]byte(s), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, chunk uint8) {
+		size := int(chunk%16) + 1
+		var want []string
+		var wantErr error
+		r := NewReader(&chunkReader{data: in, chunk: size}, 0, 1<<20)
+		for {
+			raw, err := r.ReadRaw()
+			if err != nil {
+				wantErr = err
+				break
+			}
+			want = append(want, string(raw))
+		}
+		var got []string
+		var gotErr error
+		nb := NewReader(&wouldBlockReader{data: in, chunk: size}, 0, 1<<20)
+		for gotErr == nil {
+			err := nb.Fill()
+			for {
+				raw, ok, perr := nb.Next()
+				if perr != nil {
+					err = perr
+					break
+				}
+				if !ok {
+					break
+				}
+				got = append(got, string(raw))
+			}
+			if err != nil && err != ErrWouldBlock {
+				gotErr = err
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("Next found %q, ReadRaw %q", got, want)
+		}
+		if errors.Is(wantErr, io.EOF) != errors.Is(gotErr, io.EOF) || errors.Is(wantErr, ErrProtocol) != errors.Is(gotErr, ErrProtocol) {
+			t.Fatalf("Next ended with %v, ReadRaw with %v", gotErr, wantErr)
 		}
 	})
 }

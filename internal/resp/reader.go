@@ -70,6 +70,35 @@ func (r *Reader) ReadRaw() ([]byte, error) {
 	}
 }
 
+// Next returns the next reply already buffered, without reading: ok is
+// false when no complete reply is buffered yet (call Fill). With Fill it
+// serves a reader on a non-blocking connection: the scan resumes where it
+// stopped when more bytes arrive.
+func (r *Reader) Next() (raw []byte, ok bool, err error) {
+	done, _, err := r.scan()
+	if err != nil || !done {
+		return nil, false, err
+	}
+	raw = r.buf[r.r : r.r+r.pos]
+	r.r += r.pos
+	r.pos = 0
+	r.stack = r.stack[:0]
+	return raw, true, nil
+}
+
+// Fill makes one read, first making room for the incomplete reply being
+// scanned. Replies returned by Next stay valid until Fill is called.
+func (r *Reader) Fill() error {
+	if r.r == r.w {
+		r.r, r.w = 0, 0
+	}
+	_, need, err := r.scan()
+	if err != nil {
+		return err
+	}
+	return r.fill(max(need, r.w-r.r+minBuf/4))
+}
+
 // fill reads more bytes, making room for at least need unread bytes.
 func (r *Reader) fill(need int) error {
 	if need < r.w-r.r+1 {

@@ -1,0 +1,240 @@
+//go:build linux
+
+package rawio
+
+import (
+	"io"
+	"net"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// Read, Write and PollNow make system calls that never block (the
+// descriptors are non-blocking, the poll has no timeout) without telling
+// the Go scheduler. With syscall.Read and Write the runtime's monitor woke
+// every 20 µs to take the processor of a loop that sat in a loopback write
+// and handed it to another thread, then the loop had to get one back: at
+// redis-benchmark -P 16 a fifth of the node's CPU went to those wakeups
+// and thread switches.
+func PollNow(epfd int, events []syscall.EpollEvent) (int, error) {
+	n, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
+	if e != 0 {
+		if e == syscall.EINTR {
+			return 0, nil
+		}
+		return 0, e
+	}
+	return int(n), nil
+}
+
+// FDConn is a connection served by an event loop: its descriptor, in
+// non-blocking mode, with the replies the socket could not take yet. After
+// a handoff it forwards to a net.Conn owned by Go's poller. Read, Write
+// and drain are called by the connection's owner only (its loop, then its
+// goroutine); Close may be called by anyone.
+type FDConn struct {
+	mu     sync.Mutex // guards fd's closing and goConn against Close
+	fd     int
+	closed bool     // fd has been closed (or handed off)
+	goConn net.Conn // after a handoff
+
+	laddr, raddr net.Addr
+	out          []byte // replies not yet sent
+}
+
+// NewFDConn takes tc's descriptor over (tc is closed).
+func NewFDConn(tc *net.TCPConn) (*FDConn, error) {
+	raw, err := tc.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	fd := -1
+	var derr error
+	if err := raw.Control(func(f uintptr) {
+		fd, derr = dupCloexec(int(f))
+	}); err != nil {
+		return nil, err
+	}
+	if derr != nil {
+		return nil, derr
+	}
+	fc := &FDConn{fd: fd, laddr: tc.LocalAddr(), raddr: tc.RemoteAddr()}
+	// The duplicate shares the socket (and its non-blocking mode); closing
+	// tc takes it out of Go's poller and closes only tc's descriptor.
+	_ = tc.Close()
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	return fc, nil
+}
+
+func dupCloexec(fd int) (int, error) {
+	r, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(r), nil
+}
+
+func (f *FDConn) Read(p []byte) (int, error) {
+	if f.goConn != nil {
+		return f.goConn.Read(p)
+	}
+	for {
+		n, err := Read(f.fd, p)
+		switch {
+		case err == 0 && n == 0:
+			return 0, io.EOF
+		case err == 0:
+			return n, nil
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return 0, resp.ErrWouldBlock
+		}
+		return 0, err
+	}
+}
+
+// Write sends what the socket takes now and keeps the rest for drain; it
+// takes all of p unless the connection has failed.
+func (f *FDConn) Write(p []byte) (int, error) {
+	if f.goConn != nil {
+		return f.goConn.Write(p)
+	}
+	if len(f.out) > 0 {
+		f.out = append(f.out, p...)
+		return len(p), nil
+	}
+	rest, err := f.send(p)
+	if err != nil {
+		return len(p) - len(rest), err
+	}
+	f.out = append(f.out, rest...)
+	return len(p), nil
+}
+
+// send writes as much of p as the socket takes and returns the rest.
+func (f *FDConn) send(p []byte) ([]byte, error) {
+	for len(p) > 0 {
+		n, err := Write(f.fd, p)
+		if n > 0 {
+			p = p[n:]
+		}
+		switch err {
+		case 0, syscall.EINTR:
+		case syscall.EAGAIN:
+			return p, nil
+		default:
+			return p, err
+		}
+	}
+	return nil, nil
+}
+
+// Drain sends pending replies.
+func (f *FDConn) Drain() error {
+	rest, err := f.send(f.out)
+	if len(rest) == 0 {
+		f.out = f.out[:0]
+		if cap(f.out) > 1<<20 {
+			f.out = nil
+		}
+		return err
+	}
+	f.out = append(f.out[:0], rest...)
+	return err
+}
+
+// ToGoroutine moves the connection to Go's poller; pending replies are
+// sent first.
+func (f *FDConn) ToGoroutine() error {
+	file := os.NewFile(uintptr(f.fd), "client")
+	gc, err := net.FileConn(file) // a duplicate, registered with the poller
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_ = file.Close()
+	f.closed = true
+	if err != nil {
+		return err
+	}
+	f.goConn = gc
+	if len(f.out) > 0 {
+		out := f.out
+		f.out = nil
+		if _, err := gc.Write(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Release closes the descriptor (the owner's last act).
+func (f *FDConn) Release() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.goConn != nil {
+		_ = f.goConn.Close()
+		return
+	}
+	if !f.closed {
+		f.closed = true
+		syscall.Close(f.fd)
+	}
+}
+
+// Close ends the connection from any goroutine: the socket is shut down,
+// its loop sees the end of input and releases it.
+func (f *FDConn) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.goConn != nil {
+		return f.goConn.Close()
+	}
+	if !f.closed {
+		return syscall.Shutdown(f.fd, syscall.SHUT_RDWR)
+	}
+	return nil
+}
+
+func (f *FDConn) LocalAddr() net.Addr  { return f.laddr }
+func (f *FDConn) RemoteAddr() net.Addr { return f.raddr }
+
+func (f *FDConn) SetDeadline(t time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.goConn != nil {
+		return f.goConn.SetDeadline(t)
+	}
+	return nil
+}
+
+func (f *FDConn) SetReadDeadline(t time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.goConn != nil {
+		return f.goConn.SetReadDeadline(t)
+	}
+	return nil
+}
+
+func (f *FDConn) SetWriteDeadline(t time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.goConn != nil {
+		return f.goConn.SetWriteDeadline(t)
+	}
+	return nil
+}
+
+// FD returns the descriptor, for the owner's epoll set.
+func (f *FDConn) FD() int { return f.fd }
+
+// Pending reports how many reply bytes wait for the socket to take them.
+func (f *FDConn) Pending() int { return len(f.out) }

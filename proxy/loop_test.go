@@ -1,0 +1,94 @@
+//go:build linux
+
+package proxy
+
+import (
+	"strings"
+	"testing"
+)
+
+// loopClients reads loop_clients from INFO proxy, asked on a connection
+// of its own (INFO moves that connection off the loop first).
+func loopClients(t *testing.T, addr string) string {
+	t.Helper()
+	for _, line := range strings.Split(rawDo(addr, "INFO", "proxy"), "\r\n") {
+		if v, ok := strings.CutPrefix(line, "loop_clients:"); ok {
+			return v
+		}
+	}
+	t.Fatal("INFO proxy has no loop_clients")
+	return ""
+}
+
+// A client stays on an event loop while it sends single-slot commands and
+// commands the proxy answers itself; a pipeline that reaches a split, a
+// fan-out or a transaction gets every reply in order and goes on, served
+// by a goroutine.
+func TestLoopHandsOffInOrder(t *testing.T) {
+	p := startProxy(t, Config{}, addrs(startRedises(t, 3)...)...)
+	c := dialRaw(t, p.addr)
+	for _, cmd := range [][]string{{"CLIENT", "SETNAME", "looper"}, {"SET", "a", "1"}, {"PING"}, {"GET", "a"}} {
+		c.send(cmd...)
+	}
+	for _, want := range []string{"+OK\r\n", "+OK\r\n", "+PONG\r\n", "$1\r\n1\r\n"} {
+		if got := c.recv(); got != want {
+			t.Fatalf("reply %q, want %q", got, want)
+		}
+	}
+	if n := loopClients(t, p.addr); n != "1" {
+		t.Fatalf("loop_clients = %s with one single-slot client, want 1", n)
+	}
+	pipeline := [][]string{
+		{"SET", "b", "2"}, {"MGET", "a", "b", "nosuch"}, {"GET", "b"},
+		{"MULTI"}, {"SET", "{b}c", "3"}, {"EXEC"}, {"GET", "{b}c"}, {"DBSIZE"},
+	}
+	want := []string{
+		"+OK\r\n", "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n", "$1\r\n2\r\n",
+		"+OK\r\n", "+QUEUED\r\n", "*1\r\n+OK\r\n", "$1\r\n3\r\n", ":3\r\n",
+	}
+	for _, cmd := range pipeline {
+		c.send(cmd...)
+	}
+	for i, w := range want {
+		if got := c.recv(); got != w {
+			t.Fatalf("%v: %q, want %q", pipeline[i], got, w)
+		}
+	}
+	if n := loopClients(t, p.addr); n != "0" {
+		t.Errorf("loop_clients = %s after the client's MGET, want 0", n)
+	}
+	if got := c.do("GET", "a"); got != "$1\r\n1\r\n" {
+		t.Errorf("GET after the handoff = %q", got)
+	}
+	if got := c.do("CLIENT", "GETNAME"); got != "$6\r\nlooper\r\n" {
+		t.Errorf("CLIENT GETNAME after the handoff = %q (the session moved with its state)", got)
+	}
+}
+
+// Commands the loop answers itself (errors included) keep their place
+// among forwarded ones.
+func TestLoopLocalRepliesKeepTheirPlace(t *testing.T) {
+	p := startProxy(t, Config{}, addrs(startRedises(t, 2)...)...)
+	c := dialRaw(t, p.addr)
+	pipeline := [][]string{
+		{"SET", "k", "v"}, {"NOSUCH"}, {"GET", "k"}, {"GET"}, {"ECHO", "e"},
+		{"SET", "x{1}", "1"}, {"SELECT", "1"}, {"GET", "k"}, {"HSET", "k", "f", "z"},
+	}
+	want := []string{
+		"+OK\r\n", "-ERR unknown command 'NOSUCH', with args beginning with: \r\n", "$1\r\nv\r\n",
+		"-ERR wrong number of arguments for 'get' command\r\n", "$1\r\ne\r\n", "+OK\r\n",
+		"-ERR DB index is out of range\r\n", "$1\r\nv\r\n",
+		"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+	}
+	for _, cmd := range pipeline {
+		c.send(cmd...)
+	}
+	for i, w := range want {
+		if got := c.recv(); got != w {
+			t.Errorf("%v: %q, want %q", pipeline[i], got, w)
+		}
+	}
+	if n := loopClients(t, p.addr); n != "1" {
+		t.Errorf("loop_clients = %s, want 1 (nothing above needs a goroutine)", n)
+	}
+}
