@@ -8,6 +8,7 @@ import (
 	"net"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"sync"
 	"syscall"
 	"time"
@@ -48,7 +49,7 @@ type loop struct {
 	closed   bool // the descriptors are closed: nobody may wake the loop
 	stop     bool
 	incoming []*lclient
-	settled  []settledReq
+	settled  []settledBatch
 	dialed   []dialResult
 
 	clients map[int]*lclient        // by descriptor
@@ -72,21 +73,24 @@ type lstat struct {
 
 // lclient is a client connection served by a loop.
 type lclient struct {
-	s       *session
-	fc      *rawio.FDConn
-	rd      *resp.CommandReader
-	pend    []*lreq // requests owed a reply, in the client's order, from head
-	head    int
-	out     []byte // replies to write this round
-	events  uint32 // what the loop waits for
-	touched bool
-	dead    bool
-	closing bool           // close once every reply is written
-	closeIn []byte         // error reply to send last (a protocol error)
-	handoff []resp.Command // to run on the goroutine, once the replies are out
-	rerr    error          // the read error after handoff's commands
-	handing bool
-	lastIO  time.Time
+	s        *session
+	fc       *rawio.FDConn
+	rd       *resp.CommandReader
+	pend     []*lreq // requests owed a reply, in the client's order, from head
+	head     int
+	out      []byte // replies to write this round
+	events   uint32 // what the loop waits for
+	touched  bool
+	dead     bool
+	closing  bool           // close once every reply is written
+	closeIn  []byte         // error reply to send last (a protocol error)
+	handoff  []resp.Command // to run on the goroutine, once the replies are out
+	rerr     error          // the read error after handoff's commands
+	handing  bool
+	lastIO   time.Time
+	seq      uint64     // requests made, for their order in retries
+	retryQ   []retryJob // retries waiting for the running batch
+	retrying bool       // a batch of retries is running
 }
 
 // lreq is one command of a loop's client.
@@ -96,6 +100,7 @@ type lreq struct {
 	req   []byte // the request, kept for a retry
 	reply []byte // the reply, once ready and not yet written
 	ready bool
+	seq   uint64 // the request's place among its client's
 	slot  int
 	be    *backend
 	t0    time.Time
@@ -120,9 +125,16 @@ type lbconn struct {
 	progress time.Time // when it last answered, or began to owe
 }
 
-type settledReq struct {
-	lr    *lreq
-	reply []byte
+// retryJob is a request to settle on a goroutine, and its call.
+type retryJob struct {
+	lr *lreq
+	c  *call
+}
+
+// settledBatch is a client's retried requests, settled in order.
+type settledBatch struct {
+	lc   *lclient
+	jobs []retryJob
 }
 
 type dialResult struct {
@@ -350,8 +362,8 @@ func (l *loop) takeWakes() bool {
 	for _, d := range dialed {
 		l.connected(d)
 	}
-	for _, sr := range settled {
-		l.complete(sr.lr, sr.reply)
+	for _, b := range settled {
+		l.settledRetries(b)
 	}
 	return stop
 }
@@ -378,7 +390,15 @@ func (l *loop) clientEvent(lc *lclient, events uint32) {
 		}
 		l.touch(lc)
 	}
-	if lc.events&syscall.EPOLLIN == 0 || events&(syscall.EPOLLIN|syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) == 0 {
+	if lc.events&syscall.EPOLLIN == 0 {
+		if events&(syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+			// Reported even while the loop waits for nothing on the
+			// client: it is gone, and its replies have nowhere to go.
+			l.drop(lc)
+		}
+		return
+	}
+	if events&(syscall.EPOLLIN|syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) == 0 {
 		return
 	}
 	cmds, rerr := lc.rd.ReadOnce()
@@ -402,9 +422,18 @@ func (l *loop) serve(lc *lclient, cmds []resp.Command, rerr error) {
 		}
 	}()
 	s.lastActive.Store(l.now.UnixNano())
+	var last *entry
+	defer func() {
+		if last != nil {
+			s.lastCmd.Store(&last.spec.Name)
+		}
+	}()
 	for i, cmd := range cmds {
 		s.local = s.local[:0]
 		e, it, done := s.admit(cmd)
+		if e != nil {
+			last = e
+		}
 		if done {
 			l.answer(lc, e, s.local[it.lo:it.hi])
 			continue
@@ -451,6 +480,8 @@ func (l *loop) newReq(lc *lclient, e *entry) *lreq {
 		lr = &lreq{}
 	}
 	lr.lc, lr.e, lr.t0 = lc, e, l.now
+	lc.seq++
+	lr.seq = lc.seq
 	lc.pend = append(lc.pend, lr)
 	return lr
 }
@@ -524,22 +555,50 @@ func (l *loop) forward(lc *lclient, e *entry, cmd resp.Command) {
 	}
 }
 
-// retry has a goroutine settle a request whose reply (raw) or failure
-// (err) calls for a retry, and hand the final reply back to the loop.
+// retry has a request whose reply (raw) or failure (err) calls for a
+// retry settled on a goroutine, as a session's round settles its calls,
+// and its final reply handed back to the loop. A client's retries run one
+// batch at a time, each in the client's order, so that a write and the
+// read after it are not retried out of order.
 func (l *loop) retry(lr *lreq, raw []byte, err error) {
 	c := &call{req: lr.req, slot: lr.slot, be: lr.be, err: err}
 	c.reply = append(c.reply, raw...)
-	p, id := l.p, lr.lc.s.id
+	lc := lr.lc
+	lc.retryQ = append(lc.retryQ, retryJob{lr, c})
+	if !lc.retrying {
+		l.startRetries(lc)
+	}
+}
+
+// startRetries settles the client's queued retries on a goroutine.
+func (l *loop) startRetries(lc *lclient) {
+	jobs := lc.retryQ
+	lc.retryQ, lc.retrying = nil, true
+	sort.Slice(jobs, func(i, j int) bool { return jobs[i].lr.seq < jobs[j].lr.seq })
+	p, id := l.p, lc.s.id
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
 		rs := &session{p: p, id: id, w: newWaiter()}
-		rs.settle(c)
+		for _, j := range jobs {
+			rs.settle(j.c)
+		}
 		l.mu.Lock()
-		l.settled = append(l.settled, settledReq{lr, c.reply})
+		l.settled = append(l.settled, settledBatch{lc, jobs})
 		l.wakeLocked()
 		l.mu.Unlock()
 	}()
+}
+
+// settledRetries takes a client's settled batch and starts the next.
+func (l *loop) settledRetries(b settledBatch) {
+	b.lc.retrying = false
+	for _, j := range b.jobs {
+		l.complete(j.lr, j.c.reply)
+	}
+	if len(b.lc.retryQ) > 0 {
+		l.startRetries(b.lc)
+	}
 }
 
 // complete takes a request's reply: written at once when every earlier

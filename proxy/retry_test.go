@@ -189,3 +189,34 @@ func TestRouterChangeReroutes(t *testing.T) {
 		}
 	})
 }
+
+// A pipeline whose every command is redirected is retried in the
+// client's order: each read sees the write before it.
+func TestRedirectedPipelineKeepsItsOrder(t *testing.T) {
+	inModes(t, func(t *testing.T, loops int) {
+		r := startRedis(t)
+		a := startFakeNode(t, func(_ *fakeConn, args []string) string {
+			return fmt.Sprintf("-MOVED %d %s\r\n", slotOfString(args[1]), r.addr)
+		})
+		p := startProxy(t, Config{Loops: loops}, a.addr)
+		c := dialRaw(t, p.addr)
+		const n = 200
+		for i := range n {
+			c.send("SET", "k", fmt.Sprint(i))
+			c.send("GET", "k")
+			c.send("INCR", "ctr")
+		}
+		for i := range n {
+			if got := c.recv(); got != "+OK\r\n" {
+				t.Fatalf("SET %d = %q", i, got)
+			}
+			v := fmt.Sprint(i)
+			if got, want := c.recv(), fmt.Sprintf("$%d\r\n%s\r\n", len(v), v); got != want {
+				t.Fatalf("GET after SET %d = %q, want %q", i, got, want)
+			}
+			if got, want := c.recv(), fmt.Sprintf(":%d\r\n", i+1); got != want {
+				t.Fatalf("INCR %d = %q, want %q", i, got, want)
+			}
+		}
+	})
+}
