@@ -53,7 +53,9 @@ type Config struct {
 	// instead of event loops (TLS connections always have one).
 	ConnGoroutines bool
 	// IOThreads is how many event loops serve clients (Redis's
-	// io-threads); 0 means one per GOMAXPROCS.
+	// io-threads). 0 means one per GOMAXPROCS, of which only as many serve
+	// as the load keeps busy (one while one is enough; see
+	// loopscale_linux.go); a number fixes how many serve.
 	IOThreads int
 	// Version is reported by INFO and HELLO.
 	Version string

@@ -98,6 +98,9 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("total_net_output_bytes", n.stats.netOut.Load())
 		kv("keyspace_hits", st.Hits)
 		kv("keyspace_misses", st.Misses)
+		loops, serving := n.loopCounts()
+		kv("event_loops", loops)
+		kv("event_loops_serving", serving)
 	case "replication":
 		n.writeReplicationInfo(func(k string, v any) { kv(k, v) })
 	case "commandstats":

@@ -51,6 +51,10 @@ type evloop struct {
 	conns map[int]*rconn // by fd; the loop goroutine's own
 	ready []*rconn       // the connections read in this round
 	pf    prefetcher
+
+	index   int          // in s.loops
+	busy    atomic.Int64 // nanoseconds spent serving (not waiting), ever
+	seenGen uint32       // the loopScaler generation last acted on
 }
 
 // startLoops starts the server's event loops; it returns false when they
@@ -70,7 +74,13 @@ func (s *server) startLoops() bool {
 			s.loops = nil
 			return false
 		}
+		l.index = len(s.loops)
 		s.loops = append(s.loops, l)
+	}
+	if s.n.cfg.IOThreads == 0 && n > 1 {
+		s.scale = &loopScaler{prevBusy: make([]int64, n)}
+		s.scale.active.Store(1)
+		s.scale.lastWin.Store(time.Now().UnixNano())
 	}
 	for _, l := range s.loops {
 		s.wg.Add(1)
@@ -135,7 +145,7 @@ func (s *server) adopt(nc net.Conn) bool {
 	}
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
-	l := s.loops[s.nextLoop.Add(1)%uint32(len(s.loops))]
+	l := s.loops[s.nextLoop.Add(1)%uint32(s.serving())]
 	l.mu.Lock()
 	if l.stop {
 		l.mu.Unlock()
@@ -237,6 +247,15 @@ func (l *evloop) run() {
 			l.ready[i] = nil
 		}
 		l.ready = l.ready[:0]
+		if sc := l.s.scale; sc != nil {
+			end := time.Now()
+			l.busy.Add(int64(end.Sub(now)))
+			l.s.maybeScale(end)
+			if g := sc.gen.Load(); g != l.seenGen {
+				l.seenGen = g
+				l.rebalance()
+			}
+		}
 		if idle := time.Duration(l.s.idle.Load()); idle > 0 && now.Sub(lastIdleCheck) >= idle/4 {
 			lastIdleCheck = now
 			for _, c := range l.conns {
@@ -273,6 +292,22 @@ func (l *evloop) takeIncoming(now time.Time) bool {
 // loop's set.
 func (l *evloop) open(c *rconn, now time.Time) bool {
 	s, n := l.s, l.s.n
+	if c.moved {
+		// From another loop (loopscale_linux.go): it is accepted already.
+		c.moved = false
+		events := uint32(syscall.EPOLLIN | syscall.EPOLLRDHUP)
+		if c.fd.Pending() > 0 {
+			events = syscall.EPOLLOUT
+		}
+		ev := syscall.EpollEvent{Events: events, Fd: int32(c.fd.FD())}
+		if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, c.fd.FD(), &ev); err != nil {
+			s.loopConns.Add(-1)
+			l.finish(c, err)
+			return false
+		}
+		l.conns[c.fd.FD()] = c
+		return true
+	}
 	if !n.accept(c) {
 		_ = c.Flush()
 		s.forget(c)
@@ -288,6 +323,7 @@ func (l *evloop) open(c *rconn, now time.Time) bool {
 		return false
 	}
 	l.conns[c.fd.FD()] = c
+	s.loopConns.Add(1)
 	return true
 }
 
@@ -350,6 +386,7 @@ func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
 	fd := c.fd.FD()
 	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 	delete(l.conns, fd)
+	l.s.loopConns.Add(-1)
 	if err := c.fd.ToGoroutine(); err != nil {
 		l.s.n.log.Warn("event loop: handoff", "err", err)
 		l.finish(c, err)
@@ -363,6 +400,7 @@ func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
 func (l *evloop) drop(c *rconn, err error) {
 	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd.FD(), nil)
 	delete(l.conns, c.fd.FD())
+	l.s.loopConns.Add(-1)
 	l.finish(c, err)
 }
 

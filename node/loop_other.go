@@ -14,3 +14,7 @@ func (s *server) startLoops() bool    { return false }
 func (s *server) adopt(net.Conn) bool { return false }
 func (s *server) stopLoops()          {}
 func (s *server) wakeLoops()          {}
+
+type loopScaler struct{}
+
+func (s *server) serving() int { return 0 }

@@ -6,9 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // TestClientThatDoesNotReadDoesNotStallOthers pipelines GETs whose replies
@@ -145,5 +151,110 @@ func TestConfigSetTimeoutClosesIdleLoopClients(t *testing.T) {
 	idle.c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if _, err := idle.rd.ReadByte(); err != io.EOF {
 		t.Fatalf("idle client: read %v, want EOF within the timeout", err)
+	}
+}
+
+// TestLoopsScaleWithLoad: with IOThreads 0 a node serves from one event
+// loop while that is enough, adds a loop when it is busy, and gives it
+// back when the load is gone; clients moved between loops keep working,
+// every reply in its place.
+func TestLoopsScaleWithLoad(t *testing.T) {
+	if !loopsAvailable || runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs event loops and two processors")
+	}
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	if n := infoInt(t, c, "event_loops"); n < 2 {
+		t.Fatalf("event_loops = %d on %d processors", n, runtime.GOMAXPROCS(0))
+	}
+	if n := infoInt(t, c, "event_loops_serving"); n != 1 {
+		t.Fatalf("event_loops_serving = %d before any load, want 1", n)
+	}
+	// round pipelines SETs then GETs of a worker's keys and checks them.
+	round := func(cl *redis.Client, w, r int) error {
+		pipe := cl.Pipeline()
+		for i := range 50 {
+			pipe.Set(ctx, fmt.Sprintf("w%d:%d", w, i), fmt.Sprintf("%d:%d", r, i), 0)
+		}
+		gets := make([]*redis.StringCmd, 50)
+		for i := range gets {
+			gets[i] = pipe.Get(ctx, fmt.Sprintf("w%d:%d", w, i))
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return err
+		}
+		for i, g := range gets {
+			if want := fmt.Sprintf("%d:%d", r, i); g.Val() != want {
+				return fmt.Errorf("worker %d round %d: GET = %q, want %q", w, r, g.Val(), want)
+			}
+		}
+		return nil
+	}
+	// The load: redis-benchmark (a process of its own, as a node's clients
+	// are), bounded in time; go-redis workers check replies meanwhile.
+	bench, err := exec.LookPath("redis-benchmark")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("redis-benchmark is required in CI")
+		}
+		t.Skip("redis-benchmark not installed (apt-get install redis-tools)")
+	}
+	host, port, _ := net.SplitHostPort(tn.addr)
+	bctx, cancel := context.WithTimeout(ctx, 40*time.Second)
+	defer cancel()
+	load := exec.CommandContext(bctx, bench, "-h", host, "-p", port, "-q", "-c", "50", "-P", "16",
+		"-n", "50000000", "-r", "100000", "-t", "set,get")
+	if err := load.Start(); err != nil {
+		t.Fatal(err)
+	}
+	const workers = 4
+	clients := make([]*redis.Client, workers)
+	for w := range clients {
+		clients[w] = tn.client(t)
+	}
+	stop := make(chan struct{})
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w, cl := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; ; r++ {
+				select {
+				case <-stop:
+					return
+				case <-bctx.Done():
+					return
+				default:
+				}
+				if err := round(cl, w, r); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	waitFor(t, 30*time.Second, "a second loop under load", func() bool {
+		return infoInt(t, c, "event_loops_serving") >= 2
+	})
+	// Some load on two loops, then none.
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	_ = load.Wait()
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	waitFor(t, 15*time.Second, "one loop again without load", func() bool {
+		time.Sleep(20 * time.Millisecond)
+		return infoInt(t, c, "event_loops_serving") == 1
+	})
+	for w, cl := range clients {
+		if err := round(cl, w, 1000); err != nil {
+			t.Errorf("after the loops shrank: %v", err)
+		}
 	}
 }

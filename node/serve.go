@@ -45,8 +45,22 @@ type server struct {
 	closed bool
 	wg     sync.WaitGroup
 
-	loops    []*evloop // event loops (Linux); none: a goroutine per connection
-	nextLoop atomic.Uint32
+	loops     []*evloop // event loops (Linux); none: a goroutine per connection
+	nextLoop  atomic.Uint32
+	scale     *loopScaler  // how many loops serve; nil: all of them
+	loopConns atomic.Int64 // connections on the loops
+}
+
+// loopCounts reports how many event loops the node has and how many of
+// them take connections now (see loopscale_linux.go).
+func (n *Node) loopCounts() (loops, serving int) {
+	n.mu.Lock()
+	s := n.srv
+	n.mu.Unlock()
+	if s == nil {
+		return 0, 0
+	}
+	return len(s.loops), s.serving()
 }
 
 func newServer(n *Node, ln net.Listener, idle time.Duration) *server {
@@ -304,6 +318,7 @@ type rconn struct {
 	pending  []redcon.Command // after a Detach: commands read, not yet returned
 	fd       *fdConn          // an event loop's connection (nc), or nil
 	rerr     error            // an event loop's connection: the read error after batch
+	moved    bool             // an event loop's connection: handed from another loop
 	lastIO   time.Time        // an event loop's connection: when it last had an event
 }
 

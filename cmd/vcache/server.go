@@ -40,7 +40,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.maxBulk, "proto-max-bulk-len", "512mb", "largest bulk string a client may send")
 	fs.IntVar(&f.maxClients, "maxclients", 10000, "most simultaneous clients")
 	fs.DurationVar(&f.timeout, "timeout", 0, "close client connections idle this long (0: never)")
-	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving clients (0: one per core)")
+	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving clients (0: one per core, as many serving as the load needs; N: N always)")
 	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown")
 	fs.StringVar(&f.adminAddr, "admin-addr", "", "serve /metrics (Prometheus), /status.json and a status page on this host:port (empty: off)")
