@@ -38,6 +38,14 @@ type client struct {
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock
 	lastCmd    atomic.Pointer[string]
 
+	// The owner's copies, so that a pipeline of one command does not
+	// look the command up, or store the same values, again and again.
+	last     *cmdEntry
+	lastSeen int64
+	// preSlot is the hash slot+1 of the next command's first key when the
+	// prefetcher has computed it already (see runOne); 0: not known.
+	preSlot int
+
 	// mu guards name, libName and libVer.
 	mu      sync.Mutex
 	name    string

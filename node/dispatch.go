@@ -103,9 +103,21 @@ const flushEvery = 128
 
 // exec checks and runs one command line for client c.
 func (n *Node) exec(c *client, args [][]byte) {
+	pre := c.preSlot
+	c.preSlot = 0
 	c.commands.Add(1)
-	c.lastActive.Store(n.stats.clock.Load())
-	e := n.lookup(args[0])
+	if now := n.stats.clock.Load(); now != c.lastSeen {
+		c.lastSeen = now
+		c.lastActive.Store(now)
+	}
+	e := c.last
+	if e == nil || !command.EqualFold(args[0], e.spec.Name) {
+		e = n.lookup(args[0])
+		if e != nil {
+			c.last = e
+			c.lastCmd.Store(&e.spec.Name)
+		}
+	}
 	cx := &c.cx
 	if e == nil {
 		if c.multi != nil {
@@ -114,7 +126,6 @@ func (n *Node) exec(c *client, args [][]byte) {
 		cx.w.WriteError(command.UnknownError(args))
 		return
 	}
-	c.lastCmd.Store(&e.spec.Name)
 	if !e.spec.ArityOK(len(args)) {
 		if c.multi != nil {
 			c.multi.failed = true
@@ -141,15 +152,21 @@ func (n *Node) exec(c *client, args [][]byte) {
 		cx.w.WriteString("QUEUED")
 		return
 	}
-	n.run(c, e, args)
+	n.run(c, e, args, pre)
 }
 
 // run executes a checked command and counts it in its statistics (see
 // metrics.go): as rejected when it is refused before its handler runs.
-func (n *Node) run(c *client, e *cmdEntry, args [][]byte) {
+//
+// slot1 is the first key's hash slot+1 when the caller knows it already
+// (the event loop's prefetcher computed it), else 0.
+func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	cx := &c.cx
 	replSlot := noRepl
-	slot := firstKeySlot(e.spec, args)
+	slot := slot1 - 1
+	if slot < 0 {
+		slot = firstKeySlot(e.spec, args)
+	}
 	if !c.inExec {
 		// A keyed command holds its keys' stripes (see stripes.go): a
 		// transaction of another client runs entirely before or after it,

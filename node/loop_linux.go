@@ -246,6 +246,7 @@ func (l *evloop) run() {
 			l.serve(c)
 			l.ready[i] = nil
 		}
+		l.pf.reset()
 		l.ready = l.ready[:0]
 		if sc := l.s.scale; sc != nil {
 			end := time.Now()
@@ -337,7 +338,7 @@ func (l *evloop) serve(c *rconn) {
 			l.handoff(c, cmds[i:], rerr)
 			return
 		}
-		stop, err := s.runOne(c, cmds, i)
+		stop, err := s.runOne(c, cmds, i, &l.pf)
 		if stop || err != nil {
 			l.drop(c, err)
 			return

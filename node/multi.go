@@ -115,7 +115,7 @@ func addMultiHandlers(m map[string]Handler) {
 		cx.Array(len(ms.cmds))
 		c.inExec = true
 		for _, q := range ms.cmds {
-			n.run(c, q.e, q.args)
+			n.run(c, q.e, q.args, 0)
 		}
 		c.inExec = false
 		cx.Args = nil

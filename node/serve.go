@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/tidwall/redcon"
 
@@ -169,10 +170,11 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 	var hadIdle bool
 	var pf prefetcher
 	for {
+		pf.reset()
 		pf.add(cmds)
 		pf.run(n)
 		for i := range cmds {
-			stop, werr := s.runOne(c, cmds, i)
+			stop, werr := s.runOne(c, cmds, i, &pf)
 			if werr != nil {
 				err = werr
 				return
@@ -206,8 +208,11 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 
 // runOne runs cmds[i] for c. It reports whether the connection stops being
 // served here (it closes, or was detached), and a write error.
-func (s *server) runOne(c *rconn, cmds []resp.Command, i int) (stop bool, err error) {
+func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (stop bool, err error) {
 	c.at = i
+	if cl, ok := c.ctx.(*client); ok {
+		cl.preSlot = pf.take(cmds[i].Args)
+	}
 	s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
 	if c.detached {
 		return true, nil
@@ -231,12 +236,12 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int) (stop bool, err er
 // their cache misses overlap: the commands of a pipeline, and those of all
 // the connections an event loop found ready.
 type prefetcher struct {
-	n     int
-	slots [prefetchMost]int32
-	keys  [prefetchMost][]byte
+	n, next int
+	slots   [prefetchMost]int32
+	keys    [prefetchMost][]byte
 }
 
-const prefetchMost = 64
+const prefetchMost = 256
 
 // add notes the keys of cmds' GETs and SETs.
 func (p *prefetcher) add(cmds []resp.Command) {
@@ -245,7 +250,7 @@ func (p *prefetcher) add(cmds []resp.Command) {
 			return
 		}
 		a := cmds[i].Args
-		if len(a) < 2 || len(a[0]) != 3 || !(command.EqualFold(a[0], "get") || command.EqualFold(a[0], "set")) {
+		if len(a) < 2 || len(a[1]) == 0 || len(a[0]) != 3 || !(command.EqualFold(a[0], "get") || command.EqualFold(a[0], "set")) {
 			continue
 		}
 		p.slots[p.n], p.keys[p.n] = int32(keyslot.Of(a[1])), a[1]
@@ -253,7 +258,7 @@ func (p *prefetcher) add(cmds []resp.Command) {
 	}
 }
 
-// run prefetches the keys noted (when there are several) and forgets them.
+// run prefetches the keys noted (when there are several).
 func (p *prefetcher) run(n *Node) {
 	if p.n > 1 {
 		for stage := 0; stage < 3; stage++ {
@@ -262,8 +267,23 @@ func (p *prefetcher) run(n *Node) {
 			}
 		}
 	}
+}
+
+// take returns the hash slot+1 of args's key when it is the next one
+// noted (the commands run in the order they were noted), else 0: the
+// command then computes it.
+func (p *prefetcher) take(args [][]byte) int {
+	if p.next < p.n && len(args) >= 2 && len(args[1]) > 0 && unsafe.SliceData(args[1]) == unsafe.SliceData(p.keys[p.next]) {
+		p.next++
+		return int(p.slots[p.next-1]) + 1
+	}
+	return 0
+}
+
+// reset forgets the keys noted.
+func (p *prefetcher) reset() {
 	clear(p.keys[:p.n])
-	p.n = 0
+	p.n, p.next = 0, 0
 }
 
 // forget removes c from the server's connections.
