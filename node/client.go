@@ -45,6 +45,9 @@ type client struct {
 	// preSlot is the hash slot+1 of the next command's first key when the
 	// prefetcher has computed it already (see runOne); 0: not known.
 	preSlot int
+	// tick is when the previous command of the pipeline being run ended
+	// (since the node's start); 0 at the start of each read's commands.
+	tick time.Duration
 
 	// mu guards name, libName and libVer.
 	mu      sync.Mutex

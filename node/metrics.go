@@ -150,8 +150,8 @@ func (l *slowLog) add(c *client, args [][]byte, us int64) {
 // observe records one command run by c that started at start (time since
 // the node started: one monotonic clock read, where time.Now reads two
 // clocks).
-func (n *Node) observe(c *client, e *cmdEntry, args [][]byte, start time.Duration, failed bool) {
-	us := (time.Since(n.start) - start).Microseconds()
+func (n *Node) observe(c *client, e *cmdEntry, args [][]byte, took time.Duration, failed bool) {
+	us := took.Microseconds()
 	e.stats.record(c.id, us, failed)
 	if t := n.slow.threshold.Load(); t >= 0 && us >= t && n.slow.maxLen.Load() > 0 {
 		n.slow.add(c, args, us)

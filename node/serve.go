@@ -210,8 +210,12 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 // served here (it closes, or was detached), and a write error.
 func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (stop bool, err error) {
 	c.at = i
-	if cl, ok := c.ctx.(*client); ok {
+	cl, _ := c.ctx.(*client)
+	if cl != nil {
 		cl.preSlot = pf.take(cmds[i].Args)
+		if i == 0 {
+			cl.tick = 0
+		}
 	}
 	s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
 	if c.detached {
@@ -226,6 +230,9 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 	if (i+1)%flushEvery == 0 {
 		if err := s.flush(c); err != nil {
 			return true, err
+		}
+		if cl != nil {
+			cl.tick = 0 // the write is not the next command's time
 		}
 	}
 	return false, nil
