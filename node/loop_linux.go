@@ -39,10 +39,8 @@ const loopsAvailable = true
 
 // evloop is one event loop.
 type evloop struct {
-	s     *server
-	epfd  int
-	wakeR int // read end of the wake pipe (in the epoll set)
-	wakeW int
+	rawio.Poller
+	s *server
 
 	mu       sync.Mutex // guards incoming and stop
 	incoming []*rconn
@@ -90,36 +88,18 @@ func (s *server) startLoops() bool {
 }
 
 func newLoop(s *server) (*evloop, error) {
-	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	pl, err := rawio.NewPoller()
 	if err != nil {
 		return nil, err
 	}
-	var p [2]int
-	if err := syscall.Pipe2(p[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC); err != nil {
-		syscall.Close(epfd)
-		return nil, err
-	}
-	l := &evloop{s: s, epfd: epfd, wakeR: p[0], wakeW: p[1], conns: map[int]*rconn{}}
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(l.wakeR)}
-	if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, l.wakeR, &ev); err != nil {
-		l.shut()
-		return nil, err
-	}
-	return l, nil
+	return &evloop{Poller: pl, s: s, conns: map[int]*rconn{}}, nil
 }
 
 // shut closes the loop's descriptors.
-func (l *evloop) shut() {
-	syscall.Close(l.wakeR)
-	syscall.Close(l.wakeW)
-	syscall.Close(l.epfd)
-}
+func (l *evloop) shut() { l.Close() }
 
 // wake interrupts the loop's wait.
-func (l *evloop) wake() {
-	var b [1]byte
-	_, _ = syscall.Write(l.wakeW, b[:])
-}
+func (l *evloop) wake() { l.Wake() }
 
 // adopt hands nc to one of the loops; it returns false when nc is not a
 // plain TCP connection (or the loops are stopping) and must be served by a
@@ -191,7 +171,7 @@ func (l *evloop) run() {
 		}
 		// Look without blocking first: while clients keep the loop busy
 		// it never parks in the kernel (see rawio.Read).
-		nev, err := rawio.PollNow(l.epfd, events)
+		nev, err := rawio.PollNow(l.Epfd, events)
 		if nev == 0 && err == nil && runningLoops.Load() <= int32(runtime.GOMAXPROCS(0)) {
 			// Poll a little longer before sleeping: at -P 1 the next
 			// request is usually a few microseconds away, and putting the
@@ -204,11 +184,11 @@ func (l *evloop) run() {
 			// (three nodes in one process) spinning loops took the CPU
 			// the proxy and the other nodes needed (half the ops/s).
 			for t0 := time.Now(); nev == 0 && err == nil && time.Since(t0) < spinBeforeSleep; {
-				nev, err = rawio.PollNow(l.epfd, events)
+				nev, err = rawio.PollNow(l.Epfd, events)
 			}
 		}
 		if nev == 0 && err == nil {
-			nev, err = syscall.EpollWait(l.epfd, events, timeout)
+			nev, err = syscall.EpollWait(l.Epfd, events, timeout)
 		}
 		if err != nil && !errors.Is(err, syscall.EINTR) {
 			l.s.n.log.Error("event loop", "err", err)
@@ -219,7 +199,7 @@ func (l *evloop) run() {
 		for i := 0; i < nev; i++ {
 			ev := events[i]
 			fd := int(ev.Fd)
-			if fd == l.wakeR {
+			if l.IsWake(fd) {
 				if l.takeIncoming(now) {
 					l.closeAll()
 					return
@@ -271,12 +251,7 @@ func (l *evloop) run() {
 // takeIncoming registers the connections handed to the loop; it reports
 // whether the loop must stop.
 func (l *evloop) takeIncoming(now time.Time) bool {
-	var buf [64]byte
-	for {
-		if n, _ := syscall.Read(l.wakeR, buf[:]); n < len(buf) {
-			break
-		}
-	}
+	l.DrainWake()
 	l.mu.Lock()
 	in, stop := l.incoming, l.stop
 	l.incoming = nil
@@ -301,7 +276,7 @@ func (l *evloop) open(c *rconn, now time.Time) bool {
 			events = syscall.EPOLLOUT
 		}
 		ev := syscall.EpollEvent{Events: events, Fd: int32(c.fd.FD())}
-		if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, c.fd.FD(), &ev); err != nil {
+		if err := syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_ADD, c.fd.FD(), &ev); err != nil {
 			s.loopConns.Add(-1)
 			l.finish(c, err)
 			return false
@@ -318,7 +293,7 @@ func (l *evloop) open(c *rconn, now time.Time) bool {
 	c.rd = n.newReader(c.nc)
 	c.lastIO = now
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.fd.FD())}
-	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, c.fd.FD(), &ev); err != nil {
+	if err := syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_ADD, c.fd.FD(), &ev); err != nil {
 		n.log.Warn("event loop: add connection", "err", err)
 		l.finish(c, err)
 		return false
@@ -375,7 +350,7 @@ func (l *evloop) writable(c *rconn) {
 // watch sets the events the loop waits for on c.
 func (l *evloop) watch(c *rconn, events uint32) {
 	ev := syscall.EpollEvent{Events: events, Fd: int32(c.fd.FD())}
-	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_MOD, c.fd.FD(), &ev); err != nil {
+	if err := syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_MOD, c.fd.FD(), &ev); err != nil {
 		l.drop(c, err)
 	}
 }
@@ -385,7 +360,7 @@ func (l *evloop) watch(c *rconn, events uint32) {
 // that follows cmds, if any.
 func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
 	fd := c.fd.FD()
-	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
+	_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 	delete(l.conns, fd)
 	l.s.loopConns.Add(-1)
 	if err := c.fd.ToGoroutine(); err != nil {
@@ -399,7 +374,7 @@ func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
 
 // drop closes c.
 func (l *evloop) drop(c *rconn, err error) {
-	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd.FD(), nil)
+	_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, c.fd.FD(), nil)
 	delete(l.conns, c.fd.FD())
 	l.s.loopConns.Add(-1)
 	l.finish(c, err)

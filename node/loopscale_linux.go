@@ -128,7 +128,7 @@ func (l *evloop) rebalance() {
 		dst := to[i%len(to)]
 		i++
 		// Out of this loop's set before another loop may read it.
-		_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
+		_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 		delete(l.conns, fd)
 		if !dst.take(c) {
 			l.finish(c, nil) // the server is stopping

@@ -39,10 +39,8 @@ import (
 
 // loop is one event loop.
 type loop struct {
-	p     *Proxy
-	epfd  int
-	wakeR int // read end of the wake pipe (in the epoll set)
-	wakeW int
+	rawio.Poller
+	p *Proxy
 
 	// mu guards what other goroutines hand the loop, and closed.
 	mu       sync.Mutex
@@ -63,12 +61,6 @@ type loop struct {
 	events  [256]syscall.EpollEvent // epoll's answers
 	stats   map[*entry]*lstat       // command counts of the round
 	order   []*entry                // stats' keys, in first-seen order
-}
-
-// lstat is one command's figures gathered over a round.
-type lstat struct {
-	n, failed int64
-	usec      int64
 }
 
 // lclient is a client connection served by a loop.
@@ -176,26 +168,15 @@ func (p *Proxy) startLoops() {
 func defaultLoops(procs int) int { return max(1, procs/2) }
 
 func newLoop(p *Proxy) (*loop, error) {
-	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	pl, err := rawio.NewPoller()
 	if err != nil {
 		return nil, err
 	}
-	var fds [2]int
-	if err := syscall.Pipe2(fds[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC); err != nil {
-		syscall.Close(epfd)
-		return nil, err
-	}
-	l := &loop{
-		p: p, epfd: epfd, wakeR: fds[0], wakeW: fds[1],
+	return &loop{
+		Poller: pl, p: p,
 		clients: map[int]*lclient{}, nodes: map[int]*lbconn{}, conns: map[*backend]*lbconn{},
 		stats: map[*entry]*lstat{},
-	}
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(l.wakeR)}
-	if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, l.wakeR, &ev); err != nil {
-		l.shut()
-		return nil, err
-	}
-	return l, nil
+	}, nil
 }
 
 // shut closes the loop's descriptors; afterwards nobody wakes it.
@@ -203,16 +184,13 @@ func (l *loop) shut() {
 	l.mu.Lock()
 	l.closed = true
 	l.mu.Unlock()
-	syscall.Close(l.wakeR)
-	syscall.Close(l.wakeW)
-	syscall.Close(l.epfd)
+	l.Close()
 }
 
 // wakeLocked interrupts the loop's wait; mu is held.
 func (l *loop) wakeLocked() {
 	if !l.closed {
-		var b [1]byte
-		_, _ = syscall.Write(l.wakeW, b[:])
+		l.Wake()
 	}
 }
 
@@ -275,9 +253,9 @@ func (l *loop) run() {
 		// nodes and the clients, and its loop's 20 µs polls took their
 		// time (redis-benchmark -P 1 through a 1-loop proxy: 141k/157k
 		// SET/GET ops/s spinning, 171k/173k not, same run).
-		nev, err := rawio.PollNow(l.epfd, l.events[:])
+		nev, err := rawio.PollNow(l.Epfd, l.events[:])
 		if nev == 0 && err == nil {
-			nev, err = syscall.EpollWait(l.epfd, l.events[:], l.timeout())
+			nev, err = syscall.EpollWait(l.Epfd, l.events[:], l.timeout())
 		}
 		if err != nil && !errors.Is(err, syscall.EINTR) {
 			p.log.Error("event loop", "err", err)
@@ -288,7 +266,7 @@ func (l *loop) run() {
 		for i := 0; i < nev; i++ {
 			ev := l.events[i]
 			fd := int(ev.Fd)
-			if fd == l.wakeR {
+			if l.IsWake(fd) {
 				if l.takeWakes() {
 					l.closeAll()
 					return
@@ -346,12 +324,7 @@ func (l *loop) timeout() int {
 // takeWakes takes what other goroutines handed the loop; it reports
 // whether the loop must stop.
 func (l *loop) takeWakes() bool {
-	var buf [64]byte
-	for {
-		if n, _ := syscall.Read(l.wakeR, buf[:]); n < len(buf) {
-			break
-		}
-	}
+	l.DrainWake()
 	l.mu.Lock()
 	in, settled, dialed, stop := l.incoming, l.settled, l.dialed, l.stop
 	l.incoming, l.settled, l.dialed = nil, nil, nil
@@ -374,7 +347,7 @@ func (l *loop) open(lc *lclient) {
 	l.clients[lc.fc.FD()] = lc
 	lc.events = syscall.EPOLLIN | syscall.EPOLLRDHUP
 	ev := syscall.EpollEvent{Events: lc.events, Fd: int32(lc.fc.FD())}
-	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, lc.fc.FD(), &ev); err != nil {
+	if err := syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_ADD, lc.fc.FD(), &ev); err != nil {
 		l.p.log.Warn("event loop: add connection", "err", err)
 		l.drop(lc)
 	}
@@ -614,8 +587,10 @@ func (l *loop) complete(lr *lreq, reply []byte) {
 		if st.n == 0 {
 			l.order = append(l.order, lr.e)
 		}
+		us := l.now.Sub(lr.t0).Microseconds()
 		st.n++
-		st.usec += l.now.Sub(lr.t0).Microseconds()
+		st.usec += us
+		st.hist[latencyBucket(us)]++
 		if len(reply) > 0 && reply[0] == '-' {
 			st.failed++
 		}
@@ -654,8 +629,7 @@ func (l *loop) recordStats() {
 	var total int64
 	for i, e := range l.order {
 		st := l.stats[e]
-		avg := time.Duration(st.usec/st.n) * time.Microsecond
-		e.stats.record(st.n, st.failed, avg)
+		e.stats.add(st)
 		total += st.n
 		*st = lstat{}
 		l.order[i] = nil
@@ -714,7 +688,7 @@ func (l *loop) settleClient(lc *lclient) {
 	if want != lc.events {
 		lc.events = want
 		ev := syscall.EpollEvent{Events: want, Fd: int32(lc.fc.FD())}
-		if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_MOD, lc.fc.FD(), &ev); err != nil {
+		if err := syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_MOD, lc.fc.FD(), &ev); err != nil {
 			l.drop(lc)
 		}
 	}
@@ -741,7 +715,7 @@ func (l *loop) handoff(lc *lclient) {
 // forget takes a client out of the loop's set.
 func (l *loop) forget(lc *lclient) {
 	fd := lc.fc.FD()
-	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
+	_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 	delete(l.clients, fd)
 	lc.dead = true
 	l.p.stats.loopClients.Add(-1)
@@ -859,7 +833,7 @@ func (l *loop) watchNode(lb *lbconn) {
 	if want != lb.events {
 		lb.events = want
 		ev := syscall.EpollEvent{Events: want, Fd: int32(lb.fc.FD())}
-		if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_MOD, lb.fc.FD(), &ev); err != nil {
+		if err := syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_MOD, lb.fc.FD(), &ev); err != nil {
 			l.nodeFailed(lb, err)
 		}
 	}
@@ -912,7 +886,7 @@ func (l *loop) connected(d dialResult) {
 	if d.err == nil {
 		lb.events = syscall.EPOLLIN | syscall.EPOLLRDHUP
 		ev := syscall.EpollEvent{Events: lb.events, Fd: int32(d.fc.FD())}
-		if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, d.fc.FD(), &ev); err != nil {
+		if err := syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_ADD, d.fc.FD(), &ev); err != nil {
 			d.fc.Release()
 			d.err = err
 		}
@@ -943,7 +917,7 @@ func (l *loop) nodeFailed(lb *lbconn, err error) {
 		return
 	}
 	fd := lb.fc.FD()
-	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
+	_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 	delete(l.nodes, fd)
 	lb.fc.Release()
 	lb.fc, lb.rd, lb.events = nil, nil, 0
@@ -1006,7 +980,7 @@ func (l *loop) closeAll() {
 	for _, lb := range l.conns {
 		if lb.fc != nil {
 			fd := lb.fc.FD()
-			_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, fd, nil)
+			_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 			lb.fc.Release()
 			lb.fc = nil
 		}

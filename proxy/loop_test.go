@@ -46,14 +46,7 @@ func TestLoopHandsOffInOrder(t *testing.T) {
 		"+OK\r\n", "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n", "$1\r\n2\r\n",
 		"+OK\r\n", "+QUEUED\r\n", "*1\r\n+OK\r\n", "$1\r\n3\r\n", ":3\r\n",
 	}
-	for _, cmd := range pipeline {
-		c.send(cmd...)
-	}
-	for i, w := range want {
-		if got := c.recv(); got != w {
-			t.Fatalf("%v: %q, want %q", pipeline[i], got, w)
-		}
-	}
+	expectPipeline(t, c, pipeline, want)
 	if n := loopClients(t, p.addr); n != "0" {
 		t.Errorf("loop_clients = %s after the client's MGET, want 0", n)
 	}
@@ -80,15 +73,21 @@ func TestLoopLocalRepliesKeepTheirPlace(t *testing.T) {
 		"-ERR DB index is out of range\r\n", "$1\r\nv\r\n",
 		"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
 	}
-	for _, cmd := range pipeline {
+	expectPipeline(t, c, pipeline, want)
+	if n := loopClients(t, p.addr); n != "1" {
+		t.Errorf("loop_clients = %s, want 1 (nothing above needs a goroutine)", n)
+	}
+}
+
+// expectPipeline sends the commands in one go and checks their replies.
+func expectPipeline(t *testing.T, c *rawConn, cmds [][]string, want []string) {
+	t.Helper()
+	for _, cmd := range cmds {
 		c.send(cmd...)
 	}
 	for i, w := range want {
 		if got := c.recv(); got != w {
-			t.Errorf("%v: %q, want %q", pipeline[i], got, w)
+			t.Fatalf("%v: %q, want %q", cmds[i], got, w)
 		}
-	}
-	if n := loopClients(t, p.addr); n != "1" {
-		t.Errorf("loop_clients = %s, want 1 (nothing above needs a goroutine)", n)
 	}
 }

@@ -31,7 +31,31 @@ func (s *cmdStats) record(n, failed int64, d time.Duration) {
 		s.failed.Add(failed)
 	}
 	s.usec.Add(us * n)
-	s.hist[min(log2(uint64(us)), latencyBuckets-1)].Add(n)
+	s.hist[latencyBucket(us)].Add(n)
+}
+
+// latencyBucket is the histogram bucket of a duration of us microseconds.
+func latencyBucket(us int64) int { return min(log2(uint64(us)), latencyBuckets-1) }
+
+// add counts what an event loop gathered in a round (see lstat).
+func (s *cmdStats) add(st *lstat) {
+	s.calls.Add(st.n)
+	if st.failed > 0 {
+		s.failed.Add(st.failed)
+	}
+	s.usec.Add(st.usec)
+	for b, n := range st.hist {
+		if n > 0 {
+			s.hist[b].Add(n)
+		}
+	}
+}
+
+// lstat is one command's figures gathered by an event loop over a round,
+// added to its cmdStats once per round.
+type lstat struct {
+	n, failed, usec int64
+	hist            [latencyBuckets]int64
 }
 
 // percentile returns the upper bound, in microseconds, of the bucket
