@@ -3,8 +3,13 @@
 package proxy
 
 import (
+	"io"
+	"math/rand/v2"
+	"net"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // loopClients reads loop_clients from INFO proxy, asked on a connection
@@ -90,4 +95,57 @@ func expectPipeline(t *testing.T, c *rawConn, cmds [][]string, want []string) {
 			t.Fatalf("%v: %q, want %q", cmds[i], got, w)
 		}
 	}
+}
+
+// Random bytes on many connections at once: each such client gets at
+// most its error and its connection closed; the proxy keeps serving.
+func TestGarbageClosesOnlyItsClient(t *testing.T) {
+	inModes(t, func(t *testing.T, loops int) {
+		p := startProxy(t, Config{Loops: loops}, addrs(startRedises(t, 2)...)...)
+		rng := rand.New(rand.NewPCG(7, uint64(loops+2)))
+		alphabet := []byte("*$\r\n0123456789-+:GETSETPINGabc \"'")
+		var wg sync.WaitGroup
+		for i := range 200 {
+			junk := make([]byte, 1+rng.IntN(300))
+			for j := range junk {
+				if i%2 == 0 {
+					junk[j] = byte(rng.IntN(256))
+				} else {
+					junk[j] = alphabet[rng.IntN(len(alphabet))]
+				}
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				nc, err := net.Dial("tcp", p.addr)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer nc.Close()
+				nc.Write(junk)
+				// Half the clients hang up at once, the others wait to be
+				// answered (or for their incomplete command to time out here).
+				if i%4 < 2 {
+					nc.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+					io.Copy(io.Discard, nc)
+				}
+			}()
+		}
+		wg.Wait()
+		c := dialRaw(t, p.addr)
+		expectPipeline(t, c, [][]string{{"SET", "after", "junk"}, {"GET", "after"}, {"PING"}},
+			[]string{"+OK\r\n", "$4\r\njunk\r\n", "+PONG\r\n"})
+		raw, err := net.Dial("tcp", p.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		raw.Write([]byte("*1\r\n$4\r\nPING\r\n*1\r\n$x\r\n"))
+		raw.SetReadDeadline(time.Now().Add(5 * time.Second))
+		got, _ := io.ReadAll(raw)
+		if want := "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n"; string(got) != want {
+			t.Errorf("a command then garbage: %q, want %q and the connection closed", got, want)
+		}
+	})
 }
