@@ -401,6 +401,12 @@ func (l *evloop) closeAll() {
 	l.incoming = nil
 	l.mu.Unlock()
 	for _, c := range in {
+		if c.moved {
+			// Accepted already, by the loop it came from.
+			l.s.loopConns.Add(-1)
+			l.finish(c, nil)
+			continue
+		}
 		l.s.forget(c)
 		c.fd.Release()
 	}

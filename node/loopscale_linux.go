@@ -131,6 +131,7 @@ func (l *evloop) rebalance() {
 		_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 		delete(l.conns, fd)
 		if !dst.take(c) {
+			s.loopConns.Add(-1)
 			l.finish(c, nil) // the server is stopping
 		}
 	}
