@@ -391,7 +391,10 @@ func (l *loop) serve(lc *lclient, cmds []resp.Command, rerr error) {
 		if r := recover(); r != nil {
 			l.p.log.Error("client handler panic; closing connection", "client", s.id, "addr", s.addr,
 				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			lc.closing, lc.closeIn = true, []byte("-"+msgInternal+"\r\n")
+			// Its requests may be half made: close it now, not once
+			// they are answered.
+			_, _ = lc.fc.Write([]byte("-" + msgInternal + "\r\n"))
+			l.drop(lc)
 		}
 	}()
 	s.lastActive.Store(l.now.UnixNano())
