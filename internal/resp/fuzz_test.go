@@ -108,27 +108,6 @@ func FuzzReadOnce(f *testing.F) {
 	})
 }
 
-// wouldBlockReader hands out its data a few bytes at a time with an
-// ErrWouldBlock between chunks, as a non-blocking socket does.
-type wouldBlockReader struct {
-	data    []byte
-	chunk   int
-	blocked bool
-}
-
-func (w *wouldBlockReader) Read(p []byte) (int, error) {
-	if w.blocked = !w.blocked; w.blocked {
-		return 0, ErrWouldBlock
-	}
-	if len(w.data) == 0 {
-		return 0, io.EOF
-	}
-	n := min(w.chunk, len(p), len(w.data))
-	copy(p, w.data[:n])
-	w.data = w.data[n:]
-	return n, nil
-}
-
 // FuzzReaderNext checks that an event loop's reading of replies (Fill
 // once, then Next until nothing complete is buffered) finds the same
 // replies, and fails on the same input, as ReadRaw.
@@ -153,7 +132,7 @@ func FuzzReaderNext(f *testing.F) {
 		}
 		var got []string
 		var gotErr error
-		nb := NewReader(&wouldBlockReader{data: in, chunk: size}, 0, 1<<20)
+		nb := NewReader(&chunkReader{data: in, chunk: size, wouldBlock: true}, 0, 1<<20)
 		for gotErr == nil {
 			err := nb.Fill()
 			for {

@@ -9,13 +9,21 @@ import (
 )
 
 // chunkReader returns its data a few bytes at a time, as a slow network
-// would.
+// would; with wouldBlock, an ErrWouldBlock comes between chunks, as from
+// a non-blocking socket.
 type chunkReader struct {
-	data  []byte
-	chunk int
+	data       []byte
+	chunk      int
+	wouldBlock bool
+	blocked    bool
 }
 
 func (c *chunkReader) Read(p []byte) (int, error) {
+	if c.wouldBlock {
+		if c.blocked = !c.blocked; c.blocked {
+			return 0, ErrWouldBlock
+		}
+	}
 	if len(c.data) == 0 {
 		return 0, io.EOF
 	}
