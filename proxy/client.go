@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,11 +56,103 @@ func cmdClient(s *session, args [][]byte) {
 			return
 		}
 		s.simple("OK")
+	case sub == "kill" && argc >= 3:
+		clientKill(s, args[2:])
 	case (sub == "no-evict" || sub == "no-touch") && argc == 3:
 		s.simple("OK")
 	default:
 		s.errorReply("ERR unknown subcommand or wrong number of arguments for '" + string(args[1]) + "'. Try CLIENT HELP.")
 	}
+}
+
+// clientKill closes the client connections CLIENT KILL names: the old
+// form by address (+OK or an error), or filters (ID, ADDR, LADDR, USER,
+// SKIPME) that must all match, answered with how many were closed.
+func clientKill(s *session, args [][]byte) {
+	if len(args) == 1 {
+		addr := string(args[0])
+		if s.p.killClients(s, func(o *session) bool { return o.addr == addr }) == 0 {
+			s.errorReply("ERR No such client")
+			return
+		}
+		s.simple("OK")
+		return
+	}
+	if len(args)%2 != 0 {
+		s.errorReply(msgSyntax)
+		return
+	}
+	skipMe := true
+	var preds []func(*session) bool
+	for i := 0; i < len(args); i += 2 {
+		val := string(args[i+1])
+		switch strings.ToLower(string(args[i])) {
+		case "id":
+			id, err := strconv.ParseInt(val, 10, 64)
+			if err != nil || id <= 0 {
+				s.errorReply("ERR client-id should be greater than 0")
+				return
+			}
+			preds = append(preds, func(o *session) bool { return o.id == id })
+		case "addr":
+			preds = append(preds, func(o *session) bool { return o.addr == val })
+		case "laddr":
+			preds = append(preds, func(o *session) bool { return o.laddr == val })
+		case "user":
+			preds = append(preds, func(o *session) bool {
+				o.mu.Lock()
+				defer o.mu.Unlock()
+				return o.userName == val
+			})
+		case "skipme":
+			switch strings.ToLower(val) {
+			case "yes":
+				skipMe = true
+			case "no":
+				skipMe = false
+			default:
+				s.errorReply(msgSyntax)
+				return
+			}
+		default:
+			s.errorReply(msgSyntax)
+			return
+		}
+	}
+	n := s.p.killClients(s, func(o *session) bool {
+		if skipMe && o == s {
+			return false
+		}
+		for _, p := range preds {
+			if !p(o) {
+				return false
+			}
+		}
+		return true
+	})
+	s.integer(int64(n))
+}
+
+// killClients closes the connections of the sessions pred picks and
+// returns how many; each session ends as when its client hangs up. The
+// asking session, if picked, closes once its reply is written.
+func (p *Proxy) killClients(self *session, pred func(*session) bool) int {
+	p.mu.Lock()
+	var picked []*session
+	for _, o := range p.sessions {
+		if pred(o) {
+			picked = append(picked, o)
+		}
+	}
+	p.mu.Unlock()
+	for _, o := range picked {
+		if o == self {
+			self.quit = true
+			continue
+		}
+		o.nc.Close()
+	}
+	return len(picked)
 }
 
 // info describes the session in CLIENT INFO / CLIENT LIST form.

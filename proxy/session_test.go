@@ -369,3 +369,63 @@ func selfSigned(t *testing.T) tls.Certificate {
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
 }
+
+// CLIENT KILL by address, by filters, and of the asking client itself,
+// on loops and on goroutines: the killed connections close, the others
+// keep working.
+func TestClientKill(t *testing.T) {
+	inModes(t, func(t *testing.T, loops int) {
+		p := startProxy(t, Config{Loops: loops}, startRedis(t).addr)
+		victim := dialRaw(t, p.addr)
+		if got := victim.do("CLIENT", "SETNAME", "victim"); got != "+OK\r\n" {
+			t.Fatal(got)
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(victim.do("CLIENT", "ID"), ":"), "\r\n")
+		addr := victim.nc.LocalAddr().String()
+		admin := dialRaw(t, p.addr)
+		closed := func(c *rawConn) bool {
+			c.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, err := c.rd.ReadRaw()
+			return err != nil
+		}
+		if got := admin.do("CLIENT", "KILL", "127.0.0.1:1"); got != "-ERR No such client\r\n" {
+			t.Errorf("CLIENT KILL of no one = %q", got)
+		}
+		if got := admin.do("CLIENT", "KILL", addr); got != "+OK\r\n" {
+			t.Fatalf("CLIENT KILL %s = %q", addr, got)
+		}
+		if !closed(victim) {
+			t.Error("the killed client's connection is still open")
+		}
+		second := dialRaw(t, p.addr)
+		second.do("PING")
+		id2 := strings.TrimSuffix(strings.TrimPrefix(second.do("CLIENT", "ID"), ":"), "\r\n")
+		if got := admin.do("CLIENT", "KILL", "ID", id); got != ":0\r\n" {
+			t.Errorf("CLIENT KILL ID of a gone client = %q", got)
+		}
+		if got := admin.do("CLIENT", "KILL", "ID", id2, "USER", "default"); got != ":1\r\n" {
+			t.Errorf("CLIENT KILL ID %s USER default = %q", id2, got)
+		}
+		if !closed(second) {
+			t.Error("the client killed by ID is still open")
+		}
+		if got := admin.do("CLIENT", "KILL", "ID", "x"); got != "-ERR client-id should be greater than 0\r\n" {
+			t.Errorf("CLIENT KILL ID x = %q", got)
+		}
+		// SKIPME yes (the default) spares the caller; SKIPME no does not,
+		// after its reply.
+		myID := strings.TrimSuffix(strings.TrimPrefix(admin.do("CLIENT", "ID"), ":"), "\r\n")
+		if got := admin.do("CLIENT", "KILL", "ID", myID); got != ":0\r\n" {
+			t.Errorf("CLIENT KILL of itself with SKIPME yes = %q", got)
+		}
+		if got := admin.do("CLIENT", "KILL", "ID", myID, "SKIPME", "no"); got != ":1\r\n" {
+			t.Errorf("CLIENT KILL of itself with SKIPME no = %q", got)
+		}
+		if !closed(admin) {
+			t.Error("the client that killed itself is still open")
+		}
+		if got := rawDo(p.addr, "SET", "k", "v"); got != "+OK\r\n" {
+			t.Errorf("a new client after the kills: %q", got)
+		}
+	})
+}
