@@ -8,11 +8,13 @@
 #   bench/proxy.sh                    # N=200000 requests per test, ROUNDS=3
 #   N=1000000 ROUNDS=1 bench/proxy.sh
 #   PROXY_GOMAXPROCS=1 bench/proxy.sh  # the proxy limited to one core
+#   PIPELINES=1 bench/proxy.sh         # only -P 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-200000}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
+PIPELINES=${PIPELINES:-1 16}
 for tool in redis-server redis-benchmark redis-cli nutcracker; do
 	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools nutcracker)" >&2; exit 1; }
 done
@@ -85,7 +87,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 declare -A res port=([direct]=$rport [vcache]=$vport [twemproxy]=$nport)
 for round in $(seq "$ROUNDS"); do
-	for P in 1 16; do
+	for P in $PIPELINES; do
 		for target in direct vcache twemproxy; do
 			read -r s g < <(bench_one "${port[$target]}" "$P")
 			res[$target,$P,set]+="$s "
@@ -101,7 +103,7 @@ echo "redis-benchmark -c $CLIENTS -n $N -r 100000, median of $ROUNDS rounds (ops
 echo
 echo "| test | direct redis | vcache proxy | twemproxy | proxy/direct | proxy/twemproxy |"
 echo "|---|---|---|---|---|---|"
-for P in 1 16; do
+for P in $PIPELINES; do
 	for t in set get; do
 		d=$(echo ${res[direct,$P,$t]} | tr ' ' '\n' | median)
 		v=$(echo ${res[vcache,$P,$t]} | tr ' ' '\n' | median)
