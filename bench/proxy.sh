@@ -9,12 +9,23 @@
 #   N=1000000 ROUNDS=1 bench/proxy.sh
 #   PROXY_GOMAXPROCS=1 bench/proxy.sh  # the proxy limited to one core
 #   PIPELINES=1 bench/proxy.sh         # only -P 1
+#   PIN=1 bench/proxy.sh               # redis-benchmark on the first CPU,
+#                                      # every server on the last one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-200000}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-1 16}
+PIN=${PIN:-0}
+# With PIN=1 the load generator gets a core of its own and the servers
+# (redis-server, the proxy, twemproxy) share the other, as when clients
+# run on other hosts; every target is measured in the same layout.
+srv=() cli=()
+if [ "$PIN" = 1 ]; then
+	last=$(($(nproc) - 1))
+	srv=(taskset -c "$last") cli=(taskset -c 0)
+fi
 for tool in redis-server redis-benchmark redis-cli nutcracker; do
 	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools nutcracker)" >&2; exit 1; }
 done
@@ -56,11 +67,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_port() { for _ in $(seq 200); do redis-cli -p "$1" PING 2>/dev/null | grep -q PONG && return 0; sleep 0.05; done; echo "port $1 did not answer" >&2; exit 1; }
 
 rport=$(free_port)
-redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+"${srv[@]}" redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
 wait_port "$rport"
 
 vport=$(free_port)
-GOMAXPROCS=${PROXY_GOMAXPROCS:-$(nproc)} "$work/vcache" proxy --port "$vport" --backend "127.0.0.1:$rport" --loglevel warn >"$work/vcache.log" 2>&1 &
+GOMAXPROCS=${PROXY_GOMAXPROCS:-$(nproc)} "${srv[@]}" "$work/vcache" proxy --port "$vport" --backend "127.0.0.1:$rport" --loglevel warn >"$work/vcache.log" 2>&1 &
 wait_port "$vport"
 
 nport=$(free_port)
@@ -76,11 +87,11 @@ bench:
   servers:
    - 127.0.0.1:$rport:1
 YML
-nutcracker -c "$work/nutcracker.yml" -s "$sport" -a 127.0.0.1 -o "$work/nutcracker.log" &
+"${srv[@]}" nutcracker -c "$work/nutcracker.yml" -s "$sport" -a 127.0.0.1 -o "$work/nutcracker.log" &
 wait_port "$nport"
 
 bench_one() { # port pipeline -> "set get" ops/s
-	redis-benchmark -p "$1" -q -c "$CLIENTS" -n "$N" -r 100000 -P "$2" -t set,get 2>/dev/null |
+	"${cli[@]}" redis-benchmark -p "$1" -q -c "$CLIENTS" -n "$N" -r 100000 -P "$2" -t set,get 2>/dev/null |
 		tr '\r' '\n' | awk '/requests per second/ {for(i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1)=="requests") v=$i; printf "%s ", v} END {print ""}'
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

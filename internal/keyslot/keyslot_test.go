@@ -33,3 +33,40 @@ func BenchmarkOf(b *testing.B) {
 		_ = Of(k)
 	}
 }
+
+// crc16Bitwise is the checksum computed bit by bit from its definition.
+func crc16Bitwise(b []byte) uint16 {
+	var c uint16
+	for _, x := range b {
+		c ^= uint16(x) << 8
+		for j := 0; j < 8; j++ {
+			if c&0x8000 != 0 {
+				c = c<<1 ^ 0x1021
+			} else {
+				c <<= 1
+			}
+		}
+	}
+	return c
+}
+
+func TestCRC16Lengths(t *testing.T) {
+	b := make([]byte, 64)
+	for i := range b {
+		b[i] = byte(i*37 + 11)
+	}
+	for n := 0; n <= len(b); n++ {
+		if got, want := CRC16(b[:n]), crc16Bitwise(b[:n]); got != want {
+			t.Fatalf("CRC16 of %d bytes = %#04x, want %#04x", n, got, want)
+		}
+	}
+}
+
+func FuzzCRC16(f *testing.F) {
+	f.Add([]byte("123456789"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := CRC16(b), crc16Bitwise(b); got != want {
+			t.Fatalf("CRC16(%q) = %#04x, want %#04x", b, got, want)
+		}
+	})
+}
