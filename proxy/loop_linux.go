@@ -59,7 +59,7 @@ type loop struct {
 	now     time.Time               // the round's time
 	lastChk time.Time               // the last idle and watchdog check
 	events  [256]syscall.EpollEvent // epoll's answers
-	stats   map[*entry]*lstat       // command counts of the round
+	stats   []lstat                 // command counts of the round, by entry id
 	order   []*entry                // stats' keys, in first-seen order
 }
 
@@ -175,7 +175,7 @@ func newLoop(p *Proxy) (*loop, error) {
 	return &loop{
 		Poller: pl, p: p,
 		clients: map[int]*lclient{}, nodes: map[int]*lbconn{}, conns: map[*backend]*lbconn{},
-		stats: map[*entry]*lstat{},
+		stats: make([]lstat, len(p.cmds.order)),
 	}, nil
 }
 
@@ -581,12 +581,8 @@ func (l *loop) settledRetries(b settledBatch) {
 // reply of the client is, else kept until they are.
 func (l *loop) complete(lr *lreq, reply []byte) {
 	lc := lr.lc
-	st := l.stats[lr.e]
 	if lr.e != nil {
-		if st == nil {
-			st = &lstat{}
-			l.stats[lr.e] = st
-		}
+		st := &l.stats[lr.e.id]
 		if st.n == 0 {
 			l.order = append(l.order, lr.e)
 		}
@@ -631,7 +627,7 @@ func (l *loop) recordStats() {
 	}
 	var total int64
 	for i, e := range l.order {
-		st := l.stats[e]
+		st := &l.stats[e.id]
 		e.stats.add(st)
 		total += st.n
 		*st = lstat{}
