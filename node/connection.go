@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/internal/acl"
+	"github.com/vcache/vcache/internal/command"
 )
 
 func addConnectionHandlers(m map[string]Handler) {
@@ -91,50 +92,29 @@ func cmdAuth(cx *Ctx) {
 
 // cmdHello speaks RESP2 only: HELLO 3 answers NOPROTO, so clients fall back.
 func cmdHello(cx *Ctx) {
-	args := cx.Args[1:]
-	if len(args) > 0 {
-		ver, err := strconv.ParseInt(string(args[0]), 10, 64)
-		if err != nil {
-			cx.Error("ERR Protocol version is not an integer or out of range")
-			return
-		}
-		if ver != 2 {
-			cx.Error(msgNoProto)
-			return
-		}
-		args = args[1:]
-	}
-	var name *string
-	for len(args) > 0 {
-		opt := strings.ToLower(string(args[0]))
-		switch {
-		case opt == "auth" && len(args) >= 3:
-			u, err := cx.Node.authenticate(cx.cl, string(args[1]), string(args[2]))
-			if err != nil {
-				cx.Error(msgWrongPass)
-				return
-			}
-			cx.cl.authed, cx.cl.user = true, u
-			args = args[3:]
-		case opt == "setname" && len(args) >= 2:
-			s := string(args[1])
-			name = &s
-			args = args[2:]
-		default:
-			cx.Error("ERR Syntax error in HELLO option '" + string(args[0]) + "'")
-			return
-		}
-	}
-	if !cx.cl.authed {
-		cx.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+	h, msg := command.ParseHello(cx.Args[1:])
+	if msg != "" {
+		cx.Error(msg)
 		return
 	}
-	if name != nil {
-		if !validClientName(*name) {
-			cx.Error("ERR Client names cannot contain spaces, newlines or special characters.")
+	if h.Auth {
+		u, err := cx.Node.authenticate(cx.cl, h.User, h.Pass)
+		if err != nil {
+			cx.Error(msgWrongPass)
 			return
 		}
-		cx.cl.setName(*name)
+		cx.cl.authed, cx.cl.user = true, u
+	}
+	if !cx.cl.authed {
+		cx.Error(command.MsgHelloNoAuth)
+		return
+	}
+	if h.SetName {
+		if !command.ValidClientName(h.Name) {
+			cx.Error(command.MsgBadName)
+			return
+		}
+		cx.cl.setName(h.Name)
 	}
 	cx.Array(14)
 	cx.BulkString("server")
@@ -157,15 +137,6 @@ func cmdHello(cx *Ctx) {
 // enable the features it supports.
 const redisCompatVersion = "7.2.0"
 
-func validClientName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '!' || s[i] > '~' {
-			return false
-		}
-	}
-	return true
-}
-
 func cmdClient(cx *Ctx) {
 	sub := strings.ToLower(string(cx.Args[1]))
 	c := cx.cl
@@ -173,8 +144,8 @@ func cmdClient(cx *Ctx) {
 	switch {
 	case sub == "setname" && argc == 3:
 		s := string(cx.Args[2])
-		if !validClientName(s) {
-			cx.Error("ERR Client names cannot contain spaces, newlines or special characters.")
+		if !command.ValidClientName(s) {
+			cx.Error(command.MsgBadName)
 			return
 		}
 		c.setName(s)
@@ -193,7 +164,7 @@ func cmdClient(cx *Ctx) {
 		cx.BulkString(cx.Node.clients.list(time.Now()))
 	case sub == "setinfo" && argc == 4:
 		attr, val := strings.ToLower(string(cx.Args[2])), string(cx.Args[3])
-		if !validClientName(val) && val != "" {
+		if !command.ValidClientName(val) && val != "" {
 			cx.Error("ERR " + attr + " cannot contain spaces, newlines or special characters.")
 			return
 		}

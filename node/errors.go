@@ -35,7 +35,6 @@ const (
 	msgNoPassSet  = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
 	msgNotInt     = "ERR value is not an integer or out of range"
 	msgMaxClients = "ERR max number of clients reached"
-	msgNoProto    = "NOPROTO sorry, this protocol version is not supported."
 	msgDBRange    = "ERR DB index is out of range"
 )
 

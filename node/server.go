@@ -163,23 +163,16 @@ func cmdCommand(cx *Ctx) {
 			cx.BulkString(s)
 		}
 	case "getkeys":
-		if len(cx.Args) < 3 {
-			cx.Error("ERR wrong number of arguments for 'command|getkeys' command")
-			return
-		}
 		line := cx.Args[2:]
-		e := n.lookup(line[0])
-		if e == nil {
-			cx.Error("ERR Invalid command specified")
-			return
+		var spec *command.Spec
+		if len(line) > 0 {
+			if e := n.lookup(line[0]); e != nil {
+				spec = e.spec
+			}
 		}
-		if !e.spec.ArityOK(len(line)) {
-			cx.Error("ERR Invalid number of arguments specified for command")
-			return
-		}
-		idx := e.spec.KeyIndexes(line)
-		if len(idx) == 0 {
-			cx.Error("ERR The command has no key arguments")
+		idx, msg := command.GetKeys(spec, line)
+		if msg != "" {
+			cx.Error(msg)
 			return
 		}
 		cx.Array(len(idx))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -17,7 +18,7 @@ func cmdClient(s *session, args [][]byte) {
 	switch {
 	case sub == "setname" && argc == 3:
 		n := string(args[2])
-		if !validClientName(n) {
+		if !command.ValidClientName(n) {
 			s.errorReply(msgBadName)
 			return
 		}
@@ -40,7 +41,7 @@ func cmdClient(s *session, args [][]byte) {
 		s.bulk(s.p.clientList())
 	case sub == "setinfo" && argc == 4:
 		attr, val := strings.ToLower(string(args[2])), string(args[3])
-		if !validClientName(val) && val != "" {
+		if !command.ValidClientName(val) && val != "" {
 			s.errorReply("ERR " + attr + " cannot contain spaces, newlines or special characters.")
 			return
 		}

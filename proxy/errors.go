@@ -1,10 +1,10 @@
 package proxy
 
 import (
-	"github.com/vcache/vcache/internal/command"
-
 	"errors"
 	"strings"
+
+	"github.com/vcache/vcache/internal/command"
 )
 
 // Transport failures of a forwarded request. They are retried within the
@@ -29,7 +29,6 @@ const (
 	msgNoPassSet   = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
 	msgNotInt      = "ERR value is not an integer or out of range"
 	msgMaxClients  = "ERR max number of clients reached"
-	msgNoProto     = "NOPROTO sorry, this protocol version is not supported."
 	msgDBRange     = "ERR DB index is out of range"
 	msgSyntax      = "ERR syntax error"
 	msgCrossSlot   = "CROSSSLOT Keys in request don't hash to the same slot (use {hash tags} to keep related keys together behind the proxy)"
@@ -40,7 +39,7 @@ const (
 	msgWatchMulti  = "ERR WATCH inside MULTI is not allowed"
 	msgInvalidCur  = "ERR invalid cursor"
 	msgInternal    = "ERR internal error"
-	msgBadName     = "ERR Client names cannot contain spaces, newlines or special characters."
+	msgBadName     = command.MsgBadName
 )
 
 // errText turns a transport failure into the RESP error a client sees.

@@ -84,23 +84,16 @@ func cmdCommand(s *session, args [][]byte) {
 			s.bulk(n)
 		}
 	case "getkeys":
-		if len(args) < 3 {
-			s.errorReply("ERR wrong number of arguments for 'command|getkeys' command")
-			return
-		}
 		line := args[2:]
-		e := s.p.cmds.lookup(line[0])
-		if e == nil {
-			s.errorReply("ERR Invalid command specified")
-			return
+		var spec *command.Spec
+		if len(line) > 0 {
+			if e := s.p.cmds.lookup(line[0]); e != nil {
+				spec = e.spec
+			}
 		}
-		if !e.spec.ArityOK(len(line)) {
-			s.errorReply("ERR Invalid number of arguments specified for command")
-			return
-		}
-		idx := e.spec.KeyIndexes(line)
-		if len(idx) == 0 {
-			s.errorReply("ERR The command has no key arguments")
+		idx, msg := command.GetKeys(spec, line)
+		if msg != "" {
+			s.errorReply(msg)
 			return
 		}
 		s.array(len(idx))

@@ -2,8 +2,8 @@ package proxy
 
 import (
 	"strconv"
-	"strings"
 
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -77,48 +77,25 @@ func cmdAuth(s *session, args [][]byte) {
 // cmdHello speaks RESP2 only: HELLO 3 answers NOPROTO, so clients fall
 // back to RESP2.
 func cmdHello(s *session, args [][]byte) {
-	args = args[1:]
-	if len(args) > 0 {
-		ver, err := strconv.ParseInt(string(args[0]), 10, 64)
-		if err != nil {
-			s.errorReply("ERR Protocol version is not an integer or out of range")
-			return
-		}
-		if ver != 2 {
-			s.errorReply(msgNoProto)
-			return
-		}
-		args = args[1:]
-	}
-	var name *string
-	for len(args) > 0 {
-		opt := strings.ToLower(string(args[0]))
-		switch {
-		case opt == "auth" && len(args) >= 3:
-			if !s.authenticate(string(args[1]), string(args[2])) {
-				s.errorReply(msgWrongPass)
-				return
-			}
-			args = args[3:]
-		case opt == "setname" && len(args) >= 2:
-			n := string(args[1])
-			name = &n
-			args = args[2:]
-		default:
-			s.errorReply("ERR Syntax error in HELLO option '" + string(args[0]) + "'")
-			return
-		}
-	}
-	if !s.authed {
-		s.errorReply("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+	h, msg := command.ParseHello(args[1:])
+	if msg != "" {
+		s.errorReply(msg)
 		return
 	}
-	if name != nil {
-		if !validClientName(*name) {
+	if h.Auth && !s.authenticate(h.User, h.Pass) {
+		s.errorReply(msgWrongPass)
+		return
+	}
+	if !s.authed {
+		s.errorReply(command.MsgHelloNoAuth)
+		return
+	}
+	if h.SetName {
+		if !command.ValidClientName(h.Name) {
 			s.errorReply(msgBadName)
 			return
 		}
-		s.setName(*name)
+		s.setName(h.Name)
 	}
 	s.array(14)
 	for _, kv := range [][2]string{{"server", "redis"}, {"version", redisCompatVersion}} {
@@ -135,15 +112,6 @@ func cmdHello(s *session, args [][]byte) {
 	}
 	s.bulk("modules")
 	s.array(0)
-}
-
-func validClientName(n string) bool {
-	for i := 0; i < len(n); i++ {
-		if n[i] < '!' || n[i] > '~' {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *session) setName(n string) {

@@ -1,0 +1,88 @@
+package command
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Reply texts of the connection commands that nodes and the proxy both
+// answer themselves.
+const (
+	MsgNoProto     = "NOPROTO sorry, this protocol version is not supported."
+	MsgBadName     = "ERR Client names cannot contain spaces, newlines or special characters."
+	MsgHelloNoAuth = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"
+)
+
+// Hello is what a HELLO command asks for besides the protocol version.
+type Hello struct {
+	Auth       bool // AUTH user pass was given
+	User, Pass string
+	SetName    bool // SETNAME name was given
+	Name       string
+}
+
+// ParseHello reads HELLO's arguments (after the command name) as Redis
+// does: an optional protocol version, of which only 2 is spoken (3
+// answers NOPROTO, so clients fall back to RESP2), then AUTH user pass and
+// SETNAME name in any order. On bad input it returns the error reply.
+// Authenticating and naming are the caller's, in that order, as in Redis.
+func ParseHello(args [][]byte) (Hello, string) {
+	var h Hello
+	if len(args) > 0 {
+		ver, err := strconv.ParseInt(string(args[0]), 10, 64)
+		if err != nil {
+			return h, "ERR Protocol version is not an integer or out of range"
+		}
+		if ver != 2 {
+			return h, MsgNoProto
+		}
+		args = args[1:]
+	}
+	for len(args) > 0 {
+		opt := strings.ToLower(string(args[0]))
+		switch {
+		case opt == "auth" && len(args) >= 3:
+			h.Auth, h.User, h.Pass = true, string(args[1]), string(args[2])
+			args = args[3:]
+		case opt == "setname" && len(args) >= 2:
+			h.SetName, h.Name = true, string(args[1])
+			args = args[2:]
+		default:
+			return h, "ERR Syntax error in HELLO option '" + string(args[0]) + "'"
+		}
+	}
+	return h, ""
+}
+
+// ValidClientName reports whether s may name a connection: printable
+// ASCII without spaces (the empty name clears it where that is allowed).
+func ValidClientName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '!' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// GetKeys answers COMMAND GETKEYS for line, a command and its arguments
+// whose spec the caller looked up (nil if it knows no such command): the
+// positions of its keys in line, or the error reply, checked in Redis 7's
+// order.
+func GetKeys(spec *Spec, line [][]byte) ([]int, string) {
+	switch {
+	case len(line) < 2:
+		return nil, ArityError("command|getkeys")
+	case spec == nil:
+		return nil, "ERR Invalid command specified"
+	case spec.FirstKey <= 0:
+		return nil, "ERR The command has no key arguments"
+	case !spec.ArityOK(len(line)):
+		return nil, "ERR Invalid number of arguments specified for command"
+	}
+	idx := spec.KeyIndexes(line)
+	if len(idx) == 0 {
+		return nil, "ERR Invalid arguments specified for command"
+	}
+	return idx, ""
+}
