@@ -1,12 +1,9 @@
 package rag
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,40 +11,15 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/vcache/vcache/node"
+	"github.com/vcache/vcache/internal/nodetest"
 )
 
 // startNode serves a real standalone vcache node on 127.0.0.1:0 until the
 // test ends and returns a go-redis client for it.
-func startNode(t *testing.T) *redis.Client {
-	t.Helper()
-	n, err := node.New(node.DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- n.Serve(ctx, ln) }()
-	rdb := redis.NewClient(&redis.Options{Addr: ln.Addr().String(), Protocol: 2})
-	t.Cleanup(func() {
-		rdb.Close()
-		cancel()
-		select {
-		case <-served:
-		case <-time.After(10 * time.Second):
-			t.Error("node did not stop within 10s")
-		}
-	})
-	return rdb
-}
+func startNode(t *testing.T) *redis.Client { return nodetest.Client(t) }
 
 // topics are the fake embedding model's dimensions: a text's vector counts
 // the words of each topic it contains (plus a little of every topic, so no

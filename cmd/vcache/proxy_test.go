@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -18,8 +17,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/vcache/vcache/internal/nodetest"
 	"github.com/vcache/vcache/internal/resp"
-	"github.com/vcache/vcache/node"
 	"github.com/vcache/vcache/proxy"
 )
 
@@ -95,29 +94,7 @@ func TestRunProxyFlagErrors(t *testing.T) {
 }
 
 // startNode runs a vcache data node on 127.0.0.1 for the test.
-func startNode(t *testing.T) string {
-	t.Helper()
-	n, err := node.New(node.DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- n.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		stop()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("node %s did not stop", ln.Addr())
-		}
-	})
-	return ln.Addr().String()
-}
+func startNode(t *testing.T) string { return nodetest.Start(t) }
 
 // respConn sends commands and reads raw replies.
 type respConn struct {
