@@ -62,6 +62,13 @@ type Config struct {
 	// MaxWriteBatch bounds the bytes queued for one backend connection
 	// before submitters wait for the writer.
 	MaxWriteBatch int
+	// BatchesInFlight is how many writes an event loop's connection to a
+	// node may have awaiting their replies. Requests that arrive while
+	// that many are out are held and go together in the next write, once
+	// a reply comes back (or at once if they pass 64 KiB): fewer, larger
+	// writes, so that the node and the proxy each wake less often per
+	// request. 0 sends every round's requests at once.
+	BatchesInFlight int
 	// MaxPipeline is how many commands of one client are forwarded before
 	// their replies are written back; longer pipelines go in rounds.
 	MaxPipeline int
@@ -93,6 +100,7 @@ func DefaultConfig() Config {
 		MaxInflight:     16384,
 		MaxWriteBatch:   1 << 20,
 		MaxPipeline:     1024,
+		BatchesInFlight: 1,
 		MaxReplyBytes:   512 << 20,
 		DialTimeout:     time.Second,
 		ReplyTimeout:    3 * time.Second,
@@ -115,6 +123,9 @@ func (c *Config) Validate() error {
 	pos("MaxWriteBatch", c.MaxWriteBatch)
 	pos("MaxPipeline", c.MaxPipeline)
 	pos("MaxReplyBytes", c.MaxReplyBytes)
+	if c.BatchesInFlight < 0 {
+		errs = append(errs, fmt.Errorf("proxy: BatchesInFlight must not be negative, got %d", c.BatchesInFlight))
+	}
 	dur := func(name string, d time.Duration) {
 		if d <= 0 {
 			errs = append(errs, fmt.Errorf("proxy: %s must be positive, got %v", name, d))

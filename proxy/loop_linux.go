@@ -108,6 +108,8 @@ type lbconn struct {
 	added    int     // requests queued this round, for the backend's inflight count
 	owed     []*lreq // requests owed a reply, in write order, from head
 	head     int
+	batches  []int // requests of each write still owed a reply, from bhead
+	bhead    int
 	events   uint32
 	dirty    bool
 	dialing  bool
@@ -790,6 +792,11 @@ func (l *loop) nodeEvent(lb *lbconn, events uint32) {
 		l.complete(lr, raw)
 	}
 	lb.be.stats.loopInflight.Add(int64(-answered))
+	lb.answered(answered)
+	if lb.unsent > 0 && !lb.dirty { // requests held while the writes were out
+		lb.dirty = true
+		l.dirty = append(l.dirty, lb)
+	}
 	if lb.head == len(lb.owed) {
 		clear(lb.owed)
 		lb.owed, lb.head = lb.owed[:0], 0
@@ -807,7 +814,11 @@ func (l *loop) send(lb *lbconn) {
 	if lb.fc == nil || len(lb.out) == 0 {
 		return
 	}
+	if most := l.p.cfg.BatchesInFlight; most > 0 && len(lb.batches)-lb.bhead >= most && len(lb.out) < holdBytes {
+		return // nodeEvent sends them when a reply comes back
+	}
 	_, err := lb.fc.Write(lb.out)
+	lb.batches = append(lb.batches, lb.unsent)
 	lb.be.stats.recordBatch(lb.unsent, len(lb.out))
 	lb.unsent = 0
 	if cap(lb.out) > 4*l.p.cfg.MaxWriteBatch {
@@ -820,6 +831,25 @@ func (l *loop) send(lb *lbconn) {
 		return
 	}
 	l.watchNode(lb)
+}
+
+// holdBytes is how much a connection holds back while its writes in
+// flight are at Config.BatchesInFlight.
+const holdBytes = 64 << 10
+
+// answered takes n replies off the connection's writes in flight.
+func (lb *lbconn) answered(n int) {
+	for n > 0 && lb.bhead < len(lb.batches) {
+		k := min(n, lb.batches[lb.bhead])
+		lb.batches[lb.bhead] -= k
+		n -= k
+		if lb.batches[lb.bhead] == 0 {
+			lb.bhead++
+		}
+	}
+	if lb.bhead == len(lb.batches) {
+		lb.batches, lb.bhead = lb.batches[:0], 0
+	}
 }
 
 // watchNode waits for room to write as well as for replies while the
@@ -935,6 +965,7 @@ func (l *loop) failOwed(lb *lbconn, err error) {
 	clear(lb.owed)
 	lb.owed, lb.head = lb.owed[:0], 0
 	lb.out, lb.unsent = lb.out[:0], 0
+	lb.batches, lb.bhead = lb.batches[:0], 0
 }
 
 // checks closes idle clients, node connections that stopped answering,

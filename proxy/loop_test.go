@@ -3,9 +3,11 @@
 package proxy
 
 import (
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -148,4 +150,82 @@ func TestGarbageClosesOnlyItsClient(t *testing.T) {
 			t.Errorf("a command then garbage: %q, want %q and the connection closed", got, want)
 		}
 	})
+}
+
+// maxBatch reads backend0's max_batch from INFO proxy.
+func maxBatch(t *testing.T, addr string) int {
+	t.Helper()
+	for _, line := range strings.Split(rawDo(addr, "INFO", "proxy"), "\r\n") {
+		if rest, ok := strings.CutPrefix(line, "backend0:"); ok {
+			for _, kv := range strings.Split(rest, ",") {
+				if v, ok := strings.CutPrefix(kv, "max_batch="); ok {
+					n, err := strconv.Atoi(v)
+					if err != nil {
+						t.Fatalf("max_batch=%q", v)
+					}
+					return n
+				}
+			}
+		}
+	}
+	t.Fatal("no backend0 line in INFO proxy")
+	return 0
+}
+
+// TestBatchesInFlight: while a write to the node awaits its replies, the
+// requests other clients send are held and then go out together in one
+// write; every client gets its own reply. With no limit each goes out in
+// the round that read it.
+func TestBatchesInFlight(t *testing.T) {
+	const others = 20
+	for _, limit := range []int{1, 0} {
+		t.Run(strconv.Itoa(limit), func(t *testing.T) {
+			rs := startRedis(t)
+			cfg := DefaultConfig()
+			cfg.Loops, cfg.BatchesInFlight = 1, limit
+			p := startProxy(t, cfg, rs.addr)
+			first := dialRaw(t, p.addr)
+			if got := first.do("SET", "k", "first"); got != "+OK\r\n" {
+				t.Fatalf("SET = %q", got)
+			}
+			// The node holds every command for a while: the GET's write
+			// stays in flight.
+			if got := dialRaw(t, rs.addr).do("CLIENT", "PAUSE", "700", "ALL"); got != "+OK\r\n" {
+				t.Fatalf("CLIENT PAUSE = %q", got)
+			}
+			first.send("GET", "k")
+			if err := first.w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond)
+			conns := make([]*rawConn, others)
+			for i := range conns {
+				conns[i] = dialRaw(t, p.addr)
+				conns[i].send("SET", "k"+strconv.Itoa(i), "v"+strconv.Itoa(i))
+				if err := conns[i].w.Flush(); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if got := first.recv(); got != "$5\r\nfirst\r\n" {
+				t.Errorf("GET k = %q", got)
+			}
+			for i, c := range conns {
+				if got := c.recv(); got != "+OK\r\n" {
+					t.Errorf("client %d: SET = %q", i, got)
+				}
+				v := "v" + strconv.Itoa(i)
+				if got := c.do("GET", "k"+strconv.Itoa(i)); got != fmt.Sprintf("$%d\r\n%s\r\n", len(v), v) {
+					t.Errorf("client %d: GET = %q", i, got)
+				}
+			}
+			mb := maxBatch(t, p.addr)
+			if limit == 1 && mb < others {
+				t.Errorf("largest write to the node: %d requests; want the %d held ones together", mb, others)
+			}
+			if limit == 0 && mb >= others {
+				t.Errorf("largest write to the node: %d requests with no limit; want them sent as they came", mb)
+			}
+		})
+	}
 }

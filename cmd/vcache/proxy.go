@@ -33,6 +33,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	maxClients := fs.Int("max-clients", def.MaxClients, "most simultaneous clients")
 	timeout := fs.Duration("timeout", 0, "close client connections idle this long (0: never)")
 	conns := fs.Int("backend-conns", def.ConnsPerBackend, "pipelined connections per node")
+	inFlight := fs.Int("batches-in-flight", def.BatchesInFlight, "writes an event loop may have awaiting replies on a node connection; requests arriving meanwhile go together in the next (0: no limit)")
 	ioThreads := fs.Int("io-threads", 0, "event loops serving plain TCP clients (0: one per two cores; -1: a goroutine per connection)")
 	retry := fs.Duration("retry-deadline", def.RetryDeadline, "how long to retry a command through MOVED, failover or a lost node")
 	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
@@ -102,6 +103,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg.MaxClients = *maxClients
 	cfg.IdleTimeout = *timeout
 	cfg.ConnsPerBackend = *conns
+	cfg.BatchesInFlight = *inFlight
 	cfg.Loops = *ioThreads
 	cfg.RetryDeadline = *retry
 	cfg.ReadFromReplicas, cfg.Zone = *readReplicas, cf.zone
