@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/vcache/vcache/internal/nodetest"
+	"github.com/vcache/vcache/node/nodetest"
 )
 
 // startNode serves a real standalone vcache node on 127.0.0.1:0 until the

@@ -17,8 +17,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/vcache/vcache/internal/nodetest"
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/node/nodetest"
 	"github.com/vcache/vcache/proxy"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vcache/vcache/internal/nodetest"
+	"github.com/vcache/vcache/node/nodetest"
 )
 
 func TestRAGExample(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vcache/vcache/internal/nodetest"
+	"github.com/vcache/vcache/node/nodetest"
 )
 
 func TestSemanticCacheHitsParaphrasesAndExpires(t *testing.T) {
