@@ -164,7 +164,7 @@ func cmdClient(cx *Ctx) {
 		cx.BulkString(cx.Node.clients.list(time.Now()))
 	case sub == "setinfo" && argc == 4:
 		attr, val := strings.ToLower(string(cx.Args[2])), string(cx.Args[3])
-		if !command.ValidClientName(val) && val != "" {
+		if !command.ValidClientName(val) {
 			cx.Error("ERR " + attr + " cannot contain spaces, newlines or special characters.")
 			return
 		}

@@ -19,7 +19,7 @@ func cmdClient(s *session, args [][]byte) {
 	case sub == "setname" && argc == 3:
 		n := string(args[2])
 		if !command.ValidClientName(n) {
-			s.errorReply(msgBadName)
+			s.errorReply(command.MsgBadName)
 			return
 		}
 		s.setName(n)
@@ -41,7 +41,7 @@ func cmdClient(s *session, args [][]byte) {
 		s.bulk(s.p.clientList())
 	case sub == "setinfo" && argc == 4:
 		attr, val := strings.ToLower(string(args[2])), string(args[3])
-		if !command.ValidClientName(val) && val != "" {
+		if !command.ValidClientName(val) {
 			s.errorReply("ERR " + attr + " cannot contain spaces, newlines or special characters.")
 			return
 		}

@@ -39,7 +39,6 @@ const (
 	msgWatchMulti  = "ERR WATCH inside MULTI is not allowed"
 	msgInvalidCur  = "ERR invalid cursor"
 	msgInternal    = "ERR internal error"
-	msgBadName     = command.MsgBadName
 )
 
 // errText turns a transport failure into the RESP error a client sees.

@@ -92,7 +92,7 @@ func cmdHello(s *session, args [][]byte) {
 	}
 	if h.SetName {
 		if !command.ValidClientName(h.Name) {
-			s.errorReply(msgBadName)
+			s.errorReply(command.MsgBadName)
 			return
 		}
 		s.setName(h.Name)
