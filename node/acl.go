@@ -22,11 +22,7 @@ import (
 // cmdEntry.id): the default user with requirepass as its password, then
 // those of the ACL file, if one is configured.
 func (n *Node) newACL() (*acl.Table, error) {
-	specs := make([]*command.Spec, len(n.cmdList))
-	for i, e := range n.cmdList {
-		specs[i] = e.spec
-	}
-	t, err := acl.NewTable(acl.NewCommands(specs), acl.Config{
+	t, err := acl.NewTable(acl.NewCommands(n.cmds.All()), acl.Config{
 		RequirePass: n.cfg.RequirePass,
 		File:        n.cfg.ACLFile,
 		Log:         n.log,
@@ -43,7 +39,7 @@ func (n *Node) aclDenied(c *client, e *cmdEntry, args [][]byte) string {
 	if c.user == nil || e.spec.Has(command.NoAuth) {
 		return ""
 	}
-	d := c.user.Perms().Check(e.id, e.spec, args)
+	d := c.user.Perms().Check(e.spec.ID, e.spec, args)
 	if d == nil {
 		return ""
 	}

@@ -1,9 +1,6 @@
 package node
 
 import (
-	"fmt"
-	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +8,7 @@ import (
 	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/internal/acl"
+	"github.com/vcache/vcache/internal/front"
 )
 
 // client is the state of one connection. The connection's goroutine owns
@@ -49,11 +47,12 @@ type client struct {
 	// (since the node's start); 0 at the start of each read's commands.
 	tick time.Duration
 
-	// mu guards name, libName and libVer.
-	mu      sync.Mutex
-	name    string
-	libName string
-	libVer  string
+	// mu guards name, userName, libName and libVer.
+	mu       sync.Mutex
+	name     string
+	userName string
+	libName  string
+	libVer   string
 }
 
 func (c *client) setName(s string) {
@@ -68,24 +67,39 @@ func (c *client) getName() string {
 	return c.name
 }
 
-// info renders the client as one CLIENT LIST / CLIENT INFO line.
-func (c *client) info(now time.Time) string {
+// setUser makes u (nil: none) the client's user.
+func (c *client) setUser(u *acl.User) {
+	c.user, c.authed = u, u != nil
+	name := ""
+	if u != nil {
+		name = u.Name()
+	}
 	c.mu.Lock()
-	name, lib, ver := c.name, c.libName, c.libVer
+	c.userName = name
 	c.mu.Unlock()
-	cmd := "NULL"
-	if p := c.lastCmd.Load(); p != nil {
-		cmd = *p
-	}
-	flags := "N"
-	if c.multi != nil {
-		flags = "x"
-	}
-	age := int64(now.Sub(c.created).Seconds())
-	idle := int64(now.Sub(time.Unix(0, c.lastActive.Load())).Seconds())
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=0 name=%s age=%d idle=%d flags=%s db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=2 lib-name=%s lib-ver=%s",
-		c.id, c.addr, c.laddr, name, age, idle, flags, cmd, lib, ver)
 }
+
+// Info describes the client for CLIENT INFO and CLIENT LIST (front.Peer).
+func (c *client) Info(now time.Time) front.ClientInfo {
+	ci := front.ClientInfo{ID: c.id, Addr: c.addr, LAddr: c.laddr, Created: c.created,
+		LastActive: time.Unix(0, c.lastActive.Load())}
+	if p := c.lastCmd.Load(); p != nil {
+		ci.Cmd = *p
+	}
+	if c.multi != nil {
+		ci.Flags = "x"
+	}
+	c.mu.Lock()
+	ci.Name, ci.User, ci.LibName, ci.LibVer = c.name, c.userName, c.libName, c.libVer
+	c.mu.Unlock()
+	return ci
+}
+
+// Kill closes the client's connection (front.Peer).
+func (c *client) Kill() { _ = c.conn.NetConn().Close() }
+
+// info renders the client as one CLIENT INFO line (ACL LOG's client-info).
+func (c *client) info(now time.Time) string { return c.Info(now).String() }
 
 // clientRegistry knows every connected client.
 type clientRegistry struct {
@@ -114,21 +128,15 @@ func (r *clientRegistry) remove(c *client) {
 	r.mu.Unlock()
 }
 
-// list returns the CLIENT LIST text, ordered by id.
-func (r *clientRegistry) list(now time.Time) string {
+// peers returns every connected client.
+func (r *clientRegistry) peers() []front.Peer {
 	r.mu.Lock()
-	cs := make([]*client, 0, len(r.byID))
+	defer r.mu.Unlock()
+	ps := make([]front.Peer, 0, len(r.byID))
 	for _, c := range r.byID {
-		cs = append(cs, c)
+		ps = append(ps, c)
 	}
-	r.mu.Unlock()
-	sort.Slice(cs, func(i, j int) bool { return cs[i].id < cs[j].id })
-	var b strings.Builder
-	for _, c := range cs {
-		b.WriteString(c.info(now))
-		b.WriteByte('\n')
-	}
-	return b.String()
+	return ps
 }
 
 // commands sums the commands run by the connected clients.
@@ -140,20 +148,4 @@ func (r *clientRegistry) commands() int64 {
 		sum += c.commands.Load()
 	}
 	return sum
-}
-
-// kill closes the connections matching pred and returns how many.
-func (r *clientRegistry) kill(pred func(*client) bool) int {
-	r.mu.Lock()
-	var victims []*client
-	for _, c := range r.byID {
-		if pred(c) {
-			victims = append(victims, c)
-		}
-	}
-	r.mu.Unlock()
-	for _, c := range victims {
-		_ = c.conn.NetConn().Close()
-	}
-	return len(victims)
 }

@@ -60,7 +60,7 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 	if cl == nil || slot < 0 {
 		return true
 	}
-	first, last, step := keyRange(spec, len(args))
+	first, last, step := spec.KeyRange(len(args))
 	if first == 0 {
 		return true
 	}

@@ -6,10 +6,11 @@ import (
 	"github.com/vcache/vcache/internal/command"
 )
 
-// commandTable joins the shared command specs with this node's handlers.
-// A spec without a handler is not served (it answers as unknown); a handler
+// commandTable joins the shared command specs with this node's handlers:
+// the table of the served specs and their entries, by spec ID. A spec
+// without a handler is not served (it answers as unknown); a handler
 // without a spec is a programming error caught by the tests.
-func (n *Node) commandTable() map[string]*cmdEntry {
+func commandTable() (*command.Table, []*cmdEntry) {
 	hs := map[string]Handler{}
 	addConnectionHandlers(hs)
 	addServerHandlers(hs)
@@ -20,16 +21,12 @@ func (n *Node) commandTable() map[string]*cmdEntry {
 	addSearchHandlers(hs)
 	addVectorSetHandlers(hs)
 
-	out := make(map[string]*cmdEntry, len(hs))
-	n.cmdList = nil
-	for _, s := range command.NewTable(command.Specs()).All() {
-		if h, ok := hs[s.Name]; ok {
-			e := &cmdEntry{spec: s, handler: h, id: len(n.cmdList)}
-			out[s.Name] = e
-			n.cmdList = append(n.cmdList, e)
-		}
+	t := command.NewTable(command.Specs()).Select(func(s *command.Spec) bool { return hs[s.Name] != nil })
+	list := make([]*cmdEntry, t.Len())
+	for _, s := range t.All() {
+		list[s.ID] = &cmdEntry{spec: s, handler: hs[s.Name]}
 	}
-	return out
+	return t, list
 }
 
 func sortedKeys[V any](m map[string]V) []string {

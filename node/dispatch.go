@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -15,25 +14,17 @@ import (
 
 // cmdEntry joins a command's spec to its handler.
 type cmdEntry struct {
-	spec    *command.Spec
+	spec    *command.Spec // its ID indexes the node's cmdList (and ACL bitmaps)
 	handler Handler
-	id      int // index in the node's cmdList (ACL bitmaps)
 	stats   cmdStats
 }
 
 // lookup finds a command by name in any case without allocating.
 func (n *Node) lookup(name []byte) *cmdEntry {
-	var buf [32]byte
-	if len(name) > len(buf) {
-		return n.cmds[strings.ToLower(string(name))]
+	if s := n.cmds.Lookup(name); s != nil {
+		return n.cmdList[s.ID]
 	}
-	for i, c := range name {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	return n.cmds[string(buf[:len(name)])]
+	return nil
 }
 
 // accept admits a new connection unless max clients is reached.
@@ -41,7 +32,7 @@ func (n *Node) accept(conn redcon.Conn) bool {
 	if n.clients.count.Add(1) > int64(n.config().MaxClients) {
 		n.clients.count.Add(-1)
 		n.clients.refuse.Add(1)
-		conn.WriteError(msgMaxClients)
+		conn.WriteError(command.MsgMaxClients)
 		return false
 	}
 	now := time.Now()
@@ -50,12 +41,11 @@ func (n *Node) accept(conn redcon.Conn) bool {
 		addr:    conn.RemoteAddr(),
 		created: now,
 		conn:    conn,
-		user:    n.defaultUserIfOpen(),
 	}
 	if nc := conn.NetConn(); nc != nil {
 		c.laddr = nc.LocalAddr().String()
 	}
-	c.authed = c.user != nil
+	c.setUser(n.defaultUserIfOpen())
 	c.lastActive.Store(now.UnixNano())
 	c.cx.Node = n
 	c.cx.cl = c
@@ -136,7 +126,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 	}
 	if !c.authed && !e.spec.Has(command.NoAuth) {
 		e.stats.rejected.Add(1)
-		cx.w.WriteError(msgNoAuth)
+		cx.w.WriteError(command.MsgNoAuth)
 		return
 	}
 	if msg := n.aclDenied(c, e, args); msg != "" {
@@ -212,7 +202,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	}
 	if e.spec.Has(command.DenyOOM) && n.ks.OverMemory() {
 		e.stats.rejected.Add(1)
-		cx.w.WriteError(msgOOM)
+		cx.w.WriteError(command.MsgOOM)
 		return
 	}
 	cx.Args = args

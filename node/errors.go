@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/command"
 )
 
 // The one table that turns errors into RESP error text. Packages return
@@ -18,7 +19,7 @@ var errorTable = []struct {
 	{cache.ErrNotInteger, "ERR value is not an integer or out of range"},
 	{cache.ErrNotFloat, "ERR value is not a valid float"},
 	{cache.ErrOverflow, "ERR increment or decrement would overflow"},
-	{cache.ErrOOM, msgOOM},
+	{cache.ErrOOM, command.MsgOOM},
 	{cache.ErrNoSuchKey, "ERR no such key"},
 	{cache.ErrHashNotInteger, "ERR hash value is not an integer"},
 	{cache.ErrHashNotFloat, "ERR hash value is not a float"},
@@ -27,18 +28,7 @@ var errorTable = []struct {
 	{cache.ErrStringTooLong, "ERR string exceeds maximum allowed size (proto-max-bulk-len)"},
 }
 
-// Errors the node itself answers with.
-const (
-	msgOOM        = "OOM command not allowed when used memory > 'maxmemory'."
-	msgNoAuth     = "NOAUTH Authentication required."
-	msgWrongPass  = "WRONGPASS invalid username-password pair or user is disabled."
-	msgNoPassSet  = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
-	msgNotInt     = "ERR value is not an integer or out of range"
-	msgMaxClients = "ERR max number of clients reached"
-	msgDBRange    = "ERR DB index is out of range"
-)
-
-// errText passes through errors whose text already starts with a RESP
+// hasCode reports whether an error's text already starts with a RESP
 // error code (the vector set package words its errors as Redis does).
 func hasCode(s string) bool {
 	return strings.HasPrefix(s, "ERR ") || strings.HasPrefix(s, "WRONGTYPE ")

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vcache/vcache/internal/front"
 )
 
 // infoSections are INFO's sections in Redis's order.
@@ -48,7 +50,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 	st := n.ks.Stats()
 	switch section {
 	case "server":
-		kv("redis_version", redisCompatVersion)
+		kv("redis_version", front.RedisVersion)
 		kv("vcache_version", cfg.Version)
 		kv("redis_mode", "standalone")
 		kv("os", runtime.GOOS+" "+runtime.GOARCH)

@@ -228,10 +228,8 @@ func cmdSlowlog(cx *Ctx) {
 // sortedStats returns the commands that have run, by name.
 func (n *Node) sortedStats() []*cmdEntry {
 	var out []*cmdEntry
-	seen := map[*cmdEntry]bool{}
-	for _, e := range n.cmds {
-		if calls, _, _ := e.stats.sum(); !seen[e] && (calls > 0 || e.stats.rejected.Load() > 0) {
-			seen[e] = true
+	for _, e := range n.cmdList {
+		if calls, _, _ := e.stats.sum(); calls > 0 || e.stats.rejected.Load() > 0 {
 			out = append(out, e)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/acl"
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/vector/ft"
 )
 
@@ -25,10 +26,11 @@ type Node struct {
 	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
 	mig    migrationState
 	repl   replState
-	cmds   map[string]*cmdEntry
-	// cmdList is every served command, by cmdEntry.id.
+	// cmds holds the served commands' specs; cmdList their entries, by
+	// spec ID.
+	cmds    *command.Table
 	cmdList []*cmdEntry
-	acl     *acl.Table // users (ACL), built over cmdList
+	acl     *acl.Table // users (ACL), built over cmds
 	start   time.Time
 
 	// mu guards cfg's mutable fields (CONFIG SET), srv, ln and closing;
@@ -91,7 +93,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.slow.maxLen.Store(128)
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.stats.clock.Store(n.start.UnixNano())
-	n.cmds = n.commandTable()
+	n.cmds, n.cmdList = commandTable()
 	if n.acl, err = n.newACL(); err != nil {
 		return nil, err
 	}

@@ -56,10 +56,10 @@ func TestGoRedisHandshakeAndPipeline(t *testing.T) {
 func TestAuth(t *testing.T) {
 	tn := startNode(t, func(c *Config) { c.RequirePass = "s3cret" })
 	rc := tn.raw(t)
-	if got := rc.do("ECHO", "x"); got != "(error) "+msgNoAuth {
+	if got := rc.do("ECHO", "x"); got != "(error) "+command.MsgNoAuth {
 		t.Fatalf("before AUTH: %s", got)
 	}
-	if got := rc.do("AUTH", "wrong"); got != "(error) "+msgWrongPass {
+	if got := rc.do("AUTH", "wrong"); got != "(error) "+command.MsgWrongPass {
 		t.Fatalf("wrong password: %s", got)
 	}
 	if got := rc.do("AUTH", "default", "s3cret"); got != "OK" {
@@ -167,7 +167,7 @@ func TestMaxClients(t *testing.T) {
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
 	got, _ := io.ReadAll(conn)
-	if strings.TrimSpace(string(got)) != "-"+msgMaxClients {
+	if strings.TrimSpace(string(got)) != "-"+command.MsgMaxClients {
 		t.Fatalf("third client got %q", got)
 	}
 	if got := a.do("PING"); got != "PONG" {
@@ -194,8 +194,8 @@ func TestPanickingHandlerClosesOnlyItsConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec, _ := command.NewTable(command.Specs()).Lookup([]byte("echo"))
-	n.cmds["echo"] = &cmdEntry{spec: spec, handler: func(cx *Ctx) {
+	spec := n.cmds.Lookup([]byte("echo"))
+	n.cmdList[spec.ID] = &cmdEntry{spec: spec, handler: func(cx *Ctx) {
 		if string(cx.Args[1]) == "boom" {
 			panic("test panic")
 		}

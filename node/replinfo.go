@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/vcache/vcache/internal/command"
 )
 
 // writeReplicationInfo writes INFO's replication section in Redis's field
@@ -111,7 +113,7 @@ func secondsSince(now time.Time, t int64) int64 {
 func cmdWait(cx *Ctx) {
 	want, err := strconv.ParseInt(string(cx.Args[1]), 10, 64)
 	if err != nil {
-		cx.Error(msgNotInt)
+		cx.Error(command.MsgNotInt)
 		return
 	}
 	ms, err := strconv.ParseInt(string(cx.Args[2]), 10, 64)

@@ -15,6 +15,7 @@ import (
 	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
@@ -54,7 +55,7 @@ func parseSync(args [][]byte) (syncRequest, error) {
 	req.replID = string(args[1])
 	off, err := strconv.ParseInt(string(args[2]), 10, 64)
 	if err != nil {
-		return req, errors.New(msgNotInt)
+		return req, errors.New(command.MsgNotInt)
 	}
 	if off >= 0 {
 		req.offset = uint64(off)

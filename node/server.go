@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cache"
-	"github.com/vcache/vcache/internal/command"
 )
 
 func addServerHandlers(m map[string]Handler) {
-	m["command"] = cmdCommand
 	m["config"] = cmdConfig
 	m["info"] = cmdInfo
 	m["dbsize"] = func(cx *Ctx) { cx.Int(cx.Node.dbSize()) }
@@ -88,149 +86,6 @@ func cmdShutdown(cx *Ctx) {
 	}
 	cx.Node.requestShutdown(false)
 	cx.cl.conn.Close()
-}
-
-// cmdCommand answers COMMAND, COMMAND COUNT/INFO/DOCS/LIST/GETKEYS from the
-// command table, in Redis's reply shapes.
-func cmdCommand(cx *Ctx) {
-	n := cx.Node
-	if len(cx.Args) == 1 {
-		all := n.servedSpecs()
-		cx.Array(len(all))
-		for _, s := range all {
-			writeCommandInfo(cx, s)
-		}
-		return
-	}
-	switch strings.ToLower(string(cx.Args[1])) {
-	case "count":
-		cx.Int(int64(len(n.servedSpecs())))
-	case "info":
-		names := cx.Args[2:]
-		if len(names) == 0 {
-			all := n.servedSpecs()
-			cx.Array(len(all))
-			for _, s := range all {
-				writeCommandInfo(cx, s)
-			}
-			return
-		}
-		cx.Array(len(names))
-		for _, name := range names {
-			if e := n.lookup(name); e != nil {
-				writeCommandInfo(cx, e.spec)
-			} else {
-				cx.NullArray()
-			}
-		}
-	case "docs":
-		specs := n.servedSpecs()
-		if names := cx.Args[2:]; len(names) > 0 {
-			specs = specs[:0:0]
-			for _, name := range names {
-				if e := n.lookup(name); e != nil {
-					specs = append(specs, e.spec)
-				}
-			}
-		}
-		cx.Array(2 * len(specs))
-		for _, s := range specs {
-			cx.BulkString(s.Name)
-			cx.Array(6)
-			cx.BulkString("summary")
-			cx.BulkString(s.Summary)
-			cx.BulkString("since")
-			cx.BulkString("1.0.0")
-			cx.BulkString("group")
-			cx.BulkString(s.Group)
-		}
-	case "list":
-		var names []string
-		pattern := ""
-		if len(cx.Args) == 5 && strings.EqualFold(string(cx.Args[2]), "filterby") && strings.EqualFold(string(cx.Args[3]), "pattern") {
-			pattern = string(cx.Args[4])
-		} else if len(cx.Args) != 2 {
-			cx.SyntaxError()
-			return
-		}
-		for _, s := range n.servedSpecs() {
-			if ok, _ := path.Match(pattern, s.Name); pattern == "" || ok {
-				names = append(names, s.Name)
-			}
-		}
-		cx.Array(len(names))
-		for _, s := range names {
-			cx.BulkString(s)
-		}
-	case "getkeys":
-		line := cx.Args[2:]
-		var spec *command.Spec
-		if len(line) > 0 {
-			if e := n.lookup(line[0]); e != nil {
-				spec = e.spec
-			}
-		}
-		idx, msg := command.GetKeys(spec, line)
-		if msg != "" {
-			cx.Error(msg)
-			return
-		}
-		cx.Array(len(idx))
-		for _, i := range idx {
-			cx.Bulk(line[i])
-		}
-	default:
-		cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try COMMAND HELP.")
-	}
-}
-
-// servedSpecs lists the specs of the commands this node has handlers for.
-func (n *Node) servedSpecs() []*command.Spec {
-	out := make([]*command.Spec, 0, len(n.cmds))
-	for _, s := range command.NewTable(command.Specs()).All() {
-		if _, ok := n.cmds[s.Name]; ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// writeCommandInfo writes one COMMAND INFO entry (Redis 7 shape).
-func writeCommandInfo(cx *Ctx, s *command.Spec) {
-	cx.Array(10)
-	cx.BulkString(s.Name)
-	cx.Int(int64(s.Arity))
-	var flags []string
-	if s.Has(command.Write) {
-		flags = append(flags, "write")
-	}
-	if s.Has(command.Readonly) {
-		flags = append(flags, "readonly")
-	}
-	if s.Has(command.DenyOOM) {
-		flags = append(flags, "denyoom")
-	}
-	if s.Has(command.Admin) {
-		flags = append(flags, "admin")
-	}
-	if s.Has(command.NoAuth) {
-		flags = append(flags, "no_auth")
-	}
-	if s.Has(command.Loading) {
-		flags = append(flags, "loading")
-	}
-	cx.Array(len(flags))
-	for _, f := range flags {
-		cx.Simple(f)
-	}
-	cx.Int(int64(s.FirstKey))
-	cx.Int(int64(s.LastKey))
-	cx.Int(int64(s.Step))
-	cx.Array(1)
-	cx.Simple("@" + s.Group)
-	cx.Array(0) // tips
-	cx.Array(0) // key specs
-	cx.Array(0) // subcommands
 }
 
 // configParams are the parameters CONFIG GET knows, with their getters.

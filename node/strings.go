@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/command"
 )
 
 const msgExpireTime = "ERR invalid expire time in '%s' command"
@@ -296,7 +297,7 @@ func cmdGetRange(cx *Ctx) {
 	start, err1 := cache.ParseInt(cx.Args[2])
 	end, err2 := cache.ParseInt(cx.Args[3])
 	if err1 != nil || err2 != nil {
-		cx.Error(msgNotInt)
+		cx.Error(command.MsgNotInt)
 		return
 	}
 	v, err := cx.Node.ks.GetRange(cx.Args[1], start, end)

@@ -19,24 +19,10 @@ import (
 // allStripes is the mask of every stripe.
 const allStripes = ^uint64(0)
 
-// keyRange returns the key positions of a command line of n words as
-// first, last and step, without allocating; first is 0 if it has none.
-func keyRange(spec *command.Spec, n int) (first, last, step int) {
-	first = spec.FirstKey
-	if first <= 0 || first >= n {
-		return 0, 0, 1
-	}
-	last = spec.LastKey
-	if last < 0 {
-		last += n
-	}
-	return first, min(last, n-1), max(spec.Step, 1)
-}
-
 // stripeMask returns the stripes of the command's keys (0: no keys); slot
 // is the first key's slot when the caller knows it (else -1).
 func stripeMask(spec *command.Spec, args [][]byte, slot int) uint64 {
-	first, last, step := keyRange(spec, len(args))
+	first, last, step := spec.KeyRange(len(args))
 	if first == 0 {
 		return 0
 	}

@@ -12,23 +12,6 @@ import (
 // ACL command manages them here, never on a node. The proxy reaches the
 // nodes with its own credentials (BackendPassword).
 
-// authenticate makes the session the user that name and pass open and
-// reports true, or logs the failure in ACL LOG and reports false (the
-// session stays as it was).
-func (s *session) authenticate(name, pass string) bool {
-	u, err := s.p.acl.Authenticate(name, pass)
-	if err != nil {
-		if name == "" {
-			name = "default"
-		}
-		now := time.Now()
-		s.p.acl.Log().Add(acl.Denial{Reason: acl.ReasonAuth, User: name, Object: "AUTH"}, s.tx != nil, s.info(now), now)
-		return false
-	}
-	s.setUser(u)
-	return true
-}
-
 // setUser makes u (nil: none) the session's user.
 func (s *session) setUser(u *acl.User) {
 	s.user, s.authed = u, u != nil

@@ -1,201 +1,144 @@
 package proxy
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/resp"
 )
 
-// CLIENT: the proxy's own client connections, as Redis lists its own.
+// A session is the front.Conn of the connection commands the proxy
+// answers itself (front's, shared with the node): its replies go to
+// s.local.
 
-func cmdClient(s *session, args [][]byte) {
-	sub := strings.ToLower(string(args[1]))
-	argc := len(args)
-	switch {
-	case sub == "setname" && argc == 3:
-		n := string(args[2])
-		if !command.ValidClientName(n) {
-			s.errorReply(command.MsgBadName)
-			return
-		}
-		s.setName(n)
-		s.simple("OK")
-	case sub == "getname" && argc == 2:
-		s.mu.Lock()
-		n := s.name
-		s.mu.Unlock()
-		if n == "" {
-			s.local = resp.AppendNull(s.local)
-		} else {
-			s.bulk(n)
-		}
-	case sub == "id" && argc == 2:
-		s.integer(s.id)
-	case sub == "info" && argc == 2:
-		s.bulk(s.info(time.Now()) + "\n")
-	case sub == "list":
-		s.bulk(s.p.clientList())
-	case sub == "setinfo" && argc == 4:
-		attr, val := strings.ToLower(string(args[2])), string(args[3])
-		if !command.ValidClientName(val) {
-			s.errorReply("ERR " + attr + " cannot contain spaces, newlines or special characters.")
-			return
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		switch attr {
-		case "lib-name":
-			s.libName = val
-		case "lib-ver":
-			s.libVer = val
-		default:
-			s.errorReply("ERR Unrecognized option '" + string(args[2]) + "'")
-			return
-		}
-		s.simple("OK")
-	case sub == "kill" && argc >= 3:
-		clientKill(s, args[2:])
-	case (sub == "no-evict" || sub == "no-touch") && argc == 3:
-		s.simple("OK")
-	default:
-		s.errorReply("ERR unknown subcommand or wrong number of arguments for '" + string(args[1]) + "'. Try CLIENT HELP.")
-	}
-}
+var _ front.Conn = (*session)(nil)
 
-// clientKill closes the client connections CLIENT KILL names: the old
-// form by address (+OK or an error), or filters (ID, ADDR, LADDR, USER,
-// SKIPME) that must all match, answered with how many were closed.
-func clientKill(s *session, args [][]byte) {
-	if len(args) == 1 {
-		addr := string(args[0])
-		if s.p.killClients(s, func(o *session) bool { return o.addr == addr }) == 0 {
-			s.errorReply("ERR No such client")
-			return
-		}
-		s.simple("OK")
-		return
-	}
-	if len(args)%2 != 0 {
-		s.errorReply(msgSyntax)
-		return
-	}
-	skipMe := true
-	var preds []func(*session) bool
-	for i := 0; i < len(args); i += 2 {
-		val := string(args[i+1])
-		switch strings.ToLower(string(args[i])) {
-		case "id":
-			id, err := strconv.ParseInt(val, 10, 64)
-			if err != nil || id <= 0 {
-				s.errorReply("ERR client-id should be greater than 0")
-				return
-			}
-			preds = append(preds, func(o *session) bool { return o.id == id })
-		case "addr":
-			preds = append(preds, func(o *session) bool { return o.addr == val })
-		case "laddr":
-			preds = append(preds, func(o *session) bool { return o.laddr == val })
-		case "user":
-			preds = append(preds, func(o *session) bool {
-				o.mu.Lock()
-				defer o.mu.Unlock()
-				return o.userName == val
-			})
-		case "skipme":
-			switch strings.ToLower(val) {
-			case "yes":
-				skipMe = true
-			case "no":
-				skipMe = false
-			default:
-				s.errorReply(msgSyntax)
-				return
-			}
-		default:
-			s.errorReply(msgSyntax)
-			return
-		}
-	}
-	n := s.p.killClients(s, func(o *session) bool {
-		if skipMe && o == s {
-			return false
-		}
-		for _, p := range preds {
-			if !p(o) {
-				return false
-			}
-		}
-		return true
-	})
-	s.integer(int64(n))
-}
+// Simple appends a simple string reply.
+func (s *session) Simple(msg string) { s.local = resp.AppendSimple(s.local, msg) }
 
-// killClients closes the connections of the sessions pred picks and
-// returns how many; each session ends as when its client hangs up. The
-// asking session, if picked, closes once its reply is written.
-func (p *Proxy) killClients(self *session, pred func(*session) bool) int {
-	p.mu.Lock()
-	var picked []*session
-	for _, o := range p.sessions {
-		if pred(o) {
-			picked = append(picked, o)
-		}
-	}
-	p.mu.Unlock()
-	for _, o := range picked {
-		if o == self {
-			self.quit = true
-			continue
-		}
-		o.nc.Close()
-	}
-	return len(picked)
-}
+// Error appends an error reply.
+func (s *session) Error(msg string) { s.local = resp.AppendError(s.local, msg) }
 
-// info describes the session in CLIENT INFO / CLIENT LIST form.
-func (s *session) info(now time.Time) string {
-	s.mu.Lock()
-	name, lib, ver, user := s.name, s.libName, s.libVer, s.userName
-	s.mu.Unlock()
-	if user == "" {
-		user = "default" // not authenticated yet, as Redis shows it
-	}
-	cmd := "NULL"
+// Bulk appends a bulk string reply.
+func (s *session) Bulk(b []byte) { s.local = resp.AppendBulk(s.local, b) }
+
+// BulkString appends a bulk string reply.
+func (s *session) BulkString(b string) { s.local = resp.AppendBulk(s.local, b) }
+
+// Int appends an integer reply.
+func (s *session) Int(n int64) { s.local = resp.AppendInt(s.local, n) }
+
+// Array starts an array reply of n elements.
+func (s *session) Array(n int) { s.local = resp.AppendArray(s.local, n) }
+
+// Null appends the null bulk string.
+func (s *session) Null() { s.local = resp.AppendNull(s.local) }
+
+// NullArray appends the null array.
+func (s *session) NullArray() { s.local = resp.AppendNullArray(s.local) }
+
+// ClientID is the session's client id.
+func (s *session) ClientID() int64 { return s.id }
+
+// Info describes the session for CLIENT INFO and CLIENT LIST.
+func (s *session) Info(now time.Time) front.ClientInfo {
+	ci := front.ClientInfo{ID: s.id, Addr: s.addr, LAddr: s.laddr, Created: s.created,
+		LastActive: time.Unix(0, s.lastActive.Load())}
 	if p := s.lastCmd.Load(); p != nil {
-		cmd = *p
+		ci.Cmd = *p
 	}
-	age := int64(now.Sub(s.created).Seconds())
-	idle := int64(now.Sub(time.Unix(0, s.lastActive.Load())).Seconds())
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=0 name=%s age=%d idle=%d flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=%s redir=-1 resp=2 lib-name=%s lib-ver=%s",
-		s.id, s.addr, s.laddr, name, age, idle, cmd, user, lib, ver)
+	s.mu.Lock()
+	ci.Name, ci.User, ci.LibName, ci.LibVer = s.name, s.userName, s.libName, s.libVer
+	s.mu.Unlock()
+	return ci
 }
 
-// clientList is CLIENT LIST's text: every client, by id.
-func (p *Proxy) clientList() string {
-	p.mu.Lock()
-	ss := make([]*session, 0, len(p.sessions))
-	for _, s := range p.sessions {
-		ss = append(ss, s)
-	}
-	p.mu.Unlock()
-	sortSessions(ss)
-	now := time.Now()
-	var b strings.Builder
-	for _, s := range ss {
-		b.WriteString(s.info(now))
-		b.WriteByte('\n')
-	}
-	return b.String()
+// info renders the session as one CLIENT INFO line (ACL LOG's
+// client-info).
+func (s *session) info(now time.Time) string { return s.Info(now).String() }
+
+// Kill closes the session's connection; the session ends as when its
+// client hangs up.
+func (s *session) Kill() { s.nc.Close() }
+
+// SetClientName names the session.
+func (s *session) SetClientName(n string) {
+	s.mu.Lock()
+	s.name = n
+	s.mu.Unlock()
 }
 
-func sortSessions(ss []*session) {
-	for i := 1; i < len(ss); i++ {
-		for j := i; j > 0 && ss[j].id < ss[j-1].id; j-- {
-			ss[j], ss[j-1] = ss[j-1], ss[j]
+// ClientName returns the session's name.
+func (s *session) ClientName() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.name
+}
+
+// SetLib records the client library's name or version.
+func (s *session) SetLib(name, version *string) {
+	s.mu.Lock()
+	if name != nil {
+		s.libName = *name
+	}
+	if version != nil {
+		s.libVer = *version
+	}
+	s.mu.Unlock()
+}
+
+// Authenticate makes the session the user that name and pass open and
+// reports true, or logs the failure in ACL LOG and reports false (the
+// session stays as it was).
+func (s *session) Authenticate(name, pass string) bool {
+	u, err := s.p.acl.Authenticate(name, pass)
+	if err != nil {
+		if name == "" {
+			name = "default"
 		}
+		now := time.Now()
+		s.p.acl.Log().Add(acl.Denial{Reason: acl.ReasonAuth, User: name, Object: "AUTH"}, s.tx != nil, s.info(now), now)
+		return false
 	}
+	s.setUser(u)
+	return true
+}
+
+// Authed reports whether the session may run commands.
+func (s *session) Authed() bool { return s.authed }
+
+// Quit closes the session once its replies are written.
+func (s *session) Quit() { s.quit = true }
+
+// Reset forgets the session's transaction, pinned connection, name and
+// user (RESET).
+func (s *session) Reset() {
+	s.tx = nil
+	if s.pinned != nil {
+		s.p.unpin(s.pinned)
+		s.pinned = nil
+	}
+	s.SetClientName("")
+	s.setUser(s.p.acl.DefaultIfOpen())
+}
+
+// Server is the proxy.
+func (s *session) Server() front.Server { return proxyFront{s.p} }
+
+// proxyFront is the proxy as front.Server sees it.
+type proxyFront struct{ p *Proxy }
+
+func (f proxyFront) ACL() *acl.Table          { return f.p.acl }
+func (f proxyFront) Commands() *command.Table { return f.p.cmds.specs }
+
+func (f proxyFront) Peers() []front.Peer {
+	f.p.mu.Lock()
+	defer f.p.mu.Unlock()
+	ps := make([]front.Peer, 0, len(f.p.sessions))
+	for _, s := range f.p.sessions {
+		ps = append(ps, s)
+	}
+	return ps
 }

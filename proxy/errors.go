@@ -24,13 +24,6 @@ var (
 // The error texts the proxy answers with itself, in Redis's words where
 // Redis has them.
 const (
-	msgNoAuth      = "NOAUTH Authentication required."
-	msgWrongPass   = "WRONGPASS invalid username-password pair or user is disabled."
-	msgNoPassSet   = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
-	msgNotInt      = "ERR value is not an integer or out of range"
-	msgMaxClients  = "ERR max number of clients reached"
-	msgDBRange     = "ERR DB index is out of range"
-	msgSyntax      = "ERR syntax error"
 	msgCrossSlot   = "CROSSSLOT Keys in request don't hash to the same slot (use {hash tags} to keep related keys together behind the proxy)"
 	msgNestedMulti = "ERR MULTI calls can not be nested"
 	msgExecNoMulti = "ERR EXEC without MULTI"

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -113,7 +114,7 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 	kv := func(k string, v any) { fmt.Fprintf(b, "%s:%v\r\n", k, v) }
 	switch section {
 	case "server":
-		kv("redis_version", redisCompatVersion)
+		kv("redis_version", front.RedisVersion)
 		kv("vcache_version", p.cfg.Version)
 		kv("vcache_role", "proxy")
 		kv("redis_mode", "standalone")

@@ -36,7 +36,7 @@ func txMulti(s *session, _ resp.Command) item {
 		s.tx.slot = s.pinSlot
 	}
 	lo := len(s.local)
-	s.simple("OK")
+	s.Simple("OK")
 	return item{lo: lo, hi: len(s.local)}
 }
 
@@ -73,7 +73,7 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 	}
 	tx.queued = append(tx.queued, append([]byte(nil), cmd.Raw...))
 	lo := len(s.local)
-	s.simple("QUEUED")
+	s.Simple("QUEUED")
 	return item{e: e, lo: lo, hi: len(s.local)}
 }
 
@@ -187,7 +187,7 @@ func txDiscard(s *session, _ resp.Command) item {
 		s.pinned = nil
 	}
 	lo := len(s.local)
-	s.simple("OK")
+	s.Simple("OK")
 	return item{lo: lo, hi: len(s.local)}
 }
 
@@ -222,7 +222,7 @@ func txUnwatch(s *session, cmd resp.Command) item {
 	e := s.p.cmds.lookup(cmd.Args[0])
 	if s.pinned == nil {
 		lo := len(s.local)
-		s.simple("OK")
+		s.Simple("OK")
 		return item{e: e, lo: lo, hi: len(s.local)}
 	}
 	c := s.newCall(cmd.Raw)

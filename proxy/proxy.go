@@ -231,7 +231,7 @@ func (p *Proxy) accept(nc net.Conn) {
 		p.mu.Unlock()
 		p.stats.rejected.Add(1)
 		nc.SetWriteDeadline(time.Now().Add(time.Second))
-		nc.Write([]byte("-" + msgMaxClients + "\r\n"))
+		nc.Write([]byte("-" + command.MsgMaxClients + "\r\n"))
 		nc.Close()
 		return
 	}

@@ -260,7 +260,7 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 		return e, s.errItem(e, arityError(e.spec.Name)), true
 	}
 	if !s.authed && !e.spec.Has(command.NoAuth) {
-		return e, s.errItem(e, msgNoAuth), true
+		return e, s.errItem(e, command.MsgNoAuth), true
 	}
 	if s.user != nil && !e.spec.Has(command.NoAuth) {
 		// Before anything is sent: a denied command or key never reaches
@@ -276,7 +276,7 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 // or CROSSSLOT's text if they do not share a slot (or, when the router
 // allows it, a node).
 func (s *session) slotOf(spec *command.Spec, args [][]byte) (int, string) {
-	first, last, step := keyRange(spec, len(args))
+	first, last, step := spec.KeyRange(len(args))
 	if first == 0 {
 		return -1, ""
 	}

@@ -59,7 +59,7 @@ func TestAuth(t *testing.T) {
 
 func TestNoPasswordSet(t *testing.T) {
 	p := startProxy(t, Config{}, startRedis(t).addr)
-	want := "-" + msgNoPassSet + "\r\n"
+	want := "-" + command.MsgNoPassSet + "\r\n"
 	if got := dialRaw(t, p.addr).do("AUTH", "x"); got != want {
 		t.Errorf("AUTH without requirepass = %q", got)
 	}

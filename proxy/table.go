@@ -1,9 +1,8 @@
 package proxy
 
 import (
-	"strings"
-
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -34,28 +33,34 @@ type entry struct {
 	stats cmdStats
 }
 
-// cmdTable maps lower-case command names to entries.
+// cmdTable is the shared command specs and the proxy's entries, by spec
+// ID.
 type cmdTable struct {
-	byName map[string]*entry
-	order  []*entry
+	specs *command.Table
+	order []*entry
 }
 
 // newCmdTable builds the proxy's table from the shared command specs.
 func newCmdTable() *cmdTable {
-	t := &cmdTable{byName: map[string]*entry{}}
-	for _, spec := range command.NewTable(command.Specs()).All() {
-		e := &entry{spec: spec, kind: kindKey, id: len(t.order)}
-		t.byName[spec.Name] = e
+	t := &cmdTable{specs: command.NewTable(command.Specs())}
+	byName := map[string]*entry{}
+	for _, spec := range t.specs.All() {
+		e := &entry{spec: spec, kind: kindKey, id: spec.ID}
+		byName[spec.Name] = e
 		t.order = append(t.order, e)
 	}
 	local := map[string]func(*session, [][]byte){
-		"ping": cmdPing, "echo": cmdEcho, "quit": cmdQuit, "select": cmdSelect,
-		"auth": cmdAuth, "hello": cmdHello, "client": cmdClient, "reset": cmdReset,
-		"readonly": cmdOK, "readwrite": cmdOK, "asking": cmdOK, "command": cmdCommand,
 		"cluster": cmdCluster, "acl": cmdACL,
 	}
+	for name, fn := range map[string]func(front.Conn, [][]byte){
+		"ping": front.Ping, "echo": front.Echo, "quit": front.Quit, "select": front.Select,
+		"auth": front.Auth, "hello": front.Hello, "client": front.Client, "reset": front.Reset,
+		"readonly": front.OK, "readwrite": front.OK, "asking": front.OK, "command": front.Command,
+	} {
+		local[name] = func(s *session, args [][]byte) { fn(s, args) }
+	}
 	for name, fn := range local {
-		if e := t.byName[name]; e != nil {
+		if e := byName[name]; e != nil {
 			e.kind, e.local = kindLocal, fn
 		}
 	}
@@ -70,7 +75,7 @@ func newCmdTable() *cmdTable {
 		"wait": fanWait,
 	}
 	for name, fn := range composite {
-		if e := t.byName[name]; e != nil {
+		if e := byName[name]; e != nil {
 			e.kind, e.composite = kindComposite, fn
 		}
 	}
@@ -78,14 +83,14 @@ func newCmdTable() *cmdTable {
 		"multi": txMulti, "exec": txExec, "discard": txDiscard, "watch": txWatch, "unwatch": txUnwatch,
 	}
 	for name, fn := range tx {
-		if e := t.byName[name]; e != nil {
+		if e := byName[name]; e != nil {
 			e.kind, e.tx = kindTx, fn
 		}
 	}
 	// SHUTDOWN and the nodes' internal migration and replication commands
 	// are not for clients of the proxy.
 	for _, name := range []string{"shutdown", "vcache.sync", "vcache.import", "vcache.apply"} {
-		if e := t.byName[name]; e != nil {
+		if e := byName[name]; e != nil {
 			e.kind = kindRefused
 		}
 	}
@@ -100,32 +105,8 @@ func newCmdTable() *cmdTable {
 // lookup finds a command by name in any case without allocating for
 // names up to 32 bytes.
 func (t *cmdTable) lookup(name []byte) *entry {
-	var buf [32]byte
-	if len(name) > len(buf) {
-		return t.byName[strings.ToLower(string(name))]
+	if s := t.specs.Lookup(name); s != nil {
+		return t.order[s.ID]
 	}
-	for i, c := range name {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	return t.byName[string(buf[:len(name)])]
-}
-
-// keyRange returns the key positions of a command line of n words as
-// first, last and step, without allocating; first is 0 if it has none.
-func keyRange(spec *command.Spec, n int) (first, last, step int) {
-	if spec.FirstKey <= 0 || spec.FirstKey >= n {
-		return 0, 0, 1
-	}
-	last = spec.LastKey
-	if last < 0 {
-		last += n
-	}
-	if last >= n {
-		last = n - 1
-	}
-	step = max(spec.Step, 1)
-	return spec.FirstKey, last, step
+	return nil
 }

@@ -48,6 +48,9 @@ type Spec struct {
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
 	Summary string
+	// ID is the spec's index in the Table that holds it (see NewTable):
+	// servers keep per-command state in slices indexed by it.
+	ID int
 }
 
 // Has reports whether s has every flag in f.
@@ -62,26 +65,30 @@ func (s *Spec) ArityOK(n int) bool {
 	return n >= -s.Arity
 }
 
+// KeyRange returns the key positions of a command line of n words (the
+// name included) as first, last and step, following FirstKey, LastKey and
+// Step, without allocating; first is 0 when the line names no key.
+// Positions past the end of the line are left out.
+func (s *Spec) KeyRange(n int) (first, last, step int) {
+	if s.FirstKey <= 0 || s.FirstKey >= n {
+		return 0, 0, 1
+	}
+	last = s.LastKey
+	if last < 0 {
+		last += n
+	}
+	return s.FirstKey, min(last, n-1), max(s.Step, 1)
+}
+
 // KeyIndexes returns the positions of the keys in args (args[0] is the
-// command name), following FirstKey, LastKey and Step. It returns nil for
-// keyless commands and ignores positions past the end of args.
+// command name), as KeyRange gives them; nil for a line with no keys.
 func (s *Spec) KeyIndexes(args [][]byte) []int {
-	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
+	first, last, step := s.KeyRange(len(args))
+	if first == 0 {
 		return nil
 	}
-	last := s.LastKey
-	if last < 0 {
-		last = len(args) + last
-	}
-	if last >= len(args) {
-		last = len(args) - 1
-	}
-	step := s.Step
-	if step <= 0 {
-		step = 1
-	}
-	var idx []int
-	for i := s.FirstKey; i <= last; i += step {
+	idx := make([]int, 0, (last-first)/step+1)
+	for i := first; i <= last; i += step {
 		idx = append(idx, i)
 	}
 	return idx
@@ -93,21 +100,35 @@ type Table struct {
 	order  []*Spec
 }
 
-// NewTable builds a table from specs. Names are stored lower-case.
+// NewTable builds a table from copies of specs, in their order: each
+// copy's ID is its index. Names are stored lower-case.
 func NewTable(specs []Spec) *Table {
 	t := &Table{byName: make(map[string]*Spec, len(specs))}
 	for i := range specs {
 		s := specs[i]
 		s.Name = strings.ToLower(s.Name)
+		s.ID = len(t.order)
 		t.byName[s.Name] = &s
 		t.order = append(t.order, &s)
 	}
 	return t
 }
 
-// Lookup finds a command by its name in any case; it does not allocate
-// for names up to 32 bytes.
-func (t *Table) Lookup(name []byte) (*Spec, bool) {
+// Select returns a table of the specs of t that keep accepts, in t's
+// order, with IDs counted anew.
+func (t *Table) Select(keep func(*Spec) bool) *Table {
+	var specs []Spec
+	for _, s := range t.order {
+		if keep(s) {
+			specs = append(specs, *s)
+		}
+	}
+	return NewTable(specs)
+}
+
+// Lookup finds a command by its name in any case, or returns nil; it
+// does not allocate for names up to 32 bytes.
+func (t *Table) Lookup(name []byte) *Spec {
 	var buf [32]byte
 	if len(name) <= len(buf) {
 		for i, c := range name {
@@ -116,11 +137,9 @@ func (t *Table) Lookup(name []byte) (*Spec, bool) {
 			}
 			buf[i] = c
 		}
-		s, ok := t.byName[string(buf[:len(name)])]
-		return s, ok
+		return t.byName[string(buf[:len(name)])]
 	}
-	s, ok := t.byName[strings.ToLower(string(name))]
-	return s, ok
+	return t.byName[strings.ToLower(string(name))]
 }
 
 // EqualFold reports whether the command name b equals lower, a lower-case

@@ -24,8 +24,8 @@ func TestKeyIndexes(t *testing.T) {
 		for i, s := range c.line {
 			args[i] = []byte(s)
 		}
-		spec, ok := tab.Lookup(args[0])
-		if !ok {
+		spec := tab.Lookup(args[0])
+		if spec == nil {
 			t.Fatalf("%s: not in table", c.line[0])
 		}
 		if got := spec.KeyIndexes(args); !reflect.DeepEqual(got, c.want) {
@@ -36,11 +36,11 @@ func TestKeyIndexes(t *testing.T) {
 
 func TestArity(t *testing.T) {
 	tab := NewTable(Specs())
-	get, _ := tab.Lookup([]byte("get"))
+	get := tab.Lookup([]byte("get"))
 	if get.ArityOK(1) || !get.ArityOK(2) || get.ArityOK(3) {
 		t.Error("GET arity 2 must accept exactly 2 words")
 	}
-	set, _ := tab.Lookup([]byte("SET"))
+	set := tab.Lookup([]byte("SET"))
 	if set.ArityOK(2) || !set.ArityOK(3) || !set.ArityOK(9) {
 		t.Error("SET arity -3 must accept 3 or more words")
 	}
@@ -70,7 +70,7 @@ func BenchmarkLookup(b *testing.B) {
 	name := []byte("GET")
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, ok := tab.Lookup(name); !ok {
+		if tab.Lookup(name) == nil {
 			b.Fatal("missing")
 		}
 	}

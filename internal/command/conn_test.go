@@ -46,7 +46,7 @@ func TestValidClientName(t *testing.T) {
 func TestGetKeys(t *testing.T) {
 	tab := NewTable(Specs())
 	spec := func(name string) *Spec {
-		s, _ := tab.Lookup([]byte(name))
+		s := tab.Lookup([]byte(name))
 		return s
 	}
 	if idx, msg := GetKeys(spec("mset"), args("MSET", "a", "1", "b", "2")); msg != "" || len(idx) != 2 || idx[0] != 1 || idx[1] != 3 {

@@ -32,3 +32,15 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// Error texts that node and proxy both answer with, in Redis's words.
+const (
+	MsgSyntax     = "ERR syntax error"
+	MsgNotInt     = "ERR value is not an integer or out of range"
+	MsgDBRange    = "ERR DB index is out of range"
+	MsgNoAuth     = "NOAUTH Authentication required."
+	MsgWrongPass  = "WRONGPASS invalid username-password pair or user is disabled."
+	MsgNoPassSet  = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
+	MsgMaxClients = "ERR max number of clients reached"
+	MsgOOM        = "OOM command not allowed when used memory > 'maxmemory'."
+)

@@ -1,0 +1,141 @@
+package front
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vcache/vcache/internal/acl"
+	"github.com/vcache/vcache/internal/command"
+)
+
+// Conn is a client connection as the shared commands see it. Its methods
+// are called from the goroutine serving the connection.
+type Conn interface {
+	Reply
+
+	// ClientID is the connection's client id.
+	ClientID() int64
+	// Info describes the connection at now (CLIENT INFO).
+	Info(now time.Time) ClientInfo
+	// SetClientName names the connection (CLIENT SETNAME; "" clears it).
+	SetClientName(name string)
+	// ClientName returns the connection's name.
+	ClientName() string
+	// SetLib records the client library's name or version (CLIENT
+	// SETINFO LIB-NAME / LIB-VER).
+	SetLib(name, version *string)
+	// Authenticate makes the connection the user that name and pass open
+	// ("" name: the default user) and reports true, or logs the failure
+	// in ACL LOG and reports false, leaving the connection as it was.
+	Authenticate(name, pass string) bool
+	// Authed reports whether the connection may run commands.
+	Authed() bool
+	// Quit closes the connection once the current reply is written.
+	Quit()
+	// Reset returns the connection to its state right after it was
+	// accepted (RESET): no transaction, name or user of its own.
+	Reset()
+
+	// Server is the server the connection belongs to.
+	Server() Server
+}
+
+// Server is what the shared commands need of the server itself.
+type Server interface {
+	// ACL returns the server's users.
+	ACL() *acl.Table
+	// Commands returns the commands the server serves.
+	Commands() *command.Table
+	// Peers returns every connected client, in no particular order.
+	Peers() []Peer
+}
+
+// Peer is one connected client, as CLIENT LIST and CLIENT KILL see it.
+type Peer interface {
+	// Info describes the client at now.
+	Info(now time.Time) ClientInfo
+	// Kill closes the client's connection (for the caller itself, after
+	// the current reply: see Conn.Quit).
+	Kill()
+}
+
+// ClientInfo is one client as CLIENT INFO and CLIENT LIST describe it.
+type ClientInfo struct {
+	ID          int64
+	Addr, LAddr string
+	Name        string
+	Created     time.Time
+	LastActive  time.Time
+	// Flags as Redis shows them: "N" for none, "x" in MULTI.
+	Flags string
+	// Cmd is the last command run ("" if none).
+	Cmd string
+	// User is the ACL user ("" until the client authenticates).
+	User            string
+	LibName, LibVer string
+}
+
+// String renders the client as one CLIENT LIST line (without newline), in
+// Redis 7.2's field order; fields vcache does not keep are zero.
+func (ci ClientInfo) String() string { return string(ci.appendTo(nil, time.Now())) }
+
+func (ci ClientInfo) appendTo(b []byte, now time.Time) []byte {
+	first := true
+	field := func(k, v string) {
+		if !first {
+			b = append(b, ' ')
+		}
+		first = false
+		b = append(b, k...)
+		b = append(b, '=')
+		b = append(b, v...)
+	}
+	num := func(k string, v int64) { field(k, strconv.FormatInt(v, 10)) }
+	cmd, user, flags := ci.Cmd, ci.User, ci.Flags
+	if cmd == "" {
+		cmd = "NULL"
+	}
+	if user == "" {
+		user = "default" // not authenticated yet, as Redis shows it
+	}
+	if flags == "" {
+		flags = "N"
+	}
+	num("id", ci.ID)
+	field("addr", ci.Addr)
+	field("laddr", ci.LAddr)
+	field("fd", "0")
+	field("name", ci.Name)
+	num("age", int64(now.Sub(ci.Created).Seconds()))
+	num("idle", int64(now.Sub(ci.LastActive).Seconds()))
+	field("flags", flags)
+	b = append(b, " db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"...)
+	field("cmd", cmd)
+	field("user", user)
+	field("redir", "-1")
+	field("resp", "2")
+	field("lib-name", ci.LibName)
+	field("lib-ver", ci.LibVer)
+	return b
+}
+
+// clientLines renders infos as CLIENT LIST's text: one line each, by id.
+func clientLines(infos []ClientInfo, now time.Time) string {
+	sortByID(infos)
+	var b []byte
+	for _, ci := range infos {
+		b = ci.appendTo(b, now)
+		b = append(b, '\n')
+	}
+	return string(b)
+}
+
+func sortByID(infos []ClientInfo) {
+	slices.SortFunc(infos, func(a, b ClientInfo) int { return cmp.Compare(a.ID, b.ID) })
+}
+
+// lower returns b lower-cased, as a string.
+func lower(b []byte) string { return strings.ToLower(string(b)) }
