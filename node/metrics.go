@@ -3,7 +3,6 @@ package node
 import (
 	"fmt"
 	"io"
-	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/latency"
 )
 
 // Command statistics, the slow log and the Prometheus exposition. Every
@@ -20,10 +20,6 @@ import (
 // rejections (refused before running: arity, auth, routing, OOM) and keeps
 // a latency histogram. They are the node's own, so several nodes in one
 // process keep apart.
-
-// latencyBuckets is the number of histogram buckets: bucket b counts
-// durations of [2^b, 2^(b+1)) microseconds (bucket 0 also under 1 µs).
-const latencyBuckets = 24
 
 // statShards spreads a command's counters over cache lines, by
 // connection: two cores running the same command would otherwise fight
@@ -39,7 +35,7 @@ type cmdStats struct {
 // statShard is one connection group's share of a command's counters.
 type statShard struct {
 	calls, usec, failed atomic.Int64
-	hist                [latencyBuckets]atomic.Int64
+	hist                [latency.Buckets]atomic.Int64
 	_                   [40]byte // 27 words + padding: whole cache lines
 }
 
@@ -51,7 +47,7 @@ func (s *cmdStats) record(id int64, us int64, failed bool) {
 	if failed {
 		sh.failed.Add(1)
 	}
-	sh.hist[min(bits.Len64(uint64(us)), latencyBuckets-1)].Add(1)
+	sh.hist[latency.Bucket(us)].Add(1)
 }
 
 // sum returns the totals: calls, microseconds, failed.
@@ -66,35 +62,13 @@ func (s *cmdStats) sum() (calls, usec, failed int64) {
 }
 
 // histogram returns the latency histogram's counts.
-func (s *cmdStats) histogram() (h [latencyBuckets]int64) {
+func (s *cmdStats) histogram() (h latency.Hist) {
 	for i := range s.shards {
 		for b := range h {
 			h[b] += s.shards[i].hist[b].Load()
 		}
 	}
 	return h
-}
-
-// percentile returns the upper bound in microseconds of the bucket that
-// holds quantile q.
-func (s *cmdStats) percentile(q float64) float64 {
-	counts := s.histogram()
-	var total int64
-	for _, c := range counts {
-		total += c
-	}
-	if total == 0 {
-		return 0
-	}
-	rank := int64(q*float64(total) + 0.5)
-	var seen int64
-	for i, c := range counts {
-		seen += c
-		if seen >= rank && c > 0 {
-			return float64(uint64(1) << i)
-		}
-	}
-	return float64(uint64(1) << (latencyBuckets - 1))
 }
 
 // slowEntry is one SLOWLOG entry.
@@ -259,8 +233,8 @@ func (n *Node) writeLatencyStats(kv func(string, any)) {
 		if calls, _, _ := s.sum(); calls == 0 {
 			continue
 		}
-		kv("latency_percentiles_usec_"+strings.ReplaceAll(e.spec.Name, ".", "|"), fmt.Sprintf("p50=%.3f,p99=%.3f,p99.9=%.3f",
-			s.percentile(0.5), s.percentile(0.99), s.percentile(0.999)))
+		h := s.histogram()
+		kv("latency_percentiles_usec_"+strings.ReplaceAll(e.spec.Name, ".", "|"), h.Percentiles())
 	}
 }
 
@@ -285,17 +259,9 @@ func (n *Node) WritePrometheus(w io.Writer) error {
 	}
 	family("vcache_command_duration_seconds", "histogram", "Time to run a command, by command.")
 	for _, e := range stats {
-		var cum int64
 		h := e.stats.histogram()
 		_, usec, _ := e.stats.sum()
-		for i := 0; i < latencyBuckets; i++ {
-			cum += h[i]
-			le := float64(uint64(1)<<i) / 1e6
-			fmt.Fprintf(&b, "vcache_command_duration_seconds_bucket{cmd=%q,le=%q} %d\n", e.spec.Name, strconv.FormatFloat(le, 'g', -1, 64), cum)
-		}
-		fmt.Fprintf(&b, "vcache_command_duration_seconds_bucket{cmd=%q,le=\"+Inf\"} %d\n", e.spec.Name, cum)
-		fmt.Fprintf(&b, "vcache_command_duration_seconds_sum{cmd=%q} %g\n", e.spec.Name, float64(usec)/1e6)
-		fmt.Fprintf(&b, "vcache_command_duration_seconds_count{cmd=%q} %d\n", e.spec.Name, cum)
+		_ = h.WritePrometheus(&b, "vcache_command_duration_seconds", e.spec.Name, usec)
 	}
 	gauge := func(name, help string, v any) {
 		family(name, "gauge", help)

@@ -189,8 +189,8 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 			if e.stats.calls.Load() == 0 {
 				continue
 			}
-			kv("latency_percentiles_usec_"+e.spec.Name, fmt.Sprintf("p50=%.3f,p99=%.3f,p99.9=%.3f",
-				e.stats.percentile(0.5), e.stats.percentile(0.99), e.stats.percentile(0.999)))
+			h := e.stats.histogram()
+			kv("latency_percentiles_usec_"+e.spec.Name, h.Percentiles())
 		}
 	}
 }

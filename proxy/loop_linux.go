@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/latency"
 	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
 )
@@ -591,7 +592,7 @@ func (l *loop) complete(lr *lreq, reply []byte) {
 		us := l.now.Sub(lr.t0).Microseconds()
 		st.n++
 		st.usec += us
-		st.hist[latencyBucket(us)]++
+		st.hist[latency.Bucket(us)]++
 		if len(reply) > 0 && reply[0] == '-' {
 			st.failed++
 		}

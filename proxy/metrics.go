@@ -6,19 +6,16 @@ import (
 	"sort"
 	"sync/atomic"
 	"time"
-)
 
-// latencyBuckets is the number of latency histogram buckets; bucket b
-// counts durations of [2^b, 2^(b+1)) microseconds (bucket 0 also holds
-// less than 1 µs), the last one everything longer.
-const latencyBuckets = 24
+	"github.com/vcache/vcache/internal/latency"
+)
 
 // cmdStats are one command's counters, kept by the proxy instance.
 type cmdStats struct {
 	calls  atomic.Int64
 	failed atomic.Int64 // replies that were errors
 	usec   atomic.Int64
-	hist   [latencyBuckets]atomic.Int64
+	hist   [latency.Buckets]atomic.Int64
 }
 
 // record counts n commands, failed of them with an error reply, that each
@@ -31,11 +28,8 @@ func (s *cmdStats) record(n, failed int64, d time.Duration) {
 		s.failed.Add(failed)
 	}
 	s.usec.Add(us * n)
-	s.hist[latencyBucket(us)].Add(n)
+	s.hist[latency.Bucket(us)].Add(n)
 }
-
-// latencyBucket is the histogram bucket of a duration of us microseconds.
-func latencyBucket(us int64) int { return min(log2(uint64(us)), latencyBuckets-1) }
 
 // add counts what an event loop gathered in a round (see lstat).
 func (s *cmdStats) add(st *lstat) {
@@ -55,30 +49,15 @@ func (s *cmdStats) add(st *lstat) {
 // added to its cmdStats once per round.
 type lstat struct {
 	n, failed, usec int64
-	hist            [latencyBuckets]int64
+	hist            latency.Hist
 }
 
-// percentile returns the upper bound, in microseconds, of the bucket
-// holding quantile q of the recorded latencies.
-func (s *cmdStats) percentile(q float64) float64 {
-	var counts [latencyBuckets]int64
-	var total int64
-	for i := range counts {
-		counts[i] = s.hist[i].Load()
-		total += counts[i]
+// histogram returns the latency histogram's counts.
+func (s *cmdStats) histogram() (h latency.Hist) {
+	for i := range h {
+		h[i] = s.hist[i].Load()
 	}
-	if total == 0 {
-		return 0
-	}
-	rank := int64(q*float64(total) + 0.5)
-	var seen int64
-	for i, n := range counts {
-		seen += n
-		if seen >= rank && n > 0 {
-			return float64(uint64(1) << (i + 1))
-		}
-	}
-	return float64(uint64(1) << latencyBuckets)
+	return h
 }
 
 // Metrics is a snapshot of the proxy's counters for monitoring.
@@ -99,8 +78,8 @@ type CommandMetrics struct {
 	Calls  int64
 	Failed int64
 	Usec   int64
-	// LatencyHist[b] counts commands that took [2^b, 2^(b+1)) µs.
-	LatencyHist [latencyBuckets]int64
+	// LatencyHist counts commands by their time (see internal/latency).
+	LatencyHist latency.Hist
 }
 
 // BackendMetrics are one node's connection counters.
@@ -128,10 +107,8 @@ func (p *Proxy) Metrics() Metrics {
 	}
 	for _, e := range p.cmds.order {
 		if n := e.stats.calls.Load(); n > 0 {
-			cm := CommandMetrics{Name: e.spec.Name, Calls: n, Failed: e.stats.failed.Load(), Usec: e.stats.usec.Load()}
-			for i := range cm.LatencyHist {
-				cm.LatencyHist[i] = e.stats.hist[i].Load()
-			}
+			cm := CommandMetrics{Name: e.spec.Name, Calls: n, Failed: e.stats.failed.Load(), Usec: e.stats.usec.Load(),
+				LatencyHist: e.stats.histogram()}
 			m.Commandwise = append(m.Commandwise, cm)
 		}
 	}
@@ -173,16 +150,9 @@ func (p *Proxy) WritePrometheus(w io.Writer) error {
 	pf("# TYPE vcache_proxy_retries_total counter\nvcache_proxy_retries_total %d\n", m.Retries)
 	pf("# TYPE vcache_proxy_command_duration_seconds histogram\n")
 	for _, c := range m.Commandwise {
-		var cum int64
-		for b, n := range c.LatencyHist {
-			cum += n
-			if b < latencyBuckets-1 {
-				pf("vcache_proxy_command_duration_seconds_bucket{cmd=%q,le=\"%g\"} %d\n", c.Name, float64(uint64(1)<<(b+1))/1e6, cum)
-			}
+		if err == nil {
+			err = c.LatencyHist.WritePrometheus(w, "vcache_proxy_command_duration_seconds", c.Name, c.Usec)
 		}
-		pf("vcache_proxy_command_duration_seconds_bucket{cmd=%q,le=\"+Inf\"} %d\n", c.Name, cum)
-		pf("vcache_proxy_command_duration_seconds_sum{cmd=%q} %g\n", c.Name, float64(c.Usec)/1e6)
-		pf("vcache_proxy_command_duration_seconds_count{cmd=%q} %d\n", c.Name, c.Calls)
 		pf("vcache_proxy_command_errors_total{cmd=%q} %d\n", c.Name, c.Failed)
 	}
 	pf("# TYPE vcache_proxy_backend_inflight gauge\n")
