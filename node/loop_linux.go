@@ -216,7 +216,7 @@ func (l *evloop) run() {
 				continue
 			}
 			c.batch, c.rerr = c.rd.ReadOnce()
-			l.pf.add(c.batch)
+			l.pf.add(l.s.n, c.batch)
 			l.ready = append(l.ready, c)
 		}
 		// Every ready connection has been read: prefetch all their keys,
@@ -309,7 +309,7 @@ func (l *evloop) serve(c *rconn) {
 	cmds, rerr := c.batch, c.rerr
 	c.rerr = nil
 	for i := range cmds {
-		if blocksLoop(cmds[i].Args[0]) {
+		if s.offLoop(c, cmds[i].Args[0]) {
 			l.handoff(c, cmds[i:], rerr)
 			return
 		}
@@ -412,18 +412,17 @@ func (l *evloop) closeAll() {
 	}
 }
 
-// blocksLoop reports whether a command may wait, take its connection
-// over or run long enough to hold up the loop's other clients: WAIT, and
-// the node-to-node commands (VCACHE.SYNC streams to a replica; a
-// migration's VCACHE.IMPORT and VCACHE.APPLY carry thousands of keys).
-func blocksLoop(name []byte) bool {
-	switch {
-	case len(name) == 4:
-		return command.EqualFold(name, "wait")
-	case len(name) > 7:
-		return command.EqualFold(name[:7], "vcache.")
+// offLoop reports whether the command named name is served off the event
+// loops (command.OffLoop: it may wait, take its connection over or run
+// long enough to hold up the loop's other clients).
+func (s *server) offLoop(c *rconn, name []byte) bool {
+	var e *cmdEntry
+	if cl, _ := c.ctx.(*client); cl != nil && cl.last != nil && command.EqualFold(name, cl.last.spec.Name) {
+		e = cl.last
+	} else {
+		e = s.n.lookup(name)
 	}
-	return false
+	return e != nil && e.spec.Has(command.OffLoop)
 }
 
 // runningLoops counts the event loops of the process (every node's).

@@ -171,7 +171,7 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 	var pf prefetcher
 	for {
 		pf.reset()
-		pf.add(cmds)
+		pf.add(n, cmds)
 		pf.run(n)
 		for i := range cmds {
 			stop, werr := s.runOne(c, cmds, i, &pf)
@@ -238,7 +238,7 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 	return false, nil
 }
 
-// prefetcher starts loading the keys of GETs and SETs about to run
+// prefetcher starts loading the first keys of the commands about to run
 // (cache.Keyspace.Prefetch, in three passes over all of them) so that
 // their cache misses overlap: the commands of a pipeline, and those of all
 // the connections an event loop found ready.
@@ -246,18 +246,26 @@ type prefetcher struct {
 	n, next int
 	slots   [prefetchMost]int32
 	keys    [prefetchMost][]byte
+	last    *command.Spec // the spec of the last command noted: pipelines repeat commands
 }
 
 const prefetchMost = 256
 
-// add notes the keys of cmds' GETs and SETs.
-func (p *prefetcher) add(cmds []resp.Command) {
+// add notes the first keys of cmds whose first key is their first
+// argument (GET, SET, HSET, ...), as n's table says.
+func (p *prefetcher) add(n *Node, cmds []resp.Command) {
 	for i := range cmds {
 		if p.n == prefetchMost {
 			return
 		}
 		a := cmds[i].Args
-		if len(a) < 2 || len(a[1]) == 0 || len(a[0]) != 3 || !(command.EqualFold(a[0], "get") || command.EqualFold(a[0], "set")) {
+		if len(a) < 2 || len(a[1]) == 0 {
+			continue
+		}
+		if p.last == nil || !command.EqualFold(a[0], p.last.Name) {
+			p.last = n.cmds.Lookup(a[0])
+		}
+		if p.last == nil || p.last.FirstKey != 1 {
 			continue
 		}
 		p.slots[p.n], p.keys[p.n] = int32(keyslot.Of(a[1])), a[1]

@@ -88,14 +88,10 @@ func newCmdTable() *cmdTable {
 		}
 	}
 	// SHUTDOWN and the nodes' internal migration and replication commands
-	// are not for clients of the proxy.
-	for _, name := range []string{"shutdown", "vcache.sync", "vcache.import", "vcache.apply"} {
-		if e := byName[name]; e != nil {
-			e.kind = kindRefused
-		}
-	}
+	// are not for clients of the proxy; blocking commands are not relayed
+	// yet.
 	for _, e := range t.order {
-		if e.spec.Has(command.Blocking) {
+		if e.spec.Has(command.NodeOnly) || e.spec.Has(command.Blocking) {
 			e.kind = kindRefused
 		}
 	}

@@ -105,11 +105,8 @@ func categories(s *command.Spec) []string {
 	case "server":
 		out = append(out, "server")
 	}
-	switch s.Name {
-	case "flushall", "flushdb", "keys", "shutdown", "config":
-		if !slices.Contains(out, "dangerous") {
-			out = append(out, "dangerous")
-		}
+	if s.Has(command.Dangerous) && !slices.Contains(out, "dangerous") {
+		out = append(out, "dangerous")
 	}
 	if s.Has(command.Blocking) {
 		out = append(out, "blocking")

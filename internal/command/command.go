@@ -24,12 +24,25 @@ const (
 	// DenyOOM commands may grow memory and are refused under maxmemory
 	// with the noeviction policy.
 	DenyOOM
-	// Fanout commands must reach every shard (FLUSHALL, DBSIZE, FT.CREATE).
+	// Fanout commands must reach every shard (FLUSHALL, DBSIZE, FT.CREATE):
+	// the proxy sends them to every node and merges the replies.
 	Fanout
 	// Loading commands are allowed while a snapshot loads.
 	Loading
-	// Pubsub and blocking commands are not supported through the proxy.
+	// Blocking commands may wait for another client's write (blocking
+	// pops); the proxy does not relay them yet.
 	Blocking
+	// OffLoop commands are served off the node's event loops: they may
+	// wait (WAIT), take their connection over (VCACHE.SYNC) or run long
+	// enough to hold up a loop's other clients (VCACHE.IMPORT).
+	OffLoop
+	// NodeOnly commands are for a data node's operators and peers
+	// (SHUTDOWN, the node-to-node VCACHE.* commands); the proxy refuses
+	// them.
+	NodeOnly
+	// Dangerous commands are in the @dangerous ACL category besides the
+	// admin ones (FLUSHALL, KEYS, CONFIG...).
+	Dangerous
 )
 
 // Spec is one command's description, in Redis's own terms.

@@ -26,19 +26,19 @@ func Specs() []Spec {
 
 		// server
 		{Name: "command", Arity: -1, Flags: Keyless | Loading, Group: "server", Summary: "Describes the server's commands: COUNT, DOCS, INFO, LIST."},
-		{Name: "info", Arity: -1, Flags: Keyless | Loading, Group: "server", Summary: "Returns information and statistics about the server."},
-		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE."},
+		{Name: "info", Arity: -1, Flags: Keyless | Loading | Fanout, Group: "server", Summary: "Returns information and statistics about the server."},
+		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading | Dangerous | Fanout, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE."},
 		{Name: "dbsize", Arity: 1, Flags: Keyless | r | Fanout, Group: "server", Summary: "Returns the number of keys."},
-		{Name: "flushall", Arity: -1, Flags: Keyless | Write | Fanout, Group: "server", Summary: "Removes all keys."},
-		{Name: "flushdb", Arity: -1, Flags: Keyless | Write | Fanout, Group: "server", Summary: "Removes all keys of the current database."},
+		{Name: "flushall", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys."},
+		{Name: "flushdb", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys of the current database."},
 		{Name: "time", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the server time."},
-		{Name: "shutdown", Arity: -1, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Saves (unless NOSAVE) and stops the server."},
-		{Name: "save", Arity: 1, Flags: Keyless | Admin, Group: "server", Summary: "Writes a snapshot synchronously."},
-		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin, Group: "server", Summary: "Writes a snapshot in the background."},
+		{Name: "shutdown", Arity: -1, Flags: Keyless | Admin | Loading | NodeOnly, Group: "server", Summary: "Saves (unless NOSAVE) and stops the server."},
+		{Name: "save", Arity: 1, Flags: Keyless | Admin | Fanout, Group: "server", Summary: "Writes a snapshot synchronously."},
+		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin | Fanout, Group: "server", Summary: "Writes a snapshot in the background."},
 		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the Unix time of the last successful save."},
 		{Name: "memory", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS."},
 		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Reads or resets the slow log."},
-		{Name: "wait", Arity: 3, Flags: Keyless, Group: "generic", Summary: "Waits for writes to reach replicas."},
+		{Name: "wait", Arity: 3, Flags: Keyless | OffLoop | Fanout, Group: "generic", Summary: "Waits for writes to reach replicas."},
 
 		// strings
 		{Name: "get", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "string", Summary: "Returns the string value of a key."},
@@ -99,7 +99,7 @@ func Specs() []Spec {
 		{Name: "pexpiretime", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Returns a key's expiry as a Unix time in milliseconds."},
 		{Name: "persist", Arity: 2, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Removes a key's expiry."},
 		{Name: "scan", Arity: -2, Flags: Keyless | r | Fanout, Group: "generic", Summary: "Iterates the keyspace (MATCH COUNT TYPE)."},
-		{Name: "keys", Arity: 2, Flags: Keyless | r | Fanout, Group: "generic", Summary: "Returns the keys matching a pattern."},
+		{Name: "keys", Arity: 2, Flags: Keyless | r | Fanout | Dangerous, Group: "generic", Summary: "Returns the keys matching a pattern."},
 		{Name: "randomkey", Arity: 1, Flags: Keyless | r | Fanout, Group: "generic", Summary: "Returns a random key."},
 
 		// transactions
@@ -110,9 +110,9 @@ func Specs() []Spec {
 		{Name: "unwatch", Arity: 1, Flags: Keyless | Loading, Group: "transactions", Summary: "Forgets watched keys."},
 
 		// cluster
-		{Name: "vcache.apply", Arity: 2, Flags: Keyless | Admin | Write, Group: "cluster", Summary: "Runs the writes a migrating node logged during the copy (internal)."},
-		{Name: "vcache.sync", Arity: -4, Flags: Keyless | Admin, Group: "cluster", Summary: "Turns the connection into a replication stream of slots (internal)."},
-		{Name: "vcache.import", Arity: 2, Flags: Keyless | Admin | Write, Group: "cluster", Summary: "Loads a slot snapshot sent by a migrating node (internal)."},
+		{Name: "vcache.apply", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly, Group: "cluster", Summary: "Runs the writes a migrating node logged during the copy (internal)."},
+		{Name: "vcache.sync", Arity: -4, Flags: Keyless | Admin | OffLoop | NodeOnly, Group: "cluster", Summary: "Turns the connection into a replication stream of slots (internal)."},
+		{Name: "vcache.import", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly, Group: "cluster", Summary: "Loads a slot snapshot sent by a migrating node (internal)."},
 		{Name: "cluster", Arity: -2, Flags: Keyless, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS."},
 
 		// search (RediSearch dialect)
