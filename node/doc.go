@@ -1,8 +1,18 @@
-// Package node is vcache's data node: a RESP2 server (redcon) whose command
-// table (internal/command) dispatches to handlers over the cache keyspace
-// and, later, the vector indexes and the cluster.
+// Package node is vcache's data node: a RESP server over the cache
+// keyspace (cache), the vector indexes (vector) and, in a cluster, the
+// shard map (cluster).
+//
+// Requests are read by vcache's own RESP reader (internal/resp) and
+// replies written with redcon's writer. Connections are served by event
+// loops on Linux (loop_linux.go: a few goroutines, each over an epoll
+// set, as many serving as the load keeps busy) and by a goroutine each
+// for TLS, on other platforms, with Config.ConnGoroutines, and for
+// commands flagged OffLoop. Every command goes through one dispatcher
+// (dispatch.go) that checks it against the shared command table
+// (internal/command: arity, auth, ACL, routing, OOM) before its handler
+// runs; the connection commands are internal/front's, shared with the
+// proxy. A panicking handler is logged and closes only its connection.
 //
 // A Node is made with New, serves a net.Listener with Serve and stops with
-// Shutdown (or the SHUTDOWN command). Every connection runs on its own
-// goroutine; a panicking handler is logged and closes only its connection.
+// Shutdown (or the SHUTDOWN command).
 package node

@@ -164,7 +164,7 @@ func prepare(p Params, q []float32, stride int) ([]float32, error) {
 	return out, nil
 }
 
-// distFunc returns the distance of prepared q to stored vector v whose
+// distance returns the distance of prepared q to stored vector v whose
 // squared norm is vn (used for L2).
 func distance(m Metric, q, v []float32, qn, vn float32) float32 {
 	switch m {

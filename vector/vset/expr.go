@@ -34,7 +34,7 @@ func (l *lexer) skip() {
 	}
 }
 
-// next returns the next token without consuming it when peek is set.
+// token returns the next token, and consumes it when consume is set.
 func (l *lexer) token(consume bool) string {
 	l.skip()
 	start := l.pos
