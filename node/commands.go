@@ -4,23 +4,61 @@ import (
 	"sort"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 )
+
+// handlers is the node's one table of handlers: every command it serves,
+// by the name of its spec in internal/command. Adding a command is one
+// spec there and one handler function and line here.
+func handlers() map[string]Handler {
+	hs := map[string]Handler{
+		// connection (front's, shared with the proxy)
+		"ping": frontCmd(front.Ping), "echo": frontCmd(front.Echo), "quit": frontCmd(front.Quit),
+		"reset": frontCmd(front.Reset), "select": frontCmd(front.Select), "auth": frontCmd(front.Auth),
+		"hello": frontCmd(front.Hello), "client": frontCmd(front.Client), "command": frontCmd(front.Command),
+		"readonly": cmdReadOnly, "readwrite": cmdReadWrite, "asking": cmdAsking,
+
+		// strings
+		"get": cmdGet, "set": cmdSet, "setnx": cmdSetNX, "setex": cmdSetEX, "psetex": cmdPSetEX,
+		"getset": cmdGetSet, "getdel": cmdGetDel, "getex": cmdGetEx, "mget": cmdMGet, "mset": cmdMSet,
+		"msetnx": cmdMSetNX, "incr": cmdIncr, "decr": cmdDecr, "incrby": cmdIncrBy, "decrby": cmdDecrBy,
+		"incrbyfloat": cmdIncrByFloat, "append": cmdAppend, "strlen": cmdStrLen, "getrange": cmdGetRange,
+		"substr": cmdGetRange, "setrange": cmdSetRange,
+
+		// hashes
+		"hset": cmdHSet, "hmset": cmdHMSet, "hsetnx": cmdHSetNX, "hget": cmdHGet, "hmget": cmdHMGet,
+		"hgetall": cmdHGetAll, "hkeys": cmdHKeys, "hvals": cmdHVals, "hdel": cmdHDel,
+		"hexists": cmdHExists, "hlen": cmdHLen, "hstrlen": cmdHStrLen, "hincrby": cmdHIncrBy,
+		"hincrbyfloat": cmdHIncrByFloat, "hrandfield": cmdHRandField, "hscan": cmdHScan,
+
+		// keys
+		"del": cmdDel, "unlink": cmdDel, "exists": cmdExists, "touch": cmdTouch, "type": cmdType,
+		"rename": cmdRename, "renamenx": cmdRenameNX, "expire": cmdExpire, "pexpire": cmdPExpire,
+		"expireat": cmdExpireAt, "pexpireat": cmdPExpireAt, "ttl": cmdTTL, "pttl": cmdPTTL,
+		"expiretime": cmdExpireTime, "pexpiretime": cmdPExpireTime, "persist": cmdPersist,
+		"scan": cmdScan, "keys": cmdKeys, "randomkey": cmdRandomKey, "memory": cmdMemory,
+
+		// transactions
+		"multi": cmdMulti, "discard": cmdDiscard, "watch": cmdWatch, "unwatch": cmdUnwatch,
+		"exec": cmdExec,
+	}
+	addServerHandlers(hs)
+	addSearchHandlers(hs)
+	addVectorSetHandlers(hs)
+	return hs
+}
+
+// frontCmd serves a connection command of internal/front.
+func frontCmd(h func(front.Conn, [][]byte)) Handler {
+	return func(cx *Ctx) { h(cx, cx.Args) }
+}
 
 // commandTable joins the shared command specs with this node's handlers:
 // the table of the served specs and their entries, by spec ID. A spec
 // without a handler is not served (it answers as unknown); a handler
 // without a spec is a programming error caught by the tests.
 func commandTable() (*command.Table, []*cmdEntry) {
-	hs := map[string]Handler{}
-	addConnectionHandlers(hs)
-	addServerHandlers(hs)
-	addMultiHandlers(hs)
-	addStringHandlers(hs)
-	addHashHandlers(hs)
-	addKeyHandlers(hs)
-	addSearchHandlers(hs)
-	addVectorSetHandlers(hs)
-
+	hs := handlers()
 	t := command.NewTable(command.Specs()).Select(func(s *command.Spec) bool { return hs[s.Name] != nil })
 	list := make([]*cmdEntry, t.Len())
 	for _, s := range t.All() {

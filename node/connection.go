@@ -11,26 +11,19 @@ import (
 // The connection commands are front's, shared with the proxy; *Ctx is the
 // front.Conn they run on.
 
-func addConnectionHandlers(m map[string]Handler) {
-	for name, h := range map[string]func(front.Conn, [][]byte){
-		"ping": front.Ping, "echo": front.Echo, "quit": front.Quit, "reset": front.Reset,
-		"select": front.Select, "auth": front.Auth, "hello": front.Hello, "client": front.Client,
-		"command": front.Command,
-	} {
-		m[name] = func(cx *Ctx) { h(cx, cx.Args) }
-	}
-	m["readonly"] = func(cx *Ctx) {
-		cx.cl.readonly = true
-		cx.OK()
-	}
-	m["readwrite"] = func(cx *Ctx) {
-		cx.cl.readonly = false
-		cx.OK()
-	}
-	m["asking"] = func(cx *Ctx) {
-		cx.cl.asking = true
-		cx.OK()
-	}
+func cmdReadOnly(cx *Ctx) {
+	cx.cl.readonly = true
+	cx.OK()
+}
+
+func cmdReadWrite(cx *Ctx) {
+	cx.cl.readonly = false
+	cx.OK()
+}
+
+func cmdAsking(cx *Ctx) {
+	cx.cl.asking = true
+	cx.OK()
 }
 
 var _ front.Conn = (*Ctx)(nil)

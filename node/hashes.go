@@ -6,85 +6,94 @@ import (
 	"github.com/vcache/vcache/cache"
 )
 
-func addHashHandlers(m map[string]Handler) {
-	m["hset"] = func(cx *Ctx) {
-		if len(cx.Args)%2 != 0 {
-			cx.Error("ERR wrong number of arguments for 'hset' command")
-			return
-		}
-		n, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], false)
-		replyInt(cx, int64(n), err)
+func cmdHSet(cx *Ctx) {
+	if len(cx.Args)%2 != 0 {
+		cx.Error("ERR wrong number of arguments for 'hset' command")
+		return
 	}
-	m["hmset"] = func(cx *Ctx) {
-		if len(cx.Args)%2 != 0 {
-			cx.Error("ERR wrong number of arguments for 'hmset' command")
-			return
-		}
-		if _, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], false); err != nil {
-			cx.Err(err)
-			return
-		}
-		cx.OK()
+	n, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], false)
+	replyInt(cx, int64(n), err)
+}
+
+func cmdHMSet(cx *Ctx) {
+	if len(cx.Args)%2 != 0 {
+		cx.Error("ERR wrong number of arguments for 'hmset' command")
+		return
 	}
-	m["hsetnx"] = func(cx *Ctx) {
-		n, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], true)
-		replyInt(cx, int64(n), err)
+	if _, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], false); err != nil {
+		cx.Err(err)
+		return
 	}
-	m["hget"] = func(cx *Ctx) {
-		v, err := cx.Node.ks.HGet(cx.Args[1], cx.Args[2])
-		replyBulkOrNull(cx, v, err)
+	cx.OK()
+}
+
+func cmdHSetNX(cx *Ctx) {
+	n, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], true)
+	replyInt(cx, int64(n), err)
+}
+
+func cmdHGet(cx *Ctx) {
+	v, err := cx.Node.ks.HGet(cx.Args[1], cx.Args[2])
+	replyBulkOrNull(cx, v, err)
+}
+
+func cmdHMGet(cx *Ctx) {
+	vals, err := cx.Node.ks.HMGet(cx.Args[1], cx.Args[2:])
+	if err != nil {
+		cx.Err(err)
+		return
 	}
-	m["hmget"] = func(cx *Ctx) {
-		vals, err := cx.Node.ks.HMGet(cx.Args[1], cx.Args[2:])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		replyBulks(cx, vals)
+	replyBulks(cx, vals)
+}
+
+func cmdHGetAll(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HGetAll(cx.Args[1])) }
+
+func cmdHKeys(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HKeys(cx.Args[1])) }
+
+func cmdHVals(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HVals(cx.Args[1])) }
+
+func cmdHDel(cx *Ctx) {
+	n, err := cx.Node.ks.HDel(cx.Args[1], cx.Args[2:])
+	replyInt(cx, int64(n), err)
+}
+
+func cmdHExists(cx *Ctx) {
+	ok, err := cx.Node.ks.HExists(cx.Args[1], cx.Args[2])
+	replyDone(cx, ok, err)
+}
+
+func cmdHLen(cx *Ctx) {
+	n, err := cx.Node.ks.HLen(cx.Args[1])
+	replyInt(cx, int64(n), err)
+}
+
+func cmdHStrLen(cx *Ctx) {
+	n, err := cx.Node.ks.HStrLen(cx.Args[1], cx.Args[2])
+	replyInt(cx, int64(n), err)
+}
+
+func cmdHIncrBy(cx *Ctx) {
+	d, err := cache.ParseInt(cx.Args[3])
+	if err != nil {
+		cx.Err(err)
+		return
 	}
-	m["hgetall"] = func(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HGetAll(cx.Args[1])) }
-	m["hkeys"] = func(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HKeys(cx.Args[1])) }
-	m["hvals"] = func(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HVals(cx.Args[1])) }
-	m["hdel"] = func(cx *Ctx) {
-		n, err := cx.Node.ks.HDel(cx.Args[1], cx.Args[2:])
-		replyInt(cx, int64(n), err)
+	v, err := cx.Node.ks.HIncrBy(cx.Args[1], cx.Args[2], d)
+	replyInt(cx, v, err)
+}
+
+func cmdHIncrByFloat(cx *Ctx) {
+	d, err := cache.ParseFloat(cx.Args[3])
+	if err != nil {
+		cx.Err(err)
+		return
 	}
-	m["hexists"] = func(cx *Ctx) {
-		ok, err := cx.Node.ks.HExists(cx.Args[1], cx.Args[2])
-		replyDone(cx, ok, err)
+	v, err := cx.Node.ks.HIncrByFloat(cx.Args[1], cx.Args[2], d)
+	if err != nil {
+		cx.Err(err)
+		return
 	}
-	m["hlen"] = func(cx *Ctx) {
-		n, err := cx.Node.ks.HLen(cx.Args[1])
-		replyInt(cx, int64(n), err)
-	}
-	m["hstrlen"] = func(cx *Ctx) {
-		n, err := cx.Node.ks.HStrLen(cx.Args[1], cx.Args[2])
-		replyInt(cx, int64(n), err)
-	}
-	m["hincrby"] = func(cx *Ctx) {
-		d, err := cache.ParseInt(cx.Args[3])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		v, err := cx.Node.ks.HIncrBy(cx.Args[1], cx.Args[2], d)
-		replyInt(cx, v, err)
-	}
-	m["hincrbyfloat"] = func(cx *Ctx) {
-		d, err := cache.ParseFloat(cx.Args[3])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		v, err := cx.Node.ks.HIncrByFloat(cx.Args[1], cx.Args[2], d)
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		cx.BulkString(cache.FormatFloat(v))
-	}
-	m["hrandfield"] = cmdHRandField
-	m["hscan"] = cmdHScan
+	cx.BulkString(cache.FormatFloat(v))
 }
 
 func replyBulks(cx *Ctx, vals [][]byte) {

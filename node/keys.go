@@ -9,55 +9,66 @@ import (
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
-func addKeyHandlers(m map[string]Handler) {
-	m["del"] = func(cx *Ctx) { cx.Int(int64(cx.Node.ks.Del(cx.Args[1:]...))) }
-	m["unlink"] = m["del"]
-	m["exists"] = func(cx *Ctx) { cx.Int(int64(cx.Node.ks.Exists(cx.Args[1:]...))) }
-	m["touch"] = func(cx *Ctx) { cx.Int(int64(cx.Node.ks.Touch(cx.Args[1:]...))) }
-	m["type"] = func(cx *Ctx) { cx.Simple(cx.Node.ks.Type(cx.Args[1])) }
-	m["rename"] = func(cx *Ctx) {
-		if _, err := cx.Node.ks.Rename(cx.Args[1], cx.Args[2], false); err != nil {
-			cx.Err(err)
-			return
-		}
-		cx.OK()
+func cmdDel(cx *Ctx) { cx.Int(int64(cx.Node.ks.Del(cx.Args[1:]...))) }
+
+func cmdExists(cx *Ctx) { cx.Int(int64(cx.Node.ks.Exists(cx.Args[1:]...))) }
+
+func cmdTouch(cx *Ctx) { cx.Int(int64(cx.Node.ks.Touch(cx.Args[1:]...))) }
+
+func cmdType(cx *Ctx) { cx.Simple(cx.Node.ks.Type(cx.Args[1])) }
+
+func cmdRename(cx *Ctx) {
+	if _, err := cx.Node.ks.Rename(cx.Args[1], cx.Args[2], false); err != nil {
+		cx.Err(err)
+		return
 	}
-	m["renamenx"] = func(cx *Ctx) {
-		ok, err := cx.Node.ks.Rename(cx.Args[1], cx.Args[2], true)
-		replyDone(cx, ok, err)
-	}
-	m["expire"] = func(cx *Ctx) { cmdExpire(cx, time.Second, false) }
-	m["pexpire"] = func(cx *Ctx) { cmdExpire(cx, time.Millisecond, false) }
-	m["expireat"] = func(cx *Ctx) { cmdExpire(cx, time.Second, true) }
-	m["pexpireat"] = func(cx *Ctx) { cmdExpire(cx, time.Millisecond, true) }
-	m["ttl"] = func(cx *Ctx) { cmdTTL(cx, time.Second, false) }
-	m["pttl"] = func(cx *Ctx) { cmdTTL(cx, time.Millisecond, false) }
-	m["expiretime"] = func(cx *Ctx) { cmdTTL(cx, time.Second, true) }
-	m["pexpiretime"] = func(cx *Ctx) { cmdTTL(cx, time.Millisecond, true) }
-	m["persist"] = func(cx *Ctx) { replyDone(cx, cx.Node.ks.Persist(cx.Args[1]), nil) }
-	m["scan"] = cmdScan
-	m["keys"] = func(cx *Ctx) {
-		pat := string(cx.Args[1])
-		if pat == "*" {
-			pat = ""
-		}
-		keys := cx.Node.ks.KeysIn(cache.ScanOptions{Match: pat, Slots: cx.Node.servedSlots()})
-		cx.Array(len(keys))
-		for _, k := range keys {
-			cx.BulkString(k)
-		}
-	}
-	m["randomkey"] = func(cx *Ctx) {
-		if k, ok := cx.Node.ks.RandomKeyIn(cx.Node.servedSlots()); ok {
-			cx.BulkString(k)
-		} else {
-			cx.Null()
-		}
-	}
-	m["memory"] = cmdMemory
+	cx.OK()
 }
 
-func cmdExpire(cx *Ctx, unit time.Duration, absolute bool) {
+func cmdRenameNX(cx *Ctx) {
+	ok, err := cx.Node.ks.Rename(cx.Args[1], cx.Args[2], true)
+	replyDone(cx, ok, err)
+}
+
+func cmdExpire(cx *Ctx) { expireKey(cx, time.Second, false) }
+
+func cmdPExpire(cx *Ctx) { expireKey(cx, time.Millisecond, false) }
+
+func cmdExpireAt(cx *Ctx) { expireKey(cx, time.Second, true) }
+
+func cmdPExpireAt(cx *Ctx) { expireKey(cx, time.Millisecond, true) }
+
+func cmdTTL(cx *Ctx) { keyTTL(cx, time.Second, false) }
+
+func cmdPTTL(cx *Ctx) { keyTTL(cx, time.Millisecond, false) }
+
+func cmdExpireTime(cx *Ctx) { keyTTL(cx, time.Second, true) }
+
+func cmdPExpireTime(cx *Ctx) { keyTTL(cx, time.Millisecond, true) }
+
+func cmdPersist(cx *Ctx) { replyDone(cx, cx.Node.ks.Persist(cx.Args[1]), nil) }
+
+func cmdKeys(cx *Ctx) {
+	pat := string(cx.Args[1])
+	if pat == "*" {
+		pat = ""
+	}
+	keys := cx.Node.ks.KeysIn(cache.ScanOptions{Match: pat, Slots: cx.Node.servedSlots()})
+	cx.Array(len(keys))
+	for _, k := range keys {
+		cx.BulkString(k)
+	}
+}
+
+func cmdRandomKey(cx *Ctx) {
+	if k, ok := cx.Node.ks.RandomKeyIn(cx.Node.servedSlots()); ok {
+		cx.BulkString(k)
+	} else {
+		cx.Null()
+	}
+}
+
+func expireKey(cx *Ctx, unit time.Duration, absolute bool) {
 	v, err := cache.ParseInt(cx.Args[2])
 	if err != nil {
 		cx.Err(err)
@@ -109,7 +120,7 @@ func cmdExpire(cx *Ctx, unit time.Duration, absolute bool) {
 	replyDone(cx, cx.Node.ks.Expire(cx.Args[1], ms, cond), nil)
 }
 
-func cmdTTL(cx *Ctx, unit time.Duration, absolute bool) {
+func keyTTL(cx *Ctx, unit time.Duration, absolute bool) {
 	var v int64
 	if absolute {
 		v = cx.Node.ks.ExpireAt(cx.Args[1])

@@ -39,85 +39,87 @@ func isTxControl(name string) bool {
 	return false
 }
 
-func addMultiHandlers(m map[string]Handler) {
-	m["multi"] = func(cx *Ctx) {
-		if cx.cl.multi != nil {
-			cx.Error("ERR MULTI calls can not be nested")
+func cmdMulti(cx *Ctx) {
+	if cx.cl.multi != nil {
+		cx.Error("ERR MULTI calls can not be nested")
+		return
+	}
+	cx.cl.multi = &multiState{}
+	cx.OK()
+}
+
+func cmdDiscard(cx *Ctx) {
+	if cx.cl.multi == nil {
+		cx.Error("ERR DISCARD without MULTI")
+		return
+	}
+	cx.cl.multi = nil
+	cx.cl.watched = nil
+	cx.OK()
+}
+
+func cmdWatch(cx *Ctx) {
+	if cx.cl.multi != nil {
+		cx.Error("ERR WATCH inside MULTI is not allowed")
+		return
+	}
+	for _, k := range cx.Args[1:] {
+		slot := keyslot.Of(k)
+		cx.cl.watched = append(cx.cl.watched, watch{slot: slot, ver: cx.Node.ks.SlotVersion(slot)})
+	}
+	cx.OK()
+}
+
+func cmdUnwatch(cx *Ctx) {
+	cx.cl.watched = nil
+	cx.OK()
+}
+
+func cmdExec(cx *Ctx) {
+	c := cx.cl
+	ms := c.multi
+	if ms == nil {
+		cx.Error("ERR EXEC without MULTI")
+		return
+	}
+	c.multi = nil
+	watched := c.watched
+	c.watched = nil
+	if ms.failed {
+		cx.Error("EXECABORT Transaction discarded because of previous errors.")
+		return
+	}
+	// Hold every stripe the transaction touches (see stripes.go), so
+	// that other clients' keyed commands run before or after it all.
+	var mask uint64
+	for _, w := range watched {
+		mask |= 1 << (w.slot % replStripes)
+	}
+	for _, q := range ms.cmds {
+		if m := stripeMask(q.e.spec, q.args, -1); m != 0 {
+			mask |= m
+		} else if !q.e.spec.Has(command.Keyless) || q.e.spec.Has(command.Write) {
+			mask = allStripes
+		}
+	}
+	n := cx.Node
+	n.lockStripes(mask, true)
+	defer n.unlockStripes(mask, true)
+	// A write to a watched key's slot since WATCH aborts (WATCH works
+	// per slot: a write to another key of the slot aborts too).
+	for _, w := range watched {
+		if n.ks.SlotVersion(w.slot) != w.ver {
+			cx.NullArray()
 			return
 		}
-		cx.cl.multi = &multiState{}
-		cx.OK()
 	}
-	m["discard"] = func(cx *Ctx) {
-		if cx.cl.multi == nil {
-			cx.Error("ERR DISCARD without MULTI")
-			return
-		}
-		cx.cl.multi = nil
-		cx.cl.watched = nil
-		cx.OK()
+	// The queued commands run back to back; their replies form EXEC's
+	// array.
+	cx.Array(len(ms.cmds))
+	c.inExec = true
+	for _, q := range ms.cmds {
+		n.run(c, q.e, q.args, 0)
 	}
-	m["watch"] = func(cx *Ctx) {
-		if cx.cl.multi != nil {
-			cx.Error("ERR WATCH inside MULTI is not allowed")
-			return
-		}
-		for _, k := range cx.Args[1:] {
-			slot := keyslot.Of(k)
-			cx.cl.watched = append(cx.cl.watched, watch{slot: slot, ver: cx.Node.ks.SlotVersion(slot)})
-		}
-		cx.OK()
-	}
-	m["unwatch"] = func(cx *Ctx) {
-		cx.cl.watched = nil
-		cx.OK()
-	}
-	m["exec"] = func(cx *Ctx) {
-		c := cx.cl
-		ms := c.multi
-		if ms == nil {
-			cx.Error("ERR EXEC without MULTI")
-			return
-		}
-		c.multi = nil
-		watched := c.watched
-		c.watched = nil
-		if ms.failed {
-			cx.Error("EXECABORT Transaction discarded because of previous errors.")
-			return
-		}
-		// Hold every stripe the transaction touches (see stripes.go), so
-		// that other clients' keyed commands run before or after it all.
-		var mask uint64
-		for _, w := range watched {
-			mask |= 1 << (w.slot % replStripes)
-		}
-		for _, q := range ms.cmds {
-			if m := stripeMask(q.e.spec, q.args, -1); m != 0 {
-				mask |= m
-			} else if !q.e.spec.Has(command.Keyless) || q.e.spec.Has(command.Write) {
-				mask = allStripes
-			}
-		}
-		n := cx.Node
-		n.lockStripes(mask, true)
-		defer n.unlockStripes(mask, true)
-		// A write to a watched key's slot since WATCH aborts (WATCH works
-		// per slot: a write to another key of the slot aborts too).
-		for _, w := range watched {
-			if n.ks.SlotVersion(w.slot) != w.ver {
-				cx.NullArray()
-				return
-			}
-		}
-		// The queued commands run back to back; their replies form EXEC's
-		// array.
-		cx.Array(len(ms.cmds))
-		c.inExec = true
-		for _, q := range ms.cmds {
-			n.run(c, q.e, q.args, 0)
-		}
-		c.inExec = false
-		cx.Args = nil
-	}
+	c.inExec = false
+	cx.Args = nil
 }

@@ -11,94 +11,104 @@ import (
 
 const msgExpireTime = "ERR invalid expire time in '%s' command"
 
-func addStringHandlers(m map[string]Handler) {
-	m["get"] = func(cx *Ctx) {
-		v, err := cx.Node.ks.GetAt(cx.slotOfArg1(), cx.Args[1])
-		replyBulkOrNull(cx, v, err)
-	}
-	m["set"] = cmdSet
-	m["setnx"] = func(cx *Ctx) {
-		res, err := cx.Node.ks.Set(cx.Args[1], cx.Args[2], cache.SetOptions{NX: true})
-		replyDone(cx, res.Done, err)
-	}
-	m["setex"] = func(cx *Ctx) { setWithTTL(cx, time.Second) }
-	m["psetex"] = func(cx *Ctx) { setWithTTL(cx, time.Millisecond) }
-	m["getset"] = func(cx *Ctx) {
-		res, err := cx.Node.ks.Set(cx.Args[1], cx.Args[2], cache.SetOptions{Get: true})
-		replyBulkOrNull(cx, res.Old, err)
-	}
-	m["getdel"] = func(cx *Ctx) {
-		v, err := cx.Node.ks.GetDel(cx.Args[1])
-		replyBulkOrNull(cx, v, err)
-	}
-	m["getex"] = cmdGetEx
-	m["mget"] = func(cx *Ctx) {
-		vals := cx.Node.ks.MGet(cx.Args[1:])
-		cx.Array(len(vals))
-		for _, v := range vals {
-			if v == nil {
-				cx.Null()
-			} else {
-				cx.Bulk(v)
-			}
+func cmdGet(cx *Ctx) {
+	v, err := cx.Node.ks.GetAt(cx.slotOfArg1(), cx.Args[1])
+	replyBulkOrNull(cx, v, err)
+}
+
+func cmdSetNX(cx *Ctx) {
+	res, err := cx.Node.ks.Set(cx.Args[1], cx.Args[2], cache.SetOptions{NX: true})
+	replyDone(cx, res.Done, err)
+}
+
+func cmdSetEX(cx *Ctx) { setWithTTL(cx, time.Second) }
+
+func cmdPSetEX(cx *Ctx) { setWithTTL(cx, time.Millisecond) }
+
+func cmdGetSet(cx *Ctx) {
+	res, err := cx.Node.ks.Set(cx.Args[1], cx.Args[2], cache.SetOptions{Get: true})
+	replyBulkOrNull(cx, res.Old, err)
+}
+
+func cmdGetDel(cx *Ctx) {
+	v, err := cx.Node.ks.GetDel(cx.Args[1])
+	replyBulkOrNull(cx, v, err)
+}
+
+func cmdMGet(cx *Ctx) {
+	vals := cx.Node.ks.MGet(cx.Args[1:])
+	cx.Array(len(vals))
+	for _, v := range vals {
+		if v == nil {
+			cx.Null()
+		} else {
+			cx.Bulk(v)
 		}
 	}
-	m["mset"] = func(cx *Ctx) { cmdMSet(cx, false) }
-	m["msetnx"] = func(cx *Ctx) { cmdMSet(cx, true) }
-	m["incr"] = func(cx *Ctx) { incrBy(cx, 1) }
-	m["decr"] = func(cx *Ctx) { incrBy(cx, -1) }
-	m["incrby"] = func(cx *Ctx) {
-		d, err := cache.ParseInt(cx.Args[2])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		incrBy(cx, d)
+}
+
+func cmdMSet(cx *Ctx) { msetKeys(cx, false) }
+
+func cmdMSetNX(cx *Ctx) { msetKeys(cx, true) }
+
+func cmdIncr(cx *Ctx) { incrBy(cx, 1) }
+
+func cmdDecr(cx *Ctx) { incrBy(cx, -1) }
+
+func cmdIncrBy(cx *Ctx) {
+	d, err := cache.ParseInt(cx.Args[2])
+	if err != nil {
+		cx.Err(err)
+		return
 	}
-	m["decrby"] = func(cx *Ctx) {
-		d, err := cache.ParseInt(cx.Args[2])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		if d == math.MinInt64 {
-			cx.Error("ERR decrement would overflow")
-			return
-		}
-		incrBy(cx, -d)
+	incrBy(cx, d)
+}
+
+func cmdDecrBy(cx *Ctx) {
+	d, err := cache.ParseInt(cx.Args[2])
+	if err != nil {
+		cx.Err(err)
+		return
 	}
-	m["incrbyfloat"] = func(cx *Ctx) {
-		d, err := cache.ParseFloat(cx.Args[2])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		v, err := cx.Node.ks.IncrByFloat(cx.Args[1], d)
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		cx.BulkString(cache.FormatFloat(v))
+	if d == math.MinInt64 {
+		cx.Error("ERR decrement would overflow")
+		return
 	}
-	m["append"] = func(cx *Ctx) {
-		n, err := cx.Node.ks.Append(cx.Args[1], cx.Args[2])
-		replyInt(cx, int64(n), err)
+	incrBy(cx, -d)
+}
+
+func cmdIncrByFloat(cx *Ctx) {
+	d, err := cache.ParseFloat(cx.Args[2])
+	if err != nil {
+		cx.Err(err)
+		return
 	}
-	m["strlen"] = func(cx *Ctx) {
-		n, err := cx.Node.ks.StrLen(cx.Args[1])
-		replyInt(cx, int64(n), err)
+	v, err := cx.Node.ks.IncrByFloat(cx.Args[1], d)
+	if err != nil {
+		cx.Err(err)
+		return
 	}
-	m["getrange"] = cmdGetRange
-	m["substr"] = cmdGetRange
-	m["setrange"] = func(cx *Ctx) {
-		off, err := cache.ParseInt(cx.Args[2])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		n, err := cx.Node.ks.SetRange(cx.Args[1], off, cx.Args[3])
-		replyInt(cx, int64(n), err)
+	cx.BulkString(cache.FormatFloat(v))
+}
+
+func cmdAppend(cx *Ctx) {
+	n, err := cx.Node.ks.Append(cx.Args[1], cx.Args[2])
+	replyInt(cx, int64(n), err)
+}
+
+func cmdStrLen(cx *Ctx) {
+	n, err := cx.Node.ks.StrLen(cx.Args[1])
+	replyInt(cx, int64(n), err)
+}
+
+func cmdSetRange(cx *Ctx) {
+	off, err := cache.ParseInt(cx.Args[2])
+	if err != nil {
+		cx.Err(err)
+		return
 	}
+	n, err := cx.Node.ks.SetRange(cx.Args[1], off, cx.Args[3])
+	replyInt(cx, int64(n), err)
 }
 
 func replyBulkOrNull(cx *Ctx, v []byte, err error) {
@@ -275,7 +285,7 @@ func cmdGetEx(cx *Ctx) {
 	replyBulkOrNull(cx, v, err)
 }
 
-func cmdMSet(cx *Ctx, nx bool) {
+func msetKeys(cx *Ctx, nx bool) {
 	if len(cx.Args)%2 != 1 {
 		cx.Error("ERR wrong number of arguments for '" + cx.Name() + "' command")
 		return
