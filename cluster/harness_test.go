@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 var logLevel = flag.String("cluster.log", "", "log cluster members at this level (debug, info, warn) to stderr")
@@ -103,13 +104,7 @@ func startCluster(t testing.TB, n int, tweak func(*Config)) []*Cluster {
 // waitFor polls cond until it holds, failing the test after d.
 func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(10 * time.Millisecond) // polling interval, not a synchronization
-	}
+	testutil.WaitFor(t, d, cond, what)
 }
 
 // converged reports whether every member has the same non-empty map and

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // clusterConfig returns a member config with gossip timers shrunk for
@@ -142,8 +143,7 @@ func TestLoadReportsEveryResource(t *testing.T) {
 	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr}})
 	defer cc.Close()
 	val := strings.Repeat("v", 1000)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testutil.WaitNil(t, 20*time.Second, func() error {
 		for i := 0; i < 500; i++ {
 			if err := cc.Set(ctx, fmt.Sprintf("k%d", i), val, 0).Err(); err != nil {
 				t.Fatal(err)
@@ -159,12 +159,10 @@ func TestLoadReportsEveryResource(t *testing.T) {
 		}
 		if ops > 0 && cpu > 0 && network > 500*1000 {
 			t.Logf("reported: %.0f ops/s, %.3f cores, %.0f bytes/s", ops, cpu, network)
-			break
+			return nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("load reports stayed at %.0f ops/s, %.3f cores, %.0f bytes/s", ops, cpu, network)
-		}
-	}
+		return fmt.Errorf("load reports stayed at %.0f ops/s, %.3f cores, %.0f bytes/s", ops, cpu, network)
+	})
 	info := nodes[0].raw(t).do("INFO", "stats")
 	if !strings.Contains(info, "total_net_input_bytes:") || strings.Contains(info, "total_net_input_bytes:0\r") {
 		t.Fatalf("INFO stats: %s", info)

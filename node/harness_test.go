@@ -1,16 +1,12 @@
 package node
 
 import (
-	"bufio"
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // testNode is a real node serving on a 127.0.0.1:0 port.
@@ -94,19 +91,15 @@ func (tn *testNode) client(t testing.TB) *redis.Client {
 
 // rawConn is a plain RESP connection for exact replies.
 type rawConn struct {
-	t  testing.TB
-	c  net.Conn
-	rd *bufio.Reader
+	*testutil.Conn
+	t testing.TB
+	c net.Conn
 }
 
 func (tn *testNode) raw(t testing.TB) *rawConn {
 	t.Helper()
-	c, err := net.Dial("tcp", tn.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return &rawConn{t: t, c: c, rd: bufio.NewReader(c)}
+	c := testutil.Dial(t, tn.addr)
+	return &rawConn{Conn: c, t: t, c: c.Conn}
 }
 
 // do sends one command and returns its reply rendered as redis-cli prints
@@ -121,83 +114,15 @@ func (rc *rawConn) do(args ...string) string {
 	return s
 }
 
-func (rc *rawConn) send(args ...string) {
-	rc.t.Helper()
-	var b strings.Builder
-	fmt.Fprintf(&b, "*%d\r\n", len(args))
-	for _, a := range args {
-		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
-	}
-	rc.c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(rc.c, b.String()); err != nil {
-		rc.t.Fatal(err)
-	}
-}
+func (rc *rawConn) send(args ...string) { rc.Send(args...) }
 
 // reply reads one reply and renders it like redis-cli.
 func (rc *rawConn) reply() (string, error) {
-	rc.c.SetDeadline(time.Now().Add(10 * time.Second))
-	return renderReply(rc.rd, "")
-}
-
-func renderReply(rd *bufio.Reader, indent string) (string, error) {
-	line, err := rd.ReadString('\n')
+	v, err := rc.ReadValue()
 	if err != nil {
 		return "", err
 	}
-	line = strings.TrimSuffix(line, "\r\n")
-	if line == "" {
-		return "", errors.New("empty reply line")
-	}
-	body := line[1:]
-	switch line[0] {
-	case '+':
-		return body, nil
-	case '-':
-		return "(error) " + body, nil
-	case ':':
-		return "(integer) " + body, nil
-	case '$':
-		n, err := strconv.Atoi(body)
-		if err != nil {
-			return "", err
-		}
-		if n < 0 {
-			return "(nil)", nil
-		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(rd, buf); err != nil {
-			return "", err
-		}
-		return strconv.Quote(string(buf[:n])), nil
-	case '*':
-		n, err := strconv.Atoi(body)
-		if err != nil {
-			return "", err
-		}
-		if n < 0 {
-			return "(nil)", nil
-		}
-		if n == 0 {
-			return "(empty array)", nil
-		}
-		var parts []string
-		w := len(strconv.Itoa(n))
-		for i := 1; i <= n; i++ {
-			prefix := fmt.Sprintf("%*d) ", w, i)
-			s, err := renderReply(rd, indent+strings.Repeat(" ", len(prefix)))
-			if err != nil {
-				return "", err
-			}
-			if i == 1 {
-				parts = append(parts, prefix+s)
-			} else {
-				parts = append(parts, indent+prefix+s)
-			}
-		}
-		return strings.Join(parts, "\n"), nil
-	}
-	return "", fmt.Errorf("bad reply line %q", line)
+	return testutil.CLI(v), nil
 }
 
 // redisCLI runs redis-cli against the node with args and returns its
@@ -226,13 +151,7 @@ func redisCLI(t testing.TB, addr string, stdin io.Reader, args ...string) string
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.WaitFor(t, d, cond, what)
 }
 
 func mustPolicy(t testing.TB, name string) cache.Policy {

@@ -86,7 +86,8 @@ func TestAllKeysLRUStaysUnderMaxmemory(t *testing.T) {
 		if batch == 0 {
 			// The LRU clock ticks every 100 ms (Redis's every second): keys
 			// written within one tick are equally old, and any of them may
-			// go first. Let the first batch be older than the rest.
+			// go first. Let the first batch be older than the rest (time
+			// passing is what is tested here, not a synchronisation).
 			time.Sleep(250 * time.Millisecond)
 		}
 	}
@@ -174,7 +175,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	c.HSet(ctx, "h", "a", "1", "b", "2")
 	c.Set(ctx, "ttl", "x", time.Hour)
 	c.Set(ctx, "gone", "x", 30*time.Millisecond)
-	time.Sleep(40 * time.Millisecond) // let "gone" expire before the save
+	time.Sleep(40 * time.Millisecond) // let "gone" expire before the save: the TTL passing is what is tested
 	tn.stop()                         // shutdown saves
 
 	tn2 := startNode(t, withDir)
@@ -235,15 +236,35 @@ func TestBGSave(t *testing.T) {
 	tn := startNode(t, func(c *Config) { c.Dir = dir })
 	rc := tn.raw(t)
 	rc.do("SET", "a", "1")
-	before := rc.do("LASTSAVE")
+	lastSave := func() int64 {
+		t.Helper()
+		got := rc.do("LASTSAVE")
+		n, err := strconv.ParseInt(strings.TrimPrefix(got, "(integer) "), 10, 64)
+		if err != nil {
+			t.Fatalf("LASTSAVE = %q", got)
+		}
+		return n
+	}
+	before := lastSave()
+	// LASTSAVE counts seconds: a save within the second of before would
+	// not show.
+	waitFor(t, 2*time.Second, "the clock to pass LASTSAVE", func() bool { return time.Now().Unix() > before })
+	issued := time.Now().Unix()
 	if got := rc.do("BGSAVE"); got != "Background saving started" {
 		t.Fatalf("BGSAVE: %s", got)
+	}
+	// As a client checks that a BGSAVE is done: LASTSAVE moves, to the
+	// time of the save.
+	waitFor(t, 10*time.Second, "LASTSAVE to advance after BGSAVE", func() bool {
+		return lastSave() > before
+	})
+	if got, now := lastSave(), time.Now().Unix(); got < issued || got > now {
+		t.Fatalf("LASTSAVE after BGSAVE = %d, want between %d and %d", got, issued, now)
 	}
 	waitFor(t, 10*time.Second, "BGSAVE to finish", func() bool {
 		_, err := os.Stat(filepath.Join(dir, "dump.vcache"))
 		return err == nil && !tn.persist.bgRunning.Load()
 	})
-	_ = before
 }
 
 func TestRedisCLIPipeLoads100kKeys(t *testing.T) {

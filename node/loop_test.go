@@ -11,10 +11,13 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestClientThatDoesNotReadDoesNotStallOthers pipelines GETs whose replies
@@ -41,6 +44,7 @@ func TestClientThatDoesNotReadDoesNotStallOthers(t *testing.T) {
 			}
 			defer slow.Close()
 			const gets = 512
+			before := tn.totalCommands()
 			go func() {
 				w := bufio.NewWriter(slow)
 				for i := 0; i < gets; i++ {
@@ -48,7 +52,19 @@ func TestClientThatDoesNotReadDoesNotStallOthers(t *testing.T) {
 				}
 				w.Flush()
 			}()
-			time.Sleep(200 * time.Millisecond)
+			// The node has gone as far as it can with the GETs: it has begun
+			// answering them and its command count no longer moves.
+			last, still := before, 0
+			waitFor(t, 10*time.Second, "the node to stall on the unread replies", func() bool {
+				n := tn.totalCommands()
+				if n > before && n == last {
+					still++
+				} else {
+					still = 0
+				}
+				last = n
+				return still >= 10
+			})
 			// Several fresh clients, so that every event loop is asked.
 			for i := 0; i < 8; i++ {
 				o := tn.client(t)
@@ -113,21 +129,16 @@ func TestClientKill(t *testing.T) {
 				if got := killer.do("CLIENT", "KILL", by, arg); got != "(integer) 1" {
 					t.Fatalf("CLIENT KILL %s %s = %q", by, arg, got)
 				}
-				victim.c.SetReadDeadline(time.Now().Add(5 * time.Second))
-				if _, err := victim.rd.ReadByte(); err != io.EOF {
+				if _, err := victim.reply(); err != io.EOF {
 					t.Fatalf("killed by %s: read %v, want EOF", by, err)
 				}
 				// The loop forgets the connection once it has seen it close.
-				for deadline := time.Now().Add(5 * time.Second); ; {
-					got := killer.do("CLIENT", "KILL", "ID", id)
-					if got == "(integer) 0" {
-						break
+				testutil.WaitNil(t, 5*time.Second, func() error {
+					if got := killer.do("CLIENT", "KILL", "ID", id); got != "(integer) 0" {
+						return fmt.Errorf("killing %s again = %q, want 0", id, got)
 					}
-					if time.Now().After(deadline) {
-						t.Fatalf("killing %s again = %q, want 0", id, got)
-					}
-					time.Sleep(10 * time.Millisecond)
-				}
+					return nil
+				})
 			}
 			if got := killer.do("PING"); got != "PONG" {
 				t.Fatalf("killer after the kills: %q", got)
@@ -148,8 +159,7 @@ func TestConfigSetTimeoutClosesIdleLoopClients(t *testing.T) {
 	if got := admin.do("CONFIG", "SET", "timeout", "1"); got != "OK" {
 		t.Fatalf("CONFIG SET timeout 1 = %q", got)
 	}
-	idle.c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, err := idle.rd.ReadByte(); err != io.EOF {
+	if _, err := idle.reply(); err != io.EOF {
 		t.Fatalf("idle client: read %v, want EOF within the timeout", err)
 	}
 }
@@ -215,6 +225,7 @@ func TestLoopsScaleWithLoad(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	errs := make(chan error, workers)
+	var rounds [workers]atomic.Int64 // rounds each worker has checked
 	var wg sync.WaitGroup
 	for w, cl := range clients {
 		wg.Add(1)
@@ -232,14 +243,27 @@ func TestLoopsScaleWithLoad(t *testing.T) {
 					errs <- err
 					return
 				}
+				rounds[w].Add(1)
 			}
 		}()
 	}
 	waitFor(t, 30*time.Second, "a second loop under load", func() bool {
 		return infoInt(t, c, "event_loops_serving") >= 2
 	})
-	// Some load on two loops, then none.
-	time.Sleep(300 * time.Millisecond)
+	// Some load on two loops (every worker checks two more rounds), then
+	// none.
+	var at [workers]int64
+	for w := range at {
+		at[w] = rounds[w].Load()
+	}
+	waitFor(t, 30*time.Second, "every worker to check two rounds on two loops", func() bool {
+		for w := range at {
+			if rounds[w].Load() < at[w]+2 && len(errs) == 0 && bctx.Err() == nil {
+				return false
+			}
+		}
+		return true
+	})
 	cancel()
 	_ = load.Wait()
 	close(stop)
@@ -249,7 +273,7 @@ func TestLoopsScaleWithLoad(t *testing.T) {
 		t.Error(err)
 	}
 	waitFor(t, 15*time.Second, "one loop again without load", func() bool {
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // paces the INFO calls (load of their own); not a synchronisation
 		return infoInt(t, c, "event_loops_serving") == 1
 	})
 	for w, cl := range clients {

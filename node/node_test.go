@@ -1,7 +1,6 @@
 package node
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 func TestGoRedisHandshakeAndPipeline(t *testing.T) {
@@ -113,10 +113,7 @@ func TestProtocolErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			conn, err := net.Dial("tcp", tn.addr)
-			if err != nil {
-				t.Fatal(err)
-			}
+			conn := testutil.Dial(t, tn.addr)
 			defer conn.Close()
 			conn.SetDeadline(time.Now().Add(5 * time.Second))
 			if _, err := io.WriteString(conn, c.send); err != nil {
@@ -139,16 +136,10 @@ func TestProtocolErrors(t *testing.T) {
 
 func TestInlineCommands(t *testing.T) {
 	tn := startNode(t, nil)
-	conn, err := net.Dial("tcp", tn.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	io.WriteString(conn, "PING\r\nECHO \"a b\"\r\n")
-	rd := bufio.NewReader(conn)
+	conn := tn.raw(t)
+	conn.SendRaw("PING\r\nECHO \"a b\"\r\n")
 	for _, want := range []string{"PONG", `"a b"`} {
-		got, err := renderReply(rd, "")
+		got, err := conn.reply()
 		if err != nil || got != want {
 			t.Fatalf("inline reply %q, %v; want %q", got, err, want)
 		}
@@ -160,10 +151,7 @@ func TestMaxClients(t *testing.T) {
 	a, b := tn.raw(t), tn.raw(t)
 	a.do("PING")
 	b.do("PING")
-	conn, err := net.Dial("tcp", tn.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := testutil.Dial(t, tn.addr)
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
 	got, _ := io.ReadAll(conn)
@@ -177,10 +165,7 @@ func TestMaxClients(t *testing.T) {
 
 func TestIdleTimeout(t *testing.T) {
 	tn := startNode(t, func(c *Config) { c.IdleTimeout = 200 * time.Millisecond })
-	conn, err := net.Dial("tcp", tn.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := testutil.Dial(t, tn.addr)
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
 	if _, err := conn.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
@@ -327,22 +312,15 @@ func TestWatchAbortsWhenAnotherClientWrites(t *testing.T) {
 // every reply must arrive, in order, across the flushes.
 func TestLongPipelineStreamsReplies(t *testing.T) {
 	tn := startNode(t, nil)
-	conn, err := net.Dial("tcp", tn.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := tn.raw(t)
 	var b strings.Builder
 	for i := 0; i < 1000; i++ {
 		fmt.Fprintf(&b, "*2\r\n$4\r\nECHO\r\n$%d\r\n%d\r\n", len(fmt.Sprint(i)), i)
 	}
-	if _, err := io.WriteString(conn, b.String()); err != nil {
-		t.Fatal(err)
-	}
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	rd := bufio.NewReader(conn)
+	conn.SendRaw(b.String())
+	conn.Flush()
 	for i := 0; i < 1000; i++ {
-		got, err := renderReply(rd, "")
+		got, err := conn.reply()
 		if err != nil || got != fmt.Sprintf("%q", fmt.Sprint(i)) {
 			t.Fatalf("reply %d: %s %v", i, got, err)
 		}

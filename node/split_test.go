@@ -12,6 +12,7 @@ import (
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestSplitAtHalfBudgetMovesKeys starts one shard on three nodes (two are
@@ -117,16 +118,16 @@ func testSplit(t *testing.T, replicas int) {
 	wg.Wait()
 	// get reads k, waiting out a transient CLUSTERDOWN (a slow member under
 	// -race may briefly think it is in a minority); a missing key is nil.
-	get := func(k string) (string, error) {
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			v, err := cc.Get(ctx, k).Result()
-			if err == nil || err == redis.Nil || time.Now().After(deadline) ||
+	get := func(k string) (v string, err error) {
+		testutil.Until(10*time.Second, func() error {
+			v, err = cc.Get(ctx, k).Result()
+			if err == nil || err == redis.Nil ||
 				!(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
-				return v, err
+				return nil
 			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			return err
+		})
+		return v, err
 	}
 	for i := 0; i < 8000; i++ {
 		k := fmt.Sprintf("key:%d", i)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // redisServer is a redis-server process started for a test.
@@ -39,17 +40,6 @@ func needRedis(t testing.TB) {
 	}
 }
 
-// freePort finds a TCP port on 127.0.0.1 that is free right now.
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // startRedis starts a redis-server on a free port; it is stopped when the
 // test ends.
 func startRedis(t testing.TB) *redisServer {
@@ -57,7 +47,7 @@ func startRedis(t testing.TB) *redisServer {
 	needRedis(t)
 	r := &redisServer{dir: t.TempDir()}
 	for attempt := 0; ; attempt++ {
-		r.port = freePort(t)
+		r.port = testutil.FreePort(t)
 		r.addr = "127.0.0.1:" + strconv.Itoa(r.port)
 		if err := r.start(); err == nil {
 			break
@@ -78,22 +68,29 @@ func (r *redisServer) start() error {
 	}
 	exited := make(chan struct{})
 	go func() { r.cmd.Wait(); close(exited) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	gone := false
+	err := testutil.Until(10*time.Second, func() error {
 		select {
 		case <-exited:
-			return errors.New("redis-server exited at start")
+			gone = true
+			return nil
 		default:
 		}
-		if rawDo(r.addr, "PING") == "+PONG\r\n" {
-			r.waitDone = exited
-			return nil
+		if got := rawDo(r.addr, "PING"); got != "+PONG\r\n" {
+			return fmt.Errorf("PING = %q", got)
 		}
-		time.Sleep(5 * time.Millisecond) // polling for readiness, bounded by deadline
+		return nil
+	})
+	switch {
+	case gone:
+		return errors.New("redis-server exited at start")
+	case err != nil:
+		r.cmd.Process.Kill()
+		<-exited
+		return fmt.Errorf("redis-server did not answer within 10s: %v", err)
 	}
-	r.cmd.Process.Kill()
-	<-exited
-	return errors.New("redis-server did not answer within 10s")
+	r.waitDone = exited
+	return nil
 }
 
 // stop kills the server and waits for it to exit.
@@ -108,25 +105,17 @@ func (r *redisServer) stop() {
 // rawDo sends one command on a fresh connection and returns the raw
 // reply, or "" on any failure.
 func rawDo(addr string, args ...string) string {
-	nc, err := net.DialTimeout("tcp", addr, time.Second)
+	raw, err := testutil.Do(addr, args...)
 	if err != nil {
 		return ""
 	}
-	defer nc.Close()
-	nc.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := nc.Write(resp.AppendCommand(nil, args...)); err != nil {
-		return ""
-	}
-	raw, err := resp.NewReader(nc, 0, 0).ReadRaw()
-	if err != nil {
-		return ""
-	}
-	return string(raw)
+	return raw
 }
 
 // rawConn is a client connection speaking raw RESP, for comparing replies
-// byte for byte.
+// byte for byte (nc, w and rd are the Conn's own, named for the tests).
 type rawConn struct {
+	*testutil.Conn
 	t  testing.TB
 	nc net.Conn
 	w  *bufio.Writer
@@ -135,38 +124,23 @@ type rawConn struct {
 
 func dialRaw(t testing.TB, addr string) *rawConn {
 	t.Helper()
-	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close() })
-	return &rawConn{t: t, nc: nc, w: bufio.NewWriter(nc), rd: resp.NewReader(nc, 0, 0)}
+	c := testutil.Dial(t, addr)
+	return &rawConn{Conn: c, t: t, nc: c.Conn, w: c.W, rd: c.R}
 }
 
 // send queues a command without waiting for its reply.
-func (c *rawConn) send(args ...string) {
-	c.w.Write(resp.AppendCommand(nil, args...))
-}
+func (c *rawConn) send(args ...string) { c.Send(args...) }
 
 // recv flushes what was sent and reads one raw reply.
 func (c *rawConn) recv() string {
 	c.t.Helper()
-	if err := c.w.Flush(); err != nil {
-		c.t.Fatal(err)
-	}
-	c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
-	raw, err := c.rd.ReadRaw()
-	if err != nil {
-		c.t.Fatalf("reading reply: %v", err)
-	}
-	return string(raw)
+	return c.Recv()
 }
 
 // do sends one command and returns its raw reply.
 func (c *rawConn) do(args ...string) string {
 	c.t.Helper()
-	c.send(args...)
-	return c.recv()
+	return c.Do(args...)
 }
 
 // testProxy is a proxy serving on 127.0.0.1 for one test.
@@ -174,12 +148,20 @@ type testProxy struct {
 	*Proxy
 	addr   string
 	router *StaticRouter
+	ln     net.Listener
+	served chan error // Serve's result, put back for every later reader
 }
 
 // startProxy starts a proxy over the given nodes with cfg (zero Config:
 // defaults). It is shut down, and checked to stop cleanly, when the test
 // ends.
 func startProxy(t testing.TB, cfg Config, backends ...string) *testProxy {
+	t.Helper()
+	return serveProxy(t, context.Background(), cfg, backends...)
+}
+
+// serveProxy is startProxy with Serve's context.
+func serveProxy(t testing.TB, ctx context.Context, cfg Config, backends ...string) *testProxy {
 	t.Helper()
 	if cfg.MaxClients == 0 {
 		loops := cfg.Loops
@@ -202,24 +184,31 @@ func startProxy(t testing.TB, cfg Config, backends ...string) *testProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- p.Serve(context.Background(), ln) }()
+	tp := &testProxy{Proxy: p, addr: ln.Addr().String(), router: router, ln: ln, served: make(chan error, 1)}
+	go func() { tp.served <- p.Serve(ctx, ln) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := p.Shutdown(ctx); err != nil {
 			t.Errorf("Shutdown: %v", err)
 		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve: %v", err)
-			}
-		case <-ctx.Done():
-			t.Error("Serve did not return after Shutdown")
+		if err := tp.wait(ctx); err != nil {
+			t.Errorf("Serve: %v", err)
 		}
 	})
-	return &testProxy{Proxy: p, addr: ln.Addr().String(), router: router}
+	return tp
+}
+
+// wait waits for Serve to return and gives its result, or an error
+// saying it did not return before ctx ended.
+func (tp *testProxy) wait(ctx context.Context) error {
+	select {
+	case err := <-tp.served:
+		tp.served <- err
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("did not return: %w", ctx.Err())
+	}
 }
 
 // client returns a go-redis client of addr, closed when the test ends.
@@ -269,13 +258,7 @@ func slotOfString(k string) int { return keyslot.OfString(k) }
 // eventually retries cond until it holds or the deadline passes.
 func eventually(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", within, what)
-		}
-		time.Sleep(5 * time.Millisecond) // polling a condition, bounded by the deadline
-	}
+	testutil.WaitFor(t, within, cond, what)
 }
 
 // trim shortens long raw replies in messages.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"runtime"
 	"strings"
@@ -82,17 +81,8 @@ func TestStaticRouterSplitsSlotsEvenly(t *testing.T) {
 func TestShutdownDrainsAndStopsEverything(t *testing.T) {
 	rs := startRedises(t, 2)
 	before := runtime.NumGoroutine()
-	router, _ := NewStaticRouter(addrs(rs...))
-	p, err := New(DefaultConfig(), router, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- p.Serve(context.Background(), ln) }()
+	p := startProxy(t, Config{}, addrs(rs...)...)
+	ln := p.ln
 	c := dialRaw(t, ln.Addr().String())
 	if got := c.do("SET", "k", "v"); got != "+OK\r\n" {
 		t.Fatalf("SET = %q", got)
@@ -110,7 +100,7 @@ func TestShutdownDrainsAndStopsEverything(t *testing.T) {
 	if err := p.Shutdown(ctx); err != nil {
 		t.Fatalf("second Shutdown: %v", err)
 	}
-	if err := <-done; err != nil {
+	if err := p.wait(ctx); err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
 	for i := 1; i <= 100; i++ {
@@ -140,23 +130,17 @@ func TestShutdownDrainsAndStopsEverything(t *testing.T) {
 }
 
 func TestServeStopsWhenContextEnds(t *testing.T) {
-	router, _ := NewStaticRouter([]string{startRedis(t).addr})
-	p, _ := New(DefaultConfig(), router, nil)
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Serve(ctx, ln) }()
+	p := serveProxy(t, ctx, Config{}, startRedis(t).addr)
+	ln := p.ln
 	dialRaw(t, ln.Addr().String()).do("PING")
 	if p.Addr() == nil || p.Addr().String() != ln.Addr().String() {
 		t.Errorf("Addr = %v, want %v", p.Addr(), ln.Addr())
 	}
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Serve did not return after its context ended")
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := p.wait(wctx); err != nil {
+		t.Errorf("Serve after its context ended: %v", err)
 	}
 }

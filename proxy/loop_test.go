@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // loopClients reads loop_clients from INFO proxy, asked on a connection
@@ -138,11 +140,7 @@ func TestGarbageClosesOnlyItsClient(t *testing.T) {
 		c := dialRaw(t, p.addr)
 		expectPipeline(t, c, [][]string{{"SET", "after", "junk"}, {"GET", "after"}, {"PING"}},
 			[]string{"+OK\r\n", "$4\r\njunk\r\n", "+PONG\r\n"})
-		raw, err := net.Dial("tcp", p.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer raw.Close()
+		raw := testutil.Dial(t, p.addr)
 		raw.Write([]byte("*1\r\n$4\r\nPING\r\n*1\r\n$x\r\n"))
 		raw.SetReadDeadline(time.Now().Add(5 * time.Second))
 		got, _ := io.ReadAll(raw)
@@ -193,11 +191,15 @@ func TestBatchesInFlight(t *testing.T) {
 			if got := dialRaw(t, rs.addr).do("CLIENT", "PAUSE", "700", "ALL"); got != "+OK\r\n" {
 				t.Fatalf("CLIENT PAUSE = %q", got)
 			}
+			node := func() BackendMetrics { return p.Metrics().Backends[0] }
+			written := node().Requests
 			first.send("GET", "k")
 			if err := first.w.Flush(); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(100 * time.Millisecond)
+			eventually(t, 5*time.Second, "the GET to be written to the node", func() bool {
+				return node().Requests > written
+			})
 			conns := make([]*rawConn, others)
 			for i := range conns {
 				conns[i] = dialRaw(t, p.addr)
@@ -205,7 +207,10 @@ func TestBatchesInFlight(t *testing.T) {
 				if err := conns[i].w.Flush(); err != nil {
 					t.Fatal(err)
 				}
-				time.Sleep(5 * time.Millisecond)
+				// Each request is read in a round of its own.
+				eventually(t, 5*time.Second, "the proxy to read SET k"+strconv.Itoa(i), func() bool {
+					return node().Inflight >= int64(i+2)
+				})
 			}
 			if got := first.recv(); got != "$5\r\nfirst\r\n" {
 				t.Errorf("GET k = %q", got)

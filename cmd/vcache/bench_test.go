@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestBenchKV loads a real node with `vcache bench kv --json` and, when
@@ -33,12 +35,8 @@ func TestBenchKV(t *testing.T) {
 		defer func() { cmd.Process.Kill(); cmd.Wait() }()
 		peer = "127.0.0.1:" + port
 		c := redis.NewClient(&redis.Options{Addr: peer})
-		for deadline := time.Now().Add(10 * time.Second); c.Ping(context.Background()).Err() != nil; {
-			if time.Now().After(deadline) {
-				t.Fatal("redis-server did not start")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		testutil.WaitFor(t, 10*time.Second, func() bool { return c.Ping(context.Background()).Err() == nil },
+			"redis-server to start")
 		c.Close()
 		args = append(args, "--compare-with", peer)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestClusterClientThroughSplits writes with go-redis ClusterClient straight
@@ -36,12 +38,9 @@ func TestClusterClientThroughSplits(t *testing.T) {
 	}
 	for _, p := range procs {
 		c := redis.NewClient(&redis.Options{Addr: p.addr})
-		for !strings.Contains(c.ClusterInfo(ctx).Val(), "cluster_slots_assigned:16384") {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s never covered every slot", p.addr)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		testutil.WaitFor(t, time.Until(deadline), func() bool {
+			return strings.Contains(c.ClusterInfo(ctx).Val(), "cluster_slots_assigned:16384")
+		}, p.addr+" to cover every slot")
 		c.Close()
 	}
 	before := shardCount()

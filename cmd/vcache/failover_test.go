@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // buildVcache builds the vcache binary into a temporary directory, for
@@ -77,21 +80,20 @@ func startProc(t *testing.T, bin, port string, args ...string) (*proc, bool) {
 	})
 	c := redis.NewClient(&redis.Options{Addr: p.addr, MaxRetries: -1})
 	defer c.Close()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	exited := false
+	testutil.WaitNil(t, 20*time.Second, func() error {
 		select {
 		case <-p.exited:
-			return p, false
+			exited = true
+			return nil
 		default:
 		}
-		if c.Ping(context.Background()).Err() == nil {
-			return p, true
+		if err := c.Ping(context.Background()).Err(); err != nil {
+			return fmt.Errorf("%s did not answer PING: %v\n%s", p.addr, err, p.logs.String())
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not answer PING:\n%s", p.addr, p.logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
+	return p, !exited
 }
 
 // startClusterProcs starts n `vcache server` processes that form one
@@ -154,27 +156,20 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	for _, p := range procs {
 		c := redis.NewClient(&redis.Options{Addr: p.addr})
-		for {
+		testutil.WaitNil(t, time.Until(deadline), func() error {
 			info, _ := c.Info(ctx, "replication").Result()
 			if strings.Contains(info, "connected_slaves:1") && strings.Contains(info, "master_link_status:up") {
-				break
+				return nil
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("replication never came up on %s:\n%s", p.addr, info)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+			return fmt.Errorf("replication never came up on %s:\n%s", p.addr, info)
+		})
 		c.Close()
 	}
 
 	// And until the proxy routes writes.
 	pc := redis.NewClient(&redis.Options{Addr: addr})
-	for pc.Set(ctx, "ready", "1", 0).Err() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the proxy never routed a write")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testutil.WaitFor(t, time.Until(deadline), func() bool { return pc.Set(ctx, "ready", "1", 0).Err() == nil },
+		"the proxy to route a write")
 	pc.Close()
 
 	// Writers: SETs through the proxy, and every 25 a WAIT 1 that makes
@@ -250,9 +245,12 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 	killed.Store(true)
 	failuresAtKill := failures.Load()
 	// Run until the writers have made 2000 writes after the kill.
-	for okAfter.Load() < 2000 && time.Since(killedAt) < 45*time.Second {
-		time.Sleep(20 * time.Millisecond)
-	}
+	_ = testutil.Until(time.Until(killedAt.Add(45*time.Second)), func() error {
+		if okAfter.Load() < 2000 {
+			return errors.New("fewer than 2000 writes after the kill")
+		}
+		return nil
+	})
 	stop.Store(true)
 	wg.Wait()
 	if okAfter.Load() < 2000 {
@@ -286,11 +284,10 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 		probe = k
 		break
 	}
-	deadline = time.Now().Add(30 * time.Second)
-	for {
+	testutil.WaitNil(t, 30*time.Second, func() error {
 		err := bc.Get(ctx, probe).Err()
 		if err != nil && (strings.HasPrefix(err.Error(), "MOVED ") || strings.HasPrefix(err.Error(), "ASK ")) {
-			break
+			return nil
 		}
 		if err == nil {
 			// Served: only right if the returned node leads the slot again
@@ -298,13 +295,10 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 			if v, _ := bc.Get(ctx, probe).Result(); v != probe {
 				t.Fatalf("the returned node served %s = %q", probe, v)
 			}
-			break
+			return nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the returned node answers %v for %s", err, probe)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return fmt.Errorf("the returned node answers %v for %s", err, probe)
+	})
 	for i, k := range durable {
 		if i%50 != 0 {
 			continue

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // startCmd runs `vcache args...` in-process and returns the address it
@@ -142,12 +143,7 @@ func TestBadFlagsAreErrors(t *testing.T) {
 // likely; gossip uses both).
 func freePort(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	return strconv.Itoa(testutil.FreePort(t))
 }
 
 func TestServersJoinAndProxyRoutesByGossip(t *testing.T) {
@@ -172,13 +168,8 @@ func TestServersJoinAndProxyRoutesByGossip(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	defer c.Close()
 	ctx := context.Background()
-	deadline := time.Now().Add(30 * time.Second)
-	for c.Set(ctx, "k", "v", 0).Err() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the proxy never routed a write to the cluster")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testutil.WaitFor(t, 30*time.Second, func() bool { return c.Set(ctx, "k", "v", 0).Err() == nil },
+		"the proxy to route a write to the cluster")
 	for i := 0; i < 200; i++ {
 		if err := c.Set(ctx, fmt.Sprintf("key%d", i), i, 0).Err(); err != nil {
 			t.Fatalf("SET through the proxy: %v", err)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // labRuns counts the network labs made by this process.
@@ -131,13 +133,7 @@ func TestPartitionedPrimaryStepsDown(t *testing.T) {
 	ctx := context.Background()
 	waitCond := func(d time.Duration, what string, cond func() bool) {
 		t.Helper()
-		deadline := time.Now().Add(d)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		testutil.WaitFor(t, d, cond, what)
 	}
 	clients := make([]*redis.Client, 3)
 	for i, p := range procs {

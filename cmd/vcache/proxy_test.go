@@ -17,7 +17,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/testutil"
 	"github.com/vcache/vcache/node/nodetest"
 	"github.com/vcache/vcache/proxy"
 )
@@ -26,12 +26,7 @@ func TestRunProxy(t *testing.T) {
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("redis-server is not on PATH")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := testutil.FreePort(t)
 	srv := exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -59,13 +54,9 @@ func TestRunProxy(t *testing.T) {
 	addr, _, _ := strings.Cut(rest, ",")
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	defer c.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for c.Set(ctx, "k", "v", 0).Err() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the proxy does not reach its backend")
-		}
-		time.Sleep(10 * time.Millisecond) // the backend may still be starting
-	}
+	// The backend may still be starting.
+	testutil.WaitFor(t, 10*time.Second, func() bool { return c.Set(ctx, "k", "v", 0).Err() == nil },
+		"the proxy to reach its backend")
 	if got := c.Get(ctx, "k").Val(); got != "v" {
 		t.Errorf("GET = %q", got)
 	}
@@ -96,40 +87,11 @@ func TestRunProxyFlagErrors(t *testing.T) {
 // startNode runs a vcache data node on 127.0.0.1 for the test.
 func startNode(t *testing.T) string { return nodetest.Start(t) }
 
-// respConn sends commands and reads raw replies.
-type respConn struct {
-	t  *testing.T
-	nc net.Conn
-	w  *bufio.Writer
-	rd *resp.Reader
-}
-
-func dialResp(t *testing.T, addr string) *respConn {
-	nc, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close() })
-	return &respConn{t: t, nc: nc, w: bufio.NewWriter(nc), rd: resp.NewReader(nc, 0, 0)}
-}
-
-func (c *respConn) do(args ...string) string {
-	c.t.Helper()
-	c.w.Write(resp.AppendCommand(nil, args...))
-	c.w.Flush()
-	c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
-	raw, err := c.rd.ReadRaw()
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return string(raw)
-}
-
 // TestProxyOverVcacheNodes runs the same commands on one vcache node and
 // through the proxy over three: vector search included, the replies must
 // be the same bytes.
 func TestProxyOverVcacheNodes(t *testing.T) {
-	direct := dialResp(t, startNode(t))
+	direct := testutil.Dial(t, startNode(t))
 	router, err := proxy.NewStaticRouter([]string{startNode(t), startNode(t), startNode(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -150,11 +112,11 @@ func TestProxyOverVcacheNodes(t *testing.T) {
 		p.Shutdown(ctx)
 		<-done
 	})
-	via := dialResp(t, ln.Addr().String())
+	via := testutil.Dial(t, ln.Addr().String())
 
 	same := func(args ...string) {
 		t.Helper()
-		want, got := direct.do(args...), via.do(args...)
+		want, got := direct.Do(args...), via.Do(args...)
 		if got != want {
 			t.Errorf("%.80q:\n proxy:  %.300q\n direct: %.300q", strings.Join(args, " "), got, want)
 		}

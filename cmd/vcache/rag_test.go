@@ -206,23 +206,24 @@ func TestRAGThroughTheProxy(t *testing.T) {
 	}
 
 	// The npm fixture, when fetched: a record's own vector finds itself.
-	fixture := filepath.Join("..", "..", "bench", "data", "rag", "fiori")
-	if _, err := os.Stat(fixture); err != nil {
-		t.Log("no fixture; run scripts/fetch-rag-data.sh fiori")
-		return
-	}
-	if out, err := ragRun(t, "ingest", "--addr", addr, "--fixture", fixture); err != nil || !strings.Contains(out, "384-d") {
-		t.Fatalf("ingest --fixture: %v\n%s", err, out)
-	}
-	fx, err := rag.LoadFixture(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	self := fmt.Sprintf("fixture:%s:%d", fx.Records[5].DocumentID, fx.Records[5].ChunkIndex)
-	r := askJSON(t, "--addr", addr, "--fixture", fixture, "--like", "5")
-	if len(r.Results) != 3 || r.Results[0].Key != self || r.Results[0].Score > 1e-4 || !strings.Contains(r.Question, "record 5") {
-		t.Errorf("ask --fixture --like 5: %+v", r)
-	}
+	t.Run("fixture", func(t *testing.T) {
+		fixture := filepath.Join("..", "..", "bench", "data", "rag", "fiori")
+		if _, err := os.Stat(fixture); err != nil {
+			t.Skip("no fixture; run scripts/fetch-rag-data.sh fiori")
+		}
+		if out, err := ragRun(t, "ingest", "--addr", addr, "--fixture", fixture); err != nil || !strings.Contains(out, "384-d") {
+			t.Fatalf("ingest --fixture: %v\n%s", err, out)
+		}
+		fx, err := rag.LoadFixture(fixture)
+		if err != nil {
+			t.Fatal(err)
+		}
+		self := fmt.Sprintf("fixture:%s:%d", fx.Records[5].DocumentID, fx.Records[5].ChunkIndex)
+		r := askJSON(t, "--addr", addr, "--fixture", fixture, "--like", "5")
+		if len(r.Results) != 3 || r.Results[0].Key != self || r.Results[0].Score > 1e-4 || !strings.Contains(r.Question, "record 5") {
+			t.Errorf("ask --fixture --like 5: %+v", r)
+		}
+	})
 }
 
 // TestRAGWithPassword ingests into a node that requires AUTH.

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestProxyReadsFromZoneReplica runs three nodes in zones z0, z1, z2, each
@@ -37,25 +39,18 @@ func TestProxyReadsFromZoneReplica(t *testing.T) {
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for _, c := range nodes {
-		for {
+		testutil.WaitNil(t, time.Until(deadline), func() error {
 			info, _ := c.Info(ctx, "replication").Result()
 			if strings.Contains(info, "connected_slaves:2") && strings.Count(info, "status=up") >= 2 {
-				break
+				return nil
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("replication never came up:\n%s", info)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+			return fmt.Errorf("replication never came up:\n%s", info)
+		})
 	}
 	pc := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
 	defer pc.Close()
-	for pc.Set(ctx, "ready", "1", 0).Err() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the proxy never routed a write")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testutil.WaitFor(t, time.Until(deadline), func() bool { return pc.Set(ctx, "ready", "1", 0).Err() == nil },
+		"the proxy to route a write")
 	const n = 300
 	for i := 0; i < n; i++ {
 		if err := pc.Set(ctx, "k"+strconv.Itoa(i), i, 0).Err(); err != nil {

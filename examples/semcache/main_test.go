@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vcache/vcache/internal/testutil"
 	"github.com/vcache/vcache/node/nodetest"
 )
 
@@ -56,19 +57,11 @@ func TestSemanticCacheHitsParaphrasesAndExpires(t *testing.T) {
 	if _, hit, _, err := short.Ask(ctx, q); err != nil || !hit {
 		t.Fatalf("second ask: hit %v, err %v; want a hit", hit, err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		vec := embed(q)
-		_, _, hit, err := short.lookup(ctx, vec)
+	testutil.WaitFor(t, 10*time.Second, func() bool {
+		_, _, hit, err := short.lookup(ctx, embed(q))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !hit {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the cached answer was still found 10s after its 1s TTL")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return !hit
+	}, "the cached answer to be gone after its 1s TTL")
 }

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestConn sends 4 MiB through wrapped loopback connections (more than the
@@ -60,7 +64,16 @@ func TestConn(t *testing.T) {
 		_, err := server.Read(got)
 		done <- err
 	}()
-	time.Sleep(20 * time.Millisecond)
+	// Close once the read is parked in the poller, waiting for bytes.
+	testutil.WaitFor(t, 5*time.Second, func() bool {
+		buf := make([]byte, 1<<20)
+		for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+			if strings.Contains(g, "[IO wait") && strings.Contains(g, "rawio.(*Conn).Read") {
+				return true
+			}
+		}
+		return false
+	}, "the read to block")
 	server.Close()
 	select {
 	case err := <-done:
