@@ -142,6 +142,7 @@ func (n *Node) Load() cluster.NodeLoad {
 		return l
 	}
 	primary, _ := m.ShardsOf(cl.Self())
+	l.Offsets = n.replOffsets(m, cl.Self())
 	ops := float64(n.stats.opsPerS.Load())
 	total := float64(max(n.ks.Len(), 1))
 	// FT indexes are per node; their memory and documents are shared out
@@ -174,15 +175,4 @@ func (n *Node) SlotStats(ranges []cluster.SlotRange) []cluster.SlotStat {
 		}
 	}
 	return out
-}
-
-func cmdCluster(cx *Ctx) {
-	cl := cx.Node.Cluster()
-	if cl == nil {
-		cx.Error("ERR This instance has cluster support disabled")
-		return
-	}
-	if err := cl.Command(cx.Args, cx.Node.ks, cx.w); err != nil {
-		cx.Error("ERR " + err.Error())
-	}
 }
