@@ -16,8 +16,9 @@
 // the full map over TCP.
 //
 // A Map is immutable. Data nodes decide with Map.Route whether they serve a
-// slot or answer -MOVED/-ASK/-TRYAGAIN/-CLUSTERDOWN; the proxy looks slots up
-// with Map.AddrOfSlot. Both get new maps with Cluster.Watch.
+// slot, and if not why (a *Redirect wrapping ErrMoved or ErrAsk, ErrTryAgain,
+// ErrDown, ...: the node answers -MOVED/-ASK/-TRYAGAIN/-CLUSTERDOWN); the
+// proxy looks slots up with Map.AddrOfSlot. Both get new maps with Cluster.Watch.
 //
 // Every data node reports the load of the shards it is primary of once per
 // LoadInterval (NodeLoad, from the node's LoadSource). The coordinator feeds

@@ -2,7 +2,9 @@ package node
 
 import (
 	"context"
+	"errors"
 	"runtime"
+	"strconv"
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/command"
@@ -92,10 +94,42 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 		serve = true
 	}
 	if !serve {
-		c.cx.w.WriteError(redirect)
+		c.cx.w.WriteError(routeErrorText(redirect))
 		return false
 	}
 	return true
+}
+
+// routeErrors are the RESP texts of the cluster's routing sentinels
+// (Redis Cluster's, and vcache's own for a restarted node).
+var routeErrors = []struct {
+	err  error
+	text string
+}{
+	{cluster.ErrDown, "CLUSTERDOWN The cluster is down"},
+	{cluster.ErrNotServed, "CLUSTERDOWN Hash slot not served"},
+	{cluster.ErrTryAgain, "TRYAGAIN Multiple keys request during rehashing of slot"},
+	{cluster.ErrRestarted, "TRYAGAIN Node restarted, waiting for the shard map to move its shards"},
+}
+
+// routeErrorText returns the RESP error (without the '-') for an error of
+// cluster.Map.Route or RouteKeys: "MOVED <slot> <addr>", "ASK <slot>
+// <addr>", or a CLUSTERDOWN or TRYAGAIN line.
+func routeErrorText(err error) string {
+	var r *cluster.Redirect
+	if errors.As(err, &r) {
+		code := "MOVED "
+		if errors.Is(r.Err, cluster.ErrAsk) {
+			code = "ASK "
+		}
+		return code + strconv.Itoa(r.Slot) + " " + r.Addr
+	}
+	for _, e := range routeErrors {
+		if errors.Is(err, e.err) {
+			return e.text
+		}
+	}
+	return errText(err)
 }
 
 // replicaUpToDate reports whether a link that has completed its full sync

@@ -226,3 +226,23 @@ func masterReplOffset(ctx context.Context, c *redis.Client) int64 {
 	}
 	return -1
 }
+
+// TestRouteErrorTexts: the cluster's routing errors reach clients in Redis
+// Cluster's words, which cluster clients parse.
+func TestRouteErrorTexts(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&cluster.Redirect{Err: cluster.ErrMoved, Slot: 12182, Addr: "10.0.0.3:6379"}, "MOVED 12182 10.0.0.3:6379"},
+		{fmt.Errorf("routing: %w", &cluster.Redirect{Err: cluster.ErrAsk, Slot: 150, Addr: "10.0.0.2:6379"}), "ASK 150 10.0.0.2:6379"},
+		{cluster.ErrDown, "CLUSTERDOWN The cluster is down"},
+		{cluster.ErrNotServed, "CLUSTERDOWN Hash slot not served"},
+		{cluster.ErrTryAgain, "TRYAGAIN Multiple keys request during rehashing of slot"},
+		{cluster.ErrRestarted, "TRYAGAIN Node restarted, waiting for the shard map to move its shards"},
+	} {
+		if got := routeErrorText(tc.err); got != tc.want {
+			t.Errorf("routeErrorText(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
