@@ -146,11 +146,11 @@ func BenchmarkAutoscalerPlans(b *testing.B) {
 	}
 }
 
-func BenchmarkFormatNodes(b *testing.B) {
+func BenchmarkNodeRows(b *testing.B) {
 	m := bigMap(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		FormatNodes(m, "node-00", time.Unix(0, 0))
+		m.NodeRows("node-00", time.Unix(0, 0))
 	}
 }
 

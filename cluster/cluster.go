@@ -47,8 +47,11 @@ type Cluster struct {
 	cur atomic.Pointer[Map]
 	// status is the autoscaler's latest state, made by the loop.
 	status atomic.Pointer[Status]
-	events *eventLog
-	evSeq  atomic.Uint64
+	// offsets are the replication offsets members reported, made by the
+	// loop.
+	offsets atomic.Pointer[replOffsets]
+	events  *eventLog
+	evSeq   atomic.Uint64
 
 	memMu    sync.Mutex           // guards members, failed, conflict
 	members  map[NodeID]memberRec // alive members as memberlist reports them
@@ -125,6 +128,7 @@ func New(cfg Config, logger *slog.Logger) (*Cluster, error) {
 	c.queue = &memberlist.TransmitLimitedQueue{NumNodes: c.numMembers, RetransmitMult: 3}
 	c.cur.Store(emptyMap().withView(NodeID(cfg.Name), boot, nil, false))
 	c.status.Store(&Status{})
+	c.offsets.Store(&replOffsets{})
 	return c, nil
 }
 

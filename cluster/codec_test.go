@@ -19,7 +19,8 @@ func sampleMessages(t testing.TB) []message {
 		makeDelta(m, next),
 		mapRequestMsg{from: "b", epoch: 3, coord: "a"},
 		loadMsg{from: "b", boot: 42, seq: 9, epoch: 7, coord: "a", load: NodeLoad{Node: "b", MemoryUsed: 1 << 30, MemoryLimit: 4 << 30,
-			CPUUsed: 0.5, CPUCores: 2, Shards: []ShardLoad{{Shard: 2, Memory: 600 << 20, Ops: 1234.5, CPU: 0.25, Network: 1e6, Conns: 17, Vectors: 1000}}}},
+			CPUUsed: 0.5, CPUCores: 2, Shards: []ShardLoad{{Shard: 2, Memory: 600 << 20, Ops: 1234.5, CPU: 0.25, Network: 1e6, Conns: 17, Vectors: 1000}},
+			Offsets: []ShardOffset{{Shard: 2, Offset: 123456}, {Shard: 5, Offset: 99}}}},
 		profileMsg{from: "b", shard: 2, stats: []SlotStat{{Slot: 5461, Keys: 3, Bytes: 300, Ops: 9}, {Slot: 6000, Keys: 1, Bytes: 10}}},
 		eventMsg{Event{ID: "a-1-2", Time: time.UnixMilli(1700000000123), Kind: EventSplit, Shard: 2, Detail: "done", Duration: 1500 * time.Millisecond}},
 		migrationDoneMsg{from: "a", boot: 1, id: 8},
@@ -46,8 +47,16 @@ func TestLoadMessageKeepsValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.(loadMsg)
-	if got.load.Shards[0] != in.load.Shards[0] || got.load.CPUCores != 2 || got.boot != 42 || got.coord != "a" {
+	if got.load.Shards[0] != in.load.Shards[0] || got.load.CPUCores != 2 || got.boot != 42 || got.coord != "a" ||
+		len(got.load.Offsets) != 2 || got.load.Offsets[1] != (ShardOffset{Shard: 5, Offset: 99}) {
 		t.Fatalf("decoded %+v, want %+v", got, in)
+	}
+	// A report without the offsets (as older versions send) still decodes.
+	in.load.Offsets = nil
+	b := in.encode()
+	out, err = decodeMessage(b[:len(b)-1]) // drop the zero offset count
+	if err != nil || len(out.(loadMsg).load.Shards) != 1 || out.(loadMsg).load.Offsets != nil {
+		t.Fatalf("report without offsets: %+v, %v", out, err)
 	}
 }
 
@@ -74,7 +83,7 @@ func TestDeltaRebuildsTheMap(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !sameLayout(got, next) || got.Epoch() != 8 || !bytes.Equal(got.encoded, next.encoded) {
-		t.Fatalf("delta rebuilt another map:\n%s\nwant\n%s", FormatNodes(got, "a", time.Unix(0, 0)), FormatNodes(next, "a", time.Unix(0, 0)))
+		t.Fatalf("delta rebuilt another map:\n%+v\nwant\n%+v", got.NodeRows("a", time.Unix(0, 0)), next.NodeRows("a", time.Unix(0, 0)))
 	}
 	if len(d.encode()) >= len(next.encoded) {
 		t.Errorf("delta of %d bytes is not smaller than the map's %d", len(d.encode()), len(next.encoded))

@@ -16,8 +16,9 @@
 // the full map over TCP.
 //
 // A Map is immutable. Data nodes decide with Map.Route whether they serve a
-// slot or answer -MOVED/-ASK/-TRYAGAIN/-CLUSTERDOWN; the proxy looks slots up
-// with Map.AddrOfSlot. Both get new maps with Cluster.Watch.
+// slot, and if not why (a *Redirect wrapping ErrMoved or ErrAsk, ErrTryAgain,
+// ErrDown, ...: the node answers -MOVED/-ASK/-TRYAGAIN/-CLUSTERDOWN); the
+// proxy looks slots up with Map.AddrOfSlot. Both get new maps with Cluster.Watch.
 //
 // Every data node reports the load of the shards it is primary of once per
 // LoadInterval (NodeLoad, from the node's LoadSource). The coordinator feeds
@@ -36,10 +37,11 @@
 // so a partition never leaves a slot with two serving owners. Decisions are
 // Events (CLUSTER EVENTS).
 //
-// The CLUSTER command (INFO, MYID, NODES, SLOTS, SHARDS, KEYSLOT,
-// COUNTKEYSINSLOT, GETKEYSINSLOT, AUTOSCALE PLAN|STATUS, EVENTS) is answered by
-// Cluster.Command through the node's reply writer, in Redis Cluster's formats,
-// so cluster-aware clients can talk to nodes directly.
+// The package speaks no RESP. The data behind the CLUSTER command comes out
+// typed (Cluster.Info, NodeRows, Slots, Shards with each node's replication
+// offset, MyShardID, Events, Status); the node's front end parses the command
+// and writes the replies in Redis Cluster's formats, so cluster-aware clients
+// can talk to nodes directly.
 //
 // Concurrency: one goroutine (the loop) owns the mutable cluster state;
 // memberlist callbacks copy what they receive and hand it over without

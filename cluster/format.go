@@ -4,7 +4,6 @@ import (
 	"net"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vcache/vcache/internal/keyslot"
@@ -34,73 +33,90 @@ func (m *Map) nodeList() []Member {
 	return out
 }
 
-// FormatNodes returns the CLUSTER NODES text of m as member self sees it at
-// now, in Redis's line format:
+// NodeRow is one line of CLUSTER NODES, in Redis's field order:
 //
 //	<id> <ip:port@cport> <flags> <master> <ping-sent> <pong-recv> <config-epoch> <link-state> <slot> ...
+type NodeRow struct {
+	ID      string // 40 hex digits
+	Addr    string // the RESP address, host:port
+	BusPort int    // the gossip port
+	// Flags are "myself" (the member asked), then "master" or "slave",
+	// then "fail" when the node is dead.
+	Flags []string
+	// Master is the Redis id of the primary a slave replicates, or "-".
+	Master      string
+	PingSent    int64 // always 0: gossip pings are memberlist's
+	PongRecv    int64 // unix ms; 0 for myself and dead nodes
+	ConfigEpoch uint64
+	LinkState   string      // "connected" or "disconnected"
+	Slots       []SlotRange // normalized, of the shards the node leads
+	// Moves lists, on the myself row only, the slots migrating out of
+	// ([slot->-id]) or into ([slot-<-id]) shards the node leads.
+	Moves []SlotMove
+}
+
+// SlotMove is a slot in migration, as CLUSTER NODES shows it on the
+// myself line.
+type SlotMove struct {
+	Slot int
+	// Importing is true when the slot comes to the node (from Node), false
+	// when it leaves (to Node).
+	Importing bool
+	Node      string // Redis id of the other primary
+}
+
+// NodeRows returns the CLUSTER NODES rows of m as member self sees it at
+// now: the map's nodes and the warm spares, sorted by name.
 //
 // A node that is primary of some shard is a master listing all their
 // slots; a node that only holds replicas is a slave of the primary of its
-// first one (Redis Cluster has no node with both roles). The myself line
-// also lists migrating ([slot->-id]) and importing ([slot-<-id]) slots.
-// The bus port is the gossip port.
-func FormatNodes(m *Map, self NodeID, now time.Time) string {
-	var b strings.Builder
+// first one (Redis Cluster has no node with both roles). The bus port is
+// the gossip port.
+func (m *Map) NodeRows(self NodeID, now time.Time) []NodeRow {
+	var rows []NodeRow
 	for _, n := range m.nodeList() {
 		prim, repl := m.ShardsOf(n.ID)
 		alive := n.ID == self || m.Alive(n.ID)
 		_, bus := splitAddr(n.Bus)
-		b.WriteString(n.ID.RedisID())
-		b.WriteByte(' ')
-		b.WriteString(n.Addr)
-		b.WriteString("@" + strconv.Itoa(bus))
-		var flags []string
+		r := NodeRow{ID: n.ID.RedisID(), Addr: n.Addr, BusPort: bus, Master: "-", ConfigEpoch: m.epoch, LinkState: "connected"}
 		if n.ID == self {
-			flags = append(flags, "myself")
+			r.Flags = append(r.Flags, "myself")
 		}
-		master := "-"
 		if len(prim) == 0 && len(repl) > 0 {
-			flags = append(flags, "slave")
-			master = repl[0].Primary.RedisID()
+			r.Flags = append(r.Flags, "slave")
+			r.Master = repl[0].Primary.RedisID()
 		} else {
-			flags = append(flags, "master")
+			r.Flags = append(r.Flags, "master")
 		}
 		if !alive {
-			flags = append(flags, "fail")
+			r.Flags = append(r.Flags, "fail")
+			r.LinkState = "disconnected"
 		}
-		pong, link := "0", "connected"
 		if n.ID != self && alive {
-			pong = strconv.FormatInt(now.UnixMilli(), 10)
+			r.PongRecv = now.UnixMilli()
 		}
-		if !alive {
-			link = "disconnected"
-		}
-		b.WriteString(" " + strings.Join(flags, ",") + " " + master + " 0 " + pong + " " +
-			strconv.FormatUint(m.epoch, 10) + " " + link)
 		var ranges []SlotRange
 		for _, s := range prim {
 			ranges = append(ranges, s.Slots...)
 		}
-		for _, r := range normalizeRanges(ranges) {
-			b.WriteString(" " + r.String())
-		}
+		r.Slots = normalizeRanges(ranges)
 		if n.ID == self {
 			for _, g := range m.migrations {
 				from, _ := m.Shard(g.From)
 				to, _ := m.Shard(g.To)
 				for _, slot := range SlotsIn(g.Slots) {
 					if from.Primary == self {
-						b.WriteString(" [" + strconv.Itoa(slot) + "->-" + to.Primary.RedisID() + "]")
+						r.Moves = append(r.Moves, SlotMove{Slot: slot, Node: to.Primary.RedisID()})
 					}
 					if to.Primary == self {
-						b.WriteString(" [" + strconv.Itoa(slot) + "-<-" + from.Primary.RedisID() + "]")
+						r.Moves = append(r.Moves, SlotMove{Slot: slot, Importing: true, Node: from.Primary.RedisID()})
 					}
 				}
 			}
 		}
-		b.WriteByte('\n')
+		rows = append(rows, r)
 	}
-	return b.String()
+	return rows
 }
 
 // Info is the data of CLUSTER INFO.
@@ -146,30 +162,4 @@ func (m *Map) Info(self NodeID, sent, received uint64) Info {
 		in.State = "ok"
 	}
 	return in
-}
-
-// FormatInfo returns the CLUSTER INFO text: Redis's fields in Redis's
-// order, then vcache's own (cluster_shards, cluster_coordinator,
-// cluster_migrations), each line ending in CRLF.
-func FormatInfo(in Info) string {
-	var b strings.Builder
-	line := func(k, v string) { b.WriteString(k + ":" + v + "\r\n") }
-	num := func(k string, v int) { line(k, strconv.Itoa(v)) }
-	u64 := func(k string, v uint64) { line(k, strconv.FormatUint(v, 10)) }
-	line("cluster_state", in.State)
-	num("cluster_slots_assigned", in.SlotsAssigned)
-	num("cluster_slots_ok", in.SlotsOK)
-	num("cluster_slots_pfail", in.SlotsPFail)
-	num("cluster_slots_fail", in.SlotsFail)
-	num("cluster_known_nodes", in.KnownNodes)
-	num("cluster_size", in.Size)
-	u64("cluster_current_epoch", in.CurrentEpoch)
-	u64("cluster_my_epoch", in.MyEpoch)
-	u64("cluster_stats_messages_sent", in.MessagesSent)
-	u64("cluster_stats_messages_received", in.MessagesRecv)
-	num("total_cluster_links_buffer_limit_exceeded", 0)
-	num("cluster_shards", in.Shards)
-	line("cluster_coordinator", string(in.Coordinator))
-	num("cluster_migrations", in.Migrations)
-	return b.String()
 }

@@ -2,25 +2,16 @@ package cluster
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"testing"
 	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// respWriter renders replies as RESP2, as redcon would send them.
-type respWriter struct{ b bytes.Buffer }
-
-func (w *respWriter) WriteArray(n int) { w.b.WriteString("*" + strconv.Itoa(n) + "\r\n") }
-func (w *respWriter) WriteBulkString(s string) {
-	w.b.WriteString("$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n")
-}
-func (w *respWriter) WriteInt64(n int64)   { w.b.WriteString(":" + strconv.FormatInt(n, 10) + "\r\n") }
-func (w *respWriter) WriteString(s string) { w.b.WriteString("+" + s + "\r\n") }
 
 // goldenView is a map seen by a: c is dead, d is a warm spare, and slots
 // 5000-5002 move from shard 1 (a) to shard 2 (b).
@@ -30,6 +21,18 @@ func goldenView(t *testing.T) *Map {
 	alive := []Member{m.Nodes()[0], m.Nodes()[1], {ID: "d", Role: RoleNode, Addr: "node-d.vcache:6379", Bus: "10.0.0.4:7946", Boot: 4},
 		{ID: "p", Role: RoleProxy, Addr: "10.0.0.9:6379", Bus: "10.0.0.9:7946"}}
 	return m.withView("a", 1, alive, false)
+}
+
+// goldenJSON compares v, as indented JSON, with testdata/name. These are
+// the typed answers of the CLUSTER command for goldenView; the node's tests
+// render the same files as RESP and compare them with their golden replies.
+func goldenJSON(t *testing.T, name string, v any) {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, name, append(b, '\n'))
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -50,37 +53,24 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGoldenClusterNodes(t *testing.T) {
-	golden(t, "nodes.golden", []byte(FormatNodes(goldenView(t), "a", time.UnixMilli(1_700_000_123_456))))
+	goldenJSON(t, "nodes.json", goldenView(t).NodeRows("a", time.UnixMilli(1_700_000_123_456)))
 }
 
 func TestGoldenClusterNodesFromTheTarget(t *testing.T) {
 	m := goldenView(t)
-	golden(t, "nodes-b.golden", []byte(FormatNodes(m.withView("b", 2, m.Members(), false), "b", time.UnixMilli(1_700_000_123_456))))
+	goldenJSON(t, "nodes-b.json", m.withView("b", 2, m.Members(), false).NodeRows("b", time.UnixMilli(1_700_000_123_456)))
 }
 
 func TestGoldenClusterSlots(t *testing.T) {
-	var w respWriter
-	WriteSlots(&w, goldenView(t).SlotsReply())
-	golden(t, "slots.golden", w.b.Bytes())
+	goldenJSON(t, "slots.json", goldenView(t).SlotsReply())
 }
 
 func TestGoldenClusterShards(t *testing.T) {
-	var w respWriter
-	WriteShards(&w, goldenView(t).ShardsReply())
-	golden(t, "shards.golden", w.b.Bytes())
+	goldenJSON(t, "shards.json", goldenView(t).ShardsReply())
 }
 
 func TestGoldenClusterInfo(t *testing.T) {
-	golden(t, "info.golden", []byte(FormatInfo(goldenView(t).Info("a", 120, 340))))
-}
-
-func TestGoldenClusterEvents(t *testing.T) {
-	var w respWriter
-	WriteEvents(&w, []Event{
-		{ID: "a-1-2", Time: time.UnixMilli(1_700_000_001_000), Kind: EventSplit, Shard: 1, Detail: "done: slots 5000-5002 moved from shard 1 to shard 2", Duration: 1234 * time.Millisecond},
-		{ID: "a-1-1", Time: time.UnixMilli(1_700_000_000_000), Kind: EventFailover, Shard: 3, Detail: "primary c failed; promoted replica a", Duration: 850 * time.Millisecond},
-	})
-	golden(t, "events.golden", w.b.Bytes())
+	goldenJSON(t, "info.json", goldenView(t).Info("a", 120, 340))
 }
 
 func TestGoldenAutoscale(t *testing.T) {
@@ -93,8 +83,34 @@ func TestGoldenAutoscale(t *testing.T) {
 	now := t0.Add(12 * time.Second)
 	in := Input{Map: m, Alive: members("a", "b", "c", "d"), Profiles: map[ShardID][]SlotStat{1: {{Slot: 10, Bytes: 5}, {Slot: 20, Bytes: 5}}}}
 	st := Status{Epoch: m.Epoch(), Coordinator: m.Coordinator(), Budget: p.Budget, ScaleAt: p.ScaleAt, Shards: a.Status(now, m), Plans: a.Plans(now, in)}
-	golden(t, "autoscale-status.golden", []byte(FormatStatus(st)))
-	golden(t, "autoscale-plan.golden", []byte(FormatPlans(st.Plans)))
+	for i := range st.Shards {
+		st.Shards[i].Updated = st.Shards[i].Updated.UTC() // the same file in every time zone
+	}
+	goldenJSON(t, "autoscale.json", st)
+}
+
+// TestNodeRows checks the rows that say who is who: myself, the dead
+// primary, the spare, and the slots in migration on the myself row only.
+func TestNodeRows(t *testing.T) {
+	rows := goldenView(t).NodeRows("a", time.UnixMilli(1_700_000_123_456))
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want a, b, c and the spare d: %+v", len(rows), rows)
+	}
+	a, c, d := rows[0], rows[2], rows[3]
+	if !slices.Equal(a.Flags, []string{"myself", "master"}) || a.PongRecv != 0 || len(a.Moves) != 3 ||
+		a.Moves[0] != (SlotMove{Slot: 5000, Node: NodeID("b").RedisID()}) {
+		t.Errorf("myself row: %+v", a)
+	}
+	if !slices.Equal(c.Flags, []string{"master", "fail"}) || c.LinkState != "disconnected" || c.PongRecv != 0 || len(c.Moves) != 0 {
+		t.Errorf("dead primary's row: %+v", c)
+	}
+	if d.Addr != "node-d.vcache:6379" || len(d.Slots) != 0 || d.PongRecv != 1_700_000_123_456 {
+		t.Errorf("spare's row: %+v", d)
+	}
+	b := goldenView(t).withView("b", 2, goldenView(t).Members(), false).NodeRows("b", time.UnixMilli(0))[1]
+	if len(b.Moves) != 3 || !b.Moves[2].Importing || b.Moves[2].Node != NodeID("a").RedisID() {
+		t.Errorf("importing side's row: %+v", b)
+	}
 }
 
 func TestInfoState(t *testing.T) {

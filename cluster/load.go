@@ -122,6 +122,9 @@ type NodeLoad struct {
 	// Shards is the load of the shards whose data the node holds as
 	// primary. Others are ignored.
 	Shards []ShardLoad
+	// Offsets is the node's replication offset in each shard it holds, as
+	// primary or replica (CLUSTER SHARDS shows them).
+	Offsets []ShardOffset
 	// Time is when the cluster took the report.
 	Time time.Time
 }

@@ -26,6 +26,9 @@ type loopState struct {
 	seen     map[string]announced   // latest load report part handled, by "node/part"
 	scaleOut time.Time              // when the scale-out hook last ran
 	seq      uint64                 // load report sequence
+	offsets  replOffsets            // replication offsets from load reports
+	// offsetsDirty is set when offsets changed since they were published.
+	offsetsDirty bool
 }
 
 // announced is the map a member said it had, in a load report.
@@ -53,6 +56,7 @@ func newLoopState(ctx context.Context, c *Cluster) *loopState {
 		lastReq:  map[NodeID]time.Time{},
 		seen:     map[string]announced{},
 		heard:    map[NodeID]time.Time{},
+		offsets:  replOffsets{},
 	}
 }
 
@@ -88,6 +92,7 @@ func (c *Cluster) run(ctx context.Context) {
 			c.syncRunners()
 			c.catchUp(now)
 			c.updateStatus(now)
+			c.publishOffsets()
 		}
 	}
 }
@@ -215,6 +220,7 @@ func (c *Cluster) takeLoad(m loadMsg, now time.Time) {
 	}
 	m.load.Time = now
 	ls.loads[m.from] = m.load // node totals; shard loads go to the autoscaler
+	c.takeOffsets(m.from, m.load.Offsets)
 	if now.After(ls.heard[m.from]) {
 		ls.heard[m.from] = now
 	}
@@ -228,6 +234,12 @@ func (c *Cluster) takeLoad(m loadMsg, now time.Time) {
 // maxReportShards is how many shard loads one load message carries, so it
 // fits a gossip packet.
 const maxReportShards = 16
+
+// partOf returns the elements of s that part of a load report carries.
+func partOf[T any](s []T, part int) []T {
+	lo := min(len(s), part*maxReportShards)
+	return s[lo:min(len(s), lo+maxReportShards)]
+}
 
 // reportLoad gossips this node's load report and, for its shards near the
 // split line, sends per-slot statistics to the coordinator.
@@ -246,9 +258,10 @@ func (c *Cluster) reportLoad(now time.Time) {
 		return !ok || sh.Primary != c.Self()
 	})
 	ls.seq++
-	for part := 0; part == 0 || part*maxReportShards < len(nl.Shards); part++ {
+	for part := 0; part == 0 || part*maxReportShards < max(len(nl.Shards), len(nl.Offsets)); part++ {
 		msg := loadMsg{from: c.Self(), boot: c.boot, seq: ls.seq, part: uint64(part), epoch: ls.gossip.epoch, coord: ls.gossip.coord, load: nl}
-		msg.load.Shards = nl.Shards[part*maxReportShards : min(len(nl.Shards), (part+1)*maxReportShards)]
+		msg.load.Shards = partOf(nl.Shards, part)
+		msg.load.Offsets = partOf(nl.Offsets, part)
 		c.broadcast("load/"+string(c.Self())+"/"+itoa(part), msg.encode())
 	}
 	c.takeLoad(loadMsg{from: c.Self(), boot: c.boot, seq: ls.seq, epoch: ls.gossip.epoch, coord: ls.gossip.coord, load: nl}, now)
@@ -286,6 +299,8 @@ func (c *Cluster) prune() {
 		if !alive[id] {
 			delete(ls.known, id)
 			delete(ls.loads, id)
+			delete(ls.offsets, id)
+			ls.offsetsDirty = true
 			delete(ls.lastReq, id)
 		}
 	}

@@ -240,6 +240,11 @@ func (m loadMsg) encode() []byte {
 		e.uvarint(s.Conns)
 		e.uvarint(s.Vectors)
 	}
+	e.uvarint(uint64(len(m.load.Offsets)))
+	for _, o := range m.load.Offsets {
+		e.uvarint(uint64(o.Shard))
+		e.uvarint(o.Offset)
+	}
 	return e.b
 }
 
@@ -251,6 +256,11 @@ func decodeLoadBody(d *decoder) loadMsg {
 	for range d.count() {
 		m.load.Shards = append(m.load.Shards, ShardLoad{Shard: d.shardID(), Memory: d.uvarint(),
 			Ops: d.float(), CPU: d.float(), Network: d.float(), Conns: d.uvarint(), Vectors: d.uvarint()})
+	}
+	if len(d.b) > 0 { // reports of older versions end here
+		for range d.count() {
+			m.load.Offsets = append(m.load.Offsets, ShardOffset{Shard: d.shardID(), Offset: d.uvarint()})
+		}
 	}
 	return m
 }

@@ -2,8 +2,8 @@ package cluster
 
 import (
 	"net"
+	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -38,14 +38,20 @@ func TestRestartedNodeRejoinsAsSpare(t *testing.T) {
 	// A process back at a new address can be declared dead once more by a
 	// late gossip message about its previous run (memberlist incarnations
 	// restart at zero); it refutes that and stays.
-	var nodes, line string
+	var rows []NodeRow
+	var row NodeRow
 	waitFor(t, 10*time.Second, "n3 listed in CLUSTER NODES", func() bool {
-		nodes = FormatNodes(cs[0].Map(), "n1", time.Now())
-		line = lineOf(nodes, NodeID("n3").RedisID())
-		return line != ""
+		rows = cs[0].NodeRows(time.Now())
+		for _, r := range rows {
+			if r.ID == NodeID("n3").RedisID() {
+				row = r
+				return true
+			}
+		}
+		return false
 	})
-	if !strings.Contains(line, " master - ") || strings.Count(line, " ") != 7 {
-		t.Fatalf("CLUSTER NODES line of the spare: %q\n%s", line, nodes)
+	if !slices.Equal(row.Flags, []string{"master"}) || row.Master != "-" || len(row.Slots) != 0 || row.LinkState != "connected" {
+		t.Fatalf("CLUSTER NODES row of the spare: %+v\n%+v", row, rows)
 	}
 }
 
@@ -79,13 +85,4 @@ func TestQuickRestartNeverServesStaleSlots(t *testing.T) {
 	if !restarted {
 		t.Fatal("no restart event")
 	}
-}
-
-func lineOf(text, prefix string) string {
-	for _, l := range strings.Split(text, "\n") {
-		if strings.HasPrefix(l, prefix) {
-			return l
-		}
-	}
-	return ""
 }

@@ -213,7 +213,7 @@ func (m *Map) Members() []Member { return m.members }
 func (m *Map) Self() NodeID { return m.self }
 
 // Down reports whether this member sees too few data nodes to serve (it is
-// in a minority partition); Route then answers CLUSTERDOWN.
+// in a minority partition); Route then returns ErrDown.
 func (m *Map) Down() bool { return m.down }
 
 // Shard returns the shard with the given id.

@@ -57,24 +57,24 @@ func TestRoute(t *testing.T) {
 		slot     int
 		self     NodeID
 		serve    bool
-		redirect string
+		redirect error
 	}{
-		{0, "a", true, ""},
-		{0, "b", false, "MOVED 0 10.0.0.1:6379"},
-		{5461, "a", false, "MOVED 5461 10.0.0.2:6379"},
-		{16383, "c", true, ""},
-		{12182, "b", false, "MOVED 12182 10.0.0.3:6379"},
+		{0, "a", true, nil},
+		{0, "b", false, &Redirect{ErrMoved, 0, "10.0.0.1:6379"}},
+		{5461, "a", false, &Redirect{ErrMoved, 5461, "10.0.0.2:6379"}},
+		{16383, "c", true, nil},
+		{12182, "b", false, &Redirect{ErrMoved, 12182, "10.0.0.3:6379"}},
 	} {
 		serve, redirect := m.Route(tc.slot, tc.self)
-		if serve != tc.serve || redirect != tc.redirect {
-			t.Errorf("Route(%d, %s) = %v %q, want %v %q", tc.slot, tc.self, serve, redirect, tc.serve, tc.redirect)
+		if serve != tc.serve || !sameRoute(redirect, tc.redirect) {
+			t.Errorf("Route(%d, %s) = %v %v, want %v %v", tc.slot, tc.self, serve, redirect, tc.serve, tc.redirect)
 		}
 	}
 	if addr, ok := m.AddrOfSlot(12182); !ok || addr != "10.0.0.3:6379" {
 		t.Errorf("AddrOfSlot(12182) = %q %v", addr, ok)
 	}
 	empty := emptyMap()
-	if serve, redirect := empty.Route(0, "a"); serve || redirect != msgNotServed {
+	if serve, redirect := empty.Route(0, "a"); serve || !errors.Is(redirect, ErrNotServed) {
 		t.Errorf("empty map routes %v %q", serve, redirect)
 	}
 	if _, ok := empty.AddrOfSlot(0); ok {
@@ -82,13 +82,23 @@ func TestRoute(t *testing.T) {
 	}
 }
 
+// sameRoute reports whether err is want: the same redirect, or the same
+// sentinel.
+func sameRoute(err, want error) bool {
+	var r, w *Redirect
+	if errors.As(want, &w) {
+		return errors.As(err, &r) && *r == *w
+	}
+	return err == want
+}
+
 func TestRouteLocalView(t *testing.T) {
 	m := testMap(t)
 	members := m.Nodes()
-	if serve, r := m.withView("a", 1, members, true).Route(0, "a"); serve || r != msgClusterDown {
+	if serve, r := m.withView("a", 1, members, true).Route(0, "a"); serve || !errors.Is(r, ErrDown) {
 		t.Errorf("minority member: %v %q, want CLUSTERDOWN", serve, r)
 	}
-	if serve, r := m.withView("a", 99, members, false).Route(0, "a"); serve || r != msgRestarted {
+	if serve, r := m.withView("a", 99, members, false).Route(0, "a"); serve || !errors.Is(r, ErrRestarted) {
 		t.Errorf("restarted member: %v %q, want TRYAGAIN", serve, r)
 	}
 	if serve, _ := m.withView("a", 1, members, false).Route(0, "a"); !serve {
@@ -105,21 +115,21 @@ func TestRouteKeysDuringMigration(t *testing.T) {
 		asking         bool
 		total, missing int
 		serve          bool
-		redirect       string
+		redirect       error
 	}{
-		{"source has the key", "a", false, 1, 0, true, ""},
-		{"source lost the key", "a", false, 1, 1, false, "ASK 150 10.0.0.2:6379"},
-		{"source has some keys", "a", false, 3, 1, false, msgTryAgain},
-		{"source has none of many", "a", false, 3, 3, false, "ASK 150 10.0.0.2:6379"},
-		{"target with ASKING", "b", true, 1, 1, true, ""},
-		{"target with ASKING, multi-key missing", "b", true, 2, 1, false, msgTryAgain},
-		{"target without ASKING", "b", false, 1, 0, false, "MOVED 150 10.0.0.1:6379"},
-		{"third node", "c", true, 1, 0, false, "MOVED 150 10.0.0.1:6379"},
+		{"source has the key", "a", false, 1, 0, true, nil},
+		{"source lost the key", "a", false, 1, 1, false, &Redirect{ErrAsk, 150, "10.0.0.2:6379"}},
+		{"source has some keys", "a", false, 3, 1, false, ErrTryAgain},
+		{"source has none of many", "a", false, 3, 3, false, &Redirect{ErrAsk, 150, "10.0.0.2:6379"}},
+		{"target with ASKING", "b", true, 1, 1, true, nil},
+		{"target with ASKING, multi-key missing", "b", true, 2, 1, false, ErrTryAgain},
+		{"target without ASKING", "b", false, 1, 0, false, &Redirect{ErrMoved, 150, "10.0.0.1:6379"}},
+		{"third node", "c", true, 1, 0, false, &Redirect{ErrMoved, 150, "10.0.0.1:6379"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			serve, redirect := m.RouteKeys(150, tc.self, tc.asking, tc.total, tc.missing)
-			if serve != tc.serve || redirect != tc.redirect {
-				t.Fatalf("RouteKeys = %v %q, want %v %q", serve, redirect, tc.serve, tc.redirect)
+			if serve != tc.serve || !sameRoute(redirect, tc.redirect) {
+				t.Fatalf("RouteKeys = %v %v, want %v %v", serve, redirect, tc.serve, tc.redirect)
 			}
 		})
 	}

@@ -2,7 +2,9 @@ package node
 
 import (
 	"context"
+	"errors"
 	"runtime"
+	"strconv"
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/command"
@@ -92,10 +94,42 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 		serve = true
 	}
 	if !serve {
-		c.cx.w.WriteError(redirect)
+		c.cx.w.WriteError(routeErrorText(redirect))
 		return false
 	}
 	return true
+}
+
+// routeErrors are the RESP texts of the cluster's routing sentinels
+// (Redis Cluster's, and vcache's own for a restarted node).
+var routeErrors = []struct {
+	err  error
+	text string
+}{
+	{cluster.ErrDown, "CLUSTERDOWN The cluster is down"},
+	{cluster.ErrNotServed, "CLUSTERDOWN Hash slot not served"},
+	{cluster.ErrTryAgain, "TRYAGAIN Multiple keys request during rehashing of slot"},
+	{cluster.ErrRestarted, "TRYAGAIN Node restarted, waiting for the shard map to move its shards"},
+}
+
+// routeErrorText returns the RESP error (without the '-') for an error of
+// cluster.Map.Route or RouteKeys: "MOVED <slot> <addr>", "ASK <slot>
+// <addr>", or a CLUSTERDOWN or TRYAGAIN line.
+func routeErrorText(err error) string {
+	var r *cluster.Redirect
+	if errors.As(err, &r) {
+		code := "MOVED "
+		if errors.Is(r.Err, cluster.ErrAsk) {
+			code = "ASK "
+		}
+		return code + strconv.Itoa(r.Slot) + " " + r.Addr
+	}
+	for _, e := range routeErrors {
+		if errors.Is(err, e.err) {
+			return e.text
+		}
+	}
+	return errText(err)
 }
 
 // replicaUpToDate reports whether a link that has completed its full sync
@@ -142,6 +176,7 @@ func (n *Node) Load() cluster.NodeLoad {
 		return l
 	}
 	primary, _ := m.ShardsOf(cl.Self())
+	l.Offsets = n.replOffsets(m, cl.Self())
 	ops := float64(n.stats.opsPerS.Load())
 	total := float64(max(n.ks.Len(), 1))
 	// FT indexes are per node; their memory and documents are shared out
@@ -174,15 +209,4 @@ func (n *Node) SlotStats(ranges []cluster.SlotRange) []cluster.SlotStat {
 		}
 	}
 	return out
-}
-
-func cmdCluster(cx *Ctx) {
-	cl := cx.Node.Cluster()
-	if cl == nil {
-		cx.Error("ERR This instance has cluster support disabled")
-		return
-	}
-	if err := cl.Command(cx.Args, cx.Node.ks, cx.w); err != nil {
-		cx.Error("ERR " + err.Error())
-	}
 }

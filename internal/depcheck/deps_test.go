@@ -55,3 +55,37 @@ func TestPackageGraph(t *testing.T) {
 		}
 	}
 }
+
+// speakNoRESP packages return typed values and sentinel errors; the
+// front ends (node, proxy) turn them into RESP. Their tests too check the
+// typed values, so test imports count.
+var speakNoRESP = []string{"cluster", "vector"}
+
+// respPackages read or write RESP: servers, clients and vcache's own.
+var respPackages = []string{"github.com/tidwall/redcon", "github.com/redis/go-redis", mod + "internal/resp"}
+
+func TestNoRESPInClusterOrVector(t *testing.T) {
+	var pkgs []string
+	for _, p := range speakNoRESP {
+		pkgs = append(pkgs, mod+p+"/...")
+	}
+	out, err := exec.Command("go", append([]string{"list", "-test", "-f", `{{.ImportPath}}|{{join .Deps " "}}`}, pkgs...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	checked := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, deps, _ := strings.Cut(line, "|")
+		checked++
+		for _, dep := range strings.Fields(deps) {
+			for _, bad := range respPackages {
+				if dep == bad || strings.HasPrefix(dep, bad+"/") {
+					t.Errorf("%s depends on %s: cluster and vector speak no RESP (the node writes replies)", pkg, dep)
+				}
+			}
+		}
+	}
+	if checked < len(speakNoRESP) {
+		t.Fatalf("go list listed %d packages:\n%s", checked, out)
+	}
+}
