@@ -7,15 +7,13 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // The CLUSTER command: the arguments are parsed here, the answers come
 // typed from the cluster package and are written as RESP by
 // cluster_format.go.
-
-// clusterNotInt is Redis's reply to a number argument that is not one.
-const clusterNotInt = "ERR value is not an integer or out of range"
 
 // clusterSub is one CLUSTER subcommand: its arity over the whole command
 // line (Redis's rule: n exactly, -n at least) and its handler.
@@ -106,7 +104,7 @@ func clusterHelp(cx *Ctx, _ *cluster.Cluster) {
 func clusterSlotArg(cx *Ctx, b []byte, invalid string) (int, bool) {
 	n, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil {
-		cx.Error(clusterNotInt)
+		cx.Error(command.MsgNotInt)
 		return 0, false
 	}
 	if n < 0 || n >= keyslot.Count {
@@ -130,7 +128,7 @@ func clusterGetKeys(cx *Ctx, _ *cluster.Cluster) {
 	count, err2 := strconv.ParseInt(string(cx.Args[3]), 10, 64)
 	switch {
 	case err1 != nil || err2 != nil:
-		cx.Error(clusterNotInt)
+		cx.Error(command.MsgNotInt)
 		return
 	case slot < 0 || slot >= keyslot.Count || count < 0:
 		cx.Error(invalid)
@@ -164,7 +162,7 @@ func clusterEvents(cx *Ctx, cl *cluster.Cluster) {
 	case 3:
 		var err error
 		if n, err = strconv.ParseInt(string(cx.Args[2]), 10, 64); err != nil || n < 0 {
-			cx.Error(clusterNotInt)
+			cx.Error(command.MsgNotInt)
 			return
 		}
 	default:

@@ -1,10 +1,8 @@
 package node
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,42 +15,15 @@ import (
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
-// readRESP reads one whole reply, exactly as sent.
-func readRESP(rd *bufio.Reader) ([]byte, error) {
-	line, err := rd.ReadBytes('\n')
-	if err != nil || len(line) < 3 {
-		return line, fmt.Errorf("reply line %q: %v", line, err)
-	}
-	n, _ := strconv.Atoi(string(line[1 : len(line)-2]))
-	switch line[0] {
-	case '$':
-		if n < 0 {
-			return line, nil
-		}
-		body := make([]byte, n+2)
-		_, err := io.ReadFull(rd, body)
-		return append(line, body...), err
-	case '*':
-		for range max(n, 0) {
-			el, err := readRESP(rd)
-			line = append(line, el...)
-			if err != nil {
-				return line, err
-			}
-		}
-	}
-	return line, nil
-}
-
 // exact sends one command and returns the reply's bytes.
 func (rc *rawConn) exact(args ...string) string {
 	rc.t.Helper()
 	rc.send(args...)
-	b, err := readRESP(rc.rd)
+	b, err := rc.ReadRaw()
 	if err != nil {
 		rc.t.Fatalf("%v: %v", args, err)
 	}
-	return string(b)
+	return b
 }
 
 // startOneNodeCluster starts a cluster of one node owning every slot.
