@@ -8,6 +8,7 @@ import (
 
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/serving"
 )
 
 // Config configures a data node. The zero value is not valid; start from
@@ -49,9 +50,11 @@ type Config struct {
 	ReplBacklogSize int
 	// IdleTimeout closes connections idle for this long; 0 never does.
 	IdleTimeout time.Duration
-	// ConnGoroutines serves every connection with a goroutine of its own
-	// instead of event loops (TLS connections always have one).
-	ConnGoroutines bool
+	// Serving is the group of servers the node shares its process with,
+	// and their IO mode (event loops or a goroutine per connection; TLS
+	// connections always have a goroutine). nil: a group of its own, in
+	// auto mode (event loops).
+	Serving *serving.Group
 	// IOThreads is how many event loops serve clients (Redis's
 	// io-threads). 0 means one per GOMAXPROCS, of which only as many serve
 	// as the load keeps busy (one while one is enough; see

@@ -6,7 +6,8 @@
 // replies written with redcon's writer. Connections are served by event
 // loops on Linux (loop_linux.go: a few goroutines, each over an epoll
 // set, as many serving as the load keeps busy) and by a goroutine each
-// for TLS, on other platforms, with Config.ConnGoroutines, and for
+// for TLS, on other platforms, in a goroutines serving mode
+// (internal/serving: vcache dev's shared group picks it), and for
 // commands flagged OffLoop. Every command goes through one dispatcher
 // (dispatch.go) that checks it against the shared command table
 // (internal/command: arity, auth, ACL, routing, OOM) before its handler

@@ -160,8 +160,7 @@ func (s *server) stopLoops() {
 func (l *evloop) run() {
 	defer l.s.wg.Done()
 	defer l.shut()
-	runningLoops.Add(1)
-	defer runningLoops.Add(-1)
+	defer l.s.n.io.LoopRunning()()
 	events := make([]syscall.EpollEvent, 256)
 	lastIdleCheck := time.Now()
 	for {
@@ -172,7 +171,7 @@ func (l *evloop) run() {
 		// Look without blocking first: while clients keep the loop busy
 		// it never parks in the kernel (see rawio.Read).
 		nev, err := rawio.PollNow(l.Epfd, events)
-		if nev == 0 && err == nil && runningLoops.Load() <= int32(runtime.GOMAXPROCS(0)) {
+		if nev == 0 && err == nil && l.s.n.io.MaySpin() {
 			// Poll a little longer before sleeping: at -P 1 the next
 			// request is usually a few microseconds away, and putting the
 			// thread to sleep and waking it (and the runtime's monitor
@@ -180,7 +179,7 @@ func (l *evloop) run() {
 			// Measured with redis-benchmark -P 1: no spin 102k/118k
 			// SET/GET ops/s, 10 µs 122k/103k, 20 µs 125k/129k, 30 µs
 			// 127k/118k (Redis 149k/149k in the same run). Only while
-			// the process has no more loops than processors: in vcache dev
+			// the serving group has no more loops than processors: in vcache dev
 			// (three nodes in one process) spinning loops took the CPU
 			// the proxy and the other nodes needed (half the ops/s).
 			for t0 := time.Now(); nev == 0 && err == nil && time.Since(t0) < spinBeforeSleep; {
@@ -424,9 +423,6 @@ func (s *server) offLoop(c *rconn, name []byte) bool {
 	}
 	return e != nil && e.spec.Has(command.OffLoop)
 }
-
-// runningLoops counts the event loops of the process (every node's).
-var runningLoops atomic.Int32
 
 // spinBeforeSleep is how long an event loop keeps polling after its last
 // event before it sleeps in epoll_wait.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -27,11 +28,11 @@ import (
 // goroutine-per-connection serving must all pass.
 func TestClientThatDoesNotReadDoesNotStallOthers(t *testing.T) {
 	for _, mode := range []struct {
-		goroutines bool
-		loops      int
-	}{{false, 0}, {false, 1}, {true, 0}} {
-		t.Run(fmt.Sprintf("ConnGoroutines=%v,IOThreads=%d", mode.goroutines, mode.loops), func(t *testing.T) {
-			tn := startNode(t, func(c *Config) { c.ConnGoroutines, c.IOThreads = mode.goroutines, mode.loops })
+		io    serving.Mode
+		loops int
+	}{{serving.Loops, 0}, {serving.Loops, 1}, {serving.Goroutines, 0}} {
+		t.Run(fmt.Sprintf("%v,IOThreads=%d", mode.io, mode.loops), func(t *testing.T) {
+			tn := startNode(t, func(c *Config) { c.Serving, c.IOThreads = serving.NewGroup(mode.io, false), mode.loops })
 			ctx := context.Background()
 			c := tn.client(t)
 			val := strings.Repeat("v", 64<<10)
@@ -115,9 +116,9 @@ func TestWaitOnEventLoopConnection(t *testing.T) {
 // event loops or by goroutines: the killed connection reads end of file,
 // the killer goes on, and the registry forgets the victim.
 func TestClientKill(t *testing.T) {
-	for _, goroutines := range []bool{false, true} {
-		t.Run(fmt.Sprintf("ConnGoroutines=%v", goroutines), func(t *testing.T) {
-			tn := startNode(t, func(c *Config) { c.ConnGoroutines = goroutines })
+	for _, mode := range []serving.Mode{serving.Loops, serving.Goroutines} {
+		t.Run(mode.String(), func(t *testing.T) {
+			tn := startNode(t, func(c *Config) { c.Serving = serving.NewGroup(mode, false) })
 			killer := tn.raw(t)
 			for _, by := range []string{"ID", "ADDR"} {
 				victim := tn.raw(t)

@@ -15,6 +15,7 @@ import (
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/vector/ft"
 )
 
@@ -31,6 +32,7 @@ type Node struct {
 	cmds    *command.Table
 	cmdList []*cmdEntry
 	acl     *acl.Table // users (ACL), built over cmds
+	io      *serving.Group
 	start   time.Time
 
 	// mu guards cfg's mutable fields (CONFIG SET), srv, ln and closing;
@@ -94,6 +96,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.stats.clock.Store(n.start.UnixNano())
 	n.cmds, n.cmdList = commandTable()
+	n.io = serving.Own(cfg.Serving)
 	if n.acl, err = n.newACL(); err != nil {
 		return nil, err
 	}

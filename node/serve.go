@@ -67,7 +67,7 @@ func (n *Node) loopCounts() (loops, serving int) {
 func newServer(n *Node, ln net.Listener, idle time.Duration) *server {
 	s := &server{n: n, ln: ln, conns: map[*rconn]struct{}{}}
 	s.idle.Store(int64(idle))
-	if !n.cfg.ConnGoroutines {
+	if n.io.NodeLoops() {
 		s.startLoops()
 	}
 	return s

@@ -225,7 +225,7 @@ func (p *Proxy) dialBackend(addr string) (net.Conn, error) {
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
 	}
-	if !p.cfg.SharedProcess {
+	if p.io.RawIO() {
 		nc = rawio.Wrap(nc)
 	}
 	if p.cfg.BackendTLS != nil {

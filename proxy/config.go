@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/vcache/vcache/internal/serving"
 )
 
 // Config tunes a Proxy. Start from DefaultConfig.
@@ -20,14 +22,11 @@ type Config struct {
 	ReadFromReplicas bool
 	// Zone is the proxy's availability zone, for ReadFromReplicas.
 	Zone string
-	// SharedProcess says the proxy shares its process (and processors)
-	// with data nodes, as in vcache dev: its sockets then use Go's
-	// ordinary system calls, which let another goroutine run while one
-	// waits in the kernel. A proxy of its own makes raw ones
-	// (internal/rawio): +17% at redis-benchmark -P 1 alone, but -30% of
-	// vcache dev's throughput, where the nodes' goroutines needed those
-	// processors.
-	SharedProcess bool
+	// Serving is the group of servers the proxy shares its process with,
+	// and their IO mode (internal/serving): it says whether clients are
+	// served from event loops and whether sockets make raw system calls.
+	// nil: a group of its own, in auto mode.
+	Serving *serving.Group
 	// ACLFile, when set, is Redis's ACL file of the proxy's users: loaded
 	// by New (a bad line is an error naming it) and by ACL LOAD, written
 	// by ACL SAVE. A default user it does not name keeps RequirePass.
@@ -44,9 +43,8 @@ type Config struct {
 	// MaxClients is the most client connections served at once; more are
 	// refused with Redis's error.
 	MaxClients int
-	// Loops is how many event loops serve plain TCP clients on Linux (0:
-	// one per two processors; negative: none, a goroutine per
-	// connection).
+	// Loops is how many event loops serve plain TCP clients on Linux when
+	// the serving mode has loops (0: one per two processors).
 	Loops int
 	// IdleTimeout closes client connections idle this long (0: never),
 	// like Redis's timeout directive.
@@ -123,6 +121,9 @@ func (c *Config) Validate() error {
 	pos("MaxWriteBatch", c.MaxWriteBatch)
 	pos("MaxPipeline", c.MaxPipeline)
 	pos("MaxReplyBytes", c.MaxReplyBytes)
+	if c.Loops < 0 {
+		errs = append(errs, fmt.Errorf("proxy: Loops must not be negative, got %d (a goroutine per connection is serving mode goroutines)", c.Loops))
+	}
 	if c.BatchesInFlight < 0 {
 		errs = append(errs, fmt.Errorf("proxy: BatchesInFlight must not be negative, got %d", c.BatchesInFlight))
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/serving"
 )
 
 // TestBackendKilledUnderLoad kills one of three nodes while clients keep
@@ -17,10 +19,10 @@ import (
 // the other nodes keep succeeding, commands for the dead node fail within
 // the retry deadline, and once the node is back its keys work again.
 func TestBackendKilledUnderLoad(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		rs := startRedises(t, 3)
 		cfg := DefaultConfig()
-		cfg.Loops = loops
+		cfg.Serving = serving.NewGroup(mode, false)
 		cfg.RetryDeadline = 300 * time.Millisecond
 		p := startProxy(t, cfg, addrs(rs...)...)
 		keys := make([][]string, 3)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/vcache/vcache/internal/serving"
 )
 
 // readGolden returns the command lines of a golden file.
@@ -58,12 +60,12 @@ func splitWords(line string) []string {
 }
 
 func TestGoldenRepliesMatchDirect(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		lines := readGolden(t, "testdata/golden.txt")
 		for _, n := range []int{1, 3} {
 			t.Run(fmt.Sprintf("%d backends", n), func(t *testing.T) {
 				direct := startRedis(t)
-				p := startProxy(t, Config{Loops: loops}, addrs(startRedises(t, n)...)...)
+				p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(startRedises(t, n)...)...)
 				d, c := dialRaw(t, direct.addr), dialRaw(t, p.addr)
 				for _, args := range lines {
 					want, got := d.do(args...), c.do(args...)
@@ -77,11 +79,11 @@ func TestGoldenRepliesMatchDirect(t *testing.T) {
 }
 
 func TestGoldenPipelined(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		// The same commands sent as one pipeline: same replies, same order.
 		lines := readGolden(t, "testdata/golden.txt")
 		direct := startRedis(t)
-		p := startProxy(t, Config{Loops: loops}, addrs(startRedises(t, 3)...)...)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(startRedises(t, 3)...)...)
 		d, c := dialRaw(t, direct.addr), dialRaw(t, p.addr)
 		for _, args := range lines {
 			d.send(args...)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -164,9 +165,9 @@ func startProxy(t testing.TB, cfg Config, backends ...string) *testProxy {
 func serveProxy(t testing.TB, ctx context.Context, cfg Config, backends ...string) *testProxy {
 	t.Helper()
 	if cfg.MaxClients == 0 {
-		loops := cfg.Loops
+		group := cfg.Serving
 		cfg = DefaultConfig()
-		cfg.Loops = loops
+		cfg.Serving = group
 	}
 	router, err := NewStaticRouter(backends)
 	if err != nil {
@@ -271,8 +272,8 @@ func trim(s string) string {
 }
 
 // inModes runs f twice: with the proxy's plain TCP clients on event loops
-// (loops 0: the default; only on Linux) and on a goroutine each (-1).
-func inModes(t *testing.T, f func(t *testing.T, loops int)) {
-	t.Run("loops", func(t *testing.T) { f(t, 0) })
-	t.Run("goroutines", func(t *testing.T) { f(t, -1) })
+// (only on Linux) and on a goroutine each.
+func inModes(t *testing.T, f func(t *testing.T, mode serving.Mode)) {
+	t.Run("loops", func(t *testing.T) { f(t, serving.Loops) })
+	t.Run("goroutines", func(t *testing.T) { f(t, serving.Goroutines) })
 }

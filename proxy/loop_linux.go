@@ -144,7 +144,7 @@ func (p *Proxy) startLoops() {
 	if n == 0 {
 		n = defaultLoops(runtime.GOMAXPROCS(0))
 	}
-	if n < 0 || p.cfg.TLS != nil || p.cfg.BackendTLS != nil {
+	if !p.io.ProxyLoops() || p.cfg.TLS != nil || p.cfg.BackendTLS != nil {
 		return
 	}
 	for range n {
@@ -249,6 +249,7 @@ func (p *Proxy) adopt(nc net.Conn) bool {
 func (l *loop) run() {
 	p := l.p
 	defer p.wg.Done()
+	defer p.io.LoopRunning()()
 	for {
 		// Look without blocking first: while clients keep the loop busy it
 		// never parks in the kernel. Unlike the node's loops it does not

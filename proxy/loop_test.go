@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -104,9 +105,9 @@ func expectPipeline(t *testing.T, c *rawConn, cmds [][]string, want []string) {
 // Random bytes on many connections at once: each such client gets at
 // most its error and its connection closed; the proxy keeps serving.
 func TestGarbageClosesOnlyItsClient(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
-		p := startProxy(t, Config{Loops: loops}, addrs(startRedises(t, 2)...)...)
-		rng := rand.New(rand.NewPCG(7, uint64(loops+2)))
+	inModes(t, func(t *testing.T, mode serving.Mode) {
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(startRedises(t, 2)...)...)
+		rng := rand.New(rand.NewPCG(7, uint64(mode+2)))
 		alphabet := []byte("*$\r\n0123456789-+:GETSETPINGabc \"'")
 		var wg sync.WaitGroup
 		for i := range 200 {

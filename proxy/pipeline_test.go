@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/serving"
 )
 
 // mixedCommands returns n commands of many kinds over keys spread across
@@ -53,10 +54,10 @@ func mixedCommands(seed uint64, n int, prefix string) [][]string {
 }
 
 func TestPipelineOf1000MixedCommandsInOrder(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		cmds := mixedCommands(1, 1000, "p:")
 		direct := startRedis(t)
-		p := startProxy(t, Config{Loops: loops}, addrs(startRedises(t, 3)...)...)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(startRedises(t, 3)...)...)
 		d, c := dialRaw(t, direct.addr), dialRaw(t, p.addr)
 		for _, args := range cmds {
 			d.send(args...)
@@ -71,9 +72,9 @@ func TestPipelineOf1000MixedCommandsInOrder(t *testing.T) {
 }
 
 func TestManyClientsPipelinesKeepTheirOrder(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		rs := startRedises(t, 3)
-		p := startProxy(t, Config{Loops: loops}, addrs(rs...)...)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(rs...)...)
 		const clients, depth = 20, 200
 		var wg sync.WaitGroup
 		errs := make(chan error, clients)
@@ -118,9 +119,9 @@ func TestManyClientsPipelinesKeepTheirOrder(t *testing.T) {
 }
 
 func TestMGetAcrossThreeShards(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		rs := startRedises(t, 3)
-		p := startProxy(t, Config{Loops: loops}, addrs(rs...)...)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(rs...)...)
 		ctx := context.Background()
 		c := client(t, p.addr)
 		// Two keys on each node, interleaved, plus a missing one.
@@ -159,9 +160,9 @@ func TestMGetAcrossThreeShards(t *testing.T) {
 // served, and the proxy stops reading its commands, so memory stays
 // bounded (by one round: MaxPipeline commands' replies).
 func TestClientThatStopsReading(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		r := startRedis(t)
-		p := startProxy(t, Config{Loops: loops}, r.addr)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, r.addr)
 		big := strings.Repeat("x", 16<<10)
 		if got := rawDo(p.addr, "SET", "big", big); got != "+OK\r\n" {
 			t.Fatal(got)

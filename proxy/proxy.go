@@ -17,6 +17,7 @@ import (
 	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/serving"
 )
 
 // Proxy is the client endpoint in front of the data nodes. Create it with
@@ -27,6 +28,7 @@ type Proxy struct {
 	log       *slog.Logger
 	cmds      *cmdTable
 	acl       *acl.Table // the proxy's users, over cmds.order
+	io        *serving.Group
 	crossSlot bool
 	start     time.Time
 	stats     proxyStats
@@ -71,6 +73,7 @@ func New(cfg Config, router Router, log *slog.Logger) (*Proxy, error) {
 		router:    router,
 		log:       log.With("component", "proxy"),
 		cmds:      newCmdTable(),
+		io:        serving.Own(cfg.Serving),
 		start:     time.Now(),
 		backends:  map[string]*backend{},
 		pinned:    map[*bconn]struct{}{},
@@ -242,7 +245,7 @@ func (p *Proxy) accept(nc net.Conn) {
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
 	}
-	if !p.cfg.SharedProcess {
+	if p.io.RawIO() {
 		nc = rawio.Wrap(nc)
 	}
 	s := newSession(p, nc)

@@ -9,15 +9,17 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/vcache/vcache/internal/serving"
 )
 
 func TestMovedIsFollowed(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		b := startFakeNode(t, func(_ *fakeConn, args []string) string { return "$2\r\nhi\r\n" })
 		a := startFakeNode(t, func(_ *fakeConn, args []string) string {
 			return fmt.Sprintf("-MOVED %d %s\r\n", slotOfString(args[1]), b.addr)
 		})
-		p := startProxy(t, Config{Loops: loops}, a.addr)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, a.addr)
 		c := dialRaw(t, p.addr)
 		if got := c.do("GET", "k"); got != "$2\r\nhi\r\n" {
 			t.Fatalf("GET through a MOVED = %q, want the new owner's reply", got)
@@ -41,7 +43,7 @@ func TestMovedWithoutHostUsesTheNodesHost(t *testing.T) {
 }
 
 func TestAskSendsAsking(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		var b *fakeNode
 		a := startFakeNode(t, func(_ *fakeConn, args []string) string {
 			return fmt.Sprintf("-ASK %d %s\r\n", slotOfString(args[1]), b.addr)
@@ -52,7 +54,7 @@ func TestAskSendsAsking(t *testing.T) {
 			}
 			return "$8\r\nimported\r\n"
 		})
-		p := startProxy(t, Config{Loops: loops}, a.addr)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, a.addr)
 		c := dialRaw(t, p.addr)
 		for range 3 {
 			if got := c.do("GET", "k"); got != "$8\r\nimported\r\n" {
@@ -66,7 +68,7 @@ func TestAskSendsAsking(t *testing.T) {
 }
 
 func TestTransientErrorsAreRetried(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		for _, errReply := range []string{"-TRYAGAIN Multiple keys request during rehashing of slot\r\n",
 			"-LOADING Redis is loading the dataset in memory\r\n", "-CLUSTERDOWN The cluster is down\r\n"} {
 			var n atomic.Int32
@@ -76,7 +78,7 @@ func TestTransientErrorsAreRetried(t *testing.T) {
 				}
 				return "$2\r\nok\r\n"
 			})
-			p := startProxy(t, Config{Loops: loops}, a.addr)
+			p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, a.addr)
 			if got := dialRaw(t, p.addr).do("GET", "k"); got != "$2\r\nok\r\n" {
 				t.Errorf("after 3 × %q: GET = %q, want the reply once it is ready", strings.TrimSpace(errReply), got)
 			}
@@ -85,10 +87,10 @@ func TestTransientErrorsAreRetried(t *testing.T) {
 }
 
 func TestRetriesStopAtTheDeadline(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		a := startFakeNode(t, func(_ *fakeConn, args []string) string { return "-TRYAGAIN busy\r\n" })
 		cfg := DefaultConfig()
-		cfg.Loops = loops
+		cfg.Serving = serving.NewGroup(mode, false)
 		cfg.RetryDeadline = 150 * time.Millisecond
 		p := startProxy(t, cfg, a.addr)
 		start := time.Now()
@@ -106,7 +108,7 @@ func TestRetriesStopAtTheDeadline(t *testing.T) {
 }
 
 func TestHungBackendDoesNotHangClients(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		// A node that accepts and reads but never answers.
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -148,7 +150,7 @@ func TestHungBackendDoesNotHangClients(t *testing.T) {
 			}
 		}()
 		cfg := DefaultConfig()
-		cfg.Loops = loops
+		cfg.Serving = serving.NewGroup(mode, false)
 		cfg.ReplyTimeout = 200 * time.Millisecond
 		cfg.RetryDeadline = 300 * time.Millisecond
 		p := startProxy(t, cfg, ln.Addr().String())
@@ -164,9 +166,9 @@ func TestHungBackendDoesNotHangClients(t *testing.T) {
 }
 
 func TestRouterChangeReroutes(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		r1, r2 := startRedis(t), startRedis(t)
-		p := startProxy(t, Config{Loops: loops}, r1.addr)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, r1.addr)
 		ctx := context.Background()
 		c := client(t, p.addr)
 		if err := c.Set(ctx, "k", "on-r1", 0).Err(); err != nil {
@@ -193,12 +195,12 @@ func TestRouterChangeReroutes(t *testing.T) {
 // A pipeline whose every command is redirected is retried in the
 // client's order: each read sees the write before it.
 func TestRedirectedPipelineKeepsItsOrder(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
 		r := startRedis(t)
 		a := startFakeNode(t, func(_ *fakeConn, args []string) string {
 			return fmt.Sprintf("-MOVED %d %s\r\n", slotOfString(args[1]), r.addr)
 		})
-		p := startProxy(t, Config{Loops: loops}, a.addr)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, a.addr)
 		c := dialRaw(t, p.addr)
 		const n = 200
 		for i := range n {

@@ -20,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/serving"
 )
 
 func TestAuth(t *testing.T) {
@@ -374,8 +375,8 @@ func selfSigned(t *testing.T) tls.Certificate {
 // on loops and on goroutines: the killed connections close, the others
 // keep working.
 func TestClientKill(t *testing.T) {
-	inModes(t, func(t *testing.T, loops int) {
-		p := startProxy(t, Config{Loops: loops}, startRedis(t).addr)
+	inModes(t, func(t *testing.T, mode serving.Mode) {
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, startRedis(t).addr)
 		victim := dialRaw(t, p.addr)
 		if got := victim.do("CLIENT", "SETNAME", "victim"); got != "+OK\r\n" {
 			t.Fatal(got)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/node"
 	"github.com/vcache/vcache/proxy"
 )
@@ -36,6 +37,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	autoscale := fs.Bool("autoscale", true, "split a shard when any resource reaches 50% of its budget (and merge cold ones)")
 	maxOps := fs.Float64("shard-max-ops", 100_000, "ops/s budget of one shard")
 	maxMem := fs.String("shard-max-memory", "256mb", "memory budget of one shard")
+	io := fs.String("io", "auto", ioFlagHelp+" (auto in dev: the nodes on goroutines, the proxy on a loop, as they share one process)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,7 +55,14 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	sf := serverFlags{maxmemory: *maxmemory, policy: *policy, maxBulk: "512mb", maxClients: 10000, dbfilename: "dump.vcache"}
+	mode, err := serving.ParseMode(*io)
+	if err != nil {
+		return fmt.Errorf("--io: %w", err)
+	}
+	// The nodes and the proxy share this process and its processors: one
+	// serving group decides how each serves (internal/serving).
+	group := serving.NewGroup(mode, true)
+	sf := serverFlags{io: *io, maxmemory: *maxmemory, policy: *policy, maxBulk: "512mb", maxClients: 10000, dbfilename: "dump.vcache"}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -83,13 +92,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			cc.MaxShards = 4 * (*nodes + *spares)
 		}
 		cfg.Cluster = &cc
-		// The nodes share this process with each other and the proxy:
-		// event loops, which hold their processor through raw system
-		// calls, starve the proxy's goroutines here. With a goroutine per
-		// connection vcache dev serves 1.5x the requests
-		// (redis-benchmark -c 50 through it, -P 16: 270k -> 441k SET and
-		// 462k -> 717k GET ops/s; -P 1: 48k -> 72k and 64k -> 97k).
-		cfg.ConnGoroutines = true
+		cfg.Serving = group
 		n, err := node.New(cfg, log.With("node", cc.Name))
 		if err != nil {
 			return err
@@ -150,7 +153,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	pcfg.Version = version
 	pcfg.ReadFromReplicas = *readReplicas
 	pcfg.ACLFile = *aclFile
-	pcfg.SharedProcess = true
+	pcfg.Serving = group
 	p, err := proxy.New(pcfg, member.Router(), log.With("component", "proxy"))
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/proxy"
 )
 
@@ -30,11 +31,13 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	var tf tlsFlags
 	tf.register(fs, "the nodes (with --backend-tls)")
 	backendTLS := fs.Bool("backend-tls", false, "connect to the nodes over TLS (their --tls-cert)")
-	maxClients := fs.Int("max-clients", def.MaxClients, "most simultaneous clients")
+	maxClients := fs.Int("maxclients", def.MaxClients, "most simultaneous clients")
+	fs.IntVar(maxClients, "max-clients", def.MaxClients, "the same as --maxclients (its old name)")
 	timeout := fs.Duration("timeout", 0, "close client connections idle this long (0: never)")
 	conns := fs.Int("backend-conns", def.ConnsPerBackend, "pipelined connections per node")
 	inFlight := fs.Int("batches-in-flight", def.BatchesInFlight, "writes an event loop may have awaiting replies on a node connection; requests arriving meanwhile go together in the next (0: no limit)")
-	ioThreads := fs.Int("io-threads", 0, "event loops serving plain TCP clients (0: one per two cores; -1: a goroutine per connection)")
+	io := fs.String("io", "auto", ioFlagHelp)
+	ioThreads := fs.Int("io-threads", 0, "event loops serving plain TCP clients (0: one per two cores)")
 	retry := fs.Duration("retry-deadline", def.RetryDeadline, "how long to retry a command through MOVED, failover or a lost node")
 	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file until shutdown")
@@ -105,10 +108,14 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg.ConnsPerBackend = *conns
 	cfg.BatchesInFlight = *inFlight
 	cfg.Loops = *ioThreads
+	mode, err := serving.ParseMode(*io)
+	if err != nil {
+		return fmt.Errorf("--io: %w", err)
+	}
+	cfg.Serving = serving.NewGroup(mode, false)
 	cfg.RetryDeadline = *retry
 	cfg.ReadFromReplicas, cfg.Zone = *readReplicas, cf.zone
 	cfg.Version = version
-	var err error
 	if cfg.TLS, err = tf.server(); err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/node"
 )
 
@@ -21,7 +22,7 @@ import (
 // configuration directives.
 type serverFlags struct {
 	port, bind, maxmemory, policy, requirepass, dir, dbfilename string
-	maxBulk, logLevel, cpuProfile, adminAddr, aclFile           string
+	maxBulk, logLevel, cpuProfile, adminAddr, aclFile, io       string
 	maxClients                                                  int
 	timeout                                                     time.Duration
 	ioThreads                                                   int
@@ -40,6 +41,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.maxBulk, "proto-max-bulk-len", "512mb", "largest bulk string a client may send")
 	fs.IntVar(&f.maxClients, "maxclients", 10000, "most simultaneous clients")
 	fs.DurationVar(&f.timeout, "timeout", 0, "close client connections idle this long (0: never)")
+	fs.StringVar(&f.io, "io", "auto", ioFlagHelp)
 	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving clients (0: one per core, as many serving as the load needs; N: N always)")
 	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown")
@@ -78,9 +80,17 @@ func (f *serverFlags) nodeConfig() (node.Config, error) {
 	cfg.MaxClients = f.maxClients
 	cfg.IdleTimeout = f.timeout
 	cfg.IOThreads = f.ioThreads
+	mode, err := serving.ParseMode(f.io)
+	if err != nil {
+		return cfg, fmt.Errorf("--io: %w", err)
+	}
+	cfg.Serving = serving.NewGroup(mode, false)
 	cfg.Version = version
 	return cfg, cfg.Validate()
 }
+
+// ioFlagHelp describes --io, the serving mode of node, proxy and dev.
+const ioFlagHelp = "how plain TCP clients are served: auto, loops (epoll event loops) or goroutines (one per connection); TLS clients always have a goroutine"
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
