@@ -189,7 +189,7 @@ func createPrefixes(args [][]byte) []string {
 				return nil
 			}
 			n, err := strconv.Atoi(string(args[i+1]))
-			if err != nil || n < 0 || i+2+n > len(args) {
+			if err != nil || n < 0 || n > len(args)-i-2 {
 				return nil
 			}
 			if strings.EqualFold(string(args[i]), "PREFIX") {

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -33,5 +34,33 @@ func TestSearchRowsChecked(t *testing.T) {
 	}
 	if got := sc.c.do("ACL", "LOG", "1"); !strings.Contains(got, "doc:") || !strings.Contains(got, "app") {
 		t.Errorf("ACL LOG 1: %q", trim(got))
+	}
+}
+
+// TestCreatePrefixes: the proxy reads FT.CREATE's PREFIX lists as the
+// node does; what it cannot read means every key (nil).
+func TestCreatePrefixes(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want []string
+	}{
+		{"FT.CREATE i ON HASH PREFIX 1 app: SCHEMA t TEXT", []string{"app:"}},
+		{"FT.CREATE i ON HASH PREFIX 2 app: b: SCHEMA t TEXT", []string{"app:", "b:"}},
+		{"FT.CREATE i PREFIX 1 a: STOPWORDS 2 PREFIX x SCORE 1 PREFIX 1 b: SCHEMA t TEXT", []string{"a:", "b:"}},
+		{"FT.CREATE i ON HASH LANGUAGE_FIELD PREFIX SCHEMA PREFIX TEXT", nil},
+		{"FT.CREATE i ON HASH SCHEMA t TEXT", nil},
+		{"FT.CREATE i PREFIX 1 app: NOSUCH SCHEMA t TEXT", nil},
+		{"FT.CREATE i PREFIX 1 app:", nil},
+		{"FT.CREATE i PREFIX -1 app: SCHEMA t TEXT", nil},
+		{"FT.CREATE i PREFIX 9223372036854775807 app: SCHEMA t TEXT", nil},
+		{"FT.CREATE i STOPWORDS 9223372036854775807 PREFIX 1 app: SCHEMA t TEXT", nil},
+	} {
+		var args [][]byte
+		for _, w := range strings.Fields(c.line) {
+			args = append(args, []byte(w))
+		}
+		if got := createPrefixes(args); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.line, got, c.want)
+		}
 	}
 }
