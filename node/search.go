@@ -62,6 +62,9 @@ func cmdFTCreate(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	if indexDenied(cx, s.Prefixes, false, true) {
+		return
+	}
 	ix, err := cx.Node.search.Create(s)
 	if errors.Is(err, ft.ErrIndexExists) && cx.Node.Cluster() != nil && sameDefinition(cx.Node, s) {
 		// In a cluster an index reaches a node twice (from the proxy and in
@@ -90,6 +93,9 @@ func cmdFTAlter(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	if indexDenied(cx, ix.Schema().Prefixes, false, true) {
+		return
+	}
 	if cx.Node.Cluster() != nil && hasFields(ix.Schema(), fields) {
 		cx.OK() // already added (see cmdFTCreate)
 		return
@@ -115,6 +121,9 @@ func cmdFTSearch(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
+		return
+	}
 	ks := cx.Node.ks
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
@@ -135,6 +144,9 @@ func cmdFTInfo(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
+		return
+	}
 	writeAny(cx, ix.Info().Reply())
 }
 
@@ -150,11 +162,25 @@ func cmdFTDrop(cx *Ctx) {
 		cx.SyntaxError()
 		return
 	}
-	ix, err := cx.Node.search.Drop(string(cx.Args[1]))
+	ix, err := cx.Node.search.Get(string(cx.Args[1]))
 	if err != nil {
 		ftError(cx, err)
 		return
 	}
+	if indexDenied(cx, ix.Schema().Prefixes, !dd, dd) {
+		return
+	}
+	dropped, err := cx.Node.search.Drop(string(cx.Args[1]))
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	if dd && dropped != ix && indexDenied(cx, dropped.Schema().Prefixes, false, true) {
+		// Another client made a new index of that name meanwhile: its
+		// documents stay unless they may be deleted too.
+		return
+	}
+	ix = dropped
 	if dd {
 		for _, k := range ix.Keys() {
 			cx.Node.ks.Del([]byte(k))

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -27,12 +28,19 @@ func fanFTSearch(s *session, cmd resp.Command) (merger, string) {
 	if len(calls) == 0 {
 		return nil, msgNoNodes
 	}
-	return &searchMerge{q: q, calls: calls}, ""
+	m := &searchMerge{q: q, calls: calls}
+	if p := s.restricted(); p != nil {
+		m.mayRead = p
+	}
+	return s.guardIndex(cmd.Args[1], m), ""
 }
 
 type searchMerge struct {
 	q     *ftQuery
 	calls []*call
+	// mayRead, when set, is the user's permissions: every row's key must
+	// be readable (see search_acl.go).
+	mayRead *acl.Perms
 }
 
 // ftRow is one result document from one shard.
@@ -83,6 +91,11 @@ func (m *searchMerge) merge(s *session, dst []byte) []byte {
 		for len(e) > 0 {
 			r := ftRow{key: e[0]}
 			e = e[1:]
+			if m.mayRead != nil && !m.mayRead.MayRead(string(r.key.Str)) {
+				d := &acl.Denial{Reason: acl.ReasonKey, User: m.mayRead.Name(), Object: string(r.key.Str), Index: true}
+				s.logDenial(d)
+				return resp.AppendError(dst, d.Error())
+			}
 			if q.withScores && len(e) > 0 {
 				r.score = &e[0]
 				e = e[1:]

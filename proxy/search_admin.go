@@ -104,7 +104,7 @@ var ftInfoSum = map[string]bool{
 }
 
 func fanFTInfo(s *session, cmd resp.Command) (merger, string) {
-	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
+	m, msg := s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
 		first := vals[0]
 		if first.Kind != resp.Array {
 			return first.AppendTo(dst)
@@ -131,6 +131,10 @@ func fanFTInfo(s *session, cmd resp.Command) (merger, string) {
 		}
 		return out.AppendTo(dst)
 	})
+	if m == nil {
+		return nil, msg
+	}
+	return s.guardIndex(cmd.Args[1], m), ""
 }
 
 func numberOf(v *resp.Value) float64 {

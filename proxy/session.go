@@ -203,6 +203,11 @@ func (s *session) prepare(cmd resp.Command) item {
 		it.e = e
 		return it
 	}
+	if e.spec.Group == "search" {
+		if it, done := s.checkIndex(e, cmd); done {
+			return it
+		}
+	}
 	if s.tx != nil {
 		return s.txQueue(e, cmd)
 	}

@@ -11,7 +11,8 @@
 //     user's description in the form ACL LIST prints and an ACL file holds
 //     (perms.go, rules.go);
 //   - the check of a command line against a user, with Redis 7's NOPERM
-//     texts (perms.go);
+//     texts (perms.go), and of a search index's prefixes against the
+//     user's key patterns, with RediSearch's (prefix.go);
 //   - the table of users, AUTH, and the ACL file: loaded all or nothing,
 //     saved atomically (table.go, file.go);
 //   - the ACL LOG of denials (log.go) and the replies of the ACL command

@@ -61,12 +61,19 @@ type Denial struct {
 	Reason string
 	// User is the user's name.
 	User string
-	// Object is the command's name or the key.
+	// Object is the command's name or the key (for an index, the prefix
+	// its user's key patterns do not cover).
 	Object string
+	// Index says the denial is of a search index's prefixes: the reply
+	// is then RediSearch's (MsgIndexNoPerm).
+	Index bool
 }
 
 // Error returns Redis's NOPERM reply text for the denial.
 func (d *Denial) Error() string {
+	if d.Index {
+		return MsgIndexNoPerm
+	}
 	if d.Reason == ReasonKey {
 		return "NOPERM No permissions to access a key"
 	}

@@ -92,7 +92,7 @@ func ParseCreate(args [][]byte) (*Schema, error) {
 				return nil, errf("Bad arguments for PREFIX: Expected an argument")
 			}
 			n, err := strconv.Atoi(string(args[i+1]))
-			if err != nil || n < 0 || i+2+n > len(args) {
+			if err != nil || n < 0 || n > len(args)-i-2 {
 				return nil, errf("Bad arguments for PREFIX: Invalid count")
 			}
 			for _, p := range args[i+2 : i+2+n] {
@@ -102,7 +102,7 @@ func ParseCreate(args [][]byte) (*Schema, error) {
 		case "SCORE", "LANGUAGE", "LANGUAGE_FIELD", "SCORE_FIELD", "PAYLOAD_FIELD", "TEMPORARY", "STOPWORDS":
 			if word() == "STOPWORDS" {
 				n, err := strconv.Atoi(string(args[min(i+1, len(args)-1)]))
-				if err != nil || i+2+n > len(args) {
+				if err != nil || n < 0 || n > len(args)-i-2 {
 					return nil, errf("Bad arguments for STOPWORDS")
 				}
 				i += 2 + n

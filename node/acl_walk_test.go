@@ -1,0 +1,344 @@
+package node
+
+import (
+	"encoding/binary"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vcache/vcache/internal/command"
+)
+
+// walkSecrets are strings found only in the data outside app:* (and the
+// admin's password): a reply to the restricted user holding one leaks.
+var walkSecrets = []string{"secret", "1234567", "1234568", "adminpw"}
+
+// walkStep is one command line of an invocation. deny says its reply
+// must be a NOPERM (or, for EXEC, the transaction's abort or a NOPERM in
+// it; after RESET, NOAUTH); a step naming a key outside app:* in its key positions must be
+// denied whatever deny says.
+type walkStep struct {
+	args []string
+	deny bool
+}
+
+func allow(args ...string) walkStep { return walkStep{args: args} }
+func deny(args ...string) walkStep  { return walkStep{args: args, deny: true} }
+
+// walkInvocations are plausible invocations of every command in the
+// command table, aimed at other:'s keys and indexes. A command added to
+// the table without an entry here fails TestACLWalk.
+func walkInvocations() map[string][][]walkStep {
+	one := func(steps ...walkStep) [][]walkStep { return [][]walkStep{steps} }
+	each := func(steps ...walkStep) [][]walkStep {
+		out := make([][]walkStep, len(steps))
+		for i, s := range steps {
+			out[i] = []walkStep{s, deny("GET", "other:str")}
+		}
+		return out
+	}
+	return map[string][][]walkStep{
+		"ping":      one(allow("PING")),
+		"echo":      one(allow("ECHO", "x")),
+		"quit":      one(allow("QUIT")),
+		"select":    one(allow("SELECT", "0"), deny("GET", "other:str")),
+		"auth":      each(allow("AUTH", "default", "wrong"), allow("AUTH", "app", "pw")),
+		"acl":       each(deny("ACL", "SETUSER", "app", "~*"), deny("ACL", "SETUSER", "app", "allkeys"), allow("ACL", "WHOAMI"), deny("ACL", "GETUSER", "default")),
+		"hello":     each(allow("HELLO", "2", "AUTH", "default", "wrong"), allow("HELLO", "2")),
+		"client":    each(allow("CLIENT", "LIST"), allow("CLIENT", "INFO"), allow("CLIENT", "SETNAME", "x")),
+		"reset":     one(allow("RESET"), allow("GET", "other:str")), // NOAUTH: the default user has a password
+		"readonly":  one(allow("READONLY"), deny("GET", "other:str")),
+		"readwrite": one(allow("READWRITE")),
+		"asking":    one(allow("ASKING"), deny("GET", "other:str")),
+		"command":   each(allow("COMMAND", "INFO", "get"), allow("COMMAND", "GETKEYS", "GET", "other:str"), allow("COMMAND", "COUNT")),
+		"info":      each(allow("INFO"), allow("INFO", "keyspace")),
+		"config":    each(deny("CONFIG", "GET", "*"), deny("CONFIG", "SET", "requirepass", "x")),
+		"dbsize":    one(allow("DBSIZE")),
+		"flushall":  one(deny("FLUSHALL")),
+		"flushdb":   one(deny("FLUSHDB")),
+		"time":      one(allow("TIME")),
+		"shutdown":  one(deny("SHUTDOWN", "NOSAVE")),
+		"save":      one(deny("SAVE")),
+		"bgsave":    one(deny("BGSAVE")),
+		"lastsave":  one(allow("LASTSAVE")),
+		"memory":    one(deny("MEMORY", "USAGE", "other:str")),
+		"slowlog":   one(deny("SLOWLOG", "GET")),
+		"wait":      one(allow("WAIT", "0", "0")),
+
+		"get":         one(deny("GET", "other:str")),
+		"set":         each(deny("SET", "other:str", "x"), deny("SET", "other:str", "x", "GET")),
+		"setnx":       one(deny("SETNX", "other:new", "x")),
+		"setex":       one(deny("SETEX", "other:str", "10", "x")),
+		"psetex":      one(deny("PSETEX", "other:str", "10000", "x")),
+		"getset":      one(deny("GETSET", "other:str", "x")),
+		"getdel":      one(deny("GETDEL", "other:str")),
+		"getex":       one(deny("GETEX", "other:str", "EX", "10")),
+		"mget":        one(deny("MGET", "app:str", "other:str")),
+		"mset":        one(deny("MSET", "app:str", "1", "other:str", "x")),
+		"msetnx":      one(deny("MSETNX", "app:new", "1", "other:new", "x")),
+		"incr":        one(deny("INCR", "other:n")),
+		"decr":        one(deny("DECR", "other:n")),
+		"incrby":      one(deny("INCRBY", "other:n", "1")),
+		"decrby":      one(deny("DECRBY", "other:n", "1")),
+		"incrbyfloat": one(deny("INCRBYFLOAT", "other:n", "1")),
+		"append":      one(deny("APPEND", "other:str", "x")),
+		"strlen":      one(deny("STRLEN", "other:str")),
+		"getrange":    one(deny("GETRANGE", "other:str", "0", "-1")),
+		"substr":      one(deny("SUBSTR", "other:str", "0", "-1")),
+		"setrange":    one(deny("SETRANGE", "other:str", "0", "x")),
+
+		"hset":         one(deny("HSET", "other:h1", "title", "x")),
+		"hmset":        one(deny("HMSET", "other:h1", "title", "x")),
+		"hsetnx":       one(deny("HSETNX", "other:h1", "new", "x")),
+		"hget":         one(deny("HGET", "other:h1", "title")),
+		"hmget":        one(deny("HMGET", "other:h1", "title", "n")),
+		"hgetall":      one(deny("HGETALL", "other:h1")),
+		"hdel":         one(deny("HDEL", "other:h1", "title")),
+		"hexists":      one(deny("HEXISTS", "other:h1", "title")),
+		"hlen":         one(deny("HLEN", "other:h1")),
+		"hkeys":        one(deny("HKEYS", "other:h1")),
+		"hvals":        one(deny("HVALS", "other:h1")),
+		"hincrby":      one(deny("HINCRBY", "other:h1", "n", "1")),
+		"hincrbyfloat": one(deny("HINCRBYFLOAT", "other:h1", "n", "1")),
+		"hstrlen":      one(deny("HSTRLEN", "other:h1", "title")),
+		"hscan":        one(deny("HSCAN", "other:h1", "0")),
+		"hrandfield":   one(deny("HRANDFIELD", "other:h1", "-5", "WITHVALUES")),
+
+		"del":         one(deny("DEL", "app:str", "other:str")),
+		"unlink":      one(deny("UNLINK", "other:str")),
+		"exists":      one(deny("EXISTS", "other:str")),
+		"type":        one(deny("TYPE", "other:str")),
+		"touch":       one(deny("TOUCH", "other:str")),
+		"rename":      each(deny("RENAME", "other:str", "app:stolen"), deny("RENAME", "app:str", "other:str")),
+		"renamenx":    each(deny("RENAMENX", "other:str", "app:stolen"), deny("RENAMENX", "app:str", "other:new")),
+		"expire":      one(deny("EXPIRE", "other:str", "1")),
+		"pexpire":     one(deny("PEXPIRE", "other:str", "1")),
+		"expireat":    one(deny("EXPIREAT", "other:str", "1")),
+		"pexpireat":   one(deny("PEXPIREAT", "other:str", "1")),
+		"ttl":         one(deny("TTL", "other:str")),
+		"pttl":        one(deny("PTTL", "other:str")),
+		"expiretime":  one(deny("EXPIRETIME", "other:str")),
+		"pexpiretime": one(deny("PEXPIRETIME", "other:str")),
+		"persist":     one(deny("PERSIST", "other:str")),
+		"scan":        each(allow("SCAN", "0", "COUNT", "1000"), allow("SCAN", "0", "MATCH", "other:*", "TYPE", "hash")),
+		"keys":        one(deny("KEYS", "*")),
+		"randomkey":   one(allow("RANDOMKEY")),
+
+		"multi": [][]walkStep{
+			{allow("MULTI"), deny("GET", "other:str"), deny("EXEC")},
+			{allow("MULTI"), allow("FT.SEARCH", "oidx", "*"), deny("EXEC")},
+			{allow("MULTI"), allow("FT.DROPINDEX", "oidx", "DD"), deny("EXEC")},
+		},
+		"exec":    one(allow("EXEC")),
+		"discard": one(allow("MULTI"), deny("SET", "other:str", "x"), allow("DISCARD")),
+		"watch":   one(deny("WATCH", "other:str")),
+		"unwatch": one(allow("UNWATCH")),
+
+		"vcache.apply":  one(deny("VCACHE.APPLY", "x")),
+		"vcache.sync":   one(deny("VCACHE.SYNC", "0", "0", "16383")),
+		"vcache.import": one(deny("VCACHE.IMPORT", "x")),
+		"cluster":       each(allow("CLUSTER", "INFO"), allow("CLUSTER", "KEYSLOT", "other:str"), allow("CLUSTER", "SHARDS")),
+
+		"ft.create": each(
+			deny("FT.CREATE", "stolen", "ON", "HASH", "PREFIX", "1", "other:", "SCHEMA", "title", "TEXT"),
+			deny("FT.CREATE", "stolen", "ON", "HASH", "PREFIX", "2", "app:", "other:", "SCHEMA", "title", "TEXT"),
+			deny("FT.CREATE", "stolen", "ON", "HASH", "SCHEMA", "title", "TEXT"),
+			deny("FT.CREATE", "stolen", "ON", "HASH", "PREFIX", "1", "", "SCHEMA", "title", "TEXT"),
+			deny("FT.CREATE", "stolen", "ON", "HASH", "PREFIX", "1", "app", "SCHEMA", "title", "TEXT"),
+			allow("FT.CREATE", "mine", "ON", "HASH", "PREFIX", "1", "app:", "SCHEMA", "title", "TEXT"),
+		),
+		"ft.search": each(
+			deny("FT.SEARCH", "oidx", "*"),
+			deny("FT.SEARCH", "oidx", "*", "NOCONTENT"),
+			deny("FT.SEARCH", "oidx", "*=>[KNN 2 @emb $B]", "PARAMS", "2", "B", walkBlob(0.5, 0.5), "DIALECT", "2"),
+			deny("FT.SEARCH", "allidx", "*"),
+			allow("FT.SEARCH", "aidx", "*"),
+		),
+		"ft.info":      each(deny("FT.INFO", "oidx"), deny("FT.INFO", "allidx"), allow("FT.INFO", "aidx")),
+		"ft.dropindex": each(deny("FT.DROPINDEX", "oidx", "DD"), deny("FT.DROPINDEX", "oidx"), deny("FT.DROPINDEX", "allidx", "DD")),
+		"ft._list":     one(allow("FT._LIST")),
+		"ft.alter":     each(deny("FT.ALTER", "oidx", "SCHEMA", "ADD", "x", "TEXT"), deny("FT.ALTER", "allidx", "SKIPINITIALSCAN", "SCHEMA", "ADD", "x", "TEXT")),
+
+		"vadd":        one(deny("VADD", "other:vs", "VALUES", "3", "1", "2", "3", "e2")),
+		"vsim":        each(deny("VSIM", "other:vs", "ELE", "secretelem", "WITHSCORES"), deny("VSIM", "other:vs", "VALUES", "3", "1", "1", "1")),
+		"vrem":        one(deny("VREM", "other:vs", "secretelem")),
+		"vcard":       one(deny("VCARD", "other:vs")),
+		"vdim":        one(deny("VDIM", "other:vs")),
+		"vemb":        one(deny("VEMB", "other:vs", "secretelem")),
+		"vinfo":       one(deny("VINFO", "other:vs")),
+		"vsetattr":    one(deny("VSETATTR", "other:vs", "secretelem", "{}")),
+		"vgetattr":    one(deny("VGETATTR", "other:vs", "secretelem")),
+		"vismember":   one(deny("VISMEMBER", "other:vs", "secretelem")),
+		"vrandmember": one(deny("VRANDMEMBER", "other:vs", "5")),
+	}
+}
+
+// walkBlob encodes a FLOAT32 vector as FT.SEARCH's PARAMS take it.
+func walkBlob(v ...float32) string {
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+	}
+	return string(b)
+}
+
+// walkSetup fills the keyspace: keys of each type under other: with the
+// secrets, an index over other: and one over every key, and app:'s own.
+func walkSetup(t *testing.T, admin *rawConn) {
+	t.Helper()
+	for _, args := range [][]string{
+		{"SET", "other:str", "SECRET string"},
+		{"SET", "other:n", "1234567"},
+		{"HSET", "other:h1", "title", "SECRET title", "n", "1234567", "emb", walkBlob(0.5, 0.5)},
+		{"HSET", "other:h2", "title", "SECRET two", "emb", walkBlob(0.25, 1)},
+		{"VADD", "other:vs", "VALUES", "3", "0.5", "0.25", "0.125", "secretelem", "SETATTR", `{"a":"SECRET attr"}`},
+		{"SET", "app:str", "mine"},
+		{"HSET", "app:h", "title", "app title"},
+		{"FT.CREATE", "oidx", "ON", "HASH", "PREFIX", "1", "other:", "SCHEMA", "title", "TEXT", "n", "NUMERIC",
+			"emb", "VECTOR", "FLAT", "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "L2"},
+		{"FT.CREATE", "allidx", "ON", "HASH", "SCHEMA", "title", "TEXT"},
+		{"FT.CREATE", "aidx", "ON", "HASH", "PREFIX", "1", "app:", "SCHEMA", "title", "TEXT"},
+		{"ACL", "SETUSER", "app", "on", ">pw", "~app:*", "+@read", "+@write", "-@dangerous", "+@transaction", "+@connection"},
+	} {
+		if got := admin.do(args...); strings.HasPrefix(got, "(error)") {
+			t.Fatalf("%v: %s", args, got)
+		}
+	}
+}
+
+// walkFingerprint renders everything outside app:* an admin can see:
+// every other key's type, value and time to live, and the other indexes.
+func walkFingerprint(t *testing.T, admin *rawConn) string {
+	t.Helper()
+	var b strings.Builder
+	keys := walkItems(admin.do("KEYS", "*"))
+	slices.Sort(keys)
+	for _, k := range keys {
+		if strings.HasPrefix(k, "app:") {
+			continue
+		}
+		typ := admin.do("TYPE", k)
+		b.WriteString(k + " " + typ + " " + admin.do("TTL", k) + "\n")
+		switch typ {
+		case "string":
+			b.WriteString(admin.do("GET", k))
+		case "hash":
+			fv := walkItems(admin.do("HGETALL", k))
+			var pairs []string
+			for i := 0; i+1 < len(fv); i += 2 {
+				pairs = append(pairs, fv[i]+"="+fv[i+1])
+			}
+			slices.Sort(pairs)
+			b.WriteString(strings.Join(pairs, "\n"))
+		case "vectorset":
+			b.WriteString(admin.do("VCARD", k) + admin.do("VEMB", k, "secretelem") + admin.do("VGETATTR", k, "secretelem"))
+		}
+		b.WriteString("\n")
+	}
+	for _, idx := range []string{"oidx", "allidx"} {
+		b.WriteString(admin.do("FT.INFO", idx) + "\n")
+	}
+	return b.String()
+}
+
+// TestACLWalk runs every command of the command table as a user limited
+// to app:* (~app:* +@read +@write -@dangerous, and transactions) with
+// invocations aimed at other:'s keys and indexes, and checks that none
+// reads or changes anything outside app:*: keyed commands are denied, no
+// reply holds other:'s data, and other:'s keys and indexes are the same
+// afterwards.
+func TestACLWalk(t *testing.T) {
+	tn := startNode(t, func(c *Config) { c.RequirePass = "adminpw" })
+	admin := tn.raw(t)
+	admin.do("AUTH", "adminpw")
+	walkSetup(t, admin)
+	before := walkFingerprint(t, admin)
+	if !strings.Contains(before, "SECRET title") || !strings.Contains(before, "SECRET attr") || !strings.Contains(before, `"other:"`) {
+		t.Fatalf("the fingerprint misses the data:\n%s", before)
+	}
+	inv := walkInvocations()
+	table := command.NewTable(command.Specs())
+	byName := map[string]*command.Spec{}
+	for _, spec := range table.All() {
+		byName[spec.Name] = spec
+	}
+	walked := 0
+	for _, spec := range table.All() {
+		cases, ok := inv[spec.Name]
+		if !ok {
+			t.Errorf("no invocation of %s for the walk: add one to walkInvocations", spec.Name)
+			continue
+		}
+		for _, steps := range cases {
+			rc := tn.raw(t)
+			if got := rc.do("AUTH", "app", "pw"); got != "OK" {
+				t.Fatalf("AUTH app: %s", got)
+			}
+			for _, st := range steps {
+				rc.send(st.args...)
+				got, err := rc.reply()
+				if err != nil {
+					if strings.EqualFold(st.args[0], "quit") {
+						break
+					}
+					t.Fatalf("%v: %v", st.args, err)
+				}
+				walked++
+				lower := strings.ToLower(got)
+				for _, s := range walkSecrets {
+					if strings.Contains(lower, s) {
+						t.Errorf("%v as app: the reply holds %q:\n%s", st.args, s, got)
+					}
+				}
+				mustDeny := st.deny
+				if s, ok := byName[strings.ToLower(st.args[0])]; ok {
+					for _, i := range s.KeyIndexes(toBytes(st.args)) {
+						if !strings.HasPrefix(st.args[i], "app:") {
+							mustDeny = true
+						}
+					}
+				}
+				if mustDeny && !strings.Contains(got, "NOPERM") && !strings.Contains(got, "EXECABORT") && !strings.HasPrefix(got, "(error) NOAUTH") {
+					t.Errorf("%v as app: not denied: %s", st.args, got)
+				}
+				if strings.EqualFold(st.args[0], "quit") {
+					break
+				}
+			}
+			if after := walkFingerprint(t, admin); after != before {
+				t.Fatalf("%v as app changed what is outside app:*:\nbefore:\n%s\nafter:\n%s", steps, before, after)
+			}
+		}
+	}
+	for name := range inv {
+		if _, ok := byName[name]; !ok {
+			t.Errorf("walkInvocations has %s, which the table does not", name)
+		}
+	}
+	t.Logf("%d command lines walked over %d commands", walked, table.Len())
+}
+
+// walkItems returns the elements of a flat array reply as rendered by
+// rawConn.do.
+func walkItems(reply string) []string {
+	var out []string
+	for _, line := range strings.Split(reply, "\n") {
+		if _, v, ok := strings.Cut(line, ") "); ok {
+			if u, err := strconv.Unquote(v); err == nil {
+				v = u
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func toBytes(args []string) [][]byte {
+	b := make([][]byte, len(args))
+	for i, a := range args {
+		b[i] = []byte(a)
+	}
+	return b
+}
