@@ -230,6 +230,20 @@ func (ix *Index) Len() int {
 	return len(ix.ids)
 }
 
+// CountAdmitted returns the number of documents whose keys admit accepts
+// (a clustered node counts only the slots it serves, as FT.SEARCH does).
+func (ix *Index) CountAdmitted(admit func(key string) bool) int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := 0
+	for k := range ix.ids {
+		if admit(k) {
+			n++
+		}
+	}
+	return n
+}
+
 // Keys returns every indexed key (for FT.DROPINDEX DD).
 func (ix *Index) Keys() []string {
 	ix.mu.RLock()
