@@ -131,6 +131,22 @@ func TestReplicaTakesOverWithTheData(t *testing.T) {
 	if want := int64(keys - 1 + docs + 2); sum != want {
 		t.Fatalf("DBSIZE over the nodes = %d, want %d", sum, want)
 	}
+	// So do FT.INFO's num_docs (the proxy sums them too).
+	sum = 0
+	for _, tn := range nodes {
+		info, err := tn.client(t).Do(ctx, "FT.INFO", "idx").Slice()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i+1 < len(info); i += 2 {
+			if info[i] == "num_docs" {
+				sum += info[i+1].(int64)
+			}
+		}
+	}
+	if sum != docs {
+		t.Fatalf("FT.INFO num_docs over the nodes = %d, want %d", sum, docs)
+	}
 	// The replica of each shard holds what its primary holds.
 	m := nodes[0].Cluster().Map()
 	byID := map[cluster.NodeID]*testNode{}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/vector/ft"
 )
 
@@ -147,7 +148,13 @@ func cmdFTInfo(cx *Ctx) {
 	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
 		return
 	}
-	writeAny(cx, ix.Info().Reply())
+	inf := ix.Info()
+	if served := cx.Node.servedSlots(); served != nil {
+		// As DBSIZE: a replica's copies are not counted, so the proxy's
+		// sum over the nodes is the number of documents.
+		inf.NumDocs = ix.CountAdmitted(func(key string) bool { return served(keyslot.OfString(key)) })
+	}
+	writeAny(cx, inf.Reply())
 }
 
 func cmdFTDrop(cx *Ctx) {

@@ -15,6 +15,10 @@ var (
 	ErrDimMismatch = errors.New("vector dimension mismatch")
 	ErrCorrupt     = errors.New("corrupt index data")
 	ErrBadParams   = errors.New("bad index parameters")
+	// ErrNotFinite is returned for a vector with a NaN or infinite
+	// component: its distance to anything is NaN, which sorts before every
+	// true neighbour.
+	ErrNotFinite = errors.New("vector has a NaN or infinite value")
 )
 
 // Metric is a distance metric.
@@ -63,6 +67,17 @@ func DecodeFloat32(blob []byte, dim int) ([]float32, error) {
 		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(blob[4*i:]))
 	}
 	return v, nil
+}
+
+// CheckFinite returns ErrNotFinite when a component of v is NaN or ±Inf.
+func CheckFinite(v []float32) error {
+	for i, x := range v {
+		// All exponent bits set: an infinity or a NaN.
+		if math.Float32bits(x)&0x7f800000 == 0x7f800000 {
+			return fmt.Errorf("%w: component %d is %v", ErrNotFinite, i, x)
+		}
+	}
+	return nil
 }
 
 // EncodeFloat32 writes v as a little-endian FLOAT32 blob.

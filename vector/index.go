@@ -150,11 +150,14 @@ func New(p Params) (Index, error) {
 	return nil, fmt.Errorf("%w: algorithm", ErrBadParams)
 }
 
-// prepare checks q's length and returns the form the index compares:
-// padded to the stride, normalised for COSINE.
+// prepare checks q's length and values (no NaN or infinity) and returns
+// the form the index compares: padded to the stride, normalised for COSINE.
 func prepare(p Params, q []float32, stride int) ([]float32, error) {
 	if len(q) != p.Dim {
 		return nil, fmt.Errorf("%w: got %d values, index has %d", ErrDimMismatch, len(q), p.Dim)
+	}
+	if err := CheckFinite(q); err != nil {
+		return nil, err
 	}
 	out := make([]float32, stride)
 	copy(out, q)
@@ -169,10 +172,29 @@ func prepare(p Params, q []float32, stride int) ([]float32, error) {
 func distance(m Metric, q, v []float32, qn, vn float32) float32 {
 	switch m {
 	case L2:
-		return l2Fast(q, v, qn, vn)
+		if d := l2Fast(q, v, qn, vn); d == d {
+			return d
+		}
+		// NaN: a norm overflowed float32 (Inf - Inf). The direct sum
+		// saturates at +Inf instead.
+		return l2(q, v)
 	case Cosine:
 		// Rounding can take 1 - cos(0) a hair below zero.
 		return max(1-dot(q, v), 0)
 	}
-	return 1 - dot(q, v)
+	if d := 1 - dot(q, v); d == d {
+		return d
+	}
+	// NaN: float32 partial sums overflowed both ways; float64 cannot.
+	return 1 - float32(dot64(q, v))
+}
+
+// dot64 is the dot product summed in float64 (the slow path for values
+// near float32's range).
+func dot64(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		s += float64(a[i]) * float64(b[i])
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package vector
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -297,13 +298,57 @@ func FuzzReadIndex(f *testing.F) {
 		ix.WriteTo(&buf)
 		f.Add(buf.Bytes())
 	}
+	f.Add(EncodeFloat32([]float32{float32(math.NaN()), 1, 2, 3}))
+	f.Add(EncodeFloat32([]float32{3e38, -3e38, 3e38, 1}))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzVector(t, data)
 		ix, err := ReadIndex(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
 		ix.Search([]float32{1, 2, 3, 4}, SearchOptions{K: 3})
 	})
+}
+
+// fuzzVector reads data's first bytes as a FLOAT32 vector: an index
+// refuses it when it has a NaN or an infinity, and otherwise gives no NaN
+// distance, whatever its values.
+func fuzzVector(t *testing.T, data []byte) {
+	dim := min(len(data)/4, 16)
+	if dim == 0 {
+		return
+	}
+	v, err := DecodeFloat32(data[:4*dim], dim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := CheckFinite(v) != nil
+	for _, m := range []Metric{L2, IP, Cosine} {
+		ix, _ := New(DefaultParams(FLAT, dim, m))
+		ones := make([]float32, dim)
+		for i := range ones {
+			ones[i] = 1
+		}
+		ix.Add(0, ones)
+		if err := ix.Add(1, v); bad != errors.Is(err, ErrNotFinite) || !bad && err != nil {
+			t.Fatalf("%s Add(%v) = %v", m, v, err)
+		}
+		res, err := ix.Search(v, SearchOptions{K: 2})
+		if bad {
+			if !errors.Is(err, ErrNotFinite) || ix.Len() != 1 {
+				t.Fatalf("%s Search(%v) = %v, %v; Len %d", m, v, res, err, ix.Len())
+			}
+			continue
+		}
+		if err != nil || len(res) != 2 {
+			t.Fatalf("%s Search(%v) = %v, %v", m, v, res, err)
+		}
+		for _, r := range res {
+			if math.IsNaN(float64(r.Dist)) {
+				t.Fatalf("%s Search(%v): NaN distance %v", m, v, res)
+			}
+		}
+	}
 }
 
 func ExampleNew() {

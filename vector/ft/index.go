@@ -76,8 +76,10 @@ func (ix *Index) Matches(key string) bool {
 	return false
 }
 
-// Upsert indexes (or re-indexes) the hash at key. A vector field whose
-// blob has the wrong size is not indexed and counts as a failure.
+// Upsert indexes (or re-indexes) the hash at key. A document with a vector
+// blob of the wrong size or with a NaN or infinite value, or with a
+// NUMERIC field that is not a number, fails: it leaves the index (its
+// earlier version too) and counts in the failures.
 func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -155,10 +157,23 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 			}
 		}
 	}
-	if failed {
-		ix.failures++
-	}
 	ix.docs[id] = d
+	if failed {
+		// As in RediSearch, a document that fails to index is not in the
+		// index at all: not counted, not matched, not returned.
+		ix.failures++
+		ix.drop(key, id)
+	}
+}
+
+// drop removes document id of key from the postings, the engines and the
+// key table. mu must be held for writing.
+func (ix *Index) drop(key string, id uint32) {
+	ix.unindex(id)
+	delete(ix.ids, key)
+	for _, e := range ix.engine {
+		e.Remove(id)
+	}
 }
 
 func lookupField(fields map[string][]byte, name string) ([]byte, bool) {
@@ -205,11 +220,7 @@ func (ix *Index) Delete(key string) {
 	if !ok {
 		return
 	}
-	ix.unindex(id)
-	delete(ix.ids, key)
-	for _, e := range ix.engine {
-		e.Remove(id)
-	}
+	ix.drop(key, id)
 }
 
 // Len returns the number of documents.
@@ -217,6 +228,20 @@ func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return len(ix.ids)
+}
+
+// CountAdmitted returns the number of documents whose keys admit accepts
+// (a clustered node counts only the slots it serves, as FT.SEARCH does).
+func (ix *Index) CountAdmitted(admit func(key string) bool) int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	n := 0
+	for k := range ix.ids {
+		if admit(k) {
+			n++
+		}
+	}
+	return n
 }
 
 // Keys returns every indexed key (for FT.DROPINDEX DD).

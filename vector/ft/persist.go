@@ -82,7 +82,9 @@ func (c *Catalog) Load(r io.Reader) error {
 			return err
 		}
 		ix.nextID = uint32(d.count(math.MaxUint32))
-		ix.failures = int64(d.count(math.MaxInt64))
+		// The saved failure count is not restored: the documents that
+		// failed fail again as the keyspace brings them back, and count then.
+		d.count(math.MaxInt64)
 		nd := d.count(math.MaxUint32)
 		ix.restored = make(map[string]uint32, min(nd, 1<<20))
 		ix.seen = map[uint32]bool{}

@@ -306,6 +306,9 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, error) {
 	if err != nil {
 		return nil, 0, errf("Error parsing vector similarity query: query vector blob size (%d) does not match index's expected size (%d).", len(req.Params[k.Param]), 4*f.Vec.Dim)
 	}
+	if vector.CheckFinite(q) != nil {
+		return nil, 0, errf("Error parsing vector similarity query: query vector blob contains a NaN or infinite value")
+	}
 	opt := vector.SearchOptions{K: k.K, Ef: k.Ef, Probes: k.Probes, FilterCount: -1}
 	if req.Filter.Kind != qAll {
 		if ids, bounded := ix.candidates(req.Filter); bounded {

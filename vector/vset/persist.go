@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 
 	"github.com/vcache/vcache/vector"
@@ -135,5 +136,23 @@ func Unmarshal(data []byte) (*Set, error) {
 			return nil, err
 		}
 	}
+	s.dropNonFinite()
 	return s, nil
+}
+
+// dropNonFinite removes the elements whose vector or norm has a NaN or an
+// infinity (a snapshot written before VADD refused them): they would score
+// NaN against every query.
+func (s *Set) dropNonFinite() {
+	for name, id := range s.ids {
+		e := s.elems[id]
+		v, ok := s.ix.Vector(id)
+		if ok && !math.IsNaN(float64(e.norm)) && vector.CheckFinite(v) == nil {
+			continue
+		}
+		s.elemSize -= elemBytes(e)
+		delete(s.ids, name)
+		delete(s.elems, id)
+		s.ix.Remove(id)
+	}
 }

@@ -23,6 +23,10 @@ var (
 	ErrNoElement = errors.New("ERR element not found in set")
 	ErrBadJSON   = errors.New("ERR Invalid JSON attribute")
 	ErrQuant     = errors.New("ERR asked quantization mismatch with existing vector set")
+	// ErrBadVector is Redis's reply to a vector it cannot take: a bad
+	// FP32 blob or VALUES list, a REDUCE above the dimension, and here
+	// also a NaN or infinite value (which would make every score NaN).
+	ErrBadVector = errors.New("ERR invalid vector specification")
 )
 
 type elem struct {
@@ -92,7 +96,7 @@ func ParseAdd(args [][]byte) (*AddArgs, error) {
 	if i+1 < len(args) && strings.EqualFold(string(args[i]), "REDUCE") {
 		n, err := strconv.Atoi(string(args[i+1]))
 		if err != nil || n <= 0 {
-			return nil, errors.New("ERR invalid vector specification")
+			return nil, ErrBadVector
 		}
 		a.Reduce = n
 		i += 2
@@ -100,6 +104,9 @@ func ParseAdd(args [][]byte) (*AddArgs, error) {
 	vec, used, err := parseVector(args[i:])
 	if err != nil {
 		return nil, err
+	}
+	if a.Reduce > len(vec) {
+		return nil, ErrBadVector // Redis: REDUCE must not exceed the dimension
 	}
 	a.Vec = vec
 	i += used
@@ -154,20 +161,23 @@ func parseVector(args [][]byte) ([]float32, int, error) {
 	case "FP32":
 		b := args[1]
 		if len(b) == 0 || len(b)%4 != 0 {
-			return nil, 0, errors.New("ERR invalid vector specification")
+			return nil, 0, ErrBadVector
 		}
 		v, _ := vector.DecodeFloat32(b, len(b)/4)
+		if vector.CheckFinite(v) != nil {
+			return nil, 0, ErrBadVector
+		}
 		return v, 2, nil
 	case "VALUES":
 		n, err := strconv.Atoi(string(args[1]))
 		if err != nil || n <= 0 || 2+n > len(args) {
-			return nil, 0, errors.New("ERR invalid vector specification")
+			return nil, 0, ErrBadVector
 		}
 		v := make([]float32, n)
 		for j := range v {
 			f, err := strconv.ParseFloat(string(args[2+j]), 32)
 			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-				return nil, 0, errors.New("ERR invalid vector specification")
+				return nil, 0, ErrBadVector
 			}
 			v[j] = float32(f)
 		}
@@ -239,6 +249,9 @@ func (s *Set) Add(a *AddArgs) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if vector.CheckFinite(v) != nil {
+		return false, ErrBadVector // given so, or projected past float32's range
+	}
 	var attrs map[string]any
 	if a.Attr != nil {
 		if attrs, err = parseAttrs(*a.Attr); err != nil {
@@ -267,6 +280,11 @@ func (s *Set) Add(a *AddArgs) (bool, error) {
 		s.elemSize += elemBytes(e)
 	}
 	if err := s.ix.Add(id, v); err != nil {
+		if !exists {
+			s.elemSize -= elemBytes(e)
+			delete(s.ids, a.Element)
+			delete(s.elems, id)
+		}
 		return false, err
 	}
 	return !exists, nil
@@ -532,6 +550,9 @@ func (s *Set) Sim(a *SimArgs) ([]Hit, error) {
 		var err error
 		if q, err = s.project(q); err != nil {
 			return nil, err
+		}
+		if vector.CheckFinite(q) != nil {
+			return nil, ErrBadVector
 		}
 	}
 	s.mu.RLock()
