@@ -126,12 +126,15 @@ const (
 
 func (l *slowLog) add(c *client, args [][]byte, us int64) {
 	e := slowEntry{at: time.Now().Unix(), us: us, addr: c.addr, name: c.getName()}
+	secret := secretArgs(args)
 	for i, a := range args {
 		if i == slowMaxArgs-1 && len(args) > slowMaxArgs {
 			e.args = append(e.args, fmt.Sprintf("... (%d more arguments)", len(args)-slowMaxArgs+1))
 			break
 		}
-		if len(a) > slowMaxArg {
+		if secret(i) {
+			e.args = append(e.args, redacted)
+		} else if len(a) > slowMaxArg {
 			e.args = append(e.args, fmt.Sprintf("%s... (%d more bytes)", a[:slowMaxArg], len(a)-slowMaxArg))
 		} else {
 			e.args = append(e.args, string(a))

@@ -52,7 +52,7 @@ func newCmdTable() *cmdTable {
 		"ping": cmdPing, "echo": cmdEcho, "quit": cmdQuit, "select": cmdSelect,
 		"auth": cmdAuth, "hello": cmdHello, "client": cmdClient, "reset": cmdReset,
 		"readonly": cmdOK, "readwrite": cmdOK, "asking": cmdOK, "command": cmdCommand,
-		"cluster": cmdCluster, "acl": cmdACL,
+		"cluster": cmdCluster, "acl": cmdACL, "config": cmdConfig,
 	}
 	for name, fn := range local {
 		if e := t.byName[name]; e != nil {
@@ -64,7 +64,7 @@ func newCmdTable() *cmdTable {
 		"touch": splitSum, "mset": splitMSet,
 		"info": fanInfo, "dbsize": fanDBSize, "keys": fanKeys, "scan": fanScan,
 		"flushall": fanAllOK, "flushdb": fanAllOK, "save": fanAllOK, "bgsave": fanAllOK,
-		"randomkey": fanRandomKey, "config": fanConfig,
+		"randomkey": fanRandomKey,
 		"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
 		"wait": fanWait,
