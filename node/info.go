@@ -80,14 +80,22 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("maxmemory_policy", n.ks.Policy().String())
 	case "persistence":
 		kv("loading", 0)
-		kv("rdb_changes_since_last_save", 0)
-		kv("rdb_bgsave_in_progress", b2i(n.persist.bgRunning.Load()))
+		kv("rdb_changes_since_last_save", n.unsavedChanges())
+		bg := n.persist.bgRunning.Load()
+		kv("rdb_bgsave_in_progress", b2i(bg))
 		kv("rdb_last_save_time", n.persist.lastSave.Load())
 		status := "ok"
 		if n.persist.lastErr.Load() {
 			status = "err"
 		}
 		kv("rdb_last_bgsave_status", status)
+		kv("rdb_last_bgsave_time_sec", n.persist.bgLastTook.Load())
+		current := int64(-1)
+		if bg {
+			current = int64(time.Since(time.Unix(0, n.persist.bgStart.Load())).Seconds())
+		}
+		kv("rdb_current_bgsave_time_sec", current)
+		kv("rdb_saves", n.persist.saves.Load())
 		kv("aof_enabled", 0)
 	case "stats":
 		kv("total_connections_received", n.clients.total.Load())

@@ -100,12 +100,15 @@ const (
 
 func (l *slowLog) add(c *client, args [][]byte, us int64) {
 	e := slowEntry{at: time.Now().Unix(), us: us, addr: c.addr, name: c.getName()}
+	secret := secretArgs(args)
 	for i, a := range args {
 		if i == slowMaxArgs-1 && len(args) > slowMaxArgs {
 			e.args = append(e.args, fmt.Sprintf("... (%d more arguments)", len(args)-slowMaxArgs+1))
 			break
 		}
-		if len(a) > slowMaxArg {
+		if secret(i) {
+			e.args = append(e.args, redacted)
+		} else if len(a) > slowMaxArg {
 			e.args = append(e.args, fmt.Sprintf("%s... (%d more bytes)", a[:slowMaxArg], len(a)-slowMaxArg))
 		} else {
 			e.args = append(e.args, string(a))
@@ -280,6 +283,9 @@ func (n *Node) WritePrometheus(w io.Writer) error {
 	counter("vcache_net_input_bytes_total", "Bytes read from clients.", n.stats.netIn.Load())
 	counter("vcache_net_output_bytes_total", "Bytes written to clients.", n.stats.netOut.Load())
 	gauge("vcache_ops_per_second", "Commands per second, sampled.", n.stats.opsPerS.Load())
+	gauge("vcache_rdb_changes_since_last_save", "Key changes no snapshot holds yet (INFO rdb_changes_since_last_save).", n.unsavedChanges())
+	gauge("vcache_rdb_last_save_timestamp_seconds", "When the last successful snapshot was written (INFO rdb_last_save_time).", n.persist.lastSave.Load())
+	gauge("vcache_rdb_last_save_failed", "1 when the last snapshot failed (INFO rdb_last_bgsave_status:err).", b2i(n.persist.lastErr.Load()))
 	ftBytes, ftDocs := n.search.Usage()
 	gauge("vcache_vector_index_bytes", "Memory of the FT indexes.", ftBytes)
 	gauge("vcache_vector_documents", "Documents in the FT indexes.", ftDocs)

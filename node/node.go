@@ -94,6 +94,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.slow.threshold.Store(10000) // Redis's defaults: 10 ms, 128 entries
 	n.slow.maxLen.Store(128)
 	n.saveOnStop.Store(cfg.Dir != "")
+	n.persist.lastSave.Store(n.start.Unix()) // as Redis, the data is saved at the start
+	n.persist.bgLastTook.Store(-1)
 	n.stats.clock.Store(n.start.UnixNano())
 	n.cmds, n.cmdList = commandTable()
 	n.io = serving.Own(cfg.Serving)

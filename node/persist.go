@@ -19,8 +19,21 @@ type persistState struct {
 	// mu serialises snapshot writes (SAVE, BGSAVE, shutdown).
 	mu        sync.Mutex
 	bgRunning atomic.Bool
-	lastSave  atomic.Int64 // unix seconds of the last successful save
+	lastSave  atomic.Int64 // unix seconds of the last successful save (or of the start, as in Redis)
 	lastErr   atomic.Bool  // the last save failed
+	// savedChanges is the keyspace's change count (cache.Keyspace.Changes)
+	// when the last successful save began, or when the snapshot was
+	// loaded: the changes since are the ones no snapshot holds.
+	savedChanges atomic.Uint64
+	saves        atomic.Int64 // successful saves since the start
+	bgStart      atomic.Int64 // unix nanoseconds the running BGSAVE began
+	bgLastTook   atomic.Int64 // seconds the last BGSAVE took; -1: none yet
+}
+
+// unsavedChanges is rdb_changes_since_last_save: the key changes since
+// the last successful save began.
+func (n *Node) unsavedChanges() uint64 {
+	return n.ks.Changes() - n.persist.savedChanges.Load()
 }
 
 // ErrBadSnapshot is returned (wrapped) when a snapshot file cannot be read:
@@ -55,11 +68,14 @@ func (n *Node) saveSnapshot() error {
 	n.persist.mu.Lock()
 	defer n.persist.mu.Unlock()
 	start := time.Now()
+	changes := n.ks.Changes() // what changes during the save stays unsaved
 	err := n.writeSnapshotFile(p)
 	n.persist.lastErr.Store(err != nil)
 	if err != nil {
 		return err
 	}
+	n.persist.savedChanges.Store(changes)
+	n.persist.saves.Add(1)
 	n.persist.lastSave.Store(time.Now().Unix())
 	n.log.Info("snapshot saved", "path", p, "keys", n.ks.Len(), "took", time.Since(start))
 	return nil
@@ -158,10 +174,13 @@ func (n *Node) bgSave() error {
 		return errors.New("Background save already in progress")
 	}
 	n.wg.Add(1)
+	n.persist.bgStart.Store(time.Now().UnixNano())
 	go func() {
 		defer n.wg.Done()
 		defer n.persist.bgRunning.Store(false)
-		if err := n.saveSnapshot(); err != nil {
+		err := n.saveSnapshot()
+		n.persist.bgLastTook.Store(int64(time.Since(time.Unix(0, n.persist.bgStart.Load())).Seconds()))
+		if err != nil {
 			n.log.Error("BGSAVE failed", "err", err)
 		}
 	}()
@@ -189,6 +208,7 @@ func (n *Node) loadSnapshot() error {
 		return fmt.Errorf("loading snapshot %s: %w", p, err)
 	}
 	n.search.FinishLoad()
+	n.persist.savedChanges.Store(n.ks.Changes())
 	if st, err := f.Stat(); err == nil {
 		n.persist.lastSave.Store(st.ModTime().Unix())
 	}

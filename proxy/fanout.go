@@ -3,7 +3,6 @@ package proxy
 import (
 	"math/rand/v2"
 	"strconv"
-	"strings"
 
 	"github.com/vcache/vcache/internal/resp"
 )
@@ -99,8 +98,8 @@ func concatArrays(vals []resp.Value, dst []byte) []byte {
 	return dst
 }
 
-// fanAllOK is for commands that must succeed everywhere (FLUSHALL, SAVE,
-// CONFIG SET): the reply is the first node's, unless one failed.
+// fanAllOK is for commands that must succeed everywhere (FLUSHALL, SAVE):
+// the reply is the first node's, unless one failed.
 func fanAllOK(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte { return vals[0].AppendTo(dst) })
 }
@@ -131,17 +130,6 @@ func fanRandomKey(s *session, cmd resp.Command) (merger, string) {
 		}
 		return vals[keys[rand.IntN(len(keys))]].AppendTo(dst)
 	})
-}
-
-// fanConfig sends CONFIG GET to one node and the other subcommands
-// (SET, RESETSTAT, REWRITE) to every node.
-func fanConfig(s *session, cmd resp.Command) (merger, string) {
-	if strings.EqualFold(string(cmd.Args[1]), "get") {
-		c := s.newCall(cmd.Raw)
-		s.targetAny(c)
-		return passthrough{c}, ""
-	}
-	return fanAllOK(s, cmd)
 }
 
 // SCAN's cursor names a node and that node's cursor: the low bits are the

@@ -134,10 +134,10 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 		kv("uptime_in_days", int64(up.Hours()/24))
 	case "clients":
 		p.mu.Lock()
-		n := len(p.sessions)
+		n, maxClients := len(p.sessions), p.cfg.MaxClients
 		p.mu.Unlock()
 		kv("connected_clients", n)
-		kv("maxclients", p.cfg.MaxClients)
+		kv("maxclients", maxClients)
 		kv("blocked_clients", 0)
 	case "memory":
 		var ms runtime.MemStats

@@ -50,7 +50,7 @@ func newCmdTable() *cmdTable {
 		t.order = append(t.order, e)
 	}
 	local := map[string]func(*session, [][]byte){
-		"cluster": cmdCluster, "acl": cmdACL,
+		"cluster": cmdCluster, "acl": cmdACL, "config": cmdConfig,
 	}
 	for name, fn := range map[string]func(front.Conn, [][]byte){
 		"ping": front.Ping, "echo": front.Echo, "quit": front.Quit, "select": front.Select,
@@ -69,7 +69,7 @@ func newCmdTable() *cmdTable {
 		"touch": splitSum, "mset": splitMSet,
 		"info": fanInfo, "dbsize": fanDBSize, "keys": fanKeys, "scan": fanScan,
 		"flushall": fanAllOK, "flushdb": fanAllOK, "save": fanAllOK, "bgsave": fanAllOK,
-		"randomkey": fanRandomKey, "config": fanConfig,
+		"randomkey": fanRandomKey,
 		"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
 		"wait": fanWait,

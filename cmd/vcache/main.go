@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
@@ -36,9 +37,10 @@ Usage:
 var version = "0.1.0-dev"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	err := runSignals(sigs, os.Args[1:], os.Stdout, os.Stderr)
+	signal.Stop(sigs)
 	switch {
 	case err == nil:
 	case errors.Is(err, flag.ErrHelp):
@@ -52,6 +54,30 @@ func main() {
 }
 
 var errUsage = errors.New("usage")
+
+// runSignals runs a command until it ends or is told to stop by
+// SIGINT/SIGTERM. For most commands the first signal ends the context
+// run passes them. A data node takes every signal itself, since it may
+// refuse to stop while its snapshot fails (serveNode).
+func runSignals(sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if len(args) > 0 && args[0] == "server" {
+		return runServerSignals(ctx, sigs, args[1:], stdout, stderr)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-sigs:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return run(ctx, args, stdout, stderr)
+}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {

@@ -100,7 +100,15 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
+// runServer runs `vcache server` until ctx ends, a client sends SHUTDOWN
+// or, with a snapshot directory, ctx ends and the snapshot is saved.
 func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runServerSignals(ctx, nil, args, stdout, stderr)
+}
+
+// runServerSignals is runServer taking every stop signal in sigs itself
+// (see serveNode).
+func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vcache server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f serverFlags
@@ -161,7 +169,7 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if a != "" {
 		fmt.Fprintf(stdout, "admin (metrics, status page) on http://%s/\n", a)
 	}
-	return n.Serve(ctx, ln)
+	return serveNode(ctx, sigs, n, ln, log)
 }
 
 // startCPUProfile profiles the process into path until stop is called.

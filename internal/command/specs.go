@@ -27,7 +27,7 @@ func Specs() []Spec {
 		// server
 		{Name: "command", Arity: -1, Flags: Keyless | Loading, Group: "server", Summary: "Describes the server's commands: COUNT, DOCS, INFO, LIST."},
 		{Name: "info", Arity: -1, Flags: Keyless | Loading | Fanout, Group: "server", Summary: "Returns information and statistics about the server."},
-		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading | Dangerous | Fanout, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE."},
+		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading | Dangerous, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE."},
 		{Name: "dbsize", Arity: 1, Flags: Keyless | r | Fanout, Group: "server", Summary: "Returns the number of keys."},
 		{Name: "flushall", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys."},
 		{Name: "flushdb", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys of the current database."},
