@@ -6,6 +6,8 @@
 #
 #   bench/kv.sh                 # defaults: N=1000000 requests, ROUNDS=3
 #   N=200000 ROUNDS=1 bench/kv.sh
+#   BASE=HEAD~3 bench/kv.sh     # also runs vcache built from that git revision
+#                               # ("base") in the same rounds, to compare a change
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
@@ -17,11 +19,19 @@ done
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/vcache" ./cmd/vcache
+servers="vcache redis"
+if [ -n "${BASE:-}" ]; then
+	mkdir "$work/base"
+	git archive "$BASE" | tar -x -C "$work/base"
+	(cd "$work/base" && go build -o "$work/vcache-base" ./cmd/vcache)
+	servers="vcache base redis"
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
 
 start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
+start_base() { "$work/vcache-base" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
 start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
 
 bench_one() { # port pipeline -> "set get" ops/s
@@ -33,7 +43,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 declare -A res
 for round in $(seq "$ROUNDS"); do
-	for server in vcache redis; do
+	for server in $servers; do
 		port=$(free_port)
 		pid=$(start_$server "$port")
 		wait_port "$port"
@@ -47,14 +57,25 @@ for round in $(seq "$ROUNDS"); do
 	done
 done
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{print a/b}'; }
 echo
-echo "| test | redis-server ops/s | vcache ops/s | vcache/redis |"
-echo "|---|---|---|---|"
+if [ -n "${BASE:-}" ]; then
+	echo "| test | redis-server ops/s | base ($BASE) ops/s | vcache ops/s | base/redis | vcache/redis | vcache/base |"
+	echo "|---|---|---|---|---|---|---|"
+else
+	echo "| test | redis-server ops/s | vcache ops/s | vcache/redis |"
+	echo "|---|---|---|---|"
+fi
 for P in 1 16; do
 	for t in set get; do
 		r=$(echo ${res[redis,$P,$t]} | tr ' ' '\n' | median)
 		v=$(echo ${res[vcache,$P,$t]} | tr ' ' '\n' | median)
-		printf "| %s -P %s | %.0f | %.0f | %.2f |\n" "${t^^}" "$P" "$r" "$v" "$(awk -v a="$v" -v b="$r" 'BEGIN{print a/b}')"
+		if [ -n "${BASE:-}" ]; then
+			b=$(echo ${res[base,$P,$t]} | tr ' ' '\n' | median)
+			printf "| %s -P %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f |\n" "${t^^}" "$P" "$r" "$b" "$v" "$(ratio "$b" "$r")" "$(ratio "$v" "$r")" "$(ratio "$v" "$b")"
+		else
+			printf "| %s -P %s | %.0f | %.0f | %.2f |\n" "${t^^}" "$P" "$r" "$v" "$(ratio "$v" "$r")"
+		fi
 	done
 done
 
