@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vcache/vcache/vector"
@@ -37,6 +38,9 @@ type Index struct {
 	nextID   uint32
 	failures int64
 	created  time.Time
+	docBytes int64         // docBytes of every document (memory.go)
+	mem      atomic.Int64  // docBytes plus the engines' bytes (written under mu)
+	total    *atomic.Int64 // the catalog's total, following mem; nil when not in one
 
 	// restored maps keys to the document ids a snapshot gave them, and
 	// seen marks those the keyspace brought back, until FinishLoad.
@@ -57,6 +61,7 @@ func NewIndex(s *Schema) (*Index, error) {
 			ix.engine[f.Alias] = e
 		}
 	}
+	ix.refreshMem() // the engines' initial capacity
 	return ix, nil
 }
 
@@ -159,6 +164,8 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 		ix.failures++
 	}
 	ix.docs[id] = d
+	ix.docBytes += docBytes(d)
+	ix.refreshMem()
 }
 
 func lookupField(fields map[string][]byte, name string) ([]byte, bool) {
@@ -195,6 +202,7 @@ func (ix *Index) unindex(id uint32) {
 		}
 	}
 	delete(ix.docs, id)
+	ix.docBytes -= docBytes(d)
 }
 
 // Delete removes key's document.
@@ -210,6 +218,7 @@ func (ix *Index) Delete(key string) {
 	for _, e := range ix.engine {
 		e.Remove(id)
 	}
+	ix.refreshMem()
 }
 
 // Len returns the number of documents.
