@@ -131,6 +131,7 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	setGoMemoryLimit(cfg.Cache.MaxMemory)
 	ln, err := net.Listen("tcp", net.JoinHostPort(f.bind, f.port))
 	if err != nil {
 		return err
