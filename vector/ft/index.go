@@ -18,6 +18,7 @@ type doc struct {
 	tags  map[string][]string // by field alias
 	nums  map[string]float64
 	words map[string]map[string]bool // by field alias: lower-case words
+	mem   int64                      // docBytes, once counted in Index.docBytes
 }
 
 // Index is one FT index: its schema, its documents' filterable values and
@@ -86,6 +87,7 @@ func (ix *Index) Matches(key string) bool {
 func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.refreshMem()
 	id, ok := ix.ids[key]
 	restoring := false
 	if ok {
@@ -100,6 +102,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 		ix.ids[key] = id
 	}
 	d := &doc{key: key}
+	defer ix.countDoc(id, d)
 	failed := false
 	for i := range ix.schema.Fields {
 		f := &ix.schema.Fields[i]
@@ -164,8 +167,6 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 		ix.failures++
 	}
 	ix.docs[id] = d
-	ix.docBytes += docBytes(d)
-	ix.refreshMem()
 }
 
 func lookupField(fields map[string][]byte, name string) ([]byte, bool) {
@@ -202,13 +203,14 @@ func (ix *Index) unindex(id uint32) {
 		}
 	}
 	delete(ix.docs, id)
-	ix.docBytes -= docBytes(d)
+	ix.docBytes -= d.mem
 }
 
 // Delete removes key's document.
 func (ix *Index) Delete(key string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.refreshMem()
 	id, ok := ix.ids[key]
 	if !ok {
 		return
@@ -218,7 +220,6 @@ func (ix *Index) Delete(key string) {
 	for _, e := range ix.engine {
 		e.Remove(id)
 	}
-	ix.refreshMem()
 }
 
 // Len returns the number of documents.

@@ -15,7 +15,7 @@ import (
 const (
 	mapHeader  = 48 // a map's header
 	mapGroup   = 8  // slots per group (and control bytes per group)
-	docStruct  = 48 // a doc (key, three map pointers), in its size class
+	docStruct  = 48 // a doc (key, three map pointers, mem)
 	strHeader  = 16
 	postingKV  = 4  // a tag posting: map[uint32]struct{}
 	idsKV      = 24 // ids: map[string]uint32, padded
@@ -64,6 +64,16 @@ func docBytes(d *doc) int64 {
 		}
 	}
 	return n
+}
+
+// countDoc adds document d's bytes to the index's if Upsert left it in
+// the index (a document that failed may have been dropped again). mu must
+// be held for writing.
+func (ix *Index) countDoc(id uint32, d *doc) {
+	if ix.docs[id] == d {
+		d.mem = docBytes(d)
+		ix.docBytes += d.mem
+	}
 }
 
 // MemoryBytes returns the index's estimated heap bytes: documents, tag
