@@ -45,8 +45,8 @@ func memInfo(t testing.TB, c *redis.Client) map[string]int64 {
 	return out
 }
 
-// ftInfo reads FT.INFO's num_docs and vector_index_sz_mb (in bytes).
-func ftInfo(t testing.TB, c *redis.Client, idx string) (docs int64, vecBytes float64) {
+// ftDocsAndVectorBytes reads FT.INFO's num_docs and vector_index_sz_mb (in bytes).
+func ftDocsAndVectorBytes(t testing.TB, c *redis.Client, idx string) (docs int64, vecBytes float64) {
 	t.Helper()
 	info, err := c.Do(context.Background(), "FT.INFO", idx).Slice()
 	if err != nil {
@@ -110,7 +110,7 @@ func TestUsedMemoryCountsVectorIndexes(t *testing.T) {
 	}
 	ftCreateHNSW(t, c, "EF_CONSTRUCTION", 20)
 	after := memInfo(t, c)
-	docs, vecBytes := ftInfo(t, c, "idx")
+	docs, vecBytes := ftDocsAndVectorBytes(t, c, "idx")
 	grew := after["used_memory"] - before["used_memory"]
 	t.Logf("%d docs: used_memory %d -> %d (+%d), used_memory_vector %d, FT.INFO vector_index_sz_mb %.0f B",
 		docs, before["used_memory"], after["used_memory"], grew, after["used_memory_vector"], vecBytes)
@@ -164,7 +164,7 @@ func TestNoEvictionCountsVectorIndexes(t *testing.T) {
 	if err == nil || err.Error() != "OOM command not allowed when used memory > 'maxmemory'." {
 		t.Fatalf("after %d documents: %v", n, err)
 	}
-	docs, vecBytes := ftInfo(t, c, "idx")
+	docs, vecBytes := ftDocsAndVectorBytes(t, c, "idx")
 	perDoc := cur["used_memory"] - prev["used_memory"] // the last accepted HSET's cost
 	t.Logf("OOM after %d docs: used_memory %d (dataset %d, vector %d), FT.INFO vector_index_sz_mb %.0f B, last doc %d B",
 		n, cur["used_memory"], cur["used_memory_dataset"], cur["used_memory_vector"], vecBytes, perDoc)
@@ -214,7 +214,7 @@ func TestAllKeysLRUEvictsIndexedDocuments(t *testing.T) {
 			t.Fatalf("used_memory %d > maxmemory %d after %d documents (vector %d)", m["used_memory"], maxmem, (b+1)*batch, m["used_memory_vector"])
 		}
 	}
-	docs, vecBytes := ftInfo(t, c, "idx")
+	docs, vecBytes := ftDocsAndVectorBytes(t, c, "idx")
 	keys := c.DBSize(ctx).Val()
 	evicted := infoInt(t, c, "evicted_keys")
 	m := memInfo(t, c)
