@@ -74,6 +74,14 @@ type Config struct {
 	// Observer, when set, hears about hash changes and key removals (for
 	// the vector indexes). See Observer for its rules.
 	Observer Observer
+	// ExtraMemory, when set, returns bytes held outside the keyspace on its
+	// behalf (the vector indexes over its hashes). They count in used
+	// memory and against MaxMemory, so eviction goes on until keys and
+	// indexes together fit. It is called on every check of memory (before
+	// each write), from any goroutine, sometimes with a shard lock held: it
+	// must be cheap (an atomic load), safe for concurrent use, and must not
+	// call back into the keyspace.
+	ExtraMemory func() int64
 	// Decoders read custom values back from snapshots, by type name.
 	Decoders map[string]func([]byte) (Custom, error)
 	// Now is the clock; nil means time.Now.

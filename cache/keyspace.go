@@ -138,6 +138,7 @@ type Keyspace struct {
 	evicted   atomic.Int64
 	maxStr    int64
 	observer  Observer
+	extra     func() int64 // Config.ExtraMemory, or nil
 	decoders  map[string]func([]byte) (Custom, error)
 	now       func() time.Time
 	interval  time.Duration
@@ -153,6 +154,7 @@ func New(cfg Config) (*Keyspace, error) {
 	ks := &Keyspace{
 		maxStr:   cfg.MaxStringLen,
 		observer: cfg.Observer,
+		extra:    cfg.ExtraMemory,
 		decoders: cfg.Decoders,
 		now:      cfg.Now,
 		interval: cfg.ExpiryInterval,
@@ -206,8 +208,10 @@ func (ks *Keyspace) SetPolicy(p Policy) { ks.policy.Store(int32(p)) }
 func (ks *Keyspace) Policy() Policy { return Policy(ks.policy.Load()) }
 
 // Stats are the keyspace's counters, named after Redis's INFO fields.
+// UsedMemory counts keys and ExtraMemory (Config.ExtraMemory) together;
+// UsedMemory - ExtraMemory is the keys' own bytes.
 type Stats struct {
-	Keys, Expires, UsedMemory, MaxMemory, EvictedKeys, ExpiredKeys, Hits, Misses int64
+	Keys, Expires, UsedMemory, ExtraMemory, MaxMemory, EvictedKeys, ExpiredKeys, Hits, Misses int64
 }
 
 // Stats returns current counters.
@@ -223,6 +227,8 @@ func (ks *Keyspace) Stats() Stats {
 		sh.mu.Unlock()
 		st.UsedMemory += sh.mem.Load()
 	}
+	st.ExtraMemory = ks.extraMemory()
+	st.UsedMemory += st.ExtraMemory
 	return st
 }
 
@@ -238,13 +244,27 @@ func (ks *Keyspace) ResetStats() {
 	}
 }
 
-// UsedMemory returns the accounted bytes of all keys.
+// UsedMemory returns the accounted bytes of all keys plus the extra bytes
+// held on their behalf (Config.ExtraMemory): what MaxMemory limits.
 func (ks *Keyspace) UsedMemory() int64 {
+	return ks.KeysMemory() + ks.extraMemory()
+}
+
+// KeysMemory returns the accounted bytes of all keys alone.
+func (ks *Keyspace) KeysMemory() int64 {
 	var n int64
 	for i := range ks.shards {
 		n += ks.shards[i].mem.Load()
 	}
 	return n
+}
+
+// extraMemory returns Config.ExtraMemory's bytes (0 without one).
+func (ks *Keyspace) extraMemory() int64 {
+	if ks.extra == nil {
+		return 0
+	}
+	return max(ks.extra(), 0)
 }
 
 // Len returns the number of keys (expired ones not yet removed included).

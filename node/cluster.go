@@ -179,9 +179,12 @@ func (n *Node) Load() cluster.NodeLoad {
 	l.Offsets = n.replOffsets(m, cl.Self())
 	ops := float64(n.stats.opsPerS.Load())
 	total := float64(max(n.ks.Len(), 1))
-	// FT indexes are per node; their memory and documents are shared out
-	// by each shard's share of the keys.
-	ftBytes, ftDocs := n.search.Usage()
+	// FT indexes are per node (one catalog over every shard's documents);
+	// their memory (all of it: engines, documents, postings; the same
+	// bytes used_memory counts) and documents are shared out by each
+	// shard's share of the keys.
+	_, ftDocs := n.search.Usage()
+	ftBytes := n.search.MemoryBytes()
 	for _, s := range primary {
 		sl := cluster.ShardLoad{Shard: s.ID, Conns: uint64(n.clients.count.Load())}
 		var keys int

@@ -71,6 +71,11 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		rss := rssBytes()
 		kv("used_memory_rss", rss)
 		kv("used_memory_rss_human", humanBytes(rss))
+		// used_memory = dataset (keys, vector sets included) + vector (FT
+		// indexes: engines, documents' filter values, tag postings).
+		kv("used_memory_dataset", st.UsedMemory-st.ExtraMemory)
+		kv("used_memory_vector", st.ExtraMemory)
+		kv("used_memory_vector_human", humanBytes(st.ExtraMemory))
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		kv("go_heap_alloc", ms.HeapAlloc)

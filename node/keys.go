@@ -200,7 +200,7 @@ func cmdMemory(cx *Ctx) {
 		cx.BulkString("keys.count")
 		cx.Int(st.Keys)
 		cx.BulkString("dataset.bytes")
-		cx.Int(st.UsedMemory)
+		cx.Int(st.UsedMemory - st.ExtraMemory)
 		cx.BulkString("peak.allocated")
 		cx.Int(st.UsedMemory)
 	default:

@@ -74,6 +74,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	cc := cfg.Cache
 	repl := newBacklog(cfg.ReplBacklogSize)
 	cc.Observer = searchObserver{cat: search, repl: repl}
+	cc.ExtraMemory = search.MemoryBytes // FT indexes count against maxmemory
 	cc.Decoders = vsetDecoders()
 	ks, err := cache.New(cc)
 	if err != nil {

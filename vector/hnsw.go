@@ -74,7 +74,7 @@ func (h *hnsw) grow(n int) {
 	if n <= h.capN {
 		return
 	}
-	n = max(n, h.capN*2)
+	n = max(n, nextCap(h.capN))
 	h.st.grow(h.capN, n)
 	h.levels = growTo(h.levels, h.capN, n)
 	h.links0 = growTo(h.links0, h.capN*(h.m0+1), n*(h.m0+1))
@@ -82,6 +82,18 @@ func (h *hnsw) grow(n int) {
 	h.exts = growTo(h.exts, h.capN, n)
 	h.dead = growTo(h.dead, h.capN, n)
 	h.capN = n
+}
+
+// nextCap is the capacity a graph of capacity c grows to: double while
+// small, then by an eighth, so that the one insert that grows a large
+// graph adds at most an eighth of its memory at once (maxmemory counts
+// the capacity, and a doubling would jump far past the limit) at the cost
+// of copying each node about eight times over its life.
+func nextCap(c int) int {
+	if c < 8192 {
+		return 2 * c
+	}
+	return c + c/8
 }
 
 func (h *hnsw) Params() Params { return h.p }

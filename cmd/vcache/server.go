@@ -149,6 +149,7 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 	if err != nil {
 		return err
 	}
+	setGoMemoryLimit(cfg.Cache.MaxMemory)
 	ln, err := net.Listen("tcp", net.JoinHostPort(f.bind, f.port))
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Catalog holds a node's FT indexes by name and routes document changes to
@@ -11,6 +12,7 @@ import (
 type Catalog struct {
 	mu      sync.RWMutex // guards indexes
 	indexes map[string]*Index
+	total   atomic.Int64 // every index's MemoryBytes (kept by the indexes)
 }
 
 // NewCatalog makes an empty catalog.
@@ -28,6 +30,7 @@ func (c *Catalog) Create(s *Schema) (*Index, error) {
 	if _, ok := c.indexes[strings.ToLower(s.Name)]; ok {
 		return nil, ErrIndexExists
 	}
+	ix.attach(&c.total)
 	c.indexes[strings.ToLower(s.Name)] = ix
 	return ix, nil
 }
@@ -52,6 +55,7 @@ func (c *Catalog) Drop(name string) (*Index, error) {
 		return nil, ErrUnknownIndex
 	}
 	delete(c.indexes, strings.ToLower(name))
+	ix.attach(nil)
 	return ix, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vcache/vcache/vector"
@@ -17,6 +18,7 @@ type doc struct {
 	tags  map[string][]string // by field alias
 	nums  map[string]float64
 	words map[string]map[string]bool // by field alias: lower-case words
+	mem   int64                      // docBytes, once counted in Index.docBytes
 }
 
 // Index is one FT index: its schema, its documents' filterable values and
@@ -37,6 +39,9 @@ type Index struct {
 	nextID   uint32
 	failures int64
 	created  time.Time
+	docBytes int64         // docBytes of every document (memory.go)
+	mem      atomic.Int64  // docBytes plus the engines' bytes (written under mu)
+	total    *atomic.Int64 // the catalog's total, following mem; nil when not in one
 
 	// restored maps keys to the document ids a snapshot gave them, and
 	// seen marks those the keyspace brought back, until FinishLoad.
@@ -57,6 +62,7 @@ func NewIndex(s *Schema) (*Index, error) {
 			ix.engine[f.Alias] = e
 		}
 	}
+	ix.refreshMem() // the engines' initial capacity
 	return ix, nil
 }
 
@@ -83,6 +89,7 @@ func (ix *Index) Matches(key string) bool {
 func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.refreshMem()
 	id, ok := ix.ids[key]
 	restoring := false
 	if ok {
@@ -97,6 +104,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 		ix.ids[key] = id
 	}
 	d := &doc{key: key}
+	defer ix.countDoc(id, d)
 	failed := false
 	for i := range ix.schema.Fields {
 		f := &ix.schema.Fields[i]
@@ -210,12 +218,14 @@ func (ix *Index) unindex(id uint32) {
 		}
 	}
 	delete(ix.docs, id)
+	ix.docBytes -= d.mem
 }
 
 // Delete removes key's document.
 func (ix *Index) Delete(key string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.refreshMem()
 	id, ok := ix.ids[key]
 	if !ok {
 		return

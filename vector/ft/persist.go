@@ -109,6 +109,9 @@ func (c *Catalog) Load(r io.Reader) error {
 			}
 			ix.engine[f.Alias] = eng
 		}
+		ix.mu.Lock()
+		ix.refreshMem()
+		ix.mu.Unlock()
 	}
 	return d.err
 }
@@ -126,6 +129,7 @@ func (c *Catalog) FinishLoad() {
 			}
 		}
 		ix.restored, ix.seen = nil, nil
+		ix.refreshMem()
 		ix.mu.Unlock()
 	}
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# maxmemory with vector indexes: starts `vcache server --maxmemory $MAXMEM`
+# under noeviction and then allkeys-lru, loads 128-d vectors through HSET
+# into an HNSW index (bench/memlimit) until OOM, or up to N documents under
+# eviction, and prints RSS at the end against maxmemory, with used_memory,
+# used_memory_vector and FT.INFO's vector_index_sz_mb.
+#
+#   bench/memlimit.sh                      # MAXMEM=50mb N=300000 DIM=128 ALG=HNSW
+#   MAXMEM=20mb N=100000 bench/memlimit.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MAXMEM=${MAXMEM:-50mb}
+N=${N:-300000}
+DIM=${DIM:-128}
+ALG=${ALG:-HNSW}
+TIMEOUT=${TIMEOUT:-5m}
+command -v redis-cli >/dev/null || { echo "needs redis-cli (apt-get install redis-tools)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+go build -o "$work/vcache" ./cmd/vcache
+go build -o "$work/memlimit" ./bench/memlimit
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
+
+for policy in noeviction allkeys-lru; do
+	port=$(free_port)
+	"$work/vcache" server --port "$port" --maxmemory "$MAXMEM" --maxmemory-policy "$policy" --loglevel warn >/dev/null 2>&1 &
+	pid=$!
+	wait_port "$port"
+	"$work/memlimit" -addr "127.0.0.1:$port" -n "$N" -dim "$DIM" -alg "$ALG" -timeout "$TIMEOUT"
+	kill "$pid"; wait "$pid" 2>/dev/null || true
+done

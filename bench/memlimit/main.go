@@ -1,0 +1,149 @@
+// Command memlimit loads 128-d vectors through HSET into an FT index of a
+// running vcache node until the node refuses with OOM (noeviction) or up
+// to -n documents (eviction policies), and reports the node's RSS against
+// its maxmemory with INFO memory and FT.INFO figures. bench/memlimit.sh
+// starts the servers and runs it.
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:6379", "vcache node")
+	dim := flag.Int("dim", 128, "vector dimension")
+	n := flag.Int("n", 300000, "most documents to load")
+	batch := flag.Int("batch", 100, "HSETs per pipeline")
+	alg := flag.String("alg", "HNSW", "index algorithm: HNSW, FLAT or IVFFLAT")
+	timeout := flag.Duration("timeout", 5*time.Minute, "stop loading after this long")
+	flag.Parse()
+	if err := run(*addr, *dim, *n, *batch, *alg, *timeout); err != nil {
+		fmt.Fprintln(os.Stderr, "memlimit:", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr string, dim, n, batch int, alg string, timeout time.Duration) error {
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, ReadTimeout: time.Minute})
+	defer c.Close()
+	args := []any{"FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "doc:", "SCHEMA", "genre", "TAG",
+		"emb", "VECTOR", alg, 6, "TYPE", "FLOAT32", "DIM", dim, "DISTANCE_METRIC", "L2"}
+	if alg == "IVFFLAT" {
+		args[13] = 8
+		args = append(args, "LISTS", 64)
+	}
+	if err := c.Do(ctx, args...).Err(); err != nil {
+		return fmt.Errorf("FT.CREATE: %w", err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	blob := make([]byte, 4*dim)
+	deadline := time.Now().Add(timeout)
+	var peakRSS int64
+	var slowest time.Duration
+	loaded, oom := 0, false
+	for loaded < n && !oom && time.Now().Before(deadline) {
+		pipe := c.Pipeline()
+		cmds := make([]*redis.IntCmd, 0, batch)
+		for i := 0; i < batch && loaded+i < n; i++ {
+			for j := 0; j < dim; j++ {
+				binary.LittleEndian.PutUint32(blob[4*j:], math.Float32bits(r.Float32()*2-1))
+			}
+			k := loaded + i
+			cmds = append(cmds, pipe.HSet(ctx, fmt.Sprintf("doc:%d", k), "genre", fmt.Sprintf("g%d", k%10), "emb", string(blob)))
+		}
+		t0 := time.Now()
+		pipe.Exec(ctx)
+		slowest = max(slowest, time.Since(t0))
+		for _, cmd := range cmds {
+			switch err := cmd.Err(); {
+			case err == nil:
+				loaded++
+			case strings.HasPrefix(err.Error(), "OOM "):
+				oom = true
+			default:
+				return fmt.Errorf("HSET: %w", err)
+			}
+		}
+		if loaded%(50*batch) < batch || oom {
+			m, err := info(ctx, c)
+			if err != nil {
+				return err
+			}
+			peakRSS = max(peakRSS, m["used_memory_rss"])
+		}
+	}
+	m, err := info(ctx, c)
+	if err != nil {
+		return err
+	}
+	peakRSS = max(peakRSS, m["used_memory_rss"])
+	policy, err := c.ConfigGet(ctx, "maxmemory-policy").Result()
+	if err != nil {
+		return err
+	}
+	docs, vecMB, err := ftInfo(ctx, c)
+	if err != nil {
+		return err
+	}
+	mb := func(b int64) float64 { return float64(b) / (1 << 20) }
+	maxmem := m["maxmemory"]
+	fmt.Printf("policy %s, maxmemory %.1f MB, %s %d-d: %d HSETs accepted, OOM: %v, evicted %d\n",
+		policy["maxmemory-policy"], mb(maxmem), alg, dim, loaded, oom, m["evicted_keys"])
+	fmt.Printf("  slowest pipeline of %d HSETs: %v\n", batch, slowest.Round(time.Millisecond))
+	fmt.Printf("  RSS %.1f MB (peak seen %.1f MB, %.2fx maxmemory); Go heap %.1f MB in use, %.1f MB from the OS\n",
+		mb(m["used_memory_rss"]), mb(peakRSS), float64(peakRSS)/float64(max(maxmem, 1)), mb(m["go_heap_alloc"]), mb(m["go_heap_sys"]))
+	fmt.Printf("  used_memory %.2f MB = dataset %.2f MB + vector %.2f MB; FT.INFO num_docs %d, vector_index_sz_mb %.2f\n",
+		mb(m["used_memory"]), mb(m["used_memory_dataset"]), mb(m["used_memory_vector"]), docs, vecMB)
+	return nil
+}
+
+// info reads INFO memory and stats' integer fields.
+func info(ctx context.Context, c *redis.Client) (map[string]int64, error) {
+	s, err := c.Info(ctx, "memory", "stats").Result()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	for _, line := range strings.Split(s, "\r\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			if x, err := strconv.ParseInt(v, 10, 64); err == nil {
+				out[k] = x
+			}
+		}
+	}
+	return out, nil
+}
+
+// ftInfo reads FT.INFO idx's num_docs and vector_index_sz_mb.
+func ftInfo(ctx context.Context, c *redis.Client) (docs int64, vecMB float64, err error) {
+	v, err := c.Do(ctx, "FT.INFO", "idx").Slice()
+	if err != nil {
+		return 0, 0, err
+	}
+	for i := 0; i+1 < len(v); i += 2 {
+		switch v[i] {
+		case "num_docs":
+			docs, _ = v[i+1].(int64)
+		case "vector_index_sz_mb":
+			s, _ := v[i+1].(string)
+			vecMB, err = strconv.ParseFloat(s, 64)
+		}
+	}
+	if err == nil && docs == 0 && vecMB == 0 {
+		err = errors.New("FT.INFO idx: no num_docs")
+	}
+	return docs, vecMB, err
+}

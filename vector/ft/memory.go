@@ -1,0 +1,130 @@
+package ft
+
+import (
+	"sort"
+	"sync/atomic"
+)
+
+// Memory accounting: an index keeps a running estimate of its heap bytes
+// (its documents' filter values, tag postings and id maps, plus its vector
+// engines), updated by Upsert and Delete, so the node can count indexes
+// against maxmemory with an atomic load. TestIndexMemoryAccounting checks
+// the estimate against the heap.
+
+// Estimates of Go's allocations, in bytes.
+const (
+	mapHeader  = 48 // a map's header
+	mapGroup   = 8  // slots per group (and control bytes per group)
+	docStruct  = 48 // a doc (key, three map pointers, mem)
+	strHeader  = 16
+	postingKV  = 4  // a tag posting: map[uint32]struct{}
+	idsKV      = 24 // ids: map[string]uint32, padded
+	docsKV     = 16 // docs: map[uint32]*doc
+	tagsKV     = 40 // doc.tags: map[string][]string
+	numsKV     = 24 // doc.nums: map[string]float64
+	wordsKV    = 24 // doc.words: map[string]map[string]bool, and its inner map[string]bool (padded)
+	mapLoadNum = 8  // a large map's slots per entry, as mapLoadNum/mapLoadDen:
+	mapLoadDen = 5  // 7/8 full at most, about 5/8 on average between growths
+)
+
+// mapBytes estimates a map of n entries whose key and value take kv bytes.
+func mapBytes(n, kv int) int64 {
+	if n <= mapGroup {
+		return mapHeader + sizeClass(mapGroup+mapGroup*kv)
+	}
+	return mapHeader + int64(n)*int64(kv+1)*mapLoadNum/mapLoadDen
+}
+
+// entryBytes estimates one entry's share of a large map.
+func entryBytes(kv int) int64 { return int64(kv+1) * mapLoadNum / mapLoadDen }
+
+// docBytes estimates what the index holds for document d: its entries in
+// ids and docs, the doc, its filter values and its tag postings.
+func docBytes(d *doc) int64 {
+	n := entryBytes(idsKV) + entryBytes(docsKV) + docStruct + sizeClass(len(d.key))
+	if d.tags != nil {
+		n += mapBytes(len(d.tags), tagsKV)
+		for _, ts := range d.tags {
+			n += sizeClass(strHeader * cap(ts))
+			for _, t := range ts {
+				n += sizeClass(len(t)) + entryBytes(postingKV)
+			}
+		}
+	}
+	if d.nums != nil {
+		n += mapBytes(len(d.nums), numsKV)
+	}
+	if d.words != nil {
+		n += mapBytes(len(d.words), wordsKV)
+		for _, ws := range d.words {
+			n += mapBytes(len(ws), wordsKV)
+			for w := range ws {
+				n += sizeClass(len(w))
+			}
+		}
+	}
+	return n
+}
+
+// countDoc adds document d's bytes to the index's if Upsert left it in
+// the index (a document that failed may have been dropped again). mu must
+// be held for writing.
+func (ix *Index) countDoc(id uint32, d *doc) {
+	if ix.docs[id] == d {
+		d.mem = docBytes(d)
+		ix.docBytes += d.mem
+	}
+}
+
+// MemoryBytes returns the index's estimated heap bytes: documents, tag
+// postings and vector engines. It is an atomic load, cheap enough to be
+// read before every write.
+func (ix *Index) MemoryBytes() int64 { return ix.mem.Load() }
+
+// refreshMem recomputes the index's bytes from its document bytes and its
+// engines' own estimates, and passes the change on to the catalog's
+// total. mu must be held for writing.
+func (ix *Index) refreshMem() {
+	n := ix.docBytes
+	for _, e := range ix.engine {
+		n += e.MemoryBytes()
+	}
+	if d := n - ix.mem.Swap(n); d != 0 && ix.total != nil {
+		ix.total.Add(d)
+	}
+}
+
+// attach makes total (a catalog's) follow the index's bytes from now on,
+// or stop following them (nil).
+func (ix *Index) attach(total *atomic.Int64) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.total != nil {
+		ix.total.Add(-ix.mem.Load())
+	}
+	ix.total = total
+	if total != nil {
+		total.Add(ix.mem.Load())
+	}
+}
+
+// MemoryBytes returns the estimated heap bytes of every index in the
+// catalog (an atomic load).
+func (c *Catalog) MemoryBytes() int64 { return c.total.Load() }
+
+// sizeClasses are the Go allocator's small size classes.
+var sizeClasses = [...]int{0, 8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
+	288, 320, 352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792,
+	2048, 2304, 2688, 3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728, 10240,
+	10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768}
+
+// sizeClass returns the bytes an allocation of n bytes takes.
+func sizeClass(n int) int64 {
+	if n == 0 {
+		return 0
+	}
+	if n > 32768 {
+		return int64((n + 8191) &^ 8191)
+	}
+	return int64(sizeClasses[sort.SearchInts(sizeClasses[:], n)])
+}
