@@ -200,18 +200,20 @@ func clusterShards(s *session, _ [][]byte) {
 	s.BulkString("nodes")
 	s.Array(1)
 	s.Array(14)
-	for _, kv := range [][2]string{{"id", me.id}, {"port", ""}, {"ip", me.ip}, {"endpoint", me.ip},
-		{"role", "master"}, {"replication-offset", ""}, {"health", "online"}} {
-		s.BulkString(kv[0])
-		switch kv[0] {
-		case "port":
-			s.Int(int64(me.port))
-		case "replication-offset":
-			s.Int(0)
-		default:
-			s.BulkString(kv[1])
-		}
-	}
+	s.BulkString("id")
+	s.BulkString(me.id)
+	s.BulkString("port")
+	s.Int(int64(me.port))
+	s.BulkString("ip")
+	s.BulkString(me.ip)
+	s.BulkString("endpoint")
+	s.BulkString(me.ip)
+	s.BulkString("role")
+	s.BulkString("master")
+	s.BulkString("replication-offset")
+	s.Int(0)
+	s.BulkString("health")
+	s.BulkString("online")
 }
 
 // clusterReplicas writes CLUSTER REPLICAS <id>: the one node has none.
