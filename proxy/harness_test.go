@@ -31,6 +31,8 @@ type redisServer struct {
 	dir  string
 	// waitDone is closed when the process has exited.
 	waitDone chan struct{}
+	// extra are more redis-server arguments (startClusterRedis).
+	extra []string
 }
 
 // needRedis skips the test when redis-server is not installed.
@@ -43,10 +45,10 @@ func needRedis(t testing.TB) {
 
 // startRedis starts a redis-server on a free port; it is stopped when the
 // test ends.
-func startRedis(t testing.TB) *redisServer {
+func startRedis(t testing.TB, extra ...string) *redisServer {
 	t.Helper()
 	needRedis(t)
-	r := &redisServer{dir: t.TempDir()}
+	r := &redisServer{dir: t.TempDir(), extra: extra}
 	for attempt := 0; ; attempt++ {
 		r.port = testutil.FreePort(t)
 		r.addr = "127.0.0.1:" + strconv.Itoa(r.port)
@@ -62,8 +64,9 @@ func startRedis(t testing.TB) *redisServer {
 
 // start runs the server on r.port and waits until it answers PING.
 func (r *redisServer) start() error {
-	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", r.dir, "--daemonize", "no")
+	args := []string{"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", r.dir, "--daemonize", "no"}
+	r.cmd = exec.Command("redis-server", append(args, r.extra...)...)
 	if err := r.cmd.Start(); err != nil {
 		return err
 	}

@@ -12,12 +12,14 @@ import (
 	"github.com/vcache/vcache/internal/resp"
 )
 
-// INFO is answered as a node answers it, from the proxy's own counters,
-// except the keyspace section, which adds up every node's.
+// INFO is answered as a node of a one-node cluster answers it: from the
+// proxy's own counters, except the keyspace section and the data fields of
+// memory and stats, which add up every node's (info_nodes.go), and the
+// replication and cluster sections, which describe the one node.
 
 var (
-	infoDefault = []string{"server", "clients", "memory", "stats", "proxy", "keyspace"}
-	infoAll     = []string{"server", "clients", "memory", "stats", "proxy", "commandstats", "latencystats", "keyspace"}
+	infoDefault = []string{"server", "clients", "memory", "stats", "replication", "proxy", "cluster", "keyspace"}
+	infoAll     = []string{"server", "clients", "memory", "stats", "replication", "proxy", "commandstats", "latencystats", "cluster", "keyspace"}
 )
 
 // infoMerge writes the proxy's sections and, when asked, the keyspace
@@ -45,10 +47,8 @@ func fanInfo(s *session, cmd resp.Command) (merger, string) {
 		}
 	}
 	m := &infoMerge{sections: sections}
-	for _, sec := range sections {
-		if sec == "keyspace" {
-			m.calls = s.fanout(resp.AppendCommand(nil, "INFO", "keyspace"))
-		}
+	if ask := nodeSections(sections); len(ask) > 0 {
+		m.calls = s.fanout(resp.AppendCommand(nil, append([]string{"INFO"}, ask...)...))
 	}
 	return m, ""
 }
@@ -60,8 +60,14 @@ func (m *infoMerge) merge(s *session, dst []byte) []byte {
 			b.WriteString("\r\n")
 		}
 		b.WriteString("# " + strings.ToUpper(sec[:1]) + sec[1:] + "\r\n")
-		if sec == "keyspace" {
+		switch sec {
+		case "keyspace":
 			s.writeKeyspace(&b, m.calls)
+			continue
+		case "memory", "stats":
+			s.writeNodeSums(&b, sec, m.calls)
+		case "replication", "cluster":
+			s.p.writeOneNodeSection(&b, sec)
 			continue
 		}
 		s.p.writeInfoSection(&b, sec)
@@ -117,7 +123,7 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 		kv("redis_version", front.RedisVersion)
 		kv("vcache_version", p.cfg.Version)
 		kv("vcache_role", "proxy")
-		kv("redis_mode", "standalone")
+		kv("redis_mode", "cluster")
 		kv("os", runtime.GOOS+" "+runtime.GOARCH)
 		kv("arch_bits", strconv.IntSize)
 		kv("go_version", runtime.Version())
@@ -142,7 +148,7 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 	case "memory":
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		kv("used_memory", ms.HeapAlloc)
+		kv("proxy_used_memory", ms.HeapAlloc)
 		kv("go_heap_sys", ms.HeapSys)
 		kv("go_goroutines", runtime.NumGoroutine())
 	case "stats":

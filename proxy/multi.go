@@ -48,6 +48,8 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 		return s.errItem(e, msg)
 	}
 	switch e.kind {
+	case kindRouted:
+		return fail("ERR '" + e.spec.Name + "' cannot be queued in a transaction through the proxy")
 	case kindLocal:
 		if e.spec.Name != "ping" && e.spec.Name != "echo" {
 			return fail("ERR '" + e.spec.Name + "' cannot be queued in a transaction through the proxy")

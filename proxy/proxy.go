@@ -32,6 +32,7 @@ type Proxy struct {
 	crossSlot bool
 	start     time.Time
 	stats     proxyStats
+	nodeID    string // the one node's id in CLUSTER replies
 
 	// mu guards backends, pinned, sessions, ln and the lifecycle flags.
 	mu       sync.Mutex
@@ -75,6 +76,7 @@ func New(cfg Config, router Router, log *slog.Logger) (*Proxy, error) {
 		cmds:      newCmdTable(),
 		io:        serving.Own(cfg.Serving),
 		start:     time.Now(),
+		nodeID:    newNodeID(),
 		backends:  map[string]*backend{},
 		pinned:    map[*bconn]struct{}{},
 		sessions:  map[int64]*session{},

@@ -216,7 +216,7 @@ func (s *session) prepare(cmd resp.Command) item {
 		lo := len(s.local)
 		e.local(s, args)
 		return item{e: e, lo: lo, hi: len(s.local)}
-	case kindComposite:
+	case kindComposite, kindRouted:
 		m, msg := e.composite(s, cmd)
 		if m == nil {
 			return s.errItem(e, msg)

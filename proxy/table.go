@@ -15,6 +15,7 @@ const (
 	kindComposite             // split or fanned out, replies merged
 	kindTx                    // MULTI, EXEC, DISCARD, WATCH, UNWATCH
 	kindRefused               // not available through the proxy
+	kindRouted                // answered by the proxy, or sent to the node an argument names (CLUSTER)
 )
 
 // entry is the proxy's view of one command: its shared spec, how it is
@@ -25,8 +26,9 @@ type entry struct {
 	id   int // index in cmdTable.order: the command's id in the ACL table
 	// local answers a kindLocal command by appending its reply to s.local.
 	local func(s *session, args [][]byte)
-	// composite submits the calls of a kindComposite command and returns
-	// what merges their replies, or an error reply text.
+	// composite submits the calls of a kindComposite or kindRouted
+	// command and returns what merges their replies, or an error reply
+	// text.
 	composite func(s *session, cmd resp.Command) (merger, string)
 	// tx carries out a kindTx command.
 	tx    func(s *session, cmd resp.Command) item
@@ -50,7 +52,7 @@ func newCmdTable() *cmdTable {
 		t.order = append(t.order, e)
 	}
 	local := map[string]func(*session, [][]byte){
-		"cluster": cmdCluster, "acl": cmdACL, "config": cmdConfig,
+		"acl": cmdACL, "config": cmdConfig,
 	}
 	for name, fn := range map[string]func(front.Conn, [][]byte){
 		"ping": front.Ping, "echo": front.Echo, "quit": front.Quit, "select": front.Select,
@@ -78,6 +80,9 @@ func newCmdTable() *cmdTable {
 		if e := byName[name]; e != nil {
 			e.kind, e.composite = kindComposite, fn
 		}
+	}
+	if e := byName["cluster"]; e != nil {
+		e.kind, e.composite = kindRouted, cmdCluster
 	}
 	tx := map[string]func(*session, resp.Command) item{
 		"multi": txMulti, "exec": txExec, "discard": txDiscard, "watch": txWatch, "unwatch": txUnwatch,

@@ -63,3 +63,16 @@ func nodeAdmin(n *node.Node) admin.Config {
 		Status:  func() any { return n.Status() },
 	}
 }
+
+// devAdmin is vcache dev's admin endpoint: the proxy's, with every data
+// node's series on /metrics too, told apart by a node label.
+func devAdmin(p *proxy.Proxy, addr string, member *cluster.Cluster, nodes []labeled) admin.Config {
+	cfg := proxyAdmin(p, addr, member.Router(), member)
+	cfg.Metrics = func(w io.Writer) error {
+		if err := p.WritePrometheus(w); err != nil {
+			return err
+		}
+		return writeLabeled(w, "node", nodes)
+	}
+	return cfg
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -79,6 +80,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		shardMem, shardOps = uint64(mm), *maxOps
 	}
 	var seeds []string
+	var devNodes []labeled // each data node's metrics, by name
+	var nodeAddrs []string // "name addr" of each data node, for the banner
 	// startNode starts data node i (1-based names) and joins it to seeds.
 	startNode := func(i int) error {
 		cfg, err := sf.nodeConfig()
@@ -88,7 +91,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cc := devClusterConfig(fmt.Sprintf("node-%d", i+1), seeds, *nodes)
 		cc.Replicas = *replicas
 		if *autoscale {
-			cc.ShardMaxMemory, cc.ShardMaxOps = shardMem, shardOps
+			devBudgets(&cc, shardMem, shardOps, *nodes+*spares)
 			cc.MaxShards = 4 * (*nodes + *spares)
 		}
 		cfg.Cluster = &cc
@@ -114,6 +117,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if i == 0 {
 			seeds = []string{n.Cluster().GossipAddr()}
 		}
+		devNodes = append(devNodes, labeled{value: cc.Name, write: n.WritePrometheus})
+		nodeAddrs = append(nodeAddrs, cc.Name+" "+ln.Addr().String())
 		return nil
 	}
 	for i := 0; i < *nodes; i++ {
@@ -126,7 +131,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	pc := devClusterConfig("proxy-1", seeds, *nodes)
 	pc.Role = cluster.RoleProxy
 	// The proxy's status page shows usage against the nodes' budgets.
-	pc.ShardMaxMemory, pc.ShardMaxOps = shardMem, shardOps
+	if *autoscale {
+		devBudgets(&pc, shardMem, shardOps, *nodes+*spares)
+	}
 	member, err := cluster.New(pc, log.With("component", "proxy-member"))
 	if err != nil {
 		return err
@@ -175,7 +182,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "vcache dev: %d data nodes%s and the proxy, ready on %s  (try: redis-cli -p %d)\n",
 		*nodes, spareNote, ln.Addr(), ln.Addr().(*net.TCPAddr).Port)
-	if a, err := startAdmin(ctx, *adminAddr, proxyAdmin(p, ln.Addr().String(), member.Router(), member), nil); err != nil {
+	fmt.Fprintf(stdout, "data nodes (RESP, for a look at one node alone): %s\n", strings.Join(nodeAddrs, ", "))
+	if a, err := startAdmin(ctx, *adminAddr, devAdmin(p, ln.Addr().String(), member, devNodes), nil); err != nil {
 		// The cluster works without its status page (the port may be taken).
 		fmt.Fprintf(stderr, "vcache dev: no status page: %v\n", err)
 	} else if a != "" {
