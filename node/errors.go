@@ -2,7 +2,6 @@ package node
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/internal/command"
@@ -28,12 +27,6 @@ var errorTable = []struct {
 	{cache.ErrStringTooLong, "ERR string exceeds maximum allowed size (proto-max-bulk-len)"},
 }
 
-// hasCode reports whether an error's text already starts with a RESP
-// error code (the vector set package words its errors as Redis does).
-func hasCode(s string) bool {
-	return strings.HasPrefix(s, "ERR ") || strings.HasPrefix(s, "WRONGTYPE ")
-}
-
 // respError is an error that carries its own RESP text.
 type respError struct{ text string }
 
@@ -49,9 +42,6 @@ func errText(err error) string {
 		if errors.Is(err, e.err) {
 			return e.text
 		}
-	}
-	if hasCode(err.Error()) {
-		return err.Error()
 	}
 	return "ERR " + err.Error()
 }

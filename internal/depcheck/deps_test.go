@@ -1,7 +1,10 @@
 package depcheck
 
 import (
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -87,5 +90,38 @@ func TestNoRESPInClusterOrVector(t *testing.T) {
 	}
 	if checked < len(speakNoRESP) {
 		t.Fatalf("go list listed %d packages:\n%s", checked, out)
+	}
+}
+
+// respCodes start the error replies of RESP; only the front ends (node,
+// proxy, internal/command) word them.
+var respCodes = []string{"ERR ", "WRONGTYPE ", "MOVED ", "ASK ", "TRYAGAIN", "CLUSTERDOWN", "NOPERM ", "OOM ", "NOAUTH ", "EXECABORT ", "BUSY"}
+
+// TestNoRESPErrorTexts: cache, cluster and vector return sentinel errors
+// in plain words; no string literal of theirs starts with a RESP error
+// code.
+func TestNoRESPErrorTexts(t *testing.T) {
+	for _, dir := range []string{"cache", "cluster", "vector"} {
+		root := filepath.Join("..", "..", dir)
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for i, line := range strings.Split(string(src), "\n") {
+				for _, code := range respCodes {
+					if strings.Contains(line, `"`+code) {
+						t.Errorf("%s:%d: a literal starts with the RESP code %q: return a sentinel, the node words the reply", path, i+1, strings.TrimSpace(code))
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

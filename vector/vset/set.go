@@ -16,17 +16,19 @@ import (
 // TypeName is what TYPE answers for a vector set.
 const TypeName = "vectorset"
 
-// Errors with Redis's wording.
+// Errors with Redis's wording (the node prefixes the RESP code, ERR).
 var (
-	ErrDim       = errors.New("ERR Vector dimension mismatch")
-	ErrSyntax    = errors.New("ERR syntax error")
-	ErrNoElement = errors.New("ERR element not found in set")
-	ErrBadJSON   = errors.New("ERR Invalid JSON attribute")
-	ErrQuant     = errors.New("ERR asked quantization mismatch with existing vector set")
+	// ErrInvalid starts the error of an option with a bad value ("invalid EF").
+	ErrInvalid   = errors.New("invalid")
+	ErrDim       = errors.New("Vector dimension mismatch")
+	ErrSyntax    = errors.New("syntax error")
+	ErrNoElement = errors.New("element not found in set")
+	ErrBadJSON   = errors.New("Invalid JSON attribute")
+	ErrQuant     = errors.New("asked quantization mismatch with existing vector set")
 	// ErrBadVector is Redis's reply to a vector it cannot take: a bad
 	// FP32 blob or VALUES list, a REDUCE above the dimension, and here
 	// also a NaN or infinite value (which would make every score NaN).
-	ErrBadVector = errors.New("ERR invalid vector specification")
+	ErrBadVector = errors.New("invalid vector specification")
 )
 
 type elem struct {
@@ -130,7 +132,7 @@ func ParseAdd(args [][]byte) (*AddArgs, error) {
 			}
 			n, err := strconv.Atoi(string(args[i+1]))
 			if err != nil || n <= 0 || n > 1_000_000 {
-				return nil, fmt.Errorf("ERR invalid %s", strings.ToUpper(string(args[i])))
+				return nil, fmt.Errorf("%w %s", ErrInvalid, strings.ToUpper(string(args[i])))
 			}
 			if strings.EqualFold(string(args[i]), "EF") {
 				a.EF = n
@@ -485,7 +487,7 @@ func ParseSim(args [][]byte) (*SimArgs, error) {
 		}
 		n, err := strconv.Atoi(string(args[i+1]))
 		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("ERR invalid %s", strings.ToUpper(string(args[i])))
+			return 0, fmt.Errorf("%w %s", ErrInvalid, strings.ToUpper(string(args[i])))
 		}
 		i++
 		return n, nil
@@ -519,7 +521,7 @@ func ParseSim(args [][]byte) (*SimArgs, error) {
 				return nil, ErrSyntax
 			}
 			if a.Filter, err = ParseFilter(string(args[i+1])); err != nil {
-				return nil, fmt.Errorf("ERR %w", err)
+				return nil, err
 			}
 			i++
 		default:
