@@ -2,8 +2,11 @@
 // in vcache, stores a few document chunks with their embeddings as hashes,
 // and asks for the chunks nearest to a question's embedding.
 //
-//	go run ./cmd/vcache dev &           # vcache on 127.0.0.1:6379
-//	go run ./examples/rag [host:port]
+//	./vcache dev                        # in another terminal: vcache on 127.0.0.1:6379
+//	go run ./examples/rag [-keep] [host:port]
+//
+// It uses names of its own (index example-rag, keys example:rag:*) and
+// drops them when it is done (FT.DROPINDEX ... DD), unless -keep.
 //
 // The 4-number embeddings are made up so the example needs no model; a real
 // application gets them from an embedding model (384 or 1536 numbers) and
@@ -13,6 +16,7 @@ package main
 import (
 	"context"
 	"encoding/binary"
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -23,16 +27,47 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// index is the example's index; its documents are the hashes under prefix.
+const (
+	index  = "example-rag"
+	prefix = "example:rag:"
+)
+
 func main() {
+	keep := flag.Bool("keep", false, "keep the index and its documents afterwards")
+	flag.Parse()
 	addr := "127.0.0.1:6379"
-	if len(os.Args) > 1 {
-		addr = os.Args[1]
+	if flag.NArg() > 0 {
+		addr = flag.Arg(0)
 	}
 	rdb := redis.NewClient(&redis.Options{Addr: addr})
 	defer rdb.Close()
-	if err := run(context.Background(), rdb, os.Stdout); err != nil {
+	ctx := context.Background()
+	err := run(ctx, rdb, os.Stdout)
+	if !*keep {
+		if derr := cleanup(ctx, rdb); err == nil {
+			err = derr
+		}
+	}
+	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// isNoIndex reports whether err says the index does not exist (RediSearch
+// words it "Unknown Index name" up to 2.8, "<name>: no such index" since).
+func isNoIndex(err error) bool {
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "unknown index name") || strings.Contains(msg, "no such index")
+}
+
+// cleanup drops the index and its documents.
+func cleanup(ctx context.Context, rdb *redis.Client) error {
+	err := rdb.Do(ctx, "FT.DROPINDEX", index, "DD").Err()
+	if err != nil && isNoIndex(err) {
+		return nil
+	}
+	return err
 }
 
 // chunks are the documents, each with its (made-up) embedding.
@@ -40,18 +75,19 @@ var chunks = []struct {
 	key, text string
 	emb       []float32
 }{
-	{"doc:cats:0", "Cats purr when they are content.", []float32{0.9, 0.1, 0, 0}},
-	{"doc:dogs:0", "Dogs wag their tails when happy.", []float32{0.6, 0.6, 0, 0.1}},
-	{"doc:redis:0", "Redis keeps data in memory.", []float32{0, 0.1, 0.9, 0.2}},
-	{"doc:rain:0", "Rain comes from clouds.", []float32{0, 0, 0.2, 0.9}},
+	{prefix + "cats:0", "Cats purr when they are content.", []float32{0.9, 0.1, 0, 0}},
+	{prefix + "dogs:0", "Dogs wag their tails when happy.", []float32{0.6, 0.6, 0, 0.1}},
+	{prefix + "redis:0", "Redis keeps data in memory.", []float32{0, 0.1, 0.9, 0.2}},
+	{prefix + "rain:0", "Rain comes from clouds.", []float32{0, 0, 0.2, 0.9}},
 }
 
 // run indexes the chunks and prints the two nearest to a question about
 // cats.
 func run(ctx context.Context, rdb *redis.Client, out io.Writer) error {
-	// 1. An index over every hash whose key starts with "doc:": its "emb"
-	//    field is a 4-dimensional FLOAT32 vector compared by cosine distance.
-	err := rdb.Do(ctx, "FT.CREATE", "docs", "ON", "HASH", "PREFIX", 1, "doc:",
+	// 1. An index over every hash whose key starts with the prefix: its
+	//    "emb" field is a 4-dimensional FLOAT32 vector compared by cosine
+	//    distance.
+	err := rdb.Do(ctx, "FT.CREATE", index, "ON", "HASH", "PREFIX", 1, prefix,
 		"SCHEMA", "text", "TEXT",
 		"emb", "VECTOR", "HNSW", 6, "TYPE", "FLOAT32", "DIM", 4, "DISTANCE_METRIC", "COSINE").Err()
 	if err != nil && !strings.Contains(err.Error(), "already exists") {
@@ -71,7 +107,7 @@ func run(ctx context.Context, rdb *redis.Client, out io.Writer) error {
 	// 3. The question's embedding (made up too: "why do cats purr?") and
 	//    a KNN query for the 2 nearest chunks, nearest first.
 	question := []float32{0.8, 0.2, 0, 0.1}
-	res, err := rdb.Do(ctx, "FT.SEARCH", "docs", "*=>[KNN 2 @emb $q AS dist]",
+	res, err := rdb.Do(ctx, "FT.SEARCH", index, "*=>[KNN 2 @emb $q AS dist]",
 		"PARAMS", 2, "q", floats(question),
 		"SORTBY", "dist", "RETURN", 2, "text", "dist", "DIALECT", 2).Slice()
 	if err != nil {

@@ -17,11 +17,26 @@ func TestRAGExample(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-		if len(lines) != 2 || !strings.HasPrefix(lines[0], "doc:cats:0") || !strings.HasPrefix(lines[1], "doc:dogs:0") {
-			t.Fatalf("output:\n%s\nwant doc:cats:0 then doc:dogs:0", out.String())
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], prefix+"cats:0") || !strings.HasPrefix(lines[1], prefix+"dogs:0") {
+			t.Fatalf("output:\n%s\nwant %[2]scats:0 then %[2]sdogs:0", out.String(), prefix)
 		}
 	}
-	if n := rdb.Exists(context.Background(), "doc:cats:0", "doc:rain:0").Val(); n != 2 {
+	ctx := context.Background()
+	if n := rdb.Exists(ctx, prefix+"cats:0", prefix+"rain:0").Val(); n != 2 {
 		t.Errorf("%d of the chunk hashes exist, want 2", n)
+	}
+	// Unless -keep, the example leaves nothing behind: the README's own
+	// index and prefix (docs, doc:) stay free.
+	if err := cleanup(ctx, rdb); err != nil {
+		t.Fatal(err)
+	}
+	if n := rdb.Exists(ctx, prefix+"cats:0", prefix+"rain:0").Val(); n != 0 {
+		t.Errorf("%d chunk hashes left after cleanup", n)
+	}
+	if err := rdb.Do(ctx, "FT.INFO", index).Err(); err == nil {
+		t.Error("the index is still there after cleanup")
+	}
+	if err := cleanup(ctx, rdb); err != nil {
+		t.Errorf("a second cleanup (no index) = %v", err)
 	}
 }
