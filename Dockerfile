@@ -9,6 +9,9 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/vcache ./cmd/vcache
+# /data is where a node keeps its snapshot (--dir /data); an empty volume
+# mounted there starts with this directory's owner, the image's user.
+RUN mkdir -p /out/data
 
 # The same binary next to sh and kubectl, so that the coordinator's
 # --scale-out-command can scale the StatefulSet (deploy/k8s/).
@@ -22,6 +25,7 @@ CMD ["server", "--bind", "0.0.0.0", "--port", "6379"]
 # The default image is the small one.
 FROM gcr.io/distroless/static-debian12:nonroot AS default
 COPY --from=build /out/vcache /vcache
+COPY --from=build --chown=65532:65532 /out/data /data
 USER nonroot:nonroot
 EXPOSE 6379 7946/tcp 7946/udp
 ENTRYPOINT ["/vcache"]

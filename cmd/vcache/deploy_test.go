@@ -130,3 +130,51 @@ print(" ".join(sorted(kinds)))`
 		}
 	}
 }
+
+// TestComposeKeepsDataAndBuildsOnce: the compose file builds one image and
+// every service runs it; each node keeps its snapshot in a named volume
+// (--dir /data), so a restarted container comes back with its data; the
+// proxy publishes its admin port.
+func TestComposeKeepsDataAndBuildsOnce(t *testing.T) {
+	if err := exec.Command("python3", "-c", "import yaml").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3 with PyYAML is required in CI (apt-get install python3-yaml)")
+		}
+		t.Skip("python3-yaml not installed")
+	}
+	script := `import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+named = set((c.get("volumes") or {}).keys())
+for name, s in sorted(c["services"].items()):
+    cmd = s["command"]
+    vols = s.get("volumes") or []
+    print(name, s.get("image", "-"), "build" if "build" in s else "-",
+          cmd[cmd.index("--dir") + 1] if "--dir" in cmd else "-",
+          ",".join(v for v in vols if v.split(":")[0] in named and v.endswith(":/data")) or "-",
+          ",".join(s.get("ports") or []) or "-",
+          cmd[cmd.index("--admin-addr") + 1] if "--admin-addr" in cmd else "-")`
+	out, err := exec.Command("python3", "-c", script, filepath.Join("..", "..", "docker-compose.yml")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("compose: %v\n%s", err, out)
+	}
+	builds := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		name, image, build, dir, volume, ports, admin := f[0], f[1], f[2], f[3], f[4], f[5], f[6]
+		if image != "vcache:local" {
+			t.Errorf("%s runs image %s, want the one image vcache:local", name, image)
+		}
+		if build == "build" {
+			builds++
+		}
+		if strings.HasPrefix(name, "node") && (dir != "/data" || volume == "-") {
+			t.Errorf("%s: --dir %s, volume %s: a node needs --dir /data on a named volume", name, dir, volume)
+		}
+		if name == "proxy" && (admin == "-" || !strings.Contains(ports, ":"+admin[strings.LastIndex(admin, ":")+1:])) {
+			t.Errorf("proxy: --admin-addr %s not published (ports %s)", admin, ports)
+		}
+	}
+	if builds != 1 {
+		t.Errorf("%d services build the image, want 1", builds)
+	}
+}
