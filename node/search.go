@@ -112,7 +112,9 @@ func cmdFTAlter(cx *Ctx) {
 }
 
 func cmdFTSearch(cx *Ctx) {
-	req, err := ft.ParseSearch(cx.Args[1:])
+	// As RediSearch: the arguments, then the index, then the query string
+	// (after the ACL check of the index, as the proxy's).
+	req, err := ft.ParseSearchArgs(cx.Args[1:])
 	if err != nil {
 		ftError(cx, err)
 		return
@@ -123,6 +125,10 @@ func cmdFTSearch(cx *Ctx) {
 		return
 	}
 	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
+		return
+	}
+	if err := req.ParseQuery(); err != nil {
+		ftError(cx, err)
 		return
 	}
 	ks := cx.Node.ks

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/resp"
@@ -20,7 +21,8 @@ import (
 func fanFTSearch(s *session, cmd resp.Command) (merger, string) {
 	q, err := parseFTSearch(cmd.Args)
 	if err != nil {
-		return nil, err.Error()
+		// The text may quote the client's arguments: one line, as a node's.
+		return nil, strings.NewReplacer("\r", " ", "\n", " ").Replace(err.Error())
 	}
 	c := s.newCall(nil)
 	c.own = resp.AppendCommand(c.own[:0], q.shard...)

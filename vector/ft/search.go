@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/vector"
 )
 
@@ -17,6 +18,7 @@ type SearchRequest struct {
 	Filter     *Node
 	KNN        *KNN
 	Return     []string // nil: every field
+	ReturnAs   []string // the names RETURN shows Return's fields under
 	NoContent  bool
 	WithScores bool
 	SortBy     string
@@ -31,113 +33,90 @@ type SearchRequest struct {
 }
 
 // ParseSearch parses FT.SEARCH's arguments: args[0] is the index name,
-// args[1] the query.
+// args[1] the query. It is ParseSearchArgs, then ParseQuery.
 func ParseSearch(args [][]byte) (*SearchRequest, error) {
-	if len(args) < 2 {
-		return nil, errf("wrong number of arguments")
-	}
-	r := &SearchRequest{Index: string(args[0]), Query: string(args[1]), Num: 10, Params: map[string][]byte{}}
-	num := func(i int) (int, error) {
-		if i >= len(args) {
-			return 0, errf("Bad arguments: missing value")
-		}
-		n, err := strconv.Atoi(string(args[i]))
-		if err != nil || n < 0 {
-			return 0, errf("Bad arguments: `%s` is not a valid number", args[i])
-		}
-		return n, nil
-	}
-	for i := 2; i < len(args); i++ {
-		switch strings.ToUpper(string(args[i])) {
-		case "NOCONTENT":
-			r.NoContent = true
-		case "WITHSCORES":
-			r.WithScores = true
-		case "VERBATIM", "NOSTOPWORDS", "WITHPAYLOADS", "WITHSORTKEYS", "EXPLAINSCORE":
-		case "RETURN":
-			n, err := num(i + 1)
-			if err != nil || i+2+n > len(args) {
-				return nil, errf("Bad arguments for RETURN: Expected an argument, but none provided")
-			}
-			r.Return = []string{}
-			for j := i + 2; j < i+2+n; j++ {
-				name := string(args[j])
-				if j+2 < i+2+n && strings.EqualFold(string(args[j+1]), "AS") {
-					j += 2
-				}
-				r.Return = append(r.Return, name)
-			}
-			i += 1 + n
-		case "SORTBY":
-			if i+1 >= len(args) {
-				return nil, errf("Bad arguments for SORTBY: Expected an argument, but none provided")
-			}
-			r.SortBy = strings.TrimPrefix(string(args[i+1]), "@")
-			i++
-			if i+1 < len(args) {
-				switch strings.ToUpper(string(args[i+1])) {
-				case "ASC":
-					i++
-				case "DESC":
-					r.SortDesc = true
-					i++
-				}
-			}
-		case "LIMIT":
-			off, err := num(i + 1)
-			if err != nil {
-				return nil, err
-			}
-			n, err := num(i + 2)
-			if err != nil {
-				return nil, err
-			}
-			r.Offset, r.Num = off, n
-			i += 2
-		case "PARAMS":
-			n, err := num(i + 1)
-			if err != nil || n%2 != 0 || i+2+n > len(args) {
-				return nil, errf("Bad arguments for PARAMS: Expected an even number of arguments")
-			}
-			for j := i + 2; j < i+2+n; j += 2 {
-				r.Params[string(args[j])] = args[j+1]
-			}
-			i += 1 + n
-		case "DIALECT", "TIMEOUT", "SLOP", "LANGUAGE", "EXPANDER", "SCORER", "INORDER":
-			i++
-		default:
-			return nil, errf("Unknown argument `%s` at position %d for <main>", args[i], i)
-		}
-	}
-	filter, knn, err := ParseQuery(r.Query)
+	r, err := ParseSearchArgs(args)
 	if err != nil {
 		return nil, err
 	}
-	r.Filter, r.KNN = filter, knn
-	if knn != nil {
-		if knn.KParam != "" {
-			v, ok := r.Params[knn.KParam]
-			if !ok {
-				return nil, errf("No such parameter `%s`", knn.KParam)
-			}
-			if knn.K, err = strconv.Atoi(string(v)); err != nil || knn.K < 0 {
-				return nil, errf("Invalid numeric value (%s) for parameter `%s`", v, knn.KParam)
-			}
+	if err := r.ParseQuery(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ParseSearchArgs parses FT.SEARCH's arguments with the grammar node and
+// proxy share (args[0] is the index name, args[1] the query), but not the
+// query string itself: as RediSearch does, a node looks the index up
+// between the two.
+func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
+	if len(args) < 1 {
+		return nil, errf("wrong number of arguments")
+	}
+	a, err := ftargs.Parse(args[1:])
+	if err != nil {
+		return nil, err
+	}
+	if opt := unsupported(a); opt != "" {
+		return nil, errf("%s is not supported by vcache", opt)
+	}
+	off, num := a.Limits()
+	r := &SearchRequest{
+		Index: string(args[0]), Query: a.Query,
+		NoContent: a.NoContent, WithScores: a.WithScores,
+		SortBy: strings.TrimPrefix(a.SortBy, "@"), SortDesc: a.SortDesc,
+		Offset: int(off), Num: int(num), Params: a.ParamMap(),
+	}
+	if a.Return != nil {
+		r.Return = make([]string, len(a.Return))
+		r.ReturnAs = make([]string, len(a.Return))
+		for i, f := range a.Return {
+			r.Return[i], r.ReturnAs[i] = f.Path, f.Name
 		}
-		if knn.EfParam != "" {
-			v, ok := r.Params[knn.EfParam]
-			if !ok {
-				return nil, errf("No such parameter `%s`", knn.EfParam)
-			}
-			if knn.Ef, err = strconv.Atoi(string(v)); err != nil || knn.Ef <= 0 {
-				return nil, errf("Invalid numeric value (%s) for parameter `%s`", v, knn.EfParam)
-			}
-		}
-		if _, ok := r.Params[knn.Param]; !ok {
-			return nil, errf("No such parameter `%s`", knn.Param)
+		if len(a.Return) == 0 {
+			r.NoContent = true
 		}
 	}
 	return r, nil
+}
+
+// unsupported names the first option of a that a node parses but does
+// not carry out, "" when there is none. (VERBATIM, SCORER, TIMEOUT and
+// the like change nothing vcache computes, and are accepted.)
+func unsupported(a *ftargs.Search) string {
+	switch {
+	case a.InKeys != nil:
+		return "INKEYS"
+	case a.InFields != nil:
+		return "INFIELDS"
+	case len(a.Filters) > 0:
+		return "FILTER"
+	case len(a.GeoFilters) > 0:
+		return "GEOFILTER"
+	case len(a.Snippets) > 0 && a.Snippets[0].Highlight:
+		return "HIGHLIGHT"
+	case len(a.Snippets) > 0:
+		return "SUMMARIZE"
+	case a.Format == "EXPAND":
+		return "FORMAT EXPAND"
+	}
+	return ""
+}
+
+// ParseQuery parses the request's query string and resolves its KNN
+// clause's parameters.
+func (r *SearchRequest) ParseQuery() error {
+	filter, knn, err := ParseQuery(r.Query)
+	if err != nil {
+		return err
+	}
+	if knn != nil {
+		if err := knn.Resolve(r.Params); err != nil {
+			return err
+		}
+	}
+	r.Filter, r.KNN = filter, knn
+	return nil
 }
 
 // Doc is one search result.
@@ -243,11 +222,15 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 	scoreText := FormatScore(score)
 	var out [][2]string
 	if req.Return != nil {
-		for _, name := range req.Return {
+		for i, name := range req.Return {
+			as := name
+			if i < len(req.ReturnAs) {
+				as = req.ReturnAs[i]
+			}
 			if name == scoreField && scoreField != "" {
-				out = append(out, [2]string{name, scoreText})
+				out = append(out, [2]string{as, scoreText})
 			} else if v, ok := f[name]; ok {
-				out = append(out, [2]string{name, string(v)})
+				out = append(out, [2]string{as, string(v)})
 			}
 		}
 		return out

@@ -1,0 +1,372 @@
+package ftargs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// MaxResults bounds LIMIT's offset and count, as RediSearch's default
+// MAXSEARCHRESULTS does.
+const MaxResults = 1000000
+
+// MaxDialect is the highest DIALECT accepted.
+const MaxDialect = 4
+
+// Search is FT.SEARCH's arguments after the index name. The zero value of
+// an option means it was not given.
+type Search struct {
+	Query string
+
+	NoContent    bool
+	WithScores   bool
+	Verbatim     bool
+	NoStopWords  bool
+	WithPayloads bool
+	WithSortKeys bool
+	InOrder      bool
+	ExplainScore bool
+	// Count is WITHCOUNT (+1) or WITHOUTCOUNT (-1), whichever came last.
+	Count int8
+
+	// Return is RETURN's fields; nil without RETURN, empty for RETURN 0.
+	Return []ReturnField
+
+	// HasSortBy says SORTBY was given; SortBy is its field as given (a
+	// leading @ kept).
+	HasSortBy bool
+	SortBy    string
+	SortDesc  bool
+
+	// HasLimit says LIMIT was given; Offset and Num are its values.
+	HasLimit    bool
+	Offset, Num int64
+
+	// Params is PARAMS's name/value pairs in order; nil without PARAMS.
+	Params []Param
+
+	Dialect    int64 // 0: not given
+	HasTimeout bool
+	Timeout    int64
+	HasSlop    bool
+	Slop       int64
+	Language   string
+	Expander   string
+	Scorer     string
+	Payload    string
+	Format     string // STRING or EXPAND as given; "" without FORMAT
+
+	// InKeys and InFields are nil when not given.
+	InKeys   []string
+	InFields []string
+	// Filters are the legacy numeric FILTERs, GeoFilters the GEOFILTERs.
+	Filters    []NumericFilter
+	GeoFilters []GeoFilter
+	// Snippets are the SUMMARIZE and HIGHLIGHT clauses in order.
+	Snippets []Snippet
+}
+
+// ReturnField is one RETURN field: Path is read from the document and
+// shown as Name (RETURN 3 path AS name), or as Path without AS.
+type ReturnField struct {
+	Path, Name string
+}
+
+// Param is one PARAMS name and value (Value shares the parsed
+// arguments' memory).
+type Param struct {
+	Name  string
+	Value []byte
+}
+
+// NumericFilter is FILTER field min max, bounds as given ("(" marks an
+// exclusive one; -inf and +inf are allowed).
+type NumericFilter struct {
+	Field, Min, Max string
+}
+
+// GeoFilter is GEOFILTER field lon lat radius unit, as given.
+type GeoFilter struct {
+	Field, Lon, Lat, Radius, Unit string
+}
+
+// Snippet is a SUMMARIZE or HIGHLIGHT clause: its arguments after the
+// keyword, checked.
+type Snippet struct {
+	Highlight bool
+	Args      []string
+}
+
+// ParamMap returns the PARAMS as a map.
+func (s *Search) ParamMap() map[string][]byte {
+	m := make(map[string][]byte, len(s.Params))
+	for _, p := range s.Params {
+		m[p.Name] = p.Value
+	}
+	return m
+}
+
+// Limits returns LIMIT's offset and count, 0 and 10 without LIMIT.
+func (s *Search) Limits() (offset, num int64) {
+	if !s.HasLimit {
+		return 0, 10
+	}
+	return s.Offset, s.Num
+}
+
+// flags are FT.SEARCH's options without a value.
+var flags = map[string]func(s *Search){
+	"NOCONTENT":    func(s *Search) { s.NoContent = true },
+	"WITHSCORES":   func(s *Search) { s.WithScores = true },
+	"VERBATIM":     func(s *Search) { s.Verbatim = true },
+	"NOSTOPWORDS":  func(s *Search) { s.NoStopWords = true },
+	"WITHPAYLOADS": func(s *Search) { s.WithPayloads = true },
+	"WITHSORTKEYS": func(s *Search) { s.WithSortKeys = true },
+	"INORDER":      func(s *Search) { s.InOrder = true },
+	"EXPLAINSCORE": func(s *Search) { s.ExplainScore = true },
+	"WITHCOUNT":    func(s *Search) { s.Count = 1 },
+	"WITHOUTCOUNT": func(s *Search) { s.Count = -1 },
+}
+
+// Parse parses FT.SEARCH's arguments after the index name: args[0] is
+// the query string. Errors carry RediSearch's texts; positions count the
+// query as 0.
+func Parse(args [][]byte) (*Search, error) {
+	if len(args) == 0 {
+		return nil, errors.New("No query string provided")
+	}
+	s := &Search{Query: string(args[0])}
+	var returns [][]byte
+	hasReturn := false
+	stop := -1 // the argument no option knows
+	for i := 1; i < len(args); {
+		word := strings.ToUpper(string(args[i]))
+		if set, ok := flags[word]; ok {
+			set(s)
+			i++
+			continue
+		}
+		var err error
+		next := i + 1
+		switch word {
+		case "RETURN", "INKEYS", "INFIELDS":
+			n, msg := unsigned(args, i+1, maxCount)
+			if msg == "" && i+2+int(n) > len(args) {
+				msg = acNoArg
+			}
+			if msg != "" {
+				return nil, fmt.Errorf("Bad arguments for %s: %s", word, msg)
+			}
+			list := args[i+2 : i+2+int(n)]
+			switch word {
+			case "RETURN":
+				returns, hasReturn = list, true
+			case "INKEYS":
+				s.InKeys = strs(list)
+			default:
+				s.InFields = strs(list)
+			}
+			next = i + 2 + int(n)
+		case "SLOP":
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("Bad arguments for SLOP: %s", acNoArg)
+			}
+			n, ok := parseInt(string(args[i+1]), true)
+			switch {
+			case !ok:
+				return nil, fmt.Errorf("Bad arguments for SLOP: %s", acParse)
+			case n < -1<<31 || n > 1<<31-1:
+				return nil, fmt.Errorf("Bad arguments for SLOP: %s", acLimit)
+			}
+			s.HasSlop, s.Slop = true, n
+			next = i + 2
+		case "LANGUAGE", "EXPANDER", "SCORER", "PAYLOAD":
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("Bad arguments for %s: %s", word, acNoArg)
+			}
+			v := string(args[i+1])
+			switch word {
+			case "LANGUAGE":
+				s.Language = v
+			case "EXPANDER":
+				s.Expander = v
+			case "SCORER":
+				s.Scorer = v
+			default:
+				s.Payload = v
+			}
+			next = i + 2
+		case "SUMMARIZE", "HIGHLIGHT":
+			next, err = s.parseSnippet(args, i)
+		case "FILTER":
+			next, err = s.parseFilter(args, i)
+		case "GEOFILTER":
+			next, err = s.parseGeoFilter(args, i)
+		case "LIMIT":
+			next, err = s.parseLimit(args, i)
+		case "SORTBY":
+			next, err = s.parseSortBy(args, i)
+		case "TIMEOUT":
+			if i+1 >= len(args) {
+				return nil, errors.New("Need argument for TIMEOUT")
+			}
+			n, ok := parseInt(string(args[i+1]), false)
+			if !ok || n < 0 {
+				return nil, errors.New("TIMEOUT requires a non negative integer")
+			}
+			s.HasTimeout, s.Timeout = true, n
+			next = i + 2
+		case "PARAMS":
+			next, err = s.parseParams(args, i)
+		case "DIALECT":
+			if i+1 >= len(args) {
+				return nil, errors.New("Need an argument for DIALECT")
+			}
+			n, ok := parseInt(string(args[i+1]), false)
+			if !ok || n < 1 || n > MaxDialect {
+				return nil, fmt.Errorf("DIALECT requires a non negative integer >=%d and <= %d", 1, MaxDialect)
+			}
+			s.Dialect = n
+			next = i + 2
+		case "FORMAT":
+			if i+1 >= len(args) {
+				return nil, errors.New("Need an argument for FORMAT")
+			}
+			f := string(args[i+1])
+			if !strings.EqualFold(f, "STRING") && !strings.EqualFold(f, "EXPAND") {
+				return nil, fmt.Errorf("FORMAT %s is not supported", f)
+			}
+			s.Format = strings.ToUpper(f)
+			next = i + 2
+		default:
+			stop = i
+		}
+		if err != nil {
+			return nil, err
+		}
+		if stop >= 0 {
+			break
+		}
+		i = next
+	}
+	if s.ExplainScore && !s.WithScores {
+		return nil, errors.New("EXPLAINSCORE must be accompanied with WITHSCORES")
+	}
+	if hasReturn {
+		if err := s.parseReturn(returns); err != nil {
+			return nil, err
+		}
+	}
+	if stop >= 0 {
+		if strings.EqualFold(string(args[stop]), "GROUPBY") {
+			return nil, errors.New("option `GROUPBY` is mutually exclusive with simple (i.e. search) options")
+		}
+		return nil, fmt.Errorf("Unknown argument `%s` at position %d for <main>", args[stop], stop)
+	}
+	return s, nil
+}
+
+func strs(list [][]byte) []string {
+	out := make([]string, len(list))
+	for i, b := range list {
+		out[i] = string(b)
+	}
+	return out
+}
+
+func (s *Search) parseReturn(list [][]byte) error {
+	s.Return = []ReturnField{}
+	for j := 0; j < len(list); j++ {
+		f := ReturnField{Path: string(list[j]), Name: string(list[j])}
+		if j+1 < len(list) && strings.EqualFold(string(list[j+1]), "AS") {
+			if j+2 >= len(list) {
+				return errors.New("RETURN path AS name - must be accompanied with NAME")
+			}
+			if strings.EqualFold(string(list[j+2]), "AS") {
+				return errors.New("Alias for RETURN cannot be `AS`")
+			}
+			f.Name = string(list[j+2])
+			j += 2
+		}
+		// A name given twice is one field.
+		dup := false
+		for _, g := range s.Return {
+			dup = dup || g.Name == f.Name
+		}
+		if !dup {
+			s.Return = append(s.Return, f)
+		}
+	}
+	return nil
+}
+
+func (s *Search) parseLimit(args [][]byte, i int) (int, error) {
+	if i+2 >= len(args) {
+		return 0, errors.New("LIMIT requires two arguments")
+	}
+	off, ok1 := parseInt(string(args[i+1]), false)
+	num, ok2 := parseInt(string(args[i+2]), false)
+	if !ok1 || !ok2 || off < 0 || num < 0 {
+		return 0, errors.New("LIMIT needs two numeric arguments")
+	}
+	switch {
+	case num == 0: // only the count
+	case num > MaxResults:
+		return 0, fmt.Errorf("LIMIT exceeds maximum of %d", MaxResults)
+	case off > MaxResults:
+		return 0, fmt.Errorf("OFFSET exceeds maximum of %d", MaxResults)
+	}
+	s.HasLimit, s.Offset, s.Num = true, off, num
+	return i + 3, nil
+}
+
+func (s *Search) parseSortBy(args [][]byte, i int) (int, error) {
+	if s.HasSortBy {
+		return 0, errors.New("Multiple SORTBY steps are not allowed")
+	}
+	if i+1 >= len(args) {
+		return 0, errors.New("Bad SORTBY arguments")
+	}
+	s.HasSortBy, s.SortBy = true, string(args[i+1])
+	next := i + 2
+	if next < len(args) {
+		switch strings.ToUpper(string(args[next])) {
+		case "DESC":
+			s.SortDesc = true
+			next++
+		case "ASC":
+			next++
+		}
+	}
+	if next < len(args) && strings.EqualFold(string(args[next]), "MAX") {
+		return 0, errors.New("SORTBY MAX is not supported by FT.SEARCH")
+	}
+	return next, nil
+}
+
+func (s *Search) parseParams(args [][]byte, i int) (int, error) {
+	n, msg := unsigned(args, i+1, maxCount)
+	if msg == "" && i+2+int(n) > len(args) {
+		msg = acNoArg
+	}
+	if msg != "" {
+		return 0, fmt.Errorf("Bad arguments for PARAMS: %s", msg)
+	}
+	if s.Params != nil {
+		return 0, errors.New("Multiple PARAMS are not allowed. Parameters can be defined only once")
+	}
+	if n == 0 || n%2 != 0 {
+		return 0, errors.New("Parameters must be specified in PARAM VALUE pairs")
+	}
+	s.Params = make([]Param, 0, n/2)
+	for j := i + 2; j < i+2+int(n); j += 2 {
+		name := string(args[j])
+		for _, p := range s.Params {
+			if p.Name == name {
+				return 0, fmt.Errorf("Duplicate parameter `%s`", name)
+			}
+		}
+		s.Params = append(s.Params, Param{Name: name, Value: args[j+1]})
+	}
+	return i + 2 + int(n), nil
+}
