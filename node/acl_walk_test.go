@@ -106,6 +106,7 @@ func walkInvocations() map[string][][]walkStep {
 		"hscan":        one(deny("HSCAN", "other:h1", "0")),
 		"hrandfield":   one(deny("HRANDFIELD", "other:h1", "-5", "WITHVALUES")),
 
+		"object":           one(deny("OBJECT", "ENCODING", "other:z")),
 		"zadd":             one(deny("ZADD", "other:z", "1", "a")),
 		"zincrby":          one(deny("ZINCRBY", "other:z", "1", "a")),
 		"zrem":             one(deny("ZREM", "other:z", "a")),

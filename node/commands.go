@@ -43,7 +43,7 @@ func handlers() map[string]Handler {
 		"exec": cmdExec,
 
 		// sorted sets
-		"zadd": cmdZAdd, "zincrby": cmdZIncrBy, "zrem": cmdZRem, "zscore": cmdZScore, "zmscore": cmdZMScore,
+		"object": cmdObject, "zadd": cmdZAdd, "zincrby": cmdZIncrBy, "zrem": cmdZRem, "zscore": cmdZScore, "zmscore": cmdZMScore,
 		"zrank": cmdZRank, "zrevrank": cmdZRevRank, "zcard": cmdZCard, "zcount": cmdZCount,
 		"zlexcount": cmdZLexCount, "zrange": cmdZRange, "zrangestore": cmdZRangeStore,
 		"zrangebyscore": cmdZRangeByScore, "zrevrangebyscore": cmdZRevRangeByScore,

@@ -137,6 +137,7 @@ func Specs() []Spec {
 		{Name: "vrandmember", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "vectorset", Summary: "Returns random elements."},
 
 		// sorted sets
+		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "OBJECT ENCODING key: the representation of a key's value."},
 		{Name: "zadd", Arity: -4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Adds members or updates their scores (NX XX GT LT CH INCR)."},
 		{Name: "zincrby", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Increments a member's score."},
 		{Name: "zrem", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Removes members."},
