@@ -51,7 +51,7 @@ func (ks *Keyspace) Touch(keys ...[]byte) int {
 	return n
 }
 
-// Type returns TYPE's answer: "none", "string", "hash" or a custom type.
+// Type returns TYPE's answer: "none", "string", "hash", "zset" or a custom type.
 func (ks *Keyspace) Type(key []byte) string {
 	sh, slot := ks.locate(key)
 	sh.mu.Lock()
@@ -68,6 +68,8 @@ func typeName(e *entry) string {
 		return "string"
 	case kindHash:
 		return "hash"
+	case kindZSet:
+		return "zset"
 	}
 	return e.customVal().TypeName()
 }

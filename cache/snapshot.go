@@ -16,13 +16,16 @@ import (
 // marker, the record count and a CRC32 (IEEE) of everything before it.
 // A record is its kind byte, the key, the expiry (uvarint unix ms, 0 =
 // none) and the value: a string is its bytes; a hash is its field count
-// then field, value pairs; a custom value is its type name then its bytes.
+// then field, value pairs; a sorted set is its member count then member,
+// score (8 bytes, little-endian IEEE 754) pairs in order; a custom value is
+// its type name then its bytes.
 // Every byte string is a uvarint length then the bytes.
 const (
 	snapMagic   = "VCKS\x01"
 	recString   = 1
 	recHash     = 2
 	recCustom   = 3
+	recZSet     = 6
 	recEnd      = 0xFF
 	maxSnapItem = 1 << 31 // no single string in a snapshot is larger
 )
@@ -120,6 +123,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		b.WriteByte(recString)
 	case kindHash:
 		b.WriteByte(recHash)
+	case kindZSet:
+		b.WriteByte(recZSet)
 	case kindCustom:
 		b.WriteByte(recCustom)
 	}
@@ -134,6 +139,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 			appendString(b, f)
 			appendBytes(b, v)
 		}
+	case kindZSet:
+		appendZSet(b, e.zsetVal())
 	case kindCustom:
 		data, err := e.customVal().MarshalBinary()
 		if err != nil {
@@ -261,6 +268,13 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				}
 				h[string(f)] = v
 			}
+		case recZSet:
+			kd = kindZSet
+			z, err := sr.zset()
+			if err != nil {
+				return corrupt("sorted set", err)
+			}
+			obj = z
 		case recCustom:
 			kd = kindCustom
 			tn, err := sr.bytes()

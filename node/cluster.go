@@ -72,6 +72,14 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 			return false
 		}
 	}
+	if spec.KeyNum > 0 { // ZUNION's numkeys keys
+		for _, i := range spec.KeyPositions(args, nil) {
+			if keyslot.Of(args[i]) != slot {
+				c.cx.w.WriteError("CROSSSLOT Keys in request don't hash to the same slot")
+				return false
+			}
+		}
+	}
 	if spec.Has(command.Write) && n.mig.paused[slot].Load() {
 		c.cx.w.WriteError("TRYAGAIN Slot is migrating, try again")
 		return false

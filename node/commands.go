@@ -41,6 +41,18 @@ func handlers() map[string]Handler {
 		// transactions
 		"multi": cmdMulti, "discard": cmdDiscard, "watch": cmdWatch, "unwatch": cmdUnwatch,
 		"exec": cmdExec,
+
+		// sorted sets
+		"object": cmdObject, "zadd": cmdZAdd, "zincrby": cmdZIncrBy, "zrem": cmdZRem, "zscore": cmdZScore, "zmscore": cmdZMScore,
+		"zrank": cmdZRank, "zrevrank": cmdZRevRank, "zcard": cmdZCard, "zcount": cmdZCount,
+		"zlexcount": cmdZLexCount, "zrange": cmdZRange, "zrangestore": cmdZRangeStore,
+		"zrangebyscore": cmdZRangeByScore, "zrevrangebyscore": cmdZRevRangeByScore,
+		"zrangebylex": cmdZRangeByLex, "zrevrangebylex": cmdZRevRangeByLex, "zrevrange": cmdZRevRange,
+		"zpopmin": cmdZPopMin, "zpopmax": cmdZPopMax, "zmpop": cmdZMPop, "zunion": cmdZUnion,
+		"zinter": cmdZInter, "zdiff": cmdZDiff, "zunionstore": cmdZUnionStore, "zinterstore": cmdZInterStore,
+		"zdiffstore": cmdZDiffStore, "zintercard": cmdZInterCard, "zrandmember": cmdZRandMember,
+		"zremrangebyscore": cmdZRemRangeByScore, "zremrangebyrank": cmdZRemRangeByRank,
+		"zremrangebylex": cmdZRemRangeByLex, "zscan": cmdZScan,
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)

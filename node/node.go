@@ -47,7 +47,9 @@ type Node struct {
 	clients clientRegistry
 	stats   stats
 	slow    slowLog
-	persist persistState
+
+	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
+	persist   persistState
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup

@@ -92,7 +92,7 @@ func cmdShutdown(cx *Ctx) {
 func (n *Node) configParams() map[string]func() string {
 	c := n.config()
 	itoa := func(v int64) string { return strconv.FormatInt(v, 10) }
-	return map[string]func() string{
+	m := map[string]func() string{
 		"maxmemory":               func() string { return itoa(n.ks.MaxMemory()) },
 		"maxmemory-policy":        func() string { return n.ks.Policy().String() },
 		"requirepass":             func() string { return c.RequirePass },
@@ -111,6 +111,8 @@ func (n *Node) configParams() map[string]func() string {
 		"slowlog-log-slower-than": func() string { return itoa(n.slow.threshold.Load()) },
 		"slowlog-max-len":         func() string { return itoa(n.slow.maxLen.Load()) },
 	}
+	n.encParams.addGetters(m)
+	return m
 }
 
 func cmdConfig(cx *Ctx) {
@@ -224,6 +226,9 @@ func (n *Node) configSet(name, val string) error {
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.
 	default:
+		if ok, err := n.encParams.set(name, val); ok {
+			return err
+		}
 		return errArgument("Unknown option or number of arguments for CONFIG SET - '" + name + "'")
 	}
 	return nil

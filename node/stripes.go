@@ -33,6 +33,11 @@ func stripeMask(spec *command.Spec, args [][]byte, slot int) uint64 {
 	for i := first + step; i <= last; i += step {
 		m |= 1 << (keyslot.Of(args[i]) % replStripes)
 	}
+	if spec.KeyNum > 0 { // ZUNION's numkeys keys
+		for _, i := range spec.KeyPositions(args, nil) {
+			m |= 1 << (keyslot.Of(args[i]) % replStripes)
+		}
+	}
 	return m
 }
 

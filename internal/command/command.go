@@ -4,7 +4,10 @@
 // the key positions. Nothing here executes a command.
 package command
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Flag describes how a command behaves.
 type Flag uint16
@@ -57,6 +60,12 @@ type Spec struct {
 	// FirstKey, LastKey and Step give key positions as in COMMAND INFO:
 	// FirstKey 0 means no keys; LastKey -1 means the last argument.
 	FirstKey, LastKey, Step int
+	// KeyNum, when positive, is the position of a numkeys argument that
+	// many keys follow (Redis's keynum key spec, a movablekeys command such
+	// as ZUNION). FirstKey..LastKey still name the first key (ZUNION's
+	// first source, ZUNIONSTORE's destination) so routing by the first
+	// key works; KeyPositions gives them all.
+	KeyNum int
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
@@ -94,17 +103,34 @@ func (s *Spec) KeyRange(n int) (first, last, step int) {
 }
 
 // KeyIndexes returns the positions of the keys in args (args[0] is the
-// command name), as KeyRange gives them; nil for a line with no keys.
+// command name), as KeyPositions gives them; nil for a line with no keys.
 func (s *Spec) KeyIndexes(args [][]byte) []int {
+	return s.KeyPositions(args, nil)
+}
+
+// KeyPositions appends to buf the positions of the keys in args: those
+// KeyRange gives, then those counted by the numkeys argument at KeyNum (as
+// many as there are, none when it is not a positive number).
+func (s *Spec) KeyPositions(args [][]byte, buf []int) []int {
 	first, last, step := s.KeyRange(len(args))
-	if first == 0 {
-		return nil
+	if first != 0 {
+		for i := first; i <= last; i += step {
+			buf = append(buf, i)
+		}
 	}
-	idx := make([]int, 0, (last-first)/step+1)
-	for i := first; i <= last; i += step {
-		idx = append(idx, i)
+	if s.KeyNum <= 0 || s.KeyNum >= len(args) {
+		return buf
 	}
-	return idx
+	n, err := strconv.Atoi(string(args[s.KeyNum]))
+	if err != nil || n <= 0 {
+		return buf
+	}
+	for i := s.KeyNum + 1; i <= s.KeyNum+n && i < len(args); i++ {
+		if first == 0 || i > last {
+			buf = append(buf, i)
+		}
+	}
+	return buf
 }
 
 // Table is a set of command specs looked up by name, case-insensitively.

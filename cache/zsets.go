@@ -1,0 +1,392 @@
+package cache
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// zsetRead runs fn on the sorted set at key (nil if missing).
+func (ks *Keyspace) zsetRead(key []byte, fn func(z *zset)) error {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.read(sh, slot, key)
+	if e == nil {
+		fn(nil)
+		return nil
+	}
+	if e.kind() != kindZSet {
+		return ErrWrongType
+	}
+	fn(e.zsetVal())
+	return nil
+}
+
+// zsetWrite runs fn on the sorted set at key, creating it if create is
+// set (fn sees nil otherwise), and removes the key if fn leaves it empty.
+// fn returns whether it changed anything.
+func (ks *Keyspace) zsetWrite(key []byte, create bool, fn func(z *zset) (bool, error)) error {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	if e != nil && e.kind() != kindZSet {
+		return ErrWrongType
+	}
+	if e == nil {
+		if !create {
+			_, err := fn(nil)
+			return err
+		}
+		z := newZSet()
+		changed, err := fn(z)
+		if err != nil || !changed || z.card() == 0 {
+			return err
+		}
+		ks.insert(sh, slot, newEntry(bstr(key), kindZSet, nil, z))
+		return nil
+	}
+	changed, err := fn(e.zsetVal())
+	if !changed {
+		return err
+	}
+	ks.zsetChanged(sh, slot, key, e)
+	return err
+}
+
+// zsetChanged re-accounts a changed sorted set, deleting it when empty.
+func (ks *Keyspace) zsetChanged(sh *shard, slot int, key []byte, e *entry) {
+	ks.touch(e)
+	if e.zsetVal().card() == 0 {
+		ks.del(sh, slot, string(key), e, ReasonDeleted)
+		return
+	}
+	ks.resize(sh, slot, e)
+}
+
+// ZAddFlags are ZADD's options.
+type ZAddFlags struct{ NX, XX, GT, LT, CH, Incr bool }
+
+// ZAdd adds or updates members. It returns the count ZADD replies with
+// (added, or added and changed with CH); with Incr, the new score and
+// whether the update happened.
+func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64, bool, error) {
+	n, done := 0, false
+	var out float64
+	err := ks.zsetWrite(key, !f.XX, func(z *zset) (bool, error) {
+		if z == nil {
+			return false, nil
+		}
+		changed := false
+		for _, it := range items {
+			cur, exists := z.dict[it.Member]
+			score := it.Score
+			if exists {
+				if f.NX {
+					continue
+				}
+				if f.Incr {
+					score = cur + score
+					if math.IsNaN(score) {
+						return changed, ErrScoreNaN
+					}
+				}
+				if (f.GT && score <= cur) || (f.LT && score >= cur) {
+					continue
+				}
+				out, done = score, true
+				if score != cur {
+					z.set(it.Member, score)
+					changed = true
+					if f.CH {
+						n++
+					}
+				}
+				continue
+			}
+			if f.XX {
+				continue
+			}
+			z.set(it.Member, score)
+			out, done, changed = score, true, true
+			n++
+		}
+		return changed, nil
+	})
+	return n, out, done, err
+}
+
+// ZRem removes members and returns how many were there.
+func (ks *Keyspace) ZRem(key []byte, members [][]byte) (int, error) {
+	n := 0
+	err := ks.zsetWrite(key, false, func(z *zset) (bool, error) {
+		if z == nil {
+			return false, nil
+		}
+		for _, m := range members {
+			if z.remove(string(m)) {
+				n++
+			}
+		}
+		return n > 0, nil
+	})
+	return n, err
+}
+
+// ZScore returns a member's score and whether it exists.
+func (ks *Keyspace) ZScore(key, member []byte) (float64, bool, error) {
+	var s float64
+	var ok bool
+	err := ks.zsetRead(key, func(z *zset) {
+		if z != nil {
+			s, ok = z.dict[string(member)]
+		}
+	})
+	return s, ok, err
+}
+
+// ZMScore returns members' scores; ok[i] tells whether members[i] exists.
+func (ks *Keyspace) ZMScore(key []byte, members [][]byte) ([]float64, []bool, error) {
+	scores := make([]float64, len(members))
+	ok := make([]bool, len(members))
+	err := ks.zsetRead(key, func(z *zset) {
+		if z == nil {
+			return
+		}
+		for i, m := range members {
+			scores[i], ok[i] = z.dict[string(m)]
+		}
+	})
+	return scores, ok, err
+}
+
+// ZRank returns a member's 0-based rank (from the highest score when rev),
+// its score, and whether it exists.
+func (ks *Keyspace) ZRank(key, member []byte, rev bool) (int, float64, bool, error) {
+	var r int
+	var s float64
+	var ok bool
+	err := ks.zsetRead(key, func(z *zset) {
+		if z != nil {
+			r, s, ok = z.rank(string(member), rev)
+		}
+	})
+	return r, s, ok, err
+}
+
+// ZCard returns the number of members.
+func (ks *Keyspace) ZCard(key []byte) (int, error) {
+	n := 0
+	err := ks.zsetRead(key, func(z *zset) {
+		if z != nil {
+			n = z.card()
+		}
+	})
+	return n, err
+}
+
+// ZCount returns how many members have a score in r.
+func (ks *Keyspace) ZCount(key []byte, r ScoreRange) (int, error) {
+	n := 0
+	err := ks.zsetRead(key, func(z *zset) {
+		if z != nil {
+			_, _, n = z.scoreSpan(r)
+		}
+	})
+	return n, err
+}
+
+// ZLexCount returns how many members are in r.
+func (ks *Keyspace) ZLexCount(key []byte, r LexRange) (int, error) {
+	n := 0
+	err := ks.zsetRead(key, func(z *zset) {
+		if z != nil {
+			_, _, n = z.lexSpan(r)
+		}
+	})
+	return n, err
+}
+
+// ZRangeBy says how a ZRange selects members.
+type ZRangeBy uint8
+
+// Range kinds.
+const (
+	ZByRank ZRangeBy = iota
+	ZByScore
+	ZByLex
+)
+
+// ZRangeSpec is a parsed ZRANGE (or ZREMRANGEBY*): ranks Start..Stop, a
+// score range or a lexicographic range, reversed with Rev, and for score
+// and lex ranges Offset members skipped and at most Limit returned
+// (Limit < 0: all).
+type ZRangeSpec struct {
+	By          ZRangeBy
+	Start, Stop int64
+	Score       ScoreRange
+	Lex         LexRange
+	Rev         bool
+	Offset      int64
+	Limit       int64
+}
+
+// selectRange returns the members sp selects, in reply order.
+func (z *zset) selectRange(sp ZRangeSpec) []ZMember {
+	if sp.By == ZByRank {
+		fr, n := z.rankSpan(sp.Start, sp.Stop)
+		if n == 0 {
+			return nil
+		}
+		if sp.Rev {
+			return z.collect(z.card()+1-fr, n, true)
+		}
+		return z.collect(fr, n, false)
+	}
+	var fr, n int
+	if sp.By == ZByScore {
+		_, fr, n = z.scoreSpan(sp.Score)
+	} else {
+		_, fr, n = z.lexSpan(sp.Lex)
+	}
+	if n == 0 || sp.Offset < 0 || sp.Offset >= int64(n) {
+		return nil
+	}
+	cnt := n - int(sp.Offset)
+	if sp.Limit >= 0 && sp.Limit < int64(cnt) {
+		cnt = int(sp.Limit)
+	}
+	if sp.Rev {
+		return z.collect(fr+n-1-int(sp.Offset), cnt, true)
+	}
+	return z.collect(fr+int(sp.Offset), cnt, false)
+}
+
+// ZRange returns the members sp selects, in reply order.
+func (ks *Keyspace) ZRange(key []byte, sp ZRangeSpec) ([]ZMember, error) {
+	var out []ZMember
+	err := ks.zsetRead(key, func(z *zset) {
+		if z != nil {
+			out = z.selectRange(sp)
+		}
+	})
+	return out, err
+}
+
+// ZRemRange removes the members sp selects and returns how many.
+func (ks *Keyspace) ZRemRange(key []byte, sp ZRangeSpec) (int, error) {
+	n := 0
+	err := ks.zsetWrite(key, false, func(z *zset) (bool, error) {
+		if z == nil {
+			return false, nil
+		}
+		sp.Rev, sp.Offset, sp.Limit = false, 0, -1
+		for _, m := range z.selectRange(sp) {
+			z.remove(m.Member)
+			n++
+		}
+		return n > 0, nil
+	})
+	return n, err
+}
+
+// ZPop removes and returns up to count members with the lowest scores
+// (highest when max).
+func (ks *Keyspace) ZPop(key []byte, count int, max bool) ([]ZMember, error) {
+	var out []ZMember
+	err := ks.zsetWrite(key, false, func(z *zset) (bool, error) {
+		if z == nil {
+			return false, nil
+		}
+		out = z.pop(count, max)
+		return len(out) > 0, nil
+	})
+	return out, err
+}
+
+func (z *zset) pop(count int, max bool) []ZMember {
+	var out []ZMember
+	if max {
+		out = z.collect(z.card(), count, true)
+	} else {
+		out = z.collect(1, count, false)
+	}
+	for _, m := range out {
+		z.remove(m.Member)
+	}
+	return out
+}
+
+// ZMPop pops up to count members from the first non-empty sorted set of
+// keys and returns its index in keys (-1 when all are empty).
+func (ks *Keyspace) ZMPop(keys [][]byte, count int, max bool) (int, []ZMember, error) {
+	unlock := ks.lockKeys(keys, 1)
+	defer unlock()
+	for i, k := range keys {
+		sh, slot := ks.locate(k)
+		e := ks.find(sh, slot, k)
+		if e == nil {
+			continue
+		}
+		if e.kind() != kindZSet {
+			return -1, nil, ErrWrongType
+		}
+		out := e.zsetVal().pop(count, max)
+		ks.zsetChanged(sh, slot, k, e)
+		return i, out, nil
+	}
+	return -1, nil, nil
+}
+
+// ZRandMember returns random members: count > 0 distinct ones (at most
+// all), count < 0 exactly -count with repeats.
+func (ks *Keyspace) ZRandMember(key []byte, count int64) ([]ZMember, error) {
+	var out []ZMember
+	err := ks.zsetRead(key, func(z *zset) {
+		if z == nil || count == 0 {
+			return
+		}
+		n := z.card()
+		if count < 0 {
+			out = make([]ZMember, 0, min(-count, 1<<16))
+			for i := int64(0); i < -count; i++ {
+				nd := z.sl.byRank(1 + rand.IntN(n))
+				out = append(out, ZMember{nd.member, nd.score})
+			}
+			return
+		}
+		if count >= int64(n) {
+			out = z.collect(1, n, false)
+			rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+			return
+		}
+		picked := make(map[int]struct{}, count)
+		for len(out) < int(count) {
+			r := 1 + rand.IntN(n)
+			if _, dup := picked[r]; dup {
+				continue
+			}
+			picked[r] = struct{}{}
+			nd := z.sl.byRank(r)
+			out = append(out, ZMember{nd.member, nd.score})
+		}
+	})
+	return out, err
+}
+
+// ZScan returns the members matching pattern (all when empty) with their
+// scores, in one call (cursor 0 next), as Redis's SCAN contract allows.
+func (ks *Keyspace) ZScan(key []byte, pattern string) ([]ZMember, error) {
+	var out []ZMember
+	err := ks.zsetRead(key, func(z *zset) {
+		if z == nil {
+			return
+		}
+		for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+			if pattern == "" || Match(pattern, n.member) {
+				out = append(out, ZMember{n.member, n.score})
+			}
+		}
+	})
+	return out, err
+}

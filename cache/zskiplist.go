@@ -1,0 +1,191 @@
+package cache
+
+import "math/rand/v2"
+
+// The ordered half of a sorted set: a skiplist whose links count the
+// nodes they jump over (span), so a member's rank and the member at a
+// rank are found in O(log n). Nodes are ordered by score, then by member
+// bytes. Guarded by the key's shard mutex like the rest of the value.
+
+const (
+	zMaxLevel = 32
+	zNodeSize = 64 // a znode struct (56 bytes) in its size class
+)
+
+type zlevel struct {
+	next *znode
+	span int // nodes from this one to next (to the end when next is nil)
+}
+
+type znode struct {
+	member string
+	score  float64
+	prev   *znode
+	lv     []zlevel
+}
+
+type zskiplist struct {
+	head   *znode
+	tail   *znode
+	length int
+	level  int
+}
+
+func newZSkiplist() zskiplist {
+	return zskiplist{head: &znode{lv: make([]zlevel, zMaxLevel)}, level: 1}
+}
+
+// zless reports whether (s1, m1) sorts before (s2, m2).
+func zless(s1 float64, m1 string, s2 float64, m2 string) bool {
+	return s1 < s2 || (s1 == s2 && m1 < m2)
+}
+
+func zRandomLevel() int {
+	l := 1
+	for l < zMaxLevel && rand.Uint32()&3 == 0 {
+		l++
+	}
+	return l
+}
+
+// insert adds member (which must not be in the list) and returns its node.
+func (sl *zskiplist) insert(score float64, member string) *znode {
+	var update [zMaxLevel]*znode
+	var rank [zMaxLevel]int
+	x := sl.head
+	for i := sl.level - 1; i >= 0; i-- {
+		if i < sl.level-1 {
+			rank[i] = rank[i+1]
+		}
+		for n := x.lv[i].next; n != nil && zless(n.score, n.member, score, member); n = x.lv[i].next {
+			rank[i] += x.lv[i].span
+			x = n
+		}
+		update[i] = x
+	}
+	lvl := zRandomLevel()
+	if lvl > sl.level {
+		for i := sl.level; i < lvl; i++ {
+			rank[i] = 0
+			update[i] = sl.head
+			update[i].lv[i].span = sl.length
+		}
+		sl.level = lvl
+	}
+	n := &znode{member: member, score: score, lv: make([]zlevel, lvl)}
+	for i := 0; i < lvl; i++ {
+		n.lv[i].next = update[i].lv[i].next
+		update[i].lv[i].next = n
+		n.lv[i].span = update[i].lv[i].span - (rank[0] - rank[i])
+		update[i].lv[i].span = rank[0] - rank[i] + 1
+	}
+	for i := lvl; i < sl.level; i++ {
+		update[i].lv[i].span++
+	}
+	if update[0] != sl.head {
+		n.prev = update[0]
+	}
+	if n.lv[0].next != nil {
+		n.lv[0].next.prev = n
+	} else {
+		sl.tail = n
+	}
+	sl.length++
+	return n
+}
+
+// remove unlinks the node of (score, member) and returns it, or nil.
+func (sl *zskiplist) remove(score float64, member string) *znode {
+	var update [zMaxLevel]*znode
+	x := sl.head
+	for i := sl.level - 1; i >= 0; i-- {
+		for n := x.lv[i].next; n != nil && zless(n.score, n.member, score, member); n = x.lv[i].next {
+			x = n
+		}
+		update[i] = x
+	}
+	x = x.lv[0].next
+	if x == nil || x.score != score || x.member != member {
+		return nil
+	}
+	for i := 0; i < sl.level; i++ {
+		if update[i].lv[i].next == x {
+			update[i].lv[i].span += x.lv[i].span - 1
+			update[i].lv[i].next = x.lv[i].next
+		} else {
+			update[i].lv[i].span--
+		}
+	}
+	if x.lv[0].next != nil {
+		x.lv[0].next.prev = x.prev
+	} else {
+		sl.tail = x.prev
+	}
+	for sl.level > 1 && sl.head.lv[sl.level-1].next == nil {
+		sl.level--
+	}
+	sl.length--
+	return x
+}
+
+// rank returns the 1-based rank of (score, member), 0 if absent.
+func (sl *zskiplist) rank(score float64, member string) int {
+	x, r := sl.head, 0
+	for i := sl.level - 1; i >= 0; i-- {
+		for n := x.lv[i].next; n != nil && !zless(score, member, n.score, n.member); n = x.lv[i].next {
+			r += x.lv[i].span
+			x = n
+		}
+		if x != sl.head && x.member == member && x.score == score {
+			return r
+		}
+	}
+	return 0
+}
+
+// byRank returns the node at 1-based rank r, or nil.
+func (sl *zskiplist) byRank(r int) *znode {
+	if r < 1 || r > sl.length {
+		return nil
+	}
+	x, t := sl.head, 0
+	for i := sl.level - 1; i >= 0; i-- {
+		for x.lv[i].next != nil && t+x.lv[i].span <= r {
+			t += x.lv[i].span
+			x = x.lv[i].next
+		}
+		if t == r {
+			return x
+		}
+	}
+	return nil
+}
+
+// first returns the first node for which below is false (nodes for which
+// it is true must all come first), and its 1-based rank; nil if none.
+func (sl *zskiplist) first(below func(n *znode) bool) (*znode, int) {
+	x, r := sl.head, 0
+	for i := sl.level - 1; i >= 0; i-- {
+		for n := x.lv[i].next; n != nil && below(n); n = x.lv[i].next {
+			r += x.lv[i].span
+			x = n
+		}
+	}
+	return x.lv[0].next, r + 1
+}
+
+// last returns the last node for which within is true (nodes for which it
+// is true must all come first), and its 1-based rank; nil if none.
+func (sl *zskiplist) last(within func(n *znode) bool) (*znode, int) {
+	x, r := sl.head, 0
+	for i := sl.level - 1; i >= 0; i-- {
+		for n := x.lv[i].next; n != nil && within(n); n = x.lv[i].next {
+			r += x.lv[i].span
+			x = n
+		}
+	}
+	if x == sl.head {
+		return nil, 0
+	}
+	return x, r
+}

@@ -1,0 +1,54 @@
+package cache
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+// appendZSet writes a sorted set's snapshot value: the member count, then
+// each member and its score (8 bytes, little-endian bits) in order.
+func appendZSet(b *bytes.Buffer, z *zset) {
+	appendUvarint(b, uint64(z.card()))
+	var sc [8]byte
+	for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+		appendString(b, n.member)
+		binary.LittleEndian.PutUint64(sc[:], math.Float64bits(n.score))
+		b.Write(sc[:])
+	}
+}
+
+// zset reads what appendZSet wrote.
+func (s *snapReader) zset() (*zset, error) {
+	n, err := s.uvarint()
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 || n > maxSnapItem {
+		return nil, fmt.Errorf("%d members", n)
+	}
+	z := newZSet()
+	var sc [8]byte
+	for i := uint64(0); i < n; i++ {
+		m, err := s.bytes()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.ReadFull(s.r, sc[:]); err != nil {
+			return nil, err
+		}
+		s.crc.Write(sc[:])
+		score := math.Float64frombits(binary.LittleEndian.Uint64(sc[:]))
+		if math.IsNaN(score) {
+			return nil, errors.New("NaN score")
+		}
+		if _, dup := z.dict[string(m)]; dup {
+			return nil, fmt.Errorf("member %q twice", m)
+		}
+		z.add(string(m), score)
+	}
+	return z, nil
+}

@@ -1,0 +1,191 @@
+package node
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/vcache/vcache/cache"
+)
+
+// parseNumKeys reads the numkeys argument at args[i] and returns the keys
+// after it and the arguments after those.
+func parseNumKeys(cx *Ctx, i int) (keys, rest [][]byte, ok bool) {
+	args := cx.Args
+	n, err := cache.ParseInt(args[i])
+	if err != nil {
+		cx.Err(err)
+		return nil, nil, false
+	}
+	if n < 1 {
+		cx.Error(fmt.Sprintf("ERR at least 1 input key is needed for '%s' command", cx.Name()))
+		return nil, nil, false
+	}
+	if n > int64(len(args)-i-1) {
+		cx.SyntaxError()
+		return nil, nil, false
+	}
+	return args[i+1 : i+1+int(n)], args[i+1+int(n):], true
+}
+
+// parseCombine reads [WEIGHTS w...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]
+// (the last only when withScoresOK; WEIGHTS and AGGREGATE not for ZDIFF).
+func parseCombine(rest [][]byte, nkeys int, op cache.ZSetOp, withScoresOK bool) (cache.ZCombineSpec, bool, error) {
+	sp := cache.ZCombineSpec{Op: op}
+	withScores := false
+	for j := 0; j < len(rest); {
+		remaining := len(rest) - j
+		opt := strings.ToUpper(string(rest[j]))
+		switch {
+		case op != cache.ZDiff && remaining >= nkeys+1 && opt == "WEIGHTS":
+			sp.Weights = make([]float64, nkeys)
+			for i := range nkeys {
+				w, err := cache.ParseScore(rest[j+1+i])
+				if err != nil {
+					return sp, false, cache.ErrWeightFloat
+				}
+				sp.Weights[i] = w
+			}
+			j += nkeys + 1
+		case op != cache.ZDiff && remaining >= 2 && opt == "AGGREGATE":
+			switch strings.ToUpper(string(rest[j+1])) {
+			case "SUM":
+				sp.Agg = cache.ZAggSum
+			case "MIN":
+				sp.Agg = cache.ZAggMin
+			case "MAX":
+				sp.Agg = cache.ZAggMax
+			default:
+				return sp, false, errSyntax
+			}
+			j += 2
+		case withScoresOK && opt == "WITHSCORES":
+			withScores = true
+			j++
+		default:
+			return sp, false, errSyntax
+		}
+	}
+	return sp, withScores, nil
+}
+
+func zcombineCmd(op cache.ZSetOp) Handler {
+	return func(cx *Ctx) {
+		keys, rest, ok := parseNumKeys(cx, 1)
+		if !ok {
+			return
+		}
+		sp, withScores, err := parseCombine(rest, len(keys), op, true)
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		ms, err := cx.Node.ks.ZCombine(keys, sp)
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		replyZMembers(cx, ms, withScores)
+	}
+}
+
+func zcombineStoreCmd(op cache.ZSetOp) Handler {
+	return func(cx *Ctx) {
+		keys, rest, ok := parseNumKeys(cx, 2)
+		if !ok {
+			return
+		}
+		sp, _, err := parseCombine(rest, len(keys), op, false)
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		n, err := cx.Node.ks.ZCombineStore(cx.Args[1], keys, sp)
+		replyInt(cx, int64(n), err)
+	}
+}
+
+var (
+	cmdZUnion      = zcombineCmd(cache.ZUnion)
+	cmdZInter      = zcombineCmd(cache.ZInter)
+	cmdZDiff       = zcombineCmd(cache.ZDiff)
+	cmdZUnionStore = zcombineStoreCmd(cache.ZUnion)
+	cmdZInterStore = zcombineStoreCmd(cache.ZInter)
+	cmdZDiffStore  = zcombineStoreCmd(cache.ZDiff)
+)
+
+func cmdZInterCard(cx *Ctx) {
+	keys, rest, ok := parseNumKeys(cx, 1)
+	if !ok {
+		return
+	}
+	limit := int64(0)
+	for j := 0; j < len(rest); j += 2 {
+		if len(rest)-j < 2 || !strings.EqualFold(string(rest[j]), "LIMIT") {
+			cx.SyntaxError()
+			return
+		}
+		var err error
+		if limit, err = parsePositive(rest[j+1], cache.ErrLimitNegativ); err != nil {
+			cx.Err(err)
+			return
+		}
+	}
+	n, err := cx.Node.ks.ZInterCard(keys, int(min(limit, math.MaxInt32)))
+	replyInt(cx, int64(n), err)
+}
+
+func cmdZMPop(cx *Ctx) {
+	args := cx.Args
+	n, err := cache.ParseInt(args[1])
+	if err != nil || n < 1 {
+		cx.Err(cache.ErrNumKeysZero)
+		return
+	}
+	where := 2 + n
+	if n >= int64(len(args)) || where >= int64(len(args)) {
+		cx.SyntaxError()
+		return
+	}
+	var max bool
+	switch strings.ToUpper(string(args[where])) {
+	case "MIN":
+	case "MAX":
+		max = true
+	default:
+		cx.SyntaxError()
+		return
+	}
+	count := int64(-1)
+	for j := int(where) + 1; j < len(args); j++ {
+		if count != -1 || !strings.EqualFold(string(args[j]), "COUNT") || j == len(args)-1 {
+			cx.SyntaxError()
+			return
+		}
+		j++
+		if count, err = cache.ParseInt(args[j]); err != nil || count < 1 {
+			cx.Err(cache.ErrCountZero)
+			return
+		}
+	}
+	if count == -1 {
+		count = 1
+	}
+	keys := args[2:where]
+	i, ms, err := cx.Node.ks.ZMPop(keys, int(min(count, math.MaxInt32)), max)
+	switch {
+	case err != nil:
+		cx.Err(err)
+	case i < 0:
+		cx.NullArray()
+	default:
+		cx.Array(2)
+		cx.Bulk(keys[i])
+		cx.Array(len(ms))
+		for _, m := range ms {
+			cx.Array(2)
+			cx.BulkString(m.Member)
+			replyScore(cx, m.Score)
+		}
+	}
+}
