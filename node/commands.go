@@ -41,6 +41,11 @@ func handlers() map[string]Handler {
 		// transactions
 		"multi": cmdMulti, "discard": cmdDiscard, "watch": cmdWatch, "unwatch": cmdUnwatch,
 		"exec": cmdExec,
+
+		// bitmaps and HyperLogLog (operations on strings)
+		"setbit": cmdSetBit, "getbit": cmdGetBit, "bitcount": cmdBitCount, "bitpos": cmdBitPos,
+		"bitop": cmdBitOp, "bitfield": cmdBitField, "bitfield_ro": cmdBitFieldRO,
+		"pfadd": cmdPFAdd, "pfcount": cmdPFCount, "pfmerge": cmdPFMerge,
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)

@@ -26,6 +26,8 @@ var errorTable = []struct {
 	{cache.ErrNaNOrInfinity, "ERR increment would produce NaN or Infinity"},
 	{cache.ErrOffsetRange, "ERR offset is out of range"},
 	{cache.ErrStringTooLong, "ERR string exceeds maximum allowed size (proto-max-bulk-len)"},
+	{cache.ErrNotHLL, "WRONGTYPE Key is not a valid HyperLogLog string value."},
+	{cache.ErrCorruptHLL, "INVALIDOBJ Corrupted HLL object detected"},
 }
 
 // hasCode reports whether an error's text already starts with a RESP

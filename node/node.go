@@ -48,6 +48,7 @@ type Node struct {
 	stats   stats
 	slow    slowLog
 	persist persistState
+	hll     hllConfig
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup
