@@ -6,12 +6,15 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -192,4 +195,56 @@ func TestSetBitConcurrent(t *testing.T) {
 	if n := c.StrLen(ctx, "bits").Val(); n != workers*each/8 {
 		t.Fatalf("STRLEN = %d, want %d", n, workers*each/8)
 	}
+}
+
+// FuzzBitFieldArgs feeds arbitrary BITFIELD arguments (space separated)
+// to the parser and runs what it accepts on a small string: nothing
+// panics, an accepted line gives one result per GET/SET/INCRBY, offsets
+// stay within the limit, and a refused one gets one of Redis's texts.
+func FuzzBitFieldArgs(f *testing.F) {
+	for _, s := range []string{
+		"GET u8 0", "SET i5 #3 -7 GET i5 #3", "OVERFLOW SAT INCRBY u63 0 -1 OVERFLOW FAIL INCRBY i64 #1 9223372036854775807",
+		"GET u64 0", "GET i65 0", "SET u8 #-1 1", "OVERFLOW bad", "INCRBY u8 0", "GET u8 99999999999999999999",
+		"set i64 #9223372036854775807 1", "get U8 0", "OVERFLOW WRAP", "",
+	} {
+		f.Add(s)
+	}
+	ks, err := cache.New(cache.DefaultConfig())
+	if err != nil {
+		f.Fatal(err)
+	}
+	const maxBytes = 64
+	errs := map[string]bool{msgBitOffset: true, msgBitFieldType: true, msgOverflowType: true,
+		"ERR syntax error": true, command.MsgNotInt: true}
+	f.Fuzz(func(t *testing.T, line string) {
+		var args [][]byte
+		for _, w := range strings.Fields(line) {
+			args = append(args, []byte(w))
+		}
+		ops, msg := parseBitField(args, maxBytes)
+		if msg != "" {
+			if !errs[msg] {
+				t.Fatalf("%q: unexpected error text %q", line, msg)
+			}
+			return
+		}
+		for _, op := range ops {
+			if op.Bits < 1 || op.Bits > 64 || (!op.Signed && op.Bits > 63) || op.Offset>>3 >= maxBytes {
+				t.Fatalf("%q: accepted %+v", line, op)
+			}
+		}
+		res, err := ks.BitField([]byte("k"), ops)
+		if err != nil || len(res) != len(ops) {
+			t.Fatalf("%q: %d results for %d ops, %v", line, len(res), len(ops), err)
+		}
+		for i, op := range ops {
+			r := res[i]
+			if r.Null && op.Overflow != cache.OverflowFail {
+				t.Fatalf("%q: op %d is null without OVERFLOW FAIL", line, i)
+			}
+			if !r.Null && !op.Signed && r.Val < 0 {
+				t.Fatalf("%q: op %d: unsigned field gave %d", line, i, r.Val)
+			}
+		}
+	})
 }
