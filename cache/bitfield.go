@@ -64,7 +64,7 @@ func (ks *Keyspace) BitField(key []byte, ops []BitFieldOp) ([]BitFieldResult, er
 		}
 		return out, nil
 	}
-	err := ks.modifyBits(key, int64(highest>>3)+1, func(v []byte) bool {
+	err := ks.modifyBits(key, int64(highest>>3)+1, nil, func(v []byte) bool {
 		changed := false
 		for i, op := range ops {
 			var ch bool

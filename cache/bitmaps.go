@@ -17,16 +17,21 @@ func (ks *Keyspace) MaxStringLen() int64 { return ks.maxStr }
 // growing the string with zero bytes as needed, and returns the bit's old
 // value. The caller checks offset against MaxStringLen.
 func (ks *Keyspace) SetBit(key []byte, offset uint64, on bool) (int, error) {
+	byteIdx, mask := offset>>3, byte(0x80>>(offset&7))
 	old := 0
-	err := ks.modifyBits(key, int64(offset>>3)+1, func(v []byte) bool {
-		byteIdx, mask := offset>>3, byte(0x80>>(offset&7))
-		if v[byteIdx]&mask != 0 {
+	// No copy when the bit already has the value asked for.
+	unchanged := func(cur []byte) bool {
+		if byteIdx < uint64(len(cur)) && cur[byteIdx]&mask != 0 {
 			old = 1
 		}
-		if on == (old == 1) {
-			return false
+		return byteIdx < uint64(len(cur)) && on == (old == 1)
+	}
+	err := ks.modifyBits(key, int64(byteIdx)+1, unchanged, func(v []byte) bool {
+		if on {
+			v[byteIdx] |= mask
+		} else {
+			v[byteIdx] &^= mask
 		}
-		v[byteIdx] ^= mask
 		return true
 	})
 	return old, err
@@ -47,29 +52,39 @@ func (ks *Keyspace) GetBit(key []byte, offset uint64) (int, error) {
 
 // modifyBits runs fn on a copy of the string at key zero-padded to at
 // least size bytes (a new string if key is missing) and stores the copy
-// if fn reports a change, the string grew or the key is new. The string
-// is not held to MaxStringLen: callers bound size (BITFIELD may reach a
-// few bytes past it, as in Redis).
-func (ks *Keyspace) modifyBits(key []byte, size int64, fn func(v []byte) bool) error {
+// if fn reports a change, the string grew or the key is new. When
+// unchanged (may be nil) says the current value needs no change, nothing
+// is copied. The string is not held to MaxStringLen: callers bound size
+// (BITFIELD may reach a few bytes past it, as in Redis).
+func (ks *Keyspace) modifyBits(key []byte, size int64, unchanged func(cur []byte) bool, fn func(v []byte) bool) error {
 	sh, slot := ks.locate(key)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
-	if e != nil && e.kind() != kindString {
+	if e == nil {
+		v := make([]byte, size)
+		fn(v)
+		ks.insert(sh, slot, newEntry(bstr(key), kindString, v, nil))
+		return nil
+	}
+	if e.kind() != kindString {
 		return ErrWrongType
 	}
-	var cur []byte
-	if e != nil {
-		cur = e.str()
+	cur := e.str()
+	if unchanged != nil && unchanged(cur) {
+		return nil
 	}
-	v := make([]byte, max(int64(len(cur)), size))
-	copy(v, cur)
-	changed := fn(v)
-	switch {
-	case e == nil:
-		ks.insert(sh, slot, newEntry(bstr(key), kindString, v, nil))
-	case changed || len(v) != len(cur):
-		e.setStr(v)
+	// Build the new key+value bytes in one allocation (setStr would copy
+	// them again): readers may still hold the old ones.
+	k := len(e.key())
+	n := max(int64(len(cur)), size)
+	if int64(k)+n > maxEntryBytes {
+		return ErrStringTooLong
+	}
+	kv := make([]byte, int64(k)+n)
+	copy(kv, e.kv())
+	if changed := fn(kv[k:]); changed || n != int64(len(cur)) {
+		e.setKV(kv)
 		ks.touch(e)
 		ks.resize(sh, slot, e)
 	}
