@@ -14,14 +14,14 @@ import (
 
 // Sorted-set errors.
 var (
-	ErrScoreNaN     = errors.New("ERR resulting score is not a number (NaN)")
-	ErrMinMaxFloat  = errors.New("ERR min or max is not a float")
-	ErrMinMaxLex    = errors.New("ERR min or max not valid string range item")
-	ErrWeightFloat  = errors.New("ERR weight value is not a float")
-	ErrNotPositive  = errors.New("ERR value is out of range, must be positive")
-	ErrNumKeysZero  = errors.New("ERR numkeys should be greater than 0")
-	ErrCountZero    = errors.New("ERR count should be greater than 0")
-	ErrLimitNegativ = errors.New("ERR LIMIT can't be negative")
+	ErrScoreNaN     = errors.New("resulting score is not a number (NaN)")
+	ErrMinMaxFloat  = errors.New("min or max is not a float")
+	ErrMinMaxLex    = errors.New("min or max not valid string range item")
+	ErrWeightFloat  = errors.New("weight value is not a float")
+	ErrNotPositive  = errors.New("value is out of range, must be positive")
+	ErrNumKeysZero  = errors.New("numkeys should be greater than 0")
+	ErrCountZero    = errors.New("count should be greater than 0")
+	ErrLimitNegativ = errors.New("LIMIT can't be negative")
 )
 
 // ScoreRange is a score interval; MinEx/MaxEx make a bound exclusive.

@@ -160,6 +160,17 @@ func walkInvocations() map[string][][]walkStep {
 		"keys":        one(deny("KEYS", "*")),
 		"randomkey":   one(allow("RANDOMKEY")),
 
+		"setbit":      one(deny("SETBIT", "other:str", "7", "1")),
+		"getbit":      one(deny("GETBIT", "other:str", "1")),
+		"bitcount":    one(deny("BITCOUNT", "other:str")),
+		"bitpos":      one(deny("BITPOS", "other:str", "1")),
+		"bitop":       each(deny("BITOP", "OR", "app:dest", "app:str", "other:str"), deny("BITOP", "NOT", "other:str", "app:str")),
+		"bitfield":    one(deny("BITFIELD", "other:str", "GET", "u8", "0")),
+		"bitfield_ro": one(deny("BITFIELD_RO", "other:str", "GET", "u8", "0")),
+		"pfadd":       one(deny("PFADD", "other:hll", "a")),
+		"pfcount":     one(deny("PFCOUNT", "app:hll", "other:str")),
+		"pfmerge":     each(deny("PFMERGE", "app:hll", "other:str"), deny("PFMERGE", "other:hll", "app:str")),
+
 		"multi": [][]walkStep{
 			{allow("MULTI"), deny("GET", "other:str"), deny("EXEC")},
 			{allow("MULTI"), allow("FT.SEARCH", "oidx", "*"), deny("EXEC")},

@@ -53,6 +53,10 @@ func handlers() map[string]Handler {
 		"zdiffstore": cmdZDiffStore, "zintercard": cmdZInterCard, "zrandmember": cmdZRandMember,
 		"zremrangebyscore": cmdZRemRangeByScore, "zremrangebyrank": cmdZRemRangeByRank,
 		"zremrangebylex": cmdZRemRangeByLex, "zscan": cmdZScan,
+		// bitmaps and HyperLogLog (operations on strings)
+		"setbit": cmdSetBit, "getbit": cmdGetBit, "bitcount": cmdBitCount, "bitpos": cmdBitPos,
+		"bitop": cmdBitOp, "bitfield": cmdBitField, "bitfield_ro": cmdBitFieldRO,
+		"pfadd": cmdPFAdd, "pfcount": cmdPFCount, "pfmerge": cmdPFMerge,
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)

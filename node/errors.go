@@ -25,6 +25,8 @@ var errorTable = []struct {
 	{cache.ErrNaNOrInfinity, "ERR increment would produce NaN or Infinity"},
 	{cache.ErrOffsetRange, "ERR offset is out of range"},
 	{cache.ErrStringTooLong, "ERR string exceeds maximum allowed size (proto-max-bulk-len)"},
+	{cache.ErrNotHLL, "WRONGTYPE Key is not a valid HyperLogLog string value."},
+	{cache.ErrCorruptHLL, "INVALIDOBJ Corrupted HLL object detected"},
 }
 
 // respError is an error that carries its own RESP text.

@@ -50,6 +50,7 @@ type Node struct {
 
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
+	hll       hllConfig
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup

@@ -110,6 +110,7 @@ func (n *Node) configParams() map[string]func() string {
 		"cluster-enabled":         func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
 		"slowlog-log-slower-than": func() string { return itoa(n.slow.threshold.Load()) },
 		"slowlog-max-len":         func() string { return itoa(n.slow.maxLen.Load()) },
+		"hll-sparse-max-bytes":    func() string { return itoa(int64(n.hll.sparseMax())) },
 	}
 	n.encParams.addGetters(m)
 	return m
@@ -222,6 +223,12 @@ func (n *Node) configSet(name, val string) error {
 		if srv != nil {
 			srv.SetIdleClose(time.Duration(v) * time.Second)
 		}
+	case "hll-sparse-max-bytes":
+		v, err := ParseMemory(val)
+		if err != nil || v < 0 {
+			return errArgument("argument must be a memory value")
+		}
+		n.hll.setSparseMax(v)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

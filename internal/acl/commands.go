@@ -104,6 +104,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, "vectorset")
 	case "sortedset":
 		out = append(out, "sortedset")
+	case "bitmap", "hyperloglog":
+		out = append(out, s.Group)
 	case "server":
 		out = append(out, "server")
 	}

@@ -170,5 +170,18 @@ func Specs() []Spec {
 		{Name: "zremrangebyrank", Arity: 4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Removes the members in a rank range."},
 		{Name: "zremrangebylex", Arity: 4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Removes the members in a lexicographic range."},
 		{Name: "zscan", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Iterates a sorted set's members and scores."},
+		// bitmaps (operations on string values)
+		{Name: "setbit", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "bitmap", Summary: "Sets or clears the bit at an offset of a string value."},
+		{Name: "getbit", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "bitmap", Summary: "Returns the bit at an offset of a string value."},
+		{Name: "bitcount", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "bitmap", Summary: "Counts the set bits of a string value [start end [BYTE|BIT]]."},
+		{Name: "bitpos", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "bitmap", Summary: "Returns the first set or clear bit of a string value [start [end [BYTE|BIT]]]."},
+		{Name: "bitop", Arity: -4, Flags: w, FirstKey: 2, LastKey: -1, Step: 1, Group: "bitmap", Summary: "Stores the AND, OR, XOR or NOT of string values."},
+		{Name: "bitfield", Arity: -2, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "bitmap", Summary: "Reads and writes integer fields of a string value (GET SET INCRBY OVERFLOW)."},
+		{Name: "bitfield_ro", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "bitmap", Summary: "Reads integer fields of a string value (GET)."},
+
+		// HyperLogLog (sketches stored as string values in Redis's format)
+		{Name: "pfadd", Arity: -2, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hyperloglog", Summary: "Adds elements to a HyperLogLog."},
+		{Name: "pfcount", Arity: -2, Flags: r, FirstKey: 1, LastKey: -1, Step: 1, Group: "hyperloglog", Summary: "Estimates the number of distinct elements of the union of HyperLogLogs."},
+		{Name: "pfmerge", Arity: -2, Flags: w, FirstKey: 1, LastKey: -1, Step: 1, Group: "hyperloglog", Summary: "Merges HyperLogLogs into one."},
 	}
 }

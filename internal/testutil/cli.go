@@ -27,7 +27,7 @@ func cli(v resp.Value, indent string) string {
 		if v.Null {
 			return "(nil)"
 		}
-		return strconv.Quote(string(v.Str))
+		return cliQuote(v.Str)
 	case resp.Array:
 		if v.Null {
 			return "(nil)"
@@ -49,4 +49,36 @@ func cli(v resp.Value, indent string) string {
 		return strings.Join(parts, "\n")
 	}
 	return fmt.Sprintf("(unknown reply kind %q)", byte(v.Kind))
+}
+
+// cliQuote quotes b as redis-cli does: printable ASCII as is, \n \r \t
+// \a \b \" and \\ escaped, every other byte (UTF-8 included) as \xHH.
+func cliQuote(b []byte) string {
+	var sb strings.Builder
+	sb.WriteByte('"')
+	for _, c := range b {
+		switch c {
+		case '\\', '"':
+			sb.WriteByte('\\')
+			sb.WriteByte(c)
+		case '\n':
+			sb.WriteString(`\n`)
+		case '\r':
+			sb.WriteString(`\r`)
+		case '\t':
+			sb.WriteString(`\t`)
+		case '\a':
+			sb.WriteString(`\a`)
+		case '\b':
+			sb.WriteString(`\b`)
+		default:
+			if c >= 0x20 && c < 0x7f {
+				sb.WriteByte(c)
+			} else {
+				fmt.Fprintf(&sb, "\\x%02x", c)
+			}
+		}
+	}
+	sb.WriteByte('"')
+	return sb.String()
 }

@@ -24,6 +24,8 @@ func TestCLI(t *testing.T) {
 		{"-ERR nope\r\n", "(error) ERR nope"},
 		{":-7\r\n", "(integer) -7"},
 		{"$5\r\na\"b\nc\r\n", `"a\"b\nc"`},
+		// redis-cli escapes every byte outside printable ASCII, UTF-8 too.
+		{"$8\r\n\xc3\x88\x7f\x0b\x0c\a\b\\\r\n", `"\xc3\x88\x7f\x0b\x0c\a\b\\"`},
 		{"$-1\r\n", "(nil)"},
 		{"*-1\r\n", "(nil)"},
 		{"*0\r\n", "(empty array)"},
