@@ -24,25 +24,30 @@ const (
 	kindString kind = iota + 1
 	kindHash
 	kindCustom
+	kindSet
 )
+
+// kindBits is how many low bits of entry.meta hold the kind (room for 7
+// kinds); the key's length takes the rest.
+const kindBits = 3
 
 // entry is one key's value and metadata, 48 bytes (a Go size class: at
 // 56 it would take 64). Guarded by its shard's mutex.
 type entry struct {
 	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
 	n      uint32 // bytes at data
-	meta   uint32 // key length << 2 | kind
-	obj    any    // kindHash: map[string][]byte (values never modified in place); kindCustom: Custom
+	meta   uint32 // key length << kindBits | kind
+	obj    any    // kindHash: map[string][]byte (values never modified in place); kindSet: *setObj; kindCustom: Custom
 	exp    int64  // expiry, unix milliseconds; 0 = none
 	access uint32 // LRU clock or LFU counter (see evict.go)
 	mem8   uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
 }
 
-// maxKeyLen is the longest key an entry holds; maxEntryBytes the most a
-// key and a string value may take together (the node allows 512 MiB
-// values).
+// maxKeyLen is the longest key an entry holds (512 MiB less a byte);
+// maxEntryBytes the most a key and a string value may take together (the
+// node allows 512 MiB values).
 const (
-	maxKeyLen     = 1<<30 - 1
+	maxKeyLen     = 1<<(32-kindBits) - 1
 	maxEntryBytes = 1<<32 - 1
 )
 
@@ -50,12 +55,12 @@ const (
 // or obj.
 func newEntry(key string, k kind, val []byte, obj any) *entry {
 	if len(key) > maxKeyLen || len(key)+len(val) > maxEntryBytes {
-		panic("cache: key longer than 1 GiB or key and value longer than 4 GiB")
+		panic("cache: key of 512 MiB or longer or key and value longer than 4 GiB")
 	}
 	kv := make([]byte, len(key)+len(val))
 	copy(kv, key)
 	copy(kv[len(key):], val)
-	e := &entry{obj: obj, meta: uint32(len(key))<<2 | uint32(k)}
+	e := &entry{obj: obj, meta: uint32(len(key))<<kindBits | uint32(k)}
 	e.setKV(kv)
 	return e
 }
@@ -79,19 +84,19 @@ func (e *entry) setMem(n int64) {
 
 // key returns the entry's key (sharing its bytes).
 func (e *entry) key() string {
-	return unsafe.String(e.data, int(e.meta>>2))
+	return unsafe.String(e.data, int(e.meta>>kindBits))
 }
 
 // kind returns the type of the entry's value.
-func (e *entry) kind() kind { return kind(e.meta & 3) }
+func (e *entry) kind() kind { return kind(e.meta & (1<<kindBits - 1)) }
 
 // str returns a kindString entry's value.
-func (e *entry) str() []byte { return e.kv()[e.meta>>2:] }
+func (e *entry) str() []byte { return e.kv()[e.meta>>kindBits:] }
 
 // setStr replaces a kindString entry's value with a copy of v (in a new
 // allocation: readers may still hold the old value).
 func (e *entry) setStr(v []byte) {
-	k := int(e.meta >> 2)
+	k := int(e.meta >> kindBits)
 	if k+len(v) > maxEntryBytes {
 		panic("cache: key and value longer than 4 GiB")
 	}
@@ -105,6 +110,12 @@ func (e *entry) setStr(v []byte) {
 func (e *entry) hashMap() map[string][]byte {
 	m, _ := e.obj.(map[string][]byte)
 	return m
+}
+
+// setVal returns a kindSet entry's set (nil for other kinds).
+func (e *entry) setVal() *setObj {
+	s, _ := e.obj.(*setObj)
+	return s
 }
 
 // customVal returns a kindCustom entry's value (nil for other kinds).
@@ -137,11 +148,13 @@ type Keyspace struct {
 	expired   atomic.Int64
 	evicted   atomic.Int64
 	maxStr    int64
-	observer  Observer
-	decoders  map[string]func([]byte) (Custom, error)
-	now       func() time.Time
-	interval  time.Duration
-	start     time.Time
+	// setIntLimit is set-max-intset-entries (see SetMaxIntsetEntries).
+	setIntLimit atomic.Int64
+	observer    Observer
+	decoders    map[string]func([]byte) (Custom, error)
+	now         func() time.Time
+	interval    time.Duration
+	start       time.Time
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for
@@ -162,6 +175,7 @@ func New(cfg Config) (*Keyspace, error) {
 	}
 	ks.start = ks.now()
 	ks.maxMemory.Store(cfg.MaxMemory)
+	ks.setIntLimit.Store(setIntLimit)
 	ks.policy.Store(int32(cfg.Policy))
 	for i := range ks.shards {
 		ks.shards[i].volatile = make(map[*entry]struct{})

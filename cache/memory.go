@@ -25,6 +25,8 @@ func entrySize(e *entry) int64 {
 		for f, v := range e.hashMap() {
 			n += fieldSize(f, v)
 		}
+	case kindSet:
+		n += e.setVal().bytes()
 	case kindCustom:
 		n += e.customVal().MemoryBytes()
 	}

@@ -62,7 +62,7 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 	if cl == nil || slot < 0 {
 		return true
 	}
-	first, last, step := spec.KeyRange(len(args))
+	first, last, step := spec.KeysIn(args)
 	if first == 0 {
 		return true
 	}

@@ -41,6 +41,13 @@ func handlers() map[string]Handler {
 		// transactions
 		"multi": cmdMulti, "discard": cmdDiscard, "watch": cmdWatch, "unwatch": cmdUnwatch,
 		"exec": cmdExec,
+
+		// sets
+		"sadd": cmdSAdd, "srem": cmdSRem, "sismember": cmdSIsMember, "smismember": cmdSMIsMember,
+		"smembers": cmdSMembers, "scard": cmdSCard, "spop": cmdSPop, "srandmember": cmdSRandMember,
+		"smove": cmdSMove, "sinter": cmdSInter, "sintercard": cmdSInterCard, "sunion": cmdSUnion,
+		"sdiff": cmdSDiff, "sinterstore": cmdSInterStore, "sunionstore": cmdSUnionStore,
+		"sdiffstore": cmdSDiffStore, "sscan": cmdSScan, "object": cmdObject,
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)

@@ -48,6 +48,7 @@ type Node struct {
 	stats   stats
 	slow    slowLog
 	persist persistState
+	setTun  setTunables // set-max-listpack-* (CONFIG), see sets.go
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup

@@ -22,7 +22,7 @@ const allStripes = ^uint64(0)
 // stripeMask returns the stripes of the command's keys (0: no keys); slot
 // is the first key's slot when the caller knows it (else -1).
 func stripeMask(spec *command.Spec, args [][]byte, slot int) uint64 {
-	first, last, step := spec.KeyRange(len(args))
+	first, last, step := spec.KeysIn(args)
 	if first == 0 {
 		return 0
 	}

@@ -281,7 +281,7 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 // or CROSSSLOT's text if they do not share a slot (or, when the router
 // allows it, a node).
 func (s *session) slotOf(spec *command.Spec, args [][]byte) (int, string) {
-	first, last, step := spec.KeyRange(len(args))
+	first, last, step := spec.KeysIn(args)
 	if first == 0 {
 		return -1, ""
 	}

@@ -102,6 +102,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, strings.TrimSuffix(s.Group, "s"))
 	case "vectorset":
 		out = append(out, "vectorset")
+	case "set":
+		out = append(out, "set")
 	case "server":
 		out = append(out, "server")
 	}

@@ -4,7 +4,10 @@
 // the key positions. Nothing here executes a command.
 package command
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Flag describes how a command behaves.
 type Flag uint16
@@ -57,6 +60,10 @@ type Spec struct {
 	// FirstKey, LastKey and Step give key positions as in COMMAND INFO:
 	// FirstKey 0 means no keys; LastKey -1 means the last argument.
 	FirstKey, LastKey, Step int
+	// KeyNum, when set, is the position of the argument that counts the
+	// keys right after it (SINTERCARD numkeys key ...): FirstKey is
+	// KeyNum+1 and LastKey is ignored (Redis's movable keys).
+	KeyNum int
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
@@ -93,10 +100,27 @@ func (s *Spec) KeyRange(n int) (first, last, step int) {
 	return s.FirstKey, min(last, n-1), max(s.Step, 1)
 }
 
+// KeysIn is KeyRange for the command line args, which also finds the
+// keys of a KeyNum spec; a key count that is not a positive integer gives
+// no keys (the handler answers the error).
+func (s *Spec) KeysIn(args [][]byte) (first, last, step int) {
+	if s.KeyNum <= 0 {
+		return s.KeyRange(len(args))
+	}
+	if s.KeyNum >= len(args)-1 {
+		return 0, 0, 1
+	}
+	n, err := strconv.ParseInt(string(args[s.KeyNum]), 10, 64)
+	if err != nil || n < 1 {
+		return 0, 0, 1
+	}
+	return s.KeyNum + 1, int(min(int64(s.KeyNum)+n, int64(len(args)-1))), 1
+}
+
 // KeyIndexes returns the positions of the keys in args (args[0] is the
-// command name), as KeyRange gives them; nil for a line with no keys.
+// command name), as KeysIn gives them; nil for a line with no keys.
 func (s *Spec) KeyIndexes(args [][]byte) []int {
-	first, last, step := s.KeyRange(len(args))
+	first, last, step := s.KeysIn(args)
 	if first == 0 {
 		return nil
 	}
