@@ -73,6 +73,7 @@ func newCmdTable() *cmdTable {
 		"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
 		"wait": fanWait,
+		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,
 	}
 	for name, fn := range composite {
 		if e := byName[name]; e != nil {
