@@ -19,7 +19,9 @@ func TestSetReadsAcrossShards(t *testing.T) {
 	ctx := context.Background()
 	c, ref := client(t, p.addr), client(t, one.addr)
 	a, b, d := keysOn(p.router, 0, 1, "a")[0], keysOn(p.router, 1, 1, "b")[0], keysOn(p.router, 2, 1, "d")[0]
-	for _, srv := range []*struct{ add func(k string, ms ...any) error }{
+	for _, srv := range []*struct {
+		add func(k string, ms ...any) error
+	}{
 		{func(k string, ms ...any) error { return c.SAdd(ctx, k, ms...).Err() }},
 		{func(k string, ms ...any) error { return ref.SAdd(ctx, k, ms...).Err() }},
 	} {

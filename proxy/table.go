@@ -72,7 +72,7 @@ func newCmdTable() *cmdTable {
 		"randomkey": fanRandomKey,
 		"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
-		"wait": fanWait,
+		"wait":   fanWait,
 		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,
 	}
 	for name, fn := range composite {
