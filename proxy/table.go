@@ -72,7 +72,9 @@ func newCmdTable() *cmdTable {
 		"randomkey": fanRandomKey,
 		"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
-		"wait":   fanWait,
+		"wait": fanWait,
+
+		// sets: gathered when their keys are on different nodes
 		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,
 	}
 	for name, fn := range composite {
