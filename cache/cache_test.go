@@ -104,6 +104,12 @@ func TestMemoryAccounting(t *testing.T) {
 				[]byte("genre"), []byte("drama"), []byte("score"), []byte("7.5"), []byte("body"), bytes.Repeat([]byte("b"), 200),
 			}, false)
 		}},
+		{"intsets-3-members", func(ks *Keyspace, i int) {
+			ks.SAdd(fmt.Appendf(nil, "set:%d", i), [][]byte{[]byte("1"), []byte("22"), fmt.Appendf(nil, "%d", i)})
+		}},
+		{"one-set-of-200k", func(ks *Keyspace, i int) {
+			ks.SAdd([]byte("bigset"), [][]byte{fmt.Appendf(nil, "member:%d", i)})
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			const n = 200_000

@@ -70,6 +70,8 @@ func typeName(e *entry) string {
 		return "hash"
 	case kindZSet:
 		return "zset"
+	case kindSet:
+		return "set"
 	}
 	return e.customVal().TypeName()
 }

@@ -25,9 +25,11 @@ const (
 	kindHash
 	kindCustom
 	kindZSet
+	kindSet
 )
 
-// kindBits is how many low bits of entry.meta hold the kind.
+// kindBits is how many low bits of entry.meta hold the kind (room for 7
+// kinds); the key's length takes the rest.
 const kindBits = 3
 
 // entry is one key's value and metadata, 48 bytes (a Go size class: at
@@ -36,7 +38,7 @@ type entry struct {
 	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
 	n      uint32 // bytes at data
 	meta   uint32 // key length << kindBits | kind
-	obj    any    // kindHash: map[string][]byte (values never modified in place); kindZSet: *zset; kindCustom: Custom
+	obj    any    // kindHash: map[string][]byte (values never modified in place); kindZSet: *zset; kindSet: *setObj; kindCustom: Custom
 	exp    int64  // expiry, unix milliseconds; 0 = none
 	access uint32 // LRU clock or LFU counter (see evict.go)
 	mem8   uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
@@ -117,6 +119,12 @@ func (e *entry) zsetVal() *zset {
 	return z
 }
 
+// setVal returns a kindSet entry's set (nil for other kinds).
+func (e *entry) setVal() *setObj {
+	s, _ := e.obj.(*setObj)
+	return s
+}
+
 // customVal returns a kindCustom entry's value (nil for other kinds).
 func (e *entry) customVal() Custom {
 	c, _ := e.obj.(Custom)
@@ -147,12 +155,14 @@ type Keyspace struct {
 	expired   atomic.Int64
 	evicted   atomic.Int64
 	maxStr    int64
-	observer  Observer
-	extra     func() int64 // Config.ExtraMemory, or nil
-	decoders  map[string]func([]byte) (Custom, error)
-	now       func() time.Time
-	interval  time.Duration
-	start     time.Time
+	// setIntLimit is set-max-intset-entries (see SetMaxIntsetEntries).
+	setIntLimit atomic.Int64
+	observer    Observer
+	extra       func() int64 // Config.ExtraMemory, or nil
+	decoders    map[string]func([]byte) (Custom, error)
+	now         func() time.Time
+	interval    time.Duration
+	start       time.Time
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for
@@ -174,6 +184,7 @@ func New(cfg Config) (*Keyspace, error) {
 	}
 	ks.start = ks.now()
 	ks.maxMemory.Store(cfg.MaxMemory)
+	ks.setIntLimit.Store(setIntLimit)
 	ks.policy.Store(int32(cfg.Policy))
 	for i := range ks.shards {
 		ks.shards[i].volatile = make(map[*entry]struct{})

@@ -27,6 +27,8 @@ func entrySize(e *entry) int64 {
 		}
 	case kindZSet:
 		n += e.zsetVal().bytes
+	case kindSet:
+		n += e.setVal().bytes()
 	case kindCustom:
 		n += e.customVal().MemoryBytes()
 	}

@@ -16,15 +16,17 @@ import (
 // marker, the record count and a CRC32 (IEEE) of everything before it.
 // A record is its kind byte, the key, the expiry (uvarint unix ms, 0 =
 // none) and the value: a string is its bytes; a hash is its field count
-// then field, value pairs; a sorted set is its member count then member,
-// score (8 bytes, little-endian IEEE 754) pairs in order; a custom value is
-// its type name then its bytes.
+// then field, value pairs; a set is its member count then its members; a
+// sorted set is its member count then member, score (8 bytes,
+// little-endian IEEE 754) pairs in order; a custom value is its type name
+// then its bytes.
 // Every byte string is a uvarint length then the bytes.
 const (
 	snapMagic   = "VCKS\x01"
 	recString   = 1
 	recHash     = 2
 	recCustom   = 3
+	recSet      = 4
 	recZSet     = 6
 	recEnd      = 0xFF
 	maxSnapItem = 1 << 31 // no single string in a snapshot is larger
@@ -125,6 +127,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		b.WriteByte(recHash)
 	case kindZSet:
 		b.WriteByte(recZSet)
+	case kindSet:
+		b.WriteByte(recSet)
 	case kindCustom:
 		b.WriteByte(recCustom)
 	}
@@ -141,6 +145,13 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		}
 	case kindZSet:
 		appendZSet(b, e.zsetVal())
+	case kindSet:
+		s := e.setVal()
+		appendUvarint(b, uint64(s.len()))
+		s.each(func(m string) bool {
+			appendString(b, m)
+			return true
+		})
 	case kindCustom:
 		data, err := e.customVal().MarshalBinary()
 		if err != nil {
@@ -275,6 +286,22 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				return corrupt("sorted set", err)
 			}
 			obj = z
+		case recSet:
+			kd = kindSet
+			n, err := sr.uvarint()
+			if err != nil || n == 0 || n > maxSnapItem {
+				return corrupt("set size", err)
+			}
+			s := &setObj{}
+			obj = s
+			limit := ks.intLimit()
+			for i := uint64(0); i < n; i++ {
+				m, err := sr.bytes()
+				if err != nil {
+					return corrupt("set member", err)
+				}
+				s.add(bstr(m), limit)
+			}
 		case recCustom:
 			kd = kindCustom
 			tn, err := sr.bytes()

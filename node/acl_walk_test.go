@@ -217,6 +217,24 @@ func walkInvocations() map[string][][]walkStep {
 		"vgetattr":    one(deny("VGETATTR", "other:vs", "secretelem")),
 		"vismember":   one(deny("VISMEMBER", "other:vs", "secretelem")),
 		"vrandmember": one(deny("VRANDMEMBER", "other:vs", "5")),
+
+		"sadd":        one(deny("SADD", "other:set", "x")),
+		"srem":        one(deny("SREM", "other:set", "secretmember")),
+		"sismember":   one(deny("SISMEMBER", "other:set", "secretmember")),
+		"smismember":  one(deny("SMISMEMBER", "other:set", "secretmember", "x")),
+		"smembers":    one(deny("SMEMBERS", "other:set")),
+		"scard":       one(deny("SCARD", "other:set")),
+		"spop":        one(deny("SPOP", "other:set", "5")),
+		"srandmember": one(deny("SRANDMEMBER", "other:set", "-5")),
+		"smove":       each(deny("SMOVE", "other:set", "app:s", "secretmember"), deny("SMOVE", "app:s", "other:set", "a")),
+		"sinter":      one(deny("SINTER", "app:s", "other:set")),
+		"sintercard":  each(deny("SINTERCARD", "2", "app:s", "other:set"), deny("SINTERCARD", "1", "other:set", "LIMIT", "1")),
+		"sunion":      one(deny("SUNION", "app:s", "other:set")),
+		"sdiff":       one(deny("SDIFF", "other:set", "app:s")),
+		"sinterstore": each(deny("SINTERSTORE", "app:d", "other:set"), deny("SINTERSTORE", "other:set", "app:s")),
+		"sunionstore": each(deny("SUNIONSTORE", "app:d", "other:set"), deny("SUNIONSTORE", "other:str", "app:s")),
+		"sdiffstore":  each(deny("SDIFFSTORE", "app:d", "other:set"), deny("SDIFFSTORE", "other:set", "app:s", "app:s")),
+		"sscan":       one(deny("SSCAN", "other:set", "0")),
 	}
 }
 
@@ -239,7 +257,9 @@ func walkSetup(t *testing.T, admin *rawConn) {
 		{"HSET", "other:h1", "title", "SECRET title", "n", "1234567", "emb", walkBlob(0.5, 0.5)},
 		{"HSET", "other:h2", "title", "SECRET two", "emb", walkBlob(0.25, 1)},
 		{"VADD", "other:vs", "VALUES", "3", "0.5", "0.25", "0.125", "secretelem", "SETATTR", `{"a":"SECRET attr"}`},
+		{"SADD", "other:set", "secretmember", "1234567"},
 		{"SET", "app:str", "mine"},
+		{"SADD", "app:s", "a"},
 		{"HSET", "app:h", "title", "app title"},
 		{"FT.CREATE", "oidx", "ON", "HASH", "PREFIX", "1", "other:", "SCHEMA", "title", "TEXT", "n", "NUMERIC",
 			"emb", "VECTOR", "FLAT", "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "L2"},
@@ -277,6 +297,10 @@ func walkFingerprint(t *testing.T, admin *rawConn) string {
 			}
 			slices.Sort(pairs)
 			b.WriteString(strings.Join(pairs, "\n"))
+		case "set":
+			ms := walkItems(admin.do("SMEMBERS", k))
+			slices.Sort(ms)
+			b.WriteString(strings.Join(ms, "\n"))
 		case "vectorset":
 			b.WriteString(admin.do("VCARD", k) + admin.do("VEMB", k, "secretelem") + admin.do("VGETATTR", k, "secretelem"))
 		}

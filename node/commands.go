@@ -57,6 +57,12 @@ func handlers() map[string]Handler {
 		"setbit": cmdSetBit, "getbit": cmdGetBit, "bitcount": cmdBitCount, "bitpos": cmdBitPos,
 		"bitop": cmdBitOp, "bitfield": cmdBitField, "bitfield_ro": cmdBitFieldRO,
 		"pfadd": cmdPFAdd, "pfcount": cmdPFCount, "pfmerge": cmdPFMerge,
+		// sets
+		"sadd": cmdSAdd, "srem": cmdSRem, "sismember": cmdSIsMember, "smismember": cmdSMIsMember,
+		"smembers": cmdSMembers, "scard": cmdSCard, "spop": cmdSPop, "srandmember": cmdSRandMember,
+		"smove": cmdSMove, "sinter": cmdSInter, "sintercard": cmdSInterCard, "sunion": cmdSUnion,
+		"sdiff": cmdSDiff, "sinterstore": cmdSInterStore, "sunionstore": cmdSUnionStore,
+		"sdiffstore": cmdSDiffStore, "sscan": cmdSScan,
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)

@@ -51,6 +51,7 @@ type Node struct {
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
 	hll       hllConfig
+	setTun    setTunables // set-max-listpack-* (CONFIG), see sets.go
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup

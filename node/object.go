@@ -1,51 +1,36 @@
 package node
 
-import (
-	"strings"
+import "strings"
 
-	"github.com/vcache/vcache/cache"
-)
-
-// cmdObject serves OBJECT ENCODING, naming the representation vcache
-// keeps for the key's type (one per type: a sorted set is always a
-// skiplist, a hash a hash table). Redis's own test suite asks for it.
+// cmdObject serves OBJECT: ENCODING names the representation of a key's
+// value in Redis's terms (cache.Keyspace.Encoding decides it per type);
+// HELP lists the subcommands.
 func cmdObject(cx *Ctx) {
-	if !strings.EqualFold(string(cx.Args[1]), "encoding") {
-		cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try OBJECT HELP.")
-		return
-	}
-	if len(cx.Args) != 3 {
-		cx.Error("ERR wrong number of arguments for 'object|encoding' command")
-		return
-	}
-	switch typ := cx.Node.ks.Type(cx.Args[2]); typ {
-	case "none":
-		cx.Null()
-	case "string":
-		v, err := cx.Node.ks.Get(cx.Args[2])
-		if err != nil {
-			cx.Err(err)
+	sub := strings.ToLower(string(cx.Args[1]))
+	switch {
+	case sub == "help" && len(cx.Args) == 2:
+		lines := []string{
+			"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+			"ENCODING <key>",
+			"    Return the kind of internal representation used in order to store the value",
+			"    associated with a <key>.",
+			"HELP",
+			"    Prints this help.",
+		}
+		cx.Array(len(lines))
+		for _, l := range lines {
+			cx.Simple(l)
+		}
+	case sub == "encoding" && len(cx.Args) == 3:
+		enc, ok := cx.Node.ks.Encoding(cx.Args[2])
+		if !ok {
+			cx.Null()
 			return
 		}
-		cx.BulkString(stringEncoding(v))
-	case "hash":
-		cx.BulkString("hashtable")
-	case "zset":
-		cx.BulkString("skiplist")
+		cx.BulkString(enc)
+	case sub == "help" || sub == "encoding":
+		cx.Error("ERR wrong number of arguments for 'object|" + sub + "' command")
 	default:
-		cx.BulkString("raw")
+		cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try OBJECT HELP.")
 	}
-}
-
-// stringEncoding is the encoding Redis would report for a string value.
-func stringEncoding(v []byte) string {
-	if len(v) <= 20 {
-		if _, err := cache.ParseInt(v); err == nil {
-			return "int"
-		}
-	}
-	if len(v) <= 44 {
-		return "embstr"
-	}
-	return "raw"
 }

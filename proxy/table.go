@@ -75,6 +75,9 @@ func newCmdTable() *cmdTable {
 		"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
 		"wait": fanWait,
+
+		// sets: gathered when their keys are on different nodes
+		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,
 	}
 	for name, fn := range composite {
 		if e := byName[name]; e != nil {

@@ -106,6 +106,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, "sortedset")
 	case "bitmap", "hyperloglog":
 		out = append(out, s.Group)
+	case "set":
+		out = append(out, "set")
 	case "server":
 		out = append(out, "server")
 	}

@@ -102,6 +102,23 @@ func (s *Spec) KeyRange(n int) (first, last, step int) {
 	return s.FirstKey, min(last, n-1), max(s.Step, 1)
 }
 
+// KeysIn is KeyRange for the command line args, which also finds the
+// keys of a KeyNum spec; a key count that is not a positive integer gives
+// no keys (the handler answers the error).
+func (s *Spec) KeysIn(args [][]byte) (first, last, step int) {
+	if s.KeyNum <= 0 {
+		return s.KeyRange(len(args))
+	}
+	if s.KeyNum >= len(args)-1 {
+		return 0, 0, 1
+	}
+	n, err := strconv.ParseInt(string(args[s.KeyNum]), 10, 64)
+	if err != nil || n < 1 {
+		return 0, 0, 1
+	}
+	return s.KeyNum + 1, int(min(int64(s.KeyNum)+n, int64(len(args)-1))), 1
+}
+
 // KeyIndexes returns the positions of the keys in args (args[0] is the
 // command name), as KeyPositions gives them; nil for a line with no keys.
 func (s *Spec) KeyIndexes(args [][]byte) []int {

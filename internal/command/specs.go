@@ -137,7 +137,7 @@ func Specs() []Spec {
 		{Name: "vrandmember", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "vectorset", Summary: "Returns random elements."},
 
 		// sorted sets
-		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "OBJECT ENCODING key: the representation of a key's value."},
+		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "Inspects a key's value: OBJECT ENCODING key, OBJECT HELP."},
 		{Name: "zadd", Arity: -4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Adds members or updates their scores (NX XX GT LT CH INCR)."},
 		{Name: "zincrby", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Increments a member's score."},
 		{Name: "zrem", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Removes members."},
@@ -183,5 +183,23 @@ func Specs() []Spec {
 		{Name: "pfadd", Arity: -2, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hyperloglog", Summary: "Adds elements to a HyperLogLog."},
 		{Name: "pfcount", Arity: -2, Flags: r, FirstKey: 1, LastKey: -1, Step: 1, Group: "hyperloglog", Summary: "Estimates the number of distinct elements of the union of HyperLogLogs."},
 		{Name: "pfmerge", Arity: -2, Flags: w, FirstKey: 1, LastKey: -1, Step: 1, Group: "hyperloglog", Summary: "Merges HyperLogLogs into one."},
+		// sets
+		{Name: "sadd", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Adds members to a set."},
+		{Name: "srem", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Removes members from a set."},
+		{Name: "sismember", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Tells whether a member is in a set."},
+		{Name: "smismember", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Tells whether each of several members is in a set."},
+		{Name: "smembers", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Returns all members of a set."},
+		{Name: "scard", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Returns the number of members of a set."},
+		{Name: "spop", Arity: -2, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Removes and returns random members of a set."},
+		{Name: "srandmember", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Returns random members of a set (repeats allowed with a negative count)."},
+		{Name: "smove", Arity: 4, Flags: wd, FirstKey: 1, LastKey: 2, Step: 1, Group: "set", Summary: "Moves a member from one set to another."},
+		{Name: "sinter", Arity: -2, Flags: r, FirstKey: 1, LastKey: -1, Step: 1, Group: "set", Summary: "Returns the intersection of sets."},
+		{Name: "sintercard", Arity: -3, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, KeyNum: 1, Group: "set", Summary: "Returns the size of the intersection of sets [LIMIT limit]."},
+		{Name: "sunion", Arity: -2, Flags: r, FirstKey: 1, LastKey: -1, Step: 1, Group: "set", Summary: "Returns the union of sets."},
+		{Name: "sdiff", Arity: -2, Flags: r, FirstKey: 1, LastKey: -1, Step: 1, Group: "set", Summary: "Returns the difference of the first set and the others."},
+		{Name: "sinterstore", Arity: -3, Flags: w, FirstKey: 1, LastKey: -1, Step: 1, Group: "set", Summary: "Stores the intersection of sets in a key."},
+		{Name: "sunionstore", Arity: -3, Flags: w, FirstKey: 1, LastKey: -1, Step: 1, Group: "set", Summary: "Stores the union of sets in a key."},
+		{Name: "sdiffstore", Arity: -3, Flags: w, FirstKey: 1, LastKey: -1, Step: 1, Group: "set", Summary: "Stores the difference of sets in a key."},
+		{Name: "sscan", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Iterates the members of a set (MATCH COUNT)."},
 	}
 }

@@ -117,15 +117,26 @@ func commandInfo(c Conn, s *command.Spec) {
 			n++
 		}
 	}
+	if s.KeyNum > 0 {
+		n++
+	}
 	c.Array(n)
 	for _, f := range commandFlags {
 		if s.Has(f.flag) {
 			c.Simple(f.name)
 		}
 	}
-	c.Int(int64(s.FirstKey))
-	c.Int(int64(s.LastKey))
-	c.Int(int64(s.Step))
+	if s.KeyNum > 0 {
+		// Movable keys: COMMAND GETKEYS finds them; the range is 0 0 0.
+		c.Simple("movablekeys")
+		c.Int(0)
+		c.Int(0)
+		c.Int(0)
+	} else {
+		c.Int(int64(s.FirstKey))
+		c.Int(int64(s.LastKey))
+		c.Int(int64(s.Step))
+	}
 	c.Array(1)
 	c.Simple("@" + s.Group)
 	c.Array(0) // tips

@@ -1,0 +1,40 @@
+package cache
+
+// Encoding returns what OBJECT ENCODING answers for the value at key (the
+// name of Redis's encoding that matches vcache's representation), and
+// false when the key is missing. It does not count as an access.
+func (ks *Keyspace) Encoding(key []byte) (string, bool) {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	if e == nil {
+		return "", false
+	}
+	switch e.kind() {
+	case kindString:
+		return stringEncoding(e.str()), true
+	case kindHash:
+		return "hashtable", true
+	case kindSet:
+		if e.setVal().isIntset() {
+			return "intset", true
+		}
+		return "hashtable", true
+	case kindZSet:
+		return "skiplist", true
+	}
+	return "raw", true
+}
+
+// stringEncoding names a string's encoding as Redis would: an integer,
+// a short string or a long one.
+func stringEncoding(v []byte) string {
+	if _, ok := canonicalInt(string(v)); ok {
+		return "int"
+	}
+	if len(v) <= 44 {
+		return "embstr"
+	}
+	return "raw"
+}

@@ -1,0 +1,309 @@
+package cache
+
+import (
+	"hash/maphash"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// setObj is a set's value. While every member is an integer (in its
+// canonical decimal form) and there are at most the keyspace's
+// set-max-intset-entries of them, the members are a sorted []int64 (ints,
+// h nil: Redis's intset); otherwise a hashSet. A set never goes back to
+// ints.
+type setObj struct {
+	ints []int64
+	h    *hashSet
+}
+
+// setIntLimit is set-max-intset-entries's default.
+const setIntLimit = 512
+
+// canonicalInt returns the integer that s spells in canonical form (no
+// sign but a minus, no leading zeros, within int64), as Redis's intset
+// admits members.
+func canonicalInt(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 20 {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	var buf [20]byte
+	return v, string(strconv.AppendInt(buf[:0], v, 10)) == s
+}
+
+func (s *setObj) len() int {
+	if s.h != nil {
+		return len(s.h.members)
+	}
+	return len(s.ints)
+}
+
+// isIntset tells whether the set is in its compact integer form.
+func (s *setObj) isIntset() bool { return s.h == nil }
+
+func (s *setObj) has(m string) bool {
+	if s.h != nil {
+		_, _, ok := s.h.find(m)
+		return ok
+	}
+	v, ok := canonicalInt(m)
+	if !ok {
+		return false
+	}
+	_, found := slices.BinarySearch(s.ints, v)
+	return found
+}
+
+// add adds m and reports whether it was new; limit is
+// set-max-intset-entries.
+func (s *setObj) add(m string, limit int) bool {
+	if s.h == nil {
+		if v, ok := canonicalInt(m); ok {
+			i, found := slices.BinarySearch(s.ints, v)
+			if found {
+				return false
+			}
+			if len(s.ints)+1 <= limit {
+				s.ints = slices.Insert(s.ints, i, v)
+				return true
+			}
+		}
+		s.toHash(len(s.ints) + 1)
+	}
+	return s.h.add(m)
+}
+
+// toHash converts an intset to a hashSet sized for n members.
+func (s *setObj) toHash(n int) {
+	h := newHashSet(n)
+	var buf [20]byte
+	for _, v := range s.ints {
+		h.add(string(strconv.AppendInt(buf[:0], v, 10)))
+	}
+	s.h, s.ints = h, nil
+}
+
+// remove removes m and reports whether it was there.
+func (s *setObj) remove(m string) bool {
+	if s.h != nil {
+		return s.h.remove(m)
+	}
+	v, ok := canonicalInt(m)
+	if !ok {
+		return false
+	}
+	i, found := slices.BinarySearch(s.ints, v)
+	if found {
+		s.ints = slices.Delete(s.ints, i, i+1)
+	}
+	return found
+}
+
+// member returns the i-th member in iteration order (intset: ascending).
+func (s *setObj) member(i int) string {
+	if s.h != nil {
+		return s.h.members[i]
+	}
+	return strconv.FormatInt(s.ints[i], 10)
+}
+
+// each calls fn with every member in iteration order until fn returns
+// false. fn must not change the set.
+func (s *setObj) each(fn func(m string) bool) {
+	if s.h != nil {
+		for _, m := range s.h.members {
+			if !fn(m) {
+				return
+			}
+		}
+		return
+	}
+	for _, v := range s.ints {
+		if !fn(strconv.FormatInt(v, 10)) {
+			return
+		}
+	}
+}
+
+// removeAt removes the i-th member and returns it.
+func (s *setObj) removeAt(i int) string {
+	m := s.member(i)
+	if s.h != nil {
+		s.h.remove(m)
+	} else {
+		s.ints = slices.Delete(s.ints, i, i+1)
+	}
+	return m
+}
+
+// random returns a random member of a non-empty set.
+func (s *setObj) random() string { return s.member(rand.IntN(s.len())) }
+
+// bytes estimates the set's heap bytes (without the entry).
+func (s *setObj) bytes() int64 {
+	n := int64(32) // the setObj
+	if s.h == nil {
+		return n + sizeClass(cap(s.ints)*8)
+	}
+	h := s.h
+	return n + 64 + sizeClass(cap(h.members)*16) + sizeClass(len(h.index)*8) + h.strBytes
+}
+
+// hashSet is a set of strings: the members densely in a slice (so a
+// random member costs O(1)) and an open-addressing index over them
+// (linear probing, no tombstones). An index word is the low 32 bits of
+// the member's hash << 32 | its position + 1; 0 is an empty place. A
+// member's home place is its hash & mask, so SSCAN can walk home places
+// in Redis's reverse-binary order and keep its guarantee while the index
+// grows or shrinks.
+type hashSet struct {
+	seed     maphash.Seed
+	members  []string
+	index    []uint64 // len a power of two, at most 3/4 full
+	strBytes int64    // allocated bytes of the members' strings
+}
+
+const minHashIndex = 8
+
+func newHashSet(n int) *hashSet {
+	return &hashSet{
+		seed:    maphash.MakeSeed(),
+		members: make([]string, 0, n),
+		index:   make([]uint64, indexSize(n)),
+	}
+}
+
+// indexSize is the index length for n members.
+func indexSize(n int) int {
+	size := minHashIndex
+	for size*3 < n*4 {
+		size *= 2
+	}
+	return size
+}
+
+func (h *hashSet) hash(m string) uint32 { return uint32(maphash.String(h.seed, m)) }
+
+// find returns m's position, its index place (or the empty place where it
+// would go) and whether it is there.
+func (h *hashSet) find(m string) (pos, place int, ok bool) {
+	hv := h.hash(m)
+	mask := len(h.index) - 1
+	for i := int(hv) & mask; ; i = (i + 1) & mask {
+		w := h.index[i]
+		if w == 0 {
+			return -1, i, false
+		}
+		if uint32(w>>32) == hv && h.members[uint32(w)-1] == m {
+			return int(uint32(w) - 1), i, true
+		}
+	}
+}
+
+func (h *hashSet) add(m string) bool {
+	_, place, ok := h.find(m)
+	if ok {
+		return false
+	}
+	if (len(h.members)+1)*4 > len(h.index)*3 {
+		h.rebuild(len(h.members) + 1)
+		_, place, _ = h.find(m)
+	}
+	m = strings.Clone(m) // own the bytes: m may share a caller's buffer
+	h.members = append(h.members, m)
+	h.index[place] = uint64(h.hash(m))<<32 | uint64(len(h.members))
+	h.strBytes += sizeClass(len(m))
+	return true
+}
+
+// rebuild makes a new index for n members (and a fitting members slice
+// when shrinking).
+func (h *hashSet) rebuild(n int) {
+	size := indexSize(n)
+	if size < len(h.index) && cap(h.members) > 2*n {
+		h.members = append(make([]string, 0, n), h.members...)
+	}
+	h.index = make([]uint64, size)
+	mask := size - 1
+	for p, m := range h.members {
+		hv := h.hash(m)
+		i := int(hv) & mask
+		for h.index[i] != 0 {
+			i = (i + 1) & mask
+		}
+		h.index[i] = uint64(hv)<<32 | uint64(p+1)
+	}
+}
+
+func (h *hashSet) remove(m string) bool {
+	pos, place, ok := h.find(m)
+	if !ok {
+		return false
+	}
+	h.clear(place)
+	last := len(h.members) - 1
+	if pos != last {
+		moved := h.members[last]
+		h.members[pos] = moved
+		mask := len(h.index) - 1
+		for i := int(h.hash(moved)) & mask; ; i = (i + 1) & mask {
+			if int(uint32(h.index[i])) == last+1 {
+				h.index[i] = h.index[i]&^0xFFFFFFFF | uint64(pos+1)
+				break
+			}
+		}
+	}
+	h.members[last] = ""
+	h.members = h.members[:last]
+	h.strBytes -= sizeClass(len(m))
+	if len(h.index) > minHashIndex && len(h.members)*8 < len(h.index) {
+		h.rebuild(len(h.members))
+	}
+	return true
+}
+
+// clear empties index place i, shifting back the words after it that may
+// move closer to their home place, so no lookup meets a hole.
+func (h *hashSet) clear(i int) {
+	mask := len(h.index) - 1
+	j := i
+	for {
+		j = (j + 1) & mask
+		w := h.index[j]
+		if w == 0 {
+			break
+		}
+		k := int(uint32(w>>32)) & mask // w's home place
+		if (i <= j && i < k && k <= j) || (i > j && (i < k || k <= j)) {
+			continue // w sits at or after its home, between i and j: stays
+		}
+		h.index[i] = w
+		i = j
+	}
+	h.index[i] = 0
+}
+
+// scan calls fn with the members whose home place is cursor & mask and
+// returns the next cursor (0 after the last place), in Redis's reverse
+// binary order, so members present for a whole scan are returned at least
+// once however the index grows or shrinks in between.
+func (h *hashSet) scan(cursor uint64, fn func(m string)) uint64 {
+	mask := uint64(len(h.index) - 1)
+	home := int(cursor & mask)
+	for i := home; h.index[i] != 0; i = (i + 1) & int(mask) {
+		w := h.index[i]
+		if int(uint32(w>>32))&int(mask) == home {
+			fn(h.members[uint32(w)-1])
+		}
+	}
+	cursor |= ^mask
+	cursor = bits.Reverse64(cursor)
+	cursor++
+	return bits.Reverse64(cursor)
+}

@@ -1,0 +1,288 @@
+package node
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/vcache/vcache/cache"
+)
+
+// Set commands. Arguments are parsed (parseSetArgs and friends) before the
+// keyspace is called; replies and error texts are Redis 7.0's.
+
+// setTunables holds the set-max-listpack-* parameters, accepted and
+// reported as Redis 7.2 does though sets of strings have one form here.
+type setTunables struct {
+	mu   sync.Mutex // guards vals
+	vals map[string]int64
+}
+
+var setTunableDefaults = map[string]int64{"set-max-listpack-entries": 128, "set-max-listpack-value": 64}
+
+func (t *setTunables) get(name string) int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v, ok := t.vals[name]; ok {
+		return v
+	}
+	return setTunableDefaults[name]
+}
+
+func (t *setTunables) set(name string, v int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.vals == nil {
+		t.vals = map[string]int64{}
+	}
+	t.vals[name] = v
+}
+
+// maxRandomRepeats bounds SRANDMEMBER's negative count, so one command
+// cannot make the node build a reply of many gigabytes.
+const maxRandomRepeats = 1 << 24
+
+func cmdSAdd(cx *Ctx) {
+	n, err := cx.Node.ks.SAdd(cx.Args[1], cx.Args[2:])
+	replyInt(cx, int64(n), err)
+}
+
+func cmdSRem(cx *Ctx) {
+	n, err := cx.Node.ks.SRem(cx.Args[1], cx.Args[2:])
+	replyInt(cx, int64(n), err)
+}
+
+func cmdSIsMember(cx *Ctx) {
+	ok, err := cx.Node.ks.SIsMember(cx.Args[1], cx.Args[2])
+	replyDone(cx, ok, err)
+}
+
+func cmdSMIsMember(cx *Ctx) {
+	oks, err := cx.Node.ks.SMIsMember(cx.Args[1], cx.Args[2:])
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	cx.Array(len(oks))
+	for _, ok := range oks {
+		if ok {
+			cx.Int(1)
+		} else {
+			cx.Int(0)
+		}
+	}
+}
+
+func cmdSMembers(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.SMembers(cx.Args[1])) }
+
+func cmdSCard(cx *Ctx) {
+	n, err := cx.Node.ks.SCard(cx.Args[1])
+	replyInt(cx, int64(n), err)
+}
+
+// setCount is SPOP's and SRANDMEMBER's optional count.
+type setCount struct {
+	given bool
+	n     int64
+}
+
+// parseSetCount reads the count of SPOP (negative refused) or
+// SRANDMEMBER (negative allowed) at args[2], if any.
+func parseSetCount(args [][]byte, negative bool) (setCount, string) {
+	switch {
+	case len(args) == 2:
+		return setCount{}, ""
+	case len(args) > 3:
+		return setCount{}, msgSyntax
+	}
+	n, err := cache.ParseInt(args[2])
+	switch {
+	case !negative && (err != nil || n < 0):
+		return setCount{}, "ERR value is out of range, must be positive"
+	case err != nil:
+		return setCount{}, errText(err)
+	case n == math.MinInt64:
+		return setCount{}, "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+	case n < -maxRandomRepeats:
+		return setCount{}, "ERR value is out of range, value must between -" + strconv.Itoa(maxRandomRepeats) + " and 9223372036854775807"
+	}
+	return setCount{given: true, n: n}, ""
+}
+
+const msgSyntax = "ERR syntax error"
+
+func cmdSPop(cx *Ctx) {
+	c, msg := parseSetCount(cx.Args, false)
+	if msg != "" {
+		cx.Error(msg)
+		return
+	}
+	if !c.given {
+		vals, err := cx.Node.ks.SPop(cx.Args[1], 1)
+		replyOne(cx, vals, err)
+		return
+	}
+	replyBulksErr(cx)(cx.Node.ks.SPop(cx.Args[1], c.n))
+}
+
+func cmdSRandMember(cx *Ctx) {
+	c, msg := parseSetCount(cx.Args, true)
+	if msg != "" {
+		cx.Error(msg)
+		return
+	}
+	if !c.given {
+		vals, err := cx.Node.ks.SRandMember(cx.Args[1], 1)
+		replyOne(cx, vals, err)
+		return
+	}
+	replyBulksErr(cx)(cx.Node.ks.SRandMember(cx.Args[1], c.n))
+}
+
+// replyOne answers the single member in vals, or null.
+func replyOne(cx *Ctx, vals [][]byte, err error) {
+	switch {
+	case err != nil:
+		cx.Err(err)
+	case len(vals) == 0:
+		cx.Null()
+	default:
+		cx.Bulk(vals[0])
+	}
+}
+
+func cmdSMove(cx *Ctx) {
+	ok, err := cx.Node.ks.SMove(cx.Args[1], cx.Args[2], cx.Args[3])
+	replyDone(cx, ok, err)
+}
+
+func cmdSInter(cx *Ctx) {
+	replyBulksErr(cx)(cx.Node.ks.SetCombine(cache.SetInter, cx.Args[1:]))
+}
+
+func cmdSUnion(cx *Ctx) {
+	replyBulksErr(cx)(cx.Node.ks.SetCombine(cache.SetUnion, cx.Args[1:]))
+}
+
+func cmdSDiff(cx *Ctx) {
+	replyBulksErr(cx)(cx.Node.ks.SetCombine(cache.SetDiff, cx.Args[1:]))
+}
+
+func cmdSInterStore(cx *Ctx) { setStore(cx, cache.SetInter) }
+
+func cmdSUnionStore(cx *Ctx) { setStore(cx, cache.SetUnion) }
+
+func cmdSDiffStore(cx *Ctx) { setStore(cx, cache.SetDiff) }
+
+func setStore(cx *Ctx, op cache.SetOp) {
+	n, err := cx.Node.ks.SetCombineStore(op, cx.Args[1], cx.Args[2:])
+	replyInt(cx, int64(n), err)
+}
+
+// interCard is SINTERCARD's parsed arguments.
+type interCard struct {
+	keys  [][]byte
+	limit int64
+}
+
+// parseInterCard parses SINTERCARD numkeys key [key ...] [LIMIT limit].
+func parseInterCard(args [][]byte) (interCard, string) {
+	n, err := cache.ParseInt(args[1])
+	if err != nil || n < 1 {
+		return interCard{}, "ERR numkeys should be greater than 0"
+	}
+	if n > int64(len(args)-2) {
+		return interCard{}, "ERR Number of keys can't be greater than number of args"
+	}
+	ic := interCard{keys: args[2 : 2+n]}
+	for i := 2 + int(n); i < len(args); i++ {
+		if !strings.EqualFold(string(args[i]), "limit") || i+1 >= len(args) {
+			return interCard{}, msgSyntax
+		}
+		i++
+		l, err := cache.ParseInt(args[i])
+		if err != nil || l < 0 {
+			return interCard{}, "ERR LIMIT can't be negative"
+		}
+		ic.limit = l
+	}
+	return ic, ""
+}
+
+func cmdSInterCard(cx *Ctx) {
+	ic, msg := parseInterCard(cx.Args)
+	if msg != "" {
+		cx.Error(msg)
+		return
+	}
+	n, err := cx.Node.ks.SInterCard(ic.keys, ic.limit)
+	replyInt(cx, int64(n), err)
+}
+
+// scanArgs is SSCAN's parsed arguments.
+type scanArgs struct {
+	cursor uint64
+	match  string
+	count  int
+}
+
+// parseSScan parses SSCAN key cursor [MATCH pattern] [COUNT count].
+func parseSScan(args [][]byte) (scanArgs, string) {
+	cur, ok := parseSetCursor(args[2])
+	if !ok {
+		return scanArgs{}, "ERR invalid cursor"
+	}
+	sa := scanArgs{cursor: cur, count: 10}
+	for i := 3; i < len(args); i++ {
+		if i+1 >= len(args) {
+			return scanArgs{}, msgSyntax
+		}
+		switch strings.ToUpper(string(args[i])) {
+		case "MATCH":
+			sa.match = string(args[i+1])
+		case "COUNT":
+			n, err := cache.ParseInt(args[i+1])
+			if err != nil {
+				return scanArgs{}, errText(err)
+			}
+			if n < 1 {
+				return scanArgs{}, msgSyntax
+			}
+			sa.count = int(min(n, 1<<30))
+		default:
+			return scanArgs{}, msgSyntax
+		}
+		i++
+	}
+	if sa.match == "*" {
+		sa.match = ""
+	}
+	return sa, ""
+}
+
+// parseSetCursor reads SSCAN's cursor as Redis does (strtoul: a negative
+// number wraps around).
+func parseSetCursor(b []byte) (uint64, bool) {
+	if v, err := strconv.ParseUint(string(b), 10, 64); err == nil {
+		return v, true
+	}
+	v, err := strconv.ParseInt(string(b), 10, 64)
+	return uint64(v), err == nil
+}
+
+func cmdSScan(cx *Ctx) {
+	sa, msg := parseSScan(cx.Args)
+	if msg != "" {
+		cx.Error(msg)
+		return
+	}
+	next, vals, err := cx.Node.ks.SScan(cx.Args[1], sa.cursor, sa.match, sa.count)
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	cx.Array(2)
+	cx.BulkString(strconv.FormatUint(next, 10))
+	replyBulks(cx, vals)
+}
