@@ -97,6 +97,8 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	f.register(fs)
 	var cf clusterFlags
 	cf.register(fs, true)
+	var sc scaleFlags
+	sc.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -112,6 +114,7 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
+		sc.apply(&cc, cf.expect) // the first map has a shard per node it waited for
 		switch ip := net.ParseIP(f.bind); {
 		case cf.announce != "":
 			if _, _, err := net.SplitHostPort(cf.announce); err != nil {
