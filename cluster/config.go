@@ -347,11 +347,12 @@ func (c Config) stepDownWait() time.Duration {
 	return c.quorumWindow() + 2*c.LoadInterval
 }
 
-// leaveWait bounds how long Leave waits for its broadcast to go out: a
-// few gossip rounds (the broadcast is retransmitted about four times), at
-// least 250 ms, at most TCPTimeout.
+// leaveWait bounds how long Leave waits for its broadcast to go out: three
+// gossip rounds (each sends it to a few members, which pass it on), at
+// least 250 ms, at most TCPTimeout. A member that misses it notices the
+// departure at its next failed probe instead.
 func (c Config) leaveWait() time.Duration {
-	return min(c.TCPTimeout, max(250*time.Millisecond, 4*c.GossipInterval))
+	return min(c.TCPTimeout, max(250*time.Millisecond, 3*c.GossipInterval))
 }
 
 // quorumWindow is how recently a data node must have been heard from to

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // devProc is a `vcache dev` process.
@@ -299,6 +301,18 @@ func TestDevKeepsEverythingAcrossARestart(t *testing.T) {
 	if after.shards != before.shards {
 		t.Errorf("%d shards after the restart, %d before", after.shards, before.shards)
 	}
+	// Idle shards are merge candidates; the dry run shows the merges and
+	// why none happens: the cluster stays at the shards it started with.
+	n := redis.NewClient(&redis.Options{Addr: d2.nodeAddr(t), Protocol: 2})
+	defer n.Close()
+	var plan string
+	testutil.WaitNil(t, 20*time.Second, func() error {
+		plan, _ = n.Do(ctx, "CLUSTER", "AUTOSCALE", "PLAN").Text()
+		if !strings.Contains(plan, "waiting merge shard:") || !strings.Contains(plan, "at the minimum of 3 shards") {
+			return fmt.Errorf("CLUSTER AUTOSCALE PLAN of an idle vcache dev:\n%s", plan)
+		}
+		return nil
+	})
 	took = d2.stop(t)
 	t.Logf("the restarted vcache dev stopped %s after SIGINT", took.Round(time.Millisecond))
 	if logs := d2.logs.String(); strings.Contains(logs, "level=ERROR") {
