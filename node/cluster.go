@@ -20,7 +20,7 @@ func (n *Node) startCluster(ctx context.Context, cfg cluster.Config, addr string
 	}
 	cfg.Role = cluster.RoleNode
 	if cfg.Restore == nil {
-		cfg.Restore = n.persist.restored
+		cfg.Restore = n.smap.restored
 	}
 	cfg.Load = n
 	cfg.Migrator = n
@@ -42,7 +42,7 @@ func (n *Node) stopCluster(ctx context.Context) {
 	if cl == nil {
 		return
 	}
-	n.persist.finalMap.Store(cl.Map())
+	n.smap.final.Store(cl.Map())
 	if err := cl.Leave(ctx); err != nil {
 		n.log.Warn("leaving the cluster", "err", err)
 	}

@@ -46,6 +46,7 @@ type Node struct {
 	stats   stats
 	slow    slowLog
 	persist persistState
+	smap    snapMap // the shard map in snapshots
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup

@@ -12,8 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/vcache/vcache/cluster"
 )
 
 // persistState tracks snapshots.
@@ -23,11 +21,6 @@ type persistState struct {
 	bgRunning atomic.Bool
 	lastSave  atomic.Int64 // unix seconds of the last successful save
 	lastErr   atomic.Bool  // the last save failed
-	// finalMap is the shard map as it was when shutdown began, before the
-	// node left the cluster; the shutdown snapshot keeps it.
-	finalMap atomic.Pointer[cluster.Map]
-	// restored is the shard map the loaded snapshot held (nil: none).
-	restored *cluster.Map
 }
 
 // ErrBadSnapshot is returned (wrapped) when a snapshot file cannot be read:
@@ -156,44 +149,6 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	c.n += int64(k)
 	return k, err
 }
-
-// mapToSave returns the encoded shard map a snapshot keeps: the one from
-// when shutdown began, or the current one; nil when standalone or before
-// the first map.
-func (n *Node) mapToSave() []byte {
-	m := n.persist.finalMap.Load()
-	if m == nil {
-		cl := n.cl.Load()
-		if cl == nil {
-			return nil
-		}
-		m = cl.Map()
-	}
-	b, err := m.MarshalBinary()
-	if err != nil {
-		return nil
-	}
-	return b
-}
-
-// readMap reads the snapshot's shard map section.
-func (n *Node) readMap(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	m, err := cluster.UnmarshalMap(b)
-	if err != nil {
-		return err
-	}
-	n.persist.restored = m
-	return nil
-}
-
-// RestoredMap returns the shard map of the snapshot the node loaded at
-// start, or nil. A node in a cluster hands it to its member, which lays
-// out the first map as it says when the whole cluster restarted.
-func (n *Node) RestoredMap() *cluster.Map { return n.persist.restored }
 
 // bgSave starts a snapshot in the background.
 func (n *Node) bgSave() error {

@@ -2,7 +2,7 @@
 // in vcache, stores a few document chunks with their embeddings as hashes,
 // and asks for the chunks nearest to a question's embedding.
 //
-//	go build -o vcache ./cmd/vcache && ./vcache dev   # another terminal: vcache on 127.0.0.1:6379
+//	go run ./cmd/vcache dev &           # vcache on 127.0.0.1:6379
 //	go run ./examples/rag [host:port]
 //
 // The 4-number embeddings are made up so the example needs no model; a real
