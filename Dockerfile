@@ -1,6 +1,6 @@
 # vcache in a container: one static binary, no shell, not root.
 #   docker build -t vcache .
-#   docker run --rm -p 6379:6379 vcache dev --bind 0.0.0.0          # a whole local cluster in one container
+#   docker run --rm -p 6379:6379 vcache dev --bind 0.0.0.0 --dir '' # a whole local cluster in one container (memory only)
 #   docker compose up                                                # 3 nodes + a proxy, see docker-compose.yml
 #   docker build --target kubectl -t vcache:kubectl .                # with sh and kubectl, for --scale-out-command on Kubernetes
 FROM golang:1.26 AS build

@@ -190,7 +190,8 @@ func (a *Autoscaler) fresh(now time.Time, id ShardID) *track {
 }
 
 // Plans returns a plan for every hot shard (a split) and every cold shard
-// with a partner (a merge), the ones to act on now first (Due). The
+// with a partner (a merge), the ones to act on now first (Due). A merge
+// that would go below MinShards is listed but never due. The
 // coordinator acts on the first due plan only: one move at a time.
 func (a *Autoscaler) Plans(now time.Time, in Input) []Plan {
 	var plans []Plan
@@ -286,9 +287,6 @@ func (a *Autoscaler) splitPlan(now time.Time, in Input, s Shard, t *track) Plan 
 func (a *Autoscaler) mergePlan(now time.Time, in Input, s Shard, t *track) (Plan, bool) {
 	res, u := t.usage.Max()
 	p := Plan{Kind: MoveMerge, Shard: s.ID, Resource: res, Usage: u, MovingSlots: s.Slots, MovingShare: 1}
-	if len(in.Map.Shards()) <= a.p.MinShards {
-		return p, false
-	}
 	var best *Shard
 	var bestU float64
 	bestAdj := false
@@ -316,6 +314,10 @@ func (a *Autoscaler) mergePlan(now time.Time, in Input, s Shard, t *track) (Plan
 	cold := now.Sub(t.coldSince)
 	ot := a.tracks[best.ID]
 	switch {
+	case len(in.Map.Shards()) <= a.p.MinShards:
+		// Shown, never due: the dry run says why an idle cluster keeps
+		// its shards.
+		p.Reason = fmt.Sprintf("%s; cold for %s, but at the minimum of %d shards", why, cold.Round(time.Millisecond), a.p.MinShards)
 	case cold < a.p.MergeWindow:
 		p.Reason = fmt.Sprintf("%s; cold for %s of the %s window", why, cold.Round(time.Millisecond), a.p.MergeWindow)
 	default:

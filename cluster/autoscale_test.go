@@ -196,7 +196,7 @@ func TestAutoscalerMergesUnderLowWater(t *testing.T) {
 		{"cold for the window merges into the neighbour", [3]uint64{50, 100, 250}, 60, 1, true, true, 2},
 		{"cold but inside the window", [3]uint64{50, 100, 250}, 30, 1, true, false, 2},
 		{"combined would be too hot", [3]uint64{50, 280, 280}, 60, 1, false, false, 0},
-		{"not below MinShards", [3]uint64{50, 100, 100}, 60, 3, false, false, 0},
+		{"shown but not due at MinShards", [3]uint64{50, 100, 100}, 60, 3, true, false, 2},
 		{"above the low-water mark", [3]uint64{150, 100, 100}, 60, 1, false, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -70,6 +70,10 @@ type Cluster struct {
 	changed  chan struct{} // closed and replaced when the layout changes
 	refresh  chan struct{} // cap 1: Router.Refresh asks the loop to catch up
 
+	// stopping is set when Shutdown begins: memberlist's timers may still
+	// write to the sockets it is closing, which is no error then.
+	stopping atomic.Bool
+
 	lifeMu  sync.Mutex // guards started, stopped, cancel
 	started bool
 	stopped bool
@@ -160,7 +164,7 @@ func (c *Cluster) memberlistConfig() *memberlist.Config {
 	mc.Events = &eventDelegate{c}
 	mc.Conflict = &eventDelegate{c}
 	mc.Alive = &eventDelegate{c}
-	mc.Logger = log.New(&logWriter{c.log}, "", 0)
+	mc.Logger = log.New(&logWriter{log: c.log, stopping: &c.stopping}, "", 0)
 	return mc
 }
 
@@ -234,18 +238,26 @@ func (c *Cluster) join(seeds []string) (int, error) {
 
 // Leave tells the cluster this member is going away, so its shards fail
 // over at once; call Shutdown next. It waits for the news to go out until
-// ctx ends. Leave is idempotent and does nothing after Shutdown.
+// ctx ends, or, without a deadline, for leaveWait: the few gossip rounds
+// the broadcast takes. When every member leaves at once (a local cluster
+// stopping) no one may be left to pass it on, so an unconfirmed leave is
+// not an error: the others that remain see this member gone at their next
+// probe. Leave is idempotent and does nothing after Shutdown.
 func (c *Cluster) Leave(ctx context.Context) error {
 	c.lifeMu.Lock()
 	defer c.lifeMu.Unlock()
 	if !c.started || c.stopped {
 		return nil
 	}
-	timeout := c.cfg.TCPTimeout
+	timeout := c.cfg.leaveWait()
 	if dl, ok := ctx.Deadline(); ok {
 		timeout = max(time.Until(dl), time.Millisecond)
 	}
-	return c.ml.Load().Leave(timeout)
+	start := time.Now()
+	if err := c.ml.Load().Leave(timeout); err != nil {
+		c.log.Debug("left the cluster without confirmation", "waited", time.Since(start), "err", err)
+	}
+	return nil
 }
 
 // Shutdown stops gossip and every goroutine of the Cluster and closes the
@@ -258,6 +270,7 @@ func (c *Cluster) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	c.stopped = true
+	c.stopping.Store(true)
 	started := c.started
 	if c.cancel != nil {
 		c.cancel()

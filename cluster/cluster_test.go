@@ -1,10 +1,12 @@
 package cluster
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 func TestThreeMembersConverge(t *testing.T) {
@@ -136,13 +138,17 @@ func TestFourthNodeReceivesSplitShard(t *testing.T) {
 		t.Fatalf("%d slots assigned after the split", got)
 	}
 	checkCoverage(t, all)
-	var kinds []EventKind
-	for _, e := range all[3].Events(100) {
-		kinds = append(kinds, e.Kind)
-	}
-	if !containsKind(kinds, EventSplit) {
-		t.Fatalf("no split event reached n4: %v", kinds)
-	}
+	// Events travel by gossip apart from the map: wait for the split's.
+	testutil.WaitNil(t, 10*time.Second, func() error {
+		var kinds []EventKind
+		for _, e := range all[3].Events(100) {
+			kinds = append(kinds, e.Kind)
+		}
+		if !containsKind(kinds, EventSplit) {
+			return fmt.Errorf("no split event reached n4: %v", kinds)
+		}
+		return nil
+	})
 }
 
 func containsKind(ks []EventKind, k EventKind) bool {

@@ -77,6 +77,16 @@ type Config struct {
 	// BootstrapExpect is how many data nodes must be alive before the
 	// first shard map is made.
 	BootstrapExpect int
+	// Restore, when set, is the shard map this node saved when it last
+	// stopped (node snapshots keep it). If the cluster has no map yet
+	// (every member restarted) and this node is the coordinator, the
+	// first map is this one, on the nodes of the same names, instead of
+	// a fresh layout: a node that restored its snapshot serves the slots
+	// it held. The coordinator waits up to RestoreWait for every node the
+	// map names (0: not at all); the shards of those still missing then
+	// fail over.
+	Restore     *Map
+	RestoreWait time.Duration
 	// InitialShards is the number of shards of the first map; 0 makes one
 	// per data node alive at bootstrap.
 	InitialShards int
@@ -194,6 +204,7 @@ func DefaultConfig() Config {
 		MergeCombinedMax:    0.30,
 		MinShards:           1,
 		ScaleOutTimeout:     2 * time.Minute,
+		RestoreWait:         30 * time.Second,
 		EventLogSize:        256,
 	}
 }
@@ -244,8 +255,8 @@ func (c Config) Validate() error {
 			bad("cluster: %s must be positive", name)
 		}
 	}
-	if c.Cooldown < 0 || c.DeadNodeReclaimTime < 0 {
-		bad("cluster: Cooldown and DeadNodeReclaimTime must not be negative")
+	if c.Cooldown < 0 || c.DeadNodeReclaimTime < 0 || c.RestoreWait < 0 {
+		bad("cluster: Cooldown, DeadNodeReclaimTime and RestoreWait must not be negative")
 	}
 	if c.SuspicionMult < 1 {
 		bad("cluster: SuspicionMult must be at least 1")
@@ -334,6 +345,14 @@ func (c Config) Policy() Policy {
 // LoadIntervals for its reports and its check to come round).
 func (c Config) stepDownWait() time.Duration {
 	return c.quorumWindow() + 2*c.LoadInterval
+}
+
+// leaveWait bounds how long Leave waits for its broadcast to go out: three
+// gossip rounds (each sends it to a few members, which pass it on), at
+// least 250 ms, at most TCPTimeout. A member that misses it notices the
+// departure at its next failed probe instead.
+func (c Config) leaveWait() time.Duration {
+	return min(c.TCPTimeout, max(250*time.Millisecond, 3*c.GossipInterval))
 }
 
 // quorumWindow is how recently a data node must have been heard from to

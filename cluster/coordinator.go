@@ -77,6 +77,9 @@ func (c *Cluster) coordinate(now time.Time) {
 	cur := ls.gossip
 	epoch := top + 1
 	if cur.epoch == 0 {
+		if c.restore(alive, now, top) {
+			return
+		}
 		if len(alive) < c.cfg.BootstrapExpect {
 			return
 		}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/memberlist"
@@ -136,8 +138,13 @@ func (b *broadcast) Message() []byte { return b.msg }
 func (b *broadcast) Finished()       {}
 
 // logWriter turns memberlist's log lines ("[WARN] memberlist: ...") into
-// slog records.
-type logWriter struct{ log *slog.Logger }
+// slog records. Once the member is stopping, memberlist's own timers may
+// still send on the sockets its Shutdown has closed (it closes them before
+// it stops the timers); those failures are logged at debug level.
+type logWriter struct {
+	log      *slog.Logger
+	stopping *atomic.Bool
+}
 
 func (w *logWriter) Write(p []byte) (int, error) {
 	line := string(bytes.TrimSpace(p))
@@ -146,6 +153,9 @@ func (w *logWriter) Write(p []byte) (int, error) {
 		if len(line) >= len(prefix) && line[:len(prefix)] == prefix {
 			level = l
 		}
+	}
+	if w.stopping != nil && w.stopping.Load() && strings.Contains(line, "use of closed network connection") {
+		level = slog.LevelDebug
 	}
 	w.log.Log(context.Background(), level, line)
 	return len(p), nil

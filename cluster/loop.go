@@ -25,8 +25,11 @@ type loopState struct {
 	heard    map[NodeID]time.Time   // when a data node's last load report arrived
 	seen     map[string]announced   // latest load report part handled, by "node/part"
 	scaleOut time.Time              // when the scale-out hook last ran
-	seq      uint64                 // load report sequence
-	offsets  replOffsets            // replication offsets from load reports
+	// restoreSince is when the coordinator began waiting for the nodes
+	// of the saved map (Config.Restore).
+	restoreSince time.Time
+	seq          uint64      // load report sequence
+	offsets      replOffsets // replication offsets from load reports
 	// offsetsDirty is set when offsets changed since they were published.
 	offsetsDirty bool
 }

@@ -19,6 +19,9 @@ func (n *Node) startCluster(ctx context.Context, cfg cluster.Config, addr string
 		cfg.Addr = addr
 	}
 	cfg.Role = cluster.RoleNode
+	if cfg.Restore == nil {
+		cfg.Restore = n.smap.restored
+	}
 	cfg.Load = n
 	cfg.Migrator = n
 	cl, err := cluster.New(cfg, n.log)
@@ -39,6 +42,7 @@ func (n *Node) stopCluster(ctx context.Context) {
 	if cl == nil {
 		return
 	}
+	n.smap.final.Store(cl.Map())
 	if err := cl.Leave(ctx); err != nil {
 		n.log.Warn("leaving the cluster", "err", err)
 	}

@@ -52,6 +52,7 @@ type Node struct {
 	persist   persistState
 	hll       hllConfig
 	setTun    setTunables // set-max-listpack-* (CONFIG), see sets.go
+	smap      snapMap     // the shard map in snapshots
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup

@@ -47,6 +47,7 @@ const (
 	snapMagic   = "VCACHE-SNAPSHOT-1\n"
 	secKeyspace = 'K'
 	secSearch   = 'F' // FT indexes (definitions, ids, engines); before the keyspace, which re-links the documents
+	secMap      = 'M' // the cluster's shard map when the snapshot was taken (cluster nodes only)
 	secEnd      = 'E'
 )
 
@@ -97,6 +98,11 @@ func (n *Node) writeSnapshotFile(p string) (err error) {
 	}()
 	if _, err := f.WriteString(snapMagic); err != nil {
 		return err
+	}
+	if m := n.mapToSave(); m != nil {
+		if err := writeSection(f, secMap, func(w io.Writer) error { _, err := w.Write(m); return err }); err != nil {
+			return fmt.Errorf("shard map: %w", err)
+		}
 	}
 	if err := writeSection(f, secSearch, n.search.Save); err != nil {
 		return fmt.Errorf("search indexes: %w", err)
@@ -242,6 +248,8 @@ func (n *Node) readSnapshot(r io.Reader) error {
 			err = n.ks.ReadSnapshot(body)
 		case secSearch:
 			err = n.search.Load(body)
+		case secMap:
+			err = n.readMap(body)
 		default:
 			return fmt.Errorf("%w: unknown section %q", ErrBadSnapshot, tag[0])
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -32,13 +34,16 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	bind := fs.String("bind", "127.0.0.1", "the proxy's address")
 	maxmemory := fs.String("maxmemory", "0", "memory limit of each node (e.g. 256mb; 0 = none)")
 	policy := fs.String("maxmemory-policy", "allkeys-lru", "eviction policy of each node")
-	logLevel := fs.String("loglevel", "warn", "log level: debug, info, warn, error")
+	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
+	dir := fs.String("dir", "vcache-data", "keep the data here: each node snapshots into its own subdirectory at shutdown (and SAVE) and loads it at start, with its FT indexes, vector sets and the shard map (empty: memory only)")
 	aclFile := fs.String("aclfile", "", "ACL file of the proxy's users (Redis's format), loaded at start and by ACL LOAD, written by ACL SAVE")
 	readReplicas := fs.Bool("read-from-replicas", false, "the proxy sends single-slot reads to replicas (they may miss a write just acknowledged)")
 	autoscale := fs.Bool("autoscale", true, "split a shard when any resource reaches 50% of its budget (and merge cold ones)")
 	maxOps := fs.Float64("shard-max-ops", 100_000, "ops/s budget of one shard")
 	maxMem := fs.String("shard-max-memory", "256mb", "memory budget of one shard")
 	io := fs.String("io", "auto", ioFlagHelp+" (auto in dev: the nodes on goroutines, the proxy on a loop, as they share one process)")
+	var sc scaleFlags
+	sc.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +69,10 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// serving group decides how each serves (internal/serving).
 	group := serving.NewGroup(mode, true)
 	sf := serverFlags{io: *io, maxmemory: *maxmemory, policy: *policy, maxBulk: "512mb", maxClients: 10000, dbfilename: "dump.vcache"}
+	restoring, err := prepareDevDir(*dir)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -82,24 +91,35 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var seeds []string
 	var devNodes []labeled // each data node's metrics, by name
 	var nodeAddrs []string // "name addr" of each data node, for the banner
+	var started []*node.Node
 	// startNode starts data node i (1-based names) and joins it to seeds.
 	startNode := func(i int) error {
-		cfg, err := sf.nodeConfig()
+		name := fmt.Sprintf("node-%d", i+1)
+		nf := sf
+		if *dir != "" {
+			// A stable name and a directory of its own: a restarted
+			// node loads its snapshot and takes its place back.
+			nf.dir = filepath.Join(*dir, name)
+		}
+		cfg, err := nf.nodeConfig()
 		if err != nil {
 			return err
 		}
-		cc := devClusterConfig(fmt.Sprintf("node-%d", i+1), seeds, *nodes)
+		cc := devClusterConfig(name, seeds, *nodes)
 		cc.Replicas = *replicas
+		cc.InitialShards = *nodes
 		if *autoscale {
 			devBudgets(&cc, shardMem, shardOps, *nodes+*spares)
 			cc.MaxShards = 4 * (*nodes + *spares)
 		}
+		sc.apply(&cc, *nodes)
 		cfg.Cluster = &cc
 		cfg.Serving = group
 		n, err := node.New(cfg, log.With("node", cc.Name))
 		if err != nil {
 			return err
 		}
+		started = append(started, n)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
@@ -121,7 +141,13 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		nodeAddrs = append(nodeAddrs, cc.Name+" "+ln.Addr().String())
 		return nil
 	}
-	for i := 0; i < *nodes; i++ {
+	first := *nodes
+	if restoring {
+		// The saved map may name spares that a split put to work: the
+		// coordinator waits for every node it names.
+		first += *spares
+	}
+	for i := 0; i < first; i++ {
 		if err := startNode(i); err != nil {
 			return err
 		}
@@ -151,7 +177,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	// Spares join the formed cluster: the first map has placed every
 	// shard, so they own nothing until a split picks one.
-	for j := 0; j < *spares; j++ {
+	for j := first - *nodes; j < *spares; j++ {
 		if err := startNode(*nodes + j); err != nil {
 			return err
 		}
@@ -183,6 +209,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fmt.Fprintf(stdout, "vcache dev: %d data nodes%s and the proxy, ready on %s  (try: redis-cli -p %d)\n",
 		*nodes, spareNote, ln.Addr(), ln.Addr().(*net.TCPAddr).Port)
 	fmt.Fprintf(stdout, "data nodes (RESP, for a look at one node alone): %s\n", strings.Join(nodeAddrs, ", "))
+	fmt.Fprintln(stdout, devDataNote(*dir, started, member.Map()))
 	if a, err := startAdmin(ctx, *adminAddr, devAdmin(p, ln.Addr().String(), member, devNodes), nil); err != nil {
 		// The cluster works without its status page (the port may be taken).
 		fmt.Fprintf(stderr, "vcache dev: no status page: %v\n", err)
@@ -228,4 +255,60 @@ func waitUntil(ctx context.Context, d time.Duration, cond func() bool) error {
 		}
 	}
 	return nil
+}
+
+// prepareDevDir creates vcache dev's data directory (so a directory that
+// cannot be written is an error at start, not at the shutdown save) and
+// reports whether it holds a node snapshot to restore.
+func prepareDevDir(dir string) (restoring bool, err error) {
+	if dir == "" {
+		return false, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, fmt.Errorf("--dir: %w (--dir '' keeps everything in memory)", err)
+	}
+	snaps, err := filepath.Glob(filepath.Join(dir, "node-*", "dump.vcache"))
+	return len(snaps) > 0, err
+}
+
+// devDataNote is the banner line that says where vcache dev keeps its data
+// and what it restored.
+func devDataNote(dir string, nodes []*node.Node, m *cluster.Map) string {
+	if dir == "" {
+		return "data: in memory only (--dir ''): nothing is kept after exit"
+	}
+	var snaps int
+	var saved *cluster.Map
+	for _, n := range nodes {
+		if r := n.RestoredMap(); r != nil {
+			snaps++
+			if saved == nil || r.NewerThan(saved) {
+				saved = r
+			}
+		}
+	}
+	if snaps == 0 {
+		return fmt.Sprintf("data: %s (new; saved at exit, restored at the next start)", dir)
+	}
+	restored := "a new shard map (the saved one was not used)"
+	if sameSlots(saved, m) {
+		restored = "the saved shard map"
+	}
+	return fmt.Sprintf("data: %s (restored %d node snapshots with their keys, FT indexes and vector sets; %s: %d shards)",
+		dir, snaps, restored, len(m.Shards()))
+}
+
+// sameSlots reports whether a and b have the same shards owning the same
+// slots.
+func sameSlots(a, b *cluster.Map) bool {
+	if a == nil || len(a.Shards()) != len(b.Shards()) {
+		return false
+	}
+	for _, s := range a.Shards() {
+		o, ok := b.Shard(s.ID)
+		if !ok || cluster.FormatRanges(o.Slots) != cluster.FormatRanges(s.Slots) {
+			return false
+		}
+	}
+	return true
 }

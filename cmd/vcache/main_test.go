@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +22,9 @@ import (
 // prints; cancel stands in for SIGINT/SIGTERM (main maps both to it).
 func startCmd(t *testing.T, args ...string) (addr string, cancel context.CancelFunc, done chan error) {
 	t.Helper()
+	if args[0] == "dev" && !slices.Contains(args, "--dir") {
+		args = append(args, "--dir", "") // keep nothing in the working directory
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done = make(chan error, 1)

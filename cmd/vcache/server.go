@@ -115,6 +115,8 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 	f.register(fs)
 	var cf clusterFlags
 	cf.register(fs, true)
+	var sc scaleFlags
+	sc.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -130,6 +132,7 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 		if err != nil {
 			return err
 		}
+		sc.apply(&cc, cf.expect) // the first map has a shard per node it waited for
 		switch ip := net.ParseIP(f.bind); {
 		case cf.announce != "":
 			if _, _, err := net.SplitHostPort(cf.announce); err != nil {

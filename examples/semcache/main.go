@@ -3,7 +3,7 @@
 // KNN 1 search on question embeddings) and reuses its answer; answers
 // expire after a TTL, like any cached value.
 //
-//	go run ./cmd/vcache dev &           # vcache on 127.0.0.1:6379
+//	go build -o vcache ./cmd/vcache && ./vcache dev   # another terminal: vcache on 127.0.0.1:6379
 //	go run ./examples/semcache [host:port]
 //
 // To need no model, embed is a bag of hashed words and llm a lookup table;
