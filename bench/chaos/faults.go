@@ -21,7 +21,7 @@ const (
 	KillReplica = "kill-replica" // kill -9 a node that holds a replica
 	StopPrimary = "stop-primary" // SIGSTOP a primary longer than the failure timeout, then SIGCONT
 	StopReplica = "stop-replica" // the same for a replica
-	Restart     = "restart"      // SIGTERM a node, start it again
+	Restart     = "restart"      // SIGTERM a primary (it saves its snapshot), start it again with the same --dir
 	Split       = "split"        // a load burst past the shards' ops budget, so the autoscaler splits
 	DiskFull    = "disk-full"    // fill a node's tmpfs --dir, SAVE and SIGTERM must fail, free it, restart
 	Partition   = "partition"    // not injected by this tool (see bench/README.md)
@@ -98,9 +98,10 @@ func (in *injector) inject(ctx context.Context, kind string) FaultRecord {
 			}
 		}
 	case Restart:
-		n = in.cl.nodes[in.r.IntN(len(in.cl.nodes))]
-		rec.Node = n.name
-		err = in.restart(ctx, n)
+		if n, err = pick(true); err == nil {
+			rec.Node = n.name
+			err = in.restart(ctx, n)
+		}
 	case Split:
 		rec.Node = "all"
 		rec.Note = in.loadBurst(ctx)
