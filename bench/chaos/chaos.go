@@ -139,6 +139,7 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 	}
 	wait(min(cfg.Duration/10, 5*time.Second))
 	var round []string
+	seen := map[string]string{} // cluster events by id: kind
 	for len(faults) > 0 && time.Now().Before(faultsEnd) && ctx.Err() == nil {
 		if len(round) == 0 {
 			round = slices.Clone(faults)
@@ -146,6 +147,9 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 		}
 		res.Faults = append(res.Faults, in.inject(ctx, round[0]))
 		round = round[1:]
+		// A node's CLUSTER EVENTS go with it when it is killed: collect
+		// them after every fault.
+		events(ctx, cl, seen)
 		wait(cfg.Gap/2 + time.Duration(in.r.Int64N(int64(cfg.Gap)+1)))
 	}
 	wait(time.Until(end))
@@ -172,7 +176,11 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 		leds[i] = w.led
 	}
 	res.Checks = check(ctx, cfg, cl, leds)
-	res.Events = events(ctx, cl)
+	events(ctx, cl, seen)
+	res.Events = map[string]int{}
+	for _, k := range seen {
+		res.Events[k]++
+	}
 	res.Failures = res.Checks.Failed(cfg.RecallFloor)
 	if res.QueryDup > 0 {
 		res.Failures = append(res.Failures, fmt.Sprintf("%d documents came twice in one KNN answer", res.QueryDup))
@@ -199,11 +207,13 @@ func createIndex(ctx context.Context, cfg Config, addr string) error {
 	})
 }
 
-// events counts the cluster's events (splits, merges, failovers, ...) by
-// kind, over every node's CLUSTER EVENTS, each event once.
-func events(ctx context.Context, cl *cluster) map[string]int {
-	seen := map[string]string{}
+// events adds every running node's CLUSTER EVENTS (splits, merges,
+// failovers, ...) to seen, by id.
+func events(ctx context.Context, cl *cluster, seen map[string]string) {
 	for _, n := range cl.nodes {
+		if !n.running() || n.isPaused() {
+			continue
+		}
 		c := redis.NewClient(&redis.Options{Addr: n.addr, MaxRetries: -1, ReadTimeout: 5 * time.Second})
 		evs, err := c.Do(ctx, "CLUSTER", "EVENTS", "1000").Slice()
 		c.Close()
@@ -226,11 +236,6 @@ func events(ctx context.Context, cl *cluster) map[string]int {
 			}
 		}
 	}
-	out := map[string]int{}
-	for _, k := range seen {
-		out[k]++
-	}
-	return out
 }
 
 // WriteSummary prints the summary table: faults by kind with the longest
