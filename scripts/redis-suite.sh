@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs unit files of Redis 7.0.15's own test suite in external mode against
+# vcache (and, with COMPARE=1, against redis-server on the same files) and
+# prints ok/err counts per file. The suite comes from Debian's source package
+# of redis (fetched once into .cache/redis-suite, never committed); tclsh
+# comes from Debian's tcl.
+#
+#   scripts/redis-suite.sh                          # the default files
+#   scripts/redis-suite.sh unit/type/list unit/sort # these files
+#   COMPARE=1 scripts/redis-suite.sh                # redis-server beside vcache
+#
+# Tags that need DEBUG, replication, a restart or maxmemory configuration are
+# left out, as for any server run in external mode.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=(unit/type/string unit/type/incr unit/type/hash unit/type/list unit/type/set
+	unit/type/zset unit/expire unit/keyspace unit/bitops unit/bitfield unit/hyperloglog unit/sort unit/dump
+	unit/scan unit/info-command unit/multi unit/pubsub unit/scripting unit/functions unit/type/stream
+	unit/type/stream-cgroups unit/tracking unit/introspection)
+cache=.cache/redis-suite
+src=$cache/redis-7.0.15
+if [ ! -d "$src/tests" ]; then
+	command -v apt-get >/dev/null || { echo "needs apt-get (Debian) to fetch redis's source package" >&2; exit 1; }
+	mkdir -p "$cache"
+	list=$(mktemp --suffix=.sources)
+	sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$list"
+	opts=(-o Dir::Etc::SourceList="$list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$cache/lists")
+	mkdir -p "$cache/lists/partial"
+	apt-get update -qq "${opts[@]}"
+	(cd "$cache" && apt-get source --download-only -qq "${opts[@]}" redis)
+	tar -xzf "$cache"/redis_7.0.15.orig.tar.gz -C "$cache"
+	rm -f "$list"
+	# External mode runs "function flush" before each file; until vcache has
+	# FUNCTION it must not stop the file.
+	sed -i 's/^    r function flush$/    catch {r function flush}/' "$src/tests/support/server.tcl"
+fi
+command -v tclsh >/dev/null || { echo "needs tclsh (apt-get install tcl)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+go build -o "$work/vcache" ./cmd/vcache
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
+start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
+start_redis() { redis-server --port "$1" --save '' --appendonly no >/dev/null 2>&1 & echo $!; }
+servers=(vcache)
+[ "${COMPARE:-}" = 1 ] && servers=(vcache redis)
+
+# run_file server file -> "ok err"
+run_file() {
+	local port pid out
+	port=$(free_port)
+	pid=$(start_"$1" "$port")
+	wait_port "$port"
+	out=$( (cd "$src" && timeout 900 tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --singledb \
+		--single "$2" --tags -needs:debug --tags -needs:repl --tags -needs:config-maxmemory \
+		--tags -cluster:skip --tags -needs:save --clients 1) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || true)
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+	echo "$out" > "$work/$1-$(echo "$2" | tr / _).log"
+	[ -n "${LOGS:-}" ] && mkdir -p "$LOGS" && cp "$work/$1-$(echo "$2" | tr / _).log" "$LOGS/"
+	echo "$(grep -c '^\[ok\]' <<<"$out") $(grep -c '^\[err\]\|^\[exception\]' <<<"$out")"
+}
+
+if [ ${#servers[@]} -eq 2 ]; then
+	echo "| file | vcache ok | vcache err | redis-server ok | redis-server err |"
+	echo "|---|---|---|---|---|"
+else
+	echo "| file | vcache ok | vcache err |"
+	echo "|---|---|---|"
+fi
+tv=0; tr=0
+for f in "${files[@]}"; do
+	read -r vok verr < <(run_file vcache "$f")
+	tv=$((tv + vok))
+	if [ ${#servers[@]} -eq 2 ]; then
+		read -r rok rerr < <(run_file redis "$f")
+		tr=$((tr + rok))
+		echo "| $f | $vok | $verr | $rok | $rerr |"
+	else
+		echo "| $f | $vok | $verr |"
+	fi
+done
+if [ ${#servers[@]} -eq 2 ]; then echo "| all | $tv | | $tr | |"; else echo "| all | $tv | |"; fi
