@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -16,49 +15,95 @@ import (
 	"github.com/vcache/vcache/proxy"
 )
 
+// proxyFlags are the proxy's command-line flags.
+type proxyFlags struct {
+	port, bind, backends, requirepass, backendPass, aclFile string
+	io, logLevel, cpuProfile, adminAddr                     string
+	maxClients, conns, inFlight, ioThreads                  int
+	timeout, retry                                          time.Duration
+	backendTLS, readReplicas                                bool
+	tls                                                     tlsFlags
+	cluster                                                 clusterFlags
+}
+
+func (f *proxyFlags) register(fs *flag.FlagSet) {
+	def := proxy.DefaultConfig()
+	fs.StringVar(&f.port, "port", "6380", "TCP port to listen on (0 picks a free one)")
+	fs.StringVar(&f.bind, "bind", "127.0.0.1", "address to listen on")
+	fs.StringVar(&f.backends, "backend", "127.0.0.1:6379", "data nodes, host:port,host:port,... (hash slots are split evenly, in order)")
+	fs.StringVar(&f.requirepass, "requirepass", "", "password clients must AUTH with")
+	fs.StringVar(&f.backendPass, "backend-password", "", "password the proxy sends to the nodes with AUTH")
+	fs.StringVar(&f.aclFile, "aclfile", "", "ACL file of the proxy's users (Redis's format: one \"user <name> <rules...>\" per line), loaded at start and by ACL LOAD, written by ACL SAVE")
+	f.tls.register(fs, "the nodes (with --backend-tls)")
+	fs.BoolVar(&f.backendTLS, "backend-tls", false, "connect to the nodes over TLS (their --tls-cert)")
+	fs.IntVar(&f.maxClients, "maxclients", def.MaxClients, "most simultaneous clients")
+	fs.IntVar(&f.maxClients, "max-clients", def.MaxClients, "the same as --maxclients (its old name)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "close client connections idle this long (0: never)")
+	fs.IntVar(&f.conns, "backend-conns", def.ConnsPerBackend, "pipelined connections per node")
+	fs.IntVar(&f.inFlight, "batches-in-flight", def.BatchesInFlight, "writes an event loop may have awaiting replies on a node connection; requests arriving meanwhile go together in the next (0: no limit)")
+	fs.StringVar(&f.io, "io", "auto", ioFlagHelp)
+	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving plain TCP clients (0: one per two cores)")
+	fs.DurationVar(&f.retry, "retry-deadline", def.RetryDeadline, "how long to retry a command through MOVED, failover or a lost node")
+	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown")
+	fs.StringVar(&f.adminAddr, "admin-addr", "", "serve /metrics (Prometheus), /status.json and a status page on this host:port (empty: off)")
+	fs.BoolVar(&f.readReplicas, "read-from-replicas", false, "with --join: send single-slot reads to a replica (one in --zone first); they may miss a write just acknowledged")
+	f.cluster.register(fs, false)
+}
+
+// proxyConfig turns the flags into a proxy configuration.
+func (f *proxyFlags) proxyConfig() (proxy.Config, error) {
+	cfg := proxy.DefaultConfig()
+	cfg.RequirePass = f.requirepass
+	cfg.ACLFile = f.aclFile
+	cfg.BackendPassword = f.backendPass
+	cfg.MaxClients = f.maxClients
+	cfg.IdleTimeout = f.timeout
+	cfg.ConnsPerBackend = f.conns
+	cfg.BatchesInFlight = f.inFlight
+	cfg.Loops = f.ioThreads
+	mode, err := serving.ParseMode(f.io)
+	if err != nil {
+		return cfg, fmt.Errorf("--io: %w", err)
+	}
+	cfg.Serving = serving.NewGroup(mode, false)
+	cfg.RetryDeadline = f.retry
+	cfg.ReadFromReplicas, cfg.Zone = f.readReplicas, f.cluster.zone
+	cfg.Version = version
+	if cfg.TLS, err = f.tls.server(); err != nil {
+		return cfg, err
+	}
+	if f.backendTLS {
+		if cfg.BackendTLS, err = f.tls.client(); err != nil {
+			return cfg, err
+		}
+	}
+	return cfg, cfg.Validate()
+}
+
 // runProxy runs `vcache proxy`: one endpoint in front of the data nodes,
 // until ctx is cancelled.
 func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("vcache proxy", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	def := proxy.DefaultConfig()
-	port := fs.String("port", "6380", "TCP port to listen on (0 picks a free one)")
-	bind := fs.String("bind", "127.0.0.1", "address to listen on")
-	backends := fs.String("backend", "127.0.0.1:6379", "data nodes, host:port,host:port,... (hash slots are split evenly, in order)")
-	requirepass := fs.String("requirepass", "", "password clients must AUTH with")
-	backendPass := fs.String("backend-password", "", "password the proxy sends to the nodes with AUTH")
-	aclFile := fs.String("aclfile", "", "ACL file of the proxy's users (Redis's format: one \"user <name> <rules...>\" per line), loaded at start and by ACL LOAD, written by ACL SAVE")
-	var tf tlsFlags
-	tf.register(fs, "the nodes (with --backend-tls)")
-	backendTLS := fs.Bool("backend-tls", false, "connect to the nodes over TLS (their --tls-cert)")
-	maxClients := fs.Int("maxclients", def.MaxClients, "most simultaneous clients")
-	fs.IntVar(maxClients, "max-clients", def.MaxClients, "the same as --maxclients (its old name)")
-	timeout := fs.Duration("timeout", 0, "close client connections idle this long (0: never)")
-	conns := fs.Int("backend-conns", def.ConnsPerBackend, "pipelined connections per node")
-	inFlight := fs.Int("batches-in-flight", def.BatchesInFlight, "writes an event loop may have awaiting replies on a node connection; requests arriving meanwhile go together in the next (0: no limit)")
-	io := fs.String("io", "auto", ioFlagHelp)
-	ioThreads := fs.Int("io-threads", 0, "event loops serving plain TCP clients (0: one per two cores)")
-	retry := fs.Duration("retry-deadline", def.RetryDeadline, "how long to retry a command through MOVED, failover or a lost node")
-	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file until shutdown")
-	adminAddr := fs.String("admin-addr", "", "serve /metrics (Prometheus), /status.json and a status page on this host:port (empty: off)")
-	readReplicas := fs.Bool("read-from-replicas", false, "with --join: send single-slot reads to a replica (one in --zone first); they may miss a write just acknowledged")
-	var cf clusterFlags
-	cf.register(fs, false)
+	var f proxyFlags
+	f.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("--loglevel: %w", err)
+	cfg, err := f.proxyConfig()
+	if err != nil {
+		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	if *cpuProfile != "" {
-		stop, err := startCPUProfile(*cpuProfile)
+	log, err := newLogger(os.Stderr, f.logLevel)
+	if err != nil {
+		return err
+	}
+	if f.cpuProfile != "" {
+		stop, err := startCPUProfile(f.cpuProfile)
 		if err != nil {
 			return err
 		}
@@ -68,9 +113,10 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	var addrs []string
 	var router proxy.Router
 	var gossip *cluster.Cluster
+	cf := &f.cluster
 	if cf.enabled() {
 		// Learn the shard map by gossip, as a member that owns nothing.
-		cc, err := cf.config(cluster.RoleProxy, *port)
+		cc, err := cf.config(cluster.RoleProxy, f.port)
 		if err != nil {
 			return err
 		}
@@ -87,7 +133,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 		gossip = member
 		addrs = []string{"gossip " + cf.join}
 	} else {
-		for _, a := range strings.Split(*backends, ",") {
+		for _, a := range strings.Split(f.backends, ",") {
 			if a = strings.TrimSpace(a); a != "" {
 				addrs = append(addrs, a)
 			}
@@ -99,37 +145,11 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 		router = static
 	}
 
-	cfg := def
-	cfg.RequirePass = *requirepass
-	cfg.ACLFile = *aclFile
-	cfg.BackendPassword = *backendPass
-	cfg.MaxClients = *maxClients
-	cfg.IdleTimeout = *timeout
-	cfg.ConnsPerBackend = *conns
-	cfg.BatchesInFlight = *inFlight
-	cfg.Loops = *ioThreads
-	mode, err := serving.ParseMode(*io)
-	if err != nil {
-		return fmt.Errorf("--io: %w", err)
-	}
-	cfg.Serving = serving.NewGroup(mode, false)
-	cfg.RetryDeadline = *retry
-	cfg.ReadFromReplicas, cfg.Zone = *readReplicas, cf.zone
-	cfg.Version = version
-	if cfg.TLS, err = tf.server(); err != nil {
-		return err
-	}
-	if *backendTLS {
-		if cfg.BackendTLS, err = tf.client(); err != nil {
-			return err
-		}
-	}
-
 	p, err := proxy.New(cfg, router, log)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(*bind, *port))
+	ln, err := net.Listen("tcp", net.JoinHostPort(f.bind, f.port))
 	if err != nil {
 		return err
 	}
@@ -137,7 +157,7 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	done := make(chan error, 2)
 	actx, stopAdmin := context.WithCancel(ctx)
 	defer stopAdmin()
-	if a, err := startAdmin(actx, *adminAddr, proxyAdmin(p, ln.Addr().String(), router, gossip), done); err != nil {
+	if a, err := startAdmin(actx, f.adminAddr, proxyAdmin(p, ln.Addr().String(), router, gossip), done); err != nil {
 		ln.Close()
 		return err
 	} else if a != "" {
