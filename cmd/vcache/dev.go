@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -20,197 +21,250 @@ import (
 	"github.com/vcache/vcache/proxy"
 )
 
+// devFlags are vcache dev's command-line flags.
+type devFlags struct {
+	nodes, spares, replicas                  int
+	adminAddr, port, bind, maxmemory, policy string
+	logLevel, dir, aclFile, maxMem, io       string
+	readReplicas, autoscale                  bool
+	maxOps                                   float64
+	scale                                    scaleFlags
+}
+
+func (f *devFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&f.nodes, "nodes", 3, "data nodes to start")
+	fs.IntVar(&f.spares, "spares", 0, "warm spare data nodes: they join once the cluster has formed and own nothing until a split needs a node")
+	fs.IntVar(&f.replicas, "replicas", 1, "replicas per shard (at most --nodes - 1; fewer nodes mean fewer)")
+	fs.StringVar(&f.adminAddr, "admin-addr", "127.0.0.1:8080", "the status page and the proxy's /metrics (empty: off)")
+	fs.StringVar(&f.port, "port", "6379", "the proxy's port (0 picks a free one)")
+	fs.StringVar(&f.bind, "bind", "127.0.0.1", "the proxy's address")
+	fs.StringVar(&f.maxmemory, "maxmemory", "0", "memory limit of each node (e.g. 256mb; 0 = none)")
+	fs.StringVar(&f.policy, "maxmemory-policy", "allkeys-lru", "eviction policy of each node")
+	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&f.dir, "dir", "vcache-data", "keep the data here: each node snapshots into its own subdirectory at shutdown (and SAVE) and loads it at start, with its FT indexes, vector sets and the shard map (empty: memory only)")
+	fs.StringVar(&f.aclFile, "aclfile", "", "ACL file of the proxy's users (Redis's format), loaded at start and by ACL LOAD, written by ACL SAVE")
+	fs.BoolVar(&f.readReplicas, "read-from-replicas", false, "the proxy sends single-slot reads to replicas (they may miss a write just acknowledged)")
+	fs.BoolVar(&f.autoscale, "autoscale", true, "split a shard when any resource reaches 50% of its budget (and merge cold ones)")
+	fs.Float64Var(&f.maxOps, "shard-max-ops", 100_000, "ops/s budget of one shard")
+	fs.StringVar(&f.maxMem, "shard-max-memory", "256mb", "memory budget of one shard")
+	fs.StringVar(&f.io, "io", "auto", ioFlagHelp+" (auto in dev: the nodes on goroutines, the proxy on a loop, as they share one process)")
+	f.scale.register(fs)
+}
+
+// check validates the flags and caps --replicas at --nodes - 1 (a replica
+// lives on another node).
+func (f *devFlags) check() error {
+	if f.nodes < 1 || f.nodes > 64 {
+		return errors.New("--nodes must be between 1 and 64")
+	}
+	if f.spares < 0 || f.spares > 64 {
+		return errors.New("--spares must be between 0 and 64")
+	}
+	if f.replicas < 0 {
+		return errors.New("--replicas must not be negative")
+	}
+	f.replicas = min(f.replicas, f.nodes-1)
+	return nil
+}
+
+// devCluster is what runDev starts: data nodes in this process, sharing
+// one serving group, their metrics and addresses for the banner and the
+// status page.
+type devCluster struct {
+	f        *devFlags
+	ctx      context.Context
+	log      *slog.Logger
+	group    *serving.Group
+	node     serverFlags // each node's flags, --dir aside
+	shardMem uint64      // budgets, when autoscaling
+	shardOps float64
+	wg       sync.WaitGroup
+	errc     chan error // a server that stopped with an error
+
+	seeds   []string
+	metrics []labeled // each data node's metrics, by name
+	addrs   []string  // "name addr" of each data node
+	started []*node.Node
+}
+
+// startNode starts data node i (named node-<i+1>) and joins it to the
+// nodes started before it.
+func (d *devCluster) startNode(i int) error {
+	name := fmt.Sprintf("node-%d", i+1)
+	nf := d.node
+	if d.f.dir != "" {
+		// A stable name and a directory of its own: a restarted node
+		// loads its snapshot and takes its place back.
+		nf.dir = filepath.Join(d.f.dir, name)
+	}
+	cfg, err := nf.nodeConfig()
+	if err != nil {
+		return err
+	}
+	cc := devClusterConfig(name, d.seeds, d.f.nodes)
+	cc.Replicas = d.f.replicas
+	cc.InitialShards = d.f.nodes
+	if d.f.autoscale {
+		devBudgets(&cc, d.shardMem, d.shardOps, d.f.nodes+d.f.spares)
+		cc.MaxShards = 4 * (d.f.nodes + d.f.spares)
+	}
+	d.f.scale.apply(&cc, d.f.nodes)
+	cfg.Cluster = &cc
+	cfg.Serving = d.group
+	n, err := node.New(cfg, d.log.With("node", cc.Name))
+	if err != nil {
+		return err
+	}
+	d.started = append(d.started, n)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		if err := n.Serve(d.ctx, ln); err != nil {
+			d.errc <- fmt.Errorf("%s: %w", cc.Name, err)
+		}
+	}()
+	if err := waitUntil(d.ctx, 10*time.Second, func() bool { return n.Cluster() != nil }); err != nil {
+		return fmt.Errorf("%s did not join: %w", cc.Name, err)
+	}
+	if i == 0 {
+		d.seeds = []string{n.Cluster().GossipAddr()}
+	}
+	d.metrics = append(d.metrics, labeled{value: cc.Name, write: n.WritePrometheus})
+	d.addrs = append(d.addrs, cc.Name+" "+ln.Addr().String())
+	return nil
+}
+
+// joinProxy makes the proxy's gossip member, which owns nothing, and
+// waits for the cluster to serve every slot.
+func (d *devCluster) joinProxy() (*cluster.Cluster, error) {
+	pc := devClusterConfig("proxy-1", d.seeds, d.f.nodes)
+	pc.Role = cluster.RoleProxy
+	// The proxy's status page shows usage against the nodes' budgets.
+	if d.f.autoscale {
+		devBudgets(&pc, d.shardMem, d.shardOps, d.f.nodes+d.f.spares)
+	}
+	member, err := cluster.New(pc, d.log.With("component", "proxy-member"))
+	if err != nil {
+		return nil, err
+	}
+	if err := member.Start(d.ctx); err != nil {
+		return nil, err
+	}
+	if err := waitUntil(d.ctx, 30*time.Second, func() bool {
+		m := member.Map()
+		return m != nil && m.SlotsAssigned() == keyslot.Count
+	}); err != nil {
+		member.Shutdown(context.Background())
+		return nil, fmt.Errorf("the cluster did not form: %w", err)
+	}
+	return member, nil
+}
+
 // runDev starts the embedded default deployment in this process: a local
 // cluster of data nodes on 127.0.0.1 (free ports, gossiping) and the proxy
 // on --port, so `redis-cli -p 6379` talks to the whole cluster at once.
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vcache dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	nodes := fs.Int("nodes", 3, "data nodes to start")
-	spares := fs.Int("spares", 0, "warm spare data nodes: they join once the cluster has formed and own nothing until a split needs a node")
-	replicas := fs.Int("replicas", 1, "replicas per shard (at most --nodes - 1; fewer nodes mean fewer)")
-	adminAddr := fs.String("admin-addr", "127.0.0.1:8080", "the status page and the proxy's /metrics (empty: off)")
-	port := fs.String("port", "6379", "the proxy's port (0 picks a free one)")
-	bind := fs.String("bind", "127.0.0.1", "the proxy's address")
-	maxmemory := fs.String("maxmemory", "0", "memory limit of each node (e.g. 256mb; 0 = none)")
-	policy := fs.String("maxmemory-policy", "allkeys-lru", "eviction policy of each node")
-	logLevel := fs.String("loglevel", "info", "log level: debug, info, warn, error")
-	dir := fs.String("dir", "vcache-data", "keep the data here: each node snapshots into its own subdirectory at shutdown (and SAVE) and loads it at start, with its FT indexes, vector sets and the shard map (empty: memory only)")
-	aclFile := fs.String("aclfile", "", "ACL file of the proxy's users (Redis's format), loaded at start and by ACL LOAD, written by ACL SAVE")
-	readReplicas := fs.Bool("read-from-replicas", false, "the proxy sends single-slot reads to replicas (they may miss a write just acknowledged)")
-	autoscale := fs.Bool("autoscale", true, "split a shard when any resource reaches 50% of its budget (and merge cold ones)")
-	maxOps := fs.Float64("shard-max-ops", 100_000, "ops/s budget of one shard")
-	maxMem := fs.String("shard-max-memory", "256mb", "memory budget of one shard")
-	io := fs.String("io", "auto", ioFlagHelp+" (auto in dev: the nodes on goroutines, the proxy on a loop, as they share one process)")
-	var sc scaleFlags
-	sc.register(fs)
+	var f devFlags
+	f.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *nodes < 1 || *nodes > 64 {
-		return errors.New("--nodes must be between 1 and 64")
+	if err := f.check(); err != nil {
+		return err
 	}
-	if *spares < 0 || *spares > 64 {
-		return errors.New("--spares must be between 0 and 64")
-	}
-	if *replicas < 0 {
-		return errors.New("--replicas must not be negative")
-	}
-	*replicas = min(*replicas, *nodes-1) // a replica lives on another node
-	log, err := newLogger(stderr, *logLevel)
+	log, err := newLogger(stderr, f.logLevel)
 	if err != nil {
 		return err
 	}
-	mode, err := serving.ParseMode(*io)
+	mode, err := serving.ParseMode(f.io)
 	if err != nil {
 		return fmt.Errorf("--io: %w", err)
 	}
-	// The nodes and the proxy share this process and its processors: one
-	// serving group decides how each serves (internal/serving).
-	group := serving.NewGroup(mode, true)
-	sf := serverFlags{io: *io, maxmemory: *maxmemory, policy: *policy, maxBulk: "512mb", maxClients: 10000, dbfilename: "dump.vcache"}
-	restoring, err := prepareDevDir(*dir)
+	restoring, err := prepareDevDir(f.dir)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	errc := make(chan error, *nodes+1)
-
-	var shardMem uint64
-	var shardOps float64
-	if *autoscale {
-		mm, err := node.ParseMemory(*maxMem)
+	d := &devCluster{
+		f: &f, ctx: ctx, log: log,
+		// The nodes and the proxy share this process and its processors:
+		// one serving group decides how each serves (internal/serving).
+		group: serving.NewGroup(mode, true),
+		node:  serverFlags{io: f.io, maxmemory: f.maxmemory, policy: f.policy, maxBulk: "512mb", maxClients: 10000, dbfilename: "dump.vcache"},
+		errc:  make(chan error, f.nodes+f.spares+1),
+	}
+	// On the way out, whether the context ended or a server failed: stop
+	// every server, then wait for them.
+	defer func() {
+		cancel()
+		d.wg.Wait()
+	}()
+	if f.autoscale {
+		mm, err := node.ParseMemory(f.maxMem)
 		if err != nil {
 			return fmt.Errorf("--shard-max-memory: %w", err)
 		}
-		shardMem, shardOps = uint64(mm), *maxOps
+		d.shardMem, d.shardOps = uint64(mm), f.maxOps
 	}
-	var seeds []string
-	var devNodes []labeled // each data node's metrics, by name
-	var nodeAddrs []string // "name addr" of each data node, for the banner
-	var started []*node.Node
-	// startNode starts data node i (1-based names) and joins it to seeds.
-	startNode := func(i int) error {
-		name := fmt.Sprintf("node-%d", i+1)
-		nf := sf
-		if *dir != "" {
-			// A stable name and a directory of its own: a restarted
-			// node loads its snapshot and takes its place back.
-			nf.dir = filepath.Join(*dir, name)
-		}
-		cfg, err := nf.nodeConfig()
-		if err != nil {
-			return err
-		}
-		cc := devClusterConfig(name, seeds, *nodes)
-		cc.Replicas = *replicas
-		cc.InitialShards = *nodes
-		if *autoscale {
-			devBudgets(&cc, shardMem, shardOps, *nodes+*spares)
-			cc.MaxShards = 4 * (*nodes + *spares)
-		}
-		sc.apply(&cc, *nodes)
-		cfg.Cluster = &cc
-		cfg.Serving = group
-		n, err := node.New(cfg, log.With("node", cc.Name))
-		if err != nil {
-			return err
-		}
-		started = append(started, n)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := n.Serve(ctx, ln); err != nil {
-				errc <- fmt.Errorf("%s: %w", cc.Name, err)
-			}
-		}()
-		if err := waitUntil(ctx, 10*time.Second, func() bool { return n.Cluster() != nil }); err != nil {
-			return fmt.Errorf("%s did not join: %w", cc.Name, err)
-		}
-		if i == 0 {
-			seeds = []string{n.Cluster().GossipAddr()}
-		}
-		devNodes = append(devNodes, labeled{value: cc.Name, write: n.WritePrometheus})
-		nodeAddrs = append(nodeAddrs, cc.Name+" "+ln.Addr().String())
-		return nil
-	}
-	first := *nodes
+	first := f.nodes
 	if restoring {
 		// The saved map may name spares that a split put to work: the
 		// coordinator waits for every node it names.
-		first += *spares
+		first += f.spares
 	}
 	for i := 0; i < first; i++ {
-		if err := startNode(i); err != nil {
+		if err := d.startNode(i); err != nil {
 			return err
 		}
 	}
-
-	// The proxy joins the gossip as a listener that owns nothing.
-	pc := devClusterConfig("proxy-1", seeds, *nodes)
-	pc.Role = cluster.RoleProxy
-	// The proxy's status page shows usage against the nodes' budgets.
-	if *autoscale {
-		devBudgets(&pc, shardMem, shardOps, *nodes+*spares)
-	}
-	member, err := cluster.New(pc, log.With("component", "proxy-member"))
+	member, err := d.joinProxy()
 	if err != nil {
-		return err
-	}
-	if err := member.Start(ctx); err != nil {
 		return err
 	}
 	defer member.Shutdown(context.Background())
 	defer member.Leave(context.Background())
-	if err := waitUntil(ctx, 30*time.Second, func() bool {
-		m := member.Map()
-		return m != nil && m.SlotsAssigned() == keyslot.Count
-	}); err != nil {
-		return fmt.Errorf("the cluster did not form: %w", err)
-	}
 	// Spares join the formed cluster: the first map has placed every
 	// shard, so they own nothing until a split picks one.
-	for j := first - *nodes; j < *spares; j++ {
-		if err := startNode(*nodes + j); err != nil {
+	for j := first - f.nodes; j < f.spares; j++ {
+		if err := d.startNode(f.nodes + j); err != nil {
 			return err
 		}
 	}
 	pcfg := proxy.DefaultConfig()
 	pcfg.Version = version
-	pcfg.ReadFromReplicas = *readReplicas
-	pcfg.ACLFile = *aclFile
-	pcfg.Serving = group
+	pcfg.ReadFromReplicas = f.readReplicas
+	pcfg.ACLFile = f.aclFile
+	pcfg.Serving = d.group
 	p, err := proxy.New(pcfg, member.Router(), log.With("component", "proxy"))
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(*bind, *port))
+	ln, err := net.Listen("tcp", net.JoinHostPort(f.bind, f.port))
 	if err != nil {
 		return err
 	}
-	wg.Add(1)
+	d.wg.Add(1)
 	go func() {
-		defer wg.Done()
+		defer d.wg.Done()
 		if err := p.Serve(ctx, ln); err != nil {
-			errc <- fmt.Errorf("proxy: %w", err)
+			d.errc <- fmt.Errorf("proxy: %w", err)
 		}
 	}()
 	spareNote := ""
-	if *spares > 0 {
-		spareNote = fmt.Sprintf(" (+%d warm spare)", *spares)
+	if f.spares > 0 {
+		spareNote = fmt.Sprintf(" (+%d warm spare)", f.spares)
 	}
 	fmt.Fprintf(stdout, "vcache dev: %d data nodes%s and the proxy, ready on %s  (try: redis-cli -p %d)\n",
-		*nodes, spareNote, ln.Addr(), ln.Addr().(*net.TCPAddr).Port)
-	fmt.Fprintf(stdout, "data nodes (RESP, for a look at one node alone): %s\n", strings.Join(nodeAddrs, ", "))
-	fmt.Fprintln(stdout, devDataNote(*dir, started, member.Map()))
-	if a, err := startAdmin(ctx, *adminAddr, devAdmin(p, ln.Addr().String(), member, devNodes), nil); err != nil {
+		f.nodes, spareNote, ln.Addr(), ln.Addr().(*net.TCPAddr).Port)
+	fmt.Fprintf(stdout, "data nodes (RESP, for a look at one node alone): %s\n", strings.Join(d.addrs, ", "))
+	fmt.Fprintln(stdout, devDataNote(f.dir, d.started, member.Map()))
+	if a, err := startAdmin(ctx, f.adminAddr, devAdmin(p, ln.Addr().String(), member, d.metrics), nil); err != nil {
 		// The cluster works without its status page (the port may be taken).
 		fmt.Fprintf(stderr, "vcache dev: no status page: %v\n", err)
 	} else if a != "" {
@@ -219,7 +273,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	select {
 	case <-ctx.Done():
 		return nil
-	case err := <-errc:
+	case err := <-d.errc:
 		return err
 	}
 }
