@@ -181,3 +181,31 @@ func hasCRLF(b []byte) bool {
 	}
 	return false
 }
+
+// To3Elems appends to dst the RESP3 form of src, an array whose elements
+// are the replies of several commands (EXEC's), converting element i by
+// shapes[i]. A reply that is not an array of len(shapes) elements (a null
+// for an aborted transaction, an error) is converted as To3 does with
+// AsIs.
+func To3Elems(dst, src []byte, shapes []Shape) []byte {
+	line, n, ok := header(src)
+	if !ok || src[0] != '*' {
+		return To3(dst, src, AsIs)
+	}
+	if count, ok := ParseInt(line); !ok || count != int64(len(shapes)) {
+		return To3(dst, src, AsIs)
+	}
+	mark := len(dst)
+	dst = append(dst, src[:n]...)
+	for _, shape := range shapes {
+		var used int
+		if dst, used, ok = to3(dst, src[n:], shape, 1); !ok {
+			return append(dst[:mark], src...)
+		}
+		n += used
+	}
+	if n != len(src) {
+		return append(dst[:mark], src...)
+	}
+	return dst
+}

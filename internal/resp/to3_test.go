@@ -3,7 +3,6 @@ package resp
 import (
 	"bytes"
 	"math"
-	"strconv"
 	"testing"
 )
 
@@ -43,6 +42,19 @@ func TestTo3MatchesRedis(t *testing.T) {
 	}
 }
 
+func TestTo3Elems(t *testing.T) {
+	exec := "*3\r\n$-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n$1\r\n2\r\n"
+	want := "*3\r\n_\r\n%1\r\n$1\r\nf\r\n$1\r\nv\r\n,2\r\n"
+	if got := To3Elems(nil, []byte(exec), []Shape{AsIs, AsMap, AsDouble}); string(got) != want {
+		t.Errorf("To3Elems = %q, want %q", got, want)
+	}
+	for in, want := range map[string]string{"*-1\r\n": "_\r\n", "-EXECABORT x\r\n": "-EXECABORT x\r\n", "*1\r\n$-1\r\n": "*1\r\n_\r\n", "*3\r\n:1\r\n": "*3\r\n:1\r\n"} {
+		if got := To3Elems(nil, []byte(in), []Shape{AsMap, AsMap, AsMap}); string(got) != want {
+			t.Errorf("To3Elems(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestTo3KeepsBadInput(t *testing.T) {
 	for _, in := range []string{"", "*", "*2\r\n$1\r\na\r\n", "$5\r\nab\r\n", "*1\r\n$-1\r\n:1\r\n", "?x\r\n", "$1\r\n\n\r\n", "*-2\r\n"} {
 		if got := To3([]byte("keep"), []byte(in), AsMap); string(got) != "keep"+in {
@@ -65,6 +77,18 @@ func TestAppendDouble(t *testing.T) {
 	}
 	if got := string(AppendVerbatim(nil, "a\r\nb")); got != "=8\r\ntxt:a\r\nb\r\n" {
 		t.Errorf("AppendVerbatim = %q", got)
+	}
+}
+
+func TestLen3(t *testing.T) {
+	hello := "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:3\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n"
+	for in, want := range map[string]int{
+		hello: len(hello), hello[:len(hello)-1]: 0, "_\r\n+x": 3, "#t\r\n": 4, "#x\r\n": -1,
+		"=8\r\ntxt:a\r\nb\r\n": 14, "~2\r\n,1.5\r\n": 0, "*-1\r\n": 5, "$2\r\nabc\r\n": -1, "?\r\n": -1,
+	} {
+		if got := Len3([]byte(in)); got != want {
+			t.Errorf("Len3(%q) = %d, want %d", in, got, want)
+		}
 	}
 }
 
@@ -95,43 +119,7 @@ func FuzzTo3(f *testing.F) {
 
 // skip3 checks that b starts with one complete RESP3 reply and returns its
 // length.
-func skip3(b []byte, depth int) (int, bool) {
-	line, n, ok := header(b)
-	if !ok || depth > MaxDepth {
-		return 0, false
-	}
-	switch b[0] {
-	case '+', '-', ':', ',', '(':
-		return n, true
-	case '_':
-		return n, len(line) == 0
-	case '#':
-		return n, string(line) == "t" || string(line) == "f"
-	case '$', '=', '!':
-		size, err := strconv.Atoi(string(line))
-		if err != nil || size < 0 || n+size+2 > len(b) || b[n+size] != '\r' || b[n+size+1] != '\n' {
-			return 0, false
-		}
-		if b[0] == '=' && (size < 4 || b[n+3] != ':') {
-			return 0, false
-		}
-		return n + size + 2, true
-	case '*', '~', '%', '>':
-		count, err := strconv.Atoi(string(line))
-		if err != nil || count < 0 {
-			return 0, false
-		}
-		if b[0] == '%' {
-			count *= 2
-		}
-		for range count {
-			used, ok := skip3(b[n:], depth+1)
-			if !ok {
-				return 0, false
-			}
-			n += used
-		}
-		return n, true
-	}
-	return 0, false
+func skip3(b []byte, _ int) (int, bool) {
+	n := Len3(b)
+	return n, n > 0
 }
