@@ -75,3 +75,17 @@ func TestRedisCLIResp3(t *testing.T) {
 		}
 	}
 }
+
+// TestRESP3ClusterText: CLUSTER INFO and CLUSTER NODES are verbatim
+// strings in RESP3, as in Redis 7 (bulk strings in RESP2).
+func TestRESP3ClusterText(t *testing.T) {
+	tn := startOneNodeCluster(t)
+	c := testutil.Dial(t, tn.addr)
+	c.Do3("HELLO", "3")
+	if got := c.Do3("CLUSTER", "INFO"); !strings.HasPrefix(got, "=") || !strings.Contains(got, "\r\ntxt:cluster_state:ok\r\n") {
+		t.Errorf("CLUSTER INFO = %q, want a verbatim string", got)
+	}
+	if got := c.Do3("CLUSTER", "NODES"); !strings.HasPrefix(got, "=") || !strings.Contains(got, "\r\ntxt:"+tn.Cluster().Self().RedisID()+" ") {
+		t.Errorf("CLUSTER NODES = %q, want a verbatim string", got)
+	}
+}

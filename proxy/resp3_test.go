@@ -50,6 +50,12 @@ func TestRESP3PerClient(t *testing.T) {
 				t.Fatalf("RESP2 GET nokey = %q", got)
 			}
 		}
+		if got := c3.Do3("CLUSTER", "INFO"); !strings.HasPrefix(got, "=") || !strings.Contains(got, "\r\ntxt:cluster_state:ok\r\n") {
+			t.Errorf("CLUSTER INFO = %q, want a verbatim string", got)
+		}
+		if got := c2.Do("CLUSTER", "INFO"); !strings.HasPrefix(got, "$") {
+			t.Errorf("RESP2 CLUSTER INFO = %q, want a bulk string", got)
+		}
 		list := c3.Do3("CLIENT", "LIST")
 		if strings.Count(list, " resp=3 ") != 1 || strings.Count(list, " resp=2 ") != 1 {
 			t.Errorf("CLIENT LIST = %q, want one client of each protocol", list)

@@ -115,7 +115,7 @@ func Specs() []Spec {
 		{Name: "vcache.apply", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly, Group: "cluster", Summary: "Runs the writes a migrating node logged during the copy (internal)."},
 		{Name: "vcache.sync", Arity: -4, Flags: Keyless | Admin | OffLoop | NodeOnly, Group: "cluster", Summary: "Turns the connection into a replication stream of slots (internal)."},
 		{Name: "vcache.import", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly, Group: "cluster", Summary: "Loads a slot snapshot sent by a migrating node (internal)."},
-		{Name: "cluster", Arity: -2, Flags: Keyless, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS."},
+		{Name: "cluster", Arity: -2, Flags: Keyless, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "nodes": resp.AsVerbatim})},
 
 		// search (RediSearch dialect)
 		{Name: "ft.create", Arity: -2, Flags: Keyless | Write | Fanout, Group: "search", Summary: "Creates a search index over hashes."},
