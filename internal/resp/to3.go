@@ -41,6 +41,14 @@ const (
 // keeps its form, with its nulls made RESP3's. Input that is not one
 // well-formed reply is appended unchanged: To3 never fails or panics.
 func To3(dst, src []byte, shape Shape) []byte {
+	if shape == AsIs && len(src) > 1 && src[1] != '-' {
+		switch Kind(src[0]) {
+		case SimpleString, Error, Integer, BulkString:
+			// Not a null and nothing inside: as it is (malformed
+			// input is appended as it is in any case).
+			return append(dst, src...)
+		}
+	}
 	mark := len(dst)
 	out, n, ok := to3(dst, src, shape, 0)
 	if !ok || n != len(src) {

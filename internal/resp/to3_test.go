@@ -123,3 +123,34 @@ func skip3(b []byte, _ int) (int, bool) {
 	n := Len3(b)
 	return n, n > 0
 }
+
+// BenchmarkTo3 measures converting a 10-field HGETALL reply to a map (and
+// only its nulls), against copying it as a RESP2 client gets it.
+func BenchmarkTo3(b *testing.B) {
+	src := AppendArray(nil, 20)
+	for i := range 20 {
+		src = AppendBulk(src, "field-or-value-"+string(rune('a'+i)))
+	}
+	dst := make([]byte, 0, 2*len(src))
+	b.Run("copy", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			dst = append(dst[:0], src...)
+		}
+	})
+	b.Run("asis", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			dst = To3(dst[:0], src, AsIs)
+		}
+	})
+	b.Run("map", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			dst = To3(dst[:0], src, AsMap)
+		}
+	})
+}
