@@ -6,6 +6,7 @@ import (
 
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/resp"
 )
 
 // Access control lists, as Redis 6+ has them: the engine (users, rules,
@@ -66,6 +67,10 @@ func cmdACL(cx *Ctx) {
 	out := cx.Node.acl.Command(nil, cx.cl.user, cx.Args)
 	if len(out) > 0 && out[0] == '-' {
 		cx.failed = true
+	}
+	if cx.Proto() == 3 {
+		// internal/acl writes RESP2: its nulls become RESP3's.
+		out = resp.To3(nil, out, cx.spec.Shape3(cx.Args))
 	}
 	cx.w.WriteRaw(out)
 }

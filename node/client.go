@@ -32,6 +32,10 @@ type client struct {
 	// here.
 	readonly bool
 
+	// resp3 is set while the connection speaks RESP3 (HELLO 3); CLIENT
+	// LIST reads it from other goroutines.
+	resp3 atomic.Bool
+
 	commands   atomic.Int64 // commands run on this connection
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock
 	lastCmd    atomic.Pointer[string]
@@ -88,6 +92,9 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	}
 	if c.multi != nil {
 		ci.Flags = "x"
+	}
+	if c.resp3.Load() {
+		ci.Resp = 3
 	}
 	c.mu.Lock()
 	ci.Name, ci.User, ci.LibName, ci.LibVer = c.name, c.userName, c.libName, c.libVer

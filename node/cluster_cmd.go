@@ -25,10 +25,10 @@ type clusterSub struct {
 // clusterSubs is the table of CLUSTER subcommands, by upper-case name.
 var clusterSubs = map[string]clusterSub{
 	"HELP":            {-2, clusterHelp},
-	"INFO":            {2, func(cx *Ctx, cl *cluster.Cluster) { cx.BulkString(formatClusterInfo(cl.Info())) }},
+	"INFO":            {2, func(cx *Ctx, cl *cluster.Cluster) { cx.Verbatim(formatClusterInfo(cl.Info())) }},
 	"MYID":            {2, func(cx *Ctx, cl *cluster.Cluster) { cx.BulkString(cl.Self().RedisID()) }},
 	"MYSHARDID":       {2, func(cx *Ctx, cl *cluster.Cluster) { cx.BulkString(cl.MyShardID().RedisID()) }},
-	"NODES":           {2, func(cx *Ctx, cl *cluster.Cluster) { cx.BulkString(formatClusterNodes(cl.NodeRows(time.Now()))) }},
+	"NODES":           {2, func(cx *Ctx, cl *cluster.Cluster) { cx.Verbatim(formatClusterNodes(cl.NodeRows(time.Now()))) }},
 	"SLOTS":           {2, func(cx *Ctx, cl *cluster.Cluster) { writeClusterSlots(cx.w, cl.Slots()) }},
 	"SHARDS":          {2, clusterShards},
 	"KEYSLOT":         {3, func(cx *Ctx, _ *cluster.Cluster) { cx.Int(int64(keyslot.Of(cx.Args[2]))) }},

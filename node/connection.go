@@ -81,6 +81,18 @@ func (cx *Ctx) Reset() {
 	c.asking = false
 	c.setName("")
 	c.setUser(cx.Node.defaultUserIfOpen())
+	c.resp3.Store(false)
+}
+
+// SetProto makes the connection speak RESP2 or RESP3 (front.Conn).
+func (cx *Ctx) SetProto(proto int) { cx.cl.resp3.Store(proto == 3) }
+
+// Proto is the protocol the connection speaks, 2 or 3 (front.Conn).
+func (cx *Ctx) Proto() int {
+	if cx.cl.resp3.Load() {
+		return 3
+	}
+	return 2
 }
 
 // Server is the node (front.Conn).

@@ -27,6 +27,8 @@ type Ctx struct {
 	w    replyWriter
 	// failed is set when the handler answers an error (failed_calls).
 	failed bool
+	// buf is scratch space for the RESP3 replies (reply3.go).
+	buf []byte
 	// slot1 is the hash slot of Args[1] plus one, when run computed it;
 	// 0: not known.
 	slot1 int
@@ -67,11 +69,28 @@ func (cx *Ctx) Bulk(b []byte) { cx.w.WriteBulk(b) }
 // BulkString replies with a bulk string.
 func (cx *Ctx) BulkString(s string) { cx.w.WriteBulkString(s) }
 
-// Null replies with the null bulk string ($-1).
-func (cx *Ctx) Null() { cx.w.WriteNull() }
+// Null replies with the null bulk string ($-1; _ in RESP3).
+func (cx *Ctx) Null() {
+	if cx.cl.resp3.Load() {
+		cx.w.WriteRaw(null3)
+		return
+	}
+	cx.w.WriteNull()
+}
 
-// NullArray replies with the null array (*-1).
-func (cx *Ctx) NullArray() { cx.w.WriteRaw([]byte("*-1\r\n")) }
+// NullArray replies with the null array (*-1; _ in RESP3).
+func (cx *Ctx) NullArray() {
+	if cx.cl.resp3.Load() {
+		cx.w.WriteRaw(null3)
+		return
+	}
+	cx.w.WriteRaw(nullArray)
+}
+
+var (
+	null3     = []byte("_\r\n")
+	nullArray = []byte("*-1\r\n")
+)
 
 // Int replies with an integer.
 func (cx *Ctx) Int(n int64) { cx.w.WriteInt64(n) }

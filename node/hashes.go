@@ -46,7 +46,17 @@ func cmdHMGet(cx *Ctx) {
 	replyBulks(cx, vals)
 }
 
-func cmdHGetAll(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HGetAll(cx.Args[1])) }
+func cmdHGetAll(cx *Ctx) {
+	vals, err := cx.Node.ks.HGetAll(cx.Args[1])
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	cx.Map(len(vals) / 2)
+	for _, v := range vals {
+		cx.Bulk(v)
+	}
+}
 
 func cmdHKeys(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.HKeys(cx.Args[1])) }
 
@@ -155,6 +165,16 @@ func cmdHRandField(cx *Ctx) {
 	vals, err := cx.Node.ks.HRandField(args[1], count, with)
 	if err != nil {
 		cx.Err(err)
+		return
+	}
+	if with && cx.Proto() == 3 {
+		// RESP3: an array of [field, value] pairs.
+		cx.Array(len(vals) / 2)
+		for i := 0; i+1 < len(vals); i += 2 {
+			cx.Array(2)
+			cx.Bulk(vals[i])
+			cx.Bulk(vals[i+1])
+		}
 		return
 	}
 	replyBulks(cx, vals)

@@ -40,7 +40,7 @@ func cmdInfo(cx *Ctx) {
 		}
 		cx.Node.writeInfoSection(&b, s)
 	}
-	cx.BulkString(b.String())
+	cx.Verbatim(b.String())
 }
 
 func (n *Node) writeInfoSection(b *strings.Builder, section string) {

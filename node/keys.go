@@ -196,7 +196,7 @@ func cmdMemory(cx *Ctx) {
 		}
 	case sub == "stats" && len(cx.Args) == 2:
 		st := cx.Node.ks.Stats()
-		cx.Array(6)
+		cx.Map(3)
 		cx.BulkString("keys.count")
 		cx.Int(st.Keys)
 		cx.BulkString("dataset.bytes")

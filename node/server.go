@@ -139,7 +139,7 @@ func cmdConfig(cx *Ctx) {
 				}
 			}
 		}
-		cx.Array(len(out))
+		cx.Map(len(out) / 2)
 		for _, s := range out {
 			cx.BulkString(s)
 		}

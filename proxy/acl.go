@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/internal/acl"
+	"github.com/vcache/vcache/internal/resp"
 )
 
 // ACL users live on the proxy (internal/acl, the engine the nodes use
@@ -37,5 +38,11 @@ func (s *session) denied(e *entry, d *acl.Denial) item {
 }
 
 func cmdACL(s *session, args [][]byte) {
+	lo := len(s.local)
 	s.local = s.p.acl.Command(s.local, s.user, args)
+	if s.resp3.Load() {
+		// internal/acl writes RESP2: its nulls become RESP3's.
+		s.conv = resp.To3(s.conv[:0], s.local[lo:], resp.AsIs)
+		s.local = append(s.local[:lo], s.conv...)
+	}
 }

@@ -33,11 +33,75 @@ func (s *session) Int(n int64) { s.local = resp.AppendInt(s.local, n) }
 // Array starts an array reply of n elements.
 func (s *session) Array(n int) { s.local = resp.AppendArray(s.local, n) }
 
-// Null appends the null bulk string.
-func (s *session) Null() { s.local = resp.AppendNull(s.local) }
+// Null appends the null bulk string (_ in RESP3).
+func (s *session) Null() {
+	if s.resp3.Load() {
+		s.local = resp.AppendNull3(s.local)
+		return
+	}
+	s.local = resp.AppendNull(s.local)
+}
 
-// NullArray appends the null array.
-func (s *session) NullArray() { s.local = resp.AppendNullArray(s.local) }
+// NullArray appends the null array (_ in RESP3).
+func (s *session) NullArray() {
+	if s.resp3.Load() {
+		s.local = resp.AppendNull3(s.local)
+		return
+	}
+	s.local = resp.AppendNullArray(s.local)
+}
+
+// Map starts a map of n pairs (a flat array of 2n elements in RESP2).
+func (s *session) Map(n int) {
+	if s.resp3.Load() {
+		s.local = resp.AppendMap(s.local, n)
+		return
+	}
+	s.local = resp.AppendArray(s.local, 2*n)
+}
+
+// Set starts a set of n elements (an array in RESP2).
+func (s *session) Set(n int) {
+	if s.resp3.Load() {
+		s.local = resp.AppendSet(s.local, n)
+		return
+	}
+	s.local = resp.AppendArray(s.local, n)
+}
+
+// Verbatim appends a verbatim string (a bulk string in RESP2).
+func (s *session) Verbatim(text string) {
+	if s.resp3.Load() {
+		s.local = resp.AppendVerbatim(s.local, text)
+		return
+	}
+	s.local = resp.AppendBulk(s.local, text)
+}
+
+// SetProto makes the session speak RESP2 or RESP3 (HELLO).
+func (s *session) SetProto(proto int) { s.resp3.Store(proto == 3) }
+
+// Proto is the protocol the session speaks, 2 or 3.
+func (s *session) Proto() int {
+	if s.resp3.Load() {
+		return 3
+	}
+	return 2
+}
+
+// to3 appends to dst a node's reply (RESP2) to the command line args of
+// e for the session: converted to RESP3 by the command's shape when the
+// session speaks RESP3, as it is otherwise.
+func (s *session) to3(dst []byte, e *entry, args [][]byte, reply []byte) []byte {
+	if !s.resp3.Load() {
+		return append(dst, reply...)
+	}
+	shape := resp.AsIs
+	if e != nil {
+		shape = e.spec.Shape3(args)
+	}
+	return resp.To3(dst, reply, shape)
+}
 
 // ClientID is the session's client id.
 func (s *session) ClientID() int64 { return s.id }
@@ -52,6 +116,9 @@ func (s *session) Info(now time.Time) front.ClientInfo {
 	s.mu.Lock()
 	ci.Name, ci.User, ci.LibName, ci.LibVer = s.name, s.userName, s.libName, s.libVer
 	s.mu.Unlock()
+	if s.resp3.Load() {
+		ci.Resp = 3
+	}
 	return ci
 }
 
@@ -122,6 +189,7 @@ func (s *session) Reset() {
 	}
 	s.SetClientName("")
 	s.setUser(s.p.acl.DefaultIfOpen())
+	s.resp3.Store(false)
 }
 
 // Server is the proxy.

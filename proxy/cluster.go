@@ -159,7 +159,7 @@ func clusterInfo(s *session, _ [][]byte) {
 	line("cluster_stats_messages_sent", 0)
 	line("cluster_stats_messages_received", 0)
 	line("total_cluster_links_buffer_limit_exceeded", 0)
-	s.BulkString(b.String())
+	s.Verbatim(b.String())
 }
 
 // clusterNodes writes CLUSTER NODES: the one line of the myself node,
@@ -167,7 +167,7 @@ func clusterInfo(s *session, _ [][]byte) {
 // proxy has no cluster bus: its bus port is 0.
 func clusterNodes(s *session, _ [][]byte) {
 	me := s.self()
-	s.BulkString(fmt.Sprintf("%s %s@0 myself,master - 0 0 0 connected 0-%d\n",
+	s.Verbatim(fmt.Sprintf("%s %s@0 myself,master - 0 0 0 connected 0-%d\n",
 		me.id, net.JoinHostPort(me.ip, strconv.Itoa(me.port)), keyslot.Count-1))
 }
 

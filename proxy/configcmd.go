@@ -163,7 +163,7 @@ func (s *session) configGet(patterns [][]byte) {
 			}
 		}
 	}
-	s.Array(len(out))
+	s.Map(len(out) / 2)
 	for _, v := range out {
 		s.BulkString(v)
 	}

@@ -62,6 +62,7 @@ type loop struct {
 	events  [256]syscall.EpollEvent // epoll's answers
 	stats   []lstat                 // command counts of the round, by entry id
 	order   []*entry                // stats' keys, in first-seen order
+	conv    []byte                  // scratch space for converting a reply to RESP3
 }
 
 // lclient is a client connection served by a loop.
@@ -97,6 +98,10 @@ type lreq struct {
 	slot  int
 	be    *backend
 	t0    time.Time
+	// r3: the client spoke RESP3 when it sent the command; the node's
+	// reply is converted by shape (see resp.To3).
+	r3    bool
+	shape resp.Shape
 }
 
 // lbconn is a loop's connection to one node.
@@ -506,6 +511,7 @@ func (l *loop) forward(lc *lclient, e *entry, cmd resp.Command) {
 	lr := l.newReq(lc, e)
 	lr.req = append(lr.req[:0], cmd.Raw...)
 	lr.slot, lr.be = slot, be
+	lr.r3, lr.shape = s.shape3(e, cmd.Args)
 	if be == nil {
 		l.retry(lr, nil, ErrNoRoute)
 		return
@@ -601,6 +607,10 @@ func (l *loop) complete(lr *lreq, reply []byte) {
 	if lc.dead {
 		l.recycle(lr)
 		return
+	}
+	if lr.r3 {
+		l.conv = resp.To3(l.conv[:0], reply, lr.shape)
+		reply = l.conv
 	}
 	if lc.pend[lc.head] != lr {
 		lr.reply = append(lr.reply[:0], reply...)

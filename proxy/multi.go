@@ -22,9 +22,10 @@ var (
 
 // txState is a transaction being queued.
 type txState struct {
-	queued [][]byte // raw commands
-	slot   int      // the transaction's slot, -1 until a key is seen
-	failed bool     // a queued command was refused: EXEC aborts
+	queued [][]byte     // raw commands
+	shapes []resp.Shape // their replies' RESP3 shapes, when the client speaks RESP3
+	slot   int          // the transaction's slot, -1 until a key is seen
+	failed bool         // a queued command was refused: EXEC aborts
 }
 
 func txMulti(s *session, _ resp.Command) item {
@@ -74,6 +75,8 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 		}
 	}
 	tx.queued = append(tx.queued, append([]byte(nil), cmd.Raw...))
+	_, shape := s.shape3(e, cmd.Args)
+	tx.shapes = append(tx.shapes, shape)
 	lo := len(s.local)
 	s.Simple("QUEUED")
 	return item{e: e, lo: lo, hi: len(s.local)}
@@ -94,7 +97,7 @@ func txExec(s *session, _ resp.Command) item {
 		return s.errItem(nil, msgExecAbort)
 	}
 	s.barrier()
-	m := &execMerge{tx: tx, pin: pin}
+	m := &execMerge{tx: tx, pin: pin, r3: s.resp3.Load()}
 	m.send(s)
 	if pin != nil {
 		// Later commands go to the shared connection: they must run after
@@ -109,6 +112,7 @@ type execMerge struct {
 	tx    *txState
 	pin   *bconn
 	calls []*call
+	r3    bool // the client speaks RESP3: each queued command's reply is converted
 }
 
 // send queues the whole transaction on one connection.
@@ -174,6 +178,9 @@ func (m *execMerge) merge(s *session, dst []byte) []byte {
 		if c.err != nil {
 			return resp.AppendError(dst, errText(c.err))
 		}
+	}
+	if m.r3 {
+		return resp.To3Elems(dst, last.reply, m.tx.shapes)
 	}
 	return append(dst, last.reply...)
 }

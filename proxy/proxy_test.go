@@ -74,8 +74,8 @@ func TestRedisCLIThroughProxy(t *testing.T) {
 	if got := cli("DBSIZE"); got != "3" {
 		t.Errorf("DBSIZE = %q", got)
 	}
-	if got := cli("HELLO", "3"); !strings.Contains(got, "NOPROTO") {
-		t.Errorf("HELLO 3 = %q, want NOPROTO", got)
+	if got := cli("HELLO", "4"); !strings.Contains(got, "NOPROTO") {
+		t.Errorf("HELLO 4 = %q, want NOPROTO", got)
 	}
 	if got := cli("INFO", "keyspace"); !strings.Contains(got, "db0:keys=3,") {
 		t.Errorf("INFO keyspace = %q", got)

@@ -36,6 +36,7 @@ type session struct {
 	items  []item
 	local  []byte  // replies the proxy made itself, referenced by items
 	out    []byte  // the round's replies, written to the client
+	conv   []byte  // scratch space for converting a merged reply to RESP3
 	groups []group // calls to submit, per connection
 	free   []*call // calls to reuse
 	used   []*call // calls of this round
@@ -43,6 +44,10 @@ type session struct {
 
 	lastActive atomic.Int64
 	lastCmd    atomic.Pointer[string]
+	// resp3 is set while the client speaks RESP3 (HELLO 3): the proxy
+	// converts the nodes' RESP2 replies for it. CLIENT LIST reads it from
+	// other goroutines.
+	resp3 atomic.Bool
 	// mu guards name, libName, libVer and userName.
 	mu       sync.Mutex
 	name     string
@@ -59,6 +64,10 @@ type item struct {
 	c      *call
 	m      merger
 	failed bool // the reply is an error
+	// r3: the client spoke RESP3 when it sent the command; the node's
+	// reply (or the merger's) is converted by shape (see resp.To3).
+	r3    bool
+	shape resp.Shape
 }
 
 // merger combines the replies of a composite command's calls.
@@ -107,7 +116,9 @@ func (s *session) run(cmds []resp.Command) {
 	s.lastActive.Store(start.UnixNano())
 	s.w.begin()
 	for _, cmd := range cmds {
-		s.items = append(s.items, s.prepare(cmd))
+		it := s.prepare(cmd)
+		it.r3, it.shape = s.shape3(it.e, cmd.Args)
+		s.items = append(s.items, it)
 		if s.quit {
 			break
 		}
@@ -120,9 +131,17 @@ func (s *session) run(cmds []resp.Command) {
 		switch {
 		case it.c != nil:
 			s.settle(it.c)
-			s.out = append(s.out, it.c.reply...)
+			if it.r3 {
+				s.out = resp.To3(s.out, it.c.reply, it.shape)
+			} else {
+				s.out = append(s.out, it.c.reply...)
+			}
 		case it.m != nil:
 			s.out = it.m.merge(s, s.out)
+			if it.r3 {
+				s.conv = resp.To3(s.conv[:0], s.out[mark:], it.shape)
+				s.out = append(s.out[:mark], s.conv...)
+			}
 		default:
 			s.out = append(s.out, s.local[it.lo:it.hi]...)
 		}
@@ -309,6 +328,18 @@ func (s *session) sameNode(a, b int) bool {
 	}
 	rt := s.p.routes.Load()
 	return rt.slots[a] != 0 && rt.slots[a] == rt.slots[b]
+}
+
+// shape3 tells whether the replies to a command line of e are to be
+// converted to RESP3 (the session speaks it), and by which shape.
+func (s *session) shape3(e *entry, args [][]byte) (bool, resp.Shape) {
+	if !s.resp3.Load() {
+		return false, resp.AsIs
+	}
+	if e == nil {
+		return true, resp.AsIs
+	}
+	return true, e.spec.Shape3(args)
 }
 
 // errItem is an item whose reply is the error msg.

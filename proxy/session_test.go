@@ -69,8 +69,8 @@ func TestNoPasswordSet(t *testing.T) {
 func TestHelloAndClient(t *testing.T) {
 	p := startProxy(t, Config{}, startRedis(t).addr)
 	c := dialRaw(t, p.addr)
-	if got := c.do("HELLO", "3"); got != "-NOPROTO sorry, this protocol version is not supported.\r\n" {
-		t.Errorf("HELLO 3 = %q", got)
+	if got := c.do("HELLO", "4"); got != "-NOPROTO unsupported protocol version\r\n" {
+		t.Errorf("HELLO 4 = %q", got)
 	}
 	if got := c.do("HELLO", "2", "SETNAME", "app1"); !strings.Contains(got, "$5\r\nproto\r\n:2\r\n") {
 		t.Errorf("HELLO 2 = %q", got)

@@ -70,6 +70,9 @@ type Spec struct {
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
 	Summary string
+	// Reply3 gives the shape of the command's RESP3 reply (nil: the
+	// same as in RESP2, nulls aside).
+	Reply3 Reply3
 	// ID is the spec's index in the Table that holds it (see NewTable):
 	// servers keep per-command state in slices indexed by it.
 	ID int

@@ -3,6 +3,8 @@ package command
 import (
 	"reflect"
 	"testing"
+
+	"github.com/vcache/vcache/internal/resp"
 )
 
 func TestKeyIndexes(t *testing.T) {
@@ -83,6 +85,27 @@ func TestEqualFold(t *testing.T) {
 	}{{"GET", "get", true}, {"gEt", "get", true}, {"get", "get", true}, {"GETS", "get", false}, {"GE", "get", false}, {"GeT\x00", "get\x00", true}, {"[ET", "{et", false}} {
 		if got := EqualFold([]byte(c.b), c.name); got != c.want {
 			t.Errorf("EqualFold(%q, %q) = %v", c.b, c.name, got)
+		}
+	}
+}
+
+func TestShape3(t *testing.T) {
+	tab := NewTable(Specs())
+	for _, c := range []struct {
+		line []string
+		want resp.Shape
+	}{
+		{[]string{"HGETALL", "h"}, resp.AsMap},
+		{[]string{"GET", "k"}, resp.AsIs},
+		{[]string{"HRANDFIELD", "h", "2"}, resp.AsIs},
+		{[]string{"HRANDFIELD", "h", "2", "WithValues"}, resp.AsPairs},
+		{[]string{"CONFIG", "get", "maxmemory"}, resp.AsMap},
+		{[]string{"CONFIG", "SET", "maxmemory", "1"}, resp.AsIs},
+		{[]string{"CLIENT", "LIST"}, resp.AsVerbatim},
+		{[]string{"INFO"}, resp.AsVerbatim},
+	} {
+		if got := tab.Lookup([]byte(c.line[0])).Shape3(args(c.line...)); got != c.want {
+			t.Errorf("Shape3(%q) = %d, want %d", c.line, got, c.want)
 		}
 	}
 }

@@ -8,13 +8,14 @@ import (
 // Reply texts of the connection commands that nodes and the proxy both
 // answer themselves.
 const (
-	MsgNoProto     = "NOPROTO sorry, this protocol version is not supported."
+	MsgNoProto     = "NOPROTO unsupported protocol version"
 	MsgBadName     = "ERR Client names cannot contain spaces, newlines or special characters."
 	MsgHelloNoAuth = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"
 )
 
 // Hello is what a HELLO command asks for besides the protocol version.
 type Hello struct {
+	Proto      int  // 2 or 3, the protocol asked for; 0: keep the connection's
 	Auth       bool // AUTH user pass was given
 	User, Pass string
 	SetName    bool // SETNAME name was given
@@ -22,10 +23,10 @@ type Hello struct {
 }
 
 // ParseHello reads HELLO's arguments (after the command name) as Redis
-// does: an optional protocol version, of which only 2 is spoken (3
-// answers NOPROTO, so clients fall back to RESP2), then AUTH user pass and
-// SETNAME name in any order. On bad input it returns the error reply.
-// Authenticating and naming are the caller's, in that order, as in Redis.
+// does: an optional protocol version, 2 (RESP2) or 3 (RESP3), then AUTH
+// user pass and SETNAME name in any order. On bad input (a bad client name
+// too) it returns the error reply. Authenticating, switching protocol and
+// naming are the caller's, in that order, as in Redis.
 func ParseHello(args [][]byte) (Hello, string) {
 	var h Hello
 	if len(args) > 0 {
@@ -33,9 +34,10 @@ func ParseHello(args [][]byte) (Hello, string) {
 		if err != nil {
 			return h, "ERR Protocol version is not an integer or out of range"
 		}
-		if ver != 2 {
+		if ver != 2 && ver != 3 {
 			return h, MsgNoProto
 		}
+		h.Proto = int(ver)
 		args = args[1:]
 	}
 	for len(args) > 0 {
@@ -46,6 +48,9 @@ func ParseHello(args [][]byte) (Hello, string) {
 			args = args[3:]
 		case opt == "setname" && len(args) >= 2:
 			h.SetName, h.Name = true, string(args[1])
+			if !ValidClientName(h.Name) {
+				return h, MsgBadName
+			}
 			args = args[2:]
 		default:
 			return h, "ERR Syntax error in HELLO option '" + string(args[0]) + "'"

@@ -17,11 +17,14 @@ func TestParseHello(t *testing.T) {
 		msg  string
 	}{
 		{nil, Hello{}, ""},
-		{[]string{"2"}, Hello{}, ""},
-		{[]string{"3"}, Hello{}, MsgNoProto},
+		{[]string{"2"}, Hello{Proto: 2}, ""},
+		{[]string{"3"}, Hello{Proto: 3}, ""},
+		{[]string{"4"}, Hello{}, MsgNoProto},
+		{[]string{"1"}, Hello{}, MsgNoProto},
+		{[]string{"3", "SETNAME", "a b"}, Hello{}, MsgBadName},
 		{[]string{"x"}, Hello{}, "ERR Protocol version is not an integer or out of range"},
-		{[]string{"2", "AUTH", "u", "p"}, Hello{Auth: true, User: "u", Pass: "p"}, ""},
-		{[]string{"2", "setname", "n", "auth", "u", "p"}, Hello{Auth: true, User: "u", Pass: "p", SetName: true, Name: "n"}, ""},
+		{[]string{"2", "AUTH", "u", "p"}, Hello{Proto: 2, Auth: true, User: "u", Pass: "p"}, ""},
+		{[]string{"2", "setname", "n", "auth", "u", "p"}, Hello{Proto: 2, Auth: true, User: "u", Pass: "p", SetName: true, Name: "n"}, ""},
 		{[]string{"2", "AUTH", "u"}, Hello{}, "ERR Syntax error in HELLO option 'AUTH'"},
 		// Options are all read before any is acted on, as in Redis: a bad
 		// one after AUTH is a syntax error, whatever the password.

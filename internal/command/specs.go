@@ -1,5 +1,7 @@
 package command
 
+import "github.com/vcache/vcache/internal/resp"
+
 // Specs lists every command vcache knows. The node must implement each one
 // it serves; a command listed here without a handler answers as unknown.
 // Arity and key positions follow Redis's COMMAND INFO.
@@ -17,8 +19,8 @@ func Specs() []Spec {
 		{Name: "select", Arity: 2, Flags: Keyless | Loading, Group: "connection", Summary: "Changes the selected database (only 0 exists)."},
 		{Name: "auth", Arity: -2, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Authenticates the connection."},
 		{Name: "acl", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Access control lists: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, LOAD, SAVE, LOG."},
-		{Name: "hello", Arity: -1, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Handshakes with the server (RESP2 only)."},
-		{Name: "client", Arity: -2, Flags: Keyless | Loading, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO."},
+		{Name: "hello", Arity: -1, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Handshakes with the server and picks the protocol (RESP2 or RESP3).", Reply3: Always(resp.AsMap)},
+		{Name: "client", Arity: -2, Flags: Keyless | Loading, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "list": resp.AsVerbatim})},
 		{Name: "reset", Arity: 1, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Resets the connection."},
 		{Name: "readonly", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Enables reads from replicas for this connection."},
 		{Name: "readwrite", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Disables reads from replicas for this connection."},
@@ -26,8 +28,8 @@ func Specs() []Spec {
 
 		// server
 		{Name: "command", Arity: -1, Flags: Keyless | Loading, Group: "server", Summary: "Describes the server's commands: COUNT, DOCS, INFO, LIST."},
-		{Name: "info", Arity: -1, Flags: Keyless | Loading | Fanout, Group: "server", Summary: "Returns information and statistics about the server."},
-		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading | Dangerous, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE."},
+		{Name: "info", Arity: -1, Flags: Keyless | Loading | Fanout, Group: "server", Summary: "Returns information and statistics about the server.", Reply3: Always(resp.AsVerbatim)},
+		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading | Dangerous, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE.", Reply3: BySubcommand(map[string]resp.Shape{"get": resp.AsMap})},
 		{Name: "dbsize", Arity: 1, Flags: Keyless | r | Fanout, Group: "server", Summary: "Returns the number of keys."},
 		{Name: "flushall", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys."},
 		{Name: "flushdb", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys of the current database."},
@@ -36,7 +38,7 @@ func Specs() []Spec {
 		{Name: "save", Arity: 1, Flags: Keyless | Admin | Fanout, Group: "server", Summary: "Writes a snapshot synchronously."},
 		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin | Fanout, Group: "server", Summary: "Writes a snapshot in the background."},
 		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the Unix time of the last successful save."},
-		{Name: "memory", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS."},
+		{Name: "memory", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Reads or resets the slow log."},
 		{Name: "wait", Arity: 3, Flags: Keyless | OffLoop | Fanout, Group: "generic", Summary: "Waits for writes to reach replicas."},
 
@@ -69,7 +71,7 @@ func Specs() []Spec {
 		{Name: "hsetnx", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Sets a hash field only if it does not exist."},
 		{Name: "hget", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns a hash field's value."},
 		{Name: "hmget", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns several hash fields' values."},
-		{Name: "hgetall", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns all fields and values of a hash."},
+		{Name: "hgetall", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns all fields and values of a hash.", Reply3: Always(resp.AsMap)},
 		{Name: "hdel", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Deletes hash fields."},
 		{Name: "hexists", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Tells whether a hash field exists."},
 		{Name: "hlen", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns the number of fields in a hash."},
@@ -79,7 +81,7 @@ func Specs() []Spec {
 		{Name: "hincrbyfloat", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Increments a hash field's float value."},
 		{Name: "hstrlen", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns the length of a hash field's value."},
 		{Name: "hscan", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Iterates a hash's fields."},
-		{Name: "hrandfield", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns random fields of a hash."},
+		{Name: "hrandfield", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns random fields of a hash.", Reply3: WithWord("withvalues", resp.AsPairs)},
 
 		// keyspace
 		{Name: "del", Arity: -2, Flags: wd, FirstKey: 1, LastKey: -1, Step: 1, Group: "generic", Summary: "Deletes keys."},
@@ -113,7 +115,7 @@ func Specs() []Spec {
 		{Name: "vcache.apply", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly, Group: "cluster", Summary: "Runs the writes a migrating node logged during the copy (internal)."},
 		{Name: "vcache.sync", Arity: -4, Flags: Keyless | Admin | OffLoop | NodeOnly, Group: "cluster", Summary: "Turns the connection into a replication stream of slots (internal)."},
 		{Name: "vcache.import", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly, Group: "cluster", Summary: "Loads a slot snapshot sent by a migrating node (internal)."},
-		{Name: "cluster", Arity: -2, Flags: Keyless, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS."},
+		{Name: "cluster", Arity: -2, Flags: Keyless, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "nodes": resp.AsVerbatim})},
 
 		// search (RediSearch dialect)
 		{Name: "ft.create", Arity: -2, Flags: Keyless | Write | Fanout, Group: "search", Summary: "Creates a search index over hashes."},

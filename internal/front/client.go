@@ -30,7 +30,7 @@ func Client(c Conn, args [][]byte) {
 		c.Int(c.ClientID())
 	case sub == "info" && argc == 2:
 		now := time.Now()
-		c.BulkString(string(c.Info(now).appendTo(nil, now)) + "\n")
+		c.Verbatim(string(c.Info(now).appendTo(nil, now)) + "\n")
 	case sub == "list":
 		clientList(c, args[2:])
 	case sub == "setinfo" && argc == 4:
@@ -119,7 +119,7 @@ func clientList(c Conn, args [][]byte) {
 			infos = append(infos, ci)
 		}
 	}
-	c.BulkString(clientLines(infos, now))
+	c.Verbatim(clientLines(infos, now))
 }
 
 // KillFilter picks the clients CLIENT KILL closes: every field given

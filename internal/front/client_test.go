@@ -18,6 +18,10 @@ func TestClientInfoLine(t *testing.T) {
 			t.Errorf("line %q lacks %q", got, want)
 		}
 	}
+	ci.Resp = 3
+	if got := string(ci.appendTo(nil, now)); !strings.Contains(got, " resp=3 ") {
+		t.Errorf("a RESP3 client's line %q lacks resp=3", got)
+	}
 	two := clientLines([]ClientInfo{{ID: 9}, {ID: 2}}, now)
 	if lines := strings.Split(strings.TrimSuffix(two, "\n"), "\n"); len(lines) != 2 ||
 		!strings.HasPrefix(lines[0], "id=2 ") || !strings.HasPrefix(lines[1], "id=9 ") {

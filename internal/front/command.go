@@ -48,10 +48,10 @@ func Command(c Conn, args [][]byte) {
 				}
 			}
 		}
-		c.Array(2 * len(specs))
+		c.Map(len(specs))
 		for _, s := range specs {
 			c.BulkString(s.Name)
-			c.Array(6)
+			c.Map(3)
 			c.BulkString("summary")
 			c.BulkString(s.Summary)
 			c.BulkString("since")
@@ -120,7 +120,7 @@ func commandInfo(c Conn, s *command.Spec) {
 	if s.KeyNum > 0 {
 		n++
 	}
-	c.Array(n)
+	c.Set(n)
 	for _, f := range commandFlags {
 		if s.Has(f.flag) {
 			c.Simple(f.name)
@@ -137,9 +137,9 @@ func commandInfo(c Conn, s *command.Spec) {
 		c.Int(int64(s.LastKey))
 		c.Int(int64(s.Step))
 	}
-	c.Array(1)
+	c.Set(1)
 	c.Simple("@" + s.Group)
-	c.Array(0) // tips
-	c.Array(0) // key specs
-	c.Array(0) // subcommands
+	c.Set(0) // tips
+	c.Set(0) // key specs
+	c.Set(0) // subcommands
 }

@@ -36,8 +36,13 @@ type Conn interface {
 	// Quit closes the connection once the current reply is written.
 	Quit()
 	// Reset returns the connection to its state right after it was
-	// accepted (RESET): no transaction, name or user of its own.
+	// accepted (RESET): no transaction, name or user of its own, RESP2.
 	Reset()
+	// SetProto makes the connection speak RESP2 (2) or RESP3 (3) from
+	// its next reply on (HELLO).
+	SetProto(proto int)
+	// Proto is the protocol the connection speaks: 2 or 3.
+	Proto() int
 
 	// Server is the server the connection belongs to.
 	Server() Server
@@ -76,6 +81,8 @@ type ClientInfo struct {
 	// User is the ACL user ("" until the client authenticates).
 	User            string
 	LibName, LibVer string
+	// Resp is the protocol the client speaks, 2 or 3 (0 counts as 2).
+	Resp int
 }
 
 // String renders the client as one CLIENT LIST line (without newline), in
@@ -116,7 +123,7 @@ func (ci ClientInfo) appendTo(b []byte, now time.Time) []byte {
 	field("cmd", cmd)
 	field("user", user)
 	field("redir", "-1")
-	field("resp", "2")
+	field("resp", strconv.Itoa(max(ci.Resp, 2)))
 	field("lib-name", ci.LibName)
 	field("lib-ver", ci.LibVer)
 	return b

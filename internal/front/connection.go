@@ -77,7 +77,9 @@ func Auth(c Conn, args [][]byte) {
 }
 
 // Hello answers HELLO [protover [AUTH user pass] [SETNAME name]]: it
-// speaks RESP2 only, so HELLO 3 answers NOPROTO and clients fall back.
+// authenticates, switches the connection to RESP2 or RESP3 and names it,
+// in Redis's order, then describes the server in the protocol now spoken
+// (a map in RESP3).
 func Hello(c Conn, args [][]byte) {
 	h, msg := command.ParseHello(args[1:])
 	if msg != "" {
@@ -92,20 +94,19 @@ func Hello(c Conn, args [][]byte) {
 		c.Error(command.MsgHelloNoAuth)
 		return
 	}
+	if h.Proto != 0 {
+		c.SetProto(h.Proto)
+	}
 	if h.SetName {
-		if !command.ValidClientName(h.Name) {
-			c.Error(command.MsgBadName)
-			return
-		}
 		c.SetClientName(h.Name)
 	}
-	c.Array(14)
+	c.Map(7)
 	c.BulkString("server")
 	c.BulkString("redis")
 	c.BulkString("version")
 	c.BulkString(RedisVersion)
 	c.BulkString("proto")
-	c.Int(2)
+	c.Int(int64(c.Proto()))
 	c.BulkString("id")
 	c.Int(c.ClientID())
 	c.BulkString("mode")

@@ -21,6 +21,8 @@ type Conn struct {
 	W *bufio.Writer
 	R *resp.Reader
 	t testing.TB
+	// buf3 holds what Recv3 read past its reply.
+	buf3 []byte
 }
 
 // Dial connects to addr, failing the test if it cannot; the connection
@@ -124,4 +126,36 @@ func FreePort(t testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// Recv3 flushes what was queued and reads one RESP3 (or RESP2) reply's raw
+// bytes, failing the test on an error. A connection read with Recv3 must
+// not be read with ReadRaw, Recv or Do as well: they buffer separately.
+func (c *Conn) Recv3() string {
+	c.t.Helper()
+	c.Flush()
+	c.SetReadDeadline(time.Now().Add(Timeout))
+	for {
+		switch n := resp.Len3(c.buf3); {
+		case n > 0:
+			raw := string(c.buf3[:n])
+			c.buf3 = append(c.buf3[:0], c.buf3[n:]...)
+			return raw
+		case n < 0:
+			c.t.Fatalf("malformed reply: %q", c.buf3)
+		}
+		var chunk [4096]byte
+		m, err := c.Conn.Read(chunk[:])
+		if err != nil {
+			c.t.Fatalf("reading a reply: %v (have %q)", err, c.buf3)
+		}
+		c.buf3 = append(c.buf3, chunk[:m]...)
+	}
+}
+
+// Do3 sends one command and returns its raw reply as Recv3 reads it.
+func (c *Conn) Do3(args ...string) string {
+	c.t.Helper()
+	c.Send(args...)
+	return c.Recv3()
 }

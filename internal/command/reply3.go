@@ -1,0 +1,53 @@
+package command
+
+import (
+	"strings"
+
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// Reply3 gives the shape of a command's RESP3 reply for one command line
+// (args[0] is the command name): see resp.Shape. A spec declares it once;
+// the node writes replies in that form to RESP3 clients and the proxy
+// converts the nodes' RESP2 replies to it.
+type Reply3 func(args [][]byte) resp.Shape
+
+// Shape3 returns the shape of the RESP3 reply to args, a command line of
+// this spec: resp.AsIs when the spec declares none.
+func (s *Spec) Shape3(args [][]byte) resp.Shape {
+	if s.Reply3 == nil {
+		return resp.AsIs
+	}
+	return s.Reply3(args)
+}
+
+// Always is the Reply3 of a command whose RESP3 reply always has shape.
+func Always(shape resp.Shape) Reply3 {
+	return func([][]byte) resp.Shape { return shape }
+}
+
+// WithWord is the Reply3 of a command whose reply has shape when word
+// (lower-case) is one of its arguments after the key, in any case
+// (WITHSCORES, WITHVALUES), and is as in RESP2 otherwise.
+func WithWord(word string, shape resp.Shape) Reply3 {
+	return func(args [][]byte) resp.Shape {
+		for i := 2; i < len(args); i++ {
+			if EqualFold(args[i], word) {
+				return shape
+			}
+		}
+		return resp.AsIs
+	}
+}
+
+// BySubcommand is the Reply3 of a command with subcommands (CONFIG,
+// CLIENT): shapes maps a lower-case subcommand to its reply's shape; the
+// others' replies are as in RESP2.
+func BySubcommand(shapes map[string]resp.Shape) Reply3 {
+	return func(args [][]byte) resp.Shape {
+		if len(args) < 2 {
+			return resp.AsIs
+		}
+		return shapes[strings.ToLower(string(args[1]))]
+	}
+}

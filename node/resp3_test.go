@@ -1,0 +1,91 @@
+package node
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// TestRESP3Golden replays testdata/resp3/replies.txt, which holds exact
+// RESP3 bytes as redis-server 7.0.15 sends them (with VCACHE_GOLDEN_ADDR
+// set, against that server instead, to check the file).
+func TestRESP3Golden(t *testing.T) {
+	addr := os.Getenv("VCACHE_GOLDEN_ADDR")
+	if addr == "" {
+		addr = startNode(t, nil).addr
+	}
+	testutil.RESP3Golden(t, addr, "testdata/resp3/replies.txt")
+}
+
+// TestRESP3ShapesAgreeWithSpecs checks that what the node writes to a
+// RESP3 client is what the proxy makes of its RESP2 reply with the
+// command's declared shape (command.Spec.Reply3 and resp.To3).
+func TestRESP3ShapesAgreeWithSpecs(t *testing.T) {
+	tn := startNode(t, nil)
+	c2, c3 := testutil.Dial(t, tn.addr), testutil.Dial(t, tn.addr)
+	if got := c3.Do3("HELLO", "3"); !strings.HasPrefix(got, "%7\r\n") {
+		t.Fatalf("HELLO 3 = %q", got)
+	}
+	c2.Do("HSET", "h", "a", "1") // one field: a hash's order is not fixed
+	c2.Do("HSET", "h1", "f", "v")
+	c2.Do("SET", "k", "v")
+	for _, line := range [][]string{
+		{"HGETALL", "h"}, {"HGETALL", "nokey"}, {"HRANDFIELD", "h1", "-3", "WITHVALUES"}, {"HRANDFIELD", "h1", "-2"},
+		{"HRANDFIELD", "nokey"}, {"GET", "nokey"}, {"GET", "k"}, {"MGET", "k", "nokey"}, {"HMGET", "h", "a", "x"},
+		{"CONFIG", "GET", "maxmemory*"}, {"MEMORY", "USAGE", "nokey"}, {"HGETALL", "k"}, {"CLIENT", "GETNAME"},
+		{"COMMAND", "INFO", "nosuch"}, {"ACL", "GETUSER", "nosuch"},
+	} {
+		spec := tn.cmds.Lookup([]byte(line[0]))
+		want := string(resp.To3(nil, []byte(c2.Do(line...)), spec.Shape3(toBytes(line))))
+		if got := c3.Do3(line...); got != want {
+			t.Errorf("%q: RESP3 reply %q; the RESP2 reply converted by the spec's shape is %q", line, got, want)
+		}
+	}
+}
+
+// TestGoRedisBothProtocols runs the same commands through go-redis
+// speaking RESP3 and RESP2: each must decode the replies to the same
+// values.
+func TestGoRedisBothProtocols(t *testing.T) {
+	tn := startNode(t, nil)
+	for _, proto := range []int{3, 2} {
+		t.Run("RESP"+strconv.Itoa(proto), func(t *testing.T) {
+			testutil.CheckGoRedis(t, tn.addr, proto, "gr")
+		})
+	}
+}
+
+// TestRueidis: a RESP3-only client connects and works.
+func TestRueidis(t *testing.T) {
+	testutil.CheckRueidis(t, startNode(t, nil).addr, "ru")
+}
+
+// TestRedisCLIResp3 drives the node with redis-cli -3.
+func TestRedisCLIResp3(t *testing.T) {
+	tn := startNode(t, nil)
+	in := "HSET h a 1\nHGETALL h\nGET nokey\nCONFIG GET maxmemory-policy\nHELLO\n"
+	out := redisCLI(t, tn.addr, strings.NewReader(in), "-3", "--no-raw")
+	for _, want := range []string{"1# \"a\" => \"1\"", "(nil)", "1# \"maxmemory-policy\" => \"noeviction\"", "\"proto\" => (integer) 3"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("redis-cli -3 output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestRESP3ClusterText: CLUSTER INFO and CLUSTER NODES are verbatim
+// strings in RESP3, as in Redis 7 (bulk strings in RESP2).
+func TestRESP3ClusterText(t *testing.T) {
+	tn := startOneNodeCluster(t)
+	c := testutil.Dial(t, tn.addr)
+	c.Do3("HELLO", "3")
+	if got := c.Do3("CLUSTER", "INFO"); !strings.HasPrefix(got, "=") || !strings.Contains(got, "\r\ntxt:cluster_state:ok\r\n") {
+		t.Errorf("CLUSTER INFO = %q, want a verbatim string", got)
+	}
+	if got := c.Do3("CLUSTER", "NODES"); !strings.HasPrefix(got, "=") || !strings.Contains(got, "\r\ntxt:"+tn.Cluster().Self().RedisID()+" ") {
+		t.Errorf("CLUSTER NODES = %q, want a verbatim string", got)
+	}
+}
