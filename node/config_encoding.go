@@ -2,6 +2,7 @@ package node
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -19,11 +20,17 @@ type encodingParams struct {
 var encodingDefaults = map[string]string{
 	"zset-max-listpack-entries": "128",
 	"zset-max-listpack-value":   "64",
+	"hash-max-listpack-entries": "128",
+	"hash-max-listpack-value":   "64",
+	"set-max-listpack-entries":  "128",
+	"set-max-listpack-value":    "64",
 }
 
 var encodingAliases = map[string]string{
 	"zset-max-ziplist-entries": "zset-max-listpack-entries",
 	"zset-max-ziplist-value":   "zset-max-listpack-value",
+	"hash-max-ziplist-entries": "hash-max-listpack-entries",
+	"hash-max-ziplist-value":   "hash-max-listpack-value",
 }
 
 func canonicalEncodingParam(name string) (string, bool) {
@@ -41,15 +48,26 @@ func (p *encodingParams) set(name, val string) (ok bool, err error) {
 	if !ok {
 		return false, nil
 	}
-	if v, err := strconv.ParseInt(val, 10, 64); err != nil || v < 0 {
+	// Redis 7.0 types them: *-value is a memory size ("1kb"), *-entries
+	// a count.
+	var v int64
+	var err2 error
+	if strings.HasSuffix(name, "-value") {
+		if v, err2 = ParseMemory(val); err2 != nil {
+			return true, errArgument("argument must be a memory value")
+		}
+	} else if v, err2 = strconv.ParseInt(val, 10, 64); err2 != nil {
 		return true, errArgument("argument couldn't be parsed into an integer")
+	}
+	if v < 0 {
+		return true, errArgument("argument must be between 0 and 9223372036854775807 inclusive")
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.vals == nil {
 		p.vals = make(map[string]string)
 	}
-	p.vals[name] = val
+	p.vals[name] = strconv.FormatInt(v, 10)
 	return true, nil
 }
 

@@ -51,8 +51,7 @@ type Node struct {
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
 	hll       hllConfig
-	setTun    setTunables // set-max-listpack-* (CONFIG), see sets.go
-	smap      snapMap     // the shard map in snapshots
+	smap      snapMap // the shard map in snapshots
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup

@@ -93,27 +93,25 @@ func (n *Node) configParams() map[string]func() string {
 	c := n.config()
 	itoa := func(v int64) string { return strconv.FormatInt(v, 10) }
 	m := map[string]func() string{
-		"maxmemory":                func() string { return itoa(n.ks.MaxMemory()) },
-		"maxmemory-policy":         func() string { return n.ks.Policy().String() },
-		"requirepass":              func() string { return c.RequirePass },
-		"aclfile":                  func() string { return c.ACLFile },
-		"proto-max-bulk-len":       func() string { return itoa(c.MaxBulkLen) },
-		"maxclients":               func() string { return itoa(int64(c.MaxClients)) },
-		"timeout":                  func() string { return itoa(int64(c.IdleTimeout / time.Second)) },
-		"dir":                      func() string { return c.Dir },
-		"dbfilename":               func() string { return c.DBFilename },
-		"save":                     func() string { return "" },
-		"appendonly":               func() string { return "no" },
-		"databases":                func() string { return "1" },
-		"port":                     func() string { return n.port() },
-		"bind":                     func() string { return n.bindHost() },
-		"cluster-enabled":          func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
-		"slowlog-log-slower-than":  func() string { return itoa(n.slow.threshold.Load()) },
-		"slowlog-max-len":          func() string { return itoa(n.slow.maxLen.Load()) },
-		"hll-sparse-max-bytes":     func() string { return itoa(int64(n.hll.sparseMax())) },
-		"set-max-intset-entries":   func() string { return itoa(n.ks.MaxIntsetEntries()) },
-		"set-max-listpack-entries": func() string { return itoa(n.setTun.get("set-max-listpack-entries")) },
-		"set-max-listpack-value":   func() string { return itoa(n.setTun.get("set-max-listpack-value")) },
+		"maxmemory":               func() string { return itoa(n.ks.MaxMemory()) },
+		"maxmemory-policy":        func() string { return n.ks.Policy().String() },
+		"requirepass":             func() string { return c.RequirePass },
+		"aclfile":                 func() string { return c.ACLFile },
+		"proto-max-bulk-len":      func() string { return itoa(c.MaxBulkLen) },
+		"maxclients":              func() string { return itoa(int64(c.MaxClients)) },
+		"timeout":                 func() string { return itoa(int64(c.IdleTimeout / time.Second)) },
+		"dir":                     func() string { return c.Dir },
+		"dbfilename":              func() string { return c.DBFilename },
+		"save":                    func() string { return "" },
+		"appendonly":              func() string { return "no" },
+		"databases":               func() string { return "1" },
+		"port":                    func() string { return n.port() },
+		"bind":                    func() string { return n.bindHost() },
+		"cluster-enabled":         func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
+		"slowlog-log-slower-than": func() string { return itoa(n.slow.threshold.Load()) },
+		"slowlog-max-len":         func() string { return itoa(n.slow.maxLen.Load()) },
+		"hll-sparse-max-bytes":    func() string { return itoa(int64(n.hll.sparseMax())) },
+		"set-max-intset-entries":  func() string { return itoa(n.ks.MaxIntsetEntries()) },
 	}
 	n.encParams.addGetters(m)
 	return m
@@ -238,13 +236,6 @@ func (n *Node) configSet(name, val string) error {
 			return errArgument("argument couldn't be parsed into an integer")
 		}
 		n.ks.SetMaxIntsetEntries(v)
-	case "set-max-listpack-entries", "set-max-listpack-value":
-		// Accepted as Redis 7.2 does; sets of strings have one form here.
-		v, err := strconv.ParseInt(val, 10, 64)
-		if err != nil || v < 0 {
-			return errArgument("argument couldn't be parsed into an integer")
-		}
-		n.setTun.set(name, v)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

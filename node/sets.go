@@ -4,40 +4,12 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/vcache/vcache/cache"
 )
 
 // Set commands. Arguments are parsed (parseSetArgs and friends) before the
 // keyspace is called; replies and error texts are Redis 7.0's.
-
-// setTunables holds the set-max-listpack-* parameters, accepted and
-// reported as Redis 7.2 does though sets of strings have one form here.
-type setTunables struct {
-	mu   sync.Mutex // guards vals
-	vals map[string]int64
-}
-
-var setTunableDefaults = map[string]int64{"set-max-listpack-entries": 128, "set-max-listpack-value": 64}
-
-func (t *setTunables) get(name string) int64 {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if v, ok := t.vals[name]; ok {
-		return v
-	}
-	return setTunableDefaults[name]
-}
-
-func (t *setTunables) set(name string, v int64) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.vals == nil {
-		t.vals = map[string]int64{}
-	}
-	t.vals[name] = v
-}
 
 // maxRandomRepeats bounds SRANDMEMBER's negative count, so one command
 // cannot make the node build a reply of many gigabytes.
