@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestGolden replays testdata/*.txt against a fresh node each. In those
@@ -30,37 +32,12 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-type goldenStep struct {
-	line int
-	args []string
-	want []string
-}
-
 func runGolden(t *testing.T, file string) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps []goldenStep
-	var cur *goldenStep
-	for i, l := range strings.Split(string(data), "\n") {
-		switch {
-		case strings.HasPrefix(l, "> "):
-			args, err := splitArgs(l[2:])
-			if err != nil {
-				t.Fatalf("%s:%d: %v", file, i+1, err)
-			}
-			steps = append(steps, goldenStep{line: i + 1, args: args})
-			cur = &steps[len(steps)-1]
-		case strings.HasPrefix(l, "#"), strings.TrimSpace(l) == "":
-			cur = nil
-		default:
-			if cur == nil {
-				t.Fatalf("%s:%d: reply line without a command: %q", file, i+1, l)
-			}
-			cur.want = append(cur.want, l)
-		}
-	}
+	steps := testutil.ReadGolden(t, file)
 	var rc *rawConn
 	if addr := os.Getenv("VCACHE_GOLDEN_ADDR"); addr != "" {
 		if strings.HasPrefix(string(data), "#vcache-only") {
@@ -75,93 +52,10 @@ func runGolden(t *testing.T, file string) {
 		rc = startNode(t, nil).raw(t)
 	}
 	for _, s := range steps {
-		got := rc.do(s.args...)
-		want := strings.Join(s.want, "\n")
+		got := rc.do(s.Args...)
+		want := strings.Join(s.Want, "\n")
 		if got != want {
-			t.Errorf("%s:%d: > %s\n got: %s\nwant: %s", filepath.Base(file), s.line, strings.Join(s.args, " "), got, want)
+			t.Errorf("%s:%d: > %s\n got: %s\nwant: %s", filepath.Base(file), s.Line, strings.Join(s.Args, " "), got, want)
 		}
 	}
-}
-
-// splitArgs splits a command line as redis-cli does.
-func splitArgs(s string) ([]string, error) {
-	var args []string
-	i := 0
-	for {
-		for i < len(s) && s[i] == ' ' {
-			i++
-		}
-		if i >= len(s) {
-			return args, nil
-		}
-		var b strings.Builder
-		if s[i] == '"' {
-			i++
-			for {
-				if i >= len(s) {
-					return nil, errUnbalanced
-				}
-				c := s[i]
-				if c == '"' {
-					i++
-					break
-				}
-				if c == '\\' && i+1 < len(s) {
-					i++
-					switch s[i] {
-					case 'n':
-						c = '\n'
-					case 'r':
-						c = '\r'
-					case 't':
-						c = '\t'
-					case 'x':
-						if i+2 < len(s) {
-							v, err := hexByte(s[i+1 : i+3])
-							if err != nil {
-								return nil, err
-							}
-							c = v
-							i += 2
-						}
-					default:
-						c = s[i]
-					}
-				}
-				b.WriteByte(c)
-				i++
-			}
-			args = append(args, b.String())
-			continue
-		}
-		for i < len(s) && s[i] != ' ' {
-			b.WriteByte(s[i])
-			i++
-		}
-		args = append(args, b.String())
-	}
-}
-
-type goldenErr string
-
-func (e goldenErr) Error() string { return string(e) }
-
-const errUnbalanced = goldenErr("unbalanced quotes")
-
-func hexByte(h string) (byte, error) {
-	var v byte
-	for _, c := range []byte(h) {
-		v <<= 4
-		switch {
-		case c >= '0' && c <= '9':
-			v |= c - '0'
-		case c >= 'a' && c <= 'f':
-			v |= c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			v |= c - 'A' + 10
-		default:
-			return 0, goldenErr("bad hex escape")
-		}
-	}
-	return v, nil
 }

@@ -1,62 +1,36 @@
 package proxy
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/vcache/vcache/internal/serving"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
-// readGolden returns the command lines of a golden file.
+// readGolden returns the command lines of a golden file (one command a
+// line, split as redis-cli does; # starts a comment).
 func readGolden(t *testing.T, path string) [][]string {
 	t.Helper()
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	var lines [][]string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		lines = append(lines, splitWords(line))
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+		args, err := testutil.SplitArgs(line)
+		if err != nil {
+			t.Fatalf("%s:%d: %v", path, i+1, err)
+		}
+		lines = append(lines, args)
 	}
 	return lines
-}
-
-// splitWords splits on spaces, keeping "quoted groups" together.
-func splitWords(line string) []string {
-	var words []string
-	var cur strings.Builder
-	quoted, any := false, false
-	for _, r := range line {
-		switch {
-		case r == '"':
-			quoted, any = !quoted, true
-		case r == ' ' && !quoted:
-			if any {
-				words = append(words, cur.String())
-			}
-			cur.Reset()
-			any = false
-		default:
-			cur.WriteRune(r)
-			any = true
-		}
-	}
-	if any {
-		words = append(words, cur.String())
-	}
-	return words
 }
 
 func TestGoldenRepliesMatchDirect(t *testing.T) {

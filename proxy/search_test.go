@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // searchCluster is three fake search shards behind a proxy, loaded with
@@ -204,7 +205,11 @@ func TestFTSchemaCommandsReachEveryShard(t *testing.T) {
 func TestParseFTSearch(t *testing.T) {
 	words := func(s string) [][]byte {
 		var out [][]byte
-		for _, w := range splitWords(s) {
+		ws, err := testutil.SplitArgs(s)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		for _, w := range ws {
 			out = append(out, []byte(w))
 		}
 		return out
@@ -258,7 +263,11 @@ func FuzzParseFTSearch(f *testing.F) {
 	f.Add(`"@year:[2000 2010]" SUMMARIZE FIELDS 1 t FRAGS 2 LEN 5 HIGHLIGHT TAGS < > INKEYS 1 k FILTER y 1 2`)
 	f.Fuzz(func(t *testing.T, tail string) {
 		args := [][]byte{[]byte("FT.SEARCH"), []byte("idx")}
-		for _, w := range splitWords(tail) {
+		ws, err := testutil.SplitArgs(tail)
+		if err != nil {
+			return
+		}
+		for _, w := range ws {
 			args = append(args, []byte(w))
 		}
 		if len(args) < 3 {

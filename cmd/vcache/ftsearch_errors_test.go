@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
 	"math"
 	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -23,63 +21,13 @@ type ftCase struct {
 
 func readFTCases(t *testing.T, path string) []ftCase {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var cases []ftCase
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case line == "" || strings.HasPrefix(line, "#"):
-		case strings.HasPrefix(line, "> "):
-			cases = append(cases, ftCase{args: quotedWords(line[2:])})
-		case len(cases) > 0:
-			c := &cases[len(cases)-1]
-			if c.want != "" {
-				c.want += "\n"
-			}
-			c.want += line
-		default:
-			t.Fatalf("%s: reply line %q before any command", path, line)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	for _, s := range testutil.ReadGolden(t, path) {
+		cases = append(cases, ftCase{args: s.Args, want: strings.Join(s.Want, "\n")})
 	}
 	return cases
 }
 
-// quotedWords splits on spaces, keeping "quoted groups" together.
-func quotedWords(line string) []string {
-	var words []string
-	var cur strings.Builder
-	quoted, any := false, false
-	for _, r := range line {
-		switch {
-		case r == '"':
-			quoted, any = !quoted, true
-		case r == ' ' && !quoted:
-			if any {
-				words = append(words, cur.String())
-			}
-			cur.Reset()
-			any = false
-		default:
-			cur.WriteRune(r)
-			any = true
-		}
-	}
-	if any {
-		words = append(words, cur.String())
-	}
-	return words
-}
-
-// serveProxyOver runs a proxy over the given nodes until the test ends
-// and returns its address.
 func serveProxyOver(t *testing.T, nodes ...string) string {
 	t.Helper()
 	router, err := proxy.NewStaticRouter(nodes)
