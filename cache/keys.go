@@ -68,6 +68,8 @@ func typeName(e *entry) string {
 		return "string"
 	case kindHash:
 		return "hash"
+	case kindList:
+		return "list"
 	}
 	return e.customVal().TypeName()
 }

@@ -24,14 +24,18 @@ const (
 	kindString kind = iota + 1
 	kindHash
 	kindCustom
+	kindList
 )
+
+// kindBits is how many low bits of entry.meta hold the kind.
+const kindBits = 3
 
 // entry is one key's value and metadata, 48 bytes (a Go size class: at
 // 56 it would take 64). Guarded by its shard's mutex.
 type entry struct {
 	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
 	n      uint32 // bytes at data
-	meta   uint32 // key length << 2 | kind
+	meta   uint32 // key length << kindBits | kind
 	obj    any    // kindHash: map[string][]byte (values never modified in place); kindCustom: Custom
 	exp    int64  // expiry, unix milliseconds; 0 = none
 	access uint32 // LRU clock or LFU counter (see evict.go)
@@ -42,7 +46,7 @@ type entry struct {
 // key and a string value may take together (the node allows 512 MiB
 // values).
 const (
-	maxKeyLen     = 1<<30 - 1
+	maxKeyLen     = 1<<(32-kindBits) - 1
 	maxEntryBytes = 1<<32 - 1
 )
 
@@ -50,12 +54,12 @@ const (
 // or obj.
 func newEntry(key string, k kind, val []byte, obj any) *entry {
 	if len(key) > maxKeyLen || len(key)+len(val) > maxEntryBytes {
-		panic("cache: key longer than 1 GiB or key and value longer than 4 GiB")
+		panic("cache: key longer than 512 MiB or key and value longer than 4 GiB")
 	}
 	kv := make([]byte, len(key)+len(val))
 	copy(kv, key)
 	copy(kv[len(key):], val)
-	e := &entry{obj: obj, meta: uint32(len(key))<<2 | uint32(k)}
+	e := &entry{obj: obj, meta: uint32(len(key))<<kindBits | uint32(k)}
 	e.setKV(kv)
 	return e
 }
@@ -79,19 +83,19 @@ func (e *entry) setMem(n int64) {
 
 // key returns the entry's key (sharing its bytes).
 func (e *entry) key() string {
-	return unsafe.String(e.data, int(e.meta>>2))
+	return unsafe.String(e.data, int(e.meta>>kindBits))
 }
 
 // kind returns the type of the entry's value.
-func (e *entry) kind() kind { return kind(e.meta & 3) }
+func (e *entry) kind() kind { return kind(e.meta & (1<<kindBits - 1)) }
 
 // str returns a kindString entry's value.
-func (e *entry) str() []byte { return e.kv()[e.meta>>2:] }
+func (e *entry) str() []byte { return e.kv()[e.meta>>kindBits:] }
 
 // setStr replaces a kindString entry's value with a copy of v (in a new
 // allocation: readers may still hold the old value).
 func (e *entry) setStr(v []byte) {
-	k := int(e.meta >> 2)
+	k := int(e.meta >> kindBits)
 	if k+len(v) > maxEntryBytes {
 		panic("cache: key and value longer than 4 GiB")
 	}

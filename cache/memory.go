@@ -27,6 +27,8 @@ func entrySize(e *entry) int64 {
 		}
 	case kindCustom:
 		n += e.customVal().MemoryBytes()
+	case kindList:
+		n += e.listVal().bytes()
 	}
 	return (n + 7) &^ 7 // entry.mem8 keeps eighths
 }

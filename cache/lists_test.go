@@ -1,0 +1,201 @@
+package cache
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestListAgainstSlice runs random list operations on the keyspace and on
+// a plain slice and compares the whole list after each, with elements of
+// sizes that make chunks fill, split and empty.
+func TestListAgainstSlice(t *testing.T) {
+	ks := newKS(t, nil)
+	key := []byte("l")
+	var model [][]byte
+	rng := rand.New(rand.NewPCG(1, 2))
+	val := func() []byte {
+		size := rng.IntN(20)
+		if rng.IntN(50) == 0 {
+			size = rng.IntN(3 * chunkMax)
+		}
+		return bytes.Repeat([]byte{byte('a' + rng.IntN(4))}, size)
+	}
+	for step := 0; step < 20000; step++ {
+		op := rng.IntN(10)
+		switch op {
+		case 0, 1, 2:
+			v := val()
+			left := op == 0
+			if _, err := ks.Push(key, [][]byte{v}, left, false); err != nil {
+				t.Fatal(err)
+			}
+			if left {
+				model = append([][]byte{v}, model...)
+			} else {
+				model = append(model, v)
+			}
+		case 3, 4:
+			left := op == 3
+			cnt := 1 + rng.IntN(3)
+			got, err := ks.Pop(key, left, cnt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want [][]byte
+			for i := 0; i < cnt && len(model) > 0; i++ {
+				if left {
+					want, model = append(want, model[0]), model[1:]
+				} else {
+					want, model = append(want, model[len(model)-1]), model[:len(model)-1]
+				}
+			}
+			if len(want) == 0 {
+				want = nil
+			}
+			if !equalLists(got, want) {
+				t.Fatalf("step %d pop: got %d elems, want %d", step, len(got), len(want))
+			}
+		case 5:
+			if len(model) == 0 {
+				continue
+			}
+			i := rng.IntN(len(model))
+			v := val()
+			if err := ks.LSet(key, int64(i), v); err != nil {
+				t.Fatal(err)
+			}
+			model[i] = v
+		case 6:
+			if len(model) == 0 {
+				continue
+			}
+			pivot := model[rng.IntN(len(model))]
+			v := val()
+			before := rng.IntN(2) == 0
+			if _, err := ks.LInsert(key, before, pivot, v); err != nil {
+				t.Fatal(err)
+			}
+			at := slices.IndexFunc(model, func(e []byte) bool { return bytes.Equal(e, pivot) })
+			if !before {
+				at++
+			}
+			model = slices.Insert(model, at, v)
+		case 7:
+			if rng.IntN(20) != 0 {
+				continue
+			}
+			v := []byte("a")
+			cnt := int64(rng.IntN(5) - 2)
+			n, err := ks.LRem(key, cnt, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			removed := 0
+			if cnt < 0 {
+				for i := len(model) - 1; i >= 0 && (removed < int(-cnt)); i-- {
+					if bytes.Equal(model[i], v) {
+						model = slices.Delete(model, i, i+1)
+						removed++
+					}
+				}
+			} else {
+				for i := 0; i < len(model) && (cnt == 0 || removed < int(cnt)); {
+					if bytes.Equal(model[i], v) {
+						model = slices.Delete(model, i, i+1)
+						removed++
+						continue
+					}
+					i++
+				}
+			}
+			if n != removed {
+				t.Fatalf("step %d LREM removed %d, want %d", step, n, removed)
+			}
+		case 8:
+			if rng.IntN(10) != 0 || len(model) < 4 {
+				continue
+			}
+			a, b := rng.IntN(3), len(model)-1-rng.IntN(3)
+			if err := ks.LTrim(key, int64(a), int64(b)); err != nil {
+				t.Fatal(err)
+			}
+			model = model[a : b+1]
+		case 9:
+			i := int64(rng.IntN(len(model)+2) - 1)
+			got, err := ks.LIndex(key, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []byte
+			if i >= 0 && int(i) < len(model) {
+				want = model[i]
+			} else if i < 0 && len(model) > 0 {
+				want = model[len(model)-1]
+			}
+			if !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+				t.Fatalf("step %d LINDEX %d: got %q want %q", step, i, got, want)
+			}
+		}
+		got, err := ks.LRange(key, 0, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalLists(got, model) {
+			t.Fatalf("step %d (op %d): list has %d elems, model %d", step, op, len(got), len(model))
+		}
+		if n, _ := ks.LLen(key); n != len(model) {
+			t.Fatalf("step %d: LLEN %d, model %d", step, n, len(model))
+		}
+		if len(model) == 0 && ks.Exists(key) != 0 {
+			t.Fatalf("step %d: empty list still exists", step)
+		}
+	}
+}
+
+func equalLists(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestListSnapshotRoundTrip saves and reloads a long list and a short one.
+func TestListSnapshotRoundTrip(t *testing.T) {
+	ks := newKS(t, nil)
+	var vals [][]byte
+	for i := 0; i < 5000; i++ {
+		vals = append(vals, []byte(fmt.Sprint(i)))
+	}
+	if _, err := ks.Push([]byte("long"), vals, false, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ks.Push([]byte("short"), [][]byte{[]byte("a"), []byte("")}, true, false); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := ks.WriteSnapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	ks2 := newKS(t, nil)
+	if err := ks2.ReadSnapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"long", "short"} {
+		a, _ := ks.LRange([]byte(k), 0, -1)
+		b, _ := ks2.LRange([]byte(k), 0, -1)
+		if !equalLists(a, b) || ks2.Type([]byte(k)) != "list" {
+			t.Fatalf("%s: %d elems after reload, want %d", k, len(b), len(a))
+		}
+	}
+	if ks.UsedMemory() != ks2.UsedMemory() {
+		t.Errorf("used memory %d after reload, was %d", ks2.UsedMemory(), ks.UsedMemory())
+	}
+}
