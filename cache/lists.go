@@ -3,6 +3,7 @@ package cache
 import (
 	"bytes"
 	"errors"
+	"math"
 )
 
 // ErrIndexOutOfRange is LSET's error for an index past the list's end.
@@ -317,6 +318,9 @@ func (ks *Keyspace) LPos(key, val []byte, q LPosQuery) ([]int64, error) {
 			return
 		}
 		skip := max(q.Rank, -q.Rank) - 1
+		if q.Rank == math.MinInt64 {
+			skip = 0 // as Redis, where negating it overflows
+		}
 		want := q.Count
 		if want < 0 {
 			want = 1

@@ -110,6 +110,9 @@ func (n *Node) configParams() map[string]func() string {
 		"cluster-enabled":         func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
 		"slowlog-log-slower-than": func() string { return itoa(n.slow.threshold.Load()) },
 		"slowlog-max-len":         func() string { return itoa(n.slow.maxLen.Load()) },
+		"list-max-listpack-size":  func() string { return itoa(n.listCfg.packSize.Load()) },
+		"list-max-ziplist-size":   func() string { return itoa(n.listCfg.packSize.Load()) },
+		"list-compress-depth":     func() string { return itoa(n.listCfg.compressDepth.Load()) },
 	}
 }
 
@@ -220,6 +223,8 @@ func (n *Node) configSet(name, val string) error {
 		if srv != nil {
 			srv.SetIdleClose(time.Duration(v) * time.Second)
 		}
+	case "list-max-listpack-size", "list-max-ziplist-size", "list-compress-depth":
+		return n.setListConfig(name, val)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

@@ -102,6 +102,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, strings.TrimSuffix(s.Group, "s"))
 	case "vectorset":
 		out = append(out, "vectorset")
+	case "list":
+		out = append(out, "list")
 	case "server":
 		out = append(out, "server")
 	}

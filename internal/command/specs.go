@@ -135,5 +135,31 @@ func Specs() []Spec {
 		{Name: "vgetattr", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "vectorset", Summary: "Returns an element's JSON attributes."},
 		{Name: "vismember", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "vectorset", Summary: "Tells whether an element exists."},
 		{Name: "vrandmember", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "vectorset", Summary: "Returns random elements."},
+
+		// lists
+		{Name: "lpush", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Prepends elements to a list."},
+		{Name: "rpush", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Appends elements to a list."},
+		{Name: "lpushx", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Prepends elements to a list only if it exists."},
+		{Name: "rpushx", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Appends elements to a list only if it exists."},
+		{Name: "lpop", Arity: -2, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Removes and returns the first elements of a list."},
+		{Name: "rpop", Arity: -2, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Removes and returns the last elements of a list."},
+		{Name: "lrange", Arity: 4, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Returns a range of elements of a list."},
+		{Name: "lindex", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Returns an element of a list by its index."},
+		{Name: "lset", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Sets an element of a list by its index."},
+		{Name: "linsert", Arity: 5, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Inserts an element before or after another."},
+		{Name: "lrem", Arity: 4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Removes elements equal to a value."},
+		{Name: "ltrim", Arity: 4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Keeps only a range of a list."},
+		{Name: "llen", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Returns the length of a list."},
+		{Name: "lpos", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Returns the indexes of elements equal to a value (RANK COUNT MAXLEN)."},
+		{Name: "lmove", Arity: 5, Flags: w, FirstKey: 1, LastKey: 2, Step: 1, Group: "list", Summary: "Pops an element from a list and pushes it to another."},
+		{Name: "rpoplpush", Arity: 3, Flags: w, FirstKey: 1, LastKey: 2, Step: 1, Group: "list", Summary: "Pops the last element of a list and prepends it to another."},
+		// LMPOP and BLMPOP name numkeys keys; routing, stripes and ACL see the first one.
+		{Name: "lmpop", Arity: -4, Flags: wd, FirstKey: 2, LastKey: 2, Step: 1, Group: "list", Summary: "Pops elements from the first non-empty list."},
+		{Name: "blpop", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "list", Summary: "Pops the first element of the first non-empty list, or waits."},
+		{Name: "brpop", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "list", Summary: "Pops the last element of the first non-empty list, or waits."},
+		{Name: "blmove", Arity: 6, Flags: w | Blocking | OffLoop, FirstKey: 1, LastKey: 2, Step: 1, Group: "list", Summary: "LMOVE, or waits for an element."},
+		{Name: "brpoplpush", Arity: 4, Flags: w | Blocking | OffLoop, FirstKey: 1, LastKey: 2, Step: 1, Group: "list", Summary: "RPOPLPUSH, or waits for an element."},
+		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "OBJECT ENCODING key: the value's internal encoding."},
+		{Name: "blmpop", Arity: -5, Flags: wd | Blocking | OffLoop, FirstKey: 3, LastKey: 3, Step: 1, Group: "list", Summary: "LMPOP, or waits for an element."},
 	}
 }
