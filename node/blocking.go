@@ -464,3 +464,18 @@ func cmdClient(cx *Ctx) {
 	}
 	front.Client(cx, cx.Args)
 }
+
+// forgetBlocked drops the waiter of a client that is closing without
+// having waited (a handler run outside a connection's goroutine).
+func (n *Node) forgetBlocked(c *client) {
+	w := c.block
+	if w == nil {
+		return
+	}
+	c.block = nil
+	n.blocked.mu.Lock()
+	if !w.served {
+		n.blocked.finish(w, blockResult{timeout: true})
+	}
+	n.blocked.mu.Unlock()
+}

@@ -63,6 +63,7 @@ func (n *Node) closed(conn redcon.Conn, err error) {
 		return
 	}
 	n.clients.remove(c)
+	n.forgetBlocked(c)
 	n.clients.count.Add(-1)
 	n.stats.closedCommands.Add(c.commands.Load())
 }
