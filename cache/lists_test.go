@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -197,5 +198,48 @@ func TestListSnapshotRoundTrip(t *testing.T) {
 	}
 	if ks.UsedMemory() != ks2.UsedMemory() {
 		t.Errorf("used memory %d after reload, was %d", ks2.UsedMemory(), ks.UsedMemory())
+	}
+}
+
+// TestListMemoryAccounting checks the lists' accounted bytes against the
+// heap they take: one long list pushed at either end, and many short ones.
+func TestListMemoryAccounting(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		load func(ks *Keyspace)
+	}{
+		{"one-1M-rpush", func(ks *Keyspace) {
+			for i := 0; i < 1_000_000; i++ {
+				ks.Push([]byte("l"), [][]byte{fmt.Appendf(nil, "v%d", i%1000)}, false, false)
+			}
+		}},
+		{"one-1M-lpush", func(ks *Keyspace) {
+			for i := 0; i < 1_000_000; i++ {
+				ks.Push([]byte("l"), [][]byte{[]byte("xxx")}, true, false)
+			}
+		}},
+		{"200k-of-5", func(ks *Keyspace) {
+			for i := 0; i < 200_000; i++ {
+				ks.Push(fmt.Appendf(nil, "list:%d", i), [][]byte{[]byte("a"), []byte("bb"), []byte("ccc"), []byte("dddd"), []byte("eeeee")}, false, false)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			ks := newKS(t, nil)
+			tc.load(ks)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+			acct := ks.UsedMemory()
+			ratio := float64(acct) / float64(heap)
+			t.Logf("accounted %d B, heap %d B, ratio %.3f", acct, heap, ratio)
+			if ratio < 0.8 || ratio > 1.2 {
+				t.Fatalf("accounted/heap = %.3f, want within 20%%", ratio)
+			}
+			runtime.KeepAlive(ks)
+		})
 	}
 }
