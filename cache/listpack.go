@@ -1,6 +1,9 @@
 package cache
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"strconv"
+)
 
 // A list is kept as Redis keeps it (a quicklist of listpacks): a deque of
 // chunks, each a byte slice of packed elements. An element is its length
@@ -32,8 +35,41 @@ func (c *chunk) used() int { return c.hi - c.lo }
 // mem returns the chunk's heap bytes.
 func (c *chunk) mem() int64 { return chunkStruct + sizeClass(cap(c.buf)) }
 
-// elemSize returns the packed size of an element of n bytes.
-func elemSize(n int) int { return 2*uvarintLen(uint64(n)) + n }
+// An element's header is a uvarint: its payload length << 1, and 1 for
+// an integer. A string's payload is its bytes; an element that is an
+// integer as Redis writes one ("-12", not "012") is packed as the zigzag
+// varint of its value, as Redis's listpack packs integers (1M numbers
+// below a million take 5 bytes each, not 8).
+
+// elemEnc is how an element is packed.
+type elemEnc struct {
+	hdr   uint64 // the header's value
+	hlen  int    // the header's bytes
+	plen  int    // the payload's bytes
+	isInt bool
+	zz    uint64 // an integer's zigzag value
+}
+
+// encOf chooses v's packing.
+func encOf(v []byte) elemEnc {
+	if len(v) > 0 && len(v) <= 20 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
+		if x, err := ParseInt(v); err == nil {
+			var tmp [20]byte
+			if string(strconv.AppendInt(tmp[:0], x, 10)) == string(v) {
+				zz := uint64(x<<1) ^ uint64(x>>63)
+				k := uvarintLen(zz)
+				h := uint64(k)<<1 | 1
+				return elemEnc{hdr: h, hlen: uvarintLen(h), plen: k, isInt: true, zz: zz}
+			}
+		}
+	}
+	h := uint64(len(v)) << 1
+	return elemEnc{hdr: h, hlen: uvarintLen(h), plen: len(v)}
+}
+
+// size returns the element's packed bytes: header, payload, header
+// again backwards.
+func (e elemEnc) size() int { return 2*e.hlen + e.plen }
 
 func uvarintLen(v uint64) int {
 	n := 1
@@ -44,39 +80,58 @@ func uvarintLen(v uint64) int {
 	return n
 }
 
-// putElem packs v at b (which has room for elemSize(len(v)) bytes).
-func putElem(b []byte, v []byte) {
-	k := binary.PutUvarint(b, uint64(len(v)))
-	copy(b[k:], v)
-	tail := b[k+len(v) : k+len(v)+k]
+// putElem packs v at b (which has room for e.size() bytes).
+func putElem(b []byte, v []byte, e elemEnc) {
+	k := binary.PutUvarint(b, e.hdr)
+	if e.isInt {
+		binary.PutUvarint(b[k:], e.zz)
+	} else {
+		copy(b[k:], v)
+	}
+	tail := b[k+e.plen : k+e.plen+k]
 	for i := 0; i < k; i++ {
 		tail[k-1-i] = b[i]
 	}
 }
 
+// scratch holds an integer element formatted back to text.
+type scratch [20]byte
+
+// payload returns the element whose header h is followed by p, as text
+// (an integer formatted in sc).
+func payload(h uint64, p []byte, sc *scratch) []byte {
+	if h&1 == 0 {
+		return p[:len(p):len(p)]
+	}
+	zz, _ := binary.Uvarint(p)
+	x := int64(zz>>1) ^ -int64(zz&1)
+	return strconv.AppendInt(sc[:0], x, 10)
+}
+
 // elemAt returns the element starting at off and the offset after it.
-func (c *chunk) elemAt(off int) (v []byte, next int) {
-	n, k := binary.Uvarint(c.buf[off:c.hi])
+// An integer's text is in sc: valid until sc is used again.
+func (c *chunk) elemAt(off int, sc *scratch) (v []byte, next int) {
+	h, k := binary.Uvarint(c.buf[off:c.hi])
 	start := off + k
-	end := start + int(n)
-	return c.buf[start:end:end], end + k
+	end := start + int(h>>1)
+	return payload(h, c.buf[start:end], sc), end + k
 }
 
 // elemBefore returns the element ending at end and its start offset.
-func (c *chunk) elemBefore(end int) (v []byte, start int) {
-	var n uint64
+func (c *chunk) elemBefore(end int, sc *scratch) (v []byte, start int) {
+	var h uint64
 	k := 0
 	for shift := 0; ; shift += 7 {
 		b := c.buf[end-1-k]
 		k++
-		n |= uint64(b&0x7f) << shift
+		h |= uint64(b&0x7f) << shift
 		if b < 0x80 {
 			break
 		}
 	}
 	stop := end - k
-	begin := stop - int(n)
-	return c.buf[begin:stop:stop], begin - k
+	begin := stop - int(h>>1)
+	return payload(h, c.buf[begin:stop], sc), begin - k
 }
 
 // room makes need free bytes at the chunk's front (left) or back,
@@ -102,8 +157,9 @@ func (c *chunk) room(need int, left bool) int64 {
 	return c.mem() - old
 }
 
-// fits reports whether an element of n bytes may join the chunk.
-func (c *chunk) fits(n int) bool { return c.n == 0 || c.used()+elemSize(n) <= chunkMax }
+// fits reports whether an element packed in size bytes may join the
+// chunk.
+func (c *chunk) fits(size int) bool { return c.n == 0 || c.used()+size <= chunkMax }
 
 // list is a deque of chunks.
 type list struct {
@@ -120,7 +176,8 @@ func (l *list) bytes() int64 { return listBase + l.mem + 8*int64(cap(l.chunks)) 
 
 // push adds v at the front (left) or back.
 func (l *list) push(v []byte, left bool) {
-	size := elemSize(len(v))
+	enc := encOf(v)
+	size := enc.size()
 	var c *chunk
 	if len(l.chunks) > 0 {
 		if left {
@@ -129,7 +186,7 @@ func (l *list) push(v []byte, left bool) {
 			c = l.chunks[len(l.chunks)-1]
 		}
 	}
-	if c == nil || !c.fits(len(v)) {
+	if c == nil || !c.fits(size) {
 		c = &chunk{}
 		l.mem += c.mem()
 		if left {
@@ -143,9 +200,9 @@ func (l *list) push(v []byte, left bool) {
 	l.mem += c.room(size, left)
 	if left {
 		c.lo -= size
-		putElem(c.buf[c.lo:], v)
+		putElem(c.buf[c.lo:], v, enc)
 	} else {
-		putElem(c.buf[c.hi:], v)
+		putElem(c.buf[c.hi:], v, enc)
 		c.hi += size
 	}
 	c.n++
@@ -161,10 +218,11 @@ func (l *list) pop(left bool) []byte {
 	}
 	c := l.chunks[i]
 	var v []byte
+	var sc scratch
 	if left {
-		v, c.lo = c.elemAt(c.lo)
+		v, c.lo = c.elemAt(c.lo, &sc)
 	} else {
-		v, c.hi = c.elemBefore(c.hi)
+		v, c.hi = c.elemBefore(c.hi, &sc)
 	}
 	out := append([]byte(nil), v...)
 	c.n--
@@ -201,8 +259,9 @@ func (l *list) removeChunk(i int) {
 
 // each calls fn with the elements from index start (0 is the front) to
 // the end, front to back, until fn returns false. The slices alias the
-// list's bytes.
+// list's bytes or a scratch buffer: they are valid during the call only.
 func (l *list) each(start int, fn func(i int, v []byte) bool) {
+	var sc scratch
 	i := 0
 	for _, c := range l.chunks {
 		if i+c.n <= start {
@@ -211,7 +270,7 @@ func (l *list) each(start int, fn func(i int, v []byte) bool) {
 		}
 		for off := c.lo; off < c.hi; i++ {
 			var v []byte
-			v, off = c.elemAt(off)
+			v, off = c.elemAt(off, &sc)
 			if i >= start && !fn(i, v) {
 				return
 			}
@@ -222,6 +281,7 @@ func (l *list) each(start int, fn func(i int, v []byte) bool) {
 // eachBack calls fn with the elements from index start back to the front
 // until fn returns false.
 func (l *list) eachBack(start int, fn func(i int, v []byte) bool) {
+	var sc scratch
 	i := l.n - 1
 	for k := len(l.chunks) - 1; k >= 0; k-- {
 		c := l.chunks[k]
@@ -231,7 +291,7 @@ func (l *list) eachBack(start int, fn func(i int, v []byte) bool) {
 		}
 		for end := c.hi; end > c.lo; i-- {
 			var v []byte
-			v, end = c.elemBefore(end)
+			v, end = c.elemBefore(end, &sc)
 			if i <= start && !fn(i, v) {
 				return
 			}
@@ -245,20 +305,21 @@ func (l *list) elems(start, stop int) [][]byte {
 	if start > stop {
 		return nil
 	}
-	out := make([][]byte, 0, stop-start+1)
-	var size int
+	ends := make([]int, 0, stop-start+1)
+	slab := make([]byte, 0, 64) // never nil: an empty element is not a missing one
 	l.each(start, func(i int, v []byte) bool {
 		if i > stop {
 			return false
 		}
-		size += len(v)
-		out = append(out, v)
+		slab = append(slab, v...)
+		ends = append(ends, len(slab))
 		return true
 	})
-	slab := make([]byte, 0, size)
-	for i, v := range out {
-		slab = append(slab, v...)
-		out[i] = slab[len(slab)-len(v) : len(slab) : len(slab)]
+	out := make([][]byte, len(ends))
+	prev := 0
+	for i, e := range ends {
+		out[i] = slab[prev:e:e]
+		prev = e
 	}
 	return out
 }
@@ -267,8 +328,7 @@ func (l *list) elems(start, stop int) [][]byte {
 // elements (the rare operations: LSET, LINSERT, LREM, LTRIM in the
 // middle). fn may keep the element slices it is given in its result.
 func (l *list) rewrite(fn func(all [][]byte) [][]byte) {
-	all := make([][]byte, 0, l.n)
-	l.each(0, func(_ int, v []byte) bool { all = append(all, v); return true })
+	all := l.elems(0, l.n-1)
 	out := fn(all)
 	nl := newList(out)
 	*l = *nl
@@ -279,11 +339,12 @@ func newList(vals [][]byte) *list {
 	l := &list{}
 	var c *chunk
 	for _, v := range vals {
-		if c == nil || !c.fits(len(v)) {
+		enc := encOf(v)
+		s := enc.size()
+		if c == nil || !c.fits(s) {
 			c = &chunk{}
 			l.chunks = append(l.chunks, c)
 		}
-		s := elemSize(len(v))
 		if len(c.buf)-c.hi < s {
 			grow := max(2*len(c.buf), c.hi+s, 16)
 			if grow > chunkMax && c.hi+s <= chunkMax {
@@ -293,7 +354,7 @@ func newList(vals [][]byte) *list {
 			copy(nb, c.buf[:c.hi])
 			c.buf = nb
 		}
-		putElem(c.buf[c.hi:], v)
+		putElem(c.buf[c.hi:], v, enc)
 		c.hi += s
 		c.n++
 		l.n++
@@ -318,11 +379,12 @@ func (l *list) drop(k int, left bool) {
 			l.removeChunk(i)
 			continue
 		}
+		var sc scratch
 		for ; k > 0; k-- {
 			if left {
-				_, c.lo = c.elemAt(c.lo)
+				_, c.lo = c.elemAt(c.lo, &sc)
 			} else {
-				_, c.hi = c.elemBefore(c.hi)
+				_, c.hi = c.elemBefore(c.hi, &sc)
 			}
 			c.n--
 			l.n--
@@ -341,10 +403,11 @@ func (l *list) rewriteAt(i int, fn func(elems [][]byte, j int) [][]byte) {
 	}
 	c := l.chunks[k]
 	elems := make([][]byte, 0, c.n+1)
+	var sc scratch
 	for off := c.lo; off < c.hi; {
 		var v []byte
-		v, off = c.elemAt(off)
-		elems = append(elems, v)
+		v, off = c.elemAt(off, &sc)
+		elems = append(elems, append([]byte(nil), v...))
 	}
 	nl := newList(fn(elems, i-first))
 	l.mem += nl.mem - c.mem()

@@ -17,7 +17,15 @@ func TestListAgainstSlice(t *testing.T) {
 	key := []byte("l")
 	var model [][]byte
 	rng := rand.New(rand.NewPCG(1, 2))
+	ints := []string{"0", "-0", "007", "-5", "12345", "9223372036854775807", "-9223372036854775808",
+		"9223372036854775808", "+1", "1e3", " 1", "-"}
 	val := func() []byte {
+		if rng.IntN(4) == 0 {
+			if rng.IntN(2) == 0 {
+				return []byte(ints[rng.IntN(len(ints))])
+			}
+			return fmt.Appendf(nil, "%d", rng.Int64()>>rng.IntN(64)*int64(1-2*rng.IntN(2)))
+		}
 		size := rng.IntN(20)
 		if rng.IntN(50) == 0 {
 			size = rng.IntN(3 * chunkMax)
@@ -88,7 +96,7 @@ func TestListAgainstSlice(t *testing.T) {
 			if rng.IntN(20) != 0 {
 				continue
 			}
-			v := []byte("a")
+			v := []byte([]string{"a", "0", "-5", "007"}[rng.IntN(4)])
 			cnt := int64(rng.IntN(5) - 2)
 			n, err := ks.LRem(key, cnt, v)
 			if err != nil {
