@@ -279,6 +279,25 @@ func (n *Node) wakeWaiters(c *client, spec *command.Spec, args [][]byte, logged 
 	c.readyKeys = nil
 	r := &n.blocked
 	r.mu.Lock()
+	waited := false
+	for _, k := range keys {
+		if len(r.byKey[k]) > 0 {
+			waited = true
+			break
+		}
+	}
+	if !waited {
+		r.mu.Unlock()
+		return
+	}
+	if !logged && n.cl.Load() != nil {
+		// Lock order: the migration log, then the registry (a logged
+		// write holds the log when it gets here).
+		r.mu.Unlock()
+		n.mig.logMu.Lock()
+		defer n.mig.logMu.Unlock()
+		r.mu.Lock()
+	}
 	defer r.mu.Unlock()
 	for len(keys) > 0 {
 		k := keys[0]
@@ -293,7 +312,7 @@ func (n *Node) wakeWaiters(c *client, spec *command.Spec, args [][]byte, logged 
 			if res.err != nil {
 				continue
 			}
-			n.logServed(w, k, len(res.vals), logged)
+			n.logServed(w, k, len(res.vals))
 			if w.kind == blockMove {
 				keys = append(keys, string(w.dst))
 			}
@@ -302,8 +321,9 @@ func (n *Node) wakeWaiters(c *client, spec *command.Spec, args [][]byte, logged 
 }
 
 // logServed appends the write a served waiter made to the replication
-// stream and, while its slot migrates, to the migration log.
-func (n *Node) logServed(w *waiter, key string, popped int, logged bool) {
+// stream and, while its slot migrates, to the migration log (whose lock
+// the caller holds in a cluster).
+func (n *Node) logServed(w *waiter, key string, popped int) {
 	side := func(left bool) string {
 		if left {
 			return "LEFT"
@@ -323,10 +343,6 @@ func (n *Node) logServed(w *waiter, key string, popped int, logged bool) {
 	}
 	slot := keyslot.Of([]byte(key))
 	if n.cl.Load() != nil && n.mig.logging[slot].Load() {
-		if !logged {
-			n.mig.logMu.Lock()
-			defer n.mig.logMu.Unlock()
-		}
 		appendCommand(&n.mig.log, args)
 	}
 	if n.repl.log.on.Load() {
@@ -393,6 +409,7 @@ const maxWatchBytes = 1 << 20
 
 func watchConn(nc net.Conn) *connWatch {
 	cw := &connWatch{nc: nc, closed: make(chan struct{}), exited: make(chan struct{})}
+	_ = nc.SetReadDeadline(time.Time{}) // a blocked client is not idle (CONFIG SET timeout)
 	go func() {
 		defer close(cw.exited)
 		b := make([]byte, 4096)
