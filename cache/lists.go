@@ -161,6 +161,33 @@ func (ks *Keyspace) LRange(key []byte, start, stop int64) ([][]byte, error) {
 	return out, err
 }
 
+// LRangeEach is LRange without copies: it calls begin with the number of
+// elements from start to stop, then fn with each of them, under the key's
+// shard lock (a missing key: begin(0)). They must be quick, must not call
+// back into the Keyspace and must not keep v (the node appends them to a
+// reply buffer).
+func (ks *Keyspace) LRangeEach(key []byte, start, stop int64, begin func(n int), fn func(v []byte)) error {
+	return ks.listRead(key, func(l *list) {
+		if l == nil {
+			begin(0)
+			return
+		}
+		a, b, ok := listRange(start, stop, l.n)
+		if !ok {
+			begin(0)
+			return
+		}
+		begin(b - a + 1)
+		l.each(a, func(i int, v []byte) bool {
+			if i > b {
+				return false
+			}
+			fn(v)
+			return true
+		})
+	})
+}
+
 // listIndex turns an index (negative from the end) into a position,
 // false when it is out of range.
 func listIndex(i int64, n int) (int, bool) {

@@ -251,3 +251,26 @@ func TestListMemoryAccounting(t *testing.T) {
 		})
 	}
 }
+
+// TestLRangeEachMatchesLRange: the copy-free range gives what LRange gives.
+func TestLRangeEachMatchesLRange(t *testing.T) {
+	ks := newKS(t, nil)
+	for i := 0; i < 3000; i++ {
+		ks.Push([]byte("l"), [][]byte{fmt.Appendf(nil, "%d", i-1500), fmt.Appendf(nil, "s%d", i)}, i%2 == 0, false)
+	}
+	for _, r := range [][2]int64{{0, -1}, {5, 10}, {-10, -1}, {7000, 8000}, {3, 1}, {-9000, 2}} {
+		want, _ := ks.LRange([]byte("l"), r[0], r[1])
+		var got [][]byte
+		n := -1
+		if err := ks.LRangeEach([]byte("l"), r[0], r[1], func(k int) { n = k }, func(v []byte) { got = append(got, append([]byte(nil), v...)) }); err != nil {
+			t.Fatal(err)
+		}
+		if n != len(want) || !equalLists(got, want) {
+			t.Fatalf("range %v: LRangeEach gave %d (count %d), LRange %d", r, len(got), n, len(want))
+		}
+	}
+	ks.Set([]byte("s"), []byte("x"), SetOptions{})
+	if err := ks.LRangeEach([]byte("s"), 0, -1, func(int) {}, func([]byte) {}); err != ErrWrongType {
+		t.Fatalf("LRangeEach on a string: %v", err)
+	}
+}

@@ -67,7 +67,10 @@ func cmdLRange(cx *Ctx) {
 		cx.Err(cache.ErrNotInteger)
 		return
 	}
-	replyBulksErr(cx)(cx.Node.ks.LRange(cx.Args[1], start, stop))
+	// The elements go straight from the list to the reply buffer.
+	if err := cx.Node.ks.LRangeEach(cx.Args[1], start, stop, cx.Array, cx.Bulk); err != nil {
+		cx.Err(err)
+	}
 }
 
 func cmdLIndex(cx *Ctx) {
