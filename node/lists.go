@@ -201,8 +201,12 @@ func replyMPop(cx *Ctx, keys [][]byte, i int, vals [][]byte, err error) {
 
 // cmdObject answers OBJECT ENCODING key (the one subcommand vcache has).
 func cmdObject(cx *Ctx) {
-	if !strings.EqualFold(string(cx.Args[1]), "encoding") || len(cx.Args) != 3 {
-		cx.Error("ERR unknown subcommand or wrong number of arguments for '" + string(cx.Args[1]) + "'. Try OBJECT HELP.")
+	switch {
+	case !strings.EqualFold(string(cx.Args[1]), "encoding"):
+		cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try OBJECT HELP.")
+		return
+	case len(cx.Args) != 3:
+		cx.Error(command.ArityError("object|encoding"))
 		return
 	}
 	if enc := cx.Node.ks.Encoding(cx.Args[2]); enc != "" {
