@@ -274,3 +274,41 @@ func TestLRangeEachMatchesLRange(t *testing.T) {
 		t.Fatalf("LRangeEach on a string: %v", err)
 	}
 }
+
+// BenchmarkListPushPop pushes and pops at both ends of a list that holds
+// about 10k elements, against a plain slice of byte slices as baseline.
+func BenchmarkListPushPop(b *testing.B) {
+	v := []byte("value:123456")
+	b.Run("keyspace", func(b *testing.B) {
+		ks := newKS(b, nil)
+		key := []byte("l")
+		for i := 0; i < 10000; i++ {
+			ks.Push(key, [][]byte{v}, false, false)
+		}
+		one := [][]byte{v}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			left := i%2 == 0
+			ks.Push(key, one, left, false)
+			ks.Pop(key, !left, 1)
+		}
+	})
+	b.Run("slice-baseline", func(b *testing.B) {
+		var s [][]byte
+		for i := 0; i < 10000; i++ {
+			s = append(s, append([]byte(nil), v...))
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if i%2 == 0 {
+				s = append([][]byte{append([]byte(nil), v...)}, s...)
+				s = s[:len(s)-1]
+			} else {
+				s = append(s, append([]byte(nil), v...))
+				s = s[1:]
+			}
+		}
+	})
+}
