@@ -298,3 +298,79 @@ func TestListsSurviveRestart(t *testing.T) {
 		t.Fatalf("TTL of a list after restart = %v", ttl)
 	}
 }
+
+// TestBlockingPopsUnderConcurrency: producers push while consumers block
+// and pop concurrently; every element reaches exactly one consumer.
+func TestBlockingPopsUnderConcurrency(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	const producers, consumers, each = 4, 8, 500
+	total := producers * each
+	got := make(chan string, total)
+	done := make(chan struct{})
+	errs := make(chan error, producers+consumers)
+	for range consumers {
+		c := tn.client(t)
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				v, err := c.BLPop(ctx, 200*time.Millisecond, "q1", "q2").Result()
+				switch {
+				case errors.Is(err, redis.Nil):
+				case err != nil:
+					errs <- err
+					return
+				default:
+					got <- v[1]
+				}
+			}
+		}()
+	}
+	for p := range producers {
+		c := tn.client(t)
+		go func() {
+			for i := range each {
+				key := []string{"q1", "q2"}[i%2]
+				if err := c.RPush(ctx, key, fmt.Sprintf("%d:%d", p, i)).Err(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	seen := map[string]bool{}
+	deadline := time.After(30 * time.Second)
+	for len(seen) < total {
+		select {
+		case v := <-got:
+			if seen[v] {
+				t.Fatalf("%s popped twice", v)
+			}
+			seen[v] = true
+		case err := <-errs:
+			t.Fatal(err)
+		case <-deadline:
+			t.Fatalf("%d of %d elements popped in 30s", len(seen), total)
+		}
+	}
+	close(done)
+	for range consumers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := tn.client(t)
+	if n := c.Exists(ctx, "q1", "q2").Val(); n != 0 {
+		t.Fatalf("%d lists left after every element was popped", n)
+	}
+	select {
+	case v := <-got:
+		t.Fatalf("%s popped beyond the %d pushed", v, total)
+	default:
+	}
+}
