@@ -16,7 +16,7 @@ func (ks *Keyspace) Encoding(key []byte) string {
 	case kindString:
 		v := e.str()
 		if len(v) <= 20 {
-			if ParseIntOK(v) {
+			if isRedisInt(v) {
 				return "int"
 			}
 		}
@@ -41,9 +41,9 @@ func (ks *Keyspace) Encoding(key []byte) string {
 	return "raw"
 }
 
-// ParseIntOK reports whether b is an integer as Redis writes one (no
+// isRedisInt reports whether b is an integer as Redis writes one (no
 // sign but '-', no leading zeros).
-func ParseIntOK(b []byte) bool {
+func isRedisInt(b []byte) bool {
 	_, err := ParseInt(b)
 	return err == nil
 }
