@@ -199,23 +199,6 @@ func replyMPop(cx *Ctx, keys [][]byte, i int, vals [][]byte, err error) {
 	}
 }
 
-// cmdObject answers OBJECT ENCODING key (the one subcommand vcache has).
-func cmdObject(cx *Ctx) {
-	switch {
-	case !strings.EqualFold(string(cx.Args[1]), "encoding"):
-		cx.Error("ERR unknown subcommand '" + string(cx.Args[1]) + "'. Try OBJECT HELP.")
-		return
-	case len(cx.Args) != 3:
-		cx.Error(command.ArityError("object|encoding"))
-		return
-	}
-	if enc := cx.Node.ks.Encoding(cx.Args[2]); enc != "" {
-		cx.BulkString(enc)
-		return
-	}
-	cx.Null()
-}
-
 // keysDenied checks the client's key permissions on Args[first..last]
 // (the keys of LMPOP and BLMPOP, whose spec names the first only) and
 // answers NOPERM when one is denied.

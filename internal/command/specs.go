@@ -159,7 +159,7 @@ func Specs() []Spec {
 		{Name: "brpop", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "list", Summary: "Pops the last element of the first non-empty list, or waits."},
 		{Name: "blmove", Arity: 6, Flags: w | Blocking | OffLoop, FirstKey: 1, LastKey: 2, Step: 1, Group: "list", Summary: "LMOVE, or waits for an element."},
 		{Name: "brpoplpush", Arity: 4, Flags: w | Blocking | OffLoop, FirstKey: 1, LastKey: 2, Step: 1, Group: "list", Summary: "RPOPLPUSH, or waits for an element."},
-		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "OBJECT ENCODING key: the value's internal encoding."},
+		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "Inspects a key's value: OBJECT ENCODING key, OBJECT HELP."},
 		{Name: "blmpop", Arity: -5, Flags: wd | Blocking | OffLoop, FirstKey: 3, LastKey: 3, Step: 1, Group: "list", Summary: "LMPOP, or waits for an element."},
 	}
 }

@@ -1,44 +1,44 @@
 package cache
 
-// Encoding returns OBJECT ENCODING's answer for key, named as Redis 7.0
-// names its encodings ("" when the key is missing). Lists are always
-// "quicklist" there; strings and hashes get the name Redis would give
-// the same value.
-func (ks *Keyspace) Encoding(key []byte) string {
+// Encoding returns what OBJECT ENCODING answers for the value at key (the
+// name of Redis 7.0's encoding that matches vcache's representation: lists
+// are always "quicklist" there), and false when the key is missing. It
+// does not count as an access.
+func (ks *Keyspace) Encoding(key []byte) (string, bool) {
 	sh, slot := ks.locate(key)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
 	if e == nil {
-		return ""
+		return "", false
 	}
 	switch e.kind() {
 	case kindString:
 		v := e.str()
 		if len(v) <= 20 {
 			if isRedisInt(v) {
-				return "int"
+				return "int", true
 			}
 		}
 		if len(v) <= 44 {
-			return "embstr"
+			return "embstr", true
 		}
-		return "raw"
+		return "raw", true
 	case kindHash:
 		h := e.hashMap()
 		if len(h) > 128 {
-			return "hashtable"
+			return "hashtable", true
 		}
 		for f, v := range h {
 			if len(f) > 64 || len(v) > 64 {
-				return "hashtable"
+				return "hashtable", true
 			}
 		}
-		return "listpack"
+		return "listpack", true
 	case kindList:
-		return "quicklist"
+		return "quicklist", true
 	}
-	return "raw"
+	return "raw", true
 }
 
 // isRedisInt reports whether b is an integer as Redis writes one (no
