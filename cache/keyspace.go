@@ -26,6 +26,7 @@ const (
 	kindCustom
 	kindZSet
 	kindSet
+	kindList
 )
 
 // kindBits is how many low bits of entry.meta hold the kind (room for 7
@@ -38,7 +39,7 @@ type entry struct {
 	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
 	n      uint32 // bytes at data
 	meta   uint32 // key length << kindBits | kind
-	obj    any    // kindHash: map[string][]byte (values never modified in place); kindZSet: *zset; kindSet: *setObj; kindCustom: Custom
+	obj    any    // kindHash: map[string][]byte (values never modified in place); kindZSet: *zset; kindSet: *setObj; kindList: *list; kindCustom: Custom
 	exp    int64  // expiry, unix milliseconds; 0 = none
 	access uint32 // LRU clock or LFU counter (see evict.go)
 	mem8   uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8

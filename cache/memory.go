@@ -31,6 +31,8 @@ func entrySize(e *entry) int64 {
 		n += e.setVal().bytes()
 	case kindCustom:
 		n += e.customVal().MemoryBytes()
+	case kindList:
+		n += e.listVal().bytes()
 	}
 	return (n + 7) &^ 7 // entry.mem8 keeps eighths
 }

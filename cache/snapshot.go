@@ -18,8 +18,8 @@ import (
 // none) and the value: a string is its bytes; a hash is its field count
 // then field, value pairs; a set is its member count then its members; a
 // sorted set is its member count then member, score (8 bytes,
-// little-endian IEEE 754) pairs in order; a custom value is its type name
-// then its bytes.
+// little-endian IEEE 754) pairs in order; a list is its length then its
+// elements front to back; a custom value is its type name then its bytes.
 // Every byte string is a uvarint length then the bytes.
 const (
 	snapMagic   = "VCKS\x01"
@@ -28,6 +28,7 @@ const (
 	recCustom   = 3
 	recSet      = 4
 	recZSet     = 6
+	recList     = 5
 	recEnd      = 0xFF
 	maxSnapItem = 1 << 31 // no single string in a snapshot is larger
 )
@@ -131,6 +132,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		b.WriteByte(recSet)
 	case kindCustom:
 		b.WriteByte(recCustom)
+	case kindList:
+		b.WriteByte(recList)
 	}
 	appendString(b, key)
 	appendUvarint(b, uint64(e.exp))
@@ -159,6 +162,10 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		}
 		appendString(b, e.customVal().TypeName())
 		appendBytes(b, data)
+	case kindList:
+		l := e.listVal()
+		appendUvarint(b, uint64(l.n))
+		l.each(0, func(_ int, v []byte) bool { appendBytes(b, v); return true })
 	}
 	return nil
 }
@@ -321,6 +328,11 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				return corrupt(fmt.Sprintf("decoding a %q value", tn), err)
 			}
 			obj = cv
+		case recList:
+			kd = kindList
+			if obj, err = readList(sr); err != nil {
+				return corrupt("list", err)
+			}
 		default:
 			return corrupt(fmt.Sprintf("unknown record kind %d", kindb), nil)
 		}
@@ -359,4 +371,21 @@ func (ks *Keyspace) load(key []byte, e *entry) {
 	if e.kind() == kindHash {
 		ks.hashChanged(string(key), slot, e)
 	}
+}
+
+// readList reads a list record's length and elements.
+func readList(sr *snapReader) (*list, error) {
+	n, err := sr.uvarint()
+	if err != nil || n == 0 || n > maxSnapItem {
+		return nil, fmt.Errorf("length %d: %v", n, err)
+	}
+	l := &list{}
+	for i := uint64(0); i < n; i++ {
+		v, err := sr.bytes()
+		if err != nil {
+			return nil, err
+		}
+		l.push(v, false)
+	}
+	return l, nil
 }

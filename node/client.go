@@ -28,6 +28,11 @@ type client struct {
 	watched []watch     // WATCHed slots and their versions
 	asking  bool
 	inExec  bool // EXEC is running the queued commands and holds their stripes
+	// block is the waiter a blocking command just registered (see
+	// blocking.go); readyKeys the keys EXEC's commands wrote, whose
+	// blocked clients are served once EXEC ends.
+	block     *waiter
+	readyKeys []string
 	// readonly (READONLY): reads of slots this node replicates are served
 	// here.
 	readonly bool

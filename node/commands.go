@@ -15,7 +15,7 @@ func handlers() map[string]Handler {
 		// connection (front's, shared with the proxy)
 		"ping": frontCmd(front.Ping), "echo": frontCmd(front.Echo), "quit": frontCmd(front.Quit),
 		"reset": frontCmd(front.Reset), "select": frontCmd(front.Select), "auth": frontCmd(front.Auth),
-		"hello": frontCmd(front.Hello), "client": frontCmd(front.Client), "command": frontCmd(front.Command),
+		"hello": frontCmd(front.Hello), "client": cmdClient, "command": frontCmd(front.Command),
 		"readonly": cmdReadOnly, "readwrite": cmdReadWrite, "asking": cmdAsking,
 
 		// strings
@@ -63,6 +63,13 @@ func handlers() map[string]Handler {
 		"smove": cmdSMove, "sinter": cmdSInter, "sintercard": cmdSInterCard, "sunion": cmdSUnion,
 		"sdiff": cmdSDiff, "sinterstore": cmdSInterStore, "sunionstore": cmdSUnionStore,
 		"sdiffstore": cmdSDiffStore, "sscan": cmdSScan,
+		// lists
+		"lpush": cmdLPush, "rpush": cmdRPush, "lpushx": cmdLPushX, "rpushx": cmdRPushX,
+		"lpop": cmdLPop, "rpop": cmdRPop, "lrange": cmdLRange, "lindex": cmdLIndex, "lset": cmdLSet,
+		"linsert": cmdLInsert, "lrem": cmdLRem, "ltrim": cmdLTrim, "llen": cmdLLen, "lpos": cmdLPos,
+		"lmove": cmdLMove, "rpoplpush": cmdRPopLPush, "lmpop": cmdLMPop,
+		"blpop": cmdBLPop, "brpop": cmdBRPop, "blmove": cmdBLMove, "brpoplpush": cmdBRPopLPush,
+		"blmpop": cmdBLMPop,
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)

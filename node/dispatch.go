@@ -63,6 +63,7 @@ func (n *Node) closed(conn redcon.Conn, err error) {
 		return
 	}
 	n.clients.remove(c)
+	n.forgetBlocked(c)
 	n.clients.count.Add(-1)
 	n.stats.closedCommands.Add(c.commands.Load())
 }
@@ -168,8 +169,8 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 			defer n.unlockStripes(mask, write)
 		}
 	}
+	logged := false // the command is in the migration log (holding logMu)
 	if n.cl.Load() != nil {
-		logged := false
 		if slot >= 0 && e.spec.Has(command.Write) {
 			// Count the write in flight first, then look at the logging
 			// flag: a migration that sets the flag and then sees no write
@@ -226,6 +227,9 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	cx.slot1 = 0
 	if replSlot != noRepl && n.repl.log.on.Load() {
 		n.repl.log.appendCommand(replSlot, args)
+	}
+	if n.blocked.n.Load() > 0 || len(c.readyKeys) > 0 || (c.inExec && e.spec.Has(command.Write)) {
+		n.wakeWaiters(c, e.spec, args, logged)
 	}
 	if e.spec.Has(command.DenyOOM) {
 		// Evict right after a write too, so used memory does not stay above

@@ -47,6 +47,8 @@ func FuzzCommandPath(f *testing.F) {
 		"*1\r\n$5\r\nMULTI\r\n*1\r\n$4\r\nEXEC\r\n",
 		"*4\r\n$8\r\nGETRANGE\r\n$1\r\nk\r\n$1\r\n0\r\n$2\r\n-1\r\n",
 		"PING\r\nECHO \"a b\"\r\n",
+		"*4\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$1\r\na\r\n$1\r\nb\r\n*4\r\n$6\r\nLRANGE\r\n$1\r\nl\r\n$1\r\n0\r\n$2\r\n-1\r\n",
+		"*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n*3\r\n$5\r\nRPUSH\r\n$1\r\nq\r\n$1\r\nv\r\n",
 		"*1\r\n$x\r\n",
 		"*-1\r\n",
 		"$5\r\nhello\r\n",

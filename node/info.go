@@ -64,7 +64,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 	case "clients":
 		kv("connected_clients", n.clients.count.Load())
 		kv("maxclients", cfg.MaxClients)
-		kv("blocked_clients", 0)
+		kv("blocked_clients", n.blockedCount())
 	case "memory":
 		kv("used_memory", st.UsedMemory)
 		kv("used_memory_human", humanBytes(st.UsedMemory))

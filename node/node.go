@@ -45,6 +45,8 @@ type Node struct {
 	closing bool
 
 	clients clientRegistry
+	blocked blockRegistry // clients blocked on lists (blocking.go)
+	listCfg listConfig    // list-* parameters (lists_config.go)
 	stats   stats
 	slow    slowLog
 
@@ -98,6 +100,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.repl.links = map[string]*primaryLink{}
 	n.slow.threshold.Store(10000) // Redis's defaults: 10 ms, 128 entries
 	n.slow.maxLen.Store(128)
+	n.listCfg.packSize.Store(-2) // Redis's default list-max-listpack-size
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.persist.lastSave.Store(n.start.Unix()) // as Redis, the data is saved at the start
 	n.persist.bgLastTook.Store(-1)

@@ -218,6 +218,9 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 		}
 	}
 	s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
+	if cl != nil && cl.block != nil {
+		s.waitBlocked(c, cl)
+	}
 	if c.detached {
 		return true, nil
 	}

@@ -112,6 +112,9 @@ func (n *Node) configParams() map[string]func() string {
 		"slowlog-max-len":         func() string { return itoa(n.slow.maxLen.Load()) },
 		"hll-sparse-max-bytes":    func() string { return itoa(int64(n.hll.sparseMax())) },
 		"set-max-intset-entries":  func() string { return itoa(n.ks.MaxIntsetEntries()) },
+		"list-max-listpack-size":  func() string { return itoa(n.listCfg.packSize.Load()) },
+		"list-max-ziplist-size":   func() string { return itoa(n.listCfg.packSize.Load()) },
+		"list-compress-depth":     func() string { return itoa(n.listCfg.compressDepth.Load()) },
 	}
 	n.encParams.addGetters(m)
 	return m
@@ -236,6 +239,8 @@ func (n *Node) configSet(name, val string) error {
 			return errArgument("argument couldn't be parsed into an integer")
 		}
 		n.ks.SetMaxIntsetEntries(v)
+	case "list-max-listpack-size", "list-max-ziplist-size", "list-compress-depth":
+		return n.setListConfig(name, val)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

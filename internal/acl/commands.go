@@ -108,6 +108,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, s.Group)
 	case "set":
 		out = append(out, "set")
+	case "list":
+		out = append(out, "list")
 	case "server":
 		out = append(out, "server")
 	}

@@ -350,3 +350,20 @@ func (r *CommandReader) parseInline(b []byte) (int, error) {
 	r.cmds = append(r.cmds, Command{Raw: raw, Args: args})
 	return nl + 1, nil
 }
+
+// Feed adds p to the input not yet parsed, before anything read later:
+// bytes read from the connection by someone else (a blocked client's
+// watcher). The commands last returned stay valid.
+func (r *CommandReader) Feed(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	if r.w+len(p) <= len(r.buf) {
+		r.w += copy(r.buf[r.w:], p)
+		return
+	}
+	nb := make([]byte, max(2*len(r.buf), r.w-r.r+len(p)))
+	n := copy(nb, r.buf[r.r:r.w])
+	n += copy(nb[n:], p)
+	r.buf, r.r, r.w = nb, 0, n
+}

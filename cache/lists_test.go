@@ -1,0 +1,314 @@
+package cache
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+)
+
+// TestListAgainstSlice runs random list operations on the keyspace and on
+// a plain slice and compares the whole list after each, with elements of
+// sizes that make chunks fill, split and empty.
+func TestListAgainstSlice(t *testing.T) {
+	ks := newKS(t, nil)
+	key := []byte("l")
+	var model [][]byte
+	rng := rand.New(rand.NewPCG(1, 2))
+	ints := []string{"0", "-0", "007", "-5", "12345", "9223372036854775807", "-9223372036854775808",
+		"9223372036854775808", "+1", "1e3", " 1", "-"}
+	val := func() []byte {
+		if rng.IntN(4) == 0 {
+			if rng.IntN(2) == 0 {
+				return []byte(ints[rng.IntN(len(ints))])
+			}
+			return fmt.Appendf(nil, "%d", rng.Int64()>>rng.IntN(64)*int64(1-2*rng.IntN(2)))
+		}
+		size := rng.IntN(20)
+		if rng.IntN(50) == 0 {
+			size = rng.IntN(3 * chunkMax)
+		}
+		return bytes.Repeat([]byte{byte('a' + rng.IntN(4))}, size)
+	}
+	for step := 0; step < 20000; step++ {
+		op := rng.IntN(10)
+		switch op {
+		case 0, 1, 2:
+			v := val()
+			left := op == 0
+			if _, err := ks.Push(key, [][]byte{v}, left, false); err != nil {
+				t.Fatal(err)
+			}
+			if left {
+				model = append([][]byte{v}, model...)
+			} else {
+				model = append(model, v)
+			}
+		case 3, 4:
+			left := op == 3
+			cnt := 1 + rng.IntN(3)
+			got, err := ks.Pop(key, left, cnt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want [][]byte
+			for i := 0; i < cnt && len(model) > 0; i++ {
+				if left {
+					want, model = append(want, model[0]), model[1:]
+				} else {
+					want, model = append(want, model[len(model)-1]), model[:len(model)-1]
+				}
+			}
+			if len(want) == 0 {
+				want = nil
+			}
+			if !equalLists(got, want) {
+				t.Fatalf("step %d pop: got %d elems, want %d", step, len(got), len(want))
+			}
+		case 5:
+			if len(model) == 0 {
+				continue
+			}
+			i := rng.IntN(len(model))
+			v := val()
+			if err := ks.LSet(key, int64(i), v); err != nil {
+				t.Fatal(err)
+			}
+			model[i] = v
+		case 6:
+			if len(model) == 0 {
+				continue
+			}
+			pivot := model[rng.IntN(len(model))]
+			v := val()
+			before := rng.IntN(2) == 0
+			if _, err := ks.LInsert(key, before, pivot, v); err != nil {
+				t.Fatal(err)
+			}
+			at := slices.IndexFunc(model, func(e []byte) bool { return bytes.Equal(e, pivot) })
+			if !before {
+				at++
+			}
+			model = slices.Insert(model, at, v)
+		case 7:
+			if rng.IntN(20) != 0 {
+				continue
+			}
+			v := []byte([]string{"a", "0", "-5", "007"}[rng.IntN(4)])
+			cnt := int64(rng.IntN(5) - 2)
+			n, err := ks.LRem(key, cnt, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			removed := 0
+			if cnt < 0 {
+				for i := len(model) - 1; i >= 0 && (removed < int(-cnt)); i-- {
+					if bytes.Equal(model[i], v) {
+						model = slices.Delete(model, i, i+1)
+						removed++
+					}
+				}
+			} else {
+				for i := 0; i < len(model) && (cnt == 0 || removed < int(cnt)); {
+					if bytes.Equal(model[i], v) {
+						model = slices.Delete(model, i, i+1)
+						removed++
+						continue
+					}
+					i++
+				}
+			}
+			if n != removed {
+				t.Fatalf("step %d LREM removed %d, want %d", step, n, removed)
+			}
+		case 8:
+			if rng.IntN(10) != 0 || len(model) < 4 {
+				continue
+			}
+			a, b := rng.IntN(3), len(model)-1-rng.IntN(3)
+			if err := ks.LTrim(key, int64(a), int64(b)); err != nil {
+				t.Fatal(err)
+			}
+			model = model[a : b+1]
+		case 9:
+			i := int64(rng.IntN(len(model)+2) - 1)
+			got, err := ks.LIndex(key, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []byte
+			if i >= 0 && int(i) < len(model) {
+				want = model[i]
+			} else if i < 0 && len(model) > 0 {
+				want = model[len(model)-1]
+			}
+			if !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+				t.Fatalf("step %d LINDEX %d: got %q want %q", step, i, got, want)
+			}
+		}
+		got, err := ks.LRange(key, 0, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalLists(got, model) {
+			t.Fatalf("step %d (op %d): list has %d elems, model %d", step, op, len(got), len(model))
+		}
+		if n, _ := ks.LLen(key); n != len(model) {
+			t.Fatalf("step %d: LLEN %d, model %d", step, n, len(model))
+		}
+		if len(model) == 0 && ks.Exists(key) != 0 {
+			t.Fatalf("step %d: empty list still exists", step)
+		}
+	}
+}
+
+func equalLists(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestListSnapshotRoundTrip saves and reloads a long list and a short one.
+func TestListSnapshotRoundTrip(t *testing.T) {
+	ks := newKS(t, nil)
+	var vals [][]byte
+	for i := 0; i < 5000; i++ {
+		vals = append(vals, []byte(fmt.Sprint(i)))
+	}
+	if _, err := ks.Push([]byte("long"), vals, false, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ks.Push([]byte("short"), [][]byte{[]byte("a"), []byte("")}, true, false); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := ks.WriteSnapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	ks2 := newKS(t, nil)
+	if err := ks2.ReadSnapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"long", "short"} {
+		a, _ := ks.LRange([]byte(k), 0, -1)
+		b, _ := ks2.LRange([]byte(k), 0, -1)
+		if !equalLists(a, b) || ks2.Type([]byte(k)) != "list" {
+			t.Fatalf("%s: %d elems after reload, want %d", k, len(b), len(a))
+		}
+	}
+	if ks.UsedMemory() != ks2.UsedMemory() {
+		t.Errorf("used memory %d after reload, was %d", ks2.UsedMemory(), ks.UsedMemory())
+	}
+}
+
+// TestListMemoryAccounting checks the lists' accounted bytes against the
+// heap they take: one long list pushed at either end, and many short ones.
+func TestListMemoryAccounting(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		load func(ks *Keyspace)
+	}{
+		{"one-1M-rpush", func(ks *Keyspace) {
+			for i := 0; i < 1_000_000; i++ {
+				ks.Push([]byte("l"), [][]byte{fmt.Appendf(nil, "v%d", i%1000)}, false, false)
+			}
+		}},
+		{"one-1M-lpush", func(ks *Keyspace) {
+			for i := 0; i < 1_000_000; i++ {
+				ks.Push([]byte("l"), [][]byte{[]byte("xxx")}, true, false)
+			}
+		}},
+		{"200k-of-5", func(ks *Keyspace) {
+			for i := 0; i < 200_000; i++ {
+				ks.Push(fmt.Appendf(nil, "list:%d", i), [][]byte{[]byte("a"), []byte("bb"), []byte("ccc"), []byte("dddd"), []byte("eeeee")}, false, false)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			ks := newKS(t, nil)
+			tc.load(ks)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+			acct := ks.UsedMemory()
+			ratio := float64(acct) / float64(heap)
+			t.Logf("accounted %d B, heap %d B, ratio %.3f", acct, heap, ratio)
+			if ratio < 0.8 || ratio > 1.2 {
+				t.Fatalf("accounted/heap = %.3f, want within 20%%", ratio)
+			}
+			runtime.KeepAlive(ks)
+		})
+	}
+}
+
+// TestLRangeEachMatchesLRange: the copy-free range gives what LRange gives.
+func TestLRangeEachMatchesLRange(t *testing.T) {
+	ks := newKS(t, nil)
+	for i := 0; i < 3000; i++ {
+		ks.Push([]byte("l"), [][]byte{fmt.Appendf(nil, "%d", i-1500), fmt.Appendf(nil, "s%d", i)}, i%2 == 0, false)
+	}
+	for _, r := range [][2]int64{{0, -1}, {5, 10}, {-10, -1}, {7000, 8000}, {3, 1}, {-9000, 2}} {
+		want, _ := ks.LRange([]byte("l"), r[0], r[1])
+		var got [][]byte
+		n := -1
+		if err := ks.LRangeEach([]byte("l"), r[0], r[1], func(k int) { n = k }, func(v []byte) { got = append(got, append([]byte(nil), v...)) }); err != nil {
+			t.Fatal(err)
+		}
+		if n != len(want) || !equalLists(got, want) {
+			t.Fatalf("range %v: LRangeEach gave %d (count %d), LRange %d", r, len(got), n, len(want))
+		}
+	}
+	ks.Set([]byte("s"), []byte("x"), SetOptions{})
+	if err := ks.LRangeEach([]byte("s"), 0, -1, func(int) {}, func([]byte) {}); err != ErrWrongType {
+		t.Fatalf("LRangeEach on a string: %v", err)
+	}
+}
+
+// BenchmarkListPushPop pushes and pops at both ends of a list that holds
+// about 10k elements, against a plain slice of byte slices as baseline.
+func BenchmarkListPushPop(b *testing.B) {
+	v := []byte("value:123456")
+	b.Run("keyspace", func(b *testing.B) {
+		ks := newKS(b, nil)
+		key := []byte("l")
+		for i := 0; i < 10000; i++ {
+			ks.Push(key, [][]byte{v}, false, false)
+		}
+		one := [][]byte{v}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			left := i%2 == 0
+			ks.Push(key, one, left, false)
+			ks.Pop(key, !left, 1)
+		}
+	})
+	b.Run("slice-baseline", func(b *testing.B) {
+		var s [][]byte
+		for i := 0; i < 10000; i++ {
+			s = append(s, append([]byte(nil), v...))
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if i%2 == 0 {
+				s = append([][]byte{append([]byte(nil), v...)}, s...)
+				s = s[:len(s)-1]
+			} else {
+				s = append(s, append([]byte(nil), v...))
+				s = s[1:]
+			}
+		}
+	})
+}

@@ -1,0 +1,32 @@
+package node
+
+import (
+	"math"
+	"strconv"
+	"sync/atomic"
+)
+
+// listConfig holds the list-* parameters CONFIG SET accepts for Redis
+// compatibility. vcache's lists always use 8 KiB chunks (Redis's default
+// -2) and no compression; the values are kept for CONFIG GET only.
+type listConfig struct {
+	packSize      atomic.Int64 // list-max-listpack-size (alias list-max-ziplist-size)
+	compressDepth atomic.Int64 // list-compress-depth
+}
+
+// setListConfig sets a list-* parameter.
+func (n *Node) setListConfig(name, val string) error {
+	v, err := strconv.ParseInt(val, 10, 64)
+	if err != nil || v < math.MinInt32 || v > math.MaxInt32 {
+		return errArgument("argument couldn't be parsed into an integer")
+	}
+	if name == "list-compress-depth" {
+		if v < 0 {
+			return errArgument("argument must be between 0 and 2147483647 inclusive")
+		}
+		n.listCfg.compressDepth.Store(v)
+		return nil
+	}
+	n.listCfg.packSize.Store(v)
+	return nil
+}
