@@ -46,7 +46,22 @@ func cmdSMIsMember(cx *Ctx) {
 	}
 }
 
-func cmdSMembers(cx *Ctx) { replyBulksErr(cx)(cx.Node.ks.SMembers(cx.Args[1])) }
+func cmdSMembers(cx *Ctx) { replySetErr(cx)(cx.Node.ks.SMembers(cx.Args[1])) }
+
+// replySetErr answers members as a set (an array in RESP2), as SMEMBERS,
+// SINTER and SPOP with a count do, or the error.
+func replySetErr(cx *Ctx) func([][]byte, error) {
+	return func(vals [][]byte, err error) {
+		if err != nil {
+			cx.Err(err)
+			return
+		}
+		cx.Set(len(vals))
+		for _, v := range vals {
+			cx.Bulk(v)
+		}
+	}
+}
 
 func cmdSCard(cx *Ctx) {
 	n, err := cx.Node.ks.SCard(cx.Args[1])
@@ -95,7 +110,7 @@ func cmdSPop(cx *Ctx) {
 		replyOne(cx, vals, err)
 		return
 	}
-	replyBulksErr(cx)(cx.Node.ks.SPop(cx.Args[1], c.n))
+	replySetErr(cx)(cx.Node.ks.SPop(cx.Args[1], c.n))
 }
 
 func cmdSRandMember(cx *Ctx) {
@@ -130,15 +145,15 @@ func cmdSMove(cx *Ctx) {
 }
 
 func cmdSInter(cx *Ctx) {
-	replyBulksErr(cx)(cx.Node.ks.SetCombine(cache.SetInter, cx.Args[1:]))
+	replySetErr(cx)(cx.Node.ks.SetCombine(cache.SetInter, cx.Args[1:]))
 }
 
 func cmdSUnion(cx *Ctx) {
-	replyBulksErr(cx)(cx.Node.ks.SetCombine(cache.SetUnion, cx.Args[1:]))
+	replySetErr(cx)(cx.Node.ks.SetCombine(cache.SetUnion, cx.Args[1:]))
 }
 
 func cmdSDiff(cx *Ctx) {
-	replyBulksErr(cx)(cx.Node.ks.SetCombine(cache.SetDiff, cx.Args[1:]))
+	replySetErr(cx)(cx.Node.ks.SetCombine(cache.SetDiff, cx.Args[1:]))
 }
 
 func cmdSInterStore(cx *Ctx) { setStore(cx, cache.SetInter) }

@@ -10,12 +10,29 @@ import (
 // Sorted-set commands: the single-key ones. Ranges are in zsets_range.go,
 // the multi-key ones in zsets_multi.go.
 
-// replyScore answers a score as a bulk string, as Redis 7.0 formats it.
-func replyScore(cx *Ctx, s float64) { cx.BulkString(cache.FormatScore(s)) }
+// replyScore answers a score as Redis 7.0 does: a double in RESP3, a bulk
+// string in RESP2, written "%.17g", inf, -inf either way.
+func replyScore(cx *Ctx, s float64) { cx.Double(s) }
 
-// replyZMembers answers members, each followed by its score when
-// withScores (RESP2's flat form).
+// replyZMembers answers members, each with its score when withScores: in
+// RESP3 an array of [member, score] pairs, in RESP2 flat (member, score,
+// member...).
 func replyZMembers(cx *Ctx, ms []cache.ZMember, withScores bool) {
+	if withScores && cx.Proto() == 3 {
+		cx.Array(len(ms))
+		for _, m := range ms {
+			cx.Array(2)
+			cx.BulkString(m.Member)
+			replyScore(cx, m.Score)
+		}
+		return
+	}
+	replyZFlat(cx, ms, withScores)
+}
+
+// replyZFlat answers members, each followed by its score when withScores,
+// in one flat array in either protocol (ZPOPMIN without a count).
+func replyZFlat(cx *Ctx, ms []cache.ZMember, withScores bool) {
 	if withScores {
 		cx.Array(2 * len(ms))
 	} else {
@@ -204,11 +221,14 @@ func zpop(cx *Ctx, max bool) {
 		}
 	}
 	ms, err := cx.Node.ks.ZPop(cx.Args[1], int(min(count, math.MaxInt32)), max)
-	if err != nil {
+	switch {
+	case err != nil:
 		cx.Err(err)
-		return
+	case len(cx.Args) == 2:
+		replyZFlat(cx, ms, true)
+	default:
+		replyZMembers(cx, ms, true)
 	}
-	replyZMembers(cx, ms, true)
 }
 
 // maxRandRepeats bounds ZRANDMEMBER's negative count.
@@ -302,7 +322,12 @@ func cmdZScan(cx *Ctx) {
 		cx.Err(err)
 		return
 	}
+	// Scores are bulk strings in RESP3 too, as in Redis 7.0.
 	cx.Array(2)
 	cx.BulkString("0")
-	replyZMembers(cx, ms, true)
+	cx.Array(2 * len(ms))
+	for _, m := range ms {
+		cx.BulkString(m.Member)
+		cx.BulkString(cache.FormatScore(m.Score))
+	}
 }

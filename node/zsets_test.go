@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // zmodel is a brute-force sorted set: a map, sorted on every read.
@@ -208,8 +210,13 @@ func TestZSetSurvivesRestart(t *testing.T) {
 	if r, err := c2.ZRank(ctx, "big", "member:4999").Result(); err != nil || int(r) != slices.IndexFunc(before["big"], func(z redis.Z) bool { return z.Member == "member:4999" }) {
 		t.Fatalf("ZRANK after restart = %d %v", r, err)
 	}
-	if s := c2.Do(ctx, "ZSCORE", "small", "tenth").Val(); s != "0.10000000000000001" {
-		t.Fatalf("ZSCORE after restart = %v", s)
+	raw := testutil.Dial(t, tn2.addr)
+	if s := raw.Do("ZSCORE", "small", "tenth"); s != "$19\r\n0.10000000000000001\r\n" {
+		t.Fatalf("ZSCORE after restart = %q", s)
+	}
+	raw.Do3("HELLO", "3")
+	if s := raw.Do3("ZSCORE", "small", "tenth"); s != ",0.10000000000000001\r\n" {
+		t.Fatalf("RESP3 ZSCORE after restart = %q", s)
 	}
 }
 

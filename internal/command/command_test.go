@@ -103,6 +103,16 @@ func TestShape3(t *testing.T) {
 		{[]string{"CONFIG", "SET", "maxmemory", "1"}, resp.AsIs},
 		{[]string{"CLIENT", "LIST"}, resp.AsVerbatim},
 		{[]string{"INFO"}, resp.AsVerbatim},
+		{[]string{"SMEMBERS", "s"}, resp.AsSet},
+		{[]string{"ZSCORE", "z", "m"}, resp.AsDouble},
+		{[]string{"ZRANGE", "z", "0", "-1", "withscores"}, resp.AsScorePairs},
+		{[]string{"ZRANGE", "z", "0", "-1"}, resp.AsIs},
+		{[]string{"ZUNION", "2", "a", "b", "WITHSCORES"}, resp.AsScorePairs},
+		{[]string{"ZUNION", "1", "withscores"}, resp.AsIs}, // a key of that name
+		{[]string{"ZINTER", "x", "withscores"}, resp.AsIs},
+		{[]string{"ZPOPMIN", "z"}, resp.AsFlatScores},
+		{[]string{"ZPOPMAX", "z", "1"}, resp.AsScorePairs},
+		{[]string{"ZMPOP", "1", "z", "MIN"}, resp.AsKeyScorePairs},
 	} {
 		if got := tab.Lookup([]byte(c.line[0])).Shape3(args(c.line...)); got != c.want {
 			t.Errorf("Shape3(%q) = %d, want %d", c.line, got, c.want)

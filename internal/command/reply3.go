@@ -51,3 +51,37 @@ func BySubcommand(shapes map[string]resp.Shape) Reply3 {
 		return shapes[strings.ToLower(string(args[1]))]
 	}
 }
+
+// WithWordAfterKeys is WithWord for a command whose args[1] is the number
+// of keys that follow it (ZUNION numkeys key... [WITHSCORES]): word counts
+// only after the keys, so a key of that name changes nothing.
+func WithWordAfterKeys(word string, shape resp.Shape) Reply3 {
+	return func(args [][]byte) resp.Shape {
+		if len(args) < 2 {
+			return resp.AsIs
+		}
+		n, ok := resp.ParseInt(args[1])
+		if !ok || n < 0 || n > int64(len(args)) {
+			return resp.AsIs
+		}
+		for i := 2 + int(n); i < len(args); i++ {
+			if EqualFold(args[i], word) {
+				return shape
+			}
+		}
+		return resp.AsIs
+	}
+}
+
+// ByArgCount is the Reply3 of a command whose reply has shape short when
+// it has at most n arguments (its name counted) and shape long with more
+// (ZPOPMIN key [count]: one flat pair without the count, an array of
+// pairs with it).
+func ByArgCount(n int, short, long resp.Shape) Reply3 {
+	return func(args [][]byte) resp.Shape {
+		if len(args) > n {
+			return long
+		}
+		return short
+	}
+}

@@ -33,6 +33,15 @@ const (
 	// AsVerbatim: a bulk string is a verbatim string of format txt (INFO,
 	// CLIENT INFO, CLIENT LIST).
 	AsVerbatim
+	// AsKeyScorePairs: an array [key, [[member, score]...]] keeps its
+	// form, with the scores doubles (ZMPOP).
+	AsKeyScorePairs
+
+	// asScoreList: an array of [member, score] arrays keeps its form,
+	// with the scores doubles (the second element of AsKeyScorePairs).
+	asScoreList
+	// numShapes counts the shapes above.
+	numShapes
 )
 
 // To3 appends to dst the RESP3 form of src, one complete RESP2 reply (as
@@ -126,8 +135,13 @@ func to3(dst, src []byte, shape Shape, depth int) (out []byte, n int, ok bool) {
 				}
 			}
 			sub := AsIs
-			if i%2 == 1 && (shape == AsScorePairs || shape == AsFlatScores) || shape == AsDoubles {
+			switch {
+			case i%2 == 1 && (shape == AsScorePairs || shape == AsFlatScores) || shape == AsDoubles:
 				sub = AsDouble
+			case i == 1 && shape == AsKeyScorePairs:
+				sub = asScoreList
+			case shape == asScoreList:
+				sub = AsFlatScores
 			}
 			var used int
 			dst, used, ok = to3(dst, src[n:], sub, depth+1)

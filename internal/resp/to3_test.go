@@ -31,6 +31,11 @@ func TestTo3MatchesRedis(t *testing.T) {
 		{"HGETALL wrongtype", AsMap, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
 		{"CLIENT INFO", AsVerbatim, "$6\r\nid=3 \n\r\n", "=10\r\ntxt:id=3 \n\r\n"},
 		{"EXEC (WATCH failed)", AsIs, "*-1\r\n", "_\r\n"},
+		{"ZMPOP 1 z MAX COUNT 5", AsKeyScorePairs, "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nc\r\n$3\r\ninf\r\n*2\r\n$1\r\nb\r\n$19\r\n0.10000000000000001\r\n",
+			"*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nc\r\n,inf\r\n*2\r\n$1\r\nb\r\n,0.10000000000000001\r\n"},
+		{"ZMPOP 1 nokey MIN", AsKeyScorePairs, "*-1\r\n", "_\r\n"},
+		{"ZPOPMIN z 1", AsScorePairs, "*2\r\n$1\r\na\r\n$1\r\n1\r\n", "*1\r\n*2\r\n$1\r\na\r\n,1\r\n"},
+		{"ZPOPMIN nokey", AsFlatScores, "*0\r\n", "*0\r\n"},
 	} {
 		got := To3(nil, []byte(c.resp2), c.shape)
 		if string(got) != c.want {
@@ -102,8 +107,9 @@ func FuzzTo3(f *testing.F) {
 	} {
 		f.Add([]byte(s), uint8(AsMap))
 	}
+	f.Add([]byte("*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\nb\r\n$3\r\ninf\r\n"), uint8(AsKeyScorePairs))
 	f.Fuzz(func(t *testing.T, in []byte, sh uint8) {
-		shape := Shape(sh % (uint8(AsVerbatim) + 1))
+		shape := Shape(sh % uint8(numShapes))
 		out := To3(nil, in, shape)
 		if _, n, err := Parse(in); err != nil || n != len(in) {
 			return
