@@ -66,6 +66,7 @@ func handlers() map[string]Handler {
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)
+	addAggregateHandlers(hs)
 	addVectorSetHandlers(hs)
 	return hs
 }

@@ -21,12 +21,13 @@ import (
 
 // Node is one vcache data node.
 type Node struct {
-	log    *slog.Logger
-	ks     *cache.Keyspace
-	search *ft.Catalog
-	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
-	mig    migrationState
-	repl   replState
+	log     *slog.Logger
+	ks      *cache.Keyspace
+	search  *ft.Catalog
+	cursors cursorTable                     // FT.AGGREGATE WITHCURSOR's results
+	cl      atomic.Pointer[cluster.Cluster] // nil when standalone
+	mig     migrationState
+	repl    replState
 	// cmds holds the served commands' specs; cmdList their entries, by
 	// spec ID.
 	cmds    *command.Table
