@@ -32,7 +32,8 @@ type Proxy struct {
 	crossSlot bool
 	start     time.Time
 	stats     proxyStats
-	nodeID    string // the one node's id in CLUSTER replies
+	nodeID    string      // the one node's id in CLUSTER replies
+	cursors   cursorTable // FT.AGGREGATE WITHCURSOR's results
 
 	// mu guards backends, pinned, sessions, ln and the lifecycle flags.
 	mu       sync.Mutex
