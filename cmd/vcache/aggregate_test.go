@@ -106,4 +106,34 @@ func TestAggregateThroughProxySameAsOneNode(t *testing.T) {
 			t.Errorf("FT.AGGREGATE %q: no rows", c.args)
 		}
 	}
+
+	// A cursor through the proxy: every row exactly once.
+	seen := map[string]int{}
+	args := []string{"FT.AGGREGATE", "idx", "*", "LOAD", "1", "@title", "WITHCURSOR", "COUNT", "7"}
+	for reads := 0; ; reads++ {
+		if reads > 20 {
+			t.Fatal("the proxy's cursor never ends")
+		}
+		via.Send(args...)
+		v, err := via.ReadValue()
+		if err != nil || v.Kind != resp.Array || len(v.Elems) != 2 {
+			t.Fatalf("cursor reply %s (%v)", testutil.CLI(v), err)
+		}
+		_, rows := aggRows(t, v.Elems[0])
+		for _, r := range rows {
+			seen[r]++
+		}
+		if v.Elems[1].Int == 0 {
+			break
+		}
+		args = []string{"FT.CURSOR", "READ", "idx", strconv.FormatInt(v.Elems[1].Int, 10)}
+	}
+	if len(seen) != 60 {
+		t.Fatalf("%d rows through the proxy's cursor", len(seen))
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Fatalf("%s read %d times", k, n)
+		}
+	}
 }
