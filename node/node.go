@@ -21,13 +21,12 @@ import (
 
 // Node is one vcache data node.
 type Node struct {
-	log     *slog.Logger
-	ks      *cache.Keyspace
-	search  *ft.Catalog
-	cursors cursorTable                     // FT.AGGREGATE WITHCURSOR's results
-	cl      atomic.Pointer[cluster.Cluster] // nil when standalone
-	mig     migrationState
-	repl    replState
+	log    *slog.Logger
+	ks     *cache.Keyspace
+	search *ft.Catalog
+	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
+	mig    migrationState
+	repl   replState
 	// cmds holds the served commands' specs; cmdList their entries, by
 	// spec ID.
 	cmds    *command.Table
@@ -64,6 +63,9 @@ type Node struct {
 	shutdownOnce sync.Once
 	done         chan struct{} // closed when Shutdown has finished
 	saveOnStop   atomic.Bool
+
+	// cursors holds FT.AGGREGATE WITHCURSOR's results.
+	cursors cursorTable
 }
 
 // New makes a node from cfg, loading the snapshot in cfg.Dir if there is

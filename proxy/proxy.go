@@ -32,8 +32,10 @@ type Proxy struct {
 	crossSlot bool
 	start     time.Time
 	stats     proxyStats
-	nodeID    string      // the one node's id in CLUSTER replies
-	cursors   cursorTable // FT.AGGREGATE WITHCURSOR's results
+	nodeID    string // the one node's id in CLUSTER replies
+
+	// cursors holds FT.AGGREGATE WITHCURSOR's results.
+	cursors cursorTable
 
 	// mu guards backends, pinned, sessions, ln and the lifecycle flags.
 	mu       sync.Mutex
