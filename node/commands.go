@@ -73,6 +73,7 @@ func handlers() map[string]Handler {
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)
+	addAggregateHandlers(hs)
 	addVectorSetHandlers(hs)
 	return hs
 }

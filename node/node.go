@@ -64,6 +64,9 @@ type Node struct {
 	shutdownOnce sync.Once
 	done         chan struct{} // closed when Shutdown has finished
 	saveOnStop   atomic.Bool
+
+	// cursors holds FT.AGGREGATE WITHCURSOR's results.
+	cursors cursorTable
 }
 
 // New makes a node from cfg, loading the snapshot in cfg.Dir if there is

@@ -45,3 +45,21 @@ func TestRedisPySearch(t *testing.T) {
 		t.Fatalf("redis-py printed:\n%s", out)
 	}
 }
+
+// TestRedisPyAggregate runs redis-py's AggregateRequest: group_by with
+// reducers, sort_by, limit, and a cursor read to the end.
+func TestRedisPyAggregate(t *testing.T) {
+	py := pythonWith(t, "redis")
+	tn := startNode(t, nil)
+	_, port, _ := net.SplitHostPort(tn.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, py, "testdata/redispy_aggregate.py", port).CombinedOutput()
+	if err != nil {
+		t.Fatalf("redis-py: %v\n%s", err, out)
+	}
+	want := "[['brand', 'b3', 'n', '5', 'total', '55'], ['brand', 'b2', 'n', '5', 'total', '50']]\n20 20 True"
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -34,6 +34,9 @@ type Proxy struct {
 	stats     proxyStats
 	nodeID    string // the one node's id in CLUSTER replies
 
+	// cursors holds FT.AGGREGATE WITHCURSOR's results.
+	cursors cursorTable
+
 	// mu guards backends, pinned, sessions, ln and the lifecycle flags.
 	mu       sync.Mutex
 	backends map[string]*backend

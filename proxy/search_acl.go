@@ -49,9 +49,9 @@ const (
 // ftAccess says what a search command line needs.
 func ftAccess(spec *command.Spec, args [][]byte) ftNeed {
 	switch spec.Name {
-	case "ft._list":
+	case "ft._list", "ft.cursor": // a cursor is its maker's only
 		return needNone
-	case "ft.search", "ft.info":
+	case "ft.search", "ft.info", "ft.aggregate":
 		return needQuery
 	case "ft.create":
 		return needCreate

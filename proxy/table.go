@@ -54,6 +54,7 @@ func newCmdTable() *cmdTable {
 	local := map[string]func(*session, [][]byte){
 		"acl": cmdACL, "config": cmdConfig,
 	}
+	local["ft.cursor"] = cmdFTCursor
 	for name, fn := range map[string]func(front.Conn, [][]byte){
 		"ping": front.Ping, "echo": front.Echo, "quit": front.Quit, "select": front.Select,
 		"auth": front.Auth, "hello": front.Hello, "client": front.Client, "reset": front.Reset,
@@ -74,7 +75,8 @@ func newCmdTable() *cmdTable {
 		"randomkey": fanRandomKey,
 		"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
-		"wait": fanWait,
+		"wait":         fanWait,
+		"ft.aggregate": fanFTAggregate,
 
 		// sets: gathered when their keys are on different nodes
 		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,

@@ -120,6 +120,8 @@ func Specs() []Spec {
 		// search (RediSearch dialect)
 		{Name: "ft.create", Arity: -2, Flags: Keyless | Write | Fanout, Group: "search", Summary: "Creates a search index over hashes."},
 		{Name: "ft.search", Arity: -3, Flags: Keyless | r | Fanout, Group: "search", Summary: "Searches an index (filters and KNN)."},
+		{Name: "ft.aggregate", Arity: -3, Flags: Keyless | r | Fanout, Group: "search", Summary: "Runs a query and a pipeline over its documents (GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT)."},
+		{Name: "ft.cursor", Arity: -3, Flags: Keyless | r, Group: "search", Summary: "Reads or deletes an FT.AGGREGATE cursor."},
 		{Name: "ft.info", Arity: 2, Flags: Keyless | r | Fanout, Group: "search", Summary: "Describes an index."},
 		{Name: "ft.dropindex", Arity: -2, Flags: Keyless | Write | Fanout, Group: "search", Summary: "Drops an index [DD deletes its documents]."},
 		{Name: "ft._list", Arity: 1, Flags: Keyless | r | Fanout, Group: "search", Summary: "Lists indexes."},

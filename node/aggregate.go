@@ -1,0 +1,156 @@
+package node
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/vcache/vcache/internal/ftargs"
+	"github.com/vcache/vcache/vector/ft"
+)
+
+// FT.AGGREGATE and FT.CURSOR. The query runs over the index like
+// FT.SEARCH's; the pipeline (LOAD, GROUPBY/REDUCE, APPLY, FILTER, SORTBY,
+// LIMIT) runs over the matched documents (vector/ft, internal/ftargs).
+// With WITHCURSOR the rows are computed at once and kept in the node's
+// cursor table, from which FT.CURSOR READ pages them.
+
+func addAggregateHandlers(m map[string]Handler) {
+	m["ft.aggregate"] = cmdFTAggregate
+	m["ft.cursor"] = cmdFTCursor
+}
+
+func cmdFTAggregate(cx *Ctx) {
+	req, err := ft.ParseAggregateArgs(cx.Args[1:])
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	ix, err := cx.Node.search.Get(req.Index)
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	prefixes := ix.Schema().Prefixes
+	if indexDenied(cx, prefixes, true, false) {
+		return
+	}
+	if err := req.ParseQuery(); err != nil {
+		ftError(cx, err)
+		return
+	}
+	if cx.Node.Cluster() != nil {
+		req.Admit = cx.Node.owns
+	}
+	ks := cx.Node.ks
+	rows, total, err := ix.Aggregate(req, func(key string) (map[string][]byte, bool) {
+		return ks.HashFields([]byte(key))
+	})
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	if !req.Args.WithCursor {
+		writeAggRows(cx, total, rows)
+		return
+	}
+	c := &aggCursor{index: req.Index, prefixes: prefixes, rows: rows, total: total,
+		count: int(req.Args.CursorCount), maxIdle: cursorIdle(req.Args.MaxIdle)}
+	if c.count == 0 {
+		c.count = defaultCursorCount
+	}
+	id, err := cx.Node.cursors.add(c)
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	writeCursorChunk(cx, &cx.Node.cursors, id, c, c.count)
+	cx.Node.cursors.put(id, c)
+}
+
+// writeAggRows writes [total, row, row, ...], each row a flat name/value
+// array.
+func writeAggRows(cx *Ctx, total int64, rows []ftargs.Row) {
+	cx.Array(1 + len(rows))
+	cx.Int(total)
+	for i := range rows {
+		writeAny(cx, rows[i].Reply())
+	}
+}
+
+// writeCursorChunk writes [[total, rows...], id] with up to count rows
+// taken from c, and forgets c once it is read to the end (id 0).
+func writeCursorChunk(cx *Ctx, t *cursorTable, id uint64, c *aggCursor, count int) {
+	n := min(count, len(c.rows))
+	chunk := c.rows[:n]
+	c.rows = c.rows[n:]
+	if len(c.rows) == 0 {
+		t.del(id)
+		id = 0
+	}
+	cx.Array(2)
+	writeAggRows(cx, c.total, chunk)
+	cx.Int(int64(id))
+}
+
+// cmdFTCursor serves FT.CURSOR READ index id [COUNT n], FT.CURSOR DEL
+// index id and FT.CURSOR GC index.
+func cmdFTCursor(cx *Ctx) {
+	sub := strings.ToUpper(string(cx.Args[1]))
+	if sub == "GC" {
+		cx.Int(int64(cx.Node.cursors.gc()))
+		return
+	}
+	if (sub != "READ" && sub != "DEL") || len(cx.Args) < 4 {
+		if sub != "READ" && sub != "DEL" {
+			cx.Error("Unknown subcommand")
+		} else {
+			cx.Error("ERR wrong number of arguments for 'ft.cursor' command")
+		}
+		return
+	}
+	id, err := strconv.ParseUint(string(cx.Args[3]), 10, 63)
+	if err != nil {
+		cx.Error("Bad cursor ID")
+		return
+	}
+	count := 0
+	if sub == "READ" && len(cx.Args) > 4 {
+		if len(cx.Args) != 6 || !strings.EqualFold(string(cx.Args[4]), "COUNT") {
+			cx.Error("Unknown argument `" + string(cx.Args[4]) + "` at position 3 for <main>")
+			return
+		}
+		n, err := strconv.ParseInt(string(cx.Args[5]), 10, 64)
+		if err != nil || n < 0 {
+			cx.Error("Bad arguments for COUNT: Could not convert argument to expected type")
+			return
+		}
+		count = int(min(n, 1<<30))
+	} else if sub == "DEL" && len(cx.Args) > 4 {
+		cx.Error("ERR wrong number of arguments for 'ft.cursor' command")
+		return
+	}
+	t := &cx.Node.cursors
+	c := t.take(id, string(cx.Args[2]))
+	if c == nil {
+		if sub == "DEL" {
+			cx.Error("Cursor does not exist")
+		} else {
+			cx.Error("Cursor not found")
+		}
+		return
+	}
+	if indexDenied(cx, c.prefixes, true, false) {
+		t.put(id, c)
+		return
+	}
+	if sub == "DEL" {
+		t.del(id)
+		cx.OK()
+		return
+	}
+	if count == 0 {
+		count = c.count
+	}
+	writeCursorChunk(cx, t, id, c, count)
+	t.put(id, c)
+}
