@@ -64,6 +64,7 @@ func handlers() map[string]Handler {
 		"sdiff": cmdSDiff, "sinterstore": cmdSInterStore, "sunionstore": cmdSUnionStore,
 		"sdiffstore": cmdSDiffStore, "sscan": cmdSScan,
 	}
+	addScriptingHandlers(hs)
 	addServerHandlers(hs)
 	addSearchHandlers(hs)
 	addVectorSetHandlers(hs)

@@ -114,6 +114,8 @@ func (n *Node) configParams() map[string]func() string {
 		"set-max-intset-entries":   func() string { return itoa(n.ks.MaxIntsetEntries()) },
 		"set-max-listpack-entries": func() string { return itoa(n.setTun.get("set-max-listpack-entries")) },
 		"set-max-listpack-value":   func() string { return itoa(n.setTun.get("set-max-listpack-value")) },
+		"busy-reply-threshold":     func() string { return itoa(n.scripts.limit.Load()) },
+		"lua-time-limit":           func() string { return itoa(n.scripts.limit.Load()) },
 	}
 	n.encParams.addGetters(m)
 	return m
@@ -245,6 +247,12 @@ func (n *Node) configSet(name, val string) error {
 			return errArgument("argument couldn't be parsed into an integer")
 		}
 		n.setTun.set(name, v)
+	case "busy-reply-threshold", "lua-time-limit":
+		v, err := strconv.ParseInt(val, 10, 64)
+		if err != nil || v < 0 {
+			return errArgument("argument couldn't be parsed into an integer")
+		}
+		n.scripts.limit.Store(v)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

@@ -74,7 +74,8 @@ func newCmdTable() *cmdTable {
 		"randomkey": fanRandomKey,
 		"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
-		"wait": fanWait,
+		"wait":   fanWait,
+		"script": fanScript,
 
 		// sets: gathered when their keys are on different nodes
 		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,

@@ -108,6 +108,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, s.Group)
 	case "set":
 		out = append(out, "set")
+	case "scripting":
+		out = append(out, "scripting")
 	case "server":
 		out = append(out, "server")
 	}
