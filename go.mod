@@ -9,6 +9,7 @@ require (
 	github.com/redis/rueidis v1.0.80
 	github.com/tidwall/redcon v1.6.2
 	github.com/viterin/vek v0.4.3
+	github.com/yuin/gopher-lua v1.1.2
 	golang.org/x/sys v0.50.0
 )
 

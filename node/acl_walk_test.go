@@ -134,6 +134,12 @@ func walkInvocations() map[string][][]walkStep {
 		"zinterstore":      one(deny("ZINTERSTORE", "app:d", "2", "app:z", "other:z", "WEIGHTS", "1", "2")),
 		"zdiffstore":       one(deny("ZDIFFSTORE", "app:d", "2", "app:z", "other:z")),
 		"zintercard":       one(deny("ZINTERCARD", "2", "app:z", "other:z")),
+		// scripting: the restricted user has no @scripting
+		"eval":             each(deny("EVAL", "return redis.call('get',KEYS[1])", "1", "other:str"), deny("EVAL", "return redis.pcall('get','other:str')", "0")),
+		"evalsha":          one(deny("EVALSHA", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "1", "other:str")),
+		"eval_ro":          one(deny("EVAL_RO", "return redis.call('get',KEYS[1])", "1", "other:str")),
+		"evalsha_ro":       one(deny("EVALSHA_RO", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "1", "other:str")),
+		"script":           each(deny("SCRIPT", "LOAD", "return 1"), deny("SCRIPT", "FLUSH"), deny("SCRIPT", "KILL")),
 		"zrandmember":      one(deny("ZRANDMEMBER", "other:z", "-5", "WITHSCORES")),
 		"zremrangebyscore": one(deny("ZREMRANGEBYSCORE", "other:z", "-inf", "+inf")),
 		"zremrangebyrank":  one(deny("ZREMRANGEBYRANK", "other:z", "0", "-1")),

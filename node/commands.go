@@ -71,6 +71,7 @@ func handlers() map[string]Handler {
 		"blpop": cmdBLPop, "brpop": cmdBRPop, "blmove": cmdBLMove, "brpoplpush": cmdBRPopLPush,
 		"blmpop": cmdBLMPop,
 	}
+	addScriptingHandlers(hs)
 	addServerHandlers(hs)
 	addSearchHandlers(hs)
 	addAggregateHandlers(hs)

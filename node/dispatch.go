@@ -138,6 +138,14 @@ func (n *Node) exec(c *client, args [][]byte) {
 		cx.w.WriteError(msg)
 		return
 	}
+	if msg := n.scripts.busyFor(c, e); msg != "" {
+		if c.multi != nil {
+			c.multi.failed = true
+		}
+		e.stats.rejected.Add(1)
+		cx.w.WriteError(msg)
+		return
+	}
 	if c.multi != nil && !isTxControl(e.spec.Name) {
 		c.multi.queue(args, e)
 		cx.w.WriteString("QUEUED")
@@ -165,7 +173,11 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		// backlog are one step.
 		if mask := stripeMask(e.spec, args, slot); mask != 0 {
 			write := e.spec.Has(command.Write)
-			n.lockStripes(mask, write)
+			if msg := n.stripeLock(mask, write); msg != "" {
+				e.stats.rejected.Add(1)
+				cx.w.WriteError(msg)
+				return
+			}
 			defer n.unlockStripes(mask, write)
 		}
 	}

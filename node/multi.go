@@ -103,7 +103,10 @@ func cmdExec(cx *Ctx) {
 		}
 	}
 	n := cx.Node
-	n.lockStripes(mask, true)
+	if msg := n.stripeLock(mask, true); msg != "" {
+		cx.Error(msg)
+		return
+	}
 	defer n.unlockStripes(mask, true)
 	// A write to a watched key's slot since WATCH aborts (WATCH works
 	// per slot: a write to another key of the slot aborts too).

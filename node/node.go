@@ -16,6 +16,7 @@ import (
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/serving"
+	"github.com/vcache/vcache/script"
 	"github.com/vcache/vcache/vector/ft"
 )
 
@@ -53,7 +54,8 @@ type Node struct {
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
 	hll       hllConfig
-	smap      snapMap // the shard map in snapshots
+	smap      snapMap   // the shard map in snapshots
+	scripts   scripting // Lua scripts (scripting.go)
 
 	// wg tracks background goroutines (expiry, sampling, BGSAVE).
 	wg           sync.WaitGroup
@@ -104,6 +106,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.slow.threshold.Store(10000) // Redis's defaults: 10 ms, 128 entries
 	n.slow.maxLen.Store(128)
 	n.listCfg.packSize.Store(-2) // Redis's default list-max-listpack-size
+	n.scripts.engine = script.New()
+	n.scripts.limit.Store(defaultScriptLimit)
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.persist.lastSave.Store(n.start.Unix()) // as Redis, the data is saved at the start
 	n.persist.bgLastTook.Store(-1)

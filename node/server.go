@@ -115,6 +115,8 @@ func (n *Node) configParams() map[string]func() string {
 		"list-max-listpack-size":  func() string { return itoa(n.listCfg.packSize.Load()) },
 		"list-max-ziplist-size":   func() string { return itoa(n.listCfg.packSize.Load()) },
 		"list-compress-depth":     func() string { return itoa(n.listCfg.compressDepth.Load()) },
+		"busy-reply-threshold":    func() string { return itoa(n.scripts.limit.Load()) },
+		"lua-time-limit":          func() string { return itoa(n.scripts.limit.Load()) },
 	}
 	n.encParams.addGetters(m)
 	return m
@@ -241,6 +243,12 @@ func (n *Node) configSet(name, val string) error {
 		n.ks.SetMaxIntsetEntries(v)
 	case "list-max-listpack-size", "list-max-ziplist-size", "list-compress-depth":
 		return n.setListConfig(name, val)
+	case "busy-reply-threshold", "lua-time-limit":
+		v, err := strconv.ParseInt(val, 10, 64)
+		if err != nil || v < 0 {
+			return errArgument("argument couldn't be parsed into an integer")
+		}
+		n.scripts.limit.Store(v)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

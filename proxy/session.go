@@ -302,6 +302,9 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 func (s *session) slotOf(spec *command.Spec, args [][]byte) (int, string) {
 	first, last, step := spec.KeyRange(len(args))
 	if first == 0 {
+		if spec.KeyNum > 0 { // EVAL: only numkeys keys
+			return slotOfKeys(args, spec.KeyPositions(args, nil))
+		}
 		return -1, ""
 	}
 	slot := keyslot.Of(args[first])
@@ -315,6 +318,21 @@ func (s *session) slotOf(spec *command.Spec, args [][]byte) (int, string) {
 			if sl := keyslot.Of(args[i]); sl != slot && !s.sameNode(slot, sl) {
 				return 0, msgCrossSlot
 			}
+		}
+	}
+	return slot, ""
+}
+
+// slotOfKeys returns the one slot of the keys at positions pos (-1:
+// none), or CROSSSLOT's text.
+func slotOfKeys(args [][]byte, pos []int) (int, string) {
+	if len(pos) == 0 {
+		return -1, ""
+	}
+	slot := keyslot.Of(args[pos[0]])
+	for _, i := range pos[1:] {
+		if keyslot.Of(args[i]) != slot {
+			return 0, msgCrossSlot
 		}
 	}
 	return slot, ""

@@ -77,6 +77,7 @@ func newCmdTable() *cmdTable {
 		"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
 		"wait":         fanWait,
 		"ft.aggregate": fanFTAggregate,
+		"script":       fanScript,
 
 		// sets: gathered when their keys are on different nodes
 		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,

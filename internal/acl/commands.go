@@ -110,6 +110,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, "set")
 	case "list":
 		out = append(out, "list")
+	case "scripting":
+		out = append(out, "scripting")
 	case "server":
 		out = append(out, "server")
 	}

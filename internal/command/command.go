@@ -46,6 +46,11 @@ const (
 	// Dangerous commands are in the @dangerous ACL category besides the
 	// admin ones (FLUSHALL, KEYS, CONFIG...).
 	Dangerous
+	// NoScript commands may not be called from a script (redis.call).
+	NoScript
+	// AllowBusy commands are served while a script has run past the busy
+	// threshold (SCRIPT KILL, SHUTDOWN NOSAVE, AUTH...); others get BUSY.
+	AllowBusy
 )
 
 // Spec is one command's description, in Redis's own terms.

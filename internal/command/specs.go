@@ -15,13 +15,13 @@ func Specs() []Spec {
 		// connection
 		{Name: "ping", Arity: -1, Flags: Keyless | r, Group: "connection", Summary: "Returns the server's liveliness response."},
 		{Name: "echo", Arity: 2, Flags: Keyless | r, Group: "connection", Summary: "Returns the given string."},
-		{Name: "quit", Arity: -1, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Closes the connection."},
+		{Name: "quit", Arity: -1, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Closes the connection."},
 		{Name: "select", Arity: 2, Flags: Keyless | Loading, Group: "connection", Summary: "Changes the selected database (only 0 exists)."},
-		{Name: "auth", Arity: -2, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Authenticates the connection."},
-		{Name: "acl", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Access control lists: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, LOAD, SAVE, LOG."},
-		{Name: "hello", Arity: -1, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Handshakes with the server and picks the protocol (RESP2 or RESP3).", Reply3: Always(resp.AsMap)},
-		{Name: "client", Arity: -2, Flags: Keyless | Loading, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "list": resp.AsVerbatim})},
-		{Name: "reset", Arity: 1, Flags: Keyless | NoAuth | Loading, Group: "connection", Summary: "Resets the connection."},
+		{Name: "auth", Arity: -2, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Authenticates the connection."},
+		{Name: "acl", Arity: -2, Flags: Keyless | Admin | Loading | NoScript, Group: "server", Summary: "Access control lists: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, LOAD, SAVE, LOG."},
+		{Name: "hello", Arity: -1, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Handshakes with the server and picks the protocol (RESP2 or RESP3).", Reply3: Always(resp.AsMap)},
+		{Name: "client", Arity: -2, Flags: Keyless | Loading | NoScript, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "list": resp.AsVerbatim})},
+		{Name: "reset", Arity: 1, Flags: Keyless | NoAuth | Loading | NoScript, Group: "connection", Summary: "Resets the connection."},
 		{Name: "readonly", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Enables reads from replicas for this connection."},
 		{Name: "readwrite", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Disables reads from replicas for this connection."},
 		{Name: "asking", Arity: 1, Flags: Keyless, Group: "cluster", Summary: "Allows the next command on a slot being imported."},
@@ -29,18 +29,18 @@ func Specs() []Spec {
 		// server
 		{Name: "command", Arity: -1, Flags: Keyless | Loading, Group: "server", Summary: "Describes the server's commands: COUNT, DOCS, INFO, LIST."},
 		{Name: "info", Arity: -1, Flags: Keyless | Loading | Fanout, Group: "server", Summary: "Returns information and statistics about the server.", Reply3: Always(resp.AsVerbatim)},
-		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading | Dangerous, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE.", Reply3: BySubcommand(map[string]resp.Shape{"get": resp.AsMap})},
+		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading | Dangerous | NoScript, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE.", Reply3: BySubcommand(map[string]resp.Shape{"get": resp.AsMap})},
 		{Name: "dbsize", Arity: 1, Flags: Keyless | r | Fanout, Group: "server", Summary: "Returns the number of keys."},
 		{Name: "flushall", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys."},
 		{Name: "flushdb", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys of the current database."},
 		{Name: "time", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the server time."},
-		{Name: "shutdown", Arity: -1, Flags: Keyless | Admin | Loading | NodeOnly, Group: "server", Summary: "Saves (unless NOSAVE) and stops the server."},
-		{Name: "save", Arity: 1, Flags: Keyless | Admin | Fanout, Group: "server", Summary: "Writes a snapshot synchronously."},
-		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin | Fanout, Group: "server", Summary: "Writes a snapshot in the background."},
+		{Name: "shutdown", Arity: -1, Flags: Keyless | Admin | Loading | NodeOnly | NoScript | AllowBusy, Group: "server", Summary: "Saves (unless NOSAVE) and stops the server."},
+		{Name: "save", Arity: 1, Flags: Keyless | Admin | Fanout | NoScript, Group: "server", Summary: "Writes a snapshot synchronously."},
+		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin | Fanout | NoScript, Group: "server", Summary: "Writes a snapshot in the background."},
 		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the Unix time of the last successful save."},
 		{Name: "memory", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Reads or resets the slow log."},
-		{Name: "wait", Arity: 3, Flags: Keyless | OffLoop | Fanout, Group: "generic", Summary: "Waits for writes to reach replicas."},
+		{Name: "wait", Arity: 3, Flags: Keyless | OffLoop | Fanout | NoScript, Group: "generic", Summary: "Waits for writes to reach replicas."},
 
 		// strings
 		{Name: "get", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "string", Summary: "Returns the string value of a key."},
@@ -105,16 +105,24 @@ func Specs() []Spec {
 		{Name: "randomkey", Arity: 1, Flags: Keyless | r | Fanout, Group: "generic", Summary: "Returns a random key."},
 
 		// transactions
-		{Name: "multi", Arity: 1, Flags: Keyless | Loading, Group: "transactions", Summary: "Starts a transaction."},
-		{Name: "exec", Arity: 1, Flags: Keyless, Group: "transactions", Summary: "Executes a transaction."},
-		{Name: "discard", Arity: 1, Flags: Keyless | Loading, Group: "transactions", Summary: "Discards a transaction."},
-		{Name: "watch", Arity: -2, Flags: r, FirstKey: 1, LastKey: -1, Step: 1, Group: "transactions", Summary: "Watches keys for a transaction."},
-		{Name: "unwatch", Arity: 1, Flags: Keyless | Loading, Group: "transactions", Summary: "Forgets watched keys."},
+		{Name: "multi", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy, Group: "transactions", Summary: "Starts a transaction."},
+		{Name: "exec", Arity: 1, Flags: Keyless | NoScript, Group: "transactions", Summary: "Executes a transaction."},
+		{Name: "discard", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy, Group: "transactions", Summary: "Discards a transaction."},
+		{Name: "watch", Arity: -2, Flags: r | NoScript | AllowBusy, FirstKey: 1, LastKey: -1, Step: 1, Group: "transactions", Summary: "Watches keys for a transaction."},
+		{Name: "unwatch", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy, Group: "transactions", Summary: "Forgets watched keys."},
+
+		// scripting (EVAL's keys are those its numkeys argument counts, as
+		// Redis's movablekeys: FirstKey 0 and KeyNum 2)
+		{Name: "eval", Arity: -3, Flags: NoScript | OffLoop, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script."},
+		{Name: "evalsha", Arity: -3, Flags: NoScript | OffLoop, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script loaded earlier, by its SHA1."},
+		{Name: "eval_ro", Arity: -3, Flags: NoScript | OffLoop, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script."},
+		{Name: "evalsha_ro", Arity: -3, Flags: NoScript | OffLoop, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script loaded earlier, by its SHA1."},
+		{Name: "script", Arity: -2, Flags: Keyless | NoScript | AllowBusy | Fanout, Group: "scripting", Summary: "Script cache: LOAD, EXISTS, FLUSH, KILL, HELP."},
 
 		// cluster
-		{Name: "vcache.apply", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly, Group: "cluster", Summary: "Runs the writes a migrating node logged during the copy (internal)."},
-		{Name: "vcache.sync", Arity: -4, Flags: Keyless | Admin | OffLoop | NodeOnly, Group: "cluster", Summary: "Turns the connection into a replication stream of slots (internal)."},
-		{Name: "vcache.import", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly, Group: "cluster", Summary: "Loads a slot snapshot sent by a migrating node (internal)."},
+		{Name: "vcache.apply", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Runs the writes a migrating node logged during the copy (internal)."},
+		{Name: "vcache.sync", Arity: -4, Flags: Keyless | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Turns the connection into a replication stream of slots (internal)."},
+		{Name: "vcache.import", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Loads a slot snapshot sent by a migrating node (internal)."},
 		{Name: "cluster", Arity: -2, Flags: Keyless, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "nodes": resp.AsVerbatim})},
 
 		// search (RediSearch dialect)

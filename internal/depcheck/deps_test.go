@@ -26,10 +26,11 @@ var forbidden = map[string][]string{
 	"rag":      {"cache", "vector", "cluster", "node", "proxy", "bench", "cmd"},
 	"examples": {"cache", "vector", "cluster", "node", "proxy", "bench", "cmd", "rag"},
 	"internal": {"cache", "vector", "cluster", "node", "proxy", "bench", "cmd"},
+	"script":   {"cache", "vector", "cluster", "node", "proxy", "bench", "cmd"},
 }
 
 // netFree packages must not touch the network.
-var netFree = []string{"cache", "vector"}
+var netFree = []string{"cache", "vector", "script"}
 
 func TestPackageGraph(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`, mod+"...").CombinedOutput()
@@ -62,7 +63,7 @@ func TestPackageGraph(t *testing.T) {
 // speakNoRESP packages return typed values and sentinel errors; the
 // front ends (node, proxy) turn them into RESP. (Their tests may use the
 // shared test helpers, which speak RESP for other packages' tests.)
-var speakNoRESP = []string{"cluster", "vector"}
+var speakNoRESP = []string{"cluster", "vector", "script"}
 
 // respPackages read or write RESP: servers, clients and vcache's own.
 var respPackages = []string{"github.com/tidwall/redcon", "github.com/redis/go-redis", mod + "internal/resp"}

@@ -1,0 +1,206 @@
+package node
+
+import (
+	"strings"
+	"time"
+
+	"github.com/vcache/vcache/internal/acl"
+	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/script"
+)
+
+// scriptCaller runs a script's redis.call and redis.pcall: through the
+// dispatcher's checks (unknown command, arity, not allowed from scripts,
+// the caller's ACL rights, read-only scripts, cluster slot) and then
+// run, which replicates writes, with the reply captured.
+type scriptCaller struct {
+	n        *Node
+	c        *client // the script's own client: the caller's user, in EXEC mode (stripes held)
+	run      *scriptRun
+	readonly bool
+	slot     int // in a cluster, the slot of the script's keys (-1: none yet)
+	capture  capture
+}
+
+func newScriptCaller(n *Node, caller *client, r *scriptRun, readonly bool, slot int) *scriptCaller {
+	sc := &scriptCaller{n: n, run: r, readonly: readonly, slot: slot}
+	c := &client{id: caller.id, addr: caller.addr, laddr: caller.laddr, created: caller.created,
+		conn: caller.conn, authed: true, user: caller.user, inExec: true, readonly: caller.readonly}
+	c.userName = caller.userName
+	c.cx.Node = n
+	c.cx.cl = c
+	c.cx.w = &sc.capture
+	sc.c = c
+	return sc
+}
+
+// Call implements script.Caller.
+func (sc *scriptCaller) Call(args [][]byte) script.Reply {
+	n := sc.n
+	e := n.lookup(args[0])
+	if e == nil {
+		return script.ErrorReply("ERR Unknown Redis command called from script")
+	}
+	if !e.spec.ArityOK(len(args)) {
+		return script.ErrorReply("ERR Wrong number of args calling Redis command from script")
+	}
+	if e.spec.Has(command.NoScript) {
+		return script.ErrorReply("ERR This Redis command is not allowed from script")
+	}
+	if u := sc.c.user; u != nil && !e.spec.Has(command.NoAuth) {
+		if d := u.Perms().Check(e.spec.ID, e.spec, args); d != nil {
+			now := time.Now()
+			n.acl.Log().Add(*d, false, sc.c.info(now), now)
+			return script.ErrorReply(scriptDenial(d))
+		}
+	}
+	if e.spec.Has(command.Write) {
+		if sc.readonly {
+			return script.ErrorReply("ERR Write commands are not allowed from read-only scripts.")
+		}
+	}
+	if n.cl.Load() != nil {
+		if msg := sc.clusterCheck(e, args); msg != "" {
+			return script.ErrorReply(msg)
+		}
+	}
+	if e.spec.Has(command.Write) {
+		sc.run.wrote.Store(true)
+	}
+	sc.capture.reset()
+	n.run(sc.c, e, args, 0)
+	r := sc.capture.reply()
+	if r.Kind == script.Error && (strings.HasPrefix(r.Str, "MOVED ") || strings.HasPrefix(r.Str, "ASK ")) {
+		return script.ErrorReply("ERR Script attempted to access a non local key in a cluster node")
+	}
+	return r
+}
+
+// clusterCheck refuses, in a cluster, a command whose keys are not all in
+// the script's one slot.
+func (sc *scriptCaller) clusterCheck(e *cmdEntry, args [][]byte) string {
+	for _, i := range e.spec.KeyPositions(args, nil) {
+		s := keyslot.Of(args[i])
+		if sc.slot < 0 {
+			sc.slot = s
+		} else if s != sc.slot {
+			return "ERR Script attempted to access keys that do not hash to the same slot"
+		}
+	}
+	return ""
+}
+
+// scriptDenial is the error a script sees for a command its user may not
+// run, in Redis 7.0's words.
+func scriptDenial(d *acl.Denial) string {
+	if d.Reason == "key" {
+		return "ERR The user executing the script can't access at least one of the keys mentioned in the command"
+	}
+	return "ERR The user executing the script can't run this command or subcommand"
+}
+
+// capture is a replyWriter that keeps one command's reply as a
+// script.Reply.
+type capture struct {
+	root  script.Reply
+	have  bool
+	stack []*frame
+}
+
+type frame struct {
+	r    *script.Reply
+	want int
+}
+
+func (c *capture) reset() {
+	c.root, c.have, c.stack = script.Reply{}, false, c.stack[:0]
+}
+
+// reply returns the captured reply (an error if the command wrote none).
+func (c *capture) reply() script.Reply {
+	if !c.have {
+		return script.ErrorReply("ERR command returned no reply")
+	}
+	return c.root
+}
+
+// add places r where the reply being built expects its next element and
+// returns where it was stored.
+func (c *capture) add(r script.Reply) *script.Reply {
+	if len(c.stack) == 0 {
+		if c.have {
+			return nil // a second reply: ignored
+		}
+		c.root, c.have = r, true
+		return &c.root
+	}
+	top := c.stack[len(c.stack)-1]
+	top.r.Elems = append(top.r.Elems, r)
+	p := &top.r.Elems[len(top.r.Elems)-1]
+	if len(top.r.Elems) == top.want {
+		c.stack = c.stack[:len(c.stack)-1]
+	}
+	return p
+}
+
+func (c *capture) WriteString(s string)     { c.add(script.Reply{Kind: script.Status, Str: s}) }
+func (c *capture) WriteBulk(b []byte)       { c.add(script.Reply{Kind: script.Bulk, Str: string(b)}) }
+func (c *capture) WriteBulkString(s string) { c.add(script.Reply{Kind: script.Bulk, Str: s}) }
+func (c *capture) WriteInt64(n int64)       { c.add(script.Reply{Kind: script.Int, Int: n}) }
+func (c *capture) WriteNull()               { c.add(script.Reply{Kind: script.Nil}) }
+func (c *capture) WriteError(msg string)    { c.add(script.Reply{Kind: script.Error, Str: msg}) }
+
+func (c *capture) WriteArray(n int) {
+	if n < 0 {
+		c.add(script.Reply{Kind: script.NilArray})
+		return
+	}
+	p := c.add(script.Reply{Kind: script.Array, Elems: make([]script.Reply, 0, n)})
+	if p != nil && n > 0 {
+		// Elems has room for n: p stays valid while they are added.
+		c.stack = append(c.stack, &frame{r: p, want: n})
+	}
+}
+
+// WriteRaw parses raw RESP (replies written whole, such as *-1 or ACL's).
+func (c *capture) WriteRaw(b []byte) {
+	for len(b) > 0 {
+		v, used, err := resp.Parse(b)
+		if err != nil || used <= 0 {
+			c.add(script.ErrorReply("ERR unreadable reply"))
+			return
+		}
+		c.addValue(v)
+		b = b[used:]
+	}
+}
+
+func (c *capture) addValue(v resp.Value) {
+	switch v.Kind {
+	case resp.SimpleString:
+		c.WriteString(string(v.Str))
+	case resp.Error:
+		c.WriteError(string(v.Str))
+	case resp.Integer:
+		c.WriteInt64(v.Int)
+	case resp.BulkString:
+		if v.Null {
+			c.WriteNull()
+		} else {
+			c.WriteBulk(v.Str)
+		}
+	case resp.Array:
+		if v.Null {
+			c.WriteArray(-1)
+			return
+		}
+		c.WriteArray(len(v.Elems))
+		for _, e := range v.Elems {
+			c.addValue(e)
+		}
+	default:
+		c.WriteError("ERR unsupported reply type")
+	}
+}

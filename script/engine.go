@@ -1,0 +1,256 @@
+package script
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// Caller runs the commands a script calls (redis.call, redis.pcall) with
+// the caller's rights and returns their replies; a refused or failed
+// command is an Error reply.
+type Caller interface {
+	Call(args [][]byte) Reply
+}
+
+// Flags are a script's shebang flags (#!lua flags=...).
+type Flags uint8
+
+const (
+	// NoWrites scripts may not call write commands.
+	NoWrites Flags = 1 << iota
+	// AllowOOM scripts may run when memory is over maxmemory.
+	AllowOOM
+	// AllowStale is accepted for Redis compatibility.
+	AllowStale
+	// NoCluster scripts are refused in a cluster.
+	NoCluster
+	// AllowCrossSlot scripts may touch keys of several slots.
+	AllowCrossSlot
+	// Shebang marks a script that has a shebang line: its flags replace
+	// the defaults EVAL otherwise assumes.
+	Shebang
+)
+
+// Script is a compiled script.
+type Script struct {
+	SHA   string // the SHA1 of Body, lower-case hex
+	Body  string
+	Flags Flags
+	proto *lua.FunctionProto
+}
+
+// SHA1Hex returns the lower-case hex SHA1 of s.
+func SHA1Hex(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// ErrCompile wraps the text of a script that does not compile.
+var ErrCompile = errors.New("ERR Error compiling script (new function)")
+
+// Compile parses and compiles body (no Lua state is needed: Compile may
+// run while a script runs). Its error texts are Redis's.
+func Compile(body string) (*Script, error) {
+	src, flags, err := shebang(body)
+	if err != nil {
+		return nil, err
+	}
+	chunk, err := parse.Parse(strings.NewReader(src), chunkName)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrCompile, compileMessage(err, src))
+	}
+	proto, err := lua.Compile(chunk, chunkName)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrCompile, compileMessage(err, src))
+	}
+	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto}, nil
+}
+
+// chunkName is the name scripts' errors show ("user_script:1: ...").
+const chunkName = "user_script"
+
+// compileMessage turns gopher-lua's parse error into Lua's one-line form.
+func compileMessage(err error, src string) string {
+	var pe *parse.Error
+	if errors.As(err, &pe) {
+		msg := strings.Replace(pe.Message, "unterminated string", "unfinished string", 1)
+		if pe.Pos.Line == parse.EOF {
+			return fmt.Sprintf("%s:%d: %s near '<eof>'", chunkName, strings.Count(src, "\n")+1, msg)
+		}
+		return fmt.Sprintf("%s:%d: %s near '%s'", chunkName, pe.Pos.Line, msg, pe.Token)
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return strings.TrimSpace(msg)
+}
+
+// shebang reads a "#!lua flags=a,b" first line; the line is blanked so
+// that line numbers stay those of the body.
+func shebang(body string) (string, Flags, error) {
+	if !strings.HasPrefix(body, "#!") {
+		return body, 0, nil
+	}
+	line, rest, _ := strings.Cut(body, "\n")
+	words := strings.Fields(line[2:])
+	if len(words) == 0 || words[0] != "lua" {
+		eng := ""
+		if len(words) > 0 {
+			eng = words[0]
+		}
+		return "", 0, fmt.Errorf("ERR Could not find engine '%s'", eng)
+	}
+	flags := Shebang
+	for _, w := range words[1:] {
+		v, ok := strings.CutPrefix(w, "flags=")
+		if !ok {
+			return "", 0, fmt.Errorf("ERR Unknown lua shebang option: %s", w)
+		}
+		for f := range strings.SplitSeq(v, ",") {
+			switch f {
+			case "no-writes":
+				flags |= NoWrites
+			case "allow-oom":
+				flags |= AllowOOM
+			case "allow-stale":
+				flags |= AllowStale
+			case "no-cluster":
+				flags |= NoCluster
+			case "allow-cross-slot-keys":
+				flags |= AllowCrossSlot
+			case "":
+			default:
+				return "", 0, fmt.Errorf("ERR Unexpected flag in script shebang: %s", f)
+			}
+		}
+	}
+	return "\n" + rest, flags, nil
+}
+
+// Engine holds the scripts loaded with SCRIPT LOAD or EVAL and the Lua
+// state that runs them.
+type Engine struct {
+	// mu guards scripts; the state L is used by one run at a time (the
+	// node's caller serialises runs).
+	mu      sync.Mutex
+	scripts map[string]*Script
+
+	L *lua.LState
+	// globals is where the script's globals live (see protect).
+	globals *lua.LTable
+	// run is the run in progress (read by the redis.* functions).
+	run *Run
+}
+
+// New returns an Engine with a fresh sandboxed state.
+func New() *Engine {
+	e := &Engine{scripts: map[string]*Script{}}
+	e.L = newState(e)
+	return e
+}
+
+// Close releases the Lua state.
+func (e *Engine) Close() { e.L.Close() }
+
+// Load compiles body and keeps it under its SHA1.
+func (e *Engine) Load(body string) (*Script, error) {
+	sha := SHA1Hex(body)
+	if s := e.Lookup(sha); s != nil {
+		return s, nil
+	}
+	s, err := Compile(body)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.scripts[sha] = s
+	e.mu.Unlock()
+	return s, nil
+}
+
+// Lookup returns the script of sha (in any case), or nil.
+func (e *Engine) Lookup(sha string) *Script {
+	sha = strings.ToLower(sha)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.scripts[sha]
+}
+
+// Flush forgets every script.
+func (e *Engine) Flush() {
+	e.mu.Lock()
+	e.scripts = map[string]*Script{}
+	e.mu.Unlock()
+}
+
+// Len returns the number of loaded scripts.
+func (e *Engine) Len() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.scripts)
+}
+
+// Run is one execution of a script.
+type Run struct {
+	// Name is what errors name the script by: its SHA1 (EVAL) or its
+	// function's name (FCALL).
+	Name string
+	Keys [][]byte
+	Args [][]byte
+	// Caller runs redis.call and redis.pcall.
+	Caller Caller
+	// Log receives redis.log lines (level: LogDebug..LogWarning).
+	Log func(level int, msg string)
+}
+
+// Exec runs s for r until it returns or ctx ends, and returns its reply.
+// A script stopped by ctx answers ErrKilled's text.
+func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
+	L := e.L
+	e.run = r
+	defer func() { e.run = nil }()
+	L.SetContext(ctx)
+	defer L.RemoveContext()
+	g := e.globals
+	g.RawSetString("KEYS", stringArray(L, r.Keys))
+	g.RawSetString("ARGV", stringArray(L, r.Args))
+	top := L.GetTop()
+	defer L.SetTop(top)
+	L.Push(L.NewFunctionFromProto(s.proto))
+	if err := L.PCall(0, 1, L.NewFunction(errorHandler)); err != nil {
+		var ae *lua.ApiError
+		if !errors.As(err, &ae) {
+			return ErrorReply("ERR " + oneLine(err.Error()))
+		}
+		if ctx.Err() != nil {
+			if t, ok := ae.Object.(*lua.LTable); ok {
+				t.RawSetString("err", lua.LString(MsgKilled))
+			} else {
+				return ErrorReply(MsgKilled)
+			}
+		}
+		return errorObject(ae.Object, r.Name)
+	}
+	return toReply(L.Get(-1), 0)
+}
+
+// MsgKilled is the reply of a script stopped by SCRIPT KILL.
+const MsgKilled = "ERR Script killed by user with SCRIPT KILL..."
+
+// stringArray makes a Lua array of strings.
+func stringArray(L *lua.LState, vals [][]byte) *lua.LTable {
+	t := L.CreateTable(len(vals), 0)
+	for _, v := range vals {
+		t.Append(lua.LString(v))
+	}
+	return t
+}

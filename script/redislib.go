@@ -1,0 +1,155 @@
+package script
+
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Log levels of redis.log (Redis's LL_* values).
+const (
+	LogDebug   = 0
+	LogVerbose = 1
+	LogNotice  = 2
+	LogWarning = 3
+)
+
+// redisLib makes the redis table: call, pcall, error_reply, status_reply,
+// sha1hex, log, setresp, set_repl, replicate_commands, breakpoint, debug
+// and their constants.
+func redisLib(L *lua.LState, e *Engine) *lua.LTable {
+	t := L.NewTable()
+	fns := map[string]lua.LGFunction{
+		"call":  func(L *lua.LState) int { return e.call(L, true) },
+		"pcall": func(L *lua.LState) int { return e.call(L, false) },
+		"error_reply": func(L *lua.LState) int {
+			L.Push(errTable(L, errorCode(L.CheckString(1))))
+			return 1
+		},
+		"status_reply": func(L *lua.LState) int {
+			s := L.CheckString(1)
+			r := L.CreateTable(0, 1)
+			r.RawSetString("ok", lua.LString(s))
+			L.Push(r)
+			return 1
+		},
+		"sha1hex": func(L *lua.LState) int {
+			if L.GetTop() != 1 {
+				L.RaiseError("wrong number of arguments")
+			}
+			L.Push(lua.LString(SHA1Hex(L.ToString(1))))
+			return 1
+		},
+		"log": func(L *lua.LState) int {
+			if L.GetTop() < 2 {
+				L.RaiseError("redis.log() requires two arguments or more.")
+			}
+			lv, ok := L.Get(1).(lua.LNumber)
+			if !ok {
+				L.RaiseError("First argument must be a number (log level).")
+			}
+			if lv < LogDebug || lv > LogWarning {
+				L.RaiseError("Invalid debug level.")
+			}
+			msg := ""
+			for i := 2; i <= L.GetTop(); i++ {
+				if i > 2 {
+					msg += " "
+				}
+				msg += L.ToString(i)
+			}
+			if e.run != nil && e.run.Log != nil {
+				e.run.Log(int(lv), msg)
+			}
+			return 0
+		},
+		"setresp": func(L *lua.LState) int {
+			if L.GetTop() != 1 {
+				L.RaiseError("redis.setresp() requires one argument.")
+			}
+			switch L.CheckInt(1) {
+			case 2:
+			case 3:
+				L.RaiseError("RESP3 is not supported by this server yet.")
+			default:
+				L.RaiseError("RESP version must be 2 or 3.")
+			}
+			return 0
+		},
+		"set_repl": func(L *lua.LState) int {
+			if L.GetTop() != 1 {
+				L.RaiseError("redis.set_repl() requires one argument.")
+			}
+			if n := L.CheckInt(1); n < 0 || n > 3 {
+				L.RaiseError("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.")
+			}
+			return 0
+		},
+		"replicate_commands": func(L *lua.LState) int { L.Push(lua.LTrue); return 1 },
+		"breakpoint":         func(L *lua.LState) int { L.Push(lua.LFalse); return 1 },
+		"debug":              func(L *lua.LState) int { return 0 },
+	}
+	for name, fn := range fns {
+		t.RawSetString(name, L.NewFunction(fn))
+	}
+	for name, v := range map[string]int{
+		"LOG_DEBUG": LogDebug, "LOG_VERBOSE": LogVerbose, "LOG_NOTICE": LogNotice, "LOG_WARNING": LogWarning,
+		"REPL_NONE": 0, "REPL_AOF": 1, "REPL_SLAVE": 2, "REPL_REPLICA": 2, "REPL_ALL": 3,
+	} {
+		t.RawSetString(name, lua.LNumber(v))
+	}
+	t.RawSetString("REDIS_VERSION", lua.LString("7.0.15"))
+	t.RawSetString("REDIS_VERSION_NUM", lua.LNumber(0x00070f))
+	return t
+}
+
+// call is redis.call (raise true) and redis.pcall: it runs the command
+// its arguments name through the run's Caller. redis.call raises an error
+// reply as a Lua error; redis.pcall returns it as {err=...}.
+func (e *Engine) call(L *lua.LState, raise bool) int {
+	n := L.GetTop()
+	if n == 0 {
+		return e.fail(L, raise, "ERR Please specify at least one argument for this redis lib call")
+	}
+	args := make([][]byte, n)
+	for i := 1; i <= n; i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString:
+			args[i-1] = []byte(v)
+		case lua.LNumber:
+			args[i-1] = []byte(numString(float64(v)))
+		default:
+			return e.fail(L, raise, "ERR Lua redis lib command arguments must be strings or integers")
+		}
+	}
+	if e.run == nil || e.run.Caller == nil {
+		return e.fail(L, raise, "ERR redis.call is only available while a script runs")
+	}
+	r := e.run.Caller.Call(args)
+	if r.Kind == Error && raise {
+		return e.fail(L, true, r.Str)
+	}
+	L.Push(toLua(L, r))
+	return 1
+}
+
+// fail raises msg as an error table (raise) or returns it.
+func (e *Engine) fail(L *lua.LState, raise bool, msg string) int {
+	t := errTable(L, msg)
+	if raise {
+		L.Error(t, 0)
+		return 0
+	}
+	L.Push(t)
+	return 1
+}
+
+// errorCode gives an error text a code as Redis's error_reply does: the
+// first word when the text has several, else ERR.
+func errorCode(msg string) string {
+	msg = strings.TrimPrefix(msg, "-")
+	if !strings.Contains(msg, " ") {
+		return "ERR " + msg
+	}
+	return msg
+}

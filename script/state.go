@@ -1,0 +1,72 @@
+package script
+
+import (
+	lua "github.com/yuin/gopher-lua"
+)
+
+// newState makes the sandboxed state scripts run in: base (without file
+// access or loading code), string, table, math, coroutine, cjson, bit and
+// redis; no os, io, debug or package. Globals are read-only once set up:
+// creating one fails as in Redis 7, and reading one that does not exist
+// fails too.
+func newState(e *Engine) *lua.LState {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true, CallStackSize: 256, RegistrySize: 1024 * 16, RegistryMaxSize: 1024 * 1024})
+	for _, lib := range []struct {
+		name string
+		open lua.LGFunction
+	}{
+		{lua.BaseLibName, lua.OpenBase},
+		{lua.TabLibName, lua.OpenTable},
+		{lua.StringLibName, lua.OpenString},
+		{lua.MathLibName, lua.OpenMath},
+		{lua.CoroutineLibName, lua.OpenCoroutine},
+	} {
+		L.Push(L.NewFunction(lib.open))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	g := L.G.Global
+	for _, name := range []string{"dofile", "loadfile", "load", "require", "module",
+		"_printregs", "newproxy", "_GOPHER_LUA_VERSION"} {
+		g.RawSetString(name, lua.LNil)
+	}
+	g.RawSetString("print", L.NewFunction(func(*lua.LState) int { return 0 }))
+	g.RawSetString("redis", redisLib(L, e))
+	g.RawSetString("cjson", cjsonLib(L))
+	g.RawSetString("bit", bitLib(L))
+	g.RawSetString("KEYS", L.NewTable())
+	g.RawSetString("ARGV", L.NewTable())
+	e.globals = protect(L, g)
+	return L
+}
+
+// protect makes the globals table g read-only, as Redis 7 protects it:
+// its fields move to a backing table g reads through, assigning any
+// global fails, and so does reading one that does not exist. It returns
+// the backing table (where KEYS and ARGV are set for each run).
+func protect(L *lua.LState, g *lua.LTable) *lua.LTable {
+	backing := L.NewTable()
+	var keys []lua.LValue
+	g.ForEach(func(k, v lua.LValue) {
+		backing.RawSet(k, v)
+		keys = append(keys, k)
+	})
+	for _, k := range keys {
+		g.RawSet(k, lua.LNil)
+	}
+	missing := L.NewTable()
+	missing.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("Script attempted to access nonexistent global variable '%s'", L.ToString(2))
+		return 0
+	}))
+	L.SetMetatable(backing, missing)
+	mt := L.NewTable()
+	mt.RawSetString("__index", backing)
+	mt.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("Attempt to modify a readonly table")
+		return 0
+	}))
+	mt.RawSetString("__metatable", lua.LFalse)
+	L.SetMetatable(g, mt)
+	return backing
+}
