@@ -32,6 +32,7 @@ import (
 type primaryLink struct {
 	key     string // shard, primary address and ranges: a change makes a new link
 	shard   cluster.ShardID
+	primary cluster.NodeID
 	addr    string
 	ranges  []cluster.SlotRange
 	cancel  context.CancelFunc
@@ -42,6 +43,11 @@ type primaryLink struct {
 	offset  atomic.Uint64
 	lastIO  atomic.Int64 // unix nanoseconds
 	replID  string       // the primary's id for offset, touched by the link goroutine only
+	// histID is the replication id of the last history this link
+	// acknowledged, and histEpoch the map epoch then (replguard.go);
+	// touched by the link goroutine only.
+	histID    string
+	histEpoch uint64
 }
 
 // followMap starts and stops primary links for map m.
@@ -55,7 +61,9 @@ func (n *Node) followMap(ctx context.Context, m *cluster.Map, self cluster.NodeI
 	{
 		_, replica := m.ShardsOf(self)
 		for _, s := range replica {
-			if !m.Alive(s.Primary) {
+			if !m.Alive(s.Primary) || primaryRestarted(m, s.Primary) {
+				// A restarted primary lost what its snapshot lacks: wait
+				// for the map that promotes this copy (replguard.go).
 				continue
 			}
 			addr := m.Addr(s.Primary)
@@ -63,7 +71,7 @@ func (n *Node) followMap(ctx context.Context, m *cluster.Map, self cluster.NodeI
 			if addr == "" || len(ranges) == 0 {
 				continue
 			}
-			l := &primaryLink{shard: s.ID, addr: addr, ranges: ranges}
+			l := &primaryLink{shard: s.ID, primary: s.Primary, addr: addr, ranges: ranges}
 			l.key = fmt.Sprintf("%s@%s:%s", s.ID, addr, formatRanges(ranges))
 			want[l.key] = l
 		}
@@ -225,6 +233,9 @@ func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
 		if err != nil {
 			return fmt.Errorf("bad reply %q", line)
 		}
+		if err := n.fullSyncRefusal(l, f[1]); err != nil {
+			return err
+		}
 		// The link may continue from an offset only once the whole sync
 		// has arrived (the first VCACHE.OFFSET).
 		l.replID = ""
@@ -271,6 +282,7 @@ func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader,
 				}
 				l.offset.Store(off)
 				l.replID = replID
+				n.noteHistory(l, replID)
 				l.syncing.Store(false)
 				l.synced.Store(true)
 				acked = true

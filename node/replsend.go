@@ -124,6 +124,10 @@ func cmdSync(cx *Ctx) {
 		return
 	}
 	n := cx.Node
+	if msg := n.syncRefusal(req); msg != "" {
+		cx.Error(msg)
+		return
+	}
 	dc := c.conn.Detach()
 	link := &replicaLink{addr: c.addr, shard: req.shard, ranges: formatRanges(req.ranges)}
 	if !n.goBackground(func(ctx context.Context) { n.serveReplica(ctx, dc, link, req) }) {
