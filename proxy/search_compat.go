@@ -242,4 +242,3 @@ func (m *profileMerge) merge(s *session, dst []byte) []byte {
 	}
 	return dst
 }
-
