@@ -132,6 +132,7 @@ func cmdFTSearch(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	capResults(cx.Node.search.Config, req)
 	ks := cx.Node.ks
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns

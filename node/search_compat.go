@@ -558,3 +558,11 @@ func cmdFTProfile(cx *Ctx) {
 		},
 	})
 }
+
+// capResults applies FT.CONFIG's MAXSEARCHRESULTS: no row past that many
+// is returned.
+func capResults(cfg *ft.Config, req *ft.SearchRequest) {
+	if limit := cfg.MaxSearchResults(); limit >= 0 && int64(req.Offset)+int64(req.Num) > limit {
+		req.Num = int(max(0, limit-int64(req.Offset)))
+	}
+}

@@ -158,7 +158,7 @@ func (c *Config) Set(name, value string) error {
 			return fmt.Errorf("Bad arguments for %s: Value is outside acceptable bounds", opt.name)
 		}
 		v = strconv.FormatInt(n, 10)
-		if opt.kind == cfgUnlimit && (n == 0 || n >= 1<<63-1) {
+		if opt.kind == cfgUnlimit && n == 1<<63-1 {
 			v = "unlimited"
 		}
 	}
