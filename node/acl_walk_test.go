@@ -220,6 +220,27 @@ func walkInvocations() map[string][][]walkStep {
 		"ft._list":     one(allow("FT._LIST")),
 		"ft.alter":     each(deny("FT.ALTER", "oidx", "SCHEMA", "ADD", "x", "TEXT"), deny("FT.ALTER", "allidx", "SKIPINITIALSCAN", "SCHEMA", "ADD", "x", "TEXT")),
 
+		// RediSearch's other commands (search_compat.go)
+		"ft.drop":        each(deny("FT.DROP", "oidx"), deny("FT.DROP", "oidx", "KEEPDOCS"), deny("FT.DROP", "allidx"), deny("FT.DROP", "oalias")),
+		"ft.tagvals":     each(deny("FT.TAGVALS", "oidx", "title"), deny("FT.TAGVALS", "oalias", "title"), allow("FT.TAGVALS", "aidx", "title")),
+		"ft.explain":     each(deny("FT.EXPLAIN", "oidx", "secret"), deny("FT.EXPLAIN", "allidx", "*"), allow("FT.EXPLAIN", "aidx", "hello")),
+		"ft.explaincli":  each(deny("FT.EXPLAINCLI", "oidx", "*"), allow("FT.EXPLAINCLI", "aidx", "hello")),
+		"ft.config":      each(deny("FT.CONFIG", "GET", "*"), deny("FT.CONFIG", "SET", "TIMEOUT", "1")),
+		"ft.aliasadd":    each(deny("FT.ALIASADD", "stolen", "oidx"), deny("FT.ALIASADD", "stolen", "allidx"), deny("FT.INFO", "oalias"), deny("FT.SEARCH", "oalias", "*"), allow("FT.ALIASADD", "mine", "aidx")),
+		"ft.aliasupdate": each(deny("FT.ALIASUPDATE", "oalias", "aidx"), deny("FT.ALIASUPDATE", "mine2", "oidx")),
+		"ft.aliasdel":    each(deny("FT.ALIASDEL", "oalias")),
+		"ft.dictadd":     one(allow("FT.DICTADD", "appdict", "x")),
+		"ft.dictdel":     one(allow("FT.DICTDEL", "appdict", "x")),
+		"ft.dictdump":    one(allow("FT.DICTDUMP", "appdict")),
+		"ft.synupdate":   each(deny("FT.SYNUPDATE", "oidx", "g", "a", "b"), deny("FT.SYNUPDATE", "oalias", "g", "a"), allow("FT.SYNUPDATE", "aidx", "g", "a", "b")),
+		"ft.syndump":     each(deny("FT.SYNDUMP", "oidx"), allow("FT.SYNDUMP", "aidx")),
+		"ft.spellcheck":  each(deny("FT.SPELLCHECK", "oidx", "secrt"), deny("FT.SPELLCHECK", "allidx", "secrt"), allow("FT.SPELLCHECK", "aidx", "titel")),
+		"ft.profile":     each(deny("FT.PROFILE", "oidx", "SEARCH", "QUERY", "*"), deny("FT.PROFILE", "allidx", "SEARCH", "LIMITED", "QUERY", "secret")),
+		"ft.sugadd":      each(deny("FT.SUGADD", "other:sug", "x", "1"), allow("FT.SUGADD", "app:sug", "x", "1")),
+		"ft.sugget":      one(deny("FT.SUGGET", "other:sug", "sec", "WITHPAYLOADS")),
+		"ft.sugdel":      one(deny("FT.SUGDEL", "other:sug", "secret sugg")),
+		"ft.suglen":      one(deny("FT.SUGLEN", "other:sug")),
+
 		"vadd":        one(deny("VADD", "other:vs", "VALUES", "3", "1", "2", "3", "e2")),
 		"vsim":        each(deny("VSIM", "other:vs", "ELE", "secretelem", "WITHSCORES"), deny("VSIM", "other:vs", "VALUES", "3", "1", "1", "1")),
 		"vrem":        one(deny("VREM", "other:vs", "secretelem")),
@@ -302,6 +323,8 @@ func walkSetup(t *testing.T, admin *rawConn) {
 			"emb", "VECTOR", "FLAT", "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "L2"},
 		{"FT.CREATE", "allidx", "ON", "HASH", "SCHEMA", "title", "TEXT"},
 		{"FT.CREATE", "aidx", "ON", "HASH", "PREFIX", "1", "app:", "SCHEMA", "title", "TEXT"},
+		{"FT.ALIASADD", "oalias", "oidx"},
+		{"FT.SUGADD", "other:sug", "secret sugg", "1", "PAYLOAD", "secret payload"},
 		{"ACL", "SETUSER", "app", "on", ">pw", "~app:*", "+@read", "+@write", "-@dangerous", "+@transaction", "+@connection"},
 	} {
 		if got := admin.do(args...); strings.HasPrefix(got, "(error)") {
@@ -343,9 +366,10 @@ func walkFingerprint(t *testing.T, admin *rawConn) string {
 		}
 		b.WriteString("\n")
 	}
-	for _, idx := range []string{"oidx", "allidx"} {
+	for _, idx := range []string{"oidx", "allidx", "oalias"} {
 		b.WriteString(admin.do("FT.INFO", idx) + "\n")
 	}
+	b.WriteString(admin.do("FT.SUGGET", "other:sug", "s", "WITHSCORES", "WITHPAYLOADS") + "\n")
 	return b.String()
 }
 

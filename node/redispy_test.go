@@ -63,3 +63,19 @@ func TestRedisPyAggregate(t *testing.T) {
 		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestRedisPyFTCompat runs redis-py 4.3.4's other search calls against a
+// node: dropindex (FT.DROP, with and without KEEPDOCS), tagvals, explain,
+// spellcheck, config_get/config_set, aliasadd, info's field order and
+// suggestions (testdata/redispy_ftcompat.py checks each reply).
+func TestRedisPyFTCompat(t *testing.T) {
+	py := pythonWith(t, "redis")
+	tn := startNode(t, nil)
+	_, port, _ := net.SplitHostPort(tn.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, py, "testdata/redispy_ftcompat.py", port).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok" {
+		t.Fatalf("redis-py: %v\n%s", err, out)
+	}
+}

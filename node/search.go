@@ -43,6 +43,7 @@ func addSearchHandlers(m map[string]Handler) {
 		}
 	}
 	m["ft.alter"] = cmdFTAlter
+	addSearchCompatHandlers(m)
 }
 
 // ftError replies with a search error's text as RediSearch words it.
@@ -131,6 +132,7 @@ func cmdFTSearch(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	capResults(cx.Node.search.Config, req)
 	ks := cx.Node.ks
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
@@ -175,6 +177,11 @@ func cmdFTDrop(cx *Ctx) {
 		cx.SyntaxError()
 		return
 	}
+	ftDropIndex(cx, dd)
+}
+
+// ftDropIndex drops the index cx.Args[1] names, and its documents if dd.
+func ftDropIndex(cx *Ctx, dd bool) {
 	ix, err := cx.Node.search.Get(string(cx.Args[1]))
 	if err != nil {
 		ftError(cx, err)

@@ -63,7 +63,7 @@ func ftAccess(spec *command.Spec, args [][]byte) ftNeed {
 		}
 		return needRead
 	}
-	return needAll
+	return ftCompatAccess(spec, args)
 }
 
 // restricted returns the session's permissions if its user may not touch
@@ -98,6 +98,9 @@ func (s *session) checkIndex(e *entry, cmd resp.Command) (it item, done bool) {
 		}
 		fallthrough
 	case needRead, needWrite:
+		if it, done, handled := s.checkAliasIndexes(e, cmd, p); handled {
+			return it, done
+		}
 		prefixes, errReply := s.indexPrefixes(cmd.Args[1])
 		if errReply != nil {
 			lo := len(s.local)

@@ -73,6 +73,20 @@ func (n *searchNode) handle(_ *fakeConn, args []string) string {
 		return string(resp.AppendCommand(nil, "index_name", args[1], "num_docs", strconv.Itoa(len(n.docs)), "indexing", "0"))
 	case "FT.SEARCH":
 		return n.search(args)
+	case "FT.TAGVALS":
+		if !n.indexes[args[1]] {
+			return "-Unknown Index name\r\n"
+		}
+		seen := map[string]bool{}
+		var vals []string
+		for _, d := range n.docs {
+			if v, ok := d[args[2]]; ok && !seen[strings.ToLower(v)] {
+				seen[strings.ToLower(v)] = true
+				vals = append(vals, strings.ToLower(v))
+			}
+		}
+		sort.Strings(vals)
+		return string(resp.AppendCommand(nil, vals...))
 	}
 	return "-ERR unknown command '" + args[0] + "'\r\n"
 }

@@ -79,6 +79,12 @@ func newCmdTable() *cmdTable {
 		"ft.aggregate": fanFTAggregate,
 		"script":       fanScript,
 
+		// RediSearch's other commands (search_compat.go)
+		"ft.drop": fanFTDrop, "ft.tagvals": fanFTTagVals, "ft.config": fanFTFirst,
+		"ft.aliasadd": fanFTEverywhere, "ft.aliasupdate": fanFTEverywhere, "ft.aliasdel": fanFTEverywhere,
+		"ft.dictadd": fanFTFirst, "ft.dictdel": fanFTFirst, "ft.synupdate": fanFTEverywhere,
+		"ft.spellcheck": fanFTSpellCheck, "ft.profile": fanFTProfile,
+
 		// sets: gathered when their keys are on different nodes
 		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,
 	}

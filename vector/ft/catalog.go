@@ -10,13 +10,23 @@ import (
 // Catalog holds a node's FT indexes by name and routes document changes to
 // the indexes whose prefixes match. Safe for concurrent use.
 type Catalog struct {
-	mu      sync.RWMutex // guards indexes
+	mu      sync.RWMutex // guards indexes and aliases
 	indexes map[string]*Index
-	total   atomic.Int64 // every index's MemoryBytes (kept by the indexes)
+	aliases map[string]string // lower-case alias -> lower-case index name (alias.go)
+	total   atomic.Int64      // every index's MemoryBytes (kept by the indexes)
+
+	// Dicts, Config and Sugs are the node's other search state
+	// (FT.DICT*, FT.CONFIG, FT.SUG*); each guards itself.
+	Dicts  *Dicts
+	Config *Config
+	Sugs   *Suggestions
 }
 
 // NewCatalog makes an empty catalog.
-func NewCatalog() *Catalog { return &Catalog{indexes: map[string]*Index{}} }
+func NewCatalog() *Catalog {
+	return &Catalog{indexes: map[string]*Index{}, aliases: map[string]string{},
+		Dicts: NewDicts(), Config: NewConfig(), Sugs: NewSuggestions()}
+}
 
 // Create adds an index; it is empty until the caller feeds it the
 // existing matching documents.
@@ -39,7 +49,7 @@ func (c *Catalog) Create(s *Schema) (*Index, error) {
 func (c *Catalog) Get(name string) (*Index, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	ix, ok := c.indexes[strings.ToLower(name)]
+	ix, ok := c.indexes[c.resolve(name)]
 	if !ok {
 		return nil, ErrUnknownIndex
 	}
@@ -50,11 +60,13 @@ func (c *Catalog) Get(name string) (*Index, error) {
 func (c *Catalog) Drop(name string) (*Index, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ix, ok := c.indexes[strings.ToLower(name)]
+	lower := c.resolve(name)
+	ix, ok := c.indexes[lower]
 	if !ok {
 		return nil, ErrUnknownIndex
 	}
-	delete(c.indexes, strings.ToLower(name))
+	delete(c.indexes, lower)
+	c.dropAliasesOf(lower)
 	ix.attach(nil)
 	return ix, nil
 }

@@ -1,7 +1,6 @@
 package ft
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,6 +41,9 @@ type Index struct {
 	docBytes int64         // docBytes of every document (memory.go)
 	mem      atomic.Int64  // docBytes plus the engines' bytes (written under mu)
 	total    *atomic.Int64 // the catalog's total, following mem; nil when not in one
+
+	// syn maps a term to its synonym groups' ids (FT.SYNUPDATE, compat.go).
+	syn map[string][]string
 
 	// restored maps keys to the document ids a snapshot gave them, and
 	// seen marks those the keyspace brought back, until FinishLoad.
@@ -311,7 +313,7 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 		return true
 	case qText:
 		for _, t := range n.Terms {
-			if !ix.hasWord(d, n.Field, t) {
+			if !ix.hasWord(d, n.Field, t) && !ix.hasSynonym(d, n.Field, t) {
 				return false
 			}
 		}
@@ -394,6 +396,9 @@ type Info struct {
 	MaxDocID         uint32
 	IndexingFailures int64
 	VectorIndexBytes int64
+
+	// Counts behind FT.INFO's statistics (info.go).
+	Stats InfoStats
 }
 
 // Info describes the index.
@@ -402,62 +407,11 @@ func (ix *Index) Info() Info {
 	defer ix.mu.RUnlock()
 	inf := Info{Name: ix.schema.Name, Prefixes: ix.schema.Prefixes, Fields: ix.schema.Fields, NumDocs: len(ix.ids),
 		MaxDocID: ix.nextID, IndexingFailures: ix.failures}
+	ix.countRecords(&inf)
 	for _, e := range ix.engine {
 		inf.VectorIndexBytes += e.MemoryBytes()
 	}
 	return inf
-}
-
-// Reply renders Info as FT.INFO's flat key/value list: strings, int64s,
-// float64s and nested []any.
-func (inf Info) Reply() []any {
-	prefixes := make([]any, len(inf.Prefixes))
-	for i, p := range inf.Prefixes {
-		prefixes[i] = p
-	}
-	if len(prefixes) == 0 {
-		prefixes = []any{""}
-	}
-	var attrs []any
-	for _, f := range inf.Fields {
-		a := []any{"identifier", f.Name, "attribute", f.Alias, "type", f.Type.String()}
-		switch f.Type {
-		case Tag:
-			a = append(a, "SEPARATOR", string(f.Separator))
-			if f.CaseSensitive {
-				a = append(a, "CASESENSITIVE")
-			}
-		case Text:
-			a = append(a, "WEIGHT", strconv.FormatFloat(f.Weight, 'g', -1, 64))
-		case Vector:
-			a = append(a, "algorithm", f.Vec.Algorithm.String(), "data_type", "FLOAT32", "dim", int64(f.Vec.Dim),
-				"distance_metric", f.Vec.Metric.String())
-			switch f.Vec.Algorithm {
-			case vector.HNSW:
-				a = append(a, "M", int64(f.Vec.M), "ef_construction", int64(f.Vec.EfConstruction), "ef_runtime", int64(f.Vec.EfRuntime))
-			case vector.IVFFLAT:
-				a = append(a, "lists", int64(f.Vec.Lists), "probes", int64(f.Vec.Probes))
-			}
-		}
-		if f.Sortable {
-			a = append(a, "SORTABLE")
-		}
-		attrs = append(attrs, a)
-	}
-	return []any{
-		"index_name", inf.Name,
-		"index_options", []any{},
-		"index_definition", []any{"key_type", "HASH", "prefixes", prefixes, "default_score", "1"},
-		"attributes", attrs,
-		"num_docs", int64(inf.NumDocs),
-		"max_doc_id", int64(inf.MaxDocID),
-		"num_terms", int64(0),
-		"num_records", int64(inf.NumDocs),
-		"hash_indexing_failures", inf.IndexingFailures,
-		"vector_index_sz_mb", fmt.Sprintf("%.6f", float64(inf.VectorIndexBytes)/(1<<20)),
-		"indexing", int64(0),
-		"percent_indexed", "1",
-	}
 }
 
 // AddFields adds non-vector fields to the schema (FT.ALTER); spec are

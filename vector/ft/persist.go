@@ -23,6 +23,13 @@ func (c *Catalog) Save(w io.Writer) error {
 	for _, ix := range idx {
 		ix.save(e)
 	}
+	// Aliases follow the indexes (a snapshot without them ends here).
+	pairs := c.aliasPairs()
+	e.uvarint(uint64(len(pairs)))
+	for _, p := range pairs {
+		e.str(p[0])
+		e.str(p[1])
+	}
 	if e.err != nil {
 		return e.err
 	}
@@ -112,6 +119,18 @@ func (c *Catalog) Load(r io.Reader) error {
 		ix.mu.Lock()
 		ix.refreshMem()
 		ix.mu.Unlock()
+	}
+	if d.err == nil {
+		if _, err := d.r.Peek(1); err == nil {
+			na := d.count(1 << 20)
+			for i := 0; i < na && d.err == nil; i++ {
+				alias, index := d.str(), d.str()
+				if d.err == nil {
+					// An alias of an index the snapshot lacks is dropped.
+					_ = c.AddAlias(alias, index)
+				}
+			}
+		}
 	}
 	return d.err
 }

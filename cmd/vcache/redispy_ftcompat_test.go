@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRedisPyFTCompatThroughProxy runs node/testdata/redispy_ftcompat.py
+// (redis-py 4.3.4's dropindex, tagvals, explain, spellcheck, config,
+// aliasadd, info and suggestions) through `vcache proxy` in front of
+// three real nodes: the index, its aliases and options exist on every
+// node, and the answers are merged.
+func TestRedisPyFTCompatThroughProxy(t *testing.T) {
+	py := ""
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		p := filepath.Join(dir, "python3")
+		if _, err := os.Stat(p); err == nil && exec.Command(p, "-c", "import redis").Run() == nil {
+			py = p
+			break
+		}
+	}
+	if py == "" {
+		t.Skip("no python3 with redis-py on PATH (Debian: python3-redis)")
+	}
+	backends := startNode(t) + "," + startNode(t) + "," + startNode(t)
+	addr, cancel, done := startCmd(t, "proxy", "--port", "0", "--backend", backends, "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	_, port, _ := strings.Cut(addr, ":")
+	ctx, stop := context.WithTimeout(context.Background(), 60*time.Second)
+	defer stop()
+	out, err := exec.CommandContext(ctx, py, "../../node/testdata/redispy_ftcompat.py", port).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok" {
+		t.Fatalf("redis-py through the proxy: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,244 @@
+package proxy
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/vcache/vcache/internal/acl"
+	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// RediSearch's other commands through the proxy (node/search_compat.go
+// serves them on a node). Those that change every shard's index, or read
+// every shard's documents, go to every node: FT.DROP, aliases,
+// dictionaries, synonyms and FT.CONFIG must agree everywhere, and
+// FT.TAGVALS, FT.SPELLCHECK and FT.PROFILE combine the shards' answers.
+// FT.EXPLAIN, FT.DICTDUMP and FT.SYNDUMP go to any node; FT.SUG* follow
+// their key.
+
+// ftCompatAccess says what these commands need of their index's
+// prefixes (see search_acl.go).
+func ftCompatAccess(spec *command.Spec, args [][]byte) ftNeed {
+	switch spec.Name {
+	case "ft.drop":
+		if len(args) > 2 && strings.EqualFold(string(args[2]), "keepdocs") {
+			return needRead
+		}
+		return needWrite
+	case "ft.tagvals", "ft.explain", "ft.explaincli", "ft.spellcheck", "ft.syndump", "ft.profile":
+		return needRead
+	case "ft.synupdate", "ft.aliasadd", "ft.aliasupdate", "ft.aliasdel":
+		return needWrite
+	case "ft.dictadd", "ft.dictdel", "ft.dictdump", "ft.config",
+		"ft.sugadd", "ft.sugget", "ft.sugdel", "ft.suglen":
+		// No index: dictionaries and options belong to none (FT.CONFIG
+		// is an admin command), suggestions are keys checked as keys.
+		return needNone
+	}
+	return needAll
+}
+
+// checkAliasIndexes makes the checks of FT.ALIASADD, FT.ALIASUPDATE and
+// FT.ALIASDEL, which need write access to the index named (args[2]) and
+// to the one the alias names now, if any. handled is false for other
+// commands.
+func (s *session) checkAliasIndexes(e *entry, cmd resp.Command, p *acl.Perms) (it item, done, handled bool) {
+	var names [][]byte
+	switch e.spec.Name {
+	case "ft.aliasadd":
+		names = [][]byte{cmd.Args[2]}
+	case "ft.aliasupdate":
+		names = [][]byte{cmd.Args[2], cmd.Args[1]}
+	case "ft.aliasdel":
+		names = [][]byte{cmd.Args[1]}
+	default:
+		return item{}, false, false
+	}
+	for i, name := range names {
+		prefixes, errReply := s.indexPrefixes(name)
+		if errReply != nil {
+			if i > 0 || e.spec.Name == "ft.aliasdel" {
+				continue // no such alias: the node answers
+			}
+			lo := len(s.local)
+			s.local = append(s.local, errReply...)
+			if s.tx != nil {
+				s.tx.failed = true
+			}
+			return item{e: e, lo: lo, hi: len(s.local)}, true, true
+		}
+		if d := p.CheckPrefixes(prefixes, false, true); d != nil {
+			return s.denied(e, d), true, true
+		}
+	}
+	return item{}, false, true
+}
+
+// fanFTFirst sends the command to every node and gives the first node's
+// reply (they agree), or the first error.
+func fanFTFirst(s *session, cmd resp.Command) (merger, string) {
+	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte { return vals[0].AppendTo(dst) })
+}
+
+// fanFTEverywhere changes every node (aliases, synonyms): the first
+// error, else the first reply.
+func fanFTEverywhere(s *session, cmd resp.Command) (merger, string) {
+	calls := s.fanout(cmd.Raw)
+	if len(calls) == 0 {
+		return nil, msgNoNodes
+	}
+	return &ftAdminMerge{calls: calls}, ""
+}
+
+// fanFTTagVals answers the union of the shards' values, sorted.
+func fanFTTagVals(s *session, cmd resp.Command) (merger, string) {
+	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
+		seen := map[string]bool{}
+		var all []string
+		for _, v := range vals {
+			for _, e := range v.Elems {
+				if !seen[string(e.Str)] {
+					seen[string(e.Str)] = true
+					all = append(all, string(e.Str))
+				}
+			}
+		}
+		sort.Strings(all)
+		dst = resp.AppendArray(dst, len(all))
+		for _, t := range all {
+			dst = resp.AppendBulk(dst, t)
+		}
+		return dst
+	})
+}
+
+// fanFTSpellCheck merges the shards' answers: a term is misspelled only
+// if no shard holds it (every shard reports it); its suggestions are the
+// union, each with its best score, best first.
+func fanFTSpellCheck(s *session, cmd resp.Command) (merger, string) {
+	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
+		type sug struct {
+			score float64
+			raw   []byte
+		}
+		var order []string
+		count := map[string]int{}
+		sugs := map[string]map[string]sug{}
+		for _, v := range vals {
+			for _, t := range v.Elems {
+				if len(t.Elems) != 3 {
+					continue
+				}
+				term := string(t.Elems[1].Str)
+				if count[term] == 0 {
+					order = append(order, term)
+					sugs[term] = map[string]sug{}
+				}
+				count[term]++
+				for _, p := range t.Elems[2].Elems {
+					if len(p.Elems) != 2 {
+						continue
+					}
+					f, _ := strconv.ParseFloat(string(p.Elems[0].Str), 64)
+					w := string(p.Elems[1].Str)
+					if old, ok := sugs[term][w]; !ok || f > old.score {
+						sugs[term][w] = sug{score: f, raw: p.Elems[0].Str}
+					}
+				}
+			}
+		}
+		var terms []string
+		for _, t := range order {
+			if count[t] == len(vals) {
+				terms = append(terms, t)
+			}
+		}
+		dst = resp.AppendArray(dst, len(terms))
+		for _, t := range terms {
+			words := make([]string, 0, len(sugs[t]))
+			for w := range sugs[t] {
+				words = append(words, w)
+			}
+			sort.Slice(words, func(i, j int) bool {
+				a, b := sugs[t][words[i]], sugs[t][words[j]]
+				if a.score != b.score {
+					return a.score > b.score
+				}
+				return words[i] < words[j]
+			})
+			dst = resp.AppendArray(dst, 3)
+			dst = resp.AppendBulk(dst, "TERM")
+			dst = resp.AppendBulk(dst, t)
+			dst = resp.AppendArray(dst, len(words))
+			for _, w := range words {
+				dst = resp.AppendArray(dst, 2)
+				dst = resp.AppendBulk(dst, sugs[t][w].raw)
+				dst = resp.AppendBulk(dst, w)
+			}
+		}
+		return dst
+	})
+}
+
+// fanFTProfile is FT.PROFILE index SEARCH [LIMITED] QUERY query args...:
+// the search is scattered and merged as FT.SEARCH's (search.go), and the
+// profile lists each shard's, as RediSearch's coordinator does.
+func fanFTProfile(s *session, cmd resp.Command) (merger, string) {
+	args := cmd.Args
+	i := 3
+	if len(args) > i && strings.EqualFold(string(args[i]), "LIMITED") {
+		i++
+	}
+	if len(args) < 5 || !strings.EqualFold(string(args[2]), "SEARCH") || i >= len(args)-1 || !strings.EqualFold(string(args[i]), "QUERY") {
+		// Malformed, or AGGREGATE: any node answers with the error.
+		return fanFTFirst(s, cmd)
+	}
+	search := append([][]byte{[]byte("FT.SEARCH"), args[1]}, args[i+1:]...)
+	q, err := parseFTSearch(search)
+	if err != nil {
+		return nil, strings.NewReplacer("\r", " ", "\n", " ").Replace(err.Error())
+	}
+	shard := append([][]byte{[]byte("FT.PROFILE"), args[1], []byte("SEARCH"), []byte("QUERY")}, q.shard[2:]...)
+	c := s.newCall(nil)
+	c.own = resp.AppendCommand(c.own[:0], shard...)
+	calls := s.fanout(c.own)
+	if len(calls) == 0 {
+		return nil, msgNoNodes
+	}
+	m := &searchMerge{q: q, calls: calls}
+	if p := s.restricted(); p != nil {
+		m.mayRead = p
+	}
+	return &profileMerge{search: m}, ""
+}
+
+type profileMerge struct {
+	search *searchMerge
+}
+
+func (m *profileMerge) merge(s *session, dst []byte) []byte {
+	var profiles []resp.Value
+	for _, c := range m.search.calls {
+		s.settle(c)
+		v, _, err := resp.Parse(c.reply)
+		if err != nil || v.Kind != resp.Array || len(v.Elems) != 2 {
+			continue // an error (or a bad reply): the search merge relays it
+		}
+		profiles = append(profiles, v.Elems[1])
+		c.reply = v.Elems[0].AppendTo(c.reply[:0:0])
+	}
+	results := m.search.merge(s, nil)
+	if len(results) > 0 && results[0] == '-' {
+		return append(dst, results...)
+	}
+	dst = resp.AppendArray(dst, 2)
+	dst = append(dst, results...)
+	dst = resp.AppendArray(dst, 2*len(profiles))
+	for i := range profiles {
+		dst = resp.AppendBulk(dst, "Shard #"+strconv.Itoa(i+1))
+		dst = profiles[i].AppendTo(dst)
+	}
+	return dst
+}

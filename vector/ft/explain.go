@@ -1,0 +1,115 @@
+package ft
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Explain renders a parsed query as FT.EXPLAIN does: RediSearch's plan
+// text, as far as vcache's query nodes map to RediSearch's (vcache does
+// no stemming, so a term has no "+term(expanded)" forms).
+func Explain(n *Node, knn *KNN) string {
+	var b strings.Builder
+	if knn == nil {
+		explainNode(&b, n, 0, "")
+		return b.String()
+	}
+	tail := knnText(knn)
+	if n == nil || n.Kind == qAll {
+		b.WriteString("VECTOR {" + tail + "}\n")
+		return b.String()
+	}
+	b.WriteString("VECTOR {\n")
+	explainNode(&b, n, 1, "")
+	b.WriteString("} => {" + tail + "}\n")
+	return b.String()
+}
+
+func knnText(k *KNN) string {
+	s := fmt.Sprintf("K=%d nearest vectors to `$%s` in vector index associated with field @%s", k.K, k.Param, k.Field)
+	if k.Ef > 0 {
+		s += fmt.Sprintf(", EF_RUNTIME = %d", k.Ef)
+	}
+	if k.Probes > 0 {
+		s += fmt.Sprintf(", PROBES = %d", k.Probes)
+	}
+	return s + ", yields distance as `" + k.ScoreField() + "`"
+}
+
+// explainNode writes n at depth (two spaces each), with field (as
+// "@f:") before text nodes restricted to a field.
+func explainNode(b *strings.Builder, n *Node, depth int, field string) {
+	pad := strings.Repeat("  ", depth)
+	block := func(head string, kids func()) {
+		b.WriteString(pad + head + " {\n")
+		kids()
+		b.WriteString(pad + "}\n")
+	}
+	switch n.Kind {
+	case qAll:
+		b.WriteString(pad + "<WILDCARD>\n")
+	case qAnd, qOr:
+		head := "INTERSECT"
+		if n.Kind == qOr {
+			head = "UNION"
+		}
+		block(head, func() {
+			for _, k := range n.Kids {
+				explainNode(b, k, depth+1, field)
+			}
+		})
+	case qNot:
+		b.WriteString(pad + "NOT{\n")
+		explainNode(b, n.Kids[0], depth+1, field)
+		b.WriteString(pad + "}\n")
+	case qTag:
+		block("TAG:@"+n.Field, func() {
+			for _, t := range n.Tags {
+				b.WriteString(pad + "  " + strings.ReplaceAll(t, " ", `\ `) + "\n")
+			}
+		})
+	case qNum:
+		lo, hi := "<=", "<="
+		if n.LoEx {
+			lo = "<"
+		}
+		if n.HiEx {
+			hi = "<"
+		}
+		fmt.Fprintf(b, "%sNUMERIC {%s %s @%s %s %s}\n", pad, cFloat(n.Lo), lo, n.Field, hi, cFloat(n.Hi))
+	case qText:
+		mod := ""
+		if n.Field != "" {
+			mod = "@" + n.Field + ":"
+		}
+		term := func(t string, pad string) {
+			if p, ok := strings.CutSuffix(t, "*"); ok {
+				b.WriteString(pad + mod + "PREFIX{" + p + "*}\n")
+				return
+			}
+			b.WriteString(pad + mod + t + "\n")
+		}
+		if len(n.Terms) == 1 {
+			term(n.Terms[0], pad)
+			return
+		}
+		b.WriteString(pad + mod + "INTERSECT {\n")
+		for _, t := range n.Terms {
+			term(t, pad+"  ")
+		}
+		b.WriteString(pad + "}\n")
+	}
+}
+
+// cFloat formats v as C's %f does.
+func cFloat(v float64) string {
+	switch {
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(v, 'f', 6, 64)
+}
