@@ -72,6 +72,8 @@ func typeName(e *entry) string {
 		return "zset"
 	case kindSet:
 		return "set"
+	case kindStream:
+		return "stream"
 	}
 	return e.customVal().TypeName()
 }

@@ -26,6 +26,7 @@ const (
 	kindCustom
 	kindZSet
 	kindSet
+	kindStream
 )
 
 // kindBits is how many low bits of entry.meta hold the kind (room for 7
@@ -122,6 +123,12 @@ func (e *entry) zsetVal() *zset {
 // setVal returns a kindSet entry's set (nil for other kinds).
 func (e *entry) setVal() *setObj {
 	s, _ := e.obj.(*setObj)
+	return s
+}
+
+// streamVal returns a kindStream entry's stream (nil for other kinds).
+func (e *entry) streamVal() *stream {
+	s, _ := e.obj.(*stream)
 	return s
 }
 

@@ -23,6 +23,8 @@ func (ks *Keyspace) Encoding(key []byte) (string, bool) {
 		return "hashtable", true
 	case kindZSet:
 		return "skiplist", true
+	case kindStream:
+		return "stream", true
 	}
 	return "raw", true
 }

@@ -19,7 +19,7 @@ import (
 // then field, value pairs; a set is its member count then its members; a
 // sorted set is its member count then member, score (8 bytes,
 // little-endian IEEE 754) pairs in order; a custom value is its type name
-// then its bytes.
+// then its bytes; a stream is as appendStream says.
 // Every byte string is a uvarint length then the bytes.
 const (
 	snapMagic   = "VCKS\x01"
@@ -28,6 +28,7 @@ const (
 	recCustom   = 3
 	recSet      = 4
 	recZSet     = 6
+	recStream   = 10
 	recEnd      = 0xFF
 	maxSnapItem = 1 << 31 // no single string in a snapshot is larger
 )
@@ -129,6 +130,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		b.WriteByte(recZSet)
 	case kindSet:
 		b.WriteByte(recSet)
+	case kindStream:
+		b.WriteByte(recStream)
 	case kindCustom:
 		b.WriteByte(recCustom)
 	}
@@ -145,6 +148,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		}
 	case kindZSet:
 		appendZSet(b, e.zsetVal())
+	case kindStream:
+		appendStream(b, e.streamVal())
 	case kindSet:
 		s := e.setVal()
 		appendUvarint(b, uint64(s.len()))
@@ -302,6 +307,13 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				}
 				s.add(bstr(m), limit)
 			}
+		case recStream:
+			kd = kindStream
+			st, err := sr.stream()
+			if err != nil {
+				return corrupt("stream", err)
+			}
+			obj = st
 		case recCustom:
 			kd = kindCustom
 			tn, err := sr.bytes()

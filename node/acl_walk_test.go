@@ -235,6 +235,22 @@ func walkInvocations() map[string][][]walkStep {
 		"sunionstore": each(deny("SUNIONSTORE", "app:d", "other:set"), deny("SUNIONSTORE", "other:str", "app:s")),
 		"sdiffstore":  each(deny("SDIFFSTORE", "app:d", "other:set"), deny("SDIFFSTORE", "other:set", "app:s", "app:s")),
 		"sscan":       one(deny("SSCAN", "other:set", "0")),
+
+		"xadd":       one(deny("XADD", "other:st", "9-1", "f", "v")),
+		"xlen":       one(deny("XLEN", "other:st")),
+		"xrange":     one(deny("XRANGE", "other:st", "-", "+")),
+		"xrevrange":  one(deny("XREVRANGE", "other:st", "+", "-")),
+		"xread":      each(deny("XREAD", "STREAMS", "other:st", "0"), deny("XREAD", "COUNT", "1", "STREAMS", "app:st", "other:st", "0", "0")),
+		"xdel":       one(deny("XDEL", "other:st", "1-1")),
+		"xtrim":      one(deny("XTRIM", "other:st", "MAXLEN", "0")),
+		"xinfo":      one(deny("XINFO", "STREAM", "other:st")),
+		"xgroup":     one(deny("XGROUP", "CREATE", "other:st", "g", "0")),
+		"xreadgroup": one(deny("XREADGROUP", "GROUP", "g", "c", "STREAMS", "other:st", ">")),
+		"xack":       one(deny("XACK", "other:st", "g", "1-1")),
+		"xpending":   one(deny("XPENDING", "other:st", "g")),
+		"xclaim":     one(deny("XCLAIM", "other:st", "g", "c", "0", "1-1")),
+		"xautoclaim": one(deny("XAUTOCLAIM", "other:st", "g", "c", "0", "0")),
+		"xsetid":     one(deny("XSETID", "other:st", "9-9")),
 	}
 }
 

@@ -63,6 +63,11 @@ func handlers() map[string]Handler {
 		"smove": cmdSMove, "sinter": cmdSInter, "sintercard": cmdSInterCard, "sunion": cmdSUnion,
 		"sdiff": cmdSDiff, "sinterstore": cmdSInterStore, "sunionstore": cmdSUnionStore,
 		"sdiffstore": cmdSDiffStore, "sscan": cmdSScan,
+		// streams
+		"xadd": cmdXAdd, "xlen": cmdXLen, "xrange": cmdXRange, "xrevrange": cmdXRevRange,
+		"xread": cmdXRead, "xdel": cmdXDel, "xtrim": cmdXTrim, "xinfo": cmdXInfo, "xgroup": cmdXGroup,
+		"xreadgroup": cmdXReadGroup, "xack": cmdXAck, "xpending": cmdXPending, "xclaim": cmdXClaim,
+		"xautoclaim": cmdXAutoClaim, "xsetid": cmdXSetID,
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)

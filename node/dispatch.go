@@ -239,8 +239,9 @@ const noRepl = -2
 
 // firstKeySlot returns the hash slot of the command's first key, or -1.
 func firstKeySlot(spec *command.Spec, args [][]byte) int {
-	if spec.FirstKey <= 0 || spec.FirstKey >= len(args) {
+	i := spec.FirstKeyPos(args)
+	if i == 0 {
 		return -1
 	}
-	return keyslot.Of(args[spec.FirstKey])
+	return keyslot.Of(args[i])
 }

@@ -108,6 +108,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, s.Group)
 	case "set":
 		out = append(out, "set")
+	case "stream":
+		out = append(out, "stream")
 	case "server":
 		out = append(out, "server")
 	}
