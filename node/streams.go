@@ -178,15 +178,12 @@ func cmdXSetID(cx *Ctx) {
 	cx.OK()
 }
 
-// cmdXRead serves XREAD without BLOCK, which it refuses.
+// cmdXRead serves XREAD; BLOCK is honoured only when entries are there
+// (see replyNothing).
 func cmdXRead(cx *Ctx) {
 	a, msg := parseXRead(cx.Args, false)
 	if msg != "" {
 		cx.Error(msg)
-		return
-	}
-	if a.block {
-		cx.Error("ERR XREAD BLOCK is not supported by vcache yet")
 		return
 	}
 	after := make([]cache.StreamID, len(a.keys))
@@ -225,7 +222,7 @@ func cmdXRead(cx *Ctx) {
 		}
 	}
 	if len(out) == 0 {
-		cx.NullArray()
+		replyNothing(cx, a.block)
 		return
 	}
 	cx.Array(len(out))
@@ -234,4 +231,15 @@ func cmdXRead(cx *Ctx) {
 		cx.Bulk(s.key)
 		replyEntries(cx, s.es)
 	}
+}
+
+// replyNothing answers a read that found no entry: nil, or with BLOCK an
+// error, since vcache does not wait for entries yet (a read with BLOCK
+// that finds entries is answered at once, as Redis does).
+func replyNothing(cx *Ctx, block bool) {
+	if block {
+		cx.Error("ERR " + strings.ToUpper(cx.Name()) + " BLOCK found no entries and vcache cannot wait for new ones yet")
+		return
+	}
+	cx.NullArray()
 }

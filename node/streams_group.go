@@ -181,15 +181,11 @@ func replyHelp(cx *Ctx, lines []string) {
 	}
 }
 
-// cmdXReadGroup serves XREADGROUP without BLOCK, which it refuses.
+// cmdXReadGroup serves XREADGROUP; BLOCK as XREAD's.
 func cmdXReadGroup(cx *Ctx) {
 	a, msg := parseXRead(cx.Args, true)
 	if msg != "" {
 		cx.Error(msg)
-		return
-	}
-	if a.block {
-		cx.Error("ERR XREADGROUP BLOCK is not supported by vcache yet")
 		return
 	}
 	ks := cx.Node.ks
@@ -230,7 +226,7 @@ func cmdXReadGroup(cx *Ctx) {
 		}
 	}
 	if len(out) == 0 {
-		cx.NullArray()
+		replyNothing(cx, a.block)
 		return
 	}
 	cx.Array(len(out))
