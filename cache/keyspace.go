@@ -170,6 +170,9 @@ type Keyspace struct {
 	now         func() time.Time
 	interval    time.Duration
 	start       time.Time
+
+	// streamNode is stream-node-max-entries (see SetStreamNodeMaxEntries).
+	streamNode atomic.Int64
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for
@@ -192,6 +195,7 @@ func New(cfg Config) (*Keyspace, error) {
 	ks.start = ks.now()
 	ks.maxMemory.Store(cfg.MaxMemory)
 	ks.setIntLimit.Store(setIntLimit)
+	ks.streamNode.Store(streamNodeEntries)
 	ks.policy.Store(int32(cfg.Policy))
 	for i := range ks.shards {
 		ks.shards[i].volatile = make(map[*entry]struct{})

@@ -78,10 +78,11 @@ func (s *stream) find(id StreamID) int {
 func (s *stream) length() int { return len(s.entries) }
 
 // appendEntry adds an entry with an ID above every other.
-func (s *stream) appendEntry(id StreamID, fv [][]byte) {
+// A node takes nodeMax entries (0: no limit).
+func (s *stream) appendEntry(id StreamID, fv [][]byte, nodeMax int) {
 	data := encodeFields(fv)
 	lastNodeLive := len(s.nodes) > 0 && len(s.entries) > 0 && !s.entries[len(s.entries)-1].id.Less(s.nodes[len(s.nodes)-1])
-	if !lastNodeLive || s.tailAdded >= streamNodeEntries {
+	if !lastNodeLive || (nodeMax > 0 && s.tailAdded >= nodeMax) {
 		if len(s.nodes) > 0 && !lastNodeLive {
 			s.nodes = s.nodes[:len(s.nodes)-1]
 		}
@@ -128,7 +129,7 @@ func (s *stream) dropEmptyNodes() {
 		if hi > lo {
 			out = append(out, start)
 		} else if n == len(s.nodes)-1 {
-			s.tailAdded = streamNodeEntries // the next append starts a node
+			s.tailAdded = 1 << 30 // the next append starts a node
 		}
 	}
 	s.nodes = out

@@ -105,7 +105,7 @@ func (ks *Keyspace) XAdd(key []byte, a *XAddArgs) (id StreamID, ok bool, err err
 		if id.Cmp(s.lastID) <= 0 {
 			return false, ErrStreamIDSmall
 		}
-		s.appendEntry(id, a.Fields)
+		s.appendEntry(id, a.Fields, int(min(ks.streamNode.Load(), 1<<30)))
 		s.trim(a.Trim)
 		return true, nil
 	})
@@ -240,6 +240,14 @@ func (ks *Keyspace) XRead(key []byte, after StreamID, count int) (out []StreamEn
 	})
 	return out, ok, err
 }
+
+// SetStreamNodeMaxEntries sets stream-node-max-entries: how many entries
+// a stream node holds, the unit approximate trimming removes (0: no
+// limit).
+func (ks *Keyspace) SetStreamNodeMaxEntries(n int64) { ks.streamNode.Store(max(n, 0)) }
+
+// StreamNodeMaxEntries returns stream-node-max-entries.
+func (ks *Keyspace) StreamNodeMaxEntries() int64 { return ks.streamNode.Load() }
 
 // StreamClockMs is the keyspace's clock in unix milliseconds (XCLAIM's
 // IDLE counts back from it).

@@ -72,7 +72,7 @@ func (r *snapReader) stream() (*stream, error) {
 	s := &stream{}
 	s.lastID, s.firstID, s.maxDeleted = id(), id(), id()
 	s.entriesAdded = u()
-	s.tailAdded = int(min(u(), streamNodeEntries))
+	s.tailAdded = int(min(u(), 1<<30))
 	for n := count("nodes"); err == nil && n > 0; n-- {
 		s.nodes = append(s.nodes, id())
 	}

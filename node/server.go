@@ -114,6 +114,8 @@ func (n *Node) configParams() map[string]func() string {
 		"set-max-intset-entries":   func() string { return itoa(n.ks.MaxIntsetEntries()) },
 		"set-max-listpack-entries": func() string { return itoa(n.setTun.get("set-max-listpack-entries")) },
 		"set-max-listpack-value":   func() string { return itoa(n.setTun.get("set-max-listpack-value")) },
+		"stream-node-max-entries":  func() string { return itoa(n.ks.StreamNodeMaxEntries()) },
+		"stream-node-max-bytes":    func() string { return itoa(n.setTun.get("stream-node-max-bytes")) },
 	}
 	n.encParams.addGetters(m)
 	return m
@@ -238,6 +240,19 @@ func (n *Node) configSet(name, val string) error {
 			return errArgument("argument couldn't be parsed into an integer")
 		}
 		n.ks.SetMaxIntsetEntries(v)
+	case "stream-node-max-entries":
+		v, err := strconv.ParseInt(val, 10, 64)
+		if err != nil || v < 0 {
+			return errArgument("argument couldn't be parsed into an integer")
+		}
+		n.ks.SetStreamNodeMaxEntries(v)
+	case "stream-node-max-bytes":
+		// Accepted and reported; nodes are bounded by entries only.
+		v, err := ParseMemory(val)
+		if err != nil || v < 0 {
+			return errArgument("argument must be a memory value")
+		}
+		n.setTun.set(name, v)
 	case "set-max-listpack-entries", "set-max-listpack-value":
 		// Accepted as Redis 7.2 does; sets of strings have one form here.
 		v, err := strconv.ParseInt(val, 10, 64)

@@ -19,7 +19,7 @@ type setTunables struct {
 	vals map[string]int64
 }
 
-var setTunableDefaults = map[string]int64{"set-max-listpack-entries": 128, "set-max-listpack-value": 64}
+var setTunableDefaults = map[string]int64{"set-max-listpack-entries": 128, "set-max-listpack-value": 64, "stream-node-max-bytes": 4096}
 
 func (t *setTunables) get(name string) int64 {
 	t.mu.Lock()
