@@ -74,6 +74,8 @@ func typeName(e *entry) string {
 		return "set"
 	case kindList:
 		return "list"
+	case kindStream:
+		return "stream"
 	}
 	return e.customVal().TypeName()
 }

@@ -27,6 +27,7 @@ const (
 	kindZSet
 	kindSet
 	kindList
+	kindStream
 )
 
 // kindBits is how many low bits of entry.meta hold the kind (room for 7
@@ -126,6 +127,12 @@ func (e *entry) setVal() *setObj {
 	return s
 }
 
+// streamVal returns a kindStream entry's stream (nil for other kinds).
+func (e *entry) streamVal() *stream {
+	s, _ := e.obj.(*stream)
+	return s
+}
+
 // customVal returns a kindCustom entry's value (nil for other kinds).
 func (e *entry) customVal() Custom {
 	c, _ := e.obj.(Custom)
@@ -164,6 +171,9 @@ type Keyspace struct {
 	now         func() time.Time
 	interval    time.Duration
 	start       time.Time
+
+	// streamNode is stream-node-max-entries (see SetStreamNodeMaxEntries).
+	streamNode atomic.Int64
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for
@@ -186,6 +196,7 @@ func New(cfg Config) (*Keyspace, error) {
 	ks.start = ks.now()
 	ks.maxMemory.Store(cfg.MaxMemory)
 	ks.setIntLimit.Store(setIntLimit)
+	ks.streamNode.Store(streamNodeEntries)
 	ks.policy.Store(int32(cfg.Policy))
 	for i := range ks.shards {
 		ks.shards[i].volatile = make(map[*entry]struct{})

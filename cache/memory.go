@@ -29,6 +29,8 @@ func entrySize(e *entry) int64 {
 		n += e.zsetVal().bytes
 	case kindSet:
 		n += e.setVal().bytes()
+	case kindStream:
+		n += e.streamVal().bytes()
 	case kindCustom:
 		n += e.customVal().MemoryBytes()
 	case kindList:

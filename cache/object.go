@@ -25,6 +25,8 @@ func (ks *Keyspace) Encoding(key []byte) (string, bool) {
 		return "skiplist", true
 	case kindList:
 		return "quicklist", true
+	case kindStream:
+		return "stream", true
 	}
 	return "raw", true
 }

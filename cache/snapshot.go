@@ -19,7 +19,8 @@ import (
 // then field, value pairs; a set is its member count then its members; a
 // sorted set is its member count then member, score (8 bytes,
 // little-endian IEEE 754) pairs in order; a list is its length then its
-// elements front to back; a custom value is its type name then its bytes.
+// elements front to back; a custom value is its type name then its bytes;
+// a stream is as appendStream says.
 // Every byte string is a uvarint length then the bytes.
 const (
 	snapMagic   = "VCKS\x01"
@@ -29,6 +30,7 @@ const (
 	recSet      = 4
 	recZSet     = 6
 	recList     = 5
+	recStream   = 10
 	recEnd      = 0xFF
 	maxSnapItem = 1 << 31 // no single string in a snapshot is larger
 )
@@ -130,6 +132,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		b.WriteByte(recZSet)
 	case kindSet:
 		b.WriteByte(recSet)
+	case kindStream:
+		b.WriteByte(recStream)
 	case kindCustom:
 		b.WriteByte(recCustom)
 	case kindList:
@@ -148,6 +152,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		}
 	case kindZSet:
 		appendZSet(b, e.zsetVal())
+	case kindStream:
+		appendStream(b, e.streamVal())
 	case kindSet:
 		s := e.setVal()
 		appendUvarint(b, uint64(s.len()))
@@ -309,6 +315,13 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				}
 				s.add(bstr(m), limit)
 			}
+		case recStream:
+			kd = kindStream
+			st, err := sr.stream()
+			if err != nil {
+				return corrupt("stream", err)
+			}
+			obj = st
 		case recCustom:
 			kd = kindCustom
 			tn, err := sr.bytes()

@@ -292,6 +292,22 @@ func walkInvocations() map[string][][]walkStep {
 		"blmove":      each(deny("BLMOVE", "other:l", "app:l", "LEFT", "LEFT", "0"), deny("BLMOVE", "app:l", "other:l", "LEFT", "LEFT", "0")),
 		"brpoplpush":  one(deny("BRPOPLPUSH", "other:l", "app:l", "0")),
 		"blmpop":      each(deny("BLMPOP", "0", "1", "other:l", "LEFT"), deny("BLMPOP", "0", "2", "app:none", "other:l", "LEFT")),
+
+		"xadd":       one(deny("XADD", "other:st", "9-1", "f", "v")),
+		"xlen":       one(deny("XLEN", "other:st")),
+		"xrange":     one(deny("XRANGE", "other:st", "-", "+")),
+		"xrevrange":  one(deny("XREVRANGE", "other:st", "+", "-")),
+		"xread":      each(deny("XREAD", "STREAMS", "other:st", "0"), deny("XREAD", "COUNT", "1", "STREAMS", "app:st", "other:st", "0", "0")),
+		"xdel":       one(deny("XDEL", "other:st", "1-1")),
+		"xtrim":      one(deny("XTRIM", "other:st", "MAXLEN", "0")),
+		"xinfo":      one(deny("XINFO", "STREAM", "other:st")),
+		"xgroup":     one(deny("XGROUP", "CREATE", "other:st", "g", "0")),
+		"xreadgroup": one(deny("XREADGROUP", "GROUP", "g", "c", "STREAMS", "other:st", ">")),
+		"xack":       one(deny("XACK", "other:st", "g", "1-1")),
+		"xpending":   one(deny("XPENDING", "other:st", "g")),
+		"xclaim":     one(deny("XCLAIM", "other:st", "g", "c", "0", "1-1")),
+		"xautoclaim": one(deny("XAUTOCLAIM", "other:st", "g", "c", "0", "0")),
+		"xsetid":     one(deny("XSETID", "other:st", "9-9")),
 	}
 }
 

@@ -67,7 +67,7 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 		return true
 	}
 	first, last, step := spec.KeyRange(len(args))
-	if first == 0 {
+	if first == 0 && !spec.Movable() {
 		return true
 	}
 	for i := first + step; i <= last; i += step {
@@ -76,7 +76,7 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 			return false
 		}
 	}
-	if spec.KeyNum > 0 { // ZUNION's numkeys keys
+	if spec.Movable() { // ZUNION's numkeys keys, XREAD's keys after STREAMS
 		for _, i := range spec.KeyPositions(args, nil) {
 			if keyslot.Of(args[i]) != slot {
 				c.cx.w.WriteError("CROSSSLOT Keys in request don't hash to the same slot")

@@ -70,6 +70,11 @@ func handlers() map[string]Handler {
 		"lmove": cmdLMove, "rpoplpush": cmdRPopLPush, "lmpop": cmdLMPop,
 		"blpop": cmdBLPop, "brpop": cmdBRPop, "blmove": cmdBLMove, "brpoplpush": cmdBRPopLPush,
 		"blmpop": cmdBLMPop,
+		// streams
+		"xadd": cmdXAdd, "xlen": cmdXLen, "xrange": cmdXRange, "xrevrange": cmdXRevRange,
+		"xread": cmdXRead, "xdel": cmdXDel, "xtrim": cmdXTrim, "xinfo": cmdXInfo, "xgroup": cmdXGroup,
+		"xreadgroup": cmdXReadGroup, "xack": cmdXAck, "xpending": cmdXPending, "xclaim": cmdXClaim,
+		"xautoclaim": cmdXAutoClaim, "xsetid": cmdXSetID,
 	}
 	addScriptingHandlers(hs)
 	addServerHandlers(hs)

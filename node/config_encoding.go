@@ -24,6 +24,8 @@ var encodingDefaults = map[string]string{
 	"hash-max-listpack-value":   "64",
 	"set-max-listpack-entries":  "128",
 	"set-max-listpack-value":    "64",
+	// Stream nodes are bounded by stream-node-max-entries only.
+	"stream-node-max-bytes": "4096",
 }
 
 var encodingAliases = map[string]string{
@@ -48,11 +50,11 @@ func (p *encodingParams) set(name, val string) (ok bool, err error) {
 	if !ok {
 		return false, nil
 	}
-	// Redis 7.0 types them: *-value is a memory size ("1kb"), *-entries
-	// a count.
+	// Redis 7.0 types them: *-value and *-bytes are memory sizes ("1kb"),
+	// *-entries a count.
 	var v int64
 	var err2 error
-	if strings.HasSuffix(name, "-value") {
+	if strings.HasSuffix(name, "-value") || strings.HasSuffix(name, "-bytes") {
 		if v, err2 = ParseMemory(val); err2 != nil {
 			return true, errArgument("argument must be a memory value")
 		}

@@ -166,7 +166,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	if slot < 0 {
 		slot = firstKeySlot(e.spec, args)
 	}
-	if !c.inExec {
+	if !c.inExec && !e.spec.Has(command.SelfLocked) {
 		// A keyed command holds its keys' stripes (see stripes.go): a
 		// transaction of another client runs entirely before or after it,
 		// and in a cluster a write and its place in the replication
@@ -255,8 +255,9 @@ const noRepl = -2
 
 // firstKeySlot returns the hash slot of the command's first key, or -1.
 func firstKeySlot(spec *command.Spec, args [][]byte) int {
-	if spec.FirstKey <= 0 || spec.FirstKey >= len(args) {
+	i := spec.FirstKeyPos(args)
+	if i == 0 {
 		return -1
 	}
-	return keyslot.Of(args[spec.FirstKey])
+	return keyslot.Of(args[i])
 }

@@ -117,6 +117,7 @@ func (n *Node) configParams() map[string]func() string {
 		"list-compress-depth":     func() string { return itoa(n.listCfg.compressDepth.Load()) },
 		"busy-reply-threshold":    func() string { return itoa(n.scripts.limit.Load()) },
 		"lua-time-limit":          func() string { return itoa(n.scripts.limit.Load()) },
+		"stream-node-max-entries": func() string { return itoa(n.ks.StreamNodeMaxEntries()) },
 	}
 	n.encParams.addGetters(m)
 	return m
@@ -249,6 +250,12 @@ func (n *Node) configSet(name, val string) error {
 			return errArgument("argument couldn't be parsed into an integer")
 		}
 		n.scripts.limit.Store(v)
+	case "stream-node-max-entries":
+		v, err := strconv.ParseInt(val, 10, 64)
+		if err != nil || v < 0 {
+			return errArgument("argument couldn't be parsed into an integer")
+		}
+		n.ks.SetStreamNodeMaxEntries(v)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

@@ -23,17 +23,20 @@ const allStripes = ^uint64(0)
 // is the first key's slot when the caller knows it (else -1).
 func stripeMask(spec *command.Spec, args [][]byte, slot int) uint64 {
 	first, last, step := spec.KeyRange(len(args))
-	if first == 0 {
+	if first == 0 && !spec.Movable() {
 		return 0
 	}
-	if slot < 0 {
-		slot = keyslot.Of(args[first])
+	var m uint64
+	if first != 0 {
+		if slot < 0 {
+			slot = keyslot.Of(args[first])
+		}
+		m = uint64(1) << (slot % replStripes)
+		for i := first + step; i <= last; i += step {
+			m |= 1 << (keyslot.Of(args[i]) % replStripes)
+		}
 	}
-	m := uint64(1) << (slot % replStripes)
-	for i := first + step; i <= last; i += step {
-		m |= 1 << (keyslot.Of(args[i]) % replStripes)
-	}
-	if spec.KeyNum > 0 { // ZUNION's numkeys keys
+	if spec.Movable() { // ZUNION's numkeys keys, XREAD's keys after STREAMS
 		for _, i := range spec.KeyPositions(args, nil) {
 			m |= 1 << (keyslot.Of(args[i]) % replStripes)
 		}

@@ -301,19 +301,17 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 // allows it, a node).
 func (s *session) slotOf(spec *command.Spec, args [][]byte) (int, string) {
 	first, last, step := spec.KeyRange(len(args))
-	if first == 0 {
-		if spec.KeyNum > 0 { // EVAL: only numkeys keys
-			return slotOfKeys(args, spec.KeyPositions(args, nil))
-		}
+	fk := spec.FirstKeyPos(args)
+	if fk == 0 {
 		return -1, ""
 	}
-	slot := keyslot.Of(args[first])
+	slot := keyslot.Of(args[fk])
 	for i := first + step; i <= last; i += step {
 		if sl := keyslot.Of(args[i]); sl != slot && !s.sameNode(slot, sl) {
 			return 0, msgCrossSlot
 		}
 	}
-	if spec.KeyNum > 0 { // ZUNION's numkeys keys
+	if spec.Movable() { // ZUNION's numkeys keys, XREAD's keys after STREAMS
 		for _, i := range spec.KeyPositions(args, nil) {
 			if sl := keyslot.Of(args[i]); sl != slot && !s.sameNode(slot, sl) {
 				return 0, msgCrossSlot

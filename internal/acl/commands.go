@@ -112,6 +112,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, "list")
 	case "scripting":
 		out = append(out, "scripting")
+	case "stream":
+		out = append(out, "stream")
 	case "server":
 		out = append(out, "server")
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // Flag describes how a command behaves.
-type Flag uint16
+type Flag uint32
 
 const (
 	// Write commands may change the keyspace (and are refused under OOM).
@@ -51,6 +51,9 @@ const (
 	// AllowBusy commands are served while a script has run past the busy
 	// threshold (SCRIPT KILL, SHUTDOWN NOSAVE, AUTH...); others get BUSY.
 	AllowBusy
+	// SelfLocked commands take the key stripes they need themselves (a
+	// script takes every stripe), so the dispatcher takes none for them.
+	SelfLocked
 )
 
 // Spec is one command's description, in Redis's own terms.
@@ -71,6 +74,16 @@ type Spec struct {
 	// first source, ZUNIONSTORE's destination) so routing by the first
 	// key works; KeyPositions gives them all.
 	KeyNum int
+	// KeysAfter, when set, is a token (lower-case, as "streams") after
+	// which the keys come: the first half of the arguments that follow its
+	// first occurrence are keys, the second half their values (XREAD's
+	// STREAMS k1 k2 id1 id2, another movablekeys form). FirstKey is 0 for
+	// such a command, as in COMMAND INFO; KeyPositions and FirstKeyPos
+	// find the keys.
+	KeysAfter string
+	// KeysFrom is where the search for KeysAfter starts (1 when 0):
+	// XREADGROUP's group and consumer names, before it, may be the token.
+	KeysFrom int
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
@@ -134,12 +147,19 @@ func (s *Spec) KeyIndexes(args [][]byte) []int {
 }
 
 // KeyPositions appends to buf the positions of the keys in args: those
-// KeyRange gives, then those counted by the numkeys argument at KeyNum (as
-// many as there are, none when it is not a positive number).
+// KeyRange gives, then those after the KeysAfter token, then those counted
+// by the numkeys argument at KeyNum (as many as there are, none when it is
+// not a positive number).
 func (s *Spec) KeyPositions(args [][]byte, buf []int) []int {
 	first, last, step := s.KeyRange(len(args))
 	if first != 0 {
 		for i := first; i <= last; i += step {
+			buf = append(buf, i)
+		}
+	}
+	if s.KeysAfter != "" {
+		from, n := s.keysAfter(args)
+		for i := from; i < from+n; i++ {
 			buf = append(buf, i)
 		}
 	}
@@ -156,6 +176,43 @@ func (s *Spec) KeyPositions(args [][]byte, buf []int) []int {
 		}
 	}
 	return buf
+}
+
+// Movable reports whether the command's keys depend on its arguments
+// (a numkeys argument or a KeysAfter token): then KeyPositions finds
+// those that KeyRange does not.
+func (s *Spec) Movable() bool { return s.KeyNum > 0 || s.KeysAfter != "" }
+
+// FirstKeyPos returns the position of the first key in args, or 0 when
+// the line names none.
+func (s *Spec) FirstKeyPos(args [][]byte) int {
+	if s.FirstKey > 0 && s.FirstKey < len(args) {
+		return s.FirstKey
+	}
+	if !s.Movable() {
+		return 0
+	}
+	var buf [4]int
+	if idx := s.KeyPositions(args, buf[:0]); len(idx) > 0 {
+		return idx[0]
+	}
+	return 0
+}
+
+// keysAfter returns the range of the keys after the KeysAfter token:
+// from, and how many; 0, 0 when the token is missing or what follows it
+// is not an even, non-zero number of arguments.
+func (s *Spec) keysAfter(args [][]byte) (from, n int) {
+	for i := max(s.KeysFrom, 1); i < len(args); i++ {
+		if EqualFold(args[i], s.KeysAfter) {
+			rest := len(args) - i - 1
+			if rest == 0 || rest%2 != 0 {
+				return 0, 0
+			}
+			return i + 1, rest / 2
+		}
+	}
+	return 0, 0
 }
 
 // Table is a set of command specs looked up by name, case-insensitively.

@@ -20,6 +20,12 @@ func TestKeyIndexes(t *testing.T) {
 		{[]string{"ping"}, nil},
 		{[]string{"FT.SEARCH", "idx", "*"}, nil},
 		{[]string{"hset", "h", "f", "v"}, []int{1}},
+		{[]string{"XREAD", "COUNT", "2", "STREAMS", "a", "b", "0", "0"}, []int{4, 5}},
+		{[]string{"xread", "streams", "a", "$"}, []int{2}},
+		{[]string{"xread", "streams", "a", "b", "0"}, nil},
+		{[]string{"xread", "count", "1"}, nil},
+		{[]string{"xreadgroup", "GROUP", "streams", "c", "streams", "k", ">"}, []int{5}},
+		{[]string{"xadd", "s", "*", "f", "v"}, []int{1}},
 	}
 	for _, c := range cases {
 		args := make([][]byte, len(c.line))
@@ -58,9 +64,7 @@ func TestSpecsAreConsistent(t *testing.T) {
 		if s.Arity == 0 {
 			t.Errorf("%s: arity 0", s.Name)
 		}
-		// EVAL's keys are only those its numkeys argument counts
-		// (FirstKey 0, KeyNum 2): it is not keyless.
-		if s.Has(Keyless) != (s.FirstKey == 0 && s.KeyNum == 0) {
+		if s.Has(Keyless) != (s.FirstKey == 0 && !s.Movable()) {
 			t.Errorf("%s: Keyless flag disagrees with key positions", s.Name)
 		}
 		if s.Has(Write) && s.Has(Readonly) {

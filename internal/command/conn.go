@@ -80,7 +80,7 @@ func GetKeys(spec *Spec, line [][]byte) ([]int, string) {
 		return nil, ArityError("command|getkeys")
 	case spec == nil:
 		return nil, "ERR Invalid command specified"
-	case spec.FirstKey <= 0:
+	case spec.FirstKey <= 0 && !spec.Movable():
 		return nil, "ERR The command has no key arguments"
 	case !spec.ArityOK(len(line)):
 		return nil, "ERR Invalid number of arguments specified for command"

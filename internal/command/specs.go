@@ -113,10 +113,10 @@ func Specs() []Spec {
 
 		// scripting (EVAL's keys are those its numkeys argument counts, as
 		// Redis's movablekeys: FirstKey 0 and KeyNum 2)
-		{Name: "eval", Arity: -3, Flags: NoScript | OffLoop, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script."},
-		{Name: "evalsha", Arity: -3, Flags: NoScript | OffLoop, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script loaded earlier, by its SHA1."},
-		{Name: "eval_ro", Arity: -3, Flags: NoScript | OffLoop, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script."},
-		{Name: "evalsha_ro", Arity: -3, Flags: NoScript | OffLoop, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script loaded earlier, by its SHA1."},
+		{Name: "eval", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script."},
+		{Name: "evalsha", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script loaded earlier, by its SHA1."},
+		{Name: "eval_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script."},
+		{Name: "evalsha_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script loaded earlier, by its SHA1."},
 		{Name: "script", Arity: -2, Flags: Keyless | NoScript | AllowBusy | Fanout, Group: "scripting", Summary: "Script cache: LOAD, EXISTS, FLUSH, KILL, HELP."},
 
 		// cluster
@@ -257,5 +257,22 @@ func Specs() []Spec {
 		{Name: "blmove", Arity: 6, Flags: w | Blocking | OffLoop, FirstKey: 1, LastKey: 2, Step: 1, Group: "list", Summary: "LMOVE, or waits for an element."},
 		{Name: "brpoplpush", Arity: 4, Flags: w | Blocking | OffLoop, FirstKey: 1, LastKey: 2, Step: 1, Group: "list", Summary: "RPOPLPUSH, or waits for an element."},
 		{Name: "blmpop", Arity: -5, Flags: wd | Blocking | OffLoop, FirstKey: 3, LastKey: 3, Step: 1, KeyNum: 2, Group: "list", Summary: "LMPOP, or waits for an element."},
+
+		// streams (XREAD and XREADGROUP: keys are the first half of the arguments after STREAMS)
+		{Name: "xadd", Arity: -5, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Appends an entry to a stream (NOMKSTREAM MAXLEN MINID LIMIT)."},
+		{Name: "xlen", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Returns the number of entries in a stream."},
+		{Name: "xrange", Arity: -4, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Returns the entries of a stream in an ID range (COUNT)."},
+		{Name: "xrevrange", Arity: -4, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Returns the entries of a stream in an ID range, last first (COUNT)."},
+		{Name: "xread", Arity: -4, Flags: r, KeysAfter: "streams", Group: "stream", Summary: "Returns entries of streams after given IDs (COUNT; BLOCK is not served yet)."},
+		{Name: "xdel", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Deletes entries from a stream by ID."},
+		{Name: "xtrim", Arity: -4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Trims a stream by length or minimum ID (MAXLEN MINID = ~ LIMIT)."},
+		{Name: "xinfo", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "stream", Summary: "Describes a stream, its groups or a group's consumers: XINFO STREAM [FULL], GROUPS, CONSUMERS, HELP."},
+		{Name: "xgroup", Arity: -2, Flags: w, FirstKey: 2, LastKey: 2, Step: 1, Group: "stream", Summary: "Manages consumer groups: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER, HELP."},
+		{Name: "xreadgroup", Arity: -7, Flags: Write, KeysAfter: "streams", KeysFrom: 4, Group: "stream", Summary: "Reads entries of streams for a consumer group's consumer (COUNT NOACK; BLOCK is not served yet)."},
+		{Name: "xack", Arity: -4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Acknowledges entries a consumer group has read."},
+		{Name: "xpending", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Returns a consumer group's pending entries: a summary, or a range (IDLE, consumer)."},
+		{Name: "xclaim", Arity: -6, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Moves pending entries to another consumer (IDLE TIME RETRYCOUNT FORCE JUSTID LASTID)."},
+		{Name: "xautoclaim", Arity: -6, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Moves pending entries idle long enough to another consumer (COUNT JUSTID)."},
+		{Name: "xsetid", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Sets a stream's last ID (ENTRIESADDED MAXDELETEDID)."},
 	}
 }

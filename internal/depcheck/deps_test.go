@@ -113,6 +113,9 @@ func TestNoRESPErrorTexts(t *testing.T) {
 				return err
 			}
 			for i, line := range strings.Split(string(src), "\n") {
+				if strings.HasPrefix(strings.TrimSpace(line), "//") {
+					continue // a comment may name a code
+				}
 				for _, code := range respCodes {
 					if strings.Contains(line, `"`+code) {
 						t.Errorf("%s:%d: a literal starts with the RESP code %q: return a sentinel, the node words the reply", path, i+1, strings.TrimSpace(code))
