@@ -321,21 +321,6 @@ func (s *session) slotOf(spec *command.Spec, args [][]byte) (int, string) {
 	return slot, ""
 }
 
-// slotOfKeys returns the one slot of the keys at positions pos (-1:
-// none), or CROSSSLOT's text.
-func slotOfKeys(args [][]byte, pos []int) (int, string) {
-	if len(pos) == 0 {
-		return -1, ""
-	}
-	slot := keyslot.Of(args[pos[0]])
-	for _, i := range pos[1:] {
-		if keyslot.Of(args[i]) != slot {
-			return 0, msgCrossSlot
-		}
-	}
-	return slot, ""
-}
-
 // sameNode reports whether two slots may share one multi-key command:
 // only if the router allows cross-slot commands and one node serves both.
 func (s *session) sameNode(a, b int) bool {

@@ -11,8 +11,9 @@ import (
 
 // TestChaosShort is the CI version of `vcache bench chaos`: three node
 // processes with replicas and a proxy under the mixed workload for about
-// a minute while a primary is killed with SIGKILL and a replica is stopped
-// with SIGSTOP past the failure timeout; the checker must pass (no acknowledged write lost, no DEL undone, FT
+// a minute while a primary is killed with SIGKILL, a replica is stopped
+// with SIGSTOP past the failure timeout, and a node is restarted; the
+// checker must pass (no acknowledged write lost, no DEL undone, FT
 // num_docs equal to the documents, recall@10 above the floor, one owner
 // per slot).
 func TestChaosShort(t *testing.T) {
@@ -23,10 +24,7 @@ func TestChaosShort(t *testing.T) {
 	cfg.Bin = buildVcache(t)
 	cfg.Dir = t.TempDir()
 	cfg.Duration = 60 * time.Second
-	// Not yet chaos.Restart: a primary restarted from its snapshot loses
-	// acknowledged writes today (bench/README.md, Chaos), which this
-	// test would report.
-	cfg.Faults = []string{chaos.KillPrimary, chaos.StopReplica}
+	cfg.Faults = []string{chaos.KillPrimary, chaos.StopReplica, chaos.Restart}
 	cfg.Writers, cfg.OpsPerWriter = 4, 100
 	cfg.Gap = 5 * time.Second
 	cfg.HealTimeout = 60 * time.Second
