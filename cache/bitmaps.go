@@ -327,8 +327,8 @@ func (ks *Keyspace) BitOp(op BitOpKind, dest []byte, srcs [][]byte) (int64, erro
 
 // storeString replaces key's value (entry e, nil if missing) with the
 // string v as SET does without options: any expiry is removed. The
-// shard's mutex must be held.
-func (ks *Keyspace) storeString(sh *shard, slot int, key []byte, e *entry, v []byte) {
+// stripe's mutex must be held.
+func (ks *Keyspace) storeString(sh *stripe, slot int, key []byte, e *entry, v []byte) {
 	if e != nil && e.kind() == kindString {
 		e.setStr(v)
 		ks.setExpire(sh, slot, e, 0)

@@ -246,7 +246,7 @@ func TestObserver(t *testing.T) {
 }
 
 // TestEvictionFindsKeysInOneSlot: keys that share a hash tag live in one
-// lock shard; eviction must still find them rather than refuse with OOM.
+// lock stripe; eviction must still find them rather than refuse with OOM.
 func TestEvictionFindsKeysInOneSlot(t *testing.T) {
 	for _, p := range []Policy{AllKeysLRU, VolatileTTL} {
 		ks := newKS(t, func(c *Config) { c.MaxMemory = 1 << 20; c.Policy = p })

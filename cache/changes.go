@@ -10,8 +10,8 @@ package cache
 // may or may not be counted.
 func (ks *Keyspace) Changes() uint64 {
 	var n uint64
-	for i := range ks.shards {
-		sh := &ks.shards[i]
+	for i := range ks.stripes {
+		sh := &ks.stripes[i]
 		for j := range sh.slots {
 			n += sh.slots[j].ver.Load()
 		}

@@ -78,7 +78,7 @@ type Config struct {
 	// behalf (the vector indexes over its hashes). They count in used
 	// memory and against MaxMemory, so eviction goes on until keys and
 	// indexes together fit. It is called on every check of memory (before
-	// each write), from any goroutine, sometimes with a shard lock held: it
+	// each write), from any goroutine, sometimes with a stripe lock held: it
 	// must be cheap (an atomic load), safe for concurrent use, and must not
 	// call back into the keyspace.
 	ExtraMemory func() int64

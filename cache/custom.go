@@ -2,7 +2,7 @@ package cache
 
 // GetCustom returns the custom value at key if it is of type typeName; nil
 // if the key is missing; ErrWrongType if it holds something else. The
-// value's own methods must be safe for concurrent use: the shard lock is
+// value's own methods must be safe for concurrent use: the stripe lock is
 // not held once GetCustom returns.
 func (ks *Keyspace) GetCustom(key []byte, typeName string) (Custom, error) {
 	sh, slot := ks.locate(key)
@@ -18,7 +18,7 @@ func (ks *Keyspace) GetCustom(key []byte, typeName string) (Custom, error) {
 	return e.customVal(), nil
 }
 
-// UpdateCustom runs fn under key's shard lock with the custom value at key
+// UpdateCustom runs fn under key's stripe lock with the custom value at key
 // (nil if missing). fn returns the value to store (nil deletes the key).
 // A key of another type is ErrWrongType.
 func (ks *Keyspace) UpdateCustom(key []byte, typeName string, fn func(cur Custom) (Custom, error)) error {

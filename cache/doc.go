@@ -3,7 +3,7 @@
 // policies, memory accounting, and snapshots.
 //
 // Keys are placed in the 16384 Redis Cluster hash slots (internal/keyslot);
-// each slot has its own map, and slots are spread over lock shards, so a
+// each slot has its own map, and slots are spread over lock stripes, so a
 // slot range can be counted, iterated, snapshotted and dropped as a unit and
 // both cores serve at once. Operations take Redis's semantics and return
 // sentinel errors (ErrWrongType, ErrNotInteger, ...) that the node turns

@@ -18,7 +18,7 @@ const (
 	lfuDecayMins = 1
 )
 
-// touch records an access for LRU and LFU. The shard's mutex must be held.
+// touch records an access for LRU and LFU. The stripe's mutex must be held.
 func (ks *Keyspace) touch(e *entry) {
 	clock := ks.clock.Load()
 	switch ks.Policy() {
@@ -80,33 +80,33 @@ func (ks *Keyspace) OverMemory() bool {
 
 // candidate is a key considered for eviction.
 type candidate struct {
-	shard int
-	key   string
-	score float64 // higher is a better victim
+	stripe int
+	key    string
+	score  float64 // higher is a better victim
 }
 
-// evictOne samples keys from a few random shards and evicts the best
+// evictOne samples keys from a few random stripes and evicts the best
 // victim under p. It reports false when nothing could be evicted.
 func (ks *Keyspace) evictOne(p Policy) bool {
-	const shardsPerRound, perShardSample = 4, 5
+	const stripesPerRound, perStripeSample = 4, 5
 	var best candidate
 	found := false
 	clock := ks.clock.Load()
 	now := ks.nowMs()
-	// Walk the shards from a random one and sample the first few that
-	// hold candidates: keys may all sit in one shard (one hash tag), and a
-	// purely random pick of shards can miss it.
-	first, sampled := rand.IntN(numShards), 0
-	for step := 0; step < numShards && sampled < shardsPerRound; step++ {
+	// Walk the stripes from a random one and sample the first few that
+	// hold candidates: keys may all sit in one stripe (one hash tag), and a
+	// purely random pick of stripes can miss it.
+	first, sampled := rand.IntN(numStripes), 0
+	for step := 0; step < numStripes && sampled < stripesPerRound; step++ {
 		{
-			i := (first + step) % numShards
-			sh := &ks.shards[i]
+			i := (first + step) % numStripes
+			sh := &ks.stripes[i]
 			sh.mu.Lock()
 			if (p.volatileOnly() && len(sh.volatile) > 0) || (!p.volatileOnly() && sh.keys > 0) {
 				sampled++
 			}
 			consider := func(k string, e *entry) {
-				c := candidate{shard: i, key: k, score: victimScore(p, e, clock, now)}
+				c := candidate{stripe: i, key: k, score: victimScore(p, e, clock, now)}
 				if !found || c.score > best.score {
 					best, found = c, true
 				}
@@ -114,17 +114,17 @@ func (ks *Keyspace) evictOne(p Policy) bool {
 			n := 0
 			if p.volatileOnly() {
 				for e := range sh.volatile {
-					if n == perShardSample {
+					if n == perStripeSample {
 						break
 					}
 					consider(e.key(), e)
 					n++
 				}
 			} else if sh.keys > 0 {
-				start := rand.IntN(perShard)
-				for j := 0; j < perShard && n < perShardSample; j++ {
-					sh.slots[(start+j)%perShard].each(func(e *entry) bool {
-						if n == perShardSample {
+				start := rand.IntN(perStripe)
+				for j := 0; j < perStripe && n < perStripeSample; j++ {
+					sh.slots[(start+j)%perStripe].each(func(e *entry) bool {
+						if n == perStripeSample {
 							return false
 						}
 						consider(e.key(), e)
@@ -139,11 +139,11 @@ func (ks *Keyspace) evictOne(p Policy) bool {
 	if !found {
 		return false
 	}
-	sh := &ks.shards[best.shard]
+	sh := &ks.stripes[best.stripe]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	slot := slotOfKey(best.key)
-	e := sh.slots[slot>>shardBits].get(best.key)
+	e := sh.slots[slot>>stripeBits].get(best.key)
 	if e == nil {
 		return true // gone meanwhile: memory moved anyway; sample again
 	}

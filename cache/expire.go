@@ -3,16 +3,16 @@ package cache
 import "time"
 
 // activeExpireCycle removes expired keys nobody touches, as Redis's active
-// expiry does: per shard, sample up to 20 keys with a TTL, delete the
+// expiry does: per stripe, sample up to 20 keys with a TTL, delete the
 // expired ones, and sample again while more than a quarter of a sample had
-// expired; stop when budget is spent. It returns the shard to start from
+// expired; stop when budget is spent. It returns the stripe to start from
 // next time.
 func (ks *Keyspace) activeExpireCycle(first int, budget time.Duration) int {
 	const sample = 20
 	deadline := time.Now().Add(budget)
-	for n := 0; n < numShards; n++ {
-		i := (first + n) % numShards
-		sh := &ks.shards[i]
+	for n := 0; n < numStripes; n++ {
+		i := (first + n) % numStripes
+		sh := &ks.stripes[i]
 		for {
 			sh.mu.Lock()
 			now := ks.nowMs()
@@ -38,7 +38,7 @@ func (ks *Keyspace) activeExpireCycle(first int, budget time.Duration) int {
 			}
 		}
 		if time.Now().After(deadline) {
-			return (i + 1) % numShards
+			return (i + 1) % numStripes
 		}
 	}
 	return first

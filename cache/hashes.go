@@ -269,12 +269,12 @@ func (ks *Keyspace) HashFields(key []byte) (map[string][]byte, bool) {
 }
 
 // ForEachHash calls fn with every live hash whose key starts with one of
-// prefixes (all hashes when there are none), holding the key's shard lock
+// prefixes (all hashes when there are none), holding the key's stripe lock
 // during the call, so fn sees each hash as observers do. fn must not call
 // back into the Keyspace.
 func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields map[string][]byte)) {
-	for i := range ks.shards {
-		sh := &ks.shards[i]
+	for i := range ks.stripes {
+		sh := &ks.stripes[i]
 		sh.mu.Lock()
 		now := ks.nowMs()
 		for i := range sh.slots {

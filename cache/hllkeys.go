@@ -120,7 +120,7 @@ func (ks *Keyspace) pfCountOne(key []byte) (int64, error) {
 }
 
 // mergeHLLs takes the register-wise maximum of the sketches at keys into
-// regs and reports whether one of them is dense. Their shards must be
+// regs and reports whether one of them is dense. Their stripes must be
 // locked.
 func (ks *Keyspace) mergeHLLs(keys [][]byte, regs *hllRegs) (bool, error) {
 	dense := false

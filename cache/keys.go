@@ -236,9 +236,9 @@ func (ks *Keyspace) Scan(cursor uint64, o ScanOptions) (next uint64, keys []stri
 		if o.Slots != nil && !o.Slots(slot) {
 			continue
 		}
-		sh := &ks.shards[slot&(numShards-1)]
+		sh := &ks.stripes[slot&(numStripes-1)]
 		sh.mu.Lock()
-		for k, e := range sh.slots[slot>>shardBits].all() {
+		for k, e := range sh.slots[slot>>stripeBits].all() {
 			visited++
 			if e.exp != 0 && e.exp <= ks.nowMs() {
 				continue
@@ -276,22 +276,22 @@ func (ks *Keyspace) KeysIn(o ScanOptions) []string {
 }
 
 // RandomKey returns a random live key, or "" and false when empty. It
-// starts at a random shard and slot and takes the first live key it meets,
+// starts at a random stripe and slot and takes the first live key it meets,
 // so it always finds one when any exists.
 func (ks *Keyspace) RandomKey() (string, bool) { return ks.RandomKeyIn(nil) }
 
 // RandomKeyIn is RandomKey over the slots that slots admits (nil: all).
 func (ks *Keyspace) RandomKeyIn(slots func(slot int) bool) (string, bool) {
-	first := rand.IntN(numShards)
-	for n := 0; n < numShards; n++ {
-		sh := &ks.shards[(first+n)%numShards]
+	first := rand.IntN(numStripes)
+	for n := 0; n < numStripes; n++ {
+		sh := &ks.stripes[(first+n)%numStripes]
 		sh.mu.Lock()
 		if sh.keys > 0 {
-			start := rand.IntN(perShard)
+			start := rand.IntN(perStripe)
 			now := ks.nowMs()
-			for j := 0; j < perShard; j++ {
-				si := (start + j) % perShard
-				if slots != nil && !slots(si<<shardBits|(first+n)%numShards) {
+			for j := 0; j < perStripe; j++ {
+				si := (start + j) % perStripe
+				if slots != nil && !slots(si<<stripeBits|(first+n)%numStripes) {
 					continue
 				}
 				for k, e := range sh.slots[si].all() {

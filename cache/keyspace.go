@@ -12,9 +12,9 @@ import (
 )
 
 const (
-	shardBits = 6
-	numShards = 1 << shardBits // lock shards; slot s lives in shard s % numShards
-	perShard  = keyslot.Count / numShards
+	stripeBits = 6
+	numStripes = 1 << stripeBits // lock stripes; slot s lives in stripe s % numStripes
+	perStripe  = keyslot.Count / numStripes
 )
 
 // kind is a value's type.
@@ -35,7 +35,7 @@ const (
 const kindBits = 3
 
 // entry is one key's value and metadata, 48 bytes (a Go size class: at
-// 56 it would take 64). Guarded by its shard's mutex.
+// 56 it would take 64). Guarded by its stripe's mutex.
 type entry struct {
 	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
 	n      uint32 // bytes at data
@@ -139,12 +139,12 @@ func (e *entry) customVal() Custom {
 	return c
 }
 
-// shard is a lock domain holding perShard slots.
-type shard struct {
+// stripe is a lock domain holding perStripe slots.
+type stripe struct {
 	// mu guards everything below, the entries in the maps, and the
 	// tables' accounting.
 	mu       sync.Mutex
-	slots    [perShard]table
+	slots    [perStripe]table
 	volatile map[*entry]struct{} // entries with a TTL, for expiry and volatile-* eviction
 	keys     int
 	hits     int64
@@ -152,10 +152,10 @@ type shard struct {
 	mem      atomic.Int64 // accounted bytes (written under mu, read without)
 }
 
-// Keyspace is the set of keys of one node (or one shard of it). All methods
+// Keyspace is the set of keys of one node (or one cluster shard of it). All methods
 // are safe for concurrent use.
 type Keyspace struct {
-	shards [numShards]shard
+	stripes [numStripes]stripe
 
 	maxMemory atomic.Int64
 	policy    atomic.Int32
@@ -198,8 +198,8 @@ func New(cfg Config) (*Keyspace, error) {
 	ks.setIntLimit.Store(setIntLimit)
 	ks.streamNode.Store(streamNodeEntries)
 	ks.policy.Store(int32(cfg.Policy))
-	for i := range ks.shards {
-		ks.shards[i].volatile = make(map[*entry]struct{})
+	for i := range ks.stripes {
+		ks.stripes[i].volatile = make(map[*entry]struct{})
 	}
 	ks.tickClock()
 	return ks, nil
@@ -250,8 +250,8 @@ type Stats struct {
 // Stats returns current counters.
 func (ks *Keyspace) Stats() Stats {
 	st := Stats{MaxMemory: ks.maxMemory.Load(), EvictedKeys: ks.evicted.Load(), ExpiredKeys: ks.expired.Load()}
-	for i := range ks.shards {
-		sh := &ks.shards[i]
+	for i := range ks.stripes {
+		sh := &ks.stripes[i]
 		sh.mu.Lock()
 		st.Keys += int64(sh.keys)
 		st.Expires += int64(len(sh.volatile))
@@ -269,8 +269,8 @@ func (ks *Keyspace) Stats() Stats {
 func (ks *Keyspace) ResetStats() {
 	ks.expired.Store(0)
 	ks.evicted.Store(0)
-	for i := range ks.shards {
-		sh := &ks.shards[i]
+	for i := range ks.stripes {
+		sh := &ks.stripes[i]
 		sh.mu.Lock()
 		sh.hits, sh.misses = 0, 0
 		sh.mu.Unlock()
@@ -286,8 +286,8 @@ func (ks *Keyspace) UsedMemory() int64 {
 // KeysMemory returns the accounted bytes of all keys alone.
 func (ks *Keyspace) KeysMemory() int64 {
 	var n int64
-	for i := range ks.shards {
-		n += ks.shards[i].mem.Load()
+	for i := range ks.stripes {
+		n += ks.stripes[i].mem.Load()
 	}
 	return n
 }
@@ -303,8 +303,8 @@ func (ks *Keyspace) extraMemory() int64 {
 // Len returns the number of keys (expired ones not yet removed included).
 func (ks *Keyspace) Len() int {
 	n := 0
-	for i := range ks.shards {
-		sh := &ks.shards[i]
+	for i := range ks.stripes {
+		sh := &ks.stripes[i]
 		sh.mu.Lock()
 		n += sh.keys
 		sh.mu.Unlock()
@@ -314,12 +314,12 @@ func (ks *Keyspace) Len() int {
 
 // Flush removes every key.
 func (ks *Keyspace) Flush() {
-	for i := range ks.shards {
-		sh := &ks.shards[i]
+	for i := range ks.stripes {
+		sh := &ks.stripes[i]
 		sh.mu.Lock()
 		for j := range sh.slots {
 			sh.slots[j].each(func(e *entry) bool {
-				ks.removed(sh, e.key(), e, j*numShards+i, ReasonFlush)
+				ks.removed(sh, e.key(), e, j*numStripes+i, ReasonFlush)
 				return true
 			})
 			t := &sh.slots[j]
@@ -333,16 +333,16 @@ func (ks *Keyspace) Flush() {
 	}
 }
 
-// locate returns the shard and slot map index of key.
-func (ks *Keyspace) locate(key []byte) (sh *shard, slot int) {
+// locate returns the stripe and slot map index of key.
+func (ks *Keyspace) locate(key []byte) (sh *stripe, slot int) {
 	slot = keyslot.Of(key)
-	return &ks.shards[slot&(numShards-1)], slot
+	return &ks.stripes[slot&(numStripes-1)], slot
 }
 
-// find returns key's live entry, removing it if it has expired. The shard's
+// find returns key's live entry, removing it if it has expired. The stripe's
 // mutex must be held.
-func (ks *Keyspace) find(sh *shard, slot int, key []byte) *entry {
-	e := sh.slots[slot>>shardBits].get(bstr(key))
+func (ks *Keyspace) find(sh *stripe, slot int, key []byte) *entry {
+	e := sh.slots[slot>>stripeBits].get(bstr(key))
 	if e == nil {
 		return nil
 	}
@@ -356,7 +356,7 @@ func (ks *Keyspace) find(sh *shard, slot int, key []byte) *entry {
 
 // read is find for read commands: it counts hits and misses and touches the
 // entry for LRU/LFU.
-func (ks *Keyspace) read(sh *shard, slot int, key []byte) *entry {
+func (ks *Keyspace) read(sh *stripe, slot int, key []byte) *entry {
 	e := ks.find(sh, slot, key)
 	if e == nil {
 		sh.misses++
@@ -367,10 +367,10 @@ func (ks *Keyspace) read(sh *shard, slot int, key []byte) *entry {
 	return e
 }
 
-// insert stores a new entry (whose key must not exist). The shard's mutex
+// insert stores a new entry (whose key must not exist). The stripe's mutex
 // must be held.
-func (ks *Keyspace) insert(sh *shard, slot int, e *entry) {
-	sh.slots[slot>>shardBits].put(e)
+func (ks *Keyspace) insert(sh *stripe, slot int, e *entry) {
+	sh.slots[slot>>stripeBits].put(e)
 	sh.keys++
 	if e.exp != 0 {
 		sh.volatile[e] = struct{}{}
@@ -380,9 +380,9 @@ func (ks *Keyspace) insert(sh *shard, slot int, e *entry) {
 	ks.account(sh, slot, e.mem())
 }
 
-// del removes key's entry. The shard's mutex must be held.
-func (ks *Keyspace) del(sh *shard, slot int, key string, e *entry, why Reason) {
-	sh.slots[slot>>shardBits].remove(e)
+// del removes key's entry. The stripe's mutex must be held.
+func (ks *Keyspace) del(sh *stripe, slot int, key string, e *entry, why Reason) {
+	sh.slots[slot>>stripeBits].remove(e)
 	if e.exp != 0 {
 		delete(sh.volatile, e)
 	}
@@ -392,14 +392,14 @@ func (ks *Keyspace) del(sh *shard, slot int, key string, e *entry, why Reason) {
 }
 
 // removed tells the observer a hash (or any key) went away.
-func (ks *Keyspace) removed(sh *shard, key string, e *entry, slot int, why Reason) {
+func (ks *Keyspace) removed(sh *stripe, key string, e *entry, slot int, why Reason) {
 	if ks.observer != nil {
 		ks.observer.KeyRemoved(key, slot, why)
 	}
 }
 
 // setExpire changes e's expiry, keeping the volatile index right.
-func (ks *Keyspace) setExpire(sh *shard, slot int, e *entry, at int64) {
+func (ks *Keyspace) setExpire(sh *stripe, slot int, e *entry, at int64) {
 	if e.exp == at {
 		return
 	}
@@ -414,14 +414,14 @@ func (ks *Keyspace) setExpire(sh *shard, slot int, e *entry, at int64) {
 }
 
 // resize re-accounts e after its value changed.
-func (ks *Keyspace) resize(sh *shard, slot int, e *entry) {
+func (ks *Keyspace) resize(sh *stripe, slot int, e *entry) {
 	n := entrySize(e)
 	ks.account(sh, slot, n-e.mem())
 	e.setMem(n)
 }
 
-func (ks *Keyspace) account(sh *shard, slot int, delta int64) {
-	t := &sh.slots[slot>>shardBits]
+func (ks *Keyspace) account(sh *stripe, slot int, delta int64) {
+	t := &sh.slots[slot>>stripeBits]
 	t.mem += delta
 	sh.mem.Add(delta)
 	t.ver.Add(1)
@@ -436,8 +436,8 @@ func (ks *Keyspace) SlotVersion(slot int) uint64 {
 
 // table returns slot's table.
 func (ks *Keyspace) table(slot int) *table {
-	return &ks.shards[slot&(numShards-1)].slots[slot>>shardBits]
+	return &ks.stripes[slot&(numStripes-1)].slots[slot>>stripeBits]
 }
 
-// randomShard returns a random shard index.
-func randomShard() int { return rand.IntN(numShards) }
+// randomStripe returns a random stripe index.
+func randomStripe() int { return rand.IntN(numStripes) }

@@ -32,7 +32,7 @@ func (ks *Keyspace) listRead(key []byte, fn func(l *list)) error {
 	return nil
 }
 
-// listWrite runs fn on the list at key under its shard lock (nil if
+// listWrite runs fn on the list at key under its stripe lock (nil if
 // missing; an empty new list when create is set), stores a new non-empty
 // list, removes the key when fn leaves it empty. fn returns whether it
 // changed anything.
@@ -43,7 +43,7 @@ func (ks *Keyspace) listWrite(key []byte, create bool, fn func(l *list) (bool, e
 	return ks.listWriteLocked(sh, slot, key, create, fn)
 }
 
-func (ks *Keyspace) listWriteLocked(sh *shard, slot int, key []byte, create bool, fn func(l *list) (bool, error)) error {
+func (ks *Keyspace) listWriteLocked(sh *stripe, slot int, key []byte, create bool, fn func(l *list) (bool, error)) error {
 	e := ks.find(sh, slot, key)
 	if e != nil && e.kind() != kindList {
 		return ErrWrongType
@@ -163,7 +163,7 @@ func (ks *Keyspace) LRange(key []byte, start, stop int64) ([][]byte, error) {
 
 // LRangeEach is LRange without copies: it calls begin with the number of
 // elements from start to stop, then fn with each of them, under the key's
-// shard lock (a missing key: begin(0)). They must be quick, must not call
+// stripe lock (a missing key: begin(0)). They must be quick, must not call
 // back into the Keyspace and must not keep v (the node appends them to a
 // reply buffer).
 func (ks *Keyspace) LRangeEach(key []byte, start, stop int64, begin func(n int), fn func(v []byte)) error {

@@ -16,7 +16,7 @@ const (
 // Observer hears about key changes, so indexes over hashes (the FT search
 // indexes) stay consistent with the keyspace.
 //
-// Its methods are called synchronously while the key's shard lock is held:
+// Its methods are called synchronously while the key's stripe lock is held:
 // what they do is atomic with the change from a client's point of view.
 // They must be quick, must not block, must not call back into the
 // Keyspace, and must not keep or modify fields after returning.

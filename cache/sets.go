@@ -60,8 +60,8 @@ func (ks *Keyspace) setWrite(key []byte, create bool, fn func(s *setObj) bool) e
 }
 
 // changedSet accounts e's set after a change, or deletes the key when the
-// set is empty. The shard's mutex must be held.
-func (ks *Keyspace) changedSet(sh *shard, slot int, key []byte, e *entry) {
+// set is empty. The stripe's mutex must be held.
+func (ks *Keyspace) changedSet(sh *stripe, slot int, key []byte, e *entry) {
 	ks.touch(e)
 	if e.setVal().len() == 0 {
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
@@ -317,7 +317,7 @@ func (ks *Keyspace) SetCombineStore(op SetOp, dst []byte, keys [][]byte) (int, e
 
 // setsAt returns the sets at keys (nil for a missing key) and whether
 // one is missing, after checking every key's type as Redis does. The
-// keys' shards must be locked.
+// keys' stripes must be locked.
 func (ks *Keyspace) setsAt(keys [][]byte) (sets []*setObj, missing bool, err error) {
 	sets = make([]*setObj, len(keys))
 	for i, k := range keys {
@@ -336,7 +336,7 @@ func (ks *Keyspace) setsAt(keys [][]byte) (sets []*setObj, missing bool, err err
 }
 
 // combine computes op over the sets at keys into a new set (nil when
-// empty). The keys' shards must be locked.
+// empty). The keys' stripes must be locked.
 func (ks *Keyspace) combine(op SetOp, keys [][]byte) (*setObj, error) {
 	sets, missing, err := ks.setsAt(keys)
 	if err != nil {

@@ -7,10 +7,10 @@ func (ks *Keyspace) CountKeysInSlot(slot int) int {
 	if slot < 0 || slot >= keyslot.Count {
 		return 0
 	}
-	sh := &ks.shards[slot&(numShards-1)]
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return sh.slots[slot>>shardBits].n
+	return sh.slots[slot>>stripeBits].n
 }
 
 // KeysInSlot returns up to count keys of slot.
@@ -18,11 +18,11 @@ func (ks *Keyspace) KeysInSlot(slot, count int) []string {
 	if slot < 0 || slot >= keyslot.Count || count <= 0 {
 		return nil
 	}
-	sh := &ks.shards[slot&(numShards-1)]
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	var out []string
-	for k := range sh.slots[slot>>shardBits].all() {
+	for k := range sh.slots[slot>>stripeBits].all() {
 		if len(out) == count {
 			break
 		}
@@ -36,7 +36,7 @@ func (ks *Keyspace) SlotMemory(slot int) int64 {
 	if slot < 0 || slot >= keyslot.Count {
 		return 0
 	}
-	sh := &ks.shards[slot&(numShards-1)]
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	return ks.table(slot).mem
@@ -49,9 +49,9 @@ func (ks *Keyspace) DropSlots(slots []int) int {
 		if slot < 0 || slot >= keyslot.Count {
 			continue
 		}
-		sh := &ks.shards[slot&(numShards-1)]
+		sh := &ks.stripes[slot&(numStripes-1)]
 		sh.mu.Lock()
-		for _, e := range sh.slots[slot>>shardBits].entries() {
+		for _, e := range sh.slots[slot>>stripeBits].entries() {
 			ks.del(sh, slot, e.key(), e, ReasonSlotDropped)
 			n++
 		}

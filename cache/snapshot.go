@@ -42,7 +42,7 @@ func (ks *Keyspace) WriteSnapshot(w io.Writer) error {
 
 // WriteSlots writes the live keys of the given slots (all slots when nil)
 // to w in the snapshot format; ReadSnapshot loads it. Each slot is copied
-// under its shard's lock and written without it, so writers wait for one
+// under its stripe's lock and written without it, so writers wait for one
 // slot at a time only.
 func (ks *Keyspace) WriteSlots(w io.Writer, slots []int) error {
 	crc := crc32.NewIEEE()
@@ -54,11 +54,11 @@ func (ks *Keyspace) WriteSlots(w io.Writer, slots []int) error {
 	var buf bytes.Buffer
 	visit := func(slot int) error {
 		buf.Reset()
-		sh := &ks.shards[slot&(numShards-1)]
+		sh := &ks.stripes[slot&(numStripes-1)]
 		sh.mu.Lock()
 		now := ks.nowMs()
 		var err error
-		for k, e := range sh.slots[slot>>shardBits].all() {
+		for k, e := range sh.slots[slot>>stripeBits].all() {
 			if e.exp != 0 && e.exp <= now {
 				continue
 			}

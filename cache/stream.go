@@ -20,7 +20,7 @@ type streamEntry struct {
 
 // stream is a stream value: entries in ID order (IDs only grow, so XADD
 // appends), the node boundaries Redis would have, and the consumer
-// groups. Guarded by its shard's mutex.
+// groups. Guarded by its stripe's mutex.
 type stream struct {
 	entries      []streamEntry
 	nodes        []StreamID // first ID of each node, ascending; a node spans up to the next

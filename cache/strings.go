@@ -14,7 +14,7 @@ func (ks *Keyspace) Get(key []byte) ([]byte, error) {
 
 // GetAt is Get for a caller that knows key's hash slot.
 func (ks *Keyspace) GetAt(slot int, key []byte) ([]byte, error) {
-	sh := &ks.shards[slot&(numShards-1)]
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.read(sh, slot, key)
@@ -49,7 +49,7 @@ func (ks *Keyspace) Set(key, val []byte, o SetOptions) (SetResult, error) {
 
 // SetAt is Set for a caller that knows key's hash slot.
 func (ks *Keyspace) SetAt(slot int, key, val []byte, o SetOptions) (SetResult, error) {
-	sh := &ks.shards[slot&(numShards-1)]
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
@@ -177,23 +177,23 @@ func (ks *Keyspace) MSet(kv [][]byte, nx bool) bool {
 	return true
 }
 
-// lockKeys locks the shards of keys[0], keys[step], ... in shard order and
+// lockKeys locks the stripes of keys[0], keys[step], ... in stripe order and
 // returns the function that unlocks them.
 func (ks *Keyspace) lockKeys(keys [][]byte, step int) func() {
-	var need [numShards]bool
+	var need [numStripes]bool
 	for i := 0; i < len(keys); i += step {
 		_, slot := ks.locate(keys[i])
-		need[slot&(numShards-1)] = true
+		need[slot&(numStripes-1)] = true
 	}
 	for i := range need {
 		if need[i] {
-			ks.shards[i].mu.Lock()
+			ks.stripes[i].mu.Lock()
 		}
 	}
 	return func() {
 		for i := range need {
 			if need[i] {
-				ks.shards[i].mu.Unlock()
+				ks.stripes[i].mu.Unlock()
 			}
 		}
 	}

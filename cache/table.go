@@ -159,9 +159,9 @@ func (t *table) entries() []*entry {
 // of the batch, loads the entry found there; stage 2 its key and value.
 // It changes nothing and may be skipped.
 func (ks *Keyspace) Prefetch(slot int, key []byte, stage int) {
-	sh := &ks.shards[slot&(numShards-1)]
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
-	t := &sh.slots[slot>>shardBits]
+	t := &sh.slots[slot>>stripeBits]
 	if t.n > 0 {
 		h := hashOf(bstr(key))
 		i := int(h) & (len(t.s) - 1)

@@ -55,7 +55,7 @@ func weighted(s, w float64) float64 {
 	return v
 }
 
-// zsources looks up keys (their shards locked) as sorted sets; a missing
+// zsources looks up keys (their stripes locked) as sorted sets; a missing
 // key is nil.
 func (ks *Keyspace) zsources(keys [][]byte) ([]*zset, error) {
 	out := make([]*zset, len(keys))
@@ -214,7 +214,7 @@ func (ks *Keyspace) ZRangeStore(dst, src []byte, sp ZRangeSpec) (int, error) {
 	return z.card(), nil
 }
 
-// zstore replaces dst (its shard locked) with z, or deletes it when z is
+// zstore replaces dst (its stripe locked) with z, or deletes it when z is
 // empty.
 func (ks *Keyspace) zstore(dst []byte, z *zset) {
 	sh, slot := ks.locate(dst)

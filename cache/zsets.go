@@ -55,7 +55,7 @@ func (ks *Keyspace) zsetWrite(key []byte, create bool, fn func(z *zset) (bool, e
 }
 
 // zsetChanged re-accounts a changed sorted set, deleting it when empty.
-func (ks *Keyspace) zsetChanged(sh *shard, slot int, key []byte, e *entry) {
+func (ks *Keyspace) zsetChanged(sh *stripe, slot int, key []byte, e *entry) {
 	ks.touch(e)
 	if e.zsetVal().card() == 0 {
 		ks.del(sh, slot, string(key), e, ReasonDeleted)

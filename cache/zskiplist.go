@@ -5,7 +5,7 @@ import "math/rand/v2"
 // The ordered half of a sorted set: a skiplist whose links count the
 // nodes they jump over (span), so a member's rank and the member at a
 // rank are found in O(log n). Nodes are ordered by score, then by member
-// bytes. Guarded by the key's shard mutex like the rest of the value.
+// bytes. Guarded by the key's stripe mutex like the rest of the value.
 
 const (
 	zMaxLevel = 32
