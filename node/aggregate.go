@@ -8,17 +8,6 @@ import (
 	"github.com/vcache/vcache/vector/ft"
 )
 
-// FT.AGGREGATE and FT.CURSOR. The query runs over the index like
-// FT.SEARCH's; the pipeline (LOAD, GROUPBY/REDUCE, APPLY, FILTER, SORTBY,
-// LIMIT) runs over the matched documents (vector/ft, internal/ftargs).
-// With WITHCURSOR the rows are computed at once and kept in the node's
-// cursor table, from which FT.CURSOR READ pages them.
-
-func addAggregateHandlers(m map[string]Handler) {
-	m["ft.aggregate"] = cmdFTAggregate
-	m["ft.cursor"] = cmdFTCursor
-}
-
 func cmdFTAggregate(cx *Ctx) {
 	req, err := ft.ParseAggregateArgs(cx.Args[1:])
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // by the name of its spec in internal/command. Adding a command is one
 // spec there and one handler function and line here.
 func handlers() map[string]Handler {
-	hs := map[string]Handler{
+	return map[string]Handler{
 		// connection (front's, shared with the proxy)
 		"ping": frontCmd(front.Ping), "echo": frontCmd(front.Echo), "quit": frontCmd(front.Quit),
 		"reset": frontCmd(front.Reset), "select": frontCmd(front.Select), "auth": frontCmd(front.Auth),
@@ -75,13 +75,34 @@ func handlers() map[string]Handler {
 		"xread": cmdXRead, "xdel": cmdXDel, "xtrim": cmdXTrim, "xinfo": cmdXInfo, "xgroup": cmdXGroup,
 		"xreadgroup": cmdXReadGroup, "xack": cmdXAck, "xpending": cmdXPending, "xclaim": cmdXClaim,
 		"xautoclaim": cmdXAutoClaim, "xsetid": cmdXSetID,
+
+		// server
+		"config": cmdConfig, "info": cmdInfo, "dbsize": cmdDBSize, "flushall": cmdFlush,
+		"flushdb": cmdFlush, "time": cmdTime, "save": cmdSave, "bgsave": cmdBGSave,
+		"lastsave": cmdLastSave, "shutdown": cmdShutdown, "slowlog": cmdSlowlog, "acl": cmdACL,
+		"cluster": cmdCluster, "vcache.import": cmdImport, "vcache.apply": cmdApply,
+		"vcache.sync": cmdSync, "wait": cmdWait,
+
+		// search (RediSearch dialect)
+		"ft.create": cmdFTCreate, "ft.search": cmdFTSearch, "ft.info": cmdFTInfo,
+		"ft.dropindex": cmdFTDrop, "ft._list": cmdFTList, "ft.alter": cmdFTAlter,
+		"ft.drop": cmdFTDropLegacy, "ft.tagvals": cmdFTTagVals, "ft.explain": cmdFTExplain,
+		"ft.explaincli": cmdFTExplainCLI, "ft.config": cmdFTConfig, "ft.aliasadd": cmdFTAliasAdd,
+		"ft.aliasupdate": cmdFTAliasUpdate, "ft.aliasdel": cmdFTAliasDel, "ft.dictadd": cmdFTDictAdd,
+		"ft.dictdel": cmdFTDictDel, "ft.dictdump": cmdFTDictDump, "ft.synupdate": cmdFTSynUpdate,
+		"ft.syndump": cmdFTSynDump, "ft.spellcheck": cmdFTSpellCheck, "ft.sugadd": cmdFTSugAdd,
+		"ft.sugget": cmdFTSugGet, "ft.sugdel": cmdFTSugDel, "ft.suglen": cmdFTSugLen,
+		"ft.profile": cmdFTProfile, "ft.aggregate": cmdFTAggregate, "ft.cursor": cmdFTCursor,
+
+		// vector sets
+		"vadd": cmdVAdd, "vsim": cmdVSim, "vrem": cmdVRem, "vcard": cmdVCard, "vdim": cmdVDim,
+		"vemb": cmdVEmb, "vinfo": cmdVInfo, "vsetattr": cmdVSetAttr, "vgetattr": cmdVGetAttr,
+		"vismember": cmdVIsMember, "vrandmember": cmdVRandMember,
+
+		// scripting
+		"eval": cmdEval, "evalsha": cmdEvalSHA, "eval_ro": cmdEvalRO, "evalsha_ro": cmdEvalSHARO,
+		"script": cmdScript,
 	}
-	addScriptingHandlers(hs)
-	addServerHandlers(hs)
-	addSearchHandlers(hs)
-	addAggregateHandlers(hs)
-	addVectorSetHandlers(hs)
-	return hs
 }
 
 // frontCmd serves a connection command of internal/front.

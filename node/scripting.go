@@ -36,12 +36,6 @@ import (
 // command it calls is run by the dispatcher, which appends it to the
 // replication log of its slot (and to a migration's log) like any write.
 
-// addScriptingHandlers adds the scripting commands' handlers.
-func addScriptingHandlers(hs map[string]Handler) {
-	hs["eval"], hs["evalsha"], hs["eval_ro"], hs["evalsha_ro"] = cmdEval, cmdEvalSHA, cmdEvalRO, cmdEvalSHARO
-	hs["script"] = cmdScript
-}
-
 // scripting is the node's script state.
 type scripting struct {
 	engine *script.Engine

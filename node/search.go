@@ -30,20 +30,12 @@ func (o searchObserver) KeyRemoved(key string, slot int, why cache.Reason) {
 	}
 }
 
-func addSearchHandlers(m map[string]Handler) {
-	m["ft.create"] = cmdFTCreate
-	m["ft.search"] = cmdFTSearch
-	m["ft.info"] = cmdFTInfo
-	m["ft.dropindex"] = cmdFTDrop
-	m["ft._list"] = func(cx *Ctx) {
-		names := cx.Node.search.List()
-		cx.Array(len(names))
-		for _, n := range names {
-			cx.BulkString(n)
-		}
+func cmdFTList(cx *Ctx) {
+	names := cx.Node.search.List()
+	cx.Array(len(names))
+	for _, n := range names {
+		cx.BulkString(n)
 	}
-	m["ft.alter"] = cmdFTAlter
-	addSearchCompatHandlers(m)
 }
 
 // ftError replies with a search error's text as RediSearch words it.

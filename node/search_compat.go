@@ -16,28 +16,6 @@ import (
 // the index's prefixes first (search_acl.go): read access to look,
 // write access to change.
 
-func addSearchCompatHandlers(m map[string]Handler) {
-	m["ft.drop"] = cmdFTDropLegacy
-	m["ft.tagvals"] = cmdFTTagVals
-	m["ft.explain"] = cmdFTExplain
-	m["ft.explaincli"] = cmdFTExplainCLI
-	m["ft.config"] = cmdFTConfig
-	m["ft.aliasadd"] = cmdFTAliasAdd
-	m["ft.aliasupdate"] = cmdFTAliasUpdate
-	m["ft.aliasdel"] = cmdFTAliasDel
-	m["ft.dictadd"] = cmdFTDictAdd
-	m["ft.dictdel"] = cmdFTDictDel
-	m["ft.dictdump"] = cmdFTDictDump
-	m["ft.synupdate"] = cmdFTSynUpdate
-	m["ft.syndump"] = cmdFTSynDump
-	m["ft.spellcheck"] = cmdFTSpellCheck
-	m["ft.sugadd"] = cmdFTSugAdd
-	m["ft.sugget"] = cmdFTSugGet
-	m["ft.sugdel"] = cmdFTSugDel
-	m["ft.suglen"] = cmdFTSugLen
-	m["ft.profile"] = cmdFTProfile
-}
-
 // msgUnknownIndex is RediSearch's error for an unknown index outside
 // queries.
 const msgUnknownIndex = "Unknown Index name"

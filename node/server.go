@@ -9,42 +9,32 @@ import (
 	"github.com/vcache/vcache/cache"
 )
 
-func addServerHandlers(m map[string]Handler) {
-	m["config"] = cmdConfig
-	m["info"] = cmdInfo
-	m["dbsize"] = func(cx *Ctx) { cx.Int(cx.Node.dbSize()) }
-	m["flushall"] = cmdFlush
-	m["flushdb"] = cmdFlush
-	m["time"] = func(cx *Ctx) {
-		now := time.Now()
-		cx.Array(2)
-		cx.BulkString(strconv.FormatInt(now.Unix(), 10))
-		cx.BulkString(strconv.FormatInt(int64(now.Nanosecond()/1000), 10))
-	}
-	m["save"] = func(cx *Ctx) {
-		if err := cx.Node.saveSnapshot(); err != nil {
-			cx.Err(err)
-			return
-		}
-		cx.OK()
-	}
-	m["bgsave"] = func(cx *Ctx) {
-		if err := cx.Node.bgSave(); err != nil {
-			cx.Err(err)
-			return
-		}
-		cx.Simple("Background saving started")
-	}
-	m["lastsave"] = func(cx *Ctx) { cx.Int(cx.Node.persist.lastSave.Load()) }
-	m["shutdown"] = cmdShutdown
-	m["slowlog"] = cmdSlowlog
-	m["acl"] = cmdACL
-	m["cluster"] = cmdCluster
-	m["vcache.import"] = cmdImport
-	m["vcache.apply"] = cmdApply
-	m["vcache.sync"] = cmdSync
-	m["wait"] = cmdWait
+func cmdDBSize(cx *Ctx) { cx.Int(cx.Node.dbSize()) }
+
+func cmdTime(cx *Ctx) {
+	now := time.Now()
+	cx.Array(2)
+	cx.BulkString(strconv.FormatInt(now.Unix(), 10))
+	cx.BulkString(strconv.FormatInt(int64(now.Nanosecond()/1000), 10))
 }
+
+func cmdSave(cx *Ctx) {
+	if err := cx.Node.saveSnapshot(); err != nil {
+		cx.Err(err)
+		return
+	}
+	cx.OK()
+}
+
+func cmdBGSave(cx *Ctx) {
+	if err := cx.Node.bgSave(); err != nil {
+		cx.Err(err)
+		return
+	}
+	cx.Simple("Background saving started")
+}
+
+func cmdLastSave(cx *Ctx) { cx.Int(cx.Node.persist.lastSave.Load()) }
 
 func cmdFlush(cx *Ctx) {
 	if len(cx.Args) > 2 {

@@ -28,215 +28,223 @@ func getSet(cx *Ctx) (*vset.Set, bool) {
 	return c.(*vset.Set), true
 }
 
-func addVectorSetHandlers(m map[string]Handler) {
-	m["vadd"] = func(cx *Ctx) {
-		a, err := vset.ParseAdd(cx.Args[2:])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		var added bool
-		err = cx.Node.ks.UpdateCustom(cx.Args[1], vset.TypeName, func(cur cache.Custom) (cache.Custom, error) {
-			s, _ := cur.(*vset.Set)
-			if s == nil {
-				var err error
-				if s, err = vset.New(a); err != nil {
-					return nil, err
-				}
-			}
-			var err error
-			added, err = s.Add(a)
-			if err != nil {
-				if cur == nil {
-					return nil, err
-				}
-				return cur, err
-			}
-			return s, nil
-		})
-		replyDone(cx, added, err)
+func cmdVAdd(cx *Ctx) {
+	a, err := vset.ParseAdd(cx.Args[2:])
+	if err != nil {
+		cx.Err(err)
+		return
 	}
-	m["vsim"] = func(cx *Ctx) {
-		a, err := vset.ParseSim(cx.Args[2:])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		s, ok := getSet(cx)
-		if !ok {
-			return
-		}
+	var added bool
+	err = cx.Node.ks.UpdateCustom(cx.Args[1], vset.TypeName, func(cur cache.Custom) (cache.Custom, error) {
+		s, _ := cur.(*vset.Set)
 		if s == nil {
-			cx.Array(0)
-			return
+			var err error
+			if s, err = vset.New(a); err != nil {
+				return nil, err
+			}
 		}
-		hits, err := s.Sim(a)
+		var err error
+		added, err = s.Add(a)
 		if err != nil {
-			cx.Err(err)
-			return
+			if cur == nil {
+				return nil, err
+			}
+			return cur, err
 		}
-		per := 1
+		return s, nil
+	})
+	replyDone(cx, added, err)
+}
+
+func cmdVSim(cx *Ctx) {
+	a, err := vset.ParseSim(cx.Args[2:])
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	s, ok := getSet(cx)
+	if !ok {
+		return
+	}
+	if s == nil {
+		cx.Array(0)
+		return
+	}
+	hits, err := s.Sim(a)
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	per := 1
+	if a.WithScores {
+		per++
+	}
+	if a.WithAttrs {
+		per++
+	}
+	cx.Array(per * len(hits))
+	for _, h := range hits {
+		cx.BulkString(h.Element)
 		if a.WithScores {
-			per++
+			cx.BulkString(strconv.FormatFloat(h.Score, 'g', 17, 64))
 		}
 		if a.WithAttrs {
-			per++
-		}
-		cx.Array(per * len(hits))
-		for _, h := range hits {
-			cx.BulkString(h.Element)
-			if a.WithScores {
-				cx.BulkString(strconv.FormatFloat(h.Score, 'g', 17, 64))
-			}
-			if a.WithAttrs {
-				if h.Attr == "" {
-					cx.Null()
-				} else {
-					cx.BulkString(h.Attr)
-				}
-			}
-		}
-	}
-	m["vrem"] = func(cx *Ctx) {
-		removed := false
-		err := cx.Node.ks.UpdateCustom(cx.Args[1], vset.TypeName, func(cur cache.Custom) (cache.Custom, error) {
-			s, _ := cur.(*vset.Set)
-			if s == nil {
-				return nil, nil
-			}
-			removed = s.Remove(string(cx.Args[2]))
-			if s.Card() == 0 {
-				return nil, nil // the last element takes the key with it
-			}
-			return s, nil
-		})
-		replyDone(cx, removed, err)
-	}
-	m["vcard"] = func(cx *Ctx) {
-		if s, ok := getSet(cx); ok {
-			if s == nil {
-				cx.Int(0)
+			if h.Attr == "" {
+				cx.Null()
 			} else {
-				cx.Int(int64(s.Card()))
+				cx.BulkString(h.Attr)
 			}
 		}
 	}
-	m["vdim"] = func(cx *Ctx) {
-		if s, ok := getSet(cx); ok {
-			if s == nil {
-				cx.Error("ERR key does not exist")
-			} else {
-				cx.Int(int64(s.Dim()))
-			}
+}
+
+func cmdVRem(cx *Ctx) {
+	removed := false
+	err := cx.Node.ks.UpdateCustom(cx.Args[1], vset.TypeName, func(cur cache.Custom) (cache.Custom, error) {
+		s, _ := cur.(*vset.Set)
+		if s == nil {
+			return nil, nil
+		}
+		removed = s.Remove(string(cx.Args[2]))
+		if s.Card() == 0 {
+			return nil, nil // the last element takes the key with it
+		}
+		return s, nil
+	})
+	replyDone(cx, removed, err)
+}
+
+func cmdVCard(cx *Ctx) {
+	if s, ok := getSet(cx); ok {
+		if s == nil {
+			cx.Int(0)
+		} else {
+			cx.Int(int64(s.Card()))
 		}
 	}
-	m["vemb"] = func(cx *Ctx) {
-		raw := false
-		for _, opt := range cx.Args[3:] {
-			if !strings.EqualFold(string(opt), "RAW") {
-				cx.Error("ERR invalid option")
-				return
-			}
-			raw = true
+}
+
+func cmdVDim(cx *Ctx) {
+	if s, ok := getSet(cx); ok {
+		if s == nil {
+			cx.Error("ERR key does not exist")
+		} else {
+			cx.Int(int64(s.Dim()))
 		}
-		s, ok := getSet(cx)
-		if !ok {
+	}
+}
+
+func cmdVEmb(cx *Ctx) {
+	raw := false
+	for _, opt := range cx.Args[3:] {
+		if !strings.EqualFold(string(opt), "RAW") {
+			cx.Error("ERR invalid option")
 			return
 		}
-		if raw {
-			vembRaw(cx, s)
-			return
-		}
-		var v []float32
-		if s != nil {
-			v, ok = s.Embedding(string(cx.Args[2]))
-		}
-		if s == nil || !ok {
+		raw = true
+	}
+	s, ok := getSet(cx)
+	if !ok {
+		return
+	}
+	if raw {
+		vembRaw(cx, s)
+		return
+	}
+	var v []float32
+	if s != nil {
+		v, ok = s.Embedding(string(cx.Args[2]))
+	}
+	if s == nil || !ok {
+		cx.NullArray()
+		return
+	}
+	cx.Array(len(v))
+	for _, x := range v {
+		cx.BulkString(formatFloat32(x))
+	}
+}
+
+func cmdVInfo(cx *Ctx) {
+	if s, ok := getSet(cx); ok {
+		if s == nil {
 			cx.NullArray()
-			return
-		}
-		cx.Array(len(v))
-		for _, x := range v {
-			cx.BulkString(formatFloat32(x))
+		} else {
+			writeAny(cx, s.Info())
 		}
 	}
-	m["vinfo"] = func(cx *Ctx) {
-		if s, ok := getSet(cx); ok {
-			if s == nil {
-				cx.NullArray()
-			} else {
-				writeAny(cx, s.Info())
-			}
+}
+
+func cmdVSetAttr(cx *Ctx) {
+	// Through UpdateCustom, so the keyspace accounts the new size.
+	done := false
+	err := cx.Node.ks.UpdateCustom(cx.Args[1], vset.TypeName, func(cur cache.Custom) (cache.Custom, error) {
+		s, _ := cur.(*vset.Set)
+		if s == nil {
+			return nil, nil
 		}
+		var err error
+		done, err = s.SetAttr(string(cx.Args[2]), string(cx.Args[3]))
+		return s, err
+	})
+	replyDone(cx, done, err)
+}
+
+func cmdVGetAttr(cx *Ctx) {
+	s, ok := getSet(cx)
+	if !ok {
+		return
 	}
-	m["vsetattr"] = func(cx *Ctx) {
-		// Through UpdateCustom, so the keyspace accounts the new size.
-		done := false
-		err := cx.Node.ks.UpdateCustom(cx.Args[1], vset.TypeName, func(cur cache.Custom) (cache.Custom, error) {
-			s, _ := cur.(*vset.Set)
-			if s == nil {
-				return nil, nil
-			}
-			var err error
-			done, err = s.SetAttr(string(cx.Args[2]), string(cx.Args[3]))
-			return s, err
-		})
-		replyDone(cx, done, err)
+	var js string
+	if s != nil {
+		js, ok = s.Attr(string(cx.Args[2]))
 	}
-	m["vgetattr"] = func(cx *Ctx) {
-		s, ok := getSet(cx)
-		if !ok {
-			return
-		}
-		var js string
-		if s != nil {
-			js, ok = s.Attr(string(cx.Args[2]))
-		}
-		if s == nil || !ok || js == "" {
+	if s == nil || !ok || js == "" {
+		cx.Null()
+		return
+	}
+	cx.BulkString(js)
+}
+
+func cmdVIsMember(cx *Ctx) {
+	if s, ok := getSet(cx); ok {
+		replyDone(cx, s != nil && s.Has(string(cx.Args[2])), nil)
+	}
+}
+
+func cmdVRandMember(cx *Ctx) {
+	s, ok := getSet(cx)
+	if !ok {
+		return
+	}
+	if len(cx.Args) == 2 {
+		if s == nil {
 			cx.Null()
 			return
 		}
-		cx.BulkString(js)
+		if names := s.Random(1); len(names) == 1 {
+			cx.BulkString(names[0])
+		} else {
+			cx.Null()
+		}
+		return
 	}
-	m["vismember"] = func(cx *Ctx) {
-		if s, ok := getSet(cx); ok {
-			replyDone(cx, s != nil && s.Has(string(cx.Args[2])), nil)
-		}
+	if len(cx.Args) > 3 {
+		cx.SyntaxError()
+		return
 	}
-	m["vrandmember"] = func(cx *Ctx) {
-		s, ok := getSet(cx)
-		if !ok {
-			return
-		}
-		if len(cx.Args) == 2 {
-			if s == nil {
-				cx.Null()
-				return
-			}
-			if names := s.Random(1); len(names) == 1 {
-				cx.BulkString(names[0])
-			} else {
-				cx.Null()
-			}
-			return
-		}
-		if len(cx.Args) > 3 {
-			cx.SyntaxError()
-			return
-		}
-		n, err := cache.ParseInt(cx.Args[2])
-		if err != nil {
-			cx.Err(err)
-			return
-		}
-		var names []string
-		if s != nil {
-			names = s.Random(int(max(min(n, 1<<20), -(1 << 20))))
-		}
-		cx.Array(len(names))
-		for _, name := range names {
-			cx.BulkString(name)
-		}
+	n, err := cache.ParseInt(cx.Args[2])
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	var names []string
+	if s != nil {
+		names = s.Random(int(max(min(n, 1<<20), -(1 << 20))))
+	}
+	cx.Array(len(names))
+	for _, name := range names {
+		cx.BulkString(name)
 	}
 }
 
