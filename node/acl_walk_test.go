@@ -235,6 +235,11 @@ func walkInvocations() map[string][][]walkStep {
 		"sunionstore": each(deny("SUNIONSTORE", "app:d", "other:set"), deny("SUNIONSTORE", "other:str", "app:s")),
 		"sdiffstore":  each(deny("SDIFFSTORE", "app:d", "other:set"), deny("SDIFFSTORE", "other:set", "app:s", "app:s")),
 		"sscan":       one(deny("SSCAN", "other:set", "0")),
+
+		"copy":    each(deny("COPY", "other:str", "app:stolen"), deny("COPY", "app:str", "other:str", "REPLACE")),
+		"sort":    each(deny("SORT", "other:set"), deny("SORT", "app:s", "BY", "other:*", "GET", "other:*"), deny("SORT", "app:s", "STORE", "other:set")),
+		"sort_ro": each(deny("SORT_RO", "other:set"), deny("SORT_RO", "app:s", "BY", "nosort", "GET", "other:*")),
+		"lcs":     each(deny("LCS", "app:str", "other:str"), deny("LCS", "other:str", "app:str", "IDX")),
 	}
 }
 

@@ -63,6 +63,8 @@ func handlers() map[string]Handler {
 		"smove": cmdSMove, "sinter": cmdSInter, "sintercard": cmdSInterCard, "sunion": cmdSUnion,
 		"sdiff": cmdSDiff, "sinterstore": cmdSInterStore, "sunionstore": cmdSUnionStore,
 		"sdiffstore": cmdSDiffStore, "sscan": cmdSScan,
+		// keyspace, complete
+		"copy": cmdCopy, "sort": cmdSort, "sort_ro": cmdSortRO, "lcs": cmdLCS,
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)

@@ -33,7 +33,7 @@ func stripeMask(spec *command.Spec, args [][]byte, slot int) uint64 {
 	for i := first + step; i <= last; i += step {
 		m |= 1 << (keyslot.Of(args[i]) % replStripes)
 	}
-	if spec.KeyNum > 0 { // ZUNION's numkeys keys
+	if spec.Movable() { // ZUNION's numkeys keys, SORT's STORE key
 		for _, i := range spec.KeyPositions(args, nil) {
 			m |= 1 << (keyslot.Of(args[i]) % replStripes)
 		}

@@ -310,7 +310,7 @@ func (s *session) slotOf(spec *command.Spec, args [][]byte) (int, string) {
 			return 0, msgCrossSlot
 		}
 	}
-	if spec.KeyNum > 0 { // ZUNION's numkeys keys
+	if spec.Movable() { // ZUNION's numkeys keys, SORT's STORE key
 		for _, i := range spec.KeyPositions(args, nil) {
 			if sl := keyslot.Of(args[i]); sl != slot && !s.sameNode(slot, sl) {
 				return 0, msgCrossSlot

@@ -66,6 +66,11 @@ type Spec struct {
 	// first source, ZUNIONSTORE's destination) so routing by the first
 	// key works; KeyPositions gives them all.
 	KeyNum int
+	// MoreKeys, when set, appends to buf the positions of keys that a
+	// command's options name (SORT's STORE destination): Redis's
+	// movablekeys commands whose keys a getkeys function finds.
+	// KeyPositions calls it after the other rules.
+	MoreKeys func(args [][]byte, buf []int) []int
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
@@ -138,6 +143,16 @@ func (s *Spec) KeyPositions(args [][]byte, buf []int) []int {
 			buf = append(buf, i)
 		}
 	}
+	buf = s.keyNumPositions(args, first, last, buf)
+	if s.MoreKeys != nil {
+		buf = s.MoreKeys(args, buf)
+	}
+	return buf
+}
+
+// keyNumPositions appends the keys counted by the numkeys argument at
+// KeyNum that first..last does not hold already.
+func (s *Spec) keyNumPositions(args [][]byte, first, last int, buf []int) []int {
 	if s.KeyNum <= 0 || s.KeyNum >= len(args) {
 		return buf
 	}
@@ -152,6 +167,10 @@ func (s *Spec) KeyPositions(args [][]byte, buf []int) []int {
 	}
 	return buf
 }
+
+// Movable reports whether the command's keys depend on its arguments
+// (KeyNum or MoreKeys): those need KeyPositions, not KeyRange alone.
+func (s *Spec) Movable() bool { return s.KeyNum > 0 || s.MoreKeys != nil }
 
 // Table is a set of command specs looked up by name, case-insensitively.
 type Table struct {

@@ -139,7 +139,7 @@ func Specs() []Spec {
 		{Name: "vrandmember", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "vectorset", Summary: "Returns random elements."},
 
 		// sorted sets
-		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "Inspects a key's value: OBJECT ENCODING key, OBJECT HELP."},
+		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "Inspects a key's value: OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT key, OBJECT HELP."},
 		{Name: "zadd", Arity: -4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Adds members or updates their scores (NX XX GT LT CH INCR)."},
 		{Name: "zincrby", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Increments a member's score."},
 		{Name: "zrem", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Removes members."},
@@ -203,5 +203,11 @@ func Specs() []Spec {
 		{Name: "sunionstore", Arity: -3, Flags: w, FirstKey: 1, LastKey: -1, Step: 1, Group: "set", Summary: "Stores the union of sets in a key."},
 		{Name: "sdiffstore", Arity: -3, Flags: w, FirstKey: 1, LastKey: -1, Step: 1, Group: "set", Summary: "Stores the difference of sets in a key."},
 		{Name: "sscan", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Iterates the members of a set (MATCH COUNT)."},
+
+		// keyspace, complete (COPY, SORT, LCS, DUMP/RESTORE)
+		{Name: "copy", Arity: -3, Flags: w, FirstKey: 1, LastKey: 2, Step: 1, Group: "generic", Summary: "Copies a key's value and expiry to another key [DB 0] [REPLACE]."},
+		{Name: "sort", Arity: -2, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: sortStoreKey, Group: "generic", Summary: "Sorts a set's or sorted set's elements [BY pattern] [LIMIT off count] [GET pattern ...] [ASC|DESC] [ALPHA] [STORE dest]."},
+		{Name: "sort_ro", Arity: -2, Flags: r | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Sorts a set's or sorted set's elements, read-only SORT."},
+		{Name: "lcs", Arity: -3, Flags: r, FirstKey: 1, LastKey: 2, Step: 1, Group: "string", Summary: "Returns the longest common subsequence of two strings [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN].", Reply3: WithWord("idx", resp.AsMap)},
 	}
 }

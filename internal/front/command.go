@@ -117,7 +117,7 @@ func commandInfo(c Conn, s *command.Spec) {
 			n++
 		}
 	}
-	if s.KeyNum > 0 {
+	if s.Movable() {
 		n++
 	}
 	c.Set(n)
@@ -126,7 +126,7 @@ func commandInfo(c Conn, s *command.Spec) {
 			c.Simple(f.name)
 		}
 	}
-	if s.KeyNum > 0 {
+	if s.Movable() {
 		// Movable keys: COMMAND GETKEYS finds them; the range is 0 0 0.
 		c.Simple("movablekeys")
 		c.Int(0)
