@@ -28,9 +28,9 @@ func (ks *Keyspace) Access(key []byte) (KeyAccess, bool) {
 	case AllKeysLFU, VolatileLFU:
 		a.Freq = int(lfuDecay(e.access, uint32(clock/600)&0xFFFF))
 	default:
-		if clock > e.access {
-			a.Idle = time.Duration(clock-e.access) * 100 * time.Millisecond
-		}
+		// Modular: RESTORE ... IDLETIME may set an access before the
+		// clock's start.
+		a.Idle = time.Duration(clock-e.access) * 100 * time.Millisecond
 	}
 	return a, true
 }

@@ -239,6 +239,8 @@ func walkInvocations() map[string][][]walkStep {
 		"copy":    each(deny("COPY", "other:str", "app:stolen"), deny("COPY", "app:str", "other:str", "REPLACE")),
 		"sort":    each(deny("SORT", "other:set"), deny("SORT", "app:s", "BY", "other:*", "GET", "other:*"), deny("SORT", "app:s", "STORE", "other:set")),
 		"sort_ro": each(deny("SORT_RO", "other:set"), deny("SORT_RO", "app:s", "BY", "nosort", "GET", "other:*")),
+		"dump":    one(deny("DUMP", "other:str")),
+		"restore": one(deny("RESTORE", "other:str", "0", "\x00\x01x\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x00", "REPLACE")),
 		"lcs":     each(deny("LCS", "app:str", "other:str"), deny("LCS", "other:str", "app:str", "IDX")),
 	}
 }

@@ -65,6 +65,7 @@ func handlers() map[string]Handler {
 		"sdiffstore": cmdSDiffStore, "sscan": cmdSScan,
 		// keyspace, complete
 		"copy": cmdCopy, "sort": cmdSort, "sort_ro": cmdSortRO, "lcs": cmdLCS,
+		"dump": cmdDump, "restore": cmdRestore,
 	}
 	addServerHandlers(hs)
 	addSearchHandlers(hs)

@@ -27,6 +27,7 @@ var errorTable = []struct {
 	{cache.ErrStringTooLong, "ERR string exceeds maximum allowed size (proto-max-bulk-len)"},
 	{cache.ErrNotHLL, "WRONGTYPE Key is not a valid HyperLogLog string value."},
 	{cache.ErrCorruptHLL, "INVALIDOBJ Corrupted HLL object detected"},
+	{cache.ErrBusyKey, "BUSYKEY Target key name already exists."},
 }
 
 // respError is an error that carries its own RESP text.

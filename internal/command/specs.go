@@ -209,5 +209,7 @@ func Specs() []Spec {
 		{Name: "sort", Arity: -2, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: sortStoreKey, Group: "generic", Summary: "Sorts a set's or sorted set's elements [BY pattern] [LIMIT off count] [GET pattern ...] [ASC|DESC] [ALPHA] [STORE dest]."},
 		{Name: "sort_ro", Arity: -2, Flags: r | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Sorts a set's or sorted set's elements, read-only SORT."},
 		{Name: "lcs", Arity: -3, Flags: r, FirstKey: 1, LastKey: 2, Step: 1, Group: "string", Summary: "Returns the longest common subsequence of two strings [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN].", Reply3: WithWord("idx", resp.AsMap)},
+		{Name: "dump", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Returns a key's value serialized in Redis's RDB format."},
+		{Name: "restore", Arity: -4, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Creates a key from a DUMP payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]."},
 	}
 }
