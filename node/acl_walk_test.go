@@ -308,6 +308,13 @@ func walkInvocations() map[string][][]walkStep {
 		"xclaim":     one(deny("XCLAIM", "other:st", "g", "c", "0", "1-1")),
 		"xautoclaim": one(deny("XAUTOCLAIM", "other:st", "g", "c", "0", "0")),
 		"xsetid":     one(deny("XSETID", "other:st", "9-9")),
+
+		"copy":    each(deny("COPY", "other:str", "app:stolen"), deny("COPY", "app:str", "other:str", "REPLACE")),
+		"sort":    each(deny("SORT", "other:set"), deny("SORT", "app:s", "BY", "other:*", "GET", "other:*"), deny("SORT", "app:s", "STORE", "other:set")),
+		"sort_ro": each(deny("SORT_RO", "other:set"), deny("SORT_RO", "app:s", "BY", "nosort", "GET", "other:*")),
+		"dump":    one(deny("DUMP", "other:str")),
+		"restore": one(deny("RESTORE", "other:str", "0", "\x00\x01x\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x00", "REPLACE")),
+		"lcs":     each(deny("LCS", "app:str", "other:str"), deny("LCS", "other:str", "app:str", "IDX")),
 	}
 }
 

@@ -76,7 +76,7 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 			return false
 		}
 	}
-	if spec.Movable() { // ZUNION's numkeys keys, XREAD's keys after STREAMS
+	if spec.Movable() { // ZUNION's numkeys keys, XREAD's after STREAMS, SORT's STORE key
 		for _, i := range spec.KeyPositions(args, nil) {
 			if keyslot.Of(args[i]) != slot {
 				c.cx.w.WriteError("CROSSSLOT Keys in request don't hash to the same slot")

@@ -102,6 +102,9 @@ func handlers() map[string]Handler {
 		// scripting
 		"eval": cmdEval, "evalsha": cmdEvalSHA, "eval_ro": cmdEvalRO, "evalsha_ro": cmdEvalSHARO,
 		"script": cmdScript,
+		// keyspace, complete
+		"copy": cmdCopy, "sort": cmdSort, "sort_ro": cmdSortRO, "lcs": cmdLCS,
+		"dump": cmdDump, "restore": cmdRestore,
 	}
 }
 

@@ -28,6 +28,7 @@ var errorTable = []struct {
 	{cache.ErrNotHLL, "WRONGTYPE Key is not a valid HyperLogLog string value."},
 	{cache.ErrCorruptHLL, "INVALIDOBJ Corrupted HLL object detected"},
 	{cache.ErrBusyGroup, "BUSYGROUP Consumer Group name already exists"},
+	{cache.ErrBusyKey, "BUSYKEY Target key name already exists."},
 }
 
 // respError is an error that carries its own RESP text.

@@ -36,7 +36,7 @@ func stripeMask(spec *command.Spec, args [][]byte, slot int) uint64 {
 			m |= 1 << (keyslot.Of(args[i]) % replStripes)
 		}
 	}
-	if spec.Movable() { // ZUNION's numkeys keys, XREAD's keys after STREAMS
+	if spec.Movable() { // ZUNION's numkeys keys, XREAD's after STREAMS, SORT's STORE key
 		for _, i := range spec.KeyPositions(args, nil) {
 			m |= 1 << (keyslot.Of(args[i]) % replStripes)
 		}

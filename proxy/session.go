@@ -311,7 +311,7 @@ func (s *session) slotOf(spec *command.Spec, args [][]byte) (int, string) {
 			return 0, msgCrossSlot
 		}
 	}
-	if spec.Movable() { // ZUNION's numkeys keys, XREAD's keys after STREAMS
+	if spec.Movable() { // ZUNION's numkeys keys, XREAD's after STREAMS, SORT's STORE key
 		for _, i := range spec.KeyPositions(args, nil) {
 			if sl := keyslot.Of(args[i]); sl != slot && !s.sameNode(slot, sl) {
 				return 0, msgCrossSlot

@@ -84,6 +84,11 @@ type Spec struct {
 	// KeysFrom is where the search for KeysAfter starts (1 when 0):
 	// XREADGROUP's group and consumer names, before it, may be the token.
 	KeysFrom int
+	// MoreKeys, when set, appends to buf the positions of keys that a
+	// command's options name (SORT's STORE destination): Redis's
+	// movablekeys commands whose keys a getkeys function finds.
+	// KeyPositions calls it after the other rules.
+	MoreKeys func(args [][]byte, buf []int) []int
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
@@ -163,6 +168,16 @@ func (s *Spec) KeyPositions(args [][]byte, buf []int) []int {
 			buf = append(buf, i)
 		}
 	}
+	buf = s.keyNumPositions(args, first, last, buf)
+	if s.MoreKeys != nil {
+		buf = s.MoreKeys(args, buf)
+	}
+	return buf
+}
+
+// keyNumPositions appends the keys counted by the numkeys argument at
+// KeyNum that first..last does not hold already.
+func (s *Spec) keyNumPositions(args [][]byte, first, last int, buf []int) []int {
 	if s.KeyNum <= 0 || s.KeyNum >= len(args) {
 		return buf
 	}
@@ -179,9 +194,9 @@ func (s *Spec) KeyPositions(args [][]byte, buf []int) []int {
 }
 
 // Movable reports whether the command's keys depend on its arguments
-// (a numkeys argument or a KeysAfter token): then KeyPositions finds
-// those that KeyRange does not.
-func (s *Spec) Movable() bool { return s.KeyNum > 0 || s.KeysAfter != "" }
+// (a numkeys argument, a KeysAfter token or MoreKeys): then KeyPositions
+// finds those that KeyRange does not.
+func (s *Spec) Movable() bool { return s.KeyNum > 0 || s.KeysAfter != "" || s.MoreKeys != nil }
 
 // FirstKeyPos returns the position of the first key in args, or 0 when
 // the line names none.

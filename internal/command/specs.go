@@ -169,9 +169,9 @@ func Specs() []Spec {
 		{Name: "vrandmember", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "vectorset", Summary: "Returns random elements."},
 
 		// sorted sets
-		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "Inspects a key's value: OBJECT ENCODING key, OBJECT HELP."},
 		{Name: "zadd", Arity: -4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Adds members or updates their scores (NX XX GT LT CH INCR).", Reply3: Always(resp.AsDouble)},
 		{Name: "zincrby", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Increments a member's score.", Reply3: Always(resp.AsDouble)},
+		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "Inspects a key's value: OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT key, OBJECT HELP."},
 		{Name: "zrem", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Removes members."},
 		{Name: "zscore", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Returns a member's score.", Reply3: Always(resp.AsDouble)},
 		{Name: "zmscore", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Returns several members' scores.", Reply3: Always(resp.AsDoubles)},
@@ -274,5 +274,13 @@ func Specs() []Spec {
 		{Name: "xclaim", Arity: -6, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Moves pending entries to another consumer (IDLE TIME RETRYCOUNT FORCE JUSTID LASTID)."},
 		{Name: "xautoclaim", Arity: -6, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Moves pending entries idle long enough to another consumer (COUNT JUSTID)."},
 		{Name: "xsetid", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Sets a stream's last ID (ENTRIESADDED MAXDELETEDID)."},
+
+		// keyspace, complete (COPY, SORT, LCS, DUMP/RESTORE)
+		{Name: "copy", Arity: -3, Flags: w, FirstKey: 1, LastKey: 2, Step: 1, Group: "generic", Summary: "Copies a key's value and expiry to another key [DB 0] [REPLACE]."},
+		{Name: "sort", Arity: -2, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: sortStoreKey, Group: "generic", Summary: "Sorts a set's or sorted set's elements [BY pattern] [LIMIT off count] [GET pattern ...] [ASC|DESC] [ALPHA] [STORE dest]."},
+		{Name: "sort_ro", Arity: -2, Flags: r | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Sorts a set's or sorted set's elements, read-only SORT."},
+		{Name: "lcs", Arity: -3, Flags: r, FirstKey: 1, LastKey: 2, Step: 1, Group: "string", Summary: "Returns the longest common subsequence of two strings [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN].", Reply3: WithWord("idx", resp.AsMap)},
+		{Name: "dump", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Returns a key's value serialized in Redis's RDB format."},
+		{Name: "restore", Arity: -4, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Creates a key from a DUMP payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]."},
 	}
 }

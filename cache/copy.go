@@ -1,0 +1,123 @@
+package cache
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"slices"
+)
+
+// ErrSameObject is COPY's error when source and destination are one key.
+var ErrSameObject = errors.New("source and destination objects are the same")
+
+// ErrNoClone is returned for a value that cannot be duplicated (a custom
+// type without a decoder).
+var ErrNoClone = errors.New("value cannot be copied")
+
+// Copy duplicates the value at src, and its expiry, to dst, as COPY does.
+// It reports false when src is missing or when dst exists and replace is
+// not set.
+func (ks *Keyspace) Copy(src, dst []byte, replace bool) (bool, error) {
+	if string(src) == string(dst) {
+		return false, ErrSameObject
+	}
+	unlock := ks.lockKeys([][]byte{src, dst}, 1)
+	defer unlock()
+	ssh, sslot := ks.locate(src)
+	e := ks.read(ssh, sslot, src)
+	if e == nil {
+		return false, nil
+	}
+	dsh, dslot := ks.locate(dst)
+	old := ks.find(dsh, dslot, dst)
+	if old != nil && !replace {
+		return false, nil
+	}
+	obj, err := ks.cloneObj(e)
+	if err != nil {
+		return false, err
+	}
+	var val []byte
+	if e.kind() == kindString {
+		val = e.str()
+	}
+	if old != nil {
+		ks.del(dsh, dslot, string(dst), old, ReasonDeleted)
+	}
+	ne := newEntry(bstr(dst), e.kind(), val, obj)
+	ne.exp = e.exp
+	ks.insert(dsh, dslot, ne)
+	if ne.kind() == kindHash {
+		ks.hashChanged(string(dst), dslot, ne)
+	}
+	return true, nil
+}
+
+// cloneObj returns an independent copy of e's value object (nil for a
+// string, whose bytes newEntry copies). A new kind adds its case here.
+// The shard's mutex must be held.
+func (ks *Keyspace) cloneObj(e *entry) (any, error) {
+	switch e.kind() {
+	case kindString:
+		return nil, nil
+	case kindHash:
+		h := make(map[string][]byte, len(e.hashMap()))
+		for f, v := range e.hashMap() {
+			h[f] = v // values are never modified in place
+		}
+		return h, nil
+	case kindSet:
+		return e.setVal().clone(), nil
+	case kindZSet:
+		return e.zsetVal().clone(), nil
+	case kindList:
+		l, nl := e.listVal(), &list{}
+		l.each(0, func(_ int, v []byte) bool {
+			nl.push(v, false)
+			return true
+		})
+		return nl, nil
+	case kindStream:
+		// Through its snapshot form: groups, consumers and pending
+		// entries come along.
+		var b bytes.Buffer
+		appendStream(&b, e.streamVal())
+		sr := &snapReader{r: bufio.NewReader(&b), crc: crc32.NewIEEE()}
+		return sr.stream()
+	case kindCustom:
+		c := e.customVal()
+		dec := ks.decoders[c.TypeName()]
+		if dec == nil {
+			return nil, fmt.Errorf("%w: type %s", ErrNoClone, c.TypeName())
+		}
+		data, err := c.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		return dec(data)
+	}
+	return nil, fmt.Errorf("%w: kind %d", ErrNoClone, e.kind())
+}
+
+// clone returns a copy of the set in the same representation.
+func (s *setObj) clone() *setObj {
+	if s.h == nil {
+		return &setObj{ints: slices.Clone(s.ints)}
+	}
+	h := newHashSet(len(s.h.members))
+	for _, m := range s.h.members {
+		h.add(m)
+	}
+	return &setObj{h: h}
+}
+
+// clone returns a copy of the sorted set.
+func (z *zset) clone() *zset {
+	c := newZSet()
+	for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+		c.add(n.member, n.score)
+	}
+	return c
+}

@@ -1,0 +1,139 @@
+package cache
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/vcache/vcache/internal/rdb"
+)
+
+// ErrBusyKey is RESTORE's error for an existing key without REPLACE.
+var ErrBusyKey = errors.New("target key name already exists")
+
+// ErrNoRDBForm is DUMP's error for a value Redis's RDB format has no
+// form for (a custom type such as a vector set).
+var ErrNoRDBForm = errors.New("no RDB serialization for this type")
+
+// Dump returns the DUMP payload of key's value (Redis 7.0's RDB form),
+// false when the key is missing.
+func (ks *Keyspace) Dump(key []byte) ([]byte, bool, error) {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.read(sh, slot, key)
+	if e == nil {
+		return nil, false, nil
+	}
+	v, err := rdbValue(e)
+	if err != nil {
+		return nil, true, err
+	}
+	return rdb.Encode(v), true, nil
+}
+
+// rdbValue returns e's value for the RDB encoder. A new kind adds its
+// case here (and one in fromRDB).
+func rdbValue(e *entry) (rdb.Value, error) {
+	switch e.kind() {
+	case kindString:
+		return rdb.Value{Kind: rdb.String, Str: e.str()}, nil
+	case kindHash:
+		v := rdb.Value{Kind: rdb.Hash}
+		for f, val := range e.hashMap() {
+			v.Pairs = append(v.Pairs, []byte(f), val)
+		}
+		return v, nil
+	case kindSet:
+		v := rdb.Value{Kind: rdb.Set}
+		e.setVal().each(func(m string) bool {
+			v.Members = append(v.Members, []byte(m))
+			return true
+		})
+		return v, nil
+	case kindZSet:
+		v := rdb.Value{Kind: rdb.ZSet}
+		for n := e.zsetVal().sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+			v.Z = append(v.Z, rdb.ZEntry{Member: []byte(n.member), Score: n.score})
+		}
+		return v, nil
+	case kindCustom:
+		return rdb.Value{}, fmt.Errorf("%w: %s", ErrNoRDBForm, e.customVal().TypeName())
+	}
+	return rdb.Value{}, fmt.Errorf("%w: kind %d", ErrNoRDBForm, e.kind())
+}
+
+// fromRDB builds an entry's kind and object (or string bytes) from a
+// decoded value.
+func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
+	switch v.Kind {
+	case rdb.Hash:
+		h := make(map[string][]byte, len(v.Pairs)/2)
+		for i := 0; i < len(v.Pairs); i += 2 {
+			h[string(v.Pairs[i])] = v.Pairs[i+1]
+		}
+		return kindHash, nil, h
+	case rdb.Set:
+		s := &setObj{}
+		for _, m := range v.Members {
+			s.add(string(m), ks.intLimit())
+		}
+		return kindSet, nil, s
+	case rdb.ZSet:
+		z := newZSet()
+		for _, m := range v.Z {
+			z.set(string(m.Member), m.Score)
+		}
+		return kindZSet, nil, z
+	}
+	return kindString, v.Str, nil
+}
+
+// RestoreOptions are RESTORE's options, checked by the caller.
+type RestoreOptions struct {
+	// ExpireAt is the key's expiry in unix ms (0: none); one already past
+	// restores nothing (and deletes the key with Replace).
+	ExpireAt int64
+	// Replace overwrites an existing key; without it an existing key is
+	// ErrBusyKey.
+	Replace bool
+	// IdleSecs (>= 0) sets the key's LRU idle time; Freq (>= 0) its LFU
+	// counter; -1 leaves each as a new key's.
+	IdleSecs, Freq int64
+}
+
+// Restore creates key from a DUMP payload: ErrBusyKey for an existing
+// key without Replace, rdb.ErrChecksum or rdb.ErrFormat for a bad payload.
+func (ks *Keyspace) Restore(key, payload []byte, o RestoreOptions) error {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	old := ks.find(sh, slot, key)
+	if old != nil && !o.Replace {
+		return ErrBusyKey
+	}
+	v, err := rdb.Decode(payload)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		ks.del(sh, slot, string(key), old, ReasonDeleted)
+	}
+	if o.ExpireAt != 0 && o.ExpireAt <= ks.nowMs() {
+		return nil
+	}
+	k, val, obj := ks.fromRDB(v)
+	e := newEntry(bstr(key), k, val, obj)
+	e.exp = o.ExpireAt
+	ks.insert(sh, slot, e)
+	clock := ks.clock.Load()
+	switch {
+	case o.Freq >= 0 && (ks.Policy() == AllKeysLFU || ks.Policy() == VolatileLFU):
+		e.access = (clock/600)&0xFFFF<<8 | uint32(o.Freq)
+	case o.IdleSecs >= 0 && ks.Policy() != AllKeysLFU && ks.Policy() != VolatileLFU:
+		e.access = clock - uint32(min(o.IdleSecs, 1<<28)*10) // modular, as Access reads it
+	}
+	if k == kindHash {
+		ks.hashChanged(string(key), slot, e)
+	}
+	return nil
+}

@@ -1,0 +1,34 @@
+package cache
+
+// SortElements returns the elements SORT sorts at key: a set's members
+// (in no particular order) or a sorted set's members by ascending score
+// (ordered reports such a native order, which SORT BY nosort keeps). A
+// missing key has none; any other type is ErrWrongType. A new
+// collection kind (lists) adds its case here.
+func (ks *Keyspace) SortElements(key []byte) (elems []string, ordered bool, err error) {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.read(sh, slot, key)
+	if e == nil {
+		return nil, false, nil
+	}
+	switch e.kind() {
+	case kindSet:
+		s := e.setVal()
+		elems = make([]string, 0, s.len())
+		s.each(func(m string) bool {
+			elems = append(elems, m)
+			return true
+		})
+		return elems, false, nil
+	case kindZSet:
+		z := e.zsetVal()
+		elems = make([]string, 0, z.card())
+		for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+			elems = append(elems, n.member)
+		}
+		return elems, true, nil
+	}
+	return nil, false, ErrWrongType
+}

@@ -1,0 +1,31 @@
+package rdb
+
+// Kind is a value's Redis type.
+type Kind uint8
+
+// Kinds of values.
+const (
+	String Kind = iota + 1
+	Hash
+	Set
+	ZSet
+)
+
+// Value is one key's value, independent of any encoding.
+type Value struct {
+	Kind Kind
+	// Str is a String's bytes.
+	Str []byte
+	// Pairs is a Hash's fields and values: field, value, field, value...
+	Pairs [][]byte
+	// Members is a Set's members.
+	Members [][]byte
+	// Z is a ZSet's members and scores.
+	Z []ZEntry
+}
+
+// ZEntry is a sorted set member and its score.
+type ZEntry struct {
+	Member []byte
+	Score  float64
+}
