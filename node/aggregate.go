@@ -42,18 +42,16 @@ func cmdFTAggregate(cx *Ctx) {
 		writeAggRows(cx, total, rows)
 		return
 	}
-	c := &aggCursor{index: req.Index, prefixes: prefixes, rows: rows, total: total,
-		count: int(req.Args.CursorCount), maxIdle: cursorIdle(req.Args.MaxIdle)}
-	if c.count == 0 {
-		c.count = defaultCursorCount
-	}
-	id, err := cx.Node.cursors.add(c)
+	// The index's prefixes go with the cursor: a reader needs read access
+	// to them.
+	c := ftargs.NewCursor(req.Index, prefixes, rows, total, req.Args.CursorCount, req.Args.MaxIdle)
+	id, err := cx.Node.cursors.Add(c)
 	if err != nil {
 		ftError(cx, err)
 		return
 	}
-	writeCursorChunk(cx, &cx.Node.cursors, id, c, c.count)
-	cx.Node.cursors.put(id, c)
+	writeCursorChunk(cx, &cx.Node.cursors, id, c, c.Count)
+	cx.Node.cursors.Put(id, c)
 }
 
 // writeAggRows writes [total, row, row, ...], each row a flat name/value
@@ -68,16 +66,14 @@ func writeAggRows(cx *Ctx, total int64, rows []ftargs.Row) {
 
 // writeCursorChunk writes [[total, rows...], id] with up to count rows
 // taken from c, and forgets c once it is read to the end (id 0).
-func writeCursorChunk(cx *Ctx, t *cursorTable, id uint64, c *aggCursor, count int) {
-	n := min(count, len(c.rows))
-	chunk := c.rows[:n]
-	c.rows = c.rows[n:]
-	if len(c.rows) == 0 {
-		t.del(id)
+func writeCursorChunk(cx *Ctx, t *ftargs.Cursors, id uint64, c *ftargs.Cursor, count int) {
+	chunk, done := c.Next(count)
+	if done {
+		t.Del(id)
 		id = 0
 	}
 	cx.Array(2)
-	writeAggRows(cx, c.total, chunk)
+	writeAggRows(cx, c.Total, chunk)
 	cx.Int(int64(id))
 }
 
@@ -86,7 +82,7 @@ func writeCursorChunk(cx *Ctx, t *cursorTable, id uint64, c *aggCursor, count in
 func cmdFTCursor(cx *Ctx) {
 	sub := strings.ToUpper(string(cx.Args[1]))
 	if sub == "GC" {
-		cx.Int(int64(cx.Node.cursors.gc()))
+		cx.Int(int64(cx.Node.cursors.GC()))
 		return
 	}
 	if (sub != "READ" && sub != "DEL") || len(cx.Args) < 4 {
@@ -119,7 +115,7 @@ func cmdFTCursor(cx *Ctx) {
 		return
 	}
 	t := &cx.Node.cursors
-	c := t.take(id, string(cx.Args[2]))
+	c := t.Take(id, string(cx.Args[2]), nil)
 	if c == nil {
 		if sub == "DEL" {
 			cx.Error("Cursor does not exist")
@@ -128,18 +124,19 @@ func cmdFTCursor(cx *Ctx) {
 		}
 		return
 	}
-	if indexDenied(cx, c.prefixes, true, false) {
-		t.put(id, c)
+	prefixes, _ := c.Owner.([]string)
+	if indexDenied(cx, prefixes, true, false) {
+		t.Put(id, c)
 		return
 	}
 	if sub == "DEL" {
-		t.del(id)
+		t.Del(id)
 		cx.OK()
 		return
 	}
 	if count == 0 {
-		count = c.count
+		count = c.Count
 	}
 	writeCursorChunk(cx, t, id, c, count)
-	t.put(id, c)
+	t.Put(id, c)
 }

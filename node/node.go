@@ -15,6 +15,7 @@ import (
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/script"
 	"github.com/vcache/vcache/vector/ft"
@@ -68,7 +69,7 @@ type Node struct {
 	saveOnStop   atomic.Bool
 
 	// cursors holds FT.AGGREGATE WITHCURSOR's results.
-	cursors cursorTable
+	cursors ftargs.Cursors
 }
 
 // New makes a node from cfg, loading the snapshot in cfg.Dir if there is

@@ -95,17 +95,14 @@ func (m *aggMerge) merge(s *session, dst []byte) []byte {
 	if !m.a.WithCursor {
 		return appendAggRows(dst, total, rows)
 	}
-	c := &proxyCursor{index: m.index, user: s.user, rows: rows, total: total,
-		count: int(m.a.CursorCount), maxIdle: cursorIdle(m.a.MaxIdle)}
-	if c.count == 0 {
-		c.count = defaultCursorCount
-	}
-	id, err := s.p.cursors.add(c)
+	// Only a session of the user that made it may read it.
+	c := ftargs.NewCursor(m.index, s.user, rows, total, m.a.CursorCount, m.a.MaxIdle)
+	id, err := s.p.cursors.Add(c)
 	if err != nil {
 		return resp.AppendError(dst, err.Error())
 	}
-	dst = appendCursorChunk(dst, &s.p.cursors, id, c, c.count)
-	s.p.cursors.put(id, c)
+	dst = appendCursorChunk(dst, &s.p.cursors, id, c, c.Count)
+	s.p.cursors.Put(id, c)
 	return dst
 }
 

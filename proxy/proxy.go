@@ -15,6 +15,7 @@ import (
 
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
 	"github.com/vcache/vcache/internal/serving"
@@ -35,7 +36,7 @@ type Proxy struct {
 	nodeID    string // the one node's id in CLUSTER replies
 
 	// cursors holds FT.AGGREGATE WITHCURSOR's results.
-	cursors cursorTable
+	cursors ftargs.Cursors
 
 	// mu guards backends, pinned, sessions, ln and the lifecycle flags.
 	mu       sync.Mutex
