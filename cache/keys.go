@@ -124,6 +124,7 @@ const (
 	ExpireXX                // only when it has one
 	ExpireGT                // only when the new expiry is later
 	ExpireLT                // only when the new expiry is sooner
+	ExpireXXLT              // only when it has one and the new one is sooner
 )
 
 // Expire sets key's expiry to at (unix ms) under cond; an expiry in the
@@ -151,6 +152,10 @@ func (ks *Keyspace) Expire(key []byte, at int64, cond ExpireCond) bool {
 		}
 	case ExpireLT:
 		if e.exp != 0 && at >= e.exp {
+			return false
+		}
+	case ExpireXXLT:
+		if e.exp == 0 || at >= e.exp {
 			return false
 		}
 	}

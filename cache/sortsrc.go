@@ -4,7 +4,7 @@ package cache
 // (in no particular order) or a sorted set's members by ascending score
 // (ordered reports such a native order, which SORT BY nosort keeps). A
 // missing key has none; any other type is ErrWrongType. A new
-// collection kind (lists) adds its case here.
+// collection kind adds its case here.
 func (ks *Keyspace) SortElements(key []byte) (elems []string, ordered bool, err error) {
 	sh, slot := ks.locate(key)
 	sh.mu.Lock()
@@ -28,6 +28,14 @@ func (ks *Keyspace) SortElements(key []byte) (elems []string, ordered bool, err 
 		for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
 			elems = append(elems, n.member)
 		}
+		return elems, true, nil
+	case kindList:
+		l := e.listVal()
+		elems = make([]string, 0, l.n)
+		l.each(0, func(_ int, v []byte) bool {
+			elems = append(elems, string(v))
+			return true
+		})
 		return elems, true, nil
 	}
 	return nil, false, ErrWrongType

@@ -334,7 +334,7 @@ func (ks *Keyspace) SetRange(key []byte, offset int64, val []byte) (int, error) 
 	if offset < 0 {
 		return 0, ErrOffsetRange
 	}
-	if offset+int64(len(val)) > ks.maxStr {
+	if offset > ks.maxStr-int64(len(val)) { // not offset+len: it may overflow
 		return 0, ErrStringTooLong
 	}
 	if len(val) == 0 {

@@ -74,32 +74,42 @@ func expireKey(cx *Ctx, unit time.Duration, absolute bool) {
 		cx.Err(err)
 		return
 	}
-	var cond cache.ExpireCond
+	// Options as Redis 7 reads them: all first, then the checks; XX may
+	// go with GT (which already needs an expiry) or LT.
+	var nx, xx, gt, lt bool
 	for _, a := range cx.Args[3:] {
-		var c cache.ExpireCond
 		switch strings.ToUpper(string(a)) {
 		case "NX":
-			c = cache.ExpireNX
+			nx = true
 		case "XX":
-			c = cache.ExpireXX
+			xx = true
 		case "GT":
-			c = cache.ExpireGT
+			gt = true
 		case "LT":
-			c = cache.ExpireLT
+			lt = true
 		default:
 			cx.Error("ERR Unsupported option " + string(a))
 			return
 		}
-		switch {
-		case cond == cache.ExpireAlways || cond == c:
-			cond = c
-		case (cond == cache.ExpireGT && c == cache.ExpireLT) || (cond == cache.ExpireLT && c == cache.ExpireGT):
-			cx.Error("ERR GT and LT options at the same time are not compatible")
-			return
-		default:
-			cx.Error("ERR NX and XX, GT or LT options at the same time are not compatible")
-			return
-		}
+	}
+	cond := cache.ExpireAlways
+	switch {
+	case nx && (xx || gt || lt):
+		cx.Error("ERR NX and XX, GT or LT options at the same time are not compatible")
+		return
+	case gt && lt:
+		cx.Error("ERR GT and LT options at the same time are not compatible")
+		return
+	case nx:
+		cond = cache.ExpireNX
+	case gt:
+		cond = cache.ExpireGT
+	case lt && xx:
+		cond = cache.ExpireXXLT
+	case lt:
+		cond = cache.ExpireLT
+	case xx:
+		cond = cache.ExpireXX
 	}
 	ms := v
 	if unit == time.Second {
