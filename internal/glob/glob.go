@@ -6,87 +6,85 @@ package glob
 
 // Match reports whether s matches the glob pattern as Redis's
 // stringmatch does: * ? [abc] [^a] [a-z] and \ escapes.
+//
+// A star records where matching resumes; on a mismatch the last star
+// takes one more byte of s and matching restarts after it. Only the last
+// star needs to be retried (a later star can absorb anything an earlier
+// one could), so a match costs at most len(pattern)*len(s) steps, not the
+// exponential time of trying every star's every length: a pattern such
+// as "a*a*a*...*b" against a long run of "a" answers at once.
 func Match(pattern, s string) bool {
-	return matchAt(pattern, s, 0)
-}
-
-func matchAt(p, s string, depth int) bool {
-	if depth > 1000 {
-		return false
-	}
-	for len(p) > 0 {
-		switch p[0] {
-		case '*':
-			for len(p) > 1 && p[1] == '*' {
-				p = p[1:]
-			}
-			if len(p) == 1 {
-				return true
-			}
-			for i := 0; i <= len(s); i++ {
-				if matchAt(p[1:], s[i:], depth+1) {
+	p, i := 0, 0
+	starP, starI := -1, 0
+	for i < len(s) {
+		if p < len(pattern) {
+			if pattern[p] == '*' {
+				for p < len(pattern) && pattern[p] == '*' {
+					p++
+				}
+				if p == len(pattern) {
 					return true
 				}
+				starP, starI = p, i
+				continue
 			}
+			if n, ok := matchOne(pattern[p:], s[i]); ok {
+				p += n
+				i++
+				continue
+			}
+		}
+		if starP < 0 {
 			return false
-		case '?':
-			if len(s) == 0 {
-				return false
-			}
-			s = s[1:]
-			p = p[1:]
-		case '[':
-			if len(s) == 0 {
-				return false
-			}
-			p = p[1:]
-			not := len(p) > 0 && p[0] == '^'
-			if not {
-				p = p[1:]
-			}
-			matched := false
-			for len(p) > 0 && p[0] != ']' {
-				switch {
-				case p[0] == '\\' && len(p) >= 2:
-					if p[1] == s[0] {
-						matched = true
-					}
-					p = p[2:]
-				case len(p) >= 3 && p[1] == '-' && p[2] != ']':
-					lo, hi := p[0], p[2]
-					if lo > hi {
-						lo, hi = hi, lo
-					}
-					if s[0] >= lo && s[0] <= hi {
-						matched = true
-					}
-					p = p[3:]
-				default:
-					if p[0] == s[0] {
-						matched = true
-					}
-					p = p[1:]
+		}
+		starI++
+		p, i = starP, starI
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+// matchOne matches c against the pattern element at the start of p (not
+// a star): ?, a [class], an escaped byte or a literal. It returns how many
+// bytes of p the element takes, and whether c matches it.
+func matchOne(p string, c byte) (int, bool) {
+	switch p[0] {
+	case '?':
+		return 1, true
+	case '[':
+		i := 1
+		not := i < len(p) && p[i] == '^'
+		if not {
+			i++
+		}
+		matched := false
+		for i < len(p) && p[i] != ']' {
+			switch {
+			case p[i] == '\\' && i+1 < len(p):
+				matched = matched || p[i+1] == c
+				i += 2
+			case i+2 < len(p) && p[i+1] == '-' && p[i+2] != ']':
+				lo, hi := p[i], p[i+2]
+				if lo > hi {
+					lo, hi = hi, lo
 				}
+				matched = matched || (c >= lo && c <= hi)
+				i += 3
+			default:
+				matched = matched || p[i] == c
+				i++
 			}
-			if len(p) > 0 {
-				p = p[1:] // the ']'
-			}
-			if matched == not {
-				return false
-			}
-			s = s[1:]
-		case '\\':
-			if len(p) >= 2 {
-				p = p[1:]
-			}
-			fallthrough
-		default:
-			if len(s) == 0 || p[0] != s[0] {
-				return false
-			}
-			s = s[1:]
-			p = p[1:]
+		}
+		if i < len(p) {
+			i++ // the ']'
+		}
+		return i, matched != not
+	case '\\':
+		if len(p) >= 2 {
+			return 2, p[1] == c
 		}
 	}
-	return len(s) == 0
+	return 1, p[0] == c
 }
