@@ -8,6 +8,7 @@
 #   scripts/redis-suite.sh                          # the default files
 #   scripts/redis-suite.sh unit/type/list unit/sort # these files
 #   COMPARE=1 scripts/redis-suite.sh                # redis-server beside vcache
+#   FILE_TIMEOUT=600 scripts/redis-suite.sh         # seconds a file may take (300)
 #
 # Tags that need DEBUG, replication, a restart or maxmemory configuration are
 # left out, as for any server run in external mode.
@@ -52,7 +53,7 @@ run_file() {
 	port=$(free_port)
 	pid=$(start_"$1" "$port")
 	wait_port "$port"
-	out=$( (cd "$src" && timeout 900 tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --singledb \
+	out=$( (cd "$src" && timeout "${FILE_TIMEOUT:-300}" tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --singledb \
 		--single "$2" --tags -needs:debug --tags -needs:repl --tags -needs:config-maxmemory \
 		--tags -cluster:skip --tags -needs:save --clients 1) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || true)
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
