@@ -56,7 +56,8 @@ func weighted(s, w float64) float64 {
 }
 
 // zsources looks up keys (their stripes locked) as sorted sets; a missing
-// key is nil.
+// key is nil. A plain set counts as a sorted set of its members, each
+// with score 1, as in Redis.
 func (ks *Keyspace) zsources(keys [][]byte) ([]*zset, error) {
 	out := make([]*zset, len(keys))
 	for i, k := range keys {
@@ -65,11 +66,20 @@ func (ks *Keyspace) zsources(keys [][]byte) ([]*zset, error) {
 		if e == nil {
 			continue
 		}
-		if e.kind() != kindZSet {
+		switch e.kind() {
+		case kindZSet:
+			out[i] = e.zsetVal()
+		case kindSet:
+			z := newZSet()
+			e.setVal().each(func(m string) bool {
+				z.add(m, 1)
+				return true
+			})
+			out[i] = z
+		default:
 			return nil, ErrWrongType
 		}
 		ks.touch(e)
-		out[i] = e.zsetVal()
 	}
 	return out, nil
 }
