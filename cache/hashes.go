@@ -7,19 +7,7 @@ import (
 
 // hashRead returns the hash at key for reading (nil if missing).
 func (ks *Keyspace) hashRead(key []byte, fn func(h map[string][]byte)) error {
-	sh, slot := ks.locate(key)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	e := ks.read(sh, slot, key)
-	if e == nil {
-		fn(nil)
-		return nil
-	}
-	if e.kind() != kindHash {
-		return ErrWrongType
-	}
-	fn(e.hashMap())
-	return nil
+	return readAs(ks, key, kindHash, (*entry).hashMap, fn)
 }
 
 // hashWrite runs fn on the hash at key, creating it if create is set, and

@@ -109,6 +109,25 @@ func (e *entry) setStr(v []byte) {
 	e.setKV(kv)
 }
 
+// readAs runs fn under key's stripe lock on the value of kind k at key,
+// read from its entry by val (fn gets V's zero value, nil, when the key is
+// missing); a key of another kind is ErrWrongType. The typed readers
+// (hashRead, setRead, ...) are this with their kind.
+func readAs[V any](ks *Keyspace, key []byte, k kind, val func(*entry) V, fn func(V)) error {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	var v V
+	if e := ks.read(sh, slot, key); e != nil {
+		if e.kind() != k {
+			return ErrWrongType
+		}
+		v = val(e)
+	}
+	fn(v)
+	return nil
+}
+
 // hashMap returns a kindHash entry's fields (nil for other kinds).
 func (e *entry) hashMap() map[string][]byte {
 	m, _ := e.obj.(map[string][]byte)

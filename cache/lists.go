@@ -17,19 +17,7 @@ func (e *entry) listVal() *list {
 
 // listRead runs fn on the list at key (nil if missing).
 func (ks *Keyspace) listRead(key []byte, fn func(l *list)) error {
-	sh, slot := ks.locate(key)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	e := ks.read(sh, slot, key)
-	if e == nil {
-		fn(nil)
-		return nil
-	}
-	if e.kind() != kindList {
-		return ErrWrongType
-	}
-	fn(e.listVal())
-	return nil
+	return readAs(ks, key, kindList, (*entry).listVal, fn)
 }
 
 // listWrite runs fn on the list at key under its stripe lock (nil if

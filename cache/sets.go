@@ -15,19 +15,7 @@ func (ks *Keyspace) intLimit() int { return int(min(ks.setIntLimit.Load(), 1<<30
 
 // setRead runs fn on the set at key (nil if missing) for reading.
 func (ks *Keyspace) setRead(key []byte, fn func(s *setObj)) error {
-	sh, slot := ks.locate(key)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	e := ks.read(sh, slot, key)
-	if e == nil {
-		fn(nil)
-		return nil
-	}
-	if e.kind() != kindSet {
-		return ErrWrongType
-	}
-	fn(e.setVal())
-	return nil
+	return readAs(ks, key, kindSet, (*entry).setVal, fn)
 }
 
 // setWrite runs fn on the set at key, creating an empty one first if

@@ -7,19 +7,7 @@ import (
 
 // zsetRead runs fn on the sorted set at key (nil if missing).
 func (ks *Keyspace) zsetRead(key []byte, fn func(z *zset)) error {
-	sh, slot := ks.locate(key)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	e := ks.read(sh, slot, key)
-	if e == nil {
-		fn(nil)
-		return nil
-	}
-	if e.kind() != kindZSet {
-		return ErrWrongType
-	}
-	fn(e.zsetVal())
-	return nil
+	return readAs(ks, key, kindZSet, (*entry).zsetVal, fn)
 }
 
 // zsetWrite runs fn on the sorted set at key, creating it if create is
