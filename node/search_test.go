@@ -37,13 +37,18 @@ func loadDocs(t *testing.T, c *redis.Client, n int, alg string) {
 	if err := c.Do(ctx, args...).Err(); err != nil {
 		t.Fatalf("FT.CREATE: %v", err)
 	}
-	pipe := c.Pipeline()
-	for i := 0; i < n; i++ {
-		pipe.HSet(ctx, fmt.Sprintf("doc:%d", i), "title", fmt.Sprintf("document number %d", i),
-			"genre", fmt.Sprintf("g%d", i%100), "year", 1900+i%100, "emb", vector.EncodeFloat32(docVec(i)))
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		t.Fatal(err)
+	// Pipelines of 50: the node answers a long pipeline 128 commands at a
+	// time, and 128 HNSW inserts under the race detector on a busy machine
+	// can take longer than the client's read timeout.
+	for lo := 0; lo < n; lo += 50 {
+		pipe := c.Pipeline()
+		for i := lo; i < min(lo+50, n); i++ {
+			pipe.HSet(ctx, fmt.Sprintf("doc:%d", i), "title", fmt.Sprintf("document number %d", i),
+				"genre", fmt.Sprintf("g%d", i%100), "year", 1900+i%100, "emb", vector.EncodeFloat32(docVec(i)))
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
