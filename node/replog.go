@@ -223,15 +223,31 @@ func (r *replState) replicaList() []*replicaLink {
 	return out
 }
 
-// acked counts the online replicas that confirmed offset.
+// acked counts the online replicas that confirmed offset, per shard this
+// node leads, and returns the fewest.
 func (r *replState) acked(offset uint64) int {
-	n := 0
+	// Counted per shard and taken at the fewest: a node may lead several
+	// shards, each with its own replica, and a WAIT after a write to one
+	// shard must not be answered by another shard's replica (it was, and
+	// a write acknowledged so could be lost when its primary died).
+	per := map[string]int{}
 	for _, l := range r.replicaList() {
+		n := per[l.shard]
 		if l.online.Load() && l.ack.Load() >= offset {
 			n++
 		}
+		per[l.shard] = n
 	}
-	return n
+	if len(per) == 0 {
+		return 0
+	}
+	least := -1
+	for _, n := range per {
+		if least < 0 || n < least {
+			least = n
+		}
+	}
+	return least
 }
 
 // slotMask is a set of slots.

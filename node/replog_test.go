@@ -61,3 +61,33 @@ func TestBacklogFramesOffsetsAndTrim(t *testing.T) {
 		t.Fatalf("the backlog holds %d bytes, limit 1024 (trims at twice that)", held)
 	}
 }
+
+// WAIT counts replicas per shard and answers with the fewest: the
+// replica of one shard that has caught up does not acknowledge a write
+// to another shard of the same primary whose replica lags.
+func TestAckedCountsPerShard(t *testing.T) {
+	var r replState
+	r.replicas = map[*replicaLink]struct{}{}
+	a, b := &replicaLink{shard: "a"}, &replicaLink{shard: "b"}
+	for _, l := range []*replicaLink{a, b} {
+		l.online.Store(true)
+		r.replicas[l] = struct{}{}
+	}
+	a.ack.Store(100)
+	b.ack.Store(40)
+	if got := r.acked(50); got != 0 {
+		t.Errorf("acked(50) = %d with shard b's replica at 40, want 0", got)
+	}
+	b.ack.Store(60)
+	if got := r.acked(50); got != 1 {
+		t.Errorf("acked(50) = %d with both replicas past it, want 1", got)
+	}
+	b.online.Store(false)
+	if got := r.acked(50); got != 0 {
+		t.Errorf("acked(50) = %d with shard b's replica offline, want 0", got)
+	}
+	var none replState
+	if got := none.acked(1); got != 0 {
+		t.Errorf("acked with no replicas = %d", got)
+	}
+}
