@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"net"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/vcache/vcache/internal/testutil"
 	"github.com/vcache/vcache/node/nodetest"
-	"github.com/vcache/vcache/proxy"
 )
 
 func TestRunProxy(t *testing.T) {
@@ -92,27 +90,7 @@ func startNode(t *testing.T) string { return nodetest.Start(t) }
 // be the same bytes.
 func TestProxyOverVcacheNodes(t *testing.T) {
 	direct := testutil.Dial(t, startNode(t))
-	router, err := proxy.NewStaticRouter([]string{startNode(t), startNode(t), startNode(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := proxy.New(proxy.DefaultConfig(), router, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- p.Serve(context.Background(), ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		p.Shutdown(ctx)
-		<-done
-	})
-	via := testutil.Dial(t, ln.Addr().String())
+	via := testutil.Dial(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)))
 
 	same := func(args ...string) {
 		t.Helper()
