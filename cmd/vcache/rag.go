@@ -169,8 +169,8 @@ func runRAGIngest(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if f.json {
 		return writeJSON(stdout, stats)
 	}
-	fmt.Fprintf(stdout, "ingested %d chunks of %d documents (%d-d vectors, %d skipped) in %s\n",
-		stats.Chunks, stats.Files, stats.Dim, stats.Skipped, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "ingested %s of %s (%d-d vectors, %d skipped) in %s\n",
+		plural(stats.Chunks, "chunk"), plural(stats.Files, "document"), stats.Dim, stats.Skipped, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -182,6 +182,7 @@ func runRAGAsk(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	k := fs.Int("k", 3, "how many chunks to return")
 	like := fs.Int("like", -1, "with --fixture: query with the vector of record N (from 0)")
 	width := fs.Int("width", 240, "characters of each chunk to print (0: all)")
+	maxDist := fs.Float64("max-distance", rag.DefaultMaxDistance, "report low confidence when the nearest chunk is farther than this cosine distance (0: never)")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -232,10 +233,13 @@ func runRAGAsk(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if f.json {
-		return rag.WriteJSON(stdout, question, hits)
+		return rag.WriteJSON(stdout, question, hits, *maxDist)
 	}
 	fmt.Fprintf(stdout, "Q: %s\n", question)
-	return rag.WriteHits(stdout, hits, *width)
+	if err := rag.WriteHits(stdout, hits, *width); err != nil {
+		return err
+	}
+	return rag.WriteLowConfidence(stdout, hits, *maxDist)
 }
 
 func runConvertGloVe(args []string, stdout, stderr io.Writer) error {
@@ -298,4 +302,12 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// plural returns "1 chunk", "2 chunks".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -120,8 +120,9 @@ func ragRun(t *testing.T, args ...string) (string, error) {
 }
 
 type askReply struct {
-	Question string    `json:"question"`
-	Results  []rag.Hit `json:"results"`
+	Question      string    `json:"question"`
+	Results       []rag.Hit `json:"results"`
+	LowConfidence bool      `json:"low_confidence"`
 }
 
 func askJSON(t *testing.T, args ...string) askReply {
@@ -167,8 +168,20 @@ func TestRAGThroughTheProxy(t *testing.T) {
 	}
 	// The readable form names the source and the distance.
 	out, err = ragRun(t, "ask", "--addr", addr, "--glove", glove, "why does my kitten purr")
-	if err != nil || !strings.Contains(out, "1. distance ") || !strings.Contains(out, "pets.md#") {
+	if err != nil || !strings.Contains(out, "1. distance ") || !strings.Contains(out, "pets.md#") || strings.Contains(out, "low confidence") {
 		t.Errorf("ask: %v\n%s", err, out)
+	}
+	// A near hit is not low confidence; past --max-distance it is, in
+	// both forms.
+	if r := askJSON(t, "why does my kitten purr", "--addr", addr, "--glove", glove); r.LowConfidence {
+		t.Errorf("ask: the nearest chunk at %.4f was reported as low confidence", r.Results[0].Score)
+	}
+	if r := askJSON(t, "why does my kitten purr", "--addr", addr, "--glove", glove, "--max-distance", "0.000001"); !r.LowConfidence || r.Results[0].Score <= 0.000001 {
+		t.Errorf("ask --max-distance 0.000001: low_confidence false for %+v", r.Results)
+	}
+	out, err = ragRun(t, "ask", "--addr", addr, "--glove", glove, "--max-distance", "0.000001", "why does my kitten purr")
+	if err != nil || !strings.Contains(out, "low confidence: the nearest chunk is at distance") {
+		t.Errorf("ask --max-distance 0.000001: %v\n%s", err, out)
 	}
 
 	api := fakeEmbeddings(t, http.StatusOK)
