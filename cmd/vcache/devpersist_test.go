@@ -142,6 +142,46 @@ type devState struct {
 	shards  int
 	ftDocs  string
 	indexes []any
+	others  []string // the other types' keys, read back
+}
+
+// otherTypes writes a key of each remaining type; readOthers reads them
+// back in a form to compare.
+var otherTypes = [][]any{
+	{"RPUSH", "list", "a", "b", "c", "7"},
+	{"SADD", "set", "x", "y", "z"},
+	{"SADD", "intset", "1", "2", "3"},
+	{"ZADD", "zset", "1.5", "m1", "2", "m2", "-3", "m3"},
+	{"XADD", "stream", "1-1", "f", "v"},
+	{"XADD", "stream", "2-1", "g", "w"},
+	{"XGROUP", "CREATE", "stream", "grp", "0"},
+	{"PFADD", "hll", "a", "b", "c", "d"},
+	{"SETBIT", "bits", "100", "1"},
+}
+
+var otherReads = [][]any{
+	{"LRANGE", "list", "0", "-1"},
+	{"SORT", "set", "ALPHA"},
+	{"SMEMBERS", "intset"},
+	{"ZRANGE", "zset", "0", "-1", "WITHSCORES"},
+	{"XRANGE", "stream", "-", "+"},
+	{"XINFO", "GROUPS", "stream"},
+	{"PFCOUNT", "hll"},
+	{"BITCOUNT", "bits"},
+	{"TYPE", "hll"},
+}
+
+func readOthers(t *testing.T, c *redis.Client) []string {
+	t.Helper()
+	var out []string
+	for _, cmd := range otherReads {
+		v, err := c.Do(context.Background(), cmd...).Result()
+		if err != nil {
+			t.Fatalf("%v: %v", cmd, err)
+		}
+		out = append(out, fmt.Sprint(v))
+	}
+	return out
 }
 
 func readDevState(t *testing.T, d *devProc) devState {
@@ -197,6 +237,7 @@ func readDevState(t *testing.T, d *devProc) devState {
 		t.Fatalf("FT.SEARCH *: %v %v", all, err)
 	}
 	s.ftDocs = fmt.Sprint(all[0])
+	s.others = readOthers(t, c)
 	n := redis.NewClient(&redis.Options{Addr: d.nodeAddr(t), Protocol: 2})
 	defer n.Close()
 	shards, err := n.ClusterShards(ctx).Result()
@@ -208,8 +249,8 @@ func readDevState(t *testing.T, d *devProc) devState {
 }
 
 // TestDevKeepsEverythingAcrossARestart is a user's first hour: write
-// strings and hashes (some with TTLs), an FT index with documents and a
-// vector set through vcache dev's proxy; Ctrl-C; start it again with the
+// strings and hashes (some with TTLs), a key of every other type, an FT
+// index with documents and a vector set through vcache dev's proxy; Ctrl-C; start it again with the
 // same directory; find it all.
 func TestDevKeepsEverythingAcrossARestart(t *testing.T) {
 	bin := buildVcache(t)
@@ -254,8 +295,16 @@ func TestDevKeepsEverythingAcrossARestart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for _, cmd := range otherTypes {
+		if err := c.Do(ctx, cmd...).Err(); err != nil {
+			t.Fatalf("%v: %v", cmd, err)
+		}
+	}
 	before := readDevState(t, d)
-	if before.dbsize != 300+100+60+1 || before.vcard != 30 || before.ftDocs != "60" || before.shards != 3 {
+	if want := "[a b c 7]"; before.others[0] != want || before.others[6] != "4" || !strings.Contains(before.others[5], "grp") {
+		t.Fatalf("the other types read back as %q before the restart", before.others)
+	}
+	if before.dbsize != 300+100+60+1+7 || before.vcard != 30 || before.ftDocs != "60" || before.shards != 3 {
 		t.Fatalf("before the restart: dbsize %d, vcard %d, FT docs %s, shards %d", before.dbsize, before.vcard, before.ftDocs, before.shards)
 	}
 
@@ -297,6 +346,9 @@ func TestDevKeepsEverythingAcrossARestart(t *testing.T) {
 	}
 	if fmt.Sprint(after.vsim) != fmt.Sprint(before.vsim) || after.vcard != before.vcard {
 		t.Errorf("vector set after the restart: VSIM %v, VCARD %d; before %v, %d", after.vsim, after.vcard, before.vsim, before.vcard)
+	}
+	if !slices.Equal(after.others, before.others) {
+		t.Errorf("lists, sets, sorted sets, streams, HyperLogLogs and bitmaps after the restart:\n%q\nbefore:\n%q", after.others, before.others)
 	}
 	if after.shards != before.shards {
 		t.Errorf("%d shards after the restart, %d before", after.shards, before.shards)
