@@ -1,9 +1,6 @@
 package node
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/vector/ft"
 )
@@ -80,42 +77,18 @@ func writeCursorChunk(cx *Ctx, t *ftargs.Cursors, id uint64, c *ftargs.Cursor, c
 // cmdFTCursor serves FT.CURSOR READ index id [COUNT n], FT.CURSOR DEL
 // index id and FT.CURSOR GC index.
 func cmdFTCursor(cx *Ctx) {
-	sub := strings.ToUpper(string(cx.Args[1]))
-	if sub == "GC" {
+	cc, err := ftargs.ParseCursor(cx.Args)
+	if err != nil {
+		cx.Error(err.Error())
+		return
+	}
+	if cc.Sub == "GC" {
 		cx.Int(int64(cx.Node.cursors.GC()))
 		return
 	}
-	if (sub != "READ" && sub != "DEL") || len(cx.Args) < 4 {
-		if sub != "READ" && sub != "DEL" {
-			cx.Error("Unknown subcommand")
-		} else {
-			cx.Error("ERR wrong number of arguments for 'ft.cursor' command")
-		}
-		return
-	}
-	id, err := strconv.ParseUint(string(cx.Args[3]), 10, 63)
-	if err != nil {
-		cx.Error("Bad cursor ID")
-		return
-	}
-	count := 0
-	if sub == "READ" && len(cx.Args) > 4 {
-		if len(cx.Args) != 6 || !strings.EqualFold(string(cx.Args[4]), "COUNT") {
-			cx.Error("Unknown argument `" + string(cx.Args[4]) + "` at position 3 for <main>")
-			return
-		}
-		n, err := strconv.ParseInt(string(cx.Args[5]), 10, 64)
-		if err != nil || n < 0 {
-			cx.Error("Bad arguments for COUNT: Could not convert argument to expected type")
-			return
-		}
-		count = int(min(n, 1<<30))
-	} else if sub == "DEL" && len(cx.Args) > 4 {
-		cx.Error("ERR wrong number of arguments for 'ft.cursor' command")
-		return
-	}
+	sub, id, count := cc.Sub, cc.ID, cc.Count
 	t := &cx.Node.cursors
-	c := t.Take(id, string(cx.Args[2]), nil)
+	c := t.Take(id, cc.Index, nil)
 	if c == nil {
 		if sub == "DEL" {
 			cx.Error("Cursor does not exist")

@@ -28,7 +28,7 @@ func loadShop(t *testing.T, c *redis.Client, n int) {
 }
 
 func TestAggregateGoRedisGroupBy(t *testing.T) {
-	c := startNode(t, nil).client(t)
+	c := startNode(t, nil).client2(t)
 	loadShop(t, c, 20)
 	ctx := context.Background()
 	res, err := c.FTAggregateWithArgs(ctx, "shop", "*", &redis.FTAggregateOptions{
@@ -63,7 +63,7 @@ func TestAggregateGoRedisGroupBy(t *testing.T) {
 }
 
 func TestAggregateApplyFilterSortLimit(t *testing.T) {
-	c := startNode(t, nil).client(t)
+	c := startNode(t, nil).client2(t)
 	loadShop(t, c, 20)
 	ctx := context.Background()
 	v, err := c.Do(ctx, "FT.AGGREGATE", "shop", "@brand:{b1|b2}", "LOAD", "2", "@title", "@price",
@@ -102,7 +102,7 @@ func TestAggregateApplyFilterSortLimit(t *testing.T) {
 // TestAggregateCursorPaging reads a WITHCURSOR result in pages: every row
 // exactly once, then cursor 0, after which the cursor is gone.
 func TestAggregateCursorPaging(t *testing.T) {
-	c := startNode(t, nil).client(t)
+	c := startNode(t, nil).client2(t)
 	const n = 53
 	loadShop(t, c, n)
 	ctx := context.Background()

@@ -52,7 +52,7 @@ func TestFTBadDocumentsAreNotIndexed(t *testing.T) {
 	for _, alg := range []string{"HNSW", "FLAT", "IVFFLAT"} {
 		t.Run(alg, func(t *testing.T) {
 			tn := startNode(t, nil)
-			c := tn.client(t)
+			c := tn.client2(t)
 			ctx := context.Background()
 			const n = 300
 			loadDocs(t, c, n, alg)
@@ -126,7 +126,7 @@ func TestFTBadDocumentsAreNotIndexed(t *testing.T) {
 func TestFTBadDocumentsAcrossCreateAndRestart(t *testing.T) {
 	dir := t.TempDir()
 	tn := startNode(t, func(c *Config) { c.Dir = dir })
-	c := tn.client(t)
+	c := tn.client2(t)
 	ctx := context.Background()
 	const n = 50
 	for i := 0; i < n; i++ {
@@ -163,7 +163,7 @@ func TestFTBadDocumentsAcrossCreateAndRestart(t *testing.T) {
 	before := ftInfo(t, c)["hash_indexing_failures"].(int64)
 	tn.stop()
 	tn2 := startNode(t, func(c *Config) { c.Dir = dir })
-	c2 := tn2.client(t)
+	c2 := tn2.client2(t)
 	m := ftInfo(t, c2)
 	if m["num_docs"] != int64(n) || m["hash_indexing_failures"] != int64(2) {
 		t.Fatalf("after restart: num_docs %v failures %v (before: %d), want %d and 2", m["num_docs"], m["hash_indexing_failures"], before, n)
@@ -178,7 +178,7 @@ func TestFTBadDocumentsAcrossCreateAndRestart(t *testing.T) {
 // value, as an FP32 blob or as VALUES, and a refused VADD stores nothing.
 func TestVectorSetRefusesNaNAndInf(t *testing.T) {
 	tn := startNode(t, nil)
-	c := tn.client(t)
+	c := tn.client2(t)
 	ctx := context.Background()
 	const msg = "ERR invalid vector specification"
 	blob := func(v ...float32) string { return string(vector.EncodeFloat32(v)) }
@@ -245,7 +245,7 @@ func TestVectorSetRefusesNaNAndInf(t *testing.T) {
 // the refused VADD creates no key.
 func TestVectorSetReduceAboveDimension(t *testing.T) {
 	tn := startNode(t, nil)
-	c := tn.client(t)
+	c := tn.client2(t)
 	ctx := context.Background()
 	const msg = "ERR invalid vector specification"
 	blob := func(v ...float32) string { return string(vector.EncodeFloat32(v)) }

@@ -231,7 +231,11 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	if start == 0 {
 		start = time.Since(n.start)
 	}
-	e.handler(cx)
+	if e.spec.Reply3 != nil && e.spec.Group == "search" && c.resp3.Load() {
+		runShaped(cx, e.handler, e.spec.Shape3(args))
+	} else {
+		e.handler(cx)
+	}
 	end := time.Since(n.start)
 	c.tick = end
 	n.observe(c, e, args, end-start, cx.failed)

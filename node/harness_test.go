@@ -89,6 +89,15 @@ func (tn *testNode) client(t testing.TB) *redis.Client {
 	return c
 }
 
+// client2 is a client that speaks RESP2, for tests that read FT.SEARCH and
+// FT.AGGREGATE replies as RediSearch's flat arrays (RESP3 has maps).
+func (tn *testNode) client2(t testing.TB) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, Protocol: 2})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 // rawConn is a plain RESP connection for exact replies.
 type rawConn struct {
 	*testutil.Conn

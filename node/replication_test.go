@@ -230,7 +230,7 @@ func TestReplicaTakesOverWithTheData(t *testing.T) {
 	// Every document is found by exactly one survivor.
 	total := int64(0)
 	for _, tn := range rest {
-		res, err := tn.client(t).Do(ctx, "FT.SEARCH", "idx", "*", "LIMIT", "0", "0").Slice()
+		res, err := tn.client2(t).Do(ctx, "FT.SEARCH", "idx", "*", "LIMIT", "0", "0").Slice()
 		if err != nil {
 			t.Fatalf("FT.SEARCH on %s: %v", tn.addr, err)
 		}

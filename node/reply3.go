@@ -74,3 +74,28 @@ func (cx *Ctx) raw(b []byte) {
 	cx.w.WriteRaw(b)
 	cx.buf = b[:0]
 }
+
+// runShaped runs h for a RESP3 client of a command whose RESP3 reply is
+// not its RESP2 reply with other headers (RediSearch's result maps,
+// resp.AsFTSearch...): h writes into a buffer, and the reply is converted
+// to the shape as the proxy converts a node's.
+func runShaped(cx *Ctx, h Handler, shape resp.Shape) {
+	w := cx.w
+	var b respBuf
+	cx.w = &b
+	h(cx)
+	cx.w = w
+	w.WriteRaw(resp.To3(cx.buf[:0], b, shape))
+}
+
+// respBuf is a replyWriter that appends RESP to a byte slice.
+type respBuf []byte
+
+func (b *respBuf) WriteString(s string)     { *b = resp.AppendSimple(*b, s) }
+func (b *respBuf) WriteBulk(p []byte)       { *b = resp.AppendBulk(*b, p) }
+func (b *respBuf) WriteBulkString(s string) { *b = resp.AppendBulk(*b, s) }
+func (b *respBuf) WriteInt64(n int64)       { *b = resp.AppendInt(*b, n) }
+func (b *respBuf) WriteArray(n int)         { *b = resp.AppendArray(*b, n) }
+func (b *respBuf) WriteNull()               { *b = resp.AppendNull(*b) }
+func (b *respBuf) WriteRaw(p []byte)        { *b = append(*b, p...) }
+func (b *respBuf) WriteError(msg string)    { *b = resp.AppendError(*b, msg) }

@@ -89,3 +89,9 @@ func TestRESP3ClusterText(t *testing.T) {
 		t.Errorf("CLUSTER NODES = %q, want a verbatim string", got)
 	}
 }
+
+// TestFTRESP3Maps: FT.SEARCH, FT.AGGREGATE and FT.CURSOR answer RESP3
+// clients with RediSearch's result maps.
+func TestFTRESP3Maps(t *testing.T) {
+	testutil.CheckFTResp3(t, startNode(t, nil).addr, "r3")
+}

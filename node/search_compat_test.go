@@ -22,7 +22,7 @@ var ft28InfoFields = []string{"index_name", "index_options", "index_definition",
 // follow the documents.
 func TestFTInfoShape(t *testing.T) {
 	tn := startNode(t, nil)
-	c := tn.client(t)
+	c := tn.client2(t)
 	ctx := context.Background()
 	if err := c.Do(ctx, "FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "t", "TEXT", "g", "TAG").Err(); err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestFTInfoShape(t *testing.T) {
 func TestFTAliasesAndRestart(t *testing.T) {
 	dir := t.TempDir()
 	tn := startNode(t, func(c *Config) { c.Dir = dir })
-	c := tn.client(t)
+	c := tn.client2(t)
 	ctx := context.Background()
 	for _, args := range [][]any{
 		{"FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "g", "TAG"},
@@ -78,7 +78,7 @@ func TestFTAliasesAndRestart(t *testing.T) {
 	}
 	tn.stop()
 	tn = startNode(t, func(c *Config) { c.Dir = dir })
-	c = tn.client(t)
+	c = tn.client2(t)
 	if got, err := c.Do(ctx, "FT.TAGVALS", "live", "g").StringSlice(); err != nil || !slices.Equal(got, []string{"x"}) {
 		t.Fatalf("FT.TAGVALS live g after a restart = %v %v", got, err)
 	}
@@ -103,7 +103,7 @@ func TestFTAliasesAndRestart(t *testing.T) {
 // MAXSEARCHRESULTS; the total still counts every match.
 func TestFTConfigMaxSearchResults(t *testing.T) {
 	tn := startNode(t, nil)
-	c := tn.client(t)
+	c := tn.client2(t)
 	ctx := context.Background()
 	c.Do(ctx, "FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "g", "TAG")
 	for i := range 5 {

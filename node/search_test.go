@@ -106,7 +106,7 @@ func TestFTSearchKNNMatchesBruteForce(t *testing.T) {
 	for _, alg := range []string{"HNSW", "FLAT", "IVFFLAT"} {
 		t.Run(alg, func(t *testing.T) {
 			tn := startNode(t, nil)
-			c := tn.client(t)
+			c := tn.client2(t)
 			const n = 2000
 			loadDocs(t, c, n, alg)
 			q := docVec(123456)
@@ -134,7 +134,7 @@ func TestFTSearchKNNMatchesBruteForce(t *testing.T) {
 
 func TestFTSearchFiltersAndReplyShape(t *testing.T) {
 	tn := startNode(t, nil)
-	c := tn.client(t)
+	c := tn.client2(t)
 	ctx := context.Background()
 	loadDocs(t, c, 300, "HNSW")
 	total, keys := ftKeys(t, c, "@genre:{g1|g2} @year:[1901 1901]", "NOCONTENT")
@@ -162,7 +162,7 @@ func TestFTSearchFiltersAndReplyShape(t *testing.T) {
 
 func TestFTIndexStaysConsistent(t *testing.T) {
 	tn := startNode(t, nil)
-	c := tn.client(t)
+	c := tn.client2(t)
 	ctx := context.Background()
 	loadDocs(t, c, 100, "HNSW")
 	blob := vector.EncodeFloat32(docVec(42))
@@ -244,11 +244,11 @@ func TestFTErrorsAndAdmin(t *testing.T) {
 func TestFTIndexSurvivesRestartAndDropDD(t *testing.T) {
 	dir := t.TempDir()
 	tn := startNode(t, func(c *Config) { c.Dir = dir })
-	c := tn.client(t)
+	c := tn.client2(t)
 	loadDocs(t, c, 200, "HNSW")
 	tn.stop()
 	tn2 := startNode(t, func(c *Config) { c.Dir = dir })
-	c2 := tn2.client(t)
+	c2 := tn2.client2(t)
 	blob := vector.EncodeFloat32(docVec(77))
 	_, keys := ftKeys(t, c2, "*=>[KNN 1 @emb $B]", "PARAMS", "2", "B", blob, "NOCONTENT")
 	if len(keys) != 1 || keys[0] != "doc:77" {

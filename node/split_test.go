@@ -146,7 +146,7 @@ func testSplit(t *testing.T, replicas int) {
 	found := int64(0)
 	for _, tn := range nodes {
 		total += tn.ks.Len()
-		res, err := tn.client(t).Do(ctx, "FT.SEARCH", "idx", "*", "LIMIT", "0", "0").Slice()
+		res, err := tn.client2(t).Do(ctx, "FT.SEARCH", "idx", "*", "LIMIT", "0", "0").Slice()
 		if err != nil {
 			if tn.ks.Len() > 0 {
 				t.Fatalf("FT.SEARCH on %s, which holds %d keys: %v", tn.addr, tn.ks.Len(), err)

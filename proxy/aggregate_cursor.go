@@ -1,9 +1,6 @@
 package proxy
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/resp"
 )
@@ -23,39 +20,18 @@ func appendCursorChunk(dst []byte, t *ftargs.Cursors, id uint64, c *ftargs.Curso
 
 // cmdFTCursor serves FT.CURSOR READ|DEL|GC from the proxy's cursors.
 func cmdFTCursor(s *session, args [][]byte) {
-	sub := strings.ToUpper(string(args[1]))
+	cc, err := ftargs.ParseCursor(args)
+	if err != nil {
+		s.Error(err.Error())
+		return
+	}
 	t := &s.p.cursors
-	if sub == "GC" {
+	if cc.Sub == "GC" {
 		s.Int(int64(t.GC()))
 		return
 	}
-	if sub != "READ" && sub != "DEL" {
-		s.Error("Unknown subcommand")
-		return
-	}
-	if len(args) < 4 || sub == "DEL" && len(args) > 4 {
-		s.Error(arityError("ft.cursor"))
-		return
-	}
-	id, err := strconv.ParseUint(string(args[3]), 10, 63)
-	if err != nil {
-		s.Error("Bad cursor ID")
-		return
-	}
-	count := 0
-	if sub == "READ" && len(args) > 4 {
-		if len(args) != 6 || !strings.EqualFold(string(args[4]), "COUNT") {
-			s.Error("Unknown argument `" + string(args[4]) + "` at position 3 for <main>")
-			return
-		}
-		n, err := strconv.ParseInt(string(args[5]), 10, 64)
-		if err != nil || n < 0 {
-			s.Error("Bad arguments for COUNT: Could not convert argument to expected type")
-			return
-		}
-		count = int(min(n, 1<<30))
-	}
-	c := t.Take(id, string(args[2]), func(owner any) bool { return owner == any(s.user) })
+	sub, id, count := cc.Sub, cc.ID, cc.Count
+	c := t.Take(id, cc.Index, func(owner any) bool { return owner == any(s.user) })
 	if c == nil {
 		if sub == "DEL" {
 			s.Error("Cursor does not exist")
@@ -72,6 +48,12 @@ func cmdFTCursor(s *session, args [][]byte) {
 	if count == 0 {
 		count = c.Count
 	}
+	mark := len(s.local)
 	s.local = appendCursorChunk(s.local, t, id, c, count)
 	t.Put(id, c)
+	if s.resp3.Load() {
+		// RediSearch's result map, as for FT.AGGREGATE WITHCURSOR.
+		conv := resp.To3(nil, s.local[mark:], resp.AsFTCursor)
+		s.local = append(s.local[:mark], conv...)
+	}
 }

@@ -60,7 +60,7 @@ func check(ctx context.Context, cfg Config, cl *cluster, leds []ledger) *Checks 
 		res.Errs = append(res.Errs, "the cluster did not settle: "+err.Error())
 	}
 	res.Settle = time.Since(t0)
-	c := redis.NewClient(&redis.Options{Addr: cl.proxy.addr, MaxRetries: -1, ReadTimeout: 30 * time.Second, PoolSize: 4})
+	c := redis.NewClient(&redis.Options{Addr: cl.proxy.addr, Protocol: 2, MaxRetries: -1, ReadTimeout: 30 * time.Second, PoolSize: 4})
 	defer c.Close()
 
 	// Slot owners: every node's CLUSTER SHARDS, once they agree.

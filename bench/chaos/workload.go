@@ -149,7 +149,7 @@ type writer struct {
 func newWriter(id int, cfg Config, addr string, cnt *counters, clock *ackClock, stale func(string)) *writer {
 	return &writer{
 		id: id, cfg: cfg, cnt: cnt, clock: clock, stale: stale,
-		c: redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, PoolSize: 2, DialTimeout: 2 * time.Second,
+		c: redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1, PoolSize: 2, DialTimeout: 2 * time.Second,
 			ReadTimeout: 15 * time.Second, WriteTimeout: 5 * time.Second}),
 		r:   rand.New(rand.NewPCG(cfg.Seed, uint64(id)+1)),
 		led: ledger{keys: map[string]*keyLog{}},

@@ -70,7 +70,7 @@ func run(addr, dir string, clients int, efList string, skipLoad bool) error {
 	if m, _ := os.ReadFile(filepath.Join(dir, "metric")); strings.TrimSpace(string(m)) == "cosine" {
 		metric = "COSINE"
 	}
-	c := redis.NewClient(&redis.Options{Addr: addr, PoolSize: clients + 2})
+	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, PoolSize: clients + 2})
 	defer c.Close()
 	if !skipLoad {
 		c.Do(ctx, "FT.DROPINDEX", "bench", "DD")

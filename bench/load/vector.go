@@ -89,7 +89,7 @@ func RunVectorSweep(ctx context.Context, cfg VectorConfig, efs []int) ([]VectorR
 	for i := range queries {
 		queries[i] = gauss()
 	}
-	c := redis.NewClient(&redis.Options{Addr: cfg.Addr, Password: cfg.Password, PoolSize: cfg.Clients + 1,
+	c := redis.NewClient(&redis.Options{Addr: cfg.Addr, Protocol: 2, Password: cfg.Password, PoolSize: cfg.Clients + 1,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second})
 	defer c.Close()
 	prefix := cfg.Index + ":"

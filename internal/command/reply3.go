@@ -3,6 +3,7 @@ package command
 import (
 	"strings"
 
+	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -84,4 +85,36 @@ func ByArgCount(n int, short, long resp.Shape) Reply3 {
 		}
 		return short
 	}
+}
+
+// ftSearchShape is FT.SEARCH's Reply3 (args: FT.SEARCH index query
+// options...): RediSearch's results map, with doubles for WITHSCORES.
+func ftSearchShape(args [][]byte) resp.Shape {
+	if len(args) < 3 {
+		return resp.AsIs
+	}
+	s, err := ftargs.Parse(args[2:])
+	if err != nil {
+		return resp.AsIs
+	}
+	if s.WithScores {
+		return resp.AsFTSearchScores
+	}
+	return resp.AsFTSearch
+}
+
+// ftAggregateShape is FT.AGGREGATE's Reply3: the results map, in an array
+// with the cursor id for WITHCURSOR.
+func ftAggregateShape(args [][]byte) resp.Shape {
+	if len(args) < 3 {
+		return resp.AsIs
+	}
+	a, err := ftargs.ParseAggregate(args[2:])
+	if err != nil {
+		return resp.AsIs
+	}
+	if a.WithCursor {
+		return resp.AsFTCursor
+	}
+	return resp.AsFTAggregate
 }

@@ -127,9 +127,9 @@ func Specs() []Spec {
 
 		// search (RediSearch dialect)
 		{Name: "ft.create", Arity: -2, Flags: Keyless | Write | Fanout, Group: "search", Summary: "Creates a search index over hashes."},
-		{Name: "ft.search", Arity: -3, Flags: Keyless | r | Fanout, Group: "search", Summary: "Searches an index (filters and KNN)."},
-		{Name: "ft.aggregate", Arity: -3, Flags: Keyless | r | Fanout, Group: "search", Summary: "Runs a query and a pipeline over its documents (GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT)."},
-		{Name: "ft.cursor", Arity: -3, Flags: Keyless | r, Group: "search", Summary: "Reads or deletes an FT.AGGREGATE cursor."},
+		{Name: "ft.search", Arity: -3, Flags: Keyless | r | Fanout, Group: "search", Summary: "Searches an index (filters and KNN).", Reply3: ftSearchShape},
+		{Name: "ft.aggregate", Arity: -3, Flags: Keyless | r | Fanout, Group: "search", Summary: "Runs a query and a pipeline over its documents (GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT).", Reply3: ftAggregateShape},
+		{Name: "ft.cursor", Arity: -3, Flags: Keyless | r, Group: "search", Summary: "Reads or deletes an FT.AGGREGATE cursor.", Reply3: BySubcommand(map[string]resp.Shape{"read": resp.AsFTCursor})},
 		{Name: "ft.info", Arity: 2, Flags: Keyless | r | Fanout, Group: "search", Summary: "Describes an index."},
 		{Name: "ft.dropindex", Arity: -2, Flags: Keyless | Write | Fanout, Group: "search", Summary: "Drops an index [DD deletes its documents]."},
 		{Name: "ft._list", Arity: 1, Flags: Keyless | r | Fanout, Group: "search", Summary: "Lists indexes."},

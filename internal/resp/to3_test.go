@@ -2,6 +2,7 @@ package resp
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -108,8 +109,15 @@ func FuzzTo3(f *testing.F) {
 		f.Add([]byte(s), uint8(AsMap))
 	}
 	f.Add([]byte("*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\nb\r\n$3\r\ninf\r\n"), uint8(AsKeyScorePairs))
+	f.Add([]byte("*3\r\n:1\r\n$1\r\nd\r\n*2\r\n$1\r\nt\r\n$-1\r\n"), uint8(0))
+	f.Add([]byte("*4\r\n:1\r\n$1\r\nd\r\n$1\r\n2\r\n*0\r\n"), uint8(1))
+	f.Add([]byte("*2\r\n*2\r\n:5\r\n*2\r\n$1\r\nt\r\n$1\r\nx\r\n:9\r\n"), uint8(3))
+	shapes := []Shape{AsFTSearch, AsFTSearchScores, AsFTAggregate, AsFTCursor}
+	for s := range numShapes {
+		shapes = append(shapes, s)
+	}
 	f.Fuzz(func(t *testing.T, in []byte, sh uint8) {
-		shape := Shape(sh % uint8(numShapes))
+		shape := shapes[int(sh)%len(shapes)]
 		out := To3(nil, in, shape)
 		if _, n, err := Parse(in); err != nil || n != len(in) {
 			return
@@ -159,4 +167,37 @@ func BenchmarkTo3(b *testing.B) {
 			dst = To3(dst[:0], src, AsMap)
 		}
 	})
+}
+
+// TestFTShapes checks RediSearch's RESP3 forms built from the RESP2
+// replies of FT.SEARCH, FT.AGGREGATE and FT.CURSOR READ.
+func TestFTShapes(t *testing.T) {
+	head := "%5\r\n$10\r\nattributes\r\n*0\r\n$6\r\nformat\r\n+STRING\r\n$7\r\nresults\r\n"
+	tail := func(n int) string {
+		return fmt.Sprintf("$13\r\ntotal_results\r\n:%d\r\n$7\r\nwarning\r\n*0\r\n", n)
+	}
+	vals := "$6\r\nvalues\r\n*0\r\n"
+	for _, c := range []struct {
+		name  string
+		in    string
+		shape Shape
+		want  string
+	}{
+		{"search", "*3\r\n:7\r\n$2\r\nd1\r\n*2\r\n$1\r\nt\r\n$2\r\nhi\r\n", AsFTSearch,
+			head + "*1\r\n%3\r\n$2\r\nid\r\n$2\r\nd1\r\n$16\r\nextra_attributes\r\n%1\r\n$1\r\nt\r\n$2\r\nhi\r\n" + vals + tail(7)},
+		{"nocontent", "*3\r\n:2\r\n$2\r\nd1\r\n$2\r\nd2\r\n", AsFTSearch,
+			head + "*2\r\n%2\r\n$2\r\nid\r\n$2\r\nd1\r\n" + vals + "%2\r\n$2\r\nid\r\n$2\r\nd2\r\n" + vals + tail(2)},
+		{"scores", "*4\r\n:1\r\n$2\r\nd1\r\n$3\r\n0.5\r\n*0\r\n", AsFTSearchScores,
+			head + "*1\r\n%4\r\n$2\r\nid\r\n$2\r\nd1\r\n$5\r\nscore\r\n,0.5\r\n$16\r\nextra_attributes\r\n%0\r\n" + vals + tail(1)},
+		{"empty", "*1\r\n:0\r\n", AsFTSearch, head + "*0\r\n" + tail(0)},
+		{"aggregate", "*2\r\n:3\r\n*2\r\n$1\r\nn\r\n$-1\r\n", AsFTAggregate,
+			head + "*1\r\n%2\r\n$16\r\nextra_attributes\r\n%1\r\n$1\r\nn\r\n_\r\n" + vals + tail(3)},
+		{"cursor", "*2\r\n*1\r\n:0\r\n:42\r\n", AsFTCursor, "*2\r\n" + head + "*0\r\n" + tail(0) + ":42\r\n"},
+		{"error", "-Unknown index name\r\n", AsFTSearch, "-Unknown index name\r\n"},
+		{"not the form", "*2\r\n$1\r\na\r\n$-1\r\n", AsFTSearch, "*2\r\n$1\r\na\r\n_\r\n"},
+	} {
+		if got := string(To3(nil, []byte(c.in), c.shape)); got != c.want {
+			t.Errorf("%s: To3(%q) =\n%q\nwant\n%q", c.name, c.in, got, c.want)
+		}
+	}
 }

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// TestFTRESP3MapsThroughTheProxy: vcache dev's proxy merges FT.SEARCH and
+// FT.AGGREGATE over three shards and answers a RESP3 client with
+// RediSearch's result maps, as a node does.
+func TestFTRESP3MapsThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	testutil.CheckFTResp3(t, addr, "p3")
+}

@@ -1,0 +1,176 @@
+package resp
+
+// RediSearch's RESP3 replies are not the RESP2 ones with other headers but
+// a different structure: FT.SEARCH and FT.AGGREGATE answer a map
+//
+//	{attributes: [], format: STRING, results: [...], total_results: n, warning: []}
+//
+// whose results are maps {id, score?, extra_attributes: {field: value},
+// values: []} (FT.AGGREGATE's have no id). These shapes build that form
+// from the RESP2 reply.
+const (
+	// AsFTSearch: FT.SEARCH's [total, id, fields, id, fields...] (or ids
+	// alone, with NOCONTENT).
+	AsFTSearch Shape = 0x40 + iota
+	// AsFTSearchScores: FT.SEARCH WITHSCORES's [total, id, score,
+	// fields...]; the scores become doubles.
+	AsFTSearchScores
+	// AsFTAggregate: FT.AGGREGATE's [total, row, row...], each row a flat
+	// array of field, value...
+	AsFTAggregate
+	// AsFTCursor: FT.AGGREGATE WITHCURSOR's and FT.CURSOR READ's
+	// [aggregate reply, cursor id].
+	AsFTCursor
+)
+
+// isFT reports whether shape is one of RediSearch's.
+func isFT(shape Shape) bool { return shape >= AsFTSearch && shape <= AsFTCursor }
+
+// ft3 appends the RESP3 form of v, the RESP2 reply of an FT command with
+// the given shape; ok is false when v does not have the shape's form (an
+// error, a reply of another form), and nothing is appended.
+func ft3(dst []byte, v *Value, shape Shape) ([]byte, bool) {
+	if shape == AsFTCursor {
+		if v.Kind != Array || v.Null || len(v.Elems) != 2 || v.Elems[1].Kind != Integer {
+			return dst, false
+		}
+		if !ftResultsOK(&v.Elems[0], AsFTAggregate) {
+			return dst, false
+		}
+		dst = AppendArray(dst, 2)
+		dst = ftResults3(dst, &v.Elems[0], AsFTAggregate)
+		return AppendInt(dst, v.Elems[1].Int), true
+	}
+	if !ftResultsOK(v, shape) {
+		return dst, false
+	}
+	return ftResults3(dst, v, shape), true
+}
+
+// ftResultsOK checks v has the form ftResults3 converts.
+func ftResultsOK(v *Value, shape Shape) bool {
+	if v.Kind != Array || v.Null || len(v.Elems) == 0 || v.Elems[0].Kind != Integer {
+		return false
+	}
+	e := v.Elems[1:]
+	for len(e) > 0 {
+		if shape == AsFTAggregate {
+			if !flatPairs(&e[0]) {
+				return false
+			}
+			e = e[1:]
+			continue
+		}
+		if e[0].Kind != BulkString || e[0].Null {
+			return false
+		}
+		e = e[1:]
+		if shape == AsFTSearchScores {
+			if len(e) == 0 || e[0].Kind == Array {
+				return false
+			}
+			e = e[1:]
+		}
+		if len(e) > 0 && e[0].Kind == Array {
+			if !flatPairs(&e[0]) {
+				return false
+			}
+			e = e[1:]
+		}
+	}
+	return true
+}
+
+// flatPairs reports whether v is an array of name, value pairs with the
+// names strings.
+func flatPairs(v *Value) bool {
+	if v.Kind != Array || v.Null || len(v.Elems)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(v.Elems); i += 2 {
+		if k := v.Elems[i].Kind; (k != BulkString && k != SimpleString) || v.Elems[i].Null {
+			return false
+		}
+	}
+	return true
+}
+
+// ftResults3 writes the results map; v has passed ftResultsOK.
+func ftResults3(dst []byte, v *Value, shape Shape) []byte {
+	e := v.Elems[1:]
+	var n int
+	for i := 0; i < len(e); n++ {
+		switch {
+		case shape == AsFTAggregate:
+			i++
+		default:
+			i++ // the id
+			if shape == AsFTSearchScores {
+				i++
+			}
+			if i < len(e) && e[i].Kind == Array {
+				i++
+			}
+		}
+	}
+	dst = AppendMap(dst, 5)
+	dst = AppendBulk(dst, "attributes")
+	dst = AppendArray(dst, 0)
+	dst = AppendBulk(dst, "format")
+	dst = AppendSimple(dst, "STRING")
+	dst = AppendBulk(dst, "results")
+	dst = AppendArray(dst, n)
+	for len(e) > 0 {
+		if shape == AsFTAggregate {
+			dst = AppendMap(dst, 2)
+			dst = appendFieldMap(dst, &e[0])
+			dst = AppendBulk(dst, "values")
+			dst = AppendArray(dst, 0)
+			e = e[1:]
+			continue
+		}
+		id := &e[0]
+		e = e[1:]
+		var score, fields *Value
+		if shape == AsFTSearchScores {
+			score, e = &e[0], e[1:]
+		}
+		if len(e) > 0 && e[0].Kind == Array {
+			fields, e = &e[0], e[1:]
+		}
+		entries := 2
+		if score != nil {
+			entries++
+		}
+		if fields != nil {
+			entries++
+		}
+		dst = AppendMap(dst, entries)
+		dst = AppendBulk(dst, "id")
+		dst = id.AppendTo(dst)
+		if score != nil {
+			dst = AppendBulk(dst, "score")
+			dst, _, _ = to3(dst, score.AppendTo(nil), AsDouble, 1)
+		}
+		if fields != nil {
+			dst = appendFieldMap(dst, fields)
+		}
+		dst = AppendBulk(dst, "values")
+		dst = AppendArray(dst, 0)
+	}
+	dst = AppendBulk(dst, "total_results")
+	dst = AppendInt(dst, v.Elems[0].Int)
+	dst = AppendBulk(dst, "warning")
+	return AppendArray(dst, 0)
+}
+
+// appendFieldMap writes "extra_attributes" and the map of the flat
+// name/value array fields.
+func appendFieldMap(dst []byte, fields *Value) []byte {
+	dst = AppendBulk(dst, "extra_attributes")
+	dst = AppendMap(dst, len(fields.Elems)/2)
+	for i := range fields.Elems {
+		dst, _, _ = to3(dst, fields.Elems[i].AppendTo(nil), AsIs, 1)
+	}
+	return dst
+}
