@@ -154,7 +154,7 @@ func (n *Node) functionChange(args [][]byte) string {
 		}
 	case "flush":
 		if len(args) > 3 {
-			return "ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP."
+			return "ERR unknown subcommand or wrong number of arguments for '" + string(args[1]) + "'. Try FUNCTION HELP."
 		}
 		if len(args) == 3 {
 			if m := strings.ToLower(string(args[2])); m != "sync" && m != "async" {
@@ -164,7 +164,7 @@ func (n *Node) functionChange(args [][]byte) string {
 		sc.funcs.FlushLibraries()
 	case "restore":
 		if len(args) > 4 {
-			return "ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP."
+			return "ERR unknown subcommand or wrong number of arguments for '" + string(args[1]) + "'. Try FUNCTION HELP."
 		}
 		policy := script.RestoreAppend
 		if len(args) == 4 {

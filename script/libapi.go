@@ -66,15 +66,20 @@ func (e *Engine) registerFunction(L *lua.LState) int {
 			return fail(msg)
 		}
 	case 2:
-		name, ok := L.Get(1).(lua.LString)
-		if !ok {
+		var name string
+		switch v := L.Get(1).(type) {
+		case lua.LString:
+			name = string(v)
+		case lua.LNumber:
+			name = numString(float64(v)) // Lua's strings include numbers
+		default:
 			return fail("first argument to redis.register_function must be a string")
 		}
 		fn, ok := L.Get(2).(*lua.LFunction)
 		if !ok {
 			return fail("second argument to redis.register_function must be a function")
 		}
-		f.Name, f.fn = string(name), fn
+		f.Name, f.fn = name, fn
 	default:
 		return fail("wrong number of arguments to redis.register_function")
 	}

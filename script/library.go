@@ -83,6 +83,17 @@ type loadRun struct {
 // the library, replacing one of the same name if replace. Errors are
 // Redis's texts without the ERR code. The caller serialises runs.
 func (e *Engine) LoadLibrary(code string, replace bool) (string, error) {
+	if !replace {
+		// A library of that name is refused before its code runs.
+		if md, err := checkMeta(code); err == nil {
+			e.mu.Lock()
+			exists := e.libs.libs[md.Name] != nil
+			e.mu.Unlock()
+			if exists {
+				return "", errors.New("Library '" + md.Name + "' already exists")
+			}
+		}
+	}
 	l, err := e.compileLibrary(code)
 	if err != nil {
 		return "", err
@@ -218,15 +229,9 @@ func sortedLibs(m map[string]*Library) []*Library {
 // compileLibrary reads code's metadata, compiles it and runs it with the
 // load API to collect its functions.
 func (e *Engine) compileLibrary(code string) (*Library, error) {
-	md, err := ParseLibMeta(code)
+	md, err := checkMeta(code)
 	if err != nil {
 		return nil, err
-	}
-	if !ValidName(md.Name) {
-		return nil, errors.New("Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")
-	}
-	if !strings.EqualFold(md.Engine, "lua") {
-		return nil, errors.New("Engine '" + md.Engine + "' not found")
 	}
 	chunk, err := parse.Parse(strings.NewReader(md.Body), funcChunkName)
 	if err != nil {
@@ -249,6 +254,21 @@ func (e *Engine) compileLibrary(code string) (*Library, error) {
 		f.Lib = l
 	}
 	return l, nil
+}
+
+// checkMeta reads code's metadata and checks its name and engine.
+func checkMeta(code string) (LibMeta, error) {
+	md, err := ParseLibMeta(code)
+	if err != nil {
+		return md, err
+	}
+	if !ValidName(md.Name) {
+		return md, errors.New("Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")
+	}
+	if !strings.EqualFold(md.Engine, "lua") {
+		return md, errors.New("Engine '" + md.Engine + "' not found")
+	}
+	return md, nil
 }
 
 // runLoad runs a library's compiled code with the load API as its
