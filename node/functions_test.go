@@ -96,7 +96,7 @@ func TestFunctionsReplicate(t *testing.T) {
 	}
 	// The node holding a replica of src's shard gets the library.
 	var dst *testNode
-	waitFor(t, 10*time.Second, "the library on a replica's node", func() bool {
+	waitFor(t, 30*time.Second, "the library on a replica's node", func() bool {
 		for _, tn := range nodes[1:] {
 			if tn.raw(t).do("FCALL", "hello", "0") == `"hi"` {
 				dst = tn
@@ -111,7 +111,7 @@ func TestFunctionsReplicate(t *testing.T) {
 	if got := src.raw(t).do("FUNCTION", "DELETE", "rlib"); got != "OK" {
 		t.Fatalf("FUNCTION DELETE: %s", got)
 	}
-	waitFor(t, 10*time.Second, "the library gone from the replica's node", func() bool {
+	waitFor(t, 30*time.Second, "the library gone from the replica's node", func() bool {
 		return dst.raw(t).do("FCALL", "hello", "0") == "(error) ERR Function not found"
 	})
 }
