@@ -105,6 +105,8 @@ func handlers() map[string]Handler {
 		// keyspace, complete
 		"copy": cmdCopy, "sort": cmdSort, "sort_ro": cmdSortRO, "lcs": cmdLCS,
 		"dump": cmdDump, "restore": cmdRestore,
+		// functions
+		"fcall": cmdFCall, "fcall_ro": cmdFCallRO, "function": cmdFunction,
 	}
 }
 

@@ -108,6 +108,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.slow.maxLen.Store(128)
 	n.listCfg.packSize.Store(-2) // Redis's default list-max-listpack-size
 	n.scripts.engine = script.New()
+	n.scripts.funcs = script.New()
 	n.scripts.limit.Store(defaultScriptLimit)
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.persist.lastSave.Store(n.start.Unix()) // as Redis, the data is saved at the start

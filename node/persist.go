@@ -48,6 +48,7 @@ const (
 	secKeyspace = 'K'
 	secSearch   = 'F' // FT indexes (definitions, ids, engines); before the keyspace, which re-links the documents
 	secMap      = 'M' // the cluster's shard map when the snapshot was taken (cluster nodes only)
+	secFuncs    = 'L' // function libraries (FUNCTION DUMP's payload; only when there are some)
 	secEnd      = 'E'
 )
 
@@ -102,6 +103,11 @@ func (n *Node) writeSnapshotFile(p string) (err error) {
 	if m := n.mapToSave(); m != nil {
 		if err := writeSection(f, secMap, func(w io.Writer) error { _, err := w.Write(m); return err }); err != nil {
 			return fmt.Errorf("shard map: %w", err)
+		}
+	}
+	if p := n.functionsToSave(); p != nil {
+		if err := writeSection(f, secFuncs, func(w io.Writer) error { _, err := w.Write(p); return err }); err != nil {
+			return fmt.Errorf("functions: %w", err)
 		}
 	}
 	if err := writeSection(f, secSearch, n.search.Save); err != nil {
@@ -250,6 +256,8 @@ func (n *Node) readSnapshot(r io.Reader) error {
 			err = n.search.Load(body)
 		case secMap:
 			err = n.readMap(body)
+		case secFuncs:
+			err = n.readFunctions(body)
 		default:
 			return fmt.Errorf("%w: unknown section %q", ErrBadSnapshot, tag[0])
 		}

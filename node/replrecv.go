@@ -292,6 +292,12 @@ func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader,
 				// slots only, not this node's own shards.
 				n.ks.DropSlots(mask.slots())
 				continue
+			case strings.EqualFold(string(args[0]), "function"):
+				// Applied without being logged again for this node's own
+				// replicas (two nodes replicating to each other would
+				// echo it back and forth).
+				n.applyFunction(args)
+				continue
 			}
 			e := n.lookup(args[0])
 			if e == nil || !e.spec.ArityOK(len(args)) {

@@ -195,6 +195,9 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 		for _, args := range n.ftCreateCommands() {
 			w.Write(appendRESP(nil, args))
 		}
+		if p := n.functionsToSave(); p != nil {
+			w.Write(appendRESP(nil, [][]byte{[]byte("FUNCTION"), []byte("RESTORE"), p, []byte("REPLACE")}))
+		}
 		keys := 0
 		var buf bytes.Buffer
 		for i := 0; i < replStripes; i++ {

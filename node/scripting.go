@@ -39,6 +39,9 @@ import (
 // scripting is the node's script state.
 type scripting struct {
 	engine *script.Engine
+	// funcs holds the function libraries (FUNCTION, FCALL) and their own
+	// Lua state; execMu guards it as it guards engine's.
+	funcs *script.Engine
 	// mu lets one script at a time register and take the stripes (not
 	// taken by a script inside EXEC, which holds every stripe already).
 	mu sync.Mutex
@@ -68,13 +71,27 @@ type scriptRun struct {
 	started atomic.Bool // it holds the stripes and runs
 	wrote   atomic.Bool // it has called a write command: SCRIPT KILL refuses
 	cancel  context.CancelFunc
+	// fn is the function's name for FCALL (""; EVAL); cmd its command
+	// line and start when it began (FUNCTION STATS).
+	fn    string
+	cmd   [][]byte
+	start time.Time
+}
+
+// busyText is the BUSY error other clients get while r runs too long.
+func (r *scriptRun) busyText() string {
+	if r.fn != "" {
+		return msgBusyFunction
+	}
+	return msgBusy
 }
 
 const (
-	msgBusy       = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
-	msgNoScript   = "NOSCRIPT No matching script. Please use EVAL."
-	msgNotBusy    = "NOTBUSY No scripts in execution right now."
-	msgUnkillable = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
+	msgBusy         = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	msgBusyFunction = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+	msgNoScript     = "NOSCRIPT No matching script. Please use EVAL."
+	msgNotBusy      = "NOTBUSY No scripts in execution right now."
+	msgUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 )
 
 func (r *scriptRun) setBusy() {
@@ -104,7 +121,7 @@ func (s *scripting) busyFor(c *client, e *cmdEntry) string {
 	if r == nil || !r.busy.Load() || r.c == c {
 		return ""
 	}
-	return msgBusy
+	return r.busyText()
 }
 
 // tryLockStripes locks every stripe of mask or none.
@@ -150,7 +167,7 @@ func (n *Node) stripeLock(mask uint64, write bool) string {
 		select {
 		case <-r.done:
 		case <-r.busyCh:
-			return msgBusy
+			return r.busyText()
 		}
 		if n.tryLockStripes(mask, write) {
 			return ""
@@ -255,10 +272,20 @@ func (n *Node) scriptKeysHere(cx *Ctx, keys [][]byte, readonly bool) (int, bool)
 // runScript runs s atomically (see the top of this file) and writes its
 // reply.
 func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, slot int) {
+	n.runAtomic(cx, "", readonly, slot, func(ctx context.Context, caller *scriptCaller) script.Reply {
+		run := &script.Run{Name: s.SHA, Keys: ea.keys, Args: ea.argv, Caller: caller, Log: n.scriptLog}
+		return n.scripts.engine.Exec(ctx, s, run)
+	})
+}
+
+// runAtomic runs exec as a script (EVAL; FCALL of the function fn)
+// holding every stripe, and writes its reply.
+func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(context.Context, *scriptCaller) script.Reply) {
 	c := cx.cl
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := &scriptRun{c: c, done: make(chan struct{}), busyCh: make(chan struct{}), cancel: cancel}
+	r := &scriptRun{c: c, done: make(chan struct{}), busyCh: make(chan struct{}), cancel: cancel,
+		fn: fn, cmd: cx.Args, start: time.Now()}
 	defer close(r.done)
 	sc := &n.scripts
 	if c.inExec {
@@ -287,9 +314,7 @@ func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, 
 	timer := time.AfterFunc(n.scriptLimit(), r.setBusy)
 	defer timer.Stop()
 	caller := newScriptCaller(n, c, r, readonly, slot)
-	run := &script.Run{Name: s.SHA, Keys: ea.keys, Args: ea.argv, Caller: caller, Log: n.scriptLog}
-	rep := sc.engine.Exec(ctx, s, run)
-	writeScriptReply(cx, rep)
+	writeScriptReply(cx, exec(ctx, caller))
 }
 
 // scriptLog writes redis.log lines to the node's log.
@@ -327,12 +352,31 @@ func writeScriptReply(cx *Ctx, r script.Reply) {
 	}
 }
 
+// killScript is SCRIPT KILL (fn false) and FUNCTION KILL: each stops
+// only its own kind of script.
+func (n *Node) killScript(cx *Ctx, fn bool) {
+	r := n.scripts.running()
+	switch {
+	case r == nil:
+		cx.Error(msgNotBusy)
+	case r.wrote.Load():
+		cx.Error(msgUnkillable)
+	case fn && r.fn == "":
+		cx.Error(msgBusy)
+	case !fn && r.fn != "":
+		cx.Error(msgBusyFunction)
+	default:
+		r.cancel()
+		cx.OK()
+	}
+}
+
 func cmdScript(cx *Ctx) {
 	n := cx.Node
 	sub := strings.ToLower(string(cx.Args[1]))
 	if sub != "kill" {
 		if r := n.scripts.running(); r != nil && r.busy.Load() && r.c != cx.cl {
-			cx.Error(msgBusy)
+			cx.Error(r.busyText())
 			return
 		}
 	}
@@ -363,16 +407,7 @@ func cmdScript(cx *Ctx) {
 		n.scripts.engine.Flush()
 		cx.OK()
 	case sub == "kill" && len(cx.Args) == 2:
-		r := n.scripts.running()
-		switch {
-		case r == nil:
-			cx.Error(msgNotBusy)
-		case r.wrote.Load():
-			cx.Error(msgUnkillable)
-		default:
-			r.cancel()
-			cx.OK()
-		}
+		n.killScript(cx, false)
 	case sub == "help" && len(cx.Args) == 2:
 		help := []string{
 			"SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

@@ -46,7 +46,7 @@ func (sc *scriptCaller) Call(args [][]byte) script.Reply {
 	if !e.spec.ArityOK(len(args)) {
 		return script.ErrorReply("ERR Wrong number of args calling Redis command from script")
 	}
-	if e.spec.Has(command.NoScript) {
+	if e.spec.Has(command.NoScript) || e.spec.Has(command.Blocking) {
 		return script.ErrorReply("ERR This Redis command is not allowed from script")
 	}
 	if u := sc.c.user; u != nil && !e.spec.Has(command.NoAuth) {

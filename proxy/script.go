@@ -25,6 +25,21 @@ func fanScript(s *session, cmd resp.Command) (merger, string) {
 	return fanAllOK(s, cmd)
 }
 
+// fanFunction sends FUNCTION to every node, so that FCALL finds a library
+// whichever node its keys land on: changes (LOAD, DELETE, FLUSH, RESTORE)
+// need every node's success, reads (LIST, DUMP, STATS) answer the first
+// node's reply, KILL succeeds when it stopped a function on some node.
+func fanFunction(s *session, cmd resp.Command) (merger, string) {
+	if strings.EqualFold(string(cmd.Args[1]), "kill") {
+		calls := s.fanout(cmd.Raw)
+		if len(calls) == 0 {
+			return nil, msgNoNodes
+		}
+		return &scriptKill{calls: calls}, ""
+	}
+	return fanAllOK(s, cmd)
+}
+
 // scriptExistsAll ANDs the nodes' SCRIPT EXISTS arrays.
 func scriptExistsAll(vals []resp.Value, dst []byte) []byte {
 	out := vals[0].Elems

@@ -78,6 +78,7 @@ func newCmdTable() *cmdTable {
 		"wait":         fanWait,
 		"ft.aggregate": fanFTAggregate,
 		"script":       fanScript,
+		"function":     fanFunction,
 
 		// RediSearch's other commands (search_compat.go)
 		"ft.drop": fanFTDrop, "ft.tagvals": fanFTTagVals, "ft.config": fanFTFirst,

@@ -13,9 +13,30 @@ import (
 // maxJSONDepth is cjson's default nesting limit.
 const maxJSONDepth = 1000
 
-// cjsonLib makes the cjson table: encode, decode and null.
+// cjsonConfig is what cjson's configuration functions set.
+type cjsonConfig struct {
+	encodeDepth, decodeDepth int
+	invalidNumbers           bool // encode NaN and Inf (as nan, inf)
+}
+
+// cjsonLib makes the cjson table: encode, decode, null and the
+// configuration functions (encode_max_depth, decode_max_depth,
+// encode_invalid_numbers; encode_keep_buffer is accepted).
 func cjsonLib(L *lua.LState) *lua.LTable {
 	t := L.NewTable()
+	cfg := &cjsonConfig{encodeDepth: maxJSONDepth, decodeDepth: maxJSONDepth}
+	setter := func(set func(L *lua.LState)) *lua.LFunction {
+		return L.NewFunction(func(L *lua.LState) int {
+			if L.GetTop() > 0 {
+				set(L)
+			}
+			return 0
+		})
+	}
+	t.RawSetString("encode_max_depth", setter(func(L *lua.LState) { cfg.encodeDepth = max(1, L.CheckInt(1)) }))
+	t.RawSetString("decode_max_depth", setter(func(L *lua.LState) { cfg.decodeDepth = max(1, L.CheckInt(1)) }))
+	t.RawSetString("encode_invalid_numbers", setter(func(L *lua.LState) { cfg.invalidNumbers = lua.LVAsBool(L.Get(1)) }))
+	t.RawSetString("encode_keep_buffer", setter(func(*lua.LState) {}))
 	null := L.NewUserData()
 	t.RawSetString("null", null)
 	t.RawSetString("encode", L.NewFunction(func(L *lua.LState) int {
@@ -23,7 +44,7 @@ func cjsonLib(L *lua.LState) *lua.LTable {
 			L.ArgError(1, "expected 1 argument")
 		}
 		var buf bytes.Buffer
-		if msg := encodeJSON(&buf, L.Get(1), null, 0); msg != "" {
+		if msg := encodeJSON(&buf, L.Get(1), null, 1, cfg); msg != "" {
 			L.RaiseError("%s", msg)
 		}
 		L.Push(lua.LString(buf.String()))
@@ -31,6 +52,9 @@ func cjsonLib(L *lua.LState) *lua.LTable {
 	}))
 	t.RawSetString("decode", L.NewFunction(func(L *lua.LState) int {
 		s := L.CheckString(1)
+		if jsonDepth(s) > cfg.decodeDepth {
+			L.RaiseError("Found too many nested data structures (%d) at character 1", cfg.decodeDepth+1)
+		}
 		d := json.NewDecoder(bytes.NewReader([]byte(s)))
 		d.UseNumber()
 		var v any
@@ -46,9 +70,9 @@ func cjsonLib(L *lua.LState) *lua.LTable {
 	return t
 }
 
-func encodeJSON(buf *bytes.Buffer, v lua.LValue, null *lua.LUserData, depth int) string {
-	if depth > maxJSONDepth {
-		return "Cannot serialise, excessive nesting (1001)"
+func encodeJSON(buf *bytes.Buffer, v lua.LValue, null *lua.LUserData, depth int, cfg *cjsonConfig) string {
+	if _, ok := v.(*lua.LTable); ok && depth > cfg.encodeDepth {
+		return "Cannot serialise, excessive nesting (" + strconv.Itoa(depth) + ")"
 	}
 	switch v := v.(type) {
 	case *lua.LNilType:
@@ -57,7 +81,7 @@ func encodeJSON(buf *bytes.Buffer, v lua.LValue, null *lua.LUserData, depth int)
 		buf.WriteString(strconv.FormatBool(bool(v)))
 	case lua.LNumber:
 		f := float64(v)
-		if math.IsInf(f, 0) || math.IsNaN(f) {
+		if (math.IsInf(f, 0) || math.IsNaN(f)) && !cfg.invalidNumbers {
 			return "Cannot serialise number: must not be NaN or Inf"
 		}
 		buf.WriteString(numString(f))
@@ -75,7 +99,7 @@ func encodeJSON(buf *bytes.Buffer, v lua.LValue, null *lua.LUserData, depth int)
 				if i > 1 {
 					buf.WriteByte(',')
 				}
-				if msg := encodeJSON(buf, v.RawGetInt(i), null, depth+1); msg != "" {
+				if msg := encodeJSON(buf, v.RawGetInt(i), null, depth+1, cfg); msg != "" {
 					return msg
 				}
 			}
@@ -109,7 +133,7 @@ func encodeJSON(buf *bytes.Buffer, v lua.LValue, null *lua.LUserData, depth int)
 			}
 			encodeString(buf, f.k)
 			buf.WriteByte(':')
-			if msg := encodeJSON(buf, f.v, null, depth+1); msg != "" {
+			if msg := encodeJSON(buf, f.v, null, depth+1, cfg); msg != "" {
 				return msg
 			}
 		}
@@ -194,4 +218,24 @@ func fromJSON(L *lua.LState, v any, null *lua.LUserData) lua.LValue {
 		return t
 	}
 	return lua.LNil
+}
+
+// jsonDepth returns the deepest nesting of arrays and objects in s.
+func jsonDepth(s string) int {
+	depth, deepest, inStr := 0, 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case inStr && c == '\\':
+			i++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
 }

@@ -172,7 +172,7 @@ func currentLine(L *lua.LState) int {
 		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
 			return 0
 		}
-		if dbg.CurrentLine > 0 && dbg.Source == chunkName {
+		if dbg.CurrentLine > 0 && (dbg.Source == chunkName || dbg.Source == funcChunkName) {
 			return dbg.CurrentLine
 		}
 	}
@@ -181,7 +181,7 @@ func currentLine(L *lua.LState) int {
 
 // errorObject is the reply of a script that raised obj: its err text and,
 // when known, where ("ERR ... script: <name>, on @user_script:1.").
-func errorObject(obj lua.LValue, name string) Reply {
+func errorObject(obj lua.LValue, name, chunkName string) Reply {
 	t, ok := obj.(*lua.LTable)
 	if !ok {
 		return ErrorReply("ERR " + oneLine(obj.String()))

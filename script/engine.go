@@ -65,11 +65,11 @@ func Compile(body string) (*Script, error) {
 	}
 	chunk, err := parse.Parse(strings.NewReader(src), chunkName)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrCompile, compileMessage(err, src))
+		return nil, fmt.Errorf("%w: %s", ErrCompile, compileMessage(err, src, chunkName))
 	}
 	proto, err := lua.Compile(chunk, chunkName)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrCompile, compileMessage(err, src))
+		return nil, fmt.Errorf("%w: %s", ErrCompile, compileMessage(err, src, chunkName))
 	}
 	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto}, nil
 }
@@ -78,7 +78,7 @@ func Compile(body string) (*Script, error) {
 const chunkName = "user_script"
 
 // compileMessage turns gopher-lua's parse error into Lua's one-line form.
-func compileMessage(err error, src string) string {
+func compileMessage(err error, src, chunkName string) string {
 	var pe *parse.Error
 	if errors.As(err, &pe) {
 		msg := strings.Replace(pe.Message, "unterminated string", "unfinished string", 1)
@@ -145,15 +145,22 @@ type Engine struct {
 	scripts map[string]*Script
 
 	L *lua.LState
-	// globals is where the script's globals live (see protect).
-	globals *lua.LTable
+	// globals is where the script's globals live (see protect);
+	// globalsMeta the metatable of the global table.
+	globals, globalsMeta *lua.LTable
+	// loadAPI is what a library's code sees as globals while FUNCTION
+	// LOAD runs it (see library.go); loading the library being loaded.
+	loadAPI *lua.LTable
+	loading *loadRun
+	// libs are the function libraries (guarded by mu).
+	libs libraries
 	// run is the run in progress (read by the redis.* functions).
 	run *Run
 }
 
 // New returns an Engine with a fresh sandboxed state.
 func New() *Engine {
-	e := &Engine{scripts: map[string]*Script{}}
+	e := &Engine{scripts: map[string]*Script{}, libs: newLibraries()}
 	e.L = newState(e)
 	return e
 }
@@ -238,7 +245,7 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 				return ErrorReply(MsgKilled)
 			}
 		}
-		return errorObject(ae.Object, r.Name)
+		return errorObject(ae.Object, r.Name, chunkName)
 	}
 	return toReply(L.Get(-1), 0)
 }

@@ -99,7 +99,7 @@ func redisLib(L *lua.LState, e *Engine) *lua.LTable {
 		t.RawSetString(name, lua.LNumber(v))
 	}
 	t.RawSetString("REDIS_VERSION", lua.LString("7.0.15"))
-	t.RawSetString("REDIS_VERSION_NUM", lua.LNumber(0x00070f))
+	t.RawSetString("REDIS_VERSION_NUM", lua.LNumber(0x07000f))
 	return t
 }
 

@@ -36,15 +36,18 @@ func newState(e *Engine) *lua.LState {
 	g.RawSetString("bit", bitLib(L))
 	g.RawSetString("KEYS", L.NewTable())
 	g.RawSetString("ARGV", L.NewTable())
-	e.globals = protect(L, g)
+	e.globals, e.globalsMeta = protect(L, g)
+	e.loadAPI = loadAPI(L, e)
 	return L
 }
 
 // protect makes the globals table g read-only, as Redis 7 protects it:
 // its fields move to a backing table g reads through, assigning any
 // global fails, and so does reading one that does not exist. It returns
-// the backing table (where KEYS and ARGV are set for each run).
-func protect(L *lua.LState, g *lua.LTable) *lua.LTable {
+// the backing table (where KEYS and ARGV are set for each run) and g's
+// metatable (FUNCTION LOAD points its __index elsewhere while a library
+// registers its functions).
+func protect(L *lua.LState, g *lua.LTable) (*lua.LTable, *lua.LTable) {
 	backing := L.NewTable()
 	var keys []lua.LValue
 	g.ForEach(func(k, v lua.LValue) {
@@ -68,5 +71,5 @@ func protect(L *lua.LState, g *lua.LTable) *lua.LTable {
 	}))
 	mt.RawSetString("__metatable", lua.LFalse)
 	L.SetMetatable(g, mt)
-	return backing
+	return backing, mt
 }

@@ -282,5 +282,11 @@ func Specs() []Spec {
 		{Name: "lcs", Arity: -3, Flags: r, FirstKey: 1, LastKey: 2, Step: 1, Group: "string", Summary: "Returns the longest common subsequence of two strings [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN].", Reply3: WithWord("idx", resp.AsMap)},
 		{Name: "dump", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Returns a key's value serialized in Redis's RDB format."},
 		{Name: "restore", Arity: -4, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Creates a key from a DUMP payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]."},
+
+		// functions (FCALL's keys are those its numkeys argument counts, as
+		// EVAL's; FUNCTION reaches every node through the proxy)
+		{Name: "fcall", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a function of a loaded library."},
+		{Name: "fcall_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only (no-writes) function of a loaded library."},
+		{Name: "function", Arity: -2, Flags: Keyless | NoScript | AllowBusy | OffLoop | Fanout, Group: "scripting", Summary: "Function libraries: LOAD, DELETE, LIST, FLUSH, DUMP, RESTORE, STATS, KILL, HELP.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 	}
 }
