@@ -104,6 +104,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.repl.log = repl
 	n.repl.replicas = map[*replicaLink]struct{}{}
 	n.repl.links = map[string]*primaryLink{}
+	n.repl.copies = map[cluster.ShardID]*shardCopy{}
 	n.slow.threshold.Store(10000) // Redis's defaults: 10 ms, 128 entries
 	n.slow.maxLen.Store(128)
 	n.listCfg.packSize.Store(-2) // Redis's default list-max-listpack-size

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
@@ -190,10 +191,14 @@ type replState struct {
 	// holds every stripe its transaction touches.
 	stripes [replStripes]sync.RWMutex
 
-	// mu guards replicas and links.
+	// mu guards replicas, links and copies.
 	mu       sync.Mutex
 	replicas map[*replicaLink]struct{}
 	links    map[string]*primaryLink
+	copies   map[cluster.ShardID]*shardCopy // replcopy.go
+
+	// afterStripe is a test hook of the full sync (replcopy.go).
+	afterStripe atomic.Pointer[syncHook]
 }
 
 // addReplica registers a streaming replica and turns the backlog on.
