@@ -57,6 +57,8 @@ type backlog struct {
 
 	// end is the offset after the last frame; written under mu.
 	end atomic.Uint64
+	// held is len(buf), for memory accounting; written under mu.
+	held atomic.Int64
 	// on is set while a replica streams: writes are appended only then.
 	on atomic.Bool
 	// id is the replication id (40 hex digits), new at every start.
@@ -90,6 +92,7 @@ func (b *backlog) appendCommand(slot int, args [][]byte) {
 	if len(b.buf) > 2*b.max {
 		b.trim()
 	}
+	b.held.Store(int64(cap(b.buf)))
 	b.mu.Unlock()
 	b.cond.Broadcast()
 }
