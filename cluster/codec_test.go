@@ -51,12 +51,16 @@ func TestLoadMessageKeepsValues(t *testing.T) {
 		len(got.load.Offsets) != 2 || got.load.Offsets[1] != (ShardOffset{Shard: 5, Offset: 99}) {
 		t.Fatalf("decoded %+v, want %+v", got, in)
 	}
-	// A report without the offsets (as older versions send) still decodes.
+	// A report without the offsets, or without the state of the copies
+	// (as older versions send), still decodes.
 	in.load.Offsets = nil
 	b := in.encode()
-	out, err = decodeMessage(b[:len(b)-1]) // drop the zero offset count
+	out, err = decodeMessage(b[:len(b)-3]) // drop the zero offset count, the copy flags and the zero partial count
 	if err != nil || len(out.(loadMsg).load.Shards) != 1 || out.(loadMsg).load.Offsets != nil {
 		t.Fatalf("report without offsets: %+v, %v", out, err)
+	}
+	if out, err = decodeMessage(b[:len(b)-2]); err != nil || out.(loadMsg).load.Copies {
+		t.Fatalf("report without the copy section: %+v, %v", out, err)
 	}
 }
 

@@ -102,6 +102,14 @@ type Config struct {
 	// MigrationTimeout abandons a split or merge whose data move has not
 	// finished in time.
 	MigrationTimeout time.Duration
+	// PartialCopyWait is how long the coordinator leaves a shard whose
+	// primary failed unserved when none of its replicas holds a whole copy
+	// (each is still in its full sync, or never reported one) and the
+	// primary did not come back with data. After it, the most advanced
+	// partial copy is promoted, since no other copy of the data exists;
+	// CLUSTER EVENTS says the shard lost what that copy lacks. 0 promotes
+	// a partial copy at once.
+	PartialCopyWait time.Duration
 
 	// Per-shard budgets. A resource whose budget is 0 is not watched.
 	//
@@ -205,6 +213,7 @@ func DefaultConfig() Config {
 		MinShards:           1,
 		ScaleOutTimeout:     2 * time.Minute,
 		RestoreWait:         30 * time.Second,
+		PartialCopyWait:     30 * time.Second,
 		EventLogSize:        256,
 	}
 }
@@ -255,8 +264,8 @@ func (c Config) Validate() error {
 			bad("cluster: %s must be positive", name)
 		}
 	}
-	if c.Cooldown < 0 || c.DeadNodeReclaimTime < 0 || c.RestoreWait < 0 {
-		bad("cluster: Cooldown, DeadNodeReclaimTime and RestoreWait must not be negative")
+	if c.Cooldown < 0 || c.DeadNodeReclaimTime < 0 || c.RestoreWait < 0 || c.PartialCopyWait < 0 {
+		bad("cluster: Cooldown, DeadNodeReclaimTime, RestoreWait and PartialCopyWait must not be negative")
 	}
 	if c.SuspicionMult < 1 {
 		bad("cluster: SuspicionMult must be at least 1")

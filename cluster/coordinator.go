@@ -123,7 +123,11 @@ func (c *Cluster) coordinate(now time.Time) {
 				c.emit(EventRestarted, 0, fmt.Sprintf("%s restarted; its shards fail over", id), 0)
 			}
 		}
-		l.handleFailures(failed, newPlacer(p, aliveList, ls.loads, l), now, c.emit)
+		h := c.heirs()
+		l.handleFailures(failed, newPlacer(p, aliveList, ls.loads, l), now, c.emit, h)
+		h.done()
+	} else {
+		clear(ls.partialSince)
 	}
 	l.refreshNodes(alive)
 	for _, note := range l.fillReplicas(newPlacer(p, aliveList, ls.loads, l), c.cfg.Replicas) {

@@ -130,9 +130,10 @@ type failure struct {
 }
 
 // handleFailures takes failed nodes out of every shard: a shard whose
-// primary failed gets its first replica as primary, or, with no replica
-// left, an empty primary on the node with most room.
-func (l *layout) handleFailures(failed map[NodeID]failure, pl *placer, now time.Time, newEvent func(EventKind, ShardID, string, time.Duration)) {
+// primary failed gets the replica h chooses as primary (heir.go; a nil h
+// takes the first), or, with no replica left, an empty primary on the
+// node with most room.
+func (l *layout) handleFailures(failed map[NodeID]failure, pl *placer, now time.Time, newEvent func(EventKind, ShardID, string, time.Duration), h *heirRule) {
 	for i := range l.shards {
 		s := &l.shards[i]
 		s.Replicas = slices.DeleteFunc(s.Replicas, func(id NodeID) bool { _, bad := failed[id]; return bad })
@@ -146,8 +147,13 @@ func (l *layout) handleFailures(failed map[NodeID]failure, pl *placer, now time.
 			why = "restarted without its data"
 		}
 		if len(s.Replicas) > 0 {
-			s.Primary, s.Replicas = s.Replicas[0], s.Replicas[1:]
-			newEvent(EventFailover, s.ID, fmt.Sprintf("primary %s %s; promoted replica %s", old, why, s.Primary), now.Sub(f.at))
+			heir, note, keep := h.choose(*s, f, now, newEvent)
+			if keep {
+				continue
+			}
+			s.Primary = heir
+			s.Replicas = slices.DeleteFunc(s.Replicas, func(id NodeID) bool { return id == heir })
+			newEvent(EventFailover, s.ID, fmt.Sprintf("primary %s %s; promoted replica %s%s", old, why, s.Primary, note), now.Sub(f.at))
 			continue
 		}
 		id := pl.pick(func(*candidate) bool { return true }, 0, 0, "")

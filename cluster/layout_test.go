@@ -73,7 +73,7 @@ func TestHandleFailures(t *testing.T) {
 	t.Run("primary dies: replica promoted", func(t *testing.T) {
 		l := testMap(t).edit()
 		alive := members("a", "b")
-		l.handleFailures(map[NodeID]failure{"c": {at: now.Add(-time.Second)}}, newPlacer(p, alive, nil, l), now, record)
+		l.handleFailures(map[NodeID]failure{"c": {at: now.Add(-time.Second)}}, newPlacer(p, alive, nil, l), now, record, nil)
 		if s := l.shard(3); s.Primary != "a" || len(s.Replicas) != 0 {
 			t.Fatalf("shard 3 = %+v, want a promoted", s)
 		}
@@ -94,7 +94,7 @@ func TestHandleFailures(t *testing.T) {
 		l := testMap(t).edit()
 		alive := members("a", "x") // b and c gone, x is a spare
 		alive[1].ID = "x"
-		l.handleFailures(map[NodeID]failure{"b": {at: now}, "c": {at: now}}, newPlacer(p, alive, nil, l), now, record)
+		l.handleFailures(map[NodeID]failure{"b": {at: now}, "c": {at: now}}, newPlacer(p, alive, nil, l), now, record, nil)
 		s := l.shard(2)
 		if s.Primary != "x" {
 			t.Fatalf("shard 2 primary %s, want the spare x (most room)", s.Primary)
@@ -106,7 +106,7 @@ func TestHandleFailures(t *testing.T) {
 	t.Run("restarted primary counts as failed", func(t *testing.T) {
 		l := testMap(t).edit()
 		alive := members("a", "b", "c")
-		l.handleFailures(map[NodeID]failure{"a": {at: now, restarted: true}}, newPlacer(p, alive, nil, l), now, record)
+		l.handleFailures(map[NodeID]failure{"a": {at: now, restarted: true}}, newPlacer(p, alive, nil, l), now, record, nil)
 		if s := l.shard(1); s.Primary != "b" {
 			t.Fatalf("shard 1 primary %s, want its replica b", s.Primary)
 		}

@@ -125,6 +125,11 @@ type NodeLoad struct {
 	// Offsets is the node's replication offset in each shard it holds, as
 	// primary or replica (CLUSTER SHARDS shows them).
 	Offsets []ShardOffset
+	// Copies says that Offsets covers every shard the node replicates,
+	// with ShardOffset.Partial set where its copy is not whole, so a shard
+	// missing from it has no copy yet. Without it the coordinator knows
+	// nothing of the node's copies and promotes it as if they were whole.
+	Copies bool
 	// Time is when the cluster took the report.
 	Time time.Time
 }

@@ -30,6 +30,13 @@ type loopState struct {
 	restoreSince time.Time
 	seq          uint64      // load report sequence
 	offsets      replOffsets // replication offsets from load reports
+	// copies is the last offset report of each map node for each shard
+	// it holds, whole or partial (heir.go); kept while the node is in
+	// the map, even dead, so a failover can compare with it.
+	copies map[NodeID]map[ShardID]ShardOffset
+	// partialSince is when the coordinator began to keep a shard whose
+	// primary failed unserved because its replicas' copies are partial.
+	partialSince map[ShardID]time.Time
 	// offsetsDirty is set when offsets changed since they were published.
 	offsetsDirty bool
 }
@@ -60,6 +67,9 @@ func newLoopState(ctx context.Context, c *Cluster) *loopState {
 		seen:     map[string]announced{},
 		heard:    map[NodeID]time.Time{},
 		offsets:  replOffsets{},
+		copies:   map[NodeID]map[ShardID]ShardOffset{},
+
+		partialSince: map[ShardID]time.Time{},
 	}
 }
 
@@ -310,6 +320,11 @@ func (c *Cluster) prune() {
 	for id := range ls.heard {
 		if !alive[id] && !ls.gossip.hasNode(id) {
 			delete(ls.heard, id)
+		}
+	}
+	for id := range ls.copies {
+		if !alive[id] && !ls.gossip.hasNode(id) {
+			delete(ls.copies, id)
 		}
 	}
 	for key := range ls.seen {

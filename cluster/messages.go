@@ -241,9 +241,22 @@ func (m loadMsg) encode() []byte {
 		e.uvarint(s.Vectors)
 	}
 	e.uvarint(uint64(len(m.load.Offsets)))
+	var partial []ShardID
 	for _, o := range m.load.Offsets {
 		e.uvarint(uint64(o.Shard))
 		e.uvarint(o.Offset)
+		if o.Partial {
+			partial = append(partial, o.Shard)
+		}
+	}
+	flags := uint64(0)
+	if m.load.Copies {
+		flags |= 1
+	}
+	e.uvarint(flags)
+	e.uvarint(uint64(len(partial)))
+	for _, id := range partial {
+		e.uvarint(uint64(id))
 	}
 	return e.b
 }
@@ -260,6 +273,17 @@ func decodeLoadBody(d *decoder) loadMsg {
 	if len(d.b) > 0 { // reports of older versions end here
 		for range d.count() {
 			m.load.Offsets = append(m.load.Offsets, ShardOffset{Shard: d.shardID(), Offset: d.uvarint()})
+		}
+	}
+	if len(d.b) > 0 { // the state of the node's copies
+		m.load.Copies = d.uvarint()&1 != 0
+		for range d.count() {
+			id := d.shardID()
+			for i := range m.load.Offsets {
+				if m.load.Offsets[i].Shard == id {
+					m.load.Offsets[i].Partial = true
+				}
+			}
 		}
 	}
 	return m

@@ -52,6 +52,10 @@ func (c *Cluster) Shards() []ShardEntry {
 type ShardOffset struct {
 	Shard  ShardID
 	Offset uint64
+	// Partial is set by a replica whose copy of the shard is not whole:
+	// its full sync has not completed (or never started). The coordinator
+	// promotes such a copy only when no other exists (Config.PartialCopyWait).
+	Partial bool
 }
 
 // replOffsets is what members reported of their replication offsets, by
@@ -70,8 +74,14 @@ func (c *Cluster) takeOffsets(from NodeID, offs []ShardOffset) {
 		m = map[ShardID]uint64{}
 		ls.offsets[from] = m
 	}
+	cp := ls.copies[from]
+	if cp == nil {
+		cp = map[ShardID]ShardOffset{}
+		ls.copies[from] = cp
+	}
 	for _, o := range offs {
 		m[o.Shard] = o.Offset
+		cp[o.Shard] = o
 	}
 	ls.offsetsDirty = true
 }
@@ -84,6 +94,13 @@ func (c *Cluster) publishOffsets() {
 		return
 	}
 	ls.offsetsDirty = false
+	for id, m := range ls.copies {
+		for sh := range m {
+			if s, ok := ls.gossip.Shard(sh); !ok || !s.hosts(id) {
+				delete(m, sh)
+			}
+		}
+	}
 	pub := replOffsets{}
 	for id, m := range ls.offsets {
 		for sh, off := range m {

@@ -69,7 +69,7 @@ func (c *Cluster) restore(alive map[NodeID]Member, now time.Time, top uint64) bo
 	}
 	l.refreshNodes(alive)
 	if len(failed) > 0 {
-		l.handleFailures(failed, newPlacer(p, aliveList, ls.loads, l), now, c.emit)
+		l.handleFailures(failed, newPlacer(p, aliveList, ls.loads, l), now, c.emit, nil)
 	}
 	l.fillReplicas(newPlacer(p, aliveList, ls.loads, l), c.cfg.Replicas)
 	if c.install(l, max(top, saved.epoch)+1) {

@@ -41,6 +41,7 @@ type client struct {
 	// LIST reads it from other goroutines.
 	resp3 atomic.Bool
 
+	omem       atomic.Int64 // bytes of replies waiting to be sent (event loops)
 	commands   atomic.Int64 // commands run on this connection
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock
 	lastCmd    atomic.Pointer[string]
@@ -101,6 +102,7 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	if c.resp3.Load() {
 		ci.Resp = 3
 	}
+	ci.OMem = c.omem.Load()
 	c.mu.Lock()
 	ci.Name, ci.User, ci.LibName, ci.LibVer = c.name, c.userName, c.libName, c.libVer
 	c.mu.Unlock()

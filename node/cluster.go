@@ -188,7 +188,7 @@ func (n *Node) Load() cluster.NodeLoad {
 		return l
 	}
 	primary, _ := m.ShardsOf(cl.Self())
-	l.Offsets = n.replOffsets(m, cl.Self())
+	l.Offsets, l.Copies = n.replOffsets(m, cl.Self()), true
 	ops := float64(n.stats.opsPerS.Load())
 	total := float64(max(n.ks.Len(), 1))
 	// FT indexes are per node (one catalog over every shard's documents);

@@ -205,14 +205,5 @@ func (n *Node) replOffsets(m *cluster.Map, self cluster.NodeID) []cluster.ShardO
 	for _, s := range primary {
 		out = append(out, cluster.ShardOffset{Shard: s.ID, Offset: end})
 	}
-	applied := map[cluster.ShardID]uint64{}
-	n.repl.mu.Lock()
-	for _, l := range n.repl.links {
-		applied[l.shard] = max(applied[l.shard], l.offset.Load())
-	}
-	n.repl.mu.Unlock()
-	for _, s := range replica {
-		out = append(out, cluster.ShardOffset{Shard: s.ID, Offset: applied[s.ID]})
-	}
-	return out
+	return append(out, n.copyOffsets(replica)...)
 }

@@ -72,10 +72,15 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("used_memory_rss", rss)
 		kv("used_memory_rss_human", humanBytes(rss))
 		// used_memory = dataset (keys, vector sets included) + vector (FT
-		// indexes: engines, documents' filter values, tag postings).
+		// indexes: engines, documents' filter values, tag postings) +
+		// replies waiting for clients + the replication backlog.
+		vec := n.search.MemoryBytes()
 		kv("used_memory_dataset", st.UsedMemory-st.ExtraMemory)
-		kv("used_memory_vector", st.ExtraMemory)
-		kv("used_memory_vector_human", humanBytes(st.ExtraMemory))
+		kv("used_memory_vector", vec)
+		kv("used_memory_vector_human", humanBytes(vec))
+		kv("mem_clients_normal", n.clientOut.Load())
+		kv("mem_clients_slaves", 0)
+		kv("mem_replication_backlog", n.repl.log.held.Load())
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		kv("go_heap_alloc", ms.HeapAlloc)

@@ -330,6 +330,7 @@ func (l *evloop) serve(c *rconn) {
 		l.drop(c, rerr)
 		return
 	}
+	l.s.n.noteOut(c)
 	if c.fd.Pending() > 0 {
 		l.watch(c, syscall.EPOLLOUT)
 	}
@@ -341,6 +342,7 @@ func (l *evloop) writable(c *rconn) {
 		l.drop(c, err)
 		return
 	}
+	l.s.n.noteOut(c)
 	if c.fd.Pending() == 0 {
 		l.watch(c, syscall.EPOLLIN|syscall.EPOLLRDHUP)
 	}
@@ -367,6 +369,7 @@ func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
 		l.finish(c, err)
 		return
 	}
+	l.s.n.noteOut(c)
 	l.s.wg.Add(1)
 	go l.s.serveFrom(c, cmds, rerr)
 }
@@ -384,6 +387,7 @@ func (l *evloop) finish(c *rconn, err error) {
 	if c.fd.Pending() > 0 {
 		_ = c.fd.Drain()
 	}
+	l.s.n.forgetOut(c)
 	l.s.forget(c)
 	c.fd.Release()
 	l.s.n.closed(c, err)

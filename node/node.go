@@ -29,6 +29,9 @@ type Node struct {
 	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
 	mig    migrationState
 	repl   replState
+	// clientOut is the bytes of replies waiting for event-loop clients
+	// (memory_extra.go); maxmemory counts it.
+	clientOut *atomic.Int64
 	// cmds holds the served commands' specs; cmdList their entries, by
 	// spec ID.
 	cmds    *command.Table
@@ -86,13 +89,19 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	cc := cfg.Cache
 	repl := newBacklog(cfg.ReplBacklogSize)
 	cc.Observer = searchObserver{cat: search, repl: repl}
-	cc.ExtraMemory = search.MemoryBytes // FT indexes count against maxmemory
+	clientOut := new(atomic.Int64)
+	// FT indexes and replies waiting for clients count against maxmemory,
+	// as Redis counts its client buffers (memory_extra.go). The
+	// replication backlog, bounded by ReplBacklogSize, is only reported
+	// (INFO memory mem_replication_backlog).
+	cc.ExtraMemory = func() int64 { return search.MemoryBytes() + clientOut.Load() }
 	cc.Decoders = vsetDecoders()
 	ks, err := cache.New(cc)
 	if err != nil {
 		return nil, err
 	}
 	n := &Node{
+		clientOut:   clientOut,
 		log:         log.With("component", "node"),
 		ks:          ks,
 		search:      search,
@@ -104,6 +113,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.repl.log = repl
 	n.repl.replicas = map[*replicaLink]struct{}{}
 	n.repl.links = map[string]*primaryLink{}
+	n.repl.copies = map[cluster.ShardID]*shardCopy{}
 	n.slow.threshold.Store(10000) // Redis's defaults: 10 ms, 128 entries
 	n.slow.maxLen.Store(128)
 	n.listCfg.packSize.Store(-2) // Redis's default list-max-listpack-size

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
@@ -56,6 +57,8 @@ type backlog struct {
 
 	// end is the offset after the last frame; written under mu.
 	end atomic.Uint64
+	// held is len(buf), for memory accounting; written under mu.
+	held atomic.Int64
 	// on is set while a replica streams: writes are appended only then.
 	on atomic.Bool
 	// id is the replication id (40 hex digits), new at every start.
@@ -89,6 +92,7 @@ func (b *backlog) appendCommand(slot int, args [][]byte) {
 	if len(b.buf) > 2*b.max {
 		b.trim()
 	}
+	b.held.Store(int64(cap(b.buf)))
 	b.mu.Unlock()
 	b.cond.Broadcast()
 }
@@ -190,10 +194,14 @@ type replState struct {
 	// holds every stripe its transaction touches.
 	stripes [replStripes]sync.RWMutex
 
-	// mu guards replicas and links.
+	// mu guards replicas, links and copies.
 	mu       sync.Mutex
 	replicas map[*replicaLink]struct{}
 	links    map[string]*primaryLink
+	copies   map[cluster.ShardID]*shardCopy // replcopy.go
+
+	// afterStripe is a test hook of the full sync (replcopy.go).
+	afterStripe atomic.Pointer[syncHook]
 }
 
 // addReplica registers a streaming replica and turns the backlog on.

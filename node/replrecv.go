@@ -39,7 +39,8 @@ type primaryLink struct {
 	done    chan struct{}
 	up      atomic.Bool
 	syncing atomic.Bool
-	synced  atomic.Bool // a full sync has completed on this link
+	synced  atomic.Bool // a full sync has completed on this link (and no other began since)
+	copy    *shardCopy  // the node's record of the shard (replcopy.go)
 	offset  atomic.Uint64
 	lastIO  atomic.Int64 // unix nanoseconds
 	replID  string       // the primary's id for offset, touched by the link goroutine only
@@ -77,6 +78,13 @@ func (n *Node) followMap(ctx context.Context, m *cluster.Map, self cluster.NodeI
 		}
 	}
 	n.repl.mu.Lock()
+	{
+		_, replica := m.ShardsOf(self)
+		n.forgetCopies(replica)
+	}
+	for _, l := range want {
+		l.copy = n.copyOf(l.shard)
+	}
 	var stopped []*primaryLink
 	for k, l := range n.repl.links {
 		if _, ok := want[k]; !ok {
@@ -240,6 +248,8 @@ func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
 		// has arrived (the first VCACHE.OFFSET).
 		l.replID = ""
 		l.syncing.Store(true)
+		l.synced.Store(false)
+		l.copy.partial.Store(true)
 		dropped := n.ks.DropSlots(cluster.SlotsIn(l.ranges))
 		n.log.Info("full sync from primary", "shard", l.shard, "primary", l.addr, "offset", off, "stale keys dropped", dropped)
 		l.offset.Store(off)
@@ -285,6 +295,8 @@ func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader,
 				n.noteHistory(l, replID)
 				l.syncing.Store(false)
 				l.synced.Store(true)
+				l.copy.offset.Store(off)
+				l.copy.partial.Store(false)
 				acked = true
 				continue
 			case strings.EqualFold(string(args[0]), "flushall") || strings.EqualFold(string(args[0]), "flushdb"):

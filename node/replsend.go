@@ -226,6 +226,14 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 			if _, err := w.Write(appendRESP(nil, [][]byte{[]byte("VCACHE.IMPORT"), buf.Bytes()})); err != nil {
 				return err
 			}
+			if h := n.repl.afterStripe.Load(); h != nil {
+				if err := w.Flush(); err != nil {
+					return err
+				}
+				if (*h)(ctx, i); ctx.Err() != nil {
+					return ctx.Err()
+				}
+			}
 		}
 		n.log.Info("full sync sent", "replica", link.addr, "shard", link.shard, "keys", keys,
 			"offset", from, "took", time.Since(start))

@@ -358,6 +358,7 @@ type rconn struct {
 	rerr     error            // an event loop's connection: the read error after batch
 	moved    bool             // an event loop's connection: handed from another loop
 	lastIO   time.Time        // an event loop's connection: when it last had an event
+	omem     int64            // an event loop's connection: its replies counted in Node.clientOut
 }
 
 func (c *rconn) RemoteAddr() string             { return c.addr }
