@@ -282,5 +282,10 @@ func Specs() []Spec {
 		{Name: "lcs", Arity: -3, Flags: r, FirstKey: 1, LastKey: 2, Step: 1, Group: "string", Summary: "Returns the longest common subsequence of two strings [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN].", Reply3: WithWord("idx", resp.AsMap)},
 		{Name: "dump", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Returns a key's value serialized in Redis's RDB format."},
 		{Name: "restore", Arity: -4, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Creates a key from a DUMP payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]."},
+
+		// sorted sets, blocking pops (BZMPOP names numkeys keys; routing, stripes and ACL see the first one)
+		{Name: "bzpopmin", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the lowest-scored member of the first non-empty sorted set, or waits."},
+		{Name: "bzpopmax", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the highest-scored member of the first non-empty sorted set, or waits."},
+		{Name: "bzmpop", Arity: -5, Flags: wd | Blocking | OffLoop, FirstKey: 3, LastKey: 3, Step: 1, KeyNum: 2, Group: "sortedset", Summary: "ZMPOP, or waits for a member.", Reply3: Always(resp.AsKeyScorePairs)},
 	}
 }
