@@ -113,8 +113,14 @@ func (s *setObj) clone() *setObj {
 	return &setObj{h: h}
 }
 
-// clone returns a copy of the sorted set.
+// clone returns a copy of the sorted set in the same form.
 func (z *zset) clone() *zset {
+	if z.packed() {
+		c := newZPacked()
+		c.lp = zpack{b: slices.Clone(z.lp.b), n: z.lp.n}
+		c.sized()
+		return c
+	}
 	c := newZSet()
 	for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
 		c.add(n.member, n.score)

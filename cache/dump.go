@@ -52,9 +52,10 @@ func rdbValue(e *entry) (rdb.Value, error) {
 		return v, nil
 	case kindZSet:
 		v := rdb.Value{Kind: rdb.ZSet}
-		for n := e.zsetVal().sl.head.lv[0].next; n != nil; n = n.lv[0].next {
-			v.Z = append(v.Z, rdb.ZEntry{Member: []byte(n.member), Score: n.score})
-		}
+		e.zsetVal().each(func(m string, s float64) bool {
+			v.Z = append(v.Z, rdb.ZEntry{Member: []byte(m), Score: s})
+			return true
+		})
 		return v, nil
 	case kindCustom:
 		return rdb.Value{}, fmt.Errorf("%w: %s", ErrNoRDBForm, e.customVal().TypeName())
@@ -79,10 +80,11 @@ func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 		}
 		return kindSet, nil, s
 	case rdb.ZSet:
-		z := newZSet()
+		z, lim := newZSet(), ks.zlim()
 		for _, m := range v.Z {
-			z.set(string(m.Member), m.Score)
+			z.set(string(m.Member), m.Score, lim)
 		}
+		z.fit(lim) // as Redis loads a small one: packed
 		return kindZSet, nil, z
 	}
 	return kindString, v.Str, nil

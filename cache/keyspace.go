@@ -193,6 +193,9 @@ type Keyspace struct {
 
 	// streamNode is stream-node-max-entries (see SetStreamNodeMaxEntries).
 	streamNode atomic.Int64
+
+	// zsetLim is zset-max-listpack-* (see SetZSetListpack); nil: defaults.
+	zsetLim atomic.Pointer[zlimits]
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for

@@ -56,15 +56,26 @@ func encOf(v []byte) elemEnc {
 		if x, err := ParseInt(v); err == nil {
 			var tmp [20]byte
 			if string(strconv.AppendInt(tmp[:0], x, 10)) == string(v) {
-				zz := uint64(x<<1) ^ uint64(x>>63)
-				k := uvarintLen(zz)
-				h := uint64(k)<<1 | 1
-				return elemEnc{hdr: h, hlen: uvarintLen(h), plen: k, isInt: true, zz: zz}
+				return intEnc(x)
 			}
 		}
 	}
 	h := uint64(len(v)) << 1
 	return elemEnc{hdr: h, hlen: uvarintLen(h), plen: len(v)}
+}
+
+// intEnc packs the integer x.
+func intEnc(x int64) elemEnc {
+	zz := uint64(x<<1) ^ uint64(x>>63)
+	k := uvarintLen(zz)
+	h := uint64(k)<<1 | 1
+	return elemEnc{hdr: h, hlen: uvarintLen(h), plen: k, isInt: true, zz: zz}
+}
+
+// intPayload returns the integer packed in an integer element's payload.
+func intPayload(p []byte) int64 {
+	zz, _ := binary.Uvarint(p)
+	return int64(zz>>1) ^ -int64(zz&1)
 }
 
 // size returns the element's packed bytes: header, payload, header
@@ -103,35 +114,46 @@ func payload(h uint64, p []byte, sc *scratch) []byte {
 	if h&1 == 0 {
 		return p[:len(p):len(p)]
 	}
-	zz, _ := binary.Uvarint(p)
-	x := int64(zz>>1) ^ -int64(zz&1)
-	return strconv.AppendInt(sc[:0], x, 10)
+	return strconv.AppendInt(sc[:0], intPayload(p), 10)
 }
 
-// elemAt returns the element starting at off and the offset after it.
-// An integer's text is in sc: valid until sc is used again.
-func (c *chunk) elemAt(off int, sc *scratch) (v []byte, next int) {
-	h, k := binary.Uvarint(c.buf[off:c.hi])
+// rawElem returns the header and payload of the element packed at off in
+// b, and the offset after it.
+func rawElem(b []byte, off int) (h uint64, p []byte, next int) {
+	h, k := binary.Uvarint(b[off:])
 	start := off + k
 	end := start + int(h>>1)
-	return payload(h, c.buf[start:end], sc), end + k
+	return h, b[start:end], end + k
 }
 
-// elemBefore returns the element ending at end and its start offset.
-func (c *chunk) elemBefore(end int, sc *scratch) (v []byte, start int) {
-	var h uint64
+// rawElemBefore returns the header and payload of the element packed in
+// b ending at end, and its start offset.
+func rawElemBefore(b []byte, end int) (h uint64, p []byte, start int) {
 	k := 0
 	for shift := 0; ; shift += 7 {
-		b := c.buf[end-1-k]
+		c := b[end-1-k]
 		k++
-		h |= uint64(b&0x7f) << shift
-		if b < 0x80 {
+		h |= uint64(c&0x7f) << shift
+		if c < 0x80 {
 			break
 		}
 	}
 	stop := end - k
 	begin := stop - int(h>>1)
-	return payload(h, c.buf[begin:stop], sc), begin - k
+	return h, b[begin:stop], begin - k
+}
+
+// elemAt returns the element starting at off and the offset after it.
+// An integer's text is in sc: valid until sc is used again.
+func (c *chunk) elemAt(off int, sc *scratch) (v []byte, next int) {
+	h, p, next := rawElem(c.buf[:c.hi], off)
+	return payload(h, p, sc), next
+}
+
+// elemBefore returns the element ending at end and its start offset.
+func (c *chunk) elemBefore(end int, sc *scratch) (v []byte, start int) {
+	h, p, start := rawElemBefore(c.buf, end)
+	return payload(h, p, sc), start
 }
 
 // room makes need free bytes at the chunk's front (left) or back,

@@ -22,6 +22,9 @@ func (ks *Keyspace) Encoding(key []byte) (string, bool) {
 		}
 		return "hashtable", true
 	case kindZSet:
+		if e.zsetVal().packed() {
+			return "listpack", true
+		}
 		return "skiplist", true
 	case kindList:
 		return "quicklist", true

@@ -294,7 +294,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 			}
 		case recZSet:
 			kd = kindZSet
-			z, err := sr.zset()
+			z, err := sr.zset(ks.zlim())
 			if err != nil {
 				return corrupt("sorted set", err)
 			}

@@ -25,9 +25,10 @@ func (ks *Keyspace) SortElements(key []byte) (elems []string, ordered bool, err 
 	case kindZSet:
 		z := e.zsetVal()
 		elems = make([]string, 0, z.card())
-		for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
-			elems = append(elems, n.member)
-		}
+		z.each(func(m string, _ float64) bool {
+			elems = append(elems, m)
+			return true
+		})
 		return elems, true, nil
 	case kindList:
 		l := e.listVal()

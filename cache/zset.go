@@ -1,24 +1,43 @@
 package cache
 
-// zset is a sorted set: members by name with their scores, and the same
-// members ordered in a skiplist. A member's string is shared by the map
-// and its node. bytes is the running estimate of the heap it takes,
-// counted as members come and go so accounting stays O(1) per write.
+// zset is a sorted set. A small one is packed (lp, dict nil: Redis's
+// listpack encoding, zpack.go); past the keyspace's zlimits it becomes
+// members by name with their scores (dict) and the same members ordered in
+// a skiplist (sl), a member's string shared by the map and its node
+// (Redis's skiplist encoding). bytes is the running estimate of the heap
+// it takes, counted as members come and go so accounting stays O(1) per
+// write.
 type zset struct {
+	lp    zpack
 	dict  map[string]float64
-	sl    zskiplist
+	sl    *zskiplist
 	bytes int64
 }
 
 const (
-	zsetBase  = 48 + 64 + zMaxLevel*16 // the struct, the map's header, the head node's levels
-	zsetSlot  = 32                     // a member's slot in the map at average load
-	zsetLevel = 16                     // one level of a node
+	zpackBase = 64                                // the struct
+	zsetBase  = zpackBase + 32 + 64 + zNodeSize + // the list's struct, the map's header, the head node
+		zMaxLevel*16 // and its levels
+	zsetSlot  = 32 // a member's slot in the map at average load
+	zsetLevel = 16 // one level of a node
 )
 
+// zlimits are zset-max-listpack-entries and zset-max-listpack-value: a
+// set stays packed while it has at most entries members of at most value
+// bytes each.
+type zlimits struct{ entries, value int }
+
+// newZSet returns an empty sorted set in its skiplist form.
 func newZSet() *zset {
-	return &zset{dict: make(map[string]float64), sl: newZSkiplist(), bytes: zsetBase}
+	sl := newZSkiplist()
+	return &zset{dict: make(map[string]float64), sl: &sl, bytes: zsetBase}
 }
+
+// newZPacked returns an empty packed sorted set.
+func newZPacked() *zset { return &zset{bytes: zpackBase} }
+
+// packed tells whether z is in its packed form.
+func (z *zset) packed() bool { return z.dict == nil }
 
 // ZMember is a member and its score.
 type ZMember struct {
@@ -30,20 +49,102 @@ func memberBytes(m string, levels int) int64 {
 	return zsetSlot + zNodeSize + sizeClass(levels*zsetLevel) + sizeClass(len(m))
 }
 
-func (z *zset) card() int { return len(z.dict) }
+func (z *zset) card() int {
+	if z.packed() {
+		return z.lp.n
+	}
+	return len(z.dict)
+}
 
-// add inserts member (absent) with score; the map and the node share
-// member's bytes.
+// sized re-accounts a packed set.
+func (z *zset) sized() { z.bytes = zpackBase + sizeClass(cap(z.lp.b)) }
+
+// score returns member's score.
+func (z *zset) score(member string) (float64, bool) {
+	if z.packed() {
+		_, _, s, ok := z.lp.find(member)
+		return s, ok
+	}
+	s, ok := z.dict[member]
+	return s, ok
+}
+
+// add inserts member (absent) with score, keeping z's form; in the
+// skiplist form the map and the node share member's bytes.
 func (z *zset) add(member string, score float64) {
+	if z.packed() {
+		z.lp.insert(member, score)
+		z.sized()
+		return
+	}
 	n := z.sl.insert(score, member)
 	z.dict[member] = score
 	z.bytes += memberBytes(member, len(n.lv))
 }
 
+// toSkiplist converts a packed set to its skiplist form.
+func (z *zset) toSkiplist() {
+	lp := z.lp
+	*z = *newZSet()
+	lp.each(func(m []byte, s float64) bool {
+		z.add(string(m), s)
+		return true
+	})
+}
+
+// fit packs a set in the skiplist form that lim allows packed (Redis
+// does so for the results of ZUNIONSTORE and the like, and on loading).
+func (z *zset) fit(lim zlimits) {
+	if z.packed() || z.card() > lim.entries {
+		return
+	}
+	for m := range z.dict {
+		if len(m) > lim.value {
+			return
+		}
+	}
+	p := newZPacked()
+	for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+		p.lp.push(n.member, n.score)
+	}
+	p.sized()
+	*z = *p
+}
+
+// each calls fn with the members in order until it returns false.
+func (z *zset) each(fn func(m string, s float64) bool) {
+	if z.packed() {
+		z.lp.each(func(m []byte, s float64) bool { return fn(string(m), s) })
+		return
+	}
+	for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+		if !fn(n.member, n.score) {
+			return
+		}
+	}
+}
+
 // set adds member or moves it to score; it reports whether it was new.
-func (z *zset) set(member string, score float64) bool {
+// A packed set that would outgrow lim becomes a skiplist first.
+func (z *zset) set(member string, score float64, lim zlimits) bool {
 	if score == 0 {
 		score = 0 // no negative zero: Redis's small sets store -0 as 0
+	}
+	if z.packed() {
+		off, next, cur, ok := z.lp.find(member)
+		if ok {
+			if cur != score {
+				z.lp.cut(off, next, 1)
+				z.lp.insert(member, score)
+				z.sized()
+			}
+			return false
+		}
+		if z.lp.n+1 <= lim.entries && len(member) <= lim.value {
+			z.add(member, score)
+			return true
+		}
+		z.toSkiplist()
 	}
 	cur, ok := z.dict[member]
 	if !ok {
@@ -63,6 +164,14 @@ func (z *zset) set(member string, score float64) bool {
 
 // remove deletes member; it reports whether it was there.
 func (z *zset) remove(member string) bool {
+	if z.packed() {
+		off, next, _, ok := z.lp.find(member)
+		if ok {
+			z.lp.cut(off, next, 1)
+			z.sized()
+		}
+		return ok
+	}
 	cur, ok := z.dict[member]
 	if !ok {
 		return false
@@ -75,46 +184,61 @@ func (z *zset) remove(member string) bool {
 
 // rank returns member's 0-based rank (from the top when rev).
 func (z *zset) rank(member string, rev bool) (int, float64, bool) {
-	s, ok := z.dict[member]
-	if !ok {
+	var r int
+	s, ok := z.score(member)
+	switch {
+	case !ok:
 		return 0, 0, false
+	case z.packed():
+		r, _, _ = z.lp.rank(member)
+	default:
+		r = z.sl.rank(s, member) - 1
 	}
-	r := z.sl.rank(s, member) - 1
 	if rev {
 		r = z.card() - 1 - r
 	}
 	return r, s, true
 }
 
-// scoreSpan returns the first node in r and its rank, and how many nodes
-// are in r.
-func (z *zset) scoreSpan(r ScoreRange) (*znode, int, int) {
+// scoreSpan returns the 1-based rank of the first member in r and how
+// many members are in r.
+func (z *zset) scoreSpan(r ScoreRange) (int, int) {
 	if r.empty() || z.card() == 0 {
-		return nil, 0, 0
+		return 0, 0
+	}
+	if z.packed() {
+		first, n := z.lp.span(func(_ []byte, s float64) bool { return !r.aboveMin(s) },
+			func(_ []byte, s float64) bool { return r.belowMax(s) })
+		return first + 1, n
 	}
 	first, fr := z.sl.first(func(n *znode) bool { return !r.aboveMin(n.score) })
 	if first == nil || !r.belowMax(first.score) {
-		return nil, 0, 0
+		return 0, 0
 	}
 	_, lr := z.sl.last(func(n *znode) bool { return r.belowMax(n.score) })
-	return first, fr, lr - fr + 1
+	return fr, lr - fr + 1
 }
 
 // lexSpan is scoreSpan for a lexicographic range (meaningful when every
 // score is equal, as Redis documents).
-func (z *zset) lexSpan(r LexRange) (*znode, int, int) {
+func (z *zset) lexSpan(r LexRange) (int, int) {
 	if r.empty() || z.card() == 0 {
-		return nil, 0, 0
+		return 0, 0
+	}
+	if z.packed() {
+		first, n := z.lp.span(func(m []byte, _ float64) bool { return !r.aboveMin(string(m)) },
+			func(m []byte, _ float64) bool { return r.belowMax(string(m)) })
+		return first + 1, n
 	}
 	first, fr := z.sl.first(func(n *znode) bool { return !r.aboveMin(n.member) })
 	if first == nil || !r.belowMax(first.member) {
-		return nil, 0, 0
+		return 0, 0
 	}
 	_, lr := z.sl.last(func(n *znode) bool { return r.belowMax(n.member) })
 	if lr < fr {
-		return nil, 0, 0
+		return 0, 0
 	}
-	return first, fr, lr - fr + 1
+	return fr, lr - fr + 1
 }
 
 // rankSpan turns ZRANGE's start and stop (negative from the end) into a
@@ -144,6 +268,9 @@ func (z *zset) rankSpan(start, stop int64) (int, int) {
 func (z *zset) collect(fr, count int, rev bool) []ZMember {
 	if count <= 0 {
 		return nil
+	}
+	if z.packed() {
+		return z.lp.collect(fr-1, count, rev)
 	}
 	out := make([]ZMember, 0, min(count, 1<<16))
 	for n := z.sl.byRank(fr); n != nil && len(out) < count; {

@@ -113,21 +113,21 @@ func combine(srcs []*zset, sp ZCombineSpec, limit int) *zset {
 		if in[0].card() == 0 {
 			return out
 		}
-	next:
-		for n := in[0].z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
-			score := weighted(n.score, in[0].w)
+		in[0].z.each(func(m string, s0 float64) bool {
+			score := weighted(s0, in[0].w)
 			for _, s := range in[1:] {
-				v, ok := s.z.dict[n.member]
+				if s.z == nil {
+					return false
+				}
+				v, ok := s.z.score(m)
 				if !ok {
-					continue next
+					return true
 				}
 				score = aggregate(score, weighted(v, s.w), sp.Agg)
 			}
-			out.add(n.member, score)
-			if limit > 0 && out.card() >= limit {
-				break
-			}
-		}
+			out.add(m, score)
+			return limit <= 0 || out.card() < limit
+		})
 	case ZUnion:
 		slices.SortStableFunc(in, func(a, b zsrc) int { return a.card() - b.card() })
 		acc := make(map[string]float64)
@@ -135,14 +135,15 @@ func combine(srcs []*zset, sp ZCombineSpec, limit int) *zset {
 			if s.z == nil {
 				continue
 			}
-			for m, v := range s.z.dict {
+			s.z.each(func(m string, v float64) bool {
 				v = weighted(v, s.w)
 				if cur, ok := acc[m]; ok {
 					acc[m] = aggregate(cur, v, sp.Agg)
 				} else {
 					acc[m] = v
 				}
-			}
+				return true
+			})
 		}
 		for m, v := range acc {
 			out.add(m, v)
@@ -151,17 +152,17 @@ func combine(srcs []*zset, sp ZCombineSpec, limit int) *zset {
 		if in[0].z == nil {
 			return out
 		}
-	outer:
-		for n := in[0].z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+		in[0].z.each(func(m string, score float64) bool {
 			for _, s := range in[1:] {
 				if s.z != nil {
-					if _, ok := s.z.dict[n.member]; ok {
-						continue outer
+					if _, ok := s.z.score(m); ok {
+						return true
 					}
 				}
 			}
-			out.add(n.member, n.score)
-		}
+			out.add(m, score)
+			return true
+		})
 	}
 	return out
 }
@@ -201,6 +202,7 @@ func (ks *Keyspace) ZCombineStore(dst []byte, keys [][]byte, sp ZCombineSpec) (i
 		return 0, err
 	}
 	z := combine(srcs, sp, 0)
+	z.fit(ks.zlim())
 	ks.zstore(dst, z)
 	return z.card(), nil
 }
@@ -220,6 +222,7 @@ func (ks *Keyspace) ZRangeStore(dst, src []byte, sp ZRangeSpec) (int, error) {
 			z.add(m.Member, m.Score)
 		}
 	}
+	z.fit(ks.zlim())
 	ks.zstore(dst, z)
 	return z.card(), nil
 }

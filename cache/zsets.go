@@ -5,6 +5,28 @@ import (
 	"math/rand/v2"
 )
 
+// Redis's defaults for zset-max-listpack-entries and -value.
+const (
+	zsetListpackEntries = 128
+	zsetListpackValue   = 64
+)
+
+// SetZSetListpack sets zset-max-listpack-entries and
+// zset-max-listpack-value: a sorted set is packed while it has at most
+// entries members of at most value bytes each. A set already in the
+// skiplist form stays so until it is loaded or copied into a new key.
+func (ks *Keyspace) SetZSetListpack(entries, value int64) {
+	ks.zsetLim.Store(&zlimits{int(min(max(entries, 0), 1<<30)), int(min(max(value, 0), 1<<30))})
+}
+
+// zlim returns the sorted sets' zlimits.
+func (ks *Keyspace) zlim() zlimits {
+	if l := ks.zsetLim.Load(); l != nil {
+		return *l
+	}
+	return zlimits{zsetListpackEntries, zsetListpackValue}
+}
+
 // zsetRead runs fn on the sorted set at key (nil if missing).
 func (ks *Keyspace) zsetRead(key []byte, fn func(z *zset)) error {
 	return readAs(ks, key, kindZSet, (*entry).zsetVal, fn)
@@ -26,7 +48,7 @@ func (ks *Keyspace) zsetWrite(key []byte, create bool, fn func(z *zset) (bool, e
 			_, err := fn(nil)
 			return err
 		}
-		z := newZSet()
+		z := newZPacked()
 		changed, err := fn(z)
 		if err != nil || !changed || z.card() == 0 {
 			return err
@@ -61,13 +83,14 @@ type ZAddFlags struct{ NX, XX, GT, LT, CH, Incr bool }
 func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64, bool, error) {
 	n, done := 0, false
 	var out float64
+	lim := ks.zlim()
 	err := ks.zsetWrite(key, !f.XX, func(z *zset) (bool, error) {
 		if z == nil {
 			return false, nil
 		}
 		changed := false
 		for _, it := range items {
-			cur, exists := z.dict[it.Member]
+			cur, exists := z.score(it.Member)
 			score := it.Score
 			if exists {
 				if f.NX {
@@ -84,7 +107,7 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 				}
 				out, done = score, true
 				if score != cur {
-					z.set(it.Member, score)
+					z.set(it.Member, score, lim)
 					changed = true
 					if f.CH {
 						n++
@@ -95,7 +118,7 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 			if f.XX {
 				continue
 			}
-			z.set(it.Member, score)
+			z.set(it.Member, score, lim)
 			out, done, changed = score, true, true
 			n++
 		}
@@ -127,7 +150,7 @@ func (ks *Keyspace) ZScore(key, member []byte) (float64, bool, error) {
 	var ok bool
 	err := ks.zsetRead(key, func(z *zset) {
 		if z != nil {
-			s, ok = z.dict[string(member)]
+			s, ok = z.score(string(member))
 		}
 	})
 	return s, ok, err
@@ -142,7 +165,7 @@ func (ks *Keyspace) ZMScore(key []byte, members [][]byte) ([]float64, []bool, er
 			return
 		}
 		for i, m := range members {
-			scores[i], ok[i] = z.dict[string(m)]
+			scores[i], ok[i] = z.score(string(m))
 		}
 	})
 	return scores, ok, err
@@ -178,7 +201,7 @@ func (ks *Keyspace) ZCount(key []byte, r ScoreRange) (int, error) {
 	n := 0
 	err := ks.zsetRead(key, func(z *zset) {
 		if z != nil {
-			_, _, n = z.scoreSpan(r)
+			_, n = z.scoreSpan(r)
 		}
 	})
 	return n, err
@@ -189,7 +212,7 @@ func (ks *Keyspace) ZLexCount(key []byte, r LexRange) (int, error) {
 	n := 0
 	err := ks.zsetRead(key, func(z *zset) {
 		if z != nil {
-			_, _, n = z.lexSpan(r)
+			_, n = z.lexSpan(r)
 		}
 	})
 	return n, err
@@ -233,9 +256,9 @@ func (z *zset) selectRange(sp ZRangeSpec) []ZMember {
 	}
 	var fr, n int
 	if sp.By == ZByScore {
-		_, fr, n = z.scoreSpan(sp.Score)
+		fr, n = z.scoreSpan(sp.Score)
 	} else {
-		_, fr, n = z.lexSpan(sp.Lex)
+		fr, n = z.lexSpan(sp.Lex)
 	}
 	if n == 0 || sp.Offset < 0 || sp.Offset >= int64(n) {
 		return nil
@@ -335,17 +358,26 @@ func (ks *Keyspace) ZRandMember(key []byte, count int64) ([]ZMember, error) {
 			return
 		}
 		n := z.card()
-		if count < 0 {
-			out = make([]ZMember, 0, min(-count, 1<<16))
-			for i := int64(0); i < -count; i++ {
-				nd := z.sl.byRank(1 + rand.IntN(n))
-				out = append(out, ZMember{nd.member, nd.score})
-			}
-			return
-		}
 		if count >= int64(n) {
 			out = z.collect(1, n, false)
 			rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+			return
+		}
+		// pick returns the member at 1-based rank r: a packed set is
+		// unpacked once rather than walked for each pick.
+		pick := func(r int) ZMember {
+			nd := z.sl.byRank(r)
+			return ZMember{nd.member, nd.score}
+		}
+		if z.packed() {
+			all := z.collect(1, n, false)
+			pick = func(r int) ZMember { return all[r-1] }
+		}
+		if count < 0 {
+			out = make([]ZMember, 0, min(-count, 1<<16))
+			for i := int64(0); i < -count; i++ {
+				out = append(out, pick(1+rand.IntN(n)))
+			}
 			return
 		}
 		picked := make(map[int]struct{}, count)
@@ -355,8 +387,7 @@ func (ks *Keyspace) ZRandMember(key []byte, count int64) ([]ZMember, error) {
 				continue
 			}
 			picked[r] = struct{}{}
-			nd := z.sl.byRank(r)
-			out = append(out, ZMember{nd.member, nd.score})
+			out = append(out, pick(r))
 		}
 	})
 	return out, err
@@ -370,11 +401,21 @@ func (ks *Keyspace) ZScan(key []byte, pattern string) ([]ZMember, error) {
 		if z == nil {
 			return
 		}
-		for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
-			if pattern == "" || Match(pattern, n.member) {
-				out = append(out, ZMember{n.member, n.score})
+		z.each(func(m string, s float64) bool {
+			if pattern == "" || Match(pattern, m) {
+				out = append(out, ZMember{m, s})
 			}
-		}
+			return true
+		})
 	})
 	return out, err
+}
+
+// IsZSet tells whether key holds a sorted set (blocked ZPOPs wait for one).
+func (ks *Keyspace) IsZSet(key []byte) bool {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	return e != nil && e.kind() == kindZSet
 }

@@ -14,15 +14,16 @@ import (
 func appendZSet(b *bytes.Buffer, z *zset) {
 	appendUvarint(b, uint64(z.card()))
 	var sc [8]byte
-	for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
-		appendString(b, n.member)
-		binary.LittleEndian.PutUint64(sc[:], math.Float64bits(n.score))
+	z.each(func(m string, s float64) bool {
+		appendString(b, m)
+		binary.LittleEndian.PutUint64(sc[:], math.Float64bits(s))
 		b.Write(sc[:])
-	}
+		return true
+	})
 }
 
-// zset reads what appendZSet wrote.
-func (s *snapReader) zset() (*zset, error) {
+// zset reads what appendZSet wrote, packed as lim allows.
+func (s *snapReader) zset(lim zlimits) (*zset, error) {
 	n, err := s.uvarint()
 	if err != nil {
 		return nil, err
@@ -50,5 +51,6 @@ func (s *snapReader) zset() (*zset, error) {
 		}
 		z.add(string(m), score)
 	}
+	z.fit(lim)
 	return z, nil
 }

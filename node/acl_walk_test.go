@@ -295,6 +295,9 @@ func walkInvocations() map[string][][]walkStep {
 		"blmove":      each(deny("BLMOVE", "other:l", "app:l", "LEFT", "LEFT", "0"), deny("BLMOVE", "app:l", "other:l", "LEFT", "LEFT", "0")),
 		"brpoplpush":  one(deny("BRPOPLPUSH", "other:l", "app:l", "0")),
 		"blmpop":      each(deny("BLMPOP", "0", "1", "other:l", "LEFT"), deny("BLMPOP", "0", "2", "app:none", "other:l", "LEFT")),
+		"bzpopmin":    each(deny("BZPOPMIN", "other:z", "0"), deny("BZPOPMIN", "app:none", "other:z", "0")),
+		"bzpopmax":    one(deny("BZPOPMAX", "app:none", "other:z", "0")),
+		"bzmpop":      each(deny("BZMPOP", "0", "1", "other:z", "MIN"), deny("BZMPOP", "0", "2", "app:none", "other:z", "MIN")),
 
 		"xadd":       one(deny("XADD", "other:st", "9-1", "f", "v")),
 		"xlen":       one(deny("XLEN", "other:st")),

@@ -16,7 +16,9 @@ import (
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
-// Blocking list commands (BLPOP, BRPOP, BLMPOP, BLMOVE, BRPOPLPUSH).
+// Blocking list commands (BLPOP, BRPOP, BLMPOP, BLMOVE, BRPOPLPUSH) and
+// sorted-set ones (BZPOPMIN, BZPOPMAX, BZMPOP; their handlers are in
+// zsets_blocking.go).
 //
 // A blocking command first tries to pop. When every list is empty it
 // registers a waiter on its keys (in blockRegistry, FIFO per key) and its
@@ -33,10 +35,16 @@ import (
 type blockKind uint8
 
 const (
-	blockPop  blockKind = iota // BLPOP, BRPOP: [key, element]
-	blockMPop                  // BLMPOP: [key, [elements]]
-	blockMove                  // BLMOVE, BRPOPLPUSH: the element
+	blockPop   blockKind = iota // BLPOP, BRPOP: [key, element]
+	blockMPop                   // BLMPOP: [key, [elements]]
+	blockMove                   // BLMOVE, BRPOPLPUSH: the element
+	blockZPop                   // BZPOPMIN, BZPOPMAX: [key, member, score]
+	blockZMPop                  // BZMPOP: [key, [[member, score]...]]
 )
+
+// zsetKind tells whether a waiter pops from sorted sets (left: the
+// lowest scores) rather than lists.
+func (k blockKind) zsetKind() bool { return k == blockZPop || k == blockZMPop }
 
 // waiter is a client blocked on lists.
 type waiter struct {
@@ -56,6 +64,7 @@ type waiter struct {
 type blockResult struct {
 	key     []byte
 	vals    [][]byte
+	zms     []cache.ZMember // what a sorted-set waiter popped
 	err     error
 	timeout bool   // nothing came (timeout, CLIENT UNBLOCK TIMEOUT)
 	errText string // CLIENT UNBLOCK ERROR
@@ -217,6 +226,9 @@ func block(cx *Ctx, req blockReq) {
 // waiting.
 // blockRegistry.mu must be held.
 func (n *Node) tryServe(initial bool, kind blockKind, key []byte, left bool, count int, dst []byte, dstLeft bool) (blockResult, bool) {
+	if kind.zsetKind() {
+		return n.tryServeZSet(initial, key, !left, count)
+	}
 	if !initial && !n.ks.IsList(key) {
 		return blockResult{}, false
 	}
@@ -255,6 +267,13 @@ func writeBlockResult(cx *Ctx, kind blockKind, res blockResult) {
 		cx.Array(2)
 		cx.Bulk(res.key)
 		replyBulks(cx, res.vals)
+	case kind == blockZPop:
+		cx.Array(3)
+		cx.Bulk(res.key)
+		cx.BulkString(res.zms[0].Member)
+		replyScore(cx, res.zms[0].Score)
+	case kind == blockZMPop:
+		replyKeyZMembers(cx, res.key, res.zms)
 	default:
 		cx.Bulk(res.vals[0])
 	}
@@ -312,7 +331,7 @@ func (n *Node) wakeWaiters(c *client, spec *command.Spec, args [][]byte, logged 
 			if res.err != nil {
 				continue
 			}
-			n.logServed(w, k, len(res.vals))
+			n.logServed(w, k, len(res.vals)+len(res.zms))
 			if w.kind == blockMove {
 				keys = append(keys, string(w.dst))
 			}
@@ -334,6 +353,12 @@ func (n *Node) logServed(w *waiter, key string, popped int) {
 	switch w.kind {
 	case blockMove:
 		args = [][]byte{[]byte("LMOVE"), []byte(key), w.dst, []byte(side(w.left)), []byte(side(w.dstLeft))}
+	case blockZPop, blockZMPop:
+		name := "ZPOPMAX"
+		if w.left {
+			name = "ZPOPMIN"
+		}
+		args = [][]byte{[]byte(name), []byte(key), []byte(strconv.Itoa(popped))}
 	default:
 		name := "RPOP"
 		if w.left {

@@ -70,6 +70,8 @@ func handlers() map[string]Handler {
 		"lmove": cmdLMove, "rpoplpush": cmdRPopLPush, "lmpop": cmdLMPop,
 		"blpop": cmdBLPop, "brpop": cmdBRPop, "blmove": cmdBLMove, "brpoplpush": cmdBRPopLPush,
 		"blmpop": cmdBLMPop,
+		// sorted sets, blocking
+		"bzpopmin": cmdBZPopMin, "bzpopmax": cmdBZPopMax, "bzmpop": cmdBZMPop,
 		// streams
 		"xadd": cmdXAdd, "xlen": cmdXLen, "xrange": cmdXRange, "xrevrange": cmdXRevRange,
 		"xread": cmdXRead, "xdel": cmdXDel, "xtrim": cmdXTrim, "xinfo": cmdXInfo, "xgroup": cmdXGroup,

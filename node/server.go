@@ -246,6 +246,8 @@ func (n *Node) configSet(name, val string) error {
 			return errArgument("argument couldn't be parsed into an integer")
 		}
 		n.ks.SetStreamNodeMaxEntries(v)
+	case "zset-max-listpack-entries", "zset-max-listpack-value", "zset-max-ziplist-entries", "zset-max-ziplist-value":
+		return n.setZSetConfig(name, val)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

@@ -136,56 +136,69 @@ func cmdZInterCard(cx *Ctx) {
 }
 
 func cmdZMPop(cx *Ctx) {
-	args := cx.Args
-	n, err := cache.ParseInt(args[1])
-	if err != nil || n < 1 {
-		cx.Err(cache.ErrNumKeysZero)
+	keys, max, count, ok := parseZMPop(cx, 1)
+	if !ok {
 		return
 	}
-	where := 2 + n
-	if n >= int64(len(args)) || where >= int64(len(args)) {
-		cx.SyntaxError()
-		return
-	}
-	var max bool
-	switch strings.ToUpper(string(args[where])) {
-	case "MIN":
-	case "MAX":
-		max = true
-	default:
-		cx.SyntaxError()
-		return
-	}
-	count := int64(-1)
-	for j := int(where) + 1; j < len(args); j++ {
-		if count != -1 || !strings.EqualFold(string(args[j]), "COUNT") || j == len(args)-1 {
-			cx.SyntaxError()
-			return
-		}
-		j++
-		if count, err = cache.ParseInt(args[j]); err != nil || count < 1 {
-			cx.Err(cache.ErrCountZero)
-			return
-		}
-	}
-	if count == -1 {
-		count = 1
-	}
-	keys := args[2:where]
-	i, ms, err := cx.Node.ks.ZMPop(keys, int(min(count, math.MaxInt32)), max)
+	i, ms, err := cx.Node.ks.ZMPop(keys, count, max)
 	switch {
 	case err != nil:
 		cx.Err(err)
 	case i < 0:
 		cx.NullArray()
 	default:
+		replyKeyZMembers(cx, keys[i], ms)
+	}
+}
+
+// replyKeyZMembers answers ZMPOP and BZMPOP: [key, [[member, score]...]].
+func replyKeyZMembers(cx *Ctx, key []byte, ms []cache.ZMember) {
+	cx.Array(2)
+	cx.Bulk(key)
+	cx.Array(len(ms))
+	for _, m := range ms {
 		cx.Array(2)
-		cx.Bulk(keys[i])
-		cx.Array(len(ms))
-		for _, m := range ms {
-			cx.Array(2)
-			cx.BulkString(m.Member)
-			replyScore(cx, m.Score)
+		cx.BulkString(m.Member)
+		replyScore(cx, m.Score)
+	}
+}
+
+// parseZMPop reads ZMPOP's arguments from numkeys (at args[i]) on: the
+// keys, MIN or MAX, and the count; it answers the error when ok is false.
+func parseZMPop(cx *Ctx, i int) (keys [][]byte, max bool, count int, ok bool) {
+	args := cx.Args
+	n, err := cache.ParseInt(args[i])
+	if err != nil || n < 1 {
+		cx.Err(cache.ErrNumKeysZero)
+		return nil, false, 0, false
+	}
+	where := int64(i) + 1 + n
+	if n >= int64(len(args)) || where >= int64(len(args)) {
+		cx.SyntaxError()
+		return nil, false, 0, false
+	}
+	switch strings.ToUpper(string(args[where])) {
+	case "MIN":
+	case "MAX":
+		max = true
+	default:
+		cx.SyntaxError()
+		return nil, false, 0, false
+	}
+	c := int64(-1)
+	for j := int(where) + 1; j < len(args); j++ {
+		if c != -1 || !strings.EqualFold(string(args[j]), "COUNT") || j == len(args)-1 {
+			cx.SyntaxError()
+			return nil, false, 0, false
+		}
+		j++
+		if c, err = cache.ParseInt(args[j]); err != nil || c < 1 {
+			cx.Err(cache.ErrCountZero)
+			return nil, false, 0, false
 		}
 	}
+	if c == -1 {
+		c = 1
+	}
+	return args[i+1 : where], max, int(min(c, math.MaxInt32)), true
 }

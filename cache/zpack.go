@@ -1,0 +1,240 @@
+package cache
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// A small sorted set is packed as Redis packs one (its listpack
+// encoding): one byte slice of member, score, member, score... in
+// (score, member) order, each packed as a list element (listpack.go). A
+// member that is an integer is packed as one; a score that is a whole
+// number below 2^53 in magnitude is an integer element, any other score
+// the 8 bytes of its bits. Every operation walks the slice, which stays
+// short: a set is packed only while it has at most
+// zset-max-listpack-entries members of at most zset-max-listpack-value
+// bytes (zlimits).
+
+// zpack is a packed sorted set: n pairs in b.
+type zpack struct {
+	b []byte
+	n int
+}
+
+// zMaxIntScore bounds the scores packed as integers (exact in a float64).
+const zMaxIntScore = 1 << 53
+
+// scoreEnc chooses s's packing.
+func scoreEnc(s float64) elemEnc {
+	if s == math.Trunc(s) && s > -zMaxIntScore && s < zMaxIntScore {
+		return intEnc(int64(s))
+	}
+	return elemEnc{hdr: 8 << 1, hlen: 1, plen: 8}
+}
+
+// putScore packs s at b (which has room for e.size() bytes).
+func putScore(b []byte, s float64, e elemEnc) {
+	if e.isInt {
+		putElem(b, nil, e)
+		return
+	}
+	var bits [8]byte
+	binary.LittleEndian.PutUint64(bits[:], math.Float64bits(s))
+	putElem(b, bits[:], e)
+}
+
+// scoreOf reads a score element.
+func scoreOf(h uint64, p []byte) float64 {
+	if h&1 != 0 {
+		return float64(intPayload(p))
+	}
+	return math.Float64frombits(binary.LittleEndian.Uint64(p))
+}
+
+// pairAt returns the member and score of the pair at off and the offset
+// after it. An integer member's text is in sc, valid until sc is used
+// again; otherwise the member aliases the pack.
+func (p *zpack) pairAt(off int, sc *scratch) ([]byte, float64, int) {
+	h, v, off := rawElem(p.b, off)
+	m := payload(h, v, sc)
+	h, v, off = rawElem(p.b, off)
+	return m, scoreOf(h, v), off
+}
+
+// pairBefore returns the member and score of the pair ending at end and
+// its start offset.
+func (p *zpack) pairBefore(end int, sc *scratch) ([]byte, float64, int) {
+	h, v, end := rawElemBefore(p.b, end)
+	s := scoreOf(h, v)
+	h, v, end = rawElemBefore(p.b, end)
+	return payload(h, v, sc), s, end
+}
+
+// find returns member's pair (its offset, the offset after it) and score.
+func (p *zpack) find(member string) (off, next int, score float64, ok bool) {
+	var sc scratch
+	for off < len(p.b) {
+		m, s, nx := p.pairAt(off, &sc)
+		if string(m) == member {
+			return off, nx, s, true
+		}
+		off = nx
+	}
+	return 0, 0, 0, false
+}
+
+// offAt returns the offset of the pair at 0-based rank r (len(p.b) for
+// r == p.n).
+func (p *zpack) offAt(r int) int {
+	off := 0
+	for ; r > 0; r-- {
+		_, _, off = rawElem(p.b, off)
+		_, _, off = rawElem(p.b, off)
+	}
+	return off
+}
+
+// grow makes room for extra more bytes, reallocating to the allocator's
+// size class of what is needed (Redis's listpack is exactly its size).
+func (p *zpack) grow(extra int) {
+	need := len(p.b) + extra
+	if need <= cap(p.b) {
+		return
+	}
+	nb := make([]byte, len(p.b), sizeClass(need))
+	copy(nb, p.b)
+	p.b = nb
+}
+
+// insert adds member (absent) with score in its place.
+func (p *zpack) insert(member string, score float64) {
+	me, se := encOf([]byte(member)), scoreEnc(score)
+	size := me.size() + se.size()
+	off := 0
+	var sc scratch
+	for off < len(p.b) {
+		m, s, nx := p.pairAt(off, &sc)
+		if s > score || s == score && string(m) > member {
+			break
+		}
+		off = nx
+	}
+	p.grow(size)
+	b := p.b[:len(p.b)+size]
+	copy(b[off+size:], b[off:len(p.b)])
+	putElem(b[off:], []byte(member), me)
+	putScore(b[off+me.size():], score, se)
+	p.b = b
+	p.n++
+}
+
+// push appends member with score, which sort after every pair.
+func (p *zpack) push(member string, score float64) {
+	me, se := encOf([]byte(member)), scoreEnc(score)
+	size := me.size() + se.size()
+	p.grow(size)
+	off := len(p.b)
+	p.b = p.b[:off+size]
+	putElem(p.b[off:], []byte(member), me)
+	putScore(p.b[off+me.size():], score, se)
+	p.n++
+}
+
+// cut removes the pairs in b[off:next] (k of them).
+func (p *zpack) cut(off, next, k int) {
+	copy(p.b[off:], p.b[next:])
+	p.b = p.b[:len(p.b)-(next-off)]
+	p.n -= k
+	if cap(p.b) > 64 && 2*len(p.b) < cap(p.b) {
+		nb := make([]byte, len(p.b), sizeClass(len(p.b)))
+		copy(nb, p.b)
+		p.b = nb
+	}
+}
+
+// rank returns member's 0-based rank and score.
+func (p *zpack) rank(member string) (int, float64, bool) {
+	var sc scratch
+	for off, r := 0, 0; off < len(p.b); r++ {
+		m, s, nx := p.pairAt(off, &sc)
+		if string(m) == member {
+			return r, s, true
+		}
+		off = nx
+	}
+	return 0, 0, false
+}
+
+// span returns the 0-based rank of the first pair for which in is true
+// (pairs for which it is false because they are too low come first) and
+// how many consecutive pairs from it have in true; below tells a pair
+// too low from one too high.
+func (p *zpack) span(below, in func(m []byte, s float64) bool) (int, int) {
+	var sc scratch
+	first, n := -1, 0
+	for off, r := 0, 0; off < len(p.b); r++ {
+		m, s, nx := p.pairAt(off, &sc)
+		off = nx
+		if first < 0 {
+			if below(m, s) {
+				continue
+			}
+			if !in(m, s) {
+				return 0, 0
+			}
+			first = r
+		} else if !in(m, s) {
+			break
+		}
+		n++
+	}
+	if first < 0 {
+		return 0, 0
+	}
+	return first, n
+}
+
+// collect returns count pairs from 0-based rank r on (downwards when rev).
+func (p *zpack) collect(r, count int, rev bool) []ZMember {
+	if rev {
+		count = min(count, r+1)
+	} else {
+		count = min(count, p.n-r)
+	}
+	if count <= 0 || r < 0 || r >= p.n {
+		return nil
+	}
+	out := make([]ZMember, 0, count)
+	var sc scratch
+	if rev {
+		end := p.offAt(r + 1)
+		for len(out) < count {
+			var m []byte
+			var s float64
+			m, s, end = p.pairBefore(end, &sc)
+			out = append(out, ZMember{string(m), s})
+		}
+		return out
+	}
+	off := p.offAt(r)
+	for len(out) < count {
+		var m []byte
+		var s float64
+		m, s, off = p.pairAt(off, &sc)
+		out = append(out, ZMember{string(m), s})
+	}
+	return out
+}
+
+// each calls fn with the pairs in order until it returns false; m is
+// valid during the call only.
+func (p *zpack) each(fn func(m []byte, s float64) bool) {
+	var sc scratch
+	for off := 0; off < len(p.b); {
+		m, s, nx := p.pairAt(off, &sc)
+		if !fn(m, s) {
+			return
+		}
+		off = nx
+	}
+}
