@@ -16,6 +16,7 @@ const (
 	kindTx                    // MULTI, EXEC, DISCARD, WATCH, UNWATCH
 	kindRefused               // not available through the proxy
 	kindRouted                // answered by the proxy, or sent to the node an argument names (CLUSTER)
+	kindBlocking              // may wait for another client's write: on a connection of its own (blocking.go)
 )
 
 // entry is the proxy's view of one command: its shared spec, how it is
@@ -52,12 +53,12 @@ func newCmdTable() *cmdTable {
 		t.order = append(t.order, e)
 	}
 	local := map[string]func(*session, [][]byte){
-		"acl": cmdACL, "config": cmdConfig,
+		"acl": cmdACL, "config": cmdConfig, "client": cmdClient,
 	}
 	local["ft.cursor"] = cmdFTCursor
 	for name, fn := range map[string]func(front.Conn, [][]byte){
 		"ping": front.Ping, "echo": front.Echo, "quit": front.Quit, "select": front.Select,
-		"auth": front.Auth, "hello": front.Hello, "client": front.Client, "reset": front.Reset,
+		"auth": front.Auth, "hello": front.Hello, "reset": front.Reset,
 		"readonly": front.OK, "readwrite": front.OK, "asking": front.OK, "command": front.Command,
 	} {
 		local[name] = func(s *session, args [][]byte) { fn(s, args) }
@@ -105,11 +106,13 @@ func newCmdTable() *cmdTable {
 		}
 	}
 	// SHUTDOWN and the nodes' internal migration and replication commands
-	// are not for clients of the proxy; blocking commands are not relayed
-	// yet.
+	// are not for clients of the proxy.
 	for _, e := range t.order {
-		if e.spec.Has(command.NodeOnly) || e.spec.Has(command.Blocking) {
+		switch {
+		case e.spec.Has(command.NodeOnly):
 			e.kind = kindRefused
+		case e.spec.Has(command.Blocking):
+			e.kind = kindBlocking
 		}
 	}
 	return t
