@@ -88,6 +88,10 @@ func newCmdTable() *cmdTable {
 
 		// sets: gathered when their keys are on different nodes
 		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,
+		"sunionstore": gatherSUnionStore, "sinterstore": gatherSInterStore, "sdiffstore": gatherSDiffStore,
+		// sorted sets likewise (zsetgather.go)
+		"zunion": gatherZUnion, "zinter": gatherZInter, "zdiff": gatherZDiff, "zintercard": gatherZInterCard,
+		"zunionstore": gatherZUnionStore, "zinterstore": gatherZInterStore, "zdiffstore": gatherZDiffStore,
 	}
 	for name, fn := range composite {
 		if e := byName[name]; e != nil {
