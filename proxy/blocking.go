@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,6 +113,30 @@ func (b *backend) closeBlocking() {
 	for _, bk := range idle {
 		bk.bc.close()
 	}
+}
+
+// blocks reports whether a command line of e may wait for another
+// client's write.
+func (e *entry) blocks(args [][]byte) bool {
+	return e.kind == kindBlocking || (e.blocksIf != nil && e.blocksIf(args))
+}
+
+// hasBlockOption reports whether XREAD's or XREADGROUP's options, before
+// STREAMS, include BLOCK.
+func hasBlockOption(args [][]byte) bool {
+	for i := 1; i < len(args); i++ {
+		switch strings.ToLower(string(args[i])) {
+		case "streams":
+			return false
+		case "block":
+			return true
+		case "group": // its group and consumer names
+			i += 2
+		case "count":
+			i++
+		}
+	}
+	return false
 }
 
 // blockedOn is what a session is blocked on, for CLIENT UNBLOCK.

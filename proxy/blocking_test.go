@@ -28,7 +28,7 @@ func blockedOnNode(t testing.TB, addr string) int {
 }
 
 // TestBlockingCommandsThroughProxy: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH,
-// BLMPOP and BZPOPMIN wait on their node and get what another client
+// BLMPOP, XREAD BLOCK and XREADGROUP BLOCK wait on their node and get what another client
 // pushes; timeouts answer nil after the timeout; keys in different slots
 // get CROSSSLOT; commands pipelined after a blocking one are answered
 // after it, in order; while a client waits, other clients' commands to
@@ -45,6 +45,9 @@ func TestBlockingCommandsThroughProxy(t *testing.T) {
 			t.Helper()
 			eventually(t, 10*time.Second, fmt.Sprintf("%d blocked on the node", n), func() bool { return blockedOnNode(t, node) == n })
 		}
+		if err := prod.Do(ctx, "XGROUP", "CREATE", "{"+k+"}st", "streams", "1-1", "MKSTREAM").Err(); err != nil {
+			t.Fatal(err)
+		}
 		for _, tc := range []struct {
 			cmd  []string
 			push []any
@@ -54,6 +57,10 @@ func TestBlockingCommandsThroughProxy(t *testing.T) {
 			{[]string{"BRPOP", k, "5"}, []any{"RPUSH", k, "c"}, "*2\r\n$" + strconv.Itoa(len(k)) + "\r\n" + k + "\r\n$1\r\nc\r\n"},
 			{[]string{"BLMOVE", "{" + k + "}src", "{" + k + "}dst", "LEFT", "RIGHT", "0"}, []any{"RPUSH", "{" + k + "}src", "m"}, "$1\r\nm\r\n"},
 			{[]string{"BRPOPLPUSH", "{" + k + "}src", "{" + k + "}dst", "0"}, []any{"RPUSH", "{" + k + "}src", "n"}, "$1\r\nn\r\n"},
+			{[]string{"XREAD", "COUNT", "5", "BLOCK", "0", "STREAMS", "{" + k + "}st", "$"}, []any{"XADD", "{" + k + "}st", "1-1", "f", "v"},
+				"*1\r\n*2\r\n$" + strconv.Itoa(len(k)+4) + "\r\n{" + k + "}st\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"},
+			{[]string{"XREADGROUP", "GROUP", "streams", "c", "BLOCK", "0", "STREAMS", "{" + k + "}st", ">"}, []any{"XADD", "{" + k + "}st", "2-1", "f", "w"},
+				"*1\r\n*2\r\n$" + strconv.Itoa(len(k)+4) + "\r\n{" + k + "}st\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nf\r\n$1\r\nw\r\n"},
 			{[]string{"BLMPOP", "0", "1", k, "LEFT", "COUNT", "2"}, []any{"RPUSH", k, "x", "y", "z"}, "*2\r\n$" + strconv.Itoa(len(k)) + "\r\n" + k + "\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n"},
 		} {
 			if err := prod.Del(ctx, k, "{"+k+"}src", "{"+k+"}dst").Err(); err != nil {

@@ -251,6 +251,10 @@ func (s *session) prepare(cmd resp.Command) item {
 		return s.errItem(e, "ERR '"+e.spec.Name+"' is not available through the proxy")
 	case kindBlocking:
 		return s.block(e, cmd)
+	case kindKey:
+		if e.blocksIf != nil && e.blocksIf(args) {
+			return s.block(e, cmd)
+		}
 	}
 	slot, msg := s.slotOf(e.spec, args)
 	if msg != "" {

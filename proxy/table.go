@@ -32,8 +32,12 @@ type entry struct {
 	// text.
 	composite func(s *session, cmd resp.Command) (merger, string)
 	// tx carries out a kindTx command.
-	tx    func(s *session, cmd resp.Command) item
-	stats cmdStats
+	tx func(s *session, cmd resp.Command) item
+	// blocksIf, when set, says whether a command line of a kindKey
+	// command blocks (XREAD ... BLOCK ms): then it is carried out as a
+	// kindBlocking one.
+	blocksIf func(args [][]byte) bool
+	stats    cmdStats
 }
 
 // cmdTable is the shared command specs and the proxy's entries, by spec
@@ -100,6 +104,11 @@ func newCmdTable() *cmdTable {
 	}
 	if e := byName["cluster"]; e != nil {
 		e.kind, e.composite = kindRouted, cmdCluster
+	}
+	for _, name := range []string{"xread", "xreadgroup"} {
+		if e := byName[name]; e != nil {
+			e.blocksIf = hasBlockOption
+		}
 	}
 	tx := map[string]func(*session, resp.Command) item{
 		"multi": txMulti, "exec": txExec, "discard": txDiscard, "watch": txWatch, "unwatch": txUnwatch,
