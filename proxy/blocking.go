@@ -280,7 +280,7 @@ func (s *session) watchClient() *clientWatch {
 	}
 	go func() {
 		defer close(cw.exited)
-		b := make([]byte, 4096)
+		b := make([]byte, 512) // usually nothing comes: small, for the many blocked
 		for len(cw.buf) < maxWatchBytes {
 			k, err := cw.nc.Read(b)
 			cw.buf = append(cw.buf, b[:k]...)
