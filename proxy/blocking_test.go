@@ -119,6 +119,19 @@ func TestBlockingCommandsThroughProxy(t *testing.T) {
 				t.Errorf("pipelined reply %d: %q, want %q", i, got, want)
 			}
 		}
+		// What a blocked client sends meanwhile is answered after it.
+		raw.send("BLPOP", k, "0")
+		raw.Flush()
+		waitBlocked(1)
+		raw.send("ECHO", "later")
+		raw.send("LLEN", k)
+		raw.Flush()
+		prod.RPush(ctx, k, "v")
+		for i, want := range []string{"*2\r\n$" + strconv.Itoa(len(k)) + "\r\n" + k + "\r\n$1\r\nv\r\n", "$5\r\nlater\r\n", ":0\r\n"} {
+			if got := raw.recv(); got != want {
+				t.Errorf("reply %d after a block: %q, want %q", i, got, want)
+			}
+		}
 		// Blocking commands queue in MULTI and do not block there.
 		if got := raw.do("MULTI"); got != "+OK\r\n" {
 			t.Fatal(got)
@@ -288,5 +301,28 @@ func TestThousandBlockedClients(t *testing.T) {
 			t.Errorf("LLEN after %d pushes to %d waiters: %d %v", n, n, l, err)
 		}
 		eventually(t, 10*time.Second, "no client blocked", func() bool { return blockedOnNode(t, node) == 0 })
+	})
+}
+
+// TestShutdownEndsBlockedClients: a proxy shutting down does not wait for
+// its blocked clients' timeouts: their connections close, and the nodes
+// forget their waits.
+func TestShutdownEndsBlockedClients(t *testing.T) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
+		rs := startRedises(t, 1)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(rs...)...)
+		raw := dialRaw(t, p.addr)
+		raw.send("BLPOP", "q", "0")
+		raw.Flush()
+		eventually(t, 10*time.Second, "blocked", func() bool { return blockedOnNode(t, rs[0].addr) == 1 })
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := p.Shutdown(ctx); err != nil {
+			t.Fatalf("Shutdown with a blocked client: %v", err)
+		}
+		if _, err := raw.ReadRaw(); err == nil {
+			t.Errorf("the blocked client's connection is still open after Shutdown")
+		}
+		eventually(t, 10*time.Second, "the node forgot the wait", func() bool { return blockedOnNode(t, rs[0].addr) == 0 })
 	})
 }
