@@ -115,6 +115,19 @@ func (b *backend) closeBlocking() {
 	}
 }
 
+// blockingConns counts the open blocking connections to every node.
+func (p *Proxy) blockingConns() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, b := range p.backends {
+		b.blocking.mu.Lock()
+		n += b.blocking.open
+		b.blocking.mu.Unlock()
+	}
+	return n
+}
+
 // blocks reports whether a command line of e may wait for another
 // client's write.
 func (e *entry) blocks(args [][]byte) bool {
@@ -236,6 +249,8 @@ func (s *session) blockOnce(c *call, be *backend) ([]byte, bool) {
 	}
 	s.enqueue(c)
 	s.blocked.Store(&blockedOn{be: be, bk: bk})
+	s.p.stats.blocked.Add(1)
+	defer s.p.stats.blocked.Add(-1)
 	watch := s.watchClient()
 	s.dispatch()
 	answered := s.w.waitOr(watch.gone)

@@ -234,6 +234,12 @@ func TestBlockingConnsBounded(t *testing.T) {
 		eventually(t, 10*time.Second, "blocked", func() bool { return blockedOnNode(t, rs[0].addr) == i+1 })
 	}
 	third := dialRaw(t, p.addr)
+	if info := third.do("INFO", "clients"); !strings.Contains(info, "blocked_clients:2\r\n") {
+		t.Errorf("INFO clients with 2 clients blocked: %q", info)
+	}
+	if info := third.do("INFO", "proxy"); !strings.Contains(info, "blocking_conns:2\r\n") {
+		t.Errorf("INFO proxy with 2 clients blocked: %q", info)
+	}
 	if got := third.do("BLPOP", "full", "0"); !strings.HasPrefix(got, "-ERR max number of clients blocked") {
 		t.Errorf("a third blocking command with 2 allowed: %q", got)
 	}

@@ -328,4 +328,5 @@ type proxyStats struct {
 	redirects   atomic.Int64
 	refreshes   atomic.Int64
 	loopClients atomic.Int64 // clients served by event loops now
+	blocked     atomic.Int64 // clients waiting in a blocking command now
 }
