@@ -95,6 +95,8 @@ func TestProxyBlockingOverVcacheNodes(t *testing.T) {
 		{"ZUNION", "3", a, b, d, "WITHSCORES"}, {"ZINTER", "3", a, b, d, "WEIGHTS", "2", "1", "5", "AGGREGATE", "MAX", "WITHSCORES"},
 		{"ZDIFF", "2", a, b, "WITHSCORES"}, {"ZINTERCARD", "2", a, b},
 		{"ZINTERSTORE", d + "out", "2", a, b}, {"ZRANGE", d + "out", "0", "-1", "WITHSCORES"},
+		{"ZUNION", "2", a, b, "WEIGHTS", "1", "x"}, {"ZUNION", "0", a}, {"ZINTER", "3", a, b}, {"ZUNION", "2", a, b, "FOO"},
+		{"ZINTERCARD", "2", a, b, "LIMIT", "-1"}, {"SUNIONSTORE", d + "s", a, b},
 	} {
 		if got, want := prod.Do(cmd...), direct.Do(cmd...); got != want {
 			t.Errorf("%v:\n proxy:  %q\n direct: %q", cmd, got, want)
