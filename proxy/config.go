@@ -98,17 +98,18 @@ type Config struct {
 // DefaultConfig returns the configuration `vcache proxy` starts with.
 func DefaultConfig() Config {
 	return Config{
-		MaxClients:      10000,
-		ConnsPerBackend: 2,
-		MaxInflight:     16384,
-		MaxWriteBatch:   1 << 20,
-		MaxPipeline:     1024,
-		BatchesInFlight: 1,
-		MaxReplyBytes:   512 << 20,
-		DialTimeout:     time.Second,
-		ReplyTimeout:    3 * time.Second,
-		RetryDeadline:   6 * time.Second,
-		Version:         "dev",
+		MaxClients:       10000,
+		ConnsPerBackend:  2,
+		MaxBlockingConns: DefaultMaxBlockingConns,
+		MaxInflight:      16384,
+		MaxWriteBatch:    1 << 20,
+		MaxPipeline:      1024,
+		BatchesInFlight:  1,
+		MaxReplyBytes:    512 << 20,
+		DialTimeout:      time.Second,
+		ReplyTimeout:     3 * time.Second,
+		RetryDeadline:    6 * time.Second,
+		Version:          "dev",
 	}
 }
 
