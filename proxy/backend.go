@@ -20,6 +20,8 @@ type backend struct {
 	addr  string
 	conns []*bconn
 	stats backendStats
+	// blocking is the connections blocking commands take (blocking.go).
+	blocking blockPool
 }
 
 func newBackend(p *Proxy, addr string) *backend {
@@ -46,6 +48,7 @@ func (b *backend) inflight() int64 {
 }
 
 func (b *backend) close() {
+	b.closeBlocking()
 	for _, c := range b.conns {
 		c.close()
 	}

@@ -54,6 +54,11 @@ type Config struct {
 	// keeps to each node. A client always uses the same one, so its
 	// commands to a node stay in order.
 	ConnsPerBackend int
+	// MaxBlockingConns bounds the connections to one node that blocking
+	// commands (BLPOP...) hold, one each while they wait; a blocking
+	// command beyond it gets an error at once. 0 means
+	// DefaultMaxBlockingConns.
+	MaxBlockingConns int
 	// MaxInflight bounds the requests waiting for a reply on one backend
 	// connection; submitters wait when it is reached.
 	MaxInflight int
@@ -93,17 +98,18 @@ type Config struct {
 // DefaultConfig returns the configuration `vcache proxy` starts with.
 func DefaultConfig() Config {
 	return Config{
-		MaxClients:      10000,
-		ConnsPerBackend: 2,
-		MaxInflight:     16384,
-		MaxWriteBatch:   1 << 20,
-		MaxPipeline:     1024,
-		BatchesInFlight: 1,
-		MaxReplyBytes:   512 << 20,
-		DialTimeout:     time.Second,
-		ReplyTimeout:    3 * time.Second,
-		RetryDeadline:   6 * time.Second,
-		Version:         "dev",
+		MaxClients:       10000,
+		ConnsPerBackend:  2,
+		MaxBlockingConns: DefaultMaxBlockingConns,
+		MaxInflight:      16384,
+		MaxWriteBatch:    1 << 20,
+		MaxPipeline:      1024,
+		BatchesInFlight:  1,
+		MaxReplyBytes:    512 << 20,
+		DialTimeout:      time.Second,
+		ReplyTimeout:     3 * time.Second,
+		RetryDeadline:    6 * time.Second,
+		Version:          "dev",
 	}
 }
 
@@ -123,6 +129,9 @@ func (c *Config) Validate() error {
 	pos("MaxReplyBytes", c.MaxReplyBytes)
 	if c.Loops < 0 {
 		errs = append(errs, fmt.Errorf("proxy: Loops must not be negative, got %d (a goroutine per connection is serving mode goroutines)", c.Loops))
+	}
+	if c.MaxBlockingConns < 0 {
+		errs = append(errs, fmt.Errorf("proxy: MaxBlockingConns must not be negative, got %d", c.MaxBlockingConns))
 	}
 	if c.BatchesInFlight < 0 {
 		errs = append(errs, fmt.Errorf("proxy: BatchesInFlight must not be negative, got %d", c.BatchesInFlight))

@@ -229,7 +229,14 @@ func (c *bconn) dialLocked() bool {
 // replies; calls it holds are its to fail if the connection dies.
 func (c *bconn) readLoop(nc net.Conn, gen uint64) {
 	defer c.be.p.wg.Done()
-	rd := resp.NewReader(nc, 16<<10, c.be.p.cfg.MaxReplyBytes)
+	size := 16 << 10
+	if c.pinned {
+		// One session's (a blocking command's, WATCH's): the smallest
+		// buffer, grown as replies need; a thousand blocked clients hold
+		// a thousand of them.
+		size = 0
+	}
+	rd := resp.NewReader(nc, size, c.be.p.cfg.MaxReplyBytes)
 	var owed []*call
 	next := 0
 	for {

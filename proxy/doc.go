@@ -22,6 +22,10 @@
 //     replies, FT.SEARCH's scatter-gather included (multikey.go, fanout.go,
 //     search.go, search_parse.go, search_admin.go);
 //   - MULTI/EXEC and WATCH within one slot (multi.go);
+//   - blocking commands on per-node pools of dedicated connections, and
+//     CLIENT UNBLOCK (blocking.go, unblock.go);
+//   - set and sorted-set operations across nodes, gathered and combined
+//     here (setgather.go, zsetgather.go);
 //   - retries on MOVED, ASK, TRYAGAIN, LOADING and lost connections within
 //     a deadline (retry.go), and its own metrics (metrics.go).
 //

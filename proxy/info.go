@@ -144,7 +144,7 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 		p.mu.Unlock()
 		kv("connected_clients", n)
 		kv("maxclients", maxClients)
-		kv("blocked_clients", 0)
+		kv("blocked_clients", p.stats.blocked.Load())
 	case "memory":
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
@@ -165,6 +165,7 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 		kv("conns_per_backend", p.cfg.ConnsPerBackend)
 		kv("event_loops", len(p.loops))
 		kv("loop_clients", p.stats.loopClients.Load())
+		kv("blocking_conns", p.blockingConns())
 		for i, bm := range m.Backends {
 			avg := 0.0
 			if bm.Batches > 0 {

@@ -154,7 +154,7 @@ func (l *loop) serve(lc *loopSession, cmds []resp.Command, rerr error) {
 			}
 			continue
 		case kindKey:
-			if s.tx == nil && s.pinned == nil {
+			if s.tx == nil && s.pinned == nil && !e.blocks(cmd.Args) {
 				l.forward(lc, e, cmd)
 				continue
 			}

@@ -273,6 +273,7 @@ func (p *Proxy) serveConn(s *session) {
 // closes this connection only.
 func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Command, rerr error) {
 	defer p.sessionWG.Done()
+	s.rd = rd
 	defer func() {
 		if r := recover(); r != nil {
 			p.log.Error("client handler panic; closing connection", "client", s.id, "addr", s.addr,
@@ -327,4 +328,5 @@ type proxyStats struct {
 	redirects   atomic.Int64
 	refreshes   atomic.Int64
 	loopClients atomic.Int64 // clients served by event loops now
+	blocked     atomic.Int64 // clients waiting in a blocking command now
 }

@@ -30,6 +30,12 @@ type session struct {
 	pinned  *bconn // connection held for WATCH
 	pinSlot int
 	last    *entry // the previous command's entry: clients repeat commands
+	// rd reads the client's commands; bytes read while a blocking command
+	// waits are fed back to it.
+	rd *resp.CommandReader
+	// blocked is the blocking command the session waits for, if any
+	// (CLIENT UNBLOCK reads it from other goroutines).
+	blocked atomic.Pointer[blockedOn]
 
 	// Per-round state.
 	w      *waiter
@@ -243,6 +249,12 @@ func (s *session) prepare(cmd resp.Command) item {
 		return item{e: e, m: m}
 	case kindRefused:
 		return s.errItem(e, "ERR '"+e.spec.Name+"' is not available through the proxy")
+	case kindBlocking:
+		return s.block(e, cmd)
+	case kindKey:
+		if e.blocksIf != nil && e.blocksIf(args) {
+			return s.block(e, cmd)
+		}
 	}
 	slot, msg := s.slotOf(e.spec, args)
 	if msg != "" {

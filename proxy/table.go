@@ -16,6 +16,7 @@ const (
 	kindTx                    // MULTI, EXEC, DISCARD, WATCH, UNWATCH
 	kindRefused               // not available through the proxy
 	kindRouted                // answered by the proxy, or sent to the node an argument names (CLUSTER)
+	kindBlocking              // may wait for another client's write: on a connection of its own (blocking.go)
 )
 
 // entry is the proxy's view of one command: its shared spec, how it is
@@ -31,8 +32,12 @@ type entry struct {
 	// text.
 	composite func(s *session, cmd resp.Command) (merger, string)
 	// tx carries out a kindTx command.
-	tx    func(s *session, cmd resp.Command) item
-	stats cmdStats
+	tx func(s *session, cmd resp.Command) item
+	// blocksIf, when set, says whether a command line of a kindKey
+	// command blocks (XREAD ... BLOCK ms): then it is carried out as a
+	// kindBlocking one.
+	blocksIf func(args [][]byte) bool
+	stats    cmdStats
 }
 
 // cmdTable is the shared command specs and the proxy's entries, by spec
@@ -52,12 +57,12 @@ func newCmdTable() *cmdTable {
 		t.order = append(t.order, e)
 	}
 	local := map[string]func(*session, [][]byte){
-		"acl": cmdACL, "config": cmdConfig,
+		"acl": cmdACL, "config": cmdConfig, "client": cmdClient,
 	}
 	local["ft.cursor"] = cmdFTCursor
 	for name, fn := range map[string]func(front.Conn, [][]byte){
 		"ping": front.Ping, "echo": front.Echo, "quit": front.Quit, "select": front.Select,
-		"auth": front.Auth, "hello": front.Hello, "client": front.Client, "reset": front.Reset,
+		"auth": front.Auth, "hello": front.Hello, "reset": front.Reset,
 		"readonly": front.OK, "readwrite": front.OK, "asking": front.OK, "command": front.Command,
 	} {
 		local[name] = func(s *session, args [][]byte) { fn(s, args) }
@@ -88,6 +93,10 @@ func newCmdTable() *cmdTable {
 
 		// sets: gathered when their keys are on different nodes
 		"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,
+		"sunionstore": gatherSUnionStore, "sinterstore": gatherSInterStore, "sdiffstore": gatherSDiffStore,
+		// sorted sets likewise (zsetgather.go)
+		"zunion": gatherZUnion, "zinter": gatherZInter, "zdiff": gatherZDiff, "zintercard": gatherZInterCard,
+		"zunionstore": gatherZUnionStore, "zinterstore": gatherZInterStore, "zdiffstore": gatherZDiffStore,
 	}
 	for name, fn := range composite {
 		if e := byName[name]; e != nil {
@@ -96,6 +105,11 @@ func newCmdTable() *cmdTable {
 	}
 	if e := byName["cluster"]; e != nil {
 		e.kind, e.composite = kindRouted, cmdCluster
+	}
+	for _, name := range []string{"xread", "xreadgroup"} {
+		if e := byName[name]; e != nil {
+			e.blocksIf = hasBlockOption
+		}
 	}
 	tx := map[string]func(*session, resp.Command) item{
 		"multi": txMulti, "exec": txExec, "discard": txDiscard, "watch": txWatch, "unwatch": txUnwatch,
@@ -106,11 +120,13 @@ func newCmdTable() *cmdTable {
 		}
 	}
 	// SHUTDOWN and the nodes' internal migration and replication commands
-	// are not for clients of the proxy; blocking commands are not relayed
-	// yet.
+	// are not for clients of the proxy.
 	for _, e := range t.order {
-		if e.spec.Has(command.NodeOnly) || e.spec.Has(command.Blocking) {
+		switch {
+		case e.spec.Has(command.NodeOnly):
 			e.kind = kindRefused
+		case e.spec.Has(command.Blocking):
+			e.kind = kindBlocking
 		}
 	}
 	return t

@@ -8,14 +8,19 @@ import (
 
 // The proxy carries out commands as the shared table's flags say: every
 // Fanout command is fanned out and merged, every keyless command it
-// fans out is flagged Fanout, and NodeOnly and Blocking ones are refused.
+// fans out is flagged Fanout, NodeOnly ones are refused and Blocking ones
+// take a connection of their own.
 func TestTableFollowsSpecFlags(t *testing.T) {
 	for _, e := range newCmdTable().order {
 		s := e.spec
 		switch {
-		case s.Has(command.NodeOnly) || s.Has(command.Blocking):
+		case s.Has(command.NodeOnly):
 			if e.kind != kindRefused {
-				t.Errorf("%s is %s but not refused through the proxy", s.Name, flagName(s))
+				t.Errorf("%s is NodeOnly but not refused through the proxy", s.Name)
+			}
+		case s.Has(command.Blocking):
+			if e.kind != kindBlocking {
+				t.Errorf("%s is Blocking but the proxy does not carry it out as blocking", s.Name)
 			}
 		case s.Has(command.Fanout):
 			if e.kind != kindComposite {
@@ -25,11 +30,4 @@ func TestTableFollowsSpecFlags(t *testing.T) {
 			t.Errorf("the proxy fans %s out, but its spec is not Fanout", s.Name)
 		}
 	}
-}
-
-func flagName(s *command.Spec) string {
-	if s.Has(command.NodeOnly) {
-		return "NodeOnly"
-	}
-	return "Blocking"
 }

@@ -19,7 +19,7 @@ import (
 type proxyFlags struct {
 	port, bind, backends, requirepass, backendPass, aclFile string
 	io, logLevel, cpuProfile, adminAddr                     string
-	maxClients, conns, inFlight, ioThreads                  int
+	maxClients, conns, inFlight, ioThreads, blockingConns   int
 	timeout, retry                                          time.Duration
 	backendTLS, readReplicas                                bool
 	tls                                                     tlsFlags
@@ -40,6 +40,7 @@ func (f *proxyFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxClients, "max-clients", def.MaxClients, "the same as --maxclients (its old name)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "close client connections idle this long (0: never)")
 	fs.IntVar(&f.conns, "backend-conns", def.ConnsPerBackend, "pipelined connections per node")
+	fs.IntVar(&f.blockingConns, "max-blocking-conns", def.MaxBlockingConns, "most connections to one node that clients blocked in BLPOP and the like hold, one each; a blocking command beyond it gets an error")
 	fs.IntVar(&f.inFlight, "batches-in-flight", def.BatchesInFlight, "writes an event loop may have awaiting replies on a node connection; requests arriving meanwhile go together in the next (0: no limit)")
 	fs.StringVar(&f.io, "io", "auto", ioFlagHelp)
 	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving plain TCP clients (0: one per two cores)")
@@ -61,6 +62,7 @@ func (f *proxyFlags) proxyConfig() (proxy.Config, error) {
 	cfg.IdleTimeout = f.timeout
 	cfg.ConnsPerBackend = f.conns
 	cfg.BatchesInFlight = f.inFlight
+	cfg.MaxBlockingConns = f.blockingConns
 	cfg.Loops = f.ioThreads
 	mode, err := serving.ParseMode(f.io)
 	if err != nil {

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testutil"
+	"github.com/vcache/vcache/proxy"
+)
+
+// nodeBlocked reads a node's INFO blocked_clients (-1 if unreadable).
+func nodeBlocked(addr string) int {
+	info, err := testutil.Do(addr, "INFO", "clients")
+	if err != nil {
+		return -1
+	}
+	m := regexp.MustCompile(`blocked_clients:(\d+)`).FindStringSubmatch(info)
+	if m == nil {
+		return -1
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// keyOn returns a key with prefix that the proxy's static router over
+// nodes places on nodes[i].
+func keyOn(t *testing.T, nodes []string, i int, prefix string) string {
+	t.Helper()
+	r, err := proxy.NewStaticRouter(nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := 0; ; j++ {
+		k := fmt.Sprintf("%s%d", prefix, j)
+		if a, _ := r.Lookup(keyslot.OfString(k)); a == nodes[i] {
+			return k
+		}
+	}
+}
+
+// TestProxyBlockingOverVcacheNodes: through the proxy over three vcache
+// nodes, 300 clients blocked in BLPOP on one list each get one element of
+// 300 pushes, in the order they blocked; a client that leaves while
+// blocked is forgotten by its node, so the next push stays in the list;
+// ZUNION and ZINTERSTORE over keys on three nodes answer what one node
+// holding every key answers.
+func TestProxyBlockingOverVcacheNodes(t *testing.T) {
+	nodes := []string{startNode(t), startNode(t), startNode(t)}
+	paddr := serveProxyOver(t, nodes...)
+	k := keyOn(t, nodes, 1, "jobs")
+	node := nodes[1]
+	const n = 300
+	waiters := make([]*testutil.Conn, n)
+	for i := range waiters {
+		waiters[i] = testutil.Dial(t, paddr)
+		waiters[i].Send("BLPOP", k, "0")
+		waiters[i].Flush()
+		testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(node) == i+1 }, fmt.Sprintf("%d blocked", i+1))
+	}
+	prod := testutil.Dial(t, paddr)
+	for i := range n {
+		prod.Send("RPUSH", k, fmt.Sprint("e", i))
+	}
+	for range n {
+		prod.Recv()
+	}
+	for i, w := range waiters {
+		want := fmt.Sprintf("*2\r\n$%d\r\n%s\r\n$%d\r\ne%d\r\n", len(k), k, len(fmt.Sprint("e", i)), i)
+		if got := w.Recv(); got != want {
+			t.Fatalf("waiter %d: %q, want %q", i, got, want)
+		}
+	}
+
+	gone := testutil.Dial(t, paddr)
+	gone.Send("BRPOP", k, "0")
+	gone.Flush()
+	testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(node) == 1 }, "blocked")
+	gone.Conn.Close()
+	testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(node) == 0 }, "the node forgot the client")
+	if got := prod.Do("RPUSH", k, "kept"); got != ":1\r\n" {
+		t.Fatalf("RPUSH: %q", got)
+	}
+	if got := prod.Do("LRANGE", k, "0", "-1"); got != "*1\r\n$4\r\nkept\r\n" {
+		t.Errorf("the list after its blocked client left: %q", got)
+	}
+
+	direct := testutil.Dial(t, startNode(t))
+	a, b, d := keyOn(t, nodes, 0, "za"), keyOn(t, nodes, 1, "zb"), keyOn(t, nodes, 2, "zd")
+	for _, cmd := range [][]string{
+		{"ZADD", a, "1", "x", "2.5", "y", "0.1", "t"}, {"ZADD", b, "3", "y", "4", "z", "0.2", "t"}, {"SADD", d, "y", "t"},
+		{"ZUNION", "3", a, b, d, "WITHSCORES"}, {"ZINTER", "3", a, b, d, "WEIGHTS", "2", "1", "5", "AGGREGATE", "MAX", "WITHSCORES"},
+		{"ZDIFF", "2", a, b, "WITHSCORES"}, {"ZINTERCARD", "2", a, b},
+		{"ZINTERSTORE", d + "out", "2", a, b}, {"ZRANGE", d + "out", "0", "-1", "WITHSCORES"},
+		{"ZUNION", "2", a, b, "WEIGHTS", "1", "x"}, {"ZUNION", "0", a}, {"ZINTER", "3", a, b}, {"ZUNION", "2", a, b, "FOO"},
+		{"ZINTERCARD", "2", a, b, "LIMIT", "-1"}, {"SUNIONSTORE", d + "s", a, b},
+	} {
+		if got, want := prod.Do(cmd...), direct.Do(cmd...); got != want {
+			t.Errorf("%v:\n proxy:  %q\n direct: %q", cmd, got, want)
+		}
+	}
+}
