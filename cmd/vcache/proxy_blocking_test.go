@@ -88,6 +88,25 @@ func TestProxyBlockingOverVcacheNodes(t *testing.T) {
 		t.Errorf("the list after its blocked client left: %q", got)
 	}
 
+	// The blocking sorted-set pops go the same way.
+	zk := keyOn(t, nodes, 2, "zq")
+	zw := testutil.Dial(t, paddr)
+	zw.Send("BZPOPMIN", zk, "0")
+	zw.Flush()
+	testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(nodes[2]) == 1 }, "BZPOPMIN blocked")
+	if got := prod.Do("ZADD", zk, "2", "b", "1", "a"); got != ":2\r\n" {
+		t.Fatalf("ZADD: %q", got)
+	}
+	if got, want := zw.Recv(), fmt.Sprintf("*3\r\n$%d\r\n%s\r\n$1\r\na\r\n$1\r\n1\r\n", len(zk), zk); got != want {
+		t.Errorf("BZPOPMIN through the proxy: %q, want %q", got, want)
+	}
+	if got := prod.Do("BZPOPMAX", zk, "0.05"); got != fmt.Sprintf("*3\r\n$%d\r\n%s\r\n$1\r\nb\r\n$1\r\n2\r\n", len(zk), zk) {
+		t.Errorf("BZPOPMAX of a non-empty set through the proxy: %q", got)
+	}
+	if got := prod.Do("BZPOPMAX", zk, "0.05"); got != "*-1\r\n" {
+		t.Errorf("BZPOPMAX timing out through the proxy: %q", got)
+	}
+
 	direct := testutil.Dial(t, startNode(t))
 	a, b, d := keyOn(t, nodes, 0, "za"), keyOn(t, nodes, 1, "zb"), keyOn(t, nodes, 2, "zd")
 	for _, cmd := range [][]string{
