@@ -28,6 +28,7 @@ type client struct {
 	watched []watch     // WATCHed slots and their versions
 	asking  bool
 	inExec  bool // EXEC is running the queued commands and holds their stripes
+	script  bool // the client a script's redis.call runs commands as
 	// block is the waiter a blocking command just registered (see
 	// blocking.go); readyKeys the keys EXEC's commands wrote, whose
 	// blocked clients are served once EXEC ends.

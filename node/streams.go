@@ -186,6 +186,9 @@ func cmdXRead(cx *Ctx) {
 		cx.Error(msg)
 		return
 	}
+	if refuseBlockInScript(cx, a.block) {
+		return
+	}
 	after := make([]cache.StreamID, len(a.keys))
 	for i, k := range a.keys {
 		last, _, err := cx.Node.ks.StreamLastID(k)

@@ -188,6 +188,9 @@ func cmdXReadGroup(cx *Ctx) {
 		cx.Error(msg)
 		return
 	}
+	if refuseBlockInScript(cx, a.block) {
+		return
+	}
 	ks := cx.Node.ks
 	reads := make([]cache.XReadGroupArgs, len(a.keys))
 	for i, k := range a.keys {

@@ -1,7 +1,7 @@
 // Package script runs Redis's Lua scripts (EVAL, FUNCTION/FCALL) with
 // Lua 5.1 semantics (github.com/yuin/gopher-lua): a sandboxed state with
 // the libraries Redis 7 gives scripts (base without file access, string,
-// table, math, cjson, bit, redis.*), and the conversion rules between Lua
+// table, math, cjson, cmsgpack, struct, bit, redis.*), and the conversion rules between Lua
 // values and command replies.
 //
 // It speaks no RESP: replies are Reply values, and the commands a script

@@ -1,6 +1,7 @@
 package script
 
 import (
+	"math"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -117,7 +118,7 @@ func (e *Engine) call(L *lua.LState, raise bool) int {
 		case lua.LString:
 			args[i-1] = []byte(v)
 		case lua.LNumber:
-			args[i-1] = []byte(numString(float64(v)))
+			args[i-1] = []byte(callArgNumber(float64(v)))
 		default:
 			return e.fail(L, raise, "ERR Lua redis lib command arguments must be strings or integers")
 		}
@@ -152,4 +153,20 @@ func errorCode(msg string) string {
 		return "ERR " + msg
 	}
 	return msg
+}
+
+// callArgNumber is how redis.call passes a number argument in Redis 7.0:
+// printf's %.17g ("0.10000000000000001", "9007199254740991", "-nan").
+func callArgNumber(f float64) string {
+	switch {
+	case math.IsNaN(f) && math.Signbit(f):
+		return "-nan"
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return cFormatG(f, 17)
 }

@@ -5,8 +5,8 @@ import (
 )
 
 // newState makes the sandboxed state scripts run in: base (without file
-// access or loading code), string, table, math, coroutine, cjson, bit and
-// redis; no os, io, debug or package. Globals are read-only once set up:
+// access, loading code or print), string, table, math, coroutine, cjson,
+// cmsgpack, struct, bit and redis; no os, io, debug or package. Globals are read-only once set up:
 // creating one fails as in Redis 7, and reading one that does not exist
 // fails too.
 func newState(e *Engine) *lua.LState {
@@ -26,14 +26,15 @@ func newState(e *Engine) *lua.LState {
 		L.Call(1, 0)
 	}
 	g := L.G.Global
-	for _, name := range []string{"dofile", "loadfile", "load", "require", "module",
+	for _, name := range []string{"dofile", "loadfile", "load", "require", "module", "print",
 		"_printregs", "newproxy", "_GOPHER_LUA_VERSION"} {
 		g.RawSetString(name, lua.LNil)
 	}
-	g.RawSetString("print", L.NewFunction(func(*lua.LState) int { return 0 }))
 	g.RawSetString("redis", redisLib(L, e))
 	g.RawSetString("cjson", cjsonLib(L))
 	g.RawSetString("bit", bitLib(L))
+	g.RawSetString("cmsgpack", cmsgpackLib(L))
+	g.RawSetString("struct", structLib(L))
 	g.RawSetString("KEYS", L.NewTable())
 	g.RawSetString("ARGV", L.NewTable())
 	e.globals, e.globalsMeta = protect(L, g)
