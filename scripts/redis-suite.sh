@@ -9,6 +9,8 @@
 #   scripts/redis-suite.sh unit/type/list unit/sort # these files
 #   COMPARE=1 scripts/redis-suite.sh                # redis-server beside vcache
 #   FILE_TIMEOUT=600 scripts/redis-suite.sh         # seconds a file may take (300)
+#   BASEPORT=21111 scripts/redis-suite.sh           # the harness's own ports (random by default,
+#                                                   # so two runs on one machine do not clash)
 #
 # Tags that need DEBUG, replication, a restart or maxmemory configuration are
 # left out, as for any server run in external mode.
@@ -54,7 +56,7 @@ run_file() {
 	pid=$(start_"$1" "$port")
 	wait_port "$port"
 	out=$( (cd "$src" && timeout "${FILE_TIMEOUT:-300}" tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --singledb \
-		--single "$2" --tags -needs:debug --tags -needs:repl --tags -needs:config-maxmemory \
+		--single "$2" --baseport "${BASEPORT:-$((20000 + RANDOM % 20000))}" --tags -needs:debug --tags -needs:repl --tags -needs:config-maxmemory \
 		--tags -cluster:skip --tags -needs:save --clients 1) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || true)
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
 	echo "$out" > "$work/$1-$(echo "$2" | tr / _).log"
