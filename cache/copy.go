@@ -79,6 +79,8 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 			return true
 		})
 		return nl, nil
+	case kindJSON:
+		return newJSONDoc(e.jsonDoc().root.clone()), nil
 	case kindStream:
 		// Through its snapshot form: groups, consumers and pending
 		// entries come along.

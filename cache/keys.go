@@ -76,6 +76,8 @@ func typeName(e *entry) string {
 		return "list"
 	case kindStream:
 		return "stream"
+	case kindJSON:
+		return JSONTypeName
 	}
 	return e.customVal().TypeName()
 }

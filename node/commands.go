@@ -105,6 +105,15 @@ func handlers() map[string]Handler {
 		// keyspace, complete
 		"copy": cmdCopy, "sort": cmdSort, "sort_ro": cmdSortRO, "lcs": cmdLCS,
 		"dump": cmdDump, "restore": cmdRestore,
+		// JSON documents
+		"json.set": cmdJSONSet, "json.get": cmdJSONGet, "json.mget": cmdJSONMGet, "json.mset": cmdJSONMSet,
+		"json.merge": cmdJSONMerge, "json.del": cmdJSONDel, "json.forget": cmdJSONDel,
+		"json.type": cmdJSONType, "json.numincrby": cmdJSONNumIncrBy, "json.nummultby": cmdJSONNumMultBy,
+		"json.strappend": cmdJSONStrAppend, "json.strlen": cmdJSONStrLen, "json.toggle": cmdJSONToggle,
+		"json.clear": cmdJSONClear, "json.arrappend": cmdJSONArrAppend, "json.arrindex": cmdJSONArrIndex,
+		"json.arrinsert": cmdJSONArrInsert, "json.arrlen": cmdJSONArrLen, "json.arrpop": cmdJSONArrPop,
+		"json.arrtrim": cmdJSONArrTrim, "json.objkeys": cmdJSONObjKeys, "json.objlen": cmdJSONObjLen,
+		"json.resp": cmdJSONResp, "json.debug": cmdJSONDebug,
 	}
 }
 
