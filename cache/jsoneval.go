@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"errors"
 	"slices"
 	"strings"
 )
@@ -12,34 +13,56 @@ type jsonMatch struct {
 	pos []int
 }
 
-// selectJSON returns the values p selects in root, in RedisJSON's order.
-func (p *JSONPath) selectJSON(root *jsonVal) []jsonMatch {
-	var out []jsonMatch
-	evalSteps(p.steps, root, root, nil, &out, true)
-	return out
+// maxPathVisits bounds the values one path evaluation may visit: paths
+// such as "$..*..*..*" grow with the document's size to a power, and a
+// client must not hold a stripe lock for minutes.
+const maxPathVisits = 1 << 24
+
+// ErrJSONPathTooBig is the error of a path that visits too many values.
+var ErrJSONPathTooBig = errors.New("path visits too many values")
+
+// pathEval is one evaluation of a path.
+type pathEval struct {
+	root   *jsonVal
+	out    []jsonMatch
+	track  bool // record positions (updates need them)
+	visits int
+}
+
+// selectJSON returns the values p selects in root and where they are, in
+// RedisJSON's order.
+func (p *JSONPath) selectJSON(root *jsonVal) ([]jsonMatch, error) {
+	ev := &pathEval{root: root, track: true}
+	ev.steps(p.steps, root, nil)
+	if ev.visits > maxPathVisits {
+		return nil, ErrJSONPathTooBig
+	}
+	return ev.out, nil
 }
 
 // values returns just the selected values.
-func (p *JSONPath) values(root *jsonVal) []*jsonVal {
-	var out []jsonMatch
-	evalSteps(p.steps, root, root, nil, &out, false)
-	vs := make([]*jsonVal, len(out))
-	for i, m := range out {
-		vs[i] = m.v
+func (p *JSONPath) values(root *jsonVal) ([]*jsonVal, error) {
+	ev := &pathEval{root: root}
+	ev.steps(p.steps, root, nil)
+	if ev.visits > maxPathVisits {
+		return nil, ErrJSONPathTooBig
 	}
-	return vs
+	return matchVals(ev.out), nil
 }
 
-// evalSteps applies steps to v (at pos) and appends what they select.
-// track records positions (needed by updates only).
-func evalSteps(steps []pathStep, root, v *jsonVal, pos []int, out *[]jsonMatch, track bool) {
+// steps applies steps to v (at pos) and appends what they select.
+func (ev *pathEval) steps(steps []pathStep, v *jsonVal, pos []int) {
+	ev.visits++
+	if ev.visits > maxPathVisits {
+		return
+	}
 	if len(steps) == 0 {
-		*out = append(*out, jsonMatch{v: v, pos: pos})
+		ev.out = append(ev.out, jsonMatch{v: v, pos: pos})
 		return
 	}
 	st, rest := &steps[0], steps[1:]
 	child := func(i int) []int {
-		if !track {
+		if !ev.track {
 			return nil
 		}
 		p := make([]int, len(pos)+1)
@@ -49,15 +72,15 @@ func evalSteps(steps []pathStep, root, v *jsonVal, pos []int, out *[]jsonMatch, 
 	}
 	switch st.kind {
 	case stepScan:
-		evalSteps(rest, root, v, pos, out, track)
-		scanJSON(rest, root, v, pos, out, track)
+		ev.steps(rest, v, pos)
+		ev.scan(rest, v, pos)
 	case stepKeys:
 		if v.k != jObject {
 			return
 		}
 		for _, name := range st.names {
 			if i := v.member(name); i >= 0 {
-				evalSteps(rest, root, v.arr[i], child(i), out, track)
+				ev.steps(rest, v.arr[i], child(i))
 			}
 		}
 	case stepAll:
@@ -65,7 +88,7 @@ func evalSteps(steps []pathStep, root, v *jsonVal, pos []int, out *[]jsonMatch, 
 			return
 		}
 		for i, e := range v.arr {
-			evalSteps(rest, root, e, child(i), out, track)
+			ev.steps(rest, e, child(i))
 		}
 	case stepIndexes:
 		if v.k != jArray {
@@ -75,7 +98,7 @@ func evalSteps(steps []pathStep, root, v *jsonVal, pos []int, out *[]jsonMatch, 
 		for _, ix := range st.indexes {
 			i := absIndex(ix, n)
 			if i < n {
-				evalSteps(rest, root, v.arr[i], child(int(i)), out, track)
+				ev.steps(rest, v.arr[i], child(int(i)))
 			}
 		}
 	case stepRange:
@@ -90,34 +113,41 @@ func evalSteps(steps []pathStep, root, v *jsonVal, pos []int, out *[]jsonMatch, 
 		if st.hasEnd {
 			end = absIndex(st.end, n)
 		}
-		for i := start; i < end; i += st.step {
-			evalSteps(rest, root, v.arr[i], child(int(i)), out, track)
+		for i := start; i < end; {
+			ev.steps(rest, v.arr[i], child(int(i)))
+			if st.step >= end-i {
+				break
+			}
+			i += st.step
 		}
 	case stepFilter:
 		if v.k != jObject && v.k != jArray {
 			return
 		}
 		for i, e := range v.arr {
-			if st.filter.eval(root, e) {
-				evalSteps(rest, root, e, child(i), out, track)
+			if st.filter.eval(ev, e) {
+				ev.steps(rest, e, child(i))
 			}
 		}
 	}
 }
 
-// scanJSON is ".." below v: the remaining steps on every descendant, in
+// scan is ".." below v: the remaining steps on every descendant, in
 // pre-order.
-func scanJSON(steps []pathStep, root, v *jsonVal, pos []int, out *[]jsonMatch, track bool) {
+func (ev *pathEval) scan(steps []pathStep, v *jsonVal, pos []int) {
 	if v.k != jObject && v.k != jArray {
 		return
 	}
 	for i, e := range v.arr {
+		if ev.visits > maxPathVisits {
+			return
+		}
 		var p []int
-		if track {
+		if ev.track {
 			p = append(slices.Clip(pos), i)
 		}
-		evalSteps(steps, root, e, p, out, track)
-		scanJSON(steps, root, e, p, out, track)
+		ev.steps(steps, e, p)
+		ev.scan(steps, e, p)
 	}
 }
 
@@ -131,11 +161,11 @@ func absIndex(i, n int64) int64 {
 }
 
 // eval reports whether the filter holds for v.
-func (f *filterExpr) eval(root, v *jsonVal) bool {
+func (f *filterExpr) eval(ev *pathEval, v *jsonVal) bool {
 	for _, and := range f.ors {
 		ok := true
 		for i := range and {
-			if !and[i].eval(root, v) {
+			if !and[i].eval(ev, v) {
 				ok = false
 				break
 			}
@@ -147,15 +177,15 @@ func (f *filterExpr) eval(root, v *jsonVal) bool {
 	return false
 }
 
-func (c *filterCond) eval(root, v *jsonVal) bool {
+func (c *filterCond) eval(ev *pathEval, v *jsonVal) bool {
 	if c.sub != nil {
-		return c.sub.eval(root, v)
+		return c.sub.eval(ev, v)
 	}
-	left := c.left.values(root, v)
+	left := c.left.values(ev, v)
 	if c.op == "" {
 		return len(left) > 0
 	}
-	right := c.right.values(root, v)
+	right := c.right.values(ev, v)
 	if c.op == "!=" {
 		return !anyPair(left, right, func(a, b *jsonVal) bool { return filterEq(a, b) })
 	}
@@ -202,19 +232,20 @@ func anyPair(a, b []*jsonVal, fn func(x, y *jsonVal) bool) bool {
 	return false
 }
 
-// values returns what a filter term stands for at v.
-func (t *filterTerm) values(root, v *jsonVal) []*jsonVal {
-	switch t.kind {
-	case termValue:
+// values returns what a filter term stands for at v (its visits count
+// against ev's budget).
+func (t *filterTerm) values(ev *pathEval, v *jsonVal) []*jsonVal {
+	if t.kind == termValue {
 		return []*jsonVal{t.val}
-	case termCur:
-		var out []jsonMatch
-		evalSteps(t.steps, root, v, nil, &out, false)
-		return matchVals(out)
 	}
-	var out []jsonMatch
-	evalSteps(t.steps, root, root, nil, &out, false)
-	return matchVals(out)
+	from := v
+	if t.kind == termRoot {
+		from = ev.root
+	}
+	sub := &pathEval{root: ev.root, visits: ev.visits}
+	sub.steps(t.steps, from, nil)
+	ev.visits = sub.visits
+	return matchVals(sub.out)
 }
 
 func matchVals(ms []jsonMatch) []*jsonVal {

@@ -144,7 +144,10 @@ func (ks *Keyspace) JSONSet(key []byte, path *JSONPath, text []byte, mode JSONSe
 // merge), or adds val as a member of the objects its parent selects.
 func setAt(root *jsonVal, path *JSONPath, val *jsonVal, mode JSONSetMode, merge bool) (*jsonVal, bool, error) {
 	if mode != JSONSetNX {
-		ms := path.selectJSON(root)
+		ms, err := path.selectJSON(root)
+		if err != nil {
+			return root, false, err
+		}
 		if !merge {
 			ms = forUpdate(ms)
 		}
@@ -182,14 +185,18 @@ func setAt(root *jsonVal, path *JSONPath, val *jsonVal, mode JSONSetMode, merge 
 	}
 	last := steps[len(steps)-1]
 	if last.kind == stepIndexes {
-		if len(path.selectJSON(root)) == 0 {
+		if ms, err := path.selectJSON(root); err != nil || len(ms) == 0 {
 			return root, false, ErrJSONArrayIdx
 		}
 		return root, false, nil
 	}
 	parent := &JSONPath{steps: steps[:len(steps)-1]}
 	added := false
-	for _, m := range parent.selectJSON(root) {
+	ms, err := parent.selectJSON(root)
+	if err != nil {
+		return root, false, err
+	}
+	for _, m := range ms {
 		if m.v.k != jObject || m.v.member(last.names[0]) >= 0 {
 			continue
 		}
@@ -315,7 +322,10 @@ func jsonGetText(root *jsonVal, paths []*JSONPath, f *JSONFormat) ([]byte, error
 		legacy = legacy && p.Legacy
 	}
 	if len(paths) == 1 {
-		vs := paths[0].values(root)
+		vs, err := paths[0].values(root)
+		if err != nil {
+			return nil, err
+		}
 		if legacy {
 			if len(vs) == 0 {
 				return nil, ErrJSONNoPath
@@ -326,7 +336,10 @@ func jsonGetText(root *jsonVal, paths []*JSONPath, f *JSONFormat) ([]byte, error
 	}
 	obj := &jsonVal{k: jObject}
 	for _, p := range paths {
-		vs := p.values(root)
+		vs, err := p.values(root)
+		if err != nil {
+			return nil, err
+		}
 		if legacy {
 			if len(vs) == 0 {
 				return nil, ErrJSONNoPath
@@ -351,7 +364,11 @@ func (ks *Keyspace) JSONDel(key []byte, path *JSONPath) (int64, error) {
 			n = 1
 			return nil, true, nil
 		}
-		for _, m := range forUpdate(path.selectJSON(root)) {
+		ms, err := path.selectJSON(root)
+		if err != nil {
+			return root, false, err
+		}
+		for _, m := range forUpdate(ms) {
 			if len(m.pos) == 0 {
 				n++
 				return nil, true, nil
@@ -377,7 +394,10 @@ func (ks *Keyspace) JSONType(key []byte, path *JSONPath) (JSONReply, error) {
 		if root == nil {
 			return nil
 		}
-		vs := path.values(root)
+		vs, err := path.values(root)
+		if err != nil {
+			return err
+		}
 		if path.Legacy {
 			if len(vs) > 0 {
 				r = jsonBulkReply(vs[0].typeName())

@@ -18,7 +18,10 @@ func (ks *Keyspace) jsonModify(key []byte, path *JSONPath, want func(*jsonVal) b
 		if root == nil {
 			return nil, false, ErrJSONNoKey
 		}
-		vs := path.values(root)
+		vs, err := path.values(root)
+		if err != nil {
+			return root, false, err
+		}
 		changed := false
 		if path.Legacy {
 			n := 0
@@ -240,7 +243,7 @@ func (ks *Keyspace) JSONArrTrim(key []byte, path *JSONPath, start, stop int64) (
 		norm := func(i int64) int64 {
 			switch {
 			case i < 0:
-				return n - min(n, -i)
+				return max(n+i, 0)
 			case n > 0:
 				return min(n-1, i)
 			}
@@ -270,7 +273,11 @@ func (ks *Keyspace) JSONClear(key []byte, path *JSONPath) (int64, error) {
 		if root == nil {
 			return nil, false, ErrJSONNoKey
 		}
-		for _, v := range path.values(root) {
+		vs, err := path.values(root)
+		if err != nil {
+			return root, false, err
+		}
+		for _, v := range vs {
 			switch {
 			case v.k == jArray && len(v.arr) > 0:
 				v.arr = []*jsonVal{}
@@ -299,7 +306,10 @@ func (ks *Keyspace) jsonQuery(key []byte, path *JSONPath, want func(*jsonVal) bo
 			r, ferr = onMissing()
 			return nil
 		}
-		vs := path.values(root)
+		vs, err := path.values(root)
+		if err != nil {
+			return err
+		}
 		if path.Legacy {
 			if len(vs) == 0 {
 				return ErrJSONNoPath

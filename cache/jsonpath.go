@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"unicode/utf8"
 )
 
 // JSONPath is a compiled path of RedisJSON's two syntaxes: JSONPath
@@ -47,6 +48,9 @@ type pathStep struct {
 // ParseJSONPath compiles a path of either syntax: one that starts with "$"
 // is JSONPath, any other is legacy ("." is the root; "a.b" means "$.a.b").
 func ParseJSONPath(text string) (*JSONPath, error) {
+	if !utf8.ValidString(text) {
+		return nil, &jsonError{ErrJSONPath, "Couldn't parse as UTF-8 string"}
+	}
 	p := &JSONPath{Text: text}
 	src := text
 	if len(src) == 0 || src[0] != '$' {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"os/exec"
 	"reflect"
 	"strings"
 	"sync"
@@ -199,5 +201,19 @@ func TestJSONSurvivesRestart(t *testing.T) {
 	}
 	if ttl := c2.TTL(ctx, "ttl").Val(); ttl < 59*time.Minute {
 		t.Fatalf("TTL of a document after restart = %v", ttl)
+	}
+}
+
+// TestRedisPyJSON runs redis-py's r.json() client (Debian's python3-redis
+// 4.3.4): every JSON call, each reply checked by the script.
+func TestRedisPyJSON(t *testing.T) {
+	py := pythonWith(t, "redis")
+	tn := startNode(t, nil)
+	_, port, _ := net.SplitHostPort(tn.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, py, "testdata/redispy_json.py", port).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok 37" {
+		t.Fatalf("redis-py: %v\n%s", err, out)
 	}
 }
