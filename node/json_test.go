@@ -217,3 +217,51 @@ func TestRedisPyJSON(t *testing.T) {
 		t.Fatalf("redis-py: %v\n%s", err, out)
 	}
 }
+
+// TestJSONReachesTheReplica: JSON writes replicate by their arguments, so
+// the primary and its replica hold the same document, and a JSONPath
+// update (NUMINCRBY over a filter) lands the same on both.
+func TestJSONReachesTheReplica(t *testing.T) {
+	nodes := startReplicatedNodes(t, 3)
+	ctx := context.Background()
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr}})
+	t.Cleanup(func() { cc.Close() })
+	steps := [][]any{
+		{"JSON.SET", "{j}doc", "$", `{"items":[{"p":5},{"p":15},{"p":7}],"tags":["a"]}`},
+		{"JSON.NUMINCRBY", "{j}doc", "$.items[?(@.p<10)].p", "100"},
+		{"JSON.ARRAPPEND", "{j}doc", "$.tags", `"b"`},
+		{"JSON.DEL", "{j}doc", "$.items[1]"},
+		{"JSON.MSET", "{j}doc", "$.new", "true", "{j}two", "$", "[2]"},
+		{"JSON.MERGE", "{j}doc", "$", `{"tags":null,"m":{"x":1}}`},
+	}
+	for _, s := range steps {
+		if err := cc.Do(ctx, s...).Err(); err != nil {
+			t.Fatalf("%v: %v", s, err)
+		}
+	}
+	const want = `"{\"items\":[{\"p\":105},{\"p\":107}],\"new\":true,\"m\":{\"x\":1}}"`
+	for _, tn := range nodes {
+		if got := tn.raw(t).do("WAIT", "1", "5000"); got != "(integer) 1" {
+			t.Fatalf("WAIT 1 on %s: %s", tn.addr, got)
+		}
+	}
+	holders := 0
+	for _, tn := range nodes {
+		rc := tn.raw(t)
+		rc.do("READONLY")
+		got := rc.do("JSON.GET", "{j}doc")
+		if strings.HasPrefix(got, "(error) MOVED") {
+			continue
+		}
+		holders++
+		if got != want {
+			t.Fatalf("node %s: JSON.GET = %s, want %s", tn.addr, got, want)
+		}
+		if got := rc.do("JSON.GET", "{j}two"); got != `"[2]"` {
+			t.Fatalf("node %s: {j}two = %s", tn.addr, got)
+		}
+	}
+	if holders != 2 {
+		t.Fatalf("%d nodes hold the document, want the primary and its replica", holders)
+	}
+}
