@@ -29,18 +29,41 @@ const (
 	jObject
 )
 
-// jsonVal is one JSON value. Guarded by the stripe lock of its key.
+// jsonVal is one JSON value, 64 bytes (a size class). Guarded by the
+// stripe lock of its key.
 type jsonVal struct {
 	k   jsonKind
-	i   int64      // jInt
-	f   float64    // jFloat
+	i   int64      // jInt: the value; jFloat: its IEEE 754 bits
 	s   string     // jString
 	arr []*jsonVal // jArray elements; jObject member values
-	// keys are a jObject's member names, in insertion order (arr holds
-	// the values at the same positions); idx maps names to positions
-	// once the object is large.
+	obj *jsonObj   // jObject: the member names
+}
+
+// jsonObj is an object's member names, in insertion order (the value's
+// arr holds the values at the same positions); idx maps names to
+// positions once the object is large.
+type jsonObj struct {
 	keys []string
 	idx  map[string]int
+}
+
+// newObject returns an empty object.
+func newObject() *jsonVal {
+	return &jsonVal{k: jObject, arr: []*jsonVal{}, obj: &jsonObj{keys: []string{}}}
+}
+
+// newFloat returns a number that is not an integer.
+func newFloat(f float64) *jsonVal { return &jsonVal{k: jFloat, i: int64(math.Float64bits(f))} }
+
+// fl returns a jFloat's value.
+func (v *jsonVal) fl() float64 { return math.Float64frombits(uint64(v.i)) }
+
+// names returns an object's member names (nil for other values).
+func (v *jsonVal) names() []string {
+	if v.obj == nil {
+		return nil
+	}
+	return v.obj.keys
 }
 
 // jsonIndexAt is the member count from which an object keeps a name index.
@@ -106,13 +129,13 @@ func (v *jsonVal) typeName() string {
 
 // member returns the position of an object's member name, or -1.
 func (v *jsonVal) member(name string) int {
-	if v.idx != nil {
-		if i, ok := v.idx[name]; ok {
+	if v.obj.idx != nil {
+		if i, ok := v.obj.idx[name]; ok {
 			return i
 		}
 		return -1
 	}
-	for i, k := range v.keys {
+	for i, k := range v.obj.keys {
 		if k == name {
 			return i
 		}
@@ -126,46 +149,48 @@ func (v *jsonVal) setMember(name string, val *jsonVal) {
 		v.arr[i] = val
 		return
 	}
-	v.keys = append(v.keys, name)
+	o := v.obj
+	o.keys = append(o.keys, name)
 	v.arr = append(v.arr, val)
-	if v.idx != nil {
-		v.idx[name] = len(v.keys) - 1
-	} else if len(v.keys) >= jsonIndexAt {
+	if o.idx != nil {
+		o.idx[name] = len(o.keys) - 1
+	} else if len(o.keys) >= jsonIndexAt {
 		v.reindex()
 	}
 }
 
 // delMember removes an object's member at position i, keeping the order.
 func (v *jsonVal) delMember(i int) {
-	v.keys = append(v.keys[:i], v.keys[i+1:]...)
+	v.obj.keys = append(v.obj.keys[:i], v.obj.keys[i+1:]...)
 	v.arr = append(v.arr[:i], v.arr[i+1:]...)
-	if v.idx != nil {
+	if v.obj.idx != nil {
 		v.reindex()
 	}
 }
 
 func (v *jsonVal) reindex() {
-	if len(v.keys) < jsonIndexAt {
-		v.idx = nil
+	o := v.obj
+	if len(o.keys) < jsonIndexAt {
+		o.idx = nil
 		return
 	}
-	v.idx = make(map[string]int, len(v.keys))
-	for i, k := range v.keys {
-		v.idx[k] = i
+	o.idx = make(map[string]int, len(o.keys))
+	for i, k := range o.keys {
+		o.idx[k] = i
 	}
 }
 
 // clone returns a deep copy of v.
 func (v *jsonVal) clone() *jsonVal {
-	c := &jsonVal{k: v.k, i: v.i, f: v.f, s: v.s}
+	c := &jsonVal{k: v.k, i: v.i, s: v.s}
 	if v.arr != nil {
 		c.arr = make([]*jsonVal, len(v.arr))
 		for i, e := range v.arr {
 			c.arr[i] = e.clone()
 		}
 	}
-	if v.keys != nil {
-		c.keys = append([]string(nil), v.keys...)
+	if v.obj != nil {
+		c.obj = &jsonObj{keys: append([]string(nil), v.obj.keys...)}
 		c.reindex()
 	}
 	return c
@@ -181,7 +206,7 @@ func (a *jsonVal) equal(b *jsonVal) bool {
 	case jInt:
 		return a.i == b.i
 	case jFloat:
-		return a.f == b.f
+		return a.fl() == b.fl()
 	case jString:
 		return a.s == b.s
 	case jArray:
@@ -194,10 +219,10 @@ func (a *jsonVal) equal(b *jsonVal) bool {
 			}
 		}
 	case jObject:
-		if len(a.keys) != len(b.keys) {
+		if len(a.obj.keys) != len(b.obj.keys) {
 			return false
 		}
-		for i, k := range a.keys {
+		for i, k := range a.obj.keys {
 			j := b.member(k)
 			if j < 0 || !a.arr[i].equal(b.arr[j]) {
 				return false
@@ -213,12 +238,12 @@ func (v *jsonVal) num() float64 {
 	if v.k == jInt {
 		return float64(v.i)
 	}
-	return v.f
+	return v.fl()
 }
 
 // bytes estimates v's heap bytes.
 func (v *jsonVal) bytes() int64 {
-	n := int64(80) // the node (72 bytes, 80-byte size class)
+	n := int64(64) // the node
 	switch v.k {
 	case jString:
 		n += sizeClass(len(v.s))
@@ -228,12 +253,12 @@ func (v *jsonVal) bytes() int64 {
 			n += e.bytes()
 		}
 	case jObject:
-		n += sizeClass(8*cap(v.arr)) + sizeClass(16*cap(v.keys))
+		n += 32 + sizeClass(8*cap(v.arr)) + sizeClass(16*cap(v.obj.keys)) // 32: the jsonObj
 		for i, e := range v.arr {
-			n += sizeClass(len(v.keys[i])) + e.bytes()
+			n += sizeClass(len(v.obj.keys[i])) + e.bytes()
 		}
-		if v.idx != nil {
-			n += int64(48 * len(v.idx))
+		if v.obj.idx != nil {
+			n += int64(48 * len(v.obj.idx))
 		}
 	}
 	return n
@@ -381,7 +406,7 @@ func (p *jsonParser) number() (*jsonVal, error) {
 	if err != nil || math.IsInf(f, 0) {
 		return nil, p.fail("number out of range")
 	}
-	return &jsonVal{k: jFloat, f: f}, nil
+	return newFloat(f), nil
 }
 
 // str parses a string literal at p.i.
@@ -513,7 +538,7 @@ func (p *jsonParser) array(depth int) (*jsonVal, error) {
 
 func (p *jsonParser) object(depth int) (*jsonVal, error) {
 	p.i++
-	v := &jsonVal{k: jObject, arr: []*jsonVal{}, keys: []string{}}
+	v := newObject()
 	p.ws()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
 		p.i++
@@ -594,7 +619,7 @@ func appendJSONFmt(b []byte, v *jsonVal, f *JSONFormat, level int) []byte {
 	case jInt:
 		return strconv.AppendInt(b, v.i, 10)
 	case jFloat:
-		return appendJSONFloat(b, v.f)
+		return appendJSONFloat(b, v.fl())
 	case jString:
 		return appendJSONString(b, v.s)
 	case jArray:
@@ -617,7 +642,7 @@ func appendJSONFmt(b []byte, v *jsonVal, f *JSONFormat, level int) []byte {
 			b = append(b, ',')
 		}
 		b = newline(b, level+1)
-		b = appendJSONString(b, v.keys[i])
+		b = appendJSONString(b, v.obj.keys[i])
 		b = append(b, ':')
 		if f != nil {
 			b = append(b, f.Space...)

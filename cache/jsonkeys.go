@@ -220,9 +220,9 @@ func mergePatch(doc, patch *jsonVal) *jsonVal {
 		return patch.clone()
 	}
 	if doc.k != jObject {
-		doc = &jsonVal{k: jObject, arr: []*jsonVal{}, keys: []string{}}
+		doc = newObject()
 	}
-	for i, name := range patch.keys {
+	for i, name := range patch.obj.keys {
 		pv := patch.arr[i]
 		j := doc.member(name)
 		if pv.k == jNull {
@@ -334,7 +334,7 @@ func jsonGetText(root *jsonVal, paths []*JSONPath, f *JSONFormat) ([]byte, error
 		}
 		return appendJSONFmt(nil, &jsonVal{k: jArray, arr: vs}, f, 0), nil
 	}
-	obj := &jsonVal{k: jObject}
+	obj := newObject()
 	for _, p := range paths {
 		vs, err := p.values(root)
 		if err != nil {

@@ -81,7 +81,7 @@ func (ks *Keyspace) JSONNumOp(key []byte, path *JSONPath, numText []byte, mult, 
 		*v = *res
 		results = append(results, res)
 		if resp3 && res.k == jFloat {
-			return JSONReply{Kind: JSONDouble, Float: res.f}, nil
+			return JSONReply{Kind: JSONDouble, Float: res.fl()}, nil
 		}
 		if resp3 {
 			return jsonIntReply(res.i), nil
@@ -133,7 +133,7 @@ func numOp(v, num *jsonVal, mult bool) (*jsonVal, error) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return nil, ErrJSONOverflow
 	}
-	return &jsonVal{k: jFloat, f: f}, nil
+	return newFloat(f), nil
 }
 
 // JSONStrAppend is JSON.STRAPPEND: text must be a JSON string.
@@ -282,8 +282,8 @@ func (ks *Keyspace) JSONClear(key []byte, path *JSONPath) (int64, error) {
 			case v.k == jArray && len(v.arr) > 0:
 				v.arr = []*jsonVal{}
 			case v.k == jObject && len(v.arr) > 0:
-				v.arr, v.keys, v.idx = []*jsonVal{}, []string{}, nil
-			case v.k == jInt && v.i != 0, v.k == jFloat && v.f != 0:
+				v.arr, v.obj = []*jsonVal{}, &jsonObj{keys: []string{}}
+			case v.k == jInt && v.i != 0, v.k == jFloat && v.fl() != 0:
 				*v = jsonVal{k: jInt}
 			default:
 				continue
@@ -367,7 +367,7 @@ func isObject(v *jsonVal) bool { return v.k == jObject }
 // JSONObjLen is JSON.OBJLEN.
 func (ks *Keyspace) JSONObjLen(key []byte, path *JSONPath) (JSONReply, error) {
 	r, err := ks.jsonQuery(key, path, isObject, "object", nullIfLegacy(path, jsonNotFoundOr("not an object")), func(v *jsonVal) JSONReply {
-		return jsonIntReply(int64(len(v.keys)))
+		return jsonIntReply(int64(len(v.arr)))
 	})
 	if err == ErrJSONNoPath && path.Legacy {
 		return jsonNullReply(), nil
@@ -378,8 +378,8 @@ func (ks *Keyspace) JSONObjLen(key []byte, path *JSONPath) (JSONReply, error) {
 // JSONObjKeys is JSON.OBJKEYS.
 func (ks *Keyspace) JSONObjKeys(key []byte, path *JSONPath) (JSONReply, error) {
 	r, err := ks.jsonQuery(key, path, isObject, "object", nullIfLegacy(path, ErrJSONNoKey), func(v *jsonVal) JSONReply {
-		es := make([]JSONReply, len(v.keys))
-		for i, k := range v.keys {
+		es := make([]JSONReply, len(v.arr))
+		for i, k := range v.names() {
 			es[i] = jsonBulkReply(k)
 		}
 		return jsonArrReply(es)
@@ -443,7 +443,7 @@ func respOf(v *jsonVal) JSONReply {
 	case jInt:
 		return jsonIntReply(v.i)
 	case jFloat:
-		return JSONReply{Kind: JSONDouble, Float: v.f}
+		return JSONReply{Kind: JSONDouble, Float: v.fl()}
 	case jString:
 		return jsonBulkReply(v.s)
 	case jArray:
@@ -457,7 +457,7 @@ func respOf(v *jsonVal) JSONReply {
 	es := make([]JSONReply, 0, 2*len(v.arr)+1)
 	es = append(es, JSONReply{Kind: JSONSimple, Str: "{"})
 	for i, e := range v.arr {
-		es = append(es, jsonBulkReply(v.keys[i]), respOf(e))
+		es = append(es, jsonBulkReply(v.obj.keys[i]), respOf(e))
 	}
 	return jsonArrReply(es)
 }

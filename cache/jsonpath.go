@@ -496,7 +496,7 @@ func (pp *pathParser) term() (filterTerm, error) {
 			if err != nil {
 				return filterTerm{}, pp.fail("<number>")
 			}
-			return filterTerm{val: &jsonVal{k: jFloat, f: f}}, nil
+			return filterTerm{val: newFloat(f)}, nil
 		}
 		n, _ := strconv.ParseInt(pp.s[start:pp.i], 10, 64)
 		return filterTerm{val: &jsonVal{k: jInt, i: n}}, nil
