@@ -52,6 +52,7 @@ func (ks *Keyspace) Copy(src, dst []byte, replace bool) (bool, error) {
 	if ne.kind() == kindHash {
 		ks.hashChanged(string(dst), dslot, ne)
 	}
+	ks.jsonChanged(string(dst), dslot, ne)
 	return true, nil
 }
 

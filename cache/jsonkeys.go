@@ -88,11 +88,14 @@ func (ks *Keyspace) jsonWrite(key []byte, fn func(root *jsonVal) (*jsonVal, bool
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 	case nr == nil:
 	case e == nil:
-		ks.insert(sh, slot, newEntry(bstr(key), kindJSON, nil, newJSONDoc(nr)))
+		e = newEntry(bstr(key), kindJSON, nil, newJSONDoc(nr))
+		ks.insert(sh, slot, e)
+		ks.jsonChanged(string(key), slot, e)
 	default:
 		e.obj = newJSONDoc(nr)
 		ks.touch(e)
 		ks.resize(sh, slot, e)
+		ks.jsonChanged(string(key), slot, e)
 	}
 	return nil
 }

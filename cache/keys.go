@@ -113,6 +113,7 @@ func (ks *Keyspace) Rename(src, dst []byte, nx bool) (bool, error) {
 	if ne.kind() == kindHash {
 		ks.hashChanged(string(dst), dslot, ne)
 	}
+	ks.jsonChanged(string(dst), dslot, ne)
 	return true, nil
 }
 

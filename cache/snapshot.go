@@ -400,6 +400,7 @@ func (ks *Keyspace) load(key []byte, e *entry) {
 	if e.kind() == kindHash {
 		ks.hashChanged(string(key), slot, e)
 	}
+	ks.jsonChanged(string(key), slot, e)
 }
 
 // readList reads a list record's length and elements.

@@ -61,4 +61,28 @@ try:
     raise SystemExit("a legacy path to nothing did not fail")
 except redis.ResponseError as e:
     check(str(e), "Path does not exist")
+
+# An index ON JSON (IndexType.JSON): fields at JSONPaths, a vector as a
+# JSON array, documents answered whole as "$".
+import struct
+
+from redis.commands.search.field import NumericField, TagField, TextField, VectorField
+from redis.commands.search.indexDefinition import IndexDefinition, IndexType
+from redis.commands.search.query import Query
+
+j.set("chunk:1", "$", {"text": "cats purr", "year": 2001, "genre": ["pets", "cats"], "emb": [1.0, 0.0, 0.0]})
+j.set("chunk:2", "$", {"text": "dogs bark", "year": 2011, "genre": ["pets", "dogs"], "emb": [0.0, 1.0, 0.0]})
+schema = (TextField("$.text", as_name="text"), NumericField("$.year", as_name="year"),
+          TagField("$.genre[*]", as_name="genre"),
+          VectorField("$.emb", "FLAT", {"TYPE": "FLOAT32", "DIM": 3, "DISTANCE_METRIC": "COSINE"}, as_name="emb"))
+check(r.ft("chunks").create_index(schema, definition=IndexDefinition(prefix=["chunk:"], index_type=IndexType.JSON)), "OK")
+res = r.ft("chunks").search(Query("@genre:{cats}"))
+check((res.total, [(d.id, d.json) for d in res.docs]),
+      (1, [("chunk:1", '{"text":"cats purr","year":2001,"genre":["pets","cats"],"emb":[1.0,0.0,0.0]}')]))
+q = Query("(@year:[2000 2020])=>[KNN 2 @emb $v AS score]").sort_by("score").return_fields("text", "score").dialect(2)
+res = r.ft("chunks").search(q, query_params={"v": struct.pack("<3f", 0, 1, 0)})
+check([(d.id, d.text, d.score) for d in res.docs], [("chunk:2", "dogs bark", "0"), ("chunk:1", "cats purr", "1")])
+j.set("chunk:3", "$", {"text": "cats nap", "year": 2020, "genre": ["cats"], "emb": [0.5, 0.5, 0.0]})
+check(r.ft("chunks").search(Query("@genre:{cats}").no_content()).total, 2)
+check(r.ft("chunks").info()["index_definition"], ["key_type", "JSON", "prefixes", ["chunk:"], "default_score", "1"])
 print("ok", checks)
