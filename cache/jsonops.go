@@ -72,6 +72,13 @@ func (ks *Keyspace) JSONNumOp(key []byte, path *JSONPath, numText []byte, mult, 
 	if !num.isNum() {
 		return JSONReply{}, jsonTypeErr("number")
 	}
+	if resp3 && path.Legacy {
+		// RedisJSON answers RESP3 clients one number per match, legacy
+		// path or not.
+		p := *path
+		p.Legacy = false
+		path = &p
+	}
 	var results []*jsonVal
 	r, err := ks.jsonModify(key, path, (*jsonVal).isNum, "does not contains a number", func(v *jsonVal) (JSONReply, error) {
 		res, err := numOp(v, num, mult)

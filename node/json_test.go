@@ -266,3 +266,19 @@ func TestJSONReachesTheReplica(t *testing.T) {
 		t.Fatalf("%d nodes hold the document, want the primary and its replica", holders)
 	}
 }
+
+// TestJSONNumIncrByLegacyResp3: a RESP3 client gets an array of numbers
+// from NUMINCRBY even with a legacy path, as from RedisJSON.
+func TestJSONNumIncrByLegacyResp3(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := jsonClients(t, tn)["resp3"]
+	c.Do(ctx, "JSON.SET", "d", "$", `{"a":1}`)
+	if v, err := c.Do(ctx, "JSON.NUMINCRBY", "d", ".a", "1.5").Result(); err != nil || !reflect.DeepEqual(v, []any{2.5}) {
+		t.Fatalf("RESP3 JSON.NUMINCRBY .a = %#v %v", v, err)
+	}
+	c2 := jsonClients(t, tn)["resp2"]
+	if v, err := c2.Do(ctx, "JSON.NUMINCRBY", "d", ".a", "1").Result(); err != nil || v != "3.5" {
+		t.Fatalf("RESP2 JSON.NUMINCRBY .a = %#v %v", v, err)
+	}
+}
