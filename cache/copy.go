@@ -81,7 +81,10 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 		})
 		return nl, nil
 	case kindJSON:
-		return newJSONDoc(e.jsonDoc().root.clone()), nil
+		if d := e.jsonDoc(); d.root != nil {
+			return newJSONDoc(d.root.clone()), nil
+		}
+		return e.jsonDoc(), nil // text is never modified: shared
 	case kindStream:
 		// Through its snapshot form: groups, consumers and pending
 		// entries come along.

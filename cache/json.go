@@ -272,7 +272,16 @@ func ParseJSON(text []byte) error {
 
 // parseJSON parses one JSON value (surrounding white space allowed).
 func parseJSON(text []byte) (*jsonVal, error) {
-	p := jsonParser{b: text}
+	return parseJSONWith(jsonParser{b: text})
+}
+
+// parseStoredJSON parses a document the keyspace wrote (a snapshot's),
+// without the depth limit of clients' values.
+func parseStoredJSON(text []byte) (*jsonVal, error) {
+	return parseJSONWith(jsonParser{b: text, internal: true})
+}
+
+func parseJSONWith(p jsonParser) (*jsonVal, error) {
 	p.ws()
 	v, err := p.value(0)
 	if err != nil {
@@ -288,6 +297,9 @@ func parseJSON(text []byte) (*jsonVal, error) {
 type jsonParser struct {
 	b []byte
 	i int
+	// internal is set for text the keyspace wrote: no depth limit (a
+	// document may grow deeper than a client may send at once).
+	internal bool
 }
 
 // fail makes a parse error in serde_json's words, with line and column.
@@ -318,7 +330,7 @@ func (p *jsonParser) ws() {
 }
 
 func (p *jsonParser) value(depth int) (*jsonVal, error) {
-	if depth > maxJSONDepth {
+	if depth > maxJSONDepth && !p.internal {
 		return nil, ErrJSONDepth
 	}
 	if p.i >= len(p.b) {

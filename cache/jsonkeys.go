@@ -1,16 +1,48 @@
 package cache
 
-// jsonDoc is a kindJSON entry's value: the document and its accounted
-// bytes (recomputed after each change).
+// jsonDoc is a kindJSON entry's value: a small document as its compact
+// text (parsed again for each command: a third of the tree's bytes), a
+// large one as its tree (updated in place), and its accounted bytes.
+// Text and tree are never modified once stored: a command that changes
+// the document stores a new jsonDoc.
 type jsonDoc struct {
-	root  *jsonVal
+	text  []byte   // the compact text, when root is nil
+	root  *jsonVal // the tree of a large document
 	bytes int64
 }
 
+// jsonTextMax is the longest document kept as text: parsing it again
+// takes tens of microseconds at most.
+const jsonTextMax = 8 << 10
+
 func newJSONDoc(root *jsonVal) *jsonDoc {
-	d := &jsonDoc{root: root}
-	d.bytes = root.bytes()
-	return d
+	if text := appendJSON(nil, root); len(text) <= jsonTextMax {
+		text = text[:len(text):len(text)]
+		return &jsonDoc{text: text, bytes: 24 + sizeClass(len(text))}
+	}
+	return &jsonDoc{root: root, bytes: 24 + root.bytes()}
+}
+
+// tree returns the document's tree: the stored one, or a new one parsed
+// from the text (the caller may change it and store it).
+func (d *jsonDoc) tree() *jsonVal {
+	if d.root != nil {
+		return d.root
+	}
+	p := jsonParser{b: d.text, internal: true}
+	v, err := p.value(0)
+	if err != nil {
+		panic("cache: a stored JSON document does not parse: " + err.Error())
+	}
+	return v
+}
+
+// textOf returns the document's compact text.
+func (d *jsonDoc) textOf() []byte {
+	if d.root == nil {
+		return d.text
+	}
+	return appendJSON(nil, d.root)
 }
 
 // jsonVal returns a kindJSON entry's document (nil for other kinds).
@@ -55,7 +87,7 @@ func (ks *Keyspace) jsonRead(key []byte, fn func(root *jsonVal) error) error {
 			ferr = fn(nil)
 			return
 		}
-		ferr = fn(d.root)
+		ferr = fn(d.tree())
 	})
 	if err != nil {
 		return err
@@ -68,6 +100,19 @@ func (ks *Keyspace) jsonRead(key []byte, fn func(root *jsonVal) error) error {
 // old root otherwise, nil to delete the key; and whether it changed
 // anything.
 func (ks *Keyspace) jsonWrite(key []byte, fn func(root *jsonVal) (*jsonVal, bool, error)) error {
+	return ks.jsonWriteDoc(key, func(d *jsonDoc) (*jsonVal, bool, error) {
+		var root *jsonVal
+		if d != nil {
+			root = d.tree()
+		}
+		return fn(root)
+	})
+}
+
+// jsonWriteDoc is jsonWrite for commands that may not need the old
+// document's tree (a replacement at the root): fn gets the stored
+// document (nil when missing) and parses it only if it must.
+func (ks *Keyspace) jsonWriteDoc(key []byte, fn func(d *jsonDoc) (*jsonVal, bool, error)) error {
 	sh, slot := ks.locate(key)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -75,11 +120,11 @@ func (ks *Keyspace) jsonWrite(key []byte, fn func(root *jsonVal) (*jsonVal, bool
 	if e != nil && e.kind() != kindJSON {
 		return ErrWrongType
 	}
-	var root *jsonVal
+	var d *jsonDoc
 	if e != nil {
-		root = e.jsonDoc().root
+		d = e.jsonDoc()
 	}
-	nr, changed, err := fn(root)
+	nr, changed, err := fn(d)
 	if err != nil || !changed {
 		return err
 	}
@@ -90,12 +135,12 @@ func (ks *Keyspace) jsonWrite(key []byte, fn func(root *jsonVal) (*jsonVal, bool
 	case e == nil:
 		e = newEntry(bstr(key), kindJSON, nil, newJSONDoc(nr))
 		ks.insert(sh, slot, e)
-		ks.jsonChanged(string(key), slot, e)
+		ks.jsonChangedTree(string(key), slot, nr)
 	default:
 		e.obj = newJSONDoc(nr)
 		ks.touch(e)
 		ks.resize(sh, slot, e)
-		ks.jsonChanged(string(key), slot, e)
+		ks.jsonChangedTree(string(key), slot, nr)
 	}
 	return nil
 }
@@ -114,12 +159,12 @@ const (
 // objects the path's parent selects) and reports whether it set anything.
 func (ks *Keyspace) JSONSet(key []byte, path *JSONPath, text []byte, mode JSONSetMode) (bool, error) {
 	set := false
-	err := ks.jsonWrite(key, func(root *jsonVal) (*jsonVal, bool, error) {
+	err := ks.jsonWriteDoc(key, func(d *jsonDoc) (*jsonVal, bool, error) {
 		val, err := parseJSON(text)
 		if err != nil {
 			return nil, false, err
 		}
-		if root == nil {
+		if d == nil {
 			if mode == JSONSetXX {
 				return nil, false, nil
 			}
@@ -131,11 +176,12 @@ func (ks *Keyspace) JSONSet(key []byte, path *JSONPath, text []byte, mode JSONSe
 		}
 		if path.IsRoot() {
 			if mode == JSONSetNX {
-				return root, false, nil
+				return nil, false, nil
 			}
 			set = true
 			return val, true, nil
 		}
+		root := d.tree()
 		nr, ok, err := setAt(root, path, val, mode, false)
 		set = ok
 		return nr, ok, err
@@ -304,6 +350,22 @@ func (ks *Keyspace) JSONMSet(sets []JSONSetArgs) error {
 // JSONGet is JSON.GET: the reply text for paths (the root when none),
 // false when the key is missing.
 func (ks *Keyspace) JSONGet(key []byte, paths []*JSONPath, f *JSONFormat) ([]byte, bool, error) {
+	if len(paths) == 1 && paths[0].IsRoot() && f == nil {
+		// The whole document: its text as stored, without a parse.
+		var out []byte
+		err := readAs(ks, key, kindJSON, (*entry).jsonDoc, func(d *jsonDoc) {
+			if d == nil {
+				return
+			}
+			text := d.textOf()
+			if paths[0].Legacy {
+				out = append([]byte(nil), text...)
+			} else {
+				out = append(append(append(make([]byte, 0, len(text)+2), '['), text...), ']')
+			}
+		})
+		return out, out != nil, err
+	}
 	var out []byte
 	found := false
 	err := ks.jsonRead(key, func(root *jsonVal) error {

@@ -18,7 +18,15 @@ func (ks *Keyspace) jsonChanged(key string, slot int, e *entry) {
 		return
 	}
 	if o, ok := ks.observer.(JSONObserver); ok {
-		o.JSONChanged(key, slot, JSONView{e.jsonDoc().root})
+		o.JSONChanged(key, slot, JSONView{e.jsonDoc().tree()})
+	}
+}
+
+// jsonChangedTree tells a JSONObserver that the document at key is now
+// root.
+func (ks *Keyspace) jsonChangedTree(key string, slot int, root *jsonVal) {
+	if o, ok := ks.observer.(JSONObserver); ok {
+		o.JSONChanged(key, slot, JSONView{root})
 	}
 }
 
@@ -98,7 +106,7 @@ func (ks *Keyspace) ForEachJSON(prefixes []string, fn func(key string, doc JSONV
 				if e.kind() != kindJSON || (e.exp != 0 && e.exp <= now) || !hasAnyPrefix(k, prefixes) {
 					continue
 				}
-				fn(k, JSONView{e.jsonDoc().root})
+				fn(k, JSONView{e.jsonDoc().tree()})
 			}
 		}
 		sh.mu.Unlock()

@@ -36,7 +36,7 @@ func entrySize(e *entry) int64 {
 	case kindList:
 		n += e.listVal().bytes()
 	case kindJSON:
-		n += 16 + e.jsonDoc().bytes // the jsonDoc, then the tree
+		n += e.jsonDoc().bytes
 	}
 	return (n + 7) &^ 7 // entry.mem8 keeps eighths
 }

@@ -176,7 +176,7 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		appendUvarint(b, uint64(l.n))
 		l.each(0, func(_ int, v []byte) bool { appendBytes(b, v); return true })
 	case kindJSON:
-		appendBytes(b, appendJSON(nil, e.jsonDoc().root))
+		appendBytes(b, e.jsonDoc().textOf())
 	}
 	return nil
 }
@@ -352,7 +352,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 			if err != nil {
 				return corrupt("json", err)
 			}
-			root, err := parseJSON(text)
+			root, err := parseStoredJSON(text)
 			if err != nil {
 				return corrupt("json document", err)
 			}

@@ -183,6 +183,21 @@ func TestJSONSurvivesRestart(t *testing.T) {
 	if n := c.MemoryUsage(ctx, "doc").Val(); n < int64(len(doc)) {
 		t.Fatalf("MEMORY USAGE = %d, less than the text's %d bytes", n, len(doc))
 	}
+	// A large document (kept as a tree, not as text): updates in place,
+	// COPY, and the restart below.
+	nums := make([]string, 3000)
+	for i := range nums {
+		nums[i] = fmt.Sprint(i)
+	}
+	c.JSONSet(ctx, "big", "$", `{"n":0,"arr":[`+strings.Join(nums, ",")+`]}`)
+	c.JSONNumIncrBy(ctx, "big", "$.n", 5)
+	c.JSONArrAppend(ctx, "big", "$.arr", "3000")
+	c.Copy(ctx, "big", "bigcopy", 0, false)
+	c.JSONArrPop(ctx, "bigcopy", "$.arr", -1)
+	if v := c.JSONArrLen(ctx, "big", "$.arr").Val(); !reflect.DeepEqual(v, []int64{3001}) {
+		t.Fatalf("big document's array after COPY and a pop of the copy: %v", v)
+	}
+	bigWant := c.JSONGet(ctx, "big").Val()
 	if err := c.Save(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -190,6 +205,9 @@ func TestJSONSurvivesRestart(t *testing.T) {
 
 	tn2 := startNode(t, withDir)
 	c2 := tn2.client(t)
+	if got := c2.JSONGet(ctx, "big").Val(); got != bigWant || !strings.HasPrefix(got, `{"n":5,"arr":[0,1,2`) {
+		t.Fatalf("big document after restart: %.60s...", got)
+	}
 	if got := c2.JSONGet(ctx, "doc").Val(); got != want {
 		t.Fatalf("after restart JSON.GET = %s, want %s", got, want)
 	}
