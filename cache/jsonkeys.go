@@ -124,8 +124,11 @@ func (ks *Keyspace) jsonWriteDoc(key []byte, fn func(d *jsonDoc) (*jsonVal, bool
 	if e != nil {
 		d = e.jsonDoc()
 	}
+	// A command that fails after changing some values keeps those
+	// changes, as RedisJSON's (which changes values in place): the error
+	// comes back with them stored.
 	nr, changed, err := fn(d)
-	if err != nil || !changed {
+	if !changed || (err != nil && nr == nil) {
 		return err
 	}
 	switch {
@@ -142,7 +145,7 @@ func (ks *Keyspace) jsonWriteDoc(key []byte, fn func(d *jsonDoc) (*jsonVal, bool
 		ks.resize(sh, slot, e)
 		ks.jsonChangedTree(string(key), slot, nr)
 	}
-	return nil
+	return err
 }
 
 // JSONSetMode is JSON.SET's NX / XX.
