@@ -300,3 +300,17 @@ func TestJSONNumIncrByLegacyResp3(t *testing.T) {
 		t.Fatalf("RESP2 JSON.NUMINCRBY .a = %#v %v", v, err)
 	}
 }
+
+// TestJSONScanType: SCAN's TYPE finds documents by RedisJSON's type name,
+// in any case, as Redis matches module types.
+func TestJSONScanType(t *testing.T) {
+	tn := startNode(t, nil)
+	rc := tn.raw(t)
+	rc.do("JSON.SET", "j", "$", "1")
+	rc.do("SET", "s", "x")
+	for _, typ := range []string{"ReJSON-RL", "rejson-rl"} {
+		if got := rc.do("SCAN", "0", "TYPE", typ, "COUNT", "100000"); got != "1) \"0\"\n2) 1) \"j\"" {
+			t.Fatalf("SCAN TYPE %s = %s", typ, got)
+		}
+	}
+}
