@@ -470,14 +470,22 @@ func respOf(v *jsonVal) JSONReply {
 }
 
 // JSONDebugMemory is JSON.DEBUG MEMORY: the bytes of the values path
-// selects (legacy: of the first; 0 for a missing key).
+// selects (legacy: of the first; 0 for a missing key), as the document is
+// kept: its text's share when it is kept as text, its nodes' otherwise.
 func (ks *Keyspace) JSONDebugMemory(key []byte, path *JSONPath) (JSONReply, error) {
+	asText := false
+	_ = readAs(ks, key, kindJSON, (*entry).jsonDoc, func(d *jsonDoc) { asText = d != nil && d.root == nil })
 	return ks.jsonQuery(key, path, func(*jsonVal) bool { return true }, "", func() (JSONReply, error) {
 		if path.Legacy {
 			return jsonIntReply(0), nil
 		}
 		return jsonArrReply([]JSONReply{}), nil
-	}, func(v *jsonVal) JSONReply { return jsonIntReply(v.bytes()) })
+	}, func(v *jsonVal) JSONReply {
+		if asText {
+			return jsonIntReply(sizeClass(len(appendJSON(nil, v))))
+		}
+		return jsonIntReply(v.bytes())
+	})
 }
 
 // regexps caches nothing: a filter's literal pattern is compiled once
