@@ -52,6 +52,7 @@ func (ks *Keyspace) Copy(src, dst []byte, replace bool) (bool, error) {
 	if ne.kind() == kindHash {
 		ks.hashChanged(string(dst), dslot, ne)
 	}
+	ks.jsonChanged(string(dst), dslot, ne)
 	return true, nil
 }
 
@@ -79,6 +80,11 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 			return true
 		})
 		return nl, nil
+	case kindJSON:
+		if d := e.jsonDoc(); d.root != nil {
+			return newJSONDoc(d.root.clone()), nil
+		}
+		return e.jsonDoc(), nil // text is never modified: shared
 	case kindStream:
 		// Through its snapshot form: groups, consumers and pending
 		// entries come along.

@@ -59,6 +59,8 @@ func rdbValue(e *entry) (rdb.Value, error) {
 		return v, nil
 	case kindCustom:
 		return rdb.Value{}, fmt.Errorf("%w: %s", ErrNoRDBForm, e.customVal().TypeName())
+	case kindJSON:
+		return rdb.Value{}, fmt.Errorf("%w: %s", ErrNoRDBForm, JSONTypeName)
 	}
 	return rdb.Value{}, fmt.Errorf("%w: kind %d", ErrNoRDBForm, e.kind())
 }

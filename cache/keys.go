@@ -2,6 +2,7 @@ package cache
 
 import (
 	"math/rand/v2"
+	"strings"
 
 	"github.com/vcache/vcache/internal/glob"
 	"github.com/vcache/vcache/internal/keyslot"
@@ -76,6 +77,8 @@ func typeName(e *entry) string {
 		return "list"
 	case kindStream:
 		return "stream"
+	case kindJSON:
+		return JSONTypeName
 	}
 	return e.customVal().TypeName()
 }
@@ -111,6 +114,7 @@ func (ks *Keyspace) Rename(src, dst []byte, nx bool) (bool, error) {
 	if ne.kind() == kindHash {
 		ks.hashChanged(string(dst), dslot, ne)
 	}
+	ks.jsonChanged(string(dst), dslot, ne)
 	return true, nil
 }
 
@@ -248,7 +252,7 @@ func (ks *Keyspace) Scan(cursor uint64, o ScanOptions) (next uint64, keys []stri
 			if e.exp != 0 && e.exp <= ks.nowMs() {
 				continue
 			}
-			if (o.Type == "" || typeName(e) == o.Type) && (o.Match == "" || Match(o.Match, k)) {
+			if (o.Type == "" || strings.EqualFold(typeName(e), o.Type)) && (o.Match == "" || Match(o.Match, k)) {
 				keys = append(keys, k)
 			}
 		}

@@ -28,11 +28,12 @@ const (
 	kindSet
 	kindList
 	kindStream
+	kindJSON
 )
 
-// kindBits is how many low bits of entry.meta hold the kind (room for 7
+// kindBits is how many low bits of entry.meta hold the kind (room for 15
 // kinds); the key's length takes the rest.
-const kindBits = 3
+const kindBits = 4
 
 // entry is one key's value and metadata, 48 bytes (a Go size class: at
 // 56 it would take 64). Guarded by its stripe's mutex.
@@ -40,13 +41,13 @@ type entry struct {
 	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
 	n      uint32 // bytes at data
 	meta   uint32 // key length << kindBits | kind
-	obj    any    // kindHash: map[string][]byte (values never modified in place); kindZSet: *zset; kindSet: *setObj; kindList: *list; kindCustom: Custom
+	obj    any    // kindHash: map[string][]byte (values never modified in place); kindZSet: *zset; kindSet: *setObj; kindList: *list; kindJSON: *jsonDoc; kindCustom: Custom
 	exp    int64  // expiry, unix milliseconds; 0 = none
 	access uint32 // LRU clock or LFU counter (see evict.go)
 	mem8   uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
 }
 
-// maxKeyLen is the longest key an entry holds (512 MiB - 1, Redis's limit); maxEntryBytes the most a
+// maxKeyLen is the longest key an entry holds (256 MiB - 1; Redis allows 512 MiB); maxEntryBytes the most a
 // key and a string value may take together (the node allows 512 MiB
 // values).
 const (
@@ -58,7 +59,7 @@ const (
 // or obj.
 func newEntry(key string, k kind, val []byte, obj any) *entry {
 	if len(key) > maxKeyLen || len(key)+len(val) > maxEntryBytes {
-		panic("cache: key longer than 512 MiB or key and value longer than 4 GiB")
+		panic("cache: key longer than 256 MiB or key and value longer than 4 GiB")
 	}
 	kv := make([]byte, len(key)+len(val))
 	copy(kv, key)

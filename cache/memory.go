@@ -35,6 +35,8 @@ func entrySize(e *entry) int64 {
 		n += e.customVal().MemoryBytes()
 	case kindList:
 		n += e.listVal().bytes()
+	case kindJSON:
+		n += e.jsonDoc().bytes
 	}
 	return (n + 7) &^ 7 // entry.mem8 keeps eighths
 }

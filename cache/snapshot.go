@@ -20,7 +20,7 @@ import (
 // sorted set is its member count then member, score (8 bytes,
 // little-endian IEEE 754) pairs in order; a list is its length then its
 // elements front to back; a custom value is its type name then its bytes;
-// a stream is as appendStream says.
+// a stream is as appendStream says; a JSON document is its compact text.
 // Every byte string is a uvarint length then the bytes.
 const (
 	snapMagic   = "VCKS\x01"
@@ -31,6 +31,7 @@ const (
 	recZSet     = 6
 	recList     = 5
 	recStream   = 10
+	recJSON     = 11
 	recEnd      = 0xFF
 	maxSnapItem = 1 << 31 // no single string in a snapshot is larger
 )
@@ -138,6 +139,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		b.WriteByte(recCustom)
 	case kindList:
 		b.WriteByte(recList)
+	case kindJSON:
+		b.WriteByte(recJSON)
 	}
 	appendString(b, key)
 	appendUvarint(b, uint64(e.exp))
@@ -172,6 +175,8 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		l := e.listVal()
 		appendUvarint(b, uint64(l.n))
 		l.each(0, func(_ int, v []byte) bool { appendBytes(b, v); return true })
+	case kindJSON:
+		appendBytes(b, e.jsonDoc().textOf())
 	}
 	return nil
 }
@@ -341,6 +346,17 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				return corrupt(fmt.Sprintf("decoding a %q value", tn), err)
 			}
 			obj = cv
+		case recJSON:
+			kd = kindJSON
+			text, err := sr.bytes()
+			if err != nil {
+				return corrupt("json", err)
+			}
+			root, err := parseStoredJSON(text)
+			if err != nil {
+				return corrupt("json document", err)
+			}
+			obj = newJSONDoc(root)
 		case recList:
 			kd = kindList
 			if obj, err = readList(sr); err != nil {
@@ -384,6 +400,7 @@ func (ks *Keyspace) load(key []byte, e *entry) {
 	if e.kind() == kindHash {
 		ks.hashChanged(string(key), slot, e)
 	}
+	ks.jsonChanged(string(key), slot, e)
 }
 
 // readList reads a list record's length and elements.

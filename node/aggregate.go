@@ -28,9 +28,7 @@ func cmdFTAggregate(cx *Ctx) {
 		req.Admit = cx.Node.owns
 	}
 	ks := cx.Node.ks
-	rows, total, err := ix.Aggregate(req, func(key string) (map[string][]byte, bool) {
-		return ks.HashFields([]byte(key))
-	})
+	rows, total, err := ix.Aggregate(req, docLoader(ks, ix))
 	if err != nil {
 		ftError(cx, err)
 		return

@@ -109,6 +109,15 @@ func handlers() map[string]Handler {
 		"dump": cmdDump, "restore": cmdRestore,
 		// functions
 		"fcall": cmdFCall, "fcall_ro": cmdFCallRO, "function": cmdFunction,
+		// JSON documents
+		"json.set": cmdJSONSet, "json.get": cmdJSONGet, "json.mget": cmdJSONMGet, "json.mset": cmdJSONMSet,
+		"json.merge": cmdJSONMerge, "json.del": cmdJSONDel, "json.forget": cmdJSONDel,
+		"json.type": cmdJSONType, "json.numincrby": cmdJSONNumIncrBy, "json.nummultby": cmdJSONNumMultBy,
+		"json.strappend": cmdJSONStrAppend, "json.strlen": cmdJSONStrLen, "json.toggle": cmdJSONToggle,
+		"json.clear": cmdJSONClear, "json.arrappend": cmdJSONArrAppend, "json.arrindex": cmdJSONArrIndex,
+		"json.arrinsert": cmdJSONArrInsert, "json.arrlen": cmdJSONArrLen, "json.arrpop": cmdJSONArrPop,
+		"json.arrtrim": cmdJSONArrTrim, "json.objkeys": cmdJSONObjKeys, "json.objlen": cmdJSONObjLen,
+		"json.resp": cmdJSONResp, "json.debug": cmdJSONDebug,
 	}
 }
 

@@ -71,8 +71,12 @@ func cmdFTCreate(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	// Index the hashes that already exist.
-	cx.Node.ks.ForEachHash(s.Prefixes, ix.Upsert)
+	// Index the hashes (or JSON documents) that already exist.
+	if s.OnJSON {
+		indexJSONDocs(cx.Node.ks, ix)
+	} else {
+		cx.Node.ks.ForEachHash(s.Prefixes, ix.Upsert)
+	}
 	cx.OK()
 }
 
@@ -98,7 +102,11 @@ func cmdFTAlter(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	if !skip {
+	switch {
+	case skip:
+	case ix.Schema().OnJSON:
+		indexJSONDocs(cx.Node.ks, ix)
+	default:
 		cx.Node.ks.ForEachHash(ix.Schema().Prefixes, ix.Upsert)
 	}
 	cx.OK()
@@ -129,9 +137,7 @@ func cmdFTSearch(cx *Ctx) {
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
 	}
-	res, err := ix.Search(req, func(key string) (map[string][]byte, bool) {
-		return ks.HashFields([]byte(key))
-	})
+	res, err := ix.Search(req, docLoader(ks, ix))
 	if err != nil {
 		ftError(cx, err)
 		return

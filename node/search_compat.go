@@ -505,9 +505,7 @@ func cmdFTProfile(cx *Ctx) {
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
 	}
-	res, err := ix.Search(req, func(key string) (map[string][]byte, bool) {
-		return ks.HashFields([]byte(key))
-	})
+	res, err := ix.Search(req, docLoader(ks, ix))
 	if err != nil {
 		ftError(cx, err)
 		return

@@ -42,6 +42,23 @@ func splitMSet(s *session, cmd resp.Command) (merger, string) {
 	return s.split(cmd, 2, mergeOK), ""
 }
 
+// splitJSONMGet splits JSON.MGET key... path: each part gets the path.
+func splitJSONMGet(s *session, cmd resp.Command) (merger, string) {
+	if len(cmd.Args) < 3 {
+		return nil, arityError("json.mget")
+	}
+	return s.splitTail(cmd, 1, 1, mergeArray), ""
+}
+
+// splitJSONMSet splits JSON.MSET key path value ... by key (each key's
+// triple is set atomically on its node; the whole is not, as MSET's).
+func splitJSONMSet(s *session, cmd resp.Command) (merger, string) {
+	if len(cmd.Args) < 4 || (len(cmd.Args)-1)%3 != 0 {
+		return nil, arityError("json.mset")
+	}
+	return s.split(cmd, 3, mergeOK), ""
+}
+
 // passthrough forwards a command whose keys share one destination.
 type passthrough struct{ c *call }
 
@@ -53,8 +70,14 @@ func (m passthrough) merge(s *session, dst []byte) []byte {
 // split submits cmd (keys every step words from position 1) to the nodes
 // that own its keys.
 func (s *session) split(cmd resp.Command, step int, mode mergeMode) merger {
+	return s.splitTail(cmd, step, 0, mode)
+}
+
+// splitTail is split for a command whose last tail words follow the keys
+// and go to every part (JSON.MGET's path).
+func (s *session) splitTail(cmd resp.Command, step, tail int, mode mergeMode) merger {
 	args := cmd.Args
-	nkeys := (len(args) - 1) / step
+	nkeys := (len(args) - 1 - tail) / step
 	rt := s.p.routes.Load()
 	slots := make([]int, nkeys)
 	dest := make([]int, nkeys) // slot, or node index when cross-slot is allowed
@@ -101,12 +124,15 @@ func (s *session) split(cmd resp.Command, step int, mode mergeMode) merger {
 	}
 	for _, keys := range partKeys {
 		c := s.newCall(nil)
-		req := resp.AppendArray(c.own[:0], 1+len(keys)*step)
+		req := resp.AppendArray(c.own[:0], 1+len(keys)*step+tail)
 		req = resp.AppendBulk(req, args[0])
 		for _, k := range keys {
 			for w := range step {
 				req = resp.AppendBulk(req, args[1+k*step+w])
 			}
+		}
+		for _, a := range args[len(args)-tail:] {
+			req = resp.AppendBulk(req, a)
 		}
 		c.own, c.req = req, req
 		s.target(c, slots[keys[0]])

@@ -75,6 +75,7 @@ func newCmdTable() *cmdTable {
 	composite := map[string]func(*session, resp.Command) (merger, string){
 		"mget": splitMGet, "del": splitSum, "unlink": splitSum, "exists": splitSum,
 		"touch": splitSum, "mset": splitMSet,
+		"json.mget": splitJSONMGet, "json.mset": splitJSONMSet,
 		"info": fanInfo, "dbsize": fanDBSize, "keys": fanKeys, "scan": fanScan,
 		"flushall": fanAllOK, "flushdb": fanAllOK, "save": fanAllOK, "bgsave": fanAllOK,
 		"randomkey": fanRandomKey,

@@ -114,6 +114,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, "scripting")
 	case "stream":
 		out = append(out, "stream")
+	case "json":
+		out = append(out, "json")
 	case "server":
 		out = append(out, "server")
 	}

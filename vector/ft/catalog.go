@@ -97,8 +97,19 @@ func (c *Catalog) all() []*Index {
 // It implements the keyspace's observer.
 func (c *Catalog) HashChanged(key string, slot int, fields map[string][]byte) {
 	for _, ix := range c.all() {
-		if ix.Matches(key) {
+		if ix.Matches(key) && !ix.schema.OnJSON {
 			ix.Upsert(key, fields)
+		}
+	}
+}
+
+// JSONChanged indexes the JSON document at key in every ON JSON index
+// whose prefix matches; fields gives the document's values for a schema
+// (by field name, as a hash would hold them).
+func (c *Catalog) JSONChanged(key string, fields func(*Schema) map[string][]byte) {
+	for _, ix := range c.all() {
+		if ix.Matches(key) && ix.schema.OnJSON {
+			ix.Upsert(key, fields(ix.schema))
 		}
 	}
 }

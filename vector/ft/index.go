@@ -396,6 +396,7 @@ type Info struct {
 	MaxDocID         uint32
 	IndexingFailures int64
 	VectorIndexBytes int64
+	OnJSON           bool // key_type JSON
 
 	// Counts behind FT.INFO's statistics (info.go).
 	Stats InfoStats
@@ -405,7 +406,7 @@ type Info struct {
 func (ix *Index) Info() Info {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	inf := Info{Name: ix.schema.Name, Prefixes: ix.schema.Prefixes, Fields: ix.schema.Fields, NumDocs: len(ix.ids),
+	inf := Info{Name: ix.schema.Name, Prefixes: ix.schema.Prefixes, Fields: ix.schema.Fields, NumDocs: len(ix.ids), OnJSON: ix.schema.OnJSON,
 		MaxDocID: ix.nextID, IndexingFailures: ix.failures}
 	ix.countRecords(&inf)
 	for _, e := range ix.engine {

@@ -57,6 +57,14 @@ func dbl(v float64) string {
 	return strconv.FormatFloat(v, 'g', 17, 64)
 }
 
+// keyType is FT.INFO's key_type.
+func keyType(onJSON bool) string {
+	if onJSON {
+		return "JSON"
+	}
+	return "HASH"
+}
+
 // mb converts bytes to FT.INFO's megabytes (a float, as RediSearch
 // computes them).
 func mb(n int64) string { return dbl(float64(float32(n) / float32(1<<20))) }
@@ -105,7 +113,7 @@ func (inf Info) Reply() []any {
 	return []any{
 		"index_name", inf.Name,
 		"index_options", []any{},
-		"index_definition", []any{"key_type", "HASH", "prefixes", prefixes, "default_score", "1"},
+		"index_definition", []any{"key_type", keyType(inf.OnJSON), "prefixes", prefixes, "default_score", "1"},
 		"attributes", attrs,
 		"num_docs", int64(inf.NumDocs),
 		"max_doc_id", int64(inf.MaxDocID),

@@ -51,6 +51,9 @@ type Schema struct {
 	Name     string
 	Prefixes []string
 	Fields   []Field
+	// OnJSON is set for ON JSON: the documents are JSON keys and field
+	// names are JSONPaths (the node reads the values).
+	OnJSON bool
 	// Args are the FT.CREATE arguments (after the index name), kept to
 	// persist and describe the index.
 	Args []string
@@ -83,8 +86,12 @@ func ParseCreate(args [][]byte) (*Schema, error) {
 	for i < len(args) {
 		switch word() {
 		case "ON":
-			if i+1 >= len(args) || !strings.EqualFold(string(args[i+1]), "HASH") {
-				return nil, errf("Only HASH documents are supported")
+			switch {
+			case i+1 < len(args) && strings.EqualFold(string(args[i+1]), "HASH"):
+			case i+1 < len(args) && strings.EqualFold(string(args[i+1]), "JSON"):
+				s.OnJSON = true
+			default:
+				return nil, errf("Only HASH and JSON documents are supported")
 			}
 			i += 2
 		case "PREFIX":

@@ -238,6 +238,12 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 	if scoreField != "" {
 		out = append(out, [2]string{scoreField, scoreText})
 	}
+	if ix.schema.OnJSON { // a JSON document comes back whole, as "$"
+		if v, ok := f["$"]; ok {
+			out = append(out, [2]string{"$", string(v)})
+		}
+		return out
+	}
 	names := make([]string, 0, len(f))
 	for k := range f {
 		names = append(names, k)

@@ -1,0 +1,82 @@
+package node
+
+import (
+	"encoding/binary"
+	"math"
+	"strings"
+
+	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/vector/ft"
+)
+
+// FT indexes ON JSON: the node reads a JSON document's values at the
+// schema's paths and hands them to the index as a hash's fields would be
+// (text, tags joined by their separator, a number, a FLOAT32 blob).
+
+// JSONChanged indexes a created or changed JSON document.
+func (o searchObserver) JSONChanged(key string, slot int, doc cache.JSONView) {
+	o.cat.JSONChanged(key, func(s *ft.Schema) map[string][]byte { return jsonIndexFields(s, doc) })
+}
+
+// jsonIndexFields returns the values of doc that the fields of s index,
+// by field name (the path). A path that selects nothing is left out.
+func jsonIndexFields(s *ft.Schema, doc cache.JSONView) map[string][]byte {
+	out := make(map[string][]byte, len(s.Fields))
+	for _, f := range s.Fields {
+		switch f.Type {
+		case ft.Vector:
+			nums, ok := doc.Floats(f.Name)
+			if !ok {
+				if vals, _ := doc.Strings(f.Name); len(vals) > 0 {
+					out[f.Name] = []byte(vals[0]) // not numbers: the index counts a failure
+				}
+				continue
+			}
+			blob := make([]byte, 4*len(nums))
+			for i, x := range nums {
+				binary.LittleEndian.PutUint32(blob[4*i:], math.Float32bits(float32(x)))
+			}
+			out[f.Name] = blob
+		default:
+			vals, ok := doc.Strings(f.Name)
+			if !ok || len(vals) == 0 {
+				continue
+			}
+			sep := " "
+			switch f.Type {
+			case ft.Tag:
+				sep = string(f.Separator)
+			case ft.Numeric:
+				vals = vals[:1]
+			}
+			out[f.Name] = []byte(strings.Join(vals, sep))
+		}
+	}
+	return out
+}
+
+// indexJSONDocs indexes the JSON documents that exist (FT.CREATE and
+// FT.ALTER of an ON JSON index).
+func indexJSONDocs(ks *cache.Keyspace, ix *ft.Index) {
+	s := ix.Schema()
+	ks.ForEachJSON(s.Prefixes, func(key string, doc cache.JSONView) {
+		ix.Upsert(key, jsonIndexFields(s, doc))
+	})
+}
+
+// docLoader returns how search results load an index's documents: a
+// hash's fields, or a JSON document's text under "$" with its schema
+// values under their names and aliases (RETURN and SORTBY read them).
+func docLoader(ks *cache.Keyspace, ix *ft.Index) func(key string) (map[string][]byte, bool) {
+	s := ix.Schema()
+	if !s.OnJSON {
+		return func(key string) (map[string][]byte, bool) { return ks.HashFields([]byte(key)) }
+	}
+	paths := map[string]string{}
+	for _, f := range s.Fields {
+		if f.Type != ft.Vector {
+			paths[f.Name], paths[f.Alias] = f.Name, f.Name
+		}
+	}
+	return func(key string) (map[string][]byte, bool) { return ks.JSONFields([]byte(key), paths) }
+}
