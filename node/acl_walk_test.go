@@ -314,7 +314,13 @@ func walkInvocations() map[string][][]walkStep {
 		"sort_ro": each(deny("SORT_RO", "other:set"), deny("SORT_RO", "app:s", "BY", "nosort", "GET", "other:*")),
 		"dump":    one(deny("DUMP", "other:str")),
 		"restore": one(deny("RESTORE", "other:str", "0", "\x00\x01x\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x00", "REPLACE")),
-		"lcs":     each(deny("LCS", "app:str", "other:str"), deny("LCS", "other:str", "app:str", "IDX")),
+		// pub/sub: app has no channel and no @pubsub
+		"subscribe": one(deny("SUBSCRIBE", "other:ch")), "psubscribe": one(deny("PSUBSCRIBE", "other:*")),
+		"ssubscribe": one(deny("SSUBSCRIBE", "other:ch")), "unsubscribe": one(deny("UNSUBSCRIBE")),
+		"punsubscribe": one(deny("PUNSUBSCRIBE")), "sunsubscribe": one(deny("SUNSUBSCRIBE", "other:ch")),
+		"publish": one(deny("PUBLISH", "other:ch", "m")), "spublish": one(deny("SPUBLISH", "other:ch", "m")),
+		"pubsub": one(deny("PUBSUB", "CHANNELS")),
+		"lcs":    each(deny("LCS", "app:str", "other:str"), deny("LCS", "other:str", "app:str", "IDX")),
 	}
 }
 

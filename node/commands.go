@@ -13,7 +13,7 @@ import (
 func handlers() map[string]Handler {
 	return map[string]Handler{
 		// connection (front's, shared with the proxy)
-		"ping": frontCmd(front.Ping), "echo": frontCmd(front.Echo), "quit": frontCmd(front.Quit),
+		"ping": cmdPing, "echo": frontCmd(front.Echo), "quit": frontCmd(front.Quit),
 		"reset": frontCmd(front.Reset), "select": frontCmd(front.Select), "auth": frontCmd(front.Auth),
 		"hello": frontCmd(front.Hello), "client": cmdClient, "command": frontCmd(front.Command),
 		"readonly": cmdReadOnly, "readwrite": cmdReadWrite, "asking": cmdAsking,
@@ -105,6 +105,10 @@ func handlers() map[string]Handler {
 		// keyspace, complete
 		"copy": cmdCopy, "sort": cmdSort, "sort_ro": cmdSortRO, "lcs": cmdLCS,
 		"dump": cmdDump, "restore": cmdRestore,
+		// pub/sub
+		"subscribe": cmdSubscribe, "unsubscribe": cmdUnsubscribe, "psubscribe": cmdPSubscribe,
+		"punsubscribe": cmdPUnsubscribe, "ssubscribe": cmdSSubscribe, "sunsubscribe": cmdSUnsubscribe,
+		"publish": cmdPublish, "spublish": cmdSPublish, "pubsub": cmdPubSub,
 	}
 }
 

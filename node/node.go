@@ -48,9 +48,12 @@ type Node struct {
 
 	clients clientRegistry
 	blocked blockRegistry // clients blocked on lists (blocking.go)
-	listCfg listConfig    // list-* parameters (lists_config.go)
-	stats   stats
-	slow    slowLog
+	pubsub  pubsubState   // subscriptions (pubsub.go)
+	// notifyFlags are notify-keyspace-events's classes (notify.go).
+	notifyFlags atomic.Uint32
+	listCfg     listConfig // list-* parameters (lists_config.go)
+	stats       stats
+	slow        slowLog
 
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
@@ -85,7 +88,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	search := ft.NewCatalog()
 	cc := cfg.Cache
 	repl := newBacklog(cfg.ReplBacklogSize)
-	cc.Observer = searchObserver{cat: search, repl: repl}
+	notifier := &notifyObserver{}
+	cc.Observer = observers{searchObserver{cat: search, repl: repl}, notifier}
 	cc.ExtraMemory = search.MemoryBytes // FT indexes count against maxmemory
 	cc.Decoders = vsetDecoders()
 	ks, err := cache.New(cc)
@@ -102,6 +106,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		done:        make(chan struct{}),
 	}
 	n.repl.log = repl
+	n.pubsub.limits = defaultBufLimits
+	notifier.n.Store(n)
 	n.repl.replicas = map[*replicaLink]struct{}{}
 	n.repl.links = map[string]*primaryLink{}
 	n.slow.threshold.Store(10000) // Redis's defaults: 10 ms, 128 entries

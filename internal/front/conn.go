@@ -83,6 +83,10 @@ type ClientInfo struct {
 	LibName, LibVer string
 	// Resp is the protocol the client speaks, 2 or 3 (0 counts as 2).
 	Resp int
+	// Sub, PSub and SSub count the client's channel, pattern and shard
+	// channel subscriptions; OMem the reply bytes waiting to be sent.
+	Sub, PSub, SSub int64
+	OMem            int64
 }
 
 // String renders the client as one CLIENT LIST line (without newline), in
@@ -119,7 +123,13 @@ func (ci ClientInfo) appendTo(b []byte, now time.Time) []byte {
 	num("age", int64(now.Sub(ci.Created).Seconds()))
 	num("idle", int64(now.Sub(ci.LastActive).Seconds()))
 	field("flags", flags)
-	b = append(b, " db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"...)
+	b = append(b, " db=0"...)
+	num("sub", ci.Sub)
+	num("psub", ci.PSub)
+	num("ssub", ci.SSub)
+	b = append(b, " multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0"...)
+	num("omem", ci.OMem)
+	b = append(b, " tot-mem=0 events=r"...)
 	field("cmd", cmd)
 	field("user", user)
 	field("redir", "-1")
