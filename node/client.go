@@ -36,6 +36,9 @@ type client struct {
 	// readonly (READONLY): reads of slots this node replicates are served
 	// here.
 	readonly bool
+	// replyOff and skipNext are CLIENT REPLY OFF and SKIP; skipping is set
+	// while the skipped command runs (client_reply.go).
+	replyOff, skipNext, skipping bool
 
 	// subs are the client's pub/sub subscriptions (pubsub.go); out, once
 	// it has subscribed, the queue its replies and messages go out

@@ -85,6 +85,10 @@ func (n *Node) handle(conn redcon.Conn, cmd redcon.Command) {
 			conn.Close()
 		}
 	}()
+	if c.replyOff || c.skipNext {
+		n.execQuiet(c, conn, cmd.Args)
+		return
+	}
 	n.exec(c, cmd.Args)
 }
 

@@ -152,6 +152,11 @@ func (os observers) KeyRemoved(key string, slot int, why cache.Reason) {
 type writeWatch struct {
 	keys []int // positions in args
 	vers []uint64
+	// consumer is the consumer an XREADGROUP, XCLAIM or XAUTOCLAIM names
+	// (on the stream of keys[0]) and had its group before; those commands
+	// notify only the consumer they create.
+	group, consumer string
+	hadConsumer     bool
 }
 
 // notifyBefore notes the versions of a write's keys' slots, when
@@ -164,11 +169,46 @@ func (n *Node) notifyBefore(spec *command.Spec, args [][]byte) *writeWatch {
 	for _, i := range w.keys {
 		w.vers = append(w.vers, n.ks.SlotVersion(keyslot.Of(args[i])))
 	}
+	switch spec.Name {
+	case "xreadgroup":
+		if len(args) > 3 && len(w.keys) > 0 {
+			w.group, w.consumer = string(args[2]), string(args[3])
+		}
+	case "xclaim", "xautoclaim":
+		if len(args) > 3 {
+			w.group, w.consumer = string(args[2]), string(args[3])
+		}
+	}
+	if w.consumer != "" {
+		w.hadConsumer = n.hasConsumer(args[w.keys[0]], w.group, w.consumer)
+	}
 	return w
+}
+
+// hasConsumer reports whether the stream at key has consumer in group.
+func (n *Node) hasConsumer(key []byte, group, consumer string) bool {
+	cs, err := n.ks.XInfoConsumers(key, group)
+	if err != nil {
+		return false
+	}
+	for _, c := range cs {
+		if c.Name == consumer {
+			return true
+		}
+	}
+	return false
 }
 
 // notifyAfter publishes the events of a write whose keys' slots changed.
 func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
+	switch spec.Name {
+	case "xreadgroup", "xclaim", "xautoclaim", "xack":
+		// They notify nothing but the consumer they create.
+		if w.consumer != "" && !w.hadConsumer && n.hasConsumer(args[w.keys[0]], w.group, w.consumer) {
+			n.notify(nfStream, "xgroup-createconsumer", string(args[w.keys[0]]))
+		}
+		return
+	}
 	for x := range w.keys {
 		j := x
 		if destFirst(spec.Name) {
@@ -241,6 +281,8 @@ func eventOf(spec *command.Spec, args [][]byte, j int) (uint32, string) {
 			return nfList, [2]string{"lpop", "lpush"}[j%2]
 		}
 		return nfList, [2]string{"rpop", "rpush"}[j%2]
+	case "xgroup":
+		return nfStream, "xgroup-" + strings.ToLower(string(args[1]))
 	case "smove":
 		if j == 0 {
 			return nfSet, "srem"

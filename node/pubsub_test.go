@@ -280,3 +280,35 @@ func TestPubSubSubscribeInMulti(t *testing.T) {
 		t.Fatalf("EXEC = %s", got)
 	}
 }
+
+// TestClientReply checks CLIENT REPLY OFF and SKIP: replies are dropped,
+// pub/sub messages still come.
+func TestClientReply(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.raw(t)
+	c.send("CLIENT", "REPLY", "SKIP")
+	c.send("SET", "a", "1")
+	if got := c.do("GET", "a"); got != `"1"` {
+		t.Fatalf("after SKIP and SET, GET's reply is %s", got)
+	}
+	c.send("CLIENT", "REPLY", "OFF")
+	c.send("SET", "b", "2")
+	c.send("GET", "b")
+	if got := c.do("CLIENT", "REPLY", "ON"); got != "OK" {
+		t.Fatalf("CLIENT REPLY ON = %s", got)
+	}
+	if got := c.do("GET", "b"); got != `"2"` {
+		t.Fatalf("GET b = %s", got)
+	}
+	c3 := testutil.Dial(t, tn.addr)
+	c3.Do3("HELLO", "3")
+	c3.Send("CLIENT", "REPLY", "OFF")
+	if got := c3.Do3("SUBSCRIBE", "ch"); got != ">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n" {
+		t.Fatalf("SUBSCRIBE with replies off = %q", got)
+	}
+	c3.Send("GET", "b")
+	tn.client(t).Publish(context.Background(), "ch", "m")
+	if got := c3.Recv3(); got != ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$1\r\nm\r\n" {
+		t.Fatalf("message with replies off = %q", got)
+	}
+}
