@@ -319,8 +319,8 @@ func walkInvocations() map[string][][]walkStep {
 		"ssubscribe": one(deny("SSUBSCRIBE", "other:ch")), "unsubscribe": one(deny("UNSUBSCRIBE")),
 		"punsubscribe": one(deny("PUNSUBSCRIBE")), "sunsubscribe": one(deny("SUNSUBSCRIBE", "other:ch")),
 		"publish": one(deny("PUBLISH", "other:ch", "m")), "spublish": one(deny("SPUBLISH", "other:ch", "m")),
-		"pubsub": one(deny("PUBSUB", "CHANNELS")),
-		"lcs":    each(deny("LCS", "app:str", "other:str"), deny("LCS", "other:str", "app:str", "IDX")),
+		"pubsub": one(deny("PUBSUB", "CHANNELS")), "vcache.publish": one(deny("VCACHE.PUBLISH", "other:ch", "m")),
+		"lcs": each(deny("LCS", "app:str", "other:str"), deny("LCS", "other:str", "app:str", "IDX")),
 	}
 }
 

@@ -108,7 +108,7 @@ func handlers() map[string]Handler {
 		// pub/sub
 		"subscribe": cmdSubscribe, "unsubscribe": cmdUnsubscribe, "psubscribe": cmdPSubscribe,
 		"punsubscribe": cmdPUnsubscribe, "ssubscribe": cmdSSubscribe, "sunsubscribe": cmdSUnsubscribe,
-		"publish": cmdPublish, "spublish": cmdSPublish, "pubsub": cmdPubSub,
+		"publish": cmdPublish, "spublish": cmdSPublish, "pubsub": cmdPubSub, "vcache.publish": cmdVcachePublish,
 	}
 }
 

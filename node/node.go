@@ -49,6 +49,7 @@ type Node struct {
 	clients clientRegistry
 	blocked blockRegistry // clients blocked on lists (blocking.go)
 	pubsub  pubsubState   // subscriptions (pubsub.go)
+	pubfwd  pubForward    // PUBLISH to the other nodes (pubsub_cluster.go)
 	// notifyFlags are notify-keyspace-events's classes (notify.go).
 	notifyFlags atomic.Uint32
 	listCfg     listConfig // list-* parameters (lists_config.go)

@@ -105,10 +105,12 @@ func newCmdTable() *cmdTable {
 		}
 	}
 	// SHUTDOWN and the nodes' internal migration and replication commands
-	// are not for clients of the proxy; blocking commands are not relayed
-	// yet.
+	// are not for clients of the proxy; blocking commands and the
+	// subscriptions of pub/sub are not relayed yet (PUBLISH, SPUBLISH and
+	// PUBSUB are).
 	for _, e := range t.order {
-		if e.spec.Has(command.NodeOnly) || e.spec.Has(command.Blocking) {
+		if e.spec.Has(command.NodeOnly) || e.spec.Has(command.Blocking) ||
+			e.spec.Group == "pubsub" && e.spec.Has(command.Subscriber) {
 			e.kind = kindRefused
 		}
 	}
