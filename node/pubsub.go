@@ -281,3 +281,11 @@ func (p *pubsubState) bufLimitsText() string {
 	}
 	return string(b)
 }
+
+// counts returns how many channels, patterns and shard channels have
+// subscribers (INFO stats).
+func (p *pubsubState) counts() (channels, patterns, shard int) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return len(p.subs[subChannel]), len(p.subs[subPattern]), len(p.subs[subShard])
+}

@@ -135,6 +135,12 @@ func TestPubSubClientList(t *testing.T) {
 	waitFor(t, 5*time.Second, "CLIENT LIST shows the subscriptions", func() bool {
 		return line.MatchString(rdb.ClientList(context.Background()).Val())
 	})
+	info := rdb.Info(context.Background(), "stats").Val()
+	for _, want := range []string{"pubsub_channels:2\r\n", "pubsub_patterns:1\r\n", "pubsubshard_channels:1\r\n"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("INFO stats has no %q:\n%s", want, info)
+		}
+	}
 }
 
 // TestPubSubKilledSubscriber kills subscribers mid-stream and checks
@@ -203,6 +209,9 @@ func TestPubSubSlowSubscriber(t *testing.T) {
 		t.Fatalf("a subscriber's queue reached %d bytes; the hard limit is %d", most, hard)
 	}
 	waitFor(t, 5*time.Second, "the slow subscriber gone", func() bool { return numSub(t, pub, "firehose") == 0 })
+	if info := pub.Info(ctx, "stats").Val(); !strings.Contains(info, "client_output_buffer_limit_disconnections:1\r\n") {
+		t.Errorf("INFO stats does not count the disconnection:\n%s", info)
+	}
 	t.Logf("largest queue seen: %d bytes (hard limit %d)", most, hard)
 	// Bad values are refused with Redis's words.
 	for val, want := range map[string]string{
