@@ -29,9 +29,9 @@ const (
 	nfExpired                     // x
 	nfEvicted                     // e
 	nfStream                      // t
-	nfKeyMiss                     // m (accepted; misses are not notified)
+	nfKeyMiss                     // m: a read of a missing key (keymiss)
 	nfModule                      // d (accepted; vcache has no modules)
-	nfNew                         // n (accepted; new keys are not notified)
+	nfNew                         // n: a key created (new)
 
 	nfAll = nfGeneric | nfString | nfList | nfSet | nfHash | nfZset | nfExpired | nfEvicted | nfStream | nfModule
 )
@@ -152,6 +152,9 @@ func (os observers) KeyRemoved(key string, slot int, why cache.Reason) {
 type writeWatch struct {
 	keys []int // positions in args
 	vers []uint64
+	// existed says which keys existed before, when the n or m class is
+	// on (nil otherwise).
+	existed []bool
 	// consumer is the consumer an XREADGROUP, XCLAIM or XAUTOCLAIM names
 	// (on the stream of keys[0]) and had its group before; those commands
 	// notify only the consumer they create.
@@ -162,10 +165,20 @@ type writeWatch struct {
 // notifyBefore notes the versions of a write's keys' slots, when
 // notifications are on; nil otherwise.
 func (n *Node) notifyBefore(spec *command.Spec, args [][]byte) *writeWatch {
-	if n.notifyFlags.Load()&(nfKeyspace|nfKeyevent) == 0 || !spec.Has(command.Write) {
+	f := n.notifyFlags.Load()
+	if f&(nfKeyspace|nfKeyevent) == 0 {
+		return nil
+	}
+	write := spec.Has(command.Write)
+	if !write && (f&nfKeyMiss == 0 || !spec.Has(command.Readonly) || spec.Group == "pubsub") {
 		return nil
 	}
 	w := &writeWatch{keys: spec.KeyIndexes(args)}
+	if !write || f&nfNew != 0 {
+		for _, i := range w.keys {
+			w.existed = append(w.existed, n.ks.Exists(args[i]) > 0)
+		}
+	}
 	for _, i := range w.keys {
 		w.vers = append(w.vers, n.ks.SlotVersion(keyslot.Of(args[i])))
 	}
@@ -201,6 +214,21 @@ func (n *Node) hasConsumer(key []byte, group, consumer string) bool {
 
 // notifyAfter publishes the events of a write whose keys' slots changed.
 func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
+	if !spec.Has(command.Write) {
+		for j, i := range w.keys {
+			if !w.existed[j] {
+				n.notify(nfKeyMiss, "keymiss", string(args[i]))
+			}
+		}
+		return
+	}
+	if w.existed != nil {
+		for j, i := range w.keys {
+			if !w.existed[j] && n.ks.Exists(args[i]) > 0 {
+				n.notify(nfNew, "new", string(args[i]))
+			}
+		}
+	}
 	switch spec.Name {
 	case "xreadgroup", "xclaim", "xautoclaim", "xack":
 		// They notify nothing but the consumer they create.

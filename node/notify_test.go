@@ -85,6 +85,7 @@ func TestKeyspaceNotifications(t *testing.T) {
 		{[]any{"LPUSH", "l2", "x"}, []string{"lpush l2"}},
 		{[]any{"LMOVE", "l2", "l3", "LEFT", "RIGHT"}, []string{"rpush l3", "lpop l2", "del l2"}},
 		{[]any{"SMOVE", "s", "s2", "m"}, []string{"srem s", "del s", "sadd s2"}},
+		{[]any{"EVAL", "redis.call('SET', KEYS[1], 'v') return redis.call('LPUSH', KEYS[2], 'x')", "2", "sk{x}", "sl{x}"}, []string{"set sk{x}", "lpush sl{x}"}},
 	} {
 		if err := rdb.Do(ctx, c.cmd...).Err(); err != nil {
 			t.Fatalf("%v: %v", c.cmd, err)
@@ -160,5 +161,40 @@ func TestNotifyFlags(t *testing.T) {
 	err := rdb.ConfigSet(ctx, "notify-keyspace-events", "Q").Err()
 	if err == nil || err.Error() != "ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - Invalid event class character. Use 'Ag$lshzxeKEtmdn'." {
 		t.Errorf("bad flag: %v", err)
+	}
+}
+
+// TestKeyspaceNewAndMiss checks the n (new key) and m (key miss)
+// classes, in the order redis-server 7.0.15 sends them for the same
+// commands.
+func TestKeyspaceNewAndMiss(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	rdb := tn.client(t)
+	rdb.ConfigSet(ctx, "notify-keyspace-events", "EAnm")
+	sub := tn.client(t)
+	ps := sub.PSubscribe(ctx, "__keyevent@0__:*")
+	defer ps.Close()
+	if _, err := ps.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]any{{"SET", "k", "v"}, {"SET", "k", "v2"}, {"GET", "nokey"}, {"GET", "k"},
+		{"LPUSH", "l", "a"}, {"EXISTS", "nokey"}, {"MGET", "k", "nokey2"}, {"HGET", "nokey4", "f"},
+		{"LRANGE", "l", "0", "-1"}, {"SET", "k2", "v", "NX"}, {"INCR", "n"}} {
+		rdb.Do(ctx, cmd...)
+	}
+	want := "new k|set k|set k|keymiss nokey|new l|lpush l|keymiss nokey|keymiss nokey2|keymiss nokey4|new k2|set k2|new n|incrby n"
+	var got []string
+	for len(got) < strings.Count(want, "|")+1 {
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		m, err := ps.ReceiveMessage(rctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("after %q: %v", got, err)
+		}
+		got = append(got, strings.TrimPrefix(m.Channel, "__keyevent@0__:")+" "+m.Payload)
+	}
+	if strings.Join(got, "|") != want {
+		t.Fatalf("events\n%s\nwant\n%s", strings.Join(got, "|"), want)
 	}
 }
