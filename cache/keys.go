@@ -164,7 +164,9 @@ func (ks *Keyspace) Expire(key []byte, at int64, cond ExpireCond) bool {
 		}
 	}
 	if at <= ks.nowMs() {
-		ks.del(sh, slot, string(key), e, ReasonExpired)
+		// A time in the past deletes the key: observers hear a deletion
+		// (Redis notifies del, not expired).
+		ks.del(sh, slot, string(key), e, ReasonDeleted)
 		ks.expired.Add(1)
 		return true
 	}

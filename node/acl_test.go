@@ -46,7 +46,7 @@ func TestACLFile(t *testing.T) {
 		t.Fatalf("ACL SAVE: %s", got)
 	}
 	saved, _ := os.ReadFile(path)
-	if want := "user writer on #" + acl.HashPassword("wr1te") + " ~* &* -@all +@write\n"; !strings.Contains(string(saved), want) {
+	if want := "user writer on #" + acl.HashPassword("wr1te") + " ~* resetchannels -@all +@write\n"; !strings.Contains(string(saved), want) {
 		t.Errorf("the saved file has no %q:\n%s", want, saved)
 	}
 	tn.stop()

@@ -346,6 +346,12 @@ func walkInvocations() map[string][][]walkStep {
 		"json.objlen":    one(deny("JSON.OBJLEN", "other:j")),
 		"json.resp":      one(deny("JSON.RESP", "other:j")),
 		"json.debug":     each(deny("JSON.DEBUG", "MEMORY", "other:j"), allow("JSON.DEBUG", "HELP")),
+		// pub/sub: app has no channel and no @pubsub
+		"subscribe": one(deny("SUBSCRIBE", "other:ch")), "psubscribe": one(deny("PSUBSCRIBE", "other:*")),
+		"ssubscribe": one(deny("SSUBSCRIBE", "other:ch")), "unsubscribe": one(deny("UNSUBSCRIBE")),
+		"punsubscribe": one(deny("PUNSUBSCRIBE")), "sunsubscribe": one(deny("SUNSUBSCRIBE", "other:ch")),
+		"publish": one(deny("PUBLISH", "other:ch", "m")), "spublish": one(deny("SPUBLISH", "other:ch", "m")),
+		"pubsub": one(deny("PUBSUB", "CHANNELS")), "vcache.publish": one(deny("VCACHE.PUBLISH", "other:ch", "m")),
 	}
 }
 

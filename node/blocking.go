@@ -500,6 +500,10 @@ func clientUnblock(cx *Ctx) {
 
 // cmdClient is CLIENT: UNBLOCK here, the other subcommands in front.
 func cmdClient(cx *Ctx) {
+	if len(cx.Args) >= 2 && strings.EqualFold(string(cx.Args[1]), "reply") {
+		clientReply(cx)
+		return
+	}
 	if len(cx.Args) >= 3 && strings.EqualFold(string(cx.Args[1]), "unblock") {
 		clientUnblock(cx)
 		return

@@ -37,6 +37,15 @@ type client struct {
 	// readonly (READONLY): reads of slots this node replicates are served
 	// here.
 	readonly bool
+	// replyOff and skipNext are CLIENT REPLY OFF and SKIP; skipping is set
+	// while the skipped command runs (client_reply.go).
+	replyOff, skipNext, skipping bool
+
+	// subs are the client's pub/sub subscriptions (pubsub.go); out, once
+	// it has subscribed, the queue its replies and messages go out
+	// through (pubsub_out.go).
+	subs clientSubs
+	out  atomic.Pointer[outbox]
 
 	// resp3 is set while the connection speaks RESP3 (HELLO 3); CLIENT
 	// LIST reads it from other goroutines.
@@ -99,6 +108,13 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	}
 	if c.multi != nil {
 		ci.Flags = "x"
+	}
+	if c.subscribed() {
+		ci.Flags += "P"
+	}
+	ci.Sub, ci.PSub, ci.SSub = c.subCount(subChannel), c.subCount(subPattern), c.subCount(subShard)
+	if o := c.out.Load(); o != nil {
+		ci.OMem = o.pending()
 	}
 	if c.resp3.Load() {
 		ci.Resp = 3

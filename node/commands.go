@@ -13,7 +13,7 @@ import (
 func handlers() map[string]Handler {
 	return map[string]Handler{
 		// connection (front's, shared with the proxy)
-		"ping": frontCmd(front.Ping), "echo": frontCmd(front.Echo), "quit": frontCmd(front.Quit),
+		"ping": cmdPing, "echo": frontCmd(front.Echo), "quit": frontCmd(front.Quit),
 		"reset": frontCmd(front.Reset), "select": frontCmd(front.Select), "auth": frontCmd(front.Auth),
 		"hello": frontCmd(front.Hello), "client": cmdClient, "command": frontCmd(front.Command),
 		"readonly": cmdReadOnly, "readwrite": cmdReadWrite, "asking": cmdAsking,
@@ -118,6 +118,10 @@ func handlers() map[string]Handler {
 		"json.arrinsert": cmdJSONArrInsert, "json.arrlen": cmdJSONArrLen, "json.arrpop": cmdJSONArrPop,
 		"json.arrtrim": cmdJSONArrTrim, "json.objkeys": cmdJSONObjKeys, "json.objlen": cmdJSONObjLen,
 		"json.resp": cmdJSONResp, "json.debug": cmdJSONDebug,
+		// pub/sub
+		"subscribe": cmdSubscribe, "unsubscribe": cmdUnsubscribe, "psubscribe": cmdPSubscribe,
+		"punsubscribe": cmdPUnsubscribe, "ssubscribe": cmdSSubscribe, "sunsubscribe": cmdSUnsubscribe,
+		"publish": cmdPublish, "spublish": cmdSPublish, "pubsub": cmdPubSub, "vcache.publish": cmdVcachePublish,
 	}
 }
 

@@ -79,6 +79,8 @@ func (cx *Ctx) Reset() {
 	c := cx.cl
 	c.multi = nil
 	c.asking = false
+	cx.Node.pubsub.dropAll(c)
+	c.replyOff, c.skipNext = false, false
 	c.setName("")
 	c.setUser(cx.Node.defaultUserIfOpen())
 	c.resp3.Store(false)

@@ -64,6 +64,7 @@ func (n *Node) closed(conn redcon.Conn, err error) {
 	}
 	n.clients.remove(c)
 	n.forgetBlocked(c)
+	n.pubsub.dropAll(c)
 	n.clients.count.Add(-1)
 	n.stats.closedCommands.Add(c.commands.Load())
 }
@@ -84,6 +85,10 @@ func (n *Node) handle(conn redcon.Conn, cmd redcon.Command) {
 			conn.Close()
 		}
 	}()
+	if c.replyOff || c.skipNext {
+		n.execQuiet(c, conn, cmd.Args)
+		return
+	}
 	n.exec(c, cmd.Args)
 }
 
@@ -134,6 +139,11 @@ func (n *Node) exec(c *client, args [][]byte) {
 		if c.multi != nil {
 			c.multi.failed = true
 		}
+		e.stats.rejected.Add(1)
+		cx.w.WriteError(msg)
+		return
+	}
+	if msg := subscriberDenied(c, e.spec, args); msg != "" {
 		e.stats.rejected.Add(1)
 		cx.w.WriteError(msg)
 		return
@@ -231,10 +241,14 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	if start == 0 {
 		start = time.Since(n.start)
 	}
+	nw := n.notifyBefore(e.spec, args)
 	if e.spec.Reply3 != nil && e.spec.Group == "search" && c.resp3.Load() {
 		runShaped(cx, e.handler, e.spec.Shape3(args))
 	} else {
 		e.handler(cx)
+	}
+	if nw != nil && !cx.failed {
+		n.notifyAfter(nw, e.spec, args)
 	}
 	end := time.Since(n.start)
 	c.tick = end

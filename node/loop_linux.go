@@ -420,7 +420,11 @@ func (l *evloop) closeAll() {
 // long enough to hold up the loop's other clients).
 func (s *server) offLoop(c *rconn, name []byte) bool {
 	var e *cmdEntry
-	if cl, _ := c.ctx.(*client); cl != nil && cl.last != nil && command.EqualFold(name, cl.last.spec.Name) {
+	cl, _ := c.ctx.(*client)
+	if cl != nil && cl.multi != nil && cl.multi.subscribes {
+		return true // EXEC will subscribe (pubsub_cmd.go)
+	}
+	if cl != nil && cl.last != nil && command.EqualFold(name, cl.last.spec.Name) {
 		e = cl.last
 	} else {
 		e = s.n.lookup(name)

@@ -15,6 +15,9 @@ type watch struct {
 type multiState struct {
 	cmds   []queued
 	failed bool // a command was refused while queueing: EXEC aborts
+	// subscribes is set when a SUBSCRIBE is queued: the connection then
+	// leaves its event loop before EXEC, to receive messages.
+	subscribes bool
 }
 
 type queued struct {
@@ -29,6 +32,9 @@ func (m *multiState) queue(args [][]byte, e *cmdEntry) {
 		cp[i] = append([]byte(nil), a...)
 	}
 	m.cmds = append(m.cmds, queued{e: e, args: cp})
+	if e.spec.Has(command.OffLoop | command.Subscriber) {
+		m.subscribes = true
+	}
 }
 
 func isTxControl(name string) bool {

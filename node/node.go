@@ -51,9 +51,13 @@ type Node struct {
 
 	clients clientRegistry
 	blocked blockRegistry // clients blocked on lists (blocking.go)
-	listCfg listConfig    // list-* parameters (lists_config.go)
-	stats   stats
-	slow    slowLog
+	pubsub  pubsubState   // subscriptions (pubsub.go)
+	pubfwd  pubForward    // PUBLISH to the other nodes (pubsub_cluster.go)
+	// notifyFlags are notify-keyspace-events's classes (notify.go).
+	notifyFlags atomic.Uint32
+	listCfg     listConfig // list-* parameters (lists_config.go)
+	stats       stats
+	slow        slowLog
 
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
@@ -88,7 +92,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	search := ft.NewCatalog()
 	cc := cfg.Cache
 	repl := newBacklog(cfg.ReplBacklogSize)
-	cc.Observer = searchObserver{cat: search, repl: repl}
+	notifier := &notifyObserver{}
+	cc.Observer = observers{searchObserver{cat: search, repl: repl}, notifier}
 	clientOut := new(atomic.Int64)
 	// FT indexes and replies waiting for clients count against maxmemory,
 	// as Redis counts its client buffers (memory_extra.go). The
@@ -111,6 +116,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		done:        make(chan struct{}),
 	}
 	n.repl.log = repl
+	n.pubsub.limits = defaultBufLimits
+	notifier.n.Store(n)
 	n.repl.replicas = map[*replicaLink]struct{}{}
 	n.repl.links = map[string]*primaryLink{}
 	n.repl.copies = map[cluster.ShardID]*shardCopy{}

@@ -79,3 +79,21 @@ func TestRedisPyFTCompat(t *testing.T) {
 		t.Fatalf("redis-py: %v\n%s", err, out)
 	}
 }
+
+// TestRedisPyPubSub runs redis-py's PubSub: subscribe, psubscribe,
+// get_message, and a keyspace notification.
+func TestRedisPyPubSub(t *testing.T) {
+	py := pythonWith(t, "redis")
+	tn := startNode(t, nil)
+	_, port, _ := net.SplitHostPort(tn.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, py, "testdata/redispy_pubsub.py", port).CombinedOutput()
+	if err != nil {
+		t.Fatalf("redis-py: %v\n%s", err, out)
+	}
+	want := "1\nmessage news hello\npmessage __keyevent@0__:* __keyevent@0__:set k\n[('news', 1)] 1"
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -159,8 +159,10 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 	defer s.wg.Done()
 	n := s.n
 	var err error
+	c.goroutine = true
 	defer func() {
 		s.forget(c)
+		n.endOutbox(c)
 		if !c.detached {
 			c.nc.Close()
 		}
@@ -194,7 +196,7 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 			}
 			return
 		}
-		if idle := time.Duration(s.idle.Load()); idle > 0 {
+		if idle := time.Duration(s.idle.Load()); idle > 0 && !subscriber(c) {
 			_ = c.nc.SetReadDeadline(time.Now().Add(idle))
 			hadIdle = true
 		} else if hadIdle {
@@ -345,20 +347,21 @@ func isProtocolError(err error) bool {
 // and the fields written before the goroutine starts.
 type rconn struct {
 	*redcon.Writer
-	nc       net.Conn
-	addr     string
-	ctx      any
-	closing  bool
-	detached bool
-	rd       *resp.CommandReader
-	batch    []resp.Command   // the pipeline being run
-	at       int              // the command of batch being run
-	pending  []redcon.Command // after a Detach: commands read, not yet returned
-	fd       *fdConn          // an event loop's connection (nc), or nil
-	rerr     error            // an event loop's connection: the read error after batch
-	moved    bool             // an event loop's connection: handed from another loop
-	lastIO   time.Time        // an event loop's connection: when it last had an event
-	omem     int64            // an event loop's connection: its replies counted in Node.clientOut
+	nc        net.Conn
+	addr      string
+	ctx       any
+	closing   bool
+	detached  bool
+	rd        *resp.CommandReader
+	batch     []resp.Command   // the pipeline being run
+	at        int              // the command of batch being run
+	pending   []redcon.Command // after a Detach: commands read, not yet returned
+	fd        *fdConn          // an event loop's connection (nc), or nil
+	rerr      error            // an event loop's connection: the read error after batch
+	moved     bool             // an event loop's connection: handed from another loop
+	goroutine bool             // served by a goroutine of its own (serveFrom), not a loop
+	lastIO    time.Time        // an event loop's connection: when it last had an event
+	omem      int64            // an event loop's connection: its replies counted in Node.clientOut
 }
 
 func (c *rconn) RemoteAddr() string             { return c.addr }

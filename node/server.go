@@ -83,31 +83,33 @@ func (n *Node) configParams() map[string]func() string {
 	c := n.config()
 	itoa := func(v int64) string { return strconv.FormatInt(v, 10) }
 	m := map[string]func() string{
-		"maxmemory":               func() string { return itoa(n.ks.MaxMemory()) },
-		"maxmemory-policy":        func() string { return n.ks.Policy().String() },
-		"requirepass":             func() string { return c.RequirePass },
-		"aclfile":                 func() string { return c.ACLFile },
-		"proto-max-bulk-len":      func() string { return itoa(c.MaxBulkLen) },
-		"maxclients":              func() string { return itoa(int64(c.MaxClients)) },
-		"timeout":                 func() string { return itoa(int64(c.IdleTimeout / time.Second)) },
-		"dir":                     func() string { return c.Dir },
-		"dbfilename":              func() string { return c.DBFilename },
-		"save":                    func() string { return "" },
-		"appendonly":              func() string { return "no" },
-		"databases":               func() string { return "1" },
-		"port":                    func() string { return n.port() },
-		"bind":                    func() string { return n.bindHost() },
-		"cluster-enabled":         func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
-		"slowlog-log-slower-than": func() string { return itoa(n.slow.threshold.Load()) },
-		"slowlog-max-len":         func() string { return itoa(n.slow.maxLen.Load()) },
-		"hll-sparse-max-bytes":    func() string { return itoa(int64(n.hll.sparseMax())) },
-		"set-max-intset-entries":  func() string { return itoa(n.ks.MaxIntsetEntries()) },
-		"list-max-listpack-size":  func() string { return itoa(n.listCfg.packSize.Load()) },
-		"list-max-ziplist-size":   func() string { return itoa(n.listCfg.packSize.Load()) },
-		"list-compress-depth":     func() string { return itoa(n.listCfg.compressDepth.Load()) },
-		"busy-reply-threshold":    func() string { return itoa(n.scripts.limit.Load()) },
-		"lua-time-limit":          func() string { return itoa(n.scripts.limit.Load()) },
-		"stream-node-max-entries": func() string { return itoa(n.ks.StreamNodeMaxEntries()) },
+		"maxmemory":                  func() string { return itoa(n.ks.MaxMemory()) },
+		"maxmemory-policy":           func() string { return n.ks.Policy().String() },
+		"requirepass":                func() string { return c.RequirePass },
+		"aclfile":                    func() string { return c.ACLFile },
+		"proto-max-bulk-len":         func() string { return itoa(c.MaxBulkLen) },
+		"maxclients":                 func() string { return itoa(int64(c.MaxClients)) },
+		"timeout":                    func() string { return itoa(int64(c.IdleTimeout / time.Second)) },
+		"dir":                        func() string { return c.Dir },
+		"dbfilename":                 func() string { return c.DBFilename },
+		"save":                       func() string { return "" },
+		"appendonly":                 func() string { return "no" },
+		"databases":                  func() string { return "1" },
+		"port":                       func() string { return n.port() },
+		"bind":                       func() string { return n.bindHost() },
+		"cluster-enabled":            func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
+		"slowlog-log-slower-than":    func() string { return itoa(n.slow.threshold.Load()) },
+		"slowlog-max-len":            func() string { return itoa(n.slow.maxLen.Load()) },
+		"hll-sparse-max-bytes":       func() string { return itoa(int64(n.hll.sparseMax())) },
+		"set-max-intset-entries":     func() string { return itoa(n.ks.MaxIntsetEntries()) },
+		"list-max-listpack-size":     func() string { return itoa(n.listCfg.packSize.Load()) },
+		"list-max-ziplist-size":      func() string { return itoa(n.listCfg.packSize.Load()) },
+		"list-compress-depth":        func() string { return itoa(n.listCfg.compressDepth.Load()) },
+		"busy-reply-threshold":       func() string { return itoa(n.scripts.limit.Load()) },
+		"lua-time-limit":             func() string { return itoa(n.scripts.limit.Load()) },
+		"stream-node-max-entries":    func() string { return itoa(n.ks.StreamNodeMaxEntries()) },
+		"client-output-buffer-limit": n.pubsub.bufLimitsText,
+		"notify-keyspace-events":     n.notifyFlagsText,
 	}
 	n.encParams.addGetters(m)
 	return m
@@ -248,6 +250,10 @@ func (n *Node) configSet(name, val string) error {
 		n.ks.SetStreamNodeMaxEntries(v)
 	case "zset-max-listpack-entries", "zset-max-listpack-value", "zset-max-ziplist-entries", "zset-max-ziplist-value":
 		return n.setZSetConfig(name, val)
+	case "client-output-buffer-limit":
+		return n.pubsub.setBufLimits(strings.ToLower(val))
+	case "notify-keyspace-events":
+		return n.setNotifyFlags(val)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

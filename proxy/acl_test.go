@@ -266,7 +266,7 @@ func TestACLFileThroughProxy(t *testing.T) {
 		t.Fatalf("ACL SAVE: %v", err)
 	}
 	saved, _ := os.ReadFile(path)
-	if want := "user writer on #" + acl.HashPassword("wr1te") + " ~* &* -@all +@write\n"; !strings.Contains(string(saved), want) {
+	if want := "user writer on #" + acl.HashPassword("wr1te") + " ~* resetchannels -@all +@write\n"; !strings.Contains(string(saved), want) {
 		t.Errorf("the saved file has no %q:\n%s", want, saved)
 	}
 

@@ -121,10 +121,11 @@ func newCmdTable() *cmdTable {
 		}
 	}
 	// SHUTDOWN and the nodes' internal migration and replication commands
-	// are not for clients of the proxy.
+	// are not for clients of the proxy; the subscriptions of pub/sub are
+	// not relayed yet (PUBLISH, SPUBLISH and PUBSUB are).
 	for _, e := range t.order {
 		switch {
-		case e.spec.Has(command.NodeOnly):
+		case e.spec.Has(command.NodeOnly) || e.spec.Group == "pubsub" && e.spec.Has(command.Subscriber):
 			e.kind = kindRefused
 		case e.spec.Has(command.Blocking):
 			e.kind = kindBlocking

@@ -105,16 +105,16 @@ func TestDescribe(t *testing.T) {
 		rules []string
 		want  string
 	}{
-		{nil, "user u off resetkeys &* -@all"},
-		{[]string{"on", "nopass", "allkeys", "allcommands"}, "user u on nopass ~* &* +@all"},
+		{nil, "user u off resetkeys resetchannels -@all"},
+		{[]string{"on", "nopass", "allkeys", "allcommands"}, "user u on nopass ~* resetchannels +@all"},
 		{[]string{"on", ">pw", "~app:*", "%R~ro:*", "%W~wo:*", "+get", "+@hash", "-hdel"},
-			"user u on #" + HashPassword("pw") + " ~app:* %R~ro:* %W~wo:* &* -@all +get +@hash -hdel"},
+			"user u on #" + HashPassword("pw") + " ~app:* %R~ro:* %W~wo:* resetchannels -@all +get +@hash -hdel"},
 		{[]string{"on", ">a", ">b", "<a", "%RW~*", "+@all", "-flushall"},
-			"user u on #" + HashPassword("b") + " ~* &* +@all -flushall"},
-		{[]string{"on", "nopass", "~x", "reset"}, "user u off resetkeys &* -@all"},
+			"user u on #" + HashPassword("b") + " ~* resetchannels +@all -flushall"},
+		{[]string{"on", "nopass", "~x", "reset"}, "user u off resetkeys resetchannels -@all"},
 		{[]string{"#" + strings.ToUpper(HashPassword("h")), "+config|get", "allchannels"},
 			"user u off #" + HashPassword("h") + " resetkeys &* -@all +config|get"},
-		{[]string{"+@all", "-config|set", "-ACL"}, "user u off resetkeys &* +@all -config|set -acl"},
+		{[]string{"+@all", "-config|set", "-ACL"}, "user u off resetkeys resetchannels +@all -config|set -acl"},
 	} {
 		tb.DelUsers("u")
 		if err := tb.SetUser("u", c.rules); err != nil {
@@ -246,8 +246,8 @@ func TestFileRoundTrip(t *testing.T) {
 	}
 	tb := testTable(t, Config{File: path, RequirePass: "s3cret"})
 	want := []string{
-		"user alice on #" + HashPassword("wonderland") + " ~cache:* &* -@all +@read",
-		"user bob off nopass %R~b:* &* -@all +get",
+		"user alice on #" + HashPassword("wonderland") + " ~cache:* resetchannels -@all +@read",
+		"user bob off nopass %R~b:* resetchannels -@all +get",
 		"user default on #" + HashPassword("s3cret") + " ~* &* +@all",
 	}
 	if got := tb.List(); !slices.Equal(got, want) {
@@ -286,7 +286,7 @@ func TestFileRoundTrip(t *testing.T) {
 	// A good one replaces them; alice's connections follow her new rules,
 	// carol's lose every right.
 	carol := again.User("carol")
-	os.WriteFile(path, []byte("user alice on nopass +@all allkeys\n"), 0o600)
+	os.WriteFile(path, []byte("user alice on nopass +@all allkeys allchannels\n"), 0o600)
 	if err := again.Load(); err != nil {
 		t.Fatal(err)
 	}

@@ -118,6 +118,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, "json")
 	case "server":
 		out = append(out, "server")
+	case "pubsub":
+		out = append(out, "pubsub")
 	}
 	if s.Has(command.Dangerous) && !slices.Contains(out, "dangerous") {
 		out = append(out, "dangerous")

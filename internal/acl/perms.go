@@ -29,8 +29,12 @@ type Perms struct {
 	subs      []subRule // subcommands allowed or denied apart from their command
 	allKeys   bool
 	patterns  []pattern
-	cmdRules  string // the command rules as ACL LIST shows them
-	all       bool   // every command and every key: nothing to check
+	// allChannels, channels: the pub/sub channels the user may use
+	// (channels.go).
+	allChannels bool
+	channels    []string
+	cmdRules    string // the command rules as ACL LIST shows them
+	all         bool   // every command and every key: nothing to check
 }
 
 // subRule allows (+config|get) or denies (-config|set) one subcommand
@@ -77,6 +81,9 @@ func (d *Denial) Error() string {
 	if d.Reason == ReasonKey {
 		return "NOPERM No permissions to access a key"
 	}
+	if d.Reason == ReasonChannel {
+		return MsgChannelNoPerm
+	}
 	return "NOPERM User " + d.User + " has no permissions to run the '" + d.Object + "' command"
 }
 
@@ -119,6 +126,10 @@ func (p *Perms) check(id int, spec *command.Spec, args [][]byte) *Denial {
 	}
 	if !allowed {
 		return &Denial{Reason: ReasonCommand, User: p.name, Object: name}
+	}
+	if spec.Group == "pubsub" {
+		// Shard channels are keys to routing, channels to ACL.
+		return p.checkChannels(spec, args)
 	}
 	if p.allKeys {
 		return nil
@@ -179,7 +190,7 @@ func (p *Perms) Describe() string {
 	for _, h := range p.passwords {
 		parts = append(parts, "#"+h)
 	}
-	parts = append(parts, p.keysRule(), "&*", strings.TrimSpace(p.cmdRules))
+	parts = append(parts, p.keysRule(), p.channelsRule(), strings.TrimSpace(p.cmdRules))
 	return strings.Join(parts, " ")
 }
 
@@ -211,6 +222,7 @@ func (p *Perms) clone() *Perms {
 	q.passwords = append([]string(nil), p.passwords...)
 	q.cmds = append([]uint64(nil), p.cmds...)
 	q.patterns = append([]pattern(nil), p.patterns...)
+	q.channels = append([]string(nil), p.channels...)
 	q.subs = append([]subRule(nil), p.subs...)
 	return &q
 }

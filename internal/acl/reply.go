@@ -157,7 +157,7 @@ func (t *Table) getUser(dst []byte, name string) []byte {
 		dst = resp.AppendBulk(dst, k)
 	}
 	dst = resp.AppendBulk(dst, "channels")
-	dst = resp.AppendBulk(dst, "&*")
+	dst = resp.AppendBulk(dst, p.channelsValue())
 	dst = resp.AppendBulk(dst, "selectors")
 	return resp.AppendArray(dst, 0)
 }

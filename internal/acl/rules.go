@@ -34,7 +34,7 @@ func (c *Commands) newPerms(name string) *Perms {
 // defaultPerms returns the default user's permissions: on, every command
 // and key, with pass as its password (nopass without one).
 func (c *Commands) defaultPerms(pass string) *Perms {
-	p := &Perms{name: "default", on: true, cmds: c.allBits(), allKeys: true, cmdRules: "+@all", all: true}
+	p := &Perms{name: "default", on: true, cmds: c.allBits(), allKeys: true, allChannels: true, cmdRules: "+@all", all: true}
 	if pass == "" {
 		p.nopass = true
 	} else {
@@ -53,7 +53,7 @@ func (c *Commands) applyRules(p *Perms, rules []string) (*Perms, int, error) {
 			return nil, i, err
 		}
 	}
-	q.all = q.allKeys && slices.Equal(q.cmds, c.allBits()) &&
+	q.all = q.allKeys && q.allChannels && slices.Equal(q.cmds, c.allBits()) &&
 		!slices.ContainsFunc(q.subs, func(r subRule) bool { return !r.allow })
 	return q, -1, nil
 }
@@ -98,7 +98,7 @@ func (c *Commands) apply(p *Perms, rule string) error {
 	case strings.HasPrefix(rule, "~") || strings.HasPrefix(rule, "%"):
 		return p.addPattern(rule)
 	case lower == "allchannels" || lower == "resetchannels" || strings.HasPrefix(rule, "&"):
-		// vcache has no pub/sub: channel rules are accepted and ignored.
+		return p.applyChannelRule(rule)
 	case lower == "allcommands" || lower == "+@all":
 		p.setCommands(c, true, func(int) bool { return true })
 		p.cmdRules = "+@all"

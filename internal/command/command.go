@@ -54,6 +54,10 @@ const (
 	// SelfLocked commands take the key stripes they need themselves (a
 	// script takes every stripe), so the dispatcher takes none for them.
 	SelfLocked
+	// Subscriber commands are those a RESP2 connection in subscriber mode
+	// (after SUBSCRIBE) may still run: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE,
+	// PING, QUIT and RESET.
+	Subscriber
 )
 
 // Spec is one command's description, in Redis's own terms.

@@ -13,15 +13,15 @@ func Specs() []Spec {
 	)
 	return []Spec{
 		// connection
-		{Name: "ping", Arity: -1, Flags: Keyless | r, Group: "connection", Summary: "Returns the server's liveliness response."},
+		{Name: "ping", Arity: -1, Flags: Subscriber | Keyless | r, Group: "connection", Summary: "Returns the server's liveliness response."},
 		{Name: "echo", Arity: 2, Flags: Keyless | r, Group: "connection", Summary: "Returns the given string."},
-		{Name: "quit", Arity: -1, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Closes the connection."},
+		{Name: "quit", Arity: -1, Flags: Subscriber | Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Closes the connection."},
 		{Name: "select", Arity: 2, Flags: Keyless | Loading, Group: "connection", Summary: "Changes the selected database (only 0 exists)."},
 		{Name: "auth", Arity: -2, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Authenticates the connection."},
 		{Name: "acl", Arity: -2, Flags: Keyless | Admin | Loading | NoScript, Group: "server", Summary: "Access control lists: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, LOAD, SAVE, LOG."},
 		{Name: "hello", Arity: -1, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Handshakes with the server and picks the protocol (RESP2 or RESP3).", Reply3: Always(resp.AsMap)},
 		{Name: "client", Arity: -2, Flags: Keyless | Loading | NoScript, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "list": resp.AsVerbatim})},
-		{Name: "reset", Arity: 1, Flags: Keyless | NoAuth | Loading | NoScript, Group: "connection", Summary: "Resets the connection."},
+		{Name: "reset", Arity: 1, Flags: Subscriber | Keyless | NoAuth | Loading | NoScript, Group: "connection", Summary: "Resets the connection."},
 		{Name: "readonly", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Enables reads from replicas for this connection."},
 		{Name: "readwrite", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Disables reads from replicas for this connection."},
 		{Name: "asking", Arity: 1, Flags: Keyless, Group: "cluster", Summary: "Allows the next command on a slot being imported."},
@@ -317,5 +317,18 @@ func Specs() []Spec {
 		{Name: "json.objlen", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Returns the member counts of the objects at a path."},
 		{Name: "json.resp", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Returns the JSON values at a path as RESP structures."},
 		{Name: "json.debug", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "json", Summary: "MEMORY key [path]: the bytes of JSON values; HELP."},
+		// pub/sub (SSUBSCRIBE, SUNSUBSCRIBE and SPUBLISH name their shard
+		// channels as keys, as COMMAND INFO does, so they route by slot;
+		// ACL checks them as channels)
+		{Name: "subscribe", Arity: -2, Flags: Keyless | NoScript | Loading | OffLoop | Subscriber, Group: "pubsub", Summary: "Listens for messages published to channels."},
+		{Name: "unsubscribe", Arity: -1, Flags: Keyless | NoScript | Loading | Subscriber, Group: "pubsub", Summary: "Stops listening to channels (all of them when none is named)."},
+		{Name: "psubscribe", Arity: -2, Flags: Keyless | NoScript | Loading | OffLoop | Subscriber, Group: "pubsub", Summary: "Listens for messages published to channels that match patterns."},
+		{Name: "punsubscribe", Arity: -1, Flags: Keyless | NoScript | Loading | Subscriber, Group: "pubsub", Summary: "Stops listening to channel patterns (all of them when none is named)."},
+		{Name: "publish", Arity: 3, Flags: Keyless | Loading, Group: "pubsub", Summary: "Posts a message to a channel."},
+		{Name: "pubsub", Arity: -2, Flags: Keyless | Loading, Group: "pubsub", Summary: "Inspects pub/sub: CHANNELS, NUMSUB, NUMPAT, SHARDCHANNELS, SHARDNUMSUB."},
+		{Name: "ssubscribe", Arity: -2, Flags: NoScript | Loading | OffLoop | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Listens for messages published to shard channels."},
+		{Name: "sunsubscribe", Arity: -1, Flags: NoScript | Loading | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Stops listening to shard channels (all of them when none is named)."},
+		{Name: "vcache.publish", Arity: 3, Flags: Keyless | Admin | NodeOnly | NoScript | Loading, Group: "cluster", Summary: "Delivers a PUBLISH forwarded by another node to this node's subscribers (internal)."},
+		{Name: "spublish", Arity: 3, Flags: Loading, FirstKey: 1, LastKey: 1, Step: 1, Group: "pubsub", Summary: "Posts a message to a shard channel."},
 	}
 }

@@ -83,9 +83,10 @@ type ClientInfo struct {
 	LibName, LibVer string
 	// Resp is the protocol the client speaks, 2 or 3 (0 counts as 2).
 	Resp int
-	// OMem is the bytes of replies waiting to be sent to the client
-	// (Redis's omem; tot-mem shows it too).
-	OMem int64
+	// Sub, PSub and SSub count the client's channel, pattern and shard
+	// channel subscriptions; OMem the reply bytes waiting to be sent.
+	Sub, PSub, SSub int64
+	OMem            int64
 }
 
 // String renders the client as one CLIENT LIST line (without newline), in
@@ -122,7 +123,11 @@ func (ci ClientInfo) appendTo(b []byte, now time.Time) []byte {
 	num("age", int64(now.Sub(ci.Created).Seconds()))
 	num("idle", int64(now.Sub(ci.LastActive).Seconds()))
 	field("flags", flags)
-	b = append(b, " db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0"...)
+	b = append(b, " db=0"...)
+	num("sub", ci.Sub)
+	num("psub", ci.PSub)
+	num("ssub", ci.SSub)
+	b = append(b, " multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0"...)
 	num("omem", ci.OMem)
 	num("tot-mem", ci.OMem)
 	b = append(b, " events=r"...)

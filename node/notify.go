@@ -1,0 +1,389 @@
+package node
+
+import (
+	"strings"
+	"sync/atomic"
+
+	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+// Keyspace notifications (notify-keyspace-events): a write that changed a
+// key publishes its event on __keyspace@0__:<key> (message: the event)
+// and __keyevent@0__:<event> (message: the key), as Redis does, for the
+// classes the flags enable. Expiry and eviction are heard from the
+// keyspace's observer; the commands' events are derived after each write
+// from the command and whether its keys' slots changed.
+
+// Event classes and channel kinds, as Redis's flag characters.
+const (
+	nfKeyspace uint32 = 1 << iota // K
+	nfKeyevent                    // E
+	nfGeneric                     // g
+	nfString                      // $
+	nfList                        // l
+	nfSet                         // s
+	nfHash                        // h
+	nfZset                        // z
+	nfExpired                     // x
+	nfEvicted                     // e
+	nfStream                      // t
+	nfKeyMiss                     // m: a read of a missing key (keymiss)
+	nfModule                      // d (accepted; vcache has no modules)
+	nfNew                         // n: a key created (new)
+
+	nfAll = nfGeneric | nfString | nfList | nfSet | nfHash | nfZset | nfExpired | nfEvicted | nfStream | nfModule
+)
+
+// nfChars maps flag characters to classes, in the order CONFIG GET
+// writes them (after A and before K, E, m).
+var nfChars = []struct {
+	c    byte
+	flag uint32
+}{{'g', nfGeneric}, {'$', nfString}, {'l', nfList}, {'s', nfSet}, {'h', nfHash}, {'z', nfZset},
+	{'x', nfExpired}, {'e', nfEvicted}, {'t', nfStream}, {'d', nfModule}, {'n', nfNew}}
+
+// setNotifyFlags parses CONFIG SET notify-keyspace-events.
+func (n *Node) setNotifyFlags(val string) error {
+	var f uint32
+	for i := 0; i < len(val); i++ {
+		switch c := val[i]; c {
+		case 'A':
+			f |= nfAll
+		case 'K':
+			f |= nfKeyspace
+		case 'E':
+			f |= nfKeyevent
+		case 'm':
+			f |= nfKeyMiss
+		default:
+			ok := false
+			for _, x := range nfChars {
+				if x.c == c {
+					f, ok = f|x.flag, true
+				}
+			}
+			if !ok {
+				return errArgument("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
+			}
+		}
+	}
+	n.notifyFlags.Store(f)
+	return nil
+}
+
+// notifyFlagsText renders the flags as CONFIG GET does (Redis 7.0 writes
+// A alone for all the classes, without n).
+func (n *Node) notifyFlagsText() string {
+	f := n.notifyFlags.Load()
+	var b []byte
+	if f&nfAll == nfAll {
+		b = append(b, 'A')
+	} else {
+		for _, x := range nfChars {
+			if f&x.flag != 0 {
+				b = append(b, x.c)
+			}
+		}
+	}
+	if f&nfKeyspace != 0 {
+		b = append(b, 'K')
+	}
+	if f&nfKeyevent != 0 {
+		b = append(b, 'E')
+	}
+	if f&nfKeyMiss != 0 {
+		b = append(b, 'm')
+	}
+	return string(b)
+}
+
+// notify publishes event of class on key, if the flags ask for it.
+func (n *Node) notify(class uint32, event, key string) {
+	f := n.notifyFlags.Load()
+	if f&(nfKeyspace|nfKeyevent) == 0 || f&class == 0 {
+		return
+	}
+	if f&nfKeyspace != 0 {
+		n.publish(subChannel, []byte("__keyspace@0__:"+key), []byte(event))
+	}
+	if f&nfKeyevent != 0 {
+		n.publish(subChannel, []byte("__keyevent@0__:"+event), []byte(key))
+	}
+}
+
+// notifyObserver publishes the expired and evicted events (the keyspace
+// calls it under the key's lock; publishing never blocks).
+type notifyObserver struct{ n atomic.Pointer[Node] }
+
+func (o *notifyObserver) HashChanged(string, int, map[string][]byte) {}
+
+func (o *notifyObserver) KeyRemoved(key string, _ int, why cache.Reason) {
+	n := o.n.Load()
+	if n == nil || n.notifyFlags.Load() == 0 {
+		return
+	}
+	switch why {
+	case cache.ReasonExpired:
+		n.notify(nfExpired, "expired", key)
+	case cache.ReasonEvicted:
+		n.notify(nfEvicted, "evicted", key)
+	}
+}
+
+// observers joins the keyspace's observers.
+type observers []cache.Observer
+
+var _ cache.JSONObserver = observers{}
+
+func (os observers) HashChanged(key string, slot int, fields map[string][]byte) {
+	for _, o := range os {
+		o.HashChanged(key, slot, fields)
+	}
+}
+
+func (os observers) KeyRemoved(key string, slot int, why cache.Reason) {
+	for _, o := range os {
+		o.KeyRemoved(key, slot, why)
+	}
+}
+
+// JSONChanged passes a JSON document's change to the observers that hear
+// about documents (the FT indexes ON JSON).
+func (os observers) JSONChanged(key string, slot int, doc cache.JSONView) {
+	for _, o := range os {
+		if jo, ok := o.(cache.JSONObserver); ok {
+			jo.JSONChanged(key, slot, doc)
+		}
+	}
+}
+
+// writeWatch is what a write's notifications compare: its keys' slot
+// versions before it ran.
+type writeWatch struct {
+	keys []int // positions in args
+	vers []uint64
+	// existed says which keys existed before, when the n or m class is
+	// on (nil otherwise).
+	existed []bool
+	// consumer is the consumer an XREADGROUP, XCLAIM or XAUTOCLAIM names
+	// (on the stream of keys[0]) and had its group before; those commands
+	// notify only the consumer they create.
+	group, consumer string
+	hadConsumer     bool
+}
+
+// notifyBefore notes the versions of a write's keys' slots, when
+// notifications are on; nil otherwise.
+func (n *Node) notifyBefore(spec *command.Spec, args [][]byte) *writeWatch {
+	f := n.notifyFlags.Load()
+	if f&(nfKeyspace|nfKeyevent) == 0 {
+		return nil
+	}
+	write := spec.Has(command.Write)
+	if !write && (f&nfKeyMiss == 0 || !spec.Has(command.Readonly) || spec.Group == "pubsub") {
+		return nil
+	}
+	w := &writeWatch{keys: spec.KeyIndexes(args)}
+	if !write || f&nfNew != 0 {
+		for _, i := range w.keys {
+			w.existed = append(w.existed, n.ks.Exists(args[i]) > 0)
+		}
+	}
+	for _, i := range w.keys {
+		w.vers = append(w.vers, n.ks.SlotVersion(keyslot.Of(args[i])))
+	}
+	switch spec.Name {
+	case "xreadgroup":
+		if len(args) > 3 && len(w.keys) > 0 {
+			w.group, w.consumer = string(args[2]), string(args[3])
+		}
+	case "xclaim", "xautoclaim":
+		if len(args) > 3 {
+			w.group, w.consumer = string(args[2]), string(args[3])
+		}
+	}
+	if w.consumer != "" {
+		w.hadConsumer = n.hasConsumer(args[w.keys[0]], w.group, w.consumer)
+	}
+	return w
+}
+
+// hasConsumer reports whether the stream at key has consumer in group.
+func (n *Node) hasConsumer(key []byte, group, consumer string) bool {
+	cs, err := n.ks.XInfoConsumers(key, group)
+	if err != nil {
+		return false
+	}
+	for _, c := range cs {
+		if c.Name == consumer {
+			return true
+		}
+	}
+	return false
+}
+
+// notifyAfter publishes the events of a write whose keys' slots changed.
+func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
+	if !spec.Has(command.Write) {
+		for j, i := range w.keys {
+			if !w.existed[j] {
+				n.notify(nfKeyMiss, "keymiss", string(args[i]))
+			}
+		}
+		return
+	}
+	if w.existed != nil {
+		for j, i := range w.keys {
+			if !w.existed[j] && n.ks.Exists(args[i]) > 0 {
+				n.notify(nfNew, "new", string(args[i]))
+			}
+		}
+	}
+	switch spec.Name {
+	case "xreadgroup", "xclaim", "xautoclaim", "xack":
+		// They notify nothing but the consumer they create.
+		if w.consumer != "" && !w.hadConsumer && n.hasConsumer(args[w.keys[0]], w.group, w.consumer) {
+			n.notify(nfStream, "xgroup-createconsumer", string(args[w.keys[0]]))
+		}
+		return
+	}
+	for x := range w.keys {
+		j := x
+		if destFirst(spec.Name) {
+			j = len(w.keys) - 1 - x
+		}
+		i := w.keys[j]
+		key := args[i]
+		if n.ks.SlotVersion(keyslot.Of(key)) == w.vers[j] {
+			continue
+		}
+		gone := n.ks.Exists(key) == 0
+		class, event := eventOf(spec, args, j)
+		if event == "expire" && gone {
+			class, event = nfGeneric, "del"
+		}
+		n.notify(class, event, string(key))
+		if gone && event != "del" && isContainer(spec.Group) {
+			n.notify(nfGeneric, "del", string(key))
+		}
+		if event == "set" && setsExpiry(spec, args) {
+			n.notify(nfGeneric, "expire", string(key))
+		}
+	}
+}
+
+// eventOf returns the class and name of the event a write makes on its
+// j-th key: Redis's name where it is not the command's own.
+func eventOf(spec *command.Spec, args [][]byte, j int) (uint32, string) {
+	name := spec.Name
+	switch name {
+	case "set", "setnx", "setex", "psetex", "getset", "mset", "msetnx", "bitop":
+		return nfString, "set"
+	case "incr", "decr", "incrby", "decrby":
+		return nfString, "incrby"
+	case "bitfield":
+		return nfString, "setbit"
+	case "del", "unlink", "getdel":
+		return nfGeneric, "del"
+	case "expire", "pexpire", "expireat", "pexpireat", "getex":
+		return nfGeneric, "expire"
+	case "rename", "renamenx":
+		if j == 0 {
+			return nfGeneric, "rename_from"
+		}
+		return nfGeneric, "rename_to"
+	case "copy":
+		return nfGeneric, "copy_to"
+	case "sort":
+		return nfList, "sortstore"
+	case "hmset", "hsetnx":
+		return nfHash, "hset"
+	case "zincrby":
+		return nfZset, "zincr"
+	case "lpushx":
+		return nfList, "lpush"
+	case "rpushx":
+		return nfList, "rpush"
+	case "blpop":
+		return nfList, "lpop"
+	case "brpop":
+		return nfList, "rpop"
+	case "rpoplpush", "brpoplpush":
+		if j == 0 {
+			return nfList, "rpop"
+		}
+		return nfList, "lpush"
+	case "lmove", "blmove":
+		side := 3 + j
+		if side < len(args) && strings.EqualFold(string(args[side]), "left") {
+			return nfList, [2]string{"lpop", "lpush"}[j%2]
+		}
+		return nfList, [2]string{"rpop", "rpush"}[j%2]
+	case "xgroup":
+		return nfStream, "xgroup-" + strings.ToLower(string(args[1]))
+	case "smove":
+		if j == 0 {
+			return nfSet, "srem"
+		}
+		return nfSet, "sadd"
+	}
+	return groupClass(spec.Group), name
+}
+
+// destFirst reports whether a command's events on its destination come
+// before those on its source (the list moves push, then pop).
+func destFirst(name string) bool {
+	switch name {
+	case "lmove", "blmove", "rpoplpush", "brpoplpush":
+		return true
+	}
+	return false
+}
+
+// groupClass is the event class of a command group's writes.
+func groupClass(group string) uint32 {
+	switch group {
+	case "list":
+		return nfList
+	case "set":
+		return nfSet
+	case "hash":
+		return nfHash
+	case "sortedset":
+		return nfZset
+	case "stream":
+		return nfStream
+	case "string", "bitmap", "hyperloglog":
+		return nfString
+	}
+	return nfGeneric
+}
+
+// isContainer reports whether a group's values disappear when emptied
+// (their last element gone: Redis then notifies del as well).
+func isContainer(group string) bool {
+	switch group {
+	case "list", "set", "hash", "sortedset":
+		return true
+	}
+	return false
+}
+
+// setsExpiry reports whether a string write also sets a TTL (SETEX,
+// PSETEX, SET ... EX|PX|EXAT|PXAT).
+func setsExpiry(spec *command.Spec, args [][]byte) bool {
+	switch spec.Name {
+	case "setex", "psetex":
+		return true
+	case "set":
+		for _, a := range args[3:] {
+			switch strings.ToLower(string(a)) {
+			case "ex", "px", "exat", "pxat":
+				return true
+			}
+		}
+	}
+	return false
+}
