@@ -39,10 +39,7 @@ func (ks *Keyspace) Copy(src, dst []byte, replace bool) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var val []byte
-	if e.kind() == kindString {
-		val = e.str()
-	}
+	val := e.str() // a string's value or a packed hash; empty for other kinds
 	if old != nil {
 		ks.del(dsh, dslot, string(dst), old, ReasonDeleted)
 	}
@@ -63,6 +60,9 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 	case kindString:
 		return nil, nil
 	case kindHash:
+		if e.isPacked() {
+			return packedHash{}, nil // its bytes are copied with the key
+		}
 		h := make(map[string][]byte, len(e.hashMap()))
 		for f, v := range e.hashMap() {
 			h[f] = v // values are never modified in place

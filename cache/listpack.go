@@ -111,10 +111,8 @@ func payload(h uint64, p []byte, sc *scratch) []byte {
 // elemAt returns the element starting at off and the offset after it.
 // An integer's text is in sc: valid until sc is used again.
 func (c *chunk) elemAt(off int, sc *scratch) (v []byte, next int) {
-	h, k := binary.Uvarint(c.buf[off:c.hi])
-	start := off + k
-	end := start + int(h>>1)
-	return payload(h, c.buf[start:end], sc), end + k
+	h, p, next := elemRaw(c.buf[:c.hi], off)
+	return payload(h, p, sc), next
 }
 
 // elemBefore returns the element ending at end and its start offset.

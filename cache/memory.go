@@ -21,9 +21,11 @@ func entrySize(e *entry) int64 {
 	switch e.kind() {
 	case kindString:
 	case kindHash:
-		n += hashMapBase
-		for f, v := range e.hashMap() {
-			n += fieldSize(f, v)
+		if m := e.hashMap(); m != nil { // a packed hash is in e's bytes
+			n += hashMapBase
+			for f, v := range m {
+				n += fieldSize(f, v)
+			}
 		}
 	case kindZSet:
 		n += e.zsetVal().bytes

@@ -1,0 +1,45 @@
+package cache
+
+import (
+	"strconv"
+	"testing"
+)
+
+// BenchmarkHashSmall sets and reads fields of 10,000 small hashes (5
+// fields of 10-byte values each): the listpack-encoded case.
+func BenchmarkHashSmall(b *testing.B) {
+	ks := newKS(b, nil)
+	const keys = 10000
+	keyOf := func(i int) []byte { return []byte("hash:" + strconv.Itoa(i%keys)) }
+	fields := [][]byte{[]byte("field1"), []byte("field2"), []byte("field3"), []byte("field4"), []byte("field5")}
+	for i := range keys {
+		for _, f := range fields {
+			if _, err := ks.HSet(keyOf(i), [][]byte{f, []byte("value12345")}, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("HSET-update", func(b *testing.B) {
+		b.ReportAllocs()
+		fv := [][]byte{nil, []byte("value54321")}
+		for i := range b.N {
+			fv[0] = fields[i%5]
+			ks.HSet(keyOf(i), fv, false)
+		}
+	})
+	b.Run("HGET", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := range b.N {
+			if v, _ := ks.HGet(keyOf(i), fields[i%5]); len(v) != 10 {
+				b.Fatal("missing value")
+			}
+		}
+	})
+	b.Run("HSET-new-key", func(b *testing.B) {
+		b.ReportAllocs()
+		fv := [][]byte{fields[0], []byte("value12345"), fields[1], []byte("value12345"), fields[2], []byte("value12345")}
+		for i := range b.N {
+			ks.HSet([]byte("new:"+strconv.Itoa(i)), fv, false)
+		}
+	})
+}

@@ -1,0 +1,299 @@
+package cache
+
+import (
+	"encoding/binary"
+	"sync/atomic"
+)
+
+// A small hash is kept as Redis keeps it (a listpack): its fields and
+// values packed one after another, in the entry's own bytes after the key
+// (where a string keeps its value), so a small hash costs no allocation
+// besides its entry's. The packed form is the number of pairs (a uvarint),
+// then field, value, field, value..., each element packed as a list's are
+// (listpack.go: encOf, putElem). Such an entry's obj is packedHash{}; a
+// hash table's is its map. As the entry's bytes, the packed form is never
+// modified in place: a write makes new bytes, so a value read from it stays
+// valid after the lock is released.
+//
+// A hash is packed while it has at most hash-max-listpack-entries fields
+// and no field or value longer than hash-max-listpack-value bytes; past
+// either it converts to a map once, and never back (as Redis). A hash
+// loaded from a snapshot or restored from a DUMP payload is packed again
+// when small, as Redis's loading does.
+
+// packedHash marks an entry whose hash is packed in its bytes.
+type packedHash struct{}
+
+// hashPackMaxBytes bounds a packed hash's bytes whatever the limits say
+// (Redis's listpack safety limit is 1 GiB too).
+const hashPackMaxBytes = 1 << 30
+
+// hashLimits are hash-max-listpack-entries and hash-max-listpack-value.
+type hashLimits struct {
+	entries, value atomic.Int64 // stored +1, so the zero value means the defaults
+}
+
+// Redis 7.0's defaults.
+const (
+	hashDefaultEntries = 128
+	hashDefaultValue   = 64
+)
+
+func (l *hashLimits) get() (entries, value int) {
+	entries, value = hashDefaultEntries, hashDefaultValue
+	if v := l.entries.Load(); v != 0 {
+		entries = int(min(v-1, 1<<40))
+	}
+	if v := l.value.Load(); v != 0 {
+		value = int(min(v-1, 1<<40))
+	}
+	return entries, value
+}
+
+// SetHashListpackLimits sets hash-max-listpack-entries (the most fields a
+// packed hash holds) and hash-max-listpack-value (the longest field or
+// value it holds); negative values are taken as 0. Hashes already
+// converted stay hash tables.
+func (ks *Keyspace) SetHashListpackLimits(entries, value int64) {
+	ks.hashLim.entries.Store(max(entries, 0) + 1)
+	ks.hashLim.value.Store(max(value, 0) + 1)
+}
+
+// isPacked reports whether e is a packed hash.
+func (e *entry) isPacked() bool {
+	_, ok := e.obj.(packedHash)
+	return ok
+}
+
+// elemRaw reads the element at off in b: its header, its payload, and the
+// offset after it.
+func elemRaw(b []byte, off int) (h uint64, p []byte, next int) {
+	h, k := binary.Uvarint(b[off:])
+	start := off + k
+	end := start + int(h>>1)
+	return h, b[start:end], end + k
+}
+
+// stableText returns an element's text: its payload itself for a string
+// (the packed bytes are never modified), a new slice for an integer.
+func stableText(h uint64, p []byte) []byte {
+	if h&1 == 0 {
+		return p[:len(p):len(p)]
+	}
+	var sc scratch
+	return append([]byte(nil), payload(h, p, &sc)...)
+}
+
+// hpack is a packed hash: pair count, then the elements.
+type hpack []byte
+
+// count returns the number of fields.
+func (p hpack) count() int {
+	n, _ := binary.Uvarint(p)
+	return int(n)
+}
+
+// first returns the offset of the first element.
+func (p hpack) first() int {
+	_, k := binary.Uvarint(p)
+	return k
+}
+
+// find returns the offset of field f's element, of its value's, and the
+// end of its value; ok is false when f is not there.
+func (p hpack) find(f []byte) (fo, vo, end int, ok bool) {
+	enc := encOf(f)
+	for off := p.first(); off < len(p); {
+		h, pl, next := elemRaw(p, off)
+		_, _, vend := elemRaw(p, next)
+		if h == enc.hdr && sameElem(enc, pl, f) {
+			return off, next, vend, true
+		}
+		off = vend
+	}
+	return 0, 0, 0, false
+}
+
+// sameElem reports whether payload pl (of an element whose header is
+// enc.hdr) is f's, packed as enc.
+func sameElem(enc elemEnc, pl, f []byte) bool {
+	if enc.isInt {
+		zz, _ := binary.Uvarint(pl)
+		return zz == enc.zz
+	}
+	return string(pl) == string(f)
+}
+
+// get returns field f's value (stable, see stableText).
+func (p hpack) get(f []byte) ([]byte, bool) {
+	_, vo, _, ok := p.find(f)
+	if !ok {
+		return nil, false
+	}
+	h, pl, _ := elemRaw(p, vo)
+	return stableText(h, pl), true
+}
+
+// each calls fn with every field and value (stable slices) in order until
+// fn returns false.
+func (p hpack) each(fn func(f, v []byte) bool) {
+	for off := p.first(); off < len(p); {
+		fh, fp, next := elemRaw(p, off)
+		vh, vp, end := elemRaw(p, next)
+		if !fn(stableText(fh, fp), stableText(vh, vp)) {
+			return
+		}
+		off = end
+	}
+}
+
+// pairs returns the fields and values, alternating (stable slices).
+func (p hpack) pairs() [][]byte {
+	out := make([][]byte, 0, 2*p.count())
+	p.each(func(f, v []byte) bool {
+		out = append(out, f, v)
+		return true
+	})
+	return out
+}
+
+// packPairs packs pairs (distinct fields) after prefix bytes of room: the
+// result's first prefix bytes are zero.
+func packPairs(prefix int, pairs [][]byte) []byte {
+	n := len(pairs) / 2
+	size := prefix + uvarintLen(uint64(n))
+	for _, v := range pairs {
+		size += encOf(v).size()
+	}
+	out := make([]byte, size)
+	off := prefix + binary.PutUvarint(out[prefix:], uint64(n))
+	for _, v := range pairs {
+		enc := encOf(v)
+		putElem(out[off:], v, enc)
+		off += enc.size()
+	}
+	return out
+}
+
+// set1 returns p with field f set to v (after prefix bytes of room), and
+// whether f is new. p is not modified.
+func (p hpack) set1(prefix int, f, v []byte) (out []byte, added bool) {
+	venc := encOf(v)
+	if _, vo, end, ok := p.find(f); ok {
+		out = make([]byte, prefix+len(p)-(end-vo)+venc.size())
+		copy(out[prefix:], p[:vo])
+		putElem(out[prefix+vo:], v, venc)
+		copy(out[prefix+vo+venc.size():], p[end:])
+		return out, false
+	}
+	fenc := encOf(f)
+	n := uint64(p.count() + 1)
+	body := p[p.first():]
+	out = make([]byte, prefix+uvarintLen(n)+len(body)+fenc.size()+venc.size())
+	off := prefix + binary.PutUvarint(out[prefix:], n)
+	off += copy(out[off:], body)
+	putElem(out[off:], f, fenc)
+	putElem(out[off+fenc.size():], v, venc)
+	return out, true
+}
+
+// setPairs applies fv (field, value, ...; fields may repeat; with nx only
+// absent fields are set) to the pairs (distinct fields) and returns them,
+// how many fields are new, and whether anything changed.
+func setPairs(pairs, fv [][]byte, nx bool) (out [][]byte, added int, changed bool) {
+	for i := 0; i+1 < len(fv); i += 2 {
+		j := 0
+		for ; j < len(pairs); j += 2 {
+			if string(pairs[j]) == string(fv[i]) {
+				break
+			}
+		}
+		switch {
+		case j < len(pairs) && nx:
+			continue
+		case j < len(pairs):
+			pairs[j+1] = fv[i+1]
+		default:
+			pairs = append(pairs, fv[i], fv[i+1])
+			added++
+		}
+		changed = true
+	}
+	return pairs, added, changed
+}
+
+// fitsPacked reports whether pairs may be packed under the limits.
+func fitsPacked(pairs [][]byte, entries, value int) bool {
+	if len(pairs)/2 > entries {
+		return false
+	}
+	size := 0
+	for _, v := range pairs {
+		if len(v) > value {
+			return false
+		}
+		size += len(v) + 2
+	}
+	return size <= hashPackMaxBytes
+}
+
+// tooLong reports whether any of args is longer than value.
+func tooLong(args [][]byte, value int) bool {
+	for _, a := range args {
+		if len(a) > value {
+			return true
+		}
+	}
+	return false
+}
+
+// pairsMap returns pairs as a map (values shared).
+func pairsMap(pairs [][]byte) map[string][]byte {
+	m := make(map[string][]byte, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[string(pairs[i])] = pairs[i+1]
+	}
+	return m
+}
+
+// hashFrom returns a hash's representation for pairs (fields may repeat in
+// a damaged input: the last wins): packed bytes and packedHash{} when the
+// limits allow, else nil and a map. Values are copied.
+func (ks *Keyspace) hashFrom(pairs [][]byte) ([]byte, any) {
+	entries, value := ks.hashLim.get()
+	if fitsPacked(pairs, entries, value) {
+		uniq, _, _ := setPairs(make([][]byte, 0, len(pairs)), pairs, false)
+		return packPairs(0, uniq), packedHash{}
+	}
+	return ks.hashTable(pairs)
+}
+
+// hashTable returns pairs as a hash table (values copied).
+func (ks *Keyspace) hashTable(pairs [][]byte) ([]byte, any) {
+	m := make(map[string][]byte, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[string(pairs[i])] = append([]byte(nil), pairs[i+1]...)
+	}
+	return nil, m
+}
+
+// setPacked makes body (packed pairs after len(key) bytes of room) e's
+// bytes, copying its key in front.
+func (e *entry) setPacked(body []byte) {
+	copy(body, e.kv()[:e.meta>>kindBits])
+	e.setKV(body)
+}
+
+// unpack converts a packed hash to a map, as Redis converts a listpack to
+// a hash table.
+func (e *entry) unpack() {
+	pairs := hpack(e.str()).pairs()
+	m := make(map[string][]byte, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[string(pairs[i])] = append([]byte(nil), pairs[i+1]...)
+	}
+	kv := make([]byte, e.meta>>kindBits)
+	copy(kv, e.kv())
+	e.setKV(kv)
+	e.obj = m
+}
