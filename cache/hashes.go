@@ -77,18 +77,19 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		if added == 0 {
 			return 0
 		}
-		val, obj := ks.hashFrom(pairs)
-		if _, ok := obj.(packedHash); ok && tooLong(fv, value) {
-			// Redis converts on a long argument, even one not stored.
-			val, obj = ks.hashTable(pairs)
+		// Redis converts on a long argument, even one not stored.
+		if fitsPacked(pairs, entries, value) && !tooLong(fv, value) && len(key) <= maxKeyLen {
+			e = newPackedEntry(key, packPairs(len(key), pairs))
+		} else {
+			_, obj := ks.hashTable(pairs)
+			e = newEntry(bstr(key), kindHash, nil, obj)
 		}
-		e = newEntry(bstr(key), kindHash, val, obj)
 		ks.insert(sh, slot, e)
 		ks.hashChanged(string(key), slot, e)
 		return added
 	}
 	converted := false
-	if e.isPacked() && tooLong(fv, value) {
+	if e.isPacked() && tooLong(fv, value) && !(nx && hpack(e.str()).has(fv[0])) { // HSETNX of a field there changes nothing
 		e.unpack()
 		converted = true
 	}
@@ -99,7 +100,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		if len(fv) == 2 {
 			var out []byte
 			var isNew bool
-			if _, _, _, had := p.find(fv[0]); !had || !nx {
+			if !nx || !p.has(fv[0]) {
 				out, isNew = p.set1(klen, fv[0], fv[1])
 				e.setPacked(out)
 				changed = true
@@ -128,7 +129,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 			if !had {
 				added++
 			}
-			h[f] = append([]byte(nil), fv[i+1]...)
+			h[f] = append([]byte{}, fv[i+1]...) // never nil: an empty value is not a missing one
 			changed = true
 		}
 	}

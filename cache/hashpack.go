@@ -10,7 +10,8 @@ import (
 // (where a string keeps its value), so a small hash costs no allocation
 // besides its entry's. The packed form is the number of pairs (a uvarint),
 // then field, value, field, value..., each element packed as a list's are
-// (listpack.go: encOf, putElem). Such an entry's obj is packedHash{}; a
+// (listpack.go: encOf, putElemFwd) but without the trailing copy of its
+// header, as a hash is only walked forwards. Such an entry's obj is packedHash{}; a
 // hash table's is its map. As the entry's bytes, the packed form is never
 // modified in place: a write makes new bytes, so a value read from it stays
 // valid after the lock is released.
@@ -65,13 +66,13 @@ func (e *entry) isPacked() bool {
 	return ok
 }
 
-// elemRaw reads the element at off in b: its header, its payload, and the
-// offset after it.
-func elemRaw(b []byte, off int) (h uint64, p []byte, next int) {
+// elemFwd reads the element at off in b (packed without its trailing
+// header): its header, its payload, and the offset after it.
+func elemFwd(b []byte, off int) (h uint64, p []byte, next int) {
 	h, k := binary.Uvarint(b[off:])
 	start := off + k
 	end := start + int(h>>1)
-	return h, b[start:end], end + k
+	return h, b[start:end], end
 }
 
 // stableText returns an element's text: its payload itself for a string
@@ -104,8 +105,8 @@ func (p hpack) first() int {
 func (p hpack) find(f []byte) (fo, vo, end int, ok bool) {
 	enc := encOf(f)
 	for off := p.first(); off < len(p); {
-		h, pl, next := elemRaw(p, off)
-		_, _, vend := elemRaw(p, next)
+		h, pl, next := elemFwd(p, off)
+		_, _, vend := elemFwd(p, next)
 		if h == enc.hdr && sameElem(enc, pl, f) {
 			return off, next, vend, true
 		}
@@ -124,13 +125,19 @@ func sameElem(enc elemEnc, pl, f []byte) bool {
 	return string(pl) == string(f)
 }
 
+// has reports whether field f is there.
+func (p hpack) has(f []byte) bool {
+	_, _, _, ok := p.find(f)
+	return ok
+}
+
 // get returns field f's value (stable, see stableText).
 func (p hpack) get(f []byte) ([]byte, bool) {
 	_, vo, _, ok := p.find(f)
 	if !ok {
 		return nil, false
 	}
-	h, pl, _ := elemRaw(p, vo)
+	h, pl, _ := elemFwd(p, vo)
 	return stableText(h, pl), true
 }
 
@@ -138,8 +145,8 @@ func (p hpack) get(f []byte) ([]byte, bool) {
 // fn returns false.
 func (p hpack) each(fn func(f, v []byte) bool) {
 	for off := p.first(); off < len(p); {
-		fh, fp, next := elemRaw(p, off)
-		vh, vp, end := elemRaw(p, next)
+		fh, fp, next := elemFwd(p, off)
+		vh, vp, end := elemFwd(p, next)
 		if !fn(stableText(fh, fp), stableText(vh, vp)) {
 			return
 		}
@@ -163,14 +170,14 @@ func packPairs(prefix int, pairs [][]byte) []byte {
 	n := len(pairs) / 2
 	size := prefix + uvarintLen(uint64(n))
 	for _, v := range pairs {
-		size += encOf(v).size()
+		size += encOf(v).fwdSize()
 	}
 	out := make([]byte, size)
 	off := prefix + binary.PutUvarint(out[prefix:], uint64(n))
 	for _, v := range pairs {
 		enc := encOf(v)
-		putElem(out[off:], v, enc)
-		off += enc.size()
+		putElemFwd(out[off:], v, enc)
+		off += enc.fwdSize()
 	}
 	return out
 }
@@ -180,20 +187,20 @@ func packPairs(prefix int, pairs [][]byte) []byte {
 func (p hpack) set1(prefix int, f, v []byte) (out []byte, added bool) {
 	venc := encOf(v)
 	if _, vo, end, ok := p.find(f); ok {
-		out = make([]byte, prefix+len(p)-(end-vo)+venc.size())
+		out = make([]byte, prefix+len(p)-(end-vo)+venc.fwdSize())
 		copy(out[prefix:], p[:vo])
-		putElem(out[prefix+vo:], v, venc)
-		copy(out[prefix+vo+venc.size():], p[end:])
+		putElemFwd(out[prefix+vo:], v, venc)
+		copy(out[prefix+vo+venc.fwdSize():], p[end:])
 		return out, false
 	}
 	fenc := encOf(f)
 	n := uint64(p.count() + 1)
 	body := p[p.first():]
-	out = make([]byte, prefix+uvarintLen(n)+len(body)+fenc.size()+venc.size())
+	out = make([]byte, prefix+uvarintLen(n)+len(body)+fenc.fwdSize()+venc.fwdSize())
 	off := prefix + binary.PutUvarint(out[prefix:], n)
 	off += copy(out[off:], body)
-	putElem(out[off:], f, fenc)
-	putElem(out[off+fenc.size():], v, venc)
+	putElemFwd(out[off:], f, fenc)
+	putElemFwd(out[off+fenc.fwdSize():], v, venc)
 	return out, true
 }
 
@@ -272,7 +279,7 @@ func (ks *Keyspace) hashFrom(pairs [][]byte) ([]byte, any) {
 func (ks *Keyspace) hashTable(pairs [][]byte) ([]byte, any) {
 	m := make(map[string][]byte, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
-		m[string(pairs[i])] = append([]byte(nil), pairs[i+1]...)
+		m[string(pairs[i])] = append([]byte{}, pairs[i+1]...)
 	}
 	return nil, m
 }
@@ -284,13 +291,22 @@ func (e *entry) setPacked(body []byte) {
 	e.setKV(body)
 }
 
+// newPackedEntry makes the entry of a packed hash at key from kv, its
+// pairs packed after len(key) bytes of room (one allocation for both).
+func newPackedEntry(key, kv []byte) *entry {
+	copy(kv, key)
+	e := &entry{obj: packedHash{}, meta: uint32(len(key))<<kindBits | uint32(kindHash)}
+	e.setKV(kv)
+	return e
+}
+
 // unpack converts a packed hash to a map, as Redis converts a listpack to
 // a hash table.
 func (e *entry) unpack() {
 	pairs := hpack(e.str()).pairs()
 	m := make(map[string][]byte, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
-		m[string(pairs[i])] = append([]byte(nil), pairs[i+1]...)
+		m[string(pairs[i])] = append([]byte{}, pairs[i+1]...)
 	}
 	kv := make([]byte, e.meta>>kindBits)
 	copy(kv, e.kv())
