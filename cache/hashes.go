@@ -5,60 +5,6 @@ import (
 	"strconv"
 )
 
-// hashView is a hash as readers see it: a map or a packed hash. The zero
-// hashView is an empty hash (a missing key).
-type hashView struct {
-	m map[string][]byte
-	p hpack
-}
-
-// view returns a kindHash entry's hash.
-func (e *entry) view() hashView {
-	if e.isPacked() {
-		return hashView{p: hpack(e.str())}
-	}
-	return hashView{m: e.hashMap()}
-}
-
-func (h hashView) len() int {
-	if h.p != nil {
-		return h.p.count()
-	}
-	return len(h.m)
-}
-
-// get returns f's value (stable: valid after the lock is released).
-func (h hashView) get(f []byte) ([]byte, bool) {
-	if h.p != nil {
-		return h.p.get(f)
-	}
-	v, ok := h.m[string(f)]
-	return v, ok
-}
-
-// each calls fn with every field and value (stable slices) until fn
-// returns false.
-func (h hashView) each(fn func(f, v []byte) bool) {
-	if h.p != nil {
-		h.p.each(fn)
-		return
-	}
-	for f, v := range h.m {
-		if !fn([]byte(f), v) {
-			return
-		}
-	}
-}
-
-// asMap returns the hash as a map: the map itself for a hash table, a new
-// one (values shared) for a packed hash.
-func (h hashView) asMap() map[string][]byte {
-	if h.p != nil {
-		return pairsMap(h.p.pairs())
-	}
-	return h.m
-}
-
 // hashRead returns the hash at key for reading (the zero view if missing).
 func (ks *Keyspace) hashRead(key []byte, fn func(h hashView)) error {
 	return readAs(ks, key, kindHash, (*entry).view, fn)
