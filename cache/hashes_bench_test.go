@@ -43,3 +43,34 @@ func BenchmarkHashSmall(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkHashFull updates fields of one hash of 128 fields of 20-byte
+// values (the most a listpack-encoded hash holds by default) and reads
+// them back.
+func BenchmarkHashFull(b *testing.B) {
+	ks := newKS(b, nil)
+	key := []byte("full")
+	fields := make([][]byte, 128)
+	for i := range fields {
+		fields[i] = []byte("field:" + strconv.Itoa(i))
+		if _, err := ks.HSet(key, [][]byte{fields[i], []byte("a value of 20 bytes.")}, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("HSET-update", func(b *testing.B) {
+		b.ReportAllocs()
+		fv := [][]byte{nil, []byte("another 20-byte one.")}
+		for i := range b.N {
+			fv[0] = fields[i%128]
+			ks.HSet(key, fv, false)
+		}
+	})
+	b.Run("HGET", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := range b.N {
+			if v, _ := ks.HGet(key, fields[i%128]); len(v) != 20 {
+				b.Fatal("missing value")
+			}
+		}
+	})
+}

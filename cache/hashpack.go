@@ -123,7 +123,12 @@ func (h hashView) asMap() map[string][]byte {
 // elemFwd reads the element at off in b (packed without its trailing
 // header): its header, its payload, and the offset after it.
 func elemFwd(b []byte, off int) (h uint64, p []byte, next int) {
-	h, k := binary.Uvarint(b[off:])
+	var k int
+	if c := b[off]; c < 0x80 { // elements under 64 bytes: the common case
+		h, k = uint64(c), 1
+	} else {
+		h, k = binary.Uvarint(b[off:])
+	}
 	start := off + k
 	end := start + int(h>>1)
 	return h, b[start:end], end
