@@ -163,10 +163,23 @@ func (p hpack) first() int {
 // end of its value; ok is false when f is not there.
 func (p hpack) find(f []byte) (fo, vo, end int, ok bool) {
 	enc := encOf(f)
+	// elemFwd by hand: this loop is every read's cost.
 	for off := p.first(); off < len(p); {
-		h, pl, next := elemFwd(p, off)
-		_, _, vend := elemFwd(p, next)
-		if h == enc.hdr && sameElem(enc, pl, f) {
+		h, start := uint64(p[off]), off+1
+		if h >= 0x80 {
+			var k int
+			h, k = binary.Uvarint(p[off:])
+			start = off + k
+		}
+		next := start + int(h>>1)
+		vh, vstart := uint64(p[next]), next+1
+		if vh >= 0x80 {
+			var k int
+			vh, k = binary.Uvarint(p[next:])
+			vstart = next + k
+		}
+		vend := vstart + int(vh>>1)
+		if h == enc.hdr && sameElem(enc, p[start:next], f) {
 			return off, next, vend, true
 		}
 		off = vend
