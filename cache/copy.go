@@ -39,7 +39,10 @@ func (ks *Keyspace) Copy(src, dst []byte, replace bool) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	val := e.str() // a string's value or a packed hash; empty for other kinds
+	var val []byte
+	if e.kind() == kindString {
+		val = e.str()
+	}
 	if old != nil {
 		ks.del(dsh, dslot, string(dst), old, ReasonDeleted)
 	}
@@ -61,7 +64,9 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 		return nil, nil
 	case kindHash:
 		if e.isPacked() {
-			return packedHash{}, nil // its bytes are copied with the key
+			ph, out := newPacked(len(e.packed()))
+			copy(out, e.packed())
+			return ph, nil
 		}
 		h := make(map[string][]byte, len(e.hashMap()))
 		for f, v := range e.hashMap() {

@@ -25,7 +25,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		}
 		// Redis converts on a long argument, even one not stored.
 		if fitsPacked(pairs, entries, value) && !tooLong(fv, value) && len(key) <= maxKeyLen {
-			e = newPackedEntry(key, packPairs(len(key), pairs))
+			e = newPackedEntry(key, packPairs(pairs))
 		} else {
 			_, obj := ks.hashTable(pairs)
 			e = newEntry(bstr(key), kindHash, nil, obj)
@@ -35,20 +35,17 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		return added
 	}
 	converted := false
-	if e.isPacked() && tooLong(fv, value) && !(nx && hpack(e.str()).has(fv[0])) { // HSETNX of a field there changes nothing
+	if e.isPacked() && tooLong(fv, value) && !(nx && e.packed().has(fv[0])) { // HSETNX of a field there changes nothing
 		e.unpack()
 		converted = true
 	}
 	added, changed := 0, false
 	if e.isPacked() {
-		p := hpack(e.str())
-		klen := int(e.meta >> kindBits)
+		p := e.packed()
 		if len(fv) == 2 {
-			var out []byte
-			var isNew bool
 			if !nx || !p.has(fv[0]) {
-				out, isNew = p.set1(klen, fv[0], fv[1])
-				e.setPacked(out)
+				ph, isNew := p.set1(fv[0], fv[1])
+				e.obj = ph
 				changed = true
 				if isNew {
 					added = 1
@@ -58,10 +55,10 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 			var pairs [][]byte
 			pairs, added, changed = setPairs(p.pairs(), fv, nx)
 			if changed {
-				e.setPacked(packPairs(klen, pairs))
+				e.obj = packPairs(pairs)
 			}
 		}
-		if changed && (hpack(e.str()).count() > entries || len(e.str()) > hashPackMaxBytes) {
+		if changed && (e.packed().count() > entries || len(e.packed()) > hashPackMaxBytes) {
 			e.unpack()
 		}
 	} else {
@@ -175,7 +172,7 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 		}
 		left := 0
 		if e.isPacked() {
-			pairs := hpack(e.str()).pairs()
+			pairs := e.packed().pairs()
 			kept := pairs[:0]
 			for i := 0; i+1 < len(pairs); i += 2 {
 				if slicesHas(fields, pairs[i]) {
@@ -186,7 +183,7 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 			}
 			left = len(kept) / 2
 			if n > 0 && left > 0 {
-				e.setPacked(packPairs(int(e.meta>>kindBits), kept))
+				e.obj = packPairs(kept)
 			}
 		} else {
 			h := e.hashMap()

@@ -3,18 +3,19 @@ package cache
 import (
 	"encoding/binary"
 	"sync/atomic"
+	"unsafe"
 )
 
 // A small hash is kept as Redis keeps it (a listpack): its fields and
-// values packed one after another, in the entry's own bytes after the key
-// (where a string keeps its value), so a small hash costs no allocation
-// besides its entry's. The packed form is the number of pairs (a uvarint),
+// values packed one after another in one allocation, which the entry's obj
+// points to (packedHash, pointer-shaped: no allocation for the interface).
+// The allocation holds the packed form's length (a uvarint), then the
+// packed form: the number of pairs (a uvarint),
 // then field, value, field, value..., each element packed as a list's are
 // (listpack.go: encOf, putElemFwd) but without the trailing copy of its
-// header, as a hash is only walked forwards. Such an entry's obj is packedHash{}; a
-// hash table's is its map. As the entry's bytes, the packed form is never
-// modified in place: a write makes new bytes, so a value read from it stays
-// valid after the lock is released.
+// header, as a hash is only walked forwards. A hash table's obj is its map.
+// The packed form is never modified in place: a write makes new bytes, so
+// a value read from it stays valid after the lock is released.
 //
 // A hash is packed while it has at most hash-max-listpack-entries fields
 // and no field or value longer than hash-max-listpack-value bytes; past
@@ -22,8 +23,41 @@ import (
 // loaded from a snapshot or restored from a DUMP payload is packed again
 // when small, as Redis's loading does.
 
-// packedHash marks an entry whose hash is packed in its bytes.
-type packedHash struct{}
+// packedHash is a packed hash: p is the first byte of its allocation.
+type packedHash struct{ p *byte }
+
+// newPacked allocates a packed hash of size bytes and returns it and its
+// packed form's bytes to fill.
+func newPacked(size int) (packedHash, hpack) {
+	hl := uvarintLen(uint64(size))
+	buf := make([]byte, hl+size)
+	binary.PutUvarint(buf, uint64(size))
+	return packedHash{&buf[0]}, buf[hl:]
+}
+
+// form returns the packed form (never empty: it starts with the count).
+func (ph packedHash) form() hpack {
+	var n uint64
+	k := 0
+	for shift := 0; ; shift += 7 {
+		b := *(*byte)(unsafe.Add(unsafe.Pointer(ph.p), k))
+		k++
+		n |= uint64(b&0x7f) << shift
+		if b < 0x80 {
+			break
+		}
+	}
+	return unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(ph.p), k)), n)
+}
+
+// mem returns the allocation's heap bytes.
+func (ph packedHash) mem() int64 {
+	n := len(ph.form())
+	return sizeClass(uvarintLen(uint64(n)) + n)
+}
+
+// packed returns a packed hash entry's packed form.
+func (e *entry) packed() hpack { return e.obj.(packedHash).form() }
 
 // hashPackMaxBytes bounds a packed hash's bytes whatever the limits say
 // (Redis's listpack safety limit is 1 GiB too).
@@ -76,7 +110,7 @@ type hashView struct {
 // view returns a kindHash entry's hash.
 func (e *entry) view() hashView {
 	if e.isPacked() {
-		return hashView{p: hpack(e.str())}
+		return hashView{p: e.packed()}
 	}
 	return hashView{m: e.hashMap()}
 }
@@ -236,44 +270,43 @@ func (p hpack) pairs() [][]byte {
 	return out
 }
 
-// packPairs packs pairs (distinct fields) after prefix bytes of room: the
-// result's first prefix bytes are zero.
-func packPairs(prefix int, pairs [][]byte) []byte {
+// packPairs packs pairs (distinct fields).
+func packPairs(pairs [][]byte) packedHash {
 	n := len(pairs) / 2
-	size := prefix + uvarintLen(uint64(n))
+	size := uvarintLen(uint64(n))
 	for _, v := range pairs {
 		size += encOf(v).fwdSize()
 	}
-	out := make([]byte, size)
-	off := prefix + binary.PutUvarint(out[prefix:], uint64(n))
+	ph, out := newPacked(size)
+	off := binary.PutUvarint(out, uint64(n))
 	for _, v := range pairs {
 		enc := encOf(v)
 		putElemFwd(out[off:], v, enc)
 		off += enc.fwdSize()
 	}
-	return out
+	return ph
 }
 
-// set1 returns p with field f set to v (after prefix bytes of room), and
-// whether f is new. p is not modified.
-func (p hpack) set1(prefix int, f, v []byte) (out []byte, added bool) {
+// set1 returns p with field f set to v, and whether f is new. p is not
+// modified.
+func (p hpack) set1(f, v []byte) (packedHash, bool) {
 	venc := encOf(v)
 	if _, vo, end, ok := p.find(f); ok {
-		out = make([]byte, prefix+len(p)-(end-vo)+venc.fwdSize())
-		copy(out[prefix:], p[:vo])
-		putElemFwd(out[prefix+vo:], v, venc)
-		copy(out[prefix+vo+venc.fwdSize():], p[end:])
-		return out, false
+		ph, out := newPacked(len(p) - (end - vo) + venc.fwdSize())
+		copy(out, p[:vo])
+		putElemFwd(out[vo:], v, venc)
+		copy(out[vo+venc.fwdSize():], p[end:])
+		return ph, false
 	}
 	fenc := encOf(f)
 	n := uint64(p.count() + 1)
 	body := p[p.first():]
-	out = make([]byte, prefix+uvarintLen(n)+len(body)+fenc.fwdSize()+venc.fwdSize())
-	off := prefix + binary.PutUvarint(out[prefix:], n)
+	ph, out := newPacked(uvarintLen(n) + len(body) + fenc.fwdSize() + venc.fwdSize())
+	off := binary.PutUvarint(out, n)
 	off += copy(out[off:], body)
 	putElemFwd(out[off:], f, fenc)
 	putElemFwd(out[off+fenc.fwdSize():], v, venc)
-	return out, true
+	return ph, true
 }
 
 // setPairs applies fv (field, value, ...; fields may repeat; with nx only
@@ -342,7 +375,7 @@ func (ks *Keyspace) hashFrom(pairs [][]byte) ([]byte, any) {
 	entries, value := ks.hashLim.get()
 	if fitsPacked(pairs, entries, value) {
 		uniq, _, _ := setPairs(make([][]byte, 0, len(pairs)), pairs, false)
-		return packPairs(0, uniq), packedHash{}
+		return nil, packPairs(uniq)
 	}
 	return ks.hashTable(pairs)
 }
@@ -356,32 +389,18 @@ func (ks *Keyspace) hashTable(pairs [][]byte) ([]byte, any) {
 	return nil, m
 }
 
-// setPacked makes body (packed pairs after len(key) bytes of room) e's
-// bytes, copying its key in front.
-func (e *entry) setPacked(body []byte) {
-	copy(body, e.kv()[:e.meta>>kindBits])
-	e.setKV(body)
-}
-
-// newPackedEntry makes the entry of a packed hash at key from kv, its
-// pairs packed after len(key) bytes of room (one allocation for both).
-func newPackedEntry(key, kv []byte) *entry {
-	copy(kv, key)
-	e := &entry{obj: packedHash{}, meta: uint32(len(key))<<kindBits | uint32(kindHash)}
-	e.setKV(kv)
-	return e
+// newPackedEntry makes the entry of the packed hash ph at key.
+func newPackedEntry(key []byte, ph packedHash) *entry {
+	return newEntry(bstr(key), kindHash, nil, ph)
 }
 
 // unpack converts a packed hash to a map, as Redis converts a listpack to
 // a hash table.
 func (e *entry) unpack() {
-	pairs := hpack(e.str()).pairs()
+	pairs := e.packed().pairs()
 	m := make(map[string][]byte, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		m[string(pairs[i])] = append([]byte{}, pairs[i+1]...)
 	}
-	kv := make([]byte, e.meta>>kindBits)
-	copy(kv, e.kv())
-	e.setKV(kv)
 	e.obj = m
 }

@@ -101,7 +101,10 @@ func (ks *Keyspace) Rename(src, dst []byte, nx bool) (bool, error) {
 		ks.del(dsh, dslot, string(dst), old, ReasonDeleted)
 	}
 	ks.del(ssh, sslot, string(src), e, ReasonRenamed)
-	val := e.str() // a string's value or a packed hash; empty for other kinds
+	var val []byte
+	if e.kind() == kindString {
+		val = e.str()
+	}
 	ne := newEntry(bstr(dst), e.kind(), val, e.obj)
 	ne.exp, ne.access = e.exp, e.access
 	ks.insert(dsh, dslot, ne)

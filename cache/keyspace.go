@@ -40,7 +40,7 @@ type entry struct {
 	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
 	n      uint32 // bytes at data
 	meta   uint32 // key length << kindBits | kind
-	obj    any    // kindHash: map[string][]byte (values never modified in place) or packedHash{} (packed after the key, hashpack.go); kindZSet: *zset; kindSet: *setObj; kindList: *list; kindCustom: Custom
+	obj    any    // kindHash: map[string][]byte (values never modified in place) or packedHash (hashpack.go); kindZSet: *zset; kindSet: *setObj; kindList: *list; kindCustom: Custom
 	exp    int64  // expiry, unix milliseconds; 0 = none
 	access uint32 // LRU clock or LFU counter (see evict.go)
 	mem8   uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8

@@ -21,9 +21,11 @@ func entrySize(e *entry) int64 {
 	switch e.kind() {
 	case kindString:
 	case kindHash:
-		if m := e.hashMap(); m != nil { // a packed hash is in e's bytes
+		if ph, ok := e.obj.(packedHash); ok {
+			n += ph.mem()
+		} else {
 			n += hashMapBase
-			for f, v := range m {
+			for f, v := range e.hashMap() {
 				n += fieldSize(f, v)
 			}
 		}
