@@ -104,6 +104,12 @@ func TestMemoryAccounting(t *testing.T) {
 				[]byte("genre"), []byte("drama"), []byte("score"), []byte("7.5"), []byte("body"), bytes.Repeat([]byte("b"), 200),
 			}, false)
 		}},
+		{"packed-hashes-5-fields", func(ks *Keyspace, i int) {
+			ks.HSet(fmt.Appendf(nil, "hash:%08d", i), [][]byte{
+				[]byte("field1"), fmt.Appendf(nil, "val%07d", i), []byte("field2"), []byte("12345"),
+				[]byte("field3"), []byte("value"), []byte("field4"), []byte("-7"), []byte("field5"), []byte("some text"),
+			}, false)
+		}},
 		{"intsets-3-members", func(ks *Keyspace, i int) {
 			ks.SAdd(fmt.Appendf(nil, "set:%d", i), [][]byte{[]byte("1"), []byte("22"), fmt.Appendf(nil, "%d", i)})
 		}},

@@ -64,6 +64,11 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 	case kindString:
 		return nil, nil
 	case kindHash:
+		if e.isPacked() {
+			ph, out := newPacked(len(e.packed()))
+			copy(out, e.packed())
+			return ph, nil
+		}
 		h := make(map[string][]byte, len(e.hashMap()))
 		for f, v := range e.hashMap() {
 			h[f] = v // values are never modified in place

@@ -39,9 +39,10 @@ func rdbValue(e *entry) (rdb.Value, error) {
 		return rdb.Value{Kind: rdb.String, Str: e.str()}, nil
 	case kindHash:
 		v := rdb.Value{Kind: rdb.Hash}
-		for f, val := range e.hashMap() {
-			v.Pairs = append(v.Pairs, []byte(f), val)
-		}
+		e.view().each(func(f, val []byte) bool {
+			v.Pairs = append(v.Pairs, f, val)
+			return true
+		})
 		return v, nil
 	case kindSet:
 		v := rdb.Value{Kind: rdb.Set}
@@ -70,11 +71,8 @@ func rdbValue(e *entry) (rdb.Value, error) {
 func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 	switch v.Kind {
 	case rdb.Hash:
-		h := make(map[string][]byte, len(v.Pairs)/2)
-		for i := 0; i < len(v.Pairs); i += 2 {
-			h[string(v.Pairs[i])] = v.Pairs[i+1]
-		}
-		return kindHash, nil, h
+		val, obj := ks.hashFrom(v.Pairs) // packed when small, as Redis loads it
+		return kindHash, val, obj
 	case rdb.Set:
 		s := &setObj{}
 		for _, m := range v.Members {

@@ -5,57 +5,64 @@ import (
 	"strconv"
 )
 
-// hashRead returns the hash at key for reading (nil if missing).
-func (ks *Keyspace) hashRead(key []byte, fn func(h map[string][]byte)) error {
-	return readAs(ks, key, kindHash, (*entry).hashMap, fn)
+// hashRead returns the hash at key for reading (the zero view if missing).
+func (ks *Keyspace) hashRead(key []byte, fn func(h hashView)) error {
+	return readAs(ks, key, kindHash, (*entry).view, fn)
 }
 
-// hashWrite runs fn on the hash at key, creating it if create is set, and
-// removes the key if fn leaves the hash empty. fn returns whether it
-// changed anything.
-func (ks *Keyspace) hashWrite(key []byte, create bool, fn func(h map[string][]byte) (bool, error)) error {
-	sh, slot := ks.locate(key)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	e := ks.find(sh, slot, key)
-	if e != nil && e.kind() != kindHash {
-		return ErrWrongType
-	}
+// hashSet sets fv's pairs (field, value, ...; with nx only absent fields)
+// in the hash e at key, creating it when e is nil, and returns how many
+// fields are new. As Redis, a packed hash converts to a map first when
+// any of fv is longer than hash-max-listpack-value, and after the change
+// when it has more than hash-max-listpack-entries fields. The stripe's
+// mutex must be held.
+func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]byte, nx bool) int {
+	entries, value := ks.hashLim.get()
 	if e == nil {
-		if !create {
-			_, err := fn(nil)
-			return err
+		pairs, added, _ := setPairs(nil, fv, nx)
+		if added == 0 {
+			return 0
 		}
-		h := make(map[string][]byte)
-		changed, err := fn(h)
-		if err != nil || !changed || len(h) == 0 {
-			return err
+		// Redis converts on a long argument, even one not stored.
+		if fitsPacked(pairs, entries, value) && !tooLong(fv, value) && len(key) <= maxKeyLen {
+			e = newPackedEntry(key, packPairs(pairs))
+		} else {
+			_, obj := ks.hashTable(pairs)
+			e = newEntry(bstr(key), kindHash, nil, obj)
 		}
-		e = newEntry(bstr(key), kindHash, nil, h)
 		ks.insert(sh, slot, e)
 		ks.hashChanged(string(key), slot, e)
-		return nil
+		return added
 	}
-	changed, err := fn(e.hashMap())
-	if err != nil || !changed {
-		return err
+	converted := false
+	if e.isPacked() && tooLong(fv, value) && !(nx && e.packed().has(fv[0])) { // HSETNX of a field there changes nothing
+		e.unpack()
+		converted = true
 	}
-	ks.touch(e)
-	if len(e.hashMap()) == 0 {
-		ks.del(sh, slot, string(key), e, ReasonDeleted)
-		return nil
-	}
-	ks.resize(sh, slot, e)
-	ks.hashChanged(string(key), slot, e)
-	return nil
-}
-
-// HSet sets field/value pairs (fv: field, value, ...) and returns how many
-// fields are new. With nx it sets only absent fields.
-func (ks *Keyspace) HSet(key []byte, fv [][]byte, nx bool) (int, error) {
-	added := 0
-	err := ks.hashWrite(key, true, func(h map[string][]byte) (bool, error) {
-		changed := false
+	added, changed := 0, false
+	if e.isPacked() {
+		p := e.packed()
+		if len(fv) == 2 {
+			if !nx || !p.has(fv[0]) {
+				ph, isNew := p.set1(fv[0], fv[1])
+				e.obj = ph
+				changed = true
+				if isNew {
+					added = 1
+				}
+			}
+		} else {
+			var pairs [][]byte
+			pairs, added, changed = setPairs(p.pairs(), fv, nx)
+			if changed {
+				e.obj = packPairs(pairs)
+			}
+		}
+		if changed && (e.packed().count() > entries || len(e.packed()) > hashPackMaxBytes) {
+			e.unpack()
+		}
+	} else {
+		h := e.hashMap()
 		for i := 0; i+1 < len(fv); i += 2 {
 			f := string(fv[i])
 			_, had := h[f]
@@ -65,10 +72,40 @@ func (ks *Keyspace) HSet(key []byte, fv [][]byte, nx bool) (int, error) {
 			if !had {
 				added++
 			}
-			h[f] = append([]byte(nil), fv[i+1]...)
+			h[f] = append([]byte{}, fv[i+1]...) // never nil: an empty value is not a missing one
 			changed = true
 		}
-		return changed, nil
+	}
+	if changed || converted {
+		ks.touch(e)
+		ks.resize(sh, slot, e)
+	}
+	if changed {
+		ks.hashChanged(string(key), slot, e)
+	}
+	return added
+}
+
+// hashWriteEntry runs fn on the entry of the hash at key (nil when
+// missing) under the stripe's lock.
+func (ks *Keyspace) hashWriteEntry(key []byte, fn func(sh *stripe, slot int, e *entry) error) error {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	if e != nil && e.kind() != kindHash {
+		return ErrWrongType
+	}
+	return fn(sh, slot, e)
+}
+
+// HSet sets field/value pairs (fv: field, value, ...) and returns how many
+// fields are new. With nx it sets only absent fields.
+func (ks *Keyspace) HSet(key []byte, fv [][]byte, nx bool) (int, error) {
+	added := 0
+	err := ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
+		added = ks.hashSet(sh, slot, key, e, fv, nx)
+		return nil
 	})
 	return added, err
 }
@@ -76,16 +113,16 @@ func (ks *Keyspace) HSet(key []byte, fv [][]byte, nx bool) (int, error) {
 // HGet returns a field's value, or nil.
 func (ks *Keyspace) HGet(key, field []byte) ([]byte, error) {
 	var v []byte
-	err := ks.hashRead(key, func(h map[string][]byte) { v = h[string(field)] })
+	err := ks.hashRead(key, func(h hashView) { v, _ = h.get(field) })
 	return v, err
 }
 
 // HMGet returns fields' values (nil for missing ones).
 func (ks *Keyspace) HMGet(key []byte, fields [][]byte) ([][]byte, error) {
 	out := make([][]byte, len(fields))
-	err := ks.hashRead(key, func(h map[string][]byte) {
+	err := ks.hashRead(key, func(h hashView) {
 		for i, f := range fields {
-			out[i] = h[string(f)]
+			out[i], _ = h.get(f)
 		}
 	})
 	return out, err
@@ -94,11 +131,12 @@ func (ks *Keyspace) HMGet(key []byte, fields [][]byte) ([][]byte, error) {
 // HGetAll returns the hash's fields and values, alternating.
 func (ks *Keyspace) HGetAll(key []byte) ([][]byte, error) {
 	var out [][]byte
-	err := ks.hashRead(key, func(h map[string][]byte) {
-		out = make([][]byte, 0, 2*len(h))
-		for f, v := range h {
-			out = append(out, []byte(f), v)
-		}
+	err := ks.hashRead(key, func(h hashView) {
+		out = make([][]byte, 0, 2*h.len())
+		h.each(func(f, v []byte) bool {
+			out = append(out, f, v)
+			return true
+		})
 	})
 	return out, err
 }
@@ -111,15 +149,16 @@ func (ks *Keyspace) HVals(key []byte) ([][]byte, error) { return ks.hashPart(key
 
 func (ks *Keyspace) hashPart(key []byte, part int) ([][]byte, error) {
 	var out [][]byte
-	err := ks.hashRead(key, func(h map[string][]byte) {
-		out = make([][]byte, 0, len(h))
-		for f, v := range h {
+	err := ks.hashRead(key, func(h hashView) {
+		out = make([][]byte, 0, h.len())
+		h.each(func(f, v []byte) bool {
 			if part == 0 {
-				out = append(out, []byte(f))
+				out = append(out, f)
 			} else {
 				out = append(out, v)
 			}
-		}
+			return true
+		})
 	})
 	return out, err
 }
@@ -127,50 +166,99 @@ func (ks *Keyspace) hashPart(key []byte, part int) ([][]byte, error) {
 // HDel removes fields and returns how many existed.
 func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 	n := 0
-	err := ks.hashWrite(key, false, func(h map[string][]byte) (bool, error) {
-		for _, f := range fields {
-			if _, ok := h[string(f)]; ok {
-				delete(h, string(f))
-				n++
-			}
+	err := ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
+		if e == nil {
+			return nil
 		}
-		return n > 0, nil
+		left := 0
+		if e.isPacked() {
+			pairs := e.packed().pairs()
+			kept := pairs[:0]
+			for i := 0; i+1 < len(pairs); i += 2 {
+				if slicesHas(fields, pairs[i]) {
+					n++
+					continue
+				}
+				kept = append(kept, pairs[i], pairs[i+1])
+			}
+			left = len(kept) / 2
+			if n > 0 && left > 0 {
+				e.obj = packPairs(kept)
+			}
+		} else {
+			h := e.hashMap()
+			for _, f := range fields {
+				if _, ok := h[string(f)]; ok {
+					delete(h, string(f))
+					n++
+				}
+			}
+			left = len(h)
+		}
+		if n == 0 {
+			return nil
+		}
+		ks.touch(e)
+		if left == 0 {
+			ks.del(sh, slot, string(key), e, ReasonDeleted)
+			return nil
+		}
+		ks.resize(sh, slot, e)
+		ks.hashChanged(string(key), slot, e)
+		return nil
 	})
 	return n, err
+}
+
+// slicesHas reports whether f is one of fields.
+func slicesHas(fields [][]byte, f []byte) bool {
+	for _, x := range fields {
+		if string(x) == string(f) {
+			return true
+		}
+	}
+	return false
 }
 
 // HExists tells whether a field exists.
 func (ks *Keyspace) HExists(key, field []byte) (bool, error) {
 	var ok bool
-	err := ks.hashRead(key, func(h map[string][]byte) { _, ok = h[string(field)] })
+	err := ks.hashRead(key, func(h hashView) { _, ok = h.get(field) })
 	return ok, err
 }
 
 // HLen returns the number of fields.
 func (ks *Keyspace) HLen(key []byte) (int, error) {
 	var n int
-	err := ks.hashRead(key, func(h map[string][]byte) { n = len(h) })
+	err := ks.hashRead(key, func(h hashView) { n = h.len() })
 	return n, err
 }
 
 // HStrLen returns the length of a field's value.
 func (ks *Keyspace) HStrLen(key, field []byte) (int, error) {
 	var n int
-	err := ks.hashRead(key, func(h map[string][]byte) { n = len(h[string(field)]) })
+	err := ks.hashRead(key, func(h hashView) {
+		v, _ := h.get(field)
+		n = len(v)
+	})
 	return n, err
 }
 
 // HIncrBy adds delta to an integer field.
 func (ks *Keyspace) HIncrBy(key, field []byte, delta int64) (int64, error) {
 	var out int64
-	err := ks.hashWrite(key, true, func(h map[string][]byte) (bool, error) {
-		cur, ok := h[string(field)]
+	err := ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
+		var cur []byte
+		var ok bool
+		if e != nil {
+			cur, ok = e.view().get(field)
+		}
 		var err error
 		if out, err = addInt(cur, ok, delta, ErrHashNotInteger); err != nil {
-			return false, err
+			return err
 		}
-		h[string(field)] = strconv.AppendInt(nil, out, 10)
-		return true, nil
+		ks.hashSet(sh, slot, key, e, [][]byte{field, strconv.AppendInt(nil, out, 10)}, false)
+		return nil
 	})
 	return out, err
 }
@@ -178,14 +266,18 @@ func (ks *Keyspace) HIncrBy(key, field []byte, delta int64) (int64, error) {
 // HIncrByFloat adds delta to a float field.
 func (ks *Keyspace) HIncrByFloat(key, field []byte, delta float64) (float64, error) {
 	var out float64
-	err := ks.hashWrite(key, true, func(h map[string][]byte) (bool, error) {
-		cur, ok := h[string(field)]
+	err := ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
+		var cur []byte
+		var ok bool
+		if e != nil {
+			cur, ok = e.view().get(field)
+		}
 		var err error
 		if out, err = addFloat(cur, ok, delta, ErrHashNotFloat); err != nil {
-			return false, err
+			return err
 		}
-		h[string(field)] = []byte(FormatFloat(out))
-		return true, nil
+		ks.hashSet(sh, slot, key, e, [][]byte{field, []byte(FormatFloat(out))}, false)
+		return nil
 	})
 	return out, err
 }
@@ -194,29 +286,31 @@ func (ks *Keyspace) HIncrByFloat(key, field []byte, delta float64) (float64, err
 // withValues). count < 0 allows repeats and returns exactly -count.
 func (ks *Keyspace) HRandField(key []byte, count int64, withValues bool) ([][]byte, error) {
 	var out [][]byte
-	err := ks.hashRead(key, func(h map[string][]byte) {
-		if len(h) == 0 || count == 0 {
+	err := ks.hashRead(key, func(h hashView) {
+		n := h.len()
+		if n == 0 || count == 0 {
 			return
 		}
-		fields := make([]string, 0, len(h))
-		for f := range h {
-			fields = append(fields, f)
-		}
-		add := func(f string) {
-			out = append(out, []byte(f))
+		pairs := make([][]byte, 0, 2*n)
+		h.each(func(f, v []byte) bool {
+			pairs = append(pairs, f, v)
+			return true
+		})
+		add := func(i int) {
+			out = append(out, pairs[2*i])
 			if withValues {
-				out = append(out, h[f])
+				out = append(out, pairs[2*i+1])
 			}
 		}
 		if count < 0 {
 			for i := int64(0); i < -count; i++ {
-				add(fields[rand.IntN(len(fields))])
+				add(rand.IntN(n))
 			}
 			return
 		}
-		rand.Shuffle(len(fields), func(i, j int) { fields[i], fields[j] = fields[j], fields[i] })
-		for i := 0; i < len(fields) && int64(i) < count; i++ {
-			add(fields[i])
+		idx := rand.Perm(n)
+		for i := 0; i < n && int64(i) < count; i++ {
+			add(idx[i])
 		}
 	})
 	return out, err
@@ -224,19 +318,20 @@ func (ks *Keyspace) HRandField(key []byte, count int64, withValues bool) ([][]by
 
 // HScan returns the hash's fields and values matching pattern. The whole
 // hash is returned in one call (cursor 0 next), which Redis's SCAN contract
-// allows; COUNT is a hint.
+// allows (and which Redis does for a listpack hash); COUNT is a hint.
 func (ks *Keyspace) HScan(key []byte, pattern string, noValues bool) ([][]byte, error) {
 	var out [][]byte
-	err := ks.hashRead(key, func(h map[string][]byte) {
-		for f, v := range h {
-			if pattern != "" && !Match(pattern, f) {
-				continue
+	err := ks.hashRead(key, func(h hashView) {
+		h.each(func(f, v []byte) bool {
+			if pattern != "" && !Match(pattern, string(f)) {
+				return true
 			}
-			out = append(out, []byte(f))
+			out = append(out, f)
 			if !noValues {
 				out = append(out, v)
 			}
-		}
+			return true
+		})
 	})
 	return out, err
 }
@@ -245,10 +340,12 @@ func (ks *Keyspace) HScan(key []byte, pattern string, noValues bool) ([][]byte, 
 // must not be modified); false when there is no hash there.
 func (ks *Keyspace) HashFields(key []byte) (map[string][]byte, bool) {
 	var out map[string][]byte
-	err := ks.hashRead(key, func(h map[string][]byte) {
-		if h != nil {
-			out = make(map[string][]byte, len(h))
-			for f, v := range h {
+	err := ks.hashRead(key, func(h hashView) {
+		if h.p != nil {
+			out = pairsMap(h.p.pairs())
+		} else if h.m != nil {
+			out = make(map[string][]byte, len(h.m))
+			for f, v := range h.m {
 				out[f] = v
 			}
 		}
@@ -270,7 +367,7 @@ func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields ma
 				if e.kind() != kindHash || (e.exp != 0 && e.exp <= now) || !hasAnyPrefix(k, prefixes) {
 					continue
 				}
-				fn(k, e.hashMap())
+				fn(k, e.view().asMap())
 			}
 		}
 		sh.mu.Unlock()

@@ -41,7 +41,7 @@ type entry struct {
 	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
 	n      uint32 // bytes at data
 	meta   uint32 // key length << kindBits | kind
-	obj    any    // kindHash: map[string][]byte (values never modified in place); kindZSet: *zset; kindSet: *setObj; kindList: *list; kindJSON: *jsonDoc; kindCustom: Custom
+	obj    any    // kindHash: map[string][]byte (values never modified in place) or packedHash (hashpack.go); kindZSet: *zset; kindSet: *setObj; kindList: *list; kindJSON: *jsonDoc; kindCustom: Custom
 	exp    int64  // expiry, unix milliseconds; 0 = none
 	access uint32 // LRU clock or LFU counter (see evict.go)
 	mem8   uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
@@ -197,6 +197,8 @@ type Keyspace struct {
 
 	// zsetLim is zset-max-listpack-* (see SetZSetListpack); nil: defaults.
 	zsetLim atomic.Pointer[zlimits]
+	// hashLim is hash-max-listpack-entries/-value (hashpack.go).
+	hashLim hashLimits
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for

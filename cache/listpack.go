@@ -93,17 +93,27 @@ func uvarintLen(v uint64) int {
 
 // putElem packs v at b (which has room for e.size() bytes).
 func putElem(b []byte, v []byte, e elemEnc) {
+	k := putElemFwd(b, v, e)
+	tail := b[k+e.plen : k+e.plen+k]
+	for i := 0; i < k; i++ {
+		tail[k-1-i] = b[i]
+	}
+}
+
+// putElemFwd writes v's header and payload at b (the element without its
+// trailing header: e.fwdSize() bytes) and returns the header's bytes.
+func putElemFwd(b []byte, v []byte, e elemEnc) int {
 	k := binary.PutUvarint(b, e.hdr)
 	if e.isInt {
 		binary.PutUvarint(b[k:], e.zz)
 	} else {
 		copy(b[k:], v)
 	}
-	tail := b[k+e.plen : k+e.plen+k]
-	for i := 0; i < k; i++ {
-		tail[k-1-i] = b[i]
-	}
+	return k
 }
+
+// fwdSize returns the bytes of the element without its trailing header.
+func (e elemEnc) fwdSize() int { return e.hlen + e.plen }
 
 // scratch holds an integer element formatted back to text.
 type scratch [20]byte

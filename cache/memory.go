@@ -21,9 +21,13 @@ func entrySize(e *entry) int64 {
 	switch e.kind() {
 	case kindString:
 	case kindHash:
-		n += hashMapBase
-		for f, v := range e.hashMap() {
-			n += fieldSize(f, v)
+		if ph, ok := e.obj.(packedHash); ok {
+			n += ph.mem()
+		} else {
+			n += hashMapBase
+			for f, v := range e.hashMap() {
+				n += fieldSize(f, v)
+			}
 		}
 	case kindZSet:
 		n += e.zsetVal().bytes

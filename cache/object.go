@@ -15,6 +15,9 @@ func (ks *Keyspace) Encoding(key []byte) (string, bool) {
 	case kindString:
 		return stringEncoding(e.str()), true
 	case kindHash:
+		if e.isPacked() {
+			return "listpack", true
+		}
 		return "hashtable", true
 	case kindSet:
 		if e.setVal().isIntset() {

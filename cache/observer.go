@@ -41,8 +41,20 @@ type Custom interface {
 	MarshalBinary() ([]byte, error)
 }
 
+// HashFilter may be implemented by an Observer: HashChanged is then
+// called only for the keys WantsHash accepts, so a change to a packed
+// hash (see hashpack.go) builds a map of its fields only when someone
+// reads it.
+type HashFilter interface {
+	WantsHash(key string) bool
+}
+
 func (ks *Keyspace) hashChanged(key string, slot int, e *entry) {
-	if ks.observer != nil {
-		ks.observer.HashChanged(key, slot, e.hashMap())
+	if ks.observer == nil {
+		return
 	}
+	if f, ok := ks.observer.(HashFilter); ok && !f.WantsHash(key) {
+		return
+	}
+	ks.observer.HashChanged(key, slot, e.view().asMap())
 }

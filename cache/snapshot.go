@@ -148,11 +148,13 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 	case kindString:
 		appendBytes(b, e.str())
 	case kindHash:
-		appendUvarint(b, uint64(len(e.hashMap())))
-		for f, v := range e.hashMap() {
-			appendString(b, f)
+		h := e.view()
+		appendUvarint(b, uint64(h.len()))
+		h.each(func(f, v []byte) bool {
+			appendBytes(b, f)
 			appendBytes(b, v)
-		}
+			return true
+		})
 	case kindZSet:
 		appendZSet(b, e.zsetVal())
 	case kindStream:
@@ -284,8 +286,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 			if err != nil || n == 0 || n > maxSnapItem {
 				return corrupt("hash size", err)
 			}
-			h := make(map[string][]byte, min(n, 1024))
-			obj = h
+			pairs := make([][]byte, 0, 2*min(n, 1024))
 			for i := uint64(0); i < n; i++ {
 				f, err := sr.bytes()
 				if err != nil {
@@ -295,8 +296,9 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				if err != nil {
 					return corrupt("hash value", err)
 				}
-				h[string(f)] = v
+				pairs = append(pairs, f, v)
 			}
+			val, obj = ks.hashFrom(pairs) // packed when small, as Redis loads it
 		case recZSet:
 			kd = kindZSet
 			z, err := sr.zset(ks.zlim())

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"math"
 	"strings"
 
 	"github.com/vcache/vcache/cache"
@@ -96,6 +97,10 @@ func cmdHIncrByFloat(cx *Ctx) {
 	d, err := cache.ParseFloat(cx.Args[3])
 	if err != nil {
 		cx.Err(err)
+		return
+	}
+	if math.IsInf(d, 0) || math.IsNaN(d) {
+		cx.Error("ERR value is NaN or Infinity") // Redis checks the increment first
 		return
 	}
 	v, err := cx.Node.ks.HIncrByFloat(cx.Args[1], cx.Args[2], d)

@@ -119,6 +119,9 @@ type notifyObserver struct{ n atomic.Pointer[Node] }
 
 func (o *notifyObserver) HashChanged(string, int, map[string][]byte) {}
 
+// WantsHash: notifications need no hash's fields.
+func (o *notifyObserver) WantsHash(string) bool { return false }
+
 func (o *notifyObserver) KeyRemoved(key string, _ int, why cache.Reason) {
 	n := o.n.Load()
 	if n == nil || n.notifyFlags.Load() == 0 {
@@ -135,7 +138,10 @@ func (o *notifyObserver) KeyRemoved(key string, _ int, why cache.Reason) {
 // observers joins the keyspace's observers.
 type observers []cache.Observer
 
-var _ cache.JSONObserver = observers{}
+var (
+	_ cache.JSONObserver = observers{}
+	_ cache.HashFilter   = observers{}
+)
 
 func (os observers) HashChanged(key string, slot int, fields map[string][]byte) {
 	for _, o := range os {
@@ -147,6 +153,17 @@ func (os observers) KeyRemoved(key string, slot int, why cache.Reason) {
 	for _, o := range os {
 		o.KeyRemoved(key, slot, why)
 	}
+}
+
+// WantsHash reports whether an observer needs key's fields: one that says
+// so, or one that does not filter.
+func (os observers) WantsHash(key string) bool {
+	for _, o := range os {
+		if f, ok := o.(cache.HashFilter); !ok || f.WantsHash(key) {
+			return true
+		}
+	}
+	return false
 }
 
 // JSONChanged passes a JSON document's change to the observers that hear

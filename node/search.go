@@ -23,6 +23,10 @@ func (o searchObserver) HashChanged(key string, slot int, fields map[string][]by
 	o.cat.HashChanged(key, slot, fields)
 }
 
+// WantsHash lets the keyspace skip building a packed hash's fields for
+// keys no index covers (cache.HashFilter).
+func (o searchObserver) WantsHash(key string) bool { return o.cat.Wants(key) }
+
 func (o searchObserver) KeyRemoved(key string, slot int, why cache.Reason) {
 	o.cat.KeyRemoved(key, slot)
 	if why == cache.ReasonEvicted && o.repl.on.Load() {

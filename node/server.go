@@ -259,6 +259,9 @@ func (n *Node) configSet(name, val string) error {
 		// snapshots on SAVE, BGSAVE and shutdown only.
 	default:
 		if ok, err := n.encParams.set(name, val); ok {
+			if err == nil {
+				n.applyHashEncoding()
+			}
 			return err
 		}
 		return errArgument("Unknown option or number of arguments for CONFIG SET - '" + name + "'")

@@ -114,6 +114,19 @@ func (c *Catalog) JSONChanged(key string, fields func(*Schema) map[string][]byte
 	}
 }
 
+// Wants reports whether some index's prefixes match key: only then does
+// HashChanged need the hash's fields.
+func (c *Catalog) Wants(key string) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, ix := range c.indexes {
+		if ix.Matches(key) {
+			return true
+		}
+	}
+	return false
+}
+
 // KeyRemoved drops key from every index.
 func (c *Catalog) KeyRemoved(key string, slot int) {
 	for _, ix := range c.all() {

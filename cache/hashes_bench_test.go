@@ -1,0 +1,76 @@
+package cache
+
+import (
+	"strconv"
+	"testing"
+)
+
+// BenchmarkHashSmall sets and reads fields of 10,000 small hashes (5
+// fields of 10-byte values each): the listpack-encoded case.
+func BenchmarkHashSmall(b *testing.B) {
+	ks := newKS(b, nil)
+	const keys = 10000
+	keyOf := func(i int) []byte { return []byte("hash:" + strconv.Itoa(i%keys)) }
+	fields := [][]byte{[]byte("field1"), []byte("field2"), []byte("field3"), []byte("field4"), []byte("field5")}
+	for i := range keys {
+		for _, f := range fields {
+			if _, err := ks.HSet(keyOf(i), [][]byte{f, []byte("value12345")}, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("HSET-update", func(b *testing.B) {
+		b.ReportAllocs()
+		fv := [][]byte{nil, []byte("value54321")}
+		for i := range b.N {
+			fv[0] = fields[i%5]
+			ks.HSet(keyOf(i), fv, false)
+		}
+	})
+	b.Run("HGET", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := range b.N {
+			if v, _ := ks.HGet(keyOf(i), fields[i%5]); len(v) != 10 {
+				b.Fatal("missing value")
+			}
+		}
+	})
+	b.Run("HSET-new-key", func(b *testing.B) {
+		b.ReportAllocs()
+		fv := [][]byte{fields[0], []byte("value12345"), fields[1], []byte("value12345"), fields[2], []byte("value12345")}
+		for i := range b.N {
+			ks.HSet([]byte("new:"+strconv.Itoa(i)), fv, false)
+		}
+	})
+}
+
+// BenchmarkHashFull updates fields of one hash of 128 fields of 20-byte
+// values (the most a listpack-encoded hash holds by default) and reads
+// them back.
+func BenchmarkHashFull(b *testing.B) {
+	ks := newKS(b, nil)
+	key := []byte("full")
+	fields := make([][]byte, 128)
+	for i := range fields {
+		fields[i] = []byte("field:" + strconv.Itoa(i))
+		if _, err := ks.HSet(key, [][]byte{fields[i], []byte("a value of 20 bytes.")}, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("HSET-update", func(b *testing.B) {
+		b.ReportAllocs()
+		fv := [][]byte{nil, []byte("another 20-byte one.")}
+		for i := range b.N {
+			fv[0] = fields[i%128]
+			ks.HSet(key, fv, false)
+		}
+	})
+	b.Run("HGET", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := range b.N {
+			if v, _ := ks.HGet(key, fields[i%128]); len(v) != 20 {
+				b.Fatal("missing value")
+			}
+		}
+	})
+}
