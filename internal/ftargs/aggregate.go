@@ -135,15 +135,8 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 		case "SORTBY":
 			next, err = a.parseSortBy(args, i)
 		case "TIMEOUT":
-			if i+1 >= len(args) {
-				return nil, errors.New("Need argument for TIMEOUT")
-			}
-			n, ok := parseInt(string(args[i+1]), false)
-			if !ok || n < 0 {
-				return nil, errors.New("TIMEOUT requires a non negative integer")
-			}
-			a.HasTimeout, a.Timeout = true, n
-			next = i + 2
+			a.Timeout, err = timeoutArg(args, i)
+			a.HasTimeout, next = err == nil, i+2
 		case "WITHCURSOR":
 			next, err = a.parseCursor(args, i)
 		case "PARAMS":
@@ -152,14 +145,7 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 			next, err = s.parseParams(args, i)
 			a.Params = s.Params
 		case "DIALECT":
-			if i+1 >= len(args) {
-				return nil, errors.New("Need an argument for DIALECT")
-			}
-			n, ok := parseInt(string(args[i+1]), false)
-			if !ok || n < 1 || n > MaxDialect {
-				return nil, fmt.Errorf("DIALECT requires a non negative integer >=%d and <= %d", 1, MaxDialect)
-			}
-			a.Dialect = n
+			a.Dialect, err = dialectArg(args, i)
 			next = i + 2
 		case "GROUPBY":
 			next, err = a.parseGroupBy(args, i)

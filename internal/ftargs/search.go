@@ -207,26 +207,12 @@ func Parse(args [][]byte) (*Search, error) {
 		case "SORTBY":
 			next, err = s.parseSortBy(args, i)
 		case "TIMEOUT":
-			if i+1 >= len(args) {
-				return nil, errors.New("Need argument for TIMEOUT")
-			}
-			n, ok := parseInt(string(args[i+1]), false)
-			if !ok || n < 0 {
-				return nil, errors.New("TIMEOUT requires a non negative integer")
-			}
-			s.HasTimeout, s.Timeout = true, n
-			next = i + 2
+			s.Timeout, err = timeoutArg(args, i)
+			s.HasTimeout, next = err == nil, i+2
 		case "PARAMS":
 			next, err = s.parseParams(args, i)
 		case "DIALECT":
-			if i+1 >= len(args) {
-				return nil, errors.New("Need an argument for DIALECT")
-			}
-			n, ok := parseInt(string(args[i+1]), false)
-			if !ok || n < 1 || n > MaxDialect {
-				return nil, fmt.Errorf("DIALECT requires a non negative integer >=%d and <= %d", 1, MaxDialect)
-			}
-			s.Dialect = n
+			s.Dialect, err = dialectArg(args, i)
 			next = i + 2
 		case "FORMAT":
 			if i+1 >= len(args) {
@@ -369,4 +355,28 @@ func (s *Search) parseParams(args [][]byte, i int) (int, error) {
 		s.Params = append(s.Params, Param{Name: name, Value: args[j+1]})
 	}
 	return i + 2 + int(n), nil
+}
+
+// timeoutArg parses TIMEOUT's argument, after args[i].
+func timeoutArg(args [][]byte, i int) (int64, error) {
+	if i+1 >= len(args) {
+		return 0, errors.New("Need argument for TIMEOUT")
+	}
+	n, ok := parseInt(string(args[i+1]), false)
+	if !ok || n < 0 {
+		return 0, errors.New("TIMEOUT requires a non negative integer")
+	}
+	return n, nil
+}
+
+// dialectArg parses DIALECT's argument, after args[i].
+func dialectArg(args [][]byte, i int) (int64, error) {
+	if i+1 >= len(args) {
+		return 0, errors.New("Need an argument for DIALECT")
+	}
+	n, ok := parseInt(string(args[i+1]), false)
+	if !ok || n < 1 || n > MaxDialect {
+		return 0, fmt.Errorf("DIALECT requires a non negative integer >=%d and <= %d", 1, MaxDialect)
+	}
+	return n, nil
 }
