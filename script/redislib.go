@@ -96,6 +96,7 @@ func redisLib(L *lua.LState, e *Engine) *lua.LTable {
 			}
 			return 0
 		},
+		"acl_check_cmd":      func(L *lua.LState) int { return e.aclCheck(L) },
 		"replicate_commands": func(L *lua.LState) int { L.Push(lua.LTrue); return 1 },
 		"breakpoint":         func(L *lua.LState) int { L.Push(lua.LFalse); return 1 },
 		"debug":              func(L *lua.LState) int { return 0 },
@@ -112,6 +113,55 @@ func redisLib(L *lua.LState, e *Engine) *lua.LTable {
 	t.RawSetString("REDIS_VERSION", lua.LString("7.0.15"))
 	t.RawSetString("REDIS_VERSION_NUM", lua.LNumber(0x07000f))
 	return t
+}
+
+// ACLChecker is what a Caller may also do: say whether the script's user
+// may run a command (known is false for a command that does not exist).
+type ACLChecker interface {
+	CheckACL(args [][]byte) (allowed, known bool)
+}
+
+// aclCheck is redis.acl_check_cmd: whether the user running the script
+// may run the command its arguments name.
+func (e *Engine) aclCheck(L *lua.LState) int {
+	if e.run == nil {
+		raise(L, "redis.acl_check_cmd can only be called inside a script invocation")
+	}
+	args, msg := luaCallArgs(L)
+	if msg != "" {
+		return e.fail(L, true, msg)
+	}
+	c, ok := e.run.Caller.(ACLChecker)
+	if !ok {
+		raise(L, "Invalid command passed to redis.acl_check_cmd()")
+	}
+	allowed, known := c.CheckACL(args)
+	if !known {
+		raise(L, "Invalid command passed to redis.acl_check_cmd()")
+	}
+	L.Push(lua.LBool(allowed))
+	return 1
+}
+
+// luaCallArgs reads a redis lib call's arguments as redis.call does, or
+// returns the error they give.
+func luaCallArgs(L *lua.LState) ([][]byte, string) {
+	n := L.GetTop()
+	if n == 0 {
+		return nil, "ERR Please specify at least one argument for this redis lib call"
+	}
+	args := make([][]byte, n)
+	for i := 1; i <= n; i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString:
+			args[i-1] = []byte(v)
+		case lua.LNumber:
+			args[i-1] = []byte(callArgNumber(float64(v)))
+		default:
+			return nil, "ERR Lua redis lib command arguments must be strings or integers"
+		}
+	}
+	return args, ""
 }
 
 // call is redis.call (raise true) and redis.pcall: it runs the command
