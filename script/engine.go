@@ -84,6 +84,9 @@ func compileMessage(err error, src, chunkName string) string {
 	var pe *parse.Error
 	if errors.As(err, &pe) {
 		msg := strings.Replace(pe.Message, "unterminated string", "unfinished string", 1)
+		if msg == "syntax error" {
+			msg = "unexpected symbol" // Lua 5.1's words for most of them
+		}
 		if pe.Pos.Line == parse.EOF {
 			return fmt.Sprintf("%s:%d: %s near '<eof>'", chunkName, strings.Count(src, "\n")+1, msg)
 		}
@@ -154,6 +157,9 @@ type Engine struct {
 	// LOAD runs it (see library.go); loading the library being loaded.
 	loadAPI *lua.LTable
 	loading *loadRun
+	// readonly are the tables setmetatable and rawset refuse (see
+	// readonly.go).
+	readonly map[*lua.LTable]bool
 	// libs are the function libraries (guarded by mu).
 	libs libraries
 	// run is the run in progress (read by the redis.* functions).
