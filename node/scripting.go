@@ -349,6 +349,8 @@ func writeScriptReply(cx *Ctx, r script.Reply) {
 		for _, e := range r.Elems {
 			writeScriptReply(cx, e)
 		}
+	default:
+		writeScriptReply3(cx, r)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/keyslot"
-	"github.com/vcache/vcache/internal/resp"
 	"github.com/vcache/vcache/script"
 )
 
@@ -36,8 +35,9 @@ func newScriptCaller(n *Node, caller *client, r *scriptRun, readonly bool, slot 
 	return sc
 }
 
-// Call implements script.Caller.
-func (sc *scriptCaller) Call(args [][]byte) script.Reply {
+// Call implements script.Caller. With resp3 the command runs as for a
+// client that speaks RESP3 and its RESP3 reply is captured.
+func (sc *scriptCaller) Call(args [][]byte, resp3 bool) script.Reply {
 	n := sc.n
 	e := n.lookup(args[0])
 	if e == nil {
@@ -46,7 +46,7 @@ func (sc *scriptCaller) Call(args [][]byte) script.Reply {
 	if !e.spec.ArityOK(len(args)) {
 		return script.ErrorReply("ERR Wrong number of args calling Redis command from script")
 	}
-	if e.spec.Has(command.NoScript) || e.spec.Has(command.Blocking) {
+	if e.spec.Has(command.NoScript) || e.spec.Has(command.Blocking) || noScriptSubcommand(e.spec.Name, args) {
 		return script.ErrorReply("ERR This Redis command is not allowed from script")
 	}
 	if u := sc.c.user; u != nil && !e.spec.Has(command.NoAuth) {
@@ -70,12 +70,46 @@ func (sc *scriptCaller) Call(args [][]byte) script.Reply {
 		sc.run.wrote.Store(true)
 	}
 	sc.capture.reset()
+	sc.c.resp3.Store(resp3)
 	n.run(sc.c, e, args, 0)
 	r := sc.capture.reply()
 	if r.Kind == script.Error && (strings.HasPrefix(r.Str, "MOVED ") || strings.HasPrefix(r.Str, "ASK ")) {
 		return script.ErrorReply("ERR Script attempted to access a non local key in a cluster node")
 	}
 	return r
+}
+
+// CheckACL implements script.ACLChecker (redis.acl_check_cmd).
+func (sc *scriptCaller) CheckACL(args [][]byte) (allowed, known bool) {
+	e := sc.n.lookup(args[0])
+	if e == nil {
+		return false, false
+	}
+	u := sc.c.user
+	if u == nil || e.spec.Has(command.NoAuth) {
+		return true, true
+	}
+	return u.Perms().Check(e.spec.ID, e.spec, args) == nil, true
+}
+
+// noScriptSubcommands are the subcommands Redis 7.0 flags no-script
+// whose command is otherwise allowed from scripts (the command table has
+// no subcommand entries to carry the flag).
+var noScriptSubcommands = map[string][]string{"cluster": {"reset"}}
+
+// noScriptSubcommand reports whether args name a subcommand scripts may
+// not call.
+func noScriptSubcommand(name string, args [][]byte) bool {
+	subs := noScriptSubcommands[name]
+	if len(subs) == 0 || len(args) < 2 {
+		return false
+	}
+	for _, s := range subs {
+		if strings.EqualFold(s, string(args[1])) {
+			return true
+		}
+	}
+	return false
 }
 
 // clusterCheck refuses, in a cluster, a command whose keys are not all in
@@ -152,55 +186,13 @@ func (c *capture) WriteInt64(n int64)       { c.add(script.Reply{Kind: script.In
 func (c *capture) WriteNull()               { c.add(script.Reply{Kind: script.Nil}) }
 func (c *capture) WriteError(msg string)    { c.add(script.Reply{Kind: script.Error, Str: msg}) }
 
-func (c *capture) WriteArray(n int) {
-	if n < 0 {
-		c.add(script.Reply{Kind: script.NilArray})
-		return
-	}
-	p := c.add(script.Reply{Kind: script.Array, Elems: make([]script.Reply, 0, n)})
-	if p != nil && n > 0 {
-		// Elems has room for n: p stays valid while they are added.
-		c.stack = append(c.stack, &frame{r: p, want: n})
-	}
-}
+func (c *capture) WriteArray(n int) { c.open('*', n) }
 
-// WriteRaw parses raw RESP (replies written whole, such as *-1 or ACL's).
+// WriteRaw takes raw RESP (replies written whole, such as *-1 or ACL's,
+// and RESP3 replies or the headers of RESP3 aggregates whose elements
+// follow); see scripting_resp3.go.
 func (c *capture) WriteRaw(b []byte) {
-	for len(b) > 0 {
-		v, used, err := resp.Parse(b)
-		if err != nil || used <= 0 {
-			c.add(script.ErrorReply("ERR unreadable reply"))
-			return
-		}
-		c.addValue(v)
-		b = b[used:]
-	}
-}
-
-func (c *capture) addValue(v resp.Value) {
-	switch v.Kind {
-	case resp.SimpleString:
-		c.WriteString(string(v.Str))
-	case resp.Error:
-		c.WriteError(string(v.Str))
-	case resp.Integer:
-		c.WriteInt64(v.Int)
-	case resp.BulkString:
-		if v.Null {
-			c.WriteNull()
-		} else {
-			c.WriteBulk(v.Str)
-		}
-	case resp.Array:
-		if v.Null {
-			c.WriteArray(-1)
-			return
-		}
-		c.WriteArray(len(v.Elems))
-		for _, e := range v.Elems {
-			c.addValue(e)
-		}
-	default:
-		c.WriteError("ERR unsupported reply type")
+	if err := c.addRaw(b); err != nil {
+		c.add(script.ErrorReply("ERR unreadable reply"))
 	}
 }

@@ -15,16 +15,23 @@ const maxDepth = 512
 // toReply converts a script's return value to a reply, by Redis's rules:
 // a number is an integer (truncated), a string a bulk string, true 1,
 // false and nil a null, a table with an err or ok field an error or
-// status, any other table an array of its elements 1..n up to the first
-// nil.
-func toReply(v lua.LValue, depth int) Reply {
+// status, one with a double, big_number, verbatim_string, map or set field
+// that RESP3 type, any other table an array of its elements 1..n up to
+// the first nil. resp3 is the script's redis.setresp: under RESP3 a
+// boolean is a boolean.
+func toReply(v lua.LValue, depth int, resp3 bool) Reply {
 	switch v := v.(type) {
 	case lua.LString:
 		return Reply{Kind: Bulk, Str: string(v)}
 	case lua.LNumber:
 		return Reply{Kind: Int, Int: toInt(float64(v))}
 	case lua.LBool:
-		if v {
+		switch {
+		case resp3 && bool(v):
+			return Reply{Kind: Bool, Int: 1}
+		case resp3:
+			return Reply{Kind: Bool}
+		case bool(v):
 			return Reply{Kind: Int, Int: 1}
 		}
 		return Reply{Kind: Nil}
@@ -32,11 +39,8 @@ func toReply(v lua.LValue, depth int) Reply {
 		if depth >= maxDepth {
 			return ErrorReply("ERR reached lua stack limit")
 		}
-		if e, ok := v.RawGetString("err").(lua.LString); ok {
-			return Reply{Kind: Error, Str: oneLine(string(e))}
-		}
-		if s, ok := v.RawGetString("ok").(lua.LString); ok {
-			return Reply{Kind: Status, Str: oneLine(string(s))}
+		if r, ok := tableReply(v, depth, resp3); ok {
+			return r
 		}
 		var elems []Reply
 		for i := 1; ; i++ {
@@ -44,11 +48,50 @@ func toReply(v lua.LValue, depth int) Reply {
 			if e == lua.LNil {
 				break
 			}
-			elems = append(elems, toReply(e, depth+1))
+			elems = append(elems, toReply(e, depth+1, resp3))
 		}
 		return Reply{Kind: Array, Elems: elems}
 	}
 	return Reply{Kind: Nil}
+}
+
+// tableReply converts a table that stands for a reply of another kind
+// than an array (see toReply), checking its fields in Redis's order.
+func tableReply(v *lua.LTable, depth int, resp3 bool) (Reply, bool) {
+	if e, ok := v.RawGetString("err").(lua.LString); ok {
+		return Reply{Kind: Error, Str: oneLine(string(e))}, true
+	}
+	if s, ok := v.RawGetString("ok").(lua.LString); ok {
+		return Reply{Kind: Status, Str: oneLine(string(s))}, true
+	}
+	if d, ok := v.RawGetString("double").(lua.LNumber); ok {
+		return Reply{Kind: Double, Float: float64(d)}, true
+	}
+	if b, ok := v.RawGetString("big_number").(lua.LString); ok {
+		return Reply{Kind: BigNumber, Str: oneLine(string(b))}, true
+	}
+	if t, ok := v.RawGetString("verbatim_string").(*lua.LTable); ok {
+		f, fok := t.RawGetString("format").(lua.LString)
+		s, sok := t.RawGetString("string").(lua.LString)
+		if fok && sok {
+			return Reply{Kind: Verbatim, Str: string(s), Format: string(f)}, true
+		}
+	}
+	if m, ok := v.RawGetString("map").(*lua.LTable); ok {
+		var elems []Reply
+		m.ForEach(func(k, val lua.LValue) {
+			elems = append(elems, toReply(k, depth+1, resp3), toReply(val, depth+1, resp3))
+		})
+		return Reply{Kind: Map, Elems: elems}, true
+	}
+	if s, ok := v.RawGetString("set").(*lua.LTable); ok {
+		var elems []Reply
+		s.ForEach(func(k, _ lua.LValue) {
+			elems = append(elems, toReply(k, depth+1, resp3))
+		})
+		return Reply{Kind: Set, Elems: elems}, true
+	}
+	return Reply{}, false
 }
 
 // toInt truncates f toward zero as C's cast does on the usual platforms
@@ -69,8 +112,11 @@ func oneLine(s string) string {
 }
 
 // toLua converts a command reply to a Lua value, by Redis's rules:
-// integers are numbers, bulk strings strings, nulls false, arrays tables,
-// a status {ok=...} and an error {err=...}.
+// integers are numbers, bulk strings strings, RESP2's nulls false, RESP3's
+// null nil, arrays tables, a status {ok=...}, an error {err=...}, a
+// boolean a boolean, a double {double=n}, a big number {big_number=s}, a
+// verbatim string {verbatim_string={format=f, string=s}}, a map
+// {map={k=v...}} and a set {set={e=true...}}.
 func toLua(L *lua.LState, r Reply) lua.LValue {
 	switch r.Kind {
 	case Int:
@@ -85,12 +131,52 @@ func toLua(L *lua.LState, r Reply) lua.LValue {
 		return errTable(L, r.Str)
 	case Array:
 		t := L.CreateTable(len(r.Elems), 0)
-		for _, e := range r.Elems {
-			t.Append(toLua(L, e))
+		for i, e := range r.Elems {
+			t.RawSetInt(i+1, toLua(L, e))
 		}
 		return t
+	case Null:
+		return lua.LNil
+	case Bool:
+		return lua.LBool(r.Int != 0)
+	case Double:
+		return oneField(L, "double", lua.LNumber(r.Float))
+	case BigNumber:
+		return oneField(L, "big_number", lua.LString(r.Str))
+	case Verbatim:
+		v := L.CreateTable(0, 2)
+		v.RawSetString("string", lua.LString(r.Str))
+		v.RawSetString("format", lua.LString(r.Format))
+		return oneField(L, "verbatim_string", v)
+	case Map:
+		m := L.CreateTable(0, len(r.Elems)/2)
+		for i := 0; i+1 < len(r.Elems); i += 2 {
+			setField(m, toLua(L, r.Elems[i]), toLua(L, r.Elems[i+1]))
+		}
+		return oneField(L, "map", m)
+	case Set:
+		s := L.CreateTable(0, len(r.Elems))
+		for _, e := range r.Elems {
+			setField(s, toLua(L, e), lua.LTrue)
+		}
+		return oneField(L, "set", s)
 	}
 	return lua.LFalse
+}
+
+// oneField returns a table {name=v}.
+func oneField(L *lua.LState, name string, v lua.LValue) *lua.LTable {
+	t := L.CreateTable(0, 1)
+	t.RawSetString(name, v)
+	return t
+}
+
+// setField sets t[k] = v, skipping keys a table cannot hold (nil, NaN).
+func setField(t *lua.LTable, k, v lua.LValue) {
+	if n, ok := k.(lua.LNumber); (ok && math.IsNaN(float64(n))) || k == lua.LNil {
+		return
+	}
+	t.RawSet(k, v)
 }
 
 func errTable(L *lua.LState, msg string) *lua.LTable {

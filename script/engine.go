@@ -15,9 +15,11 @@ import (
 
 // Caller runs the commands a script calls (redis.call, redis.pcall) with
 // the caller's rights and returns their replies; a refused or failed
-// command is an Error reply.
+// command is an Error reply. resp3 is set after the script's
+// redis.setresp(3): the command then runs as for a client that speaks
+// RESP3, and its reply may hold RESP3 kinds.
 type Caller interface {
-	Call(args [][]byte) Reply
+	Call(args [][]byte, resp3 bool) Reply
 }
 
 // Flags are a script's shebang flags (#!lua flags=...).
@@ -82,6 +84,9 @@ func compileMessage(err error, src, chunkName string) string {
 	var pe *parse.Error
 	if errors.As(err, &pe) {
 		msg := strings.Replace(pe.Message, "unterminated string", "unfinished string", 1)
+		if msg == "syntax error" {
+			msg = "unexpected symbol" // Lua 5.1's words for most of them
+		}
 		if pe.Pos.Line == parse.EOF {
 			return fmt.Sprintf("%s:%d: %s near '<eof>'", chunkName, strings.Count(src, "\n")+1, msg)
 		}
@@ -152,6 +157,9 @@ type Engine struct {
 	// LOAD runs it (see library.go); loading the library being loaded.
 	loadAPI *lua.LTable
 	loading *loadRun
+	// readonly are the tables setmetatable and rawset refuse (see
+	// readonly.go).
+	readonly map[*lua.LTable]bool
 	// libs are the function libraries (guarded by mu).
 	libs libraries
 	// run is the run in progress (read by the redis.* functions).
@@ -217,6 +225,8 @@ type Run struct {
 	Caller Caller
 	// Log receives redis.log lines (level: LogDebug..LogWarning).
 	Log func(level int, msg string)
+	// resp3 is set by redis.setresp(3) (every run starts in RESP2).
+	resp3 bool
 }
 
 // Exec runs s for r until it returns or ctx ends, and returns its reply.
@@ -247,7 +257,7 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 		}
 		return errorObject(ae.Object, r.Name, chunkName)
 	}
-	return toReply(L.Get(-1), 0)
+	return toReply(L.Get(-1), 0, r.resp3)
 }
 
 // MsgKilled is the reply of a script stopped by SCRIPT KILL.

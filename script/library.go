@@ -331,5 +331,5 @@ func (e *Engine) ExecFunction(ctx context.Context, f *Function, r *Run) Reply {
 		}
 		return errorObject(ae.Object, r.Name, funcChunkName)
 	}
-	return toReply(L.Get(-1), 0)
+	return toReply(L.Get(-1), 0, r.resp3)
 }

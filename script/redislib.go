@@ -24,11 +24,20 @@ func redisLib(L *lua.LState, e *Engine) *lua.LTable {
 		"call":  func(L *lua.LState) int { return e.call(L, true) },
 		"pcall": func(L *lua.LState) int { return e.call(L, false) },
 		"error_reply": func(L *lua.LState) int {
-			L.Push(errTable(L, errorCode(L.CheckString(1))))
+			s, ok := L.Get(1).(lua.LString)
+			if L.GetTop() != 1 || !ok {
+				L.Push(errTable(L, "ERR wrong number or type of arguments"))
+				return 1
+			}
+			L.Push(errTable(L, errorCode(string(s))))
 			return 1
 		},
 		"status_reply": func(L *lua.LState) int {
-			s := L.CheckString(1)
+			s, ok := L.Get(1).(lua.LString)
+			if L.GetTop() != 1 || !ok {
+				L.Push(errTable(L, "ERR wrong number or type of arguments"))
+				return 1
+			}
 			r := L.CreateTable(0, 1)
 			r.RawSetString("ok", lua.LString(s))
 			L.Push(r)
@@ -36,21 +45,21 @@ func redisLib(L *lua.LState, e *Engine) *lua.LTable {
 		},
 		"sha1hex": func(L *lua.LState) int {
 			if L.GetTop() != 1 {
-				L.RaiseError("wrong number of arguments")
+				raise(L, "wrong number of arguments")
 			}
 			L.Push(lua.LString(SHA1Hex(L.ToString(1))))
 			return 1
 		},
 		"log": func(L *lua.LState) int {
 			if L.GetTop() < 2 {
-				L.RaiseError("redis.log() requires two arguments or more.")
+				raise(L, "redis.log() requires two arguments or more.")
 			}
 			lv, ok := L.Get(1).(lua.LNumber)
 			if !ok {
-				L.RaiseError("First argument must be a number (log level).")
+				raise(L, "First argument must be a number (log level).")
 			}
 			if lv < LogDebug || lv > LogWarning {
-				L.RaiseError("Invalid debug level.")
+				raise(L, "Invalid debug level.")
 			}
 			msg := ""
 			for i := 2; i <= L.GetTop(); i++ {
@@ -66,26 +75,28 @@ func redisLib(L *lua.LState, e *Engine) *lua.LTable {
 		},
 		"setresp": func(L *lua.LState) int {
 			if L.GetTop() != 1 {
-				L.RaiseError("redis.setresp() requires one argument.")
+				raise(L, "redis.setresp() requires one argument.")
 			}
-			switch L.CheckInt(1) {
-			case 2:
-			case 3:
-				L.RaiseError("RESP3 is not supported by this server yet.")
-			default:
-				L.RaiseError("RESP version must be 2 or 3.")
+			v := int(lua.LVAsNumber(L.Get(1)))
+			if v != 2 && v != 3 {
+				raise(L, "RESP version must be 2 or 3.")
 			}
+			if e.run == nil {
+				raise(L, "redis.setresp can only be called inside a script invocation")
+			}
+			e.run.resp3 = v == 3
 			return 0
 		},
 		"set_repl": func(L *lua.LState) int {
 			if L.GetTop() != 1 {
-				L.RaiseError("redis.set_repl() requires one argument.")
+				raise(L, "redis.set_repl() requires two arguments.")
 			}
 			if n := L.CheckInt(1); n < 0 || n > 3 {
-				L.RaiseError("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.")
+				raise(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.")
 			}
 			return 0
 		},
+		"acl_check_cmd":      func(L *lua.LState) int { return e.aclCheck(L) },
 		"replicate_commands": func(L *lua.LState) int { L.Push(lua.LTrue); return 1 },
 		"breakpoint":         func(L *lua.LState) int { L.Push(lua.LFalse); return 1 },
 		"debug":              func(L *lua.LState) int { return 0 },
@@ -102,6 +113,55 @@ func redisLib(L *lua.LState, e *Engine) *lua.LTable {
 	t.RawSetString("REDIS_VERSION", lua.LString("7.0.15"))
 	t.RawSetString("REDIS_VERSION_NUM", lua.LNumber(0x07000f))
 	return t
+}
+
+// ACLChecker is what a Caller may also do: say whether the script's user
+// may run a command (known is false for a command that does not exist).
+type ACLChecker interface {
+	CheckACL(args [][]byte) (allowed, known bool)
+}
+
+// aclCheck is redis.acl_check_cmd: whether the user running the script
+// may run the command its arguments name.
+func (e *Engine) aclCheck(L *lua.LState) int {
+	if e.run == nil {
+		raise(L, "redis.acl_check_cmd can only be called inside a script invocation")
+	}
+	args, msg := luaCallArgs(L)
+	if msg != "" {
+		return e.fail(L, true, msg)
+	}
+	c, ok := e.run.Caller.(ACLChecker)
+	if !ok {
+		raise(L, "Invalid command passed to redis.acl_check_cmd()")
+	}
+	allowed, known := c.CheckACL(args)
+	if !known {
+		raise(L, "Invalid command passed to redis.acl_check_cmd()")
+	}
+	L.Push(lua.LBool(allowed))
+	return 1
+}
+
+// luaCallArgs reads a redis lib call's arguments as redis.call does, or
+// returns the error they give.
+func luaCallArgs(L *lua.LState) ([][]byte, string) {
+	n := L.GetTop()
+	if n == 0 {
+		return nil, "ERR Please specify at least one argument for this redis lib call"
+	}
+	args := make([][]byte, n)
+	for i := 1; i <= n; i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString:
+			args[i-1] = []byte(v)
+		case lua.LNumber:
+			args[i-1] = []byte(callArgNumber(float64(v)))
+		default:
+			return nil, "ERR Lua redis lib command arguments must be strings or integers"
+		}
+	}
+	return args, ""
 }
 
 // call is redis.call (raise true) and redis.pcall: it runs the command
@@ -126,7 +186,7 @@ func (e *Engine) call(L *lua.LState, raise bool) int {
 	if e.run == nil || e.run.Caller == nil {
 		return e.fail(L, raise, "ERR redis.call is only available while a script runs")
 	}
-	r := e.run.Caller.Call(args)
+	r := e.run.Caller.Call(args, e.run.resp3)
 	if r.Kind == Error && raise {
 		return e.fail(L, true, r.Str)
 	}
@@ -169,4 +229,10 @@ func callArgNumber(f float64) string {
 		return "-inf"
 	}
 	return cFormatG(f, 17)
+}
+
+// raise raises msg as the redis library's errors are raised: an error
+// table {err="ERR msg"}, without Lua's position prefix.
+func raise(L *lua.LState, msg string) {
+	L.Error(errTable(L, "ERR "+msg), 0)
 }

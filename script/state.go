@@ -39,6 +39,7 @@ func newState(e *Engine) *lua.LState {
 	g.RawSetString("ARGV", L.NewTable())
 	e.globals, e.globalsMeta = protect(L, g)
 	e.loadAPI = loadAPI(L, e)
+	e.protectLibs(L, e.globalsMeta)
 	return L
 }
 
