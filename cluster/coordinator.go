@@ -129,6 +129,7 @@ func (c *Cluster) coordinate(now time.Time) {
 	} else {
 		clear(ls.partialSince)
 	}
+	l.abortLostPromotions(c.emit, now)
 	l.refreshNodes(alive)
 	for _, note := range l.fillReplicas(newPlacer(p, aliveList, ls.loads, l), c.cfg.Replicas) {
 		c.emit(EventReplica, 0, "new replica (shard:node) "+note, 0)

@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 	"slices"
+	"time"
 )
 
 // SplitMethod says how a split moves the data of its moving slots.
@@ -108,4 +109,24 @@ func chooseMethod(p SplitPolicy, s Shard, alive []Member, copies map[NodeID]map[
 		return MethodPromote, "", "method promote: " + why + ", waiting for one", true
 	}
 	return MethodCopy, "", "method copy: " + why, false
+}
+
+// abortLostPromotions abandons splits by promotion whose promoted node no
+// longer holds the shard's data: it failed (its new shard was re-placed)
+// or stopped being a replica of the source shard. The slots stay with the
+// source, writes to them resume, and the autoscaler plans the split again.
+// A promoted replica that took over the source shard itself (its primary
+// failed) keeps the split: it holds both halves.
+func (l *layout) abortLostPromotions(emit func(EventKind, ShardID, string, time.Duration), now time.Time) {
+	for _, g := range slices.Clone(l.migrations) {
+		if g.Method != MethodPromote {
+			continue
+		}
+		from, to := l.shard(g.From), l.shard(g.To)
+		if from != nil && to != nil && (to.Primary == from.Primary || slices.Contains(from.Replicas, to.Primary)) {
+			continue
+		}
+		l.abortMigration(g.ID)
+		emit(EventAbort, g.From, fmt.Sprintf("split by promotion to shard %d: the promoted replica no longer holds the shard", g.To), now.Sub(g.Started))
+	}
 }

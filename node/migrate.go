@@ -261,7 +261,7 @@ func (n *Node) watchMap(ctx context.Context, cl *cluster.Cluster) {
 			return false
 		})
 		if len(promoted) > 0 {
-			n.releasePromoted(promoted)
+			n.releasePromoted(promoted, m, self)
 		}
 		for _, s := range kept {
 			n.mig.promoted[s].Store(false)

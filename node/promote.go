@@ -15,9 +15,9 @@ import (
 // running on them, notes its stream's offset, and waits until the replica
 // that becomes the new shard's primary has acknowledged that offset. Then
 // the cluster gives the slots to the new shard. When this node sees that
-// map it lifts the pause at once (retried writes meet -MOVED) and drops the
-// moved keys in the background (watchMap); the promoted replica drops the
-// other half when its replication link stops (dropStale).
+// map it lifts the pause at once (retried writes meet -MOVED) and then
+// drops the moved keys (watchMap); the promoted replica drops the other
+// half when its replication link stops (dropStale).
 
 // promoteCatchUp bounds how long the replica may take to reach the
 // primary's offset at the cutover; past it the cutover fails, the pause
@@ -42,6 +42,12 @@ func (n *Node) promoteCutover(ctx context.Context, t cluster.MigrationTask) (err
 	}()
 	if err := n.drainWrites(ctx, slots); err != nil {
 		return err
+	}
+	if a := n.Addr(); a != nil && a.String() == t.TargetAddr {
+		// This node leads both shards now (the promoted replica took the
+		// source over when its primary failed): the keys are here.
+		n.log.Info("split by promotion: slots stay on this node", "slots", len(slots))
+		return nil
 	}
 	target := n.repl.log.end.Load()
 	ctx, cancel := context.WithTimeout(ctx, promoteCatchUp)
@@ -79,21 +85,24 @@ func (n *Node) waitReplicaAck(ctx context.Context, shard cluster.ShardID, replic
 }
 
 // releasePromoted lifts the pause of slots a split by promotion handed
-// over (gone) and drops their keys, with their FT index entries, in the
-// background: writes to them are redirected from now on.
-func (n *Node) releasePromoted(gone []int) {
+// over (gone), then drops their keys with their FT index entries: writes
+// to them are redirected from the moment the pause ends, so clients do not
+// wait for the drop. It runs on the map watcher, so a later map's
+// replication link cannot start on the slots while their keys are being
+// dropped; slots this node replicates under m are left to that link's
+// full sync, which empties them first.
+func (n *Node) releasePromoted(gone []int, m *cluster.Map, self cluster.NodeID) {
 	for _, s := range gone {
 		n.mig.paused[s].Store(false)
 	}
-	drop := func(context.Context) {
-		start := time.Now()
-		dropped := n.ks.DropSlots(gone)
-		for _, s := range gone {
-			n.mig.promoted[s].Store(false)
+	start := time.Now()
+	var drop []int
+	for _, s := range gone {
+		n.mig.promoted[s].Store(false)
+		if !m.IsReplica(s, self) {
+			drop = append(drop, s)
 		}
-		n.log.Info("split by promotion: moved keys dropped", "slots", len(gone), "keys", dropped, "took", time.Since(start))
 	}
-	if !n.goBackground(drop) {
-		drop(context.Background())
-	}
+	dropped := n.ks.DropSlots(drop)
+	n.log.Info("split by promotion: moved keys dropped after the pause", "slots", len(drop), "keys", dropped, "took", time.Since(start))
 }
