@@ -36,6 +36,8 @@ type Policy struct {
 	// ScaleOut says whether a scale-out hook can start nodes; without one
 	// a split that finds no room waits.
 	ScaleOut bool
+	// SplitMethod chooses between promoting a replica and copying.
+	SplitMethod SplitPolicy
 }
 
 // TargetKind says where a plan sends the moving slots.
@@ -47,6 +49,7 @@ const (
 	TargetSpare    TargetKind = 2 // a new shard on a warm spare (a node that hosts nothing)
 	TargetScaleOut TargetKind = 3 // no node has room: start one with the scale-out hook
 	TargetShard    TargetKind = 4 // an existing shard (merge)
+	TargetReplica  TargetKind = 5 // the shard's in-sync replica becomes the new shard's primary
 )
 
 // String returns the kind as CLUSTER AUTOSCALE shows it.
@@ -60,6 +63,8 @@ func (k TargetKind) String() string {
 		return "scale-out"
 	case TargetShard:
 		return "shard"
+	case TargetReplica:
+		return "replica"
 	}
 	return fmt.Sprintf("target(%d)", uint8(k))
 }
@@ -88,6 +93,9 @@ type Plan struct {
 	MovingShare float64
 	Target      Target
 	Reason      string
+	// Method is how a split moves the data, and MethodReason why.
+	Method       SplitMethod
+	MethodReason string
 	// Due is true when the coordinator acts on the plan now; a dry run
 	// also lists plans that are still waiting (window, cool-down, a
 	// migration in progress) with the reason.
@@ -178,6 +186,9 @@ type Input struct {
 	Nodes map[NodeID]NodeLoad
 	// Profiles are per-slot statistics of shards, from their primaries.
 	Profiles map[ShardID][]SlotStat
+	// Copies are the replicas' reports of their copies (whole or in
+	// full sync, and offsets): a split promotes a whole one.
+	Copies map[NodeID]map[ShardID]ShardOffset
 }
 
 // fresh returns the track of a shard if its last report is recent.
@@ -245,6 +256,19 @@ func (a *Autoscaler) splitPlan(now time.Time, in Input, s Shard, t *track) Plan 
 	case !byLoad:
 		why += "; no per-slot load yet, split by slot count"
 	}
+	method, heir, mwhy, mwait := chooseMethod(a.p.SplitMethod, s, in.Alive, in.Copies)
+	p.Method, p.MethodReason = method, mwhy
+	if method == MethodPromote {
+		// The replica has the data already; new replicas for both
+		// shards are placed after the flip (fillReplicas).
+		p.Target = Target{Kind: TargetReplica, Primary: heir}
+		if mwait {
+			p.Reason = why + "; " + mwhy
+			return p
+		}
+		a.due(now, in, &p, t, hot, why)
+		return p
+	}
 	l := in.Map.edit()
 	pl := newPlacer(a.p, in.Alive, in.Nodes, l)
 	mem, cpu := uint64(share*float64(t.load.Memory)), share*t.load.CPU
@@ -268,6 +292,12 @@ func (a *Autoscaler) splitPlan(now time.Time, in Input, s Shard, t *track) Plan 
 			p.Target.Replica = pl.pick(func(c *candidate) bool { return c.m.ID != prim }, mem, cpu, pl.zoneOf(prim))
 		}
 	}
+	a.due(now, in, &p, t, hot, why)
+	return p
+}
+
+// due sets the reason of split plan p, and Due when it can start now.
+func (a *Autoscaler) due(now time.Time, in Input, p *Plan, t *track, hot time.Duration, why string) {
 	switch {
 	case hot < a.p.Window:
 		p.Reason = fmt.Sprintf("%s; hot for %s of the %s window", why, hot.Round(time.Millisecond), a.p.Window)
@@ -281,7 +311,6 @@ func (a *Autoscaler) splitPlan(now time.Time, in Input, s Shard, t *track) Plan 
 			p.Due = true
 		}
 	}
-	return p
 }
 
 func (a *Autoscaler) mergePlan(now time.Time, in Input, s Shard, t *track) (Plan, bool) {

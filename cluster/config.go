@@ -110,6 +110,10 @@ type Config struct {
 	// CLUSTER EVENTS says the shard lost what that copy lacks. 0 promotes
 	// a partial copy at once.
 	PartialCopyWait time.Duration
+	// SplitMethod is how splits move data: SplitCopy (the zero value)
+	// always copies; SplitAuto promotes the shard's in-sync replica when
+	// it has one and copies otherwise; SplitPromote only promotes.
+	SplitMethod SplitPolicy
 
 	// Per-shard budgets. A resource whose budget is 0 is not watched.
 	//
@@ -267,6 +271,9 @@ func (c Config) Validate() error {
 	if c.Cooldown < 0 || c.DeadNodeReclaimTime < 0 || c.RestoreWait < 0 || c.PartialCopyWait < 0 {
 		bad("cluster: Cooldown, DeadNodeReclaimTime, RestoreWait and PartialCopyWait must not be negative")
 	}
+	if c.SplitMethod > SplitPromote {
+		bad("cluster: unknown SplitMethod %d", c.SplitMethod)
+	}
 	if c.SuspicionMult < 1 {
 		bad("cluster: SuspicionMult must be at least 1")
 	}
@@ -345,6 +352,7 @@ func (c Config) Policy() Policy {
 		Replicas:         c.Replicas,
 		Stale:            5 * c.LoadInterval,
 		ScaleOut:         c.ScaleOut != nil,
+		SplitMethod:      c.SplitMethod,
 	}
 }
 

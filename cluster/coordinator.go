@@ -129,6 +129,7 @@ func (c *Cluster) coordinate(now time.Time) {
 	} else {
 		clear(ls.partialSince)
 	}
+	l.abortLostPromotions(c.emit, now)
 	l.refreshNodes(alive)
 	for _, note := range l.fillReplicas(newPlacer(p, aliveList, ls.loads, l), c.cfg.Replicas) {
 		c.emit(EventReplica, 0, "new replica (shard:node) "+note, 0)
@@ -136,8 +137,8 @@ func (c *Cluster) coordinate(now time.Time) {
 	for id := range ls.done {
 		delete(ls.done, id)
 		if g, ok := l.finishMigration(id); ok {
-			c.emit(kindOf(g.Kind), g.From, fmt.Sprintf("done: slots %s moved from shard %d to shard %d",
-				FormatRanges(g.Slots), g.From, g.To), now.Sub(g.Started))
+			c.emit(kindOf(g.Kind), g.From, fmt.Sprintf("done: slots %s moved from shard %d to shard %d%s",
+				FormatRanges(g.Slots), g.From, g.To, methodNote(g)), now.Sub(g.Started))
 			ls.auto.Acted(now, g.From, g.To)
 		}
 	}
@@ -176,7 +177,7 @@ func (c *Cluster) failoverQuorumSince(m *Map, alive map[NodeID]Member) time.Time
 // or runs the scale-out hook.
 func (c *Cluster) autoscale(now time.Time, l *layout, epoch uint64, alive map[NodeID]Member) {
 	ls := c.loop
-	plans := ls.auto.Plans(now, Input{Map: ls.gossip, Alive: sortedMembers(alive), Nodes: ls.loads, Profiles: ls.profiles})
+	plans := ls.auto.Plans(now, Input{Map: ls.gossip, Alive: sortedMembers(alive), Nodes: ls.loads, Profiles: ls.profiles, Copies: ls.copies})
 	if len(plans) == 0 || !plans[0].Due {
 		return
 	}
@@ -193,6 +194,9 @@ func (c *Cluster) autoscale(now time.Time, l *layout, epoch uint64, alive map[No
 	ls.auto.Acted(now, g.From, g.To)
 	detail := fmt.Sprintf("started: %s at %.0f%%; slots %s (%.0f%% of the load) to shard %d on %s (%s)",
 		p.Resource, 100*p.Usage, FormatRanges(g.Slots), 100*p.MovingShare, g.To, p.Target.Primary, p.Target.Kind)
+	if p.Kind == MoveSplit {
+		detail += "; " + p.MethodReason
+	}
 	c.emit(kindOf(g.Kind), g.From, detail, 0)
 }
 
@@ -297,6 +301,14 @@ func (c *Cluster) takeMigrationDone(from NodeID, boot uint64, id uint64) {
 		return
 	}
 	ls.done[id] = true
+}
+
+// methodNote names a split's method for its events.
+func methodNote(g Migration) string {
+	if g.Kind != MoveSplit {
+		return ""
+	}
+	return " by " + g.Method.String()
 }
 
 func kindOf(k MoveKind) EventKind {

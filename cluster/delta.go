@@ -58,7 +58,7 @@ func sameShard(a, b Shard) bool {
 
 // sameMigration reports whether two migrations are equal.
 func sameMigration(a, b Migration) bool {
-	return a.ID == b.ID && a.Kind == b.Kind && a.From == b.From && a.To == b.To &&
+	return a.ID == b.ID && a.Kind == b.Kind && a.Method == b.Method && a.From == b.From && a.To == b.To &&
 		a.Started.Equal(b.Started) && slices.Equal(a.Slots, b.Slots)
 }
 

@@ -210,6 +210,11 @@ func (l *layout) finishMigration(id uint64) (Migration, bool) {
 	if from != nil && to != nil {
 		from.Slots = subtractRanges(from.Slots, done.Slots)
 		to.Slots = normalizeRanges(append(to.Slots, done.Slots...))
+		if done.Method == MethodPromote {
+			// The promoted replica leads the moving half now; the old
+			// shard gets a new replica from fillReplicas.
+			from.Replicas = slices.DeleteFunc(from.Replicas, func(id NodeID) bool { return id == to.Primary })
+		}
 	}
 	l.migrations = slices.DeleteFunc(l.migrations, func(m Migration) bool { return m.ID == id })
 	if from != nil && len(from.Slots) == 0 && done.Kind == MoveMerge {
@@ -247,6 +252,10 @@ func (l *layout) startPlan(p Plan, id uint64, now time.Time, members map[NodeID]
 		if !ok {
 			return Migration{}, fmt.Errorf("cluster: split target %s is not alive", p.Target.Primary)
 		}
+		if p.Method == MethodPromote && !slices.Contains(src.Replicas, prim.ID) {
+			return Migration{}, fmt.Errorf("cluster: split by promotion: %s is not a replica of shard %d", prim.ID, p.Shard)
+		}
+		g.Method = p.Method
 		g.To = l.addShard(prim)
 		if r, ok := members[p.Target.Replica]; ok && r.ID != prim.ID {
 			l.nodes[r.ID] = r

@@ -112,7 +112,9 @@ func (e *encoder) migrations(gs []Migration) {
 	e.uvarint(uint64(len(gs)))
 	for _, g := range gs {
 		e.uvarint(g.ID)
-		e.byte(byte(g.Kind))
+		// The method rides in the kind byte's high half, so maps
+		// encoded before it existed decode as copies.
+		e.byte(byte(g.Kind)&0x0f | byte(g.Method)<<4)
 		e.uvarint(uint64(g.From))
 		e.uvarint(uint64(g.To))
 		e.ranges(g.Slots)
@@ -124,8 +126,9 @@ func (d *decoder) migrations() []Migration {
 	n := d.count()
 	var out []Migration
 	for range n {
-		out = append(out, Migration{ID: d.uvarint(), Kind: MoveKind(d.byte()), From: d.shardID(),
-			To: d.shardID(), Slots: d.ranges(), Started: d.time()})
+		id, kind := d.uvarint(), d.byte()
+		out = append(out, Migration{ID: id, Kind: MoveKind(kind & 0x0f), Method: SplitMethod(kind >> 4),
+			From: d.shardID(), To: d.shardID(), Slots: d.ranges(), Started: d.time()})
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"io"
+	"time"
 )
 
 // MigrationTask is one migration as the source node's Migrator sees it.
@@ -12,6 +13,10 @@ type MigrationTask struct {
 	// RESP address.
 	Target     NodeID
 	TargetAddr string
+	// Report, which Migrate may call (from any goroutine, before it
+	// returns), records an event of the move in CLUSTER EVENTS: how a
+	// split by promotion went and how long writes to the slots paused.
+	Report func(detail string, took time.Duration)
 }
 
 // Migrator is implemented by the data node to move the data of migrating

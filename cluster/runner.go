@@ -58,7 +58,8 @@ func (c *Cluster) syncRunners() {
 func (c *Cluster) startRunner(g Migration) {
 	ls := c.loop
 	to, _ := ls.gossip.Shard(g.To)
-	task := MigrationTask{Migration: g, Target: to.Primary, TargetAddr: ls.gossip.Addr(to.Primary)}
+	task := MigrationTask{Migration: g, Target: to.Primary, TargetAddr: ls.gossip.Addr(to.Primary),
+		Report: func(detail string, took time.Duration) { c.emit(kindOf(g.Kind), g.From, detail, took) }}
 	ctx, cancel := context.WithCancel(ls.ctx)
 	ls.runners[g.ID] = &runner{cancel: cancel, from: g.From}
 	c.wg.Add(1)

@@ -54,6 +54,8 @@ type Migration struct {
 	To      ShardID
 	Slots   []SlotRange
 	Started time.Time
+	// Method is how a split moves the data (a merge always copies).
+	Method SplitMethod
 }
 
 // Map is an immutable shard map: which shard owns each slot, which nodes

@@ -24,7 +24,7 @@ func (c *Cluster) updateStatus(now time.Time) {
 	st := &Status{Time: now, Epoch: ls.gossip.epoch, Coordinator: c.coordinatorID(), Budget: p.Budget, ScaleAt: p.ScaleAt,
 		Shards: ls.auto.Status(now, ls.gossip)}
 	if ls.gossip.epoch > 0 {
-		st.Plans = ls.auto.Plans(now, Input{Map: ls.gossip, Alive: sortedMembers(c.aliveData()), Nodes: ls.loads, Profiles: ls.profiles})
+		st.Plans = ls.auto.Plans(now, Input{Map: ls.gossip, Alive: sortedMembers(c.aliveData()), Nodes: ls.loads, Profiles: ls.profiles, Copies: ls.copies})
 	}
 	c.status.Store(st)
 }

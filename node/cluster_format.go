@@ -189,6 +189,9 @@ func formatAutoscalePlans(plans []cluster.Plan) string {
 		if p.Target.Replica != "" {
 			fmt.Fprintf(&b, " target_replica:%s", p.Target.Replica)
 		}
+		if p.Kind == cluster.MoveSplit && p.MethodReason != "" {
+			fmt.Fprintf(&b, " method:%s method_reason:%q", p.Method, p.MethodReason)
+		}
 		fmt.Fprintf(&b, " reason:%q\r\n", p.Reason)
 	}
 	return b.String()

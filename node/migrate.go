@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,9 @@ type migrationState struct {
 	paused   [keyslot.Count]atomic.Bool
 	logging  [keyslot.Count]atomic.Bool
 	inflight [keyslot.Count]atomic.Int32
+	// promoted marks slots a split by promotion paused (promote.go):
+	// once handed over, their pause ends before their keys are dropped.
+	promoted [keyslot.Count]atomic.Bool
 
 	// logMu guards log; a write to a logging slot holds it while it runs,
 	// so the log is in execution order.
@@ -58,6 +62,9 @@ const importBatch = 128
 // Migrate copies t's slots to the target node. It implements
 // cluster.Migrator.
 func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error) {
+	if t.Kind == cluster.MoveSplit && t.Method == cluster.MethodPromote {
+		return n.promoteCutover(ctx, t)
+	}
 	slots := cluster.SlotsIn(t.Slots)
 	start := time.Now()
 	for _, s := range slots {
@@ -244,6 +251,20 @@ func (n *Node) watchMap(ctx context.Context, cl *cluster.Cluster) {
 			} else {
 				kept = append(kept, s)
 			}
+		}
+		var promoted []int
+		gone = slices.DeleteFunc(gone, func(s int) bool {
+			if n.mig.promoted[s].Load() {
+				promoted = append(promoted, s)
+				return true
+			}
+			return false
+		})
+		if len(promoted) > 0 {
+			n.releasePromoted(promoted, m, self)
+		}
+		for _, s := range kept {
+			n.mig.promoted[s].Store(false)
 		}
 		dropped := 0
 		if len(gone) > 0 {

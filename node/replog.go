@@ -177,6 +177,7 @@ func appendRESP(dst []byte, args [][]byte) []byte {
 type replicaLink struct {
 	addr   string
 	shard  string
+	node   string // the replica's cluster name, when it sent one
 	ranges string
 	// ack is the offset the replica confirmed; online is set once its full
 	// sync was sent.

@@ -119,11 +119,12 @@ func (n *Node) followMap(ctx context.Context, m *cluster.Map, self cluster.NodeI
 }
 
 // replicatedRanges returns the slots of s this node should copy from its
-// primary: all of them except those migrating into a shard this node leads.
+// primary: all of them except those migrating into a shard this node leads
+// by copy (a split by promotion of this node needs them streamed to the end).
 func (n *Node) replicatedRanges(m *cluster.Map, s cluster.Shard, self cluster.NodeID) []cluster.SlotRange {
 	var slots []int
 	for _, slot := range cluster.SlotsIn(s.Slots) {
-		if g, ok := m.MigrationOf(slot); ok {
+		if g, ok := m.MigrationOf(slot); ok && g.Method != cluster.MethodPromote {
 			if to, ok := m.Shard(g.To); ok && to.Primary == self {
 				continue
 			}
@@ -225,8 +226,12 @@ func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
 	if l.replID != "" {
 		replID, offset = l.replID, int64(l.offset.Load())
 	}
+	var self []byte
+	if cl := n.cl.Load(); cl != nil {
+		self = []byte(cl.Self())
+	}
 	w.Write(appendRESP(nil, [][]byte{[]byte("VCACHE.SYNC"), []byte(replID),
-		strconv.AppendInt(nil, offset, 10), []byte(formatRanges(l.ranges)), []byte(l.shard.String())}))
+		strconv.AppendInt(nil, offset, 10), []byte(formatRanges(l.ranges)), []byte(l.shard.String()), self}))
 	if err := w.Flush(); err != nil {
 		return err
 	}

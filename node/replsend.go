@@ -45,6 +45,7 @@ type syncRequest struct {
 	ranges []cluster.SlotRange
 	mask   slotMask
 	shard  string
+	node   string // the replica's cluster name (a split by promotion waits for it)
 }
 
 func parseSync(args [][]byte) (syncRequest, error) {
@@ -71,6 +72,9 @@ func parseSync(args [][]byte) (syncRequest, error) {
 	}
 	if len(args) > 4 {
 		req.shard = string(args[4])
+	}
+	if len(args) > 5 {
+		req.node = string(args[5])
 	}
 	return req, nil
 }
@@ -129,7 +133,7 @@ func cmdSync(cx *Ctx) {
 		return
 	}
 	dc := c.conn.Detach()
-	link := &replicaLink{addr: c.addr, shard: req.shard, ranges: formatRanges(req.ranges)}
+	link := &replicaLink{addr: c.addr, shard: req.shard, node: req.node, ranges: formatRanges(req.ranges)}
 	if !n.goBackground(func(ctx context.Context) { n.serveReplica(ctx, dc, link, req) }) {
 		dc.Close()
 	}

@@ -36,6 +36,9 @@ type ScaleRow struct {
 var (
 	splitStart = regexp.MustCompile(`kind=split .*detail="started`)
 	splitDone  = regexp.MustCompile(`kind=split .*detail="done.*duration=([0-9.]+[a-zµ]+)`)
+	// The write pause of a split: by promotion (its event), or by copy
+	// (the source's log line).
+	splitPause = regexp.MustCompile(`(?:kind=split .*detail="promote: .*duration=|msg="write pause" took=)([0-9.]+[a-zµ]+)`)
 )
 
 // ScaleConfig is a scale run: `Bin dev` with a small ops budget per shard,
@@ -47,6 +50,8 @@ type ScaleConfig struct {
 	MaxOps int           // --shard-max-ops of the cluster (splits at 50%)
 	Keys   int           // key space
 	Port   int           // the proxy's port
+	// DevArgs are more arguments for `Bin dev` (e.g. --split-method auto).
+	DevArgs []string
 }
 
 // RunScale runs cfg and returns a row per second; it prints a line per
@@ -55,8 +60,8 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	keys, stepDur := cfg.Keys, cfg.Step
-	dev := exec.CommandContext(ctx, cfg.Bin, "dev", "--port", fmt.Sprint(cfg.Port), "--loglevel", "info",
-		"--shard-max-ops", fmt.Sprint(cfg.MaxOps), "--admin-addr", "")
+	dev := exec.CommandContext(ctx, cfg.Bin, append([]string{"dev", "--port", fmt.Sprint(cfg.Port), "--loglevel", "info",
+		"--shard-max-ops", fmt.Sprint(cfg.MaxOps), "--admin-addr", ""}, cfg.DevArgs...)...)
 	logs, err := dev.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -74,7 +79,7 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 	}
 	var splits, done atomic.Int64
 	var mu sync.Mutex
-	var durations []string
+	var durations, pauses []string
 	go func() {
 		sc := bufio.NewScanner(logs)
 		for sc.Scan() {
@@ -86,6 +91,11 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 				done.Add(1)
 				mu.Lock()
 				durations = append(durations, m[1])
+				mu.Unlock()
+			}
+			if m := splitPause.FindStringSubmatch(l); m != nil {
+				mu.Lock()
+				pauses = append(pauses, m[1])
 				mu.Unlock()
 			}
 		}
@@ -157,6 +167,7 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 	wg.Wait()
 	mu.Lock()
 	fmt.Fprintf(log, "split durations: %s\n", strings.Join(durations, " "))
+	fmt.Fprintf(log, "split write pauses: %s\n", strings.Join(pauses, " "))
 	mu.Unlock()
 	return rows, nil
 }

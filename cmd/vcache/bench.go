@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/bench/load"
+	"github.com/vcache/vcache/cluster"
 )
 
 // runBench is `vcache bench kv`: redis-benchmark's load with latency
@@ -175,10 +176,17 @@ func runBenchScale(ctx context.Context, args []string, stdout, stderr io.Writer)
 	keys := fs.Int("keys", 200000, "key space")
 	port := fs.Int("port", 6390, "port of the cluster's proxy")
 	bin := fs.String("bin", "", "vcache binary to run `dev` with (default: this one)")
+	method := fs.String("split-method", "", "--split-method of the cluster: copy, auto or promote (default: dev's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg := load.ScaleConfig{Bin: *bin, Step: *step, MaxOps: *maxOps, Keys: *keys, Port: *port}
+	if *method != "" {
+		if _, err := cluster.ParseSplitPolicy(*method); err != nil {
+			return fmt.Errorf("--split-method: %w", err)
+		}
+		cfg.DevArgs = append(cfg.DevArgs, "--split-method", *method)
+	}
 	if cfg.Bin == "" {
 		exe, err := os.Executable()
 		if err != nil {

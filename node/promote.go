@@ -1,0 +1,108 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/vcache/vcache/cluster"
+)
+
+// Split by promotion, source side. The shard's replica already holds every
+// key of the moving slots (and their FT index entries), so nothing is
+// copied: the primary pauses writes to the moving slots (-TRYAGAIN, which
+// the proxy and cluster clients retry), waits for the writes already
+// running on them, notes its stream's offset, and waits until the replica
+// that becomes the new shard's primary has acknowledged that offset. Then
+// the cluster gives the slots to the new shard. When this node sees that
+// map it lifts the pause at once (retried writes meet -MOVED) and then
+// drops the moved keys (watchMap); the promoted replica drops the other
+// half when its replication link stops (dropStale).
+
+// promoteCatchUp bounds how long the replica may take to reach the
+// primary's offset at the cutover; past it the cutover fails, the pause
+// ends and the cluster tries again.
+const promoteCatchUp = 5 * time.Second
+
+// promoteCutover runs the cutover of a split by promotion of t.Target.
+func (n *Node) promoteCutover(ctx context.Context, t cluster.MigrationTask) (err error) {
+	slots := cluster.SlotsIn(t.Slots)
+	start := time.Now()
+	for _, s := range slots {
+		n.mig.promoted[s].Store(true)
+		n.mig.paused[s].Store(true)
+	}
+	defer func() {
+		if err != nil {
+			for _, s := range slots {
+				n.mig.paused[s].Store(false)
+				n.mig.promoted[s].Store(false)
+			}
+		}
+	}()
+	if err := n.drainWrites(ctx, slots); err != nil {
+		return err
+	}
+	if a := n.Addr(); a != nil && a.String() == t.TargetAddr {
+		// This node leads both shards now (the promoted replica took the
+		// source over when its primary failed): the keys are here.
+		n.log.Info("split by promotion: slots stay on this node", "slots", len(slots))
+		return nil
+	}
+	target := n.repl.log.end.Load()
+	ctx, cancel := context.WithTimeout(ctx, promoteCatchUp)
+	defer cancel()
+	if err := n.waitReplicaAck(ctx, t.From, t.Target, target); err != nil {
+		return fmt.Errorf("split by promotion: replica %s did not reach offset %d: %w", t.Target, target, err)
+	}
+	pause := time.Since(start)
+	n.log.Info("split by promotion: replica caught up", "replica", t.Target, "offset", target,
+		"slots", len(slots), "write pause so far", pause)
+	if t.Report != nil {
+		t.Report(fmt.Sprintf("promote: replica %s reached offset %d; writes to %d slots paused %s until the new map (no data copied)",
+			t.Target, target, len(slots), pause.Round(time.Microsecond)), pause)
+	}
+	return nil
+}
+
+// waitReplicaAck waits until replica, streaming shard from this node, has
+// acknowledged offset.
+func (n *Node) waitReplicaAck(ctx context.Context, shard cluster.ShardID, replica cluster.NodeID, offset uint64) error {
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for {
+		for _, l := range n.repl.replicaList() {
+			if l.shard == shard.String() && l.node == string(replica) && l.online.Load() && l.ack.Load() >= offset {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// releasePromoted lifts the pause of slots a split by promotion handed
+// over (gone), then drops their keys with their FT index entries: writes
+// to them are redirected from the moment the pause ends, so clients do not
+// wait for the drop. It runs on the map watcher, so a later map's
+// replication link cannot start on the slots while their keys are being
+// dropped; slots this node replicates under m are left to that link's
+// full sync, which empties them first.
+func (n *Node) releasePromoted(gone []int, m *cluster.Map, self cluster.NodeID) {
+	for _, s := range gone {
+		n.mig.paused[s].Store(false)
+	}
+	start := time.Now()
+	var drop []int
+	for _, s := range gone {
+		n.mig.promoted[s].Store(false)
+		if !m.IsReplica(s, self) {
+			drop = append(drop, s)
+		}
+	}
+	dropped := n.ks.DropSlots(drop)
+	n.log.Info("split by promotion: moved keys dropped after the pause", "slots", len(drop), "keys", dropped, "took", time.Since(start))
+}

@@ -1,0 +1,235 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// TestSplitByPromotion splits a shard with --split-method auto under
+// write load: with an in-sync replica the replica becomes the primary of
+// the moving half (CLUSTER EVENTS says "promote" and how long writes
+// paused); with no replica the split falls back to the copy and the events
+// say so. Either way every acknowledged write and every key is readable
+// from its new owner, FT num_docs summed over the nodes is unchanged and a
+// KNN query over the nodes returns the same top 10 as before the split.
+func TestSplitByPromotion(t *testing.T) {
+	for _, tc := range []struct {
+		replicas int
+		method   string
+		why      string
+	}{
+		{1, "promote", "holds a whole copy"},
+		{0, "copy", "the shard has no replica"},
+	} {
+		t.Run(fmt.Sprintf("replicas=%d", tc.replicas), func(t *testing.T) {
+			testSplitMethod(t, tc.replicas, tc.method, tc.why)
+		})
+	}
+}
+
+func testSplitMethod(t *testing.T, replicas int, method, why string) {
+	nodes := joinNodes(t, 3, func(cc *cluster.Config) {
+		cc.Replicas = replicas
+		cc.InitialShards = 1
+		cc.ShardMaxMemory = 4 << 20
+		cc.ScaleWindow = 500 * time.Millisecond
+		cc.Cooldown = time.Hour // one split is enough here
+		cc.MergeWindow = time.Hour
+		cc.SplitMethod = cluster.SplitAuto
+	})
+	waitFor(t, 20*time.Second, "the first map", func() bool {
+		m := nodes[0].Cluster().Map()
+		return m != nil && m.SlotsAssigned() == keyslot.Count
+	})
+	before := nodes[0].Cluster().Map().Shards()[0]
+	ctx := context.Background()
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
+		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
+	defer cc.Close()
+	if err := cc.Do(ctx, "FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "doc:", "SCHEMA",
+		"v", "VECTOR", "FLAT", "6", "TYPE", "FLOAT32", "DIM", "4", "DISTANCE_METRIC", "L2").Err(); err != nil {
+		t.Fatalf("FT.CREATE: %v", err)
+	}
+	const docs = 300
+	for i := 0; i < docs; i++ {
+		if err := cc.HSet(ctx, fmt.Sprintf("doc:%d", i), "v", vecBlob(float32(i), 1, 1, 1)).Err(); err != nil {
+			t.Fatalf("HSET doc: %v", err)
+		}
+	}
+	query := vecBlob(150.2, 1, 1, 1)
+	top := knnOverNodes(t, nodes, query)
+	if len(top) != 10 {
+		t.Fatalf("KNN before the split: %v", top)
+	}
+	if replicas > 0 {
+		waitReplicasMatch(t, nodes)
+	}
+	// Keep writing while the split happens; remember what was acknowledged.
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 30000; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			k := fmt.Sprintf("live:%d", i)
+			if cc.Set(ctx, k, i, 0).Err() == nil {
+				mu.Lock()
+				acked[k] = true
+				mu.Unlock()
+			}
+		}
+	}()
+	val := strings.Repeat("v", 200)
+	// ~2.6 MB accounted: past 50% of the 4 MB budget.
+	for i := 0; i < 8000; i++ {
+		if err := cc.Set(ctx, fmt.Sprintf("key:%d", i), val, 0).Err(); err != nil {
+			t.Fatalf("load: %v", err)
+		}
+	}
+	waitFor(t, 30*time.Second, "the shard to split", func() bool {
+		m := nodes[0].Cluster().Map()
+		return m != nil && len(m.Shards()) == 2 && len(m.Migrations()) == 0
+	})
+	close(stop)
+	wg.Wait()
+	m := nodes[0].Cluster().Map()
+	if method == "promote" {
+		// The old replica leads the new shard; the old primary keeps the rest.
+		var promoted bool
+		for _, s := range m.Shards() {
+			if s.ID != before.ID && s.Primary == before.Replicas[0] {
+				promoted = true
+			}
+			if s.ID == before.ID && s.Primary != before.Primary {
+				t.Fatalf("old shard's primary moved: %+v before %+v", s, before)
+			}
+		}
+		if !promoted {
+			t.Fatalf("the new shard is not led by the old replica %s: %+v", before.Replicas[0], m.Shards())
+		}
+	}
+	// CLUSTER EVENTS records the method (and, for a promotion, the pause).
+	waitFor(t, 10*time.Second, "the split's events", func() bool {
+		evs := nodes[0].client2(t).Do(ctx, "CLUSTER", "EVENTS").String()
+		ok := strings.Contains(evs, "method "+method+": ") && strings.Contains(evs, why) &&
+			strings.Contains(evs, "to shard 2 by "+method)
+		if method == "promote" {
+			ok = ok && strings.Contains(evs, "promote: replica") && strings.Contains(evs, "paused")
+		}
+		return ok
+	})
+	get := func(k string) (v string, err error) {
+		testutil.Until(10*time.Second, func() error {
+			v, err = cc.Get(ctx, k).Result()
+			if err == nil || err == redis.Nil ||
+				!(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
+				return nil
+			}
+			return err
+		})
+		return v, err
+	}
+	for i := 0; i < 8000; i++ {
+		k := fmt.Sprintf("key:%d", i)
+		if v, err := get(k); err != nil || v != val {
+			t.Fatalf("after the split %s: %q, %v", k, v, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(acked) == 0 {
+		t.Fatal("no write was acknowledged during the split")
+	}
+	for k := range acked {
+		if _, err := get(k); err != nil {
+			t.Fatalf("acknowledged write %s lost: %v", k, err)
+		}
+	}
+	// Every node serves its own documents only.
+	waitFor(t, 10*time.Second, "num_docs summed over the nodes to equal the documents", func() bool {
+		var sum int64
+		for _, tn := range nodes {
+			if info, err := tn.client2(t).Do(ctx, "FT.INFO", "idx").Slice(); err == nil {
+				for i := 0; i+1 < len(info); i += 2 {
+					if info[i] == "num_docs" {
+						sum += info[i+1].(int64)
+					}
+				}
+			}
+		}
+		return sum == docs
+	})
+	if got := knnOverNodes(t, nodes, query); !slices.Equal(got, top) {
+		t.Fatalf("KNN top 10 after the split %v, before %v", got, top)
+	}
+	if replicas > 0 {
+		// New replicas are placed for both shards, and each side has
+		// dropped the other half: every key is on exactly two nodes.
+		waitReplicasMatch(t, nodes)
+		want := 2 * (8000 + docs + len(acked))
+		waitFor(t, 20*time.Second, "each key on its primary and one replica only", func() bool {
+			total := 0
+			for _, tn := range nodes {
+				total += tn.ks.Len()
+			}
+			return total == want
+		})
+	}
+	t.Logf("split by %s: %d live writes acknowledged during it", method, len(acked))
+}
+
+// knnOverNodes runs a KNN 10 on every node (each answers for the
+// documents it serves) and merges the results by distance, as the proxy
+// does; it returns the keys of the top 10.
+func knnOverNodes(t *testing.T, nodes []*testNode, blob string) []string {
+	t.Helper()
+	type hit struct {
+		key   string
+		score float64
+	}
+	var hits []hit
+	for _, tn := range nodes {
+		res, err := tn.client2(t).Do(context.Background(), "FT.SEARCH", "idx", "*=>[KNN 10 @v $B AS score]",
+			"PARAMS", "2", "B", blob, "SORTBY", "score", "RETURN", "1", "score", "DIALECT", "2").Slice()
+		if err != nil {
+			continue // a node that serves nothing
+		}
+		for i := 1; i+1 < len(res); i += 2 {
+			fields, _ := res[i+1].([]any)
+			if len(fields) < 2 {
+				t.Fatalf("FT.SEARCH reply %v", res)
+			}
+			s, err := strconv.ParseFloat(fields[1].(string), 64)
+			if err != nil {
+				t.Fatalf("score %v: %v", fields[1], err)
+			}
+			hits = append(hits, hit{res[i].(string), s})
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool { return hits[i].score < hits[j].score })
+	var out []string
+	for _, h := range hits[:min(10, len(hits))] {
+		out = append(out, h.key)
+	}
+	return out
+}
