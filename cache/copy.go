@@ -69,6 +69,9 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 			copy(out, e.packed())
 			return ph, nil
 		}
+		if hx := hashExOf(e); hx != nil {
+			return cloneHashEx(hx), nil
+		}
 		h := make(map[string][]byte, len(e.hashMap()))
 		for f, v := range e.hashMap() {
 			h[f] = v // values are never modified in place

@@ -73,8 +73,12 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 				added++
 			}
 			h[f] = append([]byte{}, fv[i+1]...) // never nil: an empty value is not a missing one
+			if hx := hashExOf(e); hx != nil {
+				delete(hx.ttl, f) // a new value has no TTL (hashttl.go)
+			}
 			changed = true
 		}
+		ks.trackFields(sh, e)
 	}
 	if changed || converted {
 		ks.touch(e)
@@ -190,10 +194,14 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 			for _, f := range fields {
 				if _, ok := h[string(f)]; ok {
 					delete(h, string(f))
+					if hx := hashExOf(e); hx != nil {
+						delete(hx.ttl, string(f))
+					}
 					n++
 				}
 			}
 			left = len(h)
+			ks.trackFields(sh, e)
 		}
 		if n == 0 {
 			return nil
@@ -257,7 +265,9 @@ func (ks *Keyspace) HIncrBy(key, field []byte, delta int64) (int64, error) {
 		if out, err = addInt(cur, ok, delta, ErrHashNotInteger); err != nil {
 			return err
 		}
+		keep := ks.keepTTL(e, field)
 		ks.hashSet(sh, slot, key, e, [][]byte{field, strconv.AppendInt(nil, out, 10)}, false)
+		keep(sh, slot)
 		return nil
 	})
 	return out, err
@@ -276,7 +286,9 @@ func (ks *Keyspace) HIncrByFloat(key, field []byte, delta float64) (float64, err
 		if out, err = addFloat(cur, ok, delta, ErrHashNotFloat); err != nil {
 			return err
 		}
+		keep := ks.keepTTL(e, field)
 		ks.hashSet(sh, slot, key, e, [][]byte{field, []byte(FormatFloat(out))}, false)
+		keep(sh, slot)
 		return nil
 	})
 	return out, err
@@ -365,6 +377,10 @@ func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields ma
 		for i := range sh.slots {
 			for k, e := range sh.slots[i].all() {
 				if e.kind() != kindHash || (e.exp != 0 && e.exp <= now) || !hasAnyPrefix(k, prefixes) {
+					continue
+				}
+				if hx := hashExOf(e); hx != nil && hx.next <= now {
+					fn(k, liveFields(hx, now))
 					continue
 				}
 				fn(k, e.view().asMap())

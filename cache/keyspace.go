@@ -131,8 +131,13 @@ func readAs[V any](ks *Keyspace, key []byte, k kind, val func(*entry) V, fn func
 
 // hashMap returns a kindHash entry's fields (nil for other kinds).
 func (e *entry) hashMap() map[string][]byte {
-	m, _ := e.obj.(map[string][]byte)
-	return m
+	switch o := e.obj.(type) {
+	case map[string][]byte:
+		return o
+	case *hashEx: // hashttl.go
+		return o.m
+	}
+	return nil
 }
 
 // zsetVal returns a kindZSet entry's sorted set (nil for other kinds).
@@ -166,6 +171,7 @@ type stripe struct {
 	mu       sync.Mutex
 	slots    [perStripe]table
 	volatile map[*entry]struct{} // entries with a TTL, for expiry and volatile-* eviction
+	hfe      map[*entry]struct{} // hashes with field TTLs (hashttl.go); nil until one
 	keys     int
 	hits     int64
 	misses   int64
@@ -243,6 +249,7 @@ func (ks *Keyspace) Run(ctx context.Context) {
 		case <-t.C:
 			ks.tickClock()
 			next = ks.activeExpireCycle(next, ks.interval/4)
+			ks.activeExpireFields()
 		}
 	}
 }
@@ -352,6 +359,7 @@ func (ks *Keyspace) Flush() {
 			t.ver.Add(1)
 		}
 		sh.volatile = make(map[*entry]struct{})
+		sh.hfe = nil
 		sh.keys = 0
 		sh.mem.Store(0)
 		sh.mu.Unlock()
@@ -374,6 +382,9 @@ func (ks *Keyspace) find(sh *stripe, slot int, key []byte) *entry {
 	if e.exp != 0 && e.exp <= ks.nowMs() {
 		ks.del(sh, slot, e.key(), e, ReasonExpired)
 		ks.expired.Add(1)
+		return nil
+	}
+	if e.kind() == kindHash && ks.lazyExpireFields(sh, slot, e) {
 		return nil
 	}
 	return e
@@ -400,6 +411,7 @@ func (ks *Keyspace) insert(sh *stripe, slot int, e *entry) {
 	if e.exp != 0 {
 		sh.volatile[e] = struct{}{}
 	}
+	ks.trackFields(sh, e)
 	ks.touch(e)
 	e.setMem(entrySize(e))
 	ks.account(sh, slot, e.mem())
@@ -411,6 +423,7 @@ func (ks *Keyspace) del(sh *stripe, slot int, key string, e *entry, why Reason) 
 	if e.exp != 0 {
 		delete(sh.volatile, e)
 	}
+	delete(sh.hfe, e)
 	sh.keys--
 	ks.account(sh, slot, -e.mem())
 	ks.removed(sh, key, e, slot, why)

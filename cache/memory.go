@@ -28,6 +28,9 @@ func entrySize(e *entry) int64 {
 			for f, v := range e.hashMap() {
 				n += fieldSize(f, v)
 			}
+			if hx := hashExOf(e); hx != nil {
+				n += hashExBytes(hx)
+			}
 		}
 	case kindZSet:
 		n += e.zsetVal().bytes

@@ -20,7 +20,8 @@ import (
 // sorted set is its member count then member, score (8 bytes,
 // little-endian IEEE 754) pairs in order; a list is its length then its
 // elements front to back; a custom value is its type name then its bytes;
-// a stream is as appendStream says; a JSON document is its compact text.
+// a stream is as appendStream says; a JSON document is its compact text;
+// a hash with field TTLs is as appendHashTTL says.
 // Every byte string is a uvarint length then the bytes.
 const (
 	snapMagic   = "VCKS\x01"
@@ -32,6 +33,7 @@ const (
 	recList     = 5
 	recStream   = 10
 	recJSON     = 11
+	recHashTTL  = 12 // a hash with field TTLs (hashttl.go)
 	recEnd      = 0xFF
 	maxSnapItem = 1 << 31 // no single string in a snapshot is larger
 )
@@ -128,7 +130,11 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 	case kindString:
 		b.WriteByte(recString)
 	case kindHash:
-		b.WriteByte(recHash)
+		if hashExOf(e) != nil {
+			b.WriteByte(recHashTTL)
+		} else {
+			b.WriteByte(recHash)
+		}
 	case kindZSet:
 		b.WriteByte(recZSet)
 	case kindSet:
@@ -148,6 +154,10 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 	case kindString:
 		appendBytes(b, e.str())
 	case kindHash:
+		if hx := hashExOf(e); hx != nil {
+			appendHashTTL(b, hx)
+			break
+		}
 		h := e.view()
 		appendUvarint(b, uint64(h.len()))
 		h.each(func(f, v []byte) bool {
@@ -299,6 +309,17 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				pairs = append(pairs, f, v)
 			}
 			val, obj = ks.hashFrom(pairs) // packed when small, as Redis loads it
+		case recHashTTL:
+			kd = kindHash
+			hx, err := sr.hashTTL(now)
+			if err != nil {
+				return corrupt("hash with field TTLs", err)
+			}
+			if hx == nil { // every field expired
+				count++
+				continue
+			}
+			obj = hx
 		case recZSet:
 			kd = kindZSet
 			z, err := sr.zset(ks.zlim())

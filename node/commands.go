@@ -122,6 +122,10 @@ func handlers() map[string]Handler {
 		"subscribe": cmdSubscribe, "unsubscribe": cmdUnsubscribe, "psubscribe": cmdPSubscribe,
 		"punsubscribe": cmdPUnsubscribe, "ssubscribe": cmdSSubscribe, "sunsubscribe": cmdSUnsubscribe,
 		"publish": cmdPublish, "spublish": cmdSPublish, "pubsub": cmdPubSub, "vcache.publish": cmdVcachePublish,
+		// hash field expiration
+		"hexpire": cmdHExpire, "hpexpire": cmdHPExpire, "hexpireat": cmdHExpireAt, "hpexpireat": cmdHPExpireAt,
+		"httl": cmdHTTL, "hpttl": cmdHPTTL, "hexpiretime": cmdHExpireTime, "hpexpiretime": cmdHPExpireTime,
+		"hpersist": cmdHPersist, "hgetex": cmdHGetEx, "hsetex": cmdHSetEx, "hgetdel": cmdHGetDel,
 	}
 }
 

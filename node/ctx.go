@@ -32,6 +32,9 @@ type Ctx struct {
 	// slot1 is the hash slot of Args[1] plus one, when run computed it;
 	// 0: not known.
 	slot1 int
+	// replArgs, when a handler sets it, is what replicas receive instead
+	// of Args (relative TTLs made absolute, as Redis propagates them).
+	replArgs [][]byte
 }
 
 // slotOfArg1 returns the hash slot of Args[1] (the key of the commands

@@ -256,8 +256,13 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	cx.Args = nil
 	cx.slot1 = 0
 	if replSlot != noRepl && n.repl.log.on.Load() {
-		n.repl.log.appendCommand(replSlot, args)
+		if cx.replArgs != nil {
+			n.repl.log.appendCommand(replSlot, cx.replArgs)
+		} else {
+			n.repl.log.appendCommand(replSlot, args)
+		}
 	}
+	cx.replArgs = nil
 	if n.blocked.n.Load() > 0 || len(c.readyKeys) > 0 || (c.inExec && e.spec.Has(command.Write)) {
 		n.wakeWaiters(c, e.spec, args, logged)
 	}

@@ -315,8 +315,12 @@ func eventOf(spec *command.Spec, args [][]byte, j int) (uint32, string) {
 		return nfGeneric, "copy_to"
 	case "sort":
 		return nfList, "sortstore"
-	case "hmset", "hsetnx":
+	case "hmset", "hsetnx", "hsetex":
 		return nfHash, "hset"
+	case "hpexpire", "hexpireat", "hpexpireat", "hgetex":
+		return nfHash, "hexpire"
+	case "hgetdel":
+		return nfHash, "hdel"
 	case "zincrby":
 		return nfZset, "zincr"
 	case "lpushx":

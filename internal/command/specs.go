@@ -317,6 +317,19 @@ func Specs() []Spec {
 		{Name: "json.objlen", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Returns the member counts of the objects at a path."},
 		{Name: "json.resp", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Returns the JSON values at a path as RESP structures."},
 		{Name: "json.debug", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "json", Summary: "MEMORY key [path]: the bytes of JSON values; HELP."},
+		// hash field expiration (Redis 7.4/8: node/hashttl.go)
+		{Name: "hexpire", Arity: -6, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Sets hash fields' TTL in seconds."},
+		{Name: "hpexpire", Arity: -6, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Sets hash fields' TTL in milliseconds."},
+		{Name: "hexpireat", Arity: -6, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Sets hash fields' expiry as a unix time in seconds."},
+		{Name: "hpexpireat", Arity: -6, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Sets hash fields' expiry as a unix time in milliseconds."},
+		{Name: "httl", Arity: -5, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns hash fields' TTL in seconds."},
+		{Name: "hpttl", Arity: -5, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns hash fields' TTL in milliseconds."},
+		{Name: "hexpiretime", Arity: -5, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns hash fields' expiry as a unix time in seconds."},
+		{Name: "hpexpiretime", Arity: -5, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns hash fields' expiry as a unix time in milliseconds."},
+		{Name: "hpersist", Arity: -5, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Removes hash fields' TTL."},
+		{Name: "hgetex", Arity: -5, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns hash fields' values and sets or removes their TTL."},
+		{Name: "hsetex", Arity: -6, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Sets hash fields with a TTL."},
+		{Name: "hgetdel", Arity: -5, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Summary: "Returns hash fields' values and deletes them."},
 		// pub/sub (SSUBSCRIBE, SUNSUBSCRIBE and SPUBLISH name their shard
 		// channels as keys, as COMMAND INFO does, so they route by slot;
 		// ACL checks them as channels)
