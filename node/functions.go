@@ -188,6 +188,7 @@ func (n *Node) functionChange(args [][]byte) string {
 			return "ERR " + err.Error()
 		}
 	}
+	sc.mem.noteFunctions(sc.funcs.Libraries())
 	return ""
 }
 

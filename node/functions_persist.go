@@ -34,6 +34,7 @@ func (n *Node) readFunctions(r io.Reader) error {
 	if err := sc.funcs.RestoreLibraries(codes, script.RestoreFlush); err != nil {
 		return fmt.Errorf("function libraries: %w", err)
 	}
+	sc.mem.noteFunctions(sc.funcs.Libraries())
 	return nil
 }
 

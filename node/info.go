@@ -81,6 +81,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("mem_clients_normal", n.clientOut.Load())
 		kv("mem_clients_slaves", 0)
 		kv("mem_replication_backlog", n.repl.log.held.Load())
+		n.scripts.mem.infoMemory(kv)
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		kv("go_heap_alloc", ms.HeapAlloc)

@@ -121,7 +121,13 @@ func TestReplicationBacklogInInfoMemory(t *testing.T) {
 			n++
 		}
 	}
-	if got := infoInt(t, c, "mem_replication_backlog"); got < before+200*1000 {
-		t.Fatalf("mem_replication_backlog = %d after 200 KB of writes (was %d)", got, before)
+	// The backlog is a ring of repl-backlog-size, allocated when a replica
+	// first streams: it holds the writes but does not grow with them.
+	size := infoInt(t, c, "repl_backlog_size")
+	if got := infoInt(t, c, "mem_replication_backlog"); got != size || before != size {
+		t.Fatalf("mem_replication_backlog = %d after 200 KB of writes (was %d), want repl_backlog_size %d", got, before, size)
+	}
+	if hist := infoInt(t, c, "repl_backlog_histlen"); hist < 200*1000 {
+		t.Fatalf("repl_backlog_histlen = %d after 200 KB of writes", hist)
 	}
 }

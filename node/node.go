@@ -95,11 +95,13 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	notifier := &notifyObserver{}
 	cc.Observer = observers{searchObserver{cat: search, repl: repl}, notifier}
 	clientOut := new(atomic.Int64)
-	// FT indexes and replies waiting for clients count against maxmemory,
-	// as Redis counts its client buffers (memory_extra.go). The
-	// replication backlog, bounded by ReplBacklogSize, is only reported
-	// (INFO memory mem_replication_backlog).
-	cc.ExtraMemory = func() int64 { return search.MemoryBytes() + clientOut.Load() }
+	// FT indexes, replies waiting for clients and the replication backlog
+	// (a ring of ReplBacklogSize once a replica streams, as Redis 7 keeps
+	// up to repl-backlog-size in used memory) count against maxmemory, as
+	// Redis counts its client buffers (memory_extra.go).
+	// So do the Lua script caches (scripting_memory.go).
+	smem := &scriptMemory{}
+	cc.ExtraMemory = func() int64 { return search.MemoryBytes() + clientOut.Load() + repl.held.Load() + smem.bytes() }
 	cc.Decoders = vsetDecoders()
 	ks, err := cache.New(cc)
 	if err != nil {
@@ -126,6 +128,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.listCfg.packSize.Store(-2) // Redis's default list-max-listpack-size
 	n.scripts.engine = script.New()
 	n.scripts.funcs = script.New()
+	n.scripts.mem = smem
 	n.scripts.limit.Store(defaultScriptLimit)
 	n.saveOnStop.Store(cfg.Dir != "")
 	n.persist.lastSave.Store(n.start.Unix()) // as Redis, the data is saved at the start

@@ -42,22 +42,28 @@ const frameAllSlots = 0xFFFF
 // errBacklogGone means the frames a replica needs were trimmed away.
 var errBacklogGone = errors.New("replication backlog no longer holds the offset")
 
-// backlog is the recent write stream of this node.
+// backlog is the recent write stream of this node, kept in a ring of
+// exactly max bytes (Redis's repl-backlog-size), allocated when the
+// backlog turns on; the ring counts toward maxmemory. Appending a frame
+// that does not fit drops the oldest whole frames; a frame longer than
+// the ring empties it (replicas that still need it get a full sync).
 type backlog struct {
 	// mu guards the fields below it; cond (on mu) is broadcast when
 	// frames are appended or the backlog closes.
 	mu     sync.Mutex
 	cond   *sync.Cond
-	buf    []byte // frames from offset start
+	ring   []byte // len max once on; frames from offset start begin at head
+	head   int    // ring position of offset start
+	n      int    // bytes held: end - start
 	start  uint64
+	frame  []byte // the frame being appended (reused)
 	closed bool
-	// max is how many bytes the backlog keeps at least (it trims to half
-	// of 2×max when it grows past 2×max).
+	// max is the ring's size in bytes.
 	max int
 
 	// end is the offset after the last frame; written under mu.
 	end atomic.Uint64
-	// held is len(buf), for memory accounting; written under mu.
+	// held is len(ring), for memory accounting; written under mu.
 	held atomic.Int64
 	// on is set while a replica streams: writes are appended only then.
 	on atomic.Bool
@@ -76,6 +82,17 @@ func newBacklog(max int) *backlog {
 	return b
 }
 
+// turnOn allocates the ring, if not yet, and turns appending on.
+func (b *backlog) turnOn() {
+	b.mu.Lock()
+	if b.ring == nil {
+		b.ring = make([]byte, b.max)
+		b.held.Store(int64(len(b.ring)))
+	}
+	b.on.Store(true)
+	b.mu.Unlock()
+}
+
 // appendCommand appends a frame for args on slot (-1: every slot).
 func (b *backlog) appendCommand(slot int, args [][]byte) {
 	tag := uint16(frameAllSlots)
@@ -83,35 +100,69 @@ func (b *backlog) appendCommand(slot int, args [][]byte) {
 		tag = uint16(slot)
 	}
 	b.mu.Lock()
-	at := len(b.buf)
-	b.buf = append(b.buf, 0, 0, 0, 0, 0, 0)
-	b.buf = appendRESP(b.buf, args)
-	binary.LittleEndian.PutUint16(b.buf[at:], tag)
-	binary.LittleEndian.PutUint32(b.buf[at+2:], uint32(len(b.buf)-at-frameHeader))
-	b.end.Add(uint64(len(b.buf) - at))
-	if len(b.buf) > 2*b.max {
-		b.trim()
+	if b.ring == nil {
+		b.ring = make([]byte, b.max)
+		b.held.Store(int64(len(b.ring)))
 	}
-	b.held.Store(int64(cap(b.buf)))
+	f := append(b.frame[:0], 0, 0, 0, 0, 0, 0)
+	f = appendRESP(f, args)
+	binary.LittleEndian.PutUint16(f, tag)
+	binary.LittleEndian.PutUint32(f[2:], uint32(len(f)-frameHeader))
+	b.end.Add(uint64(len(f)))
+	if len(f) > len(b.ring) {
+		b.start, b.head, b.n = b.end.Load(), 0, 0
+	} else {
+		for b.n+len(f) > len(b.ring) {
+			b.dropOldest()
+		}
+		b.copyIn((b.head+b.n)%len(b.ring), f)
+		b.n += len(f)
+	}
+	if cap(f) <= 64<<10 {
+		b.frame = f
+	}
 	b.mu.Unlock()
 	b.cond.Broadcast()
 }
 
-// trim drops whole frames from the front until about max bytes remain.
-// The caller holds mu.
-func (b *backlog) trim() {
-	cut := 0
-	for len(b.buf)-cut > b.max {
-		cut += frameHeader + int(binary.LittleEndian.Uint32(b.buf[cut+2:]))
+// dropOldest drops the first frame. The caller holds mu.
+func (b *backlog) dropOldest() {
+	var h [frameHeader]byte
+	b.copyOut(h[:0], b.head, frameHeader)
+	size := frameHeader + int(binary.LittleEndian.Uint32(h[2:]))
+	b.head = (b.head + size) % len(b.ring)
+	b.n -= size
+	b.start += uint64(size)
+}
+
+// copyIn writes p into the ring at pos, wrapping. The caller holds mu.
+func (b *backlog) copyIn(pos int, p []byte) {
+	k := copy(b.ring[pos:], p)
+	copy(b.ring, p[k:])
+}
+
+// copyOut appends size ring bytes from pos to dst, wrapping. The caller
+// holds mu.
+func (b *backlog) copyOut(dst []byte, pos, size int) []byte {
+	if pos+size <= len(b.ring) {
+		return append(dst, b.ring[pos:pos+size]...)
 	}
-	b.buf = append(b.buf[:0], b.buf[cut:]...)
-	b.start += uint64(cut)
+	dst = append(dst, b.ring[pos:]...)
+	return append(dst, b.ring[:size-(len(b.ring)-pos)]...)
+}
+
+// span returns the offset of the first frame held and the bytes held
+// (INFO's repl_backlog_first_byte_offset and repl_backlog_histlen).
+func (b *backlog) span() (uint64, int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.start, b.n
 }
 
 // read copies the frames from offset from on into dst, waiting up to wait
 // for one to arrive. It returns the frames, the offset after them, and
-// errBacklogGone if from was trimmed away. It returns no frames when the
-// wait ends, the backlog closes or stop reports true.
+// errBacklogGone if from was dropped. It returns no frames when the wait
+// ends, the backlog closes or stop reports true.
 func (b *backlog) read(dst []byte, from uint64, wait time.Duration, stop func() bool) ([]byte, uint64, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -131,7 +182,9 @@ func (b *backlog) read(dst []byte, from uint64, wait time.Duration, stop func() 
 		return dst, from, errBacklogGone
 	}
 	end := b.end.Load()
-	dst = append(dst, b.buf[from-b.start:]...)
+	if skip := int(from - b.start); skip < b.n {
+		dst = b.copyOut(dst, (b.head+skip)%len(b.ring), b.n-skip)
+	}
 	return dst, end, nil
 }
 
@@ -207,9 +260,9 @@ type replState struct {
 
 // addReplica registers a streaming replica and turns the backlog on.
 func (r *replState) addReplica(l *replicaLink) {
+	r.log.turnOn() // before r.mu: a read holds the backlog's mu while it calls stop
 	r.mu.Lock()
 	r.replicas[l] = struct{}{}
-	r.log.on.Store(true)
 	r.mu.Unlock()
 }
 

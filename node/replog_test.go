@@ -54,11 +54,55 @@ func TestBacklogFramesOffsetsAndTrim(t *testing.T) {
 	if _, _, err := b.read(nil, 0, time.Millisecond, never); !errors.Is(err, errBacklogGone) {
 		t.Fatalf("read from a trimmed offset: %v", err)
 	}
-	b.mu.Lock()
-	held := len(b.buf)
-	b.mu.Unlock()
-	if held > 2*1024 {
-		t.Fatalf("the backlog holds %d bytes, limit 1024 (trims at twice that)", held)
+	if held := b.held.Load(); held != 1024 {
+		t.Fatalf("the backlog holds %d bytes, want its size 1024", held)
+	}
+}
+
+// TestBacklogRingWraps: the ring keeps exactly its size; frames read from
+// the oldest offset it holds come back whole across the wrap, and a frame
+// longer than the ring empties it (readers behind it need a full sync)
+// without breaking the frames after it.
+func TestBacklogRingWraps(t *testing.T) {
+	b := newBacklog(1000)
+	never := func() bool { return false }
+	for i := 0; i < 500; i++ { // frames of 37-39 bytes: the ring wraps many times
+		b.appendCommand(i%16384, [][]byte{[]byte("SET"), []byte(fmt.Sprintf("k%d", i)), []byte("v")})
+	}
+	first, hist := b.span()
+	if hist > 1000 || hist < 1000-40 || first+uint64(hist) != b.end.Load() {
+		t.Fatalf("span %d+%d, end %d", first, hist, b.end.Load())
+	}
+	frames, next, err := b.read(nil, first, time.Millisecond, never)
+	if err != nil || next != b.end.Load() || len(frames) != hist {
+		t.Fatalf("read from %d: %d bytes, next %d, %v", first, len(frames), next, err)
+	}
+	var last string
+	count := 0
+	for p := 0; p < len(frames); count++ {
+		size := int(binary.LittleEndian.Uint32(frames[p+2:]))
+		last = string(frames[p+frameHeader : p+frameHeader+size])
+		p += frameHeader + size
+		if p > len(frames) {
+			t.Fatalf("frame %d runs past the end", count)
+		}
+	}
+	if last != "*3\r\n$3\r\nSET\r\n$4\r\nk499\r\n$1\r\nv\r\n" || count < 20 {
+		t.Fatalf("%d frames, last %q", count, last)
+	}
+	before := b.end.Load()
+	b.appendCommand(1, [][]byte{[]byte("SET"), []byte("big"), make([]byte, 2000)})
+	if b.has(before) {
+		t.Fatal("the backlog still has the offset before a frame longer than itself")
+	}
+	at := b.end.Load()
+	b.appendCommand(2, [][]byte{[]byte("DEL"), []byte("big")})
+	frames, _, err = b.read(nil, at, time.Millisecond, never)
+	if err != nil || len(frames) != frameHeader+len("*2\r\n$3\r\nDEL\r\n$3\r\nbig\r\n") {
+		t.Fatalf("read after the big frame: %q, %v", frames, err)
+	}
+	if held := b.held.Load(); held != 1000 {
+		t.Fatalf("held %d bytes, want 1000", held)
 	}
 }
 

@@ -192,7 +192,7 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 	} else {
 		// Turn logging on before the snapshots: every write after a
 		// stripe's snapshot is then in the backlog.
-		log.on.Store(true)
+		log.turnOn()
 		start := time.Now()
 		from = log.end.Load()
 		fmt.Fprintf(w, "+FULLRESYNC %s %d\r\n", log.id, from)

@@ -57,6 +57,8 @@ type scripting struct {
 	unaware atomic.Int64
 	// limit is busy-reply-threshold (lua-time-limit) in milliseconds.
 	limit atomic.Int64
+	// mem counts the caches' memory (scripting_memory.go).
+	mem *scriptMemory
 }
 
 // defaultScriptLimit is Redis's busy-reply-threshold: 5 seconds.
@@ -226,6 +228,7 @@ func evalCommand(cx *Ctx, bySHA, readonly bool) {
 			cx.Error(err.Error())
 			return
 		}
+		n.scripts.mem.noteEval(s)
 	}
 	if s.Flags&script.NoWrites != 0 {
 		readonly = true
@@ -389,6 +392,7 @@ func cmdScript(cx *Ctx) {
 			cx.Error(err.Error())
 			return
 		}
+		n.scripts.mem.noteEval(s)
 		cx.BulkString(s.SHA)
 	case sub == "exists" && len(cx.Args) >= 3:
 		cx.Array(len(cx.Args) - 2)
@@ -407,6 +411,7 @@ func cmdScript(cx *Ctx) {
 			}
 		}
 		n.scripts.engine.Flush()
+		n.scripts.mem.flushEval()
 		cx.OK()
 	case sub == "kill" && len(cx.Args) == 2:
 		n.killScript(cx, false)

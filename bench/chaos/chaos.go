@@ -75,7 +75,7 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 		return nil, errors.New("chaos needs at least 3 nodes")
 	}
 	for _, f := range cfg.Faults {
-		if !slices.Contains(AllFaults, f) && f != Partition {
+		if !slices.Contains(AllFaults, f) {
 			return nil, fmt.Errorf("unknown fault %q (known: %v)", f, AllFaults)
 		}
 	}
@@ -85,10 +85,17 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 	res := &Result{}
 	var faults []string
 	diskFull := false
+	var lab *netLab
 	for _, f := range cfg.Faults {
 		switch {
-		case f == Partition:
-			res.Skipped = append(res.Skipped, "partition: not injected by this tool; cmd/vcache's TestPartitionedPrimaryStepsDown partitions a primary in network namespaces")
+		case f == Partition && lab == nil:
+			var err error
+			if lab, err = newNetLab(cfg.Nodes); err != nil {
+				res.Skipped = append(res.Skipped, "partition: "+err.Error())
+				lab = nil
+				continue
+			}
+			faults = append(faults, f)
 		case f == DiskFull && os.Geteuid() != 0:
 			res.Skipped = append(res.Skipped, "disk-full: needs root to mount a tmpfs")
 		default:
@@ -97,8 +104,11 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 		}
 	}
 	fmt.Fprintf(log, "starting %d nodes and a proxy in %s ...\n", cfg.Nodes, cfg.Dir)
-	cl, err := startCluster(ctx, cfg, diskFull)
+	cl, err := startCluster(ctx, cfg, diskFull, lab)
 	if err != nil {
+		if lab != nil {
+			lab.close()
+		}
 		return nil, err
 	}
 	defer cl.stop()

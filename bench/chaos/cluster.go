@@ -18,16 +18,25 @@ import (
 type cluster struct {
 	nodes []*proc
 	proxy *proc
-	tmpfs string // a node's data directory mounted as a small tmpfs ("" if none)
-	full  int    // index of that node
+	tmpfs string  // a node's data directory mounted as a small tmpfs ("" if none)
+	full  int     // index of that node
+	lab   *netLab // each node in its own network namespace (nil: all on 127.0.0.1)
 }
 
 // startCluster starts cfg.Nodes data nodes (node i in dir/ni, logging to
 // dir/ni.log) and a proxy, and waits until every shard has a replica in
 // sync and the proxy routes writes. With diskFull, the last node's data
-// directory is a tmpfs of cfg.TmpfsSize.
-func startCluster(ctx context.Context, cfg Config, diskFull bool) (*cluster, error) {
-	cl := &cluster{full: -1}
+// directory is a tmpfs of cfg.TmpfsSize. With a lab, node i runs in the
+// lab's namespace i at its address there, and the proxy gossips on the
+// bridge; cl.stop removes the lab.
+func startCluster(ctx context.Context, cfg Config, diskFull bool, lab *netLab) (*cluster, error) {
+	cl := &cluster{full: -1, lab: lab}
+	host := func(i int) string {
+		if lab == nil {
+			return "127.0.0.1"
+		}
+		return lab.addr(i)
+	}
 	var gossip []string
 	ports := make([]int, 0, 2*cfg.Nodes+2)
 	for len(ports) < 2*cfg.Nodes+2 {
@@ -40,18 +49,20 @@ func startCluster(ctx context.Context, cfg Config, diskFull bool) (*cluster, err
 		}
 	}
 	for i := 0; i < cfg.Nodes; i++ {
-		gossip = append(gossip, fmt.Sprintf("127.0.0.1:%d", ports[cfg.Nodes+i]))
+		gossip = append(gossip, fmt.Sprintf("%s:%d", host(i), ports[cfg.Nodes+i]))
 	}
 	join := strings.Join(gossip, ",")
 	for i := 0; i < cfg.Nodes; i++ {
 		name := fmt.Sprintf("n%d", i)
 		dir := filepath.Join(cfg.Dir, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
+			cl.stop()
 			return nil, err
 		}
 		if diskFull && i == cfg.Nodes-1 {
 			out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", cfg.TmpfsSize), "tmpfs", dir).CombinedOutput()
 			if err != nil {
+				cl.stop()
 				return nil, fmt.Errorf("mount a tmpfs on %s: %v %s", dir, err, out)
 			}
 			cl.tmpfs, cl.full = dir, i
@@ -59,12 +70,21 @@ func startCluster(ctx context.Context, cfg Config, diskFull bool) (*cluster, err
 		args := []string{"server", "--port", fmt.Sprint(ports[i]), "--gossip", gossip[i], "--join", join,
 			"--node-name", name, "--replicas", "1", "--bootstrap-expect", fmt.Sprint(cfg.Nodes), "--dir", dir,
 			"--loglevel", "info", "--shard-max-ops", fmt.Sprint(cfg.ShardMaxOps)}
-		cl.nodes = append(cl.nodes, &proc{name: name, bin: cfg.Bin, args: args, addr: fmt.Sprintf("127.0.0.1:%d", ports[i]),
+		bin := cfg.Bin
+		if lab != nil {
+			args = append(args, "--bind", host(i))
+			bin, args = lab.command(i, cfg.Bin, args...)
+		}
+		cl.nodes = append(cl.nodes, &proc{name: name, bin: bin, args: args, addr: fmt.Sprintf("%s:%d", host(i), ports[i]),
 			log: filepath.Join(cfg.Dir, name+".log")})
 	}
 	px := 2 * cfg.Nodes
+	proxyGossip := "127.0.0.1"
+	if lab != nil {
+		proxyGossip = lab.hostAddr()
+	}
 	cl.proxy = &proc{name: "proxy", bin: cfg.Bin, addr: fmt.Sprintf("127.0.0.1:%d", ports[px]), log: filepath.Join(cfg.Dir, "proxy.log"),
-		args: []string{"proxy", "--port", fmt.Sprint(ports[px]), "--gossip", fmt.Sprintf("127.0.0.1:%d", ports[px+1]), "--join", join,
+		args: []string{"proxy", "--port", fmt.Sprint(ports[px]), "--gossip", fmt.Sprintf("%s:%d", proxyGossip, ports[px+1]), "--join", join,
 			"--loglevel", "warn", "--shard-max-ops", fmt.Sprint(cfg.ShardMaxOps)}}
 	// The nodes wait for each other (bootstrap-expect) before they own
 	// slots, but they answer PING at once.
@@ -85,7 +105,7 @@ func startCluster(ctx context.Context, cfg Config, diskFull bool) (*cluster, err
 	return cl, nil
 }
 
-// stop kills every process and unmounts the tmpfs.
+// stop kills every process, unmounts the tmpfs and removes the lab.
 func (cl *cluster) stop() {
 	for _, p := range append([]*proc{cl.proxy}, cl.nodes...) {
 		if p != nil {
@@ -94,6 +114,9 @@ func (cl *cluster) stop() {
 	}
 	if cl.tmpfs != "" {
 		_ = exec.Command("umount", cl.tmpfs).Run()
+	}
+	if cl.lab != nil {
+		cl.lab.close()
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -24,11 +25,11 @@ const (
 	Restart     = "restart"      // SIGTERM a primary (it saves its snapshot), start it again with the same --dir
 	Split       = "split"        // a load burst past the shards' ops budget, so the autoscaler splits
 	DiskFull    = "disk-full"    // fill a node's tmpfs --dir, SAVE and SIGTERM must fail, free it, restart
-	Partition   = "partition"    // not injected by this tool (see bench/README.md)
+	Partition   = "partition"    // cut a primary's network (nodes in network namespaces) for 5–15 s, heal
 )
 
 // AllFaults is every kind the injector knows.
-var AllFaults = []string{KillPrimary, KillReplica, StopPrimary, StopReplica, Restart, Split, DiskFull}
+var AllFaults = []string{KillPrimary, KillReplica, StopPrimary, StopReplica, Restart, Split, DiskFull, Partition}
 
 // FaultRecord is one injected fault.
 type FaultRecord struct {
@@ -113,6 +114,15 @@ func (in *injector) inject(ctx context.Context, kind string) FaultRecord {
 		n = in.cl.nodes[in.cl.full]
 		rec.Node = n.name
 		rec.Note, err = in.diskFull(ctx, n)
+	case Partition:
+		if in.cl.lab == nil {
+			err = errors.New("the nodes are not in network namespaces")
+			break
+		}
+		if n, err = pick(true); err == nil {
+			rec.Node = n.name
+			rec.Note, err = in.partition(ctx, slices.Index(in.cl.nodes, n))
+		}
 	default:
 		err = fmt.Errorf("unknown fault %q", kind)
 	}
