@@ -165,6 +165,7 @@ func parseXAdd(args [][]byte, xadd bool) (xaddArgs, string) {
 type xreadArgs struct {
 	count           int
 	block           bool
+	blockMs         int64 // BLOCK's timeout in milliseconds; 0: forever
 	group, consumer string
 	hasGroup        bool
 	noack           bool
@@ -192,7 +193,7 @@ func parseXRead(args [][]byte, group bool) (xreadArgs, string) {
 			if n < 0 {
 				return a, "ERR timeout is negative"
 			}
-			a.block = true
+			a.block, a.blockMs = true, n
 		case strings.EqualFold(o, "count") && more > 0:
 			i++
 			n, ok := streamInt(args[i])
