@@ -125,10 +125,6 @@ func handlers() map[string]Handler {
 	}
 }
 
-// offLoopIfs are the commands that run off the event loops when their
-// arguments say they may wait.
-var offLoopIfs = map[string]func([][]byte) bool{"xread": xreadBlocks, "xreadgroup": xreadBlocks}
-
 // frontCmd serves a connection command of internal/front.
 func frontCmd(h func(front.Conn, [][]byte)) Handler {
 	return func(cx *Ctx) { h(cx, cx.Args) }
@@ -143,7 +139,7 @@ func commandTable() (*command.Table, []*cmdEntry) {
 	t := command.NewTable(command.Specs()).Select(func(s *command.Spec) bool { return hs[s.Name] != nil })
 	list := make([]*cmdEntry, t.Len())
 	for _, s := range t.All() {
-		list[s.ID] = &cmdEntry{spec: s, handler: hs[s.Name], offLoopIf: offLoopIfs[s.Name]}
+		list[s.ID] = &cmdEntry{spec: s, handler: hs[s.Name]}
 	}
 	return t, list
 }

@@ -17,10 +17,6 @@ type cmdEntry struct {
 	spec    *command.Spec // its ID indexes the node's cmdList (and ACL bitmaps)
 	handler Handler
 	stats   cmdStats
-	// offLoopIf, when set, tells whether a command line of a command not
-	// flagged OffLoop is served off the event loops all the same
-	// (XREAD ... BLOCK).
-	offLoopIf func(args [][]byte) bool
 }
 
 // lookup finds a command by name in any case without allocating.

@@ -308,13 +308,20 @@ func (l *evloop) serve(c *rconn) {
 	cmds, rerr := c.batch, c.rerr
 	c.rerr = nil
 	for i := range cmds {
-		if s.offLoop(c, cmds[i].Args) {
+		if s.offLoop(c, cmds[i].Args[0]) {
 			l.handoff(c, cmds[i:], rerr)
 			return
 		}
 		stop, err := s.runOne(c, cmds, i, &l.pf)
 		if stop || err != nil {
 			l.drop(c, err)
+			return
+		}
+		if cl, _ := c.ctx.(*client); cl != nil && cl.block != nil {
+			// A command that may or may not wait (XREAD ... BLOCK) did
+			// block: it registered here, in the order its line arrived;
+			// it waits, and the rest of the pipeline runs, off the loop.
+			l.handoff(c, cmds[i+1:], rerr)
 			return
 		}
 	}
@@ -415,11 +422,10 @@ func (l *evloop) closeAll() {
 	}
 }
 
-// offLoop reports whether the command line args is served off the event
-// loops (command.OffLoop, or its entry's offLoopIf: it may wait, take its
-// connection over or run long enough to hold up the loop's other clients).
-func (s *server) offLoop(c *rconn, args [][]byte) bool {
-	name := args[0]
+// offLoop reports whether the command named name is served off the event
+// loops (command.OffLoop: it may wait, take its connection over or run
+// long enough to hold up the loop's other clients).
+func (s *server) offLoop(c *rconn, name []byte) bool {
 	var e *cmdEntry
 	cl, _ := c.ctx.(*client)
 	if cl != nil && cl.multi != nil && cl.multi.subscribes {
@@ -430,7 +436,7 @@ func (s *server) offLoop(c *rconn, args [][]byte) bool {
 	} else {
 		e = s.n.lookup(name)
 	}
-	return e != nil && (e.spec.Has(command.OffLoop) || (e.offLoopIf != nil && e.offLoopIf(args)))
+	return e != nil && e.spec.Has(command.OffLoop)
 }
 
 // spinBeforeSleep is how long an event loop keeps polling after its last

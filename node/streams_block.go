@@ -2,7 +2,6 @@ package node
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vcache/vcache/cache"
@@ -48,25 +47,6 @@ func replyStreams(cx *Ctx, out []streamRead) {
 		cx.Bulk(s.key)
 		replyEntries(cx, s.es)
 	}
-}
-
-// xreadBlocks reports whether an XREAD or XREADGROUP line has BLOCK among
-// its options (before STREAMS): it may wait, so it runs off the event
-// loops.
-func xreadBlocks(args [][]byte) bool {
-	for i := 1; i < len(args); i++ {
-		switch strings.ToLower(string(args[i])) {
-		case "streams":
-			return false
-		case "block":
-			return true
-		case "group": // its group and consumer names
-			i += 2
-		case "count":
-			i++
-		}
-	}
-	return false
 }
 
 // blockStreams registers the client as blocked in XREAD (xs.after set)
