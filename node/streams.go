@@ -39,6 +39,9 @@ func cmdXAdd(cx *Ctx) {
 		cx.Error(msg)
 		return
 	}
+	if a.defaultLimit {
+		a.Trim.Limit = trimLimit(cx.Node.ks.StreamNodeMaxEntries())
+	}
 	id, ok, err := cx.Node.ks.XAdd(cx.Args[1], &a.XAddArgs)
 	switch {
 	case err != nil:
@@ -55,6 +58,9 @@ func cmdXTrim(cx *Ctx) {
 	if msg != "" {
 		cx.Error(msg)
 		return
+	}
+	if a.defaultLimit {
+		a.Trim.Limit = trimLimit(cx.Node.ks.StreamNodeMaxEntries())
 	}
 	n, err := cx.Node.ks.XTrim(cx.Args[1], a.Trim)
 	if err != nil {
