@@ -400,3 +400,23 @@ func TestServedGroupReadReachesTheReplica(t *testing.T) {
 		t.Fatalf("group position (last-delivered-id 2-1) missing: %s", views[0])
 	}
 }
+
+// TestXReadBlockPipelined: commands pipelined after a blocking XREAD (and
+// before it) are answered in order around it once it is served.
+func TestXReadBlockPipelined(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client(t)
+	rc := tn.raw(t)
+	rc.send("PING")
+	rc.send("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+	rc.send("ECHO", "after")
+	rc.Flush()
+	waitBlocked(t, c, 1)
+	c.XAdd(context.Background(), &redis.XAddArgs{Stream: "s", ID: "1-1", Values: []string{"f", "v"}})
+	for _, want := range []string{"PONG", "1) 1) \"s\"\n   2) 1) 1) \"1-1\"\n         2) 1) \"f\"\n            2) \"v\"", "\"after\""} {
+		got, err := rc.reply()
+		if err != nil || got != want {
+			t.Fatalf("pipelined reply: %q %v, want %q", got, err, want)
+		}
+	}
+}
