@@ -35,11 +35,12 @@ import (
 type blockKind uint8
 
 const (
-	blockPop   blockKind = iota // BLPOP, BRPOP: [key, element]
-	blockMPop                   // BLMPOP: [key, [elements]]
-	blockMove                   // BLMOVE, BRPOPLPUSH: the element
-	blockZPop                   // BZPOPMIN, BZPOPMAX: [key, member, score]
-	blockZMPop                  // BZMPOP: [key, [[member, score]...]]
+	blockPop    blockKind = iota // BLPOP, BRPOP: [key, element]
+	blockMPop                    // BLMPOP: [key, [elements]]
+	blockMove                    // BLMOVE, BRPOPLPUSH: the element
+	blockZPop                    // BZPOPMIN, BZPOPMAX: [key, member, score]
+	blockZMPop                   // BZMPOP: [key, [[member, score]...]]
+	blockStream                  // XREAD, XREADGROUP: [[key, [entry...]]] (streams_block.go)
 )
 
 // zsetKind tells whether a waiter pops from sorted sets (left: the
@@ -55,7 +56,8 @@ type waiter struct {
 	count    int    // BLMPOP's count
 	dst      []byte // BLMOVE's destination
 	dstLeft  bool
-	deadline time.Time // zero: none
+	deadline time.Time   // zero: none
+	xs       *streamWait // what XREAD or XREADGROUP waits for
 	done     chan blockResult
 	served   bool // guarded by blockRegistry.mu
 }
@@ -64,7 +66,8 @@ type waiter struct {
 type blockResult struct {
 	key     []byte
 	vals    [][]byte
-	zms     []cache.ZMember // what a sorted-set waiter popped
+	zms     []cache.ZMember     // what a sorted-set waiter popped
+	entries []cache.StreamEntry // what a stream waiter read from key
 	err     error
 	timeout bool   // nothing came (timeout, CLIENT UNBLOCK TIMEOUT)
 	errText string // CLIENT UNBLOCK ERROR
@@ -274,6 +277,8 @@ func writeBlockResult(cx *Ctx, kind blockKind, res blockResult) {
 		replyScore(cx, res.zms[0].Score)
 	case kind == blockZMPop:
 		replyKeyZMembers(cx, res.key, res.zms)
+	case kind == blockStream:
+		replyStreams(cx, []streamRead{{res.key, res.entries}})
 	default:
 		cx.Bulk(res.vals[0])
 	}
@@ -298,6 +303,10 @@ func (n *Node) wakeWaiters(c *client, spec *command.Spec, args [][]byte, logged 
 	c.readyKeys = nil
 	r := &n.blocked
 	r.mu.Lock()
+	if len(keys) == 0 && spec.Has(command.Write) && spec.Has(command.Keyless) {
+		// FLUSHALL, FLUSHDB: a group reader learns its stream is gone.
+		keys = r.groupReaderKeys()
+	}
 	waited := false
 	for _, k := range keys {
 		if len(r.byKey[k]) > 0 {
@@ -321,11 +330,27 @@ func (n *Node) wakeWaiters(c *client, spec *command.Spec, args [][]byte, logged 
 	for len(keys) > 0 {
 		k := keys[0]
 		keys = keys[1:]
-		for len(r.byKey[k]) > 0 {
-			w := r.byKey[k][0]
+		// Stream readers each wait for their own IDs: every one is
+		// looked at. The first list or sorted-set waiter that cannot pop
+		// means no later one can.
+		popDone := false
+		for i := 0; i < len(r.byKey[k]); {
+			w := r.byKey[k][i]
+			if w.xs != nil {
+				if !n.serveStream(w, k) {
+					i++
+				}
+				continue
+			}
+			if popDone {
+				i++
+				continue
+			}
 			res, ok := n.tryServe(false, w.kind, []byte(k), w.left, w.count, w.dst, w.dstLeft)
 			if !ok {
-				break
+				popDone = true
+				i++
+				continue
 			}
 			r.finish(w, res)
 			if res.err != nil {
@@ -366,6 +391,12 @@ func (n *Node) logServed(w *waiter, key string, popped int) {
 		}
 		args = [][]byte{[]byte(name), []byte(key), []byte(strconv.Itoa(popped))}
 	}
+	n.logServedArgs(key, args)
+}
+
+// logServedArgs appends one write a served waiter made, on key, to the
+// replication stream and, while key's slot migrates, to the migration log.
+func (n *Node) logServedArgs(key string, args [][]byte) {
 	slot := keyslot.Of([]byte(key))
 	if n.cl.Load() != nil && n.mig.logging[slot].Load() {
 		appendCommand(&n.mig.log, args)

@@ -317,6 +317,13 @@ func (l *evloop) serve(c *rconn) {
 			l.drop(c, err)
 			return
 		}
+		if cl, _ := c.ctx.(*client); cl != nil && cl.block != nil {
+			// A command that may or may not wait (XREAD ... BLOCK) did
+			// block: it registered here, in the order its line arrived;
+			// it waits, and the rest of the pipeline runs, off the loop.
+			l.handoff(c, cmds[i+1:], rerr)
+			return
+		}
 	}
 	if err := s.flush(c); err != nil {
 		l.drop(c, err)

@@ -169,6 +169,14 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 		n.closed(c, err)
 	}()
 	c.batch = cmds
+	if cl, _ := c.ctx.(*client); cl != nil && cl.block != nil {
+		// Blocked on an event loop, which handed the connection over.
+		s.waitBlocked(c, cl)
+		if c.closing {
+			_ = c.Flush()
+			return
+		}
+	}
 	var hadIdle bool
 	var pf prefetcher
 	for {
@@ -220,8 +228,8 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 		}
 	}
 	s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
-	if cl != nil && cl.block != nil {
-		s.waitBlocked(c, cl)
+	if cl != nil && cl.block != nil && c.goroutine {
+		s.waitBlocked(c, cl) // on an event loop, after the handoff (serveFrom)
 	}
 	if c.detached {
 		return true, nil

@@ -39,6 +39,9 @@ func cmdXAdd(cx *Ctx) {
 		cx.Error(msg)
 		return
 	}
+	if a.defaultLimit {
+		a.Trim.Limit = trimLimit(cx.Node.ks.StreamNodeMaxEntries())
+	}
 	id, ok, err := cx.Node.ks.XAdd(cx.Args[1], &a.XAddArgs)
 	switch {
 	case err != nil:
@@ -55,6 +58,9 @@ func cmdXTrim(cx *Ctx) {
 	if msg != "" {
 		cx.Error(msg)
 		return
+	}
+	if a.defaultLimit {
+		a.Trim.Limit = trimLimit(cx.Node.ks.StreamNodeMaxEntries())
 	}
 	n, err := cx.Node.ks.XTrim(cx.Args[1], a.Trim)
 	if err != nil {
@@ -178,8 +184,8 @@ func cmdXSetID(cx *Ctx) {
 	cx.OK()
 }
 
-// cmdXRead serves XREAD; BLOCK is honoured only when entries are there
-// (see replyNothing).
+// cmdXRead serves XREAD; with BLOCK, a read that finds no entry waits
+// (streams_block.go).
 func cmdXRead(cx *Ctx) {
 	a, msg := parseXRead(cx.Args, false)
 	if msg != "" {
@@ -188,6 +194,13 @@ func cmdXRead(cx *Ctx) {
 	}
 	if refuseBlockInScript(cx, a.block) {
 		return
+	}
+	if a.block {
+		// From the first read to the waiter's registration no write may
+		// be served without it.
+		r := &cx.Node.blocked
+		r.mu.Lock()
+		defer r.mu.Unlock()
 	}
 	after := make([]cache.StreamID, len(a.keys))
 	for i, k := range a.keys {
@@ -209,11 +222,7 @@ func cmdXRead(cx *Ctx) {
 			}
 		}
 	}
-	type served struct {
-		key []byte
-		es  []cache.StreamEntry
-	}
-	var out []served
+	var out []streamRead
 	for i, k := range a.keys {
 		es, ok, err := cx.Node.ks.XRead(k, after[i], a.count)
 		if err != nil {
@@ -221,28 +230,16 @@ func cmdXRead(cx *Ctx) {
 			return
 		}
 		if ok {
-			out = append(out, served{k, es})
+			out = append(out, streamRead{k, es})
 		}
 	}
-	if len(out) == 0 {
-		replyNothing(cx, a.block)
+	if len(out) > 0 {
+		replyStreams(cx, out)
 		return
 	}
-	cx.Array(len(out))
-	for _, s := range out {
-		cx.Array(2)
-		cx.Bulk(s.key)
-		replyEntries(cx, s.es)
-	}
-}
-
-// replyNothing answers a read that found no entry: nil, or with BLOCK an
-// error, since vcache does not wait for entries yet (a read with BLOCK
-// that finds entries is answered at once, as Redis does).
-func replyNothing(cx *Ctx, block bool) {
-	if block {
-		cx.Error("ERR " + strings.ToUpper(cx.Name()) + " BLOCK found no entries and vcache cannot wait for new ones yet")
+	if !a.block {
+		cx.NullArray()
 		return
 	}
-	cx.NullArray()
+	blockStreams(cx, a.keys, &streamWait{after: after, count: a.count}, a.blockMs)
 }

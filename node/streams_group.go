@@ -181,7 +181,8 @@ func replyHelp(cx *Ctx, lines []string) {
 	}
 }
 
-// cmdXReadGroup serves XREADGROUP; BLOCK as XREAD's.
+// cmdXReadGroup serves XREADGROUP; with BLOCK, a read of new entries
+// (">") that finds none waits (streams_block.go).
 func cmdXReadGroup(cx *Ctx) {
 	a, msg := parseXRead(cx.Args, true)
 	if msg != "" {
@@ -190,6 +191,11 @@ func cmdXReadGroup(cx *Ctx) {
 	}
 	if refuseBlockInScript(cx, a.block) {
 		return
+	}
+	if a.block {
+		r := &cx.Node.blocked
+		r.mu.Lock()
+		defer r.mu.Unlock()
 	}
 	ks := cx.Node.ks
 	reads := make([]cache.XReadGroupArgs, len(a.keys))
@@ -213,31 +219,32 @@ func cmdXReadGroup(cx *Ctx) {
 		}
 		reads[i] = r
 	}
-	type served struct {
-		key []byte
-		es  []cache.StreamEntry
-	}
-	var out []served
+	var out []streamRead
+	var seen []cache.StreamID
 	for i, k := range a.keys {
+		if a.block {
+			last, _, _ := ks.StreamLastID(k)
+			seen = append(seen, last)
+		}
 		es, ok, err := ks.XReadGroup(k, reads[i])
 		if err != nil {
 			errGroup(cx, err, "NOGROUP No such key '"+string(k)+"' or consumer group '"+a.group+"' in XREADGROUP with GROUP option")
 			return
 		}
 		if ok {
-			out = append(out, served{k, es})
+			out = append(out, streamRead{k, es})
 		}
 	}
-	if len(out) == 0 {
-		replyNothing(cx, a.block)
+	if len(out) > 0 {
+		replyStreams(cx, out)
 		return
 	}
-	cx.Array(len(out))
-	for _, s := range out {
-		cx.Array(2)
-		cx.Bulk(s.key)
-		replyEntries(cx, s.es)
+	if !a.block {
+		cx.NullArray()
+		return
 	}
+	// Only ">" reads come here: the others always answer.
+	blockStreams(cx, a.keys, &streamWait{seen: seen, group: a.group, consumer: a.consumer, count: a.count, noack: a.noack}, a.blockMs)
 }
 
 func cmdXAck(cx *Ctx) {

@@ -64,6 +64,18 @@ func parseIntervalID(b []byte, missing uint64, start bool) (cache.StreamID, stri
 // and the fields.
 type xaddArgs struct {
 	cache.XAddArgs
+	defaultLimit bool // ~ without LIMIT: the limit follows stream-node-max-entries
+}
+
+// trimLimit returns the LIMIT of an approximate trim given none: 100 ×
+// stream-node-max-entries, as Redis (10000 when that is 0), at most a
+// million.
+func trimLimit(nodeMax int64) int64 {
+	n := 100 * nodeMax
+	if n <= 0 {
+		return 10000
+	}
+	return min(n, 1000000)
 }
 
 // parseXAdd parses XADD (xadd) or XTRIM's arguments after the key, as
@@ -140,7 +152,7 @@ func parseXAdd(args [][]byte, xadd bool) (xaddArgs, string) {
 	case limitGiven && !a.Trim.Approx:
 		return a, "ERR syntax error, LIMIT cannot be used without the special ~ option"
 	case !limitGiven && a.Trim.Approx:
-		a.Trim.Limit = 100 * 100 // 100 × stream-node-max-entries, as Redis
+		a.defaultLimit = true
 	case !limitGiven:
 		a.Trim.Limit = 0
 	}
@@ -165,6 +177,7 @@ func parseXAdd(args [][]byte, xadd bool) (xaddArgs, string) {
 type xreadArgs struct {
 	count           int
 	block           bool
+	blockMs         int64 // BLOCK's timeout in milliseconds; 0: forever
 	group, consumer string
 	hasGroup        bool
 	noack           bool
@@ -192,7 +205,7 @@ func parseXRead(args [][]byte, group bool) (xreadArgs, string) {
 			if n < 0 {
 				return a, "ERR timeout is negative"
 			}
-			a.block = true
+			a.block, a.blockMs = true, n
 		case strings.EqualFold(o, "count") && more > 0:
 			i++
 			n, ok := streamInt(args[i])
