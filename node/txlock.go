@@ -21,11 +21,11 @@ import (
 // until TXUNLOCK, until the connection closes, or until the lease runs
 // out, whichever comes first: a proxy that dies or hangs never leaves keys
 // locked past the lease. Other clients' commands on those stripes wait
-// meanwhile, so no one sees the transaction half done. Without keys it
-// takes every stripe. TXLOCK waits for the stripes off the event loops
-// (OffLoop), and the connection then stays on a goroutine of its own, so
-// the commands that finish the transaction never queue behind a loop that
-// waits for these stripes.
+// meanwhile (off the event loops: see txWaits), so no one sees the
+// transaction half done. Without keys it locks the WATCHed keys' stripes
+// only. TXLOCK waits for the stripes off the event loops (OffLoop), and
+// the connection then stays on a goroutine of its own, so the commands
+// that finish the transaction never queue behind a loop.
 //
 // TXLOCK also checks the connection's WATCHed keys, under the lock, and
 // forgets them: :0 says one changed since WATCH, and the proxy aborts the
@@ -77,9 +77,6 @@ func cmdTxLock(cx *Ctx) {
 	var mask uint64
 	for _, k := range cx.Args[3:] {
 		mask |= 1 << (keyslot.Of(k) % replStripes)
-	}
-	if len(cx.Args) == 3 {
-		mask = allStripes
 	}
 	for _, w := range c.watched {
 		mask |= 1 << (w.slot % replStripes)
