@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/node/nodetest"
+	"github.com/vcache/vcache/proxy"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -298,4 +301,42 @@ WatchError
 		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", out, want)
 	}
 	spread(t, nodes, "tx:0", "tx:1", "tx:2", "tx:3", "tx:4", "tx:5")
+}
+
+// BenchmarkProxyExec times one MULTI/EXEC of two SETs through the proxy
+// over three nodes: both keys in one slot, and keys on two nodes.
+func BenchmarkProxyExec(b *testing.B) {
+	nodes := []string{nodetest.Start(b), nodetest.Start(b), nodetest.Start(b)}
+	router, err := proxy.NewStaticRouter(nodes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := proxy.New(proxy.DefaultConfig(), router, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go p.Serve(context.Background(), ln)
+	b.Cleanup(func() { p.Shutdown(context.Background()) })
+	addr := ln.Addr().String()
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	run := func(b *testing.B, k1, k2 string) {
+		for b.Loop() {
+			if _, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.Set(ctx, k1, "v", 0)
+				p.Set(ctx, k2, "v", 0)
+				return nil
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("one-slot", func(b *testing.B) { run(b, "{t}a", "{t}b") })
+	// bal:0 (slot 62) and bal:2 (slot 8316) are on different nodes of three.
+	b.Run("two-nodes", func(b *testing.B) { run(b, "bal:0", "bal:2") })
 }
