@@ -18,9 +18,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/testutil"
 	"github.com/vcache/vcache/node/nodetest"
 	"github.com/vcache/vcache/proxy"
-	"github.com/vcache/vcache/internal/testutil"
 )
 
 // cliDo sends one command and renders its reply as redis-cli does.
