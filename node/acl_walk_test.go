@@ -202,10 +202,12 @@ func walkInvocations() map[string][][]walkStep {
 		"watch":   one(deny("WATCH", "other:str")),
 		"unwatch": one(allow("UNWATCH")),
 
-		"vcache.apply":  one(deny("VCACHE.APPLY", "x")),
-		"vcache.sync":   one(deny("VCACHE.SYNC", "0", "0", "16383")),
-		"vcache.import": one(deny("VCACHE.IMPORT", "x")),
-		"cluster":       each(allow("CLUSTER", "INFO"), allow("CLUSTER", "KEYSLOT", "other:str"), allow("CLUSTER", "SHARDS")),
+		"vcache.apply":    one(deny("VCACHE.APPLY", "x")),
+		"vcache.sync":     one(deny("VCACHE.SYNC", "0", "0", "16383")),
+		"vcache.import":   one(deny("VCACHE.IMPORT", "x")),
+		"vcache.txlock":   one(deny("VCACHE.TXLOCK", "t", "1000", "other:str")),
+		"vcache.txunlock": one(deny("VCACHE.TXUNLOCK", "t")),
+		"cluster":         each(allow("CLUSTER", "INFO"), allow("CLUSTER", "KEYSLOT", "other:str"), allow("CLUSTER", "SHARDS")),
 
 		"ft.create": each(
 			deny("FT.CREATE", "stolen", "ON", "HASH", "PREFIX", "1", "other:", "SCHEMA", "title", "TEXT"),

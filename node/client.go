@@ -27,8 +27,9 @@ type client struct {
 	multi   *multiState // non-nil between MULTI and EXEC/DISCARD
 	watched []watch     // WATCHed slots and their versions
 	asking  bool
-	inExec  bool // EXEC is running the queued commands and holds their stripes
-	script  bool // the client a script's redis.call runs commands as
+	inExec  bool    // EXEC is running the queued commands and holds their stripes
+	txl     *txLock // stripes held for a transaction that spans nodes (txlock.go)
+	script  bool    // the client a script's redis.call runs commands as
 	// block is the waiter a blocking command just registered (see
 	// blocking.go); readyKeys the keys EXEC's commands wrote, whose
 	// blocked clients are served once EXEC ends.

@@ -40,7 +40,7 @@ func handlers() map[string]Handler {
 
 		// transactions
 		"multi": cmdMulti, "discard": cmdDiscard, "watch": cmdWatch, "unwatch": cmdUnwatch,
-		"exec": cmdExec,
+		"exec": cmdExec, "vcache.txlock": cmdTxLock, "vcache.txunlock": cmdTxUnlock,
 
 		// sorted sets
 		"object": cmdObject, "zadd": cmdZAdd, "zincrby": cmdZIncrBy, "zrem": cmdZRem, "zscore": cmdZScore, "zmscore": cmdZMScore,

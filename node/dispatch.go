@@ -65,6 +65,7 @@ func (n *Node) closed(conn redcon.Conn, err error) {
 	n.clients.remove(c)
 	n.forgetBlocked(c)
 	n.pubsub.dropAll(c)
+	n.dropTxLock(c)
 	n.clients.count.Add(-1)
 	n.stats.closedCommands.Add(c.commands.Load())
 }

@@ -308,7 +308,7 @@ func (l *evloop) serve(c *rconn) {
 	cmds, rerr := c.batch, c.rerr
 	c.rerr = nil
 	for i := range cmds {
-		if s.offLoop(c, cmds[i].Args[0]) {
+		if s.offLoop(c, cmds[i].Args) {
 			l.handoff(c, cmds[i:], rerr)
 			return
 		}
@@ -425,7 +425,8 @@ func (l *evloop) closeAll() {
 // offLoop reports whether the command named name is served off the event
 // loops (command.OffLoop: it may wait, take its connection over or run
 // long enough to hold up the loop's other clients).
-func (s *server) offLoop(c *rconn, name []byte) bool {
+func (s *server) offLoop(c *rconn, args [][]byte) bool {
+	name := args[0]
 	var e *cmdEntry
 	cl, _ := c.ctx.(*client)
 	if cl != nil && cl.multi != nil && cl.multi.subscribes {
@@ -436,7 +437,10 @@ func (s *server) offLoop(c *rconn, name []byte) bool {
 	} else {
 		e = s.n.lookup(name)
 	}
-	return e != nil && e.spec.Has(command.OffLoop)
+	if e == nil {
+		return false
+	}
+	return e.spec.Has(command.OffLoop) || s.n.txWaits(e, args)
 }
 
 // spinBeforeSleep is how long an event loop keeps polling after its last

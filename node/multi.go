@@ -109,6 +109,15 @@ func cmdExec(cx *Ctx) {
 		}
 	}
 	n := cx.Node
+	if c.txl != nil {
+		// The stripes are held already (txlock.go).
+		rest, done, ok := n.execTxLock(cx, mask)
+		if !ok {
+			return
+		}
+		defer done()
+		mask = rest
+	}
 	if msg := n.stripeLock(mask, true); msg != "" {
 		cx.Error(msg)
 		return

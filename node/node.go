@@ -29,6 +29,8 @@ type Node struct {
 	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
 	mig    migrationState
 	repl   replState
+	// txHeld is the stripes VCACHE.TXLOCK holds (txlock.go).
+	txHeld atomic.Uint64
 	// clientOut is the bytes of replies waiting for event-loop clients
 	// (memory_extra.go); maxmemory counts it.
 	clientOut *atomic.Int64

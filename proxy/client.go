@@ -183,10 +183,7 @@ func (s *session) Quit() { s.quit = true }
 // user (RESET).
 func (s *session) Reset() {
 	s.tx = nil
-	if s.pinned != nil {
-		s.p.unpin(s.pinned)
-		s.pinned = nil
-	}
+	s.unpinAll()
 	s.SetClientName("")
 	s.setUser(s.p.acl.DefaultIfOpen())
 	s.resp3.Store(false)

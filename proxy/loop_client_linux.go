@@ -457,10 +457,7 @@ func (l *loop) drop(lc *loopSession) {
 	lc.fc.Release()
 	p := l.p
 	s := lc.s
-	if s.pinned != nil {
-		p.unpin(s.pinned)
-		s.pinned = nil
-	}
+	s.unpinAll()
 	p.mu.Lock()
 	delete(p.sessions, s.id)
 	p.mu.Unlock()

@@ -26,6 +26,12 @@ type txState struct {
 	shapes []resp.Shape // their replies' RESP3 shapes, when the client speaks RESP3
 	slot   int          // the transaction's slot, -1 until a key is seen
 	failed bool         // a queued command was refused: EXEC aborts
+	// slots and entries are each queued command's slot (-1: no key) and
+	// entry; spread is set once two commands' slots may be on different
+	// nodes (multi_nodes.go).
+	slots   []int
+	entries []*entry
+	spread  bool
 }
 
 func txMulti(s *session, _ resp.Command) item {
@@ -71,9 +77,11 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 		case tx.slot < 0:
 			tx.slot = slot
 		case slot != tx.slot && !s.sameNode(slot, tx.slot):
-			return fail(msgCrossSlot)
+			tx.spread = true
 		}
 	}
+	tx.slots = append(tx.slots, slot)
+	tx.entries = append(tx.entries, e)
 	tx.queued = append(tx.queued, append([]byte(nil), cmd.Raw...))
 	_, shape := s.shape3(e, cmd.Args)
 	tx.shapes = append(tx.shapes, shape)
@@ -88,14 +96,17 @@ func txExec(s *session, _ resp.Command) item {
 		return s.errItem(nil, msgExecNoMulti)
 	}
 	s.tx = nil
-	pin := s.pinned
-	s.pinned = nil
 	if tx.failed {
-		if pin != nil {
-			s.p.unpin(pin)
-		}
+		s.unpinAll()
 		return s.errItem(nil, msgExecAbort)
 	}
+	if tx.spread || len(s.xpins) > 0 {
+		if parts := s.txParts(tx); parts != nil {
+			return s.execNodes(tx, parts)
+		}
+	}
+	pin := s.pinned
+	s.pinned = nil
 	s.barrier()
 	m := &execMerge{tx: tx, pin: pin, r3: s.resp3.Load()}
 	m.send(s)
@@ -192,64 +203,9 @@ func txDiscard(s *session, _ resp.Command) item {
 	s.tx = nil
 	if s.pinned != nil {
 		s.barrier()
-		s.p.unpin(s.pinned)
-		s.pinned = nil
+		s.unpinAll()
 	}
 	lo := len(s.local)
 	s.Simple("OK")
 	return item{lo: lo, hi: len(s.local)}
-}
-
-func txWatch(s *session, cmd resp.Command) item {
-	e := s.p.cmds.lookup(cmd.Args[0])
-	if s.tx != nil {
-		return s.errItem(e, msgWatchMulti)
-	}
-	slot, msg := s.slotOf(e.spec, cmd.Args)
-	if msg != "" {
-		return s.errItem(e, msg)
-	}
-	if s.pinned != nil && slot != s.pinSlot && !s.sameNode(slot, s.pinSlot) {
-		return s.errItem(e, msgCrossSlot)
-	}
-	if s.pinned == nil {
-		be := s.p.routes.Load().slot(slot)
-		if be == nil {
-			return s.errItem(e, errText(ErrNoRoute))
-		}
-		s.barrier()
-		s.pinned = s.p.pinConn(be)
-		s.pinSlot = slot
-	}
-	c := s.newCall(cmd.Raw)
-	c.be, c.via, c.slot = s.pinned.be, s.pinned, slot
-	s.enqueue(c)
-	return item{e: e, c: c}
-}
-
-func txUnwatch(s *session, cmd resp.Command) item {
-	e := s.p.cmds.lookup(cmd.Args[0])
-	if s.pinned == nil {
-		lo := len(s.local)
-		s.Simple("OK")
-		return item{e: e, lo: lo, hi: len(s.local)}
-	}
-	c := s.newCall(cmd.Raw)
-	c.be, c.via = s.pinned.be, s.pinned
-	s.enqueue(c)
-	m := &unpinMerge{c: c, pin: s.pinned}
-	s.pinned = nil
-	return item{e: e, m: m}
-}
-
-// unpinMerge returns a reply from a pinned connection, then releases it.
-type unpinMerge struct {
-	c   *call
-	pin *bconn
-}
-
-func (m *unpinMerge) merge(s *session, dst []byte) []byte {
-	s.settle(m.c)
-	s.p.unpin(m.pin)
-	return append(dst, m.c.reply...)
 }

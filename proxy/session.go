@@ -29,7 +29,8 @@ type session struct {
 	tx      *txState
 	pinned  *bconn // connection held for WATCH
 	pinSlot int
-	last    *entry // the previous command's entry: clients repeat commands
+	xpins   []*bconn // more connections held for WATCH, to other nodes (multi_nodes.go)
+	last    *entry   // the previous command's entry: clients repeat commands
 	// rd reads the client's commands; bytes read while a blocking command
 	// waits are fed back to it.
 	rd *resp.CommandReader
@@ -107,10 +108,7 @@ func newSession(p *Proxy, nc net.Conn) *session {
 
 // close releases what the session holds and closes its connection.
 func (s *session) close() {
-	if s.pinned != nil {
-		s.p.unpin(s.pinned)
-		s.pinned = nil
-	}
+	s.unpinAll()
 	s.nc.Close()
 }
 
@@ -413,9 +411,10 @@ func (s *session) enqueue(c *call) {
 	}
 	bc := c.via
 	if bc == nil {
-		if s.pinned != nil && s.pinned.be == c.be {
-			bc = s.pinned
-		} else {
+		if s.pinned != nil {
+			bc = s.pinFor(c.be)
+		}
+		if bc == nil {
 			bc = c.be.conn(s.id)
 		}
 	}

@@ -343,5 +343,9 @@ func Specs() []Spec {
 		{Name: "sunsubscribe", Arity: -1, Flags: NoScript | Loading | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Stops listening to shard channels (all of them when none is named)."},
 		{Name: "vcache.publish", Arity: 3, Flags: Keyless | Admin | NodeOnly | NoScript | Loading, Group: "cluster", Summary: "Delivers a PUBLISH forwarded by another node to this node's subscribers (internal)."},
 		{Name: "spublish", Arity: 3, Flags: Loading, FirstKey: 1, LastKey: 1, Step: 1, Group: "pubsub", Summary: "Posts a message to a shard channel."},
+
+		// transactions that span nodes (the proxy's; node/txlock.go)
+		{Name: "vcache.txlock", Arity: -3, Flags: Keyless | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Locks keys for a transaction that spans nodes, for a lease in milliseconds (internal)."},
+		{Name: "vcache.txunlock", Arity: 2, Flags: Keyless | Admin | NodeOnly | NoScript, Group: "cluster", Summary: "Releases the keys VCACHE.TXLOCK locked (internal)."},
 	}
 }

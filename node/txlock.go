@@ -1,0 +1,155 @@
+package node
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+// Transactions that span nodes. The proxy runs a MULTI/EXEC whose keys
+// live on several nodes by locking them on each node in a fixed order
+// (VCACHE.TXLOCK), running each node's part as MULTI/EXEC on the same
+// connection, then releasing them (VCACHE.TXUNLOCK):
+//
+//	VCACHE.TXLOCK id lease-ms [key ...]   -> :1, or :0 if a WATCHed key changed
+//	VCACHE.TXUNLOCK id                    -> :1, or :0 if the lease had run out
+//
+// TXLOCK takes the stripes (stripes.go) of the keys and of the
+// connection's WATCHed keys exclusively, as EXEC does, but holds them
+// until TXUNLOCK, until the connection closes, or until the lease runs
+// out, whichever comes first: a proxy that dies or hangs never leaves keys
+// locked past the lease. Other clients' commands on those stripes wait
+// meanwhile (off the event loops: see txWaits), so no one sees the
+// transaction half done. Without keys it locks the WATCHed keys' stripes
+// only. TXLOCK waits for the stripes off the event loops (OffLoop), and
+// the connection then stays on a goroutine of its own, so the commands
+// that finish the transaction never queue behind a loop.
+//
+// TXLOCK also checks the connection's WATCHed keys, under the lock, and
+// forgets them: :0 says one changed since WATCH, and the proxy aborts the
+// whole transaction (and unlocks). An EXEC on the connection while it
+// holds the lock runs under the held stripes; after the lease has run out
+// it is refused, so nothing runs unlocked.
+
+// txLock is the stripes one connection holds for a transaction.
+type txLock struct {
+	id   string
+	mask uint64
+	// mu guards held; EXEC holds it while it runs, so the lease cannot
+	// run out in the middle of a transaction.
+	mu    sync.Mutex
+	held  bool
+	timer *time.Timer
+}
+
+// release unlocks the stripes once; it reports whether they were held.
+func (l *txLock) release(n *Node) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.held {
+		return false
+	}
+	l.held = false
+	n.txHeld.And(^l.mask)
+	n.unlockStripes(l.mask, true)
+	return true
+}
+
+// maxTxLease bounds a lease: an hour.
+const maxTxLease = 3600 * 1000
+
+func cmdTxLock(cx *Ctx) {
+	c, n := cx.cl, cx.Node
+	if c.multi != nil {
+		cx.Error("ERR VCACHE.TXLOCK inside MULTI is not allowed")
+		return
+	}
+	ms, err := strconv.ParseInt(string(cx.Args[2]), 10, 64)
+	if err != nil || ms <= 0 || ms > maxTxLease {
+		cx.Error("ERR invalid lease")
+		return
+	}
+	if c.txl != nil {
+		n.dropTxLock(c)
+	}
+	var mask uint64
+	for _, k := range cx.Args[3:] {
+		mask |= 1 << (keyslot.Of(k) % replStripes)
+	}
+	for _, w := range c.watched {
+		mask |= 1 << (w.slot % replStripes)
+	}
+	if msg := n.stripeLock(mask, true); msg != "" {
+		cx.Error(msg)
+		return
+	}
+	n.txHeld.Or(mask)
+	l := &txLock{id: string(cx.Args[1]), mask: mask, held: true}
+	l.timer = time.AfterFunc(time.Duration(ms)*time.Millisecond, func() { l.release(n) })
+	c.txl = l
+	intact := int64(1)
+	for _, w := range c.watched {
+		if n.ks.SlotVersion(w.slot) != w.ver {
+			intact = 0
+		}
+	}
+	c.watched = nil
+	cx.Int(intact)
+}
+
+func cmdTxUnlock(cx *Ctx) {
+	c := cx.cl
+	if c.txl == nil || c.txl.id != string(cx.Args[1]) {
+		cx.Int(0)
+		return
+	}
+	if cx.Node.dropTxLock(c) {
+		cx.Int(1)
+	} else {
+		cx.Int(0)
+	}
+}
+
+// dropTxLock releases and forgets the connection's transaction lock; it
+// reports whether the lease was still running.
+func (n *Node) dropTxLock(c *client) bool {
+	l := c.txl
+	if l == nil {
+		return false
+	}
+	c.txl = nil
+	l.timer.Stop()
+	return l.release(n)
+}
+
+// execTxLock is what EXEC does on a connection that holds a transaction
+// lock: it returns the stripes of mask EXEC must still lock itself and
+// the function that ends the transaction, or ok false (after replying)
+// when the lease has run out.
+func (n *Node) execTxLock(cx *Ctx, mask uint64) (rest uint64, done func(), ok bool) {
+	l := cx.cl.txl
+	l.mu.Lock()
+	if !l.held {
+		l.mu.Unlock()
+		n.dropTxLock(cx.cl)
+		cx.Error("ERR the transaction's lock lease ran out; nothing ran")
+		return 0, nil, false
+	}
+	return mask &^ l.mask, l.mu.Unlock, true
+}
+
+// txWaits reports whether a command of e would wait for stripes a
+// transaction lock holds: the event loop then hands its connection to a
+// goroutine of its own, so the loop's other clients go on meanwhile.
+func (n *Node) txWaits(e *cmdEntry, args [][]byte) bool {
+	held := n.txHeld.Load()
+	if held == 0 {
+		return false
+	}
+	if e.spec.Name == "exec" {
+		return true // EXEC takes its queued commands' stripes
+	}
+	return stripeMask(e.spec, args, -1)&held != 0
+}

@@ -1,0 +1,381 @@
+package proxy
+
+import (
+	"bytes"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// Transactions that span nodes. A MULTI/EXEC whose commands all go to one
+// node is sent there as MULTI, the queue and EXEC (multi.go). One whose
+// commands (or WATCHed keys) are on several nodes runs in three steps, on
+// a dedicated connection to each node:
+//
+//  1. VCACHE.TXLOCK on each node, one node after another in the order of
+//     their addresses (every proxy uses the same order, so two
+//     transactions cannot each wait for the other): the node locks the
+//     transaction's keys there, and checks the connection's WATCHed keys,
+//     for a lease of txLease. Other clients' commands on those keys wait.
+//  2. Once every node is locked and no WATCHed key changed: each node's
+//     part as MULTI/EXEC, then VCACHE.TXUNLOCK, on every node at once.
+//  3. EXEC's reply: the parts' replies, in the client's order.
+//
+// A WATCHed key that changed (step 1 replies 0) unlocks every node and
+// EXEC returns a null array, as Redis does; nothing ran. A proxy that dies
+// closes its connections, which unlocks at once; one that hangs holds the
+// keys for the lease at most.
+
+// msgCrossSlotTx is EXEC's error when a node of a transaction that spans
+// nodes cannot lock keys (it is not a vcache node).
+const msgCrossSlotTx = "CROSSSLOT Keys in request don't hash to the same slot (the transaction spans nodes that cannot lock keys for it)"
+
+// txLease is how long a node keeps a transaction's keys locked if the
+// proxy goes silent.
+const txLease = 5 * time.Second
+
+// xpart is one node's share of a transaction that spans nodes.
+type xpart struct {
+	be   *backend
+	bc   *bconn // the connection the part runs on
+	own  bool   // bc was opened for this transaction (else a WATCH pin)
+	cmds []int  // the part's commands, as indexes in txState.queued
+	keys [][]byte
+	exec *call // EXEC's call
+}
+
+// pinFor returns the session's pinned connection to be, or nil.
+func (s *session) pinFor(be *backend) *bconn {
+	if s.pinned != nil && s.pinned.be == be {
+		return s.pinned
+	}
+	for _, bc := range s.xpins {
+		if bc.be == be {
+			return bc
+		}
+	}
+	return nil
+}
+
+// unpinAll releases every connection the session pinned for WATCH.
+func (s *session) unpinAll() {
+	if s.pinned != nil {
+		s.p.unpin(s.pinned)
+		s.pinned = nil
+	}
+	for _, bc := range s.xpins {
+		s.p.unpin(bc)
+	}
+	s.xpins = s.xpins[:0]
+}
+
+// txParts splits a queued transaction by node, in lock order, or returns
+// nil when it fits on one node (and its WATCH connection, if any): then
+// it runs as any single-node transaction.
+func (s *session) txParts(tx *txState) []*xpart {
+	rt := s.p.routes.Load()
+	var parts []*xpart
+	part := func(be *backend) *xpart {
+		for _, pt := range parts {
+			if pt.be == be {
+				return pt
+			}
+		}
+		pt := &xpart{be: be}
+		parts = append(parts, pt)
+		return pt
+	}
+	if s.pinned != nil {
+		part(s.pinned.be)
+	}
+	for _, bc := range s.xpins {
+		part(bc.be)
+	}
+	var keyless []int
+	var pos []int
+	for i, slot := range tx.slots {
+		if slot < 0 {
+			keyless = append(keyless, i)
+			continue
+		}
+		be := rt.slot(slot)
+		if be == nil {
+			return nil // unserved: the single-node path reports it
+		}
+		pt := part(be)
+		pt.cmds = append(pt.cmds, i)
+		if v, _, err := resp.Parse(tx.queued[i]); err == nil {
+			pos = tx.entries[i].spec.KeyPositions(argsOf(v), pos[:0])
+			for _, k := range pos {
+				pt.keys = append(pt.keys, v.Elems[k].Str)
+			}
+		}
+	}
+	if len(parts) <= 1 {
+		return nil
+	}
+	slices.SortFunc(parts, func(a, b *xpart) int { return strings.Compare(a.be.addr, b.be.addr) })
+	// Keyless commands (PING, ECHO, TIME) run with the first node's part,
+	// in the client's order.
+	if len(keyless) > 0 {
+		parts[0].cmds = append(parts[0].cmds, keyless...)
+		slices.Sort(parts[0].cmds)
+	}
+	return parts
+}
+
+// argsOf returns a parsed command's arguments.
+func argsOf(v resp.Value) [][]byte {
+	args := make([][]byte, len(v.Elems))
+	for i := range v.Elems {
+		args[i] = v.Elems[i].Str
+	}
+	return args
+}
+
+// execNodes runs a transaction that spans nodes (see above) and returns
+// EXEC's reply. It waits for the replies itself, so that the commands
+// the client sent after EXEC run after the transaction.
+func (s *session) execNodes(tx *txState, parts []*xpart) item {
+	s.barrier()
+	for _, pt := range parts { // every WATCH connection is a part's
+		if pt.bc = s.pinFor(pt.be); pt.bc == nil {
+			pt.bc, pt.own = s.p.pinConn(pt.be), true
+		}
+	}
+	s.pinned = nil
+	s.xpins = s.xpins[:0]
+	defer func() {
+		for _, pt := range parts {
+			s.p.unpin(pt.bc)
+		}
+		s.w.begin() // the round goes on
+	}()
+	id := "p" + strconv.FormatInt(s.id, 10)
+	lease := strconv.FormatInt(txLease.Milliseconds(), 10)
+	locked := 0
+	errMsg, watchBroken := "", false
+	for _, pt := range parts {
+		req := resp.AppendCommand(nil, append([][]byte{[]byte("VCACHE.TXLOCK"), []byte(id), []byte(lease)}, pt.keys...)...)
+		c := s.newCall(req)
+		c.be, c.via = pt.be, pt.bc
+		s.roundTrip(c)
+		switch {
+		case c.err != nil:
+			errMsg = errText(c.err)
+		case string(c.reply) == ":1\r\n":
+			locked++
+		case string(c.reply) == ":0\r\n":
+			locked++
+			watchBroken = true
+		case bytes.HasPrefix(c.reply, []byte("-ERR unknown command")):
+			errMsg = msgCrossSlotTx // not a vcache node: nothing ran
+		case len(c.reply) > 3 && c.reply[0] == '-':
+			errMsg = string(c.reply[1 : len(c.reply)-2])
+		default:
+			errMsg = "ERR unexpected reply from node " + pt.be.addr
+		}
+		if errMsg != "" || watchBroken {
+			break
+		}
+	}
+	unlock := []byte(resp.AppendCommand(nil, "VCACHE.TXUNLOCK", id))
+	if errMsg != "" || watchBroken {
+		s.w.begin()
+		for _, pt := range parts[:locked] {
+			c := s.newCall(unlock)
+			c.be, c.via = pt.be, pt.bc
+			s.enqueue(c)
+		}
+		s.dispatch()
+		s.w.wait()
+		if errMsg != "" {
+			return s.errItem(nil, errMsg)
+		}
+		lo := len(s.local)
+		if s.resp3.Load() {
+			s.local = resp.AppendNull3(s.local)
+		} else {
+			s.local = resp.AppendNullArray(s.local)
+		}
+		return item{lo: lo, hi: len(s.local)}
+	}
+	s.w.begin()
+	for _, pt := range parts {
+		add := func(req []byte) *call {
+			c := s.newCall(req)
+			c.be, c.via = pt.be, pt.bc
+			s.enqueue(c)
+			return c
+		}
+		if len(pt.cmds) > 0 {
+			add(multiCmd)
+			for _, i := range pt.cmds {
+				add(tx.queued[i])
+			}
+			pt.exec = add(execCmd)
+		}
+		add(unlock)
+	}
+	s.dispatch()
+	s.w.wait()
+	return s.assembleExec(tx, parts)
+}
+
+// assembleExec builds EXEC's reply from the parts' EXEC replies, each
+// command's reply in the client's order.
+func (s *session) assembleExec(tx *txState, parts []*xpart) item {
+	elems := make([][]byte, len(tx.queued))
+	for _, pt := range parts {
+		if pt.exec == nil {
+			continue
+		}
+		var failed []byte
+		switch r := pt.exec.reply; {
+		case pt.exec.err != nil:
+			failed = resp.AppendError(nil, errText(pt.exec.err))
+		case len(r) > 0 && r[0] == '-':
+			failed = r
+		default:
+			line, n, ok := splitHeader(r)
+			if count, ok2 := resp.ParseInt(line); !ok || !ok2 || r[0] != '*' || count != int64(len(pt.cmds)) {
+				failed = resp.AppendError(nil, "ERR the transaction's part on "+pt.be.addr+" did not run")
+				break
+			}
+			for _, i := range pt.cmds {
+				_, used, err := resp.Parse(r[n:])
+				if err != nil {
+					elems[i] = resp.AppendError(nil, "ERR bad reply from backend")
+					continue
+				}
+				elems[i] = r[n : n+used]
+				n += used
+			}
+		}
+		if failed != nil {
+			for _, i := range pt.cmds {
+				elems[i] = failed
+			}
+		}
+	}
+	arr := resp.AppendArray(nil, len(elems))
+	for _, e := range elems {
+		arr = append(arr, e...)
+	}
+	lo := len(s.local)
+	if s.resp3.Load() {
+		s.local = resp.To3Elems(s.local, arr, tx.shapes)
+	} else {
+		s.local = append(s.local, arr...)
+	}
+	return item{lo: lo, hi: len(s.local)}
+}
+
+// splitHeader returns an aggregate reply's header line (without the type
+// byte) and the length of the header.
+func splitHeader(r []byte) (line []byte, n int, ok bool) {
+	for i := 1; i+1 < len(r); i++ {
+		if r[i] == '\r' && r[i+1] == '\n' {
+			return r[1:i], i + 2, true
+		}
+	}
+	return nil, 0, false
+}
+
+// txWatch sends WATCH's keys to their nodes on connections the session
+// keeps until EXEC, DISCARD, UNWATCH or RESET (the node remembers the
+// WATCH per connection). Keys on several nodes are WATCHed on each.
+func txWatch(s *session, cmd resp.Command) item {
+	e := s.p.cmds.lookup(cmd.Args[0])
+	if s.tx != nil {
+		return s.errItem(e, msgWatchMulti)
+	}
+	rt := s.p.routes.Load()
+	type watchOn struct {
+		bc   *bconn
+		slot int
+		keys [][]byte
+	}
+	var on []*watchOn
+	for _, k := range cmd.Args[1:] {
+		slot, msg := s.slotOf(e.spec, [][]byte{cmd.Args[0], k})
+		if msg != "" {
+			return s.errItem(e, msg)
+		}
+		be := rt.slot(slot)
+		if be == nil {
+			return s.errItem(e, errText(ErrNoRoute))
+		}
+		var w *watchOn
+		for _, x := range on {
+			if x.bc.be == be && (x.slot == slot || s.sameNode(x.slot, slot)) {
+				w = x
+			}
+		}
+		if w == nil {
+			bc := s.pinFor(be)
+			if bc == nil {
+				s.barrier()
+				bc = s.p.pinConn(be)
+				if s.pinned == nil {
+					s.pinned, s.pinSlot = bc, slot
+				} else {
+					s.xpins = append(s.xpins, bc)
+				}
+			}
+			w = &watchOn{bc: bc, slot: slot}
+			on = append(on, w)
+		}
+		w.keys = append(w.keys, k)
+	}
+	if len(on) == 1 {
+		c := s.newCall(cmd.Raw)
+		c.be, c.via, c.slot = on[0].bc.be, on[0].bc, on[0].slot
+		s.enqueue(c)
+		return item{e: e, c: c}
+	}
+	m := &okMerge{}
+	for _, w := range on {
+		c := s.newCall(resp.AppendCommand(nil, append([][]byte{[]byte("WATCH")}, w.keys...)...))
+		c.be, c.via, c.slot = w.bc.be, w.bc, w.slot
+		s.enqueue(c)
+		m.calls = append(m.calls, c)
+	}
+	return item{e: e, m: m}
+}
+
+// okMerge answers +OK when every call did, else the first error.
+type okMerge struct {
+	calls []*call
+}
+
+func (m *okMerge) merge(s *session, dst []byte) []byte {
+	for _, c := range m.calls {
+		s.settle(c)
+		if c.err != nil {
+			return resp.AppendError(dst, errText(c.err))
+		}
+		if len(c.reply) > 0 && c.reply[0] == '-' {
+			return append(dst, c.reply...)
+		}
+	}
+	return resp.AppendSimple(dst, "OK")
+}
+
+func txUnwatch(s *session, cmd resp.Command) item {
+	e := s.p.cmds.lookup(cmd.Args[0])
+	if s.pinned == nil {
+		lo := len(s.local)
+		s.Simple("OK")
+		return item{e: e, lo: lo, hi: len(s.local)}
+	}
+	// The WATCH connections are closed, which forgets their WATCHes.
+	s.barrier()
+	s.unpinAll()
+	lo := len(s.local)
+	s.Simple("OK")
+	return item{e: e, lo: lo, hi: len(s.local)}
+}
