@@ -122,6 +122,12 @@ func handlers() map[string]Handler {
 		"subscribe": cmdSubscribe, "unsubscribe": cmdUnsubscribe, "psubscribe": cmdPSubscribe,
 		"punsubscribe": cmdPUnsubscribe, "ssubscribe": cmdSSubscribe, "sunsubscribe": cmdSUnsubscribe,
 		"publish": cmdPublish, "spublish": cmdSPublish, "pubsub": cmdPubSub, "vcache.publish": cmdVcachePublish,
+		// geo
+		"geoadd": cmdGeoAdd, "geopos": cmdGeoPos, "geodist": cmdGeoDist, "geohash": cmdGeoHash,
+		"geosearch": geoSearchCmd(geoSearch, false), "geosearchstore": geoSearchCmd(geoSearchStore, false),
+		"georadius": geoSearchCmd(geoRadius, false), "georadius_ro": geoSearchCmd(geoRadius, true),
+		"georadiusbymember": geoSearchCmd(geoRadiusByMember, false),
+		"georadiusbymember_ro": geoSearchCmd(geoRadiusByMember, true),
 	}
 }
 
