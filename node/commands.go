@@ -126,7 +126,7 @@ func handlers() map[string]Handler {
 		"geoadd": cmdGeoAdd, "geopos": cmdGeoPos, "geodist": cmdGeoDist, "geohash": cmdGeoHash,
 		"geosearch": geoSearchCmd(geoSearch, false), "geosearchstore": geoSearchCmd(geoSearchStore, false),
 		"georadius": geoSearchCmd(geoRadius, false), "georadius_ro": geoSearchCmd(geoRadius, true),
-		"georadiusbymember": geoSearchCmd(geoRadiusByMember, false),
+		"georadiusbymember":    geoSearchCmd(geoRadiusByMember, false),
 		"georadiusbymember_ro": geoSearchCmd(geoRadiusByMember, true),
 	}
 }
