@@ -36,7 +36,7 @@ func FuzzGeoSearchArgs(f *testing.F) {
 	var small, big []cache.ZMember
 	for i := range 300 {
 		lon, lat := float64(i%360)-180, float64(i%170)-85
-		m := cache.ZMember{Member: string(rune('a' + i%26)) + strings.Repeat("x", i/26), Score: cache.GeoScore(lon, lat)}
+		m := cache.ZMember{Member: string(rune('a'+i%26)) + strings.Repeat("x", i/26), Score: cache.GeoScore(lon, lat)}
 		if i < 20 {
 			small = append(small, m)
 		}
