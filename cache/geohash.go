@@ -152,14 +152,14 @@ func geoLatDistance(lat1, lat2 float64) float64 {
 // points (the haversine formula on a sphere of Redis's radius).
 func GeoDistance(lon1, lat1, lon2, lat2 float64) float64 {
 	lon1r, lon2r := deg2rad(lon1), deg2rad(lon2)
-	v := math.Sin((lon2r - lon1r) / 2)
+	v := geoSin((lon2r - lon1r) / 2)
 	if v == 0 {
 		return geoLatDistance(lat1, lat2)
 	}
 	lat1r, lat2r := deg2rad(lat1), deg2rad(lat2)
-	u := math.Sin((lat2r - lat1r) / 2)
-	a := float64(u*u) + float64(float64(float64(math.Cos(lat1r)*math.Cos(lat2r))*v)*v)
-	return 2.0 * earthRadiusM * math.Asin(math.Sqrt(a))
+	u := geoSin((lat2r - lat1r) / 2)
+	a := float64(u*u) + float64(float64(float64(geoCos(lat1r)*geoCos(lat2r))*v)*v)
+	return 2.0 * earthRadiusM * geoAsin(math.Sqrt(a))
 }
 
 // moveLon and moveLat step a geohash one cell east/west or north/south,

@@ -64,8 +64,8 @@ func (s *GeoShape) boundingBox() (minLon, minLat, maxLon, maxLat float64) {
 	}
 	h, w = s.Unit*h, s.Unit*w
 	latDelta := rad2deg(h / earthRadiusM)
-	top := rad2deg(w / earthRadiusM / math.Cos(deg2rad(s.Lat+latDelta)))
-	bottom := rad2deg(w / earthRadiusM / math.Cos(deg2rad(s.Lat-latDelta)))
+	top := rad2deg(w / earthRadiusM / geoCos(deg2rad(s.Lat+latDelta)))
+	bottom := rad2deg(w / earthRadiusM / geoCos(deg2rad(s.Lat-latDelta)))
 	if s.Lat < 0 {
 		return s.Lon - bottom, s.Lat - latDelta, s.Lon + bottom, s.Lat + latDelta
 	}
