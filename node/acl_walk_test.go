@@ -146,6 +146,17 @@ func walkInvocations() map[string][][]walkStep {
 		"zinterstore":      one(deny("ZINTERSTORE", "app:d", "2", "app:z", "other:z", "WEIGHTS", "1", "2")),
 		"zdiffstore":       one(deny("ZDIFFSTORE", "app:d", "2", "app:z", "other:z")),
 		"zintercard":       one(deny("ZINTERCARD", "2", "app:z", "other:z")),
+		// geo
+		"geoadd":               one(deny("GEOADD", "other:z", "1", "1", "a")),
+		"geopos":               one(deny("GEOPOS", "other:z", "a")),
+		"geodist":              one(deny("GEODIST", "other:z", "a", "b")),
+		"geohash":              one(deny("GEOHASH", "other:z", "a")),
+		"geosearch":            one(deny("GEOSEARCH", "other:z", "FROMLONLAT", "0", "0", "BYRADIUS", "9", "km")),
+		"geosearchstore":       each(deny("GEOSEARCHSTORE", "app:d", "other:z", "FROMLONLAT", "0", "0", "BYRADIUS", "9", "km"), deny("GEOSEARCHSTORE", "other:d", "app:z", "FROMLONLAT", "0", "0", "BYRADIUS", "9", "km")),
+		"georadius":            each(deny("GEORADIUS", "other:z", "0", "0", "9", "km"), deny("GEORADIUS", "app:z", "0", "0", "9", "km", "STORE", "other:d")),
+		"georadius_ro":         one(deny("GEORADIUS_RO", "other:z", "0", "0", "9", "km")),
+		"georadiusbymember":    each(deny("GEORADIUSBYMEMBER", "other:z", "a", "9", "km"), deny("GEORADIUSBYMEMBER", "app:z", "a", "9", "km", "STOREDIST", "other:d")),
+		"georadiusbymember_ro": one(deny("GEORADIUSBYMEMBER_RO", "other:z", "a", "9", "km")),
 		// scripting: the restricted user has no @scripting
 		"eval":             each(deny("EVAL", "return redis.call('get',KEYS[1])", "1", "other:str"), deny("EVAL", "return redis.pcall('get','other:str')", "0")),
 		"evalsha":          one(deny("EVALSHA", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "1", "other:str")),

@@ -126,6 +126,12 @@ func handlers() map[string]Handler {
 		"hexpire": cmdHExpire, "hpexpire": cmdHPExpire, "hexpireat": cmdHExpireAt, "hpexpireat": cmdHPExpireAt,
 		"httl": cmdHTTL, "hpttl": cmdHPTTL, "hexpiretime": cmdHExpireTime, "hpexpiretime": cmdHPExpireTime,
 		"hpersist": cmdHPersist, "hgetex": cmdHGetEx, "hsetex": cmdHSetEx, "hgetdel": cmdHGetDel,
+		// geo
+		"geoadd": cmdGeoAdd, "geopos": cmdGeoPos, "geodist": cmdGeoDist, "geohash": cmdGeoHash,
+		"geosearch": cmdGeoSearch, "geosearchstore": cmdGeoSearchStore,
+		"georadius": cmdGeoRadius, "georadius_ro": cmdGeoRadiusRO,
+		"georadiusbymember":    cmdGeoRadiusByMember,
+		"georadiusbymember_ro": cmdGeoRadiusByMemberRO,
 	}
 }
 

@@ -278,7 +278,7 @@ func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
 		}
 		gone := n.ks.Exists(key) == 0
 		class, event := eventOf(spec, args, j)
-		if event == "expire" && gone {
+		if gone && (event == "expire" || event == "georadiusstore" || event == "geosearchstore") {
 			class, event = nfGeneric, "del"
 		}
 		n.notify(class, event, string(key))
@@ -323,6 +323,10 @@ func eventOf(spec *command.Spec, args [][]byte, j int) (uint32, string) {
 		return nfHash, "hdel"
 	case "zincrby":
 		return nfZset, "zincr"
+	case "geoadd":
+		return nfZset, "zadd"
+	case "georadius", "georadiusbymember":
+		return nfZset, "georadiusstore"
 	case "lpushx":
 		return nfList, "lpush"
 	case "rpushx":
@@ -372,7 +376,7 @@ func groupClass(group string) uint32 {
 		return nfSet
 	case "hash":
 		return nfHash
-	case "sortedset":
+	case "sortedset", "geo":
 		return nfZset
 	case "stream":
 		return nfStream

@@ -76,6 +76,10 @@ func TestKeyspaceNotifications(t *testing.T) {
 		{[]any{"SADD", "s", "m"}, nil}, // nothing changed: no event
 		{[]any{"ZADD", "z", "1", "m"}, []string{"zadd z"}},
 		{[]any{"ZINCRBY", "z", "1", "m"}, []string{"zincr z"}},
+		{[]any{"GEOADD", "g", "1", "1", "m"}, []string{"zadd g"}},
+		{[]any{"GEOSEARCHSTORE", "gd", "g", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km"}, []string{"geosearchstore gd"}},
+		{[]any{"GEORADIUS", "g", "1", "1", "1", "km", "STORE", "gd"}, []string{"georadiusstore gd"}},
+		{[]any{"GEORADIUS", "g", "50", "1", "1", "km", "STORE", "gd"}, []string{"del gd"}},
 		{[]any{"XADD", "x", "1-1", "f", "v"}, []string{"xadd x"}},
 		{[]any{"RENAME", "n", "n2"}, []string{"rename_from n", "rename_to n2"}},
 		{[]any{"EXPIRE", "n2", "0"}, []string{"del n2"}},

@@ -120,6 +120,8 @@ func categories(s *command.Spec) []string {
 		out = append(out, "server")
 	case "pubsub":
 		out = append(out, "pubsub")
+	case "geo":
+		out = append(out, "geo")
 	}
 	if s.Has(command.Dangerous) && !slices.Contains(out, "dangerous") {
 		out = append(out, "dangerous")

@@ -347,5 +347,17 @@ func Specs() []Spec {
 		// transactions that span nodes (the proxy's; node/txlock.go)
 		{Name: "vcache.txlock", Arity: -3, Flags: Keyless | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Locks keys for a transaction that spans nodes, for a lease in milliseconds (internal)."},
 		{Name: "vcache.txunlock", Arity: 2, Flags: Keyless | Admin | NodeOnly | NoScript, Group: "cluster", Summary: "Releases the keys VCACHE.TXLOCK locked (internal)."},
+		// geo (points are sorted-set members; GEORADIUS and
+		// GEORADIUSBYMEMBER name a STORE/STOREDIST destination as a key)
+		{Name: "geoadd", Arity: -5, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "geo", Summary: "Adds or updates points of a geospatial index (NX XX CH)."},
+		{Name: "geopos", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "geo", Summary: "Returns the longitude and latitude of members."},
+		{Name: "geodist", Arity: -4, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "geo", Summary: "Returns the distance between two members (M KM FT MI)."},
+		{Name: "geohash", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "geo", Summary: "Returns members' positions as standard geohash strings."},
+		{Name: "geosearch", Arity: -7, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "geo", Summary: "Returns the members within a radius or box (FROMMEMBER FROMLONLAT BYRADIUS BYBOX ASC DESC COUNT ANY WITHCOORD WITHDIST WITHHASH)."},
+		{Name: "geosearchstore", Arity: -8, Flags: w, FirstKey: 1, LastKey: 2, Step: 1, Group: "geo", Summary: "Stores the members within a radius or box in a sorted set (STOREDIST)."},
+		{Name: "georadius", Arity: -6, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: geoStoreKey, Group: "geo", Summary: "Returns the members within a radius of a point (STORE STOREDIST; deprecated for GEOSEARCH)."},
+		{Name: "georadius_ro", Arity: -6, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "geo", Summary: "Returns the members within a radius of a point, read-only GEORADIUS."},
+		{Name: "georadiusbymember", Arity: -5, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: geoStoreKey, Group: "geo", Summary: "Returns the members within a radius of a member (STORE STOREDIST; deprecated for GEOSEARCH)."},
+		{Name: "georadiusbymember_ro", Arity: -5, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "geo", Summary: "Returns the members within a radius of a member, read-only GEORADIUSBYMEMBER."},
 	}
 }
