@@ -102,7 +102,7 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 	val := strings.Repeat("v", 200)
 	// ~2.6 MB accounted: past 50% of the 4 MB budget.
 	for i := 0; i < 8000; i++ {
-		if err := cc.Set(ctx, fmt.Sprintf("key:%d", i), val, 0).Err(); err != nil {
+		if err := setThroughSplit(ctx, cc, fmt.Sprintf("key:%d", i), val); err != nil {
 			t.Fatalf("load: %v", err)
 		}
 	}

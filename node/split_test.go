@@ -72,7 +72,7 @@ func testSplit(t *testing.T, replicas int) {
 	// time: go-redis's cluster pipeline races with itself when a map
 	// change redirects part of a pipeline.)
 	for i := 0; i < 8000; i++ {
-		if err := cc.Set(ctx, fmt.Sprintf("key:%d", i), val, 0).Err(); err != nil {
+		if err := setThroughSplit(ctx, cc, fmt.Sprintf("key:%d", i), val); err != nil {
 			t.Fatalf("load: %v", err)
 		}
 	}
@@ -248,4 +248,20 @@ func TestMergeUnderWritesKeepsKeys(t *testing.T) {
 	// The merged shard's replica copies it whole.
 	waitReplicasMatch(t, nodes)
 	t.Logf("%d writes acknowledged while 3 shards merged into 1", len(acked))
+}
+
+// setThroughSplit SETs k for a test's load phase, which may start the
+// split it waits for: a write refused while its slot moves (TRYAGAIN) or
+// while the map changes hands (CLUSTERDOWN) is sent again, for up to 20 s,
+// as a client that tolerates a split's pause would.
+func setThroughSplit(ctx context.Context, cc *redis.ClusterClient, k, v string) error {
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		err := cc.Set(ctx, k, v, 0).Err()
+		if err == nil || time.Now().After(deadline) ||
+			!(strings.HasPrefix(err.Error(), "TRYAGAIN") || strings.HasPrefix(err.Error(), "CLUSTERDOWN")) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond) // the split's pause, not a wait for a condition
+	}
 }
