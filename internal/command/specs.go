@@ -215,6 +215,8 @@ func Specs() []Spec {
 		{Name: "pfadd", Arity: -2, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hyperloglog", Summary: "Adds elements to a HyperLogLog."},
 		{Name: "pfcount", Arity: -2, Flags: r, FirstKey: 1, LastKey: -1, Step: 1, Group: "hyperloglog", Summary: "Estimates the number of distinct elements of the union of HyperLogLogs."},
 		{Name: "pfmerge", Arity: -2, Flags: w, FirstKey: 1, LastKey: -1, Step: 1, Group: "hyperloglog", Summary: "Merges HyperLogLogs into one."},
+		{Name: "pfdebug", Arity: 3, Flags: w | Admin, FirstKey: 2, LastKey: 2, Step: 1, Group: "hyperloglog", Summary: "Internal commands for debugging HyperLogLog values (GETREG, DECODE, ENCODING, TODENSE)."},
+		{Name: "pfselftest", Arity: 1, Flags: Keyless | Admin, Group: "hyperloglog", Summary: "An internal command for testing HyperLogLog values."},
 		// sets
 		{Name: "sadd", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Adds members to a set."},
 		{Name: "srem", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "set", Summary: "Removes members from a set."},
