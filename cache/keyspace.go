@@ -98,8 +98,10 @@ func (e *entry) kind() kind { return kind(e.meta & (1<<kindBits - 1)) }
 func (e *entry) str() []byte { return e.kv()[e.meta>>kindBits:] }
 
 // setStr replaces a kindString entry's value with a copy of v (in a new
-// allocation: readers may still hold the old value).
+// allocation: readers may still hold the old value); the new value is not
+// marked raw.
 func (e *entry) setStr(v []byte) {
+	e.obj = nil
 	k := int(e.meta >> kindBits)
 	if k+len(v) > maxEntryBytes {
 		panic("cache: key and value longer than 4 GiB")
