@@ -339,7 +339,8 @@ func (ks *Keyspace) Len() int {
 	return n
 }
 
-// Flush removes every key.
+// Flush removes every key; the versions of slots that held none stay
+// as they were.
 func (ks *Keyspace) Flush() {
 	for i := range ks.stripes {
 		sh := &ks.stripes[i]
@@ -350,8 +351,10 @@ func (ks *Keyspace) Flush() {
 				return true
 			})
 			t := &sh.slots[j]
+			if t.n > 0 { // a WATCH of a key that did not exist survives, as in Redis
+				t.ver.Add(1)
+			}
 			t.s, t.n, t.mem = nil, 0, 0
-			t.ver.Add(1)
 		}
 		sh.volatile = make(map[*entry]struct{})
 		sh.keys = 0

@@ -127,7 +127,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 			c.multi.failed = true
 		}
 		e.stats.rejected.Add(1)
-		cx.w.WriteError(command.ArityError(e.spec.Name))
+		cx.w.WriteError(rejectText(c, e, command.ArityError(e.spec.Name)))
 		return
 	}
 	if !c.authed && !e.spec.Has(command.NoAuth) {
@@ -140,7 +140,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 			c.multi.failed = true
 		}
 		e.stats.rejected.Add(1)
-		cx.w.WriteError(msg)
+		cx.w.WriteError(rejectText(c, e, msg))
 		return
 	}
 	if msg := subscriberDenied(c, e.spec, args); msg != "" {
@@ -153,7 +153,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 			c.multi.failed = true
 		}
 		e.stats.rejected.Add(1)
-		cx.w.WriteError(msg)
+		cx.w.WriteError(rejectText(c, e, msg))
 		return
 	}
 	if c.multi != nil && !isTxControl(e.spec.Name) {
