@@ -238,9 +238,10 @@ func cmdXRead(cx *Ctx) {
 
 // replyNothing answers a read that found no entry: nil, or with BLOCK an
 // error, since vcache does not wait for entries yet (a read with BLOCK
-// that finds entries is answered at once, as Redis does).
+// that finds entries is answered at once, as Redis does). Inside EXEC or
+// a script BLOCK does not wait, in Redis too: nil.
 func replyNothing(cx *Ctx, block bool) {
-	if block {
+	if block && cx.cl.conn != nil && !cx.cl.inExec {
 		cx.Error("ERR " + strings.ToUpper(cx.Name()) + " BLOCK found no entries and vcache cannot wait for new ones yet")
 		return
 	}
