@@ -130,6 +130,12 @@ func (n *Node) exec(c *client, args [][]byte) {
 		cx.w.WriteError(rejectText(c, e, command.ArityError(e.spec.Name)))
 		return
 	}
+	if c.multi != nil && e.spec.Has(command.NoMulti) {
+		c.multi.failed = true
+		e.stats.rejected.Add(1)
+		cx.w.WriteError("ERR Command not allowed inside a transaction")
+		return
+	}
 	if !c.authed && !e.spec.Has(command.NoAuth) {
 		e.stats.rejected.Add(1)
 		cx.w.WriteError(command.MsgNoAuth)
