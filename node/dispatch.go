@@ -114,6 +114,10 @@ func (n *Node) exec(c *client, args [][]byte) {
 			c.lastCmd.Store(&e.spec.Name)
 		}
 	}
+	if e != nil && len(args) > 1 && containerCmds[e.spec.Name] {
+		full := subcommandName(e.spec.Name, args[1])
+		c.lastCmd.Store(&full)
+	}
 	cx := &c.cx
 	if e == nil {
 		if c.multi != nil {
