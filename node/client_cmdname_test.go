@@ -9,7 +9,8 @@ import (
 
 // TestClientListSubcommandName checks CLIENT LIST and CLIENT INFO name a
 // subcommand's last command as Redis 7.0 does ("client|list"), and a
-// plain command by its name.
+// plain command by its name; the caller's qbuf is its running request's
+// 26 bytes (*2 $6 client $4 list), an idle client's 0.
 func TestClientListSubcommandName(t *testing.T) {
 	tn := startNode(t, nil)
 	ctx := context.Background()
@@ -20,7 +21,7 @@ func TestClientListSubcommandName(t *testing.T) {
 		t.Fatal("CLIENT INFO failed")
 	}
 	raw, err := c.Do(ctx, "CLIENT", "INFO").Text()
-	if err != nil || !strings.Contains(raw, " cmd=client|info ") {
+	if err != nil || !strings.Contains(raw, " cmd=client|info ") || !strings.Contains(raw, " qbuf=26 ") {
 		t.Fatalf("CLIENT INFO: %q, %v", raw, err)
 	}
 	list, err := c.ClientList(ctx).Result()
@@ -36,10 +37,10 @@ func TestClientListSubcommandName(t *testing.T) {
 			theirs = line
 		}
 	}
-	if !strings.Contains(mine, " cmd=client|list ") {
-		t.Errorf("own line %q: want cmd=client|list", mine)
+	if !strings.Contains(mine, " cmd=client|list ") || !strings.Contains(mine, " qbuf=26 ") {
+		t.Errorf("own line %q: want cmd=client|list and qbuf=26", mine)
 	}
-	if theirs == "" {
+	if theirs == "" || !strings.Contains(theirs, " qbuf=0 ") {
 		t.Errorf("no client with cmd=config|get in\n%s", list)
 	}
 	other.do("GET", "k")

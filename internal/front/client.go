@@ -133,8 +133,12 @@ func clientList(c Conn, args [][]byte) {
 	}
 	now := time.Now()
 	var infos []ClientInfo
+	self := c.ClientID()
 	for _, p := range c.Server().Peers() {
 		ci := p.Info(now)
+		if ci.ID == self {
+			ci = c.Info(now) // the caller's own view (its query buffer)
+		}
 		if typeNormal && (ids == nil || ids[ci.ID]) {
 			infos = append(infos, ci)
 		}
