@@ -64,7 +64,9 @@ func (ks *Keyspace) modifyBits(key []byte, size int64, unchanged func(cur []byte
 	if e == nil {
 		v := make([]byte, size)
 		fn(v)
-		ks.insert(sh, slot, newEntry(bstr(key), kindString, v, nil))
+		ne := newEntry(bstr(key), kindString, v, nil)
+		ne.markRaw()
+		ks.insert(sh, slot, ne)
 		return nil
 	}
 	if e.kind() != kindString {
@@ -85,6 +87,7 @@ func (ks *Keyspace) modifyBits(key []byte, size int64, unchanged func(cur []byte
 	copy(kv, e.kv())
 	if changed := fn(kv[k:]); changed || n != int64(len(cur)) {
 		e.setKV(kv)
+		e.markRaw()
 		ks.touch(e)
 		ks.resize(sh, slot, e)
 	}

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -58,6 +59,13 @@ func rdbValue(e *entry) (rdb.Value, error) {
 			return true
 		})
 		return v, nil
+	case kindList:
+		v := rdb.Value{Kind: rdb.List}
+		e.listVal().each(0, func(_ int, it []byte) bool {
+			v.Items = append(v.Items, bytes.Clone(it)) // it is valid during the call only
+			return true
+		})
+		return v, nil
 	case kindCustom:
 		return rdb.Value{}, fmt.Errorf("%w: %s", ErrNoRDBForm, e.customVal().TypeName())
 	case kindJSON:
@@ -86,6 +94,8 @@ func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 		}
 		z.fit(lim) // as Redis loads a small one: packed
 		return kindZSet, nil, z
+	case rdb.List:
+		return kindList, nil, newList(v.Items)
 	}
 	return kindString, v.Str, nil
 }

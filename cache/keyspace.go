@@ -98,8 +98,10 @@ func (e *entry) kind() kind { return kind(e.meta & (1<<kindBits - 1)) }
 func (e *entry) str() []byte { return e.kv()[e.meta>>kindBits:] }
 
 // setStr replaces a kindString entry's value with a copy of v (in a new
-// allocation: readers may still hold the old value).
+// allocation: readers may still hold the old value); the new value is not
+// marked raw.
 func (e *entry) setStr(v []byte) {
+	e.obj = nil
 	k := int(e.meta >> kindBits)
 	if k+len(v) > maxEntryBytes {
 		panic("cache: key and value longer than 4 GiB")
@@ -344,7 +346,8 @@ func (ks *Keyspace) Len() int {
 	return n
 }
 
-// Flush removes every key.
+// Flush removes every key; the versions of slots that held none stay
+// as they were.
 func (ks *Keyspace) Flush() {
 	for i := range ks.stripes {
 		sh := &ks.stripes[i]
@@ -355,8 +358,10 @@ func (ks *Keyspace) Flush() {
 				return true
 			})
 			t := &sh.slots[j]
+			if t.n > 0 { // a WATCH of a key that did not exist survives, as in Redis
+				t.ver.Add(1)
+			}
 			t.s, t.n, t.mem = nil, 0, 0
-			t.ver.Add(1)
 		}
 		sh.volatile = make(map[*entry]struct{})
 		sh.hfe = nil

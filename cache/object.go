@@ -13,6 +13,9 @@ func (ks *Keyspace) Encoding(key []byte) (string, bool) {
 	}
 	switch e.kind() {
 	case kindString:
+		if e.isRaw() {
+			return "raw", true
+		}
 		return stringEncoding(e.str()), true
 	case kindHash:
 		if e.isPacked() {

@@ -202,6 +202,12 @@ func (ks *Keyspace) lockKeys(keys [][]byte, step int) func() {
 // modifyString runs fn on the string at key (nil if missing) and stores
 // what it returns; fn's error aborts with nothing changed.
 func (ks *Keyspace) modifyString(key []byte, fn func(cur []byte, exists bool) ([]byte, error)) ([]byte, error) {
+	return ks.modifyStringAs(key, rawNever, fn)
+}
+
+// modifyStringAs is modifyString that marks the stored value raw as
+// raw says (see rawString).
+func (ks *Keyspace) modifyStringAs(key []byte, raw rawWhen, fn func(cur []byte, exists bool) ([]byte, error)) ([]byte, error) {
 	sh, slot := ks.locate(key)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -218,10 +224,17 @@ func (ks *Keyspace) modifyString(key []byte, fn func(cur []byte, exists bool) ([
 		return nil, err
 	}
 	if e == nil {
-		ks.insert(sh, slot, newEntry(bstr(key), kindString, nv, nil))
+		ne := newEntry(bstr(key), kindString, nv, nil)
+		if raw == rawAlways {
+			ne.markRaw()
+		}
+		ks.insert(sh, slot, ne)
 		return nv, nil
 	}
 	e.setStr(nv)
+	if raw != rawNever {
+		e.markRaw()
+	}
 	ks.touch(e)
 	ks.resize(sh, slot, e)
 	return nv, nil
@@ -283,7 +296,7 @@ func (ks *Keyspace) IncrByFloat(key []byte, delta float64) (float64, error) {
 
 // Append appends val to the string at key and returns the new length.
 func (ks *Keyspace) Append(key, val []byte) (int, error) {
-	nv, err := ks.modifyString(key, func(cur []byte, _ bool) ([]byte, error) {
+	nv, err := ks.modifyStringAs(key, rawIfExisting, func(cur []byte, _ bool) ([]byte, error) {
 		if int64(len(cur)+len(val)) > ks.maxStr {
 			return nil, ErrStringTooLong
 		}
@@ -342,7 +355,7 @@ func (ks *Keyspace) SetRange(key []byte, offset int64, val []byte) (int, error) 
 		v, err := ks.Get(key)
 		return len(v), err
 	}
-	nv, err := ks.modifyString(key, func(cur []byte, _ bool) ([]byte, error) {
+	nv, err := ks.modifyStringAs(key, rawAlways, func(cur []byte, _ bool) ([]byte, error) {
 		n := max(int64(len(cur)), offset+int64(len(val)))
 		out := make([]byte, n)
 		copy(out, cur)

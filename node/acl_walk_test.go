@@ -202,6 +202,8 @@ func walkInvocations() map[string][][]walkStep {
 		"pfadd":       one(deny("PFADD", "other:hll", "a")),
 		"pfcount":     one(deny("PFCOUNT", "app:hll", "other:str")),
 		"pfmerge":     each(deny("PFMERGE", "app:hll", "other:str"), deny("PFMERGE", "other:hll", "app:str")),
+		"pfdebug":     one(deny("PFDEBUG", "ENCODING", "other:hll")),
+		"pfselftest":  one(deny("PFSELFTEST")),
 
 		"multi": [][]walkStep{
 			{allow("MULTI"), deny("GET", "other:str"), deny("EXEC")},

@@ -57,6 +57,7 @@ func handlers() map[string]Handler {
 		"setbit": cmdSetBit, "getbit": cmdGetBit, "bitcount": cmdBitCount, "bitpos": cmdBitPos,
 		"bitop": cmdBitOp, "bitfield": cmdBitField, "bitfield_ro": cmdBitFieldRO,
 		"pfadd": cmdPFAdd, "pfcount": cmdPFCount, "pfmerge": cmdPFMerge,
+		"pfdebug": cmdPFDebug, "pfselftest": cmdPFSelfTest,
 		// sets
 		"sadd": cmdSAdd, "srem": cmdSRem, "sismember": cmdSIsMember, "smismember": cmdSMIsMember,
 		"smembers": cmdSMembers, "scard": cmdSCard, "spop": cmdSPop, "srandmember": cmdSRandMember,

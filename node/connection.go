@@ -36,7 +36,11 @@ func (n *Node) defaultUserIfOpen() *acl.User { return n.acl.DefaultIfOpen() }
 func (cx *Ctx) ClientID() int64 { return cx.cl.id }
 
 // Info describes the connection (front.Conn).
-func (cx *Ctx) Info(now time.Time) front.ClientInfo { return cx.cl.Info(now) }
+func (cx *Ctx) Info(now time.Time) front.ClientInfo {
+	ci := cx.cl.Info(now)
+	ci.Qbuf = requestSize(cx.Args)
+	return ci
+}
 
 // SetClientName names the connection (front.Conn).
 func (cx *Ctx) SetClientName(name string) { cx.cl.setName(name) }

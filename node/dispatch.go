@@ -115,6 +115,10 @@ func (n *Node) exec(c *client, args [][]byte) {
 			c.lastCmd.Store(&e.spec.Name)
 		}
 	}
+	if e != nil && len(args) > 1 && containerCmds[e.spec.Name] {
+		full := subcommandName(e.spec.Name, args[1])
+		c.lastCmd.Store(&full)
+	}
 	cx := &c.cx
 	if e == nil {
 		if c.multi != nil {
@@ -128,7 +132,13 @@ func (n *Node) exec(c *client, args [][]byte) {
 			c.multi.failed = true
 		}
 		e.stats.rejected.Add(1)
-		cx.w.WriteError(command.ArityError(e.spec.Name))
+		cx.w.WriteError(rejectText(c, e, command.ArityError(e.spec.Name)))
+		return
+	}
+	if c.multi != nil && e.spec.Has(command.NoMulti) {
+		c.multi.failed = true
+		e.stats.rejected.Add(1)
+		cx.w.WriteError("ERR Command not allowed inside a transaction")
 		return
 	}
 	if !c.authed && !e.spec.Has(command.NoAuth) {
@@ -141,7 +151,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 			c.multi.failed = true
 		}
 		e.stats.rejected.Add(1)
-		cx.w.WriteError(msg)
+		cx.w.WriteError(rejectText(c, e, msg))
 		return
 	}
 	if msg := subscriberDenied(c, e.spec, args); msg != "" {
@@ -154,7 +164,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 			c.multi.failed = true
 		}
 		e.stats.rejected.Add(1)
-		cx.w.WriteError(msg)
+		cx.w.WriteError(rejectText(c, e, msg))
 		return
 	}
 	if c.multi != nil && !isTxControl(e.spec.Name) {

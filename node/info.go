@@ -123,6 +123,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("pubsub_channels", ch)
 		kv("pubsub_patterns", pat)
 		kv("pubsubshard_channels", shard)
+		kv("migrate_cached_sockets", 0) // MIGRATE keeps no connections here
 		kv("client_output_buffer_limit_disconnections", n.pubsub.cut.Load())
 		loops, serving := n.loopCounts()
 		kv("event_loops", loops)

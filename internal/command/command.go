@@ -58,6 +58,9 @@ const (
 	// (after SUBSCRIBE) may still run: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE,
 	// PING, QUIT and RESET.
 	Subscriber
+	// NoMulti commands are refused inside MULTI (SAVE, SHUTDOWN), which
+	// then aborts the transaction.
+	NoMulti
 )
 
 // Spec is one command's description, in Redis's own terms.

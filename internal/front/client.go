@@ -74,9 +74,29 @@ func Client(c Conn, args [][]byte) {
 		for _, l := range lines {
 			c.Simple(l)
 		}
+	case clientSubs[sub]:
+		c.Error(command.ArityError("client|" + sub))
 	default:
-		c.Error("ERR unknown subcommand or wrong number of arguments for '" + string(args[1]) + "'. Try CLIENT HELP.")
+		c.Error("ERR unknown subcommand '" + clipSub(string(args[1])) + "'. Try CLIENT HELP.")
 	}
+}
+
+// clientSubs are CLIENT's subcommands as Redis 7.0 knows them: one of
+// them with the wrong number of arguments gets Redis's arity error
+// ("client|kill"), any other name "unknown subcommand".
+var clientSubs = map[string]bool{
+	"caching": true, "getname": true, "getredir": true, "help": true, "id": true, "info": true,
+	"kill": true, "list": true, "no-evict": true, "no-touch": true, "pause": true, "reply": true,
+	"setinfo": true, "setname": true, "tracking": true, "trackinginfo": true, "unblock": true,
+	"unpause": true,
+}
+
+// clipSub shortens a subcommand name quoted in an error, as Redis does.
+func clipSub(s string) string {
+	if len(s) > 128 {
+		return s[:128]
+	}
+	return s
 }
 
 // clientList answers CLIENT LIST [TYPE type] [ID id ...]. Every client
@@ -113,8 +133,12 @@ func clientList(c Conn, args [][]byte) {
 	}
 	now := time.Now()
 	var infos []ClientInfo
+	self := c.ClientID()
 	for _, p := range c.Server().Peers() {
 		ci := p.Info(now)
+		if ci.ID == self {
+			ci = c.Info(now) // the caller's own view (its query buffer)
+		}
 		if typeNormal && (ids == nil || ids[ci.ID]) {
 			infos = append(infos, ci)
 		}
@@ -130,10 +154,13 @@ type KillFilter struct {
 	User        string
 	// SkipMe spares the calling client (the default).
 	SkipMe bool
+	// OtherType is a TYPE other than normal (master, replica, pubsub):
+	// it matches no client, as every client here is of type normal.
+	OtherType bool
 }
 
 // ParseKillFilter reads CLIENT KILL's filters (after KILL): pairs of
-// ID, ADDR, LADDR, USER and SKIPME. On bad input it returns the error
+// ID, ADDR, LADDR, USER, TYPE and SKIPME. On bad input it returns the error
 // reply.
 func ParseKillFilter(args [][]byte) (KillFilter, string) {
 	f := KillFilter{SkipMe: true}
@@ -155,6 +182,14 @@ func ParseKillFilter(args [][]byte) (KillFilter, string) {
 			f.LAddr = val
 		case "user":
 			f.User = val
+		case "type":
+			switch lower(args[i+1]) {
+			case "normal":
+			case "master", "replica", "slave", "pubsub":
+				f.OtherType = true // every client here is of type normal
+			default:
+				return f, "ERR Unknown client type '" + val + "'"
+			}
 		case "skipme":
 			switch lower(args[i+1]) {
 			case "yes":
@@ -179,7 +214,8 @@ func (f KillFilter) Match(ci ClientInfo, self int64) bool {
 		f.ID != 0 && ci.ID != f.ID,
 		f.Addr != "" && ci.Addr != f.Addr,
 		f.LAddr != "" && ci.LAddr != f.LAddr,
-		f.User != "" && userOrDefault(ci.User) != f.User:
+		f.User != "" && userOrDefault(ci.User) != f.User,
+		f.OtherType:
 		return false
 	}
 	return true

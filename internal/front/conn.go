@@ -87,6 +87,9 @@ type ClientInfo struct {
 	// channel subscriptions; OMem the reply bytes waiting to be sent.
 	Sub, PSub, SSub int64
 	OMem            int64
+	// Qbuf is the unprocessed request bytes: for the client asking, the
+	// command it is running (as in Redis's query buffer); else 0.
+	Qbuf int64
 }
 
 // String renders the client as one CLIENT LIST line (without newline), in
@@ -127,7 +130,9 @@ func (ci ClientInfo) appendTo(b []byte, now time.Time) []byte {
 	num("sub", ci.Sub)
 	num("psub", ci.PSub)
 	num("ssub", ci.SSub)
-	b = append(b, " multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0"...)
+	b = append(b, " multi=-1"...)
+	num("qbuf", ci.Qbuf)
+	b = append(b, " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0"...)
 	num("omem", ci.OMem)
 	num("tot-mem", ci.OMem)
 	b = append(b, " events=r"...)

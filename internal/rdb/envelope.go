@@ -12,6 +12,7 @@ const Version = 10
 // RDB value types this package knows.
 const (
 	typeString       = 0
+	typeList         = 1
 	typeSet          = 2
 	typeZSet         = 3
 	typeHash         = 4
@@ -21,6 +22,7 @@ const (
 	typeHashZiplist  = 13
 	typeHashListpack = 16
 	typeZSetListpack = 17
+	typeListQuick2   = 18
 )
 
 // Errors of Decode: ErrChecksum for a payload whose trailer does not

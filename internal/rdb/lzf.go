@@ -4,7 +4,7 @@ package rdb
 // into exactly n bytes; false if the data is malformed or expands to
 // another length.
 func lzfDecompress(in []byte, n int) ([]byte, bool) {
-	if n > 64*len(in)+64 { // LZF expands at most ~ 264/3 per 3 bytes; refuse absurd claims early
+	if n > 88*len(in)+64 { // a 3-byte back reference expands to 264 bytes at most; refuse absurd claims early
 		return nil, false
 	}
 	out := make([]byte, 0, n)

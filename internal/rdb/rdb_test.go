@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -33,6 +35,9 @@ func TestEncodeDecode(t *testing.T) {
 		{Kind: Hash, Pairs: b("a", "1", "b", "")},
 		{Kind: Set, Members: b("1", "x", "70000")},
 		{Kind: ZSet, Z: []ZEntry{{[]byte("a"), 1.5}, {[]byte("b"), -3}}},
+		{Kind: List, Items: b("", "0", "127", "-4096", "4095", "-32769", "8388607", "2147483648",
+			"-9223372036854775808", "9223372036854775808", "01", "+1", "-0", "x")},
+		{Kind: List, Items: b(strings.Repeat("y", 63), strings.Repeat("z", 64), strings.Repeat("w", 4096), strings.Repeat("v", 20000))},
 	} {
 		p := Encode(v)
 		got, err := Decode(p)
@@ -71,6 +76,53 @@ func TestListpackAndIntset(t *testing.T) {
 	}
 }
 
+// TestQuicklistNodes checks a long list is written as several listpack
+// nodes that each stay near 8 KiB, and reads back in order.
+func TestQuicklistNodes(t *testing.T) {
+	var items [][]byte
+	for i := range 5000 {
+		items = append(items, []byte(strings.Repeat("e", i%50)+strconv.Itoa(i)))
+	}
+	p := Encode(Value{Kind: List, Items: items})
+	if p[0] != typeListQuick2 {
+		t.Fatalf("type byte %d", p[0])
+	}
+	r := &reader{b: p[1:]}
+	nodes, _, _ := r.length()
+	if nodes < 10 {
+		t.Fatalf("%d nodes for %d bytes of elements", nodes, len(p))
+	}
+	for range nodes {
+		if c, _, _ := r.length(); c != quicklistPacked {
+			t.Fatalf("container %d", c)
+		}
+		blob, ok := r.str()
+		if !ok || len(blob) > nodeBytes {
+			t.Fatalf("node of %d bytes (ok %v)", len(blob), ok)
+		}
+	}
+	v, err := Decode(p)
+	if err != nil || !reflect.DeepEqual(v.Items, items) {
+		t.Fatalf("decode: %v", err)
+	}
+}
+
+// TestLZFLongRuns expands data made of the longest back references (264
+// bytes from 3), the ratio Redis's compressor reaches on a repeated byte.
+func TestLZFLongRuns(t *testing.T) {
+	in := []byte{0, 'x'}
+	for range 100 {
+		in = append(in, 0xE0, 0xFF, 0x00)
+	}
+	out, ok := lzfDecompress(in, 1+264*100)
+	if !ok || len(out) != 1+264*100 || bytes.Count(out, []byte("x")) != len(out) {
+		t.Fatalf("decompressed %d bytes, ok %v", len(out), ok)
+	}
+	if _, ok := lzfDecompress(in, 2+264*100); ok {
+		t.Fatal("a wrong expanded length was accepted")
+	}
+}
+
 // FuzzDecode feeds arbitrary payloads (with a valid trailer, so the
 // decoder itself is exercised): Decode never panics, and what it accepts
 // encodes back to a payload that decodes to the same value.
@@ -81,6 +133,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{typeZSet2, 1, 1, 'm', 0, 0, 0, 0, 0, 0, 0xF0, 0x3F})
 	f.Add([]byte{typeZSet, 1, 1, 'm', 3, '1', '.', '5'})
 	f.Add([]byte{typeSetIntset, 10, 2, 0, 0, 0, 1, 0, 0, 0, 5, 0})
+	f.Add([]byte{typeList, 2, 1, 'a', 0xC0, 7})
+	f.Add([]byte{typeListQuick2, 2, 1, 1, 'p', 2, 9, 9, 0, 0, 0, 1, 0, 0x7f, 1, 0xff})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		v, err := Decode(seal(bytes.Clone(body)))
 		if err != nil {

@@ -194,6 +194,12 @@ func (r *reader) value() (Value, bool) {
 			v.Z = append(v.Z, ZEntry{Member: m, Score: f})
 		}
 		return v, uniqueZ(v.Z)
+	case typeList:
+		items, ok := r.plainList()
+		return Value{Kind: List, Items: items}, ok
+	case typeListQuick2:
+		items, ok := r.quicklist()
+		return Value{Kind: List, Items: items}, ok
 	case typeSetIntset:
 		blob, ok := r.str()
 		if !ok {

@@ -9,6 +9,7 @@ const (
 	Hash
 	Set
 	ZSet
+	List
 )
 
 // Value is one key's value, independent of any encoding.
@@ -22,6 +23,8 @@ type Value struct {
 	Members [][]byte
 	// Z is a ZSet's members and scores.
 	Z []ZEntry
+	// Items is a List's elements, head first.
+	Items [][]byte
 }
 
 // ZEntry is a sorted set member and its score.

@@ -27,6 +27,8 @@ func Encode(v Value) []byte {
 		for _, s := range v.Pairs {
 			b = appendStr(b, s)
 		}
+	case List:
+		b = appendQuicklist(append(b, typeListQuick2), v.Items)
 	case ZSet:
 		b = append(b, typeZSet2)
 		b = appendLen(b, uint64(len(v.Z)))

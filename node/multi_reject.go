@@ -1,0 +1,16 @@
+package node
+
+import "strings"
+
+// rejectText returns the error a client gets when the dispatcher refuses
+// command e (wrong arity, ACL, a busy script) with msg. Refusing EXEC
+// inside MULTI discards the transaction, as Redis does, and says why:
+// "EXECABORT Transaction discarded because of: <msg without ERR>".
+func rejectText(c *client, e *cmdEntry, msg string) string {
+	if c.multi == nil || e.spec.Name != "exec" {
+		return msg
+	}
+	c.multi = nil
+	c.watched = nil
+	return "EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR ")
+}
