@@ -104,6 +104,14 @@ func TestMemoryAccounting(t *testing.T) {
 				[]byte("genre"), []byte("drama"), []byte("score"), []byte("7.5"), []byte("body"), bytes.Repeat([]byte("b"), 200),
 			}, false)
 		}},
+		{"hashes-tag-and-512B-vector", func(ks *Keyspace, i int) {
+			ks.HSet(fmt.Appendf(nil, "doc:%d", i), [][]byte{
+				[]byte("genre"), fmt.Appendf(nil, "g%d", i%10), []byte("emb"), bytes.Repeat([]byte{byte(i)}, 512),
+			}, false)
+		}},
+		{"hashes-of-40-fields-one-by-one", func(ks *Keyspace, i int) {
+			ks.HSet(fmt.Appendf(nil, "big:%d", i/40), [][]byte{fmt.Appendf(nil, "field:%d", i%40), bytes.Repeat([]byte("v"), 70)}, false)
+		}},
 		{"packed-hashes-5-fields", func(ks *Keyspace, i int) {
 			ks.HSet(fmt.Appendf(nil, "hash:%08d", i), [][]byte{
 				[]byte("field1"), fmt.Appendf(nil, "val%07d", i), []byte("field2"), []byte("12345"),

@@ -8,8 +8,7 @@ const (
 	entryOverhead = 48 // the entry struct (48-byte size class)
 	tableSlot     = 24 // a slot table's place (tag + pointer, 16 bytes) at average load
 	volatileSlot  = 16 // the entry's slot in the volatile map
-	hashSlot      = 64 // a field's slot in a hash map (string + slice headers) at average load
-	hashMapBase   = 64 // a hash map's fixed part
+	hashKV        = 40 // a hash map's slot: a string and a slice header
 )
 
 // entrySize estimates key's and e's bytes, rounded up to a multiple of 8.
@@ -24,8 +23,9 @@ func entrySize(e *entry) int64 {
 		if ph, ok := e.obj.(packedHash); ok {
 			n += ph.mem()
 		} else {
-			n += hashMapBase
-			for f, v := range e.hashMap() {
+			m := e.hashMap()
+			n += mapBytes(len(m), hashKV)
+			for f, v := range m {
 				n += fieldSize(f, v)
 			}
 			if hx := hashExOf(e); hx != nil {
@@ -48,8 +48,33 @@ func entrySize(e *entry) int64 {
 	return (n + 7) &^ 7 // entry.mem8 keeps eighths
 }
 
+// fieldSize is a hash field's name and value (its slot is in mapBytes).
 func fieldSize(f string, v []byte) int64 {
-	return hashSlot + sizeClass(len(f)) + sizeClass(cap(v))
+	return sizeClass(len(f)) + sizeClass(cap(v))
+}
+
+// mapBytes estimates a Go map of n entries whose slots take kv bytes, as
+// the runtime's Swiss tables lay it out: a 48-byte header; up to 8
+// entries, one group of 8 slots (8 control bytes first); beyond that,
+// tables of groups whose slots are a power of two at most 7/8 full, each
+// table at most 1024 slots, with a table struct each and a directory.
+// Maps never shrink, so a map that lost entries is larger than this.
+func mapBytes(n, kv int) int64 {
+	const header, group, maxTable, tableStruct = 48, 8, 1024, 40
+	grp := group + group*kv
+	if n == 0 {
+		return header
+	}
+	if n <= group {
+		return header + sizeClass(grp)
+	}
+	slots := 2 * group
+	for n*8 > slots*7 {
+		slots *= 2
+	}
+	tables := max(slots/maxTable, 1)
+	per := sizeClass(min(slots, maxTable) / group * grp)
+	return header + int64(tables)*(per+tableStruct+8)
 }
 
 // sizeClasses are the Go allocator's small size classes.
