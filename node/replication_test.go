@@ -268,7 +268,7 @@ func TestEvictionsReachTheReplica(t *testing.T) {
 	}
 	val := strings.Repeat("x", 500)
 	for i := 0; i < 10000; i++ {
-		if err := pc.Set(ctx, fmt.Sprintf("{t}:%d", i), val, 0).Err(); err != nil {
+		if err := setThroughSplit(ctx, pc, fmt.Sprintf("{t}:%d", i), val); err != nil {
 			t.Fatalf("SET: %v", err)
 		}
 	}

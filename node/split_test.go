@@ -251,10 +251,11 @@ func TestMergeUnderWritesKeepsKeys(t *testing.T) {
 }
 
 // setThroughSplit SETs k for a test's load phase, which may start the
-// split it waits for: a write refused while its slot moves (TRYAGAIN) or
-// while the map changes hands (CLUSTERDOWN) is sent again, for up to 20 s,
-// as a client that tolerates a split's pause would.
-func setThroughSplit(ctx context.Context, cc *redis.ClusterClient, k, v string) error {
+// split it waits for (or, on a starved machine, a moment in which the node
+// sees too few peers to serve): a write refused while its slot moves
+// (TRYAGAIN) or while the node serves nothing (CLUSTERDOWN) is sent again,
+// for up to 20 s, as a client that tolerates a split's pause would.
+func setThroughSplit(ctx context.Context, cc redis.Cmdable, k, v string) error {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		err := cc.Set(ctx, k, v, 0).Err()
