@@ -50,9 +50,13 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 		cc.MergeWindow = time.Hour
 		cc.SplitMethod = cluster.SplitAuto
 	})
-	waitFor(t, 20*time.Second, "the first map", func() bool {
-		m := nodes[0].Cluster().Map()
-		return m != nil && m.SlotsAssigned() == keyslot.Count
+	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
+		for _, tn := range nodes {
+			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
+				return false
+			}
+		}
+		return true
 	})
 	before := nodes[0].Cluster().Map().Shards()[0]
 	ctx := context.Background()
