@@ -263,6 +263,11 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	}
 	end := time.Since(n.start)
 	c.tick = end
+	if rc, ok := c.conn.(*rconn); ok && rc.detached {
+		// The handler took the connection over (VCACHE.SYNC): its reader
+		// may already refill the buffer args point into.
+		args = nil
+	}
 	n.observe(c, e, args, end-start, cx.failed)
 	cx.Args = nil
 	cx.slot1 = 0

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vcache/vcache/internal/testutil"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/internal/command"
@@ -403,6 +405,11 @@ func TestClientKill(t *testing.T) {
 		second := dialRaw(t, p.addr)
 		second.do("PING")
 		id2 := strings.TrimSuffix(strings.TrimPrefix(second.do("CLIENT", "ID"), ":"), "\r\n")
+		// The proxy forgets a killed client once its session has ended
+		// (just after its socket closes).
+		testutil.WaitFor(t, 5*time.Second, func() bool {
+			return !strings.Contains(admin.do("CLIENT", "LIST"), "id="+id+" ")
+		}, "the killed client to leave CLIENT LIST")
 		if got := admin.do("CLIENT", "KILL", "ID", id); got != ":0\r\n" {
 			t.Errorf("CLIENT KILL ID of a gone client = %q", got)
 		}

@@ -219,17 +219,23 @@ func TestQuantizedCompaction(t *testing.T) {
 	if fmt.Sprint(before) != fmt.Sprint(after) {
 		t.Fatal("compaction changed a stored vector")
 	}
-	// Each remaining element is found among its 3 nearest (the int8 codes
-	// of a near neighbour in a cluster can tie with its own).
-	for i := 2500; i < 3000; i += 50 {
+	// The rebuilt graph still finds the remaining elements: recall@1 of
+	// each against itself, over all 500 (the int8 codes of a near
+	// neighbour in a cluster can tie with an element's own, and the graph's
+	// levels are random: a floor, not every one).
+	found := 0
+	for i := 2500; i < 3000; i++ {
 		res, _ := ix.Search(data[i], SearchOptions{K: 3, Ef: 50})
-		found := false
 		for _, r := range res {
-			found = found || r.ID == uint32(i)
+			if r.ID == uint32(i) {
+				found++
+				break
+			}
 		}
-		if !found {
-			t.Fatalf("after compaction element %d finds %v", i, res)
-		}
+	}
+	t.Logf("%d of 500 found among their 3 nearest after compaction", found)
+	if found < 485 {
+		t.Fatalf("after compaction %d of the 500 remaining elements are among their own 3 nearest", found)
 	}
 }
 
