@@ -60,6 +60,11 @@ type Config struct {
 	// as the load keeps busy (one while one is enough; see
 	// loopscale_linux.go); a number fixes how many serve.
 	IOThreads int
+	// IOThreadsCPUWait is how many of the process's threads may wait for a
+	// processor, on average, before the loop scaler stops adding event
+	// loops and gives one back (CONFIG io-threads-cpu-wait;
+	// loopscale_linux.go). 0 means 0.3; negative turns the check off.
+	IOThreadsCPUWait float64
 	// Version is reported by INFO and HELLO.
 	Version string
 	// Cluster, when set, makes the node a member of a gossip cluster: it

@@ -125,9 +125,14 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("pubsubshard_channels", shard)
 		kv("migrate_cached_sockets", 0) // MIGRATE keeps no connections here
 		kv("client_output_buffer_limit_disconnections", n.pubsub.cut.Load())
-		loops, serving := n.loopCounts()
+		loops, serving, wait := n.loopCounts()
 		kv("event_loops", loops)
 		kv("event_loops_serving", serving)
+		if wait >= 0 {
+			// Threads of the process waiting for a processor, on average,
+			// in the loop scaler's last window (loopscale_linux.go).
+			kv("event_loops_cpu_wait", strconv.FormatFloat(wait, 'f', 2, 64))
+		}
 	case "replication":
 		n.writeReplicationInfo(func(k string, v any) { kv(k, v) })
 	case "commandstats":

@@ -18,3 +18,5 @@ func (s *server) wakeLoops()          {}
 type loopScaler struct{}
 
 func (s *server) serving() int { return 0 }
+
+func (s *server) cpuWait() float64 { return -1 }

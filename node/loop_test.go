@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -173,7 +174,10 @@ func TestLoopsScaleWithLoad(t *testing.T) {
 	if !loopsAvailable || runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("needs event loops and two processors")
 	}
-	tn := startNode(t, nil)
+	// The load runs on this machine: its processors are the clients' too,
+	// which io-threads-cpu-wait would (rightly) see; this test is about
+	// moving connections, so it turns that check off.
+	tn := startNode(t, func(c *Config) { c.IOThreadsCPUWait = -1 })
 	ctx := context.Background()
 	c := tn.client(t)
 	if n := infoInt(t, c, "event_loops"); n < 2 {
@@ -280,6 +284,90 @@ func TestLoopsScaleWithLoad(t *testing.T) {
 	for w, cl := range clients {
 		if err := round(cl, w, 1000); err != nil {
 			t.Errorf("after the loops shrank: %v", err)
+		}
+	}
+}
+
+// TestLoopsGiveBackWhenProcessorsTaken: when the node's threads wait for
+// processors that other processes take, a second event loop only waits
+// its turn (and its connections with it), so the scaler gives it back and
+// adds none while that lasts.
+func TestLoopsGiveBackWhenProcessorsTaken(t *testing.T) {
+	if !loopsAvailable || runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs event loops and two processors")
+	}
+	bench, err := exec.LookPath("redis-benchmark")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("redis-benchmark is required in CI")
+		}
+		t.Skip("redis-benchmark not installed (apt-get install redis-tools)")
+	}
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	if got := c.ConfigGet(ctx, "io-threads-cpu-wait").Val()["io-threads-cpu-wait"]; got != "0.3" {
+		t.Fatalf("io-threads-cpu-wait = %q, want the default 0.3", got)
+	}
+	if err := c.ConfigSet(ctx, "io-threads-cpu-wait", "-1").Err(); err == nil {
+		t.Fatal("CONFIG SET io-threads-cpu-wait -1 accepted")
+	}
+	// Processes that take every processor, and load: with the check off,
+	// the loop looks busy and a second one is added.
+	if err := c.ConfigSet(ctx, "io-threads-cpu-wait", "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	bctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	for range runtime.NumCPU() + 1 {
+		burn := exec.CommandContext(bctx, "sh", "-c", "while :; do :; done")
+		if err := burn.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = burn.Process.Kill(); _ = burn.Wait() }()
+	}
+	host, port, _ := net.SplitHostPort(tn.addr)
+	load := exec.CommandContext(bctx, bench, "-h", host, "-p", port, "-q", "-c", "50", "-P", "16",
+		"-n", "50000000", "-r", "100000", "-t", "set,get")
+	if err := load.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); _ = load.Wait() }()
+	waitFor(t, 30*time.Second, "a second loop under load with the check off", func() bool {
+		return infoInt(t, c, "event_loops_serving") >= 2
+	})
+	// The check on: one loop gives back, and none is added while the
+	// processors stay taken (the same conditions added one above).
+	if err := c.ConfigSet(ctx, "io-threads-cpu-wait", "0.3").Err(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "one loop while the processors are taken", func() bool {
+		return infoInt(t, c, "event_loops_serving") == 1
+	})
+	for end := time.Now().Add(3 * time.Second); time.Now().Before(end); {
+		if n := infoInt(t, c, "event_loops_serving"); n != 1 {
+			t.Fatalf("event_loops_serving = %d while the processors are taken, want 1", n)
+		}
+		time.Sleep(50 * time.Millisecond) // paces the INFO calls; an observation window, not a synchronisation
+	}
+	info := c.Info(ctx, "stats").Val()
+	w := -1.0
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "event_loops_cpu_wait:"); ok {
+			w, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	if w <= 0.3 {
+		t.Fatalf("event_loops_cpu_wait = %v with every processor taken, want over 0.3", w)
+	}
+	// Replies stay right on the loop that is left.
+	for i := range 100 {
+		k := fmt.Sprintf("after:%d", i)
+		if err := c.Set(ctx, k, i, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := c.Get(ctx, k).Int(); v != i {
+			t.Fatalf("GET %s = %d, want %d", k, v, i)
 		}
 	}
 }

@@ -24,12 +24,30 @@ import (
 // (one loop: 0.79 at -P 1, 0.95 at -P 16; two loops: 0.35-0.6 each at
 // -P 1, 0.7 each at -P 16) put the thresholds at 0.9 and 0.55.
 
+//
+// Busy is wall time, so a loop that waits for a processor while serving
+// looks busy too: on a machine whose processors the clients take (the
+// benchmark beside the server), a second loop then only adds a thread that
+// waits its turn, and each loop's connections wait whenever their loop is
+// off the processor (redis-benchmark and vcache bench kv -c 50, 2 cores:
+// p99 4.2 ms with two loops, 1.6 ms with one, redis-server 1.6 ms;
+// bench/tail.sh). So the scaler also watches how many of the process's
+// threads wait for a processor (serving.Group.CPUWait): it adds no loop
+// while they wait more than io-threads-cpu-wait (0.3 threads on average
+// by default), and gives one back after
+// waitWindows windows of waiting, then adds none for a while (backoff,
+// doubled each time waiting sends a loop back, up to maxBackoff).
+
 const (
 	scaleWindow  = 50 * time.Millisecond
 	splitAbove   = 0.9
 	splitWindows = 2
 	mergeBelow   = 0.55
 	mergeWindows = 20
+
+	waitWindows = 4
+	minBackoff  = 2 * time.Second
+	maxBackoff  = time.Minute
 )
 
 // loopScaler decides how many of a server's loops serve.
@@ -42,6 +60,10 @@ type loopScaler struct {
 	prevBusy []int64
 	above    int       // consecutive windows over splitAbove
 	recent   []float64 // busy per serving loop, the last windows
+	waiting  int       // consecutive windows over waitAbove
+	noSplit  time.Time // no loop is added before this
+	backoff  time.Duration
+	lastWait float64 // CPUWait of the last window, for INFO
 }
 
 // serving is how many loops take connections now.
@@ -85,18 +107,36 @@ func (s *server) maybeScale(now time.Time) {
 		avg += x
 	}
 	avg /= float64(len(sc.recent))
+	wait := -1.0
+	if limit := s.n.loopCPUWait(); limit > 0 {
+		wait = s.n.io.CPUWait()
+	}
+	sc.lastWait = wait
+	if limit := s.n.loopCPUWait(); limit > 0 && wait > limit {
+		sc.waiting++
+	} else {
+		sc.waiting = 0
+	}
 	switch {
-	case k < len(s.loops) && sc.above >= splitWindows:
+	case k > 1 && sc.waiting >= waitWindows:
+		k--
+		sc.backoff = min(max(2*sc.backoff, minBackoff), maxBackoff)
+		sc.noSplit = now.Add(sc.backoff)
+	case k < len(s.loops) && sc.above >= splitWindows && sc.waiting == 0 && !now.Before(sc.noSplit):
 		k++
 	case k > 1 && len(sc.recent) == mergeWindows && avg < mergeBelow:
 		k--
 	default:
+		if sc.backoff > 0 && now.Sub(sc.noSplit) > 10*maxBackoff {
+			sc.backoff = 0 // a long calm: start from the shortest wait again
+		}
 		return
 	}
+	sc.waiting = 0
 	sc.above, sc.recent = 0, sc.recent[:0]
 	sc.active.Store(int32(k))
 	sc.gen.Add(1)
-	s.n.log.Debug("event loops serving", "loops", k, "busy", per)
+	s.n.log.Debug("event loops serving", "loops", k, "busy", per, "cpu_wait", wait)
 	for _, l := range s.loops {
 		l.wake()
 	}
@@ -149,4 +189,15 @@ func (l *evloop) take(c *rconn) bool {
 	l.incoming = append(l.incoming, c)
 	l.wake()
 	return true
+}
+
+// cpuWait is the processor wait the scaler saw in its last window
+// (serving.Group.CPUWait), or -1 when it does not scale.
+func (s *server) cpuWait() float64 {
+	if s.scale == nil {
+		return -1
+	}
+	s.scale.mu.Lock()
+	defer s.scale.mu.Unlock()
+	return s.scale.lastWait
 }

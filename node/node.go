@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -60,6 +61,7 @@ type Node struct {
 	listCfg     listConfig // list-* parameters (lists_config.go)
 	stats       stats
 	slow        slowLog
+	loopWait    atomic.Uint64 // io-threads-cpu-wait, float64 bits (0: off)
 
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
@@ -138,6 +140,12 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.stats.clock.Store(n.start.UnixNano())
 	n.cmds, n.cmdList = commandTable()
 	n.io = serving.Own(cfg.Serving)
+	switch w := cfg.IOThreadsCPUWait; {
+	case w == 0:
+		n.loopWait.Store(math.Float64bits(defaultLoopCPUWait))
+	case w > 0:
+		n.loopWait.Store(math.Float64bits(w))
+	}
 	if n.acl, err = n.newACL(); err != nil {
 		return nil, err
 	}
@@ -310,3 +318,10 @@ func (n *Node) dialPeer(ctx context.Context, addr string, timeout time.Duration)
 	}
 	return tc, nil
 }
+
+// defaultLoopCPUWait is io-threads-cpu-wait's default (loopscale_linux.go).
+const defaultLoopCPUWait = 0.3
+
+// loopCPUWait is io-threads-cpu-wait: the processor wait over which no
+// event loop is added; 0 when the check is off.
+func (n *Node) loopCPUWait() float64 { return math.Float64frombits(n.loopWait.Load()) }

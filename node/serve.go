@@ -54,14 +54,14 @@ type server struct {
 
 // loopCounts reports how many event loops the node has and how many of
 // them take connections now (see loopscale_linux.go).
-func (n *Node) loopCounts() (loops, serving int) {
+func (n *Node) loopCounts() (loops, serving int, cpuWait float64) {
 	n.mu.Lock()
 	s := n.srv
 	n.mu.Unlock()
 	if s == nil {
-		return 0, 0
+		return 0, 0, -1
 	}
-	return len(s.loops), s.serving()
+	return len(s.loops), s.serving(), s.cpuWait()
 }
 
 func newServer(n *Node, ln net.Listener, idle time.Duration) *server {

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -100,6 +101,7 @@ func (n *Node) configParams() map[string]func() string {
 		"cluster-enabled":            func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
 		"slowlog-log-slower-than":    func() string { return itoa(n.slow.threshold.Load()) },
 		"slowlog-max-len":            func() string { return itoa(n.slow.maxLen.Load()) },
+		"io-threads-cpu-wait":        func() string { return strconv.FormatFloat(n.loopCPUWait(), 'f', -1, 64) },
 		"hll-sparse-max-bytes":       func() string { return itoa(int64(n.hll.sparseMax())) },
 		"set-max-intset-entries":     func() string { return itoa(n.ks.MaxIntsetEntries()) },
 		"list-max-listpack-size":     func() string { return itoa(n.listCfg.packSize.Load()) },
@@ -204,6 +206,12 @@ func (n *Node) configSet(name, val string) error {
 			return errArgument("argument couldn't be parsed into an integer")
 		}
 		n.slow.threshold.Store(v)
+	case "io-threads-cpu-wait":
+		v, err := strconv.ParseFloat(val, 64)
+		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return errArgument("argument must be a non-negative number")
+		}
+		n.loopWait.Store(math.Float64bits(v))
 	case "slowlog-max-len":
 		v, err := strconv.ParseInt(val, 10, 64)
 		if err != nil || v < 0 {

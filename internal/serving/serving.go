@@ -61,6 +61,7 @@ type Group struct {
 	shared bool
 	procs  int32
 	loops  atomic.Int32 // event loops running now, every server's
+	wait   cpuWait
 }
 
 // NewGroup returns a group whose servers serve in mode. shared says they
