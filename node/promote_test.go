@@ -103,6 +103,33 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 			}
 		}
 	}()
+	// KNN over the nodes while the split runs: the top 10 stays the top 10
+	// (recall@10 against the exact answer before the split).
+	var recalls []float64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 2000; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			got := knnOverNodesOrNil(nodes, query)
+			if got == nil {
+				continue
+			}
+			hit := 0
+			for _, k := range got {
+				if slices.Contains(top, k) {
+					hit++
+				}
+			}
+			mu.Lock()
+			recalls = append(recalls, float64(hit)/float64(len(top)))
+			mu.Unlock()
+		}
+	}()
 	val := strings.Repeat("v", 200)
 	// ~2.6 MB accounted: past 50% of the 4 MB budget.
 	for i := 0; i < 8000; i++ {
@@ -161,6 +188,14 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
+	if len(recalls) == 0 {
+		t.Fatal("no KNN query answered during the split")
+	}
+	worst := slices.Min(recalls)
+	t.Logf("recall@10 during the split: %d queries, lowest %.2f", len(recalls), worst)
+	if worst < 0.99 {
+		t.Fatalf("recall@10 during the split fell to %.2f (over %d queries)", worst, len(recalls))
+	}
 	if len(acked) == 0 {
 		t.Fatal("no write was acknowledged during the split")
 	}
@@ -200,6 +235,47 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 		})
 	}
 	t.Logf("split by %s: %d live writes acknowledged during it", method, len(acked))
+}
+
+// knnOverNodesOrNil is knnOverNodes for a goroutine: the top 10 keys by
+// distance over every node that answers (each key once), or nil when none
+// did.
+func knnOverNodesOrNil(nodes []*testNode, blob string) []string {
+	best := map[string]float64{}
+	answered := false
+	for _, tn := range nodes {
+		c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, Protocol: 2})
+		res, err := c.Do(context.Background(), "FT.SEARCH", "idx", "*=>[KNN 10 @v $B AS score]",
+			"PARAMS", "2", "B", blob, "SORTBY", "score", "RETURN", "1", "score", "DIALECT", "2").Slice()
+		c.Close()
+		if err != nil {
+			continue // a node that serves nothing (as knnOverNodes)
+		}
+		answered = true
+		for i := 1; i+1 < len(res); i += 2 {
+			fields, _ := res[i+1].([]any)
+			if len(fields) < 2 {
+				return nil
+			}
+			sc, err := strconv.ParseFloat(fmt.Sprint(fields[1]), 64)
+			if err != nil {
+				return nil
+			}
+			k := fmt.Sprint(res[i])
+			if old, ok := best[k]; !ok || sc < old {
+				best[k] = sc
+			}
+		}
+	}
+	if !answered {
+		return nil
+	}
+	keys := make([]string, 0, len(best))
+	for k := range best {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return best[keys[i]] < best[keys[j]] })
+	return keys[:min(10, len(keys))]
 }
 
 // knnOverNodes runs a KNN 10 on every node (each answers for the
