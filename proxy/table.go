@@ -89,7 +89,6 @@ func newCmdTable() *cmdTable {
 		"ft.aggregate": fanFTAggregate,
 		"script":       fanScript,
 		"function":     fanFunction,
-		"publish":      fanPublish,
 		"pubsub":       fanPubSub,
 
 		// RediSearch's other commands (search_compat.go)
@@ -112,6 +111,10 @@ func newCmdTable() *cmdTable {
 	}
 	if e := byName["cluster"]; e != nil {
 		e.kind, e.composite = kindRouted, cmdCluster
+	}
+	// PUBLISH goes to the pub/sub home node (pubsub_hub.go).
+	if e := byName["publish"]; e != nil {
+		e.kind, e.composite = kindRouted, fanPublish
 	}
 	for _, name := range []string{"xread", "xreadgroup"} {
 		if e := byName[name]; e != nil {
