@@ -138,6 +138,7 @@ func (p *Proxy) watchRoutes(ctx context.Context) {
 	for {
 		ch := p.router.Changed()
 		p.rebuildRoutes()
+		p.hub.wake() // shard channels may have moved
 		select {
 		case <-ch:
 		case <-ctx.Done():

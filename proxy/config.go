@@ -91,6 +91,14 @@ type Config struct {
 	// over).
 	RetryDeadline time.Duration
 
+	// PubsubHardLimit, PubsubSoftLimit and PubsubSoftTime are the pubsub
+	// class of Redis's client-output-buffer-limit for the proxy's
+	// subscribers: one whose unsent messages pass the hard limit, or the
+	// soft one for PubsubSoftTime, is disconnected. 0 means no limit.
+	PubsubHardLimit int64
+	PubsubSoftLimit int64
+	PubsubSoftTime  time.Duration
+
 	// Version is reported by INFO as vcache_version.
 	Version string
 }
@@ -109,7 +117,11 @@ func DefaultConfig() Config {
 		DialTimeout:      time.Second,
 		ReplyTimeout:     3 * time.Second,
 		RetryDeadline:    6 * time.Second,
-		Version:          "dev",
+		// Redis's default: client-output-buffer-limit pubsub 32mb 8mb 60
+		PubsubHardLimit: 32 << 20,
+		PubsubSoftLimit: 8 << 20,
+		PubsubSoftTime:  60 * time.Second,
+		Version:         "dev",
 	}
 }
 
@@ -132,6 +144,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBlockingConns < 0 {
 		errs = append(errs, fmt.Errorf("proxy: MaxBlockingConns must not be negative, got %d", c.MaxBlockingConns))
+	}
+	if c.PubsubHardLimit < 0 || c.PubsubSoftLimit < 0 || c.PubsubSoftTime < 0 {
+		errs = append(errs, fmt.Errorf("proxy: the pubsub output buffer limits must not be negative"))
 	}
 	if c.BatchesInFlight < 0 {
 		errs = append(errs, fmt.Errorf("proxy: BatchesInFlight must not be negative, got %d", c.BatchesInFlight))

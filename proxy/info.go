@@ -155,6 +155,7 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 		kv("total_connections_received", p.stats.connections.Load())
 		kv("total_commands_processed", p.stats.commands.Load())
 		kv("rejected_connections", p.stats.rejected.Load())
+		kv("client_output_buffer_limit_disconnections", p.stats.pubsubCut.Load())
 		kv("proxy_retries", p.stats.retries.Load())
 		kv("proxy_redirects", p.stats.redirects.Load())
 		kv("proxy_map_refreshes", p.stats.refreshes.Load())

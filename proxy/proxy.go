@@ -35,6 +35,9 @@ type Proxy struct {
 	stats     proxyStats
 	nodeID    string // the one node's id in CLUSTER replies
 
+	// hub is the proxy's subscriptions on the nodes (pubsub_hub.go).
+	hub *pubsubHub
+
 	// cursors holds FT.AGGREGATE WITHCURSOR's results.
 	cursors ftargs.Cursors
 
@@ -97,6 +100,7 @@ func New(cfg Config, router Router, log *slog.Logger) (*Proxy, error) {
 		return nil, fmt.Errorf("proxy: ACL file: %w", err)
 	}
 	p.acl = users
+	p.hub = newPubsubHub(p)
 	if cs, ok := router.(CrossSlotRouter); ok {
 		p.crossSlot = cs.AllowsCrossSlot()
 	}
@@ -123,10 +127,11 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 	defer close(p.served)
 
 	bg, cancel := context.WithCancel(context.Background())
-	p.wg.Add(3)
+	p.wg.Add(4)
 	go p.watchRoutes(bg)
 	go p.refresher(bg)
 	go p.watchdog(bg)
+	go p.hub.run(bg)
 	p.startLoops()
 	p.log.Info("proxy listening", "addr", ln.Addr().String(), "backends", len(p.router.Addrs()))
 
@@ -304,7 +309,7 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 		}
 		if by := p.drainBy.Load(); by != 0 {
 			s.nc.SetReadDeadline(time.Unix(0, by))
-		} else if p.cfg.IdleTimeout > 0 {
+		} else if p.cfg.IdleTimeout > 0 && !s.subscribed() { // a subscriber is not idle, as in Redis
 			s.nc.SetReadDeadline(time.Now().Add(p.cfg.IdleTimeout))
 		}
 		cmds, rerr = rd.ReadCommands()
@@ -329,4 +334,5 @@ type proxyStats struct {
 	refreshes   atomic.Int64
 	loopClients atomic.Int64 // clients served by event loops now
 	blocked     atomic.Int64 // clients waiting in a blocking command now
+	pubsubCut   atomic.Int64 // subscribers disconnected past the output buffer limit
 }

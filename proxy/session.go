@@ -30,7 +30,10 @@ type session struct {
 	pinned  *bconn // connection held for WATCH
 	pinSlot int
 	xpins   []*bconn // more connections held for WATCH, to other nodes (multi_nodes.go)
-	last    *entry   // the previous command's entry: clients repeat commands
+	// sub is the session's subscriptions, from its first on: its replies
+	// then go through sub's outbox (pubsub_client.go).
+	sub  *subscriber
+	last *entry // the previous command's entry: clients repeat commands
 	// rd reads the client's commands; bytes read while a blocking command
 	// waits are fed back to it.
 	rd *resp.CommandReader
@@ -109,6 +112,7 @@ func newSession(p *Proxy, nc net.Conn) *session {
 // close releases what the session holds and closes its connection.
 func (s *session) close() {
 	s.unpinAll()
+	s.endSubscriber()
 	s.nc.Close()
 }
 
@@ -116,6 +120,10 @@ func (s *session) close() {
 // submits every forwarded command before waiting for any reply, then
 // appends the replies to s.out in the client's order.
 func (s *session) run(cmds []resp.Command) {
+	if i := s.pubsubAt(cmds); i >= 0 {
+		s.runAround(cmds, i)
+		return
+	}
 	start := time.Now()
 	s.lastActive.Store(start.UnixNano())
 	s.w.begin()
@@ -201,7 +209,11 @@ const outFlushAt = 256 << 10
 // flush writes the replies gathered so far to the client. After a write
 // error the session quits and later replies are dropped.
 func (s *session) flush() {
-	if len(s.out) > 0 && !s.broken {
+	if s.sub != nil && len(s.out) > 0 && !s.broken {
+		if !s.sub.out.push(s.out) {
+			s.broken, s.quit = true, true
+		}
+	} else if len(s.out) > 0 && !s.broken {
 		if _, err := s.nc.Write(s.out); err != nil {
 			s.broken, s.quit = true, true
 		}
@@ -221,6 +233,11 @@ func (s *session) prepare(cmd resp.Command) item {
 		return it
 	}
 	args := cmd.Args
+	if s.sub != nil {
+		if msg := s.subscriberDenied(e, args); msg != "" {
+			return s.errItem(e, msg)
+		}
+	}
 	if e.kind == kindTx {
 		it := e.tx(s, cmd)
 		it.e = e

@@ -17,6 +17,7 @@ const (
 	kindRefused               // not available through the proxy
 	kindRouted                // answered by the proxy, or sent to the node an argument names (CLUSTER)
 	kindBlocking              // may wait for another client's write: on a connection of its own (blocking.go)
+	kindSubscribe             // (un)subscribes: answered by the proxy, at a round's edge (pubsub_client.go)
 )
 
 // entry is the proxy's view of one command: its shared spec, how it is
@@ -37,7 +38,9 @@ type entry struct {
 	// command blocks (XREAD ... BLOCK ms): then it is carried out as a
 	// kindBlocking one.
 	blocksIf func(args [][]byte) bool
-	stats    cmdStats
+	// ps says what a kindSubscribe command does.
+	ps    *psCmd
+	stats cmdStats
 }
 
 // cmdTable is the shared command specs and the proxy's entries, by spec
@@ -60,8 +63,9 @@ func newCmdTable() *cmdTable {
 		"acl": cmdACL, "config": cmdConfig, "client": cmdClient,
 	}
 	local["ft.cursor"] = cmdFTCursor
+	local["ping"] = cmdPing
 	for name, fn := range map[string]func(front.Conn, [][]byte){
-		"ping": front.Ping, "echo": front.Echo, "quit": front.Quit, "select": front.Select,
+		"echo": front.Echo, "quit": front.Quit, "select": front.Select,
 		"auth": front.Auth, "hello": front.Hello, "reset": front.Reset,
 		"readonly": front.OK, "readwrite": front.OK, "asking": front.OK, "command": front.Command,
 	} {
@@ -85,6 +89,7 @@ func newCmdTable() *cmdTable {
 		"ft.aggregate": fanFTAggregate,
 		"script":       fanScript,
 		"function":     fanFunction,
+		"pubsub":       fanPubSub,
 
 		// RediSearch's other commands (search_compat.go)
 		"ft.drop": fanFTDrop, "ft.tagvals": fanFTTagVals, "ft.config": fanFTFirst,
@@ -107,6 +112,10 @@ func newCmdTable() *cmdTable {
 	if e := byName["cluster"]; e != nil {
 		e.kind, e.composite = kindRouted, cmdCluster
 	}
+	// PUBLISH goes to the pub/sub home node (pubsub_hub.go).
+	if e := byName["publish"]; e != nil {
+		e.kind, e.composite = kindRouted, fanPublish
+	}
 	for _, name := range []string{"xread", "xreadgroup"} {
 		if e := byName[name]; e != nil {
 			e.blocksIf = hasBlockOption
@@ -120,12 +129,21 @@ func newCmdTable() *cmdTable {
 			e.kind, e.tx = kindTx, fn
 		}
 	}
+	ps := map[string]psCmd{
+		"subscribe": {subChannel, true}, "unsubscribe": {subChannel, false},
+		"psubscribe": {subPattern, true}, "punsubscribe": {subPattern, false},
+		"ssubscribe": {subShard, true}, "sunsubscribe": {subShard, false},
+	}
+	for name, c := range ps {
+		if e := byName[name]; e != nil {
+			e.kind, e.ps = kindSubscribe, &c
+		}
+	}
 	// SHUTDOWN and the nodes' internal migration and replication commands
-	// are not for clients of the proxy; the subscriptions of pub/sub are
-	// not relayed yet (PUBLISH, SPUBLISH and PUBSUB are).
+	// are not for clients of the proxy.
 	for _, e := range t.order {
 		switch {
-		case e.spec.Has(command.NodeOnly) || e.spec.Group == "pubsub" && e.spec.Has(command.Subscriber):
+		case e.spec.Has(command.NodeOnly):
 			e.kind = kindRefused
 		case e.spec.Has(command.Blocking):
 			e.kind = kindBlocking

@@ -340,7 +340,7 @@ func Specs() []Spec {
 		{Name: "psubscribe", Arity: -2, Flags: Keyless | NoScript | Loading | OffLoop | Subscriber, Group: "pubsub", Summary: "Listens for messages published to channels that match patterns."},
 		{Name: "punsubscribe", Arity: -1, Flags: Keyless | NoScript | Loading | Subscriber, Group: "pubsub", Summary: "Stops listening to channel patterns (all of them when none is named)."},
 		{Name: "publish", Arity: 3, Flags: Keyless | Loading, Group: "pubsub", Summary: "Posts a message to a channel."},
-		{Name: "pubsub", Arity: -2, Flags: Keyless | Loading, Group: "pubsub", Summary: "Inspects pub/sub: CHANNELS, NUMSUB, NUMPAT, SHARDCHANNELS, SHARDNUMSUB."},
+		{Name: "pubsub", Arity: -2, Flags: Keyless | Loading | Fanout, Group: "pubsub", Summary: "Inspects pub/sub: CHANNELS, NUMSUB, NUMPAT, SHARDCHANNELS, SHARDNUMSUB."},
 		{Name: "ssubscribe", Arity: -2, Flags: NoScript | Loading | OffLoop | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Listens for messages published to shard channels."},
 		{Name: "sunsubscribe", Arity: -1, Flags: NoScript | Loading | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Stops listening to shard channels (all of them when none is named)."},
 		{Name: "vcache.publish", Arity: 3, Flags: Keyless | Admin | NodeOnly | NoScript | Loading, Group: "cluster", Summary: "Delivers a PUBLISH forwarded by another node to this node's subscribers (internal)."},
