@@ -29,10 +29,10 @@ func readMonitorLine(t *testing.T, m *rawConn) (source, args string) {
 	return p[3], p[4]
 }
 
-// hexEscape is \xHH in testdata/monitor.txt's command lines.
+// hexEscape is \xHH in testdata/monitor.lines's command lines.
 var hexEscape = regexp.MustCompile(`\\x[0-9a-f]{2}`)
 
-// TestMonitorGolden sends testdata/monitor.txt's commands as one
+// TestMonitorGolden sends testdata/monitor.lines's commands as one
 // pipeline and reads the monitor's lines: each matches the line
 // redis-server 7.0.15 gave for the same commands (quoting of binary
 // arguments, "lua" for a script's commands after the script's own line,
@@ -44,7 +44,7 @@ func TestMonitorGolden(t *testing.T) {
 	if got := m.Do("MONITOR"); got != "+OK\r\n" {
 		t.Fatalf("MONITOR = %q", got)
 	}
-	f, err := os.Open("testdata/monitor.txt")
+	f, err := os.Open("testdata/monitor.lines")
 	if err != nil {
 		t.Fatal(err)
 	}
