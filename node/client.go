@@ -47,6 +47,10 @@ type client struct {
 	// through (pubsub_out.go).
 	subs clientSubs
 	out  atomic.Pointer[outbox]
+	// monitor is set while the client is a monitor (MONITOR, monitor.go).
+	monitor atomic.Bool
+	// inMulti is multi != nil, for CLIENT LIST on other goroutines.
+	inMulti atomic.Bool
 
 	// resp3 is set while the connection speaks RESP3 (HELLO 3); CLIENT
 	// LIST reads it from other goroutines.
@@ -74,6 +78,12 @@ type client struct {
 	userName string
 	libName  string
 	libVer   string
+}
+
+// setMulti starts (m) or ends (nil) the client's transaction.
+func (c *client) setMulti(m *multiState) {
+	c.multi = m
+	c.inMulti.Store(m != nil)
 }
 
 func (c *client) setName(s string) {
@@ -107,20 +117,23 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	if p := c.lastCmd.Load(); p != nil {
 		ci.Cmd = *p
 	}
-	if c.multi != nil {
+	if c.inMulti.Load() {
 		ci.Flags = "x"
 	}
 	if c.subscribed() {
 		ci.Flags += "P"
 	}
-	ci.Sub, ci.PSub, ci.SSub = c.subCount(subChannel), c.subCount(subPattern), c.subCount(subShard)
-	if o := c.out.Load(); o != nil {
-		ci.OMem = o.pending()
+	if c.monitor.Load() {
+		ci.Flags += "O"
 	}
+	ci.Sub, ci.PSub, ci.SSub = c.subCount(subChannel), c.subCount(subPattern), c.subCount(subShard)
 	if c.resp3.Load() {
 		ci.Resp = 3
 	}
 	ci.OMem = c.omem.Load()
+	if o := c.out.Load(); o != nil {
+		ci.OMem = o.pending()
+	}
 	c.mu.Lock()
 	ci.Name, ci.User, ci.LibName, ci.LibVer = c.name, c.userName, c.libName, c.libVer
 	c.mu.Unlock()

@@ -17,6 +17,7 @@ func handlers() map[string]Handler {
 		"reset": frontCmd(front.Reset), "select": frontCmd(front.Select), "auth": frontCmd(front.Auth),
 		"hello": frontCmd(front.Hello), "client": cmdClient, "command": frontCmd(front.Command),
 		"readonly": cmdReadOnly, "readwrite": cmdReadWrite, "asking": cmdAsking,
+		"monitor": cmdMonitor,
 
 		// strings
 		"get": cmdGet, "set": cmdSet, "setnx": cmdSetNX, "setex": cmdSetEX, "psetex": cmdPSetEX,

@@ -81,9 +81,10 @@ func (cx *Ctx) Quit() { cx.cl.conn.Close() }
 // Reset forgets the connection's transaction, name and user (front.Conn).
 func (cx *Ctx) Reset() {
 	c := cx.cl
-	c.multi = nil
+	c.setMulti(nil)
 	c.asking = false
 	cx.Node.pubsub.dropAll(c)
+	cx.Node.dropMonitor(c)
 	c.replyOff, c.skipNext = false, false
 	c.setName("")
 	c.setUser(cx.Node.defaultUserIfOpen())

@@ -65,6 +65,7 @@ func (n *Node) closed(conn redcon.Conn, err error) {
 	n.clients.remove(c)
 	n.forgetBlocked(c)
 	n.pubsub.dropAll(c)
+	n.dropMonitor(c)
 	n.dropTxLock(c)
 	n.clients.count.Add(-1)
 	n.stats.closedCommands.Add(c.commands.Load())
@@ -155,6 +156,11 @@ func (n *Node) exec(c *client, args [][]byte) {
 		return
 	}
 	if msg := subscriberDenied(c, e.spec, args); msg != "" {
+		e.stats.rejected.Add(1)
+		cx.w.WriteError(msg)
+		return
+	}
+	if msg := monitorDenied(c, e.spec); msg != "" {
 		e.stats.rejected.Add(1)
 		cx.w.WriteError(msg)
 		return
@@ -253,6 +259,9 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		start = time.Since(n.start)
 	}
 	nw := n.notifyBefore(e.spec, args)
+	if n.monitors.n.Load() > 0 {
+		n.feedMonitors(c, e.spec, args, true)
+	}
 	if e.spec.Reply3 != nil && e.spec.Group == "search" && c.resp3.Load() {
 		runShaped(cx, e.handler, e.spec.Shape3(args))
 	} else {
@@ -267,6 +276,8 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		// The handler took the connection over (VCACHE.SYNC): its reader
 		// may already refill the buffer args point into.
 		args = nil
+	} else if n.monitors.n.Load() > 0 {
+		n.feedMonitors(c, e.spec, args, false)
 	}
 	n.observe(c, e, args, end-start, cx.failed)
 	cx.Args = nil

@@ -50,7 +50,7 @@ func cmdMulti(cx *Ctx) {
 		cx.Error("ERR MULTI calls can not be nested")
 		return
 	}
-	cx.cl.multi = &multiState{}
+	cx.cl.setMulti(&multiState{})
 	cx.OK()
 }
 
@@ -59,7 +59,7 @@ func cmdDiscard(cx *Ctx) {
 		cx.Error("ERR DISCARD without MULTI")
 		return
 	}
-	cx.cl.multi = nil
+	cx.cl.setMulti(nil)
 	cx.cl.watched = nil
 	cx.OK()
 }
@@ -88,7 +88,7 @@ func cmdExec(cx *Ctx) {
 		cx.Error("ERR EXEC without MULTI")
 		return
 	}
-	c.multi = nil
+	c.setMulti(nil)
 	watched := c.watched
 	c.watched = nil
 	if ms.failed {

@@ -10,7 +10,7 @@ func rejectText(c *client, e *cmdEntry, msg string) string {
 	if c.multi == nil || e.spec.Name != "exec" {
 		return msg
 	}
-	c.multi = nil
+	c.setMulti(nil)
 	c.watched = nil
 	return "EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR ")
 }

@@ -56,6 +56,8 @@ type Node struct {
 	blocked blockRegistry // clients blocked on lists (blocking.go)
 	pubsub  pubsubState   // subscriptions (pubsub.go)
 	pubfwd  pubForward    // PUBLISH to the other nodes (pubsub_cluster.go)
+	// monitors are the MONITOR clients (monitor.go).
+	monitors monitorState
 	// notifyFlags are notify-keyspace-events's classes (notify.go).
 	notifyFlags atomic.Uint32
 	listCfg     listConfig // list-* parameters (lists_config.go)

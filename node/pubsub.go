@@ -68,6 +68,12 @@ func (p *pubsubState) limitFor(c *client) bufLimit {
 	if c.subCount(subChannel)+c.subCount(subPattern)+c.subCount(subShard) > 0 {
 		return p.limits[limPubsub]
 	}
+	if c.monitor.Load() && p.limits[limNormal] == (bufLimit{}) {
+		// A monitor is a normal client to Redis, whose limit is none by
+		// default; vcache bounds it by the pubsub class's then, so a
+		// monitor that does not read cannot take the node's memory.
+		return p.limits[limPubsub]
+	}
 	return p.limits[limNormal]
 }
 

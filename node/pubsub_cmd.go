@@ -215,9 +215,9 @@ func cmdPubSub(cx *Ctx) {
 	}
 }
 
-// subscriber reports whether c's client has subscriptions (it is then not
-// subject to the idle timeout, as in Redis).
+// subscriber reports whether c's client has subscriptions or is a
+// monitor (it is then not subject to the idle timeout, as in Redis).
 func subscriber(c *rconn) bool {
 	cl, _ := c.ctx.(*client)
-	return cl != nil && cl.subscribed()
+	return cl != nil && (cl.subscribed() || cl.monitor.Load())
 }

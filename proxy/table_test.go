@@ -31,3 +31,17 @@ func TestTableFollowsSpecFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestMonitorRefused: MONITOR is a node's, and the proxy says so rather
+// than passing it to one node; the connection serves on after it.
+func TestMonitorRefused(t *testing.T) {
+	rs := startRedises(t, 1)
+	p := startProxy(t, Config{}, addrs(rs...)...)
+	c := dialRaw(t, p.addr)
+	if got := c.do("MONITOR"); got != "-ERR 'monitor' is not available through the proxy\r\n" {
+		t.Fatalf("MONITOR through the proxy = %q", got)
+	}
+	if got := c.do("PING"); got != "+PONG\r\n" {
+		t.Fatalf("PING after MONITOR = %q", got)
+	}
+}

@@ -112,7 +112,7 @@ func shebang(body string) (string, Flags, error) {
 		if len(words) > 0 {
 			eng = words[0]
 		}
-		return "", 0, fmt.Errorf("ERR Could not find engine '%s'", eng)
+		return "", 0, fmt.Errorf("ERR Unexpected engine in script shebang: #!%s", eng)
 	}
 	flags := Shebang
 	for _, w := range words[1:] {

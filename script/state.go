@@ -26,6 +26,7 @@ func newState(e *Engine) *lua.LState {
 		L.Call(1, 0)
 	}
 	g := L.G.Global
+	openCompat(L, g)
 	for _, name := range []string{"dofile", "loadfile", "load", "require", "module", "print",
 		"_printregs", "newproxy", "_GOPHER_LUA_VERSION"} {
 		g.RawSetString(name, lua.LNil)

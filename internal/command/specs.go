@@ -39,6 +39,7 @@ func Specs() []Spec {
 		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin | Fanout | NoScript, Group: "server", Summary: "Writes a snapshot in the background."},
 		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the Unix time of the last successful save."},
 		{Name: "memory", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
+		{Name: "monitor", Arity: 1, Flags: Keyless | Admin | Loading | NoScript | OffLoop | NodeOnly, Group: "server", Summary: "Streams every command the node runs (not through the proxy)."},
 		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Reads or resets the slow log."},
 		{Name: "wait", Arity: 3, Flags: Keyless | OffLoop | Fanout | NoScript, Group: "generic", Summary: "Waits for writes to reach replicas."},
 

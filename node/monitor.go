@@ -1,0 +1,219 @@
+package node
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vcache/vcache/internal/command"
+)
+
+// MONITOR, as in Redis 7.0: after +OK the client receives every command
+// any client runs, once its handler has run, as one status line
+//
+//	+<unix seconds>.<microseconds> [0 <addr>] "cmd" "arg" ...
+//
+// with "lua" as the source of the commands a script runs, arguments
+// quoted as Redis quotes them, passwords redacted (redact.go) and admin
+// commands left out. A monitor's lines go out through its outbox
+// (pubsub_out.go), so one that does not read is cut off at its output
+// buffer limit instead of growing the node's memory.
+
+// monitorState is the node's monitors.
+type monitorState struct {
+	n atomic.Int64 // monitors now; 0: commands have nothing to feed
+
+	// mu guards set. Feeders hold it shared while they queue a line, so
+	// a monitor that leaves is not written to after it has gone.
+	mu  sync.RWMutex
+	set map[*client]*outbox
+}
+
+// msgMonitorDenyBlocking answers MONITOR run by EXEC (as Redis's
+// deny-blocking clients).
+const msgMonitorDenyBlocking = "ERR MONITOR isn't allowed for DENY BLOCKING client"
+
+// msgMonitorKeyspace answers a monitor's command that reads or writes
+// keys (a monitor is a replica to Redis).
+const msgMonitorKeyspace = "ERR Replica can't interact with the keyspace"
+
+// cmdMonitor turns the connection into a monitor.
+func cmdMonitor(cx *Ctx) {
+	c := cx.cl
+	if c.monitor.Load() {
+		return // already monitoring: no reply, as in Redis
+	}
+	rc, ok := c.conn.(*rconn)
+	if c.inExec || !ok || !rc.goroutine {
+		cx.Error(msgMonitorDenyBlocking)
+		return
+	}
+	n := cx.Node
+	o := c.out.Load()
+	if o == nil {
+		o = n.startOutbox(rc, c)
+	}
+	c.monitor.Store(true)
+	cx.OK()
+	n.flushNow(rc) // +OK before the first line
+	m := &n.monitors
+	m.mu.Lock()
+	if m.set == nil {
+		m.set = map[*client]*outbox{}
+	}
+	m.set[c] = o
+	m.n.Store(int64(len(m.set)))
+	m.mu.Unlock()
+}
+
+// dropMonitor ends client c's monitoring (RESET, or its connection
+// closed).
+func (n *Node) dropMonitor(c *client) {
+	if !c.monitor.Load() {
+		return
+	}
+	m := &n.monitors
+	m.mu.Lock()
+	delete(m.set, c)
+	m.n.Store(int64(len(m.set)))
+	m.mu.Unlock()
+	c.monitor.Store(false)
+}
+
+// monitorDenied returns the error of a command a monitor may not run, or
+// "": like a Redis replica, it may not read or write keys.
+func monitorDenied(c *client, spec *command.Spec) string {
+	if !c.monitor.Load() {
+		return ""
+	}
+	if spec.Flags&(command.Write|command.Readonly) != 0 && !keyspaceFree[spec.Name] || mayReplicate[spec.Name] {
+		return msgMonitorKeyspace
+	}
+	return ""
+}
+
+// keyspaceFree are commands the table flags read-only that Redis 7.0
+// does not (they read no key), so a monitor may run them.
+var keyspaceFree = map[string]bool{"ping": true, "echo": true, "time": true, "lastsave": true}
+
+// monitorFirst are the commands Redis 7.0 shows before they run (its
+// skip-monitor flag): scripts, whose commands follow their line.
+var monitorFirst = map[string]bool{"eval": true, "eval_ro": true, "evalsha": true, "evalsha_ro": true,
+	"fcall": true, "fcall_ro": true}
+
+// mayReplicate are the commands Redis 7.0 flags may-replicate: neither
+// read nor write, they still reach replicas.
+var mayReplicate = map[string]bool{"eval": true, "eval_ro": true, "evalsha": true, "evalsha_ro": true,
+	"fcall": true, "fcall_ro": true, "publish": true, "spublish": true, "pfcount": true}
+
+// adminSubcommands are the subcommands Redis 7.0 flags admin whose
+// command is not (the table has no subcommand entries): MONITOR does not
+// show them.
+var adminSubcommands = map[string]map[string]bool{
+	"client":  {"kill": true, "list": true, "no-evict": true, "pause": true, "unblock": true, "unpause": true},
+	"config":  {"get": true, "set": true, "resetstat": true, "rewrite": true},
+	"slowlog": {"get": true, "len": true, "reset": true},
+	"acl": {"deluser": true, "dryrun": true, "getuser": true, "list": true, "load": true, "log": true,
+		"save": true, "setuser": true, "users": true},
+	"cluster": {"addslots": true, "addslotsrange": true, "bumpepoch": true, "count-failure-reports": true,
+		"delslots": true, "delslotsrange": true, "failover": true, "flushslots": true, "forget": true,
+		"meet": true, "replicas": true, "replicate": true, "reset": true, "saveconfig": true,
+		"set-config-epoch": true, "setslot": true, "slaves": true},
+	"latency": {"doctor": true, "graph": true, "histogram": true, "history": true, "latest": true, "reset": true},
+	"module":  {"list": true, "load": true, "loadex": true, "unload": true},
+}
+
+// monitored reports whether MONITOR shows the command line args.
+func monitored(spec *command.Spec, args [][]byte) bool {
+	if spec.Has(command.Admin) {
+		return false
+	}
+	if subs := adminSubcommands[spec.Name]; subs != nil && len(args) > 1 {
+		return !subs[strings.ToLower(string(args[1]))]
+	}
+	return true
+}
+
+// feedMonitors sends the command line args that client c has just run
+// (before it runs, for a monitorFirst command: before is set then) to
+// every monitor.
+func (n *Node) feedMonitors(c *client, spec *command.Spec, args [][]byte, before bool) {
+	if before != monitorFirst[spec.Name] || !monitored(spec, args) {
+		return
+	}
+	line := monitorLine(time.Now(), c, args)
+	m := &n.monitors
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for mc, o := range m.set {
+		if mc == c {
+			// The monitor's own command: its reply goes out first.
+			if rc, ok := c.conn.(*rconn); ok {
+				n.flushNow(rc)
+			}
+		}
+		o.push(line)
+	}
+}
+
+// monitorLine renders one MONITOR line.
+func monitorLine(now time.Time, c *client, args [][]byte) []byte {
+	b := make([]byte, 0, 64+16*len(args))
+	b = append(b, '+')
+	b = strconv.AppendInt(b, now.Unix(), 10)
+	b = append(b, '.')
+	us := now.Nanosecond() / 1000
+	for d := 100000; d > 1 && us < d; d /= 10 {
+		b = append(b, '0')
+	}
+	b = strconv.AppendInt(b, int64(us), 10)
+	b = append(b, " [0 "...)
+	if c.script {
+		b = append(b, "lua"...)
+	} else {
+		b = append(b, c.addr...)
+	}
+	b = append(b, ']')
+	secret := secretArgs(args)
+	for i, a := range args {
+		b = append(b, ' ')
+		if secret(i) {
+			a = []byte(redacted)
+		}
+		b = appendRepr(b, a)
+	}
+	return append(b, '\r', '\n')
+}
+
+// appendRepr appends s quoted as Redis quotes a string (sdscatrepr):
+// backslash escapes for \\ \" \n \r \t \a \b, \xHH for other bytes that
+// are not printable ASCII.
+func appendRepr(b, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for _, ch := range s {
+		switch ch {
+		case '\\', '"':
+			b = append(b, '\\', ch)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\a':
+			b = append(b, '\\', 'a')
+		case '\b':
+			b = append(b, '\\', 'b')
+		default:
+			if ch >= 0x20 && ch < 0x7f {
+				b = append(b, ch)
+			} else {
+				b = append(b, '\\', 'x', hex[ch>>4], hex[ch&15])
+			}
+		}
+	}
+	return append(b, '"')
+}

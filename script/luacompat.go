@@ -1,0 +1,63 @@
+package script
+
+import (
+	"math/rand"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Where gopher-lua's standard library differs from the Lua 5.1 that
+// Redis embeds, in ways scripts can see:
+//
+//   - math.random and math.randomseed use a generator of the state's own
+//     (gopher-lua's share the process's), and randomseed takes what
+//     Lua's luaL_checkint takes: a number or a string that reads as one.
+//   - string.dump returns a binary chunk header instead of failing;
+//     loadstring refuses binary chunks (as Redis's Lua does), so
+//     loadstring(string.dump(f)) is nil.
+
+// openCompat replaces those functions in the math and string tables of
+// g (before the globals are protected).
+func openCompat(L *lua.LState, g *lua.LTable) {
+	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	if m, ok := g.RawGetString("math").(*lua.LTable); ok {
+		m.RawSetString("random", L.NewFunction(func(L *lua.LState) int { return mathRandom(L, rng) }))
+		m.RawSetString("randomseed", L.NewFunction(func(L *lua.LState) int {
+			rng.Seed(int64(checkInt(L, 1, "randomseed")))
+			return 0
+		}))
+	}
+	if s, ok := g.RawGetString("string").(*lua.LTable); ok {
+		s.RawSetString("dump", L.NewFunction(func(L *lua.LState) int {
+			L.CheckFunction(1)
+			L.Push(lua.LString("\x1bLuaQ\x00"))
+			return 1
+		}))
+	}
+}
+
+// mathRandom is Lua 5.1's math.random: a float in [0,1), an integer in
+// [1,m] or in [m,n].
+func mathRandom(L *lua.LState, rng *rand.Rand) int {
+	lo, hi := 1, 0
+	switch L.GetTop() {
+	case 0:
+		L.Push(lua.LNumber(rng.Float64()))
+		return 1
+	case 1:
+		hi = checkInt(L, 1, "random")
+		if hi < 1 {
+			argError(L, 1, "random", "interval is empty")
+		}
+	case 2:
+		lo, hi = checkInt(L, 1, "random"), checkInt(L, 2, "random")
+		if lo > hi {
+			argError(L, 2, "random", "interval is empty")
+		}
+	default:
+		L.RaiseError("wrong number of arguments")
+	}
+	L.Push(lua.LNumber(lo + rng.Intn(hi-lo+1)))
+	return 1
+}
