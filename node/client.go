@@ -9,6 +9,7 @@ import (
 
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/front"
+	"github.com/vcache/vcache/internal/outbox"
 )
 
 // client is the state of one connection. The connection's goroutine owns
@@ -44,9 +45,9 @@ type client struct {
 
 	// subs are the client's pub/sub subscriptions (pubsub.go); out, once
 	// it has subscribed, the queue its replies and messages go out
-	// through (pubsub_out.go).
+	// through (internal/outbox, pubsub_out.go).
 	subs clientSubs
-	out  atomic.Pointer[outbox]
+	out  atomic.Pointer[outbox.Queue]
 	// monitor is set while the client is a monitor (MONITOR, monitor.go).
 	monitor atomic.Bool
 	// inMulti is multi != nil, for CLIENT LIST on other goroutines.
@@ -132,7 +133,7 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	}
 	ci.OMem = c.omem.Load()
 	if o := c.out.Load(); o != nil {
-		ci.OMem = o.pending()
+		ci.OMem = o.Pending()
 	}
 	c.mu.Lock()
 	ci.Name, ci.User, ci.LibName, ci.LibVer = c.name, c.userName, c.libName, c.libVer

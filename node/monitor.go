@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/outbox"
 )
 
 // MONITOR, as in Redis 7.0: after +OK the client receives every command
@@ -18,7 +19,7 @@ import (
 // with "lua" as the source of the commands a script runs, arguments
 // quoted as Redis quotes them, passwords redacted (redact.go) and admin
 // commands left out. A monitor's lines go out through its outbox
-// (pubsub_out.go), so one that does not read is cut off at its output
+// (internal/outbox, pubsub_out.go), so one that does not read is cut off at its output
 // buffer limit instead of growing the node's memory.
 
 // monitorState is the node's monitors.
@@ -28,7 +29,7 @@ type monitorState struct {
 	// mu guards set. Feeders hold it shared while they queue a line, so
 	// a monitor that leaves is not written to after it has gone.
 	mu  sync.RWMutex
-	set map[*client]*outbox
+	set map[*client]*outbox.Queue
 }
 
 // msgMonitorDenyBlocking answers MONITOR run by EXEC (as Redis's
@@ -61,7 +62,7 @@ func cmdMonitor(cx *Ctx) {
 	m := &n.monitors
 	m.mu.Lock()
 	if m.set == nil {
-		m.set = map[*client]*outbox{}
+		m.set = map[*client]*outbox.Queue{}
 	}
 	m.set[c] = o
 	m.n.Store(int64(len(m.set)))
@@ -154,7 +155,7 @@ func (n *Node) feedMonitors(c *client, spec *command.Spec, args [][]byte, before
 				n.flushNow(rc)
 			}
 		}
-		o.push(line)
+		o.Push(line)
 	}
 }
 

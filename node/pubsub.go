@@ -179,7 +179,7 @@ func deliver(c *client, msg *message, pattern string) {
 		b = resp.AppendBulk(b, "pmessage")
 		b = resp.AppendBulk(b, pattern)
 		b = resp.AppendBulk(b, msg.channel)
-		o.push(resp.AppendBulk(b, msg.payload))
+		o.Push(resp.AppendBulk(b, msg.payload))
 		return
 	}
 	i := 0
@@ -192,7 +192,7 @@ func deliver(c *client, msg *message, pattern string) {
 		b = resp.AppendBulk(b, msg.channel)
 		msg.enc[i] = resp.AppendBulk(b, msg.payload)
 	}
-	o.push(msg.enc[i])
+	o.Push(msg.enc[i])
 }
 
 // appendHeader appends the header of a pub/sub message or confirmation:

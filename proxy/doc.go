@@ -26,7 +26,7 @@
 //     CLIENT UNBLOCK (blocking.go, unblock.go);
 //   - pub/sub: one subscription per channel on the nodes for all clients,
 //     fanned out to each subscriber's bounded outbox (pubsub_hub.go,
-//     pubsub_client.go, pubsub_out.go);
+//     pubsub_client.go, internal/outbox);
 //   - set and sorted-set operations across nodes, gathered and combined
 //     here (setgather.go, zsetgather.go);
 //   - retries on MOVED, ASK, TRYAGAIN, LOADING and lost connections within

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/front"
+	"github.com/vcache/vcache/internal/outbox"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -20,7 +21,7 @@ import (
 // first subscription and kept until the session ends.
 type subscriber struct {
 	s    *session
-	out  *outbox
+	out  *outbox.Queue
 	sets [3]map[string]struct{} // guarded by pubsubHub.mu
 	n    [3]atomic.Int64        // sizes of sets
 }
@@ -75,13 +76,13 @@ func (h *pubsubHub) deliver(k subKind, name string, raw []byte) {
 	var r3 []byte
 	for sb := range h.subs[k][name] {
 		if !sb.s.resp3.Load() {
-			sb.out.push(raw)
+			sb.out.Push(raw)
 			continue
 		}
 		if r3 == nil {
 			r3 = append([]byte{'>'}, raw[1:]...)
 		}
-		sb.out.push(r3)
+		sb.out.Push(r3)
 	}
 }
 
@@ -131,11 +132,13 @@ func (s *session) subscribe(k subKind, names [][]byte) {
 		for i := range s.sub.sets {
 			s.sub.sets[i] = map[string]struct{}{}
 		}
-		s.sub.out = newOutbox(s.nc, &s.p.cfg, func() {
+		cfg := &s.p.cfg
+		lim := outbox.Limit{Hard: cfg.PubsubHardLimit, Soft: cfg.PubsubSoftLimit, SoftFor: cfg.PubsubSoftTime}
+		s.sub.out = outbox.New(s.nc, func() outbox.Limit { return lim }, func() {
 			s.p.log.Warn("client closed for overcoming of output buffer limits", "client", s.id, "addr", s.addr)
 			s.p.stats.pubsubCut.Add(1)
 		})
-		go s.sub.out.run()
+		go s.sub.out.Run()
 		s.flush() // nothing is owed, but keep the order if it were
 	}
 	sb := s.sub
@@ -178,7 +181,7 @@ func (s *session) subscribe(k subKind, names [][]byte) {
 		}
 		buf = appendSubReply(buf, r3, subWords[k][0], name, sb.total(k))
 	}
-	sb.out.push(buf)
+	sb.out.Push(buf)
 	h.mu.Unlock()
 }
 
@@ -217,7 +220,7 @@ func (s *session) unsubscribe(k subKind, names [][]byte) {
 		buf = appendSubReply(buf, r3, subWords[k][1], name, n)
 	}
 	if sb != nil {
-		sb.out.push(buf)
+		sb.out.Push(buf)
 	}
 	h.mu.Unlock()
 	if sb == nil {
@@ -268,7 +271,7 @@ func (s *session) dropSubs() {
 func (s *session) endSubscriber() {
 	if s.sub != nil {
 		s.dropSubs()
-		s.sub.out.finish()
+		s.sub.out.Finish()
 	}
 }
 

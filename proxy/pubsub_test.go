@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -83,8 +84,16 @@ func TestPubSubThroughProxy(t *testing.T) {
 			if m := receive(t, ps); m.Pattern != "sport.*" || m.Channel != "sport.tennis" || m.Payload != "ace" {
 				t.Fatalf("RESP%d: got %+v, want sport.* sport.tennis ace", proto, m)
 			}
-			if n, err := pub.SPublish(ctx, "{shard}ch", "s1").Result(); err != nil || n < 1 {
-				t.Fatalf("SPUBLISH = %d, %v", n, err)
+			// The SSUBSCRIBE above was not waited for: it may reach the
+			// shard's node after this publisher's first SPUBLISH (which
+			// then reaches nobody, and is sent again).
+			if err := testutil.Until(5*time.Second, func() error {
+				if n, err := pub.SPublish(ctx, "{shard}ch", "s1").Result(); err != nil || n < 1 {
+					return fmt.Errorf("SPUBLISH = %d, %v", n, err)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
 			}
 			if m := receive(t, ps); m.Channel != "{shard}ch" || m.Payload != "s1" {
 				t.Fatalf("RESP%d: got %+v, want {shard}ch s1", proto, m)

@@ -210,7 +210,7 @@ const outFlushAt = 256 << 10
 // error the session quits and later replies are dropped.
 func (s *session) flush() {
 	if s.sub != nil && len(s.out) > 0 && !s.broken {
-		if !s.sub.out.push(s.out) {
+		if !s.sub.out.Push(s.out) {
 			s.broken, s.quit = true, true
 		}
 	} else if len(s.out) > 0 && !s.broken {
