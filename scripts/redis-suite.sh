@@ -11,6 +11,8 @@
 #   FILE_TIMEOUT=600 scripts/redis-suite.sh         # seconds a file may take (300)
 #   BASEPORT=21111 scripts/redis-suite.sh           # the harness's own ports (random by default,
 #                                                   # so two runs on one machine do not clash)
+#   CHECK=1 scripts/redis-suite.sh                  # fail when a file passes fewer tests than
+#                                                   # its floor in scripts/redis-suite.floor (CI)
 #
 # Tags that need DEBUG, replication, a restart or maxmemory configuration are
 # left out, as for any server run in external mode.
@@ -72,9 +74,14 @@ else
 	echo "|---|---|---|"
 fi
 tv=0; tr=0
+below=()
+floor() { awk -v f="$1" '$1 == f {print $2}' scripts/redis-suite.floor; }
 for f in "${files[@]}"; do
 	read -r vok verr < <(run_file vcache "$f")
 	tv=$((tv + vok))
+	if [ "${CHECK:-}" = 1 ] && min=$(floor "$f") && [ -n "$min" ] && [ "$vok" -lt "$min" ]; then
+		below+=("$f: $vok passed, floor $min")
+	fi
 	if [ ${#servers[@]} -eq 2 ]; then
 		read -r rok rerr < <(run_file redis "$f")
 		tr=$((tr + rok))
@@ -84,3 +91,9 @@ for f in "${files[@]}"; do
 	fi
 done
 if [ ${#servers[@]} -eq 2 ]; then echo "| all | $tv | | $tr | |"; else echo "| all | $tv | |"; fi
+if [ ${#below[@]} -gt 0 ]; then
+	echo
+	echo "below the floor (scripts/redis-suite.floor):"
+	printf '  %s\n' "${below[@]}"
+	exit 1
+fi
