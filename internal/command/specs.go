@@ -2,8 +2,9 @@ package command
 
 import "github.com/vcache/vcache/internal/resp"
 
-// Specs lists every command vcache knows. The node must implement each one
-// it serves; a command listed here without a handler answers as unknown.
+// Specs lists every command vcache knows. The node serves each one with
+// its handler cmdName (see node/commands.go) except those flagged
+// ProxyOnly, which it answers as unknown.
 // Arity and key positions follow Redis's COMMAND INFO.
 func Specs() []Spec {
 	const (
