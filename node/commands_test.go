@@ -4,7 +4,18 @@ import (
 	"testing"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/handlergen"
 )
+
+// TestHandlersGenerated: handlers_gen.go is what go generate ./node makes
+// of the specs and this package's cmd* handlers now, and they match: every
+// spec has its handler (but the ProxyOnly ones), every cmd* name serves a
+// spec. The error names each one that does not.
+func TestHandlersGenerated(t *testing.T) {
+	if err := handlergen.Check(".", "node", command.Specs()); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // Every handler serves a command of the shared table (a handler without a
 // spec would never be reached), and the served table holds exactly them.

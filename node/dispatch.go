@@ -116,7 +116,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 			c.lastCmd.Store(&e.spec.Name)
 		}
 	}
-	if e != nil && len(args) > 1 && containerCmds[e.spec.Name] {
+	if e != nil && len(args) > 1 && e.spec.Has(command.Container) {
 		full := subcommandName(e.spec.Name, args[1])
 		c.lastCmd.Store(&full)
 	}
@@ -173,7 +173,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 		cx.w.WriteError(rejectText(c, e, msg))
 		return
 	}
-	if c.multi != nil && !isTxControl(e.spec.Name) {
+	if c.multi != nil && !e.spec.Has(command.TxControl) {
 		c.multi.queue(args, e)
 		cx.w.WriteString("QUEUED")
 		return

@@ -192,11 +192,11 @@ func (n *Node) drainWrites(ctx context.Context, slots []int) error {
 	return nil
 }
 
-// cmdApply runs the writes a migrating node logged during the copy, in
+// cmdVcacheApply runs the writes a migrating node logged during the copy, in
 // order, whatever this node's map says of their slots (it is becoming
 // their owner). Replies are discarded: a write that failed on the source
 // fails the same way here.
-func cmdApply(cx *Ctx) {
+func cmdVcacheApply(cx *Ctx) {
 	n := cx.Node
 	c := &client{authed: true}
 	c.cx = Ctx{Node: n, cl: c, w: redcon.NewWriter(io.Discard)}
@@ -220,8 +220,8 @@ func cmdApply(cx *Ctx) {
 	cx.Int(int64(applied))
 }
 
-// cmdImport loads a slot snapshot sent by a migrating node.
-func cmdImport(cx *Ctx) {
+// cmdVcacheImport loads a slot snapshot sent by a migrating node.
+func cmdVcacheImport(cx *Ctx) {
 	if err := cx.Node.ks.ReadSnapshot(bytes.NewReader(cx.Args[1])); err != nil {
 		cx.Err(err)
 		return

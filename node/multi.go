@@ -37,14 +37,6 @@ func (m *multiState) queue(args [][]byte, e *cmdEntry) {
 	}
 }
 
-func isTxControl(name string) bool {
-	switch name {
-	case "exec", "discard", "multi", "watch", "quit", "reset":
-		return true
-	}
-	return false
-}
-
 func cmdMulti(cx *Ctx) {
 	if cx.cl.multi != nil {
 		cx.Error("ERR MULTI calls can not be nested")

@@ -124,17 +124,11 @@ func subscriberDenied(c *client, spec *command.Spec, args [][]byte) string {
 		return ""
 	}
 	name := spec.Name
-	if containerCommands[name] && len(args) > 1 {
-		name += "|" + strings.ToLower(string(args[1]))
+	if spec.Has(command.Container) && len(args) > 1 {
+		name = subcommandName(name, args[1])
 	}
 	return "ERR Can't execute '" + name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
 }
-
-// containerCommands are Redis's commands with subcommands, which its
-// errors name with their subcommand ('pubsub|numsub').
-var containerCommands = map[string]bool{"acl": true, "client": true, "cluster": true, "command": true,
-	"config": true, "function": true, "latency": true, "memory": true, "module": true, "object": true,
-	"pubsub": true, "script": true, "slowlog": true, "xgroup": true, "xinfo": true}
 
 var pubsubHelp = []string{
 	"PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

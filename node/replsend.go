@@ -115,8 +115,8 @@ func formatRanges(rs []cluster.SlotRange) string {
 	return b.String()
 }
 
-// cmdSync turns the connection into a replication stream.
-func cmdSync(cx *Ctx) {
+// cmdVcacheSync turns the connection into a replication stream.
+func cmdVcacheSync(cx *Ctx) {
 	req, err := parseSync(cx.Args)
 	if err != nil {
 		cx.Error(err.Error())

@@ -46,7 +46,7 @@ func (sc *scriptCaller) Call(args [][]byte, resp3 bool) script.Reply {
 	if !e.spec.ArityOK(len(args)) {
 		return script.ErrorReply("ERR Wrong number of args calling Redis command from script")
 	}
-	if e.spec.Has(command.NoScript) || e.spec.Has(command.Blocking) || noScriptSubcommand(e.spec.Name, args) {
+	if e.spec.HasIn(args, command.NoScript) || e.spec.Has(command.Blocking) {
 		return script.ErrorReply("ERR This Redis command is not allowed from script")
 	}
 	if u := sc.c.user; u != nil && !e.spec.Has(command.NoAuth) {
@@ -90,26 +90,6 @@ func (sc *scriptCaller) CheckACL(args [][]byte) (allowed, known bool) {
 		return true, true
 	}
 	return u.Perms().Check(e.spec.ID, e.spec, args) == nil, true
-}
-
-// noScriptSubcommands are the subcommands Redis 7.0 flags no-script
-// whose command is otherwise allowed from scripts (the command table has
-// no subcommand entries to carry the flag).
-var noScriptSubcommands = map[string][]string{"cluster": {"reset"}}
-
-// noScriptSubcommand reports whether args name a subcommand scripts may
-// not call.
-func noScriptSubcommand(name string, args [][]byte) bool {
-	subs := noScriptSubcommands[name]
-	if len(subs) == 0 || len(args) < 2 {
-		return false
-	}
-	for _, s := range subs {
-		if strings.EqualFold(s, string(args[1])) {
-			return true
-		}
-	}
-	return false
 }
 
 // clusterCheck refuses, in a cluster, a command whose keys are not all in

@@ -167,7 +167,7 @@ func cmdFTInfo(cx *Ctx) {
 	writeAny(cx, inf.Reply())
 }
 
-func cmdFTDrop(cx *Ctx) {
+func cmdFTDropIndex(cx *Ctx) {
 	dd := false
 	if len(cx.Args) == 3 {
 		if !strings.EqualFold(string(cx.Args[2]), "DD") {

@@ -34,9 +34,9 @@ func indexFor(cx *Ctx, arg []byte, read, write bool, unknown string) *ft.Index {
 	return ix
 }
 
-// cmdFTDropLegacy is FT.DROP index [KEEPDOCS]: FT.DROPINDEX of RediSearch
+// cmdFTDrop is FT.DROP index [KEEPDOCS]: FT.DROPINDEX of RediSearch
 // 1.x, which deletes the documents unless KEEPDOCS.
-func cmdFTDropLegacy(cx *Ctx) {
+func cmdFTDrop(cx *Ctx) {
 	if len(cx.Args) > 3 {
 		cx.Error("ERR wrong number of arguments for 'FT.DROP' command")
 		return

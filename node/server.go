@@ -37,7 +37,7 @@ func cmdBGSave(cx *Ctx) {
 
 func cmdLastSave(cx *Ctx) { cx.Int(cx.Node.persist.lastSave.Load()) }
 
-func cmdFlush(cx *Ctx) {
+func cmdFlushAll(cx *Ctx) {
 	if len(cx.Args) > 2 {
 		cx.SyntaxError()
 		return

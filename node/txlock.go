@@ -60,7 +60,7 @@ func (l *txLock) release(n *Node) bool {
 // maxTxLease bounds a lease: an hour.
 const maxTxLease = 3600 * 1000
 
-func cmdTxLock(cx *Ctx) {
+func cmdVcacheTxLock(cx *Ctx) {
 	c, n := cx.cl, cx.Node
 	if c.multi != nil {
 		cx.Error("ERR VCACHE.TXLOCK inside MULTI is not allowed")
@@ -99,7 +99,7 @@ func cmdTxLock(cx *Ctx) {
 	cx.Int(intact)
 }
 
-func cmdTxUnlock(cx *Ctx) {
+func cmdVcacheTxUnlock(cx *Ctx) {
 	c := cx.cl
 	if c.txl == nil || c.txl.id != string(cx.Args[1]) {
 		cx.Int(0)

@@ -14,6 +14,10 @@ func TestTableFollowsSpecFlags(t *testing.T) {
 	for _, e := range newCmdTable().order {
 		s := e.spec
 		switch {
+		case s.Has(command.ProxyOnly):
+			if e.kind != kindLocal && e.kind != kindRouted {
+				t.Errorf("%s is ProxyOnly (no node serves it) but the proxy does not answer it itself", s.Name)
+			}
 		case s.Has(command.NodeOnly):
 			if e.kind != kindRefused {
 				t.Errorf("%s is NodeOnly but not refused through the proxy", s.Name)

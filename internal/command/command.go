@@ -61,6 +61,16 @@ const (
 	// NoMulti commands are refused inside MULTI (SAVE, SHUTDOWN), which
 	// then aborts the transaction.
 	NoMulti
+	// TxControl commands run at once inside MULTI instead of being queued
+	// (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET).
+	TxControl
+	// Container commands have subcommands (CLIENT, CONFIG, XINFO, ...):
+	// Redis names a call of one "name|subcommand" in CLIENT LIST's cmd=
+	// and in its errors.
+	Container
+	// ProxyOnly commands are answered by the proxy alone: the data node
+	// has no handler for them and answers them as unknown.
+	ProxyOnly
 )
 
 // Spec is one command's description, in Redis's own terms.
@@ -103,6 +113,10 @@ type Spec struct {
 	// Reply3 gives the shape of the command's RESP3 reply (nil: the
 	// same as in RESP2, nulls aside).
 	Reply3 Reply3
+	// SubFlags gives the flags that only some subcommands of a Container
+	// command have, by lower-case subcommand name (CLUSTER RESET is
+	// NoScript, CLUSTER INFO is not); HasIn reads them.
+	SubFlags map[string]Flag
 	// ID is the spec's index in the Table that holds it (see NewTable):
 	// servers keep per-command state in slices indexed by it.
 	ID int
@@ -110,6 +124,27 @@ type Spec struct {
 
 // Has reports whether s has every flag in f.
 func (s *Spec) Has(f Flag) bool { return s.Flags&f == f }
+
+// HasIn reports whether the command line args (args[0] is the command
+// name) has every flag in f: those of the spec, with those SubFlags gives
+// its subcommand args[1].
+func (s *Spec) HasIn(args [][]byte, f Flag) bool {
+	flags := s.Flags
+	if len(s.SubFlags) > 0 && len(args) > 1 {
+		flags |= s.subFlags(args[1])
+	}
+	return flags&f == f
+}
+
+// subFlags returns the SubFlags of the subcommand sub, in any case.
+func (s *Spec) subFlags(sub []byte) Flag {
+	for name, f := range s.SubFlags {
+		if EqualFold(sub, name) {
+			return f
+		}
+	}
+	return 0
+}
 
 // ArityOK reports whether a command line of n words (name included) fits
 // the spec's arity.

@@ -2,8 +2,9 @@ package command
 
 import "github.com/vcache/vcache/internal/resp"
 
-// Specs lists every command vcache knows. The node must implement each one
-// it serves; a command listed here without a handler answers as unknown.
+// Specs lists every command vcache knows. The node serves each one with
+// its handler cmdName (see node/commands.go) except those flagged
+// ProxyOnly, which it answers as unknown.
 // Arity and key positions follow Redis's COMMAND INFO.
 func Specs() []Spec {
 	const (
@@ -15,21 +16,21 @@ func Specs() []Spec {
 		// connection
 		{Name: "ping", Arity: -1, Flags: Subscriber | Keyless | r, Group: "connection", Summary: "Returns the server's liveliness response."},
 		{Name: "echo", Arity: 2, Flags: Keyless | r, Group: "connection", Summary: "Returns the given string."},
-		{Name: "quit", Arity: -1, Flags: Subscriber | Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Closes the connection."},
+		{Name: "quit", Arity: -1, Flags: Subscriber | Keyless | NoAuth | Loading | NoScript | AllowBusy | TxControl, Group: "connection", Summary: "Closes the connection."},
 		{Name: "select", Arity: 2, Flags: Keyless | Loading, Group: "connection", Summary: "Changes the selected database (only 0 exists)."},
 		{Name: "auth", Arity: -2, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Authenticates the connection."},
-		{Name: "acl", Arity: -2, Flags: Keyless | Admin | Loading | NoScript, Group: "server", Summary: "Access control lists: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, LOAD, SAVE, LOG."},
+		{Name: "acl", Arity: -2, Flags: Keyless | Admin | Loading | NoScript | Container, Group: "server", Summary: "Access control lists: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, LOAD, SAVE, LOG."},
 		{Name: "hello", Arity: -1, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Handshakes with the server and picks the protocol (RESP2 or RESP3).", Reply3: Always(resp.AsMap)},
-		{Name: "client", Arity: -2, Flags: Keyless | Loading | NoScript, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "list": resp.AsVerbatim})},
-		{Name: "reset", Arity: 1, Flags: Subscriber | Keyless | NoAuth | Loading | NoScript, Group: "connection", Summary: "Resets the connection."},
+		{Name: "client", Arity: -2, Flags: Keyless | Loading | NoScript | Container, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "list": resp.AsVerbatim})},
+		{Name: "reset", Arity: 1, Flags: Subscriber | Keyless | NoAuth | Loading | NoScript | TxControl, Group: "connection", Summary: "Resets the connection."},
 		{Name: "readonly", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Enables reads from replicas for this connection."},
 		{Name: "readwrite", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Disables reads from replicas for this connection."},
 		{Name: "asking", Arity: 1, Flags: Keyless, Group: "cluster", Summary: "Allows the next command on a slot being imported."},
 
 		// server
-		{Name: "command", Arity: -1, Flags: Keyless | Loading, Group: "server", Summary: "Describes the server's commands: COUNT, DOCS, INFO, LIST."},
+		{Name: "command", Arity: -1, Flags: Keyless | Loading | Container, Group: "server", Summary: "Describes the server's commands: COUNT, DOCS, INFO, LIST."},
 		{Name: "info", Arity: -1, Flags: Keyless | Loading | Fanout, Group: "server", Summary: "Returns information and statistics about the server.", Reply3: Always(resp.AsVerbatim)},
-		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading | Dangerous | NoScript, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE.", Reply3: BySubcommand(map[string]resp.Shape{"get": resp.AsMap})},
+		{Name: "config", Arity: -2, Flags: Keyless | Admin | Loading | Dangerous | NoScript | Container, Group: "server", Summary: "CONFIG GET, SET, RESETSTAT, REWRITE.", Reply3: BySubcommand(map[string]resp.Shape{"get": resp.AsMap})},
 		{Name: "dbsize", Arity: 1, Flags: Keyless | r | Fanout, Group: "server", Summary: "Returns the number of keys."},
 		{Name: "flushall", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys."},
 		{Name: "flushdb", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys of the current database."},
@@ -38,9 +39,9 @@ func Specs() []Spec {
 		{Name: "save", Arity: 1, Flags: Keyless | Admin | Fanout | NoScript | NoMulti, Group: "server", Summary: "Writes a snapshot synchronously."},
 		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin | Fanout | NoScript, Group: "server", Summary: "Writes a snapshot in the background."},
 		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the Unix time of the last successful save."},
-		{Name: "memory", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
+		{Name: "memory", Arity: -2, Flags: r | Container, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 		{Name: "monitor", Arity: 1, Flags: Keyless | Admin | Loading | NoScript | OffLoop | NodeOnly, Group: "server", Summary: "Streams every command the node runs (not through the proxy)."},
-		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading, Group: "server", Summary: "Reads or resets the slow log."},
+		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading | Container, Group: "server", Summary: "Reads or resets the slow log."},
 		{Name: "wait", Arity: 3, Flags: Keyless | OffLoop | Fanout | NoScript, Group: "generic", Summary: "Waits for writes to reach replicas."},
 
 		// strings
@@ -106,10 +107,10 @@ func Specs() []Spec {
 		{Name: "randomkey", Arity: 1, Flags: Keyless | r | Fanout, Group: "generic", Summary: "Returns a random key."},
 
 		// transactions
-		{Name: "multi", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy, Group: "transactions", Summary: "Starts a transaction."},
-		{Name: "exec", Arity: 1, Flags: Keyless | NoScript, Group: "transactions", Summary: "Executes a transaction."},
-		{Name: "discard", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy, Group: "transactions", Summary: "Discards a transaction."},
-		{Name: "watch", Arity: -2, Flags: r | NoScript | AllowBusy, FirstKey: 1, LastKey: -1, Step: 1, Group: "transactions", Summary: "Watches keys for a transaction."},
+		{Name: "multi", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy | TxControl, Group: "transactions", Summary: "Starts a transaction."},
+		{Name: "exec", Arity: 1, Flags: Keyless | NoScript | TxControl, Group: "transactions", Summary: "Executes a transaction."},
+		{Name: "discard", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy | TxControl, Group: "transactions", Summary: "Discards a transaction."},
+		{Name: "watch", Arity: -2, Flags: r | NoScript | AllowBusy | TxControl, FirstKey: 1, LastKey: -1, Step: 1, Group: "transactions", Summary: "Watches keys for a transaction."},
 		{Name: "unwatch", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy, Group: "transactions", Summary: "Forgets watched keys."},
 
 		// scripting (EVAL's keys are those its numkeys argument counts, as
@@ -118,13 +119,13 @@ func Specs() []Spec {
 		{Name: "evalsha", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script loaded earlier, by its SHA1."},
 		{Name: "eval_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script."},
 		{Name: "evalsha_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script loaded earlier, by its SHA1."},
-		{Name: "script", Arity: -2, Flags: Keyless | NoScript | AllowBusy | Fanout, Group: "scripting", Summary: "Script cache: LOAD, EXISTS, FLUSH, KILL, HELP."},
+		{Name: "script", Arity: -2, Flags: Keyless | NoScript | AllowBusy | Fanout | Container, Group: "scripting", Summary: "Script cache: LOAD, EXISTS, FLUSH, KILL, HELP."},
 
 		// cluster
 		{Name: "vcache.apply", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Runs the writes a migrating node logged during the copy (internal)."},
 		{Name: "vcache.sync", Arity: -4, Flags: Keyless | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Turns the connection into a replication stream of slots (internal)."},
 		{Name: "vcache.import", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Loads a slot snapshot sent by a migrating node (internal)."},
-		{Name: "cluster", Arity: -2, Flags: Keyless, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "nodes": resp.AsVerbatim})},
+		{Name: "cluster", Arity: -2, Flags: Keyless | Container, SubFlags: map[string]Flag{"reset": NoScript}, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "nodes": resp.AsVerbatim})},
 
 		// search (RediSearch dialect)
 		{Name: "ft.create", Arity: -2, Flags: Keyless | Write | Fanout, Group: "search", Summary: "Creates a search index over hashes."},
@@ -172,7 +173,7 @@ func Specs() []Spec {
 		// sorted sets
 		{Name: "zadd", Arity: -4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Adds members or updates their scores (NX XX GT LT CH INCR).", Reply3: Always(resp.AsDouble)},
 		{Name: "zincrby", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Increments a member's score.", Reply3: Always(resp.AsDouble)},
-		{Name: "object", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "Inspects a key's value: OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT key, OBJECT HELP."},
+		{Name: "object", Arity: -2, Flags: r | Container, FirstKey: 2, LastKey: 2, Step: 1, Group: "generic", Summary: "Inspects a key's value: OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT key, OBJECT HELP."},
 		{Name: "zrem", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Removes members."},
 		{Name: "zscore", Arity: 3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Returns a member's score.", Reply3: Always(resp.AsDouble)},
 		{Name: "zmscore", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "sortedset", Summary: "Returns several members' scores.", Reply3: Always(resp.AsDoubles)},
@@ -269,8 +270,8 @@ func Specs() []Spec {
 		{Name: "xread", Arity: -4, Flags: r, KeysAfter: "streams", Group: "stream", Summary: "Returns entries of streams after given IDs (COUNT, BLOCK ms)."},
 		{Name: "xdel", Arity: -3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Deletes entries from a stream by ID."},
 		{Name: "xtrim", Arity: -4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Trims a stream by length or minimum ID (MAXLEN MINID = ~ LIMIT)."},
-		{Name: "xinfo", Arity: -2, Flags: r, FirstKey: 2, LastKey: 2, Step: 1, Group: "stream", Summary: "Describes a stream, its groups or a group's consumers: XINFO STREAM [FULL], GROUPS, CONSUMERS, HELP."},
-		{Name: "xgroup", Arity: -2, Flags: w, FirstKey: 2, LastKey: 2, Step: 1, Group: "stream", Summary: "Manages consumer groups: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER, HELP."},
+		{Name: "xinfo", Arity: -2, Flags: r | Container, FirstKey: 2, LastKey: 2, Step: 1, Group: "stream", Summary: "Describes a stream, its groups or a group's consumers: XINFO STREAM [FULL], GROUPS, CONSUMERS, HELP."},
+		{Name: "xgroup", Arity: -2, Flags: w | Container, FirstKey: 2, LastKey: 2, Step: 1, Group: "stream", Summary: "Manages consumer groups: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER, HELP."},
 		{Name: "xreadgroup", Arity: -7, Flags: Write, KeysAfter: "streams", KeysFrom: 4, Group: "stream", Summary: "Reads entries of streams for a consumer group's consumer (COUNT, BLOCK ms, NOACK)."},
 		{Name: "xack", Arity: -4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Acknowledges entries a consumer group has read."},
 		{Name: "xpending", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Returns a consumer group's pending entries: a summary, or a range (IDLE, consumer)."},
@@ -290,7 +291,7 @@ func Specs() []Spec {
 		// EVAL's; FUNCTION reaches every node through the proxy)
 		{Name: "fcall", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a function of a loaded library."},
 		{Name: "fcall_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only (no-writes) function of a loaded library."},
-		{Name: "function", Arity: -2, Flags: Keyless | NoScript | AllowBusy | OffLoop | Fanout, Group: "scripting", Summary: "Function libraries: LOAD, DELETE, LIST, FLUSH, DUMP, RESTORE, STATS, KILL, HELP.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
+		{Name: "function", Arity: -2, Flags: Keyless | NoScript | AllowBusy | OffLoop | Fanout | Container, Group: "scripting", Summary: "Function libraries: LOAD, DELETE, LIST, FLUSH, DUMP, RESTORE, STATS, KILL, HELP.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 		// sorted sets, blocking pops (BZMPOP names numkeys keys; routing, stripes and ACL see the first one)
 		{Name: "bzpopmin", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the lowest-scored member of the first non-empty sorted set, or waits."},
 		{Name: "bzpopmax", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the highest-scored member of the first non-empty sorted set, or waits."},
@@ -341,7 +342,7 @@ func Specs() []Spec {
 		{Name: "psubscribe", Arity: -2, Flags: Keyless | NoScript | Loading | OffLoop | Subscriber, Group: "pubsub", Summary: "Listens for messages published to channels that match patterns."},
 		{Name: "punsubscribe", Arity: -1, Flags: Keyless | NoScript | Loading | Subscriber, Group: "pubsub", Summary: "Stops listening to channel patterns (all of them when none is named)."},
 		{Name: "publish", Arity: 3, Flags: Keyless | Loading, Group: "pubsub", Summary: "Posts a message to a channel."},
-		{Name: "pubsub", Arity: -2, Flags: Keyless | Loading | Fanout, Group: "pubsub", Summary: "Inspects pub/sub: CHANNELS, NUMSUB, NUMPAT, SHARDCHANNELS, SHARDNUMSUB."},
+		{Name: "pubsub", Arity: -2, Flags: Keyless | Loading | Fanout | Container, Group: "pubsub", Summary: "Inspects pub/sub: CHANNELS, NUMSUB, NUMPAT, SHARDCHANNELS, SHARDNUMSUB."},
 		{Name: "ssubscribe", Arity: -2, Flags: NoScript | Loading | OffLoop | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Listens for messages published to shard channels."},
 		{Name: "sunsubscribe", Arity: -1, Flags: NoScript | Loading | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Stops listening to shard channels (all of them when none is named)."},
 		{Name: "vcache.publish", Arity: 3, Flags: Keyless | Admin | NodeOnly | NoScript | Loading, Group: "cluster", Summary: "Delivers a PUBLISH forwarded by another node to this node's subscribers (internal)."},
