@@ -111,3 +111,17 @@ type nodeFront struct{ n *Node }
 func (f nodeFront) ACL() *acl.Table          { return f.n.acl }
 func (f nodeFront) Commands() *command.Table { return f.n.cmds }
 func (f nodeFront) Peers() []front.Peer      { return f.n.clients.peers() }
+
+// Mode: a node in a gossip cluster says "cluster", as a Redis Cluster node
+// does (clients that care talk cluster to it); one that leads no shard but
+// replicates one is a replica, as INFO replication's role says.
+func (f nodeFront) Mode() (mode, role string) {
+	mode, role = "standalone", "master"
+	if f.n.Cluster() != nil {
+		mode = "cluster"
+	}
+	if f.n.isReplicaOnly() {
+		role = "replica"
+	}
+	return mode, role
+}

@@ -73,6 +73,15 @@ func (n *Node) writeReplicationInfo(kv func(string, any)) {
 	}
 }
 
+// isReplicaOnly reports whether the node replicates a shard and leads
+// none (INFO's role:slave, HELLO's role replica).
+func (n *Node) isReplicaOnly() bool {
+	n.repl.mu.Lock()
+	links := len(n.repl.links)
+	n.repl.mu.Unlock()
+	return links > 0 && !n.leadsShard()
+}
+
 // leadsShard reports whether this node is the primary of a shard (always
 // true standalone).
 func (n *Node) leadsShard() bool {

@@ -1,11 +1,13 @@
 package node
 
 import (
+	"context"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/resp"
 	"github.com/vcache/vcache/internal/testutil"
 )
@@ -94,4 +96,49 @@ func TestRESP3ClusterText(t *testing.T) {
 // clients with RediSearch's result maps.
 func TestFTRESP3Maps(t *testing.T) {
 	testutil.CheckFTResp3(t, startNode(t, nil).addr, "r3")
+}
+
+// TestHelloSaysModeAndRole: HELLO's mode is "cluster" on a node of a
+// gossip cluster and "standalone" on a node of its own; its role is
+// "replica" on a node that only replicates a shard, as INFO's role says.
+func TestHelloSaysModeAndRole(t *testing.T) {
+	hello := func(addr string) (mode, role string) {
+		c := testutil.Dial(t, addr)
+		got := c.Do("HELLO", "2")
+		fields := strings.Split(got, "\r\n")
+		for i := 0; i+2 < len(fields); i++ {
+			switch fields[i] {
+			case "mode":
+				mode = fields[i+2]
+			case "role":
+				role = fields[i+2]
+			}
+		}
+		return mode, role
+	}
+	tn := startNode(t, nil)
+	if mode, role := hello(tn.addr); mode != "standalone" || role != "master" {
+		t.Fatalf("standalone node: HELLO mode %q role %q", mode, role)
+	}
+	nodes := joinNodes(t, 3, func(c *cluster.Config) { c.Replicas = 1; c.InitialShards = 1 })
+	waitReplicated(t, nodes)
+	roles := map[string]int{}
+	for _, n := range nodes {
+		mode, role := hello(n.addr)
+		if mode != "cluster" {
+			t.Fatalf("cluster node %s: HELLO mode %q", n.addr, mode)
+		}
+		info := n.client2(t).Info(context.Background(), "replication").Val()
+		want := "master"
+		if strings.Contains(info, "role:slave") {
+			want = "replica"
+		}
+		if role != want {
+			t.Fatalf("node %s: HELLO role %q, INFO says %q", n.addr, role, want)
+		}
+		roles[role]++
+	}
+	if roles["replica"] != 1 {
+		t.Fatalf("roles over one shard with one replica: %v", roles)
+	}
 }

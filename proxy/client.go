@@ -199,6 +199,10 @@ type proxyFront struct{ p *Proxy }
 func (f proxyFront) ACL() *acl.Table          { return f.p.acl }
 func (f proxyFront) Commands() *command.Table { return f.p.cmds.specs }
 
+// Mode: the proxy is one endpoint in front of the cluster, a standalone
+// server to its clients.
+func (f proxyFront) Mode() (mode, role string) { return "standalone", "master" }
+
 func (f proxyFront) Peers() []front.Peer {
 	f.p.mu.Lock()
 	defer f.p.mu.Unlock()

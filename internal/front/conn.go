@@ -56,6 +56,9 @@ type Server interface {
 	Commands() *command.Table
 	// Peers returns every connected client, in no particular order.
 	Peers() []Peer
+	// Mode is how HELLO describes the server: mode "standalone" or
+	// "cluster", role "master" or "replica".
+	Mode() (mode, role string)
 }
 
 // Peer is one connected client, as CLIENT LIST and CLIENT KILL see it.

@@ -109,10 +109,11 @@ func Hello(c Conn, args [][]byte) {
 	c.Int(int64(c.Proto()))
 	c.BulkString("id")
 	c.Int(c.ClientID())
+	mode, role := c.Server().Mode()
 	c.BulkString("mode")
-	c.BulkString("standalone")
+	c.BulkString(mode)
 	c.BulkString("role")
-	c.BulkString("master")
+	c.BulkString(role)
 	c.BulkString("modules")
 	c.Array(0)
 }
