@@ -539,6 +539,10 @@ func cmdClient(cx *Ctx) {
 		clientUnblock(cx)
 		return
 	}
+	cx.cl.track.keep = true // CLIENT CACHING's flag outlives CLIENT commands
+	if trackingSub(cx) {
+		return
+	}
 	front.Client(cx, cx.Args)
 }
 

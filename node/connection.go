@@ -84,6 +84,7 @@ func (cx *Ctx) Reset() {
 	c.multi = nil
 	c.asking = false
 	cx.Node.pubsub.dropAll(c)
+	cx.Node.trackDrop(c)
 	c.replyOff, c.skipNext = false, false
 	c.setName("")
 	c.setUser(cx.Node.defaultUserIfOpen())
