@@ -87,6 +87,9 @@ func (n *Node) handle(conn redcon.Conn, cmd redcon.Command) {
 			conn.Close()
 		}
 	}()
+	if c.track.mode.on {
+		c.track.running.Store(true)
+	}
 	if c.replyOff || c.skipNext {
 		n.execQuiet(c, conn, cmd.Args)
 	} else {

@@ -64,6 +64,10 @@ type clientTrack struct {
 	// cannot be written to from other goroutines); tracker.mu guards it.
 	pend    []byte
 	hasPend atomic.Bool
+	// running is set while the client's command runs: an invalidation
+	// raised meanwhile (an eviction its write caused) waits in pend and
+	// follows its reply.
+	running atomic.Bool
 }
 
 // tracker is the node's tracking state.
@@ -191,11 +195,12 @@ func (n *Node) trackEnd(c *client) {
 		clear(tr.dirty)
 		tr.dirty = tr.dirty[:0]
 	}
-	if tr.hasPend.Load() {
+	if tr.hasPend.Load() || tr.running.Load() {
 		n.track.mu.Lock()
 		tr.out = append(tr.out, tr.pend...)
 		tr.pend = nil
 		tr.hasPend.Store(false)
+		tr.running.Store(false)
 		n.track.mu.Unlock()
 	}
 	if len(tr.out) > 0 {
@@ -275,9 +280,6 @@ func (n *Node) invalidateKey(k string, origin, cur *client) {
 // tracking client and empties the table.
 func (n *Node) trackFlushed(cur *client) {
 	t := &n.track
-	if t.active.Load() == 0 {
-		return
-	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for c := range t.clients {
@@ -339,7 +341,7 @@ func (n *Node) trackDeliver(r *client, b []byte, cur *client) {
 	switch {
 	case r == cur:
 		r.track.out = append(r.track.out, b...)
-	case r.out.Load() != nil:
+	case r.out.Load() != nil && !r.track.running.Load():
 		r.out.Load().push(b)
 	default:
 		r.track.pend = append(r.track.pend, b...)

@@ -210,3 +210,36 @@ func TestTrackingGoRedisRESP3(t *testing.T) {
 		t.Fatal("CLIENT TRACKINGINFO on RESP2 = nil")
 	}
 }
+
+// TestTrackingServedBLMOVE: a tracking client blocked in BLMOVE whose
+// destination it read gets the destination's invalidation right after
+// its BLMOVE reply, when another client's push serves it.
+func TestTrackingServedBLMOVE(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	other := tn.client(t)
+	other.RPush(ctx, "dst{t}", "a")
+	c := testutil.Dial(t, tn.addr)
+	c.Do3("HELLO", "3")
+	c.Do3("CLIENT", "TRACKING", "ON")
+	c.Do3("LRANGE", "dst{t}", "0", "-1")
+	c.Send("BLMOVE", "src{t}", "dst{t}", "LEFT", "LEFT", "0")
+	c.Flush()
+	waitFor(t, 5*time.Second, "a blocked client", func() bool {
+		return strings.Contains(other.Info(ctx, "clients").Val(), "blocked_clients:1\r\n")
+	})
+	other.RPush(ctx, "src{t}", "foo")
+	if got := c.Recv3(); got != "$3\r\nfoo\r\n" {
+		t.Fatalf("BLMOVE reply = %q", got)
+	}
+	if got := c.Recv3(); got != ">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\ndst{t}\r\n" {
+		t.Fatalf("after BLMOVE's reply: %q", got)
+	}
+	// FLUSHALL empties the table even with no client tracking any more.
+	c.Do3("GET", "x")
+	c.Do3("CLIENT", "TRACKING", "OFF")
+	other.FlushAll(ctx)
+	if got := other.Info(ctx, "stats").Val(); !strings.Contains(got, "tracking_total_keys:0\r\n") {
+		t.Fatalf("INFO after FLUSHALL: %q", got)
+	}
+}
