@@ -352,6 +352,11 @@ func (n *Node) wakeWaiters(c *client, spec *command.Spec, args [][]byte, logged 
 				i++
 				continue
 			}
+			if w.kind == blockMove && res.err == nil && n.track.active.Load() > 0 {
+				// The served client invalidates its destination after
+				// its reply (waitBlocked); finish hands the list over.
+				w.cl.track.dirty = append(w.cl.track.dirty, string(w.dst))
+			}
 			r.finish(w, res)
 			if res.err != nil {
 				continue
@@ -449,6 +454,9 @@ func (s *server) waitBlocked(c *rconn, cl *client) {
 		return
 	}
 	writeBlockResult(&cl.cx, w.kind, res)
+	if len(cl.track.dirty) > 0 {
+		s.n.trackEnd(cl)
+	}
 }
 
 // connWatch reads a connection while its goroutine waits elsewhere.
@@ -537,6 +545,10 @@ func cmdClient(cx *Ctx) {
 	}
 	if len(cx.Args) >= 3 && strings.EqualFold(string(cx.Args[1]), "unblock") {
 		clientUnblock(cx)
+		return
+	}
+	cx.cl.track.keep = true // CLIENT CACHING's flag outlives CLIENT commands
+	if trackingSub(cx) {
 		return
 	}
 	front.Client(cx, cx.Args)

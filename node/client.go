@@ -53,6 +53,12 @@ type client struct {
 	// inMulti is multi != nil, for CLIENT LIST on other goroutines.
 	inMulti atomic.Bool
 
+	// track is the client's CLIENT TRACKING state (tracking.go);
+	// scriptOf, for the client a script's commands run as, is the
+	// script's caller.
+	track    clientTrack
+	scriptOf *client
+
 	// resp3 is set while the connection speaks RESP3 (HELLO 3); CLIENT
 	// LIST reads it from other goroutines.
 	resp3 atomic.Bool
@@ -126,6 +132,12 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	}
 	if c.monitor.Load() {
 		ci.Flags += "O"
+	}
+	if n := c.cx.Node; n != nil {
+		var tf string
+		tf, redir := c.trackFlags(&n.track)
+		ci.Flags += tf
+		ci.Redir, ci.Tracking = redir, tf != ""
 	}
 	ci.Sub, ci.PSub, ci.SSub = c.subCount(subChannel), c.subCount(subPattern), c.subCount(subShard)
 	if c.resp3.Load() {

@@ -85,6 +85,7 @@ func (cx *Ctx) Reset() {
 	c.asking = false
 	cx.Node.pubsub.dropAll(c)
 	cx.Node.dropMonitor(c)
+	cx.Node.trackDrop(c)
 	c.replyOff, c.skipNext = false, false
 	c.setName("")
 	c.setUser(cx.Node.defaultUserIfOpen())

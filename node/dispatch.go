@@ -66,6 +66,7 @@ func (n *Node) closed(conn redcon.Conn, err error) {
 	n.forgetBlocked(c)
 	n.pubsub.dropAll(c)
 	n.dropMonitor(c)
+	n.trackDrop(c)
 	n.dropTxLock(c)
 	n.clients.count.Add(-1)
 	n.stats.closedCommands.Add(c.commands.Load())
@@ -87,11 +88,17 @@ func (n *Node) handle(conn redcon.Conn, cmd redcon.Command) {
 			conn.Close()
 		}
 	}()
+	if c.track.mode.on {
+		c.track.running.Store(true)
+	}
 	if c.replyOff || c.skipNext {
 		n.execQuiet(c, conn, cmd.Args)
-		return
+	} else {
+		n.exec(c, cmd.Args)
 	}
-	n.exec(c, cmd.Args)
+	if c.track.mode.on || len(c.track.dirty) > 0 || c.track.hasPend.Load() {
+		n.trackEnd(c)
+	}
 }
 
 // flushEvery is how many commands of one pipeline run before their replies
@@ -262,6 +269,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	if n.monitors.n.Load() > 0 {
 		n.feedMonitors(c, e.spec, args, true)
 	}
+	tv := n.trackBefore(e.spec, args)
 	if e.spec.Reply3 != nil && e.spec.Group == "search" && c.resp3.Load() {
 		runShaped(cx, e.handler, e.spec.Shape3(args))
 	} else {
@@ -269,6 +277,9 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	}
 	if nw != nil && !cx.failed {
 		n.notifyAfter(nw, e.spec, args)
+	}
+	if tv != nil || trackOwner(c).track.mode.on {
+		n.trackAfter(c, e.spec, args, tv, cx.failed)
 	}
 	end := time.Since(n.start)
 	c.tick = end

@@ -65,6 +65,8 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("connected_clients", n.clients.count.Load())
 		kv("maxclients", cfg.MaxClients)
 		kv("blocked_clients", n.blockedCount())
+		_, _, _, tc := n.trackStats()
+		kv("tracking_clients", tc)
 	case "memory":
 		kv("used_memory", st.UsedMemory)
 		kv("used_memory_human", humanBytes(st.UsedMemory))
@@ -76,6 +78,8 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		// replies waiting for clients + the replication backlog.
 		vec := n.search.MemoryBytes()
 		kv("used_memory_dataset", st.UsedMemory-st.ExtraMemory)
+		kv("lazyfree_pending_objects", 0)  // values are freed at once (by the GC)
+		kv("mem_not_counted_for_evict", 0) // everything counts against maxmemory
 		kv("used_memory_vector", vec)
 		kv("used_memory_vector_human", humanBytes(vec))
 		kv("mem_clients_normal", n.clientOut.Load())
@@ -123,6 +127,10 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("pubsub_channels", ch)
 		kv("pubsub_patterns", pat)
 		kv("pubsubshard_channels", shard)
+		tk, ti, tp, _ := n.trackStats()
+		kv("tracking_total_keys", tk)
+		kv("tracking_total_items", ti)
+		kv("tracking_total_prefixes", tp)
 		kv("migrate_cached_sockets", 0) // MIGRATE keeps no connections here
 		kv("client_output_buffer_limit_disconnections", n.pubsub.cut.Load())
 		loops, serving, wait := n.loopCounts()

@@ -440,7 +440,7 @@ func (s *server) offLoop(c *rconn, args [][]byte) bool {
 	if e == nil {
 		return false
 	}
-	return e.spec.Has(command.OffLoop) || s.n.txWaits(e, args)
+	return e.spec.Has(command.OffLoop) || s.n.txWaits(e, args) || leavesLoopForTracking(e, args)
 }
 
 // spinBeforeSleep is how long an event loop keeps polling after its last

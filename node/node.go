@@ -58,6 +58,7 @@ type Node struct {
 	pubfwd  pubForward    // PUBLISH to the other nodes (pubsub_cluster.go)
 	// monitors are the MONITOR clients (monitor.go).
 	monitors monitorState
+	track   tracker       // client-side caching (tracking.go)
 	// notifyFlags are notify-keyspace-events's classes (notify.go).
 	notifyFlags atomic.Uint32
 	listCfg     listConfig // list-* parameters (lists_config.go)
@@ -99,7 +100,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	cc := cfg.Cache
 	repl := newBacklog(cfg.ReplBacklogSize)
 	notifier := &notifyObserver{}
-	cc.Observer = observers{searchObserver{cat: search, repl: repl}, notifier}
+	tracking := &trackObserver{}
+	cc.Observer = observers{searchObserver{cat: search, repl: repl}, notifier, tracking}
 	clientOut := new(atomic.Int64)
 	// FT indexes, replies waiting for clients and the replication backlog
 	// (a ring of ReplBacklogSize once a replica streams, as Redis 7 keeps
@@ -126,6 +128,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.repl.log = repl
 	n.pubsub.limits = defaultBufLimits
 	notifier.n.Store(n)
+	tracking.n.Store(n)
+	n.track.maxKeys.Store(defaultTrackMaxKeys)
 	n.repl.replicas = map[*replicaLink]struct{}{}
 	n.repl.links = map[string]*primaryLink{}
 	n.repl.copies = map[cluster.ShardID]*shardCopy{}

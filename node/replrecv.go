@@ -322,6 +322,7 @@ func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader,
 			}
 			c.cx.Args, c.cx.spec = args, e.spec
 			e.handler(&c.cx)
+			n.trackApplied(e.spec, args)
 			c.cx.Args = nil
 		}
 		if acked {

@@ -26,7 +26,8 @@ type scriptCaller struct {
 func newScriptCaller(n *Node, caller *client, r *scriptRun, readonly bool, slot int) *scriptCaller {
 	sc := &scriptCaller{n: n, run: r, readonly: readonly, slot: slot}
 	c := &client{id: caller.id, addr: caller.addr, laddr: caller.laddr, created: caller.created,
-		conn: caller.conn, authed: true, user: caller.user, inExec: true, readonly: caller.readonly, script: true}
+		conn: caller.conn, authed: true, user: caller.user, inExec: true, readonly: caller.readonly, script: true,
+		scriptOf: trackOwner(caller)}
 	c.userName = caller.userName
 	c.cx.Node = n
 	c.cx.cl = c

@@ -51,6 +51,7 @@ func cmdFlushAll(cx *Ctx) {
 		}
 	}
 	cx.Node.ks.Flush()
+	cx.Node.trackFlushed(trackOwner(cx.cl))
 	cx.OK()
 }
 
@@ -112,6 +113,7 @@ func (n *Node) configParams() map[string]func() string {
 		"stream-node-max-entries":    func() string { return itoa(n.ks.StreamNodeMaxEntries()) },
 		"client-output-buffer-limit": n.pubsub.bufLimitsText,
 		"notify-keyspace-events":     n.notifyFlagsText,
+		"tracking-table-max-keys":    func() string { return itoa(n.track.maxKeys.Load()) },
 	}
 	n.encParams.addGetters(m)
 	return m
@@ -262,6 +264,8 @@ func (n *Node) configSet(name, val string) error {
 		return n.pubsub.setBufLimits(strings.ToLower(val))
 	case "notify-keyspace-events":
 		return n.setNotifyFlags(val)
+	case "tracking-table-max-keys":
+		return n.setTrackMaxKeys(val)
 	case "save", "appendonly":
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.

@@ -93,6 +93,11 @@ type ClientInfo struct {
 	// Qbuf is the unprocessed request bytes: for the client asking, the
 	// command it is running (as in Redis's query buffer); else 0.
 	Qbuf int64
+	// Redir is the client CLIENT TRACKING redirects to (0: none; -1: not
+	// tracking). Only the nodes set it: 0 here means -1.
+	Redir int64
+	// Tracking is set when the client tracks keys (Redir is then valid).
+	Tracking bool
 }
 
 // String renders the client as one CLIENT LIST line (without newline), in
@@ -141,7 +146,11 @@ func (ci ClientInfo) appendTo(b []byte, now time.Time) []byte {
 	b = append(b, " events=r"...)
 	field("cmd", cmd)
 	field("user", user)
-	field("redir", "-1")
+	if ci.Tracking {
+		num("redir", ci.Redir)
+	} else {
+		field("redir", "-1")
+	}
 	field("resp", strconv.Itoa(max(ci.Resp, 2)))
 	field("lib-name", ci.LibName)
 	field("lib-ver", ci.LibVer)

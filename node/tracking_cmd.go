@@ -1,0 +1,301 @@
+package node
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/vcache/vcache/internal/command"
+)
+
+// The CLIENT subcommands of client-side caching (tracking.go): TRACKING,
+// CACHING, GETREDIR and TRACKINGINFO, with Redis 7.0's replies and error
+// texts.
+
+// trackingSub reports whether args are one of those subcommands, and
+// answers it.
+func trackingSub(cx *Ctx) bool {
+	if len(cx.Args) < 2 {
+		return false
+	}
+	switch strings.ToLower(string(cx.Args[1])) {
+	case "tracking":
+		clientTracking(cx)
+	case "caching":
+		clientCaching(cx)
+	case "getredir":
+		clientGetredir(cx)
+	case "trackinginfo":
+		clientTrackinginfo(cx)
+	default:
+		return false
+	}
+	return true
+}
+
+// leavesLoopForTracking reports whether a command turns tracking on: the
+// connection then needs a goroutine and an outbox of its own, so other
+// clients' writes can reach it.
+func leavesLoopForTracking(e *cmdEntry, args [][]byte) bool {
+	return e.spec.Name == "client" && len(args) > 2 && strings.EqualFold(string(args[1]), "tracking") &&
+		strings.EqualFold(string(args[2]), "on")
+}
+
+// trackOptions is CLIENT TRACKING's parsed arguments.
+type trackOptions struct {
+	on                                  bool
+	redirect                            int64
+	bcast, optin, optout, noloop, hasOn bool
+	prefixes                            []string
+}
+
+// parseTracking reads CLIENT TRACKING ON|OFF [options]; msg is the error
+// reply when they are wrong.
+func parseTracking(args [][]byte) (o trackOptions, msg string) {
+	for j := 3; j < len(args); j++ {
+		more := j+1 < len(args)
+		switch opt := strings.ToLower(string(args[j])); {
+		case opt == "redirect" && more:
+			j++
+			if o.redirect != 0 {
+				return o, "ERR A client can only redirect to a single other client"
+			}
+			id, err := strconv.ParseInt(string(args[j]), 10, 64)
+			if err != nil {
+				return o, command.MsgNotInt
+			}
+			o.redirect = id
+		case opt == "bcast":
+			o.bcast = true
+		case opt == "optin":
+			o.optin = true
+		case opt == "optout":
+			o.optout = true
+		case opt == "noloop":
+			o.noloop = true
+		case opt == "prefix" && more:
+			j++
+			o.prefixes = append(o.prefixes, string(args[j]))
+		default:
+			return o, command.MsgSyntax
+		}
+	}
+	switch strings.ToLower(string(args[2])) {
+	case "on":
+		o.on = true
+	case "off":
+	default:
+		return o, command.MsgSyntax
+	}
+	return o, ""
+}
+
+func clientTracking(cx *Ctx) {
+	if len(cx.Args) < 3 {
+		cx.Error(command.ArityError("client|tracking"))
+		return
+	}
+	o, msg := parseTracking(cx.Args)
+	if msg != "" {
+		cx.Error(msg)
+		return
+	}
+	n, c := cx.Node, cx.cl
+	if o.redirect != 0 && n.clients.byIDGet(o.redirect) == nil {
+		cx.Error("ERR The client ID you want redirect to does not exist")
+		return
+	}
+	t := &n.track
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !o.on {
+		n.trackOffLocked(c)
+		cx.OK()
+		return
+	}
+	if msg := checkTracking(c.track.mode, o); msg != "" {
+		cx.Error(msg)
+		return
+	}
+	if rc, ok := c.conn.(*rconn); ok && rc.goroutine && c.out.Load() == nil {
+		n.startOutbox(rc, c)
+	}
+	m := &c.track.mode
+	m.on, m.broken = true, false
+	m.redirect = o.redirect
+	m.bcast, m.optin, m.optout, m.noloop = o.bcast, o.optin, o.optout, o.noloop
+	if o.bcast {
+		ps := o.prefixes
+		if len(ps) == 0 {
+			ps = []string{""}
+		}
+		for _, p := range ps {
+			if t.prefixes == nil {
+				t.prefixes = map[string]map[*client]struct{}{}
+			}
+			cs := t.prefixes[p]
+			if cs == nil {
+				cs = map[*client]struct{}{}
+				t.prefixes[p] = cs
+			}
+			if _, ok := cs[c]; !ok {
+				cs[c] = struct{}{}
+				m.prefixes = append(m.prefixes, p)
+			}
+		}
+	}
+	if t.clients == nil {
+		t.clients = map[*client]struct{}{}
+	}
+	t.clients[c] = struct{}{}
+	t.active.Store(int64(len(t.clients)))
+	cx.OK()
+}
+
+// checkTracking returns the error of turning tracking on with o over the
+// client's mode m, or "".
+func checkTracking(m trackMode, o trackOptions) string {
+	switch {
+	case !o.bcast && len(o.prefixes) > 0:
+		return "ERR PREFIX option requires BCAST mode to be enabled"
+	case m.on && m.bcast != o.bcast:
+		return "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode."
+	case o.bcast && (o.optin || o.optout):
+		return "ERR OPTIN and OPTOUT are not compatible with BCAST"
+	case o.optin && o.optout:
+		return "ERR You can't specify both OPTIN mode and OPTOUT mode"
+	case m.on && ((o.optin && m.optout) || (o.optout && m.optin)):
+		return "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode."
+	}
+	if !o.bcast {
+		return ""
+	}
+	const tail = ". Prefixes for a single client must not overlap."
+	for i, p := range o.prefixes {
+		for _, old := range m.prefixes {
+			if strings.HasPrefix(p, old) || strings.HasPrefix(old, p) {
+				return "ERR Prefix '" + p + "' overlaps with an existing prefix '" + old + "'" + tail
+			}
+		}
+		for _, q := range o.prefixes[i+1:] {
+			if strings.HasPrefix(p, q) || strings.HasPrefix(q, p) {
+				return "ERR Prefix '" + p + "' overlaps with another provided prefix '" + q + "'" + tail
+			}
+		}
+	}
+	return ""
+}
+
+func clientCaching(cx *Ctx) {
+	if len(cx.Args) != 3 {
+		cx.Error(command.ArityError("client|caching"))
+		return
+	}
+	c := cx.cl
+	m := c.track.mode
+	if !m.on {
+		cx.Error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")
+		return
+	}
+	switch strings.ToLower(string(cx.Args[2])) {
+	case "yes":
+		if !m.optin {
+			cx.Error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")
+			return
+		}
+	case "no":
+		if !m.optout {
+			cx.Error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")
+			return
+		}
+	default:
+		cx.SyntaxError()
+		return
+	}
+	c.track.caching = true
+	cx.OK()
+}
+
+func clientGetredir(cx *Ctx) {
+	if len(cx.Args) != 2 {
+		cx.Error(command.ArityError("client|getredir"))
+		return
+	}
+	m := cx.cl.track.mode
+	if !m.on {
+		cx.Int(-1)
+		return
+	}
+	cx.Int(m.redirect)
+}
+
+func clientTrackinginfo(cx *Ctx) {
+	if len(cx.Args) != 2 {
+		cx.Error(command.ArityError("client|trackinginfo"))
+		return
+	}
+	c := cx.cl
+	t := &cx.Node.track
+	t.mu.Lock()
+	m := c.track.mode
+	m.prefixes = append([]string(nil), m.prefixes...)
+	t.mu.Unlock()
+	flags := []string{"off"}
+	if m.on {
+		flags = []string{"on"}
+		add := func(ok bool, f string) {
+			if ok {
+				flags = append(flags, f)
+			}
+		}
+		add(m.bcast, "bcast")
+		add(m.optin, "optin")
+		add(m.optout, "optout")
+		add(m.optin && c.track.caching, "caching-yes")
+		add(m.optout && c.track.caching, "caching-no")
+		add(m.noloop, "noloop")
+		add(m.broken, "broken_redirect")
+	}
+	cx.Map(3)
+	cx.BulkString("flags")
+	cx.Set(len(flags))
+	for _, f := range flags {
+		cx.BulkString(f)
+	}
+	cx.BulkString("redirect")
+	if m.on {
+		cx.Int(m.redirect)
+	} else {
+		cx.Int(-1)
+	}
+	cx.BulkString("prefixes")
+	cx.Array(len(m.prefixes))
+	for _, p := range m.prefixes {
+		cx.BulkString(p)
+	}
+}
+
+// byIDGet returns the connected client id, or nil.
+func (r *clientRegistry) byIDGet(id int64) *client {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.byID[id]
+}
+
+// trackFlags returns the CLIENT LIST flags of tracking (t, B, R) and the
+// redir field's value (-1: not tracking).
+func (c *client) trackFlags(t *tracker) (flags string, redir int64) {
+	t.mu.Lock()
+	m := c.track.mode
+	t.mu.Unlock()
+	if !m.on {
+		return "", -1
+	}
+	flags = "t"
+	if m.broken {
+		flags += "R"
+	}
+	if m.bcast {
+		flags += "B"
+	}
+	return flags, m.redirect
+}
