@@ -245,6 +245,11 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		cx.w.WriteError(command.MsgOOM)
 		return
 	}
+	if e.spec.Has(command.Write) && !n.enoughReplicas() {
+		e.stats.rejected.Add(1)
+		cx.w.WriteError(msgNoReplicas)
+		return
+	}
 	cx.Args = args
 	cx.spec = e.spec
 	cx.failed = false
@@ -262,8 +267,8 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	if n.monitors.n.Load() > 0 {
 		n.feedMonitors(c, e.spec, args, true)
 	}
-	if e.spec.Reply3 != nil && e.spec.Group == "search" && c.resp3.Load() {
-		runShaped(cx, e.handler, e.spec.Shape3(args))
+	if e.spec.Reply3 != nil && c.resp3.Load() {
+		runReply3(cx, e, args)
 	} else {
 		e.handler(cx)
 	}

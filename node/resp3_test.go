@@ -95,3 +95,19 @@ func TestRESP3ClusterText(t *testing.T) {
 func TestFTRESP3Maps(t *testing.T) {
 	testutil.CheckFTResp3(t, startNode(t, nil).addr, "r3")
 }
+
+// TestRESP3StreamsGolden replays testdata/resp3/streams.txt (XREAD,
+// XREADGROUP and XINFO as redis-server 7.0.15 sends them in RESP3).
+func TestRESP3StreamsGolden(t *testing.T) {
+	addr := os.Getenv("VCACHE_GOLDEN_ADDR")
+	if addr == "" {
+		addr = startNode(t, nil).addr
+	}
+	testutil.RESP3Golden(t, addr, "testdata/resp3/streams.txt")
+}
+
+// TestRESP3NestedMaps checks the replies whose RESP3 maps nest (streams,
+// VSIM, FT.INFO, FT.SPELLCHECK) with rueidis and go-redis.
+func TestRESP3NestedMaps(t *testing.T) {
+	testutil.CheckRESP3Maps(t, startNode(t, nil).addr, "nm")
+}

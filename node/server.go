@@ -114,6 +114,7 @@ func (n *Node) configParams() map[string]func() string {
 		"notify-keyspace-events":     n.notifyFlagsText,
 	}
 	n.encParams.addGetters(m)
+	n.addMinReplicasGetters(m)
 	return m
 }
 
@@ -266,6 +267,12 @@ func (n *Node) configSet(name, val string) error {
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.
 	default:
+		if ok, err := n.setServerParam(name, val); ok {
+			return err
+		}
+		if ok, err := n.setMinReplicas(name, val); ok {
+			return err
+		}
 		if ok, err := n.encParams.set(name, val); ok {
 			if err == nil {
 				n.applyHashEncoding()
