@@ -37,7 +37,8 @@ func TestRESP3ShapesAgreeWithSpecs(t *testing.T) {
 		{"HGETALL", "h"}, {"HGETALL", "nokey"}, {"HRANDFIELD", "h1", "-3", "WITHVALUES"}, {"HRANDFIELD", "h1", "-2"},
 		{"HRANDFIELD", "nokey"}, {"GET", "nokey"}, {"GET", "k"}, {"MGET", "k", "nokey"}, {"HMGET", "h", "a", "x"},
 		{"CONFIG", "GET", "maxmemory*"}, {"MEMORY", "USAGE", "nokey"}, {"HGETALL", "k"}, {"CLIENT", "GETNAME"},
-		{"COMMAND", "INFO", "nosuch"}, {"ACL", "GETUSER", "nosuch"},
+		{"COMMAND", "INFO", "nosuch"}, {"ACL", "GETUSER", "nosuch"}, {"ACL", "GETUSER", "default"},
+		{"COMMAND", "DOCS", "get"},
 	} {
 		spec := tn.cmds.Lookup([]byte(line[0]))
 		want := string(resp.To3(nil, []byte(c2.Do(line...)), spec.Shape3(toBytes(line))))
