@@ -252,6 +252,11 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		cx.w.WriteError(command.MsgOOM)
 		return
 	}
+	if e.spec.Has(command.Write) && !n.enoughReplicas() {
+		e.stats.rejected.Add(1)
+		cx.w.WriteError(msgNoReplicas)
+		return
+	}
 	cx.Args = args
 	cx.spec = e.spec
 	cx.failed = false
@@ -270,8 +275,8 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		n.feedMonitors(c, e.spec, args, true)
 	}
 	tv := n.trackBefore(e.spec, args)
-	if e.spec.Reply3 != nil && e.spec.Group == "search" && c.resp3.Load() {
-		runShaped(cx, e.handler, e.spec.Shape3(args))
+	if e.spec.Reply3 != nil && c.resp3.Load() {
+		runReply3(cx, e, args)
 	} else {
 		e.handler(cx)
 	}

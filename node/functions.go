@@ -45,6 +45,10 @@ func fcallCommand(cx *Ctx, readonly bool) {
 			cx.Error(command.MsgOOM)
 			return
 		}
+		if !n.enoughReplicas() {
+			cx.Error(msgNoReplicas)
+			return
+		}
 	} else {
 		readonly = true
 	}

@@ -48,23 +48,37 @@ func memInfo(t testing.TB, c *redis.Client) map[string]int64 {
 // ftDocsAndVectorBytes reads FT.INFO's num_docs and vector_index_sz_mb (in bytes).
 func ftDocsAndVectorBytes(t testing.TB, c *redis.Client, idx string) (docs int64, vecBytes float64) {
 	t.Helper()
-	info, err := c.Do(context.Background(), "FT.INFO", idx).Slice()
+	info := ftInfoFields(t, c, idx)
+	docs, _ = info["num_docs"].(int64)
+	mb, err := strconv.ParseFloat(fmt.Sprint(info["vector_index_sz_mb"]), 64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i+1 < len(info); i += 2 {
-		switch info[i] {
-		case "num_docs":
-			docs = info[i+1].(int64)
-		case "vector_index_sz_mb":
-			mb, err := strconv.ParseFloat(info[i+1].(string), 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			vecBytes = mb * (1 << 20)
-		}
+	return docs, mb * (1 << 20)
+}
+
+// ftInfoFields returns FT.INFO's fields: a map to a RESP3 client (go-redis's
+// default), a flat name/value array to a RESP2 one.
+func ftInfoFields(t testing.TB, c *redis.Client, idx string) map[string]any {
+	t.Helper()
+	v, err := c.Do(context.Background(), "FT.INFO", idx).Result()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return docs, vecBytes
+	out := map[string]any{}
+	switch v := v.(type) {
+	case map[any]any:
+		for k, x := range v {
+			out[fmt.Sprint(k)] = x
+		}
+	case []any:
+		for i := 0; i+1 < len(v); i += 2 {
+			out[fmt.Sprint(v[i])] = v[i+1]
+		}
+	default:
+		t.Fatalf("FT.INFO %s = %#v", idx, v)
+	}
+	return out
 }
 
 // memClient is a client for the node with room for slow index builds

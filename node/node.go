@@ -30,6 +30,8 @@ type Node struct {
 	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
 	mig    migrationState
 	repl   replState
+	// minRepl is min-replicas-to-write and its lag (minreplicas.go).
+	minRepl minReplicas
 	// txHeld is the stripes VCACHE.TXLOCK holds (txlock.go).
 	txHeld atomic.Uint64
 	// clientOut is the bytes of replies waiting for event-loop clients
@@ -126,6 +128,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		done:        make(chan struct{}),
 	}
 	n.repl.log = repl
+	n.minRepl.maxLag.Store(10)
 	n.pubsub.limits = defaultBufLimits
 	notifier.n.Store(n)
 	tracking.n.Store(n)

@@ -134,15 +134,8 @@ func TestReplicaTakesOverWithTheData(t *testing.T) {
 	// So do FT.INFO's num_docs (the proxy sums them too).
 	sum = 0
 	for _, tn := range nodes {
-		info, err := tn.client(t).Do(ctx, "FT.INFO", "idx").Slice()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i+1 < len(info); i += 2 {
-			if info[i] == "num_docs" {
-				sum += info[i+1].(int64)
-			}
-		}
+		n, _ := ftInfoFields(t, tn.client(t), "idx")["num_docs"].(int64)
+		sum += n
 	}
 	if sum != docs {
 		t.Fatalf("FT.INFO num_docs over the nodes = %d, want %d", sum, docs)

@@ -75,6 +75,18 @@ func (cx *Ctx) raw(b []byte) {
 	cx.buf = b[:0]
 }
 
+// runReply3 runs e's handler for a RESP3 client: through runShaped when
+// its reply's RESP3 form is not the RESP2 one with other headers
+// (RediSearch's replies, the tree shapes of resp.Restructures), directly
+// otherwise (the handler writes maps, sets and doubles itself).
+func runReply3(cx *Ctx, e *cmdEntry, args [][]byte) {
+	if shape := e.spec.Shape3(args); e.spec.Group == "search" || resp.Restructures(shape) {
+		runShaped(cx, e.handler, shape)
+		return
+	}
+	e.handler(cx)
+}
+
 // runShaped runs h for a RESP3 client of a command whose RESP3 reply is
 // not its RESP2 reply with other headers (RediSearch's result maps,
 // resp.AsFTSearch...): h writes into a buffer, and the reply is converted
@@ -97,5 +109,15 @@ func (b *respBuf) WriteBulkString(s string) { *b = resp.AppendBulk(*b, s) }
 func (b *respBuf) WriteInt64(n int64)       { *b = resp.AppendInt(*b, n) }
 func (b *respBuf) WriteArray(n int)         { *b = resp.AppendArray(*b, n) }
 func (b *respBuf) WriteNull()               { *b = resp.AppendNull(*b) }
-func (b *respBuf) WriteRaw(p []byte)        { *b = append(*b, p...) }
 func (b *respBuf) WriteError(msg string)    { *b = resp.AppendError(*b, msg) }
+
+// WriteRaw keeps p, except that RESP3's null (which Ctx.Null writes for a
+// RESP3 client) is kept as RESP2's: To3 reads RESP2 and makes it "_"
+// again.
+func (b *respBuf) WriteRaw(p []byte) {
+	if string(p) == "_\r\n" {
+		*b = resp.AppendNull(*b)
+		return
+	}
+	*b = append(*b, p...)
+}

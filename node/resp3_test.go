@@ -39,7 +39,8 @@ func TestRESP3ShapesAgreeWithSpecs(t *testing.T) {
 		{"HGETALL", "h"}, {"HGETALL", "nokey"}, {"HRANDFIELD", "h1", "-3", "WITHVALUES"}, {"HRANDFIELD", "h1", "-2"},
 		{"HRANDFIELD", "nokey"}, {"GET", "nokey"}, {"GET", "k"}, {"MGET", "k", "nokey"}, {"HMGET", "h", "a", "x"},
 		{"CONFIG", "GET", "maxmemory*"}, {"MEMORY", "USAGE", "nokey"}, {"HGETALL", "k"}, {"CLIENT", "GETNAME"},
-		{"COMMAND", "INFO", "nosuch"}, {"ACL", "GETUSER", "nosuch"},
+		{"COMMAND", "INFO", "nosuch"}, {"ACL", "GETUSER", "nosuch"}, {"ACL", "GETUSER", "default"},
+		{"COMMAND", "DOCS", "get"},
 	} {
 		spec := tn.cmds.Lookup([]byte(line[0]))
 		want := string(resp.To3(nil, []byte(c2.Do(line...)), spec.Shape3(toBytes(line))))
@@ -141,4 +142,20 @@ func TestHelloSaysModeAndRole(t *testing.T) {
 	if roles["replica"] != 1 {
 		t.Fatalf("roles over one shard with one replica: %v", roles)
 	}
+}
+
+// TestRESP3StreamsGolden replays testdata/resp3/streams.txt (XREAD,
+// XREADGROUP and XINFO as redis-server 7.0.15 sends them in RESP3).
+func TestRESP3StreamsGolden(t *testing.T) {
+	addr := os.Getenv("VCACHE_GOLDEN_ADDR")
+	if addr == "" {
+		addr = startNode(t, nil).addr
+	}
+	testutil.RESP3Golden(t, addr, "testdata/resp3/streams.txt")
+}
+
+// TestRESP3NestedMaps checks the replies whose RESP3 maps nest (streams,
+// VSIM, FT.INFO, FT.SPELLCHECK) with rueidis and go-redis.
+func TestRESP3NestedMaps(t *testing.T) {
+	testutil.CheckRESP3Maps(t, startNode(t, nil).addr, "nm")
 }

@@ -230,6 +230,12 @@ func evalCommand(cx *Ctx, bySHA, readonly bool) {
 		}
 		n.scripts.mem.noteEval(s)
 	}
+	if s.Flags&(script.Shebang|script.NoWrites) == script.Shebang && !n.enoughReplicas() {
+		// A script that declares it may write is refused before it runs;
+		// one without a shebang finds out at its first write.
+		cx.Error(msgNoReplicas)
+		return
+	}
 	if s.Flags&script.NoWrites != 0 {
 		readonly = true
 	}

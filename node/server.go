@@ -116,6 +116,7 @@ func (n *Node) configParams() map[string]func() string {
 		"tracking-table-max-keys":    func() string { return itoa(n.track.maxKeys.Load()) },
 	}
 	n.encParams.addGetters(m)
+	n.addMinReplicasGetters(m)
 	return m
 }
 
@@ -270,6 +271,12 @@ func (n *Node) configSet(name, val string) error {
 		// Accepted for compatibility with tools that set them; vcache
 		// snapshots on SAVE, BGSAVE and shutdown only.
 	default:
+		if ok, err := n.setServerParam(name, val); ok {
+			return err
+		}
+		if ok, err := n.setMinReplicas(name, val); ok {
+			return err
+		}
 		if ok, err := n.encParams.set(name, val); ok {
 			if err == nil {
 				n.applyHashEncoding()

@@ -39,11 +39,19 @@ type streamRead struct {
 	es  []cache.StreamEntry
 }
 
-// replyStreams answers XREAD or XREADGROUP: [[key, [entry...]]...].
+// replyStreams answers XREAD or XREADGROUP: [[key, [entry...]]...], in
+// RESP3 a map of key to entries (as Redis 7 sends it; resp.AsStreams).
 func replyStreams(cx *Ctx, out []streamRead) {
-	cx.Array(len(out))
+	r3 := cx.cl.resp3.Load()
+	if r3 {
+		cx.Map(len(out))
+	} else {
+		cx.Array(len(out))
+	}
 	for _, s := range out {
-		cx.Array(2)
+		if !r3 {
+			cx.Array(2)
+		}
 		cx.Bulk(s.key)
 		replyEntries(cx, s.es)
 	}

@@ -166,8 +166,9 @@ func TestVectorSetQuantization(t *testing.T) {
 			}
 		}
 		// An element is its own nearest neighbour, with similarity 1.
-		res, err := c.Do(ctx, "VSIM", mode.key, "ELE", "e42", "COUNT", "2", "WITHSCORES").StringSlice()
-		if err != nil || len(res) != 4 || res[0] != "e42" || res[1] != "1" {
+		// go-redis speaks RESP3: WITHSCORES is a map of element to score.
+		res, err := c.Do(ctx, "VSIM", mode.key, "ELE", "e42", "COUNT", "2", "WITHSCORES").Result()
+		if m, ok := res.(map[any]any); err != nil || !ok || len(m) != 2 || m["e42"] != float64(1) {
 			t.Fatalf("VSIM %s ELE e42: %v %v", mode.key, res, err)
 		}
 		if usage[mode.quant], err = c.MemoryUsage(ctx, mode.key).Result(); err != nil {
@@ -214,7 +215,7 @@ func TestQuantizedVectorSetsSurviveRestart(t *testing.T) {
 	type state struct {
 		info string
 		raw  []string
-		sim  []string
+		sim  string // VSIM WITHSCORES: a map in RESP3, printed with its keys sorted
 	}
 	capture := func(c *redis.Client, key string) state {
 		var st state
@@ -226,10 +227,11 @@ func TestQuantizedVectorSetsSurviveRestart(t *testing.T) {
 			}
 			st.raw = append(st.raw, fmt.Sprintf("%q", raw))
 		}
-		var err error
-		if st.sim, err = c.Do(ctx, "VSIM", key, "ELE", "e3", "COUNT", "10", "WITHSCORES").StringSlice(); err != nil {
+		sim, err := c.Do(ctx, "VSIM", key, "ELE", "e3", "COUNT", "10", "WITHSCORES").Result()
+		if err != nil {
 			t.Fatal(err)
 		}
+		st.sim = fmt.Sprint(sim)
 		return st
 	}
 	before := map[string]state{}

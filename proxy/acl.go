@@ -41,8 +41,13 @@ func cmdACL(s *session, args [][]byte) {
 	lo := len(s.local)
 	s.local = s.p.acl.Command(s.local, s.user, args)
 	if s.resp3.Load() {
-		// internal/acl writes RESP2: its nulls become RESP3's.
-		s.conv = resp.To3(s.conv[:0], s.local[lo:], resp.AsIs)
+		// internal/acl writes RESP2: converted by the spec's shape (ACL
+		// GETUSER's map), its nulls RESP3's.
+		shape := resp.AsIs
+		if e := s.p.cmds.lookup(args[0]); e != nil {
+			shape = e.spec.Shape3(args)
+		}
+		s.conv = resp.To3(s.conv[:0], s.local[lo:], shape)
 		s.local = append(s.local[:lo], s.conv...)
 	}
 }

@@ -115,3 +115,11 @@ func TestRESP3Exec(t *testing.T) {
 		t.Errorf("EXEC = %q, want %q", got, want)
 	}
 }
+
+// TestRESP3StreamsGolden replays the node's streams golden file (XREAD,
+// XINFO as redis-server 7.0.15 sends them in RESP3) through the proxy.
+func TestRESP3StreamsGolden(t *testing.T) {
+	r := startRedis(t)
+	p := startProxy(t, Config{Serving: serving.NewGroup(serving.Goroutines, false)}, r.addr)
+	testutil.RESP3Golden(t, p.addr, "../node/testdata/resp3/streams.txt")
+}

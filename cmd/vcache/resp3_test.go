@@ -14,3 +14,12 @@ func TestFTRESP3MapsThroughTheProxy(t *testing.T) {
 	defer func() { cancel(); <-done }()
 	testutil.CheckFTResp3(t, addr, "p3")
 }
+
+// TestRESP3NestedMapsThroughTheProxy: XREAD, XINFO, VSIM, FT.INFO and
+// FT.SPELLCHECK through vcache dev's proxy answer a RESP3 client with the
+// maps a node sends.
+func TestRESP3NestedMapsThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	testutil.CheckRESP3Maps(t, addr, "p3")
+}

@@ -118,3 +118,35 @@ func ftAggregateShape(args [][]byte) resp.Shape {
 	}
 	return resp.AsFTAggregate
 }
+
+// vsimShape is VSIM's Reply3 (VSIM key ELE|FP32|VALUES ... options): a
+// map of element to score (WITHSCORES), to attributes (WITHATTRIBS) or to
+// [score, attributes] (both), as Redis 8 sends it.
+func vsimShape(args [][]byte) resp.Shape {
+	var scores, attrs bool
+	start := 4 // after ELE element or FP32 blob
+	if len(args) > 3 && EqualFold(args[2], "values") {
+		n, ok := resp.ParseInt(args[3])
+		if !ok || n < 0 || n > int64(len(args)) {
+			return resp.AsIs
+		}
+		start += int(n)
+	}
+	for i := start; i < len(args); i++ {
+		switch {
+		case EqualFold(args[i], "withscores"):
+			scores = true
+		case EqualFold(args[i], "withattribs"):
+			attrs = true
+		}
+	}
+	switch {
+	case scores && attrs:
+		return resp.AsVSimBoth
+	case scores:
+		return resp.AsVSimScores
+	case attrs:
+		return resp.AsVSimAttribs
+	}
+	return resp.AsIs
+}

@@ -50,7 +50,7 @@ const (
 // keeps its form, with its nulls made RESP3's. Input that is not one
 // well-formed reply is appended unchanged: To3 never fails or panics.
 func To3(dst, src []byte, shape Shape) []byte {
-	if (shape == AsIs || isFT(shape)) && len(src) > 1 && src[1] != '-' {
+	if (shape == AsIs || isFT(shape) || isTree(shape)) && len(src) > 1 && src[1] != '-' {
 		switch Kind(src[0]) {
 		case SimpleString, Error, Integer, BulkString:
 			// Not a null and nothing inside: as it is (malformed
@@ -74,6 +74,12 @@ func to3(dst, src []byte, shape Shape, depth int) (out []byte, n int, ok bool) {
 			if out, ok := ft3(dst, &v, shape); ok {
 				return out, used, true
 			}
+		}
+		shape = AsIs
+	}
+	if isTree(shape) {
+		if v, used, err := parse(src, depth); err == nil {
+			return tree3(dst, &v, shape), used, true
 		}
 		shape = AsIs
 	}

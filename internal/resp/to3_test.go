@@ -116,6 +116,9 @@ func FuzzTo3(f *testing.F) {
 	for s := range numShapes {
 		shapes = append(shapes, s)
 	}
+	for s := AsStreams; s <= lastTree; s++ {
+		shapes = append(shapes, s)
+	}
 	f.Fuzz(func(t *testing.T, in []byte, sh uint8) {
 		shape := shapes[int(sh)%len(shapes)]
 		out := To3(nil, in, shape)
