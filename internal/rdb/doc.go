@@ -5,4 +5,5 @@
 // Redis 7.0 writes for strings, hashes, sets and sorted sets (int and LZF
 // strings, listpacks, intsets, plain forms) and writes the plain forms,
 // which Redis 7.0 reads and converts to its compact encodings itself.
+// Values Redis has no form for travel in vcache's own payload (native.go).
 package rdb

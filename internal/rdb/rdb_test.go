@@ -135,6 +135,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{typeSetIntset, 10, 2, 0, 0, 0, 1, 0, 0, 0, 5, 0})
 	f.Add([]byte{typeList, 2, 1, 'a', 0xC0, 7})
 	f.Add([]byte{typeListQuick2, 2, 1, 1, 'p', 2, 9, 9, 0, 0, 0, 1, 0, 0x7f, 1, 0xff})
+	f.Add([]byte{typeNative, 11, 2, '{', '}'})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		v, err := Decode(seal(bytes.Clone(body)))
 		if err != nil {

@@ -10,6 +10,8 @@ const (
 	Set
 	ZSet
 	List
+	// Native is a value in vcache's own form (native.go).
+	Native
 )
 
 // Value is one key's value, independent of any encoding.
@@ -25,6 +27,8 @@ type Value struct {
 	Z []ZEntry
 	// Items is a List's elements, head first.
 	Items [][]byte
+	// Body is a Native value's bytes, as EncodeNative was given them.
+	Body []byte
 }
 
 // ZEntry is a sorted set member and its score.

@@ -12,6 +12,8 @@ import (
 func Encode(v Value) []byte {
 	var b []byte
 	switch v.Kind {
+	case Native:
+		return EncodeNative(v.Body)
 	case String:
 		b = append(b, typeString)
 		b = appendStr(b, v.Str)
