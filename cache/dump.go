@@ -69,6 +69,8 @@ func rdbValue(e *entry) (rdb.Value, error) {
 			return true
 		})
 		return v, nil
+	case kindStream:
+		return rdb.Value{Kind: rdb.Stream, Stream: rdbStream(e.streamVal())}, nil
 	case kindCustom:
 		return rdb.Value{}, fmt.Errorf("%w: %s", ErrNoRDBForm, e.customVal().TypeName())
 	case kindJSON:
@@ -99,6 +101,8 @@ func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 		return kindZSet, nil, z
 	case rdb.List:
 		return kindList, nil, newList(v.Items)
+	case rdb.Stream:
+		return kindStream, nil, streamFromRDB(v.Stream, int(min(ks.streamNode.Load(), 1<<30)))
 	}
 	return kindString, v.Str, nil
 }

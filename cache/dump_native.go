@@ -10,12 +10,13 @@ import (
 )
 
 // DUMP payloads of values Redis 7.0's RDB format cannot hold: a hash
-// some of whose fields have a TTL, a JSON document and a stream are
-// dumped in vcache's own form (rdb.EncodeNative): the snapshot record's
-// kind byte (recHashTTL, recJSON, recStream) then the value as the
-// snapshot writes it, so field deadlines (absolute unix ms), consumer
-// groups and the document survive DUMP/RESTORE between vcache nodes.
-// redis-server refuses these payloads with "Bad data format".
+// some of whose fields have a TTL and a JSON document are dumped in
+// vcache's own form (rdb.EncodeNative): the snapshot record's kind byte
+// (recHashTTL, recJSON) then the value as the snapshot writes it, so
+// field deadlines (absolute unix ms) and the document survive
+// DUMP/RESTORE between vcache nodes. redis-server refuses these payloads
+// with "Bad data format". (A stream in this form, recStream, is read
+// too; DUMP writes streams in Redis's form, dump_stream.go.)
 
 // nativeValue returns e's vcache-only DUMP form, false when e has a
 // Redis form (a hash without field TTLs has one).
@@ -32,9 +33,6 @@ func nativeValue(e *entry) (rdb.Value, bool) {
 	case kindJSON:
 		b.WriteByte(recJSON)
 		appendBytes(&b, e.jsonDoc().textOf())
-	case kindStream:
-		b.WriteByte(recStream)
-		appendStream(&b, e.streamVal())
 	default:
 		return rdb.Value{}, false
 	}

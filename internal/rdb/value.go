@@ -10,6 +10,8 @@ const (
 	Set
 	ZSet
 	List
+	// Stream is a stream (Value.Stream).
+	Stream
 	// Native is a value in vcache's own form (native.go).
 	Native
 )
@@ -27,6 +29,8 @@ type Value struct {
 	Z []ZEntry
 	// Items is a List's elements, head first.
 	Items [][]byte
+	// Stream is a Stream's entries and groups.
+	Stream *StreamValue
 	// Body is a Native value's bytes, as EncodeNative was given them.
 	Body []byte
 }

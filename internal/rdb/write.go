@@ -14,6 +14,8 @@ func Encode(v Value) []byte {
 	switch v.Kind {
 	case Native:
 		return EncodeNative(v.Body)
+	case Stream:
+		b = appendStream(append(b, typeStreamLP2), v.Stream)
 	case String:
 		b = append(b, typeString)
 		b = appendStr(b, v.Str)
