@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 
@@ -10,8 +11,8 @@ import (
 // FuzzRestoreNative feeds arbitrary vcache-only DUMP bodies (sealed, so
 // the value reader itself runs) to RESTORE: it never panics, refuses
 // what it cannot read with rdb.ErrFormat, and what it accepts dumps and
-// restores again. Seeds are real dumps of a hash with a field TTL, a
-// JSON document and a stream with a consumer group.
+// restores again. Seeds are real dumps of a hash with a field TTL and a
+// JSON document, and a stream's snapshot form.
 func FuzzRestoreNative(f *testing.F) {
 	ks := newKS(f, nil)
 	ks.HSet([]byte("h"), [][]byte{[]byte("a"), []byte("1"), []byte("b"), []byte("2")}, false)
@@ -33,7 +34,14 @@ func FuzzRestoreNative(f *testing.F) {
 	if err := ks.XGroupCreate([]byte("s"), "g", StreamID{}, false, false, -1); err != nil {
 		f.Fatal(err)
 	}
-	for _, k := range []string{"h", "j", "s"} {
+	sh, slot := ks.locate([]byte("s"))
+	sh.mu.Lock()
+	var sb bytes.Buffer
+	sb.WriteByte(recStream)
+	appendStream(&sb, ks.find(sh, slot, []byte("s")).streamVal())
+	sh.mu.Unlock()
+	f.Add(sb.Bytes())
+	for _, k := range []string{"h", "j"} {
 		p, ok, err := ks.Dump([]byte(k))
 		if !ok || err != nil {
 			f.Fatalf("DUMP %s: %v", k, err)
