@@ -35,6 +35,9 @@ func (ks *Keyspace) Dump(key []byte) ([]byte, bool, error) {
 // rdbValue returns e's value for the RDB encoder. A new kind adds its
 // case here (and one in fromRDB).
 func rdbValue(e *entry) (rdb.Value, error) {
+	if v, ok := nativeValue(e); ok {
+		return v, nil
+	}
 	switch e.kind() {
 	case kindString:
 		return rdb.Value{Kind: rdb.String, Str: e.str()}, nil
@@ -66,6 +69,8 @@ func rdbValue(e *entry) (rdb.Value, error) {
 			return true
 		})
 		return v, nil
+	case kindStream:
+		return rdb.Value{Kind: rdb.Stream, Stream: rdbStream(e.streamVal())}, nil
 	case kindCustom:
 		return rdb.Value{}, fmt.Errorf("%w: %s", ErrNoRDBForm, e.customVal().TypeName())
 	case kindJSON:
@@ -96,6 +101,8 @@ func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 		return kindZSet, nil, z
 	case rdb.List:
 		return kindList, nil, newList(v.Items)
+	case rdb.Stream:
+		return kindStream, nil, streamFromRDB(v.Stream, int(min(ks.streamNode.Load(), 1<<30)))
 	}
 	return kindString, v.Str, nil
 }
@@ -127,13 +134,27 @@ func (ks *Keyspace) Restore(key, payload []byte, o RestoreOptions) error {
 	if err != nil {
 		return err
 	}
+	var (
+		k   kind
+		val []byte
+		obj any
+	)
+	if v.Kind == rdb.Native { // read before the old value goes: a bad payload changes nothing
+		if k, obj, err = fromNative(v.Body, ks.nowMs()); err != nil {
+			return err
+		}
+	} else {
+		k, val, obj = ks.fromRDB(v)
+	}
 	if old != nil {
 		ks.del(sh, slot, string(key), old, ReasonDeleted)
 	}
 	if o.ExpireAt != 0 && o.ExpireAt <= ks.nowMs() {
 		return nil
 	}
-	k, val, obj := ks.fromRDB(v)
+	if obj == nil && k == kindHash && v.Kind == rdb.Native { // every field's TTL has passed
+		return nil
+	}
 	e := newEntry(bstr(key), k, val, obj)
 	e.exp = o.ExpireAt
 	ks.insert(sh, slot, e)
@@ -147,5 +168,6 @@ func (ks *Keyspace) Restore(key, payload []byte, o RestoreOptions) error {
 	if k == kindHash {
 		ks.hashChanged(string(key), slot, e)
 	}
+	ks.jsonChanged(string(key), slot, e)
 	return nil
 }

@@ -118,7 +118,7 @@ func (ks *Keyspace) expireFields(sh *stripe, slot int, e *entry, now int64) bool
 		ks.trackFields(sh, e)
 		return false
 	}
-	ks.touchSlot(slot)
+	ks.touchSlot(slot, e.key())
 	gone := ks.fieldsRemoved(sh, slot, e)
 	if fo, ok := ks.observer.(FieldObserver); ok {
 		fo.FieldsExpired(e.key(), slot, n, gone)
@@ -140,8 +140,12 @@ func (ks *Keyspace) fieldsRemoved(sh *stripe, slot int, e *entry) bool {
 	return false
 }
 
-// touchSlot marks slot changed (WATCH, notifications).
-func (ks *Keyspace) touchSlot(slot int) { ks.table(slot).ver.Add(1) }
+// touchSlot marks slot and its key changed (WATCH, notifications). The
+// stripe's mutex must be held.
+func (ks *Keyspace) touchSlot(slot int, key string) {
+	ks.table(slot).ver.Add(1)
+	ks.keyChanged(&ks.stripes[slot&(numStripes-1)], key)
+}
 
 // lazyExpireFields is find's hook: it removes e's expired fields and
 // reports whether that deleted the key.

@@ -54,7 +54,7 @@ func (ks *Keyspace) hashExpire(sh *stripe, slot int, e *entry, at int64, cond Ex
 		return
 	}
 	ks.touch(e)
-	ks.touchSlot(slot)
+	ks.touchSlot(slot, e.key())
 	if deleted > 0 {
 		ks.fieldsRemoved(sh, slot, e)
 		return
@@ -132,7 +132,7 @@ func (ks *Keyspace) HPersist(key []byte, fields [][]byte) ([]int, error) {
 		}
 		if changed {
 			ks.touch(e)
-			ks.touchSlot(slot)
+			ks.touchSlot(slot, e.key())
 			ks.trackFields(sh, e)
 			ks.resize(sh, slot, e)
 		}
@@ -174,7 +174,7 @@ func (ks *Keyspace) HGetEx(key []byte, fields [][]byte, x FieldExpiry) ([][]byte
 					delete(hx.ttl, string(f))
 				}
 				if n != len(hx.ttl) {
-					ks.touchSlot(slot)
+					ks.touchSlot(slot, e.key())
 					ks.trackFields(sh, e)
 					ks.resize(sh, slot, e)
 				}

@@ -178,6 +178,10 @@ type stripe struct {
 	hits     int64
 	misses   int64
 	mem      atomic.Int64 // accounted bytes (written under mu, read without)
+	// keyVer are the key versions of this stripe's keys (keyver.go),
+	// made by the first WATCH of one of them: written under mu, read
+	// without.
+	keyVer atomic.Pointer[keyVers]
 }
 
 // Keyspace is the set of keys of one node (or one cluster shard of it). All methods
@@ -355,6 +359,7 @@ func (ks *Keyspace) Flush() {
 		for j := range sh.slots {
 			sh.slots[j].each(func(e *entry) bool {
 				ks.removed(sh, e.key(), e, j*numStripes+i, ReasonFlush)
+				ks.keyChanged(sh, e.key())
 				return true
 			})
 			t := &sh.slots[j]
@@ -420,6 +425,7 @@ func (ks *Keyspace) insert(sh *stripe, slot int, e *entry) {
 	ks.touch(e)
 	e.setMem(entrySize(e))
 	ks.account(sh, slot, e.mem())
+	ks.keyChanged(sh, e.key())
 }
 
 // del removes key's entry. The stripe's mutex must be held.
@@ -431,6 +437,7 @@ func (ks *Keyspace) del(sh *stripe, slot int, key string, e *entry, why Reason) 
 	delete(sh.hfe, e)
 	sh.keys--
 	ks.account(sh, slot, -e.mem())
+	ks.keyChanged(sh, key)
 	ks.removed(sh, key, e, slot, why)
 }
 
@@ -447,6 +454,7 @@ func (ks *Keyspace) setExpire(sh *stripe, slot int, e *entry, at int64) {
 		return
 	}
 	ks.table(slot).ver.Add(1)
+	ks.keyChanged(sh, e.key())
 	switch {
 	case e.exp == 0 && at != 0:
 		sh.volatile[e] = struct{}{}
@@ -461,6 +469,7 @@ func (ks *Keyspace) resize(sh *stripe, slot int, e *entry) {
 	n := entrySize(e)
 	ks.account(sh, slot, n-e.mem())
 	e.setMem(n)
+	ks.keyChanged(sh, e.key())
 }
 
 func (ks *Keyspace) account(sh *stripe, slot int, delta int64) {

@@ -5,11 +5,15 @@ import (
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
-// watch is a WATCHed key's slot and that slot's version at WATCH time.
+// watch is a WATCHed key, its slot and the key's version at WATCH time.
 type watch struct {
+	key  []byte
 	slot int
 	ver  uint64
 }
+
+// changed reports whether w's key was written since WATCH.
+func (w watch) changed(n *Node) bool { return n.ks.KeyVersion(w.key) != w.ver }
 
 // multiState is a transaction being queued between MULTI and EXEC.
 type multiState struct {
@@ -63,7 +67,7 @@ func cmdWatch(cx *Ctx) {
 	}
 	for _, k := range cx.Args[1:] {
 		slot := keyslot.Of(k)
-		cx.cl.watched = append(cx.cl.watched, watch{slot: slot, ver: cx.Node.ks.SlotVersion(slot)})
+		cx.cl.watched = append(cx.cl.watched, watch{key: append([]byte(nil), k...), slot: slot, ver: cx.Node.ks.KeyVersion(k)})
 	}
 	cx.OK()
 }
@@ -115,10 +119,10 @@ func cmdExec(cx *Ctx) {
 		return
 	}
 	defer n.unlockStripes(mask, true)
-	// A write to a watched key's slot since WATCH aborts (WATCH works
-	// per slot: a write to another key of the slot aborts too).
+	// A write to a watched key since WATCH aborts (rarely, one to another
+	// key sharing its version counter too: cache/keyver.go).
 	for _, w := range watched {
-		if n.ks.SlotVersion(w.slot) != w.ver {
+		if w.changed(n) {
 			cx.NullArray()
 			return
 		}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/internal/command"
-	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // Keyspace notifications (notify-keyspace-events): a write that changed a
@@ -209,7 +208,7 @@ func (n *Node) notifyBefore(spec *command.Spec, args [][]byte) *writeWatch {
 		}
 	}
 	for _, i := range w.keys {
-		w.vers = append(w.vers, n.ks.SlotVersion(keyslot.Of(args[i])))
+		w.vers = append(w.vers, n.ks.KeyVersion(args[i]))
 	}
 	switch spec.Name {
 	case "xreadgroup":
@@ -273,7 +272,7 @@ func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
 		}
 		i := w.keys[j]
 		key := args[i]
-		if n.ks.SlotVersion(keyslot.Of(key)) == w.vers[j] {
+		if n.ks.KeyVersion(key) == w.vers[j] {
 			continue
 		}
 		gone := n.ks.Exists(key) == 0

@@ -91,7 +91,7 @@ func cmdVcacheTxLock(cx *Ctx) {
 	c.txl = l
 	intact := int64(1)
 	for _, w := range c.watched {
-		if n.ks.SlotVersion(w.slot) != w.ver {
+		if w.changed(n) {
 			intact = 0
 		}
 	}

@@ -135,6 +135,12 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{typeSetIntset, 10, 2, 0, 0, 0, 1, 0, 0, 0, 5, 0})
 	f.Add([]byte{typeList, 2, 1, 'a', 0xC0, 7})
 	f.Add([]byte{typeListQuick2, 2, 1, 1, 'p', 2, 9, 9, 0, 0, 0, 1, 0, 0x7f, 1, 0xff})
+	f.Add([]byte{typeNative, 11, 2, '{', '}'})
+	st := &StreamValue{Last: StreamID{5, 1}, First: StreamID{1, 0}, EntriesAdded: 3,
+		Entries: []StreamEntry{{StreamID{1, 0}, [][]byte{[]byte("f"), []byte("1")}}, {StreamID{5, 1}, [][]byte{[]byte("g"), []byte("x")}}},
+		Groups: []StreamGroup{{Name: []byte("g"), LastID: StreamID{5, 1}, EntriesRead: 2,
+			Consumers: []StreamConsumer{{Name: []byte("c"), Seen: 7}}, Pending: []StreamPending{{ID: StreamID{5, 1}, Delivered: 7, Count: 1}}}}}
+	f.Add(appendStream([]byte{typeStreamLP2}, st))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		v, err := Decode(seal(bytes.Clone(body)))
 		if err != nil {

@@ -136,6 +136,13 @@ func (r *reader) value() (Value, bool) {
 		return Value{}, false
 	}
 	switch t {
+	case typeNative:
+		body := r.b[:len(r.b):len(r.b)]
+		r.b = nil
+		return Value{Kind: Native, Body: body}, len(body) > 0
+	case typeStreamLP, typeStreamLP2:
+		st, ok := r.stream(t)
+		return Value{Kind: Stream, Stream: st}, ok
 	case typeString:
 		s, ok := r.str()
 		return Value{Kind: String, Str: s}, ok

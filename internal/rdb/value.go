@@ -10,6 +10,10 @@ const (
 	Set
 	ZSet
 	List
+	// Stream is a stream (Value.Stream).
+	Stream
+	// Native is a value in vcache's own form (native.go).
+	Native
 )
 
 // Value is one key's value, independent of any encoding.
@@ -25,6 +29,10 @@ type Value struct {
 	Z []ZEntry
 	// Items is a List's elements, head first.
 	Items [][]byte
+	// Stream is a Stream's entries and groups.
+	Stream *StreamValue
+	// Body is a Native value's bytes, as EncodeNative was given them.
+	Body []byte
 }
 
 // ZEntry is a sorted set member and its score.

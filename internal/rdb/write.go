@@ -12,6 +12,10 @@ import (
 func Encode(v Value) []byte {
 	var b []byte
 	switch v.Kind {
+	case Native:
+		return EncodeNative(v.Body)
+	case Stream:
+		b = appendStream(append(b, typeStreamLP2), v.Stream)
 	case String:
 		b = append(b, typeString)
 		b = appendStr(b, v.Str)
