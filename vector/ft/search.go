@@ -225,8 +225,9 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 			}
 		}
 		sortBy := req.SortBy
+		norm := ix.sortNormalizer(sortBy)
 		sort.SliceStable(hits, func(i, j int) bool {
-			a, b := string(fieldsOf[hits[i].key][sortBy]), string(fieldsOf[hits[j].key][sortBy])
+			a, b := norm(string(fieldsOf[hits[i].key][sortBy])), norm(string(fieldsOf[hits[j].key][sortBy]))
 			less := compareValues(a, b) < 0
 			if req.SortDesc {
 				return compareValues(a, b) > 0

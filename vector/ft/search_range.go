@@ -194,10 +194,16 @@ func (ix *Index) sortKey(sortBy, scoreField string, score float64, yields map[st
 			return num(v)
 		}
 	}
-	if inSchema && fs.Sortable && !fs.UNF && (fs.Type == Text || fs.Type == Tag) {
-		return "$" + strings.ToLower(string(raw))
+	return "$" + ix.sortNormalizer(sortBy)(string(raw))
+}
+
+// sortNormalizer returns how SORTBY sees a field's values: lower-cased
+// for a SORTABLE TEXT or TAG field without UNF, as RediSearch keeps them.
+func (ix *Index) sortNormalizer(name string) func(string) string {
+	if fs, ok := ix.schema.field(name); ok && fs.Sortable && !fs.UNF && (fs.Type == Text || fs.Type == Tag) {
+		return strings.ToLower
 	}
-	return "$" + string(raw)
+	return func(s string) string { return s }
 }
 
 // payload is a document's WITHPAYLOADS value: its PAYLOAD_FIELD's value
