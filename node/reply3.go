@@ -97,5 +97,13 @@ func (b *respBuf) WriteBulkString(s string) { *b = resp.AppendBulk(*b, s) }
 func (b *respBuf) WriteInt64(n int64)       { *b = resp.AppendInt(*b, n) }
 func (b *respBuf) WriteArray(n int)         { *b = resp.AppendArray(*b, n) }
 func (b *respBuf) WriteNull()               { *b = resp.AppendNull(*b) }
-func (b *respBuf) WriteRaw(p []byte)        { *b = append(*b, p...) }
 func (b *respBuf) WriteError(msg string)    { *b = resp.AppendError(*b, msg) }
+
+// WriteRaw appends p; RESP3's null (Ctx.Null for a RESP3 client) is
+// written as RESP2's: the buffer holds the RESP2 reply To3 converts.
+func (b *respBuf) WriteRaw(p []byte) {
+	if string(p) == string(null3) {
+		p = []byte("$-1\r\n")
+	}
+	*b = append(*b, p...)
+}

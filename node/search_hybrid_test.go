@@ -103,6 +103,16 @@ func TestFTSortKeysAndPayloads(t *testing.T) {
 	check("range distance sort key", do("FT.SEARCH", "idx", "@v:[VECTOR_RANGE 10 $B]=>{$YIELD_DISTANCE_AS: dist}", "PARAMS", "2", "B", blob32(0, 0.5),
 		"SORTBY", "dist", "DESC", "WITHSORTKEYS", "RETURN", "1", "dist", "DIALECT", "2"),
 		[]any{int64(2), "d:2", "#2.25", []any{"dist", "2.25"}, "d:1", "#1.25", []any{"dist", "1.25"}})
+	// RESP3: each result map has them under "payload" and "sortkey".
+	r3, err := tn.client(t).Do(context.Background(), "FT.SEARCH", "idx", "*", "SORTBY", "n", "WITHSCORES", "WITHPAYLOADS", "WITHSORTKEYS", "RETURN", "1", "name").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := r3.(map[any]any)["results"].([]any)
+	check("RESP3 results", results, []any{
+		map[any]any{"id": "d:1", "score": float64(1), "payload": "first payload", "sortkey": "#2.5", "extra_attributes": map[any]any{"name": "Bravo"}, "values": []any{}},
+		map[any]any{"id": "d:2", "score": float64(1), "payload": nil, "sortkey": "#10", "extra_attributes": map[any]any{"name": "alpha"}, "values": []any{}},
+	})
 	// The payload field is the document's payload, not one of its fields.
 	res := do("FT.SEARCH", "idx", "@name:bravo").([]any)
 	for i := 0; i+1 < len(res[2].([]any)); i += 2 {

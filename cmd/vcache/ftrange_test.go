@@ -65,6 +65,15 @@ func TestRangeGeoHybridThroughProxy(t *testing.T) {
 			t.Errorf("%.60q: %.200q", tail[0], got)
 		}
 	}
+	// RESP3: the result maps carry the score, payload and sort key.
+	direct.Do3("HELLO", "3")
+	via.Do3("HELLO", "3")
+	r3 := []string{"FT.SEARCH", "idx", "@loc:[2.5 48.5 30 km]", "SORTBY", "n", "WITHSCORES", "WITHSORTKEYS", "WITHPAYLOADS", "RETURN", "1", "kind", "LIMIT", "0", "3"}
+	if d, p := direct.Do3(r3...), via.Do3(r3...); d != p || !strings.Contains(d, "sortkey") || !strings.Contains(d, "payload") {
+		t.Errorf("RESP3 sort keys and payloads:\n proxy:  %.400q\n direct: %.400q", p, d)
+	}
+	direct.Do3("HELLO", "2")
+	via.Do3("HELLO", "2")
 	same("FT.AGGREGATE", "idx", "@v:[VECTOR_RANGE 6 $B]=>{$YIELD_DISTANCE_AS: d}", "PARAMS", "2", "B", q,
 		"LOAD", "1", "@kind", "SORTBY", "2", "@d", "ASC", "LIMIT", "0", "15", "DIALECT", "2")
 	same("FT.AGGREGATE", "idx", "@v:[VECTOR_RANGE 6 $B]", "PARAMS", "2", "B", q,
