@@ -107,6 +107,11 @@ func TestFTGeo(t *testing.T) {
 	if err := c.Do(context.Background(), "FT.SEARCH", "idx", "*", "GEOFILTER", "loc", "2", "48", "10", "parsecs").Err(); err == nil || err.Error() != "Unknown distance unit parsecs" {
 		t.Errorf("GEOFILTER with a bad unit: %v", err)
 	}
+	explain := do("FT.EXPLAIN", "idx", "@loc:[2.3522 48.8566 50 km] @v:[VECTOR_RANGE 0.5 $B]=>{$YIELD_DISTANCE_AS: d; $EPSILON: 0.1}", "PARAMS", "2", "B", "xxxxxxxx", "DIALECT", "2")
+	if want := "INTERSECT {\n  GEO loc:{2.352200,48.856600 --> 50.000000 km}\n" +
+		"  VECTOR {Vectors that are within 0.5 distance radius from `$B` in vector index associated with field @v, EPSILON = 0.1, yields distance as `d`}\n}\n"; explain != want {
+		t.Errorf("FT.EXPLAIN:\n%s\nwant\n%s", explain, want)
+	}
 	info := do("FT.INFO", "idx").([]any)
 	attrs := info[7].([]any)
 	if !reflect.DeepEqual(attrs[0], []any{"identifier", "loc", "attribute", "loc", "type", "GEO"}) {
