@@ -48,7 +48,7 @@ func (p *parser) parseBracket(field string) (*Node, error) {
 	open := p.pos
 	end := strings.IndexByte(p.s[p.pos:], ']')
 	if end < 0 {
-		return nil, p.fail()
+		return p.parseRange(field) // which says where it fails
 	}
 	words := strings.Fields(p.s[p.pos+1 : p.pos+end])
 	switch {

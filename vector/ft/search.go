@@ -202,6 +202,7 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 	}
 	yields := rangeYields(req.Filter)
 	_, sortByYield := yields[req.SortBy]
+	spec := ix.sortSpecOf(req.SortBy)
 	// Load the fields of candidates for SORTBY on a non-score field.
 	fieldsOf := map[string]map[string][]byte{}
 	if sortByYield {
@@ -225,7 +226,7 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 			}
 		}
 		sortBy := req.SortBy
-		norm := ix.sortNormalizer(sortBy)
+		norm := spec.norm
 		sort.SliceStable(hits, func(i, j int) bool {
 			a, b := norm(string(fieldsOf[hits[i].key][sortBy])), norm(string(fieldsOf[hits[j].key][sortBy]))
 			less := compareValues(a, b) < 0
@@ -253,7 +254,7 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 			d.Fields = ix.pick(req, f, res.ScoreField, h.score, yieldValues(yields, h.id))
 		}
 		if req.WithSortKeys {
-			d.SortKey = ix.sortKey(req.SortBy, res.ScoreField, h.score, yields, h.id, f)
+			d.SortKey = sortKey(req.SortBy, spec, res.ScoreField, h.score, yields, h.id, f)
 		}
 		if req.WithPayloads {
 			d.Payload = ix.payload(f)

@@ -170,7 +170,7 @@ func yieldOf(yields [][2]string, name string) (string, bool) {
 // without SORTBY or when the document lacks the field, "#" and the
 // number for a number (%.17g), "$" and the text for a string (lower-cased
 // for a SORTABLE TEXT or TAG field without UNF).
-func (ix *Index) sortKey(sortBy, scoreField string, score float64, yields map[string]*VecRange, id uint32, f map[string][]byte) any {
+func sortKey(sortBy string, spec sortSpec, scoreField string, score float64, yields map[string]*VecRange, id uint32, f map[string][]byte) any {
 	num := func(v float64) any { return "#" + strconv.FormatFloat(v, 'g', 17, 64) }
 	switch {
 	case sortBy == "":
@@ -188,22 +188,35 @@ func (ix *Index) sortKey(sortBy, scoreField string, score float64, yields map[st
 	if !ok {
 		return nil
 	}
-	fs, inSchema := ix.schema.field(sortBy)
-	if inSchema && fs.Type == Numeric {
+	if spec.numeric {
 		if v, err := strconv.ParseFloat(strings.TrimSpace(string(raw)), 64); err == nil && !math.IsNaN(v) {
 			return num(v)
 		}
 	}
-	return "$" + ix.sortNormalizer(sortBy)(string(raw))
+	return "$" + spec.norm(string(raw))
 }
 
-// sortNormalizer returns how SORTBY sees a field's values: lower-cased
-// for a SORTABLE TEXT or TAG field without UNF, as RediSearch keeps them.
-func (ix *Index) sortNormalizer(name string) func(string) string {
-	if fs, ok := ix.schema.field(name); ok && fs.Sortable && !fs.UNF && (fs.Type == Text || fs.Type == Tag) {
-		return strings.ToLower
+// sortSpec is how SORTBY sees a field's values: as numbers for a NUMERIC
+// field, lower-cased for a SORTABLE TEXT or TAG field without UNF (as
+// RediSearch keeps them), else as they are.
+type sortSpec struct{ numeric, lower bool }
+
+// sortSpecOf returns the sortSpec of the field queries call name.
+func (ix *Index) sortSpecOf(name string) sortSpec {
+	ix.mu.RLock() // FT.ALTER may add fields
+	defer ix.mu.RUnlock()
+	fs, ok := ix.schema.field(name)
+	if !ok {
+		return sortSpec{}
 	}
-	return func(s string) string { return s }
+	return sortSpec{numeric: fs.Type == Numeric, lower: fs.Sortable && !fs.UNF && (fs.Type == Text || fs.Type == Tag)}
+}
+
+func (s sortSpec) norm(v string) string {
+	if s.lower {
+		return strings.ToLower(v)
+	}
+	return v
 }
 
 // payload is a document's WITHPAYLOADS value: its PAYLOAD_FIELD's value
