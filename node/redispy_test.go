@@ -97,3 +97,24 @@ func TestRedisPyPubSub(t *testing.T) {
 		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestRedisPyRangeAndGeo runs redis-py's query builder over a GEO field
+// and a vector field: a VECTOR_RANGE query sorted by its yielded
+// distance, a tag and geo radius query, and GeoFilter with payloads.
+func TestRedisPyRangeAndGeo(t *testing.T) {
+	py := pythonWith(t, "redis")
+	tn := startNode(t, nil)
+	_, port, _ := net.SplitHostPort(tn.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, py, "testdata/redispy_range_geo.py", port).CombinedOutput()
+	if err != nil {
+		t.Fatalf("redis-py: %v\n%s", err, out)
+	}
+	want := "3 [('p:0', 'paris', '0'), ('p:1', 'versailles', '0.25'), ('p:3', 'london', '0.36')]\n" +
+		"2 [('p:2', 'orleans'), ('p:0', 'paris')]\n" +
+		"2 [('p:0', 'paris', 'about paris'), ('p:1', 'versailles', 'about versailles')]"
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
+	}
+}

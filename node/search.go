@@ -146,7 +146,7 @@ func cmdFTSearch(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	writeAny(cx, res.Reply(req.NoContent, req.WithScores))
+	writeAny(cx, res.ReplyFor(req))
 }
 
 func cmdFTInfo(cx *Ctx) {

@@ -46,7 +46,7 @@ func jsonIndexFields(s *ft.Schema, doc cache.JSONView) map[string][]byte {
 			switch f.Type {
 			case ft.Tag:
 				sep = string(f.Separator)
-			case ft.Numeric:
+			case ft.Numeric, ft.Geo: // one number, one "lon,lat" point
 				vals = vals[:1]
 			}
 			out[f.Name] = []byte(strings.Join(vals, sep))

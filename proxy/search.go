@@ -47,11 +47,14 @@ type searchMerge struct {
 
 // ftRow is one result document from one shard.
 type ftRow struct {
-	key    resp.Value
-	score  *resp.Value // WITHSCORES
-	fields *resp.Value // field/value pairs, unless NOCONTENT
-	dist   sortValue   // the KNN distance
-	sort   sortValue   // the SORTBY field
+	key   resp.Value
+	score *resp.Value // WITHSCORES
+	// payload and sortKey are WITHPAYLOADS's and WITHSORTKEYS's values.
+	payload *resp.Value
+	sortKey *resp.Value
+	fields  *resp.Value // field/value pairs, unless NOCONTENT
+	dist    sortValue   // the KNN distance
+	sort    sortValue   // the SORTBY field
 }
 
 // sortValue is a field's value for ordering rows.
@@ -102,6 +105,14 @@ func (m *searchMerge) merge(s *session, dst []byte) []byte {
 				r.score = &e[0]
 				e = e[1:]
 			}
+			if q.withPayloads && len(e) > 0 {
+				r.payload = &e[0]
+				e = e[1:]
+			}
+			if (q.withSortKeys || q.sortBy != "") && len(e) > 0 {
+				r.sortKey = &e[0]
+				e = e[1:]
+			}
 			if len(q.added) > 0 || !q.noContent {
 				if len(e) == 0 || e[0].Kind != resp.Array {
 					return resp.AppendError(dst, "ERR unexpected FT.SEARCH reply from a shard")
@@ -112,7 +123,7 @@ func (m *searchMerge) merge(s *session, dst []byte) []byte {
 			if q.knn > 0 {
 				r.dist = fieldSortValue(r.fields, q.scoreField)
 			}
-			r.sort = fieldSortValue(r.fields, q.sortBy)
+			r.sort = sortKeyValue(r.sortKey)
 			rows = append(rows, r)
 		}
 	}
@@ -136,8 +147,10 @@ func (m *searchMerge) merge(s *session, dst []byte) []byte {
 	rows = rows[lo:hi]
 
 	per := 1
-	if q.withScores {
-		per++
+	for _, on := range []bool{q.withScores, q.withPayloads, q.withSortKeys} {
+		if on {
+			per++
+		}
 	}
 	if !q.noContent {
 		per++
@@ -154,11 +167,51 @@ func (m *searchMerge) merge(s *session, dst []byte) []byte {
 				dst = resp.AppendNull(dst)
 			}
 		}
+		if q.withPayloads {
+			dst = appendOrNull(dst, r.payload)
+		}
+		if q.withSortKeys {
+			if q.implicitSort {
+				dst = resp.AppendNull(dst) // the client gave no SORTBY
+			} else {
+				dst = appendOrNull(dst, r.sortKey)
+			}
+		}
 		if !q.noContent {
 			dst = appendFields(dst, r.fields, q.added)
 		}
 	}
 	return dst
+}
+
+// sortKeyValue reads a shard's WITHSORTKEYS value: "#" and a number, "$"
+// and a string (as the node normalised it), nil for none.
+func sortKeyValue(v *resp.Value) sortValue {
+	var out sortValue
+	if v == nil || v.Null || v.Kind == resp.Null3 || len(v.Str) == 0 {
+		return out
+	}
+	out.has = true
+	switch v.Str[0] {
+	case '#':
+		if f, err := strconv.ParseFloat(string(v.Str[1:]), 64); err == nil {
+			out.num, out.isNum = f, true
+			return out
+		}
+		out.raw = v.Str[1:]
+	case '$':
+		out.raw = v.Str[1:]
+	default:
+		out.raw = v.Str
+	}
+	return out
+}
+
+func appendOrNull(dst []byte, v *resp.Value) []byte {
+	if v == nil {
+		return resp.AppendNull(dst)
+	}
+	return v.AppendTo(dst)
 }
 
 // valueLess orders rows by a sort value: rows without one last, numbers

@@ -9,14 +9,22 @@ import (
 // ftQuery is what the proxy needs to know of an FT.SEARCH to scatter it
 // and merge the shards' results.
 type ftQuery struct {
-	offset, num int64    // LIMIT, default 0 10
-	knn         int64    // k of a KNN clause, 0 without one
-	scoreField  string   // the KNN's distance field: its AS name or __<field>_score
-	sortBy      string   // SORTBY field, "" without one
-	desc        bool     // SORTBY ... DESC
-	noContent   bool     // NOCONTENT or RETURN 0
-	withScores  bool     // WITHSCORES
-	returns     []string // RETURN's names as the client will see them, nil without RETURN
+	offset, num int64  // LIMIT, default 0 10
+	knn         int64  // k of a KNN clause, 0 without one
+	scoreField  string // the KNN's distance field: its AS name or __<field>_score
+	sortBy      string // SORTBY field, "" without one
+	desc        bool   // SORTBY ... DESC
+	noContent   bool   // NOCONTENT or RETURN 0
+	withScores  bool   // WITHSCORES
+	// withPayloads and withSortKeys are the client's WITHPAYLOADS and
+	// WITHSORTKEYS. The shards always send sort keys when rows are
+	// sorted: the merge orders rows by them, as the nodes do.
+	withPayloads bool
+	withSortKeys bool
+	// implicitSort says the proxy sorts by a vector range's distance
+	// field the client did not SORTBY (see parseFTSearch).
+	implicitSort bool
+	returns      []string // RETURN's names as the client will see them, nil without RETURN
 	// shard is the command each shard gets.
 	shard [][]byte
 	// added are fields the proxy added to RETURN for merging, to be
@@ -36,6 +44,7 @@ func parseFTSearch(args [][]byte) (*ftQuery, error) {
 	}
 	q := &ftQuery{
 		withScores: a.WithScores, noContent: a.NoContent,
+		withPayloads: a.WithPayloads, withSortKeys: a.WithSortKeys,
 		sortBy: strings.TrimPrefix(a.SortBy, "@"), desc: a.SortDesc,
 	}
 	q.offset, q.num = a.Limits()
@@ -55,16 +64,25 @@ func parseFTSearch(args [][]byte) (*ftQuery, error) {
 	if knn, err := ftargs.QueryKNN(a.Query); err == nil && knn != nil && knn.Resolve(a.ParamMap()) == nil && knn.K > 0 {
 		q.knn, q.scoreField = int64(knn.K), knn.ScoreField()
 	}
+	// A vector range query without SORTBY whose range yields its
+	// distance is merged nearest first (a node's order, by document id,
+	// means nothing across shards): every shard sorts by that distance.
+	if q.sortBy == "" && q.knn == 0 {
+		if y := ftargs.RangeYields(a.Query, a.ParamMap()); len(y) > 0 {
+			q.sortBy, q.implicitSort = y[0], true
+		}
+	}
 	// The fields the merge needs from every row: the KNN distance (to
-	// pick the global k nearest) and the SORTBY field.
+	// pick the global k nearest). Rows are sorted by their sort keys.
 	var need []string
 	if q.knn > 0 {
 		need = append(need, q.scoreField)
 	}
-	if q.sortBy != "" && q.sortBy != q.scoreField {
-		need = append(need, q.sortBy)
-	}
 	shard := *a
+	shard.WithSortKeys = a.WithSortKeys || q.sortBy != ""
+	if q.implicitSort {
+		shard.HasSortBy, shard.SortBy, shard.SortDesc = true, q.sortBy, false
+	}
 	switch {
 	case q.noContent && len(need) > 0:
 		// The shards must send the fields; the rows drop them.
@@ -89,7 +107,7 @@ func parseFTSearch(args [][]byte) (*ftQuery, error) {
 	// anywhere in a shard's k nearest, so it sends them all. (A node sends
 	// at most ftargs.MaxResults rows.)
 	limit := q.offset + q.num
-	if q.knn > 0 && len(need) == 2 {
+	if q.knn > 0 && q.sortBy != "" && q.sortBy != q.scoreField {
 		limit = q.knn
 	}
 	shard.HasLimit, shard.Offset, shard.Num = true, 0, min(limit, ftargs.MaxResults)

@@ -220,7 +220,12 @@ func TestParseFTSearch(t *testing.T) {
 		score     string
 	}{
 		{`FT.SEARCH i "*=>[KNN 10 @emb $BLOB EF_RUNTIME $EF AS score]" PARAMS 4 BLOB x EF 100 SORTBY score RETURN 2 title score LIMIT 0 10 DIALECT 2`,
-			`FT.SEARCH i *=>[KNN 10 @emb $BLOB EF_RUNTIME $EF AS score] PARAMS 4 BLOB x EF 100 SORTBY score DIALECT 2 RETURN 2 title score LIMIT 0 10`, 10, "score"},
+			`FT.SEARCH i *=>[KNN 10 @emb $BLOB EF_RUNTIME $EF AS score] WITHSORTKEYS PARAMS 4 BLOB x EF 100 SORTBY score DIALECT 2 RETURN 2 title score LIMIT 0 10`, 10, "score"},
+		// A range yielding its distance: every shard sorts by it.
+		{`FT.SEARCH i "@v:[VECTOR_RANGE $r $B]=>{$YIELD_DISTANCE_AS: $name}" PARAMS 6 B x r 2 name d RETURN 1 t`,
+			`FT.SEARCH i @v:[VECTOR_RANGE $r $B]=>{$YIELD_DISTANCE_AS: $name} WITHSORTKEYS PARAMS 6 B x r 2 name d SORTBY d RETURN 1 t LIMIT 0 10`, 0, ""},
+		{`FT.SEARCH i "@g:{a} @v:[VECTOR_RANGE 2 $B]" WITHPAYLOADS PARAMS 2 B x`,
+			`FT.SEARCH i @g:{a} @v:[VECTOR_RANGE 2 $B] WITHPAYLOADS PARAMS 2 B x LIMIT 0 10`, 0, ""},
 		{`FT.SEARCH i "(@genre:{a})=>[KNN 5 @v $B]" NOCONTENT LIMIT 2 3 PARAMS 2 B x`,
 			`FT.SEARCH i (@genre:{a})=>[KNN 5 @v $B] PARAMS 2 B x RETURN 1 __v_score LIMIT 0 5`, 5, "__v_score"},
 		{`FT.SEARCH i "@year:[2000 2010]" RETURN 1 title`, `FT.SEARCH i @year:[2000 2010] RETURN 1 title LIMIT 0 10`, 0, ""},

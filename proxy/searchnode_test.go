@@ -92,12 +92,13 @@ func (n *searchNode) handle(_ *fakeConn, args []string) string {
 }
 
 // search answers FT.SEARCH idx "*=>[KNN k @v $B AS name]" with LIMIT,
-// SORTBY, RETURN, NOCONTENT, WITHSCORES, PARAMS, DIALECT.
+// SORTBY, RETURN, NOCONTENT, WITHSCORES, WITHPAYLOADS, WITHSORTKEYS,
+// PARAMS, DIALECT.
 func (n *searchNode) search(args []string) string {
 	params := map[string]string{}
 	offset, num := 0, 10
 	var sortBy string
-	desc, noContent, withScores := false, false, false
+	desc, noContent, withScores, withPayloads, withSortKeys := false, false, false, false, false
 	var ret []string
 	for i := 3; i < len(args); i++ {
 		switch strings.ToUpper(args[i]) {
@@ -128,6 +129,10 @@ func (n *searchNode) search(args []string) string {
 			noContent = true
 		case "WITHSCORES":
 			withScores = true
+		case "WITHPAYLOADS":
+			withPayloads = true
+		case "WITHSORTKEYS":
+			withSortKeys = true
 		case "DIALECT":
 			i++
 		default:
@@ -185,6 +190,16 @@ func (n *searchNode) search(args []string) string {
 		out = append(out, resp.Value{Kind: resp.BulkString, Str: []byte(h.key)})
 		if withScores {
 			out = append(out, resp.Value{Kind: resp.BulkString, Str: []byte("1")})
+		}
+		if withPayloads {
+			out = append(out, resp.Value{Kind: resp.BulkString, Null: true})
+		}
+		if withSortKeys {
+			if v, ok := fields(h)[sortBy]; ok && sortBy != "" {
+				out = append(out, resp.Value{Kind: resp.BulkString, Str: []byte("#" + v)})
+			} else {
+				out = append(out, resp.Value{Kind: resp.BulkString, Null: true})
+			}
 		}
 		if noContent {
 			continue

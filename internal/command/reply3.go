@@ -97,10 +97,7 @@ func ftSearchShape(args [][]byte) resp.Shape {
 	if err != nil {
 		return resp.AsIs
 	}
-	if s.WithScores {
-		return resp.AsFTSearchScores
-	}
-	return resp.AsFTSearch
+	return resp.FTSearchShape(s.WithScores, s.WithPayloads, s.WithSortKeys)
 }
 
 // ftAggregateShape is FT.AGGREGATE's Reply3: the results map, in an array

@@ -14,6 +14,22 @@ type KNN struct {
 	Field         string
 	Param         string // the parameter holding the query vector
 	As            string // the score field's name
+
+	// Policy is HYBRID_POLICY's value (a parameter's name when
+	// PolicyParam), "" without it; BatchSize is BATCH_SIZE's (BatchParam:
+	// a parameter's name), 0 without it. Epsilon says EPSILON was given
+	// (a range query's attribute: an error for a KNN).
+	Policy      string
+	PolicyParam bool
+	BatchSize   int
+	BatchParam  string
+	HasBatch    bool
+	Epsilon     bool
+	// Twice says a vector search parameter was given twice.
+	Twice bool
+	// yieldAttr is a $YIELD_DISTANCE_AS attribute to resolve: a
+	// parameter, or a second distance field name.
+	yieldAttr *Attr
 }
 
 // ScoreField returns the name results carry the distance under.
@@ -71,7 +87,9 @@ func TopLevelArrow(s string) int {
 		case ')':
 			depth--
 		case '=':
-			if s[i+1] == '>' && depth == 0 {
+			// "=>{" is a clause's attributes; any other arrow starts the
+			// KNN clause.
+			if s[i+1] == '>' && depth == 0 && !strings.HasPrefix(strings.TrimLeft(s[i+2:], " \t\n"), "{") {
 				return i
 			}
 		}
@@ -83,9 +101,29 @@ func TopLevelArrow(s string) int {
 // for error positions.
 func ParseKNN(s string, base int) (*KNN, error) {
 	t := strings.TrimSpace(s)
-	if !strings.HasPrefix(t, "[") || !strings.HasSuffix(t, "]") {
+	closer := strings.IndexByte(t, ']')
+	if !strings.HasPrefix(t, "[") || closer < 0 {
 		return nil, &SyntaxError{Offset: base, Near: firstWord(t)}
 	}
+	// After the clause, "=>{...}" may give its attributes.
+	var attrs []Attr
+	if rest := strings.TrimSpace(t[closer+1:]); rest != "" {
+		at := base + strings.Index(s, rest)
+		tail, ok := strings.CutPrefix(rest, "=>")
+		tail = strings.TrimLeft(tail, " \t\n")
+		if !ok || !strings.HasPrefix(tail, "{") {
+			return nil, &SyntaxError{Offset: at, Near: firstWord(rest)}
+		}
+		as, n, err := ParseAttrs(tail, at+len(rest)-len(tail))
+		if err != nil {
+			return nil, err
+		}
+		if extra := strings.TrimSpace(tail[n:]); extra != "" {
+			return nil, &SyntaxError{Offset: base + strings.LastIndex(s, extra), Near: firstWord(extra)}
+		}
+		attrs = as
+	}
+	t = t[:closer+1]
 	w := strings.Fields(t[1 : len(t)-1])
 	bad := func(i int) error {
 		near := "]"
@@ -120,6 +158,7 @@ func ParseKNN(s string, base int) (*KNN, error) {
 		val := w[i+1]
 		switch strings.ToUpper(w[i]) {
 		case "EF_RUNTIME":
+			k.Twice = k.Twice || k.Ef != 0 || k.EfParam != ""
 			if strings.HasPrefix(val, "$") {
 				k.EfParam = val[1:]
 			} else if n, err := strconv.Atoi(val); err == nil && n > 0 {
@@ -135,13 +174,108 @@ func ParseKNN(s string, base int) (*KNN, error) {
 			k.Probes = n
 		case "AS":
 			k.As = val
-		case "EPSILON":
 		default:
-			return nil, bad(i)
+			if !k.setVecParam(w[i], val, strings.HasPrefix(val, "$")) {
+				return nil, bad(i)
+			}
+		}
+	}
+	for _, a := range attrs {
+		if err := k.applyAttr(a); err != nil {
+			return nil, err
 		}
 	}
 	return k, nil
 }
+
+// setVecParam sets one of the vector search parameters HYBRID_POLICY,
+// BATCH_SIZE and EPSILON (false for another name).
+func (k *KNN) setVecParam(name, val string, param bool) bool {
+	if param {
+		val = val[1:]
+	}
+	switch strings.ToUpper(name) {
+	case "HYBRID_POLICY":
+		k.Twice = k.Twice || k.Policy != ""
+		k.Policy, k.PolicyParam = val, param
+	case "BATCH_SIZE":
+		k.Twice = k.Twice || k.HasBatch
+		k.HasBatch = true
+		if param {
+			k.BatchParam = val
+		} else if n, err := strconv.Atoi(val); err == nil && n > 0 {
+			k.BatchSize = n
+		} else {
+			k.BatchSize = -1 // refused by Check, as RediSearch does after parsing
+		}
+	case "EPSILON":
+		k.Twice = k.Twice || k.Epsilon
+		k.Epsilon = true
+	default:
+		return false
+	}
+	return true
+}
+
+// applyAttr applies one "=>{$name: value}" attribute of the clause.
+func (k *KNN) applyAttr(a Attr) error {
+	val := a.Value
+	if a.Param {
+		val = "$" + val
+	}
+	switch strings.ToUpper(a.Name) {
+	case "YIELD_DISTANCE_AS":
+		if k.As != "" || a.Param {
+			// Checked once parameters are known (Resolve).
+			k.yieldAttr = &a
+			return nil
+		}
+		k.As = a.Value
+	case "EF_RUNTIME":
+		k.Twice = k.Twice || k.Ef != 0 || k.EfParam != ""
+		if a.Param {
+			k.EfParam = a.Value
+		} else if n, err := strconv.Atoi(a.Value); err == nil && n > 0 {
+			k.Ef = n
+		} else {
+			return VecSimError(VecErrBadValue)
+		}
+	case "WEIGHT", "SLOP", "INORDER", "PHONETIC":
+	default:
+		if !k.setVecParam(a.Name, val, a.Param) {
+			return fmt.Errorf("Invalid attribute %s", a.Name)
+		}
+	}
+	return nil
+}
+
+// Check refuses the clause's vector search parameters as RediSearch does:
+// hybrid ones for a query without a filter (hybrid false), an unknown
+// policy, BATCH_SIZE or EF_RUNTIME with ADHOC_BF, EPSILON in a KNN. Call
+// it after Resolve.
+func (k *KNN) Check(hybrid bool) error {
+	switch {
+	case k.Twice:
+		return VecSimError(VecErrTwice)
+	case k.Epsilon:
+		return VecSimError(VecErrNotRange)
+	case k.HasBatch && k.BatchSize <= 0:
+		return VecSimError(VecErrBadValue)
+	case !hybrid && (k.Policy != "" || k.HasBatch):
+		return VecSimError(VecErrNotHybrid)
+	case k.Policy != "" && !strings.EqualFold(k.Policy, "ADHOC_BF") && !strings.EqualFold(k.Policy, "BATCHES"):
+		return VecSimError(VecErrNoSuchPolicy)
+	case strings.EqualFold(k.Policy, "ADHOC_BF") && k.HasBatch:
+		return VecSimError(VecErrAdhocBatchSize)
+	case strings.EqualFold(k.Policy, "ADHOC_BF") && (k.Ef > 0 || k.EfParam != ""):
+		return VecSimError(VecErrAdhocEf)
+	}
+	return nil
+}
+
+// AdHoc says the clause asks for HYBRID_POLICY ADHOC_BF: the filtered
+// documents are compared with the query vector one by one.
+func (k *KNN) AdHoc() bool { return strings.EqualFold(k.Policy, "ADHOC_BF") }
 
 func firstWord(s string) string {
 	if f := strings.Fields(s); len(f) > 0 {
@@ -171,6 +305,40 @@ func (k *KNN) Resolve(params map[string][]byte) error {
 		if k.Ef, err = strconv.Atoi(string(v)); err != nil || k.Ef <= 0 {
 			return fmt.Errorf("Invalid numeric value (%s) for parameter `%s`", v, k.EfParam)
 		}
+	}
+	if strings.HasPrefix(k.As, "$") && len(k.As) > 1 {
+		v, ok := params[k.As[1:]]
+		if !ok {
+			return fmt.Errorf("No such parameter `%s`", k.As[1:])
+		}
+		k.As = string(v)
+	}
+	if a := k.yieldAttr; a != nil {
+		name, err := a.Resolve(params)
+		if err != nil {
+			return err
+		}
+		if k.As != "" {
+			return fmt.Errorf("Distance field was specified twice for vector query: %s and %s", k.As, name)
+		}
+		k.As, k.yieldAttr = name, nil
+	}
+	if k.PolicyParam {
+		v, ok := params[k.Policy]
+		if !ok {
+			return fmt.Errorf("No such parameter `%s`", k.Policy)
+		}
+		k.Policy, k.PolicyParam = string(v), false
+	}
+	if k.BatchParam != "" {
+		v, ok := params[k.BatchParam]
+		if !ok {
+			return fmt.Errorf("No such parameter `%s`", k.BatchParam)
+		}
+		if k.BatchSize, err = strconv.Atoi(string(v)); err != nil || k.BatchSize <= 0 {
+			k.BatchSize = -1
+		}
+		k.BatchParam = ""
 	}
 	if _, ok := params[k.Param]; !ok {
 		return fmt.Errorf("No such parameter `%s`", k.Param)

@@ -146,6 +146,36 @@ func TestKNNErrors(t *testing.T) {
 			t.Errorf("%q with %q: %v, want %s", c.q, c.params, err, c.want)
 		}
 	}
+	for _, c := range []struct{ q, params, want string }{
+		{"*=>[KNN 2 @v $B HYBRID_POLICY ADHOC_BF]", "B x", "Error parsing vector similarity parameters: hybrid query attributes were sent for a non-hybrid query"},
+		{"*=>[KNN 2 @v $B]=>{$HYBRID_POLICY: $p}", "B x", "No such parameter `p`"},
+		{"*=>[KNN 2 @v $B]=>{$BATCH_SIZE: $b}", "B x b 0", "Error parsing vector similarity parameters: Invalid value was given"},
+		{"*=>[KNN 2 @v $B]=>{$EPSILON: 1}", "B x", "Error parsing vector similarity parameters: range query attributes were sent for a non-range query"},
+		{"*=>[KNN 2 @v $B AS $s]=>{$YIELD_DISTANCE_AS: t}", "B x s one", "Distance field was specified twice for vector query: one and t"},
+		{"*=>[KNN 2 @v $B]=>{$slop: 1; $nope: 2}", "B x", "Invalid attribute nope"},
+		{"*=>[KNN 2 @v $B]=>{YIELD_DISTANCE_AS: d}", "B x", "Syntax error at offset 19 near YIELD_DISTANCE_AS:"},
+		{"*=>[KNN 2 @v $B] junk", "B x", "Syntax error at offset 17 near junk"},
+	} {
+		p := map[string][]byte{}
+		f := strings.Fields(c.params)
+		for i := 0; i+1 < len(f); i += 2 {
+			p[f[i]] = []byte(f[i+1])
+		}
+		k, err := QueryKNN(c.q)
+		if err == nil {
+			err = k.Resolve(p)
+		}
+		if err == nil {
+			err = k.Check(false)
+		}
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q with %q: %v, want %s", c.q, c.params, err, c.want)
+		}
+	}
+	if got := RangeYields("@a:[VECTOR_RANGE 1 $B]=>{$YIELD_DISTANCE_AS: x} | @b:[VECTOR_RANGE 2 $B]=>{$weight: 1; $yield_distance_as: $n}=>[KNN 3 @v $B]",
+		map[string][]byte{"n": []byte("y")}); strings.Join(got, ",") != "x,y" {
+		t.Errorf("RangeYields: %v", got)
+	}
 	if k, err := QueryKNN("@a:{x}"); k != nil || err != nil {
 		t.Errorf("no clause: %+v %v", k, err)
 	}
@@ -162,6 +192,9 @@ func FuzzParse(f *testing.F) {
 		`* LIMIT 0`, `* RETURN 2 a AS`, `* PARAMS 3 a b c`, `* BOGUS`, `* EXPLAINSCORE`, `* SORTBY`,
 		`* SLOP 1.5 TIMEOUT 0 VERBATIM NOSTOPWORDS INORDER WITHSORTKEYS WITHPAYLOADS WITHOUTCOUNT`,
 		`"" RETURN 0 SORTBY "" PARAMS 2 "" ""`,
+		`"@v:[VECTOR_RANGE $r $B]=>{$YIELD_DISTANCE_AS: d; $EPSILON: 0.1}" PARAMS 4 r 1 B x SORTBY d`,
+		`"(@g:{a})=>[KNN 5 @v $B HYBRID_POLICY ADHOC_BF]=>{$YIELD_DISTANCE_AS: $n; $BATCH_SIZE: 3}" PARAMS 4 B x n d`,
+		`"@loc:[2.3 48.8 $r km]=>{$weight: 2}" PARAMS 2 r 5 GEOFILTER loc 1 2 3 mi`,
 	} {
 		f.Add(seed)
 	}
@@ -182,6 +215,11 @@ func FuzzParse(f *testing.F) {
 		if !reflect.DeepEqual(s, back) {
 			t.Fatalf("%q:\n parsed   %+v\n rendered %q\n reparsed %+v", line, s, out, back)
 		}
-		QueryKNN(s.Query) // must not panic
+		if k, err := QueryKNN(s.Query); err == nil && k != nil { // must not panic
+			if k.Resolve(s.ParamMap()) == nil {
+				k.Check(true)
+			}
+		}
+		RangeYields(s.Query, s.ParamMap())
 	})
 }

@@ -23,8 +23,63 @@ const (
 	AsFTCursor
 )
 
+// asFTSearchWith is the first of FT.SEARCH's shapes with WITHPAYLOADS or
+// WITHSORTKEYS (FTSearchShape): its low three bits say which of the
+// score, the payload and the sort key follow each id.
+const asFTSearchWith Shape = 0x48
+
+const (
+	ftWithScores   = 1
+	ftWithPayloads = 2
+	ftWithSortKeys = 4
+)
+
+// FTSearchShape is FT.SEARCH's shape for its WITHSCORES, WITHPAYLOADS
+// and WITHSORTKEYS options: each result map has a score (a double), a
+// payload and a sort key, as RediSearch's.
+func FTSearchShape(scores, payloads, sortKeys bool) Shape {
+	if !payloads && !sortKeys {
+		if scores {
+			return AsFTSearchScores
+		}
+		return AsFTSearch
+	}
+	s := asFTSearchWith | ftWithPayloads*boolShape(payloads) | ftWithSortKeys*boolShape(sortKeys)
+	return s | ftWithScores*boolShape(scores)
+}
+
+func boolShape(b bool) Shape {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// searchLabels names the values that follow each id in an FT.SEARCH
+// reply of shape, in order.
+func searchLabels(shape Shape) []string {
+	switch {
+	case shape == AsFTSearchScores:
+		return []string{"score"}
+	case shape&^7 != asFTSearchWith:
+		return nil
+	}
+	var out []string
+	for _, f := range []struct {
+		bit  Shape
+		name string
+	}{{ftWithScores, "score"}, {ftWithPayloads, "payload"}, {ftWithSortKeys, "sortkey"}} {
+		if shape&f.bit != 0 {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
 // isFT reports whether shape is one of RediSearch's.
-func isFT(shape Shape) bool { return shape >= AsFTSearch && shape <= AsFTCursor }
+func isFT(shape Shape) bool {
+	return shape >= AsFTSearch && shape <= AsFTCursor || shape&^7 == asFTSearchWith
+}
 
 // ft3 appends the RESP3 form of v, the RESP2 reply of an FT command with
 // the given shape; ok is false when v does not have the shape's form (an
@@ -65,7 +120,7 @@ func ftResultsOK(v *Value, shape Shape) bool {
 			return false
 		}
 		e = e[1:]
-		if shape == AsFTSearchScores {
+		for range searchLabels(shape) {
 			if len(e) == 0 || e[0].Kind == Array {
 				return false
 			}
@@ -104,10 +159,7 @@ func ftResults3(dst []byte, v *Value, shape Shape) []byte {
 		case shape == AsFTAggregate:
 			i++
 		default:
-			i++ // the id
-			if shape == AsFTSearchScores {
-				i++
-			}
+			i += 1 + len(searchLabels(shape)) // the id and its values
 			if i < len(e) && e[i].Kind == Array {
 				i++
 			}
@@ -131,26 +183,27 @@ func ftResults3(dst []byte, v *Value, shape Shape) []byte {
 		}
 		id := &e[0]
 		e = e[1:]
-		var score, fields *Value
-		if shape == AsFTSearchScores {
-			score, e = &e[0], e[1:]
-		}
+		labels := searchLabels(shape)
+		vals := e[:len(labels)]
+		e = e[len(labels):]
+		var fields *Value
 		if len(e) > 0 && e[0].Kind == Array {
 			fields, e = &e[0], e[1:]
 		}
-		entries := 2
-		if score != nil {
-			entries++
-		}
+		entries := 2 + len(labels)
 		if fields != nil {
 			entries++
 		}
 		dst = AppendMap(dst, entries)
 		dst = AppendBulk(dst, "id")
 		dst = id.AppendTo(dst)
-		if score != nil {
-			dst = AppendBulk(dst, "score")
-			dst, _, _ = to3(dst, score.AppendTo(nil), AsDouble, 1)
+		for i, label := range labels {
+			dst = AppendBulk(dst, label)
+			shape := AsIs
+			if label == "score" {
+				shape = AsDouble
+			}
+			dst, _, _ = to3(dst, vals[i].AppendTo(nil), shape, 1)
 		}
 		if fields != nil {
 			dst = appendFieldMap(dst, fields)

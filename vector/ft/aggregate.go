@@ -34,14 +34,9 @@ func ParseAggregateArgs(args [][]byte) (*AggregateRequest, error) {
 // ParseQuery parses the request's query string and resolves its KNN
 // clause's parameters.
 func (r *AggregateRequest) ParseQuery() error {
-	filter, knn, err := ParseQuery(r.Args.Query)
+	filter, knn, err := parseResolved(r.Args.Query, nil, r.Params)
 	if err != nil {
 		return err
-	}
-	if knn != nil {
-		if err := knn.Resolve(r.Params); err != nil {
-			return err
-		}
 	}
 	r.Filter, r.KNN = filter, knn
 	return nil
@@ -60,6 +55,10 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 	if req.KNN != nil {
 		scoreField = req.KNN.ScoreField()
 		known = append(known, scoreField)
+	}
+	yields := rangeYields(req.Filter)
+	for name := range yields {
+		known = append(known, name)
 	}
 	ix.mu.RLock()
 	schema := ix.schema
@@ -103,6 +102,9 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 		var row ftargs.Row
 		if scoreField != "" {
 			row.Set(scoreField, ftargs.Str(FormatScore(h.score)))
+		}
+		for _, y := range yieldValues(yields, h.id) {
+			row.Set(y[0], ftargs.Str(y[1]))
 		}
 		if loadAll {
 			names := make([]string, 0, len(fields))

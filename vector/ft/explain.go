@@ -79,6 +79,20 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 			hi = "<"
 		}
 		fmt.Fprintf(b, "%sNUMERIC {%s %s @%s %s %s}\n", pad, cFloat(n.Lo), lo, n.Field, hi, cFloat(n.Hi))
+	case qGeo:
+		g := n.Geo
+		fmt.Fprintf(b, "%sGEO %s:{%s,%s --> %s %s}\n", pad, n.Field, cFloat(g.Lon), cFloat(g.Lat), cFloat(g.Radius), g.Unit)
+	case qVecRange:
+		r := n.Range
+		fmt.Fprintf(b, "%sVECTOR {Vectors that are within %s distance radius from `$%s` in vector index associated with field @%s",
+			pad, strconv.FormatFloat(r.Radius, 'g', 6, 64), r.Param, n.Field)
+		if a := r.EpsAttr; a != nil {
+			fmt.Fprintf(b, ", %s = %s", a.Name, a.Value)
+		}
+		if r.Yield != "" {
+			fmt.Fprintf(b, ", yields distance as `%s`", r.Yield)
+		}
+		b.WriteString("}\n")
 	case qText:
 		mod := ""
 		if n.Field != "" {

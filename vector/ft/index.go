@@ -14,9 +14,11 @@ import (
 // doc is what an index keeps of one document to filter it.
 type doc struct {
 	key   string
+	id    uint32
 	tags  map[string][]string // by field alias
 	nums  map[string]float64
 	words map[string]map[string]bool // by field alias: lower-case words
+	geo   map[string][2]float64      // by field alias: longitude, latitude
 	mem   int64                      // docBytes, once counted in Index.docBytes
 }
 
@@ -105,7 +107,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 		ix.nextID++
 		ix.ids[key] = id
 	}
-	d := &doc{key: key}
+	d := &doc{key: key, id: id}
 	defer ix.countDoc(id, d)
 	failed := false
 	for i := range ix.schema.Fields {
@@ -151,6 +153,16 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 				d.nums = map[string]float64{}
 			}
 			d.nums[f.Alias] = v
+		case Geo:
+			pt, ok := parseGeoPoint(strings.TrimSpace(string(raw)))
+			if !ok {
+				failed = true
+				continue
+			}
+			if d.geo == nil {
+				d.geo = map[string][2]float64{}
+			}
+			d.geo[f.Alias] = pt
 		case Text:
 			if d.words == nil {
 				d.words = map[string]map[string]bool{}
@@ -311,6 +323,12 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 			return false
 		}
 		return true
+	case qGeo:
+		pt, ok := d.geo[n.Field]
+		return ok && n.Geo.within(pt)
+	case qVecRange:
+		_, ok := n.Range.dist[d.id]
+		return ok
 	case qText:
 		for _, t := range n.Terms {
 			if !ix.hasWord(d, n.Field, t) && !ix.hasSynonym(d, n.Field, t) {

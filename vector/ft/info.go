@@ -31,7 +31,7 @@ func (ix *Index) countRecords(inf *Info) {
 			st.NumRecords += int64(len(ts))
 			st.TagBytes += int64(len(ts)) * entryBytes(postingKV)
 		}
-		st.NumRecords += int64(len(d.nums))
+		st.NumRecords += int64(len(d.nums)) + int64(len(d.geo))
 	}
 	for k := range ix.ids {
 		st.KeyBytes += int64(len(k)) + entryBytes(idsKV)

@@ -15,13 +15,14 @@ import (
 const (
 	mapHeader  = 48 // a map's header
 	mapGroup   = 8  // slots per group (and control bytes per group)
-	docStruct  = 48 // a doc (key, three map pointers, mem)
+	docStruct  = 64 // a doc (key, id, four map pointers, mem)
 	strHeader  = 16
 	postingKV  = 4  // a tag posting: map[uint32]struct{}
 	idsKV      = 24 // ids: map[string]uint32, padded
 	docsKV     = 16 // docs: map[uint32]*doc
 	tagsKV     = 40 // doc.tags: map[string][]string
 	numsKV     = 24 // doc.nums: map[string]float64
+	geoKV      = 32 // doc.geo: map[string][2]float64
 	wordsKV    = 24 // doc.words: map[string]map[string]bool, and its inner map[string]bool (padded)
 	mapLoadNum = 8  // a large map's slots per entry, as mapLoadNum/mapLoadDen:
 	mapLoadDen = 5  // 7/8 full at most, about 5/8 on average between growths
@@ -53,6 +54,9 @@ func docBytes(d *doc) int64 {
 	}
 	if d.nums != nil {
 		n += mapBytes(len(d.nums), numsKV)
+	}
+	if d.geo != nil {
+		n += mapBytes(len(d.geo), geoKV)
 	}
 	if d.words != nil {
 		n += mapBytes(len(d.words), wordsKV)

@@ -19,6 +19,8 @@ const (
 	qTag
 	qNum
 	qText
+	qGeo
+	qVecRange
 )
 
 // Node is a parsed filter expression.
@@ -31,7 +33,9 @@ type Node struct {
 	Hi    float64
 	LoEx  bool
 	HiEx  bool
-	Terms []string // qText: all of these words (a trailing * is a prefix)
+	Terms []string  // qText: all of these words (a trailing * is a prefix)
+	Geo   *GeoQuery // qGeo
+	Range *VecRange // qVecRange
 }
 
 // KNN is a query's "=>[KNN k @field $param ...]" clause; the grammar
@@ -148,7 +152,19 @@ func (p *parser) parseAnd(depth int) (*Node, error) {
 	return &Node{Kind: qAnd, Kids: kids}, nil
 }
 
+// parseUnary parses a clause and the "=>{...}" attributes after it.
 func (p *parser) parseUnary(depth int) (*Node, error) {
+	n, err := p.parsePrimary(depth)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.attrs(n); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (p *parser) parsePrimary(depth int) (*Node, error) {
 	if depth > maxDepth {
 		return nil, p.fail()
 	}
@@ -222,7 +238,7 @@ func (p *parser) parseField() (*Node, error) {
 	case '{':
 		return p.parseTags(name)
 	case '[':
-		return p.parseRange(name)
+		return p.parseBracket(name)
 	case '(':
 		p.pos++
 		var terms []string

@@ -28,6 +28,14 @@ func TestParseQuery(t *testing.T) {
 		{"*=>[KNN 10 @emb $BLOB]", "all", "10 emb BLOB __emb_score"},
 		{"(@g:{a})=>[KNN $K @v $q EF_RUNTIME $EF AS dist]", "tag(g:a)", "0 v q dist"},
 		{"@y:[(1990 +inf]=>[KNN 5 @v $q]", "num(y:1990,+Inf)", "5 v q __v_score"},
+		{"@v:[VECTOR_RANGE 0.5 $B]", "range(v:0.5.,B,)", ""},
+		{"@v:[vector_range $r $B]=>{$YIELD_DISTANCE_AS: d; $EPSILON: 0.1}", "range(v:r,B,d)", ""},
+		{"@g:{a} @v:[VECTOR_RANGE 1 $B]=>{$yield_distance_as: $n} | @loc:[2.3 48.8 5 km]",
+			"or(and(tag(g:a),range(v:1.,B,n)),geo(loc:2.3,48.8,5,km))", ""},
+		{"@loc:[$lon $lat $r $u]", "geo(loc:$lon,$lat,$r,$u)", ""},
+		{"(@t:(a b)=>{$weight: 2; $slop: 1} -@loc:[1 2 3 mi])=>[KNN 3 @v $B HYBRID_POLICY BATCHES BATCH_SIZE 10]",
+			"and(text(t:a,b),not(geo(loc:1,2,3,mi)))", "3 v B __v_score"},
+		{"@v:[VECTOR_RANGE 1 $B]=>{$YIELD_DISTANCE_AS: r}=>[KNN 2 @v $B AS k]", "range(v:1.,B,r)", "2 v B k"},
 	} {
 		n, k, err := ParseQuery(c.q)
 		if err != nil {
@@ -81,6 +89,15 @@ func render(n *Node) string {
 		return "num(" + n.Field + ":" + f(n.Lo) + "," + f(n.Hi) + ")"
 	case qText:
 		return "text(" + n.Field + ":" + strings.Join(n.Terms, ",") + ")"
+	case qGeo:
+		return "geo(" + n.Field + ":" + strings.Join(n.Geo.raw[:], ",") + ")"
+	case qVecRange:
+		r := n.Range
+		radius := r.RadiusParam
+		if radius == "" {
+			radius = formatF(r.Radius)
+		}
+		return "range(" + n.Field + ":" + radius + "," + r.Param + "," + r.Yield + r.yieldParam + ")"
 	}
 	return "?"
 }
@@ -88,7 +105,9 @@ func render(n *Node) string {
 func formatF(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "." }
 
 func TestParseQueryErrors(t *testing.T) {
-	for _, q := range []string{"@a:{x", "@a:[1", "@a:[x 2]", "(@a:{x}", "@:x", "*=>[KNN x @v $q]", "*=>[KNN 3 v $q]", "*=>KNN", "|", "@a:{}"} {
+	for _, q := range []string{"@a:{x", "@a:[1", "@a:[x 2]", "(@a:{x}", "@:x", "*=>[KNN x @v $q]", "*=>[KNN 3 v $q]", "*=>KNN", "|", "@a:{}",
+		"@v:[VECTOR_RANGE 1 B]", "@v:[VECTOR_RANGE $B]", "@v:[VECTOR_RANGE x $B]", "@v:[VECTOR 1 $B]", "@l:[1 x 3 km]", "@l:[1 2 3]",
+		"@v:[VECTOR_RANGE 1 $B]=>{YIELD: d}", "@v:[VECTOR_RANGE 1 $B]=>{$EPSILON: 0.1", "@v:[VECTOR_RANGE 1 $B]=>{$a: }"} {
 		_, _, err := ParseQuery(q)
 		var se *SyntaxError
 		if !errors.As(err, &se) {
@@ -133,12 +152,43 @@ func FuzzParseQuery(f *testing.F) {
 		"hello @t:(x y*)", "@t:{a\\ b}", "((((", "@y:[-inf +inf]=>[KNN $K @e $B]"} {
 		f.Add(s)
 	}
+	for _, s := range []string{"@v:[VECTOR_RANGE $r $B]=>{$YIELD_DISTANCE_AS: d; $EPSILON: $e}", "@l:[$a 2 $c km] | -@l:[1 2 3 mi]=>{$weight: 1}",
+		"(@t:x @v:[VECTOR_RANGE 1 $B])=>[KNN 2 @v $B HYBRID_POLICY $p]=>{$BATCH_SIZE: 4}"} {
+		f.Add(s)
+	}
+	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}
 	f.Fuzz(func(t *testing.T, q string) {
 		n, _, err := ParseQuery(q)
 		if err == nil && n == nil {
 			t.Fatal("no tree and no error")
 		}
+		// Resolving the parameters of whatever parsed must not panic, nor
+		// must running it over a small index.
+		if filter, knn, err := parseResolved(q, nil, params); err == nil {
+			fuzzIndex(t).Search(&SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, WithSortKeys: true, SortBy: "n"},
+				func(string) (map[string][]byte, bool) { return map[string][]byte{"n": []byte("1")}, true })
+		}
 	})
+}
+
+// fuzzIndex is a small index with a field of every type.
+func fuzzIndex(t *testing.T) *Index {
+	t.Helper()
+	var args [][]byte
+	for _, w := range strings.Fields("idx SCHEMA t TEXT g TAG n NUMERIC l GEO v VECTOR FLAT 6 TYPE FLOAT32 DIM 2 DISTANCE_METRIC L2") {
+		args = append(args, []byte(w))
+	}
+	s, err := ParseCreate(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewIndex(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Upsert("a", map[string][]byte{"t": []byte("x y"), "g": []byte("a"), "n": []byte("3"), "l": []byte("2,2"), "v": []byte("xxxxxxxx")})
+	ix.Upsert("b", map[string][]byte{"t": []byte("z"), "l": []byte("1 2")})
+	return ix
 }
 
 func FuzzParseCreate(f *testing.F) {

@@ -24,11 +24,12 @@ const (
 	Tag
 	Numeric
 	Vector
+	Geo
 )
 
 // String returns the RediSearch name.
 func (t FieldType) String() string {
-	return [...]string{"", "TEXT", "TAG", "NUMERIC", "VECTOR"}[t]
+	return [...]string{"", "TEXT", "TAG", "NUMERIC", "VECTOR", "GEO"}[t]
 }
 
 // Field is one schema field.
@@ -40,6 +41,9 @@ type Field struct {
 	Separator     byte
 	CaseSensitive bool
 	Sortable      bool
+	// UNF keeps a SORTABLE TEXT or TAG field's value as given (not
+	// lower-cased) for sorting.
+	UNF bool
 	// Weight of a TEXT field.
 	Weight float64
 	// Vec configures a VECTOR field.
@@ -54,6 +58,9 @@ type Schema struct {
 	// OnJSON is set for ON JSON: the documents are JSON keys and field
 	// names are JSONPaths (the node reads the values).
 	OnJSON bool
+	// PayloadField is PAYLOAD_FIELD's hash field ("" without it): its
+	// value is a document's payload (WITHPAYLOADS), not one of its fields.
+	PayloadField string
 	// Args are the FT.CREATE arguments (after the index name), kept to
 	// persist and describe the index.
 	Args []string
@@ -107,6 +114,9 @@ func ParseCreate(args [][]byte) (*Schema, error) {
 			}
 			i += 2 + n
 		case "SCORE", "LANGUAGE", "LANGUAGE_FIELD", "SCORE_FIELD", "PAYLOAD_FIELD", "TEMPORARY", "STOPWORDS":
+			if word() == "PAYLOAD_FIELD" && i+1 < len(args) {
+				s.PayloadField = string(args[i+1])
+			}
 			if word() == "STOPWORDS" {
 				n, err := strconv.Atoi(string(args[min(i+1, len(args)-1)]))
 				if err != nil || n < 0 || n > len(args)-i-2 {
@@ -164,6 +174,8 @@ func parseFields(args [][]byte) ([]Field, error) {
 			f.Type = Numeric
 		case "VECTOR":
 			f.Type = Vector
+		case "GEO":
+			f.Type = Geo
 		default:
 			return nil, errf("Invalid field type for field `%s`", f.Name)
 		}
@@ -180,6 +192,7 @@ func parseFields(args [][]byte) ([]Field, error) {
 			switch {
 			case opt == "SORTABLE" || opt == "UNF" || opt == "NOSTEM" || opt == "NOINDEX" || opt == "INDEXMISSING" || opt == "INDEXEMPTY" || opt == "WITHSUFFIXTRIE":
 				f.Sortable = f.Sortable || opt == "SORTABLE"
+				f.UNF = f.UNF || opt == "UNF"
 				i++
 				continue
 			case opt == "CASESENSITIVE" && f.Type == Tag:

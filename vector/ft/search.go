@@ -21,11 +21,18 @@ type SearchRequest struct {
 	ReturnAs   []string // the names RETURN shows Return's fields under
 	NoContent  bool
 	WithScores bool
-	SortBy     string
-	SortDesc   bool
-	Offset     int
-	Num        int
-	Params     map[string][]byte
+	// WithSortKeys and WithPayloads add each document's sort key and
+	// payload to the reply (after its score).
+	WithSortKeys bool
+	WithPayloads bool
+	// Clauses are the GEOFILTER and FILTER arguments, each ANDed with the
+	// query's filter.
+	Clauses  []*Node
+	SortBy   string
+	SortDesc bool
+	Offset   int
+	Num      int
+	Params   map[string][]byte
 	// Admit, when set, hides documents it rejects (a clustered node
 	// counts only the documents of slots it serves, so a document that is
 	// being moved is never counted twice).
@@ -64,8 +71,15 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 	r := &SearchRequest{
 		Index: string(args[0]), Query: a.Query,
 		NoContent: a.NoContent, WithScores: a.WithScores,
+		WithSortKeys: a.WithSortKeys, WithPayloads: a.WithPayloads,
 		SortBy: strings.TrimPrefix(a.SortBy, "@"), SortDesc: a.SortDesc,
 		Offset: int(off), Num: int(num), Params: a.ParamMap(),
+	}
+	for _, g := range a.GeoFilters {
+		r.Clauses = append(r.Clauses, NewGeoFilter(g))
+	}
+	for _, f := range a.Filters {
+		r.Clauses = append(r.Clauses, NewNumericFilter(f))
 	}
 	if a.Return != nil {
 		r.Return = make([]string, len(a.Return))
@@ -89,10 +103,6 @@ func unsupported(a *ftargs.Search) string {
 		return "INKEYS"
 	case a.InFields != nil:
 		return "INFIELDS"
-	case len(a.Filters) > 0:
-		return "FILTER"
-	case len(a.GeoFilters) > 0:
-		return "GEOFILTER"
 	case len(a.Snippets) > 0 && a.Snippets[0].Highlight:
 		return "HIGHLIGHT"
 	case len(a.Snippets) > 0:
@@ -106,17 +116,43 @@ func unsupported(a *ftargs.Search) string {
 // ParseQuery parses the request's query string and resolves its KNN
 // clause's parameters.
 func (r *SearchRequest) ParseQuery() error {
-	filter, knn, err := ParseQuery(r.Query)
+	filter, knn, err := parseResolved(r.Query, r.Clauses, r.Params)
 	if err != nil {
 		return err
 	}
-	if knn != nil {
-		if err := knn.Resolve(r.Params); err != nil {
-			return err
-		}
-	}
 	r.Filter, r.KNN = filter, knn
 	return nil
+}
+
+// parseResolved parses query q, ANDs the clauses of arguments with its
+// filter, and resolves and checks the parameters of its clauses and KNN.
+func parseResolved(q string, clauses []*Node, params map[string][]byte) (*Node, *KNN, error) {
+	filter, knn, err := ParseQuery(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(clauses) > 0 {
+		kids := append([]*Node(nil), clauses...)
+		if filter.Kind != qAll {
+			kids = append([]*Node{filter}, kids...)
+		}
+		filter = &Node{Kind: qAnd, Kids: kids}
+		if len(kids) == 1 {
+			filter = kids[0]
+		}
+	}
+	if err := resolveClauses(filter, params); err != nil {
+		return nil, nil, err
+	}
+	if knn != nil {
+		if err := knn.Resolve(params); err != nil {
+			return nil, nil, err
+		}
+		if err := knn.Check(filter.Kind != qAll); err != nil {
+			return nil, nil, err
+		}
+	}
+	return filter, knn, nil
 }
 
 // Doc is one search result.
@@ -124,6 +160,10 @@ type Doc struct {
 	Key    string
 	Score  float64     // the KNN distance (or 1 without KNN)
 	Fields [][2]string // field, value pairs in reply order
+	// SortKey and Payload are WITHSORTKEYS's and WITHPAYLOADS's values:
+	// a string, or nil for none.
+	SortKey any
+	Payload any
 }
 
 // Result is a search's answer.
@@ -160,17 +200,35 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 	if req.KNN != nil {
 		res.ScoreField = req.KNN.ScoreField()
 	}
+	yields := rangeYields(req.Filter)
+	_, sortByYield := yields[req.SortBy]
+	spec := ix.sortSpecOf(req.SortBy)
 	// Load the fields of candidates for SORTBY on a non-score field.
 	fieldsOf := map[string]map[string][]byte{}
-	if req.SortBy != "" && req.SortBy != res.ScoreField {
+	if sortByYield {
+		// A range's distance: documents outside that range last.
+		r := yields[req.SortBy]
+		sort.SliceStable(hits, func(i, j int) bool {
+			a, oka := r.dist[hits[i].id]
+			b, okb := r.dist[hits[j].id]
+			if oka != okb {
+				return oka
+			}
+			if req.SortDesc {
+				return a > b
+			}
+			return a < b
+		})
+	} else if req.SortBy != "" && req.SortBy != res.ScoreField {
 		for _, h := range hits {
 			if f, ok := load(h.key); ok {
 				fieldsOf[h.key] = f
 			}
 		}
 		sortBy := req.SortBy
+		norm := spec.norm
 		sort.SliceStable(hits, func(i, j int) bool {
-			a, b := string(fieldsOf[hits[i].key][sortBy]), string(fieldsOf[hits[j].key][sortBy])
+			a, b := norm(string(fieldsOf[hits[i].key][sortBy])), norm(string(fieldsOf[hits[j].key][sortBy]))
 			less := compareValues(a, b) < 0
 			if req.SortDesc {
 				return compareValues(a, b) > 0
@@ -184,16 +242,22 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 	end := min(start+req.Num, len(hits))
 	for _, h := range hits[start:end] {
 		d := Doc{Key: h.key, Score: h.score}
-		if !req.NoContent {
-			f, ok := fieldsOf[h.key]
-			if !ok {
-				f, ok = load(h.key)
-			}
+		f, ok := fieldsOf[h.key]
+		if !ok && (!req.NoContent || req.WithPayloads || req.WithSortKeys && req.SortBy != "") {
+			f, ok = load(h.key)
 			if !ok {
 				res.Total--
 				continue // removed since the match
 			}
-			d.Fields = ix.pick(req, f, res.ScoreField, h.score)
+		}
+		if !req.NoContent {
+			d.Fields = ix.pick(req, f, res.ScoreField, h.score, yieldValues(yields, h.id))
+		}
+		if req.WithSortKeys {
+			d.SortKey = sortKey(req.SortBy, spec, res.ScoreField, h.score, yields, h.id, f)
+		}
+		if req.WithPayloads {
+			d.Payload = ix.payload(f)
 		}
 		res.Docs = append(res.Docs, d)
 	}
@@ -218,7 +282,7 @@ func compareValues(a, b string) int {
 
 // pick chooses the returned fields: all hash fields (sorted, vectors
 // included as stored) or RETURN's, plus the score field.
-func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string, score float64) [][2]string {
+func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string, score float64, yields [][2]string) [][2]string {
 	scoreText := FormatScore(score)
 	var out [][2]string
 	if req.Return != nil {
@@ -229,6 +293,8 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 			}
 			if name == scoreField && scoreField != "" {
 				out = append(out, [2]string{as, scoreText})
+			} else if v, ok := yieldOf(yields, name); ok {
+				out = append(out, [2]string{as, v})
 			} else if v, ok := f[name]; ok {
 				out = append(out, [2]string{as, string(v)})
 			}
@@ -238,6 +304,7 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 	if scoreField != "" {
 		out = append(out, [2]string{scoreField, scoreText})
 	}
+	out = append(out, yields...)
 	if ix.schema.OnJSON { // a JSON document comes back whole, as "$"
 		if v, ok := f["$"]; ok {
 			out = append(out, [2]string{"$", string(v)})
@@ -250,7 +317,9 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		out = append(out, [2]string{k, string(f[k])})
+		if k != ix.schema.PayloadField || k == "" {
+			out = append(out, [2]string{k, string(f[k])})
+		}
 	}
 	return out
 }
@@ -265,6 +334,12 @@ func FormatScore(s float64) string {
 func (ix *Index) match(req *SearchRequest) ([]hit, int, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	if err := ix.checkYields(req.Filter, req.KNN); err != nil {
+		return nil, 0, err
+	}
+	if err := ix.runRanges(req.Filter, req.Params); err != nil {
+		return nil, 0, err
+	}
 	if req.KNN == nil {
 		ids, bounded := ix.candidates(req.Filter)
 		var hits []hit
@@ -300,7 +375,13 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, error) {
 	}
 	opt := vector.SearchOptions{K: k.K, Ef: k.Ef, Probes: k.Probes, FilterCount: -1}
 	if req.Filter.Kind != qAll {
-		if ids, bounded := ix.candidates(req.Filter); bounded {
+		ids, bounded := ix.candidates(req.Filter)
+		if !bounded && k.AdHoc() {
+			// HYBRID_POLICY ADHOC_BF: every document that passes the
+			// filter is compared with the query vector.
+			ids, bounded = ix.passing(req.Filter), true
+		}
+		if bounded {
 			if req.Admit != nil {
 				kept := ids[:0]
 				for _, id := range ids {
@@ -351,14 +432,14 @@ func (ix *Index) checkFields(n *Node) error {
 				return err
 			}
 		}
-		if n.Field == "" || n.Kind == qAll || n.Kind == qAnd || n.Kind == qOr || n.Kind == qNot {
+		if n.Field == "" || n.Kind == qAll || n.Kind == qAnd || n.Kind == qOr || n.Kind == qNot || n.Kind == qVecRange {
 			return nil
 		}
 		f, ok := ix.schema.field(n.Field)
 		if !ok {
 			return fmt.Errorf("Unknown field `%s`", n.Field)
 		}
-		want := map[kind]FieldType{qTag: Tag, qNum: Numeric, qText: Text}[n.Kind]
+		want := map[kind]FieldType{qTag: Tag, qNum: Numeric, qText: Text, qGeo: Geo, qVecRange: Vector}[n.Kind]
 		if f.Type != want {
 			return fmt.Errorf("Field `%s` is not a %s field", n.Field, want)
 		}
