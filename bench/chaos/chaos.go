@@ -160,6 +160,10 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 		if len(round) == 0 {
 			round = slices.Clone(faults)
 			in.r.Shuffle(len(round), func(i, j int) { round[i], round[j] = round[j], round[i] })
+			// A merge waits for the shards a split made: split first.
+			if s, m := slices.Index(round, Split), slices.Index(round, Merge); s > m && m >= 0 {
+				round[s], round[m] = round[m], round[s]
+			}
 		}
 		res.Faults = append(res.Faults, in.inject(ctx, round[0]))
 		round = round[1:]

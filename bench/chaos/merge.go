@@ -3,6 +3,7 @@ package chaos
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,7 +23,7 @@ func (in *injector) mergeBack(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if n <= in.cl.initialShards {
-		return fmt.Sprintf("nothing to merge (%d shards, as at the start)", n), nil
+		return fmt.Sprintf("nothing to merge (%d shards, as at the start; %d merges done before)", n, in.cl.mergesDone(ctx, time.Time{})), nil
 	}
 	deadline := start.Add(in.cfg.MergeWait)
 	for ctx.Err() == nil && time.Now().Before(deadline) {
@@ -60,22 +61,40 @@ func (cl *cluster) shardCount(ctx context.Context) (int, error) {
 // mergeDone looks in the running nodes' CLUSTER EVENTS for a merge that
 // finished after since, and returns its detail.
 func (cl *cluster) mergeDone(ctx context.Context, since time.Time) (string, bool) {
+	ds := cl.merges(ctx, since)
+	if len(ds) == 0 {
+		return "", false
+	}
+	return ds[0], true
+}
+
+// mergesDone counts the merges that finished after since.
+func (cl *cluster) mergesDone(ctx context.Context, since time.Time) int {
+	return len(cl.merges(ctx, since))
+}
+
+// merges returns the details of the merges that finished after since, by
+// event id, from the running nodes' CLUSTER EVENTS.
+func (cl *cluster) merges(ctx context.Context, since time.Time) []string {
+	byID := map[string]string{}
 	for _, n := range cl.nodes {
 		if !n.running() || n.isPaused() {
 			continue
 		}
 		c := redis.NewClient(&redis.Options{Addr: n.addr, MaxRetries: -1, ReadTimeout: 2 * time.Second})
-		evs, err := c.Do(ctx, "CLUSTER", "EVENTS", "50").Slice()
+		evs, err := c.Do(ctx, "CLUSTER", "EVENTS", "200").Slice()
 		c.Close()
 		if err != nil {
 			continue
 		}
 		for _, e := range evs {
 			fields, _ := e.([]any)
-			var kind, detail string
+			var id, kind, detail string
 			var at int64
 			for i := 0; i+1 < len(fields); i += 2 {
 				switch fields[i] {
+				case "id":
+					id, _ = fields[i+1].(string)
 				case "kind":
 					kind, _ = fields[i+1].(string)
 				case "detail":
@@ -85,9 +104,14 @@ func (cl *cluster) mergeDone(ctx context.Context, since time.Time) (string, bool
 				}
 			}
 			if kind == "merge" && strings.HasPrefix(detail, "done") && !time.UnixMilli(at).Before(since) {
-				return detail, true
+				byID[id] = detail
 			}
 		}
 	}
-	return "", false
+	var out []string
+	for _, d := range byID {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
 }
