@@ -4,11 +4,11 @@ import "slices"
 
 // Spares in the map.
 //
-// The map's nodes are the voters of the majority rule (Config.
-// RequireMajority): a member serves and decides only while it is in touch
-// with more than half of them. A node whose shards failed over comes back
-// owning nothing, because its shards got new replicas meanwhile; if the
-// map then dropped it, three data nodes would vote as two, and the next
+// The map's nodes are the voters of the majority rule
+// (Config.RequireMajority): a member serves and decides only while it is
+// in touch with more than half of them. A node whose shards failed over
+// comes back owning nothing, because its shards got new replicas
+// meanwhile; if the map then dropped it, three data nodes would vote as two, and the next
 // cut-off node would leave neither side a majority: no failover until the
 // partition heals, and every slot down on both sides. Redis Cluster keeps
 // a failed-over primary as a replica of its shard, so the masters that

@@ -11,8 +11,8 @@ import (
 )
 
 // mergeBack waits, with the workload running, until the autoscaler merges
-// a shard back: the nodes run with a short --merge-after (Config.
-// MergeAfter), so a shard made by an earlier split burst merges into a
+// a shard back: the nodes run with a short --merge-after
+// (Config.MergeAfter), so a shard made by an earlier split burst merges into a
 // neighbour once its cool-down has passed and it stayed underused that
 // long. It returns at the merge's "done" event, or after cfg.MergeWait;
 // with no more shards than at the start there is nothing to merge.
