@@ -99,6 +99,9 @@ func (c *Cluster) coordinate(now time.Time) {
 	l := cur.edit()
 	failed := map[NodeID]failure{}
 	for _, n := range cur.nodes {
+		if !cur.hostsRole(n.ID) {
+			continue // a spare serves nothing: keepSpares drops it when it is gone
+		}
 		m, ok := alive[n.ID]
 		switch {
 		case !ok:
@@ -131,6 +134,7 @@ func (c *Cluster) coordinate(now time.Time) {
 	}
 	l.abortLostPromotions(c.emit, now)
 	l.refreshNodes(alive)
+	l.keepSpares(alive)
 	for _, note := range l.fillReplicas(newPlacer(p, aliveList, ls.loads, l), c.cfg.Replicas) {
 		c.emit(EventReplica, 0, "new replica (shard:node) "+note, 0)
 	}

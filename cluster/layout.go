@@ -13,6 +13,9 @@ type layout struct {
 	shards     []Shard
 	migrations []Migration
 	nextShard  ShardID
+	// spares are alive data nodes that hold no role but stay in the map
+	// (keepSpares): they count towards the majority.
+	spares map[NodeID]bool
 }
 
 // edit returns a deep copy of m's assignment.
@@ -33,11 +36,12 @@ func (m *Map) edit() *layout {
 	return l
 }
 
-// build makes a Map of l; nodes no shard names are dropped.
+// build makes a Map of l; nodes no shard names are dropped, unless they
+// are spares.
 func (l *layout) build(epoch uint64, coord NodeID) (*Map, error) {
 	var nodes []Member
 	for id, n := range l.nodes {
-		if slices.ContainsFunc(l.shards, func(s Shard) bool { return s.hosts(id) }) {
+		if l.spares[id] || slices.ContainsFunc(l.shards, func(s Shard) bool { return s.hosts(id) }) {
 			nodes = append(nodes, n)
 		}
 	}

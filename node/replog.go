@@ -254,6 +254,10 @@ type replState struct {
 	links    map[string]*primaryLink
 	copies   map[cluster.ShardID]*shardCopy // replcopy.go
 
+	// led is the shards this node led in the last map followMap handled
+	// (replstale.go); only the goroutine that follows the map uses it.
+	led map[cluster.ShardID]bool
+
 	// afterStripe is a test hook of the full sync (replcopy.go).
 	afterStripe atomic.Pointer[syncHook]
 }

@@ -105,7 +105,7 @@ func (n *Node) followMap(ctx context.Context, m *cluster.Map, self cluster.NodeI
 		<-l.done
 		n.log.Info("replication link stopped", "shard", l.shard, "primary", l.addr)
 	}
-	if len(stopped) > 0 {
+	if lost := n.lostLead(m, self); len(stopped) > 0 || lost {
 		n.dropStale(m, self)
 	}
 	for _, l := range started {

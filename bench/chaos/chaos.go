@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -37,6 +38,10 @@ type Config struct {
 	Gap          time.Duration // mean quiet time between faults
 	HealTimeout  time.Duration // how long the cluster may take to be healthy after a fault
 	TmpfsSize    int64         // bytes of the disk-full node's tmpfs
+	Types        bool          // also write lists, sets, sorted sets, hashes, streams and JSON (types.go)
+	MergeAfter   time.Duration // --merge-after of the nodes: split shards merge back after this long underused (0: the nodes' default)
+	SplitMethod  string        // --split-method of the nodes ("": the nodes' default)
+	MergeWait    time.Duration // how long a merge fault waits for a merge to finish
 }
 
 // DefaultConfig is a five-minute run with every fault kind.
@@ -45,7 +50,8 @@ func DefaultConfig() Config {
 		Duration: 5 * time.Minute, Seed: 1, Faults: AllFaults, Nodes: 3, Writers: 6, OpsPerWriter: 150,
 		Keys: 2000, Docs: 1000, Dim: 16, Queries: 50, RecallFloor: 0.9, WaitTimeout: time.Second,
 		ShardMaxOps: 6000, StopFor: 6 * time.Second, BurstFor: 15 * time.Second, Gap: 8 * time.Second,
-		HealTimeout: 90 * time.Second, TmpfsSize: 64 << 20,
+		HealTimeout: 90 * time.Second, TmpfsSize: 64 << 20, Types: true, MergeAfter: 10 * time.Second,
+		MergeWait: 90 * time.Second,
 	}
 }
 
@@ -154,6 +160,10 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 		if len(round) == 0 {
 			round = slices.Clone(faults)
 			in.r.Shuffle(len(round), func(i, j int) { round[i], round[j] = round[j], round[i] })
+			// A merge waits for the shards a split made: split first.
+			if s, m := slices.Index(round, Split), slices.Index(round, Merge); s > m && m >= 0 {
+				round[s], round[m] = round[m], round[s]
+			}
 		}
 		res.Faults = append(res.Faults, in.inject(ctx, round[0]))
 		round = round[1:]
@@ -294,6 +304,12 @@ func (r *Result) WriteSummary(w io.Writer, floor float64) {
 	fmt.Fprintf(tw, "longest write stall\t%.1fs\t\n", longest.Seconds())
 	if c != nil {
 		fmt.Fprintf(tw, "keys checked\t%d\t(last acknowledged a write: %d, a DEL: %d; settled in %.1fs)\n", c.Acked+c.AckedDels, c.Acked, c.AckedDels, c.Settle.Seconds())
+		var fams []string
+		for k, n := range c.Families {
+			fams = append(fams, fmt.Sprintf("%s %d", k, n))
+		}
+		sort.Strings(fams)
+		fmt.Fprintf(tw, "keys by type\t%s\t\n", strings.Join(fams, ", "))
 		fmt.Fprintf(tw, "lost\t%d\t\n", len(c.Lost))
 		fmt.Fprintf(tw, "resurrected\t%d\t\n", len(c.Resurrected))
 		fmt.Fprintf(tw, "duplicated (SCAN)\t%d\t\n", len(c.Duplicated))

@@ -24,7 +24,8 @@ type Checks struct {
 	Recall      float64  // KNN recall@10 of the fixed query set against brute force
 	SlotErr     error    // slot ownership: not every slot one owner on which all nodes agree
 	Settle      time.Duration
-	Errs        []string // the checker could not check something
+	Errs        []string       // the checker could not check something
+	Families    map[string]int // keys checked (with an acknowledged write or DEL) by key prefix
 }
 
 // Failed reports whether a check failed, with the reasons.
@@ -54,7 +55,7 @@ func (c *Checks) Failed(floor float64) []string {
 // check waits for the cluster to settle and then verifies the writers'
 // ledgers against what the proxy serves.
 func check(ctx context.Context, cfg Config, cl *cluster, leds []ledger) *Checks {
-	res := &Checks{}
+	res := &Checks{Families: map[string]int{}}
 	t0 := time.Now()
 	if err := cl.waitHealthy(ctx, cfg.HealTimeout); err != nil {
 		res.Errs = append(res.Errs, "the cluster did not settle: "+err.Error())
@@ -109,6 +110,8 @@ func check(ctx context.Context, cfg Config, cl *cluster, leds []ledger) *Checks 
 			if !w.kl.hasAck {
 				continue
 			}
+			family, _, _ := strings.Cut(w.key, ":")
+			res.Families[family]++
 			ok := v == w.kl.acked
 			for _, p := range w.kl.pending {
 				ok = ok || v == p
@@ -166,30 +169,32 @@ func check(ctx context.Context, cfg Config, cl *cluster, leds []ledger) *Checks 
 	return res
 }
 
-// readBatch reads keys (all strings or hashes alike: GET for kv:, HGET emb
-// for documents) in one pipeline; a missing key reads as deleted.
+// readBatch reads keys in one pipeline: GET for kv:, HGET emb for
+// documents, the type's reader for the other families (types.go); a
+// missing key reads as deleted.
 func readBatch(ctx context.Context, c *redis.Client, keys []string) ([]string, error) {
 	pipe := c.Pipeline()
-	var cmds []*redis.StringCmd
-	for _, k := range keys {
-		if strings.HasPrefix(k, docPrefix) {
-			cmds = append(cmds, pipe.HGet(ctx, k, "emb"))
-		} else {
-			cmds = append(cmds, pipe.Get(ctx, k))
+	results := make([]func() (string, error), len(keys))
+	for i, k := range keys {
+		switch dt := typeOf(k); {
+		case dt != nil:
+			results[i] = dt.read(ctx, pipe, k)
+		case strings.HasPrefix(k, docPrefix):
+			cmd := pipe.HGet(ctx, k, "emb")
+			results[i] = func() (string, error) { return orDeleted(cmd.Result()) }
+		default:
+			cmd := pipe.Get(ctx, k)
+			results[i] = func() (string, error) { return orDeleted(cmd.Result()) }
 		}
 	}
 	_, _ = pipe.Exec(ctx)
-	out := make([]string, len(cmds))
-	for i, cmd := range cmds {
-		v, err := cmd.Result()
-		switch {
-		case err == redis.Nil:
-			out[i] = deleted
-		case err != nil:
-			return nil, err
-		default:
-			out[i] = v
+	out := make([]string, len(keys))
+	for i, r := range results {
+		v, err := r()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", keys[i], err)
 		}
+		out[i] = v
 	}
 	return out, nil
 }

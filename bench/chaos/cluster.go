@@ -21,6 +21,9 @@ type cluster struct {
 	tmpfs string  // a node's data directory mounted as a small tmpfs ("" if none)
 	full  int     // index of that node
 	lab   *netLab // each node in its own network namespace (nil: all on 127.0.0.1)
+	// initialShards is the number of shards once the cluster first was
+	// healthy: merges never go below it.
+	initialShards int
 }
 
 // startCluster starts cfg.Nodes data nodes (node i in dir/ni, logging to
@@ -70,6 +73,12 @@ func startCluster(ctx context.Context, cfg Config, diskFull bool, lab *netLab) (
 		args := []string{"server", "--port", fmt.Sprint(ports[i]), "--gossip", gossip[i], "--join", join,
 			"--node-name", name, "--replicas", "1", "--bootstrap-expect", fmt.Sprint(cfg.Nodes), "--dir", dir,
 			"--loglevel", "info", "--shard-max-ops", fmt.Sprint(cfg.ShardMaxOps)}
+		if cfg.MergeAfter > 0 {
+			args = append(args, "--merge-after", cfg.MergeAfter.String())
+		}
+		if cfg.SplitMethod != "" {
+			args = append(args, "--split-method", cfg.SplitMethod)
+		}
 		bin := cfg.Bin
 		if lab != nil {
 			args = append(args, "--bind", host(i))
@@ -102,6 +111,12 @@ func startCluster(ctx context.Context, cfg Config, diskFull bool, lab *netLab) (
 		cl.stop()
 		return nil, err
 	}
+	n, err := cl.shardCount(ctx)
+	if err != nil {
+		cl.stop()
+		return nil, err
+	}
+	cl.initialShards = n
 	return cl, nil
 }
 

@@ -24,12 +24,13 @@ const (
 	StopReplica = "stop-replica" // the same for a replica
 	Restart     = "restart"      // SIGTERM a primary (it saves its snapshot), start it again with the same --dir
 	Split       = "split"        // a load burst past the shards' ops budget, so the autoscaler splits
+	Merge       = "merge"        // wait for a split shard to merge back (the nodes run with a short --merge-after)
 	DiskFull    = "disk-full"    // fill a node's tmpfs --dir, SAVE and SIGTERM must fail, free it, restart
 	Partition   = "partition"    // cut a primary's network (nodes in network namespaces) for 5–15 s, heal
 )
 
 // AllFaults is every kind the injector knows.
-var AllFaults = []string{KillPrimary, KillReplica, StopPrimary, StopReplica, Restart, Split, DiskFull, Partition}
+var AllFaults = []string{KillPrimary, KillReplica, StopPrimary, StopReplica, Restart, Split, Merge, DiskFull, Partition}
 
 // FaultRecord is one injected fault.
 type FaultRecord struct {
@@ -106,6 +107,9 @@ func (in *injector) inject(ctx context.Context, kind string) FaultRecord {
 	case Split:
 		rec.Node = "all"
 		rec.Note = in.loadBurst(ctx)
+	case Merge:
+		rec.Node = "all"
+		rec.Note, err = in.mergeBack(ctx)
 	case DiskFull:
 		if in.cl.full < 0 {
 			err = errors.New("no tmpfs data directory (needs root)")

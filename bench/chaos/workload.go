@@ -13,8 +13,10 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// The workload: each writer owns its keys (kv:W:I strings and vdoc:W:I
-// hashes with a FLOAT32 vector under the index's prefix), so what a key
+// The workload: each writer owns its keys (kv:W:I strings, vdoc:W:I
+// hashes with a FLOAT32 vector under the index's prefix and, with
+// Config.Types, lists, sets, sorted sets, hashes, streams and JSON
+// documents: types.go), so what a key
 // should hold at the end follows from that writer's log alone. Every write
 // is followed by WAIT 1; a write is acknowledged when the write succeeded
 // and WAIT answered at least 1.
@@ -174,17 +176,23 @@ func (w *writer) run(ctx context.Context, stop <-chan struct{}) {
 }
 
 func (w *writer) step(ctx context.Context) {
-	kv := fmt.Sprintf("kv:%d:%d", w.id, w.r.IntN(w.cfg.Keys))
+	key := fmt.Sprintf("kv:%d:%d", w.id, w.r.IntN(w.cfg.Keys))
+	set := func(ctx context.Context, c cmdable, k, v string) error { return c.Set(ctx, k, v, 0).Err() }
+	if w.cfg.Types && w.r.IntN(2) == 0 {
+		// Half the key operations go to the other types, one at random.
+		dt := &dataTypes[w.r.IntN(len(dataTypes))]
+		key, set = fmt.Sprintf("%s%d:%d", dt.prefix, w.id, w.r.IntN(max(1, w.cfg.Keys/4))), dt.write
+	}
 	doc := fmt.Sprintf("%s%d:%d", docPrefix, w.id, w.r.IntN(w.cfg.Docs))
 	switch p := w.r.IntN(100); {
 	case p < 40:
 		w.seq++
 		v := fmt.Sprintf("%d:%d", w.id, w.seq)
-		w.write(ctx, kv, v, func() error { return w.c.Set(ctx, kv, v, 0).Err() })
+		w.write(ctx, key, v, func() error { return set(ctx, w.c, key, v) })
 	case p < 45:
-		w.write(ctx, kv, deleted, func() error { return w.c.Del(ctx, kv).Err() })
+		w.write(ctx, key, deleted, func() error { return w.c.Del(ctx, key).Err() })
 	case p < 65:
-		w.read(ctx, kv)
+		w.read(ctx, key)
 	case p < 88:
 		v := blob(randVec(w.r, w.cfg.Dim))
 		w.write(ctx, doc, v, func() error { return w.c.HSet(ctx, doc, "emb", v).Err() })
@@ -219,9 +227,12 @@ func (w *writer) write(ctx context.Context, k, v string, op func() error) {
 // acknowledged value.
 func (w *writer) read(ctx context.Context, k string) {
 	w.cnt.reads.Add(1)
-	got, err := w.c.Get(ctx, k).Result()
-	if err == redis.Nil {
-		got, err = deleted, nil
+	var got string
+	var err error
+	if dt := typeOf(k); dt != nil {
+		got, err = dt.read(ctx, w.c, k)()
+	} else {
+		got, err = orDeleted(w.c.Get(ctx, k).Result())
 	}
 	if err != nil {
 		w.cnt.readErrs.Add(1)

@@ -32,6 +32,9 @@ func runBenchChaos(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.IntVar(&cfg.OpsPerWriter, "rate", cfg.OpsPerWriter, "operations per second of each client")
 	fs.Float64Var(&cfg.RecallFloor, "recall-floor", cfg.RecallFloor, "recall@10 below this fails the run")
 	fs.IntVar(&cfg.ShardMaxOps, "shard-max-ops", cfg.ShardMaxOps, "ops/s budget of a shard (a split burst passes half of it)")
+	fs.BoolVar(&cfg.Types, "types", cfg.Types, "also write lists, sets, sorted sets, hashes, streams and JSON documents, and check them")
+	fs.DurationVar(&cfg.MergeAfter, "merge-after", cfg.MergeAfter, "--merge-after of the nodes, so split shards merge back during the run (0: the nodes' default)")
+	fs.StringVar(&cfg.SplitMethod, "split-method", cfg.SplitMethod, "--split-method of the nodes: copy, auto or promote (default: the nodes' default)")
 	bin := fs.String("bin", "", "vcache binary to run the nodes and the proxy with (default: this one)")
 	if err := fs.Parse(args); err != nil {
 		return err
