@@ -52,7 +52,8 @@ type client struct {
 	// LIST reads it from other goroutines.
 	resp3 atomic.Bool
 
-	omem       atomic.Int64 // bytes of replies waiting to be sent (event loops)
+	omem       atomic.Int64 // bytes of replies waiting to be sent (memory_extra.go)
+	qbuf       atomic.Int64 // bytes its query buffer holds beyond the base (memory_extra.go)
 	commands   atomic.Int64 // commands run on this connection
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock
 	lastCmd    atomic.Pointer[string]
@@ -114,13 +115,11 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 		ci.Flags += "P"
 	}
 	ci.Sub, ci.PSub, ci.SSub = c.subCount(subChannel), c.subCount(subPattern), c.subCount(subShard)
-	if o := c.out.Load(); o != nil {
-		ci.OMem = o.pending()
-	}
 	if c.resp3.Load() {
 		ci.Resp = 3
 	}
 	ci.OMem = c.omem.Load()
+	ci.Qbuf = c.qbuf.Load()
 	c.mu.Lock()
 	ci.Name, ci.User, ci.LibName, ci.LibVer = c.name, c.userName, c.libName, c.libVer
 	c.mu.Unlock()

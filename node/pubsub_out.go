@@ -31,6 +31,7 @@ type outbox struct {
 	nc    net.Conn
 	limit func() bufLimit // the limit that applies now
 	onCut func()          // called once when the limit cuts the client off
+	acct  func(d int64)   // told each change of the bytes waiting (maxmemory counts them)
 
 	// mu guards the fields below.
 	mu        sync.Mutex
@@ -39,13 +40,23 @@ type outbox struct {
 	closed    bool   // no more bytes are taken
 	cut       bool   // closed for passing the limit
 	overSince time.Time
+	counted   int64 // the bytes waiting last told to acct
 
 	wake chan struct{} // one pending wake-up of the sender
 	done chan struct{} // closed when the sender has returned
 }
 
-func newOutbox(nc net.Conn, limit func() bufLimit, onCut func()) *outbox {
-	return &outbox{nc: nc, limit: limit, onCut: onCut, wake: make(chan struct{}, 1), done: make(chan struct{})}
+func newOutbox(nc net.Conn, limit func() bufLimit, onCut func(), acct func(int64)) *outbox {
+	return &outbox{nc: nc, limit: limit, onCut: onCut, acct: acct, wake: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// recount tells acct how the bytes waiting changed. mu must be held.
+func (o *outbox) recount() {
+	p := int64(len(o.buf) + o.sending)
+	if d := p - o.counted; d != 0 && o.acct != nil {
+		o.counted = p
+		o.acct(d)
+	}
 }
 
 // Write queues p (the connection's replies, flushed by its writer); it
@@ -69,6 +80,7 @@ func (o *outbox) push(p []byte) bool {
 	if o.overLimit(time.Now()) {
 		o.closed, o.cut = true, true
 		o.buf = nil
+		o.recount()
 		o.mu.Unlock()
 		_ = o.nc.Close()
 		if o.onCut != nil {
@@ -77,6 +89,7 @@ func (o *outbox) push(p []byte) bool {
 		o.signal()
 		return false
 	}
+	o.recount()
 	o.mu.Unlock()
 	o.signal()
 	return true
@@ -141,6 +154,7 @@ func (o *outbox) run() {
 			o.closed = true
 			o.buf = nil
 		}
+		o.recount()
 		o.mu.Unlock()
 		if err != nil {
 			_ = o.nc.Close()
@@ -161,6 +175,10 @@ func (o *outbox) finish() {
 	_ = o.nc.SetWriteDeadline(time.Now().Add(time.Second))
 	o.signal()
 	<-o.done
+	o.mu.Lock()
+	o.buf = nil
+	o.recount()
+	o.mu.Unlock()
 }
 
 // startOutbox routes c's replies through a new outbox and starts its
@@ -170,6 +188,9 @@ func (n *Node) startOutbox(c *rconn, cl *client) *outbox {
 	o := newOutbox(c.nc, func() bufLimit { return n.pubsub.limitFor(cl) }, func() {
 		n.log.Warn("client closed for overcoming of output buffer limits", "client", cl.id, "addr", cl.addr)
 		n.pubsub.cut.Add(1)
+	}, func(d int64) {
+		n.clientOut.Add(d)
+		cl.omem.Add(d)
 	})
 	w := redcon.NewWriter(o)
 	w.SetBuffer(c.Writer.Buffer())
