@@ -7,6 +7,10 @@
 #
 #   bench/memlimit.sh                      # MAXMEM=50mb N=300000 DIM=128 ALG=HNSW
 #   MAXMEM=20mb N=100000 bench/memlimit.sh
+#   POLICIES="allkeys-lru allkeys-lfu volatile-lru" MAXMEM=40mb N=100000 TIMEOUT=60s bench/memlimit.sh
+#
+# Under the volatile-* policies every document gets a TTL (TTL, default
+# 1h) so that it may be evicted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAXMEM=${MAXMEM:-50mb}
@@ -14,6 +18,8 @@ N=${N:-300000}
 DIM=${DIM:-128}
 ALG=${ALG:-HNSW}
 TIMEOUT=${TIMEOUT:-5m}
+POLICIES=${POLICIES:-noeviction allkeys-lru}
+TTL=${TTL:-1h}
 command -v redis-cli >/dev/null || { echo "needs redis-cli (apt-get install redis-tools)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -23,11 +29,13 @@ go build -o "$work/memlimit" ./bench/memlimit
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
 
-for policy in noeviction allkeys-lru; do
+for policy in $POLICIES; do
+	ttl=0
+	case $policy in volatile-*) ttl=$TTL ;; esac
 	port=$(free_port)
 	"$work/vcache" server --port "$port" --maxmemory "$MAXMEM" --maxmemory-policy "$policy" --loglevel warn >/dev/null 2>&1 &
 	pid=$!
 	wait_port "$port"
-	"$work/memlimit" -addr "127.0.0.1:$port" -n "$N" -dim "$DIM" -alg "$ALG" -timeout "$TIMEOUT"
+	"$work/memlimit" -addr "127.0.0.1:$port" -n "$N" -dim "$DIM" -alg "$ALG" -timeout "$TIMEOUT" -ttl "$ttl"
 	kill "$pid"; wait "$pid" 2>/dev/null || true
 done

@@ -63,7 +63,8 @@ type client struct {
 	// LIST reads it from other goroutines.
 	resp3 atomic.Bool
 
-	omem       atomic.Int64 // bytes of replies waiting to be sent (event loops)
+	omem       atomic.Int64 // bytes of replies waiting to be sent (memory_extra.go)
+	qbuf       atomic.Int64 // bytes its query buffer holds beyond the base (memory_extra.go)
 	commands   atomic.Int64 // commands run on this connection
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock
 	lastCmd    atomic.Pointer[string]
@@ -144,9 +145,7 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 		ci.Resp = 3
 	}
 	ci.OMem = c.omem.Load()
-	if o := c.out.Load(); o != nil {
-		ci.OMem = o.Pending()
-	}
+	ci.Qbuf = c.qbuf.Load()
 	c.mu.Lock()
 	ci.Name, ci.User, ci.LibName, ci.LibVer = c.name, c.userName, c.libName, c.libVer
 	c.mu.Unlock()

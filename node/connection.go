@@ -38,7 +38,7 @@ func (cx *Ctx) ClientID() int64 { return cx.cl.id }
 // Info describes the connection (front.Conn).
 func (cx *Ctx) Info(now time.Time) front.ClientInfo {
 	ci := cx.cl.Info(now)
-	ci.Qbuf = requestSize(cx.Args)
+	ci.Qbuf = requestSize(cx.Args) // the running request, not the buffer it is in
 	return ci
 }
 

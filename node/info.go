@@ -82,7 +82,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("mem_not_counted_for_evict", 0) // everything counts against maxmemory
 		kv("used_memory_vector", vec)
 		kv("used_memory_vector_human", humanBytes(vec))
-		kv("mem_clients_normal", n.clientOut.Load())
+		kv("mem_clients_normal", n.clientOut.Load()+n.clientIn.Load())
 		kv("mem_clients_slaves", 0)
 		kv("mem_replication_backlog", n.repl.log.held.Load())
 		n.scripts.mem.infoMemory(kv)

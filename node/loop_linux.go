@@ -290,6 +290,7 @@ func (l *evloop) open(c *rconn, now time.Time) bool {
 		return false
 	}
 	c.rd = n.newReader(c.nc)
+	n.countReader(c)
 	c.lastIO = now
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.fd.FD())}
 	if err := syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_ADD, c.fd.FD(), &ev); err != nil {
@@ -337,6 +338,7 @@ func (l *evloop) serve(c *rconn) {
 		l.drop(c, rerr)
 		return
 	}
+	c.rd.Shrink()
 	l.s.n.noteOut(c)
 	if c.fd.Pending() > 0 {
 		l.watch(c, syscall.EPOLLOUT)
@@ -395,6 +397,7 @@ func (l *evloop) finish(c *rconn, err error) {
 		_ = c.fd.Drain()
 	}
 	l.s.n.forgetOut(c)
+	l.s.n.forgetIn(c)
 	l.s.forget(c)
 	c.fd.Release()
 	l.s.n.closed(c, err)

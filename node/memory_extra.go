@@ -34,3 +34,50 @@ func (n *Node) setOut(c *rconn, p int64) {
 		cl.omem.Store(p)
 	}
 }
+
+// Query buffers (CLIENT LIST qbuf) count too: a client that sends part
+// of a large request makes its reader hold what came so far (the reader
+// grows to about twice the bytes received, never to what a bulk header
+// announces). The reader reports each resize of its buffer; the base
+// buffer every connection has is not counted, as Redis frees an idle
+// client's query buffer. The count is dropped when the connection ends
+// or is taken over (Detach).
+//
+// Connections served by a goroutine (TLS, and those handed off for a
+// blocking command, WAIT or a replica's stream) write their replies in a
+// blocking write: while it waits for a client that does not read, the
+// reply batch is counted (flushCounted). A subscriber's outbox counts
+// what it queues (pubsub_out.go).
+
+// countReader makes c's reader report its buffer to the node's count.
+func (n *Node) countReader(c *rconn) {
+	c.rd.SetOnResize(func(grown int) { n.setIn(c, int64(grown)) })
+}
+
+// forgetIn drops c's query buffer from the count.
+func (n *Node) forgetIn(c *rconn) { n.setIn(c, 0) }
+
+func (n *Node) setIn(c *rconn, p int64) {
+	d := p - c.qmem
+	if d == 0 {
+		return
+	}
+	c.qmem = p
+	n.clientIn.Add(d)
+	if cl, ok := c.ctx.(*client); ok {
+		cl.qbuf.Store(p)
+	}
+}
+
+// flushCounted sends the size bytes of replies of c, a connection served
+// by its own goroutine, counting them while the write lasts. A
+// subscriber's writer feeds its outbox, which counts them itself.
+func (n *Node) flushCounted(c *rconn, size int) error {
+	if cl, ok := c.ctx.(*client); ok && cl.out.Load() != nil {
+		return c.Flush()
+	}
+	n.setOut(c, int64(size))
+	err := c.Flush()
+	n.setOut(c, 0)
+	return err
+}

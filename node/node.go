@@ -37,6 +37,9 @@ type Node struct {
 	// clientOut is the bytes of replies waiting for event-loop clients
 	// (memory_extra.go); maxmemory counts it.
 	clientOut *atomic.Int64
+	// clientIn is the bytes clients' query buffers hold beyond the small
+	// one every connection has (memory_extra.go); maxmemory counts it.
+	clientIn *atomic.Int64
 	// cmds holds the served commands' specs; cmdList their entries, by
 	// spec ID.
 	cmds    *command.Table
@@ -104,14 +107,16 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	notifier := &notifyObserver{}
 	tracking := &trackObserver{}
 	cc.Observer = observers{searchObserver{cat: search, repl: repl}, notifier, tracking}
-	clientOut := new(atomic.Int64)
+	clientOut, clientIn := new(atomic.Int64), new(atomic.Int64)
 	// FT indexes, replies waiting for clients and the replication backlog
 	// (a ring of ReplBacklogSize once a replica streams, as Redis 7 keeps
 	// up to repl-backlog-size in used memory) count against maxmemory, as
 	// Redis counts its client buffers (memory_extra.go).
 	// So do the Lua script caches (scripting_memory.go).
 	smem := &scriptMemory{}
-	cc.ExtraMemory = func() int64 { return search.MemoryBytes() + clientOut.Load() + repl.held.Load() + smem.bytes() }
+	cc.ExtraMemory = func() int64 {
+		return search.MemoryBytes() + clientOut.Load() + clientIn.Load() + repl.held.Load() + smem.bytes()
+	}
 	cc.Decoders = vsetDecoders()
 	ks, err := cache.New(cc)
 	if err != nil {
@@ -119,6 +124,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	}
 	n := &Node{
 		clientOut:   clientOut,
+		clientIn:    clientIn,
 		log:         log.With("component", "node"),
 		ks:          ks,
 		search:      search,

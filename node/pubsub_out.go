@@ -34,6 +34,9 @@ func (n *Node) startOutbox(c *rconn, cl *client) *outbox.Queue {
 	o := outbox.New(c.nc, func() outbox.Limit { return n.pubsub.limitFor(cl).outboxLimit() }, func() {
 		n.log.Warn("client closed for overcoming of output buffer limits", "client", cl.id, "addr", cl.addr)
 		n.pubsub.cut.Add(1)
+	}, func(d int64) {
+		n.clientOut.Add(d)
+		cl.omem.Add(d)
 	})
 	w := redcon.NewWriter(o)
 	w.SetBuffer(c.Writer.Buffer())

@@ -140,6 +140,7 @@ func (s *server) handle(c *rconn) {
 		return
 	}
 	c.rd = n.newReader(c.nc)
+	n.countReader(c)
 	s.serveFrom(c, nil, nil)
 }
 
@@ -163,6 +164,8 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 	defer func() {
 		s.forget(c)
 		n.endOutbox(c)
+		n.forgetIn(c)
+		n.forgetOut(c)
 		if !c.detached {
 			c.nc.Close()
 		}
@@ -323,8 +326,12 @@ func (s *server) forget(c *rconn) {
 
 // flush sends c's replies and counts their bytes.
 func (s *server) flush(c *rconn) error {
-	if n := len(c.Buffer()); n > 0 {
+	n := len(c.Buffer())
+	if n > 0 {
 		s.n.stats.netOut.Add(int64(n))
+	}
+	if n > 0 && c.goroutine {
+		return s.n.flushCounted(c, n)
 	}
 	return c.Flush()
 }
@@ -369,7 +376,8 @@ type rconn struct {
 	moved     bool             // an event loop's connection: handed from another loop
 	goroutine bool             // served by a goroutine of its own (serveFrom), not a loop
 	lastIO    time.Time        // an event loop's connection: when it last had an event
-	omem      int64            // an event loop's connection: its replies counted in Node.clientOut
+	omem      int64            // its replies counted in Node.clientOut (memory_extra.go)
+	qmem      int64            // its query buffer counted in Node.clientIn (memory_extra.go)
 }
 
 func (c *rconn) RemoteAddr() string             { return c.addr }
@@ -391,6 +399,7 @@ func (c *rconn) Close() error {
 // connection's first.
 func (c *rconn) Detach() redcon.DetachedConn {
 	c.detached = true
+	c.rd.SetOnResize(nil) // its taker reads it; serveFrom forgets its count
 	c.keepPending(c.batch[c.at+1:])
 	c.batch = nil
 	return detachedConn{c}

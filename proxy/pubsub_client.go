@@ -137,7 +137,7 @@ func (s *session) subscribe(k subKind, names [][]byte) {
 		s.sub.out = outbox.New(s.nc, func() outbox.Limit { return lim }, func() {
 			s.p.log.Warn("client closed for overcoming of output buffer limits", "client", s.id, "addr", s.addr)
 			s.p.stats.pubsubCut.Add(1)
-		})
+		}, nil)
 		go s.sub.out.Run()
 		s.flush() // nothing is owed, but keep the order if it were
 	}

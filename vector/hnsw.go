@@ -13,8 +13,8 @@ import (
 // over flat arrays: vectors in a vstore (float32 with a padded stride, or
 // int8 or binary codes: Params.Quant), level-0 links in one []uint32 (a
 // count then 2M ids per node), upper levels per node. Removed vectors
-// become tombstones: still traversed, never returned, and compacted away
-// when they are many.
+// become tombstones: still traversed, never returned, and purged when they
+// are many, their slots then reused (hnsw_purge.go).
 //
 // Locking: mu guards the arrays' growth and compaction (held for reading
 // by every search and insert, for writing to grow or compact); a node's
@@ -36,12 +36,13 @@ type hnsw struct {
 	dead   []uint32     // per node: 1 = tombstone (atomic)
 	capN   int
 
-	// idMu guards byExt, next and ndead. Lock order: mu, then idMu, then
-	// a stripe lock or epMu.
+	// idMu guards byExt, next, ndead and free. Lock order: mu, then
+	// idMu, then a stripe lock or epMu.
 	idMu   sync.Mutex
 	byExt  map[uint32]uint32
 	next   uint32 // next internal id
 	ndead  int
+	free   []uint32 // purged slots, reused before next
 	nlive  atomic.Int64
 	stripe [1024]sync.Mutex
 
@@ -152,7 +153,18 @@ func (h *hnsw) Add(ext uint32, v []float32) error {
 		return err
 	}
 	h.insert(ext, &q)
+	h.maybePurge() // a replaced vector leaves a tombstone
 	return nil
+}
+
+// maybePurge purges the tombstones when they are due.
+func (h *hnsw) maybePurge() {
+	h.idMu.Lock()
+	due := h.purgeDue()
+	h.idMu.Unlock()
+	if due {
+		h.purge(false)
+	}
 }
 
 // insert adds ext's vector, already encoded.
@@ -162,10 +174,15 @@ func (h *hnsw) insert(ext uint32, q *query) {
 	for {
 		h.mu.RLock()
 		h.idMu.Lock()
-		if int(h.next) < h.capN {
-			id = h.next
-			h.next++
-			atomic.StoreUint32(&h.dead[id], 2) // pending until written
+		if f := len(h.free); f > 0 || int(h.next) < h.capN {
+			if f > 0 {
+				// A purged slot: nothing links to it or reads it.
+				id, h.free = h.free[f-1], h.free[:f-1]
+			} else {
+				id = h.next
+				h.next++
+			}
+			atomic.StoreUint32(&h.dead[id], slotPending) // until written
 			if old, ok := h.byExt[ext]; ok {
 				atomic.StoreUint32(&h.dead[old], 1)
 				h.ndead++
@@ -176,9 +193,14 @@ func (h *hnsw) insert(ext uint32, q *query) {
 			h.idMu.Unlock()
 			break
 		}
-		need := int(h.next) + 1
+		need, reclaim := int(h.next)+1, h.ndead > 0
 		h.idMu.Unlock()
 		h.mu.RUnlock()
+		if reclaim {
+			// Reuse the tombstones' slots before growing.
+			h.purge(true)
+			continue
+		}
 		h.mu.Lock()
 		h.grow(need)
 		h.mu.Unlock()
@@ -394,11 +416,11 @@ func (h *hnsw) Remove(ext uint32) bool {
 		h.ndead++
 		h.nlive.Add(-1)
 	}
-	compact := h.ndead > 1000 && h.ndead > int(h.next)/2
+	due := h.purgeDue()
 	h.idMu.Unlock()
 	h.mu.RUnlock()
-	if compact {
-		h.compact()
+	if due {
+		h.purge(false)
 	}
 	return ok
 }
@@ -572,50 +594,22 @@ func (h *hnsw) Quantize(q Quant) error {
 	return nil
 }
 
-// MemoryBytes estimates the arrays' bytes.
+// MemoryBytes estimates the arrays' bytes, less the slots of removed
+// vectors: those are reused by the next inserts (hnsw_purge.go), as an
+// allocator reuses freed memory, so removing a vector gives its bytes
+// back at once, which is what eviction under maxmemory needs to see.
+// Spare capacity counts (the arrays hold it); so does a tombstone's upper
+// levels until it is purged.
 func (h *hnsw) MemoryBytes() int64 {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	n := int64(h.capN)
-	b := n*h.st.vectorBytes() + n + n*int64(h.m0+1)*4 + n*24
-	b += h.uppers.Load()
 	h.idMu.Lock()
+	n := int64(h.capN) - int64(len(h.free)) - int64(h.ndead)
+	b := n*h.st.vectorBytes() + n + n*int64(h.m0+1)*4 + n*24
 	b += int64(len(h.byExt))*16 + n*8
 	h.idMu.Unlock()
+	b += h.uppers.Load()
 	return b
-}
-
-// compact rebuilds the graph from the live vectors, dropping tombstones.
-// Searches and inserts wait while it runs.
-func (h *hnsw) compact() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.idMu.Lock()
-	defer h.idMu.Unlock()
-	if h.ndead <= 1000 || h.ndead <= int(h.next)/2 {
-		return // another compaction got here first
-	}
-	ids := make([]uint32, 0, len(h.byExt))
-	qs := make([]*query, 0, len(h.byExt))
-	for e, i := range h.byExt {
-		ids = append(ids, e)
-		qs = append(qs, h.st.get(i)) // the stored form: no second rounding
-	}
-	p := h.p
-	p.InitialCap = len(ids)
-	fresh := newHNSW(p)
-	parallel(len(ids), 2, func(k int) error {
-		fresh.insert(ids[k], qs[k])
-		return nil
-	})
-	h.st, h.levels, h.links0, h.upper, h.exts, h.dead, h.capN =
-		fresh.st, fresh.levels, fresh.links0, fresh.upper, fresh.exts, fresh.dead, fresh.capN
-	h.uppers.Store(fresh.uppers.Load())
-	h.byExt, h.next, h.ndead = fresh.byExt, fresh.next, fresh.ndead
-	h.nlive.Store(fresh.nlive.Load())
-	h.epMu.Lock()
-	h.entry, h.maxLevel = fresh.entry, fresh.maxLevel
-	h.epMu.Unlock()
 }
 
 // AddBatch adds vectors with several goroutines (the build uses every core

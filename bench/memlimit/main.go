@@ -14,6 +14,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,14 +29,15 @@ func main() {
 	batch := flag.Int("batch", 100, "HSETs per pipeline")
 	alg := flag.String("alg", "HNSW", "index algorithm: HNSW, FLAT or IVFFLAT")
 	timeout := flag.Duration("timeout", 5*time.Minute, "stop loading after this long")
+	ttl := flag.Duration("ttl", 0, "give every document this TTL (for the volatile-* policies); 0: none")
 	flag.Parse()
-	if err := run(*addr, *dim, *n, *batch, *alg, *timeout); err != nil {
+	if err := run(*addr, *dim, *n, *batch, *alg, *timeout, *ttl); err != nil {
 		fmt.Fprintln(os.Stderr, "memlimit:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, dim, n, batch int, alg string, timeout time.Duration) error {
+func run(addr string, dim, n, batch int, alg string, timeout, ttl time.Duration) error {
 	ctx := context.Background()
 	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, ReadTimeout: time.Minute})
 	defer c.Close()
@@ -53,6 +55,7 @@ func run(addr string, dim, n, batch int, alg string, timeout time.Duration) erro
 	deadline := time.Now().Add(timeout)
 	var peakRSS int64
 	var slowest time.Duration
+	var lat []time.Duration
 	loaded, oom := 0, false
 	for loaded < n && !oom && time.Now().Before(deadline) {
 		pipe := c.Pipeline()
@@ -62,11 +65,17 @@ func run(addr string, dim, n, batch int, alg string, timeout time.Duration) erro
 				binary.LittleEndian.PutUint32(blob[4*j:], math.Float32bits(r.Float32()*2-1))
 			}
 			k := loaded + i
-			cmds = append(cmds, pipe.HSet(ctx, fmt.Sprintf("doc:%d", k), "genre", fmt.Sprintf("g%d", k%10), "emb", string(blob)))
+			key := fmt.Sprintf("doc:%d", k)
+			cmds = append(cmds, pipe.HSet(ctx, key, "genre", fmt.Sprintf("g%d", k%10), "emb", string(blob)))
+			if ttl > 0 {
+				pipe.Expire(ctx, key, ttl)
+			}
 		}
 		t0 := time.Now()
 		pipe.Exec(ctx)
-		slowest = max(slowest, time.Since(t0))
+		took := time.Since(t0)
+		slowest = max(slowest, took)
+		lat = append(lat, took)
 		for _, cmd := range cmds {
 			switch err := cmd.Err(); {
 			case err == nil:
@@ -102,7 +111,13 @@ func run(addr string, dim, n, batch int, alg string, timeout time.Duration) erro
 	maxmem := m["maxmemory"]
 	fmt.Printf("policy %s, maxmemory %.1f MB, %s %d-d: %d HSETs accepted, OOM: %v, evicted %d\n",
 		policy["maxmemory-policy"], mb(maxmem), alg, dim, loaded, oom, m["evicted_keys"])
-	fmt.Printf("  slowest pipeline of %d HSETs: %v\n", batch, slowest.Round(time.Millisecond))
+	slices.Sort(lat)
+	var p50, p99 time.Duration
+	if len(lat) > 0 {
+		p50, p99 = lat[len(lat)/2], lat[len(lat)*99/100]
+	}
+	fmt.Printf("  pipelines of %d HSETs: slowest %v, p99 %v, median %v (slowest/median %.0fx)\n", batch,
+		slowest.Round(time.Millisecond), p99.Round(time.Millisecond), p50.Round(100*time.Microsecond), float64(slowest)/float64(max(p50, 1)))
 	fmt.Printf("  RSS %.1f MB (peak seen %.1f MB, %.2fx maxmemory); Go heap %.1f MB in use, %.1f MB from the OS\n",
 		mb(m["used_memory_rss"]), mb(peakRSS), float64(peakRSS)/float64(max(maxmem, 1)), mb(m["go_heap_alloc"]), mb(m["go_heap_sys"]))
 	fmt.Printf("  used_memory %.2f MB = dataset %.2f MB + vector %.2f MB; FT.INFO num_docs %d, vector_index_sz_mb %.2f\n",

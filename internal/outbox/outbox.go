@@ -27,8 +27,9 @@ type Limit struct {
 // goroutine) starts it with Run and ends it with Finish.
 type Queue struct {
 	nc    net.Conn
-	limit func() Limit // the limit that applies now
-	onCut func()       // called once when the limit cuts the client off
+	limit func() Limit  // the limit that applies now
+	onCut func()        // called once when the limit cuts the client off
+	acct  func(d int64) // told each change of the bytes waiting (maxmemory counts them)
 
 	// mu guards the fields below.
 	mu        sync.Mutex
@@ -37,6 +38,7 @@ type Queue struct {
 	closed    bool   // no more bytes are taken
 	cut       bool   // closed for passing the limit
 	overSince time.Time
+	counted   int64 // the bytes waiting last told to acct
 
 	wake chan struct{} // one pending wake-up of the sender
 	done chan struct{} // closed when the sender has returned
@@ -44,9 +46,19 @@ type Queue struct {
 
 // New returns a queue sending to nc under limit (asked on every push, so
 // a CONFIG SET applies at once); onCut, if not nil, is called once when
-// the limit cuts the client off.
-func New(nc net.Conn, limit func() Limit, onCut func()) *Queue {
-	return &Queue{nc: nc, limit: limit, onCut: onCut, wake: make(chan struct{}, 1), done: make(chan struct{})}
+// the limit cuts the client off; acct, if not nil, is told every change of
+// the bytes waiting (so a server can count them in its memory).
+func New(nc net.Conn, limit func() Limit, onCut func(), acct func(d int64)) *Queue {
+	return &Queue{nc: nc, limit: limit, onCut: onCut, acct: acct, wake: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// recount tells acct how the bytes waiting changed. mu must be held.
+func (q *Queue) recount() {
+	p := int64(len(q.buf) + q.sending)
+	if d := p - q.counted; d != 0 && q.acct != nil {
+		q.counted = p
+		q.acct(d)
+	}
 }
 
 // Write queues p (a connection's replies, flushed by its writer); it never
@@ -70,6 +82,7 @@ func (q *Queue) Push(p []byte) bool {
 	if q.overLimit(time.Now()) {
 		q.closed, q.cut = true, true
 		q.buf = nil
+		q.recount()
 		q.mu.Unlock()
 		_ = q.nc.Close()
 		if q.onCut != nil {
@@ -78,6 +91,7 @@ func (q *Queue) Push(p []byte) bool {
 		q.signal()
 		return false
 	}
+	q.recount()
 	q.mu.Unlock()
 	q.signal()
 	return true
@@ -142,6 +156,7 @@ func (q *Queue) Run() {
 			q.closed = true
 			q.buf = nil
 		}
+		q.recount()
 		q.mu.Unlock()
 		if err != nil {
 			_ = q.nc.Close()
@@ -162,4 +177,8 @@ func (q *Queue) Finish() {
 	_ = q.nc.SetWriteDeadline(time.Now().Add(time.Second))
 	q.signal()
 	<-q.done
+	q.mu.Lock()
+	q.buf = nil
+	q.recount()
+	q.mu.Unlock()
 }

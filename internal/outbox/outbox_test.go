@@ -13,7 +13,8 @@ import (
 func TestQueueSendsInOrder(t *testing.T) {
 	a, b := net.Pipe()
 	defer b.Close()
-	q := New(a, func() Limit { return Limit{Hard: 1 << 20} }, nil)
+	var counted atomic.Int64
+	q := New(a, func() Limit { return Limit{Hard: 1 << 20} }, nil, func(d int64) { counted.Add(d) })
 	go q.Run()
 	got := make(chan []byte)
 	go func() {
@@ -32,6 +33,9 @@ func TestQueueSendsInOrder(t *testing.T) {
 	if s := string(<-got); s != want {
 		t.Fatalf("received %q, want %q", s, want)
 	}
+	if n := counted.Load(); n != 0 {
+		t.Fatalf("bytes counted after Finish = %d, want 0", n)
+	}
 	if q.Push([]byte("late")) {
 		t.Fatal("Push after Finish taken")
 	}
@@ -43,7 +47,7 @@ func TestQueueCutsSlowReader(t *testing.T) {
 	a, b := net.Pipe() // b never reads: the sender's first write blocks
 	defer b.Close()
 	var cuts atomic.Int32
-	q := New(a, func() Limit { return Limit{Hard: 1000} }, func() { cuts.Add(1) })
+	q := New(a, func() Limit { return Limit{Hard: 1000} }, func() { cuts.Add(1) }, nil)
 	go q.Run()
 	chunk := make([]byte, 300)
 	taken := 0
@@ -75,7 +79,7 @@ func TestQueueCutsSlowReader(t *testing.T) {
 func TestQueueSoftLimit(t *testing.T) {
 	a, b := net.Pipe()
 	defer b.Close()
-	q := New(a, func() Limit { return Limit{Soft: 100, SoftFor: 50 * time.Millisecond} }, nil)
+	q := New(a, func() Limit { return Limit{Soft: 100, SoftFor: 50 * time.Millisecond} }, nil, nil)
 	go q.Run()
 	defer q.Finish()
 	big := make([]byte, 200)

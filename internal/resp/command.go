@@ -51,6 +51,9 @@ type CommandReader struct {
 	cmds               []Command
 	args               [][]byte
 	err                error // a protocol error found after the commands last returned
+	// onResize, when set, is told the buffer's bytes beyond the
+	// startSize every reader has, each time the buffer is replaced.
+	onResize func(grown int)
 }
 
 // NewCommandReader returns a reader of rd that refuses bulk strings
@@ -71,6 +74,31 @@ func (r *CommandReader) SetLimits(maxArgs, maxInline int) {
 	}
 	if maxInline > 0 {
 		r.maxInline = maxInline
+	}
+}
+
+// SetOnResize makes the reader call f, on the goroutine that reads,
+// with the bytes its buffer holds beyond the small one every reader
+// starts with, each time the buffer grows or shrinks: a server counts a
+// client's query buffer against its memory limit with it.
+func (r *CommandReader) SetOnResize(f func(grown int)) { r.onResize = f }
+
+// setBuf replaces the buffer and tells onResize.
+func (r *CommandReader) setBuf(nb []byte) {
+	old := len(r.buf)
+	r.buf = nb
+	if r.onResize != nil && len(nb) != old {
+		r.onResize(max(len(nb)-startSize, 0))
+	}
+}
+
+// Shrink gives back a buffer grown past 1 MiB by a large request once
+// every byte in it has been parsed, so that an idle client does not hold
+// it. The commands last returned are invalid after it.
+func (r *CommandReader) Shrink() {
+	if r.r == r.w && len(r.buf) > shrinkAbove {
+		r.setBuf(make([]byte, startSize))
+		r.r, r.w = 0, 0
 	}
 }
 
@@ -143,10 +171,12 @@ func (r *CommandReader) ReadOnce() ([]Command, error) {
 
 // fill reads more bytes, making room for at least need unread bytes.
 func (r *CommandReader) fill(need int) error {
-	if r.r == r.w && len(r.buf) > shrinkAbove {
-		r.buf, r.r, r.w = make([]byte, startSize), 0, 0
-	}
+	r.Shrink()
 	need = max(need, r.w-r.r+1)
+	// Grow toward what the next command needs, but never to more than
+	// about twice the bytes received: a client that announces a 512 MB
+	// bulk and sends a few bytes must not make the reader hold 512 MB.
+	need = min(need, 2*(r.w-r.r)+startSize)
 	if r.r+need > len(r.buf) || r.w == len(r.buf) {
 		if need <= len(r.buf) {
 			copy(r.buf, r.buf[r.r:r.w])
@@ -157,7 +187,7 @@ func (r *CommandReader) fill(need int) error {
 			}
 			nb := make([]byte, size)
 			copy(nb, r.buf[r.r:r.w])
-			r.buf = nb
+			r.setBuf(nb)
 		}
 		r.w -= r.r
 		r.r = 0
@@ -365,5 +395,6 @@ func (r *CommandReader) Feed(p []byte) {
 	nb := make([]byte, max(2*len(r.buf), r.w-r.r+len(p)))
 	n := copy(nb, r.buf[r.r:r.w])
 	n += copy(nb[n:], p)
-	r.buf, r.r, r.w = nb, 0, n
+	r.setBuf(nb)
+	r.r, r.w = 0, n
 }
