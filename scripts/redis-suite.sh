@@ -75,7 +75,7 @@ else
 fi
 tv=0; tr=0
 below=()
-floor() { awk -v f="$1" '$1 == f {print $2}' scripts/redis-suite.floor; }
+floor() { awk -v f="$1" '$1 == f && $1 !~ /^#/ {print $2}' scripts/redis-suite.floor; }
 for f in "${files[@]}"; do
 	read -r vok verr < <(run_file vcache "$f")
 	tv=$((tv + vok))
