@@ -40,6 +40,8 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		converted = true
 	}
 	added, changed := 0, false
+	var grew int64 // a map hash's bytes added (grown), when known without a walk
+	grown := false
 	if e.isPacked() {
 		p := e.packed()
 		if len(fv) == 2 {
@@ -63,26 +65,42 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		}
 	} else {
 		h := e.hashMap()
+		hx := hashExOf(e)
+		was := len(h)
+		var fields int64
 		for i := 0; i+1 < len(fv); i += 2 {
 			f := string(fv[i])
-			_, had := h[f]
+			old, had := h[f]
 			if had && nx {
 				continue
 			}
 			if !had {
 				added++
+			} else {
+				fields -= fieldSize(f, old)
 			}
-			h[f] = append([]byte{}, fv[i+1]...) // never nil: an empty value is not a missing one
-			if hx := hashExOf(e); hx != nil {
+			v := append([]byte{}, fv[i+1]...) // never nil: an empty value is not a missing one
+			h[f] = v
+			fields += fieldSize(f, v)
+			if hx != nil {
 				delete(hx.ttl, f) // a new value has no TTL (hashttl.go)
 			}
 			changed = true
 		}
 		ks.trackFields(sh, e)
+		if hx == nil && !converted {
+			grew, grown = mapBytes(len(h), hashKV)-mapBytes(was, hashKV)+fields, true
+		}
 	}
 	if changed || converted {
 		ks.touch(e)
-		ks.resize(sh, slot, e)
+		if grown {
+			// A field's bytes in or out, not a walk of every field: one
+			// HSET into a hash of 100k fields costs what one into 10 does.
+			ks.resizeBy(sh, slot, e, grew)
+		} else {
+			ks.resize(sh, slot, e)
+		}
 	}
 	if changed {
 		ks.hashChanged(string(key), slot, e)
@@ -175,6 +193,8 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 			return nil
 		}
 		left := 0
+		var shrunk int64 // a map hash's bytes added (negative), when known without a walk
+		known := false
 		if e.isPacked() {
 			pairs := e.packed().pairs()
 			kept := pairs[:0]
@@ -191,10 +211,14 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 			}
 		} else {
 			h := e.hashMap()
+			hx := hashExOf(e)
+			was := len(h)
+			var gone int64
 			for _, f := range fields {
-				if _, ok := h[string(f)]; ok {
+				if v, ok := h[string(f)]; ok {
+					gone += fieldSize(string(f), v)
 					delete(h, string(f))
-					if hx := hashExOf(e); hx != nil {
+					if hx != nil {
 						delete(hx.ttl, string(f))
 					}
 					n++
@@ -202,6 +226,10 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 			}
 			left = len(h)
 			ks.trackFields(sh, e)
+			if hx == nil {
+				shrunk = mapBytes(left, hashKV) - mapBytes(was, hashKV) - gone
+				known = true
+			}
 		}
 		if n == 0 {
 			return nil
@@ -211,7 +239,11 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 			ks.del(sh, slot, string(key), e, ReasonDeleted)
 			return nil
 		}
-		ks.resize(sh, slot, e)
+		if known {
+			ks.resizeBy(sh, slot, e, shrunk)
+		} else {
+			ks.resize(sh, slot, e)
+		}
 		ks.hashChanged(string(key), slot, e)
 		return nil
 	})

@@ -472,6 +472,15 @@ func (ks *Keyspace) resize(sh *stripe, slot int, e *entry) {
 	ks.keyChanged(sh, e.key())
 }
 
+// resizeBy re-accounts e after its value changed by delta bytes, as
+// entrySize would count them (every term is a multiple of 8), when the
+// caller knows the change without a walk of the whole value.
+func (ks *Keyspace) resizeBy(sh *stripe, slot int, e *entry, delta int64) {
+	ks.account(sh, slot, delta)
+	e.setMem(e.mem() + delta)
+	ks.keyChanged(sh, e.key())
+}
+
 func (ks *Keyspace) account(sh *stripe, slot int, delta int64) {
 	t := &sh.slots[slot>>stripeBits]
 	t.mem += delta
