@@ -57,6 +57,7 @@ type searchCtx struct {
 	vis  visited
 	cand minHeap
 	res  maxHeap
+	pool maxHeap // the walk on codes: the best candidates to re-rank
 	buf  []uint32
 }
 

@@ -14,8 +14,8 @@ func (h *hnsw) codeDist(q *query, i uint32) float32 {
 	return h.sq.dist(h.p.Metric, q, i, h.st.norms)
 }
 
-// rerankCount is how many candidates a search of breadth ef (at least K)
-// re-ranks on float32: Rerank, at least K, at most ef.
+// rerankCount is how many candidates a search re-ranks on float32:
+// Rerank, at least K.
 func (h *hnsw) rerankCount(opt SearchOptions, ef int) int {
 	r := opt.Rerank
 	if r <= 0 {
@@ -24,7 +24,7 @@ func (h *hnsw) rerankCount(opt SearchOptions, ef int) int {
 	if r <= 0 {
 		r = DefaultRerank
 	}
-	return min(max(r, opt.K), ef)
+	return max(r, opt.K)
 }
 
 // searchCodes walks the graph from ep on the codes with breadth ef (as
@@ -39,7 +39,7 @@ func (h *hnsw) searchCodes(q *query, ep uint32, maxL, ef int, opt SearchOptions,
 	for lc := maxL; lc > 0; lc-- {
 		cur = h.greedyCodes(sc, q, cur, lc)
 	}
-	found := h.searchLayerCodes(sc, q, cur, ef, accept)
+	found := h.searchLayerCodes(sc, q, cur, ef, r, accept)
 	h.pool.Put(sc)
 	found = found[:min(r, len(found))]
 	for i := range found {
@@ -67,15 +67,24 @@ func (h *hnsw) greedyCodes(sc *searchCtx, q *query, cur node, lc int) node {
 	return cur
 }
 
-// searchLayerCodes is searchLayer on level 0 and the codes.
-func (h *hnsw) searchLayerCodes(sc *searchCtx, q *query, ep node, ef int, accept func(uint32) bool) []node {
+// searchLayerCodes is searchLayer on level 0 and the codes. Besides the
+// ef results that steer the walk, it keeps the r nearest admitted nodes it
+// measured (when r > ef): a small ef then still re-ranks r candidates, at
+// the walk's cost (on 784-d pixels, re-ranking only the ef = 10 results
+// lost 0.03 recall@10 to the float32 walk).
+func (h *hnsw) searchLayerCodes(sc *searchCtx, q *query, ep node, ef, r int, accept func(uint32) bool) []node {
 	sc.vis.reset(h.capN)
 	sc.cand = sc.cand[:0]
 	sc.res = sc.res[:0]
+	sc.pool = sc.pool[:0]
+	keep := r > ef
 	sc.vis.visit(ep.id)
 	sc.cand.push(ep)
 	if accept(ep.id) {
 		sc.res.push(ep)
+		if keep {
+			sc.pool.push(ep)
+		}
 	}
 	for len(sc.cand) > 0 {
 		c := sc.cand.pop()
@@ -97,6 +106,13 @@ func (h *hnsw) searchLayerCodes(sc *searchCtx, q *query, ep node, ef int, accept
 				h.sq.prefetch(todo[j+1])
 			}
 			d := h.codeDist(q, n)
+			if keep && (len(sc.pool) < r || d < sc.pool.top().dist) && accept(n) {
+				if len(sc.pool) < r {
+					sc.pool.push(node{n, d})
+				} else {
+					sc.pool.replaceTop(node{n, d})
+				}
+			}
 			if len(sc.res) < ef || d < sc.res.top().dist {
 				sc.cand.push(node{n, d})
 				if accept(n) {
@@ -109,9 +125,13 @@ func (h *hnsw) searchLayerCodes(sc *searchCtx, q *query, ep node, ef int, accept
 			}
 		}
 	}
-	out := make([]node, len(sc.res))
+	best := &sc.res
+	if keep {
+		best = &sc.pool
+	}
+	out := make([]node, len(*best))
 	for i := len(out) - 1; i >= 0; i-- {
-		out[i] = sc.res.pop()
+		out[i] = best.pop()
 	}
 	return out
 }

@@ -62,9 +62,9 @@ type Params struct {
 	// walk the graph on the codes and measure the best Rerank candidates
 	// again on float32 (see sq8.go). QuantNone walks on float32.
 	Codes Quant
-	// Rerank is how many of the walk's candidates a search with codes
-	// re-ranks on float32 (0: DefaultRerank; at least K, at most the
-	// search breadth).
+	// Rerank is how many of the nodes the walk measured a search with
+	// codes re-ranks on float32 (0: DefaultRerank; at least K), the
+	// nearest by their codes.
 	Rerank int
 }
 

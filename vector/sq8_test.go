@@ -35,6 +35,14 @@ func TestCodesRecallFloors(t *testing.T) {
 			if r < 0.99 || r < f-0.005 {
 				t.Fatalf("%s: recall@10 with codes %.4f, float32 walk %.4f (floor 0.99, and within 0.005)", m, r, f)
 			}
+			// ef 10, below the re-rank count: the 40 re-ranked come from
+			// every node measured, not only the 10 results.
+			f = recall(t, ix, exact, queries, SearchOptions{K: 10, Ef: 10, Float32: true})
+			r = recall(t, ix, exact, queries, SearchOptions{K: 10, Ef: 10})
+			t.Logf("%s n=%d: recall@10 at ef 10: float32 walk %.4f, codes + re-rank %.4f", m, n, f, r)
+			if r < f-0.01 {
+				t.Fatalf("%s: recall@10 at ef 10 with codes %.4f, float32 walk %.4f (want within 0.01)", m, r, f)
+			}
 		})
 	}
 }
