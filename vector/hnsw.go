@@ -28,6 +28,7 @@ type hnsw struct {
 
 	mu     sync.RWMutex
 	st     vstore
+	sq     *sq8 // search codes beside the float32 vectors (Params.Codes), or nil
 	levels []uint8
 	links0 []uint32
 	upper  [][]uint32   // per node: levels 1..L, each a count then M ids
@@ -57,6 +58,7 @@ type searchCtx struct {
 	vis  visited
 	cand minHeap
 	res  maxHeap
+	pool maxHeap // the walk on codes: the best candidates to re-rank
 	buf  []uint32
 }
 
@@ -64,6 +66,9 @@ func newHNSW(p Params) *hnsw {
 	h := &hnsw{p: p, st: newVStore(p.Quant, p.Dim), m: p.M, m0: 2 * p.M, mult: 1 / math.Log(float64(p.M)), entry: -1,
 		byExt: make(map[uint32]uint32)}
 	h.plines = h.st.lines()
+	if p.Codes == QuantInt8 {
+		h.sq = newSQ8(p.Dim)
+	}
 	h.pool.New = func() any { return &searchCtx{} }
 	h.grow(max(p.InitialCap, 64))
 	return h
@@ -77,6 +82,9 @@ func (h *hnsw) grow(n int) {
 	}
 	n = max(n, nextCap(h.capN))
 	h.st.grow(h.capN, n)
+	if h.sq != nil {
+		h.sq.grow(h.capN, n)
+	}
 	h.levels = growTo(h.levels, h.capN, n)
 	h.links0 = growTo(h.links0, h.capN*(h.m0+1), n*(h.m0+1))
 	h.upper = growTo(h.upper, h.capN, n)
@@ -208,6 +216,9 @@ func (h *hnsw) insert(ext uint32, q *query) {
 	defer h.mu.RUnlock()
 	h.exts[id] = ext
 	h.st.put(id, q)
+	if h.sq != nil {
+		h.sq.put(h.p.Metric, id, q.f)
+	}
 	h.levels[id] = uint8(level)
 	sl := &h.stripe[id%uint32(len(h.stripe))]
 	sl.Lock()
@@ -468,6 +479,14 @@ func (h *hnsw) Search(qv []float32, opt SearchOptions) ([]Result, error) {
 		e, ok := h.isLive(i)
 		return ok && (opt.Filter == nil || opt.Filter(e))
 	}
+	if h.sq != nil && !opt.Float32 {
+		out := h.searchCodes(&q, uint32(ep), maxL, ef, opt, accept)
+		h.mu.RUnlock()
+		if len(out) < opt.K && opt.Filter != nil {
+			return h.exact(&q, opt.K, nil, opt.Filter), nil
+		}
+		return out, nil
+	}
 	sc := h.pool.Get().(*searchCtx)
 	cur := node{uint32(ep), h.dist(&q, uint32(ep))}
 	for lc := maxL; lc > 0; lc-- {
@@ -574,7 +593,7 @@ func (h *hnsw) Quantize(q Quant) error {
 		return nil
 	}
 	p := h.p
-	p.Quant = q
+	p.Quant, p.Codes, p.Rerank = q, QuantNone, 0 // the codes are the vectors now
 	if h.p.Quant != QuantNone {
 		return fmt.Errorf("%w: cannot convert %s vectors to %s", ErrBadParams, h.p.Quant, q)
 	}
@@ -590,7 +609,7 @@ func (h *hnsw) Quantize(q Quant) error {
 		q := st.encodePrepared(h.st.vec(i))
 		st.put(i, &q)
 	}
-	h.p, h.st, h.plines = p, st, st.lines()
+	h.p, h.st, h.plines, h.sq = p, st, st.lines(), nil
 	return nil
 }
 
@@ -606,6 +625,9 @@ func (h *hnsw) MemoryBytes() int64 {
 	h.idMu.Lock()
 	n := int64(h.capN) - int64(len(h.free)) - int64(h.ndead)
 	b := n*h.st.vectorBytes() + n + n*int64(h.m0+1)*4 + n*24
+	if h.sq != nil {
+		b += n * h.sq.bytesPer() // the search codes (hnsw_codes.go)
+	}
 	b += int64(len(h.byExt))*16 + n*8
 	h.idMu.Unlock()
 	b += h.uppers.Load()

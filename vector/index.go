@@ -57,6 +57,15 @@ type Params struct {
 	// Quant is how HNSW stores its vectors (COSINE only when quantised);
 	// the other engines store float32.
 	Quant Quant
+	// Codes, for an HNSW index of float32 vectors (Quant none, any
+	// metric), keeps an int8 code beside each vector (QuantInt8): searches
+	// walk the graph on the codes and measure the best Rerank candidates
+	// again on float32 (see sq8.go). QuantNone walks on float32.
+	Codes Quant
+	// Rerank is how many of the nodes the walk measured a search with
+	// codes re-ranks on float32 (0: DefaultRerank; at least K), the
+	// nearest by their codes.
+	Rerank int
 }
 
 // DefaultParams returns RediSearch's defaults for alg.
@@ -83,6 +92,12 @@ func (p Params) Validate() error {
 		return fmt.Errorf("%w: quantisation %d", ErrBadParams, p.Quant)
 	case p.Quant != QuantNone && (p.Algorithm != HNSW || p.Metric != Cosine):
 		return fmt.Errorf("%w: %s vectors need HNSW with COSINE", ErrBadParams, p.Quant)
+	case p.Codes != QuantNone && p.Codes != QuantInt8:
+		return fmt.Errorf("%w: search codes %d", ErrBadParams, p.Codes)
+	case p.Codes != QuantNone && (p.Algorithm != HNSW || p.Quant != QuantNone):
+		return fmt.Errorf("%w: search codes need HNSW with float32 vectors", ErrBadParams)
+	case p.Rerank < 0 || p.Rerank > 1<<20:
+		return fmt.Errorf("%w: RERANK %d", ErrBadParams, p.Rerank)
 	}
 	return nil
 }
@@ -110,6 +125,12 @@ type SearchOptions struct {
 	// Candidates, when non-nil, restricts the search to these ids,
 	// searched exactly.
 	Candidates []uint32
+	// Rerank overrides the index's Params.Rerank for this search (0: the
+	// index's).
+	Rerank int
+	// Float32 walks an HNSW graph with codes on its float32 vectors, as an
+	// index without codes does (benchmarks compare the two on one graph).
+	Float32 bool
 }
 
 // Index is a vector index. Ids are the caller's. Any number of Search

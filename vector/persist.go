@@ -12,11 +12,16 @@ import (
 // parameters; the rest is the engine's. Version 2 adds the storage form
 // (Params.Quant) after the parameters and stores quantised HNSW vectors in
 // their coded form; an index of float32 vectors is still written as version
-// 1, byte for byte as before, so older builds read it. Both versions load.
+// 1, byte for byte as before, so older builds read it. Version 3 (an HNSW
+// index with search codes, Params.Codes) adds the storage form, the codes'
+// form and the re-rank count after the parameters; its body is version 1's
+// (the float32 vectors: the codes are made again as it loads). Every
+// version loads.
 const indexMagic = "VCVI"
 const (
 	indexVersion      = 1
 	indexVersionQuant = 2
+	indexVersionCodes = 3
 )
 
 type countingWriter struct {
@@ -138,9 +143,12 @@ func writeHeader(e *enc, p Params) {
 	if e.err == nil {
 		_, e.err = e.w.Write([]byte(indexMagic))
 	}
-	if p.Quant == QuantNone {
+	switch {
+	case p.Codes != QuantNone:
+		e.u32(indexVersionCodes)
+	case p.Quant == QuantNone:
 		e.u32(indexVersion)
-	} else {
+	default:
 		e.u32(indexVersionQuant)
 	}
 	e.u32(uint32(p.Algorithm))
@@ -151,8 +159,12 @@ func writeHeader(e *enc, p Params) {
 	e.u32(uint32(p.EfRuntime))
 	e.u32(uint32(p.Lists))
 	e.u32(uint32(p.Probes))
-	if p.Quant != QuantNone {
+	if p.Quant != QuantNone || p.Codes != QuantNone {
 		e.u32(uint32(p.Quant))
+	}
+	if p.Codes != QuantNone {
+		e.u32(uint32(p.Codes))
+		e.u32(uint32(p.Rerank))
 	}
 }
 
@@ -176,7 +188,7 @@ func ReadIndex(r io.Reader) (Index, error) {
 		return nil, fmt.Errorf("%w: bad magic", ErrCorrupt)
 	}
 	version := d.u32()
-	if version != indexVersion && version != indexVersionQuant {
+	if version < indexVersion || version > indexVersionCodes {
 		return nil, fmt.Errorf("%w: version %d", ErrCorrupt, version)
 	}
 	var p Params
@@ -188,8 +200,12 @@ func ReadIndex(r io.Reader) (Index, error) {
 	p.EfRuntime = int(d.u32())
 	p.Lists = int(d.u32())
 	p.Probes = int(d.u32())
-	if version == indexVersionQuant {
+	if version >= indexVersionQuant {
 		p.Quant = Quant(d.u32())
+	}
+	if version == indexVersionCodes {
+		p.Codes = Quant(d.u32())
+		p.Rerank = int(d.u32())
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, d.err)
@@ -282,6 +298,9 @@ func readHNSW(d *dec, p Params) (Index, error) {
 		}
 		h.levels[id] = uint8(lvl)
 		h.st.read(d, id)
+		if h.sq != nil {
+			h.sq.put(p.Metric, id, h.st.vec(id))
+		}
 		readLinks(h.m0, h.links0[i*(h.m0+1):(i+1)*(h.m0+1)])
 		if lvl > 0 {
 			h.upper[id] = make([]uint32, int(lvl)*(h.m+1))

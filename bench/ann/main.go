@@ -16,7 +16,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	coder "github.com/coder/hnsw"
@@ -29,8 +31,13 @@ func main() {
 	engines := flag.String("engines", "hnsw,ivfflat,coder", "engines to run: hnsw, ivfflat, flat, coder")
 	workers := flag.Int("workers", 2, "goroutines for the build")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the searches (not the build) to this file")
+	rerank := flag.String("rerank", "f32,40", "hnsw: searches per ef on one graph with int8 search codes: f32 walks on float32 "+
+		"(the path of an index without codes), a number walks on the codes and re-ranks that many on float32")
+	efs := flag.String("ef", "10,20,40,80,160,320", "hnsw: search breadths")
+	rounds := flag.Int("rounds", 1, "hnsw: times to repeat every search setting, interleaved (to see the noise)")
 	flag.Parse()
 	profilePath = *cpuprofile
+	hnswModes, hnswEfs, hnswRounds = strings.Split(*rerank, ","), *efs, *rounds
 	if err := run(*data, strings.Split(*engines, ","), *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "ann:", err)
 		os.Exit(1)
@@ -39,6 +46,13 @@ func main() {
 
 // profilePath, when set, receives a CPU profile of the vcache searches.
 var profilePath string
+
+// The hnsw engine's search settings (flags -rerank, -ef, -rounds).
+var (
+	hnswModes  []string
+	hnswEfs    string
+	hnswRounds int
+)
 
 type dataset struct {
 	name          string
@@ -118,8 +132,29 @@ func recallAt10(found [][]uint32, gt [][]int32) float64 {
 }
 
 func emit(ds *dataset, engine, param string, recall, qps, build float64) {
-	b, _ := json.Marshal(map[string]any{"dataset": ds.name, "engine": engine, "param": param, "recall": recall, "qps": qps, "build_s": build})
+	emitCPU(ds, engine, param, recall, qps, 0, build)
+}
+
+// emitCPU adds cpu_qps, queries per second of CPU time used by the process
+// (user and system, every thread: the garbage collector's work counts):
+// on a machine shared with other work, wall-clock QPS follows the others'
+// load, CPU QPS much less.
+func emitCPU(ds *dataset, engine, param string, recall, qps, cpuQPS, build float64) {
+	m := map[string]any{"dataset": ds.name, "engine": engine, "param": param, "recall": recall, "qps": qps, "build_s": build}
+	if cpuQPS > 0 {
+		m["cpu_qps"] = cpuQPS
+	}
+	b, _ := json.Marshal(m)
 	fmt.Println(string(b))
+}
+
+// cpuSeconds is the process's user and system CPU time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 func run(dir string, engines []string, workers int) error {
@@ -147,14 +182,36 @@ func runVcache(ds *dataset, engine string, workers int) error {
 	var p vector.Params
 	var settings []vector.SearchOptions
 	var label func(o vector.SearchOptions) string
+	engineOf := func(vector.SearchOptions) string { return "vcache-" + engine }
 	switch engine {
 	case "hnsw":
 		p = vector.DefaultParams(vector.HNSW, dim, ds.metric)
 		p.M, p.EfConstruction = 16, 200
-		for _, ef := range []int{10, 20, 40, 80, 160, 320} {
-			settings = append(settings, vector.SearchOptions{K: 10, Ef: ef})
+		p.Codes = vector.QuantInt8
+		for r := 0; r < hnswRounds; r++ {
+			for _, e := range strings.Split(hnswEfs, ",") {
+				ef, err := strconv.Atoi(e)
+				if err != nil {
+					return fmt.Errorf("-ef: %v", err)
+				}
+				for _, m := range hnswModes {
+					o := vector.SearchOptions{K: 10, Ef: ef, Float32: m == "f32"}
+					if !o.Float32 {
+						if o.Rerank, err = strconv.Atoi(m); err != nil || o.Rerank < 1 {
+							return fmt.Errorf("-rerank: %q", m)
+						}
+					}
+					settings = append(settings, o)
+				}
+			}
 		}
 		label = func(o vector.SearchOptions) string { return fmt.Sprintf("ef=%d", o.Ef) }
+		engineOf = func(o vector.SearchOptions) string {
+			if o.Float32 {
+				return "vcache-hnsw-f32"
+			}
+			return fmt.Sprintf("vcache-hnsw-sq8-r%d", o.Rerank)
+		}
 	case "ivfflat":
 		p = vector.DefaultParams(vector.IVFFLAT, dim, ds.metric)
 		p.Lists = int(4 * math.Sqrt(float64(len(ds.base))))
@@ -191,7 +248,7 @@ func runVcache(ds *dataset, engine string, workers int) error {
 	}
 	for _, o := range settings {
 		found := make([][]uint32, len(ds.queries))
-		t := time.Now()
+		t, c := time.Now(), cpuSeconds()
 		for i, q := range ds.queries {
 			res, err := ix.Search(q, o)
 			if err != nil {
@@ -201,8 +258,9 @@ func runVcache(ds *dataset, engine string, workers int) error {
 				found[i] = append(found[i], r.ID)
 			}
 		}
-		dt := time.Since(t).Seconds()
-		emit(ds, "vcache-"+engine, label(o), recallAt10(found, ds.gt), float64(len(ds.queries))/dt, build)
+		dt, dc := time.Since(t).Seconds(), cpuSeconds()-c
+		nq := float64(len(ds.queries))
+		emitCPU(ds, engineOf(o), label(o), recallAt10(found, ds.gt), nq/dt, nq/max(dc, 1e-9), build)
 	}
 	fmt.Fprintf(os.Stderr, "vcache-%s: %.1f bytes per vector\n", engine, float64(ix.MemoryBytes())/float64(ix.Len()))
 	return nil

@@ -99,6 +99,7 @@ func (inf Info) Reply() []any {
 			switch f.Vec.Algorithm {
 			case vector.HNSW:
 				a = append(a, "M", int64(f.Vec.M), "ef_construction", int64(f.Vec.EfConstruction), "ef_runtime", int64(f.Vec.EfRuntime))
+				a = append(a, vectorCompression(f.Vec)...)
 			case vector.IVFFLAT:
 				a = append(a, "lists", int64(f.Vec.Lists), "probes", int64(f.Vec.Probes))
 			}
@@ -142,4 +143,18 @@ func (inf Info) Reply() []any {
 		"cursor_stats", []any{"global_idle", int64(0), "global_total", int64(0), "index_capacity", int64(128), "index_total", int64(0)},
 		"dialect_stats", []any{"dialect_1", int64(0), "dialect_2", int64(0), "dialect_3", int64(0), "dialect_4", int64(0)},
 	}
+}
+
+// vectorCompression is FT.INFO's report of an HNSW field's search codes:
+// "compression" SQ8 (int8 codes walked, float32 re-ranked) with "rerank",
+// the candidates re-ranked per query, or NONE (float32 only).
+func vectorCompression(p vector.Params) []any {
+	if p.Codes == vector.QuantNone {
+		return []any{"compression", "NONE"}
+	}
+	r := p.Rerank
+	if r == 0 {
+		r = vector.DefaultRerank
+	}
+	return []any{"compression", "SQ8", "rerank", int64(r)}
 }

@@ -114,6 +114,11 @@ func (c *Catalog) Load(r io.Reader) error {
 			if eng.Params().Dim != f.Vec.Dim || eng.Params().Algorithm != f.Vec.Algorithm {
 				return fmt.Errorf("index %s field %s: saved engine does not match the schema", s.Name, f.Alias)
 			}
+			// An engine saved before search codes existed gets them now, as
+			// the schema (defaults included) asks.
+			if err := vector.SetCodes(eng, f.Vec.Codes, f.Vec.Rerank); err != nil {
+				return fmt.Errorf("index %s field %s: %w", s.Name, f.Alias, err)
+			}
 			ix.engine[f.Alias] = eng
 		}
 		ix.mu.Lock()

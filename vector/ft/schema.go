@@ -244,6 +244,9 @@ func parseVector(f *Field, args [][]byte) (int, error) {
 		return 0, errf("Bad arguments for vector similarity number of parameters")
 	}
 	p := vector.DefaultParams(alg, 0, vector.L2)
+	if alg == vector.HNSW {
+		p.Codes = vector.QuantInt8 // walk on int8 codes, re-rank on float32 (COMPRESSION NONE: float32 only)
+	}
 	var haveType, haveDim, haveMetric bool
 	for j := 2; j < 2+n; j += 2 {
 		key, val := strings.ToUpper(string(args[j])), string(args[j+1])
@@ -292,6 +295,19 @@ func parseVector(f *Field, args [][]byte) (int, error) {
 			}
 		case "INITIAL_CAP":
 			if p.InitialCap, err = num(); err != nil {
+				return 0, err
+			}
+		case "COMPRESSION":
+			switch strings.ToUpper(val) {
+			case "SQ8":
+				p.Codes = vector.QuantInt8
+			case "NONE":
+				p.Codes = vector.QuantNone
+			default:
+				return 0, errf("Bad arguments for vector similarity %s index compression: SQ8 or NONE", alg)
+			}
+		case "RERANK":
+			if p.Rerank, err = num(); err != nil {
 				return 0, err
 			}
 		case "BLOCK_SIZE", "EPSILON":
