@@ -63,7 +63,7 @@ type Node struct {
 	pubfwd  pubForward    // PUBLISH to the other nodes (pubsub_cluster.go)
 	// monitors are the MONITOR clients (monitor.go).
 	monitors monitorState
-	track   tracker       // client-side caching (tracking.go)
+	track    tracker // client-side caching (tracking.go)
 	// notifyFlags are notify-keyspace-events's classes (notify.go).
 	notifyFlags atomic.Uint32
 	listCfg     listConfig // list-* parameters (lists_config.go)
