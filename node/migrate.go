@@ -62,7 +62,7 @@ const importBatch = 128
 // Migrate copies t's slots to the target node. It implements
 // cluster.Migrator.
 func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error) {
-	if t.Kind == cluster.MoveSplit && t.Method == cluster.MethodPromote {
+	if t.Method == cluster.MethodPromote {
 		return n.promoteCutover(ctx, t)
 	}
 	slots := cluster.SlotsIn(t.Slots)
