@@ -103,6 +103,12 @@ func TestMergeByPromotionKeepsKeys(t *testing.T) {
 		}
 	}
 	waitReplicasMatch(t, nodes)
+	// The merged shard's new replica got it by a full sync, recorded with
+	// its size, time and rate (not paced: it is the shard's only replica).
+	waitFor(t, 10*time.Second, "the full sync's event", func() bool {
+		evs = nodes[0].client2(t).Do(ctx, "CLUSTER", "EVENTS").String()
+		return strings.Contains(evs, "full sync of shard") && strings.Contains(evs, "not throttled: the shard's only replica")
+	})
 	t.Logf("%d writes acknowledged while 3 shards merged into 1; merges done by promote %d, by copy %d", len(acked),
 		strings.Count(evs, "by promote"), strings.Count(evs, "by copy"))
 }

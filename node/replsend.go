@@ -204,9 +204,14 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 		}
 		keys := 0
 		var buf bytes.Buffer
-		// The sync yields to this node's clients (copyrate.go).
+		// The sync yields to this node's clients (copyrate.go), unless
+		// it makes the shard's only copy besides this node's: until it
+		// completes, an acknowledged write lives on one node.
 		pacer := n.newCopyPacer(fmt.Sprintf("full sync of shard %s to replica %s (%s)", link.shard, link.node, link.addr))
 		defer pacer.done()
+		if !n.otherCopyOnline(link) {
+			pacer.unthrottle("the shard's only replica")
+		}
 		for i := 0; i < replStripes; i++ {
 			var slots []int
 			for s := i; s < keyslot.Count; s += replStripes {
