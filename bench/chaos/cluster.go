@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -70,6 +71,9 @@ func startCluster(ctx context.Context, cfg Config, diskFull bool, lab *netLab) (
 		args := []string{"server", "--port", fmt.Sprint(ports[i]), "--gossip", gossip[i], "--join", join,
 			"--node-name", name, "--replicas", "1", "--bootstrap-expect", fmt.Sprint(cfg.Nodes), "--dir", dir,
 			"--loglevel", "info", "--shard-max-ops", fmt.Sprint(cfg.ShardMaxOps)}
+		if slices.Contains(cfg.Faults, KillMidSplit) {
+			args = append(args, "--split-method", "auto") // the fault needs splits by promotion
+		}
 		bin := cfg.Bin
 		if lab != nil {
 			args = append(args, "--bind", host(i))
