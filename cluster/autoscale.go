@@ -318,7 +318,7 @@ func (a *Autoscaler) mergePlan(now time.Time, in Input, s Shard, t *track) (Plan
 	p := Plan{Kind: MoveMerge, Shard: s.ID, Resource: res, Usage: u, MovingSlots: s.Slots, MovingShare: 1}
 	var best *Shard
 	var bestU float64
-	bestAdj := false
+	bestAdj, bestProm := false, false
 	for _, o := range in.Map.Shards() {
 		ot := a.fresh(now, o.ID)
 		if o.ID == s.ID || ot == nil {
@@ -328,16 +328,22 @@ func (a *Autoscaler) mergePlan(now time.Time, in Input, s Shard, t *track) (Plan
 		if cu > a.p.MergeCombinedMax {
 			continue
 		}
+		// A target whose primary holds a whole copy of s takes its
+		// slots without a copy (mergemethod.go): it comes first, then
+		// adjacency, then the lower combined usage.
 		adj := adjacent(s.Slots, o.Slots)
-		if best == nil || (adj && !bestAdj) || (adj == bestAdj && cu < bestU) {
+		prom := a.p.SplitMethod != SplitCopy && holdsWholeCopy(o.Primary, s, in.Alive, in.Copies)
+		if best == nil || (prom && !bestProm) ||
+			(prom == bestProm && ((adj && !bestAdj) || (adj == bestAdj && cu < bestU))) {
 			o := o
-			best, bestU, bestAdj = &o, cu, adj
+			best, bestU, bestAdj, bestProm = &o, cu, adj, prom
 		}
 	}
 	if best == nil {
 		return p, false
 	}
 	p.Target = Target{Kind: TargetShard, Shard: best.ID, Primary: best.Primary}
+	p.Method, p.MethodReason = mergeMethod(a.p.SplitMethod, s, *best, bestProm)
 	why := fmt.Sprintf("every resource under %.0f%% (highest %s at %.0f%%); merged shard at %.0f%%",
 		100*a.p.LowWater, res, 100*u, 100*bestU)
 	cold := now.Sub(t.coldSince)

@@ -198,7 +198,7 @@ func (c *Cluster) autoscale(now time.Time, l *layout, epoch uint64, alive map[No
 	ls.auto.Acted(now, g.From, g.To)
 	detail := fmt.Sprintf("started: %s at %.0f%%; slots %s (%.0f%% of the load) to shard %d on %s (%s)",
 		p.Resource, 100*p.Usage, FormatRanges(g.Slots), 100*p.MovingShare, g.To, p.Target.Primary, p.Target.Kind)
-	if p.Kind == MoveSplit {
+	if p.MethodReason != "" {
 		detail += "; " + p.MethodReason
 	}
 	c.emit(kindOf(g.Kind), g.From, detail, 0)
@@ -307,11 +307,8 @@ func (c *Cluster) takeMigrationDone(from NodeID, boot uint64, id uint64) {
 	ls.done[id] = true
 }
 
-// methodNote names a split's method for its events.
+// methodNote names a split's or merge's method for its events.
 func methodNote(g Migration) string {
-	if g.Kind != MoveSplit {
-		return ""
-	}
 	return " by " + g.Method.String()
 }
 

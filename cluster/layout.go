@@ -266,9 +266,14 @@ func (l *layout) startPlan(p Plan, id uint64, now time.Time, members map[NodeID]
 			l.shard(g.To).Replicas = []NodeID{r.ID}
 		}
 	case MoveMerge:
-		if l.shard(p.Target.Shard) == nil {
+		to := l.shard(p.Target.Shard)
+		if to == nil {
 			return Migration{}, fmt.Errorf("cluster: merge target %d is gone", p.Target.Shard)
 		}
+		if p.Method == MethodPromote && !slices.Contains(src.Replicas, to.Primary) {
+			return Migration{}, fmt.Errorf("cluster: merge by promotion: %s is not a replica of shard %d", to.Primary, p.Shard)
+		}
+		g.Method = p.Method
 		g.To = p.Target.Shard
 	default:
 		return Migration{}, fmt.Errorf("cluster: unknown plan kind %d", p.Kind)

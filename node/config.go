@@ -65,6 +65,12 @@ type Config struct {
 	// loops and gives one back (CONFIG io-threads-cpu-wait;
 	// loopscale_linux.go). 0 means 0.3; negative turns the check off.
 	IOThreadsCPUWait float64
+	// CopyRateMin and CopyRateMax bound, in bytes per second, the rate
+	// of the bulk copies a node still makes (splits and merges by copy,
+	// full syncs of new replicas): the copy yields to clients while the
+	// node has no headroom, but never goes under CopyRateMin, so it
+	// finishes (copyrate.go). 0 means 8 MiB/s and 512 MiB/s.
+	CopyRateMin, CopyRateMax int64
 	// Version is reported by INFO and HELLO.
 	Version string
 	// Cluster, when set, makes the node a member of a gossip cluster: it
@@ -103,6 +109,8 @@ func (c Config) Validate() error {
 		return errors.New("max clients must be positive")
 	case c.IdleTimeout < 0:
 		return errors.New("idle timeout must not be negative")
+	case c.CopyRateMin < 0 || c.CopyRateMax < 0:
+		return errors.New("copy rates must not be negative")
 	case c.Dir != "" && c.DBFilename == "":
 		return errors.New("a snapshot directory needs a file name")
 	}

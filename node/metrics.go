@@ -351,6 +351,9 @@ type Status struct {
 	MaxMemory  int64         `json:"maxmemory"`
 	OpsPerSec  int64         `json:"ops_per_sec"`
 	Cluster    *cluster.View `json:"cluster,omitempty"`
+	// Copies are the bulk copies this node is making now (splits and
+	// merges by copy, replicas' full syncs) with their paced rate.
+	Copies []CopyProgress `json:"copies,omitempty"`
 }
 
 // Status returns the node's state for the status page, with the last 20
@@ -358,7 +361,7 @@ type Status struct {
 func (n *Node) Status() Status {
 	st := n.ks.Stats()
 	s := Status{Role: "node", Keys: n.dbSize(), UsedMemory: st.UsedMemory, MaxMemory: n.ks.MaxMemory(),
-		OpsPerSec: n.stats.opsPerS.Load()}
+		OpsPerSec: n.stats.opsPerS.Load(), Copies: n.copiesInProgress()}
 	if a := n.Addr(); a != nil {
 		s.Addr = a.String()
 	}

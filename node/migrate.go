@@ -62,7 +62,7 @@ const importBatch = 128
 // Migrate copies t's slots to the target node. It implements
 // cluster.Migrator.
 func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error) {
-	if t.Kind == cluster.MoveSplit && t.Method == cluster.MethodPromote {
+	if t.Method == cluster.MethodPromote {
 		return n.promoteCutover(ctx, t)
 	}
 	slots := cluster.SlotsIn(t.Slots)
@@ -150,10 +150,23 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 			n.log.Warn("migration: FT.CREATE at the target", "index", string(args[1]), "target", t.TargetAddr, "err", err)
 		}
 	}
+	// The copy yields to this node's clients (copyrate.go).
+	snapshot := time.Since(start)
+	pacer := n.newCopyPacer(fmt.Sprintf("%s: %d slots of shard %d to shard %d (%s)", t.Kind, len(slots), t.From, t.To, t.TargetAddr))
 	for _, b := range batches {
 		if err := call([]byte("VCACHE.IMPORT"), b); err != nil {
+			pacer.done()
 			return fmt.Errorf("migration: import at %s: %w", t.TargetAddr, err)
 		}
+		if err := pacer.pace(ctx, len(b)); err != nil {
+			pacer.done()
+			return err
+		}
+	}
+	took, summary := pacer.done()
+	if t.Report != nil {
+		t.Report(fmt.Sprintf("copy: %d keys of %d slots to %s: %s; snapshot %s", keys, len(slots), t.TargetAddr, summary,
+			snapshot.Round(time.Millisecond)), took)
 	}
 	// Cutover: pause writes to the slots, take the log of the writes made
 	// during the copy, and replay it on the target.

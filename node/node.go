@@ -71,6 +71,12 @@ type Node struct {
 	slow        slowLog
 	loopWait    atomic.Uint64 // io-threads-cpu-wait, float64 bits (0: off)
 
+	// copyLive is the bulk copy in progress, for the status page;
+	// copySignalHook, when set (tests only), replaces the node's headroom
+	// signal for copies (copyrate.go).
+	copyLive       sync.Map // *copyPacer -> CopyProgress
+	copySignalHook atomic.Pointer[copySignal]
+
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
 	hll       hllConfig

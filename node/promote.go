@@ -8,13 +8,14 @@ import (
 	"github.com/vcache/vcache/cluster"
 )
 
-// Split by promotion, source side. The shard's replica already holds every
+// Split (or merge) by promotion, source side. The shard's replica already holds every
 // key of the moving slots (and their FT index entries), so nothing is
 // copied: the primary pauses writes to the moving slots (-TRYAGAIN, which
 // the proxy and cluster clients retry), waits for the writes already
 // running on them, notes its stream's offset, and waits until the replica
 // that becomes the new shard's primary has acknowledged that offset. Then
-// the cluster gives the slots to the new shard. When this node sees that
+// the cluster gives the slots to the new shard (for a merge, to the
+// neighbour that replica leads: cluster/mergemethod.go). When this node sees that
 // map it lifts the pause at once (retried writes meet -MOVED) and then
 // drops the moved keys (watchMap); the promoted replica drops the other
 // half when its replication link stops (dropStale).
@@ -46,17 +47,17 @@ func (n *Node) promoteCutover(ctx context.Context, t cluster.MigrationTask) (err
 	if a := n.Addr(); a != nil && a.String() == t.TargetAddr {
 		// This node leads both shards now (the promoted replica took the
 		// source over when its primary failed): the keys are here.
-		n.log.Info("split by promotion: slots stay on this node", "slots", len(slots))
+		n.log.Info("promotion: slots stay on this node", "move", t.Kind, "slots", len(slots))
 		return nil
 	}
 	target := n.repl.log.end.Load()
 	ctx, cancel := context.WithTimeout(ctx, promoteCatchUp)
 	defer cancel()
 	if err := n.waitReplicaAck(ctx, t.From, t.Target, target); err != nil {
-		return fmt.Errorf("split by promotion: replica %s did not reach offset %d: %w", t.Target, target, err)
+		return fmt.Errorf("%s by promotion: replica %s did not reach offset %d: %w", t.Kind, t.Target, target, err)
 	}
 	pause := time.Since(start)
-	n.log.Info("split by promotion: replica caught up", "replica", t.Target, "offset", target,
+	n.log.Info("promotion: replica caught up", "move", t.Kind, "replica", t.Target, "offset", target,
 		"slots", len(slots), "write pause so far", pause)
 	if t.Report != nil {
 		t.Report(fmt.Sprintf("promote: replica %s reached offset %d; writes to %d slots paused %s until the new map (no data copied)",

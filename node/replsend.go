@@ -204,6 +204,14 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 		}
 		keys := 0
 		var buf bytes.Buffer
+		// The sync yields to this node's clients (copyrate.go), unless
+		// it makes the shard's only copy besides this node's: until it
+		// completes, an acknowledged write lives on one node.
+		pacer := n.newCopyPacer(fmt.Sprintf("full sync of shard %s to replica %s (%s)", link.shard, link.node, link.addr))
+		defer pacer.done()
+		if !n.otherCopyOnline(link) {
+			pacer.unthrottle("the shard's only replica")
+		}
 		for i := 0; i < replStripes; i++ {
 			var slots []int
 			for s := i; s < keyslot.Count; s += replStripes {
@@ -230,6 +238,9 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 			if _, err := w.Write(appendRESP(nil, [][]byte{[]byte("VCACHE.IMPORT"), buf.Bytes()})); err != nil {
 				return err
 			}
+			if err := pacer.pace(ctx, buf.Len()); err != nil {
+				return err
+			}
 			if h := n.repl.afterStripe.Load(); h != nil {
 				if err := w.Flush(); err != nil {
 					return err
@@ -241,6 +252,7 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 		}
 		n.log.Info("full sync sent", "replica", link.addr, "shard", link.shard, "keys", keys,
 			"offset", from, "took", time.Since(start))
+		n.recordFullSync(link, keys, pacer)
 	}
 	var frames, out []byte
 	for ctx.Err() == nil {

@@ -81,8 +81,8 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Result, error) {
 		return nil, errors.New("chaos needs at least 3 nodes")
 	}
 	for _, f := range cfg.Faults {
-		if !slices.Contains(AllFaults, f) {
-			return nil, fmt.Errorf("unknown fault %q (known: %v)", f, AllFaults)
+		if !slices.Contains(AllFaults, f) && !slices.Contains(ExtraFaults, f) {
+			return nil, fmt.Errorf("unknown fault %q (known: %v, %v)", f, AllFaults, ExtraFaults)
 		}
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -76,8 +77,11 @@ func startCluster(ctx context.Context, cfg Config, diskFull bool, lab *netLab) (
 		if cfg.MergeAfter > 0 {
 			args = append(args, "--merge-after", cfg.MergeAfter.String())
 		}
-		if cfg.SplitMethod != "" {
+		switch {
+		case cfg.SplitMethod != "":
 			args = append(args, "--split-method", cfg.SplitMethod)
+		case slices.Contains(cfg.Faults, KillMidSplit):
+			args = append(args, "--split-method", "auto") // the fault needs splits by promotion
 		}
 		bin := cfg.Bin
 		if lab != nil {

@@ -110,6 +110,8 @@ func (in *injector) inject(ctx context.Context, kind string) FaultRecord {
 	case Merge:
 		rec.Node = "all"
 		rec.Note, err = in.mergeBack(ctx)
+	case KillMidSplit:
+		rec.Note, err = in.killMidSplit(ctx, &rec)
 	case DiskFull:
 		if in.cl.full < 0 {
 			err = errors.New("no tmpfs data directory (needs root)")
