@@ -14,6 +14,7 @@ import (
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // copyTestKeys is how many 200-byte values TestCopySplitThrottled writes.
@@ -105,7 +106,13 @@ func TestCopySplitThrottled(t *testing.T) {
 	t.Logf("same run: copy rate with latency high %s/s, low %s/s (%.1fx); own signal %s/s, yielded %d of %d windows",
 		fmtBytes(high.avg), fmtBytes(low.avg), low.avg/high.avg, fmtBytes(results["own-signal"].avg),
 		results["own-signal"].yielded, results["own-signal"].windows)
-	if low.avg < 2*high.avg {
+	// What the copier decided is asserted per copy (testCopySplit: every
+	// window yielded at its floor under pressure, none without). The rates
+	// it reached also depend on how much processor the machine gives the
+	// copy: under the race detector on a loaded machine the copy without
+	// pressure cannot go much faster than the floor, so the ratio is only
+	// asserted when that copy had room to grow.
+	if low.windows > 0 && low.avg > 4*float64(floor) && low.avg < 2*high.avg {
 		t.Fatalf("the copier did not yield to high latency: %s/s with it, %s/s without", fmtBytes(high.avg), fmtBytes(low.avg))
 	}
 }
@@ -202,16 +209,30 @@ func testCopySplit(t *testing.T, floor int64, signal copySignal) copyEvent {
 			t.Fatalf("without pressure the copier yielded: %q", ev.detail)
 		}
 	}
+	// Reads retry while the cluster is down or a slot moves (gossip on a
+	// loaded machine may declare members suspect for a while): those are
+	// not losses.
+	get := func(k string) (v string, err error) {
+		testutil.Until(30*time.Second, func() error {
+			v, err = cc.Get(ctx, k).Result()
+			if err == nil || err == redis.Nil ||
+				!(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
+				return nil
+			}
+			return err
+		})
+		return v, err
+	}
 	for i := 0; i < copyTestKeys; i += 3 {
 		k := fmt.Sprintf("key:%d", i)
-		if v, err := cc.Get(ctx, k).Result(); err != nil || v != val {
+		if v, err := get(k); err != nil || v != val {
 			t.Fatalf("after the split %s: %q, %v", k, v, err)
 		}
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	for k := range acked {
-		if err := cc.Get(ctx, k).Err(); err != nil {
+		if _, err := get(k); err != nil {
 			t.Fatalf("acknowledged write %s lost: %v", k, err)
 		}
 	}

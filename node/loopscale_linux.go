@@ -23,7 +23,6 @@ import (
 // others, and a new one takes its share from them. Busy fractions seen
 // (one loop: 0.79 at -P 1, 0.95 at -P 16; two loops: 0.35-0.6 each at
 // -P 1, 0.7 each at -P 16) put the thresholds at 0.9 and 0.55.
-
 //
 // Busy is wall time, so a loop that waits for a processor while serving
 // looks busy too: on a machine whose processors the clients take (the
@@ -33,8 +32,9 @@ import (
 // p99 4.2 ms with two loops, 1.6 ms with one, redis-server 1.6 ms;
 // bench/tail.sh). So the scaler also watches how many of the process's
 // threads wait for a processor (serving.Group.CPUWait): it adds no loop
-// while they wait more than io-threads-cpu-wait (0.3 threads on average
-// by default), and gives one back after
+// unless they waited less than io-threads-cpu-wait (0.3 threads on
+// average by default) over the last waitWindows windows, and gives one
+// back after
 // waitWindows windows of waiting, then adds none for a while (backoff,
 // doubled each time waiting sends a loop back, up to maxBackoff).
 
@@ -46,7 +46,7 @@ const (
 	mergeWindows = 20
 
 	waitWindows = 4
-	minBackoff  = 2 * time.Second
+	minBackoff  = 5 * time.Second
 	maxBackoff  = time.Minute
 )
 
@@ -60,7 +60,8 @@ type loopScaler struct {
 	prevBusy []int64
 	above    int       // consecutive windows over splitAbove
 	recent   []float64 // busy per serving loop, the last windows
-	waiting  int       // consecutive windows over waitAbove
+	waiting  int       // consecutive windows over io-threads-cpu-wait
+	calm     int       // consecutive windows at or under it
 	noSplit  time.Time // no loop is added before this
 	backoff  time.Duration
 	lastWait float64 // CPUWait of the last window, for INFO
@@ -114,15 +115,17 @@ func (s *server) maybeScale(now time.Time) {
 	sc.lastWait = wait
 	if limit := s.n.loopCPUWait(); limit > 0 && wait > limit {
 		sc.waiting++
+		sc.calm = 0
 	} else {
 		sc.waiting = 0
+		sc.calm++
 	}
 	switch {
 	case k > 1 && sc.waiting >= waitWindows:
 		k--
 		sc.backoff = min(max(2*sc.backoff, minBackoff), maxBackoff)
 		sc.noSplit = now.Add(sc.backoff)
-	case k < len(s.loops) && sc.above >= splitWindows && sc.waiting == 0 && !now.Before(sc.noSplit):
+	case k < len(s.loops) && sc.above >= splitWindows && sc.calm >= waitWindows && !now.Before(sc.noSplit):
 		k++
 	case k > 1 && len(sc.recent) == mergeWindows && avg < mergeBelow:
 		k--

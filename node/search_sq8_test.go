@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -37,7 +38,11 @@ func vecAttrs(t *testing.T, c *redis.Client) map[string]any {
 func TestFTHNSWCompression(t *testing.T) {
 	dir := t.TempDir()
 	tn := startNode(t, func(c *Config) { c.Dir = dir })
-	c := tn.client2(t)
+	// FT.CREATE indexes the 1,500 documents there before it answers: under
+	// the race detector on a loaded machine that takes more than go-redis's
+	// default 3 s read timeout.
+	c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, Protocol: 2, ReadTimeout: time.Minute})
+	t.Cleanup(func() { c.Close() })
 	ctx := context.Background()
 	const n = 1500
 	loadDocs(t, c, n, "HNSW")
