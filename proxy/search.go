@@ -15,8 +15,10 @@ import (
 // (LIMIT 0 k when a KNN's rows are sorted by another field). The rows are
 // merged: a KNN keeps the k nearest by distance over all shards, then
 // SORTBY (if any) orders them, then LIMIT applies once, globally. Totals
-// add up (capped at k for a KNN). Fields the proxy asked for only to
-// merge are removed from the rows.
+// add up (capped at k for a KNN). A key more than one shard answered for
+// (for a moment, while a shard splits or merges) is kept once, and
+// counted once when its copies are among the rows the shards sent. Fields
+// the proxy asked for only to merge are removed from the rows.
 
 func fanFTSearch(s *session, cmd resp.Command) (merger, string) {
 	q, err := parseFTSearch(cmd.Args)
@@ -132,6 +134,12 @@ func (m *searchMerge) merge(s *session, dst []byte) []byte {
 		sort.SliceStable(rows, func(i, j int) bool {
 			return valueLess(&rows[i].dist, &rows[j].dist, false, true, &rows[i].key, &rows[j].key)
 		})
+	}
+	// A key two shards both answered for (see search_dedup.go) counts
+	// once, in the rows and in the total.
+	rows, dups := dropDuplicateRows(rows)
+	total -= dups
+	if q.knn > 0 {
 		total = min(total, q.knn)
 		rows = rows[:min(int64(len(rows)), q.knn)]
 	}
