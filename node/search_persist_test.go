@@ -189,3 +189,50 @@ func TestSearchStateReachesReplica(t *testing.T) {
 		}
 	}
 }
+
+// sugFingerprints makes suggestion dictionaries over several slots and
+// returns what a client reads of each.
+func sugFingerprints(t *testing.T, c redis.UniversalClient) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]string{}
+	for k := 0; k < 16; k++ {
+		key := fmt.Sprintf("sug:%d", k)
+		for i := 0; i < 5; i++ {
+			args := []any{"FT.SUGADD", key, fmt.Sprintf("term %d of %d", i, k), i + 1}
+			if i%2 == 0 {
+				args = append(args, "PAYLOAD", fmt.Sprintf("p%d", i))
+			}
+			if err := c.Do(ctx, args...).Err(); err != nil {
+				t.Fatalf("%v: %v", args, err)
+			}
+		}
+		out[key] = sugFingerprint(t, c, key)
+	}
+	return out
+}
+
+func sugFingerprint(t *testing.T, c redis.UniversalClient, key string) string {
+	t.Helper()
+	ctx := context.Background()
+	got, err := c.Do(ctx, "FT.SUGGET", key, "term", "WITHSCORES", "WITHPAYLOADS", "MAX", "10").Slice()
+	if err != nil {
+		t.Fatalf("FT.SUGGET %s: %v", key, err)
+	}
+	return fmt.Sprint(c.Type(ctx, key).Val(), " ", got)
+}
+
+// checkSynonymsOnOwners checks that every node holding keys knows index
+// idx's synonym group g1 (it reached the nodes that received slots).
+func checkSynonymsOnOwners(t *testing.T, nodes []*testNode) {
+	t.Helper()
+	for _, tn := range nodes {
+		if tn.ks.Len() == 0 {
+			continue
+		}
+		got := fmt.Sprint(tn.client2(t).Do(context.Background(), "FT.SYNDUMP", "idx").Val())
+		if want := "[cat [g1] feline [g1]]"; got != want {
+			t.Fatalf("FT.SYNDUMP idx on %s, which holds %d keys: %s, want %s", tn.addr, tn.ks.Len(), got, want)
+		}
+	}
+}
