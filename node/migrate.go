@@ -150,6 +150,11 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 			n.log.Warn("migration: FT.CREATE at the target", "index", string(args[1]), "target", t.TargetAddr, "err", err)
 		}
 	}
+	for _, args := range n.searchStateCommands() {
+		if err := call(args...); err != nil {
+			n.log.Warn("migration: search state at the target", "command", string(args[0]), "target", t.TargetAddr, "err", err)
+		}
+	}
 	// The copy yields to this node's clients (copyrate.go).
 	snapshot := time.Since(start)
 	pacer := n.newCopyPacer(fmt.Sprintf("%s: %d slots of shard %d to shard %d (%s)", t.Kind, len(slots), t.From, t.To, t.TargetAddr))

@@ -124,6 +124,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		return search.MemoryBytes() + clientOut.Load() + clientIn.Load() + repl.held.Load() + smem.bytes()
 	}
 	cc.Decoders = vsetDecoders()
+	cc.Decoders[ft.SugTypeName] = decodeSugDict
 	ks, err := cache.New(cc)
 	if err != nil {
 		return nil, err

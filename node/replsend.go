@@ -199,6 +199,9 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 		for _, args := range n.ftCreateCommands() {
 			w.Write(appendRESP(nil, args))
 		}
+		for _, args := range n.searchStateCommands() {
+			w.Write(appendRESP(nil, args))
+		}
 		if p := n.functionsToSave(); p != nil {
 			w.Write(appendRESP(nil, [][]byte{[]byte("FUNCTION"), []byte("RESTORE"), p, []byte("REPLACE")}))
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/vector/ft"
 )
 
@@ -381,7 +382,32 @@ func cmdFTSugAdd(cx *Ctx) {
 			return
 		}
 	}
-	cx.Int(int64(cx.Node.search.Sugs.Add(string(cx.Args[1]), string(cx.Args[2]), score, incr, payload)))
+	var size int
+	err = cx.Node.ks.UpdateCustom(cx.Args[1], ft.SugTypeName, func(cur cache.Custom) (cache.Custom, error) {
+		d, _ := cur.(*ft.SugDict)
+		if d == nil {
+			d = ft.NewSugDict()
+		}
+		size = d.Add(string(cx.Args[2]), score, incr, payload)
+		return d, nil
+	})
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	cx.Int(int64(size))
+}
+
+// getSugDict returns the suggestion dictionary at key (nil when missing);
+// false after answering a key of another type.
+func getSugDict(cx *Ctx, key []byte) (*ft.SugDict, bool) {
+	c, err := cx.Node.ks.GetCustom(key, ft.SugTypeName)
+	if err != nil {
+		cx.Err(err)
+		return nil, false
+	}
+	d, _ := c.(*ft.SugDict)
+	return d, true
 }
 
 // cmdFTSugGet is FT.SUGGET key prefix [FUZZY] [WITHSCORES]
@@ -413,7 +439,14 @@ func cmdFTSugGet(cx *Ctx) {
 			return
 		}
 	}
-	sugs := cx.Node.search.Sugs.Get(string(cx.Args[1]), string(cx.Args[2]), fuzzy, max)
+	d, ok := getSugDict(cx, cx.Args[1])
+	if !ok {
+		return
+	}
+	var sugs []ft.Suggestion
+	if d != nil {
+		sugs = d.Get(string(cx.Args[2]), fuzzy, max)
+	}
 	per := 1
 	if scores {
 		per++
@@ -438,14 +471,37 @@ func cmdFTSugGet(cx *Ctx) {
 }
 
 func cmdFTSugDel(cx *Ctx) {
-	if cx.Node.search.Sugs.Del(string(cx.Args[1]), string(cx.Args[2])) {
+	deleted := false
+	err := cx.Node.ks.UpdateCustom(cx.Args[1], ft.SugTypeName, func(cur cache.Custom) (cache.Custom, error) {
+		d, _ := cur.(*ft.SugDict)
+		if d == nil {
+			return nil, nil
+		}
+		deleted = d.Del(string(cx.Args[2]))
+		return d, nil
+	})
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	if deleted {
 		cx.Int(1)
 	} else {
 		cx.Int(0)
 	}
 }
 
-func cmdFTSugLen(cx *Ctx) { cx.Int(int64(cx.Node.search.Sugs.Len(string(cx.Args[1])))) }
+func cmdFTSugLen(cx *Ctx) {
+	d, ok := getSugDict(cx, cx.Args[1])
+	if !ok {
+		return
+	}
+	n := 0
+	if d != nil {
+		n = d.Len()
+	}
+	cx.Int(int64(n))
+}
 
 // errProfileArgs are FT.PROFILE's argument errors, as RediSearch words
 // them.

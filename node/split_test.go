@@ -52,6 +52,9 @@ func testSplit(t *testing.T, replicas int) {
 					"v", "VECTOR", "HNSW", "6", "TYPE", "FLOAT32", "DIM", "4", "DISTANCE_METRIC", "L2"); got != "OK" {
 					t.Fatalf("FT.CREATE: %s", got)
 				}
+				if got := tn.raw(t).do("FT.SYNUPDATE", "idx", "g1", "cat", "feline"); got != "OK" {
+					t.Fatalf("FT.SYNUPDATE: %s", got)
+				}
 			}
 		}
 	}
@@ -67,6 +70,8 @@ func testSplit(t *testing.T, replicas int) {
 	vsets := vsetFingerprints(t, cc)
 	home, _ := nodes[0].Cluster().Map().Owner(0)
 	vsetHome := home.Primary
+	// Suggestion dictionaries are keys: they move with their slots.
+	sugs := sugFingerprints(t, cc)
 	val := strings.Repeat("v", 200)
 	// ~2.6 MB accounted: past 50% of the 4 MB budget. (One command at a
 	// time: go-redis's cluster pipeline races with itself when a map
@@ -172,7 +177,20 @@ func testSplit(t *testing.T, replicas int) {
 		t.Fatalf("none of the %d vector sets moved in the split", len(vsets))
 	}
 	t.Logf("%d of %d vector sets moved, with their codes", moved, len(vsets))
-	if want := 8000 + docs + len(vsets) + len(acked); total < want {
+	movedSugs := 0
+	for key, fp := range sugs {
+		if got := sugFingerprint(t, cc, key); got != fp {
+			t.Fatalf("suggestion dictionary %s after the split: %s, before: %s", key, got, fp)
+		}
+		if s, _ := after.Owner(keyslot.OfString(key)); s.Primary != vsetHome {
+			movedSugs++
+		}
+	}
+	if movedSugs == 0 {
+		t.Fatalf("none of the %d suggestion dictionaries moved in the split", len(sugs))
+	}
+	checkSynonymsOnOwners(t, nodes)
+	if want := 8000 + docs + len(vsets) + len(sugs) + len(acked); total < want {
 		t.Fatalf("nodes hold %d keys, want at least %d", total, want)
 	}
 	if replicas > 0 {

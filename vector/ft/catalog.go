@@ -15,17 +15,17 @@ type Catalog struct {
 	aliases map[string]string // lower-case alias -> lower-case index name (alias.go)
 	total   atomic.Int64      // every index's MemoryBytes (kept by the indexes)
 
-	// Dicts, Config and Sugs are the node's other search state
-	// (FT.DICT*, FT.CONFIG, FT.SUG*); each guards itself.
+	// Dicts and Config are the node's other search state (FT.DICT*,
+	// FT.CONFIG); each guards itself. FT.SUG* dictionaries are keys
+	// (SugDict).
 	Dicts  *Dicts
 	Config *Config
-	Sugs   *Suggestions
 }
 
 // NewCatalog makes an empty catalog.
 func NewCatalog() *Catalog {
 	return &Catalog{indexes: map[string]*Index{}, aliases: map[string]string{},
-		Dicts: NewDicts(), Config: NewConfig(), Sugs: NewSuggestions()}
+		Dicts: NewDicts(), Config: NewConfig()}
 }
 
 // Create adds an index; it is empty until the caller feeds it the

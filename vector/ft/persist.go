@@ -30,6 +30,7 @@ func (c *Catalog) Save(w io.Writer) error {
 		e.str(p[0])
 		e.str(p[1])
 	}
+	c.saveExtra(e)
 	if e.err != nil {
 		return e.err
 	}
@@ -135,6 +136,7 @@ func (c *Catalog) Load(r io.Reader) error {
 					_ = c.AddAlias(alias, index)
 				}
 			}
+			c.loadExtra(d)
 		}
 	}
 	return d.err

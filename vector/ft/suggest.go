@@ -6,13 +6,18 @@ import (
 	"sync"
 )
 
-// Suggestions are FT.SUGADD's auto-complete dictionaries, each under a
-// key name. The node keeps them beside the keyspace: they are routed by
-// their key's slot, but not listed by KEYS, not deleted by DEL and not
-// saved in snapshots. Safe for concurrent use.
-type Suggestions struct {
-	mu    sync.Mutex // guards dicts
-	dicts map[string]map[string]*suggestion
+// SugTypeName is what TYPE answers for a suggestion dictionary, as
+// RediSearch's module type is named.
+const SugTypeName = "trietype"
+
+// SugDict is one FT.SUGADD auto-complete dictionary: the value of a key
+// of its own (TYPE answers SugTypeName), so it lives in its key's slot
+// and is saved, replicated, migrated, deleted and expired with it. Safe
+// for concurrent use.
+type SugDict struct {
+	mu    sync.Mutex // guards m and bytes
+	m     map[string]*suggestion
+	bytes int64 // estimated heap bytes of m
 }
 
 type suggestion struct {
@@ -28,64 +33,81 @@ type Suggestion struct {
 	Payload []byte // nil: none
 }
 
-// NewSuggestions makes an empty store.
-func NewSuggestions() *Suggestions { return &Suggestions{dicts: map[string]map[string]*suggestion{}} }
+// sugEntryBytes is the estimated overhead of one entry besides its
+// strings.
+const sugEntryBytes = 96
 
-// Add adds text to key's dictionary with score (added to its score if
-// incr) and returns the dictionary's size.
-func (s *Suggestions) Add(key, text string, score float64, incr bool, payload []byte) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.dicts[key]
-	if d == nil {
-		d = map[string]*suggestion{}
-		s.dicts[key] = d
-	}
+// NewSugDict makes an empty dictionary.
+func NewSugDict() *SugDict { return &SugDict{m: map[string]*suggestion{}} }
+
+// TypeName implements the keyspace's custom value.
+func (d *SugDict) TypeName() string { return SugTypeName }
+
+// MemoryBytes estimates the dictionary's heap bytes.
+func (d *SugDict) MemoryBytes() int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return 64 + d.bytes
+}
+
+func sugBytes(folded string, sg *suggestion) int64 {
+	return sugEntryBytes + int64(len(folded)+len(sg.text)+len(sg.payload))
+}
+
+// Add adds text with score (added to its score if incr) and returns the
+// dictionary's size.
+func (d *SugDict) Add(text string, score float64, incr bool, payload []byte) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	folded := strings.ToLower(text)
-	if old := d[folded]; old != nil && incr {
+	if old := d.m[folded]; old != nil && incr {
+		d.bytes -= sugBytes(folded, old)
 		old.score += score
 		if payload != nil {
 			old.payload = payload
 		}
+		d.bytes += sugBytes(folded, old)
 	} else {
-		d[folded] = &suggestion{text: text, score: score, payload: payload}
+		if old != nil {
+			d.bytes -= sugBytes(folded, old)
+		}
+		sg := &suggestion{text: text, score: score, payload: payload}
+		d.m[folded] = sg
+		d.bytes += sugBytes(folded, sg)
 	}
-	return len(d)
+	return len(d.m)
 }
 
-// Del removes text from key's dictionary and reports whether it was
-// there.
-func (s *Suggestions) Del(key, text string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.dicts[key]
+// Del removes text and reports whether it was there. As in RediSearch,
+// an emptied dictionary stays (its key too).
+func (d *SugDict) Del(text string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	folded := strings.ToLower(text)
-	if d == nil || d[folded] == nil {
+	sg := d.m[folded]
+	if sg == nil {
 		return false
 	}
-	delete(d, folded)
-	if len(d) == 0 {
-		delete(s.dicts, key)
-	}
+	d.bytes -= sugBytes(folded, sg)
+	delete(d.m, folded)
 	return true
 }
 
-// Len returns the size of key's dictionary.
-func (s *Suggestions) Len(key string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.dicts[key])
+// Len returns the dictionary's size.
+func (d *SugDict) Len() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.m)
 }
 
-// Get returns at most max suggestions of key's dictionary that start
-// with prefix (in any case; with fuzzy, within one edit of it), highest
-// score first.
-func (s *Suggestions) Get(key, prefix string, fuzzy bool, max int) []Suggestion {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// Get returns at most max suggestions that start with prefix (in any
+// case; with fuzzy, within one edit of it), highest score first.
+func (d *SugDict) Get(prefix string, fuzzy bool, max int) []Suggestion {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	p := []rune(strings.ToLower(prefix))
 	var out []Suggestion
-	for folded, sg := range s.dicts[key] {
+	for folded, sg := range d.m {
 		r := []rune(folded)
 		ok := len(r) >= len(p) && string(r[:len(p)]) == string(p)
 		if !ok && fuzzy {
