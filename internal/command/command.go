@@ -71,6 +71,15 @@ const (
 	// ProxyOnly commands are answered by the proxy alone: the data node
 	// has no handler for them and answers them as unknown.
 	ProxyOnly
+	// NoAccess commands look only at their keys' existence, type, length
+	// or expiry, never at their values (Redis's key specs without the
+	// ACCESS flag: EXISTS, TTL, STRLEN): ACL key patterns of either kind
+	// (%R~ or %W~) allow them.
+	NoAccess
+	// Access commands write their keys and also read or return their
+	// values (Redis's RW key specs with ACCESS: GETSET, INCR, RENAME):
+	// ACL needs read as well as write access to the keys.
+	Access
 )
 
 // Spec is one command's description, in Redis's own terms.
@@ -106,6 +115,10 @@ type Spec struct {
 	// movablekeys commands whose keys a getkeys function finds.
 	// KeyPositions calls it after the other rules.
 	MoreKeys func(args [][]byte, buf []int) []int
+	// AccessIf, when set, reports whether a command line reads its keys'
+	// values although its flags say it does not (SET ... GET); see
+	// KeyAccess.
+	AccessIf func(args [][]byte) bool
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
@@ -144,6 +157,21 @@ func (s *Spec) subFlags(sub []byte) Flag {
 		}
 	}
 	return 0
+}
+
+// KeyAccess says whether the command line args reads its keys' values
+// and whether it changes them, as Redis 7's key-spec flags do (ACCESS;
+// RW, OW, RM): a Write command writes; a Readonly one reads values unless
+// flagged NoAccess; an Access one or a line AccessIf accepts reads too.
+func (s *Spec) KeyAccess(args [][]byte) (read, write bool) {
+	write = s.Has(Write)
+	switch {
+	case s.Has(NoAccess):
+		return false, write
+	case s.Has(Access), s.AccessIf != nil && s.AccessIf(args):
+		return true, write
+	}
+	return s.Has(Readonly), write
 }
 
 // ArityOK reports whether a command line of n words (name included) fits
