@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/resp"
 )
 
 // The proxy carries out commands as the shared table's flags say: every
@@ -47,5 +48,55 @@ func TestMonitorRefused(t *testing.T) {
 	}
 	if got := c.do("PING"); got != "+PONG\r\n" {
 		t.Fatalf("PING after MONITOR = %q", got)
+	}
+}
+
+// TestHandlerMapsNameSpecs: every command the proxy binds a merge to is
+// in the shared table, fan-out merges only to Fanout commands and key
+// splits and routes to others, so that no flag and no map disagree.
+func TestHandlerMapsNameSpecs(t *testing.T) {
+	specs := command.NewTable(command.Specs())
+	for what, m := range map[string]map[string]func(*session, resp.Command) (merger, string){
+		"fanMerges": fanMerges, "splits": splits, "routed": routed,
+	} {
+		for name := range m {
+			s := specs.Lookup([]byte(name))
+			switch {
+			case s == nil:
+				t.Errorf("%s names %q, which is no command", what, name)
+			case s.Has(command.Fanout) != (what == "fanMerges"):
+				t.Errorf("%s names %q, whose spec Fanout flag is %v", what, name, s.Has(command.Fanout))
+			}
+		}
+	}
+}
+
+// TestBlocksIfFollowsSpec: a command line is carried out as blocking
+// when its spec's BlocksIf says so (XREAD ... BLOCK), and only then.
+func TestBlocksIfFollowsSpec(t *testing.T) {
+	tb := newCmdTable()
+	for _, c := range []struct {
+		line  []string
+		block bool
+	}{
+		{[]string{"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}, true},
+		{[]string{"xread", "COUNT", "block", "STREAMS", "s", "0"}, false},
+		{[]string{"XREAD", "STREAMS", "block", "0"}, false},
+		{[]string{"XREADGROUP", "GROUP", "block", "c", "block", "10", "STREAMS", "s", ">"}, true},
+		{[]string{"XREADGROUP", "GROUP", "block", "c", "STREAMS", "s", ">"}, false},
+		{[]string{"GET", "block"}, false},
+		{[]string{"BLPOP", "l", "0"}, true},
+	} {
+		args := make([][]byte, len(c.line))
+		for i, a := range c.line {
+			args[i] = []byte(a)
+		}
+		e := tb.lookup(args[0])
+		if got := e.blocks(args); got != c.block {
+			t.Errorf("%v blocks = %v, want %v", c.line, got, c.block)
+		}
+		if s := e.spec; s.BlocksIf != nil && s.BlocksIf(args) != c.block {
+			t.Errorf("%v: spec BlocksIf disagrees with the proxy", c.line)
+		}
 	}
 }

@@ -119,6 +119,10 @@ type Spec struct {
 	// values although its flags say it does not (SET ... GET); see
 	// KeyAccess.
 	AccessIf func(args [][]byte) bool
+	// BlocksIf, when set, reports whether a command line may wait for
+	// another client's write although the command is not flagged
+	// Blocking (XREAD with its BLOCK option).
+	BlocksIf func(args [][]byte) bool
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
