@@ -80,6 +80,10 @@ const (
 	// values (Redis's RW key specs with ACCESS: GETSET, INCR, RENAME):
 	// ACL needs read as well as write access to the keys.
 	Access
+	// Exec commands run a transaction's queued commands (EXEC): they take
+	// the stripes those commands need, and refusing one inside MULTI
+	// discards the transaction (EXECABORT).
+	Exec
 )
 
 // Spec is one command's description, in Redis's own terms.

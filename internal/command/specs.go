@@ -108,7 +108,7 @@ func Specs() []Spec {
 
 		// transactions
 		{Name: "multi", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy | TxControl, Group: "transactions", Summary: "Starts a transaction."},
-		{Name: "exec", Arity: 1, Flags: Keyless | NoScript | TxControl, Group: "transactions", Summary: "Executes a transaction."},
+		{Name: "exec", Arity: 1, Flags: Keyless | NoScript | TxControl | Exec, Group: "transactions", Summary: "Executes a transaction."},
 		{Name: "discard", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy | TxControl, Group: "transactions", Summary: "Discards a transaction."},
 		{Name: "watch", Arity: -2, Flags: r | NoScript | AllowBusy | TxControl | NoAccess, FirstKey: 1, LastKey: -1, Step: 1, Group: "transactions", Summary: "Watches keys for a transaction."},
 		{Name: "unwatch", Arity: 1, Flags: Keyless | Loading | NoScript | AllowBusy, Group: "transactions", Summary: "Forgets watched keys."},
