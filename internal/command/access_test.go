@@ -26,3 +26,30 @@ func TestKeyAccess(t *testing.T) {
 		}
 	}
 }
+
+func TestEventName(t *testing.T) {
+	tb := NewTable(Specs())
+	for _, c := range []struct {
+		line []string
+		j    int
+		want string
+	}{
+		{[]string{"append", "k", "v"}, 0, "append"},
+		{[]string{"setnx", "k", "v"}, 0, "set"},
+		{[]string{"mset", "a", "1", "b", "2"}, 1, "set"},
+		{[]string{"rename", "a", "b"}, 0, "rename_from"},
+		{[]string{"rename", "a", "b"}, 1, "rename_to"},
+		{[]string{"smove", "a", "b", "m"}, 1, "sadd"},
+		{[]string{"lmove", "a", "b", "LEFT", "RIGHT"}, 0, "lpop"},
+		{[]string{"lmove", "a", "b", "LEFT", "RIGHT"}, 1, "rpush"},
+		{[]string{"xgroup", "CREATE", "s", "g", "$"}, 0, "xgroup-create"},
+	} {
+		args := make([][]byte, len(c.line))
+		for i, a := range c.line {
+			args[i] = []byte(a)
+		}
+		if got := tb.Lookup(args[0]).EventName(args, c.j); got != c.want {
+			t.Errorf("%v key %d: event %q, want %q", c.line, c.j, got, c.want)
+		}
+	}
+}

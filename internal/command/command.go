@@ -127,6 +127,16 @@ type Spec struct {
 	// another client's write although the command is not flagged
 	// Blocking (XREAD with its BLOCK option).
 	BlocksIf func(args [][]byte) bool
+	// Event names the keyspace events a write makes on its keys when
+	// they are not named as the command (Redis's names: SETNX makes set,
+	// INCR incrby): one word for every key, or one word per key in key
+	// order, the last repeated (RENAME: "rename_from rename_to"). Empty:
+	// the command's name.
+	Event string
+	// EventOf, when set, names the event a write makes on the j-th key of
+	// the command line args, which its arguments decide (LMOVE's LEFT and
+	// RIGHT, XGROUP's subcommand); it overrides Event.
+	EventOf func(args [][]byte, j int) string
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
@@ -180,6 +190,30 @@ func (s *Spec) KeyAccess(args [][]byte) (read, write bool) {
 		return true, write
 	}
 	return s.Has(Readonly), write
+}
+
+// EventName returns the name of the keyspace event the command line args
+// makes on its j-th key: EventOf's, the j-th word of Event (its last for
+// keys past them), or the command's name.
+func (s *Spec) EventName(args [][]byte, j int) string {
+	if s.EventOf != nil {
+		return s.EventOf(args, j)
+	}
+	if s.Event == "" {
+		return s.Name
+	}
+	ev := s.Event
+	for ; j > 0; j-- {
+		sp := strings.IndexByte(ev, ' ')
+		if sp < 0 {
+			break
+		}
+		ev = ev[sp+1:]
+	}
+	if sp := strings.IndexByte(ev, ' '); sp >= 0 {
+		ev = ev[:sp]
+	}
+	return ev
 }
 
 // ArityOK reports whether a command line of n words (name included) fits
