@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vcache/vcache/internal/command"
@@ -98,5 +99,46 @@ func TestBlocksIfFollowsSpec(t *testing.T) {
 		if s := e.spec; s.BlocksIf != nil && s.BlocksIf(args) != c.block {
 			t.Errorf("%v: spec BlocksIf disagrees with the proxy", c.line)
 		}
+	}
+}
+
+// TestStatelessQueuedInMulti: a command the proxy answers itself is
+// queued inside MULTI, for the node to answer in EXEC, when its spec is
+// Stateless, and refused (aborting the transaction) otherwise.
+func TestStatelessQueuedInMulti(t *testing.T) {
+	rs := startRedises(t, 1)
+	p := startProxy(t, Config{}, addrs(rs...)...)
+	n := 0
+	for _, e := range newCmdTable().order {
+		if e.kind != kindLocal || !e.spec.Has(command.Stateless) {
+			continue
+		}
+		n++
+		line := []string{strings.ToUpper(e.spec.Name)}
+		for len(line) < max(e.spec.Arity, -e.spec.Arity) {
+			line = append(line, "hi")
+		}
+		c := dialRaw(t, p.addr)
+		c.do("MULTI")
+		if got := c.do(line...); got != "+QUEUED\r\n" {
+			t.Errorf("%v in MULTI = %q", line, got)
+			continue
+		}
+		want := rawDo(rs[0].addr, line...)
+		if got := c.do("EXEC"); got != "*1\r\n"+want {
+			t.Errorf("EXEC of %v = %q, want one reply %q", line, got, want)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no command the proxy answers is Stateless")
+	}
+	// SELECT is the proxy's but not Stateless: it aborts the transaction.
+	c := dialRaw(t, p.addr)
+	c.do("MULTI")
+	if got := c.do("SELECT", "0"); got != "-ERR 'select' cannot be queued in a transaction through the proxy\r\n" {
+		t.Errorf("SELECT in MULTI = %q", got)
+	}
+	if got := c.do("EXEC"); !strings.HasPrefix(got, "-EXECABORT") {
+		t.Errorf("EXEC after a refused SELECT = %q", got)
 	}
 }

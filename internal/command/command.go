@@ -84,6 +84,10 @@ const (
 	// the stripes those commands need, and refusing one inside MULTI
 	// discards the transaction (EXECABORT).
 	Exec
+	// Stateless commands' replies depend on their arguments alone (PING,
+	// ECHO): every server answers them alike, so the proxy, which answers
+	// them itself, may also queue them in a transaction for a node.
+	Stateless
 )
 
 // Spec is one command's description, in Redis's own terms.

@@ -14,8 +14,8 @@ func Specs() []Spec {
 	)
 	return []Spec{
 		// connection
-		{Name: "ping", Arity: -1, Flags: Subscriber | Keyless | r, Group: "connection", Summary: "Returns the server's liveliness response."},
-		{Name: "echo", Arity: 2, Flags: Keyless | r, Group: "connection", Summary: "Returns the given string."},
+		{Name: "ping", Arity: -1, Flags: Subscriber | Keyless | r | Stateless, Group: "connection", Summary: "Returns the server's liveliness response."},
+		{Name: "echo", Arity: 2, Flags: Keyless | r | Stateless, Group: "connection", Summary: "Returns the given string."},
 		{Name: "quit", Arity: -1, Flags: Subscriber | Keyless | NoAuth | Loading | NoScript | AllowBusy | TxControl, Group: "connection", Summary: "Closes the connection."},
 		{Name: "select", Arity: 2, Flags: Keyless | Loading, Group: "connection", Summary: "Changes the selected database (only 0 exists)."},
 		{Name: "auth", Arity: -2, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Authenticates the connection."},
