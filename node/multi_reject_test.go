@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vcache/vcache/internal/command"
 )
 
 // TestExecAbortBusyScript sends EXEC while another client's script is
@@ -53,5 +55,49 @@ func TestExecAbortBusyScript(t *testing.T) {
 	}
 	if got := admin.Get(ctx, "xx").Val(); got != "1" {
 		t.Fatalf("xx = %s: part of the aborted transaction ran", got)
+	}
+}
+
+// TestExecAbortFollowsSpecFlag: every command flagged command.Exec that
+// the dispatcher refuses inside MULTI (here by ACL) answers EXECABORT with
+// the reason, and the transaction is discarded: nothing queued runs and
+// the connection has left MULTI.
+func TestExecAbortFollowsSpecFlag(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	admin := tn.client(t)
+	n := 0
+	for _, s := range command.NewTable(command.Specs()).All() {
+		if !s.Has(command.Exec) {
+			continue
+		}
+		n++
+		user := "no" + s.Name
+		if err := admin.Do(ctx, "ACL", "SETUSER", user, "on", "nopass", "~*", "+@all", "-"+s.Name).Err(); err != nil {
+			t.Fatal(err)
+		}
+		c := tn.raw(t)
+		if got := c.do("AUTH", user, "x"); got != "OK" {
+			t.Fatalf("AUTH %s: %s", user, got)
+		}
+		if got := c.do("MULTI"); got != "OK" {
+			t.Fatalf("MULTI: %s", got)
+		}
+		if got := c.do("SET", "k-"+s.Name, "v"); got != "QUEUED" {
+			t.Fatalf("SET: %s", got)
+		}
+		want := "(error) EXECABORT Transaction discarded because of: NOPERM User " + user + " has no permissions to run the '" + s.Name + "' command"
+		if got := c.do(strings.ToUpper(s.Name)); got != want {
+			t.Errorf("%s refused in MULTI:\n got %s\nwant %s", s.Name, got, want)
+		}
+		if got := c.do("PING"); got != "PONG" {
+			t.Errorf("PING after %s was refused: %s (still in MULTI?)", s.Name, got)
+		}
+		if got := admin.Exists(ctx, "k-"+s.Name).Val(); got != 0 {
+			t.Errorf("a command queued before the refused %s ran", s.Name)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no command is flagged Exec")
 	}
 }

@@ -291,69 +291,35 @@ func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
 }
 
 // eventOf returns the class and name of the event a write makes on its
-// j-th key: Redis's name where it is not the command's own.
+// j-th key: the spec's event name (Redis's, where it is not the
+// command's own) in its class, or the command's name in its group's.
 func eventOf(spec *command.Spec, args [][]byte, j int) (uint32, string) {
-	name := spec.Name
-	switch name {
-	case "set", "setnx", "setex", "psetex", "getset", "mset", "msetnx", "bitop":
-		return nfString, "set"
-	case "incr", "decr", "incrby", "decrby":
-		return nfString, "incrby"
-	case "bitfield":
-		return nfString, "setbit"
-	case "del", "unlink", "getdel":
-		return nfGeneric, "del"
-	case "expire", "pexpire", "expireat", "pexpireat", "getex":
-		return nfGeneric, "expire"
-	case "rename", "renamenx":
-		if j == 0 {
-			return nfGeneric, "rename_from"
-		}
-		return nfGeneric, "rename_to"
-	case "copy":
-		return nfGeneric, "copy_to"
-	case "sort":
-		return nfList, "sortstore"
-	case "hmset", "hsetnx", "hsetex":
-		return nfHash, "hset"
-	case "hpexpire", "hexpireat", "hpexpireat", "hgetex":
-		return nfHash, "hexpire"
-	case "hgetdel":
-		return nfHash, "hdel"
-	case "zincrby":
-		return nfZset, "zincr"
-	case "geoadd":
-		return nfZset, "zadd"
-	case "georadius", "georadiusbymember":
-		return nfZset, "georadiusstore"
-	case "lpushx":
-		return nfList, "lpush"
-	case "rpushx":
-		return nfList, "rpush"
-	case "blpop":
-		return nfList, "lpop"
-	case "brpop":
-		return nfList, "rpop"
-	case "rpoplpush", "brpoplpush":
-		if j == 0 {
-			return nfList, "rpop"
-		}
-		return nfList, "lpush"
-	case "lmove", "blmove":
-		side := 3 + j
-		if side < len(args) && strings.EqualFold(string(args[side]), "left") {
-			return nfList, [2]string{"lpop", "lpush"}[j%2]
-		}
-		return nfList, [2]string{"rpop", "rpush"}[j%2]
-	case "xgroup":
-		return nfStream, "xgroup-" + strings.ToLower(string(args[1]))
-	case "smove":
-		if j == 0 {
-			return nfSet, "srem"
-		}
-		return nfSet, "sadd"
+	if spec.Event == "" && spec.EventOf == nil {
+		return groupClass(spec.Group), spec.Name
 	}
-	return groupClass(spec.Group), name
+	event := spec.EventName(args, j)
+	return eventClass(event), event
+}
+
+// eventClass is the class of an event that Redis names apart from the
+// command making it.
+func eventClass(event string) uint32 {
+	switch event {
+	case "set", "incrby", "setbit":
+		return nfString
+	case "hset", "hexpire", "hdel":
+		return nfHash
+	case "zincr", "zadd", "georadiusstore":
+		return nfZset
+	case "sortstore", "lpush", "rpush", "lpop", "rpop":
+		return nfList
+	case "srem", "sadd":
+		return nfSet
+	}
+	if strings.HasPrefix(event, "xgroup-") {
+		return nfStream
+	}
+	return nfGeneric
 }
 
 // destFirst reports whether a command's events on its destination come

@@ -89,6 +89,15 @@ func TestKeyspaceNotifications(t *testing.T) {
 		{[]any{"LPUSH", "l2", "x"}, []string{"lpush l2"}},
 		{[]any{"LMOVE", "l2", "l3", "LEFT", "RIGHT"}, []string{"rpush l3", "lpop l2", "del l2"}},
 		{[]any{"SMOVE", "s", "s2", "m"}, []string{"srem s", "del s", "sadd s2"}},
+		// events the specs name (command.Spec Event and EventOf)
+		{[]any{"HSETNX", "h3", "f", "v"}, []string{"hset h3"}},
+		{[]any{"LPUSHX", "l3", "y"}, []string{"lpush l3"}},
+		{[]any{"RPOPLPUSH", "l3", "l4"}, []string{"lpush l4", "rpop l3"}},
+		{[]any{"COPY", "h3", "h4"}, []string{"copy_to h4"}},
+		{[]any{"GETEX", "t", "EX", "50"}, []string{"expire t"}},
+		{[]any{"DECRBY", "cnt", "2"}, []string{"incrby cnt"}},
+		{[]any{"XGROUP", "CREATE", "x", "g", "0"}, []string{"xgroup-create x"}},
+		{[]any{"SORT", "l4", "ALPHA", "STORE", "l5"}, []string{"sortstore l5"}},
 		{[]any{"EVAL", "redis.call('SET', KEYS[1], 'v') return redis.call('LPUSH', KEYS[2], 'x')", "2", "sk{x}", "sl{x}"}, []string{"set sk{x}", "lpush sl{x}"}},
 	} {
 		if err := rdb.Do(ctx, c.cmd...).Err(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
@@ -148,7 +149,7 @@ func (n *Node) txWaits(e *cmdEntry, args [][]byte) bool {
 	if held == 0 {
 		return false
 	}
-	if e.spec.Name == "exec" {
+	if e.spec.Has(command.Exec) {
 		return true // EXEC takes its queued commands' stripes
 	}
 	return stripeMask(e.spec, args, -1)&held != 0

@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -132,24 +131,6 @@ func (p *Proxy) blockingConns() int {
 // client's write.
 func (e *entry) blocks(args [][]byte) bool {
 	return e.kind == kindBlocking || (e.blocksIf != nil && e.blocksIf(args))
-}
-
-// hasBlockOption reports whether XREAD's or XREADGROUP's options, before
-// STREAMS, include BLOCK.
-func hasBlockOption(args [][]byte) bool {
-	for i := 1; i < len(args); i++ {
-		switch strings.ToLower(string(args[i])) {
-		case "streams":
-			return false
-		case "block":
-			return true
-		case "group": // its group and consumer names
-			i += 2
-		case "count":
-			i++
-		}
-	}
-	return false
 }
 
 // blockedOn is what a session is blocked on, for CLIENT UNBLOCK.

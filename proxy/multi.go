@@ -3,6 +3,7 @@ package proxy
 import (
 	"time"
 
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -58,7 +59,7 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 	case kindRouted:
 		return fail("ERR '" + e.spec.Name + "' cannot be queued in a transaction through the proxy")
 	case kindLocal:
-		if e.spec.Name != "ping" && e.spec.Name != "echo" {
+		if !e.spec.Has(command.Stateless) {
 			return fail("ERR '" + e.spec.Name + "' cannot be queued in a transaction through the proxy")
 		}
 	case kindRefused:

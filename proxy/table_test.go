@@ -1,9 +1,11 @@
 package proxy
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/resp"
 )
 
 // The proxy carries out commands as the shared table's flags say: every
@@ -47,5 +49,96 @@ func TestMonitorRefused(t *testing.T) {
 	}
 	if got := c.do("PING"); got != "+PONG\r\n" {
 		t.Fatalf("PING after MONITOR = %q", got)
+	}
+}
+
+// TestHandlerMapsNameSpecs: every command the proxy binds a merge to is
+// in the shared table, fan-out merges only to Fanout commands and key
+// splits and routes to others, so that no flag and no map disagree.
+func TestHandlerMapsNameSpecs(t *testing.T) {
+	specs := command.NewTable(command.Specs())
+	for what, m := range map[string]map[string]func(*session, resp.Command) (merger, string){
+		"fanMerges": fanMerges, "splits": splits, "routed": routed,
+	} {
+		for name := range m {
+			s := specs.Lookup([]byte(name))
+			switch {
+			case s == nil:
+				t.Errorf("%s names %q, which is no command", what, name)
+			case s.Has(command.Fanout) != (what == "fanMerges"):
+				t.Errorf("%s names %q, whose spec Fanout flag is %v", what, name, s.Has(command.Fanout))
+			}
+		}
+	}
+}
+
+// TestBlocksIfFollowsSpec: a command line is carried out as blocking
+// when its spec's BlocksIf says so (XREAD ... BLOCK), and only then.
+func TestBlocksIfFollowsSpec(t *testing.T) {
+	tb := newCmdTable()
+	for _, c := range []struct {
+		line  []string
+		block bool
+	}{
+		{[]string{"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}, true},
+		{[]string{"xread", "COUNT", "block", "STREAMS", "s", "0"}, false},
+		{[]string{"XREAD", "STREAMS", "block", "0"}, false},
+		{[]string{"XREADGROUP", "GROUP", "block", "c", "block", "10", "STREAMS", "s", ">"}, true},
+		{[]string{"XREADGROUP", "GROUP", "block", "c", "STREAMS", "s", ">"}, false},
+		{[]string{"GET", "block"}, false},
+		{[]string{"BLPOP", "l", "0"}, true},
+	} {
+		args := make([][]byte, len(c.line))
+		for i, a := range c.line {
+			args[i] = []byte(a)
+		}
+		e := tb.lookup(args[0])
+		if got := e.blocks(args); got != c.block {
+			t.Errorf("%v blocks = %v, want %v", c.line, got, c.block)
+		}
+		if s := e.spec; s.BlocksIf != nil && s.BlocksIf(args) != c.block {
+			t.Errorf("%v: spec BlocksIf disagrees with the proxy", c.line)
+		}
+	}
+}
+
+// TestStatelessQueuedInMulti: a command the proxy answers itself is
+// queued inside MULTI, for the node to answer in EXEC, when its spec is
+// Stateless, and refused (aborting the transaction) otherwise.
+func TestStatelessQueuedInMulti(t *testing.T) {
+	rs := startRedises(t, 1)
+	p := startProxy(t, Config{}, addrs(rs...)...)
+	n := 0
+	for _, e := range newCmdTable().order {
+		if e.kind != kindLocal || !e.spec.Has(command.Stateless) {
+			continue
+		}
+		n++
+		line := []string{strings.ToUpper(e.spec.Name)}
+		for len(line) < max(e.spec.Arity, -e.spec.Arity) {
+			line = append(line, "hi")
+		}
+		c := dialRaw(t, p.addr)
+		c.do("MULTI")
+		if got := c.do(line...); got != "+QUEUED\r\n" {
+			t.Errorf("%v in MULTI = %q", line, got)
+			continue
+		}
+		want := rawDo(rs[0].addr, line...)
+		if got := c.do("EXEC"); got != "*1\r\n"+want {
+			t.Errorf("EXEC of %v = %q, want one reply %q", line, got, want)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no command the proxy answers is Stateless")
+	}
+	// SELECT is the proxy's but not Stateless: it aborts the transaction.
+	c := dialRaw(t, p.addr)
+	c.do("MULTI")
+	if got := c.do("SELECT", "0"); got != "-ERR 'select' cannot be queued in a transaction through the proxy\r\n" {
+		t.Errorf("SELECT in MULTI = %q", got)
+	}
+	if got := c.do("EXEC"); !strings.HasPrefix(got, "-EXECABORT") {
+		t.Errorf("EXEC after a refused SELECT = %q", got)
 	}
 }

@@ -134,7 +134,7 @@ func (p *Perms) check(id int, spec *command.Spec, args [][]byte) *Denial {
 	if p.allKeys {
 		return nil
 	}
-	read, write := keyAccess(spec, args)
+	read, write := spec.KeyAccess(args)
 	for _, i := range spec.KeyIndexes(args) {
 		if !p.keyAllowed(string(args[i]), read, write) {
 			return &Denial{Reason: ReasonKey, User: p.name, Object: string(args[i])}
@@ -151,30 +151,6 @@ func (p *Perms) keyAllowed(key string, read, write bool) bool {
 		}
 	}
 	return false
-}
-
-// keyAccess says whether a command reads its keys' values and whether it
-// changes them, as Redis 7's key specs do for the commands vcache knows:
-// %R~ patterns grant the reads, %W~ the writes, ~ both. A command that
-// only looks at a key's existence, type, length or expiry needs neither,
-// so any pattern that matches will do.
-func keyAccess(spec *command.Spec, args [][]byte) (read, write bool) {
-	write = spec.Has(command.Write)
-	switch spec.Name {
-	case "exists", "type", "ttl", "pttl", "expiretime", "pexpiretime", "touch", "strlen",
-		"hlen", "hexists", "hstrlen", "vcard", "vdim", "vismember", "watch", "memory":
-		return false, write
-	case "getset", "getdel", "getex", "incr", "decr", "incrby", "decrby", "incrbyfloat",
-		"hincrby", "hincrbyfloat", "rename", "renamenx":
-		return true, write
-	case "set":
-		for _, a := range args[3:] {
-			if strings.EqualFold(string(a), "get") {
-				return true, write
-			}
-		}
-	}
-	return spec.Has(command.Readonly), write
 }
 
 // Describe renders the user as a line of ACL LIST and of an ACL file:

@@ -71,6 +71,23 @@ const (
 	// ProxyOnly commands are answered by the proxy alone: the data node
 	// has no handler for them and answers them as unknown.
 	ProxyOnly
+	// NoAccess commands look only at their keys' existence, type, length
+	// or expiry, never at their values (Redis's key specs without the
+	// ACCESS flag: EXISTS, TTL, STRLEN): ACL key patterns of either kind
+	// (%R~ or %W~) allow them.
+	NoAccess
+	// Access commands write their keys and also read or return their
+	// values (Redis's RW key specs with ACCESS: GETSET, INCR, RENAME):
+	// ACL needs read as well as write access to the keys.
+	Access
+	// Exec commands run a transaction's queued commands (EXEC): they take
+	// the stripes those commands need, and refusing one inside MULTI
+	// discards the transaction (EXECABORT).
+	Exec
+	// Stateless commands' replies depend on their arguments alone (PING,
+	// ECHO): every server answers them alike, so the proxy, which answers
+	// them itself, may also queue them in a transaction for a node.
+	Stateless
 )
 
 // Spec is one command's description, in Redis's own terms.
@@ -106,6 +123,24 @@ type Spec struct {
 	// movablekeys commands whose keys a getkeys function finds.
 	// KeyPositions calls it after the other rules.
 	MoreKeys func(args [][]byte, buf []int) []int
+	// AccessIf, when set, reports whether a command line reads its keys'
+	// values although its flags say it does not (SET ... GET); see
+	// KeyAccess.
+	AccessIf func(args [][]byte) bool
+	// BlocksIf, when set, reports whether a command line may wait for
+	// another client's write although the command is not flagged
+	// Blocking (XREAD with its BLOCK option).
+	BlocksIf func(args [][]byte) bool
+	// Event names the keyspace events a write makes on its keys when
+	// they are not named as the command (Redis's names: SETNX makes set,
+	// INCR incrby): one word for every key, or one word per key in key
+	// order, the last repeated (RENAME: "rename_from rename_to"). Empty:
+	// the command's name.
+	Event string
+	// EventOf, when set, names the event a write makes on the j-th key of
+	// the command line args, which its arguments decide (LMOVE's LEFT and
+	// RIGHT, XGROUP's subcommand); it overrides Event.
+	EventOf func(args [][]byte, j int) string
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
@@ -144,6 +179,45 @@ func (s *Spec) subFlags(sub []byte) Flag {
 		}
 	}
 	return 0
+}
+
+// KeyAccess says whether the command line args reads its keys' values
+// and whether it changes them, as Redis 7's key-spec flags do (ACCESS;
+// RW, OW, RM): a Write command writes; a Readonly one reads values unless
+// flagged NoAccess; an Access one or a line AccessIf accepts reads too.
+func (s *Spec) KeyAccess(args [][]byte) (read, write bool) {
+	write = s.Has(Write)
+	switch {
+	case s.Has(NoAccess):
+		return false, write
+	case s.Has(Access), s.AccessIf != nil && s.AccessIf(args):
+		return true, write
+	}
+	return s.Has(Readonly), write
+}
+
+// EventName returns the name of the keyspace event the command line args
+// makes on its j-th key: EventOf's, the j-th word of Event (its last for
+// keys past them), or the command's name.
+func (s *Spec) EventName(args [][]byte, j int) string {
+	if s.EventOf != nil {
+		return s.EventOf(args, j)
+	}
+	if s.Event == "" {
+		return s.Name
+	}
+	ev := s.Event
+	for ; j > 0; j-- {
+		sp := strings.IndexByte(ev, ' ')
+		if sp < 0 {
+			break
+		}
+		ev = ev[sp+1:]
+	}
+	if sp := strings.IndexByte(ev, ' '); sp >= 0 {
+		ev = ev[:sp]
+	}
+	return ev
 }
 
 // ArityOK reports whether a command line of n words (name included) fits
