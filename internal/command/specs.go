@@ -307,6 +307,7 @@ func Specs() []Spec {
 		{Name: "json.type", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Returns the types of the JSON values at a path."},
 		{Name: "json.numincrby", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Adds a number to the numbers at a path."},
 		{Name: "json.nummultby", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Multiplies the numbers at a path."},
+		{Name: "json.numpowby", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Raises the numbers at a path to a power."},
 		{Name: "json.strappend", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Appends a JSON string to the strings at a path."},
 		{Name: "json.strlen", Arity: -2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Returns the lengths of the strings at a path."},
 		{Name: "json.toggle", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Toggles the booleans at a path."},
