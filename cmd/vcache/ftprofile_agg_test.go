@@ -45,4 +45,12 @@ func TestFTProfileAggregateThroughProxy(t *testing.T) {
 	if got, want := via.Do("FT.PROFILE", "idx", "AGGREGATE", "LIMITED", "*"), direct.Do("FT.PROFILE", "idx", "AGGREGATE", "LIMITED", "*"); got != want || !strings.HasPrefix(got, "-") {
 		t.Fatalf("missing QUERY: proxy %q, node %q", got, want)
 	}
+	// RESP3: {"Results": FT.AGGREGATE's map, "Profile": {"Shard #1": ...}}.
+	direct.Do3("HELLO", "3")
+	via.Do3("HELLO", "3")
+	want3 := direct.Do3(append([]string{"FT.AGGREGATE", "idx"}, q...)...)
+	got3 := via.Do3(append([]string{"FT.PROFILE", "idx", "AGGREGATE", "QUERY"}, q...)...)
+	if !strings.HasPrefix(got3, "%2\r\n$7\r\nResults\r\n"+want3+"$7\r\nProfile\r\n%3\r\n$8\r\nShard #1\r\n%5\r\n$18\r\nTotal profile time\r\n,") {
+		t.Fatalf("RESP3 FT.PROFILE through the proxy:\n %.600q\nwant results %.300q", got3, want3)
+	}
 }

@@ -151,7 +151,7 @@ func Specs() []Spec {
 		{Name: "ft.synupdate", Arity: -4, Flags: Keyless | Write | Fanout, Group: "search", Summary: "Adds terms to a synonym group of an index."},
 		{Name: "ft.syndump", Arity: 2, Flags: Keyless | r, Group: "search", Summary: "Returns the synonym groups of an index."},
 		{Name: "ft.spellcheck", Arity: -3, Flags: Keyless | r | Fanout, Group: "search", Summary: "Suggests corrections of a query's misspelled terms (DISTANCE, TERMS INCLUDE|EXCLUDE).", Reply3: Always(resp.AsFTSpellcheck)},
-		{Name: "ft.profile", Arity: -5, Flags: Keyless | r | Fanout, Group: "search", Summary: "Runs FT.SEARCH and returns its results with a profile."},
+		{Name: "ft.profile", Arity: -5, Flags: Keyless | r | Fanout, Group: "search", Summary: "Runs FT.SEARCH or FT.AGGREGATE and returns its results with a profile.", Reply3: ftProfileShape},
 		{Name: "ft.sugadd", Arity: -4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "search", Summary: "Adds a suggestion to an auto-complete dictionary (INCR, PAYLOAD)."},
 		{Name: "ft.sugget", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "search", Summary: "Returns suggestions for a prefix (FUZZY, MAX, WITHSCORES, WITHPAYLOADS)."},
 		{Name: "ft.sugdel", Arity: 3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "search", Summary: "Removes a suggestion."},
