@@ -63,6 +63,12 @@ func isString(v *jsonVal) bool { return v.k == jString }
 // JSONPath answers the results as a JSON array text (an array of numbers
 // with resp3), legacy the last result's text.
 func (ks *Keyspace) JSONNumOp(key []byte, path *JSONPath, numText []byte, mult, resp3 bool) (JSONReply, error) {
+	return ks.jsonNumApply(key, path, numText, resp3, func(v, num *jsonVal) (*jsonVal, error) { return numOp(v, num, mult) })
+}
+
+// jsonNumApply replaces each number at path by op(number, numText's
+// number) and answers as JSONNumOp says.
+func (ks *Keyspace) jsonNumApply(key []byte, path *JSONPath, numText []byte, resp3 bool, op func(v, num *jsonVal) (*jsonVal, error)) (JSONReply, error) {
 	num, err := parseJSON(numText)
 	if err != nil {
 		return JSONReply{}, err
@@ -79,7 +85,7 @@ func (ks *Keyspace) JSONNumOp(key []byte, path *JSONPath, numText []byte, mult, 
 	}
 	var results []*jsonVal
 	r, err := ks.jsonModify(key, path, (*jsonVal).isNum, "does not contains a number", func(v *jsonVal) (JSONReply, error) {
-		res, err := numOp(v, num, mult)
+		res, err := op(v, num)
 		if err != nil {
 			return JSONReply{}, err
 		}

@@ -360,6 +360,7 @@ func walkInvocations() map[string][][]walkStep {
 		"json.type":      one(deny("JSON.TYPE", "other:j")),
 		"json.numincrby": one(deny("JSON.NUMINCRBY", "other:j", "$", "1")),
 		"json.nummultby": one(deny("JSON.NUMMULTBY", "other:j", "$", "2")),
+		"json.numpowby":  one(deny("JSON.NUMPOWBY", "other:j", "$", "2")),
 		"json.strappend": one(deny("JSON.STRAPPEND", "other:j", "$", `"x"`)),
 		"json.strlen":    one(deny("JSON.STRLEN", "other:j")),
 		"json.toggle":    one(deny("JSON.TOGGLE", "other:j", "$")),

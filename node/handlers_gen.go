@@ -262,6 +262,7 @@ func handlers() map[string]Handler {
 		"json.type":            cmdJSONType,
 		"json.numincrby":       cmdJSONNumIncrBy,
 		"json.nummultby":       cmdJSONNumMultBy,
+		"json.numpowby":        cmdJSONNumPowBy,
 		"json.strappend":       cmdJSONStrAppend,
 		"json.strlen":          cmdJSONStrLen,
 		"json.toggle":          cmdJSONToggle,

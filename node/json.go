@@ -454,3 +454,13 @@ func cmdJSONDebug(cx *Ctx) {
 		cx.Error("ERR unknown subcommand - try `JSON.DEBUG HELP`")
 	}
 }
+
+// JSON.NUMPOWBY key path value
+func cmdJSONNumPowBy(cx *Ctx) {
+	p, ok := jsonPath(cx, cx.Args[2])
+	if !ok {
+		return
+	}
+	r, err := cx.Node.ks.JSONNumPowBy(cx.Args[1], p, cx.Args[3], cx.Proto() == 3)
+	jsonReplyErr(cx, r, err)
+}

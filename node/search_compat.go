@@ -537,6 +537,10 @@ func profileArgs(args [][]byte) ([][]byte, error) {
 // the search's reply, then a profile in RediSearch's shape (times in
 // milliseconds, and each query node's matches).
 func cmdFTProfile(cx *Ctx) {
+	if isProfileAggregate(cx.Args) {
+		profileAggregate(cx)
+		return
+	}
 	start := time.Now()
 	sargs, err := profileArgs(cx.Args)
 	if err != nil {

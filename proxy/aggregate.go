@@ -16,6 +16,12 @@ import (
 // computed, kept in the proxy's cursor table and paged from there.
 
 func fanFTAggregate(s *session, cmd resp.Command) (merger, string) {
+	return fanFTAggregateAs(s, cmd, [][]byte{[]byte("FT.AGGREGATE"), cmd.Args[1]})
+}
+
+// fanFTAggregateAs is fanFTAggregate sending each node head and then its
+// share's arguments (head is FT.AGGREGATE index, or FT.PROFILE's words).
+func fanFTAggregateAs(s *session, cmd resp.Command, head [][]byte) (merger, string) {
 	if len(cmd.Args) < 3 {
 		return nil, "ERR wrong number of arguments for 'ft.aggregate' command"
 	}
@@ -38,8 +44,7 @@ func fanFTAggregate(s *session, cmd resp.Command) (merger, string) {
 			return nil, err.Error()
 		}
 	}
-	args := [][]byte{[]byte("FT.AGGREGATE"), cmd.Args[1]}
-	args = a.AppendArgs(args, plan.Shard)
+	args := a.AppendArgs(append([][]byte(nil), head...), plan.Shard)
 	c := s.newCall(nil)
 	c.own = resp.AppendCommand(c.own[:0], args...)
 	calls := s.fanout(c.own)

@@ -191,6 +191,9 @@ func fanFTProfile(s *session, cmd resp.Command) (merger, string) {
 	if len(args) > i && strings.EqualFold(string(args[i]), "LIMITED") {
 		i++
 	}
+	if len(args) >= 5 && strings.EqualFold(string(args[2]), "AGGREGATE") && i < len(args)-1 && strings.EqualFold(string(args[i]), "QUERY") {
+		return fanFTProfileAggregate(s, cmd, i)
+	}
 	if len(args) < 5 || !strings.EqualFold(string(args[2]), "SEARCH") || i >= len(args)-1 || !strings.EqualFold(string(args[i]), "QUERY") {
 		// Malformed, or AGGREGATE: any node answers with the error.
 		return fanFTFirst(s, cmd)

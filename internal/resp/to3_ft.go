@@ -78,13 +78,16 @@ func searchLabels(shape Shape) []string {
 
 // isFT reports whether shape is one of RediSearch's.
 func isFT(shape Shape) bool {
-	return shape >= AsFTSearch && shape <= AsFTCursor || shape&^7 == asFTSearchWith
+	return shape >= AsFTSearch && shape <= AsFTCursor || shape&^7 == asFTSearchWith || isFTProfile(shape)
 }
 
 // ft3 appends the RESP3 form of v, the RESP2 reply of an FT command with
 // the given shape; ok is false when v does not have the shape's form (an
 // error, a reply of another form), and nothing is appended.
 func ft3(dst []byte, v *Value, shape Shape) ([]byte, bool) {
+	if isFTProfile(shape) {
+		return ftProfile3(dst, v, shape)
+	}
 	if shape == AsFTCursor {
 		if v.Kind != Array || v.Null || len(v.Elems) != 2 || v.Elems[1].Kind != Integer {
 			return dst, false

@@ -36,6 +36,11 @@ type Node struct {
 	Terms []string  // qText: all of these words (a trailing * is a prefix)
 	Geo   *GeoQuery // qGeo
 	Range *VecRange // qVecRange
+
+	// LoParam and HiParam name the $parameters a numeric range's bounds
+	// come from ("" for a literal); a leading '-' before the '$' is kept.
+	LoParam string
+	HiParam string
 }
 
 // KNN is a query's "=>[KNN k @field $param ...]" clause; the grammar
@@ -300,6 +305,7 @@ func (p *parser) parseTags(field string) (*Node, error) {
 func (p *parser) parseRange(field string) (*Node, error) {
 	p.pos++ // '['
 	n := &Node{Kind: qNum, Field: field}
+	var param *string
 	bound := func() (float64, bool, error) {
 		p.skip()
 		ex := false
@@ -312,6 +318,14 @@ func (p *parser) parseRange(field string) (*Node, error) {
 			p.pos++
 		}
 		tok := p.s[start:p.pos]
+		if name := strings.TrimPrefix(strings.TrimPrefix(tok, "-"), "$"); len(name) < len(strings.TrimPrefix(tok, "-")) {
+			if !isParamName(name) {
+				p.pos = start
+				return 0, false, p.fail()
+			}
+			*param = tok
+			return 0, ex, nil
+		}
 		switch strings.ToLower(tok) {
 		case "-inf":
 			return math.Inf(-1), ex, nil
@@ -326,12 +340,14 @@ func (p *parser) parseRange(field string) (*Node, error) {
 		return v, ex, nil
 	}
 	var err error
+	param = &n.LoParam
 	if n.Lo, n.LoEx, err = bound(); err != nil {
 		return nil, err
 	}
 	if p.peek() == ',' {
 		p.pos++
 	}
+	param = &n.HiParam
 	if n.Hi, n.HiEx, err = bound(); err != nil {
 		return nil, err
 	}

@@ -220,6 +220,8 @@ func resolveClauses(n *Node, params map[string][]byte) error {
 		}
 	}
 	switch n.Kind {
+	case qNum:
+		return resolveNumRange(n, params)
 	case qGeo:
 		return n.Geo.resolve(params)
 	case qVecRange:
