@@ -184,6 +184,7 @@ func (s *session) Quit() { s.quit = true }
 func (s *session) Reset() {
 	s.tx = nil
 	s.unpinAll()
+	s.trackOff()
 	s.dropSubs()
 	s.SetClientName("")
 	s.setUser(s.p.acl.DefaultIfOpen())

@@ -146,6 +146,9 @@ func (l *loop) serve(lc *loopSession, cmds []resp.Command, rerr error) {
 		}
 		switch e.kind {
 		case kindLocal:
+			if leavesLoop(e, cmd.Args) {
+				break
+			}
 			e.local(s, cmd.Args)
 			l.answer(lc, e, s.local)
 			if s.quit {

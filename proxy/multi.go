@@ -141,7 +141,8 @@ func (m *execMerge) send(s *session) {
 	add := func(req []byte) {
 		c := s.newCall(req)
 		c.be, c.via, c.slot = be, m.pin, m.tx.slot
-		if c.via == nil && be != nil {
+		// A tracking client's transaction runs on its own link (enqueue).
+		if c.via == nil && be != nil && s.trk == nil {
 			c.via = be.conn(s.id)
 		}
 		s.enqueue(c)

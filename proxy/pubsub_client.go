@@ -127,20 +127,7 @@ func (s *session) runPubsub(e *entry, cmd resp.Command) {
 // are queued, before any message for them.
 func (s *session) subscribe(k subKind, names [][]byte) {
 	h := s.p.hub
-	if s.sub == nil {
-		s.sub = &subscriber{s: s}
-		for i := range s.sub.sets {
-			s.sub.sets[i] = map[string]struct{}{}
-		}
-		cfg := &s.p.cfg
-		lim := outbox.Limit{Hard: cfg.PubsubHardLimit, Soft: cfg.PubsubSoftLimit, SoftFor: cfg.PubsubSoftTime}
-		s.sub.out = outbox.New(s.nc, func() outbox.Limit { return lim }, func() {
-			s.p.log.Warn("client closed for overcoming of output buffer limits", "client", s.id, "addr", s.addr)
-			s.p.stats.pubsubCut.Add(1)
-		}, nil)
-		go s.sub.out.Run()
-		s.flush() // nothing is owed, but keep the order if it were
-	}
+	s.ensureSub()
 	sb := s.sub
 	var keys []psKey
 	seen := map[string]bool{}

@@ -32,8 +32,12 @@ type session struct {
 	xpins   []*bconn // more connections held for WATCH, to other nodes (multi_nodes.go)
 	// sub is the session's subscriptions, from its first on: its replies
 	// then go through sub's outbox (pubsub_client.go).
-	sub  *subscriber
-	last *entry // the previous command's entry: clients repeat commands
+	sub *subscriber
+	// trk is the session's CLIENT TRACKING state, nil when off
+	// (tracking.go); inbox takes messages for it from other goroutines.
+	trk   *tracking
+	inbox atomic.Pointer[trackInbox]
+	last  *entry // the previous command's entry: clients repeat commands
 	// rd reads the client's commands; bytes read while a blocking command
 	// waits are fed back to it.
 	rd *resp.CommandReader
@@ -112,6 +116,7 @@ func newSession(p *Proxy, nc net.Conn) *session {
 // close releases what the session holds and closes its connection.
 func (s *session) close() {
 	s.unpinAll()
+	s.dropLinks()
 	s.endSubscriber()
 	s.nc.Close()
 }
@@ -126,9 +131,12 @@ func (s *session) run(cmds []resp.Command) {
 	}
 	start := time.Now()
 	s.lastActive.Store(start.UnixNano())
+	s.trackRoundStart()
 	s.w.begin()
 	for _, cmd := range cmds {
+		s.trackBefore(cmd.Args)
 		it := s.prepare(cmd)
+		s.trackAfter()
 		it.r3, it.shape = s.shape3(it.e, cmd.Args)
 		s.items = append(s.items, it)
 		if s.quit {
@@ -175,6 +183,10 @@ func (s *session) run(cmds []resp.Command) {
 		s.free = append(s.free, c)
 	}
 	s.used = s.used[:0]
+	if s.inbox.Load() != nil {
+		s.flush()
+		s.trackRoundEnd()
+	}
 }
 
 // record adds the round's commands to their statistics. Runs of the same
@@ -431,10 +443,21 @@ func (s *session) enqueue(c *call) {
 		if s.pinned != nil {
 			bc = s.pinFor(c.be)
 		}
+		if bc == nil && s.trk != nil {
+			bc = s.trackConn(c.be)
+			if cc := s.trk.cachingFor(bc); bc != nil && cc != nil {
+				s.enqueueOn(bc, s.cachingCall(c.be, bc, cc))
+			}
+		}
 		if bc == nil {
 			bc = c.be.conn(s.id)
 		}
 	}
+	s.enqueueOn(bc, c)
+}
+
+// enqueueOn adds c to the calls of this round bound for bc.
+func (s *session) enqueueOn(bc *bconn, c *call) {
 	for i := range s.groups {
 		if s.groups[i].bc == bc {
 			s.groups[i].calls = append(s.groups[i].calls, c)

@@ -15,11 +15,7 @@ func cmdClient(s *session, args [][]byte) {
 		clientUnblock(s, args)
 		return
 	}
-	switch strings.ToLower(string(args[1])) {
-	case "tracking", "caching", "getredir", "trackinginfo":
-		// Client-side caching needs the node that holds a key to reach
-		// the client; the proxy does not relay it yet.
-		s.Error("ERR client-side caching (CLIENT " + strings.ToUpper(string(args[1])) + ") is not supported through the proxy yet: connect to a data node")
+	if trackingSub(s, args) {
 		return
 	}
 	front.Client(s, args)
