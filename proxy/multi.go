@@ -33,6 +33,9 @@ type txState struct {
 	slots   []int
 	entries []*entry
 	spread  bool
+	// combines are the client's commands queued as several parts
+	// (multi_split.go), in queue order.
+	combines []txCombine
 }
 
 func txMulti(s *session, _ resp.Command) item {
@@ -68,6 +71,11 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 		if e.spec.FirstKey == 0 && len(s.p.routes.Load().nodes) > 1 {
 			return fail("ERR '" + e.spec.Name + "' spans every node and cannot be part of a transaction through the proxy")
 		}
+	}
+	if e.kind == kindComposite && s.txSplitQueue(e, cmd) { // multi_split.go
+		lo := len(s.local)
+		s.Simple("QUEUED")
+		return item{e: e, lo: lo, hi: len(s.local)}
 	}
 	slot, msg := s.slotOf(e.spec, cmd.Args)
 	if msg != "" {
@@ -192,10 +200,11 @@ func (m *execMerge) merge(s *session, dst []byte) []byte {
 			return resp.AppendError(dst, errText(c.err))
 		}
 	}
+	reply, shapes := m.tx.combineExec(last.reply)
 	if m.r3 {
-		return resp.To3Elems(dst, last.reply, m.tx.shapes)
+		return resp.To3Elems(dst, reply, shapes)
 	}
-	return append(dst, last.reply...)
+	return append(dst, reply...)
 }
 
 func txDiscard(s *session, _ resp.Command) item {
