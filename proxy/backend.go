@@ -22,6 +22,9 @@ type backend struct {
 	stats backendStats
 	// blocking is the connections blocking commands take (blocking.go).
 	blocking blockPool
+	// txIdle are idle connections for transactions that span nodes
+	// (txpool.go); Proxy.mu guards it.
+	txIdle []*bconn
 }
 
 func newBackend(p *Proxy, addr string) *backend {

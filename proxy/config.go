@@ -59,6 +59,10 @@ type Config struct {
 	// command beyond it gets an error at once. 0 means
 	// DefaultMaxBlockingConns.
 	MaxBlockingConns int
+	// TxConnsPerBackend is how many idle connections to each node the
+	// proxy keeps for transactions that span nodes (each part runs on a
+	// connection of its own); 0 opens a new one for every transaction.
+	TxConnsPerBackend int
 	// MaxInflight bounds the requests waiting for a reply on one backend
 	// connection; submitters wait when it is reached.
 	MaxInflight int
@@ -106,17 +110,18 @@ type Config struct {
 // DefaultConfig returns the configuration `vcache proxy` starts with.
 func DefaultConfig() Config {
 	return Config{
-		MaxClients:       10000,
-		ConnsPerBackend:  2,
-		MaxBlockingConns: DefaultMaxBlockingConns,
-		MaxInflight:      16384,
-		MaxWriteBatch:    1 << 20,
-		MaxPipeline:      1024,
-		BatchesInFlight:  1,
-		MaxReplyBytes:    512 << 20,
-		DialTimeout:      time.Second,
-		ReplyTimeout:     3 * time.Second,
-		RetryDeadline:    6 * time.Second,
+		MaxClients:        10000,
+		ConnsPerBackend:   2,
+		MaxBlockingConns:  DefaultMaxBlockingConns,
+		TxConnsPerBackend: 16,
+		MaxInflight:       16384,
+		MaxWriteBatch:     1 << 20,
+		MaxPipeline:       1024,
+		BatchesInFlight:   1,
+		MaxReplyBytes:     512 << 20,
+		DialTimeout:       time.Second,
+		ReplyTimeout:      3 * time.Second,
+		RetryDeadline:     6 * time.Second,
 		// Redis's default: client-output-buffer-limit pubsub 32mb 8mb 60
 		PubsubHardLimit: 32 << 20,
 		PubsubSoftLimit: 8 << 20,
@@ -141,6 +146,9 @@ func (c *Config) Validate() error {
 	pos("MaxReplyBytes", c.MaxReplyBytes)
 	if c.Loops < 0 {
 		errs = append(errs, fmt.Errorf("proxy: Loops must not be negative, got %d (a goroutine per connection is serving mode goroutines)", c.Loops))
+	}
+	if c.TxConnsPerBackend < 0 {
+		errs = append(errs, fmt.Errorf("proxy: TxConnsPerBackend must not be negative, got %d", c.TxConnsPerBackend))
 	}
 	if c.MaxBlockingConns < 0 {
 		errs = append(errs, fmt.Errorf("proxy: MaxBlockingConns must not be negative, got %d", c.MaxBlockingConns))

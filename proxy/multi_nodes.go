@@ -39,12 +39,16 @@ const txLease = 5 * time.Second
 
 // xpart is one node's share of a transaction that spans nodes.
 type xpart struct {
-	be   *backend
-	bc   *bconn // the connection the part runs on
-	own  bool   // bc was opened for this transaction (else a WATCH pin)
-	cmds []int  // the part's commands, as indexes in txState.queued
-	keys [][]byte
-	exec *call // EXEC's call
+	be  *backend
+	bc  *bconn // the connection the part runs on
+	own bool   // bc is the transaction's (else a WATCH pin)
+	// pooled: bc came from the pool (txpool.go); sent are the calls made
+	// on bc, to tell whether it can go back.
+	pooled bool
+	sent   []*call
+	cmds   []int // the part's commands, as indexes in txState.queued
+	keys   [][]byte
+	exec   *call // EXEC's call
 }
 
 // pinFor returns the session's pinned connection to be, or nil.
@@ -143,14 +147,19 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 	s.barrier()
 	for _, pt := range parts { // every WATCH connection is a part's
 		if pt.bc = s.pinFor(pt.be); pt.bc == nil {
-			pt.bc, pt.own = s.p.pinConn(pt.be), true
+			pt.bc, pt.pooled = s.p.txConn(pt.be)
+			pt.own = true
 		}
 	}
 	s.pinned = nil
 	s.xpins = s.xpins[:0]
 	defer func() {
 		for _, pt := range parts {
-			s.p.unpin(pt.bc)
+			if pt.own {
+				s.p.txDone(pt.bc, pt.clean())
+			} else {
+				s.p.unpin(pt.bc) // forgets its WATCH
+			}
 		}
 		s.w.begin() // the round goes on
 	}()
@@ -163,6 +172,16 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 		c := s.newCall(req)
 		c.be, c.via = pt.be, pt.bc
 		s.roundTrip(c)
+		if c.err != nil && pt.pooled {
+			// An idle connection the node closed meanwhile: once more on
+			// a new one (nothing was locked on the old).
+			s.p.unpin(pt.bc)
+			pt.bc, pt.pooled = s.p.pinConn(pt.be), false
+			c = s.newCall(req)
+			c.be, c.via = pt.be, pt.bc
+			s.roundTrip(c)
+		}
+		pt.sent = append(pt.sent, c)
 		switch {
 		case c.err != nil:
 			errMsg = errText(c.err)
@@ -189,6 +208,7 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 			c := s.newCall(unlock)
 			c.be, c.via = pt.be, pt.bc
 			s.enqueue(c)
+			pt.sent = append(pt.sent, c)
 		}
 		s.dispatch()
 		s.w.wait()
@@ -209,6 +229,7 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 			c := s.newCall(req)
 			c.be, c.via = pt.be, pt.bc
 			s.enqueue(c)
+			pt.sent = append(pt.sent, c)
 			return c
 		}
 		if len(pt.cmds) > 0 {

@@ -304,28 +304,35 @@ WatchError
 }
 
 // BenchmarkProxyExec times one MULTI/EXEC of two SETs through the proxy
-// over three nodes: both keys in one slot, and keys on two nodes.
+// over three nodes: both keys in one slot, and keys on two nodes, with
+// the proxy's pool of transaction connections and without it (a new
+// connection per node per transaction), in the same run.
 func BenchmarkProxyExec(b *testing.B) {
 	nodes := []string{nodetest.Start(b), nodetest.Start(b), nodetest.Start(b)}
-	router, err := proxy.NewStaticRouter(nodes)
-	if err != nil {
-		b.Fatal(err)
+	serve := func(cfg proxy.Config) string {
+		router, err := proxy.NewStaticRouter(nodes)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := proxy.New(cfg, router, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		go p.Serve(context.Background(), ln)
+		b.Cleanup(func() { p.Shutdown(context.Background()) })
+		return ln.Addr().String()
 	}
-	p, err := proxy.New(proxy.DefaultConfig(), router, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go p.Serve(context.Background(), ln)
-	b.Cleanup(func() { p.Shutdown(context.Background()) })
-	addr := ln.Addr().String()
+	noPool := proxy.DefaultConfig()
+	noPool.TxConnsPerBackend = 0
+	addrs := map[string]string{"": serve(proxy.DefaultConfig()), "-nopool": serve(noPool)}
 	ctx := context.Background()
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	defer c.Close()
-	run := func(b *testing.B, k1, k2 string) {
+	run := func(b *testing.B, addr, k1, k2 string) {
+		c := redis.NewClient(&redis.Options{Addr: addr})
+		defer c.Close()
 		for b.Loop() {
 			if _, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 				p.Set(ctx, k1, "v", 0)
@@ -336,7 +343,9 @@ func BenchmarkProxyExec(b *testing.B) {
 			}
 		}
 	}
-	b.Run("one-slot", func(b *testing.B) { run(b, "{t}a", "{t}b") })
+	b.Run("one-slot", func(b *testing.B) { run(b, addrs[""], "{t}a", "{t}b") })
 	// bal:0 (slot 62) and bal:2 (slot 8316) are on different nodes of three.
-	b.Run("two-nodes", func(b *testing.B) { run(b, "bal:0", "bal:2") })
+	for _, v := range []string{"-nopool", ""} {
+		b.Run("two-nodes"+v, func(b *testing.B) { run(b, addrs[v], "bal:0", "bal:2") })
+	}
 }
