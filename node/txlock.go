@@ -21,7 +21,8 @@ import (
 // connection's WATCHed keys exclusively, as EXEC does, but holds them
 // until TXUNLOCK, until the connection closes, or until the lease runs
 // out, whichever comes first: a proxy that dies or hangs never leaves keys
-// locked past the lease. Other clients' commands on those stripes wait
+// locked past the lease. The lease runs from the request: one that waited
+// for the keys longer than its lease locks nothing and answers an error. Other clients' commands on those stripes wait
 // meanwhile (off the event loops: see txWaits), so no one sees the
 // transaction half done. Without keys it locks the WATCHed keys' stripes
 // only. TXLOCK waits for the stripes off the event loops (OffLoop), and
@@ -82,13 +83,23 @@ func cmdVcacheTxLock(cx *Ctx) {
 	for _, w := range c.watched {
 		mask |= 1 << (w.slot % replStripes)
 	}
+	// The lease runs from the request, not from when the stripes were
+	// had: a proxy that hangs with lock requests waiting behind its own
+	// locks would otherwise hold the keys one lease after another.
+	asked := time.Now()
 	if msg := n.stripeLock(mask, true); msg != "" {
 		cx.Error(msg)
 		return
 	}
+	lease := time.Duration(ms)*time.Millisecond - time.Since(asked)
+	if lease <= 0 {
+		n.unlockStripes(mask, true)
+		cx.Error("ERR the transaction's lock lease ran out while waiting for its keys; nothing is locked")
+		return
+	}
 	n.txHeld.Or(mask)
 	l := &txLock{id: string(cx.Args[1]), mask: mask, held: true}
-	l.timer = time.AfterFunc(time.Duration(ms)*time.Millisecond, func() { l.release(n) })
+	l.timer = time.AfterFunc(lease, func() { l.release(n) })
 	c.txl = l
 	intact := int64(1)
 	for _, w := range c.watched {

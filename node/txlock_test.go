@@ -111,6 +111,34 @@ func TestTxLockLeaseRunsOut(t *testing.T) {
 	}
 }
 
+// TestTxLockLeaseCountsTheWait: a lease runs from the TXLOCK request. A
+// request that waited for the keys longer than its lease locks nothing
+// (else a hung proxy's queued requests would hold the keys one lease
+// after another).
+func TestTxLockLeaseCountsTheWait(t *testing.T) {
+	tn := startNode(t, nil)
+	a, b := tn.raw(t), tn.raw(t)
+	if got := a.do("VCACHE.TXLOCK", "t4", "1500", "k"); got != "(integer) 1" {
+		t.Fatalf("TXLOCK: %s", got)
+	}
+	if got := b.do("VCACHE.TXLOCK", "t5", "200", "k"); !strings.Contains(got, "lease ran out while waiting") {
+		t.Fatalf("TXLOCK that waited past its lease: %q", got)
+	}
+	// Nothing holds k now: a write goes through at once.
+	done := setAsync(t, tn, "writer", "k", "v")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("k stayed locked after a TXLOCK that locked nothing")
+	}
+	if got := b.do("VCACHE.TXUNLOCK", "t5"); got != "(integer) 0" {
+		t.Fatalf("TXUNLOCK of a lock never had: %s", got)
+	}
+}
+
 func TestTxLockReleasedWhenHolderCloses(t *testing.T) {
 	tn := startNode(t, nil)
 	a := tn.raw(t)
