@@ -444,8 +444,13 @@ func (s *session) enqueue(c *call) {
 			bc = s.pinFor(c.be)
 		}
 		if bc == nil && s.trk != nil {
-			bc = s.trackConn(c.be)
-			if cc := s.trk.cachingFor(bc); bc != nil && cc != nil {
+			var err error
+			if bc, err = s.trackConn(c.be); err != nil {
+				s.w.add(1)
+				c.complete(nil, err)
+				return
+			}
+			if cc := s.trk.cachingFor(bc); cc != nil {
 				s.enqueueOn(bc, s.cachingCall(c.be, bc, cc))
 			}
 		}

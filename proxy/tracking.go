@@ -183,7 +183,13 @@ func clientTracking(s *session, args [][]byte) {
 			if l != nil {
 				s.dropLink(l)
 			}
-			_, msg = s.openLink(be, next.nodeArgs())
+			var down bool
+			if _, msg, down = s.openLink(be, next.nodeArgs()); down {
+				// Opened by the first command to the node, once it is
+				// back (its BCAST messages until then are lost).
+				s.p.log.Warn("tracking: node unreachable", "client", s.id, "err", msg)
+				msg = ""
+			}
 		}
 		if msg != "" {
 			if fresh {
@@ -208,7 +214,8 @@ func (s *session) relink(l *trackLink, args []string) string {
 	if err != "" {
 		return err
 	}
-	return s.linkTracking(l, id, args)
+	msg, _ := s.linkTracking(l, id, args)
+	return msg
 }
 
 // linkID is the node's client ID of l's invalidation connection, as

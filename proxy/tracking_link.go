@@ -126,48 +126,52 @@ func (s *session) trackRoundEnd() {
 }
 
 // trackConn returns the session's tracking data connection to be,
-// opening the link first if needed; nil if it cannot be opened (the
-// shared connection is used then, and the client told to flush).
-func (s *session) trackConn(be *backend) *bconn {
+// opening the link first if needed. When it cannot be opened, the error
+// fails the call (to be retried as for a node that is down): a read on
+// another connection would not be tracked.
+func (s *session) trackConn(be *backend) (*bconn, error) {
 	t := s.trk
 	if l := t.links[be]; l != nil {
 		if !l.dead.Load() && !l.data.broken() {
-			return l.data
+			return l.data, nil
 		}
+		told := l.dead.Load() // the reader told the client already
 		s.dropLink(l)
-		s.trackLost()
+		if !told {
+			s.trackLost()
+		}
 	}
-	l, msg := s.openLink(be, t.nodeArgs())
+	l, msg, _ := s.openLink(be, t.nodeArgs())
 	if l == nil {
-		s.p.log.Warn("tracking link failed", "backend", be.addr, "err", msg)
-		s.trackLost()
-		return nil
+		return nil, fmt.Errorf("%w: %s: tracking: %s", ErrBackendDown, be.addr, msg)
 	}
-	return l.data
+	return l.data, nil
 }
 
 // openLink opens a link to be and turns tracking on there with args (the
-// client's options). msg is the node's error when it refused them.
-func (s *session) openLink(be *backend, args []string) (*trackLink, string) {
+// client's options). msg is the node's error when it refused them, or
+// why it could not be reached (down).
+func (s *session) openLink(be *backend, args []string) (l *trackLink, msg string, down bool) {
 	inv, id, err := s.p.dialInvalidation(be.addr)
 	if err != nil {
-		return nil, "ERR " + err.Error()
+		return nil, "ERR " + be.addr + ": " + err.Error(), true
 	}
-	l := &trackLink{be: be, inv: inv, data: s.p.pinConn(be)}
-	if msg := s.linkTracking(l, id, args); msg != "" {
+	l = &trackLink{be: be, inv: inv, data: s.p.pinConn(be)}
+	if msg, lost := s.linkTracking(l, id, args); msg != "" {
 		s.p.unpin(l.data)
 		inv.Close()
-		return nil, msg
+		return nil, msg, lost
 	}
 	s.trk.links[be] = l
 	s.p.wg.Add(1)
 	go s.p.readInvalidations(l, s.ensureInbox(), s.trk)
-	return l, ""
+	return l, "", false
 }
 
 // linkTracking sends CLIENT TRACKING ON REDIRECT id args on l's data
-// connection and waits for the reply; it returns the node's error or "".
-func (s *session) linkTracking(l *trackLink, id int64, args []string) string {
+// connection and waits for the reply; it returns the node's error or "",
+// and lost when the connection failed instead.
+func (s *session) linkTracking(l *trackLink, id int64, args []string) (msg string, lost bool) {
 	cmd := append([]string{"CLIENT", "TRACKING", "ON", "REDIRECT", strconv.FormatInt(id, 10)}, args...)
 	c := &call{slot: -1, be: l.be, w: newWaiter()}
 	c.req = resp.AppendCommand(nil, cmd...)
@@ -177,11 +181,11 @@ func (s *session) linkTracking(l *trackLink, id int64, args []string) string {
 	c.w.wait()
 	switch {
 	case c.err != nil:
-		return errText(c.err)
+		return errText(c.err), true
 	case len(c.reply) > 2 && c.reply[0] == '-':
-		return string(c.reply[1 : len(c.reply)-2])
+		return string(c.reply[1 : len(c.reply)-2]), false
 	}
-	return ""
+	return "", false
 }
 
 // dropLink closes a link.

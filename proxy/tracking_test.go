@@ -277,3 +277,41 @@ func (f pushFunc) HandlePushNotification(_ context.Context, _ push.NotificationH
 	f(n)
 	return nil
 }
+
+// TestTrackingLinkLossFlushes: when a node the client read from goes
+// away, the node's memory of what the client read is gone with it, so
+// the client is told to forget everything (a null invalidation); after
+// the node is back, the next read opens a new link and tracking goes on.
+func TestTrackingLinkLossFlushes(t *testing.T) {
+	rs := startRedises(t, 2)
+	tp := startProxy(t, Config{}, addrs(rs...)...)
+	k := keysOn(tp.router, 1, 1, "loss:")[0]
+	c := dialRaw(t, tp.addr)
+	c.Do3("HELLO", "3")
+	if got := c.Do3("CLIENT", "TRACKING", "ON"); got != "+OK\r\n" {
+		t.Fatalf("CLIENT TRACKING ON = %q", got)
+	}
+	c.Do3("GET", k)
+	rs[1].stop()
+	if got := recvPush(t, c); got != ">2\r\n$10\r\ninvalidate\r\n_\r\n" {
+		t.Fatalf("after the node went away: %q, want a null invalidation", trim(got))
+	}
+	if err := rs[1].start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rs[1].stop)
+	if err := testutil.Until(10*time.Second, func() error {
+		if got := c.Do3("GET", k); got != "_\r\n" {
+			return fmt.Errorf("GET %s = %q", k, got)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rawDo(rs[1].addr, "SET", k, "new"); got != "+OK\r\n" {
+		t.Fatalf("SET on the node = %q", got)
+	}
+	if got := recvPush(t, c); got != invalidatePush(k) {
+		t.Fatalf("after SET on the restarted node: %q", trim(got))
+	}
+}
