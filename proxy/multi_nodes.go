@@ -46,6 +46,7 @@ type xpart struct {
 	// on bc, to tell whether it can go back.
 	pooled bool
 	sent   []*call
+	dirty  bool  // bc may hold something: it is closed, not pooled
 	cmds   []int // the part's commands, as indexes in txState.queued
 	keys   [][]byte
 	exec   *call // EXEC's call
@@ -196,6 +197,7 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 			errMsg = string(c.reply[1 : len(c.reply)-2])
 		default:
 			errMsg = "ERR unexpected reply from node " + pt.be.addr
+			pt.dirty = true // whatever it holds goes with the connection
 		}
 		if errMsg != "" || watchBroken {
 			break

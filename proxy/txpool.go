@@ -48,6 +48,9 @@ func (p *Proxy) txDone(bc *bconn, clean bool) {
 // clean reports whether every call made on the part's connection was
 // answered.
 func (pt *xpart) clean() bool {
+	if pt.dirty {
+		return false
+	}
 	for _, c := range pt.sent {
 		if c.err != nil {
 			return false
