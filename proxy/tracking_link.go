@@ -35,8 +35,11 @@ import (
 // client, the node's own table decides, under the key's lock.
 //
 // Ordering: a message that arrives while the client's round of commands
-// is in flight is held and written after the round's replies, so an
-// invalidation never overtakes the reply of the read it invalidates.
+// waits for nodes' replies is held and written after the round's replies,
+// so an invalidation never overtakes the reply of the read it
+// invalidates; otherwise (a round the proxy answers itself, PING, or
+// between rounds) it is written at once, as a node writes a push as soon
+// as the key changes.
 // When a link breaks (a node restarted, a connection was lost), the
 // node forgot what the client read there: the client gets a null
 // invalidation (flush everything) and the next command opens a new link.
@@ -92,11 +95,12 @@ func (s *session) ensureInbox() *trackInbox {
 	return s.inbox.Load()
 }
 
-// push queues msg for the client, after the replies of a round in flight.
-func (in *trackInbox) push(msg []byte) {
+// push queues msg for the client; with hold, after the replies of a
+// round in flight.
+func (in *trackInbox) push(msg []byte, hold bool) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	if in.busy {
+	if in.busy && hold {
 		in.held = append(in.held, msg...)
 		return
 	}
@@ -200,7 +204,7 @@ func (s *session) dropLink(l *trackLink) {
 // broke, so invalidations may have been lost.
 func (s *session) trackLost() {
 	if in := s.inbox.Load(); in != nil {
-		deliverInvalidation(s.p, in, s.trk, nil, true)
+		deliverInvalidation(s.p, in, s.trk, nil, true, false)
 	}
 }
 
@@ -269,19 +273,20 @@ func (p *Proxy) readInvalidations(l *trackLink, in *trackInbox, t *tracking) {
 		for _, k := range v.Elems[2].Elems {
 			keys = append(keys, string(k.Str))
 		}
-		deliverInvalidation(p, in, t, keys, null)
+		deliverInvalidation(p, in, t, keys, null, true)
 	}
 	l.inv.Close()
 	if !l.shut.Load() {
 		// The node forgot what the client read: it must forget too.
 		l.dead.Store(true)
-		deliverInvalidation(p, in, t, nil, true)
+		deliverInvalidation(p, in, t, nil, true, false)
 	}
 }
 
 // deliverInvalidation sends an invalidation of keys (null: everything)
-// to the tracking client or to the client it redirects to.
-func deliverInvalidation(p *Proxy, in *trackInbox, t *tracking, keys []string, null bool) {
+// to the tracking client or to the client it redirects to; hold: after
+// the tracking client's round in flight.
+func deliverInvalidation(p *Proxy, in *trackInbox, t *tracking, keys []string, null, hold bool) {
 	to := in
 	id := t.redirect.Load()
 	if id != 0 {
@@ -296,13 +301,13 @@ func deliverInvalidation(p *Proxy, in *trackInbox, t *tracking, keys []string, n
 			if !t.broken.Swap(true) && in.s.resp3.Load() {
 				b := resp.AppendPush(nil, 2)
 				b = resp.AppendBulk(b, "tracking-redir-broken")
-				in.push(resp.AppendInt(b, id))
+				in.push(resp.AppendInt(b, id), false)
 			}
 			return
 		}
 	}
 	if msg := invalidationMsg(to, id != 0, keys, null); msg != nil {
-		to.push(msg)
+		to.push(msg, hold && to == in)
 	}
 }
 
