@@ -110,23 +110,24 @@ type Config struct {
 // DefaultConfig returns the configuration `vcache proxy` starts with.
 func DefaultConfig() Config {
 	return Config{
-		MaxClients:        10000,
-		ConnsPerBackend:   2,
-		MaxBlockingConns:  DefaultMaxBlockingConns,
-		TxConnsPerBackend: 16,
-		MaxInflight:       16384,
-		MaxWriteBatch:     1 << 20,
-		MaxPipeline:       1024,
-		BatchesInFlight:   1,
-		MaxReplyBytes:     512 << 20,
-		DialTimeout:       time.Second,
-		ReplyTimeout:      3 * time.Second,
-		RetryDeadline:     6 * time.Second,
+		MaxClients:       10000,
+		ConnsPerBackend:  2,
+		MaxBlockingConns: DefaultMaxBlockingConns,
+		MaxInflight:      16384,
+		MaxWriteBatch:    1 << 20,
+		MaxPipeline:      1024,
+		BatchesInFlight:  1,
+		MaxReplyBytes:    512 << 20,
+		DialTimeout:      time.Second,
+		ReplyTimeout:     3 * time.Second,
+		RetryDeadline:    6 * time.Second,
 		// Redis's default: client-output-buffer-limit pubsub 32mb 8mb 60
 		PubsubHardLimit: 32 << 20,
 		PubsubSoftLimit: 8 << 20,
 		PubsubSoftTime:  60 * time.Second,
 		Version:         "dev",
+		// Idle connections for transactions that span nodes (txpool.go).
+		TxConnsPerBackend: 16,
 	}
 }
 
