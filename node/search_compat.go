@@ -560,12 +560,16 @@ func cmdFTProfile(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	if expandDenied(cx, req.Expand, ix) {
+		return
+	}
+	cx.Node.search.Config.ApplyDialect(req)
 	parsed := time.Now()
 	ks := cx.Node.ks
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
 	}
-	res, err := ix.Search(req, docLoader(ks, ix))
+	res, err := ix.Search(req, searchLoader(ks, ix, req))
 	if err != nil {
 		ftError(cx, err)
 		return

@@ -80,3 +80,44 @@ func docLoader(ks *cache.Keyspace, ix *ft.Index) func(key string) (map[string][]
 	}
 	return func(key string) (map[string][]byte, bool) { return ks.JSONFields([]byte(key), paths) }
 }
+
+// searchLoader returns how FT.SEARCH's results load the documents of ix:
+// docLoader's fields, and for a JSON index the values the reply shows
+// under ft.ReturnKey (RETURN's JSONPaths, "$", the SORTBY field).
+func searchLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Loader {
+	base := docLoader(ks, ix)
+	if !ix.Schema().OnJSON {
+		return base
+	}
+	paths := ix.JSONReturnPaths(req)
+	if len(paths) == 0 {
+		return base
+	}
+	return func(key string) (map[string][]byte, bool) {
+		f, ok := base(key)
+		if !ok {
+			return nil, false
+		}
+		vals, _ := ks.JSONSearchValues([]byte(key), paths, req.Multi)
+		for name, v := range vals {
+			f[ft.ReturnKey(name)] = v
+		}
+		return f, true
+	}
+}
+
+// expandDenied checks FORMAT EXPAND as RediSearch does (RESP3 only, JSON
+// indexes only) and replies the error if it is refused.
+func expandDenied(cx *Ctx, expand bool, ix *ft.Index) bool {
+	switch {
+	case !expand:
+		return false
+	case !cx.cl.resp3.Load():
+		cx.Error("EXPAND format is only supported with RESP3")
+	case !ix.Schema().OnJSON:
+		cx.Error("EXPAND format is only supported with JSON")
+	default:
+		return false
+	}
+	return true
+}

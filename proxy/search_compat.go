@@ -203,6 +203,11 @@ func fanFTProfile(s *session, cmd resp.Command) (merger, string) {
 	if err != nil {
 		return nil, strings.NewReplacer("\r", " ", "\n", " ").Replace(err.Error())
 	}
+	if q.expand {
+		if msg := s.expandRefusal(args[1]); msg != "" {
+			return nil, msg
+		}
+	}
 	shard := append([][]byte{[]byte("FT.PROFILE"), args[1], []byte("SEARCH"), []byte("QUERY")}, q.shard[2:]...)
 	c := s.newCall(nil)
 	c.own = resp.AppendCommand(c.own[:0], shard...)

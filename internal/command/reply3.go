@@ -97,7 +97,11 @@ func ftSearchShape(args [][]byte) resp.Shape {
 	if err != nil {
 		return resp.AsIs
 	}
-	return resp.FTSearchShape(s.WithScores, s.WithPayloads, s.WithSortKeys)
+	shape := resp.FTSearchShape(s.WithScores, s.WithPayloads, s.WithSortKeys)
+	if s.Format == "EXPAND" {
+		return resp.FTExpandShape(shape)
+	}
+	return shape
 }
 
 // ftAggregateShape is FT.AGGREGATE's Reply3: the results map, in an array

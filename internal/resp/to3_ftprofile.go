@@ -13,13 +13,15 @@ const asFTProfile Shape = 0x50
 // FT.AGGREGATE answers with inner (one of the FT shapes): RediSearch
 // 2.8's map {"Results": inner's map, "Profile": the profile as a map}.
 func FTProfileShape(inner Shape) Shape {
+	expand := inner & ftExpand
+	inner &^= ftExpand
 	if inner < AsFTSearch || inner >= asFTProfile {
 		return AsIs
 	}
-	return asFTProfile + inner - AsFTSearch
+	return (asFTProfile + inner - AsFTSearch) | expand
 }
 
-func isFTProfile(shape Shape) bool { return shape&^0xf == asFTProfile }
+func isFTProfile(shape Shape) bool { return (shape&^ftExpand)&^0xf == asFTProfile }
 
 // ftProfile3 appends the RESP3 form of FT.PROFILE's [results, profile];
 // ok is false (nothing appended) when v is not of that form.
@@ -27,7 +29,7 @@ func ftProfile3(dst []byte, v *Value, shape Shape) ([]byte, bool) {
 	if v.Kind != Array || v.Null || len(v.Elems) != 2 || v.Elems[1].Kind != Array {
 		return dst, false
 	}
-	inner := shape - asFTProfile + AsFTSearch
+	inner := (shape&^ftExpand - asFTProfile + AsFTSearch) | shape&ftExpand
 	if !isFT(inner) {
 		return dst, false
 	}

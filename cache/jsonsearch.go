@@ -1,0 +1,86 @@
+package cache
+
+import (
+	"math"
+	"strconv"
+)
+
+// JSONSearchValues returns, for search results, the values paths (by
+// name) select in the document at key, as RediSearch replies them. With
+// multi false (DIALECT 1 and 2) a value is the first match: a string as
+// it is, a number in %.12g form (an integral one as an integer), a
+// boolean as 1 or 0, an array or object as its JSON text. With multi
+// true (DIALECT 3 and up, FORMAT EXPAND) it is the JSON text of the array
+// of every match. A path that does not start with "$", does not parse or
+// selects nothing is left out, as is a null first match and (multi) a
+// first match that is an empty array. ok is false when there is no
+// document at key.
+func (ks *Keyspace) JSONSearchValues(key []byte, paths map[string]string, multi bool) (map[string][]byte, bool) {
+	var out map[string][]byte
+	_ = ks.jsonRead(key, func(root *jsonVal) error {
+		if root == nil {
+			return nil
+		}
+		out = make(map[string][]byte, len(paths))
+		for name, path := range paths {
+			if v, ok := searchValue(root, path, multi); ok {
+				out[name] = v
+			}
+		}
+		return nil
+	})
+	return out, out != nil
+}
+
+// searchValue is one value of JSONSearchValues.
+func searchValue(root *jsonVal, path string, multi bool) ([]byte, bool) {
+	if len(path) == 0 || path[0] != '$' {
+		return nil, false
+	}
+	p, err := ParseJSONPath(path)
+	if err != nil {
+		return nil, false
+	}
+	vs, err := p.values(root)
+	if err != nil || len(vs) == 0 {
+		return nil, false
+	}
+	first := vs[0]
+	if !multi {
+		return searchScalar(first)
+	}
+	if first.k == jArray && len(first.arr) == 0 {
+		return nil, false
+	}
+	b := []byte{'['}
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSON(b, v)
+	}
+	return append(b, ']'), true
+}
+
+// searchScalar is v as RediSearch replies a single JSON value.
+func searchScalar(v *jsonVal) ([]byte, bool) {
+	switch v.k {
+	case jNull:
+		return nil, false
+	case jTrue:
+		return []byte("1"), true
+	case jFalse:
+		return []byte("0"), true
+	case jInt:
+		return strconv.AppendInt(nil, v.i, 10), true
+	case jFloat:
+		f := v.fl()
+		if f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+			return strconv.AppendInt(nil, int64(f), 10), true
+		}
+		return strconv.AppendFloat(nil, f, 'g', 12, 64), true
+	case jString:
+		return []byte(v.s), true
+	}
+	return appendJSON(nil, v), true
+}

@@ -1,0 +1,15 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// TestFTJSONReturnThroughProxy: RETURN of any JSONPath, DIALECT 3 and
+// FORMAT EXPAND answer through the proxy over three nodes as one node
+// answers them (testutil.CheckFTJSONReturn, which node's tests run on a
+// node).
+func TestFTJSONReturnThroughProxy(t *testing.T) {
+	testutil.CheckFTJSONReturn(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "fj")
+}
