@@ -5,6 +5,13 @@ import (
 	"strconv"
 )
 
+// JSONSearchValue is one value of a JSON document as a search result
+// shows it (Text) and as FT.AGGREGATE computes with it (First).
+type JSONSearchValue struct {
+	Text  []byte
+	First []byte // the first match (in multi form, its first element if an array), as Text is without multi
+}
+
 // JSONSearchValues returns, for search results, the values paths (by
 // name) select in the document at key, as RediSearch replies them. With
 // multi false (DIALECT 1 and 2) a value is the first match: a string as
@@ -15,13 +22,13 @@ import (
 // selects nothing is left out, as is a null first match and (multi) a
 // first match that is an empty array. ok is false when there is no
 // document at key.
-func (ks *Keyspace) JSONSearchValues(key []byte, paths map[string]string, multi bool) (map[string][]byte, bool) {
-	var out map[string][]byte
+func (ks *Keyspace) JSONSearchValues(key []byte, paths map[string]string, multi bool) (map[string]JSONSearchValue, bool) {
+	var out map[string]JSONSearchValue
 	_ = ks.jsonRead(key, func(root *jsonVal) error {
 		if root == nil {
 			return nil
 		}
-		out = make(map[string][]byte, len(paths))
+		out = make(map[string]JSONSearchValue, len(paths))
 		for name, path := range paths {
 			if v, ok := searchValue(root, path, multi); ok {
 				out[name] = v
@@ -33,25 +40,30 @@ func (ks *Keyspace) JSONSearchValues(key []byte, paths map[string]string, multi 
 }
 
 // searchValue is one value of JSONSearchValues.
-func searchValue(root *jsonVal, path string, multi bool) ([]byte, bool) {
+func searchValue(root *jsonVal, path string, multi bool) (JSONSearchValue, bool) {
 	if len(path) == 0 || path[0] != '$' {
-		return nil, false
+		return JSONSearchValue{}, false
 	}
 	p, err := ParseJSONPath(path)
 	if err != nil {
-		return nil, false
+		return JSONSearchValue{}, false
 	}
 	vs, err := p.values(root)
 	if err != nil || len(vs) == 0 {
-		return nil, false
+		return JSONSearchValue{}, false
 	}
 	first := vs[0]
 	if !multi {
-		return searchScalar(first)
+		t, ok := searchScalar(first)
+		return JSONSearchValue{Text: t, First: t}, ok
 	}
-	if first.k == jArray && len(first.arr) == 0 {
-		return nil, false
+	if first.k == jArray {
+		if len(first.arr) == 0 {
+			return JSONSearchValue{}, false
+		}
+		first = first.arr[0]
 	}
+	f, _ := searchScalar(first)
 	b := []byte{'['}
 	for i, v := range vs {
 		if i > 0 {
@@ -59,7 +71,7 @@ func searchValue(root *jsonVal, path string, multi bool) ([]byte, bool) {
 		}
 		b = appendJSON(b, v)
 	}
-	return append(b, ']'), true
+	return JSONSearchValue{Text: append(b, ']'), First: f}, true
 }
 
 // searchScalar is v as RediSearch replies a single JSON value.

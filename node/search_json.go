@@ -100,7 +100,7 @@ func searchLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Lo
 		}
 		vals, _ := ks.JSONSearchValues([]byte(key), paths, req.Multi)
 		for name, v := range vals {
-			f[ft.ReturnKey(name)] = v
+			f[ft.ReturnKey(name)] = v.Text
 		}
 		return f, true
 	}
@@ -120,4 +120,30 @@ func expandDenied(cx *Ctx, expand bool, ix *ft.Index) bool {
 		return false
 	}
 	return true
+}
+
+// aggregateLoader returns how FT.AGGREGATE's rows load the documents of
+// ix: docLoader's fields, and for a JSON index every path a row may load
+// (ft.JSONAggregatePaths) with the value it computes with under its name
+// and the value the reply shows under ft.ReturnKey.
+func aggregateLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.AggregateRequest) ft.Loader {
+	base := docLoader(ks, ix)
+	if !ix.Schema().OnJSON {
+		return base
+	}
+	paths := ix.JSONAggregatePaths(req)
+	return func(key string) (map[string][]byte, bool) {
+		f, ok := base(key)
+		if !ok {
+			return nil, false
+		}
+		vals, _ := ks.JSONSearchValues([]byte(key), paths, req.Multi)
+		for name, v := range vals {
+			if name != "$" {
+				f[name] = v.First
+			}
+			f[ft.ReturnKey(name)] = v.Text
+		}
+		return f, true
+	}
 }

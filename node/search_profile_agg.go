@@ -47,15 +47,19 @@ func profileAggregate(cx *Ctx) {
 	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
 		return
 	}
+	if expandDenied(cx, req.Expand, ix) {
+		return
+	}
 	if err := req.ParseQuery(); err != nil {
 		ftError(cx, err)
 		return
 	}
+	cx.Node.search.Config.ApplyAggregateDialect(req)
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
 	}
 	parsed := time.Now()
-	load := docLoader(cx.Node.ks, ix)
+	load := aggregateLoader(cx.Node.ks, ix, req)
 	steps := req.Args.Steps
 	type stage struct {
 		name string

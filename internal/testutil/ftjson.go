@@ -22,7 +22,8 @@ var FTJSONDocs = []string{
 // at addr and checks, as RediSearch 2.8 replies them: RETURN of JSONPaths
 // the schema lacks and of "$", first matches (DIALECT 1 and 2) and every
 // match (DIALECT 3), the SORTBY field before "$", and FORMAT EXPAND's
-// RESP3 structures for FT.SEARCH, with its errors (RESP2, a hash index).
+// RESP3 structures for FT.SEARCH and FT.AGGREGATE (which computes with
+// the first match), with its errors (RESP2, a hash index).
 func CheckFTJSONReturn(t *testing.T, addr, prefix string) {
 	t.Helper()
 	ctx := context.Background()
@@ -101,8 +102,55 @@ func CheckFTJSONReturn(t *testing.T, addr, prefix string) {
 		map[any]any{"$.arr[?(@>2)]": []any{int64(3), int64(4)}, "str": []any{"bar"},
 			"multi": []any{int64(3), int64(4), nil, int64(40), int64(50), 66.66}, "arr": []any{[]any{int64(3), int64(4), nil}}}),
 		with(append(ret, "FORMAT", "EXPAND", "DIALECT", "3")...)...)
+
+	agg := func(what string, c *redis.Client, want any, args ...any) {
+		t.Helper()
+		got, err := c.Do(ctx, append([]any{"FT.AGGREGATE", prefix, "*"}, args...)...).Result()
+		if err != nil {
+			got = "error: " + err.Error()
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: FT.AGGREGATE %v\n got %#v\nwant %#v", what, args, got, want)
+		}
+	}
+	load := []any{"LOAD", "6", "$.arr[?(@>2)]", "str", "multi", "arr", "empty_arr", "empty_obj", "SORTBY", "2", "@str", "DESC", "LIMIT", "0", "2"}
+	agg("LOAD paths, first match", c2, []any{int64(3),
+		[]any{"$.arr[?(@>2)]", "2.1", "str", "foo", "multi", "1", "arr", "[1.0,2.1,3.14]"},
+		[]any{"$.arr[?(@>2)]", "3", "str", "bar", "multi", "3", "arr", "[3,4,null]"}}, load...)
+	agg("LOAD paths, every match", c2, []any{int64(3),
+		[]any{"$.arr[?(@>2)]", "[2.1,3.14]", "str", `["foo"]`, "multi", "[1.0,2.1,3.14,10,20,33.33]", "arr", "[[1.0,2.1,3.14]]"},
+		[]any{"$.arr[?(@>2)]", "[3,4]", "str", `["bar"]`, "multi", "[3,4,null,40,50,66.66]", "arr", "[[3,4,null]]"}},
+		append(load, "DIALECT", "3")...)
+	agg("LOAD * of a JSON index", c2, []any{int64(3), []any{"$", FTJSONDocs[0], "num", "1"}, []any{"$", FTJSONDocs[1], "num", "2"}},
+		"LOAD", "*", "SORTBY", "2", "@num", "ASC", "LIMIT", "0", "2")
+	agg("EXPAND in RESP2", c2, "error: EXPAND format is only supported with RESP3", "FORMAT", "EXPAND")
+	rows := func(format string, attrs ...map[any]any) map[any]any {
+		var res []any
+		for _, a := range attrs {
+			res = append(res, map[any]any{"extra_attributes": a, "values": []any{}})
+		}
+		return map[any]any{"attributes": []any{}, "format": format, "results": res, "total_results": int64(3), "warning": []any{}}
+	}
+	agg("FORMAT EXPAND, LOAD *", c3, rows("EXPAND",
+		map[any]any{"num": []any{int64(1)}, "$": []any{doc1}}, map[any]any{"num": []any{int64(2)}, "$": []any{doc2}}),
+		"LOAD", "*", "SORTBY", "2", "@num", "ASC", "LIMIT", "0", "2", "FORMAT", "EXPAND")
+	agg("FORMAT EXPAND, LOAD paths", c3, rows("EXPAND",
+		map[any]any{"$.arr[?(@>2)]": []any{2.1, 3.14}, "str": []any{"foo"},
+			"multi": []any{int64(1), 2.1, 3.14, int64(10), int64(20), 33.33}, "arr": []any{[]any{int64(1), 2.1, 3.14}}},
+		map[any]any{"$.arr[?(@>2)]": []any{int64(3), int64(4)}, "str": []any{"bar"},
+			"multi": []any{int64(3), int64(4), nil, int64(40), int64(50), 66.66}, "arr": []any{[]any{int64(3), int64(4), nil}}}),
+		append(load, "FORMAT", "EXPAND")...)
+	agg("FORMAT EXPAND sorts by the first match", c3, rows("EXPAND",
+		map[any]any{"multi": []any{int64(5), int64(6), int64(7), int64(70), int64(80), 99.99}},
+		map[any]any{"multi": []any{int64(3), int64(4), nil, int64(40), int64(50), 66.66}}),
+		"LOAD", "1", "multi", "SORTBY", "2", "@multi", "DESC", "LIMIT", "0", "2", "FORMAT", "EXPAND")
+
 	got, err := c3.Do(ctx, "FT.SEARCH", prefix+"h", "*", "FORMAT", "EXPAND").Result()
 	if err == nil || !strings.Contains(err.Error(), "EXPAND format is only supported with JSON") {
 		t.Errorf("FORMAT EXPAND on a hash index = %#v, %v; want RediSearch's error", got, err)
+	}
+	got, err = c3.Do(ctx, "FT.AGGREGATE", prefix+"h", "*", "FORMAT", "EXPAND").Result()
+	if err == nil || !strings.Contains(err.Error(), "EXPAND format is only supported with JSON") {
+		t.Errorf("FT.AGGREGATE FORMAT EXPAND on a hash index = %#v, %v; want RediSearch's error", got, err)
 	}
 }

@@ -22,3 +22,11 @@ func (c *Config) ApplyDialect(req *SearchRequest) {
 	}
 	req.Multi = req.Dialect >= 3 || req.Expand
 }
+
+// ApplyAggregateDialect is ApplyDialect for FT.AGGREGATE.
+func (c *Config) ApplyAggregateDialect(req *AggregateRequest) {
+	if req.Dialect == 0 {
+		req.Dialect = c.DefaultDialect()
+	}
+	req.Multi = req.Dialect >= 3 || req.Expand
+}

@@ -1,5 +1,7 @@
 package ft
 
+import "github.com/vcache/vcache/internal/ftargs"
+
 // What a search of an index ON JSON returns. RediSearch evaluates every
 // returned name that is a JSONPath on the document (a schema field by
 // its path), whether the schema has it or not, and replies the first
@@ -64,4 +66,40 @@ func jsonDefaultFields(req *SearchRequest, f map[string][]byte, scoreField strin
 		out = append(out, [2]string{"$", string(v)})
 	}
 	return out
+}
+
+// JSONAggregatePaths returns, for req on an index ON JSON, the JSONPaths
+// whose values its rows may load, by the name the loader reads them
+// under: LOAD's paths (a schema alias by its field's path, a JSONPath as
+// itself), every schema field (steps read them implicitly) and "$".
+func (ix *Index) JSONAggregatePaths(req *AggregateRequest) map[string]string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := map[string]string{"$": "$"}
+	for _, f := range ix.schema.Fields {
+		if f.Type != Vector {
+			out[f.Alias], out[f.Name] = f.Name, f.Name
+		}
+	}
+	for _, s := range req.Args.Steps {
+		for _, l := range s.Load {
+			if f, ok := ix.schema.field(l.Path); ok && f.Type != Vector {
+				out[l.Path] = f.Name
+			} else if len(l.Path) > 0 && l.Path[0] == '$' {
+				out[l.Path] = l.Path
+			}
+		}
+	}
+	return out
+}
+
+// jsonRowValue is an aggregate row's value of a JSON document's field
+// name: v, what the pipeline computes with, showing the reply's value
+// under ReturnKey(name) when that differs (DIALECT 3, FORMAT EXPAND).
+func jsonRowValue(fields map[string][]byte, name string, v []byte) ftargs.Value {
+	val := ftargs.Str(string(v))
+	if t, ok := fields[ReturnKey(name)]; ok && string(t) != val.Str {
+		val.Shown = string(t)
+	}
+	return val
 }
