@@ -46,7 +46,9 @@ func jsonIndexFields(s *ft.Schema, doc cache.JSONView) map[string][]byte {
 			switch f.Type {
 			case ft.Tag:
 				sep = string(f.Separator)
-			case ft.Numeric, ft.Geo: // one number, one "lon,lat" point
+			case ft.Geo: // every "lon,lat" point
+				sep = ft.GeoPointSep
+			case ft.Numeric: // one number
 				vals = vals[:1]
 			}
 			out[f.Name] = []byte(strings.Join(vals, sep))

@@ -13,3 +13,9 @@ import (
 func TestFTJSONReturnThroughProxy(t *testing.T) {
 	testutil.CheckFTJSONReturn(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "fj")
 }
+
+// TestFTJSONGeoArraysThroughProxy: JSON GEO fields with arrays of points
+// through the proxy over three nodes (testutil.CheckFTJSONGeo).
+func TestFTJSONGeoArraysThroughProxy(t *testing.T) {
+	testutil.CheckFTJSONGeo(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "geo")
+}
