@@ -533,6 +533,12 @@ func profileArgs(args [][]byte) ([][]byte, error) {
 	return append([][]byte{args[1]}, args[i+1:]...), nil
 }
 
+// profileLimited reports whether FT.PROFILE index SEARCH|AGGREGATE
+// [LIMITED] QUERY ... says LIMITED.
+func profileLimited(args [][]byte) bool {
+	return len(args) > 3 && strings.EqualFold(string(args[3]), "LIMITED")
+}
+
 // cmdFTProfile is FT.PROFILE index SEARCH [LIMITED] QUERY query args...:
 // the search's reply, then a profile in RediSearch's shape (times in
 // milliseconds, and each query node's matches).
@@ -575,8 +581,8 @@ func cmdFTProfile(cx *Ctx) {
 		return
 	}
 	searched := time.Now()
-	iters := ix.ProfileIterators(req)
-	ms := func(d time.Duration) string { return formatDouble(float64(d.Microseconds()) / 1000) }
+	ms := func(d time.Duration) string { return formatDouble(float64(d.Nanoseconds()) / 1e6) }
+	iters := ix.ProfileIterators(req, ft.ProfileOptions{Limited: profileLimited(cx.Args), Time: ms})
 	n := int64(len(res.Docs))
 	procs := []any{
 		"Result processors profile",

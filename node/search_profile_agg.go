@@ -89,8 +89,9 @@ func profileAggregate(cx *Ctx) {
 		stages = append(stages, stage{name, int64(len(rows)), max(0, took-prev)})
 		prev = took
 	}
-	iters := ix.ProfileIterators(&ft.SearchRequest{Filter: req.Filter, KNN: req.KNN, Admit: req.Admit})
-	ms := func(d time.Duration) string { return formatDouble(float64(d.Microseconds()) / 1000) }
+	ms := func(d time.Duration) string { return formatDouble(float64(d.Nanoseconds()) / 1e6) }
+	iters := ix.ProfileIterators(&ft.SearchRequest{Filter: req.Filter, KNN: req.KNN, Admit: req.Admit},
+		ft.ProfileOptions{Limited: profileLimited(cx.Args), Time: ms})
 	procs := []any{"Result processors profile"}
 	for _, s := range stages {
 		procs = append(procs, []any{"Type", s.name, "Time", ms(s.took), "Counter", s.rows})

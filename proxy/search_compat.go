@@ -208,7 +208,8 @@ func fanFTProfile(s *session, cmd resp.Command) (merger, string) {
 			return nil, msg
 		}
 	}
-	shard := append([][]byte{[]byte("FT.PROFILE"), args[1], []byte("SEARCH"), []byte("QUERY")}, q.shard[2:]...)
+	shard := append([][]byte{[]byte("FT.PROFILE"), args[1], []byte("SEARCH")}, args[3:i+1]...) // [LIMITED] QUERY
+	shard = append(shard, q.shard[2:]...)
 	c := s.newCall(nil)
 	c.own = resp.AppendCommand(c.own[:0], shard...)
 	calls := s.fanout(c.own)

@@ -19,3 +19,10 @@ func TestFTJSONReturnThroughProxy(t *testing.T) {
 func TestFTJSONGeoArraysThroughProxy(t *testing.T) {
 	testutil.CheckFTJSONGeo(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "geo")
 }
+
+// TestFTProfileLimitedThroughProxy: FT.PROFILE SEARCH [LIMITED] through
+// the proxy over three nodes: each shard's profile in LIMITED form
+// (testutil.CheckFTProfileLimited).
+func TestFTProfileLimitedThroughProxy(t *testing.T) {
+	testutil.CheckFTProfileLimited(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "prof")
+}

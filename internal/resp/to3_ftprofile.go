@@ -98,7 +98,8 @@ func profileMap3(dst []byte, p *Value) []byte {
 }
 
 // iteratorMap3 writes a flat name, value... list as a map; "Child
-// iterators" takes every element after it, each an iterator's list.
+// iterators" takes every element after it, each an iterator's list (or
+// LIMITED's text), and "Child iterator" one iterator's list.
 func iteratorMap3(dst []byte, kv []Value) []byte {
 	n := 0
 	for i := 0; i < len(kv); i += 2 {
@@ -113,6 +114,11 @@ func iteratorMap3(dst []byte, kv []Value) []byte {
 		dst = kv[i].AppendTo(dst)
 		if name == "Child iterators" {
 			kids := kv[i+1:]
+			if len(kids) == 1 && kids[0].Kind != Array {
+				// LIMITED: how many iterators a union holds
+				dst = kids[0].AppendTo(dst)
+				break
+			}
 			dst = AppendArray(dst, len(kids))
 			for j := range kids {
 				dst = iteratorMap3(dst, kids[j].Elems)
@@ -122,6 +128,10 @@ func iteratorMap3(dst []byte, kv []Value) []byte {
 		if i+1 >= len(kv) {
 			dst = AppendNull3(dst)
 			break
+		}
+		if name == "Child iterator" && kv[i+1].Kind == Array {
+			dst = iteratorMap3(dst, kv[i+1].Elems)
+			continue
 		}
 		if name == "Time" {
 			dst = timeValue3(dst, &kv[i+1])
