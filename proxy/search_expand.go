@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/resp"
@@ -16,13 +17,11 @@ import (
 // of its own command (resp.FTExpandShape), which expands those texts, as
 // a node does for its own RESP3 clients.
 
-// expandRefusal checks FORMAT EXPAND as a node would (RESP3 clients only,
-// indexes ON JSON only, asking a node for the index's definition); it
+// expandRefusal checks FORMAT EXPAND as a node would, in its order (the
+// index exists and the user may read it, the client speaks RESP3, the
+// index is ON JSON), asking a node for the index's definition; it
 // returns the error text, "" when EXPAND may run.
 func (s *session) expandRefusal(index []byte) string {
-	if !s.resp3.Load() {
-		return "EXPAND format is only supported with RESP3"
-	}
 	c := s.infoCall(index)
 	s.barrier()
 	s.settle(c)
@@ -32,6 +31,20 @@ func (s *session) expandRefusal(index []byte) string {
 	}
 	if v.Kind == resp.Error {
 		return string(v.Str)
+	}
+	if p := s.restricted(); p != nil {
+		// As a node: the index's ACL check comes first.
+		prefixes, errReply := infoPrefixes(c.reply)
+		if errReply != nil {
+			return strings.TrimSpace(strings.TrimPrefix(string(errReply), "-"))
+		}
+		if d := p.CheckPrefixes(prefixes, true, false); d != nil {
+			s.logDenial(d)
+			return d.Error()
+		}
+	}
+	if !s.resp3.Load() {
+		return "EXPAND format is only supported with RESP3"
 	}
 	def := field(&v, "index_definition")
 	if def == nil {
