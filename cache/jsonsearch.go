@@ -22,15 +22,15 @@ type JSONSearchValue struct {
 // selects nothing is left out, as is a null first match and (multi) a
 // first match that is an empty array. ok is false when there is no
 // document at key.
-func (ks *Keyspace) JSONSearchValues(key []byte, paths map[string]string, multi bool) (map[string]JSONSearchValue, bool) {
+func (ks *Keyspace) JSONSearchValues(key []byte, paths *JSONSearchPaths, multi bool) (map[string]JSONSearchValue, bool) {
 	var out map[string]JSONSearchValue
 	_ = ks.jsonRead(key, func(root *jsonVal) error {
 		if root == nil {
 			return nil
 		}
-		out = make(map[string]JSONSearchValue, len(paths))
-		for name, path := range paths {
-			if v, ok := searchValue(root, path, multi); ok {
+		out = make(map[string]JSONSearchValue, len(paths.names))
+		for i, name := range paths.names {
+			if v, ok := searchValue(root, paths.paths[i], multi); ok {
 				out[name] = v
 			}
 		}
@@ -39,15 +39,34 @@ func (ks *Keyspace) JSONSearchValues(key []byte, paths map[string]string, multi 
 	return out, out != nil
 }
 
+// JSONSearchPaths are the JSONPaths of JSONSearchValues, parsed once for
+// every document of a search.
+type JSONSearchPaths struct {
+	names []string
+	paths []*JSONPath
+}
+
+// NewJSONSearchPaths parses paths (by name), leaving out those that do
+// not start with "$" or do not parse (they select nothing).
+func NewJSONSearchPaths(paths map[string]string) *JSONSearchPaths {
+	out := &JSONSearchPaths{}
+	for name, path := range paths {
+		if len(path) == 0 || path[0] != '$' {
+			continue
+		}
+		if p, err := ParseJSONPath(path); err == nil {
+			out.names = append(out.names, name)
+			out.paths = append(out.paths, p)
+		}
+	}
+	return out
+}
+
+// Len returns the number of paths.
+func (p *JSONSearchPaths) Len() int { return len(p.names) }
+
 // searchValue is one value of JSONSearchValues.
-func searchValue(root *jsonVal, path string, multi bool) (JSONSearchValue, bool) {
-	if len(path) == 0 || path[0] != '$' {
-		return JSONSearchValue{}, false
-	}
-	p, err := ParseJSONPath(path)
-	if err != nil {
-		return JSONSearchValue{}, false
-	}
+func searchValue(root *jsonVal, p *JSONPath, multi bool) (JSONSearchValue, bool) {
 	vs, err := p.values(root)
 	if err != nil || len(vs) == 0 {
 		return JSONSearchValue{}, false

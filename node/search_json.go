@@ -92,15 +92,28 @@ func searchLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Lo
 		return base
 	}
 	paths := ix.JSONReturnPaths(req)
-	if len(paths) == 0 {
+	// "$" as one value is the document's text, which base loads already.
+	_, whole := paths["$"]
+	whole = whole && !req.Multi
+	if whole {
+		delete(paths, "$")
+	}
+	if len(paths) == 0 && !whole {
 		return base
 	}
+	parsed := cache.NewJSONSearchPaths(paths)
 	return func(key string) (map[string][]byte, bool) {
 		f, ok := base(key)
 		if !ok {
 			return nil, false
 		}
-		vals, _ := ks.JSONSearchValues([]byte(key), paths, req.Multi)
+		if whole {
+			f[ft.ReturnKey("$")] = f["$"]
+		}
+		if parsed.Len() == 0 {
+			return f, true
+		}
+		vals, _ := ks.JSONSearchValues([]byte(key), parsed, req.Multi)
 		for name, v := range vals {
 			f[ft.ReturnKey(name)] = v.Text
 		}
@@ -133,7 +146,7 @@ func aggregateLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.AggregateRequest)
 	if !ix.Schema().OnJSON {
 		return base
 	}
-	paths := ix.JSONAggregatePaths(req)
+	paths := cache.NewJSONSearchPaths(ix.JSONAggregatePaths(req))
 	return func(key string) (map[string][]byte, bool) {
 		f, ok := base(key)
 		if !ok {
