@@ -20,15 +20,19 @@ func cmdFTAggregate(cx *Ctx) {
 	if indexDenied(cx, prefixes, true, false) {
 		return
 	}
+	if expandDenied(cx, req.Expand, ix) {
+		return
+	}
 	if err := req.ParseQuery(); err != nil {
 		ftError(cx, err)
 		return
 	}
+	cx.Node.search.Config.ApplyAggregateDialect(req)
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
 	}
 	ks := cx.Node.ks
-	rows, total, err := ix.Aggregate(req, docLoader(ks, ix))
+	rows, total, err := ix.Aggregate(req, aggregateLoader(ks, ix, req))
 	if err != nil {
 		ftError(cx, err)
 		return

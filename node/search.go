@@ -132,16 +132,20 @@ func cmdFTSearch(cx *Ctx) {
 	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
 		return
 	}
+	if expandDenied(cx, req.Expand, ix) {
+		return
+	}
 	if err := req.ParseQuery(); err != nil {
 		ftError(cx, err)
 		return
 	}
 	capResults(cx.Node.search.Config, req)
+	cx.Node.search.Config.ApplyDialect(req)
 	ks := cx.Node.ks
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
 	}
-	res, err := ix.Search(req, docLoader(ks, ix))
+	res, err := ix.Search(req, searchLoader(ks, ix, req))
 	if err != nil {
 		ftError(cx, err)
 		return

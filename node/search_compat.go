@@ -533,6 +533,12 @@ func profileArgs(args [][]byte) ([][]byte, error) {
 	return append([][]byte{args[1]}, args[i+1:]...), nil
 }
 
+// profileLimited reports whether FT.PROFILE index SEARCH|AGGREGATE
+// [LIMITED] QUERY ... says LIMITED.
+func profileLimited(args [][]byte) bool {
+	return len(args) > 3 && strings.EqualFold(string(args[3]), "LIMITED")
+}
+
 // cmdFTProfile is FT.PROFILE index SEARCH [LIMITED] QUERY query args...:
 // the search's reply, then a profile in RediSearch's shape (times in
 // milliseconds, and each query node's matches).
@@ -560,19 +566,23 @@ func cmdFTProfile(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	if expandDenied(cx, req.Expand, ix) {
+		return
+	}
+	cx.Node.search.Config.ApplyDialect(req)
 	parsed := time.Now()
 	ks := cx.Node.ks
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
 	}
-	res, err := ix.Search(req, docLoader(ks, ix))
+	res, err := ix.Search(req, searchLoader(ks, ix, req))
 	if err != nil {
 		ftError(cx, err)
 		return
 	}
 	searched := time.Now()
-	iters := ix.ProfileIterators(req)
-	ms := func(d time.Duration) string { return formatDouble(float64(d.Microseconds()) / 1000) }
+	ms := func(d time.Duration) string { return formatDouble(float64(d.Nanoseconds()) / 1e6) }
+	iters := ix.ProfileIterators(req, ft.ProfileOptions{Limited: profileLimited(cx.Args), Time: ms})
 	n := int64(len(res.Docs))
 	procs := []any{
 		"Result processors profile",

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // Places with their distance from Paris (2.3522 48.8566): Versailles
@@ -133,4 +134,11 @@ func TestFTGeo(t *testing.T) {
 	if !reflect.DeepEqual(got, []any{int64(2), "jp:2", "jp:1"}) {
 		t.Errorf("JSON GEOFILTER: %v", got)
 	}
+}
+
+// TestFTJSONGeoArrays: a JSON GEO field whose path selects several points
+// indexes them all (testutil.CheckFTJSONGeo; cmd/vcache runs it through
+// the proxy).
+func TestFTJSONGeoArrays(t *testing.T) {
+	testutil.CheckFTJSONGeo(t, startNode(t, nil).addr, "geo")
 }

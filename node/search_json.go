@@ -46,7 +46,9 @@ func jsonIndexFields(s *ft.Schema, doc cache.JSONView) map[string][]byte {
 			switch f.Type {
 			case ft.Tag:
 				sep = string(f.Separator)
-			case ft.Numeric, ft.Geo: // one number, one "lon,lat" point
+			case ft.Geo: // every "lon,lat" point
+				sep = ft.GeoPointSep
+			case ft.Numeric: // one number
 				vals = vals[:1]
 			}
 			out[f.Name] = []byte(strings.Join(vals, sep))
@@ -79,4 +81,84 @@ func docLoader(ks *cache.Keyspace, ix *ft.Index) func(key string) (map[string][]
 		}
 	}
 	return func(key string) (map[string][]byte, bool) { return ks.JSONFields([]byte(key), paths) }
+}
+
+// searchLoader returns how FT.SEARCH's results load the documents of ix:
+// docLoader's fields, and for a JSON index the values the reply shows
+// under ft.ReturnKey (RETURN's JSONPaths, "$", the SORTBY field).
+func searchLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Loader {
+	base := docLoader(ks, ix)
+	if !ix.Schema().OnJSON {
+		return base
+	}
+	paths := ix.JSONReturnPaths(req)
+	// "$" as one value is the document's text, which base loads already.
+	_, whole := paths["$"]
+	whole = whole && !req.Multi
+	if whole {
+		delete(paths, "$")
+	}
+	if len(paths) == 0 && !whole {
+		return base
+	}
+	parsed := cache.NewJSONSearchPaths(paths)
+	return func(key string) (map[string][]byte, bool) {
+		f, ok := base(key)
+		if !ok {
+			return nil, false
+		}
+		if whole {
+			f[ft.ReturnKey("$")] = f["$"]
+		}
+		if parsed.Len() == 0 {
+			return f, true
+		}
+		vals, _ := ks.JSONSearchValues([]byte(key), parsed, req.Multi)
+		for name, v := range vals {
+			f[ft.ReturnKey(name)] = v.Text
+		}
+		return f, true
+	}
+}
+
+// expandDenied checks FORMAT EXPAND as RediSearch does (RESP3 only, JSON
+// indexes only) and replies the error if it is refused.
+func expandDenied(cx *Ctx, expand bool, ix *ft.Index) bool {
+	switch {
+	case !expand:
+		return false
+	case !cx.cl.resp3.Load():
+		cx.Error("EXPAND format is only supported with RESP3")
+	case !ix.Schema().OnJSON:
+		cx.Error("EXPAND format is only supported with JSON")
+	default:
+		return false
+	}
+	return true
+}
+
+// aggregateLoader returns how FT.AGGREGATE's rows load the documents of
+// ix: docLoader's fields, and for a JSON index every path a row may load
+// (ft.JSONAggregatePaths) with the value it computes with under its name
+// and the value the reply shows under ft.ReturnKey.
+func aggregateLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.AggregateRequest) ft.Loader {
+	base := docLoader(ks, ix)
+	if !ix.Schema().OnJSON {
+		return base
+	}
+	paths := cache.NewJSONSearchPaths(ix.JSONAggregatePaths(req))
+	return func(key string) (map[string][]byte, bool) {
+		f, ok := base(key)
+		if !ok {
+			return nil, false
+		}
+		vals, _ := ks.JSONSearchValues([]byte(key), paths, req.Multi)
+		for name, v := range vals {
+			if name != "$" {
+				f[name] = v.First
+			}
+			f[ft.ReturnKey(name)] = v.Text
+		}
+		return f, true
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 func blob32(v ...float32) string {
@@ -80,4 +81,11 @@ func TestFTOnJSON(t *testing.T) {
 	check("after a restart", search("@price:[0 100]", "NOCONTENT", "SORTBY", "price"), []any{int64(2), "item:1", "item:2"})
 	do("JSON.SET", "item:4", "$", `{"title":"green hat","price":9,"tags":["hat"],"v":[0,0,1,0]}`)
 	check("a write after the restart", search("@tags:{hat}", "NOCONTENT"), []any{int64(1), "item:4"})
+}
+
+// TestFTJSONReturnAndExpand: RETURN of any JSONPath, DIALECT 3's every
+// match and FORMAT EXPAND, as RediSearch 2.8 replies them
+// (testutil.CheckFTJSONReturn; cmd/vcache runs it through the proxy).
+func TestFTJSONReturnAndExpand(t *testing.T) {
+	testutil.CheckFTJSONReturn(t, startNode(t, nil).addr, "fj")
 }

@@ -11,9 +11,12 @@ func decodeSugDict(b []byte) (cache.Custom, error) { return ft.UnmarshalSugDict(
 
 // searchStateCommands returns the commands that give another node this
 // node's search state besides the index definitions: FT.DICTADD for
-// every custom dictionary and FT.SYNUPDATE for every synonym group. A
-// full sync and a migration send them after the FT.CREATEs. (Suggestion
-// dictionaries are keys: they travel with their slot.)
+// every custom dictionary, FT.SYNUPDATE for every synonym group,
+// FT.ALIASUPDATE for every alias and FT.CONFIG SET for every option
+// changed from its default (the proxy sends each such change to every
+// node; a node that joins later gets them here). A full sync and a
+// migration send them after the FT.CREATEs. (Suggestion dictionaries are
+// keys: they travel with their slot.)
 func (n *Node) searchStateCommands() [][][]byte {
 	var out [][][]byte
 	for _, d := range n.search.Dicts.All() {
@@ -35,6 +38,12 @@ func (n *Node) searchStateCommands() [][][]byte {
 			}
 			out = append(out, args)
 		}
+	}
+	for _, p := range n.search.AliasPairs() {
+		out = append(out, [][]byte{[]byte("FT.ALIASUPDATE"), []byte(p[0]), []byte(p[1])})
+	}
+	for _, o := range n.search.Config.Changed() {
+		out = append(out, [][]byte{[]byte("FT.CONFIG"), []byte("SET"), []byte(o[0]), []byte(o[1])})
 	}
 	return out
 }

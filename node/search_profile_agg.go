@@ -47,15 +47,19 @@ func profileAggregate(cx *Ctx) {
 	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
 		return
 	}
+	if expandDenied(cx, req.Expand, ix) {
+		return
+	}
 	if err := req.ParseQuery(); err != nil {
 		ftError(cx, err)
 		return
 	}
+	cx.Node.search.Config.ApplyAggregateDialect(req)
 	if cx.Node.Cluster() != nil {
 		req.Admit = cx.Node.owns
 	}
 	parsed := time.Now()
-	load := docLoader(cx.Node.ks, ix)
+	load := aggregateLoader(cx.Node.ks, ix, req)
 	steps := req.Args.Steps
 	type stage struct {
 		name string
@@ -85,8 +89,9 @@ func profileAggregate(cx *Ctx) {
 		stages = append(stages, stage{name, int64(len(rows)), max(0, took-prev)})
 		prev = took
 	}
-	iters := ix.ProfileIterators(&ft.SearchRequest{Filter: req.Filter, KNN: req.KNN, Admit: req.Admit})
-	ms := func(d time.Duration) string { return formatDouble(float64(d.Microseconds()) / 1000) }
+	ms := func(d time.Duration) string { return formatDouble(float64(d.Nanoseconds()) / 1e6) }
+	iters := ix.ProfileIterators(&ft.SearchRequest{Filter: req.Filter, KNN: req.KNN, Admit: req.Admit},
+		ft.ProfileOptions{Limited: profileLimited(cx.Args), Time: ms})
 	procs := []any{"Result processors profile"}
 	for _, s := range stages {
 		procs = append(procs, []any{"Type", s.name, "Time", ms(s.took), "Counter", s.rows})

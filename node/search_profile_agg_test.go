@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestFTProfileAggregate: FT.PROFILE idx AGGREGATE QUERY ... answers
@@ -139,4 +141,11 @@ func TestFTProfileResp3(t *testing.T) {
 	if root["Type"] != "INTERSECT" || !ok || len(kids) != 2 || kids[0].(map[any]any)["Type"] != "TAG" || kids[1].(map[any]any)["Counter"] != int64(8) {
 		t.Fatalf("INTERSECT iterator %#v", root)
 	}
+}
+
+// TestFTProfileLimited: FT.PROFILE SEARCH [LIMITED] on a node
+// (testutil.CheckFTProfileLimited; cmd/vcache runs it through the
+// proxy).
+func TestFTProfileLimited(t *testing.T) {
+	testutil.CheckFTProfileLimited(t, startNode(t, nil).addr, "prof")
 }

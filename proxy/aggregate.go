@@ -44,7 +44,17 @@ func fanFTAggregateAs(s *session, cmd resp.Command, head [][]byte) (merger, stri
 			return nil, err.Error()
 		}
 	}
-	args := a.AppendArgs(append([][]byte(nil), head...), plan.Shard)
+	sa := a
+	if a.Format == "EXPAND" {
+		if msg := s.expandRefusal(cmd.Args[1]); msg != "" {
+			return nil, msg
+		}
+		// The shards send every match's JSON text (search_expand.go).
+		c := *a
+		c.Format, c.Dialect = "", max(c.Dialect, 3)
+		sa = &c
+	}
+	args := sa.AppendArgs(append([][]byte(nil), head...), plan.Shard)
 	c := s.newCall(nil)
 	c.own = resp.AppendCommand(c.own[:0], args...)
 	calls := s.fanout(c.own)
@@ -81,6 +91,9 @@ func (m *aggMerge) merge(s *session, dst []byte) []byte {
 			var row ftargs.Row
 			for i := 0; i+1 < len(e.Elems); i += 2 {
 				row.Set(string(e.Elems[i].Str), respValue(&e.Elems[i+1]))
+			}
+			if m.a.Format == "EXPAND" {
+				computeFirstMatches(&row)
 			}
 			rows = append(rows, row)
 		}
@@ -144,6 +157,9 @@ func appendAggRows(dst []byte, total int64, rows []ftargs.Row) []byte {
 }
 
 func appendAggValue(dst []byte, v ftargs.Value) []byte {
+	if v.Shown != "" {
+		return resp.AppendBulk(dst, v.Shown)
+	}
 	switch v.Kind {
 	case ftargs.Null:
 		return resp.AppendNull(dst)

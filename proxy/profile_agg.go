@@ -21,7 +21,7 @@ func fanFTProfileAggregate(s *session, cmd resp.Command, i int) (merger, string)
 	if a.WithCursor {
 		return nil, "FT.PROFILE does not support cursor"
 	}
-	head := [][]byte{[]byte("FT.PROFILE"), cmd.Args[1], []byte("AGGREGATE"), []byte("QUERY")}
+	head := append([][]byte{[]byte("FT.PROFILE"), cmd.Args[1], []byte("AGGREGATE")}, cmd.Args[3:i+1]...) // [LIMITED] QUERY
 	m, msg := fanFTAggregateAs(s, agg, head)
 	if m == nil {
 		return nil, msg

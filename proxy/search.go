@@ -26,6 +26,11 @@ func fanFTSearch(s *session, cmd resp.Command) (merger, string) {
 		// The text may quote the client's arguments: one line, as a node's.
 		return nil, strings.NewReplacer("\r", " ", "\n", " ").Replace(err.Error())
 	}
+	if q.expand {
+		if msg := s.expandRefusal(cmd.Args[1]); msg != "" {
+			return nil, msg
+		}
+	}
 	c := s.newCall(nil)
 	c.own = resp.AppendCommand(c.own[:0], q.shard...)
 	calls := s.fanout(c.own)

@@ -203,7 +203,13 @@ func fanFTProfile(s *session, cmd resp.Command) (merger, string) {
 	if err != nil {
 		return nil, strings.NewReplacer("\r", " ", "\n", " ").Replace(err.Error())
 	}
-	shard := append([][]byte{[]byte("FT.PROFILE"), args[1], []byte("SEARCH"), []byte("QUERY")}, q.shard[2:]...)
+	if q.expand {
+		if msg := s.expandRefusal(args[1]); msg != "" {
+			return nil, msg
+		}
+	}
+	shard := append([][]byte{[]byte("FT.PROFILE"), args[1], []byte("SEARCH")}, args[3:i+1]...) // [LIMITED] QUERY
+	shard = append(shard, q.shard[2:]...)
 	c := s.newCall(nil)
 	c.own = resp.AppendCommand(c.own[:0], shard...)
 	calls := s.fanout(c.own)

@@ -30,6 +30,9 @@ type ftQuery struct {
 	// added are fields the proxy added to RETURN for merging, to be
 	// removed from the rows.
 	added []string
+	// expand is FORMAT EXPAND: the shards are asked for FORMAT STRING
+	// with DIALECT 3 at least (search_expand.go).
+	expand bool
 }
 
 // parseFTSearch reads FT.SEARCH index query [options] with the grammar
@@ -111,6 +114,10 @@ func parseFTSearch(args [][]byte) (*ftQuery, error) {
 		limit = q.knn
 	}
 	shard.HasLimit, shard.Offset, shard.Num = true, 0, min(limit, ftargs.MaxResults)
+	if a.Format == "EXPAND" {
+		q.expand = true
+		shard.Format, shard.Dialect = "", max(shard.Dialect, 3)
+	}
 	q.shard = shard.AppendArgs([][]byte{args[0], args[1]})
 	return q, nil
 }

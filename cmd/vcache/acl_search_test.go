@@ -83,6 +83,9 @@ func TestProxySearchACL(t *testing.T) {
 	}{
 		{app, []any{"FT.SEARCH", "oidx", "*"}, noperm},
 		{app, []any{"FT.SEARCH", "oidx", "*", "NOCONTENT"}, noperm},
+		{app, []any{"FT.SEARCH", "oidx", "*", "FORMAT", "EXPAND"}, noperm},
+		{app, []any{"FT.AGGREGATE", "oidx", "*", "FORMAT", "EXPAND"}, noperm},
+		{app, []any{"FT.SEARCH", "aidx", "*", "FORMAT", "EXPAND"}, "EXPAND format is only supported with RESP3"},
 		{app, []any{"FT.SEARCH", "oidx", "@title:secret", "LIMIT", "0", "100"}, noperm},
 		{app, []any{"FT.SEARCH", "allidx", "*"}, noperm},
 		{app, []any{"FT.INFO", "oidx"}, noperm},

@@ -97,7 +97,11 @@ func ftSearchShape(args [][]byte) resp.Shape {
 	if err != nil {
 		return resp.AsIs
 	}
-	return resp.FTSearchShape(s.WithScores, s.WithPayloads, s.WithSortKeys)
+	shape := resp.FTSearchShape(s.WithScores, s.WithPayloads, s.WithSortKeys)
+	if s.Format == "EXPAND" {
+		return resp.FTExpandShape(shape)
+	}
+	return shape
 }
 
 // ftAggregateShape is FT.AGGREGATE's Reply3: the results map, in an array
@@ -110,10 +114,14 @@ func ftAggregateShape(args [][]byte) resp.Shape {
 	if err != nil {
 		return resp.AsIs
 	}
+	shape := resp.AsFTAggregate
 	if a.WithCursor {
-		return resp.AsFTCursor
+		shape = resp.AsFTCursor
 	}
-	return resp.AsFTAggregate
+	if a.Format == "EXPAND" {
+		return resp.FTExpandShape(shape)
+	}
+	return shape
 }
 
 // vsimShape is VSIM's Reply3 (VSIM key ELE|FP32|VALUES ... options): a

@@ -22,6 +22,8 @@ type Aggregate struct {
 	WithCursor  bool
 	CursorCount int64
 	MaxIdle     int64
+	// Format is FORMAT's STRING or EXPAND as given; "" without FORMAT.
+	Format string
 }
 
 // StepKind is what a pipeline step does.
@@ -146,6 +148,9 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 			a.Params = s.Params
 		case "DIALECT":
 			a.Dialect, err = dialectArg(args, i)
+			next = i + 2
+		case "FORMAT":
+			a.Format, err = formatArg(args, i)
 			next = i + 2
 		case "GROUPBY":
 			next, err = a.parseGroupBy(args, i)

@@ -28,6 +28,9 @@ func (a *Aggregate) AppendArgs(dst [][]byte, steps []Step) [][]byte {
 	if a.HasTimeout {
 		w("TIMEOUT", num(a.Timeout))
 	}
+	if a.Format != "" {
+		w("FORMAT", a.Format)
+	}
 	for i := range steps {
 		s := &steps[i]
 		switch s.Kind {

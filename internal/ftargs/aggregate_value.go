@@ -25,6 +25,10 @@ type Value struct {
 	Num  float64
 	Str  string
 	Arr  []Value
+	// Shown, when not "", is what the reply shows instead: a JSON
+	// document's value with DIALECT 3 or FORMAT EXPAND (every match as a
+	// JSON array) while the pipeline computes with its first match.
+	Shown string
 }
 
 // Num returns a number value.
@@ -190,6 +194,9 @@ func (r *Row) Reply() []any {
 
 // Reply returns v for writing: a string, nil, or []any.
 func (v Value) Reply() any {
+	if v.Shown != "" {
+		return v.Shown
+	}
 	switch v.Kind {
 	case Null:
 		return nil

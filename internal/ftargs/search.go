@@ -215,14 +215,7 @@ func Parse(args [][]byte) (*Search, error) {
 			s.Dialect, err = dialectArg(args, i)
 			next = i + 2
 		case "FORMAT":
-			if i+1 >= len(args) {
-				return nil, errors.New("Need an argument for FORMAT")
-			}
-			f := string(args[i+1])
-			if !strings.EqualFold(f, "STRING") && !strings.EqualFold(f, "EXPAND") {
-				return nil, fmt.Errorf("FORMAT %s is not supported", f)
-			}
-			s.Format = strings.ToUpper(f)
+			s.Format, err = formatArg(args, i)
 			next = i + 2
 		default:
 			stop = i
@@ -379,4 +372,16 @@ func dialectArg(args [][]byte, i int) (int64, error) {
 		return 0, fmt.Errorf("DIALECT requires a non negative integer >=%d and <= %d", 1, MaxDialect)
 	}
 	return n, nil
+}
+
+// formatArg reads FORMAT's argument after args[i]: STRING or EXPAND.
+func formatArg(args [][]byte, i int) (string, error) {
+	if i+1 >= len(args) {
+		return "", errors.New("Need an argument for FORMAT")
+	}
+	f := string(args[i+1])
+	if !strings.EqualFold(f, "STRING") && !strings.EqualFold(f, "EXPAND") {
+		return "", fmt.Errorf("FORMAT %s is not supported", f)
+	}
+	return strings.ToUpper(f), nil
 }

@@ -78,6 +78,7 @@ func searchLabels(shape Shape) []string {
 
 // isFT reports whether shape is one of RediSearch's.
 func isFT(shape Shape) bool {
+	shape &^= ftExpand
 	return shape >= AsFTSearch && shape <= AsFTCursor || shape&^7 == asFTSearchWith || isFTProfile(shape)
 }
 
@@ -88,6 +89,8 @@ func ft3(dst []byte, v *Value, shape Shape) ([]byte, bool) {
 	if isFTProfile(shape) {
 		return ftProfile3(dst, v, shape)
 	}
+	expand := shape&ftExpand != 0
+	shape &^= ftExpand
 	if shape == AsFTCursor {
 		if v.Kind != Array || v.Null || len(v.Elems) != 2 || v.Elems[1].Kind != Integer {
 			return dst, false
@@ -96,13 +99,13 @@ func ft3(dst []byte, v *Value, shape Shape) ([]byte, bool) {
 			return dst, false
 		}
 		dst = AppendArray(dst, 2)
-		dst = ftResults3(dst, &v.Elems[0], AsFTAggregate)
+		dst = ftResults3(dst, &v.Elems[0], AsFTAggregate, expand)
 		return AppendInt(dst, v.Elems[1].Int), true
 	}
 	if !ftResultsOK(v, shape) {
 		return dst, false
 	}
-	return ftResults3(dst, v, shape), true
+	return ftResults3(dst, v, shape, expand), true
 }
 
 // ftResultsOK checks v has the form ftResults3 converts.
@@ -154,7 +157,7 @@ func flatPairs(v *Value) bool {
 }
 
 // ftResults3 writes the results map; v has passed ftResultsOK.
-func ftResults3(dst []byte, v *Value, shape Shape) []byte {
+func ftResults3(dst []byte, v *Value, shape Shape, expand bool) []byte {
 	e := v.Elems[1:]
 	var n int
 	for i := 0; i < len(e); n++ {
@@ -172,13 +175,17 @@ func ftResults3(dst []byte, v *Value, shape Shape) []byte {
 	dst = AppendBulk(dst, "attributes")
 	dst = AppendArray(dst, 0)
 	dst = AppendBulk(dst, "format")
-	dst = AppendSimple(dst, "STRING")
+	if expand {
+		dst = AppendSimple(dst, "EXPAND")
+	} else {
+		dst = AppendSimple(dst, "STRING")
+	}
 	dst = AppendBulk(dst, "results")
 	dst = AppendArray(dst, n)
 	for len(e) > 0 {
 		if shape == AsFTAggregate {
 			dst = AppendMap(dst, 2)
-			dst = appendFieldMap(dst, &e[0])
+			dst = appendFieldMap(dst, &e[0], expand)
 			dst = AppendBulk(dst, "values")
 			dst = AppendArray(dst, 0)
 			e = e[1:]
@@ -209,7 +216,7 @@ func ftResults3(dst []byte, v *Value, shape Shape) []byte {
 			dst, _, _ = to3(dst, vals[i].AppendTo(nil), shape, 1)
 		}
 		if fields != nil {
-			dst = appendFieldMap(dst, fields)
+			dst = appendFieldMap(dst, fields, expand)
 		}
 		dst = AppendBulk(dst, "values")
 		dst = AppendArray(dst, 0)
@@ -221,11 +228,18 @@ func ftResults3(dst []byte, v *Value, shape Shape) []byte {
 }
 
 // appendFieldMap writes "extra_attributes" and the map of the flat
-// name/value array fields.
-func appendFieldMap(dst []byte, fields *Value) []byte {
+// name/value array fields; with expand, values that are JSON texts are
+// written as RESP3 structures (FORMAT EXPAND, to3_expand.go).
+func appendFieldMap(dst []byte, fields *Value, expand bool) []byte {
 	dst = AppendBulk(dst, "extra_attributes")
 	dst = AppendMap(dst, len(fields.Elems)/2)
 	for i := range fields.Elems {
+		if expand && i%2 == 1 {
+			if out, ok := appendJSON3(dst, &fields.Elems[i]); ok {
+				dst = out
+				continue
+			}
+		}
 		dst, _, _ = to3(dst, fields.Elems[i].AppendTo(nil), AsIs, 1)
 	}
 	return dst

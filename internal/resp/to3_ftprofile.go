@@ -13,13 +13,15 @@ const asFTProfile Shape = 0x50
 // FT.AGGREGATE answers with inner (one of the FT shapes): RediSearch
 // 2.8's map {"Results": inner's map, "Profile": the profile as a map}.
 func FTProfileShape(inner Shape) Shape {
+	expand := inner & ftExpand
+	inner &^= ftExpand
 	if inner < AsFTSearch || inner >= asFTProfile {
 		return AsIs
 	}
-	return asFTProfile + inner - AsFTSearch
+	return (asFTProfile + inner - AsFTSearch) | expand
 }
 
-func isFTProfile(shape Shape) bool { return shape&^0xf == asFTProfile }
+func isFTProfile(shape Shape) bool { return (shape&^ftExpand)&^0xf == asFTProfile }
 
 // ftProfile3 appends the RESP3 form of FT.PROFILE's [results, profile];
 // ok is false (nothing appended) when v is not of that form.
@@ -27,7 +29,7 @@ func ftProfile3(dst []byte, v *Value, shape Shape) ([]byte, bool) {
 	if v.Kind != Array || v.Null || len(v.Elems) != 2 || v.Elems[1].Kind != Array {
 		return dst, false
 	}
-	inner := shape - asFTProfile + AsFTSearch
+	inner := (shape&^ftExpand - asFTProfile + AsFTSearch) | shape&ftExpand
 	if !isFT(inner) {
 		return dst, false
 	}
@@ -96,7 +98,8 @@ func profileMap3(dst []byte, p *Value) []byte {
 }
 
 // iteratorMap3 writes a flat name, value... list as a map; "Child
-// iterators" takes every element after it, each an iterator's list.
+// iterators" takes every element after it, each an iterator's list (or
+// LIMITED's text), and "Child iterator" one iterator's list.
 func iteratorMap3(dst []byte, kv []Value) []byte {
 	n := 0
 	for i := 0; i < len(kv); i += 2 {
@@ -111,6 +114,11 @@ func iteratorMap3(dst []byte, kv []Value) []byte {
 		dst = kv[i].AppendTo(dst)
 		if name == "Child iterators" {
 			kids := kv[i+1:]
+			if len(kids) == 1 && kids[0].Kind != Array {
+				// LIMITED: how many iterators a union holds
+				dst = kids[0].AppendTo(dst)
+				break
+			}
 			dst = AppendArray(dst, len(kids))
 			for j := range kids {
 				dst = iteratorMap3(dst, kids[j].Elems)
@@ -120,6 +128,10 @@ func iteratorMap3(dst []byte, kv []Value) []byte {
 		if i+1 >= len(kv) {
 			dst = AppendNull3(dst)
 			break
+		}
+		if name == "Child iterator" && kv[i+1].Kind == Array {
+			dst = iteratorMap3(dst, kv[i+1].Elems)
+			continue
 		}
 		if name == "Time" {
 			dst = timeValue3(dst, &kv[i+1])

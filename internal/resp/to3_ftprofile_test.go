@@ -26,3 +26,30 @@ func TestFTProfileShapeMalformed(t *testing.T) {
 		t.Fatalf("To3:\n %q\nwant\n %q", got, want)
 	}
 }
+
+// TestFTProfileIteratorsResp3: an iterator's "Child iterator" (NOT's one
+// child) is a map, and LIMITED's text after "Child iterators" stays text,
+// as RediSearch 2.8 writes them in RESP3.
+func TestFTProfileIteratorsResp3(t *testing.T) {
+	b := func(s string) []byte { return AppendBulk(nil, s) }
+	cat := func(parts ...[]byte) []byte {
+		var out []byte
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	union := cat(AppendArray(nil, 6), b("Type"), b("UNION"), b("Counter"), AppendInt(nil, 4),
+		b("Child iterators"), b("The number of iterators in the union is 4"))
+	not := cat(AppendArray(nil, 6), b("Type"), b("NOT"), b("Counter"), AppendInt(nil, 1), b("Child iterator"), union)
+	in := cat(AppendArray(nil, 2), AppendArray(nil, 1), AppendInt(nil, 0),
+		AppendArray(nil, 1), AppendArray(nil, 2), b("Iterators profile"), not)
+	want := cat(AppendMap(nil, 2), b("Results"), To3(nil, cat(AppendArray(nil, 1), AppendInt(nil, 0)), AsFTSearch),
+		b("Profile"), AppendMap(nil, 1), b("Iterators profile"), AppendArray(nil, 1),
+		AppendMap(nil, 3), b("Type"), b("NOT"), b("Counter"), AppendInt(nil, 1), b("Child iterator"),
+		AppendMap(nil, 3), b("Type"), b("UNION"), b("Counter"), AppendInt(nil, 4),
+		b("Child iterators"), b("The number of iterators in the union is 4"))
+	if got := To3(nil, in, FTProfileShape(AsFTSearch)); string(got) != string(want) {
+		t.Fatalf("To3:\n %q\nwant\n %q", got, want)
+	}
+}

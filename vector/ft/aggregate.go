@@ -13,6 +13,9 @@ type AggregateRequest struct {
 	Filter *Node
 	KNN    *KNN
 	Params map[string][]byte
+	// Dialect, Multi and Expand are as SearchRequest's.
+	Dialect       int
+	Multi, Expand bool
 	// Admit, when set, hides documents it rejects (see SearchRequest).
 	Admit func(key string) bool
 }
@@ -28,7 +31,8 @@ func ParseAggregateArgs(args [][]byte) (*AggregateRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &AggregateRequest{Index: string(args[0]), Args: a, Params: a.ParamMap()}, nil
+	return &AggregateRequest{Index: string(args[0]), Args: a, Params: a.ParamMap(),
+		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND"}, nil
 }
 
 // ParseQuery parses the request's query string and resolves its KNN
@@ -106,7 +110,12 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 		for _, y := range yieldValues(yields, h.id) {
 			row.Set(y[0], ftargs.Str(y[1]))
 		}
-		if loadAll {
+		if loadAll && schema.OnJSON {
+			// A JSON document loads whole, as "$".
+			if v, ok := fields["$"]; ok {
+				row.Set("$", jsonRowValue(fields, "$", v))
+			}
+		} else if loadAll {
 			names := make([]string, 0, len(fields))
 			for k := range fields {
 				names = append(names, k)
@@ -119,7 +128,9 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 		for _, l := range loads {
 			if l.Path == "__key" {
 				row.Set(l.Name, ftargs.Str(h.key))
-			} else if v, ok := fields[l.Path]; ok {
+			} else if v, ok := fields[l.Path]; ok && schema.OnJSON {
+				row.Set(l.Name, jsonRowValue(fields, l.Path, v))
+			} else if ok {
 				row.Set(l.Name, ftargs.Str(string(v)))
 			}
 		}

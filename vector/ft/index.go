@@ -18,7 +18,7 @@ type doc struct {
 	tags  map[string][]string // by field alias
 	nums  map[string]float64
 	words map[string]map[string]bool // by field alias: lower-case words
-	geo   map[string][2]float64      // by field alias: longitude, latitude
+	geo   map[string][][2]float64    // by field alias: each point's longitude, latitude
 	mem   int64                      // docBytes, once counted in Index.docBytes
 }
 
@@ -154,15 +154,15 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 			}
 			d.nums[f.Alias] = v
 		case Geo:
-			pt, ok := parseGeoPoint(strings.TrimSpace(string(raw)))
+			pts, ok := ix.geoPoints(raw)
 			if !ok {
 				failed = true
 				continue
 			}
 			if d.geo == nil {
-				d.geo = map[string][2]float64{}
+				d.geo = map[string][][2]float64{}
 			}
-			d.geo[f.Alias] = pt
+			d.geo[f.Alias] = pts
 		case Text:
 			if d.words == nil {
 				d.words = map[string]map[string]bool{}
@@ -324,8 +324,7 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 		}
 		return true
 	case qGeo:
-		pt, ok := d.geo[n.Field]
-		return ok && n.Geo.within(pt)
+		return n.Geo.withinAny(d.geo[n.Field])
 	case qVecRange:
 		_, ok := n.Range.dist[d.id]
 		return ok

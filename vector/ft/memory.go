@@ -22,7 +22,7 @@ const (
 	docsKV     = 16 // docs: map[uint32]*doc
 	tagsKV     = 40 // doc.tags: map[string][]string
 	numsKV     = 24 // doc.nums: map[string]float64
-	geoKV      = 32 // doc.geo: map[string][2]float64
+	geoKV      = 40 // doc.geo: map[string][][2]float64
 	wordsKV    = 24 // doc.words: map[string]map[string]bool, and its inner map[string]bool (padded)
 	mapLoadNum = 8  // a large map's slots per entry, as mapLoadNum/mapLoadDen:
 	mapLoadDen = 5  // 7/8 full at most, about 5/8 on average between growths
@@ -57,6 +57,9 @@ func docBytes(d *doc) int64 {
 	}
 	if d.geo != nil {
 		n += mapBytes(len(d.geo), geoKV)
+		for _, pts := range d.geo {
+			n += sizeClass(16 * len(pts))
+		}
 	}
 	if d.words != nil {
 		n += mapBytes(len(d.words), wordsKV)

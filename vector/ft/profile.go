@@ -1,62 +1,183 @@
 package ft
 
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ProfileOptions are FT.PROFILE's choices for the iterators profile.
+type ProfileOptions struct {
+	// Limited is FT.PROFILE's LIMITED: the unions a single query term
+	// expands into (a prefix's words, a TAG clause's values) show how
+	// many iterators they hold instead of listing them, as RediSearch
+	// does; unions the query writes out (a|b) are listed.
+	Limited bool
+	// Time formats an iterator's time (FT.PROFILE's milliseconds).
+	Time func(time.Duration) string
+}
+
 // ProfileIterators describes req's query as FT.PROFILE's "Iterators
-// profile": each node's type, time and the documents it matches, with
-// its children under "Child iterators". The counts are taken by
-// evaluating each node over the index's documents (vcache runs a query
-// as one filter, not as a tree of iterators), so the times are zero.
-func (ix *Index) ProfileIterators(req *SearchRequest) []any {
+// profile", in RediSearch 2.8's form: each iterator's type (with its
+// term, or a union's query type), the time it took, the documents it
+// matched ("Counter"), for a term the documents holding it ("Size"), and
+// its children ("Child iterators", or "Child iterator" for NOT). vcache
+// runs a query as one filter rather than as a tree of iterators: each
+// node is evaluated over the index's documents on its own, and its time
+// is that evaluation's (its children's included, as RediSearch's).
+func (ix *Index) ProfileIterators(req *SearchRequest, opt ProfileOptions) []any {
+	if opt.Time == nil {
+		opt.Time = func(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'g', -1, 64) }
+	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	var walk func(n *Node) []any
-	walk = func(n *Node) []any {
-		count := int64(0)
-		for _, d := range ix.docs {
-			if ix.eval(n, d) && (req.Admit == nil || req.Admit(d.key)) {
-				count++
-			}
-		}
-		out := []any{"Type", iteratorType(n)}
-		switch n.Kind {
-		case qTag, qNum, qText:
-			if n.Kind == qText && len(n.Terms) == 1 {
-				out = append(out, "Term", n.Terms[0])
-			}
-		}
-		out = append(out, "Time", "0", "Counter", count)
-		if len(n.Kids) > 0 {
-			kids := []any{"Child iterators"}
-			for _, k := range n.Kids {
-				kids = append(kids, walk(k))
-			}
-			out = append(out, kids...)
-		}
-		return out
-	}
+	p := &profiler{ix: ix, req: req, opt: opt}
 	if req.Filter == nil {
 		return []any{}
 	}
-	root := walk(req.Filter)
+	root := p.walk(req.Filter)
 	if req.KNN == nil {
 		return root
 	}
-	return []any{"Type", "VECTOR", "Time", "0", "Counter", int64(req.KNN.K), "Child iterators", root}
+	return []any{"Type", "VECTOR", "Time", opt.Time(0), "Counter", int64(req.KNN.K), "Child iterator", root}
 }
 
-func iteratorType(n *Node) string {
+// profiler walks a query for ProfileIterators. The index's lock is held.
+type profiler struct {
+	ix  *Index
+	req *SearchRequest
+	opt ProfileOptions
+}
+
+// count evaluates n over every document, returning the matches and the
+// time taken.
+func (p *profiler) count(n *Node) (int64, time.Duration) {
+	start := time.Now()
+	c := int64(0)
+	for _, d := range p.ix.docs {
+		if p.ix.eval(n, d) && (p.req.Admit == nil || p.req.Admit(d.key)) {
+			c++
+		}
+	}
+	return c, time.Since(start)
+}
+
+// head is an iterator's type, its extra fields, its time and counter.
+func (p *profiler) head(n *Node, typ string, extra ...any) []any {
+	c, took := p.count(n)
+	out := append([]any{"Type", typ}, extra...)
+	return append(out, "Time", p.opt.Time(took), "Counter", c)
+}
+
+func (p *profiler) walk(n *Node) []any {
 	switch n.Kind {
 	case qAll:
-		return "WILDCARD"
+		return p.head(n, "WILDCARD")
 	case qAnd:
-		return "INTERSECT"
+		return p.children(p.head(n, "INTERSECT"), n.Kids)
 	case qOr:
-		return "UNION"
+		return p.children(p.head(n, "UNION", "Query type", "UNION"), n.Kids)
 	case qNot:
-		return "NOT"
+		out := p.head(n, "NOT")
+		if len(n.Kids) == 1 {
+			out = append(out, "Child iterator", p.walk(n.Kids[0]))
+		}
+		return out
 	case qTag:
-		return "TAG"
+		if len(n.Tags) == 1 {
+			return p.reader(n, "TAG", n.Tags[0])
+		}
+		kids := make([]*Node, len(n.Tags))
+		for i, t := range n.Tags {
+			kids[i] = &Node{Kind: qTag, Field: n.Field, Tags: []string{t}}
+		}
+		return p.expansion(p.head(n, "UNION", "Query type", "TAG"), kids)
 	case qNum:
-		return "NUMERIC"
+		return p.reader(n, "NUMERIC", formatG(n.Lo)+" - "+formatG(n.Hi))
+	case qGeo:
+		return p.head(n, "GEO", "Term", formatG(n.Geo.Lon)+","+formatG(n.Geo.Lat)+" - "+formatG(n.Geo.Radius)+" "+n.Geo.Unit)
+	case qText:
+		if len(n.Terms) != 1 {
+			kids := make([]*Node, len(n.Terms))
+			for i, t := range n.Terms {
+				kids[i] = &Node{Kind: qText, Field: n.Field, Terms: []string{t}}
+			}
+			return p.children(p.head(n, "INTERSECT"), kids)
+		}
+		t := n.Terms[0]
+		if prefix, ok := strings.CutSuffix(t, "*"); ok {
+			words := p.ix.termsWithPrefix(n.Field, prefix)
+			kids := make([]*Node, len(words))
+			for i, w := range words {
+				kids[i] = &Node{Kind: qText, Field: n.Field, Terms: []string{w}}
+			}
+			return p.expansion(p.head(n, "UNION", "Query type", "PREFIX - "+prefix), kids)
+		}
+		return p.reader(n, "TEXT", t)
+	case qVecRange:
+		return p.head(n, "METRIC - VECTOR DISTANCE")
 	}
-	return "TEXT"
+	return p.head(n, "EMPTY")
+}
+
+// reader is a term's iterator: its counter and "Size", the documents
+// holding the term (the same here: a term is read whole).
+func (p *profiler) reader(n *Node, typ, term string) []any {
+	out := p.head(n, typ, "Term", term)
+	return append(out, "Size", out[len(out)-1])
+}
+
+// children appends kids' iterators under "Child iterators".
+func (p *profiler) children(out []any, kids []*Node) []any {
+	out = append(out, "Child iterators")
+	for _, k := range kids {
+		out = append(out, p.walk(k))
+	}
+	return out
+}
+
+// expansion appends the iterators a term expands into, or with LIMITED
+// only how many there are.
+func (p *profiler) expansion(out []any, kids []*Node) []any {
+	if p.opt.Limited {
+		return append(out, "Child iterators", "The number of iterators in the union is "+strconv.Itoa(len(kids)))
+	}
+	return p.children(out, kids)
+}
+
+// termsWithPrefix returns the indexed words of field (every TEXT field
+// for "") that start with prefix, sorted. mu must be held.
+func (ix *Index) termsWithPrefix(field, prefix string) []string {
+	seen := map[string]bool{}
+	for _, d := range ix.docs {
+		for f, ws := range d.words {
+			if field != "" && f != field {
+				continue
+			}
+			for w := range ws {
+				if strings.HasPrefix(w, prefix) {
+					seen[w] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for w := range seen {
+		out = append(out, w)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// formatG formats a number as C's %g.
+func formatG(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(f, 'g', 6, 64)
 }

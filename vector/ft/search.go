@@ -33,6 +33,12 @@ type SearchRequest struct {
 	Offset   int
 	Num      int
 	Params   map[string][]byte
+	// Dialect is DIALECT's value (0: not given). Multi says a JSON
+	// document's values come back as the JSON array of every match
+	// (DIALECT 3 and up, FORMAT EXPAND), and Expand is FORMAT EXPAND
+	// (see json_return.go).
+	Dialect       int
+	Multi, Expand bool
 	// Admit, when set, hides documents it rejects (a clustered node
 	// counts only the documents of slots it serves, so a document that is
 	// being moved is never counted twice).
@@ -74,7 +80,9 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		WithSortKeys: a.WithSortKeys, WithPayloads: a.WithPayloads,
 		SortBy: strings.TrimPrefix(a.SortBy, "@"), SortDesc: a.SortDesc,
 		Offset: int(off), Num: int(num), Params: a.ParamMap(),
+		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND",
 	}
+	r.Multi = r.Dialect >= 3 || r.Expand
 	for _, g := range a.GeoFilters {
 		r.Clauses = append(r.Clauses, NewGeoFilter(g))
 	}
@@ -107,8 +115,6 @@ func unsupported(a *ftargs.Search) string {
 		return "HIGHLIGHT"
 	case len(a.Snippets) > 0:
 		return "SUMMARIZE"
-	case a.Format == "EXPAND":
-		return "FORMAT EXPAND"
 	}
 	return ""
 }
@@ -295,6 +301,10 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 				out = append(out, [2]string{as, scoreText})
 			} else if v, ok := yieldOf(yields, name); ok {
 				out = append(out, [2]string{as, v})
+			} else if ix.schema.OnJSON {
+				if v, ok := f[ReturnKey(name)]; ok {
+					out = append(out, [2]string{as, string(v)})
+				}
 			} else if v, ok := f[name]; ok {
 				out = append(out, [2]string{as, string(v)})
 			}
@@ -305,11 +315,8 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 		out = append(out, [2]string{scoreField, scoreText})
 	}
 	out = append(out, yields...)
-	if ix.schema.OnJSON { // a JSON document comes back whole, as "$"
-		if v, ok := f["$"]; ok {
-			out = append(out, [2]string{"$", string(v)})
-		}
-		return out
+	if ix.schema.OnJSON {
+		return append(out, jsonDefaultFields(req, f, scoreField, yields)...)
 	}
 	names := make([]string, 0, len(f))
 	for k := range f {

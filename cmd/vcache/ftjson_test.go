@@ -1,0 +1,28 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// TestFTJSONReturnThroughProxy: RETURN of any JSONPath, DIALECT 3 and
+// FORMAT EXPAND answer through the proxy over three nodes as one node
+// answers them (testutil.CheckFTJSONReturn, which node's tests run on a
+// node).
+func TestFTJSONReturnThroughProxy(t *testing.T) {
+	testutil.CheckFTJSONReturn(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "fj")
+}
+
+// TestFTJSONGeoArraysThroughProxy: JSON GEO fields with arrays of points
+// through the proxy over three nodes (testutil.CheckFTJSONGeo).
+func TestFTJSONGeoArraysThroughProxy(t *testing.T) {
+	testutil.CheckFTJSONGeo(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "geo")
+}
+
+// TestFTProfileLimitedThroughProxy: FT.PROFILE SEARCH [LIMITED] through
+// the proxy over three nodes: each shard's profile in LIMITED form
+// (testutil.CheckFTProfileLimited).
+func TestFTProfileLimitedThroughProxy(t *testing.T) {
+	testutil.CheckFTProfileLimited(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "prof")
+}
