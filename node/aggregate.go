@@ -24,9 +24,7 @@ func cmdFTAggregate(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	if cx.Node.Cluster() != nil {
-		req.Admit = cx.Node.owns
-	}
+	req.Admit = aggregateAdmit(cx.Node, req.Args.Slots)
 	ks := cx.Node.ks
 	rows, total, err := ix.Aggregate(req, docLoader(ks, ix))
 	if err != nil {

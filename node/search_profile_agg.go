@@ -51,9 +51,7 @@ func profileAggregate(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	if cx.Node.Cluster() != nil {
-		req.Admit = cx.Node.owns
-	}
+	req.Admit = aggregateAdmit(cx.Node, req.Args.Slots)
 	parsed := time.Now()
 	load := docLoader(cx.Node.ks, ix)
 	steps := req.Args.Steps

@@ -22,6 +22,9 @@ type Aggregate struct {
 	WithCursor  bool
 	CursorCount int64
 	MaxIdle     int64
+	// Slots, when set, is the proxy's SlotsArg: only documents in these
+	// slots count.
+	Slots *SlotSet
 }
 
 // StepKind is what a pipeline step does.
@@ -153,6 +156,12 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 			next, err = a.parseExprStep(args, i, word == "APPLY")
 		case "LOAD":
 			next, err = a.parseLoad(args, i)
+		case SlotsArg:
+			if i+1 >= len(args) {
+				return nil, errSlots
+			}
+			a.Slots, err = ParseSlotSet(string(args[i+1]))
+			next = i + 2
 		default:
 			return nil, fmt.Errorf("Unknown argument `%s` at position %d for <main>", args[i], i)
 		}
