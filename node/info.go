@@ -68,8 +68,11 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		_, _, _, tc := n.trackStats()
 		kv("tracking_clients", tc)
 	case "memory":
-		kv("used_memory", st.UsedMemory)
-		kv("used_memory_human", humanBytes(st.UsedMemory))
+		// Replica links' buffers are in used_memory but not in what
+		// maxmemory compares (memory_replicas.go).
+		slaves := n.replicaBuffers()
+		kv("used_memory", st.UsedMemory+slaves)
+		kv("used_memory_human", humanBytes(st.UsedMemory+slaves))
 		rss := rssBytes()
 		kv("used_memory_rss", rss)
 		kv("used_memory_rss_human", humanBytes(rss))
@@ -78,12 +81,12 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		// replies waiting for clients + the replication backlog.
 		vec := n.search.MemoryBytes()
 		kv("used_memory_dataset", st.UsedMemory-st.ExtraMemory)
-		kv("lazyfree_pending_objects", 0)  // values are freed at once (by the GC)
-		kv("mem_not_counted_for_evict", 0) // everything counts against maxmemory
+		kv("lazyfree_pending_objects", 0) // values are freed at once (by the GC)
+		kv("mem_not_counted_for_evict", slaves)
 		kv("used_memory_vector", vec)
 		kv("used_memory_vector_human", humanBytes(vec))
 		kv("mem_clients_normal", n.clientOut.Load()+n.clientIn.Load())
-		kv("mem_clients_slaves", 0)
+		kv("mem_clients_slaves", slaves)
 		kv("mem_replication_backlog", n.repl.log.held.Load())
 		n.scripts.mem.infoMemory(kv)
 		var ms runtime.MemStats
