@@ -2,8 +2,10 @@ package node
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -93,6 +95,14 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		runtime.ReadMemStats(&ms)
 		kv("go_heap_alloc", ms.HeapAlloc)
 		kv("go_heap_sys", ms.HeapSys)
+		// The Go runtime's soft memory limit (0: none): with maxmemory the
+		// process sets it to maxmemory + 20% + a floor, so that the heap's
+		// garbage does not take RSS to twice maxmemory.
+		if lim := debug.SetMemoryLimit(-1); lim != math.MaxInt64 {
+			kv("go_memory_limit", lim)
+		} else {
+			kv("go_memory_limit", 0)
+		}
 		kv("maxmemory", st.MaxMemory)
 		kv("maxmemory_human", humanBytes(st.MaxMemory))
 		kv("maxmemory_policy", n.ks.Policy().String())
