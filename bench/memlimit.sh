@@ -10,7 +10,8 @@
 #   POLICIES="allkeys-lru allkeys-lfu volatile-lru" MAXMEM=40mb N=100000 TIMEOUT=60s bench/memlimit.sh
 #
 # Under the volatile-* policies every document gets a TTL (TTL, default
-# 1h) so that it may be evicted.
+# 1h) so that it may be evicted. CONFIG_SET=1 starts the server without
+# --maxmemory and sets maxmemory and the policy with CONFIG SET instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAXMEM=${MAXMEM:-50mb}
@@ -20,6 +21,7 @@ ALG=${ALG:-HNSW}
 TIMEOUT=${TIMEOUT:-5m}
 POLICIES=${POLICIES:-noeviction allkeys-lru}
 TTL=${TTL:-1h}
+CONFIG_SET=${CONFIG_SET:-0}
 command -v redis-cli >/dev/null || { echo "needs redis-cli (apt-get install redis-tools)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -33,9 +35,16 @@ for policy in $POLICIES; do
 	ttl=0
 	case $policy in volatile-*) ttl=$TTL ;; esac
 	port=$(free_port)
-	"$work/vcache" server --port "$port" --maxmemory "$MAXMEM" --maxmemory-policy "$policy" --loglevel warn >/dev/null 2>&1 &
-	pid=$!
-	wait_port "$port"
+	if [ "$CONFIG_SET" = 1 ]; then
+		"$work/vcache" server --port "$port" --loglevel warn >/dev/null 2>&1 &
+		pid=$!
+		wait_port "$port"
+		redis-cli -p "$port" CONFIG SET maxmemory "$MAXMEM" maxmemory-policy "$policy" >/dev/null
+	else
+		"$work/vcache" server --port "$port" --maxmemory "$MAXMEM" --maxmemory-policy "$policy" --loglevel warn >/dev/null 2>&1 &
+		pid=$!
+		wait_port "$port"
+	fi
 	"$work/memlimit" -addr "127.0.0.1:$port" -n "$N" -dim "$DIM" -alg "$ALG" -timeout "$TIMEOUT" -ttl "$ttl"
 	kill "$pid"; wait "$pid" 2>/dev/null || true
 done

@@ -28,9 +28,7 @@ func cmdFTAggregate(cx *Ctx) {
 		return
 	}
 	cx.Node.search.Config.ApplyAggregateDialect(req)
-	if cx.Node.Cluster() != nil {
-		req.Admit = cx.Node.owns
-	}
+	req.Admit = aggregateAdmit(cx.Node, req.Args.Slots)
 	ks := cx.Node.ks
 	rows, total, err := ix.Aggregate(req, aggregateLoader(ks, ix, req))
 	if err != nil {

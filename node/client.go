@@ -10,6 +10,7 @@ import (
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/outbox"
+	"github.com/vcache/vcache/internal/resp"
 )
 
 // client is the state of one connection. The connection's goroutine owns
@@ -146,6 +147,10 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	}
 	ci.OMem = c.omem.Load()
 	ci.Qbuf = c.qbuf.Load()
+	// The query buffer: the reader's base buffer and what it grew by.
+	qcap := resp.ReaderBufferSize + ci.Qbuf
+	ci.QbufFree = max(qcap-ci.Qbuf, 0)
+	ci.TotMem = qcap + ci.OMem
 	c.mu.Lock()
 	ci.Name, ci.User, ci.LibName, ci.LibVer = c.name, c.userName, c.libName, c.libVer
 	c.mu.Unlock()

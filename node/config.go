@@ -16,6 +16,10 @@ import (
 type Config struct {
 	// Cache configures the keyspace (maxmemory and eviction policy).
 	Cache cache.Config
+	// MaxMemoryChanged, when set, is called with the new limit after
+	// CONFIG SET maxmemory (the process then moves the Go runtime's
+	// memory limit with it); it must not block.
+	MaxMemoryChanged func(maxmemory int64)
 	// RequirePass, when set, makes clients AUTH before other commands: it
 	// is the default user's password.
 	RequirePass string

@@ -38,7 +38,9 @@ func (cx *Ctx) ClientID() int64 { return cx.cl.id }
 // Info describes the connection (front.Conn).
 func (cx *Ctx) Info(now time.Time) front.ClientInfo {
 	ci := cx.cl.Info(now)
+	qcap := ci.Qbuf + ci.QbufFree
 	ci.Qbuf = requestSize(cx.Args) // the running request, not the buffer it is in
+	ci.QbufFree = max(qcap-ci.Qbuf, 0)
 	return ci
 }
 

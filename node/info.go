@@ -2,8 +2,10 @@ package node
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -68,8 +70,11 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		_, _, _, tc := n.trackStats()
 		kv("tracking_clients", tc)
 	case "memory":
-		kv("used_memory", st.UsedMemory)
-		kv("used_memory_human", humanBytes(st.UsedMemory))
+		// Replica links' buffers are in used_memory but not in what
+		// maxmemory compares (memory_replicas.go).
+		slaves := n.replicaBuffers()
+		kv("used_memory", st.UsedMemory+slaves)
+		kv("used_memory_human", humanBytes(st.UsedMemory+slaves))
 		rss := rssBytes()
 		kv("used_memory_rss", rss)
 		kv("used_memory_rss_human", humanBytes(rss))
@@ -78,18 +83,26 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		// replies waiting for clients + the replication backlog.
 		vec := n.search.MemoryBytes()
 		kv("used_memory_dataset", st.UsedMemory-st.ExtraMemory)
-		kv("lazyfree_pending_objects", 0)  // values are freed at once (by the GC)
-		kv("mem_not_counted_for_evict", 0) // everything counts against maxmemory
+		kv("lazyfree_pending_objects", 0) // values are freed at once (by the GC)
+		kv("mem_not_counted_for_evict", slaves)
 		kv("used_memory_vector", vec)
 		kv("used_memory_vector_human", humanBytes(vec))
 		kv("mem_clients_normal", n.clientOut.Load()+n.clientIn.Load())
-		kv("mem_clients_slaves", 0)
+		kv("mem_clients_slaves", slaves)
 		kv("mem_replication_backlog", n.repl.log.held.Load())
 		n.scripts.mem.infoMemory(kv)
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		kv("go_heap_alloc", ms.HeapAlloc)
 		kv("go_heap_sys", ms.HeapSys)
+		// The Go runtime's soft memory limit (0: none): with maxmemory the
+		// process sets it to maxmemory + 20% + a floor, so that the heap's
+		// garbage does not take RSS to twice maxmemory.
+		if lim := debug.SetMemoryLimit(-1); lim != math.MaxInt64 {
+			kv("go_memory_limit", lim)
+		} else {
+			kv("go_memory_limit", 0)
+		}
 		kv("maxmemory", st.MaxMemory)
 		kv("maxmemory_human", humanBytes(st.MaxMemory))
 		kv("maxmemory_policy", n.ks.Policy().String())

@@ -40,6 +40,9 @@ type Node struct {
 	// clientIn is the bytes clients' query buffers hold beyond the small
 	// one every connection has (memory_extra.go); maxmemory counts it.
 	clientIn *atomic.Int64
+	// replOut is the bytes replica links hold (memory_replicas.go): in
+	// used_memory, not counted against maxmemory.
+	replOut atomic.Int64
 	// cmds holds the served commands' specs; cmdList their entries, by
 	// spec ID.
 	cmds    *command.Table

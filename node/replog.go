@@ -237,6 +237,8 @@ type replicaLink struct {
 	ack     atomic.Uint64
 	online  atomic.Bool
 	lastAck atomic.Int64 // unix nanoseconds
+	// held is the bytes the stream to the replica holds (memory_replicas.go).
+	held atomic.Int64
 }
 
 // replState is the node's replication state, both sides.

@@ -170,6 +170,8 @@ func (n *Node) serveReplica(ctx context.Context, dc redcon.DetachedConn, link *r
 	}()
 
 	w := bufio.NewWriterSize(conn, 1<<16)
+	n.setReplicaHeld(link, int64(w.Size()))
+	defer n.setReplicaHeld(link, 0)
 	var err error
 	if err = dc.Flush(); err == nil {
 		err = n.sendStream(ctx, conn, w, link, req)
@@ -241,6 +243,7 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 			if _, err := w.Write(appendRESP(nil, [][]byte{[]byte("VCACHE.IMPORT"), buf.Bytes()})); err != nil {
 				return err
 			}
+			n.setReplicaHeld(link, int64(w.Size()+buf.Cap()))
 			if err := pacer.pace(ctx, buf.Len()); err != nil {
 				return err
 			}
@@ -287,6 +290,7 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 			return err
 		}
 		link.online.Store(true)
+		n.setReplicaHeld(link, int64(w.Size()+cap(frames)+cap(out)))
 	}
 	return nil
 }

@@ -55,9 +55,7 @@ func profileAggregate(cx *Ctx) {
 		return
 	}
 	cx.Node.search.Config.ApplyAggregateDialect(req)
-	if cx.Node.Cluster() != nil {
-		req.Admit = cx.Node.owns
-	}
+	req.Admit = aggregateAdmit(cx.Node, req.Args.Slots)
 	parsed := time.Now()
 	load := aggregateLoader(cx.Node.ks, ix, req)
 	steps := req.Args.Steps

@@ -176,6 +176,9 @@ func (n *Node) configSet(name, val string) error {
 			return err
 		}
 		n.ks.SetMaxMemory(v)
+		if f := n.cfg.MaxMemoryChanged; f != nil {
+			f(v)
+		}
 	case "maxmemory-policy":
 		p, err := cache.ParsePolicy(val)
 		if err != nil {

@@ -55,9 +55,7 @@ func fanFTAggregateAs(s *session, cmd resp.Command, head [][]byte) (merger, stri
 		sa = &c
 	}
 	args := sa.AppendArgs(append([][]byte(nil), head...), plan.Shard)
-	c := s.newCall(nil)
-	c.own = resp.AppendCommand(c.own[:0], args...)
-	calls := s.fanout(c.own)
+	calls := s.fanoutSlots(args)
 	if len(calls) == 0 {
 		return nil, msgNoNodes
 	}

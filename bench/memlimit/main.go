@@ -39,7 +39,7 @@ func main() {
 
 func run(addr string, dim, n, batch int, alg string, timeout, ttl time.Duration) error {
 	ctx := context.Background()
-	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, ReadTimeout: time.Minute})
+	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1, ReadTimeout: time.Minute})
 	defer c.Close()
 	args := []any{"FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "doc:", "SCHEMA", "genre", "TAG",
 		"emb", "VECTOR", alg, 6, "TYPE", "FLOAT32", "DIM", dim, "DISTANCE_METRIC", "L2"}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 )
@@ -14,10 +15,15 @@ const goMemFloor = 16 << 20
 // maxmemory (the sum of the process's nodes' limits): with GOGC's default
 // alone the heap grows to twice what is live before a collection, so RSS
 // would reach about twice maxmemory. The limit is maxmemory + 20% +
-// goMemFloor; GOMEMLIMIT in the environment wins, and no maxmemory sets
-// nothing. It is set once at start: CONFIG SET maxmemory does not move it.
+// goMemFloor; GOMEMLIMIT in the environment wins, and no maxmemory (0)
+// means no limit. It is set at start and again by CONFIG SET maxmemory
+// (node.Config.MaxMemoryChanged).
 func setGoMemoryLimit(maxmemory int64) {
-	if maxmemory <= 0 || os.Getenv("GOMEMLIMIT") != "" {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	if maxmemory <= 0 {
+		debug.SetMemoryLimit(math.MaxInt64)
 		return
 	}
 	debug.SetMemoryLimit(maxmemory + maxmemory/5 + goMemFloor)

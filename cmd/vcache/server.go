@@ -148,6 +148,7 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 	if err != nil {
 		return err
 	}
+	cfg.MaxMemoryChanged = setGoMemoryLimit
 	n, err := node.New(cfg, log)
 	if err != nil {
 		return err

@@ -93,6 +93,10 @@ type ClientInfo struct {
 	// Qbuf is the unprocessed request bytes: for the client asking, the
 	// command it is running (as in Redis's query buffer); else 0.
 	Qbuf int64
+	// QbufFree is the room left in the query buffer; TotMem the bytes the
+	// connection holds in all (query buffer and replies); 0 TotMem counts
+	// Qbuf and OMem.
+	QbufFree, TotMem int64
 	// Redir is the client CLIENT TRACKING redirects to (0: none; -1: not
 	// tracking). Only the nodes set it: 0 here means -1.
 	Redir int64
@@ -140,9 +144,13 @@ func (ci ClientInfo) appendTo(b []byte, now time.Time) []byte {
 	num("ssub", ci.SSub)
 	b = append(b, " multi=-1"...)
 	num("qbuf", ci.Qbuf)
-	b = append(b, " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0"...)
+	num("qbuf-free", ci.QbufFree)
+	b = append(b, " argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0"...)
 	num("omem", ci.OMem)
-	num("tot-mem", ci.OMem)
+	if ci.TotMem == 0 {
+		ci.TotMem = ci.Qbuf + ci.OMem
+	}
+	num("tot-mem", ci.TotMem)
 	b = append(b, " events=r"...)
 	field("cmd", cmd)
 	field("user", user)

@@ -24,6 +24,9 @@ type Aggregate struct {
 	MaxIdle     int64
 	// Format is FORMAT's STRING or EXPAND as given; "" without FORMAT.
 	Format string
+	// Slots, when set, is the proxy's SlotsArg: only documents in these
+	// slots count.
+	Slots *SlotSet
 }
 
 // StepKind is what a pipeline step does.
@@ -158,6 +161,12 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 			next, err = a.parseExprStep(args, i, word == "APPLY")
 		case "LOAD":
 			next, err = a.parseLoad(args, i)
+		case SlotsArg:
+			if i+1 >= len(args) {
+				return nil, errSlots
+			}
+			a.Slots, err = ParseSlotSet(string(args[i+1]))
+			next = i + 2
 		default:
 			return nil, fmt.Errorf("Unknown argument `%s` at position %d for <main>", args[i], i)
 		}

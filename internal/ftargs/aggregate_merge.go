@@ -50,6 +50,9 @@ func PlanShards(a *Aggregate) *ShardPlan {
 					sh.Num = 0
 				}
 			}
+			if load := restLoad(a.Steps, a.Steps[:i+1]); load != nil {
+				p.Shard = append(p.Shard, *load)
+			}
 			p.Shard = append(p.Shard, sh)
 			p.Rest = a.Steps[i:]
 			return p
@@ -57,6 +60,29 @@ func PlanShards(a *Aggregate) *ShardPlan {
 		p.Shard = append(p.Shard, s)
 	}
 	return p
+}
+
+// restLoad is a LOAD of the document fields the whole pipeline reads
+// without loading them (a node loads those implicitly) when the steps
+// after a shard's cut read some its own steps do not: the shard must
+// hand the proxy those fields, in the order a node holding every
+// document would load them. Nil when there are none. (The shard still
+// checks the fields its own steps read.)
+func restLoad(steps, shard []Step) *Step {
+	all := func(string) bool { return true }
+	names, err := CheckSteps(steps, nil, all)
+	if err != nil {
+		return nil
+	}
+	own, err := CheckSteps(shard, nil, all)
+	if err != nil || len(own) == len(names) {
+		return nil
+	}
+	load := &Step{Kind: StepLoad}
+	for _, n := range names {
+		load.Load = append(load.Load, LoadField{Path: n, Name: n})
+	}
+	return load
 }
 
 // partialGroup is g with each reducer replaced by its partial form.

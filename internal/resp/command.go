@@ -35,6 +35,10 @@ const (
 	startSize   = 16 << 10
 )
 
+// ReaderBufferSize is the buffer every CommandReader starts with (what
+// an idle client's query buffer holds).
+const ReaderBufferSize = startSize
+
 // CommandReader reads the commands a client sends: RESP arrays of bulk
 // strings, or inline commands typed in telnet. ReadCommands returns every
 // complete command already received, so that a pipeline is handled as a
