@@ -373,7 +373,7 @@ func (ks *Keyspace) ZRandMember(key []byte, count int64) ([]ZMember, error) {
 		// unpacked once rather than walked for each pick.
 		pick := func(r int) ZMember {
 			nd := z.sl.byRank(r)
-			return ZMember{nd.member, nd.score}
+			return ZMember{nd.member(), nd.score}
 		}
 		if z.packed() {
 			all := z.collect(1, n, false)
