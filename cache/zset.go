@@ -129,9 +129,8 @@ func (z *zset) each(fn func(m string, s float64) bool) {
 // set adds member or moves it to score; it reports whether it was new.
 // A packed set that would outgrow lim becomes a skiplist first.
 func (z *zset) set(member string, score float64, lim zlimits) bool {
-	if score == 0 {
-		score = 0 // no negative zero: Redis's small sets store -0 as 0
-	}
+	// A packed set stores -0 as the integer 0, as Redis's listpack does; a
+	// skiplist keeps -0 (ZRANGE ... WITHSCORES answers "-0"), as Redis's.
 	if z.packed() {
 		off, next, cur, ok := z.lp.find(member)
 		if ok {
