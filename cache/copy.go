@@ -136,8 +136,8 @@ func (z *zset) clone() *zset {
 		return c
 	}
 	c := newZSet()
-	for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
-		c.add(n.member, n.score)
+	for n := z.sl.head.lv()[0].next; n != nil; n = n.lv()[0].next {
+		c.add(n.member(), n.score)
 	}
 	return c
 }

@@ -11,8 +11,9 @@ import (
 // ErrBusyKey is RESTORE's error for an existing key without REPLACE.
 var ErrBusyKey = errors.New("target key name already exists")
 
-// ErrNoRDBForm is DUMP's error for a value Redis's RDB format has no
-// form for (a custom type such as a vector set).
+// ErrNoRDBForm is DUMP's error for a value that has no DUMP form at all
+// (every kind has one today: custom values such as vector sets are dumped
+// in vcache's own form, dump_native.go).
 var ErrNoRDBForm = errors.New("no RDB serialization for this type")
 
 // Dump returns the DUMP payload of key's value (Redis 7.0's RDB form),
@@ -72,7 +73,7 @@ func rdbValue(e *entry) (rdb.Value, error) {
 	case kindStream:
 		return rdb.Value{Kind: rdb.Stream, Stream: rdbStream(e.streamVal())}, nil
 	case kindCustom:
-		return rdb.Value{}, fmt.Errorf("%w: %s", ErrNoRDBForm, e.customVal().TypeName())
+		return customNative(e.customVal()) // dump_native.go
 	case kindJSON:
 		return rdb.Value{}, fmt.Errorf("%w: %s", ErrNoRDBForm, JSONTypeName)
 	}
@@ -140,7 +141,7 @@ func (ks *Keyspace) Restore(key, payload []byte, o RestoreOptions) error {
 		obj any
 	)
 	if v.Kind == rdb.Native { // read before the old value goes: a bad payload changes nothing
-		if k, obj, err = fromNative(v.Body, ks.nowMs()); err != nil {
+		if k, obj, err = fromNative(v.Body, ks.nowMs(), ks.decoders); err != nil {
 			return err
 		}
 	} else {

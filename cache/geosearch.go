@@ -199,8 +199,8 @@ func (z *zset) eachFrom(fr, n int, fn func(m string, s float64) bool) {
 		}
 		return
 	}
-	for nd := z.sl.byRank(fr); nd != nil && n > 0; nd, n = nd.lv[0].next, n-1 {
-		if !fn(nd.member, nd.score) {
+	for nd := z.sl.byRank(fr); nd != nil && n > 0; nd, n = nd.lv()[0].next, n-1 {
+		if !fn(nd.member(), nd.score) {
 			return
 		}
 	}
@@ -270,7 +270,7 @@ func (ks *Keyspace) GeoSearchStore(dst, src []byte, q GeoQuery, storeDist bool) 
 			if storeDist {
 				s = h.Dist
 			}
-			if _, dup := out.dict[h.Member]; !dup {
+			if out.sl.dict.get(h.Member) == nil {
 				out.add(h.Member, s)
 			}
 		}

@@ -19,7 +19,10 @@ func (ks *Keyspace) hashRead(key []byte, fn func(h hashView)) error {
 func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]byte, nx bool) int {
 	entries, value := ks.hashLim.get()
 	if e == nil {
-		pairs, added, _ := setPairs(nil, fv, nx)
+		pairs, added := fv, len(fv)/2 // distinct fields: the pairs are fv as they are
+		if !distinctFields(fv, entries) {
+			pairs, added, _ = setPairs(nil, fv, nx)
+		}
 		if added == 0 {
 			return 0
 		}

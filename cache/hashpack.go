@@ -334,6 +334,23 @@ func setPairs(pairs, fv [][]byte, nx bool) (out [][]byte, added int, changed boo
 	return pairs, added, changed
 }
 
+// distinctFields reports whether the fields of fv (field, value, ...) are
+// all different, when there are at most limit of them (a longer fv
+// answers false without looking).
+func distinctFields(fv [][]byte, limit int) bool {
+	if len(fv)/2 > limit {
+		return false
+	}
+	for i := 0; i+1 < len(fv); i += 2 {
+		for j := 0; j < i; j += 2 {
+			if string(fv[i]) == string(fv[j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // fitsPacked reports whether pairs may be packed under the limits.
 func fitsPacked(pairs [][]byte, entries, value int) bool {
 	if len(pairs)/2 > entries {

@@ -201,3 +201,24 @@ func checkHash(t *testing.T, ks *Keyspace, key []byte, md hashModel) {
 		t.Fatalf("OBJECT ENCODING = %q, want packed=%v (%d fields)", enc, md.packed, len(md.m))
 	}
 }
+
+// TestHSetNewKeyAllocations checks that HSET of a new small hash
+// allocates only what it keeps (the entry, its key, the packed hash, and
+// here the slot's table, which DEL emptied), not a copy of its arguments
+// on the way.
+func TestHSetNewKeyAllocations(t *testing.T) {
+	ks := newKS(t, nil)
+	fv := [][]byte{[]byte("name"), []byte("user1"), []byte("age"), []byte("42"), []byte("city"), []byte("paris"),
+		[]byte("email"), []byte("user1@example.com"), []byte("active"), []byte("1")}
+	key := []byte("h")
+	allocs := testing.AllocsPerRun(20, func() {
+		ks.Del(key)
+		if n, err := ks.HSet(key, fv, false); err != nil || n != 5 {
+			t.Fatalf("HSET: %d %v", n, err)
+		}
+	})
+	t.Logf("%.0f allocations", allocs)
+	if allocs > 4 {
+		t.Fatalf("HSET of a new 5-field hash: %.0f allocations, want at most 4", allocs)
+	}
+}

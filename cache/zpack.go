@@ -3,14 +3,19 @@ package cache
 import (
 	"encoding/binary"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // A small sorted set is packed as Redis packs one (its listpack
 // encoding): one byte slice of member, score, member, score... in
 // (score, member) order, each packed as a list element (listpack.go). A
 // member that is an integer is packed as one; a score that is a whole
-// number below 2^53 in magnitude is an integer element, any other score
-// the 8 bytes of its bits. Every operation walks the slice, which stays
+// number below 2^53 in magnitude is an integer element; any other score is
+// its shortest decimal text when that is under 8 bytes ("1.5", "-0.25",
+// "inf"), as Redis keeps a listpack's scores as text, and otherwise the 8
+// bytes of its bits (a string element of 8 bytes is always bits, so the two
+// never mix up). Every operation walks the slice, which stays
 // short: a set is packed only while it has at most
 // zset-max-listpack-entries members of at most zset-max-listpack-value
 // bytes (zlimits).
@@ -24,31 +29,45 @@ type zpack struct {
 // zMaxIntScore bounds the scores packed as integers (exact in a float64).
 const zMaxIntScore = 1 << 53
 
-// scoreEnc chooses s's packing.
-func scoreEnc(s float64) elemEnc {
+// zScoreBits is the payload length of a score packed as its bits.
+const zScoreBits = 8
+
+// scoreText is a score's packed payload: empty for an integer score, its
+// shortest decimal text when under zScoreBits bytes, else its 8 bits.
+type scoreText struct {
+	b [zScoreBits]byte
+	n int
+}
+
+// scoreEnc chooses s's packing; t gets the payload to pack.
+func scoreEnc(s float64, t *scoreText) elemEnc {
 	if s == math.Trunc(s) && s > -zMaxIntScore && s < zMaxIntScore {
 		return intEnc(int64(s))
 	}
-	return elemEnc{hdr: 8 << 1, hlen: 1, plen: 8}
+	var buf [32]byte
+	if txt := strconv.AppendFloat(buf[:0], s, 'g', -1, 64); len(txt) < zScoreBits {
+		t.n = copy(t.b[:], txt)
+	} else {
+		binary.LittleEndian.PutUint64(t.b[:], math.Float64bits(s))
+		t.n = zScoreBits
+	}
+	return elemEnc{hdr: uint64(t.n) << 1, hlen: 1, plen: t.n}
 }
 
-// putScore packs s at b (which has room for e.size() bytes).
-func putScore(b []byte, s float64, e elemEnc) {
-	if e.isInt {
-		putElem(b, nil, e)
-		return
-	}
-	var bits [8]byte
-	binary.LittleEndian.PutUint64(bits[:], math.Float64bits(s))
-	putElem(b, bits[:], e)
-}
+// putScore packs a score encoded as e (payload in t) at b, which has room
+// for e.size() bytes.
+func putScore(b []byte, t *scoreText, e elemEnc) { putElem(b, t.b[:t.n], e) }
 
 // scoreOf reads a score element.
 func scoreOf(h uint64, p []byte) float64 {
-	if h&1 != 0 {
+	switch {
+	case h&1 != 0:
 		return float64(intPayload(p))
+	case len(p) == zScoreBits:
+		return math.Float64frombits(binary.LittleEndian.Uint64(p))
 	}
-	return math.Float64frombits(binary.LittleEndian.Uint64(p))
+	s, _ := strconv.ParseFloat(bstr(p), 64) // written by scoreEnc: always valid
+	return s
 }
 
 // pairAt returns the member and score of the pair at off and the offset
@@ -74,9 +93,10 @@ func (p *zpack) pairBefore(end int, sc *scratch) ([]byte, float64, int) {
 func (p *zpack) find(member string) (off, next int, score float64, ok bool) {
 	var sc scratch
 	for off < len(p.b) {
-		m, s, nx := p.pairAt(off, &sc)
-		if string(m) == member {
-			return off, nx, s, true
+		h, v, at := rawElem(p.b, off)
+		sh, sv, nx := rawElem(p.b, at)
+		if string(payload(h, v, &sc)) == member {
+			return off, nx, scoreOf(sh, sv), true
 		}
 		off = nx
 	}
@@ -108,7 +128,8 @@ func (p *zpack) grow(extra int) {
 
 // insert adds member (absent) with score in its place.
 func (p *zpack) insert(member string, score float64) {
-	me, se := encOf([]byte(member)), scoreEnc(score)
+	var st scoreText
+	me, se := encOf([]byte(member)), scoreEnc(score, &st)
 	size := me.size() + se.size()
 	off := 0
 	var sc scratch
@@ -123,20 +144,21 @@ func (p *zpack) insert(member string, score float64) {
 	b := p.b[:len(p.b)+size]
 	copy(b[off+size:], b[off:len(p.b)])
 	putElem(b[off:], []byte(member), me)
-	putScore(b[off+me.size():], score, se)
+	putScore(b[off+me.size():], &st, se)
 	p.b = b
 	p.n++
 }
 
 // push appends member with score, which sort after every pair.
 func (p *zpack) push(member string, score float64) {
-	me, se := encOf([]byte(member)), scoreEnc(score)
+	var st scoreText
+	me, se := encOf([]byte(member)), scoreEnc(score, &st)
 	size := me.size() + se.size()
 	p.grow(size)
 	off := len(p.b)
 	p.b = p.b[:off+size]
 	putElem(p.b[off:], []byte(member), me)
-	putScore(p.b[off+me.size():], score, se)
+	putScore(p.b[off+me.size():], &st, se)
 	p.n++
 }
 
@@ -156,9 +178,10 @@ func (p *zpack) cut(off, next, k int) {
 func (p *zpack) rank(member string) (int, float64, bool) {
 	var sc scratch
 	for off, r := 0, 0; off < len(p.b); r++ {
-		m, s, nx := p.pairAt(off, &sc)
-		if string(m) == member {
-			return r, s, true
+		h, v, at := rawElem(p.b, off)
+		sh, sv, nx := rawElem(p.b, at)
+		if string(payload(h, v, &sc)) == member {
+			return r, scoreOf(sh, sv), true
 		}
 		off = nx
 	}
@@ -237,4 +260,53 @@ func (p *zpack) each(fn func(m []byte, s float64) bool) {
 		}
 		off = nx
 	}
+}
+
+// reserve makes room at once for the pairs of items, so that a ZADD of
+// several new members to a packed set reallocates it once rather than per
+// member (the intermediate copies were most of a loading node's garbage).
+// Only members not yet there count (so a ZADD that changes nothing leaves
+// the set as it was); nothing is reserved when the set will convert anyway.
+func (z *zset) reserve(items []ZMember, lim zlimits) {
+	if !z.packed() || len(items) < 2 || z.lp.n+len(items) > lim.entries {
+		return
+	}
+	extra := 0
+	var st scoreText
+	for _, it := range items {
+		if len(it.Member) > lim.value {
+			return
+		}
+		if _, _, _, ok := z.lp.find(it.Member); ok {
+			continue
+		}
+		extra += encOf([]byte(it.Member)).size() + scoreEnc(it.Score, &st).size()
+	}
+	if extra > 0 {
+		z.lp.grow(extra)
+		z.sized()
+	}
+}
+
+// trim gives back what reserve took and was not used.
+func (z *zset) trim() {
+	if !z.packed() || sizeClass(len(z.lp.b)) >= int64(cap(z.lp.b)) {
+		return
+	}
+	if len(z.lp.b) == 0 {
+		z.lp.b = nil
+	} else {
+		z.lp.b = append(make([]byte, 0, sizeClass(len(z.lp.b))), z.lp.b...)
+	}
+	z.sized()
+}
+
+// own returns a new member as set will keep it: itself while the set
+// stays packed (the pack copies its bytes), else a copy of it, as the
+// skiplist form keeps the string.
+func (z *zset) own(m string, lim zlimits) string {
+	if z.packed() && z.lp.n+1 <= lim.entries && len(m) <= lim.value {
+		return m
+	}
+	return strings.Clone(m)
 }

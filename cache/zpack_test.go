@@ -3,6 +3,7 @@ package cache
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"runtime"
 	"testing"
 )
@@ -127,5 +128,64 @@ func TestZSetConversions(t *testing.T) {
 	got, _ := other.ZRange([]byte("z"), ZRangeSpec{By: ZByRank, Start: 0, Stop: -1})
 	if fmt.Sprint(got) != "[{m4 4} {m0 10}]" {
 		t.Fatalf("z after loading: %v", got)
+	}
+}
+
+// TestZPackScoresAsText checks that scores packed as text (short
+// decimals) or bits (the rest) read back exactly, in order, and that a
+// short decimal takes less room than its bits would.
+func TestZPackScoresAsText(t *testing.T) {
+	scores := []float64{1.5, -0.25, 0.1, 1e300, -1e-300, math.Inf(1), math.Inf(-1), 3, 1 << 60,
+		0.30000000000000004, 123456.5, -7.125, math.SmallestNonzeroFloat64, math.MaxFloat64}
+	ks := newKS(t, nil)
+	items := make([]ZMember, len(scores))
+	for i, s := range scores {
+		items[i] = ZMember{fmt.Sprint("m", i), s}
+	}
+	if n, _, _, err := ks.ZAdd([]byte("z"), ZAddFlags{}, items); err != nil || n != len(scores) {
+		t.Fatalf("ZADD: %d %v", n, err)
+	}
+	if enc, _ := ks.Encoding([]byte("z")); enc != "listpack" {
+		t.Fatalf("encoding %s", enc)
+	}
+	for i, s := range scores {
+		got, ok, err := ks.ZScore([]byte("z"), []byte(fmt.Sprint("m", i)))
+		if err != nil || !ok || got != s {
+			t.Fatalf("score of m%d: %v %v %v, want %v", i, got, ok, err, s)
+		}
+	}
+	got, _ := ks.ZRange([]byte("z"), ZRangeSpec{By: ZByRank, Start: 0, Stop: -1})
+	for i := 1; i < len(got); i++ {
+		if got[i-1].Score > got[i].Score {
+			t.Fatalf("out of order at %d: %v", i, got)
+		}
+	}
+	var st scoreText
+	if e := scoreEnc(1.5, &st); e.plen != 3 || string(st.b[:st.n]) != "1.5" {
+		t.Fatalf("1.5 packed as %d bytes %q", e.plen, st.b[:st.n])
+	}
+	if x := 0.1; scoreEnc(x+0.2, &st).plen != zScoreBits {
+		t.Fatalf("0.30000000000000004 packed as %d bytes, want its bits", st.n)
+	}
+}
+
+// TestZAddReallocatesOnce checks that a ZADD of several new members to a
+// packed set allocates the pack once (its final size), not per member.
+func TestZAddReallocatesOnce(t *testing.T) {
+	ks := newKS(t, nil)
+	items := make([]ZMember, 10)
+	for i := range items {
+		items[i] = ZMember{fmt.Sprint("member:", i), float64(i) * 1.5}
+	}
+	key := []byte("z")
+	allocs := testing.AllocsPerRun(20, func() {
+		ks.Del(key)
+		ks.ZAdd(key, ZAddFlags{}, items)
+	})
+	// The entry, its key bytes, the set and its pack (a per-member
+	// reallocation made it 14).
+	t.Logf("%.0f allocations", allocs)
+	if allocs > 5 {
+		t.Fatalf("ZADD of 10 new members: %.0f allocations, want at most 5", allocs)
 	}
 }

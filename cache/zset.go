@@ -1,25 +1,22 @@
 package cache
 
-// zset is a sorted set. A small one is packed (lp, dict nil: Redis's
+// zset is a sorted set. A small one is packed (lp, sl nil: Redis's
 // listpack encoding, zpack.go); past the keyspace's zlimits it becomes
-// members by name with their scores (dict) and the same members ordered in
-// a skiplist (sl), a member's string shared by the map and its node
-// (Redis's skiplist encoding). bytes is the running estimate of the heap
+// the members ordered in a skiplist (sl) and found by name through the
+// list's dict (zdict.go), which points to their nodes (Redis's skiplist
+// encoding). bytes is the running estimate of the heap
 // it takes, counted as members come and go so accounting stays O(1) per
 // write.
 type zset struct {
 	lp    zpack
-	dict  map[string]float64
-	sl    *zskiplist
+	sl    *zskiplist // nil while packed; holds the dict too
 	bytes int64
 }
 
 const (
-	zpackBase = 64                                // the struct
-	zsetBase  = zpackBase + 32 + 64 + zNodeSize + // the list's struct, the map's header, the head node
-		zMaxLevel*16 // and its levels
-	zsetSlot  = 32 // a member's slot in the map at average load
-	zsetLevel = 16 // one level of a node
+	zpackBase = 48               // the struct
+	zsetBase  = zpackBase + 64 + // the list's struct (its dict's inside)
+		zNodeHeader + zMaxLevel*16 + 32 // the head node (544 bytes in the 576 size class)
 )
 
 // zlimits are zset-max-listpack-entries and zset-max-listpack-value: a
@@ -30,14 +27,14 @@ type zlimits struct{ entries, value int }
 // newZSet returns an empty sorted set in its skiplist form.
 func newZSet() *zset {
 	sl := newZSkiplist()
-	return &zset{dict: make(map[string]float64), sl: &sl, bytes: zsetBase}
+	return &zset{sl: &sl, bytes: zsetBase}
 }
 
 // newZPacked returns an empty packed sorted set.
 func newZPacked() *zset { return &zset{bytes: zpackBase} }
 
 // packed tells whether z is in its packed form.
-func (z *zset) packed() bool { return z.dict == nil }
+func (z *zset) packed() bool { return z.sl == nil }
 
 // ZMember is a member and its score.
 type ZMember struct {
@@ -45,15 +42,17 @@ type ZMember struct {
 	Score  float64
 }
 
+// memberBytes is a member's node and string (its dict slot is counted
+// with the dict's array).
 func memberBytes(m string, levels int) int64 {
-	return zsetSlot + zNodeSize + sizeClass(levels*zsetLevel) + sizeClass(len(m))
+	return zNodeBytes(levels) + sizeClass(len(m))
 }
 
 func (z *zset) card() int {
 	if z.packed() {
 		return z.lp.n
 	}
-	return len(z.dict)
+	return z.sl.dict.len()
 }
 
 // sized re-accounts a packed set.
@@ -65,8 +64,10 @@ func (z *zset) score(member string) (float64, bool) {
 		_, _, s, ok := z.lp.find(member)
 		return s, ok
 	}
-	s, ok := z.dict[member]
-	return s, ok
+	if n := z.sl.dict.get(member); n != nil {
+		return n.score, true
+	}
+	return 0, false
 }
 
 // add inserts member (absent) with score, keeping z's form; in the
@@ -78,8 +79,9 @@ func (z *zset) add(member string, score float64) {
 		return
 	}
 	n := z.sl.insert(score, member)
-	z.dict[member] = score
-	z.bytes += memberBytes(member, len(n.lv))
+	was := z.sl.dict.bytes()
+	z.sl.dict.put(n)
+	z.bytes += memberBytes(member, int(n.nlv)) + z.sl.dict.bytes() - was
 }
 
 // toSkiplist converts a packed set to its skiplist form.
@@ -98,14 +100,14 @@ func (z *zset) fit(lim zlimits) {
 	if z.packed() || z.card() > lim.entries {
 		return
 	}
-	for m := range z.dict {
-		if len(m) > lim.value {
+	for n := z.sl.head.lv()[0].next; n != nil; n = n.lv()[0].next {
+		if len(n.member()) > lim.value {
 			return
 		}
 	}
 	p := newZPacked()
-	for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
-		p.lp.push(n.member, n.score)
+	for n := z.sl.head.lv()[0].next; n != nil; n = n.lv()[0].next {
+		p.lp.push(n.member(), n.score)
 	}
 	p.sized()
 	*z = *p
@@ -117,8 +119,8 @@ func (z *zset) each(fn func(m string, s float64) bool) {
 		z.lp.each(func(m []byte, s float64) bool { return fn(string(m), s) })
 		return
 	}
-	for n := z.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
-		if !fn(n.member, n.score) {
+	for n := z.sl.head.lv()[0].next; n != nil; n = n.lv()[0].next {
+		if !fn(n.member(), n.score) {
 			return
 		}
 	}
@@ -127,9 +129,8 @@ func (z *zset) each(fn func(m string, s float64) bool) {
 // set adds member or moves it to score; it reports whether it was new.
 // A packed set that would outgrow lim becomes a skiplist first.
 func (z *zset) set(member string, score float64, lim zlimits) bool {
-	if score == 0 {
-		score = 0 // no negative zero: Redis's small sets store -0 as 0
-	}
+	// A packed set stores -0 as the integer 0, as Redis's listpack does; a
+	// skiplist keeps -0 (ZRANGE ... WITHSCORES answers "-0"), as Redis's.
 	if z.packed() {
 		off, next, cur, ok := z.lp.find(member)
 		if ok {
@@ -146,18 +147,18 @@ func (z *zset) set(member string, score float64, lim zlimits) bool {
 		}
 		z.toSkiplist()
 	}
-	cur, ok := z.dict[member]
-	if !ok {
+	old := z.sl.dict.get(member)
+	if old == nil {
 		z.add(member, score)
 		return true
 	}
-	if cur != score {
+	if cur := old.score; cur != score {
 		n := z.sl.remove(cur, member)
-		z.bytes -= sizeClass(len(n.lv) * zsetLevel)
-		m := n.member
+		z.bytes -= zNodeBytes(int(n.nlv))
+		m := n.member()
 		n = z.sl.insert(score, m)
-		z.bytes += sizeClass(len(n.lv) * zsetLevel)
-		z.dict[m] = score
+		z.bytes += zNodeBytes(int(n.nlv))
+		z.sl.dict.replace(n)
 	}
 	return false
 }
@@ -172,13 +173,14 @@ func (z *zset) remove(member string) bool {
 		}
 		return ok
 	}
-	cur, ok := z.dict[member]
-	if !ok {
+	old := z.sl.dict.get(member)
+	if old == nil {
 		return false
 	}
-	n := z.sl.remove(cur, member)
-	delete(z.dict, member)
-	z.bytes -= memberBytes(n.member, len(n.lv))
+	was := z.sl.dict.bytes()
+	z.sl.dict.remove(member)
+	n := z.sl.remove(old.score, member)
+	z.bytes -= memberBytes(n.member(), int(n.nlv)) + was - z.sl.dict.bytes()
 	return true
 }
 
@@ -230,11 +232,11 @@ func (z *zset) lexSpan(r LexRange) (int, int) {
 			func(m []byte, _ float64) bool { return r.belowMax(string(m)) })
 		return first + 1, n
 	}
-	first, fr := z.sl.first(func(n *znode) bool { return !r.aboveMin(n.member) })
-	if first == nil || !r.belowMax(first.member) {
+	first, fr := z.sl.first(func(n *znode) bool { return !r.aboveMin(n.member()) })
+	if first == nil || !r.belowMax(first.member()) {
 		return 0, 0
 	}
-	_, lr := z.sl.last(func(n *znode) bool { return r.belowMax(n.member) })
+	_, lr := z.sl.last(func(n *znode) bool { return r.belowMax(n.member()) })
 	if lr < fr {
 		return 0, 0
 	}
@@ -274,11 +276,11 @@ func (z *zset) collect(fr, count int, rev bool) []ZMember {
 	}
 	out := make([]ZMember, 0, min(count, 1<<16))
 	for n := z.sl.byRank(fr); n != nil && len(out) < count; {
-		out = append(out, ZMember{n.member, n.score})
+		out = append(out, ZMember{n.member(), n.score})
 		if rev {
 			n = n.prev
 		} else {
-			n = n.lv[0].next
+			n = n.lv()[0].next
 		}
 	}
 	return out

@@ -79,7 +79,9 @@ type ZAddFlags struct{ NX, XX, GT, LT, CH, Incr bool }
 
 // ZAdd adds or updates members. It returns the count ZADD replies with
 // (added, or added and changed with CH); with Incr, the new score and
-// whether the update happened.
+// whether the update happened. The items' members may share memory the
+// caller reuses after the call (a request's arguments): the set copies
+// what it keeps.
 func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64, bool, error) {
 	n, done := 0, false
 	var out float64
@@ -89,6 +91,10 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 			return false, nil
 		}
 		changed := false
+		if !f.XX {
+			z.reserve(items, lim)
+			defer z.trim()
+		}
 		for _, it := range items {
 			cur, exists := z.score(it.Member)
 			score := it.Score
@@ -118,7 +124,7 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 			if f.XX {
 				continue
 			}
-			z.set(it.Member, score, lim)
+			z.set(z.own(it.Member, lim), score, lim)
 			out, done, changed = score, true, true
 			n++
 		}
@@ -367,7 +373,7 @@ func (ks *Keyspace) ZRandMember(key []byte, count int64) ([]ZMember, error) {
 		// unpacked once rather than walked for each pick.
 		pick := func(r int) ZMember {
 			nd := z.sl.byRank(r)
-			return ZMember{nd.member, nd.score}
+			return ZMember{nd.member(), nd.score}
 		}
 		if z.packed() {
 			all := z.collect(1, n, false)

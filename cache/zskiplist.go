@@ -1,27 +1,95 @@
 package cache
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"unsafe"
+)
 
 // The ordered half of a sorted set: a skiplist whose links count the
 // nodes they jump over (span), so a member's rank and the member at a
 // rank are found in O(log n). Nodes are ordered by score, then by member
 // bytes. Guarded by the key's stripe mutex like the rest of the value.
 
-const (
-	zMaxLevel = 32
-	zNodeSize = 64 // a znode struct (56 bytes) in its size class
-)
+const zMaxLevel = 32
 
 type zlevel struct {
 	next *znode
 	span int // nodes from this one to next (to the end when next is nil)
 }
 
+// znode is a member and its score. Its levels follow it in the same
+// allocation (allocNode), so a node of one level is 48 bytes: the member's
+// string is kept as its data pointer and length, beside the level count.
 type znode struct {
-	member string
-	score  float64
-	prev   *znode
-	lv     []zlevel
+	mp    *byte // the member's bytes (shared with the set's map key)
+	mlen  uint32
+	nlv   uint32 // levels
+	score float64
+	prev  *znode
+	l0    zlevel // the first of nlv levels
+}
+
+// zNodeHeader is a node's bytes before its levels.
+const zNodeHeader = 32
+
+// zNodeBytes is the heap bytes of a node of levels levels (allocNode
+// rounds 9 to 16 levels up to 16, more to zMaxLevel).
+func zNodeBytes(levels int) int64 {
+	switch {
+	case levels > 16:
+		levels = zMaxLevel
+	case levels > 8:
+		levels = 16
+	}
+	return sizeClass(zNodeHeader + levels*16)
+}
+
+// member returns the node's member (sharing its bytes).
+func (n *znode) member() string { return unsafe.String(n.mp, int(n.mlen)) }
+
+// lv returns the node's levels.
+func (n *znode) lv() []zlevel { return unsafe.Slice(&n.l0, n.nlv) }
+
+// nodeWith allocates a node followed by the levels of R (an array of
+// zlevel): one allocation, typed so that the collector sees every link.
+func nodeWith[R any]() *znode {
+	x := new(struct {
+		n znode
+		r R
+	})
+	return &x.n
+}
+
+// allocNode returns a node of lvl levels (1 to zMaxLevel) for member and
+// score; the node keeps member's bytes.
+func allocNode(lvl int, member string, score float64) *znode {
+	var n *znode
+	switch lvl {
+	case 1:
+		n = new(znode) // not nodeWith[[0]zlevel]: a trailing empty field is padded
+	case 2:
+		n = nodeWith[[1]zlevel]()
+	case 3:
+		n = nodeWith[[2]zlevel]()
+	case 4:
+		n = nodeWith[[3]zlevel]()
+	case 5:
+		n = nodeWith[[4]zlevel]()
+	case 6:
+		n = nodeWith[[5]zlevel]()
+	case 7:
+		n = nodeWith[[6]zlevel]()
+	case 8:
+		n = nodeWith[[7]zlevel]()
+	default: // 9 levels and more: one node in 65,536; rounded up to 16 or 32
+		if lvl <= 16 {
+			n = nodeWith[[15]zlevel]()
+		} else {
+			n = nodeWith[[zMaxLevel - 1]zlevel]()
+		}
+	}
+	n.mp, n.mlen, n.nlv, n.score = unsafe.StringData(member), uint32(len(member)), uint32(lvl), score
+	return n
 }
 
 type zskiplist struct {
@@ -29,10 +97,11 @@ type zskiplist struct {
 	tail   *znode
 	length int
 	level  int
+	dict   zdict // the same nodes by member
 }
 
 func newZSkiplist() zskiplist {
-	return zskiplist{head: &znode{lv: make([]zlevel, zMaxLevel)}, level: 1}
+	return zskiplist{head: allocNode(zMaxLevel, "", 0), level: 1}
 }
 
 // zless reports whether (s1, m1) sorts before (s2, m2).
@@ -57,8 +126,8 @@ func (sl *zskiplist) insert(score float64, member string) *znode {
 		if i < sl.level-1 {
 			rank[i] = rank[i+1]
 		}
-		for n := x.lv[i].next; n != nil && zless(n.score, n.member, score, member); n = x.lv[i].next {
-			rank[i] += x.lv[i].span
+		for n := x.lv()[i].next; n != nil && zless(n.score, n.member(), score, member); n = x.lv()[i].next {
+			rank[i] += x.lv()[i].span
 			x = n
 		}
 		update[i] = x
@@ -68,25 +137,25 @@ func (sl *zskiplist) insert(score float64, member string) *znode {
 		for i := sl.level; i < lvl; i++ {
 			rank[i] = 0
 			update[i] = sl.head
-			update[i].lv[i].span = sl.length
+			update[i].lv()[i].span = sl.length
 		}
 		sl.level = lvl
 	}
-	n := &znode{member: member, score: score, lv: make([]zlevel, lvl)}
+	n := allocNode(lvl, member, score)
 	for i := 0; i < lvl; i++ {
-		n.lv[i].next = update[i].lv[i].next
-		update[i].lv[i].next = n
-		n.lv[i].span = update[i].lv[i].span - (rank[0] - rank[i])
-		update[i].lv[i].span = rank[0] - rank[i] + 1
+		n.lv()[i].next = update[i].lv()[i].next
+		update[i].lv()[i].next = n
+		n.lv()[i].span = update[i].lv()[i].span - (rank[0] - rank[i])
+		update[i].lv()[i].span = rank[0] - rank[i] + 1
 	}
 	for i := lvl; i < sl.level; i++ {
-		update[i].lv[i].span++
+		update[i].lv()[i].span++
 	}
 	if update[0] != sl.head {
 		n.prev = update[0]
 	}
-	if n.lv[0].next != nil {
-		n.lv[0].next.prev = n
+	if n.lv()[0].next != nil {
+		n.lv()[0].next.prev = n
 	} else {
 		sl.tail = n
 	}
@@ -99,29 +168,29 @@ func (sl *zskiplist) remove(score float64, member string) *znode {
 	var update [zMaxLevel]*znode
 	x := sl.head
 	for i := sl.level - 1; i >= 0; i-- {
-		for n := x.lv[i].next; n != nil && zless(n.score, n.member, score, member); n = x.lv[i].next {
+		for n := x.lv()[i].next; n != nil && zless(n.score, n.member(), score, member); n = x.lv()[i].next {
 			x = n
 		}
 		update[i] = x
 	}
-	x = x.lv[0].next
-	if x == nil || x.score != score || x.member != member {
+	x = x.lv()[0].next
+	if x == nil || x.score != score || x.member() != member {
 		return nil
 	}
 	for i := 0; i < sl.level; i++ {
-		if update[i].lv[i].next == x {
-			update[i].lv[i].span += x.lv[i].span - 1
-			update[i].lv[i].next = x.lv[i].next
+		if update[i].lv()[i].next == x {
+			update[i].lv()[i].span += x.lv()[i].span - 1
+			update[i].lv()[i].next = x.lv()[i].next
 		} else {
-			update[i].lv[i].span--
+			update[i].lv()[i].span--
 		}
 	}
-	if x.lv[0].next != nil {
-		x.lv[0].next.prev = x.prev
+	if x.lv()[0].next != nil {
+		x.lv()[0].next.prev = x.prev
 	} else {
 		sl.tail = x.prev
 	}
-	for sl.level > 1 && sl.head.lv[sl.level-1].next == nil {
+	for sl.level > 1 && sl.head.lv()[sl.level-1].next == nil {
 		sl.level--
 	}
 	sl.length--
@@ -132,11 +201,11 @@ func (sl *zskiplist) remove(score float64, member string) *znode {
 func (sl *zskiplist) rank(score float64, member string) int {
 	x, r := sl.head, 0
 	for i := sl.level - 1; i >= 0; i-- {
-		for n := x.lv[i].next; n != nil && !zless(score, member, n.score, n.member); n = x.lv[i].next {
-			r += x.lv[i].span
+		for n := x.lv()[i].next; n != nil && !zless(score, member, n.score, n.member()); n = x.lv()[i].next {
+			r += x.lv()[i].span
 			x = n
 		}
-		if x != sl.head && x.member == member && x.score == score {
+		if x != sl.head && x.member() == member && x.score == score {
 			return r
 		}
 	}
@@ -150,9 +219,9 @@ func (sl *zskiplist) byRank(r int) *znode {
 	}
 	x, t := sl.head, 0
 	for i := sl.level - 1; i >= 0; i-- {
-		for x.lv[i].next != nil && t+x.lv[i].span <= r {
-			t += x.lv[i].span
-			x = x.lv[i].next
+		for x.lv()[i].next != nil && t+x.lv()[i].span <= r {
+			t += x.lv()[i].span
+			x = x.lv()[i].next
 		}
 		if t == r {
 			return x
@@ -166,12 +235,12 @@ func (sl *zskiplist) byRank(r int) *znode {
 func (sl *zskiplist) first(below func(n *znode) bool) (*znode, int) {
 	x, r := sl.head, 0
 	for i := sl.level - 1; i >= 0; i-- {
-		for n := x.lv[i].next; n != nil && below(n); n = x.lv[i].next {
-			r += x.lv[i].span
+		for n := x.lv()[i].next; n != nil && below(n); n = x.lv()[i].next {
+			r += x.lv()[i].span
 			x = n
 		}
 	}
-	return x.lv[0].next, r + 1
+	return x.lv()[0].next, r + 1
 }
 
 // last returns the last node for which within is true (nodes for which it
@@ -179,8 +248,8 @@ func (sl *zskiplist) first(below func(n *znode) bool) (*znode, int) {
 func (sl *zskiplist) last(within func(n *znode) bool) (*znode, int) {
 	x, r := sl.head, 0
 	for i := sl.level - 1; i >= 0; i-- {
-		for n := x.lv[i].next; n != nil && within(n); n = x.lv[i].next {
-			r += x.lv[i].span
+		for n := x.lv()[i].next; n != nil && within(n); n = x.lv()[i].next {
+			r += x.lv()[i].span
 			x = n
 		}
 	}

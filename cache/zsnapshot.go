@@ -46,7 +46,7 @@ func (s *snapReader) zset(lim zlimits) (*zset, error) {
 		if math.IsNaN(score) {
 			return nil, errors.New("NaN score")
 		}
-		if _, dup := z.dict[string(m)]; dup {
+		if z.sl.dict.get(string(m)) != nil {
 			return nil, fmt.Errorf("member %q twice", m)
 		}
 		z.add(string(m), score)

@@ -11,8 +11,8 @@ import (
 
 // cmdDump serves DUMP: the key's value in Redis 7.0's RDB form, so that
 // redis-server can RESTORE it (and vcache what redis-server dumps). A
-// value with no RDB form answers an error naming its type (a vector set)
-// or gets vcache's own payload (cache/dump_native.go).
+// value with no RDB form (a vector set, a JSON document, a hash with field
+// TTLs) gets vcache's own payload (cache/dump_native.go).
 func cmdDump(cx *Ctx) {
 	p, ok, err := cx.Node.ks.Dump(cx.Args[1])
 	switch {

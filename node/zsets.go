@@ -3,6 +3,7 @@ package node
 import (
 	"math"
 	"strings"
+	"unsafe"
 
 	"github.com/vcache/vcache/cache"
 )
@@ -84,14 +85,19 @@ opts:
 		cx.Error("ERR INCR option supports a single increment-element pair")
 		return
 	}
-	items := make([]cache.ZMember, len(rest)/2)
+	var small [16]cache.ZMember // the usual ZADD's members, without garbage
+	items := small[:0]
+	if len(rest)/2 > len(small) {
+		items = make([]cache.ZMember, 0, len(rest)/2)
+	}
+	items = items[:len(rest)/2]
 	for j := range items {
 		s, err := cache.ParseScore(rest[2*j])
 		if err != nil {
 			cx.Err(err)
 			return
 		}
-		items[j] = cache.ZMember{Member: string(rest[2*j+1]), Score: s}
+		items[j] = cache.ZMember{Member: argString(rest[2*j+1]), Score: s}
 	}
 	n, score, done, err := cx.Node.ks.ZAdd(args[1], f, items)
 	switch {
@@ -331,3 +337,7 @@ func cmdZScan(cx *Ctx) {
 		cx.BulkString(cache.FormatScore(m.Score))
 	}
 }
+
+// argString views an argument as a string without copying, for calls that
+// copy what they keep (ZAdd); it must not outlive the request.
+func argString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Memory per element of sorted sets and hashes in vcache against
+# redis-server, both started alike on free ports: used_memory and RSS
+# (VmRSS of the process) after loading minus before, divided by the
+# elements loaded (members or fields). Bytes do not depend on the
+# machine's load, so one run is enough.
+#
+#   bench/typesmem.sh                 # 100k zsets x 10, one 1M-member zset, 1M hashes x 5 fields
+#   SCALE=0.1 bench/typesmem.sh       # a tenth of each
+#   SETS=bigz bench/typesmem.sh       # only some data sets (smallz, bigz, hashes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE=${SCALE:-1}
+SETS=${SETS:-smallz,bigz,hashes}
+for tool in redis-server redis-cli python3; do
+	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools python3)" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+go build -o "$work/vcache" ./cmd/vcache
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
+start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
+start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
+used() { redis-cli -p "$1" INFO memory | tr -d '\r' | awk -F: '$1=="used_memory" {print $2}'; }
+rss() { awk '/VmRSS/ {print $2*1024}' /proc/"$1"/status; }
+
+python3 - "$SCALE" "$work" "$SETS" <<'PY'
+import sys
+scale, work, sets = float(sys.argv[1]), sys.argv[2], sys.argv[3].split(",")
+def cmd(out, *args):
+    out.write("*%d\r\n" % len(args))
+    for a in args:
+        a = str(a)
+        out.write("$%d\r\n%s\r\n" % (len(a.encode()), a))
+def smallz(out):
+    n = int(100000 * scale)
+    for i in range(n):
+        args = []
+        for j in range(10):
+            args += [j * 1.5 if j % 2 else j, "member:%d" % j]
+        cmd(out, "ZADD", "z:%d" % i, *args)
+    return 10 * n, "z:0", "100k sorted sets x 10 members"
+def bigz(out):
+    n, step = int(1000000 * scale), 1000
+    for i in range(0, n, step):
+        args = []
+        for j in range(i, min(n, i + step)):
+            args += [j * 0.5, "member:%d" % j]
+        cmd(out, "ZADD", "bigz", *args)
+    return n, "bigz", "one 1M-member sorted set"
+def hashes(out):
+    n = int(1000000 * scale)
+    for i in range(n):
+        cmd(out, "HSET", "h:%d" % i, "name", "user%d" % i, "age", i % 90, "city", "paris",
+            "email", "user%d@example.com" % i, "active", i % 2)
+    return 5 * n, "h:0", "1M hashes x 5 fields"
+for name in sets:
+    with open("%s/%s.resp" % (work, name), "w") as out:
+        elems, key, title = globals()[name](out)
+    with open("%s/%s.meta" % (work, name), "w") as m:
+        m.write("%d %s %s\n" % (elems, key, title))
+PY
+
+echo "| data set (SCALE=$SCALE) | redis used_memory B/elem | vcache used_memory B/elem | redis RSS B/elem | vcache RSS B/elem | RSS vcache/redis | encoding redis / vcache |"
+echo "|---|---|---|---|---|---|---|"
+for name in ${SETS//,/ }; do
+	read -r elems key title < "$work/$name.meta"
+	declare -A r=()
+	for server in redis vcache; do
+		port=$(free_port)
+		pid=$(start_$server "$port")
+		wait_port "$port"
+		u0=$(used "$port"); r0=$(rss "$pid")
+		redis-cli -p "$port" --pipe < "$work/$name.resp" >/dev/null
+		u1=$(used "$port"); r1=$(rss "$pid")
+		r[$server,u]=$(awk -v a="$u1" -v b="$u0" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
+		r[$server,r]=$(awk -v a="$r1" -v b="$r0" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
+		r[$server,enc]=$(redis-cli -p "$port" OBJECT ENCODING "$key" | tr -d '\r')
+		kill "$pid"; wait "$pid" 2>/dev/null || true
+	done
+	printf "| %s | %s | %s | %s | %s | %.2f | %s / %s |\n" "$title" "${r[redis,u]}" "${r[vcache,u]}" \
+		"${r[redis,r]}" "${r[vcache,r]}" "$(awk -v a="${r[vcache,r]}" -v b="${r[redis,r]}" 'BEGIN{print a/b}')" \
+		"${r[redis,enc]}" "${r[vcache,enc]}"
+done
