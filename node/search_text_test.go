@@ -1,0 +1,178 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// textCorpus is a small corpus whose scores are worked out by hand in
+// TestFTTextScoring. title has WEIGHT 2, body 1; positions run on from
+// title into body. Per document (terms with their frequencies, "+x" a
+// stem term, which adds max(1, 0.2*weight) = 1 per occurrence; length
+// counts words only):
+//
+//	d:1 running=3 +run=2 shoes=3 +shoe=2 for=1 fast=1   max 3, len 8
+//	    positions: running 1,5  shoes 2,3  for 4  fast 6
+//	d:2 red=5 shoes=3 +shoe=2                           max 5, len 8
+//	d:3 the=2 runner=3 a=1 runs=1 +run=1                max 3, len 7
+//	d:4 hats=3 +hat=2 warm=1                            max 3, len 4
+//
+// N = 4, so idf = logb(1 + 5/df): df 1 -> 2, df 2 -> 1.
+var textCorpus = [][3]string{
+	{"d:1", "running shoes", "shoes for running fast"},
+	{"d:2", "red shoes", "red red red shoes"},
+	{"d:3", "the runner", "a runner runs"},
+	{"d:4", "hats", "warm hats"},
+}
+
+func loadTextCorpus(t *testing.T, do func(args ...any) any) {
+	t.Helper()
+	do("FT.CREATE", "docs", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "title", "TEXT", "WEIGHT", "2", "body", "TEXT")
+	for _, d := range textCorpus {
+		do("HSET", d[0], "title", d[1], "body", d[2])
+	}
+}
+
+// scoredKeys reads a NOCONTENT WITHSCORES reply: keys and scores.
+func scoredKeys(t *testing.T, reply any) ([]string, []float64) {
+	t.Helper()
+	a := reply.([]any)
+	var keys []string
+	var scores []float64
+	for i := 1; i+1 < len(a); i += 2 {
+		keys = append(keys, a[i].(string))
+		f, err := strconv.ParseFloat(a[i+1].(string), 64)
+		if err != nil {
+			t.Fatalf("score %v: %v", a[i+1], err)
+		}
+		scores = append(scores, f)
+	}
+	return keys, scores
+}
+
+// TestFTTextScoring: the scores of each SCORER on the hand-worked corpus
+// above, the order (best first, without SORTBY), stemming, VERBATIM,
+// exact phrases and EXPLAINSCORE, over RESP with go-redis.
+func TestFTTextScoring(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	do := doer(t, c)
+	loadTextCorpus(t, do)
+	// BM25 (RediSearch 2.8's): idf * f / (f + 1.2*(1 - 0.5 + 0.5*avgLen)),
+	// avgLen = (8+8+7+4)/4 = 6.75.
+	bm := func(idf, f float64) float64 { return idf * f / (f + 1.2*(0.5+0.5*6.75)) }
+	for _, tc := range []struct {
+		name   string
+		args   []any
+		keys   []string
+		scores []float64
+	}{
+		// running -> running | +run | run. d:1: (3*2 + 2*1)/3; d:3: (1*1)/3.
+		{"tfidf stem", []any{"running"}, []string{"d:1", "d:3"}, []float64{8.0 / 3, 1.0 / 3}},
+		{"verbatim", []any{"running", "VERBATIM"}, []string{"d:1"}, []float64{6.0 / 3}},
+		{"quoted term", []any{`"runs"`}, []string{"d:3"}, []float64{2.0 / 3}},
+		// shoes: d:1 (3+2)/3, d:2 (3+2)/5.
+		{"maxfreq norm", []any{"shoes"}, []string{"d:1", "d:2"}, []float64{5.0 / 3, 1}},
+		{"docnorm", []any{"shoes", "SCORER", "TFIDF.DOCNORM"}, []string{"d:1", "d:2"}, []float64{5.0 / 8, 5.0 / 8}},
+		// Intersection: (8 + 5)/3, the terms next to each other: slop 1.
+		{"and", []any{"running shoes"}, []string{"d:1"}, []float64{13.0 / 3}},
+		// shoes (2,3) and fast (6) are 3 apart: slop 3. (5 + 1*2)/3/3.
+		{"slop", []any{"shoes fast"}, []string{"d:1"}, []float64{7.0 / 9}},
+		{"phrase", []any{`"running shoes"`}, []string{"d:1"}, []float64{(3*2 + 3*1) / 3.0}},
+		{"phrase order", []any{`"shoes running"`}, nil, nil},
+		{"phrase field", []any{`@title:"red shoes"`}, []string{"d:2"}, []float64{(5*2 + 3*1) / 5.0}},
+		{"bm25", []any{"running", "SCORER", "BM25"}, []string{"d:1", "d:3"}, []float64{bm(2, 3) + bm(1, 2), bm(1, 1)}},
+		{"dismax", []any{"running|hats", "SCORER", "DISMAX"}, []string{"d:1", "d:4", "d:3"}, []float64{3, 3, 1}},
+		{"docscore", []any{"shoes", "SCORER", "DOCSCORE"}, []string{"d:1", "d:2"}, []float64{1, 1}},
+		{"weight attr", []any{"(hats)=>{$weight: 3}"}, []string{"d:4"}, []float64{3 * (3*2 + 2*2) / 3.0}},
+		{"prefix", []any{"run*"}, []string{"d:3", "d:1"}, []float64{(3*2 + 1*2) / 3.0, 3 * 2 / 3.0}},
+		{"wildcard unscored", []any{"*"}, []string{"d:1", "d:2", "d:3", "d:4"}, []float64{1, 1, 1, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]any{"FT.SEARCH", "docs"}, tc.args[0], "NOCONTENT", "WITHSCORES")
+			args = append(args, tc.args[1:]...)
+			keys, scores := scoredKeys(t, do(args...))
+			if !reflect.DeepEqual(keys, tc.keys) {
+				t.Fatalf("keys %v, want %v (scores %v)", keys, tc.keys, scores)
+			}
+			for i := range scores {
+				if math.Abs(scores[i]-tc.scores[i]) > 1e-9 {
+					t.Fatalf("scores %v, want %v", scores, tc.scores)
+				}
+			}
+		})
+	}
+
+	// EXPLAINSCORE: the score and RediSearch's explanation tree.
+	got := fmt.Sprint(do("FT.SEARCH", "docs", "runs", "NOCONTENT", "WITHSCORES", "EXPLAINSCORE", "VERBATIM"))
+	want := "[1 d:3 [0.6666666666666666 [Final TFIDF : words TFIDF 2.00 * document score 1.00 / norm 3 / slop 1 [(TFIDF 2.00 = Weight 1.00 * TF 1 * IDF 2.00)]]]]"
+	if got != want {
+		t.Fatalf("EXPLAINSCORE:\n got %s\nwant %s", got, want)
+	}
+
+	// go-redis's FTSearchWithArgs WithScores reads the same scores (with
+	// the documents: go-redis v9.23 reads no scores after NOCONTENT).
+	res, err := c.FTSearchWithArgs(context.Background(), "docs", "shoes", &redis.FTSearchOptions{WithScores: true}).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 2 || len(res.Docs) != 2 || res.Docs[0].ID != "d:1" || res.Docs[0].Score == nil ||
+		math.Abs(*res.Docs[0].Score-5.0/3) > 1e-9 || *res.Docs[1].Score != 1 {
+		t.Fatalf("go-redis FTSearchWithArgs: %+v", res)
+	}
+
+	// Errors in RediSearch's words.
+	for _, tc := range []struct {
+		args []any
+		want string
+	}{
+		{[]any{"FT.SEARCH", "docs", "shoes", "SCORER", "NOPE"}, "No such scorer NOPE"},
+		{[]any{"FT.SEARCH", "docs", "shoes", "LANGUAGE", "klingon"}, "No such language"},
+		{[]any{"FT.CREATE", "bad", "LANGUAGE", "klingon", "SCHEMA", "t", "TEXT"}, "Invalid language"},
+		{[]any{"FT.SEARCH", "docs", "shoes", "EXPLAINSCORE"}, "EXPLAINSCORE must be accompanied with WITHSCORES"},
+	} {
+		err := c.Do(context.Background(), tc.args...).Err()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestFTStemmingOptions: NOSTEM fields and a LANGUAGE vcache does not
+// stem index words only; LANGUAGE_FIELD picks a document's language.
+func TestFTStemmingOptions(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	do := doer(t, c)
+	do("FT.CREATE", "plain", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "body", "TEXT", "NOSTEM")
+	do("FT.CREATE", "german", "ON", "HASH", "PREFIX", "1", "d:", "LANGUAGE", "german", "SCHEMA", "body", "TEXT")
+	do("FT.CREATE", "perdoc", "ON", "HASH", "PREFIX", "1", "d:", "LANGUAGE_FIELD", "lang", "SCHEMA", "body", "TEXT")
+	do("FT.CREATE", "stem", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "body", "TEXT")
+	do("HSET", "d:1", "body", "running fast")
+	do("HSET", "d:2", "body", "he runs", "lang", "french")
+	do("HSET", "d:3", "body", "a run")
+	for _, tc := range []struct {
+		index string
+		args  []any
+		want  []string
+	}{
+		{"stem", nil, []string{"d:1", "d:2", "d:3"}},
+		{"stem", []any{"VERBATIM"}, []string{"d:1"}},
+		{"stem", []any{"LANGUAGE", "german"}, []string{"d:1"}},
+		{"plain", nil, []string{"d:1", "d:3"}}, // the query's stem "run" is a word of d:3
+		{"german", nil, []string{"d:1", "d:3"}},
+		{"perdoc", nil, []string{"d:1", "d:3"}}, // d:2 is French: no stems
+	} {
+		args := append([]any{"FT.SEARCH", tc.index, "running", "NOCONTENT"}, tc.args...)
+		if got := replyKeysSorted(do(args...)); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s %v: %v, want %v", tc.index, tc.args, got, tc.want)
+		}
+	}
+}
