@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // textCorpus is a small corpus whose scores are worked out by hand in
@@ -115,6 +117,18 @@ func TestFTTextScoring(t *testing.T) {
 	want := "[1 d:3 [0.6666666666666666 [Final TFIDF : words TFIDF 2.00 * document score 1.00 / norm 3 / slop 1 [(TFIDF 2.00 = Weight 1.00 * TF 1 * IDF 2.00)]]]]"
 	if got != want {
 		t.Fatalf("EXPLAINSCORE:\n got %s\nwant %s", got, want)
+	}
+
+	// RESP3: the score is a double; with EXPLAINSCORE an array of the
+	// double and the explanation, as RediSearch sends them.
+	c3 := testutil.Dial(t, tn.addr)
+	c3.Do3("HELLO", "3")
+	if got := c3.Do3("FT.SEARCH", "docs", "shoes", "NOCONTENT", "WITHSCORES"); !strings.Contains(got, "$5\r\nscore\r\n,1.6666666666666667\r\n") {
+		t.Errorf("RESP3 WITHSCORES: %q", got)
+	}
+	if got := c3.Do3("FT.SEARCH", "docs", "shoes", "NOCONTENT", "WITHSCORES", "EXPLAINSCORE"); !strings.Contains(got,
+		"$5\r\nscore\r\n*2\r\n,1.6666666666666667\r\n*2\r\n$70\r\nFinal TFIDF : words TFIDF 5.00 * document score 1.00 / norm 3 / slop 1\r\n") {
+		t.Errorf("RESP3 EXPLAINSCORE: %q", got)
 	}
 
 	// go-redis's FTSearchWithArgs WithScores reads the same scores (with
