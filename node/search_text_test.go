@@ -190,3 +190,41 @@ func TestFTStemmingOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestFTDocScoreAndHamming: SCORE_FIELD gives each document its score
+// (DOCSCORE, and a factor of TFIDF), SCORE the default; HAMMING compares
+// the query's PAYLOAD with each PAYLOAD_FIELD bit by bit.
+func TestFTDocScoreAndHamming(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	do := doer(t, c)
+	do("FT.CREATE", "h", "ON", "HASH", "PREFIX", "1", "h:", "PAYLOAD_FIELD", "pl", "SCORE_FIELD", "rank", "SCHEMA", "t", "TEXT")
+	do("HSET", "h:1", "t", "cat", "pl", "\x0f", "rank", "0.5")
+	do("HSET", "h:2", "t", "cat", "pl", "\x00", "rank", "0.9")
+	do("HSET", "h:3", "t", "cat", "pl", "ab") // no rank: the default score, 1
+	for _, tc := range []struct {
+		args   []any
+		keys   []string
+		scores []float64
+	}{
+		// 4 bits differ from h:1's payload, none from h:2's; h:3's is longer.
+		{[]any{"SCORER", "HAMMING", "PAYLOAD", "\x00"}, []string{"h:2", "h:1", "h:3"}, []float64{1, 1.0 / 5, 0}},
+		{[]any{"SCORER", "DOCSCORE"}, []string{"h:3", "h:2", "h:1"}, []float64{1, 0.9, 0.5}},
+		// idf = logb(1 + 4/3) = 1, frequency 1 of max 1: the document score.
+		{nil, []string{"h:3", "h:2", "h:1"}, []float64{1, 0.9, 0.5}},
+	} {
+		keys, scores := scoredKeys(t, do(append([]any{"FT.SEARCH", "h", "cat", "NOCONTENT", "WITHSCORES"}, tc.args...)...))
+		if !reflect.DeepEqual(keys, tc.keys) {
+			t.Errorf("%v: %v %v, want %v", tc.args, keys, scores, tc.keys)
+			continue
+		}
+		for i := range scores {
+			if math.Abs(scores[i]-tc.scores[i]) > 1e-9 {
+				t.Errorf("%v: scores %v, want %v", tc.args, scores, tc.scores)
+			}
+		}
+	}
+	if err := c.Do(context.Background(), "FT.CREATE", "bad", "SCORE", "2", "SCHEMA", "t", "TEXT").Err(); err == nil || err.Error() != "Invalid score" {
+		t.Errorf("FT.CREATE SCORE 2: %v, want Invalid score", err)
+	}
+}
