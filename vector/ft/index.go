@@ -337,7 +337,7 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 // hasWord reports whether d holds the word term (or a word with its
 // prefix, for a term ending in *) in field ("" for any). mu must be held.
 func (ix *Index) hasWord(d *doc, field, term string) bool {
-	return len(ix.queryTerms(d, field, term, true)) > 0
+	return len(ix.queryTerms(d, field, term, "", true)) > 0
 }
 
 // candidates returns the doc ids passing n when a tag clause bounds them

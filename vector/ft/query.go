@@ -41,8 +41,11 @@ type Node struct {
 	Verbatim bool
 	// Weight is the clause's $weight attribute (0: not given, 1).
 	Weight float64
-	Geo    *GeoQuery // qGeo
-	Range  *VecRange // qVecRange
+	// stems are the terms' English stems, worked out once per query
+	// (text.go); nil until then.
+	stems []string
+	Geo   *GeoQuery // qGeo
+	Range *VecRange // qVecRange
 
 	// LoParam and HiParam name the $parameters a numeric range's bounds
 	// come from ("" for a literal); a leading '-' before the '$' is kept.

@@ -188,8 +188,8 @@ func (ix *Index) resultOf(n *Node, d *doc) *result {
 func (ix *Index) textResult(n *Node, d *doc, w float64) *result {
 	verbatim := n.Verbatim || n.Phrase
 	var parts []*result
-	for _, t := range n.Terms {
-		hits := ix.queryTerms(d, n.Field, t, verbatim)
+	for i, t := range n.Terms {
+		hits := ix.queryTerms(d, n.Field, t, n.stemOf(i), verbatim)
 		expands := !verbatim || t[len(t)-1] == '*'
 		var r *result
 		switch {

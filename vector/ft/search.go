@@ -140,6 +140,7 @@ func (r *SearchRequest) ParseQuery() error {
 	if r.Verbatim || !stems(r.Language) {
 		markVerbatim(r.Filter)
 	}
+	markStems(r.Filter)
 	return nil
 }
 

@@ -184,9 +184,9 @@ type termHit struct {
 
 // queryTerms returns the terms of d that query term q matches in field
 // ("" for any TEXT field): q itself, and unless verbatim its English stem
-// forms ("+stem" and the stem), or for a prefix (q ends with *) every
+// forms ("+stem" and the stem: stem, or "" to work it out), or for a prefix (q ends with *) every
 // word starting with it. mu must be held.
-func (ix *Index) queryTerms(d *doc, field, q string, verbatim bool) []termHit {
+func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []termHit {
 	if d.text == nil {
 		return nil
 	}
@@ -224,9 +224,11 @@ func (ix *Index) queryTerms(d *doc, field, q string, verbatim bool) []termHit {
 	}
 	add(q)
 	if !verbatim {
-		s := stemEnglish(q)
-		add(stemPrefix + s)
-		add(s)
+		if stem == "" {
+			stem = stemEnglish(q)
+		}
+		add(stemPrefix + stem)
+		add(stem)
 	}
 	return out
 }
@@ -280,7 +282,7 @@ func (ix *Index) textMatch(n *Node, d *doc) bool {
 	if n.Phrase && len(n.Terms) > 1 {
 		pos := make([][]uint32, len(n.Terms))
 		for i, t := range n.Terms {
-			hits := ix.queryTerms(d, n.Field, t, true)
+			hits := ix.queryTerms(d, n.Field, t, "", true)
 			if len(hits) == 0 {
 				return false
 			}
@@ -288,10 +290,33 @@ func (ix *Index) textMatch(n *Node, d *doc) bool {
 		}
 		return phraseAt(pos)
 	}
-	for _, t := range n.Terms {
-		if len(ix.queryTerms(d, n.Field, t, n.Verbatim || n.Phrase)) == 0 && !ix.hasSynonym(d, n.Field, t) {
+	for i, t := range n.Terms {
+		if len(ix.queryTerms(d, n.Field, t, n.stemOf(i), n.Verbatim || n.Phrase)) == 0 && !ix.hasSynonym(d, n.Field, t) {
 			return false
 		}
 	}
 	return true
+}
+
+// stemOf returns the English stem of the node's i-th term when the query
+// worked it out (markStems), else "".
+func (n *Node) stemOf(i int) string {
+	if i < len(n.stems) {
+		return n.stems[i]
+	}
+	return ""
+}
+
+// markStems works out the stems of the tree's text terms once, before a
+// search matches them against every document.
+func markStems(n *Node) {
+	if n.Kind == qText && !n.Verbatim && !n.Phrase {
+		n.stems = make([]string, len(n.Terms))
+		for i, t := range n.Terms {
+			n.stems[i] = stemEnglish(t)
+		}
+	}
+	for _, k := range n.Kids {
+		markStems(k)
+	}
 }
