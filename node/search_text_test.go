@@ -189,6 +189,16 @@ func TestFTStemmingOptions(t *testing.T) {
 			t.Errorf("%s %v: %v, want %v", tc.index, tc.args, got, tc.want)
 		}
 	}
+	// FT.AGGREGATE matches the same way: stems, unless VERBATIM.
+	for _, tc := range []struct {
+		args []any
+		want int
+	}{{nil, 3}, {[]any{"VERBATIM"}, 1}} {
+		rows := do(append([]any{"FT.AGGREGATE", "stem", "running", "LOAD", "1", "@body"}, tc.args...)...).([]any)
+		if len(rows)-1 != tc.want {
+			t.Errorf("FT.AGGREGATE stem running %v: %v, want %d rows", tc.args, rows, tc.want)
+		}
+	}
 }
 
 // TestFTDocScoreAndHamming: SCORE_FIELD gives each document its score

@@ -39,6 +39,10 @@ func (r *AggregateRequest) ParseQuery() error {
 		return err
 	}
 	r.Filter, r.KNN = filter, knn
+	if r.Args.Verbatim {
+		markVerbatim(r.Filter)
+	}
+	markStems(r.Filter)
 	return nil
 }
 
@@ -85,7 +89,7 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 		}
 		loads = append(loads, ftargs.LoadField{Path: path, Name: name})
 	}
-	hits, _, _, err := ix.match(&SearchRequest{Filter: req.Filter, KNN: req.KNN, Params: req.Params, Admit: req.Admit})
+	hits, _, _, err := ix.match(&SearchRequest{Filter: req.Filter, KNN: req.KNN, Params: req.Params, Admit: req.Admit, unscored: true})
 	if err != nil {
 		return nil, 0, err
 	}

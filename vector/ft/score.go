@@ -474,7 +474,7 @@ func (c *scoreCtx) dismax(r *result) (float64, *ScoreExplain) {
 // documents all score 1. HAMMING's payloads are read later, outside the
 // lock (scoreHamming). mu must be held.
 func (ix *Index) scoreHits(req *SearchRequest, hits []hit) bool {
-	if req.Filter == nil || !hasText(req.Filter) && req.Scorer != ScoreDocScore && req.Scorer != ScoreHamming {
+	if req.unscored || req.Filter == nil || !hasText(req.Filter) && req.Scorer != ScoreDocScore && req.Scorer != ScoreHamming {
 		return false
 	}
 	if req.Scorer == ScoreHamming {

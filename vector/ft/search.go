@@ -42,6 +42,8 @@ type SearchRequest struct {
 	Verbatim     bool
 	Language     string
 	Payload      string
+	// unscored skips scoring (FT.AGGREGATE reads no scores).
+	unscored bool
 	// Admit, when set, hides documents it rejects (a clustered node
 	// counts only the documents of slots it serves, so a document that is
 	// being moved is never counted twice).
