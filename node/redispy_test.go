@@ -118,3 +118,28 @@ func TestRedisPyRangeAndGeo(t *testing.T) {
 		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestRedisPyTextScores runs redis-py's Query(...).with_scores() over the
+// hand-worked corpus of TestFTTextScoring: TFIDF and BM25 scores, best
+// first, VERBATIM, an exact phrase, and paging over the ranked results.
+func TestRedisPyTextScores(t *testing.T) {
+	py := pythonWith(t, "redis")
+	tn := startNode(t, nil)
+	_, port, _ := net.SplitHostPort(tn.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, py, "testdata/redispy_textscore.py", port).CombinedOutput()
+	if err != nil {
+		t.Fatalf("redis-py: %v\n%s", err, out)
+	}
+	// TFIDF: d:1 (3*2 + 2*1)/3, d:3 1/3. BM25 (avgLen 6.75, k1 1.2, b 0.5):
+	// d:1 2*3/(3+4.65) + 2/(2+4.65), d:3 1/(1+4.65). Phrase: (3*2 + 3*1)/3.
+	want := "2 d:1=2.666667 d:3=0.333333\n" +
+		"2 d:1=1.085066 d:3=0.176991\n" +
+		"1 d:1=2.000000\n" +
+		"1 d:1=3.000000\n" +
+		"2 d:2=1.000000"
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -108,7 +108,7 @@ func (m *searchMerge) merge(s *session, dst []byte) []byte {
 				s.logDenial(d)
 				return resp.AppendError(dst, d.Error())
 			}
-			if q.withScores && len(e) > 0 {
+			if (q.withScores || q.byScore) && len(e) > 0 {
 				r.score = &e[0]
 				e = e[1:]
 			}
@@ -139,6 +139,9 @@ func (m *searchMerge) merge(s *session, dst []byte) []byte {
 		sort.SliceStable(rows, func(i, j int) bool {
 			return valueLess(&rows[i].dist, &rows[j].dist, false, true, &rows[i].key, &rows[j].key)
 		})
+	}
+	if q.byScore {
+		sortByScore(rows)
 	}
 	// A key two shards both answered for (see search_dedup.go) counts
 	// once, in the rows and in the total.

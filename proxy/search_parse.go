@@ -16,6 +16,10 @@ type ftQuery struct {
 	desc        bool   // SORTBY ... DESC
 	noContent   bool   // NOCONTENT or RETURN 0
 	withScores  bool   // WITHSCORES
+	// byScore says rows merge by score, best first (no SORTBY, no KNN):
+	// the shards always send scores then, as RediSearch's coordinator
+	// asks its shards (search_score.go).
+	byScore bool
 	// withPayloads and withSortKeys are the client's WITHPAYLOADS and
 	// WITHSORTKEYS. The shards always send sort keys when rows are
 	// sorted: the merge orders rows by them, as the nodes do.
@@ -83,6 +87,9 @@ func parseFTSearch(args [][]byte) (*ftQuery, error) {
 	}
 	shard := *a
 	shard.WithSortKeys = a.WithSortKeys || q.sortBy != ""
+	if q.sortBy == "" && q.knn == 0 {
+		q.byScore, shard.WithScores = true, true
+	}
 	if q.implicitSort {
 		shard.HasSortBy, shard.SortBy, shard.SortDesc = true, q.sortBy, false
 	}

@@ -225,10 +225,10 @@ func TestParseFTSearch(t *testing.T) {
 		{`FT.SEARCH i "@v:[VECTOR_RANGE $r $B]=>{$YIELD_DISTANCE_AS: $name}" PARAMS 6 B x r 2 name d RETURN 1 t`,
 			`FT.SEARCH i @v:[VECTOR_RANGE $r $B]=>{$YIELD_DISTANCE_AS: $name} WITHSORTKEYS PARAMS 6 B x r 2 name d SORTBY d RETURN 1 t LIMIT 0 10`, 0, ""},
 		{`FT.SEARCH i "@g:{a} @v:[VECTOR_RANGE 2 $B]" WITHPAYLOADS PARAMS 2 B x`,
-			`FT.SEARCH i @g:{a} @v:[VECTOR_RANGE 2 $B] WITHPAYLOADS PARAMS 2 B x LIMIT 0 10`, 0, ""},
+			`FT.SEARCH i @g:{a} @v:[VECTOR_RANGE 2 $B] WITHSCORES WITHPAYLOADS PARAMS 2 B x LIMIT 0 10`, 0, ""},
 		{`FT.SEARCH i "(@genre:{a})=>[KNN 5 @v $B]" NOCONTENT LIMIT 2 3 PARAMS 2 B x`,
 			`FT.SEARCH i (@genre:{a})=>[KNN 5 @v $B] PARAMS 2 B x RETURN 1 __v_score LIMIT 0 5`, 5, "__v_score"},
-		{`FT.SEARCH i "@year:[2000 2010]" RETURN 1 title`, `FT.SEARCH i @year:[2000 2010] RETURN 1 title LIMIT 0 10`, 0, ""},
+		{`FT.SEARCH i "@year:[2000 2010]" RETURN 1 title`, `FT.SEARCH i @year:[2000 2010] WITHSCORES RETURN 1 title LIMIT 0 10`, 0, ""},
 		{`FT.SEARCH i "*=>[KNN 3 @v $B AS d]" RETURN 3 title AS t PARAMS 2 B x`,
 			`FT.SEARCH i *=>[KNN 3 @v $B AS d] PARAMS 2 B x RETURN 4 title AS t d LIMIT 0 10`, 3, "d"},
 	}

@@ -126,8 +126,8 @@ func ftResultsOK(v *Value, shape Shape) bool {
 			return false
 		}
 		e = e[1:]
-		for range searchLabels(shape) {
-			if len(e) == 0 || e[0].Kind == Array {
+		for _, label := range searchLabels(shape) {
+			if len(e) == 0 || e[0].Kind == Array && !(label == "score" && explainedScore(&e[0])) {
 				return false
 			}
 			e = e[1:]
@@ -213,6 +213,15 @@ func ftResults3(dst []byte, v *Value, shape Shape, expand bool) []byte {
 			if label == "score" {
 				shape = AsDouble
 			}
+			if label == "score" && explainedScore(&vals[i]) {
+				// EXPLAINSCORE: [score, explanation], the score a double.
+				dst = AppendArray(dst, len(vals[i].Elems))
+				dst, _, _ = to3(dst, vals[i].Elems[0].AppendTo(nil), AsDouble, 1)
+				for _, x := range vals[i].Elems[1:] {
+					dst, _, _ = to3(dst, x.AppendTo(nil), AsIs, 1)
+				}
+				continue
+			}
 			dst, _, _ = to3(dst, vals[i].AppendTo(nil), shape, 1)
 		}
 		if fields != nil {
@@ -243,4 +252,10 @@ func appendFieldMap(dst []byte, fields *Value, expand bool) []byte {
 		dst, _, _ = to3(dst, fields.Elems[i].AppendTo(nil), AsIs, 1)
 	}
 	return dst
+}
+
+// explainedScore reports whether v is an EXPLAINSCORE score: an array of
+// the score and its explanation.
+func explainedScore(v *Value) bool {
+	return v.Kind == Array && !v.Null && len(v.Elems) > 0 && v.Elems[0].Kind == BulkString && !v.Elems[0].Null
 }

@@ -43,6 +43,10 @@ func (r *AggregateRequest) ParseQuery() error {
 		return err
 	}
 	r.Filter, r.KNN = filter, knn
+	if r.Args.Verbatim {
+		markVerbatim(r.Filter)
+	}
+	markStems(r.Filter)
 	return nil
 }
 
@@ -89,7 +93,7 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 		}
 		loads = append(loads, ftargs.LoadField{Path: path, Name: name})
 	}
-	hits, _, err := ix.match(&SearchRequest{Filter: req.Filter, KNN: req.KNN, Params: req.Params, Admit: req.Admit})
+	hits, _, _, err := ix.match(&SearchRequest{Filter: req.Filter, KNN: req.KNN, Params: req.Params, Admit: req.Admit, unscored: true})
 	if err != nil {
 		return nil, 0, err
 	}

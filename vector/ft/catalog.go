@@ -141,7 +141,7 @@ func (r *Result) Reply(noContent, withScores bool) []any {
 	for _, d := range r.Docs {
 		out = append(out, d.Key)
 		if withScores {
-			out = append(out, FormatScore(d.Score))
+			out = append(out, r.scoreReply(&d, false))
 		}
 		if !noContent {
 			fv := make([]any, 0, 2*len(d.Fields))

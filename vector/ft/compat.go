@@ -128,13 +128,12 @@ func (ix *Index) SpellCheck(n *Node, distance int, include, exclude []string, di
 	ix.mu.RLock()
 	df := map[string]int{} // word -> documents holding it
 	for _, d := range ix.docs {
-		seen := map[string]bool{}
-		for _, ws := range d.words {
-			for w := range ws {
-				if !seen[w] {
-					seen[w] = true
-					df[w]++
-				}
+		if d.text == nil {
+			continue
+		}
+		for w := range d.text.terms {
+			if !strings.HasPrefix(w, stemPrefix) {
+				df[w]++
 			}
 		}
 	}

@@ -8,8 +8,8 @@ import (
 )
 
 // Explain renders a parsed query as FT.EXPLAIN does: RediSearch's plan
-// text, as far as vcache's query nodes map to RediSearch's (vcache does
-// no stemming, so a term has no "+term(expanded)" forms).
+// text, as far as vcache's query nodes map to RediSearch's: a term that
+// stems is a UNION of the term and its "+stem(expanded)" forms.
 func Explain(n *Node, knn *KNN) string {
 	var b strings.Builder
 	if knn == nil {
@@ -103,13 +103,28 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 				b.WriteString(pad + mod + "PREFIX{" + p + "*}\n")
 				return
 			}
-			b.WriteString(pad + mod + t + "\n")
+			if n.Verbatim || n.Phrase {
+				b.WriteString(pad + mod + t + "\n")
+				return
+			}
+			b.WriteString(pad + mod + "UNION {\n")
+			b.WriteString(pad + "  " + mod + t + "\n")
+			st := stemEnglish(t)
+			b.WriteString(pad + "  " + mod + stemPrefix + st + "(expanded)\n")
+			if st != t {
+				b.WriteString(pad + "  " + mod + st + "(expanded)\n")
+			}
+			b.WriteString(pad + "}\n")
 		}
 		if len(n.Terms) == 1 {
 			term(n.Terms[0], pad)
 			return
 		}
-		b.WriteString(pad + mod + "INTERSECT {\n")
+		op := "INTERSECT"
+		if n.Phrase {
+			op = "EXACT"
+		}
+		b.WriteString(pad + mod + op + " {\n")
 		for _, t := range n.Terms {
 			term(t, pad+"  ")
 		}

@@ -13,13 +13,13 @@ import (
 
 // doc is what an index keeps of one document to filter it.
 type doc struct {
-	key   string
-	id    uint32
-	tags  map[string][]string // by field alias
-	nums  map[string]float64
-	words map[string]map[string]bool // by field alias: lower-case words
-	geo   map[string][][2]float64    // by field alias: each point's longitude, latitude
-	mem   int64                      // docBytes, once counted in Index.docBytes
+	key  string
+	id   uint32
+	tags map[string][]string // by field alias
+	nums map[string]float64
+	text *docText                // the terms of its TEXT fields (text.go)
+	geo  map[string][][2]float64 // by field alias: each point's longitude, latitude
+	mem  int64                   // docBytes, once counted in Index.docBytes
 }
 
 // Index is one FT index: its schema, its documents' filterable values and
@@ -43,6 +43,13 @@ type Index struct {
 	docBytes int64         // docBytes of every document (memory.go)
 	mem      atomic.Int64  // docBytes plus the engines' bytes (written under mu)
 	total    *atomic.Int64 // the catalog's total, following mem; nil when not in one
+
+	// df counts the documents holding each full-text term; textLen and
+	// textDocs sum the lengths of the documents with text, and count them
+	// (text.go, score.go).
+	df       map[string]int
+	textLen  int64
+	textDocs int
 
 	// syn maps a term to its synonym groups' ids (FT.SYNUPDATE, compat.go).
 	syn map[string][]string
@@ -110,6 +117,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	d := &doc{key: key, id: id}
 	defer ix.countDoc(id, d)
 	failed := false
+	stem := stems(ix.schema.docLanguage(fields))
 	for i := range ix.schema.Fields {
 		f := &ix.schema.Fields[i]
 		raw, has := lookupField(fields, f.Name)
@@ -164,10 +172,10 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 			}
 			d.geo[f.Alias] = pts
 		case Text:
-			if d.words == nil {
-				d.words = map[string]map[string]bool{}
+			if d.text == nil {
+				d.text = &docText{terms: map[string]*textTerm{}, score: ix.schema.docScore(fields)}
 			}
-			d.words[f.Alias] = words(string(raw))
+			d.text.add(f, i, string(raw), stem)
 		case Vector:
 			v, err := vector.DecodeFloat32(raw, f.Vec.Dim)
 			if err == nil && !(restoring && sameVector(ix.engine[f.Alias], id, v)) {
@@ -180,6 +188,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 		}
 	}
 	ix.docs[id] = d
+	ix.countTerms(d, 1)
 	if failed {
 		// As in RediSearch, a document that fails to index is not in the
 		// index at all: not counted, not matched, not returned.
@@ -203,17 +212,6 @@ func lookupField(fields map[string][]byte, name string) ([]byte, bool) {
 	return v, ok
 }
 
-// words splits text into lower-case words.
-func words(s string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 0x80)
-	}) {
-		out[w] = true
-	}
-	return out
-}
-
 // unindex removes doc id's tag postings (its vectors are replaced or
 // removed by the caller). mu must be held for writing.
 func (ix *Index) unindex(id uint32) {
@@ -231,6 +229,7 @@ func (ix *Index) unindex(id uint32) {
 			}
 		}
 	}
+	ix.countTerms(d, -1)
 	delete(ix.docs, id)
 	ix.docBytes -= d.mem
 }
@@ -329,37 +328,15 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 		_, ok := n.Range.dist[d.id]
 		return ok
 	case qText:
-		for _, t := range n.Terms {
-			if !ix.hasWord(d, n.Field, t) && !ix.hasSynonym(d, n.Field, t) {
-				return false
-			}
-		}
-		return true
+		return ix.textMatch(n, d)
 	}
 	return false
 }
 
+// hasWord reports whether d holds the word term (or a word with its
+// prefix, for a term ending in *) in field ("" for any). mu must be held.
 func (ix *Index) hasWord(d *doc, field, term string) bool {
-	match := func(ws map[string]bool) bool {
-		if p, ok := strings.CutSuffix(term, "*"); ok {
-			for w := range ws {
-				if strings.HasPrefix(w, p) {
-					return true
-				}
-			}
-			return false
-		}
-		return ws[term]
-	}
-	if field != "" {
-		return match(d.words[field])
-	}
-	for _, ws := range d.words {
-		if match(ws) {
-			return true
-		}
-	}
-	return false
+	return len(ix.queryTerms(d, field, term, "", true)) > 0
 }
 
 // candidates returns the doc ids passing n when a tag clause bounds them

@@ -21,8 +21,8 @@ func (ix *Index) countRecords(inf *Info) {
 	terms := map[string]struct{}{}
 	st := &inf.Stats
 	for _, d := range ix.docs {
-		for _, ws := range d.words {
-			for w := range ws {
+		if d.text != nil {
+			for w := range d.text.terms {
 				terms[w] = struct{}{}
 				st.NumRecords++
 			}

@@ -13,19 +13,21 @@ import (
 
 // Estimates of Go's allocations, in bytes.
 const (
-	mapHeader  = 48 // a map's header
-	mapGroup   = 8  // slots per group (and control bytes per group)
-	docStruct  = 64 // a doc (key, id, four map pointers, mem)
-	strHeader  = 16
-	postingKV  = 4  // a tag posting: map[uint32]struct{}
-	idsKV      = 24 // ids: map[string]uint32, padded
-	docsKV     = 16 // docs: map[uint32]*doc
-	tagsKV     = 40 // doc.tags: map[string][]string
-	numsKV     = 24 // doc.nums: map[string]float64
-	geoKV      = 40 // doc.geo: map[string][][2]float64
-	wordsKV    = 24 // doc.words: map[string]map[string]bool, and its inner map[string]bool (padded)
-	mapLoadNum = 8  // a large map's slots per entry, as mapLoadNum/mapLoadDen:
-	mapLoadDen = 5  // 7/8 full at most, about 5/8 on average between growths
+	mapHeader      = 48 // a map's header
+	mapGroup       = 8  // slots per group (and control bytes per group)
+	docStruct      = 64 // a doc (key, id, four map pointers, mem)
+	strHeader      = 16
+	postingKV      = 4  // a tag posting: map[uint32]struct{}
+	idsKV          = 24 // ids: map[string]uint32, padded
+	docsKV         = 16 // docs: map[uint32]*doc
+	tagsKV         = 40 // doc.tags: map[string][]string
+	numsKV         = 24 // doc.nums: map[string]float64
+	geoKV          = 40 // doc.geo: map[string][][2]float64
+	termsKV        = 24 // docText.terms: map[string]*textTerm
+	docTextStruct  = 48 // a docText
+	textTermStruct = 48 // a textTerm (freq, fields, pos)
+	mapLoadNum     = 8  // a large map's slots per entry, as mapLoadNum/mapLoadDen:
+	mapLoadDen     = 5  // 7/8 full at most, about 5/8 on average between growths
 )
 
 // mapBytes estimates a map of n entries whose key and value take kv bytes.
@@ -61,13 +63,10 @@ func docBytes(d *doc) int64 {
 			n += sizeClass(16 * len(pts))
 		}
 	}
-	if d.words != nil {
-		n += mapBytes(len(d.words), wordsKV)
-		for _, ws := range d.words {
-			n += mapBytes(len(ws), wordsKV)
-			for w := range ws {
-				n += sizeClass(len(w))
-			}
+	if d.text != nil {
+		n += docTextStruct + mapBytes(len(d.text.terms), termsKV)
+		for w, t := range d.text.terms {
+			n += sizeClass(len(w)) + textTermStruct + sizeClass(4*cap(t.pos))
 		}
 	}
 	return n

@@ -150,16 +150,23 @@ func (p *profiler) expansion(out []any, kids []*Node) []any {
 // termsWithPrefix returns the indexed words of field (every TEXT field
 // for "") that start with prefix, sorted. mu must be held.
 func (ix *Index) termsWithPrefix(field, prefix string) []string {
+	mask := ^uint64(0)
+	if field != "" {
+		mask = 0
+		for i := range ix.schema.Fields {
+			if strings.EqualFold(ix.schema.Fields[i].Alias, field) {
+				mask = fieldBit(i)
+			}
+		}
+	}
 	seen := map[string]bool{}
 	for _, d := range ix.docs {
-		for f, ws := range d.words {
-			if field != "" && f != field {
-				continue
-			}
-			for w := range ws {
-				if strings.HasPrefix(w, prefix) {
-					seen[w] = true
-				}
+		if d.text == nil {
+			continue
+		}
+		for w, t := range d.text.terms {
+			if t.fields&mask != 0 && strings.HasPrefix(w, prefix) && !strings.HasPrefix(w, stemPrefix) {
+				seen[w] = true
 			}
 		}
 	}

@@ -33,7 +33,17 @@ type Node struct {
 	Hi    float64
 	LoEx  bool
 	HiEx  bool
-	Terms []string  // qText: all of these words (a trailing * is a prefix)
+	Terms []string // qText: all of these words (a trailing * is a prefix)
+	// Phrase marks an exact phrase ("a b"): its terms in a row, not
+	// stemmed. Verbatim turns a text node's stemming off (VERBATIM, or a
+	// LANGUAGE vcache does not stem).
+	Phrase   bool
+	Verbatim bool
+	// Weight is the clause's $weight attribute (0: not given, 1).
+	Weight float64
+	// stems are the terms' English stems, worked out once per query
+	// (text.go); nil until then.
+	stems []string
 	Geo   *GeoQuery // qGeo
 	Range *VecRange // qVecRange
 
@@ -197,6 +207,8 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		return &Node{Kind: qAll}, nil
 	case '@':
 		return p.parseField()
+	case '"':
+		return p.parsePhrase("")
 	}
 	w := p.word()
 	if w == "" {
@@ -244,6 +256,8 @@ func (p *parser) parseField() (*Node, error) {
 		return p.parseTags(name)
 	case '[':
 		return p.parseBracket(name)
+	case '"':
+		return p.parsePhrase(name)
 	case '(':
 		p.pos++
 		var terms []string
@@ -356,4 +370,35 @@ func (p *parser) parseRange(field string) (*Node, error) {
 	}
 	p.pos++
 	return n, nil
+}
+
+// parsePhrase parses an exact phrase in double quotes: its tokens, in a
+// row, not stemmed.
+func (p *parser) parsePhrase(field string) (*Node, error) {
+	open := p.pos
+	p.pos++ // '"'
+	var b strings.Builder
+	for {
+		if p.pos >= len(p.s) {
+			p.pos = open
+			return nil, p.fail()
+		}
+		c := p.s[p.pos]
+		if c == '\\' && p.pos+1 < len(p.s) {
+			b.WriteByte(p.s[p.pos+1])
+			p.pos += 2
+			continue
+		}
+		p.pos++
+		if c == '"' {
+			break
+		}
+		b.WriteByte(c)
+	}
+	terms := tokens(b.String())
+	if len(terms) == 0 {
+		p.pos = open
+		return nil, p.fail()
+	}
+	return &Node{Kind: qText, Field: field, Terms: terms, Phrase: true}, nil
 }

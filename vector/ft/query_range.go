@@ -187,7 +187,14 @@ func (p *parser) attrs(n *Node) error {
 func (n *Node) applyAttr(a ftargs.Attr) error {
 	name := strings.ToUpper(a.Name)
 	switch name {
-	case "WEIGHT", "SLOP", "INORDER", "PHONETIC":
+	case "WEIGHT":
+		w, err := strconv.ParseFloat(a.Value, 64)
+		if err != nil || w < 0 || math.IsNaN(w) {
+			return fmt.Errorf("Invalid value (%s) for `weight`", a.Value)
+		}
+		n.Weight = w
+		return nil
+	case "SLOP", "INORDER", "PHONETIC":
 		return nil
 	}
 	if n.Kind != qVecRange {

@@ -156,6 +156,10 @@ func FuzzParseQuery(f *testing.F) {
 		"(@t:x @v:[VECTOR_RANGE 1 $B])=>[KNN 2 @v $B HYBRID_POLICY $p]=>{$BATCH_SIZE: 4}"} {
 		f.Add(s)
 	}
+	// Phrases, weights, stems and prefixes (text.go, score.go).
+	for _, s := range []string{`"running shoes"`, `@t:"x y" | z`, `(runs)=>{$weight: 2.5} -@t:"y\" x"`, `run* "" shoe`, `"a`, `@t:"`} {
+		f.Add(s)
+	}
 	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}
 	f.Fuzz(func(t *testing.T, q string) {
 		n, _, err := ParseQuery(q)
@@ -167,6 +171,17 @@ func FuzzParseQuery(f *testing.F) {
 		if filter, knn, err := parseResolved(q, nil, params); err == nil {
 			fuzzIndex(t).Search(&SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, WithSortKeys: true, SortBy: "n"},
 				func(string) (map[string][]byte, bool) { return map[string][]byte{"n": []byte("1")}, true })
+			// Every scorer, with its explanation, over the ranked results.
+			res, err := fuzzIndex(t).Search(&SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, WithScores: true,
+				Scorer: Scorer(len(q) % 7), ExplainScore: true, Payload: "ab"},
+				func(string) (map[string][]byte, bool) { return map[string][]byte{"p": []byte("ab")}, true })
+			if err == nil && res.Scored {
+				for i := 1; i < len(res.Docs); i++ {
+					if res.Docs[i].Score > res.Docs[i-1].Score && knn == nil {
+						t.Fatalf("results not best first: %v", res.Docs)
+					}
+				}
+			}
 		}
 	})
 }
@@ -186,7 +201,7 @@ func fuzzIndex(t *testing.T) *Index {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix.Upsert("a", map[string][]byte{"t": []byte("x y"), "g": []byte("a"), "n": []byte("3"), "l": []byte("2,2"), "v": []byte("xxxxxxxx")})
+	ix.Upsert("a", map[string][]byte{"t": []byte("x y running shoes"), "g": []byte("a"), "n": []byte("3"), "l": []byte("2,2"), "v": []byte("xxxxxxxx")})
 	ix.Upsert("b", map[string][]byte{"t": []byte("z"), "l": []byte("1 2")})
 	return ix
 }
@@ -194,6 +209,7 @@ func fuzzIndex(t *testing.T) *Index {
 func FuzzParseCreate(f *testing.F) {
 	f.Add("idx ON HASH PREFIX 1 d: SCHEMA t TEXT g TAG y NUMERIC v VECTOR HNSW 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC L2")
 	f.Add("idx SCHEMA v VECTOR IVFFLAT 8 TYPE FLOAT32 DIM 4 DISTANCE_METRIC IP LISTS 4")
+	f.Add("idx LANGUAGE german LANGUAGE_FIELD l SCORE 0.5 SCORE_FIELD s SCHEMA t TEXT NOSTEM WEIGHT 2")
 	f.Fuzz(func(t *testing.T, s string) {
 		var args [][]byte
 		for _, w := range strings.Fields(s) {

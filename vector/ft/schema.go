@@ -46,6 +46,8 @@ type Field struct {
 	UNF bool
 	// Weight of a TEXT field.
 	Weight float64
+	// NoStem turns English stemming off for a TEXT field (NOSTEM).
+	NoStem bool
 	// Vec configures a VECTOR field.
 	Vec vector.Params
 }
@@ -61,6 +63,14 @@ type Schema struct {
 	// PayloadField is PAYLOAD_FIELD's hash field ("" without it): its
 	// value is a document's payload (WITHPAYLOADS), not one of its fields.
 	PayloadField string
+	// Language is LANGUAGE's value, lower-cased ("" for English), and
+	// LanguageField LANGUAGE_FIELD's hash field (text.go).
+	Language      string
+	LanguageField string
+	// Score is SCORE's default document score (1 without it), and
+	// ScoreField SCORE_FIELD's hash field holding a document's own.
+	Score      float64
+	ScoreField string
 	// Args are the FT.CREATE arguments (after the index name), kept to
 	// persist and describe the index.
 	Args []string
@@ -84,7 +94,7 @@ func ParseCreate(args [][]byte) (*Schema, error) {
 	if len(args) < 1 {
 		return nil, errf("wrong number of arguments")
 	}
-	s := &Schema{Name: string(args[0])}
+	s := &Schema{Name: string(args[0]), Score: 1}
 	for _, a := range args[1:] {
 		s.Args = append(s.Args, string(a))
 	}
@@ -116,6 +126,9 @@ func ParseCreate(args [][]byte) (*Schema, error) {
 		case "SCORE", "LANGUAGE", "LANGUAGE_FIELD", "SCORE_FIELD", "PAYLOAD_FIELD", "TEMPORARY", "STOPWORDS":
 			if word() == "PAYLOAD_FIELD" && i+1 < len(args) {
 				s.PayloadField = string(args[i+1])
+			}
+			if err := s.textOption(word(), args[i+1:]); err != nil {
+				return nil, err
 			}
 			if word() == "STOPWORDS" {
 				n, err := strconv.Atoi(string(args[min(i+1, len(args)-1)]))
@@ -192,6 +205,7 @@ func parseFields(args [][]byte) ([]Field, error) {
 			switch {
 			case opt == "SORTABLE" || opt == "UNF" || opt == "NOSTEM" || opt == "NOINDEX" || opt == "INDEXMISSING" || opt == "INDEXEMPTY" || opt == "WITHSUFFIXTRIE":
 				f.Sortable = f.Sortable || opt == "SORTABLE"
+				f.NoStem = f.NoStem || opt == "NOSTEM" && f.Type == Text
 				f.UNF = f.UNF || opt == "UNF"
 				i++
 				continue

@@ -39,6 +39,17 @@ type SearchRequest struct {
 	// (see json_return.go).
 	Dialect       int
 	Multi, Expand bool
+	// Scorer scores full-text matches (SCORER; TFIDF by default), and
+	// ExplainScore asks for the explanation with each score. Verbatim
+	// (VERBATIM) and a Language vcache does not stem turn stemming off;
+	// Payload is PAYLOAD's value (for HAMMING).
+	Scorer       Scorer
+	ExplainScore bool
+	Verbatim     bool
+	Language     string
+	Payload      string
+	// unscored skips scoring (FT.AGGREGATE reads no scores).
+	unscored bool
 	// Admit, when set, hides documents it rejects (a clustered node
 	// counts only the documents of slots it serves, so a document that is
 	// being moved is never counted twice).
@@ -81,6 +92,13 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		SortBy: strings.TrimPrefix(a.SortBy, "@"), SortDesc: a.SortDesc,
 		Offset: int(off), Num: int(num), Params: a.ParamMap(),
 		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND",
+		ExplainScore: a.ExplainScore, Verbatim: a.Verbatim, Language: a.Language, Payload: a.Payload,
+	}
+	if err := CheckLanguage(a.Language); err != nil {
+		return nil, err
+	}
+	if r.Scorer, err = ParseScorer(a.Scorer); err != nil {
+		return nil, err
 	}
 	r.Multi = r.Dialect >= 3 || r.Expand
 	for _, g := range a.GeoFilters {
@@ -127,7 +145,21 @@ func (r *SearchRequest) ParseQuery() error {
 		return err
 	}
 	r.Filter, r.KNN = filter, knn
+	if r.Verbatim || !stems(r.Language) {
+		markVerbatim(r.Filter)
+	}
+	markStems(r.Filter)
 	return nil
+}
+
+// markVerbatim turns stemming off in the tree's text clauses.
+func markVerbatim(n *Node) {
+	if n.Kind == qText {
+		n.Verbatim = true
+	}
+	for _, k := range n.Kids {
+		markVerbatim(k)
+	}
 }
 
 // parseResolved parses query q, ANDs the clauses of arguments with its
@@ -163,9 +195,11 @@ func parseResolved(q string, clauses []*Node, params map[string][]byte) (*Node, 
 
 // Doc is one search result.
 type Doc struct {
-	Key    string
-	Score  float64     // the KNN distance (or 1 without KNN)
-	Fields [][2]string // field, value pairs in reply order
+	Key   string
+	Score float64 // the KNN distance, the text score, or 1
+	// Explain is the score's EXPLAINSCORE tree (nil for none).
+	Explain *ScoreExplain
+	Fields  [][2]string // field, value pairs in reply order
 	// SortKey and Payload are WITHSORTKEYS's and WITHPAYLOADS's values:
 	// a string, or nil for none.
 	SortKey any
@@ -178,6 +212,9 @@ type Result struct {
 	Docs  []Doc
 	// ScoreField names the KNN distance field ("" without KNN).
 	ScoreField string
+	// Scored says the scores are a scorer's (not distances), shown as
+	// doubles.
+	Scored bool
 }
 
 // Loader returns the current fields of the hash at key.
@@ -187,9 +224,10 @@ type Loader func(key string) (map[string][]byte, bool)
 var ErrNoSuchField = errors.New("no such vector field")
 
 type hit struct {
-	id    uint32
-	key   string
-	score float64
+	id      uint32
+	key     string
+	score   float64
+	explain *ScoreExplain
 }
 
 // Search runs req. Fields of the returned documents are loaded with load
@@ -198,11 +236,18 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 	if err := ix.checkFields(req.Filter); err != nil {
 		return nil, err
 	}
-	hits, total, err := ix.match(req)
+	hits, total, scored, err := ix.match(req)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Total: total}
+	res := &Result{Total: total, Scored: scored}
+	if scored && req.Scorer == ScoreHamming {
+		ix.scoreHamming(req, hits, load)
+	}
+	if scored && req.KNN == nil && req.SortBy == "" {
+		// Text results best first; ties in index order.
+		sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	}
 	if req.KNN != nil {
 		res.ScoreField = req.KNN.ScoreField()
 	}
@@ -247,7 +292,7 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 	start := min(req.Offset, len(hits))
 	end := min(start+req.Num, len(hits))
 	for _, h := range hits[start:end] {
-		d := Doc{Key: h.key, Score: h.score}
+		d := Doc{Key: h.key, Score: h.score, Explain: h.explain}
 		f, ok := fieldsOf[h.key]
 		if !ok && (!req.NoContent || req.WithPayloads || req.WithSortKeys && req.SortBy != "") {
 			f, ok = load(h.key)
@@ -337,16 +382,28 @@ func FormatScore(s float64) string {
 	return strconv.FormatFloat(s, 'g', -1, 32)
 }
 
-// match finds the matching documents in result order and the total.
-func (ix *Index) match(req *SearchRequest) ([]hit, int, error) {
+// match finds the matching documents in document order and the total,
+// and says whether a scorer scored them.
+func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if err := ix.checkYields(req.Filter, req.KNN); err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	if err := ix.runRanges(req.Filter, req.Params); err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
+	if req.KNN == nil {
+		hits, err := ix.matchFilter(req)
+		scored := ix.scoreHits(req, hits)
+		return hits, len(hits), scored, err
+	}
+	hits, total, err := ix.matchKNN(req)
+	return hits, total, false, err
+}
+
+// matchFilter finds the documents passing the filter. mu must be held.
+func (ix *Index) matchFilter(req *SearchRequest) ([]hit, error) {
 	if req.KNN == nil {
 		ids, bounded := ix.candidates(req.Filter)
 		var hits []hit
@@ -365,8 +422,14 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, error) {
 			}
 			sort.Slice(hits, func(i, j int) bool { return hits[i].id < hits[j].id })
 		}
-		return hits, len(hits), nil
+		return hits, nil
 	}
+	return nil, nil
+}
+
+// matchKNN runs the KNN clause over the documents passing the filter.
+// mu must be held.
+func (ix *Index) matchKNN(req *SearchRequest) ([]hit, int, error) {
 	k := req.KNN
 	e, ok := ix.engine[k.Field]
 	if !ok {

@@ -260,7 +260,7 @@ func (r *Result) ReplyFor(req *SearchRequest) []any {
 	for _, d := range r.Docs {
 		out = append(out, d.Key)
 		if req.WithScores {
-			out = append(out, FormatScore(d.Score))
+			out = append(out, r.scoreReply(&d, req.ExplainScore))
 		}
 		if req.WithPayloads {
 			out = append(out, d.Payload)
@@ -277,4 +277,21 @@ func (r *Result) ReplyFor(req *SearchRequest) []any {
 		}
 	}
 	return out
+}
+
+// scoreReply is a document's WITHSCORES value: its score (a scorer's as a
+// double's shortest form, a distance as RediSearch shows one), or with
+// EXPLAINSCORE the score and its explanation.
+func (r *Result) scoreReply(d *Doc, explain bool) any {
+	s := FormatScore(d.Score)
+	if r.Scored {
+		s = strconv.FormatFloat(d.Score, 'g', -1, 64)
+	}
+	if !explain {
+		return s
+	}
+	if d.Explain == nil {
+		return []any{s}
+	}
+	return []any{s, d.Explain.Reply()}
 }
