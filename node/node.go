@@ -68,6 +68,7 @@ type Node struct {
 	notifyFlags atomic.Uint32
 	listCfg     listConfig // list-* parameters (lists_config.go)
 	stats       stats
+	errs        errorStats // INFO errorstats (errorstats.go)
 	slow        slowLog
 	loopWait    atomic.Uint64 // io-threads-cpu-wait, float64 bits (0: off)
 

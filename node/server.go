@@ -159,6 +159,7 @@ func cmdConfig(cx *Ctx) {
 	case "resetstat":
 		n.ks.ResetStats()
 		n.resetStats()
+		n.errs.reset()
 		cx.OK()
 	case "rewrite":
 		cx.Error("ERR The server is running without a config file")
