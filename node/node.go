@@ -68,7 +68,8 @@ type Node struct {
 	notifyFlags atomic.Uint32
 	listCfg     listConfig // list-* parameters (lists_config.go)
 	stats       stats
-	errs        errorStats // INFO errorstats (errorstats.go)
+	errs        errorStats  // INFO errorstats (errorstats.go)
+	xcfg        extraConfig // parameters kept as Redis keeps them (config_set.go)
 	slow        slowLog
 	loopWait    atomic.Uint64 // io-threads-cpu-wait, float64 bits (0: off)
 
