@@ -295,7 +295,7 @@ func (n *Node) sendInvalidation(c *client, keys []string, null bool, cur *client
 	recv := c
 	if m.redirect != 0 {
 		recv = n.clients.byIDGet(m.redirect)
-		if recv == nil {
+		if recv == nil || recv.quit.Load() {
 			if !m.broken {
 				m.broken = true
 				if c.resp3.Load() {
