@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // TestScriptCallNilError: calling nil, a number or a boolean fails with
@@ -127,5 +129,32 @@ func TestErrorStats(t *testing.T) {
 	pipe.Exec(ctx)
 	if m, total := stats(); m["errorstat_WRONGTYPE"] != "count=1" || total != "1" {
 		t.Fatalf("error inside EXEC: %v, total %s", m, total)
+	}
+}
+
+// TestResetStatClearsCommandStats: CONFIG RESETSTAT clears INFO
+// commandstats (calls, failures, rejections) as Redis does; counting
+// starts again from zero.
+func TestResetStatClearsCommandStats(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	for i := 0; i < 3; i++ {
+		c.Get(ctx, "k")
+	}
+	c.Do(ctx, "SET", "k")
+	c.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "a", Streams: []string{"nosuch", ">"}})
+	all := c.Info(ctx, "commandstats").Val()
+	if !strings.Contains(all, "cmdstat_get:calls=3,") || !strings.Contains(all, "cmdstat_set:calls=0,") {
+		t.Fatalf("before RESETSTAT:\n%s", all)
+	}
+	if err := c.ConfigResetStat(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "a", Streams: []string{"nosuch", ">"}})
+	all = c.Info(ctx, "commandstats").Val()
+	if strings.Contains(all, "cmdstat_get:") || strings.Contains(all, "cmdstat_set:") ||
+		!strings.Contains(all, "cmdstat_xreadgroup:calls=1,") || !strings.Contains(all, "rejected_calls=0,failed_calls=1") {
+		t.Fatalf("after RESETSTAT:\n%s", all)
 	}
 }

@@ -162,6 +162,7 @@ func cmdConfig(cx *Ctx) {
 		n.ks.ResetStats()
 		n.resetStats()
 		n.errs.reset()
+		n.resetCommandStats()
 		cx.OK()
 	case "rewrite":
 		cx.Error("ERR The server is running without a config file")
