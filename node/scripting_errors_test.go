@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -156,5 +157,35 @@ func TestResetStatClearsCommandStats(t *testing.T) {
 	if strings.Contains(all, "cmdstat_get:") || strings.Contains(all, "cmdstat_set:") ||
 		!strings.Contains(all, "cmdstat_xreadgroup:calls=1,") || !strings.Contains(all, "rejected_calls=0,failed_calls=1") {
 		t.Fatalf("after RESETSTAT:\n%s", all)
+	}
+}
+
+// TestBlockedErrorCountsAsFailed: a blocked XREADGROUP woken with an
+// error (its group destroyed) is one call and one failed call in INFO
+// commandstats, and its NOGROUP counts in INFO errorstats.
+func TestBlockedErrorCountsAsFailed(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	if err := c.XGroupCreateMkStream(ctx, "s", "g", "$").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ConfigResetStat(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	rd := tn.raw(t)
+	rd.Send("XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s", ">")
+	rd.Flush()
+	waitFor(t, 5*time.Second, "the reader blocked", func() bool { return infoInt(t, c, "blocked_clients") == 1 })
+	if err := c.XGroupDestroy(ctx, "s", "g").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := rd.Recv(); !strings.HasPrefix(got, "-NOGROUP") {
+		t.Fatalf("blocked XREADGROUP after XGROUP DESTROY: %q", got)
+	}
+	stats := c.Info(ctx, "commandstats", "errorstats").Val()
+	if !strings.Contains(stats, "cmdstat_xreadgroup:calls=1,") || !strings.Contains(stats, "rejected_calls=0,failed_calls=1\r\n") ||
+		!strings.Contains(stats, "errorstat_NOGROUP:count=1\r\n") {
+		t.Fatalf("INFO after the woken error:\n%s", stats)
 	}
 }

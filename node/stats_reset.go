@@ -15,6 +15,10 @@ func (s *cmdStats) reset() {
 	s.rejected.Store(0)
 }
 
+// addFailed counts a failure of a call already counted (a blocked
+// command answered with an error when it is woken).
+func (s *cmdStats) addFailed(id int64) { s.shards[id&(statShards-1)].failed.Add(1) }
+
 // resetCommandStats is CONFIG RESETSTAT's part for INFO commandstats and
 // latencystats, as in Redis.
 func (n *Node) resetCommandStats() {
