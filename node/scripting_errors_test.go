@@ -10,17 +10,20 @@ import (
 )
 
 // TestScriptCallNilError: calling nil, a number or a boolean fails with
-// Lua 5.1's words (as in Redis), loadstring of a binary chunk is nil, and
-// getmetatable of those values is still nil.
+// Lua 5.1's words (as in Redis), naming the local, field or method called
+// when there is one; loadstring of a binary chunk is nil; getmetatable of
+// those values is still nil.
 func TestScriptCallNilError(t *testing.T) {
 	tn := startNode(t, nil)
 	ctx := context.Background()
 	c := tn.client(t)
 	for src, want := range map[string]string{
 		"return loadstring(string.dump(function() return 1 end))()": "user_script:1: attempt to call a nil value",
-		"local x = 5\nreturn x()":                                   "user_script:2: attempt to call a number value",
-		"local b = true\nreturn b()":                                "user_script:2: attempt to call a boolean value",
-		"local t = {}\nreturn t.nofunc()":                           "user_script:2: attempt to call a nil value",
+		"local x = 5\nreturn x()":                                   "user_script:2: attempt to call local 'x' (a number value)",
+		"local b = true\nreturn b()":                                "user_script:2: attempt to call local 'b' (a boolean value)",
+		"local t = {}\nreturn t.nofunc()":                           "user_script:2: attempt to call field 'nofunc' (a nil value)",
+		"local t = {}\nreturn t:nomethod()":                         "user_script:2: attempt to call method 'nomethod' (a nil value)",
+		"local t = {}\nreturn (t.x or t.y)()":                       "user_script:2: attempt to call a nil value",
 	} {
 		err := c.Eval(ctx, src, nil).Err()
 		if err == nil || !strings.HasPrefix(err.Error(), "ERR "+want) {

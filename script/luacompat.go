@@ -17,9 +17,10 @@ import (
 //     loadstring refuses binary chunks (as Redis's Lua does), so
 //     loadstring(string.dump(f)) is nil.
 //   - calling nil, a boolean or a number fails with Lua 5.1's "attempt to
-//     call a nil value" (gopher-lua says "attempt to call a non-function
-//     object" whatever the value): those types get a metatable whose
-//     __call raises it, which getmetatable does not show.
+//     call a nil value" or "attempt to call field 'f' (a nil value)"
+//     (gopher-lua says "attempt to call a non-function object" whatever
+//     the value): those types get a metatable whose __call raises it
+//     (callname.go), which getmetatable does not show.
 
 // openCompat replaces those functions in the math and string tables of
 // g (before the globals are protected).
@@ -47,10 +48,10 @@ func openCompat(L *lua.LState, g *lua.LTable) {
 // them as Lua 5.1 does.
 func openCallErrors(L *lua.LState, g *lua.LTable) {
 	for _, v := range []lua.LValue{lua.LNil, lua.LFalse, lua.LNumber(0)} {
-		msg := "attempt to call a " + v.Type().String() + " value"
+		typ := v.Type().String()
 		mt := L.CreateTable(0, 1)
 		mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-			L.RaiseError("%s", msg)
+			L.RaiseError("%s", callError(L, typ))
 			return 0
 		}))
 		L.SetMetatable(v, mt)
