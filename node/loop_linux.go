@@ -53,7 +53,9 @@ type evloop struct {
 	lnFD  int            // the listening socket, watched (loop_accept_linux.go); -1: not
 	// handed is server.handed when the loop last saw a connection come.
 	handed uint64
-	pf     prefetcher
+	// pushGen is server.pushGen when the loop last sent pending messages.
+	pushGen uint64
+	pf      prefetcher
 
 	index   int          // in s.loops
 	busy    atomic.Int64 // nanoseconds spent serving (not waiting), ever
@@ -267,6 +269,10 @@ func (l *evloop) takeIncoming(now time.Time) bool {
 	in, stop := l.incoming, l.stop
 	l.incoming = nil
 	l.mu.Unlock()
+	if g := l.s.pushGen.Load(); g != l.pushGen {
+		l.pushGen = g
+		l.sendPending()
+	}
 	for _, c := range in {
 		moved := c.moved
 		if stop || !l.open(c, now) || moved {

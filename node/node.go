@@ -73,6 +73,10 @@ type Node struct {
 	slow        slowLog
 	loopWait    atomic.Uint64 // io-threads-cpu-wait, float64 bits (0: off)
 
+	// loopSrv is srv, for waking its event loops without n.mu
+	// (loop_push_linux.go).
+	loopSrv atomic.Pointer[server]
+
 	// copyLive is the bulk copy in progress, for the status page;
 	// copySignalHook, when set (tests only), replaces the node's headroom
 	// signal for copies (copyrate.go).
@@ -217,6 +221,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	n.ln = ln
 	n.srv = newServer(n, ln, n.cfg.IdleTimeout)
+	n.loopSrv.Store(n.srv)
 	srv := n.srv
 	bg, cancel := context.WithCancel(context.Background())
 	n.bgCtx, n.bgCancel = bg, cancel

@@ -53,6 +53,9 @@ type server struct {
 	// handed counts the connections accepted and handed to a loop or a
 	// goroutine (loop_accept_linux.go).
 	handed atomic.Uint64
+	// pushGen counts the messages queued for idle clients that may be on
+	// an event loop (loop_push_linux.go).
+	pushGen atomic.Uint64
 }
 
 // loopCounts reports how many event loops the node has and how many of

@@ -3,6 +3,7 @@ package node
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestTrackingRedirBrokenAfterQuit: a RESP3 client whose invalidations
@@ -40,5 +41,41 @@ func TestTrackingRedirBrokenAfterQuit(t *testing.T) {
 		}
 		r.Close()
 		w.Close()
+	}
+}
+
+// TestTrackingPushToIdleRESP3Redirect: a RESP3 client that another
+// client redirects its invalidations to gets the invalidate push while it
+// sends nothing (it is served by an event loop, with no outbox), also
+// after CLIENT REPLY OFF, as in Redis.
+func TestTrackingPushToIdleRESP3Redirect(t *testing.T) {
+	tn := startNode(t, nil)
+	x := tn.raw(t)
+	x.Do3("HELLO", "3")
+	id := strings.TrimSpace(strings.TrimPrefix(x.Do3("CLIENT", "ID"), ":"))
+	tr := tn.raw(t)
+	if got := tr.Do("CLIENT", "TRACKING", "on", "REDIRECT", id); got != "+OK\r\n" {
+		t.Fatalf("CLIENT TRACKING on REDIRECT %s: %q", id, got)
+	}
+	w := tn.raw(t)
+	for i, replyOff := range []bool{false, true} {
+		w.Do("SET", "foo", "bar")
+		tr.Do("GET", "foo")
+		if replyOff {
+			x.Send("CLIENT", "REPLY", "OFF")
+			x.Send("CLIENT", "LIST", "ID", id) // no reply: REPLY OFF is in effect
+			x.Flush()
+			waitFor(t, 5*time.Second, "CLIENT REPLY OFF to run", func() bool {
+				return strings.Contains(w.Do("CLIENT", "LIST", "ID", id), "cmd=client|list")
+			})
+		}
+		w.Do("SET", "foo", "bar2")
+		if got := x.Recv3(); got != ">2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nfoo\r\n" {
+			t.Fatalf("round %d (reply off %v): push to the idle redirect client: %q", i, replyOff, got)
+		}
+	}
+	x.Send("CLIENT", "REPLY", "ON")
+	if got := x.Recv3(); got != "+OK\r\n" {
+		t.Fatalf("CLIENT REPLY ON: %q", got)
 	}
 }
