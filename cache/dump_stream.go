@@ -39,7 +39,11 @@ func streamFromRDB(v *rdb.StreamValue, nodeMax int) *stream {
 	}
 	s.lastID, s.firstID, s.maxDeleted, s.entriesAdded = id(v.Last), id(v.First), id(v.MaxDeleted), v.EntriesAdded
 	for _, rg := range v.Groups {
-		g := newGroup(string(rg.Name), id(rg.LastID), rg.EntriesRead)
+		read := rg.EntriesRead
+		if v.Legacy {
+			read = s.estimateRead(id(rg.LastID))
+		}
+		g := newGroup(string(rg.Name), id(rg.LastID), read)
 		cs := make([]*consumer, len(rg.Consumers))
 		for i, c := range rg.Consumers {
 			cs[i], _ = g.ensureConsumer(string(c.Name), c.Seen)

@@ -453,7 +453,13 @@ func (s *server) waitBlocked(c *rconn, cl *client) {
 		c.closing = true
 		return
 	}
+	cl.cx.failed = false
 	writeBlockResult(&cl.cx, w.kind, res)
+	if e := cl.last; cl.cx.failed && e != nil {
+		// Counted as a call when it blocked; its error comes now
+		// (-NOGROUP when its group was destroyed, CLIENT UNBLOCK ERROR).
+		e.stats.addFailed(cl.id)
+	}
 	if len(cl.track.dirty) > 0 {
 		s.n.trackEnd(cl)
 	}

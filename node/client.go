@@ -60,6 +60,9 @@ type client struct {
 	track    clientTrack
 	scriptOf *client
 
+	// quit is set when the client sent QUIT (connection.go).
+	quit atomic.Bool
+
 	// resp3 is set while the connection speaks RESP3 (HELLO 3); CLIENT
 	// LIST reads it from other goroutines.
 	resp3 atomic.Bool

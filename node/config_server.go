@@ -7,7 +7,8 @@ import (
 
 // immutableParams are the CONFIG GET parameters Redis fixes at start:
 // CONFIG SET of them fails, whatever the value, with Redis's error.
-var immutableParams = map[string]bool{"databases": true, "cluster-enabled": true, "aclfile": true}
+var immutableParams = map[string]bool{"databases": true, "cluster-enabled": true, "aclfile": true,
+	"daemonize": true, "replicaof": true, "slaveof": true}
 
 // setServerParam is CONFIG SET of the parameters about the server itself
 // (where it listens, where it snapshots, what is fixed at start); ok is
@@ -26,6 +27,9 @@ func (n *Node) setServerParam(name, val string) (ok bool, err error) {
 		}
 	case name == "port":
 		if strings.TrimSpace(val) != n.port() {
+			if err := n.checkPortFree(val); err != nil {
+				return true, err
+			}
 			return true, errArgument("the listening port is set at start (restart with the new one)")
 		}
 	case name == "dir":

@@ -77,8 +77,14 @@ func (cx *Ctx) Authenticate(name, pass string) bool {
 // Authed reports whether the connection may run commands (front.Conn).
 func (cx *Ctx) Authed() bool { return cx.cl.authed }
 
-// Quit closes the connection after the current reply (front.Conn).
-func (cx *Ctx) Quit() { cx.cl.conn.Close() }
+// Quit closes the connection after the current reply (front.Conn). From
+// then on the client is gone for other clients' messages (a tracking
+// redirect to it is broken), as Redis frees it before it serves another
+// command, though the connection may take a moment longer to close.
+func (cx *Ctx) Quit() {
+	cx.cl.quit.Store(true)
+	cx.cl.conn.Close()
+}
 
 // Reset forgets the connection's transaction, name and user (front.Conn).
 func (cx *Ctx) Reset() {

@@ -49,7 +49,7 @@ func (n *Node) accept(conn redcon.Conn) bool {
 	c.lastActive.Store(now.UnixNano())
 	c.cx.Node = n
 	c.cx.cl = c
-	c.cx.w = conn
+	c.cx.w = errCounter{replyWriter: conn, stats: &n.errs}
 	conn.SetContext(c)
 	n.clients.add(c)
 	n.clients.total.Add(1)

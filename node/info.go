@@ -15,7 +15,7 @@ import (
 )
 
 // infoSections are INFO's sections in Redis's order.
-var infoSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "commandstats", "latencystats", "keyspace"}
+var infoSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "errorstats", "commandstats", "latencystats", "keyspace"}
 
 // extraSections are left out of a plain INFO.
 var extraSections = map[string]bool{"commandstats": true, "latencystats": true}
@@ -146,6 +146,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("tracking_total_prefixes", tp)
 		kv("migrate_cached_sockets", 0) // MIGRATE keeps no connections here
 		kv("client_output_buffer_limit_disconnections", n.pubsub.cut.Load())
+		kv("total_error_replies", n.errs.total.Load())
 		loops, serving, wait := n.loopCounts()
 		kv("event_loops", loops)
 		kv("event_loops_serving", serving)
@@ -154,6 +155,8 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 			// in the loop scaler's last window (loopscale_linux.go).
 			kv("event_loops_cpu_wait", strconv.FormatFloat(wait, 'f', 2, 64))
 		}
+	case "errorstats":
+		n.errs.write(func(k string, v any) { kv(k, v) })
 	case "replication":
 		n.writeReplicationInfo(func(k string, v any) { kv(k, v) })
 	case "commandstats":

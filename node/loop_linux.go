@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -48,7 +49,13 @@ type evloop struct {
 
 	conns map[int]*rconn // by fd; the loop goroutine's own
 	ready []*rconn       // the connections read in this round
-	pf    prefetcher
+	fresh int            // how many of ready are new connections (served first)
+	lnFD  int            // the listening socket, watched (loop_accept_linux.go); -1: not
+	// handed is server.handed when the loop last saw a connection come.
+	handed uint64
+	// pushGen is server.pushGen when the loop last sent pending messages.
+	pushGen uint64
+	pf      prefetcher
 
 	index   int          // in s.loops
 	busy    atomic.Int64 // nanoseconds spent serving (not waiting), ever
@@ -80,7 +87,9 @@ func (s *server) startLoops() bool {
 		s.scale.active.Store(1)
 		s.scale.lastWin.Store(time.Now().UnixNano())
 	}
+	lnFD := s.listenerFD()
 	for _, l := range s.loops {
+		l.watchListener(lnFD)
 		s.wg.Add(1)
 		go l.run()
 	}
@@ -92,7 +101,7 @@ func newLoop(s *server) (*evloop, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &evloop{Poller: pl, s: s, conns: map[int]*rconn{}}, nil
+	return &evloop{Poller: pl, s: s, conns: map[int]*rconn{}, lnFD: -1}, nil
 }
 
 // shut closes the loop's descriptors.
@@ -198,8 +207,12 @@ func (l *evloop) run() {
 		for i := 0; i < nev; i++ {
 			ev := events[i]
 			fd := int(ev.Fd)
-			if l.IsWake(fd) {
-				if l.takeIncoming(now) {
+			if l.IsWake(fd) || fd == l.lnFD {
+				take := l.takeIncoming
+				if fd == l.lnFD {
+					take = l.awaitAccepts
+				}
+				if take(now) {
 					l.closeAll()
 					return
 				}
@@ -227,6 +240,7 @@ func (l *evloop) run() {
 		}
 		l.pf.reset()
 		l.ready = l.ready[:0]
+		l.fresh = 0
 		if sc := l.s.scale; sc != nil {
 			end := time.Now()
 			l.busy.Add(int64(end.Sub(now)))
@@ -255,12 +269,35 @@ func (l *evloop) takeIncoming(now time.Time) bool {
 	in, stop := l.incoming, l.stop
 	l.incoming = nil
 	l.mu.Unlock()
+	if g := l.s.pushGen.Load(); g != l.pushGen {
+		l.pushGen = g
+		l.sendPending()
+	}
 	for _, c := range in {
-		if stop || !l.open(c, now) {
+		moved := c.moved
+		if stop || !l.open(c, now) || moved {
 			continue
 		}
+		l.readFresh(c)
 	}
 	return stop
+}
+
+// readFresh reads a new connection as soon as it is in the loop's set,
+// and puts it first among this round's ready connections: its first
+// command was sent before the loop saw the connection, usually before
+// commands the loop has read from others in this round, and Redis, which
+// accepts in its own loop, runs it first. (A client that sends a
+// blocking XREADGROUP on a new connection and then FLUSHALL on another
+// expects the reader to be blocked when the flush runs.)
+func (l *evloop) readFresh(c *rconn) {
+	c.batch, c.rerr = c.rd.ReadOnce()
+	if len(c.batch) == 0 && c.rerr == nil {
+		return
+	}
+	l.pf.add(l.s.n, c.batch)
+	l.ready = slices.Insert(l.ready, l.fresh, c)
+	l.fresh++
 }
 
 // open starts serving a new connection; it reports whether it is in the

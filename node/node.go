@@ -71,8 +71,14 @@ type Node struct {
 	notifyFlags atomic.Uint32
 	listCfg     listConfig // list-* parameters (lists_config.go)
 	stats       stats
+	errs        errorStats  // INFO errorstats (errorstats.go)
+	xcfg        extraConfig // parameters kept as Redis keeps them (config_set.go)
 	slow        slowLog
 	loopWait    atomic.Uint64 // io-threads-cpu-wait, float64 bits (0: off)
+
+	// loopSrv is srv, for waking its event loops without n.mu
+	// (loop_push_linux.go).
+	loopSrv atomic.Pointer[server]
 
 	// copyLive is the bulk copy in progress, for the status page;
 	// copySignalHook, when set (tests only), replaces the node's headroom
@@ -218,6 +224,7 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	n.ln = ln
 	n.srv = newServer(n, ln, n.cfg.IdleTimeout)
+	n.loopSrv.Store(n.srv)
 	srv := n.srv
 	bg, cancel := context.WithCancel(context.Background())
 	n.bgCtx, n.bgCancel = bg, cancel

@@ -63,7 +63,7 @@ func (n *Node) writeReplicationInfo(kv func(string, any)) {
 	kv("second_repl_offset", -1)
 	first, hist := n.repl.log.span()
 	kv("repl_backlog_active", b2i(n.repl.log.on.Load()))
-	kv("repl_backlog_size", n.repl.log.max)
+	kv("repl_backlog_size", n.repl.log.size())
 	kv("repl_backlog_first_byte_offset", first)
 	kv("repl_backlog_histlen", hist)
 	for i, l := range links {

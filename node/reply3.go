@@ -1,6 +1,10 @@
 package node
 
-import "github.com/vcache/vcache/internal/resp"
+import (
+	"strings"
+
+	"github.com/vcache/vcache/internal/resp"
+)
 
 // The reply forms that differ between RESP2 and RESP3. Each writes the
 // RESP3 form to a connection that said HELLO 3 and its RESP2 equivalent
@@ -97,6 +101,12 @@ func runShaped(cx *Ctx, h Handler, shape resp.Shape) {
 	cx.w = &b
 	h(cx)
 	cx.w = w
+	if len(b) > 0 && b[0] == '-' {
+		if _, ok := w.(errCounter); ok {
+			msg, _, _ := strings.Cut(string(b[1:]), "\r")
+			cx.Node.errs.add(msg)
+		}
+	}
 	w.WriteRaw(resp.To3(cx.buf[:0], b, shape))
 }
 

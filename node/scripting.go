@@ -230,6 +230,14 @@ func evalCommand(cx *Ctx, bySHA, readonly bool) {
 		}
 		n.scripts.mem.noteEval(s)
 	}
+	if s.Flags&(script.Shebang|script.NoWrites|script.AllowOOM) == script.Shebang && n.ks.OverMemory() {
+		// A script with a shebang declares whether it may write: one that
+		// may (no no-writes) is refused over maxmemory unless it allows
+		// it (allow-oom), as Redis derives EVAL's deny-oom from the flags.
+		// One without a shebang finds out at its first write.
+		cx.Error(command.MsgOOM)
+		return
+	}
 	if s.Flags&(script.Shebang|script.NoWrites) == script.Shebang && !n.enoughReplicas() {
 		// A script that declares it may write is refused before it runs;
 		// one without a shebang finds out at its first write.
@@ -348,7 +356,11 @@ func writeScriptReply(cx *Ctx, r script.Reply) {
 	case script.Status:
 		cx.Simple(r.Str)
 	case script.Error:
-		cx.Error(r.Str)
+		if r.Counted {
+			cx.errorCounted(r.Str)
+		} else {
+			cx.Error(r.Str)
+		}
 	case script.Int:
 		cx.Int(r.Int)
 	case script.Bulk:

@@ -31,6 +31,7 @@ func newScriptCaller(n *Node, caller *client, r *scriptRun, readonly bool, slot 
 	c.userName = caller.userName
 	c.cx.Node = n
 	c.cx.cl = c
+	sc.capture.stats = &n.errs
 	c.cx.w = &sc.capture
 	sc.c = c
 	return sc
@@ -119,6 +120,9 @@ func scriptDenial(d *acl.Denial) string {
 // capture is a replyWriter that keeps one command's reply as a
 // script.Reply.
 type capture struct {
+	// stats counts the errors commands answer (the script passes them
+	// on marked Counted).
+	stats *errorStats
 	root  script.Reply
 	have  bool
 	stack []*frame
@@ -165,7 +169,12 @@ func (c *capture) WriteBulk(b []byte)       { c.add(script.Reply{Kind: script.Bu
 func (c *capture) WriteBulkString(s string) { c.add(script.Reply{Kind: script.Bulk, Str: s}) }
 func (c *capture) WriteInt64(n int64)       { c.add(script.Reply{Kind: script.Int, Int: n}) }
 func (c *capture) WriteNull()               { c.add(script.Reply{Kind: script.Nil}) }
-func (c *capture) WriteError(msg string)    { c.add(script.Reply{Kind: script.Error, Str: msg}) }
+func (c *capture) WriteError(msg string) {
+	if c.stats != nil {
+		c.stats.add(msg)
+	}
+	c.add(script.Reply{Kind: script.Error, Str: msg, Counted: c.stats != nil})
+}
 
 func (c *capture) WriteArray(n int) { c.open('*', n) }
 

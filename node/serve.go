@@ -50,6 +50,12 @@ type server struct {
 	nextLoop  atomic.Uint32
 	scale     *loopScaler  // how many loops serve; nil: all of them
 	loopConns atomic.Int64 // connections on the loops
+	// handed counts the connections accepted and handed to a loop or a
+	// goroutine (loop_accept_linux.go).
+	handed atomic.Uint64
+	// pushGen counts the messages queued for idle clients that may be on
+	// an event loop (loop_push_linux.go).
+	pushGen atomic.Uint64
 }
 
 // loopCounts reports how many event loops the node has and how many of
@@ -98,6 +104,7 @@ func (s *server) serve() error {
 			continue
 		}
 		if s.adopt(nc) {
+			s.handed.Add(1)
 			continue
 		}
 		c := &rconn{nc: nc, addr: nc.RemoteAddr().String(), Writer: redcon.NewWriter(nc)}
@@ -110,6 +117,7 @@ func (s *server) serve() error {
 		s.conns[c] = struct{}{}
 		s.wg.Add(1)
 		s.mu.Unlock()
+		s.handed.Add(1)
 		go s.handle(c)
 	}
 }

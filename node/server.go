@@ -94,7 +94,6 @@ func (n *Node) configParams() map[string]func() string {
 		"timeout":                    func() string { return itoa(int64(c.IdleTimeout / time.Second)) },
 		"dir":                        func() string { return c.Dir },
 		"dbfilename":                 func() string { return c.DBFilename },
-		"save":                       func() string { return "" },
 		"appendonly":                 func() string { return "no" },
 		"databases":                  func() string { return "1" },
 		"port":                       func() string { return n.port() },
@@ -116,6 +115,7 @@ func (n *Node) configParams() map[string]func() string {
 		"tracking-table-max-keys":    func() string { return itoa(n.track.maxKeys.Load()) },
 	}
 	n.encParams.addGetters(m)
+	n.extraGetters(m)
 	n.addMinReplicasGetters(m)
 	return m
 }
@@ -133,6 +133,10 @@ func cmdConfig(cx *Ctx) {
 		seen := map[string]bool{}
 		for _, p := range cx.Args[2:] {
 			pat := strings.ToLower(string(p))
+			if hiddenParams[pat] && !seen[pat] {
+				seen[pat] = true
+				out = append(out, pat, n.hiddenParam(pat))
+			}
 			for _, name := range sortedKeys(params) {
 				if ok, _ := path.Match(pat, name); ok && !seen[name] {
 					seen[name] = true
@@ -149,16 +153,16 @@ func cmdConfig(cx *Ctx) {
 			cx.Error("ERR wrong number of arguments for 'config|set' command")
 			return
 		}
-		for i := 2; i < len(cx.Args); i += 2 {
-			if err := n.configSet(strings.ToLower(string(cx.Args[i])), string(cx.Args[i+1])); err != nil {
-				cx.Error("ERR CONFIG SET failed (possibly related to argument '" + strings.ToLower(string(cx.Args[i])) + "') - " + err.Error())
-				return
-			}
+		if msg := n.configSetMany(cx.Args[2:]); msg != "" {
+			cx.Error(msg)
+			return
 		}
 		cx.OK()
 	case "resetstat":
 		n.ks.ResetStats()
 		n.resetStats()
+		n.errs.reset()
+		n.resetCommandStats()
 		cx.OK()
 	case "rewrite":
 		cx.Error("ERR The server is running without a config file")
@@ -270,10 +274,13 @@ func (n *Node) configSet(name, val string) error {
 		return n.setNotifyFlags(val)
 	case "tracking-table-max-keys":
 		return n.setTrackMaxKeys(val)
-	case "save", "appendonly":
-		// Accepted for compatibility with tools that set them; vcache
-		// snapshots on SAVE, BGSAVE and shutdown only.
+	case "appendonly":
+		// Accepted for compatibility with tools that set it; vcache
+		// snapshots (SAVE, BGSAVE, save points, shutdown) only.
 	default:
+		if ok, err := n.setExtraParam(name, val); ok {
+			return err
+		}
 		if ok, err := n.setServerParam(name, val); ok {
 			return err
 		}

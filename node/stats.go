@@ -58,6 +58,9 @@ func (n *Node) sample(ctx context.Context) {
 				n.stats.netPerS.Store(int64(float64(net[cur]-net[first]) / dt))
 				n.stats.cpuMilli.Store(int64(float64(cpu[cur]-cpu[first]) / 1e6 / dt))
 			}
+			if i%10 == 0 {
+				n.checkSavePoints(now)
+			}
 		}
 	}
 }

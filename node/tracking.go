@@ -295,7 +295,7 @@ func (n *Node) sendInvalidation(c *client, keys []string, null bool, cur *client
 	recv := c
 	if m.redirect != 0 {
 		recv = n.clients.byIDGet(m.redirect)
-		if recv == nil {
+		if recv == nil || recv.quit.Load() {
 			if !m.broken {
 				m.broken = true
 				if c.resp3.Load() {
@@ -346,6 +346,11 @@ func (n *Node) trackDeliver(r *client, b []byte, cur *client) {
 	default:
 		r.track.pend = append(r.track.pend, b...)
 		r.track.hasPend.Store(true)
+		if r.out.Load() == nil && !r.track.running.Load() {
+			// An idle client without an outbox is on an event loop:
+			// its loop sends the message (loop_push_linux.go).
+			n.kickLoops()
+		}
 	}
 }
 

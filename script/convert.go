@@ -59,7 +59,7 @@ func toReply(v lua.LValue, depth int, resp3 bool) Reply {
 // than an array (see toReply), checking its fields in Redis's order.
 func tableReply(v *lua.LTable, depth int, resp3 bool) (Reply, bool) {
 	if e, ok := v.RawGetString("err").(lua.LString); ok {
-		return Reply{Kind: Error, Str: oneLine(string(e))}, true
+		return Reply{Kind: Error, Str: oneLine(string(e)), Counted: counted(v)}, true
 	}
 	if s, ok := v.RawGetString("ok").(lua.LString); ok {
 		return Reply{Kind: Status, Str: oneLine(string(s))}, true
@@ -128,7 +128,7 @@ func toLua(L *lua.LState, r Reply) lua.LValue {
 		t.RawSetString("ok", lua.LString(r.Str))
 		return t
 	case Error:
-		return errTable(L, r.Str)
+		return replyErrTable(L, r)
 	case Array:
 		t := L.CreateTable(len(r.Elems), 0)
 		for i, e := range r.Elems {
@@ -178,6 +178,23 @@ func setField(t *lua.LTable, k, v lua.LValue) {
 	}
 	t.RawSet(k, v)
 }
+
+// countedField marks an error table holding a command's error the server
+// already counted (Redis's field of the same name): a script that passes
+// it on does not count it again.
+const countedField = "ignore_error_stats_update"
+
+// replyErrTable is the error table of the error reply r.
+func replyErrTable(L *lua.LState, r Reply) *lua.LTable {
+	t := errTable(L, r.Str)
+	if r.Counted {
+		t.RawSetString(countedField, lua.LTrue)
+	}
+	return t
+}
+
+// counted reports whether the error table t is marked counted.
+func counted(t *lua.LTable) bool { return t.RawGetString(countedField) == lua.LTrue }
 
 func errTable(L *lua.LState, msg string) *lua.LTable {
 	t := L.CreateTable(0, 1)
@@ -279,5 +296,5 @@ func errorObject(obj lua.LValue, name, chunkName string) Reply {
 	if line, ok := t.RawGetString("line").(lua.LNumber); ok {
 		msg += " script: " + name + ", on @" + chunkName + ":" + numString(float64(line)) + "."
 	}
-	return ErrorReply(oneLine(msg))
+	return Reply{Kind: Error, Str: oneLine(msg), Counted: counted(t)}
 }

@@ -16,6 +16,11 @@ import (
 //   - string.dump returns a binary chunk header instead of failing;
 //     loadstring refuses binary chunks (as Redis's Lua does), so
 //     loadstring(string.dump(f)) is nil.
+//   - calling nil, a boolean or a number fails with Lua 5.1's "attempt to
+//     call a nil value" or "attempt to call field 'f' (a nil value)"
+//     (gopher-lua says "attempt to call a non-function object" whatever
+//     the value): those types get a metatable whose __call raises it
+//     (callname.go), which getmetatable does not show.
 
 // openCompat replaces those functions in the math and string tables of
 // g (before the globals are protected).
@@ -35,6 +40,38 @@ func openCompat(L *lua.LState, g *lua.LTable) {
 			return 1
 		}))
 	}
+	openCallErrors(L, g)
+}
+
+// openCallErrors gives nil, booleans and numbers a __call that raises Lua
+// 5.1's error for calling them, and makes getmetatable return nil for
+// them as Lua 5.1 does.
+func openCallErrors(L *lua.LState, g *lua.LTable) {
+	for _, v := range []lua.LValue{lua.LNil, lua.LFalse, lua.LNumber(0)} {
+		typ := v.Type().String()
+		mt := L.CreateTable(0, 1)
+		mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
+			L.RaiseError("%s", callError(L, typ))
+			return 0
+		}))
+		L.SetMetatable(v, mt)
+	}
+	get, ok := g.RawGetString("getmetatable").(*lua.LFunction)
+	if !ok {
+		return
+	}
+	g.RawSetString("getmetatable", L.NewFunction(func(L *lua.LState) int {
+		switch L.Get(1).Type() {
+		case lua.LTNil, lua.LTBool, lua.LTNumber:
+			L.CheckAny(1)
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(get)
+		L.Push(L.Get(1))
+		L.Call(1, 1)
+		return 1
+	}))
 }
 
 // mathRandom is Lua 5.1's math.random: a float in [0,1), an integer in

@@ -188,7 +188,8 @@ func (e *Engine) call(L *lua.LState, raise bool) int {
 	}
 	r := e.run.Caller.Call(args, e.run.resp3)
 	if r.Kind == Error && raise {
-		return e.fail(L, true, r.Str)
+		L.Error(replyErrTable(L, r), 0)
+		return 0
 	}
 	L.Push(toLua(L, r))
 	return 1

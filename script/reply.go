@@ -49,6 +49,9 @@ type Reply struct {
 	Float  float64
 	Format string
 	Elems  []Reply
+	// Counted marks an Error the server already counted in its error
+	// statistics (a command's error a script passes on).
+	Counted bool
 }
 
 // ErrorReply returns an error reply with text msg ("ERR ...").

@@ -66,6 +66,10 @@ type StreamValue struct {
 	Last, First, MaxDeleted StreamID
 	EntriesAdded            uint64
 	Groups                  []StreamGroup
+	// Legacy is set for a stream of Redis 6.2 and older (RDB type 15),
+	// which keeps no entries-read per group: the reader estimates them
+	// as Redis 7 does when it loads one.
+	Legacy bool
 }
 
 func (r *reader) plainLen() (uint64, bool) {
@@ -135,6 +139,7 @@ func (r *reader) stream(t byte) (*StreamValue, bool) {
 		}
 		s.First, s.MaxDeleted, s.EntriesAdded = f, d, a
 	} else {
+		s.Legacy = true
 		s.EntriesAdded = uint64(len(s.Entries))
 		if len(s.Entries) > 0 {
 			s.First = s.Entries[0].ID
