@@ -23,6 +23,12 @@ import (
 // The promoted node stays a replica of the old shard on fewer slots: its
 // link continues the old primary's stream from where it was
 // (continueLink) instead of starting a full sync.
+//
+// A merge by promotion is the same in reverse where the source's primary
+// already replicates the shard that takes its slots (as the two halves of
+// a split do): its copy of that shard grows by the slots it led, and the
+// full sync of the larger set replaces it stripe by stripe too
+// (handOverGrown).
 
 // handedOver reports whether this node led every slot of ranges until a
 // split by promotion handed them over: the pause of the cutover still
@@ -68,6 +74,36 @@ func continueLink(l, old *primaryLink) bool {
 	l.offset.Store(old.offset.Load())
 	l.synced.Store(old.synced.Load())
 	return true
+}
+
+// handOverGrown marks l's copy handed over when l, a new link of a shard
+// whose slots grew, covers old's slots (old stopped just now, same shard
+// and primary, its copy whole) plus slots this node led until a merge by
+// promotion handed them to the shard: the copy of all of them is whole,
+// so the full sync the larger slot set needs replaces it stripe by stripe
+// instead of emptying it first.
+func (n *Node) handOverGrown(l, old *primaryLink) bool {
+	if old.shard != l.shard || old.primary != l.primary || old.addr != l.addr || l.copy.partial.Load() {
+		return false
+	}
+	var had slotMask
+	for _, s := range cluster.SlotsIn(old.ranges) {
+		had.set(s)
+	}
+	grew := false
+	for _, s := range cluster.SlotsIn(l.ranges) {
+		switch {
+		case had.has(s):
+		case n.mig.promoted[s].Load():
+			grew = true
+		default:
+			return false
+		}
+	}
+	if grew {
+		l.copy.handover.Store(true)
+	}
+	return grew
 }
 
 // syncStripes returns, in the order a full sync sends them, the slots of

@@ -115,6 +115,10 @@ func (n *Node) followMap(ctx context.Context, m *cluster.Map, self cluster.NodeI
 				n.log.Info("replication link continues on fewer slots", "shard", l.shard, "primary", l.addr, "offset", l.offset.Load())
 				break
 			}
+			if n.handOverGrown(l, old) {
+				n.log.Info("replica copy grows by slots handed over by a merge by promotion", "shard", l.shard, "primary", l.addr)
+				break
+			}
 		}
 	}
 	if lost := n.lostLead(m, self); len(stopped) > 0 || lost {
