@@ -53,6 +53,33 @@ func (n *Node) handOverCopy(c *shardCopy, ranges []cluster.SlotRange) {
 	}
 }
 
+// keepHandedOver records as whole, and handed over, the copy of each
+// shard all of whose slots are among kept (slots this node led until a
+// split by promotion, and self replicates under m) when no link has made a
+// record of it yet: followMap skipped map m (it saw the cluster down) and
+// will start the link later, when the cutover's marks are gone.
+func (n *Node) keepHandedOver(m *cluster.Map, self cluster.NodeID, kept []int) {
+	var in slotMask
+	for _, s := range kept {
+		in.set(s)
+	}
+	_, replica := m.ShardsOf(self)
+	n.repl.mu.Lock()
+	defer n.repl.mu.Unlock()
+	for _, sh := range replica {
+		slots := cluster.SlotsIn(sh.Slots)
+		all := len(slots) > 0
+		for _, s := range slots {
+			all = all && in.has(s)
+		}
+		if all && n.repl.copies[sh.ID] == nil {
+			c := n.copyOf(sh.ID)
+			c.partial.Store(false)
+			c.handover.Store(true)
+		}
+	}
+}
+
 // continueLink lets l, a new link of a shard whose slots shrank, continue
 // the stream of old, a link of the same shard and primary on a superset
 // of l's slots that followMap just stopped: the copy of l's slots is as

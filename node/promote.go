@@ -100,12 +100,17 @@ func (n *Node) releasePromoted(gone []int, m *cluster.Map, self cluster.NodeID) 
 		n.mig.paused[s].Store(false)
 	}
 	start := time.Now()
-	var drop []int
+	var drop, kept []int
 	for _, s := range gone {
-		n.mig.promoted[s].Store(false)
 		if !m.IsReplica(s, self) {
 			drop = append(drop, s)
+		} else {
+			kept = append(kept, s)
 		}
+	}
+	n.keepHandedOver(m, self, kept)
+	for _, s := range gone {
+		n.mig.promoted[s].Store(false)
 	}
 	dropped := n.ks.DropSlots(drop)
 	n.log.Info("split by promotion: moved keys dropped after the pause", "slots", len(drop), "keys", dropped, "took", time.Since(start))

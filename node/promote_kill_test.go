@@ -152,6 +152,10 @@ func testPromoteKill(t *testing.T, victim string) {
 			return nil
 		})
 		if err != nil {
+			for _, tn := range nodes {
+				m := tn.Cluster().Map()
+				t.Logf("%s: epoch %d, down %v, shards %+v, migrations %+v", tn.Cluster().Self(), m.Epoch(), m.Down(), m.Shards(), m.Migrations())
+			}
 			t.Fatalf("load: %v", err)
 		}
 	}
