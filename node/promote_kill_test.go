@@ -59,6 +59,16 @@ func testPromoteKill(t *testing.T, victim string) {
 			observer = tn
 		}
 	}
+	ctx := context.Background()
+	// Full syncs of the shard to the node that will be promoted, as the
+	// old primary's CLUSTER EVENTS list them: after the flip it stays the
+	// old shard's replica by continuing its stream, with no new one (a
+	// sync that copies keys is an event).
+	syncsTo := func() int {
+		evs := oldPrimary.client2(t).Do(ctx, "CLUSTER", "EVENTS", "200").String()
+		return strings.Count(evs, fmt.Sprintf("full sync of shard %s to replica %s:", before.ID, promoted.Cluster().Self()))
+	}
+	syncsBefore := syncsTo()
 	dead := oldPrimary
 	held := make(chan struct{}, 1)
 	if victim == "promoted-replica" {
@@ -81,7 +91,6 @@ func testPromoteKill(t *testing.T, victim string) {
 
 	// A writer: SET then WAIT 1 on the primary the observer's map names;
 	// a write counts as acknowledged when WAIT says one replica has it.
-	ctx := context.Background()
 	clients := map[*testNode]*redis.Client{}
 	for _, tn := range nodes {
 		clients[tn] = redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, PoolSize: 1,
@@ -195,6 +204,9 @@ func testPromoteKill(t *testing.T, victim string) {
 	}
 	// A few more acknowledged writes after the flip, then the close.
 	waitFor(t, 20*time.Second, "writes acknowledged after the flip", func() bool { return ackCount.Load() >= atFlip+20 })
+	if n := syncsTo(); n != syncsBefore {
+		t.Fatalf("the old shard sent the promoted node %d full syncs after the flip; its stream should have continued", n-syncsBefore)
+	}
 	dead.stop()
 	waitFor(t, 30*time.Second, "the shards to fail over to the nodes left", func() bool {
 		m := observer.Cluster().Map()
