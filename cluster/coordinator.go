@@ -141,6 +141,11 @@ func (c *Cluster) coordinate(now time.Time) {
 	for id := range ls.done {
 		delete(ls.done, id)
 		if g, ok := l.finishMigration(id); ok {
+			if g.Method == MethodPromote && g.Kind == MoveSplit {
+				if from := l.shard(g.From); from != nil {
+					c.noteHandover(from.Primary, g.To)
+				}
+			}
 			c.emit(kindOf(g.Kind), g.From, fmt.Sprintf("done: slots %s moved from shard %d to shard %d%s",
 				FormatRanges(g.Slots), g.From, g.To, methodNote(g)), now.Sub(g.Started))
 			ls.auto.Acted(now, g.From, g.To)

@@ -188,6 +188,9 @@ func (l *layout) fillReplicas(pl *placer, want int) []string {
 	var notes []string
 	for i := range l.shards {
 		s := &l.shards[i]
+		if l.promotionTarget(s.ID) {
+			continue // its old primary becomes its replica at the flip (handover.go)
+		}
 		for len(s.Replicas) < want {
 			id := pl.pickReplica(s, 0, 0)
 			if id == "" {
@@ -214,7 +217,10 @@ func (l *layout) finishMigration(id uint64) (Migration, bool) {
 	if from != nil && to != nil {
 		from.Slots = subtractRanges(from.Slots, done.Slots)
 		to.Slots = normalizeRanges(append(to.Slots, done.Slots...))
-		if done.Method == MethodPromote {
+		switch {
+		case done.Method == MethodPromote && done.Kind == MoveSplit:
+			handOver(from, to)
+		case done.Method == MethodPromote:
 			// The promoted replica leads the moving half now; the old
 			// shard gets a new replica from fillReplicas.
 			from.Replicas = slices.DeleteFunc(from.Replicas, func(id NodeID) bool { return id == to.Primary })

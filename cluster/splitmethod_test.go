@@ -58,8 +58,10 @@ func TestSplitPlanMethod(t *testing.T) {
 }
 
 // TestPromoteLayout checks that a split by promotion makes the replica the
-// new shard's primary, and that finishing it takes the replica out of the
-// old shard (fillReplicas then gives both shards replicas).
+// new shard's primary, and that finishing it hands the halves over: the old
+// primary becomes the new shard's replica and the promoted node stays the
+// old shard's, so neither shard is left without a copy (fillReplicas has
+// nothing to add).
 func TestPromoteLayout(t *testing.T) {
 	m := testMap(t)
 	l := m.edit()
@@ -93,17 +95,22 @@ func TestPromoteLayout(t *testing.T) {
 	if gs := back.(mapMsg).m.Migrations(); len(gs) != 1 || gs[0].Method != MethodPromote || gs[0].Kind != MoveSplit {
 		t.Fatalf("decoded migrations %+v", gs)
 	}
+	// Before the flip the new shard gets no replica: the old primary
+	// becomes it.
+	l.fillReplicas(newPlacer(testPolicy(), members("a", "b", "c", "d"), nil, l), 1)
+	if r := l.shard(g.To).Replicas; len(r) != 0 {
+		t.Fatalf("a replica was placed for the new shard before the flip: %v", r)
+	}
 	if _, ok := l.finishMigration(g.ID); !ok {
 		t.Fatal("finish failed")
 	}
 	from, to := l.shard(1), l.shard(g.To)
-	if slices.Contains(from.Replicas, "b") || to.Primary != "b" || !slices.Equal(to.Slots, moving) ||
-		!slices.Equal(from.Slots, []SlotRange{{0, 2730}}) {
+	if !slices.Equal(from.Replicas, []NodeID{"b"}) || to.Primary != "b" || !slices.Equal(to.Replicas, []NodeID{from.Primary}) ||
+		!slices.Equal(to.Slots, moving) || !slices.Equal(from.Slots, []SlotRange{{0, 2730}}) {
 		t.Fatalf("after the flip: old %+v new %+v", *from, *to)
 	}
 	pl := newPlacer(testPolicy(), members("a", "b", "c", "d"), nil, l)
-	l.fillReplicas(pl, 1)
-	if len(l.shard(1).Replicas) != 1 || len(l.shard(g.To).Replicas) != 1 {
-		t.Fatalf("replicas not placed after the flip: old %+v new %+v", *l.shard(1), *l.shard(g.To))
+	if notes := l.fillReplicas(pl, 1); len(notes) != 0 {
+		t.Fatalf("replicas placed after the flip although both shards have one: %v", notes)
 	}
 }

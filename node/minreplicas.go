@@ -69,10 +69,14 @@ func (n *Node) enoughReplicas() bool {
 
 // goodReplicas counts, per shard, the online replicas whose last
 // acknowledgement is at most min-replicas-max-lag seconds old, and
-// returns the fewest (0 without replicas).
+// returns the fewest (0 without replicas). A shard this node leads with
+// no replica streaming counts as none.
 func (n *Node) goodReplicas(now time.Time) int {
 	lag := n.minRepl.maxLag.Load()
 	per := map[string]int{}
+	for _, s := range n.ledShards() {
+		per[s] = 0
+	}
 	for _, l := range n.repl.replicaList() {
 		t := l.lastAck.Load()
 		good := l.online.Load() && t != 0 && secondsSince(now, t) <= lag

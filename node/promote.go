@@ -18,7 +18,9 @@ import (
 // neighbour that replica leads: cluster/mergemethod.go). When this node sees that
 // map it lifts the pause at once (retried writes meet -MOVED) and then
 // drops the moved keys (watchMap); the promoted replica drops the other
-// half when its replication link stops (dropStale).
+// half when its replication link stops (dropStale). At the flip each
+// node becomes the other shard's replica, so no acknowledged write is
+// left on one node (handover.go).
 
 // promoteCatchUp bounds how long the replica may take to reach the
 // primary's offset at the cutover; past it the cutover fails, the pause
@@ -90,19 +92,25 @@ func (n *Node) waitReplicaAck(ctx context.Context, shard cluster.ShardID, replic
 // to them are redirected from the moment the pause ends, so clients do not
 // wait for the drop. It runs on the map watcher, so a later map's
 // replication link cannot start on the slots while their keys are being
-// dropped; slots this node replicates under m are left to that link's
-// full sync, which empties them first.
+// dropped; slots this node replicates under m (the old primary becomes
+// the new shard's replica at the flip) are kept for that link, whose
+// full sync replaces them stripe by stripe (handover.go).
 func (n *Node) releasePromoted(gone []int, m *cluster.Map, self cluster.NodeID) {
 	for _, s := range gone {
 		n.mig.paused[s].Store(false)
 	}
 	start := time.Now()
-	var drop []int
+	var drop, kept []int
 	for _, s := range gone {
-		n.mig.promoted[s].Store(false)
 		if !m.IsReplica(s, self) {
 			drop = append(drop, s)
+		} else {
+			kept = append(kept, s)
 		}
+	}
+	n.keepHandedOver(m, self, kept)
+	for _, s := range gone {
+		n.mig.promoted[s].Store(false)
 	}
 	dropped := n.ks.DropSlots(drop)
 	n.log.Info("split by promotion: moved keys dropped after the pause", "slots", len(drop), "keys", dropped, "took", time.Since(start))

@@ -236,8 +236,9 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 		t.Fatalf("KNN top 10 after the split %v, before %v", got, top)
 	}
 	if replicas > 0 {
-		// New replicas are placed for both shards, and each side has
-		// dropped the other half: every key is on exactly two nodes.
+		// Each side of the split is the other's replica (no new
+		// replica was needed), and no third copy was placed: every key
+		// is on exactly two nodes.
 		waitReplicasMatch(t, nodes)
 		want := 2 * (8000 + docs + len(acked))
 		waitFor(t, 20*time.Second, "each key on its primary and one replica only", func() bool {

@@ -16,6 +16,9 @@ import (
 type shardCopy struct {
 	partial atomic.Bool
 	offset  atomic.Uint64
+	// handover marks a whole copy this node kept from a split by
+	// promotion until its first full sync completes (handover.go).
+	handover atomic.Bool
 }
 
 // copyOf returns the record of this node's copy of shard, making a
@@ -55,6 +58,8 @@ func (n *Node) copyOffsets(replica []cluster.Shard) []cluster.ShardOffset {
 		o := cluster.ShardOffset{Shard: s.ID, Partial: true}
 		if c := n.repl.copies[s.ID]; c != nil {
 			o.Offset, o.Partial = c.offset.Load(), c.partial.Load()
+		} else if n.handedOver(s.Slots) {
+			o.Partial = false // the map flipped; followMap will keep the copy (handover.go)
 		}
 		out = append(out, o)
 	}

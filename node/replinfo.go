@@ -82,6 +82,25 @@ func (n *Node) isReplicaOnly() bool {
 	return links > 0 && !n.leadsShard()
 }
 
+// ledShards returns the shards this node leads in its map, as replicas
+// name them (nil standalone).
+func (n *Node) ledShards() []string {
+	cl := n.cl.Load()
+	if cl == nil {
+		return nil
+	}
+	m := cl.Map()
+	if m == nil {
+		return nil
+	}
+	primary, _ := m.ShardsOf(cl.Self())
+	out := make([]string, 0, len(primary))
+	for _, s := range primary {
+		out = append(out, s.ID.String())
+	}
+	return out
+}
+
 // leadsShard reports whether this node is the primary of a shard (always
 // true standalone).
 func (n *Node) leadsShard() bool {
@@ -144,15 +163,16 @@ func cmdWait(cx *Ctx) {
 	n.mu.RUnlock()
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
+	led := n.ledShards()
 	for {
-		got := n.repl.acked(target)
+		got := n.repl.ackedLed(target, led)
 		if int64(got) >= want {
 			cx.Int(int64(got))
 			return
 		}
 		select {
 		case <-deadline:
-			cx.Int(int64(n.repl.acked(target)))
+			cx.Int(int64(n.repl.ackedLed(target, led)))
 			return
 		case <-done:
 			cx.Int(int64(got))

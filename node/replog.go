@@ -294,11 +294,21 @@ func (r *replState) replicaList() []*replicaLink {
 // acked counts the online replicas that confirmed offset, per shard this
 // node leads, and returns the fewest.
 func (r *replState) acked(offset uint64) int {
+	return r.ackedLed(offset, nil)
+}
+
+// ackedLed is acked where led names the shards this node leads: one of
+// them with no replica streaming counts as none (a shard just made by a
+// split must not be answered for by another shard's replica).
+func (r *replState) ackedLed(offset uint64, led []string) int {
 	// Counted per shard and taken at the fewest: a node may lead several
 	// shards, each with its own replica, and a WAIT after a write to one
 	// shard must not be answered by another shard's replica (it was, and
 	// a write acknowledged so could be lost when its primary died).
 	per := map[string]int{}
+	for _, s := range led {
+		per[s] = 0
+	}
 	for _, l := range r.replicaList() {
 		n := per[l.shard]
 		if l.online.Load() && l.ack.Load() >= offset {

@@ -83,7 +83,11 @@ func (n *Node) followMap(ctx context.Context, m *cluster.Map, self cluster.NodeI
 		n.forgetCopies(replica)
 	}
 	for _, l := range want {
+		fresh := n.repl.copies[l.shard] == nil
 		l.copy = n.copyOf(l.shard)
+		if fresh {
+			n.handOverCopy(l.copy, l.ranges)
+		}
 	}
 	var stopped []*primaryLink
 	for k, l := range n.repl.links {
@@ -104,6 +108,18 @@ func (n *Node) followMap(ctx context.Context, m *cluster.Map, self cluster.NodeI
 		l.cancel()
 		<-l.done
 		n.log.Info("replication link stopped", "shard", l.shard, "primary", l.addr)
+	}
+	for _, l := range started {
+		for _, old := range stopped {
+			if continueLink(l, old) {
+				n.log.Info("replication link continues on fewer slots", "shard", l.shard, "primary", l.addr, "offset", l.offset.Load())
+				break
+			}
+			if n.handOverGrown(l, old) {
+				n.log.Info("replica copy grows by slots handed over by a merge by promotion", "shard", l.shard, "primary", l.addr)
+				break
+			}
+		}
 	}
 	if lost := n.lostLead(m, self); len(stopped) > 0 || lost {
 		n.dropStale(m, self)
@@ -223,6 +239,7 @@ func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
 		}
 	}
 	replID, offset := "?", int64(-1)
+	var replace [][]int // a handed-over copy's stripes, replaced by the sync's snapshots in order
 	if l.replID != "" {
 		replID, offset = l.replID, int64(l.offset.Load())
 	}
@@ -254,9 +271,20 @@ func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
 		l.replID = ""
 		l.syncing.Store(true)
 		l.synced.Store(false)
-		l.copy.partial.Store(true)
-		dropped := n.ks.DropSlots(cluster.SlotsIn(l.ranges))
-		n.log.Info("full sync from primary", "shard", l.shard, "primary", l.addr, "offset", off, "stale keys dropped", dropped)
+		if l.copy.handover.Load() {
+			// A whole copy from a split by promotion: replaced stripe by
+			// stripe as the snapshots arrive (handover.go).
+			var mask slotMask
+			for _, s := range cluster.SlotsIn(l.ranges) {
+				mask.set(s)
+			}
+			replace = syncStripes(&mask)
+			n.log.Info("full sync from primary over the copy kept at a split by promotion", "shard", l.shard, "primary", l.addr, "offset", off)
+		} else {
+			l.copy.partial.Store(true)
+			dropped := n.ks.DropSlots(cluster.SlotsIn(l.ranges))
+			n.log.Info("full sync from primary", "shard", l.shard, "primary", l.addr, "offset", off, "stale keys dropped", dropped)
+		}
 		l.offset.Store(off)
 		replID = f[1]
 	case len(f) == 2 && f[0] == "+CONTINUE" && f[1] == l.replID:
@@ -265,11 +293,13 @@ func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
 		return fmt.Errorf("primary answered %q", line)
 	}
 	l.up.Store(true)
-	return n.applyStream(ctx, conn, rd, w, l, replID)
+	return n.applyStream(ctx, conn, rd, w, l, replID, replace)
 }
 
 // applyStream runs the commands of the stream and acknowledges offsets.
-func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader, w *bufio.Writer, l *primaryLink, replID string) error {
+// replace lists the stripes of a handed-over copy that the sync's
+// snapshots replace, in the order they come.
+func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader, w *bufio.Writer, l *primaryLink, replID string, replace [][]int) error {
 	c := &client{authed: true}
 	c.cx = Ctx{Node: n, cl: c, w: redcon.NewWriter(io.Discard)}
 	rr := resp.NewCommandReader(rd, 0)
@@ -302,8 +332,15 @@ func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader,
 				l.synced.Store(true)
 				l.copy.offset.Store(off)
 				l.copy.partial.Store(false)
+				l.copy.handover.Store(false)
+				replace = nil
 				acked = true
 				continue
+			case len(replace) > 0 && strings.EqualFold(string(args[0]), "vcache.import"):
+				// The next stripe of a handed-over copy: its keys give
+				// way to the snapshot's.
+				n.ks.DropSlots(replace[0])
+				replace = replace[1:]
 			case strings.EqualFold(string(args[0]), "flushall") || strings.EqualFold(string(args[0]), "flushdb"):
 				// The primary's keyspace was emptied: empty the copy of its
 				// slots only, not this node's own shards.

@@ -217,16 +217,8 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 		if !n.otherCopyOnline(link) {
 			pacer.unthrottle("the shard's only replica")
 		}
-		for i := 0; i < replStripes; i++ {
-			var slots []int
-			for s := i; s < keyslot.Count; s += replStripes {
-				if req.mask.has(s) {
-					slots = append(slots, s)
-				}
-			}
-			if len(slots) == 0 {
-				continue
-			}
+		for _, slots := range syncStripes(&req.mask) {
+			i := slots[0] % replStripes
 			buf.Reset()
 			mu := &n.repl.stripes[i]
 			mu.Lock()

@@ -1,0 +1,260 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// TestPromoteSplitSurvivesKill splits a shard by promotion while a client
+// writes with WAIT 1, then closes, right after the flip, the old primary
+// (one run) or the promoted replica (the other, while the old primary's
+// first full sync from it is held half done). Every write WAIT 1
+// acknowledged, before or after the split, is readable from the nodes
+// left, with its value.
+func TestPromoteSplitSurvivesKill(t *testing.T) {
+	for _, victim := range []string{"old-primary", "promoted-replica"} {
+		t.Run(victim, func(t *testing.T) { testPromoteKill(t, victim) })
+	}
+}
+
+func testPromoteKill(t *testing.T, victim string) {
+	nodes := joinNodes(t, 3, func(cc *cluster.Config) {
+		cc.Replicas = 1
+		cc.InitialShards = 1
+		cc.ShardMaxMemory = 4 << 20
+		cc.ScaleWindow = 500 * time.Millisecond
+		cc.Cooldown = time.Hour // one split is enough here
+		cc.MergeWindow = time.Hour
+		cc.SplitMethod = cluster.SplitAuto
+	})
+	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
+		for _, tn := range nodes {
+			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
+				return false
+			}
+		}
+		return true
+	})
+	waitReplicasMatch(t, nodes)
+	byID := map[cluster.NodeID]*testNode{}
+	for _, tn := range nodes {
+		byID[tn.Cluster().Self()] = tn
+	}
+	before := nodes[0].Cluster().Map().Shards()[0]
+	oldPrimary, promoted := byID[before.Primary], byID[before.Replicas[0]]
+	var observer *testNode // holds no part of the shard; its map is followed
+	for _, tn := range nodes {
+		if tn != oldPrimary && tn != promoted {
+			observer = tn
+		}
+	}
+	ctx := context.Background()
+	// Full syncs of the shard to the node that will be promoted, as the
+	// old primary's CLUSTER EVENTS list them: after the flip it stays the
+	// old shard's replica by continuing its stream, with no new one (a
+	// sync that copies keys is an event).
+	syncsTo := func() int {
+		evs := oldPrimary.client2(t).Do(ctx, "CLUSTER", "EVENTS", "200").String()
+		return strings.Count(evs, fmt.Sprintf("full sync of shard %s to replica %s:", before.ID, promoted.Cluster().Self()))
+	}
+	syncsBefore := syncsTo()
+	dead := oldPrimary
+	held := make(chan struct{}, 1)
+	if victim == "promoted-replica" {
+		dead = promoted
+		// The promoted node's first full sync (to the old primary, its
+		// new replica) stops after its second stripe until the node goes.
+		var calls atomic.Int32
+		hook := syncHook(func(ctx context.Context, stripe int) {
+			if calls.Add(1) < 2 {
+				return
+			}
+			select {
+			case held <- struct{}{}:
+			default:
+			}
+			<-ctx.Done()
+		})
+		promoted.repl.afterStripe.Store(&hook)
+	}
+
+	// A writer: SET then WAIT 1 on the primary the observer's map names;
+	// a write counts as acknowledged when WAIT says one replica has it.
+	clients := map[*testNode]*redis.Client{}
+	for _, tn := range nodes {
+		clients[tn] = redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, PoolSize: 1,
+			DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
+		defer clients[tn].Close()
+	}
+	var mu sync.Mutex
+	acked := map[string]string{}
+	var ackCount atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50000; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			k, v := fmt.Sprintf("w:%d", i), fmt.Sprintf("v%d", i)
+			owner, ok := observer.Cluster().Map().Owner(keyslot.OfString(k))
+			tn := byID[owner.Primary]
+			if !ok || tn == nil {
+				continue
+			}
+			var set *redis.StatusCmd
+			var wait *redis.Cmd
+			clients[tn].Pipelined(ctx, func(p redis.Pipeliner) error {
+				set = p.Set(ctx, k, v, 0)
+				wait = p.Do(ctx, "WAIT", "1", "200")
+				return nil
+			})
+			if n, err := wait.Int64(); set.Err() == nil && err == nil && n >= 1 {
+				mu.Lock()
+				acked[k] = v
+				mu.Unlock()
+				ackCount.Add(1)
+			}
+		}
+	}()
+	defer func() {
+		select {
+		case <-stop:
+		default:
+			close(stop)
+		}
+		wg.Wait()
+	}()
+
+	// Load past 50% of the memory budget: the shard splits by promotion.
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
+		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
+	defer cc.Close()
+	val := strings.Repeat("v", 200)
+	for i := 0; i < 8000; i++ {
+		k := fmt.Sprintf("key:%d", i)
+		// The nodes learn the flip a few milliseconds apart (a client can
+		// meet MOVED back and forth meanwhile), and a loaded machine can
+		// make gossip flap for seconds (CLUSTERDOWN): SET is idempotent.
+		var err error
+		testutil.Until(60*time.Second, func() error {
+			err = cc.Set(ctx, k, val, 0).Err()
+			if err != nil && (strings.HasPrefix(err.Error(), "MOVED") || strings.HasPrefix(err.Error(), "CLUSTERDOWN") ||
+				strings.HasPrefix(err.Error(), "TRYAGAIN")) {
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			for _, tn := range nodes {
+				m := tn.Cluster().Map()
+				t.Logf("%s: epoch %d, down %v, shards %+v, migrations %+v", tn.Cluster().Self(), m.Epoch(), m.Down(), m.Shards(), m.Migrations())
+			}
+			t.Fatalf("load: %v", err)
+		}
+	}
+	var split *cluster.Map
+	waitFor(t, 30*time.Second, "the shard to split", func() bool {
+		split = observer.Cluster().Map()
+		return split != nil && len(split.Shards()) == 2 && len(split.Migrations()) == 0
+	})
+	var moved cluster.Shard
+	for _, s := range split.Shards() {
+		if s.ID != before.ID {
+			moved = s
+		}
+	}
+	if moved.Primary != promoted.Cluster().Self() {
+		t.Fatalf("the new shard %+v is not led by the old replica %s (a split by copy?)", moved, promoted.Cluster().Self())
+	}
+	// At the flip the old primary is the new shard's replica at once.
+	if len(moved.Replicas) == 0 || moved.Replicas[0] != oldPrimary.Cluster().Self() {
+		t.Fatalf("the new shard %+v: its replica is not the old primary %s", moved, oldPrimary.Cluster().Self())
+	}
+	atFlip := ackCount.Load()
+	if victim == "promoted-replica" {
+		select {
+		case <-held:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the old primary began no full sync from the promoted node within 30s")
+		}
+		// Mid-sync, the old primary still holds the moving half.
+		kept := 0
+		for _, s := range cluster.SlotsIn(moved.Slots) {
+			kept += oldPrimary.ks.CountKeysInSlot(s)
+		}
+		if kept == 0 {
+			t.Fatal("the old primary dropped the moving half before its sync from the new primary completed")
+		}
+	}
+	// A few more acknowledged writes after the flip, then the close.
+	waitFor(t, 20*time.Second, "writes acknowledged after the flip", func() bool { return ackCount.Load() >= atFlip+20 })
+	if n := syncsTo(); n != syncsBefore {
+		t.Fatalf("the old shard sent the promoted node %d full syncs after the flip; its stream should have continued", n-syncsBefore)
+	}
+	dead.stop()
+	waitFor(t, 30*time.Second, "the shards to fail over to the nodes left", func() bool {
+		m := observer.Cluster().Map()
+		if m == nil || len(m.Migrations()) > 0 || m.SlotsAssigned() != keyslot.Count {
+			return false
+		}
+		for _, s := range m.Shards() {
+			if s.Primary == dead.Cluster().Self() {
+				return false
+			}
+		}
+		return true
+	})
+	close(stop)
+	wg.Wait()
+
+	var left []string
+	for _, tn := range nodes {
+		if tn != dead {
+			left = append(left, tn.addr)
+		}
+	}
+	rc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: left, MaxRedirects: 16,
+		MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
+	defer rc.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(acked) == 0 {
+		t.Fatal("no write was acknowledged by WAIT 1")
+	}
+	var lost []string
+	for k, want := range acked {
+		var got string
+		var err error
+		testutil.Until(10*time.Second, func() error {
+			got, err = rc.Get(ctx, k).Result()
+			if err != nil && (strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
+				return err
+			}
+			return nil
+		})
+		if err != nil || got != want {
+			lost = append(lost, fmt.Sprintf("%s=%q (%v)", k, got, err))
+		}
+	}
+	t.Logf("%s closed after a split by promotion: %d writes acknowledged by WAIT 1 (%d before the flip), %d lost",
+		victim, len(acked), atFlip, len(lost))
+	if len(lost) > 0 {
+		t.Fatalf("%d of %d acknowledged writes lost, e.g. %v", len(lost), len(acked), lost[:min(5, len(lost))])
+	}
+}
