@@ -17,7 +17,7 @@ func cmdFTAggregate(cx *Ctx) {
 		return
 	}
 	prefixes := ix.Schema().Prefixes
-	if indexDenied(cx, prefixes, true, false) {
+	if indexDenied(cx, prefixes) {
 		return
 	}
 	if err := req.ParseQuery(); err != nil {
@@ -96,7 +96,7 @@ func cmdFTCursor(cx *Ctx) {
 		return
 	}
 	prefixes, _ := c.Owner.([]string)
-	if indexDenied(cx, prefixes, true, false) {
+	if prefixesDenied(cx, prefixes, true, false) {
 		t.Put(id, c)
 		return
 	}

@@ -141,6 +141,16 @@ type Spec struct {
 	// the command line args, which its arguments decide (LMOVE's LEFT and
 	// RIGHT, XGROUP's subcommand); it overrides Event.
 	EventOf func(args [][]byte, j int) string
+	// Index says what a search command does with the index it names (see
+	// IndexUse); IndexOf, when set, decides it from the arguments
+	// (FT.DROPINDEX ... DD) and overrides it.
+	Index   IndexUse
+	IndexOf func(args [][]byte) IndexUse
+	// IndexArg is the position of the argument naming that index (0:
+	// none); AliasArg, when positive, that of an alias whose current
+	// index the command changes too (FT.ALIASUPDATE, FT.ALIASDEL): no such
+	// alias is not an error there.
+	IndexArg, AliasArg int
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
