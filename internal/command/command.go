@@ -10,7 +10,7 @@ import (
 )
 
 // Flag describes how a command behaves.
-type Flag uint32
+type Flag uint64
 
 const (
 	// Write commands may change the keyspace (and are refused under OOM).
@@ -88,6 +88,13 @@ const (
 	// ECHO): every server answers them alike, so the proxy, which answers
 	// them itself, may also queue them in a transaction for a node.
 	Stateless
+	// DestFirst writes make their keyspace events on their last key (the
+	// destination) before those on the first (the list moves notify the
+	// push, then the pop).
+	DestFirst
+	// NoEvents writes make no keyspace event of their own (XACK), but for
+	// the consumer a ConsumerArg names, when they create it.
+	NoEvents
 )
 
 // Spec is one command's description, in Redis's own terms.
@@ -151,6 +158,14 @@ type Spec struct {
 	// index the command changes too (FT.ALIASUPDATE, FT.ALIASDEL): no such
 	// alias is not an error there.
 	IndexArg, AliasArg int
+	// TTLIf, when set, reports whether a command line also sets its key's
+	// time to live (SETEX; SET ... EX): an expire event follows its set.
+	TTLIf func(args [][]byte) bool
+	// ConsumerArg, when positive, is the position of the consumer group
+	// name that a stream command's consumer name follows (XREADGROUP
+	// GROUP g c, XCLAIM key g c): the command creates that consumer in the
+	// group of its first key if it is new.
+	ConsumerArg int
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.

@@ -46,10 +46,10 @@ func Specs() []Spec {
 
 		// strings
 		{Name: "get", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "string", Summary: "Returns the string value of a key."},
-		{Name: "set", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, AccessIf: setGetsValue, Event: "set", Group: "string", Summary: "Sets the string value of a key (EX PX EXAT PXAT NX XX KEEPTTL GET)."},
+		{Name: "set", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, AccessIf: setGetsValue, Event: "set", TTLIf: setTTL, Group: "string", Summary: "Sets the string value of a key (EX PX EXAT PXAT NX XX KEEPTTL GET)."},
 		{Name: "setnx", Arity: 3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Event: "set", Group: "string", Summary: "Sets a key only if it does not exist."},
-		{Name: "setex", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Event: "set", Group: "string", Summary: "Sets a key with a time to live in seconds."},
-		{Name: "psetex", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Event: "set", Group: "string", Summary: "Sets a key with a time to live in milliseconds."},
+		{Name: "setex", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Event: "set", TTLIf: always, Group: "string", Summary: "Sets a key with a time to live in seconds."},
+		{Name: "psetex", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Event: "set", TTLIf: always, Group: "string", Summary: "Sets a key with a time to live in milliseconds."},
 		{Name: "getset", Arity: 3, Flags: w | Access, FirstKey: 1, LastKey: 1, Step: 1, Event: "set", Group: "string", Summary: "Sets a key and returns its old value."},
 		{Name: "getdel", Arity: 2, Flags: wd | Access, FirstKey: 1, LastKey: 1, Step: 1, Event: "del", Group: "string", Summary: "Returns a key's value and deletes it."},
 		{Name: "getex", Arity: -2, Flags: wd | Access, FirstKey: 1, LastKey: 1, Step: 1, Event: "expire", Group: "string", Summary: "Returns a key's value and changes its expiry."},
@@ -252,14 +252,14 @@ func Specs() []Spec {
 		{Name: "ltrim", Arity: 4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Keeps only a range of a list."},
 		{Name: "llen", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Returns the length of a list."},
 		{Name: "lpos", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "list", Summary: "Returns the indexes of elements equal to a value (RANK COUNT MAXLEN)."},
-		{Name: "lmove", Arity: 5, Flags: w, FirstKey: 1, LastKey: 2, Step: 1, EventOf: moveEvent, Group: "list", Summary: "Pops an element from a list and pushes it to another."},
-		{Name: "rpoplpush", Arity: 3, Flags: w, FirstKey: 1, LastKey: 2, Step: 1, Event: "rpop lpush", Group: "list", Summary: "Pops the last element of a list and prepends it to another."},
+		{Name: "lmove", Arity: 5, Flags: w | DestFirst, FirstKey: 1, LastKey: 2, Step: 1, EventOf: moveEvent, Group: "list", Summary: "Pops an element from a list and pushes it to another."},
+		{Name: "rpoplpush", Arity: 3, Flags: w | DestFirst, FirstKey: 1, LastKey: 2, Step: 1, Event: "rpop lpush", Group: "list", Summary: "Pops the last element of a list and prepends it to another."},
 		// LMPOP and BLMPOP name numkeys keys; routing, stripes and ACL see the first one.
 		{Name: "lmpop", Arity: -4, Flags: wd, FirstKey: 2, LastKey: 2, Step: 1, KeyNum: 1, Group: "list", Summary: "Pops elements from the first non-empty list."},
 		{Name: "blpop", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Event: "lpop", Group: "list", Summary: "Pops the first element of the first non-empty list, or waits."},
 		{Name: "brpop", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Event: "rpop", Group: "list", Summary: "Pops the last element of the first non-empty list, or waits."},
-		{Name: "blmove", Arity: 6, Flags: w | Blocking | OffLoop, FirstKey: 1, LastKey: 2, Step: 1, EventOf: moveEvent, Group: "list", Summary: "LMOVE, or waits for an element."},
-		{Name: "brpoplpush", Arity: 4, Flags: w | Blocking | OffLoop, FirstKey: 1, LastKey: 2, Step: 1, Event: "rpop lpush", Group: "list", Summary: "RPOPLPUSH, or waits for an element."},
+		{Name: "blmove", Arity: 6, Flags: w | Blocking | OffLoop | DestFirst, FirstKey: 1, LastKey: 2, Step: 1, EventOf: moveEvent, Group: "list", Summary: "LMOVE, or waits for an element."},
+		{Name: "brpoplpush", Arity: 4, Flags: w | Blocking | OffLoop | DestFirst, FirstKey: 1, LastKey: 2, Step: 1, Event: "rpop lpush", Group: "list", Summary: "RPOPLPUSH, or waits for an element."},
 		{Name: "blmpop", Arity: -5, Flags: wd | Blocking | OffLoop, FirstKey: 3, LastKey: 3, Step: 1, KeyNum: 2, Group: "list", Summary: "LMPOP, or waits for an element."},
 
 		// streams (XREAD and XREADGROUP: keys are the first half of the arguments after STREAMS)
@@ -272,11 +272,11 @@ func Specs() []Spec {
 		{Name: "xtrim", Arity: -4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Trims a stream by length or minimum ID (MAXLEN MINID = ~ LIMIT)."},
 		{Name: "xinfo", Arity: -2, Flags: r | Container, FirstKey: 2, LastKey: 2, Step: 1, Group: "stream", Summary: "Describes a stream, its groups or a group's consumers: XINFO STREAM [FULL], GROUPS, CONSUMERS, HELP.", Reply3: BySubcommand(map[string]resp.Shape{"stream": resp.AsXInfoStream, "groups": resp.AsMapList, "consumers": resp.AsMapList})},
 		{Name: "xgroup", Arity: -2, Flags: w | Container, FirstKey: 2, LastKey: 2, Step: 1, EventOf: xgroupEvent, Group: "stream", Summary: "Manages consumer groups: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER, HELP."},
-		{Name: "xreadgroup", Arity: -7, Flags: Write, KeysAfter: "streams", KeysFrom: 4, BlocksIf: streamBlocks, Group: "stream", Summary: "Reads entries of streams for a consumer group's consumer (COUNT, BLOCK ms, NOACK).", Reply3: Always(resp.AsStreams)},
-		{Name: "xack", Arity: -4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Acknowledges entries a consumer group has read."},
+		{Name: "xreadgroup", Arity: -7, Flags: Write | NoEvents, KeysAfter: "streams", KeysFrom: 4, BlocksIf: streamBlocks, ConsumerArg: 2, Group: "stream", Summary: "Reads entries of streams for a consumer group's consumer (COUNT, BLOCK ms, NOACK).", Reply3: Always(resp.AsStreams)},
+		{Name: "xack", Arity: -4, Flags: wd | NoEvents, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Acknowledges entries a consumer group has read."},
 		{Name: "xpending", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Returns a consumer group's pending entries: a summary, or a range (IDLE, consumer)."},
-		{Name: "xclaim", Arity: -6, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Moves pending entries to another consumer (IDLE TIME RETRYCOUNT FORCE JUSTID LASTID)."},
-		{Name: "xautoclaim", Arity: -6, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Moves pending entries idle long enough to another consumer (COUNT JUSTID)."},
+		{Name: "xclaim", Arity: -6, Flags: Write | NoEvents, FirstKey: 1, LastKey: 1, Step: 1, ConsumerArg: 2, Group: "stream", Summary: "Moves pending entries to another consumer (IDLE TIME RETRYCOUNT FORCE JUSTID LASTID)."},
+		{Name: "xautoclaim", Arity: -6, Flags: Write | NoEvents, FirstKey: 1, LastKey: 1, Step: 1, ConsumerArg: 2, Group: "stream", Summary: "Moves pending entries idle long enough to another consumer (COUNT JUSTID)."},
 		{Name: "xsetid", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Sets a stream's last ID (ENTRIESADDED MAXDELETEDID)."},
 
 		// keyspace, complete (COPY, SORT, LCS, DUMP/RESTORE)
