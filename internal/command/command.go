@@ -95,6 +95,18 @@ const (
 	// NoEvents writes make no keyspace event of their own (XACK), but for
 	// the consumer a ConsumerArg names, when they create it.
 	NoEvents
+	// NoKeyspace commands touch no key although flagged Readonly here
+	// (PING, ECHO, TIME, LASTSAVE; Redis does not flag them readonly): a
+	// MONITOR connection may still run them.
+	NoKeyspace
+	// MayReplicate commands neither read nor write keys by their flags
+	// but may reach replicas (Redis's may-replicate: scripts, PUBLISH,
+	// PFCOUNT): a MONITOR connection may not run them.
+	MayReplicate
+	// SkipMonitor commands are shown by MONITOR before they run, not after
+	// (Redis's skip-monitor: scripts, whose own commands follow their
+	// line).
+	SkipMonitor
 )
 
 // Spec is one command's description, in Redis's own terms.
@@ -138,6 +150,11 @@ type Spec struct {
 	// another client's write although the command is not flagged
 	// Blocking (XREAD with its BLOCK option).
 	BlocksIf func(args [][]byte) bool
+	// OffLoopIf, when set, reports whether a command line is served off
+	// the node's event loops although the command is not flagged OffLoop
+	// (CLIENT TRACKING ON: the connection then needs a goroutine of its
+	// own, so other clients' writes can reach it).
+	OffLoopIf func(args [][]byte) bool
 	// Event names the keyspace events a write makes on its keys when
 	// they are not named as the command (Redis's names: SETNX makes set,
 	// INCR incrby): one word for every key, or one word per key in key
@@ -204,6 +221,12 @@ func (s *Spec) subFlags(sub []byte) Flag {
 		}
 	}
 	return 0
+}
+
+// OffLoopIn reports whether the command line args is served off the
+// node's event loops: flagged OffLoop, or as OffLoopIf says.
+func (s *Spec) OffLoopIn(args [][]byte) bool {
+	return s.Has(OffLoop) || s.OffLoopIf != nil && s.OffLoopIf(args)
 }
 
 // KeyAccess says whether the command line args reads its keys' values

@@ -14,14 +14,14 @@ func Specs() []Spec {
 	)
 	return []Spec{
 		// connection
-		{Name: "ping", Arity: -1, Flags: Subscriber | Keyless | r | Stateless, Group: "connection", Summary: "Returns the server's liveliness response."},
-		{Name: "echo", Arity: 2, Flags: Keyless | r | Stateless, Group: "connection", Summary: "Returns the given string."},
+		{Name: "ping", Arity: -1, Flags: Subscriber | Keyless | r | Stateless | NoKeyspace, Group: "connection", Summary: "Returns the server's liveliness response."},
+		{Name: "echo", Arity: 2, Flags: Keyless | r | Stateless | NoKeyspace, Group: "connection", Summary: "Returns the given string."},
 		{Name: "quit", Arity: -1, Flags: Subscriber | Keyless | NoAuth | Loading | NoScript | AllowBusy | TxControl, Group: "connection", Summary: "Closes the connection."},
 		{Name: "select", Arity: 2, Flags: Keyless | Loading, Group: "connection", Summary: "Changes the selected database (only 0 exists)."},
 		{Name: "auth", Arity: -2, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Authenticates the connection."},
 		{Name: "acl", Arity: -2, Flags: Keyless | Admin | Loading | NoScript | Container, Group: "server", Summary: "Access control lists: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, LOAD, SAVE, LOG.", Reply3: BySubcommand(map[string]resp.Shape{"getuser": resp.AsACLUser})},
 		{Name: "hello", Arity: -1, Flags: Keyless | NoAuth | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Handshakes with the server and picks the protocol (RESP2 or RESP3).", Reply3: Always(resp.AsMap)},
-		{Name: "client", Arity: -2, Flags: Keyless | Loading | NoScript | Container, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "list": resp.AsVerbatim})},
+		{Name: "client", Arity: -2, Flags: Keyless | Loading | NoScript | Container, OffLoopIf: trackingOn, SubFlags: map[string]Flag{"kill": Admin, "list": Admin, "no-evict": Admin, "pause": Admin, "unblock": Admin, "unpause": Admin}, Group: "connection", Summary: "Connection management: SETNAME, GETNAME, ID, INFO, LIST, SETINFO.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "list": resp.AsVerbatim})},
 		{Name: "reset", Arity: 1, Flags: Subscriber | Keyless | NoAuth | Loading | NoScript | TxControl, Group: "connection", Summary: "Resets the connection."},
 		{Name: "readonly", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Enables reads from replicas for this connection."},
 		{Name: "readwrite", Arity: 1, Flags: Keyless | Loading, Group: "cluster", Summary: "Disables reads from replicas for this connection."},
@@ -34,11 +34,11 @@ func Specs() []Spec {
 		{Name: "dbsize", Arity: 1, Flags: Keyless | r | Fanout, Group: "server", Summary: "Returns the number of keys."},
 		{Name: "flushall", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys."},
 		{Name: "flushdb", Arity: -1, Flags: Keyless | Write | Fanout | Dangerous, Group: "server", Summary: "Removes all keys of the current database."},
-		{Name: "time", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the server time."},
+		{Name: "time", Arity: 1, Flags: Keyless | r | Loading | NoKeyspace, Group: "server", Summary: "Returns the server time."},
 		{Name: "shutdown", Arity: -1, Flags: Keyless | Admin | Loading | NodeOnly | NoScript | AllowBusy | NoMulti, Group: "server", Summary: "Saves (unless NOSAVE) and stops the server."},
 		{Name: "save", Arity: 1, Flags: Keyless | Admin | Fanout | NoScript | NoMulti, Group: "server", Summary: "Writes a snapshot synchronously."},
 		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin | Fanout | NoScript, Group: "server", Summary: "Writes a snapshot in the background."},
-		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading, Group: "server", Summary: "Returns the Unix time of the last successful save."},
+		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading | NoKeyspace, Group: "server", Summary: "Returns the Unix time of the last successful save."},
 		{Name: "memory", Arity: -2, Flags: r | Container | NoAccess, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 		{Name: "monitor", Arity: 1, Flags: Keyless | Admin | Loading | NoScript | OffLoop | NodeOnly, Group: "server", Summary: "Streams every command the node runs (not through the proxy)."},
 		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading | Container, Group: "server", Summary: "Reads or resets the slow log."},
@@ -115,17 +115,17 @@ func Specs() []Spec {
 
 		// scripting (EVAL's keys are those its numkeys argument counts, as
 		// Redis's movablekeys: FirstKey 0 and KeyNum 2)
-		{Name: "eval", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script."},
-		{Name: "evalsha", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script loaded earlier, by its SHA1."},
-		{Name: "eval_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script."},
-		{Name: "evalsha_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script loaded earlier, by its SHA1."},
+		{Name: "eval", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script."},
+		{Name: "evalsha", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Group: "scripting", Summary: "Runs a Lua script loaded earlier, by its SHA1."},
+		{Name: "eval_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script."},
+		{Name: "evalsha_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only Lua script loaded earlier, by its SHA1."},
 		{Name: "script", Arity: -2, Flags: Keyless | NoScript | AllowBusy | Fanout | Container, Group: "scripting", Summary: "Script cache: LOAD, EXISTS, FLUSH, KILL, HELP."},
 
 		// cluster
 		{Name: "vcache.apply", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Runs the writes a migrating node logged during the copy (internal)."},
 		{Name: "vcache.sync", Arity: -4, Flags: Keyless | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Turns the connection into a replication stream of slots (internal)."},
 		{Name: "vcache.import", Arity: 2, Flags: Keyless | Admin | Write | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Loads a slot snapshot sent by a migrating node (internal)."},
-		{Name: "cluster", Arity: -2, Flags: Keyless | Container, SubFlags: map[string]Flag{"reset": NoScript}, Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "nodes": resp.AsVerbatim, "shards": resp.AsClusterShards})},
+		{Name: "cluster", Arity: -2, Flags: Keyless | Container, SubFlags: clusterSubFlags(), Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "nodes": resp.AsVerbatim, "shards": resp.AsClusterShards})},
 
 		// search (RediSearch dialect)
 		{Name: "ft.create", Arity: -2, Flags: Keyless | Write | Fanout, Index: IndexCreate, IndexArg: 1, Group: "search", Summary: "Creates a search index over hashes."},
@@ -215,7 +215,7 @@ func Specs() []Spec {
 
 		// HyperLogLog (sketches stored as string values in Redis's format)
 		{Name: "pfadd", Arity: -2, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "hyperloglog", Summary: "Adds elements to a HyperLogLog."},
-		{Name: "pfcount", Arity: -2, Flags: r, FirstKey: 1, LastKey: -1, Step: 1, Group: "hyperloglog", Summary: "Estimates the number of distinct elements of the union of HyperLogLogs."},
+		{Name: "pfcount", Arity: -2, Flags: r | MayReplicate, FirstKey: 1, LastKey: -1, Step: 1, Group: "hyperloglog", Summary: "Estimates the number of distinct elements of the union of HyperLogLogs."},
 		{Name: "pfmerge", Arity: -2, Flags: w, FirstKey: 1, LastKey: -1, Step: 1, Group: "hyperloglog", Summary: "Merges HyperLogLogs into one."},
 		{Name: "pfdebug", Arity: 3, Flags: w | Admin, FirstKey: 2, LastKey: 2, Step: 1, Group: "hyperloglog", Summary: "Internal commands for debugging HyperLogLog values (GETREG, DECODE, ENCODING, TODENSE)."},
 		{Name: "pfselftest", Arity: 1, Flags: Keyless | Admin, Group: "hyperloglog", Summary: "An internal command for testing HyperLogLog values."},
@@ -289,8 +289,8 @@ func Specs() []Spec {
 
 		// functions (FCALL's keys are those its numkeys argument counts, as
 		// EVAL's; FUNCTION reaches every node through the proxy)
-		{Name: "fcall", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a function of a loaded library."},
-		{Name: "fcall_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only (no-writes) function of a loaded library."},
+		{Name: "fcall", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Group: "scripting", Summary: "Runs a function of a loaded library."},
+		{Name: "fcall_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only (no-writes) function of a loaded library."},
 		{Name: "function", Arity: -2, Flags: Keyless | NoScript | AllowBusy | OffLoop | Fanout | Container, Group: "scripting", Summary: "Function libraries: LOAD, DELETE, LIST, FLUSH, DUMP, RESTORE, STATS, KILL, HELP.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 		// sorted sets, blocking pops (BZMPOP names numkeys keys; routing, stripes and ACL see the first one)
 		{Name: "bzpopmin", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the lowest-scored member of the first non-empty sorted set, or waits."},
@@ -342,12 +342,12 @@ func Specs() []Spec {
 		{Name: "unsubscribe", Arity: -1, Flags: Keyless | NoScript | Loading | Subscriber, Group: "pubsub", Summary: "Stops listening to channels (all of them when none is named)."},
 		{Name: "psubscribe", Arity: -2, Flags: Keyless | NoScript | Loading | OffLoop | Subscriber, Group: "pubsub", Summary: "Listens for messages published to channels that match patterns."},
 		{Name: "punsubscribe", Arity: -1, Flags: Keyless | NoScript | Loading | Subscriber, Group: "pubsub", Summary: "Stops listening to channel patterns (all of them when none is named)."},
-		{Name: "publish", Arity: 3, Flags: Keyless | Loading, Group: "pubsub", Summary: "Posts a message to a channel."},
+		{Name: "publish", Arity: 3, Flags: Keyless | Loading | MayReplicate, Group: "pubsub", Summary: "Posts a message to a channel."},
 		{Name: "pubsub", Arity: -2, Flags: Keyless | Loading | Fanout | Container, Group: "pubsub", Summary: "Inspects pub/sub: CHANNELS, NUMSUB, NUMPAT, SHARDCHANNELS, SHARDNUMSUB."},
 		{Name: "ssubscribe", Arity: -2, Flags: NoScript | Loading | OffLoop | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Listens for messages published to shard channels."},
 		{Name: "sunsubscribe", Arity: -1, Flags: NoScript | Loading | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Stops listening to shard channels (all of them when none is named)."},
 		{Name: "vcache.publish", Arity: 3, Flags: Keyless | Admin | NodeOnly | NoScript | Loading, Group: "cluster", Summary: "Delivers a PUBLISH forwarded by another node to this node's subscribers (internal)."},
-		{Name: "spublish", Arity: 3, Flags: Loading, FirstKey: 1, LastKey: 1, Step: 1, Group: "pubsub", Summary: "Posts a message to a shard channel."},
+		{Name: "spublish", Arity: 3, Flags: Loading | MayReplicate, FirstKey: 1, LastKey: 1, Step: 1, Group: "pubsub", Summary: "Posts a message to a shard channel."},
 
 		// transactions that span nodes (the proxy's; node/txlock.go)
 		{Name: "vcache.txlock", Arity: -3, Flags: Keyless | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Locks keys for a transaction that spans nodes, for a lease in milliseconds (internal)."},
