@@ -107,6 +107,11 @@ const (
 	// (Redis's skip-monitor: scripts, whose own commands follow their
 	// line).
 	SkipMonitor
+	// AnyNode commands name no key and any data node answers them as well
+	// as another (TIME, FT.EXPLAIN): the proxy sends them to any one. A
+	// keyless command the proxy neither answers, fans out nor routes is
+	// refused there unless flagged so.
+	AnyNode
 )
 
 // Spec is one command's description, in Redis's own terms.
