@@ -112,6 +112,9 @@ const (
 	// keyless command the proxy neither answers, fans out nor routes is
 	// refused there unless flagged so.
 	AnyNode
+	// Patterns commands name channel patterns, not channels, at
+	// ChannelFirst..ChannelLast (PSUBSCRIBE).
+	Patterns
 )
 
 // Spec is one command's description, in Redis's own terms.
@@ -188,6 +191,11 @@ type Spec struct {
 	// GROUP g c, XCLAIM key g c): the command creates that consumer in the
 	// group of its first key if it is new.
 	ConsumerArg int
+	// ChannelFirst and ChannelLast are the positions of the channels a
+	// pub/sub command posts to or listens on, as FirstKey and LastKey are
+	// of keys (PUBLISH 1 1, SUBSCRIBE 1 -1): ACL checks them. 0: none (the
+	// unsubscribe commands name no channel ACL checks).
+	ChannelFirst, ChannelLast int
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.

@@ -338,16 +338,16 @@ func Specs() []Spec {
 		// pub/sub (SSUBSCRIBE, SUNSUBSCRIBE and SPUBLISH name their shard
 		// channels as keys, as COMMAND INFO does, so they route by slot;
 		// ACL checks them as channels)
-		{Name: "subscribe", Arity: -2, Flags: Keyless | NoScript | Loading | OffLoop | Subscriber, Group: "pubsub", Summary: "Listens for messages published to channels."},
+		{Name: "subscribe", Arity: -2, Flags: Keyless | NoScript | Loading | OffLoop | Subscriber, ChannelFirst: 1, ChannelLast: -1, Group: "pubsub", Summary: "Listens for messages published to channels."},
 		{Name: "unsubscribe", Arity: -1, Flags: Keyless | NoScript | Loading | Subscriber, Group: "pubsub", Summary: "Stops listening to channels (all of them when none is named)."},
-		{Name: "psubscribe", Arity: -2, Flags: Keyless | NoScript | Loading | OffLoop | Subscriber, Group: "pubsub", Summary: "Listens for messages published to channels that match patterns."},
+		{Name: "psubscribe", Arity: -2, Flags: Keyless | NoScript | Loading | OffLoop | Subscriber | Patterns, ChannelFirst: 1, ChannelLast: -1, Group: "pubsub", Summary: "Listens for messages published to channels that match patterns."},
 		{Name: "punsubscribe", Arity: -1, Flags: Keyless | NoScript | Loading | Subscriber, Group: "pubsub", Summary: "Stops listening to channel patterns (all of them when none is named)."},
-		{Name: "publish", Arity: 3, Flags: Keyless | Loading | MayReplicate, Group: "pubsub", Summary: "Posts a message to a channel."},
+		{Name: "publish", Arity: 3, Flags: Keyless | Loading | MayReplicate, ChannelFirst: 1, ChannelLast: 1, Group: "pubsub", Summary: "Posts a message to a channel."},
 		{Name: "pubsub", Arity: -2, Flags: Keyless | Loading | Fanout | Container, Group: "pubsub", Summary: "Inspects pub/sub: CHANNELS, NUMSUB, NUMPAT, SHARDCHANNELS, SHARDNUMSUB."},
-		{Name: "ssubscribe", Arity: -2, Flags: NoScript | Loading | OffLoop | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Listens for messages published to shard channels."},
+		{Name: "ssubscribe", Arity: -2, Flags: NoScript | Loading | OffLoop | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, ChannelFirst: 1, ChannelLast: -1, Group: "pubsub", Summary: "Listens for messages published to shard channels."},
 		{Name: "sunsubscribe", Arity: -1, Flags: NoScript | Loading | Subscriber, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Stops listening to shard channels (all of them when none is named)."},
 		{Name: "vcache.publish", Arity: 3, Flags: Keyless | Admin | NodeOnly | NoScript | Loading, Group: "cluster", Summary: "Delivers a PUBLISH forwarded by another node to this node's subscribers (internal)."},
-		{Name: "spublish", Arity: 3, Flags: Loading | MayReplicate, FirstKey: 1, LastKey: 1, Step: 1, Group: "pubsub", Summary: "Posts a message to a shard channel."},
+		{Name: "spublish", Arity: 3, Flags: Loading | MayReplicate, FirstKey: 1, LastKey: 1, Step: 1, ChannelFirst: 1, ChannelLast: 1, Group: "pubsub", Summary: "Posts a message to a shard channel."},
 
 		// transactions that span nodes (the proxy's; node/txlock.go)
 		{Name: "vcache.txlock", Arity: -3, Flags: Keyless | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Locks keys for a transaction that spans nodes, for a lease in milliseconds (internal)."},
