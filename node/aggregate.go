@@ -17,7 +17,7 @@ func cmdFTAggregate(cx *Ctx) {
 		return
 	}
 	prefixes := ix.Schema().Prefixes
-	if indexDenied(cx, prefixes, true, false) {
+	if indexDenied(cx, prefixes) {
 		return
 	}
 	if expandDenied(cx, req.Expand, ix) {
@@ -98,7 +98,7 @@ func cmdFTCursor(cx *Ctx) {
 		return
 	}
 	prefixes, _ := c.Owner.([]string)
-	if indexDenied(cx, prefixes, true, false) {
+	if prefixesDenied(cx, prefixes, true, false) {
 		t.Put(id, c)
 		return
 	}

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
-	"github.com/vcache/vcache/internal/testutil"
 )
 
 // copyTestKeys is how many 200-byte values TestCopySplitThrottled writes.
@@ -148,28 +146,7 @@ func testCopySplit(t *testing.T, floor int64, signal copySignal) copyEvent {
 		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
 	defer cc.Close()
 	// Client load through the split: reads and writes, bounded.
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	acked := map[string]bool{}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; i < 50000; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			k := fmt.Sprintf("live:%d", i)
-			if cc.Set(ctx, k, i, 0).Err() == nil {
-				mu.Lock()
-				acked[k] = true
-				mu.Unlock()
-			}
-			cc.Get(ctx, fmt.Sprintf("key:%d", i%copyTestKeys))
-		}
-	}()
+	live := startLiveWrites(ctx, cc, "live", 50000, func(i int) { cc.Get(ctx, fmt.Sprintf("key:%d", i%copyTestKeys)) })
 	val := strings.Repeat("v", 200)
 	// ~650 KB accounted: past 50% of the 1 MB budget.
 	for i := 0; i < copyTestKeys; i++ {
@@ -181,8 +158,7 @@ func testCopySplit(t *testing.T, floor int64, signal copySignal) copyEvent {
 		m := nodes[0].Cluster().Map()
 		return m != nil && len(m.Shards()) == 2 && len(m.Migrations()) == 0
 	})
-	close(stop)
-	wg.Wait()
+	acked := live.Stop()
 	var ev copyEvent
 	waitFor(t, 10*time.Second, "the copy's event in CLUSTER EVENTS", func() bool {
 		var ok bool
@@ -209,28 +185,13 @@ func testCopySplit(t *testing.T, floor int64, signal copySignal) copyEvent {
 			t.Fatalf("without pressure the copier yielded: %q", ev.detail)
 		}
 	}
-	// Reads retry while the cluster is down or a slot moves (gossip on a
-	// loaded machine may declare members suspect for a while): those are
-	// not losses.
-	get := func(k string) (v string, err error) {
-		testutil.Until(30*time.Second, func() error {
-			v, err = cc.Get(ctx, k).Result()
-			if err == nil || err == redis.Nil ||
-				!(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
-				return nil
-			}
-			return err
-		})
-		return v, err
-	}
+	get := func(k string) (string, error) { return getThroughChange(ctx, cc, k, 30*time.Second) }
 	for i := 0; i < copyTestKeys; i += 3 {
 		k := fmt.Sprintf("key:%d", i)
 		if v, err := get(k); err != nil || v != val {
 			t.Fatalf("after the split %s: %q, %v", k, v, err)
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	for k := range acked {
 		if _, err := get(k); err != nil {
 			t.Fatalf("acknowledged write %s lost: %v", k, err)

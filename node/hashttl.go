@@ -67,12 +67,8 @@ func cmdHPExpireTime(cx *Ctx) { fieldTimes(cx, false, false) }
 // fieldTimes answers HTTL (sec, rel), HPTTL, HEXPIRETIME, HPEXPIRETIME:
 // seconds round up, as Redis's do.
 func fieldTimes(cx *Ctx, sec, rel bool) {
-	if !hashTypeOK(cx) {
-		return
-	}
-	fields, msg := parseFieldList(cx.Args, 2, msgNumFieldsPos)
-	if msg != "" {
-		cx.Error(msg)
+	fields, ok := hashFields(cx)
+	if !ok {
 		return
 	}
 	ats, err := cx.Node.ks.HExpireTimes(cx.Args[1], fields)
@@ -97,13 +93,24 @@ func fieldTimes(cx *Ctx, sec, rel bool) {
 	}
 }
 
-func cmdHPersist(cx *Ctx) {
+// hashFields checks that the key of HTTL, HPERSIST and their kin is a
+// hash (or missing), then reads their FIELDS numfields field...; on
+// failure it has replied and reports false.
+func hashFields(cx *Ctx) ([][]byte, bool) {
 	if !hashTypeOK(cx) {
-		return
+		return nil, false
 	}
 	fields, msg := parseFieldList(cx.Args, 2, msgNumFieldsPos)
 	if msg != "" {
 		cx.Error(msg)
+		return nil, false
+	}
+	return fields, true
+}
+
+func cmdHPersist(cx *Ctx) {
+	fields, ok := hashFields(cx)
+	if !ok {
 		return
 	}
 	codes, err := cx.Node.ks.HPersist(cx.Args[1], fields)

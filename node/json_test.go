@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
-	"os/exec"
 	"reflect"
 	"strings"
 	"sync"
@@ -230,14 +228,8 @@ func TestJSONSurvivesRestart(t *testing.T) {
 // 4.3.4): every JSON call, each reply checked by the script, and an
 // IndexType.JSON search index over the documents.
 func TestRedisPyJSON(t *testing.T) {
-	py := pythonWith(t, "redis")
-	tn := startNode(t, nil)
-	_, port, _ := net.SplitHostPort(tn.addr)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, py, "testdata/redispy_json.py", port).CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "ok 42" {
-		t.Fatalf("redis-py: %v\n%s", err, out)
+	if out := runRedisPy(t, "redis", "redispy_json.py"); out != "ok 42" {
+		t.Fatalf("redis-py printed:\n%s", out)
 	}
 }
 

@@ -480,7 +480,7 @@ func (s *server) offLoop(c *rconn, args [][]byte) bool {
 	if e == nil {
 		return false
 	}
-	return e.spec.Has(command.OffLoop) || s.n.txWaits(e, args) || leavesLoopForTracking(e, args)
+	return e.spec.OffLoopIn(args) || s.n.txWaits(e, args)
 }
 
 // spinBeforeSleep is how long an event loop keeps polling after its last

@@ -108,12 +108,12 @@ func (s *server) maybeScale(now time.Time) {
 		avg += x
 	}
 	avg /= float64(len(sc.recent))
-	wait := -1.0
-	if limit := s.n.loopCPUWait(); limit > 0 {
+	wait, limit := -1.0, s.n.loopCPUWait() // read once: CONFIG SET may change it meanwhile
+	if limit > 0 {
 		wait = s.n.io.CPUWait()
 	}
 	sc.lastWait = wait
-	if limit := s.n.loopCPUWait(); limit > 0 && wait > limit {
+	if limit > 0 && wait > limit {
 		sc.waiting++
 		sc.calm = 0
 	} else {

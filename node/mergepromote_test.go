@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -44,33 +43,12 @@ func TestMergeByPromotionKeepsKeys(t *testing.T) {
 			t.Fatalf("load: %v", err)
 		}
 	}
-	var mu sync.Mutex
-	acked := map[string]bool{}
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; i < 50000; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			k := fmt.Sprintf("m:%d", i)
-			if cc.Set(ctx, k, i, 0).Err() == nil {
-				mu.Lock()
-				acked[k] = true
-				mu.Unlock()
-			}
-		}
-	}()
+	live := startLiveWrites(ctx, cc, "m", 50000, nil)
 	waitFor(t, 90*time.Second, "the shards to merge into one", func() bool {
 		m := nodes[0].Cluster().Map()
 		return m != nil && len(m.Shards()) == 1 && len(m.Migrations()) == 0
 	})
-	close(stop)
-	wg.Wait()
+	acked := live.Stop()
 	var evs string
 	waitFor(t, 10*time.Second, "a merge by promotion in CLUSTER EVENTS", func() bool {
 		evs = nodes[0].client2(t).Do(ctx, "CLUSTER", "EVENTS").String()
@@ -78,13 +56,7 @@ func TestMergeByPromotionKeepsKeys(t *testing.T) {
 			strings.Contains(evs, "promote: replica")
 	})
 	get := func(k string) error {
-		var err error
-		for try := 0; try < 500; try++ {
-			if err = cc.Get(ctx, k).Err(); err == nil || !(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
-				break
-			}
-			time.Sleep(20 * time.Millisecond) // a pause's retry, as setThroughSplit
-		}
+		_, err := getThroughChange(ctx, cc, k, 10*time.Second)
 		return err
 	}
 	for i := 0; i < before; i++ {
@@ -92,8 +64,6 @@ func TestMergeByPromotionKeepsKeys(t *testing.T) {
 			t.Fatalf("key pre:%d lost in the merges: %v", i, err)
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	if len(acked) == 0 {
 		t.Fatal("no write was acknowledged during the merges")
 	}

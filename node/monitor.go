@@ -2,7 +2,6 @@ package node
 
 import (
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,59 +88,22 @@ func monitorDenied(c *client, spec *command.Spec) string {
 	if !c.monitor.Load() {
 		return ""
 	}
-	if spec.Flags&(command.Write|command.Readonly) != 0 && !keyspaceFree[spec.Name] || mayReplicate[spec.Name] {
+	if spec.Flags&(command.Write|command.Readonly) != 0 && !spec.Has(command.NoKeyspace) || spec.Has(command.MayReplicate) {
 		return msgMonitorKeyspace
 	}
 	return ""
 }
 
-// keyspaceFree are commands the table flags read-only that Redis 7.0
-// does not (they read no key), so a monitor may run them.
-var keyspaceFree = map[string]bool{"ping": true, "echo": true, "time": true, "lastsave": true}
-
-// monitorFirst are the commands Redis 7.0 shows before they run (its
-// skip-monitor flag): scripts, whose commands follow their line.
-var monitorFirst = map[string]bool{"eval": true, "eval_ro": true, "evalsha": true, "evalsha_ro": true,
-	"fcall": true, "fcall_ro": true}
-
-// mayReplicate are the commands Redis 7.0 flags may-replicate: neither
-// read nor write, they still reach replicas.
-var mayReplicate = map[string]bool{"eval": true, "eval_ro": true, "evalsha": true, "evalsha_ro": true,
-	"fcall": true, "fcall_ro": true, "publish": true, "spublish": true, "pfcount": true}
-
-// adminSubcommands are the subcommands Redis 7.0 flags admin whose
-// command is not (the table has no subcommand entries): MONITOR does not
-// show them.
-var adminSubcommands = map[string]map[string]bool{
-	"client":  {"kill": true, "list": true, "no-evict": true, "pause": true, "unblock": true, "unpause": true},
-	"config":  {"get": true, "set": true, "resetstat": true, "rewrite": true},
-	"slowlog": {"get": true, "len": true, "reset": true},
-	"acl": {"deluser": true, "dryrun": true, "getuser": true, "list": true, "load": true, "log": true,
-		"save": true, "setuser": true, "users": true},
-	"cluster": {"addslots": true, "addslotsrange": true, "bumpepoch": true, "count-failure-reports": true,
-		"delslots": true, "delslotsrange": true, "failover": true, "flushslots": true, "forget": true,
-		"meet": true, "replicas": true, "replicate": true, "reset": true, "saveconfig": true,
-		"set-config-epoch": true, "setslot": true, "slaves": true},
-	"latency": {"doctor": true, "graph": true, "histogram": true, "history": true, "latest": true, "reset": true},
-	"module":  {"list": true, "load": true, "loadex": true, "unload": true},
-}
-
 // monitored reports whether MONITOR shows the command line args.
 func monitored(spec *command.Spec, args [][]byte) bool {
-	if spec.Has(command.Admin) {
-		return false
-	}
-	if subs := adminSubcommands[spec.Name]; subs != nil && len(args) > 1 {
-		return !subs[strings.ToLower(string(args[1]))]
-	}
-	return true
+	return !spec.HasIn(args, command.Admin)
 }
 
 // feedMonitors sends the command line args that client c has just run
-// (before it runs, for a monitorFirst command: before is set then) to
+// (before it runs, for a SkipMonitor command: before is set then) to
 // every monitor.
 func (n *Node) feedMonitors(c *client, spec *command.Spec, args [][]byte, before bool) {
-	if before != monitorFirst[spec.Name] || !monitored(spec, args) {
+	if before != spec.Has(command.SkipMonitor) || !monitored(spec, args) {
 		return
 	}
 	line := monitorLine(time.Now(), c, args)

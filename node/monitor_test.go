@@ -130,6 +130,21 @@ func TestMonitorClientRules(t *testing.T) {
 	if src, args := readMonitorLine(t, m); src != m.c.LocalAddr().String() || args != `"PING"` {
 		t.Fatalf("the monitor's own PING: [%s] %s", src, args)
 	}
+	// As redis-server 7.0.15: ECHO and LASTSAVE touch no key (each shows
+	// its line); PUBLISH, PFCOUNT and scripts may reach replicas.
+	for _, args := range [][]string{{"ECHO", "x"}, {"LASTSAVE"}} {
+		if got := m.Do(args...); strings.HasPrefix(got, "-") {
+			t.Fatalf("%v from a monitor = %q", args, got)
+		}
+		if _, line := readMonitorLine(t, m); !strings.HasPrefix(line, `"`+args[0]+`"`) {
+			t.Fatalf("the monitor's own %v: %s", args, line)
+		}
+	}
+	for _, args := range [][]string{{"PUBLISH", "c", "m"}, {"PFCOUNT", "h"}, {"EVAL", "return 1", "0"}} {
+		if got := m.Do(args...); got != "-ERR Replica can't interact with the keyspace\r\n" {
+			t.Fatalf("%v from a monitor = %q", args, got)
+		}
+	}
 	if list := other.ClientList(ctx).Val(); !strings.Contains(list, "addr="+m.c.LocalAddr().String()+" ") ||
 		!regexp.MustCompile(`(?m)addr=`+regexp.QuoteMeta(m.c.LocalAddr().String())+` .* flags=O `).MatchString(list) {
 		t.Fatalf("CLIENT LIST does not show the monitor with flag O:\n%s", list)

@@ -210,15 +210,8 @@ func (n *Node) notifyBefore(spec *command.Spec, args [][]byte) *writeWatch {
 	for _, i := range w.keys {
 		w.vers = append(w.vers, n.ks.KeyVersion(args[i]))
 	}
-	switch spec.Name {
-	case "xreadgroup":
-		if len(args) > 3 && len(w.keys) > 0 {
-			w.group, w.consumer = string(args[2]), string(args[3])
-		}
-	case "xclaim", "xautoclaim":
-		if len(args) > 3 {
-			w.group, w.consumer = string(args[2]), string(args[3])
-		}
+	if at := spec.ConsumerArg; at > 0 && at+1 < len(args) && len(w.keys) > 0 {
+		w.group, w.consumer = string(args[at]), string(args[at+1])
 	}
 	if w.consumer != "" {
 		w.hadConsumer = n.hasConsumer(args[w.keys[0]], w.group, w.consumer)
@@ -257,9 +250,8 @@ func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
 			}
 		}
 	}
-	switch spec.Name {
-	case "xreadgroup", "xclaim", "xautoclaim", "xack":
-		// They notify nothing but the consumer they create.
+	if spec.Has(command.NoEvents) {
+		// Nothing but the consumer it creates (ConsumerArg).
 		if w.consumer != "" && !w.hadConsumer && n.hasConsumer(args[w.keys[0]], w.group, w.consumer) {
 			n.notify(nfStream, "xgroup-createconsumer", string(args[w.keys[0]]))
 		}
@@ -267,7 +259,7 @@ func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
 	}
 	for x := range w.keys {
 		j := x
-		if destFirst(spec.Name) {
+		if spec.Has(command.DestFirst) {
 			j = len(w.keys) - 1 - x
 		}
 		i := w.keys[j]
@@ -284,7 +276,7 @@ func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
 		if gone && event != "del" && isContainer(spec.Group) {
 			n.notify(nfGeneric, "del", string(key))
 		}
-		if event == "set" && setsExpiry(spec, args) {
+		if event == "set" && spec.TTLIf != nil && spec.TTLIf(args) {
 			n.notify(nfGeneric, "expire", string(key))
 		}
 	}
@@ -322,16 +314,6 @@ func eventClass(event string) uint32 {
 	return nfGeneric
 }
 
-// destFirst reports whether a command's events on its destination come
-// before those on its source (the list moves push, then pop).
-func destFirst(name string) bool {
-	switch name {
-	case "lmove", "blmove", "rpoplpush", "brpoplpush":
-		return true
-	}
-	return false
-}
-
 // groupClass is the event class of a command group's writes.
 func groupClass(group string) uint32 {
 	switch group {
@@ -357,23 +339,6 @@ func isContainer(group string) bool {
 	switch group {
 	case "list", "set", "hash", "sortedset":
 		return true
-	}
-	return false
-}
-
-// setsExpiry reports whether a string write also sets a TTL (SETEX,
-// PSETEX, SET ... EX|PX|EXAT|PXAT).
-func setsExpiry(spec *command.Spec, args [][]byte) bool {
-	switch spec.Name {
-	case "setex", "psetex":
-		return true
-	case "set":
-		for _, a := range args[3:] {
-			switch strings.ToLower(string(a)) {
-			case "ex", "px", "exat", "pxat":
-				return true
-			}
-		}
 	}
 	return false
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
-	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestSplitByPromotion splits a shard with --split-method auto under
@@ -82,27 +81,10 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 		waitReplicasMatch(t, nodes)
 	}
 	// Keep writing while the split happens; remember what was acknowledged.
+	live := startLiveWrites(ctx, cc, "live", 30000, nil)
 	var mu sync.Mutex
-	acked := map[string]bool{}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; i < 30000; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			k := fmt.Sprintf("live:%d", i)
-			if cc.Set(ctx, k, i, 0).Err() == nil {
-				mu.Lock()
-				acked[k] = true
-				mu.Unlock()
-			}
-		}
-	}()
 	// KNN over the nodes while the split runs: the top 10 stays the top 10
 	// (recall@10 against the exact answer before the split).
 	var recalls []float64
@@ -150,6 +132,7 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 	})
 	close(stop)
 	wg.Wait()
+	acked := live.Stop()
 	m := nodes[0].Cluster().Map()
 	if method == "promote" {
 		// The old replica leads the new shard; the old primary keeps the rest.
@@ -176,17 +159,7 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 		}
 		return ok
 	})
-	get := func(k string) (v string, err error) {
-		testutil.Until(10*time.Second, func() error {
-			v, err = cc.Get(ctx, k).Result()
-			if err == nil || err == redis.Nil ||
-				!(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
-				return nil
-			}
-			return err
-		})
-		return v, err
-	}
+	get := func(k string) (string, error) { return getThroughChange(ctx, cc, k, 10*time.Second) }
 	for i := 0; i < 8000; i++ {
 		k := fmt.Sprintf("key:%d", i)
 		if v, err := get(k); err != nil || v != val {

@@ -27,20 +27,29 @@ func pythonWith(t *testing.T, modules string) string {
 	return ""
 }
 
-// TestRedisPySearch runs what a RAG application written with redis-py
-// sends: r.ft().create_index with a VECTOR field, HSET of numpy float32
-// blobs, and a filtered KNN Query sorted by score.
-func TestRedisPySearch(t *testing.T) {
-	py := pythonWith(t, "redis, numpy")
+// runRedisPy starts a node and runs testdata/<script> (given the node's
+// port) with a python3 that can import modules, then returns what the
+// script printed, trimmed; the test fails if the script does.
+func runRedisPy(t *testing.T, modules, script string) string {
+	t.Helper()
+	py := pythonWith(t, modules)
 	tn := startNode(t, nil)
 	_, port, _ := net.SplitHostPort(tn.addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, py, "testdata/redispy_search.py", port).CombinedOutput()
+	out, err := exec.CommandContext(ctx, py, filepath.Join("testdata", script), port).CombinedOutput()
 	if err != nil {
-		t.Fatalf("redis-py: %v\n%s", err, out)
+		t.Fatalf("redis-py %s: %v\n%s", script, err, out)
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return strings.TrimSpace(string(out))
+}
+
+// TestRedisPySearch runs what a RAG application written with redis-py
+// sends: r.ft().create_index with a VECTOR field, HSET of numpy float32
+// blobs, and a filtered KNN Query sorted by score.
+func TestRedisPySearch(t *testing.T) {
+	out := runRedisPy(t, "redis, numpy", "redispy_search.py")
+	lines := strings.Split(out, "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "2 [('doc:0', 'cats', '0'), ('doc:1', 'dogs', '0.0061") || lines[1] != "3" {
 		t.Fatalf("redis-py printed:\n%s", out)
 	}
@@ -49,18 +58,10 @@ func TestRedisPySearch(t *testing.T) {
 // TestRedisPyAggregate runs redis-py's AggregateRequest: group_by with
 // reducers, sort_by, limit, and a cursor read to the end.
 func TestRedisPyAggregate(t *testing.T) {
-	py := pythonWith(t, "redis")
-	tn := startNode(t, nil)
-	_, port, _ := net.SplitHostPort(tn.addr)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, py, "testdata/redispy_aggregate.py", port).CombinedOutput()
-	if err != nil {
-		t.Fatalf("redis-py: %v\n%s", err, out)
-	}
+	out := runRedisPy(t, "redis", "redispy_aggregate.py")
 	want := "[['brand', 'b3', 'n', '5', 'total', '55'], ['brand', 'b2', 'n', '5', 'total', '50']]\n20 20 True"
-	if got := strings.TrimSpace(string(out)); got != want {
-		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
+	if out != want {
+		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", out, want)
 	}
 }
 
@@ -69,32 +70,18 @@ func TestRedisPyAggregate(t *testing.T) {
 // spellcheck, config_get/config_set, aliasadd, info's field order and
 // suggestions (testdata/redispy_ftcompat.py checks each reply).
 func TestRedisPyFTCompat(t *testing.T) {
-	py := pythonWith(t, "redis")
-	tn := startNode(t, nil)
-	_, port, _ := net.SplitHostPort(tn.addr)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, py, "testdata/redispy_ftcompat.py", port).CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "ok" {
-		t.Fatalf("redis-py: %v\n%s", err, out)
+	if out := runRedisPy(t, "redis", "redispy_ftcompat.py"); out != "ok" {
+		t.Fatalf("redis-py printed:\n%s", out)
 	}
 }
 
 // TestRedisPyPubSub runs redis-py's PubSub: subscribe, psubscribe,
 // get_message, and a keyspace notification.
 func TestRedisPyPubSub(t *testing.T) {
-	py := pythonWith(t, "redis")
-	tn := startNode(t, nil)
-	_, port, _ := net.SplitHostPort(tn.addr)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, py, "testdata/redispy_pubsub.py", port).CombinedOutput()
-	if err != nil {
-		t.Fatalf("redis-py: %v\n%s", err, out)
-	}
+	out := runRedisPy(t, "redis", "redispy_pubsub.py")
 	want := "1\nmessage news hello\npmessage __keyevent@0__:* __keyevent@0__:set k\n[('news', 1)] 1"
-	if got := strings.TrimSpace(string(out)); got != want {
-		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
+	if out != want {
+		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", out, want)
 	}
 }
 
@@ -102,20 +89,12 @@ func TestRedisPyPubSub(t *testing.T) {
 // and a vector field: a VECTOR_RANGE query sorted by its yielded
 // distance, a tag and geo radius query, and GeoFilter with payloads.
 func TestRedisPyRangeAndGeo(t *testing.T) {
-	py := pythonWith(t, "redis")
-	tn := startNode(t, nil)
-	_, port, _ := net.SplitHostPort(tn.addr)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, py, "testdata/redispy_range_geo.py", port).CombinedOutput()
-	if err != nil {
-		t.Fatalf("redis-py: %v\n%s", err, out)
-	}
+	out := runRedisPy(t, "redis", "redispy_range_geo.py")
 	want := "3 [('p:0', 'paris', '0'), ('p:1', 'versailles', '0.25'), ('p:3', 'london', '0.36')]\n" +
 		"2 [('p:2', 'orleans'), ('p:0', 'paris')]\n" +
 		"2 [('p:0', 'paris', 'about paris'), ('p:1', 'versailles', 'about versailles')]"
-	if got := strings.TrimSpace(string(out)); got != want {
-		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
+	if out != want {
+		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", out, want)
 	}
 }
 

@@ -60,7 +60,7 @@ func cmdFTCreate(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	if indexDenied(cx, s.Prefixes, false, true) {
+	if indexDenied(cx, s.Prefixes) {
 		return
 	}
 	ix, err := cx.Node.search.Create(s)
@@ -95,7 +95,7 @@ func cmdFTAlter(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	if indexDenied(cx, ix.Schema().Prefixes, false, true) {
+	if indexDenied(cx, ix.Schema().Prefixes) {
 		return
 	}
 	if cx.Node.Cluster() != nil && hasFields(ix.Schema(), fields) {
@@ -129,7 +129,7 @@ func cmdFTSearch(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
+	if indexDenied(cx, ix.Schema().Prefixes) {
 		return
 	}
 	if expandDenied(cx, req.Expand, ix) {
@@ -159,7 +159,7 @@ func cmdFTInfo(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
+	if indexDenied(cx, ix.Schema().Prefixes) {
 		return
 	}
 	inf := ix.Info()
@@ -193,7 +193,7 @@ func ftDropIndex(cx *Ctx, dd bool) {
 		ftError(cx, err)
 		return
 	}
-	if indexDenied(cx, ix.Schema().Prefixes, !dd, dd) {
+	if indexDenied(cx, ix.Schema().Prefixes) {
 		return
 	}
 	dropped, err := cx.Node.search.Drop(string(cx.Args[1]))
@@ -201,7 +201,7 @@ func ftDropIndex(cx *Ctx, dd bool) {
 		ftError(cx, err)
 		return
 	}
-	if dd && dropped != ix && indexDenied(cx, dropped.Schema().Prefixes, false, true) {
+	if dd && dropped != ix && indexDenied(cx, dropped.Schema().Prefixes) {
 		// Another client made a new index of that name meanwhile: its
 		// documents stay unless they may be deleted too.
 		return

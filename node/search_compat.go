@@ -22,14 +22,15 @@ import (
 const msgUnknownIndex = "Unknown Index name"
 
 // indexFor finds the index (or alias) arg names and checks the client
-// may use it; on failure it has replied and returns nil.
-func indexFor(cx *Ctx, arg []byte, read, write bool, unknown string) *ft.Index {
+// may use it as the command's spec says; on failure it has replied and
+// returns nil.
+func indexFor(cx *Ctx, arg []byte, unknown string) *ft.Index {
 	ix, err := cx.Node.search.Get(string(arg))
 	if err != nil {
 		cx.Error(unknown)
 		return nil
 	}
-	if indexDenied(cx, ix.Schema().Prefixes, read, write) {
+	if indexDenied(cx, ix.Schema().Prefixes) {
 		return nil
 	}
 	return ix
@@ -51,7 +52,7 @@ func cmdFTDrop(cx *Ctx) {
 }
 
 func cmdFTTagVals(cx *Ctx) {
-	ix := indexFor(cx, cx.Args[1], true, false, msgUnknownIndex)
+	ix := indexFor(cx, cx.Args[1], msgUnknownIndex)
 	if ix == nil {
 		return
 	}
@@ -74,7 +75,7 @@ func explainPlan(cx *Ctx) (string, bool) {
 		ftError(cx, err)
 		return "", false
 	}
-	if indexFor(cx, cx.Args[1], true, false, string(cx.Args[1])+": no such index") == nil {
+	if indexFor(cx, cx.Args[1], string(cx.Args[1])+": no such index") == nil {
 		return "", false
 	}
 	if err := req.ParseQuery(); err != nil {
@@ -166,11 +167,11 @@ func aliasSet(cx *Ctx, update bool) {
 		cx.Error(ft.ErrAliasNotIndex.Error())
 		return
 	}
-	if indexDenied(cx, ix.Schema().Prefixes, false, true) {
+	if indexDenied(cx, ix.Schema().Prefixes) {
 		return
 	}
 	old, oldErr := cat.AliasTarget(string(cx.Args[1]))
-	if update && oldErr == nil && old != nil && indexDenied(cx, old.Schema().Prefixes, false, true) {
+	if update && oldErr == nil && old != nil && indexDenied(cx, old.Schema().Prefixes) {
 		return
 	}
 	if !update && oldErr == nil && old == ix && cx.Node.Cluster() != nil {
@@ -203,7 +204,7 @@ func cmdFTAliasDel(cx *Ctx) {
 		cx.Error(err.Error())
 		return
 	}
-	if ix != nil && indexDenied(cx, ix.Schema().Prefixes, false, true) {
+	if ix != nil && indexDenied(cx, ix.Schema().Prefixes) {
 		return
 	}
 	if err := cat.DelAlias(string(cx.Args[1])); err != nil && cx.Node.Cluster() == nil {
@@ -248,7 +249,7 @@ func cmdFTDictDump(cx *Ctx) {
 
 // cmdFTSynUpdate is FT.SYNUPDATE index group [SKIPINITIALSCAN] term...
 func cmdFTSynUpdate(cx *Ctx) {
-	ix := indexFor(cx, cx.Args[1], false, true, "Unknown index name")
+	ix := indexFor(cx, cx.Args[1], "Unknown index name")
 	if ix == nil {
 		return
 	}
@@ -265,7 +266,7 @@ func cmdFTSynUpdate(cx *Ctx) {
 }
 
 func cmdFTSynDump(cx *Ctx) {
-	ix := indexFor(cx, cx.Args[1], true, false, "Unknown index name")
+	ix := indexFor(cx, cx.Args[1], "Unknown index name")
 	if ix == nil {
 		return
 	}
@@ -282,7 +283,7 @@ func cmdFTSynDump(cx *Ctx) {
 // cmdFTSpellCheck is FT.SPELLCHECK index query [DISTANCE d] [TERMS
 // INCLUDE|EXCLUDE dict [term ...]] ... [DIALECT n].
 func cmdFTSpellCheck(cx *Ctx) {
-	ix := indexFor(cx, cx.Args[1], true, false, msgUnknownIndex)
+	ix := indexFor(cx, cx.Args[1], msgUnknownIndex)
 	if ix == nil {
 		return
 	}
@@ -558,7 +559,7 @@ func cmdFTProfile(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	ix := indexFor(cx, cx.Args[1], true, false, string(cx.Args[1])+": no such index")
+	ix := indexFor(cx, cx.Args[1], string(cx.Args[1])+": no such index")
 	if ix == nil {
 		return
 	}

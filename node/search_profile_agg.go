@@ -44,7 +44,7 @@ func profileAggregate(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	if indexDenied(cx, ix.Schema().Prefixes, true, false) {
+	if indexDenied(cx, ix.Schema().Prefixes) {
 		return
 	}
 	if expandDenied(cx, req.Expand, ix) {

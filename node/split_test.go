@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
-	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestSplitAtHalfBudgetMovesKeys starts one shard on three nodes (two are
@@ -82,30 +80,7 @@ func testSplit(t *testing.T, replicas int) {
 		}
 	}
 	// Keep writing while the split happens; remember what was acknowledged.
-	var mu sync.Mutex
-	acked := map[string]bool{}
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			k := fmt.Sprintf("live:%d", i)
-			if cc.Set(ctx, k, i, 0).Err() == nil {
-				mu.Lock()
-				acked[k] = true
-				mu.Unlock()
-			}
-			if i > 20000 {
-				return
-			}
-		}
-	}()
+	live := startLiveWrites(ctx, cc, "live", 20002, nil)
 	waitFor(t, 30*time.Second, "the shard to split and its slots to move", func() bool {
 		m := nodes[0].Cluster().Map()
 		if m == nil || len(m.Shards()) < 2 || len(m.Migrations()) > 0 {
@@ -119,29 +94,16 @@ func testSplit(t *testing.T, replicas int) {
 		}
 		return owners >= 2
 	})
-	close(stop)
-	wg.Wait()
+	acked := live.Stop()
 	// get reads k, waiting out a transient CLUSTERDOWN (a slow member under
 	// -race may briefly think it is in a minority); a missing key is nil.
-	get := func(k string) (v string, err error) {
-		testutil.Until(10*time.Second, func() error {
-			v, err = cc.Get(ctx, k).Result()
-			if err == nil || err == redis.Nil ||
-				!(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
-				return nil
-			}
-			return err
-		})
-		return v, err
-	}
+	get := func(k string) (string, error) { return getThroughChange(ctx, cc, k, 10*time.Second) }
 	for i := 0; i < 8000; i++ {
 		k := fmt.Sprintf("key:%d", i)
 		if v, err := get(k); err != nil || v != val {
 			t.Fatalf("after the split %s: %q, %v", k, v, err)
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	for k := range acked {
 		if _, err := get(k); err != nil {
 			t.Fatalf("acknowledged write %s lost: %v", k, err)
@@ -219,47 +181,17 @@ func TestMergeUnderWritesKeepsKeys(t *testing.T) {
 	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
 		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
 	defer cc.Close()
-	var mu sync.Mutex
-	acked := map[string]bool{}
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; i < 50000; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			k := fmt.Sprintf("m:%d", i)
-			if cc.Set(ctx, k, i, 0).Err() == nil {
-				mu.Lock()
-				acked[k] = true
-				mu.Unlock()
-			}
-		}
-	}()
+	live := startLiveWrites(ctx, cc, "m", 50000, nil)
 	waitFor(t, 60*time.Second, "the shards to merge into one", func() bool {
 		m := nodes[0].Cluster().Map()
 		return m != nil && len(m.Shards()) == 1 && len(m.Migrations()) == 0
 	})
-	close(stop)
-	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
+	acked := live.Stop()
 	if len(acked) == 0 {
 		t.Fatal("no write was acknowledged during the merges")
 	}
 	for k := range acked {
-		var err error
-		for try := 0; try < 200; try++ {
-			if err = cc.Get(ctx, k).Err(); err == nil || !(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if err != nil {
+		if _, err := getThroughChange(ctx, cc, k, 4*time.Second); err != nil {
 			t.Fatalf("acknowledged write %s lost in the merges: %v", k, err)
 		}
 	}

@@ -32,14 +32,6 @@ func trackingSub(cx *Ctx) bool {
 	return true
 }
 
-// leavesLoopForTracking reports whether a command turns tracking on: the
-// connection then needs a goroutine and an outbox of its own, so other
-// clients' writes can reach it.
-func leavesLoopForTracking(e *cmdEntry, args [][]byte) bool {
-	return e.spec.Name == "client" && len(args) > 2 && strings.EqualFold(string(args[1]), "tracking") &&
-		strings.EqualFold(string(args[2]), "on")
-}
-
 // trackOptions is CLIENT TRACKING's parsed arguments.
 type trackOptions struct {
 	on                                  bool

@@ -46,24 +46,22 @@ const (
 	needAll                  // unknown to the proxy: every key
 )
 
-// ftAccess says what a search command line needs.
+// ftAccess says what a search command line needs, as its spec declares
+// (command.IndexUse).
 func ftAccess(spec *command.Spec, args [][]byte) ftNeed {
-	switch spec.Name {
-	case "ft._list", "ft.cursor": // a cursor is its maker's only
+	switch spec.IndexUseIn(args) {
+	case command.IndexNone:
 		return needNone
-	case "ft.search", "ft.info", "ft.aggregate":
+	case command.IndexQuery:
 		return needQuery
-	case "ft.create":
-		return needCreate
-	case "ft.alter":
-		return needWrite
-	case "ft.dropindex":
-		if len(args) > 2 && strings.EqualFold(string(args[2]), "dd") {
-			return needWrite
-		}
+	case command.IndexRead:
 		return needRead
+	case command.IndexWrite:
+		return needWrite
+	case command.IndexCreate:
+		return needCreate
 	}
-	return ftCompatAccess(spec, args)
+	return needAll
 }
 
 // restricted returns the session's permissions if its user may not touch
@@ -98,19 +96,7 @@ func (s *session) checkIndex(e *entry, cmd resp.Command) (it item, done bool) {
 		}
 		fallthrough
 	case needRead, needWrite:
-		if it, done, handled := s.checkAliasIndexes(e, cmd, p); handled {
-			return it, done
-		}
-		prefixes, errReply := s.indexPrefixes(cmd.Args[1])
-		if errReply != nil {
-			lo := len(s.local)
-			s.local = append(s.local, errReply...)
-			if s.tx != nil {
-				s.tx.failed = true
-			}
-			return item{e: e, lo: lo, hi: len(s.local)}, true
-		}
-		d = p.CheckPrefixes(prefixes, need != needWrite, need == needWrite)
+		return s.checkNamedIndexes(e, cmd, p, need == needWrite)
 	case needCreate:
 		d = p.CheckPrefixes(createPrefixes(cmd.Args), false, true)
 	default:

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/vcache/vcache/internal/acl"
-	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -18,48 +17,20 @@ import (
 // FT.EXPLAIN, FT.DICTDUMP and FT.SYNDUMP go to any node; FT.SUG* follow
 // their key.
 
-// ftCompatAccess says what these commands need of their index's
-// prefixes (see search_acl.go).
-func ftCompatAccess(spec *command.Spec, args [][]byte) ftNeed {
-	switch spec.Name {
-	case "ft.drop":
-		if len(args) > 2 && strings.EqualFold(string(args[2]), "keepdocs") {
-			return needRead
+// checkNamedIndexes makes the checks of a search command that reads or
+// (write) changes the index an argument names (its spec's IndexArg) and,
+// for the alias commands, the index an alias names now (AliasArg), if
+// any: the index's prefixes are asked of a node before the command is
+// sent. An unknown index is answered with FT.INFO's error; an unknown
+// alias is left to the node.
+func (s *session) checkNamedIndexes(e *entry, cmd resp.Command, p *acl.Perms, write bool) (it item, done bool) {
+	for _, at := range [2]int{e.spec.IndexArg, e.spec.AliasArg} {
+		if at <= 0 || at >= len(cmd.Args) {
+			continue
 		}
-		return needWrite
-	case "ft.tagvals", "ft.explain", "ft.explaincli", "ft.spellcheck", "ft.syndump", "ft.profile":
-		return needRead
-	case "ft.synupdate", "ft.aliasadd", "ft.aliasupdate", "ft.aliasdel":
-		return needWrite
-	case "ft.dictadd", "ft.dictdel", "ft.dictdump", "ft.config",
-		"ft.sugadd", "ft.sugget", "ft.sugdel", "ft.suglen":
-		// No index: dictionaries and options belong to none (FT.CONFIG
-		// is an admin command), suggestions are keys checked as keys.
-		return needNone
-	}
-	return needAll
-}
-
-// checkAliasIndexes makes the checks of FT.ALIASADD, FT.ALIASUPDATE and
-// FT.ALIASDEL, which need write access to the index named (args[2]) and
-// to the one the alias names now, if any. handled is false for other
-// commands.
-func (s *session) checkAliasIndexes(e *entry, cmd resp.Command, p *acl.Perms) (it item, done, handled bool) {
-	var names [][]byte
-	switch e.spec.Name {
-	case "ft.aliasadd":
-		names = [][]byte{cmd.Args[2]}
-	case "ft.aliasupdate":
-		names = [][]byte{cmd.Args[2], cmd.Args[1]}
-	case "ft.aliasdel":
-		names = [][]byte{cmd.Args[1]}
-	default:
-		return item{}, false, false
-	}
-	for i, name := range names {
-		prefixes, errReply := s.indexPrefixes(name)
+		prefixes, errReply := s.indexPrefixes(cmd.Args[at])
 		if errReply != nil {
-			if i > 0 || e.spec.Name == "ft.aliasdel" {
+			if at == e.spec.AliasArg {
 				continue // no such alias: the node answers
 			}
 			lo := len(s.local)
@@ -67,13 +38,13 @@ func (s *session) checkAliasIndexes(e *entry, cmd resp.Command, p *acl.Perms) (i
 			if s.tx != nil {
 				s.tx.failed = true
 			}
-			return item{e: e, lo: lo, hi: len(s.local)}, true, true
+			return item{e: e, lo: lo, hi: len(s.local)}, true
 		}
-		if d := p.CheckPrefixes(prefixes, false, true); d != nil {
-			return s.denied(e, d), true, true
+		if d := p.CheckPrefixes(prefixes, !write, write); d != nil {
+			return s.denied(e, d), true
 		}
 	}
-	return item{}, false, true
+	return item{}, false
 }
 
 // fanFTFirst sends the command to every node and gives the first node's

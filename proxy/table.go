@@ -51,8 +51,11 @@ type cmdTable struct {
 }
 
 // newCmdTable builds the proxy's table from the shared command specs.
-func newCmdTable() *cmdTable {
-	t := &cmdTable{specs: command.NewTable(command.Specs())}
+func newCmdTable() *cmdTable { return newCmdTableFrom(command.Specs()) }
+
+// newCmdTableFrom builds the proxy's table from specs.
+func newCmdTableFrom(specs []command.Spec) *cmdTable {
+	t := &cmdTable{specs: command.NewTable(specs)}
 	byName := map[string]*entry{}
 	for _, spec := range t.specs.All() {
 		e := &entry{spec: spec, kind: kindKey, id: spec.ID}
@@ -124,6 +127,10 @@ func newCmdTable() *cmdTable {
 			e.kind = kindBlocking
 		case e.kind == kindComposite && e.composite == nil:
 			// a Fanout spec the proxy has no merge for (TestTableFollowsSpecFlags)
+			e.kind = kindRefused
+		case e.kind == kindKey && e.spec.FirstKey == 0 && !e.spec.Movable() && !e.spec.Has(command.AnyNode):
+			// a keyless command with no route here, which no node may
+			// answer for the others (TestEveryCommandHasARoute)
 			e.kind = kindRefused
 		}
 	}

@@ -43,6 +43,7 @@ func TestProxySearchACL(t *testing.T) {
 		{"FT.CREATE", "oidx", "ON", "HASH", "PREFIX", "1", "other:", "SCHEMA", "title", "TEXT"},
 		{"FT.CREATE", "allidx", "ON", "HASH", "SCHEMA", "title", "TEXT"},
 		{"FT.CREATE", "aidx", "ON", "HASH", "PREFIX", "1", "app:", "SCHEMA", "title", "TEXT"},
+		{"FT.ALIASADD", "oalias", "oidx"},
 	} {
 		if err := admin.Do(ctx, args...).Err(); err != nil {
 			t.Fatalf("%v: %v", args, err)
@@ -110,6 +111,23 @@ func TestProxySearchACL(t *testing.T) {
 		{app, []any{"FT.CREATE", "mine", "ON", "HASH", "PREFIX", "1", "app:docs:", "SCHEMA", "title", "TEXT"}, "OK"},
 		{app, []any{"FT.ALTER", "mine", "SCHEMA", "ADD", "n", "NUMERIC"}, "OK"},
 		{app, []any{"FT.DROPINDEX", "mine", "DD"}, "OK"},
+		// the commands whose spec names the index at another argument, or
+		// an alias whose index they change too
+		{app, []any{"FT.TAGVALS", "oidx", "title"}, noperm},
+		{app, []any{"FT.SPELLCHECK", "oidx", "secret"}, noperm},
+		{app, []any{"FT.SYNDUMP", "oalias"}, noperm},
+		{app, []any{"FT.ALIASADD", "stolen", "oidx"}, noperm},
+		{app, []any{"FT.ALIASADD", "stolen", "nosuch"}, "nosuch: no such index"},
+		{app, []any{"FT.ALIASUPDATE", "oalias", "aidx"}, noperm},
+		{app, []any{"FT.ALIASDEL", "oalias"}, noperm},
+		{app, []any{"FT.ALIASADD", "mine", "aidx"}, "OK"},
+		{app, []any{"FT.ALIASUPDATE", "mine", "oidx"}, noperm},
+		{app, []any{"FT.ALIASUPDATE", "mine2", "aidx"}, "OK"},
+		{app, []any{"FT.ALIASDEL", "mine"}, "OK"},
+		{app, []any{"FT.ALIASDEL", "mine2"}, "OK"},
+		{ro, []any{"FT.SYNDUMP", "oalias"}, "[]"},
+		{ro, []any{"FT.ALIASDEL", "oalias"}, noperm},
+		{ro, []any{"FT.DROP", "oidx"}, noperm},
 		{ro, []any{"FT.SEARCH", "oidx", "*", "NOCONTENT"}, "[8 "},
 		{ro, []any{"FT.SEARCH", "allidx", "*"}, noperm},
 		{ro, []any{"FT.ALTER", "oidx", "SCHEMA", "ADD", "n", "NUMERIC"}, noperm},

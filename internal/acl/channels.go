@@ -73,22 +73,14 @@ func (p *Perms) channelsValue() string {
 // checkChannels returns the denial of a pub/sub command line naming a
 // channel (or, for PSUBSCRIBE, a pattern) the user may not use, or nil.
 // A pattern is allowed only when the user has that very pattern, as in
-// Redis; the unsubscribe commands and PUBSUB name none.
+// Redis; the unsubscribe commands and PUBSUB name none. The spec says
+// where the channels are (ChannelFirst, ChannelLast, Patterns).
 func (p *Perms) checkChannels(spec *command.Spec, args [][]byte) *Denial {
 	if p.allChannels {
 		return nil
 	}
-	var chans [][]byte
-	literal := false
-	switch spec.Name {
-	case "publish", "spublish":
-		chans = args[1:2]
-	case "subscribe", "ssubscribe":
-		chans = args[1:]
-	case "psubscribe":
-		chans, literal = args[1:], true
-	}
-	for _, c := range chans {
+	literal := spec.Has(command.Patterns)
+	for _, c := range spec.Channels(args) {
 		if !p.channelAllowed(string(c), literal) {
 			return &Denial{Reason: ReasonChannel, User: p.name, Object: string(c)}
 		}

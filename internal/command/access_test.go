@@ -53,3 +53,38 @@ func TestEventName(t *testing.T) {
 		}
 	}
 }
+
+// A command that names a consumer makes no events of its own but the
+// consumer's creation; a DestFirst command has a source and a destination.
+func TestEventSpecsAreConsistent(t *testing.T) {
+	for _, s := range Specs() {
+		if s.ConsumerArg > 0 && !s.Has(NoEvents) {
+			t.Errorf("%s: ConsumerArg without NoEvents", s.Name)
+		}
+		if s.Has(DestFirst) && (s.FirstKey != 1 || s.LastKey != 2) {
+			t.Errorf("%s: DestFirst without a source and a destination key", s.Name)
+		}
+		if (s.Has(NoEvents) || s.Has(DestFirst) || s.TTLIf != nil) && !s.Has(Write) {
+			t.Errorf("%s: event data on a command that does not write", s.Name)
+		}
+	}
+}
+
+func TestTTLIf(t *testing.T) {
+	tab := NewTable(Specs())
+	for _, c := range []struct {
+		line []string
+		want bool
+	}{
+		{[]string{"set", "k", "v"}, false},
+		{[]string{"SET", "k", "v", "NX", "px", "10"}, true},
+		{[]string{"set", "k", "ex"}, false}, // the value, not an option
+		{[]string{"setex", "k", "10", "v"}, true},
+		{[]string{"append", "k", "v"}, false},
+	} {
+		s := tab.Lookup([]byte(c.line[0]))
+		if got := s.TTLIf != nil && s.TTLIf(args(c.line...)); got != c.want {
+			t.Errorf("%q: TTLIf %v, want %v", c.line, got, c.want)
+		}
+	}
+}

@@ -10,7 +10,7 @@ import (
 )
 
 // Flag describes how a command behaves.
-type Flag uint32
+type Flag uint64
 
 const (
 	// Write commands may change the keyspace (and are refused under OOM).
@@ -88,6 +88,33 @@ const (
 	// ECHO): every server answers them alike, so the proxy, which answers
 	// them itself, may also queue them in a transaction for a node.
 	Stateless
+	// DestFirst writes make their keyspace events on their last key (the
+	// destination) before those on the first (the list moves notify the
+	// push, then the pop).
+	DestFirst
+	// NoEvents writes make no keyspace event of their own (XACK), but for
+	// the consumer a ConsumerArg names, when they create it.
+	NoEvents
+	// NoKeyspace commands touch no key although flagged Readonly here
+	// (PING, ECHO, TIME, LASTSAVE; Redis does not flag them readonly): a
+	// MONITOR connection may still run them.
+	NoKeyspace
+	// MayReplicate commands neither read nor write keys by their flags
+	// but may reach replicas (Redis's may-replicate: scripts, PUBLISH,
+	// PFCOUNT): a MONITOR connection may not run them.
+	MayReplicate
+	// SkipMonitor commands are shown by MONITOR before they run, not after
+	// (Redis's skip-monitor: scripts, whose own commands follow their
+	// line).
+	SkipMonitor
+	// AnyNode commands name no key and any data node answers them as well
+	// as another (TIME, FT.EXPLAIN): the proxy sends them to any one. A
+	// keyless command the proxy neither answers, fans out nor routes is
+	// refused there unless flagged so.
+	AnyNode
+	// Patterns commands name channel patterns, not channels, at
+	// ChannelFirst..ChannelLast (PSUBSCRIBE).
+	Patterns
 )
 
 // Spec is one command's description, in Redis's own terms.
@@ -131,6 +158,11 @@ type Spec struct {
 	// another client's write although the command is not flagged
 	// Blocking (XREAD with its BLOCK option).
 	BlocksIf func(args [][]byte) bool
+	// OffLoopIf, when set, reports whether a command line is served off
+	// the node's event loops although the command is not flagged OffLoop
+	// (CLIENT TRACKING ON: the connection then needs a goroutine of its
+	// own, so other clients' writes can reach it).
+	OffLoopIf func(args [][]byte) bool
 	// Event names the keyspace events a write makes on its keys when
 	// they are not named as the command (Redis's names: SETNX makes set,
 	// INCR incrby): one word for every key, or one word per key in key
@@ -141,6 +173,29 @@ type Spec struct {
 	// the command line args, which its arguments decide (LMOVE's LEFT and
 	// RIGHT, XGROUP's subcommand); it overrides Event.
 	EventOf func(args [][]byte, j int) string
+	// Index says what a search command does with the index it names (see
+	// IndexUse); IndexOf, when set, decides it from the arguments
+	// (FT.DROPINDEX ... DD) and overrides it.
+	Index   IndexUse
+	IndexOf func(args [][]byte) IndexUse
+	// IndexArg is the position of the argument naming that index (0:
+	// none); AliasArg, when positive, that of an alias whose current
+	// index the command changes too (FT.ALIASUPDATE, FT.ALIASDEL): no such
+	// alias is not an error there.
+	IndexArg, AliasArg int
+	// TTLIf, when set, reports whether a command line also sets its key's
+	// time to live (SETEX; SET ... EX): an expire event follows its set.
+	TTLIf func(args [][]byte) bool
+	// ConsumerArg, when positive, is the position of the consumer group
+	// name that a stream command's consumer name follows (XREADGROUP
+	// GROUP g c, XCLAIM key g c): the command creates that consumer in the
+	// group of its first key if it is new.
+	ConsumerArg int
+	// ChannelFirst and ChannelLast are the positions of the channels a
+	// pub/sub command posts to or listens on, as FirstKey and LastKey are
+	// of keys (PUBLISH 1 1, SUBSCRIBE 1 -1): ACL checks them. 0: none (the
+	// unsubscribe commands name no channel ACL checks).
+	ChannelFirst, ChannelLast int
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.
@@ -179,6 +234,12 @@ func (s *Spec) subFlags(sub []byte) Flag {
 		}
 	}
 	return 0
+}
+
+// OffLoopIn reports whether the command line args is served off the
+// node's event loops: flagged OffLoop, or as OffLoopIf says.
+func (s *Spec) OffLoopIn(args [][]byte) bool {
+	return s.Has(OffLoop) || s.OffLoopIf != nil && s.OffLoopIf(args)
 }
 
 // KeyAccess says whether the command line args reads its keys' values

@@ -91,3 +91,9 @@ func GetKeys(spec *Spec, line [][]byte) ([]int, string) {
 	}
 	return idx, ""
 }
+
+// trackingOn reports whether a CLIENT line turns tracking on (CLIENT
+// TRACKING ON [options]).
+func trackingOn(args [][]byte) bool {
+	return len(args) > 2 && EqualFold(args[1], "tracking") && EqualFold(args[2], "on")
+}

@@ -17,3 +17,19 @@ func moveEvent(args [][]byte, j int) string {
 func xgroupEvent(args [][]byte, _ int) string {
 	return "xgroup-" + strings.ToLower(string(args[1]))
 }
+
+// setTTL reports whether a SET line gives its key a time to live (EX,
+// PX, EXAT or PXAT, after the key and the value).
+func setTTL(args [][]byte) bool {
+	for i := 3; i < len(args); i++ {
+		for _, opt := range [...]string{"ex", "px", "exat", "pxat"} {
+			if EqualFold(args[i], opt) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// always is a TTLIf of the commands that always set a time to live.
+func always([][]byte) bool { return true }

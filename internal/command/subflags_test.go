@@ -20,6 +20,10 @@ func TestHasIn(t *testing.T) {
 		{[]string{"CLUSTER", "INFO"}, Container, true},
 		{[]string{"CONFIG", "GET", "x"}, NoScript, true},
 		{[]string{"GET", "reset"}, NoScript, false},
+		{[]string{"CLIENT", "LIST"}, Admin, true},
+		{[]string{"client", "setname", "x"}, Admin, false},
+		{[]string{"CLUSTER", "FORGET", "id"}, Admin, true},
+		{[]string{"CLUSTER", "INFO"}, Admin, false},
 	} {
 		if got := tab.Lookup([]byte(c.line[0])).HasIn(args(c.line...), c.flag); got != c.want {
 			t.Errorf("HasIn(%q, %b) = %v, want %v", c.line, c.flag, got, c.want)
@@ -41,6 +45,24 @@ func TestSubFlagsAreConsistent(t *testing.T) {
 			if s.Flags&f == f {
 				t.Errorf("%s|%s: SubFlags add nothing to the command's flags", s.Name, sub)
 			}
+		}
+	}
+}
+
+func TestOffLoopIn(t *testing.T) {
+	tab := NewTable(Specs())
+	for _, c := range []struct {
+		line []string
+		want bool
+	}{
+		{[]string{"CLIENT", "TRACKING", "ON", "BCAST"}, true},
+		{[]string{"client", "tracking", "off"}, false},
+		{[]string{"client", "list"}, false},
+		{[]string{"wait", "1", "0"}, true},
+		{[]string{"get", "k"}, false},
+	} {
+		if got := tab.Lookup([]byte(c.line[0])).OffLoopIn(args(c.line...)); got != c.want {
+			t.Errorf("OffLoopIn(%q) = %v, want %v", c.line, got, c.want)
 		}
 	}
 }

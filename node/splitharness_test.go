@@ -1,0 +1,72 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// The split and merge tests share this harness: a client that keeps
+// writing through the shard changes, and reads that wait out a change's
+// pause.
+
+// liveWrites SETs prefix:0, prefix:1, ... through a cluster client in the
+// background while shards split or merge, remembering which writes were
+// acknowledged.
+type liveWrites struct {
+	stop chan struct{}
+	done chan struct{}
+	// acked is the writer's until Stop returns.
+	acked map[string]bool
+}
+
+// startLiveWrites writes prefix:i for i below n until Stop; each, when
+// set, runs after every write with its i (a read alongside, say).
+func startLiveWrites(ctx context.Context, cc redis.Cmdable, prefix string, n int, each func(i int)) *liveWrites {
+	w := &liveWrites{stop: make(chan struct{}), done: make(chan struct{}), acked: map[string]bool{}}
+	go func() {
+		defer close(w.done)
+		for i := 0; i < n; i++ {
+			select {
+			case <-w.stop:
+				return
+			default:
+			}
+			k := fmt.Sprintf("%s:%d", prefix, i)
+			if cc.Set(ctx, k, i, 0).Err() == nil {
+				w.acked[k] = true
+			}
+			if each != nil {
+				each(i)
+			}
+		}
+	}()
+	return w
+}
+
+// Stop ends the writes and returns the keys whose SET was acknowledged.
+func (w *liveWrites) Stop() map[string]bool {
+	close(w.stop)
+	<-w.done
+	return w.acked
+}
+
+// getThroughChange reads k, waiting up to patience while the cluster is
+// down or k's slot moves (gossip on a loaded machine may declare members
+// suspect for a while): those are not losses. A missing key is nil.
+func getThroughChange(ctx context.Context, cc redis.Cmdable, k string, patience time.Duration) (v string, err error) {
+	testutil.Until(patience, func() error {
+		v, err = cc.Get(ctx, k).Result()
+		if err == nil || err == redis.Nil ||
+			!(strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
+			return nil
+		}
+		return err
+	})
+	return v, err
+}
