@@ -19,8 +19,8 @@ type scaleFlags struct {
 	minShards  int
 	mergeAfter time.Duration
 	mergeBelow float64
-	// splitMethod: copy (the default), auto (promote the shard's in-sync
-	// replica when it has one) or promote (only promote).
+	// splitMethod: auto (the default: promote the shard's in-sync replica
+	// when it has one, else copy), copy or promote (only promote).
 	splitMethod cluster.SplitPolicy
 }
 
@@ -28,7 +28,8 @@ func (f *scaleFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.minShards, "min-shards", 0, "merge underused shards only while more than this many remain (0: the number of shards the cluster starts with)")
 	fs.DurationVar(&f.mergeAfter, "merge-after", 30*time.Minute, "merge a shard after every resource has stayed under --merge-below for this long")
 	fs.Float64Var(&f.mergeBelow, "merge-below", 0.10, "a shard under this fraction of every budget is underused (merge candidate)")
-	fs.Func("split-method", "how a split moves data: copy (snapshot and copy the moving slots), auto (promote the shard's in-sync replica to lead them, else copy) or promote (only promote) (default copy)",
+	f.splitMethod = cluster.SplitAuto
+	fs.Func("split-method", "how a split moves data: auto (promote the shard's in-sync replica to lead the moving slots, else copy), copy (snapshot and copy the moving slots) or promote (only promote) (default auto)",
 		func(s string) error {
 			p, err := cluster.ParseSplitPolicy(s)
 			if err == nil {
