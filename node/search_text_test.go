@@ -18,7 +18,7 @@ import (
 // TestFTTextScoring. title has WEIGHT 2, body 1; positions run on from
 // title into body. Per document (terms with their frequencies, "+x" a
 // stem term, which adds max(1, 0.2*weight) = 1 per occurrence; length
-// counts words only):
+// counts words only; STOPWORDS 0 keeps "the", "a" and "for" indexed):
 //
 //	d:1 running=3 +run=2 shoes=3 +shoe=2 for=1 fast=1   max 3, len 8
 //	    positions: running 1,5  shoes 2,3  for 4  fast 6
@@ -36,7 +36,7 @@ var textCorpus = [][3]string{
 
 func loadTextCorpus(t *testing.T, do func(args ...any) any) {
 	t.Helper()
-	do("FT.CREATE", "docs", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "title", "TEXT", "WEIGHT", "2", "body", "TEXT")
+	do("FT.CREATE", "docs", "ON", "HASH", "STOPWORDS", "0", "PREFIX", "1", "d:", "SCHEMA", "title", "TEXT", "WEIGHT", "2", "body", "TEXT")
 	for _, d := range textCorpus {
 		do("HSET", d[0], "title", d[1], "body", d[2])
 	}

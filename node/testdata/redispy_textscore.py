@@ -14,6 +14,7 @@ ft = r.ft("docs")
 ft.create_index(
     [TextField("title", weight=2.0), TextField("body")],
     definition=IndexDefinition(prefix=["d:"]),
+    stopwords=[],  # the scores are worked out with every word indexed
 )
 for key, title, body in [
     ("d:1", "running shoes", "shoes for running fast"),

@@ -175,7 +175,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 			if d.text == nil {
 				d.text = &docText{terms: map[string]*textTerm{}, score: ix.schema.docScore(fields)}
 			}
-			d.text.add(f, i, string(raw), stem)
+			d.text.add(f, i, string(raw), stem, ix.schema.isStopWord)
 		case Vector:
 			v, err := vector.DecodeFloat32(raw, f.Vec.Dim)
 			if err == nil && !(restoring && sameVector(ix.engine[f.Alias], id, v)) {
@@ -391,6 +391,10 @@ type Info struct {
 	IndexingFailures int64
 	VectorIndexBytes int64
 	OnJSON           bool // key_type JSON
+	// StopWords is the index's STOPWORDS list when FT.CREATE gave one
+	// (CustomStopWords).
+	StopWords       []string
+	CustomStopWords bool
 
 	// Counts behind FT.INFO's statistics (info.go).
 	Stats InfoStats
@@ -401,7 +405,7 @@ func (ix *Index) Info() Info {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	inf := Info{Name: ix.schema.Name, Prefixes: ix.schema.Prefixes, Fields: ix.schema.Fields, NumDocs: len(ix.ids), OnJSON: ix.schema.OnJSON,
-		MaxDocID: ix.nextID, IndexingFailures: ix.failures}
+		MaxDocID: ix.nextID, IndexingFailures: ix.failures, StopWords: ix.schema.StopWords, CustomStopWords: ix.schema.CustomStopWords}
 	ix.countRecords(&inf)
 	for _, e := range ix.engine {
 		inf.VectorIndexBytes += e.MemoryBytes()

@@ -111,7 +111,7 @@ func (inf Info) Reply() []any {
 	}
 	st := inf.Stats
 	docs, recs := float64(inf.NumDocs), float64(st.NumRecords)
-	return []any{
+	out := []any{
 		"index_name", inf.Name,
 		"index_options", []any{},
 		"index_definition", []any{"key_type", keyType(inf.OnJSON), "prefixes", prefixes, "default_score", "1"},
@@ -141,8 +141,15 @@ func (inf Info) Reply() []any {
 			"last_run_time_ms", "0", "gc_numeric_trees_missed", "0", "gc_blocks_denied", "0",
 		},
 		"cursor_stats", []any{"global_idle", int64(0), "global_total", int64(0), "index_capacity", int64(128), "index_total", int64(0)},
-		"dialect_stats", []any{"dialect_1", int64(0), "dialect_2", int64(0), "dialect_3", int64(0), "dialect_4", int64(0)},
 	}
+	if inf.CustomStopWords { // RediSearch lists STOPWORDS' words only when given
+		words := make([]any, len(inf.StopWords))
+		for i, w := range inf.StopWords {
+			words[i] = w
+		}
+		out = append(out, "stopwords_list", words)
+	}
+	return append(out, "dialect_stats", []any{"dialect_1", int64(0), "dialect_2", int64(0), "dialect_3", int64(0), "dialect_4", int64(0)})
 }
 
 // vectorCompression is FT.INFO's report of an HNSW field's search codes:

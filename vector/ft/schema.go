@@ -71,6 +71,12 @@ type Schema struct {
 	// ScoreField SCORE_FIELD's hash field holding a document's own.
 	Score      float64
 	ScoreField string
+	// StopWords is STOPWORDS' list, lower-cased, and CustomStopWords
+	// says it was given (without it the default English list applies;
+	// stopwords.go).
+	StopWords       []string
+	CustomStopWords bool
+	stop            map[string]bool
 	// Args are the FT.CREATE arguments (after the index name), kept to
 	// persist and describe the index.
 	Args []string
@@ -135,6 +141,7 @@ func ParseCreate(args [][]byte) (*Schema, error) {
 				if err != nil || n < 0 || n > len(args)-i-2 {
 					return nil, errf("Bad arguments for STOPWORDS")
 				}
+				s.setStopWords(args[i+2 : i+2+n])
 				i += 2 + n
 				continue
 			}

@@ -393,6 +393,11 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 	if err := ix.runRanges(req.Filter, req.Params); err != nil {
 		return nil, 0, false, err
 	}
+	filter := ix.schema.dropStopWords(req.Filter)
+	if filter == nil {
+		return nil, 0, false, nil // only stop words: RediSearch matches nothing
+	}
+	req.Filter = filter
 	if req.KNN == nil {
 		hits, err := ix.matchFilter(req)
 		scored := ix.scoreHits(req, hits)

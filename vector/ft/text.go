@@ -128,7 +128,7 @@ func (s *Schema) docScore(fields map[string][]byte) float64 {
 }
 
 // addText indexes the value of the schema's TEXT field i into d.
-func (t *docText) add(f *Field, i int, value string, stem bool) {
+func (t *docText) add(f *Field, i int, value string, stem bool, stop func(string) bool) {
 	w := uint32(max(1, f.Weight))
 	ws := uint32(max(1, f.Weight*stemFactor))
 	bit := fieldBit(i)
@@ -147,6 +147,9 @@ func (t *docText) add(f *Field, i int, value string, stem bool) {
 		}
 	}
 	for _, tok := range tokens(value) {
+		if stop(tok) {
+			continue
+		}
 		t.next++
 		put(tok, w, t.next, true)
 		if stem && !f.NoStem {

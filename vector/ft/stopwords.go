@@ -1,0 +1,97 @@
+package ft
+
+import "strings"
+
+// Stop words, as RediSearch 2.8 has them: a TEXT field's stop words are
+// not indexed (nor do they take a position, so "lord of the rings" holds
+// the phrase "lord rings"), and a query's are dropped before it runs; a
+// query left with nothing matches nothing. FT.CREATE's STOPWORDS n w1 ...
+// wn replaces the default English list (0 turns stop words off).
+
+// defaultStopWords is RediSearch's default list.
+var defaultStopWords = []string{
+	"a", "is", "the", "an", "and", "are", "as", "at", "be", "but", "by", "for",
+	"if", "in", "into", "it", "no", "not", "of", "on", "or", "such", "that", "their",
+	"then", "there", "these", "they", "this", "to", "was", "will", "with",
+}
+
+var defaultStopSet = stopSet(defaultStopWords)
+
+func stopSet(words []string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[strings.ToLower(w)] = true
+	}
+	return m
+}
+
+// setStopWords records FT.CREATE's STOPWORDS list.
+func (s *Schema) setStopWords(words [][]byte) {
+	s.CustomStopWords = true
+	s.StopWords = make([]string, 0, len(words))
+	for _, w := range words {
+		s.StopWords = append(s.StopWords, strings.ToLower(string(w)))
+	}
+	s.stop = stopSet(s.StopWords)
+}
+
+// isStopWord reports whether the lower-case word w is one of the index's
+// stop words.
+func (s *Schema) isStopWord(w string) bool {
+	if s.CustomStopWords {
+		return s.stop[w]
+	}
+	return defaultStopSet[w]
+}
+
+// dropStopWords returns the filter without its text terms that are stop
+// words, or nil when nothing is left (a query of stop words only). A
+// prefix term (ending in *) is never a stop word. n is not changed.
+func (s *Schema) dropStopWords(n *Node) *Node {
+	switch n.Kind {
+	case qText:
+		keep := make([]string, 0, len(n.Terms))
+		var stems []string
+		for i, t := range n.Terms {
+			if s.isStopWord(t) {
+				continue
+			}
+			keep = append(keep, t)
+			if i < len(n.stems) {
+				stems = append(stems, n.stems[i])
+			}
+		}
+		if len(keep) == 0 {
+			return nil
+		}
+		if len(keep) == len(n.Terms) {
+			return n
+		}
+		c := *n
+		c.Terms, c.stems = keep, stems
+		return &c
+	case qAnd, qOr, qNot:
+		kids := make([]*Node, 0, len(n.Kids))
+		changed := false
+		for _, k := range n.Kids {
+			d := s.dropStopWords(k)
+			changed = changed || d != k
+			if d != nil {
+				kids = append(kids, d)
+			}
+		}
+		if !changed {
+			return n
+		}
+		if len(kids) == 0 {
+			return nil
+		}
+		if len(kids) == 1 && n.Kind != qNot && n.Weight == 0 {
+			return kids[0]
+		}
+		c := *n
+		c.Kids = kids
+		return &c
+	}
+	return n
+}
