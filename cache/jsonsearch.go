@@ -8,6 +8,9 @@ import (
 // JSONSearchValue is one value of a JSON document as a search result
 // shows it (Text) and as FT.AGGREGATE computes with it (First).
 type JSONSearchValue struct {
+	// Null says the first match (without multi) is JSON null: RediSearch
+	// replies a null for it; Text and First are then nil.
+	Null  bool
 	Text  []byte
 	First []byte // the first match (in multi form, its first element if an array), as Text is without multi
 }
@@ -19,7 +22,7 @@ type JSONSearchValue struct {
 // boolean as 1 or 0, an array or object as its JSON text. With multi
 // true (DIALECT 3 and up, FORMAT EXPAND) it is the JSON text of the array
 // of every match. A path that does not start with "$", does not parse or
-// selects nothing is left out, as is a null first match and (multi) a
+// selects nothing is left out, as is (multi) a
 // first match that is an empty array. ok is false when there is no
 // document at key.
 func (ks *Keyspace) JSONSearchValues(key []byte, paths *JSONSearchPaths, multi bool) (map[string]JSONSearchValue, bool) {
@@ -73,6 +76,9 @@ func searchValue(root *jsonVal, p *JSONPath, multi bool) (JSONSearchValue, bool)
 	}
 	first := vs[0]
 	if !multi {
+		if first.k == jNull {
+			return JSONSearchValue{Null: true}, true
+		}
 		t, ok := searchScalar(first)
 		return JSONSearchValue{Text: t, First: t}, ok
 	}

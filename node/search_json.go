@@ -115,6 +115,10 @@ func searchLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Lo
 		}
 		vals, _ := ks.JSONSearchValues([]byte(key), parsed, req.Multi)
 		for name, v := range vals {
+			if v.Null {
+				f[ft.NullKey(name)] = nil
+				continue
+			}
 			f[ft.ReturnKey(name)] = v.Text
 		}
 		return f, true
@@ -154,6 +158,9 @@ func aggregateLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.AggregateRequest)
 		}
 		vals, _ := ks.JSONSearchValues([]byte(key), paths, req.Multi)
 		for name, v := range vals {
+			if v.Null {
+				continue // a row loads no value for a null
+			}
 			if name != "$" {
 				f[name] = v.First
 			}

@@ -144,11 +144,7 @@ func (r *Result) Reply(noContent, withScores bool) []any {
 			out = append(out, r.scoreReply(&d, false))
 		}
 		if !noContent {
-			fv := make([]any, 0, 2*len(d.Fields))
-			for _, p := range d.Fields {
-				fv = append(fv, p[0], p[1])
-			}
-			out = append(out, fv)
+			out = append(out, d.fieldValues())
 		}
 	}
 	return out

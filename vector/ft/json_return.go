@@ -1,6 +1,10 @@
 package ft
 
-import "github.com/vcache/vcache/internal/ftargs"
+import (
+	"slices"
+
+	"github.com/vcache/vcache/internal/ftargs"
+)
 
 // What a search of an index ON JSON returns. RediSearch evaluates every
 // returned name that is a JSONPath on the document (a schema field by
@@ -15,6 +19,24 @@ import "github.com/vcache/vcache/internal/ftargs"
 // ReturnKey is the name under which a loader of JSON documents puts the
 // reply's value of a RETURN name (or of "$", or the SORTBY field).
 func ReturnKey(name string) string { return "\x00" + name }
+
+// NullKey is the name under which a loader of JSON documents marks a
+// RETURN name whose first match is JSON null (RediSearch replies a null).
+func NullKey(name string) string { return "\x01" + name }
+
+// fieldValues is d's field/value list for the reply: a null for a value
+// that is JSON null.
+func (d *Doc) fieldValues() []any {
+	fv := make([]any, 0, 2*len(d.Fields))
+	for i, p := range d.Fields {
+		if slices.Contains(d.Nulls, i) {
+			fv = append(fv, p[0], nil)
+			continue
+		}
+		fv = append(fv, p[0], p[1])
+	}
+	return fv
+}
 
 // JSONReturnPaths returns, for req on an index ON JSON, the JSONPaths the
 // reply shows, by name: RETURN's names (a schema alias by its field's

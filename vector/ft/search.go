@@ -200,6 +200,8 @@ type Doc struct {
 	// Explain is the score's EXPLAINSCORE tree (nil for none).
 	Explain *ScoreExplain
 	Fields  [][2]string // field, value pairs in reply order
+	// Nulls are the indexes in Fields of values that are JSON null.
+	Nulls []int
 	// SortKey and Payload are WITHSORTKEYS's and WITHPAYLOADS's values:
 	// a string, or nil for none.
 	SortKey any
@@ -302,7 +304,7 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 			}
 		}
 		if !req.NoContent {
-			d.Fields = ix.pick(req, f, res.ScoreField, h.score, yieldValues(yields, h.id))
+			d.Fields, d.Nulls = ix.pick(req, f, res.ScoreField, h.score, yieldValues(yields, h.id))
 		}
 		if req.WithSortKeys {
 			d.SortKey = sortKey(req.SortBy, spec, res.ScoreField, h.score, yields, h.id, f)
@@ -333,9 +335,10 @@ func compareValues(a, b string) int {
 
 // pick chooses the returned fields: all hash fields (sorted, vectors
 // included as stored) or RETURN's, plus the score field.
-func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string, score float64, yields [][2]string) [][2]string {
+func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string, score float64, yields [][2]string) ([][2]string, []int) {
 	scoreText := FormatScore(score)
 	var out [][2]string
+	var nulls []int
 	if req.Return != nil {
 		for i, name := range req.Return {
 			as := name
@@ -349,19 +352,22 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 			} else if ix.schema.OnJSON {
 				if v, ok := f[ReturnKey(name)]; ok {
 					out = append(out, [2]string{as, string(v)})
+				} else if _, null := f[NullKey(name)]; null {
+					nulls = append(nulls, len(out))
+					out = append(out, [2]string{as, ""})
 				}
 			} else if v, ok := f[name]; ok {
 				out = append(out, [2]string{as, string(v)})
 			}
 		}
-		return out
+		return out, nulls
 	}
 	if scoreField != "" {
 		out = append(out, [2]string{scoreField, scoreText})
 	}
 	out = append(out, yields...)
 	if ix.schema.OnJSON {
-		return append(out, jsonDefaultFields(req, f, scoreField, yields)...)
+		return append(out, jsonDefaultFields(req, f, scoreField, yields)...), nil
 	}
 	names := make([]string, 0, len(f))
 	for k := range f {
@@ -373,7 +379,7 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 			out = append(out, [2]string{k, string(f[k])})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // FormatScore formats a distance as RediSearch does (%g-like, up to 17

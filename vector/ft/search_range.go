@@ -269,11 +269,7 @@ func (r *Result) ReplyFor(req *SearchRequest) []any {
 			out = append(out, d.SortKey)
 		}
 		if !req.NoContent {
-			fv := make([]any, 0, 2*len(d.Fields))
-			for _, p := range d.Fields {
-				fv = append(fv, p[0], p[1])
-			}
-			out = append(out, fv)
+			out = append(out, d.fieldValues())
 		}
 	}
 	return out
