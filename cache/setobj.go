@@ -62,7 +62,13 @@ func (s *setObj) has(m string) bool {
 
 // add adds m and reports whether it was new; limit is
 // set-max-intset-entries.
-func (s *setObj) add(m string, limit int) bool {
+func (s *setObj) add(m string, limit int) bool { return s.addSized(m, limit, 1) }
+
+// addSized is add where pending members (this one included) are about to
+// be added: a full intset grows to fit them (at least a quarter more when
+// adding one at a time), rounded up to the allocator's size class, rather
+// than doubling, so a set filled by one SADD holds no spare capacity.
+func (s *setObj) addSized(m string, limit, pending int) bool {
 	if s.h == nil {
 		if v, ok := canonicalInt(m); ok {
 			i, found := slices.BinarySearch(s.ints, v)
@@ -70,6 +76,9 @@ func (s *setObj) add(m string, limit int) bool {
 				return false
 			}
 			if len(s.ints)+1 <= limit {
+				if len(s.ints) == cap(s.ints) {
+					s.ints = growInts(s.ints, pending, limit)
+				}
 				s.ints = slices.Insert(s.ints, i, v)
 				return true
 			}
@@ -77,6 +86,18 @@ func (s *setObj) add(m string, limit int) bool {
 		s.toHash(len(s.ints) + 1)
 	}
 	return s.h.add(m)
+}
+
+// growInts returns ints with room for at least max(pending, len/4, 1)
+// more (never past limit unless ints is already there), the capacity
+// filling its size class.
+func growInts(ints []int64, pending, limit int) []int64 {
+	more := max(pending, len(ints)/4, 1)
+	n := min(len(ints)+more, max(limit, len(ints)+1))
+	n = int(sizeClass(n*8) / 8)
+	out := make([]int64, len(ints), n)
+	copy(out, ints)
+	return out
 }
 
 // toHash converts an intset to a hashSet sized for n members.
