@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Memory per element of sorted sets and hashes in vcache against
+# Memory per element of sorted sets, hashes, lists and sets in vcache against
 # redis-server, both started alike on free ports: used_memory and RSS
 # (VmRSS of the process) after loading minus before, divided by the
 # elements loaded (members or fields). Bytes do not depend on the
 # machine's load, so one run is enough.
 #
-#   bench/typesmem.sh                 # 100k zsets x 10, one 1M-member zset, 1M hashes x 5 fields
+#   bench/typesmem.sh                 # every data set below
 #   SCALE=0.1 bench/typesmem.sh       # a tenth of each
-#   SETS=bigz bench/typesmem.sh       # only some data sets (smallz, bigz, hashes)
+#   SETS=bigz bench/typesmem.sh       # only some data sets
+#
+# smallz: 100k zsets x 10; bigz: one 1M-member zset; hashes: 1M hashes x 5
+# fields; smalll: 100k lists x 10 elements of 10 B; bigl: one 1M-element
+# list; smallis: 100k sets x 10 integers (intset); smallss: 100k sets x 10
+# strings (hashtable in Redis 7.0, listpack from 7.2); bigs: one 1M-member set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-1}
-SETS=${SETS:-smallz,bigz,hashes}
+SETS=${SETS:-smallz,bigz,hashes,smalll,bigl,smallis,smallss,bigs}
 for tool in redis-server redis-cli python3; do
 	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools python3)" >&2; exit 1; }
 done
@@ -56,6 +61,31 @@ def hashes(out):
         cmd(out, "HSET", "h:%d" % i, "name", "user%d" % i, "age", i % 90, "city", "paris",
             "email", "user%d@example.com" % i, "active", i % 2)
     return 5 * n, "h:0", "1M hashes x 5 fields"
+def smalll(out):
+    n = int(100000 * scale)
+    for i in range(n):
+        cmd(out, "RPUSH", "l:%d" % i, *["elem%06d" % j for j in range(10)])
+    return 10 * n, "l:0", "100k lists x 10 elements of 10 B"
+def bigl(out):
+    n, step = int(1000000 * scale), 1000
+    for i in range(0, n, step):
+        cmd(out, "RPUSH", "bigl", *["elem%06d" % j for j in range(i, min(n, i + step))])
+    return n, "bigl", "one 1M-element list (10 B elements)"
+def smallis(out):
+    n = int(100000 * scale)
+    for i in range(n):
+        cmd(out, "SADD", "is:%d" % i, *[i * 10 + j for j in range(10)])
+    return 10 * n, "is:0", "100k sets x 10 integers"
+def smallss(out):
+    n = int(100000 * scale)
+    for i in range(n):
+        cmd(out, "SADD", "ss:%d" % i, *["member:%d" % j for j in range(10)])
+    return 10 * n, "ss:0", "100k sets x 10 strings"
+def bigs(out):
+    n, step = int(1000000 * scale), 1000
+    for i in range(0, n, step):
+        cmd(out, "SADD", "bigs", *["member:%d" % j for j in range(i, min(n, i + step))])
+    return n, "bigs", "one 1M-member set"
 for name in sets:
     with open("%s/%s.resp" % (work, name), "w") as out:
         elems, key, title = globals()[name](out)

@@ -4,18 +4,17 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 )
 
 // setObj is a set's value. While every member is an integer (in its
 // canonical decimal form) and there are at most the keyspace's
-// set-max-intset-entries of them, the members are a sorted []int64 (ints,
+// set-max-intset-entries of them, the members are a packed intset (ints,
 // h nil: Redis's intset); otherwise a hashSet. A set never goes back to
 // ints.
 type setObj struct {
-	ints []int64
+	ints intset
 	h    *hashSet
 }
 
@@ -41,7 +40,7 @@ func (s *setObj) len() int {
 	if s.h != nil {
 		return len(s.h.members)
 	}
-	return len(s.ints)
+	return s.ints.len()
 }
 
 // isIntset tells whether the set is in its compact integer form.
@@ -56,35 +55,48 @@ func (s *setObj) has(m string) bool {
 	if !ok {
 		return false
 	}
-	_, found := slices.BinarySearch(s.ints, v)
+	_, found := s.ints.search(v)
 	return found
 }
 
 // add adds m and reports whether it was new; limit is
 // set-max-intset-entries.
-func (s *setObj) add(m string, limit int) bool {
+func (s *setObj) add(m string, limit int) bool { return s.addSized(m, limit, 1) }
+
+// addSized is add where pending members (this one included) are about to
+// be added: a full intset grows to fit them (at least a quarter more when
+// adding one at a time), rounded up to the allocator's size class, rather
+// than doubling, so a set filled by one SADD holds no spare capacity.
+func (s *setObj) addSized(m string, limit, pending int) bool {
 	if s.h == nil {
 		if v, ok := canonicalInt(m); ok {
-			i, found := slices.BinarySearch(s.ints, v)
+			i, found := s.ints.search(v)
 			if found {
 				return false
 			}
-			if len(s.ints)+1 <= limit {
-				s.ints = slices.Insert(s.ints, i, v)
+			if l := s.ints.len(); l+1 <= limit {
+				s.ints = s.ints.insert(i, v, intsetRoom(l, pending, limit))
 				return true
 			}
 		}
-		s.toHash(len(s.ints) + 1)
+		s.toHash(s.ints.len() + 1)
 	}
 	return s.h.add(m)
+}
+
+// intsetRoom is how many values an intset of l values grows to hold:
+// at least max(pending, l/4, 1) more, never past limit unless l is
+// already there.
+func intsetRoom(l, pending, limit int) int {
+	return min(l+max(pending, l/4, 1), max(limit, l+1))
 }
 
 // toHash converts an intset to a hashSet sized for n members.
 func (s *setObj) toHash(n int) {
 	h := newHashSet(n)
 	var buf [20]byte
-	for _, v := range s.ints {
-		h.add(string(strconv.AppendInt(buf[:0], v, 10)))
+	for i := range s.ints.len() {
+		h.add(string(strconv.AppendInt(buf[:0], s.ints.at(i), 10)))
 	}
 	s.h, s.ints = h, nil
 }
@@ -98,9 +110,9 @@ func (s *setObj) remove(m string) bool {
 	if !ok {
 		return false
 	}
-	i, found := slices.BinarySearch(s.ints, v)
+	i, found := s.ints.search(v)
 	if found {
-		s.ints = slices.Delete(s.ints, i, i+1)
+		s.ints = s.ints.remove(i)
 	}
 	return found
 }
@@ -110,7 +122,7 @@ func (s *setObj) member(i int) string {
 	if s.h != nil {
 		return s.h.members[i]
 	}
-	return strconv.FormatInt(s.ints[i], 10)
+	return strconv.FormatInt(s.ints.at(i), 10)
 }
 
 // each calls fn with every member in iteration order until fn returns
@@ -124,8 +136,8 @@ func (s *setObj) each(fn func(m string) bool) {
 		}
 		return
 	}
-	for _, v := range s.ints {
-		if !fn(strconv.FormatInt(v, 10)) {
+	for i := range s.ints.len() {
+		if !fn(strconv.FormatInt(s.ints.at(i), 10)) {
 			return
 		}
 	}
@@ -137,7 +149,7 @@ func (s *setObj) removeAt(i int) string {
 	if s.h != nil {
 		s.h.remove(m)
 	} else {
-		s.ints = slices.Delete(s.ints, i, i+1)
+		s.ints = s.ints.remove(i)
 	}
 	return m
 }
@@ -149,7 +161,7 @@ func (s *setObj) random() string { return s.member(rand.IntN(s.len())) }
 func (s *setObj) bytes() int64 {
 	n := int64(32) // the setObj
 	if s.h == nil {
-		return n + sizeClass(cap(s.ints)*8)
+		return n + sizeClass(cap(s.ints))
 	}
 	h := s.h
 	return n + 64 + sizeClass(cap(h.members)*16) + sizeClass(len(h.index)*8) + h.strBytes

@@ -63,8 +63,8 @@ func (ks *Keyspace) SAdd(key []byte, members [][]byte) (int, error) {
 	n := 0
 	limit := ks.intLimit()
 	err := ks.setWrite(key, true, func(s *setObj) bool {
-		for _, m := range members {
-			if s.add(bstr(m), limit) {
+		for i, m := range members {
+			if s.addSized(bstr(m), limit, len(members)-i) {
 				n++
 			}
 		}
