@@ -2,11 +2,11 @@ package proxy
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -94,43 +94,10 @@ type trackArgs struct {
 	prefixes                     []string
 }
 
-func parseTrackArgs(args [][]byte) (o trackArgs, msg string) {
-	for j := 3; j < len(args); j++ {
-		more := j+1 < len(args)
-		switch opt := strings.ToLower(string(args[j])); {
-		case opt == "redirect" && more:
-			j++
-			if o.redirect != 0 {
-				return o, "ERR A client can only redirect to a single other client"
-			}
-			id, err := strconv.ParseInt(string(args[j]), 10, 64)
-			if err != nil {
-				return o, command.MsgNotInt
-			}
-			o.redirect = id
-		case opt == "bcast":
-			o.bcast = true
-		case opt == "optin":
-			o.optin = true
-		case opt == "optout":
-			o.optout = true
-		case opt == "noloop":
-			o.noloop = true
-		case opt == "prefix" && more:
-			j++
-			o.prefixes = append(o.prefixes, string(args[j]))
-		default:
-			return o, command.MsgSyntax
-		}
-	}
-	switch strings.ToLower(string(args[2])) {
-	case "on":
-		o.on = true
-	case "off":
-	default:
-		return o, command.MsgSyntax
-	}
-	return o, ""
+func parseTrackArgs(args [][]byte) (trackArgs, string) {
+	a, msg := front.ParseTracking(args)
+	return trackArgs{on: a.On, redirect: a.Redirect, bcast: a.BCast, optin: a.OptIn, optout: a.OptOut,
+		noloop: a.NoLoop, prefixes: a.Prefixes}, msg
 }
 
 // clientTracking is CLIENT TRACKING ON|OFF [options]: the options are
