@@ -25,29 +25,11 @@ import (
 // whole during the sync, and every write WAIT 1 acknowledged is readable
 // from the nodes left with its value (or a later one written since).
 func TestMergeByPromotionSurvivesKill(t *testing.T) {
-	nodes := joinNodes(t, 3, func(cc *cluster.Config) {
-		cc.Replicas = 1
-		cc.InitialShards = 1
-		cc.ShardMaxMemory = 4 << 20
-		cc.ScaleWindow = 500 * time.Millisecond
-		cc.Cooldown = time.Second
-		cc.MergeWindow = time.Second
-		cc.MinShards = 1
-		cc.SplitMethod = cluster.SplitAuto
-	})
-	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
-		for _, tn := range nodes {
-			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
-				return false
-			}
-		}
-		return true
+	nodes, cc := promoteCluster(t, 1, func(c *cluster.Config) {
+		c.Cooldown, c.MergeWindow, c.MinShards = time.Second, time.Second, 1 // split, then merge back
 	})
 	waitReplicasMatch(t, nodes)
-	byID := map[cluster.NodeID]*testNode{}
-	for _, tn := range nodes {
-		byID[tn.Cluster().Self()] = tn
-	}
+	byID := nodesByID(nodes)
 	first := nodes[0].Cluster().Map().Shards()[0]
 	var observer *testNode // holds no part of either half; its map is followed
 	for _, tn := range nodes {
@@ -56,9 +38,6 @@ func TestMergeByPromotionSurvivesKill(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
-		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
-	defer cc.Close()
 	// retry runs op until it succeeds or fails otherwise than by a shard
 	// change's MOVED, TRYAGAIN or CLUSTERDOWN (op is idempotent), for up to
 	// a minute: a loaded machine can make gossip flap for seconds.
@@ -236,9 +215,11 @@ func TestMergeByPromotionSurvivesKill(t *testing.T) {
 		}
 		return false
 	})
-	// Mid-sync, the replica still holds every key acknowledged so far
-	// (and any not yet deleted): its copy was not emptied first. (The
-	// count is retried: a stripe's keys give way to its snapshot.)
+	// Mid-sync, the replica still holds (nearly) every key acknowledged so
+	// far: its copy was not emptied first. (The count is retried: a
+	// stripe's keys give way to its snapshot. An emptied copy held 4-40%
+	// of them when measured; a kept one all but the last one or two, as
+	// the writer goes on while it is counted.)
 	mu.Lock()
 	atHold := len(writes)
 	mu.Unlock()
@@ -248,13 +229,13 @@ func TestMergeByPromotionSurvivesKill(t *testing.T) {
 		for s := 0; s < keyslot.Count; s++ {
 			kept += replica.ks.CountKeysInSlot(s)
 		}
-		if kept < atHold {
+		if kept < atHold*9/10 {
 			return fmt.Errorf("%d keys", kept)
 		}
 		return nil
 	})
-	if kept < atHold {
-		t.Fatalf("the merged shard's replica holds %d keys mid-sync, fewer than the %d acknowledged: its copy was emptied", kept, atHold)
+	if kept < atHold*9/10 {
+		t.Fatalf("the merged shard's replica holds %d keys mid-sync, under 90%% of the %d acknowledged: its copy was emptied", kept, atHold)
 	}
 	primary.stop()
 	waitFor(t, 30*time.Second, "the merged shard to fail over to its replica", func() bool {

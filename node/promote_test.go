@@ -12,9 +12,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/vcache/vcache/cluster"
-	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // TestSplitByPromotion splits a shard with --split-method auto under
@@ -40,28 +37,9 @@ func TestSplitByPromotion(t *testing.T) {
 }
 
 func testSplitMethod(t *testing.T, replicas int, method, why string) {
-	nodes := joinNodes(t, 3, func(cc *cluster.Config) {
-		cc.Replicas = replicas
-		cc.InitialShards = 1
-		cc.ShardMaxMemory = 4 << 20
-		cc.ScaleWindow = 500 * time.Millisecond
-		cc.Cooldown = time.Hour // one split is enough here
-		cc.MergeWindow = time.Hour
-		cc.SplitMethod = cluster.SplitAuto
-	})
-	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
-		for _, tn := range nodes {
-			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
-				return false
-			}
-		}
-		return true
-	})
+	nodes, cc := promoteCluster(t, replicas, nil)
 	before := nodes[0].Cluster().Map().Shards()[0]
 	ctx := context.Background()
-	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
-		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
-	defer cc.Close()
 	if err := cc.Do(ctx, "FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "doc:", "SCHEMA",
 		"v", "VECTOR", "FLAT", "6", "TYPE", "FLOAT32", "DIM", "4", "DISTANCE_METRIC", "L2").Err(); err != nil {
 		t.Fatalf("FT.CREATE: %v", err)

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -69,4 +72,46 @@ func getThroughChange(ctx context.Context, cc redis.Cmdable, k string, patience 
 		return err
 	})
 	return v, err
+}
+
+// promoteCluster joins three nodes holding one 4 MB shard with replicas
+// replicas that splits by promotion when half full (one split: the
+// cooldown and merge window are an hour unless tune changes them), waits
+// until every node has the first map and returns the nodes with a
+// cluster client over them (closed when the test ends).
+func promoteCluster(t *testing.T, replicas int, tune func(cc *cluster.Config)) ([]*testNode, *redis.ClusterClient) {
+	t.Helper()
+	nodes := joinNodes(t, 3, func(cc *cluster.Config) {
+		cc.Replicas = replicas
+		cc.InitialShards = 1
+		cc.ShardMaxMemory = 4 << 20
+		cc.ScaleWindow = 500 * time.Millisecond
+		cc.Cooldown = time.Hour
+		cc.MergeWindow = time.Hour
+		cc.SplitMethod = cluster.SplitAuto
+		if tune != nil {
+			tune(cc)
+		}
+	})
+	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
+		for _, tn := range nodes {
+			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
+				return false
+			}
+		}
+		return true
+	})
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
+		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
+	t.Cleanup(func() { cc.Close() })
+	return nodes, cc
+}
+
+// nodesByID maps each node's cluster ID to it.
+func nodesByID(nodes []*testNode) map[cluster.NodeID]*testNode {
+	byID := map[cluster.NodeID]*testNode{}
+	for _, tn := range nodes {
+		byID[tn.Cluster().Self()] = tn
+	}
+	return byID
 }
