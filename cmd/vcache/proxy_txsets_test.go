@@ -1,0 +1,292 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/keyslot"
+	"github.com/vcache/vcache/internal/testutil"
+	"github.com/vcache/vcache/proxy"
+)
+
+// startRedisRef starts a redis-server on a free port for the test to
+// compare replies with, and returns its address.
+func startRedisRef(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Skip("redis-server is not on PATH")
+	}
+	port := testutil.FreePort(t)
+	srv := exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	testutil.WaitFor(t, 10*time.Second, func() bool {
+		_, err := testutil.Do(addr, "PING")
+		return err == nil
+	}, "redis-server to answer")
+	return addr
+}
+
+// onNode returns name, or name with a suffix, such that the proxy's static
+// router over nodes places it on node i.
+func onNode(t *testing.T, nodes []string, i int, name string) string {
+	t.Helper()
+	r, err := proxy.NewStaticRouter(nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := 0; j < 1000; j++ {
+		k := name + ":" + strconv.Itoa(j)
+		if a, _ := r.Lookup(keyslot.OfString(k)); a == nodes[i] {
+			return k
+		}
+	}
+	t.Fatalf("no key for node %d", i)
+	return ""
+}
+
+// txSetsKeys are the test's keys, each on the node its letter says (a:
+// node 0, b: node 1, c: node 2).
+type txSetsKeys struct {
+	sA, sB, sC, zA, zB, zC, lA, lB, str, ttl string
+	dA, dB, dC, zdA, zdB, zdC, gone          string
+}
+
+func (k *txSetsKeys) all() []string {
+	return []string{k.sA, k.sB, k.sC, k.zA, k.zB, k.zC, k.lA, k.lB, k.str, k.ttl,
+		k.dA, k.dB, k.dC, k.zdA, k.zdB, k.zdC, k.gone}
+}
+
+// txSetsFill writes the same data set through c.
+func txSetsFill(t *testing.T, ctx context.Context, c *redis.Client, k *txSetsKeys) {
+	t.Helper()
+	if err := c.Del(ctx, k.all()...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c.SAdd(ctx, k.sA, "1", "2", "3", "x")
+	c.SAdd(ctx, k.sB, "2", "3", "4")
+	c.SAdd(ctx, k.sC, "3", "5", "x")
+	c.ZAdd(ctx, k.zA, redis.Z{Score: 1, Member: "a"}, redis.Z{Score: 2, Member: "b"}, redis.Z{Score: 3, Member: "c"})
+	c.ZAdd(ctx, k.zB, redis.Z{Score: 10, Member: "b"}, redis.Z{Score: 20, Member: "c"}, redis.Z{Score: 30, Member: "d"})
+	c.ZAdd(ctx, k.zC, redis.Z{Score: 0.5, Member: "c"}, redis.Z{Score: 7, Member: "e"})
+	c.RPush(ctx, k.lA, "x", "y", "z")
+	c.RPush(ctx, k.lB, "q")
+	c.Set(ctx, k.str, "v", 0)
+	if err := c.Set(ctx, k.ttl, "w", time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// txSetsRun queues the transaction under test on p.
+func txSetsRun(ctx context.Context, p redis.Pipeliner, k *txSetsKeys) {
+	p.SAdd(ctx, k.sA, "new") // seen by every command after it
+	p.SUnionStore(ctx, k.dB, k.sA, k.sB, k.sC)
+	p.SMembers(ctx, k.dB)
+	p.SInterStore(ctx, k.dC, k.sA, k.sB)
+	p.SDiffStore(ctx, k.dA, k.sA, k.sB, k.sC)
+	p.SInterStore(ctx, k.dA, k.sA, k.gone) // empty: deletes the destination
+	p.SUnion(ctx, k.sA, k.sB, k.gone)
+	p.SInter(ctx, k.sA, k.sB, k.sC)
+	p.SDiff(ctx, k.sA, k.sC)
+	p.SInterCard(ctx, 0, k.sA, k.sB)
+	p.SInterCard(ctx, 1, k.sA, k.sB)
+	p.ZUnionStore(ctx, k.zdB, &redis.ZStore{Keys: []string{k.zA, k.zB, k.sC}, Weights: []float64{1, 2, 3}, Aggregate: "MAX"})
+	p.ZRangeWithScores(ctx, k.zdB, 0, -1)
+	p.ZInterStore(ctx, k.zdC, &redis.ZStore{Keys: []string{k.zA, k.zB}})
+	p.ZDiffStore(ctx, k.zdA, k.zB, k.zA, k.zC)
+	p.ZUnionWithScores(ctx, redis.ZStore{Keys: []string{k.zA, k.zC}, Aggregate: "MIN"})
+	p.ZInterWithScores(ctx, &redis.ZStore{Keys: []string{k.zA, k.zB}, Weights: []float64{2, 0.5}})
+	p.ZDiffWithScores(ctx, k.zB, k.zA)
+	p.ZInter(ctx, &redis.ZStore{Keys: []string{k.zA, k.zB, k.zC}})
+	p.ZInterCard(ctx, 1, k.zA, k.zB)
+	p.ZRangeStore(ctx, k.zdC, redis.ZRangeArgs{Key: k.zB, Start: "15", Stop: "+inf", ByScore: true})
+	p.ZRangeStore(ctx, k.zdA, redis.ZRangeArgs{Key: k.zB, Start: "[a", Stop: "[c", ByLex: true})
+	p.SMove(ctx, k.sA, k.sB, "1")
+	p.SMove(ctx, k.sA, k.sB, "nope")
+	p.SMove(ctx, k.gone, k.sB, "1")
+	p.SMove(ctx, k.sA, k.str, "2")
+	p.LMove(ctx, k.lA, k.lB, "RIGHT", "LEFT")
+	p.LMove(ctx, k.lA, k.lB, "LEFT", "RIGHT")
+	p.RPopLPush(ctx, k.lB, k.lA)
+	p.LMove(ctx, k.gone, k.str, "LEFT", "LEFT")
+	p.LMove(ctx, k.lA, k.str, "LEFT", "LEFT")
+	p.LRange(ctx, k.lA, 0, -1)
+	p.Rename(ctx, k.str, k.dC)
+	p.Get(ctx, k.dC)
+	p.Rename(ctx, k.gone, k.dB)
+	p.RenameNX(ctx, k.lB, k.sC)
+	p.Copy(ctx, k.ttl, k.dA, 0, false)
+	p.Copy(ctx, k.sC, k.dA, 0, false)
+	p.Copy(ctx, k.sC, k.dA, 0, true)
+	p.SUnionStore(ctx, k.dA, k.sB, k.ttl) // WRONGTYPE; the rest runs
+	p.ZUnion(ctx, redis.ZStore{Keys: []string{k.zA, k.lA}})
+	p.Do(ctx, "ZUNIONSTORE", k.zdA, "2", k.zA, k.zB, "WEIGHTS", "x", "1")
+	p.Do(ctx, "ZINTER", "2", k.zA, k.zB, "AGGREGATE", "avg")
+	p.Do(ctx, "LMOVE", k.lA, k.lB, "UP", "LEFT")
+	p.Do(ctx, "SINTERCARD", "2", k.sA, k.sB, "LIMIT", "-1")
+	p.Do(ctx, "SINTERCARD", "x", k.sA, k.sB)
+	p.Do(ctx, "ZUNIONSTORE", k.zdA, "5", k.zA, k.zB)
+	p.Do(ctx, "ZRANGESTORE", k.zdA, k.zB, "0", "-1", "WITHSCORES")
+	p.Do(ctx, "ZRANGESTORE", k.zdA, k.zB, "a", "c", "BYLEX")
+	p.Do(ctx, "COPY", k.sA, k.dB, "FOO")
+	p.Do(ctx, "COPY", k.sA, k.dB, "DB", "0", "REPLACE")
+	p.Ping(ctx)
+	p.SCard(ctx, k.sB)
+}
+
+// txReply renders a command's reply (sets sorted: their order is the
+// server's own).
+func txReply(c redis.Cmder) string {
+	switch v := c.(type) {
+	case *redis.StringSliceCmd:
+		if name := v.Name(); name == "sunion" || name == "sinter" || name == "sdiff" || name == "smembers" {
+			vals := slices.Clone(v.Val())
+			slices.Sort(vals)
+			return fmt.Sprint(vals, v.Err())
+		}
+	}
+	return fmt.Sprint(reflect.ValueOf(c).MethodByName("Val").Call(nil)[0].Interface(), c.Err())
+}
+
+// txState renders what a key holds: type, value, whether it expires.
+func txKeyState(ctx context.Context, c *redis.Client, key string) string {
+	typ := c.Type(ctx, key).Val()
+	var val any
+	switch typ {
+	case "string":
+		val = c.Get(ctx, key).Val()
+	case "set":
+		m := c.SMembers(ctx, key).Val()
+		slices.Sort(m)
+		val = m
+	case "zset":
+		val = c.ZRangeWithScores(ctx, key, 0, -1).Val()
+	case "list":
+		val = c.LRange(ctx, key, 0, -1).Val()
+	}
+	return fmt.Sprintf("%s %v expires=%v", typ, val, c.PTTL(ctx, key).Val() > 0)
+}
+
+// TestProxyTxSetsAcrossNodes: set, sorted-set, list and key commands
+// whose keys are on different nodes, inside one MULTI/EXEC through the
+// proxy over three vcache nodes, answer as redis-server answers the same
+// transaction (each reply, in order, RESP2 and RESP3, runtime errors
+// included), and leave every key as redis-server does.
+func TestProxyTxSetsAcrossNodes(t *testing.T) {
+	nodes, addr := txCluster(t)
+	ref := startRedisRef(t)
+	ctx := context.Background()
+	k := &txSetsKeys{
+		sA: onNode(t, nodes, 0, "sA"), sB: onNode(t, nodes, 1, "sB"), sC: onNode(t, nodes, 2, "sC"),
+		zA: onNode(t, nodes, 0, "zA"), zB: onNode(t, nodes, 1, "zB"), zC: onNode(t, nodes, 2, "zC"),
+		lA: onNode(t, nodes, 0, "lA"), lB: onNode(t, nodes, 1, "lB"),
+		str: onNode(t, nodes, 2, "str"), ttl: onNode(t, nodes, 1, "ttl"),
+		dA: onNode(t, nodes, 0, "dA"), dB: onNode(t, nodes, 1, "dB"), dC: onNode(t, nodes, 0, "dC"),
+		zdA: onNode(t, nodes, 0, "zdA"), zdB: onNode(t, nodes, 2, "zdB"), zdC: onNode(t, nodes, 1, "zdC"),
+		gone: onNode(t, nodes, 2, "gone"),
+	}
+	for _, proto := range []int{2, 3} {
+		via := redis.NewClient(&redis.Options{Addr: addr, Protocol: proto})
+		want := redis.NewClient(&redis.Options{Addr: ref, Protocol: proto})
+		defer via.Close()
+		defer want.Close()
+		txSetsFill(t, ctx, via, k)
+		txSetsFill(t, ctx, want, k)
+		got, err := via.TxPipelined(ctx, func(p redis.Pipeliner) error { txSetsRun(ctx, p, k); return nil })
+		wantCmds, wantErr := want.TxPipelined(ctx, func(p redis.Pipeliner) error { txSetsRun(ctx, p, k); return nil })
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Errorf("RESP%d EXEC: proxy %v, redis-server %v", proto, err, wantErr)
+		}
+		if len(got) != len(wantCmds) {
+			t.Fatalf("RESP%d: %d replies, redis-server %d", proto, len(got), len(wantCmds))
+		}
+		for i := range got {
+			if g, w := txReply(got[i]), txReply(wantCmds[i]); g != w {
+				t.Errorf("RESP%d %v:\n proxy        %s\n redis-server %s", proto, wantCmds[i].Args(), g, w)
+			}
+		}
+		for _, key := range k.all() {
+			if g, w := txKeyState(ctx, via, key), txKeyState(ctx, want, key); g != w {
+				t.Errorf("RESP%d after EXEC, %s: proxy %s, redis-server %s", proto, key, g, w)
+			}
+		}
+	}
+	spread(t, nodes, k.sA, k.sB, k.sC)
+}
+
+// TestProxyTxSetsQueuedAndWatch: through the proxy, each computed command
+// is answered +QUEUED and EXEC's raw reply is byte for byte
+// redis-server's; a WATCHed source changed by another client makes EXEC
+// answer a null array and nothing is written, as redis-server does.
+func TestProxyTxSetsQueuedAndWatch(t *testing.T) {
+	nodes, addr := txCluster(t)
+	ref := startRedisRef(t)
+	a, b, c := onNode(t, nodes, 0, "qa"), onNode(t, nodes, 1, "qb"), onNode(t, nodes, 2, "qc")
+	steps := [][]string{
+		{"DEL", a, b, c},
+		{"SADD", a, "1", "2"},
+		{"SADD", b, "2", "3"},
+		{"MULTI"},
+		{"SUNIONSTORE", c, a, b},
+		{"SMOVE", a, b, "1"},
+		{"SINTERCARD", "2", a, b},
+		{"ZUNIONSTORE", a, "2", b, c, "WEIGHTS", "2", "3"},
+		{"ZRANGE", a, "0", "-1", "WITHSCORES"},
+		{"SMEMBERS", a},
+		{"EXEC"},
+		{"TYPE", a},
+		{"ZSCORE", a, "3"},
+	}
+	via, want := testutil.Dial(t, addr), testutil.Dial(t, ref)
+	for _, st := range steps {
+		if g, w := via.Do(st...), want.Do(st...); g != w {
+			t.Errorf("%v: proxy %q, redis-server %q", st, g, w)
+		}
+	}
+
+	// WATCH: another client's write to a source aborts the transaction.
+	ctx := context.Background()
+	for _, srv := range []string{addr, ref} {
+		cl := redis.NewClient(&redis.Options{Addr: srv})
+		other := redis.NewClient(&redis.Options{Addr: srv})
+		defer cl.Close()
+		defer other.Close()
+		cl.Del(ctx, a, b, c)
+		cl.SAdd(ctx, a, "1")
+		cl.SAdd(ctx, b, "2")
+		err := cl.Watch(ctx, func(tx *redis.Tx) error {
+			if err := other.SAdd(ctx, b, "changed").Err(); err != nil {
+				return err
+			}
+			_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.SUnionStore(ctx, c, a, b)
+				p.SMove(ctx, a, b, "1")
+				return nil
+			})
+			return err
+		}, a, b)
+		if !errors.Is(err, redis.TxFailedErr) {
+			t.Errorf("%s: WATCH then a write by another client: EXEC %v, want %v", srv, err, redis.TxFailedErr)
+		}
+		if n := cl.Exists(ctx, c).Val(); n != 0 {
+			t.Errorf("%s: the aborted transaction wrote its destination", srv)
+		}
+		if m := cl.SMembers(ctx, a).Val(); strings.Join(m, ",") != "1" {
+			t.Errorf("%s: the aborted transaction moved a member: %v", srv, m)
+		}
+	}
+}
