@@ -290,3 +290,71 @@ func TestProxyTxSetsQueuedAndWatch(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyTxSMoveIsolated: one client moves members between two sets on
+// different nodes with SMOVEs in cross-node transactions while another
+// counts both sets in transactions of its own: every count sees all the
+// members, none lost or counted twice (the SMOVEs' reads and writes hold
+// both nodes' locks from the first read to the last write).
+func TestProxyTxSMoveIsolated(t *testing.T) {
+	nodes, addr := txCluster(t)
+	a, b := onNode(t, nodes, 0, "iso"), onNode(t, nodes, 1, "iso")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	mover := redis.NewClient(&redis.Options{Addr: addr})
+	counter := redis.NewClient(&redis.Options{Addr: addr})
+	defer mover.Close()
+	defer counter.Close()
+	const n, rounds = 20, 150
+	members := make([]any, n)
+	for i := range members {
+		members[i] = "m" + strconv.Itoa(i)
+	}
+	if err := mover.SAdd(ctx, a, members...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := range rounds {
+			_, err := mover.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.SMove(ctx, a, b, members[i%n])
+				p.SMove(ctx, b, a, members[(i*7)%n])
+				p.SMove(ctx, a, b, members[(i*3)%n])
+				return nil
+			})
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	counts := 0
+	for moving := true; moving; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("mover: %v", err)
+			}
+			moving = false
+		default:
+		}
+		cmds, err := counter.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.SCard(ctx, a)
+			p.SCard(ctx, b)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("counter: %v", err)
+		}
+		counts++
+		if x, y := cmds[0].(*redis.IntCmd).Val(), cmds[1].(*redis.IntCmd).Val(); x+y != n {
+			t.Fatalf("count %d: %d + %d members, want %d", counts, x, y, n)
+		}
+	}
+	all, err := counter.SUnion(ctx, a, b).Result()
+	if err != nil || len(all) != n {
+		t.Errorf("after: SUNION = %d members (%v), want %d", len(all), err, n)
+	}
+	t.Logf("%d counts during %d moving transactions", counts, rounds)
+}
