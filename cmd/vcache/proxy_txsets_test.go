@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os/exec"
 	"reflect"
 	"slices"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/testutil"
+	"github.com/vcache/vcache/node/nodetest"
 	"github.com/vcache/vcache/proxy"
 )
 
@@ -357,4 +359,98 @@ func TestProxyTxSMoveIsolated(t *testing.T) {
 		t.Errorf("after: SUNION = %d members (%v), want %d", len(all), err, n)
 	}
 	t.Logf("%d counts during %d moving transactions", counts, rounds)
+}
+
+// nodeCalls sums the calls INFO commandstats counts on every node.
+func nodeCalls(b *testing.B, nodes []string) int64 {
+	b.Helper()
+	var n int64
+	for _, addr := range nodes {
+		info, err := testutil.Do(addr, "INFO", "commandstats")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, line := range strings.Split(info, "\n") {
+			_, rest, ok := strings.Cut(line, "calls=")
+			if !ok {
+				continue
+			}
+			v, _, _ := strings.Cut(rest, ",")
+			c, _ := strconv.ParseInt(v, 10, 64)
+			n += c
+		}
+	}
+	return n
+}
+
+// BenchmarkProxyTxComputed: SUNIONSTORE over three sets on three nodes
+// gathered outside a transaction, and inside a cross-node MULTI/EXEC,
+// and an SMOVE between two nodes in one; node-cmds/op is what the nodes
+// ran for each (INFO commandstats, which counts the INFO calls too).
+func BenchmarkProxyTxComputed(b *testing.B) {
+	nodes := []string{nodetest.Start(b), nodetest.Start(b), nodetest.Start(b)}
+	router, err := proxy.NewStaticRouter(nodes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := proxy.New(proxy.DefaultConfig(), router, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go p.Serve(context.Background(), ln)
+	b.Cleanup(func() { p.Shutdown(context.Background()) })
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: ln.Addr().String()})
+	defer c.Close()
+	key := func(i int, name string) string {
+		for j := 0; ; j++ {
+			k := name + ":" + strconv.Itoa(j)
+			if a, _ := router.Lookup(keyslot.OfString(k)); a == nodes[i] {
+				return k
+			}
+		}
+	}
+	s0, s1, s2, d := key(0, "bs"), key(1, "bs"), key(2, "bs"), key(1, "bd")
+	for i, k := range []string{s0, s1, s2} {
+		for j := range 10 {
+			c.SAdd(ctx, k, strconv.Itoa(i*5+j))
+		}
+	}
+	measure := func(b *testing.B, op func() error) {
+		before := nodeCalls(b, nodes)
+		for b.Loop() {
+			if err := op(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(nodeCalls(b, nodes)-before)/float64(b.N), "node-cmds/op")
+	}
+	b.Run("sunionstore-gathered", func(b *testing.B) {
+		measure(b, func() error { return c.SUnionStore(ctx, d, s0, s1, s2).Err() })
+	})
+	b.Run("sunionstore-in-multi", func(b *testing.B) {
+		measure(b, func() error {
+			_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.SUnionStore(ctx, d, s0, s1, s2)
+				return nil
+			})
+			return err
+		})
+	})
+	b.Run("smove-in-multi", func(b *testing.B) {
+		i := 0
+		measure(b, func() error {
+			i++
+			_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.SMove(ctx, s0, s1, strconv.Itoa(i%5))
+				p.SMove(ctx, s1, s0, strconv.Itoa(i%5))
+				return nil
+			})
+			return err
+		})
+	})
 }
