@@ -454,3 +454,69 @@ func BenchmarkProxyTxComputed(b *testing.B) {
 		})
 	})
 }
+
+// TestProxyMovesAcrossNodes: outside a transaction, SMOVE, LMOVE,
+// RPOPLPUSH, RENAME, RENAMENX, COPY and ZRANGESTORE whose keys are on
+// different nodes answer byte for byte as redis-server (RESP2 and RESP3),
+// errors included, and leave the same keys.
+func TestProxyMovesAcrossNodes(t *testing.T) {
+	nodes, addr := txCluster(t)
+	ref := startRedisRef(t)
+	a, b, c := onNode(t, nodes, 0, "mv"), onNode(t, nodes, 1, "mv"), onNode(t, nodes, 2, "mv")
+	for _, proto := range []string{"2", "3"} {
+		steps := [][]string{
+			{"HELLO", proto},
+			{"DEL", a, b, c},
+			{"SADD", a, "1", "2"},
+			{"SMOVE", a, b, "1"},
+			{"SMOVE", a, b, "9"},
+			{"SMOVE", c, b, "2"},
+			{"SMEMBERS", b},
+			{"SET", c, "str"},
+			{"SMOVE", a, c, "2"},
+			{"SMOVE", c, a, "2"},
+			{"DEL", a, b},
+			{"RPUSH", a, "x", "y", "z"},
+			{"LMOVE", a, b, "RIGHT", "LEFT"},
+			{"LMOVE", a, b, "LEFT", "LEFT"},
+			{"RPOPLPUSH", a, b},
+			{"RPOPLPUSH", a, b},
+			{"LMOVE", a, c, "LEFT", "LEFT"},
+			{"LMOVE", b, c, "LEFT", "LEFT"},
+			{"LMOVE", b, a, "UP", "LEFT"},
+			{"LRANGE", b, "0", "-1"},
+			{"PEXPIRE", c, "100000"},
+			{"RENAME", c, a},
+			{"GET", a},
+			{"TYPE", c},
+			{"RENAME", c, a},
+			{"RENAMENX", b, a},
+			{"RENAMENX", b, c},
+			{"LRANGE", c, "0", "-1"},
+			{"COPY", a, b},
+			{"COPY", a, c},
+			{"COPY", a, c, "REPLACE"},
+			{"GET", c},
+			{"DEL", a, b, c},
+			{"ZADD", a, "1", "x", "2", "y", "3", "z"},
+			{"ZRANGESTORE", b, a, "1", "-1"},
+			{"ZRANGE", b, "0", "-1", "WITHSCORES"},
+			{"ZRANGESTORE", c, a, "(1", "+inf", "BYSCORE", "LIMIT", "0", "1"},
+			{"ZRANGE", c, "0", "-1", "WITHSCORES"},
+			{"ZRANGESTORE", c, a, "0", "-1", "WITHSCORES"},
+			{"ZRANGESTORE", c, "nokey", "0", "-1"},
+			{"EXISTS", c},
+		}
+		via, want := testutil.Dial(t, addr), testutil.Dial(t, ref)
+		for _, st := range steps {
+			if g, w := via.Do3(st...), want.Do3(st...); g != w && st[0] != "HELLO" {
+				t.Errorf("RESP%s %v: proxy %q, redis-server %q", proto, st, g, w)
+			}
+		}
+		for _, k := range []string{a, b, c} {
+			if g, w := via.Do3("PTTL", k), want.Do3("PTTL", k); (g == ":-2\r\n") != (w == ":-2\r\n") || (g == ":-1\r\n") != (w == ":-1\r\n") {
+				t.Errorf("RESP%s PTTL %s: proxy %q, redis-server %q", proto, k, g, w)
+			}
+		}
+	}
+}
