@@ -2,8 +2,8 @@ package proxy
 
 import "github.com/vcache/vcache/internal/resp"
 
-// SMOVE, LMOVE, RPOPLPUSH, RENAME, RENAMENX, COPY and ZRANGESTORE whose
-// keys are on several nodes, outside a transaction, run as a transaction
+// SMOVE, LMOVE, RPOPLPUSH, RENAME, RENAMENX, COPY, ZRANGESTORE, MSETNX
+// and BITOP whose keys are on several nodes, outside a transaction, run as a transaction
 // of their own that spans nodes (multi_compute.go): the keys are locked
 // on their nodes, the sources read, the destination written, then
 // unlocked, so the command is as atomic as on one server. (The set and

@@ -23,6 +23,7 @@ var txComputes = map[string]func(args, keys [][]byte) txCompute{
 	"smove":      txSMove, "lmove": txLMove, "rpoplpush": txLMove,
 	"rename": txRename, "renamenx": txRename, "copy": txCopy,
 	"zrangestore": txZRangeStore,
+	"msetnx":      txMSetNXOf, "bitop": txBitOpOf, // multi_compute_strings.go
 }
 
 // fixed is a txFixed answering the error msg.

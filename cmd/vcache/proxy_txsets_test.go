@@ -146,6 +146,10 @@ func txSetsRun(ctx context.Context, p redis.Pipeliner, k *txSetsKeys) {
 	p.Do(ctx, "ZRANGESTORE", k.zdA, k.zB, "a", "c", "BYLEX")
 	p.Do(ctx, "COPY", k.sA, k.dB, "FOO")
 	p.Do(ctx, "COPY", k.sA, k.dB, "DB", "0", "REPLACE")
+	p.MSetNX(ctx, k.dA, "1", k.zdB, "2")
+	p.MSetNX(ctx, k.dB, "1", k.zdB, "2")
+	p.BitOpOr(ctx, k.dB, k.dA, k.zdB, k.gone)
+	p.Get(ctx, k.dB)
 	p.Ping(ctx)
 	p.SCard(ctx, k.sB)
 }
@@ -456,7 +460,7 @@ func BenchmarkProxyTxComputed(b *testing.B) {
 }
 
 // TestProxyMovesAcrossNodes: outside a transaction, SMOVE, LMOVE,
-// RPOPLPUSH, RENAME, RENAMENX, COPY and ZRANGESTORE whose keys are on
+// RPOPLPUSH, RENAME, RENAMENX, COPY, ZRANGESTORE, MSETNX and BITOP whose keys are on
 // different nodes answer byte for byte as redis-server (RESP2 and RESP3),
 // errors included, and leave the same keys.
 func TestProxyMovesAcrossNodes(t *testing.T) {
@@ -506,6 +510,27 @@ func TestProxyMovesAcrossNodes(t *testing.T) {
 			{"ZRANGESTORE", c, a, "0", "-1", "WITHSCORES"},
 			{"ZRANGESTORE", c, "nokey", "0", "-1"},
 			{"EXISTS", c},
+			{"DEL", a, b, c},
+			{"MSETNX", a, "1", b, "2"},
+			{"MSETNX", c, "3", b, "4"},
+			{"MSETNX", c, "3", a},
+			{"MGET", a, b, c},
+			{"SET", a, "\xff\x0f"},
+			{"SET", b, "\x01\x02\x03"},
+			{"BITOP", "AND", c, a, b},
+			{"GET", c},
+			{"BITOP", "OR", c, a, b, "nokey"},
+			{"GET", c},
+			{"BITOP", "XOR", c, a, b},
+			{"GET", c},
+			{"BITOP", "NOT", c, a},
+			{"GET", c},
+			{"BITOP", "NOT", c, a, b},
+			{"BITOP", "NAND", c, a, b},
+			{"BITOP", "AND", c, "nokey", "nokey2"},
+			{"EXISTS", c},
+			{"ZADD", b, "1", "x"},
+			{"BITOP", "OR", c, a, b},
 		}
 		via, want := testutil.Dial(t, addr), testutil.Dial(t, ref)
 		for _, st := range steps {
