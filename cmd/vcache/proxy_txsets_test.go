@@ -294,6 +294,21 @@ func TestProxyTxSetsQueuedAndWatch(t *testing.T) {
 		if m := cl.SMembers(ctx, a).Val(); strings.Join(m, ",") != "1" {
 			t.Errorf("%s: the aborted transaction moved a member: %v", srv, m)
 		}
+		// Unchanged, the WATCHed keys let it run.
+		err = cl.Watch(ctx, func(tx *redis.Tx) error {
+			_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.SUnionStore(ctx, c, a, b)
+				p.SMove(ctx, a, b, "1")
+				return nil
+			})
+			return err
+		}, a, b)
+		if err != nil {
+			t.Errorf("%s: WATCH, no other write: EXEC %v", srv, err)
+		}
+		if m := cl.SMembers(ctx, b).Val(); len(m) != 3 || cl.SCard(ctx, c).Val() != 3 || cl.Exists(ctx, a).Val() != 0 {
+			t.Errorf("%s: after the transaction %s = %v, SCARD %s = %d, EXISTS %s = %d", srv, b, m, c, cl.SCard(ctx, c).Val(), a, cl.Exists(ctx, a).Val())
+		}
 	}
 }
 
