@@ -21,7 +21,9 @@
 //   - splitting multi-key commands, fanning out keyless ones and merging
 //     replies, FT.SEARCH's scatter-gather included (multikey.go, fanout.go,
 //     search.go, search_parse.go, search_admin.go);
-//   - MULTI/EXEC and WATCH within one slot (multi.go);
+//   - MULTI/EXEC and WATCH within one slot (multi.go), and across nodes
+//     (multi_nodes.go, multi_split.go; multi-key commands the proxy
+//     computes inside them: multi_compute.go);
 //   - blocking commands on per-node pools of dedicated connections, and
 //     CLIENT UNBLOCK (blocking.go, unblock.go);
 //   - pub/sub: one subscription per channel on the nodes for all clients,

@@ -36,6 +36,9 @@ type txState struct {
 	// combines are the client's commands queued as several parts
 	// (multi_split.go), in queue order.
 	combines []txCombine
+	// computes are the commands the proxy computes, by queue index
+	// (multi_compute.go).
+	computes map[int]txCompute
 }
 
 func txMulti(s *session, _ resp.Command) item {
@@ -72,7 +75,7 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 			return fail("ERR '" + e.spec.Name + "' spans every node and cannot be part of a transaction through the proxy")
 		}
 	}
-	if e.kind == kindComposite && s.txSplitQueue(e, cmd) { // multi_split.go
+	if (e.kind == kindComposite && s.txSplitQueue(e, cmd)) || s.txComputeQueue(e, cmd) { // multi_split.go, multi_compute.go
 		lo := len(s.local)
 		s.Simple("QUEUED")
 		return item{e: e, lo: lo, hi: len(s.local)}

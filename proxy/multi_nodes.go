@@ -101,7 +101,13 @@ func (s *session) txParts(tx *txState) []*xpart {
 	}
 	var keyless []int
 	var pos []int
+	if !tx.computeKeys(rt, part) { // multi_compute.go
+		return nil
+	}
 	for i, slot := range tx.slots {
+		if tx.computes[i] != nil {
+			continue
+		}
 		if slot < 0 {
 			keyless = append(keyless, i)
 			continue
@@ -224,6 +230,9 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 			s.local = resp.AppendNullArray(s.local)
 		}
 		return item{lo: lo, hi: len(s.local)}
+	}
+	if len(tx.computes) > 0 {
+		return s.execStaged(tx, parts, unlock) // multi_compute.go
 	}
 	s.w.begin()
 	for _, pt := range parts {

@@ -287,6 +287,11 @@ func (s *session) prepare(cmd resp.Command) item {
 		}
 	}
 	slot, msg := s.slotOf(e.spec, args)
+	if msg == msgCrossSlot {
+		if it, ok := s.computeAlone(e, cmd); ok { // multi_compute_alone.go
+			return it
+		}
+	}
 	if msg != "" {
 		return s.errItem(e, msg)
 	}

@@ -75,10 +75,28 @@ func gatherZInterCard(s *session, cmd resp.Command) (merger, string) {
 // gatherZ parses [destination] numkeys key [key ...] [WEIGHTS w ...]
 // [AGGREGATE SUM|MIN|MAX] [WITHSCORES]; numkeys is at argument at.
 func (s *session) gatherZ(cmd resp.Command, op setOp, store bool, at int) (merger, string) {
-	args := cmd.Args
+	m, msg := parseZGather(cmd.Args, op, store, at)
+	if msg != "" {
+		key := cmd.Args[1]
+		if n, err := strconv.ParseInt(string(cmd.Args[at]), 10, 64); err == nil && n >= 1 && n <= int64(len(cmd.Args)-at-1) {
+			key = cmd.Args[at+1]
+		}
+		return s.forwardWhole(cmd, key), ""
+	}
+	return s.startZ(cmd, m), ""
+}
+
+// parseZGather parses a ZUNION-like command line, or returns Redis's
+// error for it.
+func parseZGather(args [][]byte, op setOp, store bool, at int) (*zGather, string) {
 	n, err := strconv.ParseInt(string(args[at]), 10, 64)
-	if err != nil || n < 1 || n > int64(len(args)-at-1) {
-		return s.forwardWhole(cmd, args[1]), ""
+	switch {
+	case err != nil:
+		return nil, "ERR value is not an integer or out of range"
+	case n < 1:
+		return nil, "ERR at least 1 input key is needed for '" + strings.ToLower(string(args[0])) + "' command"
+	case n > int64(len(args)-at-1):
+		return nil, "ERR syntax error"
 	}
 	m := &zGather{op: op, zset: true, agg: 's', keys: args[at+1 : at+1+int(n)]}
 	if store {
@@ -92,7 +110,7 @@ func (s *session) gatherZ(cmd resp.Command, op setOp, store bool, at int) (merge
 			for j := range m.weights {
 				f, err := strconv.ParseFloat(string(args[i+1+j]), 64)
 				if err != nil || math.IsNaN(f) {
-					return s.forwardWhole(cmd, m.keys[0]), ""
+					return nil, "ERR weight value is not a float"
 				}
 				m.weights[j] = f
 			}
@@ -106,16 +124,16 @@ func (s *session) gatherZ(cmd resp.Command, op setOp, store bool, at int) (merge
 			case "max":
 				m.agg = 'M'
 			default:
-				return s.forwardWhole(cmd, m.keys[0]), ""
+				return nil, "ERR syntax error"
 			}
 			i++
 		case w == "withscores" && !store:
 			m.scores = true
 		default:
-			return s.forwardWhole(cmd, m.keys[0]), ""
+			return nil, "ERR syntax error"
 		}
 	}
-	return s.startZ(cmd, m), ""
+	return m, ""
 }
 
 // gatherSStore is SUNIONSTORE, SINTERSTORE and SDIFFSTORE: destination
