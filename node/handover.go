@@ -20,6 +20,14 @@ import (
 // completed; so at any moment of the sync the copy holds every
 // acknowledged write, and a failover to it loses none.
 //
+// A sync cut off midway leaves the copy marked handed over, some stripes
+// from the new primary's snapshot and the rest as of the flip. That is
+// still safe: the replica acknowledged nothing since the flip (it
+// acknowledges only after a sync completes), so every write acknowledged
+// to a WAIT is either from before the flip (in the kept stripes) or from
+// before the snapshot (in the replaced ones); the next full sync replaces
+// the stripes again, one by one, as the first did.
+//
 // The promoted node stays a replica of the old shard on fewer slots: its
 // link continues the old primary's stream from where it was
 // (continueLink) instead of starting a full sync.

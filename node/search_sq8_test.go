@@ -150,3 +150,73 @@ func cosineDistance(a, b []float32) float64 {
 	}
 	return 1 - d/math.Sqrt(na*nb)
 }
+
+// TestFTIVFFLATCompression: an IVFFLAT field scans its lists on int8 codes
+// and re-ranks on float32 by default (FT.INFO: compression SQ8, rerank
+// 40); KNN over every list returns the true neighbours with their float32
+// distances, COMPRESSION NONE and RERANK are kept, and all survive a
+// restart.
+func TestFTIVFFLATCompression(t *testing.T) {
+	dir := t.TempDir()
+	tn := startNode(t, func(c *Config) { c.Dir = dir })
+	c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, Protocol: 2, ReadTimeout: time.Minute})
+	t.Cleanup(func() { c.Close() })
+	ctx := context.Background()
+	const n = 1500
+	loadDocs(t, c, n, "FLAT")
+	for _, tc := range []struct {
+		name  string
+		args  []any
+		attrs map[string]any
+	}{
+		{"ivf", nil, map[string]any{"compression": "SQ8", "rerank": int64(vector.DefaultRerank)}},
+		{"ivfnone", []any{"COMPRESSION", "NONE"}, map[string]any{"compression": "NONE"}},
+		{"ivf25", []any{"RERANK", "25"}, map[string]any{"compression": "SQ8", "rerank": int64(25)}},
+	} {
+		// 8 lists train at 240 vectors; probing all 8 makes KNN exact up to
+		// the codes' choice of candidates.
+		args := append([]any{"FT.CREATE", tc.name, "PREFIX", "1", "doc:", "SCHEMA", "emb", "VECTOR", "IVFFLAT", 10 + len(tc.args),
+			"TYPE", "FLOAT32", "DIM", searchDim, "DISTANCE_METRIC", "COSINE", "LISTS", "8", "PROBES", "8"}, tc.args...)
+		if err := c.Do(ctx, args...).Err(); err != nil {
+			t.Fatalf("FT.CREATE %v: %v", tc.args, err)
+		}
+		checkAttrs(t, c, tc.name, tc.attrs)
+	}
+	q := docVec(777777)
+	blob := vector.EncodeFloat32(q)
+	want := bruteForce(q, n, 10, nil)
+	knn := func(c *redis.Client, index string) {
+		t.Helper()
+		res, err := c.Do(ctx, "FT.SEARCH", index, "*=>[KNN 10 @emb $B AS dist]", "PARAMS", "2", "B", blob,
+			"RETURN", "1", "dist", "DIALECT", "2").Slice()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i := 1; i+1 < len(res); i += 2 {
+			key := res[i].(string)
+			got = append(got, key)
+			d, _ := strconv.ParseFloat(res[i+1].([]any)[1].(string), 64)
+			id, _ := strconv.Atoi(strings.TrimPrefix(key, "doc:"))
+			if exact := cosineDistance(q, docVec(id)); math.Abs(d-exact) > 1e-5 {
+				t.Fatalf("%s: %s at distance %v, float32 cosine distance %v", index, key, d, exact)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("%s: KNN 10 = %v, brute force %v", index, got, want)
+		}
+	}
+	for _, ix := range []string{"ivf", "ivfnone", "ivf25"} {
+		knn(c, ix)
+	}
+
+	tn.stop()
+	tn2 := startNode(t, func(c *Config) { c.Dir = dir })
+	c2 := tn2.client2(t)
+	checkAttrs(t, c2, "ivf", map[string]any{"compression": "SQ8", "rerank": int64(vector.DefaultRerank)})
+	checkAttrs(t, c2, "ivfnone", map[string]any{"compression": "NONE"})
+	checkAttrs(t, c2, "ivf25", map[string]any{"compression": "SQ8", "rerank": int64(25)})
+	for _, ix := range []string{"ivf", "ivfnone", "ivf25"} {
+		knn(c2, ix)
+	}
+}

@@ -72,8 +72,7 @@ func (t *topK) add(id uint32, d float32) {
 	if len(t.h) < t.k {
 		t.h.push(node{id, d})
 	} else if d < t.h.top().dist {
-		t.h.pop()
-		t.h.push(node{id, d})
+		t.h.replaceTop(node{id, d})
 	}
 }
 

@@ -136,12 +136,15 @@ func (h *hnsw) searchLayerCodes(sc *searchCtx, q *query, ep node, ef, r int, acc
 	return out
 }
 
-// SetCodes gives an HNSW index of float32 vectors search codes of form
-// codes (QuantNone drops them) and the re-rank count rerank, coding the
-// vectors it holds; an index saved before it had codes loads this way.
+// SetCodes gives an HNSW or IVFFLAT index of float32 vectors search codes
+// of form codes (QuantNone drops them) and the re-rank count rerank, coding
+// the vectors it holds; an index saved before it had codes loads this way.
 // Searches and inserts wait while it runs. Other indexes are left as they
 // are unless they are asked for codes (an error).
 func SetCodes(ix Index, codes Quant, rerank int) error {
+	if v, ok := ix.(*ivf); ok {
+		return v.setCodes(codes, rerank)
+	}
 	h, ok := ix.(*hnsw)
 	if !ok {
 		if codes == QuantNone {

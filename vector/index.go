@@ -57,10 +57,11 @@ type Params struct {
 	// Quant is how HNSW stores its vectors (COSINE only when quantised);
 	// the other engines store float32.
 	Quant Quant
-	// Codes, for an HNSW index of float32 vectors (Quant none, any
-	// metric), keeps an int8 code beside each vector (QuantInt8): searches
-	// walk the graph on the codes and measure the best Rerank candidates
-	// again on float32 (see sq8.go). QuantNone walks on float32.
+	// Codes, for an HNSW or IVFFLAT index of float32 vectors (Quant none,
+	// any metric), keeps an int8 code beside each vector (QuantInt8):
+	// searches walk the graph (scan the lists) on the codes and measure the
+	// best Rerank candidates again on float32 (see sq8.go, ivf_codes.go).
+	// QuantNone searches on float32.
 	Codes Quant
 	// Rerank is how many of the nodes the walk measured a search with
 	// codes re-ranks on float32 (0: DefaultRerank; at least K), the
@@ -94,8 +95,8 @@ func (p Params) Validate() error {
 		return fmt.Errorf("%w: %s vectors need HNSW with COSINE", ErrBadParams, p.Quant)
 	case p.Codes != QuantNone && p.Codes != QuantInt8:
 		return fmt.Errorf("%w: search codes %d", ErrBadParams, p.Codes)
-	case p.Codes != QuantNone && (p.Algorithm != HNSW || p.Quant != QuantNone):
-		return fmt.Errorf("%w: search codes need HNSW with float32 vectors", ErrBadParams)
+	case p.Codes != QuantNone && (p.Algorithm != HNSW && p.Algorithm != IVFFLAT || p.Quant != QuantNone):
+		return fmt.Errorf("%w: search codes need HNSW or IVFFLAT with float32 vectors", ErrBadParams)
 	case p.Rerank < 0 || p.Rerank > 1<<20:
 		return fmt.Errorf("%w: RERANK %d", ErrBadParams, p.Rerank)
 	}
@@ -128,8 +129,9 @@ type SearchOptions struct {
 	// Rerank overrides the index's Params.Rerank for this search (0: the
 	// index's).
 	Rerank int
-	// Float32 walks an HNSW graph with codes on its float32 vectors, as an
-	// index without codes does (benchmarks compare the two on one graph).
+	// Float32 walks an HNSW graph (scans IVFFLAT lists) with codes on its
+	// float32 vectors, as an index without codes does (benchmarks compare
+	// the two on one index).
 	Float32 bool
 }
 

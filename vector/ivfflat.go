@@ -25,9 +25,27 @@ type ivf struct {
 	lists     [][]int32 // slots per list
 	where     []int32   // per slot: its list, or -1
 	trainedAt int       // vectors at the last training
+	codes     *ivfCodes // the lists' search codes (ivf_codes.go); nil without
 }
 
-func newIVF(p Params) *ivf { return &ivf{s: newStore(p)} }
+func newIVF(p Params) *ivf { return &ivf{s: newStore(p), codes: newIVFCodes(p)} }
+
+// resetLists empties the lists (and their codes) for k centroids.
+func (v *ivf) resetLists(k int) {
+	v.lists = make([][]int32, k)
+	if v.codes != nil {
+		v.codes.reset(k)
+	}
+}
+
+// listAdd appends slot to list c.
+func (v *ivf) listAdd(c, slot int) {
+	v.lists[c] = append(v.lists[c], int32(slot))
+	v.where[slot] = int32(c)
+	if v.codes != nil {
+		v.codes.push(c, v.s.vec(slot), v.s.norms[slot])
+	}
+}
 
 func (v *ivf) Params() Params { return v.s.p }
 
@@ -88,9 +106,7 @@ func (v *ivf) nearestCentroid(x []float32) int {
 }
 
 func (v *ivf) assign(slot int) {
-	c := v.nearestCentroid(v.s.vec(slot))
-	v.lists[c] = append(v.lists[c], int32(slot))
-	v.where[slot] = int32(c)
+	v.listAdd(v.nearestCentroid(v.s.vec(slot)), slot)
 }
 
 func (v *ivf) Remove(id uint32) bool {
@@ -133,6 +149,9 @@ func (v *ivf) unlist(slot int) {
 		if int(s) == slot {
 			list[i] = list[len(list)-1]
 			v.lists[l] = list[:len(list)-1]
+			if v.codes != nil {
+				v.codes.drop(int(l), i)
+			}
 			break
 		}
 	}
@@ -206,7 +225,7 @@ func (v *ivf) train() {
 		}
 	}
 	v.setCentroids(cent)
-	v.lists = make([][]int32, k)
+	v.resetLists(k)
 	all := make([]int, n)
 	for i := range all {
 		all[i] = i
@@ -214,8 +233,7 @@ func (v *ivf) train() {
 	near := make([]int, n)
 	v.parallelNearest(all, near)
 	for slot, c := range near {
-		v.lists[c] = append(v.lists[c], int32(slot))
-		v.where[slot] = int32(c)
+		v.listAdd(c, slot)
 	}
 	v.trainedAt = n
 }
@@ -272,6 +290,20 @@ func (v *ivf) Search(x []float32, opt SearchOptions) ([]Result, error) {
 	for c := range v.lists {
 		ct.add(uint32(c), distance(v.s.p.Metric, q, v.centroids[c*v.s.stride:(c+1)*v.s.stride], qn, v.cnorms[c]))
 	}
+	if v.codes != nil && !opt.Float32 {
+		rerank := opt.Rerank
+		if rerank <= 0 {
+			rerank = v.s.p.Rerank
+		}
+		if rerank <= 0 {
+			rerank = DefaultRerank
+		}
+		res := v.searchCodes(q, qn, ct.results(), opt.K, rerank, opt.Filter)
+		if len(res) < opt.K && opt.Filter != nil {
+			return v.s.scan(q, opt.K, nil, opt.Filter), nil
+		}
+		return res, nil
+	}
 	t := topK{k: opt.K}
 	lines := min((v.s.stride*4+63)/64, 8)
 	for _, c := range ct.results() {
@@ -309,7 +341,11 @@ func (v *ivf) Vector(id uint32) ([]float32, bool) {
 func (v *ivf) MemoryBytes() int64 {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	return v.s.memory() + int64(len(v.centroids))*4 + int64(len(v.where))*8
+	n := v.s.memory() + int64(len(v.centroids))*4 + int64(len(v.where))*8
+	if v.codes != nil {
+		n += v.codes.memory()
+	}
+	return n
 }
 
 // WriteTo writes the vectors and the centroids; lists are rebuilt on read
@@ -352,7 +388,7 @@ func readIVF(d *dec, p Params) (Index, error) {
 			return nil, d.err
 		}
 		v.setCentroids(cent)
-		v.lists = make([][]int32, p.Lists)
+		v.resetLists(p.Lists)
 		for slot := range v.s.ids {
 			v.assign(slot)
 		}

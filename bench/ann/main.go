@@ -31,8 +31,9 @@ func main() {
 	engines := flag.String("engines", "hnsw,ivfflat,coder", "engines to run: hnsw, ivfflat, flat, coder")
 	workers := flag.Int("workers", 2, "goroutines for the build")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the searches (not the build) to this file")
-	rerank := flag.String("rerank", "f32,40", "hnsw: searches per ef on one graph with int8 search codes: f32 walks on float32 "+
-		"(the path of an index without codes), a number walks on the codes and re-ranks that many on float32")
+	rerank := flag.String("rerank", "f32,40", "hnsw, ivfflat: searches per ef (probes) on one index with int8 search codes: f32 walks "+
+		"the graph (scans the lists) on float32 (the path of an index without codes), a number walks (scans) on the codes and "+
+		"re-ranks that many on float32")
 	efs := flag.String("ef", "10,20,40,80,160,320", "hnsw: search breadths")
 	rounds := flag.Int("rounds", 1, "hnsw: times to repeat every search setting, interleaved (to see the noise)")
 	flag.Parse()
@@ -215,10 +216,26 @@ func runVcache(ds *dataset, engine string, workers int) error {
 	case "ivfflat":
 		p = vector.DefaultParams(vector.IVFFLAT, dim, ds.metric)
 		p.Lists = int(4 * math.Sqrt(float64(len(ds.base))))
+		p.Codes = vector.QuantInt8
 		for _, pr := range []int{4, 8, 16, 32, 64, 128} {
-			settings = append(settings, vector.SearchOptions{K: 10, Probes: pr})
+			for _, m := range hnswModes {
+				o := vector.SearchOptions{K: 10, Probes: pr, Float32: m == "f32"}
+				if !o.Float32 {
+					var err error
+					if o.Rerank, err = strconv.Atoi(m); err != nil || o.Rerank < 1 {
+						return fmt.Errorf("-rerank: %q", m)
+					}
+				}
+				settings = append(settings, o)
+			}
 		}
 		label = func(o vector.SearchOptions) string { return fmt.Sprintf("probes=%d lists=%d", o.Probes, p.Lists) }
+		engineOf = func(o vector.SearchOptions) string {
+			if o.Float32 {
+				return "vcache-ivfflat-f32"
+			}
+			return fmt.Sprintf("vcache-ivfflat-sq8-r%d", o.Rerank)
+		}
 	case "flat":
 		p = vector.DefaultParams(vector.FLAT, dim, ds.metric)
 		settings = []vector.SearchOptions{{K: 10}}

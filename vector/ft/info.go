@@ -102,6 +102,7 @@ func (inf Info) Reply() []any {
 				a = append(a, vectorCompression(f.Vec)...)
 			case vector.IVFFLAT:
 				a = append(a, "lists", int64(f.Vec.Lists), "probes", int64(f.Vec.Probes))
+				a = append(a, vectorCompression(f.Vec)...)
 			}
 		}
 		if f.Sortable {
@@ -152,7 +153,7 @@ func (inf Info) Reply() []any {
 	return append(out, "dialect_stats", []any{"dialect_1", int64(0), "dialect_2", int64(0), "dialect_3", int64(0), "dialect_4", int64(0)})
 }
 
-// vectorCompression is FT.INFO's report of an HNSW field's search codes:
+// vectorCompression is FT.INFO's report of an HNSW or IVFFLAT field's search codes:
 // "compression" SQ8 (int8 codes walked, float32 re-ranked) with "rerank",
 // the candidates re-ranked per query, or NONE (float32 only).
 func vectorCompression(p vector.Params) []any {

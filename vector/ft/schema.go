@@ -265,8 +265,8 @@ func parseVector(f *Field, args [][]byte) (int, error) {
 		return 0, errf("Bad arguments for vector similarity number of parameters")
 	}
 	p := vector.DefaultParams(alg, 0, vector.L2)
-	if alg == vector.HNSW {
-		p.Codes = vector.QuantInt8 // walk on int8 codes, re-rank on float32 (COMPRESSION NONE: float32 only)
+	if alg == vector.HNSW || alg == vector.IVFFLAT {
+		p.Codes = vector.QuantInt8 // search on int8 codes, re-rank on float32 (COMPRESSION NONE: float32 only)
 	}
 	var haveType, haveDim, haveMetric bool
 	for j := 2; j < 2+n; j += 2 {
