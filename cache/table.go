@@ -112,6 +112,16 @@ func (t *table) remove(e *entry) bool {
 	return true
 }
 
+// swap puts ne, whose key is e's, in e's place.
+func (t *table) swap(e, ne *entry) {
+	mask := len(t.s) - 1
+	i := int(hashOf(e.key())) & mask
+	for t.s[i].e != e {
+		i = (i + 1) & mask
+	}
+	t.s[i].e = ne
+}
+
 // resize moves the entries to an array of size places.
 func (t *table) resize(size int) {
 	old := t.s
@@ -156,7 +166,8 @@ func (t *table) entries() []*entry {
 // that the lookups of a pipeline overlap their cache misses instead of
 // taking them one after another. Stage 0 loads the key's place in its
 // slot's table; stage 1, run once stage 0 has been run for the other keys
-// of the batch, loads the entry found there; stage 2 its key and value.
+// of the batch, loads the entry found there with its key; stage 2 the
+// rest of a string's value.
 // It changes nothing and may be skipped.
 func (ks *Keyspace) Prefetch(slot int, key []byte, stage int) {
 	sh := &ks.stripes[slot&(numStripes-1)]
@@ -174,8 +185,8 @@ func (ks *Keyspace) Prefetch(slot int, key []byte, stage int) {
 				if t.s[i].tag == tag {
 					if e := t.s[i].e; stage == 1 {
 						prefetch.Lines(unsafe.Pointer(e), 1)
-					} else {
-						prefetch.Lines(unsafe.Pointer(e.data), 1)
+					} else if !e.isObj() && entryHdr+int(e.n&nMask) > 64 { // a string's value past its header's line
+						prefetch.Lines(unsafe.Add(unsafe.Pointer(e), 64), 1)
 					}
 					break
 				}

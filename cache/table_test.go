@@ -105,9 +105,13 @@ func TestPrefetchChangesNothing(t *testing.T) {
 	}
 }
 
-// TestEntryIs48Bytes keeps the entry in the allocator's 48-byte class.
-func TestEntryIs48Bytes(t *testing.T) {
-	if n := unsafe.Sizeof(entry{}); n != 48 {
-		t.Fatalf("entry is %d bytes, want 48", n)
+// TestEntrySizes keeps the header at entryHdr bytes and an objEntry in the
+// allocator's 48-byte class.
+func TestEntrySizes(t *testing.T) {
+	if n := unsafe.Sizeof(entry{}); n != entryHdr {
+		t.Fatalf("entry is %d bytes, want %d", n, entryHdr)
+	}
+	if n := unsafe.Sizeof(objEntry{}); sizeClass(int(n)) != entryOverhead {
+		t.Fatalf("objEntry is %d bytes (class %d), want class %d", n, sizeClass(int(n)), entryOverhead)
 	}
 }
