@@ -189,7 +189,7 @@ func (ks *Keyspace) replace(sh *stripe, slot int, e, ne *entry) {
 		sh.volatile[ne] = sh.volatile[e]
 		delete(sh.volatile, e)
 	}
-	ks.account(sh, slot, ne.mem()-e.mem())
+	ks.accountMem(sh, slot, ne.mem()-e.mem()) // the caller's resize counts the change
 }
 
 // readAs runs fn under key's stripe lock on the value of kind k at key,
@@ -565,7 +565,7 @@ func (ks *Keyspace) setExpire(sh *stripe, slot int, e *entry, at int64) {
 	if e.isObj() {
 		e.setMem(e.mem() + delta) // a string's follows from its flags
 	}
-	ks.account(sh, slot, delta)
+	ks.accountMem(sh, slot, delta)
 }
 
 // resize re-accounts e after its value changed.
@@ -586,10 +586,17 @@ func (ks *Keyspace) resizeBy(sh *stripe, slot int, e *entry, delta int64) {
 }
 
 func (ks *Keyspace) account(sh *stripe, slot int, delta int64) {
+	ks.accountMem(sh, slot, delta)
+	sh.slots[slot>>stripeBits].ver.Add(1)
+}
+
+// accountMem is account without a change of the slot's version, for a
+// step of a change that counts itself once otherwise (Changes counts
+// versions: rdb_changes_since_last_save).
+func (ks *Keyspace) accountMem(sh *stripe, slot int, delta int64) {
 	t := &sh.slots[slot>>stripeBits]
 	t.mem += delta
 	sh.mem.Add(delta)
-	t.ver.Add(1)
 }
 
 // SlotVersion returns a number that changes whenever a key of slot is
