@@ -446,7 +446,7 @@ func (ks *Keyspace) Flush() {
 			if t.n > 0 { // a WATCH of a key that did not exist survives, as in Redis
 				t.ver.Add(1)
 			}
-			t.s, t.n, t.mem = nil, 0, 0
+			t.g, t.n, t.mem = nil, 0, 0
 		}
 		sh.volatile = make(map[*entry]int64)
 		sh.hfe = nil

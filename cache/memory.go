@@ -6,7 +6,7 @@ package cache
 
 const (
 	entryOverhead = 48 // an objEntry (48-byte size class)
-	tableSlot     = 24 // a slot table's place (tag + pointer, 16 bytes) at average load
+	tableSlot     = 16 // a slot table's place (tag + pointer, 9 bytes) at average load
 	volatileSlot  = 24 // the entry's slot in the volatile map (pointer + expiry, 16 bytes) at average load
 	hashKV        = 40 // a hash map's slot: a string and a slice header
 )

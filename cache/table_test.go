@@ -11,7 +11,7 @@ import (
 
 // TestTableMatchesMap runs random puts and removes on a table and a Go map
 // and checks that they hold the same keys after every step, through growth,
-// shrinking and backward-shift deletes.
+// shrinking, backward-shift deletes and entries swapped in place.
 func TestTableMatchesMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var tb table
@@ -27,6 +27,10 @@ func TestTableMatchesMap(t *testing.T) {
 			e := newEntry(k, kindString, []byte("v"), nil)
 			tb.put(e)
 			ref[k] = e
+		} else { // a new value makes a new entry in the old one's place
+			ne := newEntry(k, kindString, []byte("w"), nil)
+			tb.swap(e, ne)
+			ref[k] = ne
 		}
 		if tb.n != len(ref) {
 			t.Fatalf("step %d: table has %d keys, map %d", step, tb.n, len(ref))
@@ -55,8 +59,8 @@ func TestTableMatchesMap(t *testing.T) {
 	for _, e := range tb.entries() {
 		tb.remove(e)
 	}
-	if tb.n != 0 || tb.s != nil {
-		t.Fatalf("emptied table keeps %d keys, %d places", tb.n, len(tb.s))
+	if tb.n != 0 || tb.g != nil {
+		t.Fatalf("emptied table keeps %d keys, %d places", tb.n, tb.places())
 	}
 }
 
