@@ -83,10 +83,11 @@ func (ks *Keyspace) modifyBits(key []byte, size int64, unchanged func(cur []byte
 	if int64(k)+n > maxEntryBytes {
 		return ErrStringTooLong
 	}
-	kv := make([]byte, int64(k)+n)
-	copy(kv, e.kv())
-	if changed := fn(kv[k:]); changed || n != int64(len(cur)) {
-		e.setKV(kv)
+	ne, v := newString(e.key(), int(n))
+	copy(v, cur)
+	if changed := fn(v); changed || n != int64(len(cur)) {
+		ks.replace(sh, slot, e, ne)
+		e = ne
 		e.markRaw()
 		ks.touch(e)
 		ks.resize(sh, slot, e)
@@ -333,7 +334,7 @@ func (ks *Keyspace) BitOp(op BitOpKind, dest []byte, srcs [][]byte) (int64, erro
 // stripe's mutex must be held.
 func (ks *Keyspace) storeString(sh *stripe, slot int, key []byte, e *entry, v []byte) {
 	if e != nil && e.kind() == kindString {
-		e.setStr(v)
+		e = ks.setStr(sh, slot, e, v)
 		ks.setExpire(sh, slot, e, 0)
 		ks.touch(e)
 		ks.resize(sh, slot, e)

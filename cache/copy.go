@@ -47,8 +47,7 @@ func (ks *Keyspace) Copy(src, dst []byte, replace bool) (bool, error) {
 		ks.del(dsh, dslot, string(dst), old, ReasonDeleted)
 	}
 	ne := newEntry(bstr(dst), e.kind(), val, obj)
-	ne.exp = e.exp
-	ks.insert(dsh, dslot, ne)
+	ks.insertAt(dsh, dslot, ne, ssh.expOf(e))
 	if ne.kind() == kindHash {
 		ks.hashChanged(string(dst), dslot, ne)
 	}

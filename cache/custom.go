@@ -44,7 +44,7 @@ func (ks *Keyspace) UpdateCustom(key []byte, typeName string, fn func(cur Custom
 	case e == nil:
 		ks.insert(sh, slot, newEntry(bstr(key), kindCustom, nil, nv))
 	default:
-		e.obj = nv
+		e.setObject(nv)
 		ks.touch(e)
 		ks.resize(sh, slot, e)
 	}

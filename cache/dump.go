@@ -157,8 +157,7 @@ func (ks *Keyspace) Restore(key, payload []byte, o RestoreOptions) error {
 		return nil
 	}
 	e := newEntry(bstr(key), k, val, obj)
-	e.exp = o.ExpireAt
-	ks.insert(sh, slot, e)
+	ks.insertAt(sh, slot, e, o.ExpireAt)
 	clock := ks.clock.Load()
 	switch {
 	case o.Freq >= 0 && (ks.Policy() == AllKeysLFU || ks.Policy() == VolatileLFU):

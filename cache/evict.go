@@ -106,7 +106,7 @@ func (ks *Keyspace) evictOne(p Policy) bool {
 				sampled++
 			}
 			consider := func(k string, e *entry) {
-				c := candidate{stripe: i, key: k, score: victimScore(p, e, clock, now)}
+				c := candidate{stripe: i, key: k, score: victimScore(p, e, sh.expOf(e), clock, now)}
 				if !found || c.score > best.score {
 					best, found = c, true
 				}
@@ -153,17 +153,17 @@ func (ks *Keyspace) evictOne(p Policy) bool {
 }
 
 // victimScore ranks e as an eviction victim under p (higher = evict first).
-func victimScore(p Policy, e *entry, clock uint32, now int64) float64 {
+func victimScore(p Policy, e *entry, exp int64, clock uint32, now int64) float64 {
 	switch p {
 	case AllKeysLRU, VolatileLRU:
 		return float64(clock - e.access)
 	case AllKeysLFU, VolatileLFU:
 		return 255 - float64(lfuDecay(e.access, uint32(clock/600)&0xFFFF))
 	case VolatileTTL:
-		if e.exp == 0 {
+		if exp == 0 {
 			return math.Inf(-1)
 		}
-		return -float64(e.exp - now)
+		return -float64(exp - now)
 	}
 	return rand.Float64()
 }

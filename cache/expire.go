@@ -17,12 +17,12 @@ func (ks *Keyspace) activeExpireCycle(first int, budget time.Duration) int {
 			sh.mu.Lock()
 			now := ks.nowMs()
 			seen, gone := 0, 0
-			for e := range sh.volatile {
+			for e, exp := range sh.volatile {
 				if seen == sample {
 					break
 				}
 				seen++
-				if e.exp <= now {
+				if exp <= now {
 					k := e.key()
 					ks.del(sh, slotOfKey(k), k, e, ReasonExpired)
 					gone++

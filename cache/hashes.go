@@ -50,7 +50,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		if len(fv) == 2 {
 			if !nx || !p.has(fv[0]) {
 				ph, isNew := p.set1(fv[0], fv[1])
-				e.obj = ph
+				e.setObject(ph)
 				changed = true
 				if isNew {
 					added = 1
@@ -60,7 +60,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 			var pairs [][]byte
 			pairs, added, changed = setPairs(p.pairs(), fv, nx)
 			if changed {
-				e.obj = packPairs(pairs)
+				e.setObject(packPairs(pairs))
 			}
 		}
 		if changed && (e.packed().count() > entries || len(e.packed()) > hashPackMaxBytes) {
@@ -210,7 +210,7 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 			}
 			left = len(kept) / 2
 			if n > 0 && left > 0 {
-				e.obj = packPairs(kept)
+				e.setObject(packPairs(kept))
 			}
 		} else {
 			h := e.hashMap()
@@ -411,7 +411,7 @@ func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields ma
 		now := ks.nowMs()
 		for i := range sh.slots {
 			for k, e := range sh.slots[i].all() {
-				if e.kind() != kindHash || (e.exp != 0 && e.exp <= now) || !hasAnyPrefix(k, prefixes) {
+				if e.kind() != kindHash || (e.hasTTL() && sh.volatile[e] <= now) || !hasAnyPrefix(k, prefixes) {
 					continue
 				}
 				if hx := hashExOf(e); hx != nil && hx.next <= now {

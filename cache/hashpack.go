@@ -57,7 +57,7 @@ func (ph packedHash) mem() int64 {
 }
 
 // packed returns a packed hash entry's packed form.
-func (e *entry) packed() hpack { return e.obj.(packedHash).form() }
+func (e *entry) packed() hpack { return e.object().(packedHash).form() }
 
 // hashPackMaxBytes bounds a packed hash's bytes whatever the limits say
 // (Redis's listpack safety limit is 1 GiB too).
@@ -96,7 +96,7 @@ func (ks *Keyspace) SetHashListpackLimits(entries, value int64) {
 
 // isPacked reports whether e is a packed hash.
 func (e *entry) isPacked() bool {
-	_, ok := e.obj.(packedHash)
+	_, ok := e.object().(packedHash)
 	return ok
 }
 
@@ -419,5 +419,5 @@ func (e *entry) unpack() {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		m[string(pairs[i])] = append([]byte{}, pairs[i+1]...)
 	}
-	e.obj = m
+	e.setObject(m)
 }

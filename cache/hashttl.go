@@ -43,7 +43,7 @@ type FieldObserver interface {
 
 // hashExOf returns e's field deadlines, or nil when it has none.
 func hashExOf(e *entry) *hashEx {
-	hx, _ := e.obj.(*hashEx)
+	hx, _ := e.object().(*hashEx)
 	return hx
 }
 
@@ -65,7 +65,7 @@ func (e *entry) toHashEx() *hashEx {
 		e.unpack()
 	}
 	hx := &hashEx{m: e.hashMap(), ttl: make(map[string]int64), next: math.MaxInt64}
-	e.obj = hx
+	e.setObject(hx)
 	return hx
 }
 
@@ -84,7 +84,7 @@ func (ks *Keyspace) trackFields(sh *stripe, e *entry) {
 		return
 	}
 	if len(hx.ttl) == 0 {
-		e.obj = hx.m
+		e.setObject(hx.m)
 		delete(sh.hfe, e)
 		return
 	}

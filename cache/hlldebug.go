@@ -83,7 +83,7 @@ func (ks *Keyspace) PFDebug(op HLLDebugOp, key []byte) (HLLDebug, error) {
 			return HLLDebug{}, err
 		}
 		nv := encodeHLL(cur, &regs, true, 0)
-		e.setStr(nv)
+		e = ks.setStr(sh, slot, e, nv)
 		ks.resize(sh, slot, e)
 		cur, converted = nv, true
 	}

@@ -65,7 +65,7 @@ func (ks *Keyspace) PFAdd(key []byte, elems [][]byte, sparseMax int) (bool, erro
 		ks.insert(sh, slot, newEntry(bstr(key), kindString, nv, nil))
 		return true, nil
 	}
-	e.setStr(nv)
+	e = ks.setStr(sh, slot, e, nv)
 	ks.touch(e)
 	ks.resize(sh, slot, e)
 	return true, nil
@@ -114,7 +114,7 @@ func (ks *Keyspace) pfCountOne(key []byte) (int64, error) {
 	for i := range 8 {
 		nv[8+i] = byte(card >> (8 * i))
 	}
-	e.setStr(nv)
+	e = ks.setStr(sh, slot, e, nv)
 	ks.resize(sh, slot, e)
 	return int64(card), nil
 }
@@ -169,7 +169,7 @@ func (ks *Keyspace) PFMerge(dest []byte, srcs [][]byte, sparseMax int) error {
 		ks.insert(sh, slot, newEntry(bstr(dest), kindString, nv, nil))
 		return nil
 	}
-	e.setStr(nv)
+	e = ks.setStr(sh, slot, e, nv)
 	ks.touch(e)
 	ks.resize(sh, slot, e)
 	return nil

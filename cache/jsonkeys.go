@@ -47,7 +47,7 @@ func (d *jsonDoc) textOf() []byte {
 
 // jsonVal returns a kindJSON entry's document (nil for other kinds).
 func (e *entry) jsonDoc() *jsonDoc {
-	d, _ := e.obj.(*jsonDoc)
+	d, _ := e.object().(*jsonDoc)
 	return d
 }
 
@@ -140,7 +140,7 @@ func (ks *Keyspace) jsonWriteDoc(key []byte, fn func(d *jsonDoc) (*jsonVal, bool
 		ks.insert(sh, slot, e)
 		ks.jsonChangedTree(string(key), slot, nr)
 	default:
-		e.obj = newJSONDoc(nr)
+		e.setObject(newJSONDoc(nr))
 		ks.touch(e)
 		ks.resize(sh, slot, e)
 		ks.jsonChangedTree(string(key), slot, nr)

@@ -103,7 +103,7 @@ func (ks *Keyspace) ForEachJSON(prefixes []string, fn func(key string, doc JSONV
 		now := ks.nowMs()
 		for j := range sh.slots {
 			for k, e := range sh.slots[j].all() {
-				if e.kind() != kindJSON || (e.exp != 0 && e.exp <= now) || !hasAnyPrefix(k, prefixes) {
+				if e.kind() != kindJSON || (e.hasTTL() && sh.volatile[e] <= now) || !hasAnyPrefix(k, prefixes) {
 					continue
 				}
 				fn(k, JSONView{e.jsonDoc().tree()})

@@ -103,14 +103,18 @@ func (ks *Keyspace) Rename(src, dst []byte, nx bool) (bool, error) {
 		}
 		ks.del(dsh, dslot, string(dst), old, ReasonDeleted)
 	}
+	at := ssh.expOf(e)
 	ks.del(ssh, sslot, string(src), e, ReasonRenamed)
 	var val []byte
 	if e.kind() == kindString {
 		val = e.str()
 	}
-	ne := newEntry(bstr(dst), e.kind(), val, e.obj)
-	ne.exp, ne.access = e.exp, e.access
-	ks.insert(dsh, dslot, ne)
+	ne := newEntry(bstr(dst), e.kind(), val, e.object())
+	if e.isRaw() {
+		ne.markRaw()
+	}
+	ne.access = e.access
+	ks.insertAt(dsh, dslot, ne, at)
 	if ne.kind() == kindHash {
 		ks.hashChanged(string(dst), dslot, ne)
 	}
@@ -141,25 +145,26 @@ func (ks *Keyspace) Expire(key []byte, at int64, cond ExpireCond) bool {
 	if e == nil {
 		return false
 	}
+	exp := sh.expOf(e)
 	switch cond {
 	case ExpireNX:
-		if e.exp != 0 {
+		if exp != 0 {
 			return false
 		}
 	case ExpireXX:
-		if e.exp == 0 {
+		if exp == 0 {
 			return false
 		}
 	case ExpireGT: // no expiry counts as infinite
-		if e.exp == 0 || at <= e.exp {
+		if exp == 0 || at <= exp {
 			return false
 		}
 	case ExpireLT:
-		if e.exp != 0 && at >= e.exp {
+		if exp != 0 && at >= exp {
 			return false
 		}
 	case ExpireXXLT:
-		if e.exp == 0 || at >= e.exp {
+		if exp == 0 || at >= exp {
 			return false
 		}
 	}
@@ -181,7 +186,7 @@ func (ks *Keyspace) Persist(key []byte) bool {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
-	if e == nil || e.exp == 0 {
+	if e == nil || !e.hasTTL() {
 		return false
 	}
 	ks.setExpire(sh, slot, e, 0)
@@ -199,10 +204,10 @@ func (ks *Keyspace) ExpireAt(key []byte) int64 {
 	switch {
 	case e == nil:
 		return -2
-	case e.exp == 0:
+	case !e.hasTTL():
 		return -1
 	}
-	return e.exp
+	return sh.expOf(e)
 }
 
 // TTL returns key's remaining time to live in ms, -2 if the key does not
@@ -251,7 +256,7 @@ func (ks *Keyspace) Scan(cursor uint64, o ScanOptions) (next uint64, keys []stri
 		sh.mu.Lock()
 		for k, e := range sh.slots[slot>>stripeBits].all() {
 			visited++
-			if e.exp != 0 && e.exp <= ks.nowMs() {
+			if e.hasTTL() && sh.volatile[e] <= ks.nowMs() {
 				continue
 			}
 			if (o.Type == "" || strings.EqualFold(typeName(e), o.Type)) && (o.Match == "" || Match(o.Match, k)) {
@@ -306,7 +311,7 @@ func (ks *Keyspace) RandomKeyIn(slots func(slot int) bool) (string, bool) {
 					continue
 				}
 				for k, e := range sh.slots[si].all() {
-					if e.exp == 0 || e.exp > now {
+					if !e.hasTTL() || sh.volatile[e] > now {
 						sh.mu.Unlock()
 						return k, true
 					}

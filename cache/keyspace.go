@@ -35,60 +35,127 @@ const (
 // kinds); the key's length takes the rest.
 const kindBits = 4
 
-// entry is one key's value and metadata, 48 bytes (a Go size class: at
-// 56 it would take 64). Guarded by its stripe's mutex.
+// entry is one key's header, 12 bytes, guarded by its stripe's mutex. A
+// kindString entry is the start of one allocation that holds the header,
+// then the key, then the value: one allocation per key, the header on the
+// key's cache line. An entry of another kind is the start of an objEntry.
+// A string entry's bytes are never modified in place: a new value makes a
+// new entry (Keyspace.setStr), readers may still hold the old one. Its
+// expiry, if any, is in its stripe's volatile map (as Redis keeps
+// expiries in a dict of their own), flagged by entryTTL.
 type entry struct {
-	data   *byte  // n bytes: the key, then (kindString) the value; never modified in place
-	n      uint32 // bytes at data
 	meta   uint32 // key length << kindBits | kind
-	obj    any    // kindHash: map[string][]byte (values never modified in place) or packedHash (hashpack.go); kindZSet: *zset; kindSet: *setObj; kindList: *list; kindJSON: *jsonDoc; kindCustom: Custom
-	exp    int64  // expiry, unix milliseconds; 0 = none
+	n      uint32 // flags (entryTTL, entryRaw) | kindString: key and value bytes after the header
 	access uint32 // LRU clock or LFU counter (see evict.go)
-	mem8   uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
 }
+
+// objEntry is the entry of a key of a kind other than kindString.
+type objEntry struct {
+	entry
+	mem8 uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
+	key  *byte  // the key's bytes (meta's length)
+	obj  any    // kindHash: map[string][]byte (values never modified in place), packedHash (hashpack.go) or *hashEx; kindZSet: *zset; kindSet: *setObj; kindList: *list; kindJSON: *jsonDoc; kindCustom: Custom
+}
+
+const (
+	entryHdr = 12      // unsafe.Sizeof(entry{})
+	entryTTL = 1 << 31 // entry.n: the key has an expiry (in stripe.volatile)
+	entryRaw = 1 << 30 // entry.n: a string Redis would encode raw (strings_raw.go)
+	nMask    = entryRaw - 1
+)
 
 // maxKeyLen is the longest key an entry holds (256 MiB - 1; Redis allows 512 MiB); maxEntryBytes the most a
 // key and a string value may take together (the node allows 512 MiB
 // values).
 const (
 	maxKeyLen     = 1<<(32-kindBits) - 1
-	maxEntryBytes = 1<<32 - 1
+	maxEntryBytes = nMask
 )
 
 // newEntry makes an entry for key holding val (a string's bytes, copied)
-// or obj.
+// or obj. For kindString, a non-nil obj marks the value raw (entryRaw).
 func newEntry(key string, k kind, val []byte, obj any) *entry {
 	if len(key) > maxKeyLen || len(key)+len(val) > maxEntryBytes {
-		panic("cache: key longer than 256 MiB or key and value longer than 4 GiB")
+		panic("cache: key longer than 256 MiB or key and value longer than 1 GiB")
 	}
-	kv := make([]byte, len(key)+len(val))
-	copy(kv, key)
-	copy(kv[len(key):], val)
-	e := &entry{obj: obj, meta: uint32(len(key))<<kindBits | uint32(k)}
-	e.setKV(kv)
-	return e
+	if k == kindString {
+		e, v := newString(key, len(val))
+		copy(v, val)
+		if obj != nil {
+			e.n |= entryRaw
+		}
+		return e
+	}
+	o := &objEntry{obj: obj, key: unsafe.SliceData([]byte(key))}
+	o.meta = uint32(len(key))<<kindBits | uint32(k)
+	return &o.entry
 }
 
-// kv returns the entry's key and string value.
-func (e *entry) kv() []byte { return unsafe.Slice(e.data, e.n) }
+// newString makes a kindString entry for key with a value of vlen bytes,
+// returned to be filled before the entry is shared.
+func newString(key string, vlen int) (*entry, []byte) {
+	size := entryHdr + len(key) + vlen
+	// A multiple of 4: the allocator aligns a small allocation only as
+	// far as its size allows, and the header's fields are 4-byte words.
+	b := make([]byte, (size+3)&^3)
+	e := (*entry)(unsafe.Pointer(&b[0]))
+	e.meta = uint32(len(key))<<kindBits | uint32(kindString)
+	e.n = uint32(len(key) + vlen)
+	copy(b[entryHdr:], key)
+	return e, b[entryHdr+len(key) : size]
+}
 
-// setKV makes kv the entry's bytes.
-func (e *entry) setKV(kv []byte) { e.data, e.n = unsafe.SliceData(kv), uint32(len(kv)) }
+// isObj reports whether e is an objEntry.
+func (e *entry) isObj() bool { return e.kind() != kindString }
+
+// objEntry returns e as an objEntry (e must not be a kindString entry).
+func (e *entry) objEntry() *objEntry { return (*objEntry)(unsafe.Pointer(e)) }
+
+// object returns the value of an entry of a kind other than kindString
+// (nil for kindString).
+func (e *entry) object() any {
+	if !e.isObj() {
+		return nil
+	}
+	return e.objEntry().obj
+}
+
+// setObject replaces a non-string entry's value.
+func (e *entry) setObject(v any) { e.objEntry().obj = v }
+
+// kv returns a kindString entry's key and value.
+func (e *entry) kv() []byte {
+	return unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(e), entryHdr)), e.n&nMask)
+}
+
+// hasTTL reports whether e has an expiry (in its stripe's volatile map).
+func (e *entry) hasTTL() bool { return e.n&entryTTL != 0 }
 
 // mem returns the entry's accounted bytes.
-func (e *entry) mem() int64 { return int64(e.mem8) * 8 }
+func (e *entry) mem() int64 {
+	if !e.isObj() {
+		return entrySize(e) // a string's size follows from its lengths
+	}
+	return int64(e.objEntry().mem8) * 8
+}
 
-// setMem records the entry's accounted bytes (a multiple of 8).
+// setMem records the entry's accounted bytes (a multiple of 8); a string
+// entry's are computed (mem).
 func (e *entry) setMem(n int64) {
 	if n%8 != 0 || n/8 > 1<<32-1 {
 		panic("cache: accounted size not a multiple of 8 or over 32 GiB")
 	}
-	e.mem8 = uint32(n / 8)
+	if e.isObj() {
+		e.objEntry().mem8 = uint32(n / 8)
+	}
 }
 
 // key returns the entry's key (sharing its bytes).
 func (e *entry) key() string {
-	return unsafe.String(e.data, int(e.meta>>kindBits))
+	if e.isObj() {
+		return unsafe.String(e.objEntry().key, int(e.meta>>kindBits))
+	}
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(e), entryHdr)), int(e.meta>>kindBits))
 }
 
 // kind returns the type of the entry's value.
@@ -97,19 +164,32 @@ func (e *entry) kind() kind { return kind(e.meta & (1<<kindBits - 1)) }
 // str returns a kindString entry's value.
 func (e *entry) str() []byte { return e.kv()[e.meta>>kindBits:] }
 
-// setStr replaces a kindString entry's value with a copy of v (in a new
-// allocation: readers may still hold the old value); the new value is not
-// marked raw.
-func (e *entry) setStr(v []byte) {
-	e.obj = nil
-	k := int(e.meta >> kindBits)
-	if k+len(v) > maxEntryBytes {
-		panic("cache: key and value longer than 4 GiB")
+// setStr replaces kindString entry e's value with a copy of v (the new
+// value is not marked raw) and returns the entry that now holds key: a
+// new one (readers may still hold the old value). The stripe's mutex
+// must be held.
+func (ks *Keyspace) setStr(sh *stripe, slot int, e *entry, v []byte) *entry {
+	k := e.key()
+	if len(k)+len(v) > maxEntryBytes {
+		panic("cache: key and value longer than 1 GiB")
 	}
-	kv := make([]byte, k+len(v))
-	copy(kv, e.kv()[:k])
-	copy(kv[k:], v)
-	e.setKV(kv)
+	ne, nv := newString(k, len(v))
+	copy(nv, v)
+	ks.replace(sh, slot, e, ne)
+	return ne
+}
+
+// replace puts kindString entry ne, made for e's key, in e's place,
+// keeping e's expiry and access and accounting the change of size.
+func (ks *Keyspace) replace(sh *stripe, slot int, e, ne *entry) {
+	ne.access = e.access
+	sh.slots[slot>>stripeBits].swap(e, ne)
+	if e.hasTTL() {
+		ne.n |= entryTTL
+		sh.volatile[ne] = sh.volatile[e]
+		delete(sh.volatile, e)
+	}
+	ks.accountMem(sh, slot, ne.mem()-e.mem()) // the caller's resize counts the change
 }
 
 // readAs runs fn under key's stripe lock on the value of kind k at key,
@@ -133,7 +213,7 @@ func readAs[V any](ks *Keyspace, key []byte, k kind, val func(*entry) V, fn func
 
 // hashMap returns a kindHash entry's fields (nil for other kinds).
 func (e *entry) hashMap() map[string][]byte {
-	switch o := e.obj.(type) {
+	switch o := e.object().(type) {
 	case map[string][]byte:
 		return o
 	case *hashEx: // hashttl.go
@@ -144,25 +224,25 @@ func (e *entry) hashMap() map[string][]byte {
 
 // zsetVal returns a kindZSet entry's sorted set (nil for other kinds).
 func (e *entry) zsetVal() *zset {
-	z, _ := e.obj.(*zset)
+	z, _ := e.object().(*zset)
 	return z
 }
 
 // setVal returns a kindSet entry's set (nil for other kinds).
 func (e *entry) setVal() *setObj {
-	s, _ := e.obj.(*setObj)
+	s, _ := e.object().(*setObj)
 	return s
 }
 
 // streamVal returns a kindStream entry's stream (nil for other kinds).
 func (e *entry) streamVal() *stream {
-	s, _ := e.obj.(*stream)
+	s, _ := e.object().(*stream)
 	return s
 }
 
 // customVal returns a kindCustom entry's value (nil for other kinds).
 func (e *entry) customVal() Custom {
-	c, _ := e.obj.(Custom)
+	c, _ := e.object().(Custom)
 	return c
 }
 
@@ -172,7 +252,7 @@ type stripe struct {
 	// tables' accounting.
 	mu       sync.Mutex
 	slots    [perStripe]table
-	volatile map[*entry]struct{} // entries with a TTL, for expiry and volatile-* eviction
+	volatile map[*entry]int64    // entries with a TTL and their expiry (unix ms), for expiry and volatile-* eviction
 	hfe      map[*entry]struct{} // hashes with field TTLs (hashttl.go); nil until one
 	keys     int
 	hits     int64
@@ -236,7 +316,7 @@ func New(cfg Config) (*Keyspace, error) {
 	ks.streamNode.Store(streamNodeEntries)
 	ks.policy.Store(int32(cfg.Policy))
 	for i := range ks.stripes {
-		ks.stripes[i].volatile = make(map[*entry]struct{})
+		ks.stripes[i].volatile = make(map[*entry]int64)
 	}
 	ks.tickClock()
 	return ks, nil
@@ -366,9 +446,9 @@ func (ks *Keyspace) Flush() {
 			if t.n > 0 { // a WATCH of a key that did not exist survives, as in Redis
 				t.ver.Add(1)
 			}
-			t.s, t.n, t.mem = nil, 0, 0
+			t.g, t.n, t.mem = nil, 0, 0
 		}
-		sh.volatile = make(map[*entry]struct{})
+		sh.volatile = make(map[*entry]int64)
 		sh.hfe = nil
 		sh.keys = 0
 		sh.mem.Store(0)
@@ -389,7 +469,7 @@ func (ks *Keyspace) find(sh *stripe, slot int, key []byte) *entry {
 	if e == nil {
 		return nil
 	}
-	if e.exp != 0 && e.exp <= ks.nowMs() {
+	if e.hasTTL() && sh.volatile[e] <= ks.nowMs() {
 		ks.del(sh, slot, e.key(), e, ReasonExpired)
 		ks.expired.Add(1)
 		return nil
@@ -415,11 +495,15 @@ func (ks *Keyspace) read(sh *stripe, slot int, key []byte) *entry {
 
 // insert stores a new entry (whose key must not exist). The stripe's mutex
 // must be held.
-func (ks *Keyspace) insert(sh *stripe, slot int, e *entry) {
+func (ks *Keyspace) insert(sh *stripe, slot int, e *entry) { ks.insertAt(sh, slot, e, 0) }
+
+// insertAt is insert for an entry that expires at unix ms at (0: never).
+func (ks *Keyspace) insertAt(sh *stripe, slot int, e *entry, at int64) {
 	sh.slots[slot>>stripeBits].put(e)
 	sh.keys++
-	if e.exp != 0 {
-		sh.volatile[e] = struct{}{}
+	if at != 0 {
+		e.n |= entryTTL
+		sh.volatile[e] = at
 	}
 	ks.trackFields(sh, e)
 	ks.touch(e)
@@ -431,7 +515,7 @@ func (ks *Keyspace) insert(sh *stripe, slot int, e *entry) {
 // del removes key's entry. The stripe's mutex must be held.
 func (ks *Keyspace) del(sh *stripe, slot int, key string, e *entry, why Reason) {
 	sh.slots[slot>>stripeBits].remove(e)
-	if e.exp != 0 {
+	if e.hasTTL() {
 		delete(sh.volatile, e)
 	}
 	delete(sh.hfe, e)
@@ -448,20 +532,40 @@ func (ks *Keyspace) removed(sh *stripe, key string, e *entry, slot int, why Reas
 	}
 }
 
-// setExpire changes e's expiry, keeping the volatile index right.
+// expOf returns e's expiry in unix ms (0: none). The stripe's mutex must
+// be held.
+func (sh *stripe) expOf(e *entry) int64 {
+	if !e.hasTTL() {
+		return 0
+	}
+	return sh.volatile[e]
+}
+
+// setExpire changes e's expiry, keeping the volatile index and the
+// accounting (an expiry costs volatileSlot) right.
 func (ks *Keyspace) setExpire(sh *stripe, slot int, e *entry, at int64) {
-	if e.exp == at {
+	if sh.expOf(e) == at {
 		return
 	}
 	ks.table(slot).ver.Add(1)
 	ks.keyChanged(sh, e.key())
+	var delta int64
 	switch {
-	case e.exp == 0 && at != 0:
-		sh.volatile[e] = struct{}{}
-	case e.exp != 0 && at == 0:
+	case at == 0:
 		delete(sh.volatile, e)
+		e.n &^= entryTTL
+		delta = -volatileSlot
+	case !e.hasTTL():
+		e.n |= entryTTL
+		delta = volatileSlot
+		fallthrough
+	default:
+		sh.volatile[e] = at
 	}
-	e.exp = at
+	if e.isObj() {
+		e.setMem(e.mem() + delta) // a string's follows from its flags
+	}
+	ks.accountMem(sh, slot, delta)
 }
 
 // resize re-accounts e after its value changed.
@@ -482,10 +586,17 @@ func (ks *Keyspace) resizeBy(sh *stripe, slot int, e *entry, delta int64) {
 }
 
 func (ks *Keyspace) account(sh *stripe, slot int, delta int64) {
+	ks.accountMem(sh, slot, delta)
+	sh.slots[slot>>stripeBits].ver.Add(1)
+}
+
+// accountMem is account without a change of the slot's version, for a
+// step of a change that counts itself once otherwise (Changes counts
+// versions: rdb_changes_since_last_save).
+func (ks *Keyspace) accountMem(sh *stripe, slot int, delta int64) {
 	t := &sh.slots[slot>>stripeBits]
 	t.mem += delta
 	sh.mem.Add(delta)
-	t.ver.Add(1)
 }
 
 // SlotVersion returns a number that changes whenever a key of slot is

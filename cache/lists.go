@@ -11,7 +11,7 @@ var ErrIndexOutOfRange = errors.New("index out of range")
 
 // listVal returns a kindList entry's list (nil for other kinds).
 func (e *entry) listVal() *list {
-	l, _ := e.obj.(*list)
+	l, _ := e.object().(*list)
 	return l
 }
 

@@ -5,22 +5,26 @@ package cache
 // TestMemoryAccounting checks the estimate against the heap.
 
 const (
-	entryOverhead = 48 // the entry struct (48-byte size class)
-	tableSlot     = 24 // a slot table's place (tag + pointer, 16 bytes) at average load
-	volatileSlot  = 16 // the entry's slot in the volatile map
+	entryOverhead = 48 // an objEntry (48-byte size class)
+	tableSlot     = 16 // a slot table's place (tag + pointer, 9 bytes) at average load
+	volatileSlot  = 24 // the entry's slot in the volatile map (pointer + expiry, 16 bytes) at average load
 	hashKV        = 40 // a hash map's slot: a string and a slice header
 )
 
 // entrySize estimates key's and e's bytes, rounded up to a multiple of 8.
 func entrySize(e *entry) int64 {
-	n := int64(entryOverhead+tableSlot) + sizeClass(int(e.n))
-	if e.exp != 0 {
+	var n int64 = tableSlot
+	if e.hasTTL() {
 		n += volatileSlot
 	}
+	if !e.isObj() { // header, key and value in one allocation (newString)
+		return n + sizeClass((entryHdr+int(e.n&nMask)+3)&^3)
+	}
+	n += entryOverhead + sizeClass(int(e.meta>>kindBits))
 	switch e.kind() {
 	case kindString:
 	case kindHash:
-		if ph, ok := e.obj.(packedHash); ok {
+		if ph, ok := e.object().(packedHash); ok {
 			n += ph.mem()
 		} else {
 			m := e.hashMap()

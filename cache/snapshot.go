@@ -62,10 +62,11 @@ func (ks *Keyspace) WriteSlots(w io.Writer, slots []int) error {
 		now := ks.nowMs()
 		var err error
 		for k, e := range sh.slots[slot>>stripeBits].all() {
-			if e.exp != 0 && e.exp <= now {
+			exp := sh.expOf(e)
+			if exp != 0 && exp <= now {
 				continue
 			}
-			if err = appendRecord(&buf, k, e); err != nil {
+			if err = appendRecord(&buf, k, e, exp); err != nil {
 				break
 			}
 			count++
@@ -125,7 +126,7 @@ func appendUvarint(b *bytes.Buffer, v uint64) {
 	b.Write(hdr[:binary.PutUvarint(hdr[:], v)])
 }
 
-func appendRecord(b *bytes.Buffer, key string, e *entry) error {
+func appendRecord(b *bytes.Buffer, key string, e *entry, exp int64) error {
 	switch e.kind() {
 	case kindString:
 		b.WriteByte(recString)
@@ -149,7 +150,7 @@ func appendRecord(b *bytes.Buffer, key string, e *entry) error {
 		b.WriteByte(recJSON)
 	}
 	appendString(b, key)
-	appendUvarint(b, uint64(e.exp))
+	appendUvarint(b, uint64(exp))
 	switch e.kind() {
 	case kindString:
 		appendBytes(b, e.str())
@@ -392,9 +393,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 		if exp != 0 && int64(exp) <= now {
 			continue
 		}
-		e := newEntry(bstr(key), kd, val, obj)
-		e.exp = int64(exp)
-		ks.load(key, e)
+		ks.load(key, newEntry(bstr(key), kd, val, obj), int64(exp))
 	}
 	n, err := sr.uvarint()
 	if err != nil || n != count {
@@ -412,14 +411,14 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 }
 
 // load stores a decoded entry, replacing any key of the same name.
-func (ks *Keyspace) load(key []byte, e *entry) {
+func (ks *Keyspace) load(key []byte, e *entry, exp int64) {
 	sh, slot := ks.locate(key)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if old := ks.find(sh, slot, key); old != nil {
 		ks.del(sh, slot, string(key), old, ReasonDeleted)
 	}
-	ks.insert(sh, slot, e)
+	ks.insertAt(sh, slot, e, exp)
 	if e.kind() == kindHash {
 		ks.hashChanged(string(key), slot, e)
 	}

@@ -68,7 +68,7 @@ func (ks *Keyspace) SetAt(slot int, key, val []byte, o SetOptions) (SetResult, e
 	}
 	res.Done = true
 	if e != nil && e.kind() == kindString {
-		e.setStr(val)
+		e = ks.setStr(sh, slot, e, val)
 		if !o.KeepTTL {
 			ks.setExpire(sh, slot, e, o.At)
 		}
@@ -79,13 +79,11 @@ func (ks *Keyspace) SetAt(slot int, key, val []byte, o SetOptions) (SetResult, e
 	at := o.At
 	if e != nil {
 		if o.KeepTTL {
-			at = e.exp
+			at = sh.expOf(e)
 		}
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 	}
-	ne := newEntry(bstr(key), kindString, val, nil)
-	ne.exp = at
-	ks.insert(sh, slot, ne)
+	ks.insertAt(sh, slot, newEntry(bstr(key), kindString, val, nil), at)
 	return res, nil
 }
 
@@ -206,7 +204,7 @@ func (ks *Keyspace) modifyString(key []byte, fn func(cur []byte, exists bool) ([
 }
 
 // modifyStringAs is modifyString that marks the stored value raw as
-// raw says (see rawString).
+// raw says (see entryRaw).
 func (ks *Keyspace) modifyStringAs(key []byte, raw rawWhen, fn func(cur []byte, exists bool) ([]byte, error)) ([]byte, error) {
 	sh, slot := ks.locate(key)
 	sh.mu.Lock()
@@ -231,7 +229,7 @@ func (ks *Keyspace) modifyStringAs(key []byte, raw rawWhen, fn func(cur []byte, 
 		ks.insert(sh, slot, ne)
 		return nv, nil
 	}
-	e.setStr(nv)
+	e = ks.setStr(sh, slot, e, nv)
 	if raw != rawNever {
 		e.markRaw()
 	}

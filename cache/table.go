@@ -3,6 +3,7 @@ package cache
 import (
 	"hash/maphash"
 	"iter"
+	"math/bits"
 	"sync/atomic"
 	"unsafe"
 
@@ -10,14 +11,18 @@ import (
 )
 
 // table holds the keys of one hash slot: open addressing with linear
-// probing over a power-of-two array of (tag, entry) pairs, at most 3/4
-// full, deleting by backward shift (no tombstones). A lookup reads the
-// array, then the entry, then the entry's key and value, which share one
-// allocation. A Go map per slot read five places (the map, its group, the
+// probing, at most 3/4 full, deleting by backward shift (no tombstones).
+// A key's home place is its hash scaled to the number of places, which
+// need not be a power of two: a table grows to 9/16 full (not to half as
+// a doubling would), and to whole size classes of the allocator. Places come in groups of 8:
+// 8 one-byte tags (from the key's hash), then 8 entry pointers, 9 bytes
+// a place where a (tag, pointer) pair would take 16. A lookup reads the
+// group, then the entry, whose key shares its allocation (a string's
+// value too). A Go map per slot read five places (the map, its group, the
 // key, the entry, the value); its lookups were a third of the node's CPU
 // under redis-benchmark.
 type table struct {
-	s []tslot
+	g []tgroup
 	n int
 	// mem is the slot's accounted bytes; ver changes with every change in
 	// the slot (WATCH compares it). They sit with the table so that a
@@ -26,21 +31,62 @@ type table struct {
 	ver atomic.Uint64
 }
 
-// tslot is one place of a table.
-type tslot struct {
-	tag uint32 // the key hash's high half, with the low bit set; 0: empty
-	e   *entry
+// groupSize is the places of a tgroup.
+const groupSize = 8
+
+// tgroup is 8 places of a table: place i is tag[i] and e[i].
+type tgroup struct {
+	tag [groupSize]uint8 // the key hash's top byte, with the low bit set; 0: empty
+	e   [groupSize]*entry
 }
 
 var hashSeed = maphash.MakeSeed()
 
 func hashOf(key string) uint64 { return maphash.String(hashSeed, key) }
 
-func tagOf(h uint64) uint32 { return uint32(h>>32) | 1 }
+// tagOf is the low byte of h (home takes its high bits).
+func tagOf(h uint64) uint8 { return uint8(h) | 1 }
+
+// home returns the place where a key of hash h is first looked for.
+func (t *table) home(h uint64) int {
+	hi, _ := bits.Mul64(h, uint64(t.places()))
+	return int(hi)
+}
+
+// next returns the place after i.
+func (t *table) next(i int) int {
+	if i++; i == t.places() {
+		return 0
+	}
+	return i
+}
+
+// sizeFor returns a number of places for n keys, about 9/16 full, that
+// fills its allocation.
+func sizeFor(n int) int {
+	const group = int(unsafe.Sizeof(tgroup{}))
+	groups := (n*16/9 + groupSize - 1) / groupSize
+	return max(1, int(sizeClass(groups*group))/group) * groupSize
+}
 
 // bstr views b as a string without copying; the string must not outlive
 // b's next change.
 func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// places returns the number of t's places.
+func (t *table) places() int { return len(t.g) * groupSize }
+
+// at returns place i's tag and entry.
+func (t *table) at(i int) (uint8, *entry) {
+	g := &t.g[i/groupSize]
+	return g.tag[i%groupSize], g.e[i%groupSize]
+}
+
+// set fills place i.
+func (t *table) set(i int, tag uint8, e *entry) {
+	g := &t.g[i/groupSize]
+	g.tag[i%groupSize], g.e[i%groupSize] = tag, e
+}
 
 // get returns key's entry, or nil.
 func (t *table) get(key string) *entry {
@@ -48,13 +94,16 @@ func (t *table) get(key string) *entry {
 		return nil
 	}
 	h := hashOf(key)
-	tag, mask := tagOf(h), len(t.s)-1
-	for i := int(h) & mask; ; i = (i + 1) & mask {
-		s := &t.s[i]
-		if s.tag == tag && s.e.key() == key {
-			return s.e
+	tag := tagOf(h)
+	for i := t.home(h); ; i = t.next(i) {
+		g := &t.g[i/groupSize]
+		tg := g.tag[i%groupSize]
+		if tg == tag {
+			if e := g.e[i%groupSize]; e.key() == key {
+				return e
+			}
 		}
-		if s.tag == 0 {
+		if tg == 0 {
 			return nil
 		}
 	}
@@ -62,8 +111,8 @@ func (t *table) get(key string) *entry {
 
 // put adds e, whose key must not be in t.
 func (t *table) put(e *entry) {
-	if (t.n+1)*4 > len(t.s)*3 {
-		t.resize(max(8, 2*len(t.s)))
+	if (t.n+1)*4 > t.places()*3 {
+		t.resize(sizeFor(t.n + 1))
 	}
 	t.place(hashOf(e.key()), e)
 	t.n++
@@ -71,54 +120,80 @@ func (t *table) put(e *entry) {
 
 // place puts e in the first free place from its hash's.
 func (t *table) place(h uint64, e *entry) {
-	mask := len(t.s) - 1
-	i := int(h) & mask
-	for t.s[i].tag != 0 {
-		i = (i + 1) & mask
+	i := t.home(h)
+	for t.g[i/groupSize].tag[i%groupSize] != 0 {
+		i = t.next(i)
 	}
-	t.s[i] = tslot{tag: tagOf(h), e: e}
+	t.set(i, tagOf(h), e)
+}
+
+// find returns e's place, or -1.
+func (t *table) find(e *entry) int {
+	if t.n == 0 {
+		return -1
+	}
+	for i := t.home(hashOf(e.key())); ; i = t.next(i) {
+		tg, pe := t.at(i)
+		if pe == e {
+			return i
+		}
+		if tg == 0 {
+			return -1
+		}
+	}
 }
 
 // remove takes e out of t; it reports whether e was there.
 func (t *table) remove(e *entry) bool {
-	if t.n == 0 {
+	i := t.find(e)
+	if i < 0 {
 		return false
 	}
-	h := hashOf(e.key())
-	mask := len(t.s) - 1
-	i := int(h) & mask
-	for t.s[i].e != e {
-		if t.s[i].tag == 0 {
-			return false
+	size := t.places()
+	dist := func(from, to int) int { // places from from on to to, wrapping
+		if d := to - from; d >= 0 {
+			return d
 		}
-		i = (i + 1) & mask
+		return to - from + size
 	}
 	// Shift back the run's later entries that may not sit after the hole.
-	for j := (i + 1) & mask; t.s[j].tag != 0; j = (j + 1) & mask {
-		home := int(hashOf(t.s[j].e.key())) & mask
-		if (j-home)&mask >= (j-i)&mask {
-			t.s[i] = t.s[j]
+	for j := t.next(i); ; j = t.next(j) {
+		tg, je := t.at(j)
+		if tg == 0 {
+			break
+		}
+		if dist(t.home(hashOf(je.key())), j) >= dist(i, j) {
+			t.set(i, tg, je)
 			i = j
 		}
 	}
-	t.s[i] = tslot{}
+	t.set(i, 0, nil)
 	t.n--
 	switch {
 	case t.n == 0:
-		t.s = nil
-	case len(t.s) > 8 && t.n*8 < len(t.s):
-		t.resize(len(t.s) / 2)
+		t.g = nil
+	case t.places() > groupSize && t.n*8 < t.places():
+		t.resize(sizeFor(t.n))
 	}
 	return true
 }
 
+// swap puts ne, whose key is e's, in e's place.
+func (t *table) swap(e, ne *entry) {
+	i := t.find(e)
+	tg, _ := t.at(i)
+	t.set(i, tg, ne)
+}
+
 // resize moves the entries to an array of size places.
 func (t *table) resize(size int) {
-	old := t.s
-	t.s = make([]tslot, size)
-	for _, s := range old {
-		if s.tag != 0 {
-			t.place(hashOf(s.e.key()), s.e)
+	old := t.g
+	t.g = make([]tgroup, size/groupSize)
+	for gi := range old {
+		for _, e := range old[gi].e {
+			if e != nil {
+				t.place(hashOf(e.key()), e)
+			}
 		}
 	}
 }
@@ -126,9 +201,11 @@ func (t *table) resize(size int) {
 // each calls fn with every entry until fn returns false. fn must not
 // change t.
 func (t *table) each(fn func(e *entry) bool) {
-	for i := range t.s {
-		if e := t.s[i].e; e != nil && !fn(e) {
-			return
+	for gi := range t.g {
+		for _, e := range t.g[gi].e {
+			if e != nil && !fn(e) {
+				return
+			}
 		}
 	}
 }
@@ -137,11 +214,7 @@ func (t *table) each(fn func(e *entry) bool) {
 // t.
 func (t *table) all() iter.Seq2[string, *entry] {
 	return func(yield func(string, *entry) bool) {
-		for i := range t.s {
-			if e := t.s[i].e; e != nil && !yield(e.key(), e) {
-				return
-			}
-		}
+		t.each(func(e *entry) bool { return yield(e.key(), e) })
 	}
 }
 
@@ -156,7 +229,8 @@ func (t *table) entries() []*entry {
 // that the lookups of a pipeline overlap their cache misses instead of
 // taking them one after another. Stage 0 loads the key's place in its
 // slot's table; stage 1, run once stage 0 has been run for the other keys
-// of the batch, loads the entry found there; stage 2 its key and value.
+// of the batch, loads the entry found there with its key; stage 2 the
+// rest of a string's value.
 // It changes nothing and may be skipped.
 func (ks *Keyspace) Prefetch(slot int, key []byte, stage int) {
 	sh := &ks.stripes[slot&(numStripes-1)]
@@ -164,18 +238,22 @@ func (ks *Keyspace) Prefetch(slot int, key []byte, stage int) {
 	t := &sh.slots[slot>>stripeBits]
 	if t.n > 0 {
 		h := hashOf(bstr(key))
-		i := int(h) & (len(t.s) - 1)
+		i := t.home(h)
 		switch stage {
-		case 0:
-			prefetch.Lines(unsafe.Pointer(&t.s[i]), 1)
+		case 0: // a group is 72 bytes: its tags and its pointer may sit on two lines
+			prefetch.Lines(unsafe.Pointer(&t.g[i/groupSize]), 2)
 		default:
-			tag, mask := tagOf(h), len(t.s)-1
-			for ; t.s[i].tag != 0; i = (i + 1) & mask {
-				if t.s[i].tag == tag {
-					if e := t.s[i].e; stage == 1 {
+			tag := tagOf(h)
+			for ; ; i = t.next(i) {
+				tg, e := t.at(i)
+				if tg == 0 {
+					break
+				}
+				if tg == tag {
+					if stage == 1 {
 						prefetch.Lines(unsafe.Pointer(e), 1)
-					} else {
-						prefetch.Lines(unsafe.Pointer(e.data), 1)
+					} else if !e.isObj() && entryHdr+int(e.n&nMask) > 64 { // a string's value past its header's line
+						prefetch.Lines(unsafe.Add(unsafe.Pointer(e), 64), 1)
 					}
 					break
 				}

@@ -11,7 +11,7 @@ import (
 
 // TestTableMatchesMap runs random puts and removes on a table and a Go map
 // and checks that they hold the same keys after every step, through growth,
-// shrinking and backward-shift deletes.
+// shrinking, backward-shift deletes and entries swapped in place.
 func TestTableMatchesMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var tb table
@@ -27,6 +27,10 @@ func TestTableMatchesMap(t *testing.T) {
 			e := newEntry(k, kindString, []byte("v"), nil)
 			tb.put(e)
 			ref[k] = e
+		} else { // a new value makes a new entry in the old one's place
+			ne := newEntry(k, kindString, []byte("w"), nil)
+			tb.swap(e, ne)
+			ref[k] = ne
 		}
 		if tb.n != len(ref) {
 			t.Fatalf("step %d: table has %d keys, map %d", step, tb.n, len(ref))
@@ -55,8 +59,8 @@ func TestTableMatchesMap(t *testing.T) {
 	for _, e := range tb.entries() {
 		tb.remove(e)
 	}
-	if tb.n != 0 || tb.s != nil {
-		t.Fatalf("emptied table keeps %d keys, %d places", tb.n, len(tb.s))
+	if tb.n != 0 || tb.g != nil {
+		t.Fatalf("emptied table keeps %d keys, %d places", tb.n, tb.places())
 	}
 }
 
@@ -105,9 +109,13 @@ func TestPrefetchChangesNothing(t *testing.T) {
 	}
 }
 
-// TestEntryIs48Bytes keeps the entry in the allocator's 48-byte class.
-func TestEntryIs48Bytes(t *testing.T) {
-	if n := unsafe.Sizeof(entry{}); n != 48 {
-		t.Fatalf("entry is %d bytes, want 48", n)
+// TestEntrySizes keeps the header at entryHdr bytes and an objEntry in the
+// allocator's 48-byte class.
+func TestEntrySizes(t *testing.T) {
+	if n := unsafe.Sizeof(entry{}); n != entryHdr {
+		t.Fatalf("entry is %d bytes, want %d", n, entryHdr)
+	}
+	if n := unsafe.Sizeof(objEntry{}); sizeClass(int(n)) != entryOverhead {
+		t.Fatalf("objEntry is %d bytes (class %d), want class %d", n, sizeClass(int(n)), entryOverhead)
 	}
 }
