@@ -64,6 +64,10 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		b.WriteString(pad + "NOT{\n")
 		explainNode(b, n.Kids[0], depth+1, field)
 		b.WriteString(pad + "}\n")
+	case qOptional:
+		b.WriteString(pad + "OPTIONAL{\n")
+		explainNode(b, n.Kids[0], depth+1, field)
+		b.WriteString(pad + "}\n")
 	case qTag:
 		block("TAG:@"+n.Field, func() {
 			for _, t := range n.Tags {

@@ -300,6 +300,8 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 		return false
 	case qNot:
 		return !ix.eval(n.Kids[0], d)
+	case qOptional:
+		return true
 	case qTag:
 		f, _ := ix.schema.field(n.Field)
 		for _, have := range d.tags[n.Field] {

@@ -85,6 +85,8 @@ func (p *profiler) walk(n *Node) []any {
 			out = append(out, "Child iterator", p.walk(n.Kids[0]))
 		}
 		return out
+	case qOptional:
+		return append(p.head(n, "OPTIONAL"), "Child iterator", p.walk(n.Kids[0]))
 	case qTag:
 		if len(n.Tags) == 1 {
 			return p.reader(n, "TAG", n.Tags[0])

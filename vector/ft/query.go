@@ -21,6 +21,7 @@ const (
 	qText
 	qGeo
 	qVecRange
+	qOptional // ~clause: matches every document, adds to the score of those passing its child
 )
 
 // Node is a parsed filter expression.
@@ -191,6 +192,13 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 			return nil, err
 		}
 		return &Node{Kind: qNot, Kids: []*Node{n}}, nil
+	case '~':
+		p.pos++
+		n, err := p.parseUnary(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		return &Node{Kind: qOptional, Kids: []*Node{n}}, nil
 	case '(':
 		p.pos++
 		n, err := p.parseOr(depth + 1)

@@ -74,6 +74,8 @@ func render(n *Node) string {
 		return "or(" + kids() + ")"
 	case qNot:
 		return "not(" + kids() + ")"
+	case qOptional:
+		return "opt(" + kids() + ")"
 	case qTag:
 		return "tag(" + n.Field + ":" + strings.Join(n.Tags, ",") + ")"
 	case qNum:

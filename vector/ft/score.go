@@ -156,6 +156,14 @@ func (ix *Index) resultOf(n *Node, d *doc) *result {
 			return nil
 		}
 		return &result{kind: resOther, weight: w}
+	case qOptional:
+		// An optional clause never filters: a document that passes its
+		// child scores what the child scores, any other adds nothing.
+		if kr := ix.resultOf(n.Kids[0], d); kr != nil {
+			kr.weight *= w
+			return kr
+		}
+		return &result{kind: resOther, weight: w}
 	case qTag:
 		r := &result{kind: resUnion, weight: w}
 		f, _ := ix.schema.field(n.Field)

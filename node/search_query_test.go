@@ -1,0 +1,61 @@
+package node
+
+import (
+	"context"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// queryCase is a query over textCorpus (search_text_test.go) and the
+// documents it finds, best first, with their scores (nil: not checked).
+type queryCase struct {
+	name   string
+	args   []any
+	keys   []string
+	scores []float64
+}
+
+func runQueryCases(t *testing.T, do func(args ...any) any, cases []queryCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]any{"FT.SEARCH", "docs"}, tc.args[0], "NOCONTENT", "WITHSCORES")
+			args = append(args, tc.args[1:]...)
+			keys, scores := scoredKeys(t, do(args...))
+			if !reflect.DeepEqual(keys, tc.keys) {
+				t.Fatalf("%v: keys %v, want %v (scores %v)", tc.args, keys, tc.keys, scores)
+			}
+			for i := range tc.scores {
+				if math.Abs(scores[i]-tc.scores[i]) > 1e-9 {
+					t.Fatalf("%v: scores %v, want %v", tc.args, scores, tc.scores)
+				}
+			}
+		})
+	}
+}
+
+// TestFTQueryOptional: ~clauses filter nothing and add to the score of the
+// documents that match them (TFIDF, hand-worked on textCorpus: shoes is
+// d:1 (3+2)/max 3, d:2 (3+2)/max 5; red adds 5 * idf 2 to d:2).
+func TestFTQueryOptional(t *testing.T) {
+	tn := startNode(t, nil)
+	do := doer(t, tn.client2(t))
+	loadTextCorpus(t, do)
+	runQueryCases(t, do, []queryCase{
+		{"without", []any{"shoes"}, []string{"d:1", "d:2"}, []float64{5.0 / 3, 1}},
+		{"optional reorders", []any{"shoes ~red"}, []string{"d:2", "d:1"}, []float64{15.0 / 5, 5.0 / 3}},
+		{"optional group", []any{"shoes ~(red | hats)"}, []string{"d:2", "d:1"}, []float64{15.0 / 5, 5.0 / 3}},
+		{"optional alone matches all", []any{"~red"}, []string{"d:2", "d:1", "d:3", "d:4"}, []float64{2, 0, 0, 0}},
+		{"optional field", []any{"shoes ~@title:fast"}, []string{"d:1", "d:2"}, []float64{5.0 / 3, 1}},
+	})
+	explain := do("FT.EXPLAIN", "docs", "shoes ~hats", "VERBATIM").(string)
+	if !strings.Contains(explain, "OPTIONAL{\n    hats\n  }\n") {
+		t.Fatalf("FT.EXPLAIN: %q", explain)
+	}
+	err := tn.client2(t).Do(context.Background(), "FT.SEARCH", "docs", "shoes ~").Err()
+	if err == nil || !strings.HasPrefix(err.Error(), "Syntax error at offset 7") {
+		t.Fatalf("shoes ~: %v", err)
+	}
+}

@@ -1,0 +1,63 @@
+package ft
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestParseQuerySyntax: the parse trees of RediSearch 2.8's full-text
+// syntax beyond words and phrases (optional clauses, fuzzy terms, field
+// scoped sub-queries, suffixes and infixes, $slop and $inorder).
+func TestParseQuerySyntax(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"foo ~bar", "and(text(:foo),opt(text(:bar)))"},
+		{"~(a | b) c", "and(opt(or(text(:a),text(:b))),text(:c))"},
+		{"~@t:{x}", "opt(tag(t:x))"},
+	} {
+		n, _, err := ParseQuery(c.q)
+		if err != nil {
+			t.Errorf("%q: %v", c.q, err)
+			continue
+		}
+		if got := render(n); got != c.want {
+			t.Errorf("%q: tree %s, want %s", c.q, got, c.want)
+		}
+	}
+}
+
+// TestParseQuerySyntaxErrors: malformed new syntax is a syntax error at
+// the offset RediSearch names.
+func TestParseQuerySyntaxErrors(t *testing.T) {
+	for _, c := range []struct {
+		q      string
+		offset int
+	}{
+		{"foo ~", 5},
+		{"~)", 1},
+	} {
+		_, _, err := ParseQuery(c.q)
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("%q: error %v, want a SyntaxError", c.q, err)
+			continue
+		}
+		if se.Offset != c.offset {
+			t.Errorf("%q: %v, want offset %d", c.q, err, c.offset)
+		}
+	}
+}
+
+// TestExplainSyntax: FT.EXPLAIN's text for the new node kinds.
+func TestExplainSyntax(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"~@t:{x}", "OPTIONAL{\n  TAG:@t {\n    x\n  }\n}\n"},
+	} {
+		n, knn, err := ParseQuery(c.q)
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		if got := Explain(n, knn); got != c.want {
+			t.Errorf("%q:\n got %q\nwant %q", c.q, got, c.want)
+		}
+	}
+}
