@@ -59,3 +59,29 @@ func TestFTQueryOptional(t *testing.T) {
 		t.Fatalf("shoes ~: %v", err)
 	}
 }
+
+// TestFTQueryFuzzy: %word% matches the dictionary's words within 1 edit,
+// %%word%% 2, %%%word%%% 3, field-scoped where asked; TFIDF scores the
+// words found (textCorpus: hats 3*idf 2/max 3; fast and a 1*2/3).
+func TestFTQueryFuzzy(t *testing.T) {
+	tn := startNode(t, nil)
+	do := doer(t, tn.client2(t))
+	loadTextCorpus(t, do)
+	runQueryCases(t, do, []queryCase{
+		{"distance 1", []any{"%hat%"}, []string{"d:4"}, []float64{2}},
+		{"distance 2", []any{"%%hat%%"}, []string{"d:4", "d:1", "d:3"}, []float64{2, 2.0 / 3, 2.0 / 3}},
+		{"field scoped", []any{"@title:%%hat%%"}, []string{"d:4"}, []float64{2}},
+		{"exact word", []any{"%runs%"}, []string{"d:3"}, []float64{2.0 / 3}},
+		// runs, runner (3 edits) in d:3; red and hats are 3 edits from runs.
+		{"distance 3", []any{"%%%runs%%%"}, []string{"d:3", "d:2", "d:4"}, []float64{(1*2 + 3*2) / 3.0, 2, 2}},
+		{"in an intersection", []any{"%shoe% %%rud%%"}, []string{"d:2"}, nil},
+		{"no match", []any{"%xyzzy%"}, nil, nil},
+	})
+	if got := do("FT.EXPLAIN", "docs", "@title:%%hat%%").(string); got != "@title:FUZZY{hat}\n" {
+		t.Fatalf("FT.EXPLAIN: %q", got)
+	}
+	err := tn.client2(t).Do(context.Background(), "FT.SEARCH", "docs", "%%%%hat%%%%").Err()
+	if err == nil || !strings.HasPrefix(err.Error(), "Syntax error at offset 0") {
+		t.Fatalf("four %%: %v", err)
+	}
+}

@@ -103,6 +103,10 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 			mod = "@" + n.Field + ":"
 		}
 		term := func(t string, pad string) {
+			if w, _, ok := fuzzyTerm(t); ok {
+				b.WriteString(pad + mod + "FUZZY{" + w + "}\n")
+				return
+			}
 			if p, ok := strings.CutSuffix(t, "*"); ok {
 				b.WriteString(pad + mod + "PREFIX{" + p + "*}\n")
 				return

@@ -45,8 +45,11 @@ type Node struct {
 	// stems are the terms' English stems, worked out once per query
 	// (text.go); nil until then.
 	stems []string
-	Geo   *GeoQuery // qGeo
-	Range *VecRange // qVecRange
+	// expand holds the words each pattern term expands to, worked out
+	// once per search (text_pattern.go); nil until then.
+	expand map[string][]string
+	Geo    *GeoQuery // qGeo
+	Range  *VecRange // qVecRange
 
 	// LoParam and HiParam name the $parameters a numeric range's bounds
 	// come from ("" for a literal); a leading '-' before the '$' is kept.
@@ -218,11 +221,41 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 	case '"':
 		return p.parsePhrase("")
 	}
-	w := p.word()
-	if w == "" {
-		return nil, p.fail()
+	w, err := p.term()
+	if err != nil {
+		return nil, err
 	}
-	return &Node{Kind: qText, Terms: []string{strings.ToLower(w)}}, nil
+	return &Node{Kind: qText, Terms: []string{w}}, nil
+}
+
+// term reads a query term, lower-cased: a word, a prefix (word*), or a
+// fuzzy term (%word%, %%word%%, %%%word%%%).
+func (p *parser) term() (string, error) {
+	p.skip()
+	start := p.pos
+	open := 0
+	for p.pos < len(p.s) && p.s[p.pos] == '%' {
+		open++
+		p.pos++
+	}
+	w := p.word()
+	if open == 0 {
+		if w == "" {
+			return "", p.fail()
+		}
+		return strings.ToLower(w), nil
+	}
+	closing := 0
+	for p.pos < len(p.s) && p.s[p.pos] == '%' && closing < open {
+		closing++
+		p.pos++
+	}
+	if open > 3 || w == "" || strings.HasSuffix(w, "*") || closing != open {
+		p.pos = start
+		return "", p.fail()
+	}
+	marks := strings.Repeat("%", open)
+	return marks + strings.ToLower(w) + marks, nil
 }
 
 // word reads a bare word (letters, digits, _, a trailing *; \ escapes).
@@ -270,20 +303,20 @@ func (p *parser) parseField() (*Node, error) {
 		p.pos++
 		var terms []string
 		for p.peek() != ')' {
-			w := p.word()
-			if w == "" {
-				return nil, p.fail()
+			w, err := p.term()
+			if err != nil {
+				return nil, err
 			}
-			terms = append(terms, strings.ToLower(w))
+			terms = append(terms, w)
 		}
 		p.pos++
 		return &Node{Kind: qText, Field: name, Terms: terms}, nil
 	}
-	w := p.word()
-	if w == "" {
-		return nil, p.fail()
+	w, err := p.term()
+	if err != nil {
+		return nil, err
 	}
-	return &Node{Kind: qText, Field: name, Terms: []string{strings.ToLower(w)}}, nil
+	return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
 }
 
 func (p *parser) parseTags(field string) (*Node, error) {

@@ -13,6 +13,8 @@ func TestParseQuerySyntax(t *testing.T) {
 		{"foo ~bar", "and(text(:foo),opt(text(:bar)))"},
 		{"~(a | b) c", "and(opt(or(text(:a),text(:b))),text(:c))"},
 		{"~@t:{x}", "opt(tag(t:x))"},
+		{"%Hat% %%fo%% %%%abc%%%", "and(text(:%hat%),text(:%%fo%%),text(:%%%abc%%%))"},
+		{"@t:%%hat%% | @t:(%a% b*)", "or(text(t:%%hat%%),text(t:%a%,b*))"},
 	} {
 		n, _, err := ParseQuery(c.q)
 		if err != nil {
@@ -34,6 +36,11 @@ func TestParseQuerySyntaxErrors(t *testing.T) {
 	}{
 		{"foo ~", 5},
 		{"~)", 1},
+		{"a %%%%foo%%%%", 2},
+		{"%foo%% x", 5},
+		{"%foo x", 0},
+		{"%% x", 0},
+		{"%foo*%", 0},
 	} {
 		_, _, err := ParseQuery(c.q)
 		var se *SyntaxError
@@ -51,6 +58,7 @@ func TestParseQuerySyntaxErrors(t *testing.T) {
 func TestExplainSyntax(t *testing.T) {
 	for _, c := range []struct{ q, want string }{
 		{"~@t:{x}", "OPTIONAL{\n  TAG:@t {\n    x\n  }\n}\n"},
+		{"@t:%%hat%%", "@t:FUZZY{hat}\n"},
 	} {
 		n, knn, err := ParseQuery(c.q)
 		if err != nil {

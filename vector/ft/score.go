@@ -197,8 +197,8 @@ func (ix *Index) textResult(n *Node, d *doc, w float64) *result {
 	verbatim := n.Verbatim || n.Phrase
 	var parts []*result
 	for i, t := range n.Terms {
-		hits := ix.queryTerms(d, n.Field, t, n.stemOf(i), verbatim)
-		expands := !verbatim || t[len(t)-1] == '*'
+		hits := ix.nodeTerms(n, d, i, verbatim)
+		expands := !verbatim || t[len(t)-1] == '*' || isPattern(t)
 		var r *result
 		switch {
 		case len(hits) == 0: // a synonym

@@ -404,6 +404,7 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 		return nil, 0, false, nil // only stop words: RediSearch matches nothing
 	}
 	req.Filter = filter
+	ix.expandPatterns(filter)
 	if req.KNN == nil {
 		hits, err := ix.matchFilter(req)
 		scored := ix.scoreHits(req, hits)
