@@ -85,3 +85,38 @@ func TestFTQueryFuzzy(t *testing.T) {
 		t.Fatalf("four %%: %v", err)
 	}
 }
+
+// TestFTQueryFieldScope: @field:(sub-query) scopes every text clause
+// inside (|, -, phrases, prefixes, fuzzy terms) to the field, and
+// @a|b:word to either field (textCorpus; a term's frequency counts all
+// its fields: runner 3 * idf 2 / max 3 in d:3, fast 1 * 2 / 3 in d:1).
+func TestFTQueryFieldScope(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	do := doer(t, c)
+	loadTextCorpus(t, do)
+	runQueryCases(t, do, []queryCase{
+		{"negation inside", []any{"@title:(shoes -red)"}, []string{"d:1"}, []float64{5.0 / 3}},
+		{"negation is scoped", []any{"@body:(shoes -running)"}, []string{"d:2"}, nil}, // d:1's body has running
+		{"or inside", []any{"@body:(runner | fast)"}, []string{"d:3", "d:1"}, []float64{2, 2.0 / 3}},
+		{"phrase or word", []any{`@title:("red shoes" | running)`}, []string{"d:1", "d:2"}, nil},
+		{"prefix inside", []any{"@title:(run* | hat*)"}, []string{"d:1", "d:3", "d:4"}, nil},
+		{"fuzzy inside", []any{"@body:(%hat% | %%rune%%)"}, []string{"d:3", "d:4"}, nil},
+		{"body only word", []any{"@title:warm"}, nil, nil},
+		{"either field", []any{"@title|body:warm"}, []string{"d:4"}, []float64{2.0 / 3}},
+		{"either field group", []any{"@title|body:(warm hats)"}, []string{"d:4"}, nil},
+	})
+	for _, tc := range []struct{ q, want string }{
+		{"@title|body:{x}", "Syntax error at offset 12 near {x}"},
+		{"@title:(shoes", "Syntax error at offset 13"},
+		{"@nosuch|title:x", "Unknown field `nosuch`"},
+	} {
+		err := c.Do(context.Background(), "FT.SEARCH", "docs", tc.q).Err()
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.q, err, tc.want)
+		}
+	}
+	if got := do("FT.EXPLAIN", "docs", "@title|body:warm", "VERBATIM").(string); got != "@title|body:warm\n" {
+		t.Fatalf("FT.EXPLAIN: %q", got)
+	}
+}

@@ -152,15 +152,7 @@ func (p *profiler) expansion(out []any, kids []*Node) []any {
 // termsWithPrefix returns the indexed words of field (every TEXT field
 // for "") that start with prefix, sorted. mu must be held.
 func (ix *Index) termsWithPrefix(field, prefix string) []string {
-	mask := ^uint64(0)
-	if field != "" {
-		mask = 0
-		for i := range ix.schema.Fields {
-			if strings.EqualFold(ix.schema.Fields[i].Alias, field) {
-				mask = fieldBit(i)
-			}
-		}
-	}
+	mask, _ := ix.fieldMask(field)
 	seen := map[string]bool{}
 	for _, d := range ix.docs {
 		if d.text == nil {

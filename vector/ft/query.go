@@ -48,8 +48,9 @@ type Node struct {
 	// expand holds the words each pattern term expands to, worked out
 	// once per search (text_pattern.go); nil until then.
 	expand map[string][]string
-	Geo    *GeoQuery // qGeo
-	Range  *VecRange // qVecRange
+
+	Geo   *GeoQuery // qGeo
+	Range *VecRange // qVecRange
 
 	// LoParam and HiParam name the $parameters a numeric range's bounds
 	// come from ("" for a literal); a leading '-' before the '$' is kept.
@@ -217,7 +218,7 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		p.pos++
 		return &Node{Kind: qAll}, nil
 	case '@':
-		return p.parseField()
+		return p.parseField(depth)
 	case '"':
 		return p.parsePhrase("")
 	}
@@ -283,40 +284,79 @@ func isWordByte(c byte) bool {
 	return c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
-func (p *parser) parseField() (*Node, error) {
+// parseField parses a clause scoped to a field: "@f:" or, for text,
+// "@f|g:" before a tag list, a range, a phrase, a term or a parenthesized
+// sub-query whose text clauses it scopes to the fields.
+func (p *parser) parseField(depth int) (*Node, error) {
 	start := p.pos
 	p.pos++ // '@'
 	name := p.word()
+	multi := false
+	for name != "" && p.pos < len(p.s) && p.s[p.pos] == '|' {
+		p.pos++
+		next := p.word()
+		if next == "" {
+			p.pos = start
+			return nil, p.fail()
+		}
+		name += "|" + next
+		multi = true
+	}
 	if name == "" || p.pos >= len(p.s) || p.s[p.pos] != ':' {
 		p.pos = start
 		return nil, p.fail()
 	}
 	p.pos++
-	switch p.peek() {
-	case '{':
+	switch c := p.peek(); {
+	case multi && (c == '{' || c == '['):
+		return nil, p.fail()
+	case c == '{':
 		return p.parseTags(name)
-	case '[':
+	case c == '[':
 		return p.parseBracket(name)
-	case '"':
+	case c == '"':
 		return p.parsePhrase(name)
-	case '(':
+	case c == '(':
 		p.pos++
-		var terms []string
-		for p.peek() != ')' {
-			w, err := p.term()
-			if err != nil {
-				return nil, err
-			}
-			terms = append(terms, w)
+		n, err := p.parseOr(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		if p.peek() != ')' {
+			return nil, p.fail()
 		}
 		p.pos++
-		return &Node{Kind: qText, Field: name, Terms: terms}, nil
+		return scopeText(n, name), nil
 	}
 	w, err := p.term()
 	if err != nil {
 		return nil, err
 	}
 	return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
+}
+
+// scopeText scopes the text clauses of sub-query n that name no field to
+// field (a clause that names its own keeps it). An intersection of plain
+// words becomes one text clause of them all.
+func scopeText(n *Node, field string) *Node {
+	if n.Kind == qText && n.Field == "" {
+		n.Field = field
+	}
+	if n.Kind == qTag || n.Kind == qNum || n.Kind == qGeo || n.Kind == qVecRange {
+		return n
+	}
+	plain := n.Kind == qAnd && n.Weight == 0
+	var terms []string
+	for i, k := range n.Kids {
+		n.Kids[i] = scopeText(k, field)
+		k = n.Kids[i]
+		plain = plain && k.Kind == qText && k.Field == field && !k.Phrase && k.Weight == 0
+		terms = append(terms, k.Terms...)
+	}
+	if plain {
+		return &Node{Kind: qText, Field: field, Terms: terms}
+	}
+	return n
 }
 
 func (p *parser) parseTags(field string) (*Node, error) {

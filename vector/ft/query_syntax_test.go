@@ -15,6 +15,13 @@ func TestParseQuerySyntax(t *testing.T) {
 		{"~@t:{x}", "opt(tag(t:x))"},
 		{"%Hat% %%fo%% %%%abc%%%", "and(text(:%hat%),text(:%%fo%%),text(:%%%abc%%%))"},
 		{"@t:%%hat%% | @t:(%a% b*)", "or(text(t:%%hat%%),text(t:%a%,b*))"},
+		{"@t:(a | b -c)", "or(text(t:a),and(text(t:b),not(text(t:c))))"},
+		{`@t:("a b" | c* ~%d%)`, "or(text(t:a,b),and(text(t:c*),opt(text(t:%d%))))"},
+		{"@title|body:word", "text(title|body:word)"},
+		{"@a|b|c:(x y)", "text(a|b|c:x,y)"},
+		{"@t:(a @u:b)", "and(text(t:a),text(u:b))"},
+		{"@t:(x @g:{y} @n:[1 2])", "and(text(t:x),tag(g:y),num(n:1,2))"},
+		{"@t:((a b) | (c))", "or(text(t:a,b),text(t:c))"},
 	} {
 		n, _, err := ParseQuery(c.q)
 		if err != nil {
@@ -41,6 +48,11 @@ func TestParseQuerySyntaxErrors(t *testing.T) {
 		{"%foo x", 0},
 		{"%% x", 0},
 		{"%foo*%", 0},
+		{"@a|:x", 0},
+		{"@a|b:{x}", 5},
+		{"@a|b:[1 2]", 5},
+		{"@t:(a", 5},
+		{"@t:(a | )", 8},
 	} {
 		_, _, err := ParseQuery(c.q)
 		var se *SyntaxError
@@ -59,6 +71,7 @@ func TestExplainSyntax(t *testing.T) {
 	for _, c := range []struct{ q, want string }{
 		{"~@t:{x}", "OPTIONAL{\n  TAG:@t {\n    x\n  }\n}\n"},
 		{"@t:%%hat%%", "@t:FUZZY{hat}\n"},
+		{"@t|u:%ab%", "@t|u:FUZZY{ab}\n"},
 	} {
 		n, knn, err := ParseQuery(c.q)
 		if err != nil {

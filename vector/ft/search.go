@@ -517,13 +517,15 @@ func (ix *Index) checkFields(n *Node) error {
 		if n.Field == "" || n.Kind == qAll || n.Kind == qAnd || n.Kind == qOr || n.Kind == qNot || n.Kind == qVecRange {
 			return nil
 		}
-		f, ok := ix.schema.field(n.Field)
-		if !ok {
-			return fmt.Errorf("Unknown field `%s`", n.Field)
-		}
-		want := map[kind]FieldType{qTag: Tag, qNum: Numeric, qText: Text, qGeo: Geo, qVecRange: Vector}[n.Kind]
-		if f.Type != want {
-			return fmt.Errorf("Field `%s` is not a %s field", n.Field, want)
+		for _, name := range strings.Split(n.Field, "|") { // "@a|b:" names text fields
+			f, ok := ix.schema.field(name)
+			if !ok {
+				return fmt.Errorf("Unknown field `%s`", name)
+			}
+			want := map[kind]FieldType{qTag: Tag, qNum: Numeric, qText: Text, qGeo: Geo, qVecRange: Vector}[n.Kind]
+			if f.Type != want {
+				return fmt.Errorf("Field `%s` is not a %s field", name, want)
+			}
 		}
 		return nil
 	}

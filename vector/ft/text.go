@@ -226,19 +226,22 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 	return out
 }
 
-// fieldMask returns the field bits of field ("" for every TEXT field),
-// and whether it is NOSTEM.
+// fieldMask returns the field bits of field ("" for every TEXT field,
+// "a|b" for either), and whether they are all NOSTEM.
 func (ix *Index) fieldMask(field string) (mask uint64, noStem bool) {
 	if field == "" {
 		return ^uint64(0), false
 	}
-	for i := range ix.schema.Fields {
-		if strings.EqualFold(ix.schema.Fields[i].Alias, field) {
-			mask = fieldBit(i)
-			noStem = ix.schema.Fields[i].NoStem
+	noStem = true
+	for _, name := range strings.Split(field, "|") { // "@a|b:": either field
+		for i := range ix.schema.Fields {
+			if strings.EqualFold(ix.schema.Fields[i].Alias, name) {
+				mask |= fieldBit(i)
+				noStem = noStem && ix.schema.Fields[i].NoStem
+			}
 		}
 	}
-	return mask, noStem
+	return mask, noStem && mask != 0
 }
 
 // nodeTerms returns the terms of d that text node n's i-th query term
