@@ -120,3 +120,41 @@ func TestFTQueryFieldScope(t *testing.T) {
 		t.Fatalf("FT.EXPLAIN: %q", got)
 	}
 }
+
+// TestFTQuerySlop: SLOP and INORDER, and the $slop and $inorder
+// attributes, bound the distance and order of an intersection's words
+// (textCorpus positions run on from title into body: d:1 running 1,5
+// shoes 2,3 for 4 fast 6; d:2 red 1,3,4,5 shoes 2,6).
+func TestFTQuerySlop(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	do := doer(t, c)
+	loadTextCorpus(t, do)
+	runQueryCases(t, do, []queryCase{
+		{"no slop", []any{"shoes fast"}, []string{"d:1"}, []float64{7.0 / 9}},
+		{"slop 1 too tight", []any{"shoes fast", "SLOP", "1"}, nil, nil},
+		{"slop 2", []any{"shoes fast", "SLOP", "2"}, []string{"d:1"}, []float64{7.0 / 9}},
+		{"slop any order", []any{"fast shoes", "SLOP", "2"}, []string{"d:1"}, nil},
+		{"inorder", []any{"shoes fast", "INORDER"}, []string{"d:1"}, nil},
+		{"inorder wrong order", []any{"fast shoes", "INORDER"}, nil, nil},
+		{"adjacent", []any{"running shoes", "SLOP", "0", "INORDER"}, []string{"d:1"}, nil},
+		{"reversed needs 1", []any{"shoes running", "SLOP", "0", "INORDER"}, nil, nil},
+		{"reversed slop 1", []any{"shoes running", "SLOP", "1", "INORDER"}, []string{"d:1"}, nil},
+		{"stem positions", []any{"run shoes", "SLOP", "0"}, []string{"d:1"}, nil},
+		{"two docs", []any{"red shoes", "SLOP", "0"}, []string{"d:2"}, nil},
+		{"attr", []any{"(shoes fast)=>{$slop: 2; $inorder: true}"}, []string{"d:1"}, nil},
+		{"attr order", []any{"(fast shoes)=>{$slop: 2; $inorder: true}"}, nil, nil},
+		{"attr tight", []any{"(shoes fast)=>{$slop: 1}"}, nil, nil},
+		{"attr overrides SLOP", []any{"(shoes fast)=>{$slop: 2}", "SLOP", "0"}, []string{"d:1"}, nil},
+		{"field group attr", []any{"@body:(shoes fast)=>{$slop: 1}"}, nil, nil},
+		{"inner intersection", []any{"hats | (shoes fast)=>{$slop: 1}"}, []string{"d:4"}, nil},
+	})
+	if got := do("FT.EXPLAIN", "docs", "(shoes fast)=>{$slop: 2; $inorder: true}", "VERBATIM").(string); got !=
+		"INTERSECT {\n  shoes\n  fast\n} => { $slop: 2; $inorder: true; }\n" {
+		t.Fatalf("FT.EXPLAIN: %q", got)
+	}
+	err := c.Do(context.Background(), "FT.SEARCH", "docs", "(shoes fast)=>{$slop: x}").Err()
+	if err == nil || err.Error() != "Invalid value (x) for `slop`" {
+		t.Fatalf("bad $slop: %v", err)
+	}
+}

@@ -55,11 +55,11 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		if n.Kind == qOr {
 			head = "UNION"
 		}
-		block(head, func() {
-			for _, k := range n.Kids {
-				explainNode(b, k, depth+1, field)
-			}
-		})
+		b.WriteString(pad + head + " {\n")
+		for _, k := range n.Kids {
+			explainNode(b, k, depth+1, field)
+		}
+		b.WriteString(pad + "}" + slopAttrText(n) + "\n")
 	case qNot:
 		b.WriteString(pad + "NOT{\n")
 		explainNode(b, n.Kids[0], depth+1, field)
@@ -136,7 +136,7 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		for _, t := range n.Terms {
 			term(t, pad+"  ")
 		}
-		b.WriteString(pad + "}\n")
+		b.WriteString(pad + "}" + slopAttrText(n) + "\n")
 	}
 }
 

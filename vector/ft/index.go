@@ -285,6 +285,9 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 	case qAll:
 		return true
 	case qAnd:
+		if n.slopSet() {
+			return ix.resultOf(n, d) != nil
+		}
 		for _, k := range n.Kids {
 			if !ix.eval(k, d) {
 				return false

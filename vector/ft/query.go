@@ -56,6 +56,13 @@ type Node struct {
 	// come from ("" for a literal); a leading '-' before the '$' is kept.
 	LoParam string
 	HiParam string
+
+	// Slop and InOrder are an intersection's $slop and $inorder (or
+	// FT.SEARCH's SLOP and INORDER): its words at most Slop intervening
+	// words apart (when HasSlop), in the query's order (slop.go).
+	Slop    int
+	HasSlop bool
+	InOrder bool
 }
 
 // KNN is a query's "=>[KNN k @field $param ...]" clause; the grammar
@@ -345,12 +352,12 @@ func scopeText(n *Node, field string) *Node {
 	if n.Kind == qTag || n.Kind == qNum || n.Kind == qGeo || n.Kind == qVecRange {
 		return n
 	}
-	plain := n.Kind == qAnd && n.Weight == 0
+	plain := n.Kind == qAnd && n.Weight == 0 && !n.slopSet()
 	var terms []string
 	for i, k := range n.Kids {
 		n.Kids[i] = scopeText(k, field)
 		k = n.Kids[i]
-		plain = plain && k.Kind == qText && k.Field == field && !k.Phrase && k.Weight == 0
+		plain = plain && k.Kind == qText && k.Field == field && !k.Phrase && k.Weight == 0 && !k.slopSet()
 		terms = append(terms, k.Terms...)
 	}
 	if plain {

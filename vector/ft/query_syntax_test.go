@@ -72,6 +72,8 @@ func TestExplainSyntax(t *testing.T) {
 		{"~@t:{x}", "OPTIONAL{\n  TAG:@t {\n    x\n  }\n}\n"},
 		{"@t:%%hat%%", "@t:FUZZY{hat}\n"},
 		{"@t|u:%ab%", "@t|u:FUZZY{ab}\n"},
+		{"(@t:{a} @t:{b})=>{$slop: 1; $inorder: true}", "INTERSECT {\n  TAG:@t {\n    a\n  }\n  TAG:@t {\n    b\n  }\n} => { $slop: 1; $inorder: true; }\n"},
+		{"(@t:{a} | @t:{b})=>{$inorder: true}", "UNION {\n  TAG:@t {\n    a\n  }\n  TAG:@t {\n    b\n  }\n} => { $inorder: true; }\n"},
 	} {
 		n, knn, err := ParseQuery(c.q)
 		if err != nil {
@@ -79,6 +81,56 @@ func TestExplainSyntax(t *testing.T) {
 		}
 		if got := Explain(n, knn); got != c.want {
 			t.Errorf("%q:\n got %q\nwant %q", c.q, got, c.want)
+		}
+	}
+}
+
+// TestSlopWindows: the distance check on hand-made position lists.
+func TestSlopWindows(t *testing.T) {
+	for _, c := range []struct {
+		pos     [][]uint32
+		slop    int
+		inOrder bool
+		want    bool
+	}{
+		{[][]uint32{{1}, {2}}, 0, true, true},
+		{[][]uint32{{2}, {1}}, 0, true, false},
+		{[][]uint32{{2}, {1}}, 0, false, true},
+		{[][]uint32{{2, 3}, {6}}, 1, false, false},
+		{[][]uint32{{2, 3}, {6}}, 2, false, true},
+		{[][]uint32{{6}, {2, 3}}, 100, true, false},
+		{[][]uint32{{1, 10}, {12, 20}, {14}}, 2, true, true},
+		{[][]uint32{{1, 10}, {12, 20}, {14}}, 1, true, false},
+		{[][]uint32{{1, 10}, {11, 20}, {13}}, 1, true, true},
+		{[][]uint32{{1, 10}, {11, 20}, {13}}, 0, true, false},
+		{[][]uint32{{5}, {1, 9}, {7}}, 1, false, false},
+		{[][]uint32{{5}, {1, 6}, {7}}, 0, false, true},
+	} {
+		var kids []*result
+		for _, p := range c.pos {
+			kids = append(kids, &result{kind: resTerm, pos: p})
+		}
+		kids = append(kids, &result{kind: resOther}) // no positions: left out
+		if got := withinSlop(kids, c.slop, c.inOrder); got != c.want {
+			t.Errorf("%v slop %d inorder %v: %v, want %v", c.pos, c.slop, c.inOrder, got, c.want)
+		}
+	}
+}
+
+// TestSlopAttrs: $slop and $inorder parse onto the node; bad values are
+// RediSearch's errors.
+func TestSlopAttrs(t *testing.T) {
+	n, _, err := ParseQuery("(a b)=>{$slop: 2; $inorder: true}")
+	if err != nil || !n.HasSlop || n.Slop != 2 || !n.InOrder {
+		t.Fatalf("%+v %v", n, err)
+	}
+	for q, want := range map[string]string{
+		"(a b)=>{$slop: x}":      "Invalid value (x) for `slop`",
+		"(a b)=>{$slop: -1}":     "Invalid value (-1) for `slop`",
+		"(a b)=>{$inorder: yes}": "Invalid value (yes) for `inorder`",
+	} {
+		if _, _, err := ParseQuery(q); err == nil || err.Error() != want {
+			t.Errorf("%q: %v, want %q", q, err, want)
 		}
 	}
 }

@@ -139,6 +139,9 @@ func (ix *Index) resultOf(n *Node, d *doc) *result {
 			}
 			r.kids = append(r.kids, kr)
 		}
+		if n.slopSet() && !withinSlop(r.kids, n.maxSlop(), n.InOrder) {
+			return nil
+		}
 		return r
 	case qOr:
 		r := &result{kind: resUnion, weight: w}

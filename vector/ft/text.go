@@ -317,6 +317,9 @@ func (ix *Index) textMatch(n *Node, d *doc) bool {
 			return false
 		}
 	}
+	if n.slopSet() && len(n.Terms) > 1 {
+		return withinSlop(ix.textResult(n, d, 1).kids, n.maxSlop(), n.InOrder)
+	}
 	return true
 }
 
