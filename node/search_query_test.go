@@ -158,3 +158,29 @@ func TestFTQuerySlop(t *testing.T) {
 		t.Fatalf("bad $slop: %v", err)
 	}
 }
+
+// TestFTQuerySuffixInfix: *word matches the words ending in word, *word*
+// those containing it, without their stems (textCorpus: shoes 3 * idf 1,
+// runner 3 * 2, runs 1 * 2, running 3 * 2, over each document's max).
+func TestFTQuerySuffixInfix(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	do := doer(t, c)
+	loadTextCorpus(t, do)
+	runQueryCases(t, do, []queryCase{
+		{"suffix", []any{"*oes"}, []string{"d:1", "d:2"}, []float64{1, 3.0 / 5}},
+		{"infix", []any{"*unne*"}, []string{"d:3"}, []float64{2}},
+		{"infix expands", []any{"*un*"}, []string{"d:3", "d:1"}, []float64{8.0 / 3, 2}},
+		{"field suffix", []any{"@body:*ats"}, []string{"d:4"}, nil},
+		{"field suffix miss", []any{"@title:*arm"}, nil, nil},
+		// hats, shoes, runs.
+		{"one letter", []any{"*s"}, []string{"d:4", "d:1", "d:3", "d:2"}, []float64{2, 1, 2.0 / 3, 3.0 / 5}},
+		{"with a word", []any{"*oes red"}, []string{"d:2"}, nil},
+	})
+	if got := do("FT.EXPLAIN", "docs", "*oes | @body:*un*").(string); got != "UNION {\n  PREFIX{*oes}\n  @body:PREFIX{*un*}\n}\n" {
+		t.Fatalf("FT.EXPLAIN: %q", got)
+	}
+	if err := c.Do(context.Background(), "FT.SEARCH", "docs", "@body:* x").Err(); err == nil || !strings.HasPrefix(err.Error(), "Syntax error at offset 6") {
+		t.Fatalf("@body:*: %v", err)
+	}
+}

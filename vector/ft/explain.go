@@ -107,6 +107,10 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 				b.WriteString(pad + mod + "FUZZY{" + w + "}\n")
 				return
 			}
+			if strings.HasPrefix(t, "*") {
+				b.WriteString(pad + mod + "PREFIX{" + t + "}\n")
+				return
+			}
 			if p, ok := strings.CutSuffix(t, "*"); ok {
 				b.WriteString(pad + mod + "PREFIX{" + p + "*}\n")
 				return

@@ -109,6 +109,14 @@ func (p *profiler) walk(n *Node) []any {
 			return p.children(p.head(n, "INTERSECT"), kids)
 		}
 		t := n.Terms[0]
+		if isPattern(t) {
+			words := p.ix.dictExpand(t)
+			kids := make([]*Node, len(words))
+			for i, w := range words {
+				kids[i] = &Node{Kind: qText, Field: n.Field, Terms: []string{w}}
+			}
+			return p.expansion(p.head(n, "UNION", "Query type", "EXPANSION - "+t), kids)
+		}
 		if prefix, ok := strings.CutSuffix(t, "*"); ok {
 			words := p.ix.termsWithPrefix(n.Field, prefix)
 			kids := make([]*Node, len(words))

@@ -222,6 +222,9 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		p.pos++
 		return n, nil
 	case '*':
+		if p.pos+1 < len(p.s) && (isWordByte(p.s[p.pos+1]) || p.s[p.pos+1] == '\\') {
+			break // a suffix or infix term
+		}
 		p.pos++
 		return &Node{Kind: qAll}, nil
 	case '@':
@@ -236,11 +239,19 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 	return &Node{Kind: qText, Terms: []string{w}}, nil
 }
 
-// term reads a query term, lower-cased: a word, a prefix (word*), or a
-// fuzzy term (%word%, %%word%%, %%%word%%%).
+// term reads a query term, lower-cased: a word, a prefix (word*), a
+// suffix (*word), an infix (*word*) or a fuzzy term (%word%, %%word%%,
+// %%%word%%%).
 func (p *parser) term() (string, error) {
 	p.skip()
 	start := p.pos
+	if p.pos < len(p.s) && p.s[p.pos] == '*' {
+		if p.pos+1 >= len(p.s) || !isWordByte(p.s[p.pos+1]) && p.s[p.pos+1] != '\\' {
+			return "", p.fail()
+		}
+		p.pos++
+		return "*" + strings.ToLower(p.word()), nil
+	}
 	open := 0
 	for p.pos < len(p.s) && p.s[p.pos] == '%' {
 		open++

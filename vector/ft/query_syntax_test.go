@@ -22,6 +22,9 @@ func TestParseQuerySyntax(t *testing.T) {
 		{"@t:(a @u:b)", "and(text(t:a),text(u:b))"},
 		{"@t:(x @g:{y} @n:[1 2])", "and(text(t:x),tag(g:y),num(n:1,2))"},
 		{"@t:((a b) | (c))", "or(text(t:a,b),text(t:c))"},
+		{"*oes *HO* * x", "and(text(:*oes),text(:*ho*),all,text(:x))"},
+		{"@t:(*oes | sh*)", "or(text(t:*oes),text(t:sh*))"},
+		{"@t:*un*", "text(t:*un*)"},
 	} {
 		n, _, err := ParseQuery(c.q)
 		if err != nil {
@@ -53,6 +56,8 @@ func TestParseQuerySyntaxErrors(t *testing.T) {
 		{"@a|b:[1 2]", 5},
 		{"@t:(a", 5},
 		{"@t:(a | )", 8},
+		{"@t:*", 3},
+		{"@t:* x", 3},
 	} {
 		_, _, err := ParseQuery(c.q)
 		var se *SyntaxError
@@ -72,6 +77,7 @@ func TestExplainSyntax(t *testing.T) {
 		{"~@t:{x}", "OPTIONAL{\n  TAG:@t {\n    x\n  }\n}\n"},
 		{"@t:%%hat%%", "@t:FUZZY{hat}\n"},
 		{"@t|u:%ab%", "@t|u:FUZZY{ab}\n"},
+		{"*oes @t:*ho*", "INTERSECT {\n  PREFIX{*oes}\n  @t:PREFIX{*ho*}\n}\n"},
 		{"(@t:{a} @t:{b})=>{$slop: 1; $inorder: true}", "INTERSECT {\n  TAG:@t {\n    a\n  }\n  TAG:@t {\n    b\n  }\n} => { $slop: 1; $inorder: true; }\n"},
 		{"(@t:{a} | @t:{b})=>{$inorder: true}", "UNION {\n  TAG:@t {\n    a\n  }\n  TAG:@t {\n    b\n  }\n} => { $inorder: true; }\n"},
 	} {

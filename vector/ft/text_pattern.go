@@ -7,7 +7,9 @@ import (
 
 // Pattern terms, as RediSearch 2.8 reads them: a fuzzy term %word% (up to
 // three % on each side: the Levenshtein distance allowed) matches the
-// index's words within that distance of word. A query expands a pattern
+// index's words within that distance of word; a suffix *word the words
+// ending in word, an infix *word* those containing it (RediSearch scans
+// its dictionary so without WITHSUFFIXTRIE too). A query expands a pattern
 // against the index's dictionary of words (not their stems), alphabetically,
 // to at most maxExpansions words (MAXEXPANSIONS' default); a field-scoped
 // pattern then matches those words in that field only.
@@ -31,13 +33,19 @@ func fuzzyTerm(t string) (word string, dist int, ok bool) {
 // the dictionary).
 func isPattern(t string) bool {
 	_, _, ok := fuzzyTerm(t)
-	return ok
+	return ok || len(t) > 1 && t[0] == '*'
 }
 
 // patternMatch reports whether word w matches pattern term t.
 func patternMatch(t, w string) bool {
 	if word, dist, ok := fuzzyTerm(t); ok {
 		return withinDistance(word, w, dist)
+	}
+	if rest, ok := strings.CutPrefix(t, "*"); ok {
+		if mid, infix := strings.CutSuffix(rest, "*"); infix {
+			return strings.Contains(w, mid)
+		}
+		return strings.HasSuffix(w, rest)
 	}
 	return false
 }
