@@ -184,3 +184,16 @@ func TestFTQuerySuffixInfix(t *testing.T) {
 		t.Fatalf("@body:*: %v", err)
 	}
 }
+
+// TestFTQuerySpellcheckSkipsPatterns: FT.SPELLCHECK checks a query's plain
+// words, not its fuzzy, suffix or infix terms.
+func TestFTQuerySpellcheckSkipsPatterns(t *testing.T) {
+	tn := startNode(t, nil)
+	do := doer(t, tn.client2(t))
+	loadTextCorpus(t, do)
+	got := do("FT.SPELLCHECK", "docs", "%hatz% *unx* *zzq hatz")
+	terms := got.([]any)
+	if len(terms) != 1 || terms[0].([]any)[1] != "hatz" {
+		t.Fatalf("FT.SPELLCHECK: %v", got)
+	}
+}
