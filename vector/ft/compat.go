@@ -125,6 +125,13 @@ func (ix *Index) SpellCheck(n *Node, distance int, include, exclude []string, di
 		}
 	}
 	walk(n)
+	kept := terms[:0]
+	for _, t := range terms {
+		if !isPattern(t) { // fuzzy, suffix and infix terms are not checked
+			kept = append(kept, t)
+		}
+	}
+	terms = kept
 	ix.mu.RLock()
 	df := map[string]int{} // word -> documents holding it
 	for _, d := range ix.docs {

@@ -55,13 +55,17 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		if n.Kind == qOr {
 			head = "UNION"
 		}
-		block(head, func() {
-			for _, k := range n.Kids {
-				explainNode(b, k, depth+1, field)
-			}
-		})
+		b.WriteString(pad + head + " {\n")
+		for _, k := range n.Kids {
+			explainNode(b, k, depth+1, field)
+		}
+		b.WriteString(pad + "}" + slopAttrText(n) + "\n")
 	case qNot:
 		b.WriteString(pad + "NOT{\n")
+		explainNode(b, n.Kids[0], depth+1, field)
+		b.WriteString(pad + "}\n")
+	case qOptional:
+		b.WriteString(pad + "OPTIONAL{\n")
 		explainNode(b, n.Kids[0], depth+1, field)
 		b.WriteString(pad + "}\n")
 	case qTag:
@@ -99,6 +103,14 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 			mod = "@" + n.Field + ":"
 		}
 		term := func(t string, pad string) {
+			if w, _, ok := fuzzyTerm(t); ok {
+				b.WriteString(pad + mod + "FUZZY{" + w + "}\n")
+				return
+			}
+			if strings.HasPrefix(t, "*") {
+				b.WriteString(pad + mod + "PREFIX{" + t + "}\n")
+				return
+			}
 			if p, ok := strings.CutSuffix(t, "*"); ok {
 				b.WriteString(pad + mod + "PREFIX{" + p + "*}\n")
 				return
@@ -128,7 +140,7 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		for _, t := range n.Terms {
 			term(t, pad+"  ")
 		}
-		b.WriteString(pad + "}\n")
+		b.WriteString(pad + "}" + slopAttrText(n) + "\n")
 	}
 }
 

@@ -285,6 +285,9 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 	case qAll:
 		return true
 	case qAnd:
+		if n.slopSet() {
+			return ix.resultOf(n, d) != nil
+		}
 		for _, k := range n.Kids {
 			if !ix.eval(k, d) {
 				return false
@@ -300,6 +303,8 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 		return false
 	case qNot:
 		return !ix.eval(n.Kids[0], d)
+	case qOptional:
+		return true
 	case qTag:
 		f, _ := ix.schema.field(n.Field)
 		for _, have := range d.tags[n.Field] {

@@ -85,6 +85,8 @@ func (p *profiler) walk(n *Node) []any {
 			out = append(out, "Child iterator", p.walk(n.Kids[0]))
 		}
 		return out
+	case qOptional:
+		return append(p.head(n, "OPTIONAL"), "Child iterator", p.walk(n.Kids[0]))
 	case qTag:
 		if len(n.Tags) == 1 {
 			return p.reader(n, "TAG", n.Tags[0])
@@ -107,6 +109,14 @@ func (p *profiler) walk(n *Node) []any {
 			return p.children(p.head(n, "INTERSECT"), kids)
 		}
 		t := n.Terms[0]
+		if isPattern(t) {
+			words := p.ix.dictExpand(t)
+			kids := make([]*Node, len(words))
+			for i, w := range words {
+				kids[i] = &Node{Kind: qText, Field: n.Field, Terms: []string{w}}
+			}
+			return p.expansion(p.head(n, "UNION", "Query type", "EXPANSION - "+t), kids)
+		}
 		if prefix, ok := strings.CutSuffix(t, "*"); ok {
 			words := p.ix.termsWithPrefix(n.Field, prefix)
 			kids := make([]*Node, len(words))
@@ -150,15 +160,7 @@ func (p *profiler) expansion(out []any, kids []*Node) []any {
 // termsWithPrefix returns the indexed words of field (every TEXT field
 // for "") that start with prefix, sorted. mu must be held.
 func (ix *Index) termsWithPrefix(field, prefix string) []string {
-	mask := ^uint64(0)
-	if field != "" {
-		mask = 0
-		for i := range ix.schema.Fields {
-			if strings.EqualFold(ix.schema.Fields[i].Alias, field) {
-				mask = fieldBit(i)
-			}
-		}
-	}
+	mask, _ := ix.fieldMask(field)
 	seen := map[string]bool{}
 	for _, d := range ix.docs {
 		if d.text == nil {

@@ -21,6 +21,7 @@ const (
 	qText
 	qGeo
 	qVecRange
+	qOptional // ~clause: matches every document, adds to the score of those passing its child
 )
 
 // Node is a parsed filter expression.
@@ -44,6 +45,10 @@ type Node struct {
 	// stems are the terms' English stems, worked out once per query
 	// (text.go); nil until then.
 	stems []string
+	// expand holds the words each pattern term expands to, worked out
+	// once per search (text_pattern.go); nil until then.
+	expand map[string][]string
+
 	Geo   *GeoQuery // qGeo
 	Range *VecRange // qVecRange
 
@@ -51,6 +56,13 @@ type Node struct {
 	// come from ("" for a literal); a leading '-' before the '$' is kept.
 	LoParam string
 	HiParam string
+
+	// Slop and InOrder are an intersection's $slop and $inorder (or
+	// FT.SEARCH's SLOP and INORDER): its words at most Slop intervening
+	// words apart (when HasSlop), in the query's order (slop.go).
+	Slop    int
+	HasSlop bool
+	InOrder bool
 }
 
 // KNN is a query's "=>[KNN k @field $param ...]" clause; the grammar
@@ -191,6 +203,13 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 			return nil, err
 		}
 		return &Node{Kind: qNot, Kids: []*Node{n}}, nil
+	case '~':
+		p.pos++
+		n, err := p.parseUnary(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		return &Node{Kind: qOptional, Kids: []*Node{n}}, nil
 	case '(':
 		p.pos++
 		n, err := p.parseOr(depth + 1)
@@ -203,18 +222,59 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		p.pos++
 		return n, nil
 	case '*':
+		if p.pos+1 < len(p.s) && (isWordByte(p.s[p.pos+1]) || p.s[p.pos+1] == '\\') {
+			break // a suffix or infix term
+		}
 		p.pos++
 		return &Node{Kind: qAll}, nil
 	case '@':
-		return p.parseField()
+		return p.parseField(depth)
 	case '"':
 		return p.parsePhrase("")
 	}
-	w := p.word()
-	if w == "" {
-		return nil, p.fail()
+	w, err := p.term()
+	if err != nil {
+		return nil, err
 	}
-	return &Node{Kind: qText, Terms: []string{strings.ToLower(w)}}, nil
+	return &Node{Kind: qText, Terms: []string{w}}, nil
+}
+
+// term reads a query term, lower-cased: a word, a prefix (word*), a
+// suffix (*word), an infix (*word*) or a fuzzy term (%word%, %%word%%,
+// %%%word%%%).
+func (p *parser) term() (string, error) {
+	p.skip()
+	start := p.pos
+	if p.pos < len(p.s) && p.s[p.pos] == '*' {
+		if p.pos+1 >= len(p.s) || !isWordByte(p.s[p.pos+1]) && p.s[p.pos+1] != '\\' {
+			return "", p.fail()
+		}
+		p.pos++
+		return "*" + strings.ToLower(p.word()), nil
+	}
+	open := 0
+	for p.pos < len(p.s) && p.s[p.pos] == '%' {
+		open++
+		p.pos++
+	}
+	w := p.word()
+	if open == 0 {
+		if w == "" {
+			return "", p.fail()
+		}
+		return strings.ToLower(w), nil
+	}
+	closing := 0
+	for p.pos < len(p.s) && p.s[p.pos] == '%' && closing < open {
+		closing++
+		p.pos++
+	}
+	if open > 3 || w == "" || strings.HasSuffix(w, "*") || closing != open {
+		p.pos = start
+		return "", p.fail()
+	}
+	marks := strings.Repeat("%", open)
+	return marks + strings.ToLower(w) + marks, nil
 }
 
 // word reads a bare word (letters, digits, _, a trailing *; \ escapes).
@@ -242,40 +302,79 @@ func isWordByte(c byte) bool {
 	return c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
-func (p *parser) parseField() (*Node, error) {
+// parseField parses a clause scoped to a field: "@f:" or, for text,
+// "@f|g:" before a tag list, a range, a phrase, a term or a parenthesized
+// sub-query whose text clauses it scopes to the fields.
+func (p *parser) parseField(depth int) (*Node, error) {
 	start := p.pos
 	p.pos++ // '@'
 	name := p.word()
+	multi := false
+	for name != "" && p.pos < len(p.s) && p.s[p.pos] == '|' {
+		p.pos++
+		next := p.word()
+		if next == "" {
+			p.pos = start
+			return nil, p.fail()
+		}
+		name += "|" + next
+		multi = true
+	}
 	if name == "" || p.pos >= len(p.s) || p.s[p.pos] != ':' {
 		p.pos = start
 		return nil, p.fail()
 	}
 	p.pos++
-	switch p.peek() {
-	case '{':
+	switch c := p.peek(); {
+	case multi && (c == '{' || c == '['):
+		return nil, p.fail()
+	case c == '{':
 		return p.parseTags(name)
-	case '[':
+	case c == '[':
 		return p.parseBracket(name)
-	case '"':
+	case c == '"':
 		return p.parsePhrase(name)
-	case '(':
+	case c == '(':
 		p.pos++
-		var terms []string
-		for p.peek() != ')' {
-			w := p.word()
-			if w == "" {
-				return nil, p.fail()
-			}
-			terms = append(terms, strings.ToLower(w))
+		n, err := p.parseOr(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		if p.peek() != ')' {
+			return nil, p.fail()
 		}
 		p.pos++
-		return &Node{Kind: qText, Field: name, Terms: terms}, nil
+		return scopeText(n, name), nil
 	}
-	w := p.word()
-	if w == "" {
-		return nil, p.fail()
+	w, err := p.term()
+	if err != nil {
+		return nil, err
 	}
-	return &Node{Kind: qText, Field: name, Terms: []string{strings.ToLower(w)}}, nil
+	return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
+}
+
+// scopeText scopes the text clauses of sub-query n that name no field to
+// field (a clause that names its own keeps it). An intersection of plain
+// words becomes one text clause of them all.
+func scopeText(n *Node, field string) *Node {
+	if n.Kind == qText && n.Field == "" {
+		n.Field = field
+	}
+	if n.Kind == qTag || n.Kind == qNum || n.Kind == qGeo || n.Kind == qVecRange {
+		return n
+	}
+	plain := n.Kind == qAnd && n.Weight == 0 && !n.slopSet()
+	var terms []string
+	for i, k := range n.Kids {
+		n.Kids[i] = scopeText(k, field)
+		k = n.Kids[i]
+		plain = plain && k.Kind == qText && k.Field == field && !k.Phrase && k.Weight == 0 && !k.slopSet()
+		terms = append(terms, k.Terms...)
+	}
+	if plain {
+		return &Node{Kind: qText, Field: field, Terms: terms}
+	}
+	return n
 }
 
 func (p *parser) parseTags(field string) (*Node, error) {

@@ -182,7 +182,7 @@ func (p *parser) attrs(n *Node) error {
 }
 
 // applyAttr applies one query attribute as RediSearch does: weight, slop,
-// inorder and phonetic to any clause (vcache's matching ignores them),
+// inorder (slop.go) and phonetic (which vcache ignores) to any clause,
 // the distance field and the vector parameters to a vector range.
 func (n *Node) applyAttr(a ftargs.Attr) error {
 	name := strings.ToUpper(a.Name)
@@ -194,7 +194,9 @@ func (n *Node) applyAttr(a ftargs.Attr) error {
 		}
 		n.Weight = w
 		return nil
-	case "SLOP", "INORDER", "PHONETIC":
+	case "SLOP", "INORDER":
+		return n.applySlopAttr(name, a.Value)
+	case "PHONETIC":
 		return nil
 	}
 	if n.Kind != qVecRange {

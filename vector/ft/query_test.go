@@ -74,6 +74,8 @@ func render(n *Node) string {
 		return "or(" + kids() + ")"
 	case qNot:
 		return "not(" + kids() + ")"
+	case qOptional:
+		return "opt(" + kids() + ")"
 	case qTag:
 		return "tag(" + n.Field + ":" + strings.Join(n.Tags, ",") + ")"
 	case qNum:
@@ -158,6 +160,12 @@ func FuzzParseQuery(f *testing.F) {
 	}
 	// Phrases, weights, stems and prefixes (text.go, score.go).
 	for _, s := range []string{`"running shoes"`, `@t:"x y" | z`, `(runs)=>{$weight: 2.5} -@t:"y\" x"`, `run* "" shoe`, `"a`, `@t:"`} {
+		f.Add(s)
+	}
+	// Optional clauses, fuzzy, suffix and infix terms, field-scoped
+	// sub-queries, $slop and $inorder (query_syntax_test.go).
+	for _, s := range []string{"x ~y", "~(x | -%%y%%)", "@t:(x | -\"y z\" ~run*)", "@t|g:%%%ab%%%", "*oes *un* @t:*x",
+		"(x y)=>{$slop: 1; $inorder: true}", "@t:(x (y z)=>{$inorder: false})", "%%%%a%%%%", "@t:(~%x% @g:{a})", "*\\x*"} {
 		f.Add(s)
 	}
 	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}

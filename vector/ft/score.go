@@ -139,6 +139,9 @@ func (ix *Index) resultOf(n *Node, d *doc) *result {
 			}
 			r.kids = append(r.kids, kr)
 		}
+		if n.slopSet() && !withinSlop(r.kids, n.maxSlop(), n.InOrder) {
+			return nil
+		}
 		return r
 	case qOr:
 		r := &result{kind: resUnion, weight: w}
@@ -154,6 +157,14 @@ func (ix *Index) resultOf(n *Node, d *doc) *result {
 	case qNot:
 		if ix.eval(n.Kids[0], d) {
 			return nil
+		}
+		return &result{kind: resOther, weight: w}
+	case qOptional:
+		// An optional clause never filters: a document that passes its
+		// child scores what the child scores, any other adds nothing.
+		if kr := ix.resultOf(n.Kids[0], d); kr != nil {
+			kr.weight *= w
+			return kr
 		}
 		return &result{kind: resOther, weight: w}
 	case qTag:
@@ -189,8 +200,8 @@ func (ix *Index) textResult(n *Node, d *doc, w float64) *result {
 	verbatim := n.Verbatim || n.Phrase
 	var parts []*result
 	for i, t := range n.Terms {
-		hits := ix.queryTerms(d, n.Field, t, n.stemOf(i), verbatim)
-		expands := !verbatim || t[len(t)-1] == '*'
+		hits := ix.nodeTerms(n, d, i, verbatim)
+		expands := !verbatim || t[len(t)-1] == '*' || isPattern(t)
 		var r *result
 		switch {
 		case len(hits) == 0: // a synonym

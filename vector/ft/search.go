@@ -48,6 +48,11 @@ type SearchRequest struct {
 	Verbatim     bool
 	Language     string
 	Payload      string
+	// Slop (when HasSlop) and InOrder are SLOP's and INORDER's: the
+	// distance and order of the words of every intersection (slop.go).
+	Slop    int
+	HasSlop bool
+	InOrder bool
 	// unscored skips scoring (FT.AGGREGATE reads no scores).
 	unscored bool
 	// Admit, when set, hides documents it rejects (a clustered node
@@ -93,6 +98,7 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		Offset: int(off), Num: int(num), Params: a.ParamMap(),
 		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND",
 		ExplainScore: a.ExplainScore, Verbatim: a.Verbatim, Language: a.Language, Payload: a.Payload,
+		Slop: int(a.Slop), HasSlop: a.HasSlop, InOrder: a.InOrder,
 	}
 	if err := CheckLanguage(a.Language); err != nil {
 		return nil, err
@@ -147,6 +153,9 @@ func (r *SearchRequest) ParseQuery() error {
 	r.Filter, r.KNN = filter, knn
 	if r.Verbatim || !stems(r.Language) {
 		markVerbatim(r.Filter)
+	}
+	if r.HasSlop || r.InOrder {
+		markSlop(r.Filter, r.Slop, r.HasSlop, r.InOrder)
 	}
 	markStems(r.Filter)
 	return nil
@@ -404,6 +413,7 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 		return nil, 0, false, nil // only stop words: RediSearch matches nothing
 	}
 	req.Filter = filter
+	ix.expandPatterns(filter)
 	if req.KNN == nil {
 		hits, err := ix.matchFilter(req)
 		scored := ix.scoreHits(req, hits)
@@ -516,13 +526,15 @@ func (ix *Index) checkFields(n *Node) error {
 		if n.Field == "" || n.Kind == qAll || n.Kind == qAnd || n.Kind == qOr || n.Kind == qNot || n.Kind == qVecRange {
 			return nil
 		}
-		f, ok := ix.schema.field(n.Field)
-		if !ok {
-			return fmt.Errorf("Unknown field `%s`", n.Field)
-		}
-		want := map[kind]FieldType{qTag: Tag, qNum: Numeric, qText: Text, qGeo: Geo, qVecRange: Vector}[n.Kind]
-		if f.Type != want {
-			return fmt.Errorf("Field `%s` is not a %s field", n.Field, want)
+		for _, name := range strings.Split(n.Field, "|") { // "@a|b:" names text fields
+			f, ok := ix.schema.field(name)
+			if !ok {
+				return fmt.Errorf("Unknown field `%s`", name)
+			}
+			want := map[kind]FieldType{qTag: Tag, qNum: Numeric, qText: Text, qGeo: Geo, qVecRange: Vector}[n.Kind]
+			if f.Type != want {
+				return fmt.Errorf("Field `%s` is not a %s field", name, want)
+			}
 		}
 		return nil
 	}

@@ -193,18 +193,8 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 	if d.text == nil {
 		return nil
 	}
-	mask := ^uint64(0)
-	if field != "" {
-		mask = 0
-		for i := range ix.schema.Fields {
-			if strings.EqualFold(ix.schema.Fields[i].Alias, field) {
-				mask = fieldBit(i)
-				if ix.schema.Fields[i].NoStem {
-					verbatim = true
-				}
-			}
-		}
-	}
+	mask, noStem := ix.fieldMask(field)
+	verbatim = verbatim || noStem
 	var out []termHit
 	add := func(term string) {
 		if tt := d.text.terms[term]; tt != nil && tt.fields&mask != 0 {
@@ -234,6 +224,35 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 		add(stem)
 	}
 	return out
+}
+
+// fieldMask returns the field bits of field ("" for every TEXT field,
+// "a|b" for either), and whether they are all NOSTEM.
+func (ix *Index) fieldMask(field string) (mask uint64, noStem bool) {
+	if field == "" {
+		return ^uint64(0), false
+	}
+	noStem = true
+	for _, name := range strings.Split(field, "|") { // "@a|b:": either field
+		for i := range ix.schema.Fields {
+			if strings.EqualFold(ix.schema.Fields[i].Alias, name) {
+				mask |= fieldBit(i)
+				noStem = noStem && ix.schema.Fields[i].NoStem
+			}
+		}
+	}
+	return mask, noStem && mask != 0
+}
+
+// nodeTerms returns the terms of d that text node n's i-th query term
+// matches: a pattern's expansions, or queryTerms'. mu must be held.
+func (ix *Index) nodeTerms(n *Node, d *doc, i int, verbatim bool) []termHit {
+	t := n.Terms[i]
+	if d.text != nil && isPattern(t) {
+		mask, _ := ix.fieldMask(n.Field)
+		return ix.patternTerms(n, d, t, mask)
+	}
+	return ix.queryTerms(d, n.Field, t, n.stemOf(i), verbatim)
 }
 
 // phraseAt reports whether the terms' positions hold a run: a position p
@@ -294,9 +313,12 @@ func (ix *Index) textMatch(n *Node, d *doc) bool {
 		return phraseAt(pos)
 	}
 	for i, t := range n.Terms {
-		if len(ix.queryTerms(d, n.Field, t, n.stemOf(i), n.Verbatim || n.Phrase)) == 0 && !ix.hasSynonym(d, n.Field, t) {
+		if len(ix.nodeTerms(n, d, i, n.Verbatim || n.Phrase)) == 0 && !ix.hasSynonym(d, n.Field, t) {
 			return false
 		}
+	}
+	if n.slopSet() && len(n.Terms) > 1 {
+		return withinSlop(ix.textResult(n, d, 1).kids, n.maxSlop(), n.InOrder)
 	}
 	return true
 }

@@ -1,0 +1,142 @@
+package ft
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestParseQuerySyntax: the parse trees of RediSearch 2.8's full-text
+// syntax beyond words and phrases (optional clauses, fuzzy terms, field
+// scoped sub-queries, suffixes and infixes, $slop and $inorder).
+func TestParseQuerySyntax(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"foo ~bar", "and(text(:foo),opt(text(:bar)))"},
+		{"~(a | b) c", "and(opt(or(text(:a),text(:b))),text(:c))"},
+		{"~@t:{x}", "opt(tag(t:x))"},
+		{"%Hat% %%fo%% %%%abc%%%", "and(text(:%hat%),text(:%%fo%%),text(:%%%abc%%%))"},
+		{"@t:%%hat%% | @t:(%a% b*)", "or(text(t:%%hat%%),text(t:%a%,b*))"},
+		{"@t:(a | b -c)", "or(text(t:a),and(text(t:b),not(text(t:c))))"},
+		{`@t:("a b" | c* ~%d%)`, "or(text(t:a,b),and(text(t:c*),opt(text(t:%d%))))"},
+		{"@title|body:word", "text(title|body:word)"},
+		{"@a|b|c:(x y)", "text(a|b|c:x,y)"},
+		{"@t:(a @u:b)", "and(text(t:a),text(u:b))"},
+		{"@t:(x @g:{y} @n:[1 2])", "and(text(t:x),tag(g:y),num(n:1,2))"},
+		{"@t:((a b) | (c))", "or(text(t:a,b),text(t:c))"},
+		{"*oes *HO* * x", "and(text(:*oes),text(:*ho*),all,text(:x))"},
+		{"@t:(*oes | sh*)", "or(text(t:*oes),text(t:sh*))"},
+		{"@t:*un*", "text(t:*un*)"},
+	} {
+		n, _, err := ParseQuery(c.q)
+		if err != nil {
+			t.Errorf("%q: %v", c.q, err)
+			continue
+		}
+		if got := render(n); got != c.want {
+			t.Errorf("%q: tree %s, want %s", c.q, got, c.want)
+		}
+	}
+}
+
+// TestParseQuerySyntaxErrors: malformed new syntax is a syntax error at
+// the offset RediSearch names.
+func TestParseQuerySyntaxErrors(t *testing.T) {
+	for _, c := range []struct {
+		q      string
+		offset int
+	}{
+		{"foo ~", 5},
+		{"~)", 1},
+		{"a %%%%foo%%%%", 2},
+		{"%foo%% x", 5},
+		{"%foo x", 0},
+		{"%% x", 0},
+		{"%foo*%", 0},
+		{"@a|:x", 0},
+		{"@a|b:{x}", 5},
+		{"@a|b:[1 2]", 5},
+		{"@t:(a", 5},
+		{"@t:(a | )", 8},
+		{"@t:*", 3},
+		{"@t:* x", 3},
+	} {
+		_, _, err := ParseQuery(c.q)
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("%q: error %v, want a SyntaxError", c.q, err)
+			continue
+		}
+		if se.Offset != c.offset {
+			t.Errorf("%q: %v, want offset %d", c.q, err, c.offset)
+		}
+	}
+}
+
+// TestExplainSyntax: FT.EXPLAIN's text for the new node kinds.
+func TestExplainSyntax(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"~@t:{x}", "OPTIONAL{\n  TAG:@t {\n    x\n  }\n}\n"},
+		{"@t:%%hat%%", "@t:FUZZY{hat}\n"},
+		{"@t|u:%ab%", "@t|u:FUZZY{ab}\n"},
+		{"*oes @t:*ho*", "INTERSECT {\n  PREFIX{*oes}\n  @t:PREFIX{*ho*}\n}\n"},
+		{"(@t:{a} @t:{b})=>{$slop: 1; $inorder: true}", "INTERSECT {\n  TAG:@t {\n    a\n  }\n  TAG:@t {\n    b\n  }\n} => { $slop: 1; $inorder: true; }\n"},
+		{"(@t:{a} | @t:{b})=>{$inorder: true}", "UNION {\n  TAG:@t {\n    a\n  }\n  TAG:@t {\n    b\n  }\n} => { $inorder: true; }\n"},
+	} {
+		n, knn, err := ParseQuery(c.q)
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		if got := Explain(n, knn); got != c.want {
+			t.Errorf("%q:\n got %q\nwant %q", c.q, got, c.want)
+		}
+	}
+}
+
+// TestSlopWindows: the distance check on hand-made position lists.
+func TestSlopWindows(t *testing.T) {
+	for _, c := range []struct {
+		pos     [][]uint32
+		slop    int
+		inOrder bool
+		want    bool
+	}{
+		{[][]uint32{{1}, {2}}, 0, true, true},
+		{[][]uint32{{2}, {1}}, 0, true, false},
+		{[][]uint32{{2}, {1}}, 0, false, true},
+		{[][]uint32{{2, 3}, {6}}, 1, false, false},
+		{[][]uint32{{2, 3}, {6}}, 2, false, true},
+		{[][]uint32{{6}, {2, 3}}, 100, true, false},
+		{[][]uint32{{1, 10}, {12, 20}, {14}}, 2, true, true},
+		{[][]uint32{{1, 10}, {12, 20}, {14}}, 1, true, false},
+		{[][]uint32{{1, 10}, {11, 20}, {13}}, 1, true, true},
+		{[][]uint32{{1, 10}, {11, 20}, {13}}, 0, true, false},
+		{[][]uint32{{5}, {1, 9}, {7}}, 1, false, false},
+		{[][]uint32{{5}, {1, 6}, {7}}, 0, false, true},
+	} {
+		var kids []*result
+		for _, p := range c.pos {
+			kids = append(kids, &result{kind: resTerm, pos: p})
+		}
+		kids = append(kids, &result{kind: resOther}) // no positions: left out
+		if got := withinSlop(kids, c.slop, c.inOrder); got != c.want {
+			t.Errorf("%v slop %d inorder %v: %v, want %v", c.pos, c.slop, c.inOrder, got, c.want)
+		}
+	}
+}
+
+// TestSlopAttrs: $slop and $inorder parse onto the node; bad values are
+// RediSearch's errors.
+func TestSlopAttrs(t *testing.T) {
+	n, _, err := ParseQuery("(a b)=>{$slop: 2; $inorder: true}")
+	if err != nil || !n.HasSlop || n.Slop != 2 || !n.InOrder {
+		t.Fatalf("%+v %v", n, err)
+	}
+	for q, want := range map[string]string{
+		"(a b)=>{$slop: x}":      "Invalid value (x) for `slop`",
+		"(a b)=>{$slop: -1}":     "Invalid value (-1) for `slop`",
+		"(a b)=>{$inorder: yes}": "Invalid value (yes) for `inorder`",
+	} {
+		if _, _, err := ParseQuery(q); err == nil || err.Error() != want {
+			t.Errorf("%q: %v, want %q", q, err, want)
+		}
+	}
+}
