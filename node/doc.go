@@ -8,7 +8,8 @@
 // set, as many serving as the load keeps busy) and by a goroutine each
 // for TLS, on other platforms, in a goroutines serving mode
 // (internal/serving: vcache dev's shared group picks it), and for
-// commands flagged OffLoop. Every command goes through one dispatcher
+// commands flagged OffLoop, after which the connection goes back to a
+// loop (loop_return_linux.go). Every command goes through one dispatcher
 // (dispatch.go) that checks it against the shared command table
 // (internal/command: arity, auth, ACL, routing, OOM) before its handler
 // runs; the connection commands are internal/front's, shared with the

@@ -29,8 +29,9 @@ import (
 //
 // A connection leaves its loop for a goroutine of its own (handoff) before
 // a command that waits (WAIT) or takes the connection over (VCACHE.SYNC):
-// the loop never blocks on one client. TLS connections always have their
-// own goroutine.
+// the loop never blocks on one client; once that command is answered it
+// goes back to a loop (loop_return_linux.go). TLS connections always have
+// their own goroutine.
 
 // fdConn is a connection served by an event loop.
 type fdConn = rawio.FDConn
@@ -253,7 +254,7 @@ func (l *evloop) run() {
 		if idle := time.Duration(l.s.idle.Load()); idle > 0 && now.Sub(lastIdleCheck) >= idle/4 {
 			lastIdleCheck = now
 			for _, c := range l.conns {
-				if now.Sub(c.lastIO) > idle {
+				if now.Sub(c.lastIO) > idle && !subscriber(c) {
 					l.drop(c, nil)
 				}
 			}
@@ -267,17 +268,27 @@ func (l *evloop) takeIncoming(now time.Time) bool {
 	l.DrainWake()
 	l.mu.Lock()
 	in, stop := l.incoming, l.stop
-	l.incoming = nil
+	if stop {
+		in = nil // closeAll releases them
+	} else {
+		l.incoming = nil
+	}
 	l.mu.Unlock()
 	if g := l.s.pushGen.Load(); g != l.pushGen {
 		l.pushGen = g
 		l.sendPending()
 	}
 	for _, c := range in {
-		moved := c.moved
-		if stop || !l.open(c, now) || moved {
+		moved, back := c.moved, c.back
+		c.back = false
+		if stop || !l.open(c, now) || moved && !back {
 			continue
 		}
+		if back && !l.sendBack(c) {
+			continue
+		}
+		// A new connection, or one back from its goroutine, which may
+		// have sent its next command already.
 		l.readFresh(c)
 	}
 	return stop
@@ -436,6 +447,16 @@ func (l *evloop) finish(c *rconn, err error) {
 	l.s.n.forgetOut(c)
 	l.s.n.forgetIn(c)
 	l.s.forget(c)
+	if c.sendConn != nil {
+		// Its outbox (a subscriber back from its goroutine) may wait a
+		// while for a client that does not read: not on the loop. The
+		// outbox's handle keeps the socket open until it is done.
+		l.s.wg.Add(1)
+		go func() {
+			defer l.s.wg.Done()
+			l.s.n.endOutbox(c)
+		}()
+	}
 	c.fd.Release()
 	l.s.n.closed(c, err)
 }

@@ -24,3 +24,6 @@ type loopScaler struct{}
 func (s *server) serving() int { return 0 }
 
 func (s *server) cpuWait() float64 { return -1 }
+
+// backToLoop: there are no loops to go back to.
+func (s *server) backToLoop(*rconn) bool { return false }

@@ -31,7 +31,16 @@ func (l bufLimit) outboxLimit() outbox.Limit {
 // sender; the connection's goroutine must own c (see serveFrom). It is
 // done once per connection: the first subscription.
 func (n *Node) startOutbox(c *rconn, cl *client) *outbox.Queue {
-	o := outbox.New(c.nc, func() outbox.Limit { return n.pubsub.limitFor(cl).outboxLimit() }, func() {
+	nc := c.nc
+	if c.fd != nil {
+		// A connection of the event loops: the sender writes through a
+		// handle of its own, so the connection may go back to a loop
+		// (loop_return_linux.go) while the outbox sends.
+		if sc, err := c.fd.SendConn(); err == nil {
+			nc, c.sendConn = sc, sc
+		}
+	}
+	o := outbox.New(nc, func() outbox.Limit { return n.pubsub.limitFor(cl).outboxLimit() }, func() {
 		n.log.Warn("client closed for overcoming of output buffer limits", "client", cl.id, "addr", cl.addr)
 		n.pubsub.cut.Add(1)
 	}, func(d int64) {
@@ -47,11 +56,15 @@ func (n *Node) startOutbox(c *rconn, cl *client) *outbox.Queue {
 }
 
 // endOutbox sends what c's outbox holds and stops its sender, before the
-// connection closes.
+// connection closes. It may wait up to a second for a client that does
+// not read.
 func (n *Node) endOutbox(c *rconn) {
 	if cl, _ := c.ctx.(*client); cl != nil {
 		if o := cl.out.Load(); o != nil {
 			o.Finish()
+		}
+		if c.sendConn != nil {
+			_ = c.sendConn.Close()
 		}
 	}
 }

@@ -169,7 +169,11 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 	n := s.n
 	var err error
 	c.goroutine = true
+	returned := false
 	defer func() {
+		if returned {
+			return // an event loop serves it now
+		}
 		s.forget(c)
 		n.endOutbox(c)
 		n.forgetIn(c)
@@ -203,6 +207,10 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 			if stop {
 				return
 			}
+		}
+		if rerr == nil && s.backToLoop(c) {
+			returned = true // the loop sends the replies
+			return
 		}
 		if ferr := s.flush(c); ferr != nil && rerr == nil {
 			rerr = ferr
@@ -383,6 +391,8 @@ type rconn struct {
 	rerr      error            // an event loop's connection: the read error after batch
 	moved     bool             // an event loop's connection: handed from another loop
 	goroutine bool             // served by a goroutine of its own (serveFrom), not a loop
+	back      bool             // handed back to a loop by its goroutine (loop_return_linux.go)
+	sendConn  net.Conn         // its outbox's own handle on an event loop's socket, or nil
 	lastIO    time.Time        // an event loop's connection: when it last had an event
 	omem      int64            // its replies counted in Node.clientOut (memory_extra.go)
 	qmem      int64            // its query buffer counted in Node.clientIn (memory_extra.go)

@@ -3,6 +3,7 @@
 package rawio
 
 import (
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -173,6 +174,89 @@ func (f *FDConn) ToGoroutine() error {
 		}
 	}
 	return nil
+}
+
+// ToLoop takes the connection back from Go's poller after a handoff
+// (ToGoroutine): its socket is again a non-blocking descriptor for an
+// event loop's epoll set. Replies not yet sent are kept for Drain.
+func (f *FDConn) ToLoop() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	sc, ok := f.goConn.(syscall.Conn)
+	if !ok {
+		return errors.New("rawio: not a handed-off connection")
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return err
+	}
+	fd := -1
+	var derr error
+	if err := raw.Control(func(d uintptr) { fd, derr = dupCloexec(int(d)) }); err != nil {
+		return err
+	}
+	if derr != nil {
+		return derr
+	}
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return err
+	}
+	// Closing the Go side takes it out of the poller and closes only its
+	// descriptor: the duplicate keeps the socket open.
+	_ = f.goConn.Close()
+	f.goConn, f.fd, f.closed = nil, fd, false
+	return nil
+}
+
+// SendConn returns a second handle on the socket for a goroutine that
+// writes while the connection's owner reads (an outbox's sender): a
+// blocking net.Conn of Go's poller, whichever of a loop or a goroutine
+// serves the connection meanwhile. Its Close shuts the socket down, so
+// the owner's reading ends too.
+func (f *FDConn) SendConn() (net.Conn, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fd, err := -1, error(nil)
+	if f.goConn != nil {
+		sc, ok := f.goConn.(syscall.Conn)
+		if !ok {
+			return nil, errors.New("rawio: no descriptor")
+		}
+		raw, rerr := sc.SyscallConn()
+		if rerr != nil {
+			return nil, rerr
+		}
+		if cerr := raw.Control(func(d uintptr) { fd, err = dupCloexec(int(d)) }); cerr != nil {
+			return nil, cerr
+		}
+	} else if f.closed {
+		return nil, net.ErrClosed
+	} else {
+		fd, err = dupCloexec(f.fd)
+	}
+	if err != nil {
+		return nil, err
+	}
+	file := os.NewFile(uintptr(fd), "client")
+	gc, err := net.FileConn(file) // a duplicate, registered with the poller
+	_ = file.Close()
+	if err != nil {
+		return nil, err
+	}
+	return shutConn{gc}, nil
+}
+
+// shutConn is a SendConn: closing it shuts the socket down.
+type shutConn struct{ net.Conn }
+
+func (c shutConn) Close() error {
+	if sc, ok := c.Conn.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			_ = raw.Control(func(d uintptr) { _ = syscall.Shutdown(int(d), syscall.SHUT_RDWR) })
+		}
+	}
+	return c.Conn.Close()
 }
 
 // Release closes the descriptor (the owner's last act).

@@ -106,6 +106,10 @@ func (r *CommandReader) Shrink() {
 	}
 }
 
+// Buffered returns how many bytes have been read and not yet returned
+// as commands (a command still incomplete, or bytes handed in by Feed).
+func (r *CommandReader) Buffered() int { return r.w - r.r }
+
 // ReadCommands waits for at least one complete command and returns all
 // the complete commands received. The slice, the commands' Raw and Args
 // alias the reader's buffers and are valid only until the next call.

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Messaging and scripting throughput of vcache against redis-server,
+# measured side by side in the same run (alternating servers each round,
+# medians and vcache/redis ratios):
+#   - PUBLISH with no subscriber and with one subscriber reading
+#     (redis-cli SUBSCRIBE), redis-benchmark -c 50 at -P 1 and -P 16;
+#   - EVALSHA of return redis.call('INCR', KEYS[1]) and FCALL of the same
+#     function, on 100k random keys, -c 50 at -P 1 and -P 16;
+#   - SUBSCRIBE fan-out: SUBS subscribers on one channel, one publisher
+#     pipelining MSGS messages; deliveries per second until every
+#     subscriber has read every message.
+#
+#   bench/msg.sh                              # defaults: N=200000 requests, ROUNDS=3, SUBS=20, MSGS=20000
+#   N=20000 ROUNDS=1 SUBS=10 MSGS=5000 bench/msg.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-200000}
+ROUNDS=${ROUNDS:-3}
+SUBS=${SUBS:-20}
+MSGS=${MSGS:-20000}
+for tool in redis-server redis-benchmark redis-cli python3; do
+	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools python3)" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+go build -o "$work/vcache" ./cmd/vcache
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
+start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
+start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
+
+SCRIPT="return redis.call('INCR', KEYS[1])"
+LIB=$'#!lua name=benchmsg\nredis.register_function(\'incr1\', function(keys, args) return redis.call(\'INCR\', keys[1]) end)'
+
+bench_cmd() { # port pipeline command... -> ops/s
+	local port=$1 p=$2
+	shift 2
+	timeout 300 redis-benchmark -p "$port" -q -c 50 -n "$N" -r 100000 -P "$p" "$@" 2>/dev/null |
+		tr '\r' '\n' | awk '/requests per second/ {
+			n = split($0, w, " "); for (i = 1; i < n; i++) if (w[i+1] == "requests") v = w[i]
+			print v }' | tail -1
+}
+
+# fanout port -> deliveries/s: SUBS subscribers, MSGS messages of 16 bytes.
+fanout() {
+	timeout 300 python3 - "$1" "$SUBS" "$MSGS" <<'PY'
+import selectors, socket, sys, time
+port, subs, msgs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+def cmd(*a):
+    b = b"*%d\r\n" % len(a)
+    for x in a:
+        x = x if isinstance(x, bytes) else str(x).encode()
+        b += b"$%d\r\n%s\r\n" % (len(x), x)
+    return b
+def readn(s, n):
+    got = b""
+    while len(got) < n:
+        d = s.recv(n - len(got))
+        if not d:
+            sys.exit("connection closed")
+        got += d
+    return got
+conf = b"*3\r\n$9\r\nsubscribe\r\n$6\r\nfanout\r\n:1\r\n"
+payload = b"x" * 16
+one = b"*3\r\n$7\r\nmessage\r\n$6\r\nfanout\r\n$16\r\n" + payload + b"\r\n"
+ss = []
+for _ in range(subs):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(cmd("SUBSCRIBE", "fanout"))
+    if readn(s, len(conf)) != conf:
+        sys.exit("unexpected SUBSCRIBE reply")
+    s.setblocking(False)
+    ss.append(s)
+pub = socket.create_connection(("127.0.0.1", port))
+sel = selectors.DefaultSelector()
+left = {}
+for s in ss:
+    sel.register(s, selectors.EVENT_READ)
+    left[s] = msgs * len(one)
+batch = cmd("PUBLISH", "fanout", payload) * 100
+rep = b":%d\r\n" % subs
+t0 = time.perf_counter()
+sent = 0
+pending = b""
+while sent < msgs or any(left.values()):
+    if sent < msgs:
+        pub.sendall(batch)
+        sent += 100
+        want = len(rep) * 100
+        while len(pending) < want:
+            pending += pub.recv(65536)
+        if pending[:want] != rep * 100:
+            sys.exit("PUBLISH did not reach every subscriber")
+        pending = pending[want:]
+    for key, _ in sel.select(timeout=0 if sent < msgs else 10):
+        d = key.fileobj.recv(1 << 20)
+        if not d:
+            sys.exit("subscriber closed")
+        left[key.fileobj] -= len(d)
+    if time.perf_counter() - t0 > 240:
+        sys.exit("fan-out took too long")
+dt = time.perf_counter() - t0
+print("%.0f" % (subs * msgs / dt))
+PY
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{print (b > 0 ? a/b : 0)}'; }
+
+declare -A res
+tests=()
+note() { # server test value
+	res[$1,$2]+="$3 "
+	[[ " ${tests[*]} " == *" $2 "* ]] || tests+=("$2")
+	echo "round $round $1: $2 $3" >&2
+}
+for round in $(seq "$ROUNDS"); do
+	for server in vcache redis; do
+		port=$(free_port)
+		pid=$(start_$server "$port")
+		wait_port "$port"
+		sha=$(redis-cli -p "$port" SCRIPT LOAD "$SCRIPT" | tr -d '\r')
+		redis-cli -p "$port" FUNCTION LOAD REPLACE "$LIB" >/dev/null
+		for P in 1 16; do
+			note $server "PUBLISH, 0 subscribers, -P $P" "$(bench_cmd "$port" "$P" PUBLISH ch msg)"
+		done
+		redis-cli -p "$port" SUBSCRIBE ch >/dev/null &
+		sub=$!
+		for _ in $(seq 100); do
+			[ "$(redis-cli -p "$port" PUBSUB NUMSUB ch | tail -1 | tr -d '\r')" = 1 ] && break
+			sleep 0.1
+		done
+		for P in 1 16; do
+			note $server "PUBLISH, 1 subscriber, -P $P" "$(bench_cmd "$port" "$P" PUBLISH ch msg)"
+		done
+		kill "$sub"; wait "$sub" 2>/dev/null || true
+		for P in 1 16; do
+			note $server "EVALSHA INCR, -P $P" "$(bench_cmd "$port" "$P" EVALSHA "$sha" 1 key:__rand_int__)"
+			note $server "FCALL INCR, -P $P" "$(bench_cmd "$port" "$P" FCALL incr1 1 key:__rand_int__)"
+		done
+		note $server "fan-out deliveries/s, $SUBS subscribers" "$(fanout "$port")"
+		kill "$pid"; wait "$pid" 2>/dev/null || true
+	done
+done
+
+echo
+echo "| test (N=$N, ROUNDS=$ROUNDS) | redis-server ops/s | vcache ops/s | vcache/redis |"
+echo "|---|---|---|---|"
+for t in "${tests[@]}"; do
+	r=$(echo ${res[redis,$t]:-0} | tr ' ' '\n' | median)
+	v=$(echo ${res[vcache,$t]:-0} | tr ' ' '\n' | median)
+	printf "| %s | %.0f | %.0f | %.2f |\n" "$t" "$r" "$v" "$(ratio "$v" "$r")"
+done
+echo
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,86 @@
+//go:build linux
+
+package node
+
+import (
+	"syscall"
+	"time"
+
+	"github.com/vcache/vcache/internal/command"
+)
+
+// A connection that left its event loop for a command that waits (a
+// blocking pop, WAIT) or runs long (EVAL, FUNCTION) goes back to a loop
+// once that command is answered. Left on its goroutine, its next command
+// would be read when Go's poller wakes that goroutine, which may be after
+// a command another client sent later has run on a loop: Redis, reading
+// every client in one thread, runs them in the order they came (a
+// client's DEL after another's blocking XREADGROUP on a new connection,
+// a PUBLISH after a subscriber's UNSUBSCRIBE).
+//
+// A client that has just run a script (EVAL, EVALSHA, FCALL: off the
+// loops, taking their own key stripes) stays on its goroutine until it
+// runs something else: clients tend to run scripts one after another, and
+// going off the loop and back for each nearly doubled the node's CPU per
+// EVALSHA at redis-benchmark -P 1. Its commands are ordered against other
+// clients' as before this return existed.
+//
+// A subscriber or a tracking client goes back too: its outbox sends
+// through a handle of its own on the socket (startOutbox), so replies and
+// messages still go out in order from one queue. A monitor, which runs no
+// more commands, stays on its goroutine.
+
+// backToLoop hands c, served by its goroutine since a handoff, back to an
+// event loop when nothing keeps it off the loops; it reports whether it
+// did (the goroutine then lets go of c). The loop sends the replies
+// written so far (sendBack): until it has c in its set, the client waits
+// for them, so its next command cannot come before the loop reads it.
+func (s *server) backToLoop(c *rconn) bool {
+	if c.fd == nil || c.detached || c.closing || len(s.loops) == 0 || c.rd.Buffered() > 0 {
+		// (Bytes read already, such as those a blocked client sent while
+		// it waited, are parsed here: the loop reads only when the socket
+		// has more.)
+		return false
+	}
+	cl, _ := c.ctx.(*client)
+	if cl == nil || cl.block != nil || cl.monitor.Load() {
+		return false
+	}
+	if e := cl.last; e != nil && e.spec.Has(command.OffLoop|command.SelfLocked) {
+		return false // a script: see above
+	}
+	if cl.out.Load() != nil && c.sendConn == nil {
+		return false // its outbox writes through the connection itself
+	}
+	if c.fd.ToLoop() != nil {
+		return false // served here still, from Go's poller
+	}
+	c.goroutine = false
+	c.lastIO = time.Now()
+	c.back = true
+	s.loopConns.Add(1)
+	l := s.loops[s.nextLoop.Add(1)%uint32(s.serving())]
+	if !l.take(c) {
+		// The server is stopping: the loop would not release it.
+		_ = c.Flush()
+		s.loopConns.Add(-1)
+		l.finish(c, nil)
+	}
+	return true
+}
+
+// sendBack sends the replies c brought back from its goroutine; it
+// reports whether c is to be read now (false: it was dropped, or waits
+// for the socket to take the rest).
+func (l *evloop) sendBack(c *rconn) bool {
+	if err := l.s.flush(c); err != nil {
+		l.drop(c, err)
+		return false
+	}
+	l.s.n.noteOut(c)
+	if c.fd.Pending() > 0 {
+		l.watch(c, syscall.EPOLLOUT)
+		return false
+	}
+	return true
+}
