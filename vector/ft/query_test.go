@@ -160,8 +160,13 @@ func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{`"running shoes"`, `@t:"x y" | z`, `(runs)=>{$weight: 2.5} -@t:"y\" x"`, `run* "" shoe`, `"a`, `@t:"`} {
 		f.Add(s)
 	}
+	// Stop words (stopwords.go).
+	for _, s := range []string{"the", "the lord -of", `"lord of the rings" | a`, "(the)=>[KNN 2 @v $B]", "@t:(of the) | x", "-(the|a) z", "th* the"} {
+		f.Add(s)
+	}
 	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}
 	f.Fuzz(func(t *testing.T, q string) {
+		fuzzStopWords(t, q, params)
 		n, _, err := ParseQuery(q)
 		if err == nil && n == nil {
 			t.Fatal("no tree and no error")
@@ -221,4 +226,47 @@ func FuzzParseCreate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzStopWords checks the tree a search of q runs with: without
+// NOSTOPWORDS no stop word is left in it (a KNN query keeps a tree),
+// and with and without it, it explains, searches and profiles without
+// panicking; a query of stop words only profiles as an EMPTY iterator.
+func fuzzStopWords(t *testing.T, q string, params map[string][]byte) {
+	filter, knn, err := parseResolved(q, nil, params)
+	if err != nil {
+		return
+	}
+	ix := fuzzIndex(t)
+	var check func(n *Node)
+	check = func(n *Node) {
+		if n.Kind == qText {
+			for _, w := range n.Terms {
+				if !strings.HasSuffix(w, "*") && ix.schema.isStopWord(w) {
+					t.Fatalf("%q: stop word %q left in the tree", q, w)
+				}
+			}
+		}
+		for _, k := range n.Kids {
+			check(k)
+		}
+	}
+	for _, keep := range []bool{false, true} {
+		req := &SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, NoStopWords: keep}
+		tree := ix.QueryTree(req)
+		switch {
+		case tree == nil && (keep || knn != nil):
+			t.Fatalf("%q (NOSTOPWORDS %v): no tree", q, keep)
+		case tree != nil && !keep:
+			check(tree)
+		}
+		Explain(tree, knn)
+		if _, err := ix.Search(req, func(string) (map[string][]byte, bool) { return map[string][]byte{}, true }); err != nil {
+			continue
+		}
+		it := ix.ProfileIterators(req, ProfileOptions{})
+		if tree == nil && (len(it) < 2 || it[1] != "EMPTY") {
+			t.Fatalf("%q: stop words only, profiled as %v", q, it)
+		}
+	}
 }

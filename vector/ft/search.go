@@ -48,6 +48,9 @@ type SearchRequest struct {
 	Verbatim     bool
 	Language     string
 	Payload      string
+	// NoStopWords is NOSTOPWORDS: the query's stop words are kept (and,
+	// not being indexed, match nothing: stopwords.go).
+	NoStopWords bool
 	// unscored skips scoring (FT.AGGREGATE reads no scores).
 	unscored bool
 	// Admit, when set, hides documents it rejects (a clustered node
@@ -93,6 +96,7 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		Offset: int(off), Num: int(num), Params: a.ParamMap(),
 		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND",
 		ExplainScore: a.ExplainScore, Verbatim: a.Verbatim, Language: a.Language, Payload: a.Payload,
+		NoStopWords: a.NoStopWords,
 	}
 	if err := CheckLanguage(a.Language); err != nil {
 		return nil, err
@@ -399,7 +403,7 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 	if err := ix.runRanges(req.Filter, req.Params); err != nil {
 		return nil, 0, false, err
 	}
-	filter := ix.schema.dropStopWords(req.Filter)
+	filter := ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords)
 	if filter == nil {
 		return nil, 0, false, nil // only stop words: RediSearch matches nothing
 	}

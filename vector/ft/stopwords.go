@@ -1,6 +1,10 @@
 package ft
 
-import "strings"
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
 
 // Stop words, as RediSearch 2.8 has them: a TEXT field's stop words are
 // not indexed (nor do they take a position, so "lord of the rings" holds
@@ -94,4 +98,49 @@ func (s *Schema) dropStopWords(n *Node) *Node {
 		return &c
 	}
 	return n
+}
+
+// queryTree is the filter a query runs with: without its stop words
+// (unless NOSTOPWORDS kept them), nil when nothing is left. A KNN query
+// whose filter was only stop words runs over every document, as in
+// RediSearch, whose KNN node then has no child.
+func (s *Schema) queryTree(n *Node, knn *KNN, keep bool) *Node {
+	if keep || n == nil {
+		return n
+	}
+	d := s.dropStopWords(n)
+	if d == nil && knn != nil {
+		return &Node{Kind: qAll}
+	}
+	return d
+}
+
+// QueryTree is the tree FT.EXPLAIN and FT.PROFILE show for req's parsed
+// query: without the stop words the search drops (queryTree). nil means
+// the query is stop words only (RediSearch's "<empty>").
+func (ix *Index) QueryTree(req *SearchRequest) *Node {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords)
+}
+
+// stopWordsList is FT.INFO's stopwords_list of words: each word once, in
+// the order RediSearch's trie of them gives (byte by byte, a word before
+// its extensions, a byte past 0x7f first as C's signed char sorts it).
+func stopWordsList(words []string) []any {
+	sorted := slices.Clone(words)
+	slices.SortFunc(sorted, func(a, b string) int {
+		for i := 0; i < len(a) && i < len(b); i++ {
+			if c := cmp.Compare(int8(a[i]), int8(b[i])); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(len(a), len(b))
+	})
+	sorted = slices.Compact(sorted)
+	out := make([]any, len(sorted))
+	for i, w := range sorted {
+		out[i] = w
+	}
+	return out
 }
