@@ -84,6 +84,7 @@ func explainPlan(cx *Ctx) (string, bool) {
 		return "", false
 	}
 	// The tree without the stop words the search drops.
+	cx.Node.search.Config.ApplyDialect(req)
 	return ft.Explain(ix.QueryTree(req), req.KNN), true
 }
 

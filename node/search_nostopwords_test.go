@@ -246,3 +246,41 @@ func TestFTStopWordsListInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestFTStopWordsPhraseDialect2: with DIALECT 2, RediSearch's grammar
+// keeps the first two words of an exact phrase (and a quoted single
+// word) even when they are stop words, and drops the later ones; the
+// default index holds no stop word, so such a phrase matches nothing.
+// FT.EXPLAIN shows the same phrase.
+func TestFTStopWordsPhraseDialect2(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	ctx := context.Background()
+	do := func(args ...any) ([]any, error) { return c.Do(ctx, args...).Slice() }
+	stopWordsSetup(t, func(args ...any) ([]any, error) { return nil, c.Do(ctx, args...).Err() })
+	for _, tc := range []struct {
+		index, query string
+		want         []string
+	}{
+		{"def", `"the lord"`, nil},
+		{"def", `"the"`, nil},
+		{"def", `"lord of the rings"`, nil},
+		{"def", `"lord rings the"`, []string{"d:1", "d:2"}},
+		{"def", `"lord rings" | "the tale"`, []string{"d:1", "d:2"}},
+		{"def", `@t:"lord rings the"`, []string{"d:1", "d:2"}},
+		{"none", `"lord of the rings"`, []string{"d:1"}},
+	} {
+		n, keys := stopKeys(t, do, tc.index, tc.query, "DIALECT", "2")
+		if n != int64(len(tc.want)) || !slices.Equal(keys, tc.want) {
+			t.Errorf("FT.SEARCH %s %s DIALECT 2 = %v, want %v", tc.index, tc.query, keys, tc.want)
+		}
+	}
+	got, err := c.Do(ctx, "FT.EXPLAIN", "def", `"lord rings the"`, "DIALECT", "2").Text()
+	if want := "EXACT {\n  lord\n  rings\n}\n"; err != nil || got != want {
+		t.Errorf("FT.EXPLAIN def \"lord rings the\" DIALECT 2 = %q, %v; want %q", got, err, want)
+	}
+	got, err = c.Do(ctx, "FT.EXPLAIN", "def", `"the lord of"`, "DIALECT", "2").Text()
+	if want := "EXACT {\n  the\n  lord\n}\n"; err != nil || got != want {
+		t.Errorf("FT.EXPLAIN def \"the lord of\" DIALECT 2 = %q, %v; want %q", got, err, want)
+	}
+}

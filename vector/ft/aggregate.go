@@ -94,7 +94,7 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 		loads = append(loads, ftargs.LoadField{Path: path, Name: name})
 	}
 	hits, _, _, err := ix.match(&SearchRequest{Filter: req.Filter, KNN: req.KNN, Params: req.Params, Admit: req.Admit, unscored: true,
-		NoStopWords: req.Args.NoStopWords})
+		NoStopWords: req.Args.NoStopWords, Dialect: req.Dialect})
 	if err != nil {
 		return nil, 0, err
 	}

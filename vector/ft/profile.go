@@ -34,7 +34,7 @@ func (ix *Index) ProfileIterators(req *SearchRequest, opt ProfileOptions) []any 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	p := &profiler{ix: ix, req: req, opt: opt}
-	tree := ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords)
+	tree := ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
 	if tree == nil {
 		// Stop words only: RediSearch's empty iterator.
 		return []any{"Type", "EMPTY", "Time", opt.Time(0), "Counter", int64(0)}

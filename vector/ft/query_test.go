@@ -161,7 +161,7 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 	}
 	// Stop words (stopwords.go).
-	for _, s := range []string{"the", "the lord -of", `"lord of the rings" | a`, "(the)=>[KNN 2 @v $B]", "@t:(of the) | x", "-(the|a) z", "th* the"} {
+	for _, s := range []string{"the", "the lord -of", `"lord of the rings" | a`, `"the"`, `"of the rings"`, "(the)=>[KNN 2 @v $B]", "@t:(of the) | x", "-(the|a) z", "th* the"} {
 		f.Add(s)
 	}
 	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}
@@ -229,36 +229,37 @@ func FuzzParseCreate(f *testing.F) {
 }
 
 // fuzzStopWords checks the tree a search of q runs with: without
-// NOSTOPWORDS no stop word is left in it (a KNN query keeps a tree),
-// and with and without it, it explains, searches and profiles without
-// panicking; a query of stop words only profiles as an EMPTY iterator.
+// NOSTOPWORDS no stop word is left in it (but the first two words of a
+// phrase with DIALECT 2), a KNN query keeps a tree, and with and without
+// it, it explains, searches and profiles without panicking; a query of
+// stop words only profiles as an EMPTY iterator.
 func fuzzStopWords(t *testing.T, q string, params map[string][]byte) {
 	filter, knn, err := parseResolved(q, nil, params)
 	if err != nil {
 		return
 	}
 	ix := fuzzIndex(t)
-	var check func(n *Node)
-	check = func(n *Node) {
+	var check func(n *Node, dialect int)
+	check = func(n *Node, dialect int) {
 		if n.Kind == qText {
-			for _, w := range n.Terms {
-				if !strings.HasSuffix(w, "*") && ix.schema.isStopWord(w) {
+			for i, w := range n.Terms {
+				if !strings.HasSuffix(w, "*") && ix.schema.isStopWord(w) && !(dialect >= 2 && n.Phrase && i < 2) {
 					t.Fatalf("%q: stop word %q left in the tree", q, w)
 				}
 			}
 		}
 		for _, k := range n.Kids {
-			check(k)
+			check(k, dialect)
 		}
 	}
-	for _, keep := range []bool{false, true} {
-		req := &SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, NoStopWords: keep}
+	for i, keep := range []bool{false, true, false} {
+		req := &SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, NoStopWords: keep, Dialect: i}
 		tree := ix.QueryTree(req)
 		switch {
 		case tree == nil && (keep || knn != nil):
 			t.Fatalf("%q (NOSTOPWORDS %v): no tree", q, keep)
 		case tree != nil && !keep:
-			check(tree)
+			check(tree, req.Dialect)
 		}
 		Explain(tree, knn)
 		if _, err := ix.Search(req, func(string) (map[string][]byte, bool) { return map[string][]byte{}, true }); err != nil {

@@ -50,14 +50,17 @@ func (s *Schema) isStopWord(w string) bool {
 
 // dropStopWords returns the filter without its text terms that are stop
 // words, or nil when nothing is left (a query of stop words only). A
-// prefix term (ending in *) is never a stop word. n is not changed.
-func (s *Schema) dropStopWords(n *Node) *Node {
+// prefix term (ending in *) is never a stop word. With phraseHead, the
+// first two words of an exact phrase are kept, as RediSearch's DIALECT 2
+// grammar keeps them ("the lord" is the phrase "the lord", which the
+// index cannot hold); later ones are dropped. n is not changed.
+func (s *Schema) dropStopWords(n *Node, phraseHead bool) *Node {
 	switch n.Kind {
 	case qText:
 		keep := make([]string, 0, len(n.Terms))
 		var stems []string
 		for i, t := range n.Terms {
-			if s.isStopWord(t) {
+			if s.isStopWord(t) && !(phraseHead && n.Phrase && i < 2) {
 				continue
 			}
 			keep = append(keep, t)
@@ -78,7 +81,7 @@ func (s *Schema) dropStopWords(n *Node) *Node {
 		kids := make([]*Node, 0, len(n.Kids))
 		changed := false
 		for _, k := range n.Kids {
-			d := s.dropStopWords(k)
+			d := s.dropStopWords(k, phraseHead)
 			changed = changed || d != k
 			if d != nil {
 				kids = append(kids, d)
@@ -100,15 +103,15 @@ func (s *Schema) dropStopWords(n *Node) *Node {
 	return n
 }
 
-// queryTree is the filter a query runs with: without its stop words
-// (unless NOSTOPWORDS kept them), nil when nothing is left. A KNN query
-// whose filter was only stop words runs over every document, as in
-// RediSearch, whose KNN node then has no child.
-func (s *Schema) queryTree(n *Node, knn *KNN, keep bool) *Node {
+// queryTree is the filter a query of the given dialect runs with:
+// without its stop words (unless NOSTOPWORDS kept them), nil when nothing
+// is left. A KNN query whose filter was only stop words runs over every
+// document, as in RediSearch, whose KNN node then has no child.
+func (s *Schema) queryTree(n *Node, knn *KNN, keep bool, dialect int) *Node {
 	if keep || n == nil {
 		return n
 	}
-	d := s.dropStopWords(n)
+	d := s.dropStopWords(n, dialect >= 2)
 	if d == nil && knn != nil {
 		return &Node{Kind: qAll}
 	}
@@ -121,7 +124,7 @@ func (s *Schema) queryTree(n *Node, knn *KNN, keep bool) *Node {
 func (ix *Index) QueryTree(req *SearchRequest) *Node {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords)
+	return ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
 }
 
 // stopWordsList is FT.INFO's stopwords_list of words: each word once, in
