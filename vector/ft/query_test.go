@@ -152,6 +152,10 @@ func FuzzParseQuery(f *testing.F) {
 		"hello @t:(x y*)", "@t:{a\\ b}", "((((", "@y:[-inf +inf]=>[KNN $K @e $B]"} {
 		f.Add(s)
 	}
+	// Stop words (stopwords.go).
+	for _, s := range []string{"the", "the lord -of", `"lord of the rings" | a`, `"the"`, `"of the rings"`, "(the)=>[KNN 2 @v $B]", "@t:(of the) | x", "-(the|a) z", "th* the"} {
+		f.Add(s)
+	}
 	for _, s := range []string{"@v:[VECTOR_RANGE $r $B]=>{$YIELD_DISTANCE_AS: d; $EPSILON: $e}", "@l:[$a 2 $c km] | -@l:[1 2 3 mi]=>{$weight: 1}",
 		"(@t:x @v:[VECTOR_RANGE 1 $B])=>[KNN 2 @v $B HYBRID_POLICY $p]=>{$BATCH_SIZE: 4}"} {
 		f.Add(s)
@@ -160,13 +164,8 @@ func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{`"running shoes"`, `@t:"x y" | z`, `(runs)=>{$weight: 2.5} -@t:"y\" x"`, `run* "" shoe`, `"a`, `@t:"`} {
 		f.Add(s)
 	}
-	// Stop words (stopwords.go).
-	for _, s := range []string{"the", "the lord -of", `"lord of the rings" | a`, `"the"`, `"of the rings"`, "(the)=>[KNN 2 @v $B]", "@t:(of the) | x", "-(the|a) z", "th* the"} {
-		f.Add(s)
-	}
 	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}
 	f.Fuzz(func(t *testing.T, q string) {
-		fuzzStopWords(t, q, params)
 		n, _, err := ParseQuery(q)
 		if err == nil && n == nil {
 			t.Fatal("no tree and no error")
@@ -188,6 +187,7 @@ func FuzzParseQuery(f *testing.F) {
 				}
 			}
 		}
+		fuzzStopWords(t, q, params)
 	})
 }
 

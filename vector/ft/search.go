@@ -48,15 +48,15 @@ type SearchRequest struct {
 	Verbatim     bool
 	Language     string
 	Payload      string
-	// NoStopWords is NOSTOPWORDS: the query's stop words are kept (and,
-	// not being indexed, match nothing: stopwords.go).
-	NoStopWords bool
 	// unscored skips scoring (FT.AGGREGATE reads no scores).
 	unscored bool
 	// Admit, when set, hides documents it rejects (a clustered node
 	// counts only the documents of slots it serves, so a document that is
 	// being moved is never counted twice).
 	Admit func(key string) bool
+	// NoStopWords is NOSTOPWORDS: the query's stop words are kept (and,
+	// not being indexed, match nothing: stopwords.go).
+	NoStopWords bool
 }
 
 // ParseSearch parses FT.SEARCH's arguments: args[0] is the index name,
@@ -96,7 +96,6 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		Offset: int(off), Num: int(num), Params: a.ParamMap(),
 		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND",
 		ExplainScore: a.ExplainScore, Verbatim: a.Verbatim, Language: a.Language, Payload: a.Payload,
-		NoStopWords: a.NoStopWords,
 	}
 	if err := CheckLanguage(a.Language); err != nil {
 		return nil, err
@@ -105,6 +104,7 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		return nil, err
 	}
 	r.Multi = r.Dialect >= 3 || r.Expand
+	r.NoStopWords = a.NoStopWords
 	for _, g := range a.GeoFilters {
 		r.Clauses = append(r.Clauses, NewGeoFilter(g))
 	}

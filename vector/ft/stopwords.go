@@ -77,30 +77,33 @@ func (s *Schema) dropStopWords(n *Node, phraseHead bool) *Node {
 		c := *n
 		c.Terms, c.stems = keep, stems
 		return &c
-	case qAnd, qOr, qNot:
-		kids := make([]*Node, 0, len(n.Kids))
-		changed := false
-		for _, k := range n.Kids {
-			d := s.dropStopWords(k, phraseHead)
-			changed = changed || d != k
-			if d != nil {
-				kids = append(kids, d)
-			}
-		}
-		if !changed {
-			return n
-		}
-		if len(kids) == 0 {
-			return nil
-		}
-		if len(kids) == 1 && n.Kind != qNot && n.Weight == 0 {
-			return kids[0]
-		}
-		c := *n
-		c.Kids = kids
-		return &c
 	}
-	return n
+	if len(n.Kids) == 0 {
+		return n
+	}
+	// A clause of clauses (AND, OR, NOT and any other): without the
+	// clauses that were stop words only, and gone when none is left.
+	kids := make([]*Node, 0, len(n.Kids))
+	changed := false
+	for _, k := range n.Kids {
+		d := s.dropStopWords(k, phraseHead)
+		changed = changed || d != k
+		if d != nil {
+			kids = append(kids, d)
+		}
+	}
+	if !changed {
+		return n
+	}
+	if len(kids) == 0 {
+		return nil
+	}
+	if len(kids) == 1 && (n.Kind == qAnd || n.Kind == qOr) && n.Weight == 0 {
+		return kids[0]
+	}
+	c := *n
+	c.Kids = kids
+	return &c
 }
 
 // queryTree is the filter a query of the given dialect runs with:
