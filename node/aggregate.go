@@ -42,6 +42,7 @@ func cmdFTAggregate(cx *Ctx) {
 	// The index's prefixes go with the cursor: a reader needs read access
 	// to them.
 	c := ftargs.NewCursor(req.Index, prefixes, rows, total, req.Args.CursorCount, req.Args.MaxIdle)
+	c.Expand = req.Expand
 	id, err := cx.Node.cursors.Add(c)
 	if err != nil {
 		ftError(cx, err)
@@ -110,6 +111,7 @@ func cmdFTCursor(cx *Ctx) {
 	if count == 0 {
 		count = c.Count
 	}
+	cx.expand3 = c.Expand // the rows have the first batch's RESP3 shape
 	writeCursorChunk(cx, t, id, c, count)
 	t.Put(id, c)
 }

@@ -35,6 +35,10 @@ type Ctx struct {
 	// replArgs, when a handler sets it, is what replicas receive instead
 	// of Args (relative TTLs made absolute, as Redis propagates them).
 	replArgs [][]byte
+	// expand3, when a handler sets it, adds FORMAT EXPAND to the RESP3
+	// shape of its reply (an FT.CURSOR READ of an EXPAND aggregate:
+	// runShaped).
+	expand3 bool
 }
 
 // slotOfArg1 returns the hash slot of Args[1] (the key of the commands

@@ -122,3 +122,17 @@ func TestRedisPyTextScores(t *testing.T) {
 		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestRedisPyStopWords runs redis-py 4.3.4's Query.no_stopwords(),
+// explain and spellcheck against indexes with the default stop words and
+// with STOPWORDS 0 (create_index(stopwords=[])), and FT.INFO's list.
+func TestRedisPyStopWords(t *testing.T) {
+	out := runRedisPy(t, "redis", "redispy_stopwords.py")
+	want := "(2, ['s:1', 's:2']) (0, []) (1, ['s:1'])\n" +
+		"'<empty>\\n' True True\n" +
+		"{'the': [{'score': '0.33333333333333331', 'suggestion': 'she'}], 'lordd': [{'score': '0.66666666666666663', 'suggestion': 'lord'}]} {}\n" +
+		"default []"
+	if out != want {
+		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", out, want)
+	}
+}

@@ -99,8 +99,12 @@ func runShaped(cx *Ctx, h Handler, shape resp.Shape) {
 	w := cx.w
 	var b respBuf
 	cx.w = &b
+	cx.expand3 = false
 	h(cx)
 	cx.w = w
+	if cx.expand3 {
+		shape, cx.expand3 = resp.FTExpandShape(shape), false
+	}
 	if len(b) > 0 && b[0] == '-' {
 		if _, ok := w.(errCounter); ok {
 			msg, _, _ := strings.Cut(string(b[1:]), "\r")

@@ -75,14 +75,17 @@ func explainPlan(cx *Ctx) (string, bool) {
 		ftError(cx, err)
 		return "", false
 	}
-	if indexFor(cx, cx.Args[1], string(cx.Args[1])+": no such index") == nil {
+	ix := indexFor(cx, cx.Args[1], string(cx.Args[1])+": no such index")
+	if ix == nil {
 		return "", false
 	}
 	if err := req.ParseQuery(); err != nil {
 		ftError(cx, err)
 		return "", false
 	}
-	return ft.Explain(req.Filter, req.KNN), true
+	// The tree without the stop words the search drops.
+	cx.Node.search.Config.ApplyDialect(req)
+	return ft.Explain(ix.QueryTree(req), req.KNN), true
 }
 
 func cmdFTExplain(cx *Ctx) {

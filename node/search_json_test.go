@@ -89,3 +89,11 @@ func TestFTOnJSON(t *testing.T) {
 func TestFTJSONReturnAndExpand(t *testing.T) {
 	testutil.CheckFTJSONReturn(t, startNode(t, nil).addr, "fj")
 }
+
+// TestFTJSONCursorExpand: FT.CURSOR READ of an FT.AGGREGATE FORMAT
+// EXPAND WITHCURSOR answers its rows in the first batch's expanded shape
+// (testutil.CheckFTJSONCursorExpand; cmd/vcache runs it through the
+// proxy).
+func TestFTJSONCursorExpand(t *testing.T) {
+	testutil.CheckFTJSONCursorExpand(t, startNode(t, nil).addr, "fc")
+}

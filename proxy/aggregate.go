@@ -113,6 +113,7 @@ func (m *aggMerge) merge(s *session, dst []byte) []byte {
 	}
 	// Only a session of the user that made it may read it.
 	c := ftargs.NewCursor(m.index, s.user, rows, total, m.a.CursorCount, m.a.MaxIdle)
+	c.Expand = m.a.Format == "EXPAND"
 	id, err := s.p.cursors.Add(c)
 	if err != nil {
 		return resp.AppendError(dst, err.Error())

@@ -49,11 +49,17 @@ func cmdFTCursor(s *session, args [][]byte) {
 		count = c.Count
 	}
 	mark := len(s.local)
+	expand := c.Expand
 	s.local = appendCursorChunk(s.local, t, id, c, count)
 	t.Put(id, c)
 	if s.resp3.Load() {
-		// RediSearch's result map, as for FT.AGGREGATE WITHCURSOR.
-		conv := resp.To3(nil, s.local[mark:], resp.AsFTCursor)
+		// RediSearch's result map, as for FT.AGGREGATE WITHCURSOR, with
+		// its FORMAT EXPAND.
+		shape := resp.AsFTCursor
+		if expand {
+			shape = resp.FTExpandShape(shape)
+		}
+		conv := resp.To3(nil, s.local[mark:], shape)
 		s.local = append(s.local[:mark], conv...)
 	}
 }

@@ -26,3 +26,10 @@ func TestFTJSONGeoArraysThroughProxy(t *testing.T) {
 func TestFTProfileLimitedThroughProxy(t *testing.T) {
 	testutil.CheckFTProfileLimited(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "prof")
 }
+
+// TestFTJSONCursorExpandThroughProxy: the proxy's cursors of FT.AGGREGATE
+// FORMAT EXPAND WITHCURSOR over three nodes read in the first batch's
+// expanded shape (testutil.CheckFTJSONCursorExpand).
+func TestFTJSONCursorExpandThroughProxy(t *testing.T) {
+	testutil.CheckFTJSONCursorExpand(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "fc")
+}

@@ -11,7 +11,9 @@ import (
 type Aggregate struct {
 	Query    string
 	Verbatim bool
-	Steps    []Step
+	// NoStopWords is NOSTOPWORDS: the query's stop words are kept.
+	NoStopWords bool
+	Steps       []Step
 	// Params is PARAMS's name/value pairs in order; nil without PARAMS.
 	Params     []Param
 	Dialect    int64 // 0: not given
@@ -128,7 +130,9 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 		switch word {
 		case "VERBATIM":
 			a.Verbatim = true
-		case "NOSTOPWORDS", "INORDER":
+		case "NOSTOPWORDS":
+			a.NoStopWords = true
+		case "INORDER":
 			// change nothing vcache computes
 		case "SCORER", "LANGUAGE":
 			if i+1 >= len(args) {

@@ -16,6 +16,9 @@ func (a *Aggregate) AppendArgs(dst [][]byte, steps []Step) [][]byte {
 	if a.Verbatim {
 		w("VERBATIM")
 	}
+	if a.NoStopWords {
+		w("NOSTOPWORDS")
+	}
 	if a.Params != nil {
 		w("PARAMS", strconv.Itoa(2*len(a.Params)))
 		for _, p := range a.Params {

@@ -15,6 +15,7 @@ func FuzzParseAggregate(f *testing.F) {
 		"* GROUPBY 0 REDUCE QUANTILE 2 @p 0.5 REDUCE FIRST_VALUE 4 @a BY @b DESC",
 		"* SORTBY 1 @a MAX 3 PARAMS 2 x y DIALECT 2 TIMEOUT 5 VERBATIM",
 		"* LOAD * GROUPBY 1 @x REDUCE TOLIST 1 @y REDUCE STDDEV 1 @p",
+		"the NOSTOPWORDS LOAD 1 @a VERBATIM NOSTOPWORDS INORDER",
 	} {
 		f.Add(s)
 	}
@@ -31,6 +32,9 @@ func FuzzParseAggregate(f *testing.F) {
 		again, err := ParseAggregate(a.AppendArgs(nil, a.Steps))
 		if err != nil {
 			t.Fatalf("rendered %q fails: %v", line, err)
+		}
+		if again.NoStopWords != a.NoStopWords || again.Verbatim != a.Verbatim {
+			t.Fatalf("%q: NOSTOPWORDS %v VERBATIM %v, rendered %v %v", line, a.NoStopWords, a.Verbatim, again.NoStopWords, again.Verbatim)
 		}
 		if len(again.Steps) != len(a.Steps) {
 			t.Fatalf("%q: %d steps, rendered %d", line, len(a.Steps), len(again.Steps))

@@ -23,6 +23,9 @@ var ErrTooManyCursors = errors.New("Too many cursors allocated for index")
 // server that ran the aggregate: a node, or the proxy after its merge.
 type Cursor struct {
 	Index string
+	// Expand is the aggregate's FORMAT EXPAND: every read's rows are
+	// expanded for a RESP3 client, as the first batch's.
+	Expand bool
 	// Owner is what the server checks before a read: the index's prefixes
 	// on a node, the user that made it on the proxy.
 	Owner   any

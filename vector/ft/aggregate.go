@@ -93,7 +93,8 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 		}
 		loads = append(loads, ftargs.LoadField{Path: path, Name: name})
 	}
-	hits, _, _, err := ix.match(&SearchRequest{Filter: req.Filter, KNN: req.KNN, Params: req.Params, Admit: req.Admit, unscored: true})
+	hits, _, _, err := ix.match(&SearchRequest{Filter: req.Filter, KNN: req.KNN, Params: req.Params, Admit: req.Admit, unscored: true,
+		NoStopWords: req.Args.NoStopWords, Dialect: req.Dialect})
 	if err != nil {
 		return nil, 0, err
 	}

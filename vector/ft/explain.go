@@ -10,8 +10,14 @@ import (
 // Explain renders a parsed query as FT.EXPLAIN does: RediSearch's plan
 // text, as far as vcache's query nodes map to RediSearch's: a term that
 // stems is a UNION of the term and its "+stem(expanded)" forms.
+//
+// A nil n with no KNN is a query of stop words only: RediSearch's empty
+// node.
 func Explain(n *Node, knn *KNN) string {
 	var b strings.Builder
+	if n == nil && knn == nil {
+		return "<empty>\n"
+	}
 	if knn == nil {
 		explainNode(&b, n, 0, "")
 		return b.String()

@@ -144,11 +144,7 @@ func (inf Info) Reply() []any {
 		"cursor_stats", []any{"global_idle", int64(0), "global_total", int64(0), "index_capacity", int64(128), "index_total", int64(0)},
 	}
 	if inf.CustomStopWords { // RediSearch lists STOPWORDS' words only when given
-		words := make([]any, len(inf.StopWords))
-		for i, w := range inf.StopWords {
-			words[i] = w
-		}
-		out = append(out, "stopwords_list", words)
+		out = append(out, "stopwords_list", stopWordsList(inf.StopWords))
 	}
 	return append(out, "dialect_stats", []any{"dialect_1", int64(0), "dialect_2", int64(0), "dialect_3", int64(0), "dialect_4", int64(0)})
 }

@@ -34,10 +34,12 @@ func (ix *Index) ProfileIterators(req *SearchRequest, opt ProfileOptions) []any 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	p := &profiler{ix: ix, req: req, opt: opt}
-	if req.Filter == nil {
-		return []any{}
+	tree := ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
+	if tree == nil {
+		// Stop words only: RediSearch's empty iterator.
+		return []any{"Type", "EMPTY", "Time", opt.Time(0), "Counter", int64(0)}
 	}
-	root := p.walk(req.Filter)
+	root := p.walk(tree)
 	if req.KNN == nil {
 		return root
 	}

@@ -154,6 +154,10 @@ func FuzzParseQuery(f *testing.F) {
 		"hello @t:(x y*)", "@t:{a\\ b}", "((((", "@y:[-inf +inf]=>[KNN $K @e $B]"} {
 		f.Add(s)
 	}
+	// Stop words (stopwords.go).
+	for _, s := range []string{"the", "the lord -of", `"lord of the rings" | a`, `"the"`, `"of the rings"`, "(the)=>[KNN 2 @v $B]", "@t:(of the) | x", "-(the|a) z", "th* the"} {
+		f.Add(s)
+	}
 	for _, s := range []string{"@v:[VECTOR_RANGE $r $B]=>{$YIELD_DISTANCE_AS: d; $EPSILON: $e}", "@l:[$a 2 $c km] | -@l:[1 2 3 mi]=>{$weight: 1}",
 		"(@t:x @v:[VECTOR_RANGE 1 $B])=>[KNN 2 @v $B HYBRID_POLICY $p]=>{$BATCH_SIZE: 4}"} {
 		f.Add(s)
@@ -191,6 +195,7 @@ func FuzzParseQuery(f *testing.F) {
 				}
 			}
 		}
+		fuzzStopWords(t, q, params)
 	})
 }
 
@@ -229,4 +234,48 @@ func FuzzParseCreate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzStopWords checks the tree a search of q runs with: without
+// NOSTOPWORDS no stop word is left in it (but the first two words of a
+// phrase with DIALECT 2), a KNN query keeps a tree, and with and without
+// it, it explains, searches and profiles without panicking; a query of
+// stop words only profiles as an EMPTY iterator.
+func fuzzStopWords(t *testing.T, q string, params map[string][]byte) {
+	filter, knn, err := parseResolved(q, nil, params)
+	if err != nil {
+		return
+	}
+	ix := fuzzIndex(t)
+	var check func(n *Node, dialect int)
+	check = func(n *Node, dialect int) {
+		if n.Kind == qText {
+			for i, w := range n.Terms {
+				if !strings.HasSuffix(w, "*") && ix.schema.isStopWord(w) && !(dialect >= 2 && n.Phrase && i < 2) {
+					t.Fatalf("%q: stop word %q left in the tree", q, w)
+				}
+			}
+		}
+		for _, k := range n.Kids {
+			check(k, dialect)
+		}
+	}
+	for i, keep := range []bool{false, true, false} {
+		req := &SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, NoStopWords: keep, Dialect: i}
+		tree := ix.QueryTree(req)
+		switch {
+		case tree == nil && (keep || knn != nil):
+			t.Fatalf("%q (NOSTOPWORDS %v): no tree", q, keep)
+		case tree != nil && !keep:
+			check(tree, req.Dialect)
+		}
+		Explain(tree, knn)
+		if _, err := ix.Search(req, func(string) (map[string][]byte, bool) { return map[string][]byte{}, true }); err != nil {
+			continue
+		}
+		it := ix.ProfileIterators(req, ProfileOptions{})
+		if tree == nil && (len(it) < 2 || it[1] != "EMPTY") {
+			t.Fatalf("%q: stop words only, profiled as %v", q, it)
+		}
+	}
 }

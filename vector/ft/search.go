@@ -59,6 +59,9 @@ type SearchRequest struct {
 	// counts only the documents of slots it serves, so a document that is
 	// being moved is never counted twice).
 	Admit func(key string) bool
+	// NoStopWords is NOSTOPWORDS: the query's stop words are kept (and,
+	// not being indexed, match nothing: stopwords.go).
+	NoStopWords bool
 }
 
 // ParseSearch parses FT.SEARCH's arguments: args[0] is the index name,
@@ -107,6 +110,7 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		return nil, err
 	}
 	r.Multi = r.Dialect >= 3 || r.Expand
+	r.NoStopWords = a.NoStopWords
 	for _, g := range a.GeoFilters {
 		r.Clauses = append(r.Clauses, NewGeoFilter(g))
 	}
@@ -408,7 +412,7 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 	if err := ix.runRanges(req.Filter, req.Params); err != nil {
 		return nil, 0, false, err
 	}
-	filter := ix.schema.dropStopWords(req.Filter)
+	filter := ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
 	if filter == nil {
 		return nil, 0, false, nil // only stop words: RediSearch matches nothing
 	}

@@ -1,6 +1,10 @@
 package ft
 
-import "strings"
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
 
 // Stop words, as RediSearch 2.8 has them: a TEXT field's stop words are
 // not indexed (nor do they take a position, so "lord of the rings" holds
@@ -46,14 +50,17 @@ func (s *Schema) isStopWord(w string) bool {
 
 // dropStopWords returns the filter without its text terms that are stop
 // words, or nil when nothing is left (a query of stop words only). A
-// prefix term (ending in *) is never a stop word. n is not changed.
-func (s *Schema) dropStopWords(n *Node) *Node {
+// prefix term (ending in *) is never a stop word. With phraseHead, the
+// first two words of an exact phrase are kept, as RediSearch's DIALECT 2
+// grammar keeps them ("the lord" is the phrase "the lord", which the
+// index cannot hold); later ones are dropped. n is not changed.
+func (s *Schema) dropStopWords(n *Node, phraseHead bool) *Node {
 	switch n.Kind {
 	case qText:
 		keep := make([]string, 0, len(n.Terms))
 		var stems []string
 		for i, t := range n.Terms {
-			if s.isStopWord(t) {
+			if s.isStopWord(t) && !(phraseHead && n.Phrase && i < 2) {
 				continue
 			}
 			keep = append(keep, t)
@@ -70,28 +77,76 @@ func (s *Schema) dropStopWords(n *Node) *Node {
 		c := *n
 		c.Terms, c.stems = keep, stems
 		return &c
-	case qAnd, qOr, qNot:
-		kids := make([]*Node, 0, len(n.Kids))
-		changed := false
-		for _, k := range n.Kids {
-			d := s.dropStopWords(k)
-			changed = changed || d != k
-			if d != nil {
-				kids = append(kids, d)
+	}
+	if len(n.Kids) == 0 {
+		return n
+	}
+	// A clause of clauses (AND, OR, NOT and any other): without the
+	// clauses that were stop words only, and gone when none is left.
+	kids := make([]*Node, 0, len(n.Kids))
+	changed := false
+	for _, k := range n.Kids {
+		d := s.dropStopWords(k, phraseHead)
+		changed = changed || d != k
+		if d != nil {
+			kids = append(kids, d)
+		}
+	}
+	if !changed {
+		return n
+	}
+	if len(kids) == 0 {
+		return nil
+	}
+	if len(kids) == 1 && (n.Kind == qAnd || n.Kind == qOr) && n.Weight == 0 {
+		return kids[0]
+	}
+	c := *n
+	c.Kids = kids
+	return &c
+}
+
+// queryTree is the filter a query of the given dialect runs with:
+// without its stop words (unless NOSTOPWORDS kept them), nil when nothing
+// is left. A KNN query whose filter was only stop words runs over every
+// document, as in RediSearch, whose KNN node then has no child.
+func (s *Schema) queryTree(n *Node, knn *KNN, keep bool, dialect int) *Node {
+	if keep || n == nil {
+		return n
+	}
+	d := s.dropStopWords(n, dialect >= 2)
+	if d == nil && knn != nil {
+		return &Node{Kind: qAll}
+	}
+	return d
+}
+
+// QueryTree is the tree FT.EXPLAIN and FT.PROFILE show for req's parsed
+// query: without the stop words the search drops (queryTree). nil means
+// the query is stop words only (RediSearch's "<empty>").
+func (ix *Index) QueryTree(req *SearchRequest) *Node {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
+}
+
+// stopWordsList is FT.INFO's stopwords_list of words: each word once, in
+// the order RediSearch's trie of them gives (byte by byte, a word before
+// its extensions, a byte past 0x7f first as C's signed char sorts it).
+func stopWordsList(words []string) []any {
+	sorted := slices.Clone(words)
+	slices.SortFunc(sorted, func(a, b string) int {
+		for i := 0; i < len(a) && i < len(b); i++ {
+			if c := cmp.Compare(int8(a[i]), int8(b[i])); c != 0 {
+				return c
 			}
 		}
-		if !changed {
-			return n
-		}
-		if len(kids) == 0 {
-			return nil
-		}
-		if len(kids) == 1 && n.Kind != qNot && n.Weight == 0 {
-			return kids[0]
-		}
-		c := *n
-		c.Kids = kids
-		return &c
+		return cmp.Compare(len(a), len(b))
+	})
+	sorted = slices.Compact(sorted)
+	out := make([]any, len(sorted))
+	for i, w := range sorted {
+		out[i] = w
 	}
-	return n
+	return out
 }
