@@ -93,6 +93,12 @@ type Config struct {
 	// Replicas is the number of replicas each shard should have, each on
 	// a different node than its primary and its other replicas.
 	Replicas int
+	// SpreadReplicas moves, one at a time and after its successor holds a
+	// whole copy, a replica that sits on a node leading another shard to
+	// a node that leads none, when there is one (spread.go): after a
+	// split by promotion each node of the pair replicates the other's
+	// shard.
+	SpreadReplicas bool
 	// RequireMajority stops a member that is in touch with no more than
 	// half of the map's data nodes from serving slots (-CLUSTERDOWN) and
 	// from making decisions, as Redis Cluster does in a minority
@@ -199,6 +205,7 @@ func DefaultConfig() Config {
 		LoadInterval:        500 * time.Millisecond,
 		BootstrapExpect:     1,
 		Replicas:            1,
+		SpreadReplicas:      true,
 		RequireMajority:     true,
 		MigrationTimeout:    10 * time.Minute,
 		ShardMaxMemory:      1 << 30,

@@ -138,6 +138,11 @@ func (c *Cluster) coordinate(now time.Time) {
 	for _, note := range l.fillReplicas(newPlacer(p, aliveList, ls.loads, l), c.cfg.Replicas) {
 		c.emit(EventReplica, 0, "new replica (shard:node) "+note, 0)
 	}
+	if c.cfg.SpreadReplicas {
+		if note := l.spreadReplicas(newPlacer(p, aliveList, ls.loads, l), c.cfg.Replicas, ls.copies); note != "" {
+			c.emit(EventReplica, 0, "spread: "+note, 0)
+		}
+	}
 	for id := range ls.done {
 		delete(ls.done, id)
 		if g, ok := l.finishMigration(id); ok {

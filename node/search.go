@@ -119,7 +119,12 @@ func cmdFTAlter(cx *Ctx) {
 func cmdFTSearch(cx *Ctx) {
 	// As RediSearch: the arguments, then the index, then the query string
 	// (after the ACL check of the index, as the proxy's).
-	req, err := ft.ParseSearchArgs(cx.Args[1:])
+	args, slots, err := searchSlots(cx.Args[1:])
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	req, err := ft.ParseSearchArgs(args)
 	if err != nil {
 		ftError(cx, err)
 		return
@@ -142,9 +147,7 @@ func cmdFTSearch(cx *Ctx) {
 	capResults(cx.Node.search.Config, req)
 	cx.Node.search.Config.ApplyDialect(req)
 	ks := cx.Node.ks
-	if cx.Node.Cluster() != nil {
-		req.Admit = cx.Node.owns
-	}
+	req.Admit = searchAdmit(cx.Node, slots)
 	res, err := ix.Search(req, searchLoader(ks, ix, req))
 	if err != nil {
 		ftError(cx, err)

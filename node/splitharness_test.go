@@ -89,6 +89,9 @@ func promoteCluster(t *testing.T, replicas int, tune func(cc *cluster.Config)) (
 		cc.Cooldown = time.Hour
 		cc.MergeWindow = time.Hour
 		cc.SplitMethod = cluster.SplitAuto
+		// The split tests check the pair the flip leaves (each node the
+		// other's replica); TestSplitSpreadsReplicas turns the spread on.
+		cc.SpreadReplicas = false
 		if tune != nil {
 			tune(cc)
 		}

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,9 +32,11 @@ func fanFTSearch(s *session, cmd resp.Command) (merger, string) {
 			return nil, msg
 		}
 	}
-	c := s.newCall(nil)
-	c.own = resp.AppendCommand(c.own[:0], q.shard...)
-	calls := s.fanout(c.own)
+	// Each node answers for the slots the proxy's map routes to it, as
+	// FT.AGGREGATE does (aggregate_slots.go): while the nodes learn a
+	// split's map one after the other, no document is missed by every
+	// node's own map.
+	calls := s.fanoutSlots(slices.Clip(q.shard))
 	if len(calls) == 0 {
 		return nil, msgNoNodes
 	}

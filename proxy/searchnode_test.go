@@ -135,6 +135,11 @@ func (n *searchNode) search(args []string) string {
 			withSortKeys = true
 		case "DIALECT":
 			i++
+		case "__SLOTS":
+			// The proxy's slots for this node: the fake answers for every
+			// document it holds, as a node holding copies of another's
+			// slots would without them.
+			i++
 		default:
 			return "-ERR fake node: unexpected " + args[i] + "\r\n"
 		}

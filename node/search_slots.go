@@ -1,0 +1,42 @@
+package node
+
+import (
+	"strings"
+
+	"github.com/vcache/vcache/internal/ftargs"
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+// searchSlots takes the proxy's trailing ftargs.SlotsArg off an FT.SEARCH
+// (args from the index on) and returns the arguments left and the slots
+// the proxy routes to this node (nil when absent). The proxy's map is one
+// partition of the slots: while a shard splits, the node it asks for a
+// moving slot holds the slot's documents (the old primary, until its map
+// changes and, after a split by promotion, as the new shard's replica;
+// the promoted replica from the start), whatever this node's own map says
+// at that moment, so every document is counted once and none is missed
+// while the nodes learn the new map one after the other.
+func searchSlots(args [][]byte) ([][]byte, *ftargs.SlotSet, error) {
+	n := len(args)
+	if n < 2 || !strings.EqualFold(string(args[n-2]), ftargs.SlotsArg) {
+		return args, nil, nil
+	}
+	set, err := ftargs.ParseSlotSet(string(args[n-1]))
+	if err != nil {
+		return nil, nil, err
+	}
+	return args[:n-2], set, nil
+}
+
+// searchAdmit returns which documents an FT.SEARCH answers for: those in
+// the proxy's slots when it gave them, else in a cluster those of the
+// slots this node serves, else all (nil).
+func searchAdmit(n *Node, slots *ftargs.SlotSet) func(key string) bool {
+	if slots != nil {
+		return func(key string) bool { return slots.Has(keyslot.OfString(key)) }
+	}
+	if n.Cluster() != nil {
+		return n.owns
+	}
+	return nil
+}
