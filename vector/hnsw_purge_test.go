@@ -2,6 +2,7 @@ package vector
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -70,4 +71,47 @@ func TestChurnReusesSlots(t *testing.T) {
 	if r := recall(t, back, truth, queries, opt); r < got-0.01 {
 		t.Fatalf("recall after a reload %.3f, before %.3f", r, got)
 	}
+}
+
+// BenchmarkChurn: a cache at its memory limit, each insert evicting the
+// oldest vector (Remove, then Add), against inserts alone into a graph of
+// the same size, in the same run.
+func BenchmarkChurn(b *testing.B) {
+	const dim, live = 128, 8000
+	for _, churn := range []bool{false, true} {
+		name := "add"
+		if churn {
+			name = "remove+add"
+		}
+		b.Run(name, func(b *testing.B) {
+			data := uniform(43, live+b.N, dim)
+			ix := build(b, DefaultParams(HNSW, dim, L2), data[:live])
+			h := ix.(*hnsw)
+			d0 := h.purgeDists.Load()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if churn {
+					ix.Remove(uint32(i))
+				}
+				if err := ix.Add(uint32(live+i), data[live+i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(h.purgeDists.Load()-d0)/float64(b.N), "purge-dists/op")
+		})
+	}
+}
+
+// uniform returns n random vectors with coordinates in [-1, 1), as
+// bench/memlimit loads.
+func uniform(seed uint64, n, dim int) [][]float32 {
+	r := rand.New(rand.NewPCG(seed, seed))
+	out := make([][]float32, n)
+	for i := range out {
+		out[i] = make([]float32, dim)
+		for j := range out[i] {
+			out[i][j] = r.Float32()*2 - 1
+		}
+	}
+	return out
 }
