@@ -120,28 +120,20 @@ func (h *hnsw) repairLinks(i uint32, lc int, s *purgeScratch) {
 		return
 	}
 	s.cands = s.cands[:0]
-	for _, x := range s.gone {
-		// x's first m links (its nearest when x was linked; later
-		// back-links come after them) are the candidates: the rest
-		// doubled the distances computed and did not raise recall.
-		xl := h.linkList(x, lc)
-		for _, y := range xl[1 : 1+min(int(xl[0]), h.m)] {
-			if y == i || atomic.LoadUint32(&h.dead[y]) != slotLive || slices.Contains(list[1:w], y) ||
-				slices.ContainsFunc(s.cands, func(o node) bool { return o.id == y }) {
-				continue
-			}
-			s.cands = append(s.cands, node{y, h.st.between(h.p.Metric, i, y)})
-			s.dists++
-		}
+	// The candidates are the first m links of each removed neighbour (its
+	// nearest when it was linked; later back-links come after them): the
+	// rest doubled the distances computed and did not raise recall. When
+	// those give fewer than two per place (most neighbours removed at
+	// once), the rest are taken too.
+	h.repairCands(i, lc, list[1:w], s, 0, h.m)
+	if len(s.cands) < 2*len(s.gone) {
+		h.repairCands(i, lc, list[1:w], s, h.m, h.m0)
 	}
 	slices.SortFunc(s.cands, func(a, b node) int { return cmpDist(a.dist, b.dist) })
 	room := len(s.gone)
 	s.passed = s.passed[:0]
-	for ci, cand := range s.cands {
-		// The heuristic looks at 4 candidates per place at most (each
-		// costs a distance per link kept); the nearest of those it
-		// passed over fill what is left.
-		if room == 0 || ci >= 4*len(s.gone) {
+	for _, cand := range s.cands {
+		if room == 0 {
 			break
 		}
 		good := true
@@ -169,4 +161,22 @@ func (h *hnsw) repairLinks(i uint32, lc int, s *purgeScratch) {
 		room--
 	}
 	list[0] = uint32(w - 1)
+}
+
+// repairCands adds to s.cands, with their distances to i, the live links
+// from/to to of each removed neighbour in s.gone at lc that i does not keep
+// (kept) and that are not candidates already.
+func (h *hnsw) repairCands(i uint32, lc int, kept []uint32, s *purgeScratch, from, to int) {
+	for _, x := range s.gone {
+		xl := h.linkList(x, lc)
+		n := int(xl[0])
+		for _, y := range xl[1+min(from, n) : 1+min(to, n)] {
+			if y == i || atomic.LoadUint32(&h.dead[y]) != slotLive || slices.Contains(kept, y) ||
+				slices.ContainsFunc(s.cands, func(o node) bool { return o.id == y }) {
+				continue
+			}
+			s.cands = append(s.cands, node{y, h.st.between(h.p.Metric, i, y)})
+			s.dists++
+		}
+	}
 }
