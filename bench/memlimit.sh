@@ -46,5 +46,8 @@ for policy in $POLICIES; do
 		wait_port "$port"
 	fi
 	"$work/memlimit" -addr "127.0.0.1:$port" -n "$N" -dim "$DIM" -alg "$ALG" -timeout "$TIMEOUT" -ttl "$ttl"
+	# RSS's two parts: the executable's pages (file-backed, shared, the
+	# kernel may drop them) and the process's own memory.
+	awk '/^RssAnon|^RssFile/ {printf "  %s %.1f MB", $1, $2/1024} END {print ""}' "/proc/$pid/status" 2>/dev/null || true
 	kill "$pid"; wait "$pid" 2>/dev/null || true
 done

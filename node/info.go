@@ -96,8 +96,9 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		kv("go_heap_alloc", ms.HeapAlloc)
 		kv("go_heap_sys", ms.HeapSys)
 		// The Go runtime's soft memory limit (0: none): with maxmemory the
-		// process sets it to maxmemory + 20% + a floor, so that the heap's
-		// garbage does not take RSS to twice maxmemory.
+		// process sets it to maxmemory plus what it holds beyond used_memory
+		// and a little room for garbage, so that the heap's garbage does not
+		// take RSS to twice maxmemory.
 		if lim := debug.SetMemoryLimit(-1); lim != math.MaxInt64 {
 			kv("go_memory_limit", lim)
 		} else {

@@ -39,13 +39,16 @@ type hnsw struct {
 
 	// idMu guards byExt, next, ndead and free. Lock order: mu, then
 	// idMu, then a stripe lock or epMu.
-	idMu   sync.Mutex
-	byExt  map[uint32]uint32
-	next   uint32 // next internal id
-	ndead  int
-	free   []uint32 // purged slots, reused before next
-	nlive  atomic.Int64
-	stripe [1024]sync.Mutex
+	idMu  sync.Mutex
+	byExt map[uint32]uint32
+	next  uint32 // next internal id
+	ndead int
+	free  []uint32 // purged slots, reused before next
+	// purgeDists counts the distances purges computed to repair links
+	// (what a removal costs, tested against an insert's).
+	purgeDists atomic.Int64
+	nlive      atomic.Int64
+	stripe     [1024]sync.Mutex
 
 	epMu     sync.Mutex
 	entry    int64 // internal id, -1 when empty

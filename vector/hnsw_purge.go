@@ -78,6 +78,7 @@ func (h *hnsw) purge(force bool) {
 			}
 		}
 	}
+	h.purgeDists.Add(scratch.dists)
 	h.ndead = 0
 	h.epMu.Lock()
 	if h.entry >= 0 && atomic.LoadUint32(&h.dead[h.entry]) != slotLive {
@@ -91,6 +92,7 @@ type purgeScratch struct {
 	gone   []uint32
 	cands  []node
 	passed []uint32
+	dists  int64 // distances computed
 }
 
 // repairLinks drops the tombstones from i's links at lc and fills the
@@ -118,15 +120,14 @@ func (h *hnsw) repairLinks(i uint32, lc int, s *purgeScratch) {
 		return
 	}
 	s.cands = s.cands[:0]
-	for _, x := range s.gone {
-		xl := h.linkList(x, lc)
-		for _, y := range xl[1 : 1+int(xl[0])] {
-			if y == i || atomic.LoadUint32(&h.dead[y]) != slotLive || slices.Contains(list[1:w], y) ||
-				slices.ContainsFunc(s.cands, func(o node) bool { return o.id == y }) {
-				continue
-			}
-			s.cands = append(s.cands, node{y, h.st.between(h.p.Metric, i, y)})
-		}
+	// The candidates are the first m links of each removed neighbour (its
+	// nearest when it was linked; later back-links come after them): the
+	// rest doubled the distances computed and did not raise recall. When
+	// those give fewer than two per place (most neighbours removed at
+	// once), the rest are taken too.
+	h.repairCands(i, lc, list[1:w], s, 0, h.m)
+	if len(s.cands) < 2*len(s.gone) {
+		h.repairCands(i, lc, list[1:w], s, h.m, h.m0)
 	}
 	slices.SortFunc(s.cands, func(a, b node) int { return cmpDist(a.dist, b.dist) })
 	room := len(s.gone)
@@ -137,6 +138,7 @@ func (h *hnsw) repairLinks(i uint32, lc int, s *purgeScratch) {
 		}
 		good := true
 		for _, k := range list[1:w] {
+			s.dists++
 			if h.st.between(h.p.Metric, cand.id, k) < cand.dist {
 				good = false
 				break
@@ -159,4 +161,22 @@ func (h *hnsw) repairLinks(i uint32, lc int, s *purgeScratch) {
 		room--
 	}
 	list[0] = uint32(w - 1)
+}
+
+// repairCands adds to s.cands, with their distances to i, the live links
+// from/to to of each removed neighbour in s.gone at lc that i does not keep
+// (kept) and that are not candidates already.
+func (h *hnsw) repairCands(i uint32, lc int, kept []uint32, s *purgeScratch, from, to int) {
+	for _, x := range s.gone {
+		xl := h.linkList(x, lc)
+		n := int(xl[0])
+		for _, y := range xl[1+min(from, n) : 1+min(to, n)] {
+			if y == i || atomic.LoadUint32(&h.dead[y]) != slotLive || slices.Contains(kept, y) ||
+				slices.ContainsFunc(s.cands, func(o node) bool { return o.id == y }) {
+				continue
+			}
+			s.cands = append(s.cands, node{y, h.st.between(h.p.Metric, i, y)})
+			s.dists++
+		}
+	}
 }

@@ -57,6 +57,11 @@ func run(addr string, dim, n, batch int, alg string, timeout, ttl time.Duration)
 	var slowest time.Duration
 	var lat []time.Duration
 	loaded, oom := 0, false
+	// Loading rate before eviction starts and after, in the same run: the
+	// first INFO that shows evicted keys splits the run in two.
+	start := time.Now()
+	var evictAt time.Time
+	evictLoaded := 0
 	for loaded < n && !oom && time.Now().Before(deadline) {
 		pipe := c.Pipeline()
 		cmds := make([]*redis.IntCmd, 0, batch)
@@ -86,14 +91,18 @@ func run(addr string, dim, n, batch int, alg string, timeout, ttl time.Duration)
 				return fmt.Errorf("HSET: %w", err)
 			}
 		}
-		if loaded%(50*batch) < batch || oom {
+		if loaded%(10*batch) < batch || oom {
 			m, err := info(ctx, c)
 			if err != nil {
 				return err
 			}
 			peakRSS = max(peakRSS, m["used_memory_rss"])
+			if evictAt.IsZero() && m["evicted_keys"] > 0 {
+				evictAt, evictLoaded = time.Now(), loaded
+			}
 		}
 	}
+	end := time.Now()
 	m, err := info(ctx, c)
 	if err != nil {
 		return err
@@ -118,8 +127,14 @@ func run(addr string, dim, n, batch int, alg string, timeout, ttl time.Duration)
 	}
 	fmt.Printf("  pipelines of %d HSETs: slowest %v, p99 %v, median %v (slowest/median %.0fx)\n", batch,
 		slowest.Round(time.Millisecond), p99.Round(time.Millisecond), p50.Round(100*time.Microsecond), float64(slowest)/float64(max(p50, 1)))
+	if !evictAt.IsZero() && end.Sub(evictAt) > 0 {
+		before := float64(evictLoaded) / evictAt.Sub(start).Seconds()
+		after := float64(loaded-evictLoaded) / end.Sub(evictAt).Seconds()
+		fmt.Printf("  documents/s: %.0f until eviction started, %.0f while evicting (%.2fx)\n", before, after, after/before)
+	}
 	fmt.Printf("  RSS %.1f MB (peak seen %.1f MB, %.2fx maxmemory); Go heap %.1f MB in use, %.1f MB from the OS\n",
 		mb(m["used_memory_rss"]), mb(peakRSS), float64(peakRSS)/float64(max(maxmem, 1)), mb(m["go_heap_alloc"]), mb(m["go_heap_sys"]))
+	fmt.Printf("  Go memory limit %.1f MB\n", mb(m["go_memory_limit"]))
 	fmt.Printf("  used_memory %.2f MB = dataset %.2f MB + vector %.2f MB; FT.INFO num_docs %d, vector_index_sz_mb %.2f\n",
 		mb(m["used_memory"]), mb(m["used_memory_dataset"]), mb(m["used_memory_vector"]), docs, vecMB)
 	return nil

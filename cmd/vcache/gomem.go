@@ -1,30 +1,110 @@
 package main
 
 import (
+	"context"
 	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"time"
 )
 
-// goMemFloor is what a node needs beside its accounted memory: the
-// runtime, connection buffers, command parsing garbage, an index's arrays
-// while they are copied to grow.
-const goMemFloor = 16 << 20
+// goMemFloor is the least garbage the collector may let pile up between
+// collections beside goMemLimit's share of maxmemory.
+const goMemFloor = 4 << 20
 
-// setGoMemoryLimit makes the Go runtime's soft memory limit follow
-// maxmemory (the sum of the process's nodes' limits): with GOGC's default
-// alone the heap grows to twice what is live before a collection, so RSS
-// would reach about twice maxmemory. The limit is maxmemory + 20% +
-// goMemFloor; GOMEMLIMIT in the environment wins, and no maxmemory (0)
-// means no limit. It is set at start and again by CONFIG SET maxmemory
-// (node.Config.MaxMemoryChanged).
-func setGoMemoryLimit(maxmemory int64) {
+// goMemTuner keeps the Go runtime's soft memory limit at maxmemory (the
+// sum of the process's nodes' limits) plus what the process holds beyond
+// the nodes' accounted memory, plus a little room for garbage: with GOGC's
+// default alone the heap grows to twice what is live before a collection,
+// so RSS would reach about twice maxmemory. What lies beyond the accounted
+// memory is measured, not guessed (goMemLimit), so the limit is as tight
+// as the process allows and never below what is live. GOMEMLIMIT in the
+// environment wins; no maxmemory (0) means no limit. The limit is set at
+// start, by CONFIG SET maxmemory (node.Config.MaxMemoryChanged) and again
+// every second while the tuner runs.
+type goMemTuner struct {
+	used      func() int64 // the nodes' used_memory, or nil
+	maxmemory atomic.Int64
+	mu        sync.Mutex // serialises apply's read of the runtime and its SetMemoryLimit
+}
+
+// set records a new maxmemory and applies it.
+func (t *goMemTuner) set(maxmemory int64) {
+	t.maxmemory.Store(maxmemory)
+	t.apply()
+}
+
+// apply sets the runtime's limit from maxmemory and the runtime's figures.
+func (t *goMemTuner) apply() {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	if maxmemory <= 0 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	m := t.maxmemory.Load()
+	if m <= 0 {
 		debug.SetMemoryLimit(math.MaxInt64)
 		return
 	}
-	debug.SetMemoryLimit(maxmemory + maxmemory/5 + goMemFloor)
+	var used int64
+	if t.used != nil {
+		used = t.used()
+	}
+	debug.SetMemoryLimit(goMemLimit(m, used, readRuntimeMem()))
+}
+
+// run re-applies the limit every second until ctx ends, following the
+// memory the accounting misses as it changes.
+func (t *goMemTuner) run(ctx context.Context) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if t.maxmemory.Load() > 0 {
+				t.apply()
+			}
+		}
+	}
+}
+
+// runtimeMem is what the Go runtime holds, from runtime/metrics.
+type runtimeMem struct {
+	live     int64 // heap objects marked live by the last collection
+	overhead int64 // held but not heap objects or free pages: runtime metadata, stacks, span fragmentation
+}
+
+func readRuntimeMem() runtimeMem {
+	s := []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/heap/free:bytes"},
+	}
+	metrics.Read(s)
+	v := func(i int) int64 {
+		if s[i].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return int64(s[i].Value.Uint64())
+	}
+	return runtimeMem{live: v(0), overhead: max(v(1)-v(2)-v(3)-v(4), 0)}
+}
+
+// goMemLimit is the soft limit for maxmemory when the nodes account used
+// bytes and the runtime holds rt: maxmemory, plus the live heap the
+// accounting does not see (the process's own tables, connection buffers,
+// the estimates' error), plus the runtime's overhead, plus a sixteenth of
+// maxmemory and goMemFloor for garbage. The live heap can reach maxmemory
+// plus what is not accounted, so the garbage room never shrinks below
+// that last term and the collector cannot be driven to run back to back.
+func goMemLimit(maxmemory, used int64, rt runtimeMem) int64 {
+	unaccounted := max(rt.live-used, 0)
+	return maxmemory + unaccounted + rt.overhead + maxmemory/16 + goMemFloor
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,34 +11,68 @@ import (
 	"github.com/vcache/vcache/internal/testutil"
 )
 
+// TestGoMemLimit: the limit is maxmemory plus the live heap the nodes do
+// not account, the runtime's overhead and room for garbage; an estimate
+// above the live heap takes nothing off.
+func TestGoMemLimit(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		name                 string
+		max, used, live, ovh int64
+		want                 int64
+	}{
+		{"empty node", 40 * mb, 0, 3 * mb, 5 * mb, 40*mb + 3*mb + 5*mb + 40*mb/16 + goMemFloor},
+		{"at the limit", 40 * mb, 40 * mb, 45 * mb, 8 * mb, 40*mb + 5*mb + 8*mb + 40*mb/16 + goMemFloor},
+		{"estimate above the heap", 100 * mb, 100 * mb, 90 * mb, 10 * mb, 100*mb + 10*mb + 100*mb/16 + goMemFloor},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := goMemLimit(c.max, c.used, runtimeMem{live: c.live, overhead: c.ovh}); got != c.want {
+				t.Fatalf("goMemLimit = %d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
 // TestGoMemoryLimitFollowsMaxmemory: --maxmemory sets the runtime's soft
-// limit (maxmemory + 20% + the floor); GOMEMLIMIT in the environment, or
-// no maxmemory, leaves it alone.
+// limit above maxmemory by at most what the runtime holds beside it plus
+// the garbage room; GOMEMLIMIT in the environment, or no maxmemory,
+// leaves it alone.
 func TestGoMemoryLimitFollowsMaxmemory(t *testing.T) {
 	old := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(old) })
 	debug.SetMemoryLimit(math.MaxInt64)
 	t.Setenv("GOMEMLIMIT", "")
-	setGoMemoryLimit(0)
+	var tu goMemTuner
+	tu.set(0)
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Fatalf("no maxmemory: limit %d", got)
 	}
-	setGoMemoryLimit(100 << 20)
-	if got, want := debug.SetMemoryLimit(-1), int64(120<<20+goMemFloor); got != want {
-		t.Fatalf("maxmemory 100 MB: limit %d, want %d", got, want)
-	}
+	tu.set(100 << 20)
+	checkGoMemLimit(t, debug.SetMemoryLimit(-1), 100<<20)
 	debug.SetMemoryLimit(math.MaxInt64)
 	t.Setenv("GOMEMLIMIT", "1GiB")
-	setGoMemoryLimit(100 << 20)
+	tu.set(100 << 20)
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Fatalf("GOMEMLIMIT set: limit moved to %d", got)
 	}
 }
 
+// checkGoMemLimit fails unless got lies between maxmemory plus the
+// garbage room and that plus all the runtime holds.
+func checkGoMemLimit(t *testing.T, got, maxmemory int64) {
+	t.Helper()
+	var s = []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+	metrics.Read(s)
+	lo := maxmemory + maxmemory/16 + goMemFloor
+	if hi := lo + int64(s[0].Value.Uint64()); got < lo || got > hi {
+		t.Fatalf("maxmemory %d: limit %d, want %d..%d", maxmemory, got, lo, hi)
+	}
+}
+
 // TestConfigSetMaxmemoryMovesGoMemoryLimit: a server started without
 // --maxmemory has no Go memory limit (INFO go_memory_limit 0); CONFIG SET
-// maxmemory 40mb sets it to maxmemory + 20% + the floor, as --maxmemory
-// does, so that RSS stays bounded whichever way maxmemory was set, and
+// maxmemory 40mb sets it above maxmemory by what the runtime holds beside
+// it and room for garbage, as --maxmemory does, so that RSS stays bounded whichever way maxmemory was set, and
 // CONFIG SET maxmemory 0 takes it away again.
 func TestConfigSetMaxmemoryMovesGoMemoryLimit(t *testing.T) {
 	old := debug.SetMemoryLimit(-1)
@@ -67,9 +102,7 @@ func TestConfigSetMaxmemoryMovesGoMemoryLimit(t *testing.T) {
 	if r := c.Do("CONFIG", "SET", "maxmemory", "40mb"); r != "+OK\r\n" {
 		t.Fatalf("CONFIG SET maxmemory: %q", r)
 	}
-	if got, want := limit(), int64(40<<20+8<<20+goMemFloor); got != want {
-		t.Fatalf("after CONFIG SET maxmemory 40mb: go_memory_limit %d, want %d", got, want)
-	}
+	checkGoMemLimit(t, limit(), 40<<20)
 	if r := c.Do("CONFIG", "SET", "maxmemory", "0"); r != "+OK\r\n" {
 		t.Fatalf("CONFIG SET maxmemory 0: %q", r)
 	}

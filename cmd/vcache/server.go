@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"runtime/pprof"
+	"sync"
 	"time"
 
 	"github.com/vcache/vcache/cache"
@@ -148,12 +149,20 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 	if err != nil {
 		return err
 	}
-	cfg.MaxMemoryChanged = setGoMemoryLimit
+	var gomem goMemTuner
+	cfg.MaxMemoryChanged = gomem.set
 	n, err := node.New(cfg, log)
 	if err != nil {
 		return err
 	}
-	setGoMemoryLimit(cfg.Cache.MaxMemory)
+	gomem.used = n.Keyspace().UsedMemory
+	gomem.set(cfg.Cache.MaxMemory)
+	tctx, stopTuner := context.WithCancel(ctx)
+	var tuning sync.WaitGroup
+	tuning.Add(1)
+	go func() { defer tuning.Done(); gomem.run(tctx) }()
+	defer tuning.Wait()
+	defer stopTuner()
 	ln, err := net.Listen("tcp", net.JoinHostPort(f.bind, f.port))
 	if err != nil {
 		return err
