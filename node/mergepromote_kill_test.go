@@ -175,28 +175,7 @@ func TestMergeByPromotionSurvivesKill(t *testing.T) {
 	if kept < atHold*9/10 {
 		t.Fatalf("the merged shard's replica holds %d keys mid-sync, under 90%% of the %d acknowledged: its copy was emptied", kept, atHold)
 	}
-	primary.stop()
-	waitFor(t, 30*time.Second, "the merged shard to fail over to its replica", func() bool {
-		m := observer.Cluster().Map()
-		if m == nil || len(m.Migrations()) > 0 || m.SlotsAssigned() != keyslot.Count {
-			return false
-		}
-		for _, s := range m.Shards() {
-			if s.Primary == primary.Cluster().Self() {
-				return false
-			}
-		}
-		return true
-	})
-	acked := writes.Stop()
-
-	rc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{replica.addr, observer.addr}, MaxRedirects: 16,
-		MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
-	defer rc.Close()
-	if len(acked) == 0 {
-		t.Fatal("no write was acknowledged by WAIT 1")
-	}
-	lost := lostAcked(ctx, rc, acked)
+	acked, lost := closeAndReadAcked(t, ctx, nodes, observer, primary, writes, "the merged shard to fail over to its replica")
 	t.Logf("merged shard's primary closed mid-sync after a merge by promotion: %d keys acknowledged by WAIT 1 (%d writes), replica held %d keys mid-sync, %d lost",
 		len(acked), writes.Acked(), kept, len(lost))
 	if len(lost) > 0 {

@@ -8,10 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/vcache/vcache/cluster"
-	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -138,34 +135,7 @@ func testPromoteKill(t *testing.T, victim string) {
 	if n := syncsTo(); n != syncsBefore {
 		t.Fatalf("the old shard sent the promoted node %d full syncs after the flip; its stream should have continued", n-syncsBefore)
 	}
-	dead.stop()
-	waitFor(t, 30*time.Second, "the shards to fail over to the nodes left", func() bool {
-		m := observer.Cluster().Map()
-		if m == nil || len(m.Migrations()) > 0 || m.SlotsAssigned() != keyslot.Count {
-			return false
-		}
-		for _, s := range m.Shards() {
-			if s.Primary == dead.Cluster().Self() {
-				return false
-			}
-		}
-		return true
-	})
-	acked := writes.Stop()
-
-	var left []string
-	for _, tn := range nodes {
-		if tn != dead {
-			left = append(left, tn.addr)
-		}
-	}
-	rc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: left, MaxRedirects: 16,
-		MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
-	defer rc.Close()
-	if len(acked) == 0 {
-		t.Fatal("no write was acknowledged by WAIT 1")
-	}
-	lost := lostAcked(ctx, rc, acked)
+	acked, lost := closeAndReadAcked(t, ctx, nodes, observer, dead, writes, "the shards to fail over to the nodes left")
 	t.Logf("%s closed after a split by promotion: %d writes acknowledged by WAIT 1 (%d before the flip), %d lost",
 		victim, len(acked), atFlip, len(lost))
 	if len(lost) > 0 {

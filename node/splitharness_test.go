@@ -223,3 +223,40 @@ func lostAcked(ctx context.Context, cc redis.Cmdable, writes map[string]*ackedWr
 	}
 	return lost
 }
+
+// closeAndReadAcked closes dead, waits (for what) until the observer's
+// map has every slot led by another node, stops the writes and reads
+// every acknowledged key through the nodes left: it returns the
+// acknowledged writes (failing the test if there are none) and the lost
+// ones (lostAcked).
+func closeAndReadAcked(t *testing.T, ctx context.Context, nodes []*testNode, observer, dead *testNode,
+	writes *ackedWrites, what string) (map[string]*ackedWrite, []string) {
+	t.Helper()
+	dead.stop()
+	waitFor(t, 30*time.Second, what, func() bool {
+		m := observer.Cluster().Map()
+		if m == nil || len(m.Migrations()) > 0 || m.SlotsAssigned() != keyslot.Count {
+			return false
+		}
+		for _, s := range m.Shards() {
+			if s.Primary == dead.Cluster().Self() {
+				return false
+			}
+		}
+		return true
+	})
+	acked := writes.Stop()
+	var left []string
+	for _, tn := range nodes {
+		if tn != dead {
+			left = append(left, tn.addr)
+		}
+	}
+	rc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: left, MaxRedirects: 16,
+		MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
+	defer rc.Close()
+	if len(acked) == 0 {
+		t.Fatal("no write was acknowledged by WAIT 1")
+	}
+	return acked, lostAcked(ctx, rc, acked)
+}
