@@ -13,12 +13,9 @@ cd "$(dirname "$0")/.."
 N=${N:-1000000}
 ROUNDS=${ROUNDS:-3}
 KEYS=${KEYS:-1000000}
-for tool in redis-server redis-benchmark redis-cli; do
-	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools)" >&2; exit 1; }
-done
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-go build -o "$work/vcache" ./cmd/vcache
+. bench/lib.sh
+need redis-server redis-benchmark redis-cli
+build_vcache
 servers="vcache redis"
 if [ -n "${BASE:-}" ]; then
 	mkdir "$work/base"
@@ -27,19 +24,12 @@ if [ -n "${BASE:-}" ]; then
 	servers="vcache base redis"
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
-
-start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
 start_base() { "$work/vcache-base" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
-start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
 
 bench_one() { # port pipeline -> "set get" ops/s
 	redis-benchmark -p "$1" -q -c 50 -n "$N" -r 100000 -P "$2" -t set,get 2>/dev/null |
 		tr '\r' '\n' | awk '/requests per second/ {for(i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1)=="requests") v=$i; printf "%s ", v} END {print ""}'
 }
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 declare -A res
 for round in $(seq "$ROUNDS"); do
@@ -57,7 +47,6 @@ for round in $(seq "$ROUNDS"); do
 	done
 done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{print a/b}'; }
 echo
 if [ -n "${BASE:-}" ]; then
 	echo "| test | redis-server ops/s | base ($BASE) ops/s | vcache ops/s | base/redis | vcache/redis | vcache/base |"

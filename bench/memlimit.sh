@@ -22,14 +22,10 @@ TIMEOUT=${TIMEOUT:-5m}
 POLICIES=${POLICIES:-noeviction allkeys-lru}
 TTL=${TTL:-1h}
 CONFIG_SET=${CONFIG_SET:-0}
-command -v redis-cli >/dev/null || { echo "needs redis-cli (apt-get install redis-tools)" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-go build -o "$work/vcache" ./cmd/vcache
+. bench/lib.sh
+need redis-cli
+build_vcache
 go build -o "$work/memlimit" ./bench/memlimit
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
 
 for policy in $POLICIES; do
 	ttl=0

@@ -26,9 +26,8 @@ if [ "$PIN" = 1 ]; then
 	last=$(($(nproc) - 1))
 	srv=(taskset -c "$last") cli=(taskset -c 0)
 fi
-for tool in redis-server redis-benchmark redis-cli nutcracker; do
-	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools nutcracker)" >&2; exit 1; }
-done
+. bench/lib.sh
+need redis-server redis-benchmark redis-cli nutcracker
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -63,7 +62,8 @@ GO
 	rm -rf "$tmp"
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Its own wait_port, not lib.sh's: up to 10 s in 50 ms steps, until PING
+# answers PONG.
 wait_port() { for _ in $(seq 200); do redis-cli -p "$1" PING 2>/dev/null | grep -q PONG && return 0; sleep 0.05; done; echo "port $1 did not answer" >&2; exit 1; }
 
 rport=$(free_port)
@@ -94,7 +94,6 @@ bench_one() { # port pipeline -> "set get" ops/s
 	"${cli[@]}" redis-benchmark -p "$1" -q -c "$CLIENTS" -n "$N" -r 100000 -P "$2" -t set,get 2>/dev/null |
 		tr '\r' '\n' | awk '/requests per second/ {for(i=1;i<=NF;i++) if ($i ~ /^[0-9.]+$/ && $(i+1)=="requests") v=$i; printf "%s ", v} END {print ""}'
 }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 declare -A res port=([direct]=$rport [vcache]=$vport [twemproxy]=$nport)
 for round in $(seq "$ROUNDS"); do

@@ -16,18 +16,13 @@ cd "$(dirname "$0")/.."
 N=${N:-300000}
 ROUNDS=${ROUNDS:-3}
 VCACHE_ARGS=${VCACHE_ARGS:-}
-for tool in redis-server redis-benchmark redis-cli; do
-	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools)" >&2; exit 1; }
-done
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-go build -o "$work/vcache" ./cmd/vcache
+. bench/lib.sh
+need redis-server redis-benchmark redis-cli
+build_vcache
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
+# lib.sh's, with VCACHE_ARGS.
 # shellcheck disable=SC2086
 start_vcache() { "$work/vcache" server --port "$1" --loglevel warn $VCACHE_ARGS >/dev/null 2>&1 & echo $!; }
-start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
 
 # rb port P -> lines "SET rps p50 p99" "GET rps p50 p99" (milliseconds)
 rb() {

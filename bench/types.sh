@@ -17,17 +17,9 @@ N=${N:-1000000}
 ROUNDS=${ROUNDS:-3}
 SCALE=${SCALE:-1}
 TESTS=lpush,rpush,lpop,rpop,sadd,spop,zadd,zpopmin,lrange_100,hset
-for tool in redis-server redis-benchmark redis-cli python3; do
-	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools python3)" >&2; exit 1; }
-done
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-go build -o "$work/vcache" ./cmd/vcache
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
-start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
-start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
+. bench/lib.sh
+need redis-server redis-benchmark redis-cli python3
+build_vcache
 
 bench_one() { # port pipeline -> lines "TEST ops/s"
 	redis-benchmark -p "$1" -q -c 50 -n "$N" -r 100000 -P "$2" -t "$TESTS" 2>/dev/null |
@@ -36,9 +28,6 @@ bench_one() { # port pipeline -> lines "TEST ops/s"
 			n = split($2, w, " "); for (i = 1; i < n; i++) if (w[i+1] == "requests") v = w[i]
 			print tolower(name), v }'
 }
-
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{print (b > 0 ? a/b : 0)}'; }
 
 declare -A res
 for round in $(seq "$ROUNDS"); do
@@ -112,7 +101,6 @@ gen("one 1M-member zset", big_zset)
 gen("1M small hashes (3 fields)", small_hashes)
 gen("1M small integer sets (4 members)", int_sets)
 PY
-used() { redis-cli -p "$1" INFO memory | tr -d '\r' | awk -F: '$1=="used_memory" {print $2}'; }
 declare -A mem
 for f in "$work"/*.resp; do
 	name=$(basename "$f" .resp)

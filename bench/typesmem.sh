@@ -17,18 +17,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-1}
 SETS=${SETS:-smallz,bigz,hashes,smalll,bigl,smallis,smallss,bigs}
-for tool in redis-server redis-cli python3; do
-	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools python3)" >&2; exit 1; }
-done
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-go build -o "$work/vcache" ./cmd/vcache
+. bench/lib.sh
+need redis-server redis-cli python3
+build_vcache
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
-start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
-start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
-used() { redis-cli -p "$1" INFO memory | tr -d '\r' | awk -F: '$1=="used_memory" {print $2}'; }
 rss() { awk '/VmRSS/ {print $2*1024}' /proc/"$1"/status; }
 
 python3 - "$SCALE" "$work" "$SETS" <<'PY'

@@ -147,47 +147,18 @@ func (pp *pathParser) steps(inFilter bool) ([]pathStep, error) {
 		}
 		c := pp.s[pp.i]
 		switch {
-		case c == '.' && pp.i+1 < len(pp.s) && pp.s[pp.i+1] == '.':
-			pp.i += 2
-			pp.spaces()
-			steps = append(steps, pathStep{kind: stepScan})
-			switch {
-			case pp.peek() == '*':
-				pp.i++
-				steps = append(steps, pathStep{kind: stepAll})
-			case pp.peek() == '[':
-				st, err := pp.bracket()
-				if err != nil {
-					return nil, err
-				}
-				steps = append(steps, st)
-			default:
-				name, ok := pp.literal()
-				if !ok {
-					return nil, pp.fail("<string>, '*', '['")
-				}
-				steps = append(steps, pathStep{kind: stepKeys, names: []string{name}})
-			}
 		case c == '.':
 			pp.i++
-			pp.spaces()
-			switch {
-			case pp.peek() == '*':
+			if pp.peek() == '.' { // "..": every level below, then the member
 				pp.i++
-				steps = append(steps, pathStep{kind: stepAll})
-			case pp.peek() == '[':
-				st, err := pp.bracket()
-				if err != nil {
-					return nil, err
-				}
-				steps = append(steps, st)
-			default:
-				name, ok := pp.literal()
-				if !ok {
-					return nil, pp.fail("<string>, '*', '['")
-				}
-				steps = append(steps, pathStep{kind: stepKeys, names: []string{name}})
+				steps = append(steps, pathStep{kind: stepScan})
 			}
+			pp.spaces()
+			st, err := pp.member()
+			if err != nil {
+				return nil, err
+			}
+			steps = append(steps, st)
 		case c == '[':
 			st, err := pp.bracket()
 			if err != nil {
@@ -208,6 +179,22 @@ func (pp *pathParser) steps(inFilter bool) ([]pathStep, error) {
 		}
 		first = false
 	}
+}
+
+// member parses what follows "." or "..": "*", a bracket or a name.
+func (pp *pathParser) member() (pathStep, error) {
+	switch pp.peek() {
+	case '*':
+		pp.i++
+		return pathStep{kind: stepAll}, nil
+	case '[':
+		return pp.bracket()
+	}
+	name, ok := pp.literal()
+	if !ok {
+		return pathStep{}, pp.fail("<string>, '*', '['")
+	}
+	return pathStep{kind: stepKeys, names: []string{name}}, nil
 }
 
 // bracket parses "[...]" at pp.i.

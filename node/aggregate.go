@@ -11,20 +11,8 @@ func cmdFTAggregate(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	ix, err := cx.Node.search.Get(req.Index)
-	if err != nil {
-		ftError(cx, err)
-		return
-	}
-	prefixes := ix.Schema().Prefixes
-	if indexDenied(cx, prefixes) {
-		return
-	}
-	if expandDenied(cx, req.Expand, ix) {
-		return
-	}
-	if err := req.ParseQuery(); err != nil {
-		ftError(cx, err)
+	ix := openSearch(cx, req.Index, req.Expand, req.ParseQuery)
+	if ix == nil {
 		return
 	}
 	cx.Node.search.Config.ApplyAggregateDialect(req)
@@ -41,7 +29,7 @@ func cmdFTAggregate(cx *Ctx) {
 	}
 	// The index's prefixes go with the cursor: a reader needs read access
 	// to them.
-	c := ftargs.NewCursor(req.Index, prefixes, rows, total, req.Args.CursorCount, req.Args.MaxIdle)
+	c := ftargs.NewCursor(req.Index, ix.Schema().Prefixes, rows, total, req.Args.CursorCount, req.Args.MaxIdle)
 	c.Expand = req.Expand
 	id, err := cx.Node.cursors.Add(c)
 	if err != nil {

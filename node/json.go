@@ -213,18 +213,7 @@ func cmdJSONMGet(cx *Ctx) {
 }
 
 // JSON.DEL key [path]
-func cmdJSONDel(cx *Ctx) {
-	p, ok := jsonPathOr(cx, 2, "$")
-	if !ok {
-		return
-	}
-	n, err := cx.Node.ks.JSONDel(cx.Args[1], p)
-	if err != nil {
-		jsonErr(cx, err)
-		return
-	}
-	cx.Int(n)
-}
+func cmdJSONDel(cx *Ctx) { jsonCount(cx, (*cache.Keyspace).JSONDel) }
 
 // JSON.TYPE key [path]
 func cmdJSONType(cx *Ctx) {
@@ -266,14 +255,7 @@ func cmdJSONStrAppend(cx *Ctx) {
 }
 
 // JSON.STRLEN key [path]
-func cmdJSONStrLen(cx *Ctx) {
-	p, ok := jsonPathOr(cx, 2, ".")
-	if !ok {
-		return
-	}
-	r, err := cx.Node.ks.JSONStrLen(cx.Args[1], p)
-	jsonReplyErr(cx, r, err)
-}
+func cmdJSONStrLen(cx *Ctx) { jsonQuery(cx, (*cache.Keyspace).JSONStrLen) }
 
 // JSON.TOGGLE key path
 func cmdJSONToggle(cx *Ctx) {
@@ -286,18 +268,7 @@ func cmdJSONToggle(cx *Ctx) {
 }
 
 // JSON.CLEAR key [path]
-func cmdJSONClear(cx *Ctx) {
-	p, ok := jsonPathOr(cx, 2, "$")
-	if !ok {
-		return
-	}
-	n, err := cx.Node.ks.JSONClear(cx.Args[1], p)
-	if err != nil {
-		jsonErr(cx, err)
-		return
-	}
-	cx.Int(n)
-}
+func cmdJSONClear(cx *Ctx) { jsonCount(cx, (*cache.Keyspace).JSONClear) }
 
 // JSON.ARRAPPEND key path value [value ...]
 func cmdJSONArrAppend(cx *Ctx) {
@@ -360,14 +331,7 @@ func cmdJSONArrInsert(cx *Ctx) {
 }
 
 // JSON.ARRLEN key [path]
-func cmdJSONArrLen(cx *Ctx) {
-	p, ok := jsonPathOr(cx, 2, ".")
-	if !ok {
-		return
-	}
-	r, err := cx.Node.ks.JSONArrLen(cx.Args[1], p)
-	jsonReplyErr(cx, r, err)
-}
+func cmdJSONArrLen(cx *Ctx) { jsonQuery(cx, (*cache.Keyspace).JSONArrLen) }
 
 // JSON.ARRPOP key [path [index]]
 func cmdJSONArrPop(cx *Ctx) {
@@ -405,34 +369,13 @@ func cmdJSONArrTrim(cx *Ctx) {
 }
 
 // JSON.OBJKEYS key [path]
-func cmdJSONObjKeys(cx *Ctx) {
-	p, ok := jsonPathOr(cx, 2, ".")
-	if !ok {
-		return
-	}
-	r, err := cx.Node.ks.JSONObjKeys(cx.Args[1], p)
-	jsonReplyErr(cx, r, err)
-}
+func cmdJSONObjKeys(cx *Ctx) { jsonQuery(cx, (*cache.Keyspace).JSONObjKeys) }
 
 // JSON.OBJLEN key [path]
-func cmdJSONObjLen(cx *Ctx) {
-	p, ok := jsonPathOr(cx, 2, ".")
-	if !ok {
-		return
-	}
-	r, err := cx.Node.ks.JSONObjLen(cx.Args[1], p)
-	jsonReplyErr(cx, r, err)
-}
+func cmdJSONObjLen(cx *Ctx) { jsonQuery(cx, (*cache.Keyspace).JSONObjLen) }
 
 // JSON.RESP key [path]
-func cmdJSONResp(cx *Ctx) {
-	p, ok := jsonPathOr(cx, 2, ".")
-	if !ok {
-		return
-	}
-	r, err := cx.Node.ks.JSONResp(cx.Args[1], p)
-	jsonReplyErr(cx, r, err)
-}
+func cmdJSONResp(cx *Ctx) { jsonQuery(cx, (*cache.Keyspace).JSONResp) }
 
 // JSON.DEBUG MEMORY key [path] | HELP
 func cmdJSONDebug(cx *Ctx) {
@@ -463,4 +406,30 @@ func cmdJSONNumPowBy(cx *Ctx) {
 	}
 	r, err := cx.Node.ks.JSONNumPowBy(cx.Args[1], p, cx.Args[3], cx.Proto() == 3)
 	jsonReplyErr(cx, r, err)
+}
+
+// jsonQuery serves NAME key [path] (path "." when absent) with what read
+// answers for the key's values at the path.
+func jsonQuery(cx *Ctx, read func(ks *cache.Keyspace, key []byte, p *cache.JSONPath) (cache.JSONReply, error)) {
+	p, ok := jsonPathOr(cx, 2, ".")
+	if !ok {
+		return
+	}
+	r, err := read(cx.Node.ks, cx.Args[1], p)
+	jsonReplyErr(cx, r, err)
+}
+
+// jsonCount serves NAME key [path] (path "$" when absent) with the count
+// of values change changed at the path.
+func jsonCount(cx *Ctx, change func(ks *cache.Keyspace, key []byte, p *cache.JSONPath) (int64, error)) {
+	p, ok := jsonPathOr(cx, 2, "$")
+	if !ok {
+		return
+	}
+	n, err := change(cx.Node.ks, cx.Args[1], p)
+	if err != nil {
+		jsonErr(cx, err)
+		return
+	}
+	cx.Int(n)
 }

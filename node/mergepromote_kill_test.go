@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,67 +94,9 @@ func TestMergeByPromotionSurvivesKill(t *testing.T) {
 	}
 
 	// A writer: SET then WAIT 1 on the primary the observer's map names,
-	// over 1,000 keys (so the shards stay cold). A key's write counts as
-	// acknowledged when WAIT says one replica has it; writes to it since
-	// may or may not have landed.
-	clients := map[*testNode]*redis.Client{}
-	for _, tn := range nodes {
-		clients[tn] = redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, PoolSize: 1,
-			DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
-		defer clients[tn].Close()
-	}
-	type written struct {
-		acked string
-		since []string // values written after acked, not acknowledged
-	}
-	var mu sync.Mutex
-	writes := map[string]*written{}
-	var ackCount atomic.Int64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; i < 50000; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			k, v := fmt.Sprintf("w:%d", i%1000), fmt.Sprintf("v%d", i)
-			owner, ok := observer.Cluster().Map().Owner(keyslot.OfString(k))
-			tn := byID[owner.Primary]
-			if !ok || tn == nil {
-				continue
-			}
-			var set *redis.StatusCmd
-			var wait *redis.Cmd
-			clients[tn].Pipelined(ctx, func(p redis.Pipeliner) error {
-				set = p.Set(ctx, k, v, 0)
-				wait = p.Do(ctx, "WAIT", "1", "200")
-				return nil
-			})
-			n, err := wait.Int64()
-			mu.Lock()
-			switch w := writes[k]; {
-			case set.Err() == nil && err == nil && n >= 1:
-				writes[k] = &written{acked: v}
-				ackCount.Add(1)
-			case w != nil:
-				w.since = append(w.since, v)
-			}
-			mu.Unlock()
-		}
-	}()
-	defer func() {
-		select {
-		case <-stop:
-		default:
-			close(stop)
-		}
-		wg.Wait()
-	}()
-	waitFor(t, 20*time.Second, "writes acknowledged before the merge", func() bool { return ackCount.Load() >= 50 })
+	// over 1,000 keys (so the shards stay cold).
+	writes := startAckedWrites(t, ctx, nodes, observer, 1000)
+	waitFor(t, 20*time.Second, "writes acknowledged before the merge", func() bool { return writes.Acked() >= 50 })
 
 	// Empty the loaded keys: both halves go cold and merge by promotion.
 	for i := 0; i < loaded; i += 200 {
@@ -220,9 +160,7 @@ func TestMergeByPromotionSurvivesKill(t *testing.T) {
 	// stripe's keys give way to its snapshot. An emptied copy held 4-40%
 	// of them when measured; a kept one all but the last one or two, as
 	// the writer goes on while it is counted.)
-	mu.Lock()
-	atHold := len(writes)
-	mu.Unlock()
+	atHold := writes.Keys()
 	kept := 0
 	testutil.Until(5*time.Second, func() error {
 		kept = 0
@@ -237,40 +175,10 @@ func TestMergeByPromotionSurvivesKill(t *testing.T) {
 	if kept < atHold*9/10 {
 		t.Fatalf("the merged shard's replica holds %d keys mid-sync, under 90%% of the %d acknowledged: its copy was emptied", kept, atHold)
 	}
-	primary.stop()
-	waitFor(t, 30*time.Second, "the merged shard to fail over to its replica", func() bool {
-		m := observer.Cluster().Map()
-		if m == nil || len(m.Migrations()) > 0 || m.SlotsAssigned() != keyslot.Count {
-			return false
-		}
-		for _, s := range m.Shards() {
-			if s.Primary == primary.Cluster().Self() {
-				return false
-			}
-		}
-		return true
-	})
-	close(stop)
-	wg.Wait()
-
-	rc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{replica.addr, observer.addr}, MaxRedirects: 16,
-		MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
-	defer rc.Close()
-	mu.Lock()
-	defer mu.Unlock()
-	if len(writes) == 0 {
-		t.Fatal("no write was acknowledged by WAIT 1")
-	}
-	var lost []string
-	for k, w := range writes {
-		got, err := getThroughChange(ctx, rc, k, 10*time.Second)
-		if err != nil || (got != w.acked && !slices.Contains(w.since, got)) {
-			lost = append(lost, fmt.Sprintf("%s=%q, acknowledged %q (%v)", k, got, w.acked, err))
-		}
-	}
+	acked, lost := closeAndReadAcked(t, ctx, nodes, observer, primary, writes, "the merged shard to fail over to its replica")
 	t.Logf("merged shard's primary closed mid-sync after a merge by promotion: %d keys acknowledged by WAIT 1 (%d writes), replica held %d keys mid-sync, %d lost",
-		len(writes), ackCount.Load(), kept, len(lost))
+		len(acked), writes.Acked(), kept, len(lost))
 	if len(lost) > 0 {
-		t.Fatalf("%d of %d acknowledged keys lost, e.g. %v", len(lost), len(writes), lost[:min(5, len(lost))])
+		t.Fatalf("%d of %d acknowledged keys lost, e.g. %v", len(lost), len(acked), lost[:min(5, len(lost))])
 	}
 }

@@ -4,15 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/vcache/vcache/cluster"
-	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -69,57 +65,9 @@ func testPromoteKill(t *testing.T, victim string) {
 		promoted.repl.afterStripe.Store(&hook)
 	}
 
-	// A writer: SET then WAIT 1 on the primary the observer's map names;
-	// a write counts as acknowledged when WAIT says one replica has it.
-	clients := map[*testNode]*redis.Client{}
-	for _, tn := range nodes {
-		clients[tn] = redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, PoolSize: 1,
-			DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
-		defer clients[tn].Close()
-	}
-	var mu sync.Mutex
-	acked := map[string]string{}
-	var ackCount atomic.Int64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; i < 50000; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			k, v := fmt.Sprintf("w:%d", i), fmt.Sprintf("v%d", i)
-			owner, ok := observer.Cluster().Map().Owner(keyslot.OfString(k))
-			tn := byID[owner.Primary]
-			if !ok || tn == nil {
-				continue
-			}
-			var set *redis.StatusCmd
-			var wait *redis.Cmd
-			clients[tn].Pipelined(ctx, func(p redis.Pipeliner) error {
-				set = p.Set(ctx, k, v, 0)
-				wait = p.Do(ctx, "WAIT", "1", "200")
-				return nil
-			})
-			if n, err := wait.Int64(); set.Err() == nil && err == nil && n >= 1 {
-				mu.Lock()
-				acked[k] = v
-				mu.Unlock()
-				ackCount.Add(1)
-			}
-		}
-	}()
-	defer func() {
-		select {
-		case <-stop:
-		default:
-			close(stop)
-		}
-		wg.Wait()
-	}()
+	// A writer: SET then WAIT 1 on the primary the observer's map names,
+	// each key once.
+	writes := startAckedWrites(t, ctx, nodes, observer, 50000)
 
 	// Load past 50% of the memory budget: the shard splits by promotion.
 	val := strings.Repeat("v", 200)
@@ -163,7 +111,7 @@ func testPromoteKill(t *testing.T, victim string) {
 	if len(moved.Replicas) == 0 || moved.Replicas[0] != oldPrimary.Cluster().Self() {
 		t.Fatalf("the new shard %+v: its replica is not the old primary %s", moved, oldPrimary.Cluster().Self())
 	}
-	atFlip := ackCount.Load()
+	atFlip := writes.Acked()
 	// Counted from the flip: under load a link can break while the keys
 	// load, and a full sync before the split is not what this checks.
 	syncsBefore := syncsTo()
@@ -183,55 +131,11 @@ func testPromoteKill(t *testing.T, victim string) {
 		}
 	}
 	// A few more acknowledged writes after the flip, then the close.
-	waitFor(t, 20*time.Second, "writes acknowledged after the flip", func() bool { return ackCount.Load() >= atFlip+20 })
+	waitFor(t, 20*time.Second, "writes acknowledged after the flip", func() bool { return writes.Acked() >= atFlip+20 })
 	if n := syncsTo(); n != syncsBefore {
 		t.Fatalf("the old shard sent the promoted node %d full syncs after the flip; its stream should have continued", n-syncsBefore)
 	}
-	dead.stop()
-	waitFor(t, 30*time.Second, "the shards to fail over to the nodes left", func() bool {
-		m := observer.Cluster().Map()
-		if m == nil || len(m.Migrations()) > 0 || m.SlotsAssigned() != keyslot.Count {
-			return false
-		}
-		for _, s := range m.Shards() {
-			if s.Primary == dead.Cluster().Self() {
-				return false
-			}
-		}
-		return true
-	})
-	close(stop)
-	wg.Wait()
-
-	var left []string
-	for _, tn := range nodes {
-		if tn != dead {
-			left = append(left, tn.addr)
-		}
-	}
-	rc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: left, MaxRedirects: 16,
-		MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
-	defer rc.Close()
-	mu.Lock()
-	defer mu.Unlock()
-	if len(acked) == 0 {
-		t.Fatal("no write was acknowledged by WAIT 1")
-	}
-	var lost []string
-	for k, want := range acked {
-		var got string
-		var err error
-		testutil.Until(10*time.Second, func() error {
-			got, err = rc.Get(ctx, k).Result()
-			if err != nil && (strings.HasPrefix(err.Error(), "CLUSTERDOWN") || strings.HasPrefix(err.Error(), "TRYAGAIN")) {
-				return err
-			}
-			return nil
-		})
-		if err != nil || got != want {
-			lost = append(lost, fmt.Sprintf("%s=%q (%v)", k, got, err))
-		}
-	}
+	acked, lost := closeAndReadAcked(t, ctx, nodes, observer, dead, writes, "the shards to fail over to the nodes left")
 	t.Logf("%s closed after a split by promotion: %d writes acknowledged by WAIT 1 (%d before the flip), %d lost",
 		victim, len(acked), atFlip, len(lost))
 	if len(lost) > 0 {

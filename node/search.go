@@ -129,19 +129,8 @@ func cmdFTSearch(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	ix, err := cx.Node.search.Get(req.Index)
-	if err != nil {
-		ftError(cx, err)
-		return
-	}
-	if indexDenied(cx, ix.Schema().Prefixes) {
-		return
-	}
-	if expandDenied(cx, req.Expand, ix) {
-		return
-	}
-	if err := req.ParseQuery(); err != nil {
-		ftError(cx, err)
+	ix := openSearch(cx, req.Index, req.Expand, req.ParseQuery)
+	if ix == nil {
 		return
 	}
 	capResults(cx.Node.search.Config, req)
@@ -154,6 +143,29 @@ func cmdFTSearch(cx *Ctx) {
 		return
 	}
 	writeAny(cx, res.ReplyFor(req))
+}
+
+// openSearch finds the index a query names and checks, as RediSearch
+// does and in its order, that the client may read it and may have the
+// reply's FORMAT EXPAND (expand), then parses the query (parse); on
+// failure it has replied and returns nil.
+func openSearch(cx *Ctx, index string, expand bool, parse func() error) *ft.Index {
+	ix, err := cx.Node.search.Get(index)
+	if err != nil {
+		ftError(cx, err)
+		return nil
+	}
+	if indexDenied(cx, ix.Schema().Prefixes) {
+		return nil
+	}
+	if expandDenied(cx, expand, ix) {
+		return nil
+	}
+	if err := parse(); err != nil {
+		ftError(cx, err)
+		return nil
+	}
+	return ix
 }
 
 func cmdFTInfo(cx *Ctx) {

@@ -39,19 +39,8 @@ func profileAggregate(cx *Ctx) {
 		cx.Error("FT.PROFILE does not support cursor")
 		return
 	}
-	ix, err := cx.Node.search.Get(req.Index)
-	if err != nil {
-		ftError(cx, err)
-		return
-	}
-	if indexDenied(cx, ix.Schema().Prefixes) {
-		return
-	}
-	if expandDenied(cx, req.Expand, ix) {
-		return
-	}
-	if err := req.ParseQuery(); err != nil {
-		ftError(cx, err)
+	ix := openSearch(cx, req.Index, req.Expand, req.ParseQuery)
+	if ix == nil {
 		return
 	}
 	cx.Node.search.Config.ApplyAggregateDialect(req)

@@ -3,7 +3,10 @@ package node
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,4 +120,146 @@ func nodesByID(nodes []*testNode) map[cluster.NodeID]*testNode {
 		byID[tn.Cluster().Self()] = tn
 	}
 	return byID
+}
+
+// ackedWrites SETs w:<i mod keys> to v<i> for i below 50,000, each
+// followed by WAIT 1, on the primary the observer's map names, until
+// Stop. A write counts as acknowledged when WAIT says one replica has it;
+// writes to the key since may or may not have landed.
+type ackedWrites struct {
+	stop     chan struct{}
+	stopOnce sync.Once
+	done     chan struct{}
+	// count is the number of acknowledged writes.
+	count atomic.Int64
+	// mu guards writes while the writer runs.
+	mu     sync.Mutex
+	writes map[string]*ackedWrite
+}
+
+// ackedWrite is one key's last acknowledged value and the values written
+// to it after that, not acknowledged.
+type ackedWrite struct {
+	acked string
+	since []string
+}
+
+// startAckedWrites starts the writer over keys keys, with a client of
+// one connection per node (closed, and the writer stopped, when the test
+// ends).
+func startAckedWrites(t *testing.T, ctx context.Context, nodes []*testNode, observer *testNode, keys int) *ackedWrites {
+	t.Helper()
+	byID := nodesByID(nodes)
+	clients := map[*testNode]*redis.Client{}
+	for _, tn := range nodes {
+		c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, PoolSize: 1,
+			DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
+		clients[tn] = c
+		t.Cleanup(func() { c.Close() })
+	}
+	w := &ackedWrites{stop: make(chan struct{}), done: make(chan struct{}), writes: map[string]*ackedWrite{}}
+	go func() {
+		defer close(w.done)
+		for i := 0; i < 50000; i++ {
+			select {
+			case <-w.stop:
+				return
+			default:
+			}
+			k, v := fmt.Sprintf("w:%d", i%keys), fmt.Sprintf("v%d", i)
+			owner, ok := observer.Cluster().Map().Owner(keyslot.OfString(k))
+			tn := byID[owner.Primary]
+			if !ok || tn == nil {
+				continue
+			}
+			var set *redis.StatusCmd
+			var wait *redis.Cmd
+			clients[tn].Pipelined(ctx, func(p redis.Pipeliner) error {
+				set = p.Set(ctx, k, v, 0)
+				wait = p.Do(ctx, "WAIT", "1", "200")
+				return nil
+			})
+			n, err := wait.Int64()
+			w.mu.Lock()
+			switch kw := w.writes[k]; {
+			case set.Err() == nil && err == nil && n >= 1:
+				w.writes[k] = &ackedWrite{acked: v}
+				w.count.Add(1)
+			case kw != nil:
+				kw.since = append(kw.since, v)
+			}
+			w.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() { w.Stop() })
+	return w
+}
+
+// Acked returns how many writes have been acknowledged so far.
+func (w *ackedWrites) Acked() int64 { return w.count.Load() }
+
+// Keys returns how many keys have an acknowledged write so far.
+func (w *ackedWrites) Keys() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.writes)
+}
+
+// Stop ends the writes (once; later calls wait for the same end) and
+// returns each key's acknowledged write.
+func (w *ackedWrites) Stop() map[string]*ackedWrite {
+	w.stopOnce.Do(func() { close(w.stop) })
+	<-w.done
+	return w.writes
+}
+
+// lostAcked reads every acknowledged key through cc, waiting out a shard
+// change for up to 10s each, and describes those that hold neither the
+// acknowledged value nor one written since.
+func lostAcked(ctx context.Context, cc redis.Cmdable, writes map[string]*ackedWrite) []string {
+	var lost []string
+	for k, w := range writes {
+		got, err := getThroughChange(ctx, cc, k, 10*time.Second)
+		if err != nil || (got != w.acked && !slices.Contains(w.since, got)) {
+			lost = append(lost, fmt.Sprintf("%s=%q, acknowledged %q (%v)", k, got, w.acked, err))
+		}
+	}
+	return lost
+}
+
+// closeAndReadAcked closes dead, waits (for what) until the observer's
+// map has every slot led by another node, stops the writes and reads
+// every acknowledged key through the nodes left: it returns the
+// acknowledged writes (failing the test if there are none) and the lost
+// ones (lostAcked).
+func closeAndReadAcked(t *testing.T, ctx context.Context, nodes []*testNode, observer, dead *testNode,
+	writes *ackedWrites, what string) (map[string]*ackedWrite, []string) {
+	t.Helper()
+	dead.stop()
+	waitFor(t, 30*time.Second, what, func() bool {
+		m := observer.Cluster().Map()
+		if m == nil || len(m.Migrations()) > 0 || m.SlotsAssigned() != keyslot.Count {
+			return false
+		}
+		for _, s := range m.Shards() {
+			if s.Primary == dead.Cluster().Self() {
+				return false
+			}
+		}
+		return true
+	})
+	acked := writes.Stop()
+	var left []string
+	for _, tn := range nodes {
+		if tn != dead {
+			left = append(left, tn.addr)
+		}
+	}
+	rc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: left, MaxRedirects: 16,
+		MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
+	defer rc.Close()
+	if len(acked) == 0 {
+		t.Fatal("no write was acknowledged by WAIT 1")
+	}
+	return acked, lostAcked(ctx, rc, acked)
 }

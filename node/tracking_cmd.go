@@ -151,23 +151,8 @@ func clientCaching(cx *Ctx) {
 	}
 	c := cx.cl
 	m := c.track.mode
-	if !m.on {
-		cx.Error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")
-		return
-	}
-	switch strings.ToLower(string(cx.Args[2])) {
-	case "yes":
-		if !m.optin {
-			cx.Error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")
-			return
-		}
-	case "no":
-		if !m.optout {
-			cx.Error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")
-			return
-		}
-	default:
-		cx.SyntaxError()
+	if msg := (front.TrackingMode{On: m.on, OptIn: m.optin, OptOut: m.optout}).CachingError(cx.Args[2]); msg != "" {
+		cx.Error(msg)
 		return
 	}
 	c.track.caching = true
@@ -198,39 +183,8 @@ func clientTrackinginfo(cx *Ctx) {
 	m := c.track.mode
 	m.prefixes = append([]string(nil), m.prefixes...)
 	t.mu.Unlock()
-	flags := []string{"off"}
-	if m.on {
-		flags = []string{"on"}
-		add := func(ok bool, f string) {
-			if ok {
-				flags = append(flags, f)
-			}
-		}
-		add(m.bcast, "bcast")
-		add(m.optin, "optin")
-		add(m.optout, "optout")
-		add(m.optin && c.track.caching, "caching-yes")
-		add(m.optout && c.track.caching, "caching-no")
-		add(m.noloop, "noloop")
-		add(m.broken, "broken_redirect")
-	}
-	cx.Map(3)
-	cx.BulkString("flags")
-	cx.Set(len(flags))
-	for _, f := range flags {
-		cx.BulkString(f)
-	}
-	cx.BulkString("redirect")
-	if m.on {
-		cx.Int(m.redirect)
-	} else {
-		cx.Int(-1)
-	}
-	cx.BulkString("prefixes")
-	cx.Array(len(m.prefixes))
-	for _, p := range m.prefixes {
-		cx.BulkString(p)
-	}
+	front.TrackingInfo(cx, front.TrackingMode{On: m.on, BCast: m.bcast, OptIn: m.optin, OptOut: m.optout, NoLoop: m.noloop,
+		Broken: m.broken, Caching: c.track.caching, Redirect: m.redirect, Prefixes: m.prefixes})
 }
 
 // byIDGet returns the connected client id, or nil.

@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/vcache/vcache/internal/ftargs"
@@ -34,37 +33,5 @@ func fanFTProfileAggregate(s *session, cmd resp.Command, i int) (merger, string)
 	if !ok {
 		return m, ""
 	}
-	return &aggProfileMerge{calls: am.calls, inner: m}, ""
-}
-
-// aggProfileMerge splits each shard's [results, profile], merges the
-// results with inner and appends the shards' profiles.
-type aggProfileMerge struct {
-	calls []*call
-	inner merger
-}
-
-func (m *aggProfileMerge) merge(s *session, dst []byte) []byte {
-	var profiles []resp.Value
-	for _, c := range m.calls {
-		s.settle(c)
-		v, _, err := resp.Parse(c.reply)
-		if err != nil || v.Kind != resp.Array || len(v.Elems) != 2 {
-			continue // an error (or a bad reply): the aggregate merge relays it
-		}
-		profiles = append(profiles, v.Elems[1])
-		c.reply = v.Elems[0].AppendTo(c.reply[:0:0])
-	}
-	results := m.inner.merge(s, nil)
-	if len(results) > 0 && results[0] == '-' {
-		return append(dst, results...)
-	}
-	dst = resp.AppendArray(dst, 2)
-	dst = append(dst, results...)
-	dst = resp.AppendArray(dst, 2*len(profiles))
-	for i := range profiles {
-		dst = resp.AppendBulk(dst, "Shard #"+strconv.Itoa(i+1))
-		dst = profiles[i].AppendTo(dst)
-	}
-	return dst
+	return &profileMerge{calls: am.calls, inner: m}, ""
 }

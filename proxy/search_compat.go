@@ -191,25 +191,29 @@ func fanFTProfile(s *session, cmd resp.Command) (merger, string) {
 	if p := s.restricted(); p != nil {
 		m.mayRead = p
 	}
-	return &profileMerge{search: m}, ""
+	return &profileMerge{calls: calls, inner: m}, ""
 }
 
+// profileMerge is FT.PROFILE's merge, of SEARCH or AGGREGATE: it splits
+// each shard's [results, profile], merges the results with inner (over
+// the same calls) and appends the shards' profiles.
 type profileMerge struct {
-	search *searchMerge
+	calls []*call
+	inner merger
 }
 
 func (m *profileMerge) merge(s *session, dst []byte) []byte {
 	var profiles []resp.Value
-	for _, c := range m.search.calls {
+	for _, c := range m.calls {
 		s.settle(c)
 		v, _, err := resp.Parse(c.reply)
 		if err != nil || v.Kind != resp.Array || len(v.Elems) != 2 {
-			continue // an error (or a bad reply): the search merge relays it
+			continue // an error (or a bad reply): the inner merge relays it
 		}
 		profiles = append(profiles, v.Elems[1])
 		c.reply = v.Elems[0].AppendTo(c.reply[:0:0])
 	}
-	results := m.search.merge(s, nil)
+	results := m.inner.merge(s, nil)
 	if len(results) > 0 && results[0] == '-' {
 		return append(dst, results...)
 	}

@@ -240,23 +240,12 @@ func clientCaching(s *session, args [][]byte) {
 		return
 	}
 	t := s.trk
-	if t == nil {
-		s.Error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")
-		return
+	m := front.TrackingMode{On: t != nil}
+	if t != nil {
+		m.OptIn, m.OptOut = t.optin, t.optout
 	}
-	switch strings.ToLower(string(args[2])) {
-	case "yes":
-		if !t.optin {
-			s.Error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")
-			return
-		}
-	case "no":
-		if !t.optout {
-			s.Error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")
-			return
-		}
-	default:
-		s.Error(command.MsgSyntax)
+	if msg := m.CachingError(args[2]); msg != "" {
+		s.Error(msg)
 		return
 	}
 	t.caching = true
@@ -306,37 +295,10 @@ func clientTrackinginfo(s *session, args [][]byte) {
 		s.Error(command.ArityError("client|trackinginfo"))
 		return
 	}
-	t := s.trk
-	flags := []string{"off"}
-	var prefixes []string
-	redirect := int64(-1)
-	if t != nil {
-		flags = []string{"on"}
-		add := func(ok bool, f string) {
-			if ok {
-				flags = append(flags, f)
-			}
-		}
-		add(t.bcast, "bcast")
-		add(t.optin, "optin")
-		add(t.optout, "optout")
-		add(t.optin && t.caching, "caching-yes")
-		add(t.optout && t.caching, "caching-no")
-		add(t.noloop, "noloop")
-		add(t.broken.Load(), "broken_redirect")
-		prefixes, redirect = t.prefixes, t.redirect.Load()
+	var m front.TrackingMode
+	if t := s.trk; t != nil {
+		m = front.TrackingMode{On: true, BCast: t.bcast, OptIn: t.optin, OptOut: t.optout, NoLoop: t.noloop,
+			Broken: t.broken.Load(), Caching: t.caching, Redirect: t.redirect.Load(), Prefixes: t.prefixes}
 	}
-	s.Map(3)
-	s.BulkString("flags")
-	s.Set(len(flags))
-	for _, f := range flags {
-		s.BulkString(f)
-	}
-	s.BulkString("redirect")
-	s.Int(redirect)
-	s.BulkString("prefixes")
-	s.Array(len(prefixes))
-	for _, p := range prefixes {
-		s.BulkString(p)
-	}
+	front.TrackingInfo(s, m)
 }

@@ -61,3 +61,82 @@ func ParseTracking(args [][]byte) (o TrackingArgs, msg string) {
 	}
 	return o, ""
 }
+
+// TrackingMode is a client's tracking mode as CLIENT TRACKINGINFO and
+// CLIENT CACHING read it, for the node and the proxy alike.
+type TrackingMode struct {
+	On, BCast, OptIn, OptOut, NoLoop bool
+	// Broken says the redirect client is gone (told once).
+	Broken bool
+	// Caching says CLIENT CACHING YES|NO is set for the next command.
+	Caching bool
+	// Redirect is the client that messages go to; 0: the client itself.
+	Redirect int64
+	// Prefixes are the BCAST prefixes.
+	Prefixes []string
+}
+
+// Flags is CLIENT TRACKINGINFO's flags for m, in Redis's order.
+func (m TrackingMode) Flags() []string {
+	if !m.On {
+		return []string{"off"}
+	}
+	flags := []string{"on"}
+	add := func(ok bool, f string) {
+		if ok {
+			flags = append(flags, f)
+		}
+	}
+	add(m.BCast, "bcast")
+	add(m.OptIn, "optin")
+	add(m.OptOut, "optout")
+	add(m.OptIn && m.Caching, "caching-yes")
+	add(m.OptOut && m.Caching, "caching-no")
+	add(m.NoLoop, "noloop")
+	add(m.Broken, "broken_redirect")
+	return flags
+}
+
+// TrackingInfo writes CLIENT TRACKINGINFO's reply for m: its flags, the
+// redirect client (-1 with tracking off) and the BCAST prefixes.
+func TrackingInfo(r Reply, m TrackingMode) {
+	flags := m.Flags()
+	r.Map(3)
+	r.BulkString("flags")
+	r.Set(len(flags))
+	for _, f := range flags {
+		r.BulkString(f)
+	}
+	r.BulkString("redirect")
+	if m.On {
+		r.Int(m.Redirect)
+	} else {
+		r.Int(-1)
+	}
+	r.BulkString("prefixes")
+	r.Array(len(m.Prefixes))
+	for _, p := range m.Prefixes {
+		r.BulkString(p)
+	}
+}
+
+// CachingError is the error of CLIENT CACHING arg (YES or NO) under m,
+// or "" when the client may set it.
+func (m TrackingMode) CachingError(arg []byte) string {
+	if !m.On {
+		return "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled"
+	}
+	switch strings.ToLower(string(arg)) {
+	case "yes":
+		if !m.OptIn {
+			return "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode."
+		}
+	case "no":
+		if !m.OptOut {
+			return "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode."
+		}
+	default:
+		return command.MsgSyntax
+	}
+	return ""
+}
