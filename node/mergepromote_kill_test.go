@@ -54,7 +54,7 @@ func TestMergeByPromotionSurvivesKill(t *testing.T) {
 
 	// Load past 50% of the memory budget: the shard splits by promotion.
 	const loaded = 8000
-	val := strings.Repeat("v", 200)
+	val := strings.Repeat("v", 300) // 8000 keys: past half of a 4 MiB budget
 	for i := 0; i < loaded; i++ {
 		k := fmt.Sprintf("key:%d", i)
 		if err := retry(func() error { return cc.Set(ctx, k, val, 0).Err() }); err != nil {

@@ -70,7 +70,7 @@ func testPromoteKill(t *testing.T, victim string) {
 	writes := startAckedWrites(t, ctx, nodes, observer, 50000)
 
 	// Load past 50% of the memory budget: the shard splits by promotion.
-	val := strings.Repeat("v", 200)
+	val := strings.Repeat("v", 300) // 8000 keys: past half of a 4 MiB budget
 	for i := 0; i < 8000; i++ {
 		k := fmt.Sprintf("key:%d", i)
 		// The nodes learn the flip a few milliseconds apart (a client can

@@ -97,7 +97,7 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 			mu.Unlock()
 		}
 	}()
-	val := strings.Repeat("v", 200)
+	val := strings.Repeat("v", 300) // 8000 keys: past half of a 4 MiB budget
 	// ~2.6 MB accounted: past 50% of the 4 MB budget.
 	for i := 0; i < 8000; i++ {
 		if err := setThroughSplit(ctx, cc, fmt.Sprintf("key:%d", i), val); err != nil {

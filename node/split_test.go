@@ -70,7 +70,7 @@ func testSplit(t *testing.T, replicas int) {
 	vsetHome := home.Primary
 	// Suggestion dictionaries are keys: they move with their slots.
 	sugs := sugFingerprints(t, cc)
-	val := strings.Repeat("v", 200)
+	val := strings.Repeat("v", 300) // 8000 keys: past half of a 4 MiB budget
 	// ~2.6 MB accounted: past 50% of the 4 MB budget. (One command at a
 	// time: go-redis's cluster pipeline races with itself when a map
 	// change redirects part of a pipeline.)

@@ -68,7 +68,7 @@ func testSplitSpread(t *testing.T, victim string) {
 		}
 	}
 	ctx := context.Background()
-	val := strings.Repeat("v", 200)
+	val := strings.Repeat("v", 300) // 8000 keys: past half of a 4 MiB budget
 	for i := 0; i < 8000; i++ {
 		if err := setThroughSplit(ctx, cc, fmt.Sprintf("key:%d", i), val); err != nil {
 			t.Fatalf("load: %v", err)
