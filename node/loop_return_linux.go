@@ -23,7 +23,9 @@ import (
 // runs something else: clients tend to run scripts one after another, and
 // going off the loop and back for each nearly doubled the node's CPU per
 // EVALSHA at redis-benchmark -P 1. Its commands are ordered against other
-// clients' as before this return existed.
+// clients' as before this return existed. So does a connection whose last
+// command is a node-only one that goes off the loops (VCACHE.TXLOCK and
+// the replication and import streams).
 //
 // A subscriber or a tracking client goes back too: its outbox sends
 // through a handle of its own on the socket (startOutbox), so replies and
@@ -46,8 +48,12 @@ func (s *server) backToLoop(c *rconn) bool {
 	if cl == nil || cl.block != nil || cl.monitor.Load() {
 		return false
 	}
-	if e := cl.last; e != nil && e.spec.Has(command.OffLoop|command.SelfLocked) {
-		return false // a script: see above
+	if e := cl.last; e != nil && (e.spec.Has(command.OffLoop|command.SelfLocked) || e.spec.Has(command.OffLoop|command.NodeOnly)) {
+		// A script (see above), or a node-to-node command that keeps its
+		// connection: a proxy's VCACHE.TXLOCK holds its key stripes for
+		// the commands that follow on this goroutine (on a loop they would
+		// wait for those very stripes), a replication or import stream.
+		return false
 	}
 	if cl.out.Load() != nil && c.sendConn == nil {
 		return false // its outbox writes through the connection itself
