@@ -97,7 +97,10 @@ type Config struct {
 	// whole copy, a replica that sits on a node leading another shard to
 	// a node that leads none, when there is one (spread.go): after a
 	// split by promotion each node of the pair replicates the other's
-	// shard.
+	// shard. Off by default: the old replica is dropped once its successor
+	// is whole, not once the successor has every write the old one
+	// acknowledged, so a WAIT 1 write acknowledged by the old replica
+	// alone can be lost if the primary dies right after the drop.
 	SpreadReplicas bool
 	// RequireMajority stops a member that is in touch with no more than
 	// half of the map's data nodes from serving slots (-CLUSTERDOWN) and
@@ -205,7 +208,7 @@ func DefaultConfig() Config {
 		LoadInterval:        500 * time.Millisecond,
 		BootstrapExpect:     1,
 		Replicas:            1,
-		SpreadReplicas:      true,
+		SpreadReplicas:      false,
 		RequireMajority:     true,
 		MigrationTimeout:    10 * time.Minute,
 		ShardMaxMemory:      1 << 30,
