@@ -460,7 +460,7 @@ func (s *server) waitBlocked(c *rconn, cl *client) {
 		// (-NOGROUP when its group was destroyed, CLIENT UNBLOCK ERROR).
 		e.stats.addFailed(cl.id)
 	}
-	if len(cl.track.dirty) > 0 {
+	if cl.track.mode.on || len(cl.track.dirty) > 0 || cl.track.hasPend.Load() {
 		s.n.trackEnd(cl)
 	}
 }

@@ -96,6 +96,12 @@ func (n *Node) handle(conn redcon.Conn, cmd redcon.Command) {
 	} else {
 		n.exec(c, cmd.Args)
 	}
+	if c.block != nil {
+		// Blocked: a served waiter's destination is added to its dirty
+		// keys by the pushing client, so they are read after the reply
+		// (waitBlocked), not here.
+		return
+	}
 	if c.track.mode.on || len(c.track.dirty) > 0 || c.track.hasPend.Load() {
 		n.trackEnd(c)
 	}

@@ -68,6 +68,16 @@ func TestPubSubThroughProxy(t *testing.T) {
 			if err := ps.SSubscribe(ctx, "{shard}ch"); err != nil {
 				t.Fatal(err)
 			}
+			// Both confirmations, so the proxy knows this client's pattern
+			// and shard channel before anything is published to them (in
+			// the second round the first client's subscriptions already
+			// make the nodes count the proxy as a subscriber).
+			for _, kind := range []string{"psubscribe", "ssubscribe"} {
+				m, err := ps.Receive(ctx)
+				if s, ok := m.(*redis.Subscription); err != nil || !ok || s.Kind != kind {
+					t.Fatalf("RESP%d: waiting for the %s confirmation: %#v, %v", proto, kind, m, err)
+				}
+			}
 			if n, err := pub.Publish(ctx, "news", "via-proxy").Result(); err != nil || n < 1 {
 				t.Fatalf("PUBLISH through another proxy = %d, %v", n, err)
 			}
