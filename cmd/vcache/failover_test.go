@@ -16,6 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -263,11 +264,24 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 		if v, err := c.Get(ctx, k).Result(); err != nil || v != k {
 			lost++
 			if lost < 5 {
-				t.Errorf("durable write %s: %q, %v", k, v, err)
+				t.Errorf("durable write %s (slot %d): %q, %v", k, keyslot.Of([]byte(k)), v, err)
 			}
 		}
 	}
 	if lost > 0 {
+		// What the surviving nodes know: the map's history and who holds
+		// what, to find how the write went missing.
+		for i, p := range procs {
+			if i == 1 {
+				continue
+			}
+			nc := redis.NewClient(&redis.Options{Addr: p.addr})
+			ev, _ := nc.Do(ctx, "CLUSTER", "EVENTS", "200").Text()
+			sh, _ := nc.Do(ctx, "CLUSTER", "SHARDS").Result()
+			info, _ := nc.Info(ctx, "replication").Result()
+			nc.Close()
+			t.Logf("node %s (n%d):\nevents:\n%s\nshards: %v\n%s", p.addr, i, ev, sh, info)
+		}
 		t.Fatalf("%d of %d writes acknowledged by WAIT 1 were lost", lost, len(durable))
 	}
 	// The killed node comes back (same name and ports, no data): it must
