@@ -26,6 +26,9 @@ type call struct {
 	via *bconn
 	// asking precedes the call with ASKING (after an -ASK redirect).
 	asking bool
+	// write: the command may write (a WAIT after it must vouch for the
+	// node it reached: waitwrites.go).
+	write bool
 }
 
 // complete records the reply (copied) or the failure and tells the waiter.

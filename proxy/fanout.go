@@ -104,19 +104,6 @@ func fanAllOK(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte { return vals[0].AppendTo(dst) })
 }
 
-// fanWait sends WAIT to every node and answers the smallest count: the
-// client's writes may be on any shard, so they are all on numreplicas
-// replicas only when every node says so.
-func fanWait(s *session, cmd resp.Command) (merger, string) {
-	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
-		least := vals[0].Int
-		for i := range vals {
-			least = min(least, vals[i].Int)
-		}
-		return resp.AppendInt(dst, least)
-	})
-}
-
 func fanRandomKey(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
 		var keys []int

@@ -55,6 +55,11 @@ type session struct {
 	free   []*call // calls to reuse
 	used   []*call // calls of this round
 	one    [1]*call
+	// writing marks the calls made for the command being prepared (or
+	// merged) as writes; wrote is the nodes written to since the last
+	// WAIT (waitwrites.go).
+	writing bool
+	wrote   map[*backend]struct{}
 
 	lastActive atomic.Int64
 	lastCmd    atomic.Pointer[string]
@@ -136,6 +141,7 @@ func (s *session) run(cmds []resp.Command) {
 	for _, cmd := range cmds {
 		s.trackBefore(cmd.Args)
 		it := s.prepare(cmd)
+		s.writing = false
 		s.trackAfter()
 		it.r3, it.shape = s.shape3(it.e, cmd.Args)
 		s.items = append(s.items, it)
@@ -160,7 +166,9 @@ func (s *session) run(cmds []resp.Command) {
 				s.out = append(s.out, it.c.reply...)
 			}
 		case it.m != nil:
+			s.writing = mayWrite(it.e)
 			s.out = it.m.merge(s, s.out)
+			s.writing = false
 			if it.r3 {
 				s.conv = resp.To3(s.conv[:0], s.out[mark:], it.shape)
 				s.out = append(s.out[:mark], s.conv...)
@@ -181,6 +189,7 @@ func (s *session) run(cmds []resp.Command) {
 	clear(s.items)
 	s.items = s.items[:0]
 	s.local = s.local[:0]
+	s.noteWrites()
 	for _, c := range s.used {
 		c.reset()
 		s.free = append(s.free, c)
@@ -247,6 +256,7 @@ func (s *session) prepare(cmd resp.Command) item {
 	if done {
 		return it
 	}
+	s.writing = mayWrite(e)
 	args := cmd.Args
 	if s.sub != nil {
 		if msg := s.subscriberDenied(e, args); msg != "" {
@@ -410,6 +420,7 @@ func (s *session) newCall(req []byte) *call {
 	}
 	c.req = req
 	c.slot = -1
+	c.write = s.writing
 	s.used = append(s.used, c)
 	return c
 }

@@ -154,7 +154,7 @@ var fanMerges = map[string]func(*session, resp.Command) (merger, string){
 	"randomkey": fanRandomKey,
 	"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
 	"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
-	"wait":         fanWait,
+	"wait":         waitWrites,
 	"ft.aggregate": fanFTAggregate,
 	"script":       fanScript,
 	"function":     fanFunction,
