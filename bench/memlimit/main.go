@@ -47,6 +47,14 @@ func run(addr string, dim, n, batch int, alg string, timeout, ttl time.Duration)
 		args[13] = 8
 		args = append(args, "LISTS", 64)
 	}
+	// The empty process's RSS (executable pages, runtime, command
+	// table): the fixed floor the goal "RSS within 1.3x maxmemory plus a
+	// fixed floor" allows.
+	m0, err := info(ctx, c)
+	if err != nil {
+		return err
+	}
+	floor := m0["used_memory_rss"]
 	if err := c.Do(ctx, args...).Err(); err != nil {
 		return fmt.Errorf("FT.CREATE: %w", err)
 	}
@@ -134,6 +142,8 @@ func run(addr string, dim, n, batch int, alg string, timeout, ttl time.Duration)
 	}
 	fmt.Printf("  RSS %.1f MB (peak seen %.1f MB, %.2fx maxmemory); Go heap %.1f MB in use, %.1f MB from the OS\n",
 		mb(m["used_memory_rss"]), mb(peakRSS), float64(peakRSS)/float64(max(maxmem, 1)), mb(m["go_heap_alloc"]), mb(m["go_heap_sys"]))
+	fmt.Printf("  peak RSS - 1.3x maxmemory = %.1f MB: the floor this run needs (the empty process's RSS is %.1f MB); above the empty process %.2fx maxmemory\n",
+		mb(peakRSS-maxmem*13/10), mb(floor), float64(peakRSS-floor)/float64(max(maxmem, 1)))
 	fmt.Printf("  Go memory limit %.1f MB\n", mb(m["go_memory_limit"]))
 	fmt.Printf("  used_memory %.2f MB = dataset %.2f MB + vector %.2f MB; FT.INFO num_docs %d, vector_index_sz_mb %.2f\n",
 		mb(m["used_memory"]), mb(m["used_memory_dataset"]), mb(m["used_memory_vector"]), docs, vecMB)
