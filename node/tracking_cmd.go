@@ -32,41 +32,25 @@ func trackingSub(cx *Ctx) bool {
 	return true
 }
 
-// trackOptions is CLIENT TRACKING's parsed arguments.
-type trackOptions struct {
-	on                                  bool
-	redirect                            int64
-	bcast, optin, optout, noloop, hasOn bool
-	prefixes                            []string
-}
-
-// parseTracking reads CLIENT TRACKING ON|OFF [options]; msg is the error
-// reply when they are wrong.
-func parseTracking(args [][]byte) (trackOptions, string) {
-	a, msg := front.ParseTracking(args)
-	return trackOptions{on: a.On, redirect: a.Redirect, bcast: a.BCast, optin: a.OptIn, optout: a.OptOut,
-		noloop: a.NoLoop, prefixes: a.Prefixes}, msg
-}
-
 func clientTracking(cx *Ctx) {
 	if len(cx.Args) < 3 {
 		cx.Error(command.ArityError("client|tracking"))
 		return
 	}
-	o, msg := parseTracking(cx.Args)
+	o, msg := front.ParseTracking(cx.Args)
 	if msg != "" {
 		cx.Error(msg)
 		return
 	}
 	n, c := cx.Node, cx.cl
-	if o.redirect != 0 && n.clients.byIDGet(o.redirect) == nil {
+	if o.Redirect != 0 && n.clients.byIDGet(o.Redirect) == nil {
 		cx.Error("ERR The client ID you want redirect to does not exist")
 		return
 	}
 	t := &n.track
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !o.on {
+	if !o.On {
 		n.trackOffLocked(c)
 		cx.OK()
 		return
@@ -80,10 +64,10 @@ func clientTracking(cx *Ctx) {
 	}
 	m := &c.track.mode
 	m.on, m.broken = true, false
-	m.redirect = o.redirect
-	m.bcast, m.optin, m.optout, m.noloop = o.bcast, o.optin, o.optout, o.noloop
-	if o.bcast {
-		ps := o.prefixes
+	m.redirect = o.Redirect
+	m.bcast, m.optin, m.optout, m.noloop = o.BCast, o.OptIn, o.OptOut, o.NoLoop
+	if o.BCast {
+		ps := o.Prefixes
 		if len(ps) == 0 {
 			ps = []string{""}
 		}
@@ -112,30 +96,30 @@ func clientTracking(cx *Ctx) {
 
 // checkTracking returns the error of turning tracking on with o over the
 // client's mode m, or "".
-func checkTracking(m trackMode, o trackOptions) string {
+func checkTracking(m trackMode, o front.TrackingArgs) string {
 	switch {
-	case !o.bcast && len(o.prefixes) > 0:
+	case !o.BCast && len(o.Prefixes) > 0:
 		return "ERR PREFIX option requires BCAST mode to be enabled"
-	case m.on && m.bcast != o.bcast:
+	case m.on && m.bcast != o.BCast:
 		return "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode."
-	case o.bcast && (o.optin || o.optout):
+	case o.BCast && (o.OptIn || o.OptOut):
 		return "ERR OPTIN and OPTOUT are not compatible with BCAST"
-	case o.optin && o.optout:
+	case o.OptIn && o.OptOut:
 		return "ERR You can't specify both OPTIN mode and OPTOUT mode"
-	case m.on && ((o.optin && m.optout) || (o.optout && m.optin)):
+	case m.on && ((o.OptIn && m.optout) || (o.OptOut && m.optin)):
 		return "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode."
 	}
-	if !o.bcast {
+	if !o.BCast {
 		return ""
 	}
 	const tail = ". Prefixes for a single client must not overlap."
-	for i, p := range o.prefixes {
+	for i, p := range o.Prefixes {
 		for _, old := range m.prefixes {
 			if strings.HasPrefix(p, old) || strings.HasPrefix(old, p) {
 				return "ERR Prefix '" + p + "' overlaps with an existing prefix '" + old + "'" + tail
 			}
 		}
-		for _, q := range o.prefixes[i+1:] {
+		for _, q := range o.Prefixes[i+1:] {
 			if strings.HasPrefix(p, q) || strings.HasPrefix(q, p) {
 				return "ERR Prefix '" + p + "' overlaps with another provided prefix '" + q + "'" + tail
 			}

@@ -86,20 +86,6 @@ func trackingSub(s *session, args [][]byte) bool {
 	return true
 }
 
-// trackArgs is CLIENT TRACKING's parsed arguments.
-type trackArgs struct {
-	on                           bool
-	redirect                     int64
-	bcast, optin, optout, noloop bool
-	prefixes                     []string
-}
-
-func parseTrackArgs(args [][]byte) (trackArgs, string) {
-	a, msg := front.ParseTracking(args)
-	return trackArgs{on: a.On, redirect: a.Redirect, bcast: a.BCast, optin: a.OptIn, optout: a.OptOut,
-		noloop: a.NoLoop, prefixes: a.Prefixes}, msg
-}
-
 // clientTracking is CLIENT TRACKING ON|OFF [options]: the options are
 // checked by the nodes (the first link's reply is the answer), then kept
 // for the links opened later.
@@ -108,19 +94,19 @@ func clientTracking(s *session, args [][]byte) {
 		s.Error(command.ArityError("client|tracking"))
 		return
 	}
-	o, msg := parseTrackArgs(args)
+	o, msg := front.ParseTracking(args)
 	if msg != "" {
 		s.Error(msg)
 		return
 	}
-	if !o.on {
+	if !o.On {
 		s.trackOff()
 		s.Simple("OK")
 		return
 	}
-	if o.redirect != 0 {
+	if o.Redirect != 0 {
 		s.p.mu.Lock()
-		_, ok := s.p.sessions[o.redirect]
+		_, ok := s.p.sessions[o.Redirect]
 		s.p.mu.Unlock()
 		if !ok {
 			s.Error("ERR The client ID you want redirect to does not exist")
@@ -133,13 +119,13 @@ func clientTracking(s *session, args [][]byte) {
 	if fresh {
 		t = &tracking{links: map[*backend]*trackLink{}}
 	}
-	next := &tracking{bcast: o.bcast, optin: o.optin, optout: o.optout, noloop: o.noloop,
-		prefixes: append(append([]string(nil), t.prefixes...), o.prefixes...)}
+	next := &tracking{bcast: o.BCast, optin: o.OptIn, optout: o.OptOut, noloop: o.NoLoop,
+		prefixes: append(append([]string(nil), t.prefixes...), o.Prefixes...)}
 	// The node checks the options against the mode already on: its
 	// errors are Redis's.
 	nodeArgs := next.nodeArgs()
 	if !fresh {
-		nodeArgs = (&tracking{bcast: o.bcast, optin: o.optin, optout: o.optout, noloop: o.noloop, prefixes: o.prefixes}).nodeArgs()
+		nodeArgs = (&tracking{bcast: o.BCast, optin: o.OptIn, optout: o.OptOut, noloop: o.NoLoop, prefixes: o.Prefixes}).nodeArgs()
 	}
 	s.trk = t
 	for _, be := range s.p.routes.Load().nodes {
@@ -170,7 +156,7 @@ func clientTracking(s *session, args [][]byte) {
 		next.prefixes = []string{""} // every key, as the nodes do
 	}
 	t.bcast, t.optin, t.optout, t.noloop, t.prefixes = next.bcast, next.optin, next.optout, next.noloop, next.prefixes
-	t.redirect.Store(o.redirect)
+	t.redirect.Store(o.Redirect)
 	t.broken.Store(false)
 	s.Simple("OK")
 }
