@@ -196,28 +196,6 @@ func cmdScan(cx *Ctx) {
 	}
 }
 
-func cmdMemory(cx *Ctx) {
-	switch sub := strings.ToLower(string(cx.Args[1])); {
-	case sub == "usage" && len(cx.Args) >= 3:
-		if n := cx.Node.ks.MemoryUsage(cx.Args[2]); n >= 0 {
-			cx.Int(n)
-		} else {
-			cx.Null()
-		}
-	case sub == "stats" && len(cx.Args) == 2:
-		st := cx.Node.ks.Stats()
-		cx.Map(3)
-		cx.BulkString("keys.count")
-		cx.Int(st.Keys)
-		cx.BulkString("dataset.bytes")
-		cx.Int(st.UsedMemory - st.ExtraMemory)
-		cx.BulkString("peak.allocated")
-		cx.Int(st.UsedMemory)
-	default:
-		cx.Error("ERR unknown subcommand or wrong number of arguments for '" + string(cx.Args[1]) + "'. Try MEMORY HELP.")
-	}
-}
-
 // servedSlots returns, in a cluster, a test for the slots this node
 // serves, so that DBSIZE, KEYS, SCAN and RANDOMKEY leave out the copies it
 // keeps as a replica (the proxy adds the nodes' answers up); nil when

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/internal/testutil"
 )
@@ -109,4 +114,52 @@ func TestConfigSetMaxmemoryMovesGoMemoryLimit(t *testing.T) {
 	if got := limit(); got != 0 {
 		t.Fatalf("after CONFIG SET maxmemory 0: go_memory_limit %d, want 0", got)
 	}
+}
+
+// TestIdleServerReturnsFreedMemory: a server that held 100k values of
+// 1 KB and was flushed gives the freed heap back to the system once
+// writes pause (MEMORY MALLOC-STATS heap_released rises by most of it
+// within seconds), without a client asking (MEMORY PURGE).
+func TestIdleServerReturnsFreedMemory(t *testing.T) {
+	addr, cancel, done := startCmd(t, "server", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	released := func() int64 {
+		t.Helper()
+		s, err := c.Do(ctx, "MEMORY", "MALLOC-STATS").Text()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(s, "\n") {
+			if v, ok := strings.CutPrefix(line, "heap_released: "); ok {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				return n
+			}
+		}
+		t.Fatalf("MEMORY MALLOC-STATS has no heap_released:\n%s", s)
+		return 0
+	}
+	val := strings.Repeat("v", 1000)
+	for i := 0; i < 100_000; i += 1000 {
+		pipe := c.Pipeline()
+		for j := i; j < i+1000; j++ {
+			pipe.Set(ctx, "k"+strconv.Itoa(j), val, 0)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := released()
+	if err := c.FlushAll(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	const want = 50 << 20 // of about 100 MB of values
+	testutil.WaitNil(t, 15*time.Second, func() error {
+		if got := released() - before; got < want {
+			return fmt.Errorf("heap released since the flush: %d bytes, want at least %d", got, want)
+		}
+		return nil
+	})
 }

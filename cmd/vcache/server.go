@@ -156,6 +156,7 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 		return err
 	}
 	gomem.used = n.Keyspace().UsedMemory
+	gomem.changes = n.Keyspace().Changes
 	gomem.set(cfg.Cache.MaxMemory)
 	tctx, stopTuner := context.WithCancel(ctx)
 	var tuning sync.WaitGroup
