@@ -94,8 +94,9 @@ func cmdFTExplain(cx *Ctx) {
 	}
 }
 
-// cmdFTExplainCLI answers the plan's lines, for redis-cli (the last one
-// empty, as RediSearch's).
+// cmdFTExplainCLI answers the plan's lines, for redis-cli, as RediSearch
+// does: simple strings (a carriage return in one written as \r), the last
+// one empty (the plan ends with a newline).
 func cmdFTExplainCLI(cx *Ctx) {
 	plan, ok := explainPlan(cx)
 	if !ok {
@@ -104,7 +105,7 @@ func cmdFTExplainCLI(cx *Ctx) {
 	lines := strings.Split(plan, "\n")
 	cx.Array(len(lines))
 	for _, l := range lines {
-		cx.BulkString(l)
+		cx.Simple(strings.ReplaceAll(l, "\r", `\r`))
 	}
 }
 
