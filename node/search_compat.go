@@ -85,6 +85,10 @@ func explainPlan(cx *Ctx) (string, bool) {
 	}
 	// The tree without the stop words the search drops.
 	cx.Node.search.Config.ApplyDialect(req)
+	if err := ix.CheckQuery(req); err != nil {
+		ftError(cx, err)
+		return "", false
+	}
 	return ft.Explain(ix.QueryTree(req), req.KNN), true
 }
 

@@ -63,6 +63,11 @@ type Node struct {
 	Slop    int
 	HasSlop bool
 	InOrder bool
+
+	// at is where an exact phrase's terms are in the query (their
+	// offsets and text as written), for DIALECT 1's stop word error
+	// (query_phrase_stop.go); nil when unknown.
+	at []tokenAt
 }
 
 // KNN is a query's "=>[KNN k @field $param ...]" clause; the grammar
@@ -499,5 +504,5 @@ func (p *parser) parsePhrase(field string) (*Node, error) {
 		p.pos = open
 		return nil, p.fail()
 	}
-	return &Node{Kind: qText, Field: field, Terms: terms, Phrase: true}, nil
+	return &Node{Kind: qText, Field: field, Terms: terms, Phrase: true, at: p.phraseTokens(open, terms)}, nil
 }

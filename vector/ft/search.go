@@ -412,6 +412,9 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 	if err := ix.runRanges(req.Filter, req.Params); err != nil {
 		return nil, 0, false, err
 	}
+	if err := ix.schema.phraseStopWordError(req.Filter, req.NoStopWords, req.Dialect); err != nil {
+		return nil, 0, false, err
+	}
 	filter := ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
 	if filter == nil {
 		return nil, 0, false, nil // only stop words: RediSearch matches nothing
