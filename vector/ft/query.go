@@ -358,12 +358,13 @@ func (p *parser) parseField(depth int) (*Node, error) {
 	return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
 }
 
-// scopeText scopes the text clauses of sub-query n that name no field to
-// field (a clause that names its own keeps it). An intersection of plain
-// words becomes one text clause of them all.
+// scopeText scopes the text clauses of sub-query n to field: one that
+// names no field gets field, one that names its own keeps those of them
+// field names too (intersectScope). An intersection of plain words
+// becomes one text clause of them all.
 func scopeText(n *Node, field string) *Node {
-	if n.Kind == qText && n.Field == "" {
-		n.Field = field
+	if n.Kind == qText {
+		n.Field = intersectScope(n.Field, field)
 	}
 	if n.Kind == qTag || n.Kind == qNum || n.Kind == qGeo || n.Kind == qVecRange {
 		return n

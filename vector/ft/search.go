@@ -530,7 +530,7 @@ func (ix *Index) checkFields(n *Node) error {
 				return err
 			}
 		}
-		if n.Field == "" || n.Kind == qAll || n.Kind == qAnd || n.Kind == qOr || n.Kind == qNot || n.Kind == qVecRange {
+		if n.Field == "" || n.Field == nullScope || n.Kind == qAll || n.Kind == qAnd || n.Kind == qOr || n.Kind == qNot || n.Kind == qVecRange {
 			return nil
 		}
 		for _, name := range strings.Split(n.Field, "|") { // "@a|b:" names text fields
