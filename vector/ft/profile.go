@@ -2,9 +2,7 @@ package ft
 
 import (
 	"math"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -145,21 +143,17 @@ func (p *profiler) walk(n *Node) []any {
 			return p.children(p.head(n, "INTERSECT"), kids)
 		}
 		t := n.Terms[0]
-		if isPattern(t) {
-			words := p.ix.dictExpand(t)
+		if expands(t) {
+			words := p.ix.expandTerm(t, n.Field, p.req.Expansion)
 			kids := make([]*Node, len(words))
 			for i, w := range words {
 				kids[i] = &Node{Kind: qText, Field: n.Field, Terms: []string{w}}
 			}
-			return p.expansion(p.head(n, "UNION", "Query type", "EXPANSION - "+t), kids)
-		}
-		if prefix, ok := strings.CutSuffix(t, "*"); ok {
-			words := p.ix.termsWithPrefix(n.Field, prefix)
-			kids := make([]*Node, len(words))
-			for i, w := range words {
-				kids[i] = &Node{Kind: qText, Field: n.Field, Terms: []string{w}}
+			head := p.head(n, "UNION", "Query type", expansionType(t))
+			if len(words) == p.req.Expansion.max() {
+				head = append(head, "Warning", "Max prefix expansion reached")
 			}
-			return p.expansion(p.head(n, "UNION", "Query type", "PREFIX - "+prefix), kids)
+			return p.expansion(head, kids)
 		}
 		return p.reader(n, "TEXT", t)
 	case qVecRange:
@@ -217,27 +211,15 @@ func (p *profiler) expansion(out []any, kids []*Node) []any {
 	return append(out, append([]any{"Child iterators"}, its...)...)
 }
 
-// termsWithPrefix returns the indexed words of field (every TEXT field
-// for "") that start with prefix, sorted. mu must be held.
-func (ix *Index) termsWithPrefix(field, prefix string) []string {
-	mask, _ := ix.fieldMask(field)
-	seen := map[string]bool{}
-	for _, d := range ix.docs {
-		if d.text == nil {
-			continue
-		}
-		for w, t := range d.text.terms {
-			if t.fields&mask != 0 && strings.HasPrefix(w, prefix) && !strings.HasPrefix(w, stemPrefix) {
-				seen[w] = true
-			}
-		}
+// expansionType is the "Query type" of the union term t expands into, as
+// RediSearch names it: FUZZY and the word of a fuzzy term, PREFIX and the
+// word of a prefix, suffix or infix one.
+func expansionType(t string) string {
+	if w, _, ok := fuzzyTerm(t); ok {
+		return "FUZZY - " + w
 	}
-	out := make([]string, 0, len(seen))
-	for w := range seen {
-		out = append(out, w)
-	}
-	sort.Strings(out)
-	return out
+	core, _ := affixCore(t)
+	return "PREFIX - " + core
 }
 
 // formatG formats a number as C's %g.

@@ -62,6 +62,9 @@ type SearchRequest struct {
 	// NoStopWords is NOSTOPWORDS: the query's stop words are kept (and,
 	// not being indexed, match nothing: stopwords.go).
 	NoStopWords bool
+	// Expansion bounds the query's pattern terms (FT.CONFIG's
+	// MAXEXPANSIONS and MINPREFIX; zero: their defaults).
+	Expansion Expansion
 }
 
 // ParseSearch parses FT.SEARCH's arguments: args[0] is the index name,
@@ -420,7 +423,7 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 		return nil, 0, false, nil // only stop words: RediSearch matches nothing
 	}
 	req.Filter = filter
-	ix.expandPatterns(filter)
+	ix.expandPatterns(filter, req.Expansion)
 	if req.KNN == nil {
 		hits, err := ix.matchFilter(req)
 		scored := ix.scoreHits(req, hits)
