@@ -85,6 +85,10 @@ func explainPlan(cx *Ctx) (string, bool) {
 	}
 	// The tree without the stop words the search drops.
 	cx.Node.search.Config.ApplyDialect(req)
+	if err := ix.CheckQuery(req); err != nil {
+		ftError(cx, err)
+		return "", false
+	}
 	return ft.Explain(ix.QueryTree(req), req.KNN), true
 }
 
@@ -94,8 +98,9 @@ func cmdFTExplain(cx *Ctx) {
 	}
 }
 
-// cmdFTExplainCLI answers the plan's lines, for redis-cli (the last one
-// empty, as RediSearch's).
+// cmdFTExplainCLI answers the plan's lines, for redis-cli, as RediSearch
+// does: simple strings (a carriage return in one written as \r), the last
+// one empty (the plan ends with a newline).
 func cmdFTExplainCLI(cx *Ctx) {
 	plan, ok := explainPlan(cx)
 	if !ok {
@@ -104,7 +109,7 @@ func cmdFTExplainCLI(cx *Ctx) {
 	lines := strings.Split(plan, "\n")
 	cx.Array(len(lines))
 	for _, l := range lines {
-		cx.BulkString(l)
+		cx.Simple(strings.ReplaceAll(l, "\r", `\r`))
 	}
 }
 

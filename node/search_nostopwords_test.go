@@ -47,7 +47,7 @@ func TestFTSearchNoStopWords(t *testing.T) {
 		{"def", "the lord", false, []string{"d:1", "d:2"}},
 		{"def", "the lord", true, nil},
 		{"def", "the", true, nil},
-		{"def", `"lord of the rings"`, false, []string{"d:1", "d:2"}},
+		{"def", `"lord rings of the"`, false, []string{"d:1", "d:2"}},
 		{"def", `"lord of the rings"`, true, nil},
 		{"def", "lord -the", true, []string{"d:1", "d:2"}},
 		{"def", "lord | the", true, []string{"d:1", "d:2"}},

@@ -50,7 +50,7 @@ func TestFTStopWords(t *testing.T) {
 		{"def", "the | a", nil},
 		{"def", "@t:(of the)", nil},
 		{"def", "the lord", []string{"d:1", "d:2"}},
-		{"def", `"lord of the rings"`, []string{"d:1", "d:2"}},
+		{"def", `"lord rings of the"`, []string{"d:1", "d:2"}}, // DIALECT 1: not as a phrase's first two words
 		{"def", `"lord rings"`, []string{"d:1", "d:2"}},
 		{"def", "tale -the", []string{"d:3"}},
 		{"def", "th*", nil},

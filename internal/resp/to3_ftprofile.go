@@ -121,6 +121,11 @@ func iteratorMap3(dst []byte, kv []Value) []byte {
 			}
 			dst = AppendArray(dst, len(kids))
 			for j := range kids {
+				if kids[j].Kind != Array {
+					// an intersection's clause with no iterator
+					dst = AppendNull3(dst)
+					continue
+				}
 				dst = iteratorMap3(dst, kids[j].Elems)
 			}
 			break

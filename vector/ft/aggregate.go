@@ -18,6 +18,8 @@ type AggregateRequest struct {
 	Multi, Expand bool
 	// Admit, when set, hides documents it rejects (see SearchRequest).
 	Admit func(key string) bool
+	// Expansion is as SearchRequest's.
+	Expansion Expansion
 }
 
 // ParseAggregateArgs parses FT.AGGREGATE's arguments (args[0] is the
@@ -94,7 +96,7 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 		loads = append(loads, ftargs.LoadField{Path: path, Name: name})
 	}
 	hits, _, _, err := ix.match(&SearchRequest{Filter: req.Filter, KNN: req.KNN, Params: req.Params, Admit: req.Admit, unscored: true,
-		NoStopWords: req.Args.NoStopWords, Dialect: req.Dialect})
+		NoStopWords: req.Args.NoStopWords, Dialect: req.Dialect, Expansion: req.Expansion})
 	if err != nil {
 		return nil, 0, err
 	}

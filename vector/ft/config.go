@@ -35,6 +35,7 @@ const (
 	cfgUnlimit                    // a non-negative integer, or "unlimited" when it is the maximum
 	cfgDialect                    // 1 to 4
 	cfgNullable                   // reported as nil (no value), fixed
+	cfgPositive                   // an integer of at least 1
 )
 
 // configOption is one FT.CONFIG option.
@@ -50,13 +51,13 @@ var configOptions = []configOption{
 	{"SAFEMODE", "deprecated", "Perform all operations in main thread", cfgFixed},
 	{"CONCURRENT_WRITE_MODE", "false", "Use multi threaded writes", cfgFixed},
 	{"NOGC", "false", "Disable garbage collection (for this process)", cfgFixed},
-	{"MINPREFIX", "2", "Set the minimum prefix for expansions (`*`)", cfgInt},
+	{"MINPREFIX", "2", "Set the minimum prefix for expansions (`*`)", cfgPositive},
 	{"FORKGC_SLEEP_BEFORE_EXIT", "0", "set the amount of seconds for the fork GC to sleep before exists", cfgInt},
 	{"MAXDOCTABLESIZE", "1000000", "Maximum runtime document table size (for this process)", cfgFixed},
 	{"MAXSEARCHRESULTS", "1000000", "Maximum number of results from ft.search command", cfgUnlimit},
 	{"MAXAGGREGATERESULTS", "unlimited", "Maximum number of results from ft.aggregate command", cfgUnlimit},
-	{"MAXEXPANSIONS", "200", "Maximum prefix expansions to be used in a query", cfgInt},
-	{"MAXPREFIXEXPANSIONS", "200", "Maximum prefix expansions to be used in a query", cfgInt},
+	{"MAXEXPANSIONS", "200", "Maximum prefix expansions to be used in a query", cfgPositive},
+	{"MAXPREFIXEXPANSIONS", "200", "Maximum prefix expansions to be used in a query", cfgPositive},
 	{"TIMEOUT", "500", "Query (search) timeout", cfgInt},
 	{"INDEX_THREADS", "8", "Create at most this number of background indexing threads (will not necessarily parallelize indexing)", cfgFixed},
 	{"SEARCH_THREADS", "20", "Create at must this number of search threads (not, will not parallelize yet, but will allow concurrent searches)", cfgFixed},
@@ -149,6 +150,15 @@ func (c *Config) Set(name, value string) error {
 		default:
 			return fmt.Errorf("Invalid ON_TIMEOUT value")
 		}
+	case cfgPositive:
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil {
+			return bad
+		}
+		if n < 1 {
+			return fmt.Errorf("Bad arguments for %s: Value is outside acceptable bounds", opt.name)
+		}
+		v = strconv.FormatInt(n, 10)
 	case cfgInt, cfgUnlimit, cfgDialect:
 		n, err := strconv.ParseInt(value, 10, 64)
 		if err != nil || n < 0 {
@@ -164,8 +174,17 @@ func (c *Config) Set(name, value string) error {
 	}
 	c.mu.Lock()
 	c.vals[opt.name] = v
+	if alias, ok := configAliases[opt.name]; ok {
+		c.vals[alias] = v
+	}
 	c.mu.Unlock()
 	return nil
+}
+
+// configAliases are the options that are one value under two names.
+var configAliases = map[string]string{
+	"MAXEXPANSIONS":       "MAXPREFIXEXPANSIONS",
+	"MAXPREFIXEXPANSIONS": "MAXEXPANSIONS",
 }
 
 // MaxSearchResults returns MAXSEARCHRESULTS (-1: unlimited).

@@ -15,12 +15,14 @@ func (c *Config) DefaultDialect() int {
 }
 
 // ApplyDialect sets req's dialect to DEFAULT_DIALECT when it names none,
-// and what the dialect changes in its reply (see json_return.go).
+// and what the dialect changes in its reply (see json_return.go); and
+// the expansion bounds its terms run with (config_expansion.go).
 func (c *Config) ApplyDialect(req *SearchRequest) {
 	if req.Dialect == 0 {
 		req.Dialect = c.DefaultDialect()
 	}
 	req.Multi = req.Dialect >= 3 || req.Expand
+	req.Expansion = c.Expansion()
 }
 
 // ApplyAggregateDialect is ApplyDialect for FT.AGGREGATE.
@@ -29,4 +31,5 @@ func (c *Config) ApplyAggregateDialect(req *AggregateRequest) {
 		req.Dialect = c.DefaultDialect()
 	}
 	req.Multi = req.Dialect >= 3 || req.Expand
+	req.Expansion = c.Expansion()
 }

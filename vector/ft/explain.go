@@ -105,7 +105,11 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		b.WriteString("}\n")
 	case qText:
 		mod := ""
-		if n.Field != "" {
+		switch n.Field {
+		case "":
+		case nullScope:
+			mod = "@NULL:"
+		default:
 			mod = "@" + n.Field + ":"
 		}
 		term := func(t string, pad string) {

@@ -2,9 +2,7 @@ package ft
 
 import (
 	"math"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -41,9 +39,31 @@ func (ix *Index) ProfileIterators(req *SearchRequest, opt ProfileOptions) []any 
 	}
 	root := p.walk(tree)
 	if req.KNN == nil {
+		if root == nil {
+			return p.empty()
+		}
 		return root
 	}
-	return []any{"Type", "VECTOR", "Time", opt.Time(0), "Counter", int64(req.KNN.K), "Child iterator", root}
+	out := []any{"Type", "VECTOR", "Time", opt.Time(0), "Counter", int64(req.KNN.K)}
+	if root != nil {
+		out = append(out, "Child iterator", root)
+	}
+	return out
+}
+
+// empty is RediSearch's EMPTY iterator: what stands for a clause that has
+// no iterator (a term the index does not hold) at the root and under NOT
+// and OPTIONAL.
+func (p *profiler) empty() []any {
+	return []any{"Type", "EMPTY", "Time", p.opt.Time(0), "Counter", int64(0)}
+}
+
+// orEmpty is it, or the EMPTY iterator when it is nil.
+func (p *profiler) orEmpty(it []any) []any {
+	if it == nil {
+		return p.empty()
+	}
+	return it
 }
 
 // profiler walks a query for ProfileIterators. The index's lock is held.
@@ -73,6 +93,11 @@ func (p *profiler) head(n *Node, typ string, extra ...any) []any {
 	return append(out, "Time", p.opt.Time(took), "Counter", c)
 }
 
+// walk returns n's iterator, or nil where RediSearch has none: a term no
+// document holds (in the clause's fields), a union whose every clause is
+// such, an expansion to no word. A union leaves out its clauses without
+// one (and is its clause when one is left); an intersection lists them as
+// nil, as RediSearch prints them.
 func (p *profiler) walk(n *Node) []any {
 	switch n.Kind {
 	case qAll:
@@ -80,15 +105,22 @@ func (p *profiler) walk(n *Node) []any {
 	case qAnd:
 		return p.children(p.head(n, "INTERSECT"), n.Kids)
 	case qOr:
-		return p.children(p.head(n, "UNION", "Query type", "UNION"), n.Kids)
+		its := p.present(n.Kids)
+		switch len(its) {
+		case 0:
+			return nil
+		case 1:
+			return its[0].([]any)
+		}
+		return append(p.head(n, "UNION", "Query type", "UNION"), append([]any{"Child iterators"}, its...)...)
 	case qNot:
 		out := p.head(n, "NOT")
 		if len(n.Kids) == 1 {
-			out = append(out, "Child iterator", p.walk(n.Kids[0]))
+			out = append(out, "Child iterator", p.orEmpty(p.walk(n.Kids[0])))
 		}
 		return out
 	case qOptional:
-		return append(p.head(n, "OPTIONAL"), "Child iterator", p.walk(n.Kids[0]))
+		return append(p.head(n, "OPTIONAL"), "Child iterator", p.orEmpty(p.walk(n.Kids[0])))
 	case qTag:
 		if len(n.Tags) == 1 {
 			return p.reader(n, "TAG", n.Tags[0])
@@ -111,21 +143,17 @@ func (p *profiler) walk(n *Node) []any {
 			return p.children(p.head(n, "INTERSECT"), kids)
 		}
 		t := n.Terms[0]
-		if isPattern(t) {
-			words := p.ix.dictExpand(t)
+		if expands(t) {
+			words := p.ix.expandTerm(t, n.Field, p.req.Expansion)
 			kids := make([]*Node, len(words))
 			for i, w := range words {
 				kids[i] = &Node{Kind: qText, Field: n.Field, Terms: []string{w}}
 			}
-			return p.expansion(p.head(n, "UNION", "Query type", "EXPANSION - "+t), kids)
-		}
-		if prefix, ok := strings.CutSuffix(t, "*"); ok {
-			words := p.ix.termsWithPrefix(n.Field, prefix)
-			kids := make([]*Node, len(words))
-			for i, w := range words {
-				kids[i] = &Node{Kind: qText, Field: n.Field, Terms: []string{w}}
+			head := p.head(n, "UNION", "Query type", expansionType(t))
+			if len(words) == p.req.Expansion.max() {
+				head = append(head, "Warning", "Max prefix expansion reached")
 			}
-			return p.expansion(p.head(n, "UNION", "Query type", "PREFIX - "+prefix), kids)
+			return p.expansion(head, kids)
 		}
 		return p.reader(n, "TEXT", t)
 	case qVecRange:
@@ -135,51 +163,63 @@ func (p *profiler) walk(n *Node) []any {
 }
 
 // reader is a term's iterator: its counter and "Size", the documents
-// holding the term (the same here: a term is read whole).
+// holding the term (the same here: a term is read whole). A TEXT or TAG
+// term no document holds has none (nil), as in RediSearch.
 func (p *profiler) reader(n *Node, typ, term string) []any {
 	out := p.head(n, typ, "Term", term)
+	if c := out[len(out)-1]; c == int64(0) && (typ == "TEXT" || typ == "TAG") {
+		return nil
+	}
 	return append(out, "Size", out[len(out)-1])
+}
+
+// present returns the iterators of kids that have one.
+func (p *profiler) present(kids []*Node) []any {
+	var out []any
+	for _, k := range kids {
+		if it := p.walk(k); it != nil {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // children appends kids' iterators under "Child iterators".
 func (p *profiler) children(out []any, kids []*Node) []any {
 	out = append(out, "Child iterators")
 	for _, k := range kids {
-		out = append(out, p.walk(k))
+		if it := p.walk(k); it != nil {
+			out = append(out, it)
+		} else {
+			out = append(out, nil) // RediSearch's null for a clause with no iterator
+		}
 	}
 	return out
 }
 
 // expansion appends the iterators a term expands into, or with LIMITED
-// only how many there are.
+// only how many there are; nil when none has one (RediSearch has no
+// union then).
 func (p *profiler) expansion(out []any, kids []*Node) []any {
-	if p.opt.Limited {
-		return append(out, "Child iterators", "The number of iterators in the union is "+strconv.Itoa(len(kids)))
+	its := p.present(kids)
+	if len(its) == 0 {
+		return nil
 	}
-	return p.children(out, kids)
+	if p.opt.Limited {
+		return append(out, "Child iterators", "The number of iterators in the union is "+strconv.Itoa(len(its)))
+	}
+	return append(out, append([]any{"Child iterators"}, its...)...)
 }
 
-// termsWithPrefix returns the indexed words of field (every TEXT field
-// for "") that start with prefix, sorted. mu must be held.
-func (ix *Index) termsWithPrefix(field, prefix string) []string {
-	mask, _ := ix.fieldMask(field)
-	seen := map[string]bool{}
-	for _, d := range ix.docs {
-		if d.text == nil {
-			continue
-		}
-		for w, t := range d.text.terms {
-			if t.fields&mask != 0 && strings.HasPrefix(w, prefix) && !strings.HasPrefix(w, stemPrefix) {
-				seen[w] = true
-			}
-		}
+// expansionType is the "Query type" of the union term t expands into, as
+// RediSearch names it: FUZZY and the word of a fuzzy term, PREFIX and the
+// word of a prefix, suffix or infix one.
+func expansionType(t string) string {
+	if w, _, ok := fuzzyTerm(t); ok {
+		return "FUZZY - " + w
 	}
-	out := make([]string, 0, len(seen))
-	for w := range seen {
-		out = append(out, w)
-	}
-	sort.Strings(out)
-	return out
+	core, _ := affixCore(t)
+	return "PREFIX - " + core
 }
 
 // formatG formats a number as C's %g.

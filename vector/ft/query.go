@@ -63,6 +63,11 @@ type Node struct {
 	Slop    int
 	HasSlop bool
 	InOrder bool
+
+	// at is where an exact phrase's terms are in the query (their
+	// offsets and text as written), for DIALECT 1's stop word error
+	// (query_phrase_stop.go); nil when unknown.
+	at []tokenAt
 }
 
 // KNN is a query's "=>[KNN k @field $param ...]" clause; the grammar
@@ -353,12 +358,13 @@ func (p *parser) parseField(depth int) (*Node, error) {
 	return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
 }
 
-// scopeText scopes the text clauses of sub-query n that name no field to
-// field (a clause that names its own keeps it). An intersection of plain
-// words becomes one text clause of them all.
+// scopeText scopes the text clauses of sub-query n to field: one that
+// names no field gets field, one that names its own keeps those of them
+// field names too (intersectScope). An intersection of plain words
+// becomes one text clause of them all.
 func scopeText(n *Node, field string) *Node {
-	if n.Kind == qText && n.Field == "" {
-		n.Field = field
+	if n.Kind == qText {
+		n.Field = intersectScope(n.Field, field)
 	}
 	if n.Kind == qTag || n.Kind == qNum || n.Kind == qGeo || n.Kind == qVecRange {
 		return n
@@ -499,5 +505,5 @@ func (p *parser) parsePhrase(field string) (*Node, error) {
 		p.pos = open
 		return nil, p.fail()
 	}
-	return &Node{Kind: qText, Field: field, Terms: terms, Phrase: true}, nil
+	return &Node{Kind: qText, Field: field, Terms: terms, Phrase: true, at: p.phraseTokens(open, terms)}, nil
 }

@@ -19,7 +19,9 @@ func TestParseQuerySyntax(t *testing.T) {
 		{`@t:("a b" | c* ~%d%)`, "or(text(t:a,b),and(text(t:c*),opt(text(t:%d%))))"},
 		{"@title|body:word", "text(title|body:word)"},
 		{"@a|b|c:(x y)", "text(a|b|c:x,y)"},
-		{"@t:(a @u:b)", "and(text(t:a),text(u:b))"},
+		{"@t:(a @u:b)", "and(text(t:a),text(\x00:b))"}, // no field in common: nullScope
+		{"@t|u:(a @u|v:b)", "and(text(t|u:a),text(u:b))"},
+		{"@t|u:(@v|U|t:(@t|u:b))", "text(t|u:b)"},
 		{"@t:(x @g:{y} @n:[1 2])", "and(text(t:x),tag(g:y),num(n:1,2))"},
 		{"@t:((a b) | (c))", "or(text(t:a,b),text(t:c))"},
 		{"*oes *HO* * x", "and(text(:*oes),text(:*ho*),all,text(:x))"},

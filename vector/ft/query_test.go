@@ -155,6 +155,9 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 	}
 	// Stop words (stopwords.go).
+	for _, s := range []string{`"the cat"`, `x @t:"cat\ the"`, `"cat dog the"`, "@t:(@g:x)", "@t:(y @t|u:(@u:x*))", "x*"} {
+		f.Add(s)
+	}
 	for _, s := range []string{"the", "the lord -of", `"lord of the rings" | a`, `"the"`, `"of the rings"`, "(the)=>[KNN 2 @v $B]", "@t:(of the) | x", "-(the|a) z", "th* the"} {
 		f.Add(s)
 	}
@@ -181,8 +184,14 @@ func FuzzParseQuery(f *testing.F) {
 		// Resolving the parameters of whatever parsed must not panic, nor
 		// must running it over a small index.
 		if filter, knn, err := parseResolved(q, nil, params); err == nil {
-			fuzzIndex(t).Search(&SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, WithSortKeys: true, SortBy: "n"},
-				func(string) (map[string][]byte, bool) { return map[string][]byte{"n": []byte("1")}, true })
+			// DIALECT 1 or 2 (query_phrase_stop.go), small expansion
+			// bounds (config_expansion.go), and the profile of the tree.
+			ix := fuzzIndex(t)
+			req := &SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, WithSortKeys: true, SortBy: "n",
+				Dialect: 1 + len(q)%2, Expansion: Expansion{Max: 1 + len(q)%3, MinPrefix: 1 + len(q)%2}}
+			if _, err := ix.Search(req, func(string) (map[string][]byte, bool) { return map[string][]byte{"n": []byte("1")}, true }); err == nil {
+				ix.ProfileIterators(req, ProfileOptions{Limited: len(q)%2 == 0})
+			}
 			// Every scorer, with its explanation, over the ranked results.
 			res, err := fuzzIndex(t).Search(&SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, WithScores: true,
 				Scorer: Scorer(len(q) % 7), ExplainScore: true, Payload: "ab"},

@@ -62,6 +62,9 @@ type SearchRequest struct {
 	// NoStopWords is NOSTOPWORDS: the query's stop words are kept (and,
 	// not being indexed, match nothing: stopwords.go).
 	NoStopWords bool
+	// Expansion bounds the query's pattern terms (FT.CONFIG's
+	// MAXEXPANSIONS and MINPREFIX; zero: their defaults).
+	Expansion Expansion
 }
 
 // ParseSearch parses FT.SEARCH's arguments: args[0] is the index name,
@@ -412,12 +415,15 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 	if err := ix.runRanges(req.Filter, req.Params); err != nil {
 		return nil, 0, false, err
 	}
+	if err := ix.schema.phraseStopWordError(req.Filter, req.NoStopWords, req.Dialect); err != nil {
+		return nil, 0, false, err
+	}
 	filter := ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
 	if filter == nil {
 		return nil, 0, false, nil // only stop words: RediSearch matches nothing
 	}
 	req.Filter = filter
-	ix.expandPatterns(filter)
+	ix.expandPatterns(filter, req.Expansion)
 	if req.KNN == nil {
 		hits, err := ix.matchFilter(req)
 		scored := ix.scoreHits(req, hits)
@@ -527,7 +533,7 @@ func (ix *Index) checkFields(n *Node) error {
 				return err
 			}
 		}
-		if n.Field == "" || n.Kind == qAll || n.Kind == qAnd || n.Kind == qOr || n.Kind == qNot || n.Kind == qVecRange {
+		if n.Field == "" || n.Field == nullScope || n.Kind == qAll || n.Kind == qAnd || n.Kind == qOr || n.Kind == qNot || n.Kind == qVecRange {
 			return nil
 		}
 		for _, name := range strings.Split(n.Field, "|") { // "@a|b:" names text fields

@@ -248,7 +248,7 @@ func (ix *Index) fieldMask(field string) (mask uint64, noStem bool) {
 // matches: a pattern's expansions, or queryTerms'. mu must be held.
 func (ix *Index) nodeTerms(n *Node, d *doc, i int, verbatim bool) []termHit {
 	t := n.Terms[i]
-	if d.text != nil && isPattern(t) {
+	if _, expanded := n.expand[t]; d.text != nil && (expanded || isPattern(t)) {
 		mask, _ := ix.fieldMask(n.Field)
 		return ix.patternTerms(n, d, t, mask)
 	}

@@ -9,13 +9,12 @@ import (
 // three % on each side: the Levenshtein distance allowed) matches the
 // index's words within that distance of word; a suffix *word the words
 // ending in word, an infix *word* those containing it (RediSearch scans
-// its dictionary so without WITHSUFFIXTRIE too). A query expands a pattern
-// against the index's dictionary of words (not their stems), alphabetically,
-// to at most maxExpansions words (MAXEXPANSIONS' default); a field-scoped
-// pattern then matches those words in that field only.
-
-// maxExpansions bounds the words a pattern term expands to.
-const maxExpansions = 200
+// its dictionary so without WITHSUFFIXTRIE too), a prefix word* those
+// starting with it. A query expands such a term against the index's words
+// (not their stems) in the clause's fields, alphabetically (RediSearch
+// walks its trie, most frequent branches first), to at most MAXEXPANSIONS
+// words; a prefix, suffix or infix whose word is shorter than MINPREFIX
+// expands to none (config_expansion.go).
 
 // fuzzyTerm returns the word and distance of a fuzzy query term
 // ("%%word%%": word, 2), ok false for any other term.
@@ -81,38 +80,87 @@ func withinDistance(a, b string, k int) bool {
 	return prev[len(rb)] <= k
 }
 
-// dictExpand returns the dictionary's words that pattern term t matches,
-// sorted, at most maxExpansions. mu must be held.
-func (ix *Index) dictExpand(t string) []string {
+// expandTerm returns the index's words that term t (a pattern or a
+// prefix) matches in field ("" for any TEXT field), sorted, at most
+// lim's Max; none when the word of a prefix, suffix or infix is shorter
+// than lim's MinPrefix. mu must be held.
+func (ix *Index) expandTerm(t, field string, lim Expansion) []string {
+	if core, ok := affixCore(t); ok && len(core) < lim.minPrefix() {
+		return nil
+	}
+	match := func(w string) bool { return !strings.HasPrefix(w, stemPrefix) && termMatch(t, w) }
 	var out []string
-	for w := range ix.df {
-		if !strings.HasPrefix(w, stemPrefix) && patternMatch(t, w) {
-			out = append(out, w)
+	if field == "" {
+		for w := range ix.df {
+			if match(w) {
+				out = append(out, w)
+			}
+		}
+	} else {
+		mask, _ := ix.fieldMask(field)
+		seen := map[string]bool{}
+		for _, d := range ix.docs {
+			if d.text == nil {
+				continue
+			}
+			for w, tt := range d.text.terms {
+				if tt.fields&mask != 0 && !seen[w] && match(w) {
+					seen[w] = true
+					out = append(out, w)
+				}
+			}
 		}
 	}
 	sort.Strings(out)
-	if len(out) > maxExpansions {
-		out = out[:maxExpansions]
+	if len(out) > lim.max() {
+		out = out[:lim.max()]
 	}
 	return out
 }
 
-// expandPatterns works out the expansions of the tree's pattern terms
-// once, before a search matches them against every document. mu must be
-// held.
-func (ix *Index) expandPatterns(n *Node) {
-	if n.Kind == qText {
+// affixCore returns the word of a prefix, suffix or infix term (ok false
+// for any other term).
+func affixCore(t string) (string, bool) {
+	if _, _, fuzzy := fuzzyTerm(t); fuzzy {
+		return "", false
+	}
+	core, pre := strings.CutPrefix(t, "*")
+	core, suf := strings.CutSuffix(core, "*")
+	return core, pre || suf
+}
+
+// expands reports whether query term t expands against the index's words
+// (a pattern or a prefix).
+func expands(t string) bool {
+	return isPattern(t) || len(t) > 1 && t[len(t)-1] == '*'
+}
+
+// termMatch reports whether word w matches term t: a pattern's match,
+// or for a prefix term w starting with it.
+func termMatch(t, w string) bool {
+	if isPattern(t) {
+		return patternMatch(t, w)
+	}
+	p, ok := strings.CutSuffix(t, "*")
+	return ok && strings.HasPrefix(w, p)
+}
+
+// expandPatterns works out the expansions of the tree's pattern and prefix
+// terms once, before a search matches them against every document. mu
+// must be held.
+func (ix *Index) expandPatterns(n *Node, lim Expansion) {
+	if n.Kind == qText && !n.Phrase {
 		for _, t := range n.Terms {
-			if isPattern(t) {
+			if expands(t) {
 				if n.expand == nil {
 					n.expand = map[string][]string{}
 				}
-				n.expand[t] = ix.dictExpand(t)
+				n.expand[t] = ix.expandTerm(t, n.Field, lim)
 			}
 		}
 	}
 	for _, k := range n.Kids {
-		ix.expandPatterns(k)
+		ix.expandPatterns(k, lim)
 	}
 }
 
