@@ -112,19 +112,25 @@ func (p *idlePurge) due(changes uint64, free int64) bool {
 // since the last collection beyond what it found live (an upper bound of
 // the garbage: after a load, 6 to 8 MB at 1M keys).
 func readReclaimable() int64 {
-	s := []metrics.Sample{
-		{Name: "/memory/classes/heap/free:bytes"},
-		{Name: "/memory/classes/heap/objects:bytes"},
-		{Name: "/gc/heap/live:bytes"},
+	v := readMetrics("/memory/classes/heap/free:bytes", "/memory/classes/heap/objects:bytes", "/gc/heap/live:bytes")
+	return v[0] + max(v[1]-v[2], 0)
+}
+
+// readMetrics reads the runtime/metrics byte counts named (0 for one the
+// runtime does not have).
+func readMetrics(names ...string) []int64 {
+	s := make([]metrics.Sample, len(names))
+	for i, name := range names {
+		s[i].Name = name
 	}
 	metrics.Read(s)
-	v := func(i int) int64 {
-		if s[i].Value.Kind() != metrics.KindUint64 {
-			return 0
+	out := make([]int64, len(s))
+	for i := range s {
+		if s[i].Value.Kind() == metrics.KindUint64 {
+			out[i] = int64(s[i].Value.Uint64())
 		}
-		return int64(s[i].Value.Uint64())
 	}
-	return v(0) + max(v(1)-v(2), 0)
+	return out
 }
 
 // runtimeMem is what the Go runtime holds, from runtime/metrics.
@@ -134,21 +140,9 @@ type runtimeMem struct {
 }
 
 func readRuntimeMem() runtimeMem {
-	s := []metrics.Sample{
-		{Name: "/gc/heap/live:bytes"},
-		{Name: "/memory/classes/total:bytes"},
-		{Name: "/memory/classes/heap/released:bytes"},
-		{Name: "/memory/classes/heap/objects:bytes"},
-		{Name: "/memory/classes/heap/free:bytes"},
-	}
-	metrics.Read(s)
-	v := func(i int) int64 {
-		if s[i].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return int64(s[i].Value.Uint64())
-	}
-	return runtimeMem{live: v(0), overhead: max(v(1)-v(2)-v(3)-v(4), 0)}
+	v := readMetrics("/gc/heap/live:bytes", "/memory/classes/total:bytes", "/memory/classes/heap/released:bytes",
+		"/memory/classes/heap/objects:bytes", "/memory/classes/heap/free:bytes")
+	return runtimeMem{live: v[0], overhead: max(v[1]-v[2]-v[3]-v[4], 0)}
 }
 
 // goMemLimit is the soft limit for maxmemory when the nodes account used
