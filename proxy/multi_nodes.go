@@ -293,18 +293,7 @@ func (s *session) assembleExec(tx *txState, parts []*xpart) item {
 			}
 		}
 	}
-	elems, shapes := tx.combineReplies(elems) // multi_split.go
-	arr := resp.AppendArray(nil, len(elems))
-	for _, e := range elems {
-		arr = append(arr, e...)
-	}
-	lo := len(s.local)
-	if s.resp3.Load() {
-		s.local = resp.To3Elems(s.local, arr, shapes)
-	} else {
-		s.local = append(s.local, arr...)
-	}
-	return item{lo: lo, hi: len(s.local)}
+	return s.replyExec(tx, elems) // multi_compute.go
 }
 
 // splitHeader returns an aggregate reply's header line (without the type
