@@ -66,25 +66,7 @@ func TestBlockedReadBeforeWriteOfScriptedClient(t *testing.T) {
 		t.Fatalf("EVAL: %q", got)
 	}
 	const rounds = 100
-	late := 0
-	for i := 0; i < rounds; i++ {
-		c.Do("XADD", "mystream", "666", "f", "v")
-		c.Do("XGROUP", "CREATE", "mystream", "mygroup", "$")
-		rd := tn.raw(t)
-		rd.Send("XREADGROUP", "GROUP", "mygroup", "Alice", "BLOCK", "0", "STREAMS", "mystream", ">")
-		rd.Flush()
-		if got := c.Do("DEL", "mystream"); got != ":1\r\n" {
-			t.Fatalf("round %d: DEL: %q", i, got)
-		}
-		switch got := rd.Recv(); {
-		case strings.Contains(got, "no longer exists"):
-		case strings.HasPrefix(got, "-NOGROUP"):
-			late++
-		default:
-			t.Fatalf("round %d: XREADGROUP then DEL from another client: %q", i, got)
-		}
-		rd.Close()
-	}
+	late := readerRounds(t, tn, c, rounds, "DEL", "mystream")
 	t.Logf("%d of %d rounds ran DEL first", late, rounds)
 	if late > rounds/10 {
 		t.Fatalf("%d of %d rounds ran DEL before the new connection's XREADGROUP", late, rounds)
