@@ -203,10 +203,11 @@ func (n *Node) replOffsets(m *cluster.Map, self cluster.NodeID) []cluster.ShardO
 	out := make([]cluster.ShardOffset, 0, len(primary)+len(replica))
 	end := n.repl.log.end.Load()
 	cl := n.cl.Load()
+	n.pruneFences(primary) // spreadfence.go
 	for _, s := range primary {
 		o := cluster.ShardOffset{Shard: s.ID, Offset: end}
 		if cl != nil {
-			o.Released = n.released(cl, m, s) // spreadfence.go
+			o.Released = n.released(cl, m, s)
 		}
 		out = append(out, o)
 	}

@@ -61,6 +61,19 @@ func (n *Node) fence(cl *cluster.Cluster, m *cluster.Map, s cluster.Shard) ([]cl
 	return cur.leaving, cur.offset
 }
 
+// pruneFences forgets the fences of shards this node no longer leads
+// (led is the shards it leads).
+func (n *Node) pruneFences(led []cluster.Shard) {
+	f := &n.fences
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for id := range f.at {
+		if !slices.ContainsFunc(led, func(s cluster.Shard) bool { return s.ID == id }) {
+			delete(f.at, id)
+		}
+	}
+}
+
 // successorStreams reports whether a replica of s that is not leaving
 // has a stream up whose full sync it has applied (it acknowledged).
 func (n *Node) successorStreams(s cluster.Shard, leaving []cluster.NodeID) bool {
