@@ -97,13 +97,13 @@ type Config struct {
 	// whole copy, a replica that sits on a node leading another shard to
 	// a node that leads none, when there is one (spread.go): after a
 	// split by promotion each node of the pair replicates the other's
-	// shard. The old replica is dropped only once the shard's primary
-	// found every write it acknowledged (as WAIT counts) on the others;
-	// a successor that does not catch up within 20 LoadIntervals is
-	// dropped instead and the move is tried again later. Every node
-	// must use the same SpreadReplicas and Replicas: a primary stops
-	// counting a leaving replica's acknowledgements for WAIT once its
-	// successor streams.
+	// shard. On by default. The old replica is dropped only once the
+	// shard's primary found every write it acknowledged (as WAIT counts)
+	// on the others; a successor that does not catch up within 20
+	// LoadIntervals is dropped instead and the move is tried again
+	// later. Every node must use the same SpreadReplicas and Replicas: a
+	// primary stops counting a leaving replica's acknowledgements for
+	// WAIT once its successor streams.
 	SpreadReplicas bool
 	// RequireMajority stops a member that is in touch with no more than
 	// half of the map's data nodes from serving slots (-CLUSTERDOWN) and
@@ -211,7 +211,7 @@ func DefaultConfig() Config {
 		LoadInterval:        500 * time.Millisecond,
 		BootstrapExpect:     1,
 		Replicas:            1,
-		SpreadReplicas:      false,
+		SpreadReplicas:      true,
 		RequireMajority:     true,
 		MigrationTimeout:    10 * time.Minute,
 		ShardMaxMemory:      1 << 30,
