@@ -97,10 +97,13 @@ type Config struct {
 	// whole copy, a replica that sits on a node leading another shard to
 	// a node that leads none, when there is one (spread.go): after a
 	// split by promotion each node of the pair replicates the other's
-	// shard. Off by default: the old replica is dropped once its successor
-	// is whole, not once the successor has every write the old one
-	// acknowledged, so a WAIT 1 write acknowledged by the old replica
-	// alone can be lost if the primary dies right after the drop.
+	// shard. On by default. The old replica is dropped only once the
+	// shard's primary found every write it acknowledged (as WAIT counts)
+	// on the others; a successor that does not catch up within 20
+	// LoadIntervals is dropped instead and the move is tried again
+	// later. Every node must use the same SpreadReplicas and Replicas: a
+	// primary stops counting a leaving replica's acknowledgements for
+	// WAIT once its successor streams.
 	SpreadReplicas bool
 	// RequireMajority stops a member that is in touch with no more than
 	// half of the map's data nodes from serving slots (-CLUSTERDOWN) and
@@ -208,7 +211,7 @@ func DefaultConfig() Config {
 		LoadInterval:        500 * time.Millisecond,
 		BootstrapExpect:     1,
 		Replicas:            1,
-		SpreadReplicas:      false,
+		SpreadReplicas:      true,
 		RequireMajority:     true,
 		MigrationTimeout:    10 * time.Minute,
 		ShardMaxMemory:      1 << 30,
@@ -364,6 +367,14 @@ func (c Config) Policy() Policy {
 		ScaleOut:         c.ScaleOut != nil,
 		SplitMethod:      c.SplitMethod,
 	}
+}
+
+// spreadCatchUp is how long a replica move waits, once the new replica is
+// whole, for the shard's primary to release the leaving replica
+// (spread.go) before it drops the new replica instead, and how long the
+// shard then waits before it moves again.
+func (c Config) spreadCatchUp() time.Duration {
+	return 20 * c.LoadInterval
 }
 
 // stepDownWait is how long after a node's last load report the

@@ -139,7 +139,8 @@ func (c *Cluster) coordinate(now time.Time) {
 		c.emit(EventReplica, 0, "new replica (shard:node) "+note, 0)
 	}
 	if c.cfg.SpreadReplicas {
-		if note := l.spreadReplicas(newPlacer(p, aliveList, ls.loads, l), c.cfg.Replicas, ls.copies); note != "" {
+		st := spreadStep{want: c.cfg.Replicas, copies: ls.copies, epoch: cur.epoch, now: now, bound: c.cfg.spreadCatchUp(), hold: ls.spread}
+		if note := l.spreadReplicas(newPlacer(p, aliveList, ls.loads, l), st); note != "" {
 			c.emit(EventReplica, 0, "spread: "+note, 0)
 		}
 	}

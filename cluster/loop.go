@@ -39,6 +39,8 @@ type loopState struct {
 	partialSince map[ShardID]time.Time
 	// offsetsDirty is set when offsets changed since they were published.
 	offsetsDirty bool
+	// spread is the coordinator's memory of replica moves (spread.go).
+	spread *spreadHold
 }
 
 // announced is the map a member said it had, in a load report.
@@ -70,6 +72,7 @@ func newLoopState(ctx context.Context, c *Cluster) *loopState {
 		copies:   map[NodeID]map[ShardID]ShardOffset{},
 
 		partialSince: map[ShardID]time.Time{},
+		spread:       newSpreadHold(),
 	}
 }
 

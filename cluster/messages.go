@@ -261,6 +261,17 @@ func (m loadMsg) encode() []byte {
 	for _, id := range partial {
 		e.uvarint(uint64(id))
 	}
+	var released []ShardOffset
+	for _, o := range m.load.Offsets {
+		if o.Released != 0 {
+			released = append(released, o)
+		}
+	}
+	e.uvarint(uint64(len(released)))
+	for _, o := range released {
+		e.uvarint(uint64(o.Shard))
+		e.uvarint(o.Released)
+	}
 	return e.b
 }
 
@@ -285,6 +296,16 @@ func decodeLoadBody(d *decoder) loadMsg {
 			for i := range m.load.Offsets {
 				if m.load.Offsets[i].Shard == id {
 					m.load.Offsets[i].Partial = true
+				}
+			}
+		}
+	}
+	if len(d.b) > 0 { // the shards whose leaving replicas the primary released
+		for range d.count() {
+			id, epoch := d.shardID(), d.uvarint()
+			for i := range m.load.Offsets {
+				if m.load.Offsets[i].Shard == id {
+					m.load.Offsets[i].Released = epoch
 				}
 			}
 		}

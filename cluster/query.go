@@ -56,6 +56,13 @@ type ShardOffset struct {
 	// its full sync has not completed (or never started). The coordinator
 	// promotes such a copy only when no other exists (Config.PartialCopyWait).
 	Partial bool
+	// Released is set by a shard's primary while the shard has replicas
+	// leaving it (a spread under way, Leaving): the map epoch in which the
+	// primary found that its other replicas acknowledged every write the
+	// leaving ones were counted for by WAIT (0: not yet). The coordinator
+	// drops a leaving replica only once its primary released it in the
+	// current map (spread.go).
+	Released uint64
 }
 
 // replOffsets is what members reported of their replication offsets, by

@@ -202,8 +202,14 @@ func (n *Node) replOffsets(m *cluster.Map, self cluster.NodeID) []cluster.ShardO
 	primary, replica := m.ShardsOf(self)
 	out := make([]cluster.ShardOffset, 0, len(primary)+len(replica))
 	end := n.repl.log.end.Load()
+	cl := n.cl.Load()
+	n.pruneFences(primary) // spreadfence.go
 	for _, s := range primary {
-		out = append(out, cluster.ShardOffset{Shard: s.ID, Offset: end})
+		o := cluster.ShardOffset{Shard: s.ID, Offset: end}
+		if cl != nil {
+			o.Released = n.released(cl, m, s)
+		}
+		out = append(out, o)
 	}
 	return append(out, n.copyOffsets(replica)...)
 }

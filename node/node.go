@@ -30,6 +30,8 @@ type Node struct {
 	cl     atomic.Pointer[cluster.Cluster] // nil when standalone
 	mig    migrationState
 	repl   replState
+	// fences are the replica moves' WAIT fences (spreadfence.go).
+	fences spreadFences
 	// minRepl is min-replicas-to-write and its lag (minreplicas.go).
 	minRepl minReplicas
 	// txHeld is the stripes VCACHE.TXLOCK holds (txlock.go).

@@ -165,14 +165,14 @@ func cmdWait(cx *Ctx) {
 	defer tick.Stop()
 	led := n.ledShards()
 	for {
-		got := n.repl.ackedLed(target, led)
+		got := n.repl.ackedCounted(target, led, n.waitCounts())
 		if int64(got) >= want {
 			cx.Int(int64(got))
 			return
 		}
 		select {
 		case <-deadline:
-			cx.Int(int64(n.repl.ackedLed(target, led)))
+			cx.Int(int64(n.repl.ackedCounted(target, led, n.waitCounts())))
 			return
 		case <-done:
 			cx.Int(int64(got))

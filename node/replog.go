@@ -262,6 +262,8 @@ type replState struct {
 
 	// afterStripe is a test hook of the full sync (replcopy.go).
 	afterStripe atomic.Pointer[syncHook]
+	// beforeSend is a test hook of the stream (replsend.go).
+	beforeSend atomic.Pointer[sendHook]
 }
 
 // addReplica registers a streaming replica and turns the backlog on.
@@ -301,6 +303,12 @@ func (r *replState) acked(offset uint64) int {
 // them with no replica streaming counts as none (a shard just made by a
 // split must not be answered for by another shard's replica).
 func (r *replState) ackedLed(offset uint64, led []string) int {
+	return r.ackedCounted(offset, led, nil)
+}
+
+// ackedCounted is ackedLed counting only the links counts accepts (all
+// when it is nil).
+func (r *replState) ackedCounted(offset uint64, led []string, counts func(*replicaLink) bool) int {
 	// Counted per shard and taken at the fewest: a node may lead several
 	// shards, each with its own replica, and a WAIT after a write to one
 	// shard must not be answered by another shard's replica (it was, and
@@ -311,7 +319,7 @@ func (r *replState) ackedLed(offset uint64, led []string) int {
 	}
 	for _, l := range r.replicaList() {
 		n := per[l.shard]
-		if l.online.Load() && l.ack.Load() >= offset {
+		if l.online.Load() && l.ack.Load() >= offset && (counts == nil || counts(l)) {
 			n++
 		}
 		per[l.shard] = n

@@ -273,6 +273,9 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 			at += uint64(frameHeader + size)
 		}
 		from = next
+		if h := n.repl.beforeSend.Load(); h != nil {
+			(*h)(ctx, link)
+		}
 		out = appendRESP(out, [][]byte{[]byte("VCACHE.OFFSET"), strconv.AppendUint(nil, from, 10)})
 		deadline()
 		if _, err := w.Write(out); err != nil {
@@ -304,6 +307,11 @@ func (n *Node) ftCreateCommands() [][][]byte {
 	}
 	return out
 }
+
+// sendHook, when set (tests only), runs in a primary's stream before each
+// batch goes to the replica; it may block until ctx ends, delaying the
+// batch (a slow link).
+type sendHook = func(ctx context.Context, link *replicaLink)
 
 // goBackground runs f on a goroutine the node waits for at shutdown; f's
 // context ends then. It returns false, without running f, once the node

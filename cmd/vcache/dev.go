@@ -33,7 +33,7 @@ type devFlags struct {
 
 func (f *devFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.nodes, "nodes", 3, "data nodes to start")
-	fs.IntVar(&f.spares, "spares", 0, "warm spare data nodes: they join once the cluster has formed and own nothing until a split needs a node")
+	fs.IntVar(&f.spares, "spares", 0, "warm spare data nodes: they join once the cluster has formed and lead no shard until a split needs a node (replicas may move to them)")
 	fs.IntVar(&f.replicas, "replicas", 1, "replicas per shard (at most --nodes - 1; fewer nodes mean fewer)")
 	fs.StringVar(&f.adminAddr, "admin-addr", "127.0.0.1:8080", "the status page and the proxy's /metrics (empty: off)")
 	fs.StringVar(&f.port, "port", "6379", "the proxy's port (0 picks a free one)")
@@ -230,7 +230,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	defer member.Shutdown(context.Background())
 	defer member.Leave(context.Background())
 	// Spares join the formed cluster: the first map has placed every
-	// shard, so they own nothing until a split picks one.
+	// shard, so they lead none until a split picks one (the replica
+	// spread may give them replicas).
 	for j := first - f.nodes; j < f.spares; j++ {
 		if err := d.startNode(f.nodes + j); err != nil {
 			return err
