@@ -235,6 +235,9 @@ func (l *loop) forward(lc *loopSession, e *entry, cmd resp.Command) {
 	lr := l.newReq(lc, e)
 	lr.req = append(lr.req[:0], cmd.Raw...)
 	lr.slot, lr.be = slot, be
+	if be != nil && mayWrite(e) {
+		s.noteWrite(be) // for a WAIT after it (waitwrites.go)
+	}
 	lr.r3, lr.shape = s.shape3(e, cmd.Args)
 	if be == nil {
 		l.retry(lr, nil, ErrNoRoute)
@@ -304,6 +307,9 @@ func (l *loop) startRetries(lc *loopSession) {
 func (l *loop) settledRetries(b settledBatch) {
 	b.lc.retrying = false
 	for _, j := range b.jobs {
+		if mayWrite(j.lr.e) && answered(j.c) {
+			b.lc.s.noteWrite(j.c.be) // the node the retry reached
+		}
 		l.complete(j.lr, j.c.reply)
 	}
 	if len(b.lc.retryQ) > 0 {

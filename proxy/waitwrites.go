@@ -25,14 +25,20 @@ func mayWrite(e *entry) bool {
 // that is not an error) to the session's nodes written since the last WAIT.
 func (s *session) noteWrites() {
 	for _, c := range s.used {
-		if !c.write || !answered(c) {
-			continue
+		if c.write && answered(c) {
+			s.noteWrite(c.be)
 		}
-		if s.wrote == nil {
-			s.wrote = map[*backend]struct{}{}
-		}
-		s.wrote[c.be] = struct{}{}
 	}
+}
+
+// noteWrite adds b to the nodes written to since the last WAIT. The
+// session's owner calls it: its goroutine, or the event loop serving it
+// (which hands it to a goroutine only once every reply is in).
+func (s *session) noteWrite(b *backend) {
+	if s.wrote == nil {
+		s.wrote = map[*backend]struct{}{}
+	}
+	s.wrote[b] = struct{}{}
 }
 
 // answered reports whether c reached its node and got a reply that is not

@@ -15,8 +15,9 @@ import (
 // replica, behind the proxy. A WAIT 1 after writes to both answers 1. A
 // write to the first, then a map without it (as after a failover), then
 // WAIT 1: the remaining node alone cannot vouch for the write, so WAIT
-// answers 0; the next WAIT, with no write since, answers 1 again, and a
-// pipelined write and WAIT on the remaining node answer OK and 1.
+// answers 0 (also on a connection whose write the event loop forwarded);
+// the next WAIT, with no write since, answers 1 again, and a pipelined
+// write and WAIT on the remaining node answer OK and 1.
 func TestWaitAfterWrittenNodeLeftTheMap(t *testing.T) {
 	inModes(t, func(t *testing.T, mode serving.Mode) {
 		rs := startRedises(t, 2)
@@ -33,6 +34,13 @@ func TestWaitAfterWrittenNodeLeftTheMap(t *testing.T) {
 		c := client(t, p.addr)
 		first := keysOn(p.router, 0, 1, "a")[0]
 		second := keysOn(p.router, 1, 1, "b")[0]
+		// A connection whose only command is a write (in the loops mode,
+		// forwarded by the event loop, not by a session's round).
+		only := redis.NewClient(&redis.Options{Addr: p.addr, PoolSize: 1, MaxRetries: -1})
+		defer only.Close()
+		if err := only.Set(ctx, first, "o", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
 		for _, k := range []string{first, second} {
 			if err := c.Set(ctx, k, "v", 0).Err(); err != nil {
 				t.Fatal(err)
@@ -55,6 +63,9 @@ func TestWaitAfterWrittenNodeLeftTheMap(t *testing.T) {
 		}
 		if n, err := c.Wait(ctx, 1, 5*time.Second).Result(); err != nil || n != 1 {
 			t.Fatalf("WAIT 1 with no write since = %d, %v; want 1", n, err)
+		}
+		if n, err := only.Wait(ctx, 1, 1000).Result(); err != nil || n != 0 {
+			t.Fatalf("WAIT 1 on the connection that wrote to the gone node = %d, %v; want 0", n, err)
 		}
 		var set *redis.StatusCmd
 		var wait *redis.Cmd
