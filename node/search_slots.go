@@ -3,6 +3,8 @@ package node
 import (
 	"strings"
 
+	"github.com/vcache/vcache/internal/command"
+
 	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/keyslot"
 )
@@ -39,4 +41,24 @@ func searchAdmit(n *Node, slots *ftargs.SlotSet) func(key string) bool {
 		return n.owns
 	}
 	return nil
+}
+
+// infoSlots reads FT.INFO's arguments: the index alone, or with the
+// proxy's ftargs.SlotsArg after it (then num_docs counts the documents of
+// those slots, as FT.SEARCH answers for them). On a bad argument it has
+// replied and returns false.
+func infoSlots(cx *Ctx) (*ftargs.SlotSet, bool) {
+	switch {
+	case len(cx.Args) == 2:
+		return nil, true
+	case len(cx.Args) == 4 && strings.EqualFold(string(cx.Args[2]), ftargs.SlotsArg):
+		set, err := ftargs.ParseSlotSet(string(cx.Args[3]))
+		if err != nil {
+			ftError(cx, err)
+			return nil, false
+		}
+		return set, true
+	}
+	cx.Error(command.ArityError(cx.Name()))
+	return nil, false
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vcache/vcache/internal/ftargs"
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -70,7 +72,23 @@ func (n *searchNode) handle(_ *fakeConn, args []string) string {
 		if !n.indexes[args[1]] {
 			return "-Unknown Index name\r\n"
 		}
-		return string(resp.AppendCommand(nil, "index_name", args[1], "num_docs", strconv.Itoa(len(n.docs)), "indexing", "0"))
+		count := len(n.docs)
+		if len(args) == 4 && args[2] == ftargs.SlotsArg {
+			// The proxy's slots for this node: only their documents count.
+			set, err := ftargs.ParseSlotSet(args[3])
+			if err != nil {
+				return "-" + err.Error() + "\r\n"
+			}
+			count = 0
+			for k := range n.docs {
+				if set.Has(keyslot.OfString(k)) {
+					count++
+				}
+			}
+		} else if len(args) != 2 {
+			return "-ERR wrong number of arguments for 'ft.info' command\r\n"
+		}
+		return string(resp.AppendCommand(nil, "index_name", args[1], "num_docs", strconv.Itoa(count), "indexing", "0"))
 	case "FT.SEARCH":
 		return n.search(args)
 	case "FT.TAGVALS":
