@@ -134,6 +134,9 @@ func cmdFTSearch(cx *Ctx) {
 	}
 	capResults(cx.Node.search.Config, req)
 	cx.Node.search.Config.ApplyDialect(req)
+	if refuseGone(cx, slots) {
+		return
+	}
 	ks := cx.Node.ks
 	req.Admit = searchAdmit(cx.Node, slots)
 	res, err := ix.Search(req, searchLoader(ks, ix, req))
@@ -178,6 +181,9 @@ func cmdFTInfo(cx *Ctx) {
 		return
 	}
 	if indexDenied(cx, ix.Schema().Prefixes) {
+		return
+	}
+	if refuseGone(cx, slots) {
 		return
 	}
 	inf := ix.Info()

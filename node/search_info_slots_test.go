@@ -95,3 +95,44 @@ func TestFTInfoCountsTheProxysSlots(t *testing.T) {
 		t.Errorf("FT.INFO of an unknown index with slots: %v, without: %v", err, plain)
 	}
 }
+
+// TestFTRefusesSlotsMovedAway: a clustered node asked (with the proxy's
+// slots) for a slot its map gives to a shard it neither leads nor
+// replicates refuses FT.SEARCH, FT.AGGREGATE and FT.INFO with the error
+// the proxy takes as "ask again by a newer map" (the node has dropped, or
+// is about to drop, that slot's documents); its own slots it answers.
+func TestFTRefusesSlotsMovedAway(t *testing.T) {
+	nodes := startClusterNodes(t, 3)
+	ctx := context.Background()
+	c := nodes[0].client2(t)
+	if err := c.Do(ctx, "FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "doc:", "SCHEMA", "t", "TAG").Err(); err != nil {
+		t.Fatalf("FT.CREATE: %v", err)
+	}
+	m, self := nodes[0].Cluster().Map(), nodes[0].Cluster().Self()
+	own, other := -1, -1
+	for s := range keyslot.Count {
+		sh, _ := m.Owner(s)
+		switch {
+		case sh.Primary == self && own < 0:
+			own = s
+		case sh.Primary != self && !m.IsReplica(s, self) && other < 0:
+			other = s
+		}
+	}
+	if own < 0 || other < 0 {
+		t.Fatalf("node 1's slot %d, another's %d: want one of each", own, other)
+	}
+	for _, cmd := range [][]any{
+		{"FT.SEARCH", "idx", "*", "__SLOTS"},
+		{"FT.AGGREGATE", "idx", "*", "__SLOTS"},
+		{"FT.INFO", "idx", "__SLOTS"},
+	} {
+		if err := c.Do(ctx, append(cmd, fmt.Sprint(own))...).Err(); err != nil {
+			t.Errorf("%v %d (its own): %v", cmd, own, err)
+		}
+		err := c.Do(ctx, append(cmd, fmt.Sprintf("%d,%d", own, other))...).Err()
+		if want := fmt.Sprintf("ERR __SLOTS slot moved %d is no longer on this node", other); err == nil || err.Error() != want {
+			t.Errorf("%v %d,%d (another's): %v, want %q", cmd, own, other, err, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/vcache/vcache/internal/command"
@@ -61,4 +62,48 @@ func infoSlots(cx *Ctx) (*ftargs.SlotSet, bool) {
 	}
 	cx.Error(command.ArityError(cx.Name()))
 	return nil, false
+}
+
+// slotsGone returns a slot of slots (the proxy's) that this node's map
+// gives to a shard this node neither leads, replicates nor imports, or -1.
+// Such a slot's documents are dropped here once the node sees that map (a
+// split by copy hands its slots over, a split by promotion without this
+// node as the new shard's replica), so a proxy still on an older map would
+// miss them: it is told to ask again by a newer one.
+func slotsGone(n *Node, slots *ftargs.SlotSet) int {
+	cl := n.cl.Load()
+	if slots == nil || cl == nil {
+		return -1
+	}
+	m, self := cl.Map(), cl.Self()
+	if m == nil {
+		return -1
+	}
+	for s := range keyslot.Count {
+		if !slots.Has(s) {
+			continue
+		}
+		owner, ok := m.Owner(s)
+		if !ok || owner.Primary == self || m.IsReplica(s, self) {
+			continue
+		}
+		if g, moving := m.MigrationOf(s); moving {
+			if to, _ := m.Shard(g.To); to.Primary == self {
+				continue
+			}
+		}
+		return s
+	}
+	return -1
+}
+
+// refuseGone answers ftargs.SlotsGonePrefix and returns true when slots
+// name a slot this node no longer holds (slotsGone).
+func refuseGone(cx *Ctx, slots *ftargs.SlotSet) bool {
+	s := slotsGone(cx.Node, slots)
+	if s < 0 {
+		return false
+	}
+	cx.Error(ftargs.SlotsGonePrefix + " " + strconv.Itoa(s) + " is no longer on this node")
+	return true
 }

@@ -109,11 +109,12 @@ func fanFTInfo(s *session, cmd resp.Command) (merger, string) {
 	// to it, as FT.SEARCH answers for them (aggregate_slots.go): while a
 	// shard splits, or while a node is briefly without its own map's
 	// majority, num_docs is still every document once.
-	calls := s.fanoutSlots(slices.Clip(cmd.Args))
+	args := slices.Clip(cmd.Args)
+	calls := s.fanoutSlots(args)
 	if len(calls) == 0 {
 		return nil, msgNoNodes
 	}
-	m := &fanMerge{calls: calls, combine: func(vals []resp.Value, dst []byte) []byte {
+	m := &fanMerge{calls: calls, args: args, combine: func(vals []resp.Value, dst []byte) []byte {
 		first := vals[0]
 		if first.Kind != resp.Array {
 			return first.AppendTo(dst)

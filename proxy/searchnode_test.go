@@ -23,6 +23,11 @@ type searchNode struct {
 	docs    map[string]map[string]string
 	indexes map[string]bool
 	fail    string // when set, FT.* answers this error
+	// gone, when set, makes FT.* given non-empty slots answer that they
+	// moved away (as a node whose map is newer than the proxy's), after
+	// calling onGone once.
+	gone   bool
+	onGone func()
 }
 
 func startSearchNode(t *testing.T) *searchNode {
@@ -37,6 +42,17 @@ func (n *searchNode) handle(_ *fakeConn, args []string) string {
 	name := strings.ToUpper(args[0])
 	if n.fail != "" && strings.HasPrefix(name, "FT.") {
 		return "-" + n.fail + "\r\n"
+	}
+	if n.gone && strings.HasPrefix(name, "FT.") {
+		for i := 0; i+1 < len(args); i++ {
+			if args[i] == ftargs.SlotsArg && args[i+1] != "" {
+				if n.onGone != nil {
+					n.onGone()
+					n.onGone = nil
+				}
+				return "-" + ftargs.SlotsGonePrefix + " 0 is no longer on this node\r\n"
+			}
+		}
 	}
 	switch name {
 	case "HSET":
