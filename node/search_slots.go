@@ -1,6 +1,7 @@
 package node
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,20 +80,23 @@ func slotsGone(n *Node, slots *ftargs.SlotSet) int {
 	if m == nil {
 		return -1
 	}
-	for s := range keyslot.Count {
-		if !slots.Has(s) {
+	for _, sh := range m.Shards() {
+		if sh.Primary == self || slices.Contains(sh.Replicas, self) {
 			continue
 		}
-		owner, ok := m.Owner(s)
-		if !ok || owner.Primary == self || m.IsReplica(s, self) {
-			continue
-		}
-		if g, moving := m.MigrationOf(s); moving {
-			if to, _ := m.Shard(g.To); to.Primary == self {
-				continue
+		for _, r := range sh.Slots {
+			for s := r.Start; s <= r.End; s++ {
+				if !slots.Has(s) {
+					continue
+				}
+				if g, moving := m.MigrationOf(s); moving {
+					if to, _ := m.Shard(g.To); to.Primary == self {
+						continue
+					}
+				}
+				return s
 			}
 		}
-		return s
 	}
 	return -1
 }
