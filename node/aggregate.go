@@ -16,6 +16,9 @@ func cmdFTAggregate(cx *Ctx) {
 		return
 	}
 	cx.Node.search.Config.ApplyAggregateDialect(req)
+	if refuseGone(cx, req.Args.Slots) {
+		return
+	}
 	req.Admit = aggregateAdmit(cx.Node, req.Args.Slots)
 	ks := cx.Node.ks
 	rows, total, err := ix.Aggregate(req, aggregateLoader(ks, ix, req))

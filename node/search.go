@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/vcache/vcache/cache"
-	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/vector/ft"
 )
 
@@ -135,6 +134,9 @@ func cmdFTSearch(cx *Ctx) {
 	}
 	capResults(cx.Node.search.Config, req)
 	cx.Node.search.Config.ApplyDialect(req)
+	if refuseGone(cx, slots) {
+		return
+	}
 	ks := cx.Node.ks
 	req.Admit = searchAdmit(cx.Node, slots)
 	res, err := ix.Search(req, searchLoader(ks, ix, req))
@@ -169,6 +171,10 @@ func openSearch(cx *Ctx, index string, expand bool, parse func() error) *ft.Inde
 }
 
 func cmdFTInfo(cx *Ctx) {
+	slots, ok := infoSlots(cx)
+	if !ok {
+		return
+	}
 	ix, err := cx.Node.search.Get(string(cx.Args[1]))
 	if err != nil {
 		ftError(cx, err)
@@ -177,11 +183,19 @@ func cmdFTInfo(cx *Ctx) {
 	if indexDenied(cx, ix.Schema().Prefixes) {
 		return
 	}
+	if refuseGone(cx, slots) {
+		return
+	}
 	inf := ix.Info()
-	if served := cx.Node.servedSlots(); served != nil {
-		// As DBSIZE: a replica's copies are not counted, so the proxy's
-		// sum over the nodes is the number of documents.
-		inf.NumDocs = ix.CountAdmitted(func(key string) bool { return served(keyslot.OfString(key)) })
+	if slots != nil {
+		// The proxy's slots for this node, as FT.SEARCH's: its map is one
+		// partition of the slots, so the sum is every document once
+		// while the nodes learn a split's map one after the other.
+		inf.NumDocs = ix.CountInSlots(slots.Has)
+	} else if served := cx.Node.servedSlots(); served != nil {
+		// As DBSIZE: a replica's copies are not counted, so the sum over
+		// the nodes is the number of documents.
+		inf.NumDocs = ix.CountInSlots(served)
 	}
 	writeAny(cx, inf.Reply())
 }

@@ -28,8 +28,8 @@ import (
 // a client keeps querying through the proxy. recall@10 of a fixed query
 // set against brute force, sampled before, all through and after the
 // split, stays within 0.01 of the figure before it, and FT.INFO num_docs
-// (the proxy's sum over the shards) is the number of documents before and
-// after (during, a pass at the flip may be off: logged).
+// (the proxy's sum over the shards, each counting the slots the proxy
+// routes to it) is the number of documents before, all through and after.
 func TestSplitKeepsRecall(t *testing.T) {
 	for _, tc := range []struct {
 		replicas int
@@ -160,6 +160,7 @@ func clusterProxy(t *testing.T, nodes []*testNode) (string, *cluster.Cluster) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cc := clusterConfig("proxy-1", []string{nodes[0].Cluster().GossipAddr()})
 	cc.Role = cluster.RoleProxy
+	starvationProof(cc)
 	member, err := cluster.New(*cc, log)
 	if err != nil {
 		t.Fatal(err)
@@ -193,10 +194,39 @@ func clusterProxy(t *testing.T, nodes []*testNode) (string, *cluster.Cluster) {
 	return ln.Addr().String(), member
 }
 
+// mapStates describes each node's map, for a failure's message.
+func mapStates(nodes []*testNode) string {
+	var b strings.Builder
+	for _, tn := range nodes {
+		m := tn.Cluster().Map()
+		if m == nil {
+			fmt.Fprintf(&b, "%s: no map; ", tn.Cluster().Self())
+			continue
+		}
+		fmt.Fprintf(&b, "%s: epoch %d, %d shards, %d migrations, %d members, down %v; ", tn.Cluster().Self(), m.Epoch(), len(m.Shards()), len(m.Migrations()), len(m.Members()), m.Down())
+	}
+	return b.String()
+}
+
+// starvationProof makes cc's member ride out a starved CPU: the default
+// failure detector (probes every 500 ms, suspicion x3) instead of the
+// tests' shrunk one, and no step-down without a majority. This test
+// injects no failure and no partition; on a loaded machine a race run
+// starved the nodes so that one heard no load report for seconds and
+// stepped down (CLUSTERDOWN to writes for longer than the proxy retries).
+func starvationProof(cc *cluster.Config) {
+	d := cluster.DefaultConfig()
+	cc.ProbeInterval, cc.ProbeTimeout, cc.SuspicionMult = d.ProbeInterval, d.ProbeTimeout, d.SuspicionMult
+	cc.RequireMajority = false
+}
+
 func testSplitRecall(t *testing.T, replicas int, method string) {
 	// 8 MB shards: the documents and their index stay under half of it
 	// until the strings below are loaded.
-	nodes, _ := promoteCluster(t, replicas, func(cc *cluster.Config) { cc.ShardMaxMemory = 8 << 20 })
+	nodes, _ := promoteCluster(t, replicas, func(cc *cluster.Config) {
+		cc.ShardMaxMemory = 8 << 20
+		starvationProof(cc)
+	})
 	addr, member := clusterProxy(t, nodes)
 	ctx := context.Background()
 	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1, ReadTimeout: 30 * time.Second})
@@ -215,11 +245,11 @@ func testSplitRecall(t *testing.T, replicas int, method string) {
 			}
 			return nil
 		}); err != nil {
-			t.Fatalf("HSET docs: %v", err)
+			t.Fatalf("HSET docs: %v; maps: %s", err, mapStates(nodes))
 		}
 	}
 	var before recallSample
-	waitFor(t, 20*time.Second, "FT.INFO num_docs to count every document", func() bool {
+	waitFor(t, time.Minute, "FT.INFO num_docs to count every document", func() bool {
 		before = rs.sample(ctx, c, member.Map())
 		return before.numDocs == docs && len(before.errs) == 0
 	})
@@ -259,7 +289,7 @@ func testSplitRecall(t *testing.T, replicas int, method string) {
 			}
 			return nil
 		}); err != nil {
-			t.Fatalf("load: %v", err)
+			t.Fatalf("load of key:%d-%d: %v; maps: %s; events: %s", lo, lo+99, err, mapStates(nodes), nodes[0].client2(t).Do(ctx, "CLUSTER", "EVENTS").String())
 		}
 	}
 	splitDone := func() bool {
@@ -277,7 +307,7 @@ func testSplitRecall(t *testing.T, replicas int, method string) {
 	mu.Lock()
 	n := len(during)
 	mu.Unlock()
-	waitFor(t, 30*time.Second, "passes after the split", func() bool {
+	waitFor(t, 2*time.Minute, "passes after the split", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(during) >= n+3
@@ -290,7 +320,7 @@ func testSplitRecall(t *testing.T, replicas int, method string) {
 		t.Fatalf("the split was not by %s: %s", method, evs)
 	}
 	var after recallSample
-	waitFor(t, 20*time.Second, "a whole pass after the split", func() bool {
+	waitFor(t, time.Minute, "a whole pass after the split", func() bool {
 		after = rs.sample(ctx, c, member.Map())
 		return len(after.errs) == 0
 	})
@@ -298,7 +328,8 @@ func testSplitRecall(t *testing.T, replicas int, method string) {
 	mu.Lock()
 	defer mu.Unlock()
 	lowest, moving, errs, epochs := math.Inf(1), 0, 0, map[uint64]bool{}
-	var bad, docsOff []string
+	var bad []string
+	docsOff := 0
 	for i, s := range during {
 		epochs[s.epoch] = true
 		if s.moving {
@@ -318,18 +349,15 @@ func testSplitRecall(t *testing.T, replicas int, method string) {
 			}
 			bad = append(bad, fmt.Sprintf("pass %d (epoch %d, migrating %v): recall@10 %.3f missed slots %v", i, s.epoch, s.moving, s.recall, sl))
 		}
-		if s.numDocs != docs {
-			// FT.INFO still counts by each node's own map (the proxy
-			// sends it no slots), so a pass at the flip can count the
-			// moving half twice or not at all: logged, not yet held.
-			docsOff = append(docsOff, fmt.Sprintf("pass %d (epoch %d, migrating %v): num_docs %d", i, s.epoch, s.moving, s.numDocs))
+		if len(s.errs) == 0 && s.numDocs != docs {
+			// Each node counts the slots the proxy's map routes to it,
+			// so the sum is every document once, at the flip too.
+			docsOff++
+			bad = append(bad, fmt.Sprintf("pass %d (epoch %d, migrating %v): num_docs %d", i, s.epoch, s.moving, s.numDocs))
 		}
 	}
-	t.Logf("split by %s: recall@10 before %.3f, during %d passes of %d queries (%d while the proxy's map listed the migration, %d map epochs) lowest %.3f, %d errors, after %.3f; num_docs before %d after %d",
-		method, before.recall, len(during), len(rs.queries), moving, len(epochs), lowest, errs, after.recall, before.numDocs, after.numDocs)
-	if len(docsOff) > 0 {
-		t.Logf("%d of %d passes had FT.INFO num_docs other than %d: %s", len(docsOff), len(during), docs, strings.Join(docsOff, "; "))
-	}
+	t.Logf("split by %s: recall@10 before %.3f, during %d passes of %d queries (%d while the proxy's map listed the migration, %d map epochs) lowest %.3f, %d errors, after %.3f; num_docs before %d, off in %d passes, after %d",
+		method, before.recall, len(during), len(rs.queries), moving, len(epochs), lowest, errs, after.recall, before.numDocs, docsOff, after.numDocs)
 	if len(epochs) < 2 {
 		t.Errorf("every pass saw map epoch %v: none was taken while the shard split", epochs)
 	}

@@ -59,7 +59,7 @@ func fanFTAggregateAs(s *session, cmd resp.Command, head [][]byte) (merger, stri
 	if len(calls) == 0 {
 		return nil, msgNoNodes
 	}
-	m := &aggMerge{a: a, plan: plan, calls: calls, index: string(cmd.Args[1])}
+	m := &aggMerge{a: a, plan: plan, calls: calls, args: args, index: string(cmd.Args[1])}
 	return s.guardIndex(cmd.Args[1], m), ""
 }
 
@@ -67,11 +67,12 @@ type aggMerge struct {
 	a     *ftargs.Aggregate
 	plan  *ftargs.ShardPlan
 	calls []*call
+	args  [][]byte // the calls' command before the slots (slots_retry.go)
 	index string
 }
 
 func (m *aggMerge) merge(s *session, dst []byte) []byte {
-	vals, errReply := s.settleAll(m.calls)
+	vals, errReply := s.settleSlots(m.calls, m.args)
 	if errReply != nil {
 		return append(dst, errReply...)
 	}

@@ -10,6 +10,15 @@ import (
 // hold while a shard splits or a replica is promoted then counts on one
 // of them only, in the groups, the reducers and the total.
 func (s *session) fanoutSlots(args [][]byte) []*call {
+	calls := s.slotCalls(args)
+	for _, c := range calls {
+		s.enqueue(c)
+	}
+	return calls
+}
+
+// slotCalls makes fanoutSlots's calls without queueing them.
+func (s *session) slotCalls(args [][]byte) []*call {
 	rt := s.p.routes.Load()
 	sets := make(map[*backend]*ftargs.SlotSet, len(rt.nodes))
 	for _, b := range rt.nodes {
@@ -28,7 +37,7 @@ func (s *session) fanoutSlots(args [][]byte) []*call {
 		own := s.newCall(nil)
 		own.own = resp.AppendCommand(own.own[:0], args...)
 		c := s.newCall(own.own)
-		s.targetNode(c, b)
+		c.slot, c.be = -1, b
 		calls[i] = c
 	}
 	return calls

@@ -30,12 +30,21 @@ func (s *session) fanout(req []byte) []*call {
 type fanMerge struct {
 	calls   []*call
 	combine func(vals []resp.Value, dst []byte) []byte
+	// args, when set, is the command fanoutSlots sent before the slots
+	// (slots_retry.go).
+	args [][]byte
 }
 
 // merge settles every call and, unless one failed, combines the parsed
 // replies. The first error reply wins.
 func (m *fanMerge) merge(s *session, dst []byte) []byte {
-	vals, errReply := s.settleAll(m.calls)
+	var vals []resp.Value
+	var errReply []byte
+	if m.args != nil {
+		vals, errReply = s.settleSlots(m.calls, m.args)
+	} else {
+		vals, errReply = s.settleAll(m.calls)
+	}
 	if errReply != nil {
 		return append(dst, errReply...)
 	}

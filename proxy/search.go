@@ -36,11 +36,12 @@ func fanFTSearch(s *session, cmd resp.Command) (merger, string) {
 	// FT.AGGREGATE does (aggregate_slots.go): while the nodes learn a
 	// split's map one after the other, no document is missed by every
 	// node's own map.
-	calls := s.fanoutSlots(slices.Clip(q.shard))
+	args := slices.Clip(q.shard)
+	calls := s.fanoutSlots(args)
 	if len(calls) == 0 {
 		return nil, msgNoNodes
 	}
-	m := &searchMerge{q: q, calls: calls}
+	m := &searchMerge{q: q, calls: calls, args: args}
 	if p := s.restricted(); p != nil {
 		m.mayRead = p
 	}
@@ -50,6 +51,7 @@ func fanFTSearch(s *session, cmd resp.Command) (merger, string) {
 type searchMerge struct {
 	q     *ftQuery
 	calls []*call
+	args  [][]byte // the calls' command before the slots (slots_retry.go)
 	// mayRead, when set, is the user's permissions: every row's key must
 	// be readable (see search_acl.go).
 	mayRead *acl.Perms
@@ -90,7 +92,7 @@ func fieldSortValue(fields *resp.Value, name string) sortValue {
 }
 
 func (m *searchMerge) merge(s *session, dst []byte) []byte {
-	vals, errReply := s.settleAll(m.calls)
+	vals, errReply := s.settleSlots(m.calls, m.args)
 	if errReply != nil {
 		return append(dst, errReply...)
 	}

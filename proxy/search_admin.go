@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,7 +105,16 @@ var ftInfoSum = map[string]bool{
 }
 
 func fanFTInfo(s *session, cmd resp.Command) (merger, string) {
-	m, msg := s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
+	// Each node counts the documents of the slots the proxy's map routes
+	// to it, as FT.SEARCH answers for them (aggregate_slots.go): while a
+	// shard splits, or while a node is briefly without its own map's
+	// majority, num_docs is still every document once.
+	args := slices.Clip(cmd.Args)
+	calls := s.fanoutSlots(args)
+	if len(calls) == 0 {
+		return nil, msgNoNodes
+	}
+	m := &fanMerge{calls: calls, args: args, combine: func(vals []resp.Value, dst []byte) []byte {
 		first := vals[0]
 		if first.Kind != resp.Array {
 			return first.AppendTo(dst)
@@ -130,10 +140,7 @@ func fanFTInfo(s *session, cmd resp.Command) (merger, string) {
 			}
 		}
 		return out.AppendTo(dst)
-	})
-	if m == nil {
-		return nil, msg
-	}
+	}}
 	return s.guardIndex(cmd.Args[1], m), ""
 }
 

@@ -175,6 +175,24 @@ func TestFTSchemaCommandsReachEveryShard(t *testing.T) {
 	if got := sc.c.do("FT.INFO", "idx"); !strings.Contains(got, "$8\r\nnum_docs\r\n$2\r\n60\r\n") {
 		t.Errorf("FT.INFO = %q, want num_docs summed to 60", got)
 	}
+	// A shard that also holds copies of another's documents (a split's
+	// promoted replica, before the proxy's map gives it their slots)
+	// counts only the slots the proxy routes to it.
+	sc.nodes[0].mu.Lock()
+	sc.nodes[1].mu.Lock()
+	copied := 0
+	for k, d := range sc.nodes[0].docs {
+		sc.nodes[1].docs[k] = d
+		copied++
+	}
+	sc.nodes[1].mu.Unlock()
+	sc.nodes[0].mu.Unlock()
+	if got := sc.c.do("FT.INFO", "idx"); !strings.Contains(got, "$8\r\nnum_docs\r\n$2\r\n60\r\n") {
+		t.Errorf("FT.INFO with %d documents on two shards = %q, want num_docs 60", copied, got)
+	}
+	if got := sc.c.do("FT.INFO", "idx", "extra"); got != "-ERR wrong number of arguments for 'ft.info' command\r\n" {
+		t.Errorf("FT.INFO idx extra = %q", got)
+	}
 
 	// All or nothing: a shard that refuses undoes the others.
 	sc.nodes[2].mu.Lock()

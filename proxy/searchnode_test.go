@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vcache/vcache/internal/ftargs"
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -21,6 +23,11 @@ type searchNode struct {
 	docs    map[string]map[string]string
 	indexes map[string]bool
 	fail    string // when set, FT.* answers this error
+	// gone, when set, makes FT.* given non-empty slots answer that they
+	// moved away (as a node whose map is newer than the proxy's), after
+	// calling onGone once.
+	gone   bool
+	onGone func()
 }
 
 func startSearchNode(t *testing.T) *searchNode {
@@ -35,6 +42,17 @@ func (n *searchNode) handle(_ *fakeConn, args []string) string {
 	name := strings.ToUpper(args[0])
 	if n.fail != "" && strings.HasPrefix(name, "FT.") {
 		return "-" + n.fail + "\r\n"
+	}
+	if n.gone && strings.HasPrefix(name, "FT.") {
+		for i := 0; i+1 < len(args); i++ {
+			if args[i] == ftargs.SlotsArg && args[i+1] != "" {
+				if n.onGone != nil {
+					n.onGone()
+					n.onGone = nil
+				}
+				return "-" + ftargs.SlotsGonePrefix + " 0 is no longer on this node\r\n"
+			}
+		}
 	}
 	switch name {
 	case "HSET":
@@ -70,7 +88,23 @@ func (n *searchNode) handle(_ *fakeConn, args []string) string {
 		if !n.indexes[args[1]] {
 			return "-Unknown Index name\r\n"
 		}
-		return string(resp.AppendCommand(nil, "index_name", args[1], "num_docs", strconv.Itoa(len(n.docs)), "indexing", "0"))
+		count := len(n.docs)
+		if len(args) == 4 && args[2] == ftargs.SlotsArg {
+			// The proxy's slots for this node: only their documents count.
+			set, err := ftargs.ParseSlotSet(args[3])
+			if err != nil {
+				return "-" + err.Error() + "\r\n"
+			}
+			count = 0
+			for k := range n.docs {
+				if set.Has(keyslot.OfString(k)) {
+					count++
+				}
+			}
+		} else if len(args) != 2 {
+			return "-ERR wrong number of arguments for 'ft.info' command\r\n"
+		}
+		return string(resp.AppendCommand(nil, "index_name", args[1], "num_docs", strconv.Itoa(count), "indexing", "0"))
 	case "FT.SEARCH":
 		return n.search(args)
 	case "FT.TAGVALS":

@@ -132,7 +132,7 @@ func Specs() []Spec {
 		{Name: "ft.search", Arity: -3, Flags: Keyless | r | Fanout, Index: IndexQuery, IndexArg: 1, Group: "search", Summary: "Searches an index (filters and KNN).", Reply3: ftSearchShape},
 		{Name: "ft.aggregate", Arity: -3, Flags: Keyless | r | Fanout, Index: IndexQuery, IndexArg: 1, Group: "search", Summary: "Runs a query and a pipeline over its documents (GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT).", Reply3: ftAggregateShape},
 		{Name: "ft.cursor", Arity: -3, Flags: Keyless | r, Index: IndexNone, Group: "search", Summary: "Reads or deletes an FT.AGGREGATE cursor.", Reply3: BySubcommand(map[string]resp.Shape{"read": resp.AsFTCursor})},
-		{Name: "ft.info", Arity: 2, Flags: Keyless | r | Fanout, Index: IndexQuery, IndexArg: 1, Group: "search", Summary: "Describes an index.", Reply3: Always(resp.AsFTInfo)},
+		{Name: "ft.info", Arity: -2, Flags: Keyless | r | Fanout, Index: IndexQuery, IndexArg: 1, Group: "search", Summary: "Describes an index.", Reply3: Always(resp.AsFTInfo)},
 		{Name: "ft.dropindex", Arity: -2, Flags: Keyless | Write | Fanout, IndexOf: dropIndexUse, IndexArg: 1, Group: "search", Summary: "Drops an index [DD deletes its documents]."},
 		{Name: "ft._list", Arity: 1, Flags: Keyless | r | Fanout, Index: IndexNone, Group: "search", Summary: "Lists indexes."},
 		{Name: "ft.alter", Arity: -3, Flags: Keyless | Write | Fanout, Index: IndexWrite, IndexArg: 1, Group: "search", Summary: "Adds fields to an index."},

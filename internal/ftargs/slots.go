@@ -80,3 +80,10 @@ func ParseSlotSet(spec string) (*SlotSet, error) {
 	}
 	return s, nil
 }
+
+// SlotsGonePrefix starts a node's error reply to a query whose SlotsArg
+// names a slot the node's map has moved to a shard the node neither leads,
+// replicates nor imports: the asker's map is older than the node's, and
+// the node drops (or has dropped) that slot's documents. The proxy asks
+// again by a newer map.
+const SlotsGonePrefix = "ERR " + SlotsArg + " slot moved"

@@ -35,6 +35,7 @@ type Index struct {
 
 	mu       sync.RWMutex
 	ids      map[string]uint32 // key -> doc id
+	slotDocs []int32           // documents per hash slot, nil until the first (slots.go)
 	docs     map[uint32]*doc
 	tagPost  map[string]map[string]map[uint32]struct{} // field -> tag -> ids
 	nextID   uint32
@@ -108,11 +109,13 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	} else if rid, was := ix.restored[key]; was {
 		id, restoring = rid, true
 		ix.ids[key] = id
+		ix.countSlot(key, 1)
 		ix.seen[id] = true
 	} else {
 		id = ix.nextID
 		ix.nextID++
 		ix.ids[key] = id
+		ix.countSlot(key, 1)
 	}
 	d := &doc{key: key, id: id}
 	defer ix.countDoc(id, d)
@@ -201,6 +204,9 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 // key table. mu must be held for writing.
 func (ix *Index) drop(key string, id uint32) {
 	ix.unindex(id)
+	if _, ok := ix.ids[key]; ok {
+		ix.countSlot(key, -1)
+	}
 	delete(ix.ids, key)
 	for _, e := range ix.engine {
 		e.Remove(id)
