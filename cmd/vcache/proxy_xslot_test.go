@@ -1,0 +1,215 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// xslotKeys are the keys of the cross-node tests, each on the node its
+// letter says (A: node 0, B: node 1, C: node 2).
+type xslotKeys struct {
+	hA, hB, hC, hBig, gA, dB, dC, lA, lB, lC, zA, zB, zC, xA, xB, xC, str, gone string
+}
+
+func newXSlotKeys(t *testing.T, nodes []string) *xslotKeys {
+	return &xslotKeys{
+		hA: onNode(t, nodes, 0, "hA"), hB: onNode(t, nodes, 1, "hB"), hC: onNode(t, nodes, 2, "hC"),
+		hBig: onNode(t, nodes, 1, "hBig"),
+		gA:   onNode(t, nodes, 0, "gA"), dB: onNode(t, nodes, 1, "dB"), dC: onNode(t, nodes, 2, "dC"),
+		lA: onNode(t, nodes, 0, "lA"), lB: onNode(t, nodes, 1, "lB"), lC: onNode(t, nodes, 2, "lC"),
+		zA: onNode(t, nodes, 0, "zA"), zB: onNode(t, nodes, 1, "zB"), zC: onNode(t, nodes, 2, "zC"),
+		xA: onNode(t, nodes, 0, "xA"), xB: onNode(t, nodes, 1, "xB"), xC: onNode(t, nodes, 2, "xC"),
+		str: onNode(t, nodes, 2, "str"), gone: onNode(t, nodes, 1, "gone"),
+	}
+}
+
+// xslotFill is the data the steps work on, as command lines.
+func (k *xslotKeys) fill() [][]string {
+	big := []string{"PFADD", k.hBig}
+	for i := range 3000 { // past hll-sparse-max-bytes: a dense HyperLogLog
+		big = append(big, "e"+strconv.Itoa(i))
+	}
+	return [][]string{
+		{"FLUSHALL"},
+		{"PFADD", k.hA, "a", "b", "c"},
+		{"PFADD", k.hB, "c", "d", "e", "f"},
+		{"PFADD", k.hC, "x"},
+		big,
+		{"SET", k.str, "plain"},
+		{"GEOADD", k.gA, "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania", "12.496366", "41.902782", "Rome"},
+		{"RPUSH", k.lA, "3", "1", "2"},
+		{"RPUSH", k.lB, "b1", "b2", "b3", "b4"},
+		{"RPUSH", k.lC, "c1"},
+		{"ZADD", k.zB, "1", "m1", "2", "m2", "3", "m3", "2", "m2b"},
+		{"ZADD", k.zC, "0.5", "z"},
+		{"XADD", k.xA, "1-1", "f", "a1"},
+		{"XADD", k.xA, "2-1", "f", "a2"},
+		{"XADD", k.xC, "5-1", "f", "c1"},
+	}
+}
+
+// steps are the commands under test, each with keys on several nodes,
+// followed by what they leave.
+func (k *xslotKeys) steps() [][]string {
+	tag := "{" + k.lA + "}"
+	return [][]string{
+		// HyperLogLogs: the union is counted, nothing changes.
+		{"PFCOUNT", k.hA, k.hB, k.hC},
+		{"PFCOUNT", k.hA, k.gone, k.hBig, k.hB},
+		{"PFCOUNT", k.gone, k.hB},
+		{"GET", k.hA},
+		{"PFCOUNT", k.hA, k.str},
+		{"PFCOUNT", k.hA, k.lB},
+		{"PFCOUNT", k.str, k.lB},
+		{"PFCOUNT", k.lA, k.str},
+		{"PFMERGE", k.dB, k.hA, k.hC},
+		{"PFCOUNT", k.dB},
+		{"GET", k.dB},
+		{"PFMERGE", k.dC, k.hBig, k.hA},
+		{"PFCOUNT", k.dC},
+		{"GET", k.dC},
+		{"PFMERGE", k.hA, k.hB},
+		{"GET", k.hA},
+		{"PFMERGE", k.dB, k.gone},
+		{"PFMERGE", k.lA, k.hB},
+		{"PFMERGE", k.dB, k.str},
+		{"PFMERGE", k.gone, k.gone},
+		{"EXISTS", k.gone},
+
+		// GEO stores: the search runs on the source's node.
+		{"GEOSEARCHSTORE", k.dB, k.gA, "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "ASC"},
+		{"ZRANGE", k.dB, "0", "-1", "WITHSCORES"},
+		{"GEOSEARCHSTORE", k.dB, k.gA, "FROMMEMBER", "Palermo", "BYBOX", "400", "400", "km", "DESC", "COUNT", "1", "STOREDIST"},
+		{"ZRANGE", k.dB, "0", "-1", "WITHSCORES"},
+		{"GEORADIUS", k.gA, "15", "37", "1000", "km", "STORE", k.dC},
+		{"ZRANGE", k.dC, "0", "-1", "WITHSCORES"},
+		{"GEORADIUSBYMEMBER", k.gA, "Rome", "500", "km", "STOREDIST", k.dC},
+		{"ZRANGE", k.dC, "0", "-1", "WITHSCORES"},
+		{"GEOSEARCHSTORE", k.dC, k.gA, "FROMLONLAT", "0", "0", "BYRADIUS", "1", "m"},
+		{"EXISTS", k.dC},
+		{"GEOSEARCHSTORE", k.dB, k.str, "FROMLONLAT", "0", "0", "BYRADIUS", "1", "m"},
+		{"GEOSEARCHSTORE", k.dB, k.gA, "FROMMEMBER", "Nowhere", "BYRADIUS", "1", "m"},
+		{"TYPE", k.dB},
+
+		// SORT ... STORE into a list of another node.
+		{"SORT", k.lA, "STORE", k.dB},
+		{"LRANGE", k.dB, "0", "-1"},
+		{"SORT", k.lB, "ALPHA", "DESC", "LIMIT", "1", "2", "STORE", k.dC},
+		{"LRANGE", k.dC, "0", "-1"},
+		{"SET", tag + "w_1", "30"},
+		{"SET", tag + "w_2", "10"},
+		{"SET", tag + "w_3", "20"},
+		{"SET", tag + "v_1", "one"},
+		{"SORT", k.lA, "BY", tag + "w_*", "GET", "#", "GET", tag + "v_*", "STORE", k.dC},
+		{"LRANGE", k.dC, "0", "-1"},
+		{"SORT", k.lB, "STORE", k.dC},
+		{"SORT", k.gone, "STORE", k.dC},
+		{"EXISTS", k.dC},
+		{"SORT", k.str, "STORE", k.dB},
+
+		// LMPOP and ZMPOP: the first key that exists, in order.
+		{"LMPOP", "3", k.gone, k.lB, k.lC, "LEFT", "COUNT", "2"},
+		{"LMPOP", "2", k.lC, k.lB, "RIGHT"},
+		{"LMPOP", "2", k.gone, k.dB, "RIGHT", "COUNT", "10"},
+		{"LMPOP", "2", k.gone, k.str, "LEFT"},
+		{"LMPOP", "2", k.lA, k.lB, "UP"},
+		{"LMPOP", "2", k.lA, k.lB, "LEFT", "COUNT", "0"},
+		{"LMPOP", "2", k.lA, k.lB, "LEFT", "COUNT", "1", "COUNT", "1"},
+		{"LMPOP", "2", k.lA, k.lB, "LEFT", "EXTRA"},
+		{"LMPOP", "2", k.gone, k.dC},
+		{"EXISTS", k.lB, k.lC},
+		{"ZMPOP", "3", k.gone, k.zB, k.zC, "MAX", "COUNT", "2"},
+		{"ZMPOP", "2", k.zA, k.zB, "MIN", "COUNT", "5"},
+		{"ZMPOP", "2", k.zA, k.zB, "MIN"},
+		{"ZMPOP", "2", k.zA, k.zC, "MIN"},
+		{"ZMPOP", "2", k.lA, k.zC, "MIN"},
+		{"ZMPOP", "2", k.zA, k.zC, "LEFT"},
+		{"EXISTS", k.zB, k.zC},
+
+		// XREAD of streams on several nodes.
+		{"XREAD", "STREAMS", k.xA, k.xB, k.xC, "0", "0", "0"},
+		{"XREAD", "COUNT", "1", "STREAMS", k.xA, k.xC, "0", "0"},
+		{"XREAD", "STREAMS", k.xA, k.xC, "2-1", "5-1"},
+		{"XREAD", "STREAMS", k.xA, k.xC, "$", "$"},
+		{"XREAD", "STREAMS", k.xC, k.xA, "1", "1-1"},
+		{"XREAD", "STREAMS", k.xA, k.str, "0", "0"},
+		{"XREAD", "STREAMS", k.xA, k.xC, "0", "bad"},
+		{"XREAD", "COUNT", "x", "STREAMS", k.xA, k.xC, "0", "0"},
+		{"XREAD", "STREAMS", k.xA, k.xC, "0"},
+	}
+}
+
+// TestProxyMultiKeyAcrossNodes: PFCOUNT, PFMERGE, GEOSEARCHSTORE,
+// GEORADIUS ... STORE, SORT ... STORE, LMPOP, ZMPOP and XREAD whose keys
+// are on different vcache nodes answer through the proxy byte for byte
+// as redis-server answers them for the same keys, errors included, and
+// leave the keys as it does (each step is followed by reads of what it
+// wrote); then the same, RESP3.
+func TestProxyMultiKeyAcrossNodes(t *testing.T) {
+	nodes, addr := txCluster(t)
+	ref := startRedisRef(t)
+	k := newXSlotKeys(t, nodes)
+	for _, proto := range []int{2, 3} {
+		via, want := testutil.Dial(t, addr), testutil.Dial(t, ref)
+		do := func(c *testutil.Conn, args ...string) string {
+			if proto == 3 {
+				return c.Do3(args...)
+			}
+			return c.Do(args...)
+		}
+		if proto == 3 {
+			via.Do3("HELLO", "3")
+			want.Do3("HELLO", "3")
+		}
+		for _, st := range k.fill() {
+			if g, w := do(via, st...), do(want, st...); g != w {
+				t.Fatalf("RESP%d fill %.60v: proxy %q, redis-server %q", proto, st, g, w)
+			}
+		}
+		for _, st := range k.steps() {
+			if g, w := do(via, st...), do(want, st...); g != w {
+				t.Errorf("RESP%d %v:\n proxy        %q\n redis-server %q", proto, st, g, w)
+			}
+		}
+	}
+	spread(t, nodes, k.xA, k.xC, k.zA)
+}
+
+// TestProxyMultiKeyAcrossNodesInMulti: the same commands queued in one
+// MULTI/EXEC that spans nodes: EXEC's raw reply is redis-server's, each
+// command seeing the writes of those before it.
+func TestProxyMultiKeyAcrossNodesInMulti(t *testing.T) {
+	nodes, addr := txCluster(t)
+	ref := startRedisRef(t)
+	k := newXSlotKeys(t, nodes)
+	via, want := testutil.Dial(t, addr), testutil.Dial(t, ref)
+	for _, st := range k.fill() {
+		if g, w := via.Do(st...), want.Do(st...); g != w {
+			t.Fatalf("fill %.60v: proxy %q, redis-server %q", st, g, w)
+		}
+	}
+	steps := append(k.steps(), []string{"XREAD", "BLOCK", "100", "STREAMS", k.xA, k.xB, "$", "$"})
+	for _, c := range []*testutil.Conn{via, want} {
+		if r := c.Do("MULTI"); r != "+OK\r\n" {
+			t.Fatalf("MULTI: %q", r)
+		}
+	}
+	for _, st := range steps {
+		if g, w := via.Do(st...), want.Do(st...); g != w {
+			t.Errorf("queueing %v: proxy %q, redis-server %q", st, g, w)
+		}
+	}
+	g, w := via.Do("EXEC"), want.Do("EXEC")
+	if g != w {
+		gl, wl := strings.Split(g, "\r\n"), strings.Split(w, "\r\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("EXEC differs at line %d: proxy %q, redis-server %q\n proxy        %.300q\n redis-server %.300q", i, gl[i], wl[i], g, w)
+			}
+		}
+		t.Fatalf("EXEC: proxy %d lines, redis-server %d", len(gl), len(wl))
+	}
+}
