@@ -1,11 +1,21 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/testutil"
+	"github.com/vcache/vcache/node/nodetest"
+	"github.com/vcache/vcache/proxy"
 )
 
 // xslotKeys are the keys of the cross-node tests, each on the node its
@@ -169,6 +179,12 @@ func TestProxyMultiKeyAcrossNodes(t *testing.T) {
 				t.Fatalf("RESP%d fill %.60v: proxy %q, redis-server %q", proto, st, g, w)
 			}
 		}
+		// A new connection: its first command spans nodes (FLUSHALL took
+		// the old one off the event loop).
+		via = testutil.Dial(t, addr)
+		if proto == 3 {
+			via.Do3("HELLO", "3")
+		}
 		for _, st := range k.steps() {
 			if g, w := do(via, st...), do(want, st...); g != w {
 				t.Errorf("RESP%d %v:\n proxy        %q\n redis-server %q", proto, st, g, w)
@@ -212,4 +228,157 @@ func TestProxyMultiKeyAcrossNodesInMulti(t *testing.T) {
 		}
 		t.Fatalf("EXEC: proxy %d lines, redis-server %d", len(gl), len(wl))
 	}
+}
+
+// TestProxyLMPopAcrossNodesConcurrent: clients pop with LMPOP from two
+// lists on different nodes at once while another pushes: every element
+// pushed is popped exactly once, and each list's elements come out in
+// the order they went in (the pop and its TYPE checks hold the keys'
+// locks; a pop never takes from the second list while the first has
+// elements at that moment, which the order per list cannot show, but a
+// lost or doubled element would).
+func TestProxyLMPopAcrossNodesConcurrent(t *testing.T) {
+	nodes, addr := txCluster(t)
+	a, b := onNode(t, nodes, 0, "pa"), onNode(t, nodes, 1, "pb")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	const perList, poppers = 300, 3
+	pusher := redis.NewClient(&redis.Options{Addr: addr})
+	defer pusher.Close()
+	errs := make(chan error, poppers+1)
+	got := make(chan []string, poppers)
+	var pushed atomic.Bool
+	go func() {
+		for i := range perList {
+			if err := pusher.RPush(ctx, a, "a"+strconv.Itoa(i)).Err(); err != nil {
+				errs <- err
+				return
+			}
+			if err := pusher.RPush(ctx, b, "b"+strconv.Itoa(i)).Err(); err != nil {
+				errs <- err
+				return
+			}
+		}
+		pushed.Store(true)
+		errs <- nil
+	}()
+	for range poppers {
+		go func() {
+			c := redis.NewClient(&redis.Options{Addr: addr})
+			defer c.Close()
+			var mine []string
+			for {
+				done := pushed.Load() // read before the pop: nil after it means empty for good
+				key, vals, err := c.LMPop(ctx, "LEFT", 2, a, b).Result()
+				if err == redis.Nil {
+					if done {
+						got <- mine
+						errs <- nil
+						return
+					}
+					continue
+				}
+				if err != nil {
+					got <- mine
+					errs <- err
+					return
+				}
+				if len(vals) != 1 || vals[0][0] != key[1] {
+					got <- mine
+					errs <- fmt.Errorf("LMPOP from %s gave %v", key, vals)
+					return
+				}
+				mine = append(mine, vals...)
+			}
+		}()
+	}
+	for range poppers + 1 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	for range poppers {
+		last := map[byte]int{'a': -1, 'b': -1}
+		for _, v := range <-got {
+			if seen[v] {
+				t.Fatalf("%s popped twice", v)
+			}
+			seen[v] = true
+			n, _ := strconv.Atoi(v[1:])
+			if n <= last[v[0]] {
+				t.Fatalf("one client popped %s after %c%d", v, v[0], last[v[0]])
+			}
+			last[v[0]] = n
+		}
+	}
+	if len(seen) != 2*perList {
+		t.Fatalf("%d elements popped, %d pushed", len(seen), 2*perList)
+	}
+}
+
+// BenchmarkProxyMultiKeyAcrossNodes reports the commands the nodes run
+// for each command whose keys are on three (or two) nodes.
+func BenchmarkProxyMultiKeyAcrossNodes(b *testing.B) {
+	nodes := []string{nodetest.Start(b), nodetest.Start(b), nodetest.Start(b)}
+	router, err := proxy.NewStaticRouter(nodes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := proxy.New(proxy.DefaultConfig(), router, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go p.Serve(context.Background(), ln)
+	b.Cleanup(func() { p.Shutdown(context.Background()) })
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: ln.Addr().String()})
+	defer c.Close()
+	key := func(i int, name string) string {
+		for j := 0; ; j++ {
+			k := name + ":" + strconv.Itoa(j)
+			if a, _ := router.Lookup(keyslot.OfString(k)); a == nodes[i] {
+				return k
+			}
+		}
+	}
+	h0, h1, h2, d := key(0, "h"), key(1, "h"), key(2, "h"), key(1, "d")
+	l0, l1, x0, x2 := key(0, "l"), key(1, "l"), key(0, "x"), key(2, "x")
+	for i, k := range []string{h0, h1, h2} {
+		c.PFAdd(ctx, k, i, "a", "b")
+	}
+	c.RPush(ctx, l1, "3", "1", "2")
+	c.XAdd(ctx, &redis.XAddArgs{Stream: x0, Values: []string{"f", "v"}})
+	c.XAdd(ctx, &redis.XAddArgs{Stream: x2, Values: []string{"f", "v"}})
+	measure := func(b *testing.B, op func() error) {
+		before := nodeCalls(b, nodes)
+		for b.Loop() {
+			if err := op(); err != nil && err != redis.Nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(nodeCalls(b, nodes)-before)/float64(b.N), "node-cmds/op")
+	}
+	b.Run("pfcount-3-nodes", func(b *testing.B) {
+		measure(b, func() error { return c.PFCount(ctx, h0, h1, h2).Err() })
+	})
+	b.Run("pfmerge-3-nodes", func(b *testing.B) {
+		measure(b, func() error { return c.PFMerge(ctx, d, h0, h2).Err() })
+	})
+	b.Run("sort-store", func(b *testing.B) {
+		measure(b, func() error { return c.SortStore(ctx, l1, d, &redis.Sort{}).Err() })
+	})
+	b.Run("lmpop-2-nodes", func(b *testing.B) {
+		measure(b, func() error {
+			c.RPush(ctx, l1, "e")
+			return c.LMPop(ctx, "LEFT", 1, l0, l1).Err()
+		})
+	})
+	b.Run("xread-2-nodes", func(b *testing.B) {
+		measure(b, func() error { return c.XRead(ctx, &redis.XReadArgs{Streams: []string{x0, x2, "0", "0"}}).Err() })
+	})
 }
