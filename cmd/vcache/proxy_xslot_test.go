@@ -32,7 +32,7 @@ func newXSlotKeys(t *testing.T, nodes []string) *xslotKeys {
 		lA: onNode(t, nodes, 0, "lA"), lB: onNode(t, nodes, 1, "lB"), lC: onNode(t, nodes, 2, "lC"),
 		zA: onNode(t, nodes, 0, "zA"), zB: onNode(t, nodes, 1, "zB"), zC: onNode(t, nodes, 2, "zC"),
 		xA: onNode(t, nodes, 0, "xA"), xB: onNode(t, nodes, 1, "xB"), xC: onNode(t, nodes, 2, "xC"),
-		str: onNode(t, nodes, 2, "str"), gone: onNode(t, nodes, 1, "gone"),
+		str: onNode(t, nodes, 2, "str"), gone: onNode(t, nodes, 0, "gone"),
 	}
 }
 
@@ -192,6 +192,19 @@ func TestProxyMultiKeyAcrossNodes(t *testing.T) {
 		}
 	}
 	spread(t, nodes, k.xA, k.xC, k.zA)
+
+	// The blocking forms are refused at once, not left waiting: a node
+	// cannot wait for another's keys.
+	via := testutil.Dial(t, addr)
+	for _, st := range [][]string{
+		{"BLMPOP", "0.01", "2", k.lA, k.lB, "LEFT"},
+		{"BZMPOP", "0.01", "2", k.zA, k.zC, "MIN"},
+		{"XREAD", "BLOCK", "10", "STREAMS", k.xA, k.xB, "$", "$"},
+	} {
+		if got := via.Do(st...); !strings.HasPrefix(got, "-CROSSSLOT ") {
+			t.Errorf("%v: %q, want CROSSSLOT", st, got)
+		}
+	}
 }
 
 // TestProxyMultiKeyAcrossNodesInMulti: the same commands queued in one
@@ -347,11 +360,11 @@ func BenchmarkProxyMultiKeyAcrossNodes(b *testing.B) {
 		}
 	}
 	h0, h1, h2, d := key(0, "h"), key(1, "h"), key(2, "h"), key(1, "d")
-	l0, l1, x0, x2 := key(0, "l"), key(1, "l"), key(0, "x"), key(2, "x")
+	l0, l1, x0, x2, sl := key(0, "l"), key(1, "l"), key(0, "x"), key(2, "x"), key(0, "sl")
 	for i, k := range []string{h0, h1, h2} {
 		c.PFAdd(ctx, k, i, "a", "b")
 	}
-	c.RPush(ctx, l1, "3", "1", "2")
+	c.RPush(ctx, sl, "3", "1", "2")
 	c.XAdd(ctx, &redis.XAddArgs{Stream: x0, Values: []string{"f", "v"}})
 	c.XAdd(ctx, &redis.XAddArgs{Stream: x2, Values: []string{"f", "v"}})
 	measure := func(b *testing.B, op func() error) {
@@ -370,7 +383,7 @@ func BenchmarkProxyMultiKeyAcrossNodes(b *testing.B) {
 		measure(b, func() error { return c.PFMerge(ctx, d, h0, h2).Err() })
 	})
 	b.Run("sort-store", func(b *testing.B) {
-		measure(b, func() error { return c.SortStore(ctx, l1, d, &redis.Sort{}).Err() })
+		measure(b, func() error { return c.SortStore(ctx, sl, d, &redis.Sort{}).Err() })
 	})
 	b.Run("lmpop-2-nodes", func(b *testing.B) {
 		measure(b, func() error {
@@ -379,6 +392,8 @@ func BenchmarkProxyMultiKeyAcrossNodes(b *testing.B) {
 		})
 	})
 	b.Run("xread-2-nodes", func(b *testing.B) {
-		measure(b, func() error { return c.XRead(ctx, &redis.XReadArgs{Streams: []string{x0, x2, "0", "0"}}).Err() })
+		measure(b, func() error {
+			return c.XRead(ctx, &redis.XReadArgs{Streams: []string{x0, x2, "0", "0"}, Block: -1}).Err()
+		})
 	})
 }
