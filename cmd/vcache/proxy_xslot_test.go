@@ -397,3 +397,76 @@ func BenchmarkProxyMultiKeyAcrossNodes(b *testing.B) {
 		})
 	})
 }
+
+// clusterOwner returns the index of the node of nodes that owns key's
+// slot (the others answer MOVED), or -1.
+func clusterOwner(t *testing.T, nodes []string, key string) int {
+	t.Helper()
+	for i, n := range nodes {
+		r, err := testutil.Do(n, "EXISTS", key)
+		if err == nil && strings.HasPrefix(r, ":") {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestProxyMultiKeyAcrossClusterNodes: through a proxy over a vcache
+// cluster (gossip, replicas), PFCOUNT, PFMERGE and SORT ... STORE whose
+// keys are on different primaries answer as redis-server does; a SORT
+// BY or GET pattern is refused with Redis Cluster's error unless its
+// hash tag is the sorted key's slot, as a node refuses it for a SORT
+// without STORE.
+func TestProxyMultiKeyAcrossClusterNodes(t *testing.T) {
+	nodes, proxies := pubsubCluster(t)
+	ref := startRedisRef(t)
+	var a, b string
+	testutil.WaitFor(t, 30*time.Second, func() bool {
+		a, b = "", ""
+		for i := range 200 {
+			k := "xs:" + strconv.Itoa(i)
+			switch o := clusterOwner(t, nodes, k); {
+			case o < 0:
+				return false // the map is not settled yet
+			case a == "":
+				a = k
+			case clusterOwner(t, nodes, a) != o:
+				b = k
+				return true
+			}
+		}
+		return false
+	}, "keys owned by two primaries")
+	tag := "{" + a + "}"
+	steps := [][]string{
+		{"DEL", a, b, tag + "w_1", tag + "w_2", tag + "w_3", tag + "l"},
+		{"PFADD", a, "x", "y"},
+		{"PFADD", b, "y", "z"},
+		{"PFCOUNT", a, b},
+		{"PFMERGE", tag + "m", b, a},
+		{"PFCOUNT", tag + "m"},
+		{"DEL", a, tag + "m"},
+		{"RPUSH", a, "3", "1", "2"},
+		{"SET", tag + "w_1", "30"},
+		{"SET", tag + "w_2", "10"},
+		{"SET", tag + "w_3", "20"},
+		{"SORT", a, "BY", tag + "w_*", "STORE", b},
+		{"LRANGE", b, "0", "-1"},
+		{"SORT", a, "DESC", "STORE", b},
+		{"LRANGE", b, "0", "-1"},
+	}
+	via, want := testutil.Dial(t, proxies[0]), testutil.Dial(t, ref)
+	for _, st := range steps {
+		if g, w := via.Do(st...), want.Do(st...); g != w {
+			t.Errorf("%v: proxy %q, redis-server %q", st, g, w)
+		}
+	}
+	for _, st := range [][]string{
+		{"SORT", a, "BY", "w_*", "STORE", b},
+		{"SORT", a, "GET", "w_*", "STORE", b},
+	} {
+		if g, w := via.Do(st...), "-ERR "+strings.ToUpper(st[2])+" option of SORT denied in Cluster mode.\r\n"; g != w {
+			t.Errorf("%v: %q, want %q", st, g, w)
+		}
+	}
+}
