@@ -55,6 +55,14 @@ func (s *server) backToLoop(c *rconn) bool {
 		// wait for those very stripes), a replication or import stream.
 		return false
 	}
+	if cl.txl != nil {
+		// Between a proxy's VCACHE.TXLOCK and its TXUNLOCK: on a loop,
+		// the transaction's next command could wait behind another
+		// client's command that waits there for these very stripes (a
+		// command that found none held an instant before TXLOCK took
+		// them), until the lease runs out.
+		return false
+	}
 	if cl.out.Load() != nil && c.sendConn == nil {
 		return false // its outbox writes through the connection itself
 	}

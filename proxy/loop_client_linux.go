@@ -157,7 +157,7 @@ func (l *loop) serve(lc *loopSession, cmds []resp.Command, rerr error) {
 			}
 			continue
 		case kindKey:
-			if s.tx == nil && s.pinned == nil && !e.blocks(cmd.Args) {
+			if s.tx == nil && s.pinned == nil && !e.blocks(cmd.Args) && !s.computesAcross(e, cmd.Args) {
 				l.forward(lc, e, cmd)
 				continue
 			}

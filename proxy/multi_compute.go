@@ -67,8 +67,9 @@ func (f *txFixed) result([][]byte) ([]byte, []txWrite) { return f.reply, nil }
 // proxy computes and its keys are on several nodes, and reports whether
 // it did.
 func (s *session) txComputeQueue(e *entry, cmd resp.Command) bool {
-	mk := txComputes[e.spec.Name] // multi_compute_cmds.go
-	if mk == nil {
+	mk := txComputes[e.spec.Name]     // multi_compute_cmds.go
+	mkAt := txComputesAt[e.spec.Name] // multi_compute_xslot.go
+	if mk == nil && mkAt == nil {
 		return false
 	}
 	pos := e.spec.KeyPositions(cmd.Args, nil)
@@ -101,7 +102,12 @@ func (s *session) txComputeQueue(e *entry, cmd resp.Command) bool {
 	for j, i := range pos {
 		keys[j] = args[i]
 	}
-	comp := mk(args, keys)
+	var comp txCompute
+	if mk != nil {
+		comp = mk(args, keys)
+	} else {
+		comp = mkAt(args, pos)
+	}
 	if comp == nil {
 		return false
 	}
@@ -225,6 +231,12 @@ func (s *session) execStaged(tx *txState, parts []*xpart, unlock []byte) item {
 			slots[pt] = append(slots[pt], txSlot{i: -1, owner: end, read: -1})
 		}
 		start = end + 1
+		if next := thenOf(comp); next != nil { // multi_compute_then.go
+			// The command's next step: its reads go in the next round,
+			// after the writes of this one.
+			tx.computes[end] = next
+			start = end
+		}
 	}
 	return s.replyExec(tx, elems)
 }

@@ -47,3 +47,18 @@ func (s *session) computeAlone(e *entry, cmd resp.Command) (it item, ok bool) {
 	it.e = e
 	return it, true
 }
+
+// computesAcross reports whether cmd is one the proxy computes when its
+// keys are on several nodes, and they are: it then needs a goroutine
+// (computeAlone), not the event loop's forwarding, which would answer
+// CROSSSLOT.
+func (s *session) computesAcross(e *entry, args [][]byte) bool {
+	if e.spec.FirstKey == e.spec.LastKey && !e.spec.Movable() {
+		return false // one key: the common case, decided without a lookup
+	}
+	if txComputes[e.spec.Name] == nil && txComputesAt[e.spec.Name] == nil {
+		return false
+	}
+	_, msg := s.slotOf(e.spec, args)
+	return msg == msgCrossSlot
+}
