@@ -59,6 +59,11 @@ type scripting struct {
 	limit atomic.Int64
 	// mem counts the caches' memory (scripting_memory.go).
 	mem *scriptMemory
+	// kill is the context scripts run under (scripting_reuse.go); caller
+	// and run are reused from script to script, guarded by execMu.
+	kill   killSwitch
+	caller *scriptCaller
+	run    script.Run
 }
 
 // defaultScriptLimit is Redis's busy-reply-threshold: 5 seconds.
@@ -68,11 +73,15 @@ const defaultScriptLimit = 5000
 type scriptRun struct {
 	c       *client
 	done    chan struct{} // closed when it ends
-	busyCh  chan struct{} // closed when it runs past the threshold
-	busy    atomic.Bool
-	started atomic.Bool // it holds the stripes and runs
-	wrote   atomic.Bool // it has called a write command: SCRIPT KILL refuses
-	cancel  context.CancelFunc
+	busy    atomic.Bool   // it has run past the threshold (see isBusy)
+	started atomic.Bool   // it holds the stripes and runs
+	wrote   atomic.Bool   // it has called a write command: SCRIPT KILL refuses
+	// began is when it started running, in nanoseconds since base
+	// (valid once started is set); limit is busy-reply-threshold when it
+	// was called.
+	began atomic.Int64
+	base  time.Time
+	limit time.Duration
 	// fn is the function's name for FCALL (""; EVAL); cmd its command
 	// line and start when it began (FUNCTION STATS).
 	fn    string
@@ -96,10 +105,40 @@ const (
 	msgUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 )
 
-func (r *scriptRun) setBusy() {
-	if r.busy.CompareAndSwap(false, true) {
-		close(r.busyCh)
+// isBusy reports whether r has run past the threshold.
+func (r *scriptRun) isBusy() bool {
+	if r.busy.Load() {
+		return true
 	}
+	if !r.started.Load() || time.Since(r.base) < time.Duration(r.began.Load())+r.limit {
+		return false
+	}
+	r.busy.Store(true)
+	return true
+}
+
+// untilBusy is how long r may still run before it is busy (its whole
+// threshold when it has not started yet).
+func (r *scriptRun) untilBusy() time.Duration {
+	if !r.started.Load() {
+		return r.limit
+	}
+	return time.Duration(r.began.Load()) + r.limit - time.Since(r.base)
+}
+
+// waitDone waits for r to end and reports true, or reports false once r
+// has run past the threshold.
+func (r *scriptRun) waitDone() bool {
+	for !r.isBusy() {
+		t := time.NewTimer(max(r.untilBusy(), 0))
+		select {
+		case <-r.done:
+			t.Stop()
+			return true
+		case <-t.C:
+		}
+	}
+	return false
 }
 
 // running returns the script in progress, or nil.
@@ -120,7 +159,7 @@ func (s *scripting) busyFor(c *client, e *cmdEntry) string {
 		return ""
 	}
 	r := s.running()
-	if r == nil || !r.busy.Load() || r.c == c {
+	if r == nil || r.c == c || !r.isBusy() {
 		return ""
 	}
 	return r.busyText()
@@ -166,9 +205,7 @@ func (n *Node) stripeLock(mask uint64, write bool) string {
 			return ""
 		}
 		s.unaware.Add(-1)
-		select {
-		case <-r.done:
-		case <-r.busyCh:
+		if !r.waitDone() {
 			return r.busyText()
 		}
 		if n.tryLockStripes(mask, write) {
@@ -218,7 +255,7 @@ func evalCommand(cx *Ctx, bySHA, readonly bool) {
 	}
 	var s *script.Script
 	if bySHA {
-		if s = n.scripts.engine.Lookup(string(cx.Args[1])); s == nil {
+		if s = n.scripts.engine.LookupBytes(cx.Args[1]); s == nil {
 			cx.Error(msgNoScript)
 			return
 		}
@@ -289,20 +326,19 @@ func (n *Node) scriptKeysHere(cx *Ctx, keys [][]byte, readonly bool) (int, bool)
 // runScript runs s atomically (see the top of this file) and writes its
 // reply.
 func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, slot int) {
-	n.runAtomic(cx, "", readonly, slot, func(ctx context.Context, caller *scriptCaller) script.Reply {
-		run := &script.Run{Name: s.SHA, Keys: ea.keys, Args: ea.argv, Caller: caller, Log: n.scriptLog}
+	n.runAtomic(cx, "", readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+		run.Name, run.Keys, run.Args = s.SHA, ea.keys, ea.argv
 		return n.scripts.engine.Exec(ctx, s, run)
 	})
 }
 
 // runAtomic runs exec as a script (EVAL; FCALL of the function fn)
-// holding every stripe, and writes its reply.
-func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(context.Context, *scriptCaller) script.Reply) {
+// holding every stripe, and writes its reply. exec fills in the name,
+// keys and arguments of run, whose caller is set.
+func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(context.Context, *script.Run) script.Reply) {
 	c := cx.cl
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	r := &scriptRun{c: c, done: make(chan struct{}), busyCh: make(chan struct{}), cancel: cancel,
-		fn: fn, cmd: cx.Args, start: time.Now()}
+	r := &scriptRun{c: c, done: make(chan struct{}), fn: fn, cmd: cx.Args, start: time.Now(), base: n.start,
+		limit: n.scriptLimit()}
 	defer close(r.done)
 	sc := &n.scripts
 	if c.inExec {
@@ -327,11 +363,19 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 	}
 	sc.execMu.Lock()
 	defer sc.execMu.Unlock()
+	r.began.Store(int64(time.Since(n.start)))
 	r.started.Store(true)
-	timer := time.AfterFunc(n.scriptLimit(), r.setBusy)
-	defer timer.Stop()
-	caller := newScriptCaller(n, c, r, readonly, slot)
-	writeScriptReply(cx, exec(ctx, caller))
+	ctx := sc.kill.acquire(r)
+	defer sc.kill.release(r)
+	caller := sc.reuseCaller(n, c, r, readonly, slot)
+	run := &sc.run
+	if run.Log == nil {
+		run.Log = n.scriptLog
+	}
+	*run = script.Run{Caller: caller, Log: run.Log}
+	rep := exec(ctx, run)
+	*run = script.Run{Log: run.Log}
+	writeScriptReply(cx, rep)
 }
 
 // scriptLog writes redis.log lines to the node's log.
@@ -389,7 +433,7 @@ func (n *Node) killScript(cx *Ctx, fn bool) {
 	case !fn && r.fn != "":
 		cx.Error(msgBusyFunction)
 	default:
-		r.cancel()
+		n.scripts.kill.kill(r)
 		cx.OK()
 	}
 }
@@ -398,7 +442,7 @@ func cmdScript(cx *Ctx) {
 	n := cx.Node
 	sub := strings.ToLower(string(cx.Args[1]))
 	if sub != "kill" {
-		if r := n.scripts.running(); r != nil && r.busy.Load() && r.c != cx.cl {
+		if r := n.scripts.running(); r != nil && r.c != cx.cl && r.isBusy() {
 			cx.Error(r.busyText())
 			return
 		}
