@@ -398,6 +398,16 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 	*run = script.Run{Caller: caller, Log: run.Log}
 	rep := exec(ctx, run)
 	*run = script.Run{Log: run.Log}
+	if ready := caller.c.readyKeys; len(ready) > 0 {
+		// The script's writes serve the clients blocked on the keys it
+		// wrote, while it holds the stripes still (or once its EXEC ends).
+		if c.inExec {
+			c.readyKeys = append(c.readyKeys, ready...)
+		} else {
+			caller.c.inExec = false
+			n.wakeWaiters(caller.c, cx.spec, nil, false)
+		}
+	}
 	writeScriptReply(cx, rep)
 }
 

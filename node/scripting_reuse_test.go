@@ -95,3 +95,32 @@ func TestScriptRunsStartAfresh(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptWriteServesBlockedClient: a client blocked in BLPOP gets the
+// element a script pushes, as in Redis (the list is left empty).
+func TestScriptWriteServesBlockedClient(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	blocked := tn.client(t)
+	got := make(chan []string, 1)
+	go func() {
+		v, _ := blocked.BLPop(ctx, 10*time.Second, "l").Result()
+		got <- v
+	}()
+	waitFor(t, 10*time.Second, "BLPOP to block", func() bool { return tn.blockedCount() == 1 })
+	if err := c.Eval(ctx, "return redis.call('rpush', KEYS[1], 'x')", []string{"l"}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case v := <-got:
+		if len(v) != 2 || v[0] != "l" || v[1] != "x" {
+			t.Fatalf("BLPOP = %q, want [l x]", v)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("BLPOP was not served by the script's push")
+	}
+	if n, err := c.LLen(ctx, "l").Result(); err != nil || n != 0 {
+		t.Fatalf("LLEN l = %d, %v; want 0", n, err)
+	}
+}
