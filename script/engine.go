@@ -47,6 +47,11 @@ type Script struct {
 	Body  string
 	Flags Flags
 	proto *lua.FunctionProto
+	// fn is the function Exec runs, made from proto by the engine that
+	// ran the script first (its Env is set again for each run, so that
+	// nothing a run does to it shows in the next one).
+	fn  *lua.LFunction
+	eng *Engine
 }
 
 // SHA1Hex returns the lower-case hex SHA1 of s.
@@ -249,7 +254,8 @@ type Run struct {
 }
 
 // Exec runs s for r until it returns or ctx ends, and returns its reply.
-// A script stopped by ctx answers ErrKilled's text.
+// A script stopped by ctx answers ErrKilled's text. Runs of one Script
+// must not overlap, on any engine.
 func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	L := e.L
 	e.run = r
@@ -261,7 +267,11 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	g.RawSetString("ARGV", stringArray(L, r.Args))
 	top := L.GetTop()
 	defer L.SetTop(top)
-	L.Push(L.NewFunctionFromProto(s.proto))
+	if s.fn == nil || s.eng != e {
+		s.fn, s.eng = L.NewFunctionFromProto(s.proto), e
+	}
+	s.fn.Env = L.Env
+	L.Push(s.fn)
 	if err := L.PCall(0, 1, e.handler); err != nil {
 		var ae *lua.ApiError
 		if !errors.As(err, &ae) {
