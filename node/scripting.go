@@ -114,42 +114,6 @@ const (
 	msgUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 )
 
-// isBusy reports whether r has run past the threshold.
-func (r *scriptRun) isBusy() bool {
-	if r.busy.Load() {
-		return true
-	}
-	if !r.started.Load() || time.Since(r.base) < time.Duration(r.began.Load())+r.limit {
-		return false
-	}
-	r.busy.Store(true)
-	return true
-}
-
-// untilBusy is how long r may still run before it is busy (its whole
-// threshold when it has not started yet).
-func (r *scriptRun) untilBusy() time.Duration {
-	if !r.started.Load() {
-		return r.limit
-	}
-	return time.Duration(r.began.Load()) + r.limit - time.Since(r.base)
-}
-
-// waitDone waits for r to end and reports true, or reports false once r
-// has run past the threshold.
-func (r *scriptRun) waitDone() bool {
-	for !r.isBusy() {
-		t := time.NewTimer(max(r.untilBusy(), 0))
-		select {
-		case <-r.done:
-			t.Stop()
-			return true
-		case <-t.C:
-		}
-	}
-	return false
-}
-
 // running returns the script in progress, or nil.
 func (s *scripting) running() *scriptRun {
 	if r := s.inExec.Load(); r != nil {
@@ -409,26 +373,6 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 		}
 	}
 	writeScriptReply(cx, rep)
-}
-
-// maxKept bounds how many scripts in a row take the stripes over from the
-// one before (see keepStripes).
-const maxKept = 16
-
-// keepStripes ends a script's hold on every stripe (mu held): when
-// another script is queued for mu and no command waits for a stripe, the
-// stripes stay locked for it, up to maxKept times in a row (locking and
-// unlocking 64 stripes was a fifth of a script call's CPU when clients
-// run scripts back to back); otherwise they are unlocked.
-func (n *Node) keepStripes() {
-	sc := &n.scripts
-	if sc.queued.Load() > 0 && sc.waiting.Load() == 0 && sc.unaware.Load() == 0 && sc.kept < maxKept {
-		sc.kept++
-		return
-	}
-	sc.kept = 0
-	sc.held = false
-	n.unlockStripes(allStripes, true)
 }
 
 // scriptLog writes redis.log lines to the node's log.

@@ -46,3 +46,23 @@ func (k *killSwitch) kill(r *scriptRun) {
 	}
 	k.mu.Unlock()
 }
+
+// maxKept bounds how many scripts in a row take the stripes over from the
+// one before (see keepStripes).
+const maxKept = 16
+
+// keepStripes ends a script's hold on every stripe (mu held): when
+// another script is queued for mu and no command waits for a stripe, the
+// stripes stay locked for it, up to maxKept times in a row (locking and
+// unlocking 64 stripes was a fifth of a script call's CPU when clients
+// run scripts back to back); otherwise they are unlocked.
+func (n *Node) keepStripes() {
+	sc := &n.scripts
+	if sc.queued.Load() > 0 && sc.waiting.Load() == 0 && sc.unaware.Load() == 0 && sc.kept < maxKept {
+		sc.kept++
+		return
+	}
+	sc.kept = 0
+	sc.held = false
+	n.unlockStripes(allStripes, true)
+}
