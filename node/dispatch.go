@@ -312,7 +312,9 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		}
 	}
 	cx.replArgs = nil
-	if n.blocked.n.Load() > 0 || len(c.readyKeys) > 0 || (c.inExec && e.spec.Has(command.Write)) {
+	// (A script's client notes nothing while no client is blocked: none
+	// can block on a key while the script holds every stripe.)
+	if n.blocked.n.Load() > 0 || len(c.readyKeys) > 0 || (c.inExec && !c.script && e.spec.Has(command.Write)) {
 		n.wakeWaiters(c, e.spec, args, logged)
 	}
 	if e.spec.Has(command.DenyOOM) {

@@ -63,8 +63,8 @@ func fcallCommand(cx *Ctx, readonly bool) {
 			return
 		}
 	}
-	n.runAtomic(cx, f.Name, readonly, slot, func(ctx context.Context, caller *scriptCaller) script.Reply {
-		run := &script.Run{Name: f.Name, Keys: ea.keys, Args: ea.argv, Caller: caller, Log: n.scriptLog}
+	n.runAtomic(cx, f.Name, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+		run.Name, run.Keys, run.Args = f.Name, ea.keys, ea.argv
 		return n.scripts.funcs.ExecFunction(ctx, f, run)
 	})
 }
@@ -88,7 +88,7 @@ func cmdFunction(cx *Ctx) {
 		return
 	}
 	if sub != "kill" && sub != "stats" {
-		if r := n.scripts.running(); r != nil && r.busy.Load() && r.c != cx.cl {
+		if r := n.scripts.running(); r != nil && r.c != cx.cl && r.isBusy() {
 			cx.Error(r.busyText())
 			return
 		}

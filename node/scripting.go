@@ -53,12 +53,26 @@ type scripting struct {
 	inExec atomic.Pointer[scriptRun]
 	// unaware counts commands blocking on stripes that have checked cur
 	// and found no script; a script waits for them before taking the
-	// stripes, so none of them ends up blocked behind it.
+	// stripes, so none of them ends up blocked behind it. waiting counts
+	// those waiting for a script to end, queued the scripts waiting for
+	// mu.
 	unaware atomic.Int64
+	waiting atomic.Int64
+	queued  atomic.Int64
+	// held is set while the stripes stay locked from one script to the
+	// next one queued (see keepStripes); kept counts such handovers in a
+	// row. mu guards both.
+	held bool
+	kept int
 	// limit is busy-reply-threshold (lua-time-limit) in milliseconds.
 	limit atomic.Int64
 	// mem counts the caches' memory (scripting_memory.go).
 	mem *scriptMemory
+	// kill is the context scripts run under (scripting_reuse.go); caller
+	// and run are reused from script to script, guarded by execMu.
+	kill   killSwitch
+	caller *scriptCaller
+	run    script.Run
 }
 
 // defaultScriptLimit is Redis's busy-reply-threshold: 5 seconds.
@@ -68,11 +82,15 @@ const defaultScriptLimit = 5000
 type scriptRun struct {
 	c       *client
 	done    chan struct{} // closed when it ends
-	busyCh  chan struct{} // closed when it runs past the threshold
-	busy    atomic.Bool
-	started atomic.Bool // it holds the stripes and runs
-	wrote   atomic.Bool // it has called a write command: SCRIPT KILL refuses
-	cancel  context.CancelFunc
+	busy    atomic.Bool   // it has run past the threshold (see isBusy)
+	started atomic.Bool   // it holds the stripes and runs
+	wrote   atomic.Bool   // it has called a write command: SCRIPT KILL refuses
+	// began is when it started running, in nanoseconds since base
+	// (valid once started is set); limit is busy-reply-threshold when it
+	// was called.
+	began atomic.Int64
+	base  time.Time
+	limit time.Duration
 	// fn is the function's name for FCALL (""; EVAL); cmd its command
 	// line and start when it began (FUNCTION STATS).
 	fn    string
@@ -96,12 +114,6 @@ const (
 	msgUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 )
 
-func (r *scriptRun) setBusy() {
-	if r.busy.CompareAndSwap(false, true) {
-		close(r.busyCh)
-	}
-}
-
 // running returns the script in progress, or nil.
 func (s *scripting) running() *scriptRun {
 	if r := s.inExec.Load(); r != nil {
@@ -120,7 +132,7 @@ func (s *scripting) busyFor(c *client, e *cmdEntry) string {
 		return ""
 	}
 	r := s.running()
-	if r == nil || !r.busy.Load() || r.c == c {
+	if r == nil || r.c == c || !r.isBusy() {
 		return ""
 	}
 	return r.busyText()
@@ -165,10 +177,11 @@ func (n *Node) stripeLock(mask uint64, write bool) string {
 			s.unaware.Add(-1)
 			return ""
 		}
+		s.waiting.Add(1)
 		s.unaware.Add(-1)
-		select {
-		case <-r.done:
-		case <-r.busyCh:
+		ok := r.waitDone()
+		s.waiting.Add(-1)
+		if !ok {
 			return r.busyText()
 		}
 		if n.tryLockStripes(mask, write) {
@@ -218,7 +231,7 @@ func evalCommand(cx *Ctx, bySHA, readonly bool) {
 	}
 	var s *script.Script
 	if bySHA {
-		if s = n.scripts.engine.Lookup(string(cx.Args[1])); s == nil {
+		if s = n.scripts.engine.LookupBytes(cx.Args[1]); s == nil {
 			cx.Error(msgNoScript)
 			return
 		}
@@ -289,20 +302,19 @@ func (n *Node) scriptKeysHere(cx *Ctx, keys [][]byte, readonly bool) (int, bool)
 // runScript runs s atomically (see the top of this file) and writes its
 // reply.
 func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, slot int) {
-	n.runAtomic(cx, "", readonly, slot, func(ctx context.Context, caller *scriptCaller) script.Reply {
-		run := &script.Run{Name: s.SHA, Keys: ea.keys, Args: ea.argv, Caller: caller, Log: n.scriptLog}
+	n.runAtomic(cx, "", readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+		run.Name, run.Keys, run.Args = s.SHA, ea.keys, ea.argv
 		return n.scripts.engine.Exec(ctx, s, run)
 	})
 }
 
 // runAtomic runs exec as a script (EVAL; FCALL of the function fn)
-// holding every stripe, and writes its reply.
-func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(context.Context, *scriptCaller) script.Reply) {
+// holding every stripe, and writes its reply. exec fills in the name,
+// keys and arguments of run, whose caller is set.
+func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(context.Context, *script.Run) script.Reply) {
 	c := cx.cl
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	r := &scriptRun{c: c, done: make(chan struct{}), busyCh: make(chan struct{}), cancel: cancel,
-		fn: fn, cmd: cx.Args, start: time.Now()}
+	r := &scriptRun{c: c, done: make(chan struct{}), fn: fn, cmd: cx.Args, start: time.Now(), base: n.start,
+		limit: n.scriptLimit()}
 	defer close(r.done)
 	sc := &n.scripts
 	if c.inExec {
@@ -311,27 +323,56 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 		sc.inExec.Store(r)
 		defer sc.inExec.Store(nil)
 	} else {
+		sc.queued.Add(1)
 		sc.mu.Lock()
+		sc.queued.Add(-1)
 		defer sc.mu.Unlock()
 		sc.cur.Store(r)
 		defer sc.cur.Store(nil)
-		for i := 0; sc.unaware.Load() != 0; i++ {
-			if i < 100 {
-				runtime.Gosched()
-			} else {
-				time.Sleep(50 * time.Microsecond)
-			}
+		if sc.held && sc.unaware.Load() != 0 {
+			// A command came while the stripes passed from the last
+			// script to this one: it goes first.
+			n.unlockStripes(allStripes, true)
+			sc.held = false
 		}
-		n.lockStripes(allStripes, true)
-		defer n.unlockStripes(allStripes, true)
+		if !sc.held {
+			for i := 0; sc.unaware.Load() != 0; i++ {
+				if i < 100 {
+					runtime.Gosched()
+				} else {
+					time.Sleep(50 * time.Microsecond)
+				}
+			}
+			n.lockStripes(allStripes, true)
+			sc.held = true
+		}
+		defer n.keepStripes()
 	}
 	sc.execMu.Lock()
 	defer sc.execMu.Unlock()
+	r.began.Store(int64(time.Since(n.start)))
 	r.started.Store(true)
-	timer := time.AfterFunc(n.scriptLimit(), r.setBusy)
-	defer timer.Stop()
-	caller := newScriptCaller(n, c, r, readonly, slot)
-	writeScriptReply(cx, exec(ctx, caller))
+	ctx := sc.kill.acquire(r)
+	defer sc.kill.release(r)
+	caller := sc.reuseCaller(n, c, r, readonly, slot)
+	run := &sc.run
+	if run.Log == nil {
+		run.Log = n.scriptLog
+	}
+	*run = script.Run{Caller: caller, Log: run.Log}
+	rep := exec(ctx, run)
+	*run = script.Run{Log: run.Log}
+	if ready := caller.c.readyKeys; len(ready) > 0 {
+		// The script's writes serve the clients blocked on the keys it
+		// wrote, while it holds the stripes still (or once its EXEC ends).
+		if c.inExec {
+			c.readyKeys = append(c.readyKeys, ready...)
+		} else {
+			caller.c.inExec = false
+			n.wakeWaiters(caller.c, cx.spec, nil, false)
+		}
+	}
+	writeScriptReply(cx, rep)
 }
 
 // scriptLog writes redis.log lines to the node's log.
@@ -389,7 +430,7 @@ func (n *Node) killScript(cx *Ctx, fn bool) {
 	case !fn && r.fn != "":
 		cx.Error(msgBusyFunction)
 	default:
-		r.cancel()
+		n.scripts.kill.kill(r)
 		cx.OK()
 	}
 }
@@ -398,7 +439,7 @@ func cmdScript(cx *Ctx) {
 	n := cx.Node
 	sub := strings.ToLower(string(cx.Args[1]))
 	if sub != "kill" {
-		if r := n.scripts.running(); r != nil && r.busy.Load() && r.c != cx.cl {
+		if r := n.scripts.running(); r != nil && r.c != cx.cl && r.isBusy() {
 			cx.Error(r.busyText())
 			return
 		}

@@ -23,15 +23,25 @@ type scriptCaller struct {
 	capture  capture
 }
 
-func newScriptCaller(n *Node, caller *client, r *scriptRun, readonly bool, slot int) *scriptCaller {
-	sc := &scriptCaller{n: n, run: r, readonly: readonly, slot: slot}
-	c := &client{id: caller.id, addr: caller.addr, laddr: caller.laddr, created: caller.created,
+// reuseCaller returns the caller of run r of the client caller: the
+// scripting state's one, set afresh (the client the commands run as is a
+// new one each time, in the memory of the last), so that a script call
+// does not allocate them (the caller's execMu is held).
+func (s *scripting) reuseCaller(n *Node, caller *client, r *scriptRun, readonly bool, slot int) *scriptCaller {
+	if s.caller == nil {
+		s.caller = &scriptCaller{c: &client{}}
+	}
+	sc := s.caller
+	c, stack := sc.c, sc.capture.stack[:0]
+	*sc = scriptCaller{n: n, run: r, readonly: readonly, slot: slot}
+	*c = client{id: caller.id, addr: caller.addr, laddr: caller.laddr, created: caller.created,
 		conn: caller.conn, authed: true, user: caller.user, inExec: true, readonly: caller.readonly, script: true,
 		scriptOf: trackOwner(caller)}
 	c.userName = caller.userName
 	c.cx.Node = n
 	c.cx.cl = c
 	sc.capture.stats = &n.errs
+	sc.capture.stack = stack
 	c.cx.w = &sc.capture
 	sc.c = c
 	return sc

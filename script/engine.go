@@ -47,6 +47,11 @@ type Script struct {
 	Body  string
 	Flags Flags
 	proto *lua.FunctionProto
+	// fn is the function Exec runs, made from proto by the engine that
+	// ran the script first (its Env is set again for each run, so that
+	// nothing a run does to it shows in the next one).
+	fn  *lua.LFunction
+	eng *Engine
 }
 
 // SHA1Hex returns the lower-case hex SHA1 of s.
@@ -73,6 +78,10 @@ func Compile(body string) (*Script, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrCompile, compileMessage(err, src, chunkName))
 	}
+	// The chunk is a vararg function with no local named arg: the arg
+	// table gopher-lua would build for each call (as Lua 5.1 does for
+	// functions declared with ..., not for a main chunk) is unreachable.
+	proto.IsVarArg &^= lua.VarArgNeedsArg
 	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto}, nil
 }
 
@@ -164,12 +173,15 @@ type Engine struct {
 	libs libraries
 	// run is the run in progress (read by the redis.* functions).
 	run *Run
+	// handler is errorHandler, the message handler of every run.
+	handler *lua.LFunction
 }
 
 // New returns an Engine with a fresh sandboxed state.
 func New() *Engine {
 	e := &Engine{scripts: map[string]*Script{}, libs: newLibraries()}
 	e.L = newState(e)
+	e.handler = e.L.NewFunction(errorHandler)
 	return e
 }
 
@@ -198,6 +210,18 @@ func (e *Engine) Lookup(sha string) *Script {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.scripts[sha]
+}
+
+// LookupBytes is Lookup of a SHA1 given as bytes (a command's argument):
+// one in lower case is found without a copy.
+func (e *Engine) LookupBytes(sha []byte) *Script {
+	e.mu.Lock()
+	s := e.scripts[string(sha)]
+	e.mu.Unlock()
+	if s != nil {
+		return s
+	}
+	return e.Lookup(string(sha))
 }
 
 // Flush forgets every script.
@@ -230,7 +254,8 @@ type Run struct {
 }
 
 // Exec runs s for r until it returns or ctx ends, and returns its reply.
-// A script stopped by ctx answers ErrKilled's text.
+// A script stopped by ctx answers ErrKilled's text. Runs of one Script
+// must not overlap, on any engine.
 func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	L := e.L
 	e.run = r
@@ -242,8 +267,12 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	g.RawSetString("ARGV", stringArray(L, r.Args))
 	top := L.GetTop()
 	defer L.SetTop(top)
-	L.Push(L.NewFunctionFromProto(s.proto))
-	if err := L.PCall(0, 1, L.NewFunction(errorHandler)); err != nil {
+	if s.fn == nil || s.eng != e {
+		s.fn, s.eng = L.NewFunctionFromProto(s.proto), e
+	}
+	s.fn.Env = L.Env
+	L.Push(s.fn)
+	if err := L.PCall(0, 1, e.handler); err != nil {
 		var ae *lua.ApiError
 		if !errors.As(err, &ae) {
 			return ErrorReply("ERR " + oneLine(err.Error()))
@@ -263,11 +292,27 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 // MsgKilled is the reply of a script stopped by SCRIPT KILL.
 const MsgKilled = "ERR Script killed by user with SCRIPT KILL..."
 
-// stringArray makes a Lua array of strings.
+// stringArray makes a Lua array of strings (their bytes copied into one
+// string).
 func stringArray(L *lua.LState, vals [][]byte) *lua.LTable {
 	t := L.CreateTable(len(vals), 0)
+	if len(vals) == 1 {
+		t.Append(lua.LString(vals[0]))
+		return t
+	}
+	size := 0
 	for _, v := range vals {
-		t.Append(lua.LString(v))
+		size += len(v)
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	for _, v := range vals {
+		sb.Write(v)
+	}
+	all, at := sb.String(), 0
+	for _, v := range vals {
+		t.Append(lua.LString(all[at : at+len(v)]))
+		at += len(v)
 	}
 	return t
 }

@@ -287,7 +287,7 @@ func (e *Engine) runLoad(proto *lua.FunctionProto) ([]*Function, error) {
 	top := L.GetTop()
 	defer L.SetTop(top)
 	L.Push(L.NewFunctionFromProto(proto))
-	if err := L.PCall(0, 0, L.NewFunction(errorHandler)); err != nil {
+	if err := L.PCall(0, 0, e.handler); err != nil {
 		if ctx.Err() != nil {
 			return nil, errors.New("ERR FUNCTION LOAD timeout")
 		}
@@ -317,7 +317,7 @@ func (e *Engine) ExecFunction(ctx context.Context, f *Function, r *Run) Reply {
 	L.Push(f.fn)
 	L.Push(stringArray(L, r.Keys))
 	L.Push(stringArray(L, r.Args))
-	if err := L.PCall(2, 1, L.NewFunction(errorHandler)); err != nil {
+	if err := L.PCall(2, 1, e.handler); err != nil {
 		var ae *lua.ApiError
 		if !errors.As(err, &ae) {
 			return ErrorReply("ERR " + oneLine(err.Error()))

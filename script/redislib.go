@@ -172,16 +172,9 @@ func (e *Engine) call(L *lua.LState, raise bool) int {
 	if n == 0 {
 		return e.fail(L, raise, "ERR Please specify at least one argument for this redis lib call")
 	}
-	args := make([][]byte, n)
-	for i := 1; i <= n; i++ {
-		switch v := L.Get(i).(type) {
-		case lua.LString:
-			args[i-1] = []byte(v)
-		case lua.LNumber:
-			args[i-1] = []byte(callArgNumber(float64(v)))
-		default:
-			return e.fail(L, raise, "ERR Lua redis lib command arguments must be strings or integers")
-		}
+	args, ok := callArgs(L, n)
+	if !ok {
+		return e.fail(L, raise, "ERR Lua redis lib command arguments must be strings or integers")
 	}
 	if e.run == nil || e.run.Caller == nil {
 		return e.fail(L, raise, "ERR redis.call is only available while a script runs")
@@ -193,6 +186,36 @@ func (e *Engine) call(L *lua.LState, raise bool) int {
 	}
 	L.Push(toLua(L, r))
 	return 1
+}
+
+// callArgs copies redis.call's n arguments, strings or numbers, into
+// one buffer the arguments slice; ok is false when one is of another
+// type.
+func callArgs(L *lua.LState, n int) (args [][]byte, ok bool) {
+	size := 0
+	for i := 1; i <= n; i++ {
+		switch v := L.Get(i).(type) {
+		case lua.LString:
+			size += len(v)
+		case lua.LNumber:
+			size += 24 // %.17g of a float64
+		default:
+			return nil, false
+		}
+	}
+	args = make([][]byte, n)
+	buf := make([]byte, 0, size)
+	for i := 1; i <= n; i++ {
+		at := len(buf)
+		switch v := L.Get(i).(type) {
+		case lua.LString:
+			buf = append(buf, v...)
+		case lua.LNumber:
+			buf = append(buf, callArgNumber(float64(v))...)
+		}
+		args[i-1] = buf[at:len(buf):len(buf)]
+	}
+	return args, true
 }
 
 // fail raises msg as an error table (raise) or returns it.

@@ -384,6 +384,19 @@ func (s *Spec) FirstKeyPos(args [][]byte) int {
 	if !s.Movable() {
 		return 0
 	}
+	if s.KeysAfter == "" && s.MoreKeys == nil {
+		// Only a numkeys argument (EVAL, FCALL): one kept off
+		// KeyPositions, whose buffer escapes, stays on the stack.
+		var one [1]int
+		first, last, _ := s.KeyRange(len(args))
+		if first != 0 {
+			return first
+		}
+		if idx := s.keyNumPositions(args, first, last, one[:0]); len(idx) > 0 {
+			return idx[0]
+		}
+		return 0
+	}
 	var buf [4]int
 	if idx := s.KeyPositions(args, buf[:0]); len(idx) > 0 {
 		return idx[0]

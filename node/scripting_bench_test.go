@@ -1,0 +1,97 @@
+package node
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/vcache/vcache/script"
+)
+
+// Benchmarks of one script call served over TCP, pipelined 16 deep on
+// one connection (as redis-benchmark -P 16 does), the client reading
+// replies of known length into one buffer: allocs/op are the node's
+// allocations per call.
+//
+//	go test ./node -run '^$' -bench 'Script' -benchmem
+
+const benchPipeline = 16
+
+func BenchmarkScriptEvalSHAGet(b *testing.B) {
+	benchScript(b, "return redis.call('GET', KEYS[1])", "$3\r\nbar\r\n", false)
+}
+
+func BenchmarkScriptEvalSHASet(b *testing.B) {
+	benchScript(b, "return redis.call('SET', KEYS[1], ARGV[1])", "+OK\r\n", false)
+}
+
+func BenchmarkScriptFCallGet(b *testing.B) {
+	benchScript(b, "return redis.call('GET', keys[1])", "$3\r\nbar\r\n", true)
+}
+
+// benchScript runs body (EVALSHA, or FCALL of a function whose body it
+// is) on key "foo" with argument "bar", each call answered want.
+func benchScript(b *testing.B, body, want string, fcall bool) {
+	tn := startNode(b, nil)
+	c, err := net.Dial("tcp", tn.addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	do := func(args ...string) string {
+		b.Helper()
+		if _, err := c.Write(benchRESP(args...)); err != nil {
+			b.Fatal(err)
+		}
+		buf := make([]byte, 512)
+		n, err := c.Read(buf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return string(buf[:n])
+	}
+	if r := do("SET", "foo", "bar"); r != "+OK\r\n" {
+		b.Fatalf("SET: %q", r)
+	}
+	var call []byte
+	if fcall {
+		lib := "#!lua name=benchlib\nredis.register_function('f', function(keys, args) " + body + " end)"
+		if r := do("FUNCTION", "LOAD", "REPLACE", lib); !strings.Contains(r, "benchlib") {
+			b.Fatalf("FUNCTION LOAD: %q", r)
+		}
+		call = benchRESP("FCALL", "f", "1", "foo", "bar")
+	} else {
+		if r := do("SCRIPT", "LOAD", body); !strings.Contains(r, script.SHA1Hex(body)) {
+			b.Fatalf("SCRIPT LOAD: %q", r)
+		}
+		call = benchRESP("EVALSHA", script.SHA1Hex(body), "1", "foo", "bar")
+	}
+	batch := bytes.Repeat(call, benchPipeline)
+	replies := make([]byte, len(want)*benchPipeline)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += benchPipeline {
+		if _, err := c.Write(batch); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, replies); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if got := string(replies[:len(want)]); got != want {
+		b.Fatalf("reply %q, want %q", got, want)
+	}
+}
+
+func benchRESP(args ...string) []byte {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(&sb, "$%d\r\n%s\r\n", len(a), a)
+	}
+	return []byte(sb.String())
+}

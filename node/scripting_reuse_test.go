@@ -1,0 +1,126 @@
+package node
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestScriptsBackToBackLetOthersIn: while 20 clients run scripts one
+// after another (the stripes passing from one script to the next), other
+// clients' keyed commands are still served in between: 200 INCRs finish
+// while the scripts go on, and every script saw a consistent counter.
+func TestScriptsBackToBackLetOthersIn(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	const scripters, maxCalls, incrs = 20, 20000, 200
+	c.Options().PoolSize = scripters + 2
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	calls := make([]int, scripters)
+	errs := make(chan error, scripters)
+	for i := range scripters {
+		wg.Go(func() {
+			for calls[i] < maxCalls && !stop.Load() {
+				v, err := c.Eval(ctx, "redis.call('incr', KEYS[1]) return redis.call('decr', KEYS[1])", []string{"k"}).Int()
+				if err != nil || v != 0 {
+					errs <- err
+					return
+				}
+				calls[i]++
+			}
+		})
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for range incrs {
+		if time.Now().After(deadline) {
+			break
+		}
+		if err := c.Incr(ctx, "other").Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("script: %v (a script saw the counter not at 0)", err)
+	}
+	if got, err := c.Get(ctx, "other").Int(); err != nil || got != incrs {
+		t.Fatalf("other = %d, %v; want %d (INCRs waited behind the scripts)", got, err, incrs)
+	}
+	for i, n := range calls {
+		if n >= maxCalls {
+			t.Fatalf("scripter %d ran all its %d calls before the INCRs were done", i, n)
+		}
+	}
+}
+
+// TestScriptRunsStartAfresh: what one script call sets (redis.setresp,
+// a killed run's context) does not carry over to the next call.
+func TestScriptRunsStartAfresh(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	if err := c.ConfigSet(ctx, "busy-reply-threshold", "20").Err(); err != nil {
+		t.Fatal(err)
+	}
+	// Under RESP3 HGETALL is a {map=...} table (no array part); a new run
+	// is in RESP2 again, where it is a flat array of fields and values.
+	if err := c.HSet(ctx, "h", "f", "v").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Eval(ctx, "redis.setresp(3) return #redis.call('hgetall', KEYS[1])", []string{"h"}).Int(); err != nil || v != 0 {
+		t.Fatalf("RESP3 run: %v %v, want 0", v, err)
+	}
+	if v, err := c.Eval(ctx, "return #redis.call('hgetall', KEYS[1])", []string{"h"}).Int(); err != nil || v != 2 {
+		t.Fatalf("next run: %v %v, want 2 (RESP2)", v, err)
+	}
+	looper := tn.client(t)
+	done := make(chan error, 1)
+	go func() { done <- looper.Eval(ctx, "while true do end", nil).Err() }()
+	waitFor(t, 10*time.Second, "SCRIPT KILL to stop the loop", func() bool {
+		return c.ScriptKill(ctx).Err() == nil
+	})
+	if err := <-done; err == nil || !strings.Contains(err.Error(), "Script killed by user") {
+		t.Fatalf("killed script: %v", err)
+	}
+	for range 3 {
+		if v, err := c.Eval(ctx, "local n = 0 for i = 1, 1000 do n = n + i end return n", nil).Int(); err != nil || v != 500500 {
+			t.Fatalf("script after a kill: %v %v", v, err)
+		}
+	}
+}
+
+// TestScriptWriteServesBlockedClient: a client blocked in BLPOP gets the
+// element a script pushes, as in Redis (the list is left empty).
+func TestScriptWriteServesBlockedClient(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	blocked := tn.client(t)
+	got := make(chan []string, 1)
+	go func() {
+		v, _ := blocked.BLPop(ctx, 10*time.Second, "l").Result()
+		got <- v
+	}()
+	waitFor(t, 10*time.Second, "BLPOP to block", func() bool { return tn.blockedCount() == 1 })
+	if err := c.Eval(ctx, "return redis.call('rpush', KEYS[1], 'x')", []string{"l"}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case v := <-got:
+		if len(v) != 2 || v[0] != "l" || v[1] != "x" {
+			t.Fatalf("BLPOP = %q, want [l x]", v)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("BLPOP was not served by the script's push")
+	}
+	if n, err := c.LLen(ctx, "l").Result(); err != nil || n != 0 {
+		t.Fatalf("LLEN l = %d, %v; want 0", n, err)
+	}
+}
