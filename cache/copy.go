@@ -117,7 +117,7 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 // clone returns a copy of the set in the same representation.
 func (s *setObj) clone() *setObj {
 	if s.h == nil {
-		return &setObj{ints: slices.Clone(s.ints)}
+		return &setObj{small: slices.Clone(s.small)}
 	}
 	h := newHashSet(len(s.h.members))
 	for _, m := range s.h.members {

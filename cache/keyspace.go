@@ -291,6 +291,9 @@ type Keyspace struct {
 	zsetLim atomic.Pointer[zlimits]
 	// hashLim is hash-max-listpack-entries/-value (hashpack.go).
 	hashLim hashLimits
+	// setPackLim is set-max-listpack-entries/-value (see
+	// SetSetListpack); nil: defaults.
+	setPackLim atomic.Pointer[[2]int]
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for
