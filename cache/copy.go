@@ -130,8 +130,7 @@ func (s *setObj) clone() *setObj {
 func (z *zset) clone() *zset {
 	if z.packed() {
 		c := newZPacked()
-		c.lp = zpack{b: slices.Clone(z.lp.b), n: z.lp.n}
-		c.sized()
+		c.lp = zpack{b: slices.Clone(z.lp.b)}
 		return c
 	}
 	c := newZSet()

@@ -37,7 +37,7 @@ func entrySize(e *entry) int64 {
 			}
 		}
 	case kindZSet:
-		n += e.zsetVal().bytes
+		n += e.zsetVal().mem()
 	case kindSet:
 		n += e.setVal().bytes()
 	case kindStream:
