@@ -86,7 +86,8 @@ func newEntry(key string, k kind, val []byte, obj any) *entry {
 		}
 		return e
 	}
-	o := &objEntry{obj: obj, key: unsafe.SliceData([]byte(key))}
+	o := newObjEntry(key)
+	o.obj = obj
 	o.meta = uint32(len(key))<<kindBits | uint32(k)
 	return &o.entry
 }

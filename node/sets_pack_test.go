@@ -19,8 +19,8 @@ func TestSmallStringSetsArePacked(t *testing.T) {
 	ctx := context.Background()
 	c.SAdd(ctx, "s:1", "m")
 	wantEncoding(t, c, "s:1", "hashtable")
-	if got := c.MemoryUsage(ctx, "s:1").Val(); got > 120 {
-		t.Errorf("MEMORY USAGE of a one-member set = %d, want at most 120", got)
+	if got := c.MemoryUsage(ctx, "s:1").Val(); got > 104 {
+		t.Errorf("MEMORY USAGE of a one-member set = %d, want at most 104", got)
 	}
 	c.SAdd(ctx, "s:i", 1, 2, "x", 3) // an intset turning into strings
 	if got := c.SMembers(ctx, "s:i").Val(); strings.Join(got, ",") != "1,2,x,3" {
