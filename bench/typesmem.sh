@@ -13,10 +13,16 @@
 # fields; smalll: 100k lists x 10 elements of 10 B; bigl: one 1M-element
 # list; smallis: 100k sets x 10 integers (intset); smallss: 100k sets x 10
 # strings (hashtable in Redis 7.0, listpack from 7.2); bigs: one 1M-member set.
+#
+# Small keys, bytes per key rather than per element (SETS=keys picks them
+# all): k1s: 1M sets of one short string member; k5i: 1M sets of 5 small
+# integers; k3l: 1M lists of 3 short elements; k1z, k5z: 1M sorted sets of
+# 1 and 5 members; k1h, k5h: 1M hashes of 1 and 5 short fields.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-1}
 SETS=${SETS:-smallz,bigz,hashes,smalll,bigl,smallis,smallss,bigs}
+[[ $SETS != keys ]] || SETS=k1s,k5i,k3l,k1z,k5z,k1h,k5h
 . bench/lib.sh
 need redis-server redis-cli python3
 build_vcache
@@ -78,6 +84,41 @@ def bigs(out):
     for i in range(0, n, step):
         cmd(out, "SADD", "bigs", *["member:%d" % j for j in range(i, min(n, i + step))])
     return n, "bigs", "one 1M-member set"
+def k1s(out):
+    n = int(1000000 * scale)
+    for i in range(n):
+        cmd(out, "SADD", "s:%d" % i, "m")
+    return n, "s:0", "1M sets x 1 member 'm' (per key)"
+def k5i(out):
+    n = int(1000000 * scale)
+    for i in range(n):
+        cmd(out, "SADD", "s:%d" % i, 1, 2, 3, 4, 5)
+    return n, "s:0", "1M sets x 5 small ints (per key)"
+def k3l(out):
+    n = int(1000000 * scale)
+    for i in range(n):
+        cmd(out, "RPUSH", "l:%d" % i, "a", "bb", "ccc")
+    return n, "l:0", "1M lists x 3 short elements (per key)"
+def k1z(out):
+    n = int(1000000 * scale)
+    for i in range(n):
+        cmd(out, "ZADD", "z:%d" % i, 1, "m")
+    return n, "z:0", "1M zsets x 1 member (per key)"
+def k5z(out):
+    n = int(1000000 * scale)
+    for i in range(n):
+        cmd(out, "ZADD", "z:%d" % i, 1, "a", 2, "b", 3, "c", 4, "d", 5, "e")
+    return n, "z:0", "1M zsets x 5 members (per key)"
+def k1h(out):
+    n = int(1000000 * scale)
+    for i in range(n):
+        cmd(out, "HSET", "h:%d" % i, "f", "v")
+    return n, "h:0", "1M hashes x 1 field (per key)"
+def k5h(out):
+    n = int(1000000 * scale)
+    for i in range(n):
+        cmd(out, "HSET", "h:%d" % i, "a", 1, "b", 2, "c", 3, "d", 4, "e", 5)
+    return n, "h:0", "1M hashes x 5 fields (per key)"
 for name in sets:
     with open("%s/%s.resp" % (work, name), "w") as out:
         elems, key, title = globals()[name](out)
@@ -85,7 +126,7 @@ for name in sets:
         m.write("%d %s %s\n" % (elems, key, title))
 PY
 
-echo "| data set (SCALE=$SCALE) | redis used_memory B/elem | vcache used_memory B/elem | redis RSS B/elem | vcache RSS B/elem | RSS vcache/redis | encoding redis / vcache |"
+echo "| data set (SCALE=$SCALE) | redis used_memory B/elem (key) | vcache used_memory B/elem (key) | redis RSS B/elem (key) | vcache RSS B/elem (key) | RSS vcache/redis | encoding redis / vcache |"
 echo "|---|---|---|---|---|---|---|"
 for name in ${SETS//,/ }; do
 	read -r elems key title < "$work/$name.meta"

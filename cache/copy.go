@@ -117,7 +117,7 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 // clone returns a copy of the set in the same representation.
 func (s *setObj) clone() *setObj {
 	if s.h == nil {
-		return &setObj{ints: slices.Clone(s.ints)}
+		return &setObj{small: slices.Clone(s.small)}
 	}
 	h := newHashSet(len(s.h.members))
 	for _, m := range s.h.members {
@@ -130,8 +130,7 @@ func (s *setObj) clone() *setObj {
 func (z *zset) clone() *zset {
 	if z.packed() {
 		c := newZPacked()
-		c.lp = zpack{b: slices.Clone(z.lp.b), n: z.lp.n}
-		c.sized()
+		c.lp = zpack{b: slices.Clone(z.lp.b)}
 		return c
 	}
 	c := newZSet()

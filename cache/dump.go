@@ -90,7 +90,7 @@ func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 	case rdb.Set:
 		s := &setObj{}
 		for _, m := range v.Members {
-			s.add(string(m), ks.intLimit())
+			s.add(string(m), ks.setLimits())
 		}
 		return kindSet, nil, s
 	case rdb.ZSet:

@@ -86,7 +86,8 @@ func newEntry(key string, k kind, val []byte, obj any) *entry {
 		}
 		return e
 	}
-	o := &objEntry{obj: obj, key: unsafe.SliceData([]byte(key))}
+	o := newObjEntry(key)
+	o.obj = obj
 	o.meta = uint32(len(key))<<kindBits | uint32(k)
 	return &o.entry
 }
@@ -291,6 +292,9 @@ type Keyspace struct {
 	zsetLim atomic.Pointer[zlimits]
 	// hashLim is hash-max-listpack-entries/-value (hashpack.go).
 	hashLim hashLimits
+	// setPackLim is set-max-listpack-entries/-value (see
+	// SetSetListpack); nil: defaults.
+	setPackLim atomic.Pointer[[2]int]
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for

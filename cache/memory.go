@@ -20,7 +20,7 @@ func entrySize(e *entry) int64 {
 	if !e.isObj() { // header, key and value in one allocation (newString)
 		return n + sizeClass((entryHdr+int(e.n&nMask)+3)&^3)
 	}
-	n += entryOverhead + sizeClass(int(e.meta>>kindBits))
+	n += objEntryBytes(int(e.meta >> kindBits))
 	switch e.kind() {
 	case kindString:
 	case kindHash:
@@ -37,7 +37,7 @@ func entrySize(e *entry) int64 {
 			}
 		}
 	case kindZSet:
-		n += e.zsetVal().bytes
+		n += e.zsetVal().mem()
 	case kindSet:
 		n += e.setVal().bytes()
 	case kindStream:

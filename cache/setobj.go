@@ -10,13 +10,23 @@ import (
 
 // setObj is a set's value. While every member is an integer (in its
 // canonical decimal form) and there are at most the keyspace's
-// set-max-intset-entries of them, the members are a packed intset (ints,
-// h nil: Redis's intset); otherwise a hashSet. A set never goes back to
-// ints.
+// set-max-intset-entries of them, the members are a packed intset (small,
+// h nil: Redis's intset); otherwise, while the set is small, a setPack
+// (small, h nil: setpack.go); otherwise a hashSet. A set never goes back
+// to a more compact form.
 type setObj struct {
-	ints intset
-	h    *hashSet
+	small []byte // intset or setPack (told apart by the first byte)
+	h     *hashSet
 }
+
+// ints returns the intset of a set in that form.
+func (s *setObj) ints() intset { return intset(s.small) }
+
+// pack returns the setPack of a set in that form.
+func (s *setObj) pack() setPack { return setPack(s.small) }
+
+// isPacked tells whether the set is a setPack.
+func (s *setObj) isPacked() bool { return s.h == nil && isSetPack(s.small) }
 
 // setIntLimit is set-max-intset-entries's default.
 const setIntLimit = 512
@@ -40,48 +50,81 @@ func (s *setObj) len() int {
 	if s.h != nil {
 		return len(s.h.members)
 	}
-	return s.ints.len()
+	if s.isPacked() {
+		return s.pack().len()
+	}
+	return s.ints().len()
 }
 
 // isIntset tells whether the set is in its compact integer form.
-func (s *setObj) isIntset() bool { return s.h == nil }
+func (s *setObj) isIntset() bool { return s.h == nil && !isSetPack(s.small) }
 
 func (s *setObj) has(m string) bool {
 	if s.h != nil {
 		_, _, ok := s.h.find(m)
 		return ok
 	}
+	if s.isPacked() {
+		_, ok := s.pack().find(m)
+		return ok
+	}
 	v, ok := canonicalInt(m)
 	if !ok {
 		return false
 	}
-	_, found := s.ints.search(v)
+	_, found := s.ints().search(v)
 	return found
 }
 
-// add adds m and reports whether it was new; limit is
-// set-max-intset-entries.
-func (s *setObj) add(m string, limit int) bool { return s.addSized(m, limit, 1) }
+// add adds m and reports whether it was new.
+func (s *setObj) add(m string, lim setLimits) bool { return s.addSized(m, lim, 1) }
 
 // addSized is add where pending members (this one included) are about to
 // be added: a full intset grows to fit them (at least a quarter more when
 // adding one at a time), rounded up to the allocator's size class, rather
 // than doubling, so a set filled by one SADD holds no spare capacity.
-func (s *setObj) addSized(m string, limit, pending int) bool {
-	if s.h == nil {
+func (s *setObj) addSized(m string, lim setLimits, pending int) bool {
+	if s.h == nil && !s.isPacked() {
 		if v, ok := canonicalInt(m); ok {
-			i, found := s.ints.search(v)
+			i, found := s.ints().search(v)
 			if found {
 				return false
 			}
-			if l := s.ints.len(); l+1 <= limit {
-				s.ints = s.ints.insert(i, v, intsetRoom(l, pending, limit))
+			if l := s.ints().len(); l+1 <= lim.ints {
+				s.small = s.ints().insert(i, v, intsetRoom(l, pending, lim.ints))
 				return true
 			}
 		}
-		s.toHash(s.ints.len() + 1)
+		// m is new: an intset holds canonical integers only.
+		if n := s.ints().len() + 1; !lim.fits(n, max(len(m), s.ints().textLen())) {
+			s.toHash(n)
+			return s.h.add(m)
+		}
+		s.toPack()
+	}
+	if s.h == nil {
+		p := s.pack()
+		if _, ok := p.find(m); ok {
+			return false
+		}
+		if lim.fits(p.len()+1, len(m)) {
+			s.small = p.with(m)
+			return true
+		}
+		s.toHash(p.len() + 1)
 	}
 	return s.h.add(m)
+}
+
+// toPack converts an intset to a setPack.
+func (s *setObj) toPack() {
+	ints := s.ints()
+	p := setPack{setPackTag, 0}
+	var buf [20]byte
+	for i := range ints.len() {
+		p = p.with(string(strconv.AppendInt(buf[:0], ints.at(i), 10)))
+	}
+	s.small = p
 }
 
 // intsetRoom is how many values an intset of l values grows to hold:
@@ -91,14 +134,12 @@ func intsetRoom(l, pending, limit int) int {
 	return min(l+max(pending, l/4, 1), max(limit, l+1))
 }
 
-// toHash converts an intset to a hashSet sized for n members.
+// toHash converts an intset or a setPack to a hashSet sized for n
+// members.
 func (s *setObj) toHash(n int) {
 	h := newHashSet(n)
-	var buf [20]byte
-	for i := range s.ints.len() {
-		h.add(string(strconv.AppendInt(buf[:0], s.ints.at(i), 10)))
-	}
-	s.h, s.ints = h, nil
+	s.each(func(m string) bool { h.add(m); return true })
+	s.h, s.small = h, nil
 }
 
 // remove removes m and reports whether it was there.
@@ -106,13 +147,20 @@ func (s *setObj) remove(m string) bool {
 	if s.h != nil {
 		return s.h.remove(m)
 	}
+	if s.isPacked() {
+		off, ok := s.pack().find(m)
+		if ok {
+			s.small = s.pack().without(off)
+		}
+		return ok
+	}
 	v, ok := canonicalInt(m)
 	if !ok {
 		return false
 	}
-	i, found := s.ints.search(v)
+	i, found := s.ints().search(v)
 	if found {
-		s.ints = s.ints.remove(i)
+		s.small = s.ints().remove(i)
 	}
 	return found
 }
@@ -122,7 +170,10 @@ func (s *setObj) member(i int) string {
 	if s.h != nil {
 		return s.h.members[i]
 	}
-	return strconv.FormatInt(s.ints.at(i), 10)
+	if s.isPacked() {
+		return s.pack().at(i)
+	}
+	return strconv.FormatInt(s.ints().at(i), 10)
 }
 
 // each calls fn with every member in iteration order until fn returns
@@ -136,8 +187,12 @@ func (s *setObj) each(fn func(m string) bool) {
 		}
 		return
 	}
-	for i := range s.ints.len() {
-		if !fn(strconv.FormatInt(s.ints.at(i), 10)) {
+	if s.isPacked() {
+		s.pack().each(fn)
+		return
+	}
+	for i := range s.ints().len() {
+		if !fn(strconv.FormatInt(s.ints().at(i), 10)) {
 			return
 		}
 	}
@@ -146,10 +201,10 @@ func (s *setObj) each(fn func(m string) bool) {
 // removeAt removes the i-th member and returns it.
 func (s *setObj) removeAt(i int) string {
 	m := s.member(i)
-	if s.h != nil {
-		s.h.remove(m)
+	if s.h != nil || s.isPacked() {
+		s.remove(m)
 	} else {
-		s.ints = s.ints.remove(i)
+		s.small = s.ints().remove(i)
 	}
 	return m
 }
@@ -161,7 +216,7 @@ func (s *setObj) random() string { return s.member(rand.IntN(s.len())) }
 func (s *setObj) bytes() int64 {
 	n := int64(32) // the setObj
 	if s.h == nil {
-		return n + sizeClass(cap(s.ints))
+		return n + sizeClass(cap(s.small))
 	}
 	h := s.h
 	return n + 64 + sizeClass(cap(h.members)*16) + sizeClass(len(h.index)*8) + h.strBytes

@@ -11,7 +11,29 @@ func (ks *Keyspace) SetMaxIntsetEntries(n int64) { ks.setIntLimit.Store(max(n, 0
 // MaxIntsetEntries returns set-max-intset-entries.
 func (ks *Keyspace) MaxIntsetEntries() int64 { return ks.setIntLimit.Load() }
 
-func (ks *Keyspace) intLimit() int { return int(min(ks.setIntLimit.Load(), 1<<30)) }
+// SetSetListpack sets set-max-listpack-entries and -value: a set of
+// strings is packed (setpack.go) while it has at most entries members of
+// at most value bytes each, both capped at setPackMax. A set already in
+// the hash form stays so.
+func (ks *Keyspace) SetSetListpack(entries, value int64) {
+	ks.setPackLim.Store(&[2]int{int(min(max(entries, 0), setPackMax)), int(min(max(value, 0), setPackMax))})
+}
+
+// setLimits bound a set's compact forms.
+type setLimits struct {
+	ints    int // set-max-intset-entries
+	entries int // set-max-listpack-entries (at most setPackMax)
+	value   int // set-max-listpack-value (at most setPackMax)
+}
+
+// setLimits returns the sets' limits.
+func (ks *Keyspace) setLimits() setLimits {
+	lim := setLimits{int(min(ks.setIntLimit.Load(), 1<<30)), setPackEntries, setPackValue}
+	if l := ks.setPackLim.Load(); l != nil {
+		lim.entries, lim.value = l[0], l[1]
+	}
+	return lim
+}
 
 // setRead runs fn on the set at key (nil if missing) for reading.
 func (ks *Keyspace) setRead(key []byte, fn func(s *setObj)) error {
@@ -61,7 +83,7 @@ func (ks *Keyspace) changedSet(sh *stripe, slot int, key []byte, e *entry) {
 // SAdd adds members and returns how many were new.
 func (ks *Keyspace) SAdd(key []byte, members [][]byte) (int, error) {
 	n := 0
-	limit := ks.intLimit()
+	limit := ks.setLimits()
 	err := ks.setWrite(key, true, func(s *setObj) bool {
 		for i, m := range members {
 			if s.addSized(bstr(m), limit, len(members)-i) {
@@ -231,11 +253,11 @@ func (ks *Keyspace) SMove(src, dst, member []byte) (bool, error) {
 	ks.changedSet(ssh, sslot, src, se)
 	if de == nil {
 		s := &setObj{}
-		s.add(m, ks.intLimit())
+		s.add(m, ks.setLimits())
 		ks.insert(dsh, dslot, newEntry(bstr(dst), kindSet, nil, s))
 		return true, nil
 	}
-	if de.setVal().add(m, ks.intLimit()) {
+	if de.setVal().add(m, ks.setLimits()) {
 		ks.changedSet(dsh, dslot, dst, de)
 	}
 	return true, nil
@@ -330,7 +352,7 @@ func (ks *Keyspace) combine(op SetOp, keys [][]byte) (*setObj, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit := ks.intLimit()
+	limit := ks.setLimits()
 	res := &setObj{}
 	switch op {
 	case SetInter:
@@ -388,7 +410,7 @@ func inAll(sets []*setObj, m string) bool {
 // SScan returns the next members of the set at key from cursor that match
 // pattern ("" for all), about count of them, and the cursor to continue
 // from (0 when done). A set in its compact form comes whole in one call,
-// as Redis's intsets do.
+// as Redis's intsets (and 7.2's listpacks) do.
 func (ks *Keyspace) SScan(key []byte, cursor uint64, pattern string, count int) (uint64, [][]byte, error) {
 	var out [][]byte
 	var next uint64
@@ -401,7 +423,7 @@ func (ks *Keyspace) SScan(key []byte, cursor uint64, pattern string, count int) 
 				out = append(out, []byte(m))
 			}
 		}
-		if s.isIntset() {
+		if s.h == nil { // compact
 			s.each(func(m string) bool { keep(m); return true })
 			return
 		}

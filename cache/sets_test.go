@@ -162,3 +162,71 @@ func sameMembers(a, b [][]byte) bool {
 	slices.Sort(bs)
 	return slices.Equal(as, bs)
 }
+
+// TestSetPackMatchesMap runs random adds, removes and random pops on sets
+// that start empty, as integers or as strings, side by side with a map:
+// after each step they hold the same members, each listed once; a set
+// stays packed while it has at most set-max-listpack-entries members of
+// at most set-max-listpack-value bytes and is a hash set once past
+// either, never going back.
+func TestSetPackMatchesMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	lim := setLimits{ints: 8, entries: setPackEntries, value: setPackValue}
+	for round := range 40 {
+		s := &setObj{}
+		want := map[string]bool{}
+		wasHash := false
+		for step := range 400 {
+			var m string
+			switch r.IntN(4) {
+			case 0:
+				m = strconv.Itoa(r.IntN(200) - 20)
+			case 1:
+				m = "m" + strconv.Itoa(r.IntN(200))
+			case 2:
+				m = ""
+			default:
+				m = string(make([]byte, 60+r.IntN(round%8+1))) // 64 fits, 65 does not
+			}
+			switch op := r.IntN(10); {
+			case op < 6:
+				if got := s.add(m, lim); got == want[m] {
+					t.Fatalf("round %d step %d: add %q returned %v, present %v", round, step, m, got, want[m])
+				}
+				want[m] = true
+			case op < 9:
+				if got := s.remove(m); got != want[m] {
+					t.Fatalf("round %d step %d: remove %q returned %v, present %v", round, step, m, got, want[m])
+				}
+				delete(want, m)
+			case s.len() > 0:
+				delete(want, s.removeAt(r.IntN(s.len())))
+			}
+			if s.len() != len(want) {
+				t.Fatalf("round %d step %d: len %d, want %d", round, step, s.len(), len(want))
+			}
+			seen := map[string]bool{}
+			s.each(func(m string) bool {
+				if seen[m] || !want[m] || !s.has(m) {
+					t.Fatalf("round %d step %d: member %q listed twice or unexpected", round, step, m)
+				}
+				seen[m] = true
+				return true
+			})
+			if len(seen) != len(want) {
+				t.Fatalf("round %d step %d: each listed %d members, want %d", round, step, len(seen), len(want))
+			}
+			longest := 0
+			for m := range want {
+				longest = max(longest, len(m))
+			}
+			if wasHash && s.h == nil {
+				t.Fatalf("round %d step %d: a hash set went back to a compact form", round, step)
+			}
+			if s.isPacked() && !lim.fits(s.len(), longest) {
+				t.Fatalf("round %d step %d: packed with %d members, longest %d", round, step, s.len(), longest)
+			}
+			wasHash = s.h != nil
+		}
+	}
+}

@@ -336,7 +336,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 			}
 			s := &setObj{}
 			obj = s
-			limit := ks.intLimit()
+			limit := ks.setLimits()
 			for i := uint64(0); i < n; i++ {
 				m, err := sr.bytes()
 				if err != nil {

@@ -58,8 +58,8 @@ func TestZSetSkiplistAgainstMap(t *testing.T) {
 			t.Fatal("absent member found")
 		}
 	}
-	if z.bytes != zsetBase+z.sl.dict.bytes()+sumNodes(z) {
-		t.Fatalf("running bytes %d, recount %d", z.bytes, zsetBase+z.sl.dict.bytes()+sumNodes(z))
+	if z.mem() != zsetBase+z.sl.dict.bytes()+sumNodes(z) {
+		t.Fatalf("running bytes %d, recount %d", z.mem(), zsetBase+z.sl.dict.bytes()+sumNodes(z))
 	}
 }
 

@@ -20,10 +20,20 @@ import (
 // zset-max-listpack-entries members of at most zset-max-listpack-value
 // bytes (zlimits).
 
-// zpack is a packed sorted set: n pairs in b.
+// zpack is a packed sorted set: its pairs in b (counted by walking them,
+// so that a zset stays four words).
 type zpack struct {
 	b []byte
-	n int
+}
+
+// len returns the number of pairs.
+func (p *zpack) len() int {
+	n := 0
+	for off := 0; off < len(p.b); n++ {
+		_, _, off = rawElem(p.b, off)
+		_, _, off = rawElem(p.b, off)
+	}
+	return n
 }
 
 // zMaxIntScore bounds the scores packed as integers (exact in a float64).
@@ -104,7 +114,7 @@ func (p *zpack) find(member string) (off, next int, score float64, ok bool) {
 }
 
 // offAt returns the offset of the pair at 0-based rank r (len(p.b) for
-// r == p.n).
+// r == p.len()).
 func (p *zpack) offAt(r int) int {
 	off := 0
 	for ; r > 0; r-- {
@@ -146,7 +156,6 @@ func (p *zpack) insert(member string, score float64) {
 	putElem(b[off:], []byte(member), me)
 	putScore(b[off+me.size():], &st, se)
 	p.b = b
-	p.n++
 }
 
 // push appends member with score, which sort after every pair.
@@ -159,14 +168,12 @@ func (p *zpack) push(member string, score float64) {
 	p.b = p.b[:off+size]
 	putElem(p.b[off:], []byte(member), me)
 	putScore(p.b[off+me.size():], &st, se)
-	p.n++
 }
 
-// cut removes the pairs in b[off:next] (k of them).
-func (p *zpack) cut(off, next, k int) {
+// cut removes the pairs in b[off:next].
+func (p *zpack) cut(off, next int) {
 	copy(p.b[off:], p.b[next:])
 	p.b = p.b[:len(p.b)-(next-off)]
-	p.n -= k
 	if cap(p.b) > 64 && 2*len(p.b) < cap(p.b) {
 		nb := make([]byte, len(p.b), sizeClass(len(p.b)))
 		copy(nb, p.b)
@@ -222,9 +229,9 @@ func (p *zpack) collect(r, count int, rev bool) []ZMember {
 	if rev {
 		count = min(count, r+1)
 	} else {
-		count = min(count, p.n-r)
+		count = min(count, p.len()-r)
 	}
-	if count <= 0 || r < 0 || r >= p.n {
+	if count <= 0 || r < 0 || r >= p.len() {
 		return nil
 	}
 	out := make([]ZMember, 0, count)
@@ -268,7 +275,7 @@ func (p *zpack) each(fn func(m []byte, s float64) bool) {
 // Only members not yet there count (so a ZADD that changes nothing leaves
 // the set as it was); nothing is reserved when the set will convert anyway.
 func (z *zset) reserve(items []ZMember, lim zlimits) {
-	if !z.packed() || len(items) < 2 || z.lp.n+len(items) > lim.entries {
+	if !z.packed() || len(items) < 2 || z.lp.len()+len(items) > lim.entries {
 		return
 	}
 	extra := 0
@@ -284,7 +291,6 @@ func (z *zset) reserve(items []ZMember, lim zlimits) {
 	}
 	if extra > 0 {
 		z.lp.grow(extra)
-		z.sized()
 	}
 }
 
@@ -298,14 +304,13 @@ func (z *zset) trim() {
 	} else {
 		z.lp.b = append(make([]byte, 0, sizeClass(len(z.lp.b))), z.lp.b...)
 	}
-	z.sized()
 }
 
 // own returns a new member as set will keep it: itself while the set
 // stays packed (the pack copies its bytes), else a copy of it, as the
 // skiplist form keeps the string.
 func (z *zset) own(m string, lim zlimits) string {
-	if z.packed() && z.lp.n+1 <= lim.entries && len(m) <= lim.value {
+	if z.packed() && z.lp.len()+1 <= lim.entries && len(m) <= lim.value {
 		return m
 	}
 	return strings.Clone(m)

@@ -4,18 +4,18 @@ package cache
 // listpack encoding, zpack.go); past the keyspace's zlimits it becomes
 // the members ordered in a skiplist (sl) and found by name through the
 // list's dict (zdict.go), which points to their nodes (Redis's skiplist
-// encoding). bytes is the running estimate of the heap
-// it takes, counted as members come and go so accounting stays O(1) per
-// write.
+// encoding). Its heap bytes (mem) follow from the pack's capacity, or are
+// the skiplist's running estimate, counted as members come and go so
+// accounting stays O(1) per write. The struct is four words (the 32-byte
+// size class), as most sorted sets are small.
 type zset struct {
-	lp    zpack
-	sl    *zskiplist // nil while packed; holds the dict too
-	bytes int64
+	lp zpack
+	sl *zskiplist // nil while packed; holds the dict too
 }
 
 const (
-	zpackBase = 48               // the struct
-	zsetBase  = zpackBase + 64 + // the list's struct (its dict's inside)
+	zpackBase = 32               // the struct
+	zsetBase  = zpackBase + 80 + // the list's struct (its dict's inside)
 		zNodeHeader + zMaxLevel*16 + 32 // the head node (544 bytes in the 576 size class)
 )
 
@@ -27,11 +27,12 @@ type zlimits struct{ entries, value int }
 // newZSet returns an empty sorted set in its skiplist form.
 func newZSet() *zset {
 	sl := newZSkiplist()
-	return &zset{sl: &sl, bytes: zsetBase}
+	sl.bytes = zsetBase
+	return &zset{sl: &sl}
 }
 
 // newZPacked returns an empty packed sorted set.
-func newZPacked() *zset { return &zset{bytes: zpackBase} }
+func newZPacked() *zset { return &zset{} }
 
 // packed tells whether z is in its packed form.
 func (z *zset) packed() bool { return z.sl == nil }
@@ -50,13 +51,18 @@ func memberBytes(m string, levels int) int64 {
 
 func (z *zset) card() int {
 	if z.packed() {
-		return z.lp.n
+		return z.lp.len()
 	}
 	return z.sl.dict.len()
 }
 
-// sized re-accounts a packed set.
-func (z *zset) sized() { z.bytes = zpackBase + sizeClass(cap(z.lp.b)) }
+// mem returns the set's heap bytes (without the entry).
+func (z *zset) mem() int64 {
+	if z.packed() {
+		return zpackBase + sizeClass(cap(z.lp.b))
+	}
+	return z.sl.bytes
+}
 
 // score returns member's score.
 func (z *zset) score(member string) (float64, bool) {
@@ -75,13 +81,12 @@ func (z *zset) score(member string) (float64, bool) {
 func (z *zset) add(member string, score float64) {
 	if z.packed() {
 		z.lp.insert(member, score)
-		z.sized()
 		return
 	}
 	n := z.sl.insert(score, member)
 	was := z.sl.dict.bytes()
 	z.sl.dict.put(n)
-	z.bytes += memberBytes(member, int(n.nlv)) + z.sl.dict.bytes() - was
+	z.sl.bytes += memberBytes(member, int(n.nlv)) + z.sl.dict.bytes() - was
 }
 
 // toSkiplist converts a packed set to its skiplist form.
@@ -109,7 +114,6 @@ func (z *zset) fit(lim zlimits) {
 	for n := z.sl.head.lv()[0].next; n != nil; n = n.lv()[0].next {
 		p.lp.push(n.member(), n.score)
 	}
-	p.sized()
 	*z = *p
 }
 
@@ -135,13 +139,12 @@ func (z *zset) set(member string, score float64, lim zlimits) bool {
 		off, next, cur, ok := z.lp.find(member)
 		if ok {
 			if cur != score {
-				z.lp.cut(off, next, 1)
+				z.lp.cut(off, next)
 				z.lp.insert(member, score)
-				z.sized()
 			}
 			return false
 		}
-		if z.lp.n+1 <= lim.entries && len(member) <= lim.value {
+		if z.lp.len()+1 <= lim.entries && len(member) <= lim.value {
 			z.add(member, score)
 			return true
 		}
@@ -154,10 +157,10 @@ func (z *zset) set(member string, score float64, lim zlimits) bool {
 	}
 	if cur := old.score; cur != score {
 		n := z.sl.remove(cur, member)
-		z.bytes -= zNodeBytes(int(n.nlv))
+		z.sl.bytes -= zNodeBytes(int(n.nlv))
 		m := n.member()
 		n = z.sl.insert(score, m)
-		z.bytes += zNodeBytes(int(n.nlv))
+		z.sl.bytes += zNodeBytes(int(n.nlv))
 		z.sl.dict.replace(n)
 	}
 	return false
@@ -168,8 +171,7 @@ func (z *zset) remove(member string) bool {
 	if z.packed() {
 		off, next, _, ok := z.lp.find(member)
 		if ok {
-			z.lp.cut(off, next, 1)
-			z.sized()
+			z.lp.cut(off, next)
 		}
 		return ok
 	}
@@ -180,7 +182,7 @@ func (z *zset) remove(member string) bool {
 	was := z.sl.dict.bytes()
 	z.sl.dict.remove(member)
 	n := z.sl.remove(old.score, member)
-	z.bytes -= memberBytes(n.member(), int(n.nlv)) + was - z.sl.dict.bytes()
+	z.sl.bytes -= memberBytes(n.member(), int(n.nlv)) + was - z.sl.dict.bytes()
 	return true
 }
 

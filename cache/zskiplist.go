@@ -98,6 +98,7 @@ type zskiplist struct {
 	length int
 	level  int
 	dict   zdict // the same nodes by member
+	bytes  int64 // the set's heap bytes, counted as members come and go (zset.mem)
 }
 
 func newZSkiplist() zskiplist {

@@ -9,8 +9,8 @@ import (
 // encodingParams are Redis's tuning parameters for compact encodings
 // (zset-max-listpack-entries...). CONFIG SET accepts them (tools and
 // Redis's own tests set them) and CONFIG GET returns what was set; the
-// hash-max-listpack-* ones reach the keyspace (config_hash.go), the others
-// change nothing yet.
+// hash-max-listpack-* and set-max-listpack-* ones reach the keyspace
+// (config_hash.go, config_setpack.go), the others change nothing yet.
 type encodingParams struct {
 	mu   sync.Mutex
 	vals map[string]string // guarded by mu; name (aliases resolved) -> value

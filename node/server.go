@@ -290,6 +290,7 @@ func (n *Node) configSet(name, val string) error {
 		if ok, err := n.encParams.set(name, val); ok {
 			if err == nil {
 				n.applyHashEncoding()
+				n.applySetEncoding()
 			}
 			return err
 		}
