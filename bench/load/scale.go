@@ -50,6 +50,12 @@ type ScaleConfig struct {
 	MaxOps int           // --shard-max-ops of the cluster (splits at 50%)
 	Keys   int           // key space
 	Port   int           // the proxy's port
+	// Preload is how many keys (key:0 … of 100 bytes) are written through
+	// the proxy before the first step, so that splits move a shard of that
+	// size; the splits it causes itself are logged like the others.
+	Preload int
+	// DevLog, when set, receives every log line of `Bin dev`.
+	DevLog io.Writer
 	// DevArgs are more arguments for `Bin dev` (e.g. --split-method auto).
 	DevArgs []string
 }
@@ -84,6 +90,9 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 		sc := bufio.NewScanner(logs)
 		for sc.Scan() {
 			l := sc.Text()
+			if cfg.DevLog != nil {
+				fmt.Fprintln(cfg.DevLog, l)
+			}
 			if splitStart.MatchString(l) {
 				splits.Add(1)
 			}
@@ -103,6 +112,14 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 
 	c := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", cfg.Port), PoolSize: 128})
 	defer c.Close()
+	if cfg.Preload > 0 {
+		t := time.Now()
+		if err := preload(ctx, c, cfg.Preload); err != nil {
+			return nil, fmt.Errorf("preload: %w", err)
+		}
+		fmt.Fprintf(log, "preloaded %d keys of 100 B in %.1fs (splits so far: %d)\n",
+			cfg.Preload, time.Since(t).Seconds(), done.Load())
+	}
 	var ops, errs atomic.Int64
 	var latMu sync.Mutex
 	var lat []time.Duration
@@ -170,6 +187,41 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 	fmt.Fprintf(log, "split write pauses: %s\n", strings.Join(pauses, " "))
 	mu.Unlock()
 	return rows, nil
+}
+
+// preload writes keys key:0 … key:n-1 of 100 bytes through c, pipelined
+// 1,000 a round from four connections.
+func preload(ctx context.Context, c *redis.Client, n int) error {
+	const batch, conns = 1000, 4
+	value := strings.Repeat("v", 100)
+	var next atomic.Int64
+	errc := make(chan error, conns)
+	for range conns {
+		go func() {
+			for {
+				lo := int(next.Add(batch)) - batch
+				if lo >= n || ctx.Err() != nil {
+					errc <- ctx.Err()
+					return
+				}
+				p := c.Pipeline()
+				for i := lo; i < min(lo+batch, n); i++ {
+					p.Set(ctx, fmt.Sprintf("key:%d", i), value, 0)
+				}
+				if _, err := p.Exec(ctx); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	var first error
+	for range conns {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // WriteScale writes rows as out.csv and an SVG plot as out.svg.

@@ -177,10 +177,24 @@ func runBenchScale(ctx context.Context, args []string, stdout, stderr io.Writer)
 	port := fs.Int("port", 6390, "port of the cluster's proxy")
 	bin := fs.String("bin", "", "vcache binary to run `dev` with (default: this one)")
 	method := fs.String("split-method", "", "--split-method of the cluster: copy, auto or promote (default: dev's)")
+	preload := fs.Int("preload", 0, "keys of 100 B written before the first step (splits then move shards of that size)")
+	devLog := fs.String("dev-log", "", "write the cluster's log to this file")
+	shardMem := fs.String("shard-max-memory", "", "--shard-max-memory of the cluster (default: dev's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := load.ScaleConfig{Bin: *bin, Step: *step, MaxOps: *maxOps, Keys: *keys, Port: *port}
+	cfg := load.ScaleConfig{Bin: *bin, Step: *step, MaxOps: *maxOps, Keys: *keys, Port: *port, Preload: *preload}
+	if *devLog != "" {
+		f, err := os.Create(*devLog)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.DevLog = f
+	}
+	if *shardMem != "" {
+		cfg.DevArgs = append(cfg.DevArgs, "--shard-max-memory", *shardMem)
+	}
 	if *method != "" {
 		if _, err := cluster.ParseSplitPolicy(*method); err != nil {
 			return fmt.Errorf("--split-method: %w", err)
