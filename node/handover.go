@@ -12,7 +12,9 @@ import (
 // The old primary led the moving half until the flip, and nothing was
 // written to it after the promoted node reached its offset: its keys of
 // those slots are a whole copy of the new shard as of the flip. It keeps
-// them, reports the copy whole, and its first full sync from the new
+// them, reports the copy whole, and its first link to the new primary
+// continues the new primary's stream from where it stood at the flip
+// (handover_continue.go). When it cannot, the full sync from the new
 // primary replaces the copy stripe by stripe (each stripe's keys are
 // dropped just before its snapshot is applied) instead of emptying it
 // first. Every write the new primary acknowledges to a WAIT needs this
@@ -58,6 +60,7 @@ func (n *Node) handOverCopy(c *shardCopy, ranges []cluster.SlotRange) {
 	if n.handedOver(ranges) {
 		c.partial.Store(false)
 		c.handover.Store(true)
+		c.pristine.Store(true)
 	}
 }
 
@@ -84,6 +87,7 @@ func (n *Node) keepHandedOver(m *cluster.Map, self cluster.NodeID, kept []int) {
 			c := n.copyOf(sh.ID)
 			c.partial.Store(false)
 			c.handover.Store(true)
+			c.pristine.Store(true)
 		}
 	}
 }

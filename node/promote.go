@@ -58,6 +58,7 @@ func (n *Node) promoteCutover(ctx context.Context, t cluster.MigrationTask) (err
 	if err := n.waitReplicaAck(ctx, t.From, t.Target, target); err != nil {
 		return fmt.Errorf("%s by promotion: replica %s did not reach offset %d: %w", t.Kind, t.Target, target, err)
 	}
+	n.noteHandoverPoint(slots, target)
 	pause := time.Since(start)
 	n.log.Info("promotion: replica caught up", "move", t.Kind, "replica", t.Target, "offset", target,
 		"slots", len(slots), "write pause so far", pause)

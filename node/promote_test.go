@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // TestSplitByPromotion splits a shard with --split-method auto under
@@ -59,7 +62,12 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 		waitReplicasMatch(t, nodes)
 	}
 	// Keep writing while the split happens; remember what was acknowledged.
-	live := startLiveWrites(ctx, cc, "live", 30000, nil)
+	// And counters, whose copies differ if a replica misses a write or
+	// applies one twice.
+	const counters = 64
+	live := startLiveWrites(ctx, cc, "live", 30000, func(i int) {
+		_ = cc.Incr(ctx, fmt.Sprintf("ctr:%d", i%counters)).Err()
+	})
 	var mu sync.Mutex
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -191,7 +199,19 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 		// replica was needed), and no third copy was placed: every key
 		// is on exactly two nodes.
 		waitReplicasMatch(t, nodes)
-		want := 2 * (8000 + docs + len(acked))
+		if method == "promote" {
+			// The old primary went on over the copy it kept: no key of
+			// the new shard was sent again.
+			var evs string
+			for _, tn := range nodes {
+				evs += tn.client2(t).Do(ctx, "CLUSTER", "EVENTS", "100").String()
+			}
+			if !strings.Contains(evs, "continues over the copy it kept") || strings.Contains(evs, "full sync of shard 2 to replica") {
+				t.Fatalf("the new shard's replica was not continued over its kept copy; events:\n%s", evs)
+			}
+		}
+		waitCountersMatch(t, nodes, "ctr:", counters)
+		want := 2 * (8000 + docs + len(acked) + counters)
 		waitFor(t, 20*time.Second, "each key on its primary and one replica only", func() bool {
 			total := 0
 			for _, tn := range nodes {
@@ -278,4 +298,43 @@ func knnOverNodes(t *testing.T, nodes []*testNode, blob string) []string {
 		out = append(out, h.key)
 	}
 	return out
+}
+
+// waitCountersMatch waits until every key prefix0..prefix(n-1) holds the
+// same value on its shard's primary and on each of its replicas.
+func waitCountersMatch(t *testing.T, nodes []*testNode, prefix string, n int) {
+	t.Helper()
+	byID := map[cluster.NodeID]*testNode{}
+	for _, tn := range nodes {
+		byID[tn.Cluster().Self()] = tn
+	}
+	var diff string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		diff = ""
+		m := nodes[0].Cluster().Map()
+		for i := 0; i < n && diff == ""; i++ {
+			k := fmt.Sprintf("%s%d", prefix, i)
+			owner, ok := m.Owner(keyslot.OfString(k))
+			if !ok || byID[owner.Primary] == nil {
+				diff = k + ": no owner"
+				break
+			}
+			want, _ := byID[owner.Primary].ks.Get([]byte(k))
+			for _, r := range owner.Replicas {
+				if rn := byID[r]; rn != nil {
+					if got, _ := rn.ks.Get([]byte(k)); string(got) != string(want) {
+						diff = fmt.Sprintf("%s: %q on the primary, %q on replica %s", k, want, got, r)
+					}
+				}
+			}
+		}
+		if diff == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a replica's copy differs from its primary's: %s", diff)
+		}
+		time.Sleep(20 * time.Millisecond) // polls the copies; waitFor's pattern with the difference kept for the message
+	}
 }

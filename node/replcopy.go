@@ -19,6 +19,9 @@ type shardCopy struct {
 	// handover marks a whole copy this node kept from a split by
 	// promotion until its first full sync completes (handover.go).
 	handover atomic.Bool
+	// pristine marks a handed-over copy that no sync has touched since
+	// the flip: a link may continue over it (handover_continue.go).
+	pristine atomic.Bool
 }
 
 // copyOf returns the record of this node's copy of shard, making a

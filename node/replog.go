@@ -260,6 +260,13 @@ type replState struct {
 	// (replstale.go); only the goroutine that follows the map uses it.
 	led map[cluster.ShardID]bool
 
+	// points are the cutovers of splits by promotion this node handed
+	// over (handover_continue.go), oldest first; guarded by mu.
+	points []*handoverPoint
+	// marks holds, by link key, each link's *atomic.Pointer[handoverMark]
+	// (handover_continue.go).
+	marks sync.Map
+
 	// afterStripe is a test hook of the full sync (replcopy.go).
 	afterStripe atomic.Pointer[syncHook]
 	// beforeSend is a test hook of the stream (replsend.go).

@@ -49,6 +49,10 @@ type primaryLink struct {
 	// touched by the link goroutine only.
 	histID    string
 	histEpoch uint64
+	// mark is the link's last handoverMark (handover_continue.go);
+	// markShown says it is in the node's marks (link goroutine only).
+	mark      atomic.Pointer[handoverMark]
+	markShown bool
 }
 
 // followMap starts and stops primary links for map m.
@@ -242,6 +246,10 @@ func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
 	var replace [][]int // a handed-over copy's stripes, replaced by the sync's snapshots in order
 	if l.replID != "" {
 		replID, offset = l.replID, int64(l.offset.Load())
+	} else if l.copy.handover.Load() && l.copy.pristine.Load() {
+		if p := n.handoverPointFor(l.ranges); p != nil {
+			replID, offset = handoverReplPrefix+p.id, int64(p.off)
+		}
 	}
 	var self []byte
 	if cl := n.cl.Load(); cl != nil {
@@ -271,6 +279,7 @@ func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
 		l.replID = ""
 		l.syncing.Store(true)
 		l.synced.Store(false)
+		l.copy.pristine.Store(false)
 		if l.copy.handover.Load() {
 			// A whole copy from a split by promotion: replaced stripe by
 			// stripe as the snapshots arrive (handover.go).
@@ -289,6 +298,17 @@ func (n *Node) streamFrom(ctx context.Context, l *primaryLink) error {
 		replID = f[1]
 	case len(f) == 2 && f[0] == "+CONTINUE" && f[1] == l.replID:
 		n.log.Info("replication continues", "shard", l.shard, "primary", l.addr, "offset", l.offset.Load())
+	case len(f) == 3 && f[0] == "+CONTINUE" && strings.HasPrefix(replID, handoverReplPrefix):
+		// Over the copy kept at a split by promotion
+		// (handover_continue.go): from the promoted node's offset.
+		off, err := strconv.ParseUint(f[2], 10, 64)
+		if err != nil {
+			return fmt.Errorf("bad reply %q", line)
+		}
+		l.copy.pristine.Store(false)
+		l.replID, replID = f[1], f[1]
+		l.offset.Store(off)
+		n.log.Info("replication continues over the copy kept at a split by promotion", "shard", l.shard, "primary", l.addr, "offset", off)
 	default:
 		return fmt.Errorf("primary answered %q", line)
 	}
@@ -328,6 +348,7 @@ func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader,
 				l.offset.Store(off)
 				l.replID = replID
 				n.noteHistory(l, replID)
+				n.noteHandoverMark(l, replID, off)
 				l.syncing.Store(false)
 				l.synced.Store(true)
 				l.copy.offset.Store(off)

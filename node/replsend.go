@@ -186,8 +186,12 @@ func (n *Node) sendStream(ctx context.Context, conn net.Conn, w *bufio.Writer, l
 	log := n.repl.log
 	deadline := func() { conn.SetWriteDeadline(time.Now().Add(30 * time.Second)) }
 	var skip [replStripes]uint64 // per stripe: frames before this offset are in the snapshot
-	var from uint64
-	if req.replID == log.id && log.has(req.offset) {
+	from, handover := n.handoverFrom(req)
+	if handover {
+		fmt.Fprintf(w, "+CONTINUE %s %d\r\n", log.id, from)
+		n.log.Info("replica continues over the copy it kept at a split by promotion", "replica", link.addr, "shard", link.shard, "offset", from)
+		n.recordHandoverContinue(link, from)
+	} else if req.replID == log.id && log.has(req.offset) {
 		from = req.offset
 		fmt.Fprintf(w, "+CONTINUE %s\r\n", log.id)
 		n.log.Info("replica continues", "replica", link.addr, "shard", link.shard, "offset", from)
