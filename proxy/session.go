@@ -60,6 +60,10 @@ type session struct {
 	// WAIT (waitwrites.go).
 	writing bool
 	wrote   map[*backend]struct{}
+	// wroteLast is the node last added to wrote (nil when wrote was
+	// cleared since): a pipeline of writes to one node checks it, not
+	// the map.
+	wroteLast *backend
 
 	lastActive atomic.Int64
 	lastCmd    atomic.Pointer[string]

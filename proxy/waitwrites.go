@@ -35,6 +35,10 @@ func (s *session) noteWrites() {
 // session's owner calls it: its goroutine, or the event loop serving it
 // (which hands it to a goroutine only once every reply is in).
 func (s *session) noteWrite(b *backend) {
+	if b == s.wroteLast {
+		return
+	}
+	s.wroteLast = b
 	if s.wrote == nil {
 		s.wrote = map[*backend]struct{}{}
 	}
@@ -80,5 +84,6 @@ func (m *waitMerge) merge(s *session, dst []byte) []byte {
 		}
 	}
 	clear(s.wrote)
+	s.wroteLast = nil
 	return resp.AppendInt(dst, least)
 }
