@@ -131,7 +131,7 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 			}
 			b.WriteString(pad + mod + "UNION {\n")
 			b.WriteString(pad + "  " + mod + t + "\n")
-			st := stemEnglish(t)
+			st := n.stemFor(t)
 			b.WriteString(pad + "  " + mod + stemPrefix + st + "(expanded)\n")
 			if st != t {
 				b.WriteString(pad + "  " + mod + st + "(expanded)\n")

@@ -42,8 +42,8 @@ type Node struct {
 	Verbatim bool
 	// Weight is the clause's $weight attribute (0: not given, 1).
 	Weight float64
-	// stems are the terms' English stems, worked out once per query
-	// (text.go); nil until then.
+	// stems are the terms' stems, worked out once per query (text.go,
+	// in English; language.go, in the query's language); nil until then.
 	stems []string
 	// expand holds the words each pattern term expands to, worked out
 	// once per search (text_pattern.go); nil until then.
