@@ -189,6 +189,7 @@ func TestFTLanguagePairs(t *testing.T) {
 		"swedish":    {"flickorna", "flicka"},
 		"norwegian":  {"dagene", "dagen"},
 		"danish":     {"husene", "huset"},
+		"russian":    {"книги", "книгами"},
 	} {
 		p := lang + ":"
 		if err := c.FTCreate(ctx, lang, &redis.FTCreateOptions{OnHash: true, Prefix: []any{p}, DefaultLanguage: lang},

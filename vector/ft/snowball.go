@@ -35,6 +35,8 @@ func stemmerFor(lang string) func(string) string {
 		return stemNorwegian
 	case "danish":
 		return stemDanish
+	case "russian":
+		return stemRussian
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 // snowballLanguages are the languages with a Snowball sample in
 // testdata/stem.
 var snowballLanguages = []string{
-	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish",
+	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -72,6 +72,7 @@ func TestSnowballWords(t *testing.T) {
 		"swedish":    {"klokheten", "klokhet"},
 		"norwegian":  {"havnedistriktene", "havnedistrikt"},
 		"danish":     {"indtager", "indtage"},
+		"russian":    {"книги", "книгами"},
 	}
 	for lang, words := range same {
 		stem := stemmerFor(lang)
@@ -87,7 +88,7 @@ func TestSnowballWords(t *testing.T) {
 // FuzzSnowball: every stemmer takes any string without a panic, keeps
 // invalid UTF-8 as it is, and returns valid UTF-8 for valid input.
 func FuzzSnowball(f *testing.F) {
-	for _, s := range []string{"häuser", "continuations", "ë", "ï", "qu", "yeux", "gliela", "ção", "løst", "\xff\xfe", "", "a~o~", "HiHe"} {
+	for _, s := range []string{"häuser", "continuations", "ë", "ï", "qu", "yeux", "gliela", "ção", "løst", "ёлками", "\xff\xfe", "", "a~o~", "HiHe"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, w string) {
