@@ -190,6 +190,7 @@ func TestFTLanguagePairs(t *testing.T) {
 		"norwegian":  {"dagene", "dagen"},
 		"danish":     {"husene", "huset"},
 		"russian":    {"книги", "книгами"},
+		"finnish":    {"elokuvaa", "elokuvaan"},
 	} {
 		p := lang + ":"
 		if err := c.FTCreate(ctx, lang, &redis.FTCreateOptions{OnHash: true, Prefix: []any{p}, DefaultLanguage: lang},

@@ -37,6 +37,8 @@ func stemmerFor(lang string) func(string) string {
 		return stemDanish
 	case "russian":
 		return stemRussian
+	case "finnish":
+		return stemFinnish
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 // testdata/stem.
 var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
+	"finnish",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -73,6 +74,7 @@ func TestSnowballWords(t *testing.T) {
 		"norwegian":  {"havnedistriktene", "havnedistrikt"},
 		"danish":     {"indtager", "indtage"},
 		"russian":    {"книги", "книгами"},
+		"finnish":    {"elokuvaa", "elokuvaan"},
 	}
 	for lang, words := range same {
 		stem := stemmerFor(lang)
@@ -88,7 +90,7 @@ func TestSnowballWords(t *testing.T) {
 // FuzzSnowball: every stemmer takes any string without a panic, keeps
 // invalid UTF-8 as it is, and returns valid UTF-8 for valid input.
 func FuzzSnowball(f *testing.F) {
-	for _, s := range []string{"häuser", "continuations", "ë", "ï", "qu", "yeux", "gliela", "ção", "løst", "ёлками", "\xff\xfe", "", "a~o~", "HiHe"} {
+	for _, s := range []string{"häuser", "continuations", "ë", "ï", "qu", "yeux", "gliela", "ção", "løst", "ёлками", "kirkkoonsa", "\xff\xfe", "", "a~o~", "HiHe"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, w string) {
