@@ -61,17 +61,17 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		if n.Kind == qOr {
 			head = "UNION"
 		}
-		b.WriteString(pad + head + " {\n")
+		b.WriteString(pad + scopeMod(n.scope) + head + " {\n")
 		for _, k := range n.Kids {
 			explainNode(b, k, depth+1, field)
 		}
 		b.WriteString(pad + "}" + slopAttrText(n) + "\n")
 	case qNot:
-		b.WriteString(pad + "NOT{\n")
+		b.WriteString(pad + scopeMod(n.scope) + "NOT{\n")
 		explainNode(b, n.Kids[0], depth+1, field)
 		b.WriteString(pad + "}\n")
 	case qOptional:
-		b.WriteString(pad + "OPTIONAL{\n")
+		b.WriteString(pad + scopeMod(n.scope) + "OPTIONAL{\n")
 		explainNode(b, n.Kids[0], depth+1, field)
 		b.WriteString(pad + "}\n")
 	case qTag:
