@@ -126,10 +126,14 @@ func (w *sbWord) before(s string) rune { return w.at(w.start(s) - 1) }
 // longest returns the longest suffix of the word that is a key of table
 // and begins at or after from, with its action; "", 0 when none.
 func (w *sbWord) longest(table map[string]int, from int) (string, int) {
+	var buf [12 * utf8.UTFMax]byte // the suffix's bytes, without an allocation per try
 	for k := min(len(w.r)-max(from, 0), 12); k > 0; k-- {
-		s := string(w.r[len(w.r)-k:])
-		if a, ok := table[s]; ok {
-			return s, a
+		b := buf[:0]
+		for _, c := range w.r[len(w.r)-k:] {
+			b = utf8.AppendRune(b, c)
+		}
+		if a, ok := table[string(b)]; ok {
+			return string(b), a
 		}
 	}
 	return "", 0

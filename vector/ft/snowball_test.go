@@ -105,3 +105,30 @@ func FuzzSnowball(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSnowball stems each language's sample words (one op: one
+// word), against English's Porter2 as the baseline.
+func BenchmarkSnowball(b *testing.B) {
+	for _, lang := range append([]string{"english"}, snowballLanguages...) {
+		words := []string{"consistently", "knackeries", "generously", "running"}
+		if lang != "english" {
+			words = words[:0]
+			data, err := os.ReadFile(filepath.Join("testdata", "stem", lang+".txt"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				if p := strings.Fields(line); len(p) == 2 && !strings.HasPrefix(line, "#") {
+					words = append(words, p[0])
+				}
+			}
+		}
+		stem := stemmerFor(lang)
+		b.Run(lang, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				stem(words[i%len(words)])
+			}
+		})
+	}
+}
