@@ -159,8 +159,9 @@ func TestFTTextScoring(t *testing.T) {
 	}
 }
 
-// TestFTStemmingOptions: NOSTEM fields and a LANGUAGE vcache does not
-// stem index words only; LANGUAGE_FIELD picks a document's language.
+// TestFTStemmingOptions: NOSTEM fields index words only; an index's
+// LANGUAGE stems its documents and, unless FT.SEARCH names another, its
+// queries; LANGUAGE_FIELD picks a document's language.
 func TestFTStemmingOptions(t *testing.T) {
 	tn := startNode(t, nil)
 	c := tn.client2(t)
@@ -180,9 +181,10 @@ func TestFTStemmingOptions(t *testing.T) {
 		{"stem", nil, []string{"d:1", "d:2", "d:3"}},
 		{"stem", []any{"VERBATIM"}, []string{"d:1"}},
 		{"stem", []any{"LANGUAGE", "german"}, []string{"d:1"}},
-		{"plain", nil, []string{"d:1", "d:3"}}, // the query's stem "run" is a word of d:3
-		{"german", nil, []string{"d:1", "d:3"}},
-		{"perdoc", nil, []string{"d:1", "d:3"}}, // d:2 is French: no stems
+		{"plain", nil, []string{"d:1", "d:3"}},                                  // the query's stem "run" is a word of d:3
+		{"german", nil, []string{"d:1"}},                                        // the query in German: "running" is its own stem
+		{"german", []any{"LANGUAGE", "english"}, []string{"d:1", "d:2", "d:3"}}, // German "runs" has the stem "run"
+		{"perdoc", nil, []string{"d:1", "d:2", "d:3"}},                          // d:2 is French: "runs" has the stem "run"
 	} {
 		args := append([]any{"FT.SEARCH", tc.index, "running", "NOCONTENT"}, tc.args...)
 		if got := replyKeysSorted(do(args...)); !reflect.DeepEqual(got, tc.want) {

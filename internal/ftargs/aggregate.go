@@ -13,7 +13,9 @@ type Aggregate struct {
 	Verbatim bool
 	// NoStopWords is NOSTOPWORDS: the query's stop words are kept.
 	NoStopWords bool
-	Steps       []Step
+	// Language is LANGUAGE's value ("" when not given).
+	Language string
+	Steps    []Step
 	// Params is PARAMS's name/value pairs in order; nil without PARAMS.
 	Params     []Param
 	Dialect    int64 // 0: not given
@@ -137,6 +139,9 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 		case "SCORER", "LANGUAGE":
 			if i+1 >= len(args) {
 				return nil, fmt.Errorf("Bad arguments for %s: %s", word, acNoArg)
+			}
+			if word == "LANGUAGE" {
+				a.Language = string(args[i+1])
 			}
 			next = i + 2
 		case "LIMIT":

@@ -19,6 +19,9 @@ func (a *Aggregate) AppendArgs(dst [][]byte, steps []Step) [][]byte {
 	if a.NoStopWords {
 		w("NOSTOPWORDS")
 	}
+	if a.Language != "" {
+		w("LANGUAGE", a.Language)
+	}
 	if a.Params != nil {
 		w("PARAMS", strconv.Itoa(2*len(a.Params)))
 		for _, p := range a.Params {

@@ -16,6 +16,7 @@ func FuzzParseAggregate(f *testing.F) {
 		"* SORTBY 1 @a MAX 3 PARAMS 2 x y DIALECT 2 TIMEOUT 5 VERBATIM",
 		"* LOAD * GROUPBY 1 @x REDUCE TOLIST 1 @y REDUCE STDDEV 1 @p",
 		"the NOSTOPWORDS LOAD 1 @a VERBATIM NOSTOPWORDS INORDER",
+		"arancia LANGUAGE italian LOAD 1 @a",
 	} {
 		f.Add(s)
 	}
@@ -33,8 +34,9 @@ func FuzzParseAggregate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("rendered %q fails: %v", line, err)
 		}
-		if again.NoStopWords != a.NoStopWords || again.Verbatim != a.Verbatim {
-			t.Fatalf("%q: NOSTOPWORDS %v VERBATIM %v, rendered %v %v", line, a.NoStopWords, a.Verbatim, again.NoStopWords, again.Verbatim)
+		if again.NoStopWords != a.NoStopWords || again.Verbatim != a.Verbatim || again.Language != a.Language {
+			t.Fatalf("%q: NOSTOPWORDS %v VERBATIM %v LANGUAGE %q, rendered %v %v %q", line, a.NoStopWords, a.Verbatim, a.Language,
+				again.NoStopWords, again.Verbatim, again.Language)
 		}
 		if len(again.Steps) != len(a.Steps) {
 			t.Fatalf("%q: %d steps, rendered %d", line, len(a.Steps), len(again.Steps))

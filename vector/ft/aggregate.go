@@ -40,6 +40,9 @@ func ParseAggregateArgs(args [][]byte) (*AggregateRequest, error) {
 // ParseQuery parses the request's query string and resolves its KNN
 // clause's parameters.
 func (r *AggregateRequest) ParseQuery() error {
+	if err := CheckLanguage(r.Args.Language); err != nil {
+		return err
+	}
 	filter, knn, err := parseResolved(r.Args.Query, nil, r.Params)
 	if err != nil {
 		return err
@@ -60,6 +63,7 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 	if err := ix.checkFields(req.Filter); err != nil {
 		return nil, 0, err
 	}
+	ix.useLanguage(req.Filter, req.Args.Language)
 	var known []string
 	scoreField := ""
 	if req.KNN != nil {

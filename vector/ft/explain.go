@@ -61,17 +61,17 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		if n.Kind == qOr {
 			head = "UNION"
 		}
-		b.WriteString(pad + head + " {\n")
+		b.WriteString(pad + scopeMod(n.scope) + head + " {\n")
 		for _, k := range n.Kids {
 			explainNode(b, k, depth+1, field)
 		}
 		b.WriteString(pad + "}" + slopAttrText(n) + "\n")
 	case qNot:
-		b.WriteString(pad + "NOT{\n")
+		b.WriteString(pad + scopeMod(n.scope) + "NOT{\n")
 		explainNode(b, n.Kids[0], depth+1, field)
 		b.WriteString(pad + "}\n")
 	case qOptional:
-		b.WriteString(pad + "OPTIONAL{\n")
+		b.WriteString(pad + scopeMod(n.scope) + "OPTIONAL{\n")
 		explainNode(b, n.Kids[0], depth+1, field)
 		b.WriteString(pad + "}\n")
 	case qTag:
@@ -131,7 +131,7 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 			}
 			b.WriteString(pad + mod + "UNION {\n")
 			b.WriteString(pad + "  " + mod + t + "\n")
-			st := stemEnglish(t)
+			st := n.stemFor(t)
 			b.WriteString(pad + "  " + mod + stemPrefix + st + "(expanded)\n")
 			if st != t {
 				b.WriteString(pad + "  " + mod + st + "(expanded)\n")

@@ -120,7 +120,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	d := &doc{key: key, id: id}
 	defer ix.countDoc(id, d)
 	failed := false
-	stem := stems(ix.schema.docLanguage(fields))
+	stem := stemmerFor(ix.schema.docLanguage(fields))
 	for i := range ix.schema.Fields {
 		f := &ix.schema.Fields[i]
 		raw, has := lookupField(fields, f.Name)
@@ -406,6 +406,9 @@ type Info struct {
 	// (CustomStopWords).
 	StopWords       []string
 	CustomStopWords bool
+	// Language is FT.CREATE's LANGUAGE ("" for English) and
+	// LanguageField its LANGUAGE_FIELD.
+	Language, LanguageField string
 
 	// Counts behind FT.INFO's statistics (info.go).
 	Stats InfoStats
@@ -416,7 +419,8 @@ func (ix *Index) Info() Info {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	inf := Info{Name: ix.schema.Name, Prefixes: ix.schema.Prefixes, Fields: ix.schema.Fields, NumDocs: len(ix.ids), OnJSON: ix.schema.OnJSON,
-		MaxDocID: ix.nextID, IndexingFailures: ix.failures, StopWords: ix.schema.StopWords, CustomStopWords: ix.schema.CustomStopWords}
+		MaxDocID: ix.nextID, IndexingFailures: ix.failures, StopWords: ix.schema.StopWords, CustomStopWords: ix.schema.CustomStopWords,
+		Language: ix.schema.Language, LanguageField: ix.schema.LanguageField}
 	ix.countRecords(&inf)
 	for _, e := range ix.engine {
 		inf.VectorIndexBytes += e.MemoryBytes()

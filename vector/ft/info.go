@@ -115,7 +115,7 @@ func (inf Info) Reply() []any {
 	out := []any{
 		"index_name", inf.Name,
 		"index_options", []any{},
-		"index_definition", []any{"key_type", keyType(inf.OnJSON), "prefixes", prefixes, "default_score", "1"},
+		"index_definition", inf.definition(prefixes),
 		"attributes", attrs,
 		"num_docs", int64(inf.NumDocs),
 		"max_doc_id", int64(inf.MaxDocID),
@@ -161,4 +161,18 @@ func vectorCompression(p vector.Params) []any {
 		r = vector.DefaultRerank
 	}
 	return []any{"compression", "SQ8", "rerank", int64(r)}
+}
+
+// definition is FT.INFO's index_definition: default_language for an
+// index not in English and language_field when FT.CREATE gave them, as
+// RediSearch lists them.
+func (inf Info) definition(prefixes []any) []any {
+	def := []any{"key_type", keyType(inf.OnJSON), "prefixes", prefixes}
+	if inf.Language != "" {
+		def = append(def, "default_language", inf.Language)
+	}
+	if inf.LanguageField != "" {
+		def = append(def, "language_field", inf.LanguageField)
+	}
+	return append(def, "default_score", "1")
 }

@@ -42,8 +42,12 @@ type Node struct {
 	Verbatim bool
 	// Weight is the clause's $weight attribute (0: not given, 1).
 	Weight float64
-	// stems are the terms' English stems, worked out once per query
-	// (text.go); nil until then.
+	// scope is the field scope of a clause of clauses (AND, OR, NOT,
+	// ~) that "@f:(...)" scoped, as FT.EXPLAIN shows it ("" for none:
+	// query_scope.go); its text clauses carry the scope in Field.
+	scope string
+	// stems are the terms' stems, worked out once per query (text.go,
+	// in English; language.go, in the query's language); nil until then.
 	stems []string
 	// expand holds the words each pattern term expands to, worked out
 	// once per search (text_pattern.go); nil until then.
@@ -368,6 +372,9 @@ func scopeText(n *Node, field string) *Node {
 	}
 	if n.Kind == qTag || n.Kind == qNum || n.Kind == qGeo || n.Kind == qVecRange {
 		return n
+	}
+	if n.Kind != qText {
+		n.scope = intersectScope(n.scope, field)
 	}
 	plain := n.Kind == qAnd && n.Weight == 0 && !n.slopSet()
 	var terms []string

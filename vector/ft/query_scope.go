@@ -39,3 +39,16 @@ func intersectScope(inner, outer string) string {
 	}
 	return strings.Join(both, "|")
 }
+
+// scopeMod is the field prefix FT.EXPLAIN writes before a clause of
+// scope ("@a|b:", "@NULL:", or "" for none), as RediSearch writes it
+// before every node a field modifier scoped.
+func scopeMod(scope string) string {
+	switch scope {
+	case "":
+		return ""
+	case nullScope:
+		return "@NULL:"
+	}
+	return "@" + scope + ":"
+}

@@ -41,7 +41,8 @@ type SearchRequest struct {
 	Multi, Expand bool
 	// Scorer scores full-text matches (SCORER; TFIDF by default), and
 	// ExplainScore asks for the explanation with each score. Verbatim
-	// (VERBATIM) and a Language vcache does not stem turn stemming off;
+	// (VERBATIM) turns stemming off; Language (LANGUAGE, "" for the
+	// index's) is the language the terms are stemmed in (language.go);
 	// Payload is PAYLOAD's value (for HAMMING).
 	Scorer       Scorer
 	ExplainScore bool
@@ -106,9 +107,6 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		ExplainScore: a.ExplainScore, Verbatim: a.Verbatim, Language: a.Language, Payload: a.Payload,
 		Slop: int(a.Slop), HasSlop: a.HasSlop, InOrder: a.InOrder,
 	}
-	if err := CheckLanguage(a.Language); err != nil {
-		return nil, err
-	}
 	if r.Scorer, err = ParseScorer(a.Scorer); err != nil {
 		return nil, err
 	}
@@ -153,12 +151,17 @@ func unsupported(a *ftargs.Search) string {
 // ParseQuery parses the request's query string and resolves its KNN
 // clause's parameters.
 func (r *SearchRequest) ParseQuery() error {
+	// As RediSearch: the LANGUAGE is checked once the index is known,
+	// before the query string is parsed.
+	if err := CheckLanguage(r.Language); err != nil {
+		return err
+	}
 	filter, knn, err := parseResolved(r.Query, r.Clauses, r.Params)
 	if err != nil {
 		return err
 	}
 	r.Filter, r.KNN = filter, knn
-	if r.Verbatim || !stems(r.Language) {
+	if r.Verbatim {
 		markVerbatim(r.Filter)
 	}
 	if r.HasSlop || r.InOrder {
@@ -254,6 +257,7 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 	if err := ix.checkFields(req.Filter); err != nil {
 		return nil, err
 	}
+	ix.useLanguage(req.Filter, req.Language)
 	hits, total, scored, err := ix.match(req)
 	if err != nil {
 		return nil, err

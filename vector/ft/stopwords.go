@@ -125,6 +125,7 @@ func (s *Schema) queryTree(n *Node, knn *KNN, keep bool, dialect int) *Node {
 // query: without the stop words the search drops (queryTree). nil means
 // the query is stop words only (RediSearch's "<empty>").
 func (ix *Index) QueryTree(req *SearchRequest) *Node {
+	ix.useLanguage(req.Filter, req.Language)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)

@@ -8,8 +8,9 @@ import (
 
 // Full-text indexing, as RediSearch 2.8 does it: a TEXT field's value is
 // split into lower-case tokens; every token is a term of the document, and
-// in a field that stems (English, without NOSTEM) a token whose English
-// stem differs from it also adds the term "+stem". Each occurrence adds
+// in a field that stems (without NOSTEM, in a language with a stemmer:
+// language.go) a token whose stem in the document's language differs from
+// it also adds the term "+stem". Each occurrence adds
 // the field's WEIGHT (at least 1) to the term's frequency in the document,
 // a stem 0.2 of it (at least 1); the document keeps the highest frequency
 // and the sum of its words' (its length), and the positions of its tokens
@@ -40,7 +41,7 @@ type docText struct {
 }
 
 // languages are the names LANGUAGE accepts (RediSearch's list); vcache
-// stems English only, and indexes the others without stems.
+// stems those stemmerFor knows, and indexes the others without stems.
 var languages = map[string]bool{
 	"arabic": true, "armenian": true, "basque": true, "catalan": true, "danish": true, "dutch": true,
 	"english": true, "finnish": true, "french": true, "german": true, "greek": true, "hindi": true,
@@ -50,14 +51,11 @@ var languages = map[string]bool{
 	"chinese": true,
 }
 
-// stems reports whether text in language lang ("" for the default,
-// English) is stemmed.
-func stems(lang string) bool { return lang == "" || strings.EqualFold(lang, "english") }
-
-// CheckLanguage returns FT.SEARCH's error for a LANGUAGE it does not know.
+// CheckLanguage returns FT.SEARCH's and FT.AGGREGATE's error for a
+// LANGUAGE they do not know (RediSearch's text, which names no language).
 func CheckLanguage(lang string) error {
 	if lang != "" && !languages[strings.ToLower(lang)] {
-		return errf("No such language %s", lang)
+		return errf("No such language")
 	}
 	return nil
 }
@@ -128,7 +126,8 @@ func (s *Schema) docScore(fields map[string][]byte) float64 {
 }
 
 // addText indexes the value of the schema's TEXT field i into d.
-func (t *docText) add(f *Field, i int, value string, stem bool, stop func(string) bool) {
+// stem is the document's language's stemmer (nil: none).
+func (t *docText) add(f *Field, i int, value string, stem func(string) string, stop func(string) bool) {
 	w := uint32(max(1, f.Weight))
 	ws := uint32(max(1, f.Weight*stemFactor))
 	bit := fieldBit(i)
@@ -152,8 +151,8 @@ func (t *docText) add(f *Field, i int, value string, stem bool, stop func(string
 		}
 		t.next++
 		put(tok, w, t.next, true)
-		if stem && !f.NoStem {
-			if s := stemEnglish(tok); s != tok {
+		if stem != nil && !f.NoStem {
+			if s := stem(tok); s != tok {
 				put(stemPrefix+s, ws, t.next, false)
 			}
 		}

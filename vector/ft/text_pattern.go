@@ -11,9 +11,8 @@ import (
 // ending in word, an infix *word* those containing it (RediSearch scans
 // its dictionary so without WITHSUFFIXTRIE too), a prefix word* those
 // starting with it. A query expands such a term against the index's words
-// (not their stems) in the clause's fields, alphabetically (RediSearch
-// walks its trie, most frequent branches first), to at most MAXEXPANSIONS
-// words; a prefix, suffix or infix whose word is shorter than MINPREFIX
+// (not their stems) in the clause's fields, in the order RediSearch's trie
+// walk finds them (text_affix_order.go), to at most MAXEXPANSIONS words; a prefix, suffix or infix whose word is shorter than MINPREFIX
 // expands to none (config_expansion.go).
 
 // fuzzyTerm returns the word and distance of a fuzzy query term
@@ -81,8 +80,8 @@ func withinDistance(a, b string, k int) bool {
 }
 
 // expandTerm returns the index's words that term t (a pattern or a
-// prefix) matches in field ("" for any TEXT field), sorted, at most
-// lim's Max; none when the word of a prefix, suffix or infix is shorter
+// prefix) matches in field ("" for any TEXT field), at most lim's Max,
+// in RediSearch's order (cutExpansion); none when the word of a prefix, suffix or infix is shorter
 // than lim's MinPrefix. mu must be held.
 func (ix *Index) expandTerm(t, field string, lim Expansion) []string {
 	if core, ok := affixCore(t); ok && len(core) < lim.minPrefix() {
@@ -112,10 +111,7 @@ func (ix *Index) expandTerm(t, field string, lim Expansion) []string {
 		}
 	}
 	sort.Strings(out)
-	if len(out) > lim.max() {
-		out = out[:lim.max()]
-	}
-	return out
+	return cutExpansion(t, out, lim.max())
 }
 
 // affixCore returns the word of a prefix, suffix or infix term (ok false

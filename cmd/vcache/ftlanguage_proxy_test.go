@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/keyslot"
+)
+
+// TestProxyLanguage: through the proxy over two nodes, an Italian index
+// stems its documents and queries in Italian on both nodes, and
+// FT.SEARCH's and FT.AGGREGATE's LANGUAGE reach the nodes (the proxy
+// rebuilds FT.AGGREGATE's arguments for them). Italian stems arancia and
+// arance to aranc; in English arancia is its own stem.
+func TestProxyLanguage(t *testing.T) {
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: serveProxyOver(t, startNode(t), startNode(t)), Protocol: 2})
+	defer c.Close()
+	tag := func(low bool) string {
+		for i := 0; ; i++ {
+			s := fmt.Sprintf("t%d", i)
+			if (keyslot.OfString(s) < keyslot.Count/2) == low {
+				return s
+			}
+		}
+	}
+	k1, k2 := "w:{"+tag(true)+"}1", "w:{"+tag(false)+"}2" // one on each node
+	if err := c.FTCreate(ctx, "it", &redis.FTCreateOptions{OnHash: true, Prefix: []any{"w:"}, DefaultLanguage: "italian", LanguageField: "lang"},
+		&redis.FieldSchema{FieldName: "word", FieldType: redis.SearchFieldTypeText}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c.HSet(ctx, k1, "word", "arancia")
+	c.HSet(ctx, k2, "word", "arance")
+	sorted := func(ids ...string) []string { sort.Strings(ids); return ids }
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{{"", sorted(k1, k2)}, {"italian", sorted(k1, k2)}, {"english", []string{k1}}} {
+		res, err := c.FTSearchWithArgs(ctx, "it", "arancia", &redis.FTSearchOptions{NoContent: true, Language: tc.lang}).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range res.Docs {
+			got = append(got, d.ID)
+		}
+		if sort.Strings(got); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("FT.SEARCH it arancia LANGUAGE %q: %v, want %v", tc.lang, got, tc.want)
+		}
+		agg := []any{"FT.AGGREGATE", "it", "arancia", "LOAD", "1", "@word"}
+		if tc.lang != "" {
+			agg = append(agg, "LANGUAGE", tc.lang)
+		}
+		rows, err := c.Do(ctx, agg...).Slice()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows)-1 != len(tc.want) {
+			t.Errorf("%v: %v, want %d rows", agg, rows, len(tc.want))
+		}
+	}
+	for _, args := range [][]any{
+		{"FT.SEARCH", "it", "arancia", "LANGUAGE", "klingon"},
+		{"FT.AGGREGATE", "it", "arancia", "LANGUAGE", "klingon"},
+	} {
+		if err := c.Do(ctx, args...).Err(); err == nil || err.Error() != "No such language" {
+			t.Errorf("%v: error %v, want No such language", args, err)
+		}
+	}
+	info, err := c.Do(ctx, "FT.INFO", "it").Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(info); i += 2 {
+		if info[i] == "index_definition" {
+			def := fmt.Sprint(info[i+1])
+			if want := "[key_type HASH prefixes [w:] default_language italian language_field lang default_score 1]"; def != want {
+				t.Errorf("FT.INFO index_definition %s, want %s", def, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package ft
+
+import "strings"
+
+// Languages of full-text search, as RediSearch has them: FT.CREATE's
+// LANGUAGE is the index's default, for the documents and for a query
+// that names none (RediSearch 2.10 and later; 2.8 stemmed such a query in
+// English); a document's LANGUAGE_FIELD names its own; FT.SEARCH's and
+// FT.AGGREGATE's LANGUAGE stem the query's terms in that language. A
+// language without a stemmer here (stemmerFor) indexes and matches words
+// as they are written.
+
+// queryLanguage returns the language a query's terms are stemmed in: its
+// LANGUAGE (lang), else the index's; "" for English.
+func (s *Schema) queryLanguage(lang string) string {
+	if lang == "" {
+		return s.Language
+	}
+	if lang = strings.ToLower(lang); lang == "english" {
+		return ""
+	}
+	return lang
+}
+
+// useLanguage stems the text terms of a query tree in the query's
+// language (lang: its LANGUAGE, "" for none). ParseQuery stemmed them in
+// English already, so an English query needs nothing more.
+func (ix *Index) useLanguage(filter *Node, lang string) {
+	if filter == nil {
+		return
+	}
+	ix.mu.RLock()
+	lang = ix.schema.queryLanguage(lang)
+	ix.mu.RUnlock()
+	if lang != "" {
+		markLanguage(filter, stemmerFor(lang))
+	}
+}
+
+// markLanguage works out the stems of the tree's text terms with stem;
+// with none (nil), the terms match only as they are written.
+func markLanguage(n *Node, stem func(string) string) {
+	if n.Kind == qText {
+		switch {
+		case stem == nil:
+			n.Verbatim, n.stems = true, nil
+		case !n.Verbatim && !n.Phrase:
+			n.stems = make([]string, len(n.Terms))
+			for i, t := range n.Terms {
+				n.stems[i] = stem(t)
+			}
+		}
+	}
+	for _, k := range n.Kids {
+		markLanguage(k, stem)
+	}
+}
+
+// stemFor returns the stem worked out for the node's term t, or its
+// English stem when none was.
+func (n *Node) stemFor(t string) string {
+	for i, term := range n.Terms {
+		if term == t && i < len(n.stems) {
+			return n.stems[i]
+		}
+	}
+	return stemEnglish(t)
+}
