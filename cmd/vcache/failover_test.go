@@ -58,15 +58,13 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startProc runs `bin server --port port args...` and waits until it
-// answers PING; it reports false if the process exited first (a port
-// taken meanwhile by another test). It is killed when the test ends.
-func startProc(t *testing.T, bin, port string, args ...string) (*proc, bool) {
+// launchProc starts cmd, the process of the node at addr, with its
+// output in the proc's logs. It is killed when the test ends, and the
+// tail of its logs logged, as those of name, if the test failed.
+func launchProc(t *testing.T, addr, name string, cmd *exec.Cmd) *proc {
 	t.Helper()
-	p := &proc{addr: "127.0.0.1:" + port, logs: &syncBuffer{}, exited: make(chan struct{})}
-	p.cmd = exec.Command(bin, append([]string{"server", "--port", port}, args...)...)
-	p.cmd.Stdout = p.logs
-	p.cmd.Stderr = p.logs
+	p := &proc{addr: addr, logs: &syncBuffer{}, exited: make(chan struct{}), cmd: cmd}
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -75,9 +73,18 @@ func startProc(t *testing.T, bin, port string, args ...string) (*proc, bool) {
 		_ = p.cmd.Process.Kill()
 		<-p.exited
 		if t.Failed() {
-			t.Logf("logs of %s:\n%s", p.addr, tail(p.logs.String(), 3000))
+			t.Logf("logs of %s:\n%s", name, tail(p.logs.String(), 3000))
 		}
 	})
+	return p
+}
+
+// startProc runs `bin server --port port args...` and waits until it
+// answers PING; it reports false if the process exited first (a port
+// taken meanwhile by another test). It is killed when the test ends.
+func startProc(t *testing.T, bin, port string, args ...string) (*proc, bool) {
+	t.Helper()
+	p := launchProc(t, "127.0.0.1:"+port, "127.0.0.1:"+port, exec.Command(bin, append([]string{"server", "--port", port}, args...)...))
 	c := redis.NewClient(&redis.Options{Addr: p.addr, MaxRetries: -1})
 	defer c.Close()
 	exited := false
