@@ -1,7 +1,7 @@
-# Helpers of the bench scripts that start vcache and redis-server
-# themselves, on free ports of 127.0.0.1. Sourced (`. bench/lib.sh`) from
-# the repository's root; the servers started are the script's background
-# jobs, killed when it exits.
+# Helpers of the bench scripts (and scripts/redis-suite.sh) that start
+# vcache and redis-server themselves, on free ports of 127.0.0.1. Sourced
+# (`. bench/lib.sh`) from the repository's root; the servers started are
+# the script's background jobs, killed when it exits.
 
 # need TOOL... exits, naming the package to install, unless every tool is
 # on the PATH.

@@ -4,22 +4,14 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // TestServedWaitersReachTheReplica: what a push hands to blocked clients
 // (a BLPOP and a BLMOVE) is popped on the replica too, so primary and
 // replica hold the same lists.
 func TestServedWaitersReachTheReplica(t *testing.T) {
-	nodes := startReplicatedNodes(t, 3)
+	nodes, cluster := startServedRepl(t)
 	ctx := context.Background()
-	addrs := []string{nodes[0].addr, nodes[1].addr, nodes[2].addr}
-	cluster := func() *redis.ClusterClient {
-		cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
-		t.Cleanup(func() { cc.Close() })
-		return cc
-	}
 	cc := cluster()
 	popped := make(chan []string, 1)
 	go func() {
@@ -31,13 +23,7 @@ func TestServedWaitersReachTheReplica(t *testing.T) {
 		v, _ := cluster().BLMove(ctx, "{q}b", "{q}dst", "LEFT", "RIGHT", 0).Result()
 		moved <- v
 	}()
-	waitFor(t, 5*time.Second, "two blocked clients", func() bool {
-		sum := 0
-		for _, tn := range nodes {
-			sum += int(tn.blockedCount())
-		}
-		return sum == 2
-	})
+	waitBlockedIn(t, nodes, 2)
 	if err := cc.RPush(ctx, "{q}a", "a1", "a2").Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -61,12 +47,7 @@ func TestServedWaitersReachTheReplica(t *testing.T) {
 		t.Fatal("BLMOVE not served")
 	}
 	want := map[string][]string{"{q}a": {"a2"}, "{q}b": {"b2"}, "{q}dst": {"b1"}}
-	// Every primary's writes have reached its replica.
-	for _, tn := range nodes {
-		if got := tn.raw(t).do("WAIT", "1", "5000"); got != "(integer) 1" {
-			t.Fatalf("WAIT 1 on %s: %s", tn.addr, got)
-		}
-	}
+	waitEveryReplica(t, nodes)
 	holders := 0
 	for _, tn := range nodes {
 		rc := tn.raw(t)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/command"
 )
 
@@ -82,18 +83,30 @@ func (n *Node) isReplicaOnly() bool {
 	return links > 0 && !n.leadsShard()
 }
 
+// led returns the node's cluster, its current map and the shards this
+// node leads in that map, read afresh on every call (a caller that polls
+// sees the map change). cl is nil standalone; m is nil standalone and
+// before the first map.
+func (n *Node) led() (cl *cluster.Cluster, m *cluster.Map, primary []cluster.Shard) {
+	cl = n.cl.Load()
+	if cl == nil {
+		return nil, nil, nil
+	}
+	m = cl.Map()
+	if m == nil {
+		return cl, nil, nil
+	}
+	primary, _ = m.ShardsOf(cl.Self())
+	return cl, m, primary
+}
+
 // ledShards returns the shards this node leads in its map, as replicas
 // name them (nil standalone).
 func (n *Node) ledShards() []string {
-	cl := n.cl.Load()
-	if cl == nil {
-		return nil
-	}
-	m := cl.Map()
+	_, m, primary := n.led()
 	if m == nil {
 		return nil
 	}
-	primary, _ := m.ShardsOf(cl.Self())
 	out := make([]string, 0, len(primary))
 	for _, s := range primary {
 		out = append(out, s.ID.String())
@@ -104,16 +117,8 @@ func (n *Node) ledShards() []string {
 // leadsShard reports whether this node is the primary of a shard (always
 // true standalone).
 func (n *Node) leadsShard() bool {
-	cl := n.cl.Load()
-	if cl == nil {
-		return true
-	}
-	m := cl.Map()
-	if m == nil {
-		return false
-	}
-	primary, _ := m.ShardsOf(cl.Self())
-	return len(primary) > 0
+	cl, _, primary := n.led()
+	return cl == nil || len(primary) > 0
 }
 
 func upDown(up bool) string {

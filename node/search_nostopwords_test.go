@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // stopWordsSetup makes the indexes of TestFTStopWords (def: the default
@@ -28,17 +30,25 @@ func stopWordsSetup(t *testing.T, do func(args ...any) ([]any, error)) {
 	}
 }
 
+// stopWordsNode starts a node holding stopWordsSetup's indexes and
+// documents, and returns a RESP2 client of it and do, which sends a
+// command on that client.
+func stopWordsNode(t *testing.T) (*redis.Client, func(args ...any) ([]any, error)) {
+	t.Helper()
+	c := startNode(t, nil).client2(t)
+	ctx := context.Background()
+	do := func(args ...any) ([]any, error) { return c.Do(ctx, args...).Slice() }
+	stopWordsSetup(t, func(args ...any) ([]any, error) { return nil, c.Do(ctx, args...).Err() })
+	return c, do
+}
+
 // TestFTSearchNoStopWords: with NOSTOPWORDS a query keeps its stop words,
 // which match only where the index indexed them (STOPWORDS 0, or a list
 // without them), as RediSearch's NOSTOPWORDS: the default index holds no
 // "the", so "the lord" matches nothing. FT.AGGREGATE takes it too; a KNN
 // query whose filter is stop words only runs over every document.
 func TestFTSearchNoStopWords(t *testing.T) {
-	tn := startNode(t, nil)
-	c := tn.client2(t)
-	ctx := context.Background()
-	do := func(args ...any) ([]any, error) { return c.Do(ctx, args...).Slice() }
-	stopWordsSetup(t, func(args ...any) ([]any, error) { return nil, c.Do(ctx, args...).Err() })
+	_, do := stopWordsNode(t)
 	for _, tc := range []struct {
 		index, query string
 		keep         bool
@@ -103,10 +113,8 @@ func TestFTSearchNoStopWords(t *testing.T) {
 // RediSearch 2.8 does: a stop word the index does not hold is reported
 // like any unknown term.
 func TestFTExplainProfileStopWords(t *testing.T) {
-	tn := startNode(t, nil)
-	c := tn.client2(t)
+	c, _ := stopWordsNode(t)
 	ctx := context.Background()
-	stopWordsSetup(t, func(args ...any) ([]any, error) { return nil, c.Do(ctx, args...).Err() })
 	explain := func(args ...any) string {
 		t.Helper()
 		s, err := c.Do(ctx, append([]any{"FT.EXPLAIN"}, args...)...).Text()
@@ -253,11 +261,8 @@ func TestFTStopWordsListInfo(t *testing.T) {
 // default index holds no stop word, so such a phrase matches nothing.
 // FT.EXPLAIN shows the same phrase.
 func TestFTStopWordsPhraseDialect2(t *testing.T) {
-	tn := startNode(t, nil)
-	c := tn.client2(t)
+	c, do := stopWordsNode(t)
 	ctx := context.Background()
-	do := func(args ...any) ([]any, error) { return c.Do(ctx, args...).Slice() }
-	stopWordsSetup(t, func(args ...any) ([]any, error) { return nil, c.Do(ctx, args...).Err() })
 	for _, tc := range []struct {
 		index, query string
 		want         []string

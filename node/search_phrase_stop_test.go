@@ -13,11 +13,8 @@ import (
 // FT.AGGREGATE, FT.EXPLAIN and FT.PROFILE answer it alike; DIALECT 2,
 // NOSTOPWORDS and an index without stop words do not fail.
 func TestFTPhraseStopWordDialect1(t *testing.T) {
-	tn := startNode(t, nil)
-	c := tn.client2(t)
+	c, do := stopWordsNode(t)
 	ctx := context.Background()
-	do := func(args ...any) ([]any, error) { return c.Do(ctx, args...).Slice() }
-	stopWordsSetup(t, func(args ...any) ([]any, error) { return nil, c.Do(ctx, args...).Err() })
 	for _, tc := range []struct {
 		index, query, err string
 	}{

@@ -38,11 +38,7 @@ func vecAttrs(t *testing.T, c *redis.Client) map[string]any {
 func TestFTHNSWCompression(t *testing.T) {
 	dir := t.TempDir()
 	tn := startNode(t, func(c *Config) { c.Dir = dir })
-	// FT.CREATE indexes the 1,500 documents there before it answers: under
-	// the race detector on a loaded machine that takes more than go-redis's
-	// default 3 s read timeout.
-	c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, Protocol: 2, ReadTimeout: time.Minute})
-	t.Cleanup(func() { c.Close() })
+	c := patientClient(t, tn)
 	ctx := context.Background()
 	const n = 1500
 	loadDocs(t, c, n, "HNSW")
@@ -51,25 +47,8 @@ func TestFTHNSWCompression(t *testing.T) {
 	}
 	q := docVec(424242)
 	blob := vector.EncodeFloat32(q)
-	res, err := c.Do(ctx, "FT.SEARCH", "idx", "*=>[KNN 10 @emb $B EF_RUNTIME 200 AS dist]", "PARAMS", "2", "B", blob,
-		"RETURN", "1", "dist", "DIALECT", "2").Slice()
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := bruteForce(q, n, 10, nil)
-	var got []string
-	for i := 1; i+1 < len(res); i += 2 {
-		key := res[i].(string)
-		got = append(got, key)
-		d, _ := strconv.ParseFloat(res[i+1].([]any)[1].(string), 64)
-		id, _ := strconv.Atoi(strings.TrimPrefix(key, "doc:"))
-		if exact := cosineDistance(q, docVec(id)); math.Abs(d-exact) > 1e-5 {
-			t.Fatalf("%s at distance %v, float32 cosine distance %v", key, d, exact)
-		}
-	}
-	if strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Fatalf("KNN 10 = %v, brute force %v", got, want)
-	}
+	checkKNN10(t, c, "idx", " EF_RUNTIME 200", q, want)
 
 	for _, tc := range []struct {
 		args  []any
@@ -141,6 +120,41 @@ func checkAttrs(t *testing.T, c *redis.Client, name string, want map[string]any)
 	}
 }
 
+// patientClient returns a RESP2 client of tn whose reads wait a minute:
+// FT.CREATE indexes the documents already there before it answers, and
+// under the race detector on a loaded machine 1,500 of them take more
+// than go-redis's default 3 s read timeout.
+func patientClient(t *testing.T, tn *testNode) *redis.Client {
+	c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, Protocol: 2, ReadTimeout: time.Minute})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// checkKNN10 fails unless FT.SEARCH's KNN 10 of q over index (params: the
+// KNN clause's own, such as " EF_RUNTIME 200") returns the keys of want,
+// in order, each at its float32 cosine distance from q.
+func checkKNN10(t *testing.T, c *redis.Client, index, params string, q []float32, want []string) {
+	t.Helper()
+	res, err := c.Do(context.Background(), "FT.SEARCH", index, "*=>[KNN 10 @emb $B"+params+" AS dist]",
+		"PARAMS", "2", "B", vector.EncodeFloat32(q), "RETURN", "1", "dist", "DIALECT", "2").Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := 1; i+1 < len(res); i += 2 {
+		key := res[i].(string)
+		got = append(got, key)
+		d, _ := strconv.ParseFloat(res[i+1].([]any)[1].(string), 64)
+		id, _ := strconv.Atoi(strings.TrimPrefix(key, "doc:"))
+		if exact := cosineDistance(q, docVec(id)); math.Abs(d-exact) > 1e-5 {
+			t.Fatalf("%s: %s at distance %v, float32 cosine distance %v", index, key, d, exact)
+		}
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("%s: KNN 10 = %v, brute force %v", index, got, want)
+	}
+}
+
 func cosineDistance(a, b []float32) float64 {
 	var d, na, nb float64
 	for i := range a {
@@ -159,8 +173,7 @@ func cosineDistance(a, b []float32) float64 {
 func TestFTIVFFLATCompression(t *testing.T) {
 	dir := t.TempDir()
 	tn := startNode(t, func(c *Config) { c.Dir = dir })
-	c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, Protocol: 2, ReadTimeout: time.Minute})
-	t.Cleanup(func() { c.Close() })
+	c := patientClient(t, tn)
 	ctx := context.Background()
 	const n = 1500
 	loadDocs(t, c, n, "FLAT")
@@ -183,31 +196,9 @@ func TestFTIVFFLATCompression(t *testing.T) {
 		checkAttrs(t, c, tc.name, tc.attrs)
 	}
 	q := docVec(777777)
-	blob := vector.EncodeFloat32(q)
 	want := bruteForce(q, n, 10, nil)
-	knn := func(c *redis.Client, index string) {
-		t.Helper()
-		res, err := c.Do(ctx, "FT.SEARCH", index, "*=>[KNN 10 @emb $B AS dist]", "PARAMS", "2", "B", blob,
-			"RETURN", "1", "dist", "DIALECT", "2").Slice()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for i := 1; i+1 < len(res); i += 2 {
-			key := res[i].(string)
-			got = append(got, key)
-			d, _ := strconv.ParseFloat(res[i+1].([]any)[1].(string), 64)
-			id, _ := strconv.Atoi(strings.TrimPrefix(key, "doc:"))
-			if exact := cosineDistance(q, docVec(id)); math.Abs(d-exact) > 1e-5 {
-				t.Fatalf("%s: %s at distance %v, float32 cosine distance %v", index, key, d, exact)
-			}
-		}
-		if strings.Join(got, ",") != strings.Join(want, ",") {
-			t.Fatalf("%s: KNN 10 = %v, brute force %v", index, got, want)
-		}
-	}
 	for _, ix := range []string{"ivf", "ivfnone", "ivf25"} {
-		knn(c, ix)
+		checkKNN10(t, c, ix, "", q, want)
 	}
 
 	tn.stop()
@@ -217,6 +208,6 @@ func TestFTIVFFLATCompression(t *testing.T) {
 	checkAttrs(t, c2, "ivfnone", map[string]any{"compression": "NONE"})
 	checkAttrs(t, c2, "ivf25", map[string]any{"compression": "SQ8", "rerank": int64(25)})
 	for _, ix := range []string{"ivf", "ivfnone", "ivf25"} {
-		knn(c2, ix)
+		checkKNN10(t, c2, ix, "", q, want)
 	}
 }

@@ -114,15 +114,10 @@ func (n *Node) released(cl *cluster.Cluster, m *cluster.Map, s cluster.Shard) ui
 // links of other shards, and of replicas that sent no name, all count.
 // Nil (all count) when the node is not in a cluster.
 func (n *Node) waitCounts() func(*replicaLink) bool {
-	cl := n.cl.Load()
-	if cl == nil {
-		return nil
-	}
-	m := cl.Map()
+	cl, m, primary := n.led()
 	if m == nil {
 		return nil
 	}
-	primary, _ := m.ShardsOf(cl.Self())
 	counted := make(map[string][]cluster.NodeID, len(primary))
 	for _, s := range primary {
 		leaving, _ := n.fence(cl, m, s)

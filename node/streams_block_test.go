@@ -323,14 +323,8 @@ func TestXReadGroupBlockedReadersExactlyOnce(t *testing.T) {
 // served are pending on the replica too, under the same consumer, and the
 // group's last delivered ID and entries-read counter match.
 func TestServedGroupReadReachesTheReplica(t *testing.T) {
-	nodes := startReplicatedNodes(t, 3)
+	nodes, cluster := startServedRepl(t)
 	ctx := context.Background()
-	addrs := []string{nodes[0].addr, nodes[1].addr, nodes[2].addr}
-	cluster := func() *redis.ClusterClient {
-		cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
-		t.Cleanup(func() { cc.Close() })
-		return cc
-	}
 	cc := cluster()
 	if err := cc.XGroupCreateMkStream(ctx, "{q}s", "g", "$").Err(); err != nil {
 		t.Fatal(err)
@@ -342,13 +336,7 @@ func TestServedGroupReadReachesTheReplica(t *testing.T) {
 			served <- streamsResult{s, err}
 		}()
 	}
-	waitFor(t, 5*time.Second, "two blocked readers", func() bool {
-		sum := 0
-		for _, tn := range nodes {
-			sum += int(tn.blockedCount())
-		}
-		return sum == 2
-	})
+	waitBlockedIn(t, nodes, 2)
 	if err := cc.XAdd(ctx, &redis.XAddArgs{Stream: "{q}s", ID: "1-1", Values: []string{"f", "1"}}).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -360,11 +348,7 @@ func TestServedGroupReadReachesTheReplica(t *testing.T) {
 			t.Fatalf("served reader: %v %v", r.s, r.err)
 		}
 	}
-	for _, tn := range nodes {
-		if got := tn.raw(t).do("WAIT", "1", "5000"); got != "(integer) 1" {
-			t.Fatalf("WAIT 1 on %s: %s", tn.addr, got)
-		}
-	}
+	waitEveryReplica(t, nodes)
 	var views []string
 	for _, tn := range nodes {
 		rc := tn.raw(t)

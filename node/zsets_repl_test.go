@@ -13,27 +13,15 @@ import (
 // is popped on the replica too (replicated as ZPOPMIN), so primary and
 // replica hold the same sorted set.
 func TestServedZPopsReachTheReplica(t *testing.T) {
-	nodes := startReplicatedNodes(t, 3)
+	nodes, cluster := startServedRepl(t)
 	ctx := context.Background()
-	addrs := []string{nodes[0].addr, nodes[1].addr, nodes[2].addr}
-	cluster := func() *redis.ClusterClient {
-		cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
-		t.Cleanup(func() { cc.Close() })
-		return cc
-	}
 	cc := cluster()
 	popped := make(chan *redis.ZWithKey, 1)
 	go func() {
 		v, _ := cluster().BZPopMin(ctx, 0, "{q}z").Result()
 		popped <- v
 	}()
-	waitFor(t, 5*time.Second, "a blocked client", func() bool {
-		sum := 0
-		for _, tn := range nodes {
-			sum += int(tn.blockedCount())
-		}
-		return sum == 1
-	})
+	waitBlockedIn(t, nodes, 1)
 	if err := cc.ZAdd(ctx, "{q}z", redis.Z{Score: 1, Member: "a"}, redis.Z{Score: 2, Member: "b"}).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -45,11 +33,7 @@ func TestServedZPopsReachTheReplica(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("BZPOPMIN not served")
 	}
-	for _, tn := range nodes {
-		if got := tn.raw(t).do("WAIT", "1", "5000"); got != "(integer) 1" {
-			t.Fatalf("WAIT 1 on %s: %s", tn.addr, got)
-		}
-	}
+	waitEveryReplica(t, nodes)
 	holders := 0
 	for _, tn := range nodes {
 		rc := tn.raw(t)

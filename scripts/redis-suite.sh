@@ -41,13 +41,9 @@ if [ ! -d "$src/tests" ]; then
 	sed -i 's/^    r function flush$/    catch {r function flush}/' "$src/tests/support/server.tcl"
 fi
 command -v tclsh >/dev/null || { echo "needs tclsh (apt-get install tcl)" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-go build -o "$work/vcache" ./cmd/vcache
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
-start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
-start_redis() { redis-server --port "$1" --save '' --appendonly no >/dev/null 2>&1 & echo $!; }
+# build_vcache, free_port, wait_port, start_vcache and start_redis.
+. bench/lib.sh
+build_vcache
 servers=(vcache)
 [ "${COMPARE:-}" = 1 ] && servers=(vcache redis)
 

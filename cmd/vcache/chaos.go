@@ -36,11 +36,8 @@ func runBenchChaos(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.DurationVar(&cfg.MergeAfter, "merge-after", cfg.MergeAfter, "--merge-after of the nodes, so split shards merge back during the run (0: the nodes' default)")
 	fs.StringVar(&cfg.SplitMethod, "split-method", cfg.SplitMethod, "--split-method of the nodes: copy, auto or promote (default: the nodes' default)")
 	bin := fs.String("bin", "", "vcache binary to run the nodes and the proxy with (default: this one)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg.Faults = nil
 	for _, f := range strings.Split(*faults, ",") {

@@ -182,9 +182,11 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	mode, err := serving.ParseMode(f.io)
+	// The nodes and the proxy share this process and its processors:
+	// one serving group decides how each serves (internal/serving).
+	group, err := servingGroup(f.io, true)
 	if err != nil {
-		return fmt.Errorf("--io: %w", err)
+		return err
 	}
 	restoring, err := prepareDevDir(f.dir)
 	if err != nil {
@@ -193,9 +195,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	ctx, cancel := context.WithCancel(ctx)
 	d := &devCluster{
 		f: &f, ctx: ctx, log: log,
-		// The nodes and the proxy share this process and its processors:
-		// one serving group decides how each serves (internal/serving).
-		group: serving.NewGroup(mode, true),
+		group: group,
 		node:  serverFlags{io: f.io, maxmemory: f.maxmemory, policy: f.policy, maxBulk: "512mb", maxClients: 10000, dbfilename: "dump.vcache"},
 		errc:  make(chan error, f.nodes+f.spares+1),
 	}

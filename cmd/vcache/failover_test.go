@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,15 +58,13 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startProc runs `bin server --port port args...` and waits until it
-// answers PING; it reports false if the process exited first (a port
-// taken meanwhile by another test). It is killed when the test ends.
-func startProc(t *testing.T, bin, port string, args ...string) (*proc, bool) {
+// launchProc starts cmd, the process of the node at addr, with its
+// output in the proc's logs. It is killed when the test ends, and the
+// tail of its logs logged, as those of name, if the test failed.
+func launchProc(t *testing.T, addr, name string, cmd *exec.Cmd) *proc {
 	t.Helper()
-	p := &proc{addr: "127.0.0.1:" + port, logs: &syncBuffer{}, exited: make(chan struct{})}
-	p.cmd = exec.Command(bin, append([]string{"server", "--port", port}, args...)...)
-	p.cmd.Stdout = p.logs
-	p.cmd.Stderr = p.logs
+	p := &proc{addr: addr, logs: &syncBuffer{}, exited: make(chan struct{}), cmd: cmd}
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -76,9 +73,18 @@ func startProc(t *testing.T, bin, port string, args ...string) (*proc, bool) {
 		_ = p.cmd.Process.Kill()
 		<-p.exited
 		if t.Failed() {
-			t.Logf("logs of %s:\n%s", p.addr, tail(p.logs.String(), 3000))
+			t.Logf("logs of %s:\n%s", name, tail(p.logs.String(), 3000))
 		}
 	})
+	return p
+}
+
+// startProc runs `bin server --port port args...` and waits until it
+// answers PING; it reports false if the process exited first (a port
+// taken meanwhile by another test). It is killed when the test ends.
+func startProc(t *testing.T, bin, port string, args ...string) (*proc, bool) {
+	t.Helper()
+	p := launchProc(t, "127.0.0.1:"+port, "127.0.0.1:"+port, exec.Command(bin, append([]string{"server", "--port", port}, args...)...))
 	c := redis.NewClient(&redis.Options{Addr: p.addr, MaxRetries: -1})
 	defer c.Close()
 	exited := false
@@ -147,120 +153,48 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 		t.Skip("builds the binary and runs processes")
 	}
 	bin := buildVcache(t)
-	procs, procArgs, seed := startClusterProcs(t, bin, 3, func(int) []string { return []string{"--replicas", "1"} })
-	addr, cancel, done := startCmd(t, "proxy", "--port", "0", "--loglevel", "error",
-		"--gossip", "127.0.0.1:"+freePort(t), "--join", seed)
-	defer func() { cancel(); <-done }()
+	procs, procArgs, _, addr := startReplicatedProxy(t, bin)
 	ctx := context.Background()
-
-	// Wait until every node streams to a replica and replicates a shard.
-	deadline := time.Now().Add(60 * time.Second)
-	for _, p := range procs {
-		c := redis.NewClient(&redis.Options{Addr: p.addr})
-		testutil.WaitNil(t, time.Until(deadline), func() error {
-			info, _ := c.Info(ctx, "replication").Result()
-			if strings.Contains(info, "connected_slaves:1") && strings.Contains(info, "master_link_status:up") {
-				return nil
-			}
-			return fmt.Errorf("replication never came up on %s:\n%s", p.addr, info)
-		})
-		c.Close()
-	}
-
-	// And until the proxy routes writes.
-	pc := redis.NewClient(&redis.Options{Addr: addr})
-	testutil.WaitFor(t, time.Until(deadline), func() bool { return pc.Set(ctx, "ready", "1", 0).Err() == nil },
-		"the proxy to route a write")
-	pc.Close()
 
 	// Writers: SETs through the proxy, and every 25 a WAIT 1 that makes
 	// the writes before it durable when it answers 1.
 	const writers = 4
-	var (
-		mu       sync.Mutex
-		durable  []string
-		failures atomic.Int64
-		okAfter  atomic.Int64 // successful writes after the kill
-		killed   atomic.Bool
-		lastFail atomic.Int64 // unix nanoseconds
-		errTexts sync.Map
-		stop     atomic.Bool
-		wg       sync.WaitGroup
-	)
-	for w := 0; w < writers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, ReadTimeout: 5 * time.Second})
-			defer c.Close()
-			var pending []string
-			for i := 0; i < 200_000 && !stop.Load(); i++ {
-				k := fmt.Sprintf("w%d:%d", w, i)
-				if err := c.Set(ctx, k, k, 0).Err(); err != nil {
-					failures.Add(1)
-					lastFail.Store(time.Now().UnixNano())
-					errTexts.Store(err.Error(), true)
-					pending = pending[:0]
-					time.Sleep(10 * time.Millisecond)
-					continue
-				}
-				if killed.Load() {
-					okAfter.Add(1)
-				}
-				pending = append(pending, k)
-				if len(pending) == 25 {
-					n, err := c.Wait(ctx, 1, 2*time.Second).Result()
-					if err == nil && n >= 1 {
-						mu.Lock()
-						durable = append(durable, pending...)
-						mu.Unlock()
-					} else {
-						errTexts.Store(fmt.Sprintf("WAIT: %d, %v", n, err), true)
-					}
-					pending = pending[:0]
-				}
-			}
-		}()
-	}
+	ww := startWaitWriters(t, addr, writers, 25, 10*time.Millisecond)
 	time.Sleep(1500 * time.Millisecond)
-	mu.Lock()
-	before := len(durable)
-	mu.Unlock()
+	before := ww.acked()
 	if before == 0 {
-		stop.Store(true)
-		wg.Wait()
-		errTexts.Range(func(k, _ any) bool { t.Logf("error: %v", k); return true })
+		ww.halt()
+		ww.errTexts.Range(func(k, _ any) bool { t.Logf("error: %v", k); return true })
 		for _, p := range procs {
 			c := redis.NewClient(&redis.Options{Addr: p.addr})
 			info, err := c.Info(ctx, "replication").Result()
 			c.Close()
 			t.Logf("INFO replication of %s: %v\n%s", p.addr, err, info)
 		}
-		t.Fatalf("no write was acknowledged by WAIT 1 before the kill (%d failures)", failures.Load())
+		t.Fatalf("no write was acknowledged by WAIT 1 before the kill (%d failures)", ww.failures.Load())
 	}
 	victim := procs[1]
 	killedAt := time.Now()
 	if err := victim.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	killed.Store(true)
-	failuresAtKill := failures.Load()
+	ww.killed.Store(true)
+	failuresAtKill := ww.failures.Load()
 	// Run until the writers have made 2000 writes after the kill.
 	_ = testutil.Until(time.Until(killedAt.Add(45*time.Second)), func() error {
-		if okAfter.Load() < 2000 {
+		if ww.okAfter.Load() < 2000 {
 			return errors.New("fewer than 2000 writes after the kill")
 		}
 		return nil
 	})
-	stop.Store(true)
-	wg.Wait()
-	if okAfter.Load() < 2000 {
-		t.Fatalf("writes did not recover within 45 s of the kill: %d succeeded, %d failed", okAfter.Load(), failures.Load())
+	ww.halt()
+	if ww.okAfter.Load() < 2000 {
+		t.Fatalf("writes did not recover within 45 s of the kill: %d succeeded, %d failed", ww.okAfter.Load(), ww.failures.Load())
 	}
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	defer c.Close()
 	lost := 0
-	for _, k := range durable {
+	for _, k := range ww.durable {
 		if v, err := c.Get(ctx, k).Result(); err != nil || v != k {
 			lost++
 			if lost < 5 {
@@ -282,7 +216,7 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 			nc.Close()
 			t.Logf("node %s (n%d):\nevents:\n%s\nshards: %v\n%s", p.addr, i, ev, sh, info)
 		}
-		t.Fatalf("%d of %d writes acknowledged by WAIT 1 were lost", lost, len(durable))
+		t.Fatalf("%d of %d writes acknowledged by WAIT 1 were lost", lost, len(ww.durable))
 	}
 	// The killed node comes back (same name and ports, no data): it must
 	// not serve its old slots (the map moved on), and the cluster keeps
@@ -294,7 +228,7 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 	bc := redis.NewClient(&redis.Options{Addr: back.addr, MaxRetries: -1})
 	defer bc.Close()
 	var probe string
-	for _, k := range durable {
+	for _, k := range ww.durable {
 		probe = k
 		break
 	}
@@ -313,7 +247,7 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 		}
 		return fmt.Errorf("the returned node answers %v for %s", err, probe)
 	})
-	for i, k := range durable {
+	for i, k := range ww.durable {
 		if i%50 != 0 {
 			continue
 		}
@@ -324,15 +258,15 @@ func TestKill9PrimaryUnderWriteLoad(t *testing.T) {
 
 	// With a retry deadline longer than the failover, a client sees at
 	// most the requests it had in flight fail (one per writer here).
-	if f := failures.Load(); f > writers {
+	if f := ww.failures.Load(); f > writers {
 		t.Errorf("%d writes failed; with the default retry deadline at most the %d in flight may", f, writers)
 	}
 	t.Logf("%d writes acknowledged by WAIT 1 (%d before the kill) all survived; %d client errors (%d before the kill), %d writes after the kill; took %v",
-		len(durable), before, failures.Load(), failuresAtKill, okAfter.Load(), time.Since(killedAt))
-	if lf := lastFail.Load(); lf > killedAt.UnixNano() {
+		len(ww.durable), before, ww.failures.Load(), failuresAtKill, ww.okAfter.Load(), time.Since(killedAt))
+	if lf := ww.lastFail.Load(); lf > killedAt.UnixNano() {
 		t.Logf("the last client error came %v after the kill", time.Unix(0, lf).Sub(killedAt))
 	}
-	errTexts.Range(func(k, _ any) bool { t.Logf("client error: %v", k); return true })
+	ww.errTexts.Range(func(k, _ any) bool { t.Logf("client error: %v", k); return true })
 	if os.Getenv("VCACHE_TEST_LOG") != "" {
 		t.Logf("victim logs:\n%s", tail(victim.logs.String(), 2000))
 	}

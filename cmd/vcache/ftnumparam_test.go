@@ -4,24 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestNumericRangeParamsThroughProxy: @n:[$lo $hi] with PARAMS answers
 // the same bytes on one node and through the proxy over three, errors
 // included.
 func TestNumericRangeParamsThroughProxy(t *testing.T) {
-	direct := testutil.Dial(t, startNode(t))
-	via := testutil.Dial(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)))
-	same := func(args ...string) string {
-		t.Helper()
-		want, got := direct.Do(args...), via.Do(args...)
-		if got != want {
-			t.Errorf("%q:\n proxy:  %.400q\n direct: %.400q", strings.Join(args, " "), got, want)
-		}
-		return got
-	}
+	_, _, same := nodeAndProxy(t)
 	same("FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "n", "NUMERIC", "SORTABLE")
 	for i := range 60 {
 		same("HSET", fmt.Sprintf("d:%d", i), "n", fmt.Sprint(i))

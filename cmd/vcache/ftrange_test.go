@@ -1,16 +1,13 @@
 package main
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/vcache/vcache/internal/resp"
-	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestRangeGeoHybridThroughProxy runs vector range, geo and hybrid
@@ -19,23 +16,8 @@ import (
 // the same bytes; a range without SORTBY comes back from the proxy
 // nearest first, with the node's documents.
 func TestRangeGeoHybridThroughProxy(t *testing.T) {
-	direct := testutil.Dial(t, startNode(t))
-	via := testutil.Dial(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)))
-	same := func(args ...string) string {
-		t.Helper()
-		want, got := direct.Do(args...), via.Do(args...)
-		if got != want {
-			t.Errorf("%.100q:\n proxy:  %.400q\n direct: %.400q", strings.Join(args, " "), got, want)
-		}
-		return got
-	}
-	vec := func(v ...float32) string {
-		b := make([]byte, 4*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-		}
-		return string(b)
-	}
+	direct, via, same := nodeAndProxy(t)
+	vec := func(v ...float32) string { return blob(v) }
 	same("FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "doc:", "PAYLOAD_FIELD", "pl", "SCHEMA",
 		"v", "VECTOR", "HNSW", "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "L2",
 		"name", "TEXT", "SORTABLE", "n", "NUMERIC", "SORTABLE", "kind", "TAG", "loc", "GEO")

@@ -112,22 +112,10 @@ func TestPartitionedPrimaryStepsDown(t *testing.T) {
 	seed := lab.addr(0) + ":7946"
 	var procs []*proc
 	for i := 0; i < 3; i++ {
-		p := &proc{addr: lab.addr(i) + ":" + port, logs: &syncBuffer{}, exited: make(chan struct{})}
-		p.cmd = exec.Command("ip", "netns", "exec", lab.nss[i], bin, "server", "--bind", lab.addr(i), "--port", port,
+		addr := lab.addr(i) + ":" + port
+		p := launchProc(t, addr, addr, exec.Command("ip", "netns", "exec", lab.nss[i], bin, "server", "--bind", lab.addr(i), "--port", port,
 			"--gossip", lab.addr(i)+":7946", "--join", seed, "--node-name", fmt.Sprintf("n%d", i),
-			"--replicas", "1", "--loglevel", "warn")
-		p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
-		if err := p.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() { _ = p.cmd.Wait(); close(p.exited) }()
-		t.Cleanup(func() {
-			_ = p.cmd.Process.Kill()
-			<-p.exited
-			if t.Failed() {
-				t.Logf("logs of %s:\n%s", p.addr, tail(p.logs.String(), 3000))
-			}
-		})
+			"--replicas", "1", "--loglevel", "warn"))
 		procs = append(procs, p)
 	}
 	ctx := context.Background()

@@ -34,22 +34,9 @@ func TestPartitionSecondCutFailsOver(t *testing.T) {
 	clients := make([]*redis.Client, 3)
 	ids := make([]string, 3)
 	for i := 0; i < 3; i++ {
-		p := &proc{addr: lab.addr(i) + ":" + port, logs: &syncBuffer{}, exited: make(chan struct{})}
-		p.cmd = exec.Command("ip", "netns", "exec", lab.nss[i], bin, "server", "--bind", lab.addr(i), "--port", port,
+		p := launchProc(t, lab.addr(i)+":"+port, fmt.Sprintf("n%d", i), exec.Command("ip", "netns", "exec", lab.nss[i], bin, "server", "--bind", lab.addr(i), "--port", port,
 			"--gossip", lab.addr(i)+":7946", "--join", lab.addr(0)+":7946", "--node-name", fmt.Sprintf("n%d", i),
-			"--replicas", "1", "--loglevel", "warn")
-		p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
-		if err := p.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() { _ = p.cmd.Wait(); close(p.exited) }()
-		t.Cleanup(func() {
-			_ = p.cmd.Process.Kill()
-			<-p.exited
-			if t.Failed() {
-				t.Logf("logs of n%d:\n%s", i, tail(p.logs.String(), 3000))
-			}
-		})
+			"--replicas", "1", "--loglevel", "warn"))
 		clients[i] = redis.NewClient(&redis.Options{Addr: p.addr, MaxRetries: -1, DialTimeout: time.Second,
 			ReadTimeout: time.Second, WriteTimeout: time.Second})
 		defer clients[i].Close()

@@ -11,19 +11,19 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cluster"
-	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/proxy"
 )
 
 // proxyFlags are the proxy's command-line flags.
 type proxyFlags struct {
 	port, bind, backends, requirepass, backendPass, aclFile string
-	io, logLevel, cpuProfile, adminAddr                     string
+	io                                                      string
 	maxClients, conns, inFlight, ioThreads, blockingConns   int
 	timeout, retry                                          time.Duration
 	backendTLS, readReplicas                                bool
 	tls                                                     tlsFlags
 	cluster                                                 clusterFlags
+	processFlags
 }
 
 func (f *proxyFlags) register(fs *flag.FlagSet) {
@@ -45,9 +45,7 @@ func (f *proxyFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.io, "io", "auto", ioFlagHelp)
 	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving plain TCP clients (0: one per two cores)")
 	fs.DurationVar(&f.retry, "retry-deadline", def.RetryDeadline, "how long to retry a command through MOVED, failover or a lost node")
-	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
-	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown")
-	fs.StringVar(&f.adminAddr, "admin-addr", "", "serve /metrics (Prometheus), /status.json and a status page on this host:port (empty: off)")
+	f.processFlags.register(fs)
 	fs.BoolVar(&f.readReplicas, "read-from-replicas", false, "with --join: send single-slot reads to a replica (one in --zone first); they may miss a write just acknowledged")
 	f.cluster.register(fs, false)
 }
@@ -64,11 +62,10 @@ func (f *proxyFlags) proxyConfig() (proxy.Config, error) {
 	cfg.BatchesInFlight = f.inFlight
 	cfg.MaxBlockingConns = f.blockingConns
 	cfg.Loops = f.ioThreads
-	mode, err := serving.ParseMode(f.io)
-	if err != nil {
-		return cfg, fmt.Errorf("--io: %w", err)
+	var err error
+	if cfg.Serving, err = servingGroup(f.io, false); err != nil {
+		return cfg, err
 	}
-	cfg.Serving = serving.NewGroup(mode, false)
 	cfg.RetryDeadline = f.retry
 	cfg.ReadFromReplicas, cfg.Zone = f.readReplicas, f.cluster.zone
 	cfg.Version = version
@@ -90,11 +87,8 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	var f proxyFlags
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := f.proxyConfig()
 	if err != nil {
@@ -104,13 +98,11 @@ func runProxy(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if f.cpuProfile != "" {
-		stop, err := startCPUProfile(f.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer stop()
+	stopProfile, err := startCPUProfile(f.cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 
 	var addrs []string
 	var router proxy.Router

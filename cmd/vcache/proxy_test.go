@@ -3,10 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"os/exec"
 	"strconv"
@@ -89,23 +87,8 @@ func startNode(t *testing.T) string { return nodetest.Start(t) }
 // through the proxy over three: vector search included, the replies must
 // be the same bytes.
 func TestProxyOverVcacheNodes(t *testing.T) {
-	direct := testutil.Dial(t, startNode(t))
-	via := testutil.Dial(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)))
-
-	same := func(args ...string) {
-		t.Helper()
-		want, got := direct.Do(args...), via.Do(args...)
-		if got != want {
-			t.Errorf("%.80q:\n proxy:  %.300q\n direct: %.300q", strings.Join(args, " "), got, want)
-		}
-	}
-	vec := func(v ...float32) string {
-		b := make([]byte, 4*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-		}
-		return string(b)
-	}
+	_, _, same := nodeAndProxy(t)
+	vec := func(v ...float32) string { return blob(v) }
 	same("FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "doc:", "SCHEMA", "v", "VECTOR", "FLAT", "6",
 		"TYPE", "FLOAT32", "DIM", "4", "DISTANCE_METRIC", "L2", "title", "TEXT", "year", "NUMERIC", "genre", "TAG")
 	same("FT.CREATE", "idx", "ON", "HASH", "SCHEMA", "v", "VECTOR", "FLAT", "6", "TYPE", "FLOAT32", "DIM", "4", "DISTANCE_METRIC", "L2")

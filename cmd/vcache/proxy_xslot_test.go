@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -12,10 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/testutil"
-	"github.com/vcache/vcache/node/nodetest"
-	"github.com/vcache/vcache/proxy"
 )
 
 // xslotKeys are the keys of the cross-node tests, each on the node its
@@ -342,32 +338,8 @@ func TestProxyLMPopAcrossNodesConcurrent(t *testing.T) {
 // BenchmarkProxyMultiKeyAcrossNodes reports the commands the nodes run
 // for each command whose keys are on three (or two) nodes.
 func BenchmarkProxyMultiKeyAcrossNodes(b *testing.B) {
-	nodes := []string{nodetest.Start(b), nodetest.Start(b), nodetest.Start(b)}
-	router, err := proxy.NewStaticRouter(nodes)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := proxy.New(proxy.DefaultConfig(), router, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go p.Serve(context.Background(), ln)
-	b.Cleanup(func() { p.Shutdown(context.Background()) })
+	c, key, measure := startNodeCallsBench(b)
 	ctx := context.Background()
-	c := redis.NewClient(&redis.Options{Addr: ln.Addr().String()})
-	defer c.Close()
-	key := func(i int, name string) string {
-		for j := 0; ; j++ {
-			k := name + ":" + strconv.Itoa(j)
-			if a, _ := router.Lookup(keyslot.OfString(k)); a == nodes[i] {
-				return k
-			}
-		}
-	}
 	h0, h1, h2, d := key(0, "h"), key(1, "h"), key(2, "h"), key(1, "d")
 	l0, l1, x0, x2, sl := key(0, "l"), key(1, "l"), key(0, "x"), key(2, "x"), key(0, "sl")
 	for i, k := range []string{h0, h1, h2} {
@@ -376,15 +348,6 @@ func BenchmarkProxyMultiKeyAcrossNodes(b *testing.B) {
 	c.RPush(ctx, sl, "3", "1", "2")
 	c.XAdd(ctx, &redis.XAddArgs{Stream: x0, Values: []string{"f", "v"}})
 	c.XAdd(ctx, &redis.XAddArgs{Stream: x2, Values: []string{"f", "v"}})
-	measure := func(b *testing.B, op func() error) {
-		before := nodeCalls(b, nodes)
-		for b.Loop() {
-			if err := op(); err != nil && err != redis.Nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(nodeCalls(b, nodes)-before)/float64(b.N), "node-cmds/op")
-	}
 	b.Run("pfcount-3-nodes", func(b *testing.B) {
 		measure(b, func() error { return c.PFCount(ctx, h0, h1, h2).Err() })
 	})

@@ -9,13 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"runtime/pprof"
 	"sync"
 	"time"
 
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/cluster"
-	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/node"
 )
 
@@ -23,11 +21,12 @@ import (
 // configuration directives.
 type serverFlags struct {
 	port, bind, maxmemory, policy, requirepass, dir, dbfilename string
-	maxBulk, logLevel, cpuProfile, adminAddr, aclFile, io       string
+	maxBulk, aclFile, io                                        string
 	maxClients                                                  int
 	timeout                                                     time.Duration
 	ioThreads                                                   int
 	tls                                                         tlsFlags
+	processFlags
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet) {
@@ -44,9 +43,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", 0, "close client connections idle this long (0: never)")
 	fs.StringVar(&f.io, "io", "auto", ioFlagHelp)
 	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving clients (0: one per core, as many serving as the load needs; N: N always)")
-	fs.StringVar(&f.logLevel, "loglevel", "info", "log level: debug, info, warn, error")
-	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown")
-	fs.StringVar(&f.adminAddr, "admin-addr", "", "serve /metrics (Prometheus), /status.json and a status page on this host:port (empty: off)")
+	f.processFlags.register(fs)
 	f.tls.register(fs, "other nodes")
 }
 
@@ -81,11 +78,9 @@ func (f *serverFlags) nodeConfig() (node.Config, error) {
 	cfg.MaxClients = f.maxClients
 	cfg.IdleTimeout = f.timeout
 	cfg.IOThreads = f.ioThreads
-	mode, err := serving.ParseMode(f.io)
-	if err != nil {
-		return cfg, fmt.Errorf("--io: %w", err)
+	if cfg.Serving, err = servingGroup(f.io, false); err != nil {
+		return cfg, err
 	}
-	cfg.Serving = serving.NewGroup(mode, false)
 	cfg.Version = version
 	return cfg, cfg.Validate()
 }
@@ -118,11 +113,8 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 	cf.register(fs, true)
 	var sc scaleFlags
 	sc.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := f.nodeConfig()
 	if err != nil {
@@ -168,13 +160,11 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 	if err != nil {
 		return err
 	}
-	if f.cpuProfile != "" {
-		stop, err := startCPUProfile(f.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer stop()
+	stopProfile, err := startCPUProfile(f.cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	fmt.Fprintf(stdout, "vcache %s data node listening on %s\n", version, ln.Addr())
 	actx, stopAdmin := context.WithCancel(ctx)
 	defer stopAdmin()
@@ -185,20 +175,4 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 		fmt.Fprintf(stdout, "admin (metrics, status page) on http://%s/\n", a)
 	}
 	return serveNode(ctx, sigs, n, ln, log)
-}
-
-// startCPUProfile profiles the process into path until stop is called.
-func startCPUProfile(path string) (stop func(), err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-	}, nil
 }

@@ -3,12 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,60 +26,10 @@ func TestKill9AfterReplicaSpread(t *testing.T) {
 		t.Skip("builds the binary and runs processes")
 	}
 	bin := buildVcache(t)
-	procs, _, seed := startClusterProcs(t, bin, 3, func(int) []string { return []string{"--replicas", "1"} })
-	addr, cancel, done := startCmd(t, "proxy", "--port", "0", "--loglevel", "error",
-		"--gossip", "127.0.0.1:"+freePort(t), "--join", seed)
-	defer func() { cancel(); <-done }()
+	procs, _, seed, addr := startReplicatedProxy(t, bin)
 	ctx := context.Background()
-	for _, p := range procs {
-		c := redis.NewClient(&redis.Options{Addr: p.addr})
-		testutil.WaitNil(t, 60*time.Second, func() error {
-			info, _ := c.Info(ctx, "replication").Result()
-			if strings.Contains(info, "connected_slaves:1") && strings.Contains(info, "master_link_status:up") {
-				return nil
-			}
-			return fmt.Errorf("replication never came up on %s:\n%s", p.addr, info)
-		})
-		c.Close()
-	}
-	pc := redis.NewClient(&redis.Options{Addr: addr})
-	testutil.WaitFor(t, 30*time.Second, func() bool { return pc.Set(ctx, "ready", "1", 0).Err() == nil },
-		"the proxy to route a write")
-	pc.Close()
-
-	const writers = 4
-	var (
-		mu      sync.Mutex
-		durable []string
-		stop    atomic.Bool
-		wg      sync.WaitGroup
-	)
-	for w := 0; w < writers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, ReadTimeout: 5 * time.Second})
-			defer c.Close()
-			var pending []string
-			for i := 0; i < 200_000 && !stop.Load(); i++ {
-				k := fmt.Sprintf("w%d:%d", w, i)
-				if err := c.Set(ctx, k, k, 0).Err(); err != nil {
-					pending = pending[:0]
-					continue
-				}
-				if pending = append(pending, k); len(pending) == 10 {
-					if n, err := c.Wait(ctx, 1, 2*time.Second).Result(); err == nil && n >= 1 {
-						mu.Lock()
-						durable = append(durable, pending...)
-						mu.Unlock()
-					}
-					pending = pending[:0]
-				}
-			}
-		}()
-	}
-	defer func() { stop.Store(true); wg.Wait() }()
-	acked := func() int { mu.Lock(); defer mu.Unlock(); return len(durable) }
+	ww := startWaitWriters(t, addr, 4, 10, 0)
+	acked := ww.acked
 	testutil.WaitFor(t, 30*time.Second, func() bool { return acked() >= 500 }, "writes acknowledged by WAIT 1")
 
 	// The fourth node leads nothing: the replicas move to it.
@@ -140,12 +86,9 @@ func TestKill9AfterReplicaSpread(t *testing.T) {
 	rc := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, ReadTimeout: 5 * time.Second})
 	defer rc.Close()
 	testutil.WaitFor(t, 60*time.Second, func() bool { return acked() >= before+500 }, "writes acknowledged after the kill")
-	stop.Store(true)
-	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
+	ww.halt()
 	lost := 0
-	for _, k := range durable {
+	for _, k := range ww.durable {
 		if v, err := rc.Get(ctx, k).Result(); err != nil || v != k {
 			if lost++; lost <= 5 {
 				t.Errorf("acknowledged write %s: %q, %v", k, v, err)
@@ -153,8 +96,8 @@ func TestKill9AfterReplicaSpread(t *testing.T) {
 		}
 	}
 	t.Logf("%s killed right after the spread dropped its shard's old replica: %d writes acknowledged by WAIT 1 (%d before the kill), %d lost; writes acknowledged again %v after the kill",
-		victim.addr, len(durable), before, lost, time.Since(killedAt).Round(100*time.Millisecond))
+		victim.addr, len(ww.durable), before, lost, time.Since(killedAt).Round(100*time.Millisecond))
 	if lost > 0 {
-		t.Fatalf("%d of %d writes acknowledged by WAIT 1 were lost", lost, len(durable))
+		t.Fatalf("%d of %d writes acknowledged by WAIT 1 were lost", lost, len(ww.durable))
 	}
 }

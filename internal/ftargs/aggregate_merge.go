@@ -110,48 +110,18 @@ func partialGroup(g *Group) *Group {
 // MergeGroups folds the shards' partial group rows into the final rows
 // of p.Group, in the order groups first appear.
 func (p *ShardPlan) MergeGroups(rows []Row) []Row {
-	g := p.Group
-	type group struct {
-		keys []Value
-		acc  []merger
-	}
-	byKey := map[string]*group{}
-	var order []*group
-	for j := range rows {
-		r := &rows[j]
-		keys := make([]Value, len(g.Fields))
-		k := ""
-		for i, f := range g.Fields {
-			keys[i], _ = r.Get(f)
-			kk := keys[i].key()
-			k += string(rune(len(kk))) + kk
-		}
-		gr := byKey[k]
-		if gr == nil {
-			gr = &group{keys: keys}
-			for i := range g.Reducers {
-				gr.acc = append(gr.acc, newMerger(&g.Reducers[i]))
-			}
-			byKey[k] = gr
-			order = append(order, gr)
-		}
-		for i, m := range gr.acc {
-			v, _ := r.Get(g.Reducers[i].As)
-			m.merge(v)
-		}
-	}
-	out := make([]Row, len(order))
-	for i, gr := range order {
-		var row Row
-		for j, f := range g.Fields {
-			row.Set(f, gr.keys[j])
-		}
-		for j, m := range gr.acc {
-			row.Set(g.Reducers[j].As, m.result())
-		}
-		out[i] = row
-	}
-	return out
+	return groupRows(p.Group, rows, func(r *Reducer) reducer { return mergeAs{newMerger(r), r.As} })
+}
+
+// mergeAs is a merger fed the partial result a row holds under as.
+type mergeAs struct {
+	merger
+	as string
+}
+
+func (m mergeAs) add(r *Row) {
+	v, _ := r.Get(m.as)
+	m.merge(v)
 }
 
 // merger folds partial results of one reducer.

@@ -141,6 +141,14 @@ func Run(steps []Step, rows []Row, matched int64) ([]Row, int64, error) {
 // GroupRows groups rows by the group's properties and reduces each group;
 // groups come in the order their first row came.
 func GroupRows(g *Group, rows []Row) []Row {
+	return groupRows(g, rows, newReducer)
+}
+
+// groupRows groups rows by g's properties, in the order each group's
+// first row came, and folds each group's rows into the reducers that
+// newR makes for g.Reducers: a row of the group's properties and the
+// reducers' results per group.
+func groupRows(g *Group, rows []Row, newR func(*Reducer) reducer) []Row {
 	type group struct {
 		keys []Value
 		reds []reducer
@@ -160,7 +168,7 @@ func GroupRows(g *Group, rows []Row) []Row {
 		if gr == nil {
 			gr = &group{keys: keys}
 			for i := range g.Reducers {
-				gr.reds = append(gr.reds, newReducer(&g.Reducers[i]))
+				gr.reds = append(gr.reds, newR(&g.Reducers[i]))
 			}
 			byKey[k] = gr
 			order = append(order, gr)

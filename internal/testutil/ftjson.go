@@ -27,20 +27,8 @@ var FTJSONDocs = []string{
 func CheckFTJSONReturn(t *testing.T, addr, prefix string) {
 	t.Helper()
 	ctx := context.Background()
-	c2 := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1})
-	defer c2.Close()
-	c3 := redis.NewClient(&redis.Options{Addr: addr, Protocol: 3, UnstableResp3: true, MaxRetries: -1})
-	defer c3.Close()
-	for i, d := range FTJSONDocs {
-		if err := c2.Do(ctx, "JSON.SET", fmt.Sprintf("%s:%d", prefix, i+1), "$", d).Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := c2.Do(ctx, "FT.CREATE", prefix, "ON", "JSON", "PREFIX", "1", prefix+":", "SCHEMA",
-		"$.arr", "AS", "arr", "NUMERIC", "$.num", "AS", "num", "NUMERIC", "SORTABLE",
-		"$.str", "AS", "str", "TEXT", "$..arr[*]", "AS", "multi", "NUMERIC").Err(); err != nil {
-		t.Fatal(err)
-	}
+	c2, c3 := protoClients(t, addr)
+	createFTJSON(t, c2, prefix, "$..arr[*]", "AS", "multi", "NUMERIC")
 	if err := c2.Do(ctx, "FT.CREATE", prefix+"h", "ON", "HASH", "PREFIX", "1", prefix+"h:", "SCHEMA", "num", "NUMERIC").Err(); err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,8 @@ package testutil
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"testing"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // CheckFTJSONCursorExpand creates an index ON JSON named prefix over
@@ -19,20 +16,8 @@ import (
 func CheckFTJSONCursorExpand(t *testing.T, addr, prefix string) {
 	t.Helper()
 	ctx := context.Background()
-	c2 := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1})
-	defer c2.Close()
-	c3 := redis.NewClient(&redis.Options{Addr: addr, Protocol: 3, UnstableResp3: true, MaxRetries: -1})
-	defer c3.Close()
-	for i, d := range FTJSONDocs {
-		if err := c2.Do(ctx, "JSON.SET", fmt.Sprintf("%s:%d", prefix, i+1), "$", d).Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := c2.Do(ctx, "FT.CREATE", prefix, "ON", "JSON", "PREFIX", "1", prefix+":", "SCHEMA",
-		"$.arr", "AS", "arr", "NUMERIC", "$.num", "AS", "num", "NUMERIC", "SORTABLE",
-		"$.str", "AS", "str", "TEXT").Err(); err != nil {
-		t.Fatal(err)
-	}
+	c2, c3 := protoClients(t, addr)
+	createFTJSON(t, c2, prefix)
 	batch := func(num int64, str string, arr ...any) map[any]any {
 		row := map[any]any{"num": []any{num}, "str": []any{str}, "arr": []any{arr}}
 		return map[any]any{"attributes": []any{}, "format": "EXPAND", "total_results": int64(3), "warning": []any{},

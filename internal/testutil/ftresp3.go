@@ -15,10 +15,7 @@ import (
 func CheckFTResp3(t *testing.T, addr, prefix string) {
 	t.Helper()
 	ctx := context.Background()
-	c2 := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1})
-	defer c2.Close()
-	c3 := redis.NewClient(&redis.Options{Addr: addr, Protocol: 3, UnstableResp3: true, MaxRetries: -1})
-	defer c3.Close()
+	c2, c3 := protoClients(t, addr)
 	if err := c2.Do(ctx, "FT.CREATE", prefix, "ON", "HASH", "PREFIX", "1", prefix+":", "SCHEMA",
 		"t", "TEXT", "n", "NUMERIC", "SORTABLE").Err(); err != nil {
 		t.Fatal(err)

@@ -29,26 +29,19 @@ func (c *Catalog) resolve(name string) string {
 // AddAlias makes alias another name of index (FT.ALIASADD). The index
 // must be named by its own name, not by another alias.
 func (c *Catalog) AddAlias(alias, index string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	target := strings.ToLower(index)
-	if _, ok := c.indexes[target]; !ok {
-		return ErrAliasNotIndex
-	}
-	a := strings.ToLower(alias)
-	if _, ok := c.aliases[a]; ok {
-		return ErrAliasExists
-	}
-	if _, ok := c.indexes[a]; ok {
-		return ErrAliasExists
-	}
-	c.aliases[a] = target
-	return nil
+	return c.setAlias(alias, index, false)
 }
 
 // UpdateAlias points alias at index, made if it did not exist
 // (FT.ALIASUPDATE). It returns the index the alias named before, if any.
 func (c *Catalog) UpdateAlias(alias, index string) error {
+	return c.setAlias(alias, index, true)
+}
+
+// setAlias points alias at index, which must be named by its own name;
+// an alias that names an index, or an alias already set unless repoint,
+// is ErrAliasExists.
+func (c *Catalog) setAlias(alias, index string, repoint bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	target := strings.ToLower(index)
@@ -56,6 +49,9 @@ func (c *Catalog) UpdateAlias(alias, index string) error {
 		return ErrAliasNotIndex
 	}
 	a := strings.ToLower(alias)
+	if _, ok := c.aliases[a]; ok && !repoint {
+		return ErrAliasExists
+	}
 	if _, ok := c.indexes[a]; ok {
 		return ErrAliasExists
 	}
