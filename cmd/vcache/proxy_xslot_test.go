@@ -192,19 +192,7 @@ func TestProxyMultiKeyAcrossNodes(t *testing.T) {
 		}
 	}
 	spread(t, nodes, k.xA, k.xC, k.zA)
-
-	// The blocking forms are refused at once, not left waiting: a node
-	// cannot wait for another's keys.
-	via := testutil.Dial(t, addr)
-	for _, st := range [][]string{
-		{"BLMPOP", "0.01", "2", k.lA, k.lB, "LEFT"},
-		{"BZMPOP", "0.01", "2", k.zA, k.zC, "MIN"},
-		{"XREAD", "BLOCK", "10", "STREAMS", k.xA, k.xB, "$", "$"},
-	} {
-		if got := via.Do(st...); !strings.HasPrefix(got, "-CROSSSLOT ") {
-			t.Errorf("%v: %q, want CROSSSLOT", st, got)
-		}
-	}
+	// The blocking forms wait across nodes: TestProxyBlockingAcrossNodes.
 }
 
 // TestProxyMultiKeyAcrossNodesInMulti: the same commands queued in one
