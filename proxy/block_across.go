@@ -59,7 +59,9 @@ func (s *session) blockAcross(e *entry, cmd resp.Command) (it item, ok bool) {
 	}
 	args := argsOf(v)
 	pos := e.spec.KeyPositions(args, nil)
-	if len(pos) < 2 {
+	if len(pos) < 2 || !spansNodes(s.p.routes.Load(), keysAt(args, pos)) {
+		// Keys of several slots on one node that cannot take them in one
+		// command (a cluster): CROSSSLOT, as Redis Cluster answers.
 		return item{}, false
 	}
 	b, msg := mk(args, pos)
@@ -68,6 +70,17 @@ func (s *session) blockAcross(e *entry, cmd resp.Command) (it item, ok bool) {
 	}
 	s.barrier()
 	return s.waitAcross(e, args, b), true
+}
+
+// spansNodes reports whether keys are on more than one node.
+func spansNodes(rt *routeTable, keys [][]byte) bool {
+	first := rt.slot(keyslot.Of(keys[0]))
+	for _, k := range keys[1:] {
+		if be := rt.slot(keyslot.Of(k)); be != first {
+			return true
+		}
+	}
+	return false
 }
 
 // xwatch is one node's wake-up for a client blocked across nodes.

@@ -466,4 +466,26 @@ func TestProxyMultiKeyAcrossClusterNodes(t *testing.T) {
 			t.Errorf("%v: %q, want %q", st, g, w)
 		}
 	}
+	// Blocking over the two primaries (block_across.go): a push made
+	// while BLPOP and XREAD BLOCK wait serves them.
+	via.Do("DEL", a, b)
+	for _, c := range []struct {
+		block, push []string
+		want        string
+	}{
+		{[]string{"BLPOP", a, b, "0"}, []string{"RPUSH", b, "v"}, "*2\r\n$" + strconv.Itoa(len(b)) + "\r\n" + b + "\r\n$1\r\nv\r\n"},
+		{[]string{"XREAD", "BLOCK", "0", "STREAMS", b, a, "$", "$"}, []string{"XADD", a, "7-1", "f", "v"},
+			"*1\r\n*2\r\n$" + strconv.Itoa(len(a)) + "\r\n" + a + "\r\n*1\r\n*2\r\n$3\r\n7-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"},
+	} {
+		w := testutil.Dial(t, proxies[0])
+		w.Send(c.block...)
+		w.Flush()
+		testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(proxies[0]) == 1 }, fmt.Sprint(c.block, " blocked"))
+		if got := via.Do(c.push...); strings.HasPrefix(got, "-") {
+			t.Fatalf("%v: %q", c.push, got)
+		}
+		if got := w.Recv(); got != c.want {
+			t.Errorf("%v, then %v: %q, want %q", c.block, c.push, got, c.want)
+		}
+	}
 }
