@@ -35,10 +35,12 @@ import (
 // Because the wake-ups are set before the first attempt and answer at once
 // when their keys already hold something, no push between the two is
 // missed. A wake-up ends after wakeupFor and is set again, taking in a
-// shard map that changed meanwhile. What is not Redis's: a client blocked
-// directly on one node (BLPOP of keys of one node) that blocked after a
-// client waiting here may be served before it, as each node orders only
-// its own waiters.
+// shard map that changed meanwhile; one that fails (a node gone, a slot
+// moved) is placed anew after a moment, where an XREAD's "$" then means
+// the stream's last entry at that moment. What is not Redis's: a client
+// blocked directly on one node (BLPOP of keys of one node) that blocked
+// after a client waiting here may be served before it, as each node
+// orders only its own waiters.
 
 // wakeupFor bounds one VCACHE.WAITKEYS, so that keys that moved to
 // another node are watched there within that time.
