@@ -221,6 +221,7 @@ func walkInvocations() map[string][][]walkStep {
 		"vcache.import":   one(deny("VCACHE.IMPORT", "x")),
 		"vcache.txlock":   one(deny("VCACHE.TXLOCK", "t", "1000", "other:str")),
 		"vcache.txunlock": one(deny("VCACHE.TXUNLOCK", "t")),
+		"vcache.waitkeys": one(deny("VCACHE.WAITKEYS", "10", "LIST", "other:list")),
 		"cluster":         each(allow("CLUSTER", "INFO"), allow("CLUSTER", "KEYSLOT", "other:str"), allow("CLUSTER", "SHARDS")),
 
 		"ft.create": each(

@@ -229,6 +229,9 @@ func block(cx *Ctx, req blockReq) {
 // waiting.
 // blockRegistry.mu must be held.
 func (n *Node) tryServe(initial bool, kind blockKind, key []byte, left bool, count int, dst []byte, dstLeft bool) (blockResult, bool) {
+	if kind.watchKind() {
+		return n.tryWatch(kind, key) // waitkeys.go
+	}
 	if kind.zsetKind() {
 		return n.tryServeZSet(initial, key, !left, count)
 	}
@@ -258,6 +261,10 @@ func writeBlockResult(cx *Ctx, kind blockKind, res blockResult) {
 		cx.Err(res.err)
 	case res.errText != "":
 		cx.Error(res.errText)
+	case kind.watchKind() && res.timeout:
+		cx.Null()
+	case kind.watchKind():
+		cx.Bulk(res.key)
 	case res.timeout && kind == blockMove:
 		cx.Null()
 	case res.timeout:
@@ -373,6 +380,9 @@ func (n *Node) wakeWaiters(c *client, spec *command.Spec, args [][]byte, logged 
 // stream and, while its slot migrates, to the migration log (whose lock
 // the caller holds in a cluster).
 func (n *Node) logServed(w *waiter, key string, popped int) {
+	if w.kind.watchKind() {
+		return // it took nothing (waitkeys.go)
+	}
 	side := func(left bool) string {
 		if left {
 			return "LEFT"

@@ -49,6 +49,7 @@ func cmdPExpireTime(cx *Ctx) { keyTTL(cx, time.Millisecond, true) }
 func cmdPersist(cx *Ctx) { replyDone(cx, cx.Node.ks.Persist(cx.Args[1]), nil) }
 
 func cmdKeys(cx *Ctx) {
+	defer cx.Node.seeNoScratch(cx)() // scratch.go
 	pat := string(cx.Args[1])
 	if pat == "*" {
 		pat = ""
@@ -61,6 +62,7 @@ func cmdKeys(cx *Ctx) {
 }
 
 func cmdRandomKey(cx *Ctx) {
+	defer cx.Node.seeNoScratch(cx)() // scratch.go
 	if k, ok := cx.Node.ks.RandomKeyIn(cx.Node.servedSlots()); ok {
 		cx.BulkString(k)
 	} else {
@@ -187,7 +189,9 @@ func cmdScan(cx *Ctx) {
 		i++
 	}
 	o.Slots = cx.Node.servedSlots()
+	release := cx.Node.seeNoScratch(cx) // scratch.go
 	next, keys := cx.Node.ks.Scan(cur, o)
+	release()
 	cx.Array(2)
 	cx.BulkString(strconv.FormatUint(next, 10))
 	cx.Array(len(keys))

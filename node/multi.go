@@ -119,6 +119,10 @@ func cmdExec(cx *Ctx) {
 		return
 	}
 	defer n.unlockStripes(mask, true)
+	if scratchIn(c, ms.cmds) { // scratch.go
+		n.scratchGate.Lock()
+		defer n.scratchGate.Unlock()
+	}
 	// A write to a watched key since WATCH aborts (rarely, one to another
 	// key sharing its version counter too: cache/keyver.go).
 	for _, w := range watched {

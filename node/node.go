@@ -36,6 +36,8 @@ type Node struct {
 	minRepl minReplicas
 	// txHeld is the stripes VCACHE.TXLOCK holds (txlock.go).
 	txHeld atomic.Uint64
+	// scratchGate keeps the proxy's scratch keys out of sight (scratch.go).
+	scratchGate sync.RWMutex
 	// clientOut is the bytes of replies waiting for event-loop clients
 	// (memory_extra.go); maxmemory counts it.
 	clientOut *atomic.Int64

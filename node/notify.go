@@ -101,8 +101,8 @@ func (n *Node) notifyFlagsText() string {
 // notify publishes event of class on key, if the flags ask for it.
 func (n *Node) notify(class uint32, event, key string) {
 	f := n.notifyFlags.Load()
-	if f&(nfKeyspace|nfKeyevent) == 0 || f&class == 0 {
-		return
+	if f&(nfKeyspace|nfKeyevent) == 0 || f&class == 0 || command.IsScratchName(key) {
+		return // none for the proxy's scratch keys (scratch.go)
 	}
 	if f&nfKeyspace != 0 {
 		n.publish(subChannel, []byte("__keyspace@0__:"+key), []byte(event))

@@ -10,7 +10,10 @@ import (
 	"github.com/vcache/vcache/cache"
 )
 
-func cmdDBSize(cx *Ctx) { cx.Int(cx.Node.dbSize()) }
+func cmdDBSize(cx *Ctx) {
+	defer cx.Node.seeNoScratch(cx)() // scratch.go
+	cx.Int(cx.Node.dbSize())
+}
 
 func cmdTime(cx *Ctx) {
 	now := time.Now()

@@ -133,15 +133,23 @@ func (e *entry) blocks(args [][]byte) bool {
 	return e.kind == kindBlocking || (e.blocksIf != nil && e.blocksIf(args))
 }
 
-// blockedOn is what a session is blocked on, for CLIENT UNBLOCK.
+// blockedOn is what a session is blocked on, for CLIENT UNBLOCK: a
+// node's blocking connection, or, for a command waiting across nodes
+// (block_across.go), the channel that takes the reason.
 type blockedOn struct {
-	be *backend
-	bk *blockConn
+	be     *backend
+	bk     *blockConn
+	across chan string
 }
 
 // block carries out a blocking command and returns its answered item.
 func (s *session) block(e *entry, cmd resp.Command) item {
 	slot, msg := s.slotOf(e.spec, cmd.Args)
+	if msg == msgCrossSlot {
+		if it, ok := s.blockAcross(e, cmd); ok { // block_across.go
+			return it
+		}
+	}
 	if msg != "" {
 		return s.errItem(e, msg)
 	}

@@ -21,6 +21,14 @@ type txMPop struct {
 	rest   [][]byte // the direction and options
 	chosen []byte
 	step   int // 0: TYPE; 1: pop; 2: done
+	// For a client blocked across nodes (block_across.go): want is the
+	// TYPE reply of the keys it pops from; skip marks the keys another
+	// client blocked on earlier, which it passes over while they hold
+	// that type; after a wake-up (retry) it passes over other types too,
+	// as a blocked client in Redis does.
+	want  string
+	skip  []bool
+	retry bool
 }
 
 func txMPopOf(args [][]byte, pos []int) txCompute {
@@ -70,6 +78,12 @@ func (m *txMPop) result(r [][]byte) ([]byte, []txWrite) {
 	for i, x := range r {
 		if string(x) == "+none\r\n" {
 			continue
+		}
+		if m.want != "" && !isErr(x) {
+			wanted := string(x) == m.want
+			if wanted && m.skip != nil && m.skip[i] || !wanted && m.retry {
+				continue
+			}
 		}
 		if isErr(x) {
 			m.step = 2

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
@@ -47,7 +48,7 @@ func scratchKey(key []byte) []byte {
 			tag = key[i+1 : i+1+j]
 		}
 	}
-	suffix := "\x00vcache-scratch-" + strconv.FormatUint(rand.Uint64(), 36)
+	suffix := command.ScratchMark + strconv.FormatUint(rand.Uint64(), 36)
 	k := append(append(append([]byte{'{'}, tag...), '}'), suffix...)
 	if keyslot.Of(k) == slot {
 		return k

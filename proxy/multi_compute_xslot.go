@@ -13,8 +13,8 @@ import (
 // GEOSEARCHSTORE, GEORADIUS[BYMEMBER] ... STORE and SORT ... STORE, LMPOP
 // and ZMPOP, and XREAD. Each answers and leaves its keys as redis-server
 // does for the same keys on one server. (BLMPOP, BZMPOP and XREAD BLOCK
-// whose keys span nodes stay refused with CROSSSLOT: a node cannot wait
-// for keys of another.)
+// whose keys span nodes wait in the proxy, which pops through these:
+// block_across.go.)
 
 // txComputesAt makes, by name, the txCompute of a command line from its
 // words and the positions of its keys in them.

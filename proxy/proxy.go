@@ -41,6 +41,10 @@ type Proxy struct {
 	// cursors holds FT.AGGREGATE WITHCURSOR's results.
 	cursors ftargs.Cursors
 
+	// xwait orders the clients blocked in pops across nodes
+	// (block_across_queue.go).
+	xwait xwaitQueue
+
 	// mu guards backends, pinned, sessions, ln and the lifecycle flags.
 	mu       sync.Mutex
 	backends map[string]*backend

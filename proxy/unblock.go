@@ -55,6 +55,15 @@ func clientUnblock(s *session, args [][]byte) {
 	if target != nil {
 		on = target.blocked.Load()
 	}
+	if on != nil && on.across != nil {
+		select {
+		case on.across <- reason: // block_across.go
+			s.Int(1)
+		default:
+			s.Int(0) // unblocked already
+		}
+		return
+	}
 	if on == nil || on.bk.id == 0 {
 		s.Int(0)
 		return

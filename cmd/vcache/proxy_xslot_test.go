@@ -188,19 +188,7 @@ func TestProxyMultiKeyAcrossNodes(t *testing.T) {
 		}
 	}
 	spread(t, nodes, k.xA, k.xC, k.zA)
-
-	// The blocking forms are refused at once, not left waiting: a node
-	// cannot wait for another's keys.
-	via := testutil.Dial(t, addr)
-	for _, st := range [][]string{
-		{"BLMPOP", "0.01", "2", k.lA, k.lB, "LEFT"},
-		{"BZMPOP", "0.01", "2", k.zA, k.zC, "MIN"},
-		{"XREAD", "BLOCK", "10", "STREAMS", k.xA, k.xB, "$", "$"},
-	} {
-		if got := via.Do(st...); !strings.HasPrefix(got, "-CROSSSLOT ") {
-			t.Errorf("%v: %q, want CROSSSLOT", st, got)
-		}
-	}
+	// The blocking forms wait across nodes: TestProxyBlockingAcrossNodes.
 }
 
 // TestProxyMultiKeyAcrossNodesInMulti: the same commands queued in one
@@ -439,6 +427,28 @@ func TestProxyMultiKeyAcrossClusterNodes(t *testing.T) {
 	} {
 		if g, w := via.Do(st...), "-ERR "+strings.ToUpper(st[2])+" option of SORT denied in Cluster mode.\r\n"; g != w {
 			t.Errorf("%v: %q, want %q", st, g, w)
+		}
+	}
+	// Blocking over the two primaries (block_across.go): a push made
+	// while BLPOP and XREAD BLOCK wait serves them.
+	via.Do("DEL", a, b)
+	for _, c := range []struct {
+		block, push []string
+		want        string
+	}{
+		{[]string{"BLPOP", a, b, "0"}, []string{"RPUSH", b, "v"}, "*2\r\n$" + strconv.Itoa(len(b)) + "\r\n" + b + "\r\n$1\r\nv\r\n"},
+		{[]string{"XREAD", "BLOCK", "0", "STREAMS", b, a, "$", "$"}, []string{"XADD", a, "7-1", "f", "v"},
+			"*1\r\n*2\r\n$" + strconv.Itoa(len(a)) + "\r\n" + a + "\r\n*1\r\n*2\r\n$3\r\n7-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"},
+	} {
+		w := testutil.Dial(t, proxies[0])
+		w.Send(c.block...)
+		w.Flush()
+		testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(proxies[0]) == 1 }, fmt.Sprint(c.block, " blocked"))
+		if got := via.Do(c.push...); strings.HasPrefix(got, "-") {
+			t.Fatalf("%v: %q", c.push, got)
+		}
+		if got := w.Recv(); got != c.want {
+			t.Errorf("%v, then %v: %q, want %q", c.block, c.push, got, c.want)
 		}
 	}
 }

@@ -293,8 +293,8 @@ func Specs() []Spec {
 		{Name: "fcall_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Group: "scripting", Summary: "Runs a read-only (no-writes) function of a loaded library."},
 		{Name: "function", Arity: -2, Flags: Keyless | NoScript | AllowBusy | OffLoop | Fanout | Container, Group: "scripting", Summary: "Function libraries: LOAD, DELETE, LIST, FLUSH, DUMP, RESTORE, STATS, KILL, HELP.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 		// sorted sets, blocking pops (BZMPOP names numkeys keys; routing, stripes and ACL see the first one)
-		{Name: "bzpopmin", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the lowest-scored member of the first non-empty sorted set, or waits."},
-		{Name: "bzpopmax", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the highest-scored member of the first non-empty sorted set, or waits."},
+		{Name: "bzpopmin", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the lowest-scored member of the first non-empty sorted set, or waits.", Reply3: Always(resp.AsKeyMemberScore)},
+		{Name: "bzpopmax", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the highest-scored member of the first non-empty sorted set, or waits.", Reply3: Always(resp.AsKeyMemberScore)},
 		{Name: "bzmpop", Arity: -5, Flags: wd | Blocking | OffLoop, FirstKey: 3, LastKey: 3, Step: 1, KeyNum: 2, Group: "sortedset", Summary: "ZMPOP, or waits for a member.", Reply3: Always(resp.AsKeyScorePairs)},
 		// JSON documents (RedisJSON 2.x's commands; TYPE answers ReJSON-RL)
 		{Name: "json.set", Arity: -4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "json", Summary: "Sets a JSON value at a path (NX XX)."},
@@ -352,6 +352,7 @@ func Specs() []Spec {
 		// transactions that span nodes (the proxy's; node/txlock.go)
 		{Name: "vcache.txlock", Arity: -3, Flags: Keyless | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Locks keys for a transaction that spans nodes, for a lease in milliseconds (internal)."},
 		{Name: "vcache.txunlock", Arity: 2, Flags: Keyless | Admin | NodeOnly | NoScript, Group: "cluster", Summary: "Releases the keys VCACHE.TXLOCK locked (internal)."},
+		{Name: "vcache.waitkeys", Arity: -4, Flags: Keyless | Readonly | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Waits until one of the keys holds a list (or a sorted set), popping nothing: the proxy's wake-up for blocking pops across nodes (internal)."},
 		// geo (points are sorted-set members; GEORADIUS and
 		// GEORADIUSBYMEMBER name a STORE/STOREDIST destination as a key)
 		{Name: "geoadd", Arity: -5, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Event: "zadd", Group: "geo", Summary: "Adds or updates points of a geospatial index (NX XX CH)."},

@@ -36,6 +36,9 @@ const (
 	// AsKeyScorePairs: an array [key, [[member, score]...]] keeps its
 	// form, with the scores doubles (ZMPOP).
 	AsKeyScorePairs
+	// AsKeyMemberScore: an array [key, member, score] keeps its form,
+	// with the score a double (BZPOPMIN, BZPOPMAX).
+	AsKeyMemberScore
 
 	// asScoreList: an array of [member, score] arrays keeps its form,
 	// with the scores doubles (the second element of AsKeyScorePairs).
@@ -151,6 +154,8 @@ func to3(dst, src []byte, shape Shape, depth int) (out []byte, n int, ok bool) {
 			sub := AsIs
 			switch {
 			case i%2 == 1 && (shape == AsScorePairs || shape == AsFlatScores) || shape == AsDoubles:
+				sub = AsDouble
+			case i == 2 && shape == AsKeyMemberScore:
 				sub = AsDouble
 			case i == 1 && shape == AsKeyScorePairs:
 				sub = asScoreList

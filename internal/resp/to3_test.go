@@ -24,6 +24,8 @@ func TestTo3MatchesRedis(t *testing.T) {
 		{"ZPOPMIN z", AsFlatScores, "*2\r\n$1\r\na\r\n$19\r\n0.10000000000000001\r\n", "*2\r\n$1\r\na\r\n,0.10000000000000001\r\n"},
 		{"ZSCORE z b", AsDouble, "$1\r\n2\r\n", ",2\r\n"},
 		{"ZSCORE z nope", AsDouble, "$-1\r\n", "_\r\n"},
+		{"BZPOPMIN z 0", AsKeyMemberScore, "*3\r\n$1\r\nz\r\n$1\r\na\r\n$3\r\n1.5\r\n", "*3\r\n$1\r\nz\r\n$1\r\na\r\n,1.5\r\n"},
+		{"BZPOPMIN z 1 (timeout)", AsKeyMemberScore, "*-1\r\n", "_\r\n"},
 		{"ZADD z 1 a", AsDouble, ":1\r\n", ":1\r\n"},
 		{"ZMSCORE z b nope", AsDoubles, "*2\r\n$1\r\n2\r\n$-1\r\n", "*2\r\n,2\r\n_\r\n"},
 		{"SMEMBERS s", AsSet, "*1\r\n$1\r\nx\r\n", "~1\r\n$1\r\nx\r\n"},
