@@ -175,11 +175,14 @@ type Engine struct {
 	run *Run
 	// handler is errorHandler, the message handler of every run.
 	handler *lua.LFunction
+	// keys and argv are the KEYS and ARGV of EVAL's runs (argtables.go).
+	keys, argv argTable
 }
 
 // New returns an Engine with a fresh sandboxed state.
 func New() *Engine {
-	e := &Engine{scripts: map[string]*Script{}, libs: newLibraries()}
+	e := &Engine{scripts: map[string]*Script{}, libs: newLibraries(),
+		keys: argTable{name: "KEYS"}, argv: argTable{name: "ARGV"}}
 	e.L = newState(e)
 	e.handler = e.L.NewFunction(errorHandler)
 	return e
@@ -262,9 +265,8 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	defer func() { e.run = nil }()
 	L.SetContext(ctx)
 	defer L.RemoveContext()
-	g := e.globals
-	g.RawSetString("KEYS", stringArray(L, r.Keys))
-	g.RawSetString("ARGV", stringArray(L, r.Args))
+	e.keys.fill(L, e.globals, r.Keys)
+	e.argv.fill(L, e.globals, r.Args)
 	top := L.GetTop()
 	defer L.SetTop(top)
 	if s.fn == nil || s.eng != e {
