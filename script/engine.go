@@ -19,6 +19,7 @@ import (
 // redis.setresp(3): the command then runs as for a client that speaks
 // RESP3, and its reply may hold RESP3 kinds.
 type Caller interface {
+	// args are valid only until Call returns.
 	Call(args [][]byte, resp3 bool) Reply
 }
 
@@ -177,6 +178,9 @@ type Engine struct {
 	handler *lua.LFunction
 	// keys and argv are the KEYS and ARGV of EVAL's runs (argtables.go).
 	keys, argv argTable
+	// callArgv and callBuf hold redis.call's arguments (see callArgs).
+	callArgv [][]byte
+	callBuf  []byte
 }
 
 // New returns an Engine with a fresh sandboxed state.
