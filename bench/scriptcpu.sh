@@ -4,8 +4,8 @@
 # redis-benchmark -c 50 sends N calls, divided by N. CPU per call depends
 # much less on the machine's load than ops/s does (other processes take
 # turns on the cores, they do not add to the server's CPU time), so the
-# vcache/redis ratio holds on a shared machine. Servers alternate each
-# round; medians of ROUNDS, at -P 1 and -P 16:
+# vcache/redis ratio holds on a shared machine. The servers run side by
+# side and take turns at each test; medians of ROUNDS, at -P 1 and -P 16:
 #   - GET without a script (the floor a script call adds to);
 #   - EVALSHA of return redis.call('GET', KEYS[1]) on keys SET before;
 #   - EVALSHA of a rate limiter: INCR, EXPIRE on the first hit, compare;
@@ -73,26 +73,39 @@ note() { # server test value
 	echo "round $round $1: $2 $3" >&2
 }
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-for round in $(seq "$ROUNDS"); do
-	for server in "${servers[@]}"; do
-		port=$(free_port)
-		pid=$(start_$server "$port")
-		wait_port "$port"
-		get=$(redis-cli -p "$port" SCRIPT LOAD "$GET_SCRIPT" | tr -d '\r')
-		rate=$(redis-cli -p "$port" SCRIPT LOAD "$RATE_SCRIPT" | tr -d '\r')
-		lock=$(redis-cli -p "$port" SCRIPT LOAD "$LOCK_SCRIPT" | tr -d '\r')
-		redis-cli -p "$port" FUNCTION LOAD REPLACE "$LIB" >/dev/null
-		timeout 300 redis-benchmark -p "$port" -q -c 50 -n 200000 -r 100000 -P 16 -t set >/dev/null 2>&1
-		for P in 1 16; do
-			note $server "GET (no script), -P $P" "$(cpu_per_call "$pid" "$port" "$P" GET key:__rand_int__)"
-			note $server "EVALSHA GET, -P $P" "$(cpu_per_call "$pid" "$port" "$P" EVALSHA "$get" 1 key:__rand_int__)"
-			note $server "EVALSHA rate limiter, -P $P" "$(cpu_per_call "$pid" "$port" "$P" EVALSHA "$rate" 1 rl:__rand_int__ 60 100)"
-			note $server "EVALSHA SET NX PX lock, -P $P" "$(cpu_per_call "$pid" "$port" "$P" EVALSHA "$lock" 1 lock:__rand_int__ tok 30000)"
-			note $server "FCALL GET, -P $P" "$(cpu_per_call "$pid" "$port" "$P" FCALL get1 1 key:__rand_int__)"
-			note $server "FCALL rate limiter, -P $P" "$(cpu_per_call "$pid" "$port" "$P" FCALL rate 1 rl:__rand_int__ 60 100)"
+declare -A pids ports shas
+for server in "${servers[@]}"; do
+	port=$(free_port)
+	pids[$server]=$(start_$server "$port")
+	ports[$server]=$port
+	wait_port "$port"
+	shas[$server,get]=$(redis-cli -p "$port" SCRIPT LOAD "$GET_SCRIPT" | tr -d '\r')
+	shas[$server,rate]=$(redis-cli -p "$port" SCRIPT LOAD "$RATE_SCRIPT" | tr -d '\r')
+	shas[$server,lock]=$(redis-cli -p "$port" SCRIPT LOAD "$LOCK_SCRIPT" | tr -d '\r')
+	redis-cli -p "$port" FUNCTION LOAD REPLACE "$LIB" >/dev/null
+	timeout 300 redis-benchmark -p "$port" -q -c 50 -n 200000 -r 100000 -P 16 -t set >/dev/null 2>&1
+done
+# Each test runs on every server in turn, ROUNDS times, so that a change
+# of the machine's load falls on all of them alike.
+for P in 1 16; do
+	for test in get evalget rate lock fget frate; do
+		for round in $(seq "$ROUNDS"); do
+			for server in "${servers[@]}"; do
+				pid=${pids[$server]} port=${ports[$server]}
+				case $test in
+				get) note $server "GET (no script), -P $P" "$(cpu_per_call "$pid" "$port" "$P" GET key:__rand_int__)" ;;
+				evalget) note $server "EVALSHA GET, -P $P" "$(cpu_per_call "$pid" "$port" "$P" EVALSHA "${shas[$server,get]}" 1 key:__rand_int__)" ;;
+				rate) note $server "EVALSHA rate limiter, -P $P" "$(cpu_per_call "$pid" "$port" "$P" EVALSHA "${shas[$server,rate]}" 1 rl:__rand_int__ 60 100)" ;;
+				lock) note $server "EVALSHA SET NX PX lock, -P $P" "$(cpu_per_call "$pid" "$port" "$P" EVALSHA "${shas[$server,lock]}" 1 lock:__rand_int__ tok 30000)" ;;
+				fget) note $server "FCALL GET, -P $P" "$(cpu_per_call "$pid" "$port" "$P" FCALL get1 1 key:__rand_int__)" ;;
+				frate) note $server "FCALL rate limiter, -P $P" "$(cpu_per_call "$pid" "$port" "$P" FCALL rate 1 rl:__rand_int__ 60 100)" ;;
+				esac
+			done
 		done
-		kill "$pid"; wait "$pid" 2>/dev/null || true
 	done
+done
+for server in "${servers[@]}"; do
+	kill "${pids[$server]}"; wait "${pids[$server]}" 2>/dev/null || true
 done
 
 echo
