@@ -48,6 +48,9 @@ type Script struct {
 	Body  string
 	Flags Flags
 	proto *lua.FunctionProto
+	// direct runs it with the globals' backing table as its environment
+	// (fastenv.go).
+	direct bool
 	// fn is the function Exec runs, made from proto by the engine that
 	// ran the script first (its Env is set again for each run, so that
 	// nothing a run does to it shows in the next one).
@@ -83,7 +86,7 @@ func Compile(body string) (*Script, error) {
 	// table gopher-lua would build for each call (as Lua 5.1 does for
 	// functions declared with ..., not for a main chunk) is unreachable.
 	proto.IsVarArg &^= lua.VarArgNeedsArg
-	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto}, nil
+	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto, direct: !setsGlobals(proto)}, nil
 }
 
 // chunkName is the name scripts' errors show ("user_script:1: ...").
@@ -277,6 +280,9 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 		s.fn, s.eng = L.NewFunctionFromProto(s.proto), e
 	}
 	s.fn.Env = L.Env
+	if s.direct {
+		s.fn.Env = e.globals
+	}
 	L.Push(s.fn)
 	if err := L.PCall(0, 1, e.handler); err != nil {
 		var ae *lua.ApiError
