@@ -85,3 +85,30 @@ redis.register_function('missing', function() return nonexistent end)`
 		}
 	}
 }
+
+// TestStringMetatableReadOnly: the strings' metatable and the string
+// table it reads through are read-only, as in Redis (a change to them
+// would outlive the script); string methods work through it.
+func TestStringMetatableReadOnly(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	const readonly = "ERR user_script:1: Attempt to modify a readonly table script: "
+	for _, tc := range []struct{ body, want string }{
+		{"getmetatable('').zz = 1 return 1", readonly},
+		{"getmetatable('').__index.zz = 1 return 1", readonly},
+		{"getmetatable('').__index = {} return 1", readonly},
+		{"return type(getmetatable(''))", "table"},
+		{"return tostring(getmetatable('').zz) .. tostring(string.zz)", "nilnil"},
+		{"local s = 'abc' return s:upper() .. s:sub(2) .. ('x'):rep(3) .. #s", "ABCbcxxx3"},
+		{"return tostring(getmetatable('').__index == string)", "true"},
+	} {
+		got, err := c.Eval(ctx, tc.body, nil).Text()
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.body, got, tc.want)
+		}
+	}
+}
