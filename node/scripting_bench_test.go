@@ -28,13 +28,29 @@ func BenchmarkScriptEvalSHASet(b *testing.B) {
 	benchScript(b, "return redis.call('SET', KEYS[1], ARGV[1])", "+OK\r\n", false)
 }
 
+// The rate limiter and the lock of bench/scriptcpu.sh: two commands and
+// an EXPIRE a call, and SET NX PX answered by a nil once the key is held.
+func BenchmarkScriptEvalSHARateLimiter(b *testing.B) {
+	benchScript(b, "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('EXPIRE', KEYS[1], 60) end "+
+		"if c > 1e18 then return 0 end return 1", ":1\r\n", false, "counter")
+}
+
+func BenchmarkScriptEvalSHALock(b *testing.B) {
+	benchScript(b, "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', 30000) then return 1 end return 0", ":0\r\n", false)
+}
+
 func BenchmarkScriptFCallGet(b *testing.B) {
 	benchScript(b, "return redis.call('GET', keys[1])", "$3\r\nbar\r\n", true)
 }
 
 // benchScript runs body (EVALSHA, or FCALL of a function whose body it
-// is) on key "foo" with argument "bar", each call answered want.
-func benchScript(b *testing.B, body, want string, fcall bool) {
+// is) on key "foo" (or key[0]), set to "bar", with argument "bar", each
+// call answered want.
+func benchScript(b *testing.B, body, want string, fcall bool, key ...string) {
+	k := "foo"
+	if len(key) > 0 {
+		k = key[0]
+	}
 	tn := startNode(b, nil)
 	c, err := net.Dial("tcp", tn.addr)
 	if err != nil {
@@ -62,12 +78,12 @@ func benchScript(b *testing.B, body, want string, fcall bool) {
 		if r := do("FUNCTION", "LOAD", "REPLACE", lib); !strings.Contains(r, "benchlib") {
 			b.Fatalf("FUNCTION LOAD: %q", r)
 		}
-		call = benchRESP("FCALL", "f", "1", "foo", "bar")
+		call = benchRESP("FCALL", "f", "1", k, "bar")
 	} else {
 		if r := do("SCRIPT", "LOAD", body); !strings.Contains(r, script.SHA1Hex(body)) {
 			b.Fatalf("SCRIPT LOAD: %q", r)
 		}
-		call = benchRESP("EVALSHA", script.SHA1Hex(body), "1", "foo", "bar")
+		call = benchRESP("EVALSHA", script.SHA1Hex(body), "1", k, "bar")
 	}
 	batch := bytes.Repeat(call, benchPipeline)
 	replies := make([]byte, len(want)*benchPipeline)

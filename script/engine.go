@@ -19,6 +19,7 @@ import (
 // redis.setresp(3): the command then runs as for a client that speaks
 // RESP3, and its reply may hold RESP3 kinds.
 type Caller interface {
+	// args are valid only until Call returns.
 	Call(args [][]byte, resp3 bool) Reply
 }
 
@@ -47,6 +48,9 @@ type Script struct {
 	Body  string
 	Flags Flags
 	proto *lua.FunctionProto
+	// direct runs it with the globals' backing table as its environment
+	// (fastenv.go).
+	direct bool
 	// fn is the function Exec runs, made from proto by the engine that
 	// ran the script first (its Env is set again for each run, so that
 	// nothing a run does to it shows in the next one).
@@ -82,7 +86,7 @@ func Compile(body string) (*Script, error) {
 	// table gopher-lua would build for each call (as Lua 5.1 does for
 	// functions declared with ..., not for a main chunk) is unreachable.
 	proto.IsVarArg &^= lua.VarArgNeedsArg
-	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto}, nil
+	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto, direct: !setsGlobals(proto)}, nil
 }
 
 // chunkName is the name scripts' errors show ("user_script:1: ...").
@@ -175,11 +179,17 @@ type Engine struct {
 	run *Run
 	// handler is errorHandler, the message handler of every run.
 	handler *lua.LFunction
+	// keys and argv are the KEYS and ARGV of EVAL's runs (argtables.go).
+	keys, argv argTable
+	// callArgv and callBuf hold redis.call's arguments (see callArgs).
+	callArgv [][]byte
+	callBuf  []byte
 }
 
 // New returns an Engine with a fresh sandboxed state.
 func New() *Engine {
-	e := &Engine{scripts: map[string]*Script{}, libs: newLibraries()}
+	e := &Engine{scripts: map[string]*Script{}, libs: newLibraries(),
+		keys: argTable{name: "KEYS"}, argv: argTable{name: "ARGV"}}
 	e.L = newState(e)
 	e.handler = e.L.NewFunction(errorHandler)
 	return e
@@ -262,15 +272,17 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	defer func() { e.run = nil }()
 	L.SetContext(ctx)
 	defer L.RemoveContext()
-	g := e.globals
-	g.RawSetString("KEYS", stringArray(L, r.Keys))
-	g.RawSetString("ARGV", stringArray(L, r.Args))
+	e.keys.fill(L, e.globals, r.Keys)
+	e.argv.fill(L, e.globals, r.Args)
 	top := L.GetTop()
 	defer L.SetTop(top)
 	if s.fn == nil || s.eng != e {
 		s.fn, s.eng = L.NewFunctionFromProto(s.proto), e
 	}
 	s.fn.Env = L.Env
+	if s.direct {
+		s.fn.Env = e.globals
+	}
 	L.Push(s.fn)
 	if err := L.PCall(0, 1, e.handler); err != nil {
 		var ae *lua.ApiError

@@ -248,6 +248,7 @@ func (e *Engine) compileLibrary(code string) (*Library, error) {
 	if len(funcs) == 0 {
 		return nil, errors.New("No functions registered")
 	}
+	e.runDirect(funcs)
 	l := &Library{Name: md.Name, Code: code, Funcs: funcs}
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
 	for _, f := range funcs {

@@ -29,6 +29,16 @@ func (e *Engine) protectLibs(L *lua.LState, mt *lua.LTable) {
 		}
 	}
 	mt.RawSetString("__metatable", e.readonlyTable(L, mt))
+	if view, ok := e.globals.RawGetString("string").(*lua.LTable); ok {
+		// The strings' metatable is Lua 5.1's {__index = string}, and
+		// read-only (gopher-lua's is the string table itself, which a
+		// script could change through getmetatable('') for the runs after
+		// it).
+		smt := L.CreateTable(0, 2)
+		smt.RawSetString("__index", view)
+		smt.RawSetString("__metatable", e.readonlyTable(L, smt))
+		L.SetMetatable(lua.LString(""), smt)
+	}
 	e.readonly[L.G.Global] = true
 	e.readonly[e.globals] = true
 	base := e.globals

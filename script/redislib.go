@@ -172,7 +172,7 @@ func (e *Engine) call(L *lua.LState, raise bool) int {
 	if n == 0 {
 		return e.fail(L, raise, "ERR Please specify at least one argument for this redis lib call")
 	}
-	args, ok := callArgs(L, n)
+	args, ok := e.callArgs(L, n)
 	if !ok {
 		return e.fail(L, raise, "ERR Lua redis lib command arguments must be strings or integers")
 	}
@@ -180,6 +180,7 @@ func (e *Engine) call(L *lua.LState, raise bool) int {
 		return e.fail(L, raise, "ERR redis.call is only available while a script runs")
 	}
 	r := e.run.Caller.Call(args, e.run.resp3)
+	e.dropCallArgs()
 	if r.Kind == Error && raise {
 		L.Error(replyErrTable(L, r), 0)
 		return 0
@@ -190,8 +191,9 @@ func (e *Engine) call(L *lua.LState, raise bool) int {
 
 // callArgs copies redis.call's n arguments, strings or numbers, into
 // one buffer the arguments slice; ok is false when one is of another
-// type.
-func callArgs(L *lua.LState, n int) (args [][]byte, ok bool) {
+// type. The buffer and the slice are the engine's, reused from call to
+// call (a Caller does not keep its arguments past the call).
+func (e *Engine) callArgs(L *lua.LState, n int) (args [][]byte, ok bool) {
 	size := 0
 	for i := 1; i <= n; i++ {
 		switch v := L.Get(i).(type) {
@@ -203,8 +205,13 @@ func callArgs(L *lua.LState, n int) (args [][]byte, ok bool) {
 			return nil, false
 		}
 	}
-	args = make([][]byte, n)
-	buf := make([]byte, 0, size)
+	if cap(e.callArgv) < n {
+		e.callArgv = make([][]byte, n)
+	}
+	if cap(e.callBuf) < size {
+		e.callBuf = make([]byte, 0, size)
+	}
+	args, buf := e.callArgv[:n], e.callBuf[:0]
 	for i := 1; i <= n; i++ {
 		at := len(buf)
 		switch v := L.Get(i).(type) {
@@ -215,7 +222,23 @@ func callArgs(L *lua.LState, n int) (args [][]byte, ok bool) {
 		}
 		args[i-1] = buf[at:len(buf):len(buf)]
 	}
+	e.callBuf = buf
 	return args, true
+}
+
+// maxKeptCallBuf bounds the argument buffer kept between calls.
+const maxKeptCallBuf = 64 << 10
+
+// dropCallArgs lets go of the last call's arguments when they were
+// large.
+func (e *Engine) dropCallArgs() {
+	if cap(e.callBuf) > maxKeptCallBuf {
+		e.callBuf = nil
+		clear(e.callArgv)
+	}
+	if cap(e.callArgv) > 1024 {
+		e.callArgv = nil
+	}
 }
 
 // fail raises msg as an error table (raise) or returns it.

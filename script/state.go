@@ -41,6 +41,7 @@ func newState(e *Engine) *lua.LState {
 	e.globals, e.globalsMeta = protect(L, g)
 	e.loadAPI = loadAPI(L, e)
 	e.protectLibs(L, e.globalsMeta)
+	e.hideBacking(L)
 	return L
 }
 

@@ -1,0 +1,81 @@
+package script
+
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// argTable is a script's KEYS or ARGV, kept from run to run: making two
+// tables and storing them among the globals was a tenth of an EVALSHA's
+// CPU. A run sees a table as fresh as a new one: the last run's table is
+// refilled only when that run left it as it was filled (the same array
+// elements, no other key, no metatable); a script that changed it gets a
+// new table. Nothing else can hold the table from one run to the next:
+// the globals are read-only and KEYS and ARGV are the only writable
+// tables a run of EVAL leaves behind.
+type argTable struct {
+	name string
+	t    *lua.LTable
+	n    int // the number of elements the last fill set
+}
+
+// fill makes the table hold vals (their bytes copied into one string) in
+// g, the globals' backing table.
+func (a *argTable) fill(L *lua.LState, g *lua.LTable, vals [][]byte) {
+	if a.t == nil || !a.untouched() {
+		a.t = L.CreateTable(len(vals), 0)
+		a.n = 0
+		g.RawSetString(a.name, a.t)
+	}
+	t := a.t
+	setStrings(vals, func(i int, s lua.LString) { t.RawSetInt(i+1, s) })
+	for i := len(vals); i < a.n; i++ {
+		t.RawSetInt(i+1, lua.LNil)
+	}
+	a.n = len(vals)
+}
+
+// untouched reports whether the table holds exactly what the last fill
+// put there.
+func (a *argTable) untouched() bool {
+	t := a.t
+	if t.Metatable != lua.LNil || t.MaxN() != a.n {
+		return false
+	}
+	for i := 1; i <= a.n; i++ {
+		if t.RawGetInt(i) == lua.LNil {
+			return false
+		}
+	}
+	// Past the array's last element, Next finds any key of another kind.
+	var last lua.LValue = lua.LNil
+	if a.n > 0 {
+		last = lua.LNumber(a.n)
+	}
+	k, _ := t.Next(last)
+	return k == lua.LNil
+}
+
+// setStrings calls set with each of vals as a Lua string, all of them
+// copied into one string.
+func setStrings(vals [][]byte, set func(int, lua.LString)) {
+	if len(vals) == 1 {
+		set(0, lua.LString(vals[0]))
+		return
+	}
+	size := 0
+	for _, v := range vals {
+		size += len(v)
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	for _, v := range vals {
+		sb.Write(v)
+	}
+	all, at := sb.String(), 0
+	for i, v := range vals {
+		set(i, lua.LString(all[at:at+len(v)]))
+		at += len(v)
+	}
+}
