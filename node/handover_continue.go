@@ -138,7 +138,7 @@ func (n *Node) noteHandoverMark(l *primaryLink, srcID string, srcOff uint64) {
 // handover:<id>), and whether it can.
 func (n *Node) handoverFrom(req syncRequest) (uint64, bool) {
 	id, ok := strings.CutPrefix(req.replID, handoverReplPrefix)
-	if !ok {
+	if !ok || n.repl.noHandover.Load() {
 		return 0, false
 	}
 	log := n.repl.log

@@ -14,12 +14,13 @@ import (
 
 // TestPromoteSplitSurvivesKill splits a shard by promotion while a client
 // writes with WAIT 1, then closes, right after the flip, the old primary
-// (one run) or the promoted replica (the other, while the old primary's
-// first full sync from it is held half done). Every write WAIT 1
+// (one run) or the promoted replica: once the old primary continued its
+// stream over the copy it kept, or (continuing turned off) while the old
+// primary's full sync from it is held half done. Every write WAIT 1
 // acknowledged, before or after the split, is readable from the nodes
 // left, with its value.
 func TestPromoteSplitSurvivesKill(t *testing.T) {
-	for _, victim := range []string{"old-primary", "promoted-replica"} {
+	for _, victim := range []string{"old-primary", "promoted-replica", "promoted-replica-mid-sync"} {
 		t.Run(victim, func(t *testing.T) { testPromoteKill(t, victim) })
 	}
 }
@@ -49,6 +50,10 @@ func testPromoteKill(t *testing.T, victim string) {
 	held := make(chan struct{}, 1)
 	if victim == "promoted-replica" {
 		dead = promoted
+	}
+	if victim == "promoted-replica-mid-sync" {
+		dead = promoted
+		promoted.repl.noHandover.Store(true)
 		// The promoted node's first full sync (to the old primary, its
 		// new replica) stops after its second stripe until the node goes.
 		var calls atomic.Int32
@@ -116,6 +121,12 @@ func testPromoteKill(t *testing.T, victim string) {
 	// load, and a full sync before the split is not what this checks.
 	syncsBefore := syncsTo()
 	if victim == "promoted-replica" {
+		waitFor(t, 30*time.Second, "the old primary to continue over the copy it kept", func() bool {
+			evs := promoted.client2(t).Do(ctx, "CLUSTER", "EVENTS", "200").String()
+			return strings.Contains(evs, fmt.Sprintf("replica %s of shard %s continues over the copy it kept", oldPrimary.Cluster().Self(), moved.ID))
+		})
+	}
+	if victim == "promoted-replica-mid-sync" {
 		select {
 		case <-held:
 		case <-time.After(30 * time.Second):

@@ -267,6 +267,10 @@ type replState struct {
 	// (handover_continue.go).
 	marks sync.Map
 
+	// noHandover is a test hook: replicas that ask to continue over a
+	// copy kept at a split by promotion get a full sync instead.
+	noHandover atomic.Bool
+
 	// afterStripe is a test hook of the full sync (replcopy.go).
 	afterStripe atomic.Pointer[syncHook]
 	// beforeSend is a test hook of the stream (replsend.go).
