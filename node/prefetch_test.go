@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -86,3 +87,59 @@ func TestLongPipelinesKeepKeysInTheirSlots(t *testing.T) {
 }
 
 func isWrongType(err error) bool { return err != nil && strings.HasPrefix(err.Error(), "WRONGTYPE") }
+
+// TestNetOutputBytesCountsReplies: INFO's total_net_output_bytes grows by
+// exactly the bytes of the replies sent in between (an event loop's
+// writer counts them as it sends, without measuring each flush).
+func TestNetOutputBytesCountsReplies(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	rc := tn.client2(t) // INFO as a RESP2 bulk string
+	if err := rc.Set(ctx, "k", "hello", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	text, err := rc.Info(ctx, "stats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := infoTextInt(t, text, "total_net_output_bytes")
+	infoBytes := len(fmt.Sprintf("$%d\r\n%s\r\n", len(text), text)) // counted once sent
+
+	conn := tn.raw(t)
+	const n = 500
+	var b strings.Builder
+	for range n {
+		b.WriteString("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n")
+	}
+	conn.SendRaw(b.String())
+	conn.Flush()
+	for i := range n {
+		if got, err := conn.reply(); err != nil || got != `"hello"` {
+			t.Fatalf("reply %d: %s %v", i, got, err)
+		}
+	}
+	text, err = rc.Info(ctx, "stats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := before + int64(infoBytes) + n*int64(len("$5\r\nhello\r\n"))
+	if got := infoTextInt(t, text, "total_net_output_bytes"); got != want {
+		t.Fatalf("total_net_output_bytes %d, want %d", got, want)
+	}
+}
+
+// infoTextInt returns an integer field of an INFO reply.
+func infoTextInt(t *testing.T, text, field string) int64 {
+	t.Helper()
+	for _, line := range strings.Split(text, "\r\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && k == field {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("no %s in INFO", field)
+	return 0
+}

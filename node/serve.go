@@ -368,8 +368,14 @@ func (s *server) forget(c *rconn) {
 
 // flush sends c's replies and counts their bytes.
 func (s *server) flush(c *rconn) error {
+	if c.counts && !c.goroutine {
+		// Its writer counts them, and the length of the replies is not
+		// needed: redcon's Buffer would copy them (an allocation per
+		// flush, the GC's work at -P 16).
+		return c.Flush()
+	}
 	n := len(c.Buffer())
-	if n > 0 {
+	if n > 0 && !c.counts {
 		s.n.stats.netOut.Add(int64(n))
 	}
 	if n > 0 && c.goroutine {
@@ -417,6 +423,7 @@ type rconn struct {
 	rerr      error            // an event loop's connection: the read error after batch
 	moved     bool             // an event loop's connection: handed from another loop
 	goroutine bool             // served by a goroutine of its own (serveFrom), not a loop
+	counts    bool             // its Writer counts the bytes it sends (sentCounter); until an outbox replaces it
 	back      bool             // handed back to a loop by its goroutine (loop_return_linux.go)
 	sendConn  net.Conn         // its outbox's own handle on an event loop's socket, or nil
 	lastIO    time.Time        // an event loop's connection: when it last had an event
