@@ -12,12 +12,13 @@
 # system calls and context switches per request (perf stat; hardware
 # counters too where the machine has them).
 #
-#   bench/cpuop.sh                      # N=2000000, KEYS=1000000, P="16 1", ROUNDS=3
+#   bench/cpuop.sh                      # N=2000000 (N1=200000 at -P 1), KEYS=1000000, P="16 1", ROUNDS=3
 #   N=1000000 ROUNDS=5 P=16 bench/cpuop.sh
 #   BASE=HEAD~1 bench/cpuop.sh          # also vcache built from that revision
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-2000000}
+N1=${N1:-$((N / 10))} # requests at -P 1, ten times slower
 ROUNDS=${ROUNDS:-3}
 KEYS=${KEYS:-1000000}
 P=${P:-16 1}
@@ -52,6 +53,9 @@ for i in range(n):
 PY
 
 declare -A port pid res
+# The servers run in command substitutions, not as this script's jobs:
+# stop them by pid on exit (and remove $work, as lib.sh's trap does).
+trap 'kill "${pid[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 for server in $servers; do
 	port[$server]=$(free_port)
 	pid[$server]=$(start_$server "${port[$server]}")
@@ -79,18 +83,20 @@ for round in $(seq "$ROUNDS"); do
 					perf stat -x, -e "$perfs" -p "$sp" -o "$work/perf.$server" &
 					ppid=$!
 				fi
+				n=$N
+				[ "$p" != 1 ] || n=$N1
 				c0=$(cpu "$sp")
-				ops=$(redis-benchmark -p "${port[$server]}" -c 50 -n "$N" -r "$KEYS" -P "$p" -t "$t" --csv 2>/dev/null |
+				ops=$(redis-benchmark -p "${port[$server]}" -c 50 -n "$n" -r "$KEYS" -P "$p" -t "$t" --csv 2>/dev/null |
 					tr '\r' '\n' | awk -F'"' 'NR > 1 && $4 != "" {print $4; exit}')
 				c1=$(cpu "$sp")
-				us=$(awk -v d="$((c1 - c0))" -v hz="$hz" -v n="$N" 'BEGIN{printf "%.3f", d / hz * 1e6 / n}')
+				us=$(awk -v d="$((c1 - c0))" -v hz="$hz" -v n="$n" 'BEGIN{printf "%.3f", d / hz * 1e6 / n}')
 				res[$server,$p,$t]+="$us "
 				res[$server,$p,$t,ops]+="$ops "
 				extra=""
 				if [ -n "$perfs" ]; then
 					kill -INT "$ppid"; wait "$ppid" 2>/dev/null || true
-					extra=$(awk -F, -v n="$N" '$1 ~ /^[0-9]+$/ {printf " %s/op %.3f", $3, $1 / n}' "$work/perf.$server")
-					res[$server,$p,$t,perf]+="$(awk -F, -v n="$N" '$3=="raw_syscalls:sys_enter" {printf "%.3f", $1 / n}' "$work/perf.$server") "
+					extra=$(awk -F, -v n="$n" '$1 ~ /^[0-9]+$/ {printf " %s/op %.3f", $3, $1 / n}' "$work/perf.$server")
+					res[$server,$p,$t,perf]+="$(awk -F, -v n="$n" '$3=="raw_syscalls:sys_enter" {printf "%.3f", $1 / n}' "$work/perf.$server") "
 				fi
 				echo "round $round -P $p ${t^^} $server: $us µs/op, $ops ops/s$extra" >&2
 			done
@@ -100,7 +106,7 @@ done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo
-echo "redis-benchmark -c 50 -n $N -r $KEYS, $KEYS keys preloaded, $ROUNDS rounds (medians); load average $load0 before, $load1 after"
+echo "redis-benchmark -c 50 -n $N (-P 1: $N1) -r $KEYS, $KEYS keys preloaded, $ROUNDS rounds (medians); load average $load0 before, $load1 after"
 echo
 hdr="| test | redis µs/op |"
 sep="|---|---|"
