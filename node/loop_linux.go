@@ -430,6 +430,7 @@ func (l *evloop) watch(c *rconn, events uint32) {
 // serves c as any goroutine-served connection. rerr is the read error
 // that follows cmds, if any.
 func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
+	l.pf.cut()
 	fd := c.fd.FD()
 	_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 	delete(l.conns, fd)

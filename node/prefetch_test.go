@@ -143,3 +143,62 @@ func infoTextInt(t *testing.T, text, field string) int64 {
 	t.Fatalf("no %s in INFO", field)
 	return 0
 }
+
+// TestPipelinesAcrossHandoffs: while clients send long pipelines of SETs,
+// others send pipelines whose WAIT hands their connection to a goroutine
+// of its own in the middle of a loop's round (and back): the loop forgets
+// the keys it noted but did not run (prefetcher.cut), the goroutine runs
+// the rest of that pipeline, and every key, before or after a handoff,
+// must end up where a plain GET finds it.
+func TestPipelinesAcrossHandoffs(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	const writers, waiters, perClient = 3, 2, 2000
+	var wg sync.WaitGroup
+	errs := make(chan error, writers+waiters)
+	run := func(name string, wait bool) {
+		defer wg.Done()
+		rc := redis.NewClient(&redis.Options{Addr: tn.addr})
+		defer rc.Close()
+		for round := range 4 {
+			_, err := rc.Pipelined(ctx, func(p redis.Pipeliner) error {
+				for i := range perClient / 4 {
+					k := fmt.Sprintf("%s:%d:%d", name, round, i)
+					p.Set(ctx, k, k, 0)
+					if wait && i%50 == 25 {
+						p.Do(ctx, "WAIT", 0, 0)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				errs <- fmt.Errorf("%s: %w", name, err)
+				return
+			}
+		}
+	}
+	for w := range writers {
+		wg.Add(1)
+		go run(fmt.Sprintf("w%d", w), false)
+	}
+	for w := range waiters {
+		wg.Add(1)
+		go run(fmt.Sprintf("h%d", w), true)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	rc := tn.client(t)
+	for _, name := range []string{"w0", "w1", "w2", "h0", "h1"} {
+		for round := range 4 {
+			for i := range perClient / 4 {
+				k := fmt.Sprintf("%s:%d:%d", name, round, i)
+				if got, err := rc.Get(ctx, k).Result(); err != nil || got != k {
+					t.Fatalf("%s = %q, %v; want %q", k, got, err, k)
+				}
+			}
+		}
+	}
+}

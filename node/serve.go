@@ -353,6 +353,18 @@ func (p *prefetcher) take(n *Node, args [][]byte) int {
 	return 0
 }
 
+// cut forgets the keys noted that have not been taken yet: a connection
+// handed to a goroutine (evloop.handoff) may refill the buffer they point
+// into while the loop would still prefetch them. The rest of the round
+// runs without prefetching.
+func (p *prefetcher) cut() {
+	clear(p.keys[p.next:p.n])
+	p.n = p.next
+	for s := range p.done {
+		p.done[s] = min(p.done[s], p.n)
+	}
+}
+
 // reset forgets the keys noted.
 func (p *prefetcher) reset() {
 	clear(p.keys[:p.n])
