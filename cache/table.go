@@ -225,22 +225,31 @@ func (t *table) entries() []*entry {
 	return out
 }
 
+// PrefetchStages is the number of stages of Prefetch.
+const PrefetchStages = 4
+
 // Prefetch starts loading what a lookup of key (in slot) will read, so
 // that the lookups of a pipeline overlap their cache misses instead of
-// taking them one after another. Stage 0 loads the key's place in its
-// slot's table; stage 1, run once stage 0 has been run for the other keys
-// of the batch, loads the entry found there with its key; stage 2 the
-// rest of a string's value.
+// taking them one after another. A lookup reads four lines one after
+// another, each found from the one before, so a key is prefetched in
+// stages, each run once the one before has had time to arrive: stage 0
+// loads the slot's table header (16384 of them do not stay in cache),
+// stage 1 the key's place in the table, stage 2 the entry found there
+// with its key, stage 3 the rest of a string's value.
 // It changes nothing and may be skipped.
 func (ks *Keyspace) Prefetch(slot int, key []byte, stage int) {
 	sh := &ks.stripes[slot&(numStripes-1)]
+	if stage == 0 { // only an address: no lock needed
+		prefetch.Lines(unsafe.Pointer(&sh.slots[slot>>stripeBits]), 1)
+		return
+	}
 	sh.mu.Lock()
 	t := &sh.slots[slot>>stripeBits]
 	if t.n > 0 {
 		h := hashOf(bstr(key))
 		i := t.home(h)
 		switch stage {
-		case 0: // a group is 72 bytes: its tags and its pointer may sit on two lines
+		case 1: // a group is 72 bytes: its tags and its pointer may sit on two lines
 			prefetch.Lines(unsafe.Pointer(&t.g[i/groupSize]), 2)
 		default:
 			tag := tagOf(h)
@@ -250,7 +259,7 @@ func (ks *Keyspace) Prefetch(slot int, key []byte, stage int) {
 					break
 				}
 				if tg == tag {
-					if stage == 1 {
+					if stage == 2 {
 						prefetch.Lines(unsafe.Pointer(e), 1)
 					} else if !e.isObj() && entryHdr+int(e.n&nMask) > 64 { // a string's value past its header's line
 						prefetch.Lines(unsafe.Add(unsafe.Pointer(e), 64), 1)

@@ -88,7 +88,7 @@ func TestPrefetchChangesNothing(t *testing.T) {
 	for i := 0; i < 1000; i++ {
 		ks.Set(fmt.Appendf(nil, "k%d", i), fmt.Appendf(nil, "v%d", i), SetOptions{})
 	}
-	for stage := 0; stage < 3; stage++ {
+	for stage := range PrefetchStages {
 		for i := 0; i < 2000; i++ {
 			k := fmt.Appendf(nil, "k%d", i)
 			ks.Prefetch(keyslot.Of(k), k, stage)

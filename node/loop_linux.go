@@ -126,7 +126,7 @@ func (s *server) adopt(nc net.Conn) bool {
 	if err != nil {
 		return false
 	}
-	c := &rconn{nc: fc, addr: fc.RemoteAddr().String(), Writer: redcon.NewWriter(fc), fd: fc}
+	c := &rconn{nc: fc, addr: fc.RemoteAddr().String(), Writer: redcon.NewWriter(sentCounter{fc, &s.n.stats.netOut}), fd: fc, counts: true}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -147,6 +147,19 @@ func (s *server) adopt(nc net.Conn) bool {
 	l.mu.Unlock()
 	l.wake()
 	return true
+}
+
+// sentCounter counts the bytes written to w: the writer of an event
+// loop's connection.
+type sentCounter struct {
+	w   *fdConn
+	out *atomic.Int64
+}
+
+func (c sentCounter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.out.Add(int64(n))
+	return n, err
 }
 
 // wakeLoops interrupts every loop's wait (a setting changed).
@@ -417,6 +430,7 @@ func (l *evloop) watch(c *rconn, events uint32) {
 // serves c as any goroutine-served connection. rerr is the read error
 // that follows cmds, if any.
 func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
+	l.pf.cut()
 	fd := c.fd.FD()
 	_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 	delete(l.conns, fd)

@@ -89,7 +89,7 @@ func subTotal(c *client, k subKind) int64 {
 
 // flushNow hands the replies written so far to c's outbox.
 func (n *Node) flushNow(c *rconn) {
-	if k := len(c.Buffer()); k > 0 {
+	if k := len(c.Buffer()); k > 0 && !c.counts {
 		n.stats.netOut.Add(int64(k))
 	}
 	_ = c.Flush()

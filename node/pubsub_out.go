@@ -50,6 +50,7 @@ func (n *Node) startOutbox(c *rconn, cl *client) *outbox.Queue {
 	w := redcon.NewWriter(o)
 	w.SetBuffer(c.Writer.Buffer())
 	c.Writer = w
+	c.counts = false
 	cl.out.Store(o)
 	go o.Run()
 	return o

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tidwall/redcon"
 
+	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/resp"
@@ -241,7 +242,7 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 	c.at = i
 	cl, _ := c.ctx.(*client)
 	if cl != nil {
-		cl.preSlot = pf.take(cmds[i].Args)
+		cl.preSlot = pf.take(s.n, cmds[i].Args)
 		if i == 0 {
 			cl.tick = 0
 		}
@@ -271,17 +272,32 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 }
 
 // prefetcher starts loading the first keys of the commands about to run
-// (cache.Keyspace.Prefetch, in three passes over all of them) so that
-// their cache misses overlap: the commands of a pipeline, and those of all
-// the connections an event loop found ready.
+// (cache.Keyspace.Prefetch) so that their cache misses overlap with the
+// work of the commands before them: the commands of a pipeline, and those
+// of all the connections an event loop found ready. It runs a fixed
+// distance ahead of the commands (take): as command i runs, stage s of
+// the key of command i+(cache.PrefetchStages-s)*prefetchAhead is
+// started, each stage once the line the one before loaded is in cache, so
+// a handful of lines are in flight at any time whatever the length of
+// the round. Loading every key of a round first (800 at redis-benchmark
+// -P 16 -c 50) asked for more lines than the CPU can fetch at once: the
+// prefetches stalled in turn, and the lines of the first keys could be
+// evicted before their command ran.
 type prefetcher struct {
 	n, next int
-	slots   [prefetchMost]int32
-	keys    [prefetchMost][]byte
+	done    [cache.PrefetchStages]int // the keys prefetched so far, by stage
+	slots   []int32
+	keys    [][]byte
 	last    *command.Spec // the spec of the last command noted: pipelines repeat commands
 }
 
-const prefetchMost = 256
+const (
+	// prefetchMost bounds the keys noted in one round.
+	prefetchMost = 1 << 14
+	// prefetchAhead is how many commands apart the stages of a key's
+	// prefetch run.
+	prefetchAhead = 4
+)
 
 // add notes the first keys of cmds whose first key is their first
 // argument (GET, SET, HSET, ...), as n's table says.
@@ -300,18 +316,25 @@ func (p *prefetcher) add(n *Node, cmds []resp.Command) {
 		if p.last == nil || p.last.FirstKey != 1 {
 			continue
 		}
-		p.slots[p.n], p.keys[p.n] = int32(keyslot.Of(a[1])), a[1]
+		p.slots = append(p.slots[:p.n], int32(keyslot.Of(a[1])))
+		p.keys = append(p.keys[:p.n], a[1])
 		p.n++
 	}
 }
 
-// run prefetches the keys noted (when there are several).
+// run starts the prefetch of the first keys noted (when there are
+// several); take keeps it ahead of the commands.
 func (p *prefetcher) run(n *Node) {
 	if p.n > 1 {
-		for stage := 0; stage < 3; stage++ {
-			for i := 0; i < p.n; i++ {
-				n.ks.Prefetch(int(p.slots[i]), p.keys[i], stage)
-			}
+		p.advance(n, 0)
+	}
+}
+
+// advance runs the stages due once the commands before key i have run.
+func (p *prefetcher) advance(n *Node, i int) {
+	for s := range p.done {
+		for end := min(p.n, i+(len(p.done)-s)*prefetchAhead); p.done[s] < end; p.done[s]++ {
+			n.ks.Prefetch(int(p.slots[p.done[s]]), p.keys[p.done[s]], s)
 		}
 	}
 }
@@ -319,18 +342,33 @@ func (p *prefetcher) run(n *Node) {
 // take returns the hash slot+1 of args's key when it is the next one
 // noted (the commands run in the order they were noted), else 0: the
 // command then computes it.
-func (p *prefetcher) take(args [][]byte) int {
+func (p *prefetcher) take(n *Node, args [][]byte) int {
 	if p.next < p.n && len(args) >= 2 && len(args[1]) > 0 && unsafe.SliceData(args[1]) == unsafe.SliceData(p.keys[p.next]) {
 		p.next++
+		if p.n > 1 {
+			p.advance(n, p.next)
+		}
 		return int(p.slots[p.next-1]) + 1
 	}
 	return 0
 }
 
+// cut forgets the keys noted that have not been taken yet: a connection
+// handed to a goroutine (evloop.handoff) may refill the buffer they point
+// into while the loop would still prefetch them. The rest of the round
+// runs without prefetching.
+func (p *prefetcher) cut() {
+	clear(p.keys[p.next:p.n])
+	p.n = p.next
+	for s := range p.done {
+		p.done[s] = min(p.done[s], p.n)
+	}
+}
+
 // reset forgets the keys noted.
 func (p *prefetcher) reset() {
 	clear(p.keys[:p.n])
-	p.n, p.next = 0, 0
+	p.n, p.next, p.done = 0, 0, [cache.PrefetchStages]int{}
 }
 
 // forget removes c from the server's connections.
@@ -342,8 +380,14 @@ func (s *server) forget(c *rconn) {
 
 // flush sends c's replies and counts their bytes.
 func (s *server) flush(c *rconn) error {
+	if c.counts && !c.goroutine {
+		// Its writer counts them, and the length of the replies is not
+		// needed: redcon's Buffer would copy them (an allocation per
+		// flush, the GC's work at -P 16).
+		return c.Flush()
+	}
 	n := len(c.Buffer())
-	if n > 0 {
+	if n > 0 && !c.counts {
 		s.n.stats.netOut.Add(int64(n))
 	}
 	if n > 0 && c.goroutine {
@@ -391,6 +435,7 @@ type rconn struct {
 	rerr      error            // an event loop's connection: the read error after batch
 	moved     bool             // an event loop's connection: handed from another loop
 	goroutine bool             // served by a goroutine of its own (serveFrom), not a loop
+	counts    bool             // its Writer counts the bytes it sends (sentCounter); until an outbox replaces it
 	back      bool             // handed back to a loop by its goroutine (loop_return_linux.go)
 	sendConn  net.Conn         // its outbox's own handle on an event loop's socket, or nil
 	lastIO    time.Time        // an event loop's connection: when it last had an event
