@@ -37,7 +37,11 @@ func entrySize(e *entry) int64 {
 			}
 		}
 	case kindZSet:
-		n += e.zsetVal().mem()
+		if zs, ok := e.object().(zsmall); ok {
+			n += zs.mem()
+		} else {
+			n += e.zsetVal().mem()
+		}
 	case kindSet:
 		n += e.setVal().bytes()
 	case kindStream:

@@ -20,10 +20,13 @@ import (
 // zset-max-listpack-entries members of at most zset-max-listpack-value
 // bytes (zlimits).
 
-// zpack is a packed sorted set: its pairs in b (counted by walking them,
-// so that a zset stays four words).
+// zpack is a packed sorted set: its pairs in b (counted by walking them).
+// shared marks b as the bytes an entry keeps (zsmall.go): they are
+// copied before any change. spare is a buffer a pooled view keeps for
+// its next copy.
 type zpack struct {
-	b []byte
+	b, spare []byte
+	shared   bool
 }
 
 // len returns the number of pairs.
@@ -131,9 +134,29 @@ func (p *zpack) grow(extra int) {
 	if need <= cap(p.b) {
 		return
 	}
-	nb := make([]byte, len(p.b), sizeClass(need))
+	nb := p.buffer(need)[:len(p.b)]
 	copy(nb, p.b)
-	p.b = nb
+	p.own(nb)
+}
+
+// buffer returns a buffer of capacity need at least: the spare one if
+// it is large enough, else a new one of the allocator's size class.
+func (p *zpack) buffer(need int) []byte {
+	if cap(p.spare) >= need {
+		nb := p.spare[:0]
+		p.spare = nil
+		return nb
+	}
+	return make([]byte, 0, sizeClass(need))
+}
+
+// own makes nb, a private buffer, the pack's bytes, keeping the previous
+// private buffer as the spare when there is none.
+func (p *zpack) own(nb []byte) {
+	if !p.shared && p.spare == nil && cap(p.b) > 0 {
+		p.spare = p.b[:0]
+	}
+	p.b, p.shared = nb, false
 }
 
 // insert adds member (absent) with score in its place.
@@ -172,6 +195,11 @@ func (p *zpack) push(member string, score float64) {
 
 // cut removes the pairs in b[off:next].
 func (p *zpack) cut(off, next int) {
+	if p.shared {
+		nb := p.buffer(len(p.b) - (next - off))
+		p.own(append(append(nb, p.b[:off]...), p.b[next:]...))
+		return
+	}
 	copy(p.b[off:], p.b[next:])
 	p.b = p.b[:len(p.b)-(next-off)]
 	if cap(p.b) > 64 && 2*len(p.b) < cap(p.b) {
@@ -294,9 +322,10 @@ func (z *zset) reserve(items []ZMember, lim zlimits) {
 	}
 }
 
-// trim gives back what reserve took and was not used.
+// trim gives back what reserve took and was not used (a view's bytes
+// are copied to their size when stored: nothing to give back).
 func (z *zset) trim() {
-	if !z.packed() || sizeClass(len(z.lp.b)) >= int64(cap(z.lp.b)) {
+	if !z.packed() || z.view || sizeClass(len(z.lp.b)) >= int64(cap(z.lp.b)) {
 		return
 	}
 	if len(z.lp.b) == 0 {
