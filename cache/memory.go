@@ -43,7 +43,11 @@ func entrySize(e *entry) int64 {
 			n += e.zsetVal().mem()
 		}
 	case kindSet:
-		n += e.setVal().bytes()
+		if ss, ok := e.object().(ssmall); ok {
+			n += ss.mem()
+		} else {
+			n += e.setVal().bytes()
+		}
 	case kindStream:
 		n += e.streamVal().bytes()
 	case kindCustom:

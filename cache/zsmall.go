@@ -95,14 +95,16 @@ func (z *zset) stored() any {
 }
 
 // zsetStore puts z, a command's view of e's sorted set, back in e if the
-// command changed it: the view's bytes are new then (zpack.shared is
-// false), or it became a skiplist.
+// command changed it: the view's bytes are new then, or it became a
+// skiplist.
 func zsetStore(e *entry, z *zset) {
 	if cur, ok := e.object().(*zset); ok && cur == z && !z.packed() {
 		return
 	}
-	if z.packed() && z.lp.shared {
-		return // unchanged
+	if zs, ok := e.object().(zsmall); ok && z.packed() {
+		if b := zs.form(); unsafe.SliceData(b) == unsafe.SliceData(z.lp.b) && len(b) == len(z.lp.b) {
+			return // unchanged: a change makes new bytes or changes their length
+		}
 	}
 	e.setObject(z.stored())
 }
