@@ -15,14 +15,14 @@
 # strings (hashtable in Redis 7.0, listpack from 7.2); bigs: one 1M-member set.
 #
 # Small keys, bytes per key rather than per element (SETS=keys picks them
-# all): k1s: 1M sets of one short string member; k5i: 1M sets of 5 small
-# integers; k3l: 1M lists of 3 short elements; k1z, k5z: 1M sorted sets of
+# all): k1s: 1M sets of one short string member; k1i, k5i: 1M sets of 1
+# and 5 small integers; k3l: 1M lists of 3 short elements; k1z, k5z: 1M sorted sets of
 # 1 and 5 members; k1h, k5h: 1M hashes of 1 and 5 short fields.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-1}
 SETS=${SETS:-smallz,bigz,hashes,smalll,bigl,smallis,smallss,bigs}
-[[ $SETS != keys ]] || SETS=k1s,k5i,k3l,k1z,k5z,k1h,k5h
+[[ $SETS != keys ]] || SETS=k1s,k1i,k5i,k3l,k1z,k5z,k1h,k5h
 . bench/lib.sh
 need redis-server redis-cli python3
 build_vcache
@@ -89,6 +89,11 @@ def k1s(out):
     for i in range(n):
         cmd(out, "SADD", "s:%d" % i, "m")
     return n, "s:0", "1M sets x 1 member 'm' (per key)"
+def k1i(out):
+    n = int(1000000 * scale)
+    for i in range(n):
+        cmd(out, "SADD", "s:%d" % i, i % 30000)
+    return n, "s:0", "1M sets x 1 small int (per key)"
 def k5i(out):
     n = int(1000000 * scale)
     for i in range(n):

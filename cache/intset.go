@@ -78,6 +78,12 @@ func (s intset) search(v int64) (int, bool) {
 // value wider than s's width widens every value.
 func (s intset) insert(i int, v int64, n int) intset {
 	w, l := s.width(), s.len()
+	if vw := intWidth(v); len(s) == 0 && cap(s) >= 1+vw { // an empty buffer to fill
+		s = s[:1+vw]
+		s[0] = byte(vw)
+		s.put(0, v)
+		return s
+	}
 	if vw := intWidth(v); vw > w || len(s) == 0 {
 		out := make(intset, 1+(l+1)*max(vw, w), sizeClass(1+n*max(vw, w)))
 		out[0] = byte(max(vw, w))

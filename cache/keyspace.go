@@ -54,7 +54,7 @@ type objEntry struct {
 	entry
 	mem8 uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
 	key  *byte  // the key's bytes (meta's length)
-	obj  any    // kindHash: map[string][]byte (values never modified in place), packedHash (hashpack.go) or *hashEx; kindZSet: *zset; kindSet: *setObj; kindList: *list; kindJSON: *jsonDoc; kindCustom: Custom
+	obj  any    // kindHash: map[string][]byte (values never modified in place), packedHash (hashpack.go) or *hashEx; kindZSet: zsmall (zsmall.go) or *zset; kindSet: ssmall (ssmall.go) or *setObj; kindList: *list; kindJSON: *jsonDoc; kindCustom: Custom
 }
 
 const (
@@ -88,6 +88,12 @@ func newEntry(key string, k kind, val []byte, obj any) *entry {
 	}
 	o := newObjEntry(key)
 	o.obj = obj
+	switch v := obj.(type) {
+	case *zset:
+		o.obj = v.stored() // a packed set's bytes alone (zsmall.go)
+	case *setObj:
+		o.obj = v.stored() // a small set's bytes alone (ssmall.go)
+	}
 	o.meta = uint32(len(key))<<kindBits | uint32(k)
 	return &o.entry
 }
@@ -224,15 +230,29 @@ func (e *entry) hashMap() map[string][]byte {
 }
 
 // zsetVal returns a kindZSet entry's sorted set (nil for other kinds).
+// A packed one is a view of the bytes the entry keeps (zsmall.go): a
+// command that changes it puts it back with zsetStore.
 func (e *entry) zsetVal() *zset {
-	z, _ := e.object().(*zset)
-	return z
+	switch z := e.object().(type) {
+	case *zset:
+		return z
+	case zsmall:
+		return z.view()
+	}
+	return nil
 }
 
 // setVal returns a kindSet entry's set (nil for other kinds).
+// A small one is a view of the bytes the entry keeps (ssmall.go): a
+// command that changes it puts it back with setStore.
 func (e *entry) setVal() *setObj {
-	s, _ := e.object().(*setObj)
-	return s
+	switch s := e.object().(type) {
+	case *setObj:
+		return s
+	case ssmall:
+		return s.view()
+	}
+	return nil
 }
 
 // streamVal returns a kindStream entry's stream (nil for other kinds).

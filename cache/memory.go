@@ -37,9 +37,17 @@ func entrySize(e *entry) int64 {
 			}
 		}
 	case kindZSet:
-		n += e.zsetVal().mem()
+		if zs, ok := e.object().(zsmall); ok {
+			n += zs.mem()
+		} else {
+			n += e.zsetVal().mem()
+		}
 	case kindSet:
-		n += e.setVal().bytes()
+		if ss, ok := e.object().(ssmall); ok {
+			n += ss.mem()
+		} else {
+			n += e.setVal().bytes()
+		}
 	case kindStream:
 		n += e.streamVal().bytes()
 	case kindCustom:

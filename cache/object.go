@@ -28,7 +28,7 @@ func (ks *Keyspace) Encoding(key []byte) (string, bool) {
 		}
 		return "hashtable", true
 	case kindZSet:
-		if e.zsetVal().packed() {
+		if _, ok := e.object().(zsmall); ok || e.zsetVal().packed() {
 			return "listpack", true
 		}
 		return "skiplist", true

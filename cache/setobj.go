@@ -17,6 +17,10 @@ import (
 type setObj struct {
 	small []byte // intset or setPack (told apart by the first byte)
 	h     *hashSet
+	// A view of the bytes an entry keeps (ssmall.go): shared while they
+	// are those bytes, spare a buffer for the next copy.
+	spare        []byte
+	shared, view bool
 }
 
 // ints returns the intset of a set in that form.
@@ -91,6 +95,7 @@ func (s *setObj) addSized(m string, lim setLimits, pending int) bool {
 				return false
 			}
 			if l := s.ints().len(); l+1 <= lim.ints {
+				s.writable(1 + max(intWidth(v), s.ints().width())*intsetRoom(l, pending, lim.ints))
 				s.small = s.ints().insert(i, v, intsetRoom(l, pending, lim.ints))
 				return true
 			}
@@ -160,6 +165,7 @@ func (s *setObj) remove(m string) bool {
 	}
 	i, found := s.ints().search(v)
 	if found {
+		s.writable(len(s.small))
 		s.small = s.ints().remove(i)
 	}
 	return found
@@ -204,6 +210,7 @@ func (s *setObj) removeAt(i int) string {
 	if s.h != nil || s.isPacked() {
 		s.remove(m)
 	} else {
+		s.writable(len(s.small))
 		s.small = s.ints().remove(i)
 	}
 	return m
@@ -214,9 +221,9 @@ func (s *setObj) random() string { return s.member(rand.IntN(s.len())) }
 
 // bytes estimates the set's heap bytes (without the entry).
 func (s *setObj) bytes() int64 {
-	n := int64(32) // the setObj
+	n := int64(64) // the setObj
 	if s.h == nil {
-		return n + sizeClass(cap(s.small))
+		return storedSmallBytes(s.small)
 	}
 	h := s.h
 	return n + 64 + sizeClass(cap(h.members)*16) + sizeClass(len(h.index)*8) + h.strBytes

@@ -37,7 +37,10 @@ func (ks *Keyspace) setLimits() setLimits {
 
 // setRead runs fn on the set at key (nil if missing) for reading.
 func (ks *Keyspace) setRead(key []byte, fn func(s *setObj)) error {
-	return readAs(ks, key, kindSet, (*entry).setVal, fn)
+	return readAs(ks, key, kindSet, (*entry).setVal, func(s *setObj) {
+		fn(s)
+		s.release()
+	})
 }
 
 // setWrite runs fn on the set at key, creating an empty one first if
@@ -56,13 +59,19 @@ func (ks *Keyspace) setWrite(key []byte, create bool, fn func(s *setObj) bool) e
 			fn(nil)
 			return nil
 		}
-		s := &setObj{}
+		s := sviews.Get().(*setObj)
+		s.view = true
+		defer s.release()
 		if fn(s) && s.len() > 0 {
 			ks.insert(sh, slot, newEntry(bstr(key), kindSet, nil, s))
 		}
 		return nil
 	}
-	if !fn(e.setVal()) {
+	s := e.setVal()
+	defer s.release()
+	changed := fn(s)
+	setStore(e, s)
+	if !changed {
 		return nil
 	}
 	ks.changedSet(sh, slot, key, e)
@@ -73,7 +82,7 @@ func (ks *Keyspace) setWrite(key []byte, create bool, fn func(s *setObj) bool) e
 // set is empty. The stripe's mutex must be held.
 func (ks *Keyspace) changedSet(sh *stripe, slot int, key []byte, e *entry) {
 	ks.touch(e)
-	if e.setVal().len() == 0 {
+	if setCard(e) == 0 {
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 		return
 	}
@@ -247,7 +256,11 @@ func (ks *Keyspace) SMove(src, dst, member []byte) (bool, error) {
 	if string(src) == string(dst) {
 		return se.setVal().has(m), nil
 	}
-	if !se.setVal().remove(m) {
+	sv := se.setVal()
+	removed := sv.remove(m)
+	setStore(se, sv)
+	sv.release()
+	if !removed {
 		return false, nil
 	}
 	ks.changedSet(ssh, sslot, src, se)
@@ -257,7 +270,11 @@ func (ks *Keyspace) SMove(src, dst, member []byte) (bool, error) {
 		ks.insert(dsh, dslot, newEntry(bstr(dst), kindSet, nil, s))
 		return true, nil
 	}
-	if de.setVal().add(m, ks.setLimits()) {
+	dv := de.setVal()
+	added := dv.add(m, ks.setLimits())
+	setStore(de, dv)
+	dv.release()
+	if added {
 		ks.changedSet(dsh, dslot, dst, de)
 	}
 	return true, nil

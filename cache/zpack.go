@@ -3,13 +3,16 @@ package cache
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // A small sorted set is packed as Redis packs one (its listpack
 // encoding): one byte slice of member, score, member, score... in
-// (score, member) order, each packed as a list element (listpack.go). A
+// (score, member) order, each packed as a list element (listpack.go)
+// without the trailing copy of its header (zElem), as a hash's are: a
+// pack is only walked forwards. A
 // member that is an integer is packed as one; a score that is a whole
 // number below 2^53 in magnitude is an integer element; any other score is
 // its shortest decimal text when that is under 8 bytes ("1.5", "-0.25",
@@ -20,18 +23,21 @@ import (
 // zset-max-listpack-entries members of at most zset-max-listpack-value
 // bytes (zlimits).
 
-// zpack is a packed sorted set: its pairs in b (counted by walking them,
-// so that a zset stays four words).
+// zpack is a packed sorted set: its pairs in b (counted by walking them).
+// shared marks b as the bytes an entry keeps (zsmall.go): they are
+// copied before any change. spare is a buffer a pooled view keeps for
+// its next copy.
 type zpack struct {
-	b []byte
+	b, spare []byte
+	shared   bool
 }
 
 // len returns the number of pairs.
 func (p *zpack) len() int {
 	n := 0
 	for off := 0; off < len(p.b); n++ {
-		_, _, off = rawElem(p.b, off)
-		_, _, off = rawElem(p.b, off)
+		_, _, off = zElem(p.b, off)
+		_, _, off = zElem(p.b, off)
 	}
 	return n
 }
@@ -65,8 +71,8 @@ func scoreEnc(s float64, t *scoreText) elemEnc {
 }
 
 // putScore packs a score encoded as e (payload in t) at b, which has room
-// for e.size() bytes.
-func putScore(b []byte, t *scoreText, e elemEnc) { putElem(b, t.b[:t.n], e) }
+// for e.fwdSize() bytes.
+func putScore(b []byte, t *scoreText, e elemEnc) { putElemFwd(b, t.b[:t.n], e) }
 
 // scoreOf reads a score element.
 func scoreOf(h uint64, p []byte) float64 {
@@ -84,27 +90,18 @@ func scoreOf(h uint64, p []byte) float64 {
 // after it. An integer member's text is in sc, valid until sc is used
 // again; otherwise the member aliases the pack.
 func (p *zpack) pairAt(off int, sc *scratch) ([]byte, float64, int) {
-	h, v, off := rawElem(p.b, off)
+	h, v, off := zElem(p.b, off)
 	m := payload(h, v, sc)
-	h, v, off = rawElem(p.b, off)
+	h, v, off = zElem(p.b, off)
 	return m, scoreOf(h, v), off
-}
-
-// pairBefore returns the member and score of the pair ending at end and
-// its start offset.
-func (p *zpack) pairBefore(end int, sc *scratch) ([]byte, float64, int) {
-	h, v, end := rawElemBefore(p.b, end)
-	s := scoreOf(h, v)
-	h, v, end = rawElemBefore(p.b, end)
-	return payload(h, v, sc), s, end
 }
 
 // find returns member's pair (its offset, the offset after it) and score.
 func (p *zpack) find(member string) (off, next int, score float64, ok bool) {
 	var sc scratch
 	for off < len(p.b) {
-		h, v, at := rawElem(p.b, off)
-		sh, sv, nx := rawElem(p.b, at)
+		h, v, at := zElem(p.b, off)
+		sh, sv, nx := zElem(p.b, at)
 		if string(payload(h, v, &sc)) == member {
 			return off, nx, scoreOf(sh, sv), true
 		}
@@ -118,8 +115,8 @@ func (p *zpack) find(member string) (off, next int, score float64, ok bool) {
 func (p *zpack) offAt(r int) int {
 	off := 0
 	for ; r > 0; r-- {
-		_, _, off = rawElem(p.b, off)
-		_, _, off = rawElem(p.b, off)
+		_, _, off = zElem(p.b, off)
+		_, _, off = zElem(p.b, off)
 	}
 	return off
 }
@@ -131,16 +128,36 @@ func (p *zpack) grow(extra int) {
 	if need <= cap(p.b) {
 		return
 	}
-	nb := make([]byte, len(p.b), sizeClass(need))
+	nb := p.buffer(need)[:len(p.b)]
 	copy(nb, p.b)
-	p.b = nb
+	p.own(nb)
+}
+
+// buffer returns a buffer of capacity need at least: the spare one if
+// it is large enough, else a new one of the allocator's size class.
+func (p *zpack) buffer(need int) []byte {
+	if cap(p.spare) >= need {
+		nb := p.spare[:0]
+		p.spare = nil
+		return nb
+	}
+	return make([]byte, 0, sizeClass(need))
+}
+
+// own makes nb, a private buffer, the pack's bytes, keeping the previous
+// private buffer as the spare when there is none.
+func (p *zpack) own(nb []byte) {
+	if !p.shared && p.spare == nil && cap(p.b) > 0 {
+		p.spare = p.b[:0]
+	}
+	p.b, p.shared = nb, false
 }
 
 // insert adds member (absent) with score in its place.
 func (p *zpack) insert(member string, score float64) {
 	var st scoreText
 	me, se := encOf([]byte(member)), scoreEnc(score, &st)
-	size := me.size() + se.size()
+	size := me.fwdSize() + se.fwdSize()
 	off := 0
 	var sc scratch
 	for off < len(p.b) {
@@ -153,8 +170,8 @@ func (p *zpack) insert(member string, score float64) {
 	p.grow(size)
 	b := p.b[:len(p.b)+size]
 	copy(b[off+size:], b[off:len(p.b)])
-	putElem(b[off:], []byte(member), me)
-	putScore(b[off+me.size():], &st, se)
+	putElemFwd(b[off:], []byte(member), me)
+	putScore(b[off+me.fwdSize():], &st, se)
 	p.b = b
 }
 
@@ -162,16 +179,21 @@ func (p *zpack) insert(member string, score float64) {
 func (p *zpack) push(member string, score float64) {
 	var st scoreText
 	me, se := encOf([]byte(member)), scoreEnc(score, &st)
-	size := me.size() + se.size()
+	size := me.fwdSize() + se.fwdSize()
 	p.grow(size)
 	off := len(p.b)
 	p.b = p.b[:off+size]
-	putElem(p.b[off:], []byte(member), me)
-	putScore(p.b[off+me.size():], &st, se)
+	putElemFwd(p.b[off:], []byte(member), me)
+	putScore(p.b[off+me.fwdSize():], &st, se)
 }
 
 // cut removes the pairs in b[off:next].
 func (p *zpack) cut(off, next int) {
+	if p.shared {
+		nb := p.buffer(len(p.b) - (next - off))
+		p.own(append(append(nb, p.b[:off]...), p.b[next:]...))
+		return
+	}
 	copy(p.b[off:], p.b[next:])
 	p.b = p.b[:len(p.b)-(next-off)]
 	if cap(p.b) > 64 && 2*len(p.b) < cap(p.b) {
@@ -185,8 +207,8 @@ func (p *zpack) cut(off, next int) {
 func (p *zpack) rank(member string) (int, float64, bool) {
 	var sc scratch
 	for off, r := 0, 0; off < len(p.b); r++ {
-		h, v, at := rawElem(p.b, off)
-		sh, sv, nx := rawElem(p.b, at)
+		h, v, at := zElem(p.b, off)
+		sh, sv, nx := zElem(p.b, at)
 		if string(payload(h, v, &sc)) == member {
 			return r, scoreOf(sh, sv), true
 		}
@@ -235,19 +257,19 @@ func (p *zpack) collect(r, count int, rev bool) []ZMember {
 		return nil
 	}
 	out := make([]ZMember, 0, count)
-	var sc scratch
-	if rev {
-		end := p.offAt(r + 1)
-		for len(out) < count {
-			var m []byte
-			var s float64
-			m, s, end = p.pairBefore(end, &sc)
-			out = append(out, ZMember{string(m), s})
-		}
+	if rev { // forwards from the lowest pair wanted, then reversed
+		out = p.collectFwd(out, r-count+1, count)
+		slices.Reverse(out)
 		return out
 	}
+	return p.collectFwd(out, r, count)
+}
+
+// collectFwd appends count pairs from 0-based rank r on to out.
+func (p *zpack) collectFwd(out []ZMember, r, count int) []ZMember {
+	var sc scratch
 	off := p.offAt(r)
-	for len(out) < count {
+	for range count {
 		var m []byte
 		var s float64
 		m, s, off = p.pairAt(off, &sc)
@@ -287,16 +309,17 @@ func (z *zset) reserve(items []ZMember, lim zlimits) {
 		if _, _, _, ok := z.lp.find(it.Member); ok {
 			continue
 		}
-		extra += encOf([]byte(it.Member)).size() + scoreEnc(it.Score, &st).size()
+		extra += encOf([]byte(it.Member)).fwdSize() + scoreEnc(it.Score, &st).fwdSize()
 	}
 	if extra > 0 {
 		z.lp.grow(extra)
 	}
 }
 
-// trim gives back what reserve took and was not used.
+// trim gives back what reserve took and was not used (a view's bytes
+// are copied to their size when stored: nothing to give back).
 func (z *zset) trim() {
-	if !z.packed() || sizeClass(len(z.lp.b)) >= int64(cap(z.lp.b)) {
+	if !z.packed() || z.view || sizeClass(len(z.lp.b)) >= int64(cap(z.lp.b)) {
 		return
 	}
 	if len(z.lp.b) == 0 {
@@ -314,4 +337,13 @@ func (z *zset) own(m string, lim zlimits) string {
 		return m
 	}
 	return strings.Clone(m)
+}
+
+// zElem returns the header and payload of the element packed at off in
+// b (without a trailing header), and the offset after it.
+func zElem(b []byte, off int) (h uint64, p []byte, next int) {
+	h, k := binary.Uvarint(b[off:])
+	start := off + k
+	end := start + int(h>>1)
+	return h, b[start:end], end
 }

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"testing"
@@ -21,17 +22,34 @@ var (
 // skiplist part way), and on a skiplist (the model), and checks after
 // each that all three hold the same members in the same order, answer
 // the same ranks, scores and ranges, and that the packed ones stay
-// packed exactly while the limits allow.
+// packed exactly while the limits allow. One operation stores the packed
+// sets as an entry keeps them (zsmall) and goes on with views of the
+// stored bytes, as commands do; stored bytes must never change after.
 func FuzzZPack(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 0, 3, 4, 0, 5, 6, 3, 0, 255, 1, 1, 4, 2, 9, 5, 1, 7, 6, 2, 1})
 	f.Add([]byte{0, 0, 0, 0, 1, 1, 0, 2, 2, 0, 3, 3, 0, 4, 4, 0, 5, 5, 0, 6, 6, 2, 3, 0})
 	f.Add([]byte{0, 1, 0, 0, 2, 0, 0, 3, 0, 0, 9, 0, 5, 2, 16, 0, 5, 3, 1, 1, 5, 18, 9, 1})
 	f.Add([]byte{0, 11, 12, 0, 12, 13, 0, 13, 14, 0, 7, 10, 0, 8, 9, 5, 0, 3, 1, 6, 9, 1})
+	f.Add([]byte{0, 1, 2, 7, 0, 3, 4, 7, 1, 1, 7, 0, 5, 6, 0, 1, 9, 7, 6, 1, 1, 7, 1, 3, 0, 2, 2, 7, 3, 2, 9, 1})
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		big := zlimits{1 << 30, 1 << 30}
 		small := zlimits{5, 4}
 		p, c, m := newZPacked(), newZPacked(), newZSet()
 		smallOK := true // whether c has stayed within small's limits
+		type kept struct {
+			s zsmall
+			b []byte
+		}
+		var stored []kept
+		restore := func(z *zset) *zset {
+			if !z.packed() {
+				return z
+			}
+			s := newZSmall(z.lp.b)
+			z.release()
+			stored = append(stored, kept{s, slices.Clone(s.form())})
+			return s.view()
+		}
 		next := func() int {
 			if len(ops) == 0 {
 				return 0
@@ -41,7 +59,7 @@ func FuzzZPack(f *testing.F) {
 			return int(b)
 		}
 		for len(ops) > 0 {
-			switch next() % 7 {
+			switch next() % 8 {
 			case 0:
 				mb, s := zfuzzMembers[next()%len(zfuzzMembers)], zfuzzScores[next()%len(zfuzzScores)]
 				newP, newC, newM := p.set(mb, s, big), c.set(mb, s, small), m.set(mb, s, big)
@@ -95,6 +113,13 @@ func FuzzZPack(f *testing.F) {
 					if got := z.pop(n, max); !slices.Equal(got, want) {
 						t.Fatalf("pop %d max %v: %v, model %v", n, max, got, want)
 					}
+				}
+			case 7:
+				p, c = restore(p), restore(c)
+			}
+			for _, k := range stored {
+				if !bytes.Equal(k.s.form(), k.b) {
+					t.Fatalf("stored bytes changed: %x, were %x", k.s.form(), k.b)
 				}
 			}
 			all := m.collect(1, m.card(), false)

@@ -1,20 +1,22 @@
 package cache
 
 // zset is a sorted set. A small one is packed (lp, sl nil: Redis's
-// listpack encoding, zpack.go); past the keyspace's zlimits it becomes
-// the members ordered in a skiplist (sl) and found by name through the
-// list's dict (zdict.go), which points to their nodes (Redis's skiplist
-// encoding). Its heap bytes (mem) follow from the pack's capacity, or are
-// the skiplist's running estimate, counted as members come and go so
-// accounting stays O(1) per write. The struct is four words (the 32-byte
-// size class), as most sorted sets are small.
+// listpack encoding, zpack.go), and its entry keeps only the pack's bytes
+// (zsmall.go), which commands see through a zset view; past the keyspace's
+// zlimits it becomes the members ordered in a skiplist (sl) and found by
+// name through the list's dict (zdict.go), which points to their nodes
+// (Redis's skiplist encoding), and the entry keeps the zset. Its heap
+// bytes (mem) follow from the pack's length, or are the skiplist's
+// running estimate, counted as members come and go so accounting stays
+// O(1) per write.
 type zset struct {
-	lp zpack
-	sl *zskiplist // nil while packed; holds the dict too
+	lp   zpack
+	sl   *zskiplist // nil while packed; holds the dict too
+	view bool       // from zviews, to go back there (zsmall.go)
 }
 
 const (
-	zpackBase = 32               // the struct
+	zpackBase = 80               // the struct
 	zsetBase  = zpackBase + 80 + // the list's struct (its dict's inside)
 		zNodeHeader + zMaxLevel*16 + 32 // the head node (544 bytes in the 576 size class)
 )
@@ -33,6 +35,14 @@ func newZSet() *zset {
 
 // newZPacked returns an empty packed sorted set.
 func newZPacked() *zset { return &zset{} }
+
+// newZView returns an empty packed sorted set from the pool of views, to
+// be stored (zsetStore) and released.
+func newZView() *zset {
+	z := zviews.Get().(*zset)
+	z.view = true
+	return z
+}
 
 // packed tells whether z is in its packed form.
 func (z *zset) packed() bool { return z.sl == nil }
@@ -59,7 +69,7 @@ func (z *zset) card() int {
 // mem returns the set's heap bytes (without the entry).
 func (z *zset) mem() int64 {
 	if z.packed() {
-		return zpackBase + sizeClass(cap(z.lp.b))
+		return sizeClass(uvarintLen(uint64(len(z.lp.b))) + len(z.lp.b)) // as stored (zsmall)
 	}
 	return z.sl.bytes
 }

@@ -29,7 +29,10 @@ func (ks *Keyspace) zlim() zlimits {
 
 // zsetRead runs fn on the sorted set at key (nil if missing).
 func (ks *Keyspace) zsetRead(key []byte, fn func(z *zset)) error {
-	return readAs(ks, key, kindZSet, (*entry).zsetVal, fn)
+	return readAs(ks, key, kindZSet, (*entry).zsetVal, func(z *zset) {
+		fn(z)
+		z.release()
+	})
 }
 
 // zsetWrite runs fn on the sorted set at key, creating it if create is
@@ -48,7 +51,8 @@ func (ks *Keyspace) zsetWrite(key []byte, create bool, fn func(z *zset) (bool, e
 			_, err := fn(nil)
 			return err
 		}
-		z := newZPacked()
+		z := newZView()
+		defer z.release()
 		changed, err := fn(z)
 		if err != nil || !changed || z.card() == 0 {
 			return err
@@ -56,7 +60,10 @@ func (ks *Keyspace) zsetWrite(key []byte, create bool, fn func(z *zset) (bool, e
 		ks.insert(sh, slot, newEntry(bstr(key), kindZSet, nil, z))
 		return nil
 	}
-	changed, err := fn(e.zsetVal())
+	z := e.zsetVal()
+	defer z.release()
+	changed, err := fn(z)
+	zsetStore(e, z)
 	if !changed {
 		return err
 	}
@@ -67,7 +74,7 @@ func (ks *Keyspace) zsetWrite(key []byte, create bool, fn func(z *zset) (bool, e
 // zsetChanged re-accounts a changed sorted set, deleting it when empty.
 func (ks *Keyspace) zsetChanged(sh *stripe, slot int, key []byte, e *entry) {
 	ks.touch(e)
-	if e.zsetVal().card() == 0 {
+	if zsetCard(e) == 0 {
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 		return
 	}
@@ -348,7 +355,10 @@ func (ks *Keyspace) ZMPop(keys [][]byte, count int, max bool) (int, []ZMember, e
 		if e.kind() != kindZSet {
 			return -1, nil, ErrWrongType
 		}
-		out := e.zsetVal().pop(count, max)
+		z := e.zsetVal()
+		out := z.pop(count, max)
+		zsetStore(e, z)
+		z.release()
 		ks.zsetChanged(sh, slot, k, e)
 		return i, out, nil
 	}
