@@ -37,6 +37,13 @@ import (
 // this node is current, so a mark that passed the check is before any such
 // write.
 
+// handoverFrame is the keyless frame a primary appends to its stream as a
+// cutover by promotion begins, before it notes the offset the promoted
+// replica must reach: a replica that applies it turns its own backlog on,
+// so its mark at that offset can be taken (a node that streams to no
+// replica keeps no backlog).
+const handoverFrame = "vcache.handover"
+
 // handoverReplPrefix starts the replication id of a VCACHE.SYNC that asks
 // to continue over a copy kept at a split by promotion.
 const handoverReplPrefix = "handover:"

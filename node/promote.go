@@ -52,6 +52,9 @@ func (n *Node) promoteCutover(ctx context.Context, t cluster.MigrationTask) (err
 		n.log.Info("promotion: slots stay on this node", "move", t.Kind, "slots", len(slots))
 		return nil
 	}
+	// Tell the replicas a cutover is under way (handover_continue.go):
+	// the promoted one starts its own backlog before it reaches target.
+	n.repl.log.appendCommand(-1, [][]byte{[]byte(handoverFrame)})
 	target := n.repl.log.end.Load()
 	ctx, cancel := context.WithTimeout(ctx, promoteCatchUp)
 	defer cancel()

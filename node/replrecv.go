@@ -367,6 +367,12 @@ func (n *Node) applyStream(ctx context.Context, conn net.Conn, rd *bufio.Reader,
 				// slots only, not this node's own shards.
 				n.ks.DropSlots(mask.slots())
 				continue
+			case strings.EqualFold(string(args[0]), handoverFrame):
+				// A cutover of the primary is under way: keep a backlog
+				// from now on, so that this node, if promoted, can be
+				// continued from (handover_continue.go).
+				n.repl.log.turnOn()
+				continue
 			case strings.EqualFold(string(args[0]), "function"):
 				// Applied without being logged again for this node's own
 				// replicas (two nodes replicating to each other would
