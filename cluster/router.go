@@ -77,3 +77,15 @@ func (r *Router) Refresh(ctx context.Context) error {
 // AllowsCrossSlot reports false: like Redis Cluster nodes, vcache nodes
 // refuse multi-key commands across slots, so the proxy splits them.
 func (r *Router) AllowsCrossSlot() bool { return false }
+
+// DataAddrs returns the RESP address of every alive data node this member
+// sees, replicas and nodes that serve no slot included.
+func (r *Router) DataAddrs() []string {
+	var addrs []string
+	for _, m := range r.c.Map().Members() {
+		if m.Role == RoleNode && m.Addr != "" {
+			addrs = append(addrs, m.Addr)
+		}
+	}
+	return addrs
+}

@@ -287,6 +287,13 @@ func (p *Proxy) dialBackend(addr string) (net.Conn, error) {
 		// Lets a replica serve the reads routed to it.
 		hello = append(hello, []string{"READONLY"})
 	}
+	// What CONFIG SET set on the nodes (config_nodes.go), so a node that
+	// joined, restarted or was promoted since has it too; its reply is
+	// not the connection's concern.
+	tolerant := len(hello)
+	if cmd := p.nodeCfg.command(); cmd != nil {
+		hello = append(hello, cmd)
+	}
 	if len(hello) == 0 {
 		return nc, nil
 	}
@@ -300,13 +307,13 @@ func (p *Proxy) dialBackend(addr string) (net.Conn, error) {
 		return nil, err
 	}
 	rd := resp.NewReader(nc, 0, 1<<16)
-	for _, cmd := range hello {
+	for i, cmd := range hello {
 		raw, err := rd.ReadRaw()
 		if err != nil {
 			nc.Close()
 			return nil, err
 		}
-		if raw[0] == '-' {
+		if raw[0] == '-' && i < tolerant {
 			nc.Close()
 			return nil, fmt.Errorf("%s: %s", cmd[0], raw[1:len(raw)-2])
 		}

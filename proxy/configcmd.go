@@ -171,8 +171,29 @@ func (s *session) configGet(patterns [][]byte) {
 
 // configSet checks every name and value pair and, when all are good,
 // applies them (all or none, as Redis does); it returns Redis's error
-// text for the first that fails.
+// text for the first that fails. Only the proxy's own parameters:
+// config_nodes.go sends the nodes' to the nodes.
 func (p *Proxy) configSet(pairs [][]byte) string {
+	applies, msg := p.configPrepare(pairs)
+	if msg != "" {
+		return msg
+	}
+	for _, apply := range applies {
+		apply()
+	}
+	return ""
+}
+
+// configCheck returns what configSet would refuse pairs with, applying
+// nothing.
+func (p *Proxy) configCheck(pairs [][]byte) string {
+	_, msg := p.configPrepare(pairs)
+	return msg
+}
+
+// configPrepare checks every name and value pair and returns what applies
+// them, or Redis's error text for the first that fails.
+func (p *Proxy) configPrepare(pairs [][]byte) ([]func(), string) {
 	fail := func(name, why string) string {
 		return "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + why
 	}
@@ -183,23 +204,20 @@ func (p *Proxy) configSet(pairs [][]byte) string {
 		prm, ok := configParams[name]
 		switch {
 		case !ok:
-			return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'"
+			return nil, "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'"
 		case seen[name]:
-			return fail(name, "duplicate parameter")
+			return nil, fail(name, "duplicate parameter")
 		case prm.set == nil:
-			return fail(name, "can't set immutable config")
+			return nil, fail(name, "can't set immutable config")
 		}
 		seen[name] = true
 		apply, why := prm.set(p, string(pairs[i+1]))
 		if why != "" {
-			return fail(name, why)
+			return nil, fail(name, why)
 		}
 		applies = append(applies, apply)
 	}
-	for _, apply := range applies {
-		apply()
-	}
-	return ""
+	return applies, ""
 }
 
 // resetStats zeroes the counters INFO stats, commandstats and

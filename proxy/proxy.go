@@ -41,6 +41,9 @@ type Proxy struct {
 	// cursors holds FT.AGGREGATE WITHCURSOR's results.
 	cursors ftargs.Cursors
 
+	// nodeCfg is what CONFIG SET set on the nodes (config_nodes.go).
+	nodeCfg nodeConfig
+
 	// xwait orders the clients blocked in pops across nodes
 	// (block_across_queue.go).
 	xwait xwaitQueue

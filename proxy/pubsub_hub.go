@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"net"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -109,11 +110,13 @@ type pubsubHub struct {
 	where   map[psKey]*hubConn  // the connection carrying it
 	classic *hubConn            // channels and patterns, to the home node
 	shards  map[string]*hubConn // shard channels, by node address
+	events  map[string]*hubConn // keyspace notifications of the other nodes, by address (pubsub_events.go)
 }
 
 func newPubsubHub(p *Proxy) *pubsubHub {
 	h := &pubsubHub{p: p, reqs: make(chan hubReq, 64), kick: make(chan struct{}, 1), done: make(chan struct{}),
-		want: map[psKey]int{}, where: map[psKey]*hubConn{}, shards: map[string]*hubConn{}}
+		want: map[psKey]int{}, where: map[psKey]*hubConn{}, shards: map[string]*hubConn{},
+		events: map[string]*hubConn{}}
 	for k := range h.subs {
 		h.subs[k] = map[string]map[*subscriber]struct{}{}
 	}
@@ -171,6 +174,9 @@ func (h *pubsubHub) allConns() []*hubConn {
 	for _, hc := range h.shards {
 		out = append(out, hc)
 	}
+	for _, hc := range h.events {
+		out = append(out, hc)
+	}
 	return out
 }
 
@@ -183,6 +189,9 @@ func (h *pubsubHub) apply(r hubReq) {
 				continue
 			}
 			delete(h.want, key)
+			if isEventKey(key) {
+				h.dropEvents(key)
+			}
 			if hc := h.where[key]; hc != nil {
 				delete(h.where, key)
 				hc.unsubscribe([]psKey{key})
@@ -205,6 +214,9 @@ func (h *pubsubHub) apply(r hubReq) {
 	}
 	for hc, keys := range batch {
 		hc.subscribe(keys)
+	}
+	if r.add && slices.ContainsFunc(r.keys, isEventKey) {
+		h.syncEvents(r.g)
 	}
 	if r.g != nil {
 		r.g.one()
@@ -252,6 +264,7 @@ func (h *pubsubHub) sync() {
 	for hc, keys := range batch {
 		hc.subscribe(keys)
 	}
+	h.syncEvents(nil)
 	h.closeIdle()
 }
 
@@ -316,14 +329,18 @@ func (h *pubsubHub) connFor(key psKey) *hubConn {
 
 // dial connects to a node and starts the connection's reader; nil if it
 // fails (sync tries again).
-func (h *pubsubHub) dial(addr string) *hubConn {
+func (h *pubsubHub) dial(addr string) *hubConn { return h.dialConn(addr, false) }
+
+// dialConn is dial; an events connection passes on keyspace notifications
+// only (pubsub_events.go).
+func (h *pubsubHub) dialConn(addr string, events bool) *hubConn {
 	nc, err := h.p.dialBackend(addr)
 	if err != nil {
 		h.p.log.Warn("pub/sub: cannot reach node", "addr", addr, "err", err)
 		return nil
 	}
 	hc := &hubConn{h: h, addr: addr, nc: nc, inflight: map[psKey]int{}, waiters: map[psKey][]*ackGroup{},
-		failed: map[psKey]bool{}}
+		failed: map[psKey]bool{}, events: events, carries: map[psKey]bool{}}
 	h.p.wg.Add(1)
 	go hc.readLoop()
 	return hc
@@ -344,6 +361,12 @@ type hubConn struct {
 	waiters  map[psKey][]*ackGroup // waiting for a subscription in flight
 	failed   map[psKey]bool        // the node refused them (MOVED...)
 	dead     bool
+
+	// events is set on a connection that passes on keyspace
+	// notifications only; carries is what such a connection was asked to
+	// subscribe (the hub goroutine's).
+	events  bool
+	carries map[psKey]bool
 }
 
 // sentCmd is a (P|S)SUBSCRIBE sent: its subscriptions not confirmed yet.
@@ -481,12 +504,18 @@ func (hc *hubConn) handle(raw []byte) {
 	word := string(v.Elems[0].Str)
 	switch word {
 	case "message", "smessage":
+		if hc.events && !isEventChannel(string(v.Elems[1].Str)) {
+			return
+		}
 		k := subChannel
 		if word == "smessage" {
 			k = subShard
 		}
 		hc.h.deliver(k, string(v.Elems[1].Str), raw)
 	case "pmessage":
+		if hc.events && (len(v.Elems) < 4 || !isEventChannel(string(v.Elems[2].Str))) {
+			return
+		}
 		hc.h.deliver(subPattern, string(v.Elems[1].Str), raw)
 	case "subscribe", "psubscribe", "ssubscribe":
 		hc.settle(false)

@@ -63,7 +63,7 @@ func newCmdTableFrom(specs []command.Spec) *cmdTable {
 		t.order = append(t.order, e)
 	}
 	local := map[string]func(*session, [][]byte){
-		"acl": cmdACL, "config": cmdConfig, "client": cmdClient,
+		"acl": cmdACL, "client": cmdClient,
 	}
 	local["ft.cursor"] = cmdFTCursor
 	local["ping"] = cmdPing
@@ -183,8 +183,8 @@ var splits = map[string]func(*session, resp.Command) (merger, string){
 }
 
 // routed gives, by name, the commands the proxy answers or sends to the
-// node an argument names: CLUSTER, and PUBLISH, which goes to the pub/sub
-// home node (pubsub_hub.go).
+// node an argument names: CLUSTER, PUBLISH, which goes to the pub/sub
+// home node (pubsub_hub.go), and CONFIG (config_nodes.go).
 var routed = map[string]func(*session, resp.Command) (merger, string){
-	"cluster": cmdCluster, "publish": fanPublish,
+	"cluster": cmdCluster, "publish": fanPublish, "config": routeConfig,
 }
