@@ -40,6 +40,16 @@ func stemmerFor(lang string) func(string) string {
 	case "finnish":
 		return stemFinnish
 	}
+	return stemmerForMore(lang)
+}
+
+// stemmerForMore returns the stemmers added after the first eleven
+// languages, or nil.
+func stemmerForMore(lang string) func(string) string {
+	switch lang {
+	case "romanian":
+		return stemRomanian
+	}
 	return nil
 }
 

@@ -14,6 +14,8 @@ import (
 var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
+	// Added with stem_romanian.go and after.
+	"romanian",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -75,6 +77,8 @@ func TestSnowballWords(t *testing.T) {
 		"danish":     {"indtager", "indtage"},
 		"russian":    {"книги", "книгами"},
 		"finnish":    {"elokuvaa", "elokuvaan"},
+		// Added with stem_romanian.go and after.
+		"romanian": {"maşină", "maşini"},
 	}
 	for lang, words := range same {
 		stem := stemmerFor(lang)
