@@ -192,7 +192,8 @@ func TestFTLanguagePairs(t *testing.T) {
 		"russian":    {"книги", "книгами"},
 		"finnish":    {"elokuvaa", "elokuvaan"},
 		// Added with stem_romanian.go and after.
-		"romanian": {"maşina", "maşinile"},
+		"romanian":  {"maşina", "maşinile"},
+		"hungarian": {"balesetben", "balesetekkel"},
 	} {
 		p := lang + ":"
 		if err := c.FTCreate(ctx, lang, &redis.FTCreateOptions{OnHash: true, Prefix: []any{p}, DefaultLanguage: lang},

@@ -49,6 +49,8 @@ func stemmerForMore(lang string) func(string) string {
 	switch lang {
 	case "romanian":
 		return stemRomanian
+	case "hungarian":
+		return stemHungarian
 	}
 	return nil
 }

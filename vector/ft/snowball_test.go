@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// Added with stem_romanian.go and after.
-	"romanian",
+	"romanian", "hungarian",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -78,7 +78,8 @@ func TestSnowballWords(t *testing.T) {
 		"russian":    {"книги", "книгами"},
 		"finnish":    {"elokuvaa", "elokuvaan"},
 		// Added with stem_romanian.go and after.
-		"romanian": {"maşină", "maşini"},
+		"romanian":  {"maşină", "maşini"},
+		"hungarian": {"betegek", "betegnek"},
 	}
 	for lang, words := range same {
 		stem := stemmerFor(lang)
