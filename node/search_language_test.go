@@ -194,6 +194,7 @@ func TestFTLanguagePairs(t *testing.T) {
 		// Added with stem_romanian.go and after.
 		"romanian":  {"maşina", "maşinile"},
 		"hungarian": {"balesetben", "balesetekkel"},
+		"catalan":   {"desplegament", "desplegaren"},
 	} {
 		p := lang + ":"
 		if err := c.FTCreate(ctx, lang, &redis.FTCreateOptions{OnHash: true, Prefix: []any{p}, DefaultLanguage: lang},

@@ -51,6 +51,8 @@ func stemmerForMore(lang string) func(string) string {
 		return stemRomanian
 	case "hungarian":
 		return stemHungarian
+	case "catalan":
+		return stemCatalan
 	}
 	return nil
 }

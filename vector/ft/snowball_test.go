@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// Added with stem_romanian.go and after.
-	"romanian", "hungarian",
+	"romanian", "hungarian", "catalan",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -80,6 +80,7 @@ func TestSnowballWords(t *testing.T) {
 		// Added with stem_romanian.go and after.
 		"romanian":  {"maşină", "maşini"},
 		"hungarian": {"betegek", "betegnek"},
+		"catalan":   {"propietari", "propietaris"},
 	}
 	for lang, words := range same {
 		stem := stemmerFor(lang)
