@@ -195,6 +195,7 @@ func TestFTLanguagePairs(t *testing.T) {
 		"romanian":  {"maşina", "maşinile"},
 		"hungarian": {"balesetben", "balesetekkel"},
 		"catalan":   {"desplegament", "desplegaren"},
+		"basque":    {"ezkontza", "ezkonduko"},
 	} {
 		p := lang + ":"
 		if err := c.FTCreate(ctx, lang, &redis.FTCreateOptions{OnHash: true, Prefix: []any{p}, DefaultLanguage: lang},

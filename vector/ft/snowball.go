@@ -53,6 +53,8 @@ func stemmerForMore(lang string) func(string) string {
 		return stemHungarian
 	case "catalan":
 		return stemCatalan
+	case "basque":
+		return stemBasque
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// Added with stem_romanian.go and after.
-	"romanian", "hungarian", "catalan",
+	"romanian", "hungarian", "catalan", "basque",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -81,6 +81,7 @@ func TestSnowballWords(t *testing.T) {
 		"romanian":  {"maşină", "maşini"},
 		"hungarian": {"betegek", "betegnek"},
 		"catalan":   {"propietari", "propietaris"},
+		"basque":    {"normalak", "normalean"},
 	}
 	for lang, words := range same {
 		stem := stemmerFor(lang)
