@@ -192,10 +192,11 @@ func TestFTLanguagePairs(t *testing.T) {
 		"russian":    {"книги", "книгами"},
 		"finnish":    {"elokuvaa", "elokuvaan"},
 		// Added with stem_romanian.go and after.
-		"romanian":  {"maşina", "maşinile"},
-		"hungarian": {"balesetben", "balesetekkel"},
-		"catalan":   {"desplegament", "desplegaren"},
-		"basque":    {"ezkontza", "ezkonduko"},
+		"romanian":   {"maşina", "maşinile"},
+		"hungarian":  {"balesetben", "balesetekkel"},
+		"catalan":    {"desplegament", "desplegaren"},
+		"basque":     {"ezkontza", "ezkonduko"},
+		"indonesian": {"pelajaran", "mempelajari"},
 	} {
 		p := lang + ":"
 		if err := c.FTCreate(ctx, lang, &redis.FTCreateOptions{OnHash: true, Prefix: []any{p}, DefaultLanguage: lang},

@@ -55,6 +55,8 @@ func stemmerForMore(lang string) func(string) string {
 		return stemCatalan
 	case "basque":
 		return stemBasque
+	case "indonesian":
+		return stemIndonesian
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// Added with stem_romanian.go and after.
-	"romanian", "hungarian", "catalan", "basque",
+	"romanian", "hungarian", "catalan", "basque", "indonesian",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -78,10 +78,11 @@ func TestSnowballWords(t *testing.T) {
 		"russian":    {"книги", "книгами"},
 		"finnish":    {"elokuvaa", "elokuvaan"},
 		// Added with stem_romanian.go and after.
-		"romanian":  {"maşină", "maşini"},
-		"hungarian": {"betegek", "betegnek"},
-		"catalan":   {"propietari", "propietaris"},
-		"basque":    {"normalak", "normalean"},
+		"romanian":   {"maşină", "maşini"},
+		"hungarian":  {"betegek", "betegnek"},
+		"catalan":    {"propietari", "propietaris"},
+		"basque":     {"normalak", "normalean"},
+		"indonesian": {"perbaikan", "diperbaiki"},
 	}
 	for lang, words := range same {
 		stem := stemmerFor(lang)
