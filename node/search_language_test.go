@@ -197,6 +197,7 @@ func TestFTLanguagePairs(t *testing.T) {
 		"catalan":    {"desplegament", "desplegaren"},
 		"basque":     {"ezkontza", "ezkonduko"},
 		"indonesian": {"pelajaran", "mempelajari"},
+		"irish":      {"ngeallfaidh", "gheall"},
 	} {
 		p := lang + ":"
 		if err := c.FTCreate(ctx, lang, &redis.FTCreateOptions{OnHash: true, Prefix: []any{p}, DefaultLanguage: lang},

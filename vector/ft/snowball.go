@@ -57,6 +57,8 @@ func stemmerForMore(lang string) func(string) string {
 		return stemBasque
 	case "indonesian":
 		return stemIndonesian
+	case "irish":
+		return stemIrish
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// Added with stem_romanian.go and after.
-	"romanian", "hungarian", "catalan", "basque", "indonesian",
+	"romanian", "hungarian", "catalan", "basque", "indonesian", "irish",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -83,6 +83,7 @@ func TestSnowballWords(t *testing.T) {
 		"catalan":    {"propietari", "propietaris"},
 		"basque":     {"normalak", "normalean"},
 		"indonesian": {"perbaikan", "diperbaiki"},
+		"irish":      {"gcapall", "chapall"},
 	}
 	for lang, words := range same {
 		stem := stemmerFor(lang)
