@@ -127,6 +127,14 @@ func rvRomance(r []rune, v func(rune) bool) int {
 	return min(3, n)
 }
 
+// romanceRegions sets the word's RV (rvRomance), R1 and R2 for the
+// vowels v.
+func (w *sbWord) romanceRegions(v func(rune) bool) {
+	w.rv = rvRomance(w.r, v)
+	w.r1 = pastVC(w.r, 0, v)
+	w.r2 = pastVC(w.r, w.r1, v)
+}
+
 // ends reports whether the word ends with s.
 func (w *sbWord) ends(s string) bool {
 	i := len(w.r)

@@ -60,9 +60,7 @@ func stemBasque(s string) string {
 		return s
 	}
 	w := newWord(s)
-	w.rv = rvRomance(w.r, euVowel)
-	w.r1 = pastVC(w.r, 0, euVowel)
-	w.r2 = pastVC(w.r, w.r1, euVowel)
+	w.romanceRegions(euVowel)
 
 	// w.r is the part the steps still see; kept is what a rewrite put
 	// out of their reach.

@@ -54,9 +54,7 @@ func stemItalian(s string) string {
 			}
 		}
 	}
-	w.rv = rvRomance(r, itVowel)
-	w.r1 = pastVC(r, 0, itVowel)
-	w.r2 = pastVC(r, w.r1, itVowel)
+	w.romanceRegions(itVowel)
 
 	// Attached pronouns after a gerund or an infinitive.
 	if p, a := w.longest(itPronoun, 0); a != 0 {

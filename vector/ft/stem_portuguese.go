@@ -43,9 +43,7 @@ func stemPortuguese(s string) string {
 		return s
 	}
 	w := newWord(ptPre.Replace(s))
-	w.rv = rvRomance(w.r, ptVowel)
-	w.r1 = pastVC(w.r, 0, ptVowel)
-	w.r2 = pastVC(w.r, w.r1, ptVowel)
+	w.romanceRegions(ptVowel)
 
 	if ptStandard.apply(w) != 0 || ptVerb.apply(w) != 0 {
 		if w.ends("i") && w.before("i") == 'c' && w.inRV("i") {

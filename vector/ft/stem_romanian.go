@@ -70,9 +70,7 @@ func stemRomanian(s string) string {
 			r[i] -= 'a' - 'A'
 		}
 	}
-	w.rv = rvRomance(r, roVowel)
-	w.r1 = pastVC(r, 0, roVowel)
-	w.r2 = pastVC(r, w.r1, roVowel)
+	w.romanceRegions(roVowel)
 
 	roStep0.apply(w)
 	removed := false

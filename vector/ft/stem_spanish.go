@@ -47,9 +47,7 @@ func stemSpanish(s string) string {
 		return s
 	}
 	w := newWord(s)
-	w.rv = rvRomance(w.r, esVowel)
-	w.r1 = pastVC(w.r, 0, esVowel)
-	w.r2 = pastVC(w.r, w.r1, esVowel)
+	w.romanceRegions(esVowel)
 
 	// Attached pronouns after a gerund or an infinitive.
 	if p, a := w.longest(esPronoun, 0); a != 0 {
