@@ -86,6 +86,9 @@ func TestSnowballVocabulary(t *testing.T) {
 				t.Fatalf("%d words, %d stems", len(words), len(stems))
 			}
 			stem, bad := stemmerFor(lang), 0
+			if stem == nil {
+				t.Fatalf("no stemmer for %s", lang)
+			}
 			for i, w := range words {
 				if got := stem(w); got != stems[i] {
 					if bad++; bad <= 20 {
