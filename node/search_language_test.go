@@ -191,6 +191,13 @@ func TestFTLanguagePairs(t *testing.T) {
 		"danish":     {"husene", "huset"},
 		"russian":    {"книги", "книгами"},
 		"finnish":    {"elokuvaa", "elokuvaan"},
+		// Added with stem_romanian.go and after.
+		"romanian":   {"maşina", "maşinile"},
+		"hungarian":  {"balesetben", "balesetekkel"},
+		"catalan":    {"desplegament", "desplegaren"},
+		"basque":     {"ezkontza", "ezkonduko"},
+		"indonesian": {"pelajaran", "mempelajari"},
+		"irish":      {"ngeallfaidh", "gheall"},
 	} {
 		p := lang + ":"
 		if err := c.FTCreate(ctx, lang, &redis.FTCreateOptions{OnHash: true, Prefix: []any{p}, DefaultLanguage: lang},

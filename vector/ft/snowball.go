@@ -40,6 +40,26 @@ func stemmerFor(lang string) func(string) string {
 	case "finnish":
 		return stemFinnish
 	}
+	return stemmerForMore(lang)
+}
+
+// stemmerForMore returns the stemmers added after the first eleven
+// languages, or nil.
+func stemmerForMore(lang string) func(string) string {
+	switch lang {
+	case "romanian":
+		return stemRomanian
+	case "hungarian":
+		return stemHungarian
+	case "catalan":
+		return stemCatalan
+	case "basque":
+		return stemBasque
+	case "indonesian":
+		return stemIndonesian
+	case "irish":
+		return stemIrish
+	}
 	return nil
 }
 
@@ -48,6 +68,18 @@ func stemmerFor(lang string) func(string) string {
 type sbWord struct {
 	r          []rune
 	rv, r1, r2 int
+	buf        [24]rune // r's first home (newWord)
+}
+
+// newWord returns s as a word to stem, its letters held in the word
+// itself up to len(buf): one allocation for a word of usual length.
+func newWord(s string) *sbWord {
+	w := &sbWord{}
+	w.r = w.buf[:0]
+	for _, c := range s {
+		w.r = append(w.r, c)
+	}
+	return w
 }
 
 // vowelSet returns the membership test of a language's vowels.
@@ -95,6 +127,14 @@ func rvRomance(r []rune, v func(rune) bool) int {
 	return min(3, n)
 }
 
+// romanceRegions sets the word's RV (rvRomance), R1 and R2 for the
+// vowels v.
+func (w *sbWord) romanceRegions(v func(rune) bool) {
+	w.rv = rvRomance(w.r, v)
+	w.r1 = pastVC(w.r, 0, v)
+	w.r2 = pastVC(w.r, w.r1, v)
+}
+
 // ends reports whether the word ends with s.
 func (w *sbWord) ends(s string) bool {
 	i := len(w.r)
@@ -126,6 +166,15 @@ func (w *sbWord) before(s string) rune { return w.at(w.start(s) - 1) }
 // longest returns the longest suffix of the word that is a key of table
 // and begins at or after from, with its action; "", 0 when none.
 func (w *sbWord) longest(table map[string]int, from int) (string, int) {
+	if at, a := w.longestAt(table, from); a != 0 {
+		return string(w.r[at:]), a
+	}
+	return "", 0
+}
+
+// longestAt is longest that returns where the suffix begins, without
+// making it a string.
+func (w *sbWord) longestAt(table map[string]int, from int) (int, int) {
 	var buf [12 * utf8.UTFMax]byte // the suffix's bytes, without an allocation per try
 	for k := min(len(w.r)-max(from, 0), 12); k > 0; k-- {
 		b := buf[:0]
@@ -133,10 +182,10 @@ func (w *sbWord) longest(table map[string]int, from int) (string, int) {
 			b = utf8.AppendRune(b, c)
 		}
 		if a, ok := table[string(b)]; ok {
-			return string(b), a
+			return len(w.r) - k, a
 		}
 	}
-	return "", 0
+	return len(w.r), 0
 }
 
 // cut removes the suffix s.
@@ -144,7 +193,10 @@ func (w *sbWord) cut(s string) { w.r = w.r[:w.start(s)] }
 
 // swap replaces the suffix s by with.
 func (w *sbWord) swap(s, with string) {
-	w.r = append(w.r[:w.start(s)], []rune(with)...)
+	w.r = w.r[:w.start(s)]
+	for _, c := range with {
+		w.r = append(w.r, c)
+	}
 }
 
 // inRV, inR1 and inR2 report whether the suffix s lies in a region.
@@ -175,4 +227,97 @@ func mapRunes(s string, m map[rune]string) string {
 		}
 	}
 	return b.String()
+}
+
+// sbRegion names where a suffix must begin: anywhere, or in RV, R1 or R2.
+type sbRegion uint8
+
+const (
+	inWord sbRegion = iota
+	inRV
+	inR1
+	inR2
+)
+
+// start returns where the region begins in w.
+func (g sbRegion) start(w *sbWord) int {
+	switch g {
+	case inRV:
+		return w.rv
+	case inR1:
+		return w.r1
+	case inR2:
+		return w.r2
+	}
+	return 0
+}
+
+// sbRule is one row of a suffix step: the suffixes (space separated) that
+// share a condition and an action. When the longest suffix of the word
+// among the step's is one of these, and it begins in region in and when
+// (if any) holds of the index it begins at, the suffix is replaced by to
+// ("" removes it) and then (if any) runs.
+type sbRule struct {
+	suffixes string
+	in       sbRegion
+	when     func(w *sbWord, at int) bool
+	to       string
+	then     func(w *sbWord)
+}
+
+// sbStep is the shape most steps of the Snowball algorithms share: find
+// the longest suffix among a list (one that begins in region limit; a
+// longer one that begins before it is not seen), test it, act on it.
+type sbStep struct {
+	limit sbRegion
+	table map[string]int
+	rules []sbRule
+}
+
+// newStep builds a step from its rules.
+func newStep(limit sbRegion, rules ...sbRule) *sbStep {
+	s := &sbStep{limit: limit, table: map[string]int{}, rules: rules}
+	for i, r := range rules {
+		for _, suf := range strings.Fields(r.suffixes) {
+			s.table[suf] = i + 1
+		}
+	}
+	return s
+}
+
+// apply runs the step on w: it returns the place (from 1) of the rule
+// that acted, or 0 when no suffix was found or the longest one found
+// failed its rule's tests (a shorter one is not tried then).
+func (s *sbStep) apply(w *sbWord) int {
+	at, a := w.longestAt(s.table, s.limit.start(w))
+	if a == 0 {
+		return 0
+	}
+	r := &s.rules[a-1]
+	if at < r.in.start(w) || r.when != nil && !r.when(w, at) {
+		return 0
+	}
+	w.r = w.r[:at]
+	for _, c := range r.to {
+		w.r = append(w.r, c)
+	}
+	if r.then != nil {
+		r.then(w)
+	}
+	return a
+}
+
+// try runs the step and ignores whether it acted: a rule's then.
+func (s *sbStep) try(w *sbWord) { s.apply(w) }
+
+// after returns a when that holds where the letter before the suffix is
+// in the set.
+func after(set func(rune) bool) func(*sbWord, int) bool {
+	return func(w *sbWord, at int) bool { return at > 0 && set(w.r[at-1]) }
+}
+
+// cutIn returns a then that removes the longest of the suffixes when it
+// begins in region in, and runs then (if any) after it.
+func cutIn(in sbRegion, suffixes string, then func(*sbWord)) func(*sbWord) {
+	return newStep(inWord, sbRule{suffixes: suffixes, in: in, then: then}).try
 }

@@ -14,6 +14,8 @@ import (
 var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
+	// Added with stem_romanian.go and after.
+	"romanian", "hungarian", "catalan", "basque", "indonesian", "irish",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -59,6 +61,46 @@ func TestSnowballSamples(t *testing.T) {
 	}
 }
 
+// TestSnowballVocabulary stems the whole of each language's published
+// vocabulary when SNOWBALL_DATA names a copy of the Snowball project's
+// snowball-data repository (at the commit the samples name): voc.txt
+// and output.txt of each language, line by line.
+func TestSnowballVocabulary(t *testing.T) {
+	dir := os.Getenv("SNOWBALL_DATA")
+	if dir == "" {
+		t.Skip("SNOWBALL_DATA is not set")
+	}
+	for _, lang := range snowballLanguages {
+		t.Run(lang, func(t *testing.T) {
+			voc, err := os.ReadFile(filepath.Join(dir, lang, "voc.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := os.ReadFile(filepath.Join(dir, lang, "output.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			words := strings.Split(strings.TrimSuffix(string(voc), "\n"), "\n")
+			stems := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+			if len(words) != len(stems) {
+				t.Fatalf("%d words, %d stems", len(words), len(stems))
+			}
+			stem, bad := stemmerFor(lang), 0
+			if stem == nil {
+				t.Fatalf("no stemmer for %s", lang)
+			}
+			for i, w := range words {
+				if got := stem(w); got != stems[i] {
+					if bad++; bad <= 20 {
+						t.Errorf("%s stem(%q) = %q, want %q", lang, w, got, stems[i])
+					}
+				}
+			}
+			t.Logf("%s: %d/%d words stem as published", lang, len(words)-bad, len(words))
+		})
+	}
+}
+
 // TestSnowballWords checks words a reader can verify by eye: the Italian
 // and English pairs RediSearch's own language tests use, and a few forms
 // per language that must share a stem.
@@ -75,6 +117,13 @@ func TestSnowballWords(t *testing.T) {
 		"danish":     {"indtager", "indtage"},
 		"russian":    {"книги", "книгами"},
 		"finnish":    {"elokuvaa", "elokuvaan"},
+		// Added with stem_romanian.go and after.
+		"romanian":   {"maşină", "maşini"},
+		"hungarian":  {"betegek", "betegnek"},
+		"catalan":    {"propietari", "propietaris"},
+		"basque":     {"normalak", "normalean"},
+		"indonesian": {"perbaikan", "diperbaiki"},
+		"irish":      {"gcapall", "chapall"},
 	}
 	for lang, words := range same {
 		stem := stemmerFor(lang)

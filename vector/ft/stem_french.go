@@ -11,40 +11,72 @@ import (
 var (
 	frVowel     = vowelSet("aeiouyâàëéêèïîôûù")
 	frKeepWithS = vowelSet("aiouès")
-	frStandard  = suffixTable(
-		"ance iqUe isme able iste eux ances iqUes ismes ables istes",
-		"atrice ateur ation atrices ateurs ations",
-		"logie logies",
-		"usion ution usions utions",
-		"ence ences",
-		"ement ements",
-		"ité ités",
-		"if ive ifs ives",
-		"eaux",
-		"aux",
-		"euse euses",
-		"issement issements",
-		"amment",
-		"emment",
-		"ment ments",
+	// frIC removes a final ic in R2, or else spells it iqU (the iqU is
+	// cut when it lies in R2, where the ic did).
+	frIC       = newStep(inWord, sbRule{suffixes: "ic", to: "iqU", then: cutIn(inR2, "iqU", nil)})
+	frStandard = newStep(inWord,
+		sbRule{suffixes: "ance iqUe isme able iste eux ances iqUes ismes ables istes", in: inR2},
+		sbRule{suffixes: "atrice ateur ation atrices ateurs ations", in: inR2, then: frIC.try},
+		sbRule{suffixes: "logie logies", in: inR2, to: "log"},
+		sbRule{suffixes: "usion ution usions utions", in: inR2, to: "u"},
+		sbRule{suffixes: "ence ences", in: inR2, to: "ent"},
+		sbRule{suffixes: "ement ements", in: inRV, then: newStep(inWord,
+			sbRule{suffixes: "iv", in: inR2, then: cutIn(inR2, "at", nil)},
+			// eus: removed in R2, else eux in R1.
+			sbRule{suffixes: "eus", in: inR1, to: "eux", then: cutIn(inR2, "eux", nil)},
+			sbRule{suffixes: "abl iqU", in: inR2},
+			sbRule{suffixes: "ièr Ièr", in: inRV, to: "i"}).try},
+		sbRule{suffixes: "ité ités", in: inR2, then: newStep(inWord,
+			// abil: removed in R2, else abl.
+			sbRule{suffixes: "abil", to: "abl", then: cutIn(inR2, "abl", nil)},
+			sbRule{suffixes: "ic", to: "iqU", then: cutIn(inR2, "iqU", nil)},
+			sbRule{suffixes: "iv", in: inR2}).try},
+		sbRule{suffixes: "if ive ifs ives", in: inR2, then: cutIn(inR2, "at", frIC.try)},
+		sbRule{suffixes: "eaux", to: "eau"},
+		sbRule{suffixes: "aux", in: inR1, to: "al"},
+		sbRule{suffixes: "euse euses", in: inR1, to: "eux", then: cutIn(inR2, "eux", nil)},
+		sbRule{suffixes: "issement issements", in: inR1, when: func(w *sbWord, at int) bool {
+			return at > 0 && !frVowel(w.r[at-1])
+		}},
+		// -amment and -emment become -ant and -ent, -ment after a vowel
+		// goes, and the verb steps still run (frStandardStops).
+		sbRule{suffixes: "amment", in: inRV, to: "ant"},
+		sbRule{suffixes: "emment", in: inRV, to: "ent"},
+		sbRule{suffixes: "ment ments", when: func(w *sbWord, at int) bool {
+			return at-1 >= w.rv && frVowel(w.at(at-1))
+		}},
 	)
-	frAfterEment = suffixTable("iv", "eus", "abl iqU", "ièr Ièr")
-	frAfterIte   = suffixTable("abil", "ic", "iv")
-	frIVerb      = suffixTable("îmes ît îtes i ie ies ir ira irai iraIent irais irait iras irent irez iriez " +
+	frIVerb = newStep(inRV, sbRule{suffixes: "îmes ît îtes i ie ies ir ira irai iraIent irais irait iras irent irez iriez " +
 		"irions irons iront is issaIent issais issait issant issante issantes issants isse issent isses " +
-		"issez issiez issions issons it")
-	frVerb = suffixTable("ions",
-		"é ée ées és èrent er era erai eraIent erais erait eras erez eriez erions erons eront ez iez",
-		"âmes ât âtes a ai aIent ais ait ant ante antes ants as asse assent asses assiez assions")
-	frResidual = suffixTable("ion", "ier ière Ier Ière", "e")
+		"issez issiez issions issons it", when: func(w *sbWord, at int) bool {
+		c := w.at(at - 1)
+		return at-1 >= w.rv && c != 'H' && !frVowel(c)
+	}})
+	frVerb = newStep(inRV,
+		sbRule{suffixes: "ions", in: inR2},
+		sbRule{suffixes: "é ée ées és èrent er era erai eraIent erais erait eras erez eriez erions erons eront ez iez"},
+		sbRule{suffixes: "âmes ât âtes a ai aIent ais ait ant ante antes ants as asse assent asses assiez assions",
+			then: cutIn(inRV, "e", nil)})
+	frResidual = newStep(inRV,
+		sbRule{suffixes: "ion", in: inR2, when: func(w *sbWord, at int) bool {
+			c := w.at(at - 1)
+			return at-1 >= w.rv && (c == 's' || c == 't')
+		}},
+		sbRule{suffixes: "ier ière Ier Ière", to: "i"},
+		sbRule{suffixes: "e"})
 )
+
+// frStandardStops is the last rule of frStandard whose match ends the
+// word's suffix steps; after the rules past it the verb steps still run.
+const frStandardStops = 12
 
 // stemFrench returns the French stem of the lower-case word s.
 func stemFrench(s string) string {
 	if !utf8.ValidString(s) {
 		return s
 	}
-	w := &sbWord{r: frPrelude([]rune(s))}
+	w := newWord(s)
+	w.r = frPrelude(w.r)
 	r := w.r
 	n := len(r)
 	switch {
@@ -64,7 +96,7 @@ func stemFrench(s string) string {
 	w.r1 = pastVC(r, 0, frVowel)
 	w.r2 = pastVC(r, w.r1, frVowel)
 
-	if frStandardSuffix(w) || frIVerbSuffix(w) || frVerbSuffix(w) {
+	if a := frStandard.apply(w); a != 0 && a <= frStandardStops || frIVerb.apply(w) != 0 || frVerb.apply(w) != 0 {
 		if w.ends("Y") {
 			w.swap("Y", "i")
 		} else if w.ends("ç") {
@@ -142,178 +174,6 @@ func frPostlude(r []rune) string {
 	return b.String()
 }
 
-// frIcToIqu removes a final ic in R2, or else spells it iqU.
-func frIcToIqu(w *sbWord) {
-	if w.ends("ic") {
-		if w.inR2("ic") {
-			w.cut("ic")
-		} else {
-			w.swap("ic", "iqU")
-		}
-	}
-}
-
-// frStandardSuffix is the algorithm's step 1; it reports whether it
-// removed or changed a suffix the way that ends the verb steps.
-func frStandardSuffix(w *sbWord) bool {
-	suf, a := w.longest(frStandard, 0)
-	switch a {
-	case 1:
-		if !w.inR2(suf) {
-			return false
-		}
-		w.cut(suf)
-	case 2:
-		if !w.inR2(suf) {
-			return false
-		}
-		w.cut(suf)
-		frIcToIqu(w)
-	case 3:
-		if !w.inR2(suf) {
-			return false
-		}
-		w.swap(suf, "log")
-	case 4:
-		if !w.inR2(suf) {
-			return false
-		}
-		w.swap(suf, "u")
-	case 5:
-		if !w.inR2(suf) {
-			return false
-		}
-		w.swap(suf, "ent")
-	case 6:
-		if !w.inRV(suf) {
-			return false
-		}
-		w.cut(suf)
-		switch s2, a2 := w.longest(frAfterEment, 0); a2 {
-		case 1:
-			if w.inR2(s2) {
-				w.cut(s2)
-				if w.ends("at") && w.inR2("at") {
-					w.cut("at")
-				}
-			}
-		case 2:
-			if w.inR2(s2) {
-				w.cut(s2)
-			} else if w.inR1(s2) {
-				w.swap(s2, "eux")
-			}
-		case 3:
-			if w.inR2(s2) {
-				w.cut(s2)
-			}
-		case 4:
-			if w.inRV(s2) {
-				w.swap(s2, "i")
-			}
-		}
-	case 7:
-		if !w.inR2(suf) {
-			return false
-		}
-		w.cut(suf)
-		switch s2, a2 := w.longest(frAfterIte, 0); a2 {
-		case 1:
-			if w.inR2(s2) {
-				w.cut(s2)
-			} else {
-				w.swap(s2, "abl")
-			}
-		case 2:
-			frIcToIqu(w)
-		case 3:
-			if w.inR2(s2) {
-				w.cut(s2)
-			}
-		}
-	case 8:
-		if !w.inR2(suf) {
-			return false
-		}
-		w.cut(suf)
-		if w.ends("at") && w.inR2("at") {
-			w.cut("at")
-			frIcToIqu(w)
-		}
-	case 9:
-		w.swap(suf, "eau")
-	case 10:
-		if !w.inR1(suf) {
-			return false
-		}
-		w.swap(suf, "al")
-	case 11:
-		if w.inR2(suf) {
-			w.cut(suf)
-		} else if w.inR1(suf) {
-			w.swap(suf, "eux")
-		} else {
-			return false
-		}
-	case 12:
-		if c := w.before(suf); !w.inR1(suf) || c == 0 || frVowel(c) {
-			return false
-		}
-		w.cut(suf)
-	case 13, 14:
-		// -amment and -emment become -ant and -ent, and the verb steps
-		// still run.
-		if w.inRV(suf) {
-			w.swap(suf, map[int]string{13: "ant", 14: "ent"}[a])
-		}
-		return false
-	case 15:
-		if c := w.before(suf); frVowel(c) && w.start(suf)-1 >= w.rv {
-			w.cut(suf)
-		}
-		return false
-	default:
-		return false
-	}
-	return true
-}
-
-// frIVerbSuffix is step 2a: verb endings in -i- within RV.
-func frIVerbSuffix(w *sbWord) bool {
-	suf, a := w.longest(frIVerb, w.rv)
-	if a == 0 {
-		return false
-	}
-	st := w.start(suf)
-	if st-1 < w.rv || w.r[st-1] == 'H' || frVowel(w.r[st-1]) {
-		return false
-	}
-	w.cut(suf)
-	return true
-}
-
-// frVerbSuffix is step 2b: the other verb endings within RV.
-func frVerbSuffix(w *sbWord) bool {
-	suf, a := w.longest(frVerb, w.rv)
-	switch a {
-	case 1:
-		if !w.inR2(suf) {
-			return false
-		}
-		w.cut(suf)
-	case 2:
-		w.cut(suf)
-	case 3:
-		w.cut(suf)
-		if w.ends("e") && w.inRV("e") {
-			w.cut("e")
-		}
-	default:
-		return false
-	}
-	return true
-}
-
 // frResidualSuffix is step 4.
 func frResidualSuffix(w *sbWord) {
 	if w.ends("s") {
@@ -322,15 +182,5 @@ func frResidualSuffix(w *sbWord) {
 			w.cut("s")
 		}
 	}
-	suf, a := w.longest(frResidual, w.rv)
-	switch a {
-	case 1:
-		if c := w.before(suf); w.inR2(suf) && w.start(suf)-1 >= w.rv && (c == 's' || c == 't') {
-			w.cut(suf)
-		}
-	case 2:
-		w.swap(suf, "i")
-	case 3:
-		w.cut(suf)
-	}
+	frResidual.apply(w)
 }

@@ -12,10 +12,24 @@ var (
 	deVowel    = vowelSet("aeiouyäöü")
 	deSEnding  = vowelSet("bdfghklmnrt") // letters a removable -s may follow
 	deStEnding = vowelSet("bdfghklmnt")  // and -st
-	deStep1    = suffixTable("em ern er", "e en es", "s")
-	deStep2    = suffixTable("en er est", "st")
-	deStep3    = suffixTable("end ung", "ig ik isch", "lich heit", "keit")
-	dePost     = map[rune]string{'Y': "y", 'U': "u", 'ä': "a", 'ö': "o", 'ü': "u"}
+	deNotE     = after(func(c rune) bool { return c != 'e' })
+	deStep1    = newStep(inWord,
+		sbRule{suffixes: "em ern er", in: inR1},
+		sbRule{suffixes: "e en es", in: inR1, then: func(w *sbWord) {
+			if w.ends("niss") {
+				w.cut("s")
+			}
+		}},
+		sbRule{suffixes: "s", in: inR1, when: after(deSEnding)})
+	deStep2 = newStep(inWord,
+		sbRule{suffixes: "en er est", in: inR1},
+		sbRule{suffixes: "st", in: inR1, when: func(w *sbWord, at int) bool { return at >= 4 && deStEnding(w.r[at-1]) }})
+	deStep3 = newStep(inWord,
+		sbRule{suffixes: "end ung", in: inR2, then: newStep(inWord, sbRule{suffixes: "ig", in: inR2, when: deNotE}).try},
+		sbRule{suffixes: "ig ik isch", in: inR2, when: deNotE},
+		sbRule{suffixes: "lich heit", in: inR2, then: cutIn(inR1, "er en", nil)},
+		sbRule{suffixes: "keit", in: inR2, then: cutIn(inR2, "lich ig", nil)})
+	dePost = map[rune]string{'Y': "y", 'U': "u", 'ä': "a", 'ö': "o", 'ü': "u"}
 )
 
 // stemGerman returns the German stem of the lower-case word s.
@@ -23,7 +37,7 @@ func stemGerman(s string) string {
 	if !utf8.ValidString(s) {
 		return s
 	}
-	w := &sbWord{r: []rune(strings.ReplaceAll(s, "ß", "ss"))}
+	w := newWord(strings.ReplaceAll(s, "ß", "ss"))
 	r := w.r
 	// u and y between vowels are consonants.
 	for i := 1; i+1 < len(r); i++ {
@@ -42,63 +56,8 @@ func stemGerman(s string) string {
 		w.r1, w.r2 = max(p1, 3), pastVC(r, p1, deVowel)
 	}
 
-	if suf, a := w.longest(deStep1, 0); a != 0 && w.inR1(suf) {
-		switch a {
-		case 1:
-			w.cut(suf)
-		case 2:
-			w.cut(suf)
-			if w.ends("niss") {
-				w.cut("s")
-			}
-		case 3:
-			if deSEnding(w.before(suf)) {
-				w.cut(suf)
-			}
-		}
-	}
-	if suf, a := w.longest(deStep2, 0); a != 0 && w.inR1(suf) {
-		switch a {
-		case 1:
-			w.cut(suf)
-		case 2:
-			if deStEnding(w.before(suf)) && w.start(suf) >= 4 {
-				w.cut(suf)
-			}
-		}
-	}
-	if suf, a := w.longest(deStep3, 0); a != 0 && w.inR2(suf) {
-		switch a {
-		case 1:
-			w.cut(suf)
-			if w.ends("ig") && w.inR2("ig") && w.before("ig") != 'e' {
-				w.cut("ig")
-			}
-		case 2:
-			if w.before(suf) != 'e' {
-				w.cut(suf)
-			}
-		case 3:
-			w.cut(suf)
-			for _, s := range []string{"er", "en"} {
-				if w.ends(s) {
-					if w.inR1(s) {
-						w.cut(s)
-					}
-					break
-				}
-			}
-		case 4:
-			w.cut(suf)
-			for _, s := range []string{"lich", "ig"} {
-				if w.ends(s) {
-					if w.inR2(s) {
-						w.cut(s)
-					}
-					break
-				}
-			}
-		}
-	}
+	deStep1.apply(w)
+	deStep2.apply(w)
+	deStep3.apply(w)
 	return mapRunes(string(w.r), dePost)
 }
