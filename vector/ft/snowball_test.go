@@ -14,6 +14,8 @@ import (
 var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
+	// the stemmers on a cursor (moreStemmers):
+	"turkish",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -22,7 +24,7 @@ var snowballLanguages = []string{
 func TestSnowballSamples(t *testing.T) {
 	for _, lang := range snowballLanguages {
 		t.Run(lang, func(t *testing.T) {
-			stem := stemmerFor(lang)
+			stem := stemmerOf(lang)
 			if stem == nil {
 				t.Fatalf("no stemmer for %s", lang)
 			}
@@ -75,14 +77,15 @@ func TestSnowballWords(t *testing.T) {
 		"danish":     {"indtager", "indtage"},
 		"russian":    {"книги", "книгами"},
 		"finnish":    {"elokuvaa", "elokuvaan"},
+		"turkish":    {"kitaplar", "kitabı"},
 	}
 	for lang, words := range same {
-		stem := stemmerFor(lang)
+		stem := stemmerOf(lang)
 		if a, b := stem(words[0]), stem(words[1]); a != b {
 			t.Errorf("%s: %q stems to %q, %q to %q; want one stem", lang, words[0], a, words[1], b)
 		}
 	}
-	if stemmerFor("chinese") != nil || stemmerFor("greek") != nil {
+	if stemmerOf("chinese") != nil || stemmerOf("yiddish") != nil {
 		t.Error("a stemmer for a language vcache does not stem")
 	}
 }
@@ -95,7 +98,7 @@ func FuzzSnowball(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, w string) {
 		for _, lang := range snowballLanguages {
-			got := stemmerFor(lang)(w)
+			got := stemmerOf(lang)(w)
 			if !utf8.ValidString(w) && got != w {
 				t.Fatalf("%s stem(%q) = %q: invalid UTF-8 changed", lang, w, got)
 			}
@@ -123,7 +126,7 @@ func BenchmarkSnowball(b *testing.B) {
 				}
 			}
 		}
-		stem := stemmerFor(lang)
+		stem := stemmerOf(lang)
 		b.Run(lang, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
