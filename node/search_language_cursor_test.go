@@ -12,6 +12,7 @@ import (
 // forms of a word whose published Snowball stems are equal.
 var cursorLanguagePairs = map[string][2]string{
 	"turkish": {"kitaplar", "kitabı"},
+	"greek":   {"δρόμος", "δρόμοι"},
 }
 
 // TestFTLanguageCursorStemmers: an index in each of these languages

@@ -83,6 +83,8 @@ func moreStemmers(lang string) func(string) string {
 	switch lang {
 	case "turkish":
 		return stemTurkish
+	case "greek":
+		return stemGreek
 	}
 	return nil
 }

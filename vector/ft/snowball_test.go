@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// the stemmers on a cursor (moreStemmers):
-	"turkish",
+	"turkish", "greek",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -78,6 +78,7 @@ func TestSnowballWords(t *testing.T) {
 		"russian":    {"книги", "книгами"},
 		"finnish":    {"elokuvaa", "elokuvaan"},
 		"turkish":    {"kitaplar", "kitabı"},
+		"greek":      {"δρόμος", "δρόμοι"},
 	}
 	for lang, words := range same {
 		stem := stemmerOf(lang)

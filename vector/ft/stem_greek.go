@@ -1,0 +1,312 @@
+package ft
+
+import "unicode/utf8"
+
+// Greek stemming: the Snowball Greek algorithm
+// (snowballstem.org/algorithms/greek/stemmer.html), after Ntais's
+// stemmer for Modern Greek as Saroukos revised it. Each step removes one
+// family of endings; most then give back part of the ending when what is
+// left is one of the step's listed stems (whole words: "atlimit"), or
+// ends with one, or with a vowel. A word of fewer than three letters is
+// only lower-cased, and accents and the final sigma go first.
+
+var (
+	grVowel  = vowelSet("αεηιουω")
+	grVowel2 = vowelSet("αεηιοω")
+	grPlain  = grLetters("ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΪΫάέήίόύώΐΰϊϋΆΈΉΊΌΎΏς",
+		"αβγδεζηθικλμνξοπρστυφχψωιυαεηιουωηυηυαεηιουωσ") // ΐ and ϊ: η, as the algorithm has it
+
+	grStep1 = suffixTable("φαγια φαγιου φαγιων", "σκαγια σκαγιου σκαγιων", "ολογιου ολογια ολογιων",
+		"σογιου σογια σογιων", "τατογια τατογιου τατογιων", "κρεασ κρεατοσ κρεατα κρεατων",
+		"περασ περατοσ περατη περατα περατων", "τερασ τερατοσ τερατα τερατων", "φωσ φωτοσ φωτα φωτων",
+		"καθεστωσ καθεστωτοσ καθεστωτα καθεστωτων", "γεγονοσ γεγονοτοσ γεγονοτα γεγονοτων")
+	grStep1To = []string{"φα", "σκα", "ολο", "σο", "τατο", "κρε", "περ", "τερ", "φω", "καθεστ", "γεγον"}
+
+	grS1    = suffixTable("ιζα ιζεσ ιζε ιζαμε ιζατε ιζαν ιζανε ιζω ιζεισ ιζει ιζουμε ιζετε ιζουν ιζουνε")
+	grS1Exc = suffixTable("αναμπα εμπα επα ξαναπα πα περιπα αθρο συναθρο δανε",
+		"μαρκ κορν αμπαρ αρρ βαθυρι βαρκ β βολβορ γκρ γλυκορ γλυκυρ ιμπ λ λου μαρ μ πρ μπρ πολυρ π ρ πιπερορ")
+	grS2    = suffixTable("ωθηκα ωθηκεσ ωθηκε ωθηκαμε ωθηκατε ωθηκαν ωθηκανε")
+	grS2Exc = suffixTable("αλ βι εν υψ λι ζω σ χ")
+	grS3    = suffixTable("ισα ισεσ ισε ισαμε ισατε ισαν ισανε")
+	grS3Exc = suffixTable("αναμπα αθρο εμπα εσε εσωκλε επα ξαναπα επε περιπα συναθρο δανε κλε χαρτοπα εξαρχα "+
+		"μετεπε αποκλε απεκλε εκλε πε",
+		"αν αφ γε γιγαντοαφ γκε δημοκρατ κομ γκ μ π πουκαμ ολο λαρ")
+	grS4    = suffixTable("ισω ισεισ ισει ισουμε ισετε ισουν ισουνε")
+	grS4Exc = suffixTable("αναμπα εμπα εσε εσωκλε επα ξαναπα επε περιπα αθρο συναθρο δανε κλε χαρτοπα εξαρχα " +
+		"μετεπε αποκλε απεκλε εκλε πε")
+	grS5    = suffixTable("ιστοσ ιστου ιστο ιστε ιστοι ιστων ιστουσ ιστη ιστησ ιστα ιστεσ")
+	grS5Exc = suffixTable("δανε συναθρο κλε σε εσωκλε ασε πλε",
+		"μ π απ αρ ηδ κτ σκ σχ υψ φα χρ χτ ακτ αορ ασχ ατα αχν αχτ γεμ γυρ εμπ ευπ εχθ ηφα "+
+			"καθ κακ κυλ λυγ μακ μεγ ταχ φιλ χωρ")
+	grS6     = suffixTable("ισμο ισμοι ισμοσ ισμου ισμουσ ισμων")
+	grS6Exc  = suffixTable("σε μετασε μικροσε εγκλε αποκλε", "δανε αντιδανε")
+	grS6Swap = suffixTable("αγνωστικ", "ατομικ", "γνωστικ", "εθνικ", "εκλεκτικ", "σκεπτικ", "τοπικ",
+		"αλεξανδριν", "βυζαντιν", "θεατριν")
+	grS6To  = []string{"αγνωστ", "ατομ", "γνωστ", "εθν", "εκλεκτ", "σκεπτ", "τοπ", "αλεξανδρ", "βυζαντ", "θεατρ"}
+	grS7    = suffixTable("αρακι αρακια ουδακι ουδακια")
+	grS7Exc = suffixTable("σ χ")
+	grS8    = suffixTable("ακι ακια ιτσα ιτσασ ιτσεσ ιτσων αρακι αρακια")
+	grS8Exc = suffixTable("βαμβ βρ καιμ κον κορ λαβρ λουλ μερ μουστ ναγκασ πλ ρ ρυ σ σκ σοκ σπαν τζ φαρμ χ καπακ "+
+		"αλισφ αμβρ ανθρ κ φυλ κατραπ κλιμ μαλ σλοβ φ σφ τσεχοσλοβ",
+		"β βαλ γιαν γλ ζ ηγουμεν καρδ μακρυν νυφ πατερ π τοσ τριπολ")
+	grS9     = suffixTable("ιδιο ιδια ιδιων")
+	grS9Exc  = suffixTable("αιφν ιρ ολο ψαλ")
+	grS9Ends = suffixTable("ε παιχν")
+	grS10    = suffixTable("ισκοσ ισκου ισκο ισκε")
+	grS10Exc = suffixTable("δ ιβ μην ρ φραγκ λυκ οβελ")
+
+	gr2a     = suffixTable("αδεσ αδων")
+	gr2aEnds = suffixTable("οκ μαμ μαν μπαμπ πατερ γιαγι νταντ κυρ θει πεθερ")
+	gr2b     = suffixTable("εδεσ εδων")
+	gr2bEnds = suffixTable("οπ ιπ εμπ υπ γηπ δαπ κρασπ μιλ")
+	gr2c     = suffixTable("ουδεσ ουδων")
+	gr2cEnds = suffixTable("αρκ καλιακ πεταλ λιχ πλεξ σκ σ φλ φρ βελ λουλ χν σπ τραγ φε")
+	gr2d     = suffixTable("εωσ εων")
+	gr2dExc  = suffixTable("θ δ ελ γαλ ν π ιδ παρ")
+	gr3      = suffixTable("ια ιου ιων")
+	gr4      = suffixTable("ικα ικο ικου ικων")
+	gr4Exc   = suffixTable("αλ αδ ενδ αμαν αμμοχαλ ηθ ανηθ αντιδ φυσ βρωμ γερ εξωδ καλπ καλλιν καταδ μουλ μπαν " +
+		"μπαγιατ μπολ μποσ νιτ ξικ συνομηλ πετσ πιτσ πικαντ πλιατσ ποστελν πρωτοδ σερτ συναδ τσαμ υποδ φιλον " +
+		"φυλοδ χασ")
+
+	gr5a     = suffixTable("αγαμε ησαμε ουσαμε ηκαμε ηθηκαμε")
+	gr5aExc  = suffixTable("αναπ αποθ αποκ αποστ βουβ ξεθ ουλ πεθ πικρ ποτ σιχ χ")
+	gr5b     = suffixTable("αγανε ησανε ουσανε ιοντανε ιοτανε ιουντανε οντανε οτανε ουντανε ηκανε ηθηκανε")
+	gr5bAgan = suffixTable("τρ τσ")
+	gr5bExc  = suffixTable("βετερ βουλκ βραχμ γ δραδουμ θ καλπουζ καστελ κορμορ λαοπλ μωαμεθ μ μουσουλμ ν ουλ π " +
+		"πελεκ πλ πολισ πορτολ σαρακατσ σουλτ τσαρλατ ορφ τσιγγ τσοπ φωτοστεφ χ ψυχοπλ αγ γαλ γερ δεκ διπλ " +
+		"αμερικαν ουρ πιθ πουριτ σ ζωντ ικ καστ κοπ λιχ λουθηρ μαιντ μελ σιγ σπ στεγ τραγ τσαγ φ ερ αδαπ αθιγγ " +
+		"αμηχ ανικ ανοργ απηγ απιθ ατσιγγ βασ βασκ βαθυγαλ βιομηχ βραχυκ διατ διαφ ενοργ θυσ καπνοβιομηχ " +
+		"καταγαλ κλιβ κοιλαρφ λιβ μεγλοβιομηχ μικροβιομηχ νταβ ξηροκλιβ ολιγοδαμ ολογαλ πενταρφ περηφ περιτρ " +
+		"πλατ πολυδαπ πολυμηχ στεφ ταβ τετ υπερηφ υποκοπ χαμηλοδαπ ψηλοταβ")
+	gr5c     = suffixTable("ησετε")
+	gr5cEnds = suffixTable("οδ αιρ φορ ταθ διαθ σχ ενδ ευρ τιθ υπερθ ραθ ενθ ροθ σθ πυρ αιν συνδ συν συνθ χωρ " +
+		"πον βρ καθ ευθ εκθ νετ ρον αρκ βαρ βολ ωφελ")
+	gr5cExc = suffixTable("αβαρ βεν εναρ αβρ αδ αθ αν απλ βαρον ντρ σκ κοπ μπορ νιφ παγ παρακαλ σερπ σκελ συρφ " +
+		"τοκ υ δ εμ θαρρ θ")
+	gr5d     = suffixTable("οντασ ωντασ")
+	gr5e     = suffixTable("ομαστε ιομαστε")
+	gr5fIe   = suffixTable("π απ συμπ ασυμπ ακαταπ αμεταμφ")
+	gr5fExc  = suffixTable("αλ αρ εκτελ ζ μ ξ παρακαλ προ νισ")
+	gr5gEthi = suffixTable("ηθηκα ηθηκεσ ηθηκε")
+	gr5g     = suffixTable("ηκα ηκεσ ηκε")
+	gr5gEnds = suffixTable("σκωλ σκουλ ναρθ σφ οθ πιθ")
+	gr5gExc  = suffixTable("διαθ θ παρακαταθ προσθ συνθ")
+	gr5h     = suffixTable("ουσα ουσεσ ουσε")
+	gr5hEnds = suffixTable("ποδαρ βλεπ πανταχ φρυδ μαντιλ μαλλ κυματ λαχ ληγ φαγ ομ πρωτ")
+	gr5hExc  = suffixTable("φαρμακ χαδ αγκ αναρρ βρομ εκλιπ λαμπιδ λεχ μ πατ ρ λ μεδ μεσαζ υποτειν αμ αιθ ανηκ " +
+		"δεσποζ ενδιαφερ δε δευτερευ καθαρευ πλε τσα")
+	gr5i     = suffixTable("αγα αγεσ αγε")
+	gr5iEnds = suffixTable("ψοφ ναυλοχ", "οφ πελ χορτ λλ σφ ρπ φρ πρ λοχ σμην") // the first: no change
+	gr5iExc  = suffixTable("αβαστ πολυφ αδηφ παμφ ρ ασπ αφ αμαλ αμαλλι ανυστ απερ ασπαρ αχαρ δερβεν δροσοπ ξεφ " +
+		"νεοπ νομοτ ολοπ ομοτ προστ προσωποπ συμπ συντ τ υποτ χαρ αειπ αιμοστ ανυπ αποτ αρτιπ διατ εν επιτ " +
+		"κροκαλοπ σιδηροπ λ ναυ ουλαμ ουρ π τρ μ")
+	gr5j    = suffixTable("ησε ησου ησα")
+	gr5jExc = suffixTable("ν χερσον δωδεκαν ερημον μεγαλον επταν")
+	gr5k    = suffixTable("ηστε")
+	gr5kExc = suffixTable("ασβ σβ αχρ χρ απλ αειμν δυσχρ ευχρ κοινοχρ παλιμψ")
+	gr5l    = suffixTable("ουνε ησουνε ηθουνε")
+	gr5lExc = suffixTable("ν ρ σπι στραβομουτσ κακομουτσ εξων")
+	gr5m    = suffixTable("ουμε ησουμε ηθουμε")
+	gr5mExc = suffixTable("παρασουσ φ χ ωριοπλ αζ αλλοσουσ ασουσ")
+
+	gr6Mata = suffixTable("ματα ματων ματοσ")
+	gr6     = suffixTable("α αγατε αγαν αει αμαι αν ασ ασαι αται αω ε ει εισ ειτε εσαι εσ εται ι ιεμαι ιεμαστε " +
+		"ιεται ιεσαι ιεσαστε ιομασταν ιομουν ιομουνα ιονταν ιοντουσαν ιοσασταν ιοσαστε ιοσουν ιοσουνα ιοταν " +
+		"ιουμα ιουμαστε ιουνται ιουνταν η ηδεσ ηδων ηθει ηθεισ ηθειτε ηθηκατε ηθηκαν ηθουν ηθω ηκατε ηκαν ησ " +
+		"ησαν ησατε ησει ησεσ ησουν ησω ο οι ομαι ομασταν ομουν ομουνα ονται ονταν οντουσαν οσ οσασταν οσαστε " +
+		"οσουν οσουνα οταν ου ουμαι ουμαστε ουν ουνται ουνταν ουσ ουσαν ουσατε υ υσ ω ων")
+	gr7 = suffixTable("εστερ εστατ οτερ οτατ υτερ υτατ ωτερ ωτατ")
+)
+
+// grLetters maps each letter of from to the letter at its place in to.
+func grLetters(from, to string) map[rune]string {
+	m := map[rune]string{}
+	t := []rune(to)
+	for i, c := range []rune(from) {
+		m[c] = string(t[i])
+	}
+	return m
+}
+
+// grWord is a Greek word being stemmed; test1 says whether no step
+// before step 6 removed an ending.
+type grWord struct {
+	sbWord
+	test1 bool
+}
+
+// stemGreek returns the Greek stem of the lower-case word s.
+func stemGreek(s string) string {
+	if !utf8.ValidString(s) {
+		return s
+	}
+	s = mapRunes(s, grPlain)
+	w := &grWord{sbWord: sbWord{r: []rune(s)}, test1: true}
+	if len(w.r) < 3 {
+		return s
+	}
+	if suf, a := w.longest(grStep1, 0); a != 0 {
+		w.swap(suf, grStep1To[a-1])
+		w.test1 = false
+	}
+	w.step(grS1, grS1Exc, "ι", "ιζ")
+	w.step(grS2, grS2Exc, "ων")
+	if string(w.r) == "ισα" {
+		w.r = w.r[:2]
+	} else {
+		w.step(grS3, grS3Exc, "ι", "ισ")
+	}
+	w.step(grS4, grS4Exc, "ι")
+	w.step(grS5, grS5Exc, "ι", "ιστ")
+	if w.step(grS6, grS6Exc, "ισμ", "ι") == 0 {
+		if suf, a := w.longest(grS6Swap, 0); a != 0 {
+			w.swap(suf, grS6To[a-1])
+		}
+	}
+	w.step(grS7, grS7Exc, "αρακ")
+	if w.step(grS8, grS8Exc, "ακ", "ιτσ") == 0 && w.ends("κορ") {
+		w.add("ιτσ")
+	}
+	if w.step(grS9, grS9Exc, "ιδ") == 0 && w.endsIn(grS9Ends) != 0 {
+		w.add("ιδ")
+	}
+	w.step(grS10, grS10Exc, "ισκ")
+	w.steps2()
+	w.steps5()
+	if suf, a := w.longest(gr6Mata, 0); a != 0 {
+		w.swap(suf, "μα")
+	}
+	if w.test1 {
+		w.strip(gr6)
+	}
+	w.strip(gr7)
+	return string(w.r)
+}
+
+// strip removes the longest ending of the word in table and returns its
+// group (0 for none).
+func (w *grWord) strip(table map[string]int) int {
+	suf, a := w.longest(table, 0)
+	if a != 0 {
+		w.cut(suf)
+	}
+	return a
+}
+
+// endsIn returns the group of the longest ending of the word in table.
+func (w *grWord) endsIn(table map[string]int) int {
+	_, a := w.longest(table, 0)
+	return a
+}
+
+// is returns the group of the whole word in table.
+func (w *grWord) is(table map[string]int) int { return table[string(w.r)] }
+
+// add appends s.
+func (w *grWord) add(s string) { w.r = append(w.r, []rune(s)...) }
+
+// endsWith reports whether the word ends with a letter of v.
+func (w *grWord) endsWith(v func(rune) bool) bool { return len(w.r) > 0 && v(w.r[len(w.r)-1]) }
+
+// step removes an ending of suffixes, clearing test1; when what is left
+// is a stem of exc, it appends the add of that stem's group. It returns
+// -1 when no ending was removed, else the group (0: no stem of exc).
+func (w *grWord) step(suffixes, exc map[string]int, add ...string) int {
+	if w.strip(suffixes) == 0 {
+		return -1
+	}
+	w.test1 = false
+	a := w.is(exc)
+	if a != 0 {
+		w.add(add[a-1])
+	}
+	return a
+}
+
+// trim removes the ending suf, clearing test1, and reports whether the
+// word had it.
+func (w *grWord) trim(suf string) bool {
+	if !w.ends(suf) {
+		return false
+	}
+	w.cut(suf)
+	w.test1 = false
+	return true
+}
+
+// steps2 runs steps 2a to 4: plural nouns in -άδες, -έδες, -ούδες,
+// -έως, and endings in -ια and -ικα.
+func (w *grWord) steps2() {
+	if w.strip(gr2a) != 0 && w.endsIn(gr2aEnds) == 0 {
+		w.add("αδ")
+	}
+	if w.strip(gr2b) != 0 && w.endsIn(gr2bEnds) != 0 {
+		w.add("εδ")
+	}
+	if w.strip(gr2c) != 0 && w.endsIn(gr2cEnds) != 0 {
+		w.add("ουδ")
+	}
+	w.step(gr2d, gr2dExc, "ε")
+	if w.step(gr3, nil) == 0 && w.endsWith(grVowel) {
+		w.add("ι")
+	}
+	if w.step(gr4, nil) == 0 && (w.endsWith(grVowel) || w.is(gr4Exc) != 0) {
+		w.add("ικ")
+	}
+}
+
+// steps5 runs steps 5a to 5m: verb endings.
+func (w *grWord) steps5() {
+	if string(w.r) == "αγαμε" {
+		w.r = w.r[:4]
+	}
+	w.step(gr5a, nil)
+	if w.trim("αμε") && w.is(gr5aExc) != 0 {
+		w.add("αμ")
+	}
+	w.step(gr5b, gr5bAgan, "αγαν")
+	if w.trim("ανε") && (w.endsWith(grVowel2) || w.is(gr5bExc) != 0) {
+		w.add("αν")
+	}
+	w.step(gr5c, nil)
+	if w.trim("ετε") && (w.endsWith(grVowel2) || w.endsIn(gr5cEnds) != 0 || w.is(gr5cExc) != 0) {
+		w.add("ετ")
+	}
+	if w.step(gr5d, nil) == 0 {
+		if string(w.r) == "αρχ" {
+			w.add("οντ")
+		} else if w.ends("κρε") {
+			w.add("ωντ")
+		}
+	}
+	if w.step(gr5e, nil) == 0 && string(w.r) == "ον" {
+		w.add("ομαστ")
+	}
+	if w.trim("ιεστε") && w.is(gr5fIe) != 0 {
+		w.add("ιεστ")
+	}
+	if w.trim("εστε") && w.is(gr5fExc) != 0 {
+		w.add("ιεστ")
+	}
+	w.step(gr5gEthi, nil)
+	if w.step(gr5g, nil) == 0 && (w.endsIn(gr5gEnds) != 0 || w.is(gr5gExc) != 0) {
+		w.add("ηκ")
+	}
+	if w.step(gr5h, nil) == 0 && (w.endsIn(gr5hEnds) != 0 || w.is(gr5hExc) != 0) {
+		w.add("ουσ")
+	}
+	w.step(gr5j, gr5jExc, "ησ")
+	if w.step(gr5i, nil) == 0 {
+		switch {
+		case w.ends("κολλ"):
+			w.add("αγ")
+		case w.endsIn(gr5iEnds) == 1:
+		case w.endsIn(gr5iEnds) == 2 || w.is(gr5iExc) != 0:
+			w.add("αγ")
+		}
+	}
+	w.step(gr5k, gr5kExc, "ηστ")
+	w.step(gr5l, gr5lExc, "ουν")
+	w.step(gr5m, gr5mExc, "ουμ")
+}
