@@ -11,8 +11,9 @@ import (
 // cursorLanguagePairs are, per language of vector/ft's moreStemmers, two
 // forms of a word whose published Snowball stems are equal.
 var cursorLanguagePairs = map[string][2]string{
-	"turkish": {"kitaplar", "kitabı"},
-	"greek":   {"δρόμος", "δρόμοι"},
+	"turkish":    {"kitaplar", "kitabı"},
+	"greek":      {"δρόμος", "δρόμοι"},
+	"lithuanian": {"knygoje", "knygos"},
 }
 
 // TestFTLanguageCursorStemmers: an index in each of these languages

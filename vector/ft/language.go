@@ -85,6 +85,8 @@ func moreStemmers(lang string) func(string) string {
 		return stemTurkish
 	case "greek":
 		return stemGreek
+	case "lithuanian":
+		return stemLithuanian
 	}
 	return nil
 }

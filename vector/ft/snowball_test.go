@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// the stemmers on a cursor (moreStemmers):
-	"turkish", "greek",
+	"turkish", "greek", "lithuanian",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -79,6 +79,7 @@ func TestSnowballWords(t *testing.T) {
 		"finnish":    {"elokuvaa", "elokuvaan"},
 		"turkish":    {"kitaplar", "kitabı"},
 		"greek":      {"δρόμος", "δρόμοι"},
+		"lithuanian": {"knygoje", "knygos"},
 	}
 	for lang, words := range same {
 		stem := stemmerOf(lang)
