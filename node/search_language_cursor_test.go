@@ -14,6 +14,7 @@ var cursorLanguagePairs = map[string][2]string{
 	"turkish":    {"kitaplar", "kitabı"},
 	"greek":      {"δρόμος", "δρόμοι"},
 	"lithuanian": {"knygoje", "knygos"},
+	"serbian":    {"године", "godinu"},
 }
 
 // TestFTLanguageCursorStemmers: an index in each of these languages

@@ -87,6 +87,8 @@ func moreStemmers(lang string) func(string) string {
 		return stemGreek
 	case "lithuanian":
 		return stemLithuanian
+	case "serbian":
+		return stemSerbian
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// the stemmers on a cursor (moreStemmers):
-	"turkish", "greek", "lithuanian",
+	"turkish", "greek", "lithuanian", "serbian",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -80,6 +80,7 @@ func TestSnowballWords(t *testing.T) {
 		"turkish":    {"kitaplar", "kitabı"},
 		"greek":      {"δρόμος", "δρόμοι"},
 		"lithuanian": {"knygoje", "knygos"},
+		"serbian":    {"године", "godinu"}, // Cyrillic is stemmed in Latin letters
 	}
 	for lang, words := range same {
 		stem := stemmerOf(lang)
