@@ -235,6 +235,32 @@ func (w *grWord) trim(suf string) bool {
 	return true
 }
 
+// giveBack gives back part of a removed ending (add) in steps 4, 5b and
+// 5c: after a final vowel of v, or else after an ending of ends; with
+// neither, only to a word that is a stem of exc. The algorithm's text,
+// "([] v <- add) or ([] substring among (ends) (<- add)) or [] substring
+// atlimit among (exc) (<- add)", reads in Snowball as that stem test
+// following whichever alternative succeeded (the last is the lone "["),
+// so when what precedes the vowel or ending is a stem of exc, add
+// replaces the vowel or ending instead (σπα-νε -> σπαν).
+func (w *grWord) giveBack(v func(rune) bool, ends, exc map[string]int, add string) {
+	k := 0 // the length of the vowel or ending add follows
+	if w.endsWith(v) {
+		k = 1
+	} else if suf, a := w.longest(ends, 0); a != 0 {
+		k = utf8.RuneCountInString(suf)
+	} else {
+		if w.is(exc) != 0 {
+			w.add(add)
+		}
+		return
+	}
+	if exc[string(w.r[:len(w.r)-k])] != 0 {
+		w.r = w.r[:len(w.r)-k]
+	}
+	w.add(add)
+}
+
 // steps2 runs steps 2a to 4: plural nouns in -άδες, -έδες, -ούδες,
 // -έως, and endings in -ια and -ικα.
 func (w *grWord) steps2() {
@@ -251,8 +277,8 @@ func (w *grWord) steps2() {
 	if w.step(gr3, nil) == 0 && w.endsWith(grVowel) {
 		w.add("ι")
 	}
-	if w.step(gr4, nil) == 0 && (w.endsWith(grVowel) || w.is(gr4Exc) != 0) {
-		w.add("ικ")
+	if w.step(gr4, nil) == 0 {
+		w.giveBack(grVowel, nil, gr4Exc, "ικ")
 	}
 }
 
@@ -266,12 +292,12 @@ func (w *grWord) steps5() {
 		w.add("αμ")
 	}
 	w.step(gr5b, gr5bAgan, "αγαν")
-	if w.trim("ανε") && (w.endsWith(grVowel2) || w.is(gr5bExc) != 0) {
-		w.add("αν")
+	if w.trim("ανε") {
+		w.giveBack(grVowel2, nil, gr5bExc, "αν")
 	}
 	w.step(gr5c, nil)
-	if w.trim("ετε") && (w.endsWith(grVowel2) || w.endsIn(gr5cEnds) != 0 || w.is(gr5cExc) != 0) {
-		w.add("ετ")
+	if w.trim("ετε") {
+		w.giveBack(grVowel2, gr5cEnds, gr5cExc, "ετ")
 	}
 	if w.step(gr5d, nil) == 0 {
 		if string(w.r) == "αρχ" {
