@@ -15,6 +15,7 @@ var cursorLanguagePairs = map[string][2]string{
 	"greek":      {"δρόμος", "δρόμοι"},
 	"lithuanian": {"knygoje", "knygos"},
 	"serbian":    {"године", "godinu"},
+	"arabic":     {"الكتاب", "كتابها"},
 }
 
 // TestFTLanguageCursorStemmers: an index in each of these languages

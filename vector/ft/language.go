@@ -89,6 +89,8 @@ func moreStemmers(lang string) func(string) string {
 		return stemLithuanian
 	case "serbian":
 		return stemSerbian
+	case "arabic":
+		return stemArabic
 	}
 	return nil
 }

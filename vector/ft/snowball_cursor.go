@@ -165,3 +165,12 @@ func (w *sbCursor) do(f func() bool) bool { w.test(f); return true }
 
 // yes is the step that always succeeds (Snowball's true).
 func yes() bool { return true }
+
+// next moves the cursor back over one letter.
+func (w *sbCursor) next() bool {
+	if w.c > w.lb {
+		w.c--
+		return true
+	}
+	return false
+}

@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// the stemmers on a cursor (moreStemmers):
-	"turkish", "greek", "lithuanian", "serbian",
+	"turkish", "greek", "lithuanian", "serbian", "arabic",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -81,6 +81,7 @@ func TestSnowballWords(t *testing.T) {
 		"greek":      {"δρόμος", "δρόμοι"},
 		"lithuanian": {"knygoje", "knygos"},
 		"serbian":    {"године", "godinu"}, // Cyrillic is stemmed in Latin letters
+		"arabic":     {"الكتاب", "كتابها"},
 	}
 	for lang, words := range same {
 		stem := stemmerOf(lang)
