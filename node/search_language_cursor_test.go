@@ -16,6 +16,7 @@ var cursorLanguagePairs = map[string][2]string{
 	"lithuanian": {"knygoje", "knygos"},
 	"serbian":    {"године", "godinu"},
 	"arabic":     {"الكتاب", "كتابها"},
+	"armenian":   {"քաղաքի", "քաղաքներ"},
 }
 
 // TestFTLanguageCursorStemmers: an index in each of these languages

@@ -68,8 +68,8 @@ func (n *Node) stemFor(t string) string {
 }
 
 // stemmerOf returns the stemmer of a LANGUAGE name (lower case, "" for
-// English): stemmerFor's, else one of the stemmers built on sbCursor
-// (moreStemmers); nil for a language vcache does not stem.
+// English): stemmerFor's, else one of moreStemmers; nil for a language
+// vcache does not stem.
 func stemmerOf(lang string) func(string) string {
 	if f := stemmerFor(lang); f != nil {
 		return f
@@ -77,8 +77,9 @@ func stemmerOf(lang string) func(string) string {
 	return moreStemmers(lang)
 }
 
-// moreStemmers returns the stemmers of stem_<language>.go that work with
-// a cursor (snowball_cursor.go), or nil.
+// moreStemmers returns the stemmer of one more language of
+// stem_<language>.go (Turkish, Greek, Lithuanian, Serbian, Arabic,
+// Armenian, ...), or nil.
 func moreStemmers(lang string) func(string) string {
 	switch lang {
 	case "turkish":
@@ -91,6 +92,8 @@ func moreStemmers(lang string) func(string) string {
 		return stemSerbian
 	case "arabic":
 		return stemArabic
+	case "armenian":
+		return stemArmenian
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// the stemmers on a cursor (moreStemmers):
-	"turkish", "greek", "lithuanian", "serbian", "arabic",
+	"turkish", "greek", "lithuanian", "serbian", "arabic", "armenian",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -82,6 +82,7 @@ func TestSnowballWords(t *testing.T) {
 		"lithuanian": {"knygoje", "knygos"},
 		"serbian":    {"године", "godinu"}, // Cyrillic is stemmed in Latin letters
 		"arabic":     {"الكتاب", "كتابها"},
+		"armenian":   {"քաղաքի", "քաղաքներ"},
 	}
 	for lang, words := range same {
 		stem := stemmerOf(lang)
