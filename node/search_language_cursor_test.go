@@ -17,6 +17,7 @@ var cursorLanguagePairs = map[string][2]string{
 	"serbian":    {"године", "godinu"},
 	"arabic":     {"الكتاب", "كتابها"},
 	"armenian":   {"քաղաքի", "քաղաքներ"},
+	"hindi":      {"किताबें", "किताबों"},
 }
 
 // TestFTLanguageCursorStemmers: an index in each of these languages

@@ -79,7 +79,7 @@ func stemmerOf(lang string) func(string) string {
 
 // moreStemmers returns the stemmer of one more language of
 // stem_<language>.go (Turkish, Greek, Lithuanian, Serbian, Arabic,
-// Armenian, ...), or nil.
+// Armenian, Hindi, ...), or nil.
 func moreStemmers(lang string) func(string) string {
 	switch lang {
 	case "turkish":
@@ -94,6 +94,8 @@ func moreStemmers(lang string) func(string) string {
 		return stemArabic
 	case "armenian":
 		return stemArmenian
+	case "hindi":
+		return stemHindi
 	}
 	return nil
 }

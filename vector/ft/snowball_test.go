@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// the stemmers on a cursor (moreStemmers):
-	"turkish", "greek", "lithuanian", "serbian", "arabic", "armenian",
+	"turkish", "greek", "lithuanian", "serbian", "arabic", "armenian", "hindi",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -83,6 +83,7 @@ func TestSnowballWords(t *testing.T) {
 		"serbian":    {"године", "godinu"}, // Cyrillic is stemmed in Latin letters
 		"arabic":     {"الكتاب", "كتابها"},
 		"armenian":   {"քաղաքի", "քաղաքներ"},
+		"hindi":      {"किताबें", "किताबों"},
 	}
 	for lang, words := range same {
 		stem := stemmerOf(lang)
