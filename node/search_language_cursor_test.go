@@ -18,6 +18,7 @@ var cursorLanguagePairs = map[string][2]string{
 	"arabic":     {"الكتاب", "كتابها"},
 	"armenian":   {"քաղաքի", "քաղաքներ"},
 	"hindi":      {"किताबें", "किताबों"},
+	"nepali":     {"अधिकारीहरुले", "अधिकारीको"},
 }
 
 // TestFTLanguageCursorStemmers: an index in each of these languages

@@ -79,7 +79,7 @@ func stemmerOf(lang string) func(string) string {
 
 // moreStemmers returns the stemmer of one more language of
 // stem_<language>.go (Turkish, Greek, Lithuanian, Serbian, Arabic,
-// Armenian, Hindi, ...), or nil.
+// Armenian, Hindi, Nepali, ...), or nil.
 func moreStemmers(lang string) func(string) string {
 	switch lang {
 	case "turkish":
@@ -96,6 +96,8 @@ func moreStemmers(lang string) func(string) string {
 		return stemArmenian
 	case "hindi":
 		return stemHindi
+	case "nepali":
+		return stemNepali
 	}
 	return nil
 }

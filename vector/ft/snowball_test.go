@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// the stemmers on a cursor (moreStemmers):
-	"turkish", "greek", "lithuanian", "serbian", "arabic", "armenian", "hindi",
+	"turkish", "greek", "lithuanian", "serbian", "arabic", "armenian", "hindi", "nepali",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -84,6 +84,7 @@ func TestSnowballWords(t *testing.T) {
 		"arabic":     {"الكتاب", "كتابها"},
 		"armenian":   {"քաղաքի", "քաղաքներ"},
 		"hindi":      {"किताबें", "किताबों"},
+		"nepali":     {"अधिकारीहरुले", "अधिकारीको"},
 	}
 	for lang, words := range same {
 		stem := stemmerOf(lang)
