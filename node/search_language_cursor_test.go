@@ -19,6 +19,7 @@ var cursorLanguagePairs = map[string][2]string{
 	"armenian":   {"քաղաքի", "քաղաքներ"},
 	"hindi":      {"किताबें", "किताबों"},
 	"nepali":     {"अधिकारीहरुले", "अधिकारीको"},
+	"tamil":      {"புத்தகங்கள்", "புத்தகத்தில்"},
 }
 
 // TestFTLanguageCursorStemmers: an index in each of these languages

@@ -15,7 +15,7 @@ var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
 	// the stemmers on a cursor (moreStemmers):
-	"turkish", "greek", "lithuanian", "serbian", "arabic", "armenian", "hindi", "nepali",
+	"turkish", "greek", "lithuanian", "serbian", "arabic", "armenian", "hindi", "nepali", "tamil",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -85,6 +85,7 @@ func TestSnowballWords(t *testing.T) {
 		"armenian":   {"քաղաքի", "քաղաքներ"},
 		"hindi":      {"किताबें", "किताबों"},
 		"nepali":     {"अधिकारीहरुले", "अधिकारीको"},
+		"tamil":      {"புத்தகங்கள்", "புத்தகத்தில்"},
 	}
 	for lang, words := range same {
 		stem := stemmerOf(lang)
