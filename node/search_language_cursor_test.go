@@ -20,6 +20,7 @@ var cursorLanguagePairs = map[string][2]string{
 	"hindi":      {"किताबें", "किताबों"},
 	"nepali":     {"अधिकारीहरुले", "अधिकारीको"},
 	"tamil":      {"புத்தகங்கள்", "புத்தகத்தில்"},
+	"yiddish":    {"קינדער", "קינד"},
 }
 
 // TestFTLanguageCursorStemmers: an index in each of these languages

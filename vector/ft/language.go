@@ -79,7 +79,7 @@ func stemmerOf(lang string) func(string) string {
 
 // moreStemmers returns the stemmer of one more language of
 // stem_<language>.go (Turkish, Greek, Lithuanian, Serbian, Arabic,
-// Armenian, Hindi, Nepali, Tamil, ...), or nil.
+// Armenian, Hindi, Nepali, Tamil, Yiddish), or nil.
 func moreStemmers(lang string) func(string) string {
 	switch lang {
 	case "turkish":
@@ -100,6 +100,8 @@ func moreStemmers(lang string) func(string) string {
 		return stemNepali
 	case "tamil":
 		return stemTamil
+	case "yiddish":
+		return stemYiddish
 	}
 	return nil
 }

@@ -14,8 +14,10 @@ import (
 var snowballLanguages = []string{
 	"german", "french", "spanish", "italian", "portuguese", "dutch", "swedish", "norwegian", "danish", "russian",
 	"finnish",
-	// the stemmers on a cursor (moreStemmers):
+	// moreStemmers' (Arabic's and Tamil's samples: words stemmed by the
+	// Snowball project's own stemmer, as their headers say):
 	"turkish", "greek", "lithuanian", "serbian", "arabic", "armenian", "hindi", "nepali", "tamil",
+	"yiddish",
 }
 
 // TestSnowballSamples stems a sample of each language's published
@@ -86,6 +88,7 @@ func TestSnowballWords(t *testing.T) {
 		"hindi":      {"किताबें", "किताबों"},
 		"nepali":     {"अधिकारीहरुले", "अधिकारीको"},
 		"tamil":      {"புத்தகங்கள்", "புத்தகத்தில்"},
+		"yiddish":    {"קינדער", "קינד"},
 	}
 	for lang, words := range same {
 		stem := stemmerOf(lang)
@@ -93,7 +96,7 @@ func TestSnowballWords(t *testing.T) {
 			t.Errorf("%s: %q stems to %q, %q to %q; want one stem", lang, words[0], a, words[1], b)
 		}
 	}
-	if stemmerOf("chinese") != nil || stemmerOf("yiddish") != nil {
+	if stemmerOf("chinese") != nil {
 		t.Error("a stemmer for a language vcache does not stem")
 	}
 }
