@@ -44,18 +44,9 @@ func (w *sbCursor) eq(s string) bool {
 	return true
 }
 
-// in moves the cursor back over one letter of the group v; out over one
-// letter outside it.
+// in moves the cursor back over one letter of the group v.
 func (w *sbCursor) in(v func(rune) bool) bool {
 	if w.c > w.lb && v(w.r[w.c-1]) {
-		w.c--
-		return true
-	}
-	return false
-}
-
-func (w *sbCursor) out(v func(rune) bool) bool {
-	if w.c > w.lb && !v(w.r[w.c-1]) {
 		w.c--
 		return true
 	}
