@@ -62,21 +62,12 @@ func (w *sbCursor) prev() rune {
 }
 
 // among moves the cursor back over the longest suffix of the word up to
-// the cursor that is a key of table, and returns its action (0, and the
+// the cursor that is in the table, and returns its action (0, and the
 // cursor where it was, when none is).
-func (w *sbCursor) among(table map[string]int) int {
-	var buf [16 * utf8.UTFMax]byte
-	for k := min(w.c-w.lb, 16); k > 0; k-- {
-		b := buf[:0]
-		for _, c := range w.r[w.c-k : w.c] {
-			b = utf8.AppendRune(b, c)
-		}
-		if a, ok := table[string(b)]; ok {
-			w.c -= k
-			return a
-		}
-	}
-	return 0
+func (w *sbCursor) among(t *sbSuffixes) int {
+	k, a := t.find(w.r, w.lb, w.c)
+	w.c -= k
+	return a
 }
 
 // gotoIn moves the cursor back until the letter before it is in v (goto
@@ -164,4 +155,63 @@ func (w *sbCursor) next() bool {
 		return true
 	}
 	return false
+}
+
+// sbSuffixes is a suffix table (as suffixTable makes) that also knows
+// its longest suffix and the letters its suffixes end with, so that a
+// lookup tries only the lengths it has, and none for a word whose last
+// letter ends no suffix.
+type sbSuffixes struct {
+	m    map[string]int
+	max  int
+	last map[rune]bool
+}
+
+// newSuffixes builds a suffix table: each group of suffixes (separated
+// by spaces) gets the action of its place, counting from 1.
+func newSuffixes(groups ...string) *sbSuffixes { return suffixesOf(suffixTable(groups...)) }
+
+// suffixesOf makes a table of the suffixes and actions of m.
+func suffixesOf(m map[string]int) *sbSuffixes {
+	t := &sbSuffixes{m: m, last: map[rune]bool{}}
+	for s := range t.m {
+		t.max = max(t.max, utf8.RuneCountInString(s))
+		if c, _ := utf8.DecodeLastRuneInString(s); c != utf8.RuneError {
+			t.last[c] = true
+		}
+	}
+	return t
+}
+
+// find returns the length and action of the longest suffix of r[:end]
+// in the table that begins at or after from; 0, 0 when none.
+func (t *sbSuffixes) find(r []rune, from, end int) (int, int) {
+	if t == nil {
+		return 0, 0
+	}
+	n := min(t.max, 16, end-max(from, 0))
+	if n <= 0 || !t.last[r[end-1]] {
+		return 0, 0
+	}
+	var buf [16 * utf8.UTFMax]byte // the last n letters' bytes
+	var at [16]int                 // where each of them begins in buf
+	b := buf[:0]
+	for i := 0; i < n; i++ {
+		at[i] = len(b)
+		b = utf8.AppendRune(b, r[end-n+i])
+	}
+	for k := n; k > 0; k-- {
+		if a, ok := t.m[string(b[at[n-k]:])]; ok {
+			return k, a
+		}
+	}
+	return 0, 0
+}
+
+// has returns the action of the whole of r, if it is in the table.
+func (t *sbSuffixes) has(r []rune) int {
+	if t == nil || len(r) > t.max {
+		return 0
+	}
+	return t.m[string(r)]
 }

@@ -58,14 +58,14 @@ func arLetters(drop, pairs string) map[rune]string {
 
 // arSuffixes reads a suffix step's table: by the shortest word, the
 // suffixes (space-separated) removed from a word that long or longer.
-func arSuffixes(byLength map[int]string) map[string]int {
+func arSuffixes(byLength map[int]string) *sbSuffixes {
 	t := map[string]int{}
 	for n, forms := range byLength {
 		for _, f := range strings.Fields(forms) {
 			t[f] = n
 		}
 	}
-	return t
+	return suffixesOf(t)
 }
 
 // arWord is an Arabic word being stemmed, with what the articles and
@@ -97,7 +97,7 @@ func stemArabic(s string) string {
 }
 
 // step removes a suffix of t at the cursor when the word is long enough.
-func (w *arWord) step(t map[string]int) bool {
+func (w *arWord) step(t *sbSuffixes) bool {
 	at := w.pos()
 	w.open()
 	if n := w.among(t); n != 0 && len(w.r) >= n {
@@ -109,7 +109,7 @@ func (w *arWord) step(t map[string]int) bool {
 }
 
 // steps returns the steps that remove a suffix of each table, for or.
-func (w *arWord) steps(ts ...map[string]int) []func() bool {
+func (w *arWord) steps(ts ...*sbSuffixes) []func() bool {
 	fs := make([]func() bool, len(ts))
 	for i, t := range ts {
 		fs[i] = func() bool { return w.step(t) }

@@ -16,107 +16,107 @@ var (
 	grPlain  = grLetters("ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΪΫάέήίόύώΐΰϊϋΆΈΉΊΌΎΏς",
 		"αβγδεζηθικλμνξοπρστυφχψωιυαεηιουωηυηυαεηιουωσ") // ΐ and ϊ: η, as the algorithm has it
 
-	grStep1 = suffixTable("φαγια φαγιου φαγιων", "σκαγια σκαγιου σκαγιων", "ολογιου ολογια ολογιων",
+	grStep1 = newSuffixes("φαγια φαγιου φαγιων", "σκαγια σκαγιου σκαγιων", "ολογιου ολογια ολογιων",
 		"σογιου σογια σογιων", "τατογια τατογιου τατογιων", "κρεασ κρεατοσ κρεατα κρεατων",
 		"περασ περατοσ περατη περατα περατων", "τερασ τερατοσ τερατα τερατων", "φωσ φωτοσ φωτα φωτων",
 		"καθεστωσ καθεστωτοσ καθεστωτα καθεστωτων", "γεγονοσ γεγονοτοσ γεγονοτα γεγονοτων")
 	grStep1To = []string{"φα", "σκα", "ολο", "σο", "τατο", "κρε", "περ", "τερ", "φω", "καθεστ", "γεγον"}
 
-	grS1    = suffixTable("ιζα ιζεσ ιζε ιζαμε ιζατε ιζαν ιζανε ιζω ιζεισ ιζει ιζουμε ιζετε ιζουν ιζουνε")
-	grS1Exc = suffixTable("αναμπα εμπα επα ξαναπα πα περιπα αθρο συναθρο δανε",
+	grS1    = newSuffixes("ιζα ιζεσ ιζε ιζαμε ιζατε ιζαν ιζανε ιζω ιζεισ ιζει ιζουμε ιζετε ιζουν ιζουνε")
+	grS1Exc = newSuffixes("αναμπα εμπα επα ξαναπα πα περιπα αθρο συναθρο δανε",
 		"μαρκ κορν αμπαρ αρρ βαθυρι βαρκ β βολβορ γκρ γλυκορ γλυκυρ ιμπ λ λου μαρ μ πρ μπρ πολυρ π ρ πιπερορ")
-	grS2    = suffixTable("ωθηκα ωθηκεσ ωθηκε ωθηκαμε ωθηκατε ωθηκαν ωθηκανε")
-	grS2Exc = suffixTable("αλ βι εν υψ λι ζω σ χ")
-	grS3    = suffixTable("ισα ισεσ ισε ισαμε ισατε ισαν ισανε")
-	grS3Exc = suffixTable("αναμπα αθρο εμπα εσε εσωκλε επα ξαναπα επε περιπα συναθρο δανε κλε χαρτοπα εξαρχα "+
+	grS2    = newSuffixes("ωθηκα ωθηκεσ ωθηκε ωθηκαμε ωθηκατε ωθηκαν ωθηκανε")
+	grS2Exc = newSuffixes("αλ βι εν υψ λι ζω σ χ")
+	grS3    = newSuffixes("ισα ισεσ ισε ισαμε ισατε ισαν ισανε")
+	grS3Exc = newSuffixes("αναμπα αθρο εμπα εσε εσωκλε επα ξαναπα επε περιπα συναθρο δανε κλε χαρτοπα εξαρχα "+
 		"μετεπε αποκλε απεκλε εκλε πε",
 		"αν αφ γε γιγαντοαφ γκε δημοκρατ κομ γκ μ π πουκαμ ολο λαρ")
-	grS4    = suffixTable("ισω ισεισ ισει ισουμε ισετε ισουν ισουνε")
-	grS4Exc = suffixTable("αναμπα εμπα εσε εσωκλε επα ξαναπα επε περιπα αθρο συναθρο δανε κλε χαρτοπα εξαρχα " +
+	grS4    = newSuffixes("ισω ισεισ ισει ισουμε ισετε ισουν ισουνε")
+	grS4Exc = newSuffixes("αναμπα εμπα εσε εσωκλε επα ξαναπα επε περιπα αθρο συναθρο δανε κλε χαρτοπα εξαρχα " +
 		"μετεπε αποκλε απεκλε εκλε πε")
-	grS5    = suffixTable("ιστοσ ιστου ιστο ιστε ιστοι ιστων ιστουσ ιστη ιστησ ιστα ιστεσ")
-	grS5Exc = suffixTable("δανε συναθρο κλε σε εσωκλε ασε πλε",
+	grS5    = newSuffixes("ιστοσ ιστου ιστο ιστε ιστοι ιστων ιστουσ ιστη ιστησ ιστα ιστεσ")
+	grS5Exc = newSuffixes("δανε συναθρο κλε σε εσωκλε ασε πλε",
 		"μ π απ αρ ηδ κτ σκ σχ υψ φα χρ χτ ακτ αορ ασχ ατα αχν αχτ γεμ γυρ εμπ ευπ εχθ ηφα "+
 			"καθ κακ κυλ λυγ μακ μεγ ταχ φιλ χωρ")
-	grS6     = suffixTable("ισμο ισμοι ισμοσ ισμου ισμουσ ισμων")
-	grS6Exc  = suffixTable("σε μετασε μικροσε εγκλε αποκλε", "δανε αντιδανε")
-	grS6Swap = suffixTable("αγνωστικ", "ατομικ", "γνωστικ", "εθνικ", "εκλεκτικ", "σκεπτικ", "τοπικ",
+	grS6     = newSuffixes("ισμο ισμοι ισμοσ ισμου ισμουσ ισμων")
+	grS6Exc  = newSuffixes("σε μετασε μικροσε εγκλε αποκλε", "δανε αντιδανε")
+	grS6Swap = newSuffixes("αγνωστικ", "ατομικ", "γνωστικ", "εθνικ", "εκλεκτικ", "σκεπτικ", "τοπικ",
 		"αλεξανδριν", "βυζαντιν", "θεατριν")
 	grS6To  = []string{"αγνωστ", "ατομ", "γνωστ", "εθν", "εκλεκτ", "σκεπτ", "τοπ", "αλεξανδρ", "βυζαντ", "θεατρ"}
-	grS7    = suffixTable("αρακι αρακια ουδακι ουδακια")
-	grS7Exc = suffixTable("σ χ")
-	grS8    = suffixTable("ακι ακια ιτσα ιτσασ ιτσεσ ιτσων αρακι αρακια")
-	grS8Exc = suffixTable("βαμβ βρ καιμ κον κορ λαβρ λουλ μερ μουστ ναγκασ πλ ρ ρυ σ σκ σοκ σπαν τζ φαρμ χ καπακ "+
+	grS7    = newSuffixes("αρακι αρακια ουδακι ουδακια")
+	grS7Exc = newSuffixes("σ χ")
+	grS8    = newSuffixes("ακι ακια ιτσα ιτσασ ιτσεσ ιτσων αρακι αρακια")
+	grS8Exc = newSuffixes("βαμβ βρ καιμ κον κορ λαβρ λουλ μερ μουστ ναγκασ πλ ρ ρυ σ σκ σοκ σπαν τζ φαρμ χ καπακ "+
 		"αλισφ αμβρ ανθρ κ φυλ κατραπ κλιμ μαλ σλοβ φ σφ τσεχοσλοβ",
 		"β βαλ γιαν γλ ζ ηγουμεν καρδ μακρυν νυφ πατερ π τοσ τριπολ")
-	grS9     = suffixTable("ιδιο ιδια ιδιων")
-	grS9Exc  = suffixTable("αιφν ιρ ολο ψαλ")
-	grS9Ends = suffixTable("ε παιχν")
-	grS10    = suffixTable("ισκοσ ισκου ισκο ισκε")
-	grS10Exc = suffixTable("δ ιβ μην ρ φραγκ λυκ οβελ")
+	grS9     = newSuffixes("ιδιο ιδια ιδιων")
+	grS9Exc  = newSuffixes("αιφν ιρ ολο ψαλ")
+	grS9Ends = newSuffixes("ε παιχν")
+	grS10    = newSuffixes("ισκοσ ισκου ισκο ισκε")
+	grS10Exc = newSuffixes("δ ιβ μην ρ φραγκ λυκ οβελ")
 
-	gr2a     = suffixTable("αδεσ αδων")
-	gr2aEnds = suffixTable("οκ μαμ μαν μπαμπ πατερ γιαγι νταντ κυρ θει πεθερ")
-	gr2b     = suffixTable("εδεσ εδων")
-	gr2bEnds = suffixTable("οπ ιπ εμπ υπ γηπ δαπ κρασπ μιλ")
-	gr2c     = suffixTable("ουδεσ ουδων")
-	gr2cEnds = suffixTable("αρκ καλιακ πεταλ λιχ πλεξ σκ σ φλ φρ βελ λουλ χν σπ τραγ φε")
-	gr2d     = suffixTable("εωσ εων")
-	gr2dExc  = suffixTable("θ δ ελ γαλ ν π ιδ παρ")
-	gr3      = suffixTable("ια ιου ιων")
-	gr4      = suffixTable("ικα ικο ικου ικων")
-	gr4Exc   = suffixTable("αλ αδ ενδ αμαν αμμοχαλ ηθ ανηθ αντιδ φυσ βρωμ γερ εξωδ καλπ καλλιν καταδ μουλ μπαν " +
+	gr2a     = newSuffixes("αδεσ αδων")
+	gr2aEnds = newSuffixes("οκ μαμ μαν μπαμπ πατερ γιαγι νταντ κυρ θει πεθερ")
+	gr2b     = newSuffixes("εδεσ εδων")
+	gr2bEnds = newSuffixes("οπ ιπ εμπ υπ γηπ δαπ κρασπ μιλ")
+	gr2c     = newSuffixes("ουδεσ ουδων")
+	gr2cEnds = newSuffixes("αρκ καλιακ πεταλ λιχ πλεξ σκ σ φλ φρ βελ λουλ χν σπ τραγ φε")
+	gr2d     = newSuffixes("εωσ εων")
+	gr2dExc  = newSuffixes("θ δ ελ γαλ ν π ιδ παρ")
+	gr3      = newSuffixes("ια ιου ιων")
+	gr4      = newSuffixes("ικα ικο ικου ικων")
+	gr4Exc   = newSuffixes("αλ αδ ενδ αμαν αμμοχαλ ηθ ανηθ αντιδ φυσ βρωμ γερ εξωδ καλπ καλλιν καταδ μουλ μπαν " +
 		"μπαγιατ μπολ μποσ νιτ ξικ συνομηλ πετσ πιτσ πικαντ πλιατσ ποστελν πρωτοδ σερτ συναδ τσαμ υποδ φιλον " +
 		"φυλοδ χασ")
 
-	gr5a     = suffixTable("αγαμε ησαμε ουσαμε ηκαμε ηθηκαμε")
-	gr5aExc  = suffixTable("αναπ αποθ αποκ αποστ βουβ ξεθ ουλ πεθ πικρ ποτ σιχ χ")
-	gr5b     = suffixTable("αγανε ησανε ουσανε ιοντανε ιοτανε ιουντανε οντανε οτανε ουντανε ηκανε ηθηκανε")
-	gr5bAgan = suffixTable("τρ τσ")
-	gr5bExc  = suffixTable("βετερ βουλκ βραχμ γ δραδουμ θ καλπουζ καστελ κορμορ λαοπλ μωαμεθ μ μουσουλμ ν ουλ π " +
+	gr5a     = newSuffixes("αγαμε ησαμε ουσαμε ηκαμε ηθηκαμε")
+	gr5aExc  = newSuffixes("αναπ αποθ αποκ αποστ βουβ ξεθ ουλ πεθ πικρ ποτ σιχ χ")
+	gr5b     = newSuffixes("αγανε ησανε ουσανε ιοντανε ιοτανε ιουντανε οντανε οτανε ουντανε ηκανε ηθηκανε")
+	gr5bAgan = newSuffixes("τρ τσ")
+	gr5bExc  = newSuffixes("βετερ βουλκ βραχμ γ δραδουμ θ καλπουζ καστελ κορμορ λαοπλ μωαμεθ μ μουσουλμ ν ουλ π " +
 		"πελεκ πλ πολισ πορτολ σαρακατσ σουλτ τσαρλατ ορφ τσιγγ τσοπ φωτοστεφ χ ψυχοπλ αγ γαλ γερ δεκ διπλ " +
 		"αμερικαν ουρ πιθ πουριτ σ ζωντ ικ καστ κοπ λιχ λουθηρ μαιντ μελ σιγ σπ στεγ τραγ τσαγ φ ερ αδαπ αθιγγ " +
 		"αμηχ ανικ ανοργ απηγ απιθ ατσιγγ βασ βασκ βαθυγαλ βιομηχ βραχυκ διατ διαφ ενοργ θυσ καπνοβιομηχ " +
 		"καταγαλ κλιβ κοιλαρφ λιβ μεγλοβιομηχ μικροβιομηχ νταβ ξηροκλιβ ολιγοδαμ ολογαλ πενταρφ περηφ περιτρ " +
 		"πλατ πολυδαπ πολυμηχ στεφ ταβ τετ υπερηφ υποκοπ χαμηλοδαπ ψηλοταβ")
-	gr5c     = suffixTable("ησετε")
-	gr5cEnds = suffixTable("οδ αιρ φορ ταθ διαθ σχ ενδ ευρ τιθ υπερθ ραθ ενθ ροθ σθ πυρ αιν συνδ συν συνθ χωρ " +
+	gr5c     = newSuffixes("ησετε")
+	gr5cEnds = newSuffixes("οδ αιρ φορ ταθ διαθ σχ ενδ ευρ τιθ υπερθ ραθ ενθ ροθ σθ πυρ αιν συνδ συν συνθ χωρ " +
 		"πον βρ καθ ευθ εκθ νετ ρον αρκ βαρ βολ ωφελ")
-	gr5cExc = suffixTable("αβαρ βεν εναρ αβρ αδ αθ αν απλ βαρον ντρ σκ κοπ μπορ νιφ παγ παρακαλ σερπ σκελ συρφ " +
+	gr5cExc = newSuffixes("αβαρ βεν εναρ αβρ αδ αθ αν απλ βαρον ντρ σκ κοπ μπορ νιφ παγ παρακαλ σερπ σκελ συρφ " +
 		"τοκ υ δ εμ θαρρ θ")
-	gr5d     = suffixTable("οντασ ωντασ")
-	gr5e     = suffixTable("ομαστε ιομαστε")
-	gr5fIe   = suffixTable("π απ συμπ ασυμπ ακαταπ αμεταμφ")
-	gr5fExc  = suffixTable("αλ αρ εκτελ ζ μ ξ παρακαλ προ νισ")
-	gr5gEthi = suffixTable("ηθηκα ηθηκεσ ηθηκε")
-	gr5g     = suffixTable("ηκα ηκεσ ηκε")
-	gr5gEnds = suffixTable("σκωλ σκουλ ναρθ σφ οθ πιθ")
-	gr5gExc  = suffixTable("διαθ θ παρακαταθ προσθ συνθ")
-	gr5h     = suffixTable("ουσα ουσεσ ουσε")
-	gr5hEnds = suffixTable("ποδαρ βλεπ πανταχ φρυδ μαντιλ μαλλ κυματ λαχ ληγ φαγ ομ πρωτ")
-	gr5hExc  = suffixTable("φαρμακ χαδ αγκ αναρρ βρομ εκλιπ λαμπιδ λεχ μ πατ ρ λ μεδ μεσαζ υποτειν αμ αιθ ανηκ " +
+	gr5d     = newSuffixes("οντασ ωντασ")
+	gr5e     = newSuffixes("ομαστε ιομαστε")
+	gr5fIe   = newSuffixes("π απ συμπ ασυμπ ακαταπ αμεταμφ")
+	gr5fExc  = newSuffixes("αλ αρ εκτελ ζ μ ξ παρακαλ προ νισ")
+	gr5gEthi = newSuffixes("ηθηκα ηθηκεσ ηθηκε")
+	gr5g     = newSuffixes("ηκα ηκεσ ηκε")
+	gr5gEnds = newSuffixes("σκωλ σκουλ ναρθ σφ οθ πιθ")
+	gr5gExc  = newSuffixes("διαθ θ παρακαταθ προσθ συνθ")
+	gr5h     = newSuffixes("ουσα ουσεσ ουσε")
+	gr5hEnds = newSuffixes("ποδαρ βλεπ πανταχ φρυδ μαντιλ μαλλ κυματ λαχ ληγ φαγ ομ πρωτ")
+	gr5hExc  = newSuffixes("φαρμακ χαδ αγκ αναρρ βρομ εκλιπ λαμπιδ λεχ μ πατ ρ λ μεδ μεσαζ υποτειν αμ αιθ ανηκ " +
 		"δεσποζ ενδιαφερ δε δευτερευ καθαρευ πλε τσα")
-	gr5i     = suffixTable("αγα αγεσ αγε")
-	gr5iEnds = suffixTable("ψοφ ναυλοχ", "οφ πελ χορτ λλ σφ ρπ φρ πρ λοχ σμην") // the first: no change
-	gr5iExc  = suffixTable("αβαστ πολυφ αδηφ παμφ ρ ασπ αφ αμαλ αμαλλι ανυστ απερ ασπαρ αχαρ δερβεν δροσοπ ξεφ " +
+	gr5i     = newSuffixes("αγα αγεσ αγε")
+	gr5iEnds = newSuffixes("ψοφ ναυλοχ", "οφ πελ χορτ λλ σφ ρπ φρ πρ λοχ σμην") // the first: no change
+	gr5iExc  = newSuffixes("αβαστ πολυφ αδηφ παμφ ρ ασπ αφ αμαλ αμαλλι ανυστ απερ ασπαρ αχαρ δερβεν δροσοπ ξεφ " +
 		"νεοπ νομοτ ολοπ ομοτ προστ προσωποπ συμπ συντ τ υποτ χαρ αειπ αιμοστ ανυπ αποτ αρτιπ διατ εν επιτ " +
 		"κροκαλοπ σιδηροπ λ ναυ ουλαμ ουρ π τρ μ")
-	gr5j    = suffixTable("ησε ησου ησα")
-	gr5jExc = suffixTable("ν χερσον δωδεκαν ερημον μεγαλον επταν")
-	gr5k    = suffixTable("ηστε")
-	gr5kExc = suffixTable("ασβ σβ αχρ χρ απλ αειμν δυσχρ ευχρ κοινοχρ παλιμψ")
-	gr5l    = suffixTable("ουνε ησουνε ηθουνε")
-	gr5lExc = suffixTable("ν ρ σπι στραβομουτσ κακομουτσ εξων")
-	gr5m    = suffixTable("ουμε ησουμε ηθουμε")
-	gr5mExc = suffixTable("παρασουσ φ χ ωριοπλ αζ αλλοσουσ ασουσ")
+	gr5j    = newSuffixes("ησε ησου ησα")
+	gr5jExc = newSuffixes("ν χερσον δωδεκαν ερημον μεγαλον επταν")
+	gr5k    = newSuffixes("ηστε")
+	gr5kExc = newSuffixes("ασβ σβ αχρ χρ απλ αειμν δυσχρ ευχρ κοινοχρ παλιμψ")
+	gr5l    = newSuffixes("ουνε ησουνε ηθουνε")
+	gr5lExc = newSuffixes("ν ρ σπι στραβομουτσ κακομουτσ εξων")
+	gr5m    = newSuffixes("ουμε ησουμε ηθουμε")
+	gr5mExc = newSuffixes("παρασουσ φ χ ωριοπλ αζ αλλοσουσ ασουσ")
 
-	gr6Mata = suffixTable("ματα ματων ματοσ")
-	gr6     = suffixTable("α αγατε αγαν αει αμαι αν ασ ασαι αται αω ε ει εισ ειτε εσαι εσ εται ι ιεμαι ιεμαστε " +
+	gr6Mata = newSuffixes("ματα ματων ματοσ")
+	gr6     = newSuffixes("α αγατε αγαν αει αμαι αν ασ ασαι αται αω ε ει εισ ειτε εσαι εσ εται ι ιεμαι ιεμαστε " +
 		"ιεται ιεσαι ιεσαστε ιομασταν ιομουν ιομουνα ιονταν ιοντουσαν ιοσασταν ιοσαστε ιοσουν ιοσουνα ιοταν " +
 		"ιουμα ιουμαστε ιουνται ιουνταν η ηδεσ ηδων ηθει ηθεισ ηθειτε ηθηκατε ηθηκαν ηθουν ηθω ηκατε ηκαν ησ " +
 		"ησαν ησατε ησει ησεσ ησουν ησω ο οι ομαι ομασταν ομουν ομουνα ονται ονταν οντουσαν οσ οσασταν οσαστε " +
 		"οσουν οσουνα οταν ου ουμαι ουμαστε ουν ουνται ουνταν ουσ ουσαν ουσατε υ υσ ω ων")
-	gr7 = suffixTable("εστερ εστατ οτερ οτατ υτερ υτατ ωτερ ωτατ")
+	gr7 = newSuffixes("εστερ εστατ οτερ οτατ υτερ υτατ ωτερ ωτατ")
 )
 
 // grLetters maps each letter of from to the letter at its place in to.
@@ -146,8 +146,8 @@ func stemGreek(s string) string {
 	if len(w.r) < 3 {
 		return s
 	}
-	if suf, a := w.longest(grStep1, 0); a != 0 {
-		w.swap(suf, grStep1To[a-1])
+	if k, a := grStep1.find(w.r, 0, len(w.r)); a != 0 {
+		w.replace(k, grStep1To[a-1])
 		w.test1 = false
 	}
 	w.step(grS1, grS1Exc, "ι", "ιζ")
@@ -160,8 +160,8 @@ func stemGreek(s string) string {
 	w.step(grS4, grS4Exc, "ι")
 	w.step(grS5, grS5Exc, "ι", "ιστ")
 	if w.step(grS6, grS6Exc, "ισμ", "ι") == 0 {
-		if suf, a := w.longest(grS6Swap, 0); a != 0 {
-			w.swap(suf, grS6To[a-1])
+		if k, a := grS6Swap.find(w.r, 0, len(w.r)); a != 0 {
+			w.replace(k, grS6To[a-1])
 		}
 	}
 	w.step(grS7, grS7Exc, "αρακ")
@@ -174,8 +174,8 @@ func stemGreek(s string) string {
 	w.step(grS10, grS10Exc, "ισκ")
 	w.steps2()
 	w.steps5()
-	if suf, a := w.longest(gr6Mata, 0); a != 0 {
-		w.swap(suf, "μα")
+	if k, a := gr6Mata.find(w.r, 0, len(w.r)); a != 0 {
+		w.replace(k, "μα")
 	}
 	if w.test1 {
 		w.strip(gr6)
@@ -186,22 +186,25 @@ func stemGreek(s string) string {
 
 // strip removes the longest ending of the word in table and returns its
 // group (0 for none).
-func (w *grWord) strip(table map[string]int) int {
-	suf, a := w.longest(table, 0)
-	if a != 0 {
-		w.cut(suf)
-	}
+func (w *grWord) strip(table *sbSuffixes) int {
+	k, a := table.find(w.r, 0, len(w.r))
+	w.r = w.r[:len(w.r)-k]
 	return a
 }
 
+// replace replaces the last k letters by to.
+func (w *grWord) replace(k int, to string) {
+	w.r = append(w.r[:len(w.r)-k], []rune(to)...)
+}
+
 // endsIn returns the group of the longest ending of the word in table.
-func (w *grWord) endsIn(table map[string]int) int {
-	_, a := w.longest(table, 0)
+func (w *grWord) endsIn(table *sbSuffixes) int {
+	_, a := table.find(w.r, 0, len(w.r))
 	return a
 }
 
 // is returns the group of the whole word in table.
-func (w *grWord) is(table map[string]int) int { return table[string(w.r)] }
+func (w *grWord) is(table *sbSuffixes) int { return table.has(w.r) }
 
 // add appends s.
 func (w *grWord) add(s string) { w.r = append(w.r, []rune(s)...) }
@@ -212,7 +215,7 @@ func (w *grWord) endsWith(v func(rune) bool) bool { return len(w.r) > 0 && v(w.r
 // step removes an ending of suffixes, clearing test1; when what is left
 // is a stem of exc, it appends the add of that stem's group. It returns
 // -1 when no ending was removed, else the group (0: no stem of exc).
-func (w *grWord) step(suffixes, exc map[string]int, add ...string) int {
+func (w *grWord) step(suffixes, exc *sbSuffixes, add ...string) int {
 	if w.strip(suffixes) == 0 {
 		return -1
 	}
@@ -243,19 +246,19 @@ func (w *grWord) trim(suf string) bool {
 // following whichever alternative succeeded (the last is the lone "["),
 // so when what precedes the vowel or ending is a stem of exc, add
 // replaces the vowel or ending instead (σπα-νε -> σπαν).
-func (w *grWord) giveBack(v func(rune) bool, ends, exc map[string]int, add string) {
+func (w *grWord) giveBack(v func(rune) bool, ends, exc *sbSuffixes, add string) {
 	k := 0 // the length of the vowel or ending add follows
 	if w.endsWith(v) {
 		k = 1
-	} else if suf, a := w.longest(ends, 0); a != 0 {
-		k = utf8.RuneCountInString(suf)
+	} else if n, a := ends.find(w.r, 0, len(w.r)); a != 0 {
+		k = n
 	} else {
 		if w.is(exc) != 0 {
 			w.add(add)
 		}
 		return
 	}
-	if exc[string(w.r[:len(w.r)-k])] != 0 {
+	if exc.has(w.r[:len(w.r)-k]) != 0 {
 		w.r = w.r[:len(w.r)-k]
 	}
 	w.add(add)

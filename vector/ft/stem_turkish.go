@@ -29,13 +29,13 @@ var (
 // before it ('y', 'n' or 's' after a vowel, 'U' for a vowel after a
 // consonant; 0 for none).
 type trSuffix struct {
-	forms    map[string]int
+	forms    *sbSuffixes
 	harmony  bool
 	optional rune
 }
 
 func trForms(forms string, harmony bool, optional rune) *trSuffix {
-	return &trSuffix{forms: suffixTable(forms), harmony: harmony, optional: optional}
+	return &trSuffix{forms: newSuffixes(forms), harmony: harmony, optional: optional}
 }
 
 var (

@@ -25,7 +25,7 @@ var (
 	// The suffixes of the first step, by what is done: 1 removed in R1,
 	// 2 kept, 3 -ies to -ie, 4 removed and an irregular stem set right,
 	// 5 -t- endings, 6 -os to -h, 7 -ist, 8 an irregular participle.
-	yiSuffix = suffixTable(
+	yiSuffix = newSuffixes(
 		"ערס ענ נס ענערס עס ע נ ס עמ ער ט עט עטנ עטס עטע עטער ונג הײט קײט יקײט שאפט יזמ יזמענ ימ "+
 			"עלעכ עלע לעכ עלעס עלענ יסטנ סטו סטער סטע סטנ סט",
 		"יע", "יעס", "ענע ענעמ ענער ענס", "טנ טע טער טס טנס טענע טענעמ טענער", "ות", "יסט",
@@ -89,8 +89,8 @@ var (
 		"שװױר":   "שװער",
 	}
 	yiStemTable = yiKeys(yiStems)
-	yiNoun      = suffixTable("ונג הײט קײט יקײט שאפט", "ל")
-	yiAdjective = suffixTable("יג יק יש ניק דיק נדיק ענדיק", "בליק גליק")
+	yiNoun      = newSuffixes("ונג הײט קײט יקײט שאפט", "ל")
+	yiAdjective = newSuffixes("יג יק יש ניק דיק נדיק ענדיק", "בליק גליק")
 )
 
 // yiWord is a Yiddish word being stemmed, with the start of its R1.
@@ -294,10 +294,10 @@ func (w *yiWord) endings() {
 }
 
 // yiKeys returns a suffix table of the keys of m.
-func yiKeys(m map[string]string) map[string]int {
+func yiKeys(m map[string]string) *sbSuffixes {
 	t := map[string]int{}
 	for k := range m {
 		t[k] = 1
 	}
-	return t
+	return suffixesOf(t)
 }
