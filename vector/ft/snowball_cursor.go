@@ -4,8 +4,9 @@ import "unicode/utf8"
 
 // A cursor over a word, for the Snowball stemmers whose steps try one
 // suffix chain after another and back off when a chain breaks (Turkish,
-// Greek, Lithuanian and the others of stem_<language>.go that use it).
-// It works as a Snowball program's backward mode does: the cursor c
+// Arabic, Tamil, Yiddish), and suffix tables that try only the lengths
+// they have (sbSuffixes, Greek's too). The cursor works as a Snowball
+// program's backward mode does: the cursor c
 // moves from the word's end towards lb; [ marks the right end of the
 // slice to change (ket) and ] its left end (bra); a failed alternative
 // puts the cursor back where it was, counted from the word's end, so
