@@ -120,7 +120,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	d := &doc{key: key, id: id}
 	defer ix.countDoc(id, d)
 	failed := false
-	stem := stemmerFor(ix.schema.docLanguage(fields))
+	stem := stemmerOf(ix.schema.docLanguage(fields))
 	for i := range ix.schema.Fields {
 		f := &ix.schema.Fields[i]
 		raw, has := lookupField(fields, f.Name)

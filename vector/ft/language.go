@@ -7,7 +7,7 @@ import "strings"
 // that names none (RediSearch 2.10 and later; 2.8 stemmed such a query in
 // English); a document's LANGUAGE_FIELD names its own; FT.SEARCH's and
 // FT.AGGREGATE's LANGUAGE stem the query's terms in that language. A
-// language without a stemmer here (stemmerFor) indexes and matches words
+// language without a stemmer here (stemmerOf) indexes and matches words
 // as they are written.
 
 // queryLanguage returns the language a query's terms are stemmed in: its
@@ -33,7 +33,7 @@ func (ix *Index) useLanguage(filter *Node, lang string) {
 	lang = ix.schema.queryLanguage(lang)
 	ix.mu.RUnlock()
 	if lang != "" {
-		markLanguage(filter, stemmerFor(lang))
+		markLanguage(filter, stemmerOf(lang))
 	}
 }
 
@@ -65,4 +65,43 @@ func (n *Node) stemFor(t string) string {
 		}
 	}
 	return stemEnglish(t)
+}
+
+// stemmerOf returns the stemmer of a LANGUAGE name (lower case, "" for
+// English): stemmerFor's, else one of moreStemmers; nil for a language
+// vcache does not stem.
+func stemmerOf(lang string) func(string) string {
+	if f := stemmerFor(lang); f != nil {
+		return f
+	}
+	return moreStemmers(lang)
+}
+
+// moreStemmers returns the stemmer of one more language of
+// stem_<language>.go (Turkish, Greek, Lithuanian, Serbian, Arabic,
+// Armenian, Hindi, Nepali, Tamil, Yiddish), or nil.
+func moreStemmers(lang string) func(string) string {
+	switch lang {
+	case "turkish":
+		return stemTurkish
+	case "greek":
+		return stemGreek
+	case "lithuanian":
+		return stemLithuanian
+	case "serbian":
+		return stemSerbian
+	case "arabic":
+		return stemArabic
+	case "armenian":
+		return stemArmenian
+	case "hindi":
+		return stemHindi
+	case "nepali":
+		return stemNepali
+	case "tamil":
+		return stemTamil
+	case "yiddish":
+		return stemYiddish
+	}
+	return nil
 }

@@ -41,7 +41,7 @@ type docText struct {
 }
 
 // languages are the names LANGUAGE accepts (RediSearch's list); vcache
-// stems those stemmerFor knows, and indexes the others without stems.
+// stems those stemmerOf knows, and indexes the others without stems.
 var languages = map[string]bool{
 	"arabic": true, "armenian": true, "basque": true, "catalan": true, "danish": true, "dutch": true,
 	"english": true, "finnish": true, "french": true, "german": true, "greek": true, "hindi": true,
