@@ -58,6 +58,8 @@ type evloop struct {
 	pushGen uint64
 	pf      prefetcher
 
+	noPwait2 bool // the kernel has no epoll_pwait2: spin with PollNow (loop_wait_linux.go)
+
 	index   int          // in s.loops
 	busy    atomic.Int64 // nanoseconds spent serving (not waiting), ever
 	seenGen uint32       // the loopScaler generation last acted on
@@ -191,27 +193,7 @@ func (l *evloop) run() {
 		if idle := time.Duration(l.s.idle.Load()); idle > 0 {
 			timeout = int(min(max(idle/4, 10*time.Millisecond), time.Second) / time.Millisecond)
 		}
-		// Look without blocking first: while clients keep the loop busy
-		// it never parks in the kernel (see rawio.Read).
-		nev, err := rawio.PollNow(l.Epfd, events)
-		if nev == 0 && err == nil && l.s.n.io.MaySpin() {
-			// Poll a little longer before sleeping: at -P 1 the next
-			// request is usually a few microseconds away, and putting the
-			// thread to sleep and waking it (and the runtime's monitor
-			// taking its processor meanwhile) costs more than that.
-			// Measured with redis-benchmark -P 1: no spin 102k/118k
-			// SET/GET ops/s, 10 µs 122k/103k, 20 µs 125k/129k, 30 µs
-			// 127k/118k (Redis 149k/149k in the same run). Only while
-			// the serving group has no more loops than processors: in vcache dev
-			// (three nodes in one process) spinning loops took the CPU
-			// the proxy and the other nodes needed (half the ops/s).
-			for t0 := time.Now(); nev == 0 && err == nil && time.Since(t0) < spinBeforeSleep; {
-				nev, err = rawio.PollNow(l.Epfd, events)
-			}
-		}
-		if nev == 0 && err == nil {
-			nev, err = syscall.EpollWait(l.Epfd, events, timeout)
-		}
+		nev, err := l.poll(events, timeout)
 		if err != nil && !errors.Is(err, syscall.EINTR) {
 			l.s.n.log.Error("event loop", "err", err)
 			l.closeAll()
@@ -518,6 +500,7 @@ func (s *server) offLoop(c *rconn, args [][]byte) bool {
 	return e.spec.OffLoopIn(args) || s.n.txWaits(e, args)
 }
 
-// spinBeforeSleep is how long an event loop keeps polling after its last
-// event before it sleeps in epoll_wait.
+// spinBeforeSleep is how long an event loop waits for its next event
+// keeping its processor before it sleeps in Go's epoll_wait
+// (loop_wait_linux.go).
 const spinBeforeSleep = 20 * time.Microsecond

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unsafe"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -24,6 +26,27 @@ import (
 // and thread switches.
 func PollNow(epfd int, events []syscall.EpollEvent) (int, error) {
 	n, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
+	if e != 0 {
+		if e == syscall.EINTR {
+			return 0, nil
+		}
+		return 0, e
+	}
+	return int(n), nil
+}
+
+// PollFor waits up to d for events on epfd, as PollNow does without
+// telling the Go scheduler: the thread sleeps in the kernel and keeps its
+// processor, so the runtime's monitor neither takes the processor nor
+// hands it to another thread meanwhile (keep d short: no other goroutine
+// runs on that processor while it waits). It returns at once when events
+// are ready: one system call, where polling without a timeout until events
+// come made several. A signal ends the wait early (0 events, no error).
+// ENOSYS (or EPERM from a seccomp filter) means the kernel has no
+// epoll_pwait2 (Linux before 5.11): use PollNow instead.
+func PollFor(epfd int, events []syscall.EpollEvent, d time.Duration) (int, error) {
+	ts := syscall.NsecToTimespec(int64(d))
+	n, _, e := syscall.RawSyscall6(unix.SYS_EPOLL_PWAIT2, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), uintptr(unsafe.Pointer(&ts)), 0, 0)
 	if e != 0 {
 		if e == syscall.EINTR {
 			return 0, nil

@@ -3,9 +3,9 @@
 package serving
 
 import (
-	"os"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -30,6 +30,8 @@ type cpuWait struct {
 	delay int64
 	last  float64
 	buf   []byte
+	dents []byte   // runDelay's directory buffer
+	names []string // runDelay's thread ids
 }
 
 // minSample is the shortest span measured: callers in between (several
@@ -59,29 +61,46 @@ func (w *cpuWait) sample(now time.Time) float64 {
 }
 
 // runDelay sums run_delay (nanoseconds ready but not running) over the
-// process's threads.
+// process's threads. It runs on an event loop every scaler window, so it
+// makes its system calls directly: os.Open would add four fcntl calls and
+// a failing epoll_ctl to each file's open, read and close (a hundred
+// system calls a window in all, for eleven threads, where this makes
+// forty).
 func (w *cpuWait) runDelay() (int64, bool) {
-	dir, err := os.Open("/proc/self/task")
+	dir, err := syscall.Open("/proc/self/task", syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return 0, false
 	}
-	names, err := dir.Readdirnames(-1)
-	dir.Close()
-	if err != nil || len(names) == 0 {
+	if cap(w.dents) < 8192 {
+		w.dents = make([]byte, 8192)
+	}
+	w.names = w.names[:0]
+	for {
+		n, err := syscall.ReadDirent(dir, w.dents[:8192])
+		if err != nil || n <= 0 {
+			break
+		}
+		_, _, w.names = syscall.ParseDirent(w.dents[:n], -1, w.names)
+	}
+	syscall.Close(dir)
+	if len(w.names) == 0 {
 		return 0, false
+	}
+	if cap(w.buf) < 128 {
+		w.buf = make([]byte, 128)
 	}
 	var sum int64
 	seen := false
-	for _, tid := range names {
-		f, err := os.Open("/proc/self/task/" + tid + "/schedstat")
+	for _, tid := range w.names {
+		f, err := syscall.Open("/proc/self/task/"+tid+"/schedstat", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 		if err != nil {
 			continue // the thread exited
 		}
-		if cap(w.buf) < 128 {
-			w.buf = make([]byte, 128)
+		n, _ := syscall.Read(f, w.buf[:128])
+		syscall.Close(f)
+		if n <= 0 {
+			continue
 		}
-		n, _ := f.Read(w.buf[:128])
-		f.Close()
 		// "exec_ns run_delay_ns timeslices\n"
 		b := w.buf[:n]
 		i := 0
