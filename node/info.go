@@ -182,6 +182,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 			kv("db0", fmt.Sprintf("keys=%d,expires=%d,avg_ttl=0", keys, expires))
 		}
 	}
+	n.infoMore(section, st, kv)
 }
 
 func tvSeconds(tv syscall.Timeval) float64 {

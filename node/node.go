@@ -54,6 +54,7 @@ type Node struct {
 	acl     *acl.Table // users (ACL), built over cmds
 	io      *serving.Group
 	start   time.Time
+	runID   string // INFO's run_id: random, one per node run
 
 	// mu guards cfg's mutable fields (CONFIG SET), srv, ln and closing;
 	// background goroutines are added to wg only under mu and while not
@@ -150,6 +151,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		search:      search,
 		cfg:         cfg,
 		start:       time.Now(),
+		runID:       newRunID(),
 		shutdownReq: make(chan struct{}),
 		done:        make(chan struct{}),
 	}

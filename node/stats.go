@@ -17,6 +17,9 @@ type stats struct {
 	clock          atomic.Int64 // unix nanoseconds, refreshed every 100 ms
 	netIn, netOut  atomic.Int64 // bytes read from and written to clients
 	netPerS        atomic.Int64 // client bytes per second, in + out, sampled
+	netInPerS      atomic.Int64 // client bytes read per second, sampled
+	netOutPerS     atomic.Int64 // client bytes written per second, sampled
+	memPeak        atomic.Int64 // the highest used_memory sampled (INFO's used_memory_peak)
 	cpuMilli       atomic.Int64 // CPU used, in thousandths of a core, sampled
 }
 
@@ -35,7 +38,7 @@ func (n *Node) resetStats() {
 // is done.
 func (n *Node) sample(ctx context.Context) {
 	const slots = 16
-	var hist, net, cpu [slots]int64
+	var hist, net, netIn, cpu [slots]int64
 	var at [slots]time.Time
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
@@ -47,7 +50,8 @@ func (n *Node) sample(ctx context.Context) {
 			n.stats.clock.Store(now.UnixNano())
 			cur := i % slots
 			hist[cur], at[cur] = n.totalCommands(), now
-			net[cur] = n.stats.netIn.Load() + n.stats.netOut.Load()
+			netIn[cur] = n.stats.netIn.Load()
+			net[cur] = netIn[cur] + n.stats.netOut.Load()
 			cpu[cur] = cpuNanos()
 			first := 0
 			if i >= slots {
@@ -56,10 +60,14 @@ func (n *Node) sample(ctx context.Context) {
 			if dt := now.Sub(at[first]).Seconds(); i > 0 && dt > 0 {
 				n.stats.opsPerS.Store(int64(float64(hist[cur]-hist[first]) / dt))
 				n.stats.netPerS.Store(int64(float64(net[cur]-net[first]) / dt))
+				in := netIn[cur] - netIn[first]
+				n.stats.netInPerS.Store(int64(float64(in) / dt))
+				n.stats.netOutPerS.Store(int64(float64(net[cur]-net[first]-in) / dt))
 				n.stats.cpuMilli.Store(int64(float64(cpu[cur]-cpu[first]) / 1e6 / dt))
 			}
 			if i%10 == 0 {
 				n.checkSavePoints(now)
+				n.notePeak(n.ks.UsedMemory())
 			}
 		}
 	}
