@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -368,6 +369,11 @@ func (s *session) computeOne(e *entry, comp txCompute) []byte {
 		computes: map[int]txCompute{0: rec},
 		slots:    []int{-1}, entries: []*entry{e}, queued: [][]byte{nil}, shapes: []resp.Shape{resp.AsIs},
 	}
+	mv, _ := comp.(*txBMove)
+	if mv != nil {
+		mv.lockID = "p" + strconv.FormatInt(s.id, 10) + "-" + strconv.FormatUint(rand.Uint64(), 36)
+		tx.lockID = mv.lockID
+	}
 	parts := s.txParts(tx)
 	if parts == nil {
 		// The keys are on one node now (the map changed): nothing is
@@ -379,7 +385,10 @@ func (s *session) computeOne(e *entry, comp txCompute) []byte {
 	out := append([]byte(nil), s.local[it.lo:it.hi]...)
 	s.local = s.local[:lo]
 	if rec.reply != nil {
-		return rec.reply
+		out = rec.reply
+	}
+	if mv != nil {
+		return s.settleMove(mv, out) // block_across_move.go
 	}
 	return out
 }

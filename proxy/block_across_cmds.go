@@ -40,7 +40,8 @@ type xblock struct {
 var blockAcrossOf = map[string]func(args [][]byte, pos []int) (*xblock, string){
 	"blpop": bpopAcross, "brpop": bpopAcross, "bzpopmin": bpopAcross, "bzpopmax": bpopAcross,
 	"blmpop": bmpopAcross, "bzmpop": bmpopAcross,
-	"xread": xreadAcross,
+	"xread":  xreadAcross,
+	"blmove": bmoveAcross, "brpoplpush": bmoveAcross, // block_across_move.go
 }
 
 // The timeout errors of BLPOP and the others (in seconds) and of XREAD
