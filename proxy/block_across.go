@@ -157,7 +157,14 @@ func (ws *xwatches) arm(wt *xwatch, b *xblock) string {
 	}
 	var args [][]byte
 	if b.xopts != nil {
-		args = append(append(append(args, b.xopts...), wt.keys...), wt.ids...)
+		ids := wt.ids
+		if b.lastIDs != nil {
+			ids = nil
+			for _, k := range wt.keys {
+				ids = append(ids, b.lastIDs[string(k)])
+			}
+		}
+		args = append(append(append(args, b.xopts...), wt.keys...), ids...)
 	} else {
 		kind := "LIST"
 		if b.zset {
@@ -227,7 +234,7 @@ func (s *session) waitAcross(e *entry, args [][]byte, b *xblock) item {
 		}
 	}
 	if b.pop != nil {
-		xw = s.p.xwait.join(b.keys)
+		xw = s.p.xwait.join(b.keys, b.group)
 		turn = xw.turn
 		defer s.p.xwait.leave(xw)
 	} else {
