@@ -11,7 +11,8 @@ import (
 
 // Blocking commands whose keys are on several nodes: BLPOP, BRPOP,
 // BZPOPMIN, BZPOPMAX, BLMPOP, BZMPOP and XREAD ... BLOCK (plans in
-// block_across_cmds.go). No node can wait for another node's keys, so the
+// block_across_cmds.go), BLMOVE and BRPOPLPUSH (block_across_move.go),
+// XREADGROUP ... BLOCK (block_across_group.go). No node can wait for another node's keys, so the
 // proxy waits, and pops through the non-blocking form that already runs
 // across nodes (LMPOP, ZMPOP, XREAD: multi_compute_pops.go), under the
 // keys' locks on every node:

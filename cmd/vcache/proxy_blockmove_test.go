@@ -376,3 +376,86 @@ func TestProxyBlockMoveSlowDestination(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyBlockMoveAcrossNodesConserves: go-redis clients moving
+// elements with BLMOVE both ways between lists on two nodes while a
+// pusher adds unique elements: every element pushed ends in exactly one
+// of the two lists, none lost, none twice (a bounded load: 400 elements,
+// 6 movers, 800 moves, at most a minute).
+func TestProxyBlockMoveAcrossNodesConserves(t *testing.T) {
+	nodes, addr := txCluster(t)
+	k := newBlockxKeys(t, nodes)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	const total, movers = 400, 6
+	var wg sync.WaitGroup
+	var moves atomic.Int64
+	errs := make(chan error, movers+1)
+	for i := 0; i < movers; i++ {
+		src, dst := k.lA, k.lB
+		if i%2 == 1 {
+			src, dst = k.lB, k.lA
+		}
+		c := redis.NewClient(&redis.Options{Addr: addr, ReadTimeout: -1})
+		t.Cleanup(func() { c.Close() })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil && moves.Load() < 2*total {
+				_, err := c.BLMove(ctx, src, dst, "LEFT", "RIGHT", time.Second).Result()
+				switch {
+				case err == nil:
+					moves.Add(1)
+				case errors.Is(err, redis.Nil):
+				case ctx.Err() != nil:
+					return
+				default:
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	pusher := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() { pusher.Close() })
+	for i := 0; i < total; i++ {
+		key := k.lA
+		if i%3 == 0 {
+			key = k.lB
+		}
+		if err := pusher.RPush(ctx, key, "u"+strconv.Itoa(i)).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testutil.WaitFor(t, time.Minute, func() bool { return moves.Load() >= 2*total || ctx.Err() != nil }, "the moves")
+	cancel()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("BLMOVE: %v", err)
+	}
+	seen := map[string]int{}
+	for _, key := range []string{k.lA, k.lB} {
+		els, err := pusher.LRange(context.Background(), key, 0, -1).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, el := range els {
+			seen[el]++
+		}
+	}
+	lost, twice := 0, 0
+	for i := 0; i < total; i++ {
+		switch seen["u"+strconv.Itoa(i)] {
+		case 0:
+			lost++
+		case 1:
+		default:
+			twice++
+		}
+	}
+	if lost != 0 || twice != 0 || len(seen) != total {
+		t.Errorf("after %d moves: %d elements lost, %d held twice, %d distinct (want %d)", moves.Load(), lost, twice, len(seen), total)
+	}
+	t.Logf("%d moves across nodes: %d lost, %d twice", moves.Load(), lost, twice)
+}
