@@ -20,8 +20,9 @@ import (
 //     attempt after a wake-up, a stream gone or replaced answers
 //     -UNBLOCKED and a group gone -NOGROUP, as Redis answers a blocked
 //     reader.
-//  2. XREADGROUP of each stream on its node (passing over the streams a
-//     client of the same group that blocked earlier waits on), which
+//  2. XREADGROUP of each stream on its node (passing over the new
+//     entries of streams a client of the same group that blocked earlier
+//     waits on), which
 //     delivers the entries and adds them to the consumer's pending list
 //     there; the streams that have entries (and every stream read by an
 //     ID other than ">", whose pending entries are answered at once, as
@@ -147,7 +148,7 @@ func (m *txXReadGroup) reads() []txRead {
 	for i, k := range m.ks {
 		if !m.read {
 			rs = append(rs, txRead{k, [][]byte{[]byte("XINFO"), []byte("GROUPS"), k}})
-		} else if m.skip == nil || !m.skip[i] {
+		} else if m.skip == nil || !m.skip[i] || string(m.ids[i]) != ">" {
 			rs = append(rs, txRead{k, append(append([][]byte(nil), m.opts...), k, m.ids[i])})
 		}
 	}

@@ -58,10 +58,12 @@ func bmoveAcross(args [][]byte, pos []int) (*xblock, string) {
 	if msg != "" {
 		return nil, msg
 	}
-	return &xblock{keys: [][]byte{m.src}, timeout: timeout, pop: func(retry bool, _ []bool) txCompute {
-		// The source is the only key waited on: a client blocked before
-		// on it makes every key skipped, and no attempt runs.
-		return &txBMove{src: m.src, dst: m.dst, from: m.from, to: m.to, retry: retry}
+	return &xblock{keys: [][]byte{m.src}, timeout: timeout, pop: func(retry bool, skip []bool) txCompute {
+		// The source is the only key waited on: a client that blocked on
+		// it before has the first claim to what comes there; then only
+		// the first attempt runs, for Redis's errors, and moves nothing.
+		pass := len(skip) > 0 && skip[0]
+		return &txBMove{src: m.src, dst: m.dst, from: m.from, to: m.to, retry: retry, pass: pass}
 	}}, ""
 }
 
@@ -70,7 +72,8 @@ type txBMove struct {
 	src, dst []byte
 	from, to string
 	retry    bool
-	step     int // 0: TYPE; 1: pop; 2: push; 3: done
+	pass     bool // another client has the first claim: nothing is moved
+	step     int  // 0: TYPE; 1: pop; 2: push; 3: done
 	elem     []byte
 	// unsure is the key whose node did not confirm its step (settleMove).
 	unsure []byte
@@ -129,7 +132,11 @@ func (m *txBMove) result(r [][]byte) ([]byte, []txWrite) {
 		switch {
 		case src == "+none\r\n" || src != "+list\r\n" && m.retry:
 			return resp.AppendNullArray(nil), nil
-		case src != "+list\r\n" || dst != "+list\r\n" && dst != "+none\r\n":
+		case src != "+list\r\n":
+			return resp.AppendError(nil, msgWrongType), nil
+		case m.pass:
+			return resp.AppendNullArray(nil), nil
+		case dst != "+list\r\n" && dst != "+none\r\n":
 			return resp.AppendError(nil, msgWrongType), nil
 		}
 		v, _, err := resp.Parse(r[2])
