@@ -80,9 +80,9 @@ type txBMove struct {
 	lockID string
 }
 
-// The MULTI/EXECs of a move on each node, by the end of its step: the
-// source's node runs step 1's reads and the pop, the destination's step
-// 1's reads and the push.
+// execsDone is the MULTI/EXECs each node has run once its step is done:
+// the source's node the first step's reads, then the pop; the
+// destination's node its TYPE, then the push.
 const execsDone = 2
 
 func (m *txBMove) keys() [][]byte { return [][]byte{m.src, m.dst} }
