@@ -222,6 +222,7 @@ func walkInvocations() map[string][][]walkStep {
 		"vcache.txlock":   one(deny("VCACHE.TXLOCK", "t", "1000", "other:str")),
 		"vcache.txunlock": one(deny("VCACHE.TXUNLOCK", "t")),
 		"vcache.waitkeys": one(deny("VCACHE.WAITKEYS", "10", "LIST", "other:list")),
+		"vcache.txran":    one(deny("VCACHE.TXRAN", "t", "other:str")),
 		"cluster":         each(allow("CLUSTER", "INFO"), allow("CLUSTER", "KEYSLOT", "other:str"), allow("CLUSTER", "SHARDS")),
 
 		"ft.create": each(

@@ -277,6 +277,10 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		start = time.Since(n.start)
 	}
 	nw := n.notifyBefore(e.spec, args)
+	var sv *scratchVers
+	if c.txl != nil && replSlot != noRepl && n.repl.log.on.Load() {
+		sv = n.scratchBefore(c, e.spec, args) // scratch.go
+	}
 	if n.monitors.n.Load() > 0 {
 		n.feedMonitors(c, e.spec, args, true)
 	}
@@ -305,7 +309,9 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	cx.Args = nil
 	cx.slot1 = 0
 	if replSlot != noRepl && n.repl.log.on.Load() {
-		if cx.replArgs != nil {
+		if sv != nil {
+			n.scratchRepl(replSlot, sv)
+		} else if cx.replArgs != nil {
 			n.repl.log.appendCommand(replSlot, cx.replArgs)
 		} else {
 			n.repl.log.appendCommand(replSlot, args)

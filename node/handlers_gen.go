@@ -301,6 +301,7 @@ func handlers() map[string]Handler {
 		"spublish":             cmdSPublish,
 		"vcache.txlock":        cmdVcacheTxLock,
 		"vcache.txunlock":      cmdVcacheTxUnlock,
+		"vcache.txran":         cmdVcacheTxRan,
 		"vcache.waitkeys":      cmdVcacheWaitKeys,
 		"geoadd":               cmdGeoAdd,
 		"geopos":               cmdGeoPos,

@@ -103,7 +103,7 @@ func monitored(spec *command.Spec, args [][]byte) bool {
 // (before it runs, for a SkipMonitor command: before is set then) to
 // every monitor.
 func (n *Node) feedMonitors(c *client, spec *command.Spec, args [][]byte, before bool) {
-	if before != spec.Has(command.SkipMonitor) || !monitored(spec, args) {
+	if before != spec.Has(command.SkipMonitor) || !monitored(spec, args) || namesScratch(c, spec, args) {
 		return
 	}
 	line := monitorLine(time.Now(), c, args)

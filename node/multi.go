@@ -134,6 +134,9 @@ func cmdExec(cx *Ctx) {
 	// The queued commands run back to back; their replies form EXEC's
 	// array.
 	cx.Array(len(ms.cmds))
+	if c.txl != nil {
+		c.txl.execs++ // its mu is held (execTxLock): txran.go
+	}
 	c.inExec = true
 	for _, q := range ms.cmds {
 		n.run(c, q.e, q.args, 0)

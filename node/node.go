@@ -36,6 +36,8 @@ type Node struct {
 	minRepl minReplicas
 	// txHeld is the stripes VCACHE.TXLOCK holds (txlock.go).
 	txHeld atomic.Uint64
+	// txRan is the EXEC counts of released transaction locks (txran.go).
+	txRan txRanLog
 	// scratchGate keeps the proxy's scratch keys out of sight (scratch.go).
 	scratchGate sync.RWMutex
 	// clientOut is the bytes of replies waiting for event-loop clients

@@ -44,6 +44,8 @@ type txLock struct {
 	mu    sync.Mutex
 	held  bool
 	timer *time.Timer
+	// execs counts the EXECs run under the lock (txran.go); guarded by mu.
+	execs int
 }
 
 // release unlocks the stripes once; it reports whether they were held.
@@ -54,6 +56,7 @@ func (l *txLock) release(n *Node) bool {
 		return false
 	}
 	l.held = false
+	n.txRan.note(l.id, l.execs) // txran.go
 	n.txHeld.And(^l.mask)
 	n.unlockStripes(l.mask, true)
 	return true

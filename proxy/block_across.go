@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -10,7 +11,8 @@ import (
 
 // Blocking commands whose keys are on several nodes: BLPOP, BRPOP,
 // BZPOPMIN, BZPOPMAX, BLMPOP, BZMPOP and XREAD ... BLOCK (plans in
-// block_across_cmds.go). No node can wait for another node's keys, so the
+// block_across_cmds.go), BLMOVE and BRPOPLPUSH (block_across_move.go),
+// XREADGROUP ... BLOCK (block_across_group.go). No node can wait for another node's keys, so the
 // proxy waits, and pops through the non-blocking form that already runs
 // across nodes (LMPOP, ZMPOP, XREAD: multi_compute_pops.go), under the
 // keys' locks on every node:
@@ -156,7 +158,14 @@ func (ws *xwatches) arm(wt *xwatch, b *xblock) string {
 	}
 	var args [][]byte
 	if b.xopts != nil {
-		args = append(append(append(args, b.xopts...), wt.keys...), wt.ids...)
+		ids := wt.ids
+		if b.lastIDs != nil {
+			ids = nil
+			for _, k := range wt.keys {
+				ids = append(ids, b.lastIDs[string(k)])
+			}
+		}
+		args = append(append(append(args, b.xopts...), wt.keys...), ids...)
 	} else {
 		kind := "LIST"
 		if b.zset {
@@ -226,7 +235,7 @@ func (s *session) waitAcross(e *entry, args [][]byte, b *xblock) item {
 		}
 	}
 	if b.pop != nil {
-		xw = s.p.xwait.join(b.keys)
+		xw = s.p.xwait.join(b.keys, b.group)
 		turn = xw.turn
 		defer s.p.xwait.leave(xw)
 	} else {
@@ -368,6 +377,11 @@ func (s *session) computeOne(e *entry, comp txCompute) []byte {
 		computes: map[int]txCompute{0: rec},
 		slots:    []int{-1}, entries: []*entry{e}, queued: [][]byte{nil}, shapes: []resp.Shape{resp.AsIs},
 	}
+	mv, _ := comp.(*txBMove)
+	if mv != nil {
+		mv.lockID = "p" + strconv.FormatInt(s.id, 10) + "-" + strconv.FormatUint(rand.Uint64(), 36)
+		tx.lockID = mv.lockID
+	}
 	parts := s.txParts(tx)
 	if parts == nil {
 		// The keys are on one node now (the map changed): nothing is
@@ -379,7 +393,10 @@ func (s *session) computeOne(e *entry, comp txCompute) []byte {
 	out := append([]byte(nil), s.local[it.lo:it.hi]...)
 	s.local = s.local[:lo]
 	if rec.reply != nil {
-		return rec.reply
+		out = rec.reply
+	}
+	if mv != nil {
+		return s.settleMove(mv, out) // block_across_move.go
 	}
 	return out
 }

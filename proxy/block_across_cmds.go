@@ -33,6 +33,11 @@ type xblock struct {
 	zset bool
 	// XREAD: the words up to STREAMS (BLOCK included) and each key's id.
 	xopts, ids [][]byte
+	// XREADGROUP (block_across_group.go): the wake-ups' id of each key,
+	// updated by every attempt, and the group, whose clients alone
+	// compete for a stream's entries.
+	lastIDs map[string][]byte
+	group   string
 }
 
 // blockAcrossOf makes, by name, the plan of a command line from its words
@@ -40,7 +45,9 @@ type xblock struct {
 var blockAcrossOf = map[string]func(args [][]byte, pos []int) (*xblock, string){
 	"blpop": bpopAcross, "brpop": bpopAcross, "bzpopmin": bpopAcross, "bzpopmax": bpopAcross,
 	"blmpop": bmpopAcross, "bzmpop": bmpopAcross,
-	"xread": xreadAcross,
+	"xread":  xreadAcross,
+	"blmove": bmoveAcross, "brpoplpush": bmoveAcross, // block_across_move.go
+	"xreadgroup": xreadGroupAcross, // block_across_group.go
 }
 
 // The timeout errors of BLPOP and the others (in seconds) and of XREAD

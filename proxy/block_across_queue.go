@@ -22,14 +22,15 @@ type xwaitQueue struct {
 // xwaiter is one blocked client in the queue.
 type xwaiter struct {
 	keys    [][]byte
+	group   string        // XREADGROUP's group: only its clients compete
 	pending bool          // it is to try (again)
 	turn    chan struct{} // told when its turn comes (one slot)
 }
 
-// join queues a client blocked on keys; its first turn is for its first
-// attempt.
-func (x *xwaitQueue) join(keys [][]byte) *xwaiter {
-	w := &xwaiter{keys: keys, pending: true, turn: make(chan struct{}, 1)}
+// join queues a client blocked on keys (of group, for XREADGROUP; else
+// ""); its first turn is for its first attempt.
+func (x *xwaitQueue) join(keys [][]byte, group string) *xwaiter {
+	w := &xwaiter{keys: keys, group: group, pending: true, turn: make(chan struct{}, 1)}
 	x.mu.Lock()
 	x.q = append(x.q, w)
 	x.scheduleLocked()
@@ -60,7 +61,7 @@ func (x *xwaitQueue) done(w *xwaiter) {
 }
 
 // behind tells, for each key of w, whether a client that blocked before
-// w waits on it: that client has the first claim to what comes there, so
+// w waits on it (in the same XREADGROUP group, if any): that client has the first claim to what comes there, so
 // w passes over the key (see txMPop's skip); all reports whether every
 // key is so.
 func (x *xwaitQueue) behind(w *xwaiter) (skip []bool, all bool) {
@@ -73,7 +74,7 @@ func (x *xwaitQueue) behind(w *xwaiter) (skip []bool, all bool) {
 			if y == w {
 				break
 			}
-			if sharesKey(y.keys, [][]byte{k}) {
+			if y.group == w.group && sharesKey(y.keys, [][]byte{k}) {
 				skip[i] = true
 				break
 			}

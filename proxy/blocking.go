@@ -153,6 +153,11 @@ func (s *session) block(e *entry, cmd resp.Command) item {
 	if msg != "" {
 		return s.errItem(e, msg)
 	}
+	if slot < 0 {
+		// No key found in the words (XREADGROUP without GROUP): they are
+		// wrong, and any node answers the error Redis gives.
+		slot = 0
+	}
 	// The commands before it are answered first, as on a node.
 	s.barrier()
 	c := s.newCall(cmd.Raw)

@@ -39,6 +39,10 @@ type txState struct {
 	// computes are the commands the proxy computes, by queue index
 	// (multi_compute.go).
 	computes map[int]txCompute
+	// lockID names the transaction's locks on the nodes when set (one
+	// that asks VCACHE.TXRAN afterwards: block_across_move.go); else they
+	// are named after the session.
+	lockID string
 }
 
 func txMulti(s *session, _ resp.Command) item {

@@ -23,7 +23,8 @@ var txComputesAt = map[string]func(args [][]byte, pos []int) txCompute{
 	"geosearchstore": txStoreViaOf, "georadius": txStoreViaOf, "georadiusbymember": txStoreViaOf,
 	"sort":  txStoreViaOf,
 	"lmpop": txMPopOf, "zmpop": txMPopOf, // multi_compute_pops.go
-	"xread": txXReadOf,
+	"xread":      txXReadOf,
+	"xreadgroup": txXReadGroupOf, // block_across_group.go
 }
 
 // keysAt returns the words of args at pos.

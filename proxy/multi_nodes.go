@@ -171,6 +171,9 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 		s.w.begin() // the round goes on
 	}()
 	id := "p" + strconv.FormatInt(s.id, 10)
+	if tx.lockID != "" {
+		id = tx.lockID
+	}
 	lease := strconv.FormatInt(txLease.Milliseconds(), 10)
 	locked := 0
 	errMsg, watchBroken := "", false

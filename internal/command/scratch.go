@@ -8,8 +8,8 @@ import (
 // ScratchMark is in the name of every scratch key: a key the proxy makes
 // for a moment, inside one MULTI/EXEC on a node, to compute a command
 // whose keys span nodes (proxy/multi_compute_then.go). Nodes keep such
-// keys out of KEYS, SCAN, RANDOMKEY, DBSIZE and keyspace notifications
-// (node/scratch.go).
+// keys out of KEYS, SCAN, RANDOMKEY, DBSIZE, keyspace notifications,
+// MONITOR and the replication stream (node/scratch.go).
 const ScratchMark = "\x00vcache-scratch-"
 
 // IsScratch reports whether key is a scratch key.
