@@ -6,9 +6,10 @@ import (
 	"sync/atomic"
 )
 
-// listConfig holds the list-* parameters CONFIG SET accepts for Redis
-// compatibility. vcache's lists always use 8 KiB chunks (Redis's default
-// -2) and no compression; the values are kept for CONFIG GET only.
+// listConfig holds the list-* parameters CONFIG SET accepts.
+// list-max-listpack-size sizes the chunks of a list and so which lists are
+// small enough to be kept as one allocation (cache.SetListPackSize); lists
+// are never compressed, list-compress-depth is kept for CONFIG GET only.
 type listConfig struct {
 	packSize      atomic.Int64 // list-max-listpack-size (alias list-max-ziplist-size)
 	compressDepth atomic.Int64 // list-compress-depth
@@ -28,5 +29,6 @@ func (n *Node) setListConfig(name, val string) error {
 		return nil
 	}
 	n.listCfg.packSize.Store(v)
+	n.ks.SetListPackSize(v)
 	return nil
 }

@@ -1,0 +1,249 @@
+package cache
+
+import (
+	"encoding/binary"
+	"math"
+	"sync"
+	"unsafe"
+)
+
+// A small list is kept in its entry as one allocation, as Redis 7.2 keeps
+// one in a single listpack (Redis 7.0, whose replies vcache gives, keeps
+// every list in a quicklist and OBJECT ENCODING says "quicklist" for it,
+// so it does here too): the entry's obj is an lsmall (pointer-shaped, so
+// the interface holds it without an allocation of its own) pointing to
+// the bytes of the elements as a chunk packs them, after two uvarints:
+// those bytes' length and the element count. A list is small while it
+// fits one chunk under list-max-listpack-size; past that it becomes a
+// *list of chunks, and a *list that shrinks to one chunk of at most half
+// that size is packed again (as Redis 7.2 converts both ways, with room
+// between so that a list at the limit does not flap).
+//
+// Commands work on a *list view of the bytes (entry.listVal): its one
+// chunk reads the stored bytes, which are never written in place (the
+// view is marked shared: its first push copies them); a write puts new
+// bytes, or a *list, back in the entry (listStore). Views come from a
+// pool.
+
+// Redis's list-max-listpack-size: positive, the most elements a
+// listpack holds (and at most listSafetyBytes); negative, the most bytes:
+// -1 4 KiB, -2 8 KiB, ... -5 64 KiB (below -5 as -5).
+const (
+	listFillDefault = -2
+	listFillMax     = 1 << 15 // Redis's FILL_MAX: a larger positive fill is this
+	listSafetyBytes = 8 << 10 // a positive fill's chunks hold at most this many bytes
+)
+
+// fillLimits returns the most bytes and elements a chunk holds under
+// list-max-listpack-size fill.
+func fillLimits(fill int32) (bytes, count int) {
+	if fill >= 0 {
+		return listSafetyBytes, int(min(fill, listFillMax))
+	}
+	return 4096 << min(-int(fill)-1, 4), math.MaxInt
+}
+
+// SetListPackSize sets list-max-listpack-size (its alias
+// list-max-ziplist-size): how many elements (positive) or bytes
+// (negative: -1 for 4 KiB to -5 for 64 KiB) a list packs in one chunk,
+// and so in one allocation while it is small. Lists change as they are
+// next written.
+func (ks *Keyspace) SetListPackSize(fill int64) {
+	ks.listPack.Store(int32(min(max(fill, -5), listFillMax)) - listFillDefault)
+}
+
+// listFill returns list-max-listpack-size (ks.listPack holds it less the
+// default, so that its zero value is the default).
+func (ks *Keyspace) listFill() int32 { return ks.listPack.Load() + listFillDefault }
+
+// lsmall is a small list as its entry keeps it.
+type lsmall struct{ p *byte }
+
+// newLSmall packs a chunk's elements (n of them, in b) in one allocation.
+func newLSmall(b []byte, n int) lsmall {
+	h1, h2 := uvarintLen(uint64(len(b))), uvarintLen(uint64(n))
+	buf := make([]byte, h1+h2+len(b))
+	binary.PutUvarint(buf, uint64(len(b)))
+	binary.PutUvarint(buf[h1:], uint64(n))
+	copy(buf[h1+h2:], b)
+	return lsmall{&buf[0]}
+}
+
+// form returns the list's element bytes (capacity their length), its
+// element count and the allocation's size.
+func (s lsmall) form() (b []byte, n, size int) {
+	off := 0
+	uvarint := func() int { // byte by byte: the header may end the allocation
+		var v uint64
+		for shift := 0; ; shift += 7 {
+			c := *(*byte)(unsafe.Add(unsafe.Pointer(s.p), off))
+			off++
+			v |= uint64(c&0x7f) << shift
+			if c < 0x80 {
+				return int(v)
+			}
+		}
+	}
+	blen := uvarint()
+	n = uvarint()
+	if blen == 0 {
+		return nil, n, off
+	}
+	return unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(s.p), off)), blen), n, off + blen
+}
+
+// mem returns the allocation's heap bytes.
+func (s lsmall) mem() int64 {
+	_, _, size := s.form()
+	return sizeClass(size)
+}
+
+// len returns the element count.
+func (s lsmall) len() int {
+	_, n, _ := s.form()
+	return n
+}
+
+// listView is a pooled *list reading an lsmall's bytes.
+type listView struct {
+	l   list // first: a *list of a view is a *listView
+	c   chunk
+	arr [1]*chunk
+}
+
+var lviews = sync.Pool{New: func() any { return new(listView) }}
+
+// view returns a *list reading s's bytes (release it when done).
+func (s lsmall) view() *list {
+	v := lviews.Get().(*listView)
+	b, n, _ := s.form()
+	v.c = chunk{buf: b, lo: 0, hi: len(b), n: n}
+	v.arr[0] = &v.c
+	v.l = list{chunks: v.arr[:1], n: n, shared: true, pooled: true}
+	return &v.l
+}
+
+// emptyView returns an empty pooled *list, for a key about to be made.
+func emptyView() *list {
+	v := lviews.Get().(*listView)
+	v.c = chunk{}
+	v.arr[0] = nil
+	v.l = list{chunks: v.arr[:0], pooled: true}
+	return &v.l
+}
+
+// release gives a view back to the pool (nothing for a list that is not
+// one).
+func (l *list) release() {
+	if l == nil || !l.pooled {
+		return
+	}
+	v := (*listView)(unsafe.Pointer(l))
+	*v = listView{}
+	lviews.Put(v)
+}
+
+// unshare lets the list write in its first chunk's buffer: a view's
+// reads the entry's bytes, so it is resliced to have no free room, and
+// the next push there copies it.
+func (l *list) unshare() {
+	if !l.shared {
+		return
+	}
+	l.shared = false
+	if len(l.chunks) > 0 {
+		c := l.chunks[0]
+		c.buf = c.buf[c.lo:c.hi:c.hi]
+		c.lo, c.hi = 0, len(c.buf)
+	}
+}
+
+// packable reports whether the list fits one allocation: a view or a
+// new list when it is one chunk within fill's limits (loose); a list of
+// chunks when it is at most two chunks within half those limits.
+func (l *list) packable(loose bool) bool {
+	if l.n == 0 {
+		return false
+	}
+	maxBytes, maxCount := fillLimits(l.fill)
+	if loose {
+		return len(l.chunks) == 1 && l.chunks[0].used() <= maxBytes && l.n <= maxCount
+	}
+	if len(l.chunks) > 2 {
+		return false
+	}
+	used := 0
+	for _, c := range l.chunks {
+		used += c.used()
+	}
+	return used <= maxBytes/2 && l.n <= maxCount/2
+}
+
+// packed returns the list's elements as an lsmall.
+func (l *list) packed() lsmall {
+	if len(l.chunks) == 1 {
+		c := l.chunks[0]
+		return newLSmall(c.buf[c.lo:c.hi], l.n)
+	}
+	var b []byte
+	for _, c := range l.chunks {
+		b = append(b, c.buf[c.lo:c.hi]...)
+	}
+	return newLSmall(b, l.n)
+}
+
+// detached returns a view's content as a list of its own (l itself when
+// it is not a view).
+func (l *list) detached() *list {
+	if !l.pooled {
+		return l
+	}
+	nl := &list{n: l.n, fill: l.fill, chunks: make([]*chunk, len(l.chunks), cap(l.chunks))}
+	for i, c := range l.chunks {
+		nc := *c
+		if l.shared && i == 0 {
+			nc.buf = append([]byte(nil), c.buf[c.lo:c.hi]...)
+			nc.lo, nc.hi = 0, len(nc.buf)
+		}
+		nl.chunks[i] = &nc
+		nl.mem += nc.mem()
+	}
+	return nl
+}
+
+// stored returns l as a new entry keeps it: packed when it fits one
+// chunk, else a list of its own.
+func (l *list) stored() any {
+	if l.packable(true) {
+		return l.packed()
+	}
+	return l.detached()
+}
+
+// listStore puts l, a command's list of e (a view or e's own), back in
+// e after a change; the caller releases l.
+func listStore(e *entry, l *list) {
+	if cur, ok := e.object().(*list); ok && cur == l {
+		if l.packable(false) {
+			e.setObject(l.packed())
+		}
+		return
+	}
+	e.setObject(l.stored())
+}
+
+// listLen returns a kindList entry's length without a view.
+func listLen(e *entry) int {
+	if s, ok := e.object().(lsmall); ok {
+		return s.len()
+	}
+	return e.object().(*list).n
+}
+
+// listMem returns the heap bytes of a kindList entry's value.
+func listMem(e *entry) int64 {
+	if s, ok := e.object().(lsmall); ok {
+		return s.mem()
+	}
+	return e.object().(*list).bytes()
+}
