@@ -98,12 +98,6 @@ func (s lsmall) mem() int64 {
 	return sizeClass(size)
 }
 
-// len returns the element count.
-func (s lsmall) len() int {
-	_, n, _ := s.form()
-	return n
-}
-
 // listView is a pooled *list reading an lsmall's bytes.
 type listView struct {
 	l   list // first: a *list of a view is a *listView
@@ -230,14 +224,6 @@ func listStore(e *entry, l *list) {
 		return
 	}
 	e.setObject(l.stored())
-}
-
-// listLen returns a kindList entry's length without a view.
-func listLen(e *entry) int {
-	if s, ok := e.object().(lsmall); ok {
-		return s.len()
-	}
-	return e.object().(*list).n
 }
 
 // listMem returns the heap bytes of a kindList entry's value.
