@@ -18,15 +18,18 @@ type listConfig struct {
 // setListConfig sets a list-* parameter.
 func (n *Node) setListConfig(name, val string) error {
 	v, err := strconv.ParseInt(val, 10, 64)
-	if err != nil || v < math.MinInt32 || v > math.MaxInt32 {
+	if err != nil {
 		return errArgument("argument couldn't be parsed into an integer")
 	}
 	if name == "list-compress-depth" {
-		if v < 0 {
+		if v < 0 || v > math.MaxInt32 {
 			return errArgument("argument must be between 0 and 2147483647 inclusive")
 		}
 		n.listCfg.compressDepth.Store(v)
 		return nil
+	}
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		return errArgument("argument must be between -2147483648 and 2147483647 inclusive")
 	}
 	n.listCfg.packSize.Store(v)
 	n.ks.SetListPackSize(v)
