@@ -376,3 +376,23 @@ func BenchmarkListPushPop(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSmallListPushPop pushes and pops at either end of a list of
+// about 5 short elements (kept packed), and of many such lists.
+func BenchmarkSmallListPushPop(b *testing.B) {
+	ks := newKS(b, nil)
+	keys := make([][]byte, 1000)
+	for i := range keys {
+		keys[i] = fmt.Appendf(nil, "l:%d", i)
+		ks.Push(keys[i], [][]byte{[]byte("a"), []byte("bb"), []byte("ccc"), []byte("12"), []byte("e")}, false, false)
+	}
+	one := [][]byte{[]byte("value")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := keys[i%len(keys)]
+		left := i%2 == 0
+		ks.Push(k, one, left, false)
+		ks.Pop(k, !left, 1)
+	}
+}

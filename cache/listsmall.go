@@ -59,14 +59,28 @@ func (ks *Keyspace) listFill() int32 { return ks.listPack.Load() + listFillDefau
 // lsmall is a small list as its entry keeps it.
 type lsmall struct{ p *byte }
 
-// newLSmall packs a chunk's elements (n of them, in b) in one allocation.
+// lsmallSize returns the bytes of an lsmall of n elements packed in blen
+// bytes; its allocation is that rounded up to a size class.
+func lsmallSize(blen, n int) int {
+	return uvarintLen(uint64(blen)) + uvarintLen(uint64(n)) + blen
+}
+
+// newLSmall packs a chunk's elements (n of them, in b) in one allocation
+// of a whole size class (the room past its bytes lets a later change of
+// the same class be written in place: putLSmall).
 func newLSmall(b []byte, n int) lsmall {
+	buf := make([]byte, sizeClass(lsmallSize(len(b), n)))
+	putLSmall(buf, b, n)
+	return lsmall{&buf[0]}
+}
+
+// putLSmall writes the header and elements b (which may overlap buf
+// past the header's end) of an lsmall of n elements into buf.
+func putLSmall(buf, b []byte, n int) {
 	h1, h2 := uvarintLen(uint64(len(b))), uvarintLen(uint64(n))
-	buf := make([]byte, h1+h2+len(b))
+	copy(buf[h1+h2:], b) // first: b may start within the old header's end
 	binary.PutUvarint(buf, uint64(len(b)))
 	binary.PutUvarint(buf[h1:], uint64(n))
-	copy(buf[h1+h2:], b)
-	return lsmall{&buf[0]}
 }
 
 // form returns the list's element bytes (capacity their length), its
@@ -100,9 +114,33 @@ func (s lsmall) mem() int64 {
 
 // listView is a pooled *list reading an lsmall's bytes.
 type listView struct {
-	l   list // first: a *list of a view is a *listView
-	c   chunk
-	arr [1]*chunk
+	l     list // first: a *list of a view is a *listView
+	c     chunk
+	arr   [1]*chunk
+	spare []byte // a buffer the view's chunk is written in, kept for the next view
+}
+
+// viewSpareMax bounds the buffer a pooled view keeps.
+const viewSpareMax = 16 << 10
+
+// viewOf returns the listView holding l (l.pooled is set).
+func viewOf(l *list) *listView { return (*listView)(unsafe.Pointer(l)) }
+
+// spareChunk points c at the view's spare buffer with b's bytes in its
+// middle (room at both ends) and returns whether it fits there.
+func (v *listView) spareChunk(c *chunk, b []byte) bool {
+	need := len(b) + 64
+	if need > viewSpareMax {
+		return false
+	}
+	if cap(v.spare) < need {
+		v.spare = make([]byte, sizeClass(max(2*len(b)+64, 256)))
+	}
+	buf := v.spare[:cap(v.spare)]
+	lo := (len(buf) - len(b)) / 2
+	copy(buf[lo:], b)
+	c.buf, c.lo, c.hi = buf, lo, lo+len(b)
+	return true
 }
 
 var lviews = sync.Pool{New: func() any { return new(listView) }}
@@ -121,6 +159,7 @@ func (s lsmall) view() *list {
 func emptyView() *list {
 	v := lviews.Get().(*listView)
 	v.c = chunk{}
+	v.spareChunk(&v.c, nil)
 	v.arr[0] = nil
 	v.l = list{chunks: v.arr[:0], pooled: true}
 	return &v.l
@@ -132,14 +171,16 @@ func (l *list) release() {
 	if l == nil || !l.pooled {
 		return
 	}
-	v := (*listView)(unsafe.Pointer(l))
-	*v = listView{}
+	v := viewOf(l)
+	spare := v.spare
+	*v = listView{spare: spare}
 	lviews.Put(v)
 }
 
 // unshare lets the list write in its first chunk's buffer: a view's
-// reads the entry's bytes, so it is resliced to have no free room, and
-// the next push there copies it.
+// reads the entry's bytes, so they are copied to the view's spare buffer,
+// or else resliced to have no free room, so that the next push there
+// copies them.
 func (l *list) unshare() {
 	if !l.shared {
 		return
@@ -147,6 +188,9 @@ func (l *list) unshare() {
 	l.shared = false
 	if len(l.chunks) > 0 {
 		c := l.chunks[0]
+		if viewOf(l).spareChunk(c, c.buf[c.lo:c.hi]) {
+			return
+		}
 		c.buf = c.buf[c.lo:c.hi:c.hi]
 		c.lo, c.hi = 0, len(c.buf)
 	}
@@ -195,7 +239,7 @@ func (l *list) detached() *list {
 	nl := &list{n: l.n, fill: l.fill, chunks: make([]*chunk, len(l.chunks), cap(l.chunks))}
 	for i, c := range l.chunks {
 		nc := *c
-		if l.shared && i == 0 {
+		if i == 0 { // it may read the entry's bytes or the view's spare buffer
 			nc.buf = append([]byte(nil), c.buf[c.lo:c.hi]...)
 			nc.lo, nc.hi = 0, len(nc.buf)
 		}
@@ -215,13 +259,27 @@ func (l *list) stored() any {
 }
 
 // listStore puts l, a command's list of e (a view or e's own), back in
-// e after a change; the caller releases l.
+// e after a change; the caller releases l. A small list's new bytes are
+// written over its old ones when they take the same size class (readers
+// of a list hold its stripe's lock and copy what they keep).
 func listStore(e *entry, l *list) {
-	if cur, ok := e.object().(*list); ok && cur == l {
-		if l.packable(false) {
+	switch cur := e.object().(type) {
+	case *list:
+		if cur == l && l.packable(false) {
 			e.setObject(l.packed())
 		}
-		return
+		if cur == l {
+			return
+		}
+	case lsmall:
+		if l.packable(true) && len(l.chunks) == 1 {
+			c := l.chunks[0]
+			_, _, size := cur.form()
+			if class := sizeClass(size); class == sizeClass(lsmallSize(c.used(), l.n)) {
+				putLSmall(unsafe.Slice(cur.p, class), c.buf[c.lo:c.hi], l.n)
+				return
+			}
+		}
 	}
 	e.setObject(l.stored())
 }
