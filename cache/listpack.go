@@ -3,7 +3,6 @@ package cache
 import (
 	"encoding/binary"
 	"strconv"
-	"unsafe"
 )
 
 // A list is kept as Redis keeps it (a quicklist of listpacks): a deque of
@@ -231,7 +230,10 @@ func (l *list) push(v []byte, left bool) {
 	}
 	if c == nil || !l.fits(c, size) {
 		if l.pooled && len(l.chunks) == 0 {
-			c = &(*listView)(unsafe.Pointer(l)).c
+			v := viewOf(l)
+			c = &v.c // the view's own chunk, written in its spare buffer
+			*c = chunk{}
+			v.spareChunk(c, nil)
 		} else {
 			c = &chunk{}
 		}

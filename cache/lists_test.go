@@ -396,3 +396,41 @@ func BenchmarkSmallListPushPop(b *testing.B) {
 		ks.Pop(k, !left, 1)
 	}
 }
+
+// TestListViewsShareNothing: lists pushed past list-max-listpack-size at
+// either end, one after another, keep their own elements (a small list's
+// changes are made in a buffer its next user reuses).
+func TestListViewsShareNothing(t *testing.T) {
+	ks := newKS(t, nil)
+	ks.SetListPackSize(3)
+	want := map[string][]string{}
+	for i := 0; i < 200; i++ {
+		k := fmt.Sprint("l", i)
+		left := i%2 == 0
+		for j := 0; j < 3+i%3; j++ {
+			v := fmt.Sprint(k, "-", j)
+			if _, err := ks.Push([]byte(k), [][]byte{[]byte(v)}, left, false); err != nil {
+				t.Fatal(err)
+			}
+			if left {
+				want[k] = append([]string{v}, want[k]...)
+			} else {
+				want[k] = append(want[k], v)
+			}
+		}
+		if i%5 == 0 {
+			ks.Pop([]byte(k), !left, 1)
+			if left {
+				want[k] = want[k][:len(want[k])-1]
+			} else {
+				want[k] = want[k][1:]
+			}
+		}
+	}
+	for k, w := range want {
+		got, _ := ks.LRange([]byte(k), 0, -1)
+		if fmt.Sprintf("%s", got) != fmt.Sprint(w) {
+			t.Fatalf("%s = %s, want %v", k, got, w)
+		}
+	}
+}

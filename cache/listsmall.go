@@ -159,7 +159,6 @@ func (s lsmall) view() *list {
 func emptyView() *list {
 	v := lviews.Get().(*listView)
 	v.c = chunk{}
-	v.spareChunk(&v.c, nil)
 	v.arr[0] = nil
 	v.l = list{chunks: v.arr[:0], pooled: true}
 	return &v.l
@@ -177,23 +176,24 @@ func (l *list) release() {
 	lviews.Put(v)
 }
 
-// unshare lets the list write in its first chunk's buffer: a view's
-// reads the entry's bytes, so they are copied to the view's spare buffer,
-// or else resliced to have no free room, so that the next push there
-// copies them.
+// unshare lets a view write in its chunk (the listView's c, the only
+// one that may read the entry's bytes or the spare buffer): the entry's
+// bytes are copied to the view's spare buffer, or else resliced to have
+// no free room, so that the next push there copies them.
 func (l *list) unshare() {
-	if !l.shared {
+	l.shared = false
+	v := viewOf(l)
+	for _, c := range l.chunks {
+		if c != &v.c {
+			continue
+		}
+		if !v.spareChunk(c, c.buf[c.lo:c.hi]) {
+			c.buf = c.buf[c.lo:c.hi:c.hi]
+			c.lo, c.hi = 0, len(c.buf)
+		}
 		return
 	}
-	l.shared = false
-	if len(l.chunks) > 0 {
-		c := l.chunks[0]
-		if viewOf(l).spareChunk(c, c.buf[c.lo:c.hi]) {
-			return
-		}
-		c.buf = c.buf[c.lo:c.hi:c.hi]
-		c.lo, c.hi = 0, len(c.buf)
-	}
+	v.c = chunk{} // not in the list any more: the entry's bytes are not to be written
 }
 
 // packable reports whether the list fits one allocation: a view or a
@@ -237,14 +237,14 @@ func (l *list) detached() *list {
 		return l
 	}
 	nl := &list{n: l.n, fill: l.fill, chunks: make([]*chunk, len(l.chunks), cap(l.chunks))}
+	v := viewOf(l)
 	for i, c := range l.chunks {
-		nc := *c
-		if i == 0 { // it may read the entry's bytes or the view's spare buffer
-			nc.buf = append([]byte(nil), c.buf[c.lo:c.hi]...)
-			nc.lo, nc.hi = 0, len(nc.buf)
+		if c == &v.c { // it may read the entry's bytes or the spare buffer
+			c = &chunk{buf: append([]byte(nil), c.buf[c.lo:c.hi]...), n: c.n}
+			c.hi = len(c.buf)
 		}
-		nl.chunks[i] = &nc
-		nl.mem += nc.mem()
+		nl.chunks[i] = c
+		nl.mem += c.mem()
 	}
 	return nl
 }
