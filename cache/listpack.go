@@ -203,7 +203,7 @@ type list struct {
 	n      int   // elements
 	mem    int64 // heap bytes of the chunks and the slice of them
 	fill   int32 // list-max-listpack-size when the list was last written
-	shared bool  // chunks[0].buf is an entry's packed bytes (listsmall.go): read only
+	shared bool  // a view whose chunk reads the entry's packed bytes (listsmall.go): read only
 	pooled bool  // a pooled view (listsmall.go)
 }
 
