@@ -53,6 +53,7 @@ func TestSmallListsCostLessThanRedis(t *testing.T) {
 		}
 		key := tc.name + ":7"
 		usage, redisUsage := c.MemoryUsage(ctx, key).Val(), rc.MemoryUsage(ctx, key).Val()
+		t.Logf("MEMORY USAGE %s = %d, redis-server's %d", key, usage, redisUsage)
 		if usage <= 0 || usage > redisUsage {
 			t.Errorf("MEMORY USAGE %s = %d, redis-server's %d", key, usage, redisUsage)
 		}
