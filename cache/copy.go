@@ -81,11 +81,12 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 	case kindZSet:
 		return e.zsetVal().clone(), nil
 	case kindList:
-		l, nl := e.listVal(), &list{}
+		l, nl := e.listVal(), &list{fill: ks.listFill()}
 		l.each(0, func(_ int, v []byte) bool {
 			nl.push(v, false)
 			return true
 		})
+		l.release()
 		return nl, nil
 	case kindJSON:
 		if d := e.jsonDoc(); d.root != nil {

@@ -65,10 +65,12 @@ func rdbValue(e *entry) (rdb.Value, error) {
 		return v, nil
 	case kindList:
 		v := rdb.Value{Kind: rdb.List}
-		e.listVal().each(0, func(_ int, it []byte) bool {
+		l := e.listVal()
+		l.each(0, func(_ int, it []byte) bool {
 			v.Items = append(v.Items, bytes.Clone(it)) // it is valid during the call only
 			return true
 		})
+		l.release()
 		return v, nil
 	case kindStream:
 		return rdb.Value{Kind: rdb.Stream, Stream: rdbStream(e.streamVal())}, nil
@@ -101,7 +103,7 @@ func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 		z.fit(lim) // as Redis loads a small one: packed
 		return kindZSet, nil, z
 	case rdb.List:
-		return kindList, nil, newList(v.Items)
+		return kindList, nil, newList(v.Items, ks.listFill())
 	case rdb.Stream:
 		return kindStream, nil, streamFromRDB(v.Stream, int(min(ks.streamNode.Load(), 1<<30)))
 	}

@@ -54,7 +54,7 @@ type objEntry struct {
 	entry
 	mem8 uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
 	key  *byte  // the key's bytes (meta's length)
-	obj  any    // kindHash: map[string][]byte (values never modified in place), packedHash (hashpack.go) or *hashEx; kindZSet: zsmall (zsmall.go) or *zset; kindSet: ssmall (ssmall.go) or *setObj; kindList: *list; kindJSON: *jsonDoc; kindCustom: Custom
+	obj  any    // kindHash: map[string][]byte (values never modified in place), packedHash (hashpack.go) or *hashEx; kindZSet: zsmall (zsmall.go) or *zset; kindSet: ssmall (ssmall.go) or *setObj; kindList: lsmall (listsmall.go) or *list; kindJSON: *jsonDoc; kindCustom: Custom
 }
 
 const (
@@ -93,6 +93,8 @@ func newEntry(key string, k kind, val []byte, obj any) *entry {
 		o.obj = v.stored() // a packed set's bytes alone (zsmall.go)
 	case *setObj:
 		o.obj = v.stored() // a small set's bytes alone (ssmall.go)
+	case *list:
+		o.obj = v.stored() // a small list's bytes alone (listsmall.go)
 	}
 	o.meta = uint32(len(key))<<kindBits | uint32(k)
 	return &o.entry
@@ -315,6 +317,9 @@ type Keyspace struct {
 	// setPackLim is set-max-listpack-entries/-value (see
 	// SetSetListpack); nil: defaults.
 	setPackLim atomic.Pointer[[2]int]
+	// listPack is list-max-listpack-size less its default (see
+	// SetListPackSize).
+	listPack atomic.Int32
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for

@@ -10,13 +10,14 @@ import (
 // as a uvarint, its bytes, and its length again as a uvarint written
 // backwards, so a chunk is walked from either end. A chunk has free room
 // at both ends, so pushing and popping at either end of the list touches
-// one chunk only: O(1). A chunk holds at most chunkMax bytes (Redis's
-// default list-max-listpack-size -2, 8 KiB), so a long list costs about its
-// packed bytes; a short list is one small chunk (Redis 7.2's listpack
-// encoding).
+// one chunk only: O(1). A chunk holds at most the bytes or elements
+// list-max-listpack-size allows (fillLimits; Redis's default -2: 8 KiB),
+// so a long list costs about its packed bytes; a short list is kept as its
+// packed bytes alone (listsmall.go, Redis 7.2's listpack encoding).
 
-// chunkMax is the most bytes of elements a chunk holds (an element longer
-// than that has a chunk of its own).
+// chunkMax is the most bytes of elements a chunk holds under the default
+// list-max-listpack-size (an element longer than a chunk's most has a
+// chunk of its own).
 const chunkMax = 8 << 10
 
 // chunkStruct is the heap bytes of a chunk's header (size class of 48).
@@ -167,16 +168,16 @@ func (c *chunk) elemBefore(end int, sc *scratch) (v []byte, start int) {
 }
 
 // room makes need free bytes at the chunk's front (left) or back,
-// reallocating (doubling) as needed. It returns the change in the
-// chunk's heap bytes.
-func (c *chunk) room(need int, left bool) int64 {
+// reallocating (doubling, up to limit bytes) as needed. It returns the
+// change in the chunk's heap bytes.
+func (c *chunk) room(need int, left bool, limit int) int64 {
 	if left && c.lo >= need || !left && len(c.buf)-c.hi >= need {
 		return 0
 	}
 	used := c.used()
 	size := max(2*len(c.buf), used+need, 16)
-	if size > chunkMax && used+need <= chunkMax {
-		size = chunkMax
+	if size > limit && used+need <= limit {
+		size = limit
 	}
 	old := c.mem()
 	nb := make([]byte, size)
@@ -189,15 +190,21 @@ func (c *chunk) room(need int, left bool) int64 {
 	return c.mem() - old
 }
 
-// fits reports whether an element packed in size bytes may join the
-// chunk.
-func (c *chunk) fits(size int) bool { return c.n == 0 || c.used()+size <= chunkMax }
+// fits reports whether an element packed in size bytes may join chunk c
+// under the list's list-max-listpack-size.
+func (l *list) fits(c *chunk, size int) bool {
+	maxBytes, maxCount := fillLimits(l.fill)
+	return c.n == 0 || c.used()+size <= maxBytes && c.n < maxCount
+}
 
 // list is a deque of chunks.
 type list struct {
 	chunks []*chunk
 	n      int   // elements
 	mem    int64 // heap bytes of the chunks and the slice of them
+	fill   int32 // list-max-listpack-size when the list was last written
+	shared bool  // a view whose chunk reads the entry's packed bytes (listsmall.go): read only
+	pooled bool  // a pooled view (listsmall.go)
 }
 
 // listBase is a list's fixed heap bytes (the struct).
@@ -218,8 +225,18 @@ func (l *list) push(v []byte, left bool) {
 			c = l.chunks[len(l.chunks)-1]
 		}
 	}
-	if c == nil || !c.fits(size) {
-		c = &chunk{}
+	if l.shared {
+		l.unshare()
+	}
+	if c == nil || !l.fits(c, size) {
+		if l.pooled && len(l.chunks) == 0 {
+			v := viewOf(l)
+			c = &v.c // the view's own chunk, written in its spare buffer
+			*c = chunk{}
+			v.spareChunk(c, nil)
+		} else {
+			c = &chunk{}
+		}
 		l.mem += c.mem()
 		if left {
 			l.chunks = append(l.chunks, nil)
@@ -229,7 +246,8 @@ func (l *list) push(v []byte, left bool) {
 			l.chunks = append(l.chunks, c)
 		}
 	}
-	l.mem += c.room(size, left)
+	maxBytes, _ := fillLimits(l.fill)
+	l.mem += c.room(size, left, maxBytes)
 	if left {
 		c.lo -= size
 		putElem(c.buf[c.lo:], v, enc)
@@ -362,25 +380,28 @@ func (l *list) elems(start, stop int) [][]byte {
 func (l *list) rewrite(fn func(all [][]byte) [][]byte) {
 	all := l.elems(0, l.n-1)
 	out := fn(all)
-	nl := newList(out)
+	nl := newList(out, l.fill)
+	nl.pooled = l.pooled // a view's struct stays the pool's: listStore stores nl's content
 	*l = *nl
 }
 
-// newList packs vals (copied) into a list.
-func newList(vals [][]byte) *list {
-	l := &list{}
+// newList packs vals (copied) into a list under list-max-listpack-size
+// fill.
+func newList(vals [][]byte, fill int32) *list {
+	l := &list{fill: fill}
+	maxBytes, _ := fillLimits(fill)
 	var c *chunk
 	for _, v := range vals {
 		enc := encOf(v)
 		s := enc.size()
-		if c == nil || !c.fits(s) {
+		if c == nil || !l.fits(c, s) {
 			c = &chunk{}
 			l.chunks = append(l.chunks, c)
 		}
 		if len(c.buf)-c.hi < s {
 			grow := max(2*len(c.buf), c.hi+s, 16)
-			if grow > chunkMax && c.hi+s <= chunkMax {
-				grow = chunkMax
+			if grow > maxBytes && c.hi+s <= maxBytes {
+				grow = maxBytes
 			}
 			nb := make([]byte, grow)
 			copy(nb, c.buf[:c.hi])
@@ -441,7 +462,7 @@ func (l *list) rewriteAt(i int, fn func(elems [][]byte, j int) [][]byte) {
 		v, off = c.elemAt(off, &sc)
 		elems = append(elems, append([]byte(nil), v...))
 	}
-	nl := newList(fn(elems, i-first))
+	nl := newList(fn(elems, i-first), l.fill)
 	l.mem += nl.mem - c.mem()
 	l.n += nl.n - c.n
 	rest := append(nl.chunks, l.chunks[k+1:]...)

@@ -9,15 +9,25 @@ import (
 // ErrIndexOutOfRange is LSET's error for an index past the list's end.
 var ErrIndexOutOfRange = errors.New("index out of range")
 
-// listVal returns a kindList entry's list (nil for other kinds).
+// listVal returns a kindList entry's list (nil for other kinds): a small
+// one's is a view of the bytes the entry keeps (listsmall.go), to release
+// when done; a command that changes it puts it back with listStore.
 func (e *entry) listVal() *list {
-	l, _ := e.object().(*list)
-	return l
+	switch l := e.object().(type) {
+	case *list:
+		return l
+	case lsmall:
+		return l.view()
+	}
+	return nil
 }
 
 // listRead runs fn on the list at key (nil if missing).
 func (ks *Keyspace) listRead(key []byte, fn func(l *list)) error {
-	return readAs(ks, key, kindList, (*entry).listVal, fn)
+	return readAs(ks, key, kindList, (*entry).listVal, func(l *list) {
+		fn(l)
+		l.release()
+	})
 }
 
 // listWrite runs fn on the list at key under its stripe lock (nil if
@@ -41,7 +51,9 @@ func (ks *Keyspace) listWriteLocked(sh *stripe, slot int, key []byte, create boo
 			_, err := fn(nil)
 			return err
 		}
-		l := &list{}
+		l := emptyView()
+		defer l.release()
+		l.fill = ks.listFill()
 		changed, err := fn(l)
 		if err != nil || !changed || l.n == 0 {
 			return err
@@ -49,15 +61,19 @@ func (ks *Keyspace) listWriteLocked(sh *stripe, slot int, key []byte, create boo
 		ks.insert(sh, slot, newEntry(bstr(key), kindList, nil, l))
 		return nil
 	}
-	changed, err := fn(e.listVal())
+	l := e.listVal()
+	defer l.release()
+	l.fill = ks.listFill()
+	changed, err := fn(l)
 	if err != nil || !changed {
 		return err
 	}
 	ks.touch(e)
-	if e.listVal().n == 0 {
+	if l.n == 0 {
 		ks.del(sh, slot, string(key), e, ReasonDeleted)
 		return nil
 	}
+	listStore(e, l)
 	ks.resize(sh, slot, e)
 	return nil
 }

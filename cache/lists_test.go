@@ -13,7 +13,65 @@ import (
 // a plain slice and compares the whole list after each, with elements of
 // sizes that make chunks fill, split and empty.
 func TestListAgainstSlice(t *testing.T) {
-	ks := newKS(t, nil)
+	if packed, chunked := listAgainstSlice(t, newKS(t, nil), 20000); packed == 0 || chunked == 0 {
+		t.Errorf("the list was packed after %d steps, chunked after %d: want both", packed, chunked)
+	}
+}
+
+// TestListAgainstSliceFills is TestListAgainstSlice under other
+// list-max-listpack-size values, positive (elements) and negative
+// (bytes), so that lists turn from packed to chunked and back often
+// (up to -2's 8 KiB chunks); the list's form keeps to the limits.
+func TestListAgainstSliceFills(t *testing.T) {
+	for _, fill := range []int64{0, 1, 3, 16, -1, -5, -9, 1 << 20} {
+		t.Run(fmt.Sprint(fill), func(t *testing.T) {
+			ks := newKS(t, nil)
+			ks.SetListPackSize(fill)
+			packed, chunked := listAgainstSlice(t, ks, 4000)
+			// Lists here stay under 64 KiB: chunked only past smaller limits.
+			if maxBytes, _ := fillLimits(ks.listFill()); packed == 0 && fill != 0 || chunked == 0 && maxBytes <= chunkMax {
+				t.Errorf("the list was packed after %d steps, chunked after %d: want both", packed, chunked)
+			}
+		})
+	}
+}
+
+// checkListForm fails when the list at key is packed beyond the keyspace's
+// list-max-listpack-size or chunked past it; it returns whether it is
+// packed.
+func checkListForm(t *testing.T, ks *Keyspace, key []byte) (packed bool) {
+	t.Helper()
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	if e == nil {
+		return false
+	}
+	maxBytes, maxCount := fillLimits(ks.listFill())
+	switch l := e.object().(type) {
+	case lsmall:
+		b, n, _ := l.form()
+		if n == 0 || len(b) > maxBytes || n > maxCount {
+			t.Fatalf("packed list of %d elements in %d bytes, limits %d elements %d bytes", n, len(b), maxCount, maxBytes)
+		}
+		return true
+	case *list:
+		for _, c := range l.chunks {
+			if c.n == 0 || c.n > 1 && (c.used() > maxBytes || c.n > maxCount) {
+				t.Fatalf("chunk of %d elements in %d bytes, limits %d elements %d bytes", c.n, c.used(), maxCount, maxBytes)
+			}
+		}
+	default:
+		t.Fatalf("list held as %T", l)
+	}
+	return false
+}
+
+// listAgainstSlice runs steps random list operations on ks and on a plain
+// slice and compares the whole list after each; it returns after how many
+// steps the list was packed, and after how many chunked.
+func listAgainstSlice(t *testing.T, ks *Keyspace, steps int) (packed, chunked int) {
 	key := []byte("l")
 	var model [][]byte
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -32,7 +90,7 @@ func TestListAgainstSlice(t *testing.T) {
 		}
 		return bytes.Repeat([]byte{byte('a' + rng.IntN(4))}, size)
 	}
-	for step := 0; step < 20000; step++ {
+	for step := 0; step < steps; step++ {
 		op := rng.IntN(10)
 		switch op {
 		case 0, 1, 2:
@@ -161,7 +219,13 @@ func TestListAgainstSlice(t *testing.T) {
 		if len(model) == 0 && ks.Exists(key) != 0 {
 			t.Fatalf("step %d: empty list still exists", step)
 		}
+		if checkListForm(t, ks, key) {
+			packed++
+		} else if len(model) > 0 {
+			chunked++
+		}
 	}
+	return packed, chunked
 }
 
 func equalLists(a, b [][]byte) bool {
@@ -311,4 +375,62 @@ func BenchmarkListPushPop(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSmallListPushPop pushes and pops at either end of a list of
+// about 5 short elements (kept packed), and of many such lists.
+func BenchmarkSmallListPushPop(b *testing.B) {
+	ks := newKS(b, nil)
+	keys := make([][]byte, 1000)
+	for i := range keys {
+		keys[i] = fmt.Appendf(nil, "l:%d", i)
+		ks.Push(keys[i], [][]byte{[]byte("a"), []byte("bb"), []byte("ccc"), []byte("12"), []byte("e")}, false, false)
+	}
+	one := [][]byte{[]byte("value")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := keys[i%len(keys)]
+		left := i%2 == 0
+		ks.Push(k, one, left, false)
+		ks.Pop(k, !left, 1)
+	}
+}
+
+// TestListViewsShareNothing: lists pushed past list-max-listpack-size at
+// either end, one after another, keep their own elements (a small list's
+// changes are made in a buffer its next user reuses).
+func TestListViewsShareNothing(t *testing.T) {
+	ks := newKS(t, nil)
+	ks.SetListPackSize(3)
+	want := map[string][]string{}
+	for i := 0; i < 200; i++ {
+		k := fmt.Sprint("l", i)
+		left := i%2 == 0
+		for j := 0; j < 3+i%3; j++ {
+			v := fmt.Sprint(k, "-", j)
+			if _, err := ks.Push([]byte(k), [][]byte{[]byte(v)}, left, false); err != nil {
+				t.Fatal(err)
+			}
+			if left {
+				want[k] = append([]string{v}, want[k]...)
+			} else {
+				want[k] = append(want[k], v)
+			}
+		}
+		if i%5 == 0 {
+			ks.Pop([]byte(k), !left, 1)
+			if left {
+				want[k] = want[k][:len(want[k])-1]
+			} else {
+				want[k] = want[k][1:]
+			}
+		}
+	}
+	for k, w := range want {
+		got, _ := ks.LRange([]byte(k), 0, -1)
+		if fmt.Sprintf("%s", got) != fmt.Sprint(w) {
+			t.Fatalf("%s = %s, want %v", k, got, w)
+		}
+	}
 }

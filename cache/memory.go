@@ -53,7 +53,7 @@ func entrySize(e *entry) int64 {
 	case kindCustom:
 		n += e.customVal().MemoryBytes()
 	case kindList:
-		n += e.listVal().bytes()
+		n += listMem(e)
 	case kindJSON:
 		n += e.jsonDoc().bytes
 	}

@@ -188,6 +188,7 @@ func appendRecord(b *bytes.Buffer, key string, e *entry, exp int64) error {
 		l := e.listVal()
 		appendUvarint(b, uint64(l.n))
 		l.each(0, func(_ int, v []byte) bool { appendBytes(b, v); return true })
+		l.release()
 	case kindJSON:
 		appendBytes(b, e.jsonDoc().textOf())
 	}
@@ -383,7 +384,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 			obj = newJSONDoc(root)
 		case recList:
 			kd = kindList
-			if obj, err = readList(sr); err != nil {
+			if obj, err = readList(sr, ks.listFill()); err != nil {
 				return corrupt("list", err)
 			}
 		default:
@@ -426,12 +427,12 @@ func (ks *Keyspace) load(key []byte, e *entry, exp int64) {
 }
 
 // readList reads a list record's length and elements.
-func readList(sr *snapReader) (*list, error) {
+func readList(sr *snapReader, fill int32) (*list, error) {
 	n, err := sr.uvarint()
 	if err != nil || n == 0 || n > maxSnapItem {
 		return nil, fmt.Errorf("length %d: %v", n, err)
 	}
-	l := &list{}
+	l := &list{fill: fill}
 	for i := uint64(0); i < n; i++ {
 		v, err := sr.bytes()
 		if err != nil {

@@ -37,6 +37,7 @@ func (ks *Keyspace) SortElements(key []byte) (elems []string, ordered bool, err 
 			elems = append(elems, string(v))
 			return true
 		})
+		l.release()
 		return elems, true, nil
 	}
 	return nil, false, ErrWrongType

@@ -6,9 +6,10 @@ import (
 	"sync/atomic"
 )
 
-// listConfig holds the list-* parameters CONFIG SET accepts for Redis
-// compatibility. vcache's lists always use 8 KiB chunks (Redis's default
-// -2) and no compression; the values are kept for CONFIG GET only.
+// listConfig holds the list-* parameters CONFIG SET accepts.
+// list-max-listpack-size sizes the chunks of a list and so which lists are
+// small enough to be kept as one allocation (cache.SetListPackSize); lists
+// are never compressed, list-compress-depth is kept for CONFIG GET only.
 type listConfig struct {
 	packSize      atomic.Int64 // list-max-listpack-size (alias list-max-ziplist-size)
 	compressDepth atomic.Int64 // list-compress-depth
@@ -17,16 +18,20 @@ type listConfig struct {
 // setListConfig sets a list-* parameter.
 func (n *Node) setListConfig(name, val string) error {
 	v, err := strconv.ParseInt(val, 10, 64)
-	if err != nil || v < math.MinInt32 || v > math.MaxInt32 {
+	if err != nil {
 		return errArgument("argument couldn't be parsed into an integer")
 	}
 	if name == "list-compress-depth" {
-		if v < 0 {
+		if v < 0 || v > math.MaxInt32 {
 			return errArgument("argument must be between 0 and 2147483647 inclusive")
 		}
 		n.listCfg.compressDepth.Store(v)
 		return nil
 	}
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		return errArgument("argument must be between -2147483648 and 2147483647 inclusive")
+	}
 	n.listCfg.packSize.Store(v)
+	n.ks.SetListPackSize(v)
 	return nil
 }
