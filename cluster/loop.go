@@ -137,6 +137,15 @@ func (c *Cluster) publish() {
 // report) within quorumWindow, and, when since is not zero, after since.
 // Failure detection takes longer than quorumWindow, so a member cut off
 // from the others loses its majority before they declare it dead.
+//
+// A node counts only while the map it announced is not newer than m: it
+// vouches for the map it has, not for m. A member back from a partition
+// during which the majority gave its slots to others hears their load
+// reports before their map arrives (it asks for it then); until it adopts
+// that map it must not serve from its own (ErrDown), or it answers reads
+// with values the majority overwrote and acknowledges writes that the
+// majority's map loses. Redis Cluster's node likewise takes a newer
+// config epoch's claim on its slots before it serves them again.
 func (c *Cluster) majority(m *Map, alive []Member, now, since time.Time) bool {
 	ls := c.loop
 	n := 0
@@ -148,7 +157,9 @@ func (c *Cluster) majority(m *Map, alive []Member, now, since time.Time) bool {
 			n++
 		default:
 			at := ls.heard[x.ID]
-			if a, ok := ls.known[x.ID]; ok && a.boot == alive[i].Boot && now.Sub(at) <= c.cfg.quorumWindow() && !at.Before(since) {
+			a, ok := ls.known[x.ID]
+			if ok && a.boot == alive[i].Boot && now.Sub(at) <= c.cfg.quorumWindow() && !at.Before(since) &&
+				!newer(a.epoch, a.coord, m.epoch, m.coord) {
 				n++
 			}
 		}

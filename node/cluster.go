@@ -94,13 +94,18 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 		return false
 	}
 	serve, redirect := m.Route(slot, cl.Self())
-	if !serve && n.importing(m, slot, cl.Self()) {
+	// A member in a minority (or that has not yet adopted the newer map a
+	// majority announces) serves nothing: neither as a migration's target
+	// nor as a READONLY replica, as Redis Cluster refuses reads while its
+	// state is fail.
+	down := m.Down()
+	if !serve && !down && n.importing(m, slot, cl.Self()) {
 		// Our map still shows the slot moving here, but a client found us,
 		// so the source has handed it over (it redirects only after the
 		// copy and the flip): serve instead of bouncing it back.
 		serve = true
 	}
-	if !serve && c.readonly && spec.Has(command.Readonly) && m.IsReplica(slot, cl.Self()) && n.replicaUpToDate(slot) {
+	if !serve && !down && c.readonly && spec.Has(command.Readonly) && m.IsReplica(slot, cl.Self()) && n.replicaUpToDate(slot) {
 		// READONLY, as in Redis Cluster: a replica serves reads of its
 		// shard (what it has received so far).
 		serve = true

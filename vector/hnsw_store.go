@@ -18,8 +18,8 @@ type vstore struct {
 	dim    int
 	stride int // per node: floats (f32), bytes (int8) or words (binary)
 
-	vecs  []float32 // f32: the prepared vector, padded to stride
-	norms []float32 // f32: its squared norm (for L2)
+	vecs  [][]float32 // f32: the prepared vectors, padded to stride, vecChunk nodes a chunk (hnsw_chunks.go)
+	norms []float32   // f32: its squared norm (for L2)
 
 	codes  []int8    // int8: the code, padded to stride with zeros
 	inv    []float64 // int8: 1/|code|
@@ -97,13 +97,14 @@ func (s *vstore) grow(c, n int) {
 	case QuantBinary:
 		s.bits = growTo(s.bits, c*s.stride, n*s.stride)
 	default:
-		s.vecs = growTo(s.vecs, c*s.stride, n*s.stride)
+		s.vecs = growChunks(s.vecs, s.stride, c, n)
 		s.norms = growTo(s.norms, c, n)
 	}
 }
 
 func (s *vstore) vec(i uint32) []float32 {
-	return s.vecs[int(i)*s.stride : int(i+1)*s.stride]
+	o := int(i&vecMask) * s.stride
+	return s.vecs[i>>vecShift][o : o+s.stride]
 }
 
 func (s *vstore) code(i uint32) []int8 {
@@ -122,7 +123,7 @@ func (s *vstore) prefetch(i uint32, lines int) {
 	case QuantBinary:
 		prefetch.Lines(unsafe.Pointer(&s.bits[int(i)*s.stride]), lines)
 	default:
-		prefetch.Lines(unsafe.Pointer(&s.vecs[int(i)*s.stride]), lines)
+		prefetch.Lines(unsafe.Pointer(&s.vecs[i>>vecShift][int(i&vecMask)*s.stride]), lines)
 	}
 }
 

@@ -20,8 +20,9 @@ const goMemFloor = 4 << 20
 // the nodes' accounted memory, plus a little room for garbage: with GOGC's
 // default alone the heap grows to twice what is live before a collection,
 // so RSS would reach about twice maxmemory. What lies beyond the accounted
-// memory is measured, not guessed (goMemLimit), so the limit is as tight
-// as the process allows and never below what is live. GOMEMLIMIT in the
+// memory is measured, not guessed (goMemLimit; the least of the last few
+// readings, steadyExtra, so that a passing peak does not raise it), so the
+// limit is as tight as the process allows. GOMEMLIMIT in the
 // environment wins; no maxmemory (0) means no limit. The limit is set at
 // start, by CONFIG SET maxmemory (node.Config.MaxMemoryChanged) and again
 // every second while the tuner runs.
@@ -29,7 +30,8 @@ type goMemTuner struct {
 	used      func() int64  // the nodes' used_memory, or nil
 	changes   func() uint64 // the nodes' key changes so far, or nil (idlePurge)
 	maxmemory atomic.Int64
-	mu        sync.Mutex // serialises apply's read of the runtime and its SetMemoryLimit
+	mu        sync.Mutex // serialises apply's read of the runtime and its SetMemoryLimit, guards steady
+	steady    steadyExtra
 }
 
 // set records a new maxmemory and applies it.
@@ -54,7 +56,7 @@ func (t *goMemTuner) apply() {
 	if t.used != nil {
 		used = t.used()
 	}
-	debug.SetMemoryLimit(goMemLimit(m, used, readRuntimeMem()))
+	debug.SetMemoryLimit(goMemLimit(m, t.steady.add(goMemExtra(used, readRuntimeMem()))))
 }
 
 // run re-applies the limit every second until ctx ends, following the
@@ -145,14 +147,20 @@ func readRuntimeMem() runtimeMem {
 	return runtimeMem{live: v[0], overhead: max(v[1]-v[2]-v[3]-v[4], 0)}
 }
 
-// goMemLimit is the soft limit for maxmemory when the nodes account used
-// bytes and the runtime holds rt: maxmemory, plus the live heap the
-// accounting does not see (the process's own tables, connection buffers,
-// the estimates' error), plus the runtime's overhead, plus a sixteenth of
-// maxmemory and goMemFloor for garbage. The live heap can reach maxmemory
-// plus what is not accounted, so the garbage room never shrinks below
-// that last term and the collector cannot be driven to run back to back.
-func goMemLimit(maxmemory, used int64, rt runtimeMem) int64 {
-	unaccounted := max(rt.live-used, 0)
-	return maxmemory + unaccounted + rt.overhead + maxmemory/16 + goMemFloor
+// goMemLimit is the soft limit for maxmemory when the process holds extra
+// bytes beyond the nodes' used memory (goMemExtra): maxmemory, plus extra,
+// plus a sixteenth of maxmemory and goMemFloor for garbage. The live heap
+// can reach maxmemory plus what is not accounted, so the garbage room never
+// shrinks below that last term and the collector cannot be driven to run
+// back to back.
+func goMemLimit(maxmemory, extra int64) int64 {
+	return maxmemory + extra + maxmemory/16 + goMemFloor
+}
+
+// goMemExtra is what the process holds beyond the nodes' used bytes when
+// the runtime holds rt: the live heap they do not account (the process's
+// own tables, connection buffers, the estimates' error) and the runtime's
+// overhead.
+func goMemExtra(used int64, rt runtimeMem) int64 {
+	return max(rt.live-used, 0) + rt.overhead
 }

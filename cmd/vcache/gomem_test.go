@@ -31,7 +31,7 @@ func TestGoMemLimit(t *testing.T) {
 		{"estimate above the heap", 100 * mb, 100 * mb, 90 * mb, 10 * mb, 100*mb + 10*mb + 100*mb/16 + goMemFloor},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if got := goMemLimit(c.max, c.used, runtimeMem{live: c.live, overhead: c.ovh}); got != c.want {
+			if got := goMemLimit(c.max, goMemExtra(c.used, runtimeMem{live: c.live, overhead: c.ovh})); got != c.want {
 				t.Fatalf("goMemLimit = %d, want %d", got, c.want)
 			}
 		})

@@ -221,8 +221,11 @@ func TestPartitionedPrimaryStepsDown(t *testing.T) {
 	}
 
 	lab.heal(victim)
-	// After healing: one owner per slot on every node, and the key holds
-	// the majority's value wherever it is read.
+	// From the heal on the old primary never serves its own copy of the
+	// key (watchHealed); then one owner per slot on every node, and the
+	// key holds the majority's value wherever it is read.
+	gets := watchHealed(t, clients[victim], key, "before", "majority")
+	t.Logf("the old primary followed the majority's map after %d GETs, none of them stale", gets)
 	waitCond(30*time.Second, "every node to agree on the slots' owners", func() bool {
 		var first string
 		for i, c := range clients {
