@@ -308,23 +308,6 @@ const MsgKilled = "ERR Script killed by user with SCRIPT KILL..."
 // string).
 func stringArray(L *lua.LState, vals [][]byte) *lua.LTable {
 	t := L.CreateTable(len(vals), 0)
-	if len(vals) == 1 {
-		t.Append(lua.LString(vals[0]))
-		return t
-	}
-	size := 0
-	for _, v := range vals {
-		size += len(v)
-	}
-	var sb strings.Builder
-	sb.Grow(size)
-	for _, v := range vals {
-		sb.Write(v)
-	}
-	all, at := sb.String(), 0
-	for _, v := range vals {
-		t.Append(lua.LString(all[at : at+len(v)]))
-		at += len(v)
-	}
+	setStrings(vals, func(_ int, s lua.LString) { t.Append(s) })
 	return t
 }
