@@ -132,26 +132,7 @@ func (cb *txCombine) merge(parts [][]byte) []byte {
 		}
 		vals[i] = v
 	}
-	switch cb.mode {
-	case mergeArray:
-		dst := resp.AppendArray(nil, len(cb.part))
-		for i := range cb.part {
-			v := &vals[cb.part[i]]
-			if v.Kind != resp.Array || int(cb.pos[i]) >= len(v.Elems) {
-				return resp.AppendError(nil, "ERR bad reply from backend")
-			}
-			dst = v.Elems[cb.pos[i]].AppendTo(dst)
-		}
-		return dst
-	case mergeSum:
-		var n int64
-		for i := range vals {
-			n += vals[i].Int
-		}
-		return resp.AppendInt(nil, n)
-	default:
-		return resp.AppendSimple(nil, "OK")
-	}
+	return appendMerged(nil, cb.mode, cb.part, cb.pos, vals)
 }
 
 // combineExec rewrites a node's EXEC reply (one element per queued
