@@ -120,11 +120,8 @@ func (s *session) txComputeQueue(e *entry, cmd resp.Command) bool {
 	if tx.slot < 0 {
 		tx.slot = keyslot.Of(cmd.Args[pos[0]])
 	}
-	tx.slots = append(tx.slots, -1)
-	tx.entries = append(tx.entries, e)
-	tx.queued = append(tx.queued, raw)
 	_, shape := s.shape3(e, cmd.Args)
-	tx.shapes = append(tx.shapes, shape)
+	s.txAppend(tx, -1, e, raw, shape)
 	return true
 }
 

@@ -76,17 +76,7 @@ func (s *session) txSplitQueue(e *entry, cmd resp.Command) bool {
 		for _, a := range args[len(args)-sp.tail:] {
 			req = resp.AppendBulk(req, a)
 		}
-		slot := partSlots[p]
-		switch {
-		case tx.slot < 0:
-			tx.slot = slot
-		case slot != tx.slot && !s.sameNode(slot, tx.slot):
-			tx.spread = true
-		}
-		tx.slots = append(tx.slots, slot)
-		tx.entries = append(tx.entries, e)
-		tx.queued = append(tx.queued, req)
-		tx.shapes = append(tx.shapes, shape)
+		s.txAppend(tx, partSlots[p], e, req, shape)
 	}
 	comb.n = len(partKeys)
 	tx.combines = append(tx.combines, comb)
