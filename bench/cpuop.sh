@@ -29,15 +29,9 @@ need redis-server redis-benchmark redis-cli python3
 build_vcache
 servers="vcache redis"
 if [ -n "${BASE:-}" ]; then
-	mkdir "$work/base"
-	git archive "$BASE" | tar -x -C "$work/base"
-	(cd "$work/base" && go build -o "$work/vcache-base" ./cmd/vcache)
+	build_base "$BASE"
 	servers="vcache base redis"
 fi
-# shellcheck disable=SC2086
-start_vcache() { "$work/vcache" server --port "$1" --loglevel warn $VCACHE_ARGS >/dev/null 2>&1 & echo $!; }
-# shellcheck disable=SC2086
-start_base() { "$work/vcache-base" server --port "$1" --loglevel warn $VCACHE_ARGS >/dev/null 2>&1 & echo $!; }
 
 # cpu PID prints the process's utime+stime in clock ticks.
 cpu() { awk '{print $14 + $15}' /proc/"$1"/stat; }

@@ -18,13 +18,9 @@ need redis-server redis-benchmark redis-cli
 build_vcache
 servers="vcache redis"
 if [ -n "${BASE:-}" ]; then
-	mkdir "$work/base"
-	git archive "$BASE" | tar -x -C "$work/base"
-	(cd "$work/base" && go build -o "$work/vcache-base" ./cmd/vcache)
+	build_base "$BASE"
 	servers="vcache base redis"
 fi
-
-start_base() { "$work/vcache-base" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
 
 bench_one() { # port pipeline -> "set get" ops/s
 	redis-benchmark -p "$1" -q -c 50 -n "$N" -r 100000 -P "$2" -t set,get 2>/dev/null |

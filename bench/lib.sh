@@ -19,12 +19,25 @@ need() {
 	done
 }
 
-# build_vcache makes $work, a directory removed when the script exits,
-# and builds vcache into it ($work/vcache).
-build_vcache() {
+# make_work makes $work, a directory removed when the script exits, after
+# the script's background jobs are stopped.
+make_work() {
 	work=$(mktemp -d)
-	trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+	trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+}
+
+# build_vcache makes $work and builds vcache into it ($work/vcache).
+build_vcache() {
+	make_work
 	go build -o "$work/vcache" ./cmd/vcache
+}
+
+# build_base REV builds vcache as of git revision REV into
+# $work/vcache-base, the binary start_base runs.
+build_base() {
+	mkdir "$work/base"
+	git archive "$1" | tar -x -C "$work/base"
+	(cd "$work/base" && go build -o "$work/vcache-base" ./cmd/vcache)
 }
 
 # free_port prints a TCP port of 127.0.0.1 that is free now.
@@ -33,10 +46,48 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # wait_port PORT waits up to 10 s for PING to succeed on PORT, or exits.
 wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
 
-# start_vcache PORT and start_redis PORT start the server in the
-# background and print its pid.
-start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
+# wait_pong PORT waits up to 10 s, in 50 ms steps, until PING on PORT
+# answers PONG (not an error), or exits.
+wait_pong() { for _ in $(seq 200); do redis-cli -p "$1" PING 2>/dev/null | grep -q PONG && return 0; sleep 0.05; done; echo "port $1 did not answer" >&2; exit 1; }
+
+# start_vcache PORT, start_base PORT and start_redis PORT start the server
+# in the background and print its pid; the vcache servers take the
+# script's VCACHE_ARGS, if any, as more flags.
+# shellcheck disable=SC2086
+start_vcache() { "$work/vcache" server --port "$1" --loglevel warn ${VCACHE_ARGS:-} >/dev/null 2>&1 & echo $!; }
+# shellcheck disable=SC2086
+start_base() { "$work/vcache-base" server --port "$1" --loglevel warn ${VCACHE_ARGS:-} >/dev/null 2>&1 & echo $!; }
 start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
+
+# redis_job PORT, proxy_job BIN NAME PORT BACKEND_PORT [FLAG...] and
+# nutcracker_job PORT BACKEND_PORT start a server on 127.0.0.1:PORT as a
+# job of the script (so $! is its pid after the call, and make_work's trap
+# stops it), logging to $work/redis.log, $work/NAME.log and
+# $work/nutcracker.log, under the command in the script's array srv if it
+# has one (e.g. taskset). Wait for it with wait_pong PORT.
+redis_job() { ${srv[@]+"${srv[@]}"} redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 & }
+# proxy_job runs BIN's proxy in front of 127.0.0.1:BACKEND_PORT.
+proxy_job() {
+	local bin=$1 name=$2 port=$3 backend=$4
+	shift 4
+	${srv[@]+"${srv[@]}"} "$bin" proxy --port "$port" --backend "127.0.0.1:$backend" --loglevel warn "$@" >"$work/$name.log" 2>&1 &
+}
+# nutcracker_job runs twemproxy with 127.0.0.1:BACKEND_PORT as its one
+# server, its stats on a free port.
+nutcracker_job() {
+	cat >"$work/nutcracker.yml" <<YML
+bench:
+  listen: 127.0.0.1:$1
+  hash: fnv1a_64
+  distribution: ketama
+  redis: true
+  preconnect: true
+  auto_eject_hosts: false
+  servers:
+   - 127.0.0.1:$2:1
+YML
+	${srv[@]+"${srv[@]}"} nutcracker -c "$work/nutcracker.yml" -s "$(free_port)" -a 127.0.0.1 -o "$work/nutcracker.log" &
+}
 
 # median reads numbers, one a line, and prints their median.
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

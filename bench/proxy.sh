@@ -28,8 +28,7 @@ if [ "$PIN" = 1 ]; then
 fi
 . bench/lib.sh
 need redis-server redis-benchmark redis-cli nutcracker
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+make_work
 
 # The proxy binary: vcache itself, or, while the rest of the binary does
 # not build, cmd/vcache/proxy.go with a stand-in main.
@@ -62,33 +61,17 @@ GO
 	rm -rf "$tmp"
 fi
 
-# Its own wait_port, not lib.sh's: up to 10 s in 50 ms steps, until PING
-# answers PONG.
-wait_port() { for _ in $(seq 200); do redis-cli -p "$1" PING 2>/dev/null | grep -q PONG && return 0; sleep 0.05; done; echo "port $1 did not answer" >&2; exit 1; }
-
 rport=$(free_port)
-"${srv[@]}" redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
-wait_port "$rport"
+redis_job "$rport"
+wait_pong "$rport"
 
 vport=$(free_port)
-GOMAXPROCS=${PROXY_GOMAXPROCS:-$(nproc)} "${srv[@]}" "$work/vcache" proxy --port "$vport" --backend "127.0.0.1:$rport" --loglevel warn >"$work/vcache.log" 2>&1 &
-wait_port "$vport"
+GOMAXPROCS=${PROXY_GOMAXPROCS:-$(nproc)} proxy_job "$work/vcache" vcache "$vport" "$rport"
+wait_pong "$vport"
 
 nport=$(free_port)
-sport=$(free_port)
-cat > "$work/nutcracker.yml" <<YML
-bench:
-  listen: 127.0.0.1:$nport
-  hash: fnv1a_64
-  distribution: ketama
-  redis: true
-  preconnect: true
-  auto_eject_hosts: false
-  servers:
-   - 127.0.0.1:$rport:1
-YML
-"${srv[@]}" nutcracker -c "$work/nutcracker.yml" -s "$sport" -a 127.0.0.1 -o "$work/nutcracker.log" &
-wait_port "$nport"
+nutcracker_job "$nport" "$rport"
+wait_pong "$nport"
 
 bench_one() { # port pipeline -> "set get" ops/s
 	"${cli[@]}" redis-benchmark -p "$1" -q -c "$CLIENTS" -n "$N" -r 100000 -P "$2" -t set,get 2>/dev/null |

@@ -32,8 +32,7 @@ PIPELINES=${PIPELINES:-1 16}
 TARGETS=${TARGETS:-direct vcache twemproxy}
 . bench/lib.sh
 need redis-server redis-benchmark redis-cli nutcracker
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+make_work
 if [ -n "${VCACHE:-}" ]; then
 	bin=$VCACHE
 else
@@ -42,45 +41,31 @@ else
 fi
 tck=$(getconf CLK_TCK)
 
-wait_port() { for _ in $(seq 200); do redis-cli -p "$1" PING 2>/dev/null | grep -q PONG && return 0; sleep 0.05; done; echo "port $1 did not answer" >&2; exit 1; }
-
 rport=$(free_port)
-redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+redis_job "$rport"
 rpid=$!
-wait_port "$rport"
+wait_pong "$rport"
 
 vport=$(free_port)
 prof=()
 [ -n "${CPUPROFILE:-}" ] && prof=(--cpuprofile "$CPUPROFILE")
-"$bin" proxy --port "$vport" --backend "127.0.0.1:$rport" --loglevel warn "${prof[@]}" >"$work/vcache.log" 2>&1 &
+proxy_job "$bin" vcache "$vport" "$rport" "${prof[@]}"
 vpid=$!
-wait_port "$vport"
+wait_pong "$vport"
 
 bport=0 bpid=0
 if [ -n "${BASE:-}" ]; then
 	bport=$(free_port)
-	"$BASE" proxy --port "$bport" --backend "127.0.0.1:$rport" --loglevel warn >"$work/base.log" 2>&1 &
+	proxy_job "$BASE" base "$bport" "$rport"
 	bpid=$!
-	wait_port "$bport"
+	wait_pong "$bport"
 	[[ " $TARGETS " == *" base "* ]] || TARGETS="${TARGETS/vcache/base vcache}"
 fi
 
 nport=$(free_port)
-sport=$(free_port)
-cat >"$work/nutcracker.yml" <<YML
-bench:
-  listen: 127.0.0.1:$nport
-  hash: fnv1a_64
-  distribution: ketama
-  redis: true
-  preconnect: true
-  auto_eject_hosts: false
-  servers:
-   - 127.0.0.1:$rport:1
-YML
-nutcracker -c "$work/nutcracker.yml" -s "$sport" -a 127.0.0.1 -o "$work/nutcracker.log" &
+nutcracker_job "$nport" "$rport"
 npid=$!
-wait_port "$nport"
+wait_pong "$nport"
 
 # cpu PID prints utime+stime in microseconds; calls PID prints read and
 # write system calls (syscr + syscw).

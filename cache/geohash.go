@@ -164,32 +164,25 @@ func GeoDistance(lon1, lat1, lon2, lat2 float64) float64 {
 
 // moveLon and moveLat step a geohash one cell east/west or north/south,
 // wrapping around.
-func (h *geoBits) moveLon(d int) {
-	x := h.bits & 0xaaaaaaaaaaaaaaaa
-	y := h.bits & 0x5555555555555555
-	zz := uint64(0x5555555555555555) >> (64 - uint(h.step)*2)
-	if d > 0 {
-		x += zz + 1
-	} else {
-		x |= zz
-		x -= zz + 1
-	}
-	x &= 0xaaaaaaaaaaaaaaaa >> (64 - uint(h.step)*2)
-	h.bits = x | y
-}
+func (h *geoBits) moveLon(d int) { h.move(0xaaaaaaaaaaaaaaaa, d) }
 
-func (h *geoBits) moveLat(d int) {
-	x := h.bits & 0xaaaaaaaaaaaaaaaa
-	y := h.bits & 0x5555555555555555
-	zz := uint64(0xaaaaaaaaaaaaaaaa) >> (64 - uint(h.step)*2)
+func (h *geoBits) moveLat(d int) { h.move(0x5555555555555555, d) }
+
+// move steps the coordinate whose interleaved bits mask selects one cell
+// up (d > 0) or down, wrapping around, leaving the other's bits as they
+// are.
+func (h *geoBits) move(mask uint64, d int) {
+	shift := 64 - uint(h.step)*2
+	c := h.bits & mask
+	zz := ^mask >> shift
 	if d > 0 {
-		y += zz + 1
+		c += zz + 1
 	} else {
-		y |= zz
-		y -= zz + 1
+		c |= zz
+		c -= zz + 1
 	}
-	y &= 0x5555555555555555 >> (64 - uint(h.step)*2)
-	h.bits = x | y
+	c &= mask >> shift
+	h.bits = c | h.bits&^mask
 }
 
 // geoNeighbors are a cell's eight neighbours.

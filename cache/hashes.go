@@ -290,20 +290,12 @@ func (ks *Keyspace) HStrLen(key, field []byte) (int, error) {
 // HIncrBy adds delta to an integer field.
 func (ks *Keyspace) HIncrBy(key, field []byte, delta int64) (int64, error) {
 	var out int64
-	err := ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
-		var cur []byte
-		var ok bool
-		if e != nil {
-			cur, ok = e.view().get(field)
-		}
+	err := ks.hashSetField(key, field, func(cur []byte, ok bool) ([]byte, error) {
 		var err error
 		if out, err = addInt(cur, ok, delta, ErrHashNotInteger); err != nil {
-			return err
+			return nil, err
 		}
-		keep := ks.keepTTL(e, field)
-		ks.hashSet(sh, slot, key, e, [][]byte{field, strconv.AppendInt(nil, out, 10)}, false)
-		keep(sh, slot)
-		return nil
+		return strconv.AppendInt(nil, out, 10), nil
 	})
 	return out, err
 }
@@ -311,22 +303,35 @@ func (ks *Keyspace) HIncrBy(key, field []byte, delta int64) (int64, error) {
 // HIncrByFloat adds delta to a float field.
 func (ks *Keyspace) HIncrByFloat(key, field []byte, delta float64) (float64, error) {
 	var out float64
-	err := ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
+	err := ks.hashSetField(key, field, func(cur []byte, ok bool) ([]byte, error) {
+		var err error
+		if out, err = addFloat(cur, ok, delta, ErrHashNotFloat); err != nil {
+			return nil, err
+		}
+		return []byte(FormatFloat(out)), nil
+	})
+	return out, err
+}
+
+// hashSetField sets field of the hash at key (made if missing) to what
+// next makes of its value (ok: the field exists), keeping the field's
+// TTL; an error of next changes nothing.
+func (ks *Keyspace) hashSetField(key, field []byte, next func(cur []byte, ok bool) ([]byte, error)) error {
+	return ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
 		var cur []byte
 		var ok bool
 		if e != nil {
 			cur, ok = e.view().get(field)
 		}
-		var err error
-		if out, err = addFloat(cur, ok, delta, ErrHashNotFloat); err != nil {
+		v, err := next(cur, ok)
+		if err != nil {
 			return err
 		}
 		keep := ks.keepTTL(e, field)
-		ks.hashSet(sh, slot, key, e, [][]byte{field, []byte(FormatFloat(out))}, false)
+		ks.hashSet(sh, slot, key, e, [][]byte{field, v}, false)
 		keep(sh, slot)
 		return nil
 	})
-	return out, err
 }
 
 // HRandField returns up to count random fields (with values when

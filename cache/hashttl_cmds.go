@@ -85,21 +85,29 @@ func (ks *Keyspace) HExpireTimes(key []byte, fields [][]byte) ([]int64, error) {
 	out := make([]int64, len(fields))
 	err := ks.hashReadEntry(key, func(e *entry) {
 		for i, f := range fields {
-			switch {
-			case e == nil:
+			switch at, ok := fieldAt(e, f); {
+			case !ok:
 				out[i] = FieldNoSuch
+			case at != 0:
+				out[i] = at
 			default:
-				if _, ok := e.view().get(f); !ok {
-					out[i] = FieldNoSuch
-				} else if at := fieldTTL(e, string(f)); at != 0 {
-					out[i] = at
-				} else {
-					out[i] = FieldNoTTL
-				}
+				out[i] = FieldNoTTL
 			}
 		}
 	})
 	return out, err
+}
+
+// fieldAt returns the deadline of field f of the hash entry e (0: none)
+// and whether e (nil: no hash) has the field.
+func fieldAt(e *entry, f []byte) (int64, bool) {
+	if e == nil {
+		return 0, false
+	}
+	if _, ok := e.view().get(f); !ok {
+		return 0, false
+	}
+	return fieldTTL(e, string(f)), true
 }
 
 // hashReadEntry runs fn with the live hash entry at key (nil when
@@ -115,19 +123,15 @@ func (ks *Keyspace) HPersist(key []byte, fields [][]byte) ([]int, error) {
 	err := ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
 		changed := false
 		for i, f := range fields {
-			switch {
-			case e == nil:
+			switch at, ok := fieldAt(e, f); {
+			case !ok:
 				out[i] = FieldNoSuch
+			case at == 0:
+				out[i] = FieldNoTTL
 			default:
-				if _, ok := e.view().get(f); !ok {
-					out[i] = FieldNoSuch
-				} else if fieldTTL(e, string(f)) == 0 {
-					out[i] = FieldNoTTL
-				} else {
-					delete(hashExOf(e).ttl, string(f))
-					out[i] = FieldSet
-					changed = true
-				}
+				delete(hashExOf(e).ttl, string(f))
+				out[i] = FieldSet
+				changed = true
 			}
 		}
 		if changed {

@@ -12,14 +12,7 @@ import (
 // when no value fits. A missing key is ErrJSONNoKey.
 func (ks *Keyspace) jsonModify(key []byte, path *JSONPath, want func(*jsonVal) bool, what string, fn func(v *jsonVal) (JSONReply, error)) (JSONReply, error) {
 	var r JSONReply
-	err := ks.jsonWrite(key, func(root *jsonVal) (*jsonVal, bool, error) {
-		if root == nil {
-			return nil, false, ErrJSONNoKey
-		}
-		vs, err := path.values(root)
-		if err != nil {
-			return root, false, err
-		}
+	err := ks.jsonWriteAt(key, path, func(vs []*jsonVal) (bool, error) {
 		changed := false
 		if path.Legacy {
 			n := 0
@@ -29,15 +22,15 @@ func (ks *Keyspace) jsonModify(key []byte, path *JSONPath, want func(*jsonVal) b
 				}
 				one, err := fn(v)
 				if err != nil {
-					return root, changed, err
+					return changed, err
 				}
 				r, changed = one, true
 				n++
 			}
 			if n == 0 {
-				return root, false, jsonNotFoundOr(what)
+				return false, jsonNotFoundOr(what)
 			}
-			return root, changed, nil
+			return changed, nil
 		}
 		es := make([]JSONReply, len(vs))
 		for i, v := range vs {
@@ -46,14 +39,31 @@ func (ks *Keyspace) jsonModify(key []byte, path *JSONPath, want func(*jsonVal) b
 			}
 			one, err := fn(v)
 			if err != nil {
-				return root, changed, err
+				return changed, err
 			}
 			es[i], changed = one, true
 		}
 		r = jsonArrReply(es)
-		return root, changed, nil
+		return changed, nil
 	})
 	return r, err
+}
+
+// jsonWriteAt runs fn, under the key's write lock, on the values at path
+// of the JSON document at key (ErrJSONNoKey when missing); fn reports
+// whether it changed the document.
+func (ks *Keyspace) jsonWriteAt(key []byte, path *JSONPath, fn func(vs []*jsonVal) (bool, error)) error {
+	return ks.jsonWrite(key, func(root *jsonVal) (*jsonVal, bool, error) {
+		if root == nil {
+			return nil, false, ErrJSONNoKey
+		}
+		vs, err := path.values(root)
+		if err != nil {
+			return root, false, err
+		}
+		changed, err := fn(vs)
+		return root, changed, err
+	})
 }
 
 func isArray(v *jsonVal) bool  { return v.k == jArray }
@@ -280,14 +290,7 @@ func (ks *Keyspace) JSONArrTrim(key []byte, path *JSONPath, start, stop int64) (
 // returning how many values it changed.
 func (ks *Keyspace) JSONClear(key []byte, path *JSONPath) (int64, error) {
 	var n int64
-	err := ks.jsonWrite(key, func(root *jsonVal) (*jsonVal, bool, error) {
-		if root == nil {
-			return nil, false, ErrJSONNoKey
-		}
-		vs, err := path.values(root)
-		if err != nil {
-			return root, false, err
-		}
+	err := ks.jsonWriteAt(key, path, func(vs []*jsonVal) (bool, error) {
 		for _, v := range vs {
 			switch {
 			case v.k == jArray && len(v.arr) > 0:
@@ -301,7 +304,7 @@ func (ks *Keyspace) JSONClear(key []byte, path *JSONPath) (int64, error) {
 			}
 			n++
 		}
-		return root, n > 0, nil
+		return n > 0, nil
 	})
 	return n, err
 }

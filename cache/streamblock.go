@@ -14,10 +14,7 @@ type GroupPosition struct {
 func (ks *Keyspace) XGroupPosition(key []byte, group string) (GroupPosition, error) {
 	var p GroupPosition
 	err := ks.streamRead(key, func(s *stream) error {
-		var g *streamGroup
-		if s != nil {
-			g = s.group(group)
-		}
+		g := s.group(group)
 		if g == nil {
 			return ErrNoGroup
 		}

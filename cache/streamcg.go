@@ -16,10 +16,7 @@ type XReadGroupArgs struct {
 // deleted have nil Fields. ErrNoGroup when the stream or group is missing.
 func (ks *Keyspace) XReadGroup(key []byte, a XReadGroupArgs) (out []StreamEntry, ok bool, err error) {
 	err = ks.streamWrite(key, false, func(s *stream) (bool, error) {
-		var g *streamGroup
-		if s != nil {
-			g = s.group(a.Group)
-		}
+		g := s.group(a.Group)
 		if g == nil {
 			return false, ErrNoGroup
 		}
@@ -197,10 +194,7 @@ type PendingEntry struct {
 func (ks *Keyspace) XPendingSummary(key []byte, group string) (PendingSummary, error) {
 	var out PendingSummary
 	err := ks.streamRead(key, func(s *stream) error {
-		var g *streamGroup
-		if s != nil {
-			g = s.group(group)
-		}
+		g := s.group(group)
 		if g == nil {
 			return ErrNoGroup
 		}
@@ -223,10 +217,7 @@ func (ks *Keyspace) XPendingSummary(key []byte, group string) (PendingSummary, e
 func (ks *Keyspace) XPendingRange(key []byte, group string, start, end StreamID, count int64, minIdle int64, consumer *string) ([]PendingEntry, error) {
 	var out []PendingEntry
 	err := ks.streamRead(key, func(s *stream) error {
-		var g *streamGroup
-		if s != nil {
-			g = s.group(group)
-		}
+		g := s.group(group)
 		if g == nil {
 			return ErrNoGroup
 		}
@@ -269,10 +260,7 @@ type XClaimArgs struct {
 func (ks *Keyspace) XClaim(key []byte, a XClaimArgs) ([]StreamEntry, error) {
 	var out []StreamEntry
 	err := ks.streamWrite(key, false, func(s *stream) (bool, error) {
-		var g *streamGroup
-		if s != nil {
-			g = s.group(a.Group)
-		}
+		g := s.group(a.Group)
 		if g == nil {
 			return false, ErrNoGroup
 		}
@@ -339,10 +327,7 @@ func (ks *Keyspace) XClaim(key []byte, a XClaimArgs) ([]StreamEntry, error) {
 // dropped from the PEL because their entries were deleted.
 func (ks *Keyspace) XAutoClaim(key []byte, group, name string, minIdle int64, start StreamID, count int, justID bool) (next StreamID, out []StreamEntry, deleted []StreamID, err error) {
 	err = ks.streamWrite(key, false, func(s *stream) (bool, error) {
-		var g *streamGroup
-		if s != nil {
-			g = s.group(group)
-		}
+		g := s.group(group)
 		if g == nil {
 			return false, ErrNoGroup
 		}

@@ -71,8 +71,12 @@ func newGroup(name string, last StreamID, entriesRead int64) *streamGroup {
 	return &streamGroup{name: name, lastID: last, entriesRead: entriesRead, pel: map[StreamID]*pendingEntry{}}
 }
 
-// group returns the group named name, or nil.
+// group returns the group named name, or nil (also when s is nil: no
+// stream).
 func (s *stream) group(name string) *streamGroup {
+	if s == nil {
+		return nil
+	}
 	i := sort.Search(len(s.groups), func(i int) bool { return s.groups[i].name >= name })
 	if i < len(s.groups) && s.groups[i].name == name {
 		return s.groups[i]

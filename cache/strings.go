@@ -324,15 +324,7 @@ func (ks *Keyspace) GetRange(key []byte, start, end int64) ([]byte, error) {
 	if start < 0 && end < 0 && start > end {
 		return []byte{}, nil
 	}
-	if start < 0 {
-		start += n
-	}
-	if end < 0 {
-		end += n
-	}
-	start = max(start, 0)
-	end = max(end, 0)
-	end = min(end, n-1)
+	start, end = clampRange(start, end, n)
 	if start > end || n == 0 {
 		return []byte{}, nil
 	}

@@ -127,17 +127,45 @@ func (n *Node) noteHandoverMark(l *primaryLink, srcID string, srcOff uint64) {
 	if m == nil {
 		return
 	}
-	led, _ := m.ShardsOf(cl.Self())
-	for _, s := range led {
-		if rangesOverlap(s.Slots, l.ranges) {
-			return
-		}
+	if l.leadsSomeOf(m, cl.Self()) {
+		return
 	}
 	l.mark.Store(&handoverMark{srcID: srcID, srcOff: srcOff, myID: log.id, myEnd: end, ranges: l.ranges})
 	if !l.markShown {
 		l.markShown = true
 		n.repl.marks.Store(l.key, &l.mark)
 	}
+}
+
+// leadCheck is what the last leadsSomeOf learned: whether self led some of
+// the link's slots in the map of epoch and coordinator coord (ok: it has
+// learned something).
+type leadCheck struct {
+	epoch uint64
+	coord cluster.NodeID
+	led   bool
+	ok    bool
+}
+
+// leadsSomeOf reports whether self leads a shard holding some of l's
+// slots in m. It walks m's shards only when m is another map than at the
+// last call (another epoch or coordinator), not at every acknowledged
+// offset. Link goroutine only.
+func (l *primaryLink) leadsSomeOf(m *cluster.Map, self cluster.NodeID) bool {
+	c := &l.lead
+	if c.ok && c.epoch == m.Epoch() && c.coord == m.Coordinator() {
+		return c.led
+	}
+	led := false
+	primary, _ := m.ShardsOf(self)
+	for _, s := range primary {
+		if rangesOverlap(s.Slots, l.ranges) {
+			led = true
+			break
+		}
+	}
+	*c = leadCheck{epoch: m.Epoch(), coord: m.Coordinator(), led: led, ok: true}
+	return led
 }
 
 // handoverFrom returns where this node's stream continues for a replica

@@ -53,6 +53,7 @@ type primaryLink struct {
 	// markShown says it is in the node's marks (link goroutine only).
 	mark      atomic.Pointer[handoverMark]
 	markShown bool
+	lead      leadCheck // link goroutine only (handover_continue.go)
 }
 
 // followMap starts and stops primary links for map m.

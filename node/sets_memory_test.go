@@ -46,12 +46,7 @@ func TestIntsetHoldsNoSpareCapacity(t *testing.T) {
 	if m := c.SMembers(ctx, "s:b").Val(); len(m) != 10 || m[0] != "1000" || m[9] != "1009" {
 		t.Errorf("SMEMBERS s:b = %v", m)
 	}
-	p := c.MemoryUsage(ctx, "s:c").Val()
-	before := usedMemory(t, c)
-	c.Del(ctx, "s:c")
-	if d := before - usedMemory(t, c); d != p {
-		t.Errorf("used_memory fell by %d deleting a key of MEMORY USAGE %d", d, p)
-	}
+	wantDelFrees(t, c, "s:c")
 }
 
 // TestIntsetPacksSmallIntegers: integers that fit 16 bits cost 2 bytes

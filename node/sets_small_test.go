@@ -17,18 +17,8 @@ func TestSmallIntsetsCostLittle(t *testing.T) {
 	ctx := context.Background()
 	c.SAdd(ctx, "s:1", 1)
 	c.SAdd(ctx, "s:5", 1, 2, 3, 4, 5)
-	for key, most := range map[string]int64{"s:1": 72, "s:5": 80} {
-		wantEncoding(t, c, key, "intset")
-		if got := c.MemoryUsage(ctx, key).Val(); got > most {
-			t.Errorf("MEMORY USAGE %s = %d, want at most %d", key, got, most)
-		}
-	}
-	p := c.MemoryUsage(ctx, "s:5").Val()
-	before := usedMemory(t, c)
-	c.Del(ctx, "s:5")
-	if d := before - usedMemory(t, c); d != p {
-		t.Errorf("used_memory fell by %d deleting a key of MEMORY USAGE %d", d, p)
-	}
+	wantSmallKeys(t, c, "intset", map[string]int64{"s:1": 72, "s:5": 80})
+	wantDelFrees(t, c, "s:5")
 
 	c.SAdd(ctx, "s", 5, 3, 1, 4, 2)
 	if n := c.SRem(ctx, "s", 3, 9).Val(); n != 1 {

@@ -40,13 +40,10 @@ func cmdXInfo(cx *Ctx) {
 		}
 		cx.Array(len(cs))
 		for _, c := range cs {
-			cx.Array(6)
-			cx.BulkString("name")
-			cx.BulkString(c.Name)
-			cx.BulkString("pending")
-			cx.Int(c.Pending)
-			cx.BulkString("idle")
-			cx.Int(c.IdleMs)
+			r := xinfoPairs(cx, 3)
+			r.str("name", c.Name)
+			r.int("pending", c.Pending)
+			r.int("idle", c.IdleMs)
 		}
 	case "groups":
 		gs, err := ks.XInfoGroups(key)
@@ -56,36 +53,76 @@ func cmdXInfo(cx *Ctx) {
 		}
 		cx.Array(len(gs))
 		for _, g := range gs {
-			cx.Array(12)
-			cx.BulkString("name")
-			cx.BulkString(g.Name)
-			cx.BulkString("consumers")
-			cx.Int(g.Consumers)
-			cx.BulkString("pending")
-			cx.Int(g.Pending)
-			cx.BulkString("last-delivered-id")
-			replyID(cx, g.LastID)
-			replyGroupCounters(cx, g)
+			r := xinfoPairs(cx, 6)
+			r.str("name", g.Name)
+			r.int("consumers", g.Consumers)
+			r.int("pending", g.Pending)
+			r.id("last-delivered-id", g.LastID)
+			r.groupCounters(g)
 		}
 	case "stream":
 		xinfoStream(cx, key)
 	}
 }
 
-// replyGroupCounters writes a group's entries-read and lag fields.
-func replyGroupCounters(cx *Ctx, g cache.GroupInfo) {
-	cx.BulkString("entries-read")
-	if g.EntriesRead >= 0 {
-		cx.Int(g.EntriesRead)
+// xinfoReply writes the name/value pairs of an XINFO reply, in Redis's
+// flat array (RESP3's map is made from it at the edge).
+type xinfoReply struct{ cx *Ctx }
+
+// xinfoPairs starts a reply of n pairs.
+func xinfoPairs(cx *Ctx, n int) xinfoReply {
+	cx.Array(2 * n)
+	return xinfoReply{cx}
+}
+
+func (r xinfoReply) str(name, v string) {
+	r.cx.BulkString(name)
+	r.cx.BulkString(v)
+}
+
+func (r xinfoReply) int(name string, v int64) {
+	r.cx.BulkString(name)
+	r.cx.Int(v)
+}
+
+func (r xinfoReply) id(name string, v cache.StreamID) {
+	r.cx.BulkString(name)
+	replyID(r.cx, v)
+}
+
+// intOrNull writes v if ok, else a null.
+func (r xinfoReply) intOrNull(name string, v int64, ok bool) {
+	r.cx.BulkString(name)
+	if ok {
+		r.cx.Int(v)
 	} else {
-		cx.Null()
+		r.cx.Null()
 	}
-	cx.BulkString("lag")
-	if g.LagKnown {
-		cx.Int(g.Lag)
+}
+
+// name writes a name whose value the caller writes next.
+func (r xinfoReply) name(name string) { r.cx.BulkString(name) }
+
+// groupCounters writes a group's entries-read and lag pairs.
+func (r xinfoReply) groupCounters(g cache.GroupInfo) {
+	r.intOrNull("entries-read", g.EntriesRead, g.EntriesRead >= 0)
+	r.intOrNull("lag", g.Lag, g.LagKnown)
+}
+
+// replyPending writes a pending entry of XINFO STREAM FULL: its id, its
+// consumer unless withConsumer is false, its delivery time and count.
+func replyPending(cx *Ctx, p cache.PendingFull, withConsumer bool) {
+	if withConsumer {
+		cx.Array(4)
 	} else {
-		cx.Null()
+		cx.Array(3)
 	}
+	replyID(cx, p.ID)
+	if withConsumer {
+		cx.BulkString(p.Consumer)
+	}
+	cx.Int(p.Delivered)
+	cx.Int(int64(p.Count))
 }
 
 func xinfoStream(cx *Ctx, key []byte) {
@@ -118,30 +155,22 @@ func xinfoStream(cx *Ctx, key []byte) {
 		cx.Err(err)
 		return
 	}
+	pairs := 10
 	if full {
-		cx.Array(18)
-	} else {
-		cx.Array(20)
+		pairs = 9
 	}
-	cx.BulkString("length")
-	cx.Int(in.Length)
-	cx.BulkString("radix-tree-keys")
-	cx.Int(in.RadixKeys)
-	cx.BulkString("radix-tree-nodes")
-	cx.Int(in.RadixNodes)
-	cx.BulkString("last-generated-id")
-	replyID(cx, in.LastID)
-	cx.BulkString("max-deleted-entry-id")
-	replyID(cx, in.MaxDeleted)
-	cx.BulkString("entries-added")
-	cx.Int(in.EntriesAdded)
-	cx.BulkString("recorded-first-entry-id")
-	replyID(cx, in.FirstRecorded)
+	r := xinfoPairs(cx, pairs)
+	r.int("length", in.Length)
+	r.int("radix-tree-keys", in.RadixKeys)
+	r.int("radix-tree-nodes", in.RadixNodes)
+	r.id("last-generated-id", in.LastID)
+	r.id("max-deleted-entry-id", in.MaxDeleted)
+	r.int("entries-added", in.EntriesAdded)
+	r.id("recorded-first-entry-id", in.FirstRecorded)
 	if !full {
-		cx.BulkString("groups")
-		cx.Int(in.Groups)
+		r.int("groups", in.Groups)
 		for i, e := range []*cache.StreamEntry{in.First, in.Last} {
-			cx.BulkString([]string{"first-entry", "last-entry"}[i])
+			r.name([]string{"first-entry", "last-entry"}[i])
 			if e == nil {
 				cx.Null()
 			} else {
@@ -150,45 +179,32 @@ func xinfoStream(cx *Ctx, key []byte) {
 		}
 		return
 	}
-	cx.BulkString("entries")
+	r.name("entries")
 	replyEntries(cx, in.Entries)
-	cx.BulkString("groups")
+	r.name("groups")
 	cx.Array(len(in.GroupsFull))
 	for _, g := range in.GroupsFull {
-		cx.Array(14)
-		cx.BulkString("name")
-		cx.BulkString(g.Name)
-		cx.BulkString("last-delivered-id")
-		replyID(cx, g.LastID)
-		replyGroupCounters(cx, g.GroupInfo)
-		cx.BulkString("pel-count")
-		cx.Int(g.GroupInfo.Pending)
-		cx.BulkString("pending")
+		gr := xinfoPairs(cx, 7)
+		gr.str("name", g.Name)
+		gr.id("last-delivered-id", g.LastID)
+		gr.groupCounters(g.GroupInfo)
+		gr.int("pel-count", g.GroupInfo.Pending)
+		gr.name("pending")
 		cx.Array(len(g.Pending))
 		for _, p := range g.Pending {
-			cx.Array(4)
-			replyID(cx, p.ID)
-			cx.BulkString(p.Consumer)
-			cx.Int(p.Delivered)
-			cx.Int(int64(p.Count))
+			replyPending(cx, p, true)
 		}
-		cx.BulkString("consumers")
+		gr.name("consumers")
 		cx.Array(len(g.Consumers))
 		for _, c := range g.Consumers {
-			cx.Array(8)
-			cx.BulkString("name")
-			cx.BulkString(c.Name)
-			cx.BulkString("seen-time")
-			cx.Int(c.Seen)
-			cx.BulkString("pel-count")
-			cx.Int(c.PELCount)
-			cx.BulkString("pending")
+			cr := xinfoPairs(cx, 4)
+			cr.str("name", c.Name)
+			cr.int("seen-time", c.Seen)
+			cr.int("pel-count", c.PELCount)
+			cr.name("pending")
 			cx.Array(len(c.Pending))
 			for _, p := range c.Pending {
-				cx.Array(3)
-				replyID(cx, p.ID)
-				cx.Int(p.Delivered)
-				cx.Int(int64(p.Count))
+				replyPending(cx, p, false)
 			}
 		}
 	}

@@ -22,18 +22,8 @@ func TestSmallZSetsCostLittle(t *testing.T) {
 		five = append(five, redis.Z{Score: float64(i + 1), Member: m})
 	}
 	c.ZAdd(ctx, "z:5", five...)
-	for key, most := range map[string]int64{"z:1": 72, "z:5": 88} {
-		wantEncoding(t, c, key, "listpack")
-		if got := c.MemoryUsage(ctx, key).Val(); got > most {
-			t.Errorf("MEMORY USAGE %s = %d, want at most %d", key, got, most)
-		}
-	}
-	p := c.MemoryUsage(ctx, "z:5").Val()
-	before := usedMemory(t, c)
-	c.Del(ctx, "z:5")
-	if d := before - usedMemory(t, c); d != p {
-		t.Errorf("used_memory fell by %d deleting a key of MEMORY USAGE %d", d, p)
-	}
+	wantSmallKeys(t, c, "listpack", map[string]int64{"z:1": 72, "z:5": 88})
+	wantDelFrees(t, c, "z:5")
 
 	c.ZAdd(ctx, "z", five...)
 	c.ZRem(ctx, "z", "c", "zz")

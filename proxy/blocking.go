@@ -187,16 +187,7 @@ func (s *session) block(e *entry, cmd resp.Command) item {
 		c.asking = false
 		switch class {
 		case replyMoved, replyAsk:
-			s.p.stats.redirects.Add(1)
-			if class == replyMoved {
-				s.p.refreshSoon()
-			}
-			addr := rd.addr
-			if addr[0] == ':' {
-				host, _, _ := net.SplitHostPort(be.addr)
-				addr = net.JoinHostPort(host, addr[1:])
-			}
-			be = s.p.backend(addr)
+			be = s.p.redirected(class, rd, be)
 			c.asking = class == replyAsk
 		default:
 			s.p.refreshSoon()

@@ -88,6 +88,17 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 	if msg != "" {
 		return fail(msg)
 	}
+	_, shape := s.shape3(e, cmd.Args)
+	s.txAppend(tx, slot, e, append([]byte(nil), cmd.Raw...), shape)
+	lo := len(s.local)
+	s.Simple("QUEUED")
+	return item{e: e, lo: lo, hi: len(s.local)}
+}
+
+// txAppend adds a queued command to tx: its slot (-1: no key; else it may
+// set the transaction's slot, or spread), entry, request and RESP3 reply
+// shape.
+func (s *session) txAppend(tx *txState, slot int, e *entry, req []byte, shape resp.Shape) {
 	if slot >= 0 {
 		switch {
 		case tx.slot < 0:
@@ -98,12 +109,8 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 	}
 	tx.slots = append(tx.slots, slot)
 	tx.entries = append(tx.entries, e)
-	tx.queued = append(tx.queued, append([]byte(nil), cmd.Raw...))
-	_, shape := s.shape3(e, cmd.Args)
+	tx.queued = append(tx.queued, req)
 	tx.shapes = append(tx.shapes, shape)
-	lo := len(s.local)
-	s.Simple("QUEUED")
-	return item{e: e, lo: lo, hi: len(s.local)}
 }
 
 func txExec(s *session, _ resp.Command) item {

@@ -120,11 +120,8 @@ func (s *session) txComputeQueue(e *entry, cmd resp.Command) bool {
 	if tx.slot < 0 {
 		tx.slot = keyslot.Of(cmd.Args[pos[0]])
 	}
-	tx.slots = append(tx.slots, -1)
-	tx.entries = append(tx.entries, e)
-	tx.queued = append(tx.queued, raw)
 	_, shape := s.shape3(e, cmd.Args)
-	tx.shapes = append(tx.shapes, shape)
+	s.txAppend(tx, -1, e, raw, shape)
 	return true
 }
 
@@ -248,22 +245,15 @@ func (s *session) runRound(parts []*xpart, reqs map[*xpart][][]byte, slots map[*
 	s.w.begin()
 	execs := make([]*call, len(parts))
 	for p, pt := range parts {
-		add := func(req []byte) *call {
-			c := s.newCall(req)
-			c.be, c.via = pt.be, pt.bc
-			s.enqueue(c)
-			pt.sent = append(pt.sent, c)
-			return c
-		}
 		if len(reqs[pt]) > 0 {
-			add(multiCmd)
+			pt.send(s, multiCmd)
 			for _, r := range reqs[pt] {
-				add(r)
+				pt.send(s, r)
 			}
-			execs[p] = add(execCmd)
+			execs[p] = pt.send(s, execCmd)
 		}
 		if last {
-			add(unlock)
+			pt.send(s, unlock)
 		}
 	}
 	s.dispatch()

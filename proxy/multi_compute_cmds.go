@@ -149,24 +149,9 @@ func (g *txGather) result(replies [][]byte) ([]byte, []txWrite) {
 			return resp.AppendError(nil, "ERR bad reply from backend"), nil
 		}
 		vals[i] = v
-		src := &srcs[i]
-		src.weight = 1
-		if g.weights != nil {
-			src.weight = g.weights[i]
-		}
-		step := 1
-		if scored {
-			step = 2
-		}
-		for j := 0; j+step-1 < len(v.Elems); j += step {
-			src.members = append(src.members, string(v.Elems[j].Str))
-			score := 1.0
-			if scored {
-				if score, err = strconv.ParseFloat(string(v.Elems[j+1].Str), 64); err != nil {
-					return resp.AppendError(nil, "ERR bad reply from backend"), nil
-				}
-			}
-			src.scores = append(src.scores, score)
+		var ok bool
+		if srcs[i], ok = zsrcOf(v.Elems, scored, g.weights, i); !ok {
+			return resp.AppendError(nil, "ERR bad reply from backend"), nil
 		}
 	}
 	if g.plain {

@@ -52,6 +52,15 @@ type xpart struct {
 	exec   *call // EXEC's call
 }
 
+// send queues req on the part's connection, noting the call in sent.
+func (pt *xpart) send(s *session, req []byte) *call {
+	c := s.newCall(req)
+	c.be, c.via = pt.be, pt.bc
+	s.enqueue(c)
+	pt.sent = append(pt.sent, c)
+	return c
+}
+
 // pinFor returns the session's pinned connection to be, or nil.
 func (s *session) pinFor(be *backend) *bconn {
 	if s.pinned != nil && s.pinned.be == be {
@@ -239,21 +248,14 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 	}
 	s.w.begin()
 	for _, pt := range parts {
-		add := func(req []byte) *call {
-			c := s.newCall(req)
-			c.be, c.via = pt.be, pt.bc
-			s.enqueue(c)
-			pt.sent = append(pt.sent, c)
-			return c
-		}
 		if len(pt.cmds) > 0 {
-			add(multiCmd)
+			pt.send(s, multiCmd)
 			for _, i := range pt.cmds {
-				add(tx.queued[i])
+				pt.send(s, tx.queued[i])
 			}
-			pt.exec = add(execCmd)
+			pt.exec = pt.send(s, execCmd)
 		}
-		add(unlock)
+		pt.send(s, unlock)
 	}
 	s.dispatch()
 	s.w.wait()

@@ -76,17 +76,7 @@ func (s *session) txSplitQueue(e *entry, cmd resp.Command) bool {
 		for _, a := range args[len(args)-sp.tail:] {
 			req = resp.AppendBulk(req, a)
 		}
-		slot := partSlots[p]
-		switch {
-		case tx.slot < 0:
-			tx.slot = slot
-		case slot != tx.slot && !s.sameNode(slot, tx.slot):
-			tx.spread = true
-		}
-		tx.slots = append(tx.slots, slot)
-		tx.entries = append(tx.entries, e)
-		tx.queued = append(tx.queued, req)
-		tx.shapes = append(tx.shapes, shape)
+		s.txAppend(tx, partSlots[p], e, req, shape)
 	}
 	comb.n = len(partKeys)
 	tx.combines = append(tx.combines, comb)
@@ -132,26 +122,7 @@ func (cb *txCombine) merge(parts [][]byte) []byte {
 		}
 		vals[i] = v
 	}
-	switch cb.mode {
-	case mergeArray:
-		dst := resp.AppendArray(nil, len(cb.part))
-		for i := range cb.part {
-			v := &vals[cb.part[i]]
-			if v.Kind != resp.Array || int(cb.pos[i]) >= len(v.Elems) {
-				return resp.AppendError(nil, "ERR bad reply from backend")
-			}
-			dst = v.Elems[cb.pos[i]].AppendTo(dst)
-		}
-		return dst
-	case mergeSum:
-		var n int64
-		for i := range vals {
-			n += vals[i].Int
-		}
-		return resp.AppendInt(nil, n)
-	default:
-		return resp.AppendSimple(nil, "OK")
-	}
+	return appendMerged(nil, cb.mode, cb.part, cb.pos, vals)
 }
 
 // combineExec rewrites a node's EXEC reply (one element per queued

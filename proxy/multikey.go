@@ -142,7 +142,6 @@ func (s *session) splitTail(cmd resp.Command, step, tail int, mode mergeMode) me
 }
 
 func (m *splitMerge) merge(s *session, dst []byte) []byte {
-	mark := len(dst)
 	vals := make([]resp.Value, len(m.parts))
 	for i, c := range m.parts {
 		s.settle(c)
@@ -155,15 +154,24 @@ func (m *splitMerge) merge(s *session, dst []byte) []byte {
 		}
 		vals[i] = v
 	}
-	switch m.mode {
+	return appendMerged(dst, m.mode, m.part, m.pos, vals)
+}
+
+// appendMerged appends to dst the client's reply made of its parts'
+// replies vals (none an error) by mode: key i's element is element pos[i]
+// of part part[i]'s array (mergeArray), the sum of the integers
+// (mergeSum), or +OK.
+func appendMerged(dst []byte, mode mergeMode, part, pos []int32, vals []resp.Value) []byte {
+	mark := len(dst)
+	switch mode {
 	case mergeArray:
-		dst = resp.AppendArray(dst, len(m.part))
-		for i := range m.part {
-			v := &vals[m.part[i]]
-			if v.Kind != resp.Array || int(m.pos[i]) >= len(v.Elems) {
+		dst = resp.AppendArray(dst, len(part))
+		for i := range part {
+			v := &vals[part[i]]
+			if v.Kind != resp.Array || int(pos[i]) >= len(v.Elems) {
 				return resp.AppendError(dst[:mark], "ERR bad reply from backend")
 			}
-			dst = v.Elems[m.pos[i]].AppendTo(dst)
+			dst = v.Elems[pos[i]].AppendTo(dst)
 		}
 		return dst
 	case mergeSum:

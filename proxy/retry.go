@@ -36,17 +36,7 @@ func (s *session) settle(c *call) {
 		c.asking = false
 		switch class {
 		case replyMoved, replyAsk:
-			s.p.stats.redirects.Add(1)
-			if class == replyMoved {
-				s.p.refreshSoon()
-			}
-			addr := rd.addr
-			if addr[0] == ':' && c.be != nil {
-				// The node does not know its own host; it is the one we asked.
-				host, _, _ := net.SplitHostPort(c.be.addr)
-				addr = net.JoinHostPort(host, addr[1:])
-			}
-			c.be = s.p.backend(addr)
+			c.be = s.p.redirected(class, rd, c.be)
 			c.asking = class == replyAsk
 		default:
 			s.p.refreshSoon()
@@ -66,6 +56,23 @@ func (s *session) settle(c *call) {
 		c.reply = resp.AppendError(c.reply[:0], errText(c.err))
 		c.err = nil
 	}
+}
+
+// redirected counts a -MOVED or -ASK reply of node from (nil: unknown)
+// and returns the backend it names; a MOVED also refreshes the map soon.
+// An address without a host (":port": the node does not know its own)
+// is on from's host.
+func (p *Proxy) redirected(class replyClass, rd redirect, from *backend) *backend {
+	p.stats.redirects.Add(1)
+	if class == replyMoved {
+		p.refreshSoon()
+	}
+	addr := rd.addr
+	if addr[0] == ':' && from != nil {
+		host, _, _ := net.SplitHostPort(from.addr)
+		addr = net.JoinHostPort(host, addr[1:])
+	}
+	return p.backend(addr)
 }
 
 // sleep waits d, or less if the proxy shuts down; it reports whether it

@@ -65,24 +65,7 @@ func fanFTEverywhere(s *session, cmd resp.Command) (merger, string) {
 
 // fanFTTagVals answers the union of the shards' values, sorted.
 func fanFTTagVals(s *session, cmd resp.Command) (merger, string) {
-	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
-		seen := map[string]bool{}
-		var all []string
-		for _, v := range vals {
-			for _, e := range v.Elems {
-				if !seen[string(e.Str)] {
-					seen[string(e.Str)] = true
-					all = append(all, string(e.Str))
-				}
-			}
-		}
-		sort.Strings(all)
-		dst = resp.AppendArray(dst, len(all))
-		for _, t := range all {
-			dst = resp.AppendBulk(dst, t)
-		}
-		return dst
-	})
+	return s.fan(cmd, unionSorted) // pubsub_client.go
 }
 
 // fanFTSpellCheck merges the shards' answers: a term is misspelled only

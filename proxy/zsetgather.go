@@ -204,6 +204,32 @@ type zsrc struct {
 	weight  float64
 }
 
+// zsrcOf reads source i from its reply's elements: members, with their
+// scores when scored (else each scores 1), and weights[i] (1 without
+// weights); false when a score is not a number.
+func zsrcOf(elems []resp.Value, scored bool, weights []float64, i int) (zsrc, bool) {
+	src := zsrc{weight: 1}
+	if weights != nil {
+		src.weight = weights[i]
+	}
+	step := 1
+	if scored {
+		step = 2
+	}
+	for j := 0; j+step-1 < len(elems); j += step {
+		src.members = append(src.members, string(elems[j].Str))
+		score := 1.0
+		if scored {
+			var err error
+			if score, err = strconv.ParseFloat(string(elems[j+1].Str), 64); err != nil {
+				return zsrc{}, false
+			}
+		}
+		src.scores = append(src.scores, score)
+	}
+	return src, true
+}
+
 const msgWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value"
 
 func (m *zGather) merge(s *session, dst []byte) []byte {
@@ -233,26 +259,9 @@ func (m *zGather) merge(s *session, dst []byte) []byte {
 		case v.Kind == resp.Error:
 			return append(dst, c.reply...)
 		}
-		src := &srcs[i]
-		src.weight = 1
-		if m.weights != nil {
-			src.weight = m.weights[i]
-		}
-		withScores := m.zset && !slices.Contains(againAt, i)
-		step := 1
-		if withScores {
-			step = 2
-		}
-		for j := 0; j+step-1 < len(v.Elems); j += step {
-			src.members = append(src.members, string(v.Elems[j].Str))
-			score := 1.0
-			if withScores {
-				score, err = strconv.ParseFloat(string(v.Elems[j+1].Str), 64)
-				if err != nil {
-					return resp.AppendError(dst, "ERR bad reply from backend")
-				}
-			}
-			src.scores = append(src.scores, score)
+		var ok bool
+		if srcs[i], ok = zsrcOf(v.Elems, m.zset && !slices.Contains(againAt, i), m.weights, i); !ok {
+			return resp.AppendError(dst, "ERR bad reply from backend")
 		}
 	}
 	members, scores := combineZ(srcs, m.op, m.agg)

@@ -284,7 +284,14 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 		s.fn.Env = e.globals
 	}
 	L.Push(s.fn)
-	if err := L.PCall(0, 1, e.handler); err != nil {
+	return e.callPushed(ctx, 0, r, chunkName)
+}
+
+// callPushed calls the function pushed before its nargs arguments and returns
+// its reply, or its error's (raised in chunk), or MsgKilled if ctx ended.
+func (e *Engine) callPushed(ctx context.Context, nargs int, r *Run, chunk string) Reply {
+	L := e.L
+	if err := L.PCall(nargs, 1, e.handler); err != nil {
 		var ae *lua.ApiError
 		if !errors.As(err, &ae) {
 			return ErrorReply("ERR " + oneLine(err.Error()))
@@ -296,7 +303,7 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 				return ErrorReply(MsgKilled)
 			}
 		}
-		return errorObject(ae.Object, r.Name, chunkName)
+		return errorObject(ae.Object, r.Name, chunk)
 	}
 	return toReply(L.Get(-1), 0, r.resp3)
 }
@@ -308,23 +315,6 @@ const MsgKilled = "ERR Script killed by user with SCRIPT KILL..."
 // string).
 func stringArray(L *lua.LState, vals [][]byte) *lua.LTable {
 	t := L.CreateTable(len(vals), 0)
-	if len(vals) == 1 {
-		t.Append(lua.LString(vals[0]))
-		return t
-	}
-	size := 0
-	for _, v := range vals {
-		size += len(v)
-	}
-	var sb strings.Builder
-	sb.Grow(size)
-	for _, v := range vals {
-		sb.Write(v)
-	}
-	all, at := sb.String(), 0
-	for _, v := range vals {
-		t.Append(lua.LString(all[at : at+len(v)]))
-		at += len(v)
-	}
+	setStrings(vals, func(_ int, s lua.LString) { t.Append(s) })
 	return t
 }

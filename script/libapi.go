@@ -25,13 +25,21 @@ func loadAPI(L *lua.LState, e *Engine) *lua.LTable {
 // fails on assignment ("Attempt to modify a readonly table") and on
 // reading a name fields lacks.
 func readonlyView(L *lua.LState, fields *lua.LTable) *lua.LTable {
+	view := L.NewTable()
+	L.SetMetatable(view, readonlyMeta(L, fields))
+	return view
+}
+
+// readonlyMeta makes reading a name fields lacks fail, and returns the
+// metatable of a read-only view of fields: it reads through to fields,
+// fails on assignment and hides itself from getmetatable.
+func readonlyMeta(L *lua.LState, fields *lua.LTable) *lua.LTable {
 	missing := L.NewTable()
 	missing.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		L.RaiseError("Script attempted to access nonexistent global variable '%s'", L.ToString(2))
 		return 0
 	}))
 	L.SetMetatable(fields, missing)
-	view := L.NewTable()
 	mt := L.NewTable()
 	mt.RawSetString("__index", fields)
 	mt.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
@@ -39,8 +47,7 @@ func readonlyView(L *lua.LState, fields *lua.LTable) *lua.LTable {
 		return 0
 	}))
 	mt.RawSetString("__metatable", lua.LFalse)
-	L.SetMetatable(view, mt)
-	return view
+	return mt
 }
 
 // registerFunction is redis.register_function(name, callback) and its

@@ -318,19 +318,5 @@ func (e *Engine) ExecFunction(ctx context.Context, f *Function, r *Run) Reply {
 	L.Push(f.fn)
 	L.Push(stringArray(L, r.Keys))
 	L.Push(stringArray(L, r.Args))
-	if err := L.PCall(2, 1, e.handler); err != nil {
-		var ae *lua.ApiError
-		if !errors.As(err, &ae) {
-			return ErrorReply("ERR " + oneLine(err.Error()))
-		}
-		if ctx.Err() != nil {
-			if t, ok := ae.Object.(*lua.LTable); ok {
-				t.RawSetString("err", lua.LString(MsgKilled))
-			} else {
-				return ErrorReply(MsgKilled)
-			}
-		}
-		return errorObject(ae.Object, r.Name, funcChunkName)
-	}
-	return toReply(L.Get(-1), 0, r.resp3)
+	return e.callPushed(ctx, 2, r, funcChunkName)
 }

@@ -61,19 +61,7 @@ func protect(L *lua.LState, g *lua.LTable) (*lua.LTable, *lua.LTable) {
 	for _, k := range keys {
 		g.RawSet(k, lua.LNil)
 	}
-	missing := L.NewTable()
-	missing.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
-		L.RaiseError("Script attempted to access nonexistent global variable '%s'", L.ToString(2))
-		return 0
-	}))
-	L.SetMetatable(backing, missing)
-	mt := L.NewTable()
-	mt.RawSetString("__index", backing)
-	mt.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
-		L.RaiseError("Attempt to modify a readonly table")
-		return 0
-	}))
-	mt.RawSetString("__metatable", lua.LFalse)
+	mt := readonlyMeta(L, backing)
 	L.SetMetatable(g, mt)
 	return backing, mt
 }

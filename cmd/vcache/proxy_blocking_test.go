@@ -2,45 +2,11 @@ package main
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/testutil"
-	"github.com/vcache/vcache/proxy"
 )
-
-// nodeBlocked reads a node's INFO blocked_clients (-1 if unreadable).
-func nodeBlocked(addr string) int {
-	info, err := testutil.Do(addr, "INFO", "clients")
-	if err != nil {
-		return -1
-	}
-	m := regexp.MustCompile(`blocked_clients:(\d+)`).FindStringSubmatch(info)
-	if m == nil {
-		return -1
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
-}
-
-// keyOn returns a key with prefix that the proxy's static router over
-// nodes places on nodes[i].
-func keyOn(t *testing.T, nodes []string, i int, prefix string) string {
-	t.Helper()
-	r, err := proxy.NewStaticRouter(nodes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for j := 0; ; j++ {
-		k := fmt.Sprintf("%s%d", prefix, j)
-		if a, _ := r.Lookup(keyslot.OfString(k)); a == nodes[i] {
-			return k
-		}
-	}
-}
 
 // TestProxyBlockingOverVcacheNodes: through the proxy over three vcache
 // nodes, 300 clients blocked in BLPOP on one list each get one element of
@@ -51,7 +17,7 @@ func keyOn(t *testing.T, nodes []string, i int, prefix string) string {
 func TestProxyBlockingOverVcacheNodes(t *testing.T) {
 	nodes := []string{startNode(t), startNode(t), startNode(t)}
 	paddr := serveProxyOver(t, nodes...)
-	k := keyOn(t, nodes, 1, "jobs")
+	k := onNode(t, nodes, 1, "jobs")
 	node := nodes[1]
 	const n = 300
 	waiters := make([]*testutil.Conn, n)
@@ -59,7 +25,7 @@ func TestProxyBlockingOverVcacheNodes(t *testing.T) {
 		waiters[i] = testutil.Dial(t, paddr)
 		waiters[i].Send("BLPOP", k, "0")
 		waiters[i].Flush()
-		testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(node) == i+1 }, fmt.Sprintf("%d blocked", i+1))
+		testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(node) == i+1 }, fmt.Sprintf("%d blocked", i+1))
 	}
 	prod := testutil.Dial(t, paddr)
 	for i := range n {
@@ -78,9 +44,9 @@ func TestProxyBlockingOverVcacheNodes(t *testing.T) {
 	gone := testutil.Dial(t, paddr)
 	gone.Send("BRPOP", k, "0")
 	gone.Flush()
-	testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(node) == 1 }, "blocked")
+	testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(node) == 1 }, "blocked")
 	gone.Conn.Close()
-	testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(node) == 0 }, "the node forgot the client")
+	testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(node) == 0 }, "the node forgot the client")
 	if got := prod.Do("RPUSH", k, "kept"); got != ":1\r\n" {
 		t.Fatalf("RPUSH: %q", got)
 	}
@@ -89,11 +55,11 @@ func TestProxyBlockingOverVcacheNodes(t *testing.T) {
 	}
 
 	// The blocking sorted-set pops go the same way.
-	zk := keyOn(t, nodes, 2, "zq")
+	zk := onNode(t, nodes, 2, "zq")
 	zw := testutil.Dial(t, paddr)
 	zw.Send("BZPOPMIN", zk, "0")
 	zw.Flush()
-	testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(nodes[2]) == 1 }, "BZPOPMIN blocked")
+	testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(nodes[2]) == 1 }, "BZPOPMIN blocked")
 	if got := prod.Do("ZADD", zk, "2", "b", "1", "a"); got != ":2\r\n" {
 		t.Fatalf("ZADD: %q", got)
 	}
@@ -108,7 +74,7 @@ func TestProxyBlockingOverVcacheNodes(t *testing.T) {
 	}
 
 	direct := testutil.Dial(t, startNode(t))
-	a, b, d := keyOn(t, nodes, 0, "za"), keyOn(t, nodes, 1, "zb"), keyOn(t, nodes, 2, "zd")
+	a, b, d := onNode(t, nodes, 0, "za"), onNode(t, nodes, 1, "zb"), onNode(t, nodes, 2, "zd")
 	for _, cmd := range [][]string{
 		{"ZADD", a, "1", "x", "2.5", "y", "0.1", "t"}, {"ZADD", b, "3", "y", "4", "z", "0.2", "t"}, {"SADD", d, "y", "t"},
 		{"ZUNION", "3", a, b, d, "WITHSCORES"}, {"ZINTER", "3", a, b, d, "WEIGHTS", "2", "1", "5", "AGGREGATE", "MAX", "WITHSCORES"},

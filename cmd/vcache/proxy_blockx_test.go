@@ -54,23 +54,8 @@ func TestProxyBlockingAcrossNodes(t *testing.T) {
 	ref := startRedisRef(t)
 	k := newBlockxKeys(t, nodes)
 	for _, proto := range []int{2, 3} {
-		via, want := testutil.Dial(t, addr), testutil.Dial(t, ref)
-		do := func(c *testutil.Conn, args ...string) string {
-			if proto == 3 {
-				return c.Do3(args...)
-			}
-			return c.Do(args...)
-		}
-		recv := func(c *testutil.Conn) string {
-			if proto == 3 {
-				return c.Recv3()
-			}
-			return c.Recv()
-		}
-		if proto == 3 {
-			do(via, "HELLO", "3")
-			do(want, "HELLO", "3")
-		}
+		via, want := dialProto(t, addr, proto), dialProto(t, ref, proto)
+		do, recv := protoDo(proto), protoRecv(proto)
 		both := func(args ...string) {
 			t.Helper()
 			if g, w := do(via, args...), do(want, args...); g != w {

@@ -159,17 +159,8 @@ func TestProxyMultiKeyAcrossNodes(t *testing.T) {
 	ref := startRedisRef(t)
 	k := newXSlotKeys(t, nodes)
 	for _, proto := range []int{2, 3} {
-		via, want := testutil.Dial(t, addr), testutil.Dial(t, ref)
-		do := func(c *testutil.Conn, args ...string) string {
-			if proto == 3 {
-				return c.Do3(args...)
-			}
-			return c.Do(args...)
-		}
-		if proto == 3 {
-			via.Do3("HELLO", "3")
-			want.Do3("HELLO", "3")
-		}
+		via, want := dialProto(t, addr, proto), dialProto(t, ref, proto)
+		do := protoDo(proto)
 		for _, st := range k.fill() {
 			if g, w := do(via, st...), do(want, st...); g != w {
 				t.Fatalf("RESP%d fill %.60v: proxy %q, redis-server %q", proto, st, g, w)
@@ -177,10 +168,7 @@ func TestProxyMultiKeyAcrossNodes(t *testing.T) {
 		}
 		// A new connection: its first command spans nodes (FLUSHALL took
 		// the old one off the event loop).
-		via = testutil.Dial(t, addr)
-		if proto == 3 {
-			via.Do3("HELLO", "3")
-		}
+		via = dialProto(t, addr, proto)
 		for _, st := range k.steps() {
 			if g, w := do(via, st...), do(want, st...); g != w {
 				t.Errorf("RESP%d %v:\n proxy        %q\n redis-server %q", proto, st, g, w)

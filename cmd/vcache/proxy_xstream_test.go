@@ -18,7 +18,7 @@ import (
 func TestProxyStreamBlockingOverVcacheNodes(t *testing.T) {
 	nodes := []string{startNode(t), startNode(t), startNode(t)}
 	paddr := serveProxyOver(t, nodes...)
-	k := keyOn(t, nodes, 1, "events")
+	k := onNode(t, nodes, 1, "events")
 	node := nodes[1]
 	prod := testutil.Dial(t, paddr)
 	if got := prod.Do("XADD", k, "1-1", "f", "old"); got != "$3\r\n1-1\r\n" {
@@ -28,7 +28,7 @@ func TestProxyStreamBlockingOverVcacheNodes(t *testing.T) {
 	r := testutil.Dial(t, paddr)
 	r.Send("XREAD", "BLOCK", "0", "STREAMS", k, "$")
 	r.Flush()
-	testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(node) == 1 }, "XREAD blocked")
+	testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(node) == 1 }, "XREAD blocked")
 	prod.Do("XADD", k, "2-1", "f", "new")
 	want := fmt.Sprintf("*1\r\n*2\r\n$%d\r\n%s\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nf\r\n$3\r\nnew\r\n", len(k), k)
 	if got := r.Recv(); got != want {
@@ -44,7 +44,7 @@ func TestProxyStreamBlockingOverVcacheNodes(t *testing.T) {
 		rs[i] = testutil.Dial(t, paddr)
 		rs[i].Send("XREADGROUP", "GROUP", "g", fmt.Sprint("c", i), "COUNT", "5", "BLOCK", "0", "STREAMS", k, ">")
 		rs[i].Flush()
-		testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(node) == i+1 }, fmt.Sprintf("%d readers blocked", i+1))
+		testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(node) == i+1 }, fmt.Sprintf("%d readers blocked", i+1))
 	}
 	for i := range readers {
 		prod.Send("XADD", k, fmt.Sprintf("%d-1", 10+i), "n", fmt.Sprint(i))
@@ -70,7 +70,7 @@ func TestProxyStreamBlockingOverVcacheNodes(t *testing.T) {
 	id := strings.TrimSpace(strings.TrimPrefix(u.Do("CLIENT", "ID"), ":"))
 	u.Send("XREADGROUP", "GROUP", "g", "cu", "BLOCK", "0", "STREAMS", k, ">")
 	u.Flush()
-	testutil.WaitFor(t, 10*time.Second, func() bool { return nodeBlocked(node) == 1 }, "XREADGROUP blocked")
+	testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(node) == 1 }, "XREADGROUP blocked")
 	if got := prod.Do("CLIENT", "UNBLOCK", id); got != ":1\r\n" {
 		t.Fatalf("CLIENT UNBLOCK %s through the proxy: %q", id, got)
 	}
