@@ -7,7 +7,8 @@ import (
 )
 
 // Command answers COMMAND [COUNT | INFO [name ...] | DOCS [name ...] |
-// LIST [FILTERBY PATTERN p] | GETKEYS line...] over the server's table.
+// LIST [FILTERBY PATTERN p] | GETKEYS line... | GETKEYSANDFLAGS line...]
+// over the server's table.
 func Command(c Conn, args [][]byte) {
 	t := c.Server().Commands()
 	all := t.All()
@@ -92,6 +93,8 @@ func Command(c Conn, args [][]byte) {
 		for _, i := range idx {
 			c.Bulk(line[i])
 		}
+	case "getkeysandflags":
+		commandGetKeysAndFlags(c, t, args[2:])
 	default:
 		c.Error("ERR unknown subcommand '" + string(args[1]) + "'. Try COMMAND HELP.")
 	}
