@@ -117,3 +117,19 @@ func TestCommandInfoKeyRangesMatchRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandHelpMatchesRedis compares COMMAND HELP, and the errors of
+// COMMAND's subcommands given the wrong arguments, with redis-server's.
+func TestCommandHelpMatchesRedis(t *testing.T) {
+	ref := startRedisServer(t)
+	c := startNode(t, nil).client(t)
+	ctx := context.Background()
+	for _, args := range [][]any{{"help"}, {"HELP", "x"}, {"count", "x"}, {"nope"}, {"getkeys"}} {
+		line := append([]any{"command"}, args...)
+		want, werr := ref.Do(ctx, line...).Result()
+		got, gerr := c.Do(ctx, line...).Result()
+		if !reflect.DeepEqual(got, want) || replyErr(gerr) != replyErr(werr) {
+			t.Errorf("COMMAND %v: vcache %q %v, redis %q %v", args, got, gerr, want, werr)
+		}
+	}
+}

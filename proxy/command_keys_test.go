@@ -6,8 +6,8 @@ import (
 )
 
 // TestCommandGetKeysAndFlags checks that the proxy answers COMMAND
-// GETKEYSANDFLAGS from its own table as redis-server, its backend here,
-// answers it, errors included.
+// GETKEYSANDFLAGS (and COMMAND LIST's filters) from its own table as
+// redis-server, its backend here, answers them, errors included.
 func TestCommandGetKeysAndFlags(t *testing.T) {
 	r := startRedis(t)
 	p := startProxy(t, Config{}, r.addr)
@@ -19,6 +19,14 @@ func TestCommandGetKeysAndFlags(t *testing.T) {
 		args := append([]string{"COMMAND", "GETKEYSANDFLAGS"}, strings.Fields(line)...)
 		if got, want := c.do(args...), ref.do(args...); got != want {
 			t.Errorf("COMMAND GETKEYSANDFLAGS %s: proxy %q, redis %q", line, trim(got), trim(want))
+		}
+	}
+	// COMMAND LIST's filters, from the proxy's table too (lists of one
+	// name: Redis lists several in no set order).
+	for _, line := range []string{"bad_arg", "filterby pattern set", "filterby aclcat nosuch", "filterby module m"} {
+		args := append([]string{"COMMAND", "LIST"}, strings.Fields(line)...)
+		if got, want := c.do(args...), ref.do(args...); got != want {
+			t.Errorf("COMMAND LIST %s: proxy %q, redis %q", line, trim(got), trim(want))
 		}
 	}
 }

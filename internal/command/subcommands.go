@@ -8,7 +8,7 @@ var subcommandNames = map[string][]string{
 	"cluster": {"addslots", "addslotsrange", "bumpepoch", "count-failure-reports", "countkeysinslot", "delslots", "delslotsrange", "failover", "flushslots", "forget",
 		"getkeysinslot", "help", "info", "keyslot", "links", "meet", "myid", "nodes", "replicas", "replicate", "reset", "saveconfig", "set-config-epoch", "setslot",
 		"shards", "slaves", "slots"},
-	"command":  {"count", "docs", "getkeys", "getkeysandflags", "info", "list"},
+	"command":  {"count", "docs", "getkeys", "getkeysandflags", "help", "info", "list"},
 	"config":   {"get", "resetstat", "rewrite", "set"},
 	"function": {"delete", "dump", "flush", "help", "kill", "list", "load", "restore", "stats"},
 	"memory":   {"doctor", "help", "malloc-stats", "purge", "stats", "usage"},

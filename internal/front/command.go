@@ -17,6 +17,10 @@ func Command(c Conn, args [][]byte) {
 	}
 	switch lower(args[1]) {
 	case "count":
+		if len(args) != 2 {
+			c.Error(command.ArityError("command|count"))
+			return
+		}
 		c.Int(int64(len(all)))
 	case "info":
 		names := args[2:]
@@ -73,6 +77,8 @@ func Command(c Conn, args [][]byte) {
 		for _, i := range idx {
 			c.Bulk(line[i])
 		}
+	case "help":
+		commandHelpReply(c, args)
 	case "getkeysandflags":
 		commandGetKeysAndFlags(c, t, args[2:])
 	default:
