@@ -126,7 +126,7 @@ func TestBackendPasswordNeverShown(t *testing.T) {
 		t.Fatalf("COMMAND LIST: %d names, %v", len(names), err)
 	}
 	for _, name := range names {
-		if skip[name] {
+		if skip[name] || strings.Contains(name, "|") { // subcommands come with their command
 			continue
 		}
 		for _, line := range [][]string{{name}, {name, "HELP"}} {

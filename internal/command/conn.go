@@ -86,7 +86,10 @@ func GetKeys(spec *Spec, line [][]byte) ([]int, string) {
 		return nil, "ERR Invalid number of arguments specified for command"
 	}
 	idx := spec.KeyIndexes(line)
-	if len(idx) == 0 {
+	if !numKeysFit(spec, line) {
+		idx = nil
+	}
+	if len(idx) == 0 && !noMandatoryKeys(spec.Name) {
 		return nil, "ERR Invalid arguments specified for command"
 	}
 	return idx, ""

@@ -24,3 +24,8 @@ func sortStoreKey(args [][]byte, buf []int) []int {
 	}
 	return append(buf, store)
 }
+
+// sortROKeys is SORT_RO's MoreKeys: no key besides the first. Its BY and
+// GET patterns may name keys that no key position can list, so, as in
+// Redis, SORT_RO's keys are movable (COMMAND INFO says movablekeys).
+func sortROKeys(_ [][]byte, buf []int) []int { return buf }

@@ -282,7 +282,7 @@ func Specs() []Spec {
 		// keyspace, complete (COPY, SORT, LCS, DUMP/RESTORE)
 		{Name: "copy", Arity: -3, Flags: w, FirstKey: 1, LastKey: 2, Step: 1, Event: "copy_to", Group: "generic", Summary: "Copies a key's value and expiry to another key [DB 0] [REPLACE]."},
 		{Name: "sort", Arity: -2, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: sortStoreKey, Event: "sortstore", Group: "generic", Summary: "Sorts a set's or sorted set's elements [BY pattern] [LIMIT off count] [GET pattern ...] [ASC|DESC] [ALPHA] [STORE dest]."},
-		{Name: "sort_ro", Arity: -2, Flags: r | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Sorts a set's or sorted set's elements, read-only SORT."},
+		{Name: "sort_ro", Arity: -2, Flags: r | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: sortROKeys, Group: "generic", Summary: "Sorts a set's or sorted set's elements, read-only SORT."},
 		{Name: "lcs", Arity: -3, Flags: r, FirstKey: 1, LastKey: 2, Step: 1, Group: "string", Summary: "Returns the longest common subsequence of two strings [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN].", Reply3: WithWord("idx", resp.AsMap)},
 		{Name: "dump", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Returns a key's value serialized in Redis's RDB format."},
 		{Name: "restore", Arity: -4, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Creates a key from a DUMP payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]."},

@@ -1,13 +1,10 @@
 package front
 
-import (
-	"path"
-
-	"github.com/vcache/vcache/internal/command"
-)
+import "github.com/vcache/vcache/internal/command"
 
 // Command answers COMMAND [COUNT | INFO [name ...] | DOCS [name ...] |
-// LIST [FILTERBY PATTERN p] | GETKEYS line...] over the server's table.
+// LIST [FILTERBY MODULE|ACLCAT|PATTERN x] | GETKEYS line... | GETKEYSANDFLAGS line...]
+// over the server's table.
 func Command(c Conn, args [][]byte) {
 	t := c.Server().Commands()
 	all := t.All()
@@ -20,6 +17,10 @@ func Command(c Conn, args [][]byte) {
 	}
 	switch lower(args[1]) {
 	case "count":
+		if len(args) != 2 {
+			c.Error(command.ArityError("command|count"))
+			return
+		}
 		c.Int(int64(len(all)))
 	case "info":
 		names := args[2:]
@@ -60,23 +61,7 @@ func Command(c Conn, args [][]byte) {
 			c.BulkString(s.Group)
 		}
 	case "list":
-		pattern := ""
-		if len(args) == 5 && lower(args[2]) == "filterby" && lower(args[3]) == "pattern" {
-			pattern = string(args[4])
-		} else if len(args) != 2 {
-			c.Error(command.MsgSyntax)
-			return
-		}
-		var names []string
-		for _, s := range all {
-			if ok, _ := path.Match(pattern, s.Name); pattern == "" || ok {
-				names = append(names, s.Name)
-			}
-		}
-		c.Array(len(names))
-		for _, name := range names {
-			c.BulkString(name)
-		}
+		commandList(c, all, args[2:])
 	case "getkeys":
 		line := args[2:]
 		var spec *command.Spec
@@ -92,6 +77,10 @@ func Command(c Conn, args [][]byte) {
 		for _, i := range idx {
 			c.Bulk(line[i])
 		}
+	case "help":
+		commandHelpReply(c, args)
+	case "getkeysandflags":
+		commandGetKeysAndFlags(c, t, args[2:])
 	default:
 		c.Error("ERR unknown subcommand '" + string(args[1]) + "'. Try COMMAND HELP.")
 	}
@@ -127,19 +116,27 @@ func commandInfo(c Conn, s *command.Spec) {
 		}
 	}
 	if s.Movable() {
-		// Movable keys: COMMAND GETKEYS finds them; the range is 0 0 0.
 		c.Simple("movablekeys")
-		c.Int(0)
-		c.Int(0)
-		c.Int(0)
-	} else {
-		c.Int(int64(s.FirstKey))
-		c.Int(int64(s.LastKey))
-		c.Int(int64(s.Step))
 	}
+	first, last, step := legacyKeyRange(s)
+	c.Int(int64(first))
+	c.Int(int64(last))
+	c.Int(int64(step))
 	c.Set(1)
 	c.Simple("@" + s.Group)
 	c.Set(0) // tips
 	c.Set(0) // key specs
 	c.Set(0) // subcommands
+}
+
+// legacyKeyRange is the first key, last key and step COMMAND INFO gives,
+// as Redis 7 derives them from its key specs: the fixed keys before any
+// movable ones (ZUNIONSTORE's and SORT's 1 1 1), 0 0 0 when the first key
+// already moves (ZUNION's after numkeys, XREAD's after STREAMS) and for a
+// container, whose keys its subcommands name (OBJECT ENCODING key).
+func legacyKeyRange(s *command.Spec) (first, last, step int) {
+	if s.FirstKey <= 0 || s.Has(command.Container) || s.KeyNum > 0 && s.FirstKey > s.KeyNum {
+		return 0, 0, 0
+	}
+	return s.FirstKey, s.LastKey, s.Step
 }
