@@ -133,6 +133,7 @@ func (n *Node) observe(c *client, e *cmdEntry, args [][]byte, took time.Duration
 	if t := n.slow.threshold.Load(); t >= 0 && us >= t && n.slow.maxLen.Load() > 0 {
 		n.slow.add(c, args, us)
 	}
+	n.observeLatency(c, e, args, us, failed)
 }
 
 func cmdSlowlog(cx *Ctx) {
