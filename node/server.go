@@ -47,7 +47,9 @@ func cmdFlushAll(cx *Ctx) {
 	}
 	if len(cx.Args) == 2 {
 		switch strings.ToLower(string(cx.Args[1])) {
-		case "sync", "async":
+		case "sync":
+		case "async":
+			cx.Node.stats.lazyfreed.Add(int64(cx.Node.ks.Len()))
 		default:
 			cx.SyntaxError()
 			return

@@ -18,6 +18,7 @@ type stats struct {
 	netIn, netOut  atomic.Int64 // bytes read from and written to clients
 	netPerS        atomic.Int64 // client bytes per second, in + out, sampled
 	cpuMilli       atomic.Int64 // CPU used, in thousandths of a core, sampled
+	lazyfreed      atomic.Int64 // values Redis would have freed in the background (lazyfree.go)
 }
 
 // totalCommands returns total_commands_processed.
@@ -28,6 +29,7 @@ func (n *Node) totalCommands() int64 {
 func (n *Node) resetStats() {
 	n.stats.resetBase.Store(n.stats.closedCommands.Load() + n.clients.commands())
 	n.stats.opsPerS.Store(0)
+	n.stats.lazyfreed.Store(0)
 }
 
 // sample refreshes the coarse clock and the instantaneous ops/s figure
