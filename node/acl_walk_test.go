@@ -65,6 +65,7 @@ func walkInvocations() map[string][][]walkStep {
 		"lastsave":  one(allow("LASTSAVE")),
 		"memory":    one(deny("MEMORY", "USAGE", "other:str")),
 		"slowlog":   one(deny("SLOWLOG", "GET")),
+		"latency":   one(deny("LATENCY", "LATEST")),
 		"monitor":   one(deny("MONITOR")),
 		"wait":      one(allow("WAIT", "0", "0")),
 

@@ -59,7 +59,8 @@ type waiter struct {
 	deadline time.Time   // zero: none
 	xs       *streamWait // what XREAD or XREADGROUP waits for
 	done     chan blockResult
-	served   bool // guarded by blockRegistry.mu
+	served   bool       // guarded by blockRegistry.mu
+	slow     *slowLater // its slow log entry, added when answered; guarded by blockRegistry.mu
 }
 
 // blockResult is a waiter's outcome.
@@ -122,6 +123,9 @@ func (r *blockRegistry) finish(w *waiter, res blockResult) {
 	}
 	delete(r.byClient, w.cl.id)
 	r.n.Add(-1)
+	if !res.timeout {
+		w.logSlow()
+	}
 	w.done <- res
 }
 

@@ -31,7 +31,6 @@ var (
 
 // Aliases: commands served by another command's handler.
 var (
-	cmdUnlink     = cmdDel      // UNLINK frees memory at once too
 	cmdSubstr     = cmdGetRange // SUBSTR is GETRANGE's old name
 	cmdFlushDB    = cmdFlushAll // one database: FLUSHDB is FLUSHALL
 	cmdJSONForget = cmdJSONDel  // JSON.FORGET is JSON.DEL's other name

@@ -31,6 +31,7 @@ func handlers() map[string]Handler {
 		"lastsave":             cmdLastSave,
 		"memory":               cmdMemory,
 		"monitor":              cmdMonitor,
+		"latency":              cmdLatency,
 		"slowlog":              cmdSlowlog,
 		"wait":                 cmdWait,
 		"get":                  cmdGet,

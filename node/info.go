@@ -84,6 +84,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		vec := n.search.MemoryBytes()
 		kv("used_memory_dataset", st.UsedMemory-st.ExtraMemory)
 		kv("lazyfree_pending_objects", 0) // values are freed at once (by the GC)
+		kv("lazyfreed_objects", n.stats.lazyfreed.Load())
 		kv("mem_not_counted_for_evict", slaves)
 		kv("used_memory_vector", vec)
 		kv("used_memory_vector_human", humanBytes(vec))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cluster"
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/latency"
 )
 
@@ -130,9 +131,15 @@ func (l *slowLog) add(c *client, args [][]byte, us int64) {
 func (n *Node) observe(c *client, e *cmdEntry, args [][]byte, took time.Duration, failed bool) {
 	us := took.Microseconds()
 	e.stats.record(c.id, us, failed)
-	if t := n.slow.threshold.Load(); t >= 0 && us >= t && n.slow.maxLen.Load() > 0 {
-		n.slow.add(c, args, us)
+	// EXEC is not logged, as in Redis: its queued commands are, each.
+	if t := n.slow.threshold.Load(); t >= 0 && us >= t && n.slow.maxLen.Load() > 0 && !e.spec.Has(command.Exec) {
+		if w := c.block; w != nil && args != nil {
+			n.blocked.logWhenAnswered(w, &n.slow, args, us)
+		} else {
+			n.slow.add(c, args, us)
+		}
 	}
+	n.observeLatency(c, e, args, us, failed)
 }
 
 func cmdSlowlog(cx *Ctx) {

@@ -81,7 +81,8 @@ type Node struct {
 	errs        errorStats  // INFO errorstats (errorstats.go)
 	xcfg        extraConfig // parameters kept as Redis keeps them (config_set.go)
 	slow        slowLog
-	loopWait    atomic.Uint64 // io-threads-cpu-wait, float64 bits (0: off)
+	latency     latencyMonitor // LATENCY: events and subcommand histograms
+	loopWait    atomic.Uint64  // io-threads-cpu-wait, float64 bits (0: off)
 
 	// loopSrv is srv, for waking its event loops without n.mu
 	// (loop_push_linux.go).

@@ -47,7 +47,9 @@ func cmdFlushAll(cx *Ctx) {
 	}
 	if len(cx.Args) == 2 {
 		switch strings.ToLower(string(cx.Args[1])) {
-		case "sync", "async":
+		case "sync":
+		case "async":
+			cx.Node.stats.lazyfreed.Add(int64(cx.Node.ks.Len()))
 		default:
 			cx.SyntaxError()
 			return
@@ -104,6 +106,7 @@ func (n *Node) configParams() map[string]func() string {
 		"cluster-enabled":            func() string { return map[bool]string{true: "yes", false: "no"}[n.Cluster() != nil] },
 		"slowlog-log-slower-than":    func() string { return itoa(n.slow.threshold.Load()) },
 		"slowlog-max-len":            func() string { return itoa(n.slow.maxLen.Load()) },
+		"latency-monitor-threshold":  func() string { return itoa(n.latency.threshold.Load()) },
 		"io-threads-cpu-wait":        func() string { return strconv.FormatFloat(n.loopCPUWait(), 'f', -1, 64) },
 		"hll-sparse-max-bytes":       func() string { return itoa(int64(n.hll.sparseMax())) },
 		"set-max-intset-entries":     func() string { return itoa(n.ks.MaxIntsetEntries()) },
@@ -225,6 +228,15 @@ func (n *Node) configSet(name, val string) error {
 			return errArgument("argument must be a non-negative number")
 		}
 		n.loopWait.Store(math.Float64bits(v))
+	case "latency-monitor-threshold":
+		v, err := strconv.ParseInt(val, 10, 64)
+		if err != nil {
+			return errArgument("argument couldn't be parsed into an integer")
+		}
+		if v < 0 {
+			return errArgument("argument must be between 0 and 9223372036854775807 inclusive")
+		}
+		n.latency.threshold.Store(v)
 	case "slowlog-max-len":
 		v, err := strconv.ParseInt(val, 10, 64)
 		if err != nil || v < 0 {

@@ -21,6 +21,7 @@ type stats struct {
 	netOutPerS     atomic.Int64 // client bytes written per second, sampled
 	memPeak        atomic.Int64 // the highest used_memory sampled (INFO's used_memory_peak)
 	cpuMilli       atomic.Int64 // CPU used, in thousandths of a core, sampled
+	lazyfreed      atomic.Int64 // values Redis would have freed in the background (lazyfree.go)
 }
 
 // totalCommands returns total_commands_processed.
@@ -31,6 +32,7 @@ func (n *Node) totalCommands() int64 {
 func (n *Node) resetStats() {
 	n.stats.resetBase.Store(n.stats.closedCommands.Load() + n.clients.commands())
 	n.stats.opsPerS.Store(0)
+	n.stats.lazyfreed.Store(0)
 }
 
 // sample refreshes the coarse clock and the instantaneous ops/s figure

@@ -27,4 +27,5 @@ func (n *Node) resetCommandStats() {
 			e.stats.reset()
 		}
 	}
+	n.latency.resetSubStats()
 }

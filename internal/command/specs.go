@@ -41,6 +41,7 @@ func Specs() []Spec {
 		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading | NoKeyspace | AnyNode, Group: "server", Summary: "Returns the Unix time of the last successful save."},
 		{Name: "memory", Arity: -2, Flags: r | Container | NoAccess, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 		{Name: "monitor", Arity: 1, Flags: Keyless | Admin | Loading | NoScript | OffLoop | NodeOnly, Group: "server", Summary: "Streams every command the node runs (not through the proxy)."},
+		{Name: "latency", Arity: -2, Flags: Keyless | Admin | Loading | Container | AnyNode | NoScript, Group: "server", Summary: "LATENCY LATEST, HISTORY, RESET, GRAPH, DOCTOR, HISTOGRAM: the latency monitor.", Reply3: BySubcommand(map[string]resp.Shape{"histogram": resp.AsMap})},
 		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading | Container | AnyNode, Group: "server", Summary: "Reads or resets the slow log."},
 		{Name: "wait", Arity: 3, Flags: Keyless | OffLoop | Fanout | NoScript, Group: "generic", Summary: "Waits for writes to reach replicas."},
 
