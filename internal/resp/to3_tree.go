@@ -37,8 +37,11 @@ const (
 	// AsFTSpellcheck: FT.SPELLCHECK's [["TERM", term, [[score,
 	// suggestion]...]]...] is {results: {term: [{suggestion: score}...]}}.
 	AsFTSpellcheck
+	// AsACLLog: ACL LOG's array of flat name/value arrays is an array of
+	// maps, each entry's age-seconds a double.
+	AsACLLog
 	// lastTree is the last tree shape.
-	lastTree = AsFTSpellcheck
+	lastTree = AsACLLog
 )
 
 // isTree reports whether shape is one of the tree shapes.
@@ -101,9 +104,13 @@ func buildTrees() []*form {
 			"index_definition": flatMap, "gc_stats": flatMap, "cursor_stats": flatMap,
 			"dialect_stats": flatMap, "Index Errors": flatMap,
 		}},
-		AsVSimScores - AsStreams:  {kind: fMap, elem: &form{leaf: AsDouble}},
-		AsVSimAttribs - AsStreams: flatMap,
-		AsVSimBoth - AsStreams:    {kind: fTriples, subs: [2]Shape{AsDouble, AsIs}},
+		AsVSimScores - AsStreams:   {kind: fMap, elem: &form{leaf: AsDouble}},
+		AsVSimAttribs - AsStreams:  flatMap,
+		AsVSimBoth - AsStreams:     {kind: fTriples, subs: [2]Shape{AsDouble, AsIs}},
+		AsFTSpellcheck - AsStreams: nil, // spellcheck3
+		AsACLLog - AsStreams: {kind: fList, elem: &form{kind: fMap, fields: map[string]*form{
+			"age-seconds": {leaf: AsDouble},
+		}}},
 	}
 }
 
