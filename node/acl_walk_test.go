@@ -350,6 +350,7 @@ func walkInvocations() map[string][][]walkStep {
 		"sort":    each(deny("SORT", "other:set"), deny("SORT", "app:s", "BY", "other:*", "GET", "other:*"), deny("SORT", "app:s", "STORE", "other:set")),
 		"sort_ro": each(deny("SORT_RO", "other:set"), deny("SORT_RO", "app:s", "BY", "nosort", "GET", "other:*")),
 		"dump":    one(deny("DUMP", "other:str")),
+		"migrate": each(deny("MIGRATE", "127.0.0.1", "1", "other:str", "0", "100"), deny("MIGRATE", "127.0.0.1", "1", "", "0", "100", "KEYS", "app:str", "other:str")),
 		"restore": one(deny("RESTORE", "other:str", "0", "\x00\x01x\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x00", "REPLACE")),
 		"lcs":     each(deny("LCS", "app:str", "other:str"), deny("LCS", "other:str", "app:str", "IDX")),
 

@@ -241,9 +241,6 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 			e.stats.rejected.Add(1)
 			return
 		}
-		if logged {
-			appendCommand(&n.mig.log, args)
-		}
 		if e.spec.Has(command.Write) {
 			switch {
 			case slot >= 0:
@@ -308,13 +305,25 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	n.observe(c, e, args, end-start, cx.failed)
 	cx.Args = nil
 	cx.slot1 = 0
+	if logged {
+		// (under logMu since before the handler ran: the log keeps the
+		// order in which the writes ran)
+		switch {
+		case cx.replArgs == nil && args != nil:
+			appendCommand(&n.mig.log, args)
+		case len(cx.replArgs) > 0:
+			appendCommand(&n.mig.log, cx.replArgs)
+		}
+	}
 	if replSlot != noRepl && n.repl.log.on.Load() {
-		if sv != nil {
+		switch {
+		case sv != nil:
 			n.scratchRepl(replSlot, sv)
-		} else if cx.replArgs != nil {
-			n.repl.log.appendCommand(replSlot, cx.replArgs)
-		} else {
+		case cx.replArgs == nil:
 			n.repl.log.appendCommand(replSlot, args)
+		case len(cx.replArgs) > 0:
+			// what replicas receive instead (an empty one: nothing)
+			n.repl.log.appendCommand(replSlot, cx.replArgs)
 		}
 	}
 	cx.replArgs = nil

@@ -246,6 +246,7 @@ func handlers() map[string]Handler {
 		"sort_ro":              cmdSortRO,
 		"lcs":                  cmdLCS,
 		"dump":                 cmdDump,
+		"migrate":              cmdMigrate,
 		"restore":              cmdRestore,
 		"fcall":                cmdFCall,
 		"fcall_ro":             cmdFCallRO,

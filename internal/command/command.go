@@ -150,6 +150,10 @@ type Spec struct {
 	// movablekeys commands whose keys a getkeys function finds.
 	// KeyPositions calls it after the other rules.
 	MoreKeys func(args [][]byte, buf []int) []int
+	// LegacyRange, when set, is the first key, last key and step COMMAND
+	// INFO gives for a command whose FirstKey is 0 because its key moves
+	// with an option (MIGRATE's key argument, "" with KEYS: 3 3 1).
+	LegacyRange [3]int
 	// AccessIf, when set, reports whether a command line reads its keys'
 	// values although its flags say it does not (SET ... GET); see
 	// KeyAccess.

@@ -286,6 +286,7 @@ func Specs() []Spec {
 		{Name: "sort_ro", Arity: -2, Flags: r | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: sortROKeys, Group: "generic", Summary: "Sorts a set's or sorted set's elements, read-only SORT."},
 		{Name: "lcs", Arity: -3, Flags: r, FirstKey: 1, LastKey: 2, Step: 1, Group: "string", Summary: "Returns the longest common subsequence of two strings [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN].", Reply3: WithWord("idx", resp.AsMap)},
 		{Name: "dump", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Returns a key's value serialized in Redis's RDB format."},
+		{Name: "migrate", Arity: -6, Flags: wd | Dangerous | OffLoop, MoreKeys: migrateKeys, LegacyRange: [3]int{3, 3, 1}, Event: "del", Group: "generic", Summary: "Moves keys to another Redis server (DUMP there as RESTORE, then DEL here) [COPY] [REPLACE] [AUTH pw | AUTH2 user pw] [KEYS key ...]."},
 		{Name: "restore", Arity: -4, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Creates a key from a DUMP payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]."},
 
 		// functions (FCALL's keys are those its numkeys argument counts, as

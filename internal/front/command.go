@@ -135,6 +135,9 @@ func commandInfo(c Conn, s *command.Spec) {
 // already moves (ZUNION's after numkeys, XREAD's after STREAMS) and for a
 // container, whose keys its subcommands name (OBJECT ENCODING key).
 func legacyKeyRange(s *command.Spec) (first, last, step int) {
+	if r := s.LegacyRange; r[0] > 0 {
+		return r[0], r[1], r[2]
+	}
 	if s.FirstKey <= 0 || s.Has(command.Container) || s.KeyNum > 0 && s.FirstKey > s.KeyNum {
 		return 0, 0, 0
 	}
