@@ -13,7 +13,8 @@ import (
 // good, failing and unknown, on a node and on redis-server, and wants the
 // same INFO commandstats lines (times aside): one per subcommand
 // ("cmdstat_config|get"), none for an unknown one, and the same
-// subcommands in INFO latencystats.
+// subcommands in INFO latencystats. EXEC fails only when it answers an
+// error itself, not when a queued command does.
 func TestSubcommandStatsAsRedis(t *testing.T) {
 	tn := startNode(t, nil)
 	ref := startRedisServer(t)
@@ -26,6 +27,7 @@ func TestSubcommandStatsAsRedis(t *testing.T) {
 			{"CONFIG", "SET", "no-such-option", "1"}, {"XADD", "s", "*", "f", "v"},
 			{"XGROUP", "CREATECONSUMER", "s", "nogroup", "c"}, {"XGROUP", "CREATE", "s", "g", "$"},
 			{"XINFO", "GROUPS", "s"}, {"OBJECT", "ENCODING", "s"}, {"MEMORY", "NOSUCH"},
+			{"MULTI"}, {"SET", "a", "b"}, {"INCR", "s"}, {"EXEC"}, {"EXEC"},
 		} {
 			c.Do(cmd...)
 		}
