@@ -14,7 +14,8 @@ import (
 // same INFO commandstats lines (times aside): one per subcommand
 // ("cmdstat_config|get"), none for an unknown one, and the same
 // subcommands in INFO latencystats. EXEC fails only when it answers an
-// error itself, not when a queued command does.
+// error itself, not when a queued command does; a script's commands
+// count, refused ones (arity, read-only script, not allowed) as rejected.
 func TestSubcommandStatsAsRedis(t *testing.T) {
 	tn := startNode(t, nil)
 	ref := startRedisServer(t)
@@ -28,6 +29,9 @@ func TestSubcommandStatsAsRedis(t *testing.T) {
 			{"XGROUP", "CREATECONSUMER", "s", "nogroup", "c"}, {"XGROUP", "CREATE", "s", "g", "$"},
 			{"XINFO", "GROUPS", "s"}, {"OBJECT", "ENCODING", "s"}, {"MEMORY", "NOSUCH"},
 			{"MULTI"}, {"SET", "a", "b"}, {"INCR", "s"}, {"EXEC"}, {"EXEC"},
+			{"EVAL", "return redis.pcall('SET', 'a')", "0"}, {"EVAL", "return redis.call('GET', 'a', 'b')", "0"},
+			{"EVAL", "return redis.pcall('XGROUP', 'CREATECONSUMER', 's', 'nogroup', 'c')", "0"},
+			{"EVAL_RO", "return redis.pcall('DEL', 'a')", "0"}, {"EVAL", "return redis.pcall('CONFIG', 'SET', 'x', 'y')", "0"},
 		} {
 			c.Do(cmd...)
 		}
