@@ -20,8 +20,8 @@ import (
 
 // startRedisServer starts a redis-server on a free port for the test and
 // returns a client to it; the test is skipped when redis-server is not
-// installed (and fails in CI).
-func startRedisServer(t *testing.T) *redis.Client {
+// installed (and fails in CI). extra are more of redis-server's flags.
+func startRedisServer(t *testing.T, extra ...string) *redis.Client {
 	t.Helper()
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -31,8 +31,8 @@ func startRedisServer(t *testing.T) *redis.Client {
 		t.Skip("redis-server not installed")
 	}
 	port := testutil.FreePort(t)
-	cmd := exec.Command(path, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
-		"--appendonly", "no", "--dir", t.TempDir(), "--daemonize", "no")
+	cmd := exec.Command(path, append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
+		"--appendonly", "no", "--dir", t.TempDir(), "--daemonize", "no"}, extra...)...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

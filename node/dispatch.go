@@ -145,18 +145,18 @@ func (n *Node) exec(c *client, args [][]byte) {
 		if c.multi != nil {
 			c.multi.failed = true
 		}
-		e.stats.rejected.Add(1)
+		n.reject(e, args)
 		cx.w.WriteError(rejectText(c, e, command.ArityError(e.spec.Name)))
 		return
 	}
 	if c.multi != nil && e.spec.Has(command.NoMulti) {
 		c.multi.failed = true
-		e.stats.rejected.Add(1)
+		n.reject(e, args)
 		cx.w.WriteError("ERR Command not allowed inside a transaction")
 		return
 	}
 	if !c.authed && !e.spec.Has(command.NoAuth) {
-		e.stats.rejected.Add(1)
+		n.reject(e, args)
 		cx.w.WriteError(command.MsgNoAuth)
 		return
 	}
@@ -164,17 +164,17 @@ func (n *Node) exec(c *client, args [][]byte) {
 		if c.multi != nil {
 			c.multi.failed = true
 		}
-		e.stats.rejected.Add(1)
+		n.reject(e, args)
 		cx.w.WriteError(rejectText(c, e, msg))
 		return
 	}
 	if msg := subscriberDenied(c, e.spec, args); msg != "" {
-		e.stats.rejected.Add(1)
+		n.reject(e, args)
 		cx.w.WriteError(msg)
 		return
 	}
 	if msg := monitorDenied(c, e.spec); msg != "" {
-		e.stats.rejected.Add(1)
+		n.reject(e, args)
 		cx.w.WriteError(msg)
 		return
 	}
@@ -182,7 +182,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 		if c.multi != nil {
 			c.multi.failed = true
 		}
-		e.stats.rejected.Add(1)
+		n.reject(e, args)
 		cx.w.WriteError(rejectText(c, e, msg))
 		return
 	}
@@ -214,7 +214,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		if mask := stripeMask(e.spec, args, slot); mask != 0 {
 			write := e.spec.Has(command.Write)
 			if msg := n.stripeLock(mask, write); msg != "" {
-				e.stats.rejected.Add(1)
+				n.reject(e, args)
 				cx.w.WriteError(msg)
 				return
 			}
@@ -238,7 +238,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 			}
 		}
 		if !n.routeOK(c, e.spec, args, slot) {
-			e.stats.rejected.Add(1)
+			n.reject(e, args)
 			return
 		}
 		if e.spec.Has(command.Write) {
@@ -251,12 +251,12 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		}
 	}
 	if e.spec.Has(command.DenyOOM) && n.ks.OverMemory() {
-		e.stats.rejected.Add(1)
+		n.reject(e, args)
 		cx.w.WriteError(command.MsgOOM)
 		return
 	}
 	if e.spec.Has(command.Write) && !n.enoughReplicas() {
-		e.stats.rejected.Add(1)
+		n.reject(e, args)
 		cx.w.WriteError(msgNoReplicas)
 		return
 	}

@@ -2,8 +2,6 @@ package node
 
 import (
 	"strings"
-
-	"github.com/vcache/vcache/cache"
 )
 
 // cmdCopy serves COPY source destination [DB n] [REPLACE]. vcache has one
@@ -15,9 +13,9 @@ func cmdCopy(cx *Ctx) {
 		case strings.EqualFold(string(cx.Args[i]), "replace"):
 			replace = true
 		case strings.EqualFold(string(cx.Args[i]), "db") && i+1 < len(cx.Args):
-			db, err := cache.ParseInt(cx.Args[i+1])
-			if err != nil || db != int64(int32(db)) {
-				cx.Err(cache.ErrNotInteger)
+			db, msg := parseDBIndex(cx.Args[i+1])
+			if msg != "" {
+				cx.Error(msg)
 				return
 			}
 			if db != 0 {

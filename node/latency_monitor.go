@@ -79,16 +79,52 @@ func (m *latencyMonitor) add(event string, ms int64) {
 }
 
 // observeLatency records a command run of e that took us microseconds:
-// its latency event and, for a Container command, its subcommand's
-// histogram.
+// its latency event and, for a subcommand of a Container command, the
+// subcommand's statistics (INFO commandstats, LATENCY HISTOGRAM).
 func (n *Node) observeLatency(c *client, e *cmdEntry, args [][]byte, us int64, failed bool) {
 	n.latency.add("command", us/1000)
-	if !e.spec.Has(command.Container) || len(args) < 2 || failed || len(args[1]) > 64 {
+	if s := n.subStats(e, args, failed); s != nil {
+		s.record(c.id, us, failed)
+	}
+}
+
+// reject counts a command of e refused before it ran (arity, ACL,
+// routing, OOM...): on its subcommand for a Container command, as Redis
+// counts "config|get".
+func (n *Node) reject(e *cmdEntry, args [][]byte) {
+	if s := n.subStats(e, args, true); s != nil {
+		s.rejected.Add(1)
 		return
+	}
+	e.stats.rejected.Add(1)
+}
+
+// subStats returns the statistics of the subcommand args names of a
+// Container command e, made on first use; nil for another command, or a
+// subcommand e does not serve (Redis counts no command then). A container
+// whose subcommands are not listed counts those that did not fail.
+func (n *Node) subStats(e *cmdEntry, args [][]byte, failed bool) *cmdStats {
+	if !e.spec.Has(command.Container) || len(args) < 2 || len(args[1]) > 64 {
+		return nil
+	}
+	if subs := e.spec.Subcommands(); subs != nil {
+		known := false
+		for _, name := range subs {
+			if command.EqualFold(args[1], name) {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return nil
+		}
+	} else if failed {
+		return nil
 	}
 	name := subcommandName(e.spec.Name, args[1])
 	m := &n.latency
 	m.subMu.Lock()
+	defer m.subMu.Unlock()
 	s := m.subs[name]
 	if s == nil && len(m.subs) < maxSubStats {
 		if m.subs == nil {
@@ -97,10 +133,7 @@ func (n *Node) observeLatency(c *client, e *cmdEntry, args [][]byte, us int64, f
 		s = &cmdStats{}
 		m.subs[name] = s
 	}
-	m.subMu.Unlock()
-	if s != nil {
-		s.record(c.id, us, false)
-	}
+	return s
 }
 
 // resetSubStats is CONFIG RESETSTAT's part for subcommand histograms.

@@ -223,6 +223,7 @@ func (l *evloop) run() {
 				l.writable(c)
 				continue
 			}
+			c.gateAuth()
 			c.batch, c.rerr = c.rd.ReadOnce()
 			l.pf.add(l.s.n, c.batch)
 			l.ready = append(l.ready, c)
@@ -297,6 +298,7 @@ func (l *evloop) takeIncoming(now time.Time) bool {
 // blocking XREADGROUP on a new connection and then FLUSHALL on another
 // expects the reader to be blocked when the flush runs.)
 func (l *evloop) readFresh(c *rconn) {
+	c.gateAuth()
 	c.batch, c.rerr = c.rd.ReadOnce()
 	if len(c.batch) == 0 && c.rerr == nil {
 		return
@@ -368,6 +370,12 @@ func (l *evloop) serve(c *rconn) {
 			l.handoff(c, cmds[i+1:], rerr)
 			return
 		}
+	}
+	if c.rd.Held() {
+		// A command held back until the client authenticated is read
+		// already: no event would bring it here, so a goroutine reads it.
+		l.handoff(c, nil, rerr)
+		return
 	}
 	if err := s.flush(c); err != nil {
 		l.drop(c, err)

@@ -221,30 +221,64 @@ func (n *Node) sortedStats() []*cmdEntry {
 	return out
 }
 
-// writeCommandStats writes INFO commandstats in Redis's format.
+// writeCommandStats writes INFO commandstats in Redis's format: a
+// Container command's subcommands each on a line of their own
+// ("cmdstat_config|get"), as Redis 7 counts them.
 func (n *Node) writeCommandStats(kv func(string, any)) {
-	for _, e := range n.sortedStats() {
-		s := &e.stats
+	for _, r := range n.statRows() {
+		s := r.s
 		calls, us, failed := s.sum()
 		per := 0.0
 		if calls > 0 {
 			per = float64(us) / float64(calls)
 		}
-		kv("cmdstat_"+strings.ReplaceAll(e.spec.Name, ".", "|"), fmt.Sprintf("calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d",
+		kv("cmdstat_"+r.name, fmt.Sprintf("calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d",
 			calls, us, per, s.rejected.Load(), failed))
 	}
+}
+
+// statRow is one line of INFO commandstats or latencystats.
+type statRow struct {
+	name string
+	s    *cmdStats
+}
+
+// statRows returns the commands and subcommands that have run or been
+// refused, by name: a Container command stands for its subcommands,
+// unless its subcommands are not listed (then it has a line too).
+func (n *Node) statRows() []statRow {
+	var out []statRow
+	for _, e := range n.sortedStats() {
+		if e.spec.Has(command.Container) && e.spec.Subcommands() != nil {
+			continue
+		}
+		out = append(out, statRow{strings.ReplaceAll(e.spec.Name, ".", "|"), &e.stats})
+	}
+	m := &n.latency
+	m.subMu.Lock()
+	for name, s := range m.subs {
+		container, _, _ := strings.Cut(name, "|")
+		if e := n.lookup([]byte(container)); e == nil || e.spec.Subcommands() == nil {
+			continue // counted on its container's line
+		}
+		if calls, _, _ := s.sum(); calls > 0 || s.rejected.Load() > 0 {
+			out = append(out, statRow{name, s})
+		}
+	}
+	m.subMu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
 }
 
 // writeLatencyStats writes INFO latencystats in Redis 7's format (the
 // percentiles are the upper bounds of power-of-two buckets).
 func (n *Node) writeLatencyStats(kv func(string, any)) {
-	for _, e := range n.sortedStats() {
-		s := &e.stats
-		if calls, _, _ := s.sum(); calls == 0 {
+	for _, r := range n.statRows() {
+		if calls, _, _ := r.s.sum(); calls == 0 {
 			continue
 		}
-		h := s.histogram()
-		kv("latency_percentiles_usec_"+strings.ReplaceAll(e.spec.Name, ".", "|"), h.Percentiles())
+		h := r.s.histogram()
+		kv("latency_percentiles_usec_"+r.name, h.Percentiles())
 	}
 }
 

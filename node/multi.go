@@ -143,4 +143,7 @@ func cmdExec(cx *Ctx) {
 	}
 	c.inExec = false
 	cx.Args = nil
+	// EXEC answered its array: a queued command's error is that
+	// command's failure (INFO commandstats), not EXEC's, as in Redis.
+	cx.failed = false
 }

@@ -55,26 +55,33 @@ func (sc *scriptCaller) Call(args [][]byte, resp3 bool) script.Reply {
 	if e == nil {
 		return script.ErrorReply("ERR Unknown Redis command called from script")
 	}
+	// A command refused here counts as rejected in INFO commandstats, as
+	// Redis counts it.
 	if !e.spec.ArityOK(len(args)) {
+		n.reject(e, args)
 		return script.ErrorReply("ERR Wrong number of args calling Redis command from script")
 	}
 	if e.spec.HasIn(args, command.NoScript) || e.spec.Has(command.Blocking) {
+		n.reject(e, args)
 		return script.ErrorReply("ERR This Redis command is not allowed from script")
 	}
 	if u := sc.c.user; u != nil && !e.spec.Has(command.NoAuth) {
 		if d := u.Perms().Check(e.spec.ID, e.spec, args); d != nil {
 			now := time.Now()
 			n.acl.Log().Add(*d, false, sc.c.info(now), now)
+			n.reject(e, args)
 			return script.ErrorReply(scriptDenial(d))
 		}
 	}
 	if e.spec.Has(command.Write) {
 		if sc.readonly {
+			n.reject(e, args)
 			return script.ErrorReply("ERR Write commands are not allowed from read-only scripts.")
 		}
 	}
 	if n.cl.Load() != nil {
 		if msg := sc.clusterCheck(e, args); msg != "" {
+			n.reject(e, args)
 			return script.ErrorReply(msg)
 		}
 	}

@@ -231,6 +231,7 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 			_ = c.nc.SetReadDeadline(time.Time{})
 			hadIdle = false
 		}
+		c.gateAuth()
 		cmds, rerr = c.rd.ReadCommands()
 		c.batch = cmds
 	}
@@ -409,12 +410,20 @@ func (c countingConn) Read(p []byte) (int, error) {
 }
 
 func isProtocolError(err error) bool {
-	for _, e := range []error{resp.ErrMultibulkLength, resp.ErrBulkLength, resp.ErrExpectedBulk, resp.ErrUnbalanced, resp.ErrInlineTooBig} {
+	for _, e := range []error{resp.ErrMultibulkLength, resp.ErrBulkLength, resp.ErrExpectedBulk, resp.ErrUnbalanced, resp.ErrInlineTooBig,
+		resp.ErrUnauthMultibulk, resp.ErrUnauthBulk} {
 		if errors.Is(err, e) {
 			return true
 		}
 	}
 	return false
+}
+
+// gateAuth tells c's reader whether its client must still authenticate
+// (it then refuses big commands, as Redis does): called before each read.
+func (c *rconn) gateAuth() {
+	cl, _ := c.ctx.(*client)
+	c.rd.SetUnauthenticated(cl != nil && !cl.authed)
 }
 
 // rconn is a client connection. It implements redcon.Conn for the

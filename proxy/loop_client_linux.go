@@ -128,18 +128,9 @@ func (l *loop) serve(lc *loopSession, cmds []resp.Command, rerr error) {
 		}
 	}()
 	s.lastActive.Store(l.now.UnixNano())
-	var last *entry
-	defer func() {
-		if last != nil {
-			s.lastCmd.Store(&last.spec.Name)
-		}
-	}()
 	for i, cmd := range cmds {
 		s.local = s.local[:0]
 		e, it, done := s.admit(cmd)
-		if e != nil {
-			last = e
-		}
 		if done {
 			l.answer(lc, e, s.local[it.lo:it.hi])
 			continue

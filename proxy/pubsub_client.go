@@ -119,7 +119,6 @@ func (s *session) runPubsub(e *entry, cmd resp.Command) {
 		s.unsubscribe(e.ps.k, cmd.Args[1:])
 	}
 	e.stats.record(1, failed, time.Since(start))
-	s.lastCmd.Store(&e.spec.Name)
 }
 
 // subscribe subscribes the session to names: the hub subscribes on the

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -213,7 +214,6 @@ func (s *session) record(elapsed time.Duration) {
 	flush := func() {
 		if e != nil {
 			e.stats.record(n, failed, elapsed)
-			s.lastCmd.Store(&e.spec.Name)
 		}
 	}
 	for i := range s.items {
@@ -333,11 +333,13 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 		s.last = e
 	}
 	if e == nil {
+		s.lastCmd.Store(nil)
 		if s.tx != nil {
 			s.tx.failed = true
 		}
 		return nil, s.errItem(nil, unknownCommand(args)), true
 	}
+	s.noteCmd(e, args)
 	if !e.spec.ArityOK(len(args)) {
 		if s.tx != nil {
 			s.tx.failed = true
@@ -355,6 +357,22 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 		}
 	}
 	return e, item{}, false
+}
+
+// noteCmd records the command the session runs now, as Redis names it in
+// CLIENT INFO's cmd= while it runs and after: "get", or "client|list" for
+// a subcommand of a container.
+func (s *session) noteCmd(e *entry, args [][]byte) {
+	if !e.spec.Has(command.Container) || len(args) < 2 {
+		s.lastCmd.Store(&e.spec.Name)
+		return
+	}
+	if p := s.lastCmd.Load(); p != nil && len(*p) == len(e.spec.Name)+1+len(args[1]) &&
+		strings.HasPrefix(*p, e.spec.Name) && command.EqualFold(args[1], (*p)[len(e.spec.Name)+1:]) {
+		return // the same subcommand again: no new string
+	}
+	name := e.spec.Name + "|" + strings.ToLower(string(args[1]))
+	s.lastCmd.Store(&name)
 }
 
 // slotOf returns the one slot of a command's keys, -1 if it has no keys,

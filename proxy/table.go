@@ -63,7 +63,7 @@ func newCmdTableFrom(specs []command.Spec) *cmdTable {
 		t.order = append(t.order, e)
 	}
 	local := map[string]func(*session, [][]byte){
-		"acl": cmdACL, "client": cmdClient,
+		"acl": cmdACL, "client": cmdClient, "role": cmdRole,
 	}
 	local["ft.cursor"] = cmdFTCursor
 	local["ping"] = cmdPing

@@ -43,6 +43,9 @@ func Specs() []Spec {
 		{Name: "monitor", Arity: 1, Flags: Keyless | Admin | Loading | NoScript | OffLoop | NodeOnly, Group: "server", Summary: "Streams every command the node runs (not through the proxy)."},
 		{Name: "latency", Arity: -2, Flags: Keyless | Admin | Loading | Container | AnyNode | NoScript, Group: "server", Summary: "LATENCY LATEST, HISTORY, RESET, GRAPH, DOCTOR, HISTOGRAM: the latency monitor.", Reply3: BySubcommand(map[string]resp.Shape{"histogram": resp.AsMap})},
 		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading | Container | AnyNode, Group: "server", Summary: "Reads or resets the slow log."},
+		{Name: "role", Arity: 1, Flags: Keyless | Admin | Dangerous | NoScript | Loading, Group: "server", Summary: "Returns the node's replication role: master with its replicas, or replica of its primary (the proxy answers as a master)."},
+		{Name: "lolwut", Arity: -1, Flags: Keyless | r | NoKeyspace | AnyNode, Group: "server", Summary: "Displays a picture and the Redis version."},
+		{Name: "swapdb", Arity: 3, Flags: Keyless | Write | Dangerous | AnyNode, Group: "server", Summary: "Swaps two databases (only 0 exists)."},
 		{Name: "wait", Arity: 3, Flags: Keyless | OffLoop | Fanout | NoScript, Group: "generic", Summary: "Waits for writes to reach replicas."},
 
 		// strings
@@ -281,6 +284,7 @@ func Specs() []Spec {
 		{Name: "xsetid", Arity: -3, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: "stream", Summary: "Sets a stream's last ID (ENTRIESADDED MAXDELETEDID)."},
 
 		// keyspace, complete (COPY, SORT, LCS, DUMP/RESTORE)
+		{Name: "move", Arity: 3, Flags: wd | Access, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Moves a key to another database (only 0 exists)."},
 		{Name: "copy", Arity: -3, Flags: w, FirstKey: 1, LastKey: 2, Step: 1, Event: "copy_to", Group: "generic", Summary: "Copies a key's value and expiry to another key [DB 0] [REPLACE]."},
 		{Name: "sort", Arity: -2, Flags: w | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: sortStoreKey, Event: "sortstore", Group: "generic", Summary: "Sorts a set's or sorted set's elements [BY pattern] [LIMIT off count] [GET pattern ...] [ASC|DESC] [ALPHA] [STORE dest]."},
 		{Name: "sort_ro", Arity: -2, Flags: r | Dangerous, FirstKey: 1, LastKey: 1, Step: 1, MoreKeys: sortROKeys, Group: "generic", Summary: "Sorts a set's or sorted set's elements, read-only SORT."},

@@ -23,6 +23,17 @@ var (
 	ErrExpectedBulk    = errors.New("Protocol error: expected '$'")
 	ErrUnbalanced      = errors.New("Protocol error: unbalanced quotes in request")
 	ErrInlineTooBig    = errors.New("Protocol error: too big inline request")
+	// Before a client authenticates, Redis refuses commands of more than
+	// 10 arguments or arguments of more than 16 KiB.
+	ErrUnauthMultibulk = errors.New("Protocol error: unauthenticated multibulk length")
+	ErrUnauthBulk      = errors.New("Protocol error: unauthenticated bulk length")
+)
+
+// Limits of a command from a client that has not authenticated (see
+// SetUnauthenticated).
+const (
+	unauthMaxArgs = 10
+	unauthMaxBulk = 16 << 10
 )
 
 // Default limits of a CommandReader (Redis's defaults).
@@ -55,6 +66,9 @@ type CommandReader struct {
 	cmds               []Command
 	args               [][]byte
 	err                error // a protocol error found after the commands last returned
+	// unauth: the client must still authenticate (SetUnauthenticated);
+	// held: the last commands returned stop before one held back for it.
+	unauth, held bool
 	// onResize, when set, is told the buffer's bytes beyond the
 	// startSize every reader has, each time the buffer is replaced.
 	onResize func(grown int)
@@ -80,6 +94,19 @@ func (r *CommandReader) SetLimits(maxArgs, maxInline int) {
 		r.maxInline = maxInline
 	}
 }
+
+// SetUnauthenticated says whether the client must still authenticate.
+// While it must, a command of more than 10 arguments or with an argument
+// over 16 KiB is a protocol error, as in Redis. Such a command after
+// others of the same read is held back unparsed (Held), since an AUTH
+// among those may lift the limits: the next read parses it again.
+func (r *CommandReader) SetUnauthenticated(on bool) { r.unauth = on }
+
+// Held reports whether the commands last returned stop before one held
+// back for the client's authentication (SetUnauthenticated): its bytes
+// are buffered, and the next ReadCommands or ReadOnce returns it (or its
+// error) without waiting for more input.
+func (r *CommandReader) Held() bool { return r.held }
 
 // SetOnResize makes the reader call f, on the goroutine that reads,
 // with the bytes its buffer holds beyond the small one every reader
@@ -118,7 +145,7 @@ func (r *CommandReader) ReadCommands() ([]Command, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	r.cmds, r.args = r.cmds[:0], r.args[:0]
+	r.cmds, r.args, r.held = r.cmds[:0], r.args[:0], false
 	if r.r == r.w {
 		r.r, r.w = 0, 0
 	}
@@ -157,7 +184,7 @@ func (r *CommandReader) ReadOnce() ([]Command, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	r.cmds, r.args = r.cmds[:0], r.args[:0]
+	r.cmds, r.args, r.held = r.cmds[:0], r.args[:0], false
 	if r.r == r.w {
 		r.r, r.w = 0, 0
 	}
@@ -250,11 +277,24 @@ func (r *CommandReader) parseMultibulk(b []byte) (used, need int, err error) {
 	if !ok || count > int64(r.maxArgs) {
 		return 0, 0, ErrMultibulkLength
 	}
+	first := len(r.args)
+	// refuse reports a command over the limits of a client yet to
+	// authenticate, or holds it back after others (see Held).
+	refuse := func(err error) (int, int, error) {
+		r.args = r.args[:first]
+		if len(r.cmds) > 0 {
+			r.held = true
+			return 0, 0, nil
+		}
+		return 0, 0, err
+	}
+	if r.unauth && count > unauthMaxArgs {
+		return refuse(ErrUnauthMultibulk)
+	}
 	pos := nl + 1
 	if count <= 0 {
 		return pos, 0, nil // Redis ignores empty commands
 	}
-	first := len(r.args)
 	for range count {
 		if pos >= len(b) {
 			r.args = r.args[:first]
@@ -279,6 +319,9 @@ func (r *CommandReader) parseMultibulk(b []byte) (used, need int, err error) {
 		size, ok := ParseInt(b[pos+1 : e-1])
 		if !ok || size < 0 || size > int64(r.max) {
 			return 0, 0, ErrBulkLength
+		}
+		if r.unauth && size > unauthMaxBulk {
+			return refuse(ErrUnauthBulk)
 		}
 		start := e + 1
 		end := start + int(size)
