@@ -98,8 +98,10 @@ func (m *aggMerge) merge(s *session, dst []byte) []byte {
 		}
 	}
 	if m.plan.KNN > 0 {
-		rows = m.plan.NearestRows(rows)
-		total = min(total, m.plan.KNN)
+		// A document two nodes both sent (search_dedup.go) counts once.
+		var dups int64
+		rows, dups = m.plan.NearestRows(rows)
+		total = min(total-dups, m.plan.KNN)
 	}
 	if m.plan.Group != nil {
 		rows = m.plan.MergeGroups(rows)

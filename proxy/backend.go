@@ -128,8 +128,12 @@ func (p *Proxy) rebuildRoutes() {
 		index[addr] = i
 		return i
 	}
+	// Each node once, even if the router lists it twice: a fan-out asks
+	// every node once, or its documents would count twice.
+	listed := map[uint16]bool{}
 	for _, a := range p.router.Addrs() {
-		if i := get(a); i != 0 {
+		if i := get(a); i != 0 && !listed[i] {
+			listed[i] = true
 			rt.nodes = append(rt.nodes, rt.backends[i-1])
 		}
 	}

@@ -283,3 +283,54 @@ func TestRedisPyRedisClusterThroughProxy(t *testing.T) {
 		t.Fatalf("redis-py RedisCluster through the proxy: %v\n%s", err, out)
 	}
 }
+
+// twiceRouter lists every node twice, as a router breaking Addrs's
+// "each once" would.
+type twiceRouter struct{ *StaticRouter }
+
+func (r twiceRouter) Addrs() []string {
+	a := r.StaticRouter.Addrs()
+	return append(append([]string(nil), a...), a...)
+}
+
+// TestFanoutAsksEachNodeOnce: a command that goes to every node asks each
+// node once even if the router names it twice, so no node's keys or
+// documents count twice.
+func TestFanoutAsksEachNodeOnce(t *testing.T) {
+	sr, err := NewStaticRouter([]string{startRedis(t).addr, startRedis(t).addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(DefaultConfig(), twiceRouter{sr}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- p.Serve(context.Background(), ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		p.Shutdown(ctx)
+		if err := <-served; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	ctx := context.Background()
+	c := client(t, ln.Addr().String())
+	keys := clusterKeys(40)
+	for _, k := range keys {
+		if err := c.Set(ctx, k, "v", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := c.DBSize(ctx).Result(); err != nil || n != int64(len(keys)) {
+		t.Errorf("DBSIZE = %d, %v; want %d", n, err, len(keys))
+	}
+	if got, err := c.Keys(ctx, "*").Result(); err != nil || len(got) != len(keys) {
+		t.Errorf("KEYS * gave %d keys, %v; want %d", len(got), err, len(keys))
+	}
+}

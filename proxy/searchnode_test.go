@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"encoding/binary"
+	"errors"
 	"math"
 	"sort"
 	"strconv"
@@ -107,6 +108,8 @@ func (n *searchNode) handle(_ *fakeConn, args []string) string {
 		return string(resp.AppendCommand(nil, "index_name", args[1], "num_docs", strconv.Itoa(count), "indexing", "0"))
 	case "FT.SEARCH":
 		return n.search(args)
+	case "FT.AGGREGATE":
+		return n.aggregate(args)
 	case "FT.TAGVALS":
 		if !n.indexes[args[1]] {
 			return "-Unknown Index name\r\n"
@@ -178,37 +181,11 @@ func (n *searchNode) search(args []string) string {
 			return "-ERR fake node: unexpected " + args[i] + "\r\n"
 		}
 	}
-	q := args[2]
-	f := strings.Fields(q[strings.Index(q, "[")+1 : strings.Index(q, "]")])
-	k, err := strconv.Atoi(f[1])
-	if strings.HasPrefix(f[1], "$") {
-		k, err = strconv.Atoi(params[f[1][1:]])
-	}
+	hits, scoreName, err := n.knn(args[2], params)
 	if err != nil {
-		return "-ERR fake node: bad k\r\n"
+		return "-ERR fake node: " + err.Error() + "\r\n"
 	}
-	field := strings.TrimPrefix(f[2], "@")
-	vec := decodeVec(params[strings.TrimPrefix(f[3], "$")])
-	scoreName := "__" + field + "_score"
-	if len(f) >= 6 && strings.EqualFold(f[4], "AS") {
-		scoreName = f[5]
-	}
-	type hit struct {
-		key  string
-		dist float64
-	}
-	var hits []hit
-	for key, d := range n.docs {
-		hits = append(hits, hit{key, l2(vec, decodeVec(d[field]))})
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].dist != hits[j].dist {
-			return hits[i].dist < hits[j].dist
-		}
-		return hits[i].key < hits[j].key
-	})
-	hits = hits[:min(k, len(hits))]
-	fields := func(h hit) map[string]string {
+	fields := func(h searchHit) map[string]string {
 		m := map[string]string{scoreName: strconv.FormatFloat(h.dist, 'g', -1, 64)}
 		for f, v := range n.docs[h.key] {
 			m[f] = v
@@ -261,6 +238,95 @@ func (n *searchNode) search(args []string) string {
 	}
 	v := resp.Value{Kind: resp.Array, Elems: out}
 	return string(v.AppendTo(nil))
+}
+
+type searchHit struct {
+	key  string
+	dist float64
+}
+
+// knn runs the query "*=>[KNN k @field $param AS name]" exactly over the
+// node's documents: the k nearest, and the score field's name.
+func (n *searchNode) knn(q string, params map[string]string) ([]searchHit, string, error) {
+	f := strings.Fields(q[strings.Index(q, "[")+1 : strings.Index(q, "]")])
+	k, err := strconv.Atoi(f[1])
+	if strings.HasPrefix(f[1], "$") {
+		k, err = strconv.Atoi(params[f[1][1:]])
+	}
+	if err != nil {
+		return nil, "", errors.New("bad k")
+	}
+	field := strings.TrimPrefix(f[2], "@")
+	vec := decodeVec(params[strings.TrimPrefix(f[3], "$")])
+	scoreName := "__" + field + "_score"
+	if len(f) >= 6 && strings.EqualFold(f[4], "AS") {
+		scoreName = f[5]
+	}
+	var hits []searchHit
+	for key, d := range n.docs {
+		hits = append(hits, searchHit{key, l2(vec, decodeVec(d[field]))})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].dist != hits[j].dist {
+			return hits[i].dist < hits[j].dist
+		}
+		return hits[i].key < hits[j].key
+	})
+	return hits[:min(k, len(hits))], scoreName, nil
+}
+
+// aggregate answers FT.AGGREGATE idx "*=>[KNN ...]" with PARAMS, LOAD
+// (fields, @__key, AS) and DIALECT: a row per nearest document, the
+// distance first, then the loaded values.
+func (n *searchNode) aggregate(args []string) string {
+	params := map[string]string{}
+	type load struct{ path, name string }
+	var loads []load
+	for i := 3; i < len(args); i++ {
+		switch strings.ToUpper(args[i]) {
+		case "PARAMS":
+			c, _ := strconv.Atoi(args[i+1])
+			for j := 0; j < c; j += 2 {
+				params[args[i+2+j]] = args[i+3+j]
+			}
+			i += 1 + c
+		case "LOAD":
+			c, _ := strconv.Atoi(args[i+1])
+			end := i + 2 + c
+			for j := i + 2; j < end; j++ {
+				l := load{path: strings.TrimPrefix(args[j], "@")}
+				l.name = l.path
+				if j+2 < end && strings.EqualFold(args[j+1], "AS") {
+					l.name = args[j+2]
+					j += 2
+				}
+				loads = append(loads, l)
+			}
+			i = end - 1
+		case "DIALECT", "__SLOTS":
+			i++ // the fake answers for every document it holds
+		default:
+			return "-ERR fake node: unexpected " + args[i] + "\r\n"
+		}
+	}
+	hits, scoreName, err := n.knn(args[2], params)
+	if err != nil {
+		return "-ERR fake node: " + err.Error() + "\r\n"
+	}
+	dst := resp.AppendArray(nil, 1+len(hits))
+	dst = resp.AppendInt(dst, int64(len(hits)))
+	for _, h := range hits {
+		row := []string{scoreName, strconv.FormatFloat(h.dist, 'g', -1, 64)}
+		for _, l := range loads {
+			if l.path == "__key" {
+				row = append(row, l.name, h.key)
+			} else if v, ok := n.docs[h.key][l.path]; ok {
+				row = append(row, l.name, v)
+			}
+		}
+		dst = resp.AppendCommand(dst, row...)
+	}
+	return string(dst)
 }
 
 func encodeVec(v ...float32) string {

@@ -230,10 +230,16 @@ func (m *firstMerge) merge(v Value) {
 }
 func (m *firstMerge) result() Value { return m.f.val }
 
+// KNNKeyField names the document's key in the rows a shard sends for a
+// KNN aggregate (PlanShardsKNN): the proxy keeps each document once by
+// it, then removes it.
+const KNNKeyField = "__shard_row_key"
+
 // PlanShardsKNN splits a pipeline whose query has a KNN clause of k: the
 // k nearest are over every shard, so each shard only finds its k nearest
-// and loads every property the pipeline reads from the documents; the
-// proxy keeps the k nearest by scoreField and runs the whole pipeline.
+// and loads every property the pipeline reads from the documents, and
+// the document's key as KNNKeyField; the proxy keeps the k nearest by
+// scoreField, each document once, and runs the whole pipeline.
 func PlanShardsKNN(a *Aggregate, k int64, scoreField string) *ShardPlan {
 	p := &ShardPlan{KNN: k, ScoreField: scoreField, Rest: a.Steps}
 	made := map[string]bool{scoreField: true}
@@ -276,18 +282,34 @@ func PlanShardsKNN(a *Aggregate, k int64, scoreField string) *ShardPlan {
 			break
 		}
 	}
-	if len(load.Load) > 0 {
-		p.Shard = append(p.Shard, load)
-	}
+	load.Load = append(load.Load, LoadField{Path: "__key", Name: KNNKeyField})
+	p.Shard = append(p.Shard, load)
 	return p
 }
 
-// NearestRows keeps the k rows with the smallest scoreField values.
-func (p *ShardPlan) NearestRows(rows []Row) []Row {
+// NearestRows keeps the k rows with the smallest scoreField values, one
+// per document: while a shard splits or merges, two nodes may both send
+// a document they hold, and the nearer copy is kept (the first of equal
+// ones). It removes KNNKeyField from the rows and returns how many
+// copies it dropped.
+func (p *ShardPlan) NearestRows(rows []Row) ([]Row, int64) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, _ := rows[i].Get(p.ScoreField)
 		b, _ := rows[j].Get(p.ScoreField)
 		return Compare(a, b) < 0
 	})
-	return rows[:min(int64(len(rows)), p.KNN)]
+	seen := make(map[string]struct{}, len(rows))
+	kept := rows[:0]
+	for _, r := range rows {
+		if key, ok := r.take(KNNKeyField); ok {
+			k := key.String()
+			if _, dup := seen[k]; dup {
+				continue
+			}
+			seen[k] = struct{}{}
+		}
+		kept = append(kept, r)
+	}
+	dups := int64(len(rows) - len(kept))
+	return kept[:min(int64(len(kept)), p.KNN)], dups
 }

@@ -182,6 +182,19 @@ func (r *Row) Set(name string, v Value) {
 	r.Vals = append(r.Vals, v)
 }
 
+// take removes the value named name from the row and returns it.
+func (r *Row) take(name string) (Value, bool) {
+	for i, n := range r.Names {
+		if n == name {
+			v := r.Vals[i]
+			r.Names = append(r.Names[:i:i], r.Names[i+1:]...)
+			r.Vals = append(r.Vals[:i:i], r.Vals[i+1:]...)
+			return v, true
+		}
+	}
+	return Value{}, false
+}
+
 // Reply returns the row as a flat name/value array for writing: strings,
 // nil for null, nested []any for arrays.
 func (r *Row) Reply() []any {
