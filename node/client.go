@@ -37,6 +37,11 @@ type client struct {
 	// blocked clients are served once EXEC ends.
 	block     *waiter
 	readyKeys []string
+	// paused is set when the client pause held the command just run (no
+	// reply yet: the connection waits for the pause to end and runs it
+	// again, pause.go); pausedNow while it waits, for CLIENT LIST.
+	paused    bool
+	pausedNow atomic.Bool
 	// readonly (READONLY): reads of slots this node replicates are served
 	// here.
 	readonly bool
@@ -137,6 +142,9 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	}
 	if c.monitor.Load() {
 		ci.Flags += "O"
+	}
+	if c.pausedNow.Load() {
+		ci.Flags += "b"
 	}
 	if n := c.cx.Node; n != nil {
 		var tf string

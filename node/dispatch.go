@@ -96,6 +96,9 @@ func (n *Node) handle(conn redcon.Conn, cmd redcon.Command) {
 	} else {
 		n.exec(c, cmd.Args)
 	}
+	if c.paused {
+		return // held by CLIENT PAUSE: run again later (runOne)
+	}
 	if c.block != nil {
 		// Blocked: a served waiter's destination is added to its dirty
 		// keys by the pushing client, so they are read after the reply
@@ -184,6 +187,13 @@ func (n *Node) exec(c *client, args [][]byte) {
 		}
 		e.stats.rejected.Add(1)
 		cx.w.WriteError(rejectText(c, e, msg))
+		return
+	}
+	if n.pause.mode.Load() != pauseOff && n.pauseHolds(c, e, args) {
+		// Held by CLIENT PAUSE: the connection waits and runs the line
+		// again (pause.go), when it is counted.
+		c.commands.Add(-1)
+		c.paused = true
 		return
 	}
 	if c.multi != nil && !e.spec.Has(command.TxControl) {

@@ -361,6 +361,13 @@ func (l *evloop) serve(c *rconn) {
 			l.drop(c, err)
 			return
 		}
+		if cl, _ := c.ctx.(*client); cl != nil && cl.paused {
+			// Held by CLIENT PAUSE: the line runs again, off the loop,
+			// once the pause ends.
+			cl.paused = false
+			l.handoff(c, cmds[i:], rerr)
+			return
+		}
 		if cl, _ := c.ctx.(*client); cl != nil && cl.block != nil {
 			// A command that may or may not wait (XREAD ... BLOCK) did
 			// block: it registered here, in the order its line arrived;

@@ -69,6 +69,7 @@ type Node struct {
 
 	clients clientRegistry
 	blocked blockRegistry // clients blocked on lists (blocking.go)
+	pause   pauseState    // CLIENT PAUSE (pause.go)
 	pubsub  pubsubState   // subscriptions (pubsub.go)
 	pubfwd  pubForward    // PUBLISH to the other nodes (pubsub_cluster.go)
 	// monitors are the MONITOR clients (monitor.go).

@@ -68,10 +68,11 @@ func (sc *scriptCaller) Call(args [][]byte, resp3 bool) script.Reply {
 			return script.ErrorReply(scriptDenial(d))
 		}
 	}
-	if e.spec.Has(command.Write) {
-		if sc.readonly {
-			return script.ErrorReply("ERR Write commands are not allowed from read-only scripts.")
-		}
+	if sc.readonly && (e.spec.Has(command.Write) || e.spec.Has(command.MayReplicate)) {
+		// A may-replicate command (PUBLISH, PFCOUNT) counts as a write
+		// here, as in Redis: a read-only script may then run while
+		// CLIENT PAUSE WRITE holds writes.
+		return script.ErrorReply("ERR Write commands are not allowed from read-only scripts.")
 	}
 	if n.cl.Load() != nil {
 		if msg := sc.clusterCheck(e, args); msg != "" {
