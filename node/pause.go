@@ -64,7 +64,7 @@ const pauseResumeWait = time.Second
 // clientPause answers CLIENT PAUSE timeout [WRITE|ALL].
 func clientPause(cx *Ctx) {
 	if len(cx.Args) > 4 {
-		cx.Error(command.ArityError("client|pause"))
+		cx.Error("ERR unknown subcommand or wrong number of arguments for '" + string(cx.Args[1]) + "'. Try CLIENT HELP.")
 		return
 	}
 	mode := pauseAll
