@@ -567,14 +567,7 @@ func cmdClient(cx *Ctx) {
 		clientUnblock(cx)
 		return
 	}
-	if len(cx.Args) >= 3 && strings.EqualFold(string(cx.Args[1]), "pause") {
-		clientPause(cx)
-		return
-	}
-	if len(cx.Args) == 2 && strings.EqualFold(string(cx.Args[1]), "unpause") {
-		clientUnpause(cx)
-		return
-	}
+
 	cx.cl.track.keep = true // CLIENT CACHING's flag outlives CLIENT commands
 	if trackingSub(cx) {
 		return

@@ -9,6 +9,7 @@ import (
 	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
@@ -189,7 +190,7 @@ func (n *Node) exec(c *client, args [][]byte) {
 		cx.w.WriteError(rejectText(c, e, msg))
 		return
 	}
-	if n.pause.mode.Load() != pauseOff && n.pauseHolds(c, e, args) {
+	if n.pause.Mode() != front.PauseOff && n.pauseHolds(c, e, args) {
 		// Held by CLIENT PAUSE: the connection waits and runs the line
 		// again (pause.go), when it is counted.
 		c.commands.Add(-1)

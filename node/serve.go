@@ -259,7 +259,7 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 		}
 		s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
 		if w != nil {
-			w.done()
+			w.Done()
 		}
 	}
 	if cl != nil && cl.block != nil && c.goroutine {

@@ -199,6 +199,7 @@ type proxyFront struct{ p *Proxy }
 
 func (f proxyFront) ACL() *acl.Table          { return f.p.acl }
 func (f proxyFront) Commands() *command.Table { return f.p.cmds.specs }
+func (f proxyFront) Pause() *front.Pause      { return &f.p.pause }
 
 // Mode: the proxy is one endpoint in front of the cluster, a standalone
 // server to its clients.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
@@ -24,6 +25,7 @@ import (
 // Proxy is the client endpoint in front of the data nodes. Create it with
 // New, run it with Serve, stop it with Shutdown.
 type Proxy struct {
+	pause     front.Pause // CLIENT PAUSE of the proxy's clients (pause.go)
 	cfg       Config
 	router    Router
 	log       *slog.Logger
