@@ -79,14 +79,14 @@ func (s *server) waitPaused(c *rconn, cl *client) (*front.PauseWaiter, bool) {
 		return nil, true
 	}
 	_ = s.flush(c)
-	watch := watchConn(c.nc)
+	watch := front.WatchConn(c.nc)
 	gone := false
 	select {
 	case <-w.Resume:
-	case <-watch.closed:
+	case <-watch.Closed:
 		gone = true
 	}
-	extra, err := watch.stop()
+	extra, err := watch.Stop()
 	n.stats.netIn.Add(int64(len(extra)))
 	if len(extra) > 0 {
 		c.rd.Feed(extra)

@@ -119,6 +119,9 @@ func (s *session) Info(now time.Time) front.ClientInfo {
 	if s.resp3.Load() {
 		ci.Resp = 3
 	}
+	if s.paused.Load() {
+		ci.Flags = "b"
+	}
 	return ci
 }
 

@@ -303,9 +303,27 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 	for {
 		for len(cmds) > 0 && !s.quit {
 			n := min(len(cmds), p.cfg.MaxPipeline)
+			var held *front.PauseWaiter
+			if i := s.heldAt(cmds[:n]); i == 0 {
+				// Held by CLIENT PAUSE: wait, then look again (another
+				// pause may have started).
+				w, ok := s.waitPaused(rd)
+				if !ok {
+					return
+				}
+				if w == nil {
+					continue
+				}
+				held, n = w, 1
+			} else if i > 0 {
+				n = i
+			}
 			s.run(cmds[:n])
 			cmds = cmds[n:]
 			s.flush()
+			if held != nil {
+				held.Done()
+			}
 		}
 		if s.quit {
 			return
