@@ -63,7 +63,9 @@ func lfuDecay(access, nowMins uint32) uint32 {
 // with OOM).
 func (ks *Keyspace) OverMemory() bool {
 	max := ks.maxMemory.Load()
-	if max <= 0 || ks.UsedMemory() <= max {
+	if max <= 0 || ks.UsedMemory() <= max || ks.holdExp.Load() {
+		// (While expiry is held nothing is evicted either, and the
+		// command is not refused: Redis's CLIENT PAUSE.)
 		return false
 	}
 	p := ks.Policy()

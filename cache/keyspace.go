@@ -285,6 +285,9 @@ type stripe struct {
 	// made by the first WATCH of one of them: written under mu, read
 	// without.
 	keyVer atomic.Pointer[keyVers]
+	// held is set when find left an expired key in place because expiry
+	// was held (HoldExpiry): an insert of that key removes it first.
+	held bool
 }
 
 // Keyspace is the set of keys of one node (or one cluster shard of it). All methods
@@ -296,6 +299,7 @@ type Keyspace struct {
 	policy    atomic.Int32
 	clock     atomic.Uint32 // coarse LRU clock in deciseconds
 	expired   atomic.Int64
+	holdExp   atomic.Bool // HoldExpiry
 	evicted   atomic.Int64
 	maxStr    int64
 	// setIntLimit is set-max-intset-entries (see SetMaxIntsetEntries).
@@ -363,9 +367,30 @@ func (ks *Keyspace) Run(ctx context.Context) {
 			return
 		case <-t.C:
 			ks.tickClock()
-			next = ks.activeExpireCycle(next, ks.interval/4)
-			ks.activeExpireFields()
+			if !ks.holdExp.Load() {
+				next = ks.activeExpireCycle(next, ks.interval/4)
+				ks.activeExpireFields()
+			}
 		}
+	}
+}
+
+// HoldExpiry stops (on) or resumes the removal of expired keys, and
+// eviction, as Redis's CLIENT PAUSE keeps the dataset still: while held,
+// an expired key looks missing to every command but stays in place, and
+// is neither counted as expired nor notified until it is removed later.
+func (ks *Keyspace) HoldExpiry(on bool) {
+	ks.holdExp.Store(on)
+	if on {
+		return
+	}
+	for i := range ks.stripes {
+		sh := &ks.stripes[i]
+		sh.mu.Lock()
+		if !ks.holdExp.Load() {
+			sh.held = false
+		}
+		sh.mu.Unlock()
 	}
 }
 
@@ -499,6 +524,11 @@ func (ks *Keyspace) find(sh *stripe, slot int, key []byte) *entry {
 		return nil
 	}
 	if e.hasTTL() && sh.volatile[e] <= ks.nowMs() {
+		if ks.holdExp.Load() {
+			// Expiry is held (CLIENT PAUSE): the key looks gone but stays.
+			sh.held = true
+			return nil
+		}
 		ks.del(sh, slot, e.key(), e, ReasonExpired)
 		ks.expired.Add(1)
 		return nil
@@ -528,6 +558,14 @@ func (ks *Keyspace) insert(sh *stripe, slot int, e *entry) { ks.insertAt(sh, slo
 
 // insertAt is insert for an entry that expires at unix ms at (0: never).
 func (ks *Keyspace) insertAt(sh *stripe, slot int, e *entry, at int64) {
+	if sh.held {
+		// find may have called an expired key missing without removing
+		// it: it goes now, as an expiry.
+		if old := sh.slots[slot>>stripeBits].get(e.key()); old != nil {
+			ks.del(sh, slot, old.key(), old, ReasonExpired)
+			ks.expired.Add(1)
+		}
+	}
 	sh.slots[slot>>stripeBits].put(e)
 	sh.keys++
 	if at != 0 {

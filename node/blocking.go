@@ -1,9 +1,6 @@
 package node
 
 import (
-	"errors"
-	"net"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -439,14 +436,14 @@ func (s *server) waitBlocked(c *rconn, cl *client) {
 		defer t.Stop()
 		timer = t.C
 	}
-	watch := watchConn(c.nc)
+	watch := front.WatchConn(c.nc)
 	var res blockResult
 	got, gone := false, false
 	select {
 	case res = <-w.done:
 		got = true
 	case <-timer:
-	case <-watch.closed:
+	case <-watch.Closed:
 		gone = true
 	}
 	if !got {
@@ -458,7 +455,7 @@ func (s *server) waitBlocked(c *rconn, cl *client) {
 		r.mu.Unlock()
 		res = <-w.done
 	}
-	extra, err := watch.stop()
+	extra, err := watch.Stop()
 	s.n.stats.netIn.Add(int64(len(extra)))
 	if len(extra) > 0 {
 		c.rd.Feed(extra)
@@ -477,48 +474,6 @@ func (s *server) waitBlocked(c *rconn, cl *client) {
 	if cl.track.mode.on || len(cl.track.dirty) > 0 || cl.track.hasPend.Load() {
 		s.n.trackEnd(cl)
 	}
-}
-
-// connWatch reads a connection while its goroutine waits elsewhere.
-type connWatch struct {
-	nc     net.Conn
-	closed chan struct{} // closed when the connection ended
-	exited chan struct{}
-	buf    []byte
-	err    error
-}
-
-// maxWatchBytes bounds what a blocked client may send meanwhile.
-const maxWatchBytes = 1 << 20
-
-func watchConn(nc net.Conn) *connWatch {
-	cw := &connWatch{nc: nc, closed: make(chan struct{}), exited: make(chan struct{})}
-	_ = nc.SetReadDeadline(time.Time{}) // a blocked client is not idle (CONFIG SET timeout)
-	go func() {
-		defer close(cw.exited)
-		b := make([]byte, 4096)
-		for len(cw.buf) < maxWatchBytes {
-			k, err := nc.Read(b)
-			cw.buf = append(cw.buf, b[:k]...)
-			if err != nil {
-				if !errors.Is(err, os.ErrDeadlineExceeded) {
-					cw.err = err
-					close(cw.closed)
-				}
-				return
-			}
-		}
-	}()
-	return cw
-}
-
-// stop ends the reading and returns what was read and the error that
-// ended the connection, if any.
-func (cw *connWatch) stop() ([]byte, error) {
-	_ = cw.nc.SetReadDeadline(time.Now())
-	<-cw.exited
-	_ = cw.nc.SetReadDeadline(time.Time{})
-	return cw.buf, cw.err
 }
 
 // clientUnblock answers CLIENT UNBLOCK id [TIMEOUT|ERROR].
@@ -567,6 +522,7 @@ func cmdClient(cx *Ctx) {
 		clientUnblock(cx)
 		return
 	}
+
 	cx.cl.track.keep = true // CLIENT CACHING's flag outlives CLIENT commands
 	if trackingSub(cx) {
 		return

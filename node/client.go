@@ -10,7 +10,6 @@ import (
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/outbox"
-	"github.com/vcache/vcache/internal/resp"
 )
 
 // client is the state of one connection. The connection's goroutine owns
@@ -37,6 +36,11 @@ type client struct {
 	// blocked clients are served once EXEC ends.
 	block     *waiter
 	readyKeys []string
+	// paused is set when the client pause held the command just run (no
+	// reply yet: the connection waits for the pause to end and runs it
+	// again, pause.go); pausedNow while it waits, for CLIENT LIST.
+	paused    bool
+	pausedNow atomic.Bool
 	// readonly (READONLY): reads of slots this node replicates are served
 	// here.
 	readonly bool
@@ -69,6 +73,7 @@ type client struct {
 
 	omem       atomic.Int64 // bytes of replies waiting to be sent (memory_extra.go)
 	qbuf       atomic.Int64 // bytes its query buffer holds beyond the base (memory_extra.go)
+	qcap       atomic.Int64 // its query buffer's size (0: released while idle)
 	commands   atomic.Int64 // commands run on this connection
 	lastActive atomic.Int64 // unix nanoseconds, from the node's coarse clock
 	lastCmd    atomic.Pointer[string]
@@ -138,6 +143,9 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	if c.monitor.Load() {
 		ci.Flags += "O"
 	}
+	if c.pausedNow.Load() {
+		ci.Flags += "b"
+	}
 	if n := c.cx.Node; n != nil {
 		var tf string
 		tf, redir := c.trackFlags(&n.track)
@@ -150,8 +158,9 @@ func (c *client) Info(now time.Time) front.ClientInfo {
 	}
 	ci.OMem = c.omem.Load()
 	ci.Qbuf = c.qbuf.Load()
-	// The query buffer: the reader's base buffer and what it grew by.
-	qcap := resp.ReaderBufferSize + ci.Qbuf
+	// The query buffer: its size, of which what it grew by beyond the
+	// base is shown as used (0 and 0 once released while idle).
+	qcap := c.qcap.Load()
 	ci.QbufFree = max(qcap-ci.Qbuf, 0)
 	ci.TotMem = qcap + ci.OMem
 	c.mu.Lock()

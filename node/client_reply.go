@@ -48,10 +48,16 @@ func (n *Node) execQuiet(c *client, conn redcon.Conn, args [][]byte) {
 	qb, ok := conn.(quietBuffer)
 	if !ok {
 		n.exec(c, args)
+		if c.paused {
+			c.skipNext = c.skipping
+		}
 		return
 	}
 	mark := len(qb.Buffer())
 	n.exec(c, args)
+	if c.paused {
+		c.skipNext = c.skipping // it runs again later
+	}
 	b := qb.Buffer()
 	if len(b) < mark {
 		mark = 0 // flushed meanwhile: what is left is this command's

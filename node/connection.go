@@ -120,6 +120,7 @@ type nodeFront struct{ n *Node }
 func (f nodeFront) ACL() *acl.Table          { return f.n.acl }
 func (f nodeFront) Commands() *command.Table { return f.n.cmds }
 func (f nodeFront) Peers() []front.Peer      { return f.n.clients.peers() }
+func (f nodeFront) Pause() *front.Pause      { return &f.n.pause }
 
 // Mode: a node in a gossip cluster says "cluster", as a Redis Cluster node
 // does (clients that care talk cluster to it); one that leads no shard but

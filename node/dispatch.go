@@ -9,6 +9,7 @@ import (
 	"github.com/tidwall/redcon"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
@@ -95,6 +96,9 @@ func (n *Node) handle(conn redcon.Conn, cmd redcon.Command) {
 		n.execQuiet(c, conn, cmd.Args)
 	} else {
 		n.exec(c, cmd.Args)
+	}
+	if c.paused {
+		return // held by CLIENT PAUSE: run again later (runOne)
 	}
 	if c.block != nil {
 		// Blocked: a served waiter's destination is added to its dirty
@@ -184,6 +188,13 @@ func (n *Node) exec(c *client, args [][]byte) {
 		}
 		n.reject(e, args)
 		cx.w.WriteError(rejectText(c, e, msg))
+		return
+	}
+	if n.pause.Mode() != front.PauseOff && n.pauseHolds(c, e, args) {
+		// Held by CLIENT PAUSE: the connection waits and runs the line
+		// again (pause.go), when it is counted.
+		c.commands.Add(-1)
+		c.paused = true
 		return
 	}
 	if c.multi != nil && !e.spec.Has(command.TxControl) {

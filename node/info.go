@@ -66,7 +66,7 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 	case "clients":
 		kv("connected_clients", n.clients.count.Load())
 		kv("maxclients", cfg.MaxClients)
-		kv("blocked_clients", n.blockedCount())
+		kv("blocked_clients", n.blockedCount()+n.pause.Held())
 		_, _, _, tc := n.trackStats()
 		kv("tracking_clients", tc)
 	case "memory":

@@ -187,11 +187,13 @@ func (l *evloop) run() {
 	defer l.shut()
 	defer l.s.n.io.LoopRunning()()
 	events := make([]syscall.EpollEvent, 256)
-	lastIdleCheck := time.Now()
+	lastIdleCheck, lastQbufCheck := time.Now(), time.Now()
 	for {
 		timeout := -1
 		if idle := time.Duration(l.s.idle.Load()); idle > 0 {
 			timeout = int(min(max(idle/4, 10*time.Millisecond), time.Second) / time.Millisecond)
+		} else if len(l.conns) > 0 {
+			timeout = int(qbufIdle / 2 / time.Millisecond) // to release idle query buffers
 		}
 		nev, err := l.poll(events, timeout)
 		if err != nil && !errors.Is(err, syscall.EINTR) {
@@ -247,6 +249,10 @@ func (l *evloop) run() {
 				l.rebalance()
 			}
 		}
+		if now.Sub(lastQbufCheck) >= qbufIdle/2 {
+			lastQbufCheck = now
+			l.releaseIdleBuffers(now)
+		}
 		if idle := time.Duration(l.s.idle.Load()); idle > 0 && now.Sub(lastIdleCheck) >= idle/4 {
 			lastIdleCheck = now
 			for _, c := range l.conns {
@@ -254,6 +260,22 @@ func (l *evloop) run() {
 					l.drop(c, nil)
 				}
 			}
+		}
+	}
+}
+
+// qbufIdle is how long a connection sends nothing before its query
+// buffer is given back (Redis frees an idle client's after 2 s): an idle
+// connection then holds no read buffer (16 KiB each otherwise), and
+// CLIENT LIST shows qbuf=0 qbuf-free=0 for it.
+const qbufIdle = 2 * time.Second
+
+// releaseIdleBuffers gives back the query buffers of the loop's
+// connections idle for qbufIdle or more.
+func (l *evloop) releaseIdleBuffers(now time.Time) {
+	for _, c := range l.conns {
+		if c.rd != nil && c.rd.Cap() > 0 && c.rd.Buffered() == 0 && now.Sub(c.lastIO) >= qbufIdle {
+			c.rd.Release()
 		}
 	}
 }
@@ -361,6 +383,13 @@ func (l *evloop) serve(c *rconn) {
 		stop, err := s.runOne(c, cmds, i, &l.pf)
 		if stop || err != nil {
 			l.drop(c, err)
+			return
+		}
+		if cl, _ := c.ctx.(*client); cl != nil && cl.paused {
+			// Held by CLIENT PAUSE: the line runs again, off the loop,
+			// once the pause ends.
+			cl.paused = false
+			l.handoff(c, cmds[i:], rerr)
 			return
 		}
 		if cl, _ := c.ctx.(*client); cl != nil && cl.block != nil {

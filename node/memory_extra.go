@@ -1,5 +1,7 @@
 package node
 
+import "github.com/vcache/vcache/internal/resp"
+
 // Memory held for clients, counted in used_memory and against maxmemory
 // as Redis counts client output buffers (INFO memory mem_clients_normal,
 // CLIENT LIST omem): a client that pipelines large replies and does not
@@ -51,20 +53,28 @@ func (n *Node) setOut(c *rconn, p int64) {
 
 // countReader makes c's reader report its buffer to the node's count.
 func (n *Node) countReader(c *rconn) {
-	c.rd.SetOnResize(func(grown int) { n.setIn(c, int64(grown)) })
+	c.rd.SetOnResize(func(size int) { n.setIn(c, size) })
+	n.setIn(c, c.rd.Cap())
 }
 
 // forgetIn drops c's query buffer from the count.
-func (n *Node) forgetIn(c *rconn) { n.setIn(c, 0) }
+func (n *Node) forgetIn(c *rconn) { n.setIn(c, resp.ReaderBufferSize) }
 
-func (n *Node) setIn(c *rconn, p int64) {
+// setIn notes the size of c's query buffer: what it holds beyond the
+// base buffer counts in the node's memory, the size in CLIENT LIST.
+func (n *Node) setIn(c *rconn, size int) {
+	cl, _ := c.ctx.(*client)
+	if cl != nil {
+		cl.qcap.Store(int64(size))
+	}
+	p := int64(max(size-resp.ReaderBufferSize, 0))
 	d := p - c.qmem
 	if d == 0 {
 		return
 	}
 	c.qmem = p
 	n.clientIn.Add(d)
-	if cl, ok := c.ctx.(*client); ok {
+	if cl != nil {
 		cl.qbuf.Store(p)
 	}
 }

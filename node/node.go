@@ -16,6 +16,7 @@ import (
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/script"
@@ -69,6 +70,7 @@ type Node struct {
 
 	clients clientRegistry
 	blocked blockRegistry // clients blocked on lists (blocking.go)
+	pause   front.Pause   // CLIENT PAUSE (pause.go)
 	pubsub  pubsubState   // subscriptions (pubsub.go)
 	pubfwd  pubForward    // PUBLISH to the other nodes (pubsub_cluster.go)
 	// monitors are the MONITOR clients (monitor.go).
@@ -159,6 +161,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		done:        make(chan struct{}),
 	}
 	n.repl.log = repl
+	n.pause.OnChange = ks.HoldExpiry // a pause keeps the dataset still
 	n.minRepl.maxLag.Store(10)
 	n.pubsub.limits = defaultBufLimits
 	notifier.n.Store(n)

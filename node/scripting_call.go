@@ -73,11 +73,12 @@ func (sc *scriptCaller) Call(args [][]byte, resp3 bool) script.Reply {
 			return script.ErrorReply(scriptDenial(d))
 		}
 	}
-	if e.spec.Has(command.Write) {
-		if sc.readonly {
-			n.reject(e, args)
-			return script.ErrorReply("ERR Write commands are not allowed from read-only scripts.")
-		}
+	if sc.readonly && (e.spec.Has(command.Write) || e.spec.Has(command.MayReplicate)) {
+		// A may-replicate command (PUBLISH, PFCOUNT) counts as a write
+		// here, as in Redis: a read-only script may then run while
+		// CLIENT PAUSE WRITE holds writes.
+		n.reject(e, args)
+		return script.ErrorReply("ERR Write commands are not allowed from read-only scripts.")
 	}
 	if n.cl.Load() != nil {
 		if msg := sc.clusterCheck(e, args); msg != "" {

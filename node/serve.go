@@ -249,6 +249,20 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 		}
 	}
 	s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
+	for cl != nil && cl.paused && c.goroutine {
+		// Held by CLIENT PAUSE: wait for its end, then run the line
+		// again (on an event loop, after the handoff: serveFrom).
+		cl.paused = false
+		w, ok := s.waitPaused(c, cl)
+		if !ok {
+			_ = c.Flush()
+			return true, nil
+		}
+		s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
+		if w != nil {
+			w.Done()
+		}
+	}
 	if cl != nil && cl.block != nil && c.goroutine {
 		s.waitBlocked(c, cl) // on an event loop, after the handoff (serveFrom)
 	}

@@ -119,6 +119,9 @@ func (s *session) Info(now time.Time) front.ClientInfo {
 	if s.resp3.Load() {
 		ci.Resp = 3
 	}
+	if s.paused.Load() {
+		ci.Flags = "b"
+	}
 	return ci
 }
 
@@ -199,6 +202,7 @@ type proxyFront struct{ p *Proxy }
 
 func (f proxyFront) ACL() *acl.Table          { return f.p.acl }
 func (f proxyFront) Commands() *command.Table { return f.p.cmds.specs }
+func (f proxyFront) Pause() *front.Pause      { return &f.p.pause }
 
 // Mode: the proxy is one endpoint in front of the cluster, a standalone
 // server to its clients.

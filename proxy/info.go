@@ -144,7 +144,7 @@ func (p *Proxy) writeInfoSection(b *strings.Builder, section string) {
 		p.mu.Unlock()
 		kv("connected_clients", n)
 		kv("maxclients", maxClients)
-		kv("blocked_clients", p.stats.blocked.Load())
+		kv("blocked_clients", p.stats.blocked.Load()+p.pause.Held())
 	case "memory":
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/latency"
 	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
@@ -134,6 +135,11 @@ func (l *loop) serve(lc *loopSession, cmds []resp.Command, rerr error) {
 		if done {
 			l.answer(lc, e, s.local[it.lo:it.hi])
 			continue
+		}
+		if l.p.pause.Mode() != front.PauseOff && s.pauseHolds(e, cmd.Args) {
+			// Held by CLIENT PAUSE: it waits off the loop (pause.go).
+			lc.handing, lc.handoff, lc.rerr = true, cmds[i:], rerr
+			return
 		}
 		switch e.kind {
 		case kindLocal:

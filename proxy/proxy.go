@@ -15,6 +15,7 @@ import (
 
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/rawio"
 	"github.com/vcache/vcache/internal/resp"
@@ -24,6 +25,7 @@ import (
 // Proxy is the client endpoint in front of the data nodes. Create it with
 // New, run it with Serve, stop it with Shutdown.
 type Proxy struct {
+	pause     front.Pause // CLIENT PAUSE of the proxy's clients (pause.go)
 	cfg       Config
 	router    Router
 	log       *slog.Logger
@@ -301,9 +303,27 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 	for {
 		for len(cmds) > 0 && !s.quit {
 			n := min(len(cmds), p.cfg.MaxPipeline)
+			var held *front.PauseWaiter
+			if i := s.heldAt(cmds[:n]); i == 0 {
+				// Held by CLIENT PAUSE: wait, then look again (another
+				// pause may have started).
+				w, ok := s.waitPaused(rd)
+				if !ok {
+					return
+				}
+				if w == nil {
+					continue
+				}
+				held, n = w, 1
+			} else if i > 0 {
+				n = i
+			}
 			s.run(cmds[:n])
 			cmds = cmds[n:]
 			s.flush()
+			if held != nil {
+				held.Done()
+			}
 		}
 		if s.quit {
 			return

@@ -72,6 +72,8 @@ type session struct {
 	// converts the nodes' RESP2 replies for it. CLIENT LIST reads it from
 	// other goroutines.
 	resp3 atomic.Bool
+	// paused is set while CLIENT PAUSE holds the session (pause.go).
+	paused atomic.Bool
 	// mu guards name, libName, libVer and userName.
 	mu       sync.Mutex
 	name     string

@@ -112,6 +112,17 @@ func compileMessage(err error, src, chunkName string) string {
 	return strings.TrimSpace(msg)
 }
 
+// BodyMayWrite reports whether a script body passed to EVAL may write,
+// from its shebang alone (no compiling): one without a shebang, with a bad
+// one, or without no-writes may.
+func BodyMayWrite(body string) bool {
+	if !strings.HasPrefix(body, "#!") {
+		return true
+	}
+	_, flags, err := shebang(body)
+	return err != nil || flags&NoWrites == 0
+}
+
 // shebang reads a "#!lua flags=a,b" first line; the line is blanked so
 // that line numbers stay those of the body.
 func shebang(body string) (string, Flags, error) {

@@ -23,7 +23,8 @@ files=("$@")
 	unit/type/zset unit/expire unit/keyspace unit/bitops unit/bitfield unit/hyperloglog unit/sort unit/dump
 	unit/scan unit/info-command unit/multi unit/pubsub unit/scripting unit/functions unit/type/stream
 	unit/type/stream-cgroups unit/tracking unit/introspection unit/geo unit/introspection-2
-	unit/latency-monitor unit/lazyfree unit/slowlog unit/protocol unit/other unit/quit unit/type/list-2)
+	unit/latency-monitor unit/lazyfree unit/slowlog unit/protocol unit/other unit/quit unit/type/list-2
+	unit/pause unit/querybuf)
 cache=.cache/redis-suite
 src=$cache/redis-7.0.15
 if [ ! -d "$src/tests" ]; then

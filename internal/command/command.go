@@ -117,6 +117,25 @@ const (
 	Patterns
 )
 
+// ScriptRun says which script a scripting command runs: whether it may
+// write then depends on that script's flags, not on the command's
+// (Redis's getCommandFlags of EVAL, EVALSHA and FCALL).
+type ScriptRun uint8
+
+const (
+	// NoScriptRun: not a scripting command.
+	NoScriptRun ScriptRun = iota
+	// ScriptBody runs the script its first argument is (EVAL).
+	ScriptBody
+	// ScriptSHA runs the cached script its first argument names (EVALSHA).
+	ScriptSHA
+	// ScriptFunction runs the function its first argument names (FCALL).
+	ScriptFunction
+	// ScriptReadOnly runs a script that may not write (EVAL_RO,
+	// EVALSHA_RO, FCALL_RO).
+	ScriptReadOnly
+)
+
 // Spec is one command's description, in Redis's own terms.
 type Spec struct {
 	// Name is the lower-case command name ("set", "ft.search").
@@ -200,6 +219,8 @@ type Spec struct {
 	// of keys (PUBLISH 1 1, SUBSCRIBE 1 -1): ACL checks them. 0: none (the
 	// unsubscribe commands name no channel ACL checks).
 	ChannelFirst, ChannelLast int
+	// Script, for a scripting command, says which script it runs.
+	Script ScriptRun
 	// Group is the documentation group used by COMMAND DOCS.
 	Group string
 	// Summary is a one-line description for COMMAND DOCS.

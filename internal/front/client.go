@@ -8,7 +8,7 @@ import (
 )
 
 // Client answers CLIENT's subcommands: SETNAME, GETNAME, ID, INFO, LIST,
-// SETINFO, KILL, NO-EVICT, NO-TOUCH and HELP.
+// SETINFO, KILL, PAUSE, UNPAUSE, NO-EVICT, NO-TOUCH and HELP.
 func Client(c Conn, args [][]byte) {
 	sub, argc := lower(args[1]), len(args)
 	switch {
@@ -49,6 +49,11 @@ func Client(c Conn, args [][]byte) {
 			return
 		}
 		c.Simple("OK")
+	case sub == "pause" && argc >= 3:
+		clientPause(c, c.Server().Pause(), args)
+	case sub == "unpause" && argc == 2:
+		c.Server().Pause().End()
+		c.Simple("OK")
 	case sub == "kill" && argc >= 3:
 		clientKill(c, args[2:])
 	case (sub == "no-evict" || sub == "no-touch") && argc == 3:
@@ -67,6 +72,7 @@ func Client(c Conn, args [][]byte) {
 			"LIST [TYPE normal] [ID <id> [<id> ...]]",
 			"KILL <ip:port> | <filter> <value> ... (filters: ID, ADDR, LADDR, USER, SKIPME yes|no)",
 			"SETINFO <LIB-NAME|LIB-VER> <value>",
+			"PAUSE <timeout> [WRITE|ALL]", "UNPAUSE",
 			"NO-EVICT <ON|OFF>", "NO-TOUCH <ON|OFF>",
 			"HELP",
 		}

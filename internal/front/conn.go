@@ -59,6 +59,8 @@ type Server interface {
 	// Mode is how HELLO describes the server: mode "standalone" or
 	// "cluster", role "master" or "replica".
 	Mode() (mode, role string)
+	// Pause is the server's client pause (CLIENT PAUSE, CLIENT UNPAUSE).
+	Pause() *Pause
 }
 
 // Peer is one connected client, as CLIENT LIST and CLIENT KILL see it.

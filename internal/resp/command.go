@@ -69,9 +69,9 @@ type CommandReader struct {
 	// unauth: the client must still authenticate (SetUnauthenticated);
 	// held: the last commands returned stop before one held back for it.
 	unauth, held bool
-	// onResize, when set, is told the buffer's bytes beyond the
-	// startSize every reader has, each time the buffer is replaced.
-	onResize func(grown int)
+	// onResize, when set, is told the buffer's size each time the buffer
+	// is replaced.
+	onResize func(size int)
 }
 
 // NewCommandReader returns a reader of rd that refuses bulk strings
@@ -109,17 +109,31 @@ func (r *CommandReader) SetUnauthenticated(on bool) { r.unauth = on }
 func (r *CommandReader) Held() bool { return r.held }
 
 // SetOnResize makes the reader call f, on the goroutine that reads,
-// with the bytes its buffer holds beyond the small one every reader
-// starts with, each time the buffer grows or shrinks: a server counts a
-// client's query buffer against its memory limit with it.
-func (r *CommandReader) SetOnResize(f func(grown int)) { r.onResize = f }
+// with its buffer's size each time the buffer grows, shrinks or is
+// released: a server counts a client's query buffer against its memory
+// limit with it (ReaderBufferSize is what every reader starts with).
+func (r *CommandReader) SetOnResize(f func(size int)) { r.onResize = f }
+
+// Cap returns the size of the reader's buffer (0 once released).
+func (r *CommandReader) Cap() int { return len(r.buf) }
+
+// Release gives back the buffer of a reader that holds no unread byte
+// (an idle client's, as Redis frees an idle client's query buffer); the
+// next read allocates a new one. The commands last returned are invalid
+// after it.
+func (r *CommandReader) Release() {
+	if r.r == r.w && len(r.buf) > 0 {
+		r.setBuf(nil)
+		r.r, r.w = 0, 0
+	}
+}
 
 // setBuf replaces the buffer and tells onResize.
 func (r *CommandReader) setBuf(nb []byte) {
 	old := len(r.buf)
 	r.buf = nb
 	if r.onResize != nil && len(nb) != old {
-		r.onResize(max(len(nb)-startSize, 0))
+		r.onResize(len(nb))
 	}
 }
 
@@ -216,7 +230,7 @@ func (r *CommandReader) fill(need int) error {
 		if need <= len(r.buf) {
 			copy(r.buf, r.buf[r.r:r.w])
 		} else {
-			size := 2 * len(r.buf)
+			size := max(2*len(r.buf), startSize)
 			for size < need {
 				size *= 2
 			}
@@ -443,7 +457,7 @@ func (r *CommandReader) Feed(p []byte) {
 		r.w += copy(r.buf[r.w:], p)
 		return
 	}
-	nb := make([]byte, max(2*len(r.buf), r.w-r.r+len(p)))
+	nb := make([]byte, max(2*len(r.buf), r.w-r.r+len(p), startSize))
 	n := copy(nb, r.buf[r.r:r.w])
 	n += copy(nb[n:], p)
 	r.setBuf(nb)
