@@ -28,13 +28,22 @@ func readFTCases(t *testing.T, path string) []ftCase {
 	return cases
 }
 
+// serveProxyOver serves a proxy with the default config in front of
+// nodes, shut down when the test ends, and returns its address.
 func serveProxyOver(t *testing.T, nodes ...string) string {
+	t.Helper()
+	return serveProxyWith(t, proxy.DefaultConfig(), nodes...)
+}
+
+// serveProxyWith serves a proxy with cfg in front of nodes, shut down
+// when the test ends, and returns its address.
+func serveProxyWith(t *testing.T, cfg proxy.Config, nodes ...string) string {
 	t.Helper()
 	router, err := proxy.NewStaticRouter(nodes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := proxy.New(proxy.DefaultConfig(), router, nil)
+	p, err := proxy.New(cfg, router, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
