@@ -188,7 +188,7 @@ func (g *txGather) result(replies [][]byte) ([]byte, []txWrite) {
 	for i, mem := range members {
 		dst = resp.AppendBulk(dst, mem)
 		if g.scores {
-			dst = resp.AppendBulk(dst, formatScore(scores[i]))
+			dst = resp.AppendBulk(dst, resp.FormatDouble(scores[i]))
 		}
 	}
 	return dst, nil
@@ -206,7 +206,7 @@ func storeWrites(key []byte, scored bool, members []string, scores []float64) []
 	}
 	for i, mem := range members {
 		if scored {
-			args = append(args, []byte(formatScore(scores[i])))
+			args = append(args, []byte(resp.FormatDouble(scores[i])))
 		}
 		args = append(args, []byte(mem))
 	}

@@ -265,7 +265,7 @@ func (m *zGather) merge(s *session, dst []byte) []byte {
 	for i, mem := range members {
 		dst = resp.AppendBulk(dst, mem)
 		if m.zset && m.scores {
-			dst = resp.AppendBulk(dst, formatScore(scores[i]))
+			dst = resp.AppendBulk(dst, resp.FormatDouble(scores[i]))
 		}
 	}
 	return dst
@@ -295,7 +295,7 @@ func (m *zGather) store(s *session, dst []byte, members []string, scores []float
 		}
 		for i, mem := range members {
 			if m.zset {
-				args = append(args, []byte(formatScore(scores[i])))
+				args = append(args, []byte(resp.FormatDouble(scores[i])))
 			}
 			args = append(args, []byte(mem))
 		}
@@ -322,17 +322,6 @@ func (m *zGather) store(s *session, dst []byte, members []string, scores []float
 		}
 	}
 	return resp.AppendInt(dst, int64(len(members)))
-}
-
-// formatScore writes a score as Redis 7.0 does (%.17g, inf, -inf).
-func formatScore(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'g', 17, 64)
 }
 
 // aggregate folds v into *t as Redis's AGGREGATE does.
