@@ -61,16 +61,11 @@ func gatherZInterCard(s *session, cmd resp.Command) (merger, string) {
 	if err != nil || n < 1 || n > int64(len(args)-2) {
 		return s.forwardWhole(cmd, args[2]), ""
 	}
-	m := &zGather{op: setOpInter, zset: true, card: true, keys: args[2 : 2+n]}
-	for i := 2 + int(n); i < len(args); i += 2 {
-		if !strings.EqualFold(string(args[i]), "limit") || i+1 >= len(args) {
-			return s.forwardWhole(cmd, args[2]), ""
-		}
-		if m.limit, err = strconv.ParseInt(string(args[i+1]), 10, 64); err != nil || m.limit < 0 {
-			return s.forwardWhole(cmd, args[2]), ""
-		}
+	limit, msg := parseCardLimit(args[2+n:])
+	if msg != "" {
+		return s.forwardWhole(cmd, args[2]), ""
 	}
-	return s.startZ(cmd, m), ""
+	return s.startZ(cmd, &zGather{op: setOpInter, zset: true, card: true, keys: args[2 : 2+n], limit: limit}), ""
 }
 
 // gatherZ parses [destination] numkeys key [key ...] [WEIGHTS w ...]
