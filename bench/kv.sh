@@ -30,16 +30,14 @@ bench_one() { # port pipeline -> "set get" ops/s
 declare -A res
 for round in $(seq "$ROUNDS"); do
 	for server in $servers; do
-		port=$(free_port)
-		pid=$(start_$server "$port")
-		wait_port "$port"
+		serve "$server"
 		for P in 1 16; do
 			read -r s g < <(bench_one "$port" "$P")
 			res[$server,$P,set]+="$s "
 			res[$server,$P,get]+="$g "
 			echo "round $round $server -P $P: SET $s GET $g" >&2
 		done
-		kill "$pid"; wait "$pid" 2>/dev/null || true
+		stop_served
 	done
 done
 
@@ -76,12 +74,10 @@ echo
 echo "| after loading $KEYS keys x 100 B | used_memory | RSS |"
 echo "|---|---|---|"
 for server in redis vcache; do
-	port=$(free_port)
-	pid=$(start_$server "$port")
-	wait_port "$port"
+	serve "$server"
 	redis-cli -p "$port" --pipe < "$work/load.resp" >/dev/null
 	used=$(redis-cli -p "$port" INFO memory | tr -d '\r' | awk -F: '$1=="used_memory" {print $2}')
 	rss=$(awk '/VmRSS/ {print $2*1024}' /proc/"$pid"/status)
 	printf "| %s | %.1f MiB | %.1f MiB |\n" "$server" "$(awk -v a="$used" 'BEGIN{print a/1048576}')" "$(awk -v a="$rss" 'BEGIN{print a/1048576}')"
-	kill "$pid"; wait "$pid" 2>/dev/null || true
+	stop_served
 done

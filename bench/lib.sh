@@ -59,6 +59,12 @@ start_vcache() { "$work/vcache" server --port "$1" --loglevel warn ${VCACHE_ARGS
 start_base() { "$work/vcache-base" server --port "$1" --loglevel warn ${VCACHE_ARGS:-} >/dev/null 2>&1 & echo $!; }
 start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
 
+# serve SERVER starts SERVER (vcache, base or redis, by its start_
+# function) on a free port and waits until it answers; it sets port and
+# pid. stop_served stops it.
+serve() { port=$(free_port); pid=$(start_$1 "$port"); wait_port "$port"; }
+stop_served() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
+
 # redis_job PORT, proxy_job BIN NAME PORT BACKEND_PORT [FLAG...] and
 # nutcracker_job PORT BACKEND_PORT start a server on 127.0.0.1:PORT as a
 # job of the script (so $! is its pid after the call, and make_work's trap

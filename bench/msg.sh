@@ -18,17 +18,9 @@ N=${N:-200000}
 ROUNDS=${ROUNDS:-3}
 SUBS=${SUBS:-20}
 MSGS=${MSGS:-20000}
-for tool in redis-server redis-benchmark redis-cli python3; do
-	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools python3)" >&2; exit 1; }
-done
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-go build -o "$work/vcache" ./cmd/vcache
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
-start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
-start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
+. bench/lib.sh
+need redis-server redis-benchmark redis-cli python3
+build_vcache
 
 SCRIPT="return redis.call('INCR', KEYS[1])"
 LIB=$'#!lua name=benchmsg\nredis.register_function(\'incr1\', function(keys, args) return redis.call(\'INCR\', keys[1]) end)'
@@ -117,9 +109,7 @@ note() { # server test value
 }
 for round in $(seq "$ROUNDS"); do
 	for server in vcache redis; do
-		port=$(free_port)
-		pid=$(start_$server "$port")
-		wait_port "$port"
+		serve "$server"
 		sha=$(redis-cli -p "$port" SCRIPT LOAD "$SCRIPT" | tr -d '\r')
 		redis-cli -p "$port" FUNCTION LOAD REPLACE "$LIB" >/dev/null
 		for P in 1 16; do
@@ -140,7 +130,7 @@ for round in $(seq "$ROUNDS"); do
 			note $server "FCALL INCR, -P $P" "$(bench_cmd "$port" "$P" FCALL incr1 1 key:__rand_int__)"
 		done
 		note $server "fan-out deliveries/s, $SUBS subscribers" "$(fanout "$port")"
-		kill "$pid"; wait "$pid" 2>/dev/null || true
+		stop_served
 	done
 done
 

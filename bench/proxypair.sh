@@ -18,21 +18,19 @@ N=${N:-300000}
 ROUNDS=${ROUNDS:-4}
 . bench/lib.sh
 need redis-server redis-benchmark redis-cli
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+make_work
 tck=$(getconf CLK_TCK)
 cpu() { awk -v t="$tck" '{sub(/.*\) /, ""); print ($12 + $13) * 1e6 / t}' "/proc/$1/stat"; }
-wait_port() { for _ in $(seq 200); do redis-cli -p "$1" PING 2>/dev/null | grep -q PONG && return 0; sleep 0.05; done; echo "port $1 did not answer" >&2; exit 1; }
 
 declare -A port pid
 for side in A B; do
 	r=$(free_port)
 	redis-server --port "$r" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis$side.log" 2>&1 &
-	wait_port "$r"
+	wait_pong "$r"
 	port[$side]=$(free_port)
-	"${!side}" proxy --port "${port[$side]}" --backend "127.0.0.1:$r" --loglevel warn >"$work/proxy$side.log" 2>&1 &
+	proxy_job "${!side}" "proxy$side" "${port[$side]}" "$r"
 	pid[$side]=$!
-	wait_port "${port[$side]}"
+	wait_pong "${port[$side]}"
 done
 
 ops() { awk -F, 'NR>1 {gsub(/"/, ""); s += $2} END {print s}' "$1"; }

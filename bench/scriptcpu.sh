@@ -28,10 +28,7 @@ build_vcache
 hz=$(getconf CLK_TCK)
 servers=(vcache redis)
 if [ -n "${BASE:-}" ]; then
-	mkdir "$work/base"
-	git archive "$BASE" | tar -x -C "$work/base"
-	(cd "$work/base" && go build -o "$work/vcache-base" ./cmd/vcache)
-	start_base() { "$work/vcache-base" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
+	build_base "$BASE"
 	servers+=(base)
 fi
 

@@ -22,9 +22,6 @@ TESTS=${TESTS:-set get}
 
 # --- syscalls.sh's own helpers ---
 
-# start_base PORT starts the vcache built from $BASE and prints its pid.
-start_base() { "$work/vcache-base" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
-
 # count_syscalls PID N CMD... runs CMD while perf counts PID's system calls
 # (and context switches) and prints "name per-request" lines, N requests.
 count_syscalls() {
@@ -51,9 +48,7 @@ need redis-server redis-benchmark redis-cli python3 perf
 build_vcache
 servers="vcache redis"
 if [ -n "${BASE:-}" ]; then
-	mkdir "$work/base"
-	git archive "$BASE" | tar -x -C "$work/base"
-	(cd "$work/base" && go build -o "$work/vcache-base" ./cmd/vcache)
+	build_base "$BASE"
 	servers="vcache base redis"
 fi
 declare -A port pid

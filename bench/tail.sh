@@ -20,10 +20,6 @@ VCACHE_ARGS=${VCACHE_ARGS:-}
 need redis-server redis-benchmark redis-cli
 build_vcache
 
-# lib.sh's, with VCACHE_ARGS.
-# shellcheck disable=SC2086
-start_vcache() { "$work/vcache" server --port "$1" --loglevel warn $VCACHE_ARGS >/dev/null 2>&1 & echo $!; }
-
 # rb port P -> lines "SET rps p50 p99" "GET rps p50 p99" (milliseconds)
 rb() {
 	redis-benchmark -p "$1" -c 50 -n "$N" -r 100000 -P "$2" -t set,get --csv 2>/dev/null | tr '\r' '\n' |
@@ -40,9 +36,7 @@ for r in json.load(sys.stdin)[0]["results"]:
 declare -A res
 for round in $(seq "$ROUNDS"); do
 	for server in vcache redis; do
-		port=$(free_port)
-		pid=$(start_$server "$port")
-		wait_port "$port"
+		serve "$server"
 		for P in 1 16; do
 			while read -r t rps p50 p99; do
 				res[$server,rb,$P,$t]+="$rps/$p50/$p99 "
@@ -56,20 +50,18 @@ for round in $(seq "$ROUNDS"); do
 			redis-cli -p "$port" INFO stats | tr -d '\r' | grep '^event_loops' | tr '\n' ' ' >&2
 			echo >&2
 		fi
-		kill "$pid"; wait "$pid" 2>/dev/null || true
+		stop_served
 	done
 done
 
 if [ -n "${PERF:-}" ] && command -v perf >/dev/null; then
-	port=$(free_port)
-	pid=$(start_vcache "$port")
-	wait_port "$port"
+	serve vcache
 	"$work/vcache" bench kv --addr "127.0.0.1:$port" -n "$((N * 10))" -c 50 -P 1 -t get --timeout 4s >/dev/null 2>&1 &
 	bpid=$!
 	sleep 1
 	perf sched record -o "$work/sched.data" -- sleep 2 >/dev/null 2>&1 || true
 	wait "$bpid" || true
-	kill "$pid"; wait "$pid" 2>/dev/null || true
+	stop_served
 	echo
 	echo "run-queue waits of the node's threads during vcache bench kv -P 1 (perf sched timehist, 2 s):"
 	perf sched timehist -i "$work/sched.data" 2>/dev/null | awk -v pid="$pid" '

@@ -32,9 +32,7 @@ bench_one() { # port pipeline -> lines "TEST ops/s"
 declare -A res
 for round in $(seq "$ROUNDS"); do
 	for server in vcache redis; do
-		port=$(free_port)
-		pid=$(start_$server "$port")
-		wait_port "$port"
+		serve "$server"
 		for P in 1 16; do
 			redis-cli -p "$port" FLUSHALL >/dev/null
 			while read -r t v; do
@@ -42,7 +40,7 @@ for round in $(seq "$ROUNDS"); do
 				echo "round $round $server -P $P: $t $v" >&2
 			done < <(bench_one "$port" "$P")
 		done
-		kill "$pid"; wait "$pid" 2>/dev/null || true
+		stop_served
 	done
 done
 
@@ -106,9 +104,7 @@ for f in "$work"/*.resp; do
 	name=$(basename "$f" .resp)
 	read -r elems key < "$work/$name.meta"
 	for server in vcache redis; do
-		port=$(free_port)
-		pid=$(start_$server "$port")
-		wait_port "$port"
+		serve "$server"
 		before=$(used "$port")
 		redis-cli -p "$port" --pipe < "$f" >/dev/null
 		after=$(used "$port")
@@ -116,7 +112,7 @@ for f in "$work"/*.resp; do
 		mem[$name,$server]=$(awk -v a="$after" -v b="$before" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
 		mem[$name,$server,usage]=$mu
 		mem[$name,$server,enc]=$(redis-cli -p "$port" OBJECT ENCODING "$key" | tr -d '\r')
-		kill "$pid"; wait "$pid" 2>/dev/null || true
+		stop_served
 	done
 done
 echo

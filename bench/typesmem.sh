@@ -137,16 +137,14 @@ for name in ${SETS//,/ }; do
 	read -r elems key title < "$work/$name.meta"
 	declare -A r=()
 	for server in redis vcache; do
-		port=$(free_port)
-		pid=$(start_$server "$port")
-		wait_port "$port"
+		serve "$server"
 		u0=$(used "$port"); r0=$(rss "$pid")
 		redis-cli -p "$port" --pipe < "$work/$name.resp" >/dev/null
 		u1=$(used "$port"); r1=$(rss "$pid")
 		r[$server,u]=$(awk -v a="$u1" -v b="$u0" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
 		r[$server,r]=$(awk -v a="$r1" -v b="$r0" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
 		r[$server,enc]=$(redis-cli -p "$port" OBJECT ENCODING "$key" | tr -d '\r')
-		kill "$pid"; wait "$pid" 2>/dev/null || true
+		stop_served
 	done
 	printf "| %s | %s | %s | %s | %s | %.2f | %s / %s |\n" "$title" "${r[redis,u]}" "${r[vcache,u]}" \
 		"${r[redis,r]}" "${r[vcache,r]}" "$(awk -v a="${r[vcache,r]}" -v b="${r[redis,r]}" 'BEGIN{print a/b}')" \

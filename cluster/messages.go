@@ -87,6 +87,40 @@ func (d *decoder) member() Member {
 	return Member{ID: d.id(), Role: Role(d.byte()), Addr: d.str(), Bus: d.str(), Zone: d.str(), Boot: d.uvarint()}
 }
 
+// members encodes a count, then each member.
+func (e *encoder) members(ns []Member) {
+	e.uvarint(uint64(len(ns)))
+	for _, n := range ns {
+		e.member(n)
+	}
+}
+
+// members decodes what encoder.members encodes (nil for none).
+func (d *decoder) members() []Member {
+	var ns []Member
+	for range d.count() {
+		ns = append(ns, d.member())
+	}
+	return ns
+}
+
+// shards encodes a count, then each shard.
+func (e *encoder) shards(ss []Shard) {
+	e.uvarint(uint64(len(ss)))
+	for _, s := range ss {
+		e.shard(s)
+	}
+}
+
+// shards decodes what encoder.shards encodes (nil for none).
+func (d *decoder) shards() []Shard {
+	var ss []Shard
+	for range d.count() {
+		ss = append(ss, d.shard())
+	}
+	return ss
+}
+
 func (e *encoder) shard(s Shard) {
 	e.uvarint(uint64(s.ID))
 	e.ranges(s.Slots)
@@ -139,28 +173,15 @@ func encodeMapMsg(m *Map) []byte {
 	e.uvarint(m.epoch)
 	e.id(m.coord)
 	e.uvarint(uint64(m.nextShard))
-	e.uvarint(uint64(len(m.nodes)))
-	for _, n := range m.nodes {
-		e.member(n)
-	}
-	e.uvarint(uint64(len(m.shards)))
-	for _, s := range m.shards {
-		e.shard(s)
-	}
+	e.members(m.nodes)
+	e.shards(m.shards)
 	e.migrations(m.migrations)
 	return e.b
 }
 
 func decodeMapBody(d *decoder) (*Map, error) {
 	epoch, coord, next := d.uvarint(), d.id(), d.shardID()
-	var nodes []Member
-	for range d.count() {
-		nodes = append(nodes, d.member())
-	}
-	var shards []Shard
-	for range d.count() {
-		shards = append(shards, d.shard())
-	}
+	nodes, shards := d.members(), d.shards()
 	migs := d.migrations()
 	if err := d.done(); err != nil {
 		return nil, err
@@ -175,18 +196,12 @@ func (m deltaMsg) encode() []byte {
 	e.uvarint(m.epoch)
 	e.id(m.coord)
 	e.uvarint(uint64(m.nextShard))
-	e.uvarint(uint64(len(m.nodes)))
-	for _, n := range m.nodes {
-		e.member(n)
-	}
+	e.members(m.nodes)
 	e.uvarint(uint64(len(m.removedNodes)))
 	for _, n := range m.removedNodes {
 		e.id(n)
 	}
-	e.uvarint(uint64(len(m.shards)))
-	for _, s := range m.shards {
-		e.shard(s)
-	}
+	e.shards(m.shards)
 	e.uvarint(uint64(len(m.removed)))
 	for _, s := range m.removed {
 		e.uvarint(uint64(s))
@@ -197,15 +212,11 @@ func (m deltaMsg) encode() []byte {
 
 func decodeDeltaBody(d *decoder) deltaMsg {
 	m := deltaMsg{baseEpoch: d.uvarint(), baseCoord: d.id(), epoch: d.uvarint(), coord: d.id(), nextShard: d.shardID()}
-	for range d.count() {
-		m.nodes = append(m.nodes, d.member())
-	}
+	m.nodes = d.members()
 	for range d.count() {
 		m.removedNodes = append(m.removedNodes, d.id())
 	}
-	for range d.count() {
-		m.shards = append(m.shards, d.shard())
-	}
+	m.shards = d.shards()
 	for range d.count() {
 		m.removed = append(m.removed, d.shardID())
 	}

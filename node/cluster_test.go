@@ -86,6 +86,37 @@ func startClusterNodes(t *testing.T, n int) []*testNode {
 	return nodes
 }
 
+// msgCrossSlot is a cluster's reply, as rawConn shows it, to a command
+// whose keys are in different slots.
+const msgCrossSlot = "(error) CROSSSLOT Keys in request don't hash to the same slot"
+
+// slotOwner sends args, a write of one key, to every node and returns a
+// connection to the one that answers want: the owner of the key's slot.
+func slotOwner(t *testing.T, nodes []*testNode, want string, args ...string) *rawConn {
+	t.Helper()
+	var owner *rawConn
+	for _, tn := range nodes {
+		c := tn.raw(t)
+		if got := c.do(args...); got == want {
+			owner = c
+		}
+	}
+	if owner == nil {
+		t.Fatalf("no node answered %v with %s", args, want)
+	}
+	return owner
+}
+
+// wantCrossSlot checks that rc answers CROSSSLOT to every line.
+func wantCrossSlot(t *testing.T, rc *rawConn, lines [][]string) {
+	t.Helper()
+	for _, args := range lines {
+		if got := rc.do(args...); got != msgCrossSlot {
+			t.Errorf("%v: %s, want CROSSSLOT", args, got)
+		}
+	}
+}
+
 func TestClusteredNodesServeTheirSlots(t *testing.T) {
 	nodes := startClusterNodes(t, 3)
 	ctx := context.Background()
@@ -117,7 +148,7 @@ func TestClusteredNodesServeTheirSlots(t *testing.T) {
 	if want := fmt.Sprintf("(error) MOVED %d ", keyslot.OfString("k1")); !strings.HasPrefix(moved, want) {
 		t.Fatalf("no MOVED for k1 from the nodes that do not own it: %q", moved)
 	}
-	if got := nodes[0].raw(t).do("MSET", "a", "1", "b", "2"); got != "(error) CROSSSLOT Keys in request don't hash to the same slot" {
+	if got := nodes[0].raw(t).do("MSET", "a", "1", "b", "2"); got != msgCrossSlot {
 		t.Fatalf("cross-slot MSET: %s", got)
 	}
 	info := nodes[0].raw(t).do("CLUSTER", "INFO")

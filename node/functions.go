@@ -120,10 +120,7 @@ func cmdFunction(cx *Ctx) {
 	case "kill":
 		n.killScript(cx, true)
 	case "help":
-		cx.Array(len(functionHelp))
-		for _, h := range functionHelp {
-			cx.Simple(h)
-		}
+		replyHelp(cx, functionHelp)
 	}
 }
 

@@ -129,26 +129,12 @@ func TestGeoGoRedis(t *testing.T) {
 // put them together.
 func TestGeoStoreInACluster(t *testing.T) {
 	nodes := startClusterNodes(t, 3)
-	var rc *rawConn // the owner of {g}'s slot
-	for _, tn := range nodes {
-		c := tn.raw(t)
-		if got := c.do("GEOADD", "{g}src", "13.361389", "38.115556", "Palermo"); got == "(integer) 1" {
-			rc = c
-		}
-	}
-	if rc == nil {
-		t.Fatal("no node took GEOADD {g}src")
-	}
-	const cross = "(error) CROSSSLOT Keys in request don't hash to the same slot"
-	for _, args := range [][]string{
+	rc := slotOwner(t, nodes, "(integer) 1", "GEOADD", "{g}src", "13.361389", "38.115556", "Palermo")
+	wantCrossSlot(t, rc, [][]string{
 		{"GEOSEARCHSTORE", "dst", "{g}src", "FROMLONLAT", "13", "38", "BYRADIUS", "100", "km"},
 		{"GEORADIUS", "{g}src", "13", "38", "100", "km", "STORE", "dst"},
 		{"GEORADIUSBYMEMBER", "{g}src", "Palermo", "100", "km", "STOREDIST", "dst"},
-	} {
-		if got := rc.do(args...); got != cross {
-			t.Errorf("%v: %s, want CROSSSLOT", args, got)
-		}
-	}
+	})
 	for _, args := range [][]string{
 		{"GEOSEARCHSTORE", "{g}dst", "{g}src", "FROMLONLAT", "13", "38", "BYRADIUS", "100", "km"},
 		{"GEORADIUS", "{g}src", "13", "38", "100", "km", "STORE", "{g}dst"},

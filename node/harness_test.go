@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
@@ -96,6 +97,16 @@ func (tn *testNode) client2(t testing.TB) *redis.Client {
 	c := redis.NewClient(&redis.Options{Addr: tn.addr, MaxRetries: -1, Protocol: 2})
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// inEachServingMode runs test as a subtest per serving mode (event loops,
+// a goroutine per connection), each on a node of its own served that way.
+func inEachServingMode(t *testing.T, test func(t *testing.T, tn *testNode)) {
+	for _, mode := range []serving.Mode{serving.Loops, serving.Goroutines} {
+		t.Run(mode.String(), func(t *testing.T) {
+			test(t, startNode(t, func(c *Config) { c.Serving = serving.NewGroup(mode, false) }))
+		})
+	}
 }
 
 // rawConn is a plain RESP connection for exact replies.

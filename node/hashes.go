@@ -191,43 +191,12 @@ func cmdHScan(cx *Ctx) {
 		cx.Error("ERR invalid cursor")
 		return
 	}
-	var match string
-	noValues := false
-	for i := 3; i < len(args); i++ {
-		switch strings.ToUpper(string(args[i])) {
-		case "MATCH":
-			if i+1 >= len(args) {
-				cx.SyntaxError()
-				return
-			}
-			match = string(args[i+1])
-			i++
-		case "COUNT":
-			if i+1 >= len(args) {
-				cx.SyntaxError()
-				return
-			}
-			n, err := cache.ParseInt(args[i+1])
-			if err != nil {
-				cx.Err(err)
-				return
-			}
-			if n < 1 {
-				cx.SyntaxError()
-				return
-			}
-			i++
-		case "NOVALUES":
-			noValues = true
-		default:
-			cx.SyntaxError()
-			return
-		}
+	so, msg := parseScanOpts(args[3:], false, true)
+	if msg != "" {
+		cx.Error(msg)
+		return
 	}
-	if match == "*" {
-		match = ""
-	}
-	vals, err := cx.Node.ks.HScan(args[1], match, noValues)
+	vals, err := cx.Node.ks.HScan(args[1], so.match, so.noValues)
 	if err != nil {
 		cx.Err(err)
 		return

@@ -156,38 +156,12 @@ func cmdScan(cx *Ctx) {
 		cx.Error("ERR invalid cursor")
 		return
 	}
-	var o cache.ScanOptions
-	args := cx.Args
-	for i := 2; i < len(args); i++ {
-		if i+1 >= len(args) {
-			cx.SyntaxError()
-			return
-		}
-		switch strings.ToUpper(string(args[i])) {
-		case "MATCH":
-			o.Match = string(args[i+1])
-			if o.Match == "*" {
-				o.Match = ""
-			}
-		case "COUNT":
-			n, err := cache.ParseInt(args[i+1])
-			if err != nil {
-				cx.Err(err)
-				return
-			}
-			if n < 1 {
-				cx.SyntaxError()
-				return
-			}
-			o.Count = int(min(n, 1<<20))
-		case "TYPE":
-			o.Type = strings.ToLower(string(args[i+1]))
-		default:
-			cx.SyntaxError()
-			return
-		}
-		i++
+	so, msg := parseScanOpts(cx.Args[2:], true, false)
+	if msg != "" {
+		cx.Error(msg)
+		return
 	}
+	o := cache.ScanOptions{Match: so.match, Count: int(min(so.count, 1<<20)), Type: so.typ}
 	o.Slots = cx.Node.servedSlots()
 	release := cx.Node.seeNoScratch(cx) // scratch.go
 	next, keys := cx.Node.ks.Scan(cur, o)

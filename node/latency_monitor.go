@@ -236,10 +236,7 @@ func cmdLatency(cx *Ctx) {
 			"HELP",
 			"    Prints this help.",
 		}
-		cx.Array(len(lines))
-		for _, s := range lines {
-			cx.Simple(s)
-		}
+		replyHelp(cx, lines)
 	case sub == "latest" || sub == "history" || sub == "graph" || sub == "doctor" || sub == "help":
 		cx.Error("ERR wrong number of arguments for 'latency|" + sub + "' command")
 	default:

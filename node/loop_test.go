@@ -117,36 +117,33 @@ func TestWaitOnEventLoopConnection(t *testing.T) {
 // event loops or by goroutines: the killed connection reads end of file,
 // the killer goes on, and the registry forgets the victim.
 func TestClientKill(t *testing.T) {
-	for _, mode := range []serving.Mode{serving.Loops, serving.Goroutines} {
-		t.Run(mode.String(), func(t *testing.T) {
-			tn := startNode(t, func(c *Config) { c.Serving = serving.NewGroup(mode, false) })
-			killer := tn.raw(t)
-			for _, by := range []string{"ID", "ADDR"} {
-				victim := tn.raw(t)
-				id := strings.TrimPrefix(victim.do("CLIENT", "ID"), "(integer) ")
-				arg := id
-				if by == "ADDR" {
-					arg = victim.c.LocalAddr().String()
-				}
-				if got := killer.do("CLIENT", "KILL", by, arg); got != "(integer) 1" {
-					t.Fatalf("CLIENT KILL %s %s = %q", by, arg, got)
-				}
-				if _, err := victim.reply(); err != io.EOF {
-					t.Fatalf("killed by %s: read %v, want EOF", by, err)
-				}
-				// The loop forgets the connection once it has seen it close.
-				testutil.WaitNil(t, 5*time.Second, func() error {
-					if got := killer.do("CLIENT", "KILL", "ID", id); got != "(integer) 0" {
-						return fmt.Errorf("killing %s again = %q, want 0", id, got)
-					}
-					return nil
-				})
+	inEachServingMode(t, func(t *testing.T, tn *testNode) {
+		killer := tn.raw(t)
+		for _, by := range []string{"ID", "ADDR"} {
+			victim := tn.raw(t)
+			id := strings.TrimPrefix(victim.do("CLIENT", "ID"), "(integer) ")
+			arg := id
+			if by == "ADDR" {
+				arg = victim.c.LocalAddr().String()
 			}
-			if got := killer.do("PING"); got != "PONG" {
-				t.Fatalf("killer after the kills: %q", got)
+			if got := killer.do("CLIENT", "KILL", by, arg); got != "(integer) 1" {
+				t.Fatalf("CLIENT KILL %s %s = %q", by, arg, got)
 			}
-		})
-	}
+			if _, err := victim.reply(); err != io.EOF {
+				t.Fatalf("killed by %s: read %v, want EOF", by, err)
+			}
+			// The loop forgets the connection once it has seen it close.
+			testutil.WaitNil(t, 5*time.Second, func() error {
+				if got := killer.do("CLIENT", "KILL", "ID", id); got != "(integer) 0" {
+					return fmt.Errorf("killing %s again = %q, want 0", id, got)
+				}
+				return nil
+			})
+		}
+		if got := killer.do("PING"); got != "PONG" {
+			t.Fatalf("killer after the kills: %q", got)
+		}
+	})
 }
 
 // TestConfigSetTimeoutClosesIdleLoopClients sets the idle timeout while

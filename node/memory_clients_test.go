@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/internal/keyslot"
-	"github.com/vcache/vcache/internal/serving"
 )
 
 // TestClientBuffersCountTowardMaxmemory: clients that pipeline GETs of a
@@ -20,13 +19,10 @@ import (
 // replies in their pending buffers; connections served by goroutines
 // (TLS, handed-off ones) hold them in a blocked write: both count.
 func TestClientBuffersCountTowardMaxmemory(t *testing.T) {
-	for _, mode := range []serving.Mode{serving.Loops, serving.Goroutines} {
-		t.Run(mode.String(), func(t *testing.T) { testClientBuffers(t, mode) })
-	}
+	inEachServingMode(t, testClientBuffers)
 }
 
-func testClientBuffers(t *testing.T, mode serving.Mode) {
-	tn := startNode(t, func(c *Config) { c.Serving = serving.NewGroup(mode, false) })
+func testClientBuffers(t *testing.T, tn *testNode) {
 	ctx := context.Background()
 	c := tn.client(t)
 	const size = 256 << 10

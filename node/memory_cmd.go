@@ -71,10 +71,7 @@ func cmdMemory(cx *Ctx) {
 	case "doctor":
 		cx.BulkString(memoryDoctor(cx.Node.ks.Stats().UsedMemory, rssBytes()))
 	case "help":
-		cx.Array(len(memoryHelp))
-		for _, line := range memoryHelp {
-			cx.Simple(line)
-		}
+		replyHelp(cx, memoryHelp)
 	}
 }
 

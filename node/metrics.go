@@ -200,10 +200,7 @@ func cmdSlowlog(cx *Ctx) {
 			"HELP",
 			"    Print this help.",
 		}
-		cx.Array(len(lines))
-		for _, s := range lines {
-			cx.Simple(s)
-		}
+		replyHelp(cx, lines)
 	default:
 		cx.Error("ERR unknown subcommand or wrong number of arguments for '" + string(cx.Args[1]) + "'. Try SLOWLOG HELP.")
 	}

@@ -39,10 +39,7 @@ func cmdObject(cx *Ctx) {
 	sub := strings.ToLower(string(cx.Args[1]))
 	switch {
 	case sub == "help" && len(cx.Args) == 2:
-		cx.Array(len(objectHelp))
-		for _, l := range objectHelp {
-			cx.Simple(l)
-		}
+		replyHelp(cx, objectHelp)
 	case sub == "encoding" && len(cx.Args) == 3:
 		enc, ok := cx.Node.ks.Encoding(cx.Args[2])
 		if !ok {

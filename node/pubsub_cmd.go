@@ -153,10 +153,7 @@ func cmdPubSub(cx *Ctx) {
 	argc := len(cx.Args)
 	switch {
 	case sub == "help" && argc == 2:
-		cx.Array(len(pubsubHelp))
-		for _, s := range pubsubHelp {
-			cx.Simple(s)
-		}
+		replyHelp(cx, pubsubHelp)
 	case (sub == "channels" || sub == "shardchannels") && argc <= 3:
 		k := subChannel
 		if sub == "shardchannels" {

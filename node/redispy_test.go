@@ -3,36 +3,21 @@ package node
 import (
 	"context"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-// pythonWith finds a python3 on PATH that can import the given modules.
-func pythonWith(t *testing.T, modules string) string {
-	t.Helper()
-	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
-		py := filepath.Join(dir, "python3")
-		if _, err := os.Stat(py); err != nil {
-			continue
-		}
-		if exec.Command(py, "-c", "import "+modules).Run() == nil {
-			return py
-		}
-	}
-	t.Skipf("no python3 on PATH with %s (Debian: python3-redis python3-numpy)", modules)
-	return ""
-}
+	"github.com/vcache/vcache/internal/testutil"
+)
 
 // runRedisPy starts a node and runs testdata/<script> (given the node's
 // port) with a python3 that can import modules, then returns what the
 // script printed, trimmed; the test fails if the script does.
 func runRedisPy(t *testing.T, modules, script string) string {
 	t.Helper()
-	py := pythonWith(t, modules)
+	py := testutil.PythonWith(t, modules)
 	tn := startNode(t, nil)
 	_, port, _ := net.SplitHostPort(tn.addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -102,7 +87,7 @@ func TestRedisPyRangeAndGeo(t *testing.T) {
 // hand-worked corpus of TestFTTextScoring: TFIDF and BM25 scores, best
 // first, VERBATIM, an exact phrase, and paging over the ranked results.
 func TestRedisPyTextScores(t *testing.T) {
-	py := pythonWith(t, "redis")
+	py := testutil.PythonWith(t, "redis")
 	tn := startNode(t, nil)
 	_, port, _ := net.SplitHostPort(tn.addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

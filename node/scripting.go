@@ -492,10 +492,7 @@ func cmdScript(cx *Ctx) {
 			"HELP",
 			"    Prints this help.",
 		}
-		cx.Array(len(help))
-		for _, h := range help {
-			cx.Simple(h)
-		}
+		replyHelp(cx, help)
 	case sub == "load" || sub == "exists" || sub == "flush" || sub == "kill" || sub == "help":
 		cx.Error("ERR wrong number of arguments for 'script|" + sub + "' command")
 	default:

@@ -220,30 +220,13 @@ func parseSScan(args [][]byte) (scanArgs, string) {
 	if !ok {
 		return scanArgs{}, "ERR invalid cursor"
 	}
-	sa := scanArgs{cursor: cur, count: 10}
-	for i := 3; i < len(args); i++ {
-		if i+1 >= len(args) {
-			return scanArgs{}, msgSyntax
-		}
-		switch strings.ToUpper(string(args[i])) {
-		case "MATCH":
-			sa.match = string(args[i+1])
-		case "COUNT":
-			n, err := cache.ParseInt(args[i+1])
-			if err != nil {
-				return scanArgs{}, errText(err)
-			}
-			if n < 1 {
-				return scanArgs{}, msgSyntax
-			}
-			sa.count = int(min(n, 1<<30))
-		default:
-			return scanArgs{}, msgSyntax
-		}
-		i++
+	so, msg := parseScanOpts(args[3:], false, false)
+	if msg != "" {
+		return scanArgs{}, msg
 	}
-	if sa.match == "*" {
-		sa.match = ""
+	sa := scanArgs{cursor: cur, match: so.match, count: 10}
+	if so.count > 0 {
+		sa.count = int(min(so.count, 1<<30))
 	}
 	return sa, ""
 }

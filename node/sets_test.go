@@ -259,26 +259,12 @@ func TestIntsetBecomesHashtableKeepingMembers(t *testing.T) {
 // LIMIT is not a key) and serves it when hash tags put them together.
 func TestSetCommandsInACluster(t *testing.T) {
 	nodes := startClusterNodes(t, 3)
-	var rc *rawConn // the owner of {t}'s slot
-	for _, tn := range nodes {
-		c := tn.raw(t)
-		if got := c.do("SADD", "{t}a", "1", "2", "3"); got == "(integer) 3" {
-			rc = c
-		}
-	}
-	if rc == nil {
-		t.Fatal("no node took SADD {t}a")
-	}
-	const cross = "(error) CROSSSLOT Keys in request don't hash to the same slot"
-	for _, args := range [][]string{
+	rc := slotOwner(t, nodes, "(integer) 3", "SADD", "{t}a", "1", "2", "3")
+	wantCrossSlot(t, rc, [][]string{
 		{"SUNION", "a", "b"}, {"SINTER", "a", "b"}, {"SDIFF", "a", "b"},
 		{"SINTERCARD", "2", "a", "b"}, {"SMOVE", "a", "b", "x"},
 		{"SINTERSTORE", "d", "a"}, {"SUNIONSTORE", "{t}d", "{t}a", "b"}, {"SDIFFSTORE", "d", "{t}a"},
-	} {
-		if got := rc.do(args...); got != cross {
-			t.Errorf("%v: %s, want CROSSSLOT", args, got)
-		}
-	}
+	})
 	rc.do("SADD", "{t}b", "2", "3", "4")
 	for _, tc := range []struct {
 		args []string

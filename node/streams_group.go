@@ -174,6 +174,7 @@ func cmdXGroup(cx *Ctx) {
 	}
 }
 
+// replyHelp replies with a command's HELP lines, as simple strings.
 func replyHelp(cx *Ctx, lines []string) {
 	cx.Array(len(lines))
 	for _, l := range lines {

@@ -173,6 +173,16 @@ func parseExpiry(cx *Ctx, arg []byte, unit time.Duration, absolute bool, cmd str
 	return ms, true
 }
 
+// parseExpiryOpt reads the argument of option opt (EX, PX, EXAT or PXAT)
+// as parseExpiry does.
+func parseExpiryOpt(cx *Ctx, opt string, arg []byte, cmd string) (int64, bool) {
+	unit := time.Second
+	if opt[0] == 'P' {
+		unit = time.Millisecond
+	}
+	return parseExpiry(cx, arg, unit, strings.HasSuffix(opt, "AT"), cmd)
+}
+
 func cmdSet(cx *Ctx) {
 	var o cache.SetOptions
 	hasExp := false
@@ -205,11 +215,7 @@ func cmdSet(cx *Ctx) {
 				cx.SyntaxError()
 				return
 			}
-			unit := time.Second
-			if opt[0] == 'P' {
-				unit = time.Millisecond
-			}
-			at, ok := parseExpiry(cx, args[i+1], unit, strings.HasSuffix(opt, "AT"), "set")
+			at, ok := parseExpiryOpt(cx, opt, args[i+1], "set")
 			if !ok {
 				return
 			}
@@ -266,11 +272,7 @@ func cmdGetEx(cx *Ctx) {
 				cx.SyntaxError()
 				return
 			}
-			unit := time.Second
-			if opt[0] == 'P' {
-				unit = time.Millisecond
-			}
-			at, ok := parseExpiry(cx, args[i+1], unit, strings.HasSuffix(opt, "AT"), "getex")
+			at, ok := parseExpiryOpt(cx, opt, args[i+1], "getex")
 			if !ok {
 				return
 			}

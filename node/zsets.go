@@ -295,35 +295,12 @@ func cmdZScan(cx *Ctx) {
 		cx.Error("ERR invalid cursor")
 		return
 	}
-	var match string
-	for i := 3; i < len(args); i++ {
-		if i+1 >= len(args) {
-			cx.SyntaxError()
-			return
-		}
-		switch strings.ToUpper(string(args[i])) {
-		case "MATCH":
-			match = string(args[i+1])
-		case "COUNT":
-			n, err := cache.ParseInt(args[i+1])
-			if err != nil {
-				cx.Err(err)
-				return
-			}
-			if n < 1 {
-				cx.SyntaxError()
-				return
-			}
-		default:
-			cx.SyntaxError()
-			return
-		}
-		i++
+	so, msg := parseScanOpts(args[3:], false, false)
+	if msg != "" {
+		cx.Error(msg)
+		return
 	}
-	if match == "*" {
-		match = ""
-	}
-	ms, err := cx.Node.ks.ZScan(args[1], match)
+	ms, err := cx.Node.ks.ZScan(args[1], so.match)
 	if err != nil {
 		cx.Err(err)
 		return

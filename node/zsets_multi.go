@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/zargs"
 )
 
 // parseNumKeys reads the numkeys argument at args[i] and returns the keys
@@ -30,43 +31,16 @@ func parseNumKeys(cx *Ctx, i int) (keys, rest [][]byte, ok bool) {
 
 // parseCombine reads [WEIGHTS w...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]
 // (the last only when withScoresOK; WEIGHTS and AGGREGATE not for ZDIFF).
-func parseCombine(rest [][]byte, nkeys int, op cache.ZSetOp, withScoresOK bool) (cache.ZCombineSpec, bool, error) {
-	sp := cache.ZCombineSpec{Op: op}
-	withScores := false
-	for j := 0; j < len(rest); {
-		remaining := len(rest) - j
-		opt := strings.ToUpper(string(rest[j]))
-		switch {
-		case op != cache.ZDiff && remaining >= nkeys+1 && opt == "WEIGHTS":
-			sp.Weights = make([]float64, nkeys)
-			for i := range nkeys {
-				w, err := cache.ParseScore(rest[j+1+i])
-				if err != nil {
-					return sp, false, cache.ErrWeightFloat
-				}
-				sp.Weights[i] = w
-			}
-			j += nkeys + 1
-		case op != cache.ZDiff && remaining >= 2 && opt == "AGGREGATE":
-			switch strings.ToUpper(string(rest[j+1])) {
-			case "SUM":
-				sp.Agg = cache.ZAggSum
-			case "MIN":
-				sp.Agg = cache.ZAggMin
-			case "MAX":
-				sp.Agg = cache.ZAggMax
-			default:
-				return sp, false, errSyntax
-			}
-			j += 2
-		case withScoresOK && opt == "WITHSCORES":
-			withScores = true
-			j++
-		default:
-			return sp, false, errSyntax
-		}
+func parseCombine(rest [][]byte, nkeys int, op cache.ZSetOp, withScoresOK bool) (cache.ZCombineSpec, bool, string) {
+	c, msg := zargs.ParseCombine(rest, nkeys, op == cache.ZDiff, withScoresOK, func(b []byte) (float64, bool) {
+		w, err := cache.ParseScore(b)
+		return w, err == nil
+	})
+	if msg != "" {
+		return cache.ZCombineSpec{}, false, msg
 	}
-	return sp, withScores, nil
+	aggs := [...]cache.ZAggregate{zargs.Sum: cache.ZAggSum, zargs.Min: cache.ZAggMin, zargs.Max: cache.ZAggMax}
+	return cache.ZCombineSpec{Op: op, Weights: c.Weights, Agg: aggs[c.Agg]}, c.WithScores, ""
 }
 
 func zcombineCmd(op cache.ZSetOp) Handler {
@@ -75,9 +49,9 @@ func zcombineCmd(op cache.ZSetOp) Handler {
 		if !ok {
 			return
 		}
-		sp, withScores, err := parseCombine(rest, len(keys), op, true)
-		if err != nil {
-			cx.Err(err)
+		sp, withScores, msg := parseCombine(rest, len(keys), op, true)
+		if msg != "" {
+			cx.Error(msg)
 			return
 		}
 		ms, err := cx.Node.ks.ZCombine(keys, sp)
@@ -95,9 +69,9 @@ func zcombineStoreCmd(op cache.ZSetOp) Handler {
 		if !ok {
 			return
 		}
-		sp, _, err := parseCombine(rest, len(keys), op, false)
-		if err != nil {
-			cx.Err(err)
+		sp, _, msg := parseCombine(rest, len(keys), op, false)
+		if msg != "" {
+			cx.Error(msg)
 			return
 		}
 		n, err := cx.Node.ks.ZCombineStore(cx.Args[1], keys, sp)

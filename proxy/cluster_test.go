@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // startClusterRedis starts a redis-server with --cluster-enabled yes that
@@ -273,7 +274,7 @@ print("ok")
 // TestRedisPyRedisClusterThroughProxy runs redis-py's RedisCluster
 // against the proxy over cluster-mode redis-servers.
 func TestRedisPyRedisClusterThroughProxy(t *testing.T) {
-	py := pythonWithRedis(t)
+	py := testutil.PythonWith(t, "redis")
 	p := startProxy(t, Config{}, startClusterRedis(t).addr, startClusterRedis(t).addr)
 	_, port, _ := strings.Cut(p.addr, ":")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

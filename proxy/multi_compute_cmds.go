@@ -60,16 +60,11 @@ func txSInterCard(args, keys [][]byte) txCompute {
 	case n > int64(len(args)-2):
 		return fixed(keys, "ERR Number of keys can't be greater than number of args")
 	}
-	m := &zGather{op: setOpInter, card: true, keys: args[2 : 2+n]}
-	for i := 2 + int(n); i < len(args); i += 2 {
-		if !strings.EqualFold(string(args[i]), "limit") || i+1 >= len(args) {
-			return fixed(keys, "ERR syntax error")
-		}
-		if m.limit, err = strconv.ParseInt(string(args[i+1]), 10, 64); err != nil || m.limit < 0 {
-			return fixed(keys, "ERR LIMIT can't be negative")
-		}
+	limit, msg := parseCardLimit(args[2+n:])
+	if msg != "" {
+		return fixed(keys, msg)
 	}
-	return &txGather{zGather: m, plain: true}
+	return &txGather{zGather: &zGather{op: setOpInter, card: true, keys: args[2 : 2+n], limit: limit}, plain: true}
 }
 
 func txZOp(op setOp, store bool) func(args, keys [][]byte) txCompute {
@@ -96,16 +91,11 @@ func txZInterCard(args, keys [][]byte) txCompute {
 	case n > int64(len(args)-2):
 		return fixed(keys, "ERR syntax error")
 	}
-	m := &zGather{op: setOpInter, zset: true, card: true, keys: args[2 : 2+n]}
-	for i := 2 + int(n); i < len(args); i += 2 {
-		if !strings.EqualFold(string(args[i]), "limit") || i+1 >= len(args) {
-			return fixed(keys, "ERR syntax error")
-		}
-		if m.limit, err = strconv.ParseInt(string(args[i+1]), 10, 64); err != nil || m.limit < 0 {
-			return fixed(keys, "ERR LIMIT can't be negative")
-		}
+	limit, msg := parseCardLimit(args[2+n:])
+	if msg != "" {
+		return fixed(keys, msg)
 	}
-	return &txGather{zGather: m}
+	return &txGather{zGather: &zGather{op: setOpInter, zset: true, card: true, keys: args[2 : 2+n], limit: limit}}
 }
 
 func (g *txGather) keys() [][]byte {
@@ -188,7 +178,7 @@ func (g *txGather) result(replies [][]byte) ([]byte, []txWrite) {
 	for i, mem := range members {
 		dst = resp.AppendBulk(dst, mem)
 		if g.scores {
-			dst = resp.AppendBulk(dst, formatScore(scores[i]))
+			dst = resp.AppendBulk(dst, resp.FormatDouble(scores[i]))
 		}
 	}
 	return dst, nil
@@ -206,7 +196,7 @@ func storeWrites(key []byte, scored bool, members []string, scores []float64) []
 	}
 	for i, mem := range members {
 		if scored {
-			args = append(args, []byte(formatScore(scores[i])))
+			args = append(args, []byte(resp.FormatDouble(scores[i])))
 		}
 		args = append(args, []byte(mem))
 	}

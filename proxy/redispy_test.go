@@ -2,29 +2,13 @@ package proxy
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-// pythonWithRedis finds a python3 on PATH that has redis-py.
-func pythonWithRedis(t *testing.T) string {
-	t.Helper()
-	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
-		py := filepath.Join(dir, "python3")
-		if _, err := os.Stat(py); err != nil {
-			continue
-		}
-		if exec.Command(py, "-c", "import redis").Run() == nil {
-			return py
-		}
-	}
-	t.Skip("no python3 with redis-py on PATH (Debian: python3-redis)")
-	return ""
-}
+	"github.com/vcache/vcache/internal/testutil"
+)
 
 // redisPyScript runs as redis-py users do: plain commands, a pipeline, a
 // transaction with WATCH, SCAN, INFO.
@@ -52,7 +36,7 @@ print("ok")
 `
 
 func TestRedisPyThroughProxy(t *testing.T) {
-	py := pythonWithRedis(t)
+	py := testutil.PythonWith(t, "redis")
 	p := startProxy(t, Config{}, addrs(startRedises(t, 3)...)...)
 	_, port, _ := strings.Cut(p.addr, ":")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

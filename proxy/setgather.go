@@ -42,16 +42,27 @@ func gatherSInterCard(s *session, cmd resp.Command) (merger, string) {
 	if err != nil || n < 1 || n > int64(len(args)-2) {
 		return s.forwardWhole(cmd, args[2]), ""
 	}
-	var limit int64
-	for i := 2 + int(n); i < len(args); i += 2 {
-		if !strings.EqualFold(string(args[i]), "limit") || i+1 >= len(args) {
-			return s.forwardWhole(cmd, args[2]), ""
-		}
-		if limit, err = strconv.ParseInt(string(args[i+1]), 10, 64); err != nil || limit < 0 {
-			return s.forwardWhole(cmd, args[2]), ""
-		}
+	limit, msg := parseCardLimit(args[2+n:])
+	if msg != "" {
+		return s.forwardWhole(cmd, args[2]), ""
 	}
 	return s.gatherSets(cmd, args[2:2+n], setOpInter, true, limit), ""
+}
+
+// parseCardLimit reads SINTERCARD's and ZINTERCARD's [LIMIT limit] (the
+// last one given counts), or returns Redis's error text.
+func parseCardLimit(rest [][]byte) (int64, string) {
+	var limit int64
+	for i := 0; i < len(rest); i += 2 {
+		if !strings.EqualFold(string(rest[i]), "limit") || i+1 >= len(rest) {
+			return 0, "ERR syntax error"
+		}
+		var err error
+		if limit, err = strconv.ParseInt(string(rest[i+1]), 10, 64); err != nil || limit < 0 {
+			return 0, "ERR LIMIT can't be negative"
+		}
+	}
+	return limit, ""
 }
 
 // forwardWhole sends cmd untouched to the node of key.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/zargs"
 )
 
 // ZUNION, ZINTER, ZDIFF, ZINTERCARD and the STORE forms (and SUNIONSTORE,
@@ -27,7 +28,7 @@ type zGather struct {
 	zset    bool // sorted-set semantics and reply (else a set command)
 	keys    [][]byte
 	weights []float64
-	agg     byte // 's'um, 'm'in, 'M'ax
+	agg     zargs.Agg
 	scores  bool // WITHSCORES
 	card    bool // ZINTERCARD: the count, up to limit when not 0
 	limit   int64
@@ -60,16 +61,11 @@ func gatherZInterCard(s *session, cmd resp.Command) (merger, string) {
 	if err != nil || n < 1 || n > int64(len(args)-2) {
 		return s.forwardWhole(cmd, args[2]), ""
 	}
-	m := &zGather{op: setOpInter, zset: true, card: true, keys: args[2 : 2+n]}
-	for i := 2 + int(n); i < len(args); i += 2 {
-		if !strings.EqualFold(string(args[i]), "limit") || i+1 >= len(args) {
-			return s.forwardWhole(cmd, args[2]), ""
-		}
-		if m.limit, err = strconv.ParseInt(string(args[i+1]), 10, 64); err != nil || m.limit < 0 {
-			return s.forwardWhole(cmd, args[2]), ""
-		}
+	limit, msg := parseCardLimit(args[2+n:])
+	if msg != "" {
+		return s.forwardWhole(cmd, args[2]), ""
 	}
-	return s.startZ(cmd, m), ""
+	return s.startZ(cmd, &zGather{op: setOpInter, zset: true, card: true, keys: args[2 : 2+n], limit: limit}), ""
 }
 
 // gatherZ parses [destination] numkeys key [key ...] [WEIGHTS w ...]
@@ -98,42 +94,21 @@ func parseZGather(args [][]byte, op setOp, store bool, at int) (*zGather, string
 	case n > int64(len(args)-at-1):
 		return nil, "ERR syntax error"
 	}
-	m := &zGather{op: op, zset: true, agg: 's', keys: args[at+1 : at+1+int(n)]}
+	c, msg := zargs.ParseCombine(args[at+1+int(n):], int(n), op == setOpDiff, !store, parseWeight)
+	if msg != "" {
+		return nil, msg
+	}
+	m := &zGather{op: op, zset: true, keys: args[at+1 : at+1+int(n)], weights: c.Weights, agg: c.Agg, scores: c.WithScores}
 	if store {
 		m.dst = args[1]
 	}
-	for i := at + 1 + int(n); i < len(args); i++ {
-		left := len(args) - i - 1
-		switch w := strings.ToLower(string(args[i])); {
-		case w == "weights" && op != setOpDiff && left >= int(n):
-			m.weights = make([]float64, n)
-			for j := range m.weights {
-				f, err := strconv.ParseFloat(string(args[i+1+j]), 64)
-				if err != nil || math.IsNaN(f) {
-					return nil, "ERR weight value is not a float"
-				}
-				m.weights[j] = f
-			}
-			i += int(n)
-		case w == "aggregate" && op != setOpDiff && left >= 1:
-			switch strings.ToLower(string(args[i+1])) {
-			case "sum":
-				m.agg = 's'
-			case "min":
-				m.agg = 'm'
-			case "max":
-				m.agg = 'M'
-			default:
-				return nil, "ERR syntax error"
-			}
-			i++
-		case w == "withscores" && !store:
-			m.scores = true
-		default:
-			return nil, "ERR syntax error"
-		}
-	}
 	return m, ""
+}
+
+// parseWeight reads a WEIGHTS value: a float, not NaN.
+func parseWeight(b []byte) (float64, bool) {
+	f, err := strconv.ParseFloat(string(b), 64)
+	return f, err == nil && !math.IsNaN(f)
 }
 
 // gatherSStore is SUNIONSTORE, SINTERSTORE and SDIFFSTORE: destination
@@ -285,7 +260,7 @@ func (m *zGather) merge(s *session, dst []byte) []byte {
 	for i, mem := range members {
 		dst = resp.AppendBulk(dst, mem)
 		if m.zset && m.scores {
-			dst = resp.AppendBulk(dst, formatScore(scores[i]))
+			dst = resp.AppendBulk(dst, resp.FormatDouble(scores[i]))
 		}
 	}
 	return dst
@@ -315,7 +290,7 @@ func (m *zGather) store(s *session, dst []byte, members []string, scores []float
 		}
 		for i, mem := range members {
 			if m.zset {
-				args = append(args, []byte(formatScore(scores[i])))
+				args = append(args, []byte(resp.FormatDouble(scores[i])))
 			}
 			args = append(args, []byte(mem))
 		}
@@ -344,23 +319,12 @@ func (m *zGather) store(s *session, dst []byte, members []string, scores []float
 	return resp.AppendInt(dst, int64(len(members)))
 }
 
-// formatScore writes a score as Redis 7.0 does (%.17g, inf, -inf).
-func formatScore(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'g', 17, 64)
-}
-
 // aggregate folds v into *t as Redis's AGGREGATE does.
-func aggregate(t *float64, v float64, agg byte) {
+func aggregate(t *float64, v float64, agg zargs.Agg) {
 	switch agg {
-	case 'm':
+	case zargs.Min:
 		*t = min(*t, v)
-	case 'M':
+	case zargs.Max:
 		*t = max(*t, v)
 	default:
 		*t += v
@@ -382,7 +346,7 @@ func weighted(score, w float64) float64 {
 // combineZ computes op over srcs (in key order) and returns the members
 // in sorted-set order (score, then member) with their scores. As in Redis,
 // union and intersection visit the sources from the smallest.
-func combineZ(srcs []zsrc, op setOp, agg byte) ([]string, []float64) {
+func combineZ(srcs []zsrc, op setOp, agg zargs.Agg) ([]string, []float64) {
 	acc := map[string]float64{}
 	switch op {
 	case setOpUnion:

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // TestProxyLanguage: through the proxy over two nodes, an Italian index
@@ -21,15 +19,7 @@ func TestProxyLanguage(t *testing.T) {
 	ctx := context.Background()
 	c := redis.NewClient(&redis.Options{Addr: serveProxyOver(t, startNode(t), startNode(t)), Protocol: 2})
 	defer c.Close()
-	tag := func(low bool) string {
-		for i := 0; ; i++ {
-			s := fmt.Sprintf("t%d", i)
-			if (keyslot.OfString(s) < keyslot.Count/2) == low {
-				return s
-			}
-		}
-	}
-	k1, k2 := "w:{"+tag(true)+"}1", "w:{"+tag(false)+"}2" // one on each node
+	k1, k2 := "w:{"+halfTag(true)+"}1", "w:{"+halfTag(false)+"}2" // one on each node
 	if err := c.FTCreate(ctx, "it", &redis.FTCreateOptions{OnHash: true, Prefix: []any{"w:"}, DefaultLanguage: "italian", LanguageField: "lang"},
 		&redis.FieldSchema{FieldName: "word", FieldType: redis.SearchFieldTypeText}).Err(); err != nil {
 		t.Fatal(err)

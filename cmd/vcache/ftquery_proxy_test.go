@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // TestProxyFullTextSyntax: the proxy forwards the query text unchanged,
@@ -24,15 +21,7 @@ func TestProxyFullTextSyntax(t *testing.T) {
 	defer via.Close()
 	defer direct.Close()
 	// Hash tags put d:1 and d:3 on one node, d:2 and d:4 on the other.
-	tag := func(low bool) string {
-		for i := 0; ; i++ {
-			s := fmt.Sprintf("t%d", i)
-			if (keyslot.OfString(s) < keyslot.Count/2) == low {
-				return s
-			}
-		}
-	}
-	lo, hi := tag(true), tag(false)
+	lo, hi := halfTag(true), halfTag(false)
 	key := map[string]string{"d:1": "d:{" + lo + "}1", "d:3": "d:{" + lo + "}3", "d:2": "d:{" + hi + "}2", "d:4": "d:{" + hi + "}4"}
 	for _, c := range []*redis.Client{via, direct} {
 		if err := c.Do(ctx, "FT.CREATE", "docs", "ON", "HASH", "STOPWORDS", "0", "PREFIX", "1", "d:", "SCHEMA", "title", "TEXT", "WEIGHT", "2", "body", "TEXT").Err(); err != nil {

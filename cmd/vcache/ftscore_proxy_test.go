@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // TestProxyMergesTextScores: through the proxy over two nodes, text
@@ -39,16 +37,7 @@ func TestProxyMergesTextScores(t *testing.T) {
 		}
 		return v
 	}
-	// A hash tag per half of the slots.
-	tag := func(low bool) string {
-		for i := 0; ; i++ {
-			s := fmt.Sprintf("t%d", i)
-			if (keyslot.OfString(s) < keyslot.Count/2) == low {
-				return s
-			}
-		}
-	}
-	lo, hi := tag(true), tag(false)
+	lo, hi := halfTag(true), halfTag(false)
 	key := map[string]string{"d:1": "d:{" + lo + "}1", "d:3": "d:{" + lo + "}3", "d:2": "d:{" + hi + "}2", "d:4": "d:{" + hi + "}4"}
 	do("FT.CREATE", "docs", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "title", "TEXT", "WEIGHT", "2", "body", "TEXT")
 	for _, d := range [][3]string{

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/testutil"
 	"github.com/vcache/vcache/proxy"
 )
@@ -28,13 +30,34 @@ func readFTCases(t *testing.T, path string) []ftCase {
 	return cases
 }
 
+// serveProxyOver serves a proxy with the default config in front of
+// nodes, shut down when the test ends, and returns its address.
 func serveProxyOver(t *testing.T, nodes ...string) string {
+	t.Helper()
+	return serveProxyWith(t, proxy.DefaultConfig(), nodes...)
+}
+
+// halfTag returns a hash tag whose slot is in the low half of the slots
+// (the first node's, under a proxy over two nodes) when low, else in the
+// high half.
+func halfTag(low bool) string {
+	for i := 0; ; i++ {
+		s := fmt.Sprintf("t%d", i)
+		if (keyslot.OfString(s) < keyslot.Count/2) == low {
+			return s
+		}
+	}
+}
+
+// serveProxyWith serves a proxy with cfg in front of nodes, shut down
+// when the test ends, and returns its address.
+func serveProxyWith(t *testing.T, cfg proxy.Config, nodes ...string) string {
 	t.Helper()
 	router, err := proxy.NewStaticRouter(nodes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := proxy.New(proxy.DefaultConfig(), router, nil)
+	p, err := proxy.New(cfg, router, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

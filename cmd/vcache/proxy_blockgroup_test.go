@@ -25,23 +25,8 @@ func TestProxyBlockGroupAcrossNodes(t *testing.T) {
 	ref := startRedisRef(t)
 	k := newBlockxKeys(t, nodes)
 	for _, proto := range []int{2, 3} {
-		via, want := testutil.Dial(t, addr), testutil.Dial(t, ref)
-		do := func(c *testutil.Conn, args ...string) string {
-			if proto == 3 {
-				return c.Do3(args...)
-			}
-			return c.Do(args...)
-		}
-		recv := func(c *testutil.Conn) string {
-			if proto == 3 {
-				return c.Recv3()
-			}
-			return c.Recv()
-		}
-		if proto == 3 {
-			do(via, "HELLO", "3")
-			do(want, "HELLO", "3")
-		}
+		via, want := dialProto(t, addr, proto), dialProto(t, ref, proto)
+		do, recv := protoDo(proto), protoRecv(proto)
 		other, refOther := testutil.Dial(t, addr), testutil.Dial(t, ref)
 		both := func(args ...string) {
 			t.Helper()

@@ -33,23 +33,8 @@ func TestProxyBlockMoveAcrossNodes(t *testing.T) {
 	ref := startRedisRef(t)
 	k := newBlockxKeys(t, nodes)
 	for _, proto := range []int{2, 3} {
-		via, want := testutil.Dial(t, addr), testutil.Dial(t, ref)
-		do := func(c *testutil.Conn, args ...string) string {
-			if proto == 3 {
-				return c.Do3(args...)
-			}
-			return c.Do(args...)
-		}
-		recv := func(c *testutil.Conn) string {
-			if proto == 3 {
-				return c.Recv3()
-			}
-			return c.Recv()
-		}
-		if proto == 3 {
-			do(via, "HELLO", "3")
-			do(want, "HELLO", "3")
-		}
+		via, want := dialProto(t, addr, proto), dialProto(t, ref, proto)
+		do, recv := protoDo(proto), protoRecv(proto)
 		both := func(args ...string) {
 			t.Helper()
 			if g, w := do(via, args...), do(want, args...); g != w {
@@ -307,29 +292,9 @@ func TestProxyBlockMoveSlowDestination(t *testing.T) {
 	const mark = "slow-element"
 	link := startSlowLink(t, b, mark)
 	nodes := []string{a, link.ln.Addr().String(), c}
-	router, err := proxy.NewStaticRouter(nodes)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := proxy.DefaultConfig()
 	cfg.ReplyTimeout = 500 * time.Millisecond
-	p, err := proxy.New(cfg, router, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- p.Serve(context.Background(), ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		p.Shutdown(ctx)
-		<-done
-	})
-	addr := ln.Addr().String()
+	addr := serveProxyWith(t, cfg, nodes...)
 	src, dst := onNode(t, nodes, 0, "mvsrc"), onNode(t, nodes, 1, "mvdst")
 	ctx := context.Background()
 	cl := redis.NewClient(&redis.Options{Addr: addr, ReadTimeout: -1, MaxRetries: -1})

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -271,17 +269,7 @@ func TestProxyTransfersKeepTheSum(t *testing.T) {
 }
 
 func TestRedisPyTransactionThroughProxy(t *testing.T) {
-	py := ""
-	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
-		p := filepath.Join(dir, "python3")
-		if _, err := os.Stat(p); err == nil && exec.Command(p, "-c", "import redis").Run() == nil {
-			py = p
-			break
-		}
-	}
-	if py == "" {
-		t.Skip("no python3 with redis-py on PATH (Debian: python3-redis)")
-	}
+	py := testutil.PythonWith(t, "redis")
 	nodes, addr := txCluster(t)
 	_, port, _ := strings.Cut(addr, ":")
 	ctx, stop := context.WithTimeout(context.Background(), 60*time.Second)

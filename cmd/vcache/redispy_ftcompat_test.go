@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestRedisPyFTCompatThroughProxy runs node/testdata/redispy_ftcompat.py
@@ -16,17 +16,7 @@ import (
 // three real nodes: the index, its aliases and options exist on every
 // node, and the answers are merged.
 func TestRedisPyFTCompatThroughProxy(t *testing.T) {
-	py := ""
-	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
-		p := filepath.Join(dir, "python3")
-		if _, err := os.Stat(p); err == nil && exec.Command(p, "-c", "import redis").Run() == nil {
-			py = p
-			break
-		}
-	}
-	if py == "" {
-		t.Skip("no python3 with redis-py on PATH (Debian: python3-redis)")
-	}
+	py := testutil.PythonWith(t, "redis")
 	backends := startNode(t) + "," + startNode(t) + "," + startNode(t)
 	addr, cancel, done := startCmd(t, "proxy", "--port", "0", "--backend", backends, "--loglevel", "error")
 	defer func() { cancel(); <-done }()

@@ -241,14 +241,8 @@ func (r *CommandReader) fill(need int) error {
 		r.w -= r.r
 		r.r = 0
 	}
-	n, err := r.rd.Read(r.buf[r.w:])
+	n, err := readSome(r.rd, r.buf[r.w:])
 	r.w += n
-	if n > 0 {
-		return nil
-	}
-	if err == nil {
-		err = io.ErrNoProgress
-	}
 	return err
 }
 

@@ -125,15 +125,22 @@ func (r *Reader) fill(need int) error {
 		r.w -= r.r
 		r.r = 0
 	}
-	n, err := r.rd.Read(r.buf[r.w:])
+	n, err := readSome(r.rd, r.buf[r.w:])
 	r.w += n
+	return err
+}
+
+// readSome reads into buf once: nil when it got bytes, else the reader's
+// error (io.ErrNoProgress for a read of nothing without one).
+func readSome(rd io.Reader, buf []byte) (int, error) {
+	n, err := rd.Read(buf)
 	if n > 0 {
-		return nil
+		return n, nil
 	}
 	if err == nil {
 		err = io.ErrNoProgress
 	}
-	return err
+	return n, err
 }
 
 // scan advances over complete items of the current reply. It reports
