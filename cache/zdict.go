@@ -51,18 +51,6 @@ func (d *zdict) place(n *znode) {
 	d.s[i] = n
 }
 
-// replace puts n in the place of the node of the same member.
-func (d *zdict) replace(n *znode) {
-	mask := len(d.s) - 1
-	m := n.member()
-	for i := zhome(m, mask); ; i = (i + 1) & mask {
-		if d.s[i].member() == m {
-			d.s[i] = n
-			return
-		}
-	}
-}
-
 // remove takes member's node out of d.
 func (d *zdict) remove(member string) {
 	mask := len(d.s) - 1

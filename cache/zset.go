@@ -165,13 +165,8 @@ func (z *zset) set(member string, score float64, lim zlimits) bool {
 		z.add(member, score)
 		return true
 	}
-	if cur := old.score; cur != score {
-		n := z.sl.remove(cur, member)
-		z.sl.bytes -= zNodeBytes(int(n.nlv))
-		m := n.member()
-		n = z.sl.insert(score, m)
-		z.sl.bytes += zNodeBytes(int(n.nlv))
-		z.sl.dict.replace(n)
+	if old.score != score {
+		z.sl.move(old, score)
 	}
 	return false
 }

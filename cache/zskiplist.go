@@ -3,6 +3,8 @@ package cache
 import (
 	"math/rand/v2"
 	"unsafe"
+
+	"github.com/vcache/vcache/internal/prefetch"
 )
 
 // The ordered half of a sorted set: a skiplist whose links count the
@@ -118,22 +120,49 @@ func zRandomLevel() int {
 	return l
 }
 
-// insert adds member (which must not be in the list) and returns its node.
-func (sl *zskiplist) insert(score float64, member string) *znode {
-	var update [zMaxLevel]*znode
-	var rank [zMaxLevel]int
-	x := sl.head
+// path finds, at each level, the last node that sorts before (score,
+// member), into update, and that node's 1-based rank (0 for the head)
+// into rank when rank is not nil. While it compares the next node at a
+// level it prefetches the one it would compare after dropping a level,
+// so that the two cache misses overlap instead of following each other.
+func (sl *zskiplist) path(score float64, member string, update *[zMaxLevel]*znode, rank *[zMaxLevel]int) {
+	x, r := sl.head, 0
 	for i := sl.level - 1; i >= 0; i-- {
-		if i < sl.level-1 {
-			rank[i] = rank[i+1]
-		}
-		for n := x.lv()[i].next; n != nil && zless(n.score, n.member(), score, member); n = x.lv()[i].next {
-			rank[i] += x.lv()[i].span
+		for {
+			l := x.lv()
+			n := l[i].next
+			if i > 0 {
+				if d := l[i-1].next; d != n && d != nil {
+					prefetch.Lines(unsafe.Pointer(d), 1)
+				}
+			}
+			if n == nil || !zless(n.score, n.member(), score, member) {
+				break
+			}
+			r += l[i].span
 			x = n
 		}
 		update[i] = x
+		if rank != nil {
+			rank[i] = r
+		}
 	}
-	lvl := zRandomLevel()
+}
+
+// insert adds member (which must not be in the list) and returns its node.
+func (sl *zskiplist) insert(score float64, member string) *znode {
+	n := allocNode(zRandomLevel(), member, score)
+	sl.link(n)
+	return n
+}
+
+// link puts n, a node not in the list, at its place by its score and
+// member, with its levels.
+func (sl *zskiplist) link(n *znode) {
+	var update [zMaxLevel]*znode
+	var rank [zMaxLevel]int
+	sl.path(n.score, n.member(), &update, &rank)
+	lvl := int(n.nlv)
 	if lvl > sl.level {
 		for i := sl.level; i < lvl; i++ {
 			rank[i] = 0
@@ -142,52 +171,56 @@ func (sl *zskiplist) insert(score float64, member string) *znode {
 		}
 		sl.level = lvl
 	}
-	n := allocNode(lvl, member, score)
+	nl := n.lv()
 	for i := 0; i < lvl; i++ {
-		n.lv()[i].next = update[i].lv()[i].next
-		update[i].lv()[i].next = n
-		n.lv()[i].span = update[i].lv()[i].span - (rank[0] - rank[i])
-		update[i].lv()[i].span = rank[0] - rank[i] + 1
+		ul := update[i].lv()
+		nl[i].next = ul[i].next
+		ul[i].next = n
+		nl[i].span = ul[i].span - (rank[0] - rank[i])
+		ul[i].span = rank[0] - rank[i] + 1
 	}
 	for i := lvl; i < sl.level; i++ {
 		update[i].lv()[i].span++
 	}
+	n.prev = nil
 	if update[0] != sl.head {
 		n.prev = update[0]
 	}
-	if n.lv()[0].next != nil {
-		n.lv()[0].next.prev = n
+	if nl[0].next != nil {
+		nl[0].next.prev = n
 	} else {
 		sl.tail = n
 	}
 	sl.length++
-	return n
 }
 
 // remove unlinks the node of (score, member) and returns it, or nil.
 func (sl *zskiplist) remove(score float64, member string) *znode {
 	var update [zMaxLevel]*znode
-	x := sl.head
-	for i := sl.level - 1; i >= 0; i-- {
-		for n := x.lv()[i].next; n != nil && zless(n.score, n.member(), score, member); n = x.lv()[i].next {
-			x = n
-		}
-		update[i] = x
-	}
-	x = x.lv()[0].next
+	sl.path(score, member, &update, nil)
+	x := update[0].lv()[0].next
 	if x == nil || x.score != score || x.member() != member {
 		return nil
 	}
+	sl.unlink(x, &update)
+	return x
+}
+
+// unlink takes x out of the list; update holds the last node before x at
+// each level.
+func (sl *zskiplist) unlink(x *znode, update *[zMaxLevel]*znode) {
+	xl := x.lv()
 	for i := 0; i < sl.level; i++ {
-		if update[i].lv()[i].next == x {
-			update[i].lv()[i].span += x.lv()[i].span - 1
-			update[i].lv()[i].next = x.lv()[i].next
+		ul := update[i].lv()
+		if ul[i].next == x {
+			ul[i].span += xl[i].span - 1
+			ul[i].next = xl[i].next
 		} else {
-			update[i].lv()[i].span--
+			ul[i].span--
 		}
 	}
-	if x.lv()[0].next != nil {
-		x.lv()[0].next.prev = x.prev
+	if xl[0].next != nil {
+		xl[0].next.prev = x.prev
 	} else {
 		sl.tail = x.prev
 	}
@@ -195,7 +228,25 @@ func (sl *zskiplist) remove(score float64, member string) *znode {
 		sl.level--
 	}
 	sl.length--
-	return x
+}
+
+// move gives x, a node of the list, the score score, keeping its node and
+// its levels (a level is drawn independently of the node's place, so a
+// moved node may keep its own). Where x stays between its neighbours only
+// its score changes.
+func (sl *zskiplist) move(x *znode, score float64) {
+	m := x.member()
+	next := x.l0.next
+	if (x.prev == nil || zless(x.prev.score, x.prev.member(), score, m)) &&
+		(next == nil || zless(score, m, next.score, next.member())) {
+		x.score = score
+		return
+	}
+	var update [zMaxLevel]*znode
+	sl.path(x.score, m, &update, nil)
+	sl.unlink(x, &update)
+	x.score = score
+	sl.link(x)
 }
 
 // rank returns the 1-based rank of (score, member), 0 if absent.
