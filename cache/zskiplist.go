@@ -162,6 +162,12 @@ func (sl *zskiplist) link(n *znode) {
 	var update [zMaxLevel]*znode
 	var rank [zMaxLevel]int
 	sl.path(n.score, n.member(), &update, &rank)
+	sl.linkAt(n, &update, &rank)
+}
+
+// linkAt puts n after update[i] at each level i, whose rank is rank[i]
+// (path's results for n's score and member).
+func (sl *zskiplist) linkAt(n *znode, update *[zMaxLevel]*znode, rank *[zMaxLevel]int) {
 	lvl := int(n.nlv)
 	if lvl > sl.level {
 		for i := sl.level; i < lvl; i++ {
@@ -242,11 +248,56 @@ func (sl *zskiplist) move(x *znode, score float64) {
 		x.score = score
 		return
 	}
-	var update [zMaxLevel]*znode
-	sl.path(x.score, m, &update, nil)
-	sl.unlink(x, &update)
+	// Both places are searched at once, the new one in the list that
+	// still holds x at its old score; once x is out, the new place's
+	// nodes and ranks are corrected for its absence.
+	var u1, u2 [zMaxLevel]*znode
+	var r1, r2 [zMaxLevel]int
+	sl.path2(x.score, m, &u1, &r1, score, m, &u2, &r2)
+	levels, xr := sl.level, r1[0]+1 // x's rank
+	sl.unlink(x, &u1)
+	for i := 0; i < levels; i++ {
+		switch {
+		case u2[i] == x:
+			u2[i], r2[i] = u1[i], r1[i]
+		case r2[i] > xr:
+			r2[i]--
+		}
+	}
 	x.score = score
-	sl.link(x)
+	sl.linkAt(x, &u2, &r2)
+}
+
+// path2 is path for two places at once: (s1, m1) into u1 and r1 and (s2,
+// m2) into u2 and r2. The two searches take turns a step at a time, so
+// that the cache misses of one overlap with the other's.
+func (sl *zskiplist) path2(s1 float64, m1 string, u1 *[zMaxLevel]*znode, r1 *[zMaxLevel]int,
+	s2 float64, m2 string, u2 *[zMaxLevel]*znode, r2 *[zMaxLevel]int) {
+	x1, x2 := sl.head, sl.head
+	i1, i2 := sl.level-1, sl.level-1
+	k1, k2 := 0, 0
+	for i1 >= 0 || i2 >= 0 {
+		if i1 >= 0 {
+			l := x1.lv()
+			if n := l[i1].next; n != nil && zless(n.score, n.member(), s1, m1) {
+				k1 += l[i1].span
+				x1 = n
+			} else {
+				u1[i1], r1[i1] = x1, k1
+				i1--
+			}
+		}
+		if i2 >= 0 {
+			l := x2.lv()
+			if n := l[i2].next; n != nil && zless(n.score, n.member(), s2, m2) {
+				k2 += l[i2].span
+				x2 = n
+			} else {
+				u2[i2], r2[i2] = x2, k2
+				i2--
+			}
+		}
+	}
 }
 
 // rank returns the 1-based rank of (score, member), 0 if absent.
