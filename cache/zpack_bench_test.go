@@ -88,3 +88,27 @@ func cpuTime() time.Duration {
 func reportCPU(b *testing.B, c0 time.Duration) {
 	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkZAddNewBig adds new members, at random scores, to one set of
+// 100,000 members and more: a member's dict search ends at an empty
+// place after passing over other members' nodes.
+func BenchmarkZAddNewBig(b *testing.B) {
+	const n = 100_000
+	ks := newKS(b, nil)
+	key := []byte("myzset")
+	for i := 0; i < n; i++ {
+		ks.ZAdd(key, ZAddFlags{}, []ZMember{{fmt.Sprintf("element:%012d", i), float64(i)}})
+	}
+	adds := make([]ZMember, b.N)
+	x := uint64(1)
+	for i := range adds {
+		x = x*6364136223846793005 + 1442695040888963407
+		adds[i] = ZMember{fmt.Sprintf("new:%012d", i), float64((x >> 13) % n)}
+	}
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		ks.ZAdd(key, ZAddFlags{}, adds[i:][:1])
+	}
+	reportCPU(b, c0)
+}

@@ -103,7 +103,7 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 			defer z.trim()
 		}
 		for _, it := range items {
-			cur, exists := z.score(it.Member)
+			cur, exists, at := z.find(it.Member)
 			score := it.Score
 			if exists {
 				if f.NX {
@@ -120,7 +120,7 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 				}
 				out, done = score, true
 				if score != cur {
-					z.set(it.Member, score, lim)
+					z.setFound(it.Member, score, lim, at)
 					changed = true
 					if f.CH {
 						n++
@@ -131,7 +131,7 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 			if f.XX {
 				continue
 			}
-			z.set(z.own(it.Member, lim), score, lim)
+			z.setFound(z.own(it.Member, lim), score, lim, at)
 			out, done, changed = score, true, true
 			n++
 		}

@@ -21,11 +21,14 @@ type zlevel struct {
 
 // znode is a member and its score. Its levels follow it in the same
 // allocation (allocNode), so a node of one level is 48 bytes: the member's
-// string is kept as its data pointer and length, beside the level count.
+// string is kept as its data pointer and length, beside the level count
+// and 16 bits of the member's hash (tag), which let the set's dict pass
+// over another member's node without reading that member's bytes.
 type znode struct {
 	mp    *byte // the member's bytes (shared with the set's map key)
 	mlen  uint32
-	nlv   uint32 // levels
+	nlv   uint16 // levels
+	tag   uint16 // ztag of the member's hash
 	score float64
 	prev  *znode
 	l0    zlevel // the first of nlv levels
@@ -63,8 +66,8 @@ func nodeWith[R any]() *znode {
 }
 
 // allocNode returns a node of lvl levels (1 to zMaxLevel) for member and
-// score; the node keeps member's bytes.
-func allocNode(lvl int, member string, score float64) *znode {
+// score, whose hash is h; the node keeps member's bytes.
+func allocNode(lvl int, member string, h uint64, score float64) *znode {
 	var n *znode
 	switch lvl {
 	case 1:
@@ -90,7 +93,7 @@ func allocNode(lvl int, member string, score float64) *znode {
 			n = nodeWith[[zMaxLevel - 1]zlevel]()
 		}
 	}
-	n.mp, n.mlen, n.nlv, n.score = unsafe.StringData(member), uint32(len(member)), uint32(lvl), score
+	n.mp, n.mlen, n.nlv, n.tag, n.score = unsafe.StringData(member), uint32(len(member)), uint16(lvl), ztag(h), score
 	return n
 }
 
@@ -104,7 +107,7 @@ type zskiplist struct {
 }
 
 func newZSkiplist() zskiplist {
-	return zskiplist{head: allocNode(zMaxLevel, "", 0), level: 1}
+	return zskiplist{head: allocNode(zMaxLevel, "", 0, 0), level: 1}
 }
 
 // zless reports whether (s1, m1) sorts before (s2, m2).
@@ -149,9 +152,10 @@ func (sl *zskiplist) path(score float64, member string, update *[zMaxLevel]*znod
 	}
 }
 
-// insert adds member (which must not be in the list) and returns its node.
-func (sl *zskiplist) insert(score float64, member string) *znode {
-	n := allocNode(zRandomLevel(), member, score)
+// insert adds member (which must not be in the list), whose hash is h,
+// and returns its node.
+func (sl *zskiplist) insert(score float64, member string, h uint64) *znode {
+	n := allocNode(zRandomLevel(), member, h, score)
 	sl.link(n)
 	return n
 }
