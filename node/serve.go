@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"errors"
 	"net"
 	"sync"
@@ -288,6 +289,7 @@ type prefetcher struct {
 	done    [cache.PrefetchStages]int // the keys prefetched so far, by stage
 	slots   []int32
 	keys    [][]byte
+	again   []bool        // the key is the one noted before it: its lines are those already loaded
 	last    *command.Spec // the spec of the last command noted: pipelines repeat commands
 }
 
@@ -316,8 +318,11 @@ func (p *prefetcher) add(n *Node, cmds []resp.Command) {
 		if p.last == nil || p.last.FirstKey != 1 {
 			continue
 		}
-		p.slots = append(p.slots[:p.n], int32(keyslot.Of(a[1])))
+		slot := int32(keyslot.Of(a[1]))
+		again := p.n > 0 && p.slots[p.n-1] == slot && bytes.Equal(p.keys[p.n-1], a[1])
+		p.slots = append(p.slots[:p.n], slot)
 		p.keys = append(p.keys[:p.n], a[1])
+		p.again = append(p.again[:p.n], again)
 		p.n++
 	}
 }
@@ -334,7 +339,9 @@ func (p *prefetcher) run(n *Node) {
 func (p *prefetcher) advance(n *Node, i int) {
 	for s := range p.done {
 		for end := min(p.n, i+(len(p.done)-s)*prefetchAhead); p.done[s] < end; p.done[s]++ {
-			n.ks.Prefetch(int(p.slots[p.done[s]]), p.keys[p.done[s]], s)
+			if k := p.done[s]; !p.again[k] { // a pipeline of one key's commands prefetches it once
+				n.ks.Prefetch(int(p.slots[k]), p.keys[k], s)
+			}
 		}
 	}
 }
