@@ -9,16 +9,18 @@
 #
 #   bench/types.sh                          # defaults: N=1000000 requests, ROUNDS=3, SCALE=1
 #   N=50000 ROUNDS=1 SCALE=0.05 bench/types.sh
-#   BASE=main TESTS=zadd,hset MEM=0 bench/types.sh
+#   BASE=main TESTS=zadd,hset PIPES=16 MEM=0 bench/types.sh
 #
 # SCALE multiplies the key and member counts of the memory part (1: the sizes above).
 # BASE=<rev> adds vcache built from that revision to the throughput part
 # (its own columns, taking its turn in each round); TESTS picks
-# redis-benchmark's tests; MEM=0 skips the memory part.
+# redis-benchmark's tests, PIPES the pipeline depths (1 16); MEM=0 skips
+# the memory part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
 ROUNDS=${ROUNDS:-3}
+PIPES=${PIPES:-1 16}
 SCALE=${SCALE:-1}
 TESTS=${TESTS:-lpush,rpush,lpop,rpop,sadd,spop,zadd,zpopmin,lrange_100,hset}
 . bench/lib.sh
@@ -44,7 +46,7 @@ for round in $(seq "$ROUNDS"); do
 		port=$(free_port)
 		pid=$(start_$server "$port")
 		wait_port "$port"
-		for P in 1 16; do
+		for P in $PIPES; do
 			redis-cli -p "$port" FLUSHALL >/dev/null
 			while read -r t v; do
 				res[$server,$P,$t]+="$v "
@@ -60,7 +62,7 @@ hdr="| test | redis-server ops/s | vcache ops/s | vcache/redis |"
 sep="|---|---|---|---|"
 [ -z "${BASE:-}" ] || { hdr+=" base ops/s | base/redis |"; sep+="---|---|"; }
 echo "$hdr"; echo "$sep"
-for P in 1 16; do
+for P in $PIPES; do
 	for t in ${TESTS//,/ }; do
 		r=$(echo ${res[redis,$P,$t]:-0} | tr ' ' '\n' | median)
 		v=$(echo ${res[vcache,$P,$t]:-0} | tr ' ' '\n' | median)

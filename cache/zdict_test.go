@@ -17,7 +17,26 @@ func TestZSetSkiplistAgainstMap(t *testing.T) {
 	for round := 0; round < 20; round++ {
 		for i := 0; i < 2000; i++ {
 			m := fmt.Sprint("m", r.IntN(3000))
-			switch r.IntN(3) {
+			switch r.IntN(4) {
+			case 3: // ZPOPMIN / ZPOPMAX of one to three members
+				max, count := r.IntN(2) == 1, 1+r.IntN(3)
+				popped := z.pop(count, max)
+				if len(popped) != min(count, len(want)) {
+					t.Fatalf("popped %d of %d, want %d", len(popped), len(want), min(count, len(want)))
+				}
+				for _, got := range popped {
+					var end *ZMember
+					for m, s := range want {
+						if end == nil || zless(s, m, end.Score, end.Member) != max {
+							end = &ZMember{m, s}
+						}
+					}
+					if end == nil || got != *end {
+						t.Fatalf("pop (max %v): %v, want %v", max, got, end)
+					}
+					delete(want, got.Member)
+				}
+				continue
 			case 0, 1:
 				s := float64(r.IntN(100)) / 4
 				_, had := want[m]

@@ -232,6 +232,22 @@ func (z *zset) remove(member string) bool {
 	return true
 }
 
+// removeNode deletes x, a node of z in its skiplist form.
+func (z *zset) removeNode(x *znode) {
+	was := z.sl.dict.bytes()
+	z.sl.dict.remove(x)
+	var update [zMaxLevel]*znode
+	if x == z.sl.head.l0.next {
+		for i := range z.sl.level {
+			update[i] = z.sl.head
+		}
+	} else {
+		z.sl.path(x.score, x.member(), &update, nil)
+	}
+	z.sl.unlink(x, &update)
+	z.sl.bytes -= memberBytes(x.member(), int(x.nlv)) + was - z.sl.dict.bytes()
+}
+
 // rank returns member's 0-based rank (from the top when rev).
 func (z *zset) rank(member string, rev bool) (int, float64, bool) {
 	var r int

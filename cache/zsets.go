@@ -329,6 +329,23 @@ func (ks *Keyspace) ZPop(key []byte, count int, max bool) ([]ZMember, error) {
 }
 
 func (z *zset) pop(count int, max bool) []ZMember {
+	if !z.packed() && count > 0 {
+		// Each end's node is at hand: no search by member, and the
+		// first node's place needs no search at all.
+		out := make([]ZMember, 0, min(count, z.card()))
+		for len(out) < count {
+			x := z.sl.head.l0.next
+			if max {
+				x = z.sl.tail
+			}
+			if x == nil {
+				break
+			}
+			out = append(out, ZMember{x.member(), x.score})
+			z.removeNode(x)
+		}
+		return out
+	}
 	var out []ZMember
 	if max {
 		out = z.collect(z.card(), count, true)
