@@ -85,7 +85,7 @@ func BenchmarkHSetBig(b *testing.B) {
 	key := []byte("myhash")
 	fields := make([][]byte, n)
 	for i := range fields {
-		fields[i] = []byte("element:" + strconv.Itoa(100_000_000_000+i)[1:])
+		fields[i] = []byte("element:" + strconv.Itoa(100_000_000_000 + i)[1:])
 		ks.HSet(key, [][]byte{fields[i], []byte("xxx")}, false)
 	}
 	seq := make([]int32, 1<<16)
