@@ -112,3 +112,24 @@ func BenchmarkZAddNewBig(b *testing.B) {
 	}
 	reportCPU(b, c0)
 }
+
+// BenchmarkZPopMinBig pops the lowest member of one set of 100,000
+// members and more (redis-benchmark's zpopmin after its zadd).
+func BenchmarkZPopMinBig(b *testing.B) {
+	n := max(b.N, 100_000)
+	ks := newKS(b, nil)
+	key := []byte("myzset")
+	x := uint64(1)
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+		ks.ZAdd(key, ZAddFlags{}, []ZMember{{fmt.Sprintf("element:%012d", i), float64((x >> 13) % 100_000)}})
+	}
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		if ms, _ := ks.ZPop(key, 1, false); len(ms) != 1 {
+			b.Fatal(len(ms))
+		}
+	}
+	reportCPU(b, c0)
+}
