@@ -363,9 +363,10 @@ func (p *prefetcher) take(n *Node, args [][]byte) int {
 // cut forgets the keys noted that have not been taken yet: a connection
 // handed to a goroutine (evloop.handoff) may refill the buffer they point
 // into while the loop would still prefetch them. The rest of the round
-// runs without prefetching.
+// runs without prefetching. The last key taken goes too: a key noted
+// later is not compared with it (add).
 func (p *prefetcher) cut() {
-	clear(p.keys[p.next:p.n])
+	clear(p.keys[max(p.next-1, 0):p.n])
 	p.n = p.next
 	for s := range p.done {
 		p.done[s] = min(p.done[s], p.n)
