@@ -9,17 +9,28 @@
 #
 #   bench/types.sh                          # defaults: N=1000000 requests, ROUNDS=3, SCALE=1
 #   N=50000 ROUNDS=1 SCALE=0.05 bench/types.sh
+#   BASE=main TESTS=zadd,hset PIPES=16 MEM=0 bench/types.sh
 #
 # SCALE multiplies the key and member counts of the memory part (1: the sizes above).
+# BASE=<rev> adds vcache built from that revision to the throughput part
+# (its own columns, taking its turn in each round); TESTS picks
+# redis-benchmark's tests, PIPES the pipeline depths (1 16); MEM=0 skips
+# the memory part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
 ROUNDS=${ROUNDS:-3}
+PIPES=${PIPES:-1 16}
 SCALE=${SCALE:-1}
-TESTS=lpush,rpush,lpop,rpop,sadd,spop,zadd,zpopmin,lrange_100,hset
+TESTS=${TESTS:-lpush,rpush,lpop,rpop,sadd,spop,zadd,zpopmin,lrange_100,hset}
 . bench/lib.sh
 need redis-server redis-benchmark redis-cli python3
 build_vcache
+servers="vcache redis"
+if [ -n "${BASE:-}" ]; then
+	build_base "$BASE"
+	servers="vcache base redis"
+fi
 
 bench_one() { # port pipeline -> lines "TEST ops/s"
 	redis-benchmark -p "$1" -q -c 50 -n "$N" -r 100000 -P "$2" -t "$TESTS" 2>/dev/null |
@@ -31,9 +42,9 @@ bench_one() { # port pipeline -> lines "TEST ops/s"
 
 declare -A res
 for round in $(seq "$ROUNDS"); do
-	for server in vcache redis; do
+	for server in $servers; do
 		serve "$server"
-		for P in 1 16; do
+		for P in $PIPES; do
 			redis-cli -p "$port" FLUSHALL >/dev/null
 			while read -r t v; do
 				res[$server,$P,$t]+="$v "
@@ -45,15 +56,23 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
-echo "| test | redis-server ops/s | vcache ops/s | vcache/redis |"
-echo "|---|---|---|---|"
-for P in 1 16; do
+hdr="| test | redis-server ops/s | vcache ops/s | vcache/redis |"
+sep="|---|---|---|---|"
+[ -z "${BASE:-}" ] || { hdr+=" base ops/s | base/redis |"; sep+="---|---|"; }
+echo "$hdr"; echo "$sep"
+for P in $PIPES; do
 	for t in ${TESTS//,/ }; do
 		r=$(echo ${res[redis,$P,$t]:-0} | tr ' ' '\n' | median)
 		v=$(echo ${res[vcache,$P,$t]:-0} | tr ' ' '\n' | median)
-		printf "| %s -P %s | %.0f | %.0f | %.2f |\n" "${t^^}" "$P" "$r" "$v" "$(ratio "$v" "$r")"
+		line=$(printf "| %s -P %s | %.0f | %.0f | %.2f |" "${t^^}" "$P" "$r" "$v" "$(ratio "$v" "$r")")
+		if [ -n "${BASE:-}" ]; then
+			b=$(echo ${res[base,$P,$t]:-0} | tr ' ' '\n' | median)
+			line+=$(printf " %.0f | %.2f |" "$b" "$(ratio "$b" "$r")")
+		fi
+		echo "$line"
 	done
 done
+[ "${MEM:-1}" != 0 ] || exit 0
 
 # Memory: each data set is loaded into a fresh server with redis-cli --pipe;
 # used_memory after minus before, per element (member or field), and MEMORY

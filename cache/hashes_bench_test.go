@@ -74,3 +74,33 @@ func BenchmarkHashFull(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkHSetBig is redis-benchmark's hset: HSET myhash
+// element:<random> xxx over 100,000 fields (-r 100000) of one hash that
+// already holds them, so every call replaces a field's value in a map too
+// big for the CPU's nearer caches.
+func BenchmarkHSetBig(b *testing.B) {
+	const n = 100_000
+	ks := newKS(b, nil)
+	key := []byte("myhash")
+	fields := make([][]byte, n)
+	for i := range fields {
+		fields[i] = []byte("element:" + strconv.Itoa(100_000_000_000 + i)[1:])
+		ks.HSet(key, [][]byte{fields[i], []byte("xxx")}, false)
+	}
+	seq := make([]int32, 1<<16)
+	x := uint64(1)
+	for i := range seq {
+		x = x*6364136223846793005 + 1442695040888963407
+		seq[i] = int32((x >> 33) % n)
+	}
+	fv := [][]byte{nil, []byte("xxx")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		fv[0] = fields[seq[i&(len(seq)-1)]]
+		ks.HSet(key, fv, false)
+	}
+	reportCPU(b, c0)
+}

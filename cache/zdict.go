@@ -19,55 +19,57 @@ func (d *zdict) len() int { return d.n }
 // home returns m's first place in an array of mask+1 places.
 func zhome(m string, mask int) int { return int(hashOf(m)) & mask }
 
+// ztag is the part of a member's hash its node keeps: bits that home
+// does not use, so members in the same run of the array differ in them.
+func ztag(h uint64) uint16 { return uint16(h >> 48) }
+
 // get returns member's node, or nil.
 func (d *zdict) get(member string) *znode {
+	return d.getHash(member, hashOf(member))
+}
+
+// getHash is get for a member whose hash is h. A node of another tag is
+// another member's: its member's bytes are left unread.
+func (d *zdict) getHash(member string, h uint64) *znode {
 	if d.n == 0 {
 		return nil
 	}
-	mask := len(d.s) - 1
-	for i := zhome(member, mask); ; i = (i + 1) & mask {
+	mask, tag := len(d.s)-1, ztag(h)
+	for i := int(h) & mask; ; i = (i + 1) & mask {
 		n := d.s[i]
-		if n == nil || n.member() == member {
+		if n == nil || n.tag == tag && n.member() == member {
 			return n
 		}
 	}
 }
 
-// put adds n, whose member must not be in d.
-func (d *zdict) put(n *znode) {
+// put adds n, whose member must not be in d and whose hash is h.
+func (d *zdict) put(n *znode, h uint64) {
 	if (d.n+1)*4 > len(d.s)*3 {
 		d.resize(max(8, 2*len(d.s)))
 	}
-	d.place(n)
+	d.placeAt(n, int(h)&(len(d.s)-1))
 	d.n++
 }
 
 func (d *zdict) place(n *znode) {
+	d.placeAt(n, zhome(n.member(), len(d.s)-1))
+}
+
+// placeAt puts n in the first free place from i on.
+func (d *zdict) placeAt(n *znode, i int) {
 	mask := len(d.s) - 1
-	i := zhome(n.member(), mask)
 	for d.s[i] != nil {
 		i = (i + 1) & mask
 	}
 	d.s[i] = n
 }
 
-// replace puts n in the place of the node of the same member.
-func (d *zdict) replace(n *znode) {
+// remove takes n, a node in d, out of d.
+func (d *zdict) remove(n *znode) {
 	mask := len(d.s) - 1
-	m := n.member()
-	for i := zhome(m, mask); ; i = (i + 1) & mask {
-		if d.s[i].member() == m {
-			d.s[i] = n
-			return
-		}
-	}
-}
-
-// remove takes member's node out of d.
-func (d *zdict) remove(member string) {
-	mask := len(d.s) - 1
-	i := zhome(member, mask)
-	for d.s[i].member() != member {
+	i := zhome(n.member(), mask)
+	for d.s[i] != n {
 		i = (i + 1) & mask
 	}
 	// Shift back the run's later nodes that may not sit after the hole.

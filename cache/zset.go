@@ -93,9 +93,14 @@ func (z *zset) add(member string, score float64) {
 		z.lp.insert(member, score)
 		return
 	}
-	n := z.sl.insert(score, member)
+	z.addHash(member, hashOf(member), score)
+}
+
+// addHash is add in the skiplist form for a member whose hash is h.
+func (z *zset) addHash(member string, h uint64, score float64) {
+	n := z.sl.insert(score, member, h)
 	was := z.sl.dict.bytes()
-	z.sl.dict.put(n)
+	z.sl.dict.put(n, h)
 	z.sl.bytes += memberBytes(member, int(n.nlv)) + z.sl.dict.bytes() - was
 }
 
@@ -160,20 +165,51 @@ func (z *zset) set(member string, score float64, lim zlimits) bool {
 		}
 		z.toSkiplist()
 	}
-	old := z.sl.dict.get(member)
+	h := hashOf(member)
+	old := z.sl.dict.getHash(member, h)
 	if old == nil {
-		z.add(member, score)
+		z.addHash(member, h, score)
 		return true
 	}
-	if cur := old.score; cur != score {
-		n := z.sl.remove(cur, member)
-		z.sl.bytes -= zNodeBytes(int(n.nlv))
-		m := n.member()
-		n = z.sl.insert(score, m)
-		z.sl.bytes += zNodeBytes(int(n.nlv))
-		z.sl.dict.replace(n)
+	if old.score != score {
+		z.sl.move(old, score)
 	}
 	return false
+}
+
+// zfound is what find learnt of a member in the skiplist form (sl): its
+// hash and its node (nil when absent), so that setFound does not search
+// the dict again.
+type zfound struct {
+	sl   bool
+	h    uint64
+	node *znode
+}
+
+// find is score that also returns what setFound needs.
+func (z *zset) find(member string) (float64, bool, zfound) {
+	if z.packed() {
+		s, ok := z.score(member)
+		return s, ok, zfound{}
+	}
+	h := hashOf(member)
+	if n := z.sl.dict.getHash(member, h); n != nil {
+		return n.score, true, zfound{true, h, n}
+	}
+	return 0, false, zfound{sl: true, h: h}
+}
+
+// setFound is set for a member that find returned f for, z unchanged
+// since then.
+func (z *zset) setFound(member string, score float64, lim zlimits, f zfound) {
+	switch {
+	case !f.sl || z.packed():
+		z.set(member, score, lim)
+	case f.node == nil:
+		z.addHash(member, f.h, score)
+	case f.node.score != score:
+		z.sl.move(f.node, score)
+	}
 }
 
 // remove deletes member; it reports whether it was there.
@@ -190,10 +226,26 @@ func (z *zset) remove(member string) bool {
 		return false
 	}
 	was := z.sl.dict.bytes()
-	z.sl.dict.remove(member)
+	z.sl.dict.remove(old)
 	n := z.sl.remove(old.score, member)
 	z.sl.bytes -= memberBytes(n.member(), int(n.nlv)) + was - z.sl.dict.bytes()
 	return true
+}
+
+// removeNode deletes x, a node of z in its skiplist form.
+func (z *zset) removeNode(x *znode) {
+	was := z.sl.dict.bytes()
+	z.sl.dict.remove(x)
+	var update [zMaxLevel]*znode
+	if x == z.sl.head.l0.next {
+		for i := range z.sl.level {
+			update[i] = z.sl.head
+		}
+	} else {
+		z.sl.path(x.score, x.member(), &update, nil)
+	}
+	z.sl.unlink(x, &update)
+	z.sl.bytes -= memberBytes(x.member(), int(x.nlv)) + was - z.sl.dict.bytes()
 }
 
 // rank returns member's 0-based rank (from the top when rev).

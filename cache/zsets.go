@@ -103,7 +103,7 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 			defer z.trim()
 		}
 		for _, it := range items {
-			cur, exists := z.score(it.Member)
+			cur, exists, at := z.find(it.Member)
 			score := it.Score
 			if exists {
 				if f.NX {
@@ -120,7 +120,7 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 				}
 				out, done = score, true
 				if score != cur {
-					z.set(it.Member, score, lim)
+					z.setFound(it.Member, score, lim, at)
 					changed = true
 					if f.CH {
 						n++
@@ -131,7 +131,7 @@ func (ks *Keyspace) ZAdd(key []byte, f ZAddFlags, items []ZMember) (int, float64
 			if f.XX {
 				continue
 			}
-			z.set(z.own(it.Member, lim), score, lim)
+			z.setFound(z.own(it.Member, lim), score, lim, at)
 			out, done, changed = score, true, true
 			n++
 		}
@@ -329,6 +329,23 @@ func (ks *Keyspace) ZPop(key []byte, count int, max bool) ([]ZMember, error) {
 }
 
 func (z *zset) pop(count int, max bool) []ZMember {
+	if !z.packed() && count > 0 {
+		// Each end's node is at hand: no search by member, and the
+		// first node's place needs no search at all.
+		out := make([]ZMember, 0, min(count, z.card()))
+		for len(out) < count {
+			x := z.sl.head.l0.next
+			if max {
+				x = z.sl.tail
+			}
+			if x == nil {
+				break
+			}
+			out = append(out, ZMember{x.member(), x.score})
+			z.removeNode(x)
+		}
+		return out
+	}
 	var out []ZMember
 	if max {
 		out = z.collect(z.card(), count, true)

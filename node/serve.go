@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"errors"
 	"net"
 	"sync"
@@ -303,6 +304,7 @@ type prefetcher struct {
 	done    [cache.PrefetchStages]int // the keys prefetched so far, by stage
 	slots   []int32
 	keys    [][]byte
+	again   []bool        // the key is the one noted before it: its lines are those already loaded
 	last    *command.Spec // the spec of the last command noted: pipelines repeat commands
 }
 
@@ -331,8 +333,11 @@ func (p *prefetcher) add(n *Node, cmds []resp.Command) {
 		if p.last == nil || p.last.FirstKey != 1 {
 			continue
 		}
-		p.slots = append(p.slots[:p.n], int32(keyslot.Of(a[1])))
+		slot := int32(keyslot.Of(a[1]))
+		again := p.n > 0 && p.slots[p.n-1] == slot && bytes.Equal(p.keys[p.n-1], a[1])
+		p.slots = append(p.slots[:p.n], slot)
 		p.keys = append(p.keys[:p.n], a[1])
+		p.again = append(p.again[:p.n], again)
 		p.n++
 	}
 }
@@ -349,7 +354,9 @@ func (p *prefetcher) run(n *Node) {
 func (p *prefetcher) advance(n *Node, i int) {
 	for s := range p.done {
 		for end := min(p.n, i+(len(p.done)-s)*prefetchAhead); p.done[s] < end; p.done[s]++ {
-			n.ks.Prefetch(int(p.slots[p.done[s]]), p.keys[p.done[s]], s)
+			if k := p.done[s]; !p.again[k] { // a pipeline of one key's commands prefetches it once
+				n.ks.Prefetch(int(p.slots[k]), p.keys[k], s)
+			}
 		}
 	}
 }
@@ -371,9 +378,10 @@ func (p *prefetcher) take(n *Node, args [][]byte) int {
 // cut forgets the keys noted that have not been taken yet: a connection
 // handed to a goroutine (evloop.handoff) may refill the buffer they point
 // into while the loop would still prefetch them. The rest of the round
-// runs without prefetching.
+// runs without prefetching. The last key taken goes too: a key noted
+// later is not compared with it (add).
 func (p *prefetcher) cut() {
-	clear(p.keys[p.next:p.n])
+	clear(p.keys[max(p.next-1, 0):p.n])
 	p.n = p.next
 	for s := range p.done {
 		p.done[s] = min(p.done[s], p.n)
