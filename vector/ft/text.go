@@ -172,7 +172,11 @@ func (ix *Index) countTerms(d *doc, sign int) {
 		ix.df[term] += sign
 		if ix.df[term] <= 0 {
 			delete(ix.df, term)
+			delete(ix.suffix, term)
 		}
+	}
+	if sign > 0 {
+		ix.addSuffixWords(d.text)
 	}
 	ix.textLen += int64(sign) * int64(d.text.length)
 	ix.textDocs += sign
