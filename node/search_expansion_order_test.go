@@ -98,3 +98,35 @@ func TestFTExpansionOrderSuffixTrie(t *testing.T) {
 		t.Errorf("FT.SEARCH *less after doctorless came back: %v, want [doc6 doc7]", got)
 	}
 }
+
+// TestFTInfoSuffixTrieFlags: FT.INFO lists WITHSUFFIXTRIE and NOSTEM
+// after SORTABLE, as RediSearch 2.8's tests/pytests/test_contains.py
+// testWITHSUFFIXTRIEParamText and testWITHSUFFIXTRIEParamTag expect.
+func TestFTInfoSuffixTrieFlags(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	do := doer(t, c)
+	for _, tc := range []struct {
+		schema []any
+		want   []any
+	}{
+		{[]any{"t", "TEXT", "WITHSUFFIXTRIE"}, []any{"identifier", "t", "attribute", "t", "type", "TEXT", "WEIGHT", "1", "WITHSUFFIXTRIE"}},
+		{[]any{"t", "TEXT", "WITHSUFFIXTRIE", "SORTABLE"}, []any{"identifier", "t", "attribute", "t", "type", "TEXT", "WEIGHT", "1", "SORTABLE", "WITHSUFFIXTRIE"}},
+		{[]any{"t", "TEXT", "WITHSUFFIXTRIE", "NOSTEM"}, []any{"identifier", "t", "attribute", "t", "type", "TEXT", "WEIGHT", "1", "NOSTEM", "WITHSUFFIXTRIE"}},
+		{[]any{"t", "TEXT", "NOSTEM", "WITHSUFFIXTRIE"}, []any{"identifier", "t", "attribute", "t", "type", "TEXT", "WEIGHT", "1", "NOSTEM", "WITHSUFFIXTRIE"}},
+		{[]any{"t", "TAG", "WITHSUFFIXTRIE"}, []any{"identifier", "t", "attribute", "t", "type", "TAG", "SEPARATOR", ",", "WITHSUFFIXTRIE"}},
+		{[]any{"t", "TAG", "WITHSUFFIXTRIE", "SORTABLE"}, []any{"identifier", "t", "attribute", "t", "type", "TAG", "SEPARATOR", ",", "SORTABLE", "WITHSUFFIXTRIE"}},
+	} {
+		do("FLUSHALL")
+		do(append([]any{"FT.CREATE", "idx", "SCHEMA"}, tc.schema...)...)
+		info := do("FT.INFO", "idx").([]any)
+		for i := 0; i+1 < len(info); i += 2 {
+			if info[i] == "attributes" {
+				if got := info[i+1].([]any); len(got) != 1 || !reflect.DeepEqual(got[0], tc.want) {
+					t.Errorf("FT.CREATE idx SCHEMA %v: attributes %v, want [%v]", tc.schema, got, tc.want)
+				}
+			}
+		}
+		do("FT.DROPINDEX", "idx")
+	}
+}

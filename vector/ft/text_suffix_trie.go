@@ -25,7 +25,7 @@ const minSuffix = 2
 // WITHSUFFIXTRIE.
 func (s *Schema) hasSuffixTrie() bool {
 	for i := range s.Fields {
-		if s.Fields[i].SuffixTrie {
+		if s.Fields[i].SuffixTrie && s.Fields[i].Type == Text {
 			return true
 		}
 	}
@@ -38,7 +38,7 @@ func (s *Schema) hasSuffixTrie() bool {
 func (ix *Index) addSuffixWords(t *docText) {
 	var mask uint64
 	for i := range ix.schema.Fields {
-		if ix.schema.Fields[i].SuffixTrie {
+		if ix.schema.Fields[i].SuffixTrie && ix.schema.Fields[i].Type == Text {
 			mask |= fieldBit(i)
 		}
 	}
