@@ -67,6 +67,27 @@ func (v JSONView) Strings(path string) (out []string, ok bool) {
 	return out, true
 }
 
+// First returns the first value path selects, as the document holds it:
+// a string's text (isString true) or a number's JSON text; ok is false
+// when path selects nothing, does not parse, or selects another kind.
+func (v JSONView) First(path string) (text string, isString, ok bool) {
+	p, err := ParseJSONPath(path)
+	if err != nil {
+		return "", false, false
+	}
+	vs, err := p.values(v.root)
+	if err != nil || len(vs) == 0 {
+		return "", false, false
+	}
+	switch x := vs[0]; {
+	case x.k == jString:
+		return x.s, true, true
+	case x.isNum():
+		return string(appendJSON(nil, x)), false, true
+	}
+	return "", false, false
+}
+
 // Floats returns the numbers of the first array path selects (a vector
 // stored as a JSON array), or the selected numbers themselves; false when
 // an element is not a number.

@@ -121,3 +121,15 @@ func TestRedisPyStopWords(t *testing.T) {
 		t.Fatalf("redis-py printed:\n%s\nwant:\n%s", out, want)
 	}
 }
+
+// TestRedisPyRAGFlow runs testdata/redispy_rag.py: a LangChain/redisvl-style
+// flow through redis-py 4.3.4 (an HNSW + TEXT + TAG + NUMERIC index, a
+// pipelined load, hybrid KNN with filters and PARAMS, aggregations with
+// APPLY, GROUPBY, REDUCE and SORTBY, FT.INFO as redis-py parses it,
+// FT._LIST and dropindex), each result checked against one the script
+// works out from its data.
+func TestRedisPyRAGFlow(t *testing.T) {
+	if out := runRedisPy(t, "redis", "redispy_rag.py"); out != "ok" {
+		t.Fatalf("redis-py printed:\n%s", out)
+	}
+}

@@ -89,7 +89,7 @@ func explainPlan(cx *Ctx) (string, bool) {
 		ftError(cx, err)
 		return "", false
 	}
-	return ft.Explain(ix.QueryTree(req), req.KNN), true
+	return ft.Explain(ix.QueryTree(req), req.KNN, ix.TextFields()), true
 }
 
 func cmdFTExplain(cx *Ctx) {

@@ -54,6 +54,20 @@ func jsonIndexFields(s *ft.Schema, doc cache.JSONView) map[string][]byte {
 			out[f.Name] = []byte(strings.Join(vals, sep))
 		}
 	}
+	// LANGUAGE_FIELD and SCORE_FIELD are paths too: the first value each
+	// selects, a string for the language and a number for the score (as
+	// RediSearch reads them); another kind leaves the index's default. A
+	// path a schema field indexes keeps that field's value.
+	if p := s.LanguageField; p != "" && out[p] == nil {
+		if v, isString, ok := doc.First(p); ok && isString {
+			out[p] = []byte(v)
+		}
+	}
+	if p := s.ScoreField; p != "" && out[p] == nil {
+		if v, isString, ok := doc.First(p); ok && !isString {
+			out[p] = []byte(v)
+		}
+	}
 	return out
 }
 

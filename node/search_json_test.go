@@ -97,3 +97,43 @@ func TestFTJSONReturnAndExpand(t *testing.T) {
 func TestFTJSONCursorExpand(t *testing.T) {
 	testutil.CheckFTJSONCursorExpand(t, startNode(t, nil).addr, "fc")
 }
+
+// TestFTJSONLanguageField: an ON JSON index's LANGUAGE_FIELD is a JSONPath;
+// a document is stemmed in the language its first value names when that
+// is a string RediSearch knows (any case), else in the index's; SCORE_FIELD
+// likewise reads a number. The document and index are RediSearch 2.8's
+// tests/pytests/test_json.py testLanguage (skipped there; its prefix query
+// is checked here); the rest follows its loader (SchemaRule_JsonLang and
+// SchemaRule_JsonScore in src/rules.c): Italian stems "traduzioni" and
+// "traduzione" both to "traduzion", English leaves "traduzioni" alone.
+func TestFTJSONLanguageField(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	do := doer(t, c)
+	do("FT.CREATE", "idx", "ON", "JSON", "LANGUAGE_FIELD", "$.lang", "SCORE_FIELD", "$.score", "SCHEMA", "$.t", "TEXT")
+	do("JSON.SET", "doc:1", "$", `{"t":"traduzioni", "lang":"Italian"}`)
+	do("JSON.SET", "doc:2", "$", `{"t":"traduzioni", "lang":"english"}`)
+	do("JSON.SET", "doc:3", "$", `{"t":"traduzioni", "lang":["italian"]}`)
+	do("JSON.SET", "doc:4", "$", `{"t":"traduzioni", "lang":"klingon"}`)
+	do("JSON.SET", "doc:5", "$", `{"t":"traduzioni", "lang":"ITALIAN", "score": 0.5}`)
+	do("JSON.SET", "doc:6", "$", `{"t":"traduzioni", "lang":"italian", "score": "0.25"}`)
+	if got, want := searchIDs(t, c, "idx", "tradu*", ""), []string{"doc:1", "doc:2", "doc:3", "doc:4", "doc:5", "doc:6"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("tradu*: %v, want %v", got, want)
+	}
+	if got, want := searchIDs(t, c, "idx", "traduzione", "italian"), []string{"doc:1", "doc:5", "doc:6"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("traduzione LANGUAGE italian: %v, want %v", got, want)
+	}
+	// Scores: doc:5's 0.5 from its number, doc:6's string ignored (1).
+	res := do("FT.SEARCH", "idx", "traduzione", "LANGUAGE", "italian", "WITHSCORES", "NOCONTENT", "SCORER", "DOCSCORE").([]any)
+	if len(res) != 7 || res[2] != "1" || res[4] != "1" || res[5] != "doc:5" || res[6] != "0.5" {
+		t.Fatalf("DOCSCORE: %v", res)
+	}
+	// A changed language re-stems the document.
+	do("JSON.SET", "doc:2", "$.lang", `"italian"`)
+	if got, want := searchIDs(t, c, "idx", "traduzione", "italian"), []string{"doc:1", "doc:2", "doc:5", "doc:6"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after JSON.SET doc:2 $.lang: %v, want %v", got, want)
+	}
+	if got := indexDefinition(t, do, "idx")["language_field"]; got != "$.lang" {
+		t.Fatalf("FT.INFO language_field %v", got)
+	}
+}

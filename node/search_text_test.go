@@ -240,3 +240,40 @@ func TestFTDocScoreAndHamming(t *testing.T) {
 		t.Errorf("FT.CREATE SCORE 2: %v, want Invalid score", err)
 	}
 }
+
+// TestFTSearchStemsInStemmingFields: over a field list, a term's stemmed
+// forms are looked for in the fields without NOSTEM only. Documents and
+// counts from RediSearch 2.8's tests/pytests/test.py
+// testStemmingWithModifierList, whose plans show the expansions scoped so
+// ("@body|name:UNION { @body|name:candy @body:+candi(expanded)
+// @body:candi(expanded) }"); doc10, whose NOSTEM field holds the stem
+// itself, is matched by no expansion.
+func TestFTSearchStemsInStemmingFields(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	do := doer(t, c)
+	do("FT.CREATE", "idx", "ON", "HASH", "SCHEMA", "body", "TEXT", "name", "TEXT", "NOSTEM",
+		"body2", "TEXT", "name2", "TEXT", "NOSTEM")
+	for _, d := range [][]any{
+		{"doc1", "body", "located", "name", "located"}, {"doc2", "body", "smith", "name", "smith"},
+		{"doc3", "body", "smiths", "name", "smiths"}, {"doc4", "body", "cherry"}, {"doc5", "body", "cherries"},
+		{"doc6", "name", "candy"}, {"doc7", "name", "candies"}, {"doc8", "body2", "cherries"},
+		{"doc9", "name2", "candies"}, {"doc10", "name", "candi"},
+	} {
+		do(append([]any{"HSET"}, d...)...)
+	}
+	for _, tc := range []struct {
+		query string
+		want  int64
+	}{
+		{"@body:location", 1}, {"@name:location", 0}, {"@body:smith", 2}, {"@name:smith", 1},
+		{"@body|name:cherry", 2}, {"@body|name:cherries", 2}, {"@body|name:candy", 1}, {"@body|name:candies", 1},
+		{"@body|name:(candy|cherry)", 3}, {"@body|name:(candies|cherries)", 3},
+		{"@name:candi", 1}, {"@body|name:candi", 1},
+	} {
+		res := do("FT.SEARCH", "idx", tc.query, "NOCONTENT", "DIALECT", "2").([]any)
+		if res[0].(int64) != tc.want {
+			t.Errorf("FT.SEARCH %q: %v, want %d", tc.query, res, tc.want)
+		}
+	}
+}

@@ -12,21 +12,25 @@ import (
 
 // CheckSteps checks that every step reads only properties that exist at
 // that point. known are the names every row starts with (the KNN score
-// field); loadable says whether a name the first steps read (before any
-// GROUPBY or APPLY) can be loaded from the documents (nil: none can). It
-// returns the names to load implicitly, in order.
+// field); loadable says whether a name the first steps read can be loaded
+// from the documents (nil: none can): APPLY and FILTER before any APPLY
+// or GROUPBY, and GROUPBY, its reducers and SORTBY before any GROUPBY (as
+// in RediSearch 2.8, where only GROUPBY starts a new lookup). It returns
+// the names to load implicitly, in order.
 func CheckSteps(steps []Step, known []string, loadable func(string) bool) ([]string, error) {
 	have := map[string]bool{}
 	for _, k := range known {
 		have[k] = true
 	}
-	first, loadAll := true, false
+	first, grouped, loadAll := true, false, false
 	var implicit []string
-	need := func(name, msg string) error {
+	// need checks name for a step; early says whether the step is one
+	// that may still load it (see above).
+	need := func(name, msg string, early bool) error {
 		if have[name] {
 			return nil
 		}
-		if first && (loadAll || loadable != nil && loadable(name)) {
+		if early && (loadAll || loadable != nil && loadable(name)) {
 			have[name] = true
 			implicit = append(implicit, name)
 			return nil
@@ -46,7 +50,7 @@ func CheckSteps(steps []Step, known []string, loadable func(string) bool) ([]str
 			}
 		case StepApply, StepFilter:
 			for _, p := range s.Parsed.Props() {
-				if err := need(p, "Property `%s` not loaded nor in schema"); err != nil {
+				if err := need(p, "Property `%s` not loaded nor in schema", first); err != nil {
 					return nil, err
 				}
 			}
@@ -56,14 +60,14 @@ func CheckSteps(steps []Step, known []string, loadable func(string) bool) ([]str
 			}
 		case StepArrange:
 			for _, k := range s.Sort {
-				if err := need(k.Field, "Property `%s` not loaded nor in schema"); err != nil {
+				if err := need(k.Field, "Property `%s` not loaded nor in schema", !grouped); err != nil {
 					return nil, err
 				}
 			}
 		case StepGroup:
 			out := map[string]bool{}
 			for _, f := range s.Group.Fields {
-				if err := need(f, "No such property `%s`"); err != nil {
+				if err := need(f, "No such property `%s`", !grouped); err != nil {
 					return nil, err
 				}
 				if out[f] {
@@ -73,7 +77,7 @@ func CheckSteps(steps []Step, known []string, loadable func(string) bool) ([]str
 			}
 			for _, r := range s.Group.Reducers {
 				for _, f := range reducerReads(&r) {
-					if err := need(f, "Property `%s` not present in document or pipeline"); err != nil {
+					if err := need(f, "Property `%s` not present in document or pipeline", !grouped); err != nil {
 						return nil, err
 					}
 				}
@@ -82,7 +86,7 @@ func CheckSteps(steps []Step, known []string, loadable func(string) bool) ([]str
 				}
 				out[r.As] = true
 			}
-			have, first = out, false
+			have, first, grouped = out, false, true
 		}
 	}
 	return implicit, nil

@@ -12,14 +12,18 @@ import (
 // stems is a UNION of the term and its "+stem(expanded)" forms.
 //
 // A nil n with no KNN is a query of stop words only: RediSearch's empty
-// node.
-func Explain(n *Node, knn *KNN) string {
+// node. text lists the schema's TEXT fields in schema order: a field
+// scope is written in that order, as RediSearch writes a field mask (bit
+// by bit), each field once, and a term's stemmed forms are scoped to the
+// fields without NOSTEM; nil writes scopes as the query gave them.
+func Explain(n *Node, knn *KNN, text []Field) string {
 	var b strings.Builder
 	if n == nil && knn == nil {
 		return "<empty>\n"
 	}
+	e := explainer{b: &b, text: text}
 	if knn == nil {
-		explainNode(&b, n, 0, "")
+		e.node(n, 0)
 		return b.String()
 	}
 	tail := knnText(knn)
@@ -28,7 +32,7 @@ func Explain(n *Node, knn *KNN) string {
 		return b.String()
 	}
 	b.WriteString("VECTOR {\n")
-	explainNode(&b, n, 1, "")
+	e.node(n, 1)
 	b.WriteString("} => {" + tail + "}\n")
 	return b.String()
 }
@@ -44,9 +48,68 @@ func knnText(k *KNN) string {
 	return s + ", yields distance as `" + k.ScoreField() + "`"
 }
 
-// explainNode writes n at depth (two spaces each), with field (as
-// "@f:") before text nodes restricted to a field.
-func explainNode(b *strings.Builder, n *Node, depth int, field string) {
+// explainer writes a plan to b; text is Explain's list of TEXT fields.
+type explainer struct {
+	b    *strings.Builder
+	text []Field
+}
+
+// mod is the field prefix written before a node of scope ("a|b", "" for
+// every field, nullScope for none): "@a|b:" with the fields in schema
+// order (a name that is no TEXT field of the schema left out, as it has
+// no bit in RediSearch's mask), "@NULL:" when none is left.
+func (e explainer) mod(scope string) string {
+	return e.scoped(scope, false)
+}
+
+// nullMod is mod for a numeric or geo node: RediSearch writes no field
+// scope before one, only "@NULL:" when the scopes around it share no
+// TEXT field.
+func (e explainer) nullMod(scope string) string {
+	if m := e.mod(scope); m == scopeMod(nullScope) {
+		return m
+	}
+	return ""
+}
+
+// stemMod is mod for a term's stemmed forms: the scope's fields without
+// NOSTEM; ok is false when every field of the scope is NOSTEM (the term
+// is not expanded).
+func (e explainer) stemMod(scope string) (mod string, ok bool) {
+	if scope == "" || scope == nullScope || e.text == nil {
+		return scopeMod(scope), true
+	}
+	m := e.scoped(scope, true)
+	return m, m != scopeMod(nullScope)
+}
+
+func (e explainer) scoped(scope string, stems bool) string {
+	if scope == "" || scope == nullScope || e.text == nil {
+		return scopeMod(scope)
+	}
+	names := strings.Split(scope, "|")
+	var in []string
+	for _, f := range e.text {
+		if stems && f.NoStem {
+			continue
+		}
+		for _, name := range names {
+			if strings.EqualFold(name, f.Alias) {
+				in = append(in, f.Alias)
+				break
+			}
+		}
+	}
+	if len(in) == 0 {
+		return scopeMod(nullScope)
+	}
+	return scopeMod(strings.Join(in, "|"))
+}
+
+// node writes n at depth (two spaces each), each node after the field
+// scope a field modifier gave it (text nodes carry theirs in Field).
+func (e explainer) node(n *Node, depth int) {
+	b := e.b
 	pad := strings.Repeat("  ", depth)
 	block := func(head string, kids func()) {
 		b.WriteString(pad + head + " {\n")
@@ -61,23 +124,26 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		if n.Kind == qOr {
 			head = "UNION"
 		}
-		b.WriteString(pad + scopeMod(n.scope) + head + " {\n")
+		b.WriteString(pad + e.mod(n.scope) + head + " {\n")
 		for _, k := range n.Kids {
-			explainNode(b, k, depth+1, field)
+			e.node(k, depth+1)
 		}
 		b.WriteString(pad + "}" + slopAttrText(n) + "\n")
 	case qNot:
-		b.WriteString(pad + scopeMod(n.scope) + "NOT{\n")
-		explainNode(b, n.Kids[0], depth+1, field)
+		b.WriteString(pad + e.mod(n.scope) + "NOT{\n")
+		e.node(n.Kids[0], depth+1)
 		b.WriteString(pad + "}\n")
 	case qOptional:
-		b.WriteString(pad + scopeMod(n.scope) + "OPTIONAL{\n")
-		explainNode(b, n.Kids[0], depth+1, field)
+		b.WriteString(pad + e.mod(n.scope) + "OPTIONAL{\n")
+		e.node(n.Kids[0], depth+1)
 		b.WriteString(pad + "}\n")
 	case qTag:
-		block("TAG:@"+n.Field, func() {
+		// A scope around a tag list is written before it and each tag, as
+		// RediSearch ANDs the mask into the TAG node and its children.
+		mod := e.mod(n.scope)
+		block(mod+"TAG:@"+n.Field, func() {
 			for _, t := range n.Tags {
-				b.WriteString(pad + "  " + strings.ReplaceAll(t, " ", `\ `) + "\n")
+				b.WriteString(pad + "  " + mod + strings.ReplaceAll(t, " ", `\ `) + "\n")
 			}
 		})
 	case qNum:
@@ -88,14 +154,14 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		if n.HiEx {
 			hi = "<"
 		}
-		fmt.Fprintf(b, "%sNUMERIC {%s %s @%s %s %s}\n", pad, cFloat(n.Lo), lo, n.Field, hi, cFloat(n.Hi))
+		fmt.Fprintf(b, "%s%sNUMERIC {%s %s @%s %s %s}\n", pad, e.nullMod(n.scope), cFloat(n.Lo), lo, n.Field, hi, cFloat(n.Hi))
 	case qGeo:
 		g := n.Geo
-		fmt.Fprintf(b, "%sGEO %s:{%s,%s --> %s %s}\n", pad, n.Field, cFloat(g.Lon), cFloat(g.Lat), cFloat(g.Radius), g.Unit)
+		fmt.Fprintf(b, "%s%sGEO %s:{%s,%s --> %s %s}\n", pad, e.nullMod(n.scope), n.Field, cFloat(g.Lon), cFloat(g.Lat), cFloat(g.Radius), g.Unit)
 	case qVecRange:
 		r := n.Range
-		fmt.Fprintf(b, "%sVECTOR {Vectors that are within %s distance radius from `$%s` in vector index associated with field @%s",
-			pad, strconv.FormatFloat(r.Radius, 'g', 6, 64), r.Param, n.Field)
+		fmt.Fprintf(b, "%s%sVECTOR {Vectors that are within %s distance radius from `$%s` in vector index associated with field @%s",
+			pad, e.mod(n.scope), strconv.FormatFloat(r.Radius, 'g', 6, 64), r.Param, n.Field)
 		if a := r.EpsAttr; a != nil {
 			fmt.Fprintf(b, ", %s = %s", a.Name, a.Value)
 		}
@@ -104,14 +170,7 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 		}
 		b.WriteString("}\n")
 	case qText:
-		mod := ""
-		switch n.Field {
-		case "":
-		case nullScope:
-			mod = "@NULL:"
-		default:
-			mod = "@" + n.Field + ":"
-		}
+		mod := e.mod(n.Field)
 		term := func(t string, pad string) {
 			if w, _, ok := fuzzyTerm(t); ok {
 				b.WriteString(pad + mod + "FUZZY{" + w + "}\n")
@@ -125,16 +184,17 @@ func explainNode(b *strings.Builder, n *Node, depth int, field string) {
 				b.WriteString(pad + mod + "PREFIX{" + p + "*}\n")
 				return
 			}
-			if n.Verbatim || n.Phrase {
+			smod, stems := e.stemMod(n.Field)
+			if n.Verbatim || n.Phrase || !stems {
 				b.WriteString(pad + mod + t + "\n")
 				return
 			}
 			b.WriteString(pad + mod + "UNION {\n")
 			b.WriteString(pad + "  " + mod + t + "\n")
 			st := n.stemFor(t)
-			b.WriteString(pad + "  " + mod + stemPrefix + st + "(expanded)\n")
+			b.WriteString(pad + "  " + smod + stemPrefix + st + "(expanded)\n")
 			if st != t {
-				b.WriteString(pad + "  " + mod + st + "(expanded)\n")
+				b.WriteString(pad + "  " + smod + st + "(expanded)\n")
 			}
 			b.WriteString(pad + "}\n")
 		}

@@ -52,6 +52,12 @@ type Index struct {
 	textLen  int64
 	textDocs int
 
+	// suffix numbers the words of WITHSUFFIXTRIE fields in the order the
+	// index first took them in (text_suffix_trie.go); nextSuffix is the
+	// next number.
+	suffix     map[string]uint64
+	nextSuffix uint64
+
 	// syn maps a term to its synonym groups' ids (FT.SYNUPDATE, compat.go).
 	syn map[string][]string
 

@@ -105,8 +105,16 @@ func (inf Info) Reply() []any {
 				a = append(a, vectorCompression(f.Vec)...)
 			}
 		}
+		// Flags in RediSearch 2.8's order (UNF, which vcache does not
+		// list, would come after SORTABLE).
 		if f.Sortable {
 			a = append(a, "SORTABLE")
+		}
+		if f.NoStem {
+			a = append(a, "NOSTEM")
+		}
+		if f.SuffixTrie {
+			a = append(a, "WITHSUFFIXTRIE")
 		}
 		attrs = append(attrs, a)
 	}

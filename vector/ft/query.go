@@ -370,11 +370,11 @@ func scopeText(n *Node, field string) *Node {
 	if n.Kind == qText {
 		n.Field = intersectScope(n.Field, field)
 	}
-	if n.Kind == qTag || n.Kind == qNum || n.Kind == qGeo || n.Kind == qVecRange {
-		return n
-	}
 	if n.Kind != qText {
 		n.scope = intersectScope(n.scope, field)
+	}
+	if n.Kind == qTag || n.Kind == qNum || n.Kind == qGeo || n.Kind == qVecRange {
+		return n // the scope only shows in FT.EXPLAIN
 	}
 	plain := n.Kind == qAnd && n.Weight == 0 && !n.slopSet()
 	var terms []string

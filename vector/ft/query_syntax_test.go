@@ -87,7 +87,7 @@ func TestExplainSyntax(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", c.q, err)
 		}
-		if got := Explain(n, knn); got != c.want {
+		if got := Explain(n, knn, nil); got != c.want {
 			t.Errorf("%q:\n got %q\nwant %q", c.q, got, c.want)
 		}
 	}

@@ -278,7 +278,7 @@ func fuzzStopWords(t *testing.T, q string, params map[string][]byte) {
 		case tree != nil && !keep:
 			check(tree, req.Dialect)
 		}
-		Explain(tree, knn)
+		Explain(tree, knn, nil)
 		if _, err := ix.Search(req, func(string) (map[string][]byte, bool) { return map[string][]byte{}, true }); err != nil {
 			continue
 		}

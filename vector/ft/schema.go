@@ -48,6 +48,10 @@ type Field struct {
 	Weight float64
 	// NoStem turns English stemming off for a TEXT field (NOSTEM).
 	NoStem bool
+	// SuffixTrie is a TEXT or TAG field's WITHSUFFIXTRIE: a TEXT field's
+	// words go into the index's suffix trie, which suffix and infix terms
+	// then expand from (text_suffix_trie.go).
+	SuffixTrie bool
 	// Vec configures a VECTOR field.
 	Vec vector.Params
 }
@@ -214,6 +218,7 @@ func parseFields(args [][]byte) ([]Field, error) {
 				f.Sortable = f.Sortable || opt == "SORTABLE"
 				f.NoStem = f.NoStem || opt == "NOSTEM" && f.Type == Text
 				f.UNF = f.UNF || opt == "UNF"
+				f.SuffixTrie = f.SuffixTrie || opt == "WITHSUFFIXTRIE" && (f.Type == Text || f.Type == Tag)
 				i++
 				continue
 			case opt == "CASESENSITIVE" && f.Type == Tag:

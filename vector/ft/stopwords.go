@@ -131,6 +131,20 @@ func (ix *Index) QueryTree(req *SearchRequest) *Node {
 	return ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
 }
 
+// TextFields returns the schema's TEXT fields, in schema order (FT.EXPLAIN
+// writes field scopes in this order).
+func (ix *Index) TextFields() []Field {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	text := []Field{}
+	for _, f := range ix.schema.Fields {
+		if f.Type == Text {
+			text = append(text, f)
+		}
+	}
+	return text
+}
+
 // stopWordsList is FT.INFO's stopwords_list of words: each word once, in
 // the order RediSearch's trie of them gives (byte by byte, a word before
 // its extensions, a byte past 0x7f first as C's signed char sorts it).

@@ -172,7 +172,11 @@ func (ix *Index) countTerms(d *doc, sign int) {
 		ix.df[term] += sign
 		if ix.df[term] <= 0 {
 			delete(ix.df, term)
+			delete(ix.suffix, term)
 		}
+	}
+	if sign > 0 {
+		ix.addSuffixWords(d.text)
 	}
 	ix.textLen += int64(sign) * int64(d.text.length)
 	ix.textDocs += sign
@@ -192,8 +196,8 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 	if d.text == nil {
 		return nil
 	}
-	mask, noStem := ix.fieldMask(field)
-	verbatim = verbatim || noStem
+	mask, stems := ix.fieldMask(field)
+	verbatim = verbatim || stems == 0
 	var out []termHit
 	add := func(term string) {
 		if tt := d.text.terms[term]; tt != nil && tt.fields&mask != 0 {
@@ -219,6 +223,7 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 		if stem == "" {
 			stem = stemEnglish(q)
 		}
+		mask = stems
 		add(stemPrefix + stem)
 		add(stem)
 	}
@@ -226,21 +231,24 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 }
 
 // fieldMask returns the field bits of field ("" for every TEXT field,
-// "a|b" for either), and whether they are all NOSTEM.
-func (ix *Index) fieldMask(field string) (mask uint64, noStem bool) {
+// "a|b" for either), and of those the fields that stem (not NOSTEM): a
+// term's stemmed forms are looked for in these only, as RediSearch scopes
+// its expansions.
+func (ix *Index) fieldMask(field string) (mask, stems uint64) {
 	if field == "" {
-		return ^uint64(0), false
+		return ^uint64(0), ^uint64(0)
 	}
-	noStem = true
 	for _, name := range strings.Split(field, "|") { // "@a|b:": either field
 		for i := range ix.schema.Fields {
 			if strings.EqualFold(ix.schema.Fields[i].Alias, name) {
 				mask |= fieldBit(i)
-				noStem = noStem && ix.schema.Fields[i].NoStem
+				if !ix.schema.Fields[i].NoStem {
+					stems |= fieldBit(i)
+				}
 			}
 		}
 	}
-	return mask, noStem && mask != 0
+	return mask, stems
 }
 
 // nodeTerms returns the terms of d that text node n's i-th query term

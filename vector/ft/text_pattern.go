@@ -84,8 +84,20 @@ func withinDistance(a, b string, k int) bool {
 // in RediSearch's order (cutExpansion); none when the word of a prefix, suffix or infix is shorter
 // than lim's MinPrefix. mu must be held.
 func (ix *Index) expandTerm(t, field string, lim Expansion) []string {
-	if core, ok := affixCore(t); ok && len(core) < lim.minPrefix() {
+	core, affix := affixCore(t)
+	if affix && len(core) < lim.minPrefix() {
 		return nil
+	}
+	if affix && t[0] == '*' && ix.schema.hasSuffixTrie() {
+		seen := map[string]bool{}
+		var out []string
+		for _, w := range ix.suffixTrieFinds(core, len(t) > 2 && t[len(t)-1] == '*', lim.max()) {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+		return out
 	}
 	match := func(w string) bool { return !strings.HasPrefix(w, stemPrefix) && termMatch(t, w) }
 	var out []string
