@@ -12,22 +12,34 @@
 #
 #   bench/msg.sh                              # defaults: N=200000 requests, ROUNDS=3, SUBS=20, MSGS=20000
 #   N=20000 ROUNDS=1 SUBS=10 MSGS=5000 bench/msg.sh
+#   TESTS="publish fanout" bench/msg.sh       # only these groups (publish, script, fanout)
+#   BASE=main bench/msg.sh                    # also vcache built from that revision
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-200000}
 ROUNDS=${ROUNDS:-3}
 SUBS=${SUBS:-20}
 MSGS=${MSGS:-20000}
+TESTS=${TESTS:-publish script fanout}
+want() { [[ " $TESTS " == *" $1 "* ]]; }
 for tool in redis-server redis-benchmark redis-cli python3; do
 	command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools python3)" >&2; exit 1; }
 done
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/vcache" ./cmd/vcache
+servers="vcache redis"
+if [ -n "${BASE:-}" ]; then
+	mkdir "$work/base"
+	git archive "$BASE" | tar -x -C "$work/base"
+	(cd "$work/base" && go build -o "$work/vcache-base" ./cmd/vcache)
+	servers="vcache base redis"
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 did not answer" >&2; exit 1; }
 start_vcache() { "$work/vcache" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
+start_base() { "$work/vcache-base" server --port "$1" --loglevel warn >/dev/null 2>&1 & echo $!; }
 start_redis() { redis-server --port "$1" --save '' --appendonly no --daemonize no >/dev/null 2>&1 & echo $!; }
 
 SCRIPT="return redis.call('INCR', KEYS[1])"
@@ -116,30 +128,36 @@ note() { # server test value
 	echo "round $round $1: $2 $3" >&2
 }
 for round in $(seq "$ROUNDS"); do
-	for server in vcache redis; do
+	for server in $servers; do
 		port=$(free_port)
 		pid=$(start_$server "$port")
 		wait_port "$port"
 		sha=$(redis-cli -p "$port" SCRIPT LOAD "$SCRIPT" | tr -d '\r')
 		redis-cli -p "$port" FUNCTION LOAD REPLACE "$LIB" >/dev/null
-		for P in 1 16; do
-			note $server "PUBLISH, 0 subscribers, -P $P" "$(bench_cmd "$port" "$P" PUBLISH ch msg)"
-		done
-		redis-cli -p "$port" SUBSCRIBE ch >/dev/null &
-		sub=$!
-		for _ in $(seq 100); do
-			[ "$(redis-cli -p "$port" PUBSUB NUMSUB ch | tail -1 | tr -d '\r')" = 1 ] && break
-			sleep 0.1
-		done
-		for P in 1 16; do
-			note $server "PUBLISH, 1 subscriber, -P $P" "$(bench_cmd "$port" "$P" PUBLISH ch msg)"
-		done
-		kill "$sub"; wait "$sub" 2>/dev/null || true
-		for P in 1 16; do
-			note $server "EVALSHA INCR, -P $P" "$(bench_cmd "$port" "$P" EVALSHA "$sha" 1 key:__rand_int__)"
-			note $server "FCALL INCR, -P $P" "$(bench_cmd "$port" "$P" FCALL incr1 1 key:__rand_int__)"
-		done
-		note $server "fan-out deliveries/s, $SUBS subscribers" "$(fanout "$port")"
+		if want publish; then
+			for P in 1 16; do
+				note $server "PUBLISH, 0 subscribers, -P $P" "$(bench_cmd "$port" "$P" PUBLISH ch msg)"
+			done
+			redis-cli -p "$port" SUBSCRIBE ch >/dev/null &
+			sub=$!
+			for _ in $(seq 100); do
+				[ "$(redis-cli -p "$port" PUBSUB NUMSUB ch | tail -1 | tr -d '\r')" = 1 ] && break
+				sleep 0.1
+			done
+			for P in 1 16; do
+				note $server "PUBLISH, 1 subscriber, -P $P" "$(bench_cmd "$port" "$P" PUBLISH ch msg)"
+			done
+			kill "$sub"; wait "$sub" 2>/dev/null || true
+		fi
+		if want script; then
+			for P in 1 16; do
+				note $server "EVALSHA INCR, -P $P" "$(bench_cmd "$port" "$P" EVALSHA "$sha" 1 key:__rand_int__)"
+				note $server "FCALL INCR, -P $P" "$(bench_cmd "$port" "$P" FCALL incr1 1 key:__rand_int__)"
+			done
+		fi
+		if want fanout; then
+			note $server "fan-out deliveries/s, $SUBS subscribers" "$(fanout "$port")"
+		fi
 		kill "$pid"; wait "$pid" 2>/dev/null || true
 	done
 done
@@ -152,5 +170,16 @@ for t in "${tests[@]}"; do
 	v=$(echo ${res[vcache,$t]:-0} | tr ' ' '\n' | median)
 	printf "| %s | %.0f | %.0f | %.2f |\n" "$t" "$r" "$v" "$(ratio "$v" "$r")"
 done
+if [ -n "${BASE:-}" ]; then
+	echo
+	echo "| test | vcache $BASE ops/s | $BASE/redis | vcache/$BASE |"
+	echo "|---|---|---|---|"
+	for t in "${tests[@]}"; do
+		r=$(echo ${res[redis,$t]:-0} | tr ' ' '\n' | median)
+		v=$(echo ${res[vcache,$t]:-0} | tr ' ' '\n' | median)
+		b=$(echo ${res[base,$t]:-0} | tr ' ' '\n' | median)
+		printf "| %s | %.0f | %.2f | %.2f |\n" "$t" "$b" "$(ratio "$b" "$r")" "$(ratio "$v" "$b")"
+	done
+fi
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
