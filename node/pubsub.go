@@ -160,42 +160,19 @@ func (p *pubsubState) dropAll(c *client) {
 	}
 }
 
-// message is one publication, encoded lazily once per protocol.
-type message struct {
-	kind    subKind
-	channel []byte
-	payload []byte
-	enc     [2][]byte // RESP2, RESP3 (without the pattern: see deliver)
-}
-
-// deliver queues msg for c (pattern: the pattern that matched, for
-// pmessage), through b when the publisher runs on an event loop. A
-// subscriber past its output limit is cut off by its outbox.
-func deliver(c *client, msg *message, pattern string, b *outBatch) {
-	o := c.out.Load()
-	if o == nil {
-		return
-	}
-	r3 := c.resp3.Load()
+// appendMessage appends the message (pattern "") or pmessage (the pattern
+// that matched) of a publication, a push in RESP3.
+func appendMessage(b []byte, r3 bool, kind subKind, pattern string, channel, payload []byte) []byte {
 	if pattern != "" {
-		m := appendHeader(nil, r3, 4)
-		m = resp.AppendBulk(m, "pmessage")
-		m = resp.AppendBulk(m, pattern)
-		m = resp.AppendBulk(m, msg.channel)
-		b.push(o, resp.AppendBulk(m, msg.payload))
-		return
+		b = appendHeader(b, r3, 4)
+		b = resp.AppendBulk(b, "pmessage")
+		b = resp.AppendBulk(b, pattern)
+	} else {
+		b = appendHeader(b, r3, 3)
+		b = resp.AppendBulk(b, subNames[kind][2])
 	}
-	i := 0
-	if r3 {
-		i = 1
-	}
-	if msg.enc[i] == nil {
-		m := appendHeader(nil, r3, 3)
-		m = resp.AppendBulk(m, subNames[msg.kind][2])
-		m = resp.AppendBulk(m, msg.channel)
-		msg.enc[i] = resp.AppendBulk(m, msg.payload)
-	}
-	b.push(o, msg.enc[i])
+	b = resp.AppendBulk(b, channel)
+	return resp.AppendBulk(b, payload)
 }
 
 // outBatch is the outboxes that an event loop's round of commands queued
@@ -245,23 +222,38 @@ func (n *Node) publish(kind subKind, channel, payload []byte, b *outBatch) int64
 	if p.clients.Load() == 0 {
 		return 0
 	}
-	msg := &message{kind: kind, channel: channel, payload: payload}
+	// Each message is encoded once per protocol (and pattern), in
+	// buffers on the stack when it fits them; each outbox copies it.
+	var bufs [2][128]byte
+	var enc [2][]byte // RESP2, RESP3
+	pattern := ""
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	var count int64
-	for c := range p.subs[kind][string(channel)] {
-		deliver(c, msg, "", b)
-		count++
-	}
-	if kind == subChannel {
-		ch := string(channel)
-		for pat, cs := range p.subs[subPattern] {
-			if !glob.Match(pat, ch) {
+	queue := func(cs map[*client]struct{}) {
+		for c := range cs {
+			count++
+			o := c.out.Load()
+			if o == nil {
 				continue
 			}
-			for c := range cs {
-				deliver(c, msg, pat, b)
-				count++
+			i := 0
+			if c.resp3.Load() {
+				i = 1
+			}
+			if enc[i] == nil {
+				enc[i] = appendMessage(bufs[i][:0], i == 1, kind, pattern, channel, payload)
+			}
+			b.push(o, enc[i])
+		}
+	}
+	queue(p.subs[kind][string(channel)])
+	if kind == subChannel && len(p.subs[subPattern]) > 0 {
+		ch := string(channel)
+		for pat, cs := range p.subs[subPattern] {
+			if glob.Match(pat, ch) {
+				pattern, enc = pat, [2][]byte{}
+				queue(cs)
 			}
 		}
 	}
