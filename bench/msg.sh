@@ -9,18 +9,30 @@
 #   - SUBSCRIBE fan-out: SUBS subscribers on one channel, one publisher
 #     pipelining MSGS messages; deliveries per second until every
 #     subscriber has read every message.
+# With the ops/s it prints each server's CPU (utime+stime from /proc) per
+# request, or per delivery for the fan-out: what a request costs depends
+# far less on what else the machine runs than ops/s do.
 #
 #   bench/msg.sh                              # defaults: N=200000 requests, ROUNDS=3, SUBS=20, MSGS=20000
 #   N=20000 ROUNDS=1 SUBS=10 MSGS=5000 bench/msg.sh
+#   TESTS="publish fanout" bench/msg.sh       # only these groups (publish, script, fanout)
+#   BASE=main bench/msg.sh                    # also vcache built from that revision
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-200000}
 ROUNDS=${ROUNDS:-3}
 SUBS=${SUBS:-20}
 MSGS=${MSGS:-20000}
+TESTS=${TESTS:-publish script fanout}
+want() { [[ " $TESTS " == *" $1 "* ]]; }
 . bench/lib.sh
 need redis-server redis-benchmark redis-cli python3
 build_vcache
+servers="vcache redis"
+if [ -n "${BASE:-}" ]; then
+	build_base "$BASE"
+	servers="vcache base redis"
+fi
 
 SCRIPT="return redis.call('INCR', KEYS[1])"
 LIB=$'#!lua name=benchmsg\nredis.register_function(\'incr1\', function(keys, args) return redis.call(\'INCR\', keys[1]) end)'
@@ -100,36 +112,55 @@ PY
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{print (b > 0 ? a/b : 0)}'; }
 
-declare -A res
+declare -A res cpus
 tests=()
 note() { # server test value
 	res[$1,$2]+="$3 "
 	[[ " ${tests[*]} " == *" $2 "* ]] || tests+=("$2")
 	echo "round $round $1: $2 $3" >&2
 }
+cpu() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+hz=$(getconf CLK_TCK)
+# measure SERVER TEST COUNT CMD... notes CMD's output (ops/s) and the
+# server's ($pid's) CPU microseconds per operation, COUNT operations.
+measure() {
+	local server=$1 t=$2 count=$3 c0 v c1
+	shift 3
+	c0=$(cpu "$pid")
+	v=$("$@")
+	c1=$(cpu "$pid")
+	note "$server" "$t" "$v"
+	cpus[$server,$t]+="$(awk -v a="$c0" -v b="$c1" -v n="$count" -v hz="$hz" 'BEGIN{printf "%.3f", (b-a)*1e6/hz/n}') "
+}
 for round in $(seq "$ROUNDS"); do
-	for server in vcache redis; do
+	for server in $servers; do
 		serve "$server"
 		sha=$(redis-cli -p "$port" SCRIPT LOAD "$SCRIPT" | tr -d '\r')
 		redis-cli -p "$port" FUNCTION LOAD REPLACE "$LIB" >/dev/null
-		for P in 1 16; do
-			note $server "PUBLISH, 0 subscribers, -P $P" "$(bench_cmd "$port" "$P" PUBLISH ch msg)"
-		done
-		redis-cli -p "$port" SUBSCRIBE ch >/dev/null &
-		sub=$!
-		for _ in $(seq 100); do
-			[ "$(redis-cli -p "$port" PUBSUB NUMSUB ch | tail -1 | tr -d '\r')" = 1 ] && break
-			sleep 0.1
-		done
-		for P in 1 16; do
-			note $server "PUBLISH, 1 subscriber, -P $P" "$(bench_cmd "$port" "$P" PUBLISH ch msg)"
-		done
-		kill "$sub"; wait "$sub" 2>/dev/null || true
-		for P in 1 16; do
-			note $server "EVALSHA INCR, -P $P" "$(bench_cmd "$port" "$P" EVALSHA "$sha" 1 key:__rand_int__)"
-			note $server "FCALL INCR, -P $P" "$(bench_cmd "$port" "$P" FCALL incr1 1 key:__rand_int__)"
-		done
-		note $server "fan-out deliveries/s, $SUBS subscribers" "$(fanout "$port")"
+		if want publish; then
+			for P in 1 16; do
+				measure $server "PUBLISH, 0 subscribers, -P $P" "$N" bench_cmd "$port" "$P" PUBLISH ch msg
+			done
+			redis-cli -p "$port" SUBSCRIBE ch >/dev/null &
+			sub=$!
+			for _ in $(seq 100); do
+				[ "$(redis-cli -p "$port" PUBSUB NUMSUB ch | tail -1 | tr -d '\r')" = 1 ] && break
+				sleep 0.1
+			done
+			for P in 1 16; do
+				measure $server "PUBLISH, 1 subscriber, -P $P" "$N" bench_cmd "$port" "$P" PUBLISH ch msg
+			done
+			kill "$sub"; wait "$sub" 2>/dev/null || true
+		fi
+		if want script; then
+			for P in 1 16; do
+				measure $server "EVALSHA INCR, -P $P" "$N" bench_cmd "$port" "$P" EVALSHA "$sha" 1 key:__rand_int__
+				measure $server "FCALL INCR, -P $P" "$N" bench_cmd "$port" "$P" FCALL incr1 1 key:__rand_int__
+			done
+		fi
+		if want fanout; then
+			measure $server "fan-out deliveries/s, $SUBS subscribers" $((SUBS * MSGS)) fanout "$port"
+		fi
 		stop_served
 	done
 done
@@ -141,6 +172,30 @@ for t in "${tests[@]}"; do
 	r=$(echo ${res[redis,$t]:-0} | tr ' ' '\n' | median)
 	v=$(echo ${res[vcache,$t]:-0} | tr ' ' '\n' | median)
 	printf "| %s | %.0f | %.0f | %.2f |\n" "$t" "$r" "$v" "$(ratio "$v" "$r")"
+done
+if [ -n "${BASE:-}" ]; then
+	echo
+	echo "| test | vcache $BASE ops/s | $BASE/redis | vcache/$BASE |"
+	echo "|---|---|---|---|"
+	for t in "${tests[@]}"; do
+		r=$(echo ${res[redis,$t]:-0} | tr ' ' '\n' | median)
+		v=$(echo ${res[vcache,$t]:-0} | tr ' ' '\n' | median)
+		b=$(echo ${res[base,$t]:-0} | tr ' ' '\n' | median)
+		printf "| %s | %.0f | %.2f | %.2f |\n" "$t" "$b" "$(ratio "$b" "$r")" "$(ratio "$v" "$b")"
+	done
+fi
+echo
+echo "| server CPU µs per request (fan-out: per delivery) | redis-server | vcache | vcache/redis |${BASE:+ vcache $BASE | vcache/$BASE |}"
+echo "|---|---|---|---|${BASE:+---|---|}"
+for t in "${tests[@]}"; do
+	r=$(echo ${cpus[redis,$t]:-0} | tr ' ' '\n' | median)
+	v=$(echo ${cpus[vcache,$t]:-0} | tr ' ' '\n' | median)
+	printf "| %s | %.3f | %.3f | %.2f |" "$t" "$r" "$v" "$(ratio "$v" "$r")"
+	if [ -n "${BASE:-}" ]; then
+		b=$(echo ${cpus[base,$t]:-0} | tr ' ' '\n' | median)
+		printf " %.3f | %.2f |" "$b" "$(ratio "$v" "$b")"
+	fi
+	echo
 done
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -53,6 +53,10 @@ type client struct {
 	// through (internal/outbox, pubsub_out.go).
 	subs clientSubs
 	out  atomic.Pointer[outbox.Queue]
+	// deliv is the batch of the event loop running the client's commands
+	// (the messages they publish are sent when the loop's round is done,
+	// pubsub.go); nil while a goroutine serves the client.
+	deliv *outBatch
 	// monitor is set while the client is a monitor (MONITOR, monitor.go).
 	monitor atomic.Bool
 	// inMulti is multi != nil, for CLIENT LIST on other goroutines.

@@ -299,7 +299,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		e.handler(cx)
 	}
 	if nw != nil && !cx.failed {
-		n.notifyAfter(nw, e.spec, args)
+		n.notifyAfter(nw, e.spec, args, c.deliv)
 	}
 	if tv != nil || trackOwner(c).track.mode.on {
 		n.trackAfter(c, e.spec, args, tv, cx.failed)

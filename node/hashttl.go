@@ -188,9 +188,9 @@ func (o *notifyObserver) FieldsExpired(key string, _ int, _ int, keyGone bool) {
 	if n == nil || n.notifyFlags.Load() == 0 {
 		return
 	}
-	n.notify(nfHash, "hexpired", key)
+	n.notify(nil, nfHash, "hexpired", key)
 	if keyGone {
-		n.notify(nfGeneric, "del", key)
+		n.notify(nil, nfGeneric, "del", key)
 	}
 }
 

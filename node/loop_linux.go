@@ -57,6 +57,9 @@ type evloop struct {
 	// pushGen is server.pushGen when the loop last sent pending messages.
 	pushGen uint64
 	pf      prefetcher
+	// deliv is the outboxes this round's commands queued messages to,
+	// flushed once the round is served (pubsub.go).
+	deliv outBatch
 
 	noPwait2 bool // the kernel has no epoll_pwait2: spin with PollNow (loop_wait_linux.go)
 
@@ -237,6 +240,7 @@ func (l *evloop) run() {
 			l.serve(c)
 			l.ready[i] = nil
 		}
+		l.deliv.flush()
 		l.pf.reset()
 		l.ready = l.ready[:0]
 		l.fresh = 0
@@ -375,6 +379,10 @@ func (l *evloop) serve(c *rconn) {
 	s := l.s
 	cmds, rerr := c.batch, c.rerr
 	c.rerr = nil
+	cl, _ := c.ctx.(*client)
+	if cl != nil {
+		cl.deliv = &l.deliv
+	}
 	for i := range cmds {
 		if s.offLoop(c, cmds[i].Args) {
 			l.handoff(c, cmds[i:], rerr)
@@ -385,20 +393,23 @@ func (l *evloop) serve(c *rconn) {
 			l.drop(c, err)
 			return
 		}
-		if cl, _ := c.ctx.(*client); cl != nil && cl.paused {
+		if cl != nil && cl.paused {
 			// Held by CLIENT PAUSE: the line runs again, off the loop,
 			// once the pause ends.
 			cl.paused = false
 			l.handoff(c, cmds[i:], rerr)
 			return
 		}
-		if cl, _ := c.ctx.(*client); cl != nil && cl.block != nil {
+		if cl != nil && cl.block != nil {
 			// A command that may or may not wait (XREAD ... BLOCK) did
 			// block: it registered here, in the order its line arrived;
 			// it waits, and the rest of the pipeline runs, off the loop.
 			l.handoff(c, cmds[i+1:], rerr)
 			return
 		}
+	}
+	if cl != nil {
+		cl.deliv = nil
 	}
 	if c.rd.Held() {
 		// A command held back until the client authenticated is read
@@ -450,6 +461,9 @@ func (l *evloop) watch(c *rconn, events uint32) {
 // that follows cmds, if any.
 func (l *evloop) handoff(c *rconn, cmds []resp.Command, rerr error) {
 	l.pf.cut()
+	if cl, _ := c.ctx.(*client); cl != nil {
+		cl.deliv = nil
+	}
 	fd := c.fd.FD()
 	_ = syscall.EpollCtl(l.Epfd, syscall.EPOLL_CTL_DEL, fd, nil)
 	delete(l.conns, fd)

@@ -163,7 +163,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.repl.log = repl
 	n.pause.OnChange = ks.HoldExpiry // a pause keeps the dataset still
 	n.minRepl.maxLag.Store(10)
-	n.pubsub.limits = defaultBufLimits
+	lims := defaultBufLimits
+	n.pubsub.limits.Store(&lims)
 	notifier.n.Store(n)
 	tracking.n.Store(n)
 	n.track.maxKeys.Store(defaultTrackMaxKeys)

@@ -98,17 +98,18 @@ func (n *Node) notifyFlagsText() string {
 	return string(b)
 }
 
-// notify publishes event of class on key, if the flags ask for it.
-func (n *Node) notify(class uint32, event, key string) {
+// notify publishes event of class on key, if the flags ask for it; b is
+// the event loop's batch the command runs in (nil: none, see publish).
+func (n *Node) notify(b *outBatch, class uint32, event, key string) {
 	f := n.notifyFlags.Load()
 	if f&(nfKeyspace|nfKeyevent) == 0 || f&class == 0 || command.IsScratchName(key) {
 		return // none for the proxy's scratch keys (scratch.go)
 	}
 	if f&nfKeyspace != 0 {
-		n.publish(subChannel, []byte("__keyspace@0__:"+key), []byte(event))
+		n.publish(subChannel, []byte("__keyspace@0__:"+key), []byte(event), b)
 	}
 	if f&nfKeyevent != 0 {
-		n.publish(subChannel, []byte("__keyevent@0__:"+event), []byte(key))
+		n.publish(subChannel, []byte("__keyevent@0__:"+event), []byte(key), b)
 	}
 }
 
@@ -128,9 +129,9 @@ func (o *notifyObserver) KeyRemoved(key string, _ int, why cache.Reason) {
 	}
 	switch why {
 	case cache.ReasonExpired:
-		n.notify(nfExpired, "expired", key)
+		n.notify(nil, nfExpired, "expired", key)
 	case cache.ReasonEvicted:
-		n.notify(nfEvicted, "evicted", key)
+		n.notify(nil, nfEvicted, "evicted", key)
 	}
 }
 
@@ -233,12 +234,13 @@ func (n *Node) hasConsumer(key []byte, group, consumer string) bool {
 	return false
 }
 
-// notifyAfter publishes the events of a write whose keys' slots changed.
-func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
+// notifyAfter publishes the events of a write whose keys' slots changed
+// (b: as notify's).
+func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte, b *outBatch) {
 	if !spec.Has(command.Write) {
 		for j, i := range w.keys {
 			if !w.existed[j] {
-				n.notify(nfKeyMiss, "keymiss", string(args[i]))
+				n.notify(b, nfKeyMiss, "keymiss", string(args[i]))
 			}
 		}
 		return
@@ -246,14 +248,14 @@ func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
 	if w.existed != nil {
 		for j, i := range w.keys {
 			if !w.existed[j] && n.ks.Exists(args[i]) > 0 {
-				n.notify(nfNew, "new", string(args[i]))
+				n.notify(b, nfNew, "new", string(args[i]))
 			}
 		}
 	}
 	if spec.Has(command.NoEvents) {
 		// Nothing but the consumer it creates (ConsumerArg).
 		if w.consumer != "" && !w.hadConsumer && n.hasConsumer(args[w.keys[0]], w.group, w.consumer) {
-			n.notify(nfStream, "xgroup-createconsumer", string(args[w.keys[0]]))
+			n.notify(b, nfStream, "xgroup-createconsumer", string(args[w.keys[0]]))
 		}
 		return
 	}
@@ -272,12 +274,12 @@ func (n *Node) notifyAfter(w *writeWatch, spec *command.Spec, args [][]byte) {
 		if gone && (event == "expire" || event == "georadiusstore" || event == "geosearchstore") {
 			class, event = nfGeneric, "del"
 		}
-		n.notify(class, event, string(key))
+		n.notify(b, class, event, string(key))
 		if gone && event != "del" && isContainer(spec.Group) {
-			n.notify(nfGeneric, "del", string(key))
+			n.notify(b, nfGeneric, "del", string(key))
 		}
 		if event == "set" && spec.TTLIf != nil && spec.TTLIf(args) {
-			n.notify(nfGeneric, "expire", string(key))
+			n.notify(b, nfGeneric, "expire", string(key))
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/vcache/vcache/internal/glob"
+	"github.com/vcache/vcache/internal/outbox"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -47,8 +48,10 @@ type pubsubState struct {
 	cut     atomic.Int64 // subscribers disconnected by the output buffer limit
 
 	// limits of client-output-buffer-limit: normal, replica, pubsub.
+	// Every message queued asks for its subscriber's (limitFor), so they
+	// are read without a lock; limMu orders the changes.
 	limMu  sync.Mutex
-	limits [3]bufLimit
+	limits atomic.Pointer[[3]bufLimit]
 }
 
 // Classes of client-output-buffer-limit, in CONFIG's order.
@@ -63,18 +66,17 @@ var defaultBufLimits = [3]bufLimit{{}, {hard: 256 << 20, soft: 64 << 20, softSec
 
 // limitFor returns the output buffer limit of client c's class now.
 func (p *pubsubState) limitFor(c *client) bufLimit {
-	p.limMu.Lock()
-	defer p.limMu.Unlock()
-	if c.subCount(subChannel)+c.subCount(subPattern)+c.subCount(subShard) > 0 {
-		return p.limits[limPubsub]
+	lims := p.limits.Load()
+	if c.subscribed() {
+		return lims[limPubsub]
 	}
-	if c.monitor.Load() && p.limits[limNormal] == (bufLimit{}) {
+	if c.monitor.Load() && lims[limNormal] == (bufLimit{}) {
 		// A monitor is a normal client to Redis, whose limit is none by
 		// default; vcache bounds it by the pubsub class's then, so a
 		// monitor that does not read cannot take the node's memory.
-		return p.limits[limPubsub]
+		return lims[limPubsub]
 	}
-	return p.limits[limNormal]
+	return lims[limNormal]
 }
 
 // clientSubs are one client's subscriptions; pubsubState.mu guards them.
@@ -158,41 +160,48 @@ func (p *pubsubState) dropAll(c *client) {
 	}
 }
 
-// message is one publication, encoded lazily once per protocol.
-type message struct {
-	kind    subKind
-	channel []byte
-	payload []byte
-	enc     [2][]byte // RESP2, RESP3 (without the pattern: see deliver)
-}
-
-// deliver queues msg for c (pattern: the pattern that matched, for
-// pmessage). A subscriber past its output limit is cut off by its outbox.
-func deliver(c *client, msg *message, pattern string) {
-	o := c.out.Load()
-	if o == nil {
-		return
-	}
-	r3 := c.resp3.Load()
+// appendMessage appends the message (pattern "") or pmessage (the pattern
+// that matched) of a publication, a push in RESP3.
+func appendMessage(b []byte, r3 bool, kind subKind, pattern string, channel, payload []byte) []byte {
 	if pattern != "" {
-		b := appendHeader(nil, r3, 4)
+		b = appendHeader(b, r3, 4)
 		b = resp.AppendBulk(b, "pmessage")
 		b = resp.AppendBulk(b, pattern)
-		b = resp.AppendBulk(b, msg.channel)
-		o.Push(resp.AppendBulk(b, msg.payload))
+	} else {
+		b = appendHeader(b, r3, 3)
+		b = resp.AppendBulk(b, subNames[kind][2])
+	}
+	b = resp.AppendBulk(b, channel)
+	return resp.AppendBulk(b, payload)
+}
+
+// outBatch is the outboxes that an event loop's round of commands queued
+// messages to: each is flushed once when the round is done (one write per
+// subscriber and round, whatever the number of messages), with no
+// wake-up of its sender unless the socket is full. nil: the publisher runs
+// on a goroutine of its own; its messages wake the senders at once.
+type outBatch struct {
+	qs []*outbox.Queue
+}
+
+// push queues p in o, to be flushed with the batch.
+func (b *outBatch) push(o *outbox.Queue, p []byte) {
+	if b == nil {
+		o.Push(p)
 		return
 	}
-	i := 0
-	if r3 {
-		i = 1
+	if ok, first := o.Append(p); ok && first {
+		b.qs = append(b.qs, o)
 	}
-	if msg.enc[i] == nil {
-		b := appendHeader(nil, r3, 3)
-		b = resp.AppendBulk(b, subNames[msg.kind][2])
-		b = resp.AppendBulk(b, msg.channel)
-		msg.enc[i] = resp.AppendBulk(b, msg.payload)
+}
+
+// flush sends what the batch's outboxes hold.
+func (b *outBatch) flush() {
+	for i, q := range b.qs {
+		q.Flush()
+		b.qs[i] = nil
 	}
-	o.Push(msg.enc[i])
+	b.qs = b.qs[:0]
 }
 
 // appendHeader appends the header of a pub/sub message or confirmation:
@@ -206,29 +215,45 @@ func appendHeader(b []byte, r3 bool, n int) []byte {
 
 // publish delivers payload to the subscribers of channel on this node
 // (kind subChannel: its channel and pattern subscribers; subShard: its
-// shard channel subscribers) and returns how many received it.
-func (n *Node) publish(kind subKind, channel, payload []byte) int64 {
+// shard channel subscribers) and returns how many received it. b is the
+// event loop's batch the publisher runs in, nil off the loops.
+func (n *Node) publish(kind subKind, channel, payload []byte, b *outBatch) int64 {
 	p := &n.pubsub
 	if p.clients.Load() == 0 {
 		return 0
 	}
-	msg := &message{kind: kind, channel: channel, payload: payload}
+	// Each message is encoded once per protocol (and pattern), in
+	// buffers on the stack when it fits them; each outbox copies it.
+	var bufs [2][128]byte
+	var enc [2][]byte // RESP2, RESP3
+	pattern := ""
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	var count int64
-	for c := range p.subs[kind][string(channel)] {
-		deliver(c, msg, "")
-		count++
-	}
-	if kind == subChannel {
-		ch := string(channel)
-		for pat, cs := range p.subs[subPattern] {
-			if !glob.Match(pat, ch) {
+	queue := func(cs map[*client]struct{}) {
+		for c := range cs {
+			count++
+			o := c.out.Load()
+			if o == nil {
 				continue
 			}
-			for c := range cs {
-				deliver(c, msg, pat)
-				count++
+			i := 0
+			if c.resp3.Load() {
+				i = 1
+			}
+			if enc[i] == nil {
+				enc[i] = appendMessage(bufs[i][:0], i == 1, kind, pattern, channel, payload)
+			}
+			b.push(o, enc[i])
+		}
+	}
+	queue(p.subs[kind][string(channel)])
+	if kind == subChannel && len(p.subs[subPattern]) > 0 {
+		ch := string(channel)
+		for pat, cs := range p.subs[subPattern] {
+			if glob.Match(pat, ch) {
+				pattern, enc = pat, [2][]byte{}
+				queue(cs)
 			}
 		}
 	}
@@ -244,7 +269,7 @@ func (p *pubsubState) setBufLimits(val string) error {
 	}
 	p.limMu.Lock()
 	defer p.limMu.Unlock()
-	next := p.limits
+	next := *p.limits.Load()
 	for i := 0; i < len(f); i += 4 {
 		var class int
 		switch f[i] {
@@ -265,20 +290,19 @@ func (p *pubsubState) setBufLimits(val string) error {
 		}
 		next[class] = bufLimit{hard: hard, soft: soft, softSecs: secs}
 	}
-	p.limits = next
+	p.limits.Store(&next)
 	return nil
 }
 
 // bufLimitsText renders client-output-buffer-limit as CONFIG GET does.
 func (p *pubsubState) bufLimitsText() string {
-	p.limMu.Lock()
-	defer p.limMu.Unlock()
+	lims := p.limits.Load()
 	var b []byte
 	for i, name := range []string{"normal", "slave", "pubsub"} {
 		if i > 0 {
 			b = append(b, ' ')
 		}
-		l := p.limits[i]
+		l := lims[i]
 		b = append(b, name...)
 		for _, v := range []int64{l.hard, l.soft, l.softSecs} {
 			b = append(b, ' ')

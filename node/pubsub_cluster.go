@@ -169,4 +169,6 @@ func (n *Node) servePubLink(ctx context.Context, l *pubLink) error {
 
 // cmdVcachePublish is VCACHE.PUBLISH channel message: a PUBLISH another
 // node forwards, delivered to this node's subscribers only.
-func cmdVcachePublish(cx *Ctx) { cx.Int(cx.Node.publish(subChannel, cx.Args[1], cx.Args[2])) }
+func cmdVcachePublish(cx *Ctx) {
+	cx.Int(cx.Node.publish(subChannel, cx.Args[1], cx.Args[2], cx.cl.deliv))
+}

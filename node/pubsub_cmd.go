@@ -96,10 +96,10 @@ func (n *Node) flushNow(c *rconn) {
 }
 
 func cmdPublish(cx *Ctx) {
-	cx.Int(cx.Node.publish(subChannel, cx.Args[1], cx.Args[2]) + cx.Node.forwardPublish(cx.Args[1], cx.Args[2]))
+	cx.Int(cx.Node.publish(subChannel, cx.Args[1], cx.Args[2], cx.cl.deliv) + cx.Node.forwardPublish(cx.Args[1], cx.Args[2]))
 }
 
-func cmdSPublish(cx *Ctx) { cx.Int(cx.Node.publish(subShard, cx.Args[1], cx.Args[2])) }
+func cmdSPublish(cx *Ctx) { cx.Int(cx.Node.publish(subShard, cx.Args[1], cx.Args[2], cx.cl.deliv)) }
 
 // cmdPing is PING: in subscriber mode a RESP2 connection gets
 // ["pong", message], as in Redis.

@@ -1,11 +1,17 @@
 package outbox
 
 import (
+	"bufio"
+	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vcache/vcache/internal/rawio"
 )
 
 // A reader that keeps up gets every byte in order; Finish sends what is
@@ -93,4 +99,142 @@ func TestQueueSoftLimit(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond) // the soft limit is a span of time: let it pass
 	}
+}
+
+// tcpPair returns both ends of a loopback TCP connection, the first with
+// raw non-blocking writes (a TryWriter), and small socket buffers so that
+// the socket fills soon (the receiver's is set before it connects: set
+// after, the shrinking window can stall the connection).
+func tcpPair(t *testing.T) (net.Conn, net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		return c.Control(func(fd uintptr) {
+			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 16<<10)
+		})
+	}}
+	peer, err := d.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = a.(*net.TCPConn).SetWriteBuffer(16 << 10)
+	t.Cleanup(func() { a.Close(); peer.Close() })
+	return rawio.Wrap(a), peer
+}
+
+// Append does not wake the sender; Flush writes what is queued itself,
+// and what the socket does not take (a reader that has not read yet) the
+// sender sends once the socket takes it, before anything queued later,
+// while Appends made meanwhile need no Flush of their own.
+func TestAppendFlush(t *testing.T) {
+	a, peer := tcpPair(t)
+	if _, ok := a.(TryWriter); !ok {
+		t.Skip("no non-blocking writes on this platform")
+	}
+	q := New(a, func() Limit { return Limit{Hard: 64 << 20} }, nil, nil)
+	var want []byte
+	chunk := func(i int) []byte {
+		b := make([]byte, 1000)
+		for j := range b {
+			b[j] = byte('a' + (i+j)%26)
+		}
+		return b
+	}
+	ok, first := q.Append(chunk(0))
+	if !ok || !first {
+		t.Fatalf("first Append = %v, %v; want taken, and first", ok, first)
+	}
+	want = append(want, chunk(0)...)
+	for i := 1; i < 1000; i++ { // 1 MB: far more than the socket's buffers
+		ok, first := q.Append(chunk(i))
+		if !ok || first {
+			t.Fatalf("Append %d = %v, %v; want taken, not first", i, ok, first)
+		}
+		want = append(want, chunk(i)...)
+	}
+	go q.Run() // not woken by any Append
+	q.Flush()  // writes what the socket takes; the sender the rest
+	if q.Pending() == 0 {
+		t.Fatal("1 MB went into a socket nobody reads")
+	}
+	for i := 1000; i < 1100; i++ {
+		if ok, first := q.Append(chunk(i)); !ok || first {
+			t.Fatalf("Append %d while the sender writes = %v, %v; want taken, not first", i, ok, first)
+		}
+		want = append(want, chunk(i)...)
+	}
+	got := make([]byte, len(want))
+	_ = peer.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if k, err := io.ReadFull(peer, got); err != nil {
+		t.Fatalf("read %d bytes of %d: %v", k, len(want), err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("bytes received out of order")
+	}
+	q.Finish()
+	if q.Pending() != 0 {
+		t.Fatalf("Pending = %d after everything was read", q.Pending())
+	}
+}
+
+// Pushes and Appends from several goroutines, each flushing now and then
+// as event loops do, reach the reader whole and in each writer's order.
+func TestAppendFlushConcurrent(t *testing.T) {
+	a, peer := tcpPair(t)
+	q := New(a, func() Limit { return Limit{Hard: 64 << 20} }, nil, nil)
+	go q.Run()
+	const writers, each = 4, 3000
+	done := make(chan struct{})
+	for w := 0; w < writers; w++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			pending := false
+			for i := 0; i < each; i++ {
+				msg := []byte(fmt.Sprintf("%d:%d\n", w, i))
+				if w == 0 {
+					q.Push(msg)
+					continue
+				}
+				if _, first := q.Append(msg); first {
+					pending = true
+				}
+				if pending && i%7 == 0 {
+					q.Flush()
+					pending = false
+				}
+			}
+			if pending {
+				q.Flush()
+			}
+		}()
+	}
+	next := make([]int, writers)
+	rd := bufio.NewReader(peer)
+	_ = peer.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for got := 0; got < writers*each; got++ {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			t.Fatalf("after %d messages: %v", got, err)
+		}
+		var w, i int
+		if _, err := fmt.Sscanf(line, "%d:%d\n", &w, &i); err != nil || w < 0 || w >= writers {
+			t.Fatalf("message %q", line)
+		}
+		if i != next[w] {
+			t.Fatalf("writer %d: message %d after %d", w, i, next[w]-1)
+		}
+		next[w]++
+	}
+	for w := 0; w < writers; w++ {
+		<-done
+	}
+	q.Finish()
 }

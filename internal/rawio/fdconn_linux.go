@@ -267,11 +267,20 @@ func (f *FDConn) SendConn() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return shutConn{gc}, nil
+	return shutConn{Wrap(gc)}, nil
 }
 
-// shutConn is a SendConn: closing it shuts the socket down.
+// shutConn is a SendConn: closing it shuts the socket down. Its writes
+// are raw system calls (Conn), and it has TryWrite.
 type shutConn struct{ net.Conn }
+
+// TryWrite writes what of p the socket takes now (Conn.TryWrite).
+func (c shutConn) TryWrite(p []byte) (int, error) {
+	if tc, ok := c.Conn.(*Conn); ok {
+		return tc.TryWrite(p)
+	}
+	return 0, nil
+}
 
 func (c shutConn) Close() error {
 	if sc, ok := c.Conn.(syscall.Conn); ok {

@@ -30,6 +30,17 @@ func Write(fd int, p []byte) (n int, errno syscall.Errno) {
 type Conn struct {
 	*net.TCPConn
 	rc syscall.RawConn
+	tw tryWrite // TryWrite's state, made once
+}
+
+// tryWrite is the state of one TryWrite: the bytes, how many went, the
+// error, and the function the RawConn calls, made once so that a call
+// allocates nothing.
+type tryWrite struct {
+	p     []byte
+	n     int
+	errno syscall.Errno
+	fn    func(fd uintptr) bool
 }
 
 // Wrap returns nc with raw reads and writes when it is a *net.TCPConn,
@@ -74,6 +85,42 @@ func (c *Conn) Read(p []byte) (int, error) {
 		return 0, errno
 	case n == 0:
 		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// TryWrite writes what of p the socket takes now, without waiting for it
+// to take more, and returns how much that was (outbox.TryWriter). One call
+// at a time: it keeps its state in c.
+func (c *Conn) TryWrite(p []byte) (int, error) {
+	t := &c.tw
+	if t.fn == nil {
+		t.fn = func(fd uintptr) bool {
+			for t.n < len(t.p) {
+				r, e := Write(int(fd), t.p[t.n:])
+				switch e {
+				case 0:
+					t.n += r
+				case syscall.EINTR:
+				case syscall.EAGAIN:
+					return true
+				default:
+					t.errno = e
+					return true
+				}
+			}
+			return true
+		}
+	}
+	t.p, t.n, t.errno = p, 0, 0
+	err := c.rc.Write(t.fn)
+	n, errno := t.n, t.errno
+	t.p = nil
+	if err != nil {
+		return n, err
+	}
+	if errno != 0 {
+		return n, errno
 	}
 	return n, nil
 }
