@@ -94,6 +94,13 @@ func (f *ragFlags) store() (*rag.Store, *redis.Client, error) {
 	}
 	rdb := redis.NewClient(&redis.Options{Addr: f.addr, Password: f.password, Protocol: 2,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second})
+	// A PING first: a server that wants a password then says NOAUTH, where
+	// a long first command (FT.CREATE) would get Redis's protocol error
+	// for unauthenticated clients.
+	if err := rdb.Ping(context.Background()).Err(); err != nil {
+		rdb.Close()
+		return nil, nil, fmt.Errorf("%s: %w", f.addr, err)
+	}
 	st, err := rag.NewStore(rdb, cfg)
 	if err != nil {
 		rdb.Close()
