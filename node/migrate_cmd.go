@@ -113,7 +113,7 @@ func cmdMigrate(cx *Ctx) {
 		return
 	}
 	req := migrateRequest(o, out)
-	npre := 1 + boolInt(o.auth != nil) // AUTH's and SELECT's replies
+	npre := 1 + b2i(o.auth != nil) // AUTH's and SELECT's replies
 	var lines []string
 	var err error
 	for try := 0; ; try++ {
@@ -168,13 +168,6 @@ func cmdMigrate(cx *Ctx) {
 }
 
 func isErrLine(l string) bool { return len(l) > 0 && l[0] == '-' }
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 // migrateRequest writes the commands MIGRATE sends: AUTH when asked,
 // SELECT, then a RESTORE per key (with REPLACE when asked).
