@@ -114,6 +114,8 @@ func (p *Proxy) backend(addr string) *backend {
 
 // rebuildRoutes resolves the router's current map into a new route table.
 func (p *Proxy) rebuildRoutes() {
+	p.rebuildMu.Lock()
+	defer p.rebuildMu.Unlock()
 	rt := &routeTable{}
 	index := map[string]uint16{}
 	get := func(addr string) uint16 {

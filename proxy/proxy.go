@@ -60,6 +60,10 @@ type Proxy struct {
 	closing  bool
 
 	routes    atomic.Pointer[routeTable]
+	// rebuildMu makes route table rebuilds one at a time, so that the
+	// last one stored read the router last: the refresher's rebuild must
+	// not store a map read before a change the watcher already stored.
+	rebuildMu sync.Mutex
 	drainBy   atomic.Int64 // when draining: the Unix nanosecond reads stop
 	nextID    atomic.Int64
 	refreshCh chan struct{}

@@ -1,8 +1,13 @@
 package proxy
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -72,4 +77,62 @@ func TestFTAsksAgainWhenSlotsMoved(t *testing.T) {
 			t.Errorf("FT.SEARCH after the split = %q, want %s", got, k)
 		}
 	}
+}
+
+// heldRouter is a static router whose Addrs, when hold is set, answers
+// the map it read and then waits until hold is closed.
+type heldRouter struct {
+	*StaticRouter
+	hold atomic.Pointer[chan struct{}]
+	read chan struct{}
+}
+
+func (r *heldRouter) Addrs() []string {
+	a := r.StaticRouter.Addrs()
+	if h := r.hold.Swap(nil); h != nil {
+		r.read <- struct{}{}
+		<-*h
+	}
+	return a
+}
+
+// TestRoutesFollowTheLastMap: a refresh's rebuild of the route table that
+// read the map before it changed, and stores after the watcher stored the
+// newer map, must not leave the proxy on the older map.
+func TestRoutesFollowTheLastMap(t *testing.T) {
+	a, b := startSearchNode(t), startSearchNode(t)
+	static, err := NewStaticRouter([]string{a.addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &heldRouter{StaticRouter: static, read: make(chan struct{})}
+	p, err := New(DefaultConfig(), r, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go p.Serve(context.Background(), ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		p.Shutdown(ctx)
+	})
+	eventually(t, 2*time.Second, "the first route table", func() bool { return p.routes.Load() != nil })
+	hold := make(chan struct{})
+	r.hold.Store(&hold)
+	rebuilt := make(chan struct{})
+	go func() { p.rebuildRoutes(); close(rebuilt) }() // as the refresher does
+	<-r.read                                          // it has read the one-node map
+	if err := static.SetAddrs([]string{a.addr, b.addr}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the watcher's turn
+	close(hold)
+	<-rebuilt
+	eventually(t, 2*time.Second, "the route table of the two-node map set last", func() bool {
+		return len(p.routes.Load().nodes) == 2
+	})
 }
