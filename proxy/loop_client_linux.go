@@ -105,9 +105,16 @@ func (l *loop) clientEvent(lc *loopSession, events uint32) {
 	if events&(syscall.EPOLLIN|syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) == 0 {
 		return
 	}
+	lc.rd.SetUnauthenticated(!lc.s.authed)
 	cmds, rerr := lc.rd.ReadOnce()
 	if len(cmds) > 0 {
 		l.serve(lc, cmds, rerr)
+		if lc.rd.Held() && !lc.handing && !lc.closing && !lc.dead {
+			// A command held back until the client authenticated is
+			// read already: no event would bring it here, so a
+			// goroutine reads it.
+			lc.handing, lc.handoff, lc.rerr = true, nil, nil
+		}
 	} else if rerr != nil && rerr != resp.ErrWouldBlock {
 		l.ending(lc, rerr)
 	}

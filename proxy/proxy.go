@@ -59,7 +59,7 @@ type Proxy struct {
 	serving  bool
 	closing  bool
 
-	routes    atomic.Pointer[routeTable]
+	routes atomic.Pointer[routeTable]
 	// rebuildMu makes route table rebuilds one at a time, so that the
 	// last one stored read the router last: the refresher's rebuild must
 	// not store a map read before a change the watcher already stored.
@@ -343,6 +343,7 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 		} else if p.cfg.IdleTimeout > 0 && !s.subscribed() { // a subscriber is not idle, as in Redis
 			s.nc.SetReadDeadline(time.Now().Add(p.cfg.IdleTimeout))
 		}
+		rd.SetUnauthenticated(!s.authed) // as Redis, big commands wait for AUTH
 		cmds, rerr = rd.ReadCommands()
 	}
 }
