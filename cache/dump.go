@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/vcache/vcache/internal/rdb"
 )
@@ -87,7 +88,7 @@ func rdbValue(e *entry) (rdb.Value, error) {
 func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 	switch v.Kind {
 	case rdb.Hash:
-		val, obj := ks.hashFrom(v.Pairs) // packed when small, as Redis loads it
+		val, obj := ks.hashFrom(v.Pairs, v.Packed) // packed when small, as Redis loads it
 		return kindHash, val, obj
 	case rdb.Set:
 		s := &setObj{}
@@ -99,6 +100,9 @@ func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 		z, lim := newZSet(), ks.zlim()
 		for _, m := range v.Z {
 			z.set(string(m.Member), m.Score, lim)
+		}
+		if v.Packed {
+			lim.value = math.MaxInt // a listpack stays one by its count alone
 		}
 		z.fit(lim) // as Redis loads a small one: packed
 		return kindZSet, nil, z

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"encoding/binary"
+	"math"
 	"sync/atomic"
 	"unsafe"
 )
@@ -387,9 +388,13 @@ func pairsMap(pairs [][]byte) map[string][]byte {
 
 // hashFrom returns a hash's representation for pairs (fields may repeat in
 // a damaged input: the last wins): packed bytes and packedHash{} when the
-// limits allow, else nil and a map. Values are copied.
-func (ks *Keyspace) hashFrom(pairs [][]byte) ([]byte, any) {
+// limits allow (packed: a listpack in the input, bounded by its count
+// only), else nil and a map. Values are copied.
+func (ks *Keyspace) hashFrom(pairs [][]byte, packed bool) ([]byte, any) {
 	entries, value := ks.hashLim.get()
+	if packed {
+		value = math.MaxInt // a listpack stays one by its count alone
+	}
 	if fitsPacked(pairs, entries, value) {
 		uniq, _, _ := setPairs(make([][]byte, 0, len(pairs)), pairs, false)
 		return nil, packPairs(uniq)

@@ -310,7 +310,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 				}
 				pairs = append(pairs, f, v)
 			}
-			val, obj = ks.hashFrom(pairs) // packed when small, as Redis loads it
+			val, obj = ks.hashFrom(pairs, false) // packed when small, as Redis loads it
 		case recHashTTL:
 			kd = kindHash
 			hx, err := sr.hashTTL(now)

@@ -5,10 +5,19 @@ import (
 	"strconv"
 )
 
+// packedOrZipped returns the entries of a listpack, or of a ziplist (RDB
+// files older than Redis 7.0) if ziplist is set.
+func packedOrZipped(b []byte, ziplist bool) ([][]byte, bool) {
+	if ziplist {
+		return ziplistEntries(b)
+	}
+	return packEntries(b)
+}
+
 // packEntries returns the entries of a listpack as strings (integers in
-// decimal). Ziplists (RDB files older than Redis 7.0) are not read.
-func packEntries(b []byte, ziplist bool) ([][]byte, bool) {
-	if ziplist || len(b) < 7 || int(binary.LittleEndian.Uint32(b)) != len(b) || b[len(b)-1] != 0xFF {
+// decimal).
+func packEntries(b []byte) ([][]byte, bool) {
+	if len(b) < 7 || int(binary.LittleEndian.Uint32(b)) != len(b) || b[len(b)-1] != 0xFF {
 		return nil, false
 	}
 	var out [][]byte

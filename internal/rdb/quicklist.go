@@ -119,7 +119,7 @@ func (r *reader) quicklist() ([][]byte, bool) {
 		case quicklistPlain:
 			items = append(items, blob)
 		case quicklistPacked:
-			es, ok := packEntries(blob, false)
+			es, ok := packEntries(blob)
 			if !ok {
 				return nil, false
 			}
@@ -146,4 +146,27 @@ func (r *reader) plainList() ([][]byte, bool) {
 		items = append(items, s)
 	}
 	return items, true
+}
+
+// quicklistV1 reads RDB_TYPE_LIST_QUICKLIST (Redis 3.2 to 6.2): a count
+// of nodes, each a ziplist as a string. Empty nodes are skipped, as Redis
+// does; a list with no element is refused.
+func (r *reader) quicklistV1() ([][]byte, bool) {
+	nodes, ok := r.count(1)
+	if !ok {
+		return nil, false
+	}
+	var items [][]byte
+	for range nodes {
+		blob, ok := r.str()
+		if !ok {
+			return nil, false
+		}
+		es, ok := ziplistEntries(blob)
+		if !ok {
+			return nil, false
+		}
+		items = append(items, es...)
+	}
+	return items, len(items) > 0
 }

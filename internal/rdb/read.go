@@ -207,6 +207,26 @@ func (r *reader) value() (Value, bool) {
 	case typeListQuick2:
 		items, ok := r.quicklist()
 		return Value{Kind: List, Items: items}, ok
+	case typeListQuicklst:
+		items, ok := r.quicklistV1()
+		return Value{Kind: List, Items: items}, ok
+	case typeListZiplist:
+		blob, ok := r.str()
+		if !ok {
+			return Value{}, false
+		}
+		items, ok := ziplistEntries(blob)
+		return Value{Kind: List, Items: items}, ok && len(items) > 0
+	case typeHashZipmap:
+		blob, ok := r.str()
+		if !ok {
+			return Value{}, false
+		}
+		pairs, ok := zipmapPairs(blob)
+		if !ok || len(pairs) == 0 || !unique(pairs, 2) {
+			return Value{}, false
+		}
+		return Value{Kind: Hash, Pairs: pairs}, true
 	case typeSetIntset:
 		blob, ok := r.str()
 		if !ok {
@@ -219,21 +239,21 @@ func (r *reader) value() (Value, bool) {
 		if !ok {
 			return Value{}, false
 		}
-		items, ok := packEntries(blob, t == typeHashZiplist)
+		items, ok := packedOrZipped(blob, t == typeHashZiplist)
 		if !ok || len(items) == 0 || len(items)%2 != 0 || !unique(items, 2) {
 			return Value{}, false
 		}
-		return Value{Kind: Hash, Pairs: items}, true
+		return Value{Kind: Hash, Pairs: items, Packed: true}, true
 	case typeZSetListpack, typeZSetZiplist:
 		blob, ok := r.str()
 		if !ok {
 			return Value{}, false
 		}
-		items, ok := packEntries(blob, t == typeZSetZiplist)
+		items, ok := packedOrZipped(blob, t == typeZSetZiplist)
 		if !ok || len(items) == 0 || len(items)%2 != 0 {
 			return Value{}, false
 		}
-		v := Value{Kind: ZSet, Z: make([]ZEntry, 0, len(items)/2)}
+		v := Value{Kind: ZSet, Z: make([]ZEntry, 0, len(items)/2), Packed: true}
 		for i := 0; i < len(items); i += 2 {
 			f, err := strconv.ParseFloat(string(items[i+1]), 64)
 			if err != nil || math.IsNaN(f) {

@@ -118,7 +118,7 @@ func (r *reader) stream(t byte) (*StreamValue, bool) {
 		if !ok {
 			return nil, false
 		}
-		items, ok := packEntries(blob, false)
+		items, ok := packEntries(blob)
 		if !ok || !s.readNode(master, items) {
 			return nil, false
 		}

@@ -33,6 +33,10 @@ type Value struct {
 	Stream *StreamValue
 	// Body is a Native value's bytes, as EncodeNative was given them.
 	Body []byte
+	// Packed: the payload held the Hash or ZSet as a listpack or
+	// ziplist, which Redis keeps packed while it has few enough entries,
+	// however long its strings.
+	Packed bool
 }
 
 // ZEntry is a sorted set member and its score.
