@@ -176,7 +176,10 @@ func cmdFTInfo(cx *Ctx) {
 		return
 	}
 	ix, err := cx.Node.search.Get(string(cx.Args[1]))
-	if err != nil {
+	if errors.Is(err, ft.ErrUnknownIndex) {
+		cx.Error("Unknown index name") // RediSearch 2.8's words for FT.INFO
+		return
+	} else if err != nil {
 		ftError(cx, err)
 		return
 	}
@@ -218,7 +221,10 @@ func cmdFTDropIndex(cx *Ctx) {
 // ftDropIndex drops the index cx.Args[1] names, and its documents if dd.
 func ftDropIndex(cx *Ctx, dd bool) {
 	ix, err := cx.Node.search.Get(string(cx.Args[1]))
-	if err != nil {
+	if errors.Is(err, ft.ErrUnknownIndex) {
+		cx.Error(msgUnknownIndex) // RediSearch's words for FT.DROPINDEX and FT.DROP
+		return
+	} else if err != nil {
 		ftError(cx, err)
 		return
 	}
@@ -226,7 +232,10 @@ func ftDropIndex(cx *Ctx, dd bool) {
 		return
 	}
 	dropped, err := cx.Node.search.Drop(string(cx.Args[1]))
-	if err != nil {
+	if errors.Is(err, ft.ErrUnknownIndex) {
+		cx.Error(msgUnknownIndex)
+		return
+	} else if err != nil {
 		ftError(cx, err)
 		return
 	}

@@ -220,6 +220,10 @@ func TestFTErrorsAndAdmin(t *testing.T) {
 		want string
 	}{
 		{[]string{"FT.SEARCH", "nope", "*"}, "(error) nope: no such index"},
+		// RediSearch 2.8 words an unknown index per command.
+		{[]string{"FT.INFO", "nope"}, "(error) Unknown index name"},
+		{[]string{"FT.DROPINDEX", "nope"}, "(error) Unknown Index name"},
+		{[]string{"FT.DROPINDEX", "nope", "DD"}, "(error) Unknown Index name"},
 		{[]string{"FT.CREATE", "i", "SCHEMA", "v", "VECTOR", "HNSW", "4", "TYPE", "FLOAT32", "DIM", "4"}, "(error) Missing mandatory parameter: cannot create HNSW index without specifying TYPE, DIM and DISTANCE_METRIC"},
 		{[]string{"FT.CREATE", "i", "PREFIX", "1", "d:", "SCHEMA", "v", "VECTOR", "FLAT", "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "L2", "t", "TAG"}, "OK"},
 		{[]string{"FT.CREATE", "i", "SCHEMA", "t", "TAG"}, "(error) Index already exists"},

@@ -33,6 +33,10 @@ func (s *session) checkNamedIndexes(e *entry, cmd resp.Command, p *acl.Perms, wr
 			if at == e.spec.AliasArg {
 				continue // no such alias: the node answers
 			}
+			if e.spec.NoIndex != "" && unknownIndex(errReply) {
+				// The command's own words, not FT.INFO's.
+				errReply = resp.AppendError(nil, e.spec.UnknownIndexError(cmd.Args[at]))
+			}
 			lo := len(s.local)
 			s.local = append(s.local, errReply...)
 			if s.tx != nil {

@@ -87,3 +87,36 @@ func TestNodeClientsThroughProxy(t *testing.T) {
 		}
 	}
 }
+
+// TestRedisOMThroughProxy runs redis-om 0.4 (JSON documents and hashes,
+// an index each, the searches its fluent API builds) through the proxy.
+// redis-server has no search to compare with: the answers below follow
+// from the three albums the script saves (Copenhagen, Berlin and London
+// as their places; 500 km around Copenhagen takes in Berlin, not London).
+func TestRedisOMThroughProxy(t *testing.T) {
+	node, modules := nodeClients(t)
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error", "--admin-addr", "")
+	defer func() { cancel(); <-done }()
+	got := runNodeScript(t, node, modules, "redisom.cjs", addr[strings.LastIndexByte(addr, ':')+1:])
+	var want []string
+	for _, form := range []string{"JSON", "HASH"} {
+		for _, r := range []string{
+			`"artist equals",["The Righteous & The Butterfly","XIII"]`,
+			`"year gt",["Take Me Back to Eden","The Righteous & The Butterfly"]`,
+			`"sorted by year desc",[2023,2014,2003]`,
+			`"genres contain",["XIII"]`,
+			`"title matches",["Take Me Back to Eden"]`,
+			`"title matches exactly",["Take Me Back to Eden"]`,
+			`"boolean",["The Righteous & The Butterfly"]`,
+			`"within 500 km",["The Righteous & The Butterfly","XIII"]`,
+			`"count between",2`,
+			`"page 2 of 1",[2014]`,
+			`"first","Take Me Back to Eden"`,
+		} {
+			want = append(want, `["`+form+`",`+r+`]`)
+		}
+	}
+	if w := "[" + strings.Join(want, ",") + "]"; got != w {
+		t.Errorf("redis-om through the proxy:\n%s\nwant:\n%s", got, w)
+	}
+}

@@ -206,6 +206,10 @@ type Spec struct {
 	// index the command changes too (FT.ALIASUPDATE, FT.ALIASDEL): no such
 	// alias is not an error there.
 	IndexArg, AliasArg int
+	// NoIndex is the error RediSearch 2.8 gives this command when the
+	// index at IndexArg does not exist (%s: the index's name), as words
+	// differ between commands; "" when it names none.
+	NoIndex string
 	// TTLIf, when set, reports whether a command line also sets its key's
 	// time to live (SETEX; SET ... EX): an expire event follows its set.
 	TTLIf func(args [][]byte) bool

@@ -1,5 +1,7 @@
 package command
 
+import "strings"
+
 // IndexUse is what a search command does with the keys under the
 // prefixes of the index it names: RediSearch checks a user's ACL key
 // patterns against those prefixes, as a key command's keys are checked.
@@ -63,4 +65,13 @@ func dropUse(args [][]byte) IndexUse {
 		return IndexRead
 	}
 	return IndexWrite
+}
+
+// UnknownIndexError is the command's error for an index that does not
+// exist, without the "-" of RESP.
+func (s *Spec) UnknownIndexError(index []byte) string {
+	if !strings.Contains(s.NoIndex, "%s") {
+		return s.NoIndex
+	}
+	return strings.Replace(s.NoIndex, "%s", string(index), 1)
 }

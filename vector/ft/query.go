@@ -238,7 +238,7 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		return &Node{Kind: qAll}, nil
 	case '@':
 		return p.parseField(depth)
-	case '"':
+	case '"', '\'':
 		return p.parsePhrase("")
 	}
 	w, err := p.term()
@@ -341,7 +341,7 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		return p.parseTags(name)
 	case c == '[':
 		return p.parseBracket(name)
-	case c == '"':
+	case c == '"' || c == '\'':
 		return p.parsePhrase(name)
 	case c == '(':
 		p.pos++
@@ -484,11 +484,13 @@ func (p *parser) parseRange(field string) (*Node, error) {
 	return n, nil
 }
 
-// parsePhrase parses an exact phrase in double quotes: its tokens, in a
-// row, not stemmed.
+// parsePhrase parses an exact phrase in double quotes, or in single
+// quotes as RediSearch reads them since 8.0 (and clients such as
+// redis-om send for one word): its tokens, in a row, not stemmed.
 func (p *parser) parsePhrase(field string) (*Node, error) {
 	open := p.pos
-	p.pos++ // '"'
+	quote := p.s[p.pos]
+	p.pos++
 	var b strings.Builder
 	for {
 		if p.pos >= len(p.s) {
@@ -502,7 +504,7 @@ func (p *parser) parsePhrase(field string) (*Node, error) {
 			continue
 		}
 		p.pos++
-		if c == '"' {
+		if c == quote {
 			break
 		}
 		b.WriteByte(c)

@@ -27,6 +27,10 @@ func TestParseQuerySyntax(t *testing.T) {
 		{"*oes *HO* * x", "and(text(:*oes),text(:*ho*),all,text(:x))"},
 		{"@t:(*oes | sh*)", "or(text(t:*oes),text(t:sh*))"},
 		{"@t:*un*", "text(t:*un*)"},
+		// Single quotes read as double quotes (RediSearch 8.0; redis-om
+		// sends "@title:'word'").
+		{"(@t:'Eden')", "text(t:eden)"},
+		{"'a b' c", "and(text(:a,b),text(:c))"},
 	} {
 		n, _, err := ParseQuery(c.q)
 		if err != nil {
@@ -36,6 +40,10 @@ func TestParseQuerySyntax(t *testing.T) {
 		if got := render(n); got != c.want {
 			t.Errorf("%q: tree %s, want %s", c.q, got, c.want)
 		}
+	}
+	// A quoted word is exact: not stemmed.
+	if n, _, err := ParseQuery("@t:'running'"); err != nil || !n.Phrase {
+		t.Errorf("@t:'running': %+v, %v; want an exact phrase", n, err)
 	}
 }
 
@@ -60,6 +68,8 @@ func TestParseQuerySyntaxErrors(t *testing.T) {
 		{"@t:(a | )", 8},
 		{"@t:*", 3},
 		{"@t:* x", 3},
+		{"@t:'abc", 3},
+		{"a '' b", 2},
 	} {
 		_, _, err := ParseQuery(c.q)
 		var se *SyntaxError
