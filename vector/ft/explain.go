@@ -142,8 +142,21 @@ func (e explainer) node(n *Node, depth int) {
 		// RediSearch ANDs the mask into the TAG node and its children.
 		mod := e.mod(n.scope)
 		block(mod+"TAG:@"+n.Field, func() {
-			for _, t := range n.Tags {
-				b.WriteString(pad + "  " + mod + strings.ReplaceAll(t, " ", `\ `) + "\n")
+			for i, t := range n.Tags {
+				t = strings.ReplaceAll(t, " ", `\ `)
+				var a uint8
+				if i < len(n.tagAffix) {
+					a = n.tagAffix[i]
+				}
+				switch a {
+				case affixPrefix:
+					t = "PREFIX{" + t + "*}"
+				case affixSuffix:
+					t = "PREFIX{*" + t + "}"
+				case affixPrefix | affixSuffix:
+					t = "PREFIX{*" + t + "*}"
+				}
+				b.WriteString(pad + "  " + mod + t + "\n")
 			}
 		})
 	case qNum:

@@ -1,6 +1,7 @@
 package ft
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -318,15 +319,10 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 	case qOptional:
 		return true
 	case qTag:
-		f, _ := ix.schema.field(n.Field)
+		wants := ix.tagValues(n, Expansion{})
 		for _, have := range d.tags[n.Field] {
-			for _, want := range n.Tags {
-				if f != nil && !f.CaseSensitive {
-					want = strings.ToLower(want)
-				}
-				if have == want {
-					return true
-				}
+			if slices.Contains(wants, have) {
+				return true
 			}
 		}
 		return false
@@ -366,11 +362,7 @@ func (ix *Index) candidates(n *Node) ([]uint32, bool) {
 		switch n.Kind {
 		case qTag:
 			set := map[uint32]struct{}{}
-			f, _ := ix.schema.field(n.Field)
-			for _, t := range n.Tags {
-				if f != nil && !f.CaseSensitive {
-					t = strings.ToLower(t)
-				}
+			for _, t := range ix.tagValues(n, Expansion{}) {
 				for id := range ix.tagPost[n.Field][t] {
 					set[id] = struct{}{}
 				}

@@ -2,6 +2,7 @@ package ft
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,11 +31,18 @@ type Node struct {
 	Kids  []*Node
 	Field string   // alias; "" for a text term over every TEXT field
 	Tags  []string // qTag: any of these
-	Lo    float64  // qNum bounds
-	Hi    float64
-	LoEx  bool
-	HiEx  bool
-	Terms []string // qText: all of these words (a trailing * is a prefix)
+	// tagAffix marks the tags of Tags written with an unescaped * at
+	// their start or end (affixPrefix, affixSuffix, both: an infix):
+	// they match the field's values by their core (text_pattern.go).
+	tagAffix []uint8
+	// tagVals are the field's values the tag clause stands for once its
+	// affixes are expanded (expandPatterns); nil until then.
+	tagVals []string
+	Lo      float64 // qNum bounds
+	Hi      float64
+	LoEx    bool
+	HiEx    bool
+	Terms   []string // qText: all of these words (a trailing * is a prefix)
 	// Phrase marks an exact phrase ("a b"): its terms in a row, not
 	// stemmed. Verbatim turns a text node's stemming off (VERBATIM, or a
 	// LANGUAGE vcache does not stem).
@@ -394,12 +402,40 @@ func (p *parser) parseTags(field string) (*Node, error) {
 	open := p.pos
 	p.pos++ // '{'
 	var tags []string
-	var b strings.Builder
+	var affixes []uint8
+	// A tag's bytes, each marked if a backslash escaped it (an escaped *
+	// or space is the tag's own).
+	type tbyte struct {
+		c       byte
+		escaped bool
+	}
+	var cur []tbyte
 	flush := func() {
-		if t := strings.TrimSpace(b.String()); t != "" {
-			tags = append(tags, t)
+		plain := func(i int, c byte) bool { return !cur[i].escaped && cur[i].c == c }
+		for len(cur) > 0 && plain(0, ' ') {
+			cur = cur[1:]
 		}
-		b.Reset()
+		for len(cur) > 0 && plain(len(cur)-1, ' ') {
+			cur = cur[:len(cur)-1]
+		}
+		var a uint8
+		if len(cur) > 1 && plain(0, '*') {
+			a |= affixSuffix
+			cur = cur[1:]
+		}
+		if len(cur) > 1 && plain(len(cur)-1, '*') {
+			a |= affixPrefix
+			cur = cur[:len(cur)-1]
+		}
+		if len(cur) > 0 {
+			b := make([]byte, len(cur))
+			for i, tb := range cur {
+				b[i] = tb.c
+			}
+			tags = append(tags, string(b))
+			affixes = append(affixes, a)
+		}
+		cur = cur[:0]
 	}
 	for {
 		if p.pos >= len(p.s) {
@@ -409,7 +445,7 @@ func (p *parser) parseTags(field string) (*Node, error) {
 		c := p.s[p.pos]
 		switch {
 		case c == '\\' && p.pos+1 < len(p.s):
-			b.WriteByte(p.s[p.pos+1])
+			cur = append(cur, tbyte{p.s[p.pos+1], true})
 			p.pos += 2
 			continue
 		case c == '|':
@@ -420,9 +456,13 @@ func (p *parser) parseTags(field string) (*Node, error) {
 			if len(tags) == 0 {
 				return nil, p.fail()
 			}
-			return &Node{Kind: qTag, Field: field, Tags: tags}, nil
+			n := &Node{Kind: qTag, Field: field, Tags: tags}
+			if slices.ContainsFunc(affixes, func(a uint8) bool { return a != 0 }) {
+				n.tagAffix = affixes
+			}
+			return n, nil
 		default:
-			b.WriteByte(c)
+			cur = append(cur, tbyte{c, false})
 		}
 		p.pos++
 	}

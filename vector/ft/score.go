@@ -6,7 +6,6 @@ import (
 	"math/bits"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // Full-text scoring, as RediSearch 2.8 scores (SCORER): a query's match of
@@ -169,11 +168,7 @@ func (ix *Index) resultOf(n *Node, d *doc) *result {
 		return &result{kind: resOther, weight: w}
 	case qTag:
 		r := &result{kind: resUnion, weight: w}
-		f, _ := ix.schema.field(n.Field)
-		for _, t := range n.Tags {
-			if f != nil && !f.CaseSensitive {
-				t = strings.ToLower(t)
-			}
+		for _, t := range ix.tagValues(n, Expansion{}) {
 			if _, ok := ix.tagPost[n.Field][t][d.id]; ok {
 				r.kids = append(r.kids, &result{kind: resTerm, term: t, freq: 1, df: len(ix.tagPost[n.Field][t]), weight: 1})
 			}

@@ -157,6 +157,9 @@ func termMatch(t, w string) bool {
 // terms once, before a search matches them against every document. mu
 // must be held.
 func (ix *Index) expandPatterns(n *Node, lim Expansion) {
+	if n.Kind == qTag {
+		n.tagVals = ix.tagValues(n, lim)
+	}
 	if n.Kind == qText && !n.Phrase {
 		for _, t := range n.Terms {
 			if expands(t) {
@@ -190,5 +193,68 @@ func (ix *Index) patternTerms(n *Node, d *doc, t string, mask uint64) []termHit 
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].term < out[j].term })
+	return out
+}
+
+// Affixes of a tag in a tag clause ("{elec*}", "{*tronics}", "{*tron*}"),
+// which match the field's values with that prefix, suffix, or containing
+// that infix, as RediSearch 2.8 matches them (with or without
+// WITHSUFFIXTRIE); a core shorter than MINPREFIX matches none, and an
+// affix expands to at most MAXEXPANSIONS values.
+const (
+	affixPrefix uint8 = 1 << iota
+	affixSuffix
+)
+
+// tagMatch reports whether value v matches the tag core with affix a.
+func tagMatch(core string, a uint8, v string) bool {
+	switch a {
+	case affixPrefix:
+		return strings.HasPrefix(v, core)
+	case affixSuffix:
+		return strings.HasSuffix(v, core)
+	case affixPrefix | affixSuffix:
+		return strings.Contains(v, core)
+	}
+	return v == core
+}
+
+// tagValues returns the field values tag clause n stands for: its tags
+// (lower-cased unless the field is CASESENSITIVE) and the values its
+// affixed tags expand to. mu must be held.
+func (ix *Index) tagValues(n *Node, lim Expansion) []string {
+	if n.tagVals != nil {
+		return n.tagVals
+	}
+	f, _ := ix.schema.field(n.Field)
+	fold := f != nil && !f.CaseSensitive
+	out := make([]string, 0, len(n.Tags))
+	for i, t := range n.Tags {
+		if fold {
+			t = strings.ToLower(t)
+		}
+		var a uint8
+		if i < len(n.tagAffix) {
+			a = n.tagAffix[i]
+		}
+		if a == 0 {
+			out = append(out, t)
+			continue
+		}
+		if len(t) < lim.minPrefix() {
+			continue
+		}
+		var found []string
+		for v := range ix.tagPost[n.Field] {
+			if tagMatch(t, a, v) {
+				found = append(found, v)
+			}
+		}
+		sort.Strings(found)
+		if len(found) > lim.max() {
+			found = found[:lim.max()]
+		}
+		out = append(out, found...)
+	}
 	return out
 }

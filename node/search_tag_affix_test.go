@@ -1,0 +1,52 @@
+package node
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestFTTagAffixes: a tag clause's tag with an unescaped * at its end,
+// start or both ends matches the field's values with that prefix, suffix
+// or infix, as in RediSearch 2.8 (@cat:{elec*}); an escaped star is the
+// tag's own; a core under MINPREFIX (2) matches nothing; the field's case
+// folding applies to the pattern; FT.EXPLAIN shows the affixes.
+func TestFTTagAffixes(t *testing.T) {
+	tn := startNode(t, nil)
+	do := doer(t, tn.client2(t))
+	do("FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "cat", "TAG", "code", "TAG", "CASESENSITIVE")
+	do("HSET", "d:1", "cat", "Electronics", "code", "AB-1")
+	do("HSET", "d:2", "cat", "electric cars,tools", "code", "ab-2")
+	do("HSET", "d:3", "cat", "books,e*", "code", "XAB")
+	do("HSET", "d:4", "cat", "phones", "code", "AB-9")
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"@cat:{elec*}", []string{"d:1", "d:2"}},
+		{"@cat:{ELEC*}", []string{"d:1", "d:2"}},
+		{"@cat:{*ics}", []string{"d:1"}},
+		{"@cat:{*ectr*}", []string{"d:1", "d:2"}},
+		{"@cat:{*oo*}", []string{"d:2", "d:3"}},
+		{"@cat:{phones | to*}", []string{"d:2", "d:4"}},
+		{`@cat:{e\*}`, []string{"d:3"}},
+		{"@cat:{e*}", nil}, // one letter: under MINPREFIX
+		{"@cat:{electric\\ c*}", []string{"d:2"}},
+		{"@code:{AB*}", []string{"d:1", "d:4"}},
+		{"@code:{ab*}", []string{"d:2"}},
+		{"@code:{*AB}", []string{"d:3"}},
+		{"@cat:{elec*} @code:{*-2}", []string{"d:2"}},
+		{"-@cat:{elec*}", []string{"d:3", "d:4"}},
+	} {
+		if got := replyKeysSorted(do("FT.SEARCH", "idx", tc.query, "NOCONTENT")); !reflect.DeepEqual(got, tc.want) && (len(got) > 0 || len(tc.want) > 0) {
+			t.Errorf("FT.SEARCH %q: %v, want %v", tc.query, got, tc.want)
+		}
+	}
+	explain, _ := do("FT.EXPLAIN", "idx", "@cat:{elec* | *ics | *ect* | books}").(string)
+	if want := "TAG:@cat {\n  PREFIX{elec*}\n  PREFIX{*ics}\n  PREFIX{*ect*}\n  books\n}\n"; explain != want {
+		t.Errorf("FT.EXPLAIN = %q, want %q", explain, want)
+	}
+	if strings.Contains(explain, `\*`) {
+		t.Errorf("FT.EXPLAIN kept an escape: %q", explain)
+	}
+}
