@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Node.js clients the tests run against vcache (node-redis,
-# ioredis, BullMQ; exact versions in cmd/vcache/testdata/nodeclients/
-# package.json) into .cache/node-clients (not committed). Needs npm.
+# ioredis, BullMQ, redis-om, LangChain.js; exact versions in
+# cmd/vcache/testdata/nodeclients/package.json) into .cache/node-clients
+# (not committed). Needs npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=.cache/node-clients

@@ -120,3 +120,19 @@ func TestRedisOMThroughProxy(t *testing.T) {
 		t.Errorf("redis-om through the proxy:\n%s\nwant:\n%s", got, w)
 	}
 }
+
+// TestLangChainThroughProxy runs LangChain.js's Redis vector store (index,
+// documents, KNN with scores, a tag filter, deleteAll) and chat history
+// through the proxy, with fixed embeddings: the nearest two to the query
+// are at cosine distance 0 and 0.2, the filter keeps the one machine.
+func TestLangChainThroughProxy(t *testing.T) {
+	node, modules := nodeClients(t)
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error", "--admin-addr", "")
+	defer func() { cancel(); <-done }()
+	got := runNodeScript(t, node, modules, "langchain.cjs", addr[strings.LastIndexByte(addr, ':')+1:])
+	want := `[["nearest 2",[["cats purr","animal",0],["dogs bark","animal",0.2]]],["filtered",["cars honk"]],` +
+		`["history",[["human","hi"],["ai","hello"]]],["history cleared",0],["index dropped",[]]]`
+	if got != want {
+		t.Errorf("LangChain.js through the proxy:\n%s\nwant:\n%s", got, want)
+	}
+}
