@@ -155,6 +155,8 @@ func (e explainer) node(n *Node, depth int) {
 					t = "PREFIX{*" + t + "}"
 				case affixPrefix | affixSuffix:
 					t = "PREFIX{*" + t + "*}"
+				case affixWildcard:
+					t = "WILDCARD{" + n.Tags[i] + "}"
 				}
 				b.WriteString(pad + "  " + mod + t + "\n")
 			}
@@ -185,6 +187,10 @@ func (e explainer) node(n *Node, depth int) {
 	case qText:
 		mod := e.mod(n.Field)
 		term := func(t string, pad string) {
+			if pat, ok := wildcardTerm(t); ok {
+				b.WriteString(pad + mod + "WILDCARD{" + pat + "}\n")
+				return
+			}
 			if w, _, ok := fuzzyTerm(t); ok {
 				b.WriteString(pad + mod + "FUZZY{" + w + "}\n")
 				return

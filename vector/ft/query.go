@@ -249,11 +249,40 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 	case '"', '\'':
 		return p.parsePhrase("")
 	}
+	if w, ok, err := p.wildcard(); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return &Node{Kind: qText, Terms: []string{w}}, nil
+	}
 	w, err := p.term()
 	if err != nil {
 		return nil, err
 	}
 	return &Node{Kind: qText, Terms: []string{w}}, nil
+}
+
+// wildcard reads a wildcard term, w'pattern' (lower-cased, escapes kept),
+// if one starts here.
+func (p *parser) wildcard() (string, bool, error) {
+	p.skip()
+	if p.pos+1 >= len(p.s) || p.s[p.pos] != 'w' || p.s[p.pos+1] != '\'' {
+		return "", false, nil
+	}
+	open := p.pos
+	for i := p.pos + 2; i < len(p.s); i++ {
+		switch p.s[i] {
+		case '\\':
+			i++
+		case '\'':
+			if i == p.pos+2 {
+				return "", false, p.fail()
+			}
+			p.pos = i + 1
+			return strings.ToLower(p.s[open:p.pos]), true, nil
+		}
+	}
+	return "", false, p.fail()
 }
 
 // term reads a query term, lower-cased: a word, a prefix (word*), a
@@ -363,6 +392,12 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		p.pos++
 		return scopeText(n, name), nil
 	}
+	if w, ok, err := p.wildcard(); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
+	}
 	w, err := p.term()
 	if err != nil {
 		return nil, err
@@ -419,6 +454,20 @@ func (p *parser) parseTags(field string) (*Node, error) {
 			cur = cur[:len(cur)-1]
 		}
 		var a uint8
+		if n := len(cur); n > 3 && plain(0, 'w') && plain(1, '\'') && plain(n-1, '\'') {
+			// w'pattern': its escapes stay, for the pattern's matcher.
+			var b []byte
+			for _, tb := range cur[2 : n-1] {
+				if tb.escaped {
+					b = append(b, '\\')
+				}
+				b = append(b, tb.c)
+			}
+			tags = append(tags, string(b))
+			affixes = append(affixes, affixWildcard)
+			cur = cur[:0]
+			return
+		}
 		if len(cur) > 1 && plain(0, '*') {
 			a |= affixSuffix
 			cur = cur[1:]

@@ -152,3 +152,28 @@ func TestSlopAttrs(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobMatch: wildcard patterns' * (any run), ? (one character, a
+// rune), \ (the next literally).
+func TestGlobMatch(t *testing.T) {
+	for _, c := range []struct {
+		pat, s string
+		want   bool
+	}{
+		{"h?llo", "hello", true}, {"h?llo", "hllo", false}, {"h*o", "ho", true}, {"h*o", "hello", true},
+		{"h*o", "hellos", false}, {"*", "", true}, {"?", "", false}, {"a*b*c", "aXbYbZc", true},
+		{"a*b*c", "aXbYbZ", false}, {`e\*`, "e*", true}, {`e\*`, "ex", false}, {`\?`, "?", true},
+		{"gr??en", "grüßen", true}, {"*ware", "software", true}, {"**a", "ba", true},
+	} {
+		if got := globMatch(c.pat, c.s); got != c.want {
+			t.Errorf("globMatch(%q, %q) = %v, want %v", c.pat, c.s, got, c.want)
+		}
+	}
+	n, _, err := ParseQuery("@t:w'Fo?b*' w'x'")
+	if err != nil || render(n) != "and(text(t:w'fo?b*'),text(:w'x'))" {
+		t.Errorf("parse of wildcards: %s, %v", render(n), err)
+	}
+	if _, _, err := ParseQuery("w'abc"); err == nil {
+		t.Error("an unterminated wildcard parsed")
+	}
+}

@@ -169,6 +169,10 @@ func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{`"running shoes"`, `@t:"x y" | z`, `(runs)=>{$weight: 2.5} -@t:"y\" x"`, `run* "" shoe`, `"a`, `@t:"`} {
 		f.Add(s)
 	}
+	// Single quotes, tag affixes and wildcards.
+	for _, s := range []string{"@t:'x'", "'a b' c", "@g:{elec* | *ics | *e\\* | w'a?b*'}", "w'*\\''", "@t:w'h?*'", "@g:{w''}", "@g:{*}"} {
+		f.Add(s)
+	}
 	// Optional clauses, fuzzy, suffix and infix terms, field-scoped
 	// sub-queries, $slop and $inorder (query_syntax_test.go).
 	for _, s := range []string{"x ~y", "~(x | -%%y%%)", "@t:(x | -\"y z\" ~run*)", "@t|g:%%%ab%%%", "*oes *un* @t:*x",

@@ -31,11 +31,15 @@ func fuzzyTerm(t string) (word string, dist int, ok bool) {
 // the dictionary).
 func isPattern(t string) bool {
 	_, _, ok := fuzzyTerm(t)
-	return ok || len(t) > 1 && t[0] == '*'
+	_, wild := wildcardTerm(t)
+	return ok || wild || len(t) > 1 && t[0] == '*'
 }
 
 // patternMatch reports whether word w matches pattern term t.
 func patternMatch(t, w string) bool {
+	if pat, ok := wildcardTerm(t); ok {
+		return globMatch(pat, w)
+	}
 	if word, dist, ok := fuzzyTerm(t); ok {
 		return withinDistance(word, w, dist)
 	}
@@ -215,6 +219,8 @@ func tagMatch(core string, a uint8, v string) bool {
 		return strings.HasSuffix(v, core)
 	case affixPrefix | affixSuffix:
 		return strings.Contains(v, core)
+	case affixWildcard:
+		return globMatch(core, v)
 	}
 	return v == core
 }
@@ -241,7 +247,7 @@ func (ix *Index) tagValues(n *Node, lim Expansion) []string {
 			out = append(out, t)
 			continue
 		}
-		if len(t) < lim.minPrefix() {
+		if a != affixWildcard && len(t) < lim.minPrefix() {
 			continue
 		}
 		var found []string
@@ -257,4 +263,61 @@ func (ix *Index) tagValues(n *Node, lim Expansion) []string {
 		out = append(out, found...)
 	}
 	return out
+}
+
+// affixWildcard marks a tag written w'pattern' (tagAffix).
+const affixWildcard uint8 = 4
+
+// Wildcard terms, RediSearch 2.6's w'pattern': * matches any run of
+// characters, ? one, a backslash makes the next one literal. A text term
+// keeps its quotes in Terms ("w'fo?b*'") and expands against the index's
+// words, as the other patterns do.
+
+// wildcardTerm returns the pattern of a wildcard query term (ok false for
+// any other term).
+func wildcardTerm(t string) (string, bool) {
+	if len(t) < 3 || t[0] != 'w' || t[1] != '\'' || t[len(t)-1] != '\'' {
+		return "", false
+	}
+	return t[2 : len(t)-1], true
+}
+
+// globMatch reports whether s matches the wildcard pattern pat.
+func globMatch(pat, s string) bool {
+	p, w := []rune(pat), []rune(s)
+	pi, wi := 0, 0
+	star, mark := -1, 0
+	for wi < len(w) {
+		if pi < len(p) {
+			switch c := p[pi]; {
+			case c == '*':
+				star, mark = pi, wi
+				pi++
+				continue
+			case c == '?':
+				pi++
+				wi++
+				continue
+			case c == '\\' && pi+1 < len(p):
+				if p[pi+1] == w[wi] {
+					pi += 2
+					wi++
+					continue
+				}
+			case c == w[wi]:
+				pi++
+				wi++
+				continue
+			}
+		}
+		if star < 0 {
+			return false
+		}
+		pi, mark = star+1, mark+1
+		wi = mark
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }
