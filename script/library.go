@@ -217,6 +217,18 @@ func (e *Engine) Function(name string) *Function {
 	return e.libs.funcs[strings.ToLower(name)]
 }
 
+// FunctionBytes is Function of a name given as bytes (a command's
+// argument): one in lower case is found without a copy.
+func (e *Engine) FunctionBytes(name []byte) *Function {
+	e.mu.Lock()
+	f := e.libs.funcs[string(name)]
+	e.mu.Unlock()
+	if f != nil {
+		return f
+	}
+	return e.Function(string(name))
+}
+
 func sortedLibs(m map[string]*Library) []*Library {
 	out := make([]*Library, 0, len(m))
 	for _, l := range m {
