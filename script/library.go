@@ -38,6 +38,10 @@ type Function struct {
 	Flags Flags
 	Lib   *Library
 	fn    *lua.LFunction
+	// keys and args are the tables calls pass fn, kept from call to
+	// call where fn cannot let them out (nil: a new pair each call; see
+	// argescape.go).
+	keys, args *argTable
 }
 
 // libraries are an engine's libraries and their functions.
@@ -328,7 +332,12 @@ func (e *Engine) ExecFunction(ctx context.Context, f *Function, r *Run) Reply {
 	top := L.GetTop()
 	defer L.SetTop(top)
 	L.Push(f.fn)
-	L.Push(stringArray(L, r.Keys))
-	L.Push(stringArray(L, r.Args))
+	if f.keys != nil {
+		L.Push(f.keys.fill(L, r.Keys))
+		L.Push(f.args.fill(L, r.Args))
+	} else {
+		L.Push(stringArray(L, r.Keys))
+		L.Push(stringArray(L, r.Args))
+	}
 	return e.callPushed(ctx, 2, r, funcChunkName)
 }
