@@ -3,7 +3,9 @@ package script
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestArgsStayIn: the bytecode check keeps FCALL's tables from call to
@@ -89,4 +91,59 @@ func TestFCallTablesFresh(t *testing.T) {
 	if e.Function("keep").keys != nil || e.Function("count").keys == nil {
 		t.Fatal("kept tables where the check should not, or did not where it should")
 	}
+}
+
+// FuzzFCallKeptTables runs arbitrary function bodies three times with
+// different keys and arguments on two engines, one keeping the tables
+// from call to call where the bytecode check allows it and one making
+// new tables for each call: every reply is the same on both.
+func FuzzFCallKeptTables(f *testing.F) {
+	for _, s := range []string{
+		"return redis.call('GET', keys[1])", "if keys then keys[2] = 'x' end return #keys",
+		"keys.y = (keys.y or 0) + 1 return keys.y", "keys[1] = nil return #keys + #args",
+		"if saved == nil then saved = keys end return saved[1]", "return keys", "return {keys[1], args[1], #args}",
+		"local k = keys return k[1]", "return table.concat(args, ',')", "args[#args + 1] = 'z' return args[#args]",
+		"for i = 1, #keys do keys[i] = keys[i] .. '!' end return keys[1]", "setmetatable(keys, {}) return 1",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		lib := "#!lua name=t\nlocal saved\nredis.register_function('f', function(keys, args) " + body + "\nend)"
+		kept, fresh := New(), New()
+		defer kept.Close()
+		defer fresh.Close()
+		if _, err := kept.LoadLibrary(lib, false); err != nil {
+			return
+		}
+		if _, err := fresh.LoadLibrary(lib, false); err != nil {
+			t.Fatalf("loads on one engine only: %v", err)
+		}
+		ff := fresh.Function("f")
+		ff.keys, ff.args = nil, nil
+		for i, in := range []struct{ keys, args []string }{
+			{[]string{"a", "b"}, []string{"1"}}, {[]string{"c"}, nil}, {nil, []string{"2", "3", "4"}},
+		} {
+			run := func(e *Engine) (Reply, bool) {
+				ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+				defer cancel()
+				var ks, as [][]byte
+				for _, k := range in.keys {
+					ks = append(ks, []byte(k))
+				}
+				for _, a := range in.args {
+					as = append(as, []byte(a))
+				}
+				r := e.ExecFunction(ctx, e.Function("f"), &Run{Name: "f", Keys: ks, Args: as, Caller: echoCaller{}})
+				return r, ctx.Err() == nil
+			}
+			a, okA := run(kept)
+			b, okB := run(fresh)
+			if !okA || !okB {
+				return // ran out of time: loops
+			}
+			if sa, sb := fmt.Sprintf("%+v", a), fmt.Sprintf("%+v", b); sa != sb && !strings.Contains(sa+sb, "0x") {
+				t.Fatalf("call %d: kept tables %s, fresh %s", i, sa, sb)
+			}
+		}
+	})
 }
