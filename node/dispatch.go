@@ -214,10 +214,14 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	cx := &c.cx
 	replSlot := noRepl
 	slot := slot1 - 1
-	if slot < 0 {
+	locks := !c.inExec && !e.spec.Has(command.SelfLocked)
+	if slot < 0 && (locks || e.spec.FirstKey == 1 || n.cl.Load() != nil) {
+		// (A command that takes no stripes, outside a cluster, needs the
+		// slot only to hand its first key's to the handler: EVALSHA's
+		// numkeys is not parsed twice.)
 		slot = firstKeySlot(e.spec, args)
 	}
-	if !c.inExec && !e.spec.Has(command.SelfLocked) {
+	if locks {
 		// A keyed command holds its keys' stripes (see stripes.go): a
 		// transaction of another client runs entirely before or after it,
 		// and in a cluster a write and its place in the replication

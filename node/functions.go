@@ -23,7 +23,7 @@ func cmdFCallRO(cx *Ctx) { fcallCommand(cx, true) }
 // fcallCommand serves FCALL and, with readonly, FCALL_RO.
 func fcallCommand(cx *Ctx, readonly bool) {
 	n := cx.Node
-	f := n.scripts.funcs.Function(string(cx.Args[1]))
+	f := n.scripts.funcs.FunctionBytes(cx.Args[1])
 	if f == nil {
 		cx.Error("ERR Function not found")
 		return
@@ -291,7 +291,7 @@ func functionStats(cx *Ctx) {
 			cx.Bulk(a)
 		}
 		cx.BulkString("duration_ms")
-		cx.Int(time.Since(r.start).Milliseconds())
+		cx.Int((time.Since(r.base) - time.Duration(r.began.Load())).Milliseconds())
 	} else {
 		cx.Null()
 	}

@@ -80,11 +80,16 @@ const defaultScriptLimit = 5000
 
 // scriptRun is one script execution, as other clients see it.
 type scriptRun struct {
-	c       *client
-	done    chan struct{} // closed when it ends
-	busy    atomic.Bool   // it has run past the threshold (see isBusy)
-	started atomic.Bool   // it holds the stripes and runs
-	wrote   atomic.Bool   // it has called a write command: SCRIPT KILL refuses
+	c *client
+	// done is closed when it ends; it is made only when a command waits
+	// for that (see doneChan), and ended set when it has. doneMu guards
+	// both.
+	doneMu  sync.Mutex
+	done    chan struct{}
+	ended   bool
+	busy    atomic.Bool // it has run past the threshold (see isBusy)
+	started atomic.Bool // it holds the stripes and runs
+	wrote   atomic.Bool // it has called a write command: SCRIPT KILL refuses
 	// began is when it started running, in nanoseconds since base
 	// (valid once started is set); limit is busy-reply-threshold when it
 	// was called.
@@ -92,10 +97,32 @@ type scriptRun struct {
 	base  time.Time
 	limit time.Duration
 	// fn is the function's name for FCALL (""; EVAL); cmd its command
-	// line and start when it began (FUNCTION STATS).
-	fn    string
-	cmd   [][]byte
-	start time.Time
+	// line (FUNCTION STATS).
+	fn  string
+	cmd [][]byte
+}
+
+// doneChan returns a channel closed when r ends.
+func (r *scriptRun) doneChan() <-chan struct{} {
+	r.doneMu.Lock()
+	defer r.doneMu.Unlock()
+	if r.done == nil {
+		r.done = make(chan struct{})
+		if r.ended {
+			close(r.done)
+		}
+	}
+	return r.done
+}
+
+// end marks r ended, and closes its channel if a command waits on it.
+func (r *scriptRun) end() {
+	r.doneMu.Lock()
+	r.ended = true
+	if r.done != nil {
+		close(r.done)
+	}
+	r.doneMu.Unlock()
 }
 
 // busyText is the BUSY error other clients get while r runs too long.
@@ -313,9 +340,8 @@ func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, 
 // keys and arguments of run, whose caller is set.
 func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(context.Context, *script.Run) script.Reply) {
 	c := cx.cl
-	r := &scriptRun{c: c, done: make(chan struct{}), fn: fn, cmd: cx.Args, start: time.Now(), base: n.start,
-		limit: n.scriptLimit()}
-	defer close(r.done)
+	r := &scriptRun{c: c, fn: fn, cmd: cx.Args, base: n.start, limit: n.scriptLimit()}
+	defer r.end()
 	sc := &n.scripts
 	if c.inExec {
 		// EXEC holds every stripe (its mask for a command without fixed

@@ -33,7 +33,7 @@ func (r *scriptRun) waitDone() bool {
 	for !r.isBusy() {
 		t := time.NewTimer(max(r.untilBusy(), 0))
 		select {
-		case <-r.done:
+		case <-r.doneChan():
 			t.Stop()
 			return true
 		case <-t.C:

@@ -20,13 +20,13 @@ type argTable struct {
 	n    int // the number of elements the last fill set
 }
 
-// fill makes the table hold vals (their bytes copied into one string) in
-// g, the globals' backing table.
-func (a *argTable) fill(L *lua.LState, g *lua.LTable, vals [][]byte) {
+// fill makes the table hold vals (their bytes copied into one string)
+// and returns it: the last one, or a new one when the last run changed
+// it.
+func (a *argTable) fill(L *lua.LState, vals [][]byte) *lua.LTable {
 	if a.t == nil || !a.untouched() {
 		a.t = L.CreateTable(len(vals), 0)
 		a.n = 0
-		g.RawSetString(a.name, a.t)
 	}
 	t := a.t
 	setStrings(vals, func(i int, s lua.LString) { t.RawSetInt(i+1, s) })
@@ -34,6 +34,15 @@ func (a *argTable) fill(L *lua.LState, g *lua.LTable, vals [][]byte) {
 		t.RawSetInt(i+1, lua.LNil)
 	}
 	a.n = len(vals)
+	return t
+}
+
+// fillGlobal is fill for a table among the globals (g, their backing
+// table), under the argTable's name.
+func (a *argTable) fillGlobal(L *lua.LState, g *lua.LTable, vals [][]byte) {
+	if last := a.t; a.fill(L, vals) != last {
+		g.RawSetString(a.name, a.t)
+	}
 }
 
 // untouched reports whether the table holds exactly what the last fill

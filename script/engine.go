@@ -283,8 +283,8 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	defer func() { e.run = nil }()
 	L.SetContext(ctx)
 	defer L.RemoveContext()
-	e.keys.fill(L, e.globals, r.Keys)
-	e.argv.fill(L, e.globals, r.Args)
+	e.keys.fillGlobal(L, e.globals, r.Keys)
+	e.argv.fillGlobal(L, e.globals, r.Args)
 	top := L.GetTop()
 	defer L.SetTop(top)
 	if s.fn == nil || s.eng != e {

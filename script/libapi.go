@@ -98,6 +98,9 @@ func (e *Engine) registerFunction(L *lua.LState) int {
 			return fail("Function already exists in the library")
 		}
 	}
+	if f.fn != nil && !f.fn.IsG && argsStayIn(f.fn.Proto) {
+		f.keys, f.args = &argTable{}, &argTable{}
+	}
 	run.funcs = append(run.funcs, f)
 	return 0
 }

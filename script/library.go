@@ -38,6 +38,10 @@ type Function struct {
 	Flags Flags
 	Lib   *Library
 	fn    *lua.LFunction
+	// keys and args are the tables calls pass fn, kept from call to
+	// call where fn cannot let them out (nil: a new pair each call; see
+	// argescape.go).
+	keys, args *argTable
 }
 
 // libraries are an engine's libraries and their functions.
@@ -217,6 +221,18 @@ func (e *Engine) Function(name string) *Function {
 	return e.libs.funcs[strings.ToLower(name)]
 }
 
+// FunctionBytes is Function of a name given as bytes (a command's
+// argument): one in lower case is found without a copy.
+func (e *Engine) FunctionBytes(name []byte) *Function {
+	e.mu.Lock()
+	f := e.libs.funcs[string(name)]
+	e.mu.Unlock()
+	if f != nil {
+		return f
+	}
+	return e.Function(string(name))
+}
+
 func sortedLibs(m map[string]*Library) []*Library {
 	out := make([]*Library, 0, len(m))
 	for _, l := range m {
@@ -316,7 +332,12 @@ func (e *Engine) ExecFunction(ctx context.Context, f *Function, r *Run) Reply {
 	top := L.GetTop()
 	defer L.SetTop(top)
 	L.Push(f.fn)
-	L.Push(stringArray(L, r.Keys))
-	L.Push(stringArray(L, r.Args))
+	if f.keys != nil {
+		L.Push(f.keys.fill(L, r.Keys))
+		L.Push(f.args.fill(L, r.Args))
+	} else {
+		L.Push(stringArray(L, r.Keys))
+		L.Push(stringArray(L, r.Args))
+	}
 	return e.callPushed(ctx, 2, r, funcChunkName)
 }
