@@ -34,7 +34,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 			e = newEntry(bstr(key), kindHash, nil, obj)
 		}
 		ks.insert(sh, slot, e)
-		ks.hashChanged(string(key), slot, e)
+		hashChanged(ks, key, slot, e)
 		return added
 	}
 	converted := false
@@ -72,27 +72,29 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		was := len(h)
 		var fields int64
 		for i := 0; i+1 < len(fv); i += 2 {
-			f := string(fv[i])
-			old, had := h[f]
+			old, had := h[string(fv[i])]
 			if had && nx {
 				continue
 			}
-			if !had {
-				added++
-			} else {
-				fields -= fieldSize(f, old)
-			}
 			v := append([]byte{}, fv[i+1]...) // never nil: an empty value is not a missing one
-			h[f] = v
-			fields += fieldSize(f, v)
+			if had {
+				fields += sizeClass(cap(v)) - sizeClass(cap(old)) // the field's name stays
+			} else {
+				added++
+				fields += sizeClass(len(fv[i])) + sizeClass(cap(v))
+			}
+			h[string(fv[i])] = v
 			if hx != nil {
-				delete(hx.ttl, f) // a new value has no TTL (hashttl.go)
+				delete(hx.ttl, string(fv[i])) // a new value has no TTL (hashttl.go)
 			}
 			changed = true
 		}
 		ks.trackFields(sh, e)
 		if hx == nil && !converted {
-			grew, grown = mapBytes(len(h), hashKV)-mapBytes(was, hashKV)+fields, true
+			grew, grown = fields, true
+			if len(h) != was { // the map's slots: only a new field may add some
+				grew += mapBytes(len(h), hashKV) - mapBytes(was, hashKV)
+			}
 		}
 	}
 	if changed || converted {
@@ -106,7 +108,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		}
 	}
 	if changed {
-		ks.hashChanged(string(key), slot, e)
+		hashChanged(ks, key, slot, e)
 	}
 	return added
 }
@@ -247,7 +249,7 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 		} else {
 			ks.resize(sh, slot, e)
 		}
-		ks.hashChanged(string(key), slot, e)
+		hashChanged(ks, key, slot, e)
 		return nil
 	})
 	return n, err
