@@ -3,6 +3,8 @@ package cache
 import (
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // hashRead returns the hash at key for reading (the zero view if missing).
@@ -116,7 +118,13 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 // hashWriteEntry runs fn on the entry of the hash at key (nil when
 // missing) under the stripe's lock.
 func (ks *Keyspace) hashWriteEntry(key []byte, fn func(sh *stripe, slot int, e *entry) error) error {
-	sh, slot := ks.locate(key)
+	return ks.hashWriteEntryAt(keyslot.Of(key), key, fn)
+}
+
+// hashWriteEntryAt is hashWriteEntry for a caller that knows key's hash
+// slot.
+func (ks *Keyspace) hashWriteEntryAt(slot int, key []byte, fn func(sh *stripe, slot int, e *entry) error) error {
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
@@ -129,8 +137,13 @@ func (ks *Keyspace) hashWriteEntry(key []byte, fn func(sh *stripe, slot int, e *
 // HSet sets field/value pairs (fv: field, value, ...) and returns how many
 // fields are new. With nx it sets only absent fields.
 func (ks *Keyspace) HSet(key []byte, fv [][]byte, nx bool) (int, error) {
+	return ks.HSetAt(keyslot.Of(key), key, fv, nx)
+}
+
+// HSetAt is HSet for a caller that knows key's hash slot.
+func (ks *Keyspace) HSetAt(slot int, key []byte, fv [][]byte, nx bool) (int, error) {
 	added := 0
-	err := ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
+	err := ks.hashWriteEntryAt(slot, key, func(sh *stripe, slot int, e *entry) error {
 		added = ks.hashSet(sh, slot, key, e, fv, nx)
 		return nil
 	})
