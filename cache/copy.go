@@ -49,7 +49,7 @@ func (ks *Keyspace) Copy(src, dst []byte, replace bool) (bool, error) {
 	ne := newEntry(bstr(dst), e.kind(), val, obj)
 	ks.insertAt(dsh, dslot, ne, ssh.expOf(e))
 	if ne.kind() == kindHash {
-		ks.hashChanged(string(dst), dslot, ne)
+		hashChanged(ks, dst, dslot, ne)
 	}
 	ks.jsonChanged(string(dst), dslot, ne)
 	return true, nil

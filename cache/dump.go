@@ -172,7 +172,7 @@ func (ks *Keyspace) Restore(key, payload []byte, o RestoreOptions) error {
 		e.access = clock - uint32(min(o.IdleSecs, 1<<28)*10) // modular, as Access reads it
 	}
 	if k == kindHash {
-		ks.hashChanged(string(key), slot, e)
+		hashChanged(ks, key, slot, e)
 	}
 	ks.jsonChanged(string(key), slot, e)
 	return nil

@@ -3,6 +3,8 @@ package cache
 import (
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // hashRead returns the hash at key for reading (the zero view if missing).
@@ -34,7 +36,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 			e = newEntry(bstr(key), kindHash, nil, obj)
 		}
 		ks.insert(sh, slot, e)
-		ks.hashChanged(string(key), slot, e)
+		hashChanged(ks, key, slot, e)
 		return added
 	}
 	converted := false
@@ -72,27 +74,29 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		was := len(h)
 		var fields int64
 		for i := 0; i+1 < len(fv); i += 2 {
-			f := string(fv[i])
-			old, had := h[f]
+			old, had := h[string(fv[i])]
 			if had && nx {
 				continue
 			}
-			if !had {
-				added++
-			} else {
-				fields -= fieldSize(f, old)
-			}
 			v := append([]byte{}, fv[i+1]...) // never nil: an empty value is not a missing one
-			h[f] = v
-			fields += fieldSize(f, v)
+			if had {
+				fields += sizeClass(cap(v)) - sizeClass(cap(old)) // the field's name stays
+			} else {
+				added++
+				fields += sizeClass(len(fv[i])) + sizeClass(cap(v))
+			}
+			h[string(fv[i])] = v
 			if hx != nil {
-				delete(hx.ttl, f) // a new value has no TTL (hashttl.go)
+				delete(hx.ttl, string(fv[i])) // a new value has no TTL (hashttl.go)
 			}
 			changed = true
 		}
 		ks.trackFields(sh, e)
 		if hx == nil && !converted {
-			grew, grown = mapBytes(len(h), hashKV)-mapBytes(was, hashKV)+fields, true
+			grew, grown = fields, true
+			if len(h) != was { // the map's slots: only a new field may add some
+				grew += mapBytes(len(h), hashKV) - mapBytes(was, hashKV)
+			}
 		}
 	}
 	if changed || converted {
@@ -106,7 +110,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		}
 	}
 	if changed {
-		ks.hashChanged(string(key), slot, e)
+		hashChanged(ks, key, slot, e)
 	}
 	return added
 }
@@ -114,7 +118,13 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 // hashWriteEntry runs fn on the entry of the hash at key (nil when
 // missing) under the stripe's lock.
 func (ks *Keyspace) hashWriteEntry(key []byte, fn func(sh *stripe, slot int, e *entry) error) error {
-	sh, slot := ks.locate(key)
+	return ks.hashWriteEntryAt(keyslot.Of(key), key, fn)
+}
+
+// hashWriteEntryAt is hashWriteEntry for a caller that knows key's hash
+// slot.
+func (ks *Keyspace) hashWriteEntryAt(slot int, key []byte, fn func(sh *stripe, slot int, e *entry) error) error {
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
@@ -127,8 +137,13 @@ func (ks *Keyspace) hashWriteEntry(key []byte, fn func(sh *stripe, slot int, e *
 // HSet sets field/value pairs (fv: field, value, ...) and returns how many
 // fields are new. With nx it sets only absent fields.
 func (ks *Keyspace) HSet(key []byte, fv [][]byte, nx bool) (int, error) {
+	return ks.HSetAt(keyslot.Of(key), key, fv, nx)
+}
+
+// HSetAt is HSet for a caller that knows key's hash slot.
+func (ks *Keyspace) HSetAt(slot int, key []byte, fv [][]byte, nx bool) (int, error) {
 	added := 0
-	err := ks.hashWriteEntry(key, func(sh *stripe, slot int, e *entry) error {
+	err := ks.hashWriteEntryAt(slot, key, func(sh *stripe, slot int, e *entry) error {
 		added = ks.hashSet(sh, slot, key, e, fv, nx)
 		return nil
 	})
@@ -247,7 +262,7 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 		} else {
 			ks.resize(sh, slot, e)
 		}
-		ks.hashChanged(string(key), slot, e)
+		hashChanged(ks, key, slot, e)
 		return nil
 	})
 	return n, err

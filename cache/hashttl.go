@@ -136,7 +136,7 @@ func (ks *Keyspace) fieldsRemoved(sh *stripe, slot int, e *entry) bool {
 	}
 	ks.trackFields(sh, e)
 	ks.resize(sh, slot, e)
-	ks.hashChanged(e.key(), slot, e)
+	hashChanged(ks, e.key(), slot, e)
 	return false
 }
 

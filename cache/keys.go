@@ -116,7 +116,7 @@ func (ks *Keyspace) Rename(src, dst []byte, nx bool) (bool, error) {
 	ne.access = e.access
 	ks.insertAt(dsh, dslot, ne, at)
 	if ne.kind() == kindHash {
-		ks.hashChanged(string(dst), dslot, ne)
+		hashChanged(ks, dst, dslot, ne)
 	}
 	ks.jsonChanged(string(dst), dslot, ne)
 	return true, nil

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"math"
+
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // ErrIndexOutOfRange is LSET's error for an index past the list's end.
@@ -35,7 +37,12 @@ func (ks *Keyspace) listRead(key []byte, fn func(l *list)) error {
 // list, removes the key when fn leaves it empty. fn returns whether it
 // changed anything.
 func (ks *Keyspace) listWrite(key []byte, create bool, fn func(l *list) (bool, error)) error {
-	sh, slot := ks.locate(key)
+	return ks.listWriteAt(keyslot.Of(key), key, create, fn)
+}
+
+// listWriteAt is listWrite for a caller that knows key's hash slot.
+func (ks *Keyspace) listWriteAt(slot int, key []byte, create bool, fn func(l *list) (bool, error)) error {
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	return ks.listWriteLocked(sh, slot, key, create, fn)
@@ -82,8 +89,13 @@ func (ks *Keyspace) listWriteLocked(sh *stripe, slot int, key []byte, create boo
 // key and returns its new length. With existing set it pushes only to an
 // existing list (0 otherwise).
 func (ks *Keyspace) Push(key []byte, vals [][]byte, left, existing bool) (int, error) {
+	return ks.PushAt(keyslot.Of(key), key, vals, left, existing)
+}
+
+// PushAt is Push for a caller that knows key's hash slot.
+func (ks *Keyspace) PushAt(slot int, key []byte, vals [][]byte, left, existing bool) (int, error) {
 	n := 0
-	err := ks.listWrite(key, !existing, func(l *list) (bool, error) {
+	err := ks.listWriteAt(slot, key, !existing, func(l *list) (bool, error) {
 		if l == nil {
 			return false, nil
 		}

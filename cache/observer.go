@@ -44,17 +44,27 @@ type Custom interface {
 // HashFilter may be implemented by an Observer: HashChanged is then
 // called only for the keys WantsHash accepts, so a change to a packed
 // hash (see hashpack.go) builds a map of its fields only when someone
-// reads it.
+// reads it. WantsHashes reports whether WantsHash may accept any key now:
+// when it does not, a hash's change costs no call with its key.
 type HashFilter interface {
 	WantsHash(key string) bool
+	WantsHashes() bool
 }
 
-func (ks *Keyspace) hashChanged(key string, slot int, e *entry) {
+// hashChanged tells the observer the hash at key (a string or the
+// command's bytes, turned into a string only for an observer that wants
+// it) was created or changed.
+func hashChanged[K string | []byte](ks *Keyspace, key K, slot int, e *entry) {
 	if ks.observer == nil {
 		return
 	}
-	if f, ok := ks.observer.(HashFilter); ok && !f.WantsHash(key) {
+	f, ok := ks.observer.(HashFilter)
+	if ok && !f.WantsHashes() {
 		return
 	}
-	ks.observer.HashChanged(key, slot, e.view().asMap())
+	k := string(key)
+	if ok && !f.WantsHash(k) {
+		return
+	}
+	ks.observer.HashChanged(k, slot, e.view().asMap())
 }

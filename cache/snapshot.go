@@ -421,7 +421,7 @@ func (ks *Keyspace) load(key []byte, e *entry, exp int64) {
 	}
 	ks.insertAt(sh, slot, e, exp)
 	if e.kind() == kindHash {
-		ks.hashChanged(string(key), slot, e)
+		hashChanged(ks, key, slot, e)
 	}
 	ks.jsonChanged(string(key), slot, e)
 }

@@ -3,6 +3,8 @@ package cache
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // Redis's defaults for zset-max-listpack-entries and -value.
@@ -39,7 +41,12 @@ func (ks *Keyspace) zsetRead(key []byte, fn func(z *zset)) error {
 // set (fn sees nil otherwise), and removes the key if fn leaves it empty.
 // fn returns whether it changed anything.
 func (ks *Keyspace) zsetWrite(key []byte, create bool, fn func(z *zset) (bool, error)) error {
-	sh, slot := ks.locate(key)
+	return ks.zsetWriteAt(keyslot.Of(key), key, create, fn)
+}
+
+// zsetWriteAt is zsetWrite for a caller that knows key's hash slot.
+func (ks *Keyspace) zsetWriteAt(slot int, key []byte, create bool, fn func(z *zset) (bool, error)) error {
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
@@ -317,8 +324,13 @@ func (ks *Keyspace) ZRemRange(key []byte, sp ZRangeSpec) (int, error) {
 // ZPop removes and returns up to count members with the lowest scores
 // (highest when max).
 func (ks *Keyspace) ZPop(key []byte, count int, max bool) ([]ZMember, error) {
+	return ks.ZPopAt(keyslot.Of(key), key, count, max)
+}
+
+// ZPopAt is ZPop for a caller that knows key's hash slot.
+func (ks *Keyspace) ZPopAt(slot int, key []byte, count int, max bool) ([]ZMember, error) {
 	var out []ZMember
-	err := ks.zsetWrite(key, false, func(z *zset) (bool, error) {
+	err := ks.zsetWriteAt(slot, key, false, func(z *zset) (bool, error) {
 		if z == nil {
 			return false, nil
 		}

@@ -12,7 +12,7 @@ func cmdHSet(cx *Ctx) {
 		cx.Error("ERR wrong number of arguments for 'hset' command")
 		return
 	}
-	n, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], false)
+	n, err := cx.Node.ks.HSetAt(cx.slotOfArg1(), cx.Args[1], cx.Args[2:], false)
 	replyInt(cx, int64(n), err)
 }
 
@@ -21,7 +21,7 @@ func cmdHMSet(cx *Ctx) {
 		cx.Error("ERR wrong number of arguments for 'hmset' command")
 		return
 	}
-	if _, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], false); err != nil {
+	if _, err := cx.Node.ks.HSetAt(cx.slotOfArg1(), cx.Args[1], cx.Args[2:], false); err != nil {
 		cx.Err(err)
 		return
 	}
@@ -29,7 +29,7 @@ func cmdHMSet(cx *Ctx) {
 }
 
 func cmdHSetNX(cx *Ctx) {
-	n, err := cx.Node.ks.HSet(cx.Args[1], cx.Args[2:], true)
+	n, err := cx.Node.ks.HSetAt(cx.slotOfArg1(), cx.Args[1], cx.Args[2:], true)
 	replyInt(cx, int64(n), err)
 }
 

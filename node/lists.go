@@ -17,7 +17,7 @@ func cmdLPushX(cx *Ctx) { push(cx, true, true) }
 func cmdRPushX(cx *Ctx) { push(cx, false, true) }
 
 func push(cx *Ctx, left, existing bool) {
-	n, err := cx.Node.ks.Push(cx.Args[1], cx.Args[2:], left, existing)
+	n, err := cx.Node.ks.PushAt(cx.slotOfArg1(), cx.Args[1], cx.Args[2:], left, existing)
 	replyInt(cx, int64(n), err)
 }
 

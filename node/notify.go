@@ -122,6 +122,9 @@ func (o *notifyObserver) HashChanged(string, int, map[string][]byte) {}
 // WantsHash: notifications need no hash's fields.
 func (o *notifyObserver) WantsHash(string) bool { return false }
 
+// WantsHashes: never.
+func (o *notifyObserver) WantsHashes() bool { return false }
+
 func (o *notifyObserver) KeyRemoved(key string, _ int, why cache.Reason) {
 	n := o.n.Load()
 	if n == nil || n.notifyFlags.Load() == 0 {
@@ -160,6 +163,16 @@ func (os observers) KeyRemoved(key string, slot int, why cache.Reason) {
 func (os observers) WantsHash(key string) bool {
 	for _, o := range os {
 		if f, ok := o.(cache.HashFilter); !ok || f.WantsHash(key) {
+			return true
+		}
+	}
+	return false
+}
+
+// WantsHashes reports whether an observer may need some key's fields now.
+func (os observers) WantsHashes() bool {
+	for _, o := range os {
+		if f, ok := o.(cache.HashFilter); !ok || f.WantsHashes() {
 			return true
 		}
 	}

@@ -26,6 +26,9 @@ func (o searchObserver) HashChanged(key string, slot int, fields map[string][]by
 // keys no index covers (cache.HashFilter).
 func (o searchObserver) WantsHash(key string) bool { return o.cat.Wants(key) }
 
+// WantsHashes: only while some index exists.
+func (o searchObserver) WantsHashes() bool { return o.cat.Len() > 0 }
+
 func (o searchObserver) KeyRemoved(key string, slot int, why cache.Reason) {
 	o.cat.KeyRemoved(key, slot)
 	if why == cache.ReasonEvicted && o.repl.on.Load() {

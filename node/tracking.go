@@ -418,6 +418,9 @@ func (o *trackObserver) HashChanged(string, int, map[string][]byte) {}
 // WantsHash: tracking needs no hash's fields.
 func (o *trackObserver) WantsHash(string) bool { return false }
 
+// WantsHashes: never.
+func (o *trackObserver) WantsHashes() bool { return false }
+
 func (o *trackObserver) KeyRemoved(key string, _ int, why cache.Reason) {
 	n := o.n.Load()
 	if n == nil || n.track.active.Load() == 0 {

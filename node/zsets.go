@@ -226,7 +226,7 @@ func zpop(cx *Ctx, max bool) {
 			return
 		}
 	}
-	ms, err := cx.Node.ks.ZPop(cx.Args[1], int(min(count, math.MaxInt32)), max)
+	ms, err := cx.Node.ks.ZPopAt(cx.slotOfArg1(), cx.Args[1], int(min(count, math.MaxInt32)), max)
 	switch {
 	case err != nil:
 		cx.Err(err)

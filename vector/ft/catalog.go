@@ -14,6 +14,7 @@ type Catalog struct {
 	indexes map[string]*Index
 	aliases map[string]string // lower-case alias -> lower-case index name (alias.go)
 	total   atomic.Int64      // every index's MemoryBytes (kept by the indexes)
+	n       atomic.Int32      // len(indexes), read without the lock
 
 	// Dicts and Config are the node's other search state (FT.DICT*,
 	// FT.CONFIG); each guards itself. FT.SUG* dictionaries are keys
@@ -42,6 +43,7 @@ func (c *Catalog) Create(s *Schema) (*Index, error) {
 	}
 	ix.attach(&c.total)
 	c.indexes[strings.ToLower(s.Name)] = ix
+	c.n.Store(int32(len(c.indexes)))
 	return ix, nil
 }
 
@@ -66,10 +68,16 @@ func (c *Catalog) Drop(name string) (*Index, error) {
 		return nil, ErrUnknownIndex
 	}
 	delete(c.indexes, lower)
+	c.n.Store(int32(len(c.indexes)))
 	c.dropAliasesOf(lower)
 	ix.attach(nil)
 	return ix, nil
 }
+
+// Len returns how many indexes there are, without waiting for a change
+// under way: a writer that needs them all (Wants, HashChanged) asks it
+// first, so a node without indexes takes no lock per write.
+func (c *Catalog) Len() int { return int(c.n.Load()) }
 
 // List returns the index names, sorted.
 func (c *Catalog) List() []string {
