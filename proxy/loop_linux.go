@@ -58,7 +58,7 @@ type loop struct {
 	order   []*entry                // stats' keys, in first-seen order
 	conv    []byte                  // scratch space for converting a reply to RESP3
 
-	procs    int32 // GOMAXPROCS when it started (loop_wait_linux.go)
+	procs    int32 // GOMAXPROCS, as of the last check (loop_wait_linux.go)
 	noPwait2 bool  // the kernel has no epoll_pwait2
 }
 
@@ -297,6 +297,7 @@ func (l *loop) checks() {
 		return
 	}
 	l.lastChk = l.now
+	l.procs = int32(runtime.GOMAXPROCS(0)) // the runtime may change it
 	for _, lb := range l.conns {
 		if lb.fc != nil && len(lb.owed) > lb.head && l.now.Sub(lb.progress) > cfg.ReplyTimeout {
 			l.p.log.Warn("backend not answering; closing connection", "backend", lb.be.addr, "waited", l.now.Sub(lb.progress))
