@@ -59,7 +59,7 @@ type Proxy struct {
 	serving  bool
 	closing  bool
 
-	routes    atomic.Pointer[routeTable]
+	routes atomic.Pointer[routeTable]
 	// rebuildMu makes route table rebuilds one at a time, so that the
 	// last one stored read the router last: the refresher's rebuild must
 	// not store a map read before a change the watcher already stored.
