@@ -39,7 +39,7 @@ var holding atomic.Int32
 func (l *loop) poll(timeout int) (int, error) {
 	if !l.noPwait2 && l.p.io.MaySpin() {
 		if holding.Add(1) < l.procs {
-			nev, err, done := l.pollHolding(timeout)
+			nev, done, err := l.pollHolding(timeout)
 			holding.Add(-1)
 			if done {
 				return nev, err
@@ -60,7 +60,7 @@ func (l *loop) poll(timeout int) (int, error) {
 // pollHolding waits up to holdWait (or timeout, if shorter) keeping the
 // processor; done is false when nothing came and the loop is to wait on
 // as before.
-func (l *loop) pollHolding(timeout int) (nev int, err error, done bool) {
+func (l *loop) pollHolding(timeout int) (nev int, done bool, err error) {
 	d := holdWait
 	if timeout >= 0 && time.Duration(timeout)*time.Millisecond < d {
 		d = time.Duration(timeout) * time.Millisecond
@@ -69,9 +69,9 @@ func (l *loop) pollHolding(timeout int) (nev int, err error, done bool) {
 	switch {
 	case err == syscall.ENOSYS || err == syscall.EPERM:
 		l.noPwait2 = true // a kernel before 5.11, or a filter that denies it
-		return 0, nil, false
+		return 0, false, nil
 	case nev > 0 || err != nil || d < holdWait:
-		return nev, err, true
+		return nev, true, err
 	}
-	return 0, nil, false
+	return 0, false, nil
 }
