@@ -57,6 +57,9 @@ type loop struct {
 	stats   []lstat                 // command counts of the round, by entry id
 	order   []*entry                // stats' keys, in first-seen order
 	conv    []byte                  // scratch space for converting a reply to RESP3
+
+	procs    int32 // GOMAXPROCS, as of the last check (loop_wait_linux.go)
+	noPwait2 bool  // the kernel has no epoll_pwait2
 }
 
 // startLoops starts the proxy's event loops, if it is to have any.
@@ -171,17 +174,15 @@ func (l *loop) run() {
 	p := l.p
 	defer p.wg.Done()
 	defer p.io.LoopRunning()()
+	l.procs = int32(runtime.GOMAXPROCS(0))
 	for {
-		// Look without blocking first: while clients keep the loop busy it
-		// never parks in the kernel. Unlike the node's loops it does not
-		// spin before sleeping: the proxy shares its processors with the
-		// nodes and the clients, and its loop's 20 µs polls took their
-		// time (redis-benchmark -P 1 through a 1-loop proxy: 141k/157k
-		// SET/GET ops/s spinning, 171k/173k not, same run).
-		nev, err := rawio.PollNow(l.Epfd, l.events[:])
-		if nev == 0 && err == nil {
-			nev, err = syscall.EpollWait(l.Epfd, l.events[:], l.timeout())
-		}
+		// Unlike the node's loops it does not spin before sleeping: the
+		// proxy shares its processors with the nodes and the clients, and
+		// its loop's 20 µs polls took their time (redis-benchmark -P 1
+		// through a 1-loop proxy: 141k/157k SET/GET ops/s spinning,
+		// 171k/173k not, same run). It sleeps keeping its processor
+		// (loop_wait_linux.go).
+		nev, err := l.poll(l.timeout())
 		if err != nil && !errors.Is(err, syscall.EINTR) {
 			p.log.Error("event loop", "err", err)
 			l.closeAll()
@@ -296,6 +297,7 @@ func (l *loop) checks() {
 		return
 	}
 	l.lastChk = l.now
+	l.procs = int32(runtime.GOMAXPROCS(0)) // the runtime may change it
 	for _, lb := range l.conns {
 		if lb.fc != nil && len(lb.owed) > lb.head && l.now.Sub(lb.progress) > cfg.ReplyTimeout {
 			l.p.log.Warn("backend not answering; closing connection", "backend", lb.be.addr, "waited", l.now.Sub(lb.progress))
