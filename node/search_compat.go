@@ -113,6 +113,11 @@ func cmdFTExplainCLI(cx *Ctx) {
 	}
 }
 
+// cmdFTConfig is FT.CONFIG GET|HELP|SET. As RediSearch 2.8: names and
+// help texts simple strings, values bulk strings; GET answers [[name,
+// value]...] and HELP [[name, "Description", text, "Value", value]...],
+// maps of name to value and to {Description, Value} in RESP3 (by the
+// spec's shapes).
 func cmdFTConfig(cx *Ctx) {
 	cfg := cx.Node.search.Config
 	switch strings.ToUpper(string(cx.Args[1])) {
@@ -121,7 +126,7 @@ func cmdFTConfig(cx *Ctx) {
 		cx.Array(len(es))
 		for _, e := range es {
 			cx.Array(2)
-			cx.BulkString(e.Name)
+			cx.Simple(e.Name)
 			configValue(cx, e)
 		}
 	case "HELP":
@@ -129,10 +134,10 @@ func cmdFTConfig(cx *Ctx) {
 		cx.Array(len(es))
 		for _, e := range es {
 			cx.Array(5)
-			cx.BulkString(e.Name)
-			cx.BulkString("Description")
-			cx.BulkString(e.Help)
-			cx.BulkString("Value")
+			cx.Simple(e.Name)
+			cx.Simple("Description")
+			cx.Simple(ft.EscapeSimple(e.Help))
+			cx.Simple("Value")
 			configValue(cx, e)
 		}
 	case "SET":

@@ -114,6 +114,8 @@ func FuzzTo3(f *testing.F) {
 	f.Add([]byte("*3\r\n:1\r\n$1\r\nd\r\n*2\r\n$1\r\nt\r\n$-1\r\n"), uint8(0))
 	f.Add([]byte("*4\r\n:1\r\n$1\r\nd\r\n$1\r\n2\r\n*0\r\n"), uint8(1))
 	f.Add([]byte("*2\r\n*2\r\n:5\r\n*2\r\n$1\r\nt\r\n$1\r\nx\r\n:9\r\n"), uint8(3))
+	f.Add([]byte("*2\r\n+attributes\r\n*1\r\n*5\r\n+identifier\r\n+t\r\n+WEIGHT\r\n$1\r\n1\r\n+SORTABLE\r\n"), uint8(0))
+	f.Add([]byte("*1\r\n*5\r\n+TIMEOUT\r\n+Description\r\n+x\r\n+Value\r\n$-1\r\n"), uint8(0))
 	shapes := []Shape{AsFTSearch, AsFTSearchScores, AsFTAggregate, AsFTCursor}
 	for s := range numShapes {
 		shapes = append(shapes, s)
