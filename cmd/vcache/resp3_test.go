@@ -32,3 +32,12 @@ func TestFTReplyShapesThroughTheProxy(t *testing.T) {
 	defer func() { cancel(); <-done }()
 	testutil.CheckFTReplyShapes(t, addr, "ps")
 }
+
+// TestFTContainsNeedsSuffixTrieThroughTheProxy: the proxy answers
+// RediSearch 2.8's error for a suffix or infix term scoped to a TEXT field
+// without WITHSUFFIXTRIE, as a node does.
+func TestFTContainsNeedsSuffixTrieThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	testutil.CheckFTContainsNoSuffixTrie(t, addr, "pc")
+}
