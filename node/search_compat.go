@@ -425,7 +425,9 @@ func getSugDict(cx *Ctx, key []byte) (*ft.SugDict, bool) {
 }
 
 // cmdFTSugGet is FT.SUGGET key prefix [FUZZY] [WITHSCORES]
-// [WITHPAYLOADS] [MAX n].
+// [WITHPAYLOADS] [MAX n]: a null when the key holds no dictionary, else
+// each suggestion followed by its score (a double: a bulk string in RESP2)
+// and payload, as RediSearch 2.8 answers.
 func cmdFTSugGet(cx *Ctx) {
 	fuzzy, scores, payloads, max := false, false, false, 5
 	for i := 3; i < len(cx.Args); i++ {
@@ -457,10 +459,11 @@ func cmdFTSugGet(cx *Ctx) {
 	if !ok {
 		return
 	}
-	var sugs []ft.Suggestion
-	if d != nil {
-		sugs = d.Get(string(cx.Args[2]), fuzzy, max)
+	if d == nil {
+		cx.Null() // as RediSearch: no dictionary there
+		return
 	}
+	sugs := d.Get(string(cx.Args[2]), fuzzy, max)
 	per := 1
 	if scores {
 		per++

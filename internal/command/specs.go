@@ -157,7 +157,7 @@ func Specs() []Spec {
 		{Name: "ft.spellcheck", Arity: -3, Flags: Keyless | r | Fanout, Index: IndexRead, IndexArg: 1, Group: "search", Summary: "Suggests corrections of a query's misspelled terms (DISTANCE, TERMS INCLUDE|EXCLUDE).", Reply3: Always(resp.AsFTSpellcheck)},
 		{Name: "ft.profile", Arity: -5, Flags: Keyless | r | Fanout, Index: IndexRead, IndexArg: 1, Group: "search", Summary: "Runs FT.SEARCH or FT.AGGREGATE and returns its results with a profile.", Reply3: ftProfileShape},
 		{Name: "ft.sugadd", Arity: -4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Index: IndexNone, Group: "search", Summary: "Adds a suggestion to an auto-complete dictionary (INCR, PAYLOAD)."},
-		{Name: "ft.sugget", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Index: IndexNone, Group: "search", Summary: "Returns suggestions for a prefix (FUZZY, MAX, WITHSCORES, WITHPAYLOADS)."},
+		{Name: "ft.sugget", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Index: IndexNone, Group: "search", Summary: "Returns suggestions for a prefix (FUZZY, MAX, WITHSCORES, WITHPAYLOADS).", Reply3: ftSugGetShape},
 		{Name: "ft.sugdel", Arity: 3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Index: IndexNone, Group: "search", Summary: "Removes a suggestion."},
 		{Name: "ft.suglen", Arity: 2, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Index: IndexNone, Group: "search", Summary: "Returns the size of an auto-complete dictionary."},
 

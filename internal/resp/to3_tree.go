@@ -50,8 +50,12 @@ const (
 	// AsFTConfigHelp: FT.CONFIG HELP's [[name, "Description", text,
 	// "Value", value]...] is a map of name to {Description, Value}.
 	AsFTConfigHelp
+	// AsFlatScoresPayloads: a flat array of member, score, payload...
+	// stays flat, with every score a double (FT.SUGGET WITHSCORES
+	// WITHPAYLOADS).
+	AsFlatScoresPayloads
 	// lastTree is the last tree shape.
-	lastTree = AsFTConfigHelp
+	lastTree = AsFlatScoresPayloads
 )
 
 // isTree reports whether shape is one of the tree shapes.
@@ -72,6 +76,7 @@ const (
 	fTriples                 // flat name, a, b...: a map of name to [a, b]
 	fNamed                   // array of [name, k, v, k, v...]: a map of name to {k: v...}
 	fFlagged                 // flat name, value..., then flag words: a map, the flags an array under "flags"
+	fStride3                 // flat a, b, c...: an array, each b by subs[0]
 )
 
 // form is how one level of a RESP2 reply becomes RESP3: fields names the
@@ -120,8 +125,9 @@ func buildTrees() []*form {
 		AsACLLog - AsStreams: {kind: fList, elem: &form{kind: fMap, fields: map[string]*form{
 			"age-seconds": {leaf: AsDouble},
 		}}},
-		AsFTConfigGet - AsStreams:  {kind: fPairs},
-		AsFTConfigHelp - AsStreams: {kind: fNamed},
+		AsFTConfigGet - AsStreams:        {kind: fPairs},
+		AsFTConfigHelp - AsStreams:       {kind: fNamed},
+		AsFlatScoresPayloads - AsStreams: {kind: fStride3, subs: [2]Shape{AsDouble}},
 	}
 }
 
@@ -170,6 +176,16 @@ func formTo3(dst []byte, v *Value, f *form) []byte {
 			for j := 1; j < len(e); j++ {
 				dst = leafTo3(dst, &e[j], AsIs)
 			}
+		}
+		return dst
+	case f.kind == fStride3 && len(v.Elems)%3 == 0:
+		dst = AppendArray(dst, len(v.Elems))
+		for i := range v.Elems {
+			shape := AsIs
+			if i%3 == 1 {
+				shape = f.subs[0]
+			}
+			dst = leafTo3(dst, &v.Elems[i], shape)
 		}
 		return dst
 	case f.kind == fFlagged:

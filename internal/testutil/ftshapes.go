@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vcache/vcache/internal/resp"
 )
 
 // CheckFTReplyShapes checks, over addr (a node or a proxy), the reply
@@ -98,6 +100,25 @@ func CheckFTReplyShapes(t *testing.T, addr, prefix string) {
 		}
 	}
 
+	// FT.SUGGET: each score a double (a bulk string in RESP2), a null
+	// where no dictionary is.
+	sug := prefix + "sug"
+	r2.Do("FT.SUGADD", sug, "hello", "1", "PAYLOAD", "pl")
+	r2.Do("FT.SUGADD", sug, "help", "2")
+	for _, opts := range [][]string{{"WITHSCORES"}, {"WITHSCORES", "WITHPAYLOADS"}, {"MAX", "1", "WITHSCORES"}} {
+		v2, v3 := both(append([]string{"FT.SUGGET", sug, "hel"}, opts...)...)
+		per := len(opts) + 1
+		if opts[0] == "MAX" {
+			per = 2
+		}
+		if want := scoresAsDoubles(v2, per); want == "" || v3 != want {
+			t.Errorf("FT.SUGGET %v = %q (RESP2), %q (RESP3); want the RESP3 form %q", opts, v2, v3, want)
+		}
+	}
+	if v2, v3 := both("FT.SUGGET", sug+"none", "hel"); v2 != "$-1\r\n" || v3 != "_\r\n" {
+		t.Errorf("FT.SUGGET of no dictionary = %q (RESP2), %q (RESP3); want nulls", v2, v3)
+	}
+
 	// The same through go-redis.
 	c2, c3 := protoClients(t, addr)
 	for _, c := range []struct {
@@ -131,6 +152,11 @@ func CheckFTReplyShapes(t *testing.T, addr, prefix string) {
 	if l, err := c3.FT_List(ctx).Result(); err != nil || !slices.Contains(l, idx) {
 		t.Errorf("go-redis RESP3 FT_List = %q, %v; want it to hold %s", l, err, idx)
 	}
+	if got, err := c3.Do(ctx, "FT.SUGGET", sug, "hel", "WITHSCORES").Slice(); err != nil || len(got) != 4 {
+		t.Errorf("go-redis RESP3 FT.SUGGET WITHSCORES = %#v, %v", got, err)
+	} else if _, ok := got[1].(float64); !ok {
+		t.Errorf("go-redis RESP3 FT.SUGGET WITHSCORES score = %#v, want a float64", got[1])
+	}
 	info, err := c2.FTInfo(ctx, idx).Result()
 	if err != nil || info.NumDocs != 2 || info.IndexName != idx || len(info.Attributes) != 4 || info.Attributes[3].Weight != 1 || !info.Attributes[3].Sortable {
 		t.Errorf("go-redis RESP2 FTInfo = %+v, %v; want 2 documents and 4 attributes", info, err)
@@ -147,4 +173,27 @@ func CheckFTReplyShapes(t *testing.T, addr, prefix string) {
 	if def, _ := m["index_definition"].(map[any]any); def["default_score"] != float64(1) || fmt.Sprint(def["prefixes"]) != "["+prefix+":]" {
 		t.Errorf("go-redis RESP3 FT.INFO index_definition = %#v", m["index_definition"])
 	}
+}
+
+// scoresAsDoubles returns the RESP3 form of raw, a RESP2 flat array of
+// groups of per elements whose second elements are scores (bulk strings):
+// the scores doubles; "" when raw is not of that form.
+func scoresAsDoubles(raw string, per int) string {
+	v, n, err := resp.Parse([]byte(raw))
+	if err != nil || n != len(raw) || v.Kind != resp.Array || len(v.Elems) == 0 || len(v.Elems)%per != 0 {
+		return ""
+	}
+	out := resp.AppendArray(nil, len(v.Elems))
+	for i := range v.Elems {
+		e := &v.Elems[i]
+		switch {
+		case i%per == 1 && e.Kind == resp.BulkString:
+			out = append(append(append(out, ','), e.Str...), "\r\n"...)
+		case e.Null:
+			out = append(out, "_\r\n"...)
+		default:
+			out = e.AppendTo(out)
+		}
+	}
+	return string(out)
 }
