@@ -357,7 +357,7 @@ func cmdFTSpellCheck(cx *Ctx) {
 	cx.Array(len(terms))
 	for _, t := range terms {
 		cx.Array(3)
-		cx.BulkString("TERM")
+		cx.Simple("TERM") // a simple string, as RediSearch writes it
 		cx.BulkString(t.Term)
 		cx.Array(len(t.Suggestions))
 		for _, s := range t.Suggestions {

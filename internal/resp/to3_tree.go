@@ -271,7 +271,7 @@ func spellcheck3(dst []byte, v *Value) []byte {
 		}
 	}
 	dst = AppendMap(dst, 1)
-	dst = AppendBulk(dst, "results")
+	dst = AppendSimple(dst, "results")
 	dst = AppendMap(dst, len(v.Elems))
 	for i := range v.Elems {
 		t := &v.Elems[i]

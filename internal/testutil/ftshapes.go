@@ -119,6 +119,14 @@ func CheckFTReplyShapes(t *testing.T, addr, prefix string) {
 		t.Errorf("FT.SUGGET of no dictionary = %q (RESP2), %q (RESP3); want nulls", v2, v3)
 	}
 
+	// FT.SPELLCHECK: "TERM" a simple string, each score a double (a bulk
+	// string in RESP2); {results: {term: [{suggestion: score}]}} in RESP3.
+	v2, v3 = both("FT.SPELLCHECK", idx, "helo")
+	if v2 != "*1\r\n*3\r\n+TERM\r\n$4\r\nhelo\r\n*1\r\n*2\r\n$1\r\n1\r\n$5\r\nhello\r\n" ||
+		v3 != "%1\r\n+results\r\n%1\r\n$4\r\nhelo\r\n*1\r\n%1\r\n$5\r\nhello\r\n,1\r\n" {
+		t.Errorf("FT.SPELLCHECK helo = %q (RESP2), %q (RESP3)", v2, v3)
+	}
+
 	// The same through go-redis.
 	c2, c3 := protoClients(t, addr)
 	for _, c := range []struct {
