@@ -81,7 +81,7 @@ func TestFTBadDocumentsAreNotIndexed(t *testing.T) {
 				t.Fatalf("filtered KNN = %v, want %v", got, wantF)
 			}
 			m := ftInfo(t, c)
-			if m["num_docs"] != int64(n) || m["hash_indexing_failures"] != int64(bad) {
+			if infoNum(m["num_docs"]) != int64(n) || infoNum(m["hash_indexing_failures"]) != int64(bad) {
 				t.Fatalf("FT.INFO num_docs %v failures %v, want %d and %d", m["num_docs"], m["hash_indexing_failures"], n, bad)
 			}
 			if total, _ := ftKeys(t, c, "*", "LIMIT", "0", "0"); total != n {
@@ -101,7 +101,7 @@ func TestFTBadDocumentsAreNotIndexed(t *testing.T) {
 			if got := near(); got == "doc:42" || got == "" {
 				t.Fatalf("after a NaN rewrite the nearest to doc:42's vector is %q", got)
 			}
-			if m := ftInfo(t, c); m["num_docs"] != int64(n-1) {
+			if m := ftInfo(t, c); infoNum(m["num_docs"]) != int64(n-1) {
 				t.Fatalf("num_docs %v after a NaN rewrite, want %d", m["num_docs"], n-1)
 			}
 			c.HSet(ctx, "doc:42", "emb", self)
@@ -141,7 +141,7 @@ func TestFTBadDocumentsAcrossCreateAndRestart(t *testing.T) {
 	}
 	check := func(c *redis.Client, when string) {
 		t.Helper()
-		if m := ftInfo(t, c); m["num_docs"] != int64(n) || m["hash_indexing_failures"] != int64(2) {
+		if m := ftInfo(t, c); infoNum(m["num_docs"]) != int64(n) || infoNum(m["hash_indexing_failures"]) != int64(2) {
 			t.Fatalf("%s: num_docs %v failures %v, want %d and 2", when, m["num_docs"], m["hash_indexing_failures"], n)
 		}
 		total, keys := ftKeys(t, c, "@genre:{g}=>[KNN 5 @emb $B]", "PARAMS", "2", "B", vector.EncodeFloat32(docVec(3)), "NOCONTENT", "LIMIT", "0", "100")
@@ -157,15 +157,15 @@ func TestFTBadDocumentsAcrossCreateAndRestart(t *testing.T) {
 	if err := c.Do(ctx, "FT.ALTER", "idx", "SCHEMA", "ADD", "title", "TEXT").Err(); err != nil {
 		t.Fatal(err)
 	}
-	if m := ftInfo(t, c); m["num_docs"] != int64(n) {
+	if m := ftInfo(t, c); infoNum(m["num_docs"]) != int64(n) {
 		t.Fatalf("after FT.ALTER num_docs %v, want %d", m["num_docs"], n)
 	}
-	before := ftInfo(t, c)["hash_indexing_failures"].(int64)
+	before := infoNum(ftInfo(t, c)["hash_indexing_failures"])
 	tn.stop()
 	tn2 := startNode(t, func(c *Config) { c.Dir = dir })
 	c2 := tn2.client2(t)
 	m := ftInfo(t, c2)
-	if m["num_docs"] != int64(n) || m["hash_indexing_failures"] != int64(2) {
+	if infoNum(m["num_docs"]) != int64(n) || infoNum(m["hash_indexing_failures"]) != int64(2) {
 		t.Fatalf("after restart: num_docs %v failures %v (before: %d), want %d and 2", m["num_docs"], m["hash_indexing_failures"], before, n)
 	}
 	total, keys := ftKeys(t, c2, "*=>[KNN 5 @emb $B]", "PARAMS", "2", "B", vector.EncodeFloat32(docVec(3)), "NOCONTENT")

@@ -49,12 +49,27 @@ func memInfo(t testing.TB, c *redis.Client) map[string]int64 {
 func ftDocsAndVectorBytes(t testing.TB, c *redis.Client, idx string) (docs int64, vecBytes float64) {
 	t.Helper()
 	info := ftInfoFields(t, c, idx)
-	docs, _ = info["num_docs"].(int64)
+	docs = infoNum(info["num_docs"])
 	mb, err := strconv.ParseFloat(fmt.Sprint(info["vector_index_sz_mb"]), 64)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return docs, mb * (1 << 20)
+}
+
+// infoNum reads one of FT.INFO's figures, which RediSearch writes as a
+// double: a bulk string in RESP2, a double in RESP3 (-1 when it is
+// neither).
+func infoNum(v any) int64 {
+	switch x := v.(type) {
+	case string:
+		if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+			return n
+		}
+	case float64:
+		return int64(x)
+	}
+	return -1
 }
 
 // ftInfoFields returns FT.INFO's fields: a map to a RESP3 client (go-redis's

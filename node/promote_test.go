@@ -184,7 +184,7 @@ func testSplitMethod(t *testing.T, replicas int, method, why string) {
 			if info, err := tn.client2(t).Do(ctx, "FT.INFO", "idx").Slice(); err == nil {
 				for i := 0; i+1 < len(info); i += 2 {
 					if info[i] == "num_docs" {
-						sum += info[i+1].(int64)
+						sum += infoNum(info[i+1])
 					}
 				}
 			}

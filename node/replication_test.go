@@ -134,7 +134,7 @@ func TestReplicaTakesOverWithTheData(t *testing.T) {
 	// So do FT.INFO's num_docs (the proxy sums them too).
 	sum = 0
 	for _, tn := range nodes {
-		n, _ := ftInfoFields(t, tn.client(t), "idx")["num_docs"].(int64)
+		n := infoNum(ftInfoFields(t, tn.client(t), "idx")["num_docs"])
 		sum += n
 	}
 	if sum != docs {

@@ -205,3 +205,11 @@ func TestRESP3ACLLogAndSynDump(t *testing.T) {
 		t.Errorf("FT.SYNDUMP in RESP2 = %q, want %q", got, want)
 	}
 }
+
+// TestFTReplyShapes: FT.TAGVALS, FT._LIST and FT.DICTDUMP answer sets,
+// FT.CONFIG GET and HELP maps, FT.INFO RediSearch 2.8's value types (its
+// doubles bulk strings in RESP2 and doubles in RESP3, attributes maps with
+// their flags), raw and through go-redis.
+func TestFTReplyShapes(t *testing.T) {
+	testutil.CheckFTReplyShapes(t, startNode(t, nil).addr, "rs")
+}

@@ -36,11 +36,13 @@ func (o searchObserver) KeyRemoved(key string, slot int, why cache.Reason) {
 	}
 }
 
+// cmdFTList answers the index names as RediSearch 2.8 does: simple
+// strings (a set in RESP3, by the spec's shape).
 func cmdFTList(cx *Ctx) {
 	names := cx.Node.search.List()
 	cx.Array(len(names))
 	for _, n := range names {
-		cx.BulkString(n)
+		cx.Simple(ft.EscapeSimple(n))
 	}
 }
 
@@ -256,9 +258,12 @@ func ftDropIndex(cx *Ctx, dd bool) {
 	cx.OK()
 }
 
-// writeAny writes nested []any of strings, int64s and []byte as RESP.
+// writeAny writes nested []any of strings, int64s and []byte as RESP
+// (ft.SimpleString as a simple string).
 func writeAny(cx *Ctx, v any) {
 	switch x := v.(type) {
+	case ft.SimpleString:
+		cx.Simple(ft.EscapeSimple(string(x)))
 	case []any:
 		cx.Array(len(x))
 		for _, e := range x {

@@ -50,7 +50,7 @@ func TestSearchACL(t *testing.T) {
 		{app, "FT.DROPINDEX oidx DD", denied},
 		{app, "FT.DROPINDEX oidx", denied},
 		{app, "FT.DROPINDEX allidx", denied},
-		{app, "FT._LIST", "1) \"aidx\"\n2) \"allidx\"\n3) \"oidx\""},
+		{app, "FT._LIST", "1) aidx\n2) allidx\n3) oidx"},
 		{app, "FT.CREATE mine ON HASH PREFIX 1 app:docs: SCHEMA title TEXT", "OK"},
 		{app, "FT.ALTER mine SCHEMA ADD n NUMERIC", "OK"},
 		{app, "FT.DROPINDEX mine DD", "OK"},
@@ -68,7 +68,7 @@ func TestSearchACL(t *testing.T) {
 	if got := admin.do("HGET", "other:1", "title"); got != `"SECRET one"` {
 		t.Errorf("other:1 after the denials: %s", got)
 	}
-	if got := admin.do("FT._LIST"); got != "1) \"aidx\"\n2) \"allidx\"\n3) \"oidx\"" {
+	if got := admin.do("FT._LIST"); got != "1) aidx\n2) allidx\n3) oidx" {
 		t.Errorf("FT._LIST after the denials:\n%s", got)
 	}
 	// In a transaction the check is made when the command runs.

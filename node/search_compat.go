@@ -113,6 +113,11 @@ func cmdFTExplainCLI(cx *Ctx) {
 	}
 }
 
+// cmdFTConfig is FT.CONFIG GET|HELP|SET. As RediSearch 2.8: names and
+// help texts simple strings, values bulk strings; GET answers [[name,
+// value]...] and HELP [[name, "Description", text, "Value", value]...],
+// maps of name to value and to {Description, Value} in RESP3 (by the
+// spec's shapes).
 func cmdFTConfig(cx *Ctx) {
 	cfg := cx.Node.search.Config
 	switch strings.ToUpper(string(cx.Args[1])) {
@@ -121,7 +126,7 @@ func cmdFTConfig(cx *Ctx) {
 		cx.Array(len(es))
 		for _, e := range es {
 			cx.Array(2)
-			cx.BulkString(e.Name)
+			cx.Simple(e.Name)
 			configValue(cx, e)
 		}
 	case "HELP":
@@ -129,10 +134,10 @@ func cmdFTConfig(cx *Ctx) {
 		cx.Array(len(es))
 		for _, e := range es {
 			cx.Array(5)
-			cx.BulkString(e.Name)
-			cx.BulkString("Description")
-			cx.BulkString(e.Help)
-			cx.BulkString("Value")
+			cx.Simple(e.Name)
+			cx.Simple("Description")
+			cx.Simple(ft.EscapeSimple(e.Help))
+			cx.Simple("Value")
 			configValue(cx, e)
 		}
 	case "SET":
@@ -352,7 +357,7 @@ func cmdFTSpellCheck(cx *Ctx) {
 	cx.Array(len(terms))
 	for _, t := range terms {
 		cx.Array(3)
-		cx.BulkString("TERM")
+		cx.Simple("TERM") // a simple string, as RediSearch writes it
 		cx.BulkString(t.Term)
 		cx.Array(len(t.Suggestions))
 		for _, s := range t.Suggestions {
@@ -420,7 +425,9 @@ func getSugDict(cx *Ctx, key []byte) (*ft.SugDict, bool) {
 }
 
 // cmdFTSugGet is FT.SUGGET key prefix [FUZZY] [WITHSCORES]
-// [WITHPAYLOADS] [MAX n].
+// [WITHPAYLOADS] [MAX n]: a null when the key holds no dictionary, else
+// each suggestion followed by its score (a double: a bulk string in RESP2)
+// and payload, as RediSearch 2.8 answers.
 func cmdFTSugGet(cx *Ctx) {
 	fuzzy, scores, payloads, max := false, false, false, 5
 	for i := 3; i < len(cx.Args); i++ {
@@ -452,10 +459,11 @@ func cmdFTSugGet(cx *Ctx) {
 	if !ok {
 		return
 	}
-	var sugs []ft.Suggestion
-	if d != nil {
-		sugs = d.Get(string(cx.Args[2]), fuzzy, max)
+	if d == nil {
+		cx.Null() // as RediSearch: no dictionary there
+		return
 	}
+	sugs := d.Get(string(cx.Args[2]), fuzzy, max)
 	per := 1
 	if scores {
 		per++

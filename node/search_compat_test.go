@@ -51,7 +51,7 @@ func TestFTInfoShape(t *testing.T) {
 	}
 	// 2 distinct words (hello, world; "there" is a stop word), 3 word
 	// postings + 3 tags.
-	if m["num_docs"] != int64(2) || m["num_terms"] != int64(2) || m["num_records"] != int64(6) || m["records_per_doc_avg"] != "3" {
+	if m["num_docs"] != "2" || m["num_terms"] != "2" || m["num_records"] != "6" || m["records_per_doc_avg"] != "3" {
 		t.Errorf("num_docs %v num_terms %v num_records %v records_per_doc_avg %v, want 2 2 6 3",
 			m["num_docs"], m["num_terms"], m["num_records"], m["records_per_doc_avg"])
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestFTConfigExpansions: FT.CONFIG's MINPREFIX (default 2) and
@@ -103,4 +105,11 @@ func TestFTConfigExpansions(t *testing.T) {
 	if got := profileIterators(t, do, "w1*"); !reflect.DeepEqual(got, []any{"Type", "EMPTY", "Counter", int64(0)}) {
 		t.Errorf("FT.PROFILE w1* under MINPREFIX 3 = %#v, want EMPTY", got)
 	}
+}
+
+// TestFTContainsNeedsSuffixTrie: a suffix or infix term scoped to a TEXT
+// field without WITHSUFFIXTRIE, in an index with a suffix trie, is
+// RediSearch 2.8's error.
+func TestFTContainsNeedsSuffixTrie(t *testing.T) {
+	testutil.CheckFTContainsNoSuffixTrie(t, startNode(t, nil).addr, "cs")
 }

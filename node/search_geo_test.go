@@ -118,7 +118,7 @@ func TestFTGeo(t *testing.T) {
 	if !reflect.DeepEqual(attrs[0], []any{"identifier", "loc", "attribute", "loc", "type", "GEO"}) {
 		t.Errorf("FT.INFO attribute: %v", attrs[0])
 	}
-	if info[38] != "hash_indexing_failures" || info[39] != int64(1) {
+	if info[38] != "hash_indexing_failures" || info[39] != "1" {
 		t.Errorf("FT.INFO %v = %v, want hash_indexing_failures 1", info[38], info[39])
 	}
 

@@ -44,7 +44,7 @@ func TestFTInfoCountsTheProxysSlots(t *testing.T) {
 		}
 		for i := 0; i+1 < len(info); i += 2 {
 			if info[i] == "num_docs" {
-				return info[i+1].(int64)
+				return infoNum(info[i+1])
 			}
 		}
 		t.Fatalf("FT.INFO %v: no num_docs in %v", args, info)

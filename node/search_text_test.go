@@ -123,11 +123,11 @@ func TestFTTextScoring(t *testing.T) {
 	// double and the explanation, as RediSearch sends them.
 	c3 := testutil.Dial(t, tn.addr)
 	c3.Do3("HELLO", "3")
-	if got := c3.Do3("FT.SEARCH", "docs", "shoes", "NOCONTENT", "WITHSCORES"); !strings.Contains(got, "$5\r\nscore\r\n,1.6666666666666667\r\n") {
+	if got := c3.Do3("FT.SEARCH", "docs", "shoes", "NOCONTENT", "WITHSCORES"); !strings.Contains(got, "+score\r\n,1.6666666666666667\r\n") {
 		t.Errorf("RESP3 WITHSCORES: %q", got)
 	}
 	if got := c3.Do3("FT.SEARCH", "docs", "shoes", "NOCONTENT", "WITHSCORES", "EXPLAINSCORE"); !strings.Contains(got,
-		"$5\r\nscore\r\n*2\r\n,1.6666666666666667\r\n*2\r\n$70\r\nFinal TFIDF : words TFIDF 5.00 * document score 1.00 / norm 3 / slop 1\r\n") {
+		"+score\r\n*2\r\n,1.6666666666666667\r\n*2\r\n$70\r\nFinal TFIDF : words TFIDF 5.00 * document score 1.00 / norm 3 / slop 1\r\n") {
 		t.Errorf("RESP3 EXPLAINSCORE: %q", got)
 	}
 

@@ -147,7 +147,7 @@ func (rs *recallSet) sample(ctx context.Context, c *redis.Client, m *cluster.Map
 	}
 	for i := 0; i+1 < len(info); i += 2 {
 		if info[i] == "num_docs" {
-			s.numDocs, _ = info[i+1].(int64)
+			s.numDocs = infoNum(info[i+1])
 		}
 	}
 	return s

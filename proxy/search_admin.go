@@ -136,7 +136,7 @@ func fanFTInfo(s *session, cmd resp.Command) (merger, string) {
 			if isInt {
 				out.Elems[i+1] = resp.Value{Kind: resp.Integer, Int: int64(total)}
 			} else {
-				out.Elems[i+1] = resp.Value{Kind: resp.BulkString, Str: strconv.AppendFloat(nil, total, 'g', -1, 64)}
+				out.Elems[i+1] = resp.Value{Kind: resp.BulkString, Str: strconv.AppendFloat(nil, total, 'g', 17, 64)} // as RediSearch writes a double: %.17g
 			}
 		}
 		return out.AppendTo(dst)

@@ -127,7 +127,7 @@ func fanFTSpellCheck(s *session, cmd resp.Command) (merger, string) {
 				return words[i] < words[j]
 			})
 			dst = resp.AppendArray(dst, 3)
-			dst = resp.AppendBulk(dst, "TERM")
+			dst = resp.AppendSimple(dst, "TERM") // a simple string, as RediSearch writes it
 			dst = resp.AppendBulk(dst, t)
 			dst = resp.AppendArray(dst, len(words))
 			for _, w := range words {

@@ -175,8 +175,13 @@ func ftInfo(ctx context.Context, c *redis.Client) (docs int64, vecMB float64, er
 	}
 	for i := 0; i+1 < len(v); i += 2 {
 		switch v[i] {
-		case "num_docs":
-			docs, _ = v[i+1].(int64)
+		case "num_docs": // a double: a string in RESP2
+			switch n := v[i+1].(type) {
+			case int64:
+				docs = n
+			case string:
+				docs, _ = strconv.ParseInt(n, 10, 64)
+			}
 		case "vector_index_sz_mb":
 			s, _ := v[i+1].(string)
 			vecMB, err = strconv.ParseFloat(s, 64)

@@ -63,8 +63,8 @@ func TestFTSharedStateThroughProxy(t *testing.T) {
 	}
 
 	expect(via, "+OK\r\n", "FT.CONFIG", "SET", "MINPREFIX", "3")
-	everywhere("*1\r\n*2\r\n$9\r\nMINPREFIX\r\n$1\r\n3\r\n", "FT.CONFIG", "GET", "MINPREFIX")
-	expect(via, "*1\r\n*2\r\n$9\r\nMINPREFIX\r\n$1\r\n3\r\n", "FT.CONFIG", "GET", "MINPREFIX")
+	everywhere("*1\r\n*2\r\n+MINPREFIX\r\n$1\r\n3\r\n", "FT.CONFIG", "GET", "MINPREFIX")
+	expect(via, "*1\r\n*2\r\n+MINPREFIX\r\n$1\r\n3\r\n", "FT.CONFIG", "GET", "MINPREFIX")
 
 	expect(via, ":1\r\n", "FT.SUGADD", "sug", "hello world", "1")
 	expect(via, ":2\r\n", "FT.SUGADD", "sug", "help", "2")

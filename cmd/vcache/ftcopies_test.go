@@ -116,7 +116,7 @@ func TestFTDocumentOnEveryNodeCountsOnce(t *testing.T) {
 		testutil.CLI(v.Elems[1]) != "1) \"n\"\n2) \"40\"" {
 		t.Errorf("FT.AGGREGATE COUNT: %s; want n 40", testutil.CLI(v))
 	}
-	if got := via.Do("FT.INFO", "idx"); !strings.Contains(got, "num_docs\r\n:40\r\n") {
+	if got := via.Do("FT.INFO", "idx"); !strings.Contains(got, "num_docs\r\n$2\r\n40\r\n") {
 		t.Errorf("FT.INFO num_docs is not 40: %q", got)
 	}
 }

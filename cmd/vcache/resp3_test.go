@@ -23,3 +23,21 @@ func TestRESP3NestedMapsThroughTheProxy(t *testing.T) {
 	defer func() { cancel(); <-done }()
 	testutil.CheckRESP3Maps(t, addr, "p3")
 }
+
+// TestFTReplyShapesThroughTheProxy: FT.TAGVALS, FT._LIST, FT.DICTDUMP,
+// FT.CONFIG and FT.INFO through vcache dev's proxy answer RediSearch 2.8's
+// RESP2 and RESP3 forms, as a node does.
+func TestFTReplyShapesThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	testutil.CheckFTReplyShapes(t, addr, "ps")
+}
+
+// TestFTContainsNeedsSuffixTrieThroughTheProxy: the proxy answers
+// RediSearch 2.8's error for a suffix or infix term scoped to a TEXT field
+// without WITHSUFFIXTRIE, as a node does.
+func TestFTContainsNeedsSuffixTrieThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	testutil.CheckFTContainsNoSuffixTrie(t, addr, "pc")
+}

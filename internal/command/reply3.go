@@ -124,6 +124,30 @@ func ftAggregateShape(args [][]byte) resp.Shape {
 	return shape
 }
 
+// ftSugGetShape is FT.SUGGET's Reply3 (FT.SUGGET key prefix options): a
+// flat array whose scores (WITHSCORES) are doubles, each after its
+// suggestion and before its payload (WITHPAYLOADS).
+func ftSugGetShape(args [][]byte) resp.Shape {
+	scores, payloads := false, false
+	for i := 3; i < len(args); i++ {
+		switch {
+		case EqualFold(args[i], "withscores"):
+			scores = true
+		case EqualFold(args[i], "withpayloads"):
+			payloads = true
+		case EqualFold(args[i], "max"):
+			i++ // its number
+		}
+	}
+	switch {
+	case scores && payloads:
+		return resp.AsFlatScoresPayloads
+	case scores:
+		return resp.AsFlatScores
+	}
+	return resp.AsIs
+}
+
 // vsimShape is VSIM's Reply3 (VSIM key ELE|FP32|VALUES ... options): a
 // map of element to score (WITHSCORES), to attributes (WITHATTRIBS) or to
 // [score, attributes] (both), as Redis 8 sends it.

@@ -16,11 +16,11 @@ func TestFTExpandValues(t *testing.T) {
 	src = AppendBulk(src, "raw")
 	src = AppendBulk(src, "not json {")
 	got := string(To3(nil, src, FTExpandShape(AsFTSearch)))
-	want := "%5\r\n$10\r\nattributes\r\n*0\r\n$6\r\nformat\r\n+EXPAND\r\n$7\r\nresults\r\n*1\r\n" +
-		"%3\r\n$2\r\nid\r\n$1\r\nk\r\n$16\r\nextra_attributes\r\n%2\r\n" +
+	want := "%5\r\n+attributes\r\n*0\r\n+format\r\n+EXPAND\r\n+results\r\n*1\r\n" +
+		"%3\r\n+id\r\n$1\r\nk\r\n+extra_attributes\r\n%2\r\n" +
 		"$1\r\na\r\n*1\r\n%2\r\n$1\r\nz\r\n:1\r\n$1\r\nb\r\n*6\r\n:1\r\n:0\r\n_\r\n$1\r\ns\r\n,2.5\r\n,1e+20\r\n" +
 		"$3\r\nraw\r\n$10\r\nnot json {\r\n" +
-		"$6\r\nvalues\r\n*0\r\n$13\r\ntotal_results\r\n:1\r\n$7\r\nwarning\r\n*0\r\n"
+		"+values\r\n*0\r\n+total_results\r\n:1\r\n+warning\r\n*0\r\n"
 	if got != want {
 		t.Fatalf("EXPAND:\n got %q\nwant %q", got, want)
 	}

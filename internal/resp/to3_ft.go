@@ -172,21 +172,21 @@ func ftResults3(dst []byte, v *Value, shape Shape, expand bool) []byte {
 		}
 	}
 	dst = AppendMap(dst, 5)
-	dst = AppendBulk(dst, "attributes")
+	dst = AppendSimple(dst, "attributes")
 	dst = AppendArray(dst, 0)
-	dst = AppendBulk(dst, "format")
+	dst = AppendSimple(dst, "format")
 	if expand {
 		dst = AppendSimple(dst, "EXPAND")
 	} else {
 		dst = AppendSimple(dst, "STRING")
 	}
-	dst = AppendBulk(dst, "results")
+	dst = AppendSimple(dst, "results")
 	dst = AppendArray(dst, n)
 	for len(e) > 0 {
 		if shape == AsFTAggregate {
 			dst = AppendMap(dst, 2)
 			dst = appendFieldMap(dst, &e[0], expand)
-			dst = AppendBulk(dst, "values")
+			dst = AppendSimple(dst, "values")
 			dst = AppendArray(dst, 0)
 			e = e[1:]
 			continue
@@ -205,10 +205,10 @@ func ftResults3(dst []byte, v *Value, shape Shape, expand bool) []byte {
 			entries++
 		}
 		dst = AppendMap(dst, entries)
-		dst = AppendBulk(dst, "id")
+		dst = AppendSimple(dst, "id")
 		dst = id.AppendTo(dst)
 		for i, label := range labels {
-			dst = AppendBulk(dst, label)
+			dst = AppendSimple(dst, label)
 			shape := AsIs
 			if label == "score" {
 				shape = AsDouble
@@ -227,12 +227,12 @@ func ftResults3(dst []byte, v *Value, shape Shape, expand bool) []byte {
 		if fields != nil {
 			dst = appendFieldMap(dst, fields, expand)
 		}
-		dst = AppendBulk(dst, "values")
+		dst = AppendSimple(dst, "values")
 		dst = AppendArray(dst, 0)
 	}
-	dst = AppendBulk(dst, "total_results")
+	dst = AppendSimple(dst, "total_results")
 	dst = AppendInt(dst, v.Elems[0].Int)
-	dst = AppendBulk(dst, "warning")
+	dst = AppendSimple(dst, "warning")
 	return AppendArray(dst, 0)
 }
 
@@ -240,7 +240,7 @@ func ftResults3(dst []byte, v *Value, shape Shape, expand bool) []byte {
 // name/value array fields; with expand, values that are JSON texts are
 // written as RESP3 structures (FORMAT EXPAND, to3_expand.go).
 func appendFieldMap(dst []byte, fields *Value, expand bool) []byte {
-	dst = AppendBulk(dst, "extra_attributes")
+	dst = AppendSimple(dst, "extra_attributes")
 	dst = AppendMap(dst, len(fields.Elems)/2)
 	for i := range fields.Elems {
 		if expand && i%2 == 1 {

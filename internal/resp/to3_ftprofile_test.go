@@ -20,7 +20,7 @@ func TestFTProfileShapeMalformed(t *testing.T) {
 		}
 	}
 	in := "*2\r\n*1\r\n:0\r\n*2\r\n*2\r\n$12\r\nParsing time\r\n$3\r\n0.5\r\n*2\r\n$25\r\nResult processors profile\r\n*6\r\n$4\r\nType\r\n$5\r\nIndex\r\n$4\r\nTime\r\n$1\r\n0\r\n$7\r\nCounter\r\n:0\r\n"
-	want := "%2\r\n$7\r\nResults\r\n%5\r\n$10\r\nattributes\r\n*0\r\n$6\r\nformat\r\n+STRING\r\n$7\r\nresults\r\n*0\r\n$13\r\ntotal_results\r\n:0\r\n$7\r\nwarning\r\n*0\r\n" +
+	want := "%2\r\n$7\r\nResults\r\n%5\r\n+attributes\r\n*0\r\n+format\r\n+STRING\r\n+results\r\n*0\r\n+total_results\r\n:0\r\n+warning\r\n*0\r\n" +
 		"$7\r\nProfile\r\n%2\r\n$12\r\nParsing time\r\n,0.5\r\n$25\r\nResult processors profile\r\n*1\r\n%3\r\n$4\r\nType\r\n$5\r\nIndex\r\n$4\r\nTime\r\n,0\r\n$7\r\nCounter\r\n:0\r\n"
 	if got := string(To3(nil, []byte(in), FTProfileShape(AsFTSearch))); got != want {
 		t.Fatalf("To3:\n %q\nwant\n %q", got, want)

@@ -114,6 +114,8 @@ func FuzzTo3(f *testing.F) {
 	f.Add([]byte("*3\r\n:1\r\n$1\r\nd\r\n*2\r\n$1\r\nt\r\n$-1\r\n"), uint8(0))
 	f.Add([]byte("*4\r\n:1\r\n$1\r\nd\r\n$1\r\n2\r\n*0\r\n"), uint8(1))
 	f.Add([]byte("*2\r\n*2\r\n:5\r\n*2\r\n$1\r\nt\r\n$1\r\nx\r\n:9\r\n"), uint8(3))
+	f.Add([]byte("*2\r\n+attributes\r\n*1\r\n*5\r\n+identifier\r\n+t\r\n+WEIGHT\r\n$1\r\n1\r\n+SORTABLE\r\n"), uint8(0))
+	f.Add([]byte("*1\r\n*5\r\n+TIMEOUT\r\n+Description\r\n+x\r\n+Value\r\n$-1\r\n"), uint8(0))
 	shapes := []Shape{AsFTSearch, AsFTSearchScores, AsFTAggregate, AsFTCursor}
 	for s := range numShapes {
 		shapes = append(shapes, s)
@@ -175,13 +177,14 @@ func BenchmarkTo3(b *testing.B) {
 }
 
 // TestFTShapes checks RediSearch's RESP3 forms built from the RESP2
-// replies of FT.SEARCH, FT.AGGREGATE and FT.CURSOR READ.
+// replies of FT.SEARCH, FT.AGGREGATE and FT.CURSOR READ (their names
+// simple strings, as RediSearch writes them).
 func TestFTShapes(t *testing.T) {
-	head := "%5\r\n$10\r\nattributes\r\n*0\r\n$6\r\nformat\r\n+STRING\r\n$7\r\nresults\r\n"
+	head := "%5\r\n+attributes\r\n*0\r\n+format\r\n+STRING\r\n+results\r\n"
 	tail := func(n int) string {
-		return fmt.Sprintf("$13\r\ntotal_results\r\n:%d\r\n$7\r\nwarning\r\n*0\r\n", n)
+		return fmt.Sprintf("+total_results\r\n:%d\r\n+warning\r\n*0\r\n", n)
 	}
-	vals := "$6\r\nvalues\r\n*0\r\n"
+	vals := "+values\r\n*0\r\n"
 	for _, c := range []struct {
 		name  string
 		in    string
@@ -189,14 +192,14 @@ func TestFTShapes(t *testing.T) {
 		want  string
 	}{
 		{"search", "*3\r\n:7\r\n$2\r\nd1\r\n*2\r\n$1\r\nt\r\n$2\r\nhi\r\n", AsFTSearch,
-			head + "*1\r\n%3\r\n$2\r\nid\r\n$2\r\nd1\r\n$16\r\nextra_attributes\r\n%1\r\n$1\r\nt\r\n$2\r\nhi\r\n" + vals + tail(7)},
+			head + "*1\r\n%3\r\n+id\r\n$2\r\nd1\r\n+extra_attributes\r\n%1\r\n$1\r\nt\r\n$2\r\nhi\r\n" + vals + tail(7)},
 		{"nocontent", "*3\r\n:2\r\n$2\r\nd1\r\n$2\r\nd2\r\n", AsFTSearch,
-			head + "*2\r\n%2\r\n$2\r\nid\r\n$2\r\nd1\r\n" + vals + "%2\r\n$2\r\nid\r\n$2\r\nd2\r\n" + vals + tail(2)},
+			head + "*2\r\n%2\r\n+id\r\n$2\r\nd1\r\n" + vals + "%2\r\n+id\r\n$2\r\nd2\r\n" + vals + tail(2)},
 		{"scores", "*4\r\n:1\r\n$2\r\nd1\r\n$3\r\n0.5\r\n*0\r\n", AsFTSearchScores,
-			head + "*1\r\n%4\r\n$2\r\nid\r\n$2\r\nd1\r\n$5\r\nscore\r\n,0.5\r\n$16\r\nextra_attributes\r\n%0\r\n" + vals + tail(1)},
+			head + "*1\r\n%4\r\n+id\r\n$2\r\nd1\r\n+score\r\n,0.5\r\n+extra_attributes\r\n%0\r\n" + vals + tail(1)},
 		{"empty", "*1\r\n:0\r\n", AsFTSearch, head + "*0\r\n" + tail(0)},
 		{"aggregate", "*2\r\n:3\r\n*2\r\n$1\r\nn\r\n$-1\r\n", AsFTAggregate,
-			head + "*1\r\n%2\r\n$16\r\nextra_attributes\r\n%1\r\n$1\r\nn\r\n_\r\n" + vals + tail(3)},
+			head + "*1\r\n%2\r\n+extra_attributes\r\n%1\r\n$1\r\nn\r\n_\r\n" + vals + tail(3)},
 		{"cursor", "*2\r\n*1\r\n:0\r\n:42\r\n", AsFTCursor, "*2\r\n" + head + "*0\r\n" + tail(0) + ":42\r\n"},
 		{"error", "-Unknown index name\r\n", AsFTSearch, "-Unknown index name\r\n"},
 		{"not the form", "*2\r\n$1\r\na\r\n$-1\r\n", AsFTSearch, "*2\r\n$1\r\na\r\n_\r\n"},

@@ -23,7 +23,11 @@ const (
 	// AsCommandDocs: COMMAND DOCS's map of command name to its docs map
 	// (arguments maps, subcommands a map of the same).
 	AsCommandDocs
-	// AsFTInfo: FT.INFO's map, with the name/value lists inside it maps.
+	// AsFTInfo: FT.INFO's map as RediSearch 2.8 writes it for RESP3: the
+	// name/value lists inside it maps, each attribute a map with its flags
+	// (SORTABLE...) an array under "flags", and the figures RediSearch
+	// writes as doubles (bulk strings in RESP2: num_docs, the sizes, the
+	// averages, gc_stats) doubles.
 	AsFTInfo
 	// AsVSimScores: VSIM WITHSCORES's flat member, score... is a map of
 	// member to a double.
@@ -40,8 +44,18 @@ const (
 	// AsACLLog: ACL LOG's array of flat name/value arrays is an array of
 	// maps, each entry's age-seconds a double.
 	AsACLLog
+	// AsFTConfigGet: FT.CONFIG GET's [[name, value]...] is a map of name
+	// to value.
+	AsFTConfigGet
+	// AsFTConfigHelp: FT.CONFIG HELP's [[name, "Description", text,
+	// "Value", value]...] is a map of name to {Description, Value}.
+	AsFTConfigHelp
+	// AsFlatScoresPayloads: a flat array of member, score, payload...
+	// stays flat, with every score a double (FT.SUGGET WITHSCORES
+	// WITHPAYLOADS).
+	AsFlatScoresPayloads
 	// lastTree is the last tree shape.
-	lastTree = AsACLLog
+	lastTree = AsFlatScoresPayloads
 )
 
 // isTree reports whether shape is one of the tree shapes.
@@ -60,6 +74,9 @@ const (
 	fPairs                   // array of [name, value] arrays: a map
 	fList                    // array: each element by elem
 	fTriples                 // flat name, a, b...: a map of name to [a, b]
+	fNamed                   // array of [name, k, v, k, v...]: a map of name to {k: v...}
+	fFlagged                 // flat name, value..., then flag words: a map, the flags an array under "flags"
+	fStride3                 // flat a, b, c...: an array, each b by subs[0]
 )
 
 // form is how one level of a RESP2 reply becomes RESP3: fields names the
@@ -100,17 +117,17 @@ func buildTrees() []*form {
 		}},
 		AsClusterShards - AsStreams: {kind: fList, elem: &form{kind: fMap, fields: map[string]*form{"nodes": listOfMaps}}},
 		AsCommandDocs - AsStreams:   docs,
-		AsFTInfo - AsStreams: {kind: fMap, fields: map[string]*form{
-			"index_definition": flatMap, "gc_stats": flatMap, "cursor_stats": flatMap,
-			"dialect_stats": flatMap, "Index Errors": flatMap,
-		}},
-		AsVSimScores - AsStreams:   {kind: fMap, elem: &form{leaf: AsDouble}},
-		AsVSimAttribs - AsStreams:  flatMap,
-		AsVSimBoth - AsStreams:     {kind: fTriples, subs: [2]Shape{AsDouble, AsIs}},
-		AsFTSpellcheck - AsStreams: nil, // spellcheck3
+		AsFTInfo - AsStreams:        ftInfoForm(),
+		AsVSimScores - AsStreams:    {kind: fMap, elem: &form{leaf: AsDouble}},
+		AsVSimAttribs - AsStreams:   flatMap,
+		AsVSimBoth - AsStreams:      {kind: fTriples, subs: [2]Shape{AsDouble, AsIs}},
+		AsFTSpellcheck - AsStreams:  nil, // spellcheck3
 		AsACLLog - AsStreams: {kind: fList, elem: &form{kind: fMap, fields: map[string]*form{
 			"age-seconds": {leaf: AsDouble},
 		}}},
+		AsFTConfigGet - AsStreams:        {kind: fPairs},
+		AsFTConfigHelp - AsStreams:       {kind: fNamed},
+		AsFlatScoresPayloads - AsStreams: {kind: fStride3, subs: [2]Shape{AsDouble}},
 	}
 }
 
@@ -150,6 +167,31 @@ func formTo3(dst []byte, v *Value, f *form) []byte {
 			dst = formTo3(dst, &v.Elems[i].Elems[1], f.elem)
 		}
 		return dst
+	case f.kind == fNamed && named(v.Elems):
+		dst = AppendMap(dst, len(v.Elems))
+		for i := range v.Elems {
+			e := v.Elems[i].Elems
+			dst = leafTo3(dst, &e[0], AsIs)
+			dst = AppendMap(dst, (len(e)-1)/2)
+			for j := 1; j < len(e); j++ {
+				dst = leafTo3(dst, &e[j], AsIs)
+			}
+		}
+		return dst
+	case f.kind == fStride3 && len(v.Elems)%3 == 0:
+		dst = AppendArray(dst, len(v.Elems))
+		for i := range v.Elems {
+			shape := AsIs
+			if i%3 == 1 {
+				shape = f.subs[0]
+			}
+			dst = leafTo3(dst, &v.Elems[i], shape)
+		}
+		return dst
+	case f.kind == fFlagged:
+		if out, ok := flagged3(dst, v.Elems, f); ok {
+			return out
+		}
 	case f.kind == fTriples && len(v.Elems)%3 == 0 && namesAt(v.Elems, 0, 3):
 		dst = AppendMap(dst, len(v.Elems)/3)
 		for i := 0; i < len(v.Elems); i += 3 {
@@ -190,6 +232,17 @@ func namesAt(e []Value, i, step int) bool {
 	return true
 }
 
+// named reports whether e are [name, k, v, k, v...] arrays, every k a
+// string.
+func named(e []Value) bool {
+	for i := range e {
+		if e[i].Kind != Array || e[i].Null || len(e[i].Elems)%2 != 1 || !namesAt(e[i].Elems[:1], 0, 1) || !namesAt(e[i].Elems[1:], 0, 2) {
+			return false
+		}
+	}
+	return true
+}
+
 // pairs reports whether e are [name, value] arrays.
 func pairs(e []Value) bool {
 	for i := range e {
@@ -218,7 +271,7 @@ func spellcheck3(dst []byte, v *Value) []byte {
 		}
 	}
 	dst = AppendMap(dst, 1)
-	dst = AppendBulk(dst, "results")
+	dst = AppendSimple(dst, "results")
 	dst = AppendMap(dst, len(v.Elems))
 	for i := range v.Elems {
 		t := &v.Elems[i]

@@ -427,6 +427,9 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 		return nil, 0, false, nil // only stop words: RediSearch matches nothing
 	}
 	req.Filter = filter
+	if err := ix.containsError(filter, req.Expansion); err != nil {
+		return nil, 0, false, err
+	}
 	ix.expandPatterns(filter, req.Expansion)
 	if req.KNN == nil {
 		hits, err := ix.matchFilter(req)

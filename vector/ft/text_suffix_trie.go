@@ -2,6 +2,7 @@ package ft
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 	"strings"
 )
@@ -30,6 +31,43 @@ func (s *Schema) hasSuffixTrie() bool {
 		}
 	}
 	return false
+}
+
+// ErrContainsNoSuffixTrie is RediSearch 2.8's error for a suffix (*word)
+// or infix (*word*) term scoped to a TEXT field without WITHSUFFIXTRIE in
+// an index where another TEXT field has it (its suffix trie cannot answer
+// for that field). Unscoped such terms expand from the suffix trie; in an
+// index without one they expand from the dictionary, scoped or not.
+var ErrContainsNoSuffixTrie = errors.New("Contains query on fields without WITHSUFFIXTRIE support")
+
+// containsError returns ErrContainsNoSuffixTrie when a text clause of the
+// tree scoped to some fields holds a suffix or infix term (one long enough
+// to expand: RediSearch skips a shorter one first) and one of those fields
+// has no suffix trie while the index has one. mu must be held.
+func (ix *Index) containsError(n *Node, lim Expansion) error {
+	if n == nil || !ix.schema.hasSuffixTrie() {
+		return nil
+	}
+	if n.Kind == qText && !n.Phrase && n.Field != "" {
+		for _, t := range n.Terms {
+			if core, affix := affixCore(t); !affix || t[0] != '*' || len(core) < lim.minPrefix() {
+				continue
+			}
+			mask, _ := ix.fieldMask(n.Field)
+			for i := range ix.schema.Fields {
+				f := &ix.schema.Fields[i]
+				if mask&fieldBit(i) != 0 && f.Type == Text && !f.SuffixTrie {
+					return ErrContainsNoSuffixTrie
+				}
+			}
+		}
+	}
+	for _, k := range n.Kids {
+		if err := ix.containsError(k, lim); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addSuffixWords numbers the words of t from WITHSUFFIXTRIE fields that
