@@ -33,7 +33,12 @@ import (
 // migrationState is per slot: pause and logging flags and in-flight write
 // counts, and the log of writes to logging slots.
 type migrationState struct {
-	paused   [keyslot.Count]atomic.Bool
+	paused [keyslot.Count]atomic.Bool
+	// pausedBy is the ID of the migration that paused the slot: the
+	// epoch of the first map that shows it. Only a map at least that new
+	// can say the migration has ended; an older one, which the map
+	// watcher may act on late, must leave the pause alone.
+	pausedBy [keyslot.Count]atomic.Uint64
 	logging  [keyslot.Count]atomic.Bool
 	inflight [keyslot.Count]atomic.Int32
 	// promoted marks slots a split by promotion paused (promote.go):
@@ -84,9 +89,7 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 	}
 	if a := n.Addr(); a != nil && a.String() == t.TargetAddr {
 		// The new shard lives on this node too: the keys are already here.
-		for _, s := range slots {
-			n.mig.paused[s].Store(true)
-		}
+		n.pauseSlots(slots, t.ID)
 		n.log.Info("slots stay on this node", "slots", len(slots), "took", time.Since(start))
 		return nil
 	}
@@ -176,9 +179,7 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 	// Cutover: pause writes to the slots, take the log of the writes made
 	// during the copy, and replay it on the target.
 	pauseStart := time.Now()
-	for _, s := range slots {
-		n.mig.paused[s].Store(true)
-	}
+	n.pauseSlots(slots, t.ID)
 	n.mig.logMu.Lock()
 	tail := append([]byte(nil), n.mig.log.Bytes()...)
 	n.mig.log.Reset()
@@ -194,6 +195,15 @@ func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error)
 	n.log.Info("write pause", "took", time.Since(pauseStart), "replayed bytes", len(tail))
 	n.log.Info("slots copied", "slots", len(slots), "keys", keys, "to", t.TargetAddr, "took", time.Since(start))
 	return nil
+}
+
+// pauseSlots refuses writes to slots (-TRYAGAIN) for the migration with
+// the given ID until the map watcher sees a map that has ended it.
+func (n *Node) pauseSlots(slots []int, id uint64) {
+	for _, s := range slots {
+		n.mig.pausedBy[s].Store(id)
+		n.mig.paused[s].Store(true)
+	}
 }
 
 // drainWrites waits until no unlogged write runs on slots.
@@ -254,6 +264,9 @@ func cmdVcacheImport(cx *Ctx) {
 // the keys stay.
 func (n *Node) watchMap(ctx context.Context, cl *cluster.Cluster) {
 	for m := range cl.Watch(ctx) {
+		if h := n.watchHook.Load(); h != nil {
+			(*h)(m)
+		}
 		self := cl.Self()
 		n.followMap(ctx, m, self)
 		var gone, kept []int
@@ -261,7 +274,9 @@ func (n *Node) watchMap(ctx context.Context, cl *cluster.Cluster) {
 			if !n.mig.paused[s].Load() {
 				continue
 			}
-			if _, moving := m.MigrationOf(s); moving {
+			if _, moving := m.MigrationOf(s); moving || m.Epoch() < n.mig.pausedBy[s].Load() {
+				// Still moving, or a map from before the migration
+				// (taken before the pause, acted on after it).
 				continue
 			}
 			if owner, ok := m.Owner(s); ok && owner.Primary != self {

@@ -95,6 +95,10 @@ type Node struct {
 	// signal for copies (copyrate.go).
 	copyLive       sync.Map // *copyPacer -> CopyProgress
 	copySignalHook atomic.Pointer[copySignal]
+	// watchHook, when set (tests only), runs as the map watcher takes each
+	// map, before it acts on it (migrate.go): a test holds a map there to
+	// have it acted on late.
+	watchHook atomic.Pointer[func(*cluster.Map)]
 
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState

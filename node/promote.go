@@ -33,8 +33,8 @@ func (n *Node) promoteCutover(ctx context.Context, t cluster.MigrationTask) (err
 	start := time.Now()
 	for _, s := range slots {
 		n.mig.promoted[s].Store(true)
-		n.mig.paused[s].Store(true)
 	}
+	n.pauseSlots(slots, t.ID)
 	defer func() {
 		if err != nil {
 			for _, s := range slots {

@@ -263,3 +263,125 @@ func closeAndReadAcked(t *testing.T, ctx context.Context, nodes []*testNode, obs
 	}
 	return acked, lostAcked(ctx, rc, acked)
 }
+
+// ackLog records, for a cluster client, which node acknowledged each SET
+// (the client follows MOVED and retries, so the node it first asked says
+// nothing): a lost write is then looked for where it landed.
+type ackLog struct {
+	mu sync.Mutex
+	by map[string]ack // key -> the node that answered OK, and when
+}
+
+type ack struct {
+	addr string
+	at   time.Time
+}
+
+// newAckLog returns an empty log and the ClusterOptions.NewClient that
+// makes a cluster client's node clients record into it.
+func newAckLog() (*ackLog, func(*redis.Options) *redis.Client) {
+	a := &ackLog{by: map[string]ack{}}
+	return a, func(o *redis.Options) *redis.Client {
+		rdb := redis.NewClient(o)
+		rdb.AddHook(ackHook{log: a, addr: o.Addr})
+		return rdb
+	}
+}
+
+// node describes the node that acknowledged k's SET, and when.
+func (a *ackLog) node(k string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	w, ok := a.by[k]
+	if !ok {
+		return "no node"
+	}
+	return w.addr + " at " + w.at.Format("15:04:05.000")
+}
+
+type ackHook struct {
+	log  *ackLog
+	addr string
+}
+
+func (h ackHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h ackHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if args := cmd.Args(); err == nil && cmd.Err() == nil && strings.EqualFold(cmd.Name(), "set") && len(args) > 1 {
+			h.log.mu.Lock()
+			h.log.by[fmt.Sprint(args[1])] = ack{addr: h.addr, at: time.Now()}
+			h.log.mu.Unlock()
+		}
+		return err
+	}
+}
+
+func (h ackHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// whereIs describes, for a key that reads back missing, what every node
+// holds and thinks of its slot: whether the key is in its keyspace, the
+// map's epoch, owner and migration of the slot, and the slot's migration
+// flags; and the split's events on the first node.
+func whereIs(nodes []*testNode, k string, acks *ackLog) string {
+	slot := keyslot.OfString(k)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (slot %d) acknowledged by %s", k, slot, acks.node(k))
+	for _, tn := range nodes {
+		cl := tn.Cluster()
+		if cl == nil {
+			continue
+		}
+		has := slices.Contains(tn.ks.KeysInSlot(slot, 1<<20), k)
+		fmt.Fprintf(&b, "\n  %s %s: holds it %v, paused %v, logging %v", cl.Self(), tn.addr, has,
+			tn.mig.paused[slot].Load(), tn.mig.logging[slot].Load())
+		if m := cl.Map(); m != nil {
+			owner, _ := m.Owner(slot)
+			g, moving := m.MigrationOf(slot)
+			fmt.Fprintf(&b, "; map epoch %d by %s, down %v, owner shard %d on %s, moving %v %+v",
+				m.Epoch(), m.Coordinator(), m.Down(), owner.ID, owner.Primary, moving, g)
+		}
+	}
+	if cl := nodes[0].Cluster(); cl != nil {
+		for _, e := range cl.Events(20) {
+			fmt.Fprintf(&b, "\n  event %s %s shard %d: %s (%s)", e.Time.Format("15:04:05.000"), e.Kind, e.Shard, e.Detail, e.Duration)
+		}
+	}
+	return b.String()
+}
+
+// failedOverEmpty returns the events in which a shard's primary was
+// declared failed with no replica to promote, so that another node
+// served its slots empty: every write that primary had taken is gone
+// with it, whatever the split did. A primary starved of processor time
+// on a loaded machine can be declared failed while it still serves.
+func failedOverEmpty(nodes []*testNode) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, tn := range nodes {
+		cl := tn.Cluster()
+		if cl == nil {
+			continue
+		}
+		for _, e := range cl.Events(50) {
+			if e.Kind == cluster.EventFailover && strings.Contains(e.Detail, "serves the slots empty") && !seen[e.ID] {
+				seen[e.ID] = true
+				out = append(out, e.Time.Format("15:04:05.000")+" "+e.Detail)
+			}
+		}
+	}
+	return out
+}
+
+// lossCause adds to a lost write's report the failovers that served a
+// shard empty during the test, which lose every write of that shard.
+func lossCause(nodes []*testNode) string {
+	fo := failedOverEmpty(nodes)
+	if len(fo) == 0 {
+		return ""
+	}
+	return "\nduring the test a primary was declared failed and its shard served empty (no replica): " + strings.Join(fo, "; ")
+}
