@@ -12,7 +12,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vcache/vcache/cluster"
-	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // copyTestKeys is how many 200-byte values TestCopySplitThrottled writes.
@@ -136,19 +135,9 @@ func testCopySplit(t *testing.T, floor int64, signal copySignal) copyEvent {
 			tn.copySignalHook.Store(&signal)
 		}
 	}
-	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
-		for _, tn := range nodes {
-			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
-				return false
-			}
-		}
-		return true
-	})
+	waitFirstMaps(t, nodes)
 	ctx := context.Background()
-	acks, newClient := newAckLog()
-	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
-		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond,
-		NewClient: newClient})
+	cc, acks := ackedClusterClient(nodes)
 	defer cc.Close()
 	// Client load through the split: reads and writes, bounded.
 	live := startLiveWrites(ctx, cc, "live", 50000, func(i int) { cc.Get(ctx, fmt.Sprintf("key:%d", i%copyTestKeys)) })

@@ -13,10 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/vcache/vcache/cluster"
-	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // TestCopySplitCutoverWrites splits a shard by copy while several clients
@@ -36,29 +33,9 @@ func TestCopySplitCutoverWrites(t *testing.T) {
 }
 
 func testCopySplitCutoverWrites(t *testing.T) {
-	nodes := joinNodesWith(t, 3, func(cc *cluster.Config) {
-		cc.Replicas = 0
-		cc.InitialShards = 1
-		cc.ShardMaxMemory = 256 << 10
-		cc.ScaleWindow = 200 * time.Millisecond
-		cc.Cooldown = time.Hour
-		cc.MergeWindow = time.Hour
-		cc.SplitMethod = cluster.SplitCopy
-		starvationProof(cc)
-	}, nil)
-	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
-		for _, tn := range nodes {
-			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
-				return false
-			}
-		}
-		return true
-	})
+	nodes := startCopySplitCluster(t)
 	ctx := context.Background()
-	acks, newClient := newAckLog()
-	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
-		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond,
-		NewClient: newClient})
+	cc, acks := ackedClusterClient(nodes)
 	defer cc.Close()
 	const writers = 6
 	var lives []*liveWrites
@@ -122,24 +99,7 @@ func testCopySplitCutoverWrites(t *testing.T) {
 // the moved slots (or left behind) at the flip. Every write acknowledged
 // through the split must read back.
 func TestCopySplitStaleMapKeepsPause(t *testing.T) {
-	nodes := joinNodesWith(t, 3, func(cc *cluster.Config) {
-		cc.Replicas = 0
-		cc.InitialShards = 1
-		cc.ShardMaxMemory = 256 << 10
-		cc.ScaleWindow = 200 * time.Millisecond
-		cc.Cooldown = time.Hour
-		cc.MergeWindow = time.Hour
-		cc.SplitMethod = cluster.SplitCopy
-		starvationProof(cc)
-	}, nil)
-	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
-		for _, tn := range nodes {
-			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
-				return false
-			}
-		}
-		return true
-	})
+	nodes := startCopySplitCluster(t)
 	var src *testNode
 	for _, tn := range nodes {
 		if tn.Cluster().Self() == nodes[0].Cluster().Map().Shards()[0].Primary {
@@ -199,10 +159,7 @@ func TestCopySplitStaleMapKeepsPause(t *testing.T) {
 	})
 	waitFor(t, 20*time.Second, "the source's watcher to take a map from before the split", held.Load)
 	ctx := context.Background()
-	acks, newClient := newAckLog()
-	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
-		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond,
-		NewClient: newClient})
+	cc, acks := ackedClusterClient(nodes)
 	defer cc.Close()
 	var lives []*liveWrites
 	for w := 0; w < 4; w++ {

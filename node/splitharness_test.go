@@ -99,14 +99,7 @@ func promoteCluster(t *testing.T, replicas int, tune func(cc *cluster.Config)) (
 			tune(cc)
 		}
 	})
-	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
-		for _, tn := range nodes {
-			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
-				return false
-			}
-		}
-		return true
-	})
+	waitFirstMaps(t, nodes)
 	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
 		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
 	t.Cleanup(func() { cc.Close() })
@@ -384,4 +377,46 @@ func lossCause(nodes []*testNode) string {
 		return ""
 	}
 	return "\nduring the test a primary was declared failed and its shard served empty (no replica): " + strings.Join(fo, "; ")
+}
+
+// waitFirstMaps waits until every node has a map assigning every slot.
+func waitFirstMaps(t *testing.T, nodes []*testNode) {
+	t.Helper()
+	waitFor(t, 20*time.Second, "the first map on every node", func() bool {
+		for _, tn := range nodes {
+			if m := tn.Cluster().Map(); m == nil || m.SlotsAssigned() != keyslot.Count {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// ackedClusterClient is a cluster client over the first three nodes whose
+// acknowledged writes the returned log records.
+func ackedClusterClient(nodes []*testNode) (*redis.ClusterClient, *ackLog) {
+	acks, newClient := newAckLog()
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{nodes[0].addr, nodes[1].addr, nodes[2].addr},
+		MaxRedirects: 16, MinRetryBackoff: 5 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond,
+		NewClient: newClient})
+	return cc, acks
+}
+
+// startCopySplitCluster starts three nodes, no replicas, one shard that
+// splits by copy once it holds 128 KiB (and never merges or splits
+// again for an hour), and waits for their first map.
+func startCopySplitCluster(t *testing.T) []*testNode {
+	t.Helper()
+	nodes := joinNodesWith(t, 3, func(cc *cluster.Config) {
+		cc.Replicas = 0
+		cc.InitialShards = 1
+		cc.ShardMaxMemory = 256 << 10
+		cc.ScaleWindow = 200 * time.Millisecond
+		cc.Cooldown = time.Hour
+		cc.MergeWindow = time.Hour
+		cc.SplitMethod = cluster.SplitCopy
+		starvationProof(cc)
+	}, nil)
+	waitFirstMaps(t, nodes)
+	return nodes
 }
