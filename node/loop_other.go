@@ -8,7 +8,12 @@ import "net"
 
 type evloop struct{}
 
+// fdConn stands for an event loop's connection, which never exists here
+// (rconn.fd is always nil).
 type fdConn struct{}
+
+func (*fdConn) Pending() int                { return 0 }
+func (*fdConn) SendConn() (net.Conn, error) { return nil, net.ErrClosed }
 
 func (s *server) startLoops() bool    { return false }
 func (s *server) adopt(net.Conn) bool { return false }

@@ -15,4 +15,8 @@ if ! go mod tidy -diff >/dev/null; then
 	echo "go.mod/go.sum are not tidy: run go mod tidy" >&2
 	exit 1
 fi
+# The servers build for other Unix systems too (without event loops there).
+for os in darwin freebsd; do
+	GOOS=$os go build -o /dev/null ./cmd/vcache
+done
 go test -race -count=1 -timeout 20m "$@" ./...
