@@ -565,7 +565,14 @@ func cmdFTProfile(cx *Ctx) {
 		return
 	}
 	start := time.Now()
-	sargs, err := profileArgs(cx.Args)
+	// The proxy gives FT.PROFILE SEARCH the slots this node answers for,
+	// as FT.SEARCH (search_slots.go).
+	full, slots, err := searchSlots(cx.Args)
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	sargs, err := profileArgs(full)
 	if err != nil {
 		cx.Error(err.Error())
 		return
@@ -587,11 +594,12 @@ func cmdFTProfile(cx *Ctx) {
 		return
 	}
 	cx.Node.search.Config.ApplyDialect(req)
+	if refuseGone(cx, slots) {
+		return
+	}
 	parsed := time.Now()
 	ks := cx.Node.ks
-	if cx.Node.Cluster() != nil {
-		req.Admit = cx.Node.owns
-	}
+	req.Admit = searchAdmit(cx.Node, slots)
 	res, err := ix.Search(req, searchLoader(ks, ix, req))
 	if err != nil {
 		ftError(cx, err)

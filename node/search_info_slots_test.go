@@ -74,9 +74,21 @@ func TestFTInfoCountsTheProxysSlots(t *testing.T) {
 	if low != int64(inLow) || low+high != docs {
 		t.Errorf("num_docs of slots 0-8191 %d (want %d), of 8192-16383 %d: sum %d, want %d", low, inLow, high, low+high, docs)
 	}
+	profileTotal := func(slots string) int64 {
+		t.Helper()
+		res, err := c.Do(ctx, "FT.PROFILE", "idx", "SEARCH", "QUERY", "*", "LIMIT", "0", "0", "__SLOTS", slots).Slice()
+		if err != nil || len(res) != 2 {
+			t.Fatalf("FT.PROFILE __SLOTS %s: %v, %v", slots, res, err)
+		}
+		return res[0].([]any)[0].(int64)
+	}
 	for _, slots := range []string{"0-8191", "8192-16383", "0-100,5000-9000,16383", ""} {
 		if got, want := numDocs("__SLOTS", slots), searchTotal(slots); got != want {
 			t.Errorf("slots %q: FT.INFO num_docs %d, FT.SEARCH total %d", slots, got, want)
+		}
+		// FT.PROFILE SEARCH answers for the proxy's slots too.
+		if got, want := profileTotal(slots), searchTotal(slots); got != want {
+			t.Errorf("slots %q: FT.PROFILE total %d, FT.SEARCH total %d", slots, got, want)
 		}
 	}
 	// Bad slots get FT.SEARCH's error; other arguments the arity error.

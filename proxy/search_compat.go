@@ -168,9 +168,10 @@ func fanFTProfile(s *session, cmd resp.Command) (merger, string) {
 	}
 	shard := append([][]byte{[]byte("FT.PROFILE"), args[1], []byte("SEARCH")}, args[3:i+1]...) // [LIMITED] QUERY
 	shard = append(shard, q.shard[2:]...)
-	c := s.newCall(nil)
-	c.own = resp.AppendCommand(c.own[:0], shard...)
-	calls := s.fanout(c.own)
+	// Each node answers for the slots the proxy routes to it, as for
+	// FT.SEARCH; a node whose map moved one of them away answers so (no
+	// retry here: the profile is per shard).
+	calls := s.fanoutSlots(shard)
 	if len(calls) == 0 {
 		return nil, msgNoNodes
 	}

@@ -14,12 +14,13 @@ import (
 // to drop, that slot's documents, and the proxy's map is older), it waits
 // until the proxy's map routes the slots otherwise and sends args again
 // by it, within RetryDeadline; then the client gets the node's error.
+// Without args (FT.PROFILE) there is no retry.
 func (s *session) settleSlots(calls []*call, args [][]byte) ([]resp.Value, []byte) {
 	var deadline time.Time
 	backoff := 2 * time.Millisecond
 	for {
 		vals, errReply := s.settleAll(calls)
-		if errReply == nil || !bytes.HasPrefix(errReply, []byte("-"+ftargs.SlotsGonePrefix)) {
+		if args == nil || errReply == nil || !bytes.HasPrefix(errReply, []byte("-"+ftargs.SlotsGonePrefix)) {
 			return vals, errReply
 		}
 		now := time.Now()
