@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"github.com/redis/go-redis/v9"
 	"io"
 	"log/slog"
 	"os"
@@ -42,23 +43,7 @@ func testCopySplitCutoverWrites(t *testing.T) {
 	for w := 0; w < writers; w++ {
 		lives = append(lives, startLiveWrites(ctx, cc, fmt.Sprintf("w%d", w), 50000, nil))
 	}
-	val := strings.Repeat("v", 200)
-	for i := 0; ; i++ {
-		m := nodes[0].Cluster().Map()
-		if m != nil && len(m.Shards()) == 2 {
-			break
-		}
-		if i == 5000 {
-			t.Fatal("no split after 5000 keys")
-		}
-		if err := setPatiently(ctx, cc, fmt.Sprintf("key:%d", i), val); err != nil {
-			t.Fatalf("load: %v", err)
-		}
-	}
-	waitFor(t, 60*time.Second, "the split to finish", func() bool {
-		m := nodes[0].Cluster().Map()
-		return m != nil && len(m.Shards()) == 2 && len(m.Migrations()) == 0
-	})
+	loadUntilSplit(t, ctx, nodes, cc)
 	// Writes go on through the flip and the drop of the moved keys.
 	time.Sleep(500 * time.Millisecond)
 	acked := map[string]bool{}
@@ -165,22 +150,7 @@ func TestCopySplitStaleMapKeepsPause(t *testing.T) {
 	for w := 0; w < 4; w++ {
 		lives = append(lives, startLiveWrites(ctx, cc, fmt.Sprintf("w%d", w), 50000, nil))
 	}
-	val := strings.Repeat("v", 200)
-	for i := 0; ; i++ {
-		if m := nodes[0].Cluster().Map(); m != nil && len(m.Shards()) == 2 {
-			break
-		}
-		if i == 5000 {
-			t.Fatal("no split after 5000 keys")
-		}
-		if err := setPatiently(ctx, cc, fmt.Sprintf("key:%d", i), val); err != nil {
-			t.Fatalf("load: %v", err)
-		}
-	}
-	waitFor(t, 60*time.Second, "the split to finish", func() bool {
-		m := nodes[0].Cluster().Map()
-		return m != nil && len(m.Shards()) == 2 && len(m.Migrations()) == 0
-	})
+	loadUntilSplit(t, ctx, nodes, cc)
 	time.Sleep(500 * time.Millisecond)
 	acked := map[string]bool{}
 	for _, l := range lives {
@@ -210,4 +180,26 @@ func TestCopySplitStaleMapKeepsPause(t *testing.T) {
 		t.Fatalf("%d of %d acknowledged writes lost%s", lost, len(acked), lossCause(nodes))
 	}
 	t.Logf("%d acknowledged writes read back", len(acked))
+}
+
+// loadUntilSplit writes 200-byte keys key:0, key:1... through cc until the
+// one shard splits in two (at most 5000), then waits for the split to end.
+func loadUntilSplit(t *testing.T, ctx context.Context, nodes []*testNode, cc *redis.ClusterClient) {
+	t.Helper()
+	val := strings.Repeat("v", 200)
+	for i := 0; ; i++ {
+		if m := nodes[0].Cluster().Map(); m != nil && len(m.Shards()) == 2 {
+			break
+		}
+		if i == 5000 {
+			t.Fatal("no split after 5000 keys")
+		}
+		if err := setPatiently(ctx, cc, fmt.Sprintf("key:%d", i), val); err != nil {
+			t.Fatalf("load: %v", err)
+		}
+	}
+	waitFor(t, 60*time.Second, "the split to finish", func() bool {
+		m := nodes[0].Cluster().Map()
+		return m != nil && len(m.Shards()) == 2 && len(m.Migrations()) == 0
+	})
 }
