@@ -11,11 +11,11 @@ func cmdFTAggregate(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	cx.Node.search.Config.ApplyAggregateDialect(req) // the query is read in its dialect
 	ix := openSearch(cx, req.Index, req.Expand, req.ParseQuery)
 	if ix == nil {
 		return
 	}
-	cx.Node.search.Config.ApplyAggregateDialect(req)
 	if refuseGone(cx, req.Args.Slots) {
 		return
 	}

@@ -133,12 +133,12 @@ func cmdFTSearch(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	cx.Node.search.Config.ApplyDialect(req) // the query is read in its dialect
 	ix := openSearch(cx, req.Index, req.Expand, req.ParseQuery)
 	if ix == nil {
 		return
 	}
 	capResults(cx.Node.search.Config, req)
-	cx.Node.search.Config.ApplyDialect(req)
 	if refuseGone(cx, slots) {
 		return
 	}

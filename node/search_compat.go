@@ -79,12 +79,12 @@ func explainPlan(cx *Ctx) (string, bool) {
 	if ix == nil {
 		return "", false
 	}
+	cx.Node.search.Config.ApplyDialect(req) // the query is read in its dialect
 	if err := req.ParseQuery(); err != nil {
 		ftError(cx, err)
 		return "", false
 	}
 	// The tree without the stop words the search drops.
-	cx.Node.search.Config.ApplyDialect(req)
 	if err := ix.CheckQuery(req); err != nil {
 		ftError(cx, err)
 		return "", false
@@ -300,7 +300,7 @@ func cmdFTSpellCheck(cx *Ctx) {
 	if ix == nil {
 		return
 	}
-	distance := 1
+	distance, dialect := 1, cx.Node.search.Config.DefaultDialect()
 	var include, exclude []string
 	dicts := cx.Node.search.Dicts
 	args := cx.Args[3:]
@@ -342,13 +342,16 @@ func cmdFTSpellCheck(cx *Ctx) {
 				cx.Error("Need an argument for DIALECT")
 				return
 			}
+			if d, err := strconv.Atoi(string(args[1])); err == nil && d >= 1 {
+				dialect = d
+			}
 			args = args[2:]
 		default:
 			cx.SyntaxError()
 			return
 		}
 	}
-	filter, _, err := ft.ParseQuery(string(cx.Args[2]))
+	filter, _, err := ft.ParseQueryDialect(string(cx.Args[2]), dialect)
 	if err != nil {
 		ftError(cx, err)
 		return
@@ -586,6 +589,7 @@ func cmdFTProfile(cx *Ctx) {
 	if ix == nil {
 		return
 	}
+	cx.Node.search.Config.ApplyDialect(req) // the query is read in its dialect
 	if err := req.ParseQuery(); err != nil {
 		ftError(cx, err)
 		return
@@ -593,7 +597,6 @@ func cmdFTProfile(cx *Ctx) {
 	if expandDenied(cx, req.Expand, ix) {
 		return
 	}
-	cx.Node.search.Config.ApplyDialect(req)
 	if refuseGone(cx, slots) {
 		return
 	}

@@ -12,7 +12,8 @@ func TestFTExplainScopedGroup(t *testing.T) {
 	do("FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "title", "TEXT", "body", "TEXT")
 	for _, tc := range []struct{ query, want string }{
 		{"@title:(red|blue)", "@title:UNION {\n  @title:red\n  @title:blue\n}\n"},
-		{"@title:(-red shoes)", "@title:INTERSECT {\n  @title:NOT{\n    @title:red\n  }\n  @title:shoes\n}\n"},
+		// DIALECT 1 (the default) negates the run of words after -.
+		{"@title:(-red shoes)", "@title:NOT{\n  @title:INTERSECT {\n    @title:red\n    @title:shoes\n  }\n}\n"},
 		{"@title:(red ~blue)", "@title:INTERSECT {\n  @title:red\n  @title:OPTIONAL{\n    @title:blue\n  }\n}\n"},
 		{"(@title:red) | @body:blue", "UNION {\n  @title:red\n  @body:blue\n}\n"},
 		{"@title:(@body:(red|blue))", "@NULL:UNION {\n  @NULL:red\n  @NULL:blue\n}\n"},
@@ -20,6 +21,11 @@ func TestFTExplainScopedGroup(t *testing.T) {
 		if got := do("FT.EXPLAIN", "idx", tc.query, "VERBATIM"); got != tc.want {
 			t.Errorf("FT.EXPLAIN %q:\n%s\nwant\n%s", tc.query, got, tc.want)
 		}
+	}
+	// DIALECT 2 negates one clause.
+	if got, want := do("FT.EXPLAIN", "idx", "@title:(-red shoes)", "VERBATIM", "DIALECT", "2"),
+		"@title:INTERSECT {\n  @title:NOT{\n    @title:red\n  }\n  @title:shoes\n}\n"; got != want {
+		t.Errorf("FT.EXPLAIN @title:(-red shoes) DIALECT 2:\n%s\nwant\n%s", got, want)
 	}
 }
 

@@ -39,11 +39,11 @@ func profileAggregate(cx *Ctx) {
 		cx.Error("FT.PROFILE does not support cursor")
 		return
 	}
+	cx.Node.search.Config.ApplyAggregateDialect(req) // the query is read in its dialect
 	ix := openSearch(cx, req.Index, req.Expand, req.ParseQuery)
 	if ix == nil {
 		return
 	}
-	cx.Node.search.Config.ApplyAggregateDialect(req)
 	req.Admit = aggregateAdmit(cx.Node, req.Args.Slots)
 	parsed := time.Now()
 	load := aggregateLoader(cx.Node.ks, ix, req)

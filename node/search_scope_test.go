@@ -57,9 +57,14 @@ func TestFTNestedFieldScopes(t *testing.T) {
 	}
 	// (RediSearch heads the intersection "@a:INTERSECT {"; vcache scopes
 	// only its text clauses.)
-	if got, err := c.Do(ctx, "FT.EXPLAIN", "idx", "@a:(@b:x y)", "VERBATIM").Text(); err != nil ||
+	if got, err := c.Do(ctx, "FT.EXPLAIN", "idx", "@a:(@b:x y)", "VERBATIM", "DIALECT", "2").Text(); err != nil ||
 		!strings.Contains(got, "\n  @NULL:x\n  @a:y\n}\n") {
-		t.Errorf("FT.EXPLAIN idx \"@a:(@b:x y)\" VERBATIM = %q, %v; want x in no field, y in a", got, err)
+		t.Errorf("FT.EXPLAIN idx \"@a:(@b:x y)\" VERBATIM DIALECT 2 = %q, %v; want x in no field, y in a", got, err)
+	}
+	// DIALECT 1 (the default) scopes the run "x y" to b, then to a.
+	if got, err := c.Do(ctx, "FT.EXPLAIN", "idx", "@a:(@b:x y)", "VERBATIM").Text(); err != nil ||
+		got != "@NULL:INTERSECT {\n  @NULL:x\n  @NULL:y\n}\n" {
+		t.Errorf("FT.EXPLAIN idx \"@a:(@b:x y)\" VERBATIM = %q, %v; want x and y in no field", got, err)
 	}
 	if got := profileIterators(t, do, "@a:(@b:x)"); !slices.Equal(got.([]any), []any{"Type", "EMPTY", "Counter", int64(0)}) {
 		t.Errorf("FT.PROFILE @a:(@b:x) iterators = %v, want EMPTY", got)

@@ -43,7 +43,7 @@ func (r *AggregateRequest) ParseQuery() error {
 	if err := CheckLanguage(r.Args.Language); err != nil {
 		return err
 	}
-	filter, knn, err := parseResolved(r.Args.Query, nil, r.Params)
+	filter, knn, err := parseResolved(r.Args.Query, r.Dialect, nil, r.Params)
 	if err != nil {
 		return err
 	}

@@ -92,6 +92,7 @@ type SyntaxError = ftargs.SyntaxError
 type parser struct {
 	s   string
 	pos int
+	v1  bool // DIALECT 1's grammar (query_v1.go)
 }
 
 func (p *parser) fail() error {
@@ -121,6 +122,13 @@ func (p *parser) peek() byte {
 
 // ParseQuery parses an FT.SEARCH query string (DIALECT 2).
 func ParseQuery(q string) (*Node, *KNN, error) {
+	return ParseQueryDialect(q, 2)
+}
+
+// ParseQueryDialect parses an FT.SEARCH query string in the given
+// dialect: 1 reads its operators as RediSearch's DIALECT 1 grammar does
+// (query_v1.go), 2 and up as DIALECT 2's.
+func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
 	filter, knnPart := q, ""
 	if i := ftargs.TopLevelArrow(q); i >= 0 {
 		filter, knnPart = q[:i], q[i+2:]
@@ -129,8 +137,12 @@ func ParseQuery(q string) (*Node, *KNN, error) {
 	if strings.TrimSpace(filter) == "*" || strings.TrimSpace(filter) == "" && knnPart != "" {
 		root = &Node{Kind: qAll}
 	} else {
-		p := &parser{s: filter}
-		n, err := p.parseOr(0)
+		p := &parser{s: filter, v1: dialect == 1}
+		parse := p.parseOr
+		if p.v1 {
+			parse = func(depth int) (*Node, error) { return p.parseV1(depth, v1None) }
+		}
+		n, err := parse(0)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -378,6 +390,14 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		return p.parseTags(name)
 	case c == '[':
 		return p.parseBracket(name)
+	case p.v1:
+		// DIALECT 1: the field scopes the clauses up to the next one
+		// that binds less tightly than a field (query_v1.go).
+		n, err := p.parseV1(depth+1, v1Modifier)
+		if err != nil {
+			return nil, err
+		}
+		return scopeText(n, name), nil
 	case c == '"' || c == '\'':
 		return p.parsePhrase(name)
 	case c == '(':

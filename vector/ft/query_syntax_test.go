@@ -177,3 +177,53 @@ func TestGlobMatch(t *testing.T) {
 		t.Error("an unterminated wildcard parsed")
 	}
 }
+
+// TestDialect1Grammar: a DIALECT 1 query parses as the DIALECT 2 query
+// that spells its grouping out. The first four are the examples of
+// RediSearch's documentation of dialects and of FT.EXPLAINCLI (whose
+// example runs in the default dialect, 1); the others follow from its
+// DIALECT 1 grammar's precedences (query_v1.go).
+func TestDialect1Grammar(t *testing.T) {
+	for _, c := range []struct{ v1, v2 string }{
+		{"@name:James Brown", "@name:(James Brown)"},
+		{"-hello world", "-(hello world)"},
+		{`hello world | "goodbye" moon`, `((hello world) | "goodbye") moon`},
+		{"(foo bar)|(hello world) @date:[100 200]|@date:[500 +inf]", "((foo bar)|(hello world)) (@date:[100 200]|@date:[500 +inf])"},
+		{`-a "b"`, `(-a) "b"`},
+		{"-a (b) c", "-(a b c)"},
+		{`~a "b"`, `~(a "b")`},
+		{"~a ~b", "(~a) (~b)"},
+		{"~a -b", "~(a -b)"},
+		{"@t:a | b c", "@t:(a | (b c))"},
+		{`@t:a "b"`, `(@t:a) "b"`},
+		{`x "y" | z`, `x ("y" | z)`},
+		{"@t:a b 3", "(@t:(a b)) 3"},
+		{"@t:a 3 b", "@t:(a 3 b)"},
+		{"a | b | c d", "a | b | (c d)"},
+		{"-a | b", "-(a | b)"},
+		{"a -b c | d", "a -((b c) | d)"},
+		{`a "b"=>{$weight: 2}`, `a ("b")=>{$weight: 2}`},
+		{"a b=>{$weight: 2} c", "((a b)=>{$weight: 2}) c"},
+		{"@t:a b* c", "(@t:a) b* c"},
+		{"-a b* @t:c", "-(a b* @t:c)"},
+	} {
+		n1, k1, err := ParseQueryDialect(c.v1, 1)
+		if err != nil {
+			t.Fatalf("%q in DIALECT 1: %v", c.v1, err)
+		}
+		n2, k2, err := ParseQueryDialect(c.v2, 2)
+		if err != nil {
+			t.Fatalf("%q in DIALECT 2: %v", c.v2, err)
+		}
+		if got, want := Explain(n1, k1, nil), Explain(n2, k2, nil); got != want {
+			t.Errorf("%q in DIALECT 1:\n%s\nwant (%q)\n%s", c.v1, got, c.v2, want)
+		}
+	}
+	// * is a query of its own in DIALECT 1, never a clause.
+	for _, q := range []string{"a *", "(*)", "@t:* x"} {
+		var se *SyntaxError
+		if _, _, err := ParseQueryDialect(q, 1); !errors.As(err, &se) {
+			t.Errorf("%q in DIALECT 1: %v, want a syntax error", q, err)
+		}
+	}
+}

@@ -180,19 +180,25 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 	}
 	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}
+	// DIALECT 1's grammar (query_v1.go).
+	for _, s := range []string{"@name:James Brown", "-hello world", `hello world | "goodbye" moon`, "a 3 b 4 | ~c -d (e) f",
+		"(foo bar)|(hello world) @date:[100 200]|@date:[500 +inf]", "@t:a | b c=>{$weight: 2} -x", "@t:* x", "a * b"} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, q string) {
-		n, _, err := ParseQuery(q)
+		dialect := 1 + len(q)%2
+		n, _, err := ParseQueryDialect(q, dialect)
 		if err == nil && n == nil {
 			t.Fatal("no tree and no error")
 		}
 		// Resolving the parameters of whatever parsed must not panic, nor
 		// must running it over a small index.
-		if filter, knn, err := parseResolved(q, nil, params); err == nil {
+		if filter, knn, err := parseResolved(q, dialect, nil, params); err == nil {
 			// DIALECT 1 or 2 (query_phrase_stop.go), small expansion
 			// bounds (config_expansion.go), and the profile of the tree.
 			ix := fuzzIndex(t)
 			req := &SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, WithSortKeys: true, SortBy: "n",
-				Dialect: 1 + len(q)%2, Expansion: Expansion{Max: 1 + len(q)%3, MinPrefix: 1 + len(q)%2}}
+				Dialect: dialect, Expansion: Expansion{Max: 1 + len(q)%3, MinPrefix: 1 + len(q)%2}}
 			if _, err := ix.Search(req, func(string) (map[string][]byte, bool) { return map[string][]byte{"n": []byte("1")}, true }); err == nil {
 				ix.ProfileIterators(req, ProfileOptions{Limited: len(q)%2 == 0})
 			}
@@ -255,7 +261,7 @@ func FuzzParseCreate(f *testing.F) {
 // it, it explains, searches and profiles without panicking; a query of
 // stop words only profiles as an EMPTY iterator.
 func fuzzStopWords(t *testing.T, q string, params map[string][]byte) {
-	filter, knn, err := parseResolved(q, nil, params)
+	filter, knn, err := parseResolved(q, 2, nil, params)
 	if err != nil {
 		return
 	}

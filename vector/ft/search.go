@@ -148,15 +148,16 @@ func unsupported(a *ftargs.Search) string {
 	return ""
 }
 
-// ParseQuery parses the request's query string and resolves its KNN
-// clause's parameters.
+// ParseQuery parses the request's query string in its dialect (set
+// DEFAULT_DIALECT first: Config.ApplyDialect; none is read as DIALECT 2)
+// and resolves its KNN clause's parameters.
 func (r *SearchRequest) ParseQuery() error {
 	// As RediSearch: the LANGUAGE is checked once the index is known,
 	// before the query string is parsed.
 	if err := CheckLanguage(r.Language); err != nil {
 		return err
 	}
-	filter, knn, err := parseResolved(r.Query, r.Clauses, r.Params)
+	filter, knn, err := parseResolved(r.Query, r.Dialect, r.Clauses, r.Params)
 	if err != nil {
 		return err
 	}
@@ -183,8 +184,8 @@ func markVerbatim(n *Node) {
 
 // parseResolved parses query q, ANDs the clauses of arguments with its
 // filter, and resolves and checks the parameters of its clauses and KNN.
-func parseResolved(q string, clauses []*Node, params map[string][]byte) (*Node, *KNN, error) {
-	filter, knn, err := ParseQuery(q)
+func parseResolved(q string, dialect int, clauses []*Node, params map[string][]byte) (*Node, *KNN, error) {
+	filter, knn, err := ParseQueryDialect(q, dialect)
 	if err != nil {
 		return nil, nil, err
 	}
