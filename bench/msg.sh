@@ -8,14 +8,17 @@
 #     function, on 100k random keys, -c 50 at -P 1 and -P 16;
 #   - SUBSCRIBE fan-out: SUBS subscribers on one channel, one publisher
 #     pipelining MSGS messages; deliveries per second until every
-#     subscriber has read every message.
+#     subscriber has read every message;
+#   - SET on 100k random keys, -P 1 and -P 16, with a MONITOR reading
+#     every command (monitor), and with a RESP3 client tracking every key
+#     (CLIENT TRACKING ON BCAST: one invalidation per SET; tracking).
 # With the ops/s it prints each server's CPU (utime+stime from /proc) per
 # request, or per delivery for the fan-out: what a request costs depends
 # far less on what else the machine runs than ops/s do.
 #
 #   bench/msg.sh                              # defaults: N=200000 requests, ROUNDS=3, SUBS=20, MSGS=20000
 #   N=20000 ROUNDS=1 SUBS=10 MSGS=5000 bench/msg.sh
-#   TESTS="publish fanout" bench/msg.sh       # only these groups (publish, script, fanout)
+#   TESTS="publish fanout" bench/msg.sh       # only these groups (publish, script, fanout, monitor, tracking)
 #   BASE=main bench/msg.sh                    # also vcache built from that revision
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -109,6 +112,38 @@ print("%.0f" % (subs * msgs / dt))
 PY
 }
 
+# tracker port: a RESP3 client tracking every key (BCAST), reading its
+# invalidations until it is killed.
+tracker() {
+	exec python3 - "$1" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n*4\r\n$6\r\nCLIENT\r\n$8\r\nTRACKING\r\n$2\r\nON\r\n$5\r\nBCAST\r\n")
+while s.recv(1 << 20):
+    pass
+PY
+}
+
+# with_reader test kind: runs SET -P 1 and -P 16 while a reader of that
+# kind (monitor, tracking) is connected.
+with_reader() {
+	local t=$1 reader
+	if [ "$t" = monitor ]; then
+		redis-cli -p "$port" MONITOR >/dev/null &
+	else
+		tracker "$port" &
+	fi
+	reader=$!
+	for _ in $(seq 100); do
+		[ "$(redis-cli -p "$port" CLIENT LIST | grep -c "flags=[A-Za-z]*[Ot]")" -ge 1 ] && break
+		sleep 0.1
+	done
+	for P in 1 16; do
+		measure $server "SET with a $t reader, -P $P" "$N" bench_cmd "$port" "$P" SET key:__rand_int__ v
+	done
+	kill "$reader"; wait "$reader" 2>/dev/null || true
+}
+
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{print (b > 0 ? a/b : 0)}'; }
 
@@ -158,6 +193,9 @@ for round in $(seq "$ROUNDS"); do
 				measure $server "FCALL INCR, -P $P" "$N" bench_cmd "$port" "$P" FCALL incr1 1 key:__rand_int__
 			done
 		fi
+		for t in monitor tracking; do
+			if want $t; then with_reader $t; fi
+		done
 		if want fanout; then
 			measure $server "fan-out deliveries/s, $SUBS subscribers" $((SUBS * MSGS)) fanout "$port"
 		fi

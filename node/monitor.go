@@ -117,7 +117,7 @@ func (n *Node) feedMonitors(c *client, spec *command.Spec, args [][]byte, before
 				n.flushNow(rc)
 			}
 		}
-		o.Push(line)
+		c.deliv.push(o, line) // flushed once per event loop round (pubsub.go)
 	}
 }
 

@@ -195,6 +195,15 @@ func (b *outBatch) push(o *outbox.Queue, p []byte) {
 	}
 }
 
+// batch is the batch of the event loop running c's commands, nil when c
+// is nil or a goroutine serves it.
+func (c *client) batch() *outBatch {
+	if c == nil {
+		return nil
+	}
+	return c.deliv
+}
+
 // flush sends what the batch's outboxes hold.
 func (b *outBatch) flush() {
 	for i, q := range b.qs {

@@ -342,7 +342,7 @@ func (n *Node) trackDeliver(r *client, b []byte, cur *client) {
 	case r == cur:
 		r.track.out = append(r.track.out, b...)
 	case r.out.Load() != nil && !r.track.running.Load():
-		r.out.Load().Push(b)
+		cur.batch().push(r.out.Load(), b) // flushed once per event loop round (pubsub.go)
 	default:
 		r.track.pend = append(r.track.pend, b...)
 		r.track.hasPend.Store(true)
