@@ -37,7 +37,7 @@ func (s *session) denied(e *entry, d *acl.Denial) item {
 	return s.errItem(e, d.Error())
 }
 
-func cmdACL(s *session, args [][]byte) {
+func proxyACL(s *session, args [][]byte) {
 	lo := len(s.local)
 	s.local = s.p.acl.Command(s.local, s.user, args)
 	if s.resp3.Load() {

@@ -15,11 +15,11 @@ import (
 // pipeline itself. WITHCURSOR is the proxy's: the whole result is
 // computed, kept in the proxy's cursor table and paged from there.
 
-func fanFTAggregate(s *session, cmd resp.Command) (merger, string) {
+func proxyFTAggregate(s *session, cmd resp.Command) (merger, string) {
 	return fanFTAggregateAs(s, cmd, [][]byte{[]byte("FT.AGGREGATE"), cmd.Args[1]})
 }
 
-// fanFTAggregateAs is fanFTAggregate sending each node head and then its
+// fanFTAggregateAs is proxyFTAggregate sending each node head and then its
 // share's arguments (head is FT.AGGREGATE index, or FT.PROFILE's words).
 func fanFTAggregateAs(s *session, cmd resp.Command, head [][]byte) (merger, string) {
 	if len(cmd.Args) < 3 {
@@ -92,7 +92,7 @@ func (m *aggMerge) merge(s *session, dst []byte) []byte {
 				row.Set(string(e.Elems[i].Str), respValue(&e.Elems[i+1]))
 			}
 			if m.a.Format == "EXPAND" {
-				computeFirstMatches(&row)
+				useFirstMatches(&row)
 			}
 			rows = append(rows, row)
 		}

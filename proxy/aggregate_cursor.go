@@ -18,8 +18,8 @@ func appendCursorChunk(dst []byte, t *ftargs.Cursors, id uint64, c *ftargs.Curso
 	return resp.AppendInt(dst, int64(id))
 }
 
-// cmdFTCursor serves FT.CURSOR READ|DEL|GC from the proxy's cursors.
-func cmdFTCursor(s *session, args [][]byte) {
+// proxyFTCursor serves FT.CURSOR READ|DEL|GC from the proxy's cursors.
+func proxyFTCursor(s *session, args [][]byte) {
 	cc, err := ftargs.ParseCursor(args)
 	if err != nil {
 		s.Error(err.Error())

@@ -51,7 +51,7 @@ const wakeupFor = 2 * time.Second
 // blockAcross carries out a blocking command whose keys are on several
 // nodes; ok false leaves the command to the caller (CROSSSLOT).
 func (s *session) blockAcross(e *entry, cmd resp.Command) (it item, ok bool) {
-	mk := blockAcrossOf[e.spec.Name]
+	mk := e.across
 	if mk == nil || s.pinned != nil || len(s.xpins) > 0 {
 		return item{}, false // WATCH connections: as computeAlone
 	}

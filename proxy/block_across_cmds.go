@@ -40,16 +40,6 @@ type xblock struct {
 	group   string
 }
 
-// blockAcrossOf makes, by name, the plan of a command line from its words
-// and the positions of its keys, or returns the error that answers it.
-var blockAcrossOf = map[string]func(args [][]byte, pos []int) (*xblock, string){
-	"blpop": bpopAcross, "brpop": bpopAcross, "bzpopmin": bpopAcross, "bzpopmax": bpopAcross,
-	"blmpop": bmpopAcross, "bzmpop": bmpopAcross,
-	"xread":  xreadAcross,
-	"blmove": bmoveAcross, "brpoplpush": bmoveAcross, // block_across_move.go
-	"xreadgroup": xreadGroupAcross, // block_across_group.go
-}
-
 // The timeout errors of BLPOP and the others (in seconds) and of XREAD
 // BLOCK (in milliseconds), as Redis words them.
 const (
@@ -108,6 +98,18 @@ func mpopPlan(zset bool, keys [][]byte, dir []byte, opts [][]byte) (*xblock, []b
 	}}, nil
 }
 
+// The blocking pops that wait across nodes, by their plans.
+var (
+	acrossBLPop      = bpopAcross
+	acrossBRPop      = bpopAcross
+	acrossBZPopMin   = bpopAcross
+	acrossBZPopMax   = bpopAcross
+	acrossBLMPop     = bmpopAcross
+	acrossBZMPop     = bmpopAcross
+	acrossBLMove     = bmoveAcross // block_across_move.go
+	acrossBRPopLPush = bmoveAcross
+)
+
 // bpopAcross is BLPOP, BRPOP, BZPOPMIN and BZPOPMAX key [key ...] timeout:
 // LMPOP (ZMPOP) of one element, answered as [key, element] ([key, member,
 // score]).
@@ -163,11 +165,11 @@ func bmpopAcross(args [][]byte, pos []int) (*xblock, string) {
 	return b, ""
 }
 
-// xreadAcross is XREAD [COUNT n] BLOCK ms STREAMS key ... id ...: the
+// acrossXRead is XREAD [COUNT n] BLOCK ms STREAMS key ... id ...: the
 // nodes check the words (the first attempt runs them, BLOCK included,
 // inside MULTI where nothing blocks), so a timeout the proxy cannot read
 // is left to them.
-func xreadAcross(args [][]byte, pos []int) (*xblock, string) {
+func acrossXRead(args [][]byte, pos []int) (*xblock, string) {
 	b := &xblock{keys: keysAt(args, pos), first: txXReadOf(args, pos)}
 	b.xopts = args[:pos[0]]
 	b.ids = args[pos[0]+len(pos):]

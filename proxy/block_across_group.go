@@ -37,10 +37,10 @@ import (
 // msgInvalidStreamID is Redis's error for an ID that does not parse.
 const msgInvalidStreamID = "ERR Invalid stream ID specified as stream command argument"
 
-// xreadGroupAcross is XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK]
+// acrossXReadGroup is XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK]
 // STREAMS key ... id ...: the words are checked as Redis checks them,
 // before any key.
-func xreadGroupAcross(args [][]byte, pos []int) (*xblock, string) {
+func acrossXReadGroup(args [][]byte, pos []int) (*xblock, string) {
 	m := &txXReadGroup{}
 	streams, timeout := 0, int64(-1)
 	var count []byte
@@ -119,7 +119,7 @@ func xreadGroupAcross(args [][]byte, pos []int) (*xblock, string) {
 // txXReadGroupOf is XREADGROUP without BLOCK (or inside MULTI, where it
 // does not block) over streams on several nodes: one attempt.
 func txXReadGroupOf(args [][]byte, pos []int) txCompute {
-	b, msg := xreadGroupAcross(args, pos)
+	b, msg := acrossXReadGroup(args, pos)
 	if msg != "" {
 		return fixed(keysAt(args, pos), msg)
 	}

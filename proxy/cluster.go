@@ -78,9 +78,9 @@ var clusterManual = map[string]bool{
 	"bumpepoch": true, "set-config-epoch": true, "saveconfig": true, "count-failure-reports": true,
 }
 
-// cmdCluster carries out CLUSTER: most subcommands are answered by the
+// proxyCluster carries out CLUSTER: most subcommands are answered by the
 // proxy, as its one node; the data ones are forwarded by slot.
-func cmdCluster(s *session, cmd resp.Command) (merger, string) {
+func proxyCluster(s *session, cmd resp.Command) (merger, string) {
 	sub := strings.ToLower(string(cmd.Args[1]))
 	e, ok := clusterSubs[sub]
 	switch {

@@ -82,9 +82,9 @@ func (c *nodeConfig) command() []string {
 // isNodeParam reports whether name (lower case) is read from the nodes.
 func isNodeParam(name string) bool { return nodeParams[name] || nodeReadOnly[name] }
 
-// routeConfig is CONFIG through the proxy: GET and SET may need the
+// proxyConfig is CONFIG through the proxy: GET and SET may need the
 // nodes; the other subcommands are the proxy's alone.
-func routeConfig(s *session, cmd resp.Command) (merger, string) {
+func proxyConfig(s *session, cmd resp.Command) (merger, string) {
 	args := cmd.Args
 	switch strings.ToLower(string(args[1])) {
 	case "get":

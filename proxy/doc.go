@@ -15,7 +15,10 @@
 //     it is answered or routed, so a denied one never reaches a node
 //     (acl.go);
 //   - routing by hash slot with the shared command table, through a
-//     Router that says which node serves a slot (router.go);
+//     Router that says which node serves a slot (router.go); how each
+//     command is served is its spec's Proxy route, and the handlers a
+//     route needs (proxyName) are bound by go generate (table.go,
+//     handlers_gen.go);
 //   - a small pool of long-lived pipelined connections per node, onto
 //     which requests of many clients are coalesced (backend.go, conn.go);
 //   - splitting multi-key commands, fanning out keyless ones and merging

@@ -79,7 +79,7 @@ func (s *session) fan(cmd resp.Command, combine func([]resp.Value, []byte) []byt
 	return &fanMerge{calls: calls, combine: combine}, ""
 }
 
-func fanDBSize(s *session, cmd resp.Command) (merger, string) {
+func proxyDBSize(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
 		var n int64
 		for i := range vals {
@@ -89,7 +89,7 @@ func fanDBSize(s *session, cmd resp.Command) (merger, string) {
 	})
 }
 
-func fanKeys(s *session, cmd resp.Command) (merger, string) {
+func proxyKeys(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, concatArrays)
 }
 
@@ -107,13 +107,21 @@ func concatArrays(vals []resp.Value, dst []byte) []byte {
 	return dst
 }
 
+// The commands whose replies merge as fanAllOK's.
+var (
+	proxyFlushAll = fanAllOK
+	proxyFlushDB  = fanAllOK
+	proxySave     = fanAllOK
+	proxyBGSave   = fanAllOK
+)
+
 // fanAllOK is for commands that must succeed everywhere (FLUSHALL, SAVE):
 // the reply is the first node's, unless one failed.
 func fanAllOK(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte { return vals[0].AppendTo(dst) })
 }
 
-func fanRandomKey(s *session, cmd resp.Command) (merger, string) {
+func proxyRandomKey(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
 		var keys []int
 		for i := range vals {
@@ -140,7 +148,7 @@ type scanMerge struct {
 	nodes int
 }
 
-func fanScan(s *session, cmd resp.Command) (merger, string) {
+func proxyScan(s *session, cmd resp.Command) (merger, string) {
 	cur, err := strconv.ParseUint(string(cmd.Args[1]), 10, 64)
 	if err != nil {
 		return nil, msgInvalidCur

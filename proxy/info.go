@@ -29,7 +29,7 @@ type infoMerge struct {
 	calls    []*call
 }
 
-func fanInfo(s *session, cmd resp.Command) (merger, string) {
+func proxyInfo(s *session, cmd resp.Command) (merger, string) {
 	want := map[string]bool{}
 	for _, a := range cmd.Args[1:] {
 		want[strings.ToLower(string(a))] = true

@@ -45,7 +45,7 @@ type txState struct {
 	lockID string
 }
 
-func txMulti(s *session, _ resp.Command) item {
+func proxyMulti(s *session, _ resp.Command) item {
 	if s.tx != nil {
 		return s.errItem(nil, msgNestedMulti)
 	}
@@ -113,7 +113,7 @@ func (s *session) txAppend(tx *txState, slot int, e *entry, req []byte, shape re
 	tx.shapes = append(tx.shapes, shape)
 }
 
-func txExec(s *session, _ resp.Command) item {
+func proxyExec(s *session, _ resp.Command) item {
 	tx := s.tx
 	if tx == nil {
 		return s.errItem(nil, msgExecNoMulti)
@@ -221,7 +221,7 @@ func (m *execMerge) merge(s *session, dst []byte) []byte {
 	return append(dst, reply...)
 }
 
-func txDiscard(s *session, _ resp.Command) item {
+func proxyDiscard(s *session, _ resp.Command) item {
 	if s.tx == nil {
 		return s.errItem(nil, msgDiscardNo)
 	}

@@ -67,9 +67,7 @@ func (f *txFixed) result([][]byte) ([]byte, []txWrite) { return f.reply, nil }
 // proxy computes and its keys are on several nodes, and reports whether
 // it did.
 func (s *session) txComputeQueue(e *entry, cmd resp.Command) bool {
-	mk := txComputes[e.spec.Name]     // multi_compute_cmds.go
-	mkAt := txComputesAt[e.spec.Name] // multi_compute_xslot.go
-	if mk == nil && mkAt == nil {
+	if e.compute == nil {
 		return false
 	}
 	pos := e.spec.KeyPositions(cmd.Args, nil)
@@ -98,16 +96,7 @@ func (s *session) txComputeQueue(e *entry, cmd resp.Command) bool {
 		return false
 	}
 	args := argsOf(v)
-	keys := make([][]byte, len(pos))
-	for j, i := range pos {
-		keys[j] = args[i]
-	}
-	var comp txCompute
-	if mk != nil {
-		comp = mk(args, keys)
-	} else {
-		comp = mkAt(args, pos)
-	}
+	comp := e.compute(args, pos)
 	if comp == nil {
 		return false
 	}

@@ -56,7 +56,7 @@ func (s *session) computesAcross(e *entry, args [][]byte) bool {
 	if e.spec.FirstKey == e.spec.LastKey && !e.spec.Movable() {
 		return false // one key: the common case, decided without a lookup
 	}
-	if txComputes[e.spec.Name] == nil && txComputesAt[e.spec.Name] == nil {
+	if e.compute == nil {
 		return false
 	}
 	_, msg := s.slotOf(e.spec, args)

@@ -11,19 +11,38 @@ import (
 // (multi_compute.go): what each reads, and how it answers and writes, as
 // redis-server does for the same command on one server.
 
-// txComputes makes, by name, the txCompute of a command line (nil: the
-// proxy does not compute this line; it is queued as any other).
-var txComputes = map[string]func(args, keys [][]byte) txCompute{
-	"sunion": txSetOp(setOpUnion, false), "sinter": txSetOp(setOpInter, false), "sdiff": txSetOp(setOpDiff, false),
-	"sunionstore": txSetOp(setOpUnion, true), "sinterstore": txSetOp(setOpInter, true), "sdiffstore": txSetOp(setOpDiff, true),
-	"sintercard": txSInterCard,
-	"zunion":     txZOp(setOpUnion, false), "zinter": txZOp(setOpInter, false), "zdiff": txZOp(setOpDiff, false),
-	"zunionstore": txZOp(setOpUnion, true), "zinterstore": txZOp(setOpInter, true), "zdiffstore": txZOp(setOpDiff, true),
-	"zintercard": txZInterCard,
-	"smove":      txSMove, "lmove": txLMove, "rpoplpush": txLMove,
-	"rename": txRename, "renamenx": txRename, "copy": txCopy,
-	"zrangestore": txZRangeStore,
-	"msetnx":      txMSetNXOf, "bitop": txBitOpOf, // multi_compute_strings.go
+// The commands the proxy computes (the table's compute): each makes the
+// txCompute of a command line from its words and its keys' positions
+// (nil: the proxy does not compute this line; it is queued as any other).
+var (
+	computeSUnion      = byKeys(txSetOp(setOpUnion, false))
+	computeSInter      = byKeys(txSetOp(setOpInter, false))
+	computeSDiff       = byKeys(txSetOp(setOpDiff, false))
+	computeSUnionStore = byKeys(txSetOp(setOpUnion, true))
+	computeSInterStore = byKeys(txSetOp(setOpInter, true))
+	computeSDiffStore  = byKeys(txSetOp(setOpDiff, true))
+	computeSInterCard  = byKeys(txSInterCard)
+	computeZUnion      = byKeys(txZOp(setOpUnion, false))
+	computeZInter      = byKeys(txZOp(setOpInter, false))
+	computeZDiff       = byKeys(txZOp(setOpDiff, false))
+	computeZUnionStore = byKeys(txZOp(setOpUnion, true))
+	computeZInterStore = byKeys(txZOp(setOpInter, true))
+	computeZDiffStore  = byKeys(txZOp(setOpDiff, true))
+	computeZInterCard  = byKeys(txZInterCard)
+	computeSMove       = byKeys(txSMove)
+	computeLMove       = byKeys(txLMove)
+	computeRPopLPush   = byKeys(txLMove)
+	computeRename      = byKeys(txRename)
+	computeRenameNX    = byKeys(txRename)
+	computeCopy        = byKeys(txCopy)
+	computeZRangeStore = byKeys(txZRangeStore)
+	computeMSetNX      = byKeys(txMSetNXOf) // multi_compute_strings.go
+	computeBitOp       = byKeys(txBitOpOf)
+)
+
+// byKeys makes a compute of mk, which takes the keys themselves.
+func byKeys(mk func(args, keys [][]byte) txCompute) func(args [][]byte, pos []int) txCompute {
+	return func(args [][]byte, pos []int) txCompute { return mk(args, keysAt(args, pos)) }
 }
 
 // fixed is a txFixed answering the error msg.

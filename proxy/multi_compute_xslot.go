@@ -16,16 +16,19 @@ import (
 // whose keys span nodes wait in the proxy, which pops through these:
 // block_across.go.)
 
-// txComputesAt makes, by name, the txCompute of a command line from its
-// words and the positions of its keys in them.
-var txComputesAt = map[string]func(args [][]byte, pos []int) txCompute{
-	"pfcount": txPFOf, "pfmerge": txPFOf, // this file
-	"geosearchstore": txStoreViaOf, "georadius": txStoreViaOf, "georadiusbymember": txStoreViaOf,
-	"sort":  txStoreViaOf,
-	"lmpop": txMPopOf, "zmpop": txMPopOf, // multi_compute_pops.go
-	"xread":      txXReadOf,
-	"xreadgroup": txXReadGroupOf, // block_across_group.go
-}
+// The commands of this kind the proxy computes (the table's compute).
+var (
+	computePFCount           = txPFOf // this file
+	computePFMerge           = txPFOf
+	computeGeoSearchStore    = txStoreViaOf
+	computeGeoRadius         = txStoreViaOf
+	computeGeoRadiusByMember = txStoreViaOf
+	computeSort              = txStoreViaOf
+	computeLMPop             = txMPopOf // multi_compute_pops.go
+	computeZMPop             = txMPopOf
+	computeXRead             = txXReadOf
+	computeXReadGroup        = txXReadGroupOf // block_across_group.go
+)
 
 // keysAt returns the words of args at pos.
 func keysAt(args [][]byte, pos []int) [][]byte {

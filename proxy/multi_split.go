@@ -18,12 +18,17 @@ type txSplit struct {
 	mode       mergeMode
 }
 
-// txSplits are the commands a transaction may split, by name.
-var txSplits = map[string]txSplit{
-	"mget": {1, 0, mergeArray}, "del": {1, 0, mergeSum}, "unlink": {1, 0, mergeSum},
-	"exists": {1, 0, mergeSum}, "touch": {1, 0, mergeSum}, "mset": {2, 0, mergeOK},
-	"json.mget": {1, 1, mergeArray}, "json.mset": {3, 0, mergeOK},
-}
+// The commands a transaction may split (the table's txSplit).
+var (
+	txSplitMGet     = txSplit{1, 0, mergeArray}
+	txSplitDel      = txSplit{1, 0, mergeSum}
+	txSplitUnlink   = txSplit{1, 0, mergeSum}
+	txSplitExists   = txSplit{1, 0, mergeSum}
+	txSplitTouch    = txSplit{1, 0, mergeSum}
+	txSplitMSet     = txSplit{2, 0, mergeOK}
+	txSplitJSONMGet = txSplit{1, 1, mergeArray}
+	txSplitJSONMSet = txSplit{3, 0, mergeOK}
+)
 
 // txCombine is one client command queued as several parts: queued
 // commands at..at+n-1; key i of the client's command is key pos[i] of
@@ -38,9 +43,9 @@ type txCombine struct {
 // slots as one part per slot, and reports whether it did (false: the
 // command is queued as any other).
 func (s *session) txSplitQueue(e *entry, cmd resp.Command) bool {
-	sp, ok := txSplits[e.spec.Name]
+	sp := e.txSplit
 	args := cmd.Args
-	if !ok || len(args) < 1+sp.step+sp.tail || (len(args)-1-sp.tail)%sp.step != 0 {
+	if sp == nil || len(args) < 1+sp.step+sp.tail || (len(args)-1-sp.tail)%sp.step != 0 {
 		return false
 	}
 	nkeys := (len(args) - 1 - sp.tail) / sp.step

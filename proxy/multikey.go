@@ -27,32 +27,40 @@ type splitMerge struct {
 	part, pos []int32
 }
 
-func splitMGet(s *session, cmd resp.Command) (merger, string) {
+func proxyMGet(s *session, cmd resp.Command) (merger, string) {
 	return s.split(cmd, 1, mergeArray), ""
 }
+
+// The commands whose parts' replies add up.
+var (
+	proxyDel    = splitSum
+	proxyUnlink = splitSum
+	proxyExists = splitSum
+	proxyTouch  = splitSum
+)
 
 func splitSum(s *session, cmd resp.Command) (merger, string) {
 	return s.split(cmd, 1, mergeSum), ""
 }
 
-func splitMSet(s *session, cmd resp.Command) (merger, string) {
+func proxyMSet(s *session, cmd resp.Command) (merger, string) {
 	if (len(cmd.Args)-1)%2 != 0 {
 		return nil, arityError("mset")
 	}
 	return s.split(cmd, 2, mergeOK), ""
 }
 
-// splitJSONMGet splits JSON.MGET key... path: each part gets the path.
-func splitJSONMGet(s *session, cmd resp.Command) (merger, string) {
+// proxyJSONMGet splits JSON.MGET key... path: each part gets the path.
+func proxyJSONMGet(s *session, cmd resp.Command) (merger, string) {
 	if len(cmd.Args) < 3 {
 		return nil, arityError("json.mget")
 	}
 	return s.splitTail(cmd, 1, 1, mergeArray), ""
 }
 
-// splitJSONMSet splits JSON.MSET key path value ... by key (each key's
+// proxyJSONMSet splits JSON.MSET key path value ... by key (each key's
 // triple is set atomically on its node; the whole is not, as MSET's).
-func splitJSONMSet(s *session, cmd resp.Command) (merger, string) {
+func proxyJSONMSet(s *session, cmd resp.Command) (merger, string) {
 	if len(cmd.Args) < 4 || (len(cmd.Args)-1)%3 != 0 {
 		return nil, arityError("json.mset")
 	}

@@ -32,6 +32,16 @@ type psCmd struct {
 	add bool
 }
 
+// The (un)subscribe commands.
+var (
+	proxySubscribe    = psCmd{subChannel, true}
+	proxyUnsubscribe  = psCmd{subChannel, false}
+	proxyPSubscribe   = psCmd{subPattern, true}
+	proxyPUnsubscribe = psCmd{subPattern, false}
+	proxySSubscribe   = psCmd{subShard, true}
+	proxySUnsubscribe = psCmd{subShard, false}
+)
+
 // total is the count an (un)subscription reply carries: channels and
 // patterns together, shard channels apart, as in Redis.
 func (sb *subscriber) total(k subKind) int64 {
@@ -268,21 +278,15 @@ func (s *session) subscriberDenied(e *entry, args [][]byte) string {
 		return ""
 	}
 	name := e.spec.Name
-	if containerCommands[name] && len(args) > 1 {
+	if e.spec.Has(command.Container) && len(args) > 1 {
 		name += "|" + strings.ToLower(string(args[1]))
 	}
 	return "ERR Can't execute '" + name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
 }
 
-// containerCommands are Redis's commands with subcommands, which its
-// errors name with their subcommand ('pubsub|numsub').
-var containerCommands = map[string]bool{"acl": true, "client": true, "cluster": true, "command": true,
-	"config": true, "function": true, "latency": true, "memory": true, "module": true, "object": true,
-	"pubsub": true, "script": true, "slowlog": true, "xgroup": true, "xinfo": true}
-
-// cmdPing is PING: in subscriber mode a RESP2 session gets ["pong",
+// proxyPing is PING: in subscriber mode a RESP2 session gets ["pong",
 // message], as from Redis.
-func cmdPing(s *session, args [][]byte) {
+func proxyPing(s *session, args [][]byte) {
 	if len(args) <= 2 && !s.resp3.Load() && s.subscribed() {
 		s.local = resp.AppendArray(s.local, 2)
 		s.local = resp.AppendBulk(s.local, "pong")
@@ -296,8 +300,8 @@ func cmdPing(s *session, args [][]byte) {
 	front.Ping(s, args)
 }
 
-// fanPublish sends PUBLISH to the home node, where every proxy listens.
-func fanPublish(s *session, cmd resp.Command) (merger, string) {
+// proxyPublish sends PUBLISH to the home node, where every proxy listens.
+func proxyPublish(s *session, cmd resp.Command) (merger, string) {
 	home := homeNode(s.p.routes.Load())
 	if home == nil {
 		return nil, msgNoNodes
@@ -309,11 +313,11 @@ func fanPublish(s *session, cmd resp.Command) (merger, string) {
 	}}, ""
 }
 
-// fanPubSub answers PUBSUB from every node: CHANNELS and SHARDCHANNELS
+// proxyPubSub answers PUBSUB from every node: CHANNELS and SHARDCHANNELS
 // are the union, NUMSUB and SHARDNUMSUB the sums in which this proxy's
 // own subscription on a node counts as its subscribers, NUMPAT the sum.
 // Other subcommands (HELP, errors) are a node's answer.
-func fanPubSub(s *session, cmd resp.Command) (merger, string) {
+func proxyPubSub(s *session, cmd resp.Command) (merger, string) {
 	sub := strings.ToLower(string(cmd.Args[1]))
 	argc := len(cmd.Args)
 	switch {

@@ -7,44 +7,39 @@ import (
 )
 
 // TestEveryCommandHasARoute: adding a command to the shared table cannot
-// leave the proxy without a way to carry it out. Each spec is answered by
-// the proxy, split, fanned out or routed by a handler the proxy binds to
-// it, routed by its keys, sent to any node because its spec says any
-// node will do (AnyNode), or refused because its spec says it is a
-// node's (NodeOnly). A keyless command with none of these is an error
-// here, not a silent relay to one node.
+// leave the proxy without a way to carry it out. Each spec has exactly one
+// Proxy route, and the proxy carries it out as that route says: answered
+// by the proxy, split, fanned out or routed by the handler bound to it,
+// routed by its keys, sent to any node (RouteAnyNode), or refused because
+// its spec says it is a node's (NodeOnly). A keyless command routed by key
+// is an error here (and in go generate), not a silent relay to one node.
 func TestEveryCommandHasARoute(t *testing.T) {
+	want := map[command.Route]kind{
+		command.RouteKey: kindKey, command.RouteAnyNode: kindKey, command.RouteLocal: kindLocal,
+		command.RouteFanout: kindComposite, command.RouteSplit: kindComposite, command.RouteOwn: kindRouted,
+		command.RouteTx: kindTx, command.RouteSubscribe: kindSubscribe,
+	}
 	for _, e := range newCmdTable().order {
 		s := e.spec
 		keyless := s.FirstKey == 0 && !s.Movable()
-		switch e.kind {
-		case kindRefused:
-			if !s.Has(command.NodeOnly) {
-				t.Errorf("%s: the proxy has no route for it (a handler, or the spec's AnyNode or NodeOnly flag)", s.Name)
+		k, ok := want[s.Proxy]
+		switch {
+		case !ok:
+			t.Errorf("%s: route %v is not one the proxy knows", s.Name, s.Proxy)
+		case s.Has(command.NodeOnly):
+			if e.kind != kindRefused || s.Proxy != command.RouteKey {
+				t.Errorf("%s: NodeOnly, but routed through the proxy (route %v, kind %d)", s.Name, s.Proxy, e.kind)
 			}
-		case kindKey:
-			if keyless && !s.Has(command.AnyNode) {
-				t.Errorf("%s: keyless, not AnyNode, yet sent to any node", s.Name)
+		case s.Has(command.Blocking):
+			if e.kind != kindBlocking || s.Proxy != command.RouteKey {
+				t.Errorf("%s: Blocking, but not carried out as blocking (route %v, kind %d)", s.Name, s.Proxy, e.kind)
 			}
-		case kindLocal:
-			if e.local == nil {
-				t.Errorf("%s: answered by the proxy without a handler", s.Name)
-			}
-		case kindComposite, kindRouted:
-			if e.composite == nil {
-				t.Errorf("%s: split, fanned out or routed without a handler", s.Name)
-			}
-		case kindTx:
-			if e.tx == nil {
-				t.Errorf("%s: a transaction command without a handler", s.Name)
-			}
-		case kindSubscribe:
-			if e.ps == nil {
-				t.Errorf("%s: a subscribe command without a handler", s.Name)
-			}
-		}
-		if s.Has(command.AnyNode) && (!keyless || e.kind != kindKey) {
-			t.Errorf("%s: flagged AnyNode but the proxy does not send it to any node (kind %d)", s.Name, e.kind)
+		case keyless && s.Proxy == command.RouteKey:
+			t.Errorf("%s: names no key and has no Proxy route (RouteAnyNode, RouteFanout, RouteLocal, ...) nor the NodeOnly flag", s.Name)
+		case !keyless && s.Proxy == command.RouteAnyNode:
+			t.Errorf("%s: names keys but is routed to any node", s.Name)
+		case e.kind != k:
+			t.Errorf("%s: route %v, but the proxy carries it out as kind %d (a handler missing?)", s.Name, s.Proxy, e.kind)
 		}
 	}
 }
@@ -58,6 +53,6 @@ func TestUnroutedKeylessRefused(t *testing.T) {
 		t.Fatalf("an unrouted keyless command: %+v", e)
 	}
 	if e := tab.lookup([]byte("time")); e == nil || e.kind != kindKey {
-		t.Fatalf("TIME (AnyNode): %+v", e)
+		t.Fatalf("TIME (RouteAnyNode): %+v", e)
 	}
 }

@@ -6,12 +6,12 @@ import (
 	"github.com/vcache/vcache/internal/resp"
 )
 
-// fanScript sends SCRIPT to every node, so that EVALSHA finds a loaded
+// proxyScript sends SCRIPT to every node, so that EVALSHA finds a loaded
 // script whichever node its keys land on: LOAD and FLUSH need every
 // node's success (the reply is the first node's), EXISTS answers 1 for a
 // script only when every node has it, KILL succeeds when it stopped a
 // script on some node.
-func fanScript(s *session, cmd resp.Command) (merger, string) {
+func proxyScript(s *session, cmd resp.Command) (merger, string) {
 	switch strings.ToLower(string(cmd.Args[1])) {
 	case "exists":
 		return s.fan(cmd, scriptExistsAll)
@@ -25,11 +25,11 @@ func fanScript(s *session, cmd resp.Command) (merger, string) {
 	return fanAllOK(s, cmd)
 }
 
-// fanFunction sends FUNCTION to every node, so that FCALL finds a library
+// proxyFunction sends FUNCTION to every node, so that FCALL finds a library
 // whichever node its keys land on: changes (LOAD, DELETE, FLUSH, RESTORE)
 // need every node's success, reads (LIST, DUMP, STATS) answer the first
 // node's reply, KILL succeeds when it stopped a function on some node.
-func fanFunction(s *session, cmd resp.Command) (merger, string) {
+func proxyFunction(s *session, cmd resp.Command) (merger, string) {
 	if strings.EqualFold(string(cmd.Args[1]), "kill") {
 		calls := s.fanout(cmd.Raw)
 		if len(calls) == 0 {

@@ -21,7 +21,7 @@ import (
 // counted once when its copies are among the rows the shards sent. Fields
 // the proxy asked for only to merge are removed from the rows.
 
-func fanFTSearch(s *session, cmd resp.Command) (merger, string) {
+func proxyFTSearch(s *session, cmd resp.Command) (merger, string) {
 	q, err := parseFTSearch(cmd.Args)
 	if err != nil {
 		// The text may quote the client's arguments: one line, as a node's.

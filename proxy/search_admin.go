@@ -24,13 +24,18 @@ type ftAdminMerge struct {
 	ignore func(msg []byte) bool
 }
 
-func fanFTCreate(s *session, cmd resp.Command) (merger, string) {
+func proxyFTCreate(s *session, cmd resp.Command) (merger, string) {
 	calls := s.fanout(cmd.Raw)
 	if len(calls) == 0 {
 		return nil, msgNoNodes
 	}
 	return &ftAdminMerge{calls: calls, undo: resp.AppendCommand(nil, []byte("FT.DROPINDEX"), cmd.Args[1])}, ""
 }
+
+var (
+	proxyFTDropIndex = fanFTDrop
+	proxyFTDrop      = fanFTDrop
+)
 
 func fanFTDrop(s *session, cmd resp.Command) (merger, string) {
 	calls := s.fanout(cmd.Raw)
@@ -40,7 +45,7 @@ func fanFTDrop(s *session, cmd resp.Command) (merger, string) {
 	return &ftAdminMerge{calls: calls, ignore: unknownIndex}, ""
 }
 
-func fanFTAlter(s *session, cmd resp.Command) (merger, string) {
+func proxyFTAlter(s *session, cmd resp.Command) (merger, string) {
 	calls := s.fanout(cmd.Raw)
 	if len(calls) == 0 {
 		return nil, msgNoNodes
@@ -104,7 +109,7 @@ var ftInfoSum = map[string]bool{
 	"doc_table_size_mb": true, "key_table_size_mb": true, "total_indexing_time": true,
 }
 
-func fanFTInfo(s *session, cmd resp.Command) (merger, string) {
+func proxyFTInfo(s *session, cmd resp.Command) (merger, string) {
 	// Each node counts the documents of the slots the proxy's map routes
 	// to it, as FT.SEARCH answers for them (aggregate_slots.go): while a
 	// shard splits, or while a node is briefly without its own map's
@@ -152,7 +157,7 @@ func numberOf(v *resp.Value) float64 {
 	return f
 }
 
-func fanFTList(s *session, cmd resp.Command) (merger, string) {
+func proxyFTList(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
 		seen := map[string]bool{}
 		var names []resp.Value

@@ -51,6 +51,18 @@ func (s *session) checkNamedIndexes(e *entry, cmd resp.Command, p *acl.Perms, wr
 	return item{}, false
 }
 
+// The FT commands whose nodes agree (fanFTFirst) and those that change
+// every node (fanFTEverywhere).
+var (
+	proxyFTConfig      = fanFTFirst
+	proxyFTDictAdd     = fanFTFirst
+	proxyFTDictDel     = fanFTFirst
+	proxyFTAliasAdd    = fanFTEverywhere
+	proxyFTAliasUpdate = fanFTEverywhere
+	proxyFTAliasDel    = fanFTEverywhere
+	proxyFTSynUpdate   = fanFTEverywhere
+)
+
 // fanFTFirst sends the command to every node and gives the first node's
 // reply (they agree), or the first error.
 func fanFTFirst(s *session, cmd resp.Command) (merger, string) {
@@ -67,15 +79,15 @@ func fanFTEverywhere(s *session, cmd resp.Command) (merger, string) {
 	return &ftAdminMerge{calls: calls}, ""
 }
 
-// fanFTTagVals answers the union of the shards' values, sorted.
-func fanFTTagVals(s *session, cmd resp.Command) (merger, string) {
+// proxyFTTagVals answers the union of the shards' values, sorted.
+func proxyFTTagVals(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, unionSorted) // pubsub_client.go
 }
 
-// fanFTSpellCheck merges the shards' answers: a term is misspelled only
+// proxyFTSpellCheck merges the shards' answers: a term is misspelled only
 // if no shard holds it (every shard reports it); its suggestions are the
 // union, each with its best score, best first.
-func fanFTSpellCheck(s *session, cmd resp.Command) (merger, string) {
+func proxyFTSpellCheck(s *session, cmd resp.Command) (merger, string) {
 	return s.fan(cmd, func(vals []resp.Value, dst []byte) []byte {
 		type sug struct {
 			score float64
@@ -140,10 +152,10 @@ func fanFTSpellCheck(s *session, cmd resp.Command) (merger, string) {
 	})
 }
 
-// fanFTProfile is FT.PROFILE index SEARCH [LIMITED] QUERY query args...:
+// proxyFTProfile is FT.PROFILE index SEARCH [LIMITED] QUERY query args...:
 // the search is scattered and merged as FT.SEARCH's (search.go), and the
 // profile lists each shard's, as RediSearch's coordinator does.
-func fanFTProfile(s *session, cmd resp.Command) (merger, string) {
+func proxyFTProfile(s *session, cmd resp.Command) (merger, string) {
 	args := cmd.Args
 	i := 3
 	if len(args) > i && strings.EqualFold(string(args[i]), "LIMITED") {

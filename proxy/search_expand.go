@@ -56,10 +56,10 @@ func (s *session) expandRefusal(index []byte) string {
 	return ""
 }
 
-// computeFirstMatches makes the values of a shard's FT.AGGREGATE row that
+// useFirstMatches makes the values of a shard's FT.AGGREGATE row that
 // are JSON arrays of every match (FORMAT EXPAND) compute with their first
 // match, as a node does, while the reply still shows every match.
-func computeFirstMatches(row *ftargs.Row) {
+func useFirstMatches(row *ftargs.Row) {
 	for i, v := range row.Vals {
 		if v.Kind != ftargs.String || v.Shown != "" {
 			continue

@@ -22,21 +22,21 @@ const (
 	setOpDiff
 )
 
-func gatherSUnion(s *session, cmd resp.Command) (merger, string) {
+func proxySUnion(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherSets(cmd, cmd.Args[1:], setOpUnion, false, 0), ""
 }
 
-func gatherSInter(s *session, cmd resp.Command) (merger, string) {
+func proxySInter(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherSets(cmd, cmd.Args[1:], setOpInter, false, 0), ""
 }
 
-func gatherSDiff(s *session, cmd resp.Command) (merger, string) {
+func proxySDiff(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherSets(cmd, cmd.Args[1:], setOpDiff, false, 0), ""
 }
 
-// gatherSInterCard parses SINTERCARD numkeys key [key ...] [LIMIT limit];
+// proxySInterCard parses SINTERCARD numkeys key [key ...] [LIMIT limit];
 // a line it cannot read goes to a node whole, which answers the error.
-func gatherSInterCard(s *session, cmd resp.Command) (merger, string) {
+func proxySInterCard(s *session, cmd resp.Command) (merger, string) {
 	args := cmd.Args
 	n, err := strconv.ParseInt(string(args[1]), 10, 64)
 	if err != nil || n < 1 || n > int64(len(args)-2) {

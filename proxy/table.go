@@ -20,12 +20,21 @@ const (
 	kindSubscribe             // (un)subscribes: answered by the proxy, at a round's edge (pubsub_client.go)
 )
 
-// entry is the proxy's view of one command: its shared spec, how it is
-// carried out, and its statistics.
-type entry struct {
-	spec *command.Spec
-	kind kind
-	id   int // index in cmdTable.order: the command's id in the ACL table
+//go:generate go run ../cmd/genhandlers
+
+// How the proxy serves each command comes from its spec: the spec's Proxy
+// route (command.Route) gives its kind, and routes() in handlers_gen.go,
+// generated from the specs, binds what the route needs. Spec "name" is
+// served by proxyName (as the node's cmdName: "ft.search" by
+// proxyFTSearch), split in a transaction by txSplitName, computed by
+// computeName when its keys are on several nodes, and waits across nodes
+// by acrossName (internal/handlergen has the convention). Adding a
+// command is its spec, its handler when its route takes one, and go
+// generate ./proxy; TestRoutesGenerated fails while the file is stale, a
+// spec lacks its route or its handler, or a name serves no spec.
+
+// route is what the proxy binds to one command besides its spec.
+type route struct {
 	// local answers a kindLocal command by appending its reply to s.local.
 	local func(s *session, args [][]byte)
 	// composite submits the calls of a kindComposite or kindRouted
@@ -34,13 +43,33 @@ type entry struct {
 	composite func(s *session, cmd resp.Command) (merger, string)
 	// tx carries out a kindTx command.
 	tx func(s *session, cmd resp.Command) item
+	// ps says what a kindSubscribe command does.
+	ps *psCmd
+	// txSplit, when set, says how a transaction queues the command as one
+	// part per slot (multi_split.go).
+	txSplit *txSplit
+	// compute, when set, makes what computes a command line whose keys
+	// are on several nodes (multi_compute.go), or nil when the proxy does
+	// not compute that line.
+	compute func(args [][]byte, pos []int) txCompute
+	// across, when set, makes the plan of a blocking command line whose
+	// keys are on several nodes, or returns the error that answers it
+	// (block_across.go).
+	across func(args [][]byte, pos []int) (*xblock, string)
+}
+
+// entry is the proxy's view of one command: its shared spec, how it is
+// carried out, and its statistics.
+type entry struct {
+	spec *command.Spec
+	kind kind
+	id   int // index in cmdTable.order: the command's id in the ACL table
+	route
 	// blocksIf, when set, says whether a command line of a kindKey
 	// command blocks (XREAD ... BLOCK ms): then it is carried out as a
 	// kindBlocking one.
 	blocksIf func(args [][]byte) bool
-	// ps says what a kindSubscribe command does.
-	ps    *psCmd
-	stats cmdStats
+	stats    cmdStats
 }
 
 // cmdTable is the shared command specs and the proxy's entries, by spec
@@ -56,85 +85,59 @@ func newCmdTable() *cmdTable { return newCmdTableFrom(command.Specs()) }
 // newCmdTableFrom builds the proxy's table from specs.
 func newCmdTableFrom(specs []command.Spec) *cmdTable {
 	t := &cmdTable{specs: command.NewTable(specs)}
-	byName := map[string]*entry{}
+	bound := routes() // handlers_gen.go
 	for _, spec := range t.specs.All() {
-		e := &entry{spec: spec, kind: kindKey, id: spec.ID}
-		byName[spec.Name] = e
+		e := &entry{spec: spec, id: spec.ID, route: bound[spec.Name], blocksIf: spec.BlocksIf}
+		e.kind = e.kindOf()
 		t.order = append(t.order, e)
 	}
-	local := map[string]func(*session, [][]byte){
-		"acl": cmdACL, "client": cmdClient, "role": cmdRole,
-	}
-	local["ft.cursor"] = cmdFTCursor
-	local["ping"] = cmdPing
-	for name, fn := range map[string]func(front.Conn, [][]byte){
-		"echo": front.Echo, "quit": front.Quit, "select": front.Select,
-		"auth": front.Auth, "hello": front.Hello, "reset": front.Reset,
-		"readonly": front.OK, "readwrite": front.OK, "asking": front.OK, "command": front.Command,
-	} {
-		local[name] = func(s *session, args [][]byte) { fn(s, args) }
-	}
-	for name, fn := range local {
-		if e := byName[name]; e != nil {
-			e.kind, e.local = kindLocal, fn
-		}
-	}
-	// Commands flagged Fanout reach every node; fanMerges says how each
-	// one's replies merge.
-	for _, e := range t.order {
-		if e.spec.Has(command.Fanout) {
-			e.kind, e.composite = kindComposite, fanMerges[e.spec.Name]
-		}
-	}
-	for name, fn := range splits {
-		if e := byName[name]; e != nil {
-			e.kind, e.composite = kindComposite, fn
-		}
-	}
-	for name, fn := range routed {
-		if e := byName[name]; e != nil {
-			e.kind, e.composite = kindRouted, fn
-		}
-	}
-	for _, e := range t.order {
-		e.blocksIf = e.spec.BlocksIf
-	}
-	tx := map[string]func(*session, resp.Command) item{
-		"multi": txMulti, "exec": txExec, "discard": txDiscard, "watch": txWatch, "unwatch": txUnwatch,
-	}
-	for name, fn := range tx {
-		if e := byName[name]; e != nil {
-			e.kind, e.tx = kindTx, fn
-		}
-	}
-	ps := map[string]psCmd{
-		"subscribe": {subChannel, true}, "unsubscribe": {subChannel, false},
-		"psubscribe": {subPattern, true}, "punsubscribe": {subPattern, false},
-		"ssubscribe": {subShard, true}, "sunsubscribe": {subShard, false},
-	}
-	for name, c := range ps {
-		if e := byName[name]; e != nil {
-			e.kind, e.ps = kindSubscribe, &c
-		}
-	}
-	// SHUTDOWN and the nodes' internal migration and replication commands
-	// are not for clients of the proxy.
-	for _, e := range t.order {
-		switch {
-		case e.spec.Has(command.NodeOnly):
-			e.kind = kindRefused
-		case e.spec.Has(command.Blocking):
-			e.kind = kindBlocking
-		case e.kind == kindComposite && e.composite == nil:
-			// a Fanout spec the proxy has no merge for (TestTableFollowsSpecFlags)
-			e.kind = kindRefused
-		case e.kind == kindKey && e.spec.FirstKey == 0 && !e.spec.Movable() && !e.spec.Has(command.AnyNode):
-			// a keyless command with no route here, which no node may
-			// answer for the others (TestEveryCommandHasARoute)
-			e.kind = kindRefused
-		}
-	}
 	return t
+}
+
+// kindOf is how the proxy carries out e's command, by its spec's flags
+// and route. A route without what it needs (a spec the generated table
+// does not know, as a test's) and a keyless command routed by key are
+// refused rather than sent to whichever node comes first.
+func (e *entry) kindOf() kind {
+	s := e.spec
+	switch {
+	case s.Has(command.NodeOnly):
+		// SHUTDOWN and the nodes' internal migration and replication
+		// commands are not for clients of the proxy.
+		return kindRefused
+	case s.Has(command.Blocking):
+		return kindBlocking
+	}
+	switch s.Proxy {
+	case command.RouteKey:
+		if s.FirstKey == 0 && !s.Movable() {
+			return kindRefused
+		}
+		return kindKey
+	case command.RouteAnyNode:
+		return kindKey
+	case command.RouteLocal:
+		if e.local != nil {
+			return kindLocal
+		}
+	case command.RouteFanout, command.RouteSplit:
+		if e.composite != nil {
+			return kindComposite
+		}
+	case command.RouteOwn:
+		if e.composite != nil {
+			return kindRouted
+		}
+	case command.RouteTx:
+		if e.tx != nil {
+			return kindTx
+		}
+	case command.RouteSubscribe:
+		if e.ps != nil {
+			return kindSubscribe
+		}
+	}
+	return kindRefused
 }
 
 // lookup finds a command by name in any case without allocating for
@@ -146,45 +149,29 @@ func (t *cmdTable) lookup(name []byte) *entry {
 	return nil
 }
 
-// fanMerges gives, by name, how the replies of each command flagged
-// Fanout (sent to every node) merge into one.
-var fanMerges = map[string]func(*session, resp.Command) (merger, string){
-	"info": fanInfo, "dbsize": fanDBSize, "keys": fanKeys, "scan": fanScan,
-	"flushall": fanAllOK, "flushdb": fanAllOK, "save": fanAllOK, "bgsave": fanAllOK,
-	"randomkey": fanRandomKey,
-	"ft.create": fanFTCreate, "ft.dropindex": fanFTDrop, "ft.alter": fanFTAlter,
-	"ft.search": fanFTSearch, "ft.info": fanFTInfo, "ft._list": fanFTList,
-	"wait":         waitWrites,
-	"ft.aggregate": fanFTAggregate,
-	"script":       fanScript,
-	"function":     fanFunction,
-	"pubsub":       fanPubSub,
+// The connection commands of internal/front, which the proxy answers as
+// the node does.
+var (
+	proxyEcho      = frontLocal(front.Echo)
+	proxyQuit      = frontLocal(front.Quit)
+	proxySelect    = frontLocal(front.Select)
+	proxyAuth      = frontLocal(front.Auth)
+	proxyHello     = frontLocal(front.Hello)
+	proxyReset     = frontLocal(front.Reset)
+	proxyCommand   = frontLocal(front.Command)
+	proxyReadOnly  = frontLocal(front.OK)
+	proxyReadWrite = frontLocal(front.OK)
+	proxyAsking    = frontLocal(front.OK)
+)
 
-	// RediSearch's other commands (search_compat.go)
-	"ft.drop": fanFTDrop, "ft.tagvals": fanFTTagVals, "ft.config": fanFTFirst,
-	"ft.aliasadd": fanFTEverywhere, "ft.aliasupdate": fanFTEverywhere, "ft.aliasdel": fanFTEverywhere,
-	"ft.dictadd": fanFTFirst, "ft.dictdel": fanFTFirst, "ft.synupdate": fanFTEverywhere,
-	"ft.spellcheck": fanFTSpellCheck, "ft.profile": fanFTProfile,
+// frontLocal makes a kindLocal handler of a connection command of
+// internal/front.
+func frontLocal(fn func(front.Conn, [][]byte)) func(*session, [][]byte) {
+	return func(s *session, args [][]byte) { fn(s, args) }
 }
 
-// splits gives, by name, how a command whose keys may be on several
-// nodes is split by node and its replies merged, or its keys' values
-// gathered.
-var splits = map[string]func(*session, resp.Command) (merger, string){
-	"mget": splitMGet, "del": splitSum, "unlink": splitSum, "exists": splitSum,
-	"touch": splitSum, "mset": splitMSet,
-	"json.mget": splitJSONMGet, "json.mset": splitJSONMSet,
-	// sets: gathered when their keys are on different nodes
-	"sunion": gatherSUnion, "sinter": gatherSInter, "sdiff": gatherSDiff, "sintercard": gatherSInterCard,
-	"sunionstore": gatherSUnionStore, "sinterstore": gatherSInterStore, "sdiffstore": gatherSDiffStore,
-	// sorted sets likewise (zsetgather.go)
-	"zunion": gatherZUnion, "zinter": gatherZInter, "zdiff": gatherZDiff, "zintercard": gatherZInterCard,
-	"zunionstore": gatherZUnionStore, "zinterstore": gatherZInterStore, "zdiffstore": gatherZDiffStore,
-}
-
-// routed gives, by name, the commands the proxy answers or sends to the
-// node an argument names: CLUSTER, PUBLISH, which goes to the pub/sub
-// home node (pubsub_hub.go), and CONFIG (config_nodes.go).
-var routed = map[string]func(*session, resp.Command) (merger, string){
-	"cluster": cmdCluster, "publish": fanPublish, "config": routeConfig,
-}
+// The transaction commands (multi.go, multi_nodes.go).
+var (
+	proxyWatch   = txWatch
+	proxyUnwatch = txUnwatch
+)

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/vcache/vcache/internal/command"
-	"github.com/vcache/vcache/internal/resp"
+	"github.com/vcache/vcache/internal/handlergen"
 )
 
-// The proxy carries out commands as the shared table's flags say: every
-// Fanout command is fanned out and merged, every keyless command it
-// fans out is flagged Fanout, NodeOnly ones are refused and Blocking ones
-// take a connection of their own.
+// The proxy carries out commands as the shared table's flags and routes
+// say: every RouteFanout or RouteSplit command is fanned out or split and
+// merged, every command the proxy fans out or splits has that route,
+// NodeOnly ones are refused and Blocking ones take a connection of their
+// own.
 func TestTableFollowsSpecFlags(t *testing.T) {
 	for _, e := range newCmdTable().order {
 		s := e.spec
@@ -28,12 +29,12 @@ func TestTableFollowsSpecFlags(t *testing.T) {
 			if e.kind != kindBlocking {
 				t.Errorf("%s is Blocking but the proxy does not carry it out as blocking", s.Name)
 			}
-		case s.Has(command.Fanout):
+		case s.Proxy == command.RouteFanout, s.Proxy == command.RouteSplit:
 			if e.kind != kindComposite {
-				t.Errorf("%s is Fanout but the proxy has no merge for it", s.Name)
+				t.Errorf("%s is %v but the proxy has no merge for it", s.Name, s.Proxy)
 			}
-		case e.kind == kindComposite && s.FirstKey == 0:
-			t.Errorf("the proxy fans %s out, but its spec is not Fanout", s.Name)
+		case e.kind == kindComposite:
+			t.Errorf("the proxy fans out or splits %s, but its spec's route is %v", s.Name, s.Proxy)
 		}
 	}
 }
@@ -52,22 +53,34 @@ func TestMonitorRefused(t *testing.T) {
 	}
 }
 
-// TestHandlerMapsNameSpecs: every command the proxy binds a merge to is
-// in the shared table, fan-out merges only to Fanout commands and key
-// splits and routes to others, so that no flag and no map disagree.
-func TestHandlerMapsNameSpecs(t *testing.T) {
+// TestRoutesGenerated: handlers_gen.go is what go generate ./proxy makes
+// of the specs and this package's proxy*, txSplit*, compute* and across*
+// names now, and they match: every spec has one route and the handler
+// its route needs, and every such name serves a spec. The error names
+// each one that does not.
+func TestRoutesGenerated(t *testing.T) {
+	if err := handlergen.CheckProxy(".", "proxy", command.Specs()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRoutesNameSpecs: everything the generated table binds is bound to
+// a command of the shared table, and to one whose route uses it.
+func TestRoutesNameSpecs(t *testing.T) {
 	specs := command.NewTable(command.Specs())
-	for what, m := range map[string]map[string]func(*session, resp.Command) (merger, string){
-		"fanMerges": fanMerges, "splits": splits, "routed": routed,
-	} {
-		for name := range m {
-			s := specs.Lookup([]byte(name))
-			switch {
-			case s == nil:
-				t.Errorf("%s names %q, which is no command", what, name)
-			case s.Has(command.Fanout) != (what == "fanMerges"):
-				t.Errorf("%s names %q, whose spec Fanout flag is %v", what, name, s.Has(command.Fanout))
-			}
+	tb := newCmdTable()
+	for name, r := range routes() {
+		s := specs.Lookup([]byte(name))
+		if s == nil {
+			t.Errorf("routes() binds %q, which is no command", name)
+			continue
+		}
+		e := tb.order[s.ID]
+		if (r.local != nil || r.composite != nil || r.tx != nil || r.ps != nil) && e.kind == kindRefused {
+			t.Errorf("%s has a handler, yet the proxy refuses it (route %v)", name, s.Proxy)
+		}
+		if r.txSplit != nil && e.kind != kindComposite {
+			t.Errorf("%s splits in a transaction but is not split outside one", name)
 		}
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/vcache/vcache/internal/resp"
 )
 
-// cmdClient answers CLIENT: UNBLOCK here, the other subcommands as the
+// proxyClient answers CLIENT: UNBLOCK here, the other subcommands as the
 // nodes do (internal/front).
-func cmdClient(s *session, args [][]byte) {
+func proxyClient(s *session, args [][]byte) {
 	if len(args) >= 3 && strings.EqualFold(string(args[1]), "unblock") {
 		clientUnblock(s, args)
 		return

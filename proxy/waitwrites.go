@@ -51,7 +51,7 @@ func answered(c *call) bool {
 	return c.be != nil && c.err == nil && len(c.reply) > 0 && c.reply[0] != '-'
 }
 
-func waitWrites(s *session, cmd resp.Command) (merger, string) {
+func proxyWait(s *session, cmd resp.Command) (merger, string) {
 	calls := s.fanout(cmd.Raw)
 	if len(calls) == 0 {
 		return nil, msgNoNodes

@@ -36,26 +36,26 @@ type zGather struct {
 	calls   []*call
 }
 
-func gatherZUnion(s *session, cmd resp.Command) (merger, string) {
+func proxyZUnion(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherZ(cmd, setOpUnion, false, 1)
 }
-func gatherZInter(s *session, cmd resp.Command) (merger, string) {
+func proxyZInter(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherZ(cmd, setOpInter, false, 1)
 }
-func gatherZDiff(s *session, cmd resp.Command) (merger, string) {
+func proxyZDiff(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherZ(cmd, setOpDiff, false, 1)
 }
-func gatherZUnionStore(s *session, cmd resp.Command) (merger, string) {
+func proxyZUnionStore(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherZ(cmd, setOpUnion, true, 2)
 }
-func gatherZInterStore(s *session, cmd resp.Command) (merger, string) {
+func proxyZInterStore(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherZ(cmd, setOpInter, true, 2)
 }
-func gatherZDiffStore(s *session, cmd resp.Command) (merger, string) {
+func proxyZDiffStore(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherZ(cmd, setOpDiff, true, 2)
 }
 
-func gatherZInterCard(s *session, cmd resp.Command) (merger, string) {
+func proxyZInterCard(s *session, cmd resp.Command) (merger, string) {
 	args := cmd.Args
 	n, err := strconv.ParseInt(string(args[1]), 10, 64)
 	if err != nil || n < 1 || n > int64(len(args)-2) {
@@ -118,13 +118,13 @@ func (s *session) gatherSStore(cmd resp.Command, op setOp) (merger, string) {
 	return s.startZ(cmd, m), ""
 }
 
-func gatherSUnionStore(s *session, cmd resp.Command) (merger, string) {
+func proxySUnionStore(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherSStore(cmd, setOpUnion)
 }
-func gatherSInterStore(s *session, cmd resp.Command) (merger, string) {
+func proxySInterStore(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherSStore(cmd, setOpInter)
 }
-func gatherSDiffStore(s *session, cmd resp.Command) (merger, string) {
+func proxySDiffStore(s *session, cmd resp.Command) (merger, string) {
 	return s.gatherSStore(cmd, setOpDiff)
 }
 

@@ -1,12 +1,14 @@
 // Command genhandlers writes a server package's handler table,
 // handlers_gen.go, from the command specs of internal/command and the
-// package's cmd* handlers (see internal/handlergen for the convention).
-// It runs from go generate in the package's directory:
+// package's handlers: the node's cmd* handlers, or the proxy's proxy*
+// handlers and the names that go with them (see internal/handlergen for
+// the conventions). It runs from go generate in the package's directory:
 //
 //	//go:generate go run ../cmd/genhandlers
 //
-// and exits with status 1, naming every spec without a handler and every
-// handler without a spec, when they do not match.
+// and exits with status 1, naming every spec without a handler (or, for
+// the proxy, without a route) and every handler without a spec, when
+// they do not match.
 package main
 
 import (
@@ -26,7 +28,11 @@ func main() {
 	if *pkg == "" {
 		*pkg = "node"
 	}
-	src, err := handlergen.Generate(*dir, *pkg, command.Specs())
+	generate := handlergen.Generate
+	if *pkg == "proxy" {
+		generate = handlergen.GenerateProxy
+	}
+	src, err := generate(*dir, *pkg, command.Specs())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "genhandlers: %v\n", err)
 		os.Exit(1)

@@ -19,21 +19,18 @@ const (
 	Readonly
 	// Admin commands manage the server (CONFIG, SHUTDOWN, SAVE, ...).
 	Admin
-	// Keyless commands name no key; the proxy answers, fans them out or
-	// sends them anywhere.
+	// Keyless commands name no key; their Route says how the proxy
+	// serves them.
 	Keyless
 	// NoAuth commands run before AUTH succeeds (AUTH, HELLO, QUIT, ...).
 	NoAuth
 	// DenyOOM commands may grow memory and are refused under maxmemory
 	// with the noeviction policy.
 	DenyOOM
-	// Fanout commands must reach every shard (FLUSHALL, DBSIZE, FT.CREATE):
-	// the proxy sends them to every node and merges the replies.
-	Fanout
 	// Loading commands are allowed while a snapshot loads.
 	Loading
 	// Blocking commands may wait for another client's write (blocking
-	// pops); the proxy does not relay them yet.
+	// pops); the proxy carries them out on a connection of their own.
 	Blocking
 	// OffLoop commands are served off the node's event loops: they may
 	// wait (WAIT), take their connection over (VCACHE.SYNC) or run long
@@ -107,11 +104,6 @@ const (
 	// (Redis's skip-monitor: scripts, whose own commands follow their
 	// line).
 	SkipMonitor
-	// AnyNode commands name no key and any data node answers them as well
-	// as another (TIME, FT.EXPLAIN): the proxy sends them to any one. A
-	// keyless command the proxy neither answers, fans out nor routes is
-	// refused there unless flagged so.
-	AnyNode
 	// Patterns commands name channel patterns, not channels, at
 	// ChannelFirst..ChannelLast (PSUBSCRIBE).
 	Patterns
@@ -136,6 +128,58 @@ const (
 	ScriptReadOnly
 )
 
+// Route says how the proxy serves a command. Every command has one: a
+// keyed command's is RouteKey (the zero Route) unless the proxy does more
+// with it; a keyless one must name another, or be flagged NodeOnly (then
+// the proxy refuses it). Commands flagged Blocking are routed by key on a
+// connection of their own.
+//
+// For every route but RouteKey and RouteAnyNode, the proxy has a handler
+// proxyName for spec name, found as the node's cmdName is (see
+// internal/handlergen): what it answers, how it merges the nodes' replies
+// or what it does with the transaction or the subscription.
+type Route uint8
+
+const (
+	// RouteKey commands go to the node that serves their keys' slot
+	// (all of them in one slot).
+	RouteKey Route = iota
+	// RouteAnyNode commands name no key and any data node answers them as
+	// well as another (TIME, FT.EXPLAIN): the proxy sends them to any one.
+	RouteAnyNode
+	// RouteLocal commands are answered by the proxy itself (PING, CLIENT,
+	// AUTH).
+	RouteLocal
+	// RouteFanout commands must reach every shard (FLUSHALL, DBSIZE,
+	// FT.CREATE): the proxy sends them to every node and merges the
+	// replies.
+	RouteFanout
+	// RouteSplit commands may name keys on several nodes (MGET, DEL,
+	// SUNION): the proxy sends each node its part, or gathers the keys'
+	// values, and merges the replies.
+	RouteSplit
+	// RouteOwn commands are answered by the proxy or sent to the node it
+	// picks by their arguments (CLUSTER, CONFIG, PUBLISH's home node).
+	RouteOwn
+	// RouteTx commands control a transaction (MULTI, EXEC, DISCARD,
+	// WATCH, UNWATCH), which the proxy keeps per client.
+	RouteTx
+	// RouteSubscribe commands (un)subscribe the proxy's client, which the
+	// proxy answers at a round's edge.
+	RouteSubscribe
+)
+
+// routeNames are the Routes' Go names, for messages.
+var routeNames = [...]string{"RouteKey", "RouteAnyNode", "RouteLocal", "RouteFanout", "RouteSplit", "RouteOwn", "RouteTx", "RouteSubscribe"}
+
+// String returns the Route's Go name (RouteFanout).
+func (r Route) String() string {
+	if int(r) < len(routeNames) {
+		return routeNames[r]
+	}
+	return "Route(" + strconv.Itoa(int(r)) + ")"
+}
+
 // Spec is one command's description, in Redis's own terms.
 type Spec struct {
 	// Name is the lower-case command name ("set", "ft.search").
@@ -145,6 +189,8 @@ type Spec struct {
 	Arity int
 	// Flags says how the command behaves.
 	Flags Flag
+	// Proxy says how the proxy serves the command.
+	Proxy Route
 	// FirstKey, LastKey and Step give key positions as in COMMAND INFO:
 	// FirstKey 0 means no keys; LastKey -1 means the last argument.
 	FirstKey, LastKey, Step int

@@ -1,8 +1,9 @@
 // Package handlergen joins the command specs of internal/command with the
-// handlers of a server package (the node's) by a naming convention, and
-// writes the Go source of that package's handler table.
+// handlers of a server package by a naming convention, and writes the Go
+// source of that package's handler table: the node's (below) and the
+// proxy's (proxy.go).
 //
-// The convention: the handler of spec "name" is the package-level func or
+// The node's convention: the handler of spec "name" is the package-level func or
 // var cmdName, matched ignoring case, dots and underscores ("hsetnx" is
 // served by cmdHSetNX, "ft.search" by cmdFTSearch, "ft._list" by
 // cmdFTList, "eval_ro" by cmdEvalRO). A func handler is func cmdX(cx
@@ -24,7 +25,6 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -81,6 +81,14 @@ func IsHandlerName(name string) bool {
 // left out) and returns its handlers, sorted by name. A name declared in
 // several files (under different build constraints) counts once.
 func Handlers(dir string) ([]Handler, error) {
+	return declared(dir, IsHandlerName, badSignature)
+}
+
+// declared parses the Go files of the package in dir (tests and OutFile
+// left out) and returns its package-level funcs and vars whose names
+// isName accepts, sorted by name; bad, when set, says why a func's
+// signature cannot be one.
+func declared(dir string, isName func(string) bool, bad func(*ast.FuncType) string) ([]Handler, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		return nil, err
@@ -98,7 +106,7 @@ func Handlers(dir string) ([]Handler, error) {
 			return nil, err
 		}
 		add := func(id *ast.Ident, bad string) {
-			if !IsHandlerName(id.Name) || seen[id.Name] {
+			if !isName(id.Name) || seen[id.Name] {
 				return
 			}
 			seen[id.Name] = true
@@ -108,8 +116,10 @@ func Handlers(dir string) ([]Handler, error) {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
-				if d.Recv == nil {
-					add(d.Name, badSignature(d.Type))
+				if d.Recv == nil && bad != nil {
+					add(d.Name, bad(d.Type))
+				} else if d.Recv == nil {
+					add(d.Name, "")
 				}
 			case *ast.GenDecl:
 				if d.Tok != token.VAR {
@@ -230,12 +240,5 @@ func Check(dir, pkg string, specs []command.Spec) error {
 	if err != nil {
 		return err
 	}
-	have, err := os.ReadFile(filepath.Join(dir, OutFile))
-	if err != nil {
-		return fmt.Errorf("%w: run go generate ./%s", err, pkg)
-	}
-	if !bytes.Equal(have, want) {
-		return fmt.Errorf("%s/%s is stale: run go generate ./%s", pkg, OutFile, pkg)
-	}
-	return nil
+	return same(dir, pkg, want)
 }
