@@ -2,167 +2,21 @@ package node
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/internal/testutil"
 )
 
-// pauseTranscript runs CLIENT PAUSE scenarios against the server at addr
-// and returns what its clients saw, to compare with redis-server's.
-func pauseTranscript(t *testing.T, addr string) []string {
-	var out []string
-	note := func(s string) { out = append(out, s) }
-	ctl := testutil.Dial(t, addr)
-	ctl.Do("FLUSHALL")
-	info := func(field string) int {
-		m := regexp.MustCompile(field + `:(\d+)`).FindStringSubmatch(ctl.Do("INFO", "everything"))
-		if m == nil {
-			t.Fatalf("no %s in INFO", field)
-		}
-		v, _ := strconv.Atoi(m[1])
-		return v
-	}
-	waitHeld := func(want int) {
-		t.Helper()
-		testutil.WaitFor(t, 5*time.Second, func() bool {
-			return info("blocked_clients") == want
-		}, fmt.Sprintf("%d blocked clients", want))
-	}
-	send := func(c *testutil.Conn, args ...string) {
-		c.Send(args...)
-		c.Flush()
-	}
-
-	// Arguments.
-	for _, args := range [][]string{
-		{"CLIENT", "PAUSE"}, {"CLIENT", "PAUSE", "abc"}, {"CLIENT", "PAUSE", "-1"},
-		{"CLIENT", "PAUSE", "10", "foo"}, {"CLIENT", "PAUSE", "abc", "foo"},
-		{"CLIENT", "PAUSE", "10", "WRITE", "x"}, {"CLIENT", "UNPAUSE", "x"}, {"CLIENT", "UNPAUSE"},
-		{"CLIENT", "PAUSE", "0"}, {"PING"},
-	} {
-		note(strings.Join(args, " ") + " -> " + ctl.Do(args...))
-	}
-
-	// WRITE: writes, PUBLISH and scripts that may write wait; reads,
-	// read-only scripts and the pausing client's reads go on.
-	w, pub, scr := testutil.Dial(t, addr), testutil.Dial(t, addr), testutil.Dial(t, addr)
-	wid := strings.TrimSpace(strings.TrimPrefix(w.Do("CLIENT", "ID"), ":"))
-	note(ctl.Do("CLIENT", "PAUSE", "100000", "WRITE"))
-	send(w, "SET", "k", "v")
-	waitHeld(1)
-	send(pub, "PUBLISH", "ch", "m")
-	waitHeld(2)
-	send(scr, "EVAL", "return 1", "0")
-	waitHeld(3)
-	flags := regexp.MustCompile(`flags=(\S+)`).FindStringSubmatch(ctl.Do("CLIENT", "LIST", "ID", wid))
-	note("held client flags " + flags[1])
-	note(ctl.Do("PING"))
-	note(ctl.Do("GET", "k"))
-	note(ctl.Do("EVAL", "#!lua flags=no-writes\nreturn 2", "0"))
-	note(ctl.Do("EVAL_RO", "return redis.call('get', 'k')", "1", "k"))
-	ro := ctl.Do("EVAL_RO", "return redis.call('publish', 'ch', 'm')", "0")
-	note(strings.SplitN(ro, " script:", 2)[0])
-	note(ctl.Do("CLIENT", "UNPAUSE"))
-	note("held: " + w.Recv() + pub.Recv() + scr.Recv())
-	note(ctl.Do("GET", "k"))
-
-	// What a held client pipelines after the held command waits behind it.
-	note(ctl.Do("CLIENT", "PAUSE", "100000", "WRITE"))
-	w.Send("SET", "p", "1")
-	w.Send("GET", "p")
-	w.Flush()
-	waitHeld(1)
-	note(ctl.Do("GET", "p"))
-	note(ctl.Do("CLIENT", "UNPAUSE"))
-	note(w.Recv() + w.Recv())
-
-	// The held clients resume in the order they were held.
-	var cs []*testutil.Conn
-	note(ctl.Do("CLIENT", "PAUSE", "100000", "WRITE"))
-	for i := range 5 {
-		c := testutil.Dial(t, addr)
-		send(c, "RPUSH", "l", strconv.Itoa(i))
-		waitHeld(i + 1)
-		cs = append(cs, c)
-	}
-	note(ctl.Do("CLIENT", "UNPAUSE"))
-	for _, c := range cs {
-		note("in order: " + c.Recv())
-	}
-
-	// A write inside MULTI waits before it is queued; EXEC of queued
-	// writes waits.
-	m := testutil.Dial(t, addr)
-	note(m.Do("MULTI"))
-	note(ctl.Do("CLIENT", "PAUSE", "100000", "WRITE"))
-	send(m, "SET", "x", "1")
-	waitHeld(1)
-	note(ctl.Do("CLIENT", "UNPAUSE"))
-	note(m.Recv())
-	note(ctl.Do("CLIENT", "PAUSE", "100000", "WRITE"))
-	send(m, "EXEC")
-	waitHeld(1)
-	note(ctl.Do("GET", "x"))
-	note(ctl.Do("CLIENT", "UNPAUSE"))
-	note(m.Recv())
-
-	// Expired keys look gone but stay until the pause ends.
-	before := info("expired_keys")
-	note(ctl.Do("SET", "e", "v", "PX", "30"))
-	note(ctl.Do("CLIENT", "PAUSE", "100000", "WRITE"))
-	time.Sleep(120 * time.Millisecond)
-	note(ctl.Do("GET", "e"))
-	note(ctl.Do("EXISTS", "e"))
-	note(ctl.Do("DBSIZE"))
-	note(fmt.Sprint("expired while paused: ", info("expired_keys")-before))
-	note(ctl.Do("CLIENT", "UNPAUSE"))
-	note(ctl.Do("GET", "e"))
-	note(ctl.Do("DBSIZE"))
-	note(fmt.Sprint("expired after: ", info("expired_keys")-before))
-
-	// A pause ends by itself; a later one extends it and widens WRITE to
-	// ALL (PING waits then), never shortens or narrows it.
-	note(ctl.Do("CLIENT", "PAUSE", "400", "WRITE"))
-	note(ctl.Do("CLIENT", "PAUSE", "50", "ALL"))
-	start := time.Now()
-	note(w.Do("PING"))
-	note(fmt.Sprint("PING held 250ms or more: ", time.Since(start) >= 250*time.Millisecond))
-	note(ctl.Do("CLIENT", "PAUSE", "300", "ALL"))
-	note(ctl.Do("CLIENT", "PAUSE", "10", "WRITE"))
-	start = time.Now()
-	send(w, "PING")
-	send(pub, "GET", "k")
-	note(w.Recv() + pub.Recv())
-	note(fmt.Sprint("read held 200ms or more: ", time.Since(start) >= 200*time.Millisecond))
-	note(ctl.Do("CLIENT", "PAUSE", "300", "WRITE"))
-	start = time.Now()
-	note(w.Do("INCR", "n"))
-	note(fmt.Sprint("write held 200ms or more: ", time.Since(start) >= 200*time.Millisecond))
-
-	// A held client that goes away is forgotten.
-	note(ctl.Do("CLIENT", "PAUSE", "100000", "WRITE"))
-	gone := testutil.Dial(t, addr)
-	send(gone, "SET", "gone", "1")
-	waitHeld(1)
-	gone.Close()
-	waitHeld(0)
-	note(ctl.Do("CLIENT", "UNPAUSE"))
-	note(ctl.Do("EXISTS", "gone"))
-	return out
-}
-
-// TestClientPauseAsRedis runs the CLIENT PAUSE scenarios on a node, in
-// both serving modes, and on redis-server 7.0, and compares what their
-// clients saw. The node is served by one event loop, by as many as it
-// likes, and by a goroutine per connection.
+// TestClientPauseAsRedis runs the CLIENT PAUSE scenarios
+// (testutil.PauseTranscript, with scripts and expiry) on a node, in both
+// serving modes, and on redis-server 7.0, and compares what their clients
+// saw. The node is served by one event loop, by as many as it likes, and
+// by a goroutine per connection.
 func TestClientPauseAsRedis(t *testing.T) {
 	rc := startRedisServer(t)
-	want := pauseTranscript(t, rc.Options().Addr)
+	parts := testutil.PauseParts{Scripts: true, Expiry: true}
+	want := testutil.PauseTranscript(t, rc.Options().Addr, parts)
 	for _, mode := range []struct {
 		io    serving.Mode
 		loops int
@@ -170,19 +24,7 @@ func TestClientPauseAsRedis(t *testing.T) {
 		// One event loop: a held client must not hold it.
 		t.Run(fmt.Sprintf("%v,IOThreads=%d", mode.io, mode.loops), func(t *testing.T) {
 			tn := startNode(t, func(c *Config) { c.Serving, c.IOThreads = serving.NewGroup(mode.io, false), mode.loops })
-			got := pauseTranscript(t, tn.addr)
-			for i := range max(len(got), len(want)) {
-				var g, w string
-				if i < len(got) {
-					g = got[i]
-				}
-				if i < len(want) {
-					w = want[i]
-				}
-				if g != w {
-					t.Errorf("step %d: vcache %q, redis-server %q", i, g, w)
-				}
-			}
+			testutil.SameTranscript(t, "vcache", testutil.PauseTranscript(t, tn.addr, parts), want)
 		})
 	}
 }
