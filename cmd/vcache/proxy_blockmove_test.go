@@ -87,21 +87,7 @@ func TestProxyBlockMoveAcrossNodes(t *testing.T) {
 			{[]string{"BRPOPLPUSH", k.lA, k.lB, "0"}, []string{"RPUSH", k.lA, "t"}},
 		} {
 			both("DEL", k.lA)
-			for _, conn := range []*testutil.Conn{via, want} {
-				conn.Send(c.block...)
-				conn.Flush()
-			}
-			testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(ref) == 1 }, "redis-server: 1 blocked")
-			testutil.WaitFor(t, 10*time.Second, func() bool {
-				return blockedClients(addr) == 1 && blockedClients(nodes[0]) >= 1
-			}, "the proxy's client blocked")
-			pusher, refPusher := testutil.Dial(t, addr), testutil.Dial(t, ref)
-			if g, w := pusher.Do(c.push...), refPusher.Do(c.push...); g != w {
-				t.Fatalf("%v: proxy %q, redis-server %q", c.push, g, w)
-			}
-			if g, w := recv(via), recv(want); g != w {
-				t.Errorf("RESP%d %v, then %v:\n proxy        %q\n redis-server %q", proto, c.block, c.push, g, w)
-			}
+			blockThenPush(t, proto, via, want, addr, ref, nodes[0], c.block, c.push)
 			lists()
 		}
 

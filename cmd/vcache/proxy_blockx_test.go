@@ -29,6 +29,30 @@ func blockedClients(addr string) int {
 	return n
 }
 
+// blockThenPush sends block to the proxy at addr (on via) and to
+// redis-server at ref (on want), waits until both clients wait (and the
+// proxy's on node), runs push on each through new connections, and
+// reports where what the two blocked clients then receive differs.
+func blockThenPush(t *testing.T, proto int, via, want *testutil.Conn, addr, ref, node string, block, push []string) {
+	t.Helper()
+	recv := protoRecv(proto)
+	for _, conn := range []*testutil.Conn{via, want} {
+		conn.Send(block...)
+		conn.Flush()
+	}
+	testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(ref) == 1 }, "redis-server: 1 blocked")
+	testutil.WaitFor(t, 10*time.Second, func() bool {
+		return blockedClients(addr) == 1 && blockedClients(node) >= 1
+	}, "the proxy's client blocked")
+	pusher, refPusher := testutil.Dial(t, addr), testutil.Dial(t, ref)
+	if g, w := pusher.Do(push...), refPusher.Do(push...); g != w {
+		t.Fatalf("%v: proxy %q, redis-server %q", push, g, w)
+	}
+	if g, w := recv(via), recv(want); g != w {
+		t.Errorf("RESP%d %v, then %v:\n proxy        %q\n redis-server %q", proto, block, push, g, w)
+	}
+}
+
 // blockxKeys are the test's keys, each on the node its letter says.
 type blockxKeys struct {
 	lA, lB, zA, zB, xA, xB, str string
@@ -55,7 +79,7 @@ func TestProxyBlockingAcrossNodes(t *testing.T) {
 	k := newBlockxKeys(t, nodes)
 	for _, proto := range []int{2, 3} {
 		via, want := dialProto(t, addr, proto), dialProto(t, ref, proto)
-		do, recv := protoDo(proto), protoRecv(proto)
+		do := protoDo(proto)
 		both := func(args ...string) {
 			t.Helper()
 			if g, w := do(via, args...), do(want, args...); g != w {
@@ -113,24 +137,8 @@ func TestProxyBlockingAcrossNodes(t *testing.T) {
 			{[]string{"XREAD", "BLOCK", "0", "STREAMS", k.xA, k.xB, "$", "$"}, []string{"XADD", k.xB, "9-1", "f", "v"}},
 			{[]string{"XREAD", "COUNT", "1", "BLOCK", "5000", "STREAMS", k.xB, k.xA, "$", "1-1"}, []string{"XADD", k.xA, "9-2", "g", "w"}},
 		} {
-			for _, st := range [][]string{{"DEL", k.lA, k.lB, k.zA, k.zB}} {
-				both(st...)
-			}
-			for _, conn := range []*testutil.Conn{via, want} {
-				conn.Send(c.block...)
-				conn.Flush()
-			}
-			testutil.WaitFor(t, 10*time.Second, func() bool { return blockedClients(ref) == 1 }, "redis-server: 1 blocked")
-			testutil.WaitFor(t, 10*time.Second, func() bool {
-				return blockedClients(addr) == 1 && blockedClients(nodes[0]) >= 1
-			}, "the proxy's client blocked")
-			pusher, refPusher := testutil.Dial(t, addr), testutil.Dial(t, ref)
-			if g, w := pusher.Do(c.push...), refPusher.Do(c.push...); g != w {
-				t.Fatalf("%v: proxy %q, redis-server %q", c.push, g, w)
-			}
-			if g, w := recv(via), recv(want); g != w {
-				t.Errorf("RESP%d %v, then %v:\n proxy        %q\n redis-server %q", proto, c.block, c.push, g, w)
-			}
+			both("DEL", k.lA, k.lB, k.zA, k.zB)
+			blockThenPush(t, proto, via, want, addr, ref, nodes[0], c.block, c.push)
 			both("LRANGE", k.lA, "0", "-1")
 			both("LRANGE", k.lB, "0", "-1")
 			both("ZRANGE", k.zA, "0", "-1", "WITHSCORES")
