@@ -98,6 +98,16 @@ func tokens(s string) []string {
 	})
 }
 
+// tokenizerOf returns the tokenizer of a LANGUAGE name (lower case, ""
+// for English): Chinese text is segmented (chinese.go), any other split
+// at spaces and punctuation.
+func tokenizerOf(lang string) func(string) []string {
+	if lang == "chinese" {
+		return chineseTokens
+	}
+	return tokens
+}
+
 // fieldBit is the bit of the schema's field i in a term's field mask.
 func fieldBit(i int) uint64 { return 1 << min(i, 63) }
 
@@ -126,8 +136,9 @@ func (s *Schema) docScore(fields map[string][]byte) float64 {
 }
 
 // addText indexes the value of the schema's TEXT field i into d.
-// stem is the document's language's stemmer (nil: none).
-func (t *docText) add(f *Field, i int, value string, stem func(string) string, stop func(string) bool) {
+// stem is the document's language's stemmer (nil: none), split its
+// tokenizer.
+func (t *docText) add(f *Field, i int, value string, stem func(string) string, split func(string) []string, stop func(string) bool) {
 	w := uint32(max(1, f.Weight))
 	ws := uint32(max(1, f.Weight*stemFactor))
 	bit := fieldBit(i)
@@ -145,7 +156,7 @@ func (t *docText) add(f *Field, i int, value string, stem func(string) string, s
 			t.length += inc
 		}
 	}
-	for _, tok := range tokens(value) {
+	for _, tok := range split(value) {
 		if stop(tok) {
 			continue
 		}
