@@ -69,6 +69,13 @@ func SetChineseLexicon(path string) {
 	cnLex.mu.Unlock()
 }
 
+// chineseLexiconPath returns the path SetChineseLexicon gave.
+func chineseLexiconPath() string {
+	cnLex.mu.Lock()
+	defer cnLex.mu.Unlock()
+	return cnLex.path
+}
+
 // ChineseLexicon loads the Chinese lexicon if not yet done and reports
 // its words and bytes, or why there is none.
 func ChineseLexicon() (words, bytes int, err error) {
