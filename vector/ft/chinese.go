@@ -191,6 +191,8 @@ type cnSeg struct {
 	// match[i] caches the lengths (bit k-1 for k characters) of the
 	// lexicon words starting at character i; bit 7 marks it worked out.
 	match []uint8
+	// chunks is complex's buffer.
+	chunks []cnChunk
 }
 
 // segmentChinese segments text as friso does in complex mode (without
@@ -204,7 +206,8 @@ func segmentChinese(lex *cnLexicon, text string) []cnSegment {
 			break
 		}
 	}
-	s := &cnSeg{lex: lex, text: text}
+	n := utf8.RuneCountInString(text)
+	s := &cnSeg{lex: lex, text: text, r: make([]rune, 0, n), off: make([]int, 0, n+1)}
 	for i := 0; i < len(text); {
 		u, n := utf8.DecodeRuneInString(text[i:])
 		s.r = append(s.r, u)
@@ -212,9 +215,8 @@ func segmentChinese(lex *cnLexicon, text string) []cnSegment {
 		i += n
 	}
 	s.off = append(s.off, len(text))
-	s.match = make([]uint8, len(s.r))
-	var out []cnSegment
-	n := len(s.r)
+	s.match = make([]uint8, n)
+	out := make([]cnSegment, 0, n/2+1)
 	for i := 0; i < n; {
 		u := s.r[i]
 		switch {
@@ -280,16 +282,17 @@ func (s *cnSeg) matches(i int) uint8 {
 	if s.lex == nil {
 		m = 1
 	} else {
-		lo, hi := 0, s.lex.count()
-		for k := 1; k <= cnMaxWord && i+k <= len(s.r) && cnCJK(s.r[i+k-1]); k++ {
-			var found bool
-			lo, hi, found = s.lex.narrow(lo, hi, s.raw(i, i+k))
+		lo, hi := s.lex.starting(s.r[i])
+		for k := 1; k <= cnMaxWord && lo < hi && i+k <= len(s.r) && cnCJK(s.r[i+k-1]); k++ {
+			// The words starting with k characters here begin at lo.
+			at, prefix, found := s.lex.seek(lo, hi, s.raw(i, i+k))
 			if found {
 				m |= 1 << (k - 1)
 			}
-			if lo == hi {
+			if !prefix {
 				break
 			}
+			lo = at
 		}
 	}
 	s.match[i] = m | 0x80
@@ -301,8 +304,9 @@ func (s *cnSeg) freq(i int) uint32 {
 	if s.lex == nil {
 		return 1
 	}
-	if w := s.lex.lookup(s.raw(i, i+1)); w >= 0 {
-		return s.lex.freq[w]
+	lo, hi := s.lex.starting(s.r[i])
+	if at, _, found := s.lex.seek(lo, hi, s.raw(i, i+1)); found {
+		return s.lex.freq[at]
 	}
 	return 0
 }
@@ -323,7 +327,8 @@ func (s *cnSeg) complex(i int) int {
 	// next reports whether a chunk can go on at character p: a CJK
 	// character the lexicon knows.
 	next := func(p int) bool { return p < len(s.r) && cnCJK(s.r[p]) && s.known(p) }
-	var chunks []cnChunk
+	chunks := s.chunks[:0]
+	defer func() { s.chunks = chunks[:0] }()
 	for a := 1; a <= cnMaxWord; a++ {
 		if m1&(1<<(a-1)) == 0 {
 			continue

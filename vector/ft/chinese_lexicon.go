@@ -29,11 +29,16 @@ const cnMaxWord = 5
 // cnLexicon holds the CJK words as sorted arrays, not a map: every word
 // of at most cnMaxWord CJK characters, concatenated in byte order in
 // words, word i being words[offs[i]:offs[i+1]], with its frequency in
-// freq[i]. Prefix ranges narrow by binary search.
+// freq[i]; first indexes the words by their first character, and
+// binary searches narrow that range to longer prefixes.
 type cnLexicon struct {
 	words string
 	offs  []uint32
 	freq  []uint32
+	// first[r-firstBase] is the index of the first word starting with
+	// character r, first[r-firstBase+1] the end of those words.
+	first     []uint32
+	firstBase rune
 	// units, ecm, cem and enpun are the small lexicons, word as written.
 	units, ecm, cem, enpun map[string]bool
 }
@@ -44,28 +49,39 @@ func (l *cnLexicon) word(i int) string { return l.words[l.offs[i]:l.offs[i+1]] }
 // count returns the number of CJK words.
 func (l *cnLexicon) count() int { return len(l.freq) }
 
-// narrow returns the range [a, b) of the words of [lo, hi) that start
-// with p; [lo, hi) must hold only words starting with a prefix of p, so
-// the range is contiguous. found reports that word a is p itself.
-func (l *cnLexicon) narrow(lo, hi int, p string) (a, b int, found bool) {
-	a = lo + sort.Search(hi-lo, func(i int) bool { return l.word(lo+i) >= p })
-	b = a + sort.Search(hi-a, func(i int) bool { return !strings.HasPrefix(l.word(a+i), p) })
-	return a, b, a < b && l.word(a) == p
+// starting returns the range [lo, hi) of the words starting with
+// character r.
+func (l *cnLexicon) starting(r rune) (lo, hi int) {
+	i := int(r - l.firstBase)
+	if i < 0 || i+1 >= len(l.first) {
+		return 0, 0
+	}
+	return int(l.first[i]), int(l.first[i+1])
 }
 
-// lookup returns the index of word w, or -1.
-func (l *cnLexicon) lookup(w string) int {
-	i := sort.Search(l.count(), func(i int) bool { return l.word(i) >= w })
-	if i < l.count() && l.word(i) == w {
-		return i
+// seek returns the first word of [lo, hi) not before p, whether it starts
+// with p, and whether it is p.
+func (l *cnLexicon) seek(lo, hi int, p string) (at int, prefix, found bool) {
+	a, b := lo, hi
+	for a < b { // a binary search, without sort.Search's closure
+		mid := int(uint(a+b) >> 1)
+		if l.word(mid) < p {
+			a = mid + 1
+		} else {
+			b = mid
+		}
 	}
-	return -1
+	if a < hi {
+		w := l.word(a)
+		return a, strings.HasPrefix(w, p), w == p
+	}
+	return a, false, false
 }
 
 // bytes returns the memory the lexicon holds, roughly: the arrays, and
 // the small maps at 64 bytes an entry.
 func (l *cnLexicon) bytes() int {
-	n := len(l.words) + 4*len(l.offs) + 4*len(l.freq)
+	n := len(l.words) + 4*len(l.offs) + 4*len(l.freq) + 4*len(l.first)
 	for _, m := range []map[string]bool{l.units, l.ecm, l.cem, l.enpun} {
 		for w := range m {
 			n += 64 + len(w)
@@ -173,6 +189,20 @@ func loadCNLexicon(path string) (*cnLexicon, error) {
 	}
 	l.offs = append(l.offs, uint32(b.Len()))
 	l.words = b.String()
+	lo, _ := utf8.DecodeRuneInString(sorted[0])
+	hi, _ := utf8.DecodeRuneInString(sorted[len(sorted)-1])
+	l.firstBase = lo
+	l.first = make([]uint32, hi-lo+2)
+	k := 0
+	for r := lo; r <= hi+1; r++ {
+		for k < len(sorted) {
+			if c, _ := utf8.DecodeRuneInString(sorted[k]); c >= r {
+				break
+			}
+			k++
+		}
+		l.first[r-lo] = uint32(k)
+	}
 	return l, nil
 }
 

@@ -248,3 +248,17 @@ func TestChineseSpeed(t *testing.T) {
 	mb := float64(runs*len(text)) / (1 << 20)
 	t.Logf("segmentation: %.2f MB/s; lexicon: %d words in %d bytes", mb/time.Since(start).Seconds(), lex.count(), lex.bytes())
 }
+
+// BenchmarkChineseSegment measures segmentation speed (MB/s) on
+// cnSentences.
+func BenchmarkChineseSegment(b *testing.B) {
+	lex, err := loadCNLexicon(debianFrisoLexes)
+	if err != nil {
+		b.Skip("no lexicon: ", err)
+	}
+	text := strings.Join(cnSentences, "")
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		segmentChinese(lex, text)
+	}
+}
