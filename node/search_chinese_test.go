@@ -100,6 +100,18 @@ func TestFTChinese(t *testing.T) {
 			t.Errorf("FT.SEARCH %s %q %s: got %v, want %v", tc.index, tc.query, tc.lang, got, tc.want)
 		}
 	}
+	// JSON documents too.
+	do("FT.CREATE", "idx_json", "ON", "JSON", "PREFIX", "1", "j:", "LANGUAGE", "chinese", "SCHEMA", "$.txt", "AS", "txt", "TEXT")
+	do("JSON.SET", "j:1", "$", `{"txt":"研究生命起源是一项长期的科学工作"}`)
+	for q, want := range map[string][]string{"生命": {"j:1"}, "科学": {"j:1"}, "命": nil} {
+		if got := replyKeysSorted(do("FT.SEARCH", "idx_json", q, "NOCONTENT")); !reflect.DeepEqual(got, want) {
+			t.Errorf("FT.SEARCH idx_json %q: got %v, want %v", q, got, want)
+		}
+	}
+	// FT.EXPLAIN shows a term's words.
+	if got, want := do("FT.EXPLAIN", "idx_cn", "主服务器"), "INTERSECT {\n  主\n  服务器\n}\n"; got != want {
+		t.Errorf("FT.EXPLAIN idx_cn 主服务器: got %q, want %q", got, want)
+	}
 	// The same through go-redis's own FT.SEARCH.
 	if got := searchIDs(t, c, "idx_lf", "长江大桥", "chinese"); !reflect.DeepEqual(got, []string{"cn:4"}) {
 		t.Errorf("go-redis FT.SEARCH idx_lf 长江大桥 LANGUAGE chinese: %v", got)
