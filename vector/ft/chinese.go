@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -51,12 +52,16 @@ const (
 	debianFrisoLexes = "/usr/share/friso/dict/UTF-8"
 )
 
+// cnLexLoad is the outcome of loading the lexicon.
+type cnLexLoad struct {
+	lex *cnLexicon // nil: none could be loaded
+	err error
+}
+
 var cnLex struct {
-	mu     sync.Mutex
-	path   string // set by SetChineseLexicon ("" for the default)
-	loaded bool
-	lex    *cnLexicon // nil: none could be loaded
-	err    error
+	mu   sync.Mutex // guards path and the loading
+	path string     // set by SetChineseLexicon ("" for the default)
+	done atomic.Pointer[cnLexLoad]
 }
 
 // SetChineseLexicon sets where the Chinese lexicon is loaded from: a
@@ -65,7 +70,8 @@ var cnLex struct {
 // time Chinese text is segmented.
 func SetChineseLexicon(path string) {
 	cnLex.mu.Lock()
-	cnLex.path, cnLex.loaded, cnLex.lex, cnLex.err = path, false, nil, nil
+	cnLex.path = path
+	cnLex.done.Store(nil)
 	cnLex.mu.Unlock()
 }
 
@@ -89,20 +95,25 @@ func ChineseLexicon() (words, bytes int, err error) {
 // chineseLexicon returns the lexicon, loading it the first time; nil
 // when none could be loaded (and why).
 func chineseLexicon() (*cnLexicon, error) {
+	if d := cnLex.done.Load(); d != nil {
+		return d.lex, d.err
+	}
 	cnLex.mu.Lock()
 	defer cnLex.mu.Unlock()
-	if !cnLex.loaded {
-		cnLex.loaded = true
-		path := cnLex.path
-		if path == "" {
-			path = debianFrisoLexes
-			if _, err := os.Stat(debianFrisoIni); err == nil {
-				path = debianFrisoIni
-			}
-		}
-		cnLex.lex, cnLex.err = loadCNLexicon(path)
+	if d := cnLex.done.Load(); d != nil {
+		return d.lex, d.err
 	}
-	return cnLex.lex, cnLex.err
+	path := cnLex.path
+	if path == "" {
+		path = debianFrisoLexes
+		if _, err := os.Stat(debianFrisoIni); err == nil {
+			path = debianFrisoIni
+		}
+	}
+	d := &cnLexLoad{}
+	d.lex, d.err = loadCNLexicon(path)
+	cnLex.done.Store(d)
+	return d.lex, d.err
 }
 
 // chineseTokens returns the words of text RediSearch indexes for
