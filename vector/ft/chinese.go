@@ -3,6 +3,7 @@ package ft
 import (
 	"math"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -121,11 +122,11 @@ func chineseLexicon() (*cnLexicon, error) {
 func chineseTokens(text string) []string {
 	lex, _ := chineseLexicon()
 	var out []string
-	for _, s := range segmentChinese(lex, text) {
+	segmentChinese(lex, text, func(s cnSegment) {
 		if s.kind == cnWord {
 			out = append(out, s.word)
 		}
-	}
+	})
 	return out
 }
 
@@ -192,111 +193,116 @@ func cnEnType(u rune) int {
 	return enPunct
 }
 
-// cnSeg is one segmentation: the text decoded, and the lexicon matches
-// worked out at each character.
+// cnSeg is one segmentation: the text, and the lexicon matches worked
+// out at its recent positions. It reads the text as it goes, so its
+// memory does not grow with the text.
 type cnSeg struct {
 	lex  *cnLexicon
 	text string
-	r    []rune // characters (utf8.RuneError for an invalid byte)
-	off  []int  // byte offset of each character, and the text's length
-	// match[i] caches the lengths (bit k-1 for k characters) of the
-	// lexicon words starting at character i; bit 7 marks it worked out.
-	match []uint8
+	// memo caches, at slot p%len(memo), the lengths of the lexicon words
+	// starting at byte p: bit k-1 for k characters; pos is p+1 (0:
+	// empty). complex looks at most 15 characters ahead, well inside.
+	memo [128]struct {
+		pos int
+		m   uint8
+	}
 	// chunks is complex's buffer.
 	chunks []cnChunk
 }
 
+// at decodes the character at byte p: utf8.RuneError for an invalid
+// byte, -1 and 0 past the end.
+func (s *cnSeg) at(p int) (rune, int) {
+	if p >= len(s.text) {
+		return -1, 0
+	}
+	if c := s.text[p]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s.text[p:])
+}
+
+// cjkAt reports a CJK character at byte p (3 bytes in UTF-8).
+func (s *cnSeg) cjkAt(p int) bool {
+	u, _ := s.at(p)
+	return cnCJK(u)
+}
+
 // segmentChinese segments text as friso does in complex mode (without
 // synonyms or the secondary split of latin words, as RediSearch sets
-// it). lex nil segments CJK text by single characters. Like friso, it
-// reads text up to a NUL byte.
-func segmentChinese(lex *cnLexicon, text string) []cnSegment {
-	for i := 0; i < len(text); i++ {
-		if text[i] == 0 {
-			text = text[:i]
-			break
-		}
+// it), calling emit with each segment in order. lex nil segments CJK
+// text by single characters. Like friso, it reads text up to a NUL byte.
+func segmentChinese(lex *cnLexicon, text string, emit func(cnSegment)) {
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		text = text[:i]
 	}
-	n := utf8.RuneCountInString(text)
-	s := &cnSeg{lex: lex, text: text, r: make([]rune, 0, n), off: make([]int, 0, n+1)}
-	for i := 0; i < len(text); {
-		u, n := utf8.DecodeRuneInString(text[i:])
-		s.r = append(s.r, u)
-		s.off = append(s.off, i)
-		i += n
-	}
-	s.off = append(s.off, len(text))
-	s.match = make([]uint8, n)
-	out := make([]cnSegment, 0, n/2+1)
+	s := &cnSeg{lex: lex, text: text}
+	n := len(text)
 	for i := 0; i < n; {
-		u := s.r[i]
+		u, size := s.at(i)
 		switch {
 		case cnSpace(u):
-			i++
+			i += size
 		case cnCJK(u):
 			if !s.known(i) {
-				out = append(out, s.seg(i, i+1, s.raw(i, i+1), cnPunct))
-				i++
+				emit(cnSegment{text[i : i+size], cnPunct, i, i + size})
+				i += size
 				continue
 			}
-			j := i + s.complex(i)
-			word := s.raw(i, j)
-			if j < n && s.r[j] < 0x80 && cnEnType(s.r[j]) >= enDigit && cnEnType(s.r[j]) <= enLetter {
+			j := i + 3*s.complex(i)
+			word := text[i:j]
+			if j < n && text[j] < utf8.RuneSelf && (cnEnType(rune(text[j])) == enDigit || cnEnType(rune(text[j])) == enLetter) {
 				// A latin word right after: a Chinese-English word (卡拉ok)?
 				lat, k := s.latin(j)
 				if s.lex != nil && s.lex.cem[word+lat.word] {
-					out = append(out, cnSegment{word + lat.word, cnWord, s.off[i], s.off[k]})
+					emit(cnSegment{word + lat.word, cnWord, i, k})
 				} else {
-					out = append(out, s.seg(i, j, word, cnWord), lat)
+					emit(cnSegment{word, cnWord, i, j})
+					emit(lat)
 				}
 				i = k
 				continue
 			}
-			out = append(out, s.seg(i, j, word, cnWord))
+			emit(cnSegment{word, cnWord, i, j})
 			i = j
 		case u >= 32 && u <= 126 || cnFullLatin(u):
 			if cnEnPunct(u) {
-				out = append(out, s.seg(i, i+1, s.raw(i, i+1), cnPunct))
-				i++
+				emit(cnSegment{text[i : i+size], cnPunct, i, i + size})
+				i += size
 				continue
 			}
 			lat, k := s.latin(i)
-			out = append(out, lat)
+			emit(lat)
 			i = k
 		case cnCNPunct(u):
-			out = append(out, s.seg(i, i+1, s.raw(i, i+1), cnPunct))
-			i++
+			emit(cnSegment{text[i : i+size], cnPunct, i, i + size})
+			i += size
 		default:
-			i++ // other scripts, symbols, control characters
+			i += size // other scripts, symbols, control characters
 		}
 	}
-	return out
 }
 
-func (s *cnSeg) raw(i, j int) string { return s.text[s.off[i]:s.off[j]] }
+// known reports whether the CJK character at byte p is a lexicon word
+// (any CJK character without a lexicon).
+func (s *cnSeg) known(p int) bool { return s.matches(p)&1 != 0 }
 
-func (s *cnSeg) seg(i, j int, word string, kind cnKind) cnSegment {
-	return cnSegment{word, kind, s.off[i], s.off[j]}
-}
-
-// known reports whether character i is a lexicon word (any CJK
-// character without a lexicon).
-func (s *cnSeg) known(i int) bool { return s.matches(i)&1 != 0 }
-
-// matches returns the lengths of the lexicon words at character i (bit
-// k-1: k characters, all CJK).
-func (s *cnSeg) matches(i int) uint8 {
-	if m := s.match[i]; m&0x80 != 0 {
-		return m &^ 0x80
+// matches returns the lengths of the lexicon words at byte p, the start
+// of a CJK character (bit k-1: k characters, all CJK).
+func (s *cnSeg) matches(p int) uint8 {
+	slot := &s.memo[p%len(s.memo)]
+	if slot.pos == p+1 {
+		return slot.m
 	}
 	var m uint8
 	if s.lex == nil {
 		m = 1
 	} else {
-		lo, hi := s.lex.starting(s.r[i])
-		for k := 1; k <= cnMaxWord && lo < hi && i+k <= len(s.r) && cnCJK(s.r[i+k-1]); k++ {
+		u, _ := s.at(p)
+		lo, hi := s.lex.starting(u)
+		for k := 1; k <= cnMaxWord && lo < hi && (k == 1 || s.cjkAt(p+3*(k-1))); k++ {
 			// The words starting with k characters here begin at lo.
-			at, prefix, found := s.lex.seek(lo, hi, s.raw(i, i+k))
+			at, prefix, found := s.lex.seek(lo, hi, s.text[p:p+3*k])
 			if found {
 				m |= 1 << (k - 1)
 			}
@@ -306,17 +312,19 @@ func (s *cnSeg) matches(i int) uint8 {
 			lo = at
 		}
 	}
-	s.match[i] = m | 0x80
+	slot.pos, slot.m = p+1, m
 	return m
 }
 
-// freq returns the lexicon frequency of the single character i.
-func (s *cnSeg) freq(i int) uint32 {
+// freq returns the lexicon frequency of the single CJK character at
+// byte p.
+func (s *cnSeg) freq(p int) uint32 {
 	if s.lex == nil {
 		return 1
 	}
-	lo, hi := s.lex.starting(s.r[i])
-	if at, _, found := s.lex.seek(lo, hi, s.raw(i, i+1)); found {
+	u, _ := s.at(p)
+	lo, hi := s.lex.starting(u)
+	if at, _, found := s.lex.seek(lo, hi, s.text[p:p+3]); found {
 		return s.lex.freq[at]
 	}
 	return 0
@@ -329,35 +337,35 @@ type cnChunk struct {
 }
 
 // complex returns the length in characters of the word MMSEG's complex
-// mode takes at character i (a lexicon word).
+// mode takes at byte i (a lexicon word).
 func (s *cnSeg) complex(i int) int {
 	m1 := s.matches(i)
 	if m1 == 1 {
 		return 1
 	}
-	// next reports whether a chunk can go on at character p: a CJK
-	// character the lexicon knows.
-	next := func(p int) bool { return p < len(s.r) && cnCJK(s.r[p]) && s.known(p) }
+	// next reports whether a chunk can go on k characters after i: a
+	// CJK character the lexicon knows.
+	next := func(k int) bool { return s.cjkAt(i+3*k) && s.known(i+3*k) }
 	chunks := s.chunks[:0]
 	defer func() { s.chunks = chunks[:0] }()
 	for a := 1; a <= cnMaxWord; a++ {
 		if m1&(1<<(a-1)) == 0 {
 			continue
 		}
-		if !next(i + a) {
+		if !next(a) {
 			chunks = append(chunks, cnChunk{1, [3]int{a}})
 			continue
 		}
-		m2 := s.matches(i + a)
+		m2 := s.matches(i + 3*a)
 		for b := 1; b <= cnMaxWord; b++ {
 			if m2&(1<<(b-1)) == 0 {
 				continue
 			}
-			if !next(i + a + b) {
+			if !next(a + b) {
 				chunks = append(chunks, cnChunk{2, [3]int{a, b}})
 				continue
 			}
-			m3 := s.matches(i + a + b)
+			m3 := s.matches(i + 3*(a+b))
 			for c := 1; c <= cnMaxWord; c++ {
 				if m3&(1<<(c-1)) != 0 {
 					chunks = append(chunks, cnChunk{3, [3]int{a, b, c}})
@@ -371,7 +379,10 @@ func (s *cnSeg) complex(i int) int {
 // best filters chunks by MMSEG's four rules, in friso's arithmetic:
 // lengths in UTF-8 bytes (3 a CJK character), single precision.
 func (s *cnSeg) best(i int, chunks []cnChunk) cnChunk {
-	if len(chunks) == 1 {
+	switch len(chunks) {
+	case 0: // not reached: the word at i makes a chunk
+		return cnChunk{1, [3]int{1}}
+	case 1:
 		return chunks[0]
 	}
 	total := func(c cnChunk) int { return 3 * (c.len[0] + c.len[1] + c.len[2]) }
@@ -392,7 +403,7 @@ func (s *cnSeg) best(i int, chunks []cnChunk) cnChunk {
 			if c.len[k] == 1 {
 				m += float32(math.Log(float64(float32(s.freq(p)))))
 			}
-			p += c.len[k]
+			p += 3 * c.len[k]
 		}
 		return m
 	}
@@ -424,27 +435,29 @@ func (s *cnSeg) best(i int, chunks []cnChunk) cnChunk {
 	return chunks[0]
 }
 
-// cnMaxLatin is the byte length a latin word stays under (friso's
-// token buffer).
+// cnMaxLatin is the byte length a latin word's text stays under
+// (friso's token buffer).
 const cnMaxLatin = 64
 
 // latin reads the latin word (letters, digits, the kept marks inside)
-// starting at character i, a letter or digit; it returns the segment and
-// the character after it.
+// starting at byte i, a letter or digit; it returns the segment and the
+// byte after it.
 func (s *cnSeg) latin(i int) (cnSegment, int) {
-	n := len(s.r)
+	n := len(s.text)
 	lower := func(u rune) rune {
 		if u >= 'A' && u <= 'Z' {
 			return u + 32
 		}
 		return u
 	}
-	buf := []byte{byte(lower(cnHalf(s.r[i])))}
-	wlen := s.off[i+1] - s.off[i]
-	j := i + 1
+	u, size := s.at(i)
+	buf := []byte{byte(lower(cnHalf(u)))}
+	same := size == 1 && buf[0] == s.text[i] // buf is the text's bytes
+	j := i + size
 	space, cjk := false, false
-	for ; j < n; j++ {
-		u := cnHalf(s.r[j])
+	for j < n {
+		u, size := s.at(j)
+		u = cnHalf(u)
 		t := cnEnType(u)
 		if t == enSpace {
 			space = true
@@ -457,12 +470,13 @@ func (s *cnSeg) latin(i int) (cnSegment, int) {
 			cjk = cnCJK(u)
 			break
 		}
-		b := s.off[j+1] - s.off[j]
-		if wlen+b >= cnMaxLatin {
+		if j-i+size >= cnMaxLatin {
 			break
 		}
-		buf = append(buf, byte(lower(u)))
-		wlen += b
+		c := byte(lower(u))
+		same = same && size == 1 && c == s.text[j]
+		buf = append(buf, c)
+		j += size
 	}
 	// Marks at the end are not part of the word, unless it is a
 	// letter-punctuation lexicon word (c++); a % stays.
@@ -473,9 +487,13 @@ func (s *cnSeg) latin(i int) (cnSegment, int) {
 			break
 		}
 		buf = buf[:len(buf)-1]
-		j--
+		j-- // a mark is one byte
 	}
-	word := cnSegment{string(buf), cnWord, s.off[i], s.off[j]}
+	w := s.text[i:j]
+	if !same {
+		w = string(buf)
+	}
+	word := cnSegment{w, cnWord, i, j}
 	if space || j == n {
 		return word, j
 	}
@@ -483,15 +501,20 @@ func (s *cnSeg) latin(i int) (cnSegment, int) {
 		// An English-Chinese lexicon word (b超): the word and up to two
 		// characters after it.
 		match, end := "", j
-		tmp := string(buf)
-		for k := j; k < n && k < j+2 && !cnSpace(s.r[k]); k++ {
-			tmp += s.raw(k, k+1)
+		tmp := w
+		for k, t := j, 0; k < n && t < 2; t++ {
+			u, size := s.at(k)
+			if cnSpace(u) {
+				break
+			}
+			tmp += s.text[k : k+size]
+			k += size
 			if s.lex != nil && s.lex.ecm[tmp] {
-				match, end = tmp, k+1
+				match, end = tmp, k
 			}
 		}
 		if match != "" {
-			return cnSegment{match, cnWord, s.off[i], s.off[end]}, end
+			return cnSegment{match, cnWord, i, end}, end
 		}
 		if enpun {
 			word.kind = cnEnPun
@@ -499,10 +522,12 @@ func (s *cnSeg) latin(i int) (cnSegment, int) {
 		}
 	}
 	// A number takes a unit after it (3.14米, 30℃).
-	if !enpun && s.lex != nil && (cnNumeric(word.word) || cnDecimal(word.word)) && j < n && s.lex.units[s.raw(j, j+1)] {
-		word.word += s.raw(j, j+1)
-		j++
-		word.end = s.off[j]
+	if !enpun && s.lex != nil && (cnNumeric(w) || cnDecimal(w)) {
+		if _, size := s.at(j); s.lex.units[s.text[j:j+size]] {
+			word.word += s.text[j : j+size]
+			j += size
+			word.end = j
+		}
 	}
 	return word, j
 }

@@ -121,11 +121,15 @@ func needFriso(t *testing.T) (*cnLexicon, string) {
 	return lex, debianFrisoLexes
 }
 
+func collectSegments(lex *cnLexicon, s string) []cnSegment {
+	var out []cnSegment
+	segmentChinese(lex, s, func(seg cnSegment) { out = append(out, seg) })
+	return out
+}
+
 func segWords(lex *cnLexicon, s string) []string {
 	var out []string
-	for _, seg := range segmentChinese(lex, s) {
-		out = append(out, seg.word)
-	}
+	segmentChinese(lex, s, func(seg cnSegment) { out = append(out, seg.word) })
 	return out
 }
 
@@ -179,11 +183,11 @@ func TestChineseTokensDrop(t *testing.T) {
 		{"3.14米长", "3.14米 长"},
 	} {
 		var got []string
-		for _, s := range segmentChinese(lex, tc.in) {
+		segmentChinese(lex, tc.in, func(s cnSegment) {
 			if s.kind == cnWord {
 				got = append(got, s.word)
 			}
-		}
+		})
 		if strings.Join(got, " ") != tc.want {
 			t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)
 		}
@@ -232,8 +236,8 @@ func FuzzChineseSegment(f *testing.F) {
 	f.Add("\xff\xfe中\x80文abc\xe4\xb8")
 	f.Add("c++中文ｂ超")
 	f.Fuzz(func(t *testing.T, s string) {
-		checkSegments(t, s, segmentChinese(lex, s))
-		checkSegments(t, s, segmentChinese(nil, s))
+		checkSegments(t, s, collectSegments(lex, s))
+		checkSegments(t, s, collectSegments(nil, s))
 	})
 }
 
@@ -258,9 +262,9 @@ func TestChineseSpeed(t *testing.T) {
 	start := time.Now()
 	words := 0
 	for time.Since(start) < 300*time.Millisecond {
-		words += len(segmentChinese(lex, text))
+		words += len(collectSegments(lex, text))
 	}
-	runs := words / len(segmentChinese(lex, text))
+	runs := words / len(collectSegments(lex, text))
 	mb := float64(runs*len(text)) / (1 << 20)
 	t.Logf("segmentation: %.2f MB/s", mb/time.Since(start).Seconds())
 }
@@ -275,6 +279,6 @@ func BenchmarkChineseSegment(b *testing.B) {
 	text := strings.Join(cnSentences, "")
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		segmentChinese(lex, text)
+		segmentChinese(lex, text, func(cnSegment) {})
 	}
 }
