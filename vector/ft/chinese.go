@@ -26,7 +26,8 @@ import (
 // (c++) met right before Chinese text; spaces, other scripts and
 // symbols are dropped too. Chinese words are not stemmed.
 //
-// The lexicon loads the first time Chinese text is segmented, from the
+// The lexicon loads when an index in Chinese is created (text.go) or
+// else the first time Chinese text is segmented, from the
 // path SetChineseLexicon gave, else from Debian's friso-dict package when
 // installed. Without a lexicon every CJK character is a word of its own.
 

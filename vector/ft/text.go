@@ -73,8 +73,11 @@ func (s *Schema) textOption(word string, args [][]byte) error {
 			return errf("Invalid language")
 		}
 		s.Language = strings.ToLower(v)
-		if s.Language == "english" {
+		switch s.Language {
+		case "english":
 			s.Language = ""
+		case "chinese":
+			go chineseLexicon() // load it ahead of the first document
 		}
 	case "LANGUAGE_FIELD":
 		s.LanguageField = v
