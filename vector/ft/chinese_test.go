@@ -134,8 +134,9 @@ func segWords(lex *cnLexicon, s string) []string {
 }
 
 // TestChineseSegmentLikeFriso compares the segmentation with the friso
-// command's, on the same lexicon, over cnSentences and random text built
-// of lexicon words, latin, digits, punctuation and spaces.
+// command's, on the same lexicon, over cnSentences, random text built of
+// lexicon words, latin, digits, punctuation and spaces, and random
+// characters.
 func TestChineseSegmentLikeFriso(t *testing.T) {
 	lex, dir := needFriso(t)
 	lines := append([]string(nil), cnSentences...)
@@ -150,6 +151,29 @@ func TestChineseSegmentLikeFriso(t *testing.T) {
 			} else {
 				w := lex.word(rng.Intn(lex.count()))
 				b.WriteString(w)
+			}
+		}
+		lines = append(lines, b.String())
+	}
+	// Character soup: any CJK character (known or not), ASCII, full-width
+	// forms, CJK punctuation, other scripts, marks and units.
+	marks := []string{"%", ".", "@", "#", "&", "+", "3.1", "a.", "c++", "x-", "ok", "MM", "米", "℃", "年", "\t", "é", "😀", "Ａ", "ｚ"}
+	for n := 0; n < 300; n++ {
+		var b strings.Builder
+		for k := rng.Intn(60) + 1; k > 0; k-- {
+			switch rng.Intn(8) {
+			case 0:
+				b.WriteRune(rune(0x4E00 + rng.Intn(0x9FBF-0x4E00)))
+			case 1:
+				b.WriteRune(rune(0x20 + rng.Intn(95)))
+			case 2:
+				b.WriteRune(rune(0xFF01 + rng.Intn(0x5E)))
+			case 3:
+				b.WriteRune(rune(0x3000 + rng.Intn(0x40)))
+			case 4:
+				b.WriteString(marks[rng.Intn(len(marks))])
+			default:
+				b.WriteString(lex.word(rng.Intn(lex.count())))
 			}
 		}
 		lines = append(lines, b.String())
