@@ -77,6 +77,9 @@ func TestFTChinese(t *testing.T) {
 		{"idx_cn", "桥", "", nil},
 		{"idx_cn", "，", "", nil},
 		{"idx_cn", "c", "", nil}, // c++ is dropped before Chinese text
+		{"idx_cn", "数据|，", "", []string{"cn:1"}},
+		{"idx_cn", "-，", "", []string{"cn:1", "cn:2", "cn:3", "cn:4", "cn:5", "cn:6"}},
+		{"idx_cn", "@txt:(数据 ！)", "", nil},
 		{"idx_cn", "数据", "VERBATIM", []string{"cn:1"}},
 		{"idx_cn", "主服务器", "VERBATIM", nil},
 		// English: a run of Chinese is one token.
@@ -107,6 +110,15 @@ func TestFTChinese(t *testing.T) {
 		if got := replyKeysSorted(do("FT.SEARCH", "idx_json", q, "NOCONTENT")); !reflect.DeepEqual(got, want) {
 			t.Errorf("FT.SEARCH idx_json %q: got %v, want %v", q, got, want)
 		}
+	}
+	// A term of no word in the other commands.
+	for _, args := range [][]any{
+		{"FT.EXPLAIN", "idx_cn", "，"},
+		{"FT.PROFILE", "idx_cn", "SEARCH", "QUERY", "，|数据"},
+		{"FT.AGGREGATE", "idx_cn", "，", "LOAD", "1", "@txt"},
+		{"FT.SPELLCHECK", "idx_cn", "数据，"},
+	} {
+		do(args...)
 	}
 	// FT.EXPLAIN shows a term's words.
 	if got, want := do("FT.EXPLAIN", "idx_cn", "主服务器"), "INTERSECT {\n  主\n  服务器\n}\n"; got != want {
