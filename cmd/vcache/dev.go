@@ -19,6 +19,7 @@ import (
 	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/node"
 	"github.com/vcache/vcache/proxy"
+	"github.com/vcache/vcache/vector/ft"
 )
 
 // devFlags are vcache dev's command-line flags.
@@ -26,6 +27,7 @@ type devFlags struct {
 	nodes, spares, replicas                  int
 	adminAddr, port, bind, maxmemory, policy string
 	logLevel, dir, aclFile, maxMem, io       string
+	frisoIni                                 string
 	readReplicas, autoscale                  bool
 	maxOps                                   float64
 	scale                                    scaleFlags
@@ -48,6 +50,7 @@ func (f *devFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.maxOps, "shard-max-ops", 100_000, "ops/s budget of one shard")
 	fs.StringVar(&f.maxMem, "shard-max-memory", "256mb", "memory budget of one shard")
 	fs.StringVar(&f.io, "io", "auto", ioFlagHelp+" (auto in dev: the nodes on goroutines, the proxy on a loop, as they share one process)")
+	fs.StringVar(&f.frisoIni, "friso-ini", "", frisoIniHelp)
 	f.scale.register(fs)
 }
 
@@ -178,6 +181,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := f.check(); err != nil {
 		return err
 	}
+	ft.SetChineseLexicon(f.frisoIni)
 	log, err := newLogger(stderr, f.logLevel)
 	if err != nil {
 		return err

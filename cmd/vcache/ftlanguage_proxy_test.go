@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"reflect"
 	"sort"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/vector/ft"
 )
 
 // TestProxyLanguage: through the proxy over two nodes, an Italian index
@@ -72,6 +75,68 @@ func TestProxyLanguage(t *testing.T) {
 			if want := "[key_type HASH prefixes [w:] default_language italian language_field lang default_score 1]"; def != want {
 				t.Errorf("FT.INFO index_definition %s, want %s", def, want)
 			}
+		}
+	}
+}
+
+// TestProxyChinese: through the proxy over two nodes, an index in
+// Chinese segments the documents of both nodes, and a query's Chinese
+// terms on both (FT.SEARCH, and FT.AGGREGATE's LANGUAGE on an index in
+// English with a LANGUAGE_FIELD).
+func TestProxyChinese(t *testing.T) {
+	if _, _, err := ft.ChineseLexicon(); err != nil {
+		msg := "no Chinese lexicon (apt-get install friso-dict): " + err.Error()
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: serveProxyOver(t, startNode(t), startNode(t)), Protocol: 2})
+	defer c.Close()
+	k1, k2 := "cn:{"+halfTag(true)+"}1", "cn:{"+halfTag(false)+"}2" // one on each node
+	text := &redis.FieldSchema{FieldName: "txt", FieldType: redis.SearchFieldTypeText}
+	if err := c.FTCreate(ctx, "cn", &redis.FTCreateOptions{OnHash: true, Prefix: []any{"cn:"}, DefaultLanguage: "chinese"}, text).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.FTCreate(ctx, "lf", &redis.FTCreateOptions{OnHash: true, Prefix: []any{"cn:"}, LanguageField: "lang"}, text).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c.HSet(ctx, k1, "txt", "数据可以从主服务器向从服务器同步", "lang", "chinese")
+	c.HSet(ctx, k2, "txt", "数据冗余对读取操作很有帮助", "lang", "chinese")
+	sorted := func(ids ...string) []string { sort.Strings(ids); return ids }
+	for _, tc := range []struct {
+		index, query, lang string
+		want               []string
+	}{
+		{"cn", "数据", "", sorted(k1, k2)},
+		{"cn", "服务器", "", []string{k1}},
+		{"cn", "冗余", "", []string{k2}},
+		{"cn", "数", "", nil},
+		{"lf", "主服务器", "chinese", []string{k1}},
+		{"lf", "主服务器", "", nil},
+	} {
+		res, err := c.FTSearchWithArgs(ctx, tc.index, tc.query, &redis.FTSearchOptions{NoContent: true, Language: tc.lang}).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range res.Docs {
+			got = append(got, d.ID)
+		}
+		if sort.Strings(got); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("FT.SEARCH %s %s LANGUAGE %q: %v, want %v", tc.index, tc.query, tc.lang, got, tc.want)
+		}
+		agg := []any{"FT.AGGREGATE", tc.index, tc.query, "LOAD", "1", "@txt"}
+		if tc.lang != "" {
+			agg = append(agg, "LANGUAGE", tc.lang)
+		}
+		rows, err := c.Do(ctx, agg...).Slice()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows)-1 != len(tc.want) {
+			t.Errorf("%v: %v, want %d rows", agg, rows, len(tc.want))
 		}
 	}
 }

@@ -15,13 +15,14 @@ import (
 	"github.com/vcache/vcache/cache"
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/node"
+	"github.com/vcache/vcache/vector/ft"
 )
 
 // serverFlags are the data node's command-line flags, named as Redis's
 // configuration directives.
 type serverFlags struct {
 	port, bind, maxmemory, policy, requirepass, dir, dbfilename string
-	maxBulk, aclFile, io                                        string
+	maxBulk, aclFile, io, frisoIni                              string
 	maxClients                                                  int
 	timeout                                                     time.Duration
 	ioThreads                                                   int
@@ -42,6 +43,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxClients, "maxclients", 10000, "most simultaneous clients")
 	fs.DurationVar(&f.timeout, "timeout", 0, "close client connections idle this long (0: never)")
 	fs.StringVar(&f.io, "io", "auto", ioFlagHelp)
+	fs.StringVar(&f.frisoIni, "friso-ini", "", frisoIniHelp)
 	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving clients (0: one per core, as many serving as the load needs; N: N always)")
 	f.processFlags.register(fs)
 	f.tls.register(fs, "other nodes")
@@ -85,6 +87,9 @@ func (f *serverFlags) nodeConfig() (node.Config, error) {
 	return cfg, cfg.Validate()
 }
 
+// frisoIniHelp describes --friso-ini, RediSearch's FRISOINI.
+const frisoIniHelp = "lexicon of Chinese segmentation (FT.CREATE ... LANGUAGE chinese): a friso.ini, a friso.lex.ini or its directory (empty: Debian's friso-dict when installed, else each CJK character is a word)"
+
 // ioFlagHelp describes --io, the serving mode of node, proxy and dev.
 const ioFlagHelp = "how plain TCP clients are served: auto, loops (epoll event loops) or goroutines (one per connection); TLS clients always have a goroutine"
 
@@ -116,6 +121,7 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	ft.SetChineseLexicon(f.frisoIni)
 	cfg, err := f.nodeConfig()
 	if err != nil {
 		return err

@@ -112,7 +112,14 @@ func (c *Config) Get(name string) []ConfigEntry {
 	var out []ConfigEntry
 	for _, o := range configOptions {
 		if name == "*" || strings.EqualFold(name, o.name) {
-			out = append(out, ConfigEntry{Name: o.name, Value: c.vals[o.name], Help: o.help, Null: o.kind == cfgNullable})
+			e := ConfigEntry{Name: o.name, Value: c.vals[o.name], Help: o.help, Null: o.kind == cfgNullable}
+			if o.name == "FRISOINI" {
+				// The Chinese lexicon's path, when the server was given one.
+				if p := chineseLexiconPath(); p != "" {
+					e.Value, e.Null = p, false
+				}
+			}
+			out = append(out, e)
 		}
 	}
 	return out

@@ -127,7 +127,8 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	d := &doc{key: key, id: id}
 	defer ix.countDoc(id, d)
 	failed := false
-	stem := stemmerOf(ix.schema.docLanguage(fields))
+	lang := ix.schema.docLanguage(fields)
+	stem, split := stemmerOf(lang), tokenizerOf(lang)
 	for i := range ix.schema.Fields {
 		f := &ix.schema.Fields[i]
 		raw, has := lookupField(fields, f.Name)
@@ -185,7 +186,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 			if d.text == nil {
 				d.text = &docText{terms: map[string]*textTerm{}, score: ix.schema.docScore(fields)}
 			}
-			d.text.add(f, i, string(raw), stem, ix.schema.isStopWord)
+			d.text.add(f, i, string(raw), stem, split, ix.schema.isStopWord)
 		case Vector:
 			v, err := vector.DecodeFloat32(raw, f.Vec.Dim)
 			if err == nil && !(restoring && sameVector(ix.engine[f.Alias], id, v)) {

@@ -32,8 +32,42 @@ func (ix *Index) useLanguage(filter *Node, lang string) {
 	ix.mu.RLock()
 	lang = ix.schema.queryLanguage(lang)
 	ix.mu.RUnlock()
-	if lang != "" {
+	switch lang {
+	case "":
+	case "chinese":
+		segmentQuery(filter)
+	default:
 		markLanguage(filter, stemmerOf(lang))
+	}
+}
+
+// segmentQuery segments the words of the tree's text terms as Chinese
+// text (chinese.go), as RediSearch expands a Chinese query: a term
+// becomes all the words of its segmentation, none of them stemmed; a
+// term of no word (punctuation, a character the lexicon lacks) matches
+// nothing. Exact phrases, prefixes, patterns and VERBATIM terms are
+// matched as written.
+func segmentQuery(n *Node) {
+	if n.Kind == qText {
+		if !n.Verbatim && !n.Phrase {
+			var terms []string
+			for _, t := range n.Terms {
+				if isPattern(t) || strings.HasSuffix(t, "*") {
+					terms = append(terms, t)
+					continue
+				}
+				words := chineseTokens(t)
+				if len(words) == 0 {
+					words = []string{""} // no document holds the empty word
+				}
+				terms = append(terms, words...)
+			}
+			n.Terms = terms
+		}
+		n.Verbatim, n.stems = true, nil
+	}
+	for _, k := range n.Kids {
+		segmentQuery(k)
 	}
 }
 

@@ -73,8 +73,11 @@ func (s *Schema) textOption(word string, args [][]byte) error {
 			return errf("Invalid language")
 		}
 		s.Language = strings.ToLower(v)
-		if s.Language == "english" {
+		switch s.Language {
+		case "english":
 			s.Language = ""
+		case "chinese":
+			go chineseLexicon() // load it ahead of the first document
 		}
 	case "LANGUAGE_FIELD":
 		s.LanguageField = v
@@ -96,6 +99,16 @@ func tokens(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 0x80)
 	})
+}
+
+// tokenizerOf returns the tokenizer of a LANGUAGE name (lower case, ""
+// for English): Chinese text is segmented (chinese.go), any other split
+// at spaces and punctuation.
+func tokenizerOf(lang string) func(string) []string {
+	if lang == "chinese" {
+		return chineseTokens
+	}
+	return tokens
 }
 
 // fieldBit is the bit of the schema's field i in a term's field mask.
@@ -126,8 +139,9 @@ func (s *Schema) docScore(fields map[string][]byte) float64 {
 }
 
 // addText indexes the value of the schema's TEXT field i into d.
-// stem is the document's language's stemmer (nil: none).
-func (t *docText) add(f *Field, i int, value string, stem func(string) string, stop func(string) bool) {
+// stem is the document's language's stemmer (nil: none), split its
+// tokenizer.
+func (t *docText) add(f *Field, i int, value string, stem func(string) string, split func(string) []string, stop func(string) bool) {
 	w := uint32(max(1, f.Weight))
 	ws := uint32(max(1, f.Weight*stemFactor))
 	bit := fieldBit(i)
@@ -145,7 +159,7 @@ func (t *docText) add(f *Field, i int, value string, stem func(string) string, s
 			t.length += inc
 		}
 	}
-	for _, tok := range tokens(value) {
+	for _, tok := range split(value) {
 		if stop(tok) {
 			continue
 		}
