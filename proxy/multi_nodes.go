@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -179,7 +180,8 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 		}
 		s.w.begin() // the round goes on
 	}()
-	id := "p" + strconv.FormatInt(s.id, 10)
+	// Every transaction's own ID: a decision node remembers outcomes by it.
+	id := "p" + strconv.FormatInt(s.id, 10) + "-" + strconv.FormatUint(rand.Uint64(), 36)
 	if tx.lockID != "" {
 		id = tx.lockID
 	}
@@ -246,20 +248,97 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 	if len(tx.computes) > 0 {
 		return s.execStaged(tx, parts, unlock) // multi_compute.go
 	}
+	return s.commitNodes(tx, parts, id, unlock)
+}
+
+// commitNodes runs a locked transaction's parts in two phases (see
+// above), unlocks, and returns EXEC's reply.
+func (s *session) commitNodes(tx *txState, parts []*xpart, id string, unlock []byte) item {
+	// Prepare: every part that has commands, and the decision node's.
+	dec := parts[0]
+	decAddr := dec.be.addr
 	s.w.begin()
-	for _, pt := range parts {
-		if len(pt.cmds) > 0 {
-			pt.send(s, multiCmd)
-			for _, i := range pt.cmds {
-				pt.send(s, tx.queued[i])
-			}
-			pt.exec = pt.send(s, execCmd)
+	prep := make([]*call, len(parts))
+	for p, pt := range parts {
+		if p > 0 && len(pt.cmds) == 0 {
+			continue
+		}
+		pt.send(s, multiCmd)
+		for _, i := range pt.cmds {
+			pt.send(s, tx.queued[i])
+		}
+		if p == 0 {
+			prep[p] = pt.send(s, resp.AppendCommand(nil, "VCACHE.TXPREPARE", id))
+		} else {
+			prep[p] = pt.send(s, resp.AppendCommand(nil, "VCACHE.TXPREPARE", id, decAddr))
+		}
+	}
+	s.dispatch()
+	s.w.wait()
+	errMsg := ""
+	for p, c := range prep {
+		switch {
+		case c == nil || c.err == nil && string(c.reply) == "+OK\r\n":
+			continue
+		case c.err != nil:
+			errMsg = errText(c.err)
+		case len(c.reply) > 3 && c.reply[0] == '-':
+			errMsg = string(c.reply[1 : len(c.reply)-2])
+		default:
+			errMsg = "ERR unexpected reply from node " + parts[p].be.addr
+		}
+		// Whatever its connection holds (a MULTI left open) goes with it.
+		parts[p].dirty = true
+	}
+	if errMsg != "" {
+		s.abortParts(parts, unlock)
+		return s.errItem(nil, errMsg)
+	}
+	// Commit the decision node's part: the transaction's commit.
+	s.w.begin()
+	commit := resp.AppendCommand(nil, "VCACHE.TXCOMMIT", id)
+	dec.exec = dec.send(s, commit)
+	s.dispatch()
+	s.w.wait()
+	switch r := dec.exec.reply; {
+	case dec.exec.err != nil:
+		// Committed or not, the node knows: the other parts' nodes
+		// learn it from there once their connections close.
+		for _, pt := range parts {
+			pt.dirty = true
+		}
+		return s.errItem(nil, "ERR the transaction's decision node "+dec.be.addr+" did not answer its commit ("+errText(dec.exec.err)+"): the transaction is applied on every node or on none")
+	case len(r) > 0 && r[0] == '-':
+		s.abortParts(parts, unlock)
+		return s.errItem(nil, string(r[1:len(r)-2]))
+	}
+	if gap := s.p.cfg.TxCommitGap; gap > 0 {
+		time.Sleep(gap) // tests only (Config.TxCommitGap)
+	}
+	// The others' parts, at once, and every unlock.
+	s.w.begin()
+	for p, pt := range parts {
+		if p > 0 && len(pt.cmds) > 0 {
+			pt.exec = pt.send(s, commit)
 		}
 		pt.send(s, unlock)
 	}
 	s.dispatch()
 	s.w.wait()
 	return s.assembleExec(tx, parts)
+}
+
+// abortParts unlocks every part, which drops any prepared part; the
+// connection of a dirty part is closed instead (which also unlocks).
+func (s *session) abortParts(parts []*xpart, unlock []byte) {
+	s.w.begin()
+	for _, pt := range parts {
+		if !pt.dirty {
+			pt.send(s, unlock)
+		}
+	}
+	s.dispatch()
+	s.w.wait()
 }
 
 // assembleExec builds EXEC's reply from the parts' EXEC replies, each
