@@ -21,7 +21,9 @@ import (
 // connection's WATCHed keys exclusively, as EXEC does, but holds them
 // until TXUNLOCK, until the connection closes, or until the lease runs
 // out, whichever comes first: a proxy that dies or hangs never leaves keys
-// locked past the lease. The lease runs from the request: one that waited
+// locked past the lease, except a part prepared for a two-phase commit
+// (txcommit.go), which keeps them until its decision node tells its
+// outcome (txResolveFor at most). The lease runs from the request: one that waited
 // for the keys longer than its lease locks nothing and answers an error. Other clients' commands on those stripes wait
 // meanwhile (off the event loops: see txWaits), so no one sees the
 // transaction half done. Without keys it locks the WATCHed keys' stripes

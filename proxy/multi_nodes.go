@@ -13,22 +13,49 @@ import (
 
 // Transactions that span nodes. A MULTI/EXEC whose commands all go to one
 // node is sent there as MULTI, the queue and EXEC (multi.go). One whose
-// commands (or WATCHed keys) are on several nodes runs in three steps, on
-// a dedicated connection to each node:
+// commands (or WATCHed keys) are on several nodes runs in steps, on a
+// dedicated connection to each node (node/txlock.go, node/txcommit.go):
 //
-//  1. VCACHE.TXLOCK on each node, one node after another in the order of
-//     their addresses (every proxy uses the same order, so two
+//  1. Lock: VCACHE.TXLOCK on each node, one node after another in the
+//     order of their addresses (every proxy uses the same order, so two
 //     transactions cannot each wait for the other): the node locks the
-//     transaction's keys there, and checks the connection's WATCHed keys,
-//     for a lease of txLease. Other clients' commands on those keys wait.
-//  2. Once every node is locked and no WATCHed key changed: each node's
-//     part as MULTI/EXEC, then VCACHE.TXUNLOCK, on every node at once.
-//  3. EXEC's reply: the parts' replies, in the client's order.
+//     transaction's keys there, and checks the connection's WATCHed
+//     keys, for a lease of txLease. Other clients' commands on those
+//     keys wait. The transaction's ID is the proxy session's and a
+//     random number, unique to this transaction.
+//  2. Prepare: once every node is locked and no WATCHed key changed,
+//     each node's part as MULTI, its commands and VCACHE.TXPREPARE, on
+//     every node at once. The first node in lock order is the decision
+//     node; every other part names its address. A node stores its part
+//     (the queued commands, refused as EXEC would refuse them:
+//     EXECABORT) and answers OK; nothing runs. A part that is not OK
+//     aborts the whole (every node unlocked, which drops the prepared
+//     parts) and EXEC answers its error.
+//  3. Commit: VCACHE.TXCOMMIT on the decision node, waiting for its
+//     reply: running its part there is the transaction's commit, which
+//     the node remembers. An error (its lease ran out, or another node
+//     asked about the transaction first and it was aborted) aborts the
+//     whole as in step 2; no reply at all leaves the outcome to the
+//     nodes (every connection is closed, see below) and EXEC answers an
+//     error that says so.
+//  4. Then VCACHE.TXCOMMIT on every other node with a part, and
+//     VCACHE.TXUNLOCK on every node, at once; EXEC's reply is the parts'
+//     replies, in the client's order.
+//
+// A node holding a prepared part whose proxy goes away (its connection
+// closes, or the lease runs out) asks the decision node whether the
+// transaction committed: it runs its part if so, drops it if the
+// decision node aborted it (a decision node that loses its proxy while
+// prepared aborts), and asks again while the decision node still holds
+// it for a live proxy. So a proxy killed or hung at any step leaves the
+// transaction applied on every node or on none. Only a decision node
+// that cannot be reached for half a minute (its process gone) leaves the
+// others to drop their parts, logged as possibly half applied.
 //
 // A WATCHed key that changed (step 1 replies 0) unlocks every node and
-// EXEC returns a null array, as Redis does; nothing ran. A proxy that dies
-// closes its connections, which unlocks at once; one that hangs holds the
-// keys for the lease at most.
+// EXEC returns a null array, as Redis does; nothing ran. Transactions
+// with commands the proxy computes (multi_compute.go) run in rounds
+// instead and are not atomic across a failure between rounds.
 
 // msgCrossSlotTx is EXEC's error when a node of a transaction that spans
 // nodes cannot lock keys (it is not a vcache node).
