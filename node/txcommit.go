@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vcache/vcache/internal/front"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -222,6 +223,26 @@ func cmdVcacheTxStatus(cx *Ctx) {
 	cx.Simple(cx.Node.txDec.status(string(cx.Args[1])))
 }
 
+// txCommitHeld reports whether a pause in mode holds c's VCACHE.TXCOMMIT,
+// as it would hold the EXEC of the same commands.
+func (n *Node) txCommitHeld(c *client, e *cmdEntry, mode int32) bool {
+	l := c.txl
+	if e.spec.Name != "vcache.txcommit" || l == nil {
+		return false
+	}
+	if mode == front.PauseAll {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, q := range l.prep {
+		if n.mayWrite(q.e.spec, q.args) {
+			return true
+		}
+	}
+	return false
+}
+
 // orphanTxLock is what a closed connection does with its transaction
 // lock: see orphan.
 func (n *Node) orphanTxLock(c *client) {
@@ -301,6 +322,15 @@ func (n *Node) resolve(l *txLock) {
 // commitOrphan runs prepared part l, whose decision node committed,
 // without its proxy: on a client of its own whose replies go nowhere.
 func (n *Node) commitOrphan(l *txLock) {
+	// A client pause holds it as it would hold the EXEC (bounded: a
+	// pause has a timeout).
+	for n.pause.Mode() != front.PauseOff {
+		select {
+		case <-n.done:
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.held || l.state != txPrepared {

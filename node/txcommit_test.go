@@ -173,3 +173,24 @@ func TestTxDecisionOnce(t *testing.T) {
 		t.Fatalf("TXPREPARE outside MULTI: %s", got)
 	}
 }
+
+// TestTxCommitWaitsForPause: CLIENT PAUSE WRITE holds a prepared part's
+// commit that writes, as it holds an EXEC that writes.
+func TestTxCommitWaitsForPause(t *testing.T) {
+	tn := startNode(t, nil)
+	a, q := tn.raw(t), tn.raw(t)
+	a.do("VCACHE.TXLOCK", "paused", "60000", "a")
+	a.do("MULTI")
+	a.do("SET", "a", "1")
+	a.do("VCACHE.TXPREPARE", "paused")
+	if got := q.do("CLIENT", "PAUSE", "500", "WRITE"); got != "OK" {
+		t.Fatalf("CLIENT PAUSE: %s", got)
+	}
+	t0 := time.Now()
+	if got := a.do("VCACHE.TXCOMMIT", "paused"); got != "1) OK" {
+		t.Fatalf("TXCOMMIT: %q", got)
+	}
+	if d := time.Since(t0); d < 300*time.Millisecond {
+		t.Fatalf("TXCOMMIT answered after %v, within the pause", d)
+	}
+}
