@@ -1,12 +1,16 @@
 package node
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // txPair is a transaction's two parts as the proxy sends them: the
@@ -193,4 +197,49 @@ func TestTxCommitWaitsForPause(t *testing.T) {
 	if d := time.Since(t0); d < 300*time.Millisecond {
 		t.Fatalf("TXCOMMIT answered after %v, within the pause", d)
 	}
+}
+
+// TestTxCommittedPartsReplicated: a prepared part that commits, on its
+// proxy's TXCOMMIT or on its own once its decision node committed, sends
+// replicas its writes as an EXEC does. (Both parts are on one primary
+// here, on two connections: what a part does does not depend on where
+// its decision node is.)
+func TestTxCommittedPartsReplicated(t *testing.T) {
+	nodes := startReplicatedNodes(t, 3)
+	p := nodes[0]
+	var keys []string
+	stripe := -1
+	for i := 0; len(keys) < 2 && i < 1000; i++ {
+		k := fmt.Sprintf("r%d", i)
+		if s := keyslot.Of([]byte(k)) % replStripes; s != stripe && p.raw(t).do("EXISTS", k) == "(integer) 0" {
+			keys, stripe = append(keys, k), s
+		}
+	}
+	if len(keys) < 2 {
+		t.Fatal("no two keys of the first node in two stripes")
+	}
+	from := p.repl.log.end.Load()
+	dec, part := p.raw(t), p.raw(t)
+	for i, c := range []*rawConn{dec, part} {
+		c.do("VCACHE.TXLOCK", "rtx", "60000", keys[i])
+		c.do("MULTI")
+		c.do("SET", keys[i], "committed-"+keys[i])
+		prep := []string{"VCACHE.TXPREPARE", "rtx"}
+		if i == 1 {
+			prep = append(prep, p.addr)
+		}
+		if got := c.do(prep...); got != "OK" {
+			t.Fatalf("%v: %s", prep, got)
+		}
+	}
+	if got := dec.do("VCACHE.TXCOMMIT", "rtx"); got != "1) OK" {
+		t.Fatalf("TXCOMMIT: %q", got)
+	}
+	dec.do("VCACHE.TXUNLOCK", "rtx")
+	part.Close()
+	waitFor(t, 5*time.Second, "the orphaned part commits", func() bool { return value(t, p, keys[1]) != "" })
+	waitFor(t, 5*time.Second, "both writes in the replication stream", func() bool {
+		frames, _, err := p.repl.log.read(nil, from, time.Millisecond, func() bool { return false })
+		return err == nil && bytes.Contains(frames, []byte("committed-"+keys[0])) && bytes.Contains(frames, []byte("committed-"+keys[1]))
+	})
 }
