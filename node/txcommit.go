@@ -78,7 +78,8 @@ type txDecisions struct {
 	// node; done the outcomes (true: committed), order their age.
 	live  map[string]*txLock
 	done  map[string]bool
-	order []txRanEntry // oldest first
+	order []txRanEntry // oldest first, from head
+	head  int
 }
 
 // list notes l, prepared here as decision node.
@@ -109,13 +110,15 @@ func (d *txDecisions) note(id string, committed bool) {
 	if d.done == nil {
 		d.done = map[string]bool{}
 	}
-	drop := 0
-	for drop < len(d.order) && (len(d.order)-drop >= txDecidedMax || now.Sub(d.order[drop].at) > txDecidedFor) {
-		delete(d.done, d.order[drop].id)
-		drop++
+	for d.head < len(d.order) && (len(d.order)-d.head >= txDecidedMax || now.Sub(d.order[d.head].at) > txDecidedFor) {
+		delete(d.done, d.order[d.head].id)
+		d.order[d.head] = txRanEntry{}
+		d.head++
 	}
-	if drop > 0 {
-		d.order = append(d.order[:0], d.order[drop:]...)
+	if d.head > 1024 && d.head > len(d.order)/2 {
+		// (compacted now and then, not at every outcome)
+		d.order = append(d.order[:0], d.order[d.head:]...)
+		d.head = 0
 	}
 	if _, ok := d.done[id]; !ok {
 		d.order = append(d.order, txRanEntry{id, now})

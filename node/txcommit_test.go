@@ -243,3 +243,29 @@ func TestTxCommittedPartsReplicated(t *testing.T) {
 		return err == nil && bytes.Contains(frames, []byte("committed-"+keys[0])) && bytes.Contains(frames, []byte("committed-"+keys[1]))
 	})
 }
+
+// TestTxDecisionsBounded: a decision node remembers at most txDecidedMax
+// outcomes, forgetting the oldest first.
+func TestTxDecisionsBounded(t *testing.T) {
+	var d txDecisions
+	for i := range txDecidedMax + 10 {
+		if !d.commit(fmt.Sprint(i)) {
+			t.Fatalf("commit %d refused", i)
+		}
+	}
+	if n := len(d.done); n != txDecidedMax {
+		t.Fatalf("%d outcomes kept, want %d", n, txDecidedMax)
+	}
+	if _, ok := d.done["9"]; ok {
+		t.Error("the oldest outcomes are still kept")
+	}
+	if got := d.status(fmt.Sprint(txDecidedMax + 9)); got != "committed" {
+		t.Errorf("the newest outcome: %s", got)
+	}
+	if got := d.status("9"); got != "aborted" {
+		t.Errorf("a forgotten outcome: %s", got)
+	}
+	if len(d.order)-d.head != txDecidedMax {
+		t.Errorf("%d in the age list, want %d", len(d.order)-d.head, txDecidedMax)
+	}
+}
