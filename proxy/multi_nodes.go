@@ -23,15 +23,16 @@ import (
 //     keys, for a lease of txLease. Other clients' commands on those
 //     keys wait. The transaction's ID is the proxy session's and a
 //     random number, unique to this transaction.
-//  2. Prepare: once every node is locked and no WATCHed key changed,
-//     each node's part as MULTI, its commands and VCACHE.TXPREPARE, on
-//     every node at once. The first node in lock order is the decision
-//     node; every other part names its address. A node stores its part
-//     (the queued commands, refused as EXEC would refuse them:
-//     EXECABORT) and answers OK; nothing runs. A part that is not OK
-//     aborts the whole (every node unlocked, which drops the prepared
-//     parts) and EXEC answers its error.
-//  3. Commit: VCACHE.TXCOMMIT on the decision node, waiting for its
+//  2. Prepare: each node's part as MULTI, its commands and
+//     VCACHE.TXPREPARE, sent right behind its TXLOCK (one round trip per
+//     node for both). The first node in lock order is the decision node;
+//     every other part names its address. A node stores its part (the
+//     queued commands, refused as EXEC would refuse them: EXECABORT) and
+//     answers OK; nothing runs. A part that is not OK aborts the whole
+//     (every node unlocked, which drops the prepared parts) and EXEC
+//     answers its error (a WATCHed key that changed aborts it too: below).
+//  3. Commit: once every node is locked and prepared and no WATCHed key
+//     changed, VCACHE.TXCOMMIT on the decision node, waiting for its
 //     reply: running its part there is the transaction's commit, which
 //     the node remembers. An error (its lease ran out, or another node
 //     asked about the transaction first and it was aborted) aborts the
@@ -215,21 +216,45 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 	lease := strconv.FormatInt(txLease.Milliseconds(), 10)
 	locked := 0
 	errMsg, watchBroken := "", false
-	for _, pt := range parts {
+	// In a transaction without computed commands, each part's prepare
+	// (step 2) goes right behind its lock, in the same round trip: a
+	// node answers it only once locked, and a part prepared where the
+	// whole is given up is dropped by its unlock.
+	plain := len(tx.computes) == 0
+	prep := make([]*call, len(parts))
+	for p, pt := range parts {
 		req := resp.AppendCommand(nil, append([][]byte{[]byte("VCACHE.TXLOCK"), []byte(id), []byte(lease)}, pt.keys...)...)
-		c := s.newCall(req)
-		c.be, c.via = pt.be, pt.bc
-		s.roundTrip(c)
+		var more [][]byte
+		if plain && (p == 0 || len(pt.cmds) > 0) {
+			more = append(more, multiCmd)
+			for _, i := range pt.cmds {
+				more = append(more, tx.queued[i])
+			}
+			if p == 0 {
+				more = append(more, resp.AppendCommand(nil, "VCACHE.TXPREPARE", id))
+			} else {
+				more = append(more, resp.AppendCommand(nil, "VCACHE.TXPREPARE", id, parts[0].be.addr))
+			}
+		}
+		send := func() *call {
+			s.w.begin()
+			c := pt.send(s, req)
+			for _, m := range more {
+				prep[p] = pt.send(s, m)
+			}
+			s.dispatch()
+			s.w.wait()
+			return c
+		}
+		c := send()
 		if c.err != nil && pt.pooled {
 			// An idle connection the node closed meanwhile: once more on
 			// a new one (nothing was locked on the old).
 			s.p.unpin(pt.bc)
 			pt.bc, pt.pooled = s.p.pinConn(pt.be), false
-			c = s.newCall(req)
-			c.be, c.via = pt.be, pt.bc
-			s.roundTrip(c)
+			pt.sent = pt.sent[:0]
+			c = send()
 		}
-		pt.sent = append(pt.sent, c)
 		switch {
 		case c.err != nil:
 			errMsg = errText(c.err)
@@ -245,6 +270,9 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 		default:
 			errMsg = "ERR unexpected reply from node " + pt.be.addr
 			pt.dirty = true // whatever it holds goes with the connection
+		}
+		if errMsg != "" && len(more) > 0 {
+			pt.dirty = true // a MULTI its prepare may have left open
 		}
 		if errMsg != "" || watchBroken {
 			break
@@ -275,33 +303,13 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 	if len(tx.computes) > 0 {
 		return s.execStaged(tx, parts, unlock) // multi_compute.go
 	}
-	return s.commitNodes(tx, parts, id, unlock)
+	return s.commitNodes(tx, parts, prep, id, unlock)
 }
 
-// commitNodes runs a locked transaction's parts in two phases (see
-// above), unlocks, and returns EXEC's reply.
-func (s *session) commitNodes(tx *txState, parts []*xpart, id string, unlock []byte) item {
-	// Prepare: every part that has commands, and the decision node's.
+// commitNodes commits a locked and prepared transaction (prep are the
+// parts' prepare calls: see above), unlocks, and returns EXEC's reply.
+func (s *session) commitNodes(tx *txState, parts []*xpart, prep []*call, id string, unlock []byte) item {
 	dec := parts[0]
-	decAddr := dec.be.addr
-	s.w.begin()
-	prep := make([]*call, len(parts))
-	for p, pt := range parts {
-		if p > 0 && len(pt.cmds) == 0 {
-			continue
-		}
-		pt.send(s, multiCmd)
-		for _, i := range pt.cmds {
-			pt.send(s, tx.queued[i])
-		}
-		if p == 0 {
-			prep[p] = pt.send(s, resp.AppendCommand(nil, "VCACHE.TXPREPARE", id))
-		} else {
-			prep[p] = pt.send(s, resp.AppendCommand(nil, "VCACHE.TXPREPARE", id, decAddr))
-		}
-	}
-	s.dispatch()
-	s.w.wait()
 	errMsg := ""
 	for p, c := range prep {
 		switch {
