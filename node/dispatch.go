@@ -68,7 +68,7 @@ func (n *Node) closed(conn redcon.Conn, err error) {
 	n.pubsub.dropAll(c)
 	n.dropMonitor(c)
 	n.trackDrop(c)
-	n.dropTxLock(c)
+	n.orphanTxLock(c) // txcommit.go
 	n.clients.count.Add(-1)
 	n.stats.closedCommands.Add(c.commands.Load())
 }

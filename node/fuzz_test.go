@@ -49,6 +49,8 @@ func FuzzCommandPath(f *testing.F) {
 		"PING\r\nECHO \"a b\"\r\n",
 		"*4\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$1\r\na\r\n$1\r\nb\r\n*4\r\n$6\r\nLRANGE\r\n$1\r\nl\r\n$1\r\n0\r\n$2\r\n-1\r\n",
 		"*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n*3\r\n$5\r\nRPUSH\r\n$1\r\nq\r\n$1\r\nv\r\n",
+		// a transaction's part prepared and committed as the decision node
+		"*4\r\n$13\r\nVCACHE.TXLOCK\r\n$1\r\nt\r\n$4\r\n1000\r\n$1\r\nk\r\n*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$16\r\nVCACHE.TXPREPARE\r\n$1\r\nt\r\n*2\r\n$15\r\nVCACHE.TXSTATUS\r\n$1\r\nt\r\n*2\r\n$15\r\nVCACHE.TXCOMMIT\r\n$1\r\nt\r\n*2\r\n$15\r\nVCACHE.TXUNLOCK\r\n$1\r\nt\r\n",
 		"*1\r\n$x\r\n",
 		"*-1\r\n",
 		"$5\r\nhello\r\n",

@@ -91,35 +91,48 @@ func cmdExec(cx *Ctx) {
 		cx.Error("EXECABORT Transaction discarded because of previous errors.")
 		return
 	}
+	var l *txLock
+	if c.txl != nil {
+		// The stripes are held already (txlock.go).
+		done, ok := cx.Node.execTxLock(cx)
+		if !ok {
+			return
+		}
+		defer done()
+		l = c.txl
+	}
+	cx.Node.execQueued(cx, ms.cmds, watched, l)
+}
+
+// execQueued runs a transaction's queued commands as EXEC does and
+// answers their replies' array (or a null array when a WATCHed key
+// changed). l, when not nil, is the transaction lock whose stripes are
+// held already (its mu held by the caller): a part of a transaction that
+// spans nodes (txlock.go, txcommit.go).
+func (n *Node) execQueued(cx *Ctx, cmds []queued, watched []watch, l *txLock) {
+	c := cx.cl
 	// Hold every stripe the transaction touches (see stripes.go), so
 	// that other clients' keyed commands run before or after it all.
 	var mask uint64
 	for _, w := range watched {
 		mask |= 1 << (w.slot % replStripes)
 	}
-	for _, q := range ms.cmds {
+	for _, q := range cmds {
 		if m := stripeMask(q.e.spec, q.args, -1); m != 0 {
 			mask |= m
 		} else if !q.e.spec.Has(command.Keyless) || q.e.spec.Has(command.Write) {
 			mask = allStripes
 		}
 	}
-	n := cx.Node
-	if c.txl != nil {
-		// The stripes are held already (txlock.go).
-		rest, done, ok := n.execTxLock(cx, mask)
-		if !ok {
-			return
-		}
-		defer done()
-		mask = rest
+	if l != nil {
+		mask &^= l.mask
 	}
 	if msg := n.stripeLock(mask, true); msg != "" {
 		cx.Error(msg)
 		return
 	}
 	defer n.unlockStripes(mask, true)
-	if scratchIn(c, ms.cmds) { // scratch.go
+	if scratchIn(c, cmds) { // scratch.go
 		n.scratchGate.Lock()
 		defer n.scratchGate.Unlock()
 	}
@@ -133,12 +146,12 @@ func cmdExec(cx *Ctx) {
 	}
 	// The queued commands run back to back; their replies form EXEC's
 	// array.
-	cx.Array(len(ms.cmds))
-	if c.txl != nil {
-		c.txl.execs++ // its mu is held (execTxLock): txran.go
+	cx.Array(len(cmds))
+	if l != nil {
+		l.execs++ // its mu is held: txran.go
 	}
 	c.inExec = true
-	for _, q := range ms.cmds {
+	for _, q := range cmds {
 		n.run(c, q.e, q.args, 0)
 	}
 	c.inExec = false

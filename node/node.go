@@ -39,6 +39,9 @@ type Node struct {
 	txHeld atomic.Uint64
 	// txRan is the EXEC counts of released transaction locks (txran.go).
 	txRan txRanLog
+	// txDec is what the node knows as a transaction's decision node
+	// (txcommit.go).
+	txDec txDecisions
 	// scratchGate keeps the proxy's scratch keys out of sight (scratch.go).
 	scratchGate sync.RWMutex
 	// clientOut is the bytes of replies waiting for event-loop clients

@@ -25,8 +25,13 @@ import (
 // send each other are never held.
 func (n *Node) pauseHolds(c *client, e *cmdEntry, args [][]byte) bool {
 	mode := n.pause.Mode()
-	if mode == front.PauseOff || c.script || e.spec.Has(command.NodeOnly) {
+	if mode == front.PauseOff || c.script {
 		return false
+	}
+	if e.spec.Has(command.NodeOnly) {
+		// A transaction's prepared part waits as its EXEC would
+		// (txcommit.go); other node-to-node commands go on.
+		return n.txCommitHeld(c, e, mode)
 	}
 	if _, ok := c.conn.(*rconn); !ok {
 		return false // not a client connection

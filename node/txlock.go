@@ -21,7 +21,9 @@ import (
 // connection's WATCHed keys exclusively, as EXEC does, but holds them
 // until TXUNLOCK, until the connection closes, or until the lease runs
 // out, whichever comes first: a proxy that dies or hangs never leaves keys
-// locked past the lease. The lease runs from the request: one that waited
+// locked past the lease, except a part prepared for a two-phase commit
+// (txcommit.go), which keeps them until its decision node tells its
+// outcome (txResolveFor at most). The lease runs from the request: one that waited
 // for the keys longer than its lease locks nothing and answers an error. Other clients' commands on those stripes wait
 // meanwhile (off the event loops: see txWaits), so no one sees the
 // transaction half done. Without keys it locks the WATCHed keys' stripes
@@ -46,6 +48,17 @@ type txLock struct {
 	timer *time.Timer
 	// execs counts the EXECs run under the lock (txran.go); guarded by mu.
 	execs int
+	// The two-phase commit's part (txcommit.go), guarded by mu: state,
+	// the prepared commands, the decision node's address ("" on the
+	// decision node itself), whether a goroutine is asking the decision
+	// node for the outcome, and whether the decision node's table knows
+	// the lock.
+	state     txPhase
+	prep      []queued
+	decider   string
+	resolving bool
+	listed    bool
+	owner     *client
 }
 
 // release unlocks the stripes once; it reports whether they were held.
@@ -56,9 +69,13 @@ func (l *txLock) release(n *Node) bool {
 		return false
 	}
 	l.held = false
+	l.prep = nil
 	n.txRan.note(l.id, l.execs) // txran.go
 	n.txHeld.And(^l.mask)
 	n.unlockStripes(l.mask, true)
+	if l.listed {
+		n.txDec.unlist(l) // txcommit.go
+	}
 	return true
 }
 
@@ -101,8 +118,8 @@ func cmdVcacheTxLock(cx *Ctx) {
 		return
 	}
 	n.txHeld.Or(mask)
-	l := &txLock{id: string(cx.Args[1]), mask: mask, held: true}
-	l.timer = time.AfterFunc(lease, func() { l.release(n) })
+	l := &txLock{id: string(cx.Args[1]), mask: mask, held: true, owner: c}
+	l.timer = time.AfterFunc(lease, func() { n.orphan(l) }) // txcommit.go
 	c.txl = l
 	intact := int64(1)
 	for _, w := range c.watched {
@@ -140,19 +157,19 @@ func (n *Node) dropTxLock(c *client) bool {
 }
 
 // execTxLock is what EXEC does on a connection that holds a transaction
-// lock: it returns the stripes of mask EXEC must still lock itself and
-// the function that ends the transaction, or ok false (after replying)
-// when the lease has run out.
-func (n *Node) execTxLock(cx *Ctx, mask uint64) (rest uint64, done func(), ok bool) {
+// lock: it returns the function that ends the transaction (the lock's mu
+// is held until then), or ok false (after replying) when the lease has
+// run out.
+func (n *Node) execTxLock(cx *Ctx) (done func(), ok bool) {
 	l := cx.cl.txl
 	l.mu.Lock()
 	if !l.held {
 		l.mu.Unlock()
 		n.dropTxLock(cx.cl)
 		cx.Error("ERR the transaction's lock lease ran out; nothing ran")
-		return 0, nil, false
+		return nil, false
 	}
-	return mask &^ l.mask, l.mu.Unlock, true
+	return l.mu.Unlock, true
 }
 
 // txWaits reports whether a command of e would wait for stripes a

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/vcache/vcache/internal/serving"
@@ -105,6 +106,13 @@ type Config struct {
 
 	// Version is reported by INFO as vcache_version.
 	Version string
+
+	// TxCommitGap is for tests only: in a transaction that spans nodes,
+	// the proxy waits this long after the decision node committed before
+	// it commits the other nodes' parts, which leaves a wide window to
+	// kill the proxy in (the environment variable VCACHE_TEST_TX_COMMIT_GAP,
+	// a Go duration, sets it in DefaultConfig). 0: no wait.
+	TxCommitGap time.Duration
 }
 
 // DefaultConfig returns the configuration `vcache proxy` starts with.
@@ -128,7 +136,14 @@ func DefaultConfig() Config {
 		Version:         "dev",
 		// Idle connections for transactions that span nodes (txpool.go).
 		TxConnsPerBackend: 16,
+		TxCommitGap:       testCommitGap(),
 	}
+}
+
+// testCommitGap reads VCACHE_TEST_TX_COMMIT_GAP (Config.TxCommitGap).
+func testCommitGap() time.Duration {
+	d, _ := time.ParseDuration(os.Getenv("VCACHE_TEST_TX_COMMIT_GAP"))
+	return max(d, 0)
 }
 
 // Validate reports the first field out of range.

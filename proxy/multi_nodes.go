@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,22 +13,50 @@ import (
 
 // Transactions that span nodes. A MULTI/EXEC whose commands all go to one
 // node is sent there as MULTI, the queue and EXEC (multi.go). One whose
-// commands (or WATCHed keys) are on several nodes runs in three steps, on
-// a dedicated connection to each node:
+// commands (or WATCHed keys) are on several nodes runs in steps, on a
+// dedicated connection to each node (node/txlock.go, node/txcommit.go):
 //
-//  1. VCACHE.TXLOCK on each node, one node after another in the order of
-//     their addresses (every proxy uses the same order, so two
+//  1. Lock: VCACHE.TXLOCK on each node, one node after another in the
+//     order of their addresses (every proxy uses the same order, so two
 //     transactions cannot each wait for the other): the node locks the
-//     transaction's keys there, and checks the connection's WATCHed keys,
-//     for a lease of txLease. Other clients' commands on those keys wait.
-//  2. Once every node is locked and no WATCHed key changed: each node's
-//     part as MULTI/EXEC, then VCACHE.TXUNLOCK, on every node at once.
-//  3. EXEC's reply: the parts' replies, in the client's order.
+//     transaction's keys there, and checks the connection's WATCHed
+//     keys, for a lease of txLease. Other clients' commands on those
+//     keys wait. The transaction's ID is the proxy session's and a
+//     random number, unique to this transaction.
+//  2. Prepare: each node's part as MULTI, its commands and
+//     VCACHE.TXPREPARE, sent right behind its TXLOCK (one round trip per
+//     node for both). The first node in lock order is the decision node;
+//     every other part names its address. A node stores its part (the
+//     queued commands, refused as EXEC would refuse them: EXECABORT) and
+//     answers OK; nothing runs. A part that is not OK aborts the whole
+//     (every node unlocked, which drops the prepared parts) and EXEC
+//     answers its error (a WATCHed key that changed aborts it too: below).
+//  3. Commit: once every node is locked and prepared and no WATCHed key
+//     changed, VCACHE.TXCOMMIT on the decision node, waiting for its
+//     reply: running its part there is the transaction's commit, which
+//     the node remembers. An error (its lease ran out, or another node
+//     asked about the transaction first and it was aborted) aborts the
+//     whole as in step 2; no reply at all leaves the outcome to the
+//     nodes (every connection is closed, see below) and EXEC answers an
+//     error that says so.
+//  4. Then VCACHE.TXCOMMIT on every other node with a part, and
+//     VCACHE.TXUNLOCK on every node, at once; EXEC's reply is the parts'
+//     replies, in the client's order.
+//
+// A node holding a prepared part whose proxy goes away (its connection
+// closes, or the lease runs out) asks the decision node whether the
+// transaction committed: it runs its part if so, drops it if the
+// decision node aborted it (a decision node that loses its proxy while
+// prepared aborts), and asks again while the decision node still holds
+// it for a live proxy. So a proxy killed or hung at any step leaves the
+// transaction applied on every node or on none. Only a decision node
+// that cannot be reached for half a minute (its process gone) leaves the
+// others to drop their parts, logged as possibly half applied.
 //
 // A WATCHed key that changed (step 1 replies 0) unlocks every node and
-// EXEC returns a null array, as Redis does; nothing ran. A proxy that dies
-// closes its connections, which unlocks at once; one that hangs holds the
-// keys for the lease at most.
+// EXEC returns a null array, as Redis does; nothing ran. Transactions
+// with commands the proxy computes (multi_compute.go) run in rounds
+// instead and are not atomic across a failure between rounds.
 
 // msgCrossSlotTx is EXEC's error when a node of a transaction that spans
 // nodes cannot lock keys (it is not a vcache node).
@@ -179,28 +208,53 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 		}
 		s.w.begin() // the round goes on
 	}()
-	id := "p" + strconv.FormatInt(s.id, 10)
+	// Every transaction's own ID: a decision node remembers outcomes by it.
+	id := "p" + strconv.FormatInt(s.id, 10) + "-" + strconv.FormatUint(rand.Uint64(), 36)
 	if tx.lockID != "" {
 		id = tx.lockID
 	}
 	lease := strconv.FormatInt(txLease.Milliseconds(), 10)
 	locked := 0
 	errMsg, watchBroken := "", false
-	for _, pt := range parts {
+	// In a transaction without computed commands, each part's prepare
+	// (step 2) goes right behind its lock, in the same round trip: a
+	// node answers it only once locked, and a part prepared where the
+	// whole is given up is dropped by its unlock.
+	plain := len(tx.computes) == 0
+	prep := make([]*call, len(parts))
+	for p, pt := range parts {
 		req := resp.AppendCommand(nil, append([][]byte{[]byte("VCACHE.TXLOCK"), []byte(id), []byte(lease)}, pt.keys...)...)
-		c := s.newCall(req)
-		c.be, c.via = pt.be, pt.bc
-		s.roundTrip(c)
+		var more [][]byte
+		if plain && (p == 0 || len(pt.cmds) > 0) {
+			more = append(more, multiCmd)
+			for _, i := range pt.cmds {
+				more = append(more, tx.queued[i])
+			}
+			if p == 0 {
+				more = append(more, resp.AppendCommand(nil, "VCACHE.TXPREPARE", id))
+			} else {
+				more = append(more, resp.AppendCommand(nil, "VCACHE.TXPREPARE", id, parts[0].be.addr))
+			}
+		}
+		send := func() *call {
+			s.w.begin()
+			c := pt.send(s, req)
+			for _, m := range more {
+				prep[p] = pt.send(s, m)
+			}
+			s.dispatch()
+			s.w.wait()
+			return c
+		}
+		c := send()
 		if c.err != nil && pt.pooled {
 			// An idle connection the node closed meanwhile: once more on
 			// a new one (nothing was locked on the old).
 			s.p.unpin(pt.bc)
 			pt.bc, pt.pooled = s.p.pinConn(pt.be), false
-			c = s.newCall(req)
-			c.be, c.via = pt.be, pt.bc
-			s.roundTrip(c)
+			pt.sent = pt.sent[:0]
+			c = send()
 		}
-		pt.sent = append(pt.sent, c)
 		switch {
 		case c.err != nil:
 			errMsg = errText(c.err)
@@ -216,6 +270,9 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 		default:
 			errMsg = "ERR unexpected reply from node " + pt.be.addr
 			pt.dirty = true // whatever it holds goes with the connection
+		}
+		if errMsg != "" && len(more) > 0 {
+			pt.dirty = true // a MULTI its prepare may have left open
 		}
 		if errMsg != "" || watchBroken {
 			break
@@ -246,20 +303,77 @@ func (s *session) execNodes(tx *txState, parts []*xpart) item {
 	if len(tx.computes) > 0 {
 		return s.execStaged(tx, parts, unlock) // multi_compute.go
 	}
+	return s.commitNodes(tx, parts, prep, id, unlock)
+}
+
+// commitNodes commits a locked and prepared transaction (prep are the
+// parts' prepare calls: see above), unlocks, and returns EXEC's reply.
+func (s *session) commitNodes(tx *txState, parts []*xpart, prep []*call, id string, unlock []byte) item {
+	dec := parts[0]
+	errMsg := ""
+	for p, c := range prep {
+		switch {
+		case c == nil || c.err == nil && string(c.reply) == "+OK\r\n":
+			continue
+		case c.err != nil:
+			errMsg = errText(c.err)
+		case len(c.reply) > 3 && c.reply[0] == '-':
+			errMsg = string(c.reply[1 : len(c.reply)-2])
+		default:
+			errMsg = "ERR unexpected reply from node " + parts[p].be.addr
+		}
+		// Whatever its connection holds (a MULTI left open) goes with it.
+		parts[p].dirty = true
+	}
+	if errMsg != "" {
+		s.abortParts(parts, unlock)
+		return s.errItem(nil, errMsg)
+	}
+	// Commit the decision node's part: the transaction's commit.
 	s.w.begin()
-	for _, pt := range parts {
-		if len(pt.cmds) > 0 {
-			pt.send(s, multiCmd)
-			for _, i := range pt.cmds {
-				pt.send(s, tx.queued[i])
-			}
-			pt.exec = pt.send(s, execCmd)
+	commit := resp.AppendCommand(nil, "VCACHE.TXCOMMIT", id)
+	dec.exec = dec.send(s, commit)
+	s.dispatch()
+	s.w.wait()
+	switch r := dec.exec.reply; {
+	case dec.exec.err != nil:
+		// Committed or not, the node knows: the other parts' nodes
+		// learn it from there once their connections close.
+		for _, pt := range parts {
+			pt.dirty = true
+		}
+		return s.errItem(nil, "ERR the transaction's decision node "+dec.be.addr+" did not answer its commit ("+errText(dec.exec.err)+"): the transaction is applied on every node or on none")
+	case len(r) > 0 && r[0] == '-':
+		s.abortParts(parts, unlock)
+		return s.errItem(nil, string(r[1:len(r)-2]))
+	}
+	if gap := s.p.cfg.TxCommitGap; gap > 0 {
+		time.Sleep(gap) // tests only (Config.TxCommitGap)
+	}
+	// The others' parts, at once, and every unlock.
+	s.w.begin()
+	for p, pt := range parts {
+		if p > 0 && len(pt.cmds) > 0 {
+			pt.exec = pt.send(s, commit)
 		}
 		pt.send(s, unlock)
 	}
 	s.dispatch()
 	s.w.wait()
 	return s.assembleExec(tx, parts)
+}
+
+// abortParts unlocks every part, which drops any prepared part; the
+// connection of a dirty part is closed instead (which also unlocks).
+func (s *session) abortParts(parts []*xpart, unlock []byte) {
+	s.w.begin()
+	for _, pt := range parts {
+		if !pt.dirty {
+			pt.send(s, unlock)
+		}
+	}
+	s.dispatch()
+	s.w.wait()
 }
 
 // assembleExec builds EXEC's reply from the parts' EXEC replies, each

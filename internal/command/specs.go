@@ -360,6 +360,9 @@ func Specs() []Spec {
 		// transactions that span nodes (the proxy's; node/txlock.go)
 		{Name: "vcache.txlock", Arity: -3, Flags: Keyless | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Locks keys for a transaction that spans nodes, for a lease in milliseconds (internal)."},
 		{Name: "vcache.txunlock", Arity: 2, Flags: Keyless | Admin | NodeOnly | NoScript, Group: "cluster", Summary: "Releases the keys VCACHE.TXLOCK locked (internal)."},
+		{Name: "vcache.txprepare", Arity: -2, Flags: Keyless | Admin | NodeOnly | NoScript | TxControl, Group: "cluster", Summary: "Ends MULTI by storing the queued commands as a transaction's prepared part under its VCACHE.TXLOCK, running nothing; with the decision node's address unless this node decides (internal)."},
+		{Name: "vcache.txcommit", Arity: 2, Flags: Keyless | Admin | NodeOnly | NoScript, Group: "cluster", Summary: "Runs a transaction's prepared part, as EXEC; on the decision node, commits the transaction (internal)."},
+		{Name: "vcache.txstatus", Arity: 2, Flags: Keyless | Admin | NodeOnly | NoScript, Group: "cluster", Summary: "Tells another node whether a transaction this node decides committed, aborted or is pending (internal)."},
 		{Name: "vcache.txran", Arity: 3, Flags: Readonly | Admin | NodeOnly | NoScript, FirstKey: 2, LastKey: 2, Step: 1, Group: "cluster", Summary: "Counts the EXECs that ran under a released VCACHE.TXLOCK, once it is released (internal)."},
 		{Name: "vcache.waitkeys", Arity: -4, Flags: Keyless | Readonly | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Waits until one of the keys holds a list (or a sorted set), popping nothing: the proxy's wake-up for blocking pops across nodes (internal)."},
 		// geo (points are sorted-set members; GEORADIUS and
