@@ -71,11 +71,7 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 		if hx := hashExOf(e); hx != nil {
 			return cloneHashEx(hx), nil
 		}
-		h := make(map[string][]byte, len(e.hashMap()))
-		for f, v := range e.hashMap() {
-			h[f] = v // values are never modified in place
-		}
-		return h, nil
+		return e.hashTab().clone(), nil
 	case kindSet:
 		return e.setVal().clone(), nil
 	case kindZSet:
