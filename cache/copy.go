@@ -77,7 +77,7 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 	case kindZSet:
 		return e.zsetVal().clone(), nil
 	case kindList:
-		l, nl := e.listVal(), &list{fill: ks.listFill()}
+		l, nl := e.listVal(), &list{fill: ks.listFill(), depth: int16(ks.listDepth.Load())}
 		l.each(0, func(_ int, v []byte) bool {
 			nl.push(v, false)
 			return true

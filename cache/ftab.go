@@ -178,7 +178,11 @@ func (a *ftabArr) put(h uint64, p *byte) {
 
 // lookup returns f's array and slot (nil when missing).
 func (t *ftab) lookup(f []byte) (*ftabArr, int) {
-	h := t.hash(f)
+	return t.lookupH(t.hash(f), f)
+}
+
+// lookupH is lookup for f of hash h.
+func (t *ftab) lookupH(h uint64, f []byte) (*ftabArr, int) {
 	if i := t.cur.find(h, f); i >= 0 {
 		return &t.cur, i
 	}
@@ -211,14 +215,15 @@ func (t *ftab) getS(f string) ([]byte, bool) {
 func (t *ftab) set(f, v []byte) bool {
 	p, sz := newBox(f, v)
 	t.boxes += sz
-	if a, i := t.lookup(f); a != nil {
+	h := t.hash(f)
+	if a, i := t.lookupH(h, f); a != nil {
 		t.boxes -= boxMem(a.slots[i])
 		a.slots[i] = p
 		t.step()
 		return false
 	}
 	t.reserve()
-	t.cur.put(t.hash(f), p)
+	t.cur.put(h, p)
 	t.n++
 	t.step()
 	return true

@@ -325,6 +325,8 @@ type Keyspace struct {
 	// listPack is list-max-listpack-size less its default (see
 	// SetListPackSize).
 	listPack atomic.Int32
+	// listDepth is list-compress-depth (see SetListCompressDepth).
+	listDepth atomic.Int32
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for
