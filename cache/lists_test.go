@@ -545,3 +545,10 @@ func TestListCompressDepthChanges(t *testing.T) {
 		t.Fatalf("%d of %d chunks compressed at depth 1", z, n)
 	}
 }
+
+// BenchmarkListOpsCompressed is BenchmarkListOps at list-compress-depth 1.
+func BenchmarkListOpsCompressed(b *testing.B) {
+	ks := newKS(b, nil)
+	ks.SetListCompressDepth(1)
+	benchListOps(b, ks)
+}
