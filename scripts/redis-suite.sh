@@ -24,7 +24,7 @@ files=("$@")
 	unit/scan unit/info-command unit/multi unit/pubsub unit/scripting unit/functions unit/type/stream
 	unit/type/stream-cgroups unit/tracking unit/introspection unit/geo unit/introspection-2
 	unit/latency-monitor unit/lazyfree unit/slowlog unit/protocol unit/other unit/quit unit/type/list-2
-	unit/pause unit/querybuf)
+	unit/pause unit/querybuf unit/type/list-3)
 cache=.cache/redis-suite
 src=$cache/redis-7.0.15
 if [ ! -d "$src/tests" ]; then
