@@ -45,3 +45,14 @@ func benchListOps(b *testing.B, ks *Keyspace) {
 		}
 	})
 }
+
+// BenchmarkListRPush: RPUSH of one element to a list growing by b.N.
+func BenchmarkListRPush(b *testing.B) {
+	ks := newKS(b, nil)
+	key := []byte("mylist")
+	v := [][]byte{[]byte("xxx")}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		ks.Push(key, v, false, false)
+	}
+}
