@@ -235,7 +235,7 @@ func (l *list) push(v []byte, left bool) {
 	if l.shared {
 		l.unshare()
 	}
-	if c != nil {
+	if c != nil && c.zraw > 0 {
 		l.thaw(c)
 	}
 	added := false
@@ -270,7 +270,7 @@ func (l *list) push(v []byte, left bool) {
 	c.n++
 	c.zraw = 0
 	l.n++
-	if added {
+	if added && l.depth > 0 {
 		l.settleEnds()
 	}
 }
@@ -283,7 +283,9 @@ func (l *list) pop(left bool) []byte {
 		i = len(l.chunks) - 1
 	}
 	c := l.chunks[i]
-	l.thaw(c)
+	if c.zraw > 0 {
+		l.thaw(c)
+	}
 	c.zraw = 0
 	var v []byte
 	var sc scratch
