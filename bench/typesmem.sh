@@ -8,9 +8,11 @@
 #   bench/typesmem.sh                 # every data set below
 #   SCALE=0.1 bench/typesmem.sh       # a tenth of each
 #   SETS=bigz bench/typesmem.sh       # only some data sets
+#   BASE=main SETS=bigh bench/typesmem.sh  # also vcache built from that revision
+#   CONFIG="list-compress-depth 1" SETS=bigl bench/typesmem.sh  # CONFIG SET in every server first
 #
 # smallz: 100k zsets x 10; bigz: one 1M-member zset; hashes: 1M hashes x 5
-# fields; smalll: 100k lists x 10 elements of 10 B; bigl: one 1M-element
+# fields; bigh: one 1M-field hash; smalll: 100k lists x 10 elements of 10 B; bigl: one 1M-element
 # list; smallis: 100k sets x 10 integers (intset); smallss: 100k sets x 10
 # strings (hashtable in Redis 7.0, listpack from 7.2); bigs: one 1M-member set.
 #
@@ -26,6 +28,11 @@ SETS=${SETS:-smallz,bigz,hashes,smalll,bigl,smallis,smallss,bigs}
 . bench/lib.sh
 need redis-server redis-cli python3
 build_vcache
+servers="redis vcache"
+if [ -n "${BASE:-}" ]; then
+	build_base "$BASE"
+	servers="redis vcache base"
+fi
 
 rss() { awk '/VmRSS/ {print $2*1024}' /proc/"$1"/status; }
 
@@ -59,6 +66,14 @@ def hashes(out):
         cmd(out, "HSET", "h:%d" % i, "name", "user%d" % i, "age", i % 90, "city", "paris",
             "email", "user%d@example.com" % i, "active", i % 2)
     return 5 * n, "h:0", "1M hashes x 5 fields"
+def bigh(out):
+    n, step = int(1000000 * scale), 1000
+    for i in range(0, n, step):
+        args = []
+        for j in range(i, min(n, i + step)):
+            args += ["field:%d" % j, "value:%d" % j]
+        cmd(out, "HSET", "bigh", *args)
+    return n, "bigh", "one 1M-field hash"
 def smalll(out):
     n = int(100000 * scale)
     for i in range(n):
@@ -131,22 +146,27 @@ for name in sets:
         m.write("%d %s %s\n" % (elems, key, title))
 PY
 
-echo "| data set (SCALE=$SCALE) | redis used_memory B/elem (key) | vcache used_memory B/elem (key) | redis RSS B/elem (key) | vcache RSS B/elem (key) | RSS vcache/redis | encoding redis / vcache |"
-echo "|---|---|---|---|---|---|---|"
+echo "| data set (SCALE=$SCALE) | redis used_memory B/elem (key) | vcache used_memory B/elem (key) | redis RSS B/elem (key) | vcache RSS B/elem (key) | RSS vcache/redis | encoding redis / vcache | MEMORY USAGE B/elem redis / vcache |${BASE:+ base used_memory, RSS, MEMORY USAGE B/elem |}"
+echo "|---|---|---|---|---|---|---|---|${BASE:+---|}"
 for name in ${SETS//,/ }; do
 	read -r elems key title < "$work/$name.meta"
 	declare -A r=()
-	for server in redis vcache; do
+	for server in $servers; do
 		serve "$server"
+		# shellcheck disable=SC2086
+		[ -z "${CONFIG:-}" ] || redis-cli -p "$port" CONFIG SET $CONFIG >/dev/null
 		u0=$(used "$port"); r0=$(rss "$pid")
 		redis-cli -p "$port" --pipe < "$work/$name.resp" >/dev/null
 		u1=$(used "$port"); r1=$(rss "$pid")
 		r[$server,u]=$(awk -v a="$u1" -v b="$u0" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
 		r[$server,r]=$(awk -v a="$r1" -v b="$r0" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
 		r[$server,enc]=$(redis-cli -p "$port" OBJECT ENCODING "$key" | tr -d '\r')
+		r[$server,mu]=$(redis-cli -p "$port" MEMORY USAGE "$key" | tr -d '\r' | awk -v n="$elems" '{printf "%.1f", $1/n}')
 		stop_served
 	done
-	printf "| %s | %s | %s | %s | %s | %.2f | %s / %s |\n" "$title" "${r[redis,u]}" "${r[vcache,u]}" \
+	base=""
+	[ -z "${BASE:-}" ] || base=" ${r[base,u]}, ${r[base,r]}, ${r[base,mu]} |"
+	printf "| %s | %s | %s | %s | %s | %.2f | %s / %s | %s / %s |%s\n" "$title" "${r[redis,u]}" "${r[vcache,u]}" \
 		"${r[redis,r]}" "${r[vcache,r]}" "$(awk -v a="${r[vcache,r]}" -v b="${r[redis,r]}" 'BEGIN{print a/b}')" \
-		"${r[redis,enc]}" "${r[vcache,enc]}"
+		"${r[redis,enc]}" "${r[vcache,enc]}" "${r[redis,mu]}" "${r[vcache,mu]}" "$base"
 done

@@ -71,17 +71,13 @@ func (ks *Keyspace) cloneObj(e *entry) (any, error) {
 		if hx := hashExOf(e); hx != nil {
 			return cloneHashEx(hx), nil
 		}
-		h := make(map[string][]byte, len(e.hashMap()))
-		for f, v := range e.hashMap() {
-			h[f] = v // values are never modified in place
-		}
-		return h, nil
+		return e.hashTab().clone(), nil
 	case kindSet:
 		return e.setVal().clone(), nil
 	case kindZSet:
 		return e.zsetVal().clone(), nil
 	case kindList:
-		l, nl := e.listVal(), &list{fill: ks.listFill()}
+		l, nl := e.listVal(), &list{fill: ks.listFill(), depth: int16(ks.listDepth.Load())}
 		l.each(0, func(_ int, v []byte) bool {
 			nl.push(v, false)
 			return true

@@ -107,7 +107,9 @@ func (ks *Keyspace) fromRDB(v rdb.Value) (kind, []byte, any) {
 		z.fit(lim) // as Redis loads a small one: packed
 		return kindZSet, nil, z
 	case rdb.List:
-		return kindList, nil, newList(v.Items, ks.listFill())
+		l := newList(v.Items, ks.listFill())
+		l.setDepth(ks.listDepth.Load())
+		return kindList, nil, l
 	case rdb.Stream:
 		return kindStream, nil, streamFromRDB(v.Stream, int(min(ks.streamNode.Load(), 1<<30)))
 	}

@@ -69,23 +69,18 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 			e.unpack()
 		}
 	} else {
-		h := e.hashMap()
+		h := e.hashTab()
 		hx := hashExOf(e)
-		was := len(h)
-		var fields int64
+		was := h.mem()
 		for i := 0; i+1 < len(fv); i += 2 {
-			old, had := h[string(fv[i])]
-			if had && nx {
-				continue
+			if nx {
+				if _, had := h.get(fv[i]); had {
+					continue
+				}
 			}
-			v := append([]byte{}, fv[i+1]...) // never nil: an empty value is not a missing one
-			if had {
-				fields += sizeClass(cap(v)) - sizeClass(cap(old)) // the field's name stays
-			} else {
+			if h.set(fv[i], fv[i+1]) {
 				added++
-				fields += sizeClass(len(fv[i])) + sizeClass(cap(v))
 			}
-			h[string(fv[i])] = v
 			if hx != nil {
 				delete(hx.ttl, string(fv[i])) // a new value has no TTL (hashttl.go)
 			}
@@ -93,10 +88,7 @@ func (ks *Keyspace) hashSet(sh *stripe, slot int, key []byte, e *entry, fv [][]b
 		}
 		ks.trackFields(sh, e)
 		if hx == nil && !converted {
-			grew, grown = fields, true
-			if len(h) != was { // the map's slots: only a new field may add some
-				grew += mapBytes(len(h), hashKV) - mapBytes(was, hashKV)
-			}
+			grew, grown = h.mem()-was, true
 		}
 	}
 	if changed || converted {
@@ -228,24 +220,21 @@ func (ks *Keyspace) HDel(key []byte, fields [][]byte) (int, error) {
 				e.setObject(packPairs(kept))
 			}
 		} else {
-			h := e.hashMap()
+			h := e.hashTab()
 			hx := hashExOf(e)
-			was := len(h)
-			var gone int64
+			was := h.mem()
 			for _, f := range fields {
-				if v, ok := h[string(f)]; ok {
-					gone += fieldSize(string(f), v)
-					delete(h, string(f))
+				if h.del(f) {
 					if hx != nil {
 						delete(hx.ttl, string(f))
 					}
 					n++
 				}
 			}
-			left = len(h)
+			left = h.len()
 			ks.trackFields(sh, e)
 			if hx == nil {
-				shrunk = mapBytes(left, hashKV) - mapBytes(was, hashKV) - gone
+				shrunk = h.mem() - was
 				known = true
 			}
 		}
@@ -358,6 +347,10 @@ func (ks *Keyspace) HRandField(key []byte, count int64, withValues bool) ([][]by
 		if n == 0 || count == 0 {
 			return
 		}
+		if h.m != nil && (count < 0 || count*3 < int64(n)) {
+			out = randomFields(h.m, count, withValues)
+			return
+		}
 		pairs := make([][]byte, 0, 2*n)
 		h.each(func(f, v []byte) bool {
 			pairs = append(pairs, f, v)
@@ -381,6 +374,35 @@ func (ks *Keyspace) HRandField(key []byte, count int64, withValues bool) ([][]by
 		}
 	})
 	return out, err
+}
+
+// randomFields is HRANDFIELD on a table, without a walk of every field:
+// count < 0 picks -count fields with repeats; else count distinct ones
+// (count under a third of the fields: random picks rarely repeat).
+func randomFields(t *ftab, count int64, withValues bool) [][]byte {
+	var out [][]byte
+	add := func(f, v []byte) {
+		out = append(out, f)
+		if withValues {
+			out = append(out, v)
+		}
+	}
+	if count < 0 {
+		for i := int64(0); i < -count; i++ {
+			add(t.randomField(rand.IntN))
+		}
+		return out
+	}
+	seen := make(map[string]struct{}, count)
+	for int64(len(seen)) < count {
+		f, v := t.randomField(rand.IntN)
+		if _, dup := seen[string(f)]; dup {
+			continue
+		}
+		seen[string(f)] = struct{}{}
+		add(f, v)
+	}
+	return out
 }
 
 // HScan returns the hash's fields and values matching pattern. The whole
@@ -411,10 +433,7 @@ func (ks *Keyspace) HashFields(key []byte) (map[string][]byte, bool) {
 		if h.p != nil {
 			out = pairsMap(h.p.pairs())
 		} else if h.m != nil {
-			out = make(map[string][]byte, len(h.m))
-			for f, v := range h.m {
-				out[f] = v
-			}
+			out = h.m.asMap()
 		}
 	})
 	return out, err == nil && out != nil

@@ -104,7 +104,7 @@ func (e *entry) isPacked() bool {
 // hashView is a hash as readers see it: a map or a packed hash. The zero
 // hashView is an empty hash (a missing key).
 type hashView struct {
-	m map[string][]byte
+	m *ftab
 	p hpack
 }
 
@@ -113,14 +113,17 @@ func (e *entry) view() hashView {
 	if e.isPacked() {
 		return hashView{p: e.packed()}
 	}
-	return hashView{m: e.hashMap()}
+	return hashView{m: e.hashTab()}
 }
 
 func (h hashView) len() int {
 	if h.p != nil {
 		return h.p.count()
 	}
-	return len(h.m)
+	if h.m == nil {
+		return 0
+	}
+	return h.m.len()
 }
 
 // get returns f's value (stable: valid after the lock is released).
@@ -128,8 +131,10 @@ func (h hashView) get(f []byte) ([]byte, bool) {
 	if h.p != nil {
 		return h.p.get(f)
 	}
-	v, ok := h.m[string(f)]
-	return v, ok
+	if h.m == nil {
+		return nil, false
+	}
+	return h.m.get(f)
 }
 
 // each calls fn with every field and value (stable slices) until fn
@@ -139,20 +144,20 @@ func (h hashView) each(fn func(f, v []byte) bool) {
 		h.p.each(fn)
 		return
 	}
-	for f, v := range h.m {
-		if !fn([]byte(f), v) {
-			return
-		}
+	if h.m != nil {
+		h.m.each(fn)
 	}
 }
 
-// asMap returns the hash as a map: the map itself for a hash table, a new
-// one (values shared) for a packed hash.
+// asMap returns the hash as a new map (values shared).
 func (h hashView) asMap() map[string][]byte {
 	if h.p != nil {
 		return pairsMap(h.p.pairs())
 	}
-	return h.m
+	if h.m == nil {
+		return nil
+	}
+	return h.m.asMap()
 }
 
 // elemFwd reads the element at off in b (packed without its trailing
@@ -404,11 +409,17 @@ func (ks *Keyspace) hashFrom(pairs [][]byte, packed bool) ([]byte, any) {
 
 // hashTable returns pairs as a hash table (values copied).
 func (ks *Keyspace) hashTable(pairs [][]byte) ([]byte, any) {
-	m := make(map[string][]byte, len(pairs)/2)
+	return nil, tabOf(pairs)
+}
+
+// tabOf returns pairs as a table (copied; a repeated field's last value
+// wins).
+func tabOf(pairs [][]byte) *ftab {
+	t := newFtab(len(pairs) / 2)
 	for i := 0; i+1 < len(pairs); i += 2 {
-		m[string(pairs[i])] = append([]byte{}, pairs[i+1]...)
+		t.set(pairs[i], pairs[i+1])
 	}
-	return nil, m
+	return t
 }
 
 // newPackedEntry makes the entry of the packed hash ph at key.
@@ -419,10 +430,5 @@ func newPackedEntry(key []byte, ph packedHash) *entry {
 // unpack converts a packed hash to a map, as Redis converts a listpack to
 // a hash table.
 func (e *entry) unpack() {
-	pairs := e.packed().pairs()
-	m := make(map[string][]byte, len(pairs)/2)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		m[string(pairs[i])] = append([]byte{}, pairs[i+1]...)
-	}
-	e.setObject(m)
+	e.setObject(tabOf(e.packed().pairs()))
 }

@@ -20,7 +20,7 @@ import "math"
 
 // hashEx is a hash table with field deadlines.
 type hashEx struct {
-	m    map[string][]byte
+	m    *ftab
 	ttl  map[string]int64 // field -> deadline, unix ms; only fields of m
 	next int64            // no deadline in ttl is earlier; math.MaxInt64 when ttl is empty
 }
@@ -64,7 +64,7 @@ func (e *entry) toHashEx() *hashEx {
 	if e.isPacked() {
 		e.unpack()
 	}
-	hx := &hashEx{m: e.hashMap(), ttl: make(map[string]int64), next: math.MaxInt64}
+	hx := &hashEx{m: e.hashTab(), ttl: make(map[string]int64), next: math.MaxInt64}
 	e.setObject(hx)
 	return hx
 }
@@ -107,7 +107,7 @@ func (ks *Keyspace) expireFields(sh *stripe, slot int, e *entry, now int64) bool
 	for f, at := range hx.ttl {
 		if at <= now {
 			delete(hx.ttl, f)
-			delete(hx.m, f)
+			hx.m.delS(f)
 			n++
 			continue
 		}
@@ -130,7 +130,7 @@ func (ks *Keyspace) expireFields(sh *stripe, slot int, e *entry, now int64) bool
 // else it is re-accounted and observers hear its new content. It reports
 // whether the key went. The stripe's mutex must be held.
 func (ks *Keyspace) fieldsRemoved(sh *stripe, slot int, e *entry) bool {
-	if len(e.hashMap()) == 0 {
+	if e.hashTab().len() == 0 {
 		ks.del(sh, slot, e.key(), e, ReasonDeleted)
 		return true
 	}
@@ -198,10 +198,7 @@ func hashExBytes(hx *hashEx) int64 {
 // cloneHashEx copies a hash with deadlines (values are shared: never
 // modified in place).
 func cloneHashEx(hx *hashEx) *hashEx {
-	c := &hashEx{m: make(map[string][]byte, len(hx.m)), ttl: make(map[string]int64, len(hx.ttl)), next: hx.next}
-	for f, v := range hx.m {
-		c.m[f] = v
-	}
+	c := &hashEx{m: hx.m.clone(), ttl: make(map[string]int64, len(hx.ttl)), next: hx.next}
 	for f, at := range hx.ttl {
 		c.ttl[f] = at
 	}
@@ -227,11 +224,12 @@ func (ks *Keyspace) keepTTL(e *entry, field []byte) func(sh *stripe, slot int) {
 
 // liveFields returns hx's fields whose deadline is after now.
 func liveFields(hx *hashEx, now int64) map[string][]byte {
-	out := make(map[string][]byte, len(hx.m))
-	for f, v := range hx.m {
-		if at, ok := hx.ttl[f]; !ok || at > now {
-			out[f] = v
+	out := make(map[string][]byte, hx.m.len())
+	hx.m.each(func(f, v []byte) bool {
+		if at, ok := hx.ttl[string(f)]; !ok || at > now {
+			out[string(f)] = v
 		}
-	}
+		return true
+	})
 	return out
 }

@@ -40,7 +40,7 @@ func (ks *Keyspace) hashExpire(sh *stripe, slot int, e *entry, at int64, cond Ex
 		}
 		if at <= now {
 			hx := e.toHashEx()
-			delete(hx.m, f)
+			hx.m.delS(f)
 			delete(hx.ttl, f)
 			out[i] = FieldDeleted
 			deleted++

@@ -10,12 +10,13 @@ import (
 // field count, then field, value, deadline (uvarint unix ms, 0 = none)
 // triples.
 func appendHashTTL(b *bytes.Buffer, hx *hashEx) {
-	appendUvarint(b, uint64(len(hx.m)))
-	for f, v := range hx.m {
-		appendString(b, f)
+	appendUvarint(b, uint64(hx.m.len()))
+	hx.m.each(func(f, v []byte) bool {
+		appendBytes(b, f)
 		appendBytes(b, v)
-		appendUvarint(b, uint64(hx.ttl[f]))
-	}
+		appendUvarint(b, uint64(hx.ttl[string(f)]))
+		return true
+	})
 }
 
 // hashTTL reads appendHashTTL's form, leaving out fields whose deadline
@@ -25,7 +26,7 @@ func (s *snapReader) hashTTL(now int64) (*hashEx, error) {
 	if err != nil || n == 0 || n > maxSnapItem {
 		return nil, fmt.Errorf("size %d: %v", n, err)
 	}
-	hx := &hashEx{m: make(map[string][]byte, min(n, 1024)), ttl: make(map[string]int64), next: math.MaxInt64}
+	hx := &hashEx{m: newFtab(int(min(n, 1024))), ttl: make(map[string]int64), next: math.MaxInt64}
 	for i := uint64(0); i < n; i++ {
 		f, err := s.bytes()
 		if err != nil {
@@ -40,17 +41,17 @@ func (s *snapReader) hashTTL(now int64) (*hashEx, error) {
 			return nil, fmt.Errorf("field deadline: %v", err)
 		}
 		if at != 0 && int64(at) <= now {
-			delete(hx.m, string(f))
+			hx.m.del(f)
 			delete(hx.ttl, string(f))
 			continue
 		}
-		hx.m[string(f)] = v
+		hx.m.set(f, v)
 		delete(hx.ttl, string(f))
 		if at != 0 {
 			hx.setTTL(string(f), int64(at))
 		}
 	}
-	if len(hx.m) == 0 {
+	if hx.m.len() == 0 {
 		return nil, nil
 	}
 	return hx, nil

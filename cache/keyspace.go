@@ -54,7 +54,7 @@ type objEntry struct {
 	entry
 	mem8 uint32 // accounted bytes (key included) / 8: entrySize is a multiple of 8
 	key  *byte  // the key's bytes (meta's length)
-	obj  any    // kindHash: map[string][]byte (values never modified in place), packedHash (hashpack.go) or *hashEx; kindZSet: zsmall (zsmall.go) or *zset; kindSet: ssmall (ssmall.go) or *setObj; kindList: lsmall (listsmall.go) or *list; kindJSON: *jsonDoc; kindCustom: Custom
+	obj  any    // kindHash: *ftab (ftab.go), packedHash (hashpack.go) or *hashEx; kindZSet: zsmall (zsmall.go) or *zset; kindSet: ssmall (ssmall.go) or *setObj; kindList: lsmall (listsmall.go) or *list; kindJSON: *jsonDoc; kindCustom: Custom
 }
 
 const (
@@ -220,10 +220,11 @@ func readAs[V any](ks *Keyspace, key []byte, k kind, val func(*entry) V, fn func
 	return nil
 }
 
-// hashMap returns a kindHash entry's fields (nil for other kinds).
-func (e *entry) hashMap() map[string][]byte {
+// hashTab returns a kindHash entry's table of fields (nil for other
+// kinds and packed hashes).
+func (e *entry) hashTab() *ftab {
 	switch o := e.object().(type) {
-	case map[string][]byte:
+	case *ftab:
 		return o
 	case *hashEx: // hashttl.go
 		return o.m
@@ -324,6 +325,8 @@ type Keyspace struct {
 	// listPack is list-max-listpack-size less its default (see
 	// SetListPackSize).
 	listPack atomic.Int32
+	// listDepth is list-compress-depth (see SetListCompressDepth).
+	listDepth atomic.Int32
 }
 
 // New makes an empty keyspace. It starts no goroutines: call Run for

@@ -20,18 +20,24 @@ import (
 // chunk of its own).
 const chunkMax = 8 << 10
 
-// chunkStruct is the heap bytes of a chunk's header (size class of 48).
-const chunkStruct = 48
+// chunkStruct is the heap bytes of a chunk's header (size class of 56).
+const chunkStruct = 64
 
 // chunk is a run of packed elements, buf[lo:hi].
 type chunk struct {
 	buf    []byte
 	lo, hi int
 	n      int // elements
+	zraw   int // compressed (listzip.go): buf[lo:hi] is LZF of zraw bytes of elements; -1: raw and found not to compress
 }
 
 // used returns the bytes of the chunk's elements.
-func (c *chunk) used() int { return c.hi - c.lo }
+func (c *chunk) used() int {
+	if c.zraw > 0 {
+		return c.zraw
+	}
+	return c.hi - c.lo
+}
 
 // mem returns the chunk's heap bytes.
 func (c *chunk) mem() int64 { return chunkStruct + sizeClass(cap(c.buf)) }
@@ -203,6 +209,7 @@ type list struct {
 	n      int   // elements
 	mem    int64 // heap bytes of the chunks and the slice of them
 	fill   int32 // list-max-listpack-size when the list was last written
+	depth  int16 // list-compress-depth when the list was last written (listzip.go)
 	shared bool  // a view whose chunk reads the entry's packed bytes (listsmall.go): read only
 	pooled bool  // a pooled view (listsmall.go)
 }
@@ -228,7 +235,12 @@ func (l *list) push(v []byte, left bool) {
 	if l.shared {
 		l.unshare()
 	}
+	if c != nil && c.zraw > 0 {
+		l.thaw(c)
+	}
+	added := false
 	if c == nil || !l.fits(c, size) {
+		added = true
 		if l.pooled && len(l.chunks) == 0 {
 			v := viewOf(l)
 			c = &v.c // the view's own chunk, written in its spare buffer
@@ -256,7 +268,11 @@ func (l *list) push(v []byte, left bool) {
 		c.hi += size
 	}
 	c.n++
+	c.zraw = 0
 	l.n++
+	if added && l.depth > 0 {
+		l.settleEnds()
+	}
 }
 
 // pop removes and returns (a copy of) the element at the front or back;
@@ -267,6 +283,10 @@ func (l *list) pop(left bool) []byte {
 		i = len(l.chunks) - 1
 	}
 	c := l.chunks[i]
+	if c.zraw > 0 {
+		l.thaw(c)
+	}
+	c.zraw = 0
 	var v []byte
 	var sc scratch
 	if left {
@@ -274,11 +294,12 @@ func (l *list) pop(left bool) []byte {
 	} else {
 		v, c.hi = c.elemBefore(c.hi, &sc)
 	}
-	out := append([]byte(nil), v...)
+	out := append(make([]byte, 0, len(v)), v...) // never nil: an empty element is not a missing one
 	c.n--
 	l.n--
 	if c.n == 0 {
 		l.removeChunk(i)
+		l.settleEnds()
 	} else {
 		l.shrink(c)
 	}
@@ -312,12 +333,14 @@ func (l *list) removeChunk(i int) {
 // list's bytes or a scratch buffer: they are valid during the call only.
 func (l *list) each(start int, fn func(i int, v []byte) bool) {
 	var sc scratch
+	var tmp chunk
 	i := 0
 	for _, c := range l.chunks {
 		if i+c.n <= start {
 			i += c.n
 			continue
 		}
+		c = c.rawOf(&tmp)
 		for off := c.lo; off < c.hi; i++ {
 			var v []byte
 			v, off = c.elemAt(off, &sc)
@@ -332,6 +355,7 @@ func (l *list) each(start int, fn func(i int, v []byte) bool) {
 // until fn returns false.
 func (l *list) eachBack(start int, fn func(i int, v []byte) bool) {
 	var sc scratch
+	var tmp chunk
 	i := l.n - 1
 	for k := len(l.chunks) - 1; k >= 0; k-- {
 		c := l.chunks[k]
@@ -339,6 +363,7 @@ func (l *list) eachBack(start int, fn func(i int, v []byte) bool) {
 			i -= c.n
 			continue
 		}
+		c = c.rawOf(&tmp)
 		for end := c.hi; end > c.lo; i-- {
 			var v []byte
 			v, end = c.elemBefore(end, &sc)
@@ -382,7 +407,9 @@ func (l *list) rewrite(fn func(all [][]byte) [][]byte) {
 	out := fn(all)
 	nl := newList(out, l.fill)
 	nl.pooled = l.pooled // a view's struct stays the pool's: listStore stores nl's content
+	nl.depth = l.depth
 	*l = *nl
+	l.settleAll()
 }
 
 // newList packs vals (copied) into a list under list-max-listpack-size
@@ -432,6 +459,8 @@ func (l *list) drop(k int, left bool) {
 			l.removeChunk(i)
 			continue
 		}
+		l.thaw(c)
+		c.zraw = 0
 		var sc scratch
 		for ; k > 0; k-- {
 			if left {
@@ -444,6 +473,7 @@ func (l *list) drop(k int, left bool) {
 		}
 		l.shrink(c)
 	}
+	l.settleEnds()
 }
 
 // rewriteAt replaces the chunk holding element i by fn's result on that
@@ -457,9 +487,11 @@ func (l *list) rewriteAt(i int, fn func(elems [][]byte, j int) [][]byte) {
 	c := l.chunks[k]
 	elems := make([][]byte, 0, c.n+1)
 	var sc scratch
-	for off := c.lo; off < c.hi; {
+	var tmp chunk
+	rc := c.rawOf(&tmp)
+	for off := rc.lo; off < rc.hi; {
 		var v []byte
-		v, off = c.elemAt(off, &sc)
+		v, off = rc.elemAt(off, &sc)
 		elems = append(elems, append([]byte(nil), v...))
 	}
 	nl := newList(fn(elems, i-first), l.fill)
@@ -467,4 +499,5 @@ func (l *list) rewriteAt(i int, fn func(elems [][]byte, j int) [][]byte) {
 	l.n += nl.n - c.n
 	rest := append(nl.chunks, l.chunks[k+1:]...)
 	l.chunks = append(l.chunks[:k], rest...)
+	l.settleAll()
 }

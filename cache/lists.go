@@ -61,6 +61,7 @@ func (ks *Keyspace) listWriteLocked(sh *stripe, slot int, key []byte, create boo
 		l := emptyView()
 		defer l.release()
 		l.fill = ks.listFill()
+		l.depth = int16(ks.listDepth.Load())
 		changed, err := fn(l)
 		if err != nil || !changed || l.n == 0 {
 			return err
@@ -71,9 +72,15 @@ func (ks *Keyspace) listWriteLocked(sh *stripe, slot int, key []byte, create boo
 	l := e.listVal()
 	defer l.release()
 	l.fill = ks.listFill()
+	depth := l.depth
+	l.depth = int16(ks.listDepth.Load()) // what pushes and pops keep
 	changed, err := fn(l)
 	if err != nil || !changed {
+		l.depth = depth // unchanged: as it was compressed
 		return err
+	}
+	if l.depth != depth {
+		l.settleAll()
 	}
 	ks.touch(e)
 	if l.n == 0 {

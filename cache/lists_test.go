@@ -36,6 +36,24 @@ func TestListAgainstSliceFills(t *testing.T) {
 	}
 }
 
+// TestListAgainstSliceCompressed is TestListAgainstSlice with
+// list-compress-depth 1 to 3 and small chunks, so that most chunks are
+// compressed, read, rewritten and moved to the ends and back; the depth
+// changes midway, to 0 too (everything decompressed on the next write).
+func TestListAgainstSliceCompressed(t *testing.T) {
+	for _, d := range []int64{1, 2, 3} {
+		t.Run(fmt.Sprint(d), func(t *testing.T) {
+			ks := newKS(t, nil)
+			ks.SetListPackSize(24)
+			ks.SetListCompressDepth(d)
+			listAgainstSlice(t, ks, 3000)
+			ks.Del([]byte("l"))
+			ks.SetListCompressDepth(d % 3)
+			listAgainstSlice(t, ks, 1500)
+		})
+	}
+}
+
 // checkListForm fails when the list at key is packed beyond the keyspace's
 // list-max-listpack-size or chunked past it; it returns whether it is
 // packed.
@@ -57,10 +75,28 @@ func checkListForm(t *testing.T, ks *Keyspace, key []byte) (packed bool) {
 		}
 		return true
 	case *list:
-		for _, c := range l.chunks {
+		d := int(ks.listDepth.Load())
+		var mem int64
+		for i, c := range l.chunks {
 			if c.n == 0 || c.n > 1 && (c.used() > maxBytes || c.n > maxCount) {
 				t.Fatalf("chunk of %d elements in %d bytes, limits %d elements %d bytes", c.n, c.used(), maxCount, maxBytes)
 			}
+			mem += c.mem()
+			inner := d > 0 && i >= d && i < len(l.chunks)-d
+			switch {
+			case !inner && c.zraw > 0:
+				t.Fatalf("chunk %d of %d compressed at depth %d", i, len(l.chunks), d)
+			case inner && c.zraw == 0 && c.used() >= zipMinBytes:
+				t.Fatalf("chunk %d of %d (%d bytes) not compressed at depth %d", i, len(l.chunks), c.used(), d)
+			case c.zraw > 0 && c.hi-c.lo+zipMinGain > c.zraw:
+				t.Fatalf("chunk %d compressed %d bytes to %d", i, c.zraw, c.hi-c.lo)
+			}
+		}
+		if mem != l.mem {
+			t.Fatalf("list accounts %d bytes of chunks, they take %d", l.mem, mem)
+		}
+		if got, want := e.mem(), entrySize(e); got != want {
+			t.Fatalf("entry accounts %d bytes, a walk gives %d", got, want)
 		}
 	default:
 		t.Fatalf("list held as %T", l)
@@ -433,4 +469,86 @@ func TestListViewsShareNothing(t *testing.T) {
 			t.Fatalf("%s = %s, want %v", k, got, w)
 		}
 	}
+}
+
+// zipped returns how many of the list at key's chunks are compressed,
+// and how many chunks it has.
+func zipped(ks *Keyspace, key []byte) (z, n int) {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if l, ok := ks.find(sh, slot, key).object().(*list); ok {
+		for _, c := range l.chunks {
+			if c.zraw > 0 {
+				z++
+			}
+		}
+		return z, len(l.chunks)
+	}
+	return 0, 1
+}
+
+// TestListCompressDepthChanges: a long list of compressible elements is
+// compressed but for depth chunks at either end, takes a fraction of its
+// uncompressed bytes, reads the same, and follows list-compress-depth on
+// its next write: all decompressed at 0, compressed again at 1.
+func TestListCompressDepthChanges(t *testing.T) {
+	ks := newKS(t, nil)
+	key := []byte("l")
+	var want [][]byte
+	for i := range 20000 {
+		want = append(want, fmt.Appendf(nil, "element-%08d", i%3000))
+	}
+	ks.Push(key, want, false, false)
+	plain := ks.UsedMemory()
+	checkListForm(t, ks, key)
+	if z, _ := zipped(ks, key); z != 0 {
+		t.Fatalf("%d chunks compressed at depth 0", z)
+	}
+	ks.SetListCompressDepth(2)
+	ks.Push(key, [][]byte{[]byte("tail")}, false, false)
+	want = append(want, []byte("tail"))
+	checkListForm(t, ks, key)
+	z, n := zipped(ks, key)
+	if z != n-4 {
+		t.Fatalf("%d of %d chunks compressed at depth 2", z, n)
+	}
+	if used := ks.UsedMemory(); used*2 > plain {
+		t.Fatalf("compressed list takes %d bytes, uncompressed %d", used, plain)
+	}
+	for _, rng := range [][2]int64{{0, -1}, {5000, 5100}, {-3, -1}} {
+		got, _ := ks.LRange(key, rng[0], rng[1])
+		s, e := int(rng[0]), int(rng[1])
+		if s < 0 {
+			s += len(want)
+		}
+		if e < 0 {
+			e += len(want)
+		}
+		if !equalLists(got, want[s:e+1]) {
+			t.Fatalf("LRANGE %v differs", rng)
+		}
+	}
+	if v, _ := ks.LIndex(key, 10001); string(v) != string(want[10001]) {
+		t.Fatalf("LINDEX 10001 = %q", v)
+	}
+	ks.SetListCompressDepth(0)
+	ks.Pop(key, true, 1)
+	checkListForm(t, ks, key)
+	if z, _ := zipped(ks, key); z != 0 {
+		t.Fatalf("%d chunks compressed after depth 0", z)
+	}
+	ks.SetListCompressDepth(1)
+	ks.LSet(key, 9000, []byte("x"))
+	checkListForm(t, ks, key)
+	if z, n := zipped(ks, key); z != n-2 {
+		t.Fatalf("%d of %d chunks compressed at depth 1", z, n)
+	}
+}
+
+// BenchmarkListOpsCompressed is BenchmarkListOps at list-compress-depth 1.
+func BenchmarkListOpsCompressed(b *testing.B) {
+	ks := newKS(b, nil)
+	ks.SetListCompressDepth(1)
+	benchListOps(b, ks)
 }

@@ -52,6 +52,13 @@ func (ks *Keyspace) SetListPackSize(fill int64) {
 	ks.listPack.Store(int32(min(max(fill, -5), listFillMax)) - listFillDefault)
 }
 
+// SetListCompressDepth sets list-compress-depth: with d > 0 a list's
+// chunks but the d at either end are kept LZF-compressed (listzip.go);
+// 0, the default, compresses none. Lists change as they are next written.
+func (ks *Keyspace) SetListCompressDepth(d int64) {
+	ks.listDepth.Store(int32(min(max(d, 0), listDepthMax)))
+}
+
 // listFill returns list-max-listpack-size (ks.listPack holds it less the
 // default, so that its zero value is the default).
 func (ks *Keyspace) listFill() int32 { return ks.listPack.Load() + listFillDefault }
@@ -219,13 +226,13 @@ func (l *list) packable(loose bool) bool {
 
 // packed returns the list's elements as an lsmall.
 func (l *list) packed() lsmall {
-	if len(l.chunks) == 1 {
+	if len(l.chunks) == 1 && l.chunks[0].zraw <= 0 {
 		c := l.chunks[0]
 		return newLSmall(c.buf[c.lo:c.hi], l.n)
 	}
 	var b []byte
 	for _, c := range l.chunks {
-		b = append(b, c.buf[c.lo:c.hi]...)
+		b = c.rawBytes(b)
 	}
 	return newLSmall(b, l.n)
 }
@@ -236,11 +243,11 @@ func (l *list) detached() *list {
 	if !l.pooled {
 		return l
 	}
-	nl := &list{n: l.n, fill: l.fill, chunks: make([]*chunk, len(l.chunks), cap(l.chunks))}
+	nl := &list{n: l.n, fill: l.fill, depth: l.depth, chunks: make([]*chunk, len(l.chunks), cap(l.chunks))}
 	v := viewOf(l)
 	for i, c := range l.chunks {
 		if c == &v.c { // it may read the entry's bytes or the spare buffer
-			c = &chunk{buf: append([]byte(nil), c.buf[c.lo:c.hi]...), n: c.n}
+			c = &chunk{buf: append([]byte(nil), c.buf[c.lo:c.hi]...), n: c.n, zraw: c.zraw}
 			c.hi = len(c.buf)
 		}
 		nl.chunks[i] = c
@@ -272,7 +279,7 @@ func listStore(e *entry, l *list) {
 			return
 		}
 	case lsmall:
-		if l.packable(true) && len(l.chunks) == 1 {
+		if l.packable(true) && len(l.chunks) == 1 && l.chunks[0].zraw <= 0 {
 			c := l.chunks[0]
 			_, _, size := cur.form()
 			if class := sizeClass(size); class == sizeClass(lsmallSize(c.used(), l.n)) {

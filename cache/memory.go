@@ -8,7 +8,6 @@ const (
 	entryOverhead = 48 // an objEntry (48-byte size class)
 	tableSlot     = 16 // a slot table's place (tag + pointer, 9 bytes) at average load
 	volatileSlot  = 24 // the entry's slot in the volatile map (pointer + expiry, 16 bytes) at average load
-	hashKV        = 40 // a hash map's slot: a string and a slice header
 )
 
 // entrySize estimates key's and e's bytes, rounded up to a multiple of 8.
@@ -27,11 +26,7 @@ func entrySize(e *entry) int64 {
 		if ph, ok := e.object().(packedHash); ok {
 			n += ph.mem()
 		} else {
-			m := e.hashMap()
-			n += mapBytes(len(m), hashKV)
-			for f, v := range m {
-				n += fieldSize(f, v)
-			}
+			n += e.hashTab().mem()
 			if hx := hashExOf(e); hx != nil {
 				n += hashExBytes(hx)
 			}
@@ -58,11 +53,6 @@ func entrySize(e *entry) int64 {
 		n += e.jsonDoc().bytes
 	}
 	return (n + 7) &^ 7 // entry.mem8 keeps eighths
-}
-
-// fieldSize is a hash field's name and value (its slot is in mapBytes).
-func fieldSize(f string, v []byte) int64 {
-	return sizeClass(len(f)) + sizeClass(cap(v))
 }
 
 // mapBytes estimates a Go map of n entries whose slots take kv bytes, as

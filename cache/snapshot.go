@@ -384,7 +384,7 @@ func (ks *Keyspace) ReadSnapshot(r io.Reader) error {
 			obj = newJSONDoc(root)
 		case recList:
 			kd = kindList
-			if obj, err = readList(sr, ks.listFill()); err != nil {
+			if obj, err = readList(sr, ks.listFill(), int16(ks.listDepth.Load())); err != nil {
 				return corrupt("list", err)
 			}
 		default:
@@ -427,12 +427,12 @@ func (ks *Keyspace) load(key []byte, e *entry, exp int64) {
 }
 
 // readList reads a list record's length and elements.
-func readList(sr *snapReader, fill int32) (*list, error) {
+func readList(sr *snapReader, fill int32, depth int16) (*list, error) {
 	n, err := sr.uvarint()
 	if err != nil || n == 0 || n > maxSnapItem {
 		return nil, fmt.Errorf("length %d: %v", n, err)
 	}
-	l := &list{fill: fill}
+	l := &list{fill: fill, depth: depth}
 	for i := uint64(0); i < n; i++ {
 		v, err := sr.bytes()
 		if err != nil {

@@ -8,8 +8,10 @@ import (
 
 // listConfig holds the list-* parameters CONFIG SET accepts.
 // list-max-listpack-size sizes the chunks of a list and so which lists are
-// small enough to be kept as one allocation (cache.SetListPackSize); lists
-// are never compressed, list-compress-depth is kept for CONFIG GET only.
+// small enough to be kept as one allocation (cache.SetListPackSize);
+// list-compress-depth how many chunks at either end of a list stay
+// uncompressed, the others being LZF-compressed
+// (cache.SetListCompressDepth; 0, the default, compresses none).
 type listConfig struct {
 	packSize      atomic.Int64 // list-max-listpack-size (alias list-max-ziplist-size)
 	compressDepth atomic.Int64 // list-compress-depth
@@ -26,6 +28,7 @@ func (n *Node) setListConfig(name, val string) error {
 			return errArgument("argument must be between 0 and 2147483647 inclusive")
 		}
 		n.listCfg.compressDepth.Store(v)
+		n.ks.SetListCompressDepth(v)
 		return nil
 	}
 	if v < math.MinInt32 || v > math.MaxInt32 {
