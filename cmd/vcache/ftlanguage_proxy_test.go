@@ -34,28 +34,7 @@ func TestProxyLanguage(t *testing.T) {
 		lang string
 		want []string
 	}{{"", sorted(k1, k2)}, {"italian", sorted(k1, k2)}, {"english", []string{k1}}} {
-		res, err := c.FTSearchWithArgs(ctx, "it", "arancia", &redis.FTSearchOptions{NoContent: true, Language: tc.lang}).Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, d := range res.Docs {
-			got = append(got, d.ID)
-		}
-		if sort.Strings(got); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("FT.SEARCH it arancia LANGUAGE %q: %v, want %v", tc.lang, got, tc.want)
-		}
-		agg := []any{"FT.AGGREGATE", "it", "arancia", "LOAD", "1", "@word"}
-		if tc.lang != "" {
-			agg = append(agg, "LANGUAGE", tc.lang)
-		}
-		rows, err := c.Do(ctx, agg...).Slice()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(rows)-1 != len(tc.want) {
-			t.Errorf("%v: %v, want %d rows", agg, rows, len(tc.want))
-		}
+		searchInLanguage(t, c, "it", "arancia", tc.lang, "@word", tc.want)
 	}
 	for _, args := range [][]any{
 		{"FT.SEARCH", "it", "arancia", "LANGUAGE", "klingon"},
@@ -116,27 +95,36 @@ func TestProxyChinese(t *testing.T) {
 		{"lf", "主服务器", "chinese", []string{k1}},
 		{"lf", "主服务器", "", nil},
 	} {
-		res, err := c.FTSearchWithArgs(ctx, tc.index, tc.query, &redis.FTSearchOptions{NoContent: true, Language: tc.lang}).Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, d := range res.Docs {
-			got = append(got, d.ID)
-		}
-		if sort.Strings(got); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("FT.SEARCH %s %s LANGUAGE %q: %v, want %v", tc.index, tc.query, tc.lang, got, tc.want)
-		}
-		agg := []any{"FT.AGGREGATE", tc.index, tc.query, "LOAD", "1", "@txt"}
-		if tc.lang != "" {
-			agg = append(agg, "LANGUAGE", tc.lang)
-		}
-		rows, err := c.Do(ctx, agg...).Slice()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(rows)-1 != len(tc.want) {
-			t.Errorf("%v: %v, want %d rows", agg, rows, len(tc.want))
-		}
+		searchInLanguage(t, c, tc.index, tc.query, tc.lang, "@txt", tc.want)
+	}
+}
+
+// searchInLanguage checks that FT.SEARCH index query [LANGUAGE lang]
+// finds the documents want (sorted), and FT.AGGREGATE ... LOAD 1 load as
+// many rows.
+func searchInLanguage(t *testing.T, c *redis.Client, index, query, lang, load string, want []string) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := c.FTSearchWithArgs(ctx, index, query, &redis.FTSearchOptions{NoContent: true, Language: lang}).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range res.Docs {
+		got = append(got, d.ID)
+	}
+	if sort.Strings(got); !reflect.DeepEqual(got, want) {
+		t.Errorf("FT.SEARCH %s %s LANGUAGE %q: %v, want %v", index, query, lang, got, want)
+	}
+	agg := []any{"FT.AGGREGATE", index, query, "LOAD", "1", load}
+	if lang != "" {
+		agg = append(agg, "LANGUAGE", lang)
+	}
+	rows, err := c.Do(ctx, agg...).Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows)-1 != len(want) {
+		t.Errorf("%v: %v, want %d rows", agg, rows, len(want))
 	}
 }
