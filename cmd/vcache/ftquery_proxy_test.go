@@ -78,9 +78,14 @@ func TestProxyFullTextSyntax(t *testing.T) {
 			t.Errorf("%v on one node: %v, want %v", tc.args, got, tc.want)
 		}
 	}
-	explain, err := via.Do(ctx, "FT.EXPLAIN", "docs", "~%%hat%% @body:*un*").Text()
+	explain, err := via.Do(ctx, "FT.EXPLAIN", "docs", "~%%hat%% @body:*un*", "DIALECT", "2").Text()
 	if err != nil || explain != "INTERSECT {\n  OPTIONAL{\n    FUZZY{hat}\n  }\n  @body:PREFIX{*un*}\n}\n" {
 		t.Fatalf("FT.EXPLAIN through the proxy: %q %v", explain, err)
+	}
+	// DIALECT 1 (the default): ~ takes what follows.
+	explain, err = via.Do(ctx, "FT.EXPLAIN", "docs", "~%%hat%% @body:*un*").Text()
+	if err != nil || explain != "OPTIONAL{\n  INTERSECT {\n    FUZZY{hat}\n    @body:PREFIX{*un*}\n  }\n}\n" {
+		t.Fatalf("FT.EXPLAIN through the proxy in DIALECT 1: %q %v", explain, err)
 	}
 	if err := via.Do(ctx, "FT.SEARCH", "docs", "%%%%hat%%%%").Err(); err == nil || !strings.HasPrefix(err.Error(), "Syntax error at offset 0") {
 		t.Fatalf("bad fuzzy through the proxy: %v", err)
