@@ -217,7 +217,7 @@ func (e explainer) node(n *Node, depth int) {
 			}
 			b.WriteString(pad + "}\n")
 		}
-		if len(n.Terms) == 1 {
+		if len(n.Terms) == 1 && !n.exactBox {
 			term(n.Terms[0], pad)
 			return
 		}

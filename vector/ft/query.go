@@ -48,6 +48,10 @@ type Node struct {
 	// LANGUAGE vcache does not stem).
 	Phrase   bool
 	Verbatim bool
+	// exactBox marks a one-word phrase that FT.EXPLAIN writes as a
+	// phrase ("EXACT {"), as RediSearch's DIALECT 2 grammar builds it
+	// (DIALECT 1's is a plain term).
+	exactBox bool
 	// Weight is the clause's $weight attribute (0: not given, 1).
 	Weight float64
 	// scope is the field scope of a clause of clauses (AND, OR, NOT,
@@ -623,5 +627,6 @@ func (p *parser) parsePhrase(field string) (*Node, error) {
 		p.pos = open
 		return nil, p.fail()
 	}
-	return &Node{Kind: qText, Field: field, Terms: terms, Phrase: true, at: p.phraseTokens(open, terms)}, nil
+	return &Node{Kind: qText, Field: field, Terms: terms, Phrase: true, exactBox: !p.v1 && len(terms) == 1,
+		at: p.phraseTokens(open, terms)}, nil
 }

@@ -206,6 +206,18 @@ func TestDialect1Grammar(t *testing.T) {
 		{"a b=>{$weight: 2} c", "((a b)=>{$weight: 2}) c"},
 		{"@t:a b* c", "(@t:a) b* c"},
 		{"-a b* @t:c", "-(a b* @t:c)"},
+		// RediSearch 2.8's tests/pytests/test_parser.py, its DIALECT 1 plans.
+		{`hello world | goodbye "moon"`, `((hello world) | goodbye) "moon"`},
+		{`"hello" "world" | "goodbye" "moon"`, `"hello" ("world" | "goodbye") "moon"`},
+		{`("hello" "world")|(("hello" "world")|("hallo" "world"|"werld") | "hello" "world" "werld")`,
+			`("hello" "world")|((("hello" "world")|("hallo" ("world"|"werld"))|"hello") "world" "werld")`},
+		{"@t1:hello world @t2:howdy", "@t1:(hello world) @t2:howdy"},
+		{"@t1:hello=>{$weight:5} world", "@t1:(hello=>{$weight:5}) world"},
+		{`very simple | @t:hello @t2:{ free\ world } (@n:[1 2]|@n:[3 4]) (@g:[1.5 0.5 0.5 km] -@g:[2.5 1.5 0.5 km])`,
+			`((very simple) | @t:hello) @t2:{ free\ world } (@n:[1 2]|@n:[3 4]) (@g:[1.5 0.5 0.5 km] -@g:[2.5 1.5 0.5 km])`},
+		{`hello | "world" again`, `(hello | "world") again`},
+		{`hello | -"world" again`, `hello | -("world" again)`},
+		{`hello ~-"world" ~again`, `hello (~(-"world")) (~again)`},
 	} {
 		n1, k1, err := ParseQueryDialect(c.v1, 1)
 		if err != nil {
@@ -215,6 +227,7 @@ func TestDialect1Grammar(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q in DIALECT 2: %v", c.v2, err)
 		}
+		unboxExact(n2) // the one-word phrases of DIALECT 2 as DIALECT 1 writes them
 		if got, want := Explain(n1, k1, nil), Explain(n2, k2, nil); got != want {
 			t.Errorf("%q in DIALECT 1:\n%s\nwant (%q)\n%s", c.v1, got, c.v2, want)
 		}
@@ -224,6 +237,37 @@ func TestDialect1Grammar(t *testing.T) {
 		var se *SyntaxError
 		if _, _, err := ParseQueryDialect(q, 1); !errors.As(err, &se) {
 			t.Errorf("%q in DIALECT 1: %v, want a syntax error", q, err)
+		}
+	}
+}
+
+// unboxExact marks n's one-word phrases as DIALECT 1 reads them.
+func unboxExact(n *Node) {
+	n.exactBox = false
+	for _, k := range n.Kids {
+		unboxExact(k)
+	}
+}
+
+// TestExplainExactWord: DIALECT 2 writes a one-word phrase as a phrase,
+// DIALECT 1 as the word (RediSearch 2.8's test_parser.py,
+// test_and_or_v1 and _v2).
+func TestExplainExactWord(t *testing.T) {
+	q := `"hello" "world" | "goodbye" "moon"`
+	for _, c := range []struct {
+		dialect int
+		want    string
+	}{
+		{1, "INTERSECT {\n  hello\n  UNION {\n    world\n    goodbye\n  }\n  moon\n}\n"},
+		{2, "UNION {\n  INTERSECT {\n    EXACT {\n      hello\n    }\n    EXACT {\n      world\n    }\n  }\n" +
+			"  INTERSECT {\n    EXACT {\n      goodbye\n    }\n    EXACT {\n      moon\n    }\n  }\n}\n"},
+	} {
+		n, knn, err := ParseQueryDialect(q, c.dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Explain(n, knn, nil); got != c.want {
+			t.Errorf("DIALECT %d:\n%s\nwant\n%s", c.dialect, got, c.want)
 		}
 	}
 }
