@@ -65,7 +65,7 @@ func TestLoadMessageKeepsValues(t *testing.T) {
 	if out, err = decodeMessage(b[:len(b)-1]); err != nil || out.(loadMsg).leases || out.(loadMsg).acks != nil {
 		t.Fatalf("report without the ack section: %+v, %v", out, err)
 	}
-	b = b[:len(b)-1] // as versions without leases send it
+	b = b[:len(b)-1]                       // as versions without leases send it
 	out, err = decodeMessage(b[:len(b)-4]) // drop the zero offset count, the copy flags and the zero partial and released counts
 	if err != nil || len(out.(loadMsg).load.Shards) != 1 || out.(loadMsg).load.Offsets != nil {
 		t.Fatalf("report without offsets: %+v, %v", out, err)
