@@ -254,3 +254,59 @@ func TestLeaseBoundIsTheMajorityLastAck(t *testing.T) {
 		t.Fatalf("with stale reports: bound %s after them, want %s", got.Sub(later), wait)
 	}
 }
+
+// With the default timers, the replica of a primary that crashed takes
+// writes for its slots within the detection time, the fence time and the
+// margin: about 5 s (-v logs it).
+func TestFailoverTimeDefaultTimers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for a failover with the default timers")
+	}
+	def := DefaultConfig()
+	cs := startCluster(t, 3, func(c *Config) {
+		c.ProbeInterval, c.ProbeTimeout, c.SuspicionMult = def.ProbeInterval, def.ProbeTimeout, def.SuspicionMult
+		c.GossipInterval, c.LoadInterval = def.GossipInterval, def.LoadInterval
+		c.Replicas = 1
+	})
+	waitFor(t, 30*time.Second, "one map, every lease held", func() bool {
+		if !converged(cs) {
+			return false
+		}
+		for _, c := range cs {
+			if c.Fenced(true) {
+				return false
+			}
+		}
+		return true
+	})
+	x := cs[2]
+	slot := -1
+	for s := range 16384 {
+		if servesWrite(x, s) {
+			slot = s
+			break
+		}
+	}
+	if slot < 0 {
+		t.Fatal("n3 leads no slot")
+	}
+	shard, _ := x.Map().Owner(slot)
+	heir := shard.Replicas[0]
+	killed := time.Now()
+	stopMember(t, x)
+	var took time.Duration
+	waitFor(t, 30*time.Second, "the replica takes writes", func() bool {
+		for _, c := range cs[:2] {
+			if c.Self() == heir && servesWrite(c, slot) {
+				took = time.Since(killed)
+				return true
+			}
+		}
+		return false
+	})
+	t.Logf("primary n3 crashed; replica %s took writes to slot %d after %s (fence time %s, margin %s)",
+		heir, slot, took.Round(10*time.Millisecond), def.fenceTime(), def.fenceMargin())
+	if took > 15*time.Second {
+		t.Fatalf("failover took %s", took)
+	}
+}
