@@ -18,7 +18,10 @@ import (
 // So a data node holds a lease. Once per LoadInterval (and at once when it
 // adopts a map) it sends every other node of its map a probe, numbered,
 // and remembers when it sent it, on its own clock. A member answers a probe
-// with an ack that names the probe and the map the member has. When acks
+// with an ack that names the probe and the map the member has. Probes and
+// acks are single UDP packets handled on memberlist's goroutine, off the
+// loop, so a member whose loop is busy still acks at once and a node's
+// lease depends on its own loop only (which sends the probes). When acks
 // to one probe came from enough map nodes that, with its own vote, they
 // are a majority of the map, the lease runs until the probe's send time
 // plus the fence time T (Config.fenceTime). An ack from a member whose map
@@ -138,7 +141,7 @@ func (c *Cluster) Fenced(write bool) bool {
 }
 
 // extendLease moves the end of the lease to until (on c.clock) if that
-// is later. Loop goroutine only.
+// is later. leaseMu held.
 func (c *Cluster) extendLease(until time.Time) {
 	if u := int64(until.Sub(c.clock)); u > c.lease.Load() {
 		c.lease.Store(u)
@@ -148,24 +151,26 @@ func (c *Cluster) extendLease(until time.Time) {
 // probeLease sends a lease probe to every other alive data node, at most
 // twice per LoadInterval, also before the first map and when alone in
 // the map (then the others know when they last heard it). Loop goroutine
-// only.
+// only: a node whose loop stalls sends no probes, and its lease runs out.
 func (c *Cluster) probeLease(now time.Time) {
 	ls := c.loop
 	if c.cfg.Role != RoleNode || !c.cfg.RequireMajority || now.Sub(ls.lastProbe) < c.cfg.LoadInterval/2 {
 		return
 	}
 	ls.lastProbe = now
-	for seq, p := range ls.probes {
-		if now.Sub(p.sent) > c.cfg.fenceTime() {
-			delete(ls.probes, seq)
-		}
-	}
 	m := ls.gossip
 	self := c.Self()
-	ls.probeSeq++
+	c.leaseMu.Lock()
+	defer c.leaseMu.Unlock()
+	for seq, p := range c.probes {
+		if now.Sub(p.sent) > c.cfg.fenceTime() {
+			delete(c.probes, seq)
+		}
+	}
+	c.probeSeq++
 	p := &probe{sent: now, acks: map[NodeID]announced{}}
-	ls.probes[ls.probeSeq] = p
-	msg := leaseProbeMsg{from: self, boot: c.boot, seq: ls.probeSeq}.encode()
+	c.probes[c.probeSeq] = p
+	msg := leaseProbeMsg{from: self, boot: c.boot, seq: c.probeSeq}.encode()
 	for _, a := range c.aliveMembers() {
 		if a.ID == self || a.Role != RoleNode {
 			continue
@@ -190,22 +195,23 @@ func (c *Cluster) probeLease(now time.Time) {
 		// the first lease with them.
 		c.lease.Store(int64(now.Add(c.cfg.fenceTime()).Sub(c.clock)))
 	}
-	c.countAcks(p)
+	c.countAcks(p, m)
 }
 
-// recountLeases counts the acks to every recent probe against a newly
-// adopted map. Loop goroutine only.
-func (c *Cluster) recountLeases() {
-	for _, p := range c.loop.probes {
-		c.countAcks(p)
+// recountLeases counts the acks to every recent probe against m, a newly
+// adopted map.
+func (c *Cluster) recountLeases(m *Map) {
+	c.leaseMu.Lock()
+	defer c.leaseMu.Unlock()
+	for _, p := range c.probes {
+		c.countAcks(p, m)
 	}
 }
 
 // countAcks extends the lease if the acks to p, from members whose map
-// was not newer than the current one, are with this node's own vote a
-// majority of the current map.
-func (c *Cluster) countAcks(p *probe) {
-	m := c.loop.gossip
+// was not newer than m, are with this node's own vote a majority of m.
+// leaseMu held.
+func (c *Cluster) countAcks(p *probe, m *Map) {
 	if m.epoch == 0 || c.lease.Load() == noFence {
 		return
 	}
@@ -223,47 +229,81 @@ func (c *Cluster) countAcks(p *probe) {
 	}
 }
 
-// takeProbe acks a member's lease probe and notes when it did.
+// takeLeasePacket handles a lease probe or ack on memberlist's goroutine,
+// not the loop's: a member whose loop is busy still acks at once, and a
+// node's lease depends on its own loop only (which sends the probes).
+func (c *Cluster) takeLeasePacket(b []byte, now time.Time) {
+	msg, err := decodeMessage(b)
+	if err != nil {
+		c.log.Debug("dropping lease packet", "err", err)
+		return
+	}
+	switch m := msg.(type) {
+	case leaseProbeMsg:
+		c.takeProbe(m, now)
+	case leaseAckMsg:
+		c.takeAck(m, now)
+	}
+}
+
+// takeProbe acks a member's lease probe and notes when it did. Any
+// goroutine.
 func (c *Cluster) takeProbe(m leaseProbeMsg, now time.Time) {
-	ls := c.loop
 	if m.from == c.Self() {
 		return
 	}
-	if now.After(ls.acked[m.from]) {
-		ls.acked[m.from] = now
+	c.leaseMu.Lock()
+	if now.After(c.acked[m.from]) {
+		c.acked[m.from] = now
 	}
+	c.leaseMu.Unlock()
+	cur := c.cur.Load()
 	c.sendPacket(m.from, leaseAckMsg{from: c.Self(), to: m.from, toBoot: m.boot, seq: m.seq,
-		epoch: ls.gossip.epoch, coord: ls.gossip.coord}.encode())
+		epoch: cur.epoch, coord: cur.coord}.encode())
 }
 
-// takeAck counts an ack to one of this node's probes.
+// takeAck counts an ack to one of this node's probes. Any goroutine.
 func (c *Cluster) takeAck(m leaseAckMsg, now time.Time) {
-	ls := c.loop
 	if m.to != c.Self() || m.toBoot != c.boot {
 		return
 	}
-	if newer(m.epoch, m.coord, ls.gossip.epoch, ls.gossip.coord) {
+	cur := c.cur.Load()
+	if newer(m.epoch, m.coord, cur.epoch, cur.coord) {
 		// Its map may have moved our slots: its ack is no vote for ours
-		// (countAcks), unless we adopt its map.
-		c.requestMap(m.from, now)
+		// (countAcks) unless we adopt its map, which the loop asks for.
+		select {
+		case c.refresh <- struct{}{}:
+		default:
+		}
 	}
-	p, ok := ls.probes[m.seq]
+	c.leaseMu.Lock()
+	defer c.leaseMu.Unlock()
+	p, ok := c.probes[m.seq]
 	if !ok {
 		return
 	}
 	p.acks[m.from] = announced{epoch: m.epoch, coord: m.coord}
-	c.countAcks(p)
+	c.countAcks(p, cur)
+}
+
+// lastAcked returns when this node last acked member id's probe.
+func (c *Cluster) lastAcked(id NodeID) time.Time {
+	c.leaseMu.Lock()
+	defer c.leaseMu.Unlock()
+	return c.acked[id]
 }
 
 // recentAcks returns, for the load report, how long ago this node last
 // acked each member, for those acked within four fence times.
 func (c *Cluster) recentAcks(now time.Time) []ackAge {
+	c.leaseMu.Lock()
+	defer c.leaseMu.Unlock()
 	var out []ackAge
-	for id, at := range c.loop.acked {
+	for id, at := range c.acked {
 		if d := now.Sub(at); d <= 4*c.cfg.fenceTime() {
 			out = append(out, ackAge{id: id, age: max(0, d)})
 		} else {
-			delete(c.loop.acked, id)
+			delete(c.acked, id)
 		}
 	}
 	slices.SortFunc(out, func(a, b ackAge) int { return cmpString(a.id, b.id) })
@@ -306,7 +346,7 @@ func (c *Cluster) leaseBound(m *Map, x NodeID, alive map[NodeID]Member, now time
 		switch {
 		case n.ID == x:
 		case n.ID == c.Self():
-			last = append(last, ls.acked[x])
+			last = append(last, c.lastAcked(x))
 		default:
 			r, ok := ls.ackReports[n.ID]
 			_, up := alive[n.ID]

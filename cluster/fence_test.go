@@ -180,8 +180,8 @@ func TestLeaseNeedsAMajorityOfAcksToOneProbe(t *testing.T) {
 	sent := time.Now()
 	ls.lastProbe = time.Time{}
 	c.probeLease(sent)
-	seq := ls.probeSeq
-	p := ls.probes[seq]
+	seq := c.probeSeq
+	p := c.probes[seq]
 	sent = p.sent
 	ack := func(from string, epoch uint64) {
 		c.takeAck(leaseAckMsg{from: NodeID(from), to: "a", toBoot: c.boot, seq: seq, epoch: epoch, coord: "a"}, time.Now())
@@ -223,7 +223,7 @@ func TestLeaseBoundIsTheMajorityLastAck(t *testing.T) {
 	c := handDriven(t, "a", "a", "b", "c", "d", "e")
 	ls := c.loop
 	now := time.Now()
-	ls.acked["e"] = now.Add(-5 * time.Second)
+	c.acked["e"] = now.Add(-5 * time.Second)
 	report := func(from string, ago time.Duration) {
 		c.takeLoad(loadMsg{from: NodeID(from), boot: c.members[NodeID(from)].Boot, seq: 1, epoch: 5, coord: "a",
 			leases: true, acks: []ackAge{{id: "e", age: ago}}}, now)

@@ -42,13 +42,10 @@ type loopState struct {
 	// spread is the coordinator's memory of replica moves (spread.go).
 	spread *spreadHold
 
-	// Leases (fence.go): this node's recent probes, when it last acked
-	// each member's probe, what each member last reported of its acks,
-	// and the members whose reports say they send no acks.
-	probes     map[uint64]*probe
-	probeSeq   uint64
+	// Leases (fence.go): when this node last sent probes, what each
+	// member last reported of its acks, and the members whose reports
+	// say they send no acks.
 	lastProbe  time.Time
-	acked      map[NodeID]time.Time
 	ackReports map[NodeID]ackReport
 	legacy     map[NodeID]bool
 }
@@ -83,8 +80,6 @@ func newLoopState(ctx context.Context, c *Cluster) *loopState {
 
 		partialSince: map[ShardID]time.Time{},
 		spread:       newSpreadHold(),
-		probes:       map[uint64]*probe{},
-		acked:        map[NodeID]time.Time{},
 		ackReports:   map[NodeID]ackReport{},
 		legacy:       map[NodeID]bool{},
 	}
@@ -236,10 +231,8 @@ func (c *Cluster) handle(b []byte, at time.Time) {
 	case migrationDoneMsg:
 		c.takeMigrationDone(m.from, m.boot, m.id)
 		c.coordinate(at)
-	case leaseProbeMsg:
-		c.takeProbe(m, at)
-	case leaseAckMsg:
-		c.takeAck(m, at)
+	case leaseProbeMsg, leaseAckMsg:
+		c.takeLeasePacket(b, at) // (memberlist hands them over directly)
 	}
 }
 
@@ -253,7 +246,7 @@ func (c *Cluster) adopt(m *Map) bool {
 	ls.gossip = m
 	// Count the acks already in against the new map, and ask for more at
 	// once: the first map's lease should not wait for the next tick.
-	c.recountLeases()
+	c.recountLeases(m)
 	if first {
 		ls.lastProbe = time.Time{}
 	}
