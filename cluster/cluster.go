@@ -81,6 +81,23 @@ type Cluster struct {
 	wg      sync.WaitGroup // every goroutine the Cluster starts
 
 	loop *loopState // owned by the loop goroutine
+
+	// clock is the origin of lease; lease is when this member's lease
+	// ends, in nanoseconds after clock (noFence: never). Only the loop
+	// goroutine stores it (fence.go).
+	clock time.Time
+	lease atomic.Int64
+	// leaseMu guards the lease's stores, probes (this node's recent
+	// probes, by number), probeSeq and acked (when this node last acked
+	// each member's probe). Probes and acks are handled on memberlist's
+	// goroutines, off the loop.
+	leaseMu  sync.Mutex
+	probes   map[uint64]*probe
+	probeSeq uint64
+	acked    map[NodeID]time.Time
+	// hold lets a test stop the loop, as a starved process's: the loop
+	// waits for the channel it receives to close.
+	hold chan chan struct{}
 }
 
 // memberRec is a member and the gossip address memberlist knows it by.
@@ -128,6 +145,15 @@ func New(cfg Config, logger *slog.Logger) (*Cluster, error) {
 		watchers: map[chan *Map]struct{}{},
 		changed:  make(chan struct{}),
 		refresh:  make(chan struct{}, 1),
+		clock:    time.Now(),
+		probes:   map[uint64]*probe{},
+		acked:    map[NodeID]time.Time{},
+		hold:     make(chan chan struct{}),
+	}
+	if cfg.Role != RoleNode || !cfg.RequireMajority {
+		c.lease.Store(noFence)
+	} else {
+		c.lease.Store(noLease)
 	}
 	c.queue = &memberlist.TransmitLimitedQueue{NumNodes: c.numMembers, RetransmitMult: 3}
 	c.cur.Store(emptyMap().withView(NodeID(cfg.Name), boot, nil, false))

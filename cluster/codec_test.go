@@ -20,10 +20,13 @@ func sampleMessages(t testing.TB) []message {
 		mapRequestMsg{from: "b", epoch: 3, coord: "a"},
 		loadMsg{from: "b", boot: 42, seq: 9, epoch: 7, coord: "a", load: NodeLoad{Node: "b", MemoryUsed: 1 << 30, MemoryLimit: 4 << 30,
 			CPUUsed: 0.5, CPUCores: 2, Shards: []ShardLoad{{Shard: 2, Memory: 600 << 20, Ops: 1234.5, CPU: 0.25, Network: 1e6, Conns: 17, Vectors: 1000}},
-			Offsets: []ShardOffset{{Shard: 2, Offset: 123456, Released: 6}, {Shard: 5, Offset: 99}}}},
+			Offsets: []ShardOffset{{Shard: 2, Offset: 123456, Released: 6}, {Shard: 5, Offset: 99}}},
+			leases: true, acks: []ackAge{{id: "a", age: 120 * time.Millisecond}, {id: "c", age: 3 * time.Second}}},
 		profileMsg{from: "b", shard: 2, stats: []SlotStat{{Slot: 5461, Keys: 3, Bytes: 300, Ops: 9}, {Slot: 6000, Keys: 1, Bytes: 10}}},
 		eventMsg{Event{ID: "a-1-2", Time: time.UnixMilli(1700000000123), Kind: EventSplit, Shard: 2, Detail: "done", Duration: 1500 * time.Millisecond}},
 		migrationDoneMsg{from: "a", boot: 1, id: 8},
+		leaseProbeMsg{from: "c", boot: 3, seq: 17},
+		leaseAckMsg{from: "a", to: "c", toBoot: 3, seq: 17, epoch: 7, coord: "a"},
 	}
 }
 
@@ -47,6 +50,9 @@ func TestLoadMessageKeepsValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.(loadMsg)
+	if !got.leases || len(got.acks) != 2 || got.acks[1] != (ackAge{id: "c", age: 3 * time.Second}) {
+		t.Fatalf("decoded acks %v (leases %v), want %v", got.acks, got.leases, in.acks)
+	}
 	if got.load.Shards[0] != in.load.Shards[0] || got.load.CPUCores != 2 || got.boot != 42 || got.coord != "a" ||
 		len(got.load.Offsets) != 2 || got.load.Offsets[1] != (ShardOffset{Shard: 5, Offset: 99}) ||
 		got.load.Offsets[0] != (ShardOffset{Shard: 2, Offset: 123456, Released: 6}) {
@@ -54,8 +60,12 @@ func TestLoadMessageKeepsValues(t *testing.T) {
 	}
 	// A report without the offsets, without the state of the copies or
 	// without the released shards (as older versions send), still decodes.
-	in.load.Offsets = nil
+	in.load.Offsets, in.acks, in.leases = nil, nil, false
 	b := in.encode()
+	if out, err = decodeMessage(b[:len(b)-1]); err != nil || out.(loadMsg).leases || out.(loadMsg).acks != nil {
+		t.Fatalf("report without the ack section: %+v, %v", out, err)
+	}
+	b = b[:len(b)-1]                       // as versions without leases send it
 	out, err = decodeMessage(b[:len(b)-4]) // drop the zero offset count, the copy flags and the zero partial and released counts
 	if err != nil || len(out.(loadMsg).load.Shards) != 1 || out.(loadMsg).load.Offsets != nil {
 		t.Fatalf("report without offsets: %+v, %v", out, err)
@@ -65,7 +75,7 @@ func TestLoadMessageKeepsValues(t *testing.T) {
 	}
 	in.load.Offsets = []ShardOffset{{Shard: 2, Offset: 5}}
 	b = in.encode()
-	if out, err = decodeMessage(b[:len(b)-1]); err != nil || out.(loadMsg).load.Offsets[0] != (ShardOffset{Shard: 2, Offset: 5}) {
+	if out, err = decodeMessage(b[:len(b)-2]); err != nil || out.(loadMsg).load.Offsets[0] != (ShardOffset{Shard: 2, Offset: 5}) {
 		t.Fatalf("report without the released section: %+v, %v", out, err)
 	}
 }

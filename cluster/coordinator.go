@@ -119,6 +119,12 @@ func (c *Cluster) coordinate(now time.Time) {
 		if !f.restarted && now.Sub(ls.heard[id]) < c.cfg.stepDownWait() {
 			return
 		}
+		// And its lease, which a majority's acks renewed, must have run
+		// out (fence.go): it refuses writes by then, whatever its own
+		// view of the cluster.
+		if !f.restarted && c.cfg.RequireMajority && now.Before(c.leaseBound(cur, id, alive, now)) {
+			return
+		}
 	}
 	if len(failed) > 0 {
 		for id, f := range failed {

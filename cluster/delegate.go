@@ -27,6 +27,10 @@ func (d *delegate) NodeMeta(limit int) []byte {
 // the loop is behind (push/pull state syncs repair what is lost).
 func (d *delegate) NotifyMsg(b []byte) {
 	d.c.received.Add(1)
+	if len(b) > 0 && (b[0] == msgLeaseProbe || b[0] == msgLeaseAck) {
+		d.c.takeLeasePacket(b, time.Now()) // small, and handled at once (fence.go)
+		return
+	}
 	d.c.deliver(bytes.Clone(b))
 }
 

@@ -37,6 +37,33 @@
 // so a partition never leaves a slot with two serving owners. Decisions are
 // Events (CLUSTER EVENTS).
 //
+// That check counts the members a node hears, which is no proof that a
+// majority still hears it: a starved process keeps hearing the others (late)
+// while they declare it failed. So every data node also holds a lease
+// (fence.go): it probes the others once per LoadInterval, and acks from a
+// majority to one probe renew the lease until the probe's send time plus
+// the fence time T (the quorum window, 3 s by default). A primary whose
+// lease has run out refuses writes (-CLUSTERDOWN The cluster is down), by
+// the clock at the command, whatever its loop has noticed; reads go on for
+// half the fence margin more, then stop too, as Redis Cluster's minority
+// master refuses them once its state is fail. The coordinator acts on a
+// failed node (promotes its replica, or gives its slots away) only T plus
+// a margin (two LoadIntervals and T/20 for clock rates) after a majority
+// last acked it, as the members report their acks with their load: by
+// then the old primary has stopped taking writes. A failover takes about
+// as long as before (4.5 s with the default timers, from 4–4.5 s).
+//
+// A primary that had no replica loses its slots' data with it. Redis
+// Cluster leaves such slots down (cluster-require-full-coverage) until the
+// master returns; vcache gives them to another node, empty, once the fence
+// has passed. It is a cache: a miss falls through to the origin and the
+// slots fill again, where CLUSTERDOWN for a share of the keys would last
+// until an operator acts if the node never comes back (and one that
+// restarts comes back empty anyway). The fence makes the empty takeover
+// lose only what the shard held when its primary fell silent, never a
+// write acknowledged after that. Keep a replica (Replicas, 1 by default)
+// for the data to survive.
+//
 // The package speaks no RESP. The data behind the CLUSTER command comes out
 // typed (Cluster.Info, NodeRows, Slots, Shards with each node's replication
 // offset, MyShardID, Events, Status); the node's front end parses the command

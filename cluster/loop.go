@@ -41,6 +41,13 @@ type loopState struct {
 	offsetsDirty bool
 	// spread is the coordinator's memory of replica moves (spread.go).
 	spread *spreadHold
+
+	// Leases (fence.go): when this node last sent probes, what each
+	// member last reported of its acks, and the members whose reports
+	// say they send no acks.
+	lastProbe  time.Time
+	ackReports map[NodeID]ackReport
+	legacy     map[NodeID]bool
 }
 
 // announced is the map a member said it had, in a load report.
@@ -73,6 +80,8 @@ func newLoopState(ctx context.Context, c *Cluster) *loopState {
 
 		partialSince: map[ShardID]time.Time{},
 		spread:       newSpreadHold(),
+		ackReports:   map[NodeID]ackReport{},
+		legacy:       map[NodeID]bool{},
 	}
 }
 
@@ -87,6 +96,12 @@ func (c *Cluster) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
+		case h := <-c.hold:
+			select {
+			case <-h:
+			case <-ctx.Done():
+				return
+			}
 		case in := <-c.inbox:
 			c.handle(in.b, in.at)
 		case <-c.memberCh:
@@ -104,6 +119,7 @@ func (c *Cluster) run(ctx context.Context) {
 			c.prune()
 			c.publish()
 			c.reportLoad(now)
+			c.probeLease(now)
 			c.coordinate(now)
 			c.syncRunners()
 			c.catchUp(now)
@@ -215,6 +231,8 @@ func (c *Cluster) handle(b []byte, at time.Time) {
 	case migrationDoneMsg:
 		c.takeMigrationDone(m.from, m.boot, m.id)
 		c.coordinate(at)
+	case leaseProbeMsg, leaseAckMsg:
+		c.takeLeasePacket(b, at) // (memberlist hands them over directly)
 	}
 }
 
@@ -224,7 +242,15 @@ func (c *Cluster) adopt(m *Map) bool {
 	if !m.NewerThan(ls.gossip) {
 		return false
 	}
+	first := ls.gossip.epoch == 0
 	ls.gossip = m
+	// Count the acks already in against the new map, and ask for more at
+	// once: the first map's lease should not wait for the next tick.
+	c.recountLeases(m)
+	if first {
+		ls.lastProbe = time.Time{}
+	}
+	c.probeLease(time.Now())
 	ls.auto.Forget(func(id ShardID) bool { _, ok := m.Shard(id); return ok })
 	for id := range ls.profiles {
 		if _, ok := m.Shard(id); !ok {
@@ -242,6 +268,14 @@ func (c *Cluster) adopt(m *Map) bool {
 func (c *Cluster) takeLoad(m loadMsg, now time.Time) {
 	ls := c.loop
 	ls.known[m.from] = announced{epoch: m.epoch, coord: m.coord, boot: m.boot, seq: m.seq}
+	if m.part == 0 && m.from != c.Self() {
+		if m.leases {
+			delete(ls.legacy, m.from)
+			c.takeAckReport(m.from, m.acks, now)
+		} else {
+			ls.legacy[m.from] = true
+		}
+	}
 	if newer(m.epoch, m.coord, ls.gossip.epoch, ls.gossip.coord) {
 		c.requestMap(m.from, now)
 	}
@@ -286,7 +320,10 @@ func (c *Cluster) reportLoad(now time.Time) {
 	})
 	ls.seq++
 	for part := 0; part == 0 || part*maxReportShards < max(len(nl.Shards), len(nl.Offsets)); part++ {
-		msg := loadMsg{from: c.Self(), boot: c.boot, seq: ls.seq, part: uint64(part), epoch: ls.gossip.epoch, coord: ls.gossip.coord, load: nl}
+		msg := loadMsg{from: c.Self(), boot: c.boot, seq: ls.seq, part: uint64(part), epoch: ls.gossip.epoch, coord: ls.gossip.coord, load: nl, leases: true}
+		if part == 0 {
+			msg.acks = c.recentAcks(now)
+		}
 		msg.load.Shards = partOf(nl.Shards, part)
 		msg.load.Offsets = partOf(nl.Offsets, part)
 		c.broadcast("load/"+string(c.Self())+"/"+itoa(part), msg.encode())
@@ -324,6 +361,8 @@ func (c *Cluster) prune() {
 	}
 	for id := range ls.known {
 		if !alive[id] {
+			delete(ls.ackReports, id)
+			delete(ls.legacy, id)
 			delete(ls.known, id)
 			delete(ls.loads, id)
 			delete(ls.offsets, id)

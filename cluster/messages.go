@@ -12,6 +12,8 @@ const (
 	msgProfile       byte = 5 // per-slot load of a shard, for splits
 	msgEvent         byte = 6 // a coordinator decision, for CLUSTER EVENTS
 	msgMigrationDone byte = 7 // a source node finished moving a migration's data
+	msgLeaseProbe    byte = 8 // "ack my lease" (fence.go)
+	msgLeaseAck      byte = 9 // the answer to a lease probe
 )
 
 // message is a decoded gossip message.
@@ -55,6 +57,10 @@ type loadMsg struct {
 	epoch uint64
 	coord NodeID
 	load  NodeLoad
+	// leases is set by members that ack lease probes (fence.go); acks
+	// says how long ago the sender last acked each member.
+	leases bool
+	acks   []ackAge
 }
 
 // profileMsg carries per-slot statistics of one shard to the coordinator.
@@ -267,6 +273,9 @@ func (m loadMsg) encode() []byte {
 	if m.load.Copies {
 		flags |= 1
 	}
+	if m.leases {
+		flags |= 2
+	}
 	e.uvarint(flags)
 	e.uvarint(uint64(len(partial)))
 	for _, id := range partial {
@@ -282,6 +291,11 @@ func (m loadMsg) encode() []byte {
 	for _, o := range released {
 		e.uvarint(uint64(o.Shard))
 		e.uvarint(o.Released)
+	}
+	e.uvarint(uint64(len(m.acks)))
+	for _, a := range m.acks {
+		e.id(a.id)
+		e.dur(a.age)
 	}
 	return e.b
 }
@@ -301,7 +315,9 @@ func decodeLoadBody(d *decoder) loadMsg {
 		}
 	}
 	if len(d.b) > 0 { // the state of the node's copies
-		m.load.Copies = d.uvarint()&1 != 0
+		flags := d.uvarint()
+		m.load.Copies = flags&1 != 0
+		m.leases = flags&2 != 0
 		for range d.count() {
 			id := d.shardID()
 			for i := range m.load.Offsets {
@@ -319,6 +335,11 @@ func decodeLoadBody(d *decoder) loadMsg {
 					m.load.Offsets[i].Released = epoch
 				}
 			}
+		}
+	}
+	if len(d.b) > 0 { // when the sender last acked each member's lease
+		for range d.count() {
+			m.acks = append(m.acks, ackAge{id: d.id(), age: d.dur()})
 		}
 	}
 	return m
@@ -389,8 +410,8 @@ func (m migrationDoneMsg) encode() []byte {
 }
 
 // decodeMessage decodes one gossip message. The result is one of mapMsg,
-// deltaMsg, mapRequestMsg, loadMsg, profileMsg, eventMsg and
-// migrationDoneMsg; it does not alias b.
+// deltaMsg, mapRequestMsg, loadMsg, profileMsg, eventMsg,
+// migrationDoneMsg, leaseProbeMsg and leaseAckMsg; it does not alias b.
 func decodeMessage(b []byte) (message, error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%w: empty", errDecode)
@@ -416,6 +437,10 @@ func decodeMessage(b []byte) (message, error) {
 		msg = decodeEventBody(d)
 	case msgMigrationDone:
 		msg = migrationDoneMsg{from: d.id(), boot: d.uvarint(), id: d.uvarint()}
+	case msgLeaseProbe:
+		msg = leaseProbeMsg{from: d.id(), boot: d.uvarint(), seq: d.uvarint()}
+	case msgLeaseAck:
+		msg = leaseAckMsg{from: d.id(), to: d.id(), toBoot: d.uvarint(), seq: d.uvarint(), epoch: d.uvarint(), coord: d.id()}
 	default:
 		return nil, fmt.Errorf("%w: unknown type %d", errDecode, b[0])
 	}

@@ -7,7 +7,11 @@ import "time"
 
 // Info returns the CLUSTER INFO data as this member sees it.
 func (c *Cluster) Info() Info {
-	return c.Map().Info(c.Self(), c.sent.Load(), c.received.Load())
+	in := c.Map().Info(c.Self(), c.sent.Load(), c.received.Load())
+	if c.Fenced(true) {
+		in.State = "fail" // its lease ran out: it refuses writes (fence.go)
+	}
+	return in
 }
 
 // NodeRows returns the CLUSTER NODES rows as this member sees them at now.

@@ -105,6 +105,13 @@ func (n *Node) routeOK(c *client, spec *command.Spec, args [][]byte, slot int) b
 		// copy and the flip): serve instead of bouncing it back.
 		serve = true
 	}
+	if serve && cl.Fenced(spec.Has(command.Write)) {
+		// No majority has acked this node's lease within the fence time:
+		// the others may be about to give its slots away. Writes stop at
+		// once, reads a little later (the cluster package's fence.go).
+		c.cx.w.WriteError("CLUSTERDOWN The cluster is down")
+		return false
+	}
 	if !serve && !down && c.readonly && spec.Has(command.Readonly) && m.IsReplica(slot, cl.Self()) && n.replicaUpToDate(slot) {
 		// READONLY, as in Redis Cluster: a replica serves reads of its
 		// shard (what it has received so far).

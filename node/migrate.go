@@ -27,8 +27,8 @@ import (
 // and returns; the cluster then gives the slots to the target. When this
 // node sees that map it drops the moved keys and lifts the pause, so
 // retried writes meet -MOVED and follow the keys. Reads are served here
-// until the flip. The cluster runs one migration at a time, so one log
-// serves.
+// until the flip. The cluster runs one migration at a time, and a node
+// runs one Migrate at a time (lockRun), so one log serves.
 
 // migrationState is per slot: pause and logging flags and in-flight write
 // counts, and the log of writes to logging slots.
@@ -49,6 +49,29 @@ type migrationState struct {
 	// so the log is in execution order.
 	logMu sync.Mutex
 	log   bytes.Buffer
+
+	// run, made once by runOnce, holds a token while a Migrate runs
+	// (lockRun).
+	runOnce sync.Once
+	run     chan struct{}
+}
+
+// lockRun waits until no other Migrate runs on this node, or ctx ends,
+// and returns the function that lets the next one in. The cluster
+// starts one migration at a time, but a run it abandoned (a timeout, a
+// new source primary) may still be unwinding when the next one on the
+// same slots starts: its cleanup would then clear the logging and pause
+// flags of the new run, whose writes during the copy would go unlogged
+// and be lost at the flip. The same holds for the cutover of a split by
+// promotion.
+func (m *migrationState) lockRun(ctx context.Context) (unlock func(), err error) {
+	m.runOnce.Do(func() { m.run = make(chan struct{}, 1) })
+	select {
+	case m.run <- struct{}{}:
+		return func() { <-m.run }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // appendCommand appends args to b in RESP.
@@ -67,6 +90,11 @@ const importBatch = 128
 // Migrate copies t's slots to the target node. It implements
 // cluster.Migrator.
 func (n *Node) Migrate(ctx context.Context, t cluster.MigrationTask) (err error) {
+	unlock, err := n.mig.lockRun(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock() // after the cleanup below: the next run starts clean
 	if t.Method == cluster.MethodPromote {
 		return n.promoteCutover(ctx, t)
 	}
