@@ -349,6 +349,7 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 		sc.inExec.Store(r)
 		defer sc.inExec.Store(nil)
 	} else {
+		c.kept = keptNone // taken over, if still held
 		sc.queued.Add(1)
 		sc.mu.Lock()
 		sc.queued.Add(-1)
@@ -372,7 +373,7 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 			n.lockStripes(allStripes, true)
 			sc.held = true
 		}
-		defer n.keepStripes()
+		defer n.keepStripes(c)
 	}
 	sc.execMu.Lock()
 	defer sc.execMu.Unlock()

@@ -176,6 +176,9 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 		if returned {
 			return // an event loop serves it now
 		}
+		if cl, _ := c.ctx.(*client); cl != nil {
+			n.dropKept(cl, false)
+		}
 		s.forget(c)
 		n.endOutbox(c)
 		n.forgetIn(c)
@@ -249,7 +252,9 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 			cl.tick = 0
 		}
 	}
+	armKept(cl)
 	s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
+	s.n.dropKept(cl, true)
 	for cl != nil && cl.paused && c.goroutine {
 		// Held by CLIENT PAUSE: wait for its end, then run the line
 		// again (on an event loop, after the handoff: serveFrom).
@@ -267,11 +272,11 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 	if cl != nil && cl.block != nil && c.goroutine {
 		s.waitBlocked(c, cl) // on an event loop, after the handoff (serveFrom)
 	}
-	if c.detached {
-		return true, nil
-	}
-	if c.closing {
-		_ = c.Flush()
+	if c.detached || c.closing {
+		s.n.dropKept(cl, false) // (a script that panicked may have kept them)
+		if c.closing {
+			_ = c.Flush()
+		}
 		return true, nil
 	}
 	// Send a long pipeline's replies as they come, so the client is not
