@@ -73,6 +73,8 @@ type scripting struct {
 	kill   killSwitch
 	caller *scriptCaller
 	run    script.Run
+	// names caches redis.call's command lookups (execMu guards it).
+	names nameCache
 }
 
 // defaultScriptLimit is Redis's busy-reply-threshold: 5 seconds.
@@ -377,11 +379,13 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 	}
 	sc.execMu.Lock()
 	defer sc.execMu.Unlock()
-	r.began.Store(int64(time.Since(n.start)))
+	began := time.Since(n.start)
+	r.began.Store(int64(began))
 	r.started.Store(true)
 	ctx := sc.kill.acquire(r)
 	defer sc.kill.release(r)
 	caller := sc.reuseCaller(n, c, r, readonly, slot)
+	caller.c.tick = began // the first command's time runs from the script's start
 	run := &sc.run
 	if run.Log == nil {
 		run.Log = n.scriptLog
