@@ -31,6 +31,12 @@ type client struct {
 	inExec  bool    // EXEC is running the queued commands and holds their stripes
 	txl     *txLock // stripes held for a transaction that spans nodes (txlock.go)
 	script  bool    // the client a script's redis.call runs commands as
+	// kept is keptNext when the script the client just ran left every
+	// stripe locked for the script that follows it in its pipeline (see
+	// keepStripes), keptArmed while that next command runs: a script
+	// takes them over (keptNone), any other command lets them go after
+	// it (dropKept).
+	kept uint8
 	// block is the waiter a blocking command just registered (see
 	// blocking.go); readyKeys the keys EXEC's commands wrote, whose
 	// blocked clients are served once EXEC ends.

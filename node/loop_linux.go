@@ -385,6 +385,7 @@ func (l *evloop) serve(c *rconn) {
 	}
 	for i := range cmds {
 		if s.offLoop(c, cmds[i].Args) {
+			s.n.dropKept(cl, false)
 			l.handoff(c, cmds[i:], rerr)
 			return
 		}

@@ -9,12 +9,15 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/vcache/vcache/script"
 )
 
 // TestLongPipelinesKeepKeysInTheirSlots sends, from several clients at
 // once, pipelines far longer than a round of the prefetcher used to note
 // (256 keys), mixing commands whose first argument is a key with others
-// (PING, OBJECT ENCODING, MSET's later keys): the loop prefetches their
+// (PING, OBJECT ENCODING, MSET's later keys, script calls with and
+// without keys, whose first declared key is noted too): the loop
+// prefetches their
 // keys and hands each command the hash slot it computed, so a slot handed
 // to the wrong command would store a key where a plain GET does not find
 // it. Every key must then be found, with its value, by fresh reads.
@@ -22,6 +25,10 @@ func TestLongPipelinesKeepKeysInTheirSlots(t *testing.T) {
 	tn := startNode(t, nil)
 	ctx := context.Background()
 	const clients, perClient = 4, 3000
+	setter := "return redis.call('set', KEYS[1], ARGV[1])"
+	if err := tn.client(t).ScriptLoad(ctx, setter).Err(); err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	errs := make(chan error, clients)
 	for c := range clients {
@@ -36,6 +43,8 @@ func TestLongPipelinesKeepKeysInTheirSlots(t *testing.T) {
 					switch i % 4 {
 					case 0:
 						p.Set(ctx, k, k, 0)
+						p.EvalSha(ctx, script.SHA1Hex(setter), []string{k + ":e"}, k)
+						p.Eval(ctx, "return 1", nil)
 					case 1:
 						p.Ping(ctx)
 						p.Set(ctx, k, k, 0)
@@ -73,6 +82,11 @@ func TestLongPipelinesKeepKeysInTheirSlots(t *testing.T) {
 			if err != nil || got != k {
 				t.Fatalf("%s = %q, %v; want %q", k, got, err, k)
 			}
+			if i%4 == 0 {
+				if got, err := rc.Get(ctx, k+":e").Result(); err != nil || got != k {
+					t.Fatalf("%s:e = %q, %v; want %q", k, got, err, k)
+				}
+			}
 			if i%4 == 2 {
 				if got, err := rc.Get(ctx, k+":m").Result(); err != nil || got != k {
 					t.Fatalf("%s:m = %q, %v; want %q", k, got, err, k)
@@ -80,7 +94,7 @@ func TestLongPipelinesKeepKeysInTheirSlots(t *testing.T) {
 			}
 		}
 	}
-	want := int64(clients * (perClient + perClient/4))
+	want := int64(clients * (perClient + 2*perClient/4))
 	if n, err := rc.DBSize(ctx).Result(); err != nil || n != want {
 		t.Fatalf("DBSIZE = %d, %v; want %d", n, err, want)
 	}

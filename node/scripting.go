@@ -73,6 +73,8 @@ type scripting struct {
 	kill   killSwitch
 	caller *scriptCaller
 	run    script.Run
+	// names caches redis.call's command lookups (execMu guards it).
+	names nameCache
 }
 
 // defaultScriptLimit is Redis's busy-reply-threshold: 5 seconds.
@@ -349,6 +351,7 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 		sc.inExec.Store(r)
 		defer sc.inExec.Store(nil)
 	} else {
+		c.kept = keptNone // taken over, if still held
 		sc.queued.Add(1)
 		sc.mu.Lock()
 		sc.queued.Add(-1)
@@ -372,15 +375,17 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 			n.lockStripes(allStripes, true)
 			sc.held = true
 		}
-		defer n.keepStripes()
+		defer n.keepStripes(c)
 	}
 	sc.execMu.Lock()
 	defer sc.execMu.Unlock()
-	r.began.Store(int64(time.Since(n.start)))
+	began := time.Since(n.start)
+	r.began.Store(int64(began))
 	r.started.Store(true)
 	ctx := sc.kill.acquire(r)
 	defer sc.kill.release(r)
 	caller := sc.reuseCaller(n, c, r, readonly, slot)
+	caller.c.tick = began // the first command's time runs from the script's start
 	run := &sc.run
 	if run.Log == nil {
 		run.Log = n.scriptLog

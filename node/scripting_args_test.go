@@ -10,7 +10,8 @@ import (
 // TestScriptKeysAndArgvFreshEachRun: KEYS and ARGV are kept from run to
 // run of EVALSHA, but each run sees them as new tables holding exactly
 // its own keys and arguments, whatever the run before did to them
-// (added fields, a metatable, extra or missing elements, a float key).
+// (added fields, a metatable, extra or missing elements, a float key,
+// elements replaced).
 func TestScriptKeysAndArgvFreshEachRun(t *testing.T) {
 	tn := startNode(t, nil)
 	ctx := context.Background()
@@ -27,6 +28,7 @@ elseif op == 'grow' then KEYS[#KEYS + 1] = 'extra'; ARGV[5] = 'far'
 elseif op == 'hole' then KEYS[1] = nil; ARGV[1] = nil
 elseif op == 'float' then KEYS[1.5] = 'f'; ARGV[-1] = 'neg'
 elseif op == 'clear' then for i = #KEYS, 1, -1 do KEYS[i] = nil end
+elseif op == 'set' then KEYS[1] = 'z'; KEYS[2] = 5; ARGV[2] = 'w'
 end
 return r`
 	sha, err := c.ScriptLoad(ctx, body).Result()
@@ -41,6 +43,11 @@ return r`
 		{[]string{"d", "e", "f"}, "none"}, {[]string{"g"}, "grow"}, {[]string{"h", "i"}, "none"},
 		{[]string{"j", "k"}, "hole"}, {[]string{"l", "m"}, "float"}, {[]string{"n"}, "clear"},
 		{[]string{"o", "p", "q"}, "none"}, {nil, "none"}, {[]string{"r"}, "none"},
+		// The same keys and arguments again: the elements that hold them
+		// still are kept, those a run replaced are set again.
+		{[]string{"s", "t"}, "set"}, {[]string{"s", "t"}, "none"}, {[]string{"s", "t"}, "set"},
+		{[]string{"s", "t"}, "set"}, {[]string{"s", "u"}, "none"}, {[]string{"v", "u"}, "none"},
+		{[]string{"v", "u"}, "none"},
 	}
 	for i, run := range runs {
 		args := []any{run.op, "x", "y"}[:1+i%3]

@@ -51,7 +51,7 @@ func (s *scripting) reuseCaller(n *Node, caller *client, r *scriptRun, readonly 
 // client that speaks RESP3 and its RESP3 reply is captured.
 func (sc *scriptCaller) Call(args [][]byte, resp3 bool) script.Reply {
 	n := sc.n
-	e := n.lookup(args[0])
+	e := n.scripts.names.lookup(n, args[0])
 	if e == nil {
 		return script.ErrorReply("ERR Unknown Redis command called from script")
 	}
@@ -97,6 +97,40 @@ func (sc *scriptCaller) Call(args [][]byte, resp3 bool) script.Reply {
 		return script.ErrorReply("ERR Script attempted to access a non local key in a cluster node")
 	}
 	return r
+}
+
+// nameCache remembers the commands scripts called last by the exact
+// bytes of their names: scripts call a few commands over and over, and
+// comparing a short name is cheaper than folding its case and hashing
+// it. The scripting state's execMu guards it.
+type nameCache struct {
+	ents [4]struct {
+		name [maxCachedName]byte
+		n    int
+		e    *cmdEntry
+	}
+	next int
+}
+
+// maxCachedName bounds the names a nameCache keeps.
+const maxCachedName = 24
+
+// lookup is n.lookup through the cache.
+func (nc *nameCache) lookup(n *Node, name []byte) *cmdEntry {
+	for i := range nc.ents {
+		c := &nc.ents[i]
+		if c.e != nil && c.n == len(name) && string(c.name[:c.n]) == string(name) {
+			return c.e
+		}
+	}
+	e := n.lookup(name)
+	if e != nil && len(name) <= maxCachedName {
+		c := &nc.ents[nc.next]
+		nc.next = (nc.next + 1) % len(nc.ents)
+		c.n = copy(c.name[:], name)
+		c.e = e
+	}
+	return e
 }
 
 // CheckACL implements script.ACLChecker (redis.acl_check_cmd).

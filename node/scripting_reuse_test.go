@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // TestScriptsBackToBackLetOthersIn: while 20 clients run scripts one
@@ -122,5 +124,91 @@ func TestScriptWriteServesBlockedClient(t *testing.T) {
 	}
 	if n, err := c.LLen(ctx, "l").Result(); err != nil || n != 0 {
 		t.Fatalf("LLEN l = %d, %v; want 0", n, err)
+	}
+}
+
+// TestScriptPipelineKeepsStripesSafely: scripts pipelined back to back
+// pass the stripes on from one to the next; a command after them that is
+// not a script (a GET, a refused EVALSHA, a script inside MULTI) lets
+// them go, so the same pipeline's keyed commands and another client's
+// commands all run, and nothing waits for ever.
+func TestScriptPipelineKeepsStripesSafely(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	other := tn.client(t)
+	sha, err := c.ScriptLoad(ctx, "return redis.call('incr', KEYS[1])").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	otherDone := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				otherDone <- nil
+				return
+			default:
+			}
+			if err := other.Incr(ctx, "o").Err(); err != nil {
+				otherDone <- err
+				return
+			}
+		}
+	}()
+	want := 0
+	deadline := time.Now().Add(60 * time.Second)
+	for round := 0; round < 100 && time.Now().Before(deadline); round++ {
+		cmds, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			p.EvalSha(ctx, sha, []string{"k"})
+			p.EvalSha(ctx, sha, []string{"k"})
+			p.EvalSha(ctx, strings.Repeat("0", 40), []string{"k"}) // NOSCRIPT
+			p.Get(ctx, "k")
+			p.EvalSha(ctx, sha, []string{"k"})
+			p.Set(ctx, "s", "v", 0)
+			p.EvalSha(ctx, sha, []string{"k"})
+			p.Eval(ctx, "return redis.call('incr', KEYS[1])", []string{"k"})
+			p.Process(ctx, redis.NewStatusCmd(ctx, "multi"))
+			p.EvalSha(ctx, sha, []string{"k"})
+			p.Process(ctx, redis.NewSliceCmd(ctx, "exec"))
+			p.EvalSha(ctx, sha, []string{"k"})
+			p.Incr(ctx, "k")
+			return nil
+		})
+		if err != nil && !strings.Contains(err.Error(), "NOSCRIPT") {
+			t.Fatal(err)
+		}
+		// k's value after each command, by its place: every script and
+		// the INCR add one (the EVALSHA inside MULTI when EXEC runs).
+		for i, v := range map[int]int{0: 1, 1: 2, 4: 3, 6: 4, 7: 5, 11: 7, 12: 8} {
+			var got int64
+			var err error
+			if ic, ok := cmds[i].(*redis.IntCmd); ok {
+				got, err = ic.Result()
+			} else {
+				got, err = cmds[i].(*redis.Cmd).Int64()
+			}
+			if err != nil || got != int64(want+v) {
+				t.Fatalf("round %d command %d: %v %v, want %d", round, i, got, err, want+v)
+			}
+		}
+		if err := cmds[2].Err(); err == nil || !strings.HasPrefix(err.Error(), "NOSCRIPT") {
+			t.Fatalf("round %d: EVALSHA of no script: %v", round, err)
+		}
+		if v, err := cmds[3].(*redis.StringCmd).Int(); err != nil || v != want+2 {
+			t.Fatalf("round %d: GET k = %v %v, want %d", round, v, err, want+2)
+		}
+		if v, err := cmds[10].(*redis.SliceCmd).Result(); err != nil || len(v) != 1 || v[0] != int64(want+6) {
+			t.Fatalf("round %d: EXEC = %v %v, want [%d]", round, v, err, want+6)
+		}
+		want += 8
+	}
+	close(stop)
+	if err := <-otherDone; err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Get(ctx, "k").Int(); err != nil || v != want {
+		t.Fatalf("k = %d %v, want %d", v, err, want)
 	}
 }

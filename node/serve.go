@@ -176,6 +176,9 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 		if returned {
 			return // an event loop serves it now
 		}
+		if cl, _ := c.ctx.(*client); cl != nil {
+			n.dropKept(cl, false)
+		}
 		s.forget(c)
 		n.endOutbox(c)
 		n.forgetIn(c)
@@ -249,7 +252,9 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 			cl.tick = 0
 		}
 	}
+	armKept(cl)
 	s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
+	s.n.dropKept(cl, true)
 	for cl != nil && cl.paused && c.goroutine {
 		// Held by CLIENT PAUSE: wait for its end, then run the line
 		// again (on an event loop, after the handoff: serveFrom).
@@ -267,11 +272,11 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 	if cl != nil && cl.block != nil && c.goroutine {
 		s.waitBlocked(c, cl) // on an event loop, after the handoff (serveFrom)
 	}
-	if c.detached {
-		return true, nil
-	}
-	if c.closing {
-		_ = c.Flush()
+	if c.detached || c.closing {
+		s.n.dropKept(cl, false) // (a script that panicked may have kept them)
+		if c.closing {
+			_ = c.Flush()
+		}
 		return true, nil
 	}
 	// Send a long pipeline's replies as they come, so the client is not
@@ -317,26 +322,41 @@ const (
 )
 
 // add notes the first keys of cmds whose first key is their first
-// argument (GET, SET, HSET, ...), as n's table says.
+// argument (GET, SET, HSET, ...), as n's table says, and of script calls
+// (EVALSHA sha numkeys key ...).
 func (p *prefetcher) add(n *Node, cmds []resp.Command) {
 	for i := range cmds {
 		if p.n == prefetchMost {
 			return
 		}
 		a := cmds[i].Args
-		if len(a) < 2 || len(a[1]) == 0 {
+		if len(a) < 2 {
 			continue
 		}
 		if p.last == nil || !command.EqualFold(a[0], p.last.Name) {
 			p.last = n.cmds.Lookup(a[0])
 		}
-		if p.last == nil || p.last.FirstKey != 1 {
+		if p.last == nil {
 			continue
 		}
-		slot := int32(keyslot.Of(a[1]))
-		again := p.n > 0 && p.slots[p.n-1] == slot && bytes.Equal(p.keys[p.n-1], a[1])
+		k := 1
+		if p.last.FirstKey != 1 {
+			if p.last.Script == 0 {
+				continue
+			}
+			// A script call's first declared key (EVALSHA sha 1 key).
+			if k = p.last.FirstKeyPos(a); k == 0 {
+				continue
+			}
+		}
+		key := a[k]
+		if len(key) == 0 {
+			continue
+		}
+		slot := int32(keyslot.Of(key))
+		again := p.n > 0 && p.slots[p.n-1] == slot && bytes.Equal(p.keys[p.n-1], key)
 		p.slots = append(p.slots[:p.n], slot)
-		p.keys = append(p.keys[:p.n], a[1])
+		p.keys = append(p.keys[:p.n], key)
 		p.again = append(p.again[:p.n], again)
 		p.n++
 	}
@@ -365,7 +385,7 @@ func (p *prefetcher) advance(n *Node, i int) {
 // noted (the commands run in the order they were noted), else 0: the
 // command then computes it.
 func (p *prefetcher) take(n *Node, args [][]byte) int {
-	if p.next < p.n && len(args) >= 2 && len(args[1]) > 0 && unsafe.SliceData(args[1]) == unsafe.SliceData(p.keys[p.next]) {
+	if p.next < p.n && len(args) >= 2 && (p.noted(args[1]) || len(args) >= 4 && p.noted(args[3])) {
 		p.next++
 		if p.n > 1 {
 			p.advance(n, p.next)
@@ -373,6 +393,12 @@ func (p *prefetcher) take(n *Node, args [][]byte) int {
 		return int(p.slots[p.next-1]) + 1
 	}
 	return 0
+}
+
+// noted reports whether key is the next key noted (the same bytes of
+// the same command line).
+func (p *prefetcher) noted(key []byte) bool {
+	return len(key) > 0 && unsafe.SliceData(key) == unsafe.SliceData(p.keys[p.next])
 }
 
 // cut forgets the keys noted that have not been taken yet: a connection

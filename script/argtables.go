@@ -18,6 +18,25 @@ type argTable struct {
 	name string
 	t    *lua.LTable
 	n    int // the number of elements the last fill set
+	// idx and buf list the values a fill changes (see changed).
+	idx []int
+	buf [][]byte
+}
+
+// changed returns the values of vals that t does not hold already, and
+// notes their indexes in a.idx.
+func (a *argTable) changed(t *lua.LTable, vals [][]byte) [][]byte {
+	a.idx, a.buf = a.idx[:0], a.buf[:0]
+	for i, v := range vals {
+		if i < a.n {
+			if s, ok := t.RawGetInt(i + 1).(lua.LString); ok && string(s) == string(v) {
+				continue
+			}
+		}
+		a.idx = append(a.idx, i)
+		a.buf = append(a.buf, v)
+	}
+	return a.buf
 }
 
 // fill makes the table hold vals (their bytes copied into one string)
@@ -29,7 +48,34 @@ func (a *argTable) fill(L *lua.LState, vals [][]byte) *lua.LTable {
 		a.n = 0
 	}
 	t := a.t
-	setStrings(vals, func(i int, s lua.LString) { t.RawSetInt(i+1, s) })
+	// An element that holds the same bytes already stays (the arguments
+	// that do not change from call to call, a TTL or a limit, cost no new
+	// string); the others are made from one string.
+	fresh := vals
+	var idx []int // where fresh's values go (nil: at their own index)
+	if a.n > 0 {
+		same := 0
+		for i, v := range vals[:min(len(vals), a.n)] {
+			if s, ok := t.RawGetInt(i + 1).(lua.LString); ok && string(s) == string(v) {
+				same++
+			}
+		}
+		if same == len(vals) {
+			fresh = nil
+		} else if same > 0 {
+			fresh, idx = a.changed(t, vals), a.idx
+		}
+	}
+	if fresh != nil {
+		setStrings(fresh, func(i int, s lua.LString) {
+			j := i
+			if idx != nil {
+				j = idx[i]
+			}
+			t.RawSetInt(j+1, s)
+		})
+		clear(a.buf) // (they point into the request)
+	}
 	for i := len(vals); i < a.n; i++ {
 		t.RawSetInt(i+1, lua.LNil)
 	}

@@ -26,6 +26,9 @@ import (
 // g (before the globals are protected).
 func openCompat(L *lua.LState, g *lua.LTable) {
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	if f, ok := g.RawGetString("tonumber").(*lua.LFunction); ok && f.IsG {
+		g.RawSetString("tonumber", L.NewFunction(fastToNumber(f.GFunction)))
+	}
 	if m, ok := g.RawGetString("math").(*lua.LTable); ok {
 		m.RawSetString("random", L.NewFunction(func(L *lua.LState) int { return mathRandom(L, rng) }))
 		m.RawSetString("randomseed", L.NewFunction(func(L *lua.LState) int {
@@ -97,4 +100,46 @@ func mathRandom(L *lua.LState, rng *rand.Rand) int {
 	}
 	L.Push(lua.LNumber(lo + rng.Intn(hi-lo+1)))
 	return 1
+}
+
+// fastToNumber wraps tonumber: a lone argument that is a string of
+// decimal digits (with a minus sign or not), what scripts pass their
+// limits and counts as, reads without the general parse; anything else
+// goes to tonumber.
+func fastToNumber(tonumber lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if L.GetTop() == 1 {
+			if s, ok := L.Get(1).(lua.LString); ok {
+				if n, ok := decimalInt(string(s)); ok {
+					L.Push(lua.LNumber(n))
+					return 1
+				}
+			}
+		}
+		return tonumber(L)
+	}
+}
+
+// decimalInt reads s when it is 1 to 15 decimal digits, with a leading
+// minus sign or not (exact as a float64).
+func decimalInt(s string) (int64, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > 15 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
