@@ -42,8 +42,11 @@ for policy in $POLICIES; do
 		wait_port "$port"
 	fi
 	"$work/memlimit" -addr "127.0.0.1:$port" -n "$N" -dim "$DIM" -alg "$ALG" -timeout "$TIMEOUT" -ttl "$ttl"
-	# RSS's two parts: the executable's pages (file-backed, shared, the
-	# kernel may drop them) and the process's own memory.
-	awk '/^RssAnon|^RssFile/ {printf "  %s %.1f MB", $1, $2/1024} END {print ""}' "/proc/$pid/status" 2>/dev/null || true
+	# The true peak of RSS (VmHWM: the "peak seen" above samples it every
+	# thousand documents, so a long run under eviction sees more of its
+	# peaks than a short one under noeviction), and RSS's two parts: the
+	# executable's pages (file-backed, shared, the kernel may drop them)
+	# and the process's own memory.
+	awk '/^VmHWM|^RssAnon|^RssFile/ {printf "  %s %.1f MB", $1, $2/1024} END {print ""}' "/proc/$pid/status" 2>/dev/null || true
 	kill "$pid"; wait "$pid" 2>/dev/null || true
 done

@@ -30,7 +30,7 @@ type hnsw struct {
 	st     vstore
 	sq     *sq8 // search codes beside the float32 vectors (Params.Codes), or nil
 	levels []uint8
-	links0 []uint32
+	links0 [][]uint32   // chunks of vecChunk nodes' level-0 lists (hnsw_chunks.go)
 	upper  [][]uint32   // per node: levels 1..L, each a count then M ids
 	uppers atomic.Int64 // the bytes of the upper levels' lists (MemoryBytes)
 	exts   []uint32     // per node: the caller's id (written once, before the node is linked)
@@ -89,7 +89,7 @@ func (h *hnsw) grow(n int) {
 		h.sq.grow(h.capN, n)
 	}
 	h.levels = growTo(h.levels, h.capN, n)
-	h.links0 = growTo(h.links0, h.capN*(h.m0+1), n*(h.m0+1))
+	h.links0 = growChunks(h.links0, h.m0+1, h.capN, n)
 	h.upper = growTo(h.upper, h.capN, n)
 	h.exts = growTo(h.exts, h.capN, n)
 	h.dead = growTo(h.dead, h.capN, n)
@@ -136,9 +136,15 @@ func (h *hnsw) neighbours(i uint32, lc int, buf []uint32) []uint32 {
 	return buf
 }
 
+// list0 is i's level-0 list: its count, then m0 places.
+func (h *hnsw) list0(i uint32) []uint32 {
+	o := int(i&vecMask) * (h.m0 + 1)
+	return h.links0[i>>vecShift][o : o+h.m0+1 : o+h.m0+1]
+}
+
 func (h *hnsw) linkList(i uint32, lc int) []uint32 {
 	if lc == 0 {
-		return h.links0[int(i)*(h.m0+1) : int(i+1)*(h.m0+1)]
+		return h.list0(i)
 	}
 	return h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
 }
@@ -225,7 +231,7 @@ func (h *hnsw) insert(ext uint32, q *query) {
 	h.levels[id] = uint8(level)
 	sl := &h.stripe[id%uint32(len(h.stripe))]
 	sl.Lock()
-	atomic.StoreUint32(&h.links0[int(id)*(h.m0+1)], 0)
+	atomic.StoreUint32(&h.list0(id)[0], 0)
 	if level > 0 {
 		h.upper[id] = make([]uint32, level*(h.m+1))
 		h.uppers.Add(int64(level*(h.m+1)) * 4)

@@ -10,22 +10,28 @@ package vector
 // past maxmemory and the Go memory limit alike. Chunks grow by a new chunk;
 // only the last, while it is not full, is regrown (at most vecChunk
 // vectors copied). Capacity stays exact (growTo), as MemoryBytes counts it.
+//
+// The level-0 link lists (33 uint32 a node at M 16) and the search codes
+// (a quarter of a vector) are chunked the same way: flat, the copy of the
+// two at a growth of a 42,000-node graph put 11 MB of garbage beside 12 MB
+// of new arrays, the peak of RSS when loading to maxmemory. What stays
+// flat is a few bytes a node (levels, ids, norms, upper-level headers).
 const (
 	vecShift = 10
 	vecChunk = 1 << vecShift // nodes a chunk
 	vecMask  = vecChunk - 1
 )
 
-// growChunks returns chunks (holding from nodes of stride floats) with
+// growChunks returns chunks (holding from nodes of stride values) with
 // room for exactly to nodes.
-func growChunks(chunks [][]float32, stride, from, to int) [][]float32 {
+func growChunks[T any](chunks [][]T, stride, from, to int) [][]T {
 	for k := from / vecChunk; k*vecChunk < to; k++ {
 		have := max(min(vecChunk, from-k*vecChunk), 0)
 		want := min(vecChunk, to-k*vecChunk)
 		if k < len(chunks) {
 			chunks[k] = growTo(chunks[k], have*stride, want*stride)
 		} else {
-			chunks = append(chunks, make([]float32, want*stride))
+			chunks = append(chunks, make([]T, want*stride))
 		}
 	}
 	return chunks

@@ -2,6 +2,7 @@ package vector
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -49,6 +50,64 @@ func TestHNSWGrowthLeavesVectorsInPlace(t *testing.T) {
 			}
 		}
 		res, err := ix.Search(vecs[i], SearchOptions{K: 1})
+		if err != nil || len(res) != 1 || res[0].ID != uint32(i) {
+			t.Fatalf("nearest to vector %d: %v, %v", i, res, err)
+		}
+	}
+}
+
+// TestHNSWGrowthAllocatesTheNewPartOnly: the insert that grows a graph
+// with search codes past 8192 nodes allocates the new chunks of vectors,
+// codes and level-0 lists and copies only the few flat bytes a node
+// (levels, ids, norms): far less than the graph's memory, where flat
+// lists and codes made it allocate (and leave as garbage) about as much
+// again as the graph held. The level-0 lists and codes of the first
+// chunk stay where they were, and every node still finds itself.
+func TestHNSWGrowthAllocatesTheNewPartOnly(t *testing.T) {
+	const n = 10400
+	p := DefaultParams(HNSW, 32, L2)
+	p.M, p.EfConstruction = 16, 16
+	p.Codes = QuantInt8
+	ix, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := ix.(*hnsw)
+	r := rand.New(rand.NewPCG(7, 7))
+	vecs := make([][]float32, n)
+	var list0 *uint32
+	var code0 *int8
+	growths := 0
+	for i := range vecs {
+		vecs[i] = make([]float32, 32)
+		for j := range vecs[i] {
+			vecs[i][j] = r.Float32()
+		}
+		if i == vecChunk {
+			list0, code0 = &h.list0(0)[0], &h.sq.code(0)[0]
+		}
+		capN, held := h.capN, h.MemoryBytes()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		if err := ix.Add(uint32(i), vecs[i]); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&m1)
+		if h.capN != capN && capN >= 8192 {
+			growths++
+			if alloc := m1.TotalAlloc - m0.TotalAlloc; alloc > uint64(held)/3 {
+				t.Fatalf("growing from %d to %d nodes allocated %d bytes; the graph held %d", capN, h.capN, alloc, held)
+			}
+		}
+	}
+	if growths == 0 {
+		t.Fatalf("the graph did not grow past 8192 nodes (capacity %d)", h.capN)
+	}
+	if list0 != &h.list0(0)[0] || code0 != &h.sq.code(0)[0] {
+		t.Fatal("the first chunk's level-0 lists or codes moved when the graph grew")
+	}
+	for i := 0; i < n; i += 101 {
+		res, err := ix.Search(vecs[i], SearchOptions{K: 1, Ef: 200})
 		if err != nil || len(res) != 1 || res[0].ID != uint32(i) {
 			t.Fatalf("nearest to vector %d: %v, %v", i, res, err)
 		}

@@ -64,7 +64,7 @@ func (h *hnsw) purge(force bool) {
 	for i := uint32(0); i < n; i++ {
 		switch atomic.LoadUint32(&h.dead[i]) {
 		case slotDead:
-			h.links0[int(i)*(h.m0+1)] = 0
+			h.list0(i)[0] = 0
 			if l := int(h.levels[i]); l > 0 {
 				h.uppers.Add(-int64(l*(h.m+1)) * 4)
 			}

@@ -252,7 +252,7 @@ func (h *hnsw) WriteTo(w io.Writer) (int64, error) {
 			e.u32(h.dead[i])
 			e.u32(uint32(h.levels[i]))
 			h.st.write(e, i)
-			l0 := h.links0[int(i)*(h.m0+1) : int(i+1)*(h.m0+1)]
+			l0 := h.list0(i)
 			e.u32s(l0[:1+l0[0]])
 			for lc := 1; lc <= int(h.levels[i]); lc++ {
 				l := h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
@@ -301,7 +301,7 @@ func readHNSW(d *dec, p Params) (Index, error) {
 		if h.sq != nil {
 			h.sq.put(p.Metric, id, h.st.vec(id))
 		}
-		readLinks(h.m0, h.links0[i*(h.m0+1):(i+1)*(h.m0+1)])
+		readLinks(h.m0, h.list0(uint32(i)))
 		if lvl > 0 {
 			h.upper[id] = make([]uint32, int(lvl)*(h.m+1))
 			h.uppers.Add(int64(lvl) * int64(h.m+1) * 4)

@@ -39,9 +39,9 @@ const DefaultRerank = 40
 // by the graph's locks like its vstore.
 type sq8 struct {
 	dim    int
-	stride int // bytes per code (dim rounded up to 16, zero padded)
-	plines int // cache lines of a code to prefetch
-	codes  []int8
+	stride int      // bytes per code (dim rounded up to 16, zero padded)
+	plines int      // cache lines of a code to prefetch
+	codes  [][]int8 // chunks of vecChunk codes (hnsw_chunks.go)
 	mul    []float32
 }
 
@@ -52,7 +52,7 @@ func newSQ8(dim int) *sq8 {
 }
 
 func (s *sq8) grow(c, n int) {
-	s.codes = growTo(s.codes, c*s.stride, n*s.stride)
+	s.codes = growChunks(s.codes, s.stride, c, n)
 	s.mul = growTo(s.mul, c, n)
 }
 
@@ -60,7 +60,8 @@ func (s *sq8) grow(c, n int) {
 func (s *sq8) bytesPer() int64 { return int64(s.stride) + 4 }
 
 func (s *sq8) code(i uint32) []int8 {
-	return s.codes[int(i)*s.stride : int(i+1)*s.stride]
+	o := int(i&vecMask) * s.stride
+	return s.codes[i>>vecShift][o : o+s.stride : o+s.stride]
 }
 
 // encode codes prepared vector f (at least dim values) into dst (stride
@@ -79,7 +80,7 @@ func (s *sq8) put(m Metric, i uint32, f []float32) {
 }
 
 func (s *sq8) prefetch(i uint32) {
-	prefetch.Lines(unsafe.Pointer(&s.codes[int(i)*s.stride]), s.plines)
+	prefetch.Lines(unsafe.Pointer(&s.codes[i>>vecShift][int(i&vecMask)*s.stride]), s.plines)
 }
 
 // encodeQuery adds q's code (q.f is the prepared vector).

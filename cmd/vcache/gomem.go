@@ -13,7 +13,7 @@ import (
 
 // goMemFloor is the least garbage the collector may let pile up between
 // collections beside goMemLimit's share of maxmemory.
-const goMemFloor = 4 << 20
+const goMemFloor = 2 << 20
 
 // goMemTuner keeps the Go runtime's soft memory limit at maxmemory (the
 // sum of the process's nodes' limits) plus what the process holds beyond
