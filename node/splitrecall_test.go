@@ -239,13 +239,22 @@ func testSplitRecall(t *testing.T, replicas int, method string) {
 	}
 	rs := newRecallSet(docs, 30, dim)
 	for lo := 0; lo < docs; lo += 50 {
-		if _, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i := lo; i < min(lo+50, docs); i++ {
-				p.HSet(ctx, fmt.Sprintf("doc:%d", i), "v", vecBlob(rs.docs[i]...))
+		// A proxy whose node is slow to answer (a loaded machine) says
+		// TRYAGAIN, as a client is told to: the HSETs are sent again.
+		deadline := time.Now().Add(time.Minute)
+		for {
+			_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
+				for i := lo; i < min(lo+50, docs); i++ {
+					p.HSet(ctx, fmt.Sprintf("doc:%d", i), "v", vecBlob(rs.docs[i]...))
+				}
+				return nil
+			})
+			if err == nil {
+				break
 			}
-			return nil
-		}); err != nil {
-			t.Fatalf("HSET docs: %v; maps: %s", err, mapStates(nodes))
+			if !strings.HasPrefix(err.Error(), "TRYAGAIN") || time.Now().After(deadline) {
+				t.Fatalf("HSET docs: %v; maps: %s", err, mapStates(nodes))
+			}
 		}
 	}
 	var before recallSample
