@@ -8,11 +8,15 @@
 #   N=200000 ROUNDS=1 bench/kv.sh
 #   BASE=HEAD~3 bench/kv.sh     # also runs vcache built from that git revision
 #                               # ("base") in the same rounds, to compare a change
+#   ROUNDS=0 bench/kv.sh        # memory only
+#   IDLE=5 bench/kv.sh          # RSS again after 5 s idle (the default: vcache
+#                               # gives freed heap back once idle, Redis keeps it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
 ROUNDS=${ROUNDS:-3}
 KEYS=${KEYS:-1000000}
+IDLE=${IDLE:-5}
 . bench/lib.sh
 need redis-server redis-benchmark redis-cli
 build_vcache
@@ -41,26 +45,28 @@ for round in $(seq "$ROUNDS"); do
 	done
 done
 
-echo
-if [ -n "${BASE:-}" ]; then
-	echo "| test | redis-server ops/s | base ($BASE) ops/s | vcache ops/s | base/redis | vcache/redis | vcache/base |"
-	echo "|---|---|---|---|---|---|---|"
-else
-	echo "| test | redis-server ops/s | vcache ops/s | vcache/redis |"
-	echo "|---|---|---|---|"
-fi
-for P in 1 16; do
-	for t in set get; do
-		r=$(echo ${res[redis,$P,$t]} | tr ' ' '\n' | median)
-		v=$(echo ${res[vcache,$P,$t]} | tr ' ' '\n' | median)
-		if [ -n "${BASE:-}" ]; then
-			b=$(echo ${res[base,$P,$t]} | tr ' ' '\n' | median)
-			printf "| %s -P %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f |\n" "${t^^}" "$P" "$r" "$b" "$v" "$(ratio "$b" "$r")" "$(ratio "$v" "$r")" "$(ratio "$v" "$b")"
-		else
-			printf "| %s -P %s | %.0f | %.0f | %.2f |\n" "${t^^}" "$P" "$r" "$v" "$(ratio "$v" "$r")"
-		fi
+if [ "$ROUNDS" -gt 0 ]; then
+	echo
+	if [ -n "${BASE:-}" ]; then
+		echo "| test | redis-server ops/s | base ($BASE) ops/s | vcache ops/s | base/redis | vcache/redis | vcache/base |"
+		echo "|---|---|---|---|---|---|---|"
+	else
+		echo "| test | redis-server ops/s | vcache ops/s | vcache/redis |"
+		echo "|---|---|---|---|"
+	fi
+	for P in 1 16; do
+		for t in set get; do
+			r=$(echo ${res[redis,$P,$t]} | tr ' ' '\n' | median)
+			v=$(echo ${res[vcache,$P,$t]} | tr ' ' '\n' | median)
+			if [ -n "${BASE:-}" ]; then
+				b=$(echo ${res[base,$P,$t]} | tr ' ' '\n' | median)
+				printf "| %s -P %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f |\n" "${t^^}" "$P" "$r" "$b" "$v" "$(ratio "$b" "$r")" "$(ratio "$v" "$r")" "$(ratio "$v" "$b")"
+			else
+				printf "| %s -P %s | %.0f | %.0f | %.2f |\n" "${t^^}" "$P" "$r" "$v" "$(ratio "$v" "$r")"
+			fi
+		done
 	done
-done
+fi
 
 # Memory after loading $KEYS keys with 100-byte values.
 python3 - "$KEYS" > "$work/load.resp" <<'PY'
@@ -71,13 +77,15 @@ for i in range(n):
     out.write("*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n" % (len(k), k, v))
 PY
 echo
-echo "| after loading $KEYS keys x 100 B | used_memory | RSS |"
-echo "|---|---|---|"
+echo "| after loading $KEYS keys x 100 B | used_memory | RSS | RSS after ${IDLE} s idle |"
+echo "|---|---|---|---|"
 for server in redis vcache; do
 	serve "$server"
 	redis-cli -p "$port" --pipe < "$work/load.resp" >/dev/null
 	used=$(redis-cli -p "$port" INFO memory | tr -d '\r' | awk -F: '$1=="used_memory" {print $2}')
 	rss=$(awk '/VmRSS/ {print $2*1024}' /proc/"$pid"/status)
-	printf "| %s | %.1f MiB | %.1f MiB |\n" "$server" "$(awk -v a="$used" 'BEGIN{print a/1048576}')" "$(awk -v a="$rss" 'BEGIN{print a/1048576}')"
+	sleep "$IDLE"
+	idle=$(awk '/VmRSS/ {print $2*1024}' /proc/"$pid"/status)
+	printf "| %s | %.1f MiB | %.1f MiB | %.1f MiB |\n" "$server" "$(awk -v a="$used" 'BEGIN{print a/1048576}')" "$(awk -v a="$rss" 'BEGIN{print a/1048576}')" "$(awk -v a="$idle" 'BEGIN{print a/1048576}')"
 	stop_served
 done
