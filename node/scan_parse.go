@@ -62,7 +62,7 @@ type keyScanArgs struct {
 	noValues bool
 }
 
-// parseKeyScan parses KEY key cursor [MATCH pattern] [COUNT count] (with
+// parseKeyScan parses SSCAN|HSCAN|ZSCAN key cursor [MATCH pattern] [COUNT count] (with
 // HSCAN's NOVALUES when noValuesOK). Redis checks the cursor before it
 // looks the key up and the options after: badCursor says the cursor is
 // not one, msg is the options' error text.
@@ -84,7 +84,7 @@ func parseKeyScan(args [][]byte, noValuesOK bool) (ka keyScanArgs, badCursor boo
 
 // parseScanCursor reads a key's scan cursor as Redis does (strtoul): an
 // optional sign (a negative number wraps around), digits up to 2^64-1,
-// nothing else; no digits at all is cursor 0.
+// nothing else; an empty cursor is 0.
 func parseScanCursor(b []byte) (uint64, bool) {
 	if len(b) == 0 {
 		return 0, true
