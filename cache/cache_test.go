@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -369,5 +371,57 @@ func BenchmarkMapBaseline(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		k := keys[i%len(keys)]
 		m[string(k)] = append([]byte(nil), val...)
+	}
+}
+
+// picker is an observer that reads only the fields named in names.
+type picker struct {
+	names []string
+	got   map[string]string
+}
+
+func (p *picker) HashChanged(key string, slot int, fields map[string][]byte) {
+	p.got = map[string]string{}
+	for f, v := range fields {
+		p.got[f] = string(v)
+	}
+}
+
+func (p *picker) KeyRemoved(string, int, Reason) {}
+
+func (p *picker) HashFieldNames(string) ([]string, bool) { return p.names, p.names != nil }
+
+// TestObserverPicksNamedFields: an observer that names the fields it
+// reads gets just those the hash has, with their current values, from a
+// packed hash and a hash table alike (after HSET, HDEL, HINCRBY); one
+// that names none gets every field.
+func TestObserverPicksNamedFields(t *testing.T) {
+	p := &picker{names: []string{"a", "b", "missing", ""}}
+	ks := newKS(t, func(c *Config) { c.Observer = p })
+	check := func(what string, want map[string]string) {
+		t.Helper()
+		if !maps.Equal(p.got, want) {
+			t.Fatalf("%s: observer got %v, want %v", what, p.got, want)
+		}
+	}
+	for _, n := range []int{3, 2000} { // packed, table
+		key := []byte("h" + strconv.Itoa(n))
+		fv := [][]byte{[]byte("a"), []byte("1"), []byte("b"), []byte("2"), []byte(""), []byte("empty")}
+		for i := 3; i < n; i++ {
+			fv = append(fv, []byte("x"+strconv.Itoa(i)), []byte("v"))
+		}
+		ks.HSet(key, fv, false)
+		check("HSET", map[string]string{"a": "1", "b": "2", "": "empty"})
+		ks.HSet(key, [][]byte{[]byte("x5"), []byte("w")}, false)
+		check("HSET of an unnamed field", map[string]string{"a": "1", "b": "2", "": "empty"})
+		ks.HDel(key, [][]byte{[]byte("b")})
+		check("HDEL", map[string]string{"a": "1", "": "empty"})
+		ks.HIncrBy(key, []byte("a"), 5)
+		check("HINCRBY", map[string]string{"a": "6", "": "empty"})
+	}
+	p.names = nil
+	ks.HSet([]byte("h2000"), [][]byte{[]byte("a"), []byte("7")}, false)
+	if len(p.got) != 2000-1 || p.got["a"] != "7" || p.got["x1999"] != "v" {
+		t.Fatalf("an observer naming no fields got %d fields, want every one (1999)", len(p.got))
 	}
 }

@@ -405,24 +405,37 @@ func randomFields(t *ftab, count int64, withValues bool) [][]byte {
 	return out
 }
 
-// HScan returns the hash's fields and values matching pattern. The whole
-// hash is returned in one call (cursor 0 next), which Redis's SCAN contract
-// allows (and which Redis does for a listpack hash); COUNT is a hint.
-func (ks *Keyspace) HScan(key []byte, pattern string, noValues bool) ([][]byte, error) {
+// HScan returns the next fields of the hash at key from cursor that
+// match pattern ("" for all), each followed by its value unless noValues,
+// about count of them, and the cursor to continue from (0 when done). A
+// packed hash comes whole in one call, as Redis's listpacks do; a table
+// is walked a few home places a call (tabscan.go), so a field there for a
+// whole scan is returned however the table grows or shrinks meanwhile.
+func (ks *Keyspace) HScan(key []byte, cursor uint64, pattern string, count int, noValues bool) (uint64, [][]byte, error) {
 	var out [][]byte
+	var next uint64
 	err := ks.hashRead(key, func(h hashView) {
-		h.each(func(f, v []byte) bool {
+		keep := func(f, v []byte) {
 			if pattern != "" && !Match(pattern, string(f)) {
-				return true
+				return
 			}
 			out = append(out, f)
 			if !noValues {
 				out = append(out, v)
 			}
-			return true
+		}
+		if h.m == nil { // packed or missing
+			h.each(func(f, v []byte) bool { keep(f, v); return true })
+			return
+		}
+		// Redis counts a field and its value as two elements against twice
+		// COUNT, with ten steps for each: count fields, 20*count steps.
+		seen := 0
+		next = scanCalls(cursor, count, 20*count, func() int { return seen }, func(c uint64) uint64 {
+			return h.m.scan(c, func(f, v []byte) { seen++; keep(f, v) })
 		})
 	})
-	return out, err
+	return next, out, err
 }
 
 // HashFields returns a copy of the hash at key (values are shared and

@@ -104,3 +104,31 @@ func BenchmarkHSetBig(b *testing.B) {
 	}
 	reportCPU(b, c0)
 }
+
+// BenchmarkHGetBig reads random fields of one hash of 100,000 fields, as
+// BenchmarkHSetBig writes them.
+func BenchmarkHGetBig(b *testing.B) {
+	const n = 100_000
+	ks := newKS(b, nil)
+	key := []byte("myhash")
+	fields := make([][]byte, n)
+	for i := range fields {
+		fields[i] = []byte("element:" + strconv.Itoa(100_000_000_000 + i)[1:])
+		ks.HSet(key, [][]byte{fields[i], []byte("xxx")}, false)
+	}
+	seq := make([]int32, 1<<16)
+	x := uint64(1)
+	for i := range seq {
+		x = x*6364136223846793005 + 1442695040888963407
+		seq[i] = int32((x >> 33) % n)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		if v, _ := ks.HGet(key, fields[seq[i&(len(seq)-1)]]); len(v) != 3 {
+			b.Fatal("missing value")
+		}
+	}
+	reportCPU(b, c0)
+}

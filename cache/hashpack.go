@@ -160,6 +160,18 @@ func (h hashView) asMap() map[string][]byte {
 	return h.m.asMap()
 }
 
+// pick returns the fields of names that the hash has, with their values
+// (shared).
+func (h hashView) pick(names []string) map[string][]byte {
+	m := make(map[string][]byte, len(names))
+	for _, f := range names {
+		if v, ok := h.get(unsafe.Slice(unsafe.StringData(f), len(f))); ok {
+			m[f] = v
+		}
+	}
+	return m
+}
+
 // elemFwd reads the element at off in b (packed without its trailing
 // header): its header, its payload, and the offset after it.
 func elemFwd(b []byte, off int) (h uint64, p []byte, next int) {

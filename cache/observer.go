@@ -51,6 +51,16 @@ type HashFilter interface {
 	WantsHashes() bool
 }
 
+// HashFieldPicker may be implemented by an Observer whose HashChanged
+// reads only some fields of some hashes (an index reads its schema's):
+// when HashFieldNames(key) reports ok, HashChanged gets just the fields
+// of names that the hash has, so a change to a hash of many fields costs
+// a lookup per name instead of a map of every field. names must not be
+// modified; the keyspace does not keep it.
+type HashFieldPicker interface {
+	HashFieldNames(key string) (names []string, ok bool)
+}
+
 // hashChanged tells the observer the hash at key (a string or the
 // command's bytes, turned into a string only for an observer that wants
 // it) was created or changed.
@@ -65,6 +75,12 @@ func hashChanged[K string | []byte](ks *Keyspace, key K, slot int, e *entry) {
 	k := string(key)
 	if ok && !f.WantsHash(k) {
 		return
+	}
+	if p, ok := ks.observer.(HashFieldPicker); ok {
+		if names, some := p.HashFieldNames(k); some {
+			ks.observer.HashChanged(k, slot, e.view().pick(names))
+			return
+		}
 	}
 	ks.observer.HashChanged(k, slot, e.view().asMap())
 }

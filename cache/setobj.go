@@ -2,7 +2,6 @@ package cache
 
 import (
 	"hash/maphash"
-	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -376,8 +375,5 @@ func (h *hashSet) scan(cursor uint64, fn func(m string)) uint64 {
 			fn(h.members[uint32(w)-1])
 		}
 	}
-	cursor |= ^mask
-	cursor = bits.Reverse64(cursor)
-	cursor++
-	return bits.Reverse64(cursor)
+	return scanNext(cursor, mask)
 }

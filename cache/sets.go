@@ -445,13 +445,9 @@ func (ks *Keyspace) SScan(key []byte, cursor uint64, pattern string, count int) 
 			return
 		}
 		seen := 0
-		next = cursor
-		for steps := count * 10; ; steps-- {
-			next = s.h.scan(next, func(m string) { seen++; keep(m) })
-			if next == 0 || steps <= 0 || seen >= count {
-				return
-			}
-		}
+		next = scanCalls(cursor, count, 10*count, func() int { return seen }, func(c uint64) uint64 {
+			return s.h.scan(c, func(m string) { seen++; keep(m) })
+		})
 	})
 	return next, out, err
 }

@@ -438,22 +438,35 @@ func (ks *Keyspace) ZRandMember(key []byte, count int64) ([]ZMember, error) {
 	return out, err
 }
 
-// ZScan returns the members matching pattern (all when empty) with their
-// scores, in one call (cursor 0 next), as Redis's SCAN contract allows.
-func (ks *Keyspace) ZScan(key []byte, pattern string) ([]ZMember, error) {
+// ZScan returns the next members of the sorted set at key from cursor
+// that match pattern ("" for all), with their scores, about count of
+// them, and the cursor to continue from (0 when done). A packed set comes
+// whole in one call, as Redis's listpacks do; a skiplist's dict is walked
+// a few home places a call (tabscan.go), so a member there for a whole
+// scan is returned however the dict grows or shrinks meanwhile.
+func (ks *Keyspace) ZScan(key []byte, cursor uint64, pattern string, count int) (uint64, []ZMember, error) {
 	var out []ZMember
+	var next uint64
 	err := ks.zsetRead(key, func(z *zset) {
 		if z == nil {
 			return
 		}
-		z.each(func(m string, s float64) bool {
+		keep := func(m string, s float64) {
 			if pattern == "" || Match(pattern, m) {
 				out = append(out, ZMember{m, s})
 			}
-			return true
+		}
+		if z.packed() {
+			z.each(func(m string, s float64) bool { keep(m, s); return true })
+			return
+		}
+		// As HScan: a member and its score are two elements to Redis.
+		seen := 0
+		next = scanCalls(cursor, count, 20*count, func() int { return seen }, func(c uint64) uint64 {
+			return z.sl.dict.scan(c, func(n *znode) { seen++; keep(n.member(), n.score) })
 		})
 	})
-	return out, err
+	return next, out, err
 }
 
 // IsZSet tells whether key holds a sorted set (blocked ZPOPs wait for one).

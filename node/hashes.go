@@ -186,22 +186,14 @@ func cmdHRandField(cx *Ctx) {
 }
 
 func cmdHScan(cx *Ctx) {
-	args := cx.Args
-	if _, err := parseCursor(args[2]); err != nil {
-		cx.Error("ERR invalid cursor")
+	sa, ok := keyScan(cx, "hash", true)
+	if !ok {
 		return
 	}
-	so, msg := parseScanOpts(args[3:], false, true)
-	if msg != "" {
-		cx.Error(msg)
-		return
-	}
-	vals, err := cx.Node.ks.HScan(args[1], so.match, so.noValues)
+	next, vals, err := cx.Node.ks.HScan(cx.Args[1], sa.cursor, sa.match, sa.count, sa.noValues)
 	if err != nil {
 		cx.Err(err)
 		return
 	}
-	cx.Array(2)
-	cx.BulkString("0")
-	replyBulks(cx, vals)
+	replyScan(cx, next, vals)
 }

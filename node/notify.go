@@ -142,8 +142,10 @@ func (o *notifyObserver) KeyRemoved(key string, _ int, why cache.Reason) {
 type observers []cache.Observer
 
 var (
-	_ cache.JSONObserver = observers{}
-	_ cache.HashFilter   = observers{}
+	_ cache.JSONObserver    = observers{}
+	_ cache.HashFilter      = observers{}
+	_ cache.HashFieldPicker = observers{}
+	_ cache.HashFieldPicker = searchObserver{}
 )
 
 func (os observers) HashChanged(key string, slot int, fields map[string][]byte) {
@@ -177,6 +179,32 @@ func (os observers) WantsHashes() bool {
 		}
 	}
 	return false
+}
+
+// HashFieldNames joins the field names of the observers that want key's
+// fields; every field when one of them does not name its own.
+func (os observers) HashFieldNames(key string) ([]string, bool) {
+	var out []string
+	n := 0
+	for _, o := range os {
+		if f, ok := o.(cache.HashFilter); ok && !f.WantsHash(key) {
+			continue
+		}
+		p, ok := o.(cache.HashFieldPicker)
+		if !ok {
+			return nil, false
+		}
+		names, some := p.HashFieldNames(key)
+		if !some {
+			return nil, false
+		}
+		if n++; n == 1 {
+			out = names
+		} else {
+			out = append(out[:len(out):len(out)], names...)
+		}
+	}
+	return out, true
 }
 
 // JSONChanged passes a JSON document's change to the observers that hear

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/vcache/vcache/cache"
@@ -51,4 +52,87 @@ func parseScanOpts(args [][]byte, typeOK, noValuesOK bool) (scanOpts, string) {
 		o.match = ""
 	}
 	return o, ""
+}
+
+// keyScanArgs is SSCAN's, HSCAN's and ZSCAN's parsed arguments.
+type keyScanArgs struct {
+	cursor   uint64
+	match    string
+	count    int // COUNT, 10 when not given
+	noValues bool
+}
+
+// parseKeyScan parses SSCAN|HSCAN|ZSCAN key cursor [MATCH pattern] [COUNT count] (with
+// HSCAN's NOVALUES when noValuesOK). Redis checks the cursor before it
+// looks the key up and the options after: badCursor says the cursor is
+// not one, msg is the options' error text.
+func parseKeyScan(args [][]byte, noValuesOK bool) (ka keyScanArgs, badCursor bool, msg string) {
+	cur, ok := parseScanCursor(args[2])
+	if !ok {
+		return keyScanArgs{}, true, ""
+	}
+	so, msg := parseScanOpts(args[3:], false, noValuesOK)
+	if msg != "" {
+		return keyScanArgs{}, false, msg
+	}
+	ka = keyScanArgs{cursor: cur, match: so.match, count: 10, noValues: so.noValues}
+	if so.count > 0 {
+		ka.count = int(min(so.count, 1<<30))
+	}
+	return ka, false, ""
+}
+
+// parseScanCursor reads a key's scan cursor as Redis does (strtoul): an
+// optional sign (a negative number wraps around), digits up to 2^64-1,
+// nothing else; an empty cursor is 0.
+func parseScanCursor(b []byte) (uint64, bool) {
+	if len(b) == 0 {
+		return 0, true
+	}
+	s, neg := string(b), false
+	switch s[0] {
+	case '-':
+		s, neg = s[1:], true
+	case '+':
+		s = s[1:]
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// keyScan reads SSCAN's, HSCAN's or ZSCAN's arguments (typ: the key's
+// TYPE they need) and answers an error as Redis does, in its order: an
+// invalid cursor first, then the key (missing: an empty scan; of another
+// type: WRONGTYPE), then the options. It reports whether to go on.
+func keyScan(cx *Ctx, typ string, noValuesOK bool) (keyScanArgs, bool) {
+	ka, badCursor, msg := parseKeyScan(cx.Args, noValuesOK)
+	switch {
+	case badCursor:
+		cx.Error("ERR invalid cursor")
+	case msg != "":
+		switch cx.Node.ks.Type(cx.Args[1]) {
+		case "none":
+			replyScan(cx, 0, nil)
+		case typ:
+			cx.Error(msg)
+		default:
+			cx.Err(cache.ErrWrongType)
+		}
+	default:
+		return ka, true
+	}
+	return ka, false
+}
+
+// replyScan answers a scan: the next cursor and the elements.
+func replyScan(cx *Ctx, next uint64, vals [][]byte) {
+	cx.Array(2)
+	cx.BulkString(strconv.FormatUint(next, 10))
+	replyBulks(cx, vals)
 }

@@ -26,6 +26,12 @@ func (o searchObserver) HashChanged(key string, slot int, fields map[string][]by
 // keys no index covers (cache.HashFilter).
 func (o searchObserver) WantsHash(key string) bool { return o.cat.Wants(key) }
 
+// HashFieldNames: the indexes read only their schemas' fields of a hash
+// (cache.HashFieldPicker).
+func (o searchObserver) HashFieldNames(key string) ([]string, bool) {
+	return o.cat.HashFieldNames(key), true
+}
+
 // WantsHashes: only while some index exists.
 func (o searchObserver) WantsHashes() bool { return o.cat.Len() > 0 }
 

@@ -207,44 +207,9 @@ func cmdSInterCard(cx *Ctx) {
 	replyInt(cx, int64(n), err)
 }
 
-// scanArgs is SSCAN's parsed arguments.
-type scanArgs struct {
-	cursor uint64
-	match  string
-	count  int
-}
-
-// parseSScan parses SSCAN key cursor [MATCH pattern] [COUNT count].
-func parseSScan(args [][]byte) (scanArgs, string) {
-	cur, ok := parseSetCursor(args[2])
-	if !ok {
-		return scanArgs{}, "ERR invalid cursor"
-	}
-	so, msg := parseScanOpts(args[3:], false, false)
-	if msg != "" {
-		return scanArgs{}, msg
-	}
-	sa := scanArgs{cursor: cur, match: so.match, count: 10}
-	if so.count > 0 {
-		sa.count = int(min(so.count, 1<<30))
-	}
-	return sa, ""
-}
-
-// parseSetCursor reads SSCAN's cursor as Redis does (strtoul: a negative
-// number wraps around).
-func parseSetCursor(b []byte) (uint64, bool) {
-	if v, err := strconv.ParseUint(string(b), 10, 64); err == nil {
-		return v, true
-	}
-	v, err := strconv.ParseInt(string(b), 10, 64)
-	return uint64(v), err == nil
-}
-
 func cmdSScan(cx *Ctx) {
-	sa, msg := parseSScan(cx.Args)
-	if msg != "" {
-		cx.Error(msg)
+	sa, ok := keyScan(cx, "set", false)
+	if !ok {
 		return
 	}
 	next, vals, err := cx.Node.ks.SScan(cx.Args[1], sa.cursor, sa.match, sa.count)
@@ -252,7 +217,5 @@ func cmdSScan(cx *Ctx) {
 		cx.Err(err)
 		return
 	}
-	cx.Array(2)
-	cx.BulkString(strconv.FormatUint(next, 10))
-	replyBulks(cx, vals)
+	replyScan(cx, next, vals)
 }

@@ -62,7 +62,10 @@ func FuzzSetArgs(f *testing.F) {
 			if len(args) < 3 {
 				return
 			}
-			sa, msg := parseSScan(args)
+			sa, badCursor, msg := parseKeyScan(args, false)
+			if badCursor {
+				msg = "ERR invalid cursor"
+			}
 			if !refused(msg) && sa.count < 1 {
 				t.Fatalf("%q: COUNT %d", line, sa.count)
 			}

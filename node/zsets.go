@@ -2,6 +2,7 @@ package node
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -290,24 +291,18 @@ func cmdZRandMember(cx *Ctx) {
 }
 
 func cmdZScan(cx *Ctx) {
-	args := cx.Args
-	if _, err := parseCursor(args[2]); err != nil {
-		cx.Error("ERR invalid cursor")
+	sa, ok := keyScan(cx, "zset", false)
+	if !ok {
 		return
 	}
-	so, msg := parseScanOpts(args[3:], false, false)
-	if msg != "" {
-		cx.Error(msg)
-		return
-	}
-	ms, err := cx.Node.ks.ZScan(args[1], so.match)
+	next, ms, err := cx.Node.ks.ZScan(cx.Args[1], sa.cursor, sa.match, sa.count)
 	if err != nil {
 		cx.Err(err)
 		return
 	}
 	// Scores are bulk strings in RESP3 too, as in Redis 7.0.
 	cx.Array(2)
-	cx.BulkString("0")
+	cx.BulkString(strconv.FormatUint(next, 10))
 	cx.Array(2 * len(ms))
 	for _, m := range ms {
 		cx.BulkString(m.Member)

@@ -1,6 +1,7 @@
 package ft
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -120,6 +121,30 @@ func (c *Catalog) JSONChanged(key string, fields func(*Schema) map[string][]byte
 			ix.Upsert(key, fields(ix.schema))
 		}
 	}
+}
+
+// HashFieldNames returns the hash fields HashChanged reads of key: those
+// the schemas of the indexes over key name (its other fields may be left
+// out of HashChanged's fields). The caller must not modify them.
+func (c *Catalog) HashFieldNames(key string) []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []string
+	merged := false
+	for _, ix := range c.indexes {
+		if ix.schema.OnJSON || !ix.Matches(key) {
+			continue
+		}
+		if out == nil {
+			out = ix.FieldNames() // one index, the usual case: its own list
+			continue
+		}
+		if !merged {
+			out, merged = slices.Clone(out), true
+		}
+		out = append(out, ix.FieldNames()...)
+	}
+	return out
 }
 
 // Wants reports whether some index's prefixes match key: only then does

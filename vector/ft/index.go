@@ -33,6 +33,9 @@ type doc struct {
 type Index struct {
 	schema *Schema
 	engine map[string]vector.Index // by field alias
+	// names are the hash fields Upsert reads: the schema's, LANGUAGE_FIELD
+	// and SCORE_FIELD (set with the schema, read without mu).
+	names atomic.Pointer[[]string]
 
 	mu       sync.RWMutex
 	ids      map[string]uint32 // key -> doc id
@@ -82,8 +85,28 @@ func NewIndex(s *Schema) (*Index, error) {
 		}
 	}
 	ix.refreshMem() // the engines' initial capacity
+	ix.setNames()
 	return ix, nil
 }
+
+// setNames records the hash fields the schema names.
+func (ix *Index) setNames() {
+	s := ix.schema
+	names := make([]string, 0, len(s.Fields)+2)
+	for _, f := range s.Fields {
+		names = append(names, f.Name)
+	}
+	for _, f := range []string{s.LanguageField, s.ScoreField} {
+		if f != "" {
+			names = append(names, f)
+		}
+	}
+	ix.names.Store(&names)
+}
+
+// FieldNames returns the hash fields Upsert reads (the caller must not
+// modify them).
+func (ix *Index) FieldNames() []string { return *ix.names.Load() }
 
 // Schema returns the index's schema.
 func (ix *Index) Schema() *Schema { return ix.schema }
@@ -440,5 +463,6 @@ func (ix *Index) AddFields(fields []Field, spec []string) error {
 	}
 	ix.schema.Fields = append(ix.schema.Fields, fields...)
 	ix.schema.Args = append(ix.schema.Args, spec...)
+	ix.setNames()
 	return nil
 }
