@@ -245,6 +245,9 @@ type ScanOptions struct {
 // visit; 0 starts and, returned, ends the scan. Every key present for the
 // whole scan is returned at least once.
 func (ks *Keyspace) Scan(cursor uint64, o ScanOptions) (next uint64, keys []string) {
+	if cursor >= keyslot.Count {
+		return 0, nil // no cursor of ours: Redis ends such a scan too
+	}
 	count := max(o.Count, 10)
 	slot := int(cursor)
 	visited := 0

@@ -145,14 +145,9 @@ func keyTTL(cx *Ctx, unit time.Duration, absolute bool) {
 	cx.Int(v)
 }
 
-// parseCursor reads a SCAN cursor.
-func parseCursor(b []byte) (uint64, error) {
-	return strconv.ParseUint(string(b), 10, 64)
-}
-
 func cmdScan(cx *Ctx) {
-	cur, err := parseCursor(cx.Args[1])
-	if err != nil {
+	cur, ok := parseScanCursor(cx.Args[1])
+	if !ok {
 		cx.Error("ERR invalid cursor")
 		return
 	}

@@ -389,3 +389,37 @@ func FuzzKeyScanArgs(f *testing.F) {
 		}
 	})
 }
+
+// TestScanCursorsOutOfRange: SCAN reads its cursor as Redis 7.0 does (a
+// sign, an empty cursor and the full 64-bit range are accepted, a space or
+// a value past 2^64 is not), and a cursor that is none of the node's (past
+// its last slot, or negative as a signed number) ends the scan instead of
+// failing the command; the node then serves keys of every stripe as before.
+func TestScanCursorsOutOfRange(t *testing.T) {
+	c := startNode(t, nil).client(t)
+	ctx := context.Background()
+	for i := range 200 {
+		c.Set(ctx, fmt.Sprint("k", i), i, 0)
+	}
+	for _, cur := range []string{"18446744073709551615", "9223372036854775808", "-1", "-9223372036854775808", "16384", "99999"} {
+		v, err := c.Do(ctx, "SCAN", cur, "COUNT", "1000").Slice()
+		if err != nil || len(v) != 2 || v[0] != "0" {
+			t.Errorf("SCAN %s: %v, %v; want a finished scan", cur, v, err)
+		}
+	}
+	for _, cur := range []string{" 1", "18446744073709551616", "x"} {
+		if err := c.Do(ctx, "SCAN", cur).Err(); err == nil || err.Error() != "ERR invalid cursor" {
+			t.Errorf("SCAN %q: %v; want ERR invalid cursor", cur, err)
+		}
+	}
+	if v, err := c.Do(ctx, "SCAN", "", "COUNT", "1000").Slice(); err != nil || len(v) != 2 {
+		t.Errorf("SCAN of an empty cursor (0 to Redis): %v, %v", v, err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for i := range 200 {
+		if v, err := c.Get(cctx, fmt.Sprint("k", i)).Int(); err != nil || v != i {
+			t.Fatalf("GET k%d after the scans: %v, %v", i, v, err)
+		}
+	}
+}
