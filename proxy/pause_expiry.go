@@ -83,7 +83,7 @@ func (h *expiryHolder) wake() {
 // (front.Pause.Settle), for two rounds of run at most.
 func (h *expiryHolder) settle() {
 	cfg := &h.p.cfg
-	limit := time.NewTimer(2 * (cfg.DialTimeout + cfg.ReplyTimeout))
+	limit := time.NewTimer(2 * (cfg.DialTimeout + h.ioWait()))
 	defer limit.Stop()
 	h.mu.Lock()
 	gen := h.gen
@@ -98,6 +98,13 @@ func (h *expiryHolder) settle() {
 		h.mu.Lock()
 	}
 	h.mu.Unlock()
+}
+
+// ioWait bounds a node's answer to a hold or a release: the reply
+// timeout, or a third of the lease if shorter, so that a node that hangs
+// does not delay the renewals of the others past their lease.
+func (h *expiryHolder) ioWait() time.Duration {
+	return min(h.p.cfg.ReplyTimeout, h.p.cfg.PauseLease/3)
 }
 
 // holdConn is run's connection to one node.
@@ -241,7 +248,7 @@ func (h *expiryHolder) send(c *holdConn, addr string, req []byte) (*holdConn, []
 		}
 		c = &holdConn{nc: nc, rd: resp.NewReader(nc, 0, 1<<16)}
 	}
-	c.nc.SetDeadline(time.Now().Add(p.cfg.ReplyTimeout))
+	c.nc.SetDeadline(time.Now().Add(h.ioWait()))
 	if _, err := c.nc.Write(req); err != nil {
 		c.nc.Close()
 		return nil, nil, err
