@@ -200,7 +200,8 @@ func TestProxiesHoldNodesExpiryIndependently(t *testing.T) {
 }
 
 // TestProxyPauseHoldsNodeThatJoins adds a node to the proxy's router
-// during a pause: the proxy holds its expiry too, at once.
+// during a pause: the proxy holds its expiry too, at once (a key set on it
+// just after passes its TTL and stays until the pause ends).
 func TestProxyPauseHoldsNodeThatJoins(t *testing.T) {
 	nodes := []string{startNode(t), startNode(t)}
 	joining := startNode(t)
@@ -213,10 +214,10 @@ func TestProxyPauseHoldsNodeThatJoins(t *testing.T) {
 	if got := c.Do("CLIENT", "PAUSE", "600000", "WRITE"); got != "+OK\r\n" {
 		t.Fatalf("CLIENT PAUSE: %q", got)
 	}
-	direct.Do("SET", "j", "v", "PX", "100")
 	if err := router.SetAddrs(append(nodes, joining)); err != nil {
 		t.Fatal(err)
 	}
+	direct.Do("SET", "j", "v", "PX", "200")
 	testutil.WaitFor(t, 5*time.Second, func() bool { return direct.Do("GET", "j") == "$-1\r\n" }, "j past its TTL")
 	time.Sleep(300 * time.Millisecond) // a few active expiry cycles, which must remove nothing
 	if got := direct.Do("DBSIZE"); got != ":1\r\n" {
