@@ -312,6 +312,8 @@ func handlers() map[string]Handler {
 		"vcache.txstatus":      cmdVcacheTxStatus,
 		"vcache.txran":         cmdVcacheTxRan,
 		"vcache.waitkeys":      cmdVcacheWaitKeys,
+		"vcache.holdexpiry":    cmdVcacheHoldExpiry,
+		"vcache.releaseexpiry": cmdVcacheReleaseExpiry,
 		"geoadd":               cmdGeoAdd,
 		"geopos":               cmdGeoPos,
 		"geodist":              cmdGeoDist,

@@ -74,8 +74,11 @@ type Node struct {
 	clients clientRegistry
 	blocked blockRegistry // clients blocked on lists (blocking.go)
 	pause   front.Pause   // CLIENT PAUSE (pause.go)
-	pubsub  pubsubState   // subscriptions (pubsub.go)
-	pubfwd  pubForward    // PUBLISH to the other nodes (pubsub_cluster.go)
+	// expHolds hold expiry and eviction for the node's CLIENT PAUSE and
+	// the proxies' (expiryhold.go).
+	expHolds expiryHolds
+	pubsub   pubsubState // subscriptions (pubsub.go)
+	pubfwd   pubForward  // PUBLISH to the other nodes (pubsub_cluster.go)
 	// monitors are the MONITOR clients (monitor.go).
 	monitors monitorState
 	track    tracker // client-side caching (tracking.go)
@@ -168,7 +171,12 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		done:        make(chan struct{}),
 	}
 	n.repl.log = repl
-	n.pause.OnChange = ks.HoldExpiry // a pause keeps the dataset still
+	// A pause, the node's or a proxy's, keeps the dataset still.
+	n.expHolds.ks = ks
+	n.expHolds.lapsed = func(id string) {
+		n.log.Warn("a proxy's hold on expiry ran out unreleased; expiring keys again", "holder", id)
+	}
+	n.pause.OnChange = n.expHolds.setPaused
 	n.minRepl.maxLag.Store(10)
 	lims := defaultBufLimits
 	n.pubsub.limits.Store(&lims)

@@ -17,8 +17,9 @@ import (
 // does) and waits there for the pause to end, then runs the command from
 // the start. Other connections go on being served. Meanwhile expired keys
 // look missing but are not removed (nor counted or notified as expired)
-// and nothing is evicted (cache.Keyspace.HoldExpiry), so the dataset
-// stays still.
+// and nothing is evicted (cache.Keyspace.HoldExpiry, through
+// expiryhold.go, which a proxy's pause also holds), so the dataset stays
+// still.
 
 // pauseHolds reports whether the pause holds the command line args of
 // c. A script's own commands, internal clients and the commands nodes

@@ -177,7 +177,8 @@ func (p *Proxy) watchRoutes(ctx context.Context) {
 	for {
 		ch := p.router.Changed()
 		p.rebuildRoutes()
-		p.hub.wake() // shard channels may have moved
+		p.hub.wake()     // shard channels may have moved
+		p.expHold.wake() // a node may have joined during a pause
 		select {
 		case <-ch:
 		case <-ctx.Done():

@@ -95,6 +95,12 @@ type Config struct {
 	// that is only cut off has stopped serving before its replica takes
 	// over).
 	RetryDeadline time.Duration
+	// PauseLease is how long a node keeps its expiry and eviction held
+	// for this proxy's CLIENT PAUSE without hearing from the proxy again
+	// (pause_expiry.go): the proxy renews the hold every third of it while
+	// its clients are paused, and a proxy that dies or hangs leaves the
+	// nodes expiring keys again at most this long after its last renewal.
+	PauseLease time.Duration
 
 	// PubsubHardLimit, PubsubSoftLimit and PubsubSoftTime are the pubsub
 	// class of Redis's client-output-buffer-limit for the proxy's
@@ -129,6 +135,7 @@ func DefaultConfig() Config {
 		DialTimeout:      time.Second,
 		ReplyTimeout:     3 * time.Second,
 		RetryDeadline:    6 * time.Second,
+		PauseLease:       5 * time.Second,
 		// Redis's default: client-output-buffer-limit pubsub 32mb 8mb 60
 		PubsubHardLimit: 32 << 20,
 		PubsubSoftLimit: 8 << 20,
@@ -183,6 +190,9 @@ func (c *Config) Validate() error {
 	dur("DialTimeout", c.DialTimeout)
 	dur("ReplyTimeout", c.ReplyTimeout)
 	dur("RetryDeadline", c.RetryDeadline)
+	if c.PauseLease < 30*time.Millisecond || c.PauseLease > time.Hour {
+		errs = append(errs, fmt.Errorf("proxy: PauseLease must be between 30ms and 1h, got %v", c.PauseLease))
+	}
 	if c.IdleTimeout < 0 {
 		errs = append(errs, fmt.Errorf("proxy: IdleTimeout must not be negative, got %v", c.IdleTimeout))
 	}

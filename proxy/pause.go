@@ -13,10 +13,10 @@ import (
 // script that may write, any EVALSHA or FCALL, whose scripts the proxy
 // does not know, and an EXEC whose transaction queued one of them) waits
 // on its client's goroutine, off the event loop, and runs once the pause
-// ends, the clients in the order they were held. The nodes are not
-// paused: the proxy's shared connections to them are never held, and
-// other proxies' clients and clients of the nodes themselves go on (keys
-// also go on expiring on the nodes).
+// ends, the clients in the order they were held. The nodes' clients are
+// not paused: the proxy's shared connections to them are never held, and
+// other proxies' clients and clients of the nodes themselves go on; the
+// nodes' expiry and eviction are held meanwhile (pause_expiry.go).
 
 // pauseHolds reports whether the pause holds the command line args (of
 // entry e) of s.

@@ -39,6 +39,9 @@ type Proxy struct {
 
 	// hub is the proxy's subscriptions on the nodes (pubsub_hub.go).
 	hub *pubsubHub
+	// expHold holds the nodes' expiry while the proxy's clients are
+	// paused (pause_expiry.go).
+	expHold *expiryHolder
 
 	// cursors holds FT.AGGREGATE WITHCURSOR's results.
 	cursors ftargs.Cursors
@@ -114,6 +117,9 @@ func New(cfg Config, router Router, log *slog.Logger) (*Proxy, error) {
 	}
 	p.acl = users
 	p.hub = newPubsubHub(p)
+	p.expHold = newExpiryHolder(p)
+	p.pause.OnChange = p.expHold.change
+	p.pause.Settle = p.expHold.settle
 	if cs, ok := router.(CrossSlotRouter); ok {
 		p.crossSlot = cs.AllowsCrossSlot()
 	}
@@ -140,11 +146,12 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 	defer close(p.served)
 
 	bg, cancel := context.WithCancel(context.Background())
-	p.wg.Add(4)
+	p.wg.Add(5)
 	go p.watchRoutes(bg)
 	go p.refresher(bg)
 	go p.watchdog(bg)
 	go p.hub.run(bg)
+	go p.expHold.run(bg)
 	p.startLoops()
 	p.log.Info("proxy listening", "addr", ln.Addr().String(), "backends", len(p.router.Addrs()))
 

@@ -56,10 +56,15 @@ func (t *tracking) nodeArgs() []string {
 
 // leavesLoop reports whether a command needs the session on a goroutine
 // of its own: turning tracking on (invalidations are written to the
-// client from other goroutines).
+// client from other goroutines), and CLIENT PAUSE and UNPAUSE, which wait
+// for the nodes (pause_expiry.go).
 func leavesLoop(e *entry, args [][]byte) bool {
-	return e.local != nil && e.spec.Name == "client" && len(args) > 2 &&
-		strings.EqualFold(string(args[1]), "tracking") && strings.EqualFold(string(args[2]), "on")
+	if e.local == nil || e.spec.Name != "client" || len(args) < 2 {
+		return false
+	}
+	sub := string(args[1])
+	return len(args) > 2 && strings.EqualFold(sub, "tracking") && strings.EqualFold(string(args[2]), "on") ||
+		strings.EqualFold(sub, "pause") || strings.EqualFold(sub, "unpause")
 }
 
 // trackingSub answers the tracking subcommands of CLIENT; it reports

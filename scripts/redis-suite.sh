@@ -13,6 +13,9 @@
 #                                                   # so two runs on one machine do not clash)
 #   CHECK=1 scripts/redis-suite.sh                  # fail when a file passes fewer tests than
 #                                                   # its floor in scripts/redis-suite.floor (CI)
+#   PROXY=1 scripts/redis-suite.sh unit/pause       # through the proxy of `vcache dev` (two nodes,
+#                                                   # no replicas) instead of one node
+#   ONLY='/^Test both' scripts/redis-suite.sh unit/pause  # only the test so named (/: a regexp)
 #
 # Tags that need DEBUG, replication, a restart or maxmemory configuration are
 # left out, as for any server run in external mode.
@@ -46,6 +49,16 @@ command -v tclsh >/dev/null || { echo "needs tclsh (apt-get install tcl)" >&2; e
 # build_vcache, free_port, wait_port, start_vcache and start_redis.
 . bench/lib.sh
 build_vcache
+if [ "${PROXY:-}" = 1 ]; then
+	# shellcheck disable=SC2086
+	start_vcache() {
+		"$work/vcache" dev --port "$1" --nodes 2 --replicas 0 --dir '' --admin-addr '' --autoscale=false \
+			--loglevel warn ${VCACHE_ARGS:-} >/dev/null 2>&1 &
+		echo $!
+	}
+fi
+only=()
+[ -n "${ONLY:-}" ] && only=(--only "$ONLY")
 servers=(vcache)
 [ "${COMPARE:-}" = 1 ] && servers=(vcache redis)
 
@@ -56,7 +69,7 @@ run_file() {
 	pid=$(start_"$1" "$port")
 	wait_port "$port"
 	out=$( (cd "$src" && timeout "${FILE_TIMEOUT:-300}" tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --singledb \
-		--single "$2" --baseport "${BASEPORT:-$((20000 + RANDOM % 20000))}" --tags -needs:debug --tags -needs:repl --tags -needs:config-maxmemory \
+		--single "$2" ${only[@]+"${only[@]}"} --baseport "${BASEPORT:-$((20000 + RANDOM % 20000))}" --tags -needs:debug --tags -needs:repl --tags -needs:config-maxmemory \
 		--tags -cluster:skip --tags -needs:save --clients 1) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || true)
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
 	echo "$out" > "$work/$1-$(echo "$2" | tr / _).log"

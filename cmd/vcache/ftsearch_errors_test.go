@@ -57,6 +57,13 @@ func serveProxyWith(t *testing.T, cfg proxy.Config, nodes ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveProxyRouted(t, cfg, router)
+}
+
+// serveProxyRouted serves a proxy with cfg that routes with router, shut
+// down when the test ends, and returns its address.
+func serveProxyRouted(t *testing.T, cfg proxy.Config, router proxy.Router) string {
+	t.Helper()
 	p, err := proxy.New(cfg, router, nil)
 	if err != nil {
 		t.Fatal(err)

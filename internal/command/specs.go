@@ -365,6 +365,9 @@ func Specs() []Spec {
 		{Name: "vcache.txstatus", Arity: 2, Flags: Keyless | Admin | NodeOnly | NoScript, Group: "cluster", Summary: "Tells another node whether a transaction this node decides committed, aborted or is pending (internal)."},
 		{Name: "vcache.txran", Arity: 3, Flags: Readonly | Admin | NodeOnly | NoScript, FirstKey: 2, LastKey: 2, Step: 1, Group: "cluster", Summary: "Counts the EXECs that ran under a released VCACHE.TXLOCK, once it is released (internal)."},
 		{Name: "vcache.waitkeys", Arity: -4, Flags: Keyless | Readonly | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Waits until one of the keys holds a list (or a sorted set), popping nothing: the proxy's wake-up for blocking pops across nodes (internal)."},
+		// a proxy's CLIENT PAUSE holding the nodes' expiry (node/expiryhold.go)
+		{Name: "vcache.holdexpiry", Arity: 3, Flags: Keyless | Admin | Loading | NodeOnly | NoScript, Group: "cluster", Summary: "Holds expiry and eviction as CLIENT PAUSE does, for a proxy's pause, for a lease in milliseconds under the proxy's id (internal)."},
+		{Name: "vcache.releaseexpiry", Arity: 2, Flags: Keyless | Admin | Loading | NodeOnly | NoScript, Group: "cluster", Summary: "Ends the hold on expiry VCACHE.HOLDEXPIRY took under an id (internal)."},
 		// geo (points are sorted-set members; GEORADIUS and
 		// GEORADIUSBYMEMBER name a STORE/STOREDIST destination as a key)
 		{Name: "geoadd", Arity: -5, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Event: "zadd", Group: "geo", Summary: "Adds or updates points of a geospatial index (NX XX CH)."},

@@ -53,6 +53,7 @@ func Client(c Conn, args [][]byte) {
 		clientPause(c, c.Server().Pause(), args)
 	case sub == "unpause" && argc == 2:
 		c.Server().Pause().End()
+		c.Server().Pause().settle()
 		c.Simple("OK")
 	case sub == "kill" && argc >= 3:
 		clientKill(c, args[2:])

@@ -28,6 +28,11 @@ type Pause struct {
 	// OnChange, when set, is called as a pause starts (true) and ends
 	// (false), with the pause's lock held.
 	OnChange func(on bool)
+	// Settle, when set, is called by CLIENT PAUSE and CLIENT UNPAUSE
+	// before they answer, without the pause's lock: the proxy waits there
+	// until the nodes hold their expiry, or no longer do (OnChange told
+	// it to).
+	Settle func()
 
 	mode  atomic.Int32
 	held  atomic.Int64
@@ -89,6 +94,13 @@ func (p *Pause) Start(d time.Duration, mode int32) {
 		p.timer.Stop()
 	}
 	p.timer = time.AfterFunc(time.Until(p.until), p.timeout)
+}
+
+// settle calls Settle, if set.
+func (p *Pause) settle() {
+	if p.Settle != nil {
+		p.Settle()
+	}
 }
 
 // timeout ends the pause if its time is up.
@@ -224,5 +236,6 @@ func clientPause(c Conn, p *Pause, args [][]byte) {
 		return
 	}
 	p.Start(time.Duration(min(ms, int64(time.Duration(1<<62)/time.Millisecond)))*time.Millisecond, mode)
+	p.settle()
 	c.Simple("OK")
 }
