@@ -10,6 +10,7 @@
 #   SETS=bigz bench/typesmem.sh       # only some data sets
 #   BASE=main SETS=bigh bench/typesmem.sh  # also vcache built from that revision
 #   CONFIG="list-compress-depth 1" SETS=bigl bench/typesmem.sh  # CONFIG SET in every server first
+#   IDLE=10 bench/typesmem.sh         # RSS read again after 10 s idle (default 5)
 #
 # smallz: 100k zsets x 10; bigz: one 1M-member zset; hashes: 1M hashes x 5
 # fields; bigh: one 1M-field hash; smalll: 100k lists x 10 elements of 10 B; bigl: one 1M-element
@@ -23,6 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-1}
+IDLE=${IDLE:-5} # seconds before RSS is read again (vcache gives freed heap back once idle)
 SETS=${SETS:-smallz,bigz,hashes,smalll,bigl,smallis,smallss,bigs}
 [[ $SETS != keys ]] || SETS=k1s,k1i,k5i,k3l,k1z,k5z,k1h,k5h
 . bench/lib.sh
@@ -146,8 +148,8 @@ for name in sets:
         m.write("%d %s %s\n" % (elems, key, title))
 PY
 
-echo "| data set (SCALE=$SCALE) | redis used_memory B/elem (key) | vcache used_memory B/elem (key) | redis RSS B/elem (key) | vcache RSS B/elem (key) | RSS vcache/redis | encoding redis / vcache | MEMORY USAGE B/elem redis / vcache |${BASE:+ base used_memory, RSS, MEMORY USAGE B/elem |}"
-echo "|---|---|---|---|---|---|---|---|${BASE:+---|}"
+echo "| data set (SCALE=$SCALE) | redis used_memory B/elem (key) | vcache used_memory B/elem (key) | redis RSS B/elem (key) | vcache RSS B/elem (key) | RSS vcache/redis | RSS after ${IDLE} s idle redis / vcache | idle RSS vcache/redis | encoding redis / vcache | MEMORY USAGE B/elem redis / vcache |${BASE:+ base used_memory, RSS, MEMORY USAGE B/elem |}"
+echo "|---|---|---|---|---|---|---|---|---|---|${BASE:+---|}"
 for name in ${SETS//,/ }; do
 	read -r elems key title < "$work/$name.meta"
 	declare -A r=()
@@ -160,13 +162,17 @@ for name in ${SETS//,/ }; do
 		u1=$(used "$port"); r1=$(rss "$pid")
 		r[$server,u]=$(awk -v a="$u1" -v b="$u0" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
 		r[$server,r]=$(awk -v a="$r1" -v b="$r0" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
+		sleep "$IDLE"
+		r2=$(rss "$pid")
+		r[$server,ri]=$(awk -v a="$r2" -v b="$r0" -v n="$elems" 'BEGIN{printf "%.1f", (a-b)/n}')
 		r[$server,enc]=$(redis-cli -p "$port" OBJECT ENCODING "$key" | tr -d '\r')
 		r[$server,mu]=$(redis-cli -p "$port" MEMORY USAGE "$key" | tr -d '\r' | awk -v n="$elems" '{printf "%.1f", $1/n}')
 		stop_served
 	done
 	base=""
 	[ -z "${BASE:-}" ] || base=" ${r[base,u]}, ${r[base,r]}, ${r[base,mu]} |"
-	printf "| %s | %s | %s | %s | %s | %.2f | %s / %s | %s / %s |%s\n" "$title" "${r[redis,u]}" "${r[vcache,u]}" \
+	printf "| %s | %s | %s | %s | %s | %.2f | %s / %s | %.2f | %s / %s | %s / %s |%s\n" "$title" "${r[redis,u]}" "${r[vcache,u]}" \
 		"${r[redis,r]}" "${r[vcache,r]}" "$(awk -v a="${r[vcache,r]}" -v b="${r[redis,r]}" 'BEGIN{print a/b}')" \
+		"${r[redis,ri]}" "${r[vcache,ri]}" "$(awk -v a="${r[vcache,ri]}" -v b="${r[redis,ri]}" 'BEGIN{print a/b}')" \
 		"${r[redis,enc]}" "${r[vcache,enc]}" "${r[redis,mu]}" "${r[vcache,mu]}" "$base"
 done
