@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/keyslot"
 )
 
@@ -146,7 +147,7 @@ func keyTTL(cx *Ctx, unit time.Duration, absolute bool) {
 }
 
 func cmdScan(cx *Ctx) {
-	cur, ok := parseScanCursor(cx.Args[1])
+	cur, ok := command.ParseScanCursor(cx.Args[1])
 	if !ok {
 		cx.Error("ERR invalid cursor")
 		return

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/command"
 )
 
 // TestKeyScanRepliesAsRedis: SSCAN, HSCAN and ZSCAN answer every mix of
@@ -288,7 +290,7 @@ func TestHScanAndZScanGuaranteeUnderWrites(t *testing.T) {
 	}
 }
 
-// FuzzScanCursor: parseScanCursor reads a cursor as C's strtoul does
+// FuzzScanCursor: command.ParseScanCursor reads a cursor as C's strtoul does
 // for Redis: an optional sign and 1 to 20 digits within 2^64-1 (a minus
 // wraps the number around), or nothing at all for 0; anything else is
 // refused.
@@ -298,7 +300,7 @@ func FuzzScanCursor(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := parseScanCursor([]byte(s))
+		got, ok := command.ParseScanCursor([]byte(s))
 		// The model: sign, then digits, by hand over a wide integer.
 		digits, neg := s, false
 		if digits != "" && (digits[0] == '+' || digits[0] == '-') {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/command"
 )
 
 // scanOpts is what SCAN, SSCAN, HSCAN and ZSCAN read after their cursor.
@@ -67,7 +68,7 @@ type keyScanArgs struct {
 // looks the key up and the options after: badCursor says the cursor is
 // not one, msg is the options' error text.
 func parseKeyScan(args [][]byte, noValuesOK bool) (ka keyScanArgs, badCursor bool, msg string) {
-	cur, ok := parseScanCursor(args[2])
+	cur, ok := command.ParseScanCursor(args[2])
 	if !ok {
 		return keyScanArgs{}, true, ""
 	}
@@ -80,30 +81,6 @@ func parseKeyScan(args [][]byte, noValuesOK bool) (ka keyScanArgs, badCursor boo
 		ka.count = int(min(so.count, 1<<30))
 	}
 	return ka, false, ""
-}
-
-// parseScanCursor reads a key's scan cursor as Redis does (strtoul): an
-// optional sign (a negative number wraps around), digits up to 2^64-1,
-// nothing else; an empty cursor is 0.
-func parseScanCursor(b []byte) (uint64, bool) {
-	if len(b) == 0 {
-		return 0, true
-	}
-	s, neg := string(b), false
-	switch s[0] {
-	case '-':
-		s, neg = s[1:], true
-	case '+':
-		s = s[1:]
-	}
-	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
 }
 
 // keyScan reads SSCAN's, HSCAN's or ZSCAN's arguments (typ: the key's

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -149,8 +150,8 @@ type scanMerge struct {
 }
 
 func proxyScan(s *session, cmd resp.Command) (merger, string) {
-	cur, err := strconv.ParseUint(string(cmd.Args[1]), 10, 64)
-	if err != nil {
+	cur, ok := command.ParseScanCursor(cmd.Args[1])
+	if !ok {
 		return nil, msgInvalidCur
 	}
 	nodes := s.p.routes.Load().nodes
@@ -162,7 +163,9 @@ func proxyScan(s *session, cmd resp.Command) (merger, string) {
 	}
 	node := int(cur & (1<<scanNodeBits - 1))
 	if node >= len(nodes) {
-		return nil, msgInvalidCur
+		// Not a cursor of ours (or of a map with more nodes): the scan
+		// ends, as Redis ends one at a cursor past its table.
+		return scanDone{}, ""
 	}
 	args := append([][]byte(nil), cmd.Args...)
 	args[1] = strconv.AppendUint(nil, cur>>scanNodeBits, 10)
@@ -171,6 +174,15 @@ func proxyScan(s *session, cmd resp.Command) (merger, string) {
 	c.req = c.own
 	s.targetNode(c, nodes[node])
 	return &scanMerge{c: c, node: node, nodes: len(nodes)}, ""
+}
+
+// scanDone answers a finished scan: cursor 0, no keys.
+type scanDone struct{}
+
+func (scanDone) merge(_ *session, dst []byte) []byte {
+	dst = resp.AppendArray(dst, 2)
+	dst = resp.AppendBulk(dst, "0")
+	return resp.AppendArray(dst, 0)
 }
 
 func (m *scanMerge) merge(s *session, dst []byte) []byte {

@@ -202,8 +202,18 @@ func TestKeyspaceFanOut(t *testing.T) {
 	if len(seen) != len(want) {
 		t.Errorf("SCAN saw %d distinct keys, want %d", len(seen), len(want))
 	}
-	if err := c.Do(ctx, "SCAN", "12345678").Err(); err == nil || !strings.Contains(err.Error(), "invalid cursor") {
-		t.Errorf("SCAN with a cursor naming no node: %v", err)
+	// A cursor naming no node (-1 names node 1023) ends the scan as a cursor
+	// past Redis's table does; a malformed one is refused as Redis
+	// refuses it.
+	for _, cur := range []string{"12345678", "-1", "18446744073709551615"} {
+		if v, err := c.Do(ctx, "SCAN", cur).Slice(); err != nil || len(v) != 2 || v[0] != "0" {
+			t.Errorf("SCAN %s: %v, %v; want a finished scan", cur, v, err)
+		}
+	}
+	for _, cur := range []string{"x", " 1", "18446744073709551616"} {
+		if err := c.Do(ctx, "SCAN", cur).Err(); err == nil || err.Error() != "ERR invalid cursor" {
+			t.Errorf("SCAN %q: %v; want ERR invalid cursor", cur, err)
+		}
 	}
 	if k := c.RandomKey(ctx).Val(); !want[k] {
 		t.Errorf("RANDOMKEY = %q", k)
