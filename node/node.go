@@ -149,13 +149,17 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	cc.ExtraMemory = func() int64 {
 		return search.MemoryBytes() + clientOut.Load() + clientIn.Load() + repl.held.Load() + smem.bytes()
 	}
+	// The keyspace's Run, which reports expire cycles, starts in Serve,
+	// after n is set below.
+	var n *Node
+	cc.ExpireCycleDone = func(worked time.Duration) { n.latency.add("expire-cycle", worked.Milliseconds()) }
 	cc.Decoders = vsetDecoders()
 	cc.Decoders[ft.SugTypeName] = decodeSugDict
 	ks, err := cache.New(cc)
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{
+	n = &Node{
 		clientOut:   clientOut,
 		clientIn:    clientIn,
 		log:         log.With("component", "node"),
