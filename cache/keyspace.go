@@ -464,6 +464,11 @@ func (ks *Keyspace) UsedMemory() int64 {
 	return ks.KeysMemory() + ks.extraMemory()
 }
 
+// FixedMemory returns the bytes the keyspace holds whatever its keys:
+// its lock stripes with their slot tables (about 770 KiB). UsedMemory
+// does not count them.
+func (ks *Keyspace) FixedMemory() int64 { return int64(unsafe.Sizeof(*ks)) }
+
 // KeysMemory returns the accounted bytes of all keys alone.
 func (ks *Keyspace) KeysMemory() int64 {
 	var n int64

@@ -103,6 +103,10 @@ type Node struct {
 	// have it acted on late.
 	watchHook atomic.Pointer[func(*cluster.Map)]
 
+	// startupMem is used_memory_startup, the node's fixed structures
+	// (memory_startup.go); set in New.
+	startupMem int64
+
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
 	hll       hllConfig
@@ -194,6 +198,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.persist.bgLastTook.Store(-1)
 	n.stats.clock.Store(n.start.UnixNano())
 	n.cmds, n.cmdList = commandTable()
+	n.startupMem = n.startupMemory()
 	n.io = serving.Own(cfg.Serving)
 	switch w := cfg.IOThreadsCPUWait; {
 	case w == 0:
