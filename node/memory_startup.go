@@ -25,7 +25,7 @@ import (
 // startupMemory sizes n's fixed structures (used_memory_startup).
 func (n *Node) startupMemory() int64 {
 	perCmd := int64(unsafe.Sizeof(command.Spec{}) + unsafe.Sizeof(cmdEntry{}))
-	return int64(unsafe.Sizeof(*n)) + n.ks.FixedMemory() + int64(len(n.cmdList))*perCmd + 2*luaStateBytes
+	return int64(unsafe.Sizeof(*n)) + n.ks.FixedMemory() + int64(len(n.cmdList))*perCmd + 2*luaStateHeap
 }
 
 // memoryFigures are INFO memory's totals, as Redis defines them.
