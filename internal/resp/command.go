@@ -45,10 +45,8 @@ const (
 	shrinkAbove = 1 << 20
 	startSize   = 16 << 10
 	// trimAbove is the buffer size over which Trim fits a buffer to its
-	// recent peak (Redis's PROTO_RESIZE_THRESHOLD), and trimWaste the
-	// least free space worth a new buffer.
+	// recent peak (Redis's PROTO_RESIZE_THRESHOLD).
 	trimAbove = 32 << 10
-	trimWaste = 4 << 10
 )
 
 // ReaderBufferSize is the buffer every CommandReader starts with (what
@@ -156,17 +154,24 @@ func (r *CommandReader) Shrink() {
 }
 
 // Trim fits a grown buffer to the client's recent requests, as Redis
-// resizes a query buffer to its recent peak: when the buffer is over
-// 32 KiB, wastes more than 4 KiB and is more than twice the most bytes it
-// held after a read since the last Trim, it is replaced by one of that
-// peak (never less than the bytes unread, nor than ReaderBufferSize).
-// The peak then starts again from the bytes unread. A server calls it
-// now and then (Redis: every 100 ms) between batches of commands; the
-// commands last returned are invalid after it.
+// resizes a query buffer to its recent peak: a buffer over 32 KiB that is
+// at least twice what it needs is replaced by one of what it needs. It
+// needs the most bytes it held after a read since the last Trim, at
+// least ReaderBufferSize, and, for a command still arriving, the room its
+// next read would grow the buffer to (twice its bytes and
+// ReaderBufferSize, as fill grows it), as Redis keeps the bulk being
+// read: an upload is never shrunk under its next read, to be copied into
+// a larger buffer again. The peak then starts again from the bytes
+// unread. A server calls it now and then (Redis: every 100 ms) between
+// batches of commands; the commands last returned are invalid after it.
 func (r *CommandReader) Trim() {
 	unread := r.w - r.r
-	if size := len(r.buf); size > trimAbove && size-unread > trimWaste && size/2 > r.peak {
-		nb := make([]byte, max(r.peak, unread, startSize))
+	want := max(r.peak, startSize)
+	if unread > 0 {
+		want = max(want, 2*unread+startSize)
+	}
+	if size := len(r.buf); size > trimAbove && want <= size/2 {
+		nb := make([]byte, want)
 		copy(nb, r.buf[r.r:r.w])
 		r.setBuf(nb)
 		r.r, r.w = 0, unread

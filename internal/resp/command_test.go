@@ -226,15 +226,16 @@ func TestTrimFitsRecentPeak(t *testing.T) {
 	if r.Cap() != ReaderBufferSize || sizes[len(sizes)-1] != ReaderBufferSize {
 		t.Fatalf("buffer %d after a Trim with a small peak (resizes %v), want %d", r.Cap(), sizes, ReaderBufferSize)
 	}
-	// A command still arriving when Trim runs keeps its bytes, whether
-	// the buffer is fitted to them or kept.
+	// A command still arriving when Trim runs keeps its bytes and the
+	// room its next read would grow the buffer to, whether the buffer is
+	// fitted to them or kept.
 	read(cmd(big), big)
 	r.Trim()
 	mid := cmd(strings.Repeat("m", 40_000))
 	read(mid[:30_000])
 	r.Trim()
-	if r.Cap() != 30_000 || r.Buffered() != 30_000 {
-		t.Fatalf("buffer %d, %d unread after Trim during a 40 kB command, want 30000 and 30000", r.Cap(), r.Buffered())
+	if want := 2*30_000 + ReaderBufferSize; r.Cap() != want || r.Buffered() != 30_000 {
+		t.Fatalf("buffer %d, %d unread after Trim during a 40 kB command, want %d and 30000", r.Cap(), r.Buffered(), want)
 	}
 	read(mid[30_000:], strings.Repeat("m", 40_000))
 	part := cmd(big)
@@ -246,4 +247,41 @@ func TestTrimFitsRecentPeak(t *testing.T) {
 	}
 	read(part[300_000:], big)
 	read(cmd("after"), "after")
+}
+
+// TestTrimKeepsRoomForArrivingCommand sends a 4 MB command in 64 kB
+// parts with a Trim after every read, as a server's trims meet a slow
+// upload: the buffer never shrinks below the room the next read needs,
+// so it is replaced a few times as it grows (not once or twice a part,
+// each copying all that came), and the command reads back whole.
+func TestTrimKeepsRoomForArrivingCommand(t *testing.T) {
+	big := strings.Repeat("B", 4<<20)
+	in := AppendCommand(nil, "SET", "x", big)
+	src := &nbReader{}
+	r := NewCommandReader(src, 0)
+	resizes := 0
+	r.SetOnResize(func(int) { resizes++ })
+	var got []Command
+	for rest := in; len(rest) > 0; {
+		n := min(64<<10, len(rest))
+		src.chunks = append(src.chunks, rest[:n])
+		rest = rest[n:]
+		for len(src.chunks) > 0 {
+			cmds, err := r.ReadOnce()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, cmds...)
+		}
+		if len(got) == 0 {
+			r.Trim()
+		}
+	}
+	if len(got) != 1 || string(got[0].Args[2]) != big {
+		t.Fatalf("read %d commands, want the 4 MB SET", len(got))
+	}
+	if resizes > 20 {
+		t.Fatalf("the buffer was replaced %d times over 64 parts", resizes)
+	}
+	t.Logf("%d resizes", resizes)
 }
