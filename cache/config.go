@@ -89,6 +89,11 @@ type Config struct {
 	// ExpiryInterval is how often the active expiry cycle runs (Redis:
 	// 10 times a second).
 	ExpiryInterval time.Duration
+	// ExpireCycleDone, when set, is told after each active expiry cycle
+	// how long the cycle worked: its wall time less what it waited for
+	// stripes that commands held (Redis's expire-cycle latency). It is
+	// called on Run's goroutine and must not block.
+	ExpireCycleDone func(worked time.Duration)
 }
 
 // DefaultConfig returns Redis's defaults: no memory limit, noeviction.

@@ -1,6 +1,9 @@
 package cache
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // Hash field expiration (Redis 7.4's HEXPIRE family). A hash some of whose
 // fields have a TTL is a hash table with a side map of deadlines: its
@@ -158,12 +161,14 @@ func (ks *Keyspace) lazyExpireFields(sh *stripe, slot int, e *entry) bool {
 
 // activeExpireFields expires fields of hashes nobody reads: per stripe,
 // up to 20 hashes with field deadlines are looked at (each scan costs its
-// number of field deadlines).
-func (ks *Keyspace) activeExpireFields() {
+// number of field deadlines). It returns how long it worked (see
+// cycleTimer).
+func (ks *Keyspace) activeExpireFields() time.Duration {
 	const sample = 20
+	ct := startCycle()
 	for i := range ks.stripes {
 		sh := &ks.stripes[i]
-		sh.mu.Lock()
+		ct.lock(sh)
 		if len(sh.hfe) == 0 {
 			sh.mu.Unlock()
 			continue
@@ -181,6 +186,7 @@ func (ks *Keyspace) activeExpireFields() {
 		}
 		sh.mu.Unlock()
 	}
+	return ct.worked()
 }
 
 // hashExBytes estimates the deadlines' bytes: a map slot each (a string

@@ -306,7 +306,8 @@ type Keyspace struct {
 	// setIntLimit is set-max-intset-entries (see SetMaxIntsetEntries).
 	setIntLimit atomic.Int64
 	observer    Observer
-	extra       func() int64 // Config.ExtraMemory, or nil
+	extra       func() int64        // Config.ExtraMemory, or nil
+	cycleDone   func(time.Duration) // Config.ExpireCycleDone, or nil
 	decoders    map[string]func([]byte) (Custom, error)
 	now         func() time.Time
 	interval    time.Duration
@@ -336,12 +337,13 @@ func New(cfg Config) (*Keyspace, error) {
 		return nil, err
 	}
 	ks := &Keyspace{
-		maxStr:   cfg.MaxStringLen,
-		observer: cfg.Observer,
-		extra:    cfg.ExtraMemory,
-		decoders: cfg.Decoders,
-		now:      cfg.Now,
-		interval: cfg.ExpiryInterval,
+		maxStr:    cfg.MaxStringLen,
+		observer:  cfg.Observer,
+		extra:     cfg.ExtraMemory,
+		cycleDone: cfg.ExpireCycleDone,
+		decoders:  cfg.Decoders,
+		now:       cfg.Now,
+		interval:  cfg.ExpiryInterval,
 	}
 	if ks.now == nil {
 		ks.now = time.Now
@@ -371,8 +373,12 @@ func (ks *Keyspace) Run(ctx context.Context) {
 		case <-t.C:
 			ks.tickClock()
 			if !ks.holdExp.Load() {
-				next = ks.activeExpireCycle(next, ks.interval/4)
-				ks.activeExpireFields()
+				var worked time.Duration
+				next, worked = ks.activeExpireCycle(next, ks.interval/4)
+				worked += ks.activeExpireFields()
+				if ks.cycleDone != nil {
+					ks.cycleDone(worked)
+				}
 			}
 		}
 	}
@@ -457,6 +463,11 @@ func (ks *Keyspace) ResetStats() {
 func (ks *Keyspace) UsedMemory() int64 {
 	return ks.KeysMemory() + ks.extraMemory()
 }
+
+// FixedMemory returns the bytes the keyspace holds whatever its keys:
+// its lock stripes with their slot tables (about 770 KiB). UsedMemory
+// does not count them.
+func (ks *Keyspace) FixedMemory() int64 { return int64(unsafe.Sizeof(*ks)) }
 
 // KeysMemory returns the accounted bytes of all keys alone.
 func (ks *Keyspace) KeysMemory() int64 {

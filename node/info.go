@@ -70,26 +70,31 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		_, _, _, tc := n.trackStats()
 		kv("tracking_clients", tc)
 	case "memory":
-		// Replica links' buffers are in used_memory but not in what
-		// maxmemory compares (memory_replicas.go).
-		slaves := n.replicaBuffers()
-		kv("used_memory", st.UsedMemory+slaves)
-		kv("used_memory_human", humanBytes(st.UsedMemory+slaves))
+		// used_memory = startup (the node's fixed structures) + dataset
+		// (keys, vector sets included) + vector (FT indexes: engines,
+		// documents' filter values, tag postings) + client buffers + the
+		// replication backlog + script caches + replica links' buffers;
+		// overhead is all but the dataset. The startup memory and the
+		// replica links' buffers are not in what maxmemory compares
+		// (memory_startup.go, memory_replicas.go).
+		m := n.memory(st)
+		kv("used_memory", m.used)
+		kv("used_memory_human", humanBytes(m.used))
 		rss := rssBytes()
 		kv("used_memory_rss", rss)
 		kv("used_memory_rss_human", humanBytes(rss))
-		// used_memory = dataset (keys, vector sets included) + vector (FT
-		// indexes: engines, documents' filter values, tag postings) +
-		// replies waiting for clients + the replication backlog.
 		vec := n.search.MemoryBytes()
-		kv("used_memory_dataset", st.UsedMemory-st.ExtraMemory)
+		kv("used_memory_overhead", m.overhead)
+		kv("used_memory_startup", m.startup)
+		kv("used_memory_dataset", m.dataset)
+		kv("used_memory_dataset_perc", fmt.Sprintf("%.2f%%", 100*float64(m.dataset)/float64(max(m.used-m.startup, 1))))
 		kv("lazyfree_pending_objects", 0) // values are freed at once (by the GC)
 		kv("lazyfreed_objects", n.stats.lazyfreed.Load())
-		kv("mem_not_counted_for_evict", slaves)
+		kv("mem_not_counted_for_evict", m.evictOff)
 		kv("used_memory_vector", vec)
 		kv("used_memory_vector_human", humanBytes(vec))
 		kv("mem_clients_normal", n.clientOut.Load()+n.clientIn.Load())
-		kv("mem_clients_slaves", slaves)
+		kv("mem_clients_slaves", n.replicaBuffers())
 		kv("mem_replication_backlog", n.repl.log.held.Load())
 		n.scripts.mem.infoMemory(kv)
 		var ms runtime.MemStats

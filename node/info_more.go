@@ -70,7 +70,7 @@ func (n *Node) infoMore(section string, st cache.Stats, kv func(string, any)) {
 	case "clients":
 		kv("cluster_connections", 0)
 	case "memory":
-		used := st.UsedMemory + n.replicaBuffers()
+		used := n.memory(st).used
 		n.notePeak(used)
 		peak := n.stats.memPeak.Load()
 		kv("used_memory_peak", peak)

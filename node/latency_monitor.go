@@ -12,9 +12,12 @@ import (
 )
 
 // The latency monitor (Redis's LATENCY): when latency-monitor-threshold is
-// set (milliseconds, 0: off), every operation of a class ("command") that
-// takes at least that long is recorded as a sample of its event, one per
-// second (the highest), the last latencySamples of each kept.
+// set (milliseconds, 0: off), every operation of a class that takes at
+// least that long is recorded as a sample of its event, one per second
+// (the highest), the last latencySamples of each kept. The events:
+// "command" (a command's run) and "expire-cycle" (an active expiry cycle's
+// work, cache.Config.ExpireCycleDone: not the time it waited for stripes
+// that commands held, so a cycle behind a long script is no event).
 
 // latencySamples is how many samples an event keeps, as in Redis.
 const latencySamples = 160

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
 
 // TestLatencyMonitorMatchesRedis sends the same LATENCY and CONFIG lines
@@ -131,5 +134,52 @@ func TestLatencyMonitorRecordsSlowCommands(t *testing.T) {
 	}
 	if got := c.Do(ctx, "latency", "latest").Val(); fmt.Sprint(got) != "[]" {
 		t.Fatalf("LATENCY LATEST after RESET: %v", got)
+	}
+}
+
+// TestExpireCycleLatency checks, against redis-server, that an active
+// expiry cycle that works longer than latency-monitor-threshold is an
+// "expire-cycle" event: 200,000 keys expiring at once keep the cycle
+// busy for its whole time budget. LATEST, HISTORY, GRAPH and DOCTOR show
+// it on both servers.
+func TestExpireCycleLatency(t *testing.T) {
+	ctx := context.Background()
+	const keys, batch = 200_000, 10_000
+	for _, c := range []*redis.Client{startRedisServer(t), startNode(t, nil).client(t)} {
+		addr := c.Options().Addr
+		if err := c.ConfigSet(ctx, "latency-monitor-threshold", "1").Err(); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < keys; i += batch {
+			p := c.Pipeline()
+			for j := i; j < i+batch; j++ {
+				p.Set(ctx, fmt.Sprintf("exp:%d", j), "v", 300*time.Millisecond)
+			}
+			if _, err := p.Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		testutil.WaitFor(t, 20*time.Second, func() bool { return c.DBSize(ctx).Val() == 0 }, addr+": every key expired")
+		var ev []any
+		latest, err := c.Do(ctx, "latency", "latest").Slice()
+		for _, e := range latest {
+			if e.([]any)[0] == "expire-cycle" {
+				ev = e.([]any)
+			}
+		}
+		if err != nil || ev == nil || ev[2].(int64) < 1 || ev[3].(int64) < ev[2].(int64) {
+			t.Fatalf("%s: LATENCY LATEST has no expire-cycle event of at least 1 ms: %v %v", addr, latest, err)
+		}
+		hist, err := c.Do(ctx, "latency", "history", "expire-cycle").Slice()
+		if err != nil || len(hist) == 0 || fmt.Sprint(hist[len(hist)-1]) != fmt.Sprint(ev[1:3]) {
+			t.Fatalf("%s: LATENCY HISTORY expire-cycle: %v %v (latest %v)", addr, hist, err, ev)
+		}
+		graph, err := c.Do(ctx, "latency", "graph", "expire-cycle").Text()
+		if err != nil || !strings.HasPrefix(graph, "expire-cycle - high ") {
+			t.Fatalf("%s: LATENCY GRAPH expire-cycle: %q %v", addr, graph, err)
+		}
+		if doc := fmt.Sprint(c.Do(ctx, "latency", "doctor").Val()); !strings.Contains(doc, "expire-cycle: ") {
+			t.Fatalf("%s: LATENCY DOCTOR does not name expire-cycle: %s", addr, doc)
+		}
 	}
 }

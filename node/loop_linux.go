@@ -431,6 +431,7 @@ func (l *evloop) serve(c *rconn) {
 		return
 	}
 	c.rd.Shrink()
+	trimQueryBuf(c)
 	l.s.n.noteOut(c)
 	if c.fd.Pending() > 0 {
 		l.watch(c, syscall.EPOLLOUT)

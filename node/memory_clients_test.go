@@ -37,8 +37,8 @@ func testClientBuffers(t *testing.T, tn *testNode) {
 	if err := c.ConfigSet(ctx, "maxmemory", fmt.Sprint(used0+room)).Err(); err != nil {
 		t.Fatal(err)
 	}
-	// The client that sent the value keeps a query buffer grown for it
-	// (the reader gives back only buffers past 1 MiB when idle).
+	// The client that sent the value may still hold a query buffer grown
+	// for it (until it is fitted to the client's small commands since).
 	idle := infoInt(t, c, "mem_clients_normal")
 	if idle > 1<<20 {
 		t.Fatalf("mem_clients_normal = %d before any client lags", idle)
@@ -103,7 +103,7 @@ func testClientBuffers(t *testing.T, tn *testNode) {
 	}
 	hogs = nil
 	waitFor(t, 20*time.Second, "mem_clients_normal back to where it was", func() bool {
-		return infoInt(t, c, "mem_clients_normal") == idle
+		return infoInt(t, c, "mem_clients_normal") <= idle
 	})
 	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
 		t.Fatalf("SET after the clients left: %v", err)

@@ -53,13 +53,23 @@ func cmdMemory(cx *Ctx) {
 		}
 	case "stats":
 		st := cx.Node.ks.Stats()
-		cx.Map(3)
+		m := cx.Node.memory(st)
+		cx.Node.notePeak(m.used)
+		cx.Map(7)
+		cx.BulkString("peak.allocated")
+		cx.Int(cx.Node.stats.memPeak.Load())
+		cx.BulkString("total.allocated")
+		cx.Int(m.used)
+		cx.BulkString("startup.allocated")
+		cx.Int(m.startup)
+		cx.BulkString("overhead.total")
+		cx.Int(m.overhead)
 		cx.BulkString("keys.count")
 		cx.Int(st.Keys)
 		cx.BulkString("dataset.bytes")
-		cx.Int(st.UsedMemory - st.ExtraMemory)
-		cx.BulkString("peak.allocated")
-		cx.Int(st.UsedMemory)
+		cx.Int(m.dataset)
+		cx.BulkString("dataset.percentage")
+		cx.Double(100 * float64(m.dataset) / float64(max(m.used-m.startup, 1)))
 	case "purge":
 		// Go's counterpart of jemalloc's purge: collect, then give every
 		// free page back to the operating system (RSS falls to what the
@@ -69,7 +79,7 @@ func cmdMemory(cx *Ctx) {
 	case "malloc-stats":
 		cx.BulkString(mallocStats())
 	case "doctor":
-		cx.BulkString(memoryDoctor(cx.Node.ks.Stats().UsedMemory, rssBytes()))
+		cx.BulkString(memoryDoctor(cx.Node.usedMemory(), rssBytes()))
 	case "help":
 		replyHelp(cx, memoryHelp)
 	}

@@ -1,6 +1,10 @@
 package node
 
-import "github.com/vcache/vcache/internal/resp"
+import (
+	"time"
+
+	"github.com/vcache/vcache/internal/resp"
+)
 
 // Memory held for clients, counted in used_memory and against maxmemory
 // as Redis counts client output buffers (INFO memory mem_clients_normal,
@@ -77,6 +81,31 @@ func (n *Node) setIn(c *rconn, size int) {
 	if cl != nil {
 		cl.qbuf.Store(p)
 	}
+}
+
+// qbufTrimEvery is how often a connection's grown query buffer is fitted
+// to its recent requests (Redis's clients cron visits a client every
+// 100 ms).
+const qbufTrimEvery = 100 * time.Millisecond
+
+// trimQueryBuf fits c's query buffer, once it has grown past the base
+// buffer, to the most bytes it held since the last time
+// (resp.CommandReader.Trim), at most every qbufTrimEvery: after one large
+// request, a client that goes on sending small ones soon holds a small
+// buffer again, as in Redis (CLIENT LIST qbuf, used_memory). It runs
+// between batches of commands, on an event loop (after a batch) and on
+// a connection's goroutine (before it reads again); an idle connection's
+// buffer is given back whole on an event loop (releaseIdleBuffers).
+func trimQueryBuf(c *rconn) {
+	if c.rd.Cap() <= resp.ReaderBufferSize {
+		return
+	}
+	now := time.Now()
+	if now.Before(c.trimAt) {
+		return
+	}
+	c.trimAt = now.Add(qbufTrimEvery)
+	c.rd.Trim()
 }
 
 // flushCounted sends the size bytes of replies of c, a connection served

@@ -313,7 +313,7 @@ func (n *Node) WritePrometheus(w io.Writer) error {
 		fmt.Fprintf(&b, "%s %v\n", name, v)
 	}
 	gauge("vcache_connected_clients", "Client connections.", n.clients.count.Load())
-	gauge("vcache_memory_used_bytes", "Accounted memory of keys and FT indexes (INFO used_memory).", st.UsedMemory)
+	gauge("vcache_memory_used_bytes", "Accounted memory that maxmemory compares: keys, FT indexes, client buffers, replication backlog, script caches (INFO used_memory less mem_not_counted_for_evict).", st.UsedMemory)
 	gauge("vcache_memory_max_bytes", "maxmemory (0: none).", n.ks.MaxMemory())
 	gauge("vcache_keys", "Keys held, replica copies included.", st.Keys)
 	counter("vcache_expired_keys_total", "Keys removed by expiry.", st.ExpiredKeys)

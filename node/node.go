@@ -106,6 +106,10 @@ type Node struct {
 	// have it acted on late.
 	watchHook atomic.Pointer[func(*cluster.Map)]
 
+	// startupMem is used_memory_startup, the node's fixed structures
+	// (memory_startup.go); set in New.
+	startupMem int64
+
 	encParams encodingParams // CONFIG's compact-encoding parameters (accepted, no effect)
 	persist   persistState
 	hll       hllConfig
@@ -152,13 +156,17 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	cc.ExtraMemory = func() int64 {
 		return search.MemoryBytes() + clientOut.Load() + clientIn.Load() + repl.held.Load() + smem.bytes()
 	}
+	// The keyspace's Run, which reports expire cycles, starts in Serve,
+	// after n is set below.
+	var n *Node
+	cc.ExpireCycleDone = func(worked time.Duration) { n.latency.add("expire-cycle", worked.Milliseconds()) }
 	cc.Decoders = vsetDecoders()
 	cc.Decoders[ft.SugTypeName] = decodeSugDict
 	ks, err := cache.New(cc)
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{
+	n = &Node{
 		clientOut:   clientOut,
 		clientIn:    clientIn,
 		log:         log.With("component", "node"),
@@ -198,6 +206,7 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.persist.bgLastTook.Store(-1)
 	n.stats.clock.Store(n.start.UnixNano())
 	n.cmds, n.cmdList = commandTable()
+	n.startupMem = n.startupMemory()
 	n.io = serving.Own(cfg.Serving)
 	switch w := cfg.IOThreadsCPUWait; {
 	case w == 0:

@@ -2,6 +2,7 @@ package node
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,4 +46,62 @@ func TestIdleQueryBufferReleased(t *testing.T) {
 			t.Fatalf("%s: STRLEN = %q", addr, got)
 		}
 	}
+}
+
+// queryBufSize returns qbuf + qbuf-free of the client named name in
+// CLIENT LIST: the size of its query buffer.
+func queryBufSize(t *testing.T, ctl *testutil.Conn, name string) int {
+	t.Helper()
+	f := strings.Fields(queryBufOf(t, ctl, name))
+	used, _ := strconv.Atoi(f[0])
+	free, _ := strconv.Atoi(f[1])
+	return used + free
+}
+
+// TestQueryBufferFitsRecentPeak checks, against redis-server, that a
+// query buffer grown by a 400 kB SET is resized to the client's recent
+// requests once it sends only small ones (CLIENT LIST: qbuf + qbuf-free
+// falls below its size after the large SET within a second, and is not
+// 0: the client is not idle), on event loops and on a goroutine per
+// connection; and that the node's used_memory no longer counts the
+// grown buffer (the small SETs write another key, so the large value
+// stays).
+func TestQueryBufferFitsRecentPeak(t *testing.T) {
+	rc := startRedisServer(t)
+	check := func(t *testing.T, addr string, used func() int64) {
+		ctl, c := testutil.Dial(t, addr), testutil.Dial(t, addr)
+		c.Do("CLIENT", "SETNAME", "grown")
+		c.Do("SET", "x", strings.Repeat("A", 400_000))
+		grown := queryBufSize(t, ctl, "grown")
+		if grown <= 32<<10 {
+			t.Fatalf("%s: query buffer of %d bytes after a 400 kB SET, want over 32 kB", addr, grown)
+		}
+		var grownUsed int64
+		if used != nil {
+			grownUsed = used()
+		}
+		deadline := time.Now().Add(time.Second)
+		size := grown
+		for size >= grown && time.Now().Before(deadline) {
+			if got := c.Do("SET", "y", strings.Repeat("A", 100)); got != "+OK\r\n" {
+				t.Fatalf("%s: SET = %q", addr, got)
+			}
+			size = queryBufSize(t, ctl, "grown")
+			time.Sleep(10 * time.Millisecond)
+		}
+		if size <= 0 || size >= grown {
+			t.Fatalf("%s: query buffer of %d bytes after a second of small SETs, want more than 0 and less than %d", addr, size, grown)
+		}
+		if used == nil {
+			return
+		}
+		if u := used(); grownUsed-u < int64(grown-size)/2 {
+			t.Fatalf("%s: used_memory %d with the grown buffer, %d after it shrank from %d to %d bytes", addr, grownUsed, u, grown, size)
+		}
+	}
+	check(t, rc.Options().Addr, nil)
+	inEachServingMode(t, func(t *testing.T, tn *testNode) {
+		c := tn.client(t)
+		check(t, tn.addr, func() int64 { return usedMemory(t, c) })
+	})
 }

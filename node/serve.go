@@ -235,6 +235,7 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 			_ = c.nc.SetReadDeadline(time.Time{})
 			hadIdle = false
 		}
+		trimQueryBuf(c)
 		c.gateAuth()
 		cmds, rerr = c.rd.ReadCommands()
 		c.batch = cmds
@@ -498,6 +499,7 @@ type rconn struct {
 	lastIO    time.Time        // an event loop's connection: when it last had an event
 	omem      int64            // its replies counted in Node.clientOut (memory_extra.go)
 	qmem      int64            // its query buffer counted in Node.clientIn (memory_extra.go)
+	trimAt    time.Time        // when its grown query buffer may be fitted to its peak again (trimQueryBuf)
 }
 
 func (c *rconn) RemoteAddr() string             { return c.addr }

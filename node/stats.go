@@ -69,7 +69,7 @@ func (n *Node) sample(ctx context.Context) {
 			}
 			if i%10 == 0 {
 				n.checkSavePoints(now)
-				n.notePeak(n.ks.UsedMemory())
+				n.notePeak(n.usedMemory())
 			}
 		}
 	}

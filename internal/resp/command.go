@@ -44,6 +44,9 @@ const (
 	// to a small buffer, so one huge command does not pin its memory.
 	shrinkAbove = 1 << 20
 	startSize   = 16 << 10
+	// trimAbove is the buffer size over which Trim fits a buffer to its
+	// recent peak (Redis's PROTO_RESIZE_THRESHOLD).
+	trimAbove = 32 << 10
 )
 
 // ReaderBufferSize is the buffer every CommandReader starts with (what
@@ -72,6 +75,9 @@ type CommandReader struct {
 	// onResize, when set, is told the buffer's size each time the buffer
 	// is replaced.
 	onResize func(size int)
+	// peak is the most unread bytes the buffer held after a read since
+	// the last Trim.
+	peak int
 }
 
 // NewCommandReader returns a reader of rd that refuses bulk strings
@@ -145,6 +151,32 @@ func (r *CommandReader) Shrink() {
 		r.setBuf(make([]byte, startSize))
 		r.r, r.w = 0, 0
 	}
+}
+
+// Trim fits a grown buffer to the client's recent requests, as Redis
+// resizes a query buffer to its recent peak: a buffer over 32 KiB that is
+// at least twice what it needs is replaced by one of what it needs. It
+// needs the most bytes it held after a read since the last Trim, at
+// least ReaderBufferSize, and, for a command still arriving, the room its
+// next read would grow the buffer to (twice its bytes and
+// ReaderBufferSize, as fill grows it), as Redis keeps the bulk being
+// read: an upload is never shrunk under its next read, to be copied into
+// a larger buffer again. The peak then starts again from the bytes
+// unread. A server calls it now and then (Redis: every 100 ms) between
+// batches of commands; the commands last returned are invalid after it.
+func (r *CommandReader) Trim() {
+	unread := r.w - r.r
+	want := max(r.peak, startSize)
+	if unread > 0 {
+		want = max(want, 2*unread+startSize)
+	}
+	if size := len(r.buf); size > trimAbove && want <= size/2 {
+		nb := make([]byte, want)
+		copy(nb, r.buf[r.r:r.w])
+		r.setBuf(nb)
+		r.r, r.w = 0, unread
+	}
+	r.peak = unread
 }
 
 // Buffered returns how many bytes have been read and not yet returned
@@ -243,6 +275,7 @@ func (r *CommandReader) fill(need int) error {
 	}
 	n, err := readSome(r.rd, r.buf[r.w:])
 	r.w += n
+	r.peak = max(r.peak, r.w-r.r)
 	return err
 }
 
@@ -449,11 +482,12 @@ func (r *CommandReader) Feed(p []byte) {
 	}
 	if r.w+len(p) <= len(r.buf) {
 		r.w += copy(r.buf[r.w:], p)
-		return
+	} else {
+		nb := make([]byte, max(2*len(r.buf), r.w-r.r+len(p), startSize))
+		n := copy(nb, r.buf[r.r:r.w])
+		n += copy(nb[n:], p)
+		r.setBuf(nb)
+		r.r, r.w = 0, n
 	}
-	nb := make([]byte, max(2*len(r.buf), r.w-r.r+len(p), startSize))
-	n := copy(nb, r.buf[r.r:r.w])
-	n += copy(nb[n:], p)
-	r.setBuf(nb)
-	r.r, r.w = 0, n
+	r.peak = max(r.peak, r.w-r.r)
 }

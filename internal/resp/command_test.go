@@ -182,3 +182,106 @@ func TestReadOnce(t *testing.T) {
 		t.Fatalf("closed: %v", err)
 	}
 }
+
+// TestTrimFitsRecentPeak checks Trim as a server calls it between reads:
+// a buffer grown by one large command keeps its size while that command
+// is the recent peak, shrinks to the base size once only small commands
+// came since the last Trim, keeps the bytes of a command still arriving,
+// and every command reads back whole.
+func TestTrimFitsRecentPeak(t *testing.T) {
+	cmd := func(v string) []byte { return AppendCommand(nil, "SET", "x", v) }
+	big := strings.Repeat("A", 400_000)
+	src := &nbReader{}
+	r := NewCommandReader(src, 0)
+	var sizes []int
+	r.SetOnResize(func(size int) { sizes = append(sizes, size) })
+	read := func(in []byte, want ...string) {
+		t.Helper()
+		src.chunks = append(src.chunks, in)
+		var got []string
+		for len(src.chunks) > 0 {
+			cmds, err := r.ReadOnce()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cmds {
+				got = append(got, string(c.Args[2]))
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("read %d values %.20q, want %.20q", len(got), got, want)
+		}
+	}
+	read(cmd(big), big)
+	grown := r.Cap()
+	if grown < 400_000 {
+		t.Fatalf("buffer of %d bytes after a 400 kB command", grown)
+	}
+	r.Trim() // the large command is the peak since the start
+	read(cmd("small"), "small")
+	if r.Cap() != grown {
+		t.Fatalf("buffer %d after the first Trim, want %d kept (the peak was the large command)", r.Cap(), grown)
+	}
+	r.Trim() // only a small command since
+	if r.Cap() != ReaderBufferSize || sizes[len(sizes)-1] != ReaderBufferSize {
+		t.Fatalf("buffer %d after a Trim with a small peak (resizes %v), want %d", r.Cap(), sizes, ReaderBufferSize)
+	}
+	// A command still arriving when Trim runs keeps its bytes and the
+	// room its next read would grow the buffer to, whether the buffer is
+	// fitted to them or kept.
+	read(cmd(big), big)
+	r.Trim()
+	mid := cmd(strings.Repeat("m", 40_000))
+	read(mid[:30_000])
+	r.Trim()
+	if want := 2*30_000 + ReaderBufferSize; r.Cap() != want || r.Buffered() != 30_000 {
+		t.Fatalf("buffer %d, %d unread after Trim during a 40 kB command, want %d and 30000", r.Cap(), r.Buffered(), want)
+	}
+	read(mid[30_000:], strings.Repeat("m", 40_000))
+	part := cmd(big)
+	read(part[:300_000])
+	r.Trim()
+	r.Trim()
+	if r.Cap() < 300_000 || r.Buffered() != 300_000 {
+		t.Fatalf("buffer %d, %d unread after Trim during a command, want the 300000 bytes kept", r.Cap(), r.Buffered())
+	}
+	read(part[300_000:], big)
+	read(cmd("after"), "after")
+}
+
+// TestTrimKeepsRoomForArrivingCommand sends a 4 MB command in 64 kB
+// parts with a Trim after every read, as a server's trims meet a slow
+// upload: the buffer never shrinks below the room the next read needs,
+// so it is replaced a few times as it grows (not once or twice a part,
+// each copying all that came), and the command reads back whole.
+func TestTrimKeepsRoomForArrivingCommand(t *testing.T) {
+	big := strings.Repeat("B", 4<<20)
+	in := AppendCommand(nil, "SET", "x", big)
+	src := &nbReader{}
+	r := NewCommandReader(src, 0)
+	resizes := 0
+	r.SetOnResize(func(int) { resizes++ })
+	var got []Command
+	for rest := in; len(rest) > 0; {
+		n := min(64<<10, len(rest))
+		src.chunks = append(src.chunks, rest[:n])
+		rest = rest[n:]
+		for len(src.chunks) > 0 {
+			cmds, err := r.ReadOnce()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, cmds...)
+		}
+		if len(got) == 0 {
+			r.Trim()
+		}
+	}
+	if len(got) != 1 || string(got[0].Args[2]) != big {
+		t.Fatalf("read %d commands, want the 4 MB SET", len(got))
+	}
+	if resizes > 20 {
+		t.Fatalf("the buffer was replaced %d times over 64 parts", resizes)
+	}
+	t.Logf("%d resizes", resizes)
+}
