@@ -348,6 +348,12 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 		}
 		return e, s.errItem(e, arityError(e.spec.Name)), true
 	}
+	if msg := e.spec.SubError(args); msg != "" {
+		if s.tx != nil {
+			s.tx.failed = true
+		}
+		return e, s.errItem(e, msg), true
+	}
 	if !s.authed && !e.spec.Has(command.NoAuth) {
 		return e, s.errItem(e, command.MsgNoAuth), true
 	}
