@@ -367,6 +367,8 @@ func Specs() []Spec {
 		{Name: "vcache.waitkeys", Arity: -4, Flags: Keyless | Readonly | Admin | OffLoop | NodeOnly | NoScript, Group: "cluster", Summary: "Waits until one of the keys holds a list (or a sorted set), popping nothing: the proxy's wake-up for blocking pops across nodes (internal)."},
 		// a proxy's CLIENT PAUSE holding the nodes' expiry (node/expiryhold.go)
 		{Name: "vcache.holdexpiry", Arity: 3, Flags: Keyless | Admin | Loading | NodeOnly | NoScript, Group: "cluster", Summary: "Holds expiry and eviction as CLIENT PAUSE does, for a proxy's pause, for a lease in milliseconds under the proxy's id (internal)."},
+		// a proxy's CLIENT PAUSE asking whether it holds a script (node/pause.go)
+		{Name: "vcache.maywrite", Arity: 3, Flags: Keyless | Admin | Loading | NodeOnly | NoScript, Group: "cluster", Summary: "Tells whether a WRITE client pause would hold a command whose first argument is arg here (1: it may write or reach replicas, as a script or function this node does not know or that lacks no-writes; else 0): the proxy's pause asks it of EVALSHA and FCALL (internal)."},
 		{Name: "vcache.releaseexpiry", Arity: 2, Flags: Keyless | Admin | Loading | NodeOnly | NoScript, Group: "cluster", Summary: "Ends the hold on expiry VCACHE.HOLDEXPIRY took under an id (internal)."},
 		// geo (points are sorted-set members; GEORADIUS and
 		// GEORADIUSBYMEMBER name a STORE/STOREDIST destination as a key)
