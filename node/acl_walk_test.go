@@ -233,6 +233,7 @@ func walkInvocations() map[string][][]walkStep {
 		"vcache.txstatus":      one(deny("VCACHE.TXSTATUS", "t")),
 		"vcache.holdexpiry":    one(deny("VCACHE.HOLDEXPIRY", "p", "1000")),
 		"vcache.releaseexpiry": one(deny("VCACHE.RELEASEEXPIRY", "p")),
+		"vcache.maywrite":      one(deny("VCACHE.MAYWRITE", "FCALL", "f")),
 		"cluster":              each(allow("CLUSTER", "INFO"), allow("CLUSTER", "KEYSLOT", "other:str"), allow("CLUSTER", "SHARDS")),
 
 		"ft.create": each(

@@ -153,6 +153,14 @@ func (n *Node) exec(c *client, args [][]byte) {
 		cx.w.WriteError(rejectText(c, e, command.ArityError(e.spec.Name)))
 		return
 	}
+	if msg := e.spec.SubError(args); msg != "" {
+		if c.multi != nil {
+			c.multi.failed = true
+		}
+		n.reject(e, args)
+		cx.w.WriteError(msg)
+		return
+	}
 	if c.multi != nil && e.spec.Has(command.NoMulti) {
 		c.multi.failed = true
 		n.reject(e, args)

@@ -313,6 +313,7 @@ func handlers() map[string]Handler {
 		"vcache.txran":         cmdVcacheTxRan,
 		"vcache.waitkeys":      cmdVcacheWaitKeys,
 		"vcache.holdexpiry":    cmdVcacheHoldExpiry,
+		"vcache.maywrite":      cmdVcacheMayWrite,
 		"vcache.releaseexpiry": cmdVcacheReleaseExpiry,
 		"geoadd":               cmdGeoAdd,
 		"geopos":               cmdGeoPos,

@@ -73,6 +73,24 @@ func (n *Node) mayWrite(spec *command.Spec, args [][]byte) bool {
 	return spec.Has(command.Write) || spec.Has(command.MayReplicate)
 }
 
+// cmdVcacheMayWrite answers VCACHE.MAYWRITE command arg: 1 when a WRITE
+// pause here holds that command with arg its first argument (the script
+// or function arg names may write, or is not known here), else 0. The
+// proxy, which pauses its own clients, asks it of the node an EVALSHA or
+// FCALL would run on, as it cannot tell a script's flags itself.
+func cmdVcacheMayWrite(cx *Ctx) {
+	e := cx.Node.lookup(cx.Args[1])
+	if e == nil {
+		cx.Error(command.UnknownError(cx.Args[1:]))
+		return
+	}
+	if cx.Node.mayWrite(e.spec, cx.Args[1:]) {
+		cx.Int(1)
+	} else {
+		cx.Int(0)
+	}
+}
+
 // waitPaused holds c, whose command the pause stopped, until the pause
 // ends; a goroutine meanwhile reads the connection, so a client that goes
 // away is forgotten at once. It returns the client's place in the queue

@@ -143,8 +143,9 @@ func (l *loop) serve(lc *loopSession, cmds []resp.Command, rerr error) {
 			l.answer(lc, e, s.local[it.lo:it.hi])
 			continue
 		}
-		if l.p.pause.Mode() != front.PauseOff && s.pauseHolds(e, cmd.Args) {
-			// Held by CLIENT PAUSE: it waits off the loop (pause.go).
+		if l.p.pause.Mode() != front.PauseOff && s.pauseHolds(e, cmd.Args, false) {
+			// Held by CLIENT PAUSE, or a script its node is to be asked
+			// about: it waits, or asks, off the loop (pause.go).
 			lc.handing, lc.handoff, lc.rerr = true, cmds[i:], rerr
 			return
 		}

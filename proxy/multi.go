@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"strings"
 	"time"
 
 	"github.com/vcache/vcache/internal/command"
@@ -43,6 +44,11 @@ type txState struct {
 	// that asks VCACHE.TXRAN afterwards: block_across_move.go); else they
 	// are named after the session.
 	lockID string
+	// locals are the queued commands the proxy answers itself once EXEC
+	// has run, by queue index, in order; pauses is set when one of them
+	// starts a client pause (multi_local.go).
+	locals []int
+	pauses bool
 }
 
 func proxyMulti(s *session, _ resp.Command) item {
@@ -69,8 +75,18 @@ func (s *session) txQueue(e *entry, cmd resp.Command) item {
 	case kindRouted:
 		return fail("ERR '" + e.spec.Name + "' cannot be queued in a transaction through the proxy")
 	case kindLocal:
+		if e.txLocal != nil && e.txLocal(cmd.Args) {
+			s.txQueueLocal(e, cmd) // multi_local.go
+			lo := len(s.local)
+			s.Simple("QUEUED")
+			return item{e: e, lo: lo, hi: len(s.local)}
+		}
 		if !e.spec.Has(command.Stateless) {
-			return fail("ERR '" + e.spec.Name + "' cannot be queued in a transaction through the proxy")
+			name := e.spec.Name
+			if e.spec.Has(command.Container) && len(cmd.Args) > 1 {
+				name += "|" + strings.ToLower(string(cmd.Args[1]))
+			}
+			return fail("ERR '" + name + "' cannot be queued in a transaction through the proxy")
 		}
 	case kindRefused:
 		return fail("ERR '" + e.spec.Name + "' is not available through the proxy")
@@ -123,6 +139,11 @@ func proxyExec(s *session, _ resp.Command) item {
 		s.unpinAll()
 		return s.errItem(nil, msgExecAbort)
 	}
+	if tx.pauses {
+		// The pause starts as EXEC ends: what comes after EXEC waits for
+		// the next round, which the pause looks at (serveFrom).
+		s.cut = true
+	}
 	if tx.spread || len(s.xpins) > 0 {
 		if parts := s.txParts(tx); parts != nil {
 			return s.execNodes(tx, parts)
@@ -171,8 +192,10 @@ func (m *execMerge) send(s *session) {
 		m.calls = append(m.calls, c)
 	}
 	add(multiCmd)
-	for _, q := range m.tx.queued {
-		add(q)
+	for i, q := range m.tx.queued {
+		if len(m.tx.locals) == 0 || !m.tx.isLocal(i) {
+			add(q)
+		}
 	}
 	add(execCmd)
 }
@@ -214,7 +237,7 @@ func (m *execMerge) merge(s *session, dst []byte) []byte {
 			return resp.AppendError(dst, errText(c.err))
 		}
 	}
-	reply, shapes := m.tx.combineExec(last.reply)
+	reply, shapes := s.execReply(m.tx, last.reply) // multi_local.go
 	if m.r3 {
 		return resp.To3Elems(dst, reply, shapes)
 	}

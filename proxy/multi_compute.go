@@ -290,6 +290,7 @@ func execElems(c *call, n int, addr string) ([][]byte, []byte) {
 
 // replyExec writes EXEC's reply from the client's commands' replies.
 func (s *session) replyExec(tx *txState, elems [][]byte) item {
+	s.runLocals(tx, elems)                    // multi_local.go
 	elems, shapes := tx.combineReplies(elems) // multi_split.go
 	arr := resp.AppendArray(nil, len(elems))
 	for _, e := range elems {

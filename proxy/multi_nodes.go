@@ -143,7 +143,7 @@ func (s *session) txParts(tx *txState) []*xpart {
 		return nil
 	}
 	for i, slot := range tx.slots {
-		if tx.computes[i] != nil {
+		if tx.computes[i] != nil || tx.isLocal(i) {
 			continue
 		}
 		if slot < 0 {

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -88,5 +89,43 @@ func TestClientPauseHoldsNodesExpiry(t *testing.T) {
 	mu.Unlock()
 	if last != "VCACHE.RELEASEEXPIRY "+p.nodeID {
 		t.Errorf("the last command a node got before CLIENT UNPAUSE answered: %q", last)
+	}
+}
+
+// TestClientPauseRefusesAtOnce checks that during a WRITE pause a write
+// the session's user may not run gets NOPERM at once, as in Redis, which
+// checks permissions before the pause, while one pipelined behind the
+// AUTH that permits it waits; through the proxy as on redis-server, in
+// both serving modes.
+func TestClientPauseRefusesAtOnce(t *testing.T) {
+	run := func(t *testing.T, addr string) []string {
+		var out []string
+		ctl := testutil.Dial(t, addr)
+		ctl.Do("ACL", "SETUSER", "reader", "on", ">r3ad", "+@read", "~*")
+		ctl.Do("ACL", "SETUSER", "writer", "on", ">wr1te", "+@all", "~*")
+		defer ctl.Do("ACL", "DELUSER", "reader", "writer")
+		out = append(out, ctl.Do("CLIENT", "PAUSE", "100000", "WRITE"))
+		r := testutil.Dial(t, addr)
+		out = append(out, r.Do("AUTH", "reader", "r3ad"))
+		// (Redis 7.0 words the error "this user has no permissions...")
+		out = append(out, fmt.Sprint("SET refused at once: ", strings.HasPrefix(r.Do("SET", "pk", "1"), "-NOPERM ")))
+		w := testutil.Dial(t, addr)
+		w.Send("AUTH", "writer", "wr1te")
+		w.Send("SET", "pk", "2")
+		w.Flush()
+		out = append(out, w.Recv())
+		testutil.WaitFor(t, 5*time.Second, func() bool {
+			return strings.Contains(ctl.Do("INFO", "clients"), "blocked_clients:1\r\n")
+		}, "the writer's SET held")
+		out = append(out, ctl.Do("GET", "pk"), ctl.Do("CLIENT", "UNPAUSE"), w.Recv(), ctl.Do("GET", "pk"))
+		ctl.Do("DEL", "pk")
+		return out
+	}
+	want := run(t, startRedis(t).addr)
+	for _, mode := range []serving.Mode{serving.Loops, serving.Goroutines} {
+		t.Run(mode.String(), func(t *testing.T) {
+			p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(startRedises(t, 2)...)...)
+			testutil.SameTranscript(t, "proxy", run(t, p.addr), want)
+		})
 	}
 }

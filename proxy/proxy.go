@@ -329,8 +329,7 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 			} else if i > 0 {
 				n = i
 			}
-			s.run(cmds[:n])
-			cmds = cmds[n:]
+			cmds = cmds[s.run(cmds[:n]):]
 			s.flush()
 			if held != nil {
 				held.Done()

@@ -406,17 +406,19 @@ func (s *session) pubsubAt(cmds []resp.Command) int {
 }
 
 // runAround runs the commands before cmds[i], writes their replies, runs
-// the (un)subscribe command cmds[i] and then the rest.
-func (s *session) runAround(cmds []resp.Command, i int) {
+// the (un)subscribe command cmds[i] and then the rest; it returns how many
+// it took, as run does.
+func (s *session) runAround(cmds []resp.Command, i int) int {
 	if i > 0 {
-		s.run(cmds[:i])
+		took := s.run(cmds[:i])
 		s.flush()
-	}
-	if s.quit {
-		return
+		if took < i || s.quit {
+			return took
+		}
 	}
 	s.runPubsub(s.p.cmds.lookup(cmds[i].Args[0]), cmds[i])
 	if i+1 < len(cmds) && !s.quit {
-		s.run(cmds[i+1:])
+		return i + 1 + s.run(cmds[i+1:])
 	}
+	return i + 1
 }

@@ -23,10 +23,13 @@ type session struct {
 	laddr   string
 	created time.Time
 
-	authed  bool
-	user    *acl.User // the ACL user it authenticated as; set when authed
-	quit    bool
-	broken  bool // writing to the client failed
+	authed bool
+	user   *acl.User // the ACL user it authenticated as; set when authed
+	quit   bool
+	broken bool // writing to the client failed
+	// cut ends the round after the command being prepared: it starts a
+	// client pause, which must look at the commands after it.
+	cut     bool
 	tx      *txState
 	pinned  *bconn // connection held for WATCH
 	pinSlot int
@@ -133,26 +136,29 @@ func (s *session) close() {
 	s.nc.Close()
 }
 
-// run carries out one round: the commands the client has pipelined. It
-// submits every forwarded command before waiting for any reply, then
-// appends the replies to s.out in the client's order.
-func (s *session) run(cmds []resp.Command) {
+// run carries out one round: the commands the client has pipelined, up
+// to one that starts a client pause. It submits every forwarded command
+// before waiting for any reply, then appends the replies to s.out in the
+// client's order. It returns how many of cmds it took.
+func (s *session) run(cmds []resp.Command) int {
 	if i := s.pubsubAt(cmds); i >= 0 {
-		s.runAround(cmds, i)
-		return
+		return s.runAround(cmds, i)
 	}
 	start := time.Now()
 	s.lastActive.Store(start.UnixNano())
 	s.trackRoundStart()
 	s.w.begin()
-	for _, cmd := range cmds {
+	took := len(cmds)
+	for i, cmd := range cmds {
 		s.trackBefore(cmd.Args)
 		it := s.prepare(cmd)
 		s.writing = false
 		s.trackAfter()
 		it.r3, it.shape = s.shape3(it.e, cmd.Args)
 		s.items = append(s.items, it)
-		if s.quit {
+		if s.quit || s.cut {
+			s.cut = false
+			took = i + 1
 			break
 		}
 	}
@@ -192,7 +198,7 @@ func (s *session) run(cmds []resp.Command) {
 		}
 	}
 	s.record(time.Since(start))
-	s.p.stats.commands.Add(int64(len(cmds)))
+	s.p.stats.commands.Add(int64(took))
 	clear(s.items)
 	s.items = s.items[:0]
 	s.local = s.local[:0]
@@ -206,6 +212,7 @@ func (s *session) run(cmds []resp.Command) {
 		s.flush()
 		s.trackRoundEnd()
 	}
+	return took
 }
 
 // record adds the round's commands to their statistics. Runs of the same
@@ -286,6 +293,7 @@ func (s *session) prepare(cmd resp.Command) item {
 	case kindLocal:
 		lo := len(s.local)
 		e.local(s, args)
+		s.cut = startsPause(e, args) // multi_local.go
 		return item{e: e, lo: lo, hi: len(s.local)}
 	case kindComposite, kindRouted:
 		m, msg := e.composite(s, cmd)
@@ -347,6 +355,12 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 			s.tx.failed = true
 		}
 		return e, s.errItem(e, arityError(e.spec.Name)), true
+	}
+	if msg := e.spec.SubError(args); msg != "" {
+		if s.tx != nil {
+			s.tx.failed = true
+		}
+		return e, s.errItem(e, msg), true
 	}
 	if !s.authed && !e.spec.Has(command.NoAuth) {
 		return e, s.errItem(e, command.MsgNoAuth), true

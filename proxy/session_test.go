@@ -86,6 +86,12 @@ func TestHelloAndClient(t *testing.T) {
 	if got := c.do("CLIENT", "SETINFO", "LIB-NAME", "mylib"); got != "+OK\r\n" {
 		t.Errorf("CLIENT SETINFO = %q", got)
 	}
+	if got := c.do("CLIENT", "REPLY", "OFF"); got != "-ERR 'client|reply' is not available through the proxy\r\n" {
+		t.Errorf("CLIENT REPLY OFF = %q", got)
+	}
+	if got := c.do("CLIENT", "REPLY"); got != "-ERR wrong number of arguments for 'client|reply' command\r\n" {
+		t.Errorf("CLIENT REPLY = %q", got)
+	}
 	id := c.do("CLIENT", "ID")
 	if !strings.HasPrefix(id, ":") {
 		t.Fatalf("CLIENT ID = %q", id)

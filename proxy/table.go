@@ -27,8 +27,10 @@ const (
 // generated from the specs, binds what the route needs. Spec "name" is
 // served by proxyName (as the node's cmdName: "ft.search" by
 // proxyFTSearch), split in a transaction by txSplitName, computed by
-// computeName when its keys are on several nodes, and waits across nodes
-// by acrossName (internal/handlergen has the convention). Adding a
+// computeName when its keys are on several nodes, waits across nodes by
+// acrossName, and is queued in a transaction, to be answered by the proxy
+// once EXEC has run, when txLocalName says so (internal/handlergen has the
+// convention). Adding a
 // command is its spec, its handler when its route takes one, and go
 // generate ./proxy; TestRoutesGenerated fails while the file is stale, a
 // spec lacks its route or its handler, or a name serves no spec.
@@ -56,6 +58,10 @@ type route struct {
 	// keys are on several nodes, or returns the error that answers it
 	// (block_across.go).
 	across func(args [][]byte, pos []int) (*xblock, string)
+	// txLocal, when set, reports whether a command line of a kindLocal
+	// command may be queued in a transaction: the proxy then answers it
+	// itself once the nodes have run EXEC (multi_local.go).
+	txLocal func(args [][]byte) bool
 }
 
 // entry is the proxy's view of one command: its shared spec, how it is

@@ -154,4 +154,17 @@ func TestStatelessQueuedInMulti(t *testing.T) {
 	if got := c.do("EXEC"); !strings.HasPrefix(got, "-EXECABORT") {
 		t.Errorf("EXEC after a refused SELECT = %q", got)
 	}
+	// CLIENT is queued, to be answered by the proxy once EXEC has run
+	// (multi_local.go), but for the subcommands that change what the
+	// transaction's reads do.
+	c.do("MULTI")
+	if got := c.do("CLIENT", "TRACKING", "on"); got != "-ERR 'client|tracking' cannot be queued in a transaction through the proxy\r\n" {
+		t.Errorf("CLIENT TRACKING in MULTI = %q", got)
+	}
+	if got := c.do("CLIENT", "GETNAME"); got != "+QUEUED\r\n" {
+		t.Errorf("CLIENT GETNAME in MULTI = %q", got)
+	}
+	if got := c.do("EXEC"); !strings.HasPrefix(got, "-EXECABORT") {
+		t.Errorf("EXEC after a refused CLIENT TRACKING = %q", got)
+	}
 }

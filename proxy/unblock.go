@@ -9,10 +9,14 @@ import (
 )
 
 // proxyClient answers CLIENT: UNBLOCK here, the other subcommands as the
-// nodes do (internal/front).
+// nodes do (internal/front), but REPLY, which the proxy does not serve.
 func proxyClient(s *session, args [][]byte) {
-	if len(args) >= 3 && strings.EqualFold(string(args[1]), "unblock") {
+	switch {
+	case len(args) >= 3 && strings.EqualFold(string(args[1]), "unblock"):
 		clientUnblock(s, args)
+		return
+	case strings.EqualFold(string(args[1]), "reply"):
+		s.Error("ERR 'client|reply' is not available through the proxy")
 		return
 	}
 	if trackingSub(s, args) {

@@ -132,15 +132,19 @@ func dbsizes(t *testing.T, nodes []string) []string {
 // their TTL during the pause look missing, are counted by DBSIZE, not
 // expired or notified, each node still holds its own (the nodes do not
 // expire them), and they go once the pause ends. The CLIENT PAUSE
-// scenarios of the node (testutil.PauseTranscript, with expiry) also
-// read the same through the proxy as on redis-server.
+// scenarios of the node (testutil.PauseTranscript) also read the same
+// through the proxy as on redis-server: expiry; EVALSHA and FCALL held or
+// not by their script's flags, which the proxy asks the nodes; CLIENT
+// PAUSE inside MULTI, starting as EXEC ends, with the transaction's keys
+// on all three nodes.
 func TestClientPauseHoldsNodesExpiryThroughProxy(t *testing.T) {
 	ref := startRedisRef(t)
 	nodes := []string{startNode(t), startNode(t), startNode(t)}
 	addr := serveProxyOver(t, nodes...)
 	keys := onEveryNode(t, nodes, 3)
 
-	parts := testutil.PauseParts{Expiry: true}
+	txKeys := []string{onNode(t, nodes, 0, "tx"), onNode(t, nodes, 1, "tx"), onNode(t, nodes, 2, "tx")}
+	parts := testutil.PauseParts{Expiry: true, Scripts: true, Keys: txKeys}
 	want := testutil.PauseTranscript(t, ref, parts)
 	testutil.SameTranscript(t, "proxy", testutil.PauseTranscript(t, addr, parts), want)
 

@@ -282,6 +282,12 @@ type Spec struct {
 	// command have, by lower-case subcommand name (CLUSTER RESET is
 	// NoScript, CLUSTER INFO is not); HasIn reads them.
 	SubFlags map[string]Flag
+	// SubArity gives the arity of each subcommand of a Container command
+	// that the dispatcher checks before the command runs (or is queued in
+	// MULTI), by lower-case name: a subcommand it does not name, or the
+	// wrong number of words for one, is refused then, as Redis refuses
+	// "client|pause" (SubError). Nil: the handler checks its subcommands.
+	SubArity map[string]int
 	// ID is the spec's index in the Table that holds it (see NewTable):
 	// servers keep per-command state in slices indexed by it.
 	ID int
@@ -309,6 +315,26 @@ func (s *Spec) subFlags(sub []byte) Flag {
 		}
 	}
 	return 0
+}
+
+// SubError returns the error Redis gives the command line args of a
+// Container command with SubArity before running it: an unknown
+// subcommand ("ERR unknown subcommand 'x'. Try CLIENT HELP.") or the
+// wrong number of arguments for its subcommand; "" when it may run.
+func (s *Spec) SubError(args [][]byte) string {
+	if s == nil || s.SubArity == nil || len(args) < 2 {
+		return ""
+	}
+	for name, arity := range s.SubArity {
+		if !EqualFold(args[1], name) {
+			continue
+		}
+		if arity >= 0 && len(args) != arity || arity < 0 && len(args) < -arity {
+			return ArityError(s.Name + "|" + name)
+		}
+		return ""
+	}
+	return "ERR unknown subcommand '" + clip(string(args[1]), 128) + "'. Try " + strings.ToUpper(s.Name) + " HELP."
 }
 
 // OffLoopIn reports whether the command line args is served off the

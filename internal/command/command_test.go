@@ -2,6 +2,7 @@ package command
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/vcache/vcache/internal/resp"
@@ -123,5 +124,42 @@ func TestShape3(t *testing.T) {
 		if got := tab.Lookup([]byte(c.line[0])).Shape3(args(c.line...)); got != c.want {
 			t.Errorf("Shape3(%q) = %d, want %d", c.line, got, c.want)
 		}
+	}
+}
+
+// TestSubError checks the errors Redis 7.0 gives a CLIENT line before
+// running it (or queueing it in MULTI): an unknown subcommand, clipped to
+// 128 bytes as Redis quotes it, or the wrong number of arguments for one.
+func TestSubError(t *testing.T) {
+	client := NewTable(Specs()).Lookup([]byte("client"))
+	words := func(s ...string) [][]byte {
+		var out [][]byte
+		for _, w := range s {
+			out = append(out, []byte(w))
+		}
+		return out
+	}
+	long := strings.Repeat("x", 200)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"client", "pause"}, "ERR wrong number of arguments for 'client|pause' command"},
+		{[]string{"CLIENT", "PAUSE", "10"}, ""},
+		{[]string{"client", "Pause", "10", "write", "x"}, ""}, // PAUSE's own error, as it runs
+		{[]string{"client", "id", "x"}, "ERR wrong number of arguments for 'client|id' command"},
+		{[]string{"client", "unpause"}, ""},
+		{[]string{"client", "kill", "1.2.3.4:5"}, ""},
+		{[]string{"client", "kill"}, "ERR wrong number of arguments for 'client|kill' command"},
+		{[]string{"client", "nosuch"}, "ERR unknown subcommand 'nosuch'. Try CLIENT HELP."},
+		{[]string{"client", long}, "ERR unknown subcommand '" + long[:128] + "'. Try CLIENT HELP."},
+		{[]string{"client"}, ""}, // the command's own arity answers it
+	} {
+		if got := client.SubError(words(tc.args...)); got != tc.want {
+			t.Errorf("SubError(%q) = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+	if got := NewTable(Specs()).Lookup([]byte("get")).SubError(words("get", "k")); got != "" {
+		t.Errorf("SubError of a command without SubArity: %q", got)
 	}
 }

@@ -100,3 +100,13 @@ func GetKeys(spec *Spec, line [][]byte) ([]int, string) {
 func trackingOn(args [][]byte) bool {
 	return len(args) > 2 && EqualFold(args[1], "tracking") && EqualFold(args[2], "on")
 }
+
+// clientArity is CLIENT's subcommands with their arities as Redis 7.0
+// declares them, and vcache's NO-TOUCH and SETINFO (Redis 7.2's): the
+// dispatcher refuses any other subcommand, and a wrong count, before
+// CLIENT runs or is queued in MULTI (Spec.SubError).
+var clientArity = map[string]int{
+	"caching": 3, "getname": 2, "getredir": 2, "help": 2, "id": 2, "info": 2, "kill": -3,
+	"list": -2, "no-evict": 3, "no-touch": 3, "pause": -3, "reply": 3, "setinfo": 4,
+	"setname": 3, "tracking": -3, "trackinginfo": 2, "unblock": -3, "unpause": 2,
+}

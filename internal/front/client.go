@@ -81,21 +81,16 @@ func Client(c Conn, args [][]byte) {
 		for _, l := range lines {
 			c.Simple(l)
 		}
-	case clientSubs[sub]:
-		c.Error(command.ArityError("client|" + sub))
 	default:
+		// The dispatcher refuses an unknown subcommand or the wrong number
+		// of words (Spec.SubError); these are the subcommands the server
+		// answers elsewhere, or not at all.
+		if msg := c.Server().Commands().Lookup(args[0]).SubError(args); msg != "" {
+			c.Error(msg)
+			return
+		}
 		c.Error("ERR unknown subcommand '" + clipSub(string(args[1])) + "'. Try CLIENT HELP.")
 	}
-}
-
-// clientSubs are CLIENT's subcommands as Redis 7.0 knows them: one of
-// them with the wrong number of arguments gets Redis's arity error
-// ("client|kill"), any other name "unknown subcommand".
-var clientSubs = map[string]bool{
-	"caching": true, "getname": true, "getredir": true, "help": true, "id": true, "info": true,
-	"kill": true, "list": true, "no-evict": true, "no-touch": true, "pause": true, "reply": true,
-	"setinfo": true, "setname": true, "tracking": true, "trackinginfo": true, "unblock": true,
-	"unpause": true,
 }
 
 // clipSub shortens a subcommand name quoted in an error, as Redis does.

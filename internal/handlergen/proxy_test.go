@@ -18,6 +18,7 @@ func fan(*session, []byte) {}
 func TestGenerateProxy(t *testing.T) {
 	dir := writePkg(t, map[string]string{
 		"a.go": proxyBase + `func proxyPing(*session, [][]byte) {}
+func txLocalPing([][]byte) bool { return true }
 var (
 	proxyFlushAll = fan
 	proxyDel = fan
@@ -52,7 +53,7 @@ type proxyConn struct{}
 	}
 	want := `func routes() map[string]route {
 	return map[string]route{
-		"ping":      {local: proxyPing},
+		"ping":      {local: proxyPing, txLocal: txLocalPing},
 		"flushall":  {composite: proxyFlushAll},
 		"del":       {composite: proxyDel, txSplit: &txSplitDel, compute: computeDel},
 		"ft._list":  {composite: proxyFTList},
@@ -88,6 +89,7 @@ func TestGenerateProxyErrors(t *testing.T) {
 	txSplitSUnion = txSplit{1}
 	acrossGet = fan
 	computeNothing = fan
+	txLocalGet = fan
 )
 `})
 	specs := []command.Spec{
@@ -114,6 +116,7 @@ func TestGenerateProxyErrors(t *testing.T) {
 		"spec get: acrossGet (a.go:13) waits across nodes, but the spec is neither Blocking nor has a BlocksIf",
 		"proxyOrphan (a.go:9) in srv: no spec \"orphan\"",
 		"computeNothing (a.go:14) in srv: no spec \"nothing\"",
+		"spec get: txLocalGet (a.go:15) answers it in a transaction, but its route is RouteKey, not RouteLocal",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("errors do not say %q:\n%v", want, err)

@@ -13,21 +13,32 @@ import (
 // some servers run.
 type PauseParts struct {
 	// Scripts: a script that may write waits, EVAL_RO reads go on and
-	// refuse PUBLISH (a node's; the proxy runs no script itself).
+	// refuse PUBLISH; EVALSHA and FCALL wait or go on by their script's
+	// or function's flags, which only a node knows (a proxy over
+	// redis-servers cannot learn them, and holds every one).
 	Scripts bool
 	// Expiry: a key that expires while writes are paused looks gone but
 	// stays until the pause ends (a node's own keys).
 	Expiry bool
+	// Keys are three keys the transactions with CLIENT PAUSE inside
+	// write; nil: {t}1 {t}2 {t}3, in one slot. A proxy over vcache nodes
+	// is given keys on different nodes, to run them across nodes.
+	Keys []string
 }
 
 // PauseTranscript runs CLIENT PAUSE scenarios against the server at addr
 // and returns what its clients saw, to compare with redis-server's
-// (SameTranscript). The server's keys k l x n p e gone are deleted first.
+// (SameTranscript). The server's keys k l x n p e gone and parts.Keys are
+// deleted first; with Scripts, its scripts and functions too.
 func PauseTranscript(t testing.TB, addr string, parts PauseParts) []string {
 	var out []string
 	note := func(s string) { out = append(out, s) }
 	ctl := Dial(t, addr)
-	for _, k := range []string{"k", "l", "x", "n", "p", "e", "gone"} {
+	keys := parts.Keys
+	if keys == nil {
+		keys = []string{"{t}1", "{t}2", "{t}3"}
+	}
+	for _, k := range append([]string{"k", "l", "x", "n", "p", "e", "gone"}, keys...) {
 		ctl.Do("DEL", k)
 	}
 	info := func(section, field string) int {
@@ -178,6 +189,12 @@ func PauseTranscript(t testing.TB, addr string, parts PauseParts) []string {
 	waitHeld(0)
 	note(ctl.Do("CLIENT", "UNPAUSE"))
 	note(ctl.Do("EXISTS", "gone"))
+
+	steps := &pauseSteps{t: t, addr: addr, ctl: ctl, note: note, waitHeld: waitHeld}
+	steps.tx(keys) // pause_tx.go
+	if parts.Scripts {
+		steps.scripts(keys[0])
+	}
 	return out
 }
 
