@@ -75,11 +75,10 @@ func BenchmarkHashFull(b *testing.B) {
 	})
 }
 
-// BenchmarkHSetBig is redis-benchmark's hset: HSET myhash
-// element:<random> xxx over 100,000 fields (-r 100000) of one hash that
-// already holds them, so every call replaces a field's value in a map too
-// big for the CPU's nearer caches.
-func BenchmarkHSetBig(b *testing.B) {
+// bigHash makes a keyspace holding one hash, myhash, of 100,000 fields
+// element:<11 digits> = xxx, and a sequence of 64 Ki pseudo-random field
+// indexes to visit them by.
+func bigHash(b *testing.B) (*Keyspace, []byte, [][]byte, []int32) {
 	const n = 100_000
 	ks := newKS(b, nil)
 	key := []byte("myhash")
@@ -94,6 +93,15 @@ func BenchmarkHSetBig(b *testing.B) {
 		x = x*6364136223846793005 + 1442695040888963407
 		seq[i] = int32((x >> 33) % n)
 	}
+	return ks, key, fields, seq
+}
+
+// BenchmarkHSetBig is redis-benchmark's hset: HSET myhash
+// element:<random> xxx over 100,000 fields (-r 100000) of one hash that
+// already holds them, so every call replaces a field's value in a map too
+// big for the CPU's nearer caches.
+func BenchmarkHSetBig(b *testing.B) {
+	ks, key, fields, seq := bigHash(b)
 	fv := [][]byte{nil, []byte("xxx")}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -108,20 +116,7 @@ func BenchmarkHSetBig(b *testing.B) {
 // BenchmarkHGetBig reads random fields of one hash of 100,000 fields, as
 // BenchmarkHSetBig writes them.
 func BenchmarkHGetBig(b *testing.B) {
-	const n = 100_000
-	ks := newKS(b, nil)
-	key := []byte("myhash")
-	fields := make([][]byte, n)
-	for i := range fields {
-		fields[i] = []byte("element:" + strconv.Itoa(100_000_000_000 + i)[1:])
-		ks.HSet(key, [][]byte{fields[i], []byte("xxx")}, false)
-	}
-	seq := make([]int32, 1<<16)
-	x := uint64(1)
-	for i := range seq {
-		x = x*6364136223846793005 + 1442695040888963407
-		seq[i] = int32((x >> 33) % n)
-	}
+	ks, key, fields, seq := bigHash(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	c0 := cpuTime()

@@ -38,28 +38,8 @@ func servesWrite(c *Cluster, slot int) bool {
 // every write it acknowledged after that would be lost.
 func TestFenceStarvedPrimaryWithoutReplicaStopsWritesBeforeTakeover(t *testing.T) {
 	cs, nw := startPartitionable(t, func(c *Config) { c.Replicas = 0 })
-	waitFor(t, 15*time.Second, "one map, every lease held", func() bool {
-		if !converged(cs) {
-			return false
-		}
-		for _, c := range cs {
-			if c.Fenced(true) {
-				return false
-			}
-		}
-		return true
-	})
 	x := cs[2] // n3: not the coordinator
-	slot := -1
-	for s := range 16384 {
-		if servesWrite(x, s) {
-			slot = s
-			break
-		}
-	}
-	if slot < 0 {
-		t.Fatalf("n3 leads no slot: %v", x.Map().Shards())
-	}
+	slot := leasedSlotOf(t, cs, x, 15*time.Second)
 	if s, _ := x.Map().Owner(slot); len(s.Replicas) != 0 {
 		t.Fatalf("shard %d has replicas %v, want none", s.ID, s.Replicas)
 	}
@@ -268,28 +248,8 @@ func TestFailoverTimeDefaultTimers(t *testing.T) {
 		c.GossipInterval, c.LoadInterval = def.GossipInterval, def.LoadInterval
 		c.Replicas = 1
 	})
-	waitFor(t, 30*time.Second, "one map, every lease held", func() bool {
-		if !converged(cs) {
-			return false
-		}
-		for _, c := range cs {
-			if c.Fenced(true) {
-				return false
-			}
-		}
-		return true
-	})
 	x := cs[2]
-	slot := -1
-	for s := range 16384 {
-		if servesWrite(x, s) {
-			slot = s
-			break
-		}
-	}
-	if slot < 0 {
-		t.Fatal("n3 leads no slot")
-	}
+	slot := leasedSlotOf(t, cs, x, 30*time.Second)
 	shard, _ := x.Map().Owner(slot)
 	heir := shard.Replicas[0]
 	killed := time.Now()
@@ -309,4 +269,28 @@ func TestFailoverTimeDefaultTimers(t *testing.T) {
 	if took > 15*time.Second {
 		t.Fatalf("failover took %s", took)
 	}
+}
+
+// leasedSlotOf waits (up to wait) until the cluster cs has one map and
+// every node holds its lease, and returns a slot x leads.
+func leasedSlotOf(t *testing.T, cs []*Cluster, x *Cluster, wait time.Duration) int {
+	t.Helper()
+	waitFor(t, wait, "one map, every lease held", func() bool {
+		if !converged(cs) {
+			return false
+		}
+		for _, c := range cs {
+			if c.Fenced(true) {
+				return false
+			}
+		}
+		return true
+	})
+	for s := range 16384 {
+		if servesWrite(x, s) {
+			return s
+		}
+	}
+	t.Fatalf("%s leads no slot: %v", x.Self(), x.Map().Shards())
+	return -1
 }

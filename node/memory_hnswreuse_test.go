@@ -22,13 +22,8 @@ import (
 // still finds the exact nearest neighbours.
 func TestEvictedDocumentsGiveBackTheirGraphSpace(t *testing.T) {
 	const maxmem = 3 << 20
-	tn := startNode(t, func(c *Config) {
-		c.Cache.MaxMemory = maxmem
-		c.Cache.Policy = mustPolicy(t, "allkeys-lru")
-	})
-	c := memClient(t, tn)
+	c := lruIndexedNode(t, maxmem, 40)
 	ctx := context.Background()
-	ftCreateHNSW(t, c, "EF_CONSTRUCTION", 40)
 	const batch = 100
 	load := func(from, to int) {
 		t.Helper()

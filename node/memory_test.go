@@ -110,6 +110,19 @@ func memClient(t testing.TB, tn *testNode) *redis.Client {
 	return c
 }
 
+// lruIndexedNode starts a node with maxmemory maxmem under allkeys-lru and
+// an HNSW index (ftCreateHNSW) built with EF_CONSTRUCTION efc, and returns
+// a client of it.
+func lruIndexedNode(t testing.TB, maxmem int64, efc int) *redis.Client {
+	tn := startNode(t, func(c *Config) {
+		c.Cache.MaxMemory = maxmem
+		c.Cache.Policy = mustPolicy(t, "allkeys-lru")
+	})
+	c := memClient(t, tn)
+	ftCreateHNSW(t, c, "EF_CONSTRUCTION", efc)
+	return c
+}
+
 func ftCreateHNSW(t testing.TB, c *redis.Client, extra ...any) {
 	t.Helper()
 	args := []any{"FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "doc:", "SCHEMA", "genre", "TAG",
@@ -229,13 +242,8 @@ func TestNoEvictionCountsVectorIndexes(t *testing.T) {
 // stays under maxmemory (less mem_not_counted_for_evict).
 func TestAllKeysLRUEvictsIndexedDocuments(t *testing.T) {
 	const maxmem = 3 << 20
-	tn := startNode(t, func(c *Config) {
-		c.Cache.MaxMemory = maxmem
-		c.Cache.Policy = mustPolicy(t, "allkeys-lru")
-	})
-	c := memClient(t, tn)
+	c := lruIndexedNode(t, maxmem, 20)
 	ctx := context.Background()
-	ftCreateHNSW(t, c, "EF_CONSTRUCTION", 20)
 	const n, batch = 6000, 200
 	for b := 0; b < n/batch; b++ {
 		pipe := c.Pipeline()
