@@ -123,11 +123,11 @@ func (p *parser) skip() {
 	// DIALECT 1 skips what its lexer skips (but a single quote, which
 	// vcache reads as a quote).
 	for p.v1 && p.pos < len(p.s) && p.s[p.pos] != '\'' {
-		if k, n := v1Next(p.s, p.pos); k != 0 {
+		k, n := v1Next(p.s, p.pos)
+		if k != 0 {
 			return
-		} else {
-			p.pos += n
 		}
+		p.pos += n
 	}
 }
 

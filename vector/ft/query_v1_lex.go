@@ -1,5 +1,7 @@
 package ft
 
+import "sort"
+
 // DIALECT 1's tokens. RediSearch's DIALECT 1 lexer splits a query into
 // the tokens below (the longest match at each offset; of two as long,
 // the one listed first), skipping spaces, control characters and any
@@ -220,25 +222,18 @@ func indexNUL(s string) int {
 // at: at the token there (or the next one), or at the end of the query,
 // which names the last token.
 func v1ErrorAt(toks []v1Token, at int) *SyntaxError {
-	for _, t := range toks {
-		if t.end > at {
-			return &SyntaxError{Offset: t.pos, Near: t.near}
+	i := v1TokenAt(toks, at)
+	if i == len(toks) {
+		if i == 0 {
+			return &SyntaxError{}
 		}
+		i--
 	}
-	if len(toks) == 0 {
-		return &SyntaxError{}
-	}
-	t := toks[len(toks)-1]
-	return &SyntaxError{Offset: t.pos, Near: t.near}
+	return &SyntaxError{Offset: toks[i].pos, Near: toks[i].near}
 }
 
 // v1TokenAt returns the index of the first token that ends after offset
 // at, len(toks) when none does.
 func v1TokenAt(toks []v1Token, at int) int {
-	for i, t := range toks {
-		if t.end > at {
-			return i
-		}
-	}
-	return len(toks)
+	return sort.Search(len(toks), func(i int) bool { return toks[i].end > at })
 }

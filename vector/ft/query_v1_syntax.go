@@ -1,7 +1,6 @@
 package ft
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -180,9 +179,6 @@ func (p *parser) v1Bracket(field string) (*Node, error) {
 		g.raw[j] = strconv.FormatFloat(v, 'g', -1, 64)
 	}
 	g.raw[3] = p.s[unit.pos:unit.end]
-	if math.IsInf(vals[2], 0) || math.IsNaN(vals[2]) {
-		g.raw[2] = "0" // GeoFilter_Validate's radius error
-	}
 	if err := g.resolve(nil); err != nil {
 		return nil, err
 	}
