@@ -96,7 +96,8 @@ func TestDialect1RefusesDialect2Syntax(t *testing.T) {
 // lexer and grammar); and its quirks: a tag list takes further "}" and
 // "| value" after its closing brace, which it may lack, so "@t:{a} |
 // @u:{b}" fails at "@u" (as users of NRediSearch found, RediSearch issue
-// 2189); punctuation outside its tokens is skipped.
+// 2189, and answered "try DIALECT 2" in issue 3371); punctuation
+// outside its tokens is skipped.
 func TestDialect1Grammar28(t *testing.T) {
 	for _, q := range []string{
 		"hello", "*", "hello wor*", "hello world", "hello (world)", `"hello world"`, `"hello"`,
