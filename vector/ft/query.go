@@ -120,14 +120,16 @@ func (p *parser) skip() {
 	for p.pos < len(p.s) && (p.s[p.pos] == ' ' || p.s[p.pos] == '\t' || p.s[p.pos] == '\n') {
 		p.pos++
 	}
-	// DIALECT 1 skips what its lexer skips (but a single quote, which
-	// vcache reads as a quote).
-	for p.v1 && p.pos < len(p.s) && p.s[p.pos] != '\'' {
-		k, n := v1Next(p.s, p.pos)
-		if k != 0 {
-			return
+	if p.v1 {
+		// DIALECT 1 skips what its lexer skips, up to the next token (but
+		// a single quote, which vcache reads as a quote).
+		next := len(p.s)
+		if i := v1TokenAt(p.toks, p.pos); i < len(p.toks) {
+			next = p.toks[i].pos
 		}
-		p.pos += n
+		for p.pos < next && p.s[p.pos] != '\'' {
+			p.pos++
+		}
 	}
 }
 
@@ -145,8 +147,9 @@ func ParseQuery(q string) (*Node, *KNN, error) {
 }
 
 // ParseQueryDialect parses an FT.SEARCH query string in the given
-// dialect: 1 reads its operators as RediSearch's DIALECT 1 grammar does
-// (query_v1.go), 2 and up as DIALECT 2's.
+// dialect: 1 as RediSearch 2.8's DIALECT 1 grammar reads it (query_v1.go,
+// query_v1_syntax.go: no KNN clause, no $parameters, no vector range),
+// 2 and up as DIALECT 2's.
 func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
 	if dialect == 1 {
 		n, err := parseV1Query(q)

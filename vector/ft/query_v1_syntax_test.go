@@ -195,3 +195,23 @@ func TestDialect1Grammar28(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseQueryDialect parses typical filters in each dialect
+// (DIALECT 1 lexes the query first, query_v1_lex.go).
+func BenchmarkParseQueryDialect(b *testing.B) {
+	queries := []string{
+		"@genre:{drama|comedy} @year:[2000 (2010] -@title:(love story)",
+		`hello world | "goodbye" moon`,
+		"(@t:{a b})=>{$weight: 2} foo* %bar%",
+	}
+	for _, d := range []int{1, 2} {
+		b.Run("DIALECT"+string(rune('0'+d)), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := ParseQueryDialect(queries[i%len(queries)], d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
