@@ -179,7 +179,7 @@ func v1Next(s string, i int) (v1Kind, int) {
 
 // v1Lex splits q into DIALECT 1's tokens.
 func v1Lex(q string) []v1Token {
-	out := make([]v1Token, 0, len(q)/4+1)
+	out := make([]v1Token, 0, min(len(q)/4+1, 64))
 	near := "" // the text the lexer last recorded
 	for i := 0; i < len(q); {
 		kind, n := v1Next(q, i)
