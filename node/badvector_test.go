@@ -94,7 +94,7 @@ func TestFTBadDocumentsAreNotIndexed(t *testing.T) {
 			// leaves the index; a good vector brings it back.
 			self := vector.EncodeFloat32(docVec(42))
 			near := func() string {
-				_, keys := ftKeys(t, c, "*=>[KNN 1 @emb $B]", "PARAMS", "2", "B", self, "NOCONTENT")
+				_, keys := ftKeys(t, c, "*=>[KNN 1 @emb $B]", "PARAMS", "2", "B", self, "NOCONTENT", "DIALECT", "2")
 				return strings.Join(keys, ",")
 			}
 			c.HSet(ctx, "doc:42", "emb", nonFinite("nan"))
@@ -144,7 +144,7 @@ func TestFTBadDocumentsAcrossCreateAndRestart(t *testing.T) {
 		if m := ftInfo(t, c); infoNum(m["num_docs"]) != int64(n) || infoNum(m["hash_indexing_failures"]) != int64(2) {
 			t.Fatalf("%s: num_docs %v failures %v, want %d and 2", when, m["num_docs"], m["hash_indexing_failures"], n)
 		}
-		total, keys := ftKeys(t, c, "@genre:{g}=>[KNN 5 @emb $B]", "PARAMS", "2", "B", vector.EncodeFloat32(docVec(3)), "NOCONTENT", "LIMIT", "0", "100")
+		total, keys := ftKeys(t, c, "@genre:{g}=>[KNN 5 @emb $B]", "PARAMS", "2", "B", vector.EncodeFloat32(docVec(3)), "NOCONTENT", "LIMIT", "0", "100", "DIALECT", "2")
 		if total != 5 || keys[0] != "doc:3" || strings.Contains(strings.Join(keys, ","), "doc:nan") {
 			t.Fatalf("%s: KNN 5 = %d %v", when, total, keys)
 		}
@@ -168,7 +168,7 @@ func TestFTBadDocumentsAcrossCreateAndRestart(t *testing.T) {
 	if infoNum(m["num_docs"]) != int64(n) || infoNum(m["hash_indexing_failures"]) != int64(2) {
 		t.Fatalf("after restart: num_docs %v failures %v (before: %d), want %d and 2", m["num_docs"], m["hash_indexing_failures"], before, n)
 	}
-	total, keys := ftKeys(t, c2, "*=>[KNN 5 @emb $B]", "PARAMS", "2", "B", vector.EncodeFloat32(docVec(3)), "NOCONTENT")
+	total, keys := ftKeys(t, c2, "*=>[KNN 5 @emb $B]", "PARAMS", "2", "B", vector.EncodeFloat32(docVec(3)), "NOCONTENT", "DIALECT", "2")
 	if total != 5 || keys[0] != "doc:3" {
 		t.Fatalf("after restart: KNN 5 = %d %v", total, keys)
 	}

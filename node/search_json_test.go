@@ -137,3 +137,10 @@ func TestFTJSONLanguageField(t *testing.T) {
 		t.Fatalf("FT.INFO language_field %v", got)
 	}
 }
+
+// TestFTExpandDialect: FORMAT EXPAND reads the query in the client's
+// dialect (testutil.CheckFTExpandDialect; cmd/vcache runs it through the
+// proxy).
+func TestFTExpandDialect(t *testing.T) {
+	testutil.CheckFTExpandDialect(t, startNode(t, nil).addr, "fd")
+}

@@ -67,14 +67,17 @@ func TestFTNumericRangeParams(t *testing.T) {
 		args []any
 		want string
 	}{
-		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "2", "min", "1"}, "No such parameter `max`"},
-		{[]any{"FT.SEARCH", "idx", "@numval:[$min 200]"}, "No such parameter `min`"},
-		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "abc", "max", "1"}, "Bad lower range: abc"},
-		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "102", "max", "-inf"}, "Bad upper range: -inf"},
-		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "+inf", "max", "1"}, "Bad lower range: +inf"},
-		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "1", "max", "1e999"}, "Bad upper range: 1e999"},
-		{[]any{"FT.AGGREGATE", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "1", "max", "x1"}, "Bad upper range: x1"},
-		{[]any{"FT.AGGREGATE", "idx", "@numval:[$lo 5]", "PARAMS", "2", "min", "1"}, "No such parameter `lo`"},
+		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "2", "min", "1", "DIALECT", "2"}, "No such parameter `max`"},
+		{[]any{"FT.SEARCH", "idx", "@numval:[$min 200]", "DIALECT", "2"}, "No such parameter `min`"},
+		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "abc", "max", "1", "DIALECT", "2"}, "Bad lower range: abc"},
+		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "102", "max", "-inf", "DIALECT", "2"}, "Bad upper range: -inf"},
+		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "+inf", "max", "1", "DIALECT", "2"}, "Bad lower range: +inf"},
+		{[]any{"FT.SEARCH", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "1", "max", "1e999", "DIALECT", "2"}, "Bad upper range: 1e999"},
+		{[]any{"FT.AGGREGATE", "idx", "@numval:[$min $max]", "PARAMS", "4", "min", "1", "max", "x1", "DIALECT", "2"}, "Bad upper range: x1"},
+		{[]any{"FT.AGGREGATE", "idx", "@numval:[$lo 5]", "PARAMS", "2", "min", "1", "DIALECT", "2"}, "No such parameter `lo`"},
+		// DIALECT 1 (the default) has no $parameters.
+		{[]any{"FT.SEARCH", "idx", "@numval:[$min 200]", "PARAMS", "2", "min", "1"}, "Syntax error at offset 9 near min"},
+		{[]any{"FT.AGGREGATE", "idx", "@numval:[($lo 5]", "PARAMS", "2", "lo", "1"}, "Syntax error at offset 10 near lo"},
 	}
 	for _, e := range errs {
 		err := c.Do(ctx, e.args...).Err()

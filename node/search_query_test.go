@@ -54,9 +54,14 @@ func TestFTQueryOptional(t *testing.T) {
 	if !strings.Contains(explain, "OPTIONAL{\n    hats\n  }\n") {
 		t.Fatalf("FT.EXPLAIN: %q", explain)
 	}
-	err := tn.client2(t).Do(context.Background(), "FT.SEARCH", "docs", "shoes ~").Err()
+	err := tn.client2(t).Do(context.Background(), "FT.SEARCH", "docs", "shoes ~", "DIALECT", "2").Err()
 	if err == nil || !strings.HasPrefix(err.Error(), "Syntax error at offset 7") {
 		t.Fatalf("shoes ~: %v", err)
+	}
+	// DIALECT 1 fails at the end of the query naming its last token.
+	err = tn.client2(t).Do(context.Background(), "FT.SEARCH", "docs", "shoes ~").Err()
+	if err == nil || err.Error() != "Syntax error at offset 6 near shoes" {
+		t.Fatalf("shoes ~ in DIALECT 1: %v", err)
 	}
 }
 
@@ -80,9 +85,14 @@ func TestFTQueryFuzzy(t *testing.T) {
 	if got := do("FT.EXPLAIN", "docs", "@title:%%hat%%").(string); got != "@title:FUZZY{hat}\n" {
 		t.Fatalf("FT.EXPLAIN: %q", got)
 	}
-	err := tn.client2(t).Do(context.Background(), "FT.SEARCH", "docs", "%%%%hat%%%%").Err()
+	err := tn.client2(t).Do(context.Background(), "FT.SEARCH", "docs", "%%%%hat%%%%", "DIALECT", "2").Err()
 	if err == nil || !strings.HasPrefix(err.Error(), "Syntax error at offset 0") {
 		t.Fatalf("four %%: %v", err)
+	}
+	// DIALECT 1 fails at the fourth %.
+	err = tn.client2(t).Do(context.Background(), "FT.SEARCH", "docs", "x %%%%hat%%%%").Err()
+	if err == nil || err.Error() != "Syntax error at offset 5 near x" {
+		t.Fatalf("four %% in DIALECT 1: %v", err)
 	}
 }
 
@@ -109,6 +119,18 @@ func TestFTQueryFieldScope(t *testing.T) {
 	for _, tc := range []struct{ q, want string }{
 		{"@title|body:{x}", "Syntax error at offset 12 near {x}"},
 		{"@title:(shoes", "Syntax error at offset 13"},
+		{"@nosuch|title:x", "Unknown field `nosuch`"},
+	} {
+		err := c.Do(context.Background(), "FT.SEARCH", "docs", tc.q, "DIALECT", "2").Err()
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.q, err, tc.want)
+		}
+	}
+	// DIALECT 1 names the text its lexer last recorded: "{" records none,
+	// and the end of the query names the last token.
+	for _, tc := range []struct{ q, want string }{
+		{"@title|body:{x}", "Syntax error at offset 12 near body"},
+		{"@title:(shoes", "Syntax error at offset 8 near shoes"},
 		{"@nosuch|title:x", "Unknown field `nosuch`"},
 	} {
 		err := c.Do(context.Background(), "FT.SEARCH", "docs", tc.q).Err()

@@ -127,7 +127,7 @@ func TestFTVectorRangeIsExact(t *testing.T) {
 			// With a tag filter: the intersection, in doc order without SORTBY;
 			// no distance field without YIELD_DISTANCE_AS.
 			_, keys, rows = ftRows(t, c, "@genre:{g1|g2|g3|g4|g5|g6|g7|g8|g9} @emb:[VECTOR_RANGE 0.6 $B]",
-				"PARAMS", "2", "B", blob, "LIMIT", "0", n, "RETURN", "2", "genre", "dist")
+				"PARAMS", "2", "B", blob, "LIMIT", "0", n, "RETURN", "2", "genre", "dist", "DIALECT", "2")
 			wantT, edgeT := withinRadius(q, n, radius, 1e-5, func(i int) bool { return i%100 >= 1 && i%100 <= 9 })
 			sort.Strings(wantT)
 			got := dropEdge(keys, edgeT)
@@ -142,7 +142,7 @@ func TestFTVectorRangeIsExact(t *testing.T) {
 			}
 
 			// OR: documents of g1 or within the radius.
-			total, _ = ftKeys(t, c, "@genre:{g1} | @emb:[VECTOR_RANGE 0.6 $B]", "PARAMS", "2", "B", blob, "NOCONTENT", "LIMIT", "0", "0")
+			total, _ = ftKeys(t, c, "@genre:{g1} | @emb:[VECTOR_RANGE 0.6 $B]", "PARAMS", "2", "B", blob, "NOCONTENT", "LIMIT", "0", "0", "DIALECT", "2")
 			inG1 := 0
 			for i := 0; i < n; i++ {
 				if i%100 == 1 && cosineDist(i, q) >= radius {
@@ -184,19 +184,19 @@ func TestFTVectorRangeErrors(t *testing.T) {
 		args []any
 		want string
 	}{
-		{[]any{"@emb:[VECTOR_RANGE $r $B]", "PARAMS", "2", "B", blob}, "No such parameter `r`"},
-		{[]any{"@emb:[VECTOR_RANGE 0.5 $X]", "PARAMS", "2", "B", blob}, "No such parameter `X`"},
-		{[]any{"@emb:[VECTOR_RANGE $r $B]", "PARAMS", "4", "B", blob, "r", "abc"}, "Invalid numeric value (abc) for parameter `r`"},
-		{[]any{"@emb:[VECTOR_RANGE -1 $B]", "PARAMS", "2", "B", blob}, "Error parsing vector similarity query: negative radius (-1) given in a range query"},
-		{[]any{"@emb:[VECTOR_RANGE 1 $B]", "PARAMS", "2", "B", "abc"}, "Error parsing vector similarity query: query vector blob size (3) does not match index's expected size (32)."},
-		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$EPSILON: 0.1}", "PARAMS", "2", "B", blob}, "Error parsing vector similarity parameters: Invalid option"},
-		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$HYBRID_POLICY: ADHOC_BF}", "PARAMS", "2", "B", blob}, "Error parsing vector similarity parameters: hybrid query attributes were sent for a non-hybrid query"},
-		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$bogus: 1}", "PARAMS", "2", "B", blob}, "Invalid attribute bogus"},
+		{[]any{"@emb:[VECTOR_RANGE $r $B]", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "No such parameter `r`"},
+		{[]any{"@emb:[VECTOR_RANGE 0.5 $X]", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "No such parameter `X`"},
+		{[]any{"@emb:[VECTOR_RANGE $r $B]", "PARAMS", "4", "B", blob, "r", "abc", "DIALECT", "2"}, "Invalid numeric value (abc) for parameter `r`"},
+		{[]any{"@emb:[VECTOR_RANGE -1 $B]", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "Error parsing vector similarity query: negative radius (-1) given in a range query"},
+		{[]any{"@emb:[VECTOR_RANGE 1 $B]", "PARAMS", "2", "B", "abc", "DIALECT", "2"}, "Error parsing vector similarity query: query vector blob size (3) does not match index's expected size (32)."},
+		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$EPSILON: 0.1}", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "Error parsing vector similarity parameters: Invalid option"},
+		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$HYBRID_POLICY: ADHOC_BF}", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "Error parsing vector similarity parameters: hybrid query attributes were sent for a non-hybrid query"},
+		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$bogus: 1}", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "Invalid attribute bogus"},
 		{[]any{"@genre:{g1}=>{$yield_distance_as: d}"}, "Invalid attribute yield_distance_as"},
-		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$YIELD_DISTANCE_AS: year}", "PARAMS", "2", "B", blob}, "Property `year` already exists in schema"},
-		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$EPSILON: 1; $EPSILON: 2}", "PARAMS", "2", "B", blob}, "Error parsing vector similarity parameters: Parameter was specified twice"},
-		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$YIELD_DISTANCE_AS: d} @emb:[VECTOR_RANGE 2 $B]=>{$YIELD_DISTANCE_AS: d}", "PARAMS", "2", "B", blob}, "Property `d` specified more than once"},
-		{[]any{"@emb:[VECTOR_RANGE 1 B]", "PARAMS", "2", "B", blob}, "Syntax error at offset 6 near VECTOR_RANGE"},
+		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$YIELD_DISTANCE_AS: year}", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "Property `year` already exists in schema"},
+		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$EPSILON: 1; $EPSILON: 2}", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "Error parsing vector similarity parameters: Parameter was specified twice"},
+		{[]any{"@emb:[VECTOR_RANGE 1 $B]=>{$YIELD_DISTANCE_AS: d} @emb:[VECTOR_RANGE 2 $B]=>{$YIELD_DISTANCE_AS: d}", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "Property `d` specified more than once"},
+		{[]any{"@emb:[VECTOR_RANGE 1 B]", "PARAMS", "2", "B", blob, "DIALECT", "2"}, "Syntax error at offset 6 near VECTOR_RANGE"},
 	} {
 		err := c.Do(ctx, append([]any{"FT.SEARCH", "idx"}, tc.args...)...).Err()
 		if err == nil || err.Error() != tc.want {
@@ -205,7 +205,7 @@ func TestFTVectorRangeErrors(t *testing.T) {
 	}
 	// A field that is not a vector field matches nothing, as in RediSearch.
 	for _, f := range []string{"nope", "year"} {
-		if total, _ := ftKeys(t, c, "@"+f+":[VECTOR_RANGE 10 $B]", "PARAMS", "2", "B", blob); total != 0 {
+		if total, _ := ftKeys(t, c, "@"+f+":[VECTOR_RANGE 10 $B]", "PARAMS", "2", "B", blob, "DIALECT", "2"); total != 0 {
 			t.Errorf("range over %s: total %d", f, total)
 		}
 	}

@@ -118,12 +118,12 @@ func TestFTSearchKNNMatchesBruteForce(t *testing.T) {
 			}
 			// A 1%-selective tag filter still returns k (20 docs match).
 			wantF := bruteForce(q, n, 10, func(i int) bool { return i%100 == 7 })
-			total, got = ftKeys(t, c, "(@genre:{g7})=>[KNN 10 @emb $B]", "PARAMS", "2", "B", blob, "NOCONTENT")
+			total, got = ftKeys(t, c, "(@genre:{g7})=>[KNN 10 @emb $B]", "PARAMS", "2", "B", blob, "NOCONTENT", "DIALECT", "2")
 			if total != 10 || strings.Join(got, ",") != strings.Join(wantF, ",") {
 				t.Fatalf("filtered KNN: total %d %v, want %v", total, got, wantF)
 			}
 			// Numeric range with exclusive bound and a negation.
-			_, got = ftKeys(t, c, "(@year:[(1990 +inf] -@genre:{g95})=>[KNN 10 @emb $B]", "PARAMS", "2", "B", blob, "NOCONTENT")
+			_, got = ftKeys(t, c, "(@year:[(1990 +inf] -@genre:{g95})=>[KNN 10 @emb $B]", "PARAMS", "2", "B", blob, "NOCONTENT", "DIALECT", "2")
 			wantN := bruteForce(q, n, 10, func(i int) bool { return i%100 > 90 && i%100 != 95 })
 			if strings.Join(got, ",") != strings.Join(wantN, ",") {
 				t.Fatalf("numeric+negation KNN: %v, want %v", got, wantN)
@@ -150,7 +150,7 @@ func TestFTSearchFiltersAndReplyShape(t *testing.T) {
 		t.Fatalf("SORTBY year DESC LIMIT 0 1: %v", keys)
 	}
 	// Reply shape: total, key, [field, value, ...] with the score field.
-	res, err := c.Do(ctx, "FT.SEARCH", "idx", "*=>[KNN 1 @emb $B]", "PARAMS", "2", "B", vector.EncodeFloat32(docVec(5)), "RETURN", "2", "title", "__emb_score").Slice()
+	res, err := c.Do(ctx, "FT.SEARCH", "idx", "*=>[KNN 1 @emb $B]", "PARAMS", "2", "B", vector.EncodeFloat32(docVec(5)), "RETURN", "2", "title", "__emb_score", "DIALECT", "2").Slice()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestFTIndexStaysConsistent(t *testing.T) {
 	loadDocs(t, c, 100, "HNSW")
 	blob := vector.EncodeFloat32(docVec(42))
 	near := func() string {
-		_, keys := ftKeys(t, c, "*=>[KNN 1 @emb $B]", "PARAMS", "2", "B", blob, "NOCONTENT")
+		_, keys := ftKeys(t, c, "*=>[KNN 1 @emb $B]", "PARAMS", "2", "B", blob, "NOCONTENT", "DIALECT", "2")
 		if len(keys) == 0 {
 			return ""
 		}
@@ -227,9 +227,12 @@ func TestFTErrorsAndAdmin(t *testing.T) {
 		{[]string{"FT.CREATE", "i", "SCHEMA", "v", "VECTOR", "HNSW", "4", "TYPE", "FLOAT32", "DIM", "4"}, "(error) Missing mandatory parameter: cannot create HNSW index without specifying TYPE, DIM and DISTANCE_METRIC"},
 		{[]string{"FT.CREATE", "i", "PREFIX", "1", "d:", "SCHEMA", "v", "VECTOR", "FLAT", "6", "TYPE", "FLOAT32", "DIM", "2", "DISTANCE_METRIC", "L2", "t", "TAG"}, "OK"},
 		{[]string{"FT.CREATE", "i", "SCHEMA", "t", "TAG"}, "(error) Index already exists"},
-		{[]string{"FT.SEARCH", "i", "@t:{a"}, "(error) Syntax error at offset 3 near {a"},
-		{[]string{"FT.SEARCH", "i", "*=>[KNN 3 @v $q]"}, "(error) No such parameter `q`"},
-		{[]string{"FT.SEARCH", "i", "*=>[KNN 3 @v $q]", "PARAMS", "2", "q", "abc"}, "(error) Error parsing vector similarity query: query vector blob size (3) does not match index's expected size (8)."},
+		{[]string{"FT.SEARCH", "i", "@t:{a", "DIALECT", "2"}, "(error) Syntax error at offset 3 near {a"},
+		// DIALECT 1 (the default) ends a tag list without its brace.
+		{[]string{"FT.SEARCH", "i", "@t:{a"}, "1) (integer) 0"},
+		{[]string{"FT.SEARCH", "i", "*=>[KNN 3 @v $q]", "DIALECT", "2"}, "(error) No such parameter `q`"},
+		{[]string{"FT.SEARCH", "i", "*=>[KNN 3 @v $q]", "PARAMS", "2", "q", "abc", "DIALECT", "2"}, "(error) Error parsing vector similarity query: query vector blob size (3) does not match index's expected size (8)."},
+		{[]string{"FT.SEARCH", "i", "*=>[KNN 3 @v $q]", "PARAMS", "2", "q", "abc"}, "(error) Syntax error at offset 1 near >["},
 		{[]string{"HSET", "d:1", "t", "x", "n", "5", "v", "12345678"}, "(integer) 3"},
 		{[]string{"FT.SEARCH", "i", "@n:[1 10]", "NOCONTENT"}, "(error) Unknown field `n`"},
 		{[]string{"FT.ALTER", "i", "SCHEMA", "ADD", "n", "NUMERIC"}, "OK"},
@@ -254,7 +257,7 @@ func TestFTIndexSurvivesRestartAndDropDD(t *testing.T) {
 	tn2 := startNode(t, func(c *Config) { c.Dir = dir })
 	c2 := tn2.client2(t)
 	blob := vector.EncodeFloat32(docVec(77))
-	_, keys := ftKeys(t, c2, "*=>[KNN 1 @emb $B]", "PARAMS", "2", "B", blob, "NOCONTENT")
+	_, keys := ftKeys(t, c2, "*=>[KNN 1 @emb $B]", "PARAMS", "2", "B", blob, "NOCONTENT", "DIALECT", "2")
 	if len(keys) != 1 || keys[0] != "doc:77" {
 		t.Fatalf("after restart KNN gives %v", keys)
 	}

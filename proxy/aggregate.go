@@ -51,7 +51,7 @@ func fanFTAggregateAs(s *session, cmd resp.Command, head [][]byte) (merger, stri
 		}
 		// The shards send every match's JSON text (search_expand.go).
 		c := *a
-		c.Format, c.Dialect = "", max(c.Dialect, 3)
+		c.Format, c.Multi = "", true
 		sa = &c
 	}
 	args := sa.AppendArgs(append([][]byte(nil), head...), plan.Shard)

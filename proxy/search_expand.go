@@ -12,8 +12,9 @@ import (
 
 // FORMAT EXPAND through the proxy. The proxy reads RESP2 from the nodes,
 // where a node refuses EXPAND, so each shard is asked for what EXPAND
-// shows as text: the JSON array of every match (FORMAT STRING, DIALECT 3
-// at least). The client's RESP3 reply is converted with the EXPAND shape
+// shows as text: the JSON array of every match (ftargs.MultiArg; the
+// query keeps the client's DIALECT, or the nodes' DEFAULT_DIALECT when it
+// names none). The client's RESP3 reply is converted with the EXPAND shape
 // of its own command (resp.FTExpandShape), which expands those texts, as
 // a node does for its own RESP3 clients.
 

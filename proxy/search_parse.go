@@ -34,8 +34,9 @@ type ftQuery struct {
 	// added are fields the proxy added to RETURN for merging, to be
 	// removed from the rows.
 	added []string
-	// expand is FORMAT EXPAND: the shards are asked for FORMAT STRING
-	// with DIALECT 3 at least (search_expand.go).
+	// expand is FORMAT EXPAND: the shards are asked for every match's
+	// JSON text (ftargs.MultiArg, search_expand.go), the query read in
+	// the client's dialect.
 	expand bool
 }
 
@@ -123,7 +124,7 @@ func parseFTSearch(args [][]byte) (*ftQuery, error) {
 	shard.HasLimit, shard.Offset, shard.Num = true, 0, min(limit, ftargs.MaxResults)
 	if a.Format == "EXPAND" {
 		q.expand = true
-		shard.Format, shard.Dialect = "", max(shard.Dialect, 3)
+		shard.Format, shard.Multi = "", true
 	}
 	q.shard = shard.AppendArgs([][]byte{args[0], args[1]})
 	return q, nil

@@ -33,3 +33,11 @@ func TestFTProfileLimitedThroughProxy(t *testing.T) {
 func TestFTJSONCursorExpandThroughProxy(t *testing.T) {
 	testutil.CheckFTJSONCursorExpand(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "fc")
 }
+
+// TestFTExpandDialectThroughProxy: FORMAT EXPAND through the proxy over
+// three nodes reads the query in the client's dialect, as a node does
+// (testutil.CheckFTExpandDialect): the shards are asked for every match
+// without their dialect being raised to 3.
+func TestFTExpandDialectThroughProxy(t *testing.T) {
+	testutil.CheckFTExpandDialect(t, serveProxyOver(t, startNode(t), startNode(t), startNode(t)), "fd")
+}

@@ -147,7 +147,7 @@ func TestFTSearchErrorsSameOnEveryPath(t *testing.T) {
 
 	// More lines, compared between the paths only: every option with a
 	// missing or bad value, at the end of an otherwise good command.
-	good := []string{"FT.SEARCH", "idx", "*=>[KNN 2 @v $B AS d]", "PARAMS", "2", "B", string(blob), "SORTBY", "d"}
+	good := []string{"FT.SEARCH", "idx", "*=>[KNN 2 @v $B AS d]", "PARAMS", "2", "B", string(blob), "SORTBY", "d", "DIALECT", "2"}
 	for _, tail := range [][]string{
 		{"LIMIT"}, {"LIMIT", "1"}, {"LIMIT", "x", "y"}, {"LIMIT", "1.5", "2"}, {"LIMIT", "0", "0"},
 		{"SORTBY"}, {"SORTBY", "year", "MAX", "3"}, {"RETURN", "-1"}, {"RETURN", "1"}, {"RETURN", "3", "a", "AS", "as"},

@@ -31,6 +31,8 @@ type Aggregate struct {
 	// Slots, when set, is the proxy's SlotsArg: only documents in these
 	// slots count.
 	Slots *SlotSet
+	// Multi is the proxy's MultiArg.
+	Multi bool
 }
 
 // StepKind is what a pipeline step does.
@@ -160,6 +162,9 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 			a.Params = s.Params
 		case "DIALECT":
 			a.Dialect, err = dialectArg(args, i)
+			if err == nil {
+				err = expandDialect(a.Format, a.Dialect)
+			}
 			next = i + 2
 		case "FORMAT":
 			a.Format, err = formatArg(args, i)
@@ -170,6 +175,8 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 			next, err = a.parseExprStep(args, i, word == "APPLY")
 		case "LOAD":
 			next, err = a.parseLoad(args, i)
+		case MultiArg:
+			a.Multi = true
 		case SlotsArg:
 			if i+1 >= len(args) {
 				return nil, errSlots

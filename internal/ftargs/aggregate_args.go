@@ -31,6 +31,9 @@ func (a *Aggregate) AppendArgs(dst [][]byte, steps []Step) [][]byte {
 	if a.Dialect != 0 {
 		w("DIALECT", num(a.Dialect))
 	}
+	if a.Multi {
+		w(MultiArg)
+	}
 	if a.HasTimeout {
 		w("TIMEOUT", num(a.Timeout))
 	}

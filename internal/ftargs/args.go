@@ -42,6 +42,9 @@ func (s *Search) AppendArgs(dst [][]byte) [][]byte {
 	if s.Dialect != 0 {
 		w("DIALECT", num(s.Dialect))
 	}
+	if s.Multi {
+		w(MultiArg)
+	}
 	if s.HasTimeout {
 		w("TIMEOUT", num(s.Timeout))
 	}

@@ -55,6 +55,8 @@ type Search struct {
 	Scorer     string
 	Payload    string
 	Format     string // STRING or EXPAND as given; "" without FORMAT
+	// Multi is the proxy's MultiArg.
+	Multi bool
 
 	// InKeys and InFields are nil when not given.
 	InKeys   []string
@@ -213,10 +215,15 @@ func Parse(args [][]byte) (*Search, error) {
 			next, err = s.parseParams(args, i)
 		case "DIALECT":
 			s.Dialect, err = dialectArg(args, i)
+			if err == nil {
+				err = expandDialect(s.Format, s.Dialect)
+			}
 			next = i + 2
 		case "FORMAT":
 			s.Format, err = formatArg(args, i)
 			next = i + 2
+		case MultiArg:
+			s.Multi = true
 		default:
 			stop = i
 		}
@@ -372,6 +379,15 @@ func dialectArg(args [][]byte, i int) (int64, error) {
 		return 0, fmt.Errorf("DIALECT requires a non negative integer >=%d and <= %d", 1, MaxDialect)
 	}
 	return n, nil
+}
+
+// expandDialect is RediSearch 2.8's check of a DIALECT after FORMAT
+// EXPAND (one before it is not checked).
+func expandDialect(format string, dialect int64) error {
+	if format == "EXPAND" && dialect < 3 {
+		return errors.New("EXPAND format requires dialect 3 or greater")
+	}
+	return nil
 }
 
 // formatArg reads FORMAT's argument after args[i]: STRING or EXPAND.

@@ -15,6 +15,13 @@ import (
 // the one node the proxy routes it to counts every document once.
 const SlotsArg = "__SLOTS"
 
+// MultiArg is the internal FT.SEARCH and FT.AGGREGATE argument with
+// which the proxy asks a node for what FORMAT EXPAND shows, the JSON
+// array of every match of a path, as DIALECT 3 gives it, while the query
+// keeps the client's dialect (the proxy reads the nodes' RESP2 replies,
+// where a node refuses EXPAND).
+const MultiArg = "__MULTI"
+
 // SlotSet is a set of hash slots.
 type SlotSet [keyslot.Count / 64]uint64
 

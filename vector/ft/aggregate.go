@@ -16,6 +16,8 @@ type AggregateRequest struct {
 	// Dialect, Multi and Expand are as SearchRequest's.
 	Dialect       int
 	Multi, Expand bool
+	// AllMatches is as SearchRequest's.
+	AllMatches bool
 	// Admit, when set, hides documents it rejects (see SearchRequest).
 	Admit func(key string) bool
 	// Expansion is as SearchRequest's.
@@ -34,7 +36,7 @@ func ParseAggregateArgs(args [][]byte) (*AggregateRequest, error) {
 		return nil, err
 	}
 	return &AggregateRequest{Index: string(args[0]), Args: a, Params: a.ParamMap(),
-		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND"}, nil
+		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND", AllMatches: a.Multi}, nil
 }
 
 // ParseQuery parses the request's query string and resolves its KNN

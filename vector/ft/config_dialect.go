@@ -21,7 +21,7 @@ func (c *Config) ApplyDialect(req *SearchRequest) {
 	if req.Dialect == 0 {
 		req.Dialect = c.DefaultDialect()
 	}
-	req.Multi = req.Dialect >= 3 || req.Expand
+	req.Multi = req.Dialect >= 3 || req.Expand || req.AllMatches
 	req.Expansion = c.Expansion()
 }
 
@@ -30,6 +30,6 @@ func (c *Config) ApplyAggregateDialect(req *AggregateRequest) {
 	if req.Dialect == 0 {
 		req.Dialect = c.DefaultDialect()
 	}
-	req.Multi = req.Dialect >= 3 || req.Expand
+	req.Multi = req.Dialect >= 3 || req.Expand || req.AllMatches
 	req.Expansion = c.Expansion()
 }

@@ -1,5 +1,7 @@
 // Package ft is vcache's RediSearch dialect: FT.CREATE schemas, the
-// FT.SEARCH query language (tag, numeric and text filters, KNN), and the
+// FT.SEARCH query language in RediSearch's dialects (tag, numeric and
+// text filters, and in DIALECT 2 and up $parameters, vector ranges and
+// KNN; DIALECT 1 is RediSearch 2.8's first grammar), and the
 // search indexes over hash documents that the node keeps consistent with
 // its keyspace.
 //

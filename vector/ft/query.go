@@ -97,9 +97,15 @@ type parser struct {
 	s   string
 	pos int
 	v1  bool // DIALECT 1's grammar (query_v1.go)
+	// toks are the query's DIALECT 1 tokens (query_v1_lex.go), nil in
+	// DIALECT 2.
+	toks []v1Token
 }
 
 func (p *parser) fail() error {
+	if p.v1 {
+		return v1ErrorAt(p.toks, p.pos)
+	}
 	near := p.s[p.pos:]
 	if len(near) > 16 {
 		near = near[:16]
@@ -113,6 +119,17 @@ func (p *parser) fail() error {
 func (p *parser) skip() {
 	for p.pos < len(p.s) && (p.s[p.pos] == ' ' || p.s[p.pos] == '\t' || p.s[p.pos] == '\n') {
 		p.pos++
+	}
+	if p.v1 {
+		// DIALECT 1 skips what its lexer skips, up to the next token (but
+		// a single quote, which vcache reads as a quote).
+		next := len(p.s)
+		if i := v1TokenAt(p.toks, p.pos); i < len(p.toks) {
+			next = p.toks[i].pos
+		}
+		for p.pos < next && p.s[p.pos] != '\'' {
+			p.pos++
+		}
 	}
 }
 
@@ -130,9 +147,14 @@ func ParseQuery(q string) (*Node, *KNN, error) {
 }
 
 // ParseQueryDialect parses an FT.SEARCH query string in the given
-// dialect: 1 reads its operators as RediSearch's DIALECT 1 grammar does
-// (query_v1.go), 2 and up as DIALECT 2's.
+// dialect: 1 as RediSearch 2.8's DIALECT 1 grammar reads it (query_v1.go,
+// query_v1_syntax.go: no KNN clause, no $parameters, no vector range),
+// 2 and up as DIALECT 2's.
 func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
+	if dialect == 1 {
+		n, err := parseV1Query(q)
+		return n, nil, err // DIALECT 1 has no KNN clause
+	}
 	filter, knnPart := q, ""
 	if i := ftargs.TopLevelArrow(q); i >= 0 {
 		filter, knnPart = q[:i], q[i+2:]
@@ -141,12 +163,8 @@ func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
 	if strings.TrimSpace(filter) == "*" || strings.TrimSpace(filter) == "" && knnPart != "" {
 		root = &Node{Kind: qAll}
 	} else {
-		p := &parser{s: filter, v1: dialect == 1}
-		parse := p.parseOr
-		if p.v1 {
-			parse = func(depth int) (*Node, error) { return p.parseV1(depth, v1None) }
-		}
-		n, err := parse(0)
+		p := &parser{s: filter}
+		n, err := p.parseOr(0)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -282,6 +300,9 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 // if one starts here.
 func (p *parser) wildcard() (string, bool, error) {
 	p.skip()
+	if p.v1 {
+		return "", false, nil // DIALECT 2's
+	}
 	if p.pos+1 >= len(p.s) || p.s[p.pos] != 'w' || p.s[p.pos+1] != '\'' {
 		return "", false, nil
 	}
@@ -314,6 +335,9 @@ func (p *parser) term() (string, error) {
 		p.pos++
 		return "*" + strings.ToLower(p.word()), nil
 	}
+	if p.v1 && p.pos < len(p.s) && p.s[p.pos] == '%' {
+		return p.v1Fuzzy()
+	}
 	open := 0
 	for p.pos < len(p.s) && p.s[p.pos] == '%' {
 		open++
@@ -342,6 +366,15 @@ func (p *parser) term() (string, error) {
 // word reads a bare word (letters, digits, _, a trailing *; \ escapes).
 func (p *parser) word() string {
 	p.skip()
+	if p.v1 {
+		// DIALECT 1's word, number or prefix token, when one starts here.
+		if i := v1TokenAt(p.toks, p.pos); i < len(p.toks) && p.toks[i].pos == p.pos {
+			if k := p.toks[i].kind; k == tTerm || k == tNumber || k == tPrefix {
+				p.pos = p.toks[i].end
+				return p.v1Text(i)
+			}
+		}
+	}
 	var b strings.Builder
 	for p.pos < len(p.s) {
 		c := p.s[p.pos]
@@ -383,13 +416,19 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		multi = true
 	}
 	if name == "" || p.pos >= len(p.s) || p.s[p.pos] != ':' {
-		p.pos = start
+		if !p.v1 {
+			p.pos = start // DIALECT 1 fails at the token after the name
+		}
 		return nil, p.fail()
 	}
 	p.pos++
 	switch c := p.peek(); {
 	case multi && (c == '{' || c == '['):
 		return nil, p.fail()
+	case p.v1 && c == '{':
+		return p.v1Tags(name)
+	case p.v1 && c == '[':
+		return p.v1Bracket(name)
 	case c == '{':
 		return p.parseTags(name)
 	case c == '[':
@@ -603,6 +642,9 @@ func (p *parser) parseRange(field string) (*Node, error) {
 func (p *parser) parsePhrase(field string) (*Node, error) {
 	open := p.pos
 	quote := p.s[p.pos]
+	if p.v1 && quote == '"' {
+		return p.v1Phrase(field)
+	}
 	p.pos++
 	var b strings.Builder
 	for {
@@ -621,6 +663,11 @@ func (p *parser) parsePhrase(field string) (*Node, error) {
 			break
 		}
 		b.WriteByte(c)
+	}
+	if p.v1 {
+		if err := p.v1ParamIn(open, p.pos); err != nil {
+			return nil, err
+		}
 	}
 	terms := tokens(b.String())
 	if len(terms) == 0 {

@@ -163,6 +163,10 @@ func (p *parser) attrs(n *Node) error {
 	if p.peek() != '=' || p.pos+1 >= len(p.s) || p.s[p.pos+1] != '>' {
 		return nil
 	}
+	if p.v1 {
+		p.pos = save
+		return p.v1Attrs(n)
+	}
 	p.pos += 2
 	if p.peek() != '{' {
 		p.pos = save // a KNN arrow: not this clause's

@@ -185,11 +185,20 @@ func FuzzParseQuery(f *testing.F) {
 		"(foo bar)|(hello world) @date:[100 200]|@date:[500 +inf]", "@t:a | b c=>{$weight: 2} -x", "@t:* x", "a * b"} {
 		f.Add(s)
 	}
+	// DIALECT 1's refusals and quirks (query_v1_syntax.go).
+	for _, s := range []string{"*=>[KNN 2 @v $B]", "$x", `"$x"`, "@n:[$a 2]", "@g:{$x} @t:{a}}} | b", "@v:[VECTOR_RANGE 1 $B]",
+		"a=>{$weight: 2; $slop: 1;}", "@g:{a b|c*|*d|*e*", "hello, world! 1.2e+3 -inf", "@t:{a} | @u:{b}", "%%x%% %y%%", "@l:[1 2 3 km]=>{}"} {
+		f.Add(s)
+		f.Add(s + " ") // the other dialect
+	}
 	f.Fuzz(func(t *testing.T, q string) {
 		dialect := 1 + len(q)%2
-		n, _, err := ParseQueryDialect(q, dialect)
+		n, knn, err := ParseQueryDialect(q, dialect)
 		if err == nil && n == nil {
 			t.Fatal("no tree and no error")
+		}
+		if dialect == 1 && err == nil && (knn != nil || refersToParams(n)) {
+			t.Fatalf("%q in DIALECT 1 has a KNN clause or a parameter: %s", q, Explain(n, knn, nil))
 		}
 		// Resolving the parameters of whatever parsed must not panic, nor
 		// must running it over a small index.
@@ -216,6 +225,27 @@ func FuzzParseQuery(f *testing.F) {
 		}
 		fuzzStopWords(t, q, params)
 	})
+}
+
+// refersToParams reports whether the tree takes a value from PARAMS
+// (DIALECT 2's, never DIALECT 1's).
+func refersToParams(n *Node) bool {
+	if n.LoParam != "" || n.HiParam != "" || n.Kind == qVecRange {
+		return true
+	}
+	if n.Geo != nil {
+		for _, w := range n.Geo.raw {
+			if strings.HasPrefix(w, "$") {
+				return true
+			}
+		}
+	}
+	for _, k := range n.Kids {
+		if refersToParams(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // fuzzIndex is a small index with a field of every type.

@@ -39,6 +39,8 @@ type SearchRequest struct {
 	// (see json_return.go).
 	Dialect       int
 	Multi, Expand bool
+	// AllMatches is the proxy's ftargs.MultiArg: Multi in any dialect.
+	AllMatches bool
 	// Scorer scores full-text matches (SCORER; TFIDF by default), and
 	// ExplainScore asks for the explanation with each score. Verbatim
 	// (VERBATIM) turns stemming off; Language (LANGUAGE, "" for the
@@ -103,14 +105,14 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		WithSortKeys: a.WithSortKeys, WithPayloads: a.WithPayloads,
 		SortBy: strings.TrimPrefix(a.SortBy, "@"), SortDesc: a.SortDesc,
 		Offset: int(off), Num: int(num), Params: a.ParamMap(),
-		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND",
+		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND", AllMatches: a.Multi,
 		ExplainScore: a.ExplainScore, Verbatim: a.Verbatim, Language: a.Language, Payload: a.Payload,
 		Slop: int(a.Slop), HasSlop: a.HasSlop, InOrder: a.InOrder,
 	}
 	if r.Scorer, err = ParseScorer(a.Scorer); err != nil {
 		return nil, err
 	}
-	r.Multi = r.Dialect >= 3 || r.Expand
+	r.Multi = r.Dialect >= 3 || r.Expand || r.AllMatches
 	r.NoStopWords = a.NoStopWords
 	for _, g := range a.GeoFilters {
 		r.Clauses = append(r.Clauses, NewGeoFilter(g))
