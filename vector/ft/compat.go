@@ -113,7 +113,7 @@ func (ix *Index) SpellCheck(n *Node, distance int, include, exclude []string, di
 	var terms []string
 	var walk func(n *Node)
 	walk = func(n *Node) {
-		if n.Kind == qText {
+		if n.Kind == qText && n.termParam == "" { // a $parameter is no word to check
 			for _, t := range n.Terms {
 				if !strings.HasSuffix(t, "*") && !contains(terms, t) {
 					terms = append(terms, t)

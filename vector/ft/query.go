@@ -38,11 +38,18 @@ type Node struct {
 	// tagVals are the field's values the tag clause stands for once its
 	// affixes are expanded (expandPatterns); nil until then.
 	tagVals []string
-	Lo      float64 // qNum bounds
-	Hi      float64
-	LoEx    bool
-	HiEx    bool
-	Terms   []string // qText: all of these words (a trailing * is a prefix)
+	// tagParam names, beside Tags, the $parameter a tag was written as
+	// ("" for a literal), and termParam the one a qText node's single
+	// term was: DIALECT 2 reads "$name" there as a parameter, as
+	// RediSearch 2.8's param_term and param_term_case do. resolveClauses
+	// puts the values in (a term's lower-cased, a tag's as given).
+	tagParam  []string
+	termParam string
+	Lo        float64 // qNum bounds
+	Hi        float64
+	LoEx      bool
+	HiEx      bool
+	Terms     []string // qText: all of these words (a trailing * is a prefix)
 	// Phrase marks an exact phrase ("a b"): its terms in a row, not
 	// stemmed. Verbatim turns a text node's stemming off (VERBATIM, or a
 	// LANGUAGE vcache does not stem).
@@ -289,11 +296,37 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		}
 		return &Node{Kind: qText, Terms: []string{w}}, nil
 	}
+	if name, ok := p.param(); ok {
+		return &Node{Kind: qText, Terms: []string{""}, termParam: name}, nil
+	}
 	w, err := p.term()
 	if err != nil {
 		return nil, err
 	}
 	return &Node{Kind: qText, Terms: []string{w}}, nil
+}
+
+// param reads a DIALECT 2 "$name" where a term may stand, if one starts
+// here, and returns the name.
+func (p *parser) param() (string, bool) {
+	p.skip()
+	if p.v1 || p.peek() != '$' {
+		return "", false
+	}
+	end := p.pos + 1
+	for end < len(p.s) && isParamByte(p.s[end]) {
+		end++
+	}
+	if end == p.pos+1 {
+		return "", false
+	}
+	name := p.s[p.pos+1 : end]
+	p.pos = end
+	return name, true
+}
+
+func isParamByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // wildcard reads a wildcard term, w'pattern' (lower-cased, escapes kept),
@@ -461,6 +494,9 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		}
 		return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
 	}
+	if pname, ok := p.param(); ok {
+		return &Node{Kind: qText, Field: name, Terms: []string{""}, termParam: pname}, nil
+	}
 	w, err := p.term()
 	if err != nil {
 		return nil, err
@@ -487,7 +523,7 @@ func scopeText(n *Node, field string) *Node {
 	for i, k := range n.Kids {
 		n.Kids[i] = scopeText(k, field)
 		k = n.Kids[i]
-		plain = plain && k.Kind == qText && k.Field == field && !k.Phrase && k.Weight == 0 && !k.slopSet()
+		plain = plain && k.Kind == qText && k.Field == field && !k.Phrase && k.Weight == 0 && !k.slopSet() && k.termParam == ""
 		terms = append(terms, k.Terms...)
 	}
 	if plain {
@@ -501,6 +537,7 @@ func (p *parser) parseTags(field string) (*Node, error) {
 	p.pos++ // '{'
 	var tags []string
 	var affixes []uint8
+	var params []string // the $parameter each tag names, "" for none
 	// A tag's bytes, each marked if a backslash escaped it (an escaped *
 	// or space is the tag's own).
 	type tbyte struct {
@@ -528,6 +565,7 @@ func (p *parser) parseTags(field string) (*Node, error) {
 			}
 			tags = append(tags, string(b))
 			affixes = append(affixes, affixWildcard)
+			params = append(params, "")
 			cur = cur[:0]
 			return
 		}
@@ -541,11 +579,20 @@ func (p *parser) parseTags(field string) (*Node, error) {
 		}
 		if len(cur) > 0 {
 			b := make([]byte, len(cur))
+			isParam := a == 0 && len(cur) > 1 && plain(0, '$')
 			for i, tb := range cur {
 				b[i] = tb.c
+				if i > 0 && (tb.escaped || !isParamByte(tb.c)) {
+					isParam = false
+				}
+			}
+			param := ""
+			if isParam {
+				param = string(b[1:])
 			}
 			tags = append(tags, string(b))
 			affixes = append(affixes, a)
+			params = append(params, param)
 		}
 		cur = cur[:0]
 	}
@@ -571,6 +618,9 @@ func (p *parser) parseTags(field string) (*Node, error) {
 			n := &Node{Kind: qTag, Field: field, Tags: tags}
 			if slices.ContainsFunc(affixes, func(a uint8) bool { return a != 0 }) {
 				n.tagAffix = affixes
+			}
+			if !p.v1 && slices.ContainsFunc(params, func(s string) bool { return s != "" }) {
+				n.tagParam = params
 			}
 			return n, nil
 		default:

@@ -233,6 +233,26 @@ func resolveClauses(n *Node, params map[string][]byte) error {
 		}
 	}
 	switch n.Kind {
+	case qText:
+		if n.termParam != "" {
+			v, ok := params[n.termParam]
+			if !ok {
+				return fmt.Errorf("No such parameter `%s`", n.termParam)
+			}
+			n.Terms[0], n.termParam = strings.ToLower(string(v)), ""
+		}
+	case qTag:
+		for i, name := range n.tagParam {
+			if name == "" {
+				continue
+			}
+			v, ok := params[name]
+			if !ok {
+				return fmt.Errorf("No such parameter `%s`", name)
+			}
+			n.Tags[i] = string(v)
+		}
+		n.tagParam = nil
 	case qNum:
 		return resolveNumRange(n, params)
 	case qGeo:

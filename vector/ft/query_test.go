@@ -230,7 +230,7 @@ func FuzzParseQuery(f *testing.F) {
 // refersToParams reports whether the tree takes a value from PARAMS
 // (DIALECT 2's, never DIALECT 1's).
 func refersToParams(n *Node) bool {
-	if n.LoParam != "" || n.HiParam != "" || n.Kind == qVecRange {
+	if n.LoParam != "" || n.HiParam != "" || n.Kind == qVecRange || n.termParam != "" || n.tagParam != nil {
 		return true
 	}
 	if n.Geo != nil {
