@@ -16,9 +16,9 @@ func TestExpireCycleWorkedExcludesWaits(t *testing.T) {
 	ks := newKS(t, func(c *Config) { c.Now = clk.Now })
 	sh := &ks.stripes[numStripes/2]
 	sh.mu.Lock()
+	start := time.Now() // before the timer: the stripe is held for 100 ms of the cycle's wall time at least
 	held := time.AfterFunc(100*time.Millisecond, sh.mu.Unlock)
 	defer held.Stop()
-	start := time.Now()
 	_, worked := ks.activeExpireCycle(0, time.Second)
 	if wall := time.Since(start); wall < 100*time.Millisecond || worked > 20*time.Millisecond {
 		t.Fatalf("a cycle that waited for a held stripe: wall %v, worked %v; want at least 100ms and at most 20ms", wall, worked)
