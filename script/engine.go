@@ -56,6 +56,13 @@ type Script struct {
 	// nothing a run does to it shows in the next one).
 	fn  *lua.LFunction
 	eng *Engine
+	// Quick is set when the script provably ends quickly and calls only
+	// commands the engine's quick check accepts (quick.go); calls are
+	// the command names its redis.call and redis.pcall give, bounded
+	// whether its bytecode alone is quick.
+	Quick   bool
+	calls   []string
+	bounded bool
 }
 
 // SHA1Hex returns the lower-case hex SHA1 of s.
@@ -86,7 +93,9 @@ func Compile(body string) (*Script, error) {
 	// table gopher-lua would build for each call (as Lua 5.1 does for
 	// functions declared with ..., not for a main chunk) is unreachable.
 	proto.IsVarArg &^= lua.VarArgNeedsArg
-	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto, direct: !setsGlobals(proto)}, nil
+	calls, ok := bounded(proto, 0)
+	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto, direct: !setsGlobals(proto),
+		calls: calls, bounded: ok}, nil
 }
 
 // chunkName is the name scripts' errors show ("user_script:1: ...").
@@ -195,6 +204,9 @@ type Engine struct {
 	// callArgv and callBuf hold redis.call's arguments (see callArgs).
 	callArgv [][]byte
 	callBuf  []byte
+	// quickCall reports whether a quick script may call the command it
+	// names (SetQuickCalls); nil: no script is quick.
+	quickCall func(name string) bool
 }
 
 // New returns an Engine with a fresh sandboxed state.
@@ -204,6 +216,26 @@ func New() *Engine {
 	e.L = newState(e)
 	e.handler = e.L.NewFunction(errorHandler)
 	return e
+}
+
+// SetQuickCalls makes ok the judge of the commands a quick script may
+// call (by the names its redis.call and redis.pcall give): a script or
+// function calling one ok refuses is not Quick. Without it none is. Set
+// it before any script or library is loaded.
+func (e *Engine) SetQuickCalls(ok func(name string) bool) { e.quickCall = ok }
+
+// quick reports whether code whose bytecode is bounded (or not) and
+// calls the commands calls is quick.
+func (e *Engine) quick(bounded bool, calls []string) bool {
+	if !bounded || e.quickCall == nil {
+		return false
+	}
+	for _, c := range calls {
+		if !e.quickCall(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // Close releases the Lua state.
@@ -219,6 +251,7 @@ func (e *Engine) Load(body string) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.Quick = e.quick(s.bounded, s.calls)
 	e.mu.Lock()
 	e.scripts[sha] = s
 	e.mu.Unlock()

@@ -38,6 +38,9 @@ type Function struct {
 	Flags Flags
 	Lib   *Library
 	fn    *lua.LFunction
+	// Quick is set when the function provably ends quickly and calls
+	// only commands the engine's quick check accepts (quick.go).
+	Quick bool
 	// keys and args are the tables calls pass fn, kept from call to
 	// call where fn cannot let them out (nil: a new pair each call; see
 	// argescape.go).
@@ -265,6 +268,12 @@ func (e *Engine) compileLibrary(code string) (*Library, error) {
 		return nil, errors.New("No functions registered")
 	}
 	e.runDirect(funcs)
+	for _, f := range funcs {
+		if f.fn != nil && !f.fn.IsG {
+			calls, ok := bounded(f.fn.Proto, 2)
+			f.Quick = e.quick(ok, calls)
+		}
+	}
 	l := &Library{Name: md.Name, Code: code, Funcs: funcs}
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
 	for _, f := range funcs {
