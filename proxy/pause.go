@@ -44,9 +44,10 @@ func (s *session) pauseHolds(e *entry, args [][]byte) bool {
 // pauseMayWrite reports whether a command line may write or reach
 // replicas; args nil: not known (a queued command), a script then may.
 func pauseMayWrite(spec *command.Spec, args [][]byte) bool {
-	switch spec.Script {
-	case command.ScriptReadOnly:
+	if spec.Script&command.ScriptReadOnly != 0 {
 		return false
+	}
+	switch spec.Script {
 	case command.ScriptBody:
 		return args == nil || script.BodyMayWrite(string(args[1]))
 	case command.ScriptSHA, command.ScriptFunction:
