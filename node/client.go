@@ -38,10 +38,11 @@ type client struct {
 	// it (dropKept).
 	kept uint8
 	// hold is set while the client's script call on an event loop holds
-	// what its script runs with (tryHold); quick is the script the loop
-	// found for it (scripting_loop.go).
-	hold  bool
-	quick quickRun
+	// what its script runs with (tryHold): holdMask its stripes; quick is
+	// the script the loop found for it (scripting_loop.go).
+	hold     bool
+	holdMask uint64
+	quick    quickRun
 	// ranSlow is set when the last script the client ran was not quick:
 	// served by a goroutine, it stays there (loop_return_linux.go).
 	ranSlow bool

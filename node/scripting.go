@@ -348,7 +348,7 @@ func (n *Node) scriptKeysHere(cx *Ctx, keys [][]byte, readonly bool) (int, bool)
 // runScript runs s atomically (see the top of this file) and writes its
 // reply.
 func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, slot int) {
-	n.runAtomic(cx, "", s.Quick, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+	n.runAtomic(cx, "", s.Verdict.Quick, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
 		run.Name, run.Keys, run.Args = s.SHA, ea.keys, ea.argv
 		return n.scripts.engine.Exec(ctx, s, run)
 	})
@@ -364,8 +364,8 @@ func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, exe
 	r := &scriptRun{c: c, fn: fn, cmd: cx.Args, base: n.start, limit: n.scriptLimit()}
 	defer r.end()
 	sc := &n.scripts
-	// held: on an event loop, mu, every stripe and execMu are held
-	// already (tryHold).
+	// held: on an event loop, mu, the stripes of c.holdMask and execMu
+	// are held already (tryHold, scripting_loop.go).
 	held := c.hold
 	c.hold = false
 	if held {
@@ -388,24 +388,28 @@ func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, exe
 		defer sc.mu.Unlock()
 		sc.cur.Store(r)
 		defer sc.cur.Store(nil)
-		if !held && sc.held && sc.unaware.Load() != 0 {
-			// A command came while the stripes passed from the last
-			// script to this one: it goes first.
-			n.unlockStripes(allStripes, true)
-			sc.held = false
-		}
-		if !sc.held {
-			for i := 0; sc.unaware.Load() != 0; i++ {
-				if i < 100 {
-					runtime.Gosched()
-				} else {
-					time.Sleep(50 * time.Microsecond)
-				}
+		if held {
+			defer n.releaseHold(c, c.holdMask)
+		} else {
+			if sc.held && sc.unaware.Load() != 0 {
+				// A command came while the stripes passed from the last
+				// script to this one: it goes first.
+				n.unlockStripes(allStripes, true)
+				sc.held = false
 			}
-			n.lockStripes(allStripes, true)
-			sc.held = true
+			if !sc.held {
+				for i := 0; sc.unaware.Load() != 0; i++ {
+					if i < 100 {
+						runtime.Gosched()
+					} else {
+						time.Sleep(50 * time.Microsecond)
+					}
+				}
+				n.lockStripes(allStripes, true)
+				sc.held = true
+			}
+			defer n.keepStripes(c)
 		}
-		defer n.keepStripes(c)
 	}
 	if !held {
 		sc.execMu.Lock()

@@ -12,7 +12,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/serving"
+	"github.com/vcache/vcache/script"
 )
 
 // loopNode starts a node served by event loops (loops of them).
@@ -165,40 +167,52 @@ func TestLoopingScriptOffTheLoop(t *testing.T) {
 	}
 }
 
-// TestQuickScriptsAtomicUnderLoad: 50 clients run quick scripts that
-// increment two keys of different stripes and a read-modify-write
-// counter (GET then SET), mixed with a script that does the same in a
-// loop (off the loops), on a node with two event loops, while other
-// clients read both keys: no reader ever sees one increment without the
-// other, no update is lost, and both kinds of run happened.
+// TestQuickScriptsAtomicUnderLoad: 50 clients run scripts that increment
+// two keys of different stripes and a read-modify-write counter (GET
+// then SET), on a node with two event loops, while other clients read
+// both keys and INCR the counter: quick scripts naming the keys as
+// declared keys (which hold only those keys' stripes), as a constant, as
+// an argument (every stripe), and a script doing the same in a loop (off
+// the loops). No reader ever sees one increment without the other, no
+// update is lost, and both kinds of run happened.
 func TestQuickScriptsAtomicUnderLoad(t *testing.T) {
 	tn := loopNode(t, 2)
 	ctx := context.Background()
 	c := tn.client(t)
-	const scripters, calls, readers = 50, 100, 4
-	c.Options().PoolSize = scripters + readers + 2
-	quick := redis.NewScript(`redis.call('INCR', KEYS[1])
-redis.call('GET', KEYS[1])
-redis.call('GET', KEYS[2])
-local v = tonumber(redis.call('GET', KEYS[3]) or '0')
-redis.call('SET', KEYS[3], v + 1)
-return redis.call('INCR', KEYS[2])`)
-	slow := redis.NewScript(`for i = 1, 1 do redis.call('INCR', KEYS[1]) end
-local v = tonumber(redis.call('GET', KEYS[3]) or '0')
-redis.call('SET', KEYS[3], v + 1)
-return redis.call('INCR', KEYS[2])`)
+	const scripters, calls, readers, incrs = 50, 200, 4, 20
+	c.Options().PoolSize = scripters + readers + incrs + 2
+	// The counter: a declared key (rmw), or one the script names as a
+	// constant or an argument (other).
+	script := func(first, counter string) *redis.Script {
+		return redis.NewScript(first + "\nlocal v = tonumber(redis.call('GET', " + counter + ") or '0')\n" +
+			strings.Repeat("redis.call('GET', KEYS[1])\nredis.call('GET', KEYS[2])\n", 4) +
+			"redis.call('SET', " + counter + ", v + 1)\nreturn redis.call('INCR', KEYS[2])")
+	}
+	scripts := []*redis.Script{
+		script("redis.call('INCR', KEYS[1])", "KEYS[3]"),
+		script("redis.call('INCR', KEYS[1])", "'other'"),
+		script("redis.call('INCR', KEYS[1])", "ARGV[1]"),
+		script("for i = 1, 1 do redis.call('INCR', KEYS[1]) end", "KEYS[3]"),
+	}
 	keys := []string{"pair:a", "pair:b{x}", "rmw"}
 	var wg sync.WaitGroup
-	errs := make(chan error, scripters+readers)
+	errs := make(chan error, scripters+readers+incrs)
 	stop := make(chan struct{})
 	for i := range scripters {
 		wg.Go(func() {
-			s := quick
-			if i%10 == 0 {
-				s = slow
-			}
+			s := scripts[i%len(scripts)]
 			for range calls {
-				if err := s.Run(ctx, c, keys).Err(); err != nil {
+				if err := s.Run(ctx, c, keys, "other").Err(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	for i := range incrs {
+		wg.Go(func() {
+			for range calls {
+				if err := c.Incr(ctx, []string{"rmw", "other"}[i%2]).Err(); err != nil {
 					errs <- err
 					return
 				}
@@ -233,14 +247,51 @@ return redis.call('INCR', KEYS[2])`)
 	for err := range errs {
 		t.Fatal(err)
 	}
-	want := fmt.Sprint(scripters * calls)
-	for _, k := range keys {
-		if got, err := c.Get(ctx, k).Result(); err != nil || got != want {
-			t.Fatalf("%s = %q, %v; want %s", k, got, err, want)
+	for k, want := range map[string]int{
+		"pair:a": scripters * calls, "pair:b{x}": scripters * calls,
+		"rmw": scripters/2*calls + incrs/2*calls, "other": scripters/2*calls + incrs/2*calls,
+	} {
+		if got, err := c.Get(ctx, k).Int(); err != nil || got != want {
+			t.Fatalf("%s = %d, %v; want %d (an update was lost)", k, got, err, want)
 		}
 	}
 	on, off := scriptRuns(t, c)
 	if on == 0 || off == 0 || on+off != scripters*calls {
 		t.Fatalf("script runs on/off the loops %d/%d, want both, %d in all", on, off, scripters*calls)
+	}
+}
+
+// TestQuickScriptVerdicts: the node's verdict on bounded scripts: quick
+// unless they call a command served off the loops; holding only their
+// declared keys' and constant keys' stripes when every key their
+// commands name is one of those.
+func TestQuickScriptVerdicts(t *testing.T) {
+	tn := startNode(t, nil)
+	stripe := func(k string) uint64 { return 1 << (keyslot.Of([]byte(k)) % replStripes) }
+	for body, want := range map[string]script.Verdict{
+		"return redis.call('GET', KEYS[1])":                {Quick: true, Keys: true},
+		"return redis.call('INCR', 'other')":               {Quick: true, Keys: true, Mask: stripe("other")},
+		"return redis.call('MGET', KEYS[2], 'x', KEYS[1])": {Quick: true, Keys: true, Mask: stripe("x")},
+		"return redis.call('SET', KEYS[1], unpack(ARGV))":  {Quick: true, Keys: true},
+		"return redis.call('PUBLISH', 'ch', ARGV[1])":      {Quick: true, Keys: true},
+		"return redis.call('nosuchcommand', ARGV[1])":      {Quick: true, Keys: true},
+		"return 1":                          {Quick: true, Keys: true},
+		"return redis.call('GET', ARGV[1])": {Quick: true},
+		"return redis.call('MGET', KEYS[1], unpack(ARGV))":           {Quick: true},
+		"return redis.call('DBSIZE')":                                {Quick: true},
+		"return redis.call('ZUNIONSTORE', KEYS[1], 1, KEYS[2])":      {Quick: true},
+		"KEYS[1] = ARGV[1]\nreturn redis.call('GET', KEYS[1])":       {Quick: true},
+		"return redis.call('BLPOP', KEYS[1], 0)":                     {},
+		"return redis.call('MIGRATE', 'h', 1, KEYS[1], 0, 1)":        {},
+		"for i = 1, 2 do redis.call('GET', KEYS[1]) end":             {},
+		"return redis.call('GET', KEYS[1]) .. string.rep('x', 1000)": {},
+	} {
+		s, err := tn.scripts.engine.Load(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Verdict != want {
+			t.Errorf("%q: %+v, want %+v", body, s.Verdict, want)
+		}
 	}
 }

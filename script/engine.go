@@ -56,12 +56,11 @@ type Script struct {
 	// nothing a run does to it shows in the next one).
 	fn  *lua.LFunction
 	eng *Engine
-	// Quick is set when the script provably ends quickly and calls only
-	// commands the engine's quick check accepts (quick.go); calls are
-	// the command names its redis.call and redis.pcall give, bounded
-	// whether its bytecode alone is quick.
-	Quick   bool
-	calls   []string
+	// Verdict is the engine's judge's verdict on the script (quick.go);
+	// calls are its calls of redis.call and redis.pcall, bounded whether
+	// its bytecode proves it ends quickly.
+	Verdict Verdict
+	calls   []Call
 	bounded bool
 }
 
@@ -93,7 +92,7 @@ func Compile(body string) (*Script, error) {
 	// table gopher-lua would build for each call (as Lua 5.1 does for
 	// functions declared with ..., not for a main chunk) is unreachable.
 	proto.IsVarArg &^= lua.VarArgNeedsArg
-	calls, ok := bounded(proto, 0)
+	calls, _, ok := bounded(proto, false)
 	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto, direct: !setsGlobals(proto),
 		calls: calls, bounded: ok}, nil
 }
@@ -204,9 +203,9 @@ type Engine struct {
 	// callArgv and callBuf hold redis.call's arguments (see callArgs).
 	callArgv [][]byte
 	callBuf  []byte
-	// quickCall reports whether a quick script may call the command it
-	// names (SetQuickCalls); nil: no script is quick.
-	quickCall func(name string) bool
+	// judge gives bounded scripts their verdict (SetJudge); nil: none is
+	// quick.
+	judge func(calls []Call) Verdict
 }
 
 // New returns an Engine with a fresh sandboxed state.
@@ -218,24 +217,20 @@ func New() *Engine {
 	return e
 }
 
-// SetQuickCalls makes ok the judge of the commands a quick script may
-// call (by the names its redis.call and redis.pcall give): a script or
-// function calling one ok refuses is not Quick. Without it none is. Set
-// it before any script or library is loaded.
-func (e *Engine) SetQuickCalls(ok func(name string) bool) { e.quickCall = ok }
+// SetJudge makes judge the judge of the scripts and functions whose
+// bytecode proves that they end quickly (quick.go), from their calls of
+// redis.call and redis.pcall: its verdict is kept with them (Verdict).
+// Without a judge none is quick. Set it before any script or library is
+// loaded.
+func (e *Engine) SetJudge(judge func(calls []Call) Verdict) { e.judge = judge }
 
-// quick reports whether code whose bytecode is bounded (or not) and
-// calls the commands calls is quick.
-func (e *Engine) quick(bounded bool, calls []string) bool {
-	if !bounded || e.quickCall == nil {
-		return false
+// verdict is the judge's verdict on code whose bytecode is bounded (or
+// not) and makes calls.
+func (e *Engine) verdict(bounded bool, calls []Call) Verdict {
+	if !bounded || e.judge == nil {
+		return Verdict{}
 	}
-	for _, c := range calls {
-		if !e.quickCall(c) {
-			return false
-		}
-	}
-	return true
+	return e.judge(calls)
 }
 
 // Close releases the Lua state.
@@ -251,7 +246,7 @@ func (e *Engine) Load(body string) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Quick = e.quick(s.bounded, s.calls)
+	s.Verdict = e.verdict(s.bounded, s.calls)
 	e.mu.Lock()
 	e.scripts[sha] = s
 	e.mu.Unlock()

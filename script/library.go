@@ -38,9 +38,8 @@ type Function struct {
 	Flags Flags
 	Lib   *Library
 	fn    *lua.LFunction
-	// Quick is set when the function provably ends quickly and calls
-	// only commands the engine's quick check accepts (quick.go).
-	Quick bool
+	// Verdict is the engine's judge's verdict on the function (quick.go).
+	Verdict Verdict
 	// keys and args are the tables calls pass fn, kept from call to
 	// call where fn cannot let them out (nil: a new pair each call; see
 	// argescape.go).
@@ -270,8 +269,8 @@ func (e *Engine) compileLibrary(code string) (*Library, error) {
 	e.runDirect(funcs)
 	for _, f := range funcs {
 		if f.fn != nil && !f.fn.IsG {
-			calls, ok := bounded(f.fn.Proto, 2)
-			f.Quick = e.quick(ok, calls)
+			calls, _, ok := bounded(f.fn.Proto, true)
+			f.Verdict = e.verdict(ok, calls)
 		}
 	}
 	l := &Library{Name: md.Name, Code: code, Funcs: funcs}

@@ -27,15 +27,49 @@ import (
 // by a name outside the allowlist (rep, find, gsub...) is refused too.
 //
 // A call of redis.call or redis.pcall must name its command by a constant
-// string; the names are kept (Calls), for the node to refuse a script
-// that calls a command it serves off its event loops.
+// string; the calls are kept (Call: the name, and for each argument
+// whether it is a declared key, KEYS[i] or keys[i] with i a constant, or
+// a constant string), for the engine's judge (SetJudge) to refuse a
+// script that calls a command the node serves off its event loops, and
+// to tell whether the script's commands name only its declared keys and
+// constant ones. That holds only while the script cannot change its KEYS
+// table: any use of it but indexing it, its length and truth tests
+// (passing it to a function, storing into it or it, returning it) makes
+// no argument count as a declared key.
+
+// A Call is a redis.call or redis.pcall of a bounded script.
+type Call struct {
+	Name string    // the command's name, as the script writes it
+	Args []CallArg // the arguments after the name that the bytecode gives
+	More bool      // more arguments follow (unpack(...), ...), how many the bytecode does not say
+}
+
+// CallArg is what the check knows of an argument of a Call.
+type CallArg struct {
+	Key     int    // >= 1: the script's Key-th declared key (KEYS[Key]); 0: not known to be one
+	Const   string // the constant string it is, if IsConst
+	IsConst bool
+}
+
+// Verdict is what the engine's judge says of a bounded script's calls.
+type Verdict struct {
+	// Quick: the script may run where quick scripts run.
+	Quick bool
+	// Keys: every key the script's commands may name is one of its
+	// declared keys or a constant one; Mask is the judge's own summary
+	// of the constant ones (the node's: their stripes).
+	Keys bool
+	Mask uint64
+}
 
 // qkind is what the check knows of a register's value.
 type qkind uint8
 
 const (
 	qData  qkind = iota // a value that is none of the kinds below (may be a string, or an allowed function)
-	qTable              // a table without a metatable (KEYS, ARGV, {}, a function's keys and args)
+	qTable              // a table without a metatable (ARGV, {}, a function's args)
+	qKeys               // the script's KEYS (a function's keys)
+	qKey                // KEYS[key]
 	qConst              // the constant string name
 	qLib                // the library table name
 	qCall               // redis.call or redis.pcall
@@ -45,18 +79,26 @@ const (
 type qval struct {
 	k    qkind
 	name string
+	key  int
 }
 
 // followed reports whether v is a value that may not leave the registers
 // the check sees.
 func (v qval) followed() bool { return v.k == qLib || v.k == qCall || v.k == qMixed }
 
-func joinQ(a, b qval) qval {
+// joinQ is what a register holds after paths where it held a and b;
+// keys is set when KEYS may be in it unfollowed.
+func joinQ(a, b qval, keys *bool) qval {
 	switch {
 	case a == b:
 		return a
 	case a.followed() || b.followed():
 		return qval{k: qMixed}
+	case a.k == qKeys || b.k == qKeys:
+		*keys = true
+		if (a.k == qKeys || a.k == qTable) && (b.k == qKeys || b.k == qTable) {
+			return qval{k: qTable}
+		}
 	}
 	return qval{}
 }
@@ -65,7 +107,7 @@ func joinQ(a, b qval) qval {
 // hold.
 var quickGlobals = map[string]qkind{
 	"redis": qLib, "string": qLib, "table": qLib, "math": qLib, "cjson": qLib, "cmsgpack": qLib, "bit": qLib,
-	"KEYS": qTable, "ARGV": qTable,
+	"KEYS": qKeys, "ARGV": qTable,
 	"tonumber": qData, "tostring": qData, "type": qData, "select": qData, "unpack": qData,
 	"assert": qData, "error": qData, "rawequal": qData,
 }
@@ -114,29 +156,37 @@ func (s *qstate) clone() *qstate {
 	return &qstate{r: append([]qval(nil), s.r...), open: s.open}
 }
 
-func (s *qstate) join(o *qstate) {
+func (s *qstate) join(o *qstate, keys *bool) {
 	for i := range s.r {
-		s.r[i] = joinQ(s.r[i], o.r[i])
+		s.r[i] = joinQ(s.r[i], o.r[i], keys)
 	}
 	if s.open != o.open {
 		s.open = -2 // used by neither: refused
 	}
 }
 
-// bounded reports whether p is quick (see above) and returns the
-// command names its redis.call and redis.pcall calls give. tables is how
-// many of its first parameters hold tables (2 for a library's function,
-// called with keys and args).
-func bounded(p *lua.FunctionProto, tables int) (calls []string, ok bool) {
+// bounded reports whether p is bounded (see above) and returns its calls
+// of redis.call and redis.pcall, and whether its KEYS stay as the run
+// started (keysStay: else no argument of calls is a declared key). fn is
+// set for a library's function, called with the tables keys and args
+// (KEYS is then not its declared keys).
+func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, ok bool) {
 	if p == nil || len(p.FunctionPrototypes) > 0 || p.NumUpvalues > 0 {
-		return nil, false
+		return nil, false, false
 	}
 	const nreg = 256 // (an operand may name any register)
 	code := p.Code
 	at := make([]*qstate, len(code)+2) // the states flowing into each instruction
 	start := &qstate{r: make([]qval, nreg), open: -1}
-	for i := 0; i < tables && i < int(p.NumParameters); i++ {
-		start.r[i] = qval{k: qTable}
+	keysOut := false // KEYS may have changed or left
+	keysGlobal := qKeys
+	if fn {
+		keysGlobal = qTable
+		for i, k := range []qkind{qKeys, qTable} {
+			if i < int(p.NumParameters) {
+				start.r[i] = qval{k: k}
+			}
+		}
 	}
 	at[0] = start
 	// flow sends s to instruction pc (forward only).
@@ -147,7 +197,7 @@ func bounded(p *lua.FunctionProto, tables int) (calls []string, ok bool) {
 		if at[pc] == nil {
 			at[pc] = s
 		} else {
-			at[pc].join(s)
+			at[pc].join(s, &keysOut)
 		}
 		return true
 	}
@@ -172,8 +222,17 @@ func bounded(p *lua.FunctionProto, tables int) (calls []string, ok bool) {
 		open := st.open
 		st.open = -1
 		r := st.r
-		use := func(i int) bool { return i >= len(r) || !r[i].followed() }
+		// look: R(i) is read where KEYS could not change or leave
+		// (compared, tested, measured); use: anywhere else.
+		look := func(i int) bool { return i >= len(r) || !r[i].followed() }
+		use := func(i int) bool {
+			if i < len(r) && r[i].k == qKeys {
+				keysOut = true
+			}
+			return look(i)
+		}
 		useRK := func(x int) bool { return x&rkConst != 0 || use(x) }
+		lookRK := func(x int) bool { return x&rkConst != 0 || look(x) }
 		useRange := func(from, to int) bool { // registers from..to
 			for i := from; i <= to; i++ {
 				if !use(i) {
@@ -201,7 +260,7 @@ func bounded(p *lua.FunctionProto, tables int) (calls []string, ok bool) {
 			if c != 0 {
 				through = false
 				if !flow(pc+2, st) {
-					return nil, false
+					return nil, false, false
 				}
 			}
 		case lua.OP_LOADNIL:
@@ -210,12 +269,15 @@ func bounded(p *lua.FunctionProto, tables int) (calls []string, ok bool) {
 			}
 		case lua.OP_GETGLOBAL:
 			if bx >= len(p.Constants) {
-				return nil, false
+				return nil, false, false
 			}
 			name, _ := p.Constants[bx].(lua.LString)
 			k, ok := quickGlobals[string(name)]
 			if !ok {
-				return nil, false
+				return nil, false, false
+			}
+			if k == qKeys {
+				k = keysGlobal
 			}
 			r[a] = qval{k: k}
 			if k == qLib {
@@ -224,83 +286,92 @@ func bounded(p *lua.FunctionProto, tables int) (calls []string, ok bool) {
 		case lua.OP_GETTABLE, lua.OP_GETTABLEKS:
 			v, ok := index(r[b], c, constant, useRK)
 			if !ok {
-				return nil, false
+				return nil, false, false
 			}
 			r[a] = v
 		case lua.OP_SELF:
 			obj := r[b]
 			v, ok := index(obj, c, constant, useRK)
-			if !ok || obj.followed() {
-				return nil, false // (a library table as the method's self would leave)
+			if !ok || !use(b) {
+				return nil, false, false // (a library table as the method's self would leave)
 			}
 			if a+1 >= len(r) {
-				return nil, false
+				return nil, false, false
 			}
 			r[a], r[a+1] = v, obj
 		case lua.OP_SETTABLE, lua.OP_SETTABLEKS:
 			if !use(a) || !useRK(b) || !useRK(c) {
-				return nil, false
+				return nil, false, false
 			}
 		case lua.OP_NEWTABLE:
 			r[a] = qval{k: qTable}
 		case lua.OP_ADD, lua.OP_SUB, lua.OP_MUL, lua.OP_DIV, lua.OP_MOD, lua.OP_POW:
 			if !useRK(b) || !useRK(c) {
-				return nil, false
+				return nil, false, false
 			}
 			r[a] = qval{}
 		case lua.OP_UNM, lua.OP_NOT, lua.OP_LEN:
-			if !use(b) {
-				return nil, false
+			if !look(b) {
+				return nil, false, false
 			}
 			r[a] = qval{}
 		case lua.OP_CONCAT:
 			if !useRange(b, c) {
-				return nil, false
+				return nil, false, false
 			}
 			r[a] = qval{}
 		case lua.OP_JMP:
 			sbx := bx - opMaxArgSbx
 			if sbx < 0 || !flow(pc+1+sbx, st) {
-				return nil, false
+				return nil, false, false
 			}
 			through = false
 		case lua.OP_EQ, lua.OP_LT, lua.OP_LE:
-			if !useRK(b) || !useRK(c) || !flow(pc+2, st.clone()) {
-				return nil, false
+			if !lookRK(b) || !lookRK(c) || !flow(pc+2, st.clone()) {
+				return nil, false, false
 			}
 		case lua.OP_TEST:
-			if !use(a) || !flow(pc+2, st.clone()) {
-				return nil, false
+			if !look(a) || !flow(pc+2, st.clone()) {
+				return nil, false, false
 			}
 		case lua.OP_TESTSET:
 			// R(A) := R(B) and on to the next instruction, or skip it.
-			if !use(b) || !flow(pc+2, st.clone()) {
-				return nil, false
+			if !look(b) || !flow(pc+2, st.clone()) {
+				return nil, false, false
 			}
 			r[a] = r[b]
 		case lua.OP_CALL, lua.OP_TAILCALL:
 			fn := r[a]
 			if fn.k == qLib || fn.k == qMixed {
-				return nil, false
+				return nil, false, false
 			}
 			last := a + b - 1 // the last argument's register
 			if b == 0 {
 				if open <= a {
-					return nil, false
+					return nil, false, false
 				}
 				last = open - 1 // and the open results from there
 			}
-			if fn.k == qCall && last > a {
+			if fn.k == qCall && (last > a || b == 0) {
 				// redis.call('NAME', ...): the name is a constant.
-				if r[a+1].k != qConst {
-					return nil, false
+				if last <= a || r[a+1].k != qConst {
+					return nil, false, false
 				}
-				calls = append(calls, r[a+1].name)
-			} else if fn.k == qCall && b == 0 {
-				return nil, false // the name is among the open results
+				call := Call{Name: r[a+1].name, More: b == 0}
+				for i := a + 2; i <= last; i++ {
+					var arg CallArg
+					switch v := r[i]; v.k {
+					case qKey:
+						arg.Key = v.key
+					case qConst:
+						arg.Const, arg.IsConst = v.name, true
+					}
+					call.Args = append(call.Args, arg)
+				}
+				calls = append(calls, call)
 			}
 			if !useRange(a+1, last) {
-				return nil, false
+				return nil, false, false
 			}
 			for i := a; i < len(r); i++ {
 				r[i] = qval{} // the results, and whatever the call left above them
@@ -312,30 +383,30 @@ func bounded(p *lua.FunctionProto, tables int) (calls []string, ok bool) {
 			last := a + b - 2
 			if b == 0 {
 				if open < a {
-					return nil, false
+					return nil, false, false
 				}
 				last = open - 1
 			}
 			if !useRange(a, last) {
-				return nil, false
+				return nil, false, false
 			}
 			through = false
 		case lua.OP_SETLIST:
 			last := a + b
 			if b == 0 {
 				if open <= a {
-					return nil, false
+					return nil, false, false
 				}
 				last = open - 1
 			}
 			if r[a].k != qTable || !useRange(a+1, last) {
-				return nil, false
+				return nil, false, false
 			}
 			if c == 0 {
 				// The next word is the block number, not an instruction.
 				through = false
 				if !flow(pc+2, st) {
-					return nil, false
+					return nil, false, false
 				}
 			}
 		case lua.OP_VARARG:
@@ -353,13 +424,20 @@ func bounded(p *lua.FunctionProto, tables int) (calls []string, ok bool) {
 		default:
 			// OP_CLOSURE, OP_GETUPVAL, OP_SETUPVAL, OP_SETGLOBAL, the
 			// loops, anything else
-			return nil, false
+			return nil, false, false
 		}
 		if through && !flow(pc+1, st) {
-			return nil, false
+			return nil, false, false
 		}
 	}
-	return calls, true
+	if keysOut {
+		for i := range calls {
+			for j := range calls[i].Args {
+				calls[i].Args[j].Key = 0
+			}
+		}
+	}
+	return calls, !keysOut, true
 }
 
 // opMaxArgSbx is the bias of gopher-lua's signed sBx operand.
@@ -381,6 +459,11 @@ func index(t qval, key int, constant func(int) (lua.LValue, bool), useRK func(in
 		return qval{}, true
 	case qCall, qMixed:
 		return qval{}, false
+	case qKeys:
+		if n, ok := k.(lua.LNumber); ok && n >= 1 && n <= 1<<20 && n == lua.LNumber(int(n)) {
+			return qval{k: qKey, key: int(n)}, true
+		}
+		return qval{}, useRK(key)
 	case qTable:
 		return qval{}, useRK(key)
 	}

@@ -80,52 +80,108 @@ func TestBoundedScripts(t *testing.T) {
 			t.Errorf("%q: bounded %v, want %v", tc.body, got, want)
 			continue
 		}
-		if tc.calls != nil && !slices.Equal(s.calls, tc.calls) && !(len(s.calls) == 0 && len(tc.calls) == 0) {
-			t.Errorf("%q: calls %q, want %q", tc.body, s.calls, tc.calls)
+		var names []string
+		for _, c := range s.calls {
+			names = append(names, c.Name)
+		}
+		if tc.calls != nil && !slices.Equal(names, tc.calls) && !(len(names) == 0 && len(tc.calls) == 0) {
+			t.Errorf("%q: calls %q, want %q", tc.body, names, tc.calls)
 		}
 	}
 }
 
-// TestQuickVerdict: a script is Quick when it is bounded and the engine's
-// check accepts every command it names; functions of libraries too.
-func TestQuickVerdict(t *testing.T) {
+// TestBoundedCallArgs: the check tells which arguments of redis.call
+// are declared keys (KEYS[i], a function's keys[i]) and which are
+// constants, and none is a declared key once KEYS may have changed.
+func TestBoundedCallArgs(t *testing.T) {
+	key := func(i int) CallArg { return CallArg{Key: i} }
+	con := func(s string) CallArg { return CallArg{Const: s, IsConst: true} }
+	for _, tc := range []struct {
+		body string
+		want []Call
+	}{
+		{"return redis.call('GET', KEYS[1])", []Call{{Name: "GET", Args: []CallArg{key(1)}}}},
+		{"redis.call('SET', KEYS[2], ARGV[1], 'EX', 10)", []Call{{Name: "SET", Args: []CallArg{key(2), {}, con("EX"), {}}}}},
+		{"local k = KEYS[1]\nreturn redis.pcall('GET', k)", []Call{{Name: "GET", Args: []CallArg{key(1)}}}},
+		{"return redis.call('GET', 'fixed')", []Call{{Name: "GET", Args: []CallArg{con("fixed")}}}},
+		{"return redis.call('GET', KEYS[ARGV[1]])", []Call{{Name: "GET", Args: []CallArg{{}}}}},
+		{"return redis.call('MGET', KEYS[1], unpack(ARGV))", []Call{{Name: "MGET", Args: []CallArg{key(1)}, More: true}}},
+		{"local k = ARGV[1] and KEYS[1] or KEYS[2]\nreturn redis.call('GET', k)", []Call{{Name: "GET", Args: []CallArg{{}}}}},
+		{"if #KEYS > 1 and KEYS[2] then return redis.call('GET', KEYS[2]) end", []Call{{Name: "GET", Args: []CallArg{key(2)}}}},
+		{"KEYS[1] = ARGV[1]\nreturn redis.call('GET', KEYS[1])", []Call{{Name: "GET", Args: []CallArg{{}}}}},
+		{"local t = KEYS\nt[1] = 'x'\nreturn redis.call('GET', KEYS[1])", []Call{{Name: "GET", Args: []CallArg{{}}}}},
+		{"table.insert(KEYS, 'x')\nreturn redis.call('GET', KEYS[1])", []Call{{Name: "GET", Args: []CallArg{{}}}}},
+		{"redis.call('DEL', unpack(KEYS))\nreturn redis.call('GET', KEYS[1])", []Call{{Name: "DEL", More: true}, {Name: "GET", Args: []CallArg{{}}}}},
+		{"local t = ARGV[1] and KEYS or {}\nt[1] = 'x'\nreturn redis.call('GET', KEYS[1])", []Call{{Name: "GET", Args: []CallArg{{}}}}},
+	} {
+		s, err := Compile(tc.body)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.body, err)
+		}
+		if !s.bounded || fmt.Sprint(s.calls) != fmt.Sprint(tc.want) {
+			t.Errorf("%q: bounded %v, calls %+v; want %+v", tc.body, s.bounded, s.calls, tc.want)
+		}
+	}
+}
+
+// TestVerdicts: scripts and functions get the judge's verdict on their
+// calls when their bytecode is bounded, none otherwise; a function's
+// declared keys are its first parameter's, not KEYS.
+func TestVerdicts(t *testing.T) {
 	e := New()
 	defer e.Close()
-	if s, _ := e.Load("return redis.call('GET', KEYS[1])"); s.Quick {
-		t.Fatal("quick without a check")
+	if s, _ := e.Load("return redis.call('GET', KEYS[1])"); s.Verdict.Quick {
+		t.Fatal("quick without a judge")
 	}
 	e = New()
 	defer e.Close()
-	e.SetQuickCalls(func(name string) bool { return !strings.EqualFold(name, "blpop") })
-	for body, want := range map[string]bool{
-		"return redis.call('get', KEYS[1])":        true,
-		"return redis.call('BLPOP', KEYS[1], 0)":   false,
-		"while true do end":                        false,
-		"return redis.pcall('bLpOp', KEYS[1], 0)":  false,
-		"return redis.call('SET', KEYS[1], 'x')":   true,
-		"return {redis.call('GET', 'a'), #ARGV}":   true,
-		"local i = 0 repeat i = i + 1 until i > 3": false,
+	// The judge: BLPOP is not for quick scripts; Keys when every first
+	// argument is a declared key; Mask counts the calls.
+	e.SetJudge(func(calls []Call) Verdict {
+		v := Verdict{Quick: true, Keys: true, Mask: uint64(len(calls))}
+		for _, c := range calls {
+			if strings.EqualFold(c.Name, "blpop") {
+				return Verdict{}
+			}
+			if len(c.Args) == 0 || c.Args[0].Key == 0 {
+				v.Keys = false
+			}
+		}
+		return v
+	})
+	for body, want := range map[string]Verdict{
+		"return redis.call('get', KEYS[1])":                      {Quick: true, Keys: true, Mask: 1},
+		"return redis.call('BLPOP', KEYS[1], 0)":                 {},
+		"while true do end":                                      {},
+		"return redis.pcall('bLpOp', KEYS[1], 0)":                {},
+		"redis.call('SET', KEYS[1], 'x') redis.call('GET', 'y')": {Quick: true, Mask: 2},
+		"return {redis.call('GET', KEYS[2]), #ARGV}":             {Quick: true, Keys: true, Mask: 1},
+		"local i = 0 repeat i = i + 1 until i > 3":               {},
 	} {
 		s, err := e.Load(body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Quick != want {
-			t.Errorf("%q: Quick %v, want %v", body, s.Quick, want)
+		if s.Verdict != want {
+			t.Errorf("%q: %+v, want %+v", body, s.Verdict, want)
 		}
 	}
 	if _, err := e.LoadLibrary("#!lua name=lib\n"+
 		"local function helper(k) return redis.call('GET', k) end\n"+
 		"redis.register_function('get', function(keys, args) return redis.call('GET', keys[1]) end)\n"+
+		"redis.register_function('global', function(keys, args) return redis.call('GET', KEYS[1]) end)\n"+
 		"redis.register_function('viahelper', function(keys, args) return helper(keys[1]) end)\n"+
 		"redis.register_function('loop', function(keys, args) for i = 1, #args do end end)\n"+
 		"redis.register_function('pop', function(keys, args) return redis.call('BLPOP', keys[1], 0) end)\n"+
 		"redis.register_function('args', function(keys, args) return {keys[1], args[1], #args} end)\n", false); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]bool{"get": true, "viahelper": false, "loop": false, "pop": false, "args": true} {
-		if f := e.Function(name); f.Quick != want {
-			t.Errorf("function %s: Quick %v, want %v", name, f.Quick, want)
+	for name, want := range map[string]Verdict{
+		"get": {Quick: true, Keys: true, Mask: 1}, "global": {Quick: true, Mask: 1}, "viahelper": {}, "loop": {}, "pop": {},
+		"args": {Quick: true, Keys: true},
+	} {
+		if f := e.Function(name); f.Verdict != want {
+			t.Errorf("function %s: %+v, want %+v", name, f.Verdict, want)
 		}
 	}
 }
