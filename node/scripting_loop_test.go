@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/script"
@@ -293,5 +294,43 @@ func TestQuickScriptVerdicts(t *testing.T) {
 		if s.Verdict != want {
 			t.Errorf("%q: %+v, want %+v", body, s.Verdict, want)
 		}
+	}
+}
+
+// TestQuickScriptsReplicate: the writes of scripts run on the event loop
+// and off it reach the replica of their keys' shard. (The quick script
+// that follows the slow one on its connection runs on the goroutine the
+// slow one left the loop for; the connection is back on a loop for the
+// next.)
+func TestQuickScriptsReplicate(t *testing.T) {
+	nodes := startReplicatedNodes(t, 3)
+	m := nodes[0].Cluster().Map()
+	byID := map[cluster.NodeID]*testNode{}
+	for _, tn := range nodes {
+		byID[tn.Cluster().Self()] = tn
+	}
+	owner, _ := m.Owner(keyslot.OfString("{sr}"))
+	p, r := byID[owner.Primary].raw(t), byID[owner.Replicas[0]].raw(t)
+	quick := "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('INCR', KEYS[2])"
+	slow := "for i = 1, 2 do redis.call('INCR', KEYS[2]) end return redis.call('APPEND', KEYS[1], ARGV[1])"
+	for i, call := range [][]string{
+		{"EVAL", quick, "2", "{sr}s", "{sr}n", "v"},
+		{"EVAL", slow, "2", "{sr}s", "{sr}n", "w"},
+		{"EVAL", quick, "2", "{sr}s", "{sr}n", "x"},
+		{"EVAL", quick, "2", "{sr}s", "{sr}n", "y"},
+	} {
+		if got := p.do(call...); strings.HasPrefix(got, "(error)") {
+			t.Fatalf("call %d: %s", i, got)
+		}
+	}
+	if got := p.do("WAIT", "1", "5000"); got != "(integer) 1" {
+		t.Fatalf("WAIT: %s", got)
+	}
+	r.do("READONLY")
+	if got := r.do("MGET", "{sr}s", "{sr}n"); got != "1) \"y\"\n2) \"5\"" {
+		t.Fatalf("MGET on the replica: %s", got)
+	}
+	if on, off := scriptRuns(t, byID[owner.Primary].client(t)); on != 2 || off != 2 {
+		t.Fatalf("the primary ran %d scripts on its loops and %d off them, want 2 and 2", on, off)
 	}
 }
