@@ -5,12 +5,14 @@ import (
 )
 
 // A quick script is one whose bytecode proves that it ends quickly: no
-// instruction of it can run twice, and the only functions it can call
-// are library functions that run no code of the script's. The node runs
-// such scripts on its event loop, as it runs a GET, instead of handing
-// the connection to a goroutine and back (and SCRIPT KILL has nothing to
-// stop there: a quick script has ended before another client's command
-// could ask).
+// instruction of it can run twice (it runs at most as many as its code
+// has), and the only functions it can call are library functions that
+// run no code of the script's and whose work grows with their arguments
+// (a cjson.decode of a long argument takes its time, as a command of a
+// long argument does). The node runs such scripts on its event loop, as
+// it runs a GET, instead of handing the connection to a goroutine and
+// back; BUSY and SCRIPT KILL apply to them as to any script, though they
+// end long before the threshold.
 //
 // The check (bounded) reads the function's instructions once, in order:
 // every jump must go forward (no JMP back, no FORLOOP, FORPREP or
