@@ -7,10 +7,12 @@
 # type (those of at least 0.005 per request) and in all, context switches
 # per request, and the benchmark's ops/s. The counts depend little on what
 # else the machine runs (the load average is printed with them); ops/s do,
-# so compare them only between servers of the same run.
+# so compare them only between servers of the same run. TESTS may also name
+# evalsha: EVALSHA of return redis.call('GET', KEYS[1]) on random keys.
 #
 #   bench/syscalls.sh                   # N=200000 at -P 1, N16=1000000 at -P 16, P="1 16"
 #   P=1 TESTS=get bench/syscalls.sh
+#   P=1 TESTS="get evalsha" bench/syscalls.sh
 #   BASE=main bench/syscalls.sh         # also vcache built from that revision
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +35,7 @@ count_syscalls() {
 	# perf attaches to every thread before it counts; give it a moment,
 	# checked by its output file having its header.
 	for _ in $(seq 50); do [ -s "$out" ] && break; sleep 0.1; done
-	"$@" 2>/dev/null | tr '\r' '\n' | awk '/requests per second/ {printf "ops/s %d\n", $2}'
+	"$@" 2>/dev/null | tr '\r' '\n' | awk '/requests per second/ {for (i = 2; i <= NF; i++) if ($i == "requests") printf "ops/s %d\n", $(i - 1)}'
 	kill -INT "$ppid"
 	wait "$ppid" 2>/dev/null || true
 	awk -F, -v n="$n" '$1 ~ /^[0-9]+$/ && $1 > 0 {
@@ -67,8 +69,13 @@ for p in $P; do
 	[ "$p" = 1 ] || n=$N16
 	for t in $TESTS; do
 		for server in $servers; do
+			what=(-t "$t")
+			if [ "$t" = evalsha ]; then
+				sha=$(redis-cli -p "${port[$server]}" SCRIPT LOAD "return redis.call('GET', KEYS[1])" | tr -d '\r')
+				what=(-r 100000 EVALSHA "$sha" 1 key:__rand_int__)
+			fi
 			per[$server,$p,$t]=$(count_syscalls "${pid[$server]}" "$n" \
-				timeout 300 redis-benchmark -p "${port[$server]}" -c 50 -n "$n" -P "$p" -t "$t" -q)
+				timeout 300 redis-benchmark -p "${port[$server]}" -c 50 -n "$n" -P "$p" -q "${what[@]}")
 		done
 	done
 done

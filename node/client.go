@@ -37,6 +37,15 @@ type client struct {
 	// takes them over (keptNone), any other command lets them go after
 	// it (dropKept).
 	kept uint8
+	// hold is set while the client's script call on an event loop holds
+	// what its script runs with (tryHold): holdMask its stripes; quick is
+	// the script the loop found for it (scripting_loop.go).
+	hold     bool
+	holdMask uint64
+	quick    quickRun
+	// ranSlow is set when the last script the client ran was not quick:
+	// served by a goroutine, it stays there (loop_return_linux.go).
+	ranSlow bool
 	// block is the waiter a blocking command just registered (see
 	// blocking.go); readyKeys the keys EXEC's commands wrote, whose
 	// blocked clients are served once EXEC ends.

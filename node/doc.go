@@ -9,7 +9,8 @@
 // for TLS, on other platforms, in a goroutines serving mode
 // (internal/serving: vcache dev's shared group picks it), and for
 // commands flagged OffLoop, after which the connection goes back to a
-// loop (loop_return_linux.go). Every command goes through one dispatcher
+// loop (loop_return_linux.go); a script whose bytecode proves that it
+// ends quickly runs on the loop all the same (scripting_loop.go). Every command goes through one dispatcher
 // (dispatch.go) that checks it against the shared command table
 // (internal/command: arity, auth, ACL, routing, OOM) before its handler
 // runs; the connection commands are internal/front's, shared with the

@@ -23,7 +23,10 @@ func cmdFCallRO(cx *Ctx) { fcallCommand(cx, true) }
 // fcallCommand serves FCALL and, with readonly, FCALL_RO.
 func fcallCommand(cx *Ctx, readonly bool) {
 	n := cx.Node
-	f := n.scripts.funcs.FunctionBytes(cx.Args[1])
+	f, found := cx.cl.foundFunction()
+	if !found {
+		f = n.scripts.funcs.FunctionBytes(cx.Args[1])
+	}
 	if f == nil {
 		cx.Error("ERR Function not found")
 		return
@@ -63,7 +66,7 @@ func fcallCommand(cx *Ctx, readonly bool) {
 			return
 		}
 	}
-	n.runAtomic(cx, f.Name, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+	n.runAtomic(cx, f.Name, f.Verdict.Quick, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
 		run.Name, run.Keys, run.Args = f.Name, ea.keys, ea.argv
 		return n.scripts.funcs.ExecFunction(ctx, f, run)
 	})

@@ -157,6 +157,10 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		loops, serving, wait := n.loopCounts()
 		kv("event_loops", loops)
 		kv("event_loops_serving", serving)
+		// Script calls run on an event loop (quick ones,
+		// scripting_loop.go) and off the loops.
+		kv("script_calls_on_loops", n.scripts.onLoop.Load())
+		kv("script_calls_off_loops", n.scripts.offLoop.Load())
 		if wait >= 0 {
 			// Threads of the process waiting for a processor, on average,
 			// in the loop scaler's last window (loopscale_linux.go).

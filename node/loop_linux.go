@@ -550,6 +550,10 @@ func (s *server) offLoop(c *rconn, args [][]byte) bool {
 	if e == nil {
 		return false
 	}
+	if e.spec.Script != 0 && cl != nil {
+		// A quick script runs here (scripting_loop.go).
+		return !s.n.stayOnLoop(cl, e, args)
+	}
 	return e.spec.OffLoopIn(args) || s.n.txWaits(e, args)
 }
 

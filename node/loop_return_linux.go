@@ -18,9 +18,10 @@ import (
 // client's DEL after another's blocking XREADGROUP on a new connection,
 // a PUBLISH after a subscriber's UNSUBSCRIBE).
 //
-// A client that has just run a script (EVAL, EVALSHA, FCALL: off the
-// loops, taking their own key stripes) stays on its goroutine until it
-// runs something else: clients tend to run scripts one after another, and
+// A client that has just run a script that is not quick (EVAL, EVALSHA,
+// FCALL: off the loops, taking their own key stripes; quick ones run on
+// the loops, scripting_loop.go) stays on its goroutine until it runs
+// something else: clients tend to run scripts one after another, and
 // going off the loop and back for each nearly doubled the node's CPU per
 // EVALSHA at redis-benchmark -P 1. Its commands are ordered against other
 // clients' as before this return existed. So does a connection whose last
@@ -48,8 +49,8 @@ func (s *server) backToLoop(c *rconn) bool {
 	if cl == nil || cl.block != nil || cl.monitor.Load() {
 		return false
 	}
-	if e := cl.last; e != nil && (e.spec.Has(command.OffLoop|command.SelfLocked) || e.spec.Has(command.OffLoop|command.NodeOnly)) {
-		// A script (see above), or a node-to-node command that keeps its
+	if e := cl.last; e != nil && (e.spec.Has(command.OffLoop|command.SelfLocked) && cl.ranSlow || e.spec.Has(command.OffLoop|command.NodeOnly)) {
+		// A script that is not quick (see above), or a node-to-node command that keeps its
 		// connection: a proxy's VCACHE.TXLOCK holds its key stripes for
 		// the commands that follow on this goroutine (on a loop they would
 		// wait for those very stripes), a replication or import stream.

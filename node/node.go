@@ -199,6 +199,8 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.listCfg.packSize.Store(-2) // Redis's default list-max-listpack-size
 	n.scripts.engine = script.New()
 	n.scripts.funcs = script.New()
+	n.scripts.engine.SetJudge(n.judgeCalls)
+	n.scripts.funcs.SetJudge(n.judgeCalls)
 	n.scripts.mem = smem
 	n.scripts.limit.Store(defaultScriptLimit)
 	n.saveOnStop.Store(cfg.Dir != "")

@@ -58,9 +58,10 @@ func (n *Node) pauseHolds(c *client, e *cmdEntry, args [][]byte) bool {
 // (Redis's write and may-replicate flags, with a script's own flags in
 // place of its command's).
 func (n *Node) mayWrite(spec *command.Spec, args [][]byte) bool {
-	switch spec.Script {
-	case command.ScriptReadOnly:
+	if spec.Script&command.ScriptReadOnly != 0 {
 		return false
+	}
+	switch spec.Script {
 	case command.ScriptBody:
 		return script.BodyMayWrite(string(args[1]))
 	case command.ScriptSHA:

@@ -30,7 +30,10 @@ import (
 // stripe taken (stripeLock) look at the running script instead of
 // blocking on the stripe: they wait for it to end and, once it has run
 // past busy-reply-threshold, answer BUSY; SCRIPT KILL stops it. So an
-// event loop never blocks behind a script and the server keeps answering.
+// event loop never waits past the threshold behind a script and the
+// server keeps answering. A script runs off the event loops, on its
+// connection's goroutine, unless its bytecode proves that it ends
+// quickly: the loop runs such a one itself (scripting_loop.go).
 //
 // Replication: a script's effects replicate, as Redis 7's do: each write
 // command it calls is run by the dispatcher, which appends it to the
@@ -64,6 +67,10 @@ type scripting struct {
 	// row. mu guards both.
 	held bool
 	kept int
+	// onLoop counts the script runs (EVAL, FCALL and their kin) an event
+	// loop ran itself (quick ones: scripting_loop.go), offLoop the others
+	// (INFO stats: script_calls_on_loops, script_calls_off_loops).
+	onLoop, offLoop atomic.Int64
 	// limit is busy-reply-threshold (lua-time-limit) in milliseconds.
 	limit atomic.Int64
 	// mem counts the caches' memory (scripting_memory.go).
@@ -253,18 +260,28 @@ func cmdEvalSHARO(cx *Ctx) { evalCommand(cx, true, true) }
 // readonly refuses write commands.
 func evalCommand(cx *Ctx, bySHA, readonly bool) {
 	n := cx.Node
+	s, found := cx.cl.foundScript()
 	ea, msg := parseEval(cx.Args)
 	if msg != "" {
 		cx.Error(msg)
 		return
 	}
-	var s *script.Script
-	if bySHA {
+	switch {
+	case found:
+		// (looked up by the event loop running it: scripting_loop.go)
+		if s == nil {
+			cx.Error(msgNoScript)
+			return
+		}
+		if !bySHA {
+			n.scripts.mem.noteEval(s)
+		}
+	case bySHA:
 		if s = n.scripts.engine.LookupBytes(cx.Args[1]); s == nil {
 			cx.Error(msgNoScript)
 			return
 		}
-	} else {
+	default:
 		var err error
 		if s, err = n.scripts.engine.Load(string(cx.Args[1])); err != nil {
 			cx.Error(err.Error())
@@ -331,7 +348,7 @@ func (n *Node) scriptKeysHere(cx *Ctx, keys [][]byte, readonly bool) (int, bool)
 // runScript runs s atomically (see the top of this file) and writes its
 // reply.
 func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, slot int) {
-	n.runAtomic(cx, "", readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+	n.runAtomic(cx, "", s.Verdict.Quick, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
 		run.Name, run.Keys, run.Args = s.SHA, ea.keys, ea.argv
 		return n.scripts.engine.Exec(ctx, s, run)
 	})
@@ -339,12 +356,23 @@ func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, 
 
 // runAtomic runs exec as a script (EVAL; FCALL of the function fn)
 // holding every stripe, and writes its reply. exec fills in the name,
-// keys and arguments of run, whose caller is set.
-func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(context.Context, *script.Run) script.Reply) {
+// keys and arguments of run, whose caller is set. quick is the script's
+// verdict (scripting_loop.go).
+func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, exec func(context.Context, *script.Run) script.Reply) {
 	c := cx.cl
+	c.ranSlow = !quick
 	r := &scriptRun{c: c, fn: fn, cmd: cx.Args, base: n.start, limit: n.scriptLimit()}
 	defer r.end()
 	sc := &n.scripts
+	// held: on an event loop, mu, the stripes of c.holdMask and execMu
+	// are held already (tryHold, scripting_loop.go).
+	held := c.hold
+	c.hold = false
+	if held {
+		sc.onLoop.Add(1)
+	} else {
+		sc.offLoop.Add(1)
+	}
 	if c.inExec {
 		// EXEC holds every stripe (its mask for a command without fixed
 		// key positions is all of them).
@@ -352,32 +380,40 @@ func (n *Node) runAtomic(cx *Ctx, fn string, readonly bool, slot int, exec func(
 		defer sc.inExec.Store(nil)
 	} else {
 		c.kept = keptNone // taken over, if still held
-		sc.queued.Add(1)
-		sc.mu.Lock()
-		sc.queued.Add(-1)
+		if !held {
+			sc.queued.Add(1)
+			sc.mu.Lock()
+			sc.queued.Add(-1)
+		}
 		defer sc.mu.Unlock()
 		sc.cur.Store(r)
 		defer sc.cur.Store(nil)
-		if sc.held && sc.unaware.Load() != 0 {
-			// A command came while the stripes passed from the last
-			// script to this one: it goes first.
-			n.unlockStripes(allStripes, true)
-			sc.held = false
-		}
-		if !sc.held {
-			for i := 0; sc.unaware.Load() != 0; i++ {
-				if i < 100 {
-					runtime.Gosched()
-				} else {
-					time.Sleep(50 * time.Microsecond)
-				}
+		if held {
+			defer n.releaseHold(c, c.holdMask)
+		} else {
+			if sc.held && sc.unaware.Load() != 0 {
+				// A command came while the stripes passed from the last
+				// script to this one: it goes first.
+				n.unlockStripes(allStripes, true)
+				sc.held = false
 			}
-			n.lockStripes(allStripes, true)
-			sc.held = true
+			if !sc.held {
+				for i := 0; sc.unaware.Load() != 0; i++ {
+					if i < 100 {
+						runtime.Gosched()
+					} else {
+						time.Sleep(50 * time.Microsecond)
+					}
+				}
+				n.lockStripes(allStripes, true)
+				sc.held = true
+			}
+			defer n.keepStripes(c)
 		}
-		defer n.keepStripes(c)
 	}
-	sc.execMu.Lock()
+	if !held {
+		sc.execMu.Lock()
+	}
 	defer sc.execMu.Unlock()
 	began := time.Since(n.start)
 	r.began.Store(int64(began))

@@ -36,7 +36,7 @@ func (s *scripting) reuseCaller(n *Node, caller *client, r *scriptRun, readonly 
 	*sc = scriptCaller{n: n, run: r, readonly: readonly, slot: slot}
 	*c = client{id: caller.id, addr: caller.addr, laddr: caller.laddr, created: caller.created,
 		conn: caller.conn, authed: true, user: caller.user, inExec: true, readonly: caller.readonly, script: true,
-		scriptOf: trackOwner(caller)}
+		scriptOf: trackOwner(caller), deliv: caller.deliv}
 	c.userName = caller.userName
 	c.cx.Node = n
 	c.cx.cl = c

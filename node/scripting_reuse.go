@@ -122,7 +122,12 @@ func (n *Node) dropKept(c *client, armed bool) {
 	}
 	c.kept = keptNone
 	sc := &n.scripts
-	sc.mu.Lock()
+	if !sc.mu.TryLock() {
+		// Whoever holds mu holds the stripes kept too, and lets them go
+		// or keeps them as it ends (keepStripes, dropHold): an event
+		// loop does not wait for a script here.
+		return
+	}
 	if sc.held {
 		// No script runs (mu is held): the stripes wait for the next one,
 		// which locks them again.

@@ -255,6 +255,7 @@ func (s *server) runOne(c *rconn, cmds []resp.Command, i int, pf *prefetcher) (s
 	}
 	armKept(cl)
 	s.n.handle(c, redcon.Command{Raw: cmds[i].Raw, Args: cmds[i].Args})
+	s.n.dropHold(cl)
 	s.n.dropKept(cl, true)
 	for cl != nil && cl.paused && c.goroutine {
 		// Held by CLIENT PAUSE: wait for its end, then run the line

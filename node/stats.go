@@ -33,6 +33,8 @@ func (n *Node) resetStats() {
 	n.stats.resetBase.Store(n.stats.closedCommands.Load() + n.clients.commands())
 	n.stats.opsPerS.Store(0)
 	n.stats.lazyfreed.Store(0)
+	n.scripts.onLoop.Store(0)
+	n.scripts.offLoop.Store(0)
 }
 
 // sample refreshes the coarse clock and the instantaneous ops/s figure

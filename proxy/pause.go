@@ -85,9 +85,10 @@ func (s *session) pauseHolds(e *entry, args [][]byte, ask bool) bool {
 // place of its command's), or that only the node knows (unknown: EVALSHA
 // and FCALL).
 func pauseMayWrite(spec *command.Spec, args [][]byte) (may, unknown bool) {
-	switch spec.Script {
-	case command.ScriptReadOnly:
+	if spec.Script&command.ScriptReadOnly != 0 {
 		return false, false
+	}
+	switch spec.Script {
 	case command.ScriptBody:
 		return script.BodyMayWrite(string(args[1])), false
 	case command.ScriptSHA, command.ScriptFunction:

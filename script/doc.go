@@ -5,6 +5,9 @@
 // values and command replies.
 //
 // It speaks no RESP: replies are Reply values, and the commands a script
-// calls are run by the Caller the node passes in. An Engine is not safe for
+// calls are run by the Caller the node passes in. A script's or
+// function's bytecode is checked once, when it is compiled, for whether
+// it provably ends quickly (quick.go); the engine's judge (SetJudge)
+// gives such code its Verdict from the commands it calls. An Engine is not safe for
 // concurrent use: the node runs one script at a time on it.
 package script

@@ -56,6 +56,12 @@ type Script struct {
 	// nothing a run does to it shows in the next one).
 	fn  *lua.LFunction
 	eng *Engine
+	// Verdict is the engine's judge's verdict on the script (quick.go);
+	// calls are its calls of redis.call and redis.pcall, bounded whether
+	// its bytecode proves it ends quickly.
+	Verdict Verdict
+	calls   []Call
+	bounded bool
 }
 
 // SHA1Hex returns the lower-case hex SHA1 of s.
@@ -86,7 +92,9 @@ func Compile(body string) (*Script, error) {
 	// table gopher-lua would build for each call (as Lua 5.1 does for
 	// functions declared with ..., not for a main chunk) is unreachable.
 	proto.IsVarArg &^= lua.VarArgNeedsArg
-	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto, direct: !setsGlobals(proto)}, nil
+	calls, _, ok := bounded(proto, false)
+	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto, direct: !setsGlobals(proto),
+		calls: calls, bounded: ok}, nil
 }
 
 // chunkName is the name scripts' errors show ("user_script:1: ...").
@@ -195,6 +203,9 @@ type Engine struct {
 	// callArgv and callBuf hold redis.call's arguments (see callArgs).
 	callArgv [][]byte
 	callBuf  []byte
+	// judge gives bounded scripts their verdict (SetJudge); nil: none is
+	// quick.
+	judge func(calls []Call) Verdict
 }
 
 // New returns an Engine with a fresh sandboxed state.
@@ -204,6 +215,22 @@ func New() *Engine {
 	e.L = newState(e)
 	e.handler = e.L.NewFunction(errorHandler)
 	return e
+}
+
+// SetJudge makes judge the judge of the scripts and functions whose
+// bytecode proves that they end quickly (quick.go), from their calls of
+// redis.call and redis.pcall: its verdict is kept with them (Verdict).
+// Without a judge none is quick. Set it before any script or library is
+// loaded.
+func (e *Engine) SetJudge(judge func(calls []Call) Verdict) { e.judge = judge }
+
+// verdict is the judge's verdict on code whose bytecode is bounded (or
+// not) and makes calls.
+func (e *Engine) verdict(bounded bool, calls []Call) Verdict {
+	if !bounded || e.judge == nil {
+		return Verdict{}
+	}
+	return e.judge(calls)
 }
 
 // Close releases the Lua state.
@@ -219,6 +246,7 @@ func (e *Engine) Load(body string) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.Verdict = e.verdict(s.bounded, s.calls)
 	e.mu.Lock()
 	e.scripts[sha] = s
 	e.mu.Unlock()

@@ -38,6 +38,8 @@ type Function struct {
 	Flags Flags
 	Lib   *Library
 	fn    *lua.LFunction
+	// Verdict is the engine's judge's verdict on the function (quick.go).
+	Verdict Verdict
 	// keys and args are the tables calls pass fn, kept from call to
 	// call where fn cannot let them out (nil: a new pair each call; see
 	// argescape.go).
@@ -265,6 +267,12 @@ func (e *Engine) compileLibrary(code string) (*Library, error) {
 		return nil, errors.New("No functions registered")
 	}
 	e.runDirect(funcs)
+	for _, f := range funcs {
+		if f.fn != nil && !f.fn.IsG {
+			calls, _, ok := bounded(f.fn.Proto, true)
+			f.Verdict = e.verdict(ok, calls)
+		}
+	}
 	l := &Library{Name: md.Name, Code: code, Funcs: funcs}
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
 	for _, f := range funcs {

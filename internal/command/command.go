@@ -111,22 +111,27 @@ const (
 
 // ScriptRun says which script a scripting command runs: whether it may
 // write then depends on that script's flags, not on the command's
-// (Redis's getCommandFlags of EVAL, EVALSHA and FCALL).
+// (Redis's getCommandFlags of EVAL, EVALSHA and FCALL). It is one of
+// ScriptBody, ScriptSHA and ScriptFunction, with ScriptReadOnly for the
+// _RO commands.
 type ScriptRun uint8
 
 const (
 	// NoScriptRun: not a scripting command.
-	NoScriptRun ScriptRun = iota
+	NoScriptRun ScriptRun = 0
 	// ScriptBody runs the script its first argument is (EVAL).
-	ScriptBody
+	ScriptBody ScriptRun = 1 << (iota - 1)
 	// ScriptSHA runs the cached script its first argument names (EVALSHA).
 	ScriptSHA
 	// ScriptFunction runs the function its first argument names (FCALL).
 	ScriptFunction
-	// ScriptReadOnly runs a script that may not write (EVAL_RO,
-	// EVALSHA_RO, FCALL_RO).
+	// ScriptReadOnly, with one of the above, runs a script that may not
+	// write (EVAL_RO, EVALSHA_RO, FCALL_RO).
 	ScriptReadOnly
 )
+
+// Kind returns which of ScriptBody, ScriptSHA and ScriptFunction r is.
+func (r ScriptRun) Kind() ScriptRun { return r &^ ScriptReadOnly }
 
 // Route says how the proxy serves a command. Every command has one: a
 // keyed command's is RouteKey (the zero Route) unless the proxy does more

@@ -123,8 +123,8 @@ func Specs() []Spec {
 		// Redis's movablekeys: FirstKey 0 and KeyNum 2)
 		{Name: "eval", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Script: ScriptBody, Group: "scripting", Summary: "Runs a Lua script."},
 		{Name: "evalsha", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Script: ScriptSHA, Group: "scripting", Summary: "Runs a Lua script loaded earlier, by its SHA1."},
-		{Name: "eval_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Script: ScriptReadOnly, Group: "scripting", Summary: "Runs a read-only Lua script."},
-		{Name: "evalsha_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Script: ScriptReadOnly, Group: "scripting", Summary: "Runs a read-only Lua script loaded earlier, by its SHA1."},
+		{Name: "eval_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Script: ScriptBody | ScriptReadOnly, Group: "scripting", Summary: "Runs a read-only Lua script."},
+		{Name: "evalsha_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Script: ScriptSHA | ScriptReadOnly, Group: "scripting", Summary: "Runs a read-only Lua script loaded earlier, by its SHA1."},
 		{Name: "script", Arity: -2, Flags: Keyless | NoScript | AllowBusy | Container, Proxy: RouteFanout, Group: "scripting", Summary: "Script cache: LOAD, EXISTS, FLUSH, KILL, HELP."},
 
 		// cluster
@@ -298,7 +298,7 @@ func Specs() []Spec {
 		// functions (FCALL's keys are those its numkeys argument counts, as
 		// EVAL's; FUNCTION reaches every node through the proxy)
 		{Name: "fcall", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Script: ScriptFunction, Group: "scripting", Summary: "Runs a function of a loaded library."},
-		{Name: "fcall_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Script: ScriptReadOnly, Group: "scripting", Summary: "Runs a read-only (no-writes) function of a loaded library."},
+		{Name: "fcall_ro", Arity: -3, Flags: NoScript | OffLoop | SelfLocked | MayReplicate | SkipMonitor, KeyNum: 2, Script: ScriptFunction | ScriptReadOnly, Group: "scripting", Summary: "Runs a read-only (no-writes) function of a loaded library."},
 		{Name: "function", Arity: -2, Flags: Keyless | NoScript | AllowBusy | OffLoop | Container, Proxy: RouteFanout, Group: "scripting", Summary: "Function libraries: LOAD, DELETE, LIST, FLUSH, DUMP, RESTORE, STATS, KILL, HELP.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
 		// sorted sets, blocking pops (BZMPOP names numkeys keys; routing, stripes and ACL see the first one)
 		{Name: "bzpopmin", Arity: -3, Flags: wd | Blocking | OffLoop, FirstKey: 1, LastKey: -2, Step: 1, Group: "sortedset", Summary: "Pops the lowest-scored member of the first non-empty sorted set, or waits.", Reply3: Always(resp.AsKeyMemberScore)},
