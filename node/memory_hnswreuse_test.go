@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -157,7 +158,7 @@ func knnRecall(t *testing.T, c *redis.Client, n int) float64 {
 			}
 			all[j] = cand{fmt.Sprintf("doc:%d", docs[j]), d}
 		}
-		slices.SortFunc(all, func(a, b cand) int { return cmpFloat(a.d, b.d) })
+		slices.SortFunc(all, func(a, b cand) int { return cmp.Compare(a.d, b.d) })
 		res, err := c2.Do(ctx, "FT.SEARCH", "idx", fmt.Sprintf("*=>[KNN %d @emb $q EF_RUNTIME 100]", k), "PARAMS", 2, "q", blob,
 			"NOCONTENT", "LIMIT", 0, k, "DIALECT", 2).Slice()
 		if err != nil {
@@ -174,14 +175,4 @@ func knnRecall(t *testing.T, c *redis.Client, n int) float64 {
 		}
 	}
 	return float64(found) / float64(queries*min(k, len(docs)))
-}
-
-func cmpFloat(a, b float32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
