@@ -6,6 +6,7 @@ import (
 	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/front"
+	"github.com/vcache/vcache/internal/resp"
 )
 
 // The connection commands are front's, shared with the proxy; *Ctx is the
@@ -39,7 +40,7 @@ func (cx *Ctx) ClientID() int64 { return cx.cl.id }
 func (cx *Ctx) Info(now time.Time) front.ClientInfo {
 	ci := cx.cl.Info(now)
 	qcap := ci.Qbuf + ci.QbufFree
-	ci.Qbuf = requestSize(cx.Args) // the running request, not the buffer it is in
+	ci.Qbuf = resp.RequestSize(cx.Args) // the running request, not the buffer it is in
 	ci.QbufFree = max(qcap-ci.Qbuf, 0)
 	return ci
 }

@@ -118,6 +118,9 @@ func (l *loop) clientEvent(lc *loopSession, events uint32) {
 	} else if rerr != nil && rerr != resp.ErrWouldBlock {
 		l.ending(lc, rerr)
 	}
+	if !lc.handing && !lc.dead {
+		lc.s.trimQueryBuf(lc.rd, l.now)
+	}
 	l.touch(lc)
 }
 

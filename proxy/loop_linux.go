@@ -158,6 +158,7 @@ func (p *Proxy) adopt(nc net.Conn) bool {
 	}
 	s := newSession(p, fc)
 	lc := &loopSession{s: s, fc: fc, rd: resp.NewCommandReader(fc, 0)}
+	s.watchQueryBuf(lc.rd)
 	p.sessions[s.id] = s
 	p.sessionWG.Add(1)
 	p.stats.loopClients.Add(1)
@@ -232,6 +233,9 @@ func (l *loop) timeout() int {
 	if idle := l.p.cfg.IdleTimeout; idle > 0 && len(l.clients) > 0 {
 		pick(idle / 4)
 	}
+	if len(l.clients) > 0 {
+		pick(qbufIdle / 2) // releaseIdleBuffers
+	}
 	for _, lb := range l.conns {
 		if len(lb.owed) > lb.head {
 			pick(l.p.cfg.ReplyTimeout / 8)
@@ -288,7 +292,10 @@ func (l *loop) recordStats() {
 // and, while the proxy drains, clients whose replies are out.
 func (l *loop) checks() {
 	cfg := &l.p.cfg
-	every := cfg.ReplyTimeout / 8
+	every := qbufIdle / 2 // releaseIdleBuffers
+	if cfg.ReplyTimeout > 0 {
+		every = min(every, cfg.ReplyTimeout/8)
+	}
 	if cfg.IdleTimeout > 0 {
 		every = min(every, cfg.IdleTimeout/4)
 	}
@@ -304,6 +311,7 @@ func (l *loop) checks() {
 			l.nodeFailed(lb, errReplyTimeout)
 		}
 	}
+	l.releaseIdleBuffers()
 	for _, lc := range l.clients {
 		idle := cfg.IdleTimeout > 0 && l.now.Sub(lc.lastIO) > cfg.IdleTimeout
 		if (idle || (drain != 0 && l.now.UnixNano() > drain)) && !lc.handing {

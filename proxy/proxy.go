@@ -299,6 +299,7 @@ func (p *Proxy) serveConn(s *session) {
 func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Command, rerr error) {
 	defer p.sessionWG.Done()
 	s.rd = rd
+	s.watchQueryBuf(rd)
 	defer func() {
 		if r := recover(); r != nil {
 			p.log.Error("client handler panic; closing connection", "client", s.id, "addr", s.addr,
@@ -349,6 +350,7 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 		} else if p.cfg.IdleTimeout > 0 && !s.subscribed() { // a subscriber is not idle, as in Redis
 			s.nc.SetReadDeadline(time.Now().Add(p.cfg.IdleTimeout))
 		}
+		s.trimQueryBuf(rd, time.Now())
 		rd.SetUnauthenticated(!s.authed) // as Redis, big commands wait for AUTH
 		cmds, rerr = rd.ReadCommands()
 	}

@@ -77,6 +77,12 @@ type session struct {
 	resp3 atomic.Bool
 	// paused is set while CLIENT PAUSE holds the session (pause.go).
 	paused atomic.Bool
+	// qcap is the size of the client's query buffer and running the size
+	// of the CLIENT request it runs, for CLIENT LIST (querybuf.go);
+	// trimAt is when its grown query buffer may be fitted again.
+	qcap    atomic.Int64
+	running atomic.Int64
+	trimAt  time.Time
 	// mu guards name, libName, libVer and userName.
 	mu       sync.Mutex
 	name     string

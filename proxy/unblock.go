@@ -22,7 +22,9 @@ func proxyClient(s *session, args [][]byte) {
 	if trackingSub(s, args) {
 		return
 	}
+	s.running.Store(resp.RequestSize(args))
 	front.Client(s, args)
+	s.running.Store(0)
 }
 
 // clientUnblock answers CLIENT UNBLOCK id [TIMEOUT|ERROR] for a client of

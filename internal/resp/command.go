@@ -129,7 +129,7 @@ func (r *CommandReader) Cap() int { return len(r.buf) }
 // after it.
 func (r *CommandReader) Release() {
 	if r.r == r.w && len(r.buf) > 0 {
-		r.setBuf(nil)
+		r.dropBuf(nil)
 		r.r, r.w = 0, 0
 	}
 }
@@ -143,12 +143,21 @@ func (r *CommandReader) setBuf(nb []byte) {
 	}
 }
 
+// dropBuf replaces the buffer while no command returned is in use: the
+// commands and arguments kept for reuse are cleared to their capacity, as
+// a stale slice there would keep the old buffer from being collected.
+func (r *CommandReader) dropBuf(nb []byte) {
+	clear(r.cmds[:cap(r.cmds)])
+	clear(r.args[:cap(r.args)])
+	r.setBuf(nb)
+}
+
 // Shrink gives back a buffer grown past 1 MiB by a large request once
 // every byte in it has been parsed, so that an idle client does not hold
 // it. The commands last returned are invalid after it.
 func (r *CommandReader) Shrink() {
 	if r.r == r.w && len(r.buf) > shrinkAbove {
-		r.setBuf(make([]byte, startSize))
+		r.dropBuf(make([]byte, startSize))
 		r.r, r.w = 0, 0
 	}
 }
@@ -173,7 +182,7 @@ func (r *CommandReader) Trim() {
 	if size := len(r.buf); size > trimAbove && want <= size/2 {
 		nb := make([]byte, want)
 		copy(nb, r.buf[r.r:r.w])
-		r.setBuf(nb)
+		r.dropBuf(nb)
 		r.r, r.w = 0, unread
 	}
 	r.peak = unread
@@ -268,7 +277,7 @@ func (r *CommandReader) fill(need int) error {
 			}
 			nb := make([]byte, size)
 			copy(nb, r.buf[r.r:r.w])
-			r.setBuf(nb)
+			r.dropBuf(nb)
 		}
 		r.w -= r.r
 		r.r = 0
@@ -490,4 +499,15 @@ func (r *CommandReader) Feed(p []byte) {
 		r.r, r.w = 0, n
 	}
 	r.peak = max(r.peak, r.w-r.r)
+}
+
+// RequestSize is how many bytes args take as a RESP request: what a
+// query buffer holds while the command runs (CLIENT LIST's qbuf for the
+// client asking).
+func RequestSize(args [][]byte) int64 {
+	n := 1 + len(strconv.Itoa(len(args))) + 2
+	for _, a := range args {
+		n += 1 + len(strconv.Itoa(len(a))) + 2 + len(a) + 2
+	}
+	return int64(n)
 }
