@@ -42,9 +42,13 @@ type Node struct {
 	// ("" for a literal), and termParam the one a qText node's single
 	// term was: DIALECT 2 reads "$name" there as a parameter, as
 	// RediSearch 2.8's param_term and param_term_case do. resolveClauses
-	// puts the values in (a term's lower-cased, a tag's as given).
+	// puts the values in (a term's lower-cased, a tag's as given). A
+	// parameter term may be a prefix, suffix, infix or fuzzy term
+	// ("$x*", "*$x", "*$x*", "%$x%"): Terms[0] then holds its marks
+	// alone, and termCut is where the value goes between them.
 	tagParam  []string
 	termParam string
+	termCut   int
 	Lo        float64 // qNum bounds
 	Hi        float64
 	LoEx      bool
@@ -280,7 +284,7 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		p.pos++
 		return n, nil
 	case '*':
-		if p.pos+1 < len(p.s) && (isWordByte(p.s[p.pos+1]) || p.s[p.pos+1] == '\\') {
+		if p.pos+1 < len(p.s) && (isWordByte(p.s[p.pos+1]) || p.s[p.pos+1] == '\\' || !p.v1 && p.s[p.pos+1] == '$') {
 			break // a suffix or infix term
 		}
 		p.pos++
@@ -296,8 +300,8 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		}
 		return &Node{Kind: qText, Terms: []string{w}}, nil
 	}
-	if name, ok := p.param(); ok {
-		return &Node{Kind: qText, Terms: []string{""}, termParam: name}, nil
+	if n, ok := p.paramTerm(""); ok {
+		return n, nil
 	}
 	w, err := p.term()
 	if err != nil {
@@ -306,11 +310,59 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 	return &Node{Kind: qText, Terms: []string{w}}, nil
 }
 
-// param reads a DIALECT 2 "$name" where a term may stand, if one starts
-// here, and returns the name.
-func (p *parser) param() (string, bool) {
+// paramTerm reads a DIALECT 2 parameter term scoped to field, if one
+// starts here: "$name", or as RediSearch 2.8's lexer and grammar take a
+// parameter in place of a word, a prefix "$name*", a suffix "*$name", an
+// infix "*$name*" or a fuzzy term "%$name%" (up to three marks each
+// side, as many after as before). Anything else is left for term, which
+// reads or refuses it.
+func (p *parser) paramTerm(field string) (*Node, bool) {
 	p.skip()
-	if p.v1 || p.peek() != '$' {
+	if p.v1 {
+		return nil, false
+	}
+	start := p.pos
+	var mark byte
+	before := 0
+	for p.pos < len(p.s) && (p.s[p.pos] == '%' || p.s[p.pos] == '*') && before < 3 &&
+		(mark == 0 || p.s[p.pos] == mark) {
+		mark = p.s[p.pos]
+		before++
+		p.pos++
+	}
+	name, ok := p.param()
+	if !ok || mark == '*' && before > 1 {
+		p.pos = start
+		return nil, false
+	}
+	after := 0
+	switch mark {
+	case '%':
+		for after < before && p.pos < len(p.s) && p.s[p.pos] == '%' {
+			after++
+			p.pos++
+		}
+		if after != before {
+			p.pos = start
+			return nil, false
+		}
+	default:
+		if p.pos < len(p.s) && p.s[p.pos] == '*' {
+			mark = '*'
+			after = 1
+			p.pos++
+		}
+	}
+	marks := strings.Repeat(string(mark), before+after)
+	if mark == 0 {
+		marks = ""
+	}
+	return &Node{Kind: qText, Field: field, Terms: []string{marks}, termParam: name, termCut: before}, true
+}
+
+// param reads a "$name" if one starts here, and returns the name.
+func (p *parser) param() (string, bool) {
+	if p.pos >= len(p.s) || p.s[p.pos] != '$' {
 		return "", false
 	}
 	end := p.pos + 1
@@ -494,8 +546,8 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		}
 		return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
 	}
-	if pname, ok := p.param(); ok {
-		return &Node{Kind: qText, Field: name, Terms: []string{""}, termParam: pname}, nil
+	if n, ok := p.paramTerm(name); ok {
+		return n, nil
 	}
 	w, err := p.term()
 	if err != nil {
@@ -579,7 +631,7 @@ func (p *parser) parseTags(field string) (*Node, error) {
 		}
 		if len(cur) > 0 {
 			b := make([]byte, len(cur))
-			isParam := a == 0 && len(cur) > 1 && plain(0, '$')
+			isParam := len(cur) > 1 && plain(0, '$') // "$x", or an affix of it: "$x*", "*$x*"
 			for i, tb := range cur {
 				b[i] = tb.c
 				if i > 0 && (tb.escaped || !isParamByte(tb.c)) {

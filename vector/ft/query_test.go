@@ -179,6 +179,11 @@ func FuzzParseQuery(f *testing.F) {
 		"(x y)=>{$slop: 1; $inorder: true}", "@t:(x (y z)=>{$inorder: false})", "%%%%a%%%%", "@t:(~%x% @g:{a})", "*\\x*"} {
 		f.Add(s)
 	}
+	// Parameters in affixes and fuzzy terms, and their near misses.
+	for _, s := range []string{"%$a% | %%%$c%%%", "$r* *$c *$p* @t:(*$a)", "@g:{*$a* | $c*}", "%$a%%", "**$a", "$a**", "%$a*%", "*$ *"} {
+		f.Add(s)
+		f.Add(s + " ")
+	}
 	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}
 	// DIALECT 1's grammar (query_v1.go).
 	for _, s := range []string{"@name:James Brown", "-hello world", `hello world | "goodbye" moon`, "a 3 b 4 | ~c -d (e) f",
