@@ -23,6 +23,10 @@ const (
 	qGeo
 	qVecRange
 	qOptional // ~clause: matches every document, adds to the score of those passing its child
+	// qNull is the empty query ("", or blanks only): RediSearch's null
+	// node, which both dialects' grammars accept and which matches
+	// nothing, as a query of stop words only does (queryTree).
+	qNull
 )
 
 // Node is a parsed filter expression.
@@ -171,6 +175,9 @@ func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
 		filter, knnPart = q[:i], q[i+2:]
 	}
 	var root *Node
+	if strings.TrimSpace(q) == "" {
+		return &Node{Kind: qNull}, nil, nil
+	}
 	if strings.TrimSpace(filter) == "*" || strings.TrimSpace(filter) == "" && knnPart != "" {
 		root = &Node{Kind: qAll}
 	} else {

@@ -25,6 +25,9 @@ import (
 // else a query of clauses.
 func parseV1Query(q string) (*Node, error) {
 	p := &parser{s: q, v1: true, toks: v1Lex(q)}
+	if len(p.toks) == 0 && !strings.Contains(q, "'") {
+		return &Node{Kind: qNull}, nil // nothing its lexer reads as a token
+	}
 	if len(p.toks) > 0 && p.toks[0].kind == tStar {
 		if len(p.toks) == 1 {
 			return &Node{Kind: qAll}, nil

@@ -191,7 +191,7 @@ func parseResolved(q string, dialect int, clauses []*Node, params map[string][]b
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(clauses) > 0 {
+	if len(clauses) > 0 && filter.Kind != qNull { // the empty query matches nothing whatever its filters
 		kids := append([]*Node(nil), clauses...)
 		if filter.Kind != qAll {
 			kids = append([]*Node{filter}, kids...)

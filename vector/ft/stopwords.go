@@ -108,9 +108,12 @@ func (s *Schema) dropStopWords(n *Node, phraseHead bool) *Node {
 
 // queryTree is the filter a query of the given dialect runs with:
 // without its stop words (unless NOSTOPWORDS kept them), nil when nothing
-// is left. A KNN query whose filter was only stop words runs over every
+// is left or the query was empty. A KNN query whose filter was only stop words runs over every
 // document, as in RediSearch, whose KNN node then has no child.
 func (s *Schema) queryTree(n *Node, knn *KNN, keep bool, dialect int) *Node {
+	if n != nil && n.Kind == qNull {
+		return nil // the empty query, with or without NOSTOPWORDS
+	}
 	if keep || n == nil {
 		return n
 	}
