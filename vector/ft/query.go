@@ -115,6 +115,15 @@ type parser struct {
 	// toks are the query's DIALECT 1 tokens (query_v1_lex.go), nil in
 	// DIALECT 2.
 	toks []v1Token
+	// scoped counts the DIALECT 2 field scopes being read ("@f:(...)",
+	// "@f:-x"): RediSearch 2.8's grammar takes text clauses only there,
+	// so a field modifier inside one is a syntax error.
+	scoped int
+	// compound and unary say what the top level of a DIALECT 2 filter
+	// was: clauses side by side or joined by |, or a clause under - or
+	// ~. A KNN clause's arrow binds to the last clause of either, so
+	// RediSearch 2.8 refuses "a b=>[KNN ...]" and "-a=>[KNN ...]".
+	compound, unary bool
 }
 
 func (p *parser) fail() error {
@@ -189,6 +198,14 @@ func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
 		if p.peek() != 0 {
 			return nil, nil, p.fail()
 		}
+		if open := strings.IndexByte(knnPart, '['); (p.compound || p.unary) && open >= 0 &&
+			strings.TrimSpace(knnPart[:open]) == "" {
+			// The arrow went to the last clause, which wants attributes
+			// ("=>{"): the error is at the '[', with the text RediSearch's
+			// lexer last recorded, the arrow's from its '>'.
+			at := len(filter) + 2 + open
+			return nil, nil, &SyntaxError{Offset: at, Near: q[len(filter)+1 : min(len(filter)+3, len(q))]}
+		}
 		root = n
 	}
 	if knnPart == "" {
@@ -223,6 +240,7 @@ func (p *parser) parseOr(depth int) (*Node, error) {
 	if len(kids) == 1 {
 		return left, nil
 	}
+	p.compound = p.compound || depth == 0
 	return &Node{Kind: qOr, Kids: kids}, nil
 }
 
@@ -245,6 +263,7 @@ func (p *parser) parseAnd(depth int) (*Node, error) {
 	case 1:
 		return kids[0], nil
 	}
+	p.compound = p.compound || depth == 0
 	return &Node{Kind: qAnd, Kids: kids}, nil
 }
 
@@ -263,6 +282,10 @@ func (p *parser) parseUnary(depth int) (*Node, error) {
 func (p *parser) parsePrimary(depth int) (*Node, error) {
 	if depth > maxDepth {
 		return nil, p.fail()
+	}
+	switch p.peek() {
+	case '-', '~':
+		p.unary = p.unary || depth == 0
 	}
 	switch p.peek() {
 	case '-':
@@ -297,6 +320,9 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		p.pos++
 		return &Node{Kind: qAll}, nil
 	case '@':
+		if p.scoped > 0 && !p.v1 {
+			return nil, p.modifierError()
+		}
 		return p.parseField(depth)
 	case '"', '\'':
 		return p.parsePhrase("")
@@ -535,9 +561,13 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		return scopeText(n, name), nil
 	case c == '"' || c == '\'':
 		return p.parsePhrase(name)
+	case c == '@':
+		return nil, p.modifierError() // "@a:@b:x", DIALECT 1's only
 	case c == '(':
 		p.pos++
+		p.scoped++
 		n, err := p.parseOr(depth + 1)
+		p.scoped--
 		if err != nil {
 			return nil, err
 		}
@@ -545,6 +575,16 @@ func (p *parser) parseField(depth int) (*Node, error) {
 			return nil, p.fail()
 		}
 		p.pos++
+		return scopeText(n, name), nil
+	case c == '-' || c == '~':
+		// "@f:-x", "@f:~x": the operator over one text clause, scoped.
+		p.unary = p.unary || depth == 0
+		p.scoped++
+		n, err := p.parsePrimary(depth + 1)
+		p.scoped--
+		if err != nil {
+			return nil, err
+		}
 		return scopeText(n, name), nil
 	}
 	if w, ok, err := p.wildcard(); ok || err != nil {
@@ -561,6 +601,33 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		return nil, err
 	}
 	return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
+}
+
+// modifierError is DIALECT 2's syntax error at a field modifier where
+// RediSearch 2.8's grammar takes a text clause only: at its '@', near the
+// field's name as its lexer read it (letters, digits, _, bytes past
+// 0x7f, escaped punctuation or blanks).
+func (p *parser) modifierError() error {
+	end := p.pos + 1
+	for end < len(p.s) {
+		if c := p.s[end]; c == '\\' && end+1 < len(p.s) && isEscapable(p.s[end+1]) {
+			end += 2
+		} else if isTokenByte(c) {
+			end++
+		} else {
+			break
+		}
+	}
+	if end == p.pos+1 {
+		return p.fail()
+	}
+	return &SyntaxError{Offset: p.pos, Near: p.s[p.pos+1 : end]}
+}
+
+// isEscapable reports whether a backslash before c makes c part of a
+// DIALECT 2 term: punctuation, a blank or a backslash.
+func isEscapable(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c > ' ' && c < 0x7f && !isTokenByte(c)
 }
 
 // scopeText scopes the text clauses of sub-query n to field: one that

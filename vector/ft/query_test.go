@@ -179,6 +179,12 @@ func FuzzParseQuery(f *testing.F) {
 		"(x y)=>{$slop: 1; $inorder: true}", "@t:(x (y z)=>{$inorder: false})", "%%%%a%%%%", "@t:(~%x% @g:{a})", "*\\x*"} {
 		f.Add(s)
 	}
+	// DIALECT 2's refusals: modifiers in a field's text, KNN after
+	// several clauses or under - and ~ (TestDialect2Refusals).
+	for _, s := range []string{"@t:(a @g:{x})", "@t:@n:[1 2]", "@t:-@t:a", "@t:~(a | b)", "a b=>[KNN 2 @v $B]", "-a=> [KNN 2 @v $B]", "@t:-a=>{$weight: 2}=>[KNN 2 @v $B]", "@\\:(x @\\ :y)"} {
+		f.Add(s)
+		f.Add(s + " ")
+	}
 	// Parameters in affixes and fuzzy terms, and their near misses.
 	for _, s := range []string{"%$a% | %%%$c%%%", "$r* *$c *$p* @t:(*$a)", "@g:{*$a* | $c*}", "%$a%%", "**$a", "$a**", "%$a*%", "*$ *"} {
 		f.Add(s)
