@@ -124,6 +124,11 @@ type parser struct {
 	// ~. A KNN clause's arrow binds to the last clause of either, so
 	// RediSearch 2.8 refuses "a b=>[KNN ...]" and "-a=>[KNN ...]".
 	compound, unary bool
+	// stop says whether a word is one of the index's stop words, as
+	// RediSearch's lexer and grammar check them while they read a query
+	// (nil: none, as with NOSTOPWORDS): a stop word ends a DIALECT 1 run
+	// of words (query_v1_stop.go).
+	stop func(string) bool
 }
 
 func (p *parser) fail() error {
@@ -175,8 +180,14 @@ func ParseQuery(q string) (*Node, *KNN, error) {
 // query_v1_syntax.go: no KNN clause, no $parameters, no vector range),
 // 2 and up as DIALECT 2's.
 func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
+	return parseQuery(q, dialect, nil)
+}
+
+// parseQuery is ParseQueryDialect over an index whose stop words stop
+// tells (nil: none).
+func parseQuery(q string, dialect int, stop func(string) bool) (*Node, *KNN, error) {
 	if dialect == 1 {
-		n, err := parseV1Query(q)
+		n, err := parseV1Query(q, stop)
 		return n, nil, err // DIALECT 1 has no KNN clause
 	}
 	filter, knnPart := q, ""
@@ -190,7 +201,7 @@ func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
 	if strings.TrimSpace(filter) == "*" || strings.TrimSpace(filter) == "" && knnPart != "" {
 		root = &Node{Kind: qAll}
 	} else {
-		p := &parser{s: filter}
+		p := &parser{s: filter, stop: stop}
 		n, err := p.parseOr(0)
 		if err != nil {
 			return nil, nil, err
@@ -702,6 +713,47 @@ func (p *parser) parseTags(field string) (*Node, error) {
 		if len(cur) > 1 && plain(len(cur)-1, '*') {
 			a |= affixPrefix
 			cur = cur[:len(cur)-1]
+		}
+		if a == 0 && !p.v1 && p.stop != nil {
+			// DIALECT 2 reads a tag of several words as a run of words,
+			// whose stop words it drops from the third word on (DIALECT
+			// 1's rule is in query_v1_stop.go).
+			var words [][]tbyte
+			start := -1
+			for i := 0; i <= len(cur); i++ {
+				switch {
+				case i == len(cur) || plain(i, ' '):
+					if start >= 0 {
+						words = append(words, cur[start:i])
+						start = -1
+					}
+				case start < 0:
+					start = i
+				}
+			}
+			stop := func(w []tbyte) bool {
+				b := make([]byte, len(w))
+				for i, tb := range w {
+					if tb.escaped {
+						return false // the lexer sees the backslash
+					}
+					b[i] = tb.c
+				}
+				return p.stop(string(b))
+			}
+			if len(words) > 2 && slices.ContainsFunc(words[2:], stop) {
+				var kept []tbyte
+				for i, w := range words {
+					if i >= 2 && stop(w) {
+						continue
+					}
+					if len(kept) > 0 {
+						kept = append(kept, tbyte{' ', false})
+					}
+					kept = append(kept, w...)
+				}
+				cur = kept
+			}
 		}
 		if len(cur) > 0 {
 			b := make([]byte, len(cur))

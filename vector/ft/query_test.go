@@ -179,6 +179,11 @@ func FuzzParseQuery(f *testing.F) {
 		"(x y)=>{$slop: 1; $inorder: true}", "@t:(x (y z)=>{$inorder: false})", "%%%%a%%%%", "@t:(~%x% @g:{a})", "*\\x*"} {
 		f.Add(s)
 	}
+	// Stop words ending runs and in tag lists (query_v1_stop.go).
+	for _, s := range []string{"@t:x the y | z", "@t:the x y", "-x the y", "@g:{the x}", "@g:{x y the z | the}", "@g:{to be or not}", "x the | y"} {
+		f.Add(s)
+		f.Add(s + " ")
+	}
 	// DIALECT 2's refusals: modifiers in a field's text, KNN after
 	// several clauses or under - and ~ (TestDialect2Refusals).
 	for _, s := range []string{"@t:(a @g:{x})", "@t:@n:[1 2]", "@t:-@t:a", "@t:~(a | b)", "a b=>[KNN 2 @v $B]", "-a=> [KNN 2 @v $B]", "@t:-a=>{$weight: 2}=>[KNN 2 @v $B]", "@\\:(x @\\ :y)"} {
@@ -213,7 +218,7 @@ func FuzzParseQuery(f *testing.F) {
 		}
 		// Resolving the parameters of whatever parsed must not panic, nor
 		// must running it over a small index.
-		if filter, knn, err := parseResolved(q, dialect, nil, params); err == nil {
+		if filter, knn, err := parseResolved(q, dialect, nil, nil, params); err == nil {
 			// DIALECT 1 or 2 (query_phrase_stop.go), small expansion
 			// bounds (config_expansion.go), and the profile of the tree.
 			ix := fuzzIndex(t)
@@ -235,6 +240,16 @@ func FuzzParseQuery(f *testing.F) {
 			}
 		}
 		fuzzStopWords(t, q, params)
+		// Read over the default stop words, as a node reads it (the
+		// DIALECT 1 runs and tag lists they end: query_v1_stop.go).
+		stop := func(w string) bool { return defaultStopSet[strings.ToLower(w)] }
+		if n, _, err := parseQuery(q, dialect, stop); err == nil && n == nil {
+			t.Fatal("no tree and no error over stop words")
+		}
+		if filter, knn, err := parseResolved(q, dialect, stop, nil, params); err == nil {
+			req := &SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, Dialect: dialect, Stop: stop}
+			fuzzIndex(t).Search(req, func(string) (map[string][]byte, bool) { return map[string][]byte{}, true })
+		}
 	})
 }
 
@@ -302,7 +317,7 @@ func FuzzParseCreate(f *testing.F) {
 // it, it explains, searches and profiles without panicking; a query of
 // stop words only profiles as an EMPTY iterator.
 func fuzzStopWords(t *testing.T, q string, params map[string][]byte) {
-	filter, knn, err := parseResolved(q, 2, nil, params)
+	filter, knn, err := parseResolved(q, 2, nil, nil, params)
 	if err != nil {
 		return
 	}

@@ -134,6 +134,19 @@ func (ix *Index) QueryTree(req *SearchRequest) *Node {
 	return ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
 }
 
+// QueryStopWords returns what ParseQuery reads a query of this index over:
+// a test of its stop words, nil when NOSTOPWORDS (keep) turns them off or
+// it has none, as RediSearch's query parser then has an empty list.
+func (ix *Index) QueryStopWords(keep bool) func(word string) bool {
+	ix.mu.RLock()
+	s := ix.schema
+	ix.mu.RUnlock()
+	if keep || s.CustomStopWords && len(s.stop) == 0 {
+		return nil
+	}
+	return func(w string) bool { return s.isStopWord(strings.ToLower(w)) }
+}
+
 // TextFields returns the schema's TEXT fields, in schema order (FT.EXPLAIN
 // writes field scopes in this order).
 func (ix *Index) TextFields() []Field {
