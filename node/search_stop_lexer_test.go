@@ -71,6 +71,24 @@ func TestFTStopWordsEndRuns(t *testing.T) {
 			}
 		}
 	}
+	// A parameter's value is no word the parser checks: "hello $w" with
+	// w "the" looks for "the" too (which no document holds), as
+	// RediSearch 2.8's grammar makes a parameter a term unchecked.
+	for _, tc := range []struct {
+		query string
+		extra []any
+		want  []string
+	}{
+		{"hello the", nil, []string{"d:1", "d:2", "d:3"}},
+		{"hello $w", []any{"PARAMS", "2", "w", "the"}, nil},
+		{"hello $w", []any{"PARAMS", "2", "w", "world"}, []string{"d:1", "d:2", "d:3"}},
+	} {
+		args := append([]any{"idx", tc.query, "DIALECT", "2"}, tc.extra...)
+		n, keys := stopKeys(t, do, args...)
+		if n != int64(len(tc.want)) || !slices.Equal(keys, tc.want) {
+			t.Errorf("FT.SEARCH %q = %d %v, want %v", args, n, keys, tc.want)
+		}
+	}
 	explain := func(args ...any) string {
 		t.Helper()
 		s, err := c.Do(ctx, append([]any{"FT.EXPLAIN", "idx"}, args...)...).Text()

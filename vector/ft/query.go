@@ -53,6 +53,10 @@ type Node struct {
 	tagParam  []string
 	termParam string
 	termCut   int
+	// fromParam marks a text term whose word came from PARAMS: RediSearch
+	// checks the words it parses against the stop words, never a
+	// parameter's value, so the term stays even if it is one.
+	fromParam bool
 	Lo        float64 // qNum bounds
 	Hi        float64
 	LoEx      bool

@@ -241,7 +241,7 @@ func resolveClauses(n *Node, params map[string][]byte) error {
 			}
 			marks := n.Terms[0]
 			n.Terms[0] = marks[:n.termCut] + strings.ToLower(string(v)) + marks[n.termCut:]
-			n.termParam = ""
+			n.termParam, n.fromParam = "", true
 		}
 	case qTag:
 		for i, name := range n.tagParam {

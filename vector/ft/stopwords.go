@@ -50,7 +50,8 @@ func (s *Schema) isStopWord(w string) bool {
 
 // dropStopWords returns the filter without its text terms that are stop
 // words, or nil when nothing is left (a query of stop words only). A
-// prefix term (ending in *) is never a stop word. With phraseHead, the
+// prefix term (ending in *) is never a stop word, nor is a parameter's
+// value (fromParam). With phraseHead, the
 // first two words of an exact phrase are kept, as RediSearch's DIALECT 2
 // grammar keeps them ("the lord" is the phrase "the lord", which the
 // index cannot hold); later ones are dropped. n is not changed.
@@ -60,7 +61,7 @@ func (s *Schema) dropStopWords(n *Node, phraseHead bool) *Node {
 		keep := make([]string, 0, len(n.Terms))
 		var stems []string
 		for i, t := range n.Terms {
-			if s.isStopWord(t) && !(phraseHead && n.Phrase && i < 2) {
+			if s.isStopWord(t) && !n.fromParam && !(phraseHead && n.Phrase && i < 2) {
 				continue
 			}
 			keep = append(keep, t)
