@@ -84,11 +84,12 @@ func TestFTTermAndTagParams(t *testing.T) {
 }
 
 // TestFTAffixAndFuzzyParams: DIALECT 2 takes a parameter in a prefix,
-// suffix, infix or fuzzy term too ("$p*", "*$p", "*$p*", "%$p%",
-// "%%$p%%", "%%%$p%%%", and an affix in a tag list), as RediSearch 2.8's
-// lexer reads "$name" there: each answers as the term with the value
-// written in (RediSearch's test_search_params.py test_fuzzy,
-// test_contains.py test_params, test.py testPrefixNodeCaseSensitive).
+// suffix, infix, fuzzy or wildcard term too ("$p*", "*$p", "*$p*",
+// "%$p%", "%%$p%%", "%%%$p%%%", "w'$p'", and an affix in a tag list), as
+// RediSearch 2.8's lexer reads "$name" there: each answers as the term
+// with the value written in (RediSearch's test_search_params.py
+// test_fuzzy, test_contains.py test_params, test.py
+// testPrefixNodeCaseSensitive, test_wildcard.py).
 func TestFTAffixAndFuzzyParams(t *testing.T) {
 	tn := startNode(t, nil)
 	c := tn.client2(t)
@@ -127,6 +128,8 @@ func TestFTAffixAndFuzzyParams(t *testing.T) {
 		{"@color:{re*}", "@color:{$p*}", "re"},
 		{"@color:{*lu*}", "@color:{*$p*}", "LU"},
 		{"@color:{*red}", "@color:{*$p}", "red"},
+		{"w'*ea?er'", "w'$p'", "*ea?er"}, // test_wildcard.py's w'$wcq'
+		{"@name:(w'fo*')", "@name:(w'$p')", "Fo*"},
 	} {
 		want := keys(tc.literal)
 		if want == "0:" {

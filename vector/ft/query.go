@@ -342,11 +342,8 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 	case '"', '\'':
 		return p.parsePhrase("")
 	}
-	if w, ok, err := p.wildcard(); ok || err != nil {
-		if err != nil {
-			return nil, err
-		}
-		return &Node{Kind: qText, Terms: []string{w}}, nil
+	if n, ok, err := p.wildcardTerm(""); ok || err != nil {
+		return n, err
 	}
 	if n, ok := p.paramTerm(""); ok {
 		return n, nil
@@ -427,6 +424,22 @@ func (p *parser) param() (string, bool) {
 
 func isParamByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// wildcardTerm reads a wildcard term scoped to field, if one starts
+// here: w'pattern', or w'$name', whose pattern PARAMS gives (RediSearch
+// 2.8's lexer reads a '$' first in the quotes so).
+func (p *parser) wildcardTerm(field string) (*Node, bool, error) {
+	p.skip()
+	start := p.pos
+	w, ok, err := p.wildcard()
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	if name := p.s[start+3 : p.pos-1]; len(w) > 3 && w[2] == '$' && isParamName(name) {
+		return &Node{Kind: qText, Field: field, Terms: []string{"w''"}, termParam: name, termCut: 2}, true, nil
+	}
+	return &Node{Kind: qText, Field: field, Terms: []string{w}}, true, nil
 }
 
 // wildcard reads a wildcard term, w'pattern' (lower-cased, escapes kept),
@@ -602,11 +615,8 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		}
 		return scopeText(n, name), nil
 	}
-	if w, ok, err := p.wildcard(); ok || err != nil {
-		if err != nil {
-			return nil, err
-		}
-		return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
+	if n, ok, err := p.wildcardTerm(name); ok || err != nil {
+		return n, err
 	}
 	if n, ok := p.paramTerm(name); ok {
 		return n, nil

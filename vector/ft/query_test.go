@@ -191,7 +191,7 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s + " ")
 	}
 	// Parameters in affixes and fuzzy terms, and their near misses.
-	for _, s := range []string{"%$a% | %%%$c%%%", "$r* *$c *$p* @t:(*$a)", "@g:{*$a* | $c*}", "%$a%%", "**$a", "$a**", "%$a*%", "*$ *"} {
+	for _, s := range []string{"%$a% | %%%$c%%%", "$r* *$c *$p* @t:(*$a)", "@g:{*$a* | $c*}", "%$a%%", "**$a", "$a**", "%$a*%", "*$ *", "w'$a' @t:w'$c'", "w'$' w'$a b'"} {
 		f.Add(s)
 		f.Add(s + " ")
 	}
