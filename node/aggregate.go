@@ -12,7 +12,7 @@ func cmdFTAggregate(cx *Ctx) {
 		return
 	}
 	cx.Node.search.Config.ApplyAggregateDialect(req) // the query is read in its dialect
-	ix := openSearch(cx, req.Index, req.Expand, req.ParseQuery)
+	ix := openSearch(cx, req.Index, req.Expand, req.ParseQueryFor)
 	if ix == nil {
 		return
 	}

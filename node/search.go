@@ -140,7 +140,7 @@ func cmdFTSearch(cx *Ctx) {
 		return
 	}
 	cx.Node.search.Config.ApplyDialect(req) // the query is read in its dialect
-	ix := openSearch(cx, req.Index, req.Expand, req.ParseQuery)
+	ix := openSearch(cx, req.Index, req.Expand, req.ParseQueryFor)
 	if ix == nil {
 		return
 	}
@@ -162,7 +162,7 @@ func cmdFTSearch(cx *Ctx) {
 // does and in its order, that the client may read it and may have the
 // reply's FORMAT EXPAND (expand), then parses the query (parse); on
 // failure it has replied and returns nil.
-func openSearch(cx *Ctx, index string, expand bool, parse func() error) *ft.Index {
+func openSearch(cx *Ctx, index string, expand bool, parse func(*ft.Index) error) *ft.Index {
 	ix, err := cx.Node.search.Get(index)
 	if err != nil {
 		ftError(cx, err)
@@ -174,7 +174,7 @@ func openSearch(cx *Ctx, index string, expand bool, parse func() error) *ft.Inde
 	if expandDenied(cx, expand, ix) {
 		return nil
 	}
-	if err := parse(); err != nil {
+	if err := parse(ix); err != nil {
 		ftError(cx, err)
 		return nil
 	}

@@ -80,7 +80,7 @@ func explainPlan(cx *Ctx) (string, bool) {
 		return "", false
 	}
 	cx.Node.search.Config.ApplyDialect(req) // the query is read in its dialect
-	if err := req.ParseQuery(); err != nil {
+	if err := req.ParseQueryFor(ix); err != nil {
 		ftError(cx, err)
 		return "", false
 	}
@@ -590,7 +590,7 @@ func cmdFTProfile(cx *Ctx) {
 		return
 	}
 	cx.Node.search.Config.ApplyDialect(req) // the query is read in its dialect
-	if err := req.ParseQuery(); err != nil {
+	if err := req.ParseQueryFor(ix); err != nil {
 		ftError(cx, err)
 		return
 	}

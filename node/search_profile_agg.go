@@ -40,7 +40,7 @@ func profileAggregate(cx *Ctx) {
 		return
 	}
 	cx.Node.search.Config.ApplyAggregateDialect(req) // the query is read in its dialect
-	ix := openSearch(cx, req.Index, req.Expand, req.ParseQuery)
+	ix := openSearch(cx, req.Index, req.Expand, req.ParseQueryFor)
 	if ix == nil {
 		return
 	}

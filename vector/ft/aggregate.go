@@ -20,8 +20,9 @@ type AggregateRequest struct {
 	AllMatches bool
 	// Admit, when set, hides documents it rejects (see SearchRequest).
 	Admit func(key string) bool
-	// Expansion is as SearchRequest's.
+	// Expansion and Stop are as SearchRequest's.
 	Expansion Expansion
+	Stop      func(word string) bool
 }
 
 // ParseAggregateArgs parses FT.AGGREGATE's arguments (args[0] is the
@@ -39,13 +40,20 @@ func ParseAggregateArgs(args [][]byte) (*AggregateRequest, error) {
 		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND", AllMatches: a.Multi}, nil
 }
 
+// ParseQueryFor parses the request's query string as ParseQuery does,
+// over the stop words of ix (none with NOSTOPWORDS).
+func (r *AggregateRequest) ParseQueryFor(ix *Index) error {
+	r.Stop = ix.QueryStopWords(r.Args.NoStopWords)
+	return r.ParseQuery()
+}
+
 // ParseQuery parses the request's query string and resolves its KNN
 // clause's parameters.
 func (r *AggregateRequest) ParseQuery() error {
 	if err := CheckLanguage(r.Args.Language); err != nil {
 		return err
 	}
-	filter, knn, err := parseResolved(r.Args.Query, r.Dialect, nil, r.Params)
+	filter, knn, err := parseResolved(r.Args.Query, r.Dialect, r.Stop, nil, r.Params)
 	if err != nil {
 		return err
 	}

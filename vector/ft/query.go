@@ -23,6 +23,10 @@ const (
 	qGeo
 	qVecRange
 	qOptional // ~clause: matches every document, adds to the score of those passing its child
+	// qNull is the empty query ("", or blanks only): RediSearch's null
+	// node, which both dialects' grammars accept and which matches
+	// nothing, as a query of stop words only does (queryTree).
+	qNull
 )
 
 // Node is a parsed filter expression.
@@ -42,9 +46,17 @@ type Node struct {
 	// ("" for a literal), and termParam the one a qText node's single
 	// term was: DIALECT 2 reads "$name" there as a parameter, as
 	// RediSearch 2.8's param_term and param_term_case do. resolveClauses
-	// puts the values in (a term's lower-cased, a tag's as given).
+	// puts the values in (a term's lower-cased, a tag's as given). A
+	// parameter term may be a prefix, suffix, infix or fuzzy term
+	// ("$x*", "*$x", "*$x*", "%$x%"): Terms[0] then holds its marks
+	// alone, and termCut is where the value goes between them.
 	tagParam  []string
 	termParam string
+	termCut   int
+	// fromParam marks a text term whose word came from PARAMS: RediSearch
+	// checks the words it parses against the stop words, never a
+	// parameter's value, so the term stays even if it is one.
+	fromParam bool
 	Lo        float64 // qNum bounds
 	Hi        float64
 	LoEx      bool
@@ -107,6 +119,20 @@ type parser struct {
 	// toks are the query's DIALECT 1 tokens (query_v1_lex.go), nil in
 	// DIALECT 2.
 	toks []v1Token
+	// scoped counts the DIALECT 2 field scopes being read ("@f:(...)",
+	// "@f:-x"): RediSearch 2.8's grammar takes text clauses only there,
+	// so a field modifier inside one is a syntax error.
+	scoped int
+	// compound and unary say what the top level of a DIALECT 2 filter
+	// was: clauses side by side or joined by |, or a clause under - or
+	// ~. A KNN clause's arrow binds to the last clause of either, so
+	// RediSearch 2.8 refuses "a b=>[KNN ...]" and "-a=>[KNN ...]".
+	compound, unary bool
+	// stop says whether a word is one of the index's stop words, as
+	// RediSearch's lexer and grammar check them while they read a query
+	// (nil: none, as with NOSTOPWORDS): a stop word ends a DIALECT 1 run
+	// of words (query_v1_stop.go).
+	stop func(string) bool
 }
 
 func (p *parser) fail() error {
@@ -158,8 +184,14 @@ func ParseQuery(q string) (*Node, *KNN, error) {
 // query_v1_syntax.go: no KNN clause, no $parameters, no vector range),
 // 2 and up as DIALECT 2's.
 func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
+	return parseQuery(q, dialect, nil)
+}
+
+// parseQuery is ParseQueryDialect over an index whose stop words stop
+// tells (nil: none).
+func parseQuery(q string, dialect int, stop func(string) bool) (*Node, *KNN, error) {
 	if dialect == 1 {
-		n, err := parseV1Query(q)
+		n, err := parseV1Query(q, stop)
 		return n, nil, err // DIALECT 1 has no KNN clause
 	}
 	filter, knnPart := q, ""
@@ -167,16 +199,27 @@ func ParseQueryDialect(q string, dialect int) (*Node, *KNN, error) {
 		filter, knnPart = q[:i], q[i+2:]
 	}
 	var root *Node
+	if strings.TrimSpace(q) == "" {
+		return &Node{Kind: qNull}, nil, nil
+	}
 	if strings.TrimSpace(filter) == "*" || strings.TrimSpace(filter) == "" && knnPart != "" {
 		root = &Node{Kind: qAll}
 	} else {
-		p := &parser{s: filter}
+		p := &parser{s: filter, stop: stop}
 		n, err := p.parseOr(0)
 		if err != nil {
 			return nil, nil, err
 		}
 		if p.peek() != 0 {
 			return nil, nil, p.fail()
+		}
+		if open := strings.IndexByte(knnPart, '['); (p.compound || p.unary) && open >= 0 &&
+			strings.TrimSpace(knnPart[:open]) == "" {
+			// The arrow went to the last clause, which wants attributes
+			// ("=>{"): the error is at the '[', with the text RediSearch's
+			// lexer last recorded, the arrow's from its '>'.
+			at := len(filter) + 2 + open
+			return nil, nil, &SyntaxError{Offset: at, Near: q[len(filter)+1 : min(len(filter)+3, len(q))]}
 		}
 		root = n
 	}
@@ -212,6 +255,7 @@ func (p *parser) parseOr(depth int) (*Node, error) {
 	if len(kids) == 1 {
 		return left, nil
 	}
+	p.compound = p.compound || depth == 0
 	return &Node{Kind: qOr, Kids: kids}, nil
 }
 
@@ -234,6 +278,7 @@ func (p *parser) parseAnd(depth int) (*Node, error) {
 	case 1:
 		return kids[0], nil
 	}
+	p.compound = p.compound || depth == 0
 	return &Node{Kind: qAnd, Kids: kids}, nil
 }
 
@@ -252,6 +297,10 @@ func (p *parser) parseUnary(depth int) (*Node, error) {
 func (p *parser) parsePrimary(depth int) (*Node, error) {
 	if depth > maxDepth {
 		return nil, p.fail()
+	}
+	switch p.peek() {
+	case '-', '~':
+		p.unary = p.unary || depth == 0
 	}
 	switch p.peek() {
 	case '-':
@@ -280,24 +329,24 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		p.pos++
 		return n, nil
 	case '*':
-		if p.pos+1 < len(p.s) && (isWordByte(p.s[p.pos+1]) || p.s[p.pos+1] == '\\') {
+		if p.pos+1 < len(p.s) && (isWordByte(p.s[p.pos+1]) || p.s[p.pos+1] == '\\' || !p.v1 && p.s[p.pos+1] == '$') {
 			break // a suffix or infix term
 		}
 		p.pos++
 		return &Node{Kind: qAll}, nil
 	case '@':
+		if p.scoped > 0 && !p.v1 {
+			return nil, p.modifierError()
+		}
 		return p.parseField(depth)
 	case '"', '\'':
 		return p.parsePhrase("")
 	}
-	if w, ok, err := p.wildcard(); ok || err != nil {
-		if err != nil {
-			return nil, err
-		}
-		return &Node{Kind: qText, Terms: []string{w}}, nil
+	if n, ok, err := p.wildcardTerm(""); ok || err != nil {
+		return n, err
 	}
-	if name, ok := p.param(); ok {
-		return &Node{Kind: qText, Terms: []string{""}, termParam: name}, nil
+	if n, ok := p.paramTerm(""); ok {
+		return n, nil
 	}
 	w, err := p.term()
 	if err != nil {
@@ -306,11 +355,59 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 	return &Node{Kind: qText, Terms: []string{w}}, nil
 }
 
-// param reads a DIALECT 2 "$name" where a term may stand, if one starts
-// here, and returns the name.
-func (p *parser) param() (string, bool) {
+// paramTerm reads a DIALECT 2 parameter term scoped to field, if one
+// starts here: "$name", or as RediSearch 2.8's lexer and grammar take a
+// parameter in place of a word, a prefix "$name*", a suffix "*$name", an
+// infix "*$name*" or a fuzzy term "%$name%" (up to three marks each
+// side, as many after as before). Anything else is left for term, which
+// reads or refuses it.
+func (p *parser) paramTerm(field string) (*Node, bool) {
 	p.skip()
-	if p.v1 || p.peek() != '$' {
+	if p.v1 {
+		return nil, false
+	}
+	start := p.pos
+	var mark byte
+	before := 0
+	for p.pos < len(p.s) && (p.s[p.pos] == '%' || p.s[p.pos] == '*') && before < 3 &&
+		(mark == 0 || p.s[p.pos] == mark) {
+		mark = p.s[p.pos]
+		before++
+		p.pos++
+	}
+	name, ok := p.param()
+	if !ok || mark == '*' && before > 1 {
+		p.pos = start
+		return nil, false
+	}
+	after := 0
+	switch mark {
+	case '%':
+		for after < before && p.pos < len(p.s) && p.s[p.pos] == '%' {
+			after++
+			p.pos++
+		}
+		if after != before {
+			p.pos = start
+			return nil, false
+		}
+	default:
+		if p.pos < len(p.s) && p.s[p.pos] == '*' {
+			mark = '*'
+			after = 1
+			p.pos++
+		}
+	}
+	marks := strings.Repeat(string(mark), before+after)
+	if mark == 0 {
+		marks = ""
+	}
+	return &Node{Kind: qText, Field: field, Terms: []string{marks}, termParam: name, termCut: before}, true
+}
+
+// param reads a "$name" if one starts here, and returns the name.
+func (p *parser) param() (string, bool) {
+	if p.pos >= len(p.s) || p.s[p.pos] != '$' {
 		return "", false
 	}
 	end := p.pos + 1
@@ -327,6 +424,22 @@ func (p *parser) param() (string, bool) {
 
 func isParamByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// wildcardTerm reads a wildcard term scoped to field, if one starts
+// here: w'pattern', or w'$name', whose pattern PARAMS gives (RediSearch
+// 2.8's lexer reads a '$' first in the quotes so).
+func (p *parser) wildcardTerm(field string) (*Node, bool, error) {
+	p.skip()
+	start := p.pos
+	w, ok, err := p.wildcard()
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	if name := p.s[start+3 : p.pos-1]; len(w) > 3 && w[2] == '$' && isParamName(name) {
+		return &Node{Kind: qText, Field: field, Terms: []string{"w''"}, termParam: name, termCut: 2}, true, nil
+	}
+	return &Node{Kind: qText, Field: field, Terms: []string{w}}, true, nil
 }
 
 // wildcard reads a wildcard term, w'pattern' (lower-cased, escapes kept),
@@ -476,9 +589,13 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		return scopeText(n, name), nil
 	case c == '"' || c == '\'':
 		return p.parsePhrase(name)
+	case c == '@':
+		return nil, p.modifierError() // "@a:@b:x", DIALECT 1's only
 	case c == '(':
 		p.pos++
+		p.scoped++
 		n, err := p.parseOr(depth + 1)
+		p.scoped--
 		if err != nil {
 			return nil, err
 		}
@@ -487,21 +604,55 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		}
 		p.pos++
 		return scopeText(n, name), nil
-	}
-	if w, ok, err := p.wildcard(); ok || err != nil {
+	case c == '-' || c == '~':
+		// "@f:-x", "@f:~x": the operator over one text clause, scoped.
+		p.unary = p.unary || depth == 0
+		p.scoped++
+		n, err := p.parsePrimary(depth + 1)
+		p.scoped--
 		if err != nil {
 			return nil, err
 		}
-		return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
+		return scopeText(n, name), nil
 	}
-	if pname, ok := p.param(); ok {
-		return &Node{Kind: qText, Field: name, Terms: []string{""}, termParam: pname}, nil
+	if n, ok, err := p.wildcardTerm(name); ok || err != nil {
+		return n, err
+	}
+	if n, ok := p.paramTerm(name); ok {
+		return n, nil
 	}
 	w, err := p.term()
 	if err != nil {
 		return nil, err
 	}
 	return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
+}
+
+// modifierError is DIALECT 2's syntax error at a field modifier where
+// RediSearch 2.8's grammar takes a text clause only: at its '@', near the
+// field's name as its lexer read it (letters, digits, _, bytes past
+// 0x7f, escaped punctuation or blanks).
+func (p *parser) modifierError() error {
+	end := p.pos + 1
+	for end < len(p.s) {
+		if c := p.s[end]; c == '\\' && end+1 < len(p.s) && isEscapable(p.s[end+1]) {
+			end += 2
+		} else if isTokenByte(c) {
+			end++
+		} else {
+			break
+		}
+	}
+	if end == p.pos+1 {
+		return p.fail()
+	}
+	return &SyntaxError{Offset: p.pos, Near: p.s[p.pos+1 : end]}
+}
+
+// isEscapable reports whether a backslash before c makes c part of a
+// DIALECT 2 term: punctuation, a blank or a backslash.
+func isEscapable(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c > ' ' && c < 0x7f && !isTokenByte(c)
 }
 
 // scopeText scopes the text clauses of sub-query n to field: one that
@@ -577,9 +728,50 @@ func (p *parser) parseTags(field string) (*Node, error) {
 			a |= affixPrefix
 			cur = cur[:len(cur)-1]
 		}
+		if a == 0 && !p.v1 && p.stop != nil {
+			// DIALECT 2 reads a tag of several words as a run of words,
+			// whose stop words it drops from the third word on (DIALECT
+			// 1's rule is in query_v1_stop.go).
+			var words [][]tbyte
+			start := -1
+			for i := 0; i <= len(cur); i++ {
+				switch {
+				case i == len(cur) || plain(i, ' '):
+					if start >= 0 {
+						words = append(words, cur[start:i])
+						start = -1
+					}
+				case start < 0:
+					start = i
+				}
+			}
+			stop := func(w []tbyte) bool {
+				b := make([]byte, len(w))
+				for i, tb := range w {
+					if tb.escaped {
+						return false // the lexer sees the backslash
+					}
+					b[i] = tb.c
+				}
+				return p.stop(string(b))
+			}
+			if len(words) > 2 && slices.ContainsFunc(words[2:], stop) {
+				var kept []tbyte
+				for i, w := range words {
+					if i >= 2 && stop(w) {
+						continue
+					}
+					if len(kept) > 0 {
+						kept = append(kept, tbyte{' ', false})
+					}
+					kept = append(kept, w...)
+				}
+				cur = kept
+			}
+		}
 		if len(cur) > 0 {
 			b := make([]byte, len(cur))
-			isParam := a == 0 && len(cur) > 1 && plain(0, '$')
+			isParam := len(cur) > 1 && plain(0, '$') // "$x", or an affix of it: "$x*", "*$x*"
 			for i, tb := range cur {
 				b[i] = tb.c
 				if i > 0 && (tb.escaped || !isParamByte(tb.c)) {

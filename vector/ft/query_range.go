@@ -239,7 +239,9 @@ func resolveClauses(n *Node, params map[string][]byte) error {
 			if !ok {
 				return fmt.Errorf("No such parameter `%s`", n.termParam)
 			}
-			n.Terms[0], n.termParam = strings.ToLower(string(v)), ""
+			marks := n.Terms[0]
+			n.Terms[0] = marks[:n.termCut] + strings.ToLower(string(v)) + marks[n.termCut:]
+			n.termParam, n.fromParam = "", true
 		}
 	case qTag:
 		for i, name := range n.tagParam {

@@ -2,6 +2,7 @@ package ft
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -19,10 +20,6 @@ func TestParseQuerySyntax(t *testing.T) {
 		{`@t:("a b" | c* ~%d%)`, "or(text(t:a,b),and(text(t:c*),opt(text(t:%d%))))"},
 		{"@title|body:word", "text(title|body:word)"},
 		{"@a|b|c:(x y)", "text(a|b|c:x,y)"},
-		{"@t:(a @u:b)", "and(text(t:a),text(\x00:b))"}, // no field in common: nullScope
-		{"@t|u:(a @u|v:b)", "and(text(t|u:a),text(u:b))"},
-		{"@t|u:(@v|U|t:(@t|u:b))", "text(t|u:b)"},
-		{"@t:(x @g:{y} @n:[1 2])", "and(text(t:x),tag(g:y),num(n:1,2))"},
 		{"@t:((a b) | (c))", "or(text(t:a,b),text(t:c))"},
 		{"*oes *HO* * x", "and(text(:*oes),text(:*ho*),all,text(:x))"},
 		{"@t:(*oes | sh*)", "or(text(t:*oes),text(t:sh*))"},
@@ -39,6 +36,23 @@ func TestParseQuerySyntax(t *testing.T) {
 		}
 		if got := render(n); got != c.want {
 			t.Errorf("%q: tree %s, want %s", c.q, got, c.want)
+		}
+	}
+	// Nested field scopes are DIALECT 1's (DIALECT 2 refuses them:
+	// TestDialect2Refusals).
+	for _, c := range []struct{ q, want string }{
+		{"@t:(a @u:b)", "and(text(t:a),text(\x00:b))"}, // no field in common: nullScope
+		{"@t|u:(a @u|v:b)", "and(text(t|u:a),text(u:b))"},
+		{"@t|u:(@v|U|t:(@t|u:b))", "text(t|u:b)"},
+		{"@t:(x @g:{y} @n:[1 2])", "and(text(t:x),tag(g:y),num(n:1,2))"},
+	} {
+		n, _, err := ParseQueryDialect(c.q, 1)
+		if err != nil {
+			t.Errorf("%q in DIALECT 1: %v", c.q, err)
+			continue
+		}
+		if got := render(n); got != c.want {
+			t.Errorf("%q in DIALECT 1: tree %s, want %s", c.q, got, c.want)
 		}
 	}
 	// A quoted word is exact: not stemmed.
@@ -79,6 +93,67 @@ func TestParseQuerySyntaxErrors(t *testing.T) {
 		}
 		if se.Offset != c.offset {
 			t.Errorf("%q: %v, want offset %d", c.q, err, c.offset)
+		}
+	}
+}
+
+// TestDialect2Refusals: what RediSearch 2.8's DIALECT 2 grammar refuses
+// and DIALECT 1's reads. Only text clauses may follow a field modifier
+// there, so a field modifier inside "@f:(...)" or right after "@f:" is a
+// syntax error at its '@', near the field's name (tests/cpptests/
+// test_cpp_query.cpp testParser_v2 and tests/pytests/test_dialect.py
+// check only that these fail: the offsets and texts follow from its
+// lexer and grammar). A KNN clause after clauses side by side or joined
+// by |, or after a clause under - or ~, is refused at its '[': the arrow
+// binds more tightly than those and goes to the last clause, where only
+// attributes ("=>{") may follow (tests/pytests/test_parser.py
+// test_modifier_v2's "@t1:hello world=>[KNN 10 @v $B]"); the text is
+// what the lexer last recorded, the arrow's from its '>'.
+func TestDialect2Refusals(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"@title:(@num:[0 10])", "Syntax error at offset 8 near num"},
+		{"@title:@num:[0 10]", "Syntax error at offset 7 near num"},
+		{"@t1:@t2:@t3:hello", "Syntax error at offset 4 near t2"},
+		{"@t:(a @u:b)", "Syntax error at offset 6 near u"},
+		{"@t:(a | -(b @g:{x}))", "Syntax error at offset 12 near g"},
+		{"@t:-@u:a", "Syntax error at offset 4 near u"},
+		{`@t\ x:(y @a\:b\ c:z)`, `Syntax error at offset 9 near a\:b\ c`},
+		{"@t1:hello world=>[KNN 10 @v $B]", "Syntax error at offset 17 near >["},
+		{"hello world=>[KNN 10 @v $B]", "Syntax error at offset 13 near >["},
+		{"a | b=>[KNN 10 @v $B]", "Syntax error at offset 7 near >["},
+		{"-a=>[KNN 10 @v $B]", "Syntax error at offset 4 near >["},
+		{"~a=>{$weight: 2}=>[KNN 10 @v $B]", "Syntax error at offset 18 near >["},
+		{"@t:-a=>[KNN 10 @v $B]", "Syntax error at offset 7 near >["},
+		{"a b=> [KNN 10 @v $B]", "Syntax error at offset 6 near > "},
+	} {
+		_, _, err := ParseQuery(c.q)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q in DIALECT 2: %v, want %q", c.q, err, c.want)
+		}
+		if _, _, err := ParseQueryDialect(c.q, 1); err == nil && !strings.Contains(c.q, "KNN") {
+			continue // DIALECT 1 reads the nested scopes
+		} else if err == nil {
+			t.Errorf("%q in DIALECT 1 parsed", c.q)
+		}
+	}
+	// What it takes: one clause before the KNN clause, a parenthesized
+	// group, attributes, and "-x" or "~x" after a field.
+	for _, c := range []struct{ q, want string }{
+		{"@t1:(hello world)=>[KNN 10 @v $B]", "text(t1:hello,world)"},
+		{"(hello world)=>[KNN 10 @v $B]", "and(text(:hello),text(:world))"},
+		{"@t:$w=>{$weight: 2}=>[KNN 10 @v $B]", "text(t:)"},
+		{"@t:(-a)=>[KNN 10 @v $B]", "not(text(t:a))"},
+		{"@g:{x}=>[KNN 10 @v $B]", "tag(g:x)"},
+		{"@t:-a b", "and(not(text(t:a)),text(:b))"},
+		{"@t:~a", "opt(text(t:a))"},
+	} {
+		n, _, err := ParseQuery(c.q)
+		if err != nil {
+			t.Errorf("%q in DIALECT 2: %v", c.q, err)
+			continue
+		}
+		if got := render(n); got != c.want {
+			t.Errorf("%q in DIALECT 2: tree %s, want %s", c.q, got, c.want)
 		}
 	}
 }

@@ -150,7 +150,7 @@ func TestParseCreate(t *testing.T) {
 }
 
 func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{"*", "@genre:{a|b} @year:[2000 (2010]", "(@a:{x} | -@b:[1 2])=>[KNN 10 @v $q EF_RUNTIME 5 AS d]",
+	for _, s := range []string{"", " ", "*", "@genre:{a|b} @year:[2000 (2010]", "(@a:{x} | -@b:[1 2])=>[KNN 10 @v $q EF_RUNTIME 5 AS d]",
 		"hello @t:(x y*)", "@t:{a\\ b}", "((((", "@y:[-inf +inf]=>[KNN $K @e $B]"} {
 		f.Add(s)
 	}
@@ -179,6 +179,22 @@ func FuzzParseQuery(f *testing.F) {
 		"(x y)=>{$slop: 1; $inorder: true}", "@t:(x (y z)=>{$inorder: false})", "%%%%a%%%%", "@t:(~%x% @g:{a})", "*\\x*"} {
 		f.Add(s)
 	}
+	// Stop words ending runs and in tag lists (query_v1_stop.go).
+	for _, s := range []string{"@t:x the y | z", "@t:the x y", "-x the y", "@g:{the x}", "@g:{x y the z | the}", "@g:{to be or not}", "x the | y"} {
+		f.Add(s)
+		f.Add(s + " ")
+	}
+	// DIALECT 2's refusals: modifiers in a field's text, KNN after
+	// several clauses or under - and ~ (TestDialect2Refusals).
+	for _, s := range []string{"@t:(a @g:{x})", "@t:@n:[1 2]", "@t:-@t:a", "@t:~(a | b)", "a b=>[KNN 2 @v $B]", "-a=> [KNN 2 @v $B]", "@t:-a=>{$weight: 2}=>[KNN 2 @v $B]", "@\\:(x @\\ :y)"} {
+		f.Add(s)
+		f.Add(s + " ")
+	}
+	// Parameters in affixes and fuzzy terms, and their near misses.
+	for _, s := range []string{"%$a% | %%%$c%%%", "$r* *$c *$p* @t:(*$a)", "@g:{*$a* | $c*}", "%$a%%", "**$a", "$a**", "%$a*%", "*$ *", "w'$a' @t:w'$c'", "w'$' w'$a b'"} {
+		f.Add(s)
+		f.Add(s + " ")
+	}
 	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}
 	// DIALECT 1's grammar (query_v1.go).
 	for _, s := range []string{"@name:James Brown", "-hello world", `hello world | "goodbye" moon`, "a 3 b 4 | ~c -d (e) f",
@@ -202,7 +218,7 @@ func FuzzParseQuery(f *testing.F) {
 		}
 		// Resolving the parameters of whatever parsed must not panic, nor
 		// must running it over a small index.
-		if filter, knn, err := parseResolved(q, dialect, nil, params); err == nil {
+		if filter, knn, err := parseResolved(q, dialect, nil, nil, params); err == nil {
 			// DIALECT 1 or 2 (query_phrase_stop.go), small expansion
 			// bounds (config_expansion.go), and the profile of the tree.
 			ix := fuzzIndex(t)
@@ -224,6 +240,16 @@ func FuzzParseQuery(f *testing.F) {
 			}
 		}
 		fuzzStopWords(t, q, params)
+		// Read over the default stop words, as a node reads it (the
+		// DIALECT 1 runs and tag lists they end: query_v1_stop.go).
+		stop := func(w string) bool { return defaultStopSet[strings.ToLower(w)] }
+		if n, _, err := parseQuery(q, dialect, stop); err == nil && n == nil {
+			t.Fatal("no tree and no error over stop words")
+		}
+		if filter, knn, err := parseResolved(q, dialect, stop, nil, params); err == nil {
+			req := &SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, Dialect: dialect, Stop: stop}
+			fuzzIndex(t).Search(req, func(string) (map[string][]byte, bool) { return map[string][]byte{}, true })
+		}
 	})
 }
 
@@ -291,14 +317,14 @@ func FuzzParseCreate(f *testing.F) {
 // it, it explains, searches and profiles without panicking; a query of
 // stop words only profiles as an EMPTY iterator.
 func fuzzStopWords(t *testing.T, q string, params map[string][]byte) {
-	filter, knn, err := parseResolved(q, 2, nil, params)
+	filter, knn, err := parseResolved(q, 2, nil, nil, params)
 	if err != nil {
 		return
 	}
 	ix := fuzzIndex(t)
 	var check func(n *Node, dialect int)
 	check = func(n *Node, dialect int) {
-		if n.Kind == qText {
+		if n.Kind == qText && !n.fromParam {
 			for i, w := range n.Terms {
 				if !strings.HasSuffix(w, "*") && ix.schema.isStopWord(w) && !(dialect >= 2 && n.Phrase && i < 2) {
 					t.Fatalf("%q: stop word %q left in the tree", q, w)
@@ -313,7 +339,7 @@ func fuzzStopWords(t *testing.T, q string, params map[string][]byte) {
 		req := &SearchRequest{Query: q, Filter: filter, KNN: knn, Params: params, Num: 10, NoStopWords: keep, Dialect: i}
 		tree := ix.QueryTree(req)
 		switch {
-		case tree == nil && (keep || knn != nil):
+		case tree == nil && (keep || knn != nil) && filter.Kind != qNull:
 			t.Fatalf("%q (NOSTOPWORDS %v): no tree", q, keep)
 		case tree != nil && !keep:
 			check(tree, req.Dialect)

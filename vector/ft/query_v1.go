@@ -19,9 +19,8 @@ import "strings"
 //     "-a (b) c" excludes a b c, while -a "b" excludes a only.
 //
 // parseV1 reproduces that by precedence climbing over the token classes
-// below, in the grammar's order (lowest first). Stop words are read as
-// words here (RediSearch's lexer marks them, which can end a run of words
-// early: "@f:a the b" scopes only a there, a b here).
+// below, in the grammar's order (lowest first). A stop word is a class of
+// its own, as RediSearch's lexer marks it (query_v1_stop.go).
 
 // v1 token classes, by precedence.
 const (
@@ -31,6 +30,7 @@ const (
 	v1Quote           // " or '
 	v1Minus           // -
 	v1Number          // a number
+	v1Stop            // a stop word of the index
 	v1Term            // a word
 	v1Prefix          // word*, *word, a wildcard w'...', *
 	v1Percent         // %fuzzy%
@@ -85,6 +85,8 @@ func (p *parser) v1Class() int {
 		return v1Prefix
 	case isV1Number(w):
 		return v1Number
+	case p.v1StopHere():
+		return v1Stop
 	}
 	return v1Term
 }
@@ -206,6 +208,12 @@ func (p *parser) v1Clause(depth int) (*Node, error) {
 		return n, nil
 	case v1Term, v1Number:
 		return p.v1Words()
+	case v1Stop:
+		w, err := p.term() // a clause of its own, dropped before the query runs
+		if err != nil {
+			return nil, err
+		}
+		return &Node{Kind: qText, Terms: []string{w}}, nil
 	case v1Prefix:
 		if p.s[p.pos] == '*' && (p.pos+1 >= len(p.s) || !isWordByte(p.s[p.pos+1]) && p.s[p.pos+1] != '\\') {
 			return nil, p.fail() // * is a whole query of its own, never a clause
@@ -217,7 +225,7 @@ func (p *parser) v1Clause(depth int) (*Node, error) {
 // v1Words reads a run of plain words as one clause (their intersection):
 // a word or number, then words, and a number only second (after two
 // words a number binds less tightly than the run and starts a clause of
-// its own).
+// its own). A stop word ends the run.
 func (p *parser) v1Words() (*Node, error) {
 	var kids []*Node
 	for {

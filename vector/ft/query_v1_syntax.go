@@ -23,8 +23,11 @@ import (
 
 // parseV1Query parses q in DIALECT 1: a lone * (nothing may follow it),
 // else a query of clauses.
-func parseV1Query(q string) (*Node, error) {
-	p := &parser{s: q, v1: true, toks: v1Lex(q)}
+func parseV1Query(q string, stop func(string) bool) (*Node, error) {
+	p := &parser{s: q, v1: true, toks: v1Lex(q), stop: stop}
+	if len(p.toks) == 0 && !strings.Contains(q, "'") {
+		return &Node{Kind: qNull}, nil // nothing its lexer reads as a token
+	}
 	if len(p.toks) > 0 && p.toks[0].kind == tStar {
 		if len(p.toks) == 1 {
 			return &Node{Kind: qAll}, nil
@@ -203,12 +206,22 @@ func (p *parser) v1Tags(field string) (*Node, error) {
 	const (
 		item   = iota // after { or |: a value must come
 		words         // in a run of words
-		closed        // after an affix or a }
+		closed        // after an affix, a stop word or a }
 	)
 	state := item
 	for ; ; i++ {
 		k := p.v1Kind(i)
 		switch {
+		case state == item && p.v1StopAt(i):
+			// A tag of its own (query_v1_stop.go).
+			tags, affixes = append(tags, p.v1Text(i)), append(affixes, 0)
+			state = closed
+			continue
+		case state == words && p.v1StopAt(i) && len(group) > 1:
+			continue // dropped from a tag's third word on
+		case state == words && p.v1StopAt(i):
+			// A tag's second word: the list ends at the word before it,
+			// and the query goes on from it (its brace is an error then).
 		case state == item && (k == tTerm || k == tNumber):
 			group, state = []string{p.v1Text(i)}, words
 			continue

@@ -15,7 +15,7 @@ const invalid = "!"
 // is invalid, and fails with want otherwise.
 func checkDialect1(t *testing.T, q, want string) {
 	t.Helper()
-	_, _, err := parseResolved(q, 1, nil, map[string][]byte{})
+	_, _, err := parseResolved(q, 1, nil, nil, map[string][]byte{})
 	switch {
 	case want == "" && err != nil:
 		t.Errorf("%q in DIALECT 1: %v, want it to parse", q, err)
@@ -213,5 +213,62 @@ func BenchmarkParseQueryDialect(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestDialect1StopWords: a stop word ends a DIALECT 1 run of words and
+// is a tag of its own in a tag list, as RediSearch 2.8's DIALECT 1 lexer
+// marks it (query_v1_stop.go): "{ to be or not to be }" fails at its
+// brace near "be", as RediSearch's tag documentation shows (its PR
+// 1928); DIALECT 2 drops a multi-word tag's stop
+// words from the third word on. Without stop words (NOSTOPWORDS) the
+// runs are as before.
+func TestDialect1StopWords(t *testing.T) {
+	stop := func(w string) bool { return defaultStopSet[strings.ToLower(w)] }
+	for _, c := range []struct {
+		q       string
+		dialect int
+		want    string
+	}{
+		{"@f:x the y", 1, "and(text(f:x),text(:the),text(:y))"},
+		{"@f:x THE y", 1, "and(text(f:x),text(:the),text(:y))"},
+		{"@f:the x y", 1, "and(text(f:the),and(text(:x),text(:y)))"},
+		{"@f:x y the z", 1, "and(text(f:x,y),text(:the),text(:z))"},
+		{"x the y | z", 1, "and(text(:x),text(:the),or(text(:y),text(:z)))"},
+		{"x w y | z", 1, "or(and(text(:x),text(:w),text(:y)),text(:z))"},
+		{"-x the y", 1, "not(and(text(:x),text(:the),text(:y)))"},
+		{"@g:{the | x}", 1, "tag(g:the,x)"},
+		{"@g:{the x", 1, "and(tag(g:the),text(:x))"}, // the list ends after "the"
+		{"@g:{x the", 1, "and(tag(g:x),text(:the))"},
+		{"@g:{x y the z}", 1, "tag(g:x y z)"},
+		{"@g:{x y the z}", 2, "tag(g:x y z)"},
+		{"@g:{to be or not}", 2, "tag(g:to be)"},
+		{"@g:{to\\ be or not}", 2, "tag(g:to be or)"},
+		{"@g:{x the}", 2, "tag(g:x the)"},
+		{"@f:x the y", 2, "and(text(f:x),text(:the),text(:y))"},
+	} {
+		n, _, err := parseQuery(c.q, c.dialect, stop)
+		if err != nil {
+			t.Errorf("%q in DIALECT %d: %v", c.q, c.dialect, err)
+			continue
+		}
+		if got := render(n); got != c.want {
+			t.Errorf("%q in DIALECT %d: tree %s, want %s", c.q, c.dialect, got, c.want)
+		}
+	}
+	for _, c := range []struct{ q, want string }{
+		{"@g:{the x}", "Syntax error at offset 9 near x"},
+		{"@g:{x the}", "Syntax error at offset 9 near the"},
+		{"@g:{ to be or not to be }", "Syntax error at offset 24 near be"},
+	} {
+		if _, _, err := parseQuery(c.q, 1, stop); err == nil || err.Error() != c.want {
+			t.Errorf("%q in DIALECT 1: %v, want %q", c.q, err, c.want)
+		}
+		if _, _, err := parseQuery(c.q, 1, nil); err != nil {
+			t.Errorf("%q in DIALECT 1 without stop words: %v", c.q, err)
+		}
+	}
+	if n, _, err := parseQuery("@f:x the y", 1, nil); err != nil || render(n) != "text(f:x,the,y)" {
+		t.Errorf("@f:x the y without stop words: %v, %v", n, err)
 	}
 }

@@ -68,6 +68,10 @@ type SearchRequest struct {
 	// Expansion bounds the query's pattern terms (FT.CONFIG's
 	// MAXEXPANSIONS and MINPREFIX; zero: their defaults).
 	Expansion Expansion
+	// Stop says whether a word is one of the index's stop words, which
+	// the query is read over (set it from Index.QueryStopWords before
+	// ParseQuery; nil: none).
+	Stop func(word string) bool
 }
 
 // ParseSearch parses FT.SEARCH's arguments: args[0] is the index name,
@@ -150,6 +154,13 @@ func unsupported(a *ftargs.Search) string {
 	return ""
 }
 
+// ParseQueryFor parses the request's query string as ParseQuery does,
+// over the stop words of ix (none with NOSTOPWORDS).
+func (r *SearchRequest) ParseQueryFor(ix *Index) error {
+	r.Stop = ix.QueryStopWords(r.NoStopWords)
+	return r.ParseQuery()
+}
+
 // ParseQuery parses the request's query string in its dialect (set
 // DEFAULT_DIALECT first: Config.ApplyDialect; none is read as DIALECT 2)
 // and resolves its KNN clause's parameters.
@@ -159,7 +170,7 @@ func (r *SearchRequest) ParseQuery() error {
 	if err := CheckLanguage(r.Language); err != nil {
 		return err
 	}
-	filter, knn, err := parseResolved(r.Query, r.Dialect, r.Clauses, r.Params)
+	filter, knn, err := parseResolved(r.Query, r.Dialect, r.Stop, r.Clauses, r.Params)
 	if err != nil {
 		return err
 	}
@@ -184,14 +195,14 @@ func markVerbatim(n *Node) {
 	}
 }
 
-// parseResolved parses query q, ANDs the clauses of arguments with its
+// parseResolved parses query q (over the stop words stop tells), ANDs the clauses of arguments with its
 // filter, and resolves and checks the parameters of its clauses and KNN.
-func parseResolved(q string, dialect int, clauses []*Node, params map[string][]byte) (*Node, *KNN, error) {
-	filter, knn, err := ParseQueryDialect(q, dialect)
+func parseResolved(q string, dialect int, stop func(string) bool, clauses []*Node, params map[string][]byte) (*Node, *KNN, error) {
+	filter, knn, err := parseQuery(q, dialect, stop)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(clauses) > 0 {
+	if len(clauses) > 0 && filter.Kind != qNull { // the empty query matches nothing whatever its filters
 		kids := append([]*Node(nil), clauses...)
 		if filter.Kind != qAll {
 			kids = append([]*Node{filter}, kids...)

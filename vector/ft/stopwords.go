@@ -50,7 +50,8 @@ func (s *Schema) isStopWord(w string) bool {
 
 // dropStopWords returns the filter without its text terms that are stop
 // words, or nil when nothing is left (a query of stop words only). A
-// prefix term (ending in *) is never a stop word. With phraseHead, the
+// prefix term (ending in *) is never a stop word, nor is a parameter's
+// value (fromParam). With phraseHead, the
 // first two words of an exact phrase are kept, as RediSearch's DIALECT 2
 // grammar keeps them ("the lord" is the phrase "the lord", which the
 // index cannot hold); later ones are dropped. n is not changed.
@@ -60,7 +61,7 @@ func (s *Schema) dropStopWords(n *Node, phraseHead bool) *Node {
 		keep := make([]string, 0, len(n.Terms))
 		var stems []string
 		for i, t := range n.Terms {
-			if s.isStopWord(t) && !(phraseHead && n.Phrase && i < 2) {
+			if s.isStopWord(t) && !n.fromParam && !(phraseHead && n.Phrase && i < 2) {
 				continue
 			}
 			keep = append(keep, t)
@@ -108,9 +109,12 @@ func (s *Schema) dropStopWords(n *Node, phraseHead bool) *Node {
 
 // queryTree is the filter a query of the given dialect runs with:
 // without its stop words (unless NOSTOPWORDS kept them), nil when nothing
-// is left. A KNN query whose filter was only stop words runs over every
+// is left or the query was empty. A KNN query whose filter was only stop words runs over every
 // document, as in RediSearch, whose KNN node then has no child.
 func (s *Schema) queryTree(n *Node, knn *KNN, keep bool, dialect int) *Node {
+	if n != nil && n.Kind == qNull {
+		return nil // the empty query, with or without NOSTOPWORDS
+	}
 	if keep || n == nil {
 		return n
 	}
@@ -129,6 +133,19 @@ func (ix *Index) QueryTree(req *SearchRequest) *Node {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
+}
+
+// QueryStopWords returns what ParseQuery reads a query of this index over:
+// a test of its stop words, nil when NOSTOPWORDS (keep) turns them off or
+// it has none, as RediSearch's query parser then has an empty list.
+func (ix *Index) QueryStopWords(keep bool) func(word string) bool {
+	ix.mu.RLock()
+	s := ix.schema
+	ix.mu.RUnlock()
+	if keep || s.CustomStopWords && len(s.stop) == 0 {
+		return nil
+	}
+	return func(w string) bool { return s.isStopWord(strings.ToLower(w)) }
 }
 
 // TextFields returns the schema's TEXT fields, in schema order (FT.EXPLAIN
