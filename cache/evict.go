@@ -61,18 +61,34 @@ func lfuDecay(access, nowMins uint32) uint32 {
 // memory exceeds maxmemory it evicts keys as the policy allows; it reports
 // true when memory is still over the limit (the command must be refused
 // with OOM).
-func (ks *Keyspace) OverMemory() bool {
+func (ks *Keyspace) OverMemory() bool { return ks.OverMemoryWith(nil) }
+
+// OverMemoryWith is OverMemory for a command that adds grow() bytes at
+// once beyond its own (an index it writes grows a chunk of its arrays):
+// used memory plus grow() must fit maxmemory, after what eviction can
+// free (grow is asked again after each eviction: an evicted document may
+// leave room in the index). grow may be nil.
+func (ks *Keyspace) OverMemoryWith(grow func() int64) bool {
 	max := ks.maxMemory.Load()
-	if max <= 0 || ks.UsedMemory() <= max || ks.holdExp.Load() {
+	if max <= 0 || ks.holdExp.Load() {
 		// (While expiry is held nothing is evicted either, and the
 		// command is not refused: Redis's CLIENT PAUSE.)
+		return false
+	}
+	need := func() int64 {
+		if grow == nil {
+			return ks.UsedMemory()
+		}
+		return ks.UsedMemory() + grow()
+	}
+	if need() <= max {
 		return false
 	}
 	p := ks.Policy()
 	if p == NoEviction {
 		return true
 	}
-	for ks.UsedMemory() > max {
+	for need() > max {
 		if !ks.evictOne(p) {
 			return true
 		}

@@ -88,13 +88,14 @@ type Cluster struct {
 	clock time.Time
 	lease atomic.Int64
 	// leaseMu guards the lease's stores, probes (this node's recent
-	// probes, by number), probeSeq and acked (when this node last acked
-	// each member's probe). Probes and acks are handled on memberlist's
-	// goroutines, off the loop.
+	// probes, by number), probeSeq, acked (when this node last acked
+	// each member's probe) and holds. Probes and acks are handled on
+	// memberlist's goroutines, off the loop.
 	leaseMu  sync.Mutex
 	probes   map[uint64]*probe
 	probeSeq uint64
 	acked    map[NodeID]time.Time
+	holds    map[NodeID]*heldAcks // acks this node holds back (fencehold.go)
 	// hold lets a test stop the loop, as a starved process's: the loop
 	// waits for the channel it receives to close.
 	hold chan chan struct{}
@@ -148,6 +149,7 @@ func New(cfg Config, logger *slog.Logger) (*Cluster, error) {
 		clock:    time.Now(),
 		probes:   map[uint64]*probe{},
 		acked:    map[NodeID]time.Time{},
+		holds:    map[NodeID]*heldAcks{},
 		hold:     make(chan chan struct{}),
 	}
 	if cfg.Role != RoleNode || !cfg.RequireMajority {

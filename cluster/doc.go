@@ -50,7 +50,10 @@
 // failed node (promotes its replica, or gives its slots away) only T plus
 // a margin (two LoadIntervals and T/20 for clock rates) after a majority
 // last acked it, as the members report their acks with their load: by
-// then the old primary has stopped taking writes. A failover takes about
+// then the old primary has stopped taking writes. A member whose report
+// can count toward that holds its acks to the primary for a while
+// (fencehold.go), so a primary that comes back cannot renew its lease
+// from an ack given after the report the coordinator decides on. A failover takes about
 // as long as before (4.5 s with the default timers, from 4–4.5 s).
 //
 // A primary that had no replica loses its slots' data with it. Redis

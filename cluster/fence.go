@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -47,14 +48,13 @@ import (
 //     margin covers clocks that run at different rates (T/20) and reports
 //     that are up to two LoadIntervals old.
 //
-// A member whose report is missing or older than quorumWindow, or that the
-// coordinator sees as failed, counts as acking just now: the coordinator
-// waits until it reports. What the bound does not cover is a member that
-// acks a returning primary after sending the report the coordinator
-// decides on, within the one report interval before the decision; the
-// primary must have been silent to a majority for the whole fence time
-// before that, and comes back to a map that no longer names it once the
-// decision reaches it.
+// A member whose report is missing, older than ackFresh or names an older
+// map than the coordinator's, or that the coordinator sees as failed,
+// counts as acking just now: the coordinator waits until it reports. A
+// member that reported a gap that can count toward a failover holds its
+// acks to that primary until its map is newer or ackHold has passed
+// (fencehold.go), so it cannot renew a returning primary's lease after
+// the report the coordinator decides on.
 //
 // A node alone in its map, a node whose first map just arrived (nobody
 // else can own its slots yet) and a member with RequireMajority off are
@@ -246,20 +246,32 @@ func (c *Cluster) takeLeasePacket(b []byte, now time.Time) {
 	}
 }
 
-// takeProbe acks a member's lease probe and notes when it did. Any
-// goroutine.
+// takeProbe acks a member's lease probe. Any goroutine.
 func (c *Cluster) takeProbe(m leaseProbeMsg, now time.Time) {
+	if ack, ok := c.ackFor(m, now); ok {
+		c.sendPacket(m.from, ack.encode())
+	}
+}
+
+// ackFor returns the ack to a member's lease probe and notes when this
+// node gave it; false if it gives none. Any goroutine.
+func (c *Cluster) ackFor(m leaseProbeMsg, now time.Time) (leaseAckMsg, bool) {
 	if m.from == c.Self() {
-		return
+		return leaseAckMsg{}, false
 	}
 	c.leaseMu.Lock()
+	cur := c.cur.Load()
+	if h, held := c.holding(m.from, cur, now); held {
+		h.probed = true // (fencehold.go)
+		c.leaseMu.Unlock()
+		return leaseAckMsg{}, false
+	}
+	delete(c.holds, m.from)
 	if now.After(c.acked[m.from]) {
 		c.acked[m.from] = now
 	}
 	c.leaseMu.Unlock()
-	cur := c.cur.Load()
-	c.sendPacket(m.from, leaseAckMsg{from: c.Self(), to: m.from, toBoot: m.boot, seq: m.seq,
-		epoch: cur.epoch, coord: cur.coord}.encode())
+	return leaseAckMsg{from: c.Self(), to: m.from, toBoot: m.boot, seq: m.seq, epoch: cur.epoch, coord: cur.coord}, true
 }
 
 // takeAck counts an ack to one of this node's probes. Any goroutine.
@@ -286,25 +298,36 @@ func (c *Cluster) takeAck(m leaseAckMsg, now time.Time) {
 	c.countAcks(p, cur)
 }
 
-// lastAcked returns when this node last acked member id's probe.
-func (c *Cluster) lastAcked(id NodeID) time.Time {
-	c.leaseMu.Lock()
-	defer c.leaseMu.Unlock()
-	return c.acked[id]
-}
-
 // recentAcks returns, for the load report, how long ago this node last
-// acked each member, for those acked within four fence times.
+// acked each member, for those acked within four fence times, and holds
+// its acks to the map nodes whose gap can count toward a failover
+// (fencehold.go). Loop goroutine only.
 func (c *Cluster) recentAcks(now time.Time) []ackAge {
+	m := c.loop.gossip
 	c.leaseMu.Lock()
 	defer c.leaseMu.Unlock()
-	var out []ackAge
 	for id, at := range c.acked {
-		if d := now.Sub(at); d <= 4*c.cfg.fenceTime() {
-			out = append(out, ackAge{id: id, age: max(0, d)})
-		} else {
+		if now.Sub(at) > 4*c.cfg.fenceTime() {
 			delete(c.acked, id)
 		}
+	}
+	for id := range c.holds {
+		if !m.hasNode(id) {
+			delete(c.holds, id)
+		}
+	}
+	last := maps.Clone(c.acked)
+	for _, n := range m.nodes {
+		if n.ID == c.Self() {
+			continue
+		}
+		if at, ok := c.reportAck(n.ID, m, now); ok {
+			last[n.ID] = at
+		}
+	}
+	var out []ackAge
+	for id, at := range last {
+		out = append(out, ackAge{id: id, age: max(0, now.Sub(at))})
 	}
 	slices.SortFunc(out, func(a, b ackAge) int { return cmpString(a.id, b.id) })
 	return out
@@ -318,17 +341,20 @@ type ackAge struct {
 }
 
 // ackReport is what a member last reported of its acks, on this member's
-// clock.
+// clock, and the map it had.
 type ackReport struct {
-	at   time.Time
-	acks map[NodeID]time.Time
+	at    time.Time
+	acks  map[NodeID]time.Time
+	epoch uint64
+	coord NodeID
 }
 
-// takeAckReport records the acks in member from's load report, which
+// takeAckReport records the acks in member from's load report m, which
 // arrived at at: each ack dated at minus its age, never earlier than it
 // was (the report took some time to come).
-func (c *Cluster) takeAckReport(from NodeID, acks []ackAge, at time.Time) {
-	r := ackReport{at: at, acks: make(map[NodeID]time.Time, len(acks))}
+func (c *Cluster) takeAckReport(from NodeID, m loadMsg, at time.Time) {
+	acks := m.acks
+	r := ackReport{at: at, acks: make(map[NodeID]time.Time, len(acks)), epoch: m.epoch, coord: m.coord}
 	for _, a := range acks {
 		r.acks[a.id] = at.Add(-a.age)
 	}
@@ -346,7 +372,7 @@ func (c *Cluster) leaseBound(m *Map, x NodeID, alive map[NodeID]Member, now time
 		switch {
 		case n.ID == x:
 		case n.ID == c.Self():
-			last = append(last, c.lastAcked(x))
+			last = append(last, c.ownAck(x, m, now))
 		default:
 			r, ok := ls.ackReports[n.ID]
 			_, up := alive[n.ID]
@@ -355,8 +381,10 @@ func (c *Cluster) leaseBound(m *Map, x NodeID, alive map[NodeID]Member, now time
 				// Its acks are not known: the majority rule's wait
 				// (stepDownWait) covers it as before.
 				last = append(last, time.Time{})
-			case !up || !ok || now.Sub(r.at) > c.cfg.quorumWindow():
-				last = append(last, now) // it may be acking x now
+			case !up || !ok || now.Sub(r.at) > c.cfg.ackFresh() || newer(m.epoch, m.coord, r.epoch, r.coord):
+				// It may be acking x now: its hold, if any, may have
+				// ended, or a newer map ended it (fencehold.go).
+				last = append(last, now)
 			default:
 				last = append(last, r.acks[x])
 			}

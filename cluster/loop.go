@@ -271,7 +271,7 @@ func (c *Cluster) takeLoad(m loadMsg, now time.Time) {
 	if m.part == 0 && m.from != c.Self() {
 		if m.leases {
 			delete(ls.legacy, m.from)
-			c.takeAckReport(m.from, m.acks, now)
+			c.takeAckReport(m.from, m, now)
 		} else {
 			ls.legacy[m.from] = true
 		}

@@ -273,7 +273,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 			}
 		}
 	}
-	if e.spec.Has(command.DenyOOM) && n.ks.OverMemory() {
+	if e.spec.Has(command.DenyOOM) && n.ks.OverMemoryWith(n.indexGrowth(e.spec, args)) {
 		n.reject(e, args)
 		cx.w.WriteError(command.MsgOOM)
 		return

@@ -633,14 +633,35 @@ func (h *hnsw) MemoryBytes() int64 {
 	defer h.mu.RUnlock()
 	h.idMu.Lock()
 	n := int64(h.capN) - int64(len(h.free)) - int64(h.ndead)
-	b := n*h.st.vectorBytes() + n + n*int64(h.m0+1)*4 + n*24
-	if h.sq != nil {
-		b += n * h.sq.bytesPer() // the search codes (hnsw_codes.go)
-	}
-	b += int64(len(h.byExt))*16 + n*8
+	b := n*h.nodeBytes() + int64(len(h.byExt))*16
 	h.idMu.Unlock()
 	b += h.uppers.Load()
 	return b
+}
+
+// nodeBytes is what MemoryBytes counts for each node of capacity: its
+// vector, level, level-0 links, upper-level header, search code and id.
+func (h *hnsw) nodeBytes() int64 {
+	b := h.st.vectorBytes() + 1 + int64(h.m0+1)*4 + 24 + 8
+	if h.sq != nil {
+		b += h.sq.bytesPer() // the search codes (hnsw_codes.go)
+	}
+	return b
+}
+
+// GrowthBytes returns how much MemoryBytes rises at once when the next
+// Add must grow the graph (no purged slot, no tombstone to reclaim, no
+// spare capacity), else 0: a node judges the write that causes it with
+// it, so used memory does not jump past maxmemory.
+func (h *hnsw) GrowthBytes() int64 {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	h.idMu.Lock()
+	defer h.idMu.Unlock()
+	if len(h.free) > 0 || h.ndead > 0 || int(h.next) < h.capN {
+		return 0
+	}
+	return int64(nextCap(h.capN)-h.capN) * h.nodeBytes()
 }
 
 // AddBatch adds vectors with several goroutines (the build uses every core

@@ -113,3 +113,50 @@ func TestHNSWGrowthAllocatesTheNewPartOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestHNSWGrowthBytesIsTheNextJump: GrowthBytes says, before each Add,
+// how much MemoryBytes rises beyond the vector's own bytes: 0 while the
+// graph has room (spare capacity, or a removed vector's slot), the whole
+// new chunk of capacity at the Add that grows it.
+func TestHNSWGrowthBytesIsTheNextJump(t *testing.T) {
+	for _, codes := range []Quant{QuantNone, QuantInt8} {
+		p := DefaultParams(HNSW, 8, L2)
+		p.M, p.EfConstruction, p.Codes = 4, 16, codes
+		ix, err := New(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := ix.(*hnsw)
+		r := rand.New(rand.NewPCG(3, 3))
+		vec := func() []float32 {
+			v := make([]float32, 8)
+			for j := range v {
+				v[j] = r.Float32()
+			}
+			return v
+		}
+		grew := 0
+		for i := range 3000 {
+			if i == 2000 {
+				ix.Remove(7) // its slot is reused: no growth at the next Add
+			}
+			g, before, capN := h.GrowthBytes(), ix.MemoryBytes(), h.capN
+			if err := ix.Add(uint32(i), vec()); err != nil {
+				t.Fatal(err)
+			}
+			rise := ix.MemoryBytes() - before
+			if h.capN != capN {
+				grew++
+				if g == 0 || rise < g || rise > g+h.nodeBytes()+64 {
+					t.Fatalf("codes %v: the Add of %d grew the graph from %d to %d nodes, MemoryBytes rose %d, GrowthBytes said %d",
+						codes, i, capN, h.capN, rise, g)
+				}
+			} else if g != 0 {
+				t.Fatalf("codes %v: GrowthBytes %d before the Add of %d, which did not grow the graph (capacity %d)", codes, g, i, capN)
+			}
+		}
+		if grew < 4 {
+			t.Fatalf("codes %v: the graph grew %d times over 3000 Adds", codes, grew)
+		}
+	}
+}

@@ -47,6 +47,7 @@ type Index struct {
 	created  time.Time
 	docBytes int64         // docBytes of every document (memory.go)
 	mem      atomic.Int64  // docBytes plus the engines' bytes (written under mu)
+	growth   atomic.Int64  // the engines' next growth, GrowthBytes (written under mu)
 	total    *atomic.Int64 // the catalog's total, following mem; nil when not in one
 
 	// df counts the documents holding each full-text term; textLen and

@@ -91,14 +91,30 @@ func (ix *Index) MemoryBytes() int64 { return ix.mem.Load() }
 // engines' own estimates, and passes the change on to the catalog's
 // total. mu must be held for writing.
 func (ix *Index) refreshMem() {
-	n := ix.docBytes
+	n, g := ix.docBytes, int64(0)
 	for _, e := range ix.engine {
 		n += e.MemoryBytes()
+		if e, ok := e.(grower); ok {
+			g += e.GrowthBytes()
+		}
 	}
+	ix.growth.Store(g)
 	if d := n - ix.mem.Swap(n); d != 0 && ix.total != nil {
 		ix.total.Add(d)
 	}
 }
+
+// grower is a vector engine whose memory grows by a chunk at once (HNSW).
+type grower interface {
+	// GrowthBytes returns how much MemoryBytes rises at the next Add
+	// if that Add grows the engine, else 0.
+	GrowthBytes() int64
+}
+
+// GrowthBytes returns how much the index's MemoryBytes may rise at once
+// beyond a document's own bytes at its next Upsert: its vector engines'
+// next growth. An atomic load.
+func (ix *Index) GrowthBytes() int64 { return ix.growth.Load() }
 
 // attach makes total (a catalog's) follow the index's bytes from now on,
 // or stop following them (nil).
@@ -117,6 +133,21 @@ func (ix *Index) attach(total *atomic.Int64) {
 // MemoryBytes returns the estimated heap bytes of every index in the
 // catalog (an atomic load).
 func (c *Catalog) MemoryBytes() int64 { return c.total.Load() }
+
+// GrowthFor returns the sum of GrowthBytes of the indexes whose prefixes
+// match key: how much a write of key may add at once beyond the
+// document's own bytes.
+func (c *Catalog) GrowthFor(key string) int64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var g int64
+	for _, ix := range c.indexes {
+		if ix.Matches(key) {
+			g += ix.growth.Load()
+		}
+	}
+	return g
+}
 
 // sizeClasses are the Go allocator's small size classes.
 var sizeClasses = [...]int{0, 8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
