@@ -1,28 +1,27 @@
 package cache
 
-import (
-	"encoding/binary"
-	"math"
-)
+import "encoding/binary"
 
-// intset is a set's sorted integers packed as Redis packs them: the first
-// byte is the width of every value (2, 4 or 8 bytes, the least that holds
-// them all), then the values ascending, little-endian. nil is empty.
+// intset is a set's sorted integers packed as Redis packs them, but to
+// the byte: the first byte is the width of every value (1 to 8 bytes, the
+// least that holds them all in two's complement; Redis's are 2, 4 or 8),
+// then the values ascending, little-endian. nil is empty. Ten members
+// below 8388608 take 1+30 bytes, not 1+40 (with the entry's length byte,
+// a 32-byte allocation rather than 48).
 type intset []byte
 
 func intWidth(v int64) int {
-	switch {
-	case v >= math.MinInt16 && v <= math.MaxInt16:
-		return 2
-	case v >= math.MinInt32 && v <= math.MaxInt32:
-		return 4
+	for w := 1; w < 8; w++ {
+		if lim := int64(1) << (8*w - 1); v >= -lim && v < lim {
+			return w
+		}
 	}
 	return 8
 }
 
 func (s intset) width() int {
 	if len(s) == 0 {
-		return 2
+		return 1
 	}
 	return int(s[0])
 }
@@ -38,12 +37,21 @@ func (s intset) at(i int) int64 {
 	w := int(s[0])
 	b := s[1+i*w:]
 	switch w {
+	case 1:
+		return int64(int8(b[0]))
 	case 2:
 		return int64(int16(binary.LittleEndian.Uint16(b)))
 	case 4:
 		return int64(int32(binary.LittleEndian.Uint32(b)))
+	case 8:
+		return int64(binary.LittleEndian.Uint64(b))
 	}
-	return int64(binary.LittleEndian.Uint64(b))
+	var u uint64
+	for k := w - 1; k >= 0; k-- {
+		u = u<<8 | uint64(b[k])
+	}
+	shift := 64 - 8*w
+	return int64(u<<shift) >> shift // sign-extended
 }
 
 func (s intset) put(i int, v int64) {
@@ -54,8 +62,12 @@ func (s intset) put(i int, v int64) {
 		binary.LittleEndian.PutUint16(b, uint16(v))
 	case 4:
 		binary.LittleEndian.PutUint32(b, uint32(v))
-	default:
+	case 8:
 		binary.LittleEndian.PutUint64(b, uint64(v))
+	default:
+		for k := range w {
+			b[k] = byte(v >> (8 * k))
+		}
 	}
 }
 
