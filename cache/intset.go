@@ -1,28 +1,27 @@
 package cache
 
-import (
-	"encoding/binary"
-	"math"
-)
+import "encoding/binary"
 
-// intset is a set's sorted integers packed as Redis packs them: the first
-// byte is the width of every value (2, 4 or 8 bytes, the least that holds
-// them all), then the values ascending, little-endian. nil is empty.
+// intset is a set's sorted integers packed as Redis packs them, but to
+// the byte: the first byte is the width of every value (1 to 8 bytes, the
+// least that holds them all in two's complement; Redis's are 2, 4 or 8),
+// then the values ascending, little-endian. nil is empty. Ten members
+// below 8388608 take 1+30 bytes, not 1+40 (with the entry's length byte,
+// a 32-byte allocation rather than 48).
 type intset []byte
 
 func intWidth(v int64) int {
-	switch {
-	case v >= math.MinInt16 && v <= math.MaxInt16:
-		return 2
-	case v >= math.MinInt32 && v <= math.MaxInt32:
-		return 4
+	for w := 1; w < 8; w++ {
+		if lim := int64(1) << (8*w - 1); v >= -lim && v < lim {
+			return w
+		}
 	}
 	return 8
 }
 
 func (s intset) width() int {
 	if len(s) == 0 {
-		return 2
+		return 1
 	}
 	return int(s[0])
 }
@@ -40,10 +39,31 @@ func (s intset) at(i int) int64 {
 	switch w {
 	case 2:
 		return int64(int16(binary.LittleEndian.Uint16(b)))
+	case 3:
+		return int64(int32(uint32(b[0])<<8|uint32(b[1])<<16|uint32(b[2])<<24) >> 8)
 	case 4:
 		return int64(int32(binary.LittleEndian.Uint32(b)))
+	case 8:
+		return int64(binary.LittleEndian.Uint64(b))
 	}
-	return int64(binary.LittleEndian.Uint64(b))
+	return atOdd(b, w)
+}
+
+// atOdd reads a value of width 1, 5, 6 or 7 at b.
+func atOdd(b []byte, w int) int64 {
+	var u uint64
+	switch w {
+	case 1:
+		return int64(int8(b[0]))
+	case 5:
+		u = uint64(binary.LittleEndian.Uint32(b)) | uint64(b[4])<<32
+	case 6:
+		u = uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint16(b[4:]))<<32
+	default:
+		u = uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint16(b[4:]))<<32 | uint64(b[6])<<48
+	}
+	shift := 64 - 8*w
+	return int64(u<<shift) >> shift // sign-extended
 }
 
 func (s intset) put(i int, v int64) {
@@ -54,23 +74,81 @@ func (s intset) put(i int, v int64) {
 		binary.LittleEndian.PutUint16(b, uint16(v))
 	case 4:
 		binary.LittleEndian.PutUint32(b, uint32(v))
-	default:
+	case 8:
 		binary.LittleEndian.PutUint64(b, uint64(v))
+	default:
+		for k := range w {
+			b[k] = byte(v >> (8 * k))
+		}
 	}
 }
 
 // search returns v's position, or where it would go, and whether it is there.
 func (s intset) search(v int64) (int, bool) {
-	lo, hi := 0, s.len()
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if s.at(mid) < v {
-			lo = mid + 1
-		} else {
-			hi = mid
+	n := s.len()
+	if n == 0 {
+		return 0, false
+	}
+	w, d := int(s[0]), s[1:]
+	lo, hi := 0, n
+	// One loop per width, each reading its values inline (at is too
+	// large to inline): a lookup costs what it did with Redis's widths.
+	switch w {
+	case 2:
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if int64(int16(binary.LittleEndian.Uint16(d[2*mid:]))) < v {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+	case 3:
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			b := d[3*mid : 3*mid+3]
+			if int64(int32(uint32(b[0])<<8|uint32(b[1])<<16|uint32(b[2])<<24)>>8) < v {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+	case 4:
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if int64(int32(binary.LittleEndian.Uint32(d[4*mid:]))) < v {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+	case 8:
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if int64(binary.LittleEndian.Uint64(d[8*mid:])) < v {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+	default: // 1, 5, 6 or 7: the 8 bytes that end with the value, shifted down
+		shift := uint(64 - 8*w)
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			var x int64
+			if end := 1 + w*(mid+1); end >= 8 {
+				x = int64(binary.LittleEndian.Uint64(s[end-8:end])) >> shift
+			} else {
+				x = atOdd(d[w*mid:], w)
+			}
+			if x < v {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
 		}
 	}
-	return lo, lo < s.len() && s.at(lo) == v
+	return lo, lo < n && s.at(lo) == v
 }
 
 // insert puts v (not in s) at position i; when s is full it grows to

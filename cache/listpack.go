@@ -248,6 +248,21 @@ func (l *list) push(v []byte, left bool) {
 			v.spareChunk(c, nil)
 		} else {
 			c = &chunk{}
+			if len(l.chunks) > 1 {
+				// A list of chunks growing at an end whose chunk is full: the new
+				// chunk will most likely fill too, so it starts at the full
+				// chunk's size rather than doubling up to it (the doublings'
+				// garbage is as large as the list).
+				full := l.chunks[0]
+				if !left {
+					full = l.chunks[len(l.chunks)-1]
+				}
+				maxBytes, _ := fillLimits(l.fill)
+				c.buf = make([]byte, min(len(full.buf), maxBytes))
+				if left {
+					c.lo, c.hi = len(c.buf), len(c.buf)
+				}
+			}
 		}
 		l.mem += c.mem()
 		if left {

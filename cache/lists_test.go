@@ -552,3 +552,38 @@ func BenchmarkListOpsCompressed(b *testing.B) {
 	ks.SetListCompressDepth(1)
 	benchListOps(b, ks)
 }
+
+// TestListGrowsWithoutGarbage: a long list pushed one element at a time,
+// at either end, allocates little more than it keeps: a chunk that
+// starts beside a full one is made at the full one's size instead of
+// doubling up to it (the doublings' garbage was as large as the list,
+// and what the process held after a load beyond Redis's).
+func TestListGrowsWithoutGarbage(t *testing.T) {
+	for _, left := range []bool{false, true} {
+		ks := newKS(t, nil)
+		key := []byte("l")
+		vals := make([][]byte, 200_000)
+		for i := range vals {
+			vals[i] = fmt.Appendf(nil, "elem%06d", i)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for i := 0; i < len(vals); i += 1000 {
+			if _, err := ks.Push(key, vals[i:i+1000], left, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		kept := ks.MemoryUsage(key)
+		if got := int64(after.TotalAlloc - before.TotalAlloc); got > kept*5/4 {
+			t.Errorf("left %v: pushing %d elements allocated %d bytes for a list of %d (MEMORY USAGE); want at most 1.25x", left, len(vals), got, kept)
+		}
+		first := "elem000000"
+		if left {
+			first = "elem199999"
+		}
+		if got, err := ks.LRange(key, 0, 0); err != nil || len(got) != 1 || string(got[0]) != first {
+			t.Errorf("left %v: LRANGE 0 0 = %q, %v; want %s", left, got, err, first)
+		}
+	}
+}

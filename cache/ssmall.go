@@ -11,7 +11,7 @@ import (
 // interface holds it without an allocation of its own) pointing to one
 // allocation. A setPack is stored as itself (its first byte is
 // setPackTag, 0; its length follows from its count and members); an
-// intset as its length (a uvarint, at least 3: never 0) then its bytes.
+// intset as its length (a uvarint, at least 2: never 0) then its bytes.
 // An empty set, about to be deleted, is a nil pointer. Commands work on a
 // setObj view of the bytes (entry.setVal), marked shared so that nothing
 // writes to them in place; a write puts new bytes back in the entry

@@ -7,9 +7,11 @@ import (
 )
 
 // sfuzzMembers are what FuzzSmallSets adds and removes: integers of each
-// intset width, non-canonical integers and strings.
+// intset width (1 to 8 bytes, at their edges), non-canonical integers and
+// strings.
 var sfuzzMembers = []string{"1", "2", "-3", "0", "300", "70000", "-70000", "5000000000", "-9223372036854775808",
-	"007", "+1", "a", "bb", "", "x y", "longer member"}
+	"007", "+1", "a", "bb", "", "x y", "longer member", "127", "-128", "128", "8388607", "-8388608", "8388608",
+	"-549755813889", "9223372036854775807"}
 
 // FuzzSmallSets runs the operations a byte string spells on three sets
 // through the keyspace (SADD, SREM, SPOP, SMOVE between them) under small

@@ -152,6 +152,10 @@ func cmdHRandField(cx *Ctx) {
 		cx.Err(err)
 		return
 	}
+	if count == math.MinInt64 {
+		cx.Error(msgCountRange)
+		return
+	}
 	with := false
 	if len(args) == 4 {
 		if !strings.EqualFold(string(args[3]), "withvalues") {
@@ -159,12 +163,15 @@ func cmdHRandField(cx *Ctx) {
 			return
 		}
 		with = true
+		if count < -(math.MaxInt64/2) || count > math.MaxInt64/2 {
+			cx.Error("ERR value is out of range")
+			return
+		}
 	} else if len(args) > 4 {
 		cx.SyntaxError()
 		return
 	}
-	if count < -(1<<62) || count > 1<<62 {
-		cx.Error("ERR value is out of range")
+	if count < 0 && hRandRepeats(cx, args[1], -count, with) {
 		return
 	}
 	vals, err := cx.Node.ks.HRandField(args[1], count, with)

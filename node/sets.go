@@ -2,7 +2,6 @@ package node
 
 import (
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/vcache/vcache/cache"
@@ -10,10 +9,6 @@ import (
 
 // Set commands. Arguments are parsed (parseSetArgs and friends) before the
 // keyspace is called; replies and error texts are Redis 7.0's.
-
-// maxRandomRepeats bounds SRANDMEMBER's negative count, so one command
-// cannot make the node build a reply of many gigabytes.
-const maxRandomRepeats = 1 << 24
 
 func cmdSAdd(cx *Ctx) {
 	n, err := cx.Node.ks.SAdd(cx.Args[1], cx.Args[2:])
@@ -90,14 +85,16 @@ func parseSetCount(args [][]byte, negative bool) (setCount, string) {
 	case err != nil:
 		return setCount{}, errText(err)
 	case n == math.MinInt64:
-		return setCount{}, "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
-	case n < -maxRandomRepeats:
-		return setCount{}, "ERR value is out of range, value must between -" + strconv.Itoa(maxRandomRepeats) + " and 9223372036854775807"
+		return setCount{}, msgCountRange
 	}
 	return setCount{given: true, n: n}, ""
 }
 
 const msgSyntax = "ERR syntax error"
+
+// msgCountRange is Redis's error for a count of SRANDMEMBER, ZRANDMEMBER
+// or HRANDFIELD below -9223372036854775807.
+const msgCountRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
 
 func cmdSPop(cx *Ctx) {
 	c, msg := parseSetCount(cx.Args, false)
@@ -122,6 +119,9 @@ func cmdSRandMember(cx *Ctx) {
 	if !c.given {
 		vals, err := cx.Node.ks.SRandMember(cx.Args[1], 1)
 		replyOne(cx, vals, err)
+		return
+	}
+	if c.n < 0 && sRandRepeats(cx, cx.Args[1], -c.n) {
 		return
 	}
 	replyBulksErr(cx)(cx.Node.ks.SRandMember(cx.Args[1], c.n))

@@ -2,6 +2,7 @@ package node
 
 import (
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -72,8 +73,11 @@ func FuzzSetArgs(f *testing.F) {
 		case "spop", "srandmember":
 			spop := strings.EqualFold(words[0], "spop")
 			c, msg := parseSetCount(args, !spop)
-			if !refused(msg) && c.given && (c.n < -maxRandomRepeats || (spop && c.n < 0)) {
+			if !refused(msg) && c.given && (c.n == math.MinInt64 || (spop && c.n < 0)) {
 				t.Fatalf("%q: count %d", line, c.n)
+			}
+			if c.n < -1<<16 {
+				return // a reply of that many picks, as Redis gives it: too long to run here
 			}
 		default:
 			return

@@ -2,8 +2,13 @@ package node
 
 import (
 	"context"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // TestIntsetHoldsNoSpareCapacity: an integer set filled by one SADD, or
@@ -95,5 +100,69 @@ func TestIntsetPacksSmallIntegers(t *testing.T) {
 	wantEncoding(t, c, "w", "hashtable")
 	if n := c.SCard(ctx, "w").Val(); n != 6 {
 		t.Errorf("SCARD w = %d, want 6", n)
+	}
+}
+
+// TestIntsetPacksToTheByte: an intset's values take the least bytes
+// that hold them (1 to 8), not Redis's 2, 4 or 8: ten members below
+// 8388608 cost 30 bytes, a 32-byte allocation with the set's header
+// where 4-byte values took 48. Members at every width's edges read back
+// as redis-server gives them (SMEMBERS ascending, SISMEMBER, SRANDMEMBER
+// of a count past the size), also after a member widens the set.
+func TestIntsetPacksToTheByte(t *testing.T) {
+	c := startNode(t, nil).client(t)
+	ref := startRedisServer(t)
+	ctx := context.Background()
+	var ints []any
+	for i := range 10 {
+		ints = append(ints, 1_000_000+i)
+	}
+	c.SAdd(ctx, "one", 1_000_000)
+	c.SAdd(ctx, "ten", ints...)
+	wantEncoding(t, c, "ten", "intset")
+	if d := c.MemoryUsage(ctx, "ten").Val() - c.MemoryUsage(ctx, "one").Val(); d > 32-8 {
+		t.Errorf("ten members below 8388608 cost %d bytes more than one; want at most %d", d, 32-8)
+	}
+	for w := 1; w <= 8; w++ {
+		hi := int64(math.MaxInt64)
+		if w < 8 {
+			hi = int64(1)<<(8*w-1) - 1
+		}
+		lo := -hi - 1
+		key := "w" + strconv.Itoa(w)
+		members := []any{lo, lo + 1, hi, hi - 1, 0, -1, 1, lo / 3, hi / 3}
+		for _, cl := range []*redis.Client{c, ref} {
+			cl.SAdd(ctx, key, members...)
+		}
+		check := func(when string) {
+			t.Helper()
+			got, want := c.SMembers(ctx, key).Val(), ref.SMembers(ctx, key).Val()
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Fatalf("%s %s: SMEMBERS vcache %v, redis-server %v", key, when, got, want)
+			}
+			for _, m := range append(want, strconv.FormatInt(hi/3+1, 10)) {
+				if g, w := c.SIsMember(ctx, key, m).Val(), ref.SIsMember(ctx, key, m).Val(); g != w {
+					t.Errorf("%s %s: SISMEMBER %s vcache %v, redis-server %v", key, when, m, g, w)
+				}
+			}
+			got = c.SRandMemberN(ctx, key, 100).Val()
+			slices.Sort(got)
+			want = ref.SRandMemberN(ctx, key, 100).Val()
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s %s: SRANDMEMBER 100 vcache %v, redis-server %v", key, when, got, want)
+			}
+		}
+		check("")
+		wantEncoding(t, c, key, "intset")
+		wide := hi - 2 // width 8 has no wider
+		if w < 8 {
+			wide = hi + 1
+		}
+		for _, cl := range []*redis.Client{c, ref} {
+			cl.SAdd(ctx, key, wide)
+			cl.SRem(ctx, key, lo+1)
+		}
+		check("widened")
 	}
 }

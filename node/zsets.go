@@ -238,9 +238,6 @@ func zpop(cx *Ctx, max bool) {
 	}
 }
 
-// maxRandRepeats bounds ZRANDMEMBER's negative count.
-const maxRandRepeats = 1 << 24
-
 func cmdZRandMember(cx *Ctx) {
 	args := cx.Args
 	if len(args) == 2 {
@@ -261,7 +258,7 @@ func cmdZRandMember(cx *Ctx) {
 		return
 	}
 	if count == math.MinInt64 {
-		cx.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+		cx.Error(msgCountRange)
 		return
 	}
 	with := false
@@ -276,10 +273,7 @@ func cmdZRandMember(cx *Ctx) {
 			return
 		}
 	}
-	if count < -maxRandRepeats {
-		// Redis would stream them until the client's output limit cut it
-		// off; refusing keeps a shard from being held for ever.
-		cx.Error("ERR value is out of range")
+	if count < 0 && zRandRepeats(cx, args[1], -count, with) {
 		return
 	}
 	ms, err := cx.Node.ks.ZRandMember(args[1], count)

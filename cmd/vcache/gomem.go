@@ -74,7 +74,10 @@ func (t *goMemTuner) run(ctx context.Context) {
 			if t.maxmemory.Load() > 0 {
 				t.apply()
 			}
-			if t.changes != nil && p.due(t.changes(), readReclaimable()) {
+			if t.changes == nil {
+				continue
+			}
+			if free, live := readReclaimable(); p.due(t.changes(), free, live) {
 				debug.FreeOSMemory()
 			}
 		}
@@ -83,11 +86,13 @@ func (t *goMemTuner) run(ctx context.Context) {
 
 // idlePurge decides when free heap pages go back to the system. Go keeps
 // the pages a load freed (the collector's headroom) in the process: after
-// loading 1M keys of 100 B, 8 MB of 160 MB resident. Redis's allocator
-// purges such pages in the background; here a collection that returns
-// them (MEMORY PURGE's) runs when no key has changed for idleTicks ticks
-// and the free pages are worth it: a collection costs the CPU of marking
-// the heap, so never while writes come and at most once per pause.
+// loading 1M keys of 100 B, 8 MB of 160 MB resident; after a 1M-element
+// list of 12 MB, 3 MB. Redis's allocator purges such pages in the
+// background; here a collection that returns them (MEMORY PURGE's) runs
+// when no key has changed for idleTicks ticks and the free pages are worth
+// it: a collection costs the CPU of marking the live heap, so never while
+// writes come, at most once per pause, and only when it gives back at
+// least a purgeShare of the live heap (and purgeAtLeast).
 type idlePurge struct {
 	lastChanges uint64
 	quiet       int // ticks without a key change
@@ -95,27 +100,28 @@ type idlePurge struct {
 
 const (
 	idleTicks    = 2
-	purgeAtLeast = 4 << 20 // reclaimable bytes worth a collection
+	purgeAtLeast = 1 << 20 // reclaimable bytes worth a collection of a small heap
+	purgeShare   = 16      // a collection of a larger heap reclaims at least live/purgeShare
 )
 
-// due is called every tick with the key changes so far and the bytes a
-// purge would reclaim; it reports whether to purge now.
-func (p *idlePurge) due(changes uint64, free int64) bool {
+// due is called every tick with the key changes so far, the bytes a
+// purge would reclaim and the live heap; it reports whether to purge now.
+func (p *idlePurge) due(changes uint64, free, live int64) bool {
 	if changes != p.lastChanges {
 		p.lastChanges, p.quiet = changes, 0
 		return false
 	}
 	p.quiet++
-	return p.quiet == idleTicks && free >= purgeAtLeast
+	return p.quiet == idleTicks && free >= max(purgeAtLeast, live/purgeShare)
 }
 
 // readReclaimable is what a collection and a purge would give back: the
 // heap's free pages the process still holds, and the objects allocated
 // since the last collection beyond what it found live (an upper bound of
-// the garbage: after a load, 6 to 8 MB at 1M keys).
-func readReclaimable() int64 {
+// the garbage: after a load, 6 to 8 MB at 1M keys); and the live heap.
+func readReclaimable() (free, live int64) {
 	v := readMetrics("/memory/classes/heap/free:bytes", "/memory/classes/heap/objects:bytes", "/gc/heap/live:bytes")
-	return v[0] + max(v[1]-v[2], 0)
+	return v[0] + max(v[1]-v[2], 0), v[2]
 }
 
 // readMetrics reads the runtime/metrics byte counts named (0 for one the

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,4 +163,33 @@ func TestIdleServerReturnsFreedMemory(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestIdlePurgeDue: a pause purges once, after idleTicks quiet ticks,
+// when the reclaimable bytes are worth a collection of the live heap: the
+// 3 MB a 1M-element list's load leaves beside its 16 MB heap are, 8 MB
+// beside a 1 GB heap are not.
+func TestIdlePurgeDue(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		free, live int64
+		want       bool
+	}{
+		{"small heap, 3 MB free", 3 << 20, 16 << 20, true},
+		{"small heap, 512 KB free", 512 << 10, 16 << 20, false},
+		{"1 GB heap, 8 MB free", 8 << 20, 1 << 30, false},
+		{"1 GB heap, 100 MB free", 100 << 20, 1 << 30, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var p idlePurge
+			var got []bool
+			for range 4 {
+				got = append(got, p.due(7, tc.free, tc.live))
+			}
+			want := []bool{false, false, tc.want, false} // the first tick sees the changes move
+			if !slices.Equal(got, want) {
+				t.Fatalf("due over 4 quiet ticks: %v, want %v", got, want)
+			}
+		})
+	}
 }
