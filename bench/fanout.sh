@@ -8,8 +8,10 @@
 # connected to the proxy (which subscribes once on its home node and fans
 # out itself); redis-server has them all connected directly. For each
 # rate: deliveries/s (messages × subscribers, from the first send to the
-# last delivery), p50/p99/p99.9 delivery latency, deliveries lost, and
-# server CPU per delivery (utime+stime from /proc: redis-server; vcache's
+# last delivery), p50/p99/p99.9 delivery latency, deliveries lost (not
+# received when deliveries stopped: a second without one, or 10 s after
+# the last send; "cut": subscribers the server disconnected, at its output
+# buffer limit say), and server CPU per delivery (utime+stime from /proc: redis-server; vcache's
 # proxy and nodes together, and the proxy's part). Servers alternate each
 # round; medians of ROUNDS and vcache/redis ratios.
 #
@@ -126,7 +128,8 @@ print("|---|---|%s---|" % ("---|---|" * len(vs)))
 for mode, rate in order:
     r = med("redis", mode, rate, 0)
     cells = ["%.0f | %s" % (med(s, mode, rate, 0), ratio(med(s, mode, rate, 0), r)) for s in vs]
-    lost = " / ".join("%.0f" % med(s, mode, rate, 4) for s in ["redis"] + vs)
+    lost = " / ".join("%.0f%s" % (med(s, mode, rate, 4), " (%.0f cut)" % med(s, mode, rate, 5) if med(s, mode, rate, 5) else "")
+        for s in ["redis"] + vs)
     print("| %s, %d msgs/s | %.0f | %s | %s |" % (mode, rate, r, " | ".join(cells), lost))
 print()
 print("| delivery latency ms, p50 / p99 / p99.9 | redis | %s |" % " | ".join("%s | %s/redis p99" % (s, s) for s in vs))
