@@ -122,7 +122,7 @@ def ratio(a, b):
     return "%.2f" % (a / b) if b else "-"
 vs = [s for s in servers if s != "redis"]
 print()
-print("| %s subscribers, %s per rate, ROUNDS=%s | redis deliveries/s | %s | lost (redis / %s) |" % (
+print("| %s subscribers, %s per rate, ROUNDS=%s | redis deliveries/s | %s | not delivered 10 s after the last send (redis / %s) |" % (
     subs, duration, rounds, " | ".join("%s deliveries/s | %s/redis" % (s, s) for s in vs), " / ".join(vs)))
 print("|---|---|%s---|" % ("---|---|" * len(vs)))
 for mode, rate in order:

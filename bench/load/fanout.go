@@ -60,7 +60,10 @@ type FanoutResult struct {
 	// promised.
 	Receivers int64 `json:"receivers"`
 	Delivered int64 `json:"delivered"`
-	// Lost is Messages × Subscribers − Delivered; Disordered counts
+	// Lost is Messages × Subscribers − Delivered when the run ended
+	// (every message delivered, a second without a delivery, or Drain
+	// after the last send: a server still behind then counts what it had
+	// not sent yet); Disordered counts
 	// deliveries of a sequence number not above the last one the
 	// subscriber saw (repeats, reordering).
 	Lost       int64 `json:"lost"`
