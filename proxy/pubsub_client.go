@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"net"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -22,6 +23,7 @@ import (
 type subscriber struct {
 	s    *session
 	out  *outbox.Queue
+	send net.Conn               // the outbox's own handle on the socket, nil if it writes through s.nc
 	sets [3]map[string]struct{} // guarded by pubsubHub.mu
 	n    [3]atomic.Int64        // sizes of sets
 }
@@ -79,21 +81,45 @@ func appendSubReply(b []byte, r3 bool, word string, name []byte, n int64) []byte
 }
 
 // deliver queues a message the node sent (raw, a RESP2 array) for every
-// subscriber of name.
-func (h *pubsubHub) deliver(k subKind, name string, raw []byte) {
+// subscriber of name, in b.
+func (h *pubsubHub) deliver(k subKind, name string, raw []byte, b *outBatch) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	var r3 []byte
 	for sb := range h.subs[k][name] {
 		if !sb.s.resp3.Load() {
-			sb.out.Push(raw)
+			b.push(sb.out, raw)
 			continue
 		}
 		if r3 == nil {
 			r3 = append([]byte{'>'}, raw[1:]...)
 		}
-		sb.out.Push(r3)
+		b.push(sb.out, r3)
 	}
+}
+
+// outBatch is the outboxes a node connection's reader queued messages to
+// since its last flush: each is flushed once, with a write that does not
+// wait, made by the reader; a sender is woken only for what the socket
+// did not take (or when its connection has no such write).
+type outBatch struct {
+	qs []*outbox.Queue
+}
+
+// push queues p in o, to be sent by the batch's flush.
+func (b *outBatch) push(o *outbox.Queue, p []byte) {
+	if ok, first := o.Append(p); ok && first {
+		b.qs = append(b.qs, o)
+	}
+}
+
+// flush sends what the batch's outboxes hold.
+func (b *outBatch) flush() {
+	for i, q := range b.qs {
+		q.Flush()
+		b.qs[i] = nil
+	}
+	b.qs = b.qs[:0]
 }
 
 // runPubsub carries out an (un)subscribe command, at a round's edge: the
@@ -268,6 +294,9 @@ func (s *session) endSubscriber() {
 	if s.sub != nil {
 		s.dropSubs()
 		s.sub.out.Finish()
+		if s.sub.send != nil {
+			_ = s.sub.send.Close()
+		}
 	}
 }
 

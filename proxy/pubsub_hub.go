@@ -461,13 +461,25 @@ func (hc *hubConn) close() {
 func (hc *hubConn) readLoop() {
 	defer hc.h.p.wg.Done()
 	rd := resp.NewReader(hc.nc, 0, hc.h.p.cfg.MaxReplyBytes)
+	// The messages of one read are queued to the subscribers' outboxes
+	// and sent when no whole reply is left: one write per subscriber and
+	// read, made here, however many messages the read held.
+	var b outBatch
 	for {
-		raw, err := rd.ReadRaw()
+		raw, ok, err := rd.Next()
 		if err != nil {
 			break
 		}
-		hc.handle(raw)
+		if !ok {
+			b.flush()
+			if rd.Fill() != nil {
+				break
+			}
+			continue
+		}
+		hc.handle(raw, &b)
 	}
+	b.flush()
 	hc.mu.Lock()
 	hc.dead = true
 	var gs []*ackGroup
@@ -484,8 +496,9 @@ func (hc *hubConn) readLoop() {
 	hc.h.wake()
 }
 
-// handle is one reply or message from the node.
-func (hc *hubConn) handle(raw []byte) {
+// handle is one reply or message from the node; messages are queued in
+// b.
+func (hc *hubConn) handle(raw []byte, b *outBatch) {
 	v, _, err := resp.Parse(raw)
 	if err != nil {
 		return
@@ -511,12 +524,12 @@ func (hc *hubConn) handle(raw []byte) {
 		if word == "smessage" {
 			k = subShard
 		}
-		hc.h.deliver(k, string(v.Elems[1].Str), raw)
+		hc.h.deliver(k, string(v.Elems[1].Str), raw, b)
 	case "pmessage":
 		if hc.events && (len(v.Elems) < 4 || !isEventChannel(string(v.Elems[2].Str))) {
 			return
 		}
-		hc.h.deliver(subPattern, string(v.Elems[1].Str), raw)
+		hc.h.deliver(subPattern, string(v.Elems[1].Str), raw, b)
 	case "subscribe", "psubscribe", "ssubscribe":
 		hc.settle(false)
 	}

@@ -213,8 +213,13 @@ func TestSubscriberModeMatchesRedis(t *testing.T) {
 // disconnected once its unsent messages pass the hard limit; the others
 // keep receiving.
 func TestSlowSubscriberIsCut(t *testing.T) {
+	inModes(t, testSlowSubscriberIsCut)
+}
+
+func testSlowSubscriberIsCut(t *testing.T, mode serving.Mode) {
 	r := startRedis(t)
 	cfg := DefaultConfig()
+	cfg.Serving = serving.NewGroup(mode, false)
 	cfg.PubsubHardLimit = 256 << 10
 	p := startProxy(t, cfg, r.addr)
 	slow := testutil.Dial(t, p.addr)
@@ -244,6 +249,53 @@ func TestSlowSubscriberIsCut(t *testing.T) {
 	if got, err := client(t, p.addr).PubSubNumSub(ctx, "flood").Result(); err != nil || got["flood"] != 1 {
 		t.Fatalf("PUBSUB NUMSUB flood after the cut = %v, %v; want 1", got, err)
 	}
+}
+
+// TestPubSubBurstReachesEverySubscriber: a publisher pipelines 2,000
+// PUBLISHes at once, so the node's messages reach the proxy many to a
+// read; each of 20 subscribers, half of them RESP3, gets every message
+// once and in order, byte for byte as redis-server sends them itself.
+func TestPubSubBurstReachesEverySubscriber(t *testing.T) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
+		r := startRedis(t)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, r.addr)
+		const n, subs = 2000, 20
+		for k, addr := range []string{r.addr, p.addr} {
+			ch := fmt.Sprintf("burst%d", k) // the first pass's subscribers stay on redis-server
+			var cs []*testutil.Conn
+			for i := 0; i < subs; i++ {
+				c := testutil.Dial(t, addr)
+				if i%2 == 1 {
+					c.Do3("HELLO", "3")
+					c.Do3("SUBSCRIBE", ch)
+				} else {
+					c.Do("SUBSCRIBE", ch)
+				}
+				cs = append(cs, c)
+			}
+			pub := testutil.Dial(t, addr)
+			for i := 0; i < n; i++ {
+				pub.Send("PUBLISH", ch, fmt.Sprintf("m%04d%s", i, strings.Repeat("x", 100)))
+			}
+			for i := 0; i < n; i++ {
+				if got := pub.Recv(); got != fmt.Sprintf(":%d\r\n", map[bool]int{true: subs, false: 1}[addr == r.addr]) {
+					t.Fatalf("%s: PUBLISH %d answered %q", addr, i, got)
+				}
+			}
+			for j, c := range cs {
+				head, recv := "*3", c.Recv
+				if j%2 == 1 {
+					head, recv = ">3", c.Recv3
+				}
+				for i := 0; i < n; i++ {
+					want := fmt.Sprintf("%s\r\n$7\r\nmessage\r\n$6\r\n%s\r\n$105\r\nm%04d%s\r\n", head, ch, i, strings.Repeat("x", 100))
+					if got := recv(); got != want {
+						t.Fatalf("%s: subscriber %d, message %d: %q, want %q", addr, j, i, got, want)
+					}
+				}
+			}
+		}
+	})
 }
 
 // TestPubSubSurvivesNodeLoss: when the node the proxy subscribed on goes

@@ -66,6 +66,12 @@ type trackInbox struct {
 	held []byte // messages for after the round
 }
 
+// sendConner is a connection with a second handle on its socket for a
+// writer of its own (an event loop's connection, rawio.FDConn).
+type sendConner interface {
+	SendConn() (net.Conn, error)
+}
+
 // ensureSub gives the session its subscriber: an outbox, through which
 // its replies go from then on, and the inbox through which other
 // goroutines queue messages for it (pub/sub and invalidations).
@@ -79,7 +85,16 @@ func (s *session) ensureSub() *subscriber {
 	}
 	cfg := &s.p.cfg
 	lim := outbox.Limit{Hard: cfg.PubsubHardLimit, Soft: cfg.PubsubSoftLimit, SoftFor: cfg.PubsubSoftTime}
-	s.sub.out = outbox.New(s.nc, func() outbox.Limit { return lim }, func() {
+	nc := s.nc
+	if sc, ok := s.nc.(sendConner); ok {
+		// A connection of the event loops: the outbox writes through a
+		// handle of its own, which has a write that does not wait (the
+		// hub's readers send their batches with it, pubsub_hub.go).
+		if c, err := sc.SendConn(); err == nil {
+			nc, s.sub.send = c, c
+		}
+	}
+	s.sub.out = outbox.New(nc, func() outbox.Limit { return lim }, func() {
 		s.p.log.Warn("client closed for overcoming of output buffer limits", "client", s.id, "addr", s.addr)
 		s.p.stats.pubsubCut.Add(1)
 	}, nil)

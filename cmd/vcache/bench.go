@@ -29,8 +29,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) > 0 && args[0] == "chaos" {
 		return runBenchChaos(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "fanout" {
+		return runBenchFanout(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "kv" {
-		fmt.Fprintln(stderr, "usage: vcache bench kv|vector|scale|chaos [flags]   (engines side by side with hnswlib/faiss: bench/ann.sh)")
+		fmt.Fprintln(stderr, "usage: vcache bench kv|vector|scale|chaos|fanout [flags]   (engines side by side with hnswlib/faiss: bench/ann.sh)")
 		return errUsage
 	}
 	fs := flag.NewFlagSet("vcache bench kv", flag.ContinueOnError)

@@ -29,6 +29,7 @@ Usage:
   vcache bench kv [flags] load a server like redis-benchmark, with percentiles (--compare-with a peer)
   vcache bench vector     vectors into an FT index, KNN queries, recall@k against exact search
   vcache bench scale      ramp load on a vcache dev that splits its shards; CSV and SVG plot
+  vcache bench fanout     subscribers on one channel, a publisher at fixed rates: deliveries/s, delivery latency, losses
   vcache bench chaos      a cluster of processes under load and faults (kill -9, SIGSTOP, splits, full disk, partitions), then a checker
   vcache rag ingest|ask   the RAG demo (see vcache rag help)
   vcache version          print the version
