@@ -1,6 +1,7 @@
 package ft
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -211,13 +212,20 @@ func parseQuery(q string, dialect int, stop func(string) bool) (*Node, *KNN, err
 	if strings.TrimSpace(filter) == "*" || strings.TrimSpace(filter) == "" && knnPart != "" {
 		root = &Node{Kind: qAll}
 	} else {
+		// A bare * fails where RediSearch's grammar stops at it, unless
+		// the parse fails before (query_star.go).
+		star := starError(q, filter, knnPart != "")
 		p := &parser{s: filter, stop: stop}
 		n, err := p.parseOr(0)
+		if err == nil && p.peek() != 0 {
+			err = p.fail()
+		}
+		var syn *SyntaxError
+		if star != nil && (err == nil || errors.As(err, &syn) && syn.Offset >= star.Offset) {
+			return nil, nil, star
+		}
 		if err != nil {
 			return nil, nil, err
-		}
-		if p.peek() != 0 {
-			return nil, nil, p.fail()
 		}
 		if open := strings.IndexByte(knnPart, '['); (p.compound || p.unary) && open >= 0 &&
 			strings.TrimSpace(knnPart[:open]) == "" {
