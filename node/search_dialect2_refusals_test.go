@@ -8,10 +8,11 @@ import (
 // TestFTDialect2Refusals: DIALECT 2 refuses what RediSearch 2.8's
 // DIALECT 2 grammar refuses, in FT.SEARCH, FT.AGGREGATE and FT.EXPLAIN:
 // a field modifier where only text may stand (inside "@f:(...)", right
-// after "@f:"), and a KNN clause after clauses side by side, joined by |
-// or under - or ~ (RediSearch's test_parser.py test_modifier_v2 and
-// test_dialect.py check that these fail; the offsets and texts follow
-// from its lexer and grammar). Parenthesized, the KNN query runs.
+// after "@f:"), a bare * but as the whole query, and a KNN clause after
+// clauses side by side, joined by | or under - or ~ (RediSearch's
+// test_parser.py test_modifier_v2 and test_dialect.py check that these
+// fail; the offsets and texts follow from its lexer and grammar).
+// Parenthesized, the KNN query runs.
 func TestFTDialect2Refusals(t *testing.T) {
 	tn := startNode(t, nil)
 	c := tn.client2(t)
@@ -34,6 +35,11 @@ func TestFTDialect2Refusals(t *testing.T) {
 		{"@t1:hello world=>[KNN 10 @v $B]", "Syntax error at offset 17 near >["},
 		{"@t1:hello | @title:a=>[KNN 10 @v $B]", "Syntax error at offset 22 near >["},
 		{"-@title:b=>[KNN 10 @v $B]", "Syntax error at offset 11 near >["},
+		// A bare * stands only as the whole query ("*", "(*)").
+		{"@t1:(*)", "Syntax error at offset 5 near t1"},
+		{"hello * world", "Syntax error at offset 6 near hello"},
+		{"* hello", "Syntax error at offset 2 near hello"},
+		{"(*) | -hello", "Syntax error at offset 4 near "},
 	} {
 		for _, cmd := range [][]any{
 			{"FT.SEARCH", "idx", tc.query, "PARAMS", "2", "B", blob, "DIALECT", "2"},
@@ -50,6 +56,9 @@ func TestFTDialect2Refusals(t *testing.T) {
 		if err := c.Do(ctx, "FT.SEARCH", "idx", q, "DIALECT", "1").Err(); err != nil {
 			t.Errorf("FT.SEARCH %q DIALECT 1: %v", q, err)
 		}
+	}
+	if n, err := c.Do(ctx, "FT.SEARCH", "idx", "((*))", "NOCONTENT", "DIALECT", "2").Slice(); err != nil || len(n) != 3 || n[0] != int64(2) {
+		t.Errorf("FT.SEARCH ((*)): %v, %v; want both documents", n, err)
 	}
 	// test_modifier_v2's plan of the parenthesized query.
 	plan, err := c.Do(ctx, "FT.EXPLAIN", "idx", "@t1:(hello world)=>[KNN 10 @v $B]", "PARAMS", "2", "B", "#blob#", "DIALECT", "2").Text()

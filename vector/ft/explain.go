@@ -143,6 +143,15 @@ func (e explainer) node(n *Node, depth int) {
 		mod := e.mod(n.scope)
 		block(mod+"TAG:@"+n.Field, func() {
 			for i, t := range n.Tags {
+				if i < len(n.tagWords) && n.tagWords[i] != nil {
+					// Written as several words: RediSearch's term list.
+					b.WriteString(pad + "  " + mod + "INTERSECT {\n")
+					for _, w := range n.tagWords[i] {
+						b.WriteString(pad + "    " + mod + w.text + "\n")
+					}
+					b.WriteString(pad + "  }\n")
+					continue
+				}
 				t = strings.ReplaceAll(t, " ", `\ `)
 				var a uint8
 				if i < len(n.tagAffix) {

@@ -1,6 +1,7 @@
 package ft
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -52,7 +53,13 @@ type Node struct {
 	// alone, and termCut is where the value goes between them.
 	tagParam  []string
 	termParam string
-	termCut   int
+	// tagWords holds, beside Tags, the words of each tag written as
+	// several (nil for a tag of one term): RediSearch 2.8 reads one as a
+	// list of terms, each lower-cased (a number as written) or a
+	// $parameter's (param), looks up the words joined by blanks and shows
+	// them as an INTERSECT in FT.EXPLAIN.
+	tagWords [][]tagWord
+	termCut  int
 	// fromParam marks a text term whose word came from PARAMS: RediSearch
 	// checks the words it parses against the stop words, never a
 	// parameter's value, so the term stays even if it is one.
@@ -205,13 +212,20 @@ func parseQuery(q string, dialect int, stop func(string) bool) (*Node, *KNN, err
 	if strings.TrimSpace(filter) == "*" || strings.TrimSpace(filter) == "" && knnPart != "" {
 		root = &Node{Kind: qAll}
 	} else {
+		// A bare * fails where RediSearch's grammar stops at it, unless
+		// the parse fails before (query_star.go).
+		star := starError(q, filter, knnPart != "")
 		p := &parser{s: filter, stop: stop}
 		n, err := p.parseOr(0)
+		if err == nil && p.peek() != 0 {
+			err = p.fail()
+		}
+		var syn *SyntaxError
+		if star != nil && (err == nil || errors.As(err, &syn) && syn.Offset >= star.Offset) {
+			return nil, nil, star
+		}
 		if err != nil {
 			return nil, nil, err
-		}
-		if p.peek() != 0 {
-			return nil, nil, p.fail()
 		}
 		if open := strings.IndexByte(knnPart, '['); (p.compound || p.unary) && open >= 0 &&
 			strings.TrimSpace(knnPart[:open]) == "" {
@@ -688,7 +702,8 @@ func (p *parser) parseTags(field string) (*Node, error) {
 	p.pos++ // '{'
 	var tags []string
 	var affixes []uint8
-	var params []string // the $parameter each tag names, "" for none
+	var params []string   // the $parameter each tag names, "" for none
+	var lists [][]tagWord // each tag's words when it has several (DIALECT 2)
 	// A tag's bytes, each marked if a backslash escaped it (an escaped *
 	// or space is the tag's own).
 	type tbyte struct {
@@ -706,7 +721,8 @@ func (p *parser) parseTags(field string) (*Node, error) {
 		}
 		var a uint8
 		if n := len(cur); n > 3 && plain(0, 'w') && plain(1, '\'') && plain(n-1, '\'') {
-			// w'pattern': its escapes stay, for the pattern's matcher.
+			// w'pattern': its escapes stay, for the pattern's matcher;
+			// w'$name' takes the pattern from PARAMS in DIALECT 2.
 			var b []byte
 			for _, tb := range cur[2 : n-1] {
 				if tb.escaped {
@@ -714,9 +730,14 @@ func (p *parser) parseTags(field string) (*Node, error) {
 				}
 				b = append(b, tb.c)
 			}
+			param := ""
+			if !p.v1 && len(b) > 1 && b[0] == '$' && !cur[2].escaped && isParamName(string(b[1:])) {
+				param = string(b[1:])
+			}
 			tags = append(tags, string(b))
 			affixes = append(affixes, affixWildcard)
-			params = append(params, "")
+			params = append(params, param)
+			lists = append(lists, nil)
 			cur = cur[:0]
 			return
 		}
@@ -728,7 +749,8 @@ func (p *parser) parseTags(field string) (*Node, error) {
 			a |= affixPrefix
 			cur = cur[:len(cur)-1]
 		}
-		if a == 0 && !p.v1 && p.stop != nil {
+		var list []tagWord
+		if a == 0 && !p.v1 {
 			// DIALECT 2 reads a tag of several words as a run of words,
 			// whose stop words it drops from the third word on (DIALECT
 			// 1's rule is in query_v1_stop.go).
@@ -755,7 +777,7 @@ func (p *parser) parseTags(field string) (*Node, error) {
 				}
 				return p.stop(string(b))
 			}
-			if len(words) > 2 && slices.ContainsFunc(words[2:], stop) {
+			if p.stop != nil && len(words) > 2 && slices.ContainsFunc(words[2:], stop) {
 				var kept []tbyte
 				for i, w := range words {
 					if i >= 2 && stop(w) {
@@ -767,6 +789,19 @@ func (p *parser) parseTags(field string) (*Node, error) {
 					kept = append(kept, w...)
 				}
 				cur = kept
+				words = slices.Concat(words[:2], slices.DeleteFunc(words[2:], stop))
+			}
+			if len(words) > 1 {
+				list = make([]tagWord, len(words))
+				for i, w := range words {
+					b := make([]byte, len(w))
+					isParam := len(w) > 1 && !w[0].escaped && w[0].c == '$'
+					for j, tb := range w {
+						b[j] = tb.c
+						isParam = isParam && (j == 0 || !tb.escaped && isParamByte(tb.c))
+					}
+					list[i] = newTagWord(string(b), isParam)
+				}
 			}
 		}
 		if len(cur) > 0 {
@@ -785,6 +820,7 @@ func (p *parser) parseTags(field string) (*Node, error) {
 			tags = append(tags, string(b))
 			affixes = append(affixes, a)
 			params = append(params, param)
+			lists = append(lists, list)
 		}
 		cur = cur[:0]
 	}
@@ -813,6 +849,10 @@ func (p *parser) parseTags(field string) (*Node, error) {
 			}
 			if !p.v1 && slices.ContainsFunc(params, func(s string) bool { return s != "" }) {
 				n.tagParam = params
+			}
+			if slices.ContainsFunc(lists, func(l []tagWord) bool { return l != nil }) {
+				n.tagWords = lists
+				n.Tags = joinTagWords(n.Tags, lists)
 			}
 			return n, nil
 		default:

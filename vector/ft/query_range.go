@@ -239,8 +239,11 @@ func resolveClauses(n *Node, params map[string][]byte) error {
 			if !ok {
 				return fmt.Errorf("No such parameter `%s`", n.termParam)
 			}
-			marks := n.Terms[0]
-			n.Terms[0] = marks[:n.termCut] + strings.ToLower(string(v)) + marks[n.termCut:]
+			marks, word := n.Terms[0], paramWord(v)
+			if marks == "w''" {
+				word = strings.ToLower(string(v)) // a pattern keeps its escapes
+			}
+			n.Terms[0] = marks[:n.termCut] + word + marks[n.termCut:]
 			n.termParam, n.fromParam = "", true
 		}
 	case qTag:
@@ -252,9 +255,16 @@ func resolveClauses(n *Node, params map[string][]byte) error {
 			if !ok {
 				return fmt.Errorf("No such parameter `%s`", name)
 			}
-			n.Tags[i] = string(v)
+			if i < len(n.tagAffix) && n.tagAffix[i] == affixWildcard {
+				n.Tags[i] = string(v) // a pattern keeps its escapes
+			} else {
+				n.Tags[i] = unescapeValue(string(v))
+			}
 		}
 		n.tagParam = nil
+		if err := resolveTagWords(n, params); err != nil {
+			return err
+		}
 	case qNum:
 		return resolveNumRange(n, params)
 	case qGeo:

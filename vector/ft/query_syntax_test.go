@@ -21,7 +21,7 @@ func TestParseQuerySyntax(t *testing.T) {
 		{"@title|body:word", "text(title|body:word)"},
 		{"@a|b|c:(x y)", "text(a|b|c:x,y)"},
 		{"@t:((a b) | (c))", "or(text(t:a,b),text(t:c))"},
-		{"*oes *HO* * x", "and(text(:*oes),text(:*ho*),all,text(:x))"},
+		{"*oes *HO* x", "and(text(:*oes),text(:*ho*),text(:x))"},
 		{"@t:(*oes | sh*)", "or(text(t:*oes),text(t:sh*))"},
 		{"@t:*un*", "text(t:*un*)"},
 		// Single quotes read as double quotes (RediSearch 8.0; redis-om

@@ -195,7 +195,14 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 		f.Add(s + " ")
 	}
-	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES")}
+	// A bare * (query_star.go), parameters among a tag's words and in a
+	// tag list's w'$name', escaped parameter values (query_param_value.go).
+	for _, s := range []string{"@t:(*) | a * b", "* a", "((*)) | (*", "*=>{$weight: 2}", "(*)=>[KNN 2 @v $B]", "@g:{a|*} \"x *\"",
+		"@g:{$a b | w'$c' | x $p y}", "@g:{with as} @t:{Big Y}", "$x* * w'ab' *"} {
+		f.Add(s)
+		f.Add(s + " ")
+	}
+	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES"), "x": []byte("A\\-b\x00c")}
 	// DIALECT 1's grammar (query_v1.go).
 	for _, s := range []string{"@name:James Brown", "-hello world", `hello world | "goodbye" moon`, "a 3 b 4 | ~c -d (e) f",
 		"(foo bar)|(hello world) @date:[100 200]|@date:[500 +inf]", "@t:a | b c=>{$weight: 2} -x", "@t:* x", "a * b"} {

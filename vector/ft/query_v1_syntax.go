@@ -197,9 +197,22 @@ func (p *parser) v1Tags(field string) (*Node, error) {
 	i := v1TokenAt(p.toks, p.pos) + 1
 	var tags, group []string
 	var affixes []uint8
+	var lists [][]tagWord // each tag's words when it has several
 	flush := func() {
 		if group != nil {
+			var list []tagWord
+			if len(group) > 1 {
+				// RediSearch's DIALECT 1 term list lower-cases each word.
+				list = make([]tagWord, len(group))
+				for i, w := range group {
+					list[i] = tagWord{text: strings.ToLower(w)}
+				}
+			}
+			for len(lists) < len(tags) {
+				lists = append(lists, nil) // an affix or a stop word: one term
+			}
 			tags, affixes = append(tags, strings.Join(group, " ")), append(affixes, 0)
+			lists = append(lists, list)
 			group = nil
 		}
 	}
@@ -262,6 +275,13 @@ func (p *parser) v1Tags(field string) (*Node, error) {
 	n := &Node{Kind: qTag, Field: field, Tags: tags}
 	if slices.ContainsFunc(affixes, func(a uint8) bool { return a != 0 }) {
 		n.tagAffix = affixes
+	}
+	if slices.ContainsFunc(lists, func(l []tagWord) bool { return l != nil }) {
+		for len(lists) < len(tags) {
+			lists = append(lists, nil)
+		}
+		n.tagWords = lists
+		n.Tags = joinTagWords(n.Tags, lists)
 	}
 	return n, nil
 }

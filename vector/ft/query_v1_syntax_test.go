@@ -177,7 +177,7 @@ func TestDialect1Grammar28(t *testing.T) {
 		{"@t:{a} | b", "@t:{a | b}"},
 		{"@t:{a}}} | b c", "@t:{a | b c}"},
 		{"@t:{foo", "@t:{foo}"},
-		{"@t:{a b|c*|*d|*e*}", `@t:{a\ b|c*|*d|*e*}`},
+		{"@t:{a b|c*|*d|*e*}", "@t:{a b|c*|*d|*e*}"},
 		{"hello, world!", "hello world"},
 		{"1.2e+3", "1.2 e 3"},
 		{"@n:[(1 -2]", "@n:[(1 -2]"},

@@ -1,0 +1,160 @@
+package ft
+
+// DIALECT 2's bare *. RediSearch 2.8's DIALECT 2 grammar takes a * that
+// is no affix's (its lexer's STAR token) only as the whole query: "*",
+// "(*)", "((*))", alone or before a KNN clause ("*=>[KNN ...]"). Anywhere
+// else ("a * b", "@t:(*)", "-*", "@t:{*}", "\"a *\"") it is a syntax
+// error at the *, and after the query's own * any other token is one at
+// that token ("* a", "(*) | a", "*=>{$weight: 2}" at its brace). The
+// error names the text the lexer last recorded, as DIALECT 1's do
+// (query_v1_lex.go): a * records none, so "a * b" fails at offset 2 near
+// a, and "-*" at offset 1 near nothing. The lexer is DIALECT 1's with
+// DIALECT 2's own tokens: $name's affixes ($x*, *$x, *$x*), quoted
+// 'verbatim' text, w'pattern' wildcards and numbers signed with +.
+
+// tVerbatim is DIALECT 2's 'verbatim' or w'pattern' token.
+const tVerbatim = tContains + 1
+
+// v2Next reads DIALECT 2's token at s[i:]: its kind (0 for bytes the
+// lexer skips) and length.
+func v2Next(s string, i int) (v1Kind, int) {
+	kind, n := v1Next(s, i)
+	try := func(k v1Kind, m int) {
+		if m > n {
+			kind, n = k, m
+		}
+	}
+	c := s[i]
+	if c == '$' {
+		if m := v1TermLen(s, i+1); m > 0 && i+1+m < len(s) && s[i+1+m] == '*' {
+			try(tPrefix, m+2)
+		}
+	}
+	if c == '*' && i+1 < len(s) && s[i+1] == '$' {
+		if m := v1TermLen(s, i+2); m > 0 {
+			try(tSuffix, m+2)
+			if i+2+m < len(s) && s[i+2+m] == '*' {
+				try(tContains, m+3)
+			}
+		}
+	}
+	if c == '+' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+		try(tNumber, 1+v1NumberLen(s, i+1))
+	}
+	open := i
+	if c == 'w' {
+		open++
+	}
+	if open < len(s) && s[open] == '\'' {
+		if end := verbatimEnd(s, open); end > 0 {
+			try(tVerbatim, end-i)
+		}
+	}
+	return kind, n
+}
+
+// verbatimEnd returns the end of the quoted text whose opening quote is
+// at s[open] (one byte at least, a backslash escaping any byte), 0 when
+// it has no closing quote.
+func verbatimEnd(s string, open int) int {
+	for j := open + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '\'':
+			if j == open+1 {
+				return 0
+			}
+			return j + 1
+		}
+	}
+	return 0
+}
+
+// v2Lex splits q into DIALECT 2's tokens, each with the text an error
+// at it names.
+func v2Lex(q string) []v1Token {
+	var out []v1Token
+	near := ""
+	for i := 0; i < len(q); {
+		kind, n := v2Next(q, i)
+		end := i + n
+		t := v1Token{kind: kind, pos: i, end: end}
+		attr := func(at int) int { // 1 when a $ is at q[at]
+			if at < end && q[at] == '$' {
+				return 1
+			}
+			return 0
+		}
+		switch kind {
+		case 0:
+			i = end
+			continue
+		case tNumber, tTerm:
+			near = q[i:end]
+		case tModifier, tParam:
+			near = q[i+1 : end]
+		case tPrefix:
+			near = q[i+attr(i) : end-1]
+		case tSuffix:
+			near = q[i+1+attr(i+1) : end]
+		case tContains:
+			near = q[i+1+attr(i+1) : end-1]
+		case tArrow:
+			near = q[i+1 : min(i+3, len(q))]
+		case tVerbatim:
+			if q[i] == 'w' { // a wildcard: the lexer puts it past w'
+				t.pos = i + 2
+				near = q[i+2+attr(i+2) : end-1]
+			} else {
+				near = q[i+1+attr(i+1) : end-1]
+			}
+		}
+		if z := indexNUL(near); z >= 0 {
+			near = near[:z]
+		}
+		t.near = near
+		out = append(out, t)
+		i = end
+	}
+	return out
+}
+
+// starError returns DIALECT 2's syntax error for a bare * in filter, the
+// query before its KNN clause (knn) or the whole query q, nil when there
+// is none.
+func starError(q, filter string, knn bool) *SyntaxError {
+	toks := v2Lex(filter)
+	open := 0
+	for open < len(toks) && toks[open].kind == tLP {
+		open++
+	}
+	if open == len(toks) || toks[open].kind != tStar {
+		for _, t := range toks {
+			if t.kind == tStar {
+				return &SyntaxError{Offset: t.pos, Near: t.near}
+			}
+		}
+		return nil
+	}
+	// The query's own *: as many ) as (, then the end or a KNN clause.
+	j := open + 1
+	for ; open > 0 && j < len(toks) && toks[j].kind == tRP; j++ {
+		open--
+	}
+	switch {
+	case j < len(toks) && toks[j].kind == tArrow && open == 0:
+		j++ // "=>" after the query's *, then "[" only
+		if j == len(toks) {
+			return v1ErrorAt(toks, len(filter))
+		}
+	case j < len(toks):
+	case open == 0:
+		return nil
+	case knn:
+		return &SyntaxError{Offset: len(filter), Near: q[len(filter)+1 : min(len(filter)+3, len(q))]}
+	default:
+		return v1ErrorAt(toks, len(filter))
+	}
+	return &SyntaxError{Offset: toks[j].pos, Near: toks[j].near}
+}
