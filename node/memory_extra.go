@@ -1,6 +1,10 @@
 package node
 
 import (
+	"errors"
+	"io"
+	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/vcache/vcache/internal/resp"
@@ -106,6 +110,71 @@ func trimQueryBuf(c *rconn) {
 	}
 	c.trimAt = now.Add(qbufTrimEvery)
 	c.rd.Trim()
+}
+
+// armReadDeadline sets the read deadline of c, a connection served by
+// its own goroutine, before it reads: idleAt (the idle timeout; zero for
+// none) or, when earlier, the moment its query buffer is given back if
+// nothing arrives (qbufIdle from now), as an event loop gives back an
+// idle connection's (releaseIdleBuffers). That moment moves only once
+// less than half of qbufIdle is left, so a busy connection sets a
+// deadline about once a second, not per batch.
+func (c *rconn) armReadDeadline(idleAt time.Time) {
+	now := time.Now()
+	if c.rd.Cap() > 0 && c.rd.Buffered() == 0 {
+		if c.releaseAt.Sub(now) < qbufIdle/2 {
+			c.releaseAt = now.Add(qbufIdle)
+		}
+	} else {
+		c.releaseAt = time.Time{}
+	}
+	dl := idleAt
+	if !c.releaseAt.IsZero() && (dl.IsZero() || c.releaseAt.Before(dl)) {
+		dl = c.releaseAt
+	}
+	c.setReadDeadline(dl)
+}
+
+// setReadDeadline sets c's read deadline unless it is set already.
+func (c *rconn) setReadDeadline(t time.Time) {
+	if !t.Equal(c.deadline) {
+		_ = c.nc.SetReadDeadline(t)
+		c.deadline = t
+	}
+}
+
+// releasedIdle reports whether err, a read's error, is the deadline that
+// gives back c's query buffer (armReadDeadline): then the buffer is
+// released (unless a command has begun to arrive), the deadline is the
+// idle timeout's again, and the caller reads on with awaitInput.
+func (c *rconn) releasedIdle(err error, idleAt time.Time) bool {
+	if c.releaseAt.IsZero() || !c.deadline.Equal(c.releaseAt) || !errors.Is(err, os.ErrDeadlineExceeded) {
+		return false
+	}
+	c.rd.Release()
+	c.releaseAt = time.Time{}
+	c.setReadDeadline(idleAt)
+	return true
+}
+
+// awaitInput waits, holding no query buffer, for c's client to send
+// again (a read of one byte, counted in in), and hands what came to c's
+// reader, whose next read goes on from it.
+func (c *rconn) awaitInput(in *atomic.Int64) error {
+	if c.rd.Buffered() > 0 {
+		return nil
+	}
+	var one [1]byte
+	n, err := c.nc.Read(one[:])
+	in.Add(int64(n))
+	c.rd.Feed(one[:n])
+	if n > 0 {
+		return nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return err
 }
 
 // flushCounted sends the size bytes of replies of c, a connection served

@@ -13,10 +13,22 @@ import (
 // afterwards, a large request included. On a node served by event loops.
 func TestIdleQueryBufferReleased(t *testing.T) {
 	rc := startRedisServer(t)
-	tn := startNode(t, func(c *Config) { c.Serving = serving.NewGroup(serving.Loops, false) })
-	for _, addr := range []string{rc.Options().Addr, tn.addr} {
-		testutil.CheckIdleQueryBufReleased(t, addr)
+	testutil.CheckIdleQueryBufReleased(t, rc.Options().Addr)
+	inEachServingMode(t, func(t *testing.T, tn *testNode) {
+		testutil.CheckIdleQueryBufReleased(t, tn.addr)
+	})
+}
+
+// TestIdleQueryBufferReleasedWithIdleTimeout: on a goroutine's connection
+// the buffer's release and the idle timeout share the read deadline; a
+// client idle past the buffer's release is still closed at the timeout,
+// and one that sends before it is served.
+func TestIdleQueryBufferReleasedWithIdleTimeout(t *testing.T) {
+	tn := startNode(t, func(c *Config) { c.Serving = serving.NewGroup(serving.Goroutines, false) })
+	if got := testutil.Dial(t, tn.addr).Do("CONFIG", "SET", "timeout", "4"); got != "+OK\r\n" {
+		t.Fatalf("CONFIG SET timeout = %q", got)
 	}
+	testutil.CheckIdleTimeoutAfterRelease(t, tn.addr)
 }
 
 // TestQueryBufferFitsRecentPeak checks, against redis-server, that a

@@ -197,7 +197,6 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 			return
 		}
 	}
-	var hadIdle bool
 	var pf prefetcher
 	for {
 		pf.reset()
@@ -228,16 +227,19 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 			}
 			return
 		}
+		var idleAt time.Time
 		if idle := time.Duration(s.idle.Load()); idle > 0 && !subscriber(c) {
-			_ = c.nc.SetReadDeadline(time.Now().Add(idle))
-			hadIdle = true
-		} else if hadIdle {
-			_ = c.nc.SetReadDeadline(time.Time{})
-			hadIdle = false
+			idleAt = time.Now().Add(idle)
 		}
 		trimQueryBuf(c)
 		c.gateAuth()
+		c.armReadDeadline(idleAt)
 		cmds, rerr = c.rd.ReadCommands()
+		for rerr != nil && c.releasedIdle(rerr, idleAt) {
+			if rerr = c.awaitInput(&n.stats.netIn); rerr == nil {
+				cmds, rerr = c.rd.ReadCommands()
+			}
+		}
 		c.batch = cmds
 	}
 }
@@ -501,6 +503,9 @@ type rconn struct {
 	omem      int64            // its replies counted in Node.clientOut (memory_extra.go)
 	qmem      int64            // its query buffer counted in Node.clientIn (memory_extra.go)
 	trimAt    time.Time        // when its grown query buffer may be fitted to its peak again (trimQueryBuf)
+	// A goroutine's connection: the read deadline set on nc, and when its
+	// query buffer is given back if nothing arrives (armReadDeadline).
+	deadline, releaseAt time.Time
 }
 
 func (c *rconn) RemoteAddr() string             { return c.addr }

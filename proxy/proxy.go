@@ -345,14 +345,15 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 			}
 			return
 		}
-		if by := p.drainBy.Load(); by != 0 {
-			s.nc.SetReadDeadline(time.Unix(0, by))
-		} else if p.cfg.IdleTimeout > 0 && !s.subscribed() { // a subscriber is not idle, as in Redis
-			s.nc.SetReadDeadline(time.Now().Add(p.cfg.IdleTimeout))
-		}
 		s.trimQueryBuf(rd, time.Now())
+		s.armReadDeadline(rd)
 		rd.SetUnauthenticated(!s.authed) // as Redis, big commands wait for AUTH
 		cmds, rerr = rd.ReadCommands()
+		for rerr != nil && s.releasedIdle(rd, rerr) {
+			if rerr = s.awaitInput(rd); rerr == nil {
+				cmds, rerr = rd.ReadCommands()
+			}
+		}
 	}
 }
 

@@ -1,6 +1,9 @@
 package proxy
 
 import (
+	"errors"
+	"io"
+	"os"
 	"time"
 
 	"github.com/vcache/vcache/internal/resp"
@@ -39,4 +42,84 @@ func (s *session) trimQueryBuf(rd *resp.CommandReader, now time.Time) {
 	}
 	s.trimAt = now.Add(qbufTrimEvery)
 	rd.Trim()
+}
+
+// armReadDeadline sets the read deadline of s, a session served by its
+// own goroutine, before it reads from rd: the drain's while the proxy
+// shuts down; else the idle timeout's (none for a subscriber) or, when
+// earlier, the moment its query buffer is given back if nothing arrives
+// (qbufIdle from now), as an event loop gives back an idle client's.
+// That moment moves only once less than half of qbufIdle is left, so a
+// busy client sets a deadline about once a second, not per batch.
+func (s *session) armReadDeadline(rd *resp.CommandReader) {
+	now := time.Now()
+	s.idleAt = time.Time{}
+	if by := s.p.drainBy.Load(); by != 0 {
+		s.releaseAt = time.Time{}
+		s.setReadDeadline(time.Unix(0, by))
+		return
+	}
+	if s.p.cfg.IdleTimeout > 0 && !s.subscribed() { // a subscriber is not idle, as in Redis
+		s.idleAt = now.Add(s.p.cfg.IdleTimeout)
+	}
+	if rd.Cap() > 0 && rd.Buffered() == 0 {
+		if s.releaseAt.Sub(now) < qbufIdle/2 {
+			s.releaseAt = now.Add(qbufIdle)
+		}
+	} else {
+		s.releaseAt = time.Time{}
+	}
+	dl := s.idleAt
+	if !s.releaseAt.IsZero() && (dl.IsZero() || s.releaseAt.Before(dl)) {
+		dl = s.releaseAt
+	}
+	s.setReadDeadline(dl)
+}
+
+// setReadDeadline sets s's read deadline unless it is set already.
+// Shutdown stores drainBy before it sets every session's deadline, so a
+// deadline set here after that store is replaced by the drain's.
+func (s *session) setReadDeadline(t time.Time) {
+	if !t.Equal(s.deadline) {
+		_ = s.nc.SetReadDeadline(t)
+		s.deadline = t
+	}
+	if by := s.p.drainBy.Load(); by != 0 && !s.deadline.Equal(time.Unix(0, by)) {
+		_ = s.nc.SetReadDeadline(time.Unix(0, by))
+		s.deadline = time.Unix(0, by)
+	}
+}
+
+// releasedIdle reports whether err, a read's error, is the deadline that
+// gives back s's query buffer (armReadDeadline): then rd's buffer is
+// released (unless a command has begun to arrive), the deadline is the
+// idle timeout's again, and the caller reads on with awaitInput.
+func (s *session) releasedIdle(rd *resp.CommandReader, err error) bool {
+	if s.releaseAt.IsZero() || !s.deadline.Equal(s.releaseAt) || s.p.drainBy.Load() != 0 ||
+		!errors.Is(err, os.ErrDeadlineExceeded) {
+		return false
+	}
+	rd.Release()
+	s.releaseAt = time.Time{}
+	s.setReadDeadline(s.idleAt)
+	return true
+}
+
+// awaitInput waits, holding no query buffer, for the client to send
+// again (a read of one byte) and hands what came to rd, whose next read
+// goes on from it.
+func (s *session) awaitInput(rd *resp.CommandReader) error {
+	if rd.Buffered() > 0 {
+		return nil
+	}
+	var one [1]byte
+	n, err := s.nc.Read(one[:])
+	rd.Feed(one[:n])
+	if n > 0 {
+		return nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return err
 }

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"testing"
+	"time"
 
 	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/internal/testutil"
@@ -19,13 +20,23 @@ func TestProxyQueryBufferFitsRecentPeak(t *testing.T) {
 	})
 }
 
-// TestProxyIdleQueryBufferReleased: an event loop of the proxy frees the
-// query buffer of a client idle for 2 s, as Redis does, and serves it as
-// before afterwards.
+// TestProxyIdleQueryBufferReleased: the proxy frees the query buffer of
+// a client idle for 2 s, as Redis does, and serves it as before
+// afterwards, on event loops and on a goroutine per connection; with an
+// idle timeout, a client idle past the release is still closed at it.
 func TestProxyIdleQueryBufferReleased(t *testing.T) {
-	rs := startRedises(t, 1)
-	p := startProxy(t, Config{Serving: serving.NewGroup(serving.Loops, false)}, addrs(rs...)...)
-	testutil.CheckIdleQueryBufReleased(t, p.addr)
+	inModes(t, func(t *testing.T, mode serving.Mode) {
+		rs := startRedises(t, 1)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(rs...)...)
+		testutil.CheckIdleQueryBufReleased(t, p.addr)
+	})
+	t.Run("timeout", func(t *testing.T) {
+		rs := startRedises(t, 1)
+		cfg := DefaultConfig()
+		cfg.Serving, cfg.IdleTimeout = serving.NewGroup(serving.Goroutines, false), 4*time.Second
+		p := startProxy(t, cfg, addrs(rs...)...)
+		testutil.CheckIdleTimeoutAfterRelease(t, p.addr)
+	})
 }
 
 // TestProxyGrownQueryBuffersGiveBackMemory: the proxy's heap drops by

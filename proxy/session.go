@@ -83,6 +83,10 @@ type session struct {
 	qcap    atomic.Int64
 	running atomic.Int64
 	trimAt  time.Time
+	// A goroutine's session: the read deadline set on nc, the idle
+	// timeout's, and when its query buffer is given back if nothing
+	// arrives (armReadDeadline).
+	deadline, idleAt, releaseAt time.Time
 	// mu guards name, libName, libVer and userName.
 	mu       sync.Mutex
 	name     string

@@ -126,3 +126,27 @@ func CheckGrownQueryBufsFreed(t testing.TB, addr string) {
 		t.Fatalf("%s: heap %d bytes with %d grown query buffers, %d after a second of PINGs: want %d bytes less", addr, grown, n, after, n*400_000)
 	}
 }
+
+// CheckIdleTimeoutAfterRelease checks, on a server at addr whose idle
+// timeout is 4 s, that a client's query buffer is given back before the
+// timeout (CLIENT LIST: qbuf=0 qbuf-free=0), that the client is served
+// after it, and that, idle again, it is closed about 4 s after its last
+// command: the release and the timeout share a goroutine's read deadline.
+func CheckIdleTimeoutAfterRelease(t testing.TB, addr string) {
+	t.Helper()
+	ctl, idle := Dial(t, addr), Dial(t, addr)
+	idle.Do("CLIENT", "SETNAME", "idle")
+	WaitFor(t, 3500*time.Millisecond, func() bool { return QueryBufOf(t, ctl, "idle") == "0 0" },
+		addr+": the idle client's buffer given back before its timeout")
+	if got := idle.Do("PING"); got != "+PONG\r\n" {
+		t.Fatalf("%s: PING after the release = %q", addr, got)
+	}
+	start := time.Now()
+	idle.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := idle.ReadRaw(); err == nil {
+		t.Fatalf("%s: the idle client got a reply, want its connection closed", addr)
+	}
+	if d := time.Since(start); d < 3*time.Second || d > 8*time.Second {
+		t.Fatalf("%s: the idle client was closed %v after its last command, want about 4 s", addr, d)
+	}
+}
