@@ -136,13 +136,15 @@ drive load "$port" "$pid"
 drive query "$port" "$pid" >"$work/node.tsv"
 echo "one node: used_memory $(used "$port")" >&2
 stop_served
+table "one node" "$work/node.tsv"
 if [ "$CLUSTER" = 1 ]; then
 	start_cluster "$work/vcache"
-	drive load "$port" "$pids"
-	drive query "$port" "$pids" >"$work/proxy.tsv"
+	if ! { drive load "$port" "$pids" && drive query "$port" "$pids" >"$work/proxy.tsv"; }; then
+		tail -n 20 "$work"/n1.log "$work"/n2.log "$work"/proxy.log >&2
+		exit 1
+	fi
 	stop_cluster
+	table "proxy over two nodes (CPU: proxy and nodes)" "$work/proxy.tsv"
 fi
-table "one node" "$work/node.tsv"
-[ "$CLUSTER" = 1 ] && table "proxy over two nodes (CPU: proxy and nodes)" "$work/proxy.tsv"
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
