@@ -35,31 +35,6 @@ if [ -n "${BASE:-}" ]; then
 	servers="vcache base redis"
 fi
 
-# start_cluster BIN starts two data nodes and a proxy of BIN, as jobs of
-# the script, and waits until a write through the proxy succeeds; it sets
-# port (the proxy's) and pids (the proxy's first, then the nodes').
-start_cluster() {
-	local bin=$1 g1 g2 n1 n2 i
-	port=$(free_port) n1=$(free_port) n2=$(free_port) g1=$(free_port) g2=$(free_port)
-	pids=
-	for i in 1 2; do
-		local p=$n1 g=$g1
-		[ "$i" = 2 ] && p=$n2 g=$g2
-		"$bin" server --port "$p" --gossip "127.0.0.1:$g" --join "127.0.0.1:$g1,127.0.0.1:$g2" --node-name "n$i" \
-			--replicas 0 --bootstrap-expect 2 --shard-max-ops 0 --shard-max-memory 0 --loglevel warn >"$work/n$i.log" 2>&1 &
-		pids+=",$!"
-	done
-	"$bin" proxy --port "$port" --gossip "127.0.0.1:$(free_port)" --join "127.0.0.1:$g1,127.0.0.1:$g2" \
-		--shard-max-ops 0 --shard-max-memory 0 --loglevel warn >"$work/proxy.log" 2>&1 &
-	pids="$!$pids"
-	for _ in $(seq 300); do
-		redis-cli -p "$port" SET fanout:probe 1 2>/dev/null | grep -q OK && return 0
-		sleep 0.1
-	done
-	echo "the cluster did not take a write" >&2
-	cat "$work"/*.log >&2
-	exit 1
-}
 start_server() { # SERVER
 	case $1 in
 	vcache) start_cluster "$work/vcache" ;;

@@ -95,6 +95,39 @@ YML
 	${srv[@]+"${srv[@]}"} nutcracker -c "$work/nutcracker.yml" -s "$(free_port)" -a 127.0.0.1 -o "$work/nutcracker.log" &
 }
 
+# start_cluster BIN starts two data nodes (a gossip cluster, no replicas,
+# no autoscaling) and a proxy of BIN, as jobs of the script, logging to
+# $work/n1.log, n2.log and proxy.log, and waits until a write through the
+# proxy succeeds; it sets port (the proxy's) and pids (the proxy's first,
+# then the nodes', comma-separated). stop_cluster stops them.
+start_cluster() {
+	local bin=$1 g1 g2 n1 n2 i
+	port=$(free_port) n1=$(free_port) n2=$(free_port) g1=$(free_port) g2=$(free_port)
+	pids=
+	for i in 1 2; do
+		local p=$n1 g=$g1
+		[ "$i" = 2 ] && p=$n2 g=$g2
+		"$bin" server --port "$p" --gossip "127.0.0.1:$g" --join "127.0.0.1:$g1,127.0.0.1:$g2" --node-name "n$i" \
+			--replicas 0 --bootstrap-expect 2 --shard-max-ops 0 --shard-max-memory 0 --loglevel warn >"$work/n$i.log" 2>&1 &
+		pids+=",$!"
+	done
+	"$bin" proxy --port "$port" --gossip "127.0.0.1:$(free_port)" --join "127.0.0.1:$g1,127.0.0.1:$g2" \
+		--shard-max-ops 0 --shard-max-memory 0 --loglevel warn >"$work/proxy.log" 2>&1 &
+	pids="$!$pids"
+	for _ in $(seq 300); do
+		redis-cli -p "$port" SET bench:probe 1 2>/dev/null | grep -q OK && return 0
+		sleep 0.1
+	done
+	echo "the cluster did not take a write" >&2
+	cat "$work"/*.log >&2
+	exit 1
+}
+stop_cluster() {
+	local p
+	for p in ${pids//,/ }; do kill "$p" 2>/dev/null || true; done
+	for p in ${pids//,/ }; do wait "$p" 2>/dev/null || true; done
+}
+
 # median reads numbers, one a line, and prints their median.
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 

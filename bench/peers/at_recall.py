@@ -4,9 +4,10 @@ JSON lines of bench/ann and ann_peers.py. A setting measured several times
 (bench/ann -rounds, or several runs in one file) gives one value per round:
 the median and the range are printed, for wall-clock QPS and, where
 recorded, for QPS per CPU second (less sensitive to other work on the
-machine). Ratios are against the engine named by --base.
+machine). Ratios are against the engine named by --base, or, with --ref,
+against a fixed QPS figure (a peer's published one).
 
-    at_recall.py FILE.jsonl [--recall 0.95] [--base hnswlib]
+    at_recall.py FILE.jsonl [--recall 0.95] [--base hnswlib] [--ref 575]
 """
 import argparse
 import collections
@@ -31,6 +32,7 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--recall", type=float, default=0.95)
     ap.add_argument("--base", default="hnswlib")
+    ap.add_argument("--ref", type=float, help="wall QPS to divide by instead of --base's")
     a = ap.parse_args()
     seen = collections.Counter()
     rounds = collections.defaultdict(lambda: collections.defaultdict(list))  # engine -> round -> points
@@ -54,7 +56,10 @@ def main():
     base = res.get(a.base)
     bw = statistics.median(base[0]) if base and base[0] else None
     bc = statistics.median(base[1]) if base and base[1] else None
-    print(f"QPS at recall@10 {a.recall} (median of rounds [min-max]; ratio to {a.base}'s median)")
+    against = f"{a.base}'s median"
+    if a.ref:
+        bw, bc, against = a.ref, None, f"{a.ref:g} QPS"
+    print(f"QPS at recall@10 {a.recall} (median of rounds [min-max]; ratio to {against})")
     print(f"{'engine':26s} {'rounds':>6s} {'wall QPS':>22s} {'ratio':>6s} {'CPU QPS':>22s} {'ratio':>6s}")
     for eng, (wall, cpu) in sorted(res.items()):
         def fmt(v):
