@@ -269,6 +269,12 @@ func (h *hnsw) insert(ext uint32, q *query) {
 			ids[i] = c.id
 		}
 		sl.Lock()
+		if n := int(h.linkList(id, lc)[0]); n > 0 {
+			// Another insert found this node (through an upper level,
+			// before these links were set) and linked itself here: keep
+			// those links, or that node may be left with no way in.
+			ids = h.mergeLinks(id, lc, chosen, mmax)
+		}
 		h.setLinks(id, lc, ids)
 		sl.Unlock()
 		for _, c := range chosen {
@@ -283,6 +289,26 @@ func (h *hnsw) insert(ext uint32, q *query) {
 		}
 		h.epMu.Unlock()
 	}
+}
+
+// mergeLinks returns the links of a new node i at lc: the neighbours
+// chosen for it and those other inserts added meanwhile, pruned with the
+// heuristic to mmax. The caller holds i's stripe lock.
+func (h *hnsw) mergeLinks(i uint32, lc int, chosen []node, mmax int) []uint32 {
+	list := h.linkList(i, lc)
+	cands := slices.Clone(chosen)
+	for _, o := range list[1 : 1+int(list[0])] {
+		if !slices.ContainsFunc(cands, func(c node) bool { return c.id == o }) {
+			cands = append(cands, node{o, h.st.between(h.p.Metric, i, o)})
+		}
+	}
+	slices.SortFunc(cands, func(a, b node) int { return cmpDist(a.dist, b.dist) })
+	kept := h.selectSorted(cands, mmax)
+	ids := make([]uint32, len(kept))
+	for j, k := range kept {
+		ids[j] = k.id
+	}
+	return ids
 }
 
 // link adds id to e's links at lc, pruning with the heuristic when full.

@@ -61,7 +61,10 @@ func TestQuantizedSelfMatch(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d of %d elements not found first by their own vector", q, miss, len(data))
-		if miss > len(data)/100 {
+		// Built by two workers: a node that another insert linked into
+		// before its own links were set lost that in-link (1-22 misses
+		// then, 0-1 since).
+		if miss > len(data)/400 {
 			t.Fatalf("%s: %d of %d elements not found first by their own vector", q, miss, len(data))
 		}
 	}
