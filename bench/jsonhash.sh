@@ -23,15 +23,6 @@ REDIS=${REDIS:-1}
 need redis-server redis-benchmark redis-cli python3
 build_vcache
 
-bench_cmd() { # port pipeline command... -> ops/s
-	local port=$1 p=$2
-	shift 2
-	timeout 300 redis-benchmark -p "$port" -q -c 50 -n "$N" -r 100000 -P "$p" "$@" 2>/dev/null |
-		tr '\r' '\n' | awk '/requests per second/ {
-			n = split($0, w, " "); for (i = 1; i < n; i++) if (w[i+1] == "requests") v = w[i]
-			print v }' | tail -1
-}
-
 # fill PORT JSON(0|1): the 100k keys redis-benchmark's -r 100000 names
 # (12-digit __rand_int__), hashes under h: and, with JSON=1, documents
 # under j:.

@@ -136,3 +136,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{print (b > 0 ? a/b : 0)}'; }
 
 # used PORT prints the server's used_memory.
 used() { redis-cli -p "$1" INFO memory | tr -d '\r' | awk -F: '$1=="used_memory" {print $2}'; }
+
+# bench_cmd port pipeline command... -> the ops/s of redis-benchmark -c 50 -n $N
+# -r 100000 at that pipeline depth on that port.
+bench_cmd() { # port pipeline command... -> ops/s
+	local port=$1 p=$2
+	shift 2
+	timeout 300 redis-benchmark -p "$port" -q -c 50 -n "$N" -r 100000 -P "$p" "$@" 2>/dev/null |
+		tr '\r' '\n' | awk '/requests per second/ {
+			n = split($0, w, " "); for (i = 1; i < n; i++) if (w[i+1] == "requests") v = w[i]
+			print v }' | tail -1
+}

@@ -40,15 +40,6 @@ fi
 SCRIPT="return redis.call('INCR', KEYS[1])"
 LIB=$'#!lua name=benchmsg\nredis.register_function(\'incr1\', function(keys, args) return redis.call(\'INCR\', keys[1]) end)'
 
-bench_cmd() { # port pipeline command... -> ops/s
-	local port=$1 p=$2
-	shift 2
-	timeout 300 redis-benchmark -p "$port" -q -c 50 -n "$N" -r 100000 -P "$p" "$@" 2>/dev/null |
-		tr '\r' '\n' | awk '/requests per second/ {
-			n = split($0, w, " "); for (i = 1; i < n; i++) if (w[i+1] == "requests") v = w[i]
-			print v }' | tail -1
-}
-
 # fanout port -> deliveries/s: SUBS subscribers, MSGS messages of 16 bytes.
 fanout() {
 	timeout 300 python3 - "$1" "$SUBS" "$MSGS" <<'PY'

@@ -2,9 +2,7 @@ package node
 
 import (
 	"errors"
-	"io"
 	"os"
-	"sync/atomic"
 	"time"
 
 	"github.com/vcache/vcache/internal/resp"
@@ -146,7 +144,7 @@ func (c *rconn) setReadDeadline(t time.Time) {
 // releasedIdle reports whether err, a read's error, is the deadline that
 // gives back c's query buffer (armReadDeadline): then the buffer is
 // released (unless a command has begun to arrive), the deadline is the
-// idle timeout's again, and the caller reads on with awaitInput.
+// idle timeout's again, and the caller reads on (CommandReader.AwaitInput).
 func (c *rconn) releasedIdle(err error, idleAt time.Time) bool {
 	if c.releaseAt.IsZero() || !c.deadline.Equal(c.releaseAt) || !errors.Is(err, os.ErrDeadlineExceeded) {
 		return false
@@ -155,26 +153,6 @@ func (c *rconn) releasedIdle(err error, idleAt time.Time) bool {
 	c.releaseAt = time.Time{}
 	c.setReadDeadline(idleAt)
 	return true
-}
-
-// awaitInput waits, holding no query buffer, for c's client to send
-// again (a read of one byte, counted in in), and hands what came to c's
-// reader, whose next read goes on from it.
-func (c *rconn) awaitInput(in *atomic.Int64) error {
-	if c.rd.Buffered() > 0 {
-		return nil
-	}
-	var one [1]byte
-	n, err := c.nc.Read(one[:])
-	in.Add(int64(n))
-	c.rd.Feed(one[:n])
-	if n > 0 {
-		return nil
-	}
-	if err == nil {
-		err = io.ErrNoProgress
-	}
-	return err
 }
 
 // flushCounted sends the size bytes of replies of c, a connection served

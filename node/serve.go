@@ -236,7 +236,9 @@ func (s *server) serveFrom(c *rconn, cmds []resp.Command, rerr error) {
 		c.armReadDeadline(idleAt)
 		cmds, rerr = c.rd.ReadCommands()
 		for rerr != nil && c.releasedIdle(rerr, idleAt) {
-			if rerr = c.awaitInput(&n.stats.netIn); rerr == nil {
+			k, aerr := c.rd.AwaitInput(c.nc)
+			n.stats.netIn.Add(int64(k))
+			if rerr = aerr; rerr == nil {
 				cmds, rerr = c.rd.ReadCommands()
 			}
 		}

@@ -350,7 +350,7 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 		rd.SetUnauthenticated(!s.authed) // as Redis, big commands wait for AUTH
 		cmds, rerr = rd.ReadCommands()
 		for rerr != nil && s.releasedIdle(rd, rerr) {
-			if rerr = s.awaitInput(rd); rerr == nil {
+			if _, rerr = rd.AwaitInput(s.nc); rerr == nil {
 				cmds, rerr = rd.ReadCommands()
 			}
 		}

@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"errors"
-	"io"
 	"os"
 	"time"
 
@@ -93,7 +92,7 @@ func (s *session) setReadDeadline(t time.Time) {
 // releasedIdle reports whether err, a read's error, is the deadline that
 // gives back s's query buffer (armReadDeadline): then rd's buffer is
 // released (unless a command has begun to arrive), the deadline is the
-// idle timeout's again, and the caller reads on with awaitInput.
+// idle timeout's again, and the caller reads on (CommandReader.AwaitInput).
 func (s *session) releasedIdle(rd *resp.CommandReader, err error) bool {
 	if s.releaseAt.IsZero() || !s.deadline.Equal(s.releaseAt) || s.p.drainBy.Load() != 0 ||
 		!errors.Is(err, os.ErrDeadlineExceeded) {
@@ -103,23 +102,4 @@ func (s *session) releasedIdle(rd *resp.CommandReader, err error) bool {
 	s.releaseAt = time.Time{}
 	s.setReadDeadline(s.idleAt)
 	return true
-}
-
-// awaitInput waits, holding no query buffer, for the client to send
-// again (a read of one byte) and hands what came to rd, whose next read
-// goes on from it.
-func (s *session) awaitInput(rd *resp.CommandReader) error {
-	if rd.Buffered() > 0 {
-		return nil
-	}
-	var one [1]byte
-	n, err := s.nc.Read(one[:])
-	rd.Feed(one[:n])
-	if n > 0 {
-		return nil
-	}
-	if err == nil {
-		err = io.ErrNoProgress
-	}
-	return err
 }

@@ -501,6 +501,27 @@ func (r *CommandReader) Feed(p []byte) {
 	r.peak = max(r.peak, r.w-r.r)
 }
 
+// AwaitInput waits for the client to send again when nothing is
+// buffered, holding no buffer meanwhile (after Release): it reads one
+// byte from rd, the reader's connection, and adds it to the input, from
+// which the next read goes on. It returns the bytes read (0 or 1) and
+// the read's error when nothing came.
+func (r *CommandReader) AwaitInput(rd io.Reader) (int, error) {
+	if r.w > r.r {
+		return 0, nil
+	}
+	var one [1]byte
+	n, err := rd.Read(one[:])
+	r.Feed(one[:n])
+	if n > 0 {
+		return n, nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return 0, err
+}
+
 // RequestSize is how many bytes args take as a RESP request: what a
 // query buffer holds while the command runs (CLIENT LIST's qbuf for the
 // client asking).
