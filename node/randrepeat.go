@@ -32,14 +32,7 @@ func sRandRepeats(cx *Ctx, key []byte, n int64) bool {
 		cx.Err(err)
 		return true
 	}
-	if len(pool) == 0 {
-		cx.Array(0)
-		return true
-	}
-	cx.Array(int(n))
-	for range n {
-		cx.Bulk(pool[rand.IntN(len(pool))])
-	}
+	replyRepeats(cx, n, false, len(pool), func(i int) { cx.Bulk(pool[i]) })
 	return true
 }
 
@@ -58,27 +51,12 @@ func zRandRepeats(cx *Ctx, key []byte, n int64, with bool) bool {
 		cx.Err(err)
 		return true
 	}
-	if len(pool) == 0 {
-		cx.Array(0)
-		return true
-	}
-	pairs := with && cx.Proto() == 3
-	switch {
-	case with && !pairs:
-		cx.Array(int(2 * n))
-	default:
-		cx.Array(int(n))
-	}
-	for range n {
-		m := pool[rand.IntN(len(pool))]
-		if pairs {
-			cx.Array(2)
-		}
-		cx.BulkString(m.Member)
+	replyRepeats(cx, n, with, len(pool), func(i int) {
+		cx.BulkString(pool[i].Member)
 		if with {
-			replyScore(cx, m.Score)
+			replyScore(cx, pool[i].Score)
 		}
-	}
+	})
 	return true
 }
 
@@ -97,9 +75,23 @@ func hRandRepeats(cx *Ctx, key []byte, n int64, with bool) bool {
 		cx.Err(err)
 		return true
 	}
-	if len(pool) == 0 {
+	replyRepeats(cx, n, with, len(pool)/2, func(i int) {
+		cx.Bulk(pool[2*i])
+		if with {
+			cx.Bulk(pool[2*i+1])
+		}
+	})
+	return true
+}
+
+// replyRepeats answers n picks, repeats allowed, of a pool of size
+// members, each written by put(its index): with (a member and its score
+// or value) a flat array in RESP2 and an array of pairs in RESP3; an
+// empty array for an empty pool (no such key).
+func replyRepeats(cx *Ctx, n int64, with bool, size int, put func(i int)) {
+	if size == 0 {
 		cx.Array(0)
-		return true
+		return
 	}
 	pairs := with && cx.Proto() == 3
 	switch {
@@ -109,14 +101,9 @@ func hRandRepeats(cx *Ctx, key []byte, n int64, with bool) bool {
 		cx.Array(int(n))
 	}
 	for range n {
-		i := 2 * rand.IntN(len(pool)/2)
 		if pairs {
 			cx.Array(2)
 		}
-		cx.Bulk(pool[i])
-		if with {
-			cx.Bulk(pool[i+1])
-		}
+		put(rand.IntN(size))
 	}
-	return true
 }
