@@ -268,12 +268,6 @@ func (l *evloop) run() {
 	}
 }
 
-// qbufIdle is how long a connection sends nothing before its query
-// buffer is given back (Redis frees an idle client's after 2 s): an idle
-// connection then holds no read buffer (16 KiB each otherwise), and
-// CLIENT LIST shows qbuf=0 qbuf-free=0 for it.
-const qbufIdle = 2 * time.Second
-
 // releaseIdleBuffers gives back the query buffers of the loop's
 // connections idle for qbufIdle or more.
 func (l *evloop) releaseIdleBuffers(now time.Time) {

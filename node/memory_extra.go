@@ -85,6 +85,12 @@ func (n *Node) setIn(c *rconn, size int) {
 	}
 }
 
+// qbufIdle is how long a connection sends nothing before its query
+// buffer is given back (Redis frees an idle client's after 2 s): an idle
+// connection then holds no read buffer (16 KiB each otherwise), and
+// CLIENT LIST shows qbuf=0 qbuf-free=0 for it.
+const qbufIdle = 2 * time.Second
+
 // qbufTrimEvery is how often a connection's grown query buffer is fitted
 // to its recent requests (Redis's clients cron visits a client every
 // 100 ms).
