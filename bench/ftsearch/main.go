@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/bench/load"
 )
 
 func main() {
@@ -40,21 +42,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ftsearch:", err)
 		os.Exit(1)
 	}
-}
-
-func readVecs(path string) ([][]byte, int, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	var out [][]byte
-	d := 0
-	for len(b) >= 4 {
-		d = int(binary.LittleEndian.Uint32(b))
-		out = append(out, b[4:4+4*d]) // float32 LE: the FT blob as is
-		b = b[4+4*d:]
-	}
-	return out, d, nil
 }
 
 // cpuSeconds is the utime+stime of process pid, in seconds (0 when pid is 0
@@ -89,15 +76,15 @@ func ints(list string) []int {
 
 func run(addr, dir string, clientList, efList string, rounds, pid int, skipLoad bool) error {
 	ctx := context.Background()
-	base, dim, err := readVecs(filepath.Join(dir, "base.fvecs"))
+	base, dim, err := load.ReadVecs(filepath.Join(dir, "base.fvecs"))
 	if err != nil {
 		return err
 	}
-	queries, _, err := readVecs(filepath.Join(dir, "query.fvecs"))
+	queries, _, err := load.ReadVecs(filepath.Join(dir, "query.fvecs"))
 	if err != nil {
 		return err
 	}
-	gtRaw, _, err := readVecs(filepath.Join(dir, "gt.ivecs"))
+	gtRaw, _, err := load.ReadVecs(filepath.Join(dir, "gt.ivecs"))
 	if err != nil {
 		return err
 	}

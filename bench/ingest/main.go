@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/vcache/vcache/bench/load"
 	"math"
 	"os"
 	"path/filepath"
@@ -48,7 +49,7 @@ func main() {
 	ef := flag.Int("ef", 100, "EF_RUNTIME of the recall queries")
 	timeout := flag.Duration("timeout", 10*time.Minute, "resp: give up waiting after this long")
 	flag.Parse()
-	ds, err := load(*data, *n)
+	ds, err := loadDataset(*data, *n)
 	if err == nil {
 		switch *mode {
 		case "inproc":
@@ -73,34 +74,16 @@ type dataset struct {
 	metric, ftName string
 }
 
-func readVecs(path string) ([][]byte, int, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	var out [][]byte
-	d := 0
-	for len(b) >= 4 {
-		d = int(binary.LittleEndian.Uint32(b))
-		if len(b) < 4+4*d {
-			return nil, 0, fmt.Errorf("%s: truncated", path)
-		}
-		out = append(out, b[4:4+4*d])
-		b = b[4+4*d:]
-	}
-	return out, d, nil
-}
-
-func load(dir string, n int) (*dataset, error) {
+func loadDataset(dir string, n int) (*dataset, error) {
 	ds := &dataset{name: filepath.Base(dir), metric: "L2", ftName: "L2"}
 	var err error
-	if ds.base, ds.dim, err = readVecs(filepath.Join(dir, "base.fvecs")); err != nil {
+	if ds.base, ds.dim, err = load.ReadVecs(filepath.Join(dir, "base.fvecs")); err != nil {
 		return nil, err
 	}
-	if ds.queries, _, err = readVecs(filepath.Join(dir, "query.fvecs")); err != nil {
+	if ds.queries, _, err = load.ReadVecs(filepath.Join(dir, "query.fvecs")); err != nil {
 		return nil, err
 	}
-	gt, _, err := readVecs(filepath.Join(dir, "gt.ivecs"))
+	gt, _, err := load.ReadVecs(filepath.Join(dir, "gt.ivecs"))
 	if err != nil {
 		return nil, err
 	}
