@@ -152,7 +152,9 @@ func (e explainer) node(n *Node, depth int) {
 					b.WriteString(pad + "  }\n")
 					continue
 				}
-				t = strings.ReplaceAll(t, " ", `\ `)
+				if i < len(n.tagShown) && n.tagShown[i] != "" {
+					t = n.tagShown[i]
+				}
 				var a uint8
 				if i < len(n.tagAffix) {
 					a = n.tagAffix[i]
@@ -165,7 +167,7 @@ func (e explainer) node(n *Node, depth int) {
 				case affixPrefix | affixSuffix:
 					t = "PREFIX{*" + t + "*}"
 				case affixWildcard:
-					t = "WILDCARD{" + n.Tags[i] + "}"
+					t = "WILDCARD{" + t + "}"
 				}
 				b.WriteString(pad + "  " + mod + t + "\n")
 			}

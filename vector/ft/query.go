@@ -3,7 +3,6 @@ package ft
 import (
 	"errors"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -43,6 +42,12 @@ type Node struct {
 	// tagVals are the field's values the tag clause stands for once its
 	// affixes are expanded (expandPatterns); nil until then.
 	tagVals []string
+	// tagShown holds, beside Tags, the text FT.EXPLAIN shows for each
+	// tag, as RediSearch 2.8 keeps it until the query runs: a word or a
+	// number as written (escapes and case), a $parameter's value as
+	// given, an affix's core unescaped, a pattern as written ("": the
+	// tag's value; a tag of several words shows tagWords).
+	tagShown []string
 	// tagParam names, beside Tags, the $parameter a tag was written as
 	// ("" for a literal), and termParam the one a qText node's single
 	// term was: DIALECT 2 reads "$name" there as a parameter, as
@@ -123,8 +128,10 @@ type parser struct {
 	s   string
 	pos int
 	v1  bool // DIALECT 1's grammar (query_v1.go)
-	// toks are the query's DIALECT 1 tokens (query_v1_lex.go), nil in
-	// DIALECT 2.
+	// toks are the query's tokens as its dialect's lexer reads them
+	// (query_v1_lex.go, query_star.go): the parser skips what lies
+	// between them, as RediSearch's lexer skips blanks, control
+	// characters and punctuation that starts no token.
 	toks []v1Token
 	// scoped counts the DIALECT 2 field scopes being read ("@f:(...)",
 	// "@f:-x"): RediSearch 2.8's grammar takes text clauses only there,
@@ -160,16 +167,14 @@ func (p *parser) skip() {
 	for p.pos < len(p.s) && (p.s[p.pos] == ' ' || p.s[p.pos] == '\t' || p.s[p.pos] == '\n') {
 		p.pos++
 	}
-	if p.v1 {
-		// DIALECT 1 skips what its lexer skips, up to the next token (but
-		// a single quote, which vcache reads as a quote).
-		next := len(p.s)
-		if i := v1TokenAt(p.toks, p.pos); i < len(p.toks) {
-			next = p.toks[i].pos
-		}
-		for p.pos < next && p.s[p.pos] != '\'' {
-			p.pos++
-		}
+	// Skip what the lexer skips, up to the next token (but a single
+	// quote, which vcache reads as a quote).
+	next := len(p.s)
+	if i := v1TokenAt(p.toks, p.pos); i < len(p.toks) {
+		next = tokenStart(p.toks[i])
+	}
+	for p.pos < next && p.s[p.pos] != '\'' {
+		p.pos++
 	}
 }
 
@@ -209,13 +214,16 @@ func parseQuery(q string, dialect int, stop func(string) bool) (*Node, *KNN, err
 	if strings.TrimSpace(q) == "" {
 		return &Node{Kind: qNull}, nil, nil
 	}
+	toks := v2Lex(filter)
 	if strings.TrimSpace(filter) == "*" || strings.TrimSpace(filter) == "" && knnPart != "" {
 		root = &Node{Kind: qAll}
+	} else if len(toks) == 0 && knnPart == "" && !strings.Contains(filter, "'") {
+		return &Node{Kind: qNull}, nil, nil // nothing its lexer reads as a token ("$", "!?")
 	} else {
 		// A bare * fails where RediSearch's grammar stops at it, unless
 		// the parse fails before (query_star.go).
-		star := starError(q, filter, knnPart != "")
-		p := &parser{s: filter, stop: stop}
+		star := starError(q, filter, toks, knnPart != "")
+		p := &parser{s: filter, toks: toks, stop: stop}
 		n, err := p.parseOr(0)
 		if err == nil && p.peek() != 0 {
 			err = p.fail()
@@ -343,11 +351,18 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 		p.pos++
 		return n, nil
 	case '*':
-		if p.pos+1 < len(p.s) && (isWordByte(p.s[p.pos+1]) || p.s[p.pos+1] == '\\' || !p.v1 && p.s[p.pos+1] == '$') {
-			break // a suffix or infix term
+		// A suffix or infix term, else a bare * ("*$" is one: a $ that
+		// names nothing is punctuation its lexer skips).
+		if p.pos+1 < len(p.s) && (isWordByte(p.s[p.pos+1]) || p.escapeAt(p.pos+1) ||
+			!p.v1 && p.s[p.pos+1] == '$' && v1TermLen(p.s, p.pos+2) > 0) {
+			break
 		}
 		p.pos++
 		return &Node{Kind: qAll}, nil
+	case '%':
+		if !p.v1 {
+			return p.v2Fuzzy("")
+		}
 	case '@':
 		if p.scoped > 0 && !p.v1 {
 			return nil, p.modifierError()
@@ -362,60 +377,53 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 	if n, ok := p.paramTerm(""); ok {
 		return n, nil
 	}
+	return p.textTerm("")
+}
+
+// textTerm reads a term (term) scoped to field. A number is a term
+// DIALECT 2 does not stem, as RediSearch 2.8's grammar marks its NUMBER
+// and SIZE terms verbatim.
+func (p *parser) textTerm(field string) (*Node, error) {
+	p.skip()
+	start := p.pos
 	w, err := p.term()
 	if err != nil {
 		return nil, err
 	}
-	return &Node{Kind: qText, Terms: []string{w}}, nil
+	n := &Node{Kind: qText, Field: field, Terms: []string{w}}
+	if !p.v1 {
+		i := v1TokenAt(p.toks, start)
+		n.Verbatim = i < len(p.toks) && p.toks[i].kind == tNumber && p.toks[i].pos == start && p.toks[i].end == p.pos
+	}
+	return n, nil
 }
 
 // paramTerm reads a DIALECT 2 parameter term scoped to field, if one
 // starts here: "$name", or as RediSearch 2.8's lexer and grammar take a
-// parameter in place of a word, a prefix "$name*", a suffix "*$name", an
-// infix "*$name*" or a fuzzy term "%$name%" (up to three marks each
-// side, as many after as before). Anything else is left for term, which
-// reads or refuses it.
+// parameter in place of a word, a prefix "$name*", a suffix "*$name" or
+// an infix "*$name*" (a fuzzy one, "%$name%", is v2Fuzzy's). Anything
+// else is left for term, which reads or refuses it.
 func (p *parser) paramTerm(field string) (*Node, bool) {
 	p.skip()
 	if p.v1 {
 		return nil, false
 	}
 	start := p.pos
-	var mark byte
-	before := 0
-	for p.pos < len(p.s) && (p.s[p.pos] == '%' || p.s[p.pos] == '*') && before < 3 &&
-		(mark == 0 || p.s[p.pos] == mark) {
-		mark = p.s[p.pos]
-		before++
+	before, after := 0, 0
+	if p.pos < len(p.s) && p.s[p.pos] == '*' {
+		before = 1
 		p.pos++
 	}
 	name, ok := p.param()
-	if !ok || mark == '*' && before > 1 {
+	if !ok {
 		p.pos = start
 		return nil, false
 	}
-	after := 0
-	switch mark {
-	case '%':
-		for after < before && p.pos < len(p.s) && p.s[p.pos] == '%' {
-			after++
-			p.pos++
-		}
-		if after != before {
-			p.pos = start
-			return nil, false
-		}
-	default:
-		if p.pos < len(p.s) && p.s[p.pos] == '*' {
-			mark = '*'
-			after = 1
-			p.pos++
-		}
+	if p.pos < len(p.s) && p.s[p.pos] == '*' {
+		after = 1
+		p.pos++
 	}
-	marks := strings.Repeat(string(mark), before+after)
-	if mark == 0 {
-		marks = ""
-	}
+	marks := strings.Repeat("*", before+after)
 	return &Node{Kind: qText, Field: field, Terms: []string{marks}, termParam: name, termCut: before}, true
 }
 
@@ -456,8 +464,8 @@ func (p *parser) wildcardTerm(field string) (*Node, bool, error) {
 	return &Node{Kind: qText, Field: field, Terms: []string{w}}, true, nil
 }
 
-// wildcard reads a wildcard term, w'pattern' (lower-cased, escapes kept),
-// if one starts here.
+// wildcard reads a wildcard term, w'pattern' (as written: FT.EXPLAIN
+// shows it so, and patternMatch folds its case), if one starts here.
 func (p *parser) wildcard() (string, bool, error) {
 	p.skip()
 	if p.v1 {
@@ -476,20 +484,19 @@ func (p *parser) wildcard() (string, bool, error) {
 				return "", false, p.fail()
 			}
 			p.pos = i + 1
-			return strings.ToLower(p.s[open:p.pos]), true, nil
+			return p.s[open:p.pos], true, nil
 		}
 	}
 	return "", false, p.fail()
 }
 
 // term reads a query term, lower-cased: a word, a prefix (word*), a
-// suffix (*word), an infix (*word*) or a fuzzy term (%word%, %%word%%,
-// %%%word%%%).
+// suffix (*word) or an infix (*word*); in DIALECT 1 a fuzzy term too
+// (%word%, %%word%%, %%%word%%%: DIALECT 2's are v2Fuzzy's).
 func (p *parser) term() (string, error) {
 	p.skip()
-	start := p.pos
 	if p.pos < len(p.s) && p.s[p.pos] == '*' {
-		if p.pos+1 >= len(p.s) || !isWordByte(p.s[p.pos+1]) && p.s[p.pos+1] != '\\' {
+		if p.pos+1 >= len(p.s) || !isWordByte(p.s[p.pos+1]) && !p.escapeAt(p.pos+1) {
 			return "", p.fail()
 		}
 		p.pos++
@@ -498,32 +505,23 @@ func (p *parser) term() (string, error) {
 	if p.v1 && p.pos < len(p.s) && p.s[p.pos] == '%' {
 		return p.v1Fuzzy()
 	}
-	open := 0
-	for p.pos < len(p.s) && p.s[p.pos] == '%' {
-		open++
-		p.pos++
-	}
 	w := p.word()
-	if open == 0 {
-		if w == "" {
-			return "", p.fail()
-		}
-		return strings.ToLower(w), nil
-	}
-	closing := 0
-	for p.pos < len(p.s) && p.s[p.pos] == '%' && closing < open {
-		closing++
-		p.pos++
-	}
-	if open > 3 || w == "" || strings.HasSuffix(w, "*") || closing != open {
-		p.pos = start
+	if w == "" {
 		return "", p.fail()
 	}
-	marks := strings.Repeat("%", open)
-	return marks + strings.ToLower(w) + marks, nil
+	return strings.ToLower(w), nil
 }
 
-// word reads a bare word (letters, digits, _, a trailing *; \ escapes).
+// escapeAt reports whether the backslash at s[i] escapes the byte after
+// it: punctuation, a blank or a backslash, as RediSearch's lexer reads
+// an escaped character. Before anything else the backslash is
+// punctuation the lexer skips, and the word before it ends there.
+func (p *parser) escapeAt(i int) bool {
+	return i+1 < len(p.s) && p.s[i] == '\\' && (v1Punct(p.s[i+1]) || isCSpace(p.s[i+1]))
+}
+
+// word reads a bare word (letters, digits, _, a trailing *; \ escapes
+// what escapeAt says it does).
 func (p *parser) word() string {
 	p.skip()
 	if p.v1 {
@@ -538,7 +536,7 @@ func (p *parser) word() string {
 	var b strings.Builder
 	for p.pos < len(p.s) {
 		c := p.s[p.pos]
-		if c == '\\' && p.pos+1 < len(p.s) {
+		if p.escapeAt(p.pos) {
 			b.WriteByte(p.s[p.pos+1])
 			p.pos += 2
 			continue
@@ -590,7 +588,7 @@ func (p *parser) parseField(depth int) (*Node, error) {
 	case p.v1 && c == '[':
 		return p.v1Bracket(name)
 	case c == '{':
-		return p.parseTags(name)
+		return p.v2Tags(name)
 	case c == '[':
 		return p.parseBracket(name)
 	case p.v1:
@@ -603,6 +601,8 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		return scopeText(n, name), nil
 	case c == '"' || c == '\'':
 		return p.parsePhrase(name)
+	case c == '%':
+		return p.v2Fuzzy(name)
 	case c == '@':
 		return nil, p.modifierError() // "@a:@b:x", DIALECT 1's only
 	case c == '(':
@@ -635,11 +635,7 @@ func (p *parser) parseField(depth int) (*Node, error) {
 	if n, ok := p.paramTerm(name); ok {
 		return n, nil
 	}
-	w, err := p.term()
-	if err != nil {
-		return nil, err
-	}
-	return &Node{Kind: qText, Field: name, Terms: []string{w}}, nil
+	return p.textTerm(name)
 }
 
 // modifierError is DIALECT 2's syntax error at a field modifier where
@@ -671,8 +667,9 @@ func isEscapable(c byte) bool {
 
 // scopeText scopes the text clauses of sub-query n to field: one that
 // names no field gets field, one that names its own keeps those of them
-// field names too (intersectScope). An intersection of plain words
-// becomes one text clause of them all.
+// field names too (intersectScope). An intersection of plain words (no
+// number, which DIALECT 2 reads verbatim) becomes one text clause of
+// them all.
 func scopeText(n *Node, field string) *Node {
 	if n.Kind == qText {
 		n.Field = intersectScope(n.Field, field)
@@ -688,178 +685,13 @@ func scopeText(n *Node, field string) *Node {
 	for i, k := range n.Kids {
 		n.Kids[i] = scopeText(k, field)
 		k = n.Kids[i]
-		plain = plain && k.Kind == qText && k.Field == field && !k.Phrase && k.Weight == 0 && !k.slopSet() && k.termParam == ""
+		plain = plain && k.Kind == qText && k.Field == field && !k.Phrase && !k.Verbatim && k.Weight == 0 && !k.slopSet() && k.termParam == ""
 		terms = append(terms, k.Terms...)
 	}
 	if plain {
 		return &Node{Kind: qText, Field: field, Terms: terms}
 	}
 	return n
-}
-
-func (p *parser) parseTags(field string) (*Node, error) {
-	open := p.pos
-	p.pos++ // '{'
-	var tags []string
-	var affixes []uint8
-	var params []string   // the $parameter each tag names, "" for none
-	var lists [][]tagWord // each tag's words when it has several (DIALECT 2)
-	// A tag's bytes, each marked if a backslash escaped it (an escaped *
-	// or space is the tag's own).
-	type tbyte struct {
-		c       byte
-		escaped bool
-	}
-	var cur []tbyte
-	flush := func() {
-		plain := func(i int, c byte) bool { return !cur[i].escaped && cur[i].c == c }
-		for len(cur) > 0 && plain(0, ' ') {
-			cur = cur[1:]
-		}
-		for len(cur) > 0 && plain(len(cur)-1, ' ') {
-			cur = cur[:len(cur)-1]
-		}
-		var a uint8
-		if n := len(cur); n > 3 && plain(0, 'w') && plain(1, '\'') && plain(n-1, '\'') {
-			// w'pattern': its escapes stay, for the pattern's matcher;
-			// w'$name' takes the pattern from PARAMS in DIALECT 2.
-			var b []byte
-			for _, tb := range cur[2 : n-1] {
-				if tb.escaped {
-					b = append(b, '\\')
-				}
-				b = append(b, tb.c)
-			}
-			param := ""
-			if !p.v1 && len(b) > 1 && b[0] == '$' && !cur[2].escaped && isParamName(string(b[1:])) {
-				param = string(b[1:])
-			}
-			tags = append(tags, string(b))
-			affixes = append(affixes, affixWildcard)
-			params = append(params, param)
-			lists = append(lists, nil)
-			cur = cur[:0]
-			return
-		}
-		if len(cur) > 1 && plain(0, '*') {
-			a |= affixSuffix
-			cur = cur[1:]
-		}
-		if len(cur) > 1 && plain(len(cur)-1, '*') {
-			a |= affixPrefix
-			cur = cur[:len(cur)-1]
-		}
-		var list []tagWord
-		if a == 0 && !p.v1 {
-			// DIALECT 2 reads a tag of several words as a run of words,
-			// whose stop words it drops from the third word on (DIALECT
-			// 1's rule is in query_v1_stop.go).
-			var words [][]tbyte
-			start := -1
-			for i := 0; i <= len(cur); i++ {
-				switch {
-				case i == len(cur) || plain(i, ' '):
-					if start >= 0 {
-						words = append(words, cur[start:i])
-						start = -1
-					}
-				case start < 0:
-					start = i
-				}
-			}
-			stop := func(w []tbyte) bool {
-				b := make([]byte, len(w))
-				for i, tb := range w {
-					if tb.escaped {
-						return false // the lexer sees the backslash
-					}
-					b[i] = tb.c
-				}
-				return p.stop(string(b))
-			}
-			if p.stop != nil && len(words) > 2 && slices.ContainsFunc(words[2:], stop) {
-				var kept []tbyte
-				for i, w := range words {
-					if i >= 2 && stop(w) {
-						continue
-					}
-					if len(kept) > 0 {
-						kept = append(kept, tbyte{' ', false})
-					}
-					kept = append(kept, w...)
-				}
-				cur = kept
-				words = slices.Concat(words[:2], slices.DeleteFunc(words[2:], stop))
-			}
-			if len(words) > 1 {
-				list = make([]tagWord, len(words))
-				for i, w := range words {
-					b := make([]byte, len(w))
-					isParam := len(w) > 1 && !w[0].escaped && w[0].c == '$'
-					for j, tb := range w {
-						b[j] = tb.c
-						isParam = isParam && (j == 0 || !tb.escaped && isParamByte(tb.c))
-					}
-					list[i] = newTagWord(string(b), isParam)
-				}
-			}
-		}
-		if len(cur) > 0 {
-			b := make([]byte, len(cur))
-			isParam := len(cur) > 1 && plain(0, '$') // "$x", or an affix of it: "$x*", "*$x*"
-			for i, tb := range cur {
-				b[i] = tb.c
-				if i > 0 && (tb.escaped || !isParamByte(tb.c)) {
-					isParam = false
-				}
-			}
-			param := ""
-			if isParam {
-				param = string(b[1:])
-			}
-			tags = append(tags, string(b))
-			affixes = append(affixes, a)
-			params = append(params, param)
-			lists = append(lists, list)
-		}
-		cur = cur[:0]
-	}
-	for {
-		if p.pos >= len(p.s) {
-			p.pos = open
-			return nil, p.fail()
-		}
-		c := p.s[p.pos]
-		switch {
-		case c == '\\' && p.pos+1 < len(p.s):
-			cur = append(cur, tbyte{p.s[p.pos+1], true})
-			p.pos += 2
-			continue
-		case c == '|':
-			flush()
-		case c == '}':
-			flush()
-			p.pos++
-			if len(tags) == 0 {
-				return nil, p.fail()
-			}
-			n := &Node{Kind: qTag, Field: field, Tags: tags}
-			if slices.ContainsFunc(affixes, func(a uint8) bool { return a != 0 }) {
-				n.tagAffix = affixes
-			}
-			if !p.v1 && slices.ContainsFunc(params, func(s string) bool { return s != "" }) {
-				n.tagParam = params
-			}
-			if slices.ContainsFunc(lists, func(l []tagWord) bool { return l != nil }) {
-				n.tagWords = lists
-				n.Tags = joinTagWords(n.Tags, lists)
-			}
-			return n, nil
-		default:
-			cur = append(cur, tbyte{c, false})
-		}
-		p.pos++
-	}
 }
 
 func (p *parser) parseRange(field string) (*Node, error) {
@@ -935,10 +767,13 @@ func (p *parser) parsePhrase(field string) (*Node, error) {
 			return nil, p.fail()
 		}
 		c := p.s[p.pos]
-		if c == '\\' && p.pos+1 < len(p.s) {
+		if p.escapeAt(p.pos) {
 			b.WriteByte(p.s[p.pos+1])
 			p.pos += 2
 			continue
+		}
+		if c == '\\' {
+			c = ' ' // no escape: punctuation between two words
 		}
 		p.pos++
 		if c == quote {

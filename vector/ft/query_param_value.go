@@ -2,6 +2,8 @@ package ft
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 )
 
@@ -15,11 +17,70 @@ import (
 
 // paramWord is the word a term's parameter value stands for.
 func paramWord(v []byte) string {
-	s := string(v)
+	return strings.ToLower(unescapeValue(cutNUL(string(v))))
+}
+
+// cutNUL returns s up to its first NUL byte, as C reads a string.
+func cutNUL(s string) string {
 	if i := strings.IndexByte(s, 0); i >= 0 {
-		s = s[:i]
+		return s[:i]
 	}
-	return strings.ToLower(unescapeValue(s))
+	return s
+}
+
+// isCNumber reports whether s reads as a number as RediSearch's
+// ParseDouble reads one with strtod: all of s (after leading blanks;
+// nothing at all reads as 0), decimal or hexadecimal, inf, infinity or
+// nan in any case, but no overflow to infinity and no underflow to zero.
+func isCNumber(s string) bool {
+	t := strings.TrimLeft(s, " \t\n\v\f\r")
+	if t == "" {
+		return true
+	}
+	if strings.IndexByte(t, '_') >= 0 {
+		return false // Go's digit separators, no C syntax
+	}
+	body := strings.TrimLeft(t, "+-")
+	if len(t)-len(body) > 1 {
+		return false
+	}
+	lower := strings.ToLower(body)
+	if lower == "nan" {
+		return true // signed too, as strtod reads it
+	}
+	if strings.HasPrefix(lower, "nan(") && strings.HasSuffix(lower, ")") {
+		for _, c := range lower[4 : len(lower)-1] {
+			if !(c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z') {
+				return false
+			}
+		}
+		return true // nan(chars)
+	}
+	hex := len(body) > 1 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X')
+	if hex && !strings.ContainsAny(body, "pP") {
+		t += "p0" // Go wants a hexadecimal float's exponent, C does not
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		return false // not a number, or an overflow (ERANGE)
+	}
+	if v != 0 || math.IsNaN(v) {
+		return true
+	}
+	// Zero: written so, or an underflow (ERANGE) that ParseDouble refuses.
+	digits := body
+	if hex {
+		digits = body[2:]
+	}
+	for i := 0; i < len(digits); i++ {
+		switch c := digits[i]; {
+		case !hex && (c == 'e' || c == 'E'), hex && (c == 'p' || c == 'P'):
+			return true
+		case c >= '1' && c <= '9', hex && (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'):
+			return false
+		}
+	}
+	return true
 }
 
 // unescapeValue drops each backslash before ASCII punctuation or a blank
@@ -48,18 +109,6 @@ func isCSpace(c byte) bool {
 // text as RediSearch's term list keeps it, or the $parameter it names.
 type tagWord struct {
 	text, param string
-}
-
-// newTagWord reads a word of a tag written as several, unescaped: a
-// $parameter (isParam), a number as written, any other word lower-cased.
-func newTagWord(w string, isParam bool) tagWord {
-	if isParam {
-		return tagWord{param: w[1:]}
-	}
-	if n := v1NumberLen(w, 0); n == len(w) {
-		return tagWord{text: w}
-	}
-	return tagWord{text: strings.ToLower(w)}
 }
 
 // joinTagWords returns tags with each written as several words replaced

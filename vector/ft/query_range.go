@@ -241,10 +241,13 @@ func resolveClauses(n *Node, params map[string][]byte) error {
 			}
 			marks, word := n.Terms[0], paramWord(v)
 			if marks == "w''" {
-				word = strings.ToLower(string(v)) // a pattern keeps its escapes
+				word = cutNUL(string(v)) // a pattern as given, escapes and case
 			}
 			n.Terms[0] = marks[:n.termCut] + word + marks[n.termCut:]
 			n.termParam, n.fromParam = "", true
+			// A number is a term RediSearch 2.8 does not stem: it marks a
+			// node verbatim when its parameter's value reads as one.
+			n.Verbatim = n.Verbatim || marks == "" && isCNumber(cutNUL(string(v)))
 		}
 	case qTag:
 		for i, name := range n.tagParam {
@@ -259,6 +262,9 @@ func resolveClauses(n *Node, params map[string][]byte) error {
 				n.Tags[i] = string(v) // a pattern keeps its escapes
 			} else {
 				n.Tags[i] = unescapeValue(string(v))
+			}
+			if i < len(n.tagShown) {
+				n.tagShown[i] = cutNUL(string(v)) // as given, as a C string
 			}
 		}
 		n.tagParam = nil

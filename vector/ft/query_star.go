@@ -12,8 +12,21 @@ package ft
 // DIALECT 2's own tokens: $name's affixes ($x*, *$x, *$x*), quoted
 // 'verbatim' text, w'pattern' wildcards and numbers signed with +.
 
-// tVerbatim is DIALECT 2's 'verbatim' or w'pattern' token.
-const tVerbatim = tContains + 1
+// DIALECT 2's own tokens: quoted 'verbatim' text and a w'pattern'
+// wildcard, which the lexer puts past its w' (tokenStart).
+const (
+	tVerbatim = tContains + 1 + iota
+	tWildcard
+)
+
+// tokenStart is where token t begins in the query: a wildcard's w' lies
+// before the offset its errors name.
+func tokenStart(t v1Token) int {
+	if t.kind == tWildcard {
+		return t.pos - 2
+	}
+	return t.pos
+}
 
 // v2Next reads DIALECT 2's token at s[i:]: its kind (0 for bytes the
 // lexer skips) and length.
@@ -104,7 +117,7 @@ func v2Lex(q string) []v1Token {
 			near = q[i+1 : min(i+3, len(q))]
 		case tVerbatim:
 			if q[i] == 'w' { // a wildcard: the lexer puts it past w'
-				t.pos = i + 2
+				t.kind, t.pos = tWildcard, i+2
 				near = q[i+2+attr(i+2) : end-1]
 			} else {
 				near = q[i+1+attr(i+1) : end-1]
@@ -122,9 +135,8 @@ func v2Lex(q string) []v1Token {
 
 // starError returns DIALECT 2's syntax error for a bare * in filter, the
 // query before its KNN clause (knn) or the whole query q, nil when there
-// is none.
-func starError(q, filter string, knn bool) *SyntaxError {
-	toks := v2Lex(filter)
+// is none; toks are filter's tokens.
+func starError(q, filter string, toks []v1Token, knn bool) *SyntaxError {
 	open := 0
 	for open < len(toks) && toks[open].kind == tLP {
 		open++

@@ -202,6 +202,16 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 		f.Add(s + " ")
 	}
+	// Lexer-skipped punctuation, fuzzy terms' errors, backslashes that
+	// escape nothing, tag lists of the DIALECT 2 grammar's forms only,
+	// tags and patterns as written, numbers and numeric parameters
+	// verbatim (query_v2.go).
+	for _, s := range []string{"%*%", "*$", "(*)$", "hel\\lo", `"hel\lo" x`, "@g:{hel\\lo|a\\}", "@g:{hello wor*}", "@g:{wor* x}",
+		"@g:{He\\-llo|Big\\ Y|1.5}", "w'Foo*' @t:w'B\\?r'", "@g:{w'Foo\\*' | *Ab* | He\\ l*}", "@g:{foo-bar|a.b|}", "hello , world $ !",
+		"$a $c* 705 inf @t:(x 12)", "%%a% %%%%", "% a %", "@g:{$a|*$c|$x*|w'$p'|$a b}", "@g:{'a'}", "\\", "a\\", "*\\b"} {
+		f.Add(s)
+		f.Add(s + " ")
+	}
 	params := map[string][]byte{"r": []byte("1"), "B": []byte("xxxxxxxx"), "e": []byte("0.1"), "a": []byte("2"), "c": []byte("-1"), "p": []byte("BATCHES"), "x": []byte("A\\-b\x00c")}
 	// DIALECT 1's grammar (query_v1.go).
 	for _, s := range []string{"@name:James Brown", "-hello world", `hello world | "goodbye" moon`, "a 3 b 4 | ~c -d (e) f",
@@ -226,6 +236,8 @@ func FuzzParseQuery(f *testing.F) {
 		// Resolving the parameters of whatever parsed must not panic, nor
 		// must running it over a small index.
 		if filter, knn, err := parseResolved(q, dialect, nil, nil, params); err == nil {
+			checkTagShown(t, q, filter)
+			Explain(filter, knn, nil)
 			// DIALECT 1 or 2 (query_phrase_stop.go), small expansion
 			// bounds (config_expansion.go), and the profile of the tree.
 			ix := fuzzIndex(t)
@@ -258,6 +270,21 @@ func FuzzParseQuery(f *testing.F) {
 			fuzzIndex(t).Search(req, func(string) (map[string][]byte, bool) { return map[string][]byte{}, true })
 		}
 	})
+}
+
+// checkTagShown fails when a tag clause of n shows (FT.EXPLAIN) a text
+// for other tags than it looks up.
+func checkTagShown(t *testing.T, q string, n *Node) {
+	t.Helper()
+	if n == nil {
+		return
+	}
+	if n.Kind == qTag && len(n.tagShown) != len(n.Tags) {
+		t.Fatalf("%q: tags %q shown as %q", q, n.Tags, n.tagShown)
+	}
+	for _, k := range n.Kids {
+		checkTagShown(t, q, k)
+	}
 }
 
 // refersToParams reports whether the tree takes a value from PARAMS

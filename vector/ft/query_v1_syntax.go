@@ -193,25 +193,30 @@ func (p *parser) v1Bracket(field string) (*Node, error) {
 // space) or one affix (word*, *word, *word*). The list ends before the
 // first token that cannot continue it: a closing brace is optional, and
 // further closing braces or "| value" after one belong to the list.
+// FT.EXPLAIN shows a tag of one word as written, an affix unescaped.
 func (p *parser) v1Tags(field string) (*Node, error) {
 	i := v1TokenAt(p.toks, p.pos) + 1
-	var tags, group []string
+	var tags, shown, group []string
 	var affixes []uint8
 	var lists [][]tagWord // each tag's words when it has several
+	first := ""           // the first word of group as written
 	flush := func() {
 		if group != nil {
 			var list []tagWord
+			show := first
 			if len(group) > 1 {
 				// RediSearch's DIALECT 1 term list lower-cases each word.
 				list = make([]tagWord, len(group))
 				for i, w := range group {
 					list[i] = tagWord{text: strings.ToLower(w)}
 				}
+				show = ""
 			}
 			for len(lists) < len(tags) {
 				lists = append(lists, nil) // an affix or a stop word: one term
 			}
 			tags, affixes = append(tags, strings.Join(group, " ")), append(affixes, 0)
+			shown = append(shown, show)
 			lists = append(lists, list)
 			group = nil
 		}
@@ -228,6 +233,7 @@ func (p *parser) v1Tags(field string) (*Node, error) {
 		case state == item && p.v1StopAt(i):
 			// A tag of its own (query_v1_stop.go).
 			tags, affixes = append(tags, p.v1Text(i)), append(affixes, 0)
+			shown = append(shown, p.s[p.toks[i].pos:p.toks[i].end])
 			state = closed
 			continue
 		case state == words && p.v1StopAt(i) && len(group) > 1:
@@ -237,6 +243,7 @@ func (p *parser) v1Tags(field string) (*Node, error) {
 			// and the query goes on from it (its brace is an error then).
 		case state == item && (k == tTerm || k == tNumber):
 			group, state = []string{p.v1Text(i)}, words
+			first = p.s[p.toks[i].pos:p.toks[i].end]
 			continue
 		case state == item && (k == tPrefix || k == tSuffix || k == tContains):
 			t := p.toks[i]
@@ -248,6 +255,7 @@ func (p *parser) v1Tags(field string) (*Node, error) {
 				a, hi = a|affixPrefix, hi-1
 			}
 			tags, affixes = append(tags, unescapeQuery(p.s[lo:hi])), append(affixes, a)
+			shown = append(shown, tags[len(tags)-1])
 			state = closed
 			continue
 		case state == item:
@@ -272,7 +280,7 @@ func (p *parser) v1Tags(field string) (*Node, error) {
 	} else {
 		p.pos = len(p.s)
 	}
-	n := &Node{Kind: qTag, Field: field, Tags: tags}
+	n := &Node{Kind: qTag, Field: field, Tags: tags, tagShown: shown}
 	if slices.ContainsFunc(affixes, func(a uint8) bool { return a != 0 }) {
 		n.tagAffix = affixes
 	}

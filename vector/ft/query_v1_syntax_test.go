@@ -190,6 +190,7 @@ func TestDialect1Grammar28(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q in DIALECT 2: %v", c.v2, err)
 		}
+		stemNumbers(n2)
 		if got, want := Explain(n1, nil, nil), Explain(n2, nil, nil); got != want {
 			t.Errorf("%q in DIALECT 1:\n%s\nwant (%q)\n%s", c.v1, got, c.v2, want)
 		}

@@ -38,7 +38,7 @@ func isPattern(t string) bool {
 // patternMatch reports whether word w matches pattern term t.
 func patternMatch(t, w string) bool {
 	if pat, ok := wildcardTerm(t); ok {
-		return globMatch(pat, w)
+		return globMatch(strings.ToLower(pat), w) // kept as written (FT.EXPLAIN), matched folded
 	}
 	if word, dist, ok := fuzzyTerm(t); ok {
 		return withinDistance(word, w, dist)
