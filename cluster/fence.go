@@ -267,7 +267,7 @@ func (c *Cluster) ackFor(m leaseProbeMsg, now time.Time) (leaseAckMsg, bool) {
 		return leaseAckMsg{}, false // (fencehold.go: ownAck)
 	}
 	if h, held := c.holding(m.from, cur, now); held {
-		h.probed = true // (fencehold.go)
+		h.probed = now // (fencehold.go)
 		c.leaseMu.Unlock()
 		return leaseAckMsg{}, false
 	}

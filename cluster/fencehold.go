@@ -31,10 +31,13 @@ import "time"
 // the margin minus ackFresh): the coordinator uses a report's acks for
 // ackFresh after it arrived, and only while the report names the map the
 // coordinator has. A member that x probed during a hold reports its ack
-// to x as now (it acks x when the hold ends) and does not renew the hold:
-// the coordinator does not decide on that report, and x, back after a
-// stall, gets its acks once the others answered that report, about one
-// LoadInterval after its first probe.
+// to x as given at x's latest probe (it acks x when the hold ends), so
+// while x keeps probing the report renews no hold and the coordinator
+// does not decide on it, and x, back after a stall, gets its acks once
+// the others answered that report, about one LoadInterval after its
+// first probe. If x falls silent again, that time ages like an ack and
+// a report renews the hold once it is holdAt old: a hold that cannot be
+// answered (a member gone) does not keep x from being failed over.
 //
 // Members of an older version answer no report. A member that must hear
 // from one of them lets its hold go ackHold after its report as those
@@ -73,17 +76,17 @@ type heldAcks struct {
 	// an older version, so the hold lasts until until too.
 	answered bool
 	older    bool
-	// probed says x probed during the hold; ended is when the hold
-	// ended after that.
-	probed bool
+	// probed is when x last probed during the hold (zero: it did
+	// not); ended is when the hold ended after that.
+	probed time.Time
 	ended  time.Time
 }
 
 // holding returns this node's hold of its acks to x at now with map m,
 // nil if there is none, and whether it holds them now. A hold that ended
 // after x probed stays two LoadIntervals more, not holding, until x's
-// next probe is acked: till then this node reports its ack to x as now
-// and does not begin a new hold. leaseMu held.
+// next probe is acked: till then this node reports its ack to x as given
+// at x's latest probe (lastAck). leaseMu held.
 func (c *Cluster) holding(x NodeID, m *Map, now time.Time) (*heldAcks, bool) {
 	h := c.holds[x]
 	if h == nil {
@@ -99,7 +102,7 @@ func (c *Cluster) holding(x NodeID, m *Map, now time.Time) (*heldAcks, bool) {
 	if h.ended.IsZero() {
 		h.ended = now
 	}
-	if !h.probed || !now.Before(h.ended.Add(2*c.cfg.LoadInterval)) {
+	if h.probed.IsZero() || !now.Before(h.ended.Add(2*c.cfg.LoadInterval)) {
 		delete(c.holds, x)
 		return nil, false
 	}
@@ -111,12 +114,20 @@ func (c *Cluster) holding(x NodeID, m *Map, now time.Time) (*heldAcks, bool) {
 // times), and begins or renews its hold of acks to x if the gap can
 // count toward a failover. leaseMu held.
 func (c *Cluster) reportAck(x NodeID, m *Map, now time.Time, seq uint64) (time.Time, bool) {
-	if h, _ := c.holding(x, m, now); h != nil && h.probed {
-		return now, true // x is back: it gets an ack when the hold ends
-	}
-	at, ok := c.acked[x]
+	at, ok := c.lastAck(x, m, now)
 	if !ok || now.Sub(at) >= c.cfg.holdAt() {
 		c.holds[x] = &heldAcks{seq: seq, epoch: m.epoch, coord: m.coord, until: now.Add(c.cfg.ackHold())}
+	}
+	return at, ok
+}
+
+// lastAck returns when this node last acked x at now with map m, taking
+// a probe it held back as acked: x is back, and gets an ack when the
+// hold ends. leaseMu held.
+func (c *Cluster) lastAck(x NodeID, m *Map, now time.Time) (time.Time, bool) {
+	at, ok := c.acked[x]
+	if h, _ := c.holding(x, m, now); h != nil && h.probed.After(at) {
+		return h.probed, true
 	}
 	return at, ok
 }
@@ -218,10 +229,8 @@ func (c *Cluster) ownAck(x NodeID, m *Map, now time.Time) time.Time {
 	c.leaseMu.Lock()
 	defer c.leaseMu.Unlock()
 	c.deciding[x] = true
-	if h, _ := c.holding(x, m, now); h != nil && h.probed {
-		return now // x is back: it gets an ack when the hold ends
-	}
-	return c.acked[x]
+	at, _ := c.lastAck(x, m, now)
+	return at
 }
 
 // decided ends the hold of acks ownAck began.

@@ -206,6 +206,48 @@ func TestFenceNoLeaseWhenTheFailoverMapComesLate(t *testing.T) {
 	}
 }
 
+// ackAgeOf returns the age of the ack to x in report m.
+func ackAgeOf(m loadMsg, x NodeID) (time.Duration, bool) {
+	i := slices.IndexFunc(m.acks, func(a ackAge) bool { return a.id == x })
+	if i < 0 {
+		return 0, false
+	}
+	return m.acks[i].age, true
+}
+
+// A primary x that probed a member during its hold and then fell silent
+// again must not stay acked in the member's reports while the hold waits
+// for a member that is gone: the report's ack to x ages from x's probe,
+// and once it is holdAt old the coordinator can fail x over (and the
+// failover map, which drops the gone member too, ends the hold).
+func TestHeldProbeAgesLikeAnAck(t *testing.T) {
+	b := handDriven(t, "b", "a", "b", "c", "x")
+	x := handDriven(t, "x", "a", "b", "c", "x")
+	L := b.cfg.LoadInterval
+	now := time.Now()
+	b.acked["x"] = now.Add(-b.cfg.holdAt())
+	reportOf(b, now)
+	if acks(b, x, now) {
+		t.Fatal("b acked x during its hold")
+	}
+	// c is gone: the hold is never answered. x probed once at now.
+	for d := L; d <= b.cfg.holdAt()+L; d += L {
+		m := reportOf(b, now.Add(d))
+		if age, ok := ackAgeOf(m, "x"); !ok || age != d {
+			t.Fatalf("b's report %s after x's probe says x was acked %s ago (ok %v)", d, age, ok)
+		}
+	}
+	a := handDriven(t, "a", "a", "b", "c", "x")
+	at := now.Add(b.cfg.holdAt() + L)
+	a.takeLoad(reportOf(b, at), at)
+	a.takeLoad(loadMsg{from: "c", boot: a.members["c"].Boot, seq: 1, epoch: 5, coord: "a", leases: true, answers: true,
+		acks: []ackAge{{id: "x", age: b.cfg.holdAt() + L}}}, at)
+	wait := a.cfg.fenceTime() + a.cfg.fenceMargin()
+	if got := a.leaseBound(a.loop.gossip, "x", byID(members("a", "b", "c")), at); got.After(now.Add(wait)) {
+		t.Fatalf("x's lease bound is %s after its probe, want at most %s (T and the margin after it)", got.Sub(now), wait)
+	}
+}
+
 // acks reports whether c acks x's probe at now.
 func acks(c, x *Cluster, now time.Time) bool {
 	_, ok := c.ackFor(leaseProbeMsg{from: x.Self(), boot: x.boot, seq: 1}, now)
@@ -229,9 +271,10 @@ func TestHoldEndsWhenEveryMemberTookALaterReport(t *testing.T) {
 		if !held.holding || acks(b, x, now) {
 			t.Fatalf("older %v: b's report with a gap of holdAt to x holds nothing (holding %v)", older, held.holding)
 		}
-		// x is back: b reports it as acked now, and still asks for answers.
+		// x is back: b reports it as acked at its probe, and still asks
+		// for answers.
 		next := reportOf(b, at)
-		if i := slices.IndexFunc(next.acks, func(a ackAge) bool { return a.id == "x" }); !next.holding || i < 0 || next.acks[i].age != 0 {
+		if age, ok := ackAgeOf(next, "x"); !next.holding || !ok || age != at.Sub(now) {
 			t.Fatalf("older %v: b's report after x's probe: %+v", older, next)
 		}
 		answer := func(from string, seq, epoch uint64) {
