@@ -89,13 +89,14 @@ type Cluster struct {
 	lease atomic.Int64
 	// leaseMu guards the lease's stores, probes (this node's recent
 	// probes, by number), probeSeq, acked (when this node last acked
-	// each member's probe) and holds. Probes and acks are handled on
-	// memberlist's goroutines, off the loop.
+	// each member's probe), holds and deciding. Probes and acks are
+	// handled on memberlist's goroutines, off the loop.
 	leaseMu  sync.Mutex
 	probes   map[uint64]*probe
 	probeSeq uint64
 	acked    map[NodeID]time.Time
 	holds    map[NodeID]*heldAcks // acks this node holds back (fencehold.go)
+	deciding map[NodeID]bool      // members whose failover the coordinator weighs now (ownAck)
 	// hold lets a test stop the loop, as a starved process's: the loop
 	// waits for the channel it receives to close.
 	hold chan chan struct{}
@@ -150,6 +151,7 @@ func New(cfg Config, logger *slog.Logger) (*Cluster, error) {
 		probes:   map[uint64]*probe{},
 		acked:    map[NodeID]time.Time{},
 		holds:    map[NodeID]*heldAcks{},
+		deciding: map[NodeID]bool{},
 		hold:     make(chan chan struct{}),
 	}
 	if cfg.Role != RoleNode || !cfg.RequireMajority {

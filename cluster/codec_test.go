@@ -21,12 +21,13 @@ func sampleMessages(t testing.TB) []message {
 		loadMsg{from: "b", boot: 42, seq: 9, epoch: 7, coord: "a", load: NodeLoad{Node: "b", MemoryUsed: 1 << 30, MemoryLimit: 4 << 30,
 			CPUUsed: 0.5, CPUCores: 2, Shards: []ShardLoad{{Shard: 2, Memory: 600 << 20, Ops: 1234.5, CPU: 0.25, Network: 1e6, Conns: 17, Vectors: 1000}},
 			Offsets: []ShardOffset{{Shard: 2, Offset: 123456, Released: 6}, {Shard: 5, Offset: 99}}},
-			leases: true, acks: []ackAge{{id: "a", age: 120 * time.Millisecond}, {id: "c", age: 3 * time.Second}}},
+			leases: true, acks: []ackAge{{id: "a", age: 120 * time.Millisecond}, {id: "c", age: 3 * time.Second}}, answers: true, holding: true},
 		profileMsg{from: "b", shard: 2, stats: []SlotStat{{Slot: 5461, Keys: 3, Bytes: 300, Ops: 9}, {Slot: 6000, Keys: 1, Bytes: 10}}},
 		eventMsg{Event{ID: "a-1-2", Time: time.UnixMilli(1700000000123), Kind: EventSplit, Shard: 2, Detail: "done", Duration: 1500 * time.Millisecond}},
 		migrationDoneMsg{from: "a", boot: 1, id: 8},
 		leaseProbeMsg{from: "c", boot: 3, seq: 17},
 		leaseAckMsg{from: "a", to: "c", toBoot: 3, seq: 17, epoch: 7, coord: "a"},
+		reportSeenMsg{from: "a", boot: 1, to: "b", toBoot: 42, seq: 9, epoch: 7, coord: "a"},
 	}
 }
 
@@ -50,18 +51,34 @@ func TestLoadMessageKeepsValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.(loadMsg)
-	if !got.leases || len(got.acks) != 2 || got.acks[1] != (ackAge{id: "c", age: 3 * time.Second}) {
-		t.Fatalf("decoded acks %v (leases %v), want %v", got.acks, got.leases, in.acks)
+	if !got.leases || len(got.acks) != 2 || got.acks[1] != (ackAge{id: "c", age: 3 * time.Second}) || !got.answers || !got.holding {
+		t.Fatalf("decoded acks %v (leases %v, answers %v, holding %v), want %v", got.acks, got.leases, got.answers, got.holding, in.acks)
 	}
 	if got.load.Shards[0] != in.load.Shards[0] || got.load.CPUCores != 2 || got.boot != 42 || got.coord != "a" ||
 		len(got.load.Offsets) != 2 || got.load.Offsets[1] != (ShardOffset{Shard: 5, Offset: 99}) ||
 		got.load.Offsets[0] != (ShardOffset{Shard: 2, Offset: 123456, Released: 6}) {
 		t.Fatalf("decoded %+v, want %+v", got, in)
 	}
+	// The flags of the holds ride in bits of a byte every version sends:
+	// the report has the bytes of one without them but for that byte, so
+	// versions that know no holds (they read the copies' and the leases'
+	// bits only) decode it as before.
+	plain := in
+	plain.answers, plain.holding = false, false
+	b, pb := in.encode(), plain.encode()
+	diff := 0
+	for i := range min(len(b), len(pb)) {
+		if b[i] != pb[i] {
+			diff++
+		}
+	}
+	if len(b) != len(pb) || diff != 1 {
+		t.Fatalf("the hold flags change the report's layout:\n%x\n%x", b, pb)
+	}
 	// A report without the offsets, without the state of the copies or
 	// without the released shards (as older versions send), still decodes.
-	in.load.Offsets, in.acks, in.leases = nil, nil, false
-	b := in.encode()
+	in.load.Offsets, in.acks, in.leases, in.answers, in.holding = nil, nil, false, false, false
+	b = in.encode()
 	if out, err = decodeMessage(b[:len(b)-1]); err != nil || out.(loadMsg).leases || out.(loadMsg).acks != nil {
 		t.Fatalf("report without the ack section: %+v, %v", out, err)
 	}
@@ -159,7 +176,7 @@ func FuzzDecodeMessage(f *testing.F) {
 
 func TestFuzzSeedsAreValidMessages(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzDecodeMessage", "seed-*"))
-	if err != nil || len(files) < 7 {
+	if err != nil || len(files) < 10 {
 		t.Fatalf("seed corpus: %v, %d files", err, len(files))
 	}
 	for _, f := range files {

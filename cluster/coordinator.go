@@ -97,6 +97,7 @@ func (c *Cluster) coordinate(now time.Time) {
 	}
 	p := c.cfg.Policy()
 	l := cur.edit()
+	defer c.decided() // (ownAck: installed or not, the decision is taken)
 	failed := map[NodeID]failure{}
 	for _, n := range cur.nodes {
 		if !cur.hostsRole(n.ID) {

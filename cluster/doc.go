@@ -51,10 +51,12 @@
 // a margin (two LoadIntervals and T/20 for clock rates) after a majority
 // last acked it, as the members report their acks with their load: by
 // then the old primary has stopped taking writes. A member whose report
-// can count toward that holds its acks to the primary for a while
-// (fencehold.go), so a primary that comes back cannot renew its lease
-// from an ack given after the report the coordinator decides on. A failover takes about
-// as long as before (4.5 s with the default timers, from 4–4.5 s).
+// can count toward that holds its acks to the primary until the next map
+// comes or every other data node said it took a later report of the
+// member's (fencehold.go), so a primary that comes back cannot renew its
+// lease from an ack given after the coordinator decided on the report,
+// however late the failover map reaches the member. A failover takes
+// about as long as before (4.5 s with the default timers, from 4–4.5 s).
 //
 // A primary that had no replica loses its slots' data with it. Redis
 // Cluster leaves such slots down (cluster-require-full-coverage) until the

@@ -52,9 +52,10 @@ import (
 // map than the coordinator's, or that the coordinator sees as failed,
 // counts as acking just now: the coordinator waits until it reports. A
 // member that reported a gap that can count toward a failover holds its
-// acks to that primary until its map is newer or ackHold has passed
-// (fencehold.go), so it cannot renew a returning primary's lease after
-// the report the coordinator decides on.
+// acks to that primary until its map is newer or every other data node
+// said it took a later report (fencehold.go), so it cannot renew a
+// returning primary's lease after the coordinator decided on its report,
+// however late the failover map reaches it.
 //
 // A node alone in its map, a node whose first map just arrived (nobody
 // else can own its slots yet) and a member with RequireMajority off are
@@ -261,8 +262,12 @@ func (c *Cluster) ackFor(m leaseProbeMsg, now time.Time) (leaseAckMsg, bool) {
 	}
 	c.leaseMu.Lock()
 	cur := c.cur.Load()
+	if c.deciding[m.from] {
+		c.leaseMu.Unlock()
+		return leaseAckMsg{}, false // (fencehold.go: ownAck)
+	}
 	if h, held := c.holding(m.from, cur, now); held {
-		h.probed = true // (fencehold.go)
+		h.probed = now // (fencehold.go)
 		c.leaseMu.Unlock()
 		return leaseAckMsg{}, false
 	}
@@ -298,12 +303,14 @@ func (c *Cluster) takeAck(m leaseAckMsg, now time.Time) {
 	c.countAcks(p, cur)
 }
 
-// recentAcks returns, for the load report, how long ago this node last
-// acked each member, for those acked within four fence times, and holds
-// its acks to the map nodes whose gap can count toward a failover
+// recentAcks returns, for load report seq, how long ago this node last
+// acked each member, for those acked within four fence times, holds its
+// acks to the map nodes whose gap can count toward a failover, and says
+// whether a hold waits for the members' answers to the report
 // (fencehold.go). Loop goroutine only.
-func (c *Cluster) recentAcks(now time.Time) []ackAge {
+func (c *Cluster) recentAcks(now time.Time, seq uint64) ([]ackAge, bool) {
 	m := c.loop.gossip
+	must := c.awaited()
 	c.leaseMu.Lock()
 	defer c.leaseMu.Unlock()
 	for id, at := range c.acked {
@@ -321,16 +328,18 @@ func (c *Cluster) recentAcks(now time.Time) []ackAge {
 		if n.ID == c.Self() {
 			continue
 		}
-		if at, ok := c.reportAck(n.ID, m, now); ok {
+		if at, ok := c.reportAck(n.ID, m, now, seq); ok {
 			last[n.ID] = at
 		}
 	}
+	c.settleHolds(must)
+	holding := c.holdingReports()
 	var out []ackAge
 	for id, at := range last {
 		out = append(out, ackAge{id: id, age: max(0, now.Sub(at))})
 	}
 	slices.SortFunc(out, func(a, b ackAge) int { return cmpString(a.id, b.id) })
-	return out
+	return out, holding
 }
 
 // ackAge is, in a load report, how long before it the sender last acked
@@ -367,7 +376,7 @@ func (c *Cluster) takeAckReport(from NodeID, m loadMsg, at time.Time) {
 // it.
 func (c *Cluster) leaseBound(m *Map, x NodeID, alive map[NodeID]Member, now time.Time) time.Time {
 	ls := c.loop
-	var last []time.Time
+	var last, older []time.Time
 	for _, n := range m.nodes {
 		switch {
 		case n.ID == x:
@@ -385,6 +394,9 @@ func (c *Cluster) leaseBound(m *Map, x NodeID, alive map[NodeID]Member, now time
 				// It may be acking x now: its hold, if any, may have
 				// ended, or a newer map ended it (fencehold.go).
 				last = append(last, now)
+			case !ls.answers[n.ID]:
+				// An older version: its hold ends by the clock.
+				older = append(older, r.acks[x])
 			default:
 				last = append(last, r.acks[x])
 			}
@@ -392,6 +404,15 @@ func (c *Cluster) leaseBound(m *Map, x NodeID, alive map[NodeID]Member, now time
 	}
 	// x needs acks from need others for a majority with its own vote.
 	need := len(m.nodes)/2 + 1 - 1
+	if len(older) < need {
+		// The others suffice: count the older versions as acking x
+		// now, whatever the time their failover map takes to come.
+		for range older {
+			last = append(last, now)
+		}
+	} else {
+		last = append(last, older...)
+	}
 	if need <= 0 || need > len(last) {
 		return now.Add(c.cfg.fenceTime() + c.cfg.fenceMargin())
 	}

@@ -206,7 +206,7 @@ func TestLeaseBoundIsTheMajorityLastAck(t *testing.T) {
 	c.acked["e"] = now.Add(-5 * time.Second)
 	report := func(from string, ago time.Duration) {
 		c.takeLoad(loadMsg{from: NodeID(from), boot: c.members[NodeID(from)].Boot, seq: 1, epoch: 5, coord: "a",
-			leases: true, acks: []ackAge{{id: "e", age: ago}}}, now)
+			leases: true, answers: true, acks: []ackAge{{id: "e", age: ago}}}, now)
 	}
 	report("b", 50*time.Millisecond)
 	report("c", 2*time.Second)
@@ -232,6 +232,37 @@ func TestLeaseBoundIsTheMajorityLastAck(t *testing.T) {
 	later := now.Add(c.cfg.quorumWindow() + time.Millisecond)
 	if got, want := c.leaseBound(ls.gossip, "e", alive, later), later.Add(wait); !got.Equal(want) {
 		t.Fatalf("with stale reports: bound %s after them, want %s", got.Sub(later), wait)
+	}
+}
+
+// In a rolling upgrade, the coordinator does not decide on the reports of
+// members of the older version, whose holds end by the clock, when the
+// others' reports suffice: it counts those members as acking the failed
+// primary now. When they do not suffice, it counts the older members'
+// acks as reported, so the failover still happens.
+func TestLeaseBoundLeavesOutOlderVersionsWhenTheOthersSuffice(t *testing.T) {
+	c := handDriven(t, "a", "a", "b", "c", "d", "e")
+	now := time.Now()
+	c.acked["e"] = now.Add(-5 * time.Second)
+	report := func(from string, ago time.Duration, answers bool) {
+		c.takeLoad(loadMsg{from: NodeID(from), boot: c.members[NodeID(from)].Boot, seq: 1, epoch: 5, coord: "a",
+			leases: true, answers: answers, acks: []ackAge{{id: "e", age: ago}}}, now)
+	}
+	alive := byID(members("a", "b", "c", "d"))
+	wait := c.cfg.fenceTime() + c.cfg.fenceMargin()
+	bound := func() time.Duration { return c.leaseBound(c.loop.gossip, "e", alive, now).Sub(now) }
+	// e needs two acks besides its own vote. c is of the older version.
+	report("b", time.Second, true)
+	report("c", 4*time.Second, false)
+	report("d", 4*time.Second, true)
+	if got, want := bound(), wait-time.Second; got != want {
+		t.Fatalf("bound %s, want %s (b's ack plus T and the margin: c counts as acking now)", got, want)
+	}
+	// With d of the older version too, b's report and a's own ack do not
+	// suffice: c's and d's count as reported, as in that version.
+	report("d", 4*time.Second, false)
+	if got, want := bound(), wait-4*time.Second; got != want {
+		t.Fatalf("with c and d of the older version: bound %s, want %s (the second latest ack, c's or d's)", got, want)
 	}
 }
 

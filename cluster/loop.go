@@ -43,11 +43,15 @@ type loopState struct {
 	spread *spreadHold
 
 	// Leases (fence.go): when this node last sent probes, what each
-	// member last reported of its acks, and the members whose reports
-	// say they send no acks.
+	// member last reported of its acks, the members whose reports say
+	// they send no acks, those that answer held reports, and the
+	// latest of this node's reports each member said it took
+	// (fencehold.go).
 	lastProbe  time.Time
 	ackReports map[NodeID]ackReport
 	legacy     map[NodeID]bool
+	answers    map[NodeID]bool
+	took       map[NodeID]announced
 }
 
 // announced is the map a member said it had, in a load report.
@@ -82,6 +86,8 @@ func newLoopState(ctx context.Context, c *Cluster) *loopState {
 		spread:       newSpreadHold(),
 		ackReports:   map[NodeID]ackReport{},
 		legacy:       map[NodeID]bool{},
+		answers:      map[NodeID]bool{},
+		took:         map[NodeID]announced{},
 	}
 }
 
@@ -231,6 +237,8 @@ func (c *Cluster) handle(b []byte, at time.Time) {
 	case migrationDoneMsg:
 		c.takeMigrationDone(m.from, m.boot, m.id)
 		c.coordinate(at)
+	case reportSeenMsg:
+		c.takeAnswer(m)
 	case leaseProbeMsg, leaseAckMsg:
 		c.takeLeasePacket(b, at) // (memberlist hands them over directly)
 	}
@@ -274,6 +282,14 @@ func (c *Cluster) takeLoad(m loadMsg, now time.Time) {
 			c.takeAckReport(m.from, m, now)
 		} else {
 			ls.legacy[m.from] = true
+		}
+		if m.answers {
+			ls.answers[m.from] = true
+		} else {
+			delete(ls.answers, m.from)
+		}
+		if a, ok := c.answerFor(m); ok {
+			c.sendPacket(m.from, a.encode())
 		}
 	}
 	if newer(m.epoch, m.coord, ls.gossip.epoch, ls.gossip.coord) {
@@ -319,10 +335,12 @@ func (c *Cluster) reportLoad(now time.Time) {
 		return !ok || sh.Primary != c.Self()
 	})
 	ls.seq++
+	acks, holding := c.recentAcks(now, ls.seq)
 	for part := 0; part == 0 || part*maxReportShards < max(len(nl.Shards), len(nl.Offsets)); part++ {
-		msg := loadMsg{from: c.Self(), boot: c.boot, seq: ls.seq, part: uint64(part), epoch: ls.gossip.epoch, coord: ls.gossip.coord, load: nl, leases: true}
+		msg := loadMsg{from: c.Self(), boot: c.boot, seq: ls.seq, part: uint64(part), epoch: ls.gossip.epoch, coord: ls.gossip.coord, load: nl,
+			leases: true, answers: true, holding: holding}
 		if part == 0 {
-			msg.acks = c.recentAcks(now)
+			msg.acks = acks
 		}
 		msg.load.Shards = partOf(nl.Shards, part)
 		msg.load.Offsets = partOf(nl.Offsets, part)
@@ -363,6 +381,8 @@ func (c *Cluster) prune() {
 		if !alive[id] {
 			delete(ls.ackReports, id)
 			delete(ls.legacy, id)
+			delete(ls.answers, id)
+			delete(ls.took, id)
 			delete(ls.known, id)
 			delete(ls.loads, id)
 			delete(ls.offsets, id)

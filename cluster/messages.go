@@ -5,15 +5,16 @@ import "fmt"
 // Gossip messages are one type byte followed by the body. decodeMessage is
 // the one switch that reads them.
 const (
-	msgMap           byte = 1 // a full shard map
-	msgDelta         byte = 2 // the changes from one map to the next
-	msgMapRequest    byte = 3 // "send me your full map"
-	msgLoad          byte = 4 // a node's load report
-	msgProfile       byte = 5 // per-slot load of a shard, for splits
-	msgEvent         byte = 6 // a coordinator decision, for CLUSTER EVENTS
-	msgMigrationDone byte = 7 // a source node finished moving a migration's data
-	msgLeaseProbe    byte = 8 // "ack my lease" (fence.go)
-	msgLeaseAck      byte = 9 // the answer to a lease probe
+	msgMap           byte = 1  // a full shard map
+	msgDelta         byte = 2  // the changes from one map to the next
+	msgMapRequest    byte = 3  // "send me your full map"
+	msgLoad          byte = 4  // a node's load report
+	msgProfile       byte = 5  // per-slot load of a shard, for splits
+	msgEvent         byte = 6  // a coordinator decision, for CLUSTER EVENTS
+	msgMigrationDone byte = 7  // a source node finished moving a migration's data
+	msgLeaseProbe    byte = 8  // "ack my lease" (fence.go)
+	msgLeaseAck      byte = 9  // the answer to a lease probe
+	msgReportSeen    byte = 10 // "I took your load report" (fencehold.go)
 )
 
 // message is a decoded gossip message.
@@ -58,9 +59,30 @@ type loadMsg struct {
 	coord NodeID
 	load  NodeLoad
 	// leases is set by members that ack lease probes (fence.go); acks
-	// says how long ago the sender last acked each member.
-	leases bool
-	acks   []ackAge
+	// says how long ago the sender last acked each member. answers is
+	// set by members that answer a report that says holding, and hold
+	// their acks until answered (fencehold.go); holding says the sender
+	// holds acks now and waits for the answers. The flags ride in bits
+	// of the copies' flags, which older versions ignore: they add no
+	// byte, so those versions still decode the report.
+	leases  bool
+	acks    []ackAge
+	answers bool
+	holding bool
+}
+
+// reportSeenMsg answers a load report that says holding: member from (in
+// its run boot) took report seq of member to (in its run toBoot) while it
+// had map (epoch, coord). Sent only to a member whose report says
+// holding, so never to older versions, which would drop the unknown type.
+type reportSeenMsg struct {
+	from   NodeID
+	boot   uint64
+	to     NodeID
+	toBoot uint64
+	seq    uint64
+	epoch  uint64
+	coord  NodeID
 }
 
 // profileMsg carries per-slot statistics of one shard to the coordinator.
@@ -276,6 +298,12 @@ func (m loadMsg) encode() []byte {
 	if m.leases {
 		flags |= 2
 	}
+	if m.answers {
+		flags |= 4
+	}
+	if m.holding {
+		flags |= 8
+	}
 	e.uvarint(flags)
 	e.uvarint(uint64(len(partial)))
 	for _, id := range partial {
@@ -318,6 +346,8 @@ func decodeLoadBody(d *decoder) loadMsg {
 		flags := d.uvarint()
 		m.load.Copies = flags&1 != 0
 		m.leases = flags&2 != 0
+		m.answers = flags&4 != 0
+		m.holding = flags&8 != 0
 		for range d.count() {
 			id := d.shardID()
 			for i := range m.load.Offsets {
@@ -343,6 +373,18 @@ func decodeLoadBody(d *decoder) loadMsg {
 		}
 	}
 	return m
+}
+
+func (m reportSeenMsg) encode() []byte {
+	e := encoder{b: []byte{msgReportSeen}}
+	e.id(m.from)
+	e.uvarint(m.boot)
+	e.id(m.to)
+	e.uvarint(m.toBoot)
+	e.uvarint(m.seq)
+	e.uvarint(m.epoch)
+	e.id(m.coord)
+	return e.b
 }
 
 func (m profileMsg) encode() []byte {
@@ -411,7 +453,8 @@ func (m migrationDoneMsg) encode() []byte {
 
 // decodeMessage decodes one gossip message. The result is one of mapMsg,
 // deltaMsg, mapRequestMsg, loadMsg, profileMsg, eventMsg,
-// migrationDoneMsg, leaseProbeMsg and leaseAckMsg; it does not alias b.
+// migrationDoneMsg, leaseProbeMsg, leaseAckMsg and reportSeenMsg; it does
+// not alias b.
 func decodeMessage(b []byte) (message, error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%w: empty", errDecode)
@@ -441,6 +484,8 @@ func decodeMessage(b []byte) (message, error) {
 		msg = leaseProbeMsg{from: d.id(), boot: d.uvarint(), seq: d.uvarint()}
 	case msgLeaseAck:
 		msg = leaseAckMsg{from: d.id(), to: d.id(), toBoot: d.uvarint(), seq: d.uvarint(), epoch: d.uvarint(), coord: d.id()}
+	case msgReportSeen:
+		msg = reportSeenMsg{from: d.id(), boot: d.uvarint(), to: d.id(), toBoot: d.uvarint(), seq: d.uvarint(), epoch: d.uvarint(), coord: d.id()}
 	default:
 		return nil, fmt.Errorf("%w: unknown type %d", errDecode, b[0])
 	}
