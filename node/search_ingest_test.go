@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/vcache/vcache/vector"
 )
@@ -57,10 +56,7 @@ func TestFTPipelinedLoadReadsItsWrites(t *testing.T) {
 			t.Fatalf("deleted doc:%d still found", lo+1)
 		}
 	}
-	waitFor(t, 30*time.Second, "percent_indexed 1", func() bool {
-		m := ftInfo(t, c)
-		return fmt.Sprint(m["percent_indexed"]) == "1" && fmt.Sprint(m["indexing"]) == "0"
-	})
+	ftWaitIndexed(t, c, "idx")
 	m := ftInfo(t, c)
 	if got, want := infoNum(m["num_docs"]), int64(n-n/batch); got != want {
 		t.Fatalf("num_docs %d, want %d", got, want)

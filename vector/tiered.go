@@ -261,6 +261,7 @@ func (t *Tiered) work() {
 		}
 		// The last worker: tell the owner before stopping (a Flush
 		// waits for it), and go on if more came meanwhile.
+		t.release()
 		t.mu.Unlock()
 		t.OnIdle()
 		t.mu.Lock()
@@ -269,7 +270,22 @@ func (t *Tiered) work() {
 		}
 	}
 	t.running--
+	if t.running == 0 {
+		t.release()
+	}
 	t.room.Broadcast()
+}
+
+// release gives back the buffer's arrays and the bookkeeping maps once
+// the workers have emptied them (a map keeps its buckets, a slice its
+// array, after a burst of a full buffer). mu must be held.
+func (t *Tiered) release() {
+	if len(t.buf.ids) > 0 || len(t.busy) > 0 || len(t.gone) > 0 || len(t.queue) > 0 || cap(t.buf.ids) == 0 {
+		return
+	}
+	// Only the arrays: Add and Search read buf's p and stride without mu.
+	t.buf.vecs, t.buf.norms, t.buf.ids, t.buf.pos = nil, nil, nil, map[uint32]int{}
+	t.seq, t.shadow, t.queued = map[uint32]uint64{}, map[uint32]bool{}, map[uint32]bool{}
 }
 
 // moveOne applies the oldest queued change to the graph, without mu
@@ -450,10 +466,35 @@ func (t *Tiered) GrowthBytes() int64 {
 	return t.growthFor(pending+1) - t.growthFor(pending)
 }
 
-// WriteTo waits until the graph holds the whole buffer (a caller that
-// stops Adds meanwhile, as a snapshot does, waits for at most the
-// buffer's worth of inserts) and writes the graph.
+// hidingWriter is a graph that can write some of its vectors as removed.
+type hidingWriter interface {
+	writeHiding(w io.Writer, hide map[uint32]bool) (int64, error)
+}
+
+// WriteTo writes the graph without waiting for the workers: the ids
+// whose vector is still buffered (or removed while their move was under
+// way) are written as removed from it, so that an owner that restores
+// its documents from elsewhere (an FT index from its hashes) inserts
+// their vectors again, the graph's older versions never coming back.
 func (t *Tiered) WriteTo(w io.Writer) (int64, error) {
-	t.drain()
-	return t.g.WriteTo(w)
+	h, ok := t.g.(hidingWriter)
+	if !ok {
+		t.drain()
+		return t.g.WriteTo(w)
+	}
+	t.mu.Lock()
+	var hide map[uint32]bool
+	if n := len(t.buf.ids) + len(t.gone) + len(t.busy); n > 0 {
+		hide = make(map[uint32]bool, n)
+		for _, id := range t.buf.ids {
+			hide[id] = true
+		}
+		for _, m := range []map[uint32]bool{t.gone, t.busy} {
+			for id := range m {
+				hide[id] = true
+			}
+		}
+	}
+	t.mu.Unlock()
+	return h.writeHiding(w, hide)
 }

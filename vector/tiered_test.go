@@ -1,6 +1,8 @@
 package vector
 
 import (
+	"bytes"
+	"io"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -41,6 +43,17 @@ func (g *gatedIndex) release() {
 		close(g.open)
 	}
 	g.mu.Unlock()
+}
+
+// hold has the next Adds wait again.
+func (g *gatedIndex) hold() {
+	g.mu.Lock()
+	g.open = make(chan struct{})
+	g.mu.Unlock()
+}
+
+func (g *gatedIndex) writeHiding(w io.Writer, hide map[uint32]bool) (int64, error) {
+	return g.Index.(hidingWriter).writeHiding(w, hide)
 }
 
 // stop lets the Adds through and closes tr (a failed test's moves must
@@ -327,4 +340,67 @@ func TestTieredFilteredSearch(t *testing.T) {
 		t.Fatalf("candidate search = %v, want 3 results, 301 first", res)
 	}
 	g.release()
+}
+
+// TestTieredWritesWithoutWaiting: a snapshot of a tiered index is written
+// while every move into the graph is held (it used to wait for them), and
+// reads back as the graph without the ids whose newer vector is still
+// buffered or whose move is under way: an owner restoring from its
+// documents inserts those again, and never gets an older vector back.
+func TestTieredWritesWithoutWaiting(t *testing.T) {
+	data := uniform(11, 220, 8)
+	g := newGated(t, tierParams(8))
+	tr := NewTiered(g, 1000, 2)
+	tr.small = 0
+	defer stop(g, tr)
+	g.release()
+	for i := 0; i < 200; i++ {
+		if err := tr.Add(uint32(i), data[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr.Flush()
+	g.hold()
+	for _, id := range []uint32{5, 6} { // newer vectors of graph ids
+		if err := tr.Add(id, data[200+id]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tr.Add(300, data[210]); err != nil { // a new id
+		t.Fatal(err)
+	}
+	tr.Remove(7)
+	waitBusy(t, tr, 2)
+	done := make(chan []byte)
+	go func() {
+		var b bytes.Buffer
+		if _, err := tr.WriteTo(&b); err != nil {
+			t.Error(err)
+		}
+		done <- b.Bytes()
+	}()
+	var saved []byte
+	select {
+	case saved = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("WriteTo waits for the held moves")
+	}
+	back, err := ReadIndex(bytes.NewReader(saved))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := back.Len(); n != 197 {
+		t.Errorf("read back %d vectors, want 197 (200 less 5, 6 and 7)", n)
+	}
+	for _, id := range []uint32{5, 6, 7, 300} {
+		if _, ok := back.Vector(id); ok {
+			t.Errorf("id %d read back; its vector in the graph is not its last", id)
+		}
+	}
+	for i := uint32(8); i < 200; i++ {
+		v, ok := back.Vector(i)
+		if !ok || !sameVec(v, data[i]) {
+			t.Fatalf("id %d not read back as written", i)
+		}
+	}
 }

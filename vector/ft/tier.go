@@ -86,3 +86,12 @@ func (c *Catalog) SetDirect(on bool) {
 		c.direct.Store(on)
 	}
 }
+
+// Close stops the HNSW workers of every index (a node shutting down,
+// after its last snapshot: the buffered vectors stay searched, and the
+// snapshot did not need them in the graphs).
+func (c *Catalog) Close() {
+	for _, ix := range c.all() {
+		ix.stopTiers()
+	}
+}
