@@ -52,6 +52,13 @@ type Tiered struct {
 	// at once.
 	Direct func() bool
 
+	// OnFull, when set (before the first Add), is called under mu (it
+	// must not block) when the buffer fills (true) and when it has room
+	// again or the index closes (false): an owner tells its writers to
+	// wait for room before they take their own locks.
+	OnFull func(full bool)
+	full   bool // what OnFull was last told (mu)
+
 	// OnIdle, when set (before the first Add), is called without mu by a
 	// worker whose insert grew the graph, and by the last worker as it
 	// stops (the graph has taken the whole backlog): an owner refreshes
@@ -125,6 +132,7 @@ func (t *Tiered) drain() {
 func (t *Tiered) Close() {
 	t.mu.Lock()
 	t.closed = true
+	t.noteFull()
 	t.room.Broadcast()
 	t.mu.Unlock()
 	t.wg.Wait()
@@ -160,6 +168,7 @@ func (t *Tiered) Add(id uint32, v []float32) error {
 		delete(t.gone, id)
 	}
 	t.buf.put(id, q)
+	t.noteFull()
 	t.nseq++
 	t.seq[id] = t.nseq
 	t.enqueue(id)
@@ -177,6 +186,18 @@ func hasID(g Index, id uint32) bool {
 	}
 	_, ok := g.Vector(id)
 	return ok
+}
+
+// noteFull tells OnFull when the buffer has filled or has room again
+// (a closed index never waits). mu must be held.
+func (t *Tiered) noteFull() {
+	full := len(t.buf.ids) >= t.limit && !t.closed
+	if full != t.full {
+		t.full = full
+		if t.OnFull != nil {
+			t.OnFull(full)
+		}
+	}
 }
 
 // enqueue lists id for a worker unless it is listed or being changed.
@@ -214,6 +235,7 @@ func (t *Tiered) Remove(id uint32) bool {
 		t.buf.del(id)
 		delete(t.seq, id)
 		delete(t.shadow, id)
+		t.noteFull()
 		t.room.Broadcast()
 	}
 	if t.busy[id] {
@@ -320,11 +342,16 @@ func (t *Tiered) moveOne() {
 		t.OnIdle()
 	}
 	t.mu.Lock()
-	if t.seq[id] == s {
-		if _, ok := t.buf.pos[id]; ok {
+	if _, ok := t.buf.pos[id]; ok {
+		if t.seq[id] == s {
 			t.buf.del(id)
 			delete(t.seq, id)
 			delete(t.shadow, id)
+			t.noteFull()
+		} else {
+			// A newer vector came during the move: the graph's is older,
+			// hidden until that one is moved too.
+			t.shadow[id] = true
 		}
 	}
 	t.settle(id)

@@ -45,6 +45,15 @@ func (g *gatedIndex) release() {
 	g.mu.Unlock()
 }
 
+// passOne lets the Adds waiting now through and has the next ones wait.
+func (g *gatedIndex) passOne() {
+	g.mu.Lock()
+	old := g.open
+	g.open = make(chan struct{})
+	close(old)
+	g.mu.Unlock()
+}
+
 // hold has the next Adds wait again.
 func (g *gatedIndex) hold() {
 	g.mu.Lock()
@@ -402,5 +411,58 @@ func TestTieredWritesWithoutWaiting(t *testing.T) {
 		if !ok || !sameVec(v, data[i]) {
 			t.Fatalf("id %d not read back as written", i)
 		}
+	}
+}
+
+// TestTieredUpdateDuringMoveHidesTheMovedVector: a vector replaced while
+// its move into the graph is under way is not found by its old value once
+// that move is done and the new one waits its turn behind other moves.
+func TestTieredUpdateDuringMoveHidesTheMovedVector(t *testing.T) {
+	data := uniform(12, 20, 8)
+	far := make([]float32, 8)
+	for i := range far {
+		far[i] = 100
+	}
+	g := newGated(t, tierParams(8))
+	tr := NewTiered(g, 1000, 1)
+	tr.small = 0
+	defer stop(g, tr)
+	if err := tr.Add(1, data[1]); err != nil {
+		t.Fatal(err)
+	}
+	waitBusy(t, tr, 1)
+	for i := 2; i < 10; i++ {
+		if err := tr.Add(uint32(i), data[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tr.Add(1, far); err != nil { // while data[1] moves
+		t.Fatal(err)
+	}
+	g.passOne() // data[1] lands in the graph; the next move waits
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if v, ok := g.Index.Vector(1); ok && sameVec(v, data[1]) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first move did not land")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	waitBusy(t, tr, 1)
+	if got := nearest(t, tr, data[1]); got == 1 {
+		t.Fatal("id 1 found by the vector it had before its update")
+	}
+	if got := nearest(t, tr, far); got != 1 {
+		t.Fatalf("nearest to id 1's last vector is %d", got)
+	}
+	g.release()
+	tr.Flush()
+	if got := nearest(t, tr, data[1]); got == 1 {
+		t.Fatal("after the moves: id 1 found by its old vector")
+	}
+	if v, ok := tr.Vector(1); !ok || !sameVec(v, far) {
+		t.Fatal("after the moves: id 1 does not hold its last vector")
 	}
 }

@@ -17,6 +17,7 @@ type Catalog struct {
 	total   atomic.Int64      // every index's MemoryBytes (kept by the indexes)
 	n       atomic.Int32      // len(indexes), read without the lock
 	direct  atomic.Bool       // SetDirect (tier.go)
+	full    atomic.Int32      // HNSW buffers that are full (tier.go)
 
 	// Dicts and Config are the node's other search state (FT.DICT*,
 	// FT.CONFIG); each guards itself. FT.SUG* dictionaries are keys
@@ -45,6 +46,7 @@ func (c *Catalog) Create(s *Schema) (*Index, error) {
 	}
 	ix.attach(&c.total)
 	ix.direct.Store(&c.direct)
+	ix.fulls.Store(&c.full)
 	c.indexes[strings.ToLower(s.Name)] = ix
 	c.n.Store(int32(len(c.indexes)))
 	return ix, nil

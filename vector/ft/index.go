@@ -58,6 +58,9 @@ type Index struct {
 	// direct is the catalog's SetDirect flag (tier.go); nil until the
 	// index is in a catalog.
 	direct atomic.Pointer[atomic.Bool]
+	// fulls is the catalog's count of full HNSW buffers (tier.go); nil
+	// until the index is in a catalog.
+	fulls atomic.Pointer[atomic.Int32]
 
 	// df counts the documents holding each full-text term; textLen and
 	// textDocs sum the lengths of the documents with text, and count them

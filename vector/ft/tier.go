@@ -21,6 +21,15 @@ func (ix *Index) tier(e vector.Index) vector.Index {
 	t := vector.NewTiered(e, vector.DefaultTierLimit, runtime.GOMAXPROCS(0))
 	// The workers' inserts grow the graph after the Upserts counted it.
 	t.OnIdle = ix.refreshEngines
+	t.OnFull = func(full bool) {
+		if p := ix.fulls.Load(); p != nil {
+			if full {
+				p.Add(1)
+			} else {
+				p.Add(-1)
+			}
+		}
+	}
 	t.Direct = func() bool {
 		d := ix.direct.Load()
 		return d != nil && d.Load()
@@ -93,5 +102,17 @@ func (c *Catalog) SetDirect(on bool) {
 func (c *Catalog) Close() {
 	for _, ix := range c.all() {
 		ix.stopTiers()
+	}
+}
+
+// Backpressure reports whether an HNSW buffer is full: a write that may
+// feed it waits for room (WaitRoom) before it takes any lock, off the
+// event loops.
+func (c *Catalog) Backpressure() bool { return c.full.Load() > 0 }
+
+// WaitRoom waits while an index's HNSW buffer is full.
+func (c *Catalog) WaitRoom() {
+	for _, ix := range c.all() {
+		ix.waitRoom()
 	}
 }
