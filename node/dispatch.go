@@ -229,6 +229,9 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 		// numkeys is not parsed twice.)
 		slot = firstKeySlot(e.spec, args)
 	}
+	if !c.inExec && n.ingestWaits(e.spec) {
+		n.search.WaitRoom() // before any lock (ingest_wait.go)
+	}
 	if locks {
 		// A keyed command holds its keys' stripes (see stripes.go): a
 		// transaction of another client runs entirely before or after it,

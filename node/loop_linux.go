@@ -544,6 +544,9 @@ func (s *server) offLoop(c *rconn, args [][]byte) bool {
 	if e == nil {
 		return false
 	}
+	if s.n.ingestWaits(e.spec) {
+		return true // it waits for room in an HNSW buffer (ingest_wait.go)
+	}
 	if e.spec.Script != 0 && cl != nil {
 		// A quick script runs here (scripting_loop.go).
 		return !s.n.stayOnLoop(cl, e, args)

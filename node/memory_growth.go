@@ -16,7 +16,13 @@ import "github.com/vcache/vcache/internal/command"
 // FT indexes over its keys may add at once beyond its documents' own;
 // nil when no index can grow or no limit is set.
 func (n *Node) indexGrowth(spec *command.Spec, args [][]byte) func() int64 {
-	if n.search.Len() == 0 || n.ks.MaxMemory() <= 0 {
+	if n.search.Len() == 0 {
+		return nil
+	}
+	// Under a limit the HNSW inserts are made by the writer, so that the
+	// growth judged here is the growth the write causes (vector/ft/tier.go).
+	n.search.SetDirect(n.ks.MaxMemory() > 0)
+	if n.ks.MaxMemory() <= 0 {
 		return nil
 	}
 	pos := spec.KeyPositions(args, nil)

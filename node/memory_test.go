@@ -62,6 +62,16 @@ func ftDocsAndVectorBytes(t testing.TB, c *redis.Client, idx string) (docs int64
 	return docs, mb * (1 << 20)
 }
 
+// ftWaitIndexed waits until FT.INFO says idx has every vector in its
+// graphs (indexing 0, percent_indexed 1): its memory figures then stand.
+func ftWaitIndexed(t testing.TB, c *redis.Client, idx string) {
+	t.Helper()
+	waitFor(t, 30*time.Second, idx+" percent_indexed 1", func() bool {
+		m := ftInfoFields(t, c, idx)
+		return fmt.Sprint(m["percent_indexed"]) == "1" && fmt.Sprint(m["indexing"]) == "0"
+	})
+}
+
 // infoNum reads one of FT.INFO's figures, which RediSearch writes as a
 // double: a bulk string in RESP2, a double in RESP3 (-1 when it is
 // neither).
@@ -156,6 +166,7 @@ func TestUsedMemoryCountsVectorIndexes(t *testing.T) {
 		t.Fatalf("without an index: %v", before)
 	}
 	ftCreateHNSW(t, c, "EF_CONSTRUCTION", 20)
+	ftWaitIndexed(t, c, "idx")
 	after := memInfo(t, c)
 	docs, vecBytes := ftDocsAndVectorBytes(t, c, "idx")
 	grew := after["used_memory"] - before["used_memory"]

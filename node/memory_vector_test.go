@@ -51,6 +51,7 @@ func TestUsedMemoryTracksHeapWithVectorIndex(t *testing.T) {
 	if docs := c.Do(ctx, "FT.SEARCH", "idx", "*", "LIMIT", 0, 0).Val(); fmt.Sprint(docs) != fmt.Sprint([]any{int64(n)}) {
 		t.Fatalf("FT.SEARCH idx * LIMIT 0 0 = %v, want [%d]", docs, n)
 	}
+	ftWaitIndexed(t, c, "idx") // the workers' scratch is not the documents'
 	heap, used := liveHeap()-heap0, infoMemory(t, c)-used0
 	ratio := float64(used) / float64(heap)
 	t.Logf("%d docs: used_memory grew %d B (%d B/doc), live heap %d B (%d B/doc), ratio %.3f", n, used, used/int64(n), heap, heap/int64(n), ratio)

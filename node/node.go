@@ -349,6 +349,7 @@ func (n *Node) Shutdown(ctx context.Context) error {
 			cancel()
 		}
 		n.wg.Wait()
+		n.search.Close()
 		n.log.Info("shut down")
 		close(n.done)
 	})

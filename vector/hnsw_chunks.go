@@ -36,3 +36,24 @@ func growChunks[T any](chunks [][]T, stride, from, to int) [][]T {
 	}
 	return chunks
 }
+
+// growthFor returns how much MemoryBytes rises while n more vectors are
+// inserted: a node's bytes for each that reuses a purged slot or a
+// tombstone's (reclaimed before growing; MemoryBytes leaves them out),
+// then, once those and the spare capacity are used up, the growths.
+func (h *hnsw) growthFor(n int) int64 {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	h.idMu.Lock()
+	reuse := len(h.free) + h.ndead
+	need := n - reuse - (h.capN - int(h.next))
+	h.idMu.Unlock()
+	b := int64(min(n, reuse)) * h.nodeBytes()
+	for c := h.capN; need > 0; {
+		nc := nextCap(c)
+		need -= nc - c
+		b += int64(nc-c) * h.nodeBytes()
+		c = nc
+	}
+	return b
+}

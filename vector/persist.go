@@ -237,7 +237,11 @@ func ReadIndex(r io.Reader) (Index, error) {
 const maxNodes = 1 << 31
 
 // WriteTo writes the graph.
-func (h *hnsw) WriteTo(w io.Writer) (int64, error) {
+func (h *hnsw) WriteTo(w io.Writer) (int64, error) { return h.writeHiding(w, nil) }
+
+// writeHiding writes the graph with the live vectors of the external ids
+// hide holds written as tombstones (a reader finds them removed).
+func (h *hnsw) writeHiding(w io.Writer, hide map[uint32]bool) (int64, error) {
 	h.mu.Lock() // a consistent graph: inserts wait
 	defer h.mu.Unlock()
 	return writeIndex(w, h.p, func(e *enc) {
@@ -249,7 +253,11 @@ func (h *hnsw) WriteTo(w io.Writer) (int64, error) {
 		h.epMu.Unlock()
 		for i := uint32(0); i < n; i++ {
 			e.u32(h.exts[i])
-			e.u32(h.dead[i])
+			dead := h.dead[i]
+			if dead == 0 && hide[h.exts[i]] {
+				dead = 1
+			}
+			e.u32(dead)
 			e.u32(uint32(h.levels[i]))
 			h.st.write(e, i)
 			l0 := h.list0(i)

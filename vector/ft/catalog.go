@@ -16,6 +16,8 @@ type Catalog struct {
 	aliases map[string]string // lower-case alias -> lower-case index name (alias.go)
 	total   atomic.Int64      // every index's MemoryBytes (kept by the indexes)
 	n       atomic.Int32      // len(indexes), read without the lock
+	direct  atomic.Bool       // SetDirect (tier.go)
+	full    atomic.Int32      // HNSW buffers that are full (tier.go)
 
 	// Dicts and Config are the node's other search state (FT.DICT*,
 	// FT.CONFIG); each guards itself. FT.SUG* dictionaries are keys
@@ -43,6 +45,8 @@ func (c *Catalog) Create(s *Schema) (*Index, error) {
 		return nil, ErrIndexExists
 	}
 	ix.attach(&c.total)
+	ix.direct.Store(&c.direct)
+	ix.fulls.Store(&c.full)
 	c.indexes[strings.ToLower(s.Name)] = ix
 	c.n.Store(int32(len(c.indexes)))
 	return ix, nil
@@ -72,6 +76,7 @@ func (c *Catalog) Drop(name string) (*Index, error) {
 	c.n.Store(int32(len(c.indexes)))
 	c.dropAliasesOf(lower)
 	ix.attach(nil)
+	ix.stopTiers()
 	return ix, nil
 }
 

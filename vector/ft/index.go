@@ -45,10 +45,22 @@ type Index struct {
 	nextID   uint32
 	failures int64
 	created  time.Time
-	docBytes int64         // docBytes of every document (memory.go)
-	mem      atomic.Int64  // docBytes plus the engines' bytes (written under mu)
-	growth   atomic.Int64  // the engines' next growth, GrowthBytes (written under mu)
-	total    *atomic.Int64 // the catalog's total, following mem; nil when not in one
+	docBytes int64 // docBytes of every document (memory.go)
+	// memMu serialises the refreshes of mem, growth and total (memory.go),
+	// which the HNSW workers make without mu; docMem and engs are what
+	// they read of the rest.
+	memMu  sync.Mutex
+	mem    atomic.Int64                   // docBytes plus the engines' bytes
+	growth atomic.Int64                   // the engines' next growth, GrowthBytes
+	total  *atomic.Int64                  // the catalog's total, following mem; nil when not in one (memMu)
+	docMem atomic.Int64                   // docBytes as of the last refreshMem
+	engs   atomic.Pointer[[]vector.Index] // the engines
+	// direct is the catalog's SetDirect flag (tier.go); nil until the
+	// index is in a catalog.
+	direct atomic.Pointer[atomic.Bool]
+	// fulls is the catalog's count of full HNSW buffers (tier.go); nil
+	// until the index is in a catalog.
+	fulls atomic.Pointer[atomic.Int32]
 
 	// df counts the documents holding each full-text term; textLen and
 	// textDocs sum the lengths of the documents with text, and count them
@@ -82,9 +94,10 @@ func NewIndex(s *Schema) (*Index, error) {
 			if err != nil {
 				return nil, err
 			}
-			ix.engine[f.Alias] = e
+			ix.engine[f.Alias] = ix.tier(e)
 		}
 	}
+	ix.setEngines()
 	ix.refreshMem() // the engines' initial capacity
 	ix.setNames()
 	return ix, nil
@@ -130,6 +143,7 @@ func (ix *Index) Matches(key string) bool {
 // NUMERIC field that is not a number, fails: it leaves the index (its
 // earlier version too) and counts in the failures.
 func (ix *Index) Upsert(key string, fields map[string][]byte) {
+	ix.waitRoom()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	defer ix.refreshMem()
@@ -423,6 +437,9 @@ type Info struct {
 	NumDocs          int
 	MaxDocID         uint32
 	IndexingFailures int64
+	// Backlog is how many vector changes wait to enter the HNSW graphs
+	// (FT.INFO's indexing and percent_indexed; tier.go).
+	Backlog          int
 	VectorIndexBytes int64
 	OnJSON           bool // key_type JSON
 	// StopWords is the index's STOPWORDS list when FT.CREATE gave one
@@ -442,6 +459,7 @@ func (ix *Index) Info() Info {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	inf := Info{Name: ix.schema.Name, Prefixes: ix.schema.Prefixes, Fields: ix.schema.Fields, NumDocs: len(ix.ids), OnJSON: ix.schema.OnJSON,
+		Backlog:  ix.backlog(),
 		MaxDocID: ix.nextID, IndexingFailures: ix.failures, StopWords: ix.schema.StopWords, CustomStopWords: ix.schema.CustomStopWords,
 		Language: ix.schema.Language, LanguageField: ix.schema.LanguageField}
 	ix.countRecords(&inf)

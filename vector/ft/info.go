@@ -138,6 +138,11 @@ func (inf Info) Reply() []any {
 	}
 	st := inf.Stats
 	docs, recs := float64(inf.NumDocs), float64(st.NumRecords)
+	indexing, pct := "0", "1"
+	if inf.Backlog > 0 {
+		indexing = "1"
+		pct = dbl(float64(float32(max(inf.NumDocs-inf.Backlog, 0)) / float32(max(inf.NumDocs, 1))))
+	}
 	out := []any{
 		S("index_name"), S(inf.Name),
 		S("index_options"), []any{},
@@ -160,8 +165,8 @@ func (inf Info) Reply() []any {
 		S("offset_bits_per_record_avg"), "nan",
 		S("hash_indexing_failures"), dbl(float64(inf.IndexingFailures)),
 		S("total_indexing_time"), "0",
-		S("indexing"), "0",
-		S("percent_indexed"), "1",
+		S("indexing"), indexing,
+		S("percent_indexed"), pct,
 		S("number_of_uses"), int64(0),
 		S("gc_stats"), []any{
 			S("bytes_collected"), "0", S("total_ms_run"), "0", S("total_cycles"), "0", S("average_cycle_time_ms"), "nan",

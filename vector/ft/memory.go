@@ -3,6 +3,8 @@ package ft
 import (
 	"sort"
 	"sync/atomic"
+
+	"github.com/vcache/vcache/vector"
 )
 
 // Memory accounting: an index keeps a running estimate of its heap bytes
@@ -91,8 +93,18 @@ func (ix *Index) MemoryBytes() int64 { return ix.mem.Load() }
 // engines' own estimates, and passes the change on to the catalog's
 // total. mu must be held for writing.
 func (ix *Index) refreshMem() {
-	n, g := ix.docBytes, int64(0)
-	for _, e := range ix.engine {
+	ix.docMem.Store(ix.docBytes)
+	ix.refreshEngines()
+}
+
+// refreshEngines is refreshMem without mu, from the document bytes the
+// last refreshMem saw: the HNSW workers call it when they grew a graph
+// (a snapshot may hold mu for reading while it waits for them).
+func (ix *Index) refreshEngines() {
+	ix.memMu.Lock()
+	defer ix.memMu.Unlock()
+	n, g := ix.docMem.Load(), int64(0)
+	for _, e := range *ix.engs.Load() {
 		n += e.MemoryBytes()
 		if e, ok := e.(grower); ok {
 			g += e.GrowthBytes()
@@ -102,6 +114,16 @@ func (ix *Index) refreshMem() {
 	if d := n - ix.mem.Swap(n); d != 0 && ix.total != nil {
 		ix.total.Add(d)
 	}
+}
+
+// setEngines records the engines for refreshEngines. mu must be held for
+// writing (or the index not yet shared).
+func (ix *Index) setEngines() {
+	engs := make([]vector.Index, 0, len(ix.engine))
+	for _, e := range ix.engine {
+		engs = append(engs, e)
+	}
+	ix.engs.Store(&engs)
 }
 
 // grower is a vector engine whose memory grows by a chunk at once (HNSW).
@@ -119,8 +141,8 @@ func (ix *Index) GrowthBytes() int64 { return ix.growth.Load() }
 // attach makes total (a catalog's) follow the index's bytes from now on,
 // or stop following them (nil).
 func (ix *Index) attach(total *atomic.Int64) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
+	ix.memMu.Lock()
+	defer ix.memMu.Unlock()
 	if ix.total != nil {
 		ix.total.Add(-ix.mem.Load())
 	}

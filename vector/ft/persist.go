@@ -120,9 +120,14 @@ func (c *Catalog) Load(r io.Reader) error {
 			if err := vector.SetCodes(eng, f.Vec.Codes, f.Vec.Rerank); err != nil {
 				return fmt.Errorf("index %s field %s: %w", s.Name, f.Alias, err)
 			}
-			ix.engine[f.Alias] = eng
+			old := ix.engine[f.Alias]
+			ix.engine[f.Alias] = ix.tier(eng)
+			if t, ok := old.(*vector.Tiered); ok {
+				t.Close() // the empty engine Create made
+			}
 		}
 		ix.mu.Lock()
+		ix.setEngines()
 		ix.refreshMem()
 		ix.mu.Unlock()
 	}
