@@ -71,7 +71,8 @@ func (s *server) backToLoop(c *rconn) bool {
 		return false // served here still, from Go's poller
 	}
 	c.goroutine = false
-	c.deadline, c.releaseAt = time.Time{}, time.Time{} // (its next goroutine has a new Go handle)
+	c.deadline = time.Time{} // (its next goroutine has a new Go handle)
+	c.idle.Reset()
 	c.lastIO = time.Now()
 	c.back = true
 	s.loopConns.Add(1)

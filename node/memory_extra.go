@@ -1,8 +1,6 @@
 package node
 
 import (
-	"errors"
-	"os"
 	"time"
 
 	"github.com/vcache/vcache/internal/resp"
@@ -119,24 +117,10 @@ func trimQueryBuf(c *rconn) {
 // armReadDeadline sets the read deadline of c, a connection served by
 // its own goroutine, before it reads: idleAt (the idle timeout; zero for
 // none) or, when earlier, the moment its query buffer is given back if
-// nothing arrives (qbufIdle from now), as an event loop gives back an
-// idle connection's (releaseIdleBuffers). That moment moves only once
-// less than half of qbufIdle is left, so a busy connection sets a
-// deadline about once a second, not per batch.
+// nothing arrives (resp.IdleRelease).
 func (c *rconn) armReadDeadline(idleAt time.Time) {
-	now := time.Now()
-	if c.rd.Cap() > 0 && c.rd.Buffered() == 0 {
-		if c.releaseAt.Sub(now) < qbufIdle/2 {
-			c.releaseAt = now.Add(qbufIdle)
-		}
-	} else {
-		c.releaseAt = time.Time{}
-	}
-	dl := idleAt
-	if !c.releaseAt.IsZero() && (dl.IsZero() || c.releaseAt.Before(dl)) {
-		dl = c.releaseAt
-	}
-	c.setReadDeadline(dl)
+	c.idle.After = qbufIdle
+	c.setReadDeadline(c.idle.Deadline(c.rd, idleAt))
 }
 
 // setReadDeadline sets c's read deadline unless it is set already.
@@ -149,14 +133,12 @@ func (c *rconn) setReadDeadline(t time.Time) {
 
 // releasedIdle reports whether err, a read's error, is the deadline that
 // gives back c's query buffer (armReadDeadline): then the buffer is
-// released (unless a command has begun to arrive), the deadline is the
-// idle timeout's again, and the caller reads on (CommandReader.AwaitInput).
+// released, the deadline is the idle timeout's again, and the caller
+// reads on (CommandReader.AwaitInput).
 func (c *rconn) releasedIdle(err error, idleAt time.Time) bool {
-	if c.releaseAt.IsZero() || !c.deadline.Equal(c.releaseAt) || !errors.Is(err, os.ErrDeadlineExceeded) {
+	if !c.idle.Released(c.rd, err, c.deadline) {
 		return false
 	}
-	c.rd.Release()
-	c.releaseAt = time.Time{}
 	c.setReadDeadline(idleAt)
 	return true
 }

@@ -507,7 +507,8 @@ type rconn struct {
 	trimAt    time.Time        // when its grown query buffer may be fitted to its peak again (trimQueryBuf)
 	// A goroutine's connection: the read deadline set on nc, and when its
 	// query buffer is given back if nothing arrives (armReadDeadline).
-	deadline, releaseAt time.Time
+	deadline time.Time
+	idle     resp.IdleRelease
 }
 
 func (c *rconn) RemoteAddr() string             { return c.addr }

@@ -273,7 +273,8 @@ const maxWatchBytes = 1 << 20
 func (s *session) watchClient() *clientWatch {
 	cw := &clientWatch{nc: s.nc, gone: make(chan struct{}), exited: make(chan struct{})}
 	_ = s.nc.SetReadDeadline(time.Time{}) // a blocked client is not idle
-	s.deadline, s.releaseAt = time.Time{}, time.Time{}
+	s.deadline = time.Time{}
+	s.idle.Reset()
 	if by := s.p.drainBy.Load(); by != 0 {
 		// Checked after clearing: Shutdown sets the deadline after it
 		// stores drainBy.

@@ -1,8 +1,6 @@
 package proxy
 
 import (
-	"errors"
-	"os"
 	"time"
 
 	"github.com/vcache/vcache/internal/resp"
@@ -47,32 +45,19 @@ func (s *session) trimQueryBuf(rd *resp.CommandReader, now time.Time) {
 // own goroutine, before it reads from rd: the drain's while the proxy
 // shuts down; else the idle timeout's (none for a subscriber) or, when
 // earlier, the moment its query buffer is given back if nothing arrives
-// (qbufIdle from now), as an event loop gives back an idle client's.
-// That moment moves only once less than half of qbufIdle is left, so a
-// busy client sets a deadline about once a second, not per batch.
+// (resp.IdleRelease).
 func (s *session) armReadDeadline(rd *resp.CommandReader) {
-	now := time.Now()
 	s.idleAt = time.Time{}
 	if by := s.p.drainBy.Load(); by != 0 {
-		s.releaseAt = time.Time{}
+		s.idle.Reset()
 		s.setReadDeadline(time.Unix(0, by))
 		return
 	}
 	if s.p.cfg.IdleTimeout > 0 && !s.subscribed() { // a subscriber is not idle, as in Redis
-		s.idleAt = now.Add(s.p.cfg.IdleTimeout)
+		s.idleAt = time.Now().Add(s.p.cfg.IdleTimeout)
 	}
-	if rd.Cap() > 0 && rd.Buffered() == 0 {
-		if s.releaseAt.Sub(now) < qbufIdle/2 {
-			s.releaseAt = now.Add(qbufIdle)
-		}
-	} else {
-		s.releaseAt = time.Time{}
-	}
-	dl := s.idleAt
-	if !s.releaseAt.IsZero() && (dl.IsZero() || s.releaseAt.Before(dl)) {
-		dl = s.releaseAt
-	}
-	s.setReadDeadline(dl)
+	s.idle.After = qbufIdle
+	s.setReadDeadline(s.idle.Deadline(rd, s.idleAt))
 }
 
 // setReadDeadline sets s's read deadline unless it is set already.
@@ -91,15 +76,12 @@ func (s *session) setReadDeadline(t time.Time) {
 
 // releasedIdle reports whether err, a read's error, is the deadline that
 // gives back s's query buffer (armReadDeadline): then rd's buffer is
-// released (unless a command has begun to arrive), the deadline is the
-// idle timeout's again, and the caller reads on (CommandReader.AwaitInput).
+// released, the deadline is the idle timeout's again, and the caller
+// reads on (CommandReader.AwaitInput). Never while the proxy drains.
 func (s *session) releasedIdle(rd *resp.CommandReader, err error) bool {
-	if s.releaseAt.IsZero() || !s.deadline.Equal(s.releaseAt) || s.p.drainBy.Load() != 0 ||
-		!errors.Is(err, os.ErrDeadlineExceeded) {
+	if s.p.drainBy.Load() != 0 || !s.idle.Released(rd, err, s.deadline) {
 		return false
 	}
-	rd.Release()
-	s.releaseAt = time.Time{}
 	s.setReadDeadline(s.idleAt)
 	return true
 }

@@ -86,7 +86,8 @@ type session struct {
 	// A goroutine's session: the read deadline set on nc, the idle
 	// timeout's, and when its query buffer is given back if nothing
 	// arrives (armReadDeadline).
-	deadline, idleAt, releaseAt time.Time
+	deadline, idleAt time.Time
+	idle             resp.IdleRelease
 	// mu guards name, libName, libVer and userName.
 	mu       sync.Mutex
 	name     string
