@@ -454,26 +454,42 @@ func (ks *Keyspace) HashFields(key []byte) (map[string][]byte, bool) {
 
 // ForEachHash calls fn with every live hash whose key starts with one of
 // prefixes (all hashes when there are none), holding the key's stripe lock
-// during the call, so fn sees each hash as observers do. fn must not call
-// back into the Keyspace.
-func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields map[string][]byte)) {
+// during the call, so fn sees each hash as observers do. It goes a slot
+// at a time, letting go of the lock between slots (a hash written
+// meanwhile is seen by the observers), and calls pause there, without
+// the lock, when it is not nil (an index being built waits for room).
+// fn must not call back into the Keyspace.
+func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields map[string][]byte), pause func()) {
+	ks.forEachSlot(pause, func(sh *stripe, slot int, now int64) {
+		for k, e := range sh.slots[slot].all() {
+			if e.kind() != kindHash || (e.hasTTL() && sh.volatile[e] <= now) || !hasAnyPrefix(k, prefixes) {
+				continue
+			}
+			if hx := hashExOf(e); hx != nil && hx.next <= now {
+				fn(k, liveFields(hx, now))
+				continue
+			}
+			fn(k, e.view().asMap())
+		}
+	})
+}
+
+// forEachSlot calls visit for every slot of every stripe, under the
+// stripe's lock, a slot at a time; pause, when not nil, runs between
+// slots without the lock.
+func (ks *Keyspace) forEachSlot(pause func(), visit func(sh *stripe, slot int, now int64)) {
 	for i := range ks.stripes {
 		sh := &ks.stripes[i]
-		sh.mu.Lock()
-		now := ks.nowMs()
-		for i := range sh.slots {
-			for k, e := range sh.slots[i].all() {
-				if e.kind() != kindHash || (e.hasTTL() && sh.volatile[e] <= now) || !hasAnyPrefix(k, prefixes) {
-					continue
-				}
-				if hx := hashExOf(e); hx != nil && hx.next <= now {
-					fn(k, liveFields(hx, now))
-					continue
-				}
-				fn(k, e.view().asMap())
+		for j := range sh.slots {
+			sh.mu.Lock()
+			if sh.slots[j].n > 0 {
+				visit(sh, j, ks.nowMs())
+			}
+			sh.mu.Unlock()
+			if pause != nil {
+				pause()
 			}
 		}
-		sh.mu.Unlock()
 	}
 }
 

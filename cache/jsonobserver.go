@@ -117,21 +117,15 @@ func (v JSONView) Floats(path string) ([]float64, bool) {
 // one of prefixes (all documents when there are none), under the key's
 // stripe lock, as ForEachHash does for hashes. fn must not call back into
 // the Keyspace nor keep doc.
-func (ks *Keyspace) ForEachJSON(prefixes []string, fn func(key string, doc JSONView)) {
-	for i := range ks.stripes {
-		sh := &ks.stripes[i]
-		sh.mu.Lock()
-		now := ks.nowMs()
-		for j := range sh.slots {
-			for k, e := range sh.slots[j].all() {
-				if e.kind() != kindJSON || (e.hasTTL() && sh.volatile[e] <= now) || !hasAnyPrefix(k, prefixes) {
-					continue
-				}
-				fn(k, JSONView{e.jsonDoc().tree()})
+func (ks *Keyspace) ForEachJSON(prefixes []string, fn func(key string, doc JSONView), pause func()) {
+	ks.forEachSlot(pause, func(sh *stripe, slot int, now int64) {
+		for k, e := range sh.slots[slot].all() {
+			if e.kind() != kindJSON || (e.hasTTL() && sh.volatile[e] <= now) || !hasAnyPrefix(k, prefixes) {
+				continue
 			}
+			fn(k, JSONView{e.jsonDoc().tree()})
 		}
-		sh.mu.Unlock()
-	}
+	})
 }
 
 // JSONText returns the compact text of the document at key, false when

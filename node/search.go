@@ -89,7 +89,7 @@ func cmdFTCreate(cx *Ctx) {
 	if s.OnJSON {
 		indexJSONDocs(cx.Node.ks, ix)
 	} else {
-		cx.Node.ks.ForEachHash(s.Prefixes, ix.Upsert)
+		cx.Node.ks.ForEachHash(s.Prefixes, ix.Upsert, ix.WaitRoom)
 	}
 	cx.OK()
 }
@@ -121,7 +121,7 @@ func cmdFTAlter(cx *Ctx) {
 	case ix.Schema().OnJSON:
 		indexJSONDocs(cx.Node.ks, ix)
 	default:
-		cx.Node.ks.ForEachHash(ix.Schema().Prefixes, ix.Upsert)
+		cx.Node.ks.ForEachHash(ix.Schema().Prefixes, ix.Upsert, ix.WaitRoom)
 	}
 	cx.OK()
 }

@@ -77,7 +77,7 @@ func indexJSONDocs(ks *cache.Keyspace, ix *ft.Index) {
 	s := ix.Schema()
 	ks.ForEachJSON(s.Prefixes, func(key string, doc cache.JSONView) {
 		ix.Upsert(key, jsonIndexFields(s, doc))
-	})
+	}, ix.WaitRoom)
 }
 
 // docLoader returns how search results load an index's documents: a

@@ -134,14 +134,14 @@ func Specs() []Spec {
 		{Name: "cluster", Arity: -2, Flags: Keyless | Container, Proxy: RouteOwn, SubFlags: clusterSubFlags(), Group: "cluster", Summary: "Cluster state: SHARDS, SLOTS, NODES, MYID, INFO, KEYSLOT, AUTOSCALE, EVENTS.", Reply3: BySubcommand(map[string]resp.Shape{"info": resp.AsVerbatim, "nodes": resp.AsVerbatim, "shards": resp.AsClusterShards})},
 
 		// search (RediSearch dialect)
-		{Name: "ft.create", Arity: -2, Flags: Keyless | Write, Proxy: RouteFanout, Index: IndexCreate, IndexArg: 1, Group: "search", Summary: "Creates a search index over hashes."},
+		{Name: "ft.create", Arity: -2, Flags: Keyless | Write | OffLoop, Proxy: RouteFanout, Index: IndexCreate, IndexArg: 1, Group: "search", Summary: "Creates a search index over hashes."},
 		{Name: "ft.search", Arity: -3, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Searches an index (filters and KNN).", Reply3: ftSearchShape},
 		{Name: "ft.aggregate", Arity: -3, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Runs a query and a pipeline over its documents (GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT).", Reply3: ftAggregateShape},
 		{Name: "ft.cursor", Arity: -3, Flags: Keyless | r, Proxy: RouteLocal, Index: IndexNone, Group: "search", Summary: "Reads or deletes an FT.AGGREGATE cursor.", Reply3: BySubcommand(map[string]resp.Shape{"read": resp.AsFTCursor})},
 		{Name: "ft.info", Arity: -2, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "Unknown index name", Group: "search", Summary: "Describes an index.", Reply3: Always(resp.AsFTInfo)},
 		{Name: "ft.dropindex", Arity: -2, Flags: Keyless | Write, Proxy: RouteFanout, IndexOf: dropIndexUse, IndexArg: 1, NoIndex: "Unknown Index name", Group: "search", Summary: "Drops an index [DD deletes its documents]."},
 		{Name: "ft._list", Arity: 1, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexNone, Group: "search", Summary: "Lists indexes.", Reply3: Always(resp.AsSet)},
-		{Name: "ft.alter", Arity: -3, Flags: Keyless | Write, Proxy: RouteFanout, Index: IndexWrite, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Adds fields to an index."},
+		{Name: "ft.alter", Arity: -3, Flags: Keyless | Write | OffLoop, Proxy: RouteFanout, Index: IndexWrite, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Adds fields to an index."},
 		// search: RediSearch's other commands (node/search_compat.go)
 		{Name: "ft.drop", Arity: -2, Flags: Keyless | Write, Proxy: RouteFanout, IndexOf: dropUse, IndexArg: 1, NoIndex: "Unknown Index name", Group: "search", Summary: "Drops an index and deletes its documents unless KEEPDOCS (RediSearch 1.x form)."},
 		{Name: "ft.tagvals", Arity: 3, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexRead, IndexArg: 1, NoIndex: "Unknown Index name", Group: "search", Summary: "Returns the distinct values of a TAG field.", Reply3: Always(resp.AsSet)},

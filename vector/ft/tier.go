@@ -50,6 +50,11 @@ func (ix *Index) tiers() []*vector.Tiered {
 	return out
 }
 
+// WaitRoom waits while one of the index's HNSW buffers is full (a scan
+// that indexes existing documents waits between its batches, holding no
+// lock). mu must not be held.
+func (ix *Index) WaitRoom() { ix.waitRoom() }
+
 // waitRoom waits while a tiered engine's buffer is full. mu must not be
 // held.
 func (ix *Index) waitRoom() {
