@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -87,10 +86,11 @@ func TestProxyFullTextSyntax(t *testing.T) {
 	if err != nil || explain != "OPTIONAL{\n  INTERSECT {\n    FUZZY{hat}\n    @body:PREFIX{*un*}\n  }\n}\n" {
 		t.Fatalf("FT.EXPLAIN through the proxy in DIALECT 1: %q %v", explain, err)
 	}
-	if err := via.Do(ctx, "FT.SEARCH", "docs", "%%%%hat%%%%", "DIALECT", "2").Err(); err == nil || !strings.HasPrefix(err.Error(), "Syntax error at offset 0") {
+	// Both dialects fail at the fourth %, naming nothing (no word came
+	// yet), as RediSearch 2.8.
+	if err := via.Do(ctx, "FT.SEARCH", "docs", "%%%%hat%%%%", "DIALECT", "2").Err(); err == nil || err.Error() != "Syntax error at offset 3 near " {
 		t.Fatalf("bad fuzzy through the proxy: %v", err)
 	}
-	// DIALECT 1 fails at the fourth %, naming nothing (no word came yet).
 	if err := via.Do(ctx, "FT.SEARCH", "docs", "%%%%hat%%%%").Err(); err == nil || err.Error() != "Syntax error at offset 3 near " {
 		t.Fatalf("bad fuzzy through the proxy in DIALECT 1: %v", err)
 	}
