@@ -66,7 +66,7 @@ func ftDocsAndVectorBytes(t testing.TB, c *redis.Client, idx string) (docs int64
 // graphs (indexing 0, percent_indexed 1): its memory figures then stand.
 func ftWaitIndexed(t testing.TB, c *redis.Client, idx string) {
 	t.Helper()
-	waitFor(t, 30*time.Second, idx+" percent_indexed 1", func() bool {
+	waitFor(t, 3*time.Minute, idx+" percent_indexed 1", func() bool {
 		m := ftInfoFields(t, c, idx)
 		return fmt.Sprint(m["percent_indexed"]) == "1" && fmt.Sprint(m["indexing"]) == "0"
 	})
