@@ -2,7 +2,9 @@ package node
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -257,5 +259,57 @@ func TestSearchOverLargeIndexInsideMultiAndScript(t *testing.T) {
 	script := "return redis.call('" + strings.Join(agg, "', '") + "')"
 	if got := c.Do("EVAL", script, "0"); got != alone {
 		t.Fatalf("EVAL: %q, alone %q", got, alone)
+	}
+}
+
+// BenchmarkSearchOffLoopKNN: a KNN FT.SEARCH over 20,000 documents (its
+// cost does not grow with them), one client at a time, served on the
+// event loop (SearchOffLoopDocs -1) and off it (the default): what going
+// off the loop and back costs a cheap search. cpu-ns/op is the process's
+// CPU per search.
+//
+//	go test ./node -run '^$' -bench SearchOffLoopKNN
+func BenchmarkSearchOffLoopKNN(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		docs int
+	}{{"on-loop", -1}, {"off-loop", 0}} {
+		b.Run(tc.name, func(b *testing.B) {
+			tn := startNode(b, func(c *Config) {
+				c.Serving, c.IOThreads, c.SearchOffLoopDocs = serving.NewGroup(serving.Loops, false), 1, tc.docs
+			})
+			c := tn.client2(b)
+			ctx := context.Background()
+			if err := c.Do(ctx, "FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "v:", "SCHEMA",
+				"v", "VECTOR", "HNSW", "6", "TYPE", "FLOAT32", "DIM", "4", "DISTANCE_METRIC", "L2").Err(); err != nil {
+				b.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(5, 6))
+			vec := func() string {
+				var buf [16]byte
+				for i := 0; i < 16; i += 4 {
+					binary.LittleEndian.PutUint32(buf[i:], math.Float32bits(r.Float32()))
+				}
+				return string(buf[:])
+			}
+			for start := 0; start < 20000; start += 1000 {
+				pipe := c.Pipeline()
+				for i := start; i < start+1000; i++ {
+					pipe.HSet(ctx, "v:"+strconv.Itoa(i), "v", vec())
+				}
+				if _, err := pipe.Exec(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			q := vec()
+			b.ReportAllocs()
+			c0 := cpuNanos()
+			for b.Loop() {
+				if err := c.Do(ctx, "FT.SEARCH", "idx", "*=>[KNN 10 @v $q]", "PARAMS", "2", "q", q, "NOCONTENT", "DIALECT", "2").Err(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cpuNanos()-c0)/float64(b.N), "cpu-ns/op")
+		})
 	}
 }
