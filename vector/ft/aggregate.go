@@ -207,16 +207,17 @@ func (p *aggPlan) row(h hit, fields map[string][]byte) ftargs.Row {
 }
 
 // fill makes dst (its slices reused) the row of hit h from the values of
-// p.paths (a fixed plan): vals, with absent saying which the hash lacks.
-func (p *aggPlan) fill(dst *ftargs.Row, h hit, vals []string, absent []bool) {
+// p.paths (a fixed plan): vals[j] is 0 for a field the hash lacks, else 1
+// + the value's index in table[j].
+func (p *aggPlan) fill(dst *ftargs.Row, h hit, vals []uint32, table [][]string) {
 	dst.Names, dst.Vals = dst.Names[:0], dst.Vals[:0]
 	p.head(dst, h)
 	for i, l := range p.loads {
 		switch j := p.at[i]; {
 		case j < 0:
 			dst.Set(l.Name, ftargs.Str(h.key))
-		case !absent[j]:
-			dst.Set(l.Name, ftargs.Str(vals[j]))
+		case vals[j] != 0:
+			dst.Set(l.Name, ftargs.Str(table[j][vals[j]-1]))
 		}
 	}
 }

@@ -20,24 +20,26 @@ type aggView struct {
 	byID   bool
 	sorted int
 	at     map[uint32]int
-	// A fixed plan's values: len(p.paths) per hit, absent marking those
-	// its hash lacks; another plan's rows, one per hit.
-	vals   []string
-	absent []bool
-	rows   []ftargs.Row
+	// A fixed plan's values: len(p.paths) per hit, each 0 when the hash
+	// lacks that field, else 1 + its index in the path's table (no
+	// pointer for the collector to follow: a million rows' values are
+	// not marked); another plan's rows, one per hit.
+	vals []uint32
+	rows []ftargs.Row
 	// missing marks the hits whose document was gone when read, dead
 	// those that no longer match.
 	missing, dead []bool
-	// interned holds, per path, the values read so far, so that the rows
-	// of a field of few values share them (up to maxInterned values).
-	interned []map[string]string
+	// table holds, per path, the values read, each once as long as
+	// seen (by value, up to maxInterned of them) finds it again.
+	table [][]string
+	seen  []map[string]uint32
 	// at0 is where in vals the hit being read goes; picked is v.pick.
 	at0    int
 	picked func(int, []byte)
 }
 
 // maxInterned is how many distinct values of one field a view shares
-// between its rows; past it each row has its own copy.
+// between its rows; past it each row has its own entry in the table.
 const maxInterned = 1 << 12
 
 func newAggView(p *aggPlan, hits []hit, byID bool) *aggView {
@@ -46,11 +48,11 @@ func newAggView(p *aggPlan, hits []hit, byID bool) *aggView {
 		return v
 	}
 	if p.fixed {
-		v.vals = make([]string, len(hits)*len(p.paths))
-		v.absent = make([]bool, len(hits)*len(p.paths))
-		v.interned = make([]map[string]string, len(p.paths))
-		for i := range v.interned {
-			v.interned[i] = map[string]string{}
+		v.vals = make([]uint32, len(hits)*len(p.paths))
+		v.table = make([][]string, len(p.paths))
+		v.seen = make([]map[string]uint32, len(p.paths))
+		for i := range v.seen {
+			v.seen[i] = map[string]uint32{}
 		}
 	} else {
 		v.rows = make([]ftargs.Row, len(hits))
@@ -64,9 +66,7 @@ func (v *aggView) read(docs Docs, i int) {
 	if p.fixed {
 		n := len(p.paths)
 		v.at0 = i * n
-		for j := range n {
-			v.absent[v.at0+j] = true
-		}
+		clear(v.vals[v.at0 : v.at0+n])
 		if v.picked == nil {
 			v.picked = v.pick // (one closure for every read)
 		}
@@ -82,21 +82,21 @@ func (v *aggView) read(docs Docs, i int) {
 
 // pick takes value b of path j of the hit being read (at0 in vals).
 func (v *aggView) pick(j int, b []byte) {
-	v.vals[v.at0+j], v.absent[v.at0+j] = v.intern(j, b), false
+	v.vals[v.at0+j] = v.intern(j, b)
 }
 
-// intern returns b as a string, shared with the other rows' values of
-// path j that are the same.
-func (v *aggView) intern(j int, b []byte) string {
-	m := v.interned[j]
-	if s, ok := m[string(b)]; ok {
-		return s
+// intern returns b's place in path j's table, plus one.
+func (v *aggView) intern(j int, b []byte) uint32 {
+	m := v.seen[j]
+	if x, ok := m[string(b)]; ok {
+		return x
 	}
-	s := string(b)
+	v.table[j] = append(v.table[j], string(b))
+	x := uint32(len(v.table[j]))
 	if len(m) < maxInterned {
-		m[s] = s
+		m[v.table[j][x-1]] = x
 	}
-	return s
+	return x
 }
 
 // find returns the index in hits of document id.
@@ -127,8 +127,7 @@ func (v *aggView) add(id uint32, key string) int {
 	v.dead = append(v.dead, false)
 	if v.p.fixed {
 		n := len(v.p.paths)
-		v.vals = append(v.vals, make([]string, n)...)
-		v.absent = append(v.absent, make([]bool, n)...)
+		v.vals = append(v.vals, make([]uint32, n)...)
 	} else if v.p.read {
 		v.rows = append(v.rows, ftargs.Row{})
 	}
@@ -256,7 +255,7 @@ func (v *aggView) fill(dst *ftargs.Row, i int) {
 	switch {
 	case p.fixed:
 		n := len(p.paths)
-		p.fill(dst, v.hits[i], v.vals[i*n:(i+1)*n], v.absent[i*n:(i+1)*n])
+		p.fill(dst, v.hits[i], v.vals[i*n:(i+1)*n], v.table)
 	case p.read:
 		r := &v.rows[i]
 		dst.Names = append(dst.Names[:0], r.Names...)
