@@ -42,11 +42,11 @@ func loadTagDocs(t *testing.T, c *redis.Client, n int) {
 }
 
 // TestSearchOffLoopPingAnswers: with one event loop, a client pipelines
-// about two seconds of FT.AGGREGATE (FT.SEARCH sorting by a field that
+// about three seconds of FT.AGGREGATE (FT.SEARCH sorting by a field that
 // is not sortable, FT.PROFILE) over an index of 20,000 documents; another
-// client's PINGs, on the same loop, are answered meanwhile, each within
-// 250 ms. (Run on the loop, the searches kept the PINGs waiting for the
-// whole pipeline.)
+// client's PINGs, on the same loop, are answered meanwhile, each within a
+// second (on a quiet machine, within a few ms). Run on the loop, the
+// searches kept the PINGs waiting for the whole pipeline.
 func TestSearchOffLoopPingAnswers(t *testing.T) {
 	tn := startNode(t, func(c *Config) { c.Serving, c.IOThreads = serving.NewGroup(serving.Loops, false), 1 })
 	const n = 20000
@@ -68,7 +68,7 @@ func TestSearchOffLoopPingAnswers(t *testing.T) {
 			if r := a.Do(tc.args...); strings.HasPrefix(r, "-") {
 				t.Fatalf("%s: %s", tc.name, r)
 			}
-			k := min(max(int(2*time.Second/time.Since(t0))+1, 3), 200)
+			k := min(max(int(3*time.Second/time.Since(t0))+1, 3), 200)
 			for range k {
 				a.Send(tc.args...)
 			}
@@ -96,7 +96,7 @@ func TestSearchOffLoopPingAnswers(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if pings < 3 || worst > 250*time.Millisecond {
+					if pings < 3 || worst > time.Second {
 						t.Fatalf("%d %s pipelined: %d PINGs answered meanwhile, the slowest in %v (the first in %v)", k, tc.name, pings, worst, max(worst, took))
 					}
 					return
