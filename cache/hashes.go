@@ -441,15 +441,16 @@ func (ks *Keyspace) HScan(key []byte, cursor uint64, pattern string, count int, 
 // HashFields returns a copy of the hash at key (values are shared and
 // must not be modified); false when there is no hash there.
 func (ks *Keyspace) HashFields(key []byte) (map[string][]byte, bool) {
-	var out map[string][]byte
-	err := ks.hashRead(key, func(h hashView) {
-		if h.p != nil {
-			out = pairsMap(h.p.pairs())
-		} else if h.m != nil {
-			out = h.m.asMap()
-		}
-	})
-	return out, err == nil && out != nil
+	return keyReads{ks: ks}.hashFields(key)
+}
+
+// HashPick calls fn(i, v) for each of names that the hash at key has, i
+// its index in names, under the key's lock (v is valid during the call
+// only, and fn must not call back into the Keyspace); false when there
+// is no hash at key. A search reads the fields its rows need with it, no
+// map of every field per document.
+func (ks *Keyspace) HashPick(key string, names []string, fn func(i int, v []byte)) bool {
+	return keyReads{ks: ks}.hashPick(key, names, fn)
 }
 
 // ForEachHash calls fn with every live hash whose key starts with one of

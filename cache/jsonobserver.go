@@ -144,19 +144,5 @@ func (ks *Keyspace) JSONText(key []byte) ([]byte, bool) {
 // JSONFields returns, for search results, the document at key: its text
 // under "$" and the values of paths (by their names) as text.
 func (ks *Keyspace) JSONFields(key []byte, paths map[string]string) (map[string][]byte, bool) {
-	var out map[string][]byte
-	_ = ks.jsonRead(key, func(root *jsonVal) error {
-		if root == nil {
-			return nil
-		}
-		out = map[string][]byte{"$": appendJSON(nil, root)}
-		v := JSONView{root}
-		for name, path := range paths {
-			if s, ok := v.Strings(path); ok && len(s) > 0 {
-				out[name] = []byte(s[0])
-			}
-		}
-		return nil
-	})
-	return out, out != nil
+	return keyReads{ks: ks}.jsonFields(key, paths)
 }

@@ -26,20 +26,7 @@ type JSONSearchValue struct {
 // first match that is an empty array. ok is false when there is no
 // document at key.
 func (ks *Keyspace) JSONSearchValues(key []byte, paths *JSONSearchPaths, multi bool) (map[string]JSONSearchValue, bool) {
-	var out map[string]JSONSearchValue
-	_ = ks.jsonRead(key, func(root *jsonVal) error {
-		if root == nil {
-			return nil
-		}
-		out = make(map[string]JSONSearchValue, len(paths.names))
-		for i, name := range paths.names {
-			if v, ok := searchValue(root, paths.paths[i], multi); ok {
-				out[name] = v
-			}
-		}
-		return nil
-	})
-	return out, out != nil
+	return keyReads{ks: ks}.jsonSearchValues(key, paths, multi)
 }
 
 // JSONSearchPaths are the JSONPaths of JSONSearchValues, parsed once for

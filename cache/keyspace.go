@@ -206,9 +206,17 @@ func (ks *Keyspace) replace(sh *stripe, slot int, e, ne *entry) {
 // missing); a key of another kind is ErrWrongType. The typed readers
 // (hashRead, setRead, ...) are this with their kind.
 func readAs[V any](ks *Keyspace, key []byte, k kind, val func(*entry) V, fn func(V)) error {
+	return readAsIn(ks, false, key, k, val, fn)
+}
+
+// readAsIn is readAs without taking the stripe's lock when held (the
+// caller holds every stripe's: Freeze).
+func readAsIn[V any](ks *Keyspace, held bool, key []byte, k kind, val func(*entry) V, fn func(V)) error {
 	sh, slot := ks.locate(key)
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
+	if !held {
+		sh.mu.Lock()
+		defer sh.mu.Unlock()
+	}
 	var v V
 	if e := ks.read(sh, slot, key); e != nil {
 		if e.kind() != k {

@@ -21,7 +21,7 @@ func cmdFTAggregate(cx *Ctx) {
 	}
 	req.Admit = aggregateAdmit(cx.Node, req.Args.Slots)
 	ks := cx.Node.ks
-	rows, total, err := ix.Aggregate(req, aggregateLoader(ks, ix, req))
+	rows, total, err := ix.Aggregate(req, aggregateDocs(ks, ix, req))
 	if err != nil {
 		ftError(cx, err)
 		return

@@ -69,6 +69,11 @@ type Config struct {
 	// loops and gives one back (CONFIG io-threads-cpu-wait;
 	// loopscale_linux.go). 0 means 0.3; negative turns the check off.
 	IOThreadsCPUWait float64
+	// SearchOffLoopDocs is the size, in documents, past which an index's
+	// FT.SEARCH, FT.AGGREGATE and FT.PROFILE are served off the event
+	// loops (search_offloop.go). 0 means 10000; negative keeps them on
+	// the loops.
+	SearchOffLoopDocs int
 	// CopyRateMin and CopyRateMax bound, in bytes per second, the rate
 	// of the bulk copies a node still makes (splits and merges by copy,
 	// full syncs of new replicas): the copy yields to clients while the

@@ -528,7 +528,8 @@ func (l *evloop) closeAll() {
 
 // offLoop reports whether the command named name is served off the event
 // loops (command.OffLoop: it may wait, take its connection over or run
-// long enough to hold up the loop's other clients).
+// long enough to hold up the loop's other clients, as a search over a
+// large index does: search_offloop.go).
 func (s *server) offLoop(c *rconn, args [][]byte) bool {
 	name := args[0]
 	var e *cmdEntry
@@ -551,7 +552,7 @@ func (s *server) offLoop(c *rconn, args [][]byte) bool {
 		// A quick script runs here (scripting_loop.go).
 		return !s.n.stayOnLoop(cl, e, args)
 	}
-	return e.spec.OffLoopIn(args) || s.n.txWaits(e, args)
+	return e.spec.OffLoopIn(args) || s.n.txWaits(e, args) || s.n.searchOffLoop(cl, e, args)
 }
 
 // spinBeforeSleep is how long an event loop waits for its next event

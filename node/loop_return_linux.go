@@ -26,7 +26,8 @@ import (
 // EVALSHA at redis-benchmark -P 1. Its commands are ordered against other
 // clients' as before this return existed. So does a connection whose last
 // command is a node-only one that goes off the loops (VCACHE.TXLOCK and
-// the replication and import streams).
+// the replication and import streams), and one whose last command is a
+// search (FT.SEARCH, FT.AGGREGATE, FT.PROFILE: search_offloop.go).
 //
 // A subscriber or a tracking client goes back too: its outbox sends
 // through a handle of its own on the socket (startOutbox), so replies and
@@ -54,6 +55,12 @@ func (s *server) backToLoop(c *rconn) bool {
 		// connection: a proxy's VCACHE.TXLOCK holds its key stripes for
 		// the commands that follow on this goroutine (on a loop they would
 		// wait for those very stripes), a replication or import stream.
+		return false
+	}
+	if e := cl.last; e != nil && e.spec.Has(command.Scans) {
+		// A search (search_offloop.go): the client stays while it
+		// searches, as one running scripts does; going off the loop and
+		// back again costs more than a KNN search itself.
 		return false
 	}
 	if cl.txl != nil {

@@ -128,6 +128,9 @@ type Node struct {
 
 	// cursors holds FT.AGGREGATE WITHCURSOR's results.
 	cursors ftargs.Cursors
+	// offLoopDocs is Config.SearchOffLoopDocs, its default applied
+	// (search_offloop.go).
+	offLoopDocs int
 }
 
 // New makes a node from cfg, loading the snapshot in cfg.Dir if there is
@@ -179,6 +182,10 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 		done:        make(chan struct{}),
 	}
 	n.repl.log = repl
+	n.offLoopDocs = cfg.SearchOffLoopDocs
+	if n.offLoopDocs == 0 {
+		n.offLoopDocs = defaultSearchOffLoopDocs
+	}
 	// A pause, the node's or a proxy's, keeps the dataset still.
 	n.expHolds.ks = ks
 	n.expHolds.lapsed = func(id string) {

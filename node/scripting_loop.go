@@ -29,8 +29,8 @@ import (
 
 // judgeCalls is the engines' judge (script.Engine.SetJudge) of the
 // scripts whose bytecode is bounded: quick unless a call names a command
-// served off the loops (an unknown command, or one scripts may not call,
-// fails when redis.call runs it); Keys when every key position of every
+// served off the loops or a search (an unknown command, or one scripts
+// may not call, fails when redis.call runs it); Keys when every key position of every
 // call holds a declared key or a constant one (Mask: the constant keys'
 // stripes), from the command's spec as the dispatcher finds keys.
 func (n *Node) judgeCalls(calls []script.Call) script.Verdict {
@@ -41,8 +41,8 @@ func (n *Node) judgeCalls(calls []script.Call) script.Verdict {
 			continue
 		}
 		sp := e.spec
-		if sp.Has(command.OffLoop) || sp.OffLoopIf != nil {
-			return script.Verdict{}
+		if sp.Has(command.OffLoop) || sp.OffLoopIf != nil || sp.Has(command.Scans) {
+			return script.Verdict{} // (a search may take as long as its index is large)
 		}
 		if sp.Has(command.NoScript) || sp.Has(command.Blocking) || !v.Keys {
 			continue // (refused when it runs)

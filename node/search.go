@@ -150,7 +150,7 @@ func cmdFTSearch(cx *Ctx) {
 	}
 	ks := cx.Node.ks
 	req.Admit = searchAdmit(cx.Node, slots)
-	res, err := ix.Search(req, searchLoader(ks, ix, req))
+	res, err := ix.SearchDocs(req, searchDocs(ks, ix, req))
 	if err != nil {
 		ftError(cx, err)
 		return

@@ -603,7 +603,7 @@ func cmdFTProfile(cx *Ctx) {
 	parsed := time.Now()
 	ks := cx.Node.ks
 	req.Admit = searchAdmit(cx.Node, slots)
-	res, err := ix.Search(req, searchLoader(ks, ix, req))
+	res, err := ix.SearchDocs(req, searchDocs(ks, ix, req))
 	if err != nil {
 		ftError(cx, err)
 		return

@@ -80,30 +80,68 @@ func indexJSONDocs(ks *cache.Keyspace, ix *ft.Index) {
 	}, ix.WaitRoom)
 }
 
-// docLoader returns how search results load an index's documents: a
-// hash's fields, or a JSON document's text under "$" with its schema
-// values under their names and aliases (RETURN and SORTBY read them).
-func docLoader(ks *cache.Keyspace, ix *ft.Index) func(key string) (map[string][]byte, bool) {
-	s := ix.Schema()
-	if !s.OnJSON {
-		return func(key string) (map[string][]byte, bool) { return ks.HashFields([]byte(key)) }
+// docSource is where a search reads its documents: the keyspace, or
+// the keyspace held still (cache.Keyspace.Freeze) while a search whose
+// documents keep changing under it finishes (ft.Docs.Still).
+type docSource struct {
+	ks *cache.Keyspace
+	r  docReads // ks, or the Frozen of the Freeze under way
+}
+
+// docReads are the keyspace's reads a search makes.
+type docReads interface {
+	HashFields(key []byte) (map[string][]byte, bool)
+	HashPick(key string, names []string, fn func(i int, v []byte)) bool
+	JSONFields(key []byte, paths map[string]string) (map[string][]byte, bool)
+	JSONSearchValues(key []byte, paths *cache.JSONSearchPaths, multi bool) (map[string]cache.JSONSearchValue, bool)
+}
+
+func newDocSource(ks *cache.Keyspace) *docSource { return &docSource{ks: ks, r: ks} }
+
+// docs returns the ft.Docs of a search that loads documents with load.
+func (s *docSource) docs(load ft.Loader) ft.Docs {
+	return ft.Docs{Load: load, Pick: s.pick, Still: s.still}
+}
+
+func (s *docSource) pick(key string, names []string, fn func(int, []byte)) bool {
+	return s.r.HashPick(key, names, fn)
+}
+
+// still runs fn with every key held still, the search's reads going
+// through the Freeze's Frozen meanwhile.
+func (s *docSource) still(fn func()) {
+	s.ks.Freeze(func(f cache.Frozen) {
+		s.r = f
+		defer func() { s.r = s.ks }()
+		fn()
+	})
+}
+
+// load returns how search results load an index's documents: a hash's
+// fields, or a JSON document's text under "$" with its schema values
+// under their names and aliases (RETURN and SORTBY read them).
+func (s *docSource) load(ix *ft.Index) func(key string) (map[string][]byte, bool) {
+	sc := ix.Schema()
+	if !sc.OnJSON {
+		return func(key string) (map[string][]byte, bool) { return s.r.HashFields([]byte(key)) }
 	}
 	paths := map[string]string{}
-	for _, f := range s.Fields {
+	for _, f := range sc.Fields {
 		if f.Type != ft.Vector {
 			paths[f.Name], paths[f.Alias] = f.Name, f.Name
 		}
 	}
-	return func(key string) (map[string][]byte, bool) { return ks.JSONFields([]byte(key), paths) }
+	return func(key string) (map[string][]byte, bool) { return s.r.JSONFields([]byte(key), paths) }
 }
 
-// searchLoader returns how FT.SEARCH's results load the documents of ix:
-// docLoader's fields, and for a JSON index the values the reply shows
-// under ft.ReturnKey (RETURN's JSONPaths, "$", the SORTBY field).
-func searchLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Loader {
-	base := docLoader(ks, ix)
+// searchDocs returns how FT.SEARCH reads the documents of ix from ks:
+// docSource.load's fields, and for a JSON index the values the reply
+// shows under ft.ReturnKey (RETURN's JSONPaths, "$", the SORTBY field).
+func searchDocs(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Docs {
+	s := newDocSource(ks)
+	base := s.load(ix)
 	if !ix.Schema().OnJSON {
-		return base
+		return s.docs(base)
 	}
 	paths := ix.JSONReturnPaths(req)
 	// "$" as one value is the document's text, which base loads already.
@@ -113,10 +151,10 @@ func searchLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Lo
 		delete(paths, "$")
 	}
 	if len(paths) == 0 && !whole {
-		return base
+		return s.docs(base)
 	}
 	parsed := cache.NewJSONSearchPaths(paths)
-	return func(key string) (map[string][]byte, bool) {
+	return s.docs(func(key string) (map[string][]byte, bool) {
 		f, ok := base(key)
 		if !ok {
 			return nil, false
@@ -127,7 +165,7 @@ func searchLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Lo
 		if parsed.Len() == 0 {
 			return f, true
 		}
-		vals, _ := ks.JSONSearchValues([]byte(key), parsed, req.Multi)
+		vals, _ := s.r.JSONSearchValues([]byte(key), parsed, req.Multi)
 		for name, v := range vals {
 			if v.Null {
 				f[ft.NullKey(name)] = nil
@@ -136,7 +174,7 @@ func searchLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.SearchRequest) ft.Lo
 			f[ft.ReturnKey(name)] = v.Text
 		}
 		return f, true
-	}
+	})
 }
 
 // expandDenied checks FORMAT EXPAND as RediSearch does (RESP3 only, JSON
@@ -155,22 +193,24 @@ func expandDenied(cx *Ctx, expand bool, ix *ft.Index) bool {
 	return true
 }
 
-// aggregateLoader returns how FT.AGGREGATE's rows load the documents of
-// ix: docLoader's fields, and for a JSON index every path a row may load
+// aggregateDocs returns how FT.AGGREGATE's rows read the documents of ix
+// from ks: docSource.load's fields (a hash's rows read only the fields
+// they show, with Pick), and for a JSON index every path a row may load
 // (ft.JSONAggregatePaths) with the value it computes with under its name
 // and the value the reply shows under ft.ReturnKey.
-func aggregateLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.AggregateRequest) ft.Loader {
-	base := docLoader(ks, ix)
+func aggregateDocs(ks *cache.Keyspace, ix *ft.Index, req *ft.AggregateRequest) ft.Docs {
+	s := newDocSource(ks)
+	base := s.load(ix)
 	if !ix.Schema().OnJSON {
-		return base
+		return s.docs(base)
 	}
 	paths := cache.NewJSONSearchPaths(ix.JSONAggregatePaths(req))
-	return func(key string) (map[string][]byte, bool) {
+	return s.docs(func(key string) (map[string][]byte, bool) {
 		f, ok := base(key)
 		if !ok {
 			return nil, false
 		}
-		vals, _ := ks.JSONSearchValues([]byte(key), paths, req.Multi)
+		vals, _ := s.r.JSONSearchValues([]byte(key), paths, req.Multi)
 		for name, v := range vals {
 			if v.Null {
 				continue // a row loads no value for a null
@@ -181,5 +221,5 @@ func aggregateLoader(ks *cache.Keyspace, ix *ft.Index, req *ft.AggregateRequest)
 			f[ft.ReturnKey(name)] = v.Text
 		}
 		return f, true
-	}
+	})
 }

@@ -46,7 +46,7 @@ func profileAggregate(cx *Ctx) {
 	}
 	req.Admit = aggregateAdmit(cx.Node, req.Args.Slots)
 	parsed := time.Now()
-	load := aggregateLoader(cx.Node.ks, ix, req)
+	load := aggregateDocs(cx.Node.ks, ix, req)
 	steps := req.Args.Steps
 	type stage struct {
 		name string

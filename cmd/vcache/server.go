@@ -25,7 +25,7 @@ type serverFlags struct {
 	maxBulk, aclFile, io, frisoIni                              string
 	maxClients                                                  int
 	timeout                                                     time.Duration
-	ioThreads                                                   int
+	ioThreads, searchOffLoopDocs                                int
 	tls                                                         tlsFlags
 	processFlags
 }
@@ -45,6 +45,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.io, "io", "auto", ioFlagHelp)
 	fs.StringVar(&f.frisoIni, "friso-ini", "", frisoIniHelp)
 	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving clients (0: one per core, as many serving as the load needs; N: N always)")
+	fs.IntVar(&f.searchOffLoopDocs, "search-offloop-docs", 0, "serve FT.SEARCH, FT.AGGREGATE and FT.PROFILE off the event loops over an index of more documents than this (0: 10000; negative: never)")
 	f.processFlags.register(fs)
 	f.tls.register(fs, "other nodes")
 }
@@ -80,6 +81,7 @@ func (f *serverFlags) nodeConfig() (node.Config, error) {
 	cfg.MaxClients = f.maxClients
 	cfg.IdleTimeout = f.timeout
 	cfg.IOThreads = f.ioThreads
+	cfg.SearchOffLoopDocs = f.searchOffLoopDocs
 	if cfg.Serving, err = servingGroup(f.io, false); err != nil {
 		return cfg, err
 	}

@@ -107,6 +107,10 @@ const (
 	// Patterns commands name channel patterns, not channels, at
 	// ChannelFirst..ChannelLast (PSUBSCRIBE).
 	Patterns
+	// Scans commands take time that grows with the documents of the
+	// index they name (at IndexArg): FT.SEARCH, FT.AGGREGATE, FT.PROFILE.
+	// A node serves one over a large index off its event loops.
+	Scans
 )
 
 // ScriptRun says which script a scripting command runs: whether it may

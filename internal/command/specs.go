@@ -135,8 +135,8 @@ func Specs() []Spec {
 
 		// search (RediSearch dialect)
 		{Name: "ft.create", Arity: -2, Flags: Keyless | Write | OffLoop, Proxy: RouteFanout, Index: IndexCreate, IndexArg: 1, Group: "search", Summary: "Creates a search index over hashes."},
-		{Name: "ft.search", Arity: -3, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Searches an index (filters and KNN).", Reply3: ftSearchShape},
-		{Name: "ft.aggregate", Arity: -3, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Runs a query and a pipeline over its documents (GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT).", Reply3: ftAggregateShape},
+		{Name: "ft.search", Arity: -3, Flags: Keyless | r | Scans, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Searches an index (filters and KNN).", Reply3: ftSearchShape},
+		{Name: "ft.aggregate", Arity: -3, Flags: Keyless | r | Scans, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Runs a query and a pipeline over its documents (GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT).", Reply3: ftAggregateShape},
 		{Name: "ft.cursor", Arity: -3, Flags: Keyless | r, Proxy: RouteLocal, Index: IndexNone, Group: "search", Summary: "Reads or deletes an FT.AGGREGATE cursor.", Reply3: BySubcommand(map[string]resp.Shape{"read": resp.AsFTCursor})},
 		{Name: "ft.info", Arity: -2, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "Unknown index name", Group: "search", Summary: "Describes an index.", Reply3: Always(resp.AsFTInfo)},
 		{Name: "ft.dropindex", Arity: -2, Flags: Keyless | Write, Proxy: RouteFanout, IndexOf: dropIndexUse, IndexArg: 1, NoIndex: "Unknown Index name", Group: "search", Summary: "Drops an index [DD deletes its documents]."},
@@ -157,7 +157,7 @@ func Specs() []Spec {
 		{Name: "ft.synupdate", Arity: -4, Flags: Keyless | Write, Proxy: RouteFanout, Index: IndexWrite, IndexArg: 1, NoIndex: "Unknown index name", Group: "search", Summary: "Adds terms to a synonym group of an index."},
 		{Name: "ft.syndump", Arity: 2, Flags: Keyless | r, Proxy: RouteAnyNode, Index: IndexRead, IndexArg: 1, NoIndex: "Unknown index name", Group: "search", Summary: "Returns the synonym groups of an index.", Reply3: Always(resp.AsMap)},
 		{Name: "ft.spellcheck", Arity: -3, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexRead, IndexArg: 1, NoIndex: "Unknown Index name", Group: "search", Summary: "Suggests corrections of a query's misspelled terms (DISTANCE, TERMS INCLUDE|EXCLUDE).", Reply3: Always(resp.AsFTSpellcheck)},
-		{Name: "ft.profile", Arity: -5, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexRead, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Runs FT.SEARCH or FT.AGGREGATE and returns its results with a profile.", Reply3: ftProfileShape},
+		{Name: "ft.profile", Arity: -5, Flags: Keyless | r | Scans, Proxy: RouteFanout, Index: IndexRead, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Runs FT.SEARCH or FT.AGGREGATE and returns its results with a profile.", Reply3: ftProfileShape},
 		{Name: "ft.sugadd", Arity: -4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Index: IndexNone, Group: "search", Summary: "Adds a suggestion to an auto-complete dictionary (INCR, PAYLOAD)."},
 		{Name: "ft.sugget", Arity: -3, Flags: r, FirstKey: 1, LastKey: 1, Step: 1, Index: IndexNone, Group: "search", Summary: "Returns suggestions for a prefix (FUZZY, MAX, WITHSCORES, WITHPAYLOADS).", Reply3: ftSugGetShape},
 		{Name: "ft.sugdel", Arity: 3, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Index: IndexNone, Group: "search", Summary: "Removes a suggestion."},

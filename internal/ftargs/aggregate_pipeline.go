@@ -153,46 +153,11 @@ func GroupRows(g *Group, rows []Row) []Row {
 // newR makes for g.Reducers: a row of the group's properties and the
 // reducers' results per group.
 func groupRows(g *Group, rows []Row, newR func(*Reducer) reducer) []Row {
-	type group struct {
-		keys []Value
-		reds []reducer
-	}
-	byKey := map[string]*group{}
-	var order []*group
+	gr := newGrouper(g, newR)
 	for j := range rows {
-		r := &rows[j]
-		keys := make([]Value, len(g.Fields))
-		k := ""
-		for i, f := range g.Fields {
-			keys[i], _ = r.Get(f)
-			kk := keys[i].key()
-			k += fmt.Sprintf("%d:%s", len(kk), kk)
-		}
-		gr := byKey[k]
-		if gr == nil {
-			gr = &group{keys: keys}
-			for i := range g.Reducers {
-				gr.reds = append(gr.reds, newR(&g.Reducers[i]))
-			}
-			byKey[k] = gr
-			order = append(order, gr)
-		}
-		for _, red := range gr.reds {
-			red.add(r)
-		}
+		gr.Add(&rows[j])
 	}
-	out := make([]Row, len(order))
-	for i, gr := range order {
-		row := Row{}
-		for j, f := range g.Fields {
-			row.Set(f, gr.keys[j])
-		}
-		for j, red := range gr.reds {
-			row.Set(g.Reducers[j].As, red.result())
-		}
-		out[i] = row
-	}
-	return out
+	return gr.Rows()
 }
 
 // Arrange sorts rows by the step's keys (rows without a key's value

@@ -134,24 +134,34 @@ func Compare(a, b Value) int {
 }
 
 // key is v as a map key for grouping and distinct counting.
-func (v Value) key() string {
+func (v Value) key() string { return string(v.appendKey(nil)) }
+
+// appendKey appends v's key to dst: "n" for null, "s" and the text for
+// a number (formatted) or a string, "a" and each element's key after its
+// length and a colon for an array.
+func (v Value) appendKey(dst []byte) []byte {
 	switch v.Kind {
 	case Null:
-		return "n"
+		return append(dst, 'n')
 	case Number:
-		return "s" + FormatNum(v.Num)
-	case Array:
-		var b strings.Builder
-		b.WriteByte('a')
-		for _, e := range v.Arr {
-			k := e.key()
-			b.WriteString(strconv.Itoa(len(k)))
-			b.WriteByte(':')
-			b.WriteString(k)
+		dst = append(dst, 's')
+		switch f := v.Num; {
+		case math.IsNaN(f), math.IsInf(f, 0):
+			return append(dst, FormatNum(f)...)
+		default:
+			return strconv.AppendFloat(dst, f, 'g', 12, 64)
 		}
-		return b.String()
+	case Array:
+		dst = append(dst, 'a')
+		for _, e := range v.Arr {
+			k := e.appendKey(nil)
+			dst = strconv.AppendInt(dst, int64(len(k)), 10)
+			dst = append(dst, ':')
+			dst = append(dst, k...)
+		}
+		return dst
 	}
-	return "s" + v.Str
+	return append(append(dst, 's'), v.Str...)
 }
 
 // Row is one row of an aggregate: named values in order.

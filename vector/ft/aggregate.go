@@ -1,6 +1,7 @@
 package ft
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/vcache/vcache/internal/ftargs"
@@ -65,41 +66,88 @@ func (r *AggregateRequest) ParseQuery() error {
 	return nil
 }
 
-// Aggregate runs req's query and pipeline. Rows start with the KNN score
+// Aggregate runs req's query and pipeline over the documents it reads
+// from docs, as of one moment (view.go). Rows start with the KNN score
 // field (if any), then the loaded fields: LOAD's, every field for LOAD *,
 // and the schema fields the first steps read. It returns the rows and the
 // count the reply starts with.
-func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, int64, error) {
+func (ix *Index) Aggregate(req *AggregateRequest, docs Docs) ([]ftargs.Row, int64, error) {
 	if err := ix.checkFields(req.Filter); err != nil {
 		return nil, 0, err
 	}
 	ix.useLanguage(req.Filter, req.Args.Language)
-	var known []string
-	scoreField := ""
-	if req.KNN != nil {
-		scoreField = req.KNN.ScoreField()
-		known = append(known, scoreField)
+	if docs.Pick == nil {
+		docs.Pick = pickFromLoad(docs.Load)
 	}
-	yields := rangeYields(req.Filter)
-	for name := range yields {
+	var v *aggView
+	err := consistently(docs, func(still bool) (bool, error) {
+		var done bool
+		var err error
+		v, done, err = ix.readAggregate(req, docs, still)
+		return done, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return v.run(req.Args.Steps)
+}
+
+// pickFromLoad is Docs.Pick done with Load.
+func pickFromLoad(load Loader) func(key string, names []string, fn func(int, []byte)) bool {
+	return func(key string, names []string, fn func(int, []byte)) bool {
+		f, ok := load(key)
+		for i, n := range names {
+			if v, has := f[n]; has {
+				fn(i, v)
+			}
+		}
+		return ok
+	}
+}
+
+// aggPlan is what each row of an FT.AGGREGATE is made of.
+type aggPlan struct {
+	scoreField string // the KNN distance's name, "" without KNN
+	yields     map[string]*VecRange
+	onJSON     bool
+	loadAll    bool // LOAD *
+	loads      []ftargs.LoadField
+	// read says the rows read the documents at all (a LOAD, or a
+	// property the first steps read); fixed says they are made of the
+	// values of paths, the hash fields the loads name (at[i] is loads[i]'s
+	// index in paths, -1 for __key), read with Docs.Pick. Otherwise each
+	// row is made from the document Docs.Load reads (LOAD *, JSON).
+	read, fixed bool
+	paths       []string
+	at          []int
+}
+
+// aggregatePlan works out req's rows over the index's schema.
+func (ix *Index) aggregatePlan(req *AggregateRequest) (*aggPlan, error) {
+	p := &aggPlan{yields: rangeYields(req.Filter)}
+	var known []string
+	if req.KNN != nil {
+		p.scoreField = req.KNN.ScoreField()
+		known = append(known, p.scoreField)
+	}
+	for name := range p.yields {
 		known = append(known, name)
 	}
 	ix.mu.RLock()
 	schema := ix.schema
 	ix.mu.RUnlock()
+	p.onJSON = schema.OnJSON
 	implicit, err := ftargs.CheckSteps(req.Args.Steps, known, func(name string) bool {
 		_, ok := schema.field(name)
 		return ok || name == "__key"
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	var loads []ftargs.LoadField
-	loadAll := false
 	for _, s := range req.Args.Steps {
 		if s.Kind == ftargs.StepLoad {
-			loads = append(loads, s.Load...)
-			loadAll = loadAll || s.LoadAll
+			p.loads = append(p.loads, s.Load...)
+			p.loadAll = p.loadAll || s.LoadAll
 		}
 	}
 	for _, name := range implicit {
@@ -107,55 +155,80 @@ func (ix *Index) Aggregate(req *AggregateRequest, load Loader) ([]ftargs.Row, in
 		if f, ok := schema.field(name); ok {
 			path = f.Name
 		}
-		loads = append(loads, ftargs.LoadField{Path: path, Name: name})
+		p.loads = append(p.loads, ftargs.LoadField{Path: path, Name: name})
 	}
-	hits, _, _, err := ix.match(&SearchRequest{Filter: req.Filter, KNN: req.KNN, Params: req.Params, Admit: req.Admit, unscored: true,
-		NoStopWords: req.Args.NoStopWords, Dialect: req.Dialect, Expansion: req.Expansion})
-	if err != nil {
-		return nil, 0, err
-	}
-	rows := make([]ftargs.Row, 0, len(hits))
-	for _, h := range hits {
-		var fields map[string][]byte
-		if loadAll || len(loads) > 0 {
-			f, ok := load(h.key)
-			if !ok {
-				continue // removed since the match
-			}
-			fields = f
-		}
-		var row ftargs.Row
-		if scoreField != "" {
-			row.Set(scoreField, ftargs.Str(FormatScore(h.score)))
-		}
-		for _, y := range yieldValues(yields, h.id) {
-			row.Set(y[0], ftargs.Str(y[1]))
-		}
-		if loadAll && schema.OnJSON {
-			// A JSON document loads whole, as "$".
-			if v, ok := fields["$"]; ok {
-				row.Set("$", jsonRowValue(fields, "$", v))
-			}
-		} else if loadAll {
-			names := make([]string, 0, len(fields))
-			for k := range fields {
-				names = append(names, k)
-			}
-			sort.Strings(names)
-			for _, k := range names {
-				row.Set(k, ftargs.Str(string(fields[k])))
-			}
-		}
-		for _, l := range loads {
+	p.read = p.loadAll || len(p.loads) > 0
+	p.fixed = !p.loadAll && !p.onJSON
+	if p.fixed {
+		p.at = make([]int, len(p.loads))
+		for i, l := range p.loads {
+			p.at[i] = -1
 			if l.Path == "__key" {
-				row.Set(l.Name, ftargs.Str(h.key))
-			} else if v, ok := fields[l.Path]; ok && schema.OnJSON {
-				row.Set(l.Name, jsonRowValue(fields, l.Path, v))
-			} else if ok {
-				row.Set(l.Name, ftargs.Str(string(v)))
+				continue
+			}
+			if p.at[i] = slices.Index(p.paths, l.Path); p.at[i] < 0 {
+				p.at[i] = len(p.paths)
+				p.paths = append(p.paths, l.Path)
 			}
 		}
-		rows = append(rows, row)
 	}
-	return ftargs.Run(req.Args.Steps, rows, int64(len(rows)))
+	return p, nil
+}
+
+// row makes a row of hit h from its document's fields (LOAD *, JSON).
+func (p *aggPlan) row(h hit, fields map[string][]byte) ftargs.Row {
+	var row ftargs.Row
+	p.head(&row, h)
+	if p.loadAll && p.onJSON {
+		// A JSON document loads whole, as "$".
+		if v, ok := fields["$"]; ok {
+			row.Set("$", jsonRowValue(fields, "$", v))
+		}
+	} else if p.loadAll {
+		names := make([]string, 0, len(fields))
+		for k := range fields {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			row.Set(k, ftargs.Str(string(fields[k])))
+		}
+	}
+	for _, l := range p.loads {
+		if l.Path == "__key" {
+			row.Set(l.Name, ftargs.Str(h.key))
+		} else if v, ok := fields[l.Path]; ok && p.onJSON {
+			row.Set(l.Name, jsonRowValue(fields, l.Path, v))
+		} else if ok {
+			row.Set(l.Name, ftargs.Str(string(v)))
+		}
+	}
+	return row
+}
+
+// fill makes dst (its slices reused) the row of hit h from the values of
+// p.paths (a fixed plan): vals[j] is 0 for a field the hash lacks, else 1
+// + the value's index in table[j].
+func (p *aggPlan) fill(dst *ftargs.Row, h hit, vals []uint32, table [][]string) {
+	dst.Names, dst.Vals = dst.Names[:0], dst.Vals[:0]
+	p.head(dst, h)
+	for i, l := range p.loads {
+		switch j := p.at[i]; {
+		case j < 0:
+			dst.Set(l.Name, ftargs.Str(h.key))
+		case vals[j] != 0:
+			dst.Set(l.Name, ftargs.Str(table[j][vals[j]-1]))
+		}
+	}
+}
+
+// head sets what a row has before its loaded fields: the KNN distance,
+// the ranges' distances.
+func (p *aggPlan) head(row *ftargs.Row, h hit) {
+	if p.scoreField != "" {
+		row.Set(p.scoreField, ftargs.Str(FormatScore(h.score)))
+	}
+	for _, y := range yieldValues(p.yields, h.id) {
+		row.Set(y[0], ftargs.Str(y[1]))
+	}
 }

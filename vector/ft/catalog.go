@@ -72,6 +72,7 @@ func (c *Catalog) Drop(name string) (*Index, error) {
 	if !ok {
 		return nil, ErrUnknownIndex
 	}
+	ix.leave()
 	delete(c.indexes, lower)
 	c.n.Store(int32(len(c.indexes)))
 	c.dropAliasesOf(lower)

@@ -31,6 +31,7 @@ func (ix *Index) TagValues(alias string) ([]string, error) {
 func (ix *Index) SynUpdate(id string, terms []string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.noteAll()
 	if ix.syn == nil {
 		ix.syn = map[string][]string{}
 	}

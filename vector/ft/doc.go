@@ -7,5 +7,8 @@
 //
 // The package knows nothing of the keyspace or the network: the node
 // feeds it documents (Catalog.HashChanged, Catalog.KeyRemoved) and gives
-// Search a function to load the fields of the documents it returns.
+// SearchDocs and Aggregate the reads of the fields they return (Docs),
+// made after the match and off the index's lock; the index watches the
+// documents that change meanwhile, so that a search answers as of one
+// moment all the same (view.go).
 package ft

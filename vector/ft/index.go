@@ -82,6 +82,12 @@ type Index struct {
 	// seen marks those the keyspace brought back, until FinishLoad.
 	restored map[string]uint32
 	seen     map[uint32]bool
+
+	// watching is what searches reading documents outside mu are told
+	// of the changes meanwhile (watch.go).
+	watching
+	// size is len(ids), read without mu (Size).
+	size atomic.Int64
 }
 
 // NewIndex makes an empty index for schema.
@@ -162,6 +168,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 		ix.ids[key] = id
 		ix.countSlot(key, 1)
 	}
+	ix.noteChange(id)
 	d := &doc{key: key, id: id}
 	defer ix.countDoc(id, d)
 	failed := false
@@ -295,8 +302,13 @@ func (ix *Index) Delete(key string) {
 	if !ok {
 		return
 	}
+	ix.noteChange(id)
 	ix.drop(key, id)
 }
+
+// Size returns the number of documents without waiting for a change
+// under way.
+func (ix *Index) Size() int { return int(ix.size.Load()) }
 
 // Len returns the number of documents.
 func (ix *Index) Len() int {
@@ -483,5 +495,6 @@ func (ix *Index) AddFields(fields []Field, spec []string) error {
 	ix.schema.Fields = append(ix.schema.Fields, fields...)
 	ix.schema.Args = append(ix.schema.Args, spec...)
 	ix.setNames()
+	ix.noteAll()
 	return nil
 }

@@ -1,8 +1,10 @@
 package ft
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -268,17 +270,68 @@ type hit struct {
 // Search runs req. Fields of the returned documents are loaded with load
 // after the index lock is released.
 func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
+	return ix.SearchDocs(req, Docs{Load: load})
+}
+
+// SearchDocs runs req, reading the fields of the documents it returns
+// (and of those SORTBY or the HAMMING scorer compare) from docs after the
+// index lock is released, as of the moment of the match (view.go).
+func (ix *Index) SearchDocs(req *SearchRequest, docs Docs) (*Result, error) {
 	if err := ix.checkFields(req.Filter); err != nil {
 		return nil, err
 	}
 	ix.useLanguage(req.Filter, req.Language)
-	hits, total, scored, err := ix.match(req)
-	if err != nil {
-		return nil, err
-	}
+	filter := req.Filter
+	var res *Result
+	err := consistently(docs, func(bool) (bool, error) {
+		req.Filter = filter // as parsed: the match rewrites it
+		ix.mu.RLock()
+		if ix.gone {
+			ix.mu.RUnlock()
+			return false, ErrUnknownIndex
+		}
+		hits, total, scored, err := ix.matchLocked(req)
+		if err != nil {
+			ix.mu.RUnlock()
+			return false, err
+		}
+		w := ix.watchLocked()
+		ix.mu.RUnlock()
+		defer ix.unwatch(w)
+		// The documents read: those of read, or all the hits.
+		all, read := false, map[uint32]bool{}
+		loadAll := func(key string) (map[string][]byte, bool) {
+			all = true
+			return docs.Load(key)
+		}
+		loadHit := func(h hit) (map[string][]byte, bool) {
+			read[h.id] = true
+			return docs.Load(h.key)
+		}
+		res = ix.searchHits(req, hits, total, scored, loadAll, loadHit)
+		var hitIDs map[uint32]bool
+		return ix.settled(w, func(id uint32) bool {
+			if !all || read[id] {
+				return read[id]
+			}
+			if hitIDs == nil {
+				hitIDs = make(map[uint32]bool, len(hits))
+				for _, h := range hits {
+					hitIDs[h.id] = true
+				}
+			}
+			return hitIDs[id]
+		}), nil
+	})
+	return res, err
+}
+
+// searchHits makes req's result from its hits (see SearchDocs): loadAll
+// reads documents of any hit, loadHit those of the page.
+func (ix *Index) searchHits(req *SearchRequest, hits []hit, total int, scored bool, loadAll Loader, loadHit func(hit) (map[string][]byte, bool)) *Result {
 	res := &Result{Total: total, Scored: scored}
 	if scored && req.Scorer == ScoreHamming {
-		ix.scoreHamming(req, hits, load)
+		ix.scoreHamming(req, hits, loadAll)
 	}
 	if scored && req.KNN == nil && req.SortBy == "" {
 		// Text results best first; ties in index order.
@@ -308,7 +361,7 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 		})
 	} else if req.SortBy != "" && req.SortBy != res.ScoreField {
 		for _, h := range hits {
-			if f, ok := load(h.key); ok {
+			if f, ok := loadAll(h.key); ok {
 				fieldsOf[h.key] = f
 			}
 		}
@@ -331,7 +384,7 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 		d := Doc{Key: h.key, Score: h.score, Explain: h.explain}
 		f, ok := fieldsOf[h.key]
 		if !ok && (!req.NoContent || req.WithPayloads || req.WithSortKeys && req.SortBy != "") {
-			f, ok = load(h.key)
+			f, ok = loadHit(h)
 			if !ok {
 				res.Total--
 				continue // removed since the match
@@ -348,7 +401,7 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 		}
 		res.Docs = append(res.Docs, d)
 	}
-	return res, nil
+	return res
 }
 
 // compareValues orders numbers numerically and other values as strings.
@@ -424,9 +477,8 @@ func FormatScore(s float64) string {
 
 // match finds the matching documents in document order and the total,
 // and says whether a scorer scored them.
-func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
+// mu must be held for reading.
+func (ix *Index) matchLocked(req *SearchRequest) ([]hit, int, bool, error) {
 	if err := ix.checkYields(req.Filter, req.KNN); err != nil {
 		return nil, 0, false, err
 	}
@@ -466,13 +518,23 @@ func (ix *Index) matchFilter(req *SearchRequest) ([]hit, error) {
 					hits = append(hits, hit{id: id, key: k, score: 1})
 				}
 			}
+		} else if n := ix.nextID; int64(n) <= 2*int64(len(ix.docs))+64 {
+			// Ids are dense (few documents went): walked in order, no sort.
+			if req.Filter.Kind == qAll {
+				hits = make([]hit, 0, len(ix.docs))
+			}
+			for id := range n {
+				if d := ix.docs[id]; d != nil && ix.eval(req.Filter, d) && admit(d.key) {
+					hits = append(hits, hit{id: id, key: d.key, score: 1})
+				}
+			}
 		} else {
 			for id, d := range ix.docs {
 				if ix.eval(req.Filter, d) && admit(d.key) {
 					hits = append(hits, hit{id: id, key: d.key, score: 1})
 				}
 			}
-			sort.Slice(hits, func(i, j int) bool { return hits[i].id < hits[j].id })
+			slices.SortFunc(hits, func(a, b hit) int { return cmp.Compare(a.id, b.id) })
 		}
 		return hits, nil
 	}

@@ -14,6 +14,7 @@ func (ix *Index) countSlot(key string, d int32) {
 		ix.slotDocs = make([]int32, keyslot.Count)
 	}
 	ix.slotDocs[keyslot.OfString(key)] += d
+	ix.size.Add(int64(d))
 }
 
 // CountInSlots returns how many documents of the index have keys in the
