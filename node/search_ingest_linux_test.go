@@ -114,7 +114,9 @@ func TestIngestBackpressureLeavesTheLoop(t *testing.T) {
 // TestFTCreateOverExistingDocumentsLeavesTheLoop: FT.CREATE over documents
 // already loaded indexes them before it answers, off its event loop and a
 // slot at a time, so the other clients of that loop (one loop here) are
-// answered meanwhile, and writes to the documents go on.
+// answered meanwhile, and writes to the documents go on; FT.INFO shows
+// the scan under way (indexing 1, percent_indexed under 1) and never says
+// it is done before every document is in.
 func TestFTCreateOverExistingDocumentsLeavesTheLoop(t *testing.T) {
 	tn := startNode(t, func(c *Config) { c.Serving, c.IOThreads = serving.NewGroup(serving.Loops, false), 1 })
 	ctx := context.Background()
@@ -146,6 +148,7 @@ func TestFTCreateOverExistingDocumentsLeavesTheLoop(t *testing.T) {
 	}()
 	var lat []time.Duration
 	var took time.Duration
+	seen := 0
 	for done := false; !done; {
 		select {
 		case err := <-created:
@@ -161,6 +164,24 @@ func TestFTCreateOverExistingDocumentsLeavesTheLoop(t *testing.T) {
 			t.Fatal(err)
 		}
 		lat = append(lat, time.Since(s))
+		// FT.INFO meanwhile: indexing until every document is in, as
+		// RediSearch shows a scan's progress (clients wait on it).
+		if m, err := c.Do(ctx, "FT.INFO", "idx").Slice(); err == nil {
+			f := map[string]any{}
+			for i := 0; i+1 < len(m); i += 2 {
+				f[fmt.Sprint(m[i])] = m[i+1]
+			}
+			pct, indexing := fmt.Sprint(f["percent_indexed"]), fmt.Sprint(f["indexing"])
+			if indexing == "1" && pct != "1" {
+				seen++
+			}
+			if indexing == "0" && infoNum(f["num_docs"]) < int64(n) {
+				t.Fatalf("FT.INFO during FT.CREATE's scan: indexing 0 with num_docs %v of %d (percent_indexed %s)", f["num_docs"], n, pct)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Error("FT.INFO never showed the scan under way (indexing 1, percent_indexed under 1)")
 	}
 	got := infoNum(ftInfoFields(t, c, "idx")["num_docs"])
 	if got != int64(n) {

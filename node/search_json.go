@@ -73,11 +73,11 @@ func jsonIndexFields(s *ft.Schema, doc cache.JSONView) map[string][]byte {
 
 // indexJSONDocs indexes the JSON documents that exist (FT.CREATE and
 // FT.ALTER of an ON JSON index).
-func indexJSONDocs(ks *cache.Keyspace, ix *ft.Index) {
+func indexJSONDocs(ks *cache.Keyspace, ix *ft.Index, pause func()) {
 	s := ix.Schema()
 	ks.ForEachJSON(s.Prefixes, func(key string, doc cache.JSONView) {
 		ix.Upsert(key, jsonIndexFields(s, doc))
-	}, ix.WaitRoom)
+	}, pause)
 }
 
 // docSource is where a search reads its documents: the keyspace, or

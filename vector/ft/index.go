@@ -58,6 +58,9 @@ type Index struct {
 	// direct is the catalog's SetDirect flag (tier.go); nil until the
 	// index is in a catalog.
 	direct atomic.Pointer[atomic.Bool]
+	// scan is the progress of a scan indexing existing documents, in
+	// millionths (0: none runs; tier.go).
+	scan atomic.Int64
 	// fulls is the catalog's count of full HNSW buffers (tier.go); nil
 	// until the index is in a catalog.
 	fulls atomic.Pointer[atomic.Int32]
@@ -449,6 +452,9 @@ type Info struct {
 	NumDocs          int
 	MaxDocID         uint32
 	IndexingFailures int64
+	// Scanned is the part of the keyspace a scan indexing existing
+	// documents has gone through (FT.CREATE, FT.ALTER), 1 when none runs.
+	Scanned float64
 	// Backlog is how many vector changes wait to enter the HNSW graphs
 	// (FT.INFO's indexing and percent_indexed; tier.go).
 	Backlog          int
@@ -471,7 +477,7 @@ func (ix *Index) Info() Info {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	inf := Info{Name: ix.schema.Name, Prefixes: ix.schema.Prefixes, Fields: ix.schema.Fields, NumDocs: len(ix.ids), OnJSON: ix.schema.OnJSON,
-		Backlog:  ix.backlog(),
+		Backlog: ix.backlog(), Scanned: ix.scanned(),
 		MaxDocID: ix.nextID, IndexingFailures: ix.failures, StopWords: ix.schema.StopWords, CustomStopWords: ix.schema.CustomStopWords,
 		Language: ix.schema.Language, LanguageField: ix.schema.LanguageField}
 	ix.countRecords(&inf)

@@ -139,9 +139,10 @@ func (inf Info) Reply() []any {
 	st := inf.Stats
 	docs, recs := float64(inf.NumDocs), float64(st.NumRecords)
 	indexing, pct := "0", "1"
-	if inf.Backlog > 0 {
+	if inf.Backlog > 0 || inf.Scanned < 1 {
 		indexing = "1"
-		pct = dbl(float64(float32(max(inf.NumDocs-inf.Backlog, 0)) / float32(max(inf.NumDocs, 1))))
+		f := min(inf.Scanned, float64(float32(max(inf.NumDocs-inf.Backlog, 0))/float32(max(inf.NumDocs, 1))))
+		pct = dbl(float64(float32(f)))
 	}
 	out := []any{
 		S("index_name"), S(inf.Name),

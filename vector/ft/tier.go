@@ -121,3 +121,24 @@ func (c *Catalog) WaitRoom() {
 		ix.waitRoom()
 	}
 }
+
+// Scanning tells the index how far a scan indexing its existing documents
+// has gone (done of total parts of the keyspace): FT.INFO shows indexing 1
+// and percent_indexed at most that until EndScan, as RediSearch does while
+// it indexes the documents an FT.CREATE found.
+func (ix *Index) Scanning(done, total int) {
+	ix.scan.Store(1 + min(int64(done)*1_000_000/int64(max(total, 1)), 999_999))
+}
+
+// EndScan ends what Scanning reports.
+func (ix *Index) EndScan() { ix.scan.Store(0) }
+
+// scanned is the part of the keyspace a running scan has gone through, 1
+// when none runs.
+func (ix *Index) scanned() float64 {
+	v := ix.scan.Load()
+	if v == 0 {
+		return 1
+	}
+	return float64(v-1) / 1_000_000
+}
