@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
@@ -180,6 +181,14 @@ type Engine struct {
 	// node's caller serialises runs).
 	mu      sync.Mutex
 	scripts map[string]*Script
+	// lastScript and lastFunc are the script and the function found last
+	// by LookupBytes and FunctionBytes (nil: none): a pipeline calls one
+	// over and over, and comparing its name is cheaper than taking mu and
+	// hashing it. They are set under mu, and cleared under mu by any
+	// change that could leave them stale (SCRIPT FLUSH, a library loaded,
+	// replaced or removed).
+	lastScript atomic.Pointer[Script]
+	lastFunc   atomic.Pointer[Function]
 
 	L *lua.LState
 	// globals is where the script's globals live (see protect);
@@ -262,21 +271,29 @@ func (e *Engine) Lookup(sha string) *Script {
 }
 
 // LookupBytes is Lookup of a SHA1 given as bytes (a command's argument):
-// one in lower case is found without a copy.
+// one in lower case is found without a copy, the one found last without
+// a lock.
 func (e *Engine) LookupBytes(sha []byte) *Script {
-	e.mu.Lock()
-	s := e.scripts[string(sha)]
-	e.mu.Unlock()
-	if s != nil {
+	if s := e.lastScript.Load(); s != nil && s.SHA == string(sha) {
 		return s
 	}
-	return e.Lookup(string(sha))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.scripts[string(sha)]
+	if s == nil {
+		s = e.scripts[strings.ToLower(string(sha))]
+	}
+	if s != nil && s.SHA == string(sha) {
+		e.lastScript.Store(s)
+	}
+	return s
 }
 
 // Flush forgets every script.
 func (e *Engine) Flush() {
 	e.mu.Lock()
 	e.scripts = map[string]*Script{}
+	e.lastScript.Store(nil)
 	e.mu.Unlock()
 }
 

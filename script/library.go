@@ -110,6 +110,7 @@ func (e *Engine) LoadLibrary(code string, replace bool) (string, error) {
 	if old != nil && !replace {
 		return "", errors.New("Library '" + l.Name + "' already exists")
 	}
+	e.lastFunc.Store(nil)
 	if old != nil {
 		e.libs.remove(old)
 	}
@@ -149,6 +150,7 @@ func (e *Engine) RestoreLibraries(codes []string, policy int) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.lastFunc.Store(nil)
 	if policy == RestoreFlush {
 		e.libs = in
 		return nil
@@ -191,6 +193,7 @@ func (e *Engine) DeleteLibrary(name string) bool {
 	if l == nil {
 		return false
 	}
+	e.lastFunc.Store(nil)
 	e.libs.remove(l)
 	return true
 }
@@ -199,6 +202,7 @@ func (e *Engine) DeleteLibrary(name string) bool {
 func (e *Engine) FlushLibraries() {
 	e.mu.Lock()
 	e.libs = newLibraries()
+	e.lastFunc.Store(nil)
 	e.mu.Unlock()
 }
 
@@ -224,15 +228,22 @@ func (e *Engine) Function(name string) *Function {
 }
 
 // FunctionBytes is Function of a name given as bytes (a command's
-// argument): one in lower case is found without a copy.
+// argument): one in lower case is found without a copy, the one found
+// last under the same name without a lock.
 func (e *Engine) FunctionBytes(name []byte) *Function {
-	e.mu.Lock()
-	f := e.libs.funcs[string(name)]
-	e.mu.Unlock()
-	if f != nil {
+	if f := e.lastFunc.Load(); f != nil && f.Name == string(name) {
 		return f
 	}
-	return e.Function(string(name))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f := e.libs.funcs[string(name)]
+	if f == nil {
+		f = e.libs.funcs[strings.ToLower(string(name))]
+	}
+	if f != nil && f.Name == string(name) {
+		e.lastFunc.Store(f)
+	}
+	return f
 }
 
 func sortedLibs(m map[string]*Library) []*Library {
