@@ -415,13 +415,23 @@ func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, exe
 		sc.execMu.Lock()
 	}
 	defer sc.execMu.Unlock()
-	began := time.Since(n.start)
+	// A script run on its event loop starts as its command does; one
+	// that may have waited for the locks, once it has them.
+	began := cx.began
+	if !held || began == 0 {
+		began = time.Since(n.start)
+	}
 	r.began.Store(int64(began))
 	r.started.Store(true)
 	ctx := sc.kill.acquire(r)
 	defer sc.kill.release(r)
 	caller := sc.reuseCaller(n, c, r, readonly, slot)
 	caller.c.tick = began // the first command's time runs from the script's start
+	if cx.slot1 > 0 {
+		// The slot of the first declared key, for the commands that name
+		// it (KEYS[1]).
+		caller.key0, caller.slot0 = cx.Args[cx.spec.FirstKeyPos(cx.Args)], cx.slot1-1
+	}
 	run := &sc.run
 	if run.Log == nil {
 		run.Log = n.scriptLog

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vcache/vcache/internal/command"
 )
@@ -12,12 +13,14 @@ import (
 // cancels it (a context of each run's own cost three allocations per
 // call).
 type killSwitch struct {
-	// mu guards the fields: a kill cancels the context only while the
-	// run it targets holds it.
+	// mu guards ctx and cancel, and is held while a kill checks the
+	// owner and cancels, and while a run takes the context: so a kill
+	// cancels the context only while the run it targets holds it, and the
+	// next run gets a new one. A run gives the context back without it.
 	mu     sync.Mutex
 	ctx    context.Context
 	cancel context.CancelFunc
-	owner  *scriptRun // the run the context is lent to (nil: none)
+	owner  atomic.Pointer[scriptRun] // the run the context is lent to (nil: none)
 }
 
 // acquire lends the context to r.
@@ -27,23 +30,19 @@ func (k *killSwitch) acquire(r *scriptRun) context.Context {
 	if k.ctx == nil || k.ctx.Err() != nil {
 		k.ctx, k.cancel = context.WithCancel(context.Background())
 	}
-	k.owner = r
+	k.owner.Store(r)
 	return k.ctx
 }
 
 // release takes the context back from r.
 func (k *killSwitch) release(r *scriptRun) {
-	k.mu.Lock()
-	if k.owner == r {
-		k.owner = nil
-	}
-	k.mu.Unlock()
+	k.owner.CompareAndSwap(r, nil)
 }
 
 // kill stops r if it still runs.
 func (k *killSwitch) kill(r *scriptRun) {
 	k.mu.Lock()
-	if k.owner == r {
+	if k.owner.Load() == r {
 		k.cancel()
 	}
 	k.mu.Unlock()
