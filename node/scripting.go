@@ -80,6 +80,11 @@ type scripting struct {
 	kill   killSwitch
 	caller *scriptCaller
 	run    script.Run
+	// readers counts the commands looking at the script in progress, and
+	// spare is the record of a run that ended, for the next one
+	// (scripting_reuse.go: lookRun, newRun).
+	readers atomic.Int64
+	spare   atomic.Pointer[scriptRun]
 	// names caches redis.call's command lookups (execMu guards it).
 	names nameCache
 }
@@ -150,7 +155,9 @@ const (
 	msgUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 )
 
-// running returns the script in progress, or nil.
+// running returns the script in progress, or nil; call it between
+// lookRun and doneLooking only (the record of a run is reused once no
+// one looks).
 func (s *scripting) running() *scriptRun {
 	if r := s.inExec.Load(); r != nil {
 		return r
@@ -167,7 +174,17 @@ func (s *scripting) busyFor(c *client, e *cmdEntry) string {
 	if e.spec.Has(command.AllowBusy) {
 		return ""
 	}
-	r := s.running()
+	return s.busyOther(c)
+}
+
+// busyOther returns BUSY's text when a script of another client than c
+// has run past the threshold, else "".
+func (s *scripting) busyOther(c *client) string {
+	if s.cur.Load() == nil && s.inExec.Load() == nil {
+		return ""
+	}
+	r := s.lookRun()
+	defer s.doneLooking()
 	if r == nil || r.c == c || !r.isBusy() {
 		return ""
 	}
@@ -204,11 +221,13 @@ func (n *Node) stripeLock(mask uint64, write bool) string {
 	s := &n.scripts
 	for {
 		s.unaware.Add(1)
+		s.readers.Add(1)
 		r := s.cur.Load()
 		if r == nil {
 			r = s.inExec.Load()
 		}
 		if r == nil {
+			s.readers.Add(-1)
 			n.lockStripes(mask, write)
 			s.unaware.Add(-1)
 			return ""
@@ -218,8 +237,11 @@ func (n *Node) stripeLock(mask uint64, write bool) string {
 		ok := r.waitDone()
 		s.waiting.Add(-1)
 		if !ok {
-			return r.busyText()
+			msg := r.busyText()
+			s.readers.Add(-1)
+			return msg
 		}
+		s.readers.Add(-1)
 		if n.tryLockStripes(mask, write) {
 			return ""
 		}
@@ -361,9 +383,9 @@ func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, 
 func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, exec func(context.Context, *script.Run) script.Reply) {
 	c := cx.cl
 	c.ranSlow = !quick
-	r := &scriptRun{c: c, fn: fn, cmd: cx.Args, base: n.start, limit: n.scriptLimit()}
-	defer r.end()
 	sc := &n.scripts
+	r := sc.newRun(c, fn, cx.Args, n.start, n.scriptLimit())
+	defer sc.endRun(r)
 	// held: on an event loop, mu, the stripes of c.holdMask and execMu
 	// are held already (tryHold, scripting_loop.go).
 	held := c.hold
@@ -496,7 +518,8 @@ func writeScriptReply(cx *Ctx, r script.Reply) {
 // killScript is SCRIPT KILL (fn false) and FUNCTION KILL: each stops
 // only its own kind of script.
 func (n *Node) killScript(cx *Ctx, fn bool) {
-	r := n.scripts.running()
+	r := n.scripts.lookRun()
+	defer n.scripts.doneLooking()
 	switch {
 	case r == nil:
 		cx.Error(msgNotBusy)
@@ -516,8 +539,8 @@ func cmdScript(cx *Ctx) {
 	n := cx.Node
 	sub := strings.ToLower(string(cx.Args[1]))
 	if sub != "kill" {
-		if r := n.scripts.running(); r != nil && r.c != cx.cl && r.isBusy() {
-			cx.Error(r.busyText())
+		if msg := n.scripts.busyOther(cx.cl); msg != "" {
+			cx.Error(msg)
 			return
 		}
 	}
