@@ -368,9 +368,9 @@ func (e *Engine) callPushed(ctx context.Context, nargs int, r *Run, chunk string
 const MsgKilled = "ERR Script killed by user with SCRIPT KILL..."
 
 // stringArray makes a Lua array of strings (their bytes copied into one
-// string).
+// block).
 func stringArray(L *lua.LState, vals [][]byte) *lua.LTable {
 	t := L.CreateTable(len(vals), 0)
-	setStrings(vals, func(_ int, s lua.LString) { t.Append(s) })
+	setStrings(vals, func(_ int, s lua.LValue) { t.Append(s) })
 	return t
 }
