@@ -63,6 +63,8 @@ type Script struct {
 	Verdict Verdict
 	calls   []Call
 	bounded bool
+	// loads are where it reads redis.call or redis.pcall (foldcalls.go).
+	loads []int
 }
 
 // SHA1Hex returns the lower-case hex SHA1 of s.
@@ -93,9 +95,9 @@ func Compile(body string) (*Script, error) {
 	// table gopher-lua would build for each call (as Lua 5.1 does for
 	// functions declared with ..., not for a main chunk) is unreachable.
 	proto.IsVarArg &^= lua.VarArgNeedsArg
-	calls, _, ok := bounded(proto, false)
+	calls, _, loads, ok := bounded(proto, false)
 	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto, direct: !setsGlobals(proto),
-		calls: calls, bounded: ok}, nil
+		calls: calls, loads: loads, bounded: ok}, nil
 }
 
 // chunkName is the name scripts' errors show ("user_script:1: ...").
@@ -215,6 +217,9 @@ type Engine struct {
 	// judge gives bounded scripts their verdict (SetJudge); nil: none is
 	// quick.
 	judge func(calls []Call) Verdict
+	// redisCall and redisPCall are redis.call and redis.pcall
+	// (foldcalls.go).
+	redisCall, redisPCall lua.LValue
 }
 
 // New returns an Engine with a fresh sandboxed state.
@@ -333,7 +338,7 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	top := L.GetTop()
 	defer L.SetTop(top)
 	if s.fn == nil || s.eng != e {
-		s.fn, s.eng = L.NewFunctionFromProto(s.proto), e
+		s.fn, s.eng = L.NewFunctionFromProto(e.foldCalls(s.proto, s.loads)), e
 	}
 	s.fn.Env = L.Env
 	if s.direct {

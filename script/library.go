@@ -38,6 +38,10 @@ type Function struct {
 	Flags Flags
 	Lib   *Library
 	fn    *lua.LFunction
+	// fast is fn with its loads of redis.call and redis.pcall made
+	// constants (foldcalls.go), called in its place while fn's
+	// environment is the globals (nil: none).
+	fast *lua.LFunction
 	// Verdict is the engine's judge's verdict on the function (quick.go).
 	Verdict Verdict
 	// keys and args are the tables calls pass fn, kept from call to
@@ -280,8 +284,12 @@ func (e *Engine) compileLibrary(code string) (*Library, error) {
 	e.runDirect(funcs)
 	for _, f := range funcs {
 		if f.fn != nil && !f.fn.IsG {
-			calls, _, ok := bounded(f.fn.Proto, true)
+			calls, _, loads, ok := bounded(f.fn.Proto, true)
 			f.Verdict = e.verdict(ok, calls)
+			if p := e.foldCalls(f.fn.Proto, loads); p != f.fn.Proto && f.fn.Env == e.globals {
+				f.fast = e.L.NewFunctionFromProto(p)
+				f.fast.Env = e.globals
+			}
 		}
 	}
 	l := &Library{Name: md.Name, Code: code, Funcs: funcs}
@@ -350,7 +358,11 @@ func (e *Engine) ExecFunction(ctx context.Context, f *Function, r *Run) Reply {
 	defer L.RemoveContext()
 	top := L.GetTop()
 	defer L.SetTop(top)
-	L.Push(f.fn)
+	if f.fast != nil && f.fn.Env == e.globals {
+		L.Push(f.fast)
+	} else {
+		L.Push(f.fn)
+	}
 	if f.keys != nil {
 		L.Push(f.keys.fill(L, r.Keys))
 		L.Push(f.args.fill(L, r.Args))

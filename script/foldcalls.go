@@ -1,0 +1,47 @@
+package script
+
+import (
+	"slices"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// A bounded script (quick.go) reads redis.call as a global and a field
+// of the read-only redis table: three table lookups a call (the global,
+// the empty read-only view, its metatable's __index). Where the check
+// proves that a register is loaded with redis.call or redis.pcall from
+// the redis table, the instruction can load the function as a constant
+// instead: no code of a bounded script can change its globals or the
+// library tables, so it is the same function. foldCalls makes a copy of
+// the code with those loads as LOADK of constants appended to the
+// constants (the line of each instruction, and so every error's, is
+// unchanged). A library's function is called this way only while its
+// environment is the globals (setfenv from another function of its
+// library could change what redis names in it).
+
+// maxConstants is the most constants LOADK can address (its Bx operand).
+const maxConstants = 1 << 18
+
+// foldCalls returns p, or a copy of p in which the instructions at
+// loads (GETTABLE or GETTABLEKS of "call" or "pcall" from the redis
+// table, found by bounded) load e's redis.call or redis.pcall.
+func (e *Engine) foldCalls(p *lua.FunctionProto, loads []int) *lua.FunctionProto {
+	if len(loads) == 0 || len(p.Constants)+2 > maxConstants {
+		return p
+	}
+	q := *p
+	q.Code = slices.Clone(p.Code)
+	q.Constants = append(slices.Clip(p.Constants), e.redisCall, e.redisPCall)
+	callK, pcallK := len(p.Constants), len(p.Constants)+1
+	for _, pc := range loads {
+		inst := p.Code[pc]
+		k := instC(inst) &^ rkConst
+		name, _ := p.Constants[k].(lua.LString)
+		bx := callK
+		if name == "pcall" {
+			bx = pcallK
+		}
+		q.Code[pc] = uint32(lua.OP_LOADK)<<26 | uint32(instA(inst))<<18 | uint32(bx)
+	}
+	return &q
+}

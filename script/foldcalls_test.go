@@ -1,0 +1,112 @@
+package script
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// foldSeeds are bounded scripts that call redis.call and redis.pcall in
+// the ways the check follows, with replies and errors of every kind.
+var foldSeeds = []string{
+	"return redis.call('GET', KEYS[1])",
+	"return redis.pcall('a', 'b', 'c', 'd')",
+	"local call = redis.pcall\nreturn call('HGET', KEYS[1], 'f')",
+	"local c = redis.call('INCR', KEYS[1])\nif c == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end\nreturn c",
+	"if redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 1 end\nreturn 0",
+	"return {redis.pcall('x'), redis.call('ab'), redis.pcall('abc', 'd')}",
+	"\n\nreturn redis.call('abc', 'd')",
+	"return redis.call()",
+	"return redis.pcall()",
+	"return redis.call('a', {})",
+	"return redis['call']('a', 'b')",
+	"local r = redis.pcall('abc', 'd')\nreturn r.err",
+	"return redis.call('SET', KEYS[1], unpack(ARGV))",
+}
+
+// runFolded runs body as it runs (redis.call folded) and with its loads
+// of redis.call left as they are, each on its own engine, and fails when
+// the replies differ. It reports whether the script had loads to fold.
+func runFolded(t *testing.T, folded, plain *Engine, body string) bool {
+	s, err := Compile(body)
+	if err != nil || len(s.loads) == 0 {
+		return false
+	}
+	u := *s
+	u.loads, u.fn = nil, nil
+	run := func(e *Engine, s *Script) Reply {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		return e.Exec(ctx, s, &Run{Name: s.SHA, Keys: [][]byte{[]byte("k")}, Args: [][]byte{[]byte("a"), []byte("bc")}, Caller: echoCaller{}})
+	}
+	got, want := run(folded, s), run(plain, &u)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q: folded %+v, as written %+v", body, got, want)
+	}
+	return true
+}
+
+// TestFoldedCallsAnswerAlike: scripts whose loads of redis.call are
+// constants answer as they do without (errors with their lines too),
+// and the code run has them as constants.
+func TestFoldedCallsAnswerAlike(t *testing.T) {
+	folded, plain := New(), New()
+	defer folded.Close()
+	defer plain.Close()
+	for _, body := range foldSeeds {
+		if !runFolded(t, folded, plain, body) {
+			t.Fatalf("%q: nothing folded", body)
+		}
+	}
+	s, _ := Compile("return redis.call('GET', KEYS[1])")
+	folded.Exec(context.Background(), s, &Run{Keys: [][]byte{[]byte("k")}, Caller: echoCaller{}})
+	for _, pc := range s.loads {
+		inst := s.fn.Proto.Code[pc]
+		if instOp(inst) != lua.OP_LOADK || s.fn.Proto.Constants[inst&0x3ffff] != folded.redisCall {
+			t.Fatalf("instruction %d runs as %#x, want a LOADK of redis.call", pc, inst)
+		}
+	}
+}
+
+// FuzzFoldedCalls: arbitrary scripts answer alike with and without
+// their loads of redis.call folded.
+func FuzzFoldedCalls(f *testing.F) {
+	for _, s := range foldSeeds {
+		f.Add(s)
+	}
+	folded, plain := New(), New()
+	defer folded.Close()
+	defer plain.Close()
+	f.Fuzz(func(t *testing.T, body string) {
+		runFolded(t, folded, plain, body)
+	})
+}
+
+// TestFoldedFunctionEnvironment: a library's function runs with redis.call
+// as a constant only while its environment is the globals: once another
+// function of its library gives it another one (setfenv), its redis is
+// that one's.
+func TestFoldedFunctionEnvironment(t *testing.T) {
+	e := New()
+	defer e.Close()
+	if _, err := e.LoadLibrary("#!lua name=envlib\n"+
+		"local function f(keys) return redis.call('GET', keys[1]) end\n"+
+		"redis.register_function('f', f)\n"+
+		"redis.register_function('g', function() setfenv(f, {redis = {call = function() return 'fake' end}}) return 'ok' end)", false); err != nil {
+		t.Fatal(err)
+	}
+	if e.Function("f").fast == nil {
+		t.Fatal("f has no folded form")
+	}
+	call := func(name string) Reply {
+		return e.ExecFunction(context.Background(), e.Function(name), &Run{Name: name, Keys: [][]byte{[]byte("k")}, Caller: valueCaller{}})
+	}
+	for _, step := range []struct{ fn, want string }{{"f", "bar"}, {"g", "ok"}, {"f", "fake"}} {
+		if r := call(step.fn); r.Str != step.want {
+			t.Fatalf("FCALL %s = %+v, want %q", step.fn, r, step.want)
+		}
+	}
+}
