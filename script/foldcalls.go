@@ -15,7 +15,8 @@ import (
 // library tables, so it is the same function. foldCalls makes a copy of
 // the code with those loads as LOADK of constants appended to the
 // constants (the line of each instruction, and so every error's, is
-// unchanged). A library's function is called this way only while its
+// unchanged), and the GETGLOBAL of redis just before each becomes a NOP
+// where the load overwrites it. A library's function is called this way only while its
 // environment is the globals (setfenv from another function of its
 // library could change what redis names in it).
 
@@ -41,7 +42,25 @@ func (e *Engine) foldCalls(p *lua.FunctionProto, loads []int) *lua.FunctionProto
 		if name == "pcall" {
 			bx = pcallK
 		}
-		q.Code[pc] = uint32(lua.OP_LOADK)<<26 | uint32(instA(inst))<<18 | uint32(bx)
+		a := instA(inst)
+		q.Code[pc] = uint32(lua.OP_LOADK)<<26 | uint32(a)<<18 | uint32(bx)
+		if pc > 0 && instB(inst) == a && p.Code[pc-1] == getRedis(p, a) {
+			// redis.call as Lua compiles it: GETGLOBAL a 'redis' just
+			// before, which the load now overwrites (a path that jumps to
+			// the load has the redis table in a too, and skips it).
+			q.Code[pc-1] = uint32(lua.OP_NOP) << 26
+		}
 	}
 	return &q
+}
+
+// getRedis returns the instruction GETGLOBAL a 'redis' of p, or 0 when
+// p has no constant "redis".
+func getRedis(p *lua.FunctionProto, a int) uint32 {
+	for i, k := range p.Constants {
+		if k == lua.LString("redis") {
+			return uint32(lua.OP_GETGLOBAL)<<26 | uint32(a)<<18 | uint32(i)
+		}
+	}
+	return 0
 }

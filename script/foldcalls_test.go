@@ -25,6 +25,8 @@ var foldSeeds = []string{
 	"return redis['call']('a', 'b')",
 	"local r = redis.pcall('abc', 'd')\nreturn r.err",
 	"return redis.call('SET', KEYS[1], unpack(ARGV))",
+	"local r = redis\nif ARGV[1] then r = redis end\nreturn r.call('GET', KEYS[1]), r.pcall('x')",
+	"local r = redis\nlocal c = r.call\nreturn c('GET', KEYS[1]), r.LOG_DEBUG",
 }
 
 // runFolded runs body as it runs (redis.call folded) and with its loads
@@ -67,6 +69,9 @@ func TestFoldedCallsAnswerAlike(t *testing.T) {
 		inst := s.fn.Proto.Code[pc]
 		if instOp(inst) != lua.OP_LOADK || s.fn.Proto.Constants[inst&0x3ffff] != folded.redisCall {
 			t.Fatalf("instruction %d runs as %#x, want a LOADK of redis.call", pc, inst)
+		}
+		if op := instOp(s.fn.Proto.Code[pc-1]); op != lua.OP_NOP {
+			t.Fatalf("instruction %d before the load runs as op %d, want a NOP", pc-1, op)
 		}
 	}
 }
