@@ -66,7 +66,7 @@ func fcallCommand(cx *Ctx, readonly bool) {
 			return
 		}
 	}
-	n.runAtomic(cx, f.Name, f.Verdict.Quick, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+	n.runAtomic(cx, f.Name, f.Verdict.Quick, readonly, slot, ea.keys, func(ctx context.Context, run *script.Run) script.Reply {
 		run.Name, run.Keys, run.Args = f.Name, ea.keys, ea.argv
 		return n.scripts.funcs.ExecFunction(ctx, f, run)
 	})

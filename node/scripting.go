@@ -260,7 +260,7 @@ type evalArgs struct {
 
 // parseEval reads numkeys and splits keys from arguments.
 func parseEval(args [][]byte) (evalArgs, string) {
-	nk, err := strconv.ParseInt(string(args[2]), 10, 64)
+	nk, err := numKeys(args[2])
 	if err != nil {
 		return evalArgs{}, "ERR value is not an integer or out of range"
 	}
@@ -271,6 +271,23 @@ func parseEval(args [][]byte) (evalArgs, string) {
 		return evalArgs{}, "ERR Number of keys can't be greater than number of args"
 	}
 	return evalArgs{keys: args[3 : 3+nk], argv: args[3+nk:]}, ""
+}
+
+// numKeys parses numkeys as strconv.ParseInt does, a few plain digits
+// without its general path (a script call's numkeys is parsed on the
+// event loop and again by its handler).
+func numKeys(b []byte) (int64, error) {
+	if len(b) == 0 || len(b) > 9 {
+		return strconv.ParseInt(string(b), 10, 64)
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return strconv.ParseInt(string(b), 10, 64)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, nil
 }
 
 func cmdEval(cx *Ctx)      { evalCommand(cx, false, false) }
@@ -370,7 +387,7 @@ func (n *Node) scriptKeysHere(cx *Ctx, keys [][]byte, readonly bool) (int, bool)
 // runScript runs s atomically (see the top of this file) and writes its
 // reply.
 func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, slot int) {
-	n.runAtomic(cx, "", s.Verdict.Quick, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+	n.runAtomic(cx, "", s.Verdict.Quick, readonly, slot, ea.keys, func(ctx context.Context, run *script.Run) script.Reply {
 		run.Name, run.Keys, run.Args = s.SHA, ea.keys, ea.argv
 		return n.scripts.engine.Exec(ctx, s, run)
 	})
@@ -379,8 +396,8 @@ func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, 
 // runAtomic runs exec as a script (EVAL; FCALL of the function fn)
 // holding every stripe, and writes its reply. exec fills in the name,
 // keys and arguments of run, whose caller is set. quick is the script's
-// verdict (scripting_loop.go).
-func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, exec func(context.Context, *script.Run) script.Reply) {
+// verdict (scripting_loop.go), keys its declared keys.
+func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, keys [][]byte, exec func(context.Context, *script.Run) script.Reply) {
 	c := cx.cl
 	c.ranSlow = !quick
 	sc := &n.scripts
@@ -449,10 +466,10 @@ func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, exe
 	defer sc.kill.release(r)
 	caller := sc.reuseCaller(n, c, r, readonly, slot)
 	caller.c.tick = began // the first command's time runs from the script's start
-	if cx.slot1 > 0 {
+	if cx.slot1 > 0 && len(keys) > 0 {
 		// The slot of the first declared key, for the commands that name
 		// it (KEYS[1]).
-		caller.key0, caller.slot0 = cx.Args[cx.spec.FirstKeyPos(cx.Args)], cx.slot1-1
+		caller.key0, caller.slot0 = keys[0], cx.slot1-1
 	}
 	run := &sc.run
 	if run.Log == nil {
