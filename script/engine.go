@@ -63,8 +63,10 @@ type Script struct {
 	Verdict Verdict
 	calls   []Call
 	bounded bool
-	// loads are where it reads redis.call or redis.pcall (foldcalls.go).
+	// loads are where it reads globals, redis.call or redis.pcall, and
+	// args where fn finds KEYS and ARGV (foldcalls.go).
 	loads []int
+	args  argConstants
 }
 
 // SHA1Hex returns the lower-case hex SHA1 of s.
@@ -338,8 +340,10 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	top := L.GetTop()
 	defer L.SetTop(top)
 	if s.fn == nil || s.eng != e {
-		s.fn, s.eng = L.NewFunctionFromProto(e.foldCalls(s.proto, s.loads)), e
+		p, args := e.foldLoads(s.proto, s.loads, true)
+		s.fn, s.eng, s.args = L.NewFunctionFromProto(p), e, args
 	}
+	e.setArgConstants(s.fn.Proto, s.args)
 	s.fn.Env = L.Env
 	if s.direct {
 		s.fn.Env = e.globals

@@ -27,6 +27,10 @@ var foldSeeds = []string{
 	"return redis.call('SET', KEYS[1], unpack(ARGV))",
 	"local r = redis\nif ARGV[1] then r = redis end\nreturn r.call('GET', KEYS[1]), r.pcall('x')",
 	"local r = redis\nlocal c = r.call\nreturn c('GET', KEYS[1]), r.LOG_DEBUG",
+	"KEYS[1] = 'x'\nARGV[3] = KEYS[1]\nreturn {redis.call('GET', KEYS[1]), #ARGV, tonumber(ARGV[2] or '7') + 1}",
+	"local k, a = KEYS[1], ARGV[1]\nKEYS[1], ARGV[1] = 'x', 'y'\nreturn {k, a, redis.call('GET', 'z')}",
+	"local k = KEYS[1]\nKEYS[2] = 'x'\nARGV.y = 1\nreturn {k, #KEYS, ARGV[1], redis.call('GET', 'z')}",
+	"return {KEYS[1], ARGV[1], ARGV[2], #KEYS, redis.pcall('x', KEYS[1]), type(ARGV), tostring(math.max(2, 3))}",
 }
 
 // runFolded runs body as it runs (redis.call folded) and with its loads
@@ -39,14 +43,17 @@ func runFolded(t *testing.T, folded, plain *Engine, body string) bool {
 	}
 	u := *s
 	u.loads, u.fn = nil, nil
-	run := func(e *Engine, s *Script) Reply {
+	run := func(e *Engine, s *Script, key, arg string) Reply {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
-		return e.Exec(ctx, s, &Run{Name: s.SHA, Keys: [][]byte{[]byte("k")}, Args: [][]byte{[]byte("a"), []byte("bc")}, Caller: echoCaller{}})
+		return e.Exec(ctx, s, &Run{Name: s.SHA, Keys: [][]byte{[]byte(key)}, Args: [][]byte{[]byte(arg), []byte("bc")}, Caller: echoCaller{}})
 	}
-	got, want := run(folded, s), run(plain, &u)
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("%q: folded %+v, as written %+v", body, got, want)
+	// Twice: a run that changed KEYS or ARGV leaves the next one new tables.
+	for _, ka := range [][2]string{{"k", "a"}, {"k2", "a2"}} {
+		got, want := run(folded, s, ka[0], ka[1]), run(plain, &u, ka[0], ka[1])
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q with key %s: folded %+v, as written %+v", body, ka[0], got, want)
+		}
 	}
 	return true
 }
@@ -65,14 +72,29 @@ func TestFoldedCallsAnswerAlike(t *testing.T) {
 	}
 	s, _ := Compile("return redis.call('GET', KEYS[1])")
 	folded.Exec(context.Background(), s, &Run{Keys: [][]byte{[]byte("k")}, Caller: echoCaller{}})
+	want := map[int]lua.LValue{} // what the loads of the code as written give
 	for _, pc := range s.loads {
+		inst := s.proto.Code[pc]
+		if instOp(inst) == lua.OP_GETGLOBAL {
+			want[pc] = folded.globals.RawGetString(string(s.proto.Constants[inst&0x3ffff].(lua.LString)))
+		} else {
+			want[pc] = folded.redisCall
+			if op := instOp(s.fn.Proto.Code[pc-1]); op != lua.OP_NOP {
+				t.Fatalf("instruction %d before the load of redis.call runs as op %d, want a NOP", pc-1, op)
+			}
+		}
+	}
+	for pc, v := range want {
 		inst := s.fn.Proto.Code[pc]
-		if instOp(inst) != lua.OP_LOADK || s.fn.Proto.Constants[inst&0x3ffff] != folded.redisCall {
-			t.Fatalf("instruction %d runs as %#x, want a LOADK of redis.call", pc, inst)
+		if instOp(inst) == lua.OP_NOP && want[pc+1] == folded.redisCall {
+			continue // GETGLOBAL redis before redis.call
 		}
-		if op := instOp(s.fn.Proto.Code[pc-1]); op != lua.OP_NOP {
-			t.Fatalf("instruction %d before the load runs as op %d, want a NOP", pc-1, op)
+		if instOp(inst) != lua.OP_LOADK || s.fn.Proto.Constants[inst&0x3ffff] != v {
+			t.Fatalf("instruction %d runs as %#x, want a LOADK of %v", pc, inst, v)
 		}
+	}
+	if len(want) != 3 { // redis (a NOP now), redis.call, KEYS
+		t.Fatalf("%d loads folded, want 3", len(want))
 	}
 }
 

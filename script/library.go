@@ -286,7 +286,7 @@ func (e *Engine) compileLibrary(code string) (*Library, error) {
 		if f.fn != nil && !f.fn.IsG {
 			calls, _, loads, ok := bounded(f.fn.Proto, true)
 			f.Verdict = e.verdict(ok, calls)
-			if p := e.foldCalls(f.fn.Proto, loads); p != f.fn.Proto && f.fn.Env == e.globals {
+			if p, _ := e.foldLoads(f.fn.Proto, loads, false); p != f.fn.Proto && f.fn.Env == e.globals {
 				f.fast = e.L.NewFunctionFromProto(p)
 				f.fast.Env = e.globals
 			}

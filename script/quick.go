@@ -170,10 +170,10 @@ func (s *qstate) join(o *qstate, keys *bool) {
 // bounded reports whether p is bounded (see above) and returns its calls
 // of redis.call and redis.pcall, and whether its KEYS stay as the run
 // started (keysStay: else no argument of calls is a declared key), and
-// where it reads redis.call or redis.pcall from the redis table (loads:
-// the pcs of those instructions, see foldCalls). fn is set for a
-// library's function, called with the tables keys and args (KEYS is then
-// not its declared keys).
+// where it reads globals and redis.call or redis.pcall from the redis
+// table (loads: the pcs of those instructions, see foldLoads). fn is set
+// for a library's function, called with the tables keys and args (KEYS
+// is then not its declared keys).
 func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, loads []int, ok bool) {
 	if p == nil || len(p.FunctionPrototypes) > 0 || p.NumUpvalues > 0 {
 		return nil, false, nil, false
@@ -283,6 +283,7 @@ func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, loads 
 			if k == qKeys {
 				k = keysGlobal
 			}
+			loads = append(loads, pc)
 			r[a] = qval{k: k}
 			if k == qLib {
 				r[a].name = string(name)
