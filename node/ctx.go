@@ -2,6 +2,7 @@ package node
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/tidwall/redcon"
 
@@ -29,9 +30,11 @@ type Ctx struct {
 	failed bool
 	// buf is scratch space for the RESP3 replies (reply3.go).
 	buf []byte
-	// slot1 is the hash slot of Args[1] plus one, when run computed it;
-	// 0: not known.
+	// slot1 is the hash slot of Args[1] plus one, when run computed it
+	// (for a script call, of its first declared key); 0: not known.
 	slot1 int
+	// began is when the command started, since the node's start.
+	began time.Duration
 	// replArgs, when a handler sets it, is what replicas receive instead
 	// of Args (relative TTLs made absolute, as Redis propagates them).
 	replArgs [][]byte

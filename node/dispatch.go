@@ -289,7 +289,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	cx.Args = args
 	cx.spec = e.spec
 	cx.failed = false
-	if e.spec.FirstKey == 1 {
+	if e.spec.FirstKey == 1 || e.spec.Script != 0 {
 		cx.slot1 = slot + 1
 	}
 	// A command's time runs from the end of the one before it in the same
@@ -299,6 +299,7 @@ func (n *Node) run(c *client, e *cmdEntry, args [][]byte, slot1 int) {
 	if start == 0 {
 		start = time.Since(n.start)
 	}
+	cx.began = start
 	nw := n.notifyBefore(e.spec, args)
 	var sv *scratchVers
 	if c.txl != nil && replSlot != noRepl && n.repl.log.on.Load() {

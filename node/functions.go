@@ -66,7 +66,7 @@ func fcallCommand(cx *Ctx, readonly bool) {
 			return
 		}
 	}
-	n.runAtomic(cx, f.Name, f.Verdict.Quick, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+	n.runAtomic(cx, f.Name, f.Verdict.Quick, readonly, slot, ea.keys, func(ctx context.Context, run *script.Run) script.Reply {
 		run.Name, run.Keys, run.Args = f.Name, ea.keys, ea.argv
 		return n.scripts.funcs.ExecFunction(ctx, f, run)
 	})
@@ -91,8 +91,8 @@ func cmdFunction(cx *Ctx) {
 		return
 	}
 	if sub != "kill" && sub != "stats" {
-		if r := n.scripts.running(); r != nil && r.c != cx.cl && r.isBusy() {
-			cx.Error(r.busyText())
+		if msg := n.scripts.busyOther(cx.cl); msg != "" {
+			cx.Error(msg)
 			return
 		}
 	}
@@ -284,7 +284,9 @@ func functionStats(cx *Ctx) {
 	n := cx.Node
 	cx.Map(2)
 	cx.BulkString("running_script")
-	if r := n.scripts.running(); r != nil && r.fn != "" {
+	r := n.scripts.lookRun()
+	defer n.scripts.doneLooking()
+	if r != nil && r.fn != "" {
 		cx.Map(3)
 		cx.BulkString("name")
 		cx.BulkString(r.fn)

@@ -159,3 +159,38 @@ func TestFunctionKill(t *testing.T) {
 		t.Fatalf("PING after the kill: %s", got)
 	}
 }
+
+// TestFCallAfterRestore: a function called over and over is found anew
+// once FUNCTION RESTORE replaces its library (REPLACE) or every library
+// (FLUSH).
+func TestFCallAfterRestore(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	lib := func(v string) string {
+		return "#!lua name=lk\nredis.register_function('f', function() return " + v + " end)"
+	}
+	if err := c.FunctionLoad(ctx, lib("1")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	dump, err := c.FunctionDump(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, policy := range []string{"REPLACE", "FLUSH"} {
+		if err := c.FunctionLoadReplace(ctx, lib("2")).Err(); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if v, err := c.FCall(ctx, "f", nil).Int(); err != nil || v != 2 {
+				t.Fatalf("FCALL f before RESTORE %s = %v %v, want 2", policy, v, err)
+			}
+		}
+		if err := c.Do(ctx, "FUNCTION", "RESTORE", dump, policy).Err(); err != nil {
+			t.Fatalf("FUNCTION RESTORE %s: %v", policy, err)
+		}
+		if v, err := c.FCall(ctx, "f", nil).Int(); err != nil || v != 1 {
+			t.Fatalf("FCALL f after RESTORE %s = %v %v, want 1 (the restored library's)", policy, v, err)
+		}
+	}
+}

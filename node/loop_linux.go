@@ -378,7 +378,7 @@ func (l *evloop) serve(c *rconn) {
 		cl.deliv = &l.deliv
 	}
 	for i := range cmds {
-		if s.offLoop(c, cmds[i].Args) {
+		if s.offLoop(c, cmds[i].Args, &l.pf) {
 			s.n.dropKept(cl, false)
 			l.handoff(c, cmds[i:], rerr)
 			return
@@ -530,7 +530,7 @@ func (l *evloop) closeAll() {
 // loops (command.OffLoop: it may wait, take its connection over or run
 // long enough to hold up the loop's other clients, as a search over a
 // large index does: search_offloop.go).
-func (s *server) offLoop(c *rconn, args [][]byte) bool {
+func (s *server) offLoop(c *rconn, args [][]byte, pf *prefetcher) bool {
 	name := args[0]
 	var e *cmdEntry
 	cl, _ := c.ctx.(*client)
@@ -550,7 +550,7 @@ func (s *server) offLoop(c *rconn, args [][]byte) bool {
 	}
 	if e.spec.Script != 0 && cl != nil {
 		// A quick script runs here (scripting_loop.go).
-		return !s.n.stayOnLoop(cl, e, args)
+		return !s.n.stayOnLoop(cl, e, args, pf.peek(args))
 	}
 	return e.spec.OffLoopIn(args) || s.n.txWaits(e, args) || s.n.searchOffLoop(cl, e, args)
 }

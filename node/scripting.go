@@ -80,6 +80,11 @@ type scripting struct {
 	kill   killSwitch
 	caller *scriptCaller
 	run    script.Run
+	// readers counts the commands looking at the script in progress, and
+	// spare is the record of a run that ended, for the next one
+	// (scripting_reuse.go: lookRun, newRun).
+	readers atomic.Int64
+	spare   atomic.Pointer[scriptRun]
 	// names caches redis.call's command lookups (execMu guards it).
 	names nameCache
 }
@@ -150,7 +155,9 @@ const (
 	msgUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 )
 
-// running returns the script in progress, or nil.
+// running returns the script in progress, or nil; call it between
+// lookRun and doneLooking only (the record of a run is reused once no
+// one looks).
 func (s *scripting) running() *scriptRun {
 	if r := s.inExec.Load(); r != nil {
 		return r
@@ -167,7 +174,17 @@ func (s *scripting) busyFor(c *client, e *cmdEntry) string {
 	if e.spec.Has(command.AllowBusy) {
 		return ""
 	}
-	r := s.running()
+	return s.busyOther(c)
+}
+
+// busyOther returns BUSY's text when a script of another client than c
+// has run past the threshold, else "".
+func (s *scripting) busyOther(c *client) string {
+	if s.cur.Load() == nil && s.inExec.Load() == nil {
+		return ""
+	}
+	r := s.lookRun()
+	defer s.doneLooking()
 	if r == nil || r.c == c || !r.isBusy() {
 		return ""
 	}
@@ -204,11 +221,13 @@ func (n *Node) stripeLock(mask uint64, write bool) string {
 	s := &n.scripts
 	for {
 		s.unaware.Add(1)
+		s.readers.Add(1)
 		r := s.cur.Load()
 		if r == nil {
 			r = s.inExec.Load()
 		}
 		if r == nil {
+			s.readers.Add(-1)
 			n.lockStripes(mask, write)
 			s.unaware.Add(-1)
 			return ""
@@ -218,8 +237,11 @@ func (n *Node) stripeLock(mask uint64, write bool) string {
 		ok := r.waitDone()
 		s.waiting.Add(-1)
 		if !ok {
-			return r.busyText()
+			msg := r.busyText()
+			s.readers.Add(-1)
+			return msg
 		}
+		s.readers.Add(-1)
 		if n.tryLockStripes(mask, write) {
 			return ""
 		}
@@ -238,7 +260,7 @@ type evalArgs struct {
 
 // parseEval reads numkeys and splits keys from arguments.
 func parseEval(args [][]byte) (evalArgs, string) {
-	nk, err := strconv.ParseInt(string(args[2]), 10, 64)
+	nk, err := numKeys(args[2])
 	if err != nil {
 		return evalArgs{}, "ERR value is not an integer or out of range"
 	}
@@ -249,6 +271,23 @@ func parseEval(args [][]byte) (evalArgs, string) {
 		return evalArgs{}, "ERR Number of keys can't be greater than number of args"
 	}
 	return evalArgs{keys: args[3 : 3+nk], argv: args[3+nk:]}, ""
+}
+
+// numKeys parses numkeys as strconv.ParseInt does, a few plain digits
+// without its general path (a script call's numkeys is parsed on the
+// event loop and again by its handler).
+func numKeys(b []byte) (int64, error) {
+	if len(b) == 0 || len(b) > 9 {
+		return strconv.ParseInt(string(b), 10, 64)
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return strconv.ParseInt(string(b), 10, 64)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, nil
 }
 
 func cmdEval(cx *Ctx)      { evalCommand(cx, false, false) }
@@ -348,7 +387,7 @@ func (n *Node) scriptKeysHere(cx *Ctx, keys [][]byte, readonly bool) (int, bool)
 // runScript runs s atomically (see the top of this file) and writes its
 // reply.
 func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, slot int) {
-	n.runAtomic(cx, "", s.Verdict.Quick, readonly, slot, func(ctx context.Context, run *script.Run) script.Reply {
+	n.runAtomic(cx, "", s.Verdict.Quick, readonly, slot, ea.keys, func(ctx context.Context, run *script.Run) script.Reply {
 		run.Name, run.Keys, run.Args = s.SHA, ea.keys, ea.argv
 		return n.scripts.engine.Exec(ctx, s, run)
 	})
@@ -357,13 +396,13 @@ func (n *Node) runScript(cx *Ctx, s *script.Script, ea evalArgs, readonly bool, 
 // runAtomic runs exec as a script (EVAL; FCALL of the function fn)
 // holding every stripe, and writes its reply. exec fills in the name,
 // keys and arguments of run, whose caller is set. quick is the script's
-// verdict (scripting_loop.go).
-func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, exec func(context.Context, *script.Run) script.Reply) {
+// verdict (scripting_loop.go), keys its declared keys.
+func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, keys [][]byte, exec func(context.Context, *script.Run) script.Reply) {
 	c := cx.cl
 	c.ranSlow = !quick
-	r := &scriptRun{c: c, fn: fn, cmd: cx.Args, base: n.start, limit: n.scriptLimit()}
-	defer r.end()
 	sc := &n.scripts
+	r := sc.newRun(c, fn, cx.Args, n.start, n.scriptLimit())
+	defer sc.endRun(r)
 	// held: on an event loop, mu, the stripes of c.holdMask and execMu
 	// are held already (tryHold, scripting_loop.go).
 	held := c.hold
@@ -415,13 +454,23 @@ func (n *Node) runAtomic(cx *Ctx, fn string, quick, readonly bool, slot int, exe
 		sc.execMu.Lock()
 	}
 	defer sc.execMu.Unlock()
-	began := time.Since(n.start)
+	// A script run on its event loop starts as its command does; one
+	// that may have waited for the locks, once it has them.
+	began := cx.began
+	if !held || began == 0 {
+		began = time.Since(n.start)
+	}
 	r.began.Store(int64(began))
 	r.started.Store(true)
 	ctx := sc.kill.acquire(r)
 	defer sc.kill.release(r)
 	caller := sc.reuseCaller(n, c, r, readonly, slot)
 	caller.c.tick = began // the first command's time runs from the script's start
+	if cx.slot1 > 0 && len(keys) > 0 {
+		// The slot of the first declared key, for the commands that name
+		// it (KEYS[1]).
+		caller.key0, caller.slot0 = keys[0], cx.slot1-1
+	}
 	run := &sc.run
 	if run.Log == nil {
 		run.Log = n.scriptLog
@@ -486,7 +535,8 @@ func writeScriptReply(cx *Ctx, r script.Reply) {
 // killScript is SCRIPT KILL (fn false) and FUNCTION KILL: each stops
 // only its own kind of script.
 func (n *Node) killScript(cx *Ctx, fn bool) {
-	r := n.scripts.running()
+	r := n.scripts.lookRun()
+	defer n.scripts.doneLooking()
 	switch {
 	case r == nil:
 		cx.Error(msgNotBusy)
@@ -506,8 +556,8 @@ func cmdScript(cx *Ctx) {
 	n := cx.Node
 	sub := strings.ToLower(string(cx.Args[1]))
 	if sub != "kill" {
-		if r := n.scripts.running(); r != nil && r.c != cx.cl && r.isBusy() {
-			cx.Error(r.busyText())
+		if msg := n.scripts.busyOther(cx.cl); msg != "" {
+			cx.Error(msg)
 			return
 		}
 	}

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -65,4 +66,19 @@ return r`
 			t.Fatalf("run %d (%v, after the last run's %q): %q, want %q", i, run.keys, runs[max(i-1, 0)].op, got, want)
 		}
 	}
+}
+
+// FuzzNumKeys: a script call's numkeys reads as strconv.ParseInt reads
+// it (the value, and whether it is an integer at all).
+func FuzzNumKeys(f *testing.F) {
+	for _, s := range []string{"0", "1", "007", "123456789", "1234567890", "", "-1", "+2", "1a", " 1", "9223372036854775808", "٣"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, gerr := numKeys(b)
+		want, werr := strconv.ParseInt(string(b), 10, 64)
+		if got != want || (gerr == nil) != (werr == nil) {
+			t.Fatalf("numKeys(%q) = %d, %v; ParseInt: %d, %v", b, got, gerr, want, werr)
+		}
+	})
 }

@@ -1,9 +1,11 @@
 package node
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"strings"
 	"testing"
@@ -110,4 +112,81 @@ func benchRESP(args ...string) []byte {
 		fmt.Fprintf(&sb, "$%d\r\n%s\r\n", len(a), a)
 	}
 	return []byte(sb.String())
+}
+
+// The load of bench/msg.sh's script tests: INCR of one of 100,000 keys
+// picked at random, by EVALSHA and by FCALL, pipelined 16 deep.
+func BenchmarkScriptEvalSHAIncrRandom(b *testing.B) {
+	benchIncrRandom(b, false)
+}
+
+func BenchmarkScriptFCallIncrRandom(b *testing.B) {
+	benchIncrRandom(b, true)
+}
+
+func benchIncrRandom(b *testing.B, fcall bool) {
+	tn := startNode(b, nil)
+	c, err := net.Dial("tcp", tn.addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	r := bufio.NewReader(c)
+	do := func(args ...string) string {
+		b.Helper()
+		if _, err := c.Write(benchRESP(args...)); err != nil {
+			b.Fatal(err)
+		}
+		line, err := r.ReadString('\n')
+		if err != nil {
+			b.Fatal(err)
+		}
+		if line[0] == '$' {
+			more, err := r.ReadString('\n')
+			if err != nil {
+				b.Fatal(err)
+			}
+			line += more
+		}
+		return line
+	}
+	body := "return redis.call('INCR', KEYS[1])"
+	name := script.SHA1Hex(body)
+	if fcall {
+		lib := "#!lua name=benchlib\nredis.register_function('incr1', function(keys, args) return redis.call('INCR', keys[1]) end)"
+		if rep := do("FUNCTION", "LOAD", "REPLACE", lib); !strings.Contains(rep, "benchlib") {
+			b.Fatalf("FUNCTION LOAD: %q", rep)
+		}
+		name = "incr1"
+	} else if rep := do("SCRIPT", "LOAD", body); !strings.Contains(rep, name) {
+		b.Fatalf("SCRIPT LOAD: %q", rep)
+	}
+	cmd := "EVALSHA"
+	if fcall {
+		cmd = "FCALL"
+	}
+	// 256 batches of 16 calls on keys picked by a fixed-seed generator.
+	rng := rand.New(rand.NewPCG(1, 2))
+	batches := make([][]byte, 256)
+	for i := range batches {
+		for range benchPipeline {
+			batches[i] = append(batches[i], benchRESP(cmd, name, "1", fmt.Sprintf("key:%012d", rng.IntN(100000)))...)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += benchPipeline {
+		if _, err := c.Write(batches[(i/benchPipeline)%len(batches)]); err != nil {
+			b.Fatal(err)
+		}
+		for range benchPipeline {
+			line, err := r.ReadSlice('\n')
+			if err != nil {
+				b.Fatal(err)
+			}
+			if line[0] != ':' {
+				b.Fatalf("reply %q", line)
+			}
+		}
+	}
 }

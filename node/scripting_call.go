@@ -20,7 +20,12 @@ type scriptCaller struct {
 	run      *scriptRun
 	readonly bool
 	slot     int // in a cluster, the slot of the script's keys (-1: none yet)
-	capture  capture
+	// key0 is the script's first declared key and slot0 its hash slot,
+	// when the command that called the script knew it (key0 nil: not
+	// known): its commands on that key do not hash it again.
+	key0    []byte
+	slot0   int
+	capture capture
 }
 
 // reuseCaller returns the caller of run r of the client caller: the
@@ -34,9 +39,12 @@ func (s *scripting) reuseCaller(n *Node, caller *client, r *scriptRun, readonly 
 	sc := s.caller
 	c, stack := sc.c, sc.capture.stack[:0]
 	*sc = scriptCaller{n: n, run: r, readonly: readonly, slot: slot}
-	*c = client{id: caller.id, addr: caller.addr, laddr: caller.laddr, created: caller.created,
-		conn: caller.conn, authed: true, user: caller.user, inExec: true, readonly: caller.readonly, script: true,
-		scriptOf: trackOwner(caller), deliv: caller.deliv}
+	// (Cleared, then set field by field: a composite literal of caller's
+	// fields would be built aside and copied, the client being large.)
+	*c = client{}
+	c.id, c.addr, c.laddr, c.created = caller.id, caller.addr, caller.laddr, caller.created
+	c.conn, c.authed, c.user, c.inExec = caller.conn, true, caller.user, true
+	c.readonly, c.script, c.scriptOf, c.deliv = caller.readonly, true, trackOwner(caller), caller.deliv
 	c.userName = caller.userName
 	c.cx.Node = n
 	c.cx.cl = c
@@ -91,7 +99,11 @@ func (sc *scriptCaller) Call(args [][]byte, resp3 bool) script.Reply {
 	}
 	sc.capture.reset()
 	sc.c.resp3.Store(resp3)
-	n.run(sc.c, e, args, 0)
+	slot1 := 0
+	if sc.key0 != nil && e.spec.FirstKey == 1 && len(args) > 1 && string(args[1]) == string(sc.key0) {
+		slot1 = sc.slot0 + 1
+	}
+	n.run(sc.c, e, args, slot1)
 	r := sc.capture.reply()
 	if r.Kind == script.Error && (strings.HasPrefix(r.Str, "MOVED ") || strings.HasPrefix(r.Str, "ASK ")) {
 		return script.ErrorReply("ERR Script attempted to access a non local key in a cluster node")

@@ -98,8 +98,9 @@ type quickRun struct {
 // stayOnLoop reports whether the script call args (e is a scripting
 // command) of c runs on c's event loop: the script is quick and tryHold
 // took what it needs, or the line fails before any script runs. It
-// leaves the script found in c.quick for the handler.
-func (n *Node) stayOnLoop(c *client, e *cmdEntry, args [][]byte) bool {
+// leaves the script found in c.quick for the handler. slot1 is the hash
+// slot of the first declared key plus one, when the loop knows it (else 0).
+func (n *Node) stayOnLoop(c *client, e *cmdEntry, args [][]byte, slot1 int) bool {
 	c.quick = quickRun{}
 	if c.multi != nil {
 		return true // queued: it runs inside EXEC
@@ -133,7 +134,7 @@ func (n *Node) stayOnLoop(c *client, e *cmdEntry, args [][]byte) bool {
 	default:
 		return false
 	}
-	if !v.Quick || !n.scripts.tryHold(n, c, scriptStripes(v, args)) {
+	if !v.Quick || !n.scripts.tryHold(n, c, scriptStripes(v, args, slot1)) {
 		c.quick = quickRun{}
 		return false
 	}
@@ -142,8 +143,9 @@ func (n *Node) stayOnLoop(c *client, e *cmdEntry, args [][]byte) bool {
 
 // scriptStripes returns the stripes a quick script of verdict v called
 // by args holds: those of its declared keys and constant ones when v
-// says its commands name no other, else every stripe.
-func scriptStripes(v script.Verdict, args [][]byte) uint64 {
+// says its commands name no other, else every stripe. slot1 is the hash
+// slot of the first declared key plus one, if known (else 0).
+func scriptStripes(v script.Verdict, args [][]byte, slot1 int) uint64 {
 	if !v.Keys {
 		return allStripes
 	}
@@ -152,8 +154,12 @@ func scriptStripes(v script.Verdict, args [][]byte) uint64 {
 		return allStripes // (the handler answers the error)
 	}
 	mask := v.Mask
-	for _, k := range ea.keys {
-		mask |= 1 << (keyslot.Of(k) % replStripes)
+	for i, k := range ea.keys {
+		s := slot1 - 1
+		if i > 0 || s < 0 {
+			s = keyslot.Of(k)
+		}
+		mask |= 1 << (s % replStripes)
 	}
 	return mask
 }

@@ -3,6 +3,8 @@ package node
 import (
 	"context"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/vcache/vcache/internal/command"
 )
@@ -12,12 +14,14 @@ import (
 // cancels it (a context of each run's own cost three allocations per
 // call).
 type killSwitch struct {
-	// mu guards the fields: a kill cancels the context only while the
-	// run it targets holds it.
+	// mu guards ctx and cancel, and is held while a kill checks the
+	// owner and cancels, and while a run takes the context: so a kill
+	// cancels the context only while the run it targets holds it, and the
+	// next run gets a new one. A run gives the context back without it.
 	mu     sync.Mutex
 	ctx    context.Context
 	cancel context.CancelFunc
-	owner  *scriptRun // the run the context is lent to (nil: none)
+	owner  atomic.Pointer[scriptRun] // the run the context is lent to (nil: none)
 }
 
 // acquire lends the context to r.
@@ -27,26 +31,66 @@ func (k *killSwitch) acquire(r *scriptRun) context.Context {
 	if k.ctx == nil || k.ctx.Err() != nil {
 		k.ctx, k.cancel = context.WithCancel(context.Background())
 	}
-	k.owner = r
+	k.owner.Store(r)
 	return k.ctx
 }
 
 // release takes the context back from r.
 func (k *killSwitch) release(r *scriptRun) {
-	k.mu.Lock()
-	if k.owner == r {
-		k.owner = nil
-	}
-	k.mu.Unlock()
+	k.owner.CompareAndSwap(r, nil)
 }
 
 // kill stops r if it still runs.
 func (k *killSwitch) kill(r *scriptRun) {
 	k.mu.Lock()
-	if k.owner == r {
+	if k.owner.Load() == r {
 		k.cancel()
 	}
 	k.mu.Unlock()
+}
+
+// A run's record (scriptRun) is reused by the next run, unless a command
+// may still be looking at it: commands take the script in progress from
+// cur or inExec only between lookRun and doneLooking, and a run that
+// has ended and is no longer in cur or inExec keeps its record for the
+// next run only if no command is between them then (one that comes
+// later finds no run there, or a later one). A record of each run's own
+// was most of a pipelined EVALSHA's garbage.
+
+// lookRun returns the script in progress, or nil; the caller looks at it
+// until it calls doneLooking.
+func (s *scripting) lookRun() *scriptRun {
+	s.readers.Add(1)
+	return s.running()
+}
+
+// doneLooking ends what lookRun began.
+func (s *scripting) doneLooking() { s.readers.Add(-1) }
+
+// newRun returns the record of a run of c's (see scriptRun), the spare
+// one if there is one.
+func (s *scripting) newRun(c *client, fn string, cmd [][]byte, base time.Time, limit time.Duration) *scriptRun {
+	r := s.spare.Swap(nil)
+	if r == nil {
+		return &scriptRun{c: c, fn: fn, cmd: cmd, base: base, limit: limit}
+	}
+	r.c, r.fn, r.cmd, r.base, r.limit = c, fn, cmd, base, limit
+	r.done, r.ended = nil, false
+	r.busy.Store(false)
+	r.started.Store(false)
+	r.wrote.Store(false)
+	r.began.Store(0)
+	return r
+}
+
+// endRun ends r, which is in neither cur nor inExec any more, and keeps
+// its record for the next run when no command looks at it.
+func (s *scripting) endRun(r *scriptRun) {
+	r.end()
+	if s.readers.Load() == 0 {
+		r.c, r.cmd = nil, nil
+		s.spare.Store(r)
+	}
 }
 
 // maxKept bounds how many scripts in a row take the stripes over from the

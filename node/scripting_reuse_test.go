@@ -212,3 +212,39 @@ func TestScriptPipelineKeepsStripesSafely(t *testing.T) {
 		t.Fatalf("k = %d %v, want %d", v, err, want)
 	}
 }
+
+// TestScriptRunRecordStartsAfresh: what the node notes of a script run
+// (it wrote, it is a function) does not carry over to the next run:
+// SCRIPT KILL stops a loop that follows a script that wrote and one
+// that follows a function, where UNKILLABLE or "use FUNCTION KILL" would
+// answer for the run before.
+func TestScriptRunRecordStartsAfresh(t *testing.T) {
+	tn := startNode(t, nil)
+	ctx := context.Background()
+	c := tn.client(t)
+	if err := c.ConfigSet(ctx, "busy-reply-threshold", "20").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.FunctionLoad(ctx, "#!lua name=rec\nredis.register_function('one', function() return 1 end)").Err(); err != nil {
+		t.Fatal(err)
+	}
+	looper := tn.client(t)
+	for _, before := range []func() error{
+		func() error { return c.Eval(ctx, "return redis.call('set', KEYS[1], 'v')", []string{"w"}).Err() },
+		func() error { return c.FCall(ctx, "one", nil).Err() },
+	} {
+		if err := before(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- looper.Eval(ctx, "while true do end", nil).Err() }()
+		var last error
+		waitFor(t, 10*time.Second, "SCRIPT KILL to stop the loop", func() bool {
+			last = c.ScriptKill(ctx).Err()
+			return last == nil
+		})
+		if err := <-done; err == nil || !strings.Contains(err.Error(), "Script killed by user") {
+			t.Fatalf("killed script: %v (SCRIPT KILL answered %v before)", err, last)
+		}
+	}
+}

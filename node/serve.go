@@ -391,12 +391,20 @@ func (p *prefetcher) advance(n *Node, i int) {
 // noted (the commands run in the order they were noted), else 0: the
 // command then computes it.
 func (p *prefetcher) take(n *Node, args [][]byte) int {
-	if p.next < p.n && len(args) >= 2 && (p.noted(args[1]) || len(args) >= 4 && p.noted(args[3])) {
+	if p.peek(args) > 0 {
 		p.next++
 		if p.n > 1 {
 			p.advance(n, p.next)
 		}
 		return int(p.slots[p.next-1]) + 1
+	}
+	return 0
+}
+
+// peek returns what take would, without taking the key.
+func (p *prefetcher) peek(args [][]byte) int {
+	if p.next < p.n && len(args) >= 2 && (p.noted(args[1]) || len(args) >= 4 && p.noted(args[3])) {
+		return int(p.slots[p.next]) + 1
 	}
 	return 0
 }

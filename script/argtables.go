@@ -1,8 +1,6 @@
 package script
 
 import (
-	"strings"
-
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -67,7 +65,7 @@ func (a *argTable) fill(L *lua.LState, vals [][]byte) *lua.LTable {
 		}
 	}
 	if fresh != nil {
-		setStrings(fresh, func(i int, s lua.LString) {
+		setStrings(fresh, func(i int, s lua.LValue) {
 			j := i
 			if idx != nil {
 				j = idx[i]
@@ -110,27 +108,4 @@ func (a *argTable) untouched() bool {
 	}
 	k, _ := t.Next(last)
 	return k == lua.LNil
-}
-
-// setStrings calls set with each of vals as a Lua string, all of them
-// copied into one string.
-func setStrings(vals [][]byte, set func(int, lua.LString)) {
-	if len(vals) == 1 {
-		set(0, lua.LString(vals[0]))
-		return
-	}
-	size := 0
-	for _, v := range vals {
-		size += len(v)
-	}
-	var sb strings.Builder
-	sb.Grow(size)
-	for _, v := range vals {
-		sb.Write(v)
-	}
-	all, at := sb.String(), 0
-	for i, v := range vals {
-		set(i, lua.LString(all[at:at+len(v)]))
-		at += len(v)
-	}
 }

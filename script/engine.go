@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
@@ -62,6 +63,10 @@ type Script struct {
 	Verdict Verdict
 	calls   []Call
 	bounded bool
+	// loads are where it reads globals, redis.call or redis.pcall, and
+	// args where fn finds KEYS and ARGV (foldcalls.go).
+	loads []int
+	args  argConstants
 }
 
 // SHA1Hex returns the lower-case hex SHA1 of s.
@@ -92,9 +97,9 @@ func Compile(body string) (*Script, error) {
 	// table gopher-lua would build for each call (as Lua 5.1 does for
 	// functions declared with ..., not for a main chunk) is unreachable.
 	proto.IsVarArg &^= lua.VarArgNeedsArg
-	calls, _, ok := bounded(proto, false)
+	calls, _, loads, ok := bounded(proto, false)
 	return &Script{SHA: SHA1Hex(body), Body: body, Flags: flags, proto: proto, direct: !setsGlobals(proto),
-		calls: calls, bounded: ok}, nil
+		calls: calls, loads: loads, bounded: ok}, nil
 }
 
 // chunkName is the name scripts' errors show ("user_script:1: ...").
@@ -180,6 +185,14 @@ type Engine struct {
 	// node's caller serialises runs).
 	mu      sync.Mutex
 	scripts map[string]*Script
+	// lastScript and lastFunc are the script and the function found last
+	// by LookupBytes and FunctionBytes (nil: none): a pipeline calls one
+	// over and over, and comparing its name is cheaper than taking mu and
+	// hashing it. They are set under mu, and cleared under mu by any
+	// change that could leave them stale (SCRIPT FLUSH, a library loaded,
+	// replaced or removed).
+	lastScript atomic.Pointer[Script]
+	lastFunc   atomic.Pointer[Function]
 
 	L *lua.LState
 	// globals is where the script's globals live (see protect);
@@ -206,6 +219,9 @@ type Engine struct {
 	// judge gives bounded scripts their verdict (SetJudge); nil: none is
 	// quick.
 	judge func(calls []Call) Verdict
+	// redisCall and redisPCall are redis.call and redis.pcall
+	// (foldcalls.go).
+	redisCall, redisPCall lua.LValue
 }
 
 // New returns an Engine with a fresh sandboxed state.
@@ -262,21 +278,29 @@ func (e *Engine) Lookup(sha string) *Script {
 }
 
 // LookupBytes is Lookup of a SHA1 given as bytes (a command's argument):
-// one in lower case is found without a copy.
+// one in lower case is found without a copy, the one found last without
+// a lock.
 func (e *Engine) LookupBytes(sha []byte) *Script {
-	e.mu.Lock()
-	s := e.scripts[string(sha)]
-	e.mu.Unlock()
-	if s != nil {
+	if s := e.lastScript.Load(); s != nil && s.SHA == string(sha) {
 		return s
 	}
-	return e.Lookup(string(sha))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.scripts[string(sha)]
+	if s == nil {
+		s = e.scripts[strings.ToLower(string(sha))]
+	}
+	if s != nil && s.SHA == string(sha) {
+		e.lastScript.Store(s)
+	}
+	return s
 }
 
 // Flush forgets every script.
 func (e *Engine) Flush() {
 	e.mu.Lock()
 	e.scripts = map[string]*Script{}
+	e.lastScript.Store(nil)
 	e.mu.Unlock()
 }
 
@@ -316,8 +340,10 @@ func (e *Engine) Exec(ctx context.Context, s *Script, r *Run) (rep Reply) {
 	top := L.GetTop()
 	defer L.SetTop(top)
 	if s.fn == nil || s.eng != e {
-		s.fn, s.eng = L.NewFunctionFromProto(s.proto), e
+		p, args := e.foldLoads(s.proto, s.loads, true)
+		s.fn, s.eng, s.args = L.NewFunctionFromProto(p), e, args
 	}
+	e.setArgConstants(s.fn.Proto, s.args)
 	s.fn.Env = L.Env
 	if s.direct {
 		s.fn.Env = e.globals
@@ -351,9 +377,9 @@ func (e *Engine) callPushed(ctx context.Context, nargs int, r *Run, chunk string
 const MsgKilled = "ERR Script killed by user with SCRIPT KILL..."
 
 // stringArray makes a Lua array of strings (their bytes copied into one
-// string).
+// block).
 func stringArray(L *lua.LState, vals [][]byte) *lua.LTable {
 	t := L.CreateTable(len(vals), 0)
-	setStrings(vals, func(_ int, s lua.LString) { t.Append(s) })
+	setStrings(vals, func(_ int, s lua.LValue) { t.Append(s) })
 	return t
 }

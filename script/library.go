@@ -38,6 +38,10 @@ type Function struct {
 	Flags Flags
 	Lib   *Library
 	fn    *lua.LFunction
+	// fast is fn with its loads of redis.call and redis.pcall made
+	// constants (foldcalls.go), called in its place while fn's
+	// environment is the globals (nil: none).
+	fast *lua.LFunction
 	// Verdict is the engine's judge's verdict on the function (quick.go).
 	Verdict Verdict
 	// keys and args are the tables calls pass fn, kept from call to
@@ -110,6 +114,7 @@ func (e *Engine) LoadLibrary(code string, replace bool) (string, error) {
 	if old != nil && !replace {
 		return "", errors.New("Library '" + l.Name + "' already exists")
 	}
+	e.lastFunc.Store(nil)
 	if old != nil {
 		e.libs.remove(old)
 	}
@@ -149,6 +154,7 @@ func (e *Engine) RestoreLibraries(codes []string, policy int) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.lastFunc.Store(nil)
 	if policy == RestoreFlush {
 		e.libs = in
 		return nil
@@ -191,6 +197,7 @@ func (e *Engine) DeleteLibrary(name string) bool {
 	if l == nil {
 		return false
 	}
+	e.lastFunc.Store(nil)
 	e.libs.remove(l)
 	return true
 }
@@ -199,6 +206,7 @@ func (e *Engine) DeleteLibrary(name string) bool {
 func (e *Engine) FlushLibraries() {
 	e.mu.Lock()
 	e.libs = newLibraries()
+	e.lastFunc.Store(nil)
 	e.mu.Unlock()
 }
 
@@ -224,15 +232,22 @@ func (e *Engine) Function(name string) *Function {
 }
 
 // FunctionBytes is Function of a name given as bytes (a command's
-// argument): one in lower case is found without a copy.
+// argument): one in lower case is found without a copy, the one found
+// last under the same name without a lock.
 func (e *Engine) FunctionBytes(name []byte) *Function {
-	e.mu.Lock()
-	f := e.libs.funcs[string(name)]
-	e.mu.Unlock()
-	if f != nil {
+	if f := e.lastFunc.Load(); f != nil && f.Name == string(name) {
 		return f
 	}
-	return e.Function(string(name))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f := e.libs.funcs[string(name)]
+	if f == nil {
+		f = e.libs.funcs[strings.ToLower(string(name))]
+	}
+	if f != nil && f.Name == string(name) {
+		e.lastFunc.Store(f)
+	}
+	return f
 }
 
 func sortedLibs(m map[string]*Library) []*Library {
@@ -269,8 +284,12 @@ func (e *Engine) compileLibrary(code string) (*Library, error) {
 	e.runDirect(funcs)
 	for _, f := range funcs {
 		if f.fn != nil && !f.fn.IsG {
-			calls, _, ok := bounded(f.fn.Proto, true)
+			calls, _, loads, ok := bounded(f.fn.Proto, true)
 			f.Verdict = e.verdict(ok, calls)
+			if p, _ := e.foldLoads(f.fn.Proto, loads, false); p != f.fn.Proto && f.fn.Env == e.globals {
+				f.fast = e.L.NewFunctionFromProto(p)
+				f.fast.Env = e.globals
+			}
 		}
 	}
 	l := &Library{Name: md.Name, Code: code, Funcs: funcs}
@@ -339,7 +358,11 @@ func (e *Engine) ExecFunction(ctx context.Context, f *Function, r *Run) Reply {
 	defer L.RemoveContext()
 	top := L.GetTop()
 	defer L.SetTop(top)
-	L.Push(f.fn)
+	if f.fast != nil && f.fn.Env == e.globals {
+		L.Push(f.fast)
+	} else {
+		L.Push(f.fn)
+	}
 	if f.keys != nil {
 		L.Push(f.keys.fill(L, r.Keys))
 		L.Push(f.args.fill(L, r.Args))

@@ -169,12 +169,14 @@ func (s *qstate) join(o *qstate, keys *bool) {
 
 // bounded reports whether p is bounded (see above) and returns its calls
 // of redis.call and redis.pcall, and whether its KEYS stay as the run
-// started (keysStay: else no argument of calls is a declared key). fn is
-// set for a library's function, called with the tables keys and args
-// (KEYS is then not its declared keys).
-func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, ok bool) {
+// started (keysStay: else no argument of calls is a declared key), and
+// where it reads globals and redis.call or redis.pcall from the redis
+// table (loads: the pcs of those instructions, see foldLoads). fn is set
+// for a library's function, called with the tables keys and args (KEYS
+// is then not its declared keys).
+func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, loads []int, ok bool) {
 	if p == nil || len(p.FunctionPrototypes) > 0 || p.NumUpvalues > 0 {
-		return nil, false, false
+		return nil, false, nil, false
 	}
 	const nreg = 256 // (an operand may name any register)
 	code := p.Code
@@ -262,7 +264,7 @@ func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, ok boo
 			if c != 0 {
 				through = false
 				if !flow(pc+2, st) {
-					return nil, false, false
+					return nil, false, nil, false
 				}
 			}
 		case lua.OP_LOADNIL:
@@ -271,16 +273,17 @@ func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, ok boo
 			}
 		case lua.OP_GETGLOBAL:
 			if bx >= len(p.Constants) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			name, _ := p.Constants[bx].(lua.LString)
 			k, ok := quickGlobals[string(name)]
 			if !ok {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			if k == qKeys {
 				k = keysGlobal
 			}
+			loads = append(loads, pc)
 			r[a] = qval{k: k}
 			if k == qLib {
 				r[a].name = string(name)
@@ -288,76 +291,79 @@ func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, ok boo
 		case lua.OP_GETTABLE, lua.OP_GETTABLEKS:
 			v, ok := index(r[b], c, constant, useRK)
 			if !ok {
-				return nil, false, false
+				return nil, false, nil, false
+			}
+			if v.k == qCall {
+				loads = append(loads, pc)
 			}
 			r[a] = v
 		case lua.OP_SELF:
 			obj := r[b]
 			v, ok := index(obj, c, constant, useRK)
 			if !ok || !use(b) {
-				return nil, false, false // (a library table as the method's self would leave)
+				return nil, false, nil, false // (a library table as the method's self would leave)
 			}
 			if a+1 >= len(r) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			r[a], r[a+1] = v, obj
 		case lua.OP_SETTABLE, lua.OP_SETTABLEKS:
 			if !use(a) || !useRK(b) || !useRK(c) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 		case lua.OP_NEWTABLE:
 			r[a] = qval{k: qTable}
 		case lua.OP_ADD, lua.OP_SUB, lua.OP_MUL, lua.OP_DIV, lua.OP_MOD, lua.OP_POW:
 			if !useRK(b) || !useRK(c) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			r[a] = qval{}
 		case lua.OP_UNM, lua.OP_NOT, lua.OP_LEN:
 			if !look(b) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			r[a] = qval{}
 		case lua.OP_CONCAT:
 			if !useRange(b, c) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			r[a] = qval{}
 		case lua.OP_JMP:
 			sbx := bx - opMaxArgSbx
 			if sbx < 0 || !flow(pc+1+sbx, st) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			through = false
 		case lua.OP_EQ, lua.OP_LT, lua.OP_LE:
 			if !lookRK(b) || !lookRK(c) || !flow(pc+2, st.clone()) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 		case lua.OP_TEST:
 			if !look(a) || !flow(pc+2, st.clone()) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 		case lua.OP_TESTSET:
 			// R(A) := R(B) and on to the next instruction, or skip it.
 			if !look(b) || !flow(pc+2, st.clone()) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			r[a] = r[b]
 		case lua.OP_CALL, lua.OP_TAILCALL:
 			fn := r[a]
 			if fn.k == qLib || fn.k == qMixed {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			last := a + b - 1 // the last argument's register
 			if b == 0 {
 				if open <= a {
-					return nil, false, false
+					return nil, false, nil, false
 				}
 				last = open - 1 // and the open results from there
 			}
 			if fn.k == qCall && (last > a || b == 0) {
 				// redis.call('NAME', ...): the name is a constant.
 				if last <= a || r[a+1].k != qConst {
-					return nil, false, false
+					return nil, false, nil, false
 				}
 				call := Call{Name: r[a+1].name, More: b == 0}
 				for i := a + 2; i <= last; i++ {
@@ -373,7 +379,7 @@ func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, ok boo
 				calls = append(calls, call)
 			}
 			if !useRange(a+1, last) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			for i := a; i < len(r); i++ {
 				r[i] = qval{} // the results, and whatever the call left above them
@@ -385,30 +391,30 @@ func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, ok boo
 			last := a + b - 2
 			if b == 0 {
 				if open < a {
-					return nil, false, false
+					return nil, false, nil, false
 				}
 				last = open - 1
 			}
 			if !useRange(a, last) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			through = false
 		case lua.OP_SETLIST:
 			last := a + b
 			if b == 0 {
 				if open <= a {
-					return nil, false, false
+					return nil, false, nil, false
 				}
 				last = open - 1
 			}
 			if r[a].k != qTable || !useRange(a+1, last) {
-				return nil, false, false
+				return nil, false, nil, false
 			}
 			if c == 0 {
 				// The next word is the block number, not an instruction.
 				through = false
 				if !flow(pc+2, st) {
-					return nil, false, false
+					return nil, false, nil, false
 				}
 			}
 		case lua.OP_VARARG:
@@ -426,10 +432,10 @@ func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, ok boo
 		default:
 			// OP_CLOSURE, OP_GETUPVAL, OP_SETUPVAL, OP_SETGLOBAL, the
 			// loops, anything else
-			return nil, false, false
+			return nil, false, nil, false
 		}
 		if through && !flow(pc+1, st) {
-			return nil, false, false
+			return nil, false, nil, false
 		}
 	}
 	if keysOut {
@@ -439,7 +445,7 @@ func bounded(p *lua.FunctionProto, fn bool) (calls []Call, keysStay bool, ok boo
 			}
 		}
 	}
-	return calls, !keysOut, true
+	return calls, !keysOut, loads, true
 }
 
 // opMaxArgSbx is the bias of gopher-lua's signed sBx operand.

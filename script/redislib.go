@@ -104,6 +104,7 @@ func redisLib(L *lua.LState, e *Engine) *lua.LTable {
 	for name, fn := range fns {
 		t.RawSetString(name, L.NewFunction(fn))
 	}
+	e.redisCall, e.redisPCall = t.RawGetString("call"), t.RawGetString("pcall")
 	for name, v := range map[string]int{
 		"LOG_DEBUG": LogDebug, "LOG_VERBOSE": LogVerbose, "LOG_NOTICE": LogNotice, "LOG_WARNING": LogWarning,
 		"REPL_NONE": 0, "REPL_AOF": 1, "REPL_SLAVE": 2, "REPL_REPLICA": 2, "REPL_ALL": 3,
