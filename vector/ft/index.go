@@ -53,7 +53,7 @@ type Index struct {
 	mem    atomic.Int64                   // docBytes plus the engines' bytes
 	growth atomic.Int64                   // the engines' next growth, GrowthBytes
 	total  *atomic.Int64                  // the catalog's total, following mem; nil when not in one (memMu)
-	docMem atomic.Int64                   // docBytes as of the last refreshMem
+	docMem atomic.Int64                   // docBytes+postBytes as of the last refreshMem
 	engs   atomic.Pointer[[]vector.Index] // the engines
 	// direct is the catalog's SetDirect flag (tier.go); nil until the
 	// index is in a catalog.
@@ -62,12 +62,17 @@ type Index struct {
 	// until the index is in a catalog.
 	fulls atomic.Pointer[atomic.Int32]
 
-	// df counts the documents holding each full-text term; textLen and
-	// textDocs sum the lengths of the documents with text, and count them
-	// (text.go, score.go).
-	df       map[string]int
-	textLen  int64
-	textDocs int
+	// post holds the postings of each full-text term, whose length is the
+	// term's document frequency, and terms the same terms in byte order;
+	// postBytes is what both take, and masked says whether the postings
+	// keep field bits (postings.go). textLen and textDocs sum the lengths
+	// of the documents with text, and count them (text.go, score.go).
+	post      map[string]*postings
+	terms     blockList[string, struct{}]
+	postBytes int64
+	masked    bool
+	textLen   int64
+	textDocs  int
 
 	// suffix numbers the words of WITHSUFFIXTRIE fields in the order the
 	// index first took them in (text_suffix_trie.go); nextSuffix is the
@@ -87,7 +92,7 @@ type Index struct {
 // NewIndex makes an empty index for schema.
 func NewIndex(s *Schema) (*Index, error) {
 	ix := &Index{schema: s, engine: map[string]vector.Index{}, ids: map[string]uint32{}, docs: map[uint32]*doc{},
-		tagPost: map[string]map[string]map[uint32]struct{}{}, created: time.Now()}
+		tagPost: map[string]map[string]map[uint32]struct{}{}, created: time.Now(), masked: textMasked(s)}
 	for _, f := range s.Fields {
 		if f.Type == Vector {
 			e, err := vector.New(f.Vec)
@@ -483,5 +488,10 @@ func (ix *Index) AddFields(fields []Field, spec []string) error {
 	ix.schema.Fields = append(ix.schema.Fields, fields...)
 	ix.schema.Args = append(ix.schema.Args, spec...)
 	ix.setNames()
+	if m := textMasked(ix.schema); m != ix.masked {
+		ix.masked = m
+		ix.rebuildPostings()
+		ix.refreshMem()
+	}
 	return nil
 }

@@ -219,7 +219,7 @@ func (ix *Index) textResult(n *Node, d *doc, w float64) *result {
 }
 
 func (ix *Index) termResult(h termHit, w float64) *result {
-	return &result{kind: resTerm, term: h.term, freq: h.t.freq, df: ix.df[h.term], weight: w, pos: h.t.pos}
+	return &result{kind: resTerm, term: h.term, freq: h.t.freq, df: ix.docFreq(h.term), weight: w, pos: h.t.pos}
 }
 
 // offsets returns a result's term offsets, merged and ascending (nil for

@@ -174,19 +174,16 @@ func (t *docText) add(f *Field, i int, value string, stem func(string) string, s
 }
 
 // countTerms adds (sign 1) or removes (sign -1) d's terms to the index's
-// document frequencies and total length. mu must be held for writing.
+// postings and total length. mu must be held for writing.
 func (ix *Index) countTerms(d *doc, sign int) {
 	if d.text == nil {
 		return
 	}
-	if ix.df == nil {
-		ix.df = map[string]int{}
-	}
-	for term := range d.text.terms {
-		ix.df[term] += sign
-		if ix.df[term] <= 0 {
-			delete(ix.df, term)
-			delete(ix.suffix, term)
+	for term, tt := range d.text.terms {
+		if sign > 0 {
+			ix.addPosting(term, d.id, tt.fields)
+		} else {
+			ix.removePosting(term, d.id)
 		}
 	}
 	if sign > 0 {
