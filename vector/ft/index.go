@@ -64,12 +64,14 @@ type Index struct {
 
 	// post holds the postings of each full-text term, whose length is the
 	// term's document frequency, and terms the same terms in byte order;
-	// postBytes is what both take, and masked says whether the postings
-	// keep field bits (postings.go). textLen and textDocs sum the lengths
-	// of the documents with text, and count them (text.go, score.go).
+	// postBytes is what both take; textBits are the TEXT fields' bits, and
+	// masked says whether the postings keep field bits (postings.go).
+	// textLen and textDocs sum the lengths of the documents with text,
+	// and count them (text.go, score.go).
 	post      map[string]*postings
 	terms     blockList[string, struct{}]
 	postBytes int64
+	textBits  uint64
 	masked    bool
 	textLen   int64
 	textDocs  int
@@ -92,7 +94,7 @@ type Index struct {
 // NewIndex makes an empty index for schema.
 func NewIndex(s *Schema) (*Index, error) {
 	ix := &Index{schema: s, engine: map[string]vector.Index{}, ids: map[string]uint32{}, docs: map[uint32]*doc{},
-		tagPost: map[string]map[string]map[uint32]struct{}{}, created: time.Now(), masked: textMasked(s)}
+		tagPost: map[string]map[string]map[uint32]struct{}{}, created: time.Now()}
 	for _, f := range s.Fields {
 		if f.Type == Vector {
 			e, err := vector.New(f.Vec)
@@ -105,6 +107,7 @@ func NewIndex(s *Schema) (*Index, error) {
 	ix.setEngines()
 	ix.refreshMem() // the engines' initial capacity
 	ix.setNames()
+	ix.setTextBits()
 	return ix, nil
 }
 
@@ -488,8 +491,7 @@ func (ix *Index) AddFields(fields []Field, spec []string) error {
 	ix.schema.Fields = append(ix.schema.Fields, fields...)
 	ix.schema.Args = append(ix.schema.Args, spec...)
 	ix.setNames()
-	if m := textMasked(ix.schema); m != ix.masked {
-		ix.masked = m
+	if ix.setTextBits() {
 		ix.rebuildPostings()
 		ix.refreshMem()
 	}

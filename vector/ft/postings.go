@@ -29,17 +29,21 @@ const (
 	termListKey = 16 // the term's string header in Index.terms
 )
 
-// textMasked reports whether the postings of schema s keep field bits:
-// when its TEXT fields have more than one bit, so that a query scoped to
-// some of them can skip the documents holding a term in others only.
-func textMasked(s *Schema) bool {
-	var bitsOf uint64
-	for i := range s.Fields {
-		if s.Fields[i].Type == Text {
-			bitsOf |= fieldBit(i)
+// setTextBits records the field bits of the schema's TEXT fields, and
+// whether the postings keep field bits: when those are more than one, so
+// that a query scoped to some fields can skip the documents holding a
+// term in others only. It reports whether that changed. mu must be held
+// for writing (or the index not yet shared).
+func (ix *Index) setTextBits() bool {
+	var b uint64
+	for i := range ix.schema.Fields {
+		if ix.schema.Fields[i].Type == Text {
+			b |= fieldBit(i)
 		}
 	}
-	return bits.OnesCount64(bitsOf) > 1
+	was := ix.masked
+	ix.textBits, ix.masked = b, bits.OnesCount64(b) > 1
+	return was != ix.masked
 }
 
 // termBytes estimates what term takes in the index besides its postings'
@@ -108,7 +112,8 @@ func (ix *Index) rebuildPostings() {
 }
 
 // appendIDs appends to dst the ids of p's documents that hold the term in
-// a field of mask, ascending (all of them when p keeps no field bits).
+// a field of mask, ascending (all of them when p keeps no field bits:
+// the caller checks mask has the TEXT field's bit).
 func appendIDs(dst []uint32, p *postings, mask uint64) []uint32 {
 	for bi := range p.blocks {
 		b := &p.blocks[bi]
@@ -126,13 +131,13 @@ func appendIDs(dst []uint32, p *postings, mask uint64) []uint32 {
 }
 
 // inFields reports whether a document of p holds the term in a field of
-// mask.
-func inFields(p *postings, mask uint64) bool {
+// mask. mu must be held.
+func (ix *Index) inFields(p *postings, mask uint64) bool {
+	if !ix.masked {
+		return mask&ix.textBits != 0
+	}
 	for bi := range p.blocks {
 		b := &p.blocks[bi]
-		if b.vals == nil {
-			return true
-		}
 		for _, f := range b.vals {
 			if f&mask != 0 {
 				return true

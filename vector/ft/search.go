@@ -454,16 +454,17 @@ func (ix *Index) match(req *SearchRequest) ([]hit, int, bool, error) {
 	return hits, total, false, err
 }
 
-// matchFilter finds the documents passing the filter. mu must be held.
+// matchFilter finds the documents passing the filter: those its postings
+// bound (text_bound.go), or every document. mu must be held.
 func (ix *Index) matchFilter(req *SearchRequest) ([]hit, error) {
 	if req.KNN == nil {
-		ids, bounded := ix.candidates(req.Filter)
+		ids, exact, bounded := ix.bound(req.Filter)
 		var hits []hit
 		admit := func(key string) bool { return req.Admit == nil || req.Admit(key) }
 		if bounded {
 			for _, id := range ids {
-				if k := ix.docs[id].key; admit(k) {
-					hits = append(hits, hit{id: id, key: k, score: 1})
+				if d := ix.docs[id]; d != nil && (exact || ix.eval(req.Filter, d)) && admit(d.key) {
+					hits = append(hits, hit{id: id, key: d.key, score: 1})
 				}
 			}
 		} else {

@@ -109,7 +109,7 @@ func (ix *Index) expandTerm(t, field string, lim Expansion) []string {
 	}
 	var out []string
 	ix.wordsMatching(t, func(w string, p *postings) {
-		if field == "" || inFields(p, mask) {
+		if field == "" || ix.inFields(p, mask) {
 			out = append(out, w)
 		}
 	})
