@@ -277,10 +277,10 @@ func (ix *Index) Search(req *SearchRequest, load Loader) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Total: total, Scored: scored}
-	if scored && req.Scorer == ScoreHamming {
+	if scored && req.Scorer == ScoreHamming && req.Num > 0 {
 		ix.scoreHamming(req, hits, load)
 	}
-	if scored && req.KNN == nil && req.SortBy == "" {
+	if scored && req.KNN == nil && req.SortBy == "" && req.Num > 0 {
 		// Text results best first; ties in index order.
 		sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
 	}
