@@ -3,7 +3,6 @@ package ft
 import (
 	"cmp"
 	"slices"
-	"sort"
 	"unsafe"
 )
 
@@ -48,8 +47,16 @@ func (l *blockList[K, V]) Len() int { return l.n }
 // find returns the block that holds key or would take it, key's place in
 // it, and whether it is there.
 func (l *blockList[K, V]) find(key K) (bi, i int, found bool) {
-	bi = sort.Search(len(l.blocks), func(j int) bool { return l.blocks[j].keys[0] > key }) - 1
-	if bi < 0 {
+	lo, hi := 0, len(l.blocks) // the first block whose first key is past key
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if l.blocks[m].keys[0] <= key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if bi = lo - 1; bi < 0 {
 		if len(l.blocks) == 0 {
 			return 0, 0, false
 		}

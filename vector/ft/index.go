@@ -157,8 +157,10 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	defer ix.refreshMem()
 	id, ok := ix.ids[key]
 	restoring := false
+	var old *doc // the version d replaces, whose text postings d's replace
 	if ok {
-		ix.unindex(id)
+		old = ix.docs[id]
+		ix.unindex(id, true)
 	} else if rid, was := ix.restored[key]; was {
 		id, restoring = rid, true
 		ix.ids[key] = id
@@ -245,7 +247,8 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 		}
 	}
 	ix.docs[id] = d
-	ix.countTerms(d, 1)
+	ix.countText(d, 1)
+	ix.postText(id, old, d)
 	if failed {
 		// As in RediSearch, a document that fails to index is not in the
 		// index at all: not counted, not matched, not returned.
@@ -257,7 +260,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 // drop removes document id of key from the postings, the engines and the
 // key table. mu must be held for writing.
 func (ix *Index) drop(key string, id uint32) {
-	ix.unindex(id)
+	ix.unindex(id, false)
 	if _, ok := ix.ids[key]; ok {
 		ix.countSlot(key, -1)
 	}
@@ -272,9 +275,10 @@ func lookupField(fields map[string][]byte, name string) ([]byte, bool) {
 	return v, ok
 }
 
-// unindex removes doc id's tag postings (its vectors are replaced or
-// removed by the caller). mu must be held for writing.
-func (ix *Index) unindex(id uint32) {
+// unindex removes doc id's tag postings and, unless the caller replaces
+// them (keepText: postText), its text postings (its vectors are replaced
+// or removed by the caller). mu must be held for writing.
+func (ix *Index) unindex(id uint32, keepText bool) {
 	d := ix.docs[id]
 	if d == nil {
 		return
@@ -289,7 +293,10 @@ func (ix *Index) unindex(id uint32) {
 			}
 		}
 	}
-	ix.countTerms(d, -1)
+	ix.countText(d, -1)
+	if !keepText {
+		ix.postText(id, d, nil)
+	}
 	delete(ix.docs, id)
 	ix.docBytes -= d.mem
 }

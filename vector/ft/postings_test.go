@@ -127,3 +127,75 @@ func TestPostingsFollowTheDocuments(t *testing.T) {
 		})
 	}
 }
+
+// TestRewritesNumberSuffixWordsAsBefore: a document rewritten keeps the
+// postings of the words it still holds, yet the suffix trie numbers words
+// (the order its *suffix and *infix terms expand in, cut by
+// MAXEXPANSIONS) as when a rewrite removed the document and added it
+// again: a word only that document held is numbered afresh, in the new
+// version's order, after the words other documents brought meanwhile.
+func TestRewritesNumberSuffixWordsAsBefore(t *testing.T) {
+	s, err := ParseCreate(fieldsOf("idx PREFIX 1 d: SCHEMA title TEXT WITHSUFFIXTRIE body TEXT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewIndex(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The numbering of removing and adding again, worked out aside.
+	df, num, next := map[string]int{}, map[string]uint64{}, uint64(0)
+	terms := func(key string) map[string]*textTerm {
+		if id, ok := ix.ids[key]; ok && ix.docs[id].text != nil {
+			return ix.docs[id].text.terms
+		}
+		return nil
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	text := func() []byte {
+		ws := make([]string, 1+r.IntN(4))
+		for i := range ws {
+			ws[i] = fmt.Sprintf("w%d", r.IntN(30))
+		}
+		return []byte(strings.Join(ws, " "))
+	}
+	for step := range 2000 {
+		key := fmt.Sprintf("d:%d", r.IntN(5))
+		for w := range terms(key) {
+			if df[w]--; df[w] == 0 {
+				delete(df, w)
+				delete(num, w)
+			}
+		}
+		if r.IntN(5) == 0 {
+			ix.Delete(key)
+			continue
+		}
+		ix.Upsert(key, map[string][]byte{"title": text(), "body": text()})
+		type first struct {
+			w   string
+			pos uint32
+		}
+		var fresh []first
+		for w, tt := range terms(key) {
+			df[w]++
+			if _, ok := num[w]; !ok && tt.fields&fieldBit(0) != 0 && !strings.HasPrefix(w, stemPrefix) {
+				fresh = append(fresh, first{w, slices.Min(tt.pos)})
+			}
+		}
+		slices.SortFunc(fresh, func(a, b first) int {
+			if a.pos != b.pos {
+				return int(a.pos) - int(b.pos)
+			}
+			return strings.Compare(a.w, b.w)
+		})
+		for _, f := range fresh {
+			num[f.w] = next
+			next++
+		}
+		if !maps.Equal(ix.suffix, num) {
+			t.Fatalf("step %d: suffix numbers %v, want %v", step, ix.suffix, num)
+		}
+	}
+	checkPostings(t, ix)
+}

@@ -173,24 +173,44 @@ func (t *docText) add(f *Field, i int, value string, stem func(string) string, s
 	}
 }
 
-// countTerms adds (sign 1) or removes (sign -1) d's terms to the index's
-// postings and total length. mu must be held for writing.
-func (ix *Index) countTerms(d *doc, sign int) {
+// countText adds (sign 1) or removes (sign -1) d's length to the index's
+// total. mu must be held for writing.
+func (ix *Index) countText(d *doc, sign int) {
 	if d.text == nil {
 		return
 	}
-	for term, tt := range d.text.terms {
-		if sign > 0 {
-			ix.addPosting(term, d.id, tt.fields)
-		} else {
-			ix.removePosting(term, d.id)
-		}
-	}
-	if sign > 0 {
-		ix.addSuffixWords(d.text)
-	}
 	ix.textLen += int64(sign) * int64(d.text.length)
 	ix.textDocs += sign
+}
+
+// postText replaces the text postings of document id's version old (nil
+// for none) with those of d (nil for none): a term of both keeps its
+// posting (its fields updated), so that a write that leaves a document's
+// text alone moves no posting. A term no document holds any more leaves
+// the suffix trie, and so does one that only this document holds, as if
+// removed and added again: d's words are then numbered in its order
+// (addSuffixWords). mu must be held for writing.
+func (ix *Index) postText(id uint32, old, d *doc) {
+	var now map[string]*textTerm
+	if d != nil && d.text != nil {
+		now = d.text.terms
+	}
+	if old != nil && old.text != nil {
+		for term := range old.text.terms {
+			if now[term] == nil {
+				ix.removePosting(term, id)
+			} else if ix.docFreq(term) == 1 {
+				delete(ix.suffix, term)
+			}
+		}
+	}
+	if now == nil {
+		return
+	}
+	for term, tt := range now {
+		ix.addPosting(term, id, tt.fields)
+	}
+	ix.addSuffixWords(d.text)
 }
 
 // termHit is one term of a document that a query term matched.
