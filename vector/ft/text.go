@@ -231,12 +231,15 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 	verbatim = verbatim || stems == 0
 	var out []termHit
 	add := func(term string) {
-		if tt := d.text.terms[term]; tt != nil && tt.fields&mask != 0 {
-			for _, h := range out {
-				if h.term == term {
-					return
-				}
+		for _, h := range out {
+			if h.term == term {
+				return
 			}
+		}
+		if ix.post[term] == nil {
+			return // no document holds it: spare a look into d's terms
+		}
+		if tt := d.text.terms[term]; tt != nil && tt.fields&mask != 0 {
 			out = append(out, termHit{term, tt})
 		}
 	}
@@ -256,7 +259,9 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 		}
 		mask = stems
 		add(stemPrefix + stem)
-		add(stem)
+		if stem != q { // q was looked for in mask's fields, which hold stems' fields
+			add(stem)
+		}
 	}
 	return out
 }
