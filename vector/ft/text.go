@@ -185,30 +185,34 @@ func (ix *Index) countText(d *doc, sign int) {
 
 // postText replaces the text postings of document id's version old (nil
 // for none) with those of d (nil for none): a term of both keeps its
-// posting (its fields updated), so that a write that leaves a document's
-// text alone moves no posting. A term no document holds any more leaves
-// the suffix trie, and so does one that only this document holds, as if
-// removed and added again: d's words are then numbered in its order
-// (addSuffixWords). mu must be held for writing.
+// posting, untouched unless its fields changed, so that a write that
+// leaves a document's text alone reads no postings. A term no document
+// holds any more leaves the suffix trie, and so does one that only this
+// document holds, as if removed and added again: d's words are then
+// numbered in its order (addSuffixWords). mu must be held for writing.
 func (ix *Index) postText(id uint32, old, d *doc) {
 	var now map[string]*textTerm
 	if d != nil && d.text != nil {
 		now = d.text.terms
 	}
+	var was map[string]*textTerm
 	if old != nil && old.text != nil {
-		for term := range old.text.terms {
-			if now[term] == nil {
-				ix.removePosting(term, id)
-			} else if ix.docFreq(term) == 1 {
-				delete(ix.suffix, term)
-			}
+		was = old.text.terms
+	}
+	for term := range was {
+		if now[term] == nil {
+			ix.removePosting(term, id)
+		} else if len(ix.suffix) > 0 && ix.docFreq(term) == 1 {
+			delete(ix.suffix, term)
 		}
 	}
 	if now == nil {
 		return
 	}
 	for term, tt := range now {
-		ix.addPosting(term, id, tt.fields)
+		if w := was[term]; w == nil || ix.masked && w.fields != tt.fields {
+			ix.addPosting(term, id, tt.fields)
+		}
 	}
 	ix.addSuffixWords(d.text)
 }
