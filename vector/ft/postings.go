@@ -22,11 +22,11 @@ import (
 // postings are one term's documents: ids with their field bits.
 type postings = blockList[uint32, uint64]
 
-// Estimates of what a term takes besides its postings' blocks, in bytes.
+// Estimates of what a term takes besides its postings' blocks and its
+// place in Index.terms (which blockList counts), in bytes.
 const (
-	postMapKV   = 24 // Index.post: map[string]*postings
-	postStruct  = 32 // a postings (n, blocks)
-	termListKey = 16 // the term's string header in Index.terms
+	postMapKV  = 24 // Index.post: map[string]*postings
+	postStruct = 32 // a postings (n, blocks)
 )
 
 // setTextBits records the field bits of the schema's TEXT fields, and
