@@ -90,13 +90,22 @@ func (l *blockList[K, V]) put(key K, val V, keep bool) int64 {
 		}
 		return 0
 	}
-	delta := -l.arrayBytes()
-	if len(l.blocks) == 0 || bi == len(l.blocks)-1 && i == blockMax {
+	delta := int64(0)
+	switch {
+	case len(l.blocks) == 0 || bi == len(l.blocks)-1 && i == blockMax:
 		// An append past a full last block starts a new one.
+		delta -= l.arrayBytes()
 		l.blocks = append(l.blocks, keyBlock[K, V]{})
+		delta += l.arrayBytes()
 		bi, i = len(l.blocks)-1, 0
+	case len(l.blocks[bi].keys) == blockMax:
+		// An insert into a full block splits it first.
+		h := blockMax / 2
+		delta += l.split(bi, h)
+		if i > h {
+			bi, i = bi+1, i-h
+		}
 	}
-	delta += l.arrayBytes()
 	b := &l.blocks[bi]
 	delta -= b.bytes()
 	b.keys = slices.Insert(b.keys, i, key)
@@ -105,25 +114,24 @@ func (l *blockList[K, V]) put(key K, val V, keep bool) int64 {
 	}
 	delta += b.bytes()
 	l.n++
-	if len(b.keys) > blockMax {
-		delta += l.split(bi)
-	}
 	return delta
 }
 
-// split cuts block bi in two halves and returns the change in bytes.
-func (l *blockList[K, V]) split(bi int) int64 {
-	b := l.blocks[bi]
-	delta := -l.arrayBytes() - b.bytes()
-	h := len(b.keys) / 2
-	lo := keyBlock[K, V]{keys: slices.Clone(b.keys[:h])}
-	hi := keyBlock[K, V]{keys: slices.Clone(b.keys[h:])}
+// split moves the keys of block bi from h on into a new block after it,
+// with room for a full block, and returns the change in bytes.
+func (l *blockList[K, V]) split(bi, h int) int64 {
+	delta := -l.arrayBytes()
+	b := &l.blocks[bi]
+	hi := keyBlock[K, V]{keys: append(make([]K, 0, blockMax), b.keys[h:]...)}
+	clear(b.keys[h:])
+	b.keys = b.keys[:h]
 	if b.vals != nil {
-		lo.vals, hi.vals = slices.Clone(b.vals[:h]), slices.Clone(b.vals[h:])
+		hi.vals = append(make([]V, 0, blockMax), b.vals[h:]...)
+		clear(b.vals[h:])
+		b.vals = b.vals[:h]
 	}
-	l.blocks[bi] = lo
 	l.blocks = slices.Insert(l.blocks, bi+1, hi)
-	return delta + l.arrayBytes() + lo.bytes() + hi.bytes()
+	return delta + l.arrayBytes() + hi.bytes()
 }
 
 // del removes key and returns the change in bytes (0 when key is not
