@@ -134,17 +134,13 @@ func (ix *Index) SpellCheck(n *Node, distance int, include, exclude []string, di
 	}
 	terms = kept
 	ix.mu.RLock()
-	df := map[string]int{} // word -> documents holding it
-	for _, d := range ix.docs {
-		if d.text == nil {
-			continue
+	df := make(map[string]int, ix.terms.Len()) // word -> documents holding it
+	ix.terms.all(func(w string, _ struct{}) bool {
+		if !strings.HasPrefix(w, stemPrefix) {
+			df[w] = ix.post[w].Len()
 		}
-		for w := range d.text.terms {
-			if !strings.HasPrefix(w, stemPrefix) {
-				df[w]++
-			}
-		}
-	}
+		return true
+	})
 	numDocs := len(ix.ids)
 	ix.mu.RUnlock()
 	var out []SpellTerm

@@ -53,7 +53,7 @@ type Index struct {
 	mem    atomic.Int64                   // docBytes plus the engines' bytes
 	growth atomic.Int64                   // the engines' next growth, GrowthBytes
 	total  *atomic.Int64                  // the catalog's total, following mem; nil when not in one (memMu)
-	docMem atomic.Int64                   // docBytes as of the last refreshMem
+	docMem atomic.Int64                   // docBytes+postBytes as of the last refreshMem
 	engs   atomic.Pointer[[]vector.Index] // the engines
 	// direct is the catalog's SetDirect flag (tier.go); nil until the
 	// index is in a catalog.
@@ -65,12 +65,19 @@ type Index struct {
 	// until the index is in a catalog.
 	fulls atomic.Pointer[atomic.Int32]
 
-	// df counts the documents holding each full-text term; textLen and
-	// textDocs sum the lengths of the documents with text, and count them
-	// (text.go, score.go).
-	df       map[string]int
-	textLen  int64
-	textDocs int
+	// post holds the postings of each full-text term, whose length is the
+	// term's document frequency, and terms the same terms in byte order;
+	// postBytes is what both take; textBits are the TEXT fields' bits, and
+	// masked says whether the postings keep field bits (postings.go).
+	// textLen and textDocs sum the lengths of the documents with text,
+	// and count them (text.go, score.go).
+	post      map[string]*postings
+	terms     blockList[string, struct{}]
+	postBytes int64
+	textBits  uint64
+	masked    bool
+	textLen   int64
+	textDocs  int
 
 	// suffix numbers the words of WITHSUFFIXTRIE fields in the order the
 	// index first took them in (text_suffix_trie.go); nextSuffix is the
@@ -109,6 +116,7 @@ func NewIndex(s *Schema) (*Index, error) {
 	ix.setEngines()
 	ix.refreshMem() // the engines' initial capacity
 	ix.setNames()
+	ix.setTextBits()
 	return ix, nil
 }
 
@@ -158,8 +166,10 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	defer ix.refreshMem()
 	id, ok := ix.ids[key]
 	restoring := false
+	var old *doc // the version d replaces, whose text postings d's replace
 	if ok {
-		ix.unindex(id)
+		old = ix.docs[id]
+		ix.unindex(id, true)
 	} else if rid, was := ix.restored[key]; was {
 		id, restoring = rid, true
 		ix.ids[key] = id
@@ -247,7 +257,8 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 		}
 	}
 	ix.docs[id] = d
-	ix.countTerms(d, 1)
+	ix.countText(d, 1)
+	ix.postText(id, old, d)
 	if failed {
 		// As in RediSearch, a document that fails to index is not in the
 		// index at all: not counted, not matched, not returned.
@@ -259,7 +270,7 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 // drop removes document id of key from the postings, the engines and the
 // key table. mu must be held for writing.
 func (ix *Index) drop(key string, id uint32) {
-	ix.unindex(id)
+	ix.unindex(id, false)
 	if _, ok := ix.ids[key]; ok {
 		ix.countSlot(key, -1)
 	}
@@ -274,9 +285,10 @@ func lookupField(fields map[string][]byte, name string) ([]byte, bool) {
 	return v, ok
 }
 
-// unindex removes doc id's tag postings (its vectors are replaced or
-// removed by the caller). mu must be held for writing.
-func (ix *Index) unindex(id uint32) {
+// unindex removes doc id's tag postings and, unless the caller replaces
+// them (keepText: postText), its text postings (its vectors are replaced
+// or removed by the caller). mu must be held for writing.
+func (ix *Index) unindex(id uint32, keepText bool) {
 	d := ix.docs[id]
 	if d == nil {
 		return
@@ -291,7 +303,10 @@ func (ix *Index) unindex(id uint32) {
 			}
 		}
 	}
-	ix.countTerms(d, -1)
+	ix.countText(d, -1)
+	if !keepText {
+		ix.postText(id, d, nil)
+	}
 	delete(ix.docs, id)
 	ix.docBytes -= d.mem
 }
@@ -501,6 +516,10 @@ func (ix *Index) AddFields(fields []Field, spec []string) error {
 	ix.schema.Fields = append(ix.schema.Fields, fields...)
 	ix.schema.Args = append(ix.schema.Args, spec...)
 	ix.setNames()
+	if ix.setTextBits() {
+		ix.rebuildPostings()
+		ix.refreshMem()
+	}
 	ix.noteAll()
 	return nil
 }

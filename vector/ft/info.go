@@ -15,19 +15,20 @@ type InfoStats struct {
 	DocBytes   int64 // the documents' filter values and postings (memory.go's estimate)
 	KeyBytes   int64 // the key table
 	TagBytes   int64 // tag posting entries
+	TextBytes  int64 // the full-text postings and terms (postings.go)
+	TextBlocks int64 // the blocks of the full-text postings
 }
 
 // countRecords fills inf.Stats. mu must be held.
 func (ix *Index) countRecords(inf *Info) {
-	terms := map[string]struct{}{}
 	st := &inf.Stats
+	for _, p := range ix.post {
+		st.NumRecords += int64(p.Len())
+		st.TextBlocks += int64(len(p.blocks))
+	}
+	st.NumTerms = int64(len(ix.post))
+	st.TextBytes = ix.postBytes
 	for _, d := range ix.docs {
-		if d.text != nil {
-			for w := range d.text.terms {
-				terms[w] = struct{}{}
-				st.NumRecords++
-			}
-		}
 		for _, ts := range d.tags {
 			st.NumRecords += int64(len(ts))
 			st.TagBytes += int64(len(ts)) * entryBytes(postingKV)
@@ -40,7 +41,6 @@ func (ix *Index) countRecords(inf *Info) {
 	for _, e := range ix.engine {
 		st.NumRecords += int64(e.Len())
 	}
-	st.NumTerms = int64(len(terms))
 	st.DocBytes = ix.docBytes
 }
 
@@ -89,8 +89,10 @@ func mb(n int64) string { return dbl(float64(float32(n) / float32(1<<20))) }
 // (SimpleString), the figures RediSearch writes as doubles (num_docs,
 // num_terms, num_records, the sizes...) bulk strings as Redis writes a
 // double to a RESP2 client, number_of_uses and the cursor and dialect
-// counts integers. vcache keeps no inverted index blocks, offset vectors
-// or garbage collector, so those figures are zero.
+// counts integers. inverted_sz_mb counts the tag and full-text postings
+// (with the term dictionary), total_inverted_index_blocks the full-text
+// postings' blocks; vcache keeps no offset vectors (a document keeps its
+// positions) and no garbage collector, so those figures are zero.
 func (inf Info) Reply() []any {
 	type S = SimpleString
 	prefixes := make([]any, len(inf.Prefixes))
@@ -153,15 +155,15 @@ func (inf Info) Reply() []any {
 		S("max_doc_id"), dbl(float64(inf.MaxDocID)),
 		S("num_terms"), dbl(float64(st.NumTerms)),
 		S("num_records"), dbl(recs),
-		S("inverted_sz_mb"), mb(st.TagBytes),
+		S("inverted_sz_mb"), mb(st.TagBytes + st.TextBytes),
 		S("vector_index_sz_mb"), mb(inf.VectorIndexBytes),
-		S("total_inverted_index_blocks"), "0",
+		S("total_inverted_index_blocks"), dbl(float64(st.TextBlocks)),
 		S("offset_vectors_sz_mb"), "0",
 		S("doc_table_size_mb"), mb(st.DocBytes),
 		S("sortable_values_size_mb"), "0",
 		S("key_table_size_mb"), mb(st.KeyBytes),
 		S("records_per_doc_avg"), dbl(float64(float32(recs) / float32(docs))),
-		S("bytes_per_record_avg"), dbl(float64(float32(st.TagBytes) / float32(recs))),
+		S("bytes_per_record_avg"), dbl(float64(float32(st.TagBytes+st.TextBytes) / float32(recs))),
 		S("offsets_per_term_avg"), dbl(float64(float32(0) / float32(recs))),
 		S("offset_bits_per_record_avg"), "nan",
 		S("hash_indexing_failures"), dbl(float64(inf.IndexingFailures)),

@@ -8,8 +8,9 @@ import (
 )
 
 // Memory accounting: an index keeps a running estimate of its heap bytes
-// (its documents' filter values, tag postings and id maps, plus its vector
-// engines), updated by Upsert and Delete, so the node can count indexes
+// (its documents' filter values, tag postings and id maps, its full-text
+// postings and terms, plus its vector engines), updated by Upsert and
+// Delete, so the node can count indexes
 // against maxmemory with an atomic load. TestIndexMemoryAccounting checks
 // the estimate against the heap.
 
@@ -89,11 +90,11 @@ func (ix *Index) countDoc(id uint32, d *doc) {
 // read before every write.
 func (ix *Index) MemoryBytes() int64 { return ix.mem.Load() }
 
-// refreshMem recomputes the index's bytes from its document bytes and its
-// engines' own estimates, and passes the change on to the catalog's
-// total. mu must be held for writing.
+// refreshMem recomputes the index's bytes from its document bytes, its
+// full-text postings' and its engines' own estimates, and passes the
+// change on to the catalog's total. mu must be held for writing.
 func (ix *Index) refreshMem() {
-	ix.docMem.Store(ix.docBytes)
+	ix.docMem.Store(ix.docBytes + ix.postBytes)
 	ix.refreshEngines()
 }
 

@@ -22,6 +22,7 @@ func TestIndexMemoryAccounting(t *testing.T) {
 		{"hnsw-32-tag-num-text", "SCHEMA g TAG y NUMERIC title TEXT v VECTOR HNSW 6 TYPE FLOAT32 DIM 32 DISTANCE_METRIC COSINE", 3000},
 		{"flat-64-tag", "SCHEMA g TAG v VECTOR FLAT 6 TYPE FLOAT32 DIM 64 DISTANCE_METRIC IP", 20000},
 		{"ivfflat-64", "SCHEMA v VECTOR IVFFLAT 8 TYPE FLOAT32 DIM 64 DISTANCE_METRIC L2 LISTS 16", 20000},
+		{"text-postings", "SCHEMA title TEXT body TEXT v VECTOR FLAT 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC L2", 20000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(2, 2))
@@ -38,7 +39,8 @@ func TestIndexMemoryAccounting(t *testing.T) {
 					v[j] = r.Float32() - 0.5
 				}
 				docs[i] = map[string][]byte{"v": vector.EncodeFloat32(v), "g": fmt.Appendf(nil, "Tag%d,t%d", i%7, i%100),
-					"y": fmt.Appendf(nil, "%d", 1900+i%120), "title": fmt.Appendf(nil, "a title number %d of the set", i)}
+					"y": fmt.Appendf(nil, "%d", 1900+i%120), "title": fmt.Appendf(nil, "a title number %d of the set", i),
+					"body": fmt.Appendf(nil, "w%d w%d w%d running w%d", i%64, i%1000, i%7, r.IntN(50000))}
 			}
 			runtime.GC()
 			var before, after runtime.MemStats
@@ -64,8 +66,8 @@ func TestIndexMemoryAccounting(t *testing.T) {
 			for i := range docs {
 				c.KeyRemoved(fmt.Sprintf("d:%d", i), 0)
 			}
-			if ix.docBytes != 0 || c.MemoryBytes() != ix.MemoryBytes() {
-				t.Fatalf("after deleting every doc: doc bytes %d, catalog %d, index %d", ix.docBytes, c.MemoryBytes(), ix.MemoryBytes())
+			if ix.docBytes != 0 || ix.postBytes != 0 || c.MemoryBytes() != ix.MemoryBytes() {
+				t.Fatalf("after deleting every doc: doc bytes %d, postings bytes %d, catalog %d, index %d", ix.docBytes, ix.postBytes, c.MemoryBytes(), ix.MemoryBytes())
 			}
 			if _, err := c.Drop("idx"); err != nil || c.MemoryBytes() != 0 {
 				t.Fatalf("after drop: catalog holds %d bytes (%v)", c.MemoryBytes(), err)

@@ -219,7 +219,7 @@ func (ix *Index) textResult(n *Node, d *doc, w float64) *result {
 }
 
 func (ix *Index) termResult(h termHit, w float64) *result {
-	return &result{kind: resTerm, term: h.term, freq: h.t.freq, df: ix.df[h.term], weight: w, pos: h.t.pos}
+	return &result{kind: resTerm, term: h.term, freq: h.t.freq, df: ix.docFreq(h.term), weight: w, pos: h.t.pos}
 }
 
 // offsets returns a result's term offsets, merged and ascending (nil for
@@ -358,6 +358,9 @@ func (c *scoreCtx) score(r *result, d *doc, payload []byte) (float64, *ScoreExpl
 	case ScoreDisMax:
 		return c.dismax(r)
 	case ScoreDocScore:
+		if !c.explain {
+			return docScore, nil
+		}
 		return docScore, c.line("Document's score is " + f2(docScore))
 	case ScoreHamming:
 		if len(payload) == 0 || len(payload) != len(c.payload) {
@@ -368,11 +371,17 @@ func (c *scoreCtx) score(r *result, d *doc, payload []byte) (float64, *ScoreExpl
 			n += bits.OnesCount8(payload[i] ^ c.payload[i])
 		}
 		s := 1 / float64(n+1)
+		if !c.explain {
+			return s, nil
+		}
 		return s, c.line(fmt.Sprintf("String length is %d. Bit count is %d. Result is (1 / count + 1) = %s", len(payload), n, f2(s)))
 	}
 	return 0, nil
 }
 
+// line is an explanation's line, nil without EXPLAINSCORE. The scorers
+// format a line only for an explanation: formatting one per match costs
+// more than scoring it.
 func (c *scoreCtx) line(s string) *ScoreExplain {
 	if !c.explain {
 		return nil
@@ -398,9 +407,15 @@ func (c *scoreCtx) tfidf(r *result) (float64, *ScoreExplain) {
 	case resTerm:
 		idf := c.idf(r.df)
 		v := r.weight * float64(r.freq) * idf
+		if !c.explain {
+			return v, nil
+		}
 		return v, c.line(fmt.Sprintf("(TFIDF %s = Weight %s * TF %d * IDF %s)", f2(v), f2(r.weight), r.freq, f2(idf)))
 	case resOther:
 		v := r.weight * float64(r.freq)
+		if !c.explain {
+			return v, nil
+		}
 		return v, c.line(fmt.Sprintf("(TFIDF %s = Weight %s * Frequency %d)", f2(v), f2(r.weight), r.freq))
 	}
 	vals, exs := c.kids(r, c.tfidf)
@@ -427,11 +442,17 @@ func (c *scoreCtx) bm25(r *result, length uint32) (float64, *ScoreExplain) {
 				avg = 1
 			}
 			v := r.weight * idf * f * (k1 + 1) / (f + k1*(1-b+b*float64(length)/avg))
+			if !c.explain {
+				return v, nil
+			}
 			return v, c.line(fmt.Sprintf("%s: (%s = Weight %s * IDF %s * (F %s * (k1 1.2 + 1)) / (F %s + k1 1.2 * (1 - b 0.5 + b 0.5 * Doc Len %d / Average Doc Len %s)))",
 				r.term, f2(v), f2(r.weight), f2(idf), f2(f), f2(f), length, f2(c.avgLen)))
 		}
 		idf := c.idf(r.df)
 		v := r.weight * idf * f / (f + k1*(1-b+b*c.avgLen))
+		if !c.explain {
+			return v, nil
+		}
 		return v, c.line(fmt.Sprintf("(%s = Weight %s * IDF %s * F %d / (F %d + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len %s)))",
 			f2(v), f2(r.weight), f2(idf), r.freq, r.freq, f2(c.avgLen)))
 	case resOther:
@@ -439,6 +460,9 @@ func (c *scoreCtx) bm25(r *result, length uint32) (float64, *ScoreExplain) {
 			return 0, c.line("Frequency 0 -> value 0")
 		}
 		v := r.weight * f / (f + k1*(1-b+b*c.avgLen))
+		if !c.explain {
+			return v, nil
+		}
 		return v, c.line(fmt.Sprintf("(%s = Weight %s * F %d / (F %d + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len %s)))",
 			f2(v), f2(r.weight), r.freq, r.freq, f2(c.avgLen)))
 	}
@@ -457,6 +481,9 @@ func (c *scoreCtx) bm25(r *result, length uint32) (float64, *ScoreExplain) {
 func (c *scoreCtx) dismax(r *result) (float64, *ScoreExplain) {
 	if r.kind == resTerm || r.kind == resOther {
 		v := r.weight * float64(r.freq)
+		if !c.explain {
+			return v, nil
+		}
 		return v, c.line(fmt.Sprintf("DISMAX %s = Weight %s * Frequency %d", f2(v), f2(r.weight), r.freq))
 	}
 	vals, exs := c.kids(r, c.dismax)
@@ -478,13 +505,14 @@ func (c *scoreCtx) dismax(r *result) (float64, *ScoreExplain) {
 // scoreHits scores the hits of a query with a text clause (or with the
 // DOCSCORE or HAMMING scorer) and says whether it did; other queries'
 // documents all score 1. HAMMING's payloads are read later, outside the
-// lock (scoreHamming). mu must be held.
+// lock (scoreHamming); a query that shows no document (LIMIT 0 0, for
+// the count) is not scored. mu must be held.
 func (ix *Index) scoreHits(req *SearchRequest, hits []hit) bool {
 	if req.unscored || req.Filter == nil || !hasText(req.Filter) && req.Scorer != ScoreDocScore && req.Scorer != ScoreHamming {
 		return false
 	}
-	if req.Scorer == ScoreHamming {
-		return true
+	if req.Scorer == ScoreHamming || req.Num <= 0 {
+		return true // HAMMING reads payloads later; LIMIT 0 0 shows no score
 	}
 	c := ix.newScoreCtx(req)
 	for i := range hits {

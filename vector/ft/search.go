@@ -330,10 +330,10 @@ func (ix *Index) SearchDocs(req *SearchRequest, docs Docs) (*Result, error) {
 // reads documents of any hit, loadHit those of the page.
 func (ix *Index) searchHits(req *SearchRequest, hits []hit, total int, scored bool, loadAll Loader, loadHit func(hit) (map[string][]byte, bool)) *Result {
 	res := &Result{Total: total, Scored: scored}
-	if scored && req.Scorer == ScoreHamming {
+	if scored && req.Scorer == ScoreHamming && req.Num > 0 {
 		ix.scoreHamming(req, hits, loadAll)
 	}
-	if scored && req.KNN == nil && req.SortBy == "" {
+	if scored && req.KNN == nil && req.SortBy == "" && req.Num > 0 {
 		// Text results best first; ties in index order.
 		sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
 	}
@@ -506,16 +506,17 @@ func (ix *Index) matchLocked(req *SearchRequest) ([]hit, int, bool, error) {
 	return hits, total, false, err
 }
 
-// matchFilter finds the documents passing the filter. mu must be held.
+// matchFilter finds the documents passing the filter: those its postings
+// bound (text_bound.go), or every document. mu must be held.
 func (ix *Index) matchFilter(req *SearchRequest) ([]hit, error) {
 	if req.KNN == nil {
-		ids, bounded := ix.candidates(req.Filter)
+		ids, exact, bounded := ix.bound(req.Filter)
 		var hits []hit
 		admit := func(key string) bool { return req.Admit == nil || req.Admit(key) }
 		if bounded {
 			for _, id := range ids {
-				if k := ix.docs[id].key; admit(k) {
-					hits = append(hits, hit{id: id, key: k, score: 1})
+				if d := ix.docs[id]; d != nil && (exact || ix.eval(req.Filter, d)) && admit(d.key) {
+					hits = append(hits, hit{id: id, key: d.key, score: 1})
 				}
 			}
 		} else if n := ix.nextID; int64(n) <= 2*int64(len(ix.docs))+64 {

@@ -108,6 +108,14 @@ func (ix *Index) inSchema(name string) bool {
 // must be held.
 func (ix *Index) passing(n *Node) []uint32 {
 	out := []uint32{}
+	if ids, exact, ok := ix.bound(n); ok {
+		for _, id := range ids {
+			if d := ix.docs[id]; d != nil && (exact || ix.eval(n, d)) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
 	for id, d := range ix.docs {
 		if ix.eval(n, d) {
 			out = append(out, id)

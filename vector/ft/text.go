@@ -173,27 +173,48 @@ func (t *docText) add(f *Field, i int, value string, stem func(string) string, s
 	}
 }
 
-// countTerms adds (sign 1) or removes (sign -1) d's terms to the index's
-// document frequencies and total length. mu must be held for writing.
-func (ix *Index) countTerms(d *doc, sign int) {
+// countText adds (sign 1) or removes (sign -1) d's length to the index's
+// total. mu must be held for writing.
+func (ix *Index) countText(d *doc, sign int) {
 	if d.text == nil {
 		return
 	}
-	if ix.df == nil {
-		ix.df = map[string]int{}
+	ix.textLen += int64(sign) * int64(d.text.length)
+	ix.textDocs += sign
+}
+
+// postText replaces the text postings of document id's version old (nil
+// for none) with those of d (nil for none): a term of both keeps its
+// posting, untouched unless its fields changed, so that a write that
+// leaves a document's text alone reads no postings. A term no document
+// holds any more leaves the suffix trie, and so does one that only this
+// document holds, as if removed and added again: d's words are then
+// numbered in its order (addSuffixWords). mu must be held for writing.
+func (ix *Index) postText(id uint32, old, d *doc) {
+	var now map[string]*textTerm
+	if d != nil && d.text != nil {
+		now = d.text.terms
 	}
-	for term := range d.text.terms {
-		ix.df[term] += sign
-		if ix.df[term] <= 0 {
-			delete(ix.df, term)
+	var was map[string]*textTerm
+	if old != nil && old.text != nil {
+		was = old.text.terms
+	}
+	for term := range was {
+		if now[term] == nil {
+			ix.removePosting(term, id)
+		} else if len(ix.suffix) > 0 && ix.docFreq(term) == 1 {
 			delete(ix.suffix, term)
 		}
 	}
-	if sign > 0 {
-		ix.addSuffixWords(d.text)
+	if now == nil {
+		return
 	}
-	ix.textLen += int64(sign) * int64(d.text.length)
-	ix.textDocs += sign
+	for term, tt := range now {
+		if w := was[term]; w == nil || ix.masked && w.fields != tt.fields {
+			ix.addPosting(term, id, tt.fields)
+		}
+	}
+	ix.addSuffixWords(d.text)
 }
 
 // termHit is one term of a document that a query term matched.
@@ -214,12 +235,15 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 	verbatim = verbatim || stems == 0
 	var out []termHit
 	add := func(term string) {
-		if tt := d.text.terms[term]; tt != nil && tt.fields&mask != 0 {
-			for _, h := range out {
-				if h.term == term {
-					return
-				}
+		for _, h := range out {
+			if h.term == term {
+				return
 			}
+		}
+		if ix.post[term] == nil {
+			return // no document holds it: spare a look into d's terms
+		}
+		if tt := d.text.terms[term]; tt != nil && tt.fields&mask != 0 {
 			out = append(out, termHit{term, tt})
 		}
 	}
@@ -239,7 +263,9 @@ func (ix *Index) queryTerms(d *doc, field, q, stem string, verbatim bool) []term
 		}
 		mask = stems
 		add(stemPrefix + stem)
-		add(stem)
+		if stem != q { // q was looked for in mask's fields, which hold stems' fields
+			add(stem)
+		}
 	}
 	return out
 }

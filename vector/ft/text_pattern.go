@@ -103,31 +103,39 @@ func (ix *Index) expandTerm(t, field string, lim Expansion) []string {
 		}
 		return out
 	}
-	match := func(w string) bool { return !strings.HasPrefix(w, stemPrefix) && termMatch(t, w) }
+	mask := ^uint64(0)
+	if field != "" {
+		mask, _ = ix.fieldMask(field)
+	}
 	var out []string
-	if field == "" {
-		for w := range ix.df {
-			if match(w) {
-				out = append(out, w)
-			}
+	ix.wordsMatching(t, func(w string, p *postings) {
+		if field == "" || ix.inFields(p, mask) {
+			out = append(out, w)
 		}
-	} else {
-		mask, _ := ix.fieldMask(field)
-		seen := map[string]bool{}
-		for _, d := range ix.docs {
-			if d.text == nil {
-				continue
-			}
-			for w, tt := range d.text.terms {
-				if tt.fields&mask != 0 && !seen[w] && match(w) {
-					seen[w] = true
-					out = append(out, w)
-				}
-			}
+	})
+	return cutExpansion(t, out, lim.max())
+}
+
+// wordsMatching calls fn with the index's words (not stems) that term t
+// matches (termMatch) and their postings, in byte order: for a prefix the
+// range of words starting with it, for a pattern every word tried. mu must
+// be held.
+func (ix *Index) wordsMatching(t string, fn func(w string, p *postings)) {
+	from, prefix := "", false
+	if !isPattern(t) {
+		if from, prefix = strings.CutSuffix(t, "*"); !prefix {
+			return
 		}
 	}
-	sort.Strings(out)
-	return cutExpansion(t, out, lim.max())
+	ix.terms.ascend(from, func(w string, _ struct{}) bool {
+		if prefix && !strings.HasPrefix(w, from) {
+			return false
+		}
+		if !strings.HasPrefix(w, stemPrefix) && termMatch(t, w) {
+			fn(w, ix.post[w])
+		}
+		return true
+	})
 }
 
 // affixCore returns the word of a prefix, suffix or infix term (ok false
