@@ -562,6 +562,11 @@ func (h *hnsw) exact(q *query, k int, ids []uint32, filter func(uint32) bool) []
 			h.idMu.Lock()
 			i, ok := h.byExt[e]
 			h.idMu.Unlock()
+			// (A slot an insert is still writing is in byExt already:
+			// read only once the insert has made it live.)
+			if ok {
+				_, ok = h.isLive(i)
+			}
 			if ok {
 				consider(i, e)
 			}
@@ -589,6 +594,9 @@ func (h *hnsw) Vector(ext uint32) ([]float32, bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	i, ok := h.internal(ext)
+	if ok {
+		_, ok = h.isLive(i) // (not while an insert writes it)
+	}
 	if !ok {
 		return nil, false
 	}
@@ -602,6 +610,9 @@ func (h *hnsw) RawVector(ext uint32) (raw []byte, rng float32, ok bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	i, ok := h.internal(ext)
+	if ok {
+		_, ok = h.isLive(i) // (not while an insert writes it)
+	}
 	if !ok {
 		return nil, 0, false
 	}
