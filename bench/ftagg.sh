@@ -59,35 +59,12 @@ else:
         port, pids = rest.split(":")
         servers.append((name, int(port), pids))
     docs, rounds = int(sys.argv[3]), int(sys.argv[4])
-def cmd(*a):
-    b = b"*%d\r\n" % len(a)
-    for x in a:
-        x = x if isinstance(x, bytes) else str(x).encode()
-        b += b"$%d\r\n%s\r\n" % (len(x), x)
-    return b
-class Err(str):
-    pass
+sys.path.insert(0, "bench")
+from resp import Conn as Plain, Err, cmd, cpu
 def down(e):  # a fenced node (its lease ran out, as on a starved machine) or a slot moving: try again
     return isinstance(e, Err) and e.startswith(("CLUSTERDOWN", "TRYAGAIN"))
 retries = 0
-class Conn:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port))
-        self.f = self.s.makefile("rb", buffering=1 << 20)
-    def reply(self):
-        line = self.f.readline()
-        t, rest = line[:1], line[1:-2]
-        if t in (b"+", b":"):
-            return int(rest) if t == b":" else rest.decode()
-        if t == b"-":
-            return Err(rest.decode())
-        if t == b"$":
-            n = int(rest)
-            return None if n < 0 else self.f.read(n + 2)[:-2].decode()
-        if t == b"*":
-            n = int(rest)
-            return None if n < 0 else [self.reply() for _ in range(n)]
-        sys.exit("unexpected reply %r" % line)
+class Conn(Plain):
     def do(self, *a):
         global retries
         for _ in range(100):
@@ -100,13 +77,6 @@ class Conn:
         if isinstance(r, Err):
             sys.exit("%s: %s" % (a[0], r))
         return r
-def cpu(pids):
-    t = 0
-    for p in pids.split(","):
-        st = open("/proc/%s/stat" % p).read()
-        fl = st[st.rindex(")") + 2:].split()
-        t += int(fl[11]) + int(fl[12])
-    return t / os.sysconf("SC_CLK_TCK")
 class Pinger(threading.Thread):
     """PINGs every 5 ms on its own connection between start() and stop(): the slowest answer."""
     def __init__(self, port):

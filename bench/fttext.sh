@@ -38,42 +38,25 @@ fi
 timeout 3600 python3 - "$DOCS" "$ROUNDS" "${servers[@]}" <<'PY'
 import os, random, socket, statistics, sys, time
 docs, rounds = int(sys.argv[1]), int(sys.argv[2])
-class Server:
+sys.path.insert(0, "bench")
+from resp import Conn, Err, cmd
+from resp import cpu as proc_cpu
+class Server(Conn):
     def __init__(self, spec):
         self.name, port, self.pid = spec.split(":")
-        self.s = socket.create_connection(("127.0.0.1", int(port)))
-        self.f = self.s.makefile("rb", buffering=1 << 20)
+        super().__init__(port)
     def reply(self):
-        line = self.f.readline()
-        t, rest = line[:1], line[1:-2]
-        if t == b"+":
-            return rest.decode()
-        if t == b":":
-            return int(rest)
-        if t == b"-":
-            sys.exit("%s: %s" % (self.name, rest.decode()))
-        if t == b"$":
-            n = int(rest)
-            return None if n < 0 else self.f.read(n + 2)[:-2].decode()
-        if t == b"*":
-            n = int(rest)
-            return None if n < 0 else [self.reply() for _ in range(n)]
-        sys.exit("unexpected reply %r" % line)
+        r = super().reply()
+        if isinstance(r, Err):
+            sys.exit("%s: %s" % (self.name, r))
+        return r
     def send(self, cmds):
         self.s.sendall(b"".join(cmds))
         return [self.reply() for _ in cmds]
     def do(self, *a):
         return self.send([cmd(*a)])[0]
     def cpu(self):
-        st = open("/proc/%s/stat" % self.pid).read()
-        fl = st[st.rindex(")") + 2:].split()
-        return (int(fl[11]) + int(fl[12])) / os.sysconf("SC_CLK_TCK")
-def cmd(*a):
-    b = b"*%d\r\n" % len(a)
-    for x in a:
-        x = x if isinstance(x, bytes) else str(x).encode()
-        b += b"$%d\r\n%s\r\n" % (len(x), x)
-    return b
+        return proc_cpu(self.pid)
 servers = [Server(s) for s in sys.argv[3:]]
 planted = [(1000, "rare"), (100, "mid"), (100, "midway"), (10, "common")]
 want = {w: 0 for _, w in planted}

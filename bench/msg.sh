@@ -45,12 +45,8 @@ fanout() {
 	timeout 300 python3 - "$1" "$SUBS" "$MSGS" <<'PY'
 import selectors, socket, sys, time
 port, subs, msgs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-def cmd(*a):
-    b = b"*%d\r\n" % len(a)
-    for x in a:
-        x = x if isinstance(x, bytes) else str(x).encode()
-        b += b"$%d\r\n%s\r\n" % (len(x), x)
-    return b
+sys.path.insert(0, "bench")
+from resp import cmd
 def readn(s, n):
     got = b""
     while len(got) < n:
