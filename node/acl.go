@@ -24,9 +24,10 @@ import (
 // those of the ACL file, if one is configured.
 func (n *Node) newACL() (*acl.Table, error) {
 	t, err := acl.NewTable(acl.NewCommands(n.cmds.All()), acl.Config{
-		RequirePass: n.cfg.RequirePass,
-		File:        n.cfg.ACLFile,
-		Log:         n.log,
+		RequirePass:   n.cfg.RequirePass,
+		File:          n.cfg.ACLFile,
+		Log:           n.log,
+		PubsubDefault: n.cfg.ACLPubsubDefault,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ACL file: %w", err)

@@ -27,6 +27,10 @@ type Config struct {
 	// line fails New), by ACL LOAD, and written by ACL SAVE. A default
 	// user it does not name keeps RequirePass.
 	ACLFile string
+	// ACLPubsubDefault is acl-pubsub-default at start: "allchannels" or
+	// "resetchannels" (Redis 7's default, and that of ""): whether new
+	// users, and those of ACLFile, start with every pub/sub channel.
+	ACLPubsubDefault string
 	// Dir is where snapshots are written and read; empty disables
 	// persistence.
 	Dir string

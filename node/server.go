@@ -119,6 +119,7 @@ func (n *Node) configParams() map[string]func() string {
 		"client-output-buffer-limit": n.pubsub.bufLimitsText,
 		"notify-keyspace-events":     n.notifyFlagsText,
 		"tracking-table-max-keys":    func() string { return itoa(n.track.maxKeys.Load()) },
+		"acl-pubsub-default":         n.acl.PubsubDefault,
 	}
 	n.encParams.addGetters(m)
 	n.extraGetters(m)
@@ -289,6 +290,10 @@ func (n *Node) configSet(name, val string) error {
 		return n.setNotifyFlags(val)
 	case "tracking-table-max-keys":
 		return n.setTrackMaxKeys(val)
+	case "acl-pubsub-default":
+		if err := n.acl.SetPubsubDefault(val); err != nil {
+			return errArgument(err.Error())
+		}
 	case "appendonly":
 		// Accepted for compatibility with tools that set it; vcache
 		// snapshots (SAVE, BGSAVE, save points, shutdown) only.

@@ -328,3 +328,54 @@ func TestACLWithoutFileThroughProxy(t *testing.T) {
 		}
 	}
 }
+
+// TestACLPubsubDefaultThroughProxy: acl-pubsub-default is the proxy's own
+// (its users are): set at start it gives the ACL file's users every
+// channel; CONFIG SET changes what users created or reset afterwards
+// get, and no node's value.
+func TestACLPubsubDefaultThroughProxy(t *testing.T) {
+	r := startRedis(t)
+	path := filepath.Join(t.TempDir(), "users.acl")
+	if err := os.WriteFile(path, []byte("user filed on nopass ~* +@all\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.ACLFile = path
+	cfg.ACLPubsubDefault = "allchannels"
+	p := startProxy(t, cfg, r.addr)
+	c := dialRaw(t, p.addr)
+	channels := func(user string) string {
+		t.Helper()
+		got := c.do("ACL", "GETUSER", user)
+		_, rest, _ := strings.Cut(got, "$8\r\nchannels\r\n")
+		v, _, _ := strings.Cut(rest, "\r\n$9\r\nselectors")
+		return v
+	}
+	for _, step := range []struct{ cmd, want string }{
+		{"CONFIG GET acl-pubsub-default", "*2\r\n$18\r\nacl-pubsub-default\r\n$11\r\nallchannels\r\n"},
+		{"AUTH filed x", "+OK\r\n"},
+		{"PUBLISH news hi", ":0\r\n"},
+		{"AUTH default x", "+OK\r\n"},
+		{"ACL SETUSER one &test", "-ERR Error in ACL SETUSER modifier '&test': Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect. Try 'resetchannels' to start with an empty list of channels\r\n"},
+		{"CONFIG SET acl-pubsub-default sometimes", "-ERR CONFIG SET failed (possibly related to argument 'acl-pubsub-default') - argument(s) must be one of the following: allchannels, resetchannels\r\n"},
+		{"CONFIG SET acl-pubsub-default resetchannels", "+OK\r\n"},
+		{"ACL SETUSER later on nopass ~* +@all", "+OK\r\n"},
+		{"AUTH later x", "+OK\r\n"},
+		{"PUBLISH news hi", "-NOPERM this user has no permissions to access one of the channels used as arguments\r\n"},
+		{"AUTH filed x", "+OK\r\n"},
+		{"PUBLISH news hi", ":0\r\n"},
+	} {
+		if got := c.do(strings.Fields(step.cmd)...); got != step.want {
+			t.Errorf("%s:\n got %q\nwant %q", step.cmd, got, step.want)
+		}
+	}
+	if got := channels("filed"); got != "$2\r\n&*" {
+		t.Errorf("the file's user's channels %q, want &*", got)
+	}
+	if got := channels("later"); got != "$0\r\n" {
+		t.Errorf("a user created after CONFIG SET resetchannels: channels %q, want none", got)
+	}
+	if got := rawDo(r.addr, "CONFIG", "GET", "acl-pubsub-default"); !strings.Contains(got, "resetchannels") {
+		t.Errorf("the node's acl-pubsub-default changed: %q", got)
+	}
+}

@@ -33,6 +33,9 @@ type Config struct {
 	// by ACL SAVE. A default user it does not name keeps RequirePass.
 	// Users live on the proxy; it reaches the nodes with BackendPassword.
 	ACLFile string
+	// ACLPubsubDefault is acl-pubsub-default at start for the proxy's
+	// users ("" is Redis 7's resetchannels).
+	ACLPubsubDefault string
 	// BackendPassword, when set, is sent with AUTH on every new backend
 	// connection.
 	BackendPassword string

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vcache/vcache/internal/acl"
 	"github.com/vcache/vcache/internal/glob"
 )
 
@@ -71,6 +72,15 @@ var configParams = map[string]configParam{
 		},
 	},
 	"aclfile": {get: func(p *Proxy) string { return p.cfg.ACLFile }},
+	"acl-pubsub-default": {
+		get: func(p *Proxy) string { return p.acl.PubsubDefault() },
+		set: func(p *Proxy, v string) (func(), string) {
+			if strings.ToLower(v) != "allchannels" && strings.ToLower(v) != "resetchannels" {
+				return nil, acl.ErrPubsubDefault.Error()
+			}
+			return func() { p.acl.SetPubsubDefault(v) }, ""
+		},
+	},
 	// The nodes snapshot on their own (SAVE, BGSAVE, shutdown): no save
 	// points, no AOF. Setting them is accepted, as a node accepts it, for
 	// tools that switch them off.

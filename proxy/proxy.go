@@ -111,7 +111,8 @@ func New(cfg Config, router Router, log *slog.Logger) (*Proxy, error) {
 	for i, e := range p.cmds.order {
 		specs[i] = e.spec
 	}
-	users, err := acl.NewTable(acl.NewCommands(specs), acl.Config{RequirePass: cfg.RequirePass, File: cfg.ACLFile, Log: p.log})
+	users, err := acl.NewTable(acl.NewCommands(specs), acl.Config{RequirePass: cfg.RequirePass, File: cfg.ACLFile, Log: p.log,
+		PubsubDefault: cfg.ACLPubsubDefault})
 	if err != nil {
 		return nil, fmt.Errorf("proxy: ACL file: %w", err)
 	}

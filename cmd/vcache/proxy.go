@@ -16,13 +16,13 @@ import (
 
 // proxyFlags are the proxy's command-line flags.
 type proxyFlags struct {
-	port, bind, backends, requirepass, backendPass, aclFile string
-	io                                                      string
-	maxClients, conns, inFlight, ioThreads, blockingConns   int
-	timeout, retry                                          time.Duration
-	backendTLS, readReplicas                                bool
-	tls                                                     tlsFlags
-	cluster                                                 clusterFlags
+	port, bind, backends, requirepass, backendPass, aclFile, aclPubsub string
+	io                                                                 string
+	maxClients, conns, inFlight, ioThreads, blockingConns              int
+	timeout, retry                                                     time.Duration
+	backendTLS, readReplicas                                           bool
+	tls                                                                tlsFlags
+	cluster                                                            clusterFlags
 	processFlags
 }
 
@@ -33,6 +33,7 @@ func (f *proxyFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.backends, "backend", "127.0.0.1:6379", "data nodes, host:port,host:port,... (hash slots are split evenly, in order)")
 	fs.StringVar(&f.requirepass, "requirepass", "", "password clients must AUTH with")
 	fs.StringVar(&f.backendPass, "backend-password", "", "password the proxy sends to the nodes with AUTH")
+	fs.StringVar(&f.aclPubsub, "acl-pubsub-default", "resetchannels", "pub/sub channels of the proxy's new users and of its ACL file's: allchannels or resetchannels (none)")
 	fs.StringVar(&f.aclFile, "aclfile", "", "ACL file of the proxy's users (Redis's format: one \"user <name> <rules...>\" per line), loaded at start and by ACL LOAD, written by ACL SAVE")
 	f.tls.register(fs, "the nodes (with --backend-tls)")
 	fs.BoolVar(&f.backendTLS, "backend-tls", false, "connect to the nodes over TLS (their --tls-cert)")
@@ -55,6 +56,7 @@ func (f *proxyFlags) proxyConfig() (proxy.Config, error) {
 	cfg := proxy.DefaultConfig()
 	cfg.RequirePass = f.requirepass
 	cfg.ACLFile = f.aclFile
+	cfg.ACLPubsubDefault = f.aclPubsub
 	cfg.BackendPassword = f.backendPass
 	cfg.MaxClients = f.maxClients
 	cfg.IdleTimeout = f.timeout

@@ -22,7 +22,7 @@ import (
 // configuration directives.
 type serverFlags struct {
 	port, bind, maxmemory, policy, requirepass, dir, dbfilename string
-	maxBulk, aclFile, io, frisoIni                              string
+	maxBulk, aclFile, aclPubsub, io, frisoIni                   string
 	maxClients                                                  int
 	timeout                                                     time.Duration
 	ioThreads, searchOffLoopDocs                                int
@@ -36,6 +36,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.maxmemory, "maxmemory", "0", "memory limit for keys (e.g. 1gb; 0 = none)")
 	fs.StringVar(&f.policy, "maxmemory-policy", "noeviction", "eviction policy: noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-ttl, volatile-random")
 	fs.StringVar(&f.requirepass, "requirepass", "", "password clients must AUTH with")
+	fs.StringVar(&f.aclPubsub, "acl-pubsub-default", "resetchannels", "pub/sub channels of new users and of the ACL file's: allchannels or resetchannels (none)")
 	fs.StringVar(&f.aclFile, "aclfile", "", "ACL file of users (Redis's format: one \"user <name> <rules...>\" per line), loaded at start and by ACL LOAD, written by ACL SAVE")
 	fs.StringVar(&f.dir, "dir", "", "directory for snapshots (empty: no persistence)")
 	fs.StringVar(&f.dbfilename, "dbfilename", "dump.vcache", "snapshot file name inside --dir")
@@ -76,6 +77,7 @@ func (f *serverFlags) nodeConfig() (node.Config, error) {
 	}
 	cfg.RequirePass = f.requirepass
 	cfg.ACLFile = f.aclFile
+	cfg.ACLPubsubDefault = f.aclPubsub
 	cfg.Dir = f.dir
 	cfg.DBFilename = f.dbfilename
 	cfg.MaxClients = f.maxClients

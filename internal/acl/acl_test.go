@@ -105,16 +105,17 @@ func TestDescribe(t *testing.T) {
 		rules []string
 		want  string
 	}{
-		{nil, "user u off resetkeys resetchannels -@all"},
+		{nil, "user u off resetchannels -@all"},
 		{[]string{"on", "nopass", "allkeys", "allcommands"}, "user u on nopass ~* resetchannels +@all"},
 		{[]string{"on", ">pw", "~app:*", "%R~ro:*", "%W~wo:*", "+get", "+@hash", "-hdel"},
 			"user u on #" + HashPassword("pw") + " ~app:* %R~ro:* %W~wo:* resetchannels -@all +get +@hash -hdel"},
 		{[]string{"on", ">a", ">b", "<a", "%RW~*", "+@all", "-flushall"},
 			"user u on #" + HashPassword("b") + " ~* resetchannels +@all -flushall"},
-		{[]string{"on", "nopass", "~x", "reset"}, "user u off resetkeys resetchannels -@all"},
+		{[]string{"on", "nopass", "~x", "reset"}, "user u off sanitize-payload resetchannels -@all"},
+		{[]string{"skip-sanitize-payload", "sanitize-payload", "skip-sanitize-payload"}, "user u off skip-sanitize-payload resetchannels -@all"},
 		{[]string{"#" + strings.ToUpper(HashPassword("h")), "+config|get", "allchannels"},
-			"user u off #" + HashPassword("h") + " resetkeys &* -@all +config|get"},
-		{[]string{"+@all", "-config|set", "-ACL"}, "user u off resetkeys resetchannels +@all -config|set -acl"},
+			"user u off #" + HashPassword("h") + " &* -@all +config|get"},
+		{[]string{"+@all", "-config|set", "-ACL"}, "user u off resetchannels +@all -config|set -acl"},
 	} {
 		tb.DelUsers("u")
 		if err := tb.SetUser("u", c.rules); err != nil {

@@ -4,18 +4,23 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/vcache/vcache/internal/command"
 )
 
 // Commands is the set of commands a Table grants or denies. A command is
 // known by its id, its index in the specs given to NewCommands; callers
-// pass that id to Perms.Check. It is immutable once built.
+// pass that id to Perms.Check. It is immutable once built, but for
+// acl-pubsub-default (SetPubsubDefault).
 type Commands struct {
 	specs []*command.Spec
 	ids   map[string]int
 	catOf [][]string // categories of each command, by id
 	cats  []string   // every category, sorted
+	// pubsubAll is acl-pubsub-default: whether a new user, or one reset,
+	// starts with every channel (allchannels) or none (resetchannels).
+	pubsubAll atomic.Bool
 }
 
 // NewCommands indexes specs (the commands a server serves) by id.

@@ -7,7 +7,9 @@
 // What it owns:
 //   - the rules of ACL SETUSER (on off >pass <pass #hash nopass resetpass
 //     ~pattern %R~pattern %W~pattern allkeys resetkeys +cmd -cmd
-//     +cmd|sub -cmd|sub +@cat -@cat allcommands nocommands reset) and a
+//     +cmd|sub -cmd|sub +@cat -@cat allcommands nocommands &pattern
+//     allchannels resetchannels sanitize-payload skip-sanitize-payload
+//     reset; acl-pubsub-default for new and reset users) and a
 //     user's description in the form ACL LIST prints and an ACL file holds
 //     (perms.go, rules.go);
 //   - the check of a command line against a user, with Redis 7's NOPERM

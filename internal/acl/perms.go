@@ -21,9 +21,13 @@ func (u *User) Name() string { return u.Perms().name }
 // Perms are one user's permissions at one moment. A value is never
 // modified once published.
 type Perms struct {
-	name      string
-	on        bool
-	nopass    bool
+	name   string
+	on     bool
+	nopass bool
+	// sanitize is the user's RESTORE payload flag: +1 sanitize-payload,
+	// -1 skip-sanitize-payload, 0 neither (shown only: vcache checks
+	// every payload whole).
+	sanitize  int8
 	passwords []string  // SHA-256, lower-case hex
 	cmds      []uint64  // allowed commands, by Commands id
 	subs      []subRule // subcommands allowed or denied apart from their command
@@ -156,27 +160,44 @@ func (p *Perms) keyAllowed(key string, read, write bool) bool {
 // Describe renders the user as a line of ACL LIST and of an ACL file:
 // "user alice on #<sha256> ~app:* &* -@all +get".
 func (p *Perms) Describe() string {
-	parts := []string{"user", p.name, "off"}
-	if p.on {
-		parts[2] = "on"
-	}
-	if p.nopass {
-		parts = append(parts, "nopass")
-	}
+	parts := append([]string{"user", p.name}, p.flags()...)
 	for _, h := range p.passwords {
 		parts = append(parts, "#"+h)
 	}
-	parts = append(parts, p.keysRule(), p.channelsRule(), strings.TrimSpace(p.cmdRules))
+	if k := p.keysRule(); k != "" {
+		parts = append(parts, k)
+	}
+	parts = append(parts, p.channelsRule(), strings.TrimSpace(p.cmdRules))
 	return strings.Join(parts, " ")
 }
 
-// keysRule renders the key rules: "~*", the patterns, or "resetkeys".
+// flags returns the user's flags in Redis 7.0's order: on or off, then
+// nopass, skip-sanitize-payload and sanitize-payload where they hold.
+func (p *Perms) flags() []string {
+	flags := []string{"off"}
+	if p.on {
+		flags[0] = "on"
+	}
+	if p.nopass {
+		flags = append(flags, "nopass")
+	}
+	switch p.sanitize {
+	case -1:
+		flags = append(flags, "skip-sanitize-payload")
+	case 1:
+		flags = append(flags, "sanitize-payload")
+	}
+	return flags
+}
+
+// keysRule renders the key rules: "~*", the patterns, or "" for none (as
+// Redis 7.0 shows a user without keys).
 func (p *Perms) keysRule() string {
 	if p.allKeys {
 		return "~*"
 	}
 	if len(p.patterns) == 0 {
-		return "resetkeys"
+		return ""
 	}
 	b := make([]string, len(p.patterns))
 	for i, pat := range p.patterns {

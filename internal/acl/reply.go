@@ -138,24 +138,13 @@ func (t *Table) getUser(dst []byte, name string) []byte {
 	p := u.Perms()
 	dst = resp.AppendArray(dst, 12)
 	dst = resp.AppendBulk(dst, "flags")
-	flags := []string{"off"}
-	if p.on {
-		flags[0] = "on"
-	}
-	if p.nopass {
-		flags = append(flags, "nopass")
-	}
-	dst = appendStrings(dst, flags)
+	dst = appendStrings(dst, p.flags())
 	dst = resp.AppendBulk(dst, "passwords")
 	dst = appendStrings(dst, p.passwords)
 	dst = resp.AppendBulk(dst, "commands")
 	dst = resp.AppendBulk(dst, strings.TrimSpace(p.cmdRules))
 	dst = resp.AppendBulk(dst, "keys")
-	if k := p.keysRule(); k == "resetkeys" {
-		dst = resp.AppendBulk(dst, "")
-	} else {
-		dst = resp.AppendBulk(dst, k)
-	}
+	dst = resp.AppendBulk(dst, p.keysRule())
 	dst = resp.AppendBulk(dst, "channels")
 	dst = resp.AppendBulk(dst, p.channelsValue())
 	dst = resp.AppendBulk(dst, "selectors")

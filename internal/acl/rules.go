@@ -26,9 +26,10 @@ func HashPassword(pass string) string {
 }
 
 // newPerms returns the permissions of a new user: off, no password, no
-// command, no key.
+// command, no key, and every channel or none as acl-pubsub-default says
+// (SetPubsubDefault).
 func (c *Commands) newPerms(name string) *Perms {
-	return &Perms{name: name, cmds: c.bits(), cmdRules: "-@all"}
+	return &Perms{name: name, cmds: c.bits(), cmdRules: "-@all", allChannels: c.pubsubAll.Load()}
 }
 
 // defaultPerms returns the default user's permissions: on, every command
@@ -66,6 +67,10 @@ func (c *Commands) apply(p *Perms, rule string) error {
 		p.on = true
 	case lower == "off":
 		p.on = false
+	case lower == "sanitize-payload":
+		p.sanitize = 1
+	case lower == "skip-sanitize-payload":
+		p.sanitize = -1
 	case lower == "nopass":
 		p.nopass, p.passwords = true, nil
 	case lower == "resetpass":
@@ -129,6 +134,7 @@ func (c *Commands) apply(p *Perms, rule string) error {
 		p.cmdRules += " " + lower
 	case lower == "reset":
 		*p = *c.newPerms(p.name)
+		p.sanitize = 1
 	default:
 		return ErrSyntax
 	}

@@ -3,6 +3,7 @@ package acl
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sort"
 	"strings"
@@ -15,6 +16,10 @@ var ErrWrongPass = errors.New("WRONGPASS invalid username-password pair or user 
 
 // ErrDeleteDefault refuses to delete the default user.
 var ErrDeleteDefault = errors.New("The 'default' user cannot be removed")
+
+// ErrPubsubDefault refuses a value of acl-pubsub-default other than
+// allchannels and resetchannels (CONFIG SET's text adds the name).
+var ErrPubsubDefault = errors.New("argument(s) must be one of the following: allchannels, resetchannels")
 
 // ErrBadUsername refuses a user name an ACL file could not hold.
 var ErrBadUsername = errors.New("Usernames can't contain spaces or null characters")
@@ -43,6 +48,9 @@ type Config struct {
 	File string
 	// Log receives what ACL SAVE could not write; nil discards it.
 	Log *slog.Logger
+	// PubsubDefault is acl-pubsub-default at start ("" for Redis 7's
+	// resetchannels): it applies to the users of File too.
+	PubsubDefault string
 }
 
 // Table is a server's users. It is safe for concurrent use.
@@ -71,6 +79,11 @@ func NewTable(cmds *Commands, cfg Config) (*Table, error) {
 	u := &User{}
 	u.perms.Store(cmds.defaultPerms(cfg.RequirePass))
 	t.users["default"] = u
+	if cfg.PubsubDefault != "" {
+		if err := t.SetPubsubDefault(cfg.PubsubDefault); err != nil {
+			return nil, fmt.Errorf("acl-pubsub-default: %w", err)
+		}
+	}
 	if cfg.File != "" {
 		if err := t.Load(); err != nil {
 			return nil, err
@@ -208,7 +221,33 @@ func (t *Table) DelUsers(names ...string) (int, error) {
 
 // revoke takes every right from a user that is going away.
 func (t *Table) revoke(u *User) {
-	u.perms.Store(t.cmds.newPerms(u.Perms().name))
+	p := t.cmds.newPerms(u.Perms().name)
+	p.allChannels = false
+	u.perms.Store(p)
+}
+
+// PubsubDefault returns acl-pubsub-default: "allchannels" or
+// "resetchannels" (Redis 7's default).
+func (t *Table) PubsubDefault() string {
+	if t.cmds.pubsubAll.Load() {
+		return "allchannels"
+	}
+	return "resetchannels"
+}
+
+// SetPubsubDefault sets acl-pubsub-default ("allchannels" or
+// "resetchannels", in any case): the channels of users created or reset
+// from now on; existing users keep theirs. Another value is an error.
+func (t *Table) SetPubsubDefault(v string) error {
+	switch strings.ToLower(v) {
+	case "allchannels":
+		t.cmds.pubsubAll.Store(true)
+	case "resetchannels":
+		t.cmds.pubsubAll.Store(false)
+	default:
+		return ErrPubsubDefault
+	}
+	return nil
 }
 
 // List returns every user described as ACL LIST does, by name.
