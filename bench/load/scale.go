@@ -31,6 +31,11 @@ type ScaleRow struct {
 	ops, p50, p99     float64
 	errs, clients     int
 	splits, splitDone int
+	// recall (recall@10 of the vector documents' query set) and numDocs
+	// (FT.INFO num_docs) as the probe last read them; -1 without vector
+	// documents or when the reading failed.
+	recall  float64
+	numDocs int64
 }
 
 var (
@@ -54,6 +59,10 @@ type ScaleConfig struct {
 	// the proxy before the first step, so that splits move a shard of that
 	// size; the splits it causes itself are logged like the others.
 	Preload int
+	// Vectors, when above 0, is how many vector documents of Dim
+	// dimensions (scale_vectors.go) are written before the first step;
+	// the clients then send a KNN query in every VectorEvery operations.
+	Vectors, Dim, VectorEvery int
 	// DevLog, when set, receives every log line of `Bin dev`.
 	DevLog io.Writer
 	// DevArgs are more arguments for `Bin dev` (e.g. --split-method auto).
@@ -120,6 +129,36 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 		fmt.Fprintf(log, "preloaded %d keys of 100 B in %.1fs (splits so far: %d)\n",
 			cfg.Preload, time.Since(t).Seconds(), done.Load())
 	}
+	var vecs *scaleVectors
+	// The vector commands' replies are read in their RESP2 form.
+	vc := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", cfg.Port), PoolSize: 128, Protocol: 2})
+	defer vc.Close()
+	if cfg.Vectors > 0 {
+		t := time.Now()
+		vecs = newScaleVectors(cfg.Vectors, cfg.Dim)
+		if err := vecs.load(ctx, vc); err != nil {
+			return nil, fmt.Errorf("vector documents: %w", err)
+		}
+		vecs.probe(ctx, vc)
+		if err := vecs.failed.Load(); err != nil {
+			return nil, fmt.Errorf("vector documents: %w", *err)
+		}
+		fmt.Fprintf(log, "loaded %d vector documents of %d dimensions in %.1fs: recall@10 %.3f, num_docs %d\n",
+			cfg.Vectors, cfg.Dim, time.Since(t).Seconds(), float64(vecs.recall.Load())/1e6, vecs.numDocs.Load())
+		stopProbe := make(chan struct{})
+		defer close(stopProbe)
+		go func() {
+			for {
+				select {
+				case <-stopProbe:
+					return
+				case <-time.After(time.Second):
+					vecs.probe(ctx, vc)
+				}
+			}
+		}()
+	}
+	every := max(cfg.VectorEvery, 1)
 	var ops, errs atomic.Int64
 	var latMu sync.Mutex
 	var lat []time.Duration
@@ -134,7 +173,9 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 			k := fmt.Sprintf("key:%d", r.IntN(keys))
 			t := time.Now()
 			var err error
-			if r.IntN(2) == 0 {
+			if vecs != nil && r.IntN(every) == 0 {
+				_, err = vecs.query(ctx, vc, r.IntN(len(vecs.queries)))
+			} else if r.IntN(2) == 0 {
 				err = c.Set(ctx, k, "value-of-some-length", 0).Err()
 			} else if err = c.Get(ctx, k).Err(); err == redis.Nil {
 				err = nil
@@ -168,14 +209,24 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 			latMu.Unlock()
 			sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
 			row := ScaleRow{t: time.Since(start).Seconds(), ops: float64(ops.Swap(0)), errs: int(errs.Swap(0)), clients: len(stops),
-				splits: int(splits.Load()), splitDone: int(done.Load())}
+				splits: int(splits.Load()), splitDone: int(done.Load()), recall: -1, numDocs: -1}
+			if vecs != nil {
+				row.recall, row.numDocs = float64(vecs.recall.Load())/1e6, vecs.numDocs.Load()
+				if row.recall < 0 {
+					row.recall = -1
+				}
+			}
 			if len(l) > 0 {
 				row.p50 = float64(l[len(l)/2].Microseconds()) / 1000
 				row.p99 = float64(l[len(l)*99/100].Microseconds()) / 1000
 			}
 			rows = append(rows, row)
-			fmt.Fprintf(log, "t=%5.1fs clients=%2d ops/s=%7.0f p50=%.2fms p99=%.2fms errors=%d splits=%d\n",
-				row.t, row.clients, row.ops, row.p50, row.p99, row.errs, row.splitDone)
+			vec := ""
+			if vecs != nil {
+				vec = fmt.Sprintf(" recall@10=%.3f num_docs=%d", row.recall, row.numDocs)
+			}
+			fmt.Fprintf(log, "t=%5.1fs clients=%2d ops/s=%7.0f p50=%.2fms p99=%.2fms errors=%d splits=%d%s\n",
+				row.t, row.clients, row.ops, row.p50, row.p99, row.errs, row.splitDone, vec)
 		}
 	}
 	for _, st := range stops {
@@ -237,9 +288,10 @@ func WriteScale(out string, rows []ScaleRow) error {
 
 func writeCSV(path string, rows []ScaleRow) error {
 	var b strings.Builder
-	b.WriteString("t_s,clients,ops_per_s,p50_ms,p99_ms,errors,splits_done\n")
+	b.WriteString("t_s,clients,ops_per_s,p50_ms,p99_ms,errors,splits_done,recall_at_10,num_docs\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%.1f,%d,%.0f,%.3f,%.3f,%d,%d\n", r.t, r.clients, r.ops, r.p50, r.p99, r.errs, r.splitDone)
+		fmt.Fprintf(&b, "%.1f,%d,%.0f,%.3f,%.3f,%d,%d,%.3f,%d\n", r.t, r.clients, r.ops, r.p50, r.p99, r.errs, r.splitDone,
+			r.recall, r.numDocs)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

@@ -110,28 +110,7 @@ func RunVectorSweep(ctx context.Context, cfg VectorConfig, efs []int) ([]VectorR
 		}
 	}
 	loadSec := time.Since(start).Seconds()
-	// Exact neighbours, computed here.
-	truth := make([]map[string]bool, cfg.Queries)
-	for qi, q := range queries {
-		type hit struct {
-			i int
-			d float64
-		}
-		hits := make([]hit, cfg.N)
-		for i, v := range data {
-			var d float64
-			for j := range v {
-				x := float64(v[j] - q[j])
-				d += x * x
-			}
-			hits[i] = hit{i, d}
-		}
-		sort.Slice(hits, func(a, b int) bool { return hits[a].d < hits[b].d })
-		truth[qi] = map[string]bool{}
-		for _, h := range hits[:cfg.K] {
-			truth[qi][prefix+strconv.Itoa(h.i)] = true
-		}
-	}
+	truth := exactKNN(data, queries, cfg.K, prefix)
 	var out []VectorResult
 	for _, ef := range efs {
 		res := VectorResult{Algorithm: cfg.Algorithm, N: cfg.N, Dim: cfg.Dim, K: cfg.K, Queries: cfg.Queries,
@@ -143,6 +122,33 @@ func RunVectorSweep(ctx context.Context, cfg VectorConfig, efs []int) ([]VectorR
 		out = append(out, res)
 	}
 	return out, c.Do(ctx, "FT.DROPINDEX", cfg.Index, "DD").Err()
+}
+
+// exactKNN returns, for each query, the keys (prefix and index in data)
+// of its k nearest vectors of data by L2 distance, by brute force.
+func exactKNN(data, queries [][]float32, k int, prefix string) []map[string]bool {
+	truth := make([]map[string]bool, len(queries))
+	type hit struct {
+		i int
+		d float64
+	}
+	hits := make([]hit, len(data))
+	for qi, q := range queries {
+		for i, v := range data {
+			var d float64
+			for j := range v {
+				x := float64(v[j] - q[j])
+				d += x * x
+			}
+			hits[i] = hit{i, d}
+		}
+		sort.Slice(hits, func(a, b int) bool { return hits[a].d < hits[b].d })
+		truth[qi] = map[string]bool{}
+		for _, h := range hits[:k] {
+			truth[qi][prefix+strconv.Itoa(h.i)] = true
+		}
+	}
+	return truth
 }
 
 // searchAll runs the queries from cfg.Clients clients at ef and fills in

@@ -183,10 +183,17 @@ func runBenchScale(ctx context.Context, args []string, stdout, stderr io.Writer)
 	preload := fs.Int("preload", 0, "keys of 100 B written before the first step (splits then move shards of that size)")
 	devLog := fs.String("dev-log", "", "write the cluster's log to this file")
 	shardMem := fs.String("shard-max-memory", "", "--shard-max-memory of the cluster (default: dev's)")
+	vectors := fs.Int("vectors", 0, "vector documents (HNSW, L2) written before the first step; recall@10 and num_docs are then read every second")
+	dim := fs.Int("dim", 32, "dimensions of the vector documents")
+	vecEvery := fs.Int("knn-every", 20, "with --vectors, one client operation in this many is a KNN query")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := load.ScaleConfig{Bin: *bin, Step: *step, MaxOps: *maxOps, Keys: *keys, Port: *port, Preload: *preload}
+	cfg := load.ScaleConfig{Bin: *bin, Step: *step, MaxOps: *maxOps, Keys: *keys, Port: *port, Preload: *preload,
+		Vectors: *vectors, Dim: *dim, VectorEvery: *vecEvery}
+	if *vectors > 0 && (*dim < 1 || *vecEvery < 1) {
+		return fmt.Errorf("--dim and --knn-every must be positive")
+	}
 	if *devLog != "" {
 		f, err := os.Create(*devLog)
 		if err != nil {
