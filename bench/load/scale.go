@@ -63,6 +63,8 @@ type ScaleConfig struct {
 	// dimensions (scale_vectors.go) are written before the first step;
 	// the clients then send a KNN query in every VectorEvery operations.
 	Vectors, Dim, VectorEvery int
+	// EF is the KNN queries' EF_RUNTIME.
+	EF int
 	// DevLog, when set, receives every log line of `Bin dev`.
 	DevLog io.Writer
 	// DevArgs are more arguments for `Bin dev` (e.g. --split-method auto).
@@ -135,7 +137,7 @@ func RunScale(ctx context.Context, cfg ScaleConfig, log io.Writer) ([]ScaleRow, 
 	defer vc.Close()
 	if cfg.Vectors > 0 {
 		t := time.Now()
-		vecs = newScaleVectors(cfg.Vectors, cfg.Dim)
+		vecs = newScaleVectors(cfg.Vectors, cfg.Dim, max(cfg.EF, 10))
 		if err := vecs.load(ctx, vc); err != nil {
 			return nil, fmt.Errorf("vector documents: %w", err)
 		}

@@ -41,8 +41,10 @@ type scaleVectors struct {
 
 // newScaleVectors makes n vectors of dim around 20 centres and the
 // queries near the same centres (seeded: every run has the same), and
-// computes each query's exact 10 nearest.
-func newScaleVectors(n, dim int) *scaleVectors {
+// computes each query's exact 10 nearest; the KNN queries search with
+// EF_RUNTIME ef (a narrow search's recall varies from graph to graph by
+// more than a split could move it).
+func newScaleVectors(n, dim, ef int) *scaleVectors {
 	rng := rand.New(rand.NewPCG(20, 26))
 	centres := make([][]float32, 20)
 	for i := range centres {
@@ -59,7 +61,7 @@ func newScaleVectors(n, dim int) *scaleVectors {
 		}
 		return v
 	}
-	v := &scaleVectors{dim: dim, knn: fmt.Sprintf("*=>[KNN %d @v $q]", scaleK)}
+	v := &scaleVectors{dim: dim, knn: fmt.Sprintf("*=>[KNN %d @v $q EF_RUNTIME %d]", scaleK, ef)}
 	for range n {
 		v.docs = append(v.docs, near())
 	}

@@ -185,12 +185,13 @@ func runBenchScale(ctx context.Context, args []string, stdout, stderr io.Writer)
 	shardMem := fs.String("shard-max-memory", "", "--shard-max-memory of the cluster (default: dev's)")
 	vectors := fs.Int("vectors", 0, "vector documents (HNSW, L2) written before the first step; recall@10 and num_docs are then read every second")
 	dim := fs.Int("dim", 32, "dimensions of the vector documents")
+	vecEF := fs.Int("ef", 100, "with --vectors, the KNN queries' EF_RUNTIME")
 	vecEvery := fs.Int("knn-every", 20, "with --vectors, one client operation in this many is a KNN query")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg := load.ScaleConfig{Bin: *bin, Step: *step, MaxOps: *maxOps, Keys: *keys, Port: *port, Preload: *preload,
-		Vectors: *vectors, Dim: *dim, VectorEvery: *vecEvery}
+		Vectors: *vectors, Dim: *dim, VectorEvery: *vecEvery, EF: *vecEF}
 	if *vectors > 0 && (*dim < 1 || *vecEvery < 1) {
 		return fmt.Errorf("--dim and --knn-every must be positive")
 	}
