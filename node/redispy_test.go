@@ -31,12 +31,26 @@ func runRedisPy(t *testing.T, modules, script string) string {
 
 // TestRedisPySearch runs what a RAG application written with redis-py
 // sends: r.ft().create_index with a VECTOR field, HSET of numpy float32
-// blobs, and a filtered KNN Query sorted by score.
+// blobs, and a filtered KNN Query sorted by score; then Query's
+// highlight, summarize, limit_ids (INKEYS) and limit_fields (INFIELDS).
 func TestRedisPySearch(t *testing.T) {
 	out := runRedisPy(t, "redis, numpy", "redispy_search.py")
 	lines := strings.Split(out, "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "2 [('doc:0', 'cats', '0'), ('doc:1', 'dogs', '0.0061") || lines[1] != "3" {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "2 [('doc:0', 'cats', '0'), ('doc:1', 'dogs', '0.0061") || lines[1] != "3" {
 		t.Fatalf("redis-py printed:\n%s", out)
+	}
+	// The body's two matches are one fragment with two words inside (stop
+	// words are none): LEN 4 leaves one word of context each side, which
+	// cuts back to the space after it. The title's "dogs" is no match: its
+	// stem matched no field INFIELDS names. Without FIELDS, SUMMARIZE is
+	// about every field: the titles match ("Dog" by the query's stem),
+	// the bodies do not and, short, stay whole.
+	want := []string{
+		"1 [('note:1', 'Cats and dogs', '<em>dog</em> runs home, then the <em>dog</em> |')]",
+		"2 [('note:1', 'and dogs... ', 'The dog runs home, then the dog sleeps.'), ('note:2', 'Dog ... ', 'A hot summer of long dogs days by the sea.')]",
+	}
+	if lines[2] != want[0] || lines[3] != want[1] {
+		t.Errorf("redis-py printed:\n%s\nwant the last lines:\n%s", out, strings.Join(want, "\n"))
 	}
 }
 

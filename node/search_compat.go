@@ -620,6 +620,9 @@ func cmdFTProfile(cx *Ctx) {
 	}
 	if !req.NoContent {
 		procs = append(procs, []any{"Type", "Loader", "Time", "0", "Counter", n})
+		if req.HasSnippets() {
+			procs = append(procs, []any{"Type", "Highlighter", "Time", "0", "Counter", n})
+		}
 	}
 	writeAny(cx, []any{
 		res.Reply(req.NoContent, req.WithScores),

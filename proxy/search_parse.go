@@ -94,6 +94,14 @@ func parseFTSearch(args [][]byte) (*ftQuery, error) {
 	if q.implicitSort {
 		shard.HasSortBy, shard.SortBy, shard.SortDesc = true, q.sortBy, false
 	}
+	if q.noContent && len(need) > 0 && len(a.Snippets) > 0 {
+		// The rows carry only the fields the merge needs, which HIGHLIGHT
+		// and SUMMARIZE must leave alone (a node, as RediSearch, does not
+		// look at them under the client's NOCONTENT): one clause about no
+		// returned field still has the nodes refuse them over an index
+		// without offsets, as they do under NOCONTENT.
+		shard.Snippets = []ftargs.Snippet{{Highlight: true, Fields: []string{""}, Open: ftargs.DefaultOpenTag, Close: ftargs.DefaultCloseTag}}
+	}
 	switch {
 	case q.noContent && len(need) > 0:
 		// The shards must send the fields; the rows drop them.
@@ -112,6 +120,9 @@ func parseFTSearch(args [][]byte) (*ftQuery, error) {
 				shard.Return = append(shard.Return, ftargs.ReturnField{Path: f, Name: f})
 			}
 		}
+	}
+	if len(q.added) > 0 && !q.noContent {
+		shard.Snippets = returnSnippets(a.Snippets, q.returns)
 	}
 	// Each shard sends its best offset+num rows; but when rows are sorted
 	// by something else than the distance, the global k nearest may be
@@ -137,4 +148,37 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// returnSnippets returns the HIGHLIGHT and SUMMARIZE clauses of a search
+// whose RETURN the proxy added fields to, for the shards: a clause
+// without FIELDS is about every RETURN field, and a node would check the
+// added ones too (RediSearch refuses a field that is not in the schema),
+// so it names the client's RETURN fields instead (after the clauses
+// naming fields: a field's own clause of a kind wins over a clause of
+// that kind without FIELDS, and leaves it out of the list).
+func returnSnippets(clauses []ftargs.Snippet, returns []string) []ftargs.Snippet {
+	var out, all []ftargs.Snippet
+	named := map[bool][]string{}
+	for _, c := range clauses {
+		if c.Fields != nil {
+			out = append(out, c)
+			named[c.Highlight] = append(named[c.Highlight], c.Fields...)
+		} else {
+			all = append(all, c)
+		}
+	}
+	for _, c := range all {
+		var fields []string
+		for _, f := range returns {
+			if !contains(named[c.Highlight], f) {
+				fields = append(fields, f)
+			}
+		}
+		if len(fields) > 0 {
+			c.Fields = fields
+			out = append(out, c)
+		}
+	}
+	return out
 }

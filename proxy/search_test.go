@@ -249,6 +249,21 @@ func TestParseFTSearch(t *testing.T) {
 		{`FT.SEARCH i "@year:[2000 2010]" RETURN 1 title`, `FT.SEARCH i @year:[2000 2010] WITHSCORES RETURN 1 title LIMIT 0 10`, 0, ""},
 		{`FT.SEARCH i "*=>[KNN 3 @v $B AS d]" RETURN 3 title AS t PARAMS 2 B x`,
 			`FT.SEARCH i *=>[KNN 3 @v $B AS d] PARAMS 2 B x RETURN 4 title AS t d LIMIT 0 10`, 3, "d"},
+		// HIGHLIGHT without FIELDS would be about the distance the proxy
+		// adds to RETURN (which a node refuses: not in the schema), so it
+		// names the client's RETURN fields, after the clauses naming
+		// fields (a field's own SUMMARIZE settings stay its own).
+		{`FT.SEARCH i "*=>[KNN 3 @v $B AS d]" RETURN 2 title body PARAMS 2 B x HIGHLIGHT SUMMARIZE FIELDS 1 body LEN 5 SUMMARIZE FIELDS 1 title`,
+			`FT.SEARCH i *=>[KNN 3 @v $B AS d] PARAMS 2 B x SUMMARIZE FIELDS 1 body FRAGS 3 LEN 5 SEPARATOR ...  ` +
+				`SUMMARIZE FIELDS 1 title FRAGS 3 LEN 20 SEPARATOR ...  HIGHLIGHT FIELDS 2 title body TAGS <b> </b> RETURN 3 title body d LIMIT 0 10`, 3, "d"},
+		{`FT.SEARCH i "*=>[KNN 3 @v $B AS d]" RETURN 1 t PARAMS 2 B x HIGHLIGHT FIELDS 1 t HIGHLIGHT TAGS [ ]`,
+			`FT.SEARCH i *=>[KNN 3 @v $B AS d] PARAMS 2 B x HIGHLIGHT FIELDS 1 t TAGS <b> </b> RETURN 2 t d LIMIT 0 10`, 3, "d"},
+		// Under NOCONTENT the rows show the distance only: one clause
+		// about no returned field keeps the nodes' NOOFFSETS check.
+		{`FT.SEARCH i "(@genre:{a})=>[KNN 5 @v $B]" NOCONTENT HIGHLIGHT FIELDS 1 t PARAMS 2 B x`,
+			`FT.SEARCH i (@genre:{a})=>[KNN 5 @v $B] PARAMS 2 B x HIGHLIGHT FIELDS 1  TAGS <b> </b> RETURN 1 __v_score LIMIT 0 10`, 5, "__v_score"},
+		{`FT.SEARCH i hello INKEYS 2 a b INFIELDS 1 t SUMMARIZE`,
+			`FT.SEARCH i hello WITHSCORES INKEYS 2 a b INFIELDS 1 t SUMMARIZE FRAGS 3 LEN 20 SEPARATOR ...  LIMIT 0 10`, 0, ""},
 	}
 	for _, c := range cases {
 		q, err := parseFTSearch(words(c.in))

@@ -175,6 +175,8 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 			next, err = a.parseExprStep(args, i, word == "APPLY")
 		case "LOAD":
 			next, err = a.parseLoad(args, i)
+		case "SUMMARIZE", "HIGHLIGHT":
+			return nil, fmt.Errorf("%s is not supported on FT.AGGREGATE", word)
 		case MultiArg:
 			a.Multi = true
 		case SlotsArg:

@@ -74,13 +74,8 @@ func (s *Search) AppendArgs(dst [][]byte) [][]byte {
 	for _, g := range s.GeoFilters {
 		w("GEOFILTER", g.Field, g.Lon, g.Lat, g.Radius, g.Unit)
 	}
-	for _, sn := range s.Snippets {
-		if sn.Highlight {
-			w("HIGHLIGHT")
-		} else {
-			w("SUMMARIZE")
-		}
-		w(sn.Args...)
+	for i := range s.Snippets {
+		dst = s.Snippets[i].appendArgs(dst)
 	}
 	if s.Return != nil {
 		n := 0

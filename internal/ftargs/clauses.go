@@ -3,16 +3,23 @@ package ftargs
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
 // parseSnippet reads SUMMARIZE [FIELDS n f...] [FRAGS n] [LEN n]
-// [SEPARATOR s] or HIGHLIGHT [FIELDS n f...] [TAGS open close].
+// [SEPARATOR s] or HIGHLIGHT [FIELDS n f...] [TAGS open close], as
+// RediSearch does: FIELDS only first, the other options in any order and
+// any number of times (the last wins), up to the first word that is none
+// of them.
 func (s *Search) parseSnippet(args [][]byte, i int) (int, error) {
-	hl := strings.EqualFold(string(args[i]), "HIGHLIGHT")
+	sn := Snippet{Highlight: strings.EqualFold(string(args[i]), "HIGHLIGHT")}
 	bad := errors.New("Bad arguments for SUMMARIZE")
-	if hl {
+	if sn.Highlight {
 		bad = errors.New("Bad arguments for HIGHLIGHT")
+		sn.Open, sn.Close = DefaultOpenTag, DefaultCloseTag
+	} else {
+		sn.Frags, sn.Len, sn.Separator = DefaultFrags, DefaultFragLen, DefaultSeparator
 	}
 	j := i + 1
 	if j < len(args) && strings.EqualFold(string(args[j]), "FIELDS") {
@@ -20,33 +27,69 @@ func (s *Search) parseSnippet(args [][]byte, i int) (int, error) {
 		if msg != "" || j+2+int(n) > len(args) {
 			return 0, bad
 		}
+		if n > 0 {
+			sn.Fields = strs(args[j+2 : j+2+int(n)])
+		}
 		j += 2 + int(n)
 	}
 	for j < len(args) {
 		w := strings.ToUpper(string(args[j]))
 		switch {
-		case hl && w == "TAGS":
+		case sn.Highlight && w == "TAGS":
 			if j+2 >= len(args) {
 				return 0, bad
 			}
+			sn.Open, sn.Close = string(args[j+1]), string(args[j+2])
 			j += 3
-		case !hl && (w == "LEN" || w == "FRAGS"):
-			if _, msg := unsigned(args, j+1, maxCount); msg != "" {
+		case !sn.Highlight && (w == "LEN" || w == "FRAGS"):
+			n, msg := unsigned(args, j+1, maxCount)
+			if msg != "" {
 				return 0, bad
 			}
+			if w == "LEN" {
+				sn.Len = n
+			} else {
+				sn.Frags = n
+			}
 			j += 2
-		case !hl && w == "SEPARATOR":
+		case !sn.Highlight && w == "SEPARATOR":
 			if j+1 >= len(args) {
 				return 0, bad
 			}
+			sn.Separator = string(args[j+1])
 			j += 2
 		default:
-			s.Snippets = append(s.Snippets, Snippet{Highlight: hl, Args: strs(args[i+1 : j])})
+			s.Snippets = append(s.Snippets, sn)
 			return j, nil
 		}
 	}
-	s.Snippets = append(s.Snippets, Snippet{Highlight: hl, Args: strs(args[i+1 : j])})
+	s.Snippets = append(s.Snippets, sn)
 	return j, nil
+}
+
+// appendArgs appends the clause as FT.SEARCH arguments, every option
+// spelled out.
+func (sn *Snippet) appendArgs(dst [][]byte) [][]byte {
+	w := func(words ...string) {
+		for _, x := range words {
+			dst = append(dst, []byte(x))
+		}
+	}
+	if sn.Highlight {
+		w("HIGHLIGHT")
+	} else {
+		w("SUMMARIZE")
+	}
+	if len(sn.Fields) > 0 {
+		w("FIELDS", strconv.Itoa(len(sn.Fields)))
+		w(sn.Fields...)
+	}
+	if sn.Highlight {
+		w("TAGS", sn.Open, sn.Close)
+	} else {
+		w("FRAGS", strconv.FormatInt(sn.Frags, 10), "LEN", strconv.FormatInt(sn.Len, 10), "SEPARATOR", sn.Separator)
+	}
+	return dst
 }
 
 // parseFilter reads FILTER field min max.

@@ -92,12 +92,28 @@ type GeoFilter struct {
 	Field, Lon, Lat, Radius, Unit string
 }
 
-// Snippet is a SUMMARIZE or HIGHLIGHT clause: its arguments after the
-// keyword, checked.
+// Snippet is a SUMMARIZE or HIGHLIGHT clause, its defaults filled in.
 type Snippet struct {
 	Highlight bool
-	Args      []string
+	// Fields are FIELDS's names in order; nil without FIELDS (or with
+	// FIELDS 0): the clause is then about every returned field.
+	Fields []string
+	// Open and Close are HIGHLIGHT's TAGS (<b> and </b> by default).
+	Open, Close string
+	// Frags, Len and Separator are SUMMARIZE's FRAGS, LEN and SEPARATOR
+	// (3, 20 and "... " by default), as given.
+	Frags, Len int64
+	Separator  string
 }
+
+// The defaults of HIGHLIGHT's and SUMMARIZE's options (RediSearch's).
+const (
+	DefaultOpenTag   = "<b>"
+	DefaultCloseTag  = "</b>"
+	DefaultFrags     = 3
+	DefaultFragLen   = 20
+	DefaultSeparator = "... "
+)
 
 // ParamMap returns the PARAMS as a map.
 func (s *Search) ParamMap() map[string][]byte {

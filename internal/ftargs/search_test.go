@@ -105,9 +105,10 @@ func TestParseValid(t *testing.T) {
 		HasLimit: true, Offset: 2, Num: 10,
 		Params:  []Param{{"K", []byte("7")}, {"B", []byte("xyz")}},
 		Dialect: 2, HasTimeout: true, Timeout: 100, HasSlop: true, Slop: 2,
-		InKeys:   []string{"k"},
-		Filters:  []NumericFilter{{"n", "(1", "+inf"}},
-		Snippets: []Snippet{{Args: []string{"FIELDS", "1", "t", "LEN", "5"}}, {Highlight: true, Args: []string{}}},
+		InKeys:  []string{"k"},
+		Filters: []NumericFilter{{"n", "(1", "+inf"}},
+		Snippets: []Snippet{{Fields: []string{"t"}, Frags: 3, Len: 5, Separator: "... "},
+			{Highlight: true, Open: "<b>", Close: "</b>"}},
 	}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("got  %+v\nwant %+v", s, want)
@@ -181,6 +182,55 @@ func TestKNNErrors(t *testing.T) {
 	}
 }
 
+// TestParseSnippets reads HIGHLIGHT's and SUMMARIZE's options as
+// RediSearch 2.8's summarize_spec.c does: FIELDS first only (FIELDS 0 is
+// no FIELDS), the others in any order, repeated (the last wins), up to
+// the first word that is none of them; a clause's own defaults.
+func TestParseSnippets(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []Snippet
+	}{
+		{`x HIGHLIGHT`, []Snippet{{Highlight: true, Open: "<b>", Close: "</b>"}}},
+		{`x summarize`, []Snippet{{Frags: 3, Len: 20, Separator: "... "}}},
+		{`x HIGHLIGHT FIELDS 2 a b tags [ ] TAGS < >`, []Snippet{{Highlight: true, Fields: []string{"a", "b"}, Open: "<", Close: ">"}}},
+		{`x SUMMARIZE FIELDS 0 SEPARATOR "" LEN 0 FRAGS 70000 LEN 7`, []Snippet{{Frags: 70000, Len: 7}}},
+		{`x SUMMARIZE LEN 3 HIGHLIGHT FIELDS 1 t SUMMARIZE FIELDS 1 u`, []Snippet{
+			{Frags: 3, Len: 3, Separator: "... "},
+			{Highlight: true, Fields: []string{"t"}, Open: "<b>", Close: "</b>"},
+			{Fields: []string{"u"}, Frags: 3, Len: 20, Separator: "... "}}},
+		// A word the clause does not know ends it: FRAGS is HIGHLIGHT's
+		// no more than RETURN is.
+		{`x HIGHLIGHT RETURN 1 t`, []Snippet{{Highlight: true, Open: "<b>", Close: "</b>"}}},
+	} {
+		s, err := Parse(words(c.in))
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(s.Snippets, c.want) {
+			t.Errorf("%q:\n got  %+v\n want %+v", c.in, s.Snippets, c.want)
+		}
+	}
+	for _, c := range []struct{ in, want string }{
+		{`x HIGHLIGHT FRAGS 2`, "Unknown argument `FRAGS` at position 2 for <main>"},
+		{`x SUMMARIZE TAGS a b`, "Unknown argument `TAGS` at position 2 for <main>"},
+		{`x SUMMARIZE LEN 3 FIELDS 1 t`, "Unknown argument `FIELDS` at position 4 for <main>"},
+		{`x SUMMARIZE FIELDS WITHSCORES`, "Bad arguments for SUMMARIZE"}, // RediSearch's test.py
+		{`x HIGHLIGHT FIELDS WITHSCORES`, "Bad arguments for HIGHLIGHT"},
+		{`x SUMMARIZE FRAGS -1`, "Bad arguments for SUMMARIZE"},
+		{`x SUMMARIZE LEN 4294967296`, "Bad arguments for SUMMARIZE"},
+		{`x SUMMARIZE SEPARATOR`, "Bad arguments for SUMMARIZE"},
+		{`x HIGHLIGHT TAGS a`, "Bad arguments for HIGHLIGHT"},
+		{`x INFIELDS 2 a`, "Bad arguments for INFIELDS: Expected an argument, but none provided"},
+		{`x INKEYS x`, "Bad arguments for INKEYS: Could not convert argument to expected type"},
+	} {
+		if s, err := Parse(words(c.in)); err == nil || err.Error() != c.want {
+			t.Errorf("%q: %+v, %v; want %s", c.in, s, err, c.want)
+		}
+	}
+}
+
 // FuzzParse checks that no input panics, and that whatever Parse accepts
 // renders into arguments that parse back into the same Search.
 func FuzzParse(f *testing.F) {
@@ -195,6 +245,10 @@ func FuzzParse(f *testing.F) {
 		`"@v:[VECTOR_RANGE $r $B]=>{$YIELD_DISTANCE_AS: d; $EPSILON: 0.1}" PARAMS 4 r 1 B x SORTBY d`,
 		`"(@g:{a})=>[KNN 5 @v $B HYBRID_POLICY ADHOC_BF]=>{$YIELD_DISTANCE_AS: $n; $BATCH_SIZE: 3}" PARAMS 4 B x n d`,
 		`"@loc:[2.3 48.8 $r km]=>{$weight: 2}" PARAMS 2 r 5 GEOFILTER loc 1 2 3 mi`,
+		`abraham HIGHLIGHT FIELDS 2 a b TAGS FIELDS TAGS SUMMARIZE FIELDS 0 LEN 3 FRAGS 70000 SEPARATOR "" LEN 4`,
+		`x SUMMARIZE SEPARATOR SEPARATOR HIGHLIGHT TAGS "" "" INKEYS 0 INFIELDS 2 t t RETURN 1 t`,
+		`x HIGHLIGHT FIELDS WITHSCORES`, `x SUMMARIZE FIELDS 1`, `x HIGHLIGHT TAGS a`, `x SUMMARIZE LEN -1`,
+		`x SUMMARIZE LEN 3 FIELDS 1 t`, `x INKEYS 3 a b c NOCONTENT INFIELDS 1 b HIGHLIGHT SUMMARIZE`,
 	} {
 		f.Add(seed)
 	}

@@ -14,3 +14,14 @@ q = Query("(@genre:{pets})=>[KNN 2 @emb $vec AS score]").sort_by("score").return
 res = r.ft("docs").search(q, query_params={"vec": np.array([1, 0, 0, 0], dtype=np.float32).tobytes()})
 print(res.total, [(d.id, d.title, d.score) for d in res.docs])
 print(r.ft("docs").info()["num_docs"])
+# HIGHLIGHT, SUMMARIZE, INKEYS and INFIELDS through redis-py 4.3.4's Query.
+r.ft("notes").create_index([TextField("title"), TextField("body")],
+                           definition=IndexDefinition(prefix=["note:"], index_type=IndexType.HASH))
+r.hset("note:1", mapping={"title": "Cats and dogs", "body": "The dog runs home, then the dog sleeps."})
+r.hset("note:2", mapping={"title": "Dog days", "body": "A hot summer of long dogs days by the sea."})
+q = (Query("dog").highlight(fields=["title", "body"], tags=["<em>", "</em>"])
+     .summarize(fields=["body"], context_len=4, num_frags=1, sep="|").limit_ids("note:1").limit_fields("body"))
+res = r.ft("notes").search(q)
+print(res.total, [(d.id, d.title, d.body) for d in res.docs])
+res = r.ft("notes").search(Query("dogs").summarize(context_len=3).limit_fields("title"))
+print(res.total, sorted((d.id, d.title, d.body) for d in res.docs))

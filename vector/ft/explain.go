@@ -181,6 +181,8 @@ func (e explainer) node(n *Node, depth int) {
 			hi = "<"
 		}
 		fmt.Fprintf(b, "%s%sNUMERIC {%s %s @%s %s %s}\n", pad, e.nullMod(n.scope), cFloat(n.Lo), lo, n.Field, hi, cFloat(n.Hi))
+	case qKeys:
+		b.WriteString(pad + n.keysShown + "\n")
 	case qGeo:
 		g := n.Geo
 		fmt.Fprintf(b, "%s%sGEO %s:{%s,%s --> %s %s}\n", pad, e.nullMod(n.scope), n.Field, cFloat(g.Lon), cFloat(g.Lat), cFloat(g.Radius), g.Unit)

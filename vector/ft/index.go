@@ -406,6 +406,9 @@ func (ix *Index) eval(n *Node, d *doc) bool {
 		return true
 	case qGeo:
 		return n.Geo.withinAny(d.geo[n.Field])
+	case qKeys:
+		_, ok := n.keys[d.key]
+		return ok
 	case qVecRange:
 		_, ok := n.Range.dist[d.id]
 		return ok
@@ -437,6 +440,10 @@ func (ix *Index) candidates(n *Node) ([]uint32, bool) {
 				}
 			}
 			if seed == nil || len(set) < len(seed) {
+				seed = set
+			}
+		case qKeys:
+			if set := ix.keyIDs(n); seed == nil || len(set) < len(seed) {
 				seed = set
 			}
 		case qAnd:

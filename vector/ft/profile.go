@@ -132,6 +132,8 @@ func (p *profiler) walk(n *Node) []any {
 		return p.expansion(p.head(n, "UNION", "Query type", "TAG"), kids)
 	case qNum:
 		return p.reader(n, "NUMERIC", formatG(n.Lo)+" - "+formatG(n.Hi))
+	case qKeys:
+		return p.head(n, "ID-LIST")
 	case qGeo:
 		return p.head(n, "GEO", "Term", formatG(n.Geo.Lon)+","+formatG(n.Geo.Lat)+" - "+formatG(n.Geo.Radius)+" "+n.Geo.Unit)
 	case qText:

@@ -27,6 +27,8 @@ const (
 	// node, which both dialects' grammars accept and which matches
 	// nothing, as a query of stop words only does (queryTree).
 	qNull
+	// qKeys is INKEYS: the documents of some keys (search_inkeys.go).
+	qKeys
 )
 
 // Node is a parsed filter expression.
@@ -95,6 +97,12 @@ type Node struct {
 	// expand holds the words each pattern term expands to, worked out
 	// once per search (text_pattern.go); nil until then.
 	expand map[string][]string
+
+	// keys are an INKEYS clause's keys (qKeys), keyList them as given,
+	// and keysShown what FT.EXPLAIN shows of them (search_inkeys.go).
+	keys      map[string]struct{}
+	keyList   []string
+	keysShown string
 
 	Geo   *GeoQuery // qGeo
 	Range *VecRange // qVecRange

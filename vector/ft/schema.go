@@ -64,6 +64,9 @@ type Schema struct {
 	// OnJSON is set for ON JSON: the documents are JSON keys and field
 	// names are JSONPaths (the node reads the values).
 	OnJSON bool
+	// NoHighlight is NOHL or NOOFFSETS: RediSearch keeps no byte offsets
+	// of the words then, and refuses HIGHLIGHT and SUMMARIZE.
+	NoHighlight bool
 	// PayloadField is PAYLOAD_FIELD's hash field ("" without it): its
 	// value is a document's payload (WITHPAYLOADS), not one of its fields.
 	PayloadField string
@@ -84,6 +87,18 @@ type Schema struct {
 	// Args are the FT.CREATE arguments (after the index name), kept to
 	// persist and describe the index.
 	Args []string
+}
+
+// hashPath returns the hash field RETURN reads for name: the one of
+// the schema field called name (its AS name, exactly, as RediSearch
+// matches it), else name itself.
+func (s *Schema) hashPath(name string) string {
+	for i := range s.Fields {
+		if s.Fields[i].Alias == name {
+			return s.Fields[i].Name
+		}
+	}
+	return name
 }
 
 // field returns the field queries call alias.
@@ -151,6 +166,9 @@ func ParseCreate(args [][]byte) (*Schema, error) {
 			}
 			i += 2
 		case "MAXTEXTFIELDS", "NOOFFSETS", "NOHL", "NOFIELDS", "NOFREQS", "SKIPINITIALSCAN":
+			if w := word(); w == "NOOFFSETS" || w == "NOHL" {
+				s.NoHighlight = true
+			}
 			i++
 		case "FILTER":
 			return nil, errf("FILTER expressions are not supported")

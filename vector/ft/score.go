@@ -82,6 +82,11 @@ type result struct {
 	weight float64
 	pos    []uint32 // offsets of a term
 	kids   []*result
+	// quick marks the union of a pattern's words (a prefix, a suffix, an
+	// infix, a fuzzy or wildcard term): RediSearch's union of those stops
+	// at the first word a document holds, whose offsets alone it then
+	// has (snippet.go).
+	quick bool
 }
 
 // ScoreExplain is an EXPLAINSCORE tree: a line and the lines it sums up.
@@ -204,7 +209,8 @@ func (ix *Index) textResult(n *Node, d *doc, w float64) *result {
 		case !expands && len(hits) == 1:
 			r = ix.termResult(hits[0], 1)
 		default:
-			r = &result{kind: resUnion, weight: 1}
+			_, expanded := n.expand[t]
+			r = &result{kind: resUnion, weight: 1, quick: expanded || isPattern(t)}
 			for _, h := range hits {
 				r.kids = append(r.kids, ix.termResult(h, 1))
 			}

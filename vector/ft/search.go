@@ -74,6 +74,16 @@ type SearchRequest struct {
 	// the query is read over (set it from Index.QueryStopWords before
 	// ParseQuery; nil: none).
 	Stop func(word string) bool
+	// InFields is INFIELDS's names: the TEXT fields every text term is
+	// looked for in (nil or empty: any; search_inkeys.go). INKEYS is one
+	// of Clauses.
+	InFields []string
+	// snippets are the HIGHLIGHT and SUMMARIZE clauses (nil: none;
+	// snippet.go).
+	snippets *snippets
+	// hashPaths are the hash fields Return's names read (resolveReturn;
+	// nil on JSON).
+	hashPaths []string
 }
 
 // ParseSearch parses FT.SEARCH's arguments: args[0] is the index name,
@@ -101,9 +111,6 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opt := unsupported(a); opt != "" {
-		return nil, errf("%s is not supported by vcache", opt)
-	}
 	off, num := a.Limits()
 	r := &SearchRequest{
 		Index: string(args[0]), Query: a.Query,
@@ -126,6 +133,10 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 	for _, f := range a.Filters {
 		r.Clauses = append(r.Clauses, NewNumericFilter(f))
 	}
+	if a.InKeys != nil {
+		r.Clauses = append(r.Clauses, NewKeysFilter(a.InKeys))
+	}
+	r.InFields = a.InFields
 	if a.Return != nil {
 		r.Return = make([]string, len(a.Return))
 		r.ReturnAs = make([]string, len(a.Return))
@@ -136,31 +147,32 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 			r.NoContent = true
 		}
 	}
+	r.snippets = newSnippets(a.Snippets, a.Return)
 	return r, nil
 }
 
-// unsupported names the first option of a that a node parses but does
-// not carry out, "" when there is none. (VERBATIM, SCORER, TIMEOUT and
-// the like change nothing vcache computes, and are accepted.)
-func unsupported(a *ftargs.Search) string {
-	switch {
-	case a.InKeys != nil:
-		return "INKEYS"
-	case a.InFields != nil:
-		return "INFIELDS"
-	case len(a.Snippets) > 0 && a.Snippets[0].Highlight:
-		return "HIGHLIGHT"
-	case len(a.Snippets) > 0:
-		return "SUMMARIZE"
-	}
-	return ""
-}
-
 // ParseQueryFor parses the request's query string as ParseQuery does,
-// over the stop words of ix (none with NOSTOPWORDS).
+// over the stop words of ix (none with NOSTOPWORDS), and scopes its text
+// terms to INFIELDS' fields of ix. As RediSearch, it first refuses
+// HIGHLIGHT and SUMMARIZE over an index that keeps no offsets.
 func (r *SearchRequest) ParseQueryFor(ix *Index) error {
+	ix.mu.RLock()
+	noHL, scope := ix.schema.NoHighlight, ""
+	if len(r.InFields) > 0 {
+		scope = ix.schema.inFieldsScope(r.InFields)
+	}
+	ix.mu.RUnlock()
+	if r.snippets != nil && noHL {
+		return errNoOffsets
+	}
 	r.Stop = ix.QueryStopWords(r.NoStopWords)
-	return r.ParseQuery()
+	if err := r.ParseQuery(); err != nil {
+		return err
+	}
+	if scope != "" {
+		limitText(r.Filter, scope)
+	}
+	return nil
 }
 
 // ParseQuery parses the request's query string in its dialect (set
@@ -280,6 +292,10 @@ func (ix *Index) SearchDocs(req *SearchRequest, docs Docs) (*Result, error) {
 	if err := ix.checkFields(req.Filter); err != nil {
 		return nil, err
 	}
+	if err := ix.checkSnippets(req); err != nil {
+		return nil, err
+	}
+	ix.resolveReturn(req)
 	ix.useLanguage(req.Filter, req.Language)
 	filter := req.Filter
 	var res *Result
@@ -380,6 +396,10 @@ func (ix *Index) searchHits(req *SearchRequest, hits []hit, total int, scored bo
 	}
 	start := min(req.Offset, len(hits))
 	end := min(start+req.Num, len(hits))
+	var snip *snipView
+	if req.snippets != nil && !req.NoContent {
+		snip = ix.viewSnippets(req, hits[start:end])
+	}
 	for _, h := range hits[start:end] {
 		d := Doc{Key: h.key, Score: h.score, Explain: h.explain}
 		f, ok := fieldsOf[h.key]
@@ -393,6 +413,9 @@ func (ix *Index) searchHits(req *SearchRequest, hits []hit, total int, scored bo
 		if !req.NoContent {
 			d.Fields, d.Nulls = ix.pick(req, f, res.ScoreField, h.score, yieldValues(yields, h.id))
 		}
+		if snip != nil {
+			snip.apply(req, &d, h.id, f, res.ScoreField, yields)
+		}
 		if req.WithSortKeys {
 			d.SortKey = sortKey(req.SortBy, spec, res.ScoreField, h.score, yields, h.id, f)
 		}
@@ -402,6 +425,21 @@ func (ix *Index) searchHits(req *SearchRequest, hits []hit, total int, scored bo
 		res.Docs = append(res.Docs, d)
 	}
 	return res
+}
+
+// resolveReturn works out the hash fields RETURN reads: a schema
+// field's own by its AS name (exactly, as RediSearch matches it), else
+// the name's.
+func (ix *Index) resolveReturn(req *SearchRequest) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.schema.OnJSON || req.Return == nil {
+		return
+	}
+	req.hashPaths = make([]string, len(req.Return))
+	for i, name := range req.Return {
+		req.hashPaths[i] = ix.schema.hashPath(name)
+	}
 }
 
 // compareValues orders numbers numerically and other values as strings.
@@ -442,6 +480,10 @@ func (ix *Index) pick(req *SearchRequest, f map[string][]byte, scoreField string
 				} else if _, null := f[NullKey(name)]; null {
 					nulls = append(nulls, len(out))
 					out = append(out, [2]string{as, ""})
+				}
+			} else if i < len(req.hashPaths) {
+				if v, ok := f[req.hashPaths[i]]; ok {
+					out = append(out, [2]string{as, string(v)})
 				}
 			} else if v, ok := f[name]; ok {
 				out = append(out, [2]string{as, string(v)})

@@ -132,7 +132,22 @@ func (ix *Index) QueryTree(req *SearchRequest) *Node {
 	ix.useLanguage(req.Filter, req.Language)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
+	t := ix.schema.queryTree(req.Filter, req.KNN, req.NoStopWords, req.Dialect)
+	if t != nil {
+		ix.showKeys(t)
+	}
+	return t
+}
+
+// showKeys works out what FT.EXPLAIN shows of the tree's INKEYS clauses.
+// mu must be held.
+func (ix *Index) showKeys(n *Node) {
+	if n.Kind == qKeys {
+		ix.explainIDs(n)
+	}
+	for _, k := range n.Kids {
+		ix.showKeys(k)
+	}
 }
 
 // QueryStopWords returns what ParseQuery reads a query of this index over:

@@ -98,6 +98,9 @@ func (ix *Index) boundsOf(n *Node) *bounds {
 		return out
 	case qText:
 		return ix.textBounds(n)
+	case qKeys:
+		set := ix.keyIDs(n)
+		return &bounds{exact: true, tags: []map[uint32]struct{}{set}, size: len(set)}
 	}
 	return nil
 }
