@@ -40,7 +40,7 @@ func TestConfigIsTheProxys(t *testing.T) {
 	want := map[string]string{
 		"port": port, "bind": "127.0.0.1", "maxclients": "321", "timeout": "0",
 		"requirepass": "front-pass", "save": "", "appendonly": "no", "databases": "1",
-		"cluster-enabled": "no", "aclfile": "",
+		"cluster-enabled": "no", "aclfile": "", "acl-pubsub-default": "resetchannels",
 	}
 	for k, v := range want {
 		if got, ok := all[k]; !ok || got != v {
