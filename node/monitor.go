@@ -32,14 +32,6 @@ type monitorState struct {
 	set map[*client]*outbox.Queue
 }
 
-// msgMonitorDenyBlocking answers MONITOR run by EXEC (as Redis's
-// deny-blocking clients).
-const msgMonitorDenyBlocking = "ERR MONITOR isn't allowed for DENY BLOCKING client"
-
-// msgMonitorKeyspace answers a monitor's command that reads or writes
-// keys (a monitor is a replica to Redis).
-const msgMonitorKeyspace = "ERR Replica can't interact with the keyspace"
-
 // cmdMonitor turns the connection into a monitor.
 func cmdMonitor(cx *Ctx) {
 	c := cx.cl
@@ -48,7 +40,7 @@ func cmdMonitor(cx *Ctx) {
 	}
 	rc, ok := c.conn.(*rconn)
 	if c.inExec || !ok || !rc.goroutine {
-		cx.Error(msgMonitorDenyBlocking)
+		cx.Error(monitor.MsgDenyBlocking)
 		return
 	}
 	n := cx.Node
@@ -83,16 +75,13 @@ func (n *Node) dropMonitor(c *client) {
 	c.monitor.Store(false)
 }
 
-// monitorDenied returns the error of a command a monitor may not run, or
-// "": like a Redis replica, it may not read or write keys.
+// monitorDenied returns the error of a command a monitor may not run
+// (internal/monitor), or "".
 func monitorDenied(c *client, spec *command.Spec) string {
 	if !c.monitor.Load() {
 		return ""
 	}
-	if spec.Flags&(command.Write|command.Readonly) != 0 && !spec.Has(command.NoKeyspace) || spec.Has(command.MayReplicate) {
-		return msgMonitorKeyspace
-	}
-	return ""
+	return monitor.Denied(spec)
 }
 
 // feedMonitors sends the command line args that client c has just run

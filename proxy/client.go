@@ -191,6 +191,7 @@ func (s *session) Reset() {
 	s.unpinAll()
 	s.trackOff()
 	s.dropSubs()
+	s.dropMonitor()
 	s.SetClientName("")
 	s.setUser(s.p.acl.DefaultIfOpen())
 	s.resp3.Store(false)

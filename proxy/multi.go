@@ -134,6 +134,7 @@ func proxyExec(s *session, _ resp.Command) item {
 	if tx == nil {
 		return s.errItem(nil, msgExecNoMulti)
 	}
+	s.feedQueued(tx) // monitor.go
 	s.tx = nil
 	if tx.failed {
 		s.unpinAll()

@@ -42,6 +42,12 @@ type session struct {
 	trk   *tracking
 	inbox atomic.Pointer[trackInbox]
 	last  *entry // the previous command's entry: clients repeat commands
+	// mon is the session's MONITOR state; monOwn its lines for its own
+	// commands, written after their replies (monitor.go). inExec is set
+	// while EXEC runs the commands the proxy answers itself.
+	mon    monState
+	monOwn []byte
+	inExec bool
 	// rd reads the client's commands; bytes read while a blocking command
 	// waits are fed back to it.
 	rd *resp.CommandReader
@@ -143,6 +149,7 @@ func newSession(p *Proxy, nc net.Conn) *session {
 func (s *session) close() {
 	s.unpinAll()
 	s.dropLinks()
+	s.dropMonitor()
 	s.endSubscriber()
 	s.nc.Close()
 }
@@ -222,6 +229,7 @@ func (s *session) run(cmds []resp.Command) int {
 	if s.inbox.Load() != nil {
 		s.flush()
 		s.trackRoundEnd()
+		s.monitorRoundEnd()
 	}
 	return took
 }
@@ -287,9 +295,13 @@ func (s *session) prepare(cmd resp.Command) item {
 			return s.errItem(e, msg)
 		}
 	}
+	if msg := s.monitorDenied(e); msg != "" {
+		return s.errItem(e, msg)
+	}
 	if e.kind == kindTx {
 		it := e.tx(s, cmd)
 		it.e = e
+		s.feedMonitors(e, args) // after a transaction's commands (monitor.go)
 		return it
 	}
 	if e.spec.Group == "search" {
@@ -303,33 +315,41 @@ func (s *session) prepare(cmd resp.Command) item {
 	switch e.kind {
 	case kindLocal:
 		lo := len(s.local)
+		s.feedMonitors(e, args)
 		e.local(s, args)
-		s.cut = startsPause(e, args) // multi_local.go
+		if startsPause(e, args) { // multi_local.go
+			s.cut = true
+		}
 		return item{e: e, lo: lo, hi: len(s.local)}
 	case kindComposite, kindRouted:
 		m, msg := e.composite(s, cmd)
 		if m == nil {
 			return s.errItem(e, msg)
 		}
+		s.feedMonitors(e, args)
 		return item{e: e, m: m}
 	case kindRefused:
 		return s.errItem(e, "ERR '"+e.spec.Name+"' is not available through the proxy")
 	case kindBlocking:
+		s.feedMonitors(e, args)
 		return s.block(e, cmd)
 	case kindKey:
 		if e.blocksIf != nil && e.blocksIf(args) {
+			s.feedMonitors(e, args)
 			return s.block(e, cmd)
 		}
 	}
 	slot, msg := s.slotOf(e.spec, args)
 	if msg == msgCrossSlot {
 		if it, ok := s.computeAlone(e, cmd); ok { // multi_compute_alone.go
+			s.feedMonitors(e, args)
 			return it
 		}
 	}
 	if msg != "" {
 		return s.errItem(e, msg)
 	}
+	s.feedMonitors(e, args)
 	c := s.newCall(cmd.Raw)
 	if slot >= 0 && e.spec.Has(command.Readonly) {
 		c.slot = slot

@@ -78,3 +78,20 @@ func AppendRepr(b, s []byte) []byte {
 	}
 	return append(b, '"')
 }
+
+// MsgKeyspace answers a monitor's command that reads or writes keys: a
+// monitor is a replica to Redis, and may not touch the keyspace.
+const MsgKeyspace = "ERR Replica can't interact with the keyspace"
+
+// MsgDenyBlocking answers MONITOR run by EXEC (as Redis's deny-blocking
+// clients).
+const MsgDenyBlocking = "ERR MONITOR isn't allowed for DENY BLOCKING client"
+
+// Denied returns the error of a command of spec that a monitor may not
+// run, or "": like a Redis replica, it may not read or write keys.
+func Denied(spec *command.Spec) string {
+	if spec.Flags&(command.Write|command.Readonly) != 0 && !spec.Has(command.NoKeyspace) || spec.Has(command.MayReplicate) {
+		return MsgKeyspace
+	}
+	return ""
+}
