@@ -31,6 +31,18 @@ type monitorSet struct {
 	set map[*session]*trackInbox
 }
 
+// has reports whether s is a monitor (CLIENT LIST's flag O); any
+// goroutine may ask.
+func (m *monitorSet) has(s *session) bool {
+	if m.n.Load() == 0 {
+		return false
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	_, ok := m.set[s]
+	return ok
+}
+
 // monState is where a session is in monitoring.
 type monState uint8
 

@@ -282,6 +282,10 @@ func TestMonitorThroughProxyRules(t *testing.T) {
 		}
 		m := testutil.Dial(t, p.addr)
 		m.Do("MONITOR")
+		flagO := regexp.MustCompile(`(?m)addr=` + regexp.QuoteMeta(m.LocalAddr().String()) + ` .* flags=O `)
+		if list := rawDo(p.addr, "CLIENT", "LIST"); !flagO.MatchString(list) {
+			t.Fatalf("CLIENT LIST does not show the monitor with flag O:\n%s", list)
+		}
 		if got := m.Do("QUIT"); got != "+OK\r\n" {
 			t.Fatalf("QUIT = %q", got)
 		}
