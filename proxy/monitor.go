@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -140,16 +141,18 @@ func (s *session) feedMonitors(e *entry, args [][]byte) {
 	}
 }
 
-// feedQueued shows the commands a transaction queued, as EXEC runs them
-// (before EXEC's own line, as on a node); a transaction that failed to
-// queue one runs none.
-func (s *session) feedQueued(tx *txState) {
-	if s.p.monitors.n.Load() == 0 || tx.failed {
-		return
-	}
-	for i, raw := range tx.queued {
-		if v, _, err := resp.Parse(raw); err == nil {
-			s.feedMonitors(tx.entries[i], argsOf(v))
+// feedExec shows what EXEC ran, now that its reply is in: the
+// transaction's commands, when it ran them (an array, not a null for a
+// WATCHed key that changed nor an EXECABORT), then EXEC itself, in the
+// order a node shows them.
+func (s *session) feedExec(it *item, reply []byte) {
+	if len(reply) > 0 && (reply[0] == '*') && !bytes.HasPrefix(reply, []byte("*-1\r\n")) {
+		for i, raw := range it.exec.queued {
+			if v, _, err := resp.Parse(raw); err == nil {
+				s.feedMonitors(it.exec.entries[i], argsOf(v))
+			}
 		}
 	}
+	s.feedMonitors(it.e, it.args)
+	it.exec, it.args = nil, nil
 }

@@ -225,6 +225,9 @@ func monitorSteps(t *testing.T, addr string) []string {
 			return raw
 		}
 		src := map[string]string{m.LocalAddr().String(): "monitor", other.LocalAddr().String(): "other"}[p[3]]
+		if src == "" {
+			src = p[3]
+		}
 		return "line " + src + " " + p[4]
 	}
 	var out []string
@@ -244,6 +247,28 @@ func monitorSteps(t *testing.T, addr string) []string {
 	do(m, "RESET")
 	do(other, "SET", "k", "w")
 	do(m, "GET", "k") // no line of the SET before it
+	// A transaction whose WATCHed key changed runs nothing: its
+	// commands show no line, EXEC does.
+	w := testutil.Dial(t, addr)
+	m2 := testutil.Dial(t, addr)
+	do(m2, "MONITOR")
+	do(w, "WATCH", "k")
+	do(other, "SET", "k", "z")
+	do(w, "MULTI")
+	do(w, "SET", "k", "y")
+	do(w, "EXEC")
+	do(w, "MULTI")
+	do(w, "SET", "k", "w")
+	do(w, "EXEC")
+	do(w, "ECHO", "done")
+	for {
+		line := name(m2.Recv())
+		out = append(out, strings.ReplaceAll(line, w.LocalAddr().String(), "w"))
+		if strings.HasSuffix(line, `"ECHO" "done"`) || !strings.HasPrefix(line, "line") {
+			break
+		}
+	}
+	m2.Close()
 	x := testutil.Dial(t, addr)
 	do(x, "MULTI")
 	do(x, "MONITOR")

@@ -48,6 +48,7 @@ type session struct {
 	mon    monState
 	monOwn []byte
 	inExec bool
+	execTx *txState // set by EXEC for prepare, when monitors are to see it
 	// rd reads the client's commands; bytes read while a blocking command
 	// waits are fed back to it.
 	rd *resp.CommandReader
@@ -114,6 +115,10 @@ type item struct {
 	// reply (or the merger's) is converted by shape (see resp.To3).
 	r3    bool
 	shape resp.Shape
+	// exec is EXEC's transaction and args its command line, when a
+	// monitor is to see what it ran once its reply is in (monitor.go).
+	exec *txState
+	args [][]byte
 }
 
 // merger combines the replies of a composite command's calls.
@@ -208,6 +213,9 @@ func (s *session) run(cmds []resp.Command) int {
 			s.out = append(s.out, s.local[it.lo:it.hi]...)
 		}
 		it.failed = len(s.out) > mark && s.out[mark] == '-'
+		if it.exec != nil {
+			s.feedExec(it, s.out[mark:])
+		}
 		if it.c != nil && cap(it.c.reply) > 64<<10 {
 			it.c.reply = nil // a big reply is copied: let it go
 		}
@@ -301,7 +309,14 @@ func (s *session) prepare(cmd resp.Command) item {
 	if e.kind == kindTx {
 		it := e.tx(s, cmd)
 		it.e = e
-		s.feedMonitors(e, args) // after a transaction's commands (monitor.go)
+		if tx := s.execTx; tx != nil {
+			// EXEC: its line and its commands' once its reply says
+			// whether they ran (monitor.go).
+			it.exec, it.args, s.execTx = tx, args, nil
+			s.cut = true // the lines of the commands after it come after these
+		} else {
+			s.feedMonitors(e, args)
+		}
 		return it
 	}
 	if e.spec.Group == "search" {
