@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vcache/vcache/internal/serving"
 	"github.com/vcache/vcache/internal/testutil"
@@ -316,4 +317,39 @@ func TestMonitorThroughProxyRules(t *testing.T) {
 		}
 		eventually(t, testutil.Timeout, "QUIT ends the monitor", func() bool { return p.monitors.n.Load() == 0 })
 	})
+}
+
+// TestMonitorThroughProxyWaitingIsBounded: while the monitor's own WAIT
+// waits for the nodes, the lines held for after its reply pass to its
+// outbox past a bound, so a monitor that does not read is cut off then,
+// not only once its WAIT ends.
+func TestMonitorThroughProxyWaitingIsBounded(t *testing.T) {
+	rs := startRedises(t, 1)
+	cfg := DefaultConfig()
+	cfg.PubsubHardLimit = 256 << 10
+	cfg.ConnsPerBackend = 2
+	p := startProxy(t, cfg, addrs(rs...)...)
+	m := testutil.Dial(t, p.addr)
+	m.Do("MONITOR")
+	// The writer's session is the next one: its commands go to the node
+	// on the other shared connection than the monitor's WAIT, which holds
+	// its own.
+	ctx := context.Background()
+	c := client(t, p.addr)
+	if err := c.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	m.Send("WAIT", "1", "5000") // no replica: it waits 5 s
+	m.Flush()
+	value := strings.Repeat("x", 64<<10)
+	cut := func() bool { return p.stats.pubsubCut.Load() == 1 } // INFO would go to the node too
+	start := time.Now()
+	for i := 0; i < 1000 && !cut() && time.Since(start) < 4*time.Second; i++ { // at most 64 MiB
+		if err := c.Set(ctx, "k", value, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !cut() {
+		t.Fatalf("the monitor was not cut off while its WAIT waited (%v)", time.Since(start))
+	}
 }
