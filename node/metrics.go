@@ -13,6 +13,7 @@ import (
 	"github.com/vcache/vcache/cluster"
 	"github.com/vcache/vcache/internal/command"
 	"github.com/vcache/vcache/internal/latency"
+	"github.com/vcache/vcache/internal/monitor"
 )
 
 // Command statistics, the slow log and the Prometheus exposition. Every
@@ -101,14 +102,14 @@ const (
 
 func (l *slowLog) add(c *client, args [][]byte, us int64) {
 	e := slowEntry{at: time.Now().Unix(), us: us, addr: c.addr, name: c.getName()}
-	secret := secretArgs(args)
+	secret := monitor.SecretArgs(args)
 	for i, a := range args {
 		if i == slowMaxArgs-1 && len(args) > slowMaxArgs {
 			e.args = append(e.args, fmt.Sprintf("... (%d more arguments)", len(args)-slowMaxArgs+1))
 			break
 		}
 		if secret(i) {
-			e.args = append(e.args, redacted)
+			e.args = append(e.args, monitor.Redacted)
 		} else if len(a) > slowMaxArg {
 			e.args = append(e.args, fmt.Sprintf("%s... (%d more bytes)", a[:slowMaxArg], len(a)-slowMaxArg))
 		} else {

@@ -1,12 +1,12 @@
 package node
 
 import (
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/vcache/vcache/internal/command"
+	"github.com/vcache/vcache/internal/monitor"
 	"github.com/vcache/vcache/internal/outbox"
 )
 
@@ -16,10 +16,11 @@ import (
 //	+<unix seconds>.<microseconds> [0 <addr>] "cmd" "arg" ...
 //
 // with "lua" as the source of the commands a script runs, arguments
-// quoted as Redis quotes them, passwords redacted (redact.go) and admin
-// commands left out. A monitor's lines go out through its outbox
-// (internal/outbox, pubsub_out.go), so one that does not read is cut off at its output
-// buffer limit instead of growing the node's memory.
+// quoted as Redis quotes them, passwords redacted and admin commands left
+// out (internal/monitor, which the proxy's MONITOR shares). A monitor's
+// lines go out through its outbox (internal/outbox, pubsub_out.go), so one
+// that does not read is cut off at its output buffer limit instead of
+// growing the node's memory.
 
 // monitorState is the node's monitors.
 type monitorState struct {
@@ -31,14 +32,6 @@ type monitorState struct {
 	set map[*client]*outbox.Queue
 }
 
-// msgMonitorDenyBlocking answers MONITOR run by EXEC (as Redis's
-// deny-blocking clients).
-const msgMonitorDenyBlocking = "ERR MONITOR isn't allowed for DENY BLOCKING client"
-
-// msgMonitorKeyspace answers a monitor's command that reads or writes
-// keys (a monitor is a replica to Redis).
-const msgMonitorKeyspace = "ERR Replica can't interact with the keyspace"
-
 // cmdMonitor turns the connection into a monitor.
 func cmdMonitor(cx *Ctx) {
 	c := cx.cl
@@ -47,7 +40,7 @@ func cmdMonitor(cx *Ctx) {
 	}
 	rc, ok := c.conn.(*rconn)
 	if c.inExec || !ok || !rc.goroutine {
-		cx.Error(msgMonitorDenyBlocking)
+		cx.Error(monitor.MsgDenyBlocking)
 		return
 	}
 	n := cx.Node
@@ -82,28 +75,20 @@ func (n *Node) dropMonitor(c *client) {
 	c.monitor.Store(false)
 }
 
-// monitorDenied returns the error of a command a monitor may not run, or
-// "": like a Redis replica, it may not read or write keys.
+// monitorDenied returns the error of a command a monitor may not run
+// (internal/monitor), or "".
 func monitorDenied(c *client, spec *command.Spec) string {
 	if !c.monitor.Load() {
 		return ""
 	}
-	if spec.Flags&(command.Write|command.Readonly) != 0 && !spec.Has(command.NoKeyspace) || spec.Has(command.MayReplicate) {
-		return msgMonitorKeyspace
-	}
-	return ""
-}
-
-// monitored reports whether MONITOR shows the command line args.
-func monitored(spec *command.Spec, args [][]byte) bool {
-	return !spec.HasIn(args, command.Admin)
+	return monitor.Denied(spec)
 }
 
 // feedMonitors sends the command line args that client c has just run
 // (before it runs, for a SkipMonitor command: before is set then) to
 // every monitor.
 func (n *Node) feedMonitors(c *client, spec *command.Spec, args [][]byte, before bool) {
-	if before != spec.Has(command.SkipMonitor) || !monitored(spec, args) || namesScratch(c, spec, args) {
+	if before != spec.Has(command.SkipMonitor) || !monitor.Shown(spec, args) || namesScratch(c, spec, args) {
 		return
 	}
 	line := monitorLine(time.Now(), c, args)
@@ -121,62 +106,11 @@ func (n *Node) feedMonitors(c *client, spec *command.Spec, args [][]byte, before
 	}
 }
 
-// monitorLine renders one MONITOR line.
+// monitorLine renders one MONITOR line of client c (internal/monitor).
 func monitorLine(now time.Time, c *client, args [][]byte) []byte {
-	b := make([]byte, 0, 64+16*len(args))
-	b = append(b, '+')
-	b = strconv.AppendInt(b, now.Unix(), 10)
-	b = append(b, '.')
-	us := now.Nanosecond() / 1000
-	for d := 100000; d > 1 && us < d; d /= 10 {
-		b = append(b, '0')
-	}
-	b = strconv.AppendInt(b, int64(us), 10)
-	b = append(b, " [0 "...)
+	source := c.addr
 	if c.script {
-		b = append(b, "lua"...)
-	} else {
-		b = append(b, c.addr...)
+		source = "lua"
 	}
-	b = append(b, ']')
-	secret := secretArgs(args)
-	for i, a := range args {
-		b = append(b, ' ')
-		if secret(i) {
-			a = []byte(redacted)
-		}
-		b = appendRepr(b, a)
-	}
-	return append(b, '\r', '\n')
-}
-
-// appendRepr appends s quoted as Redis quotes a string (sdscatrepr):
-// backslash escapes for \\ \" \n \r \t \a \b, \xHH for other bytes that
-// are not printable ASCII.
-func appendRepr(b, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, ch := range s {
-		switch ch {
-		case '\\', '"':
-			b = append(b, '\\', ch)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if ch >= 0x20 && ch < 0x7f {
-				b = append(b, ch)
-			} else {
-				b = append(b, '\\', 'x', hex[ch>>4], hex[ch&15])
-			}
-		}
-	}
-	return append(b, '"')
+	return monitor.Line(now, source, args)
 }

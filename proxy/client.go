@@ -122,6 +122,9 @@ func (s *session) Info(now time.Time) front.ClientInfo {
 	if s.paused.Load() {
 		ci.Flags = "b"
 	}
+	if s.p.monitors.has(s) {
+		ci.Flags = "O"
+	}
 	ci.Qbuf = s.running.Load() // the request running, not the buffer it is in
 	ci.QbufFree = max(s.qcap.Load()-ci.Qbuf, 0)
 	return ci
@@ -191,6 +194,7 @@ func (s *session) Reset() {
 	s.unpinAll()
 	s.trackOff()
 	s.dropSubs()
+	s.dropMonitor()
 	s.SetClientName("")
 	s.setUser(s.p.acl.DefaultIfOpen())
 	s.resp3.Store(false)

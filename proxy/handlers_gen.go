@@ -29,6 +29,7 @@ func routes() map[string]route {
 		"flushdb":           {composite: proxyFlushDB},
 		"save":              {composite: proxySave},
 		"bgsave":            {composite: proxyBGSave},
+		"monitor":           {local: proxyMonitor, txLocal: txLocalMonitor},
 		"role":              {local: proxyRole},
 		"wait":              {composite: proxyWait},
 		"mget":              {composite: proxyMGet, txSplit: &txSplitMGet},

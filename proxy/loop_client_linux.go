@@ -157,6 +157,7 @@ func (l *loop) serve(lc *loopSession, cmds []resp.Command, rerr error) {
 			if leavesLoop(e, cmd.Args) {
 				break
 			}
+			s.feedMonitors(e, cmd.Args)
 			e.local(s, cmd.Args)
 			l.answer(lc, e, s.local)
 			if s.quit {
@@ -166,6 +167,11 @@ func (l *loop) serve(lc *loopSession, cmds []resp.Command, rerr error) {
 			continue
 		case kindKey:
 			if s.tx == nil && s.pinned == nil && !e.blocks(cmd.Args) && !s.computesAcross(e, cmd.Args) {
+				if l.p.monitors.n.Load() > 0 {
+					if _, msg := s.slotOf(e.spec, cmd.Args); msg == "" {
+						s.feedMonitors(e, cmd.Args)
+					}
+				}
 				l.forward(lc, e, cmd)
 				continue
 			}

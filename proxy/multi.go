@@ -134,6 +134,9 @@ func proxyExec(s *session, _ resp.Command) item {
 	if tx == nil {
 		return s.errItem(nil, msgExecNoMulti)
 	}
+	if s.p.monitors.n.Load() > 0 {
+		s.execTx = tx // monitor.go
+	}
 	s.tx = nil
 	if tx.failed {
 		s.unpinAll()

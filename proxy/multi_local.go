@@ -65,7 +65,9 @@ func (s *session) runLocals(tx *txState, elems [][]byte) {
 			continue
 		}
 		lo := len(s.local)
+		s.inExec = true
 		tx.entries[i].local(s, argsOf(v))
+		s.inExec = false
 		elems[i] = append([]byte(nil), s.local[lo:]...)
 		s.local = s.local[:lo]
 	}

@@ -39,6 +39,8 @@ type Proxy struct {
 
 	// hub is the proxy's subscriptions on the nodes (pubsub_hub.go).
 	hub *pubsubHub
+	// monitors is the proxy's MONITOR clients (monitor.go).
+	monitors monitorSet
 	// expHold holds the nodes' expiry while the proxy's clients are
 	// paused (pause_expiry.go).
 	expHold *expiryHolder

@@ -149,11 +149,13 @@ func (s *session) runPubsub(e *entry, cmd resp.Command) {
 		e.stats.record(1, 1, time.Since(start))
 		return
 	}
+	s.feedMonitors(e, cmd.Args) // monitor.go
 	if e.ps.add {
 		s.subscribe(e.ps.k, cmd.Args[1:])
 	} else {
 		s.unsubscribe(e.ps.k, cmd.Args[1:])
 	}
+	s.monitorRoundEnd()
 	e.stats.record(1, failed, time.Since(start))
 }
 

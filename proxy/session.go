@@ -42,6 +42,13 @@ type session struct {
 	trk   *tracking
 	inbox atomic.Pointer[trackInbox]
 	last  *entry // the previous command's entry: clients repeat commands
+	// mon is the session's MONITOR state; monOwn its lines for its own
+	// commands, written after their replies (monitor.go). inExec is set
+	// while EXEC runs the commands the proxy answers itself.
+	mon    monState
+	monOwn []byte
+	inExec bool
+	execTx *txState // set by EXEC for prepare, when monitors are to see it
 	// rd reads the client's commands; bytes read while a blocking command
 	// waits are fed back to it.
 	rd *resp.CommandReader
@@ -108,6 +115,10 @@ type item struct {
 	// reply (or the merger's) is converted by shape (see resp.To3).
 	r3    bool
 	shape resp.Shape
+	// exec is EXEC's transaction and args its command line, when a
+	// monitor is to see what it ran once its reply is in (monitor.go).
+	exec *txState
+	args [][]byte
 }
 
 // merger combines the replies of a composite command's calls.
@@ -143,6 +154,7 @@ func newSession(p *Proxy, nc net.Conn) *session {
 func (s *session) close() {
 	s.unpinAll()
 	s.dropLinks()
+	s.dropMonitor()
 	s.endSubscriber()
 	s.nc.Close()
 }
@@ -201,6 +213,9 @@ func (s *session) run(cmds []resp.Command) int {
 			s.out = append(s.out, s.local[it.lo:it.hi]...)
 		}
 		it.failed = len(s.out) > mark && s.out[mark] == '-'
+		if it.exec != nil {
+			s.feedExec(it, s.out[mark:])
+		}
 		if it.c != nil && cap(it.c.reply) > 64<<10 {
 			it.c.reply = nil // a big reply is copied: let it go
 		}
@@ -222,6 +237,7 @@ func (s *session) run(cmds []resp.Command) int {
 	if s.inbox.Load() != nil {
 		s.flush()
 		s.trackRoundEnd()
+		s.monitorRoundEnd()
 	}
 	return took
 }
@@ -287,9 +303,20 @@ func (s *session) prepare(cmd resp.Command) item {
 			return s.errItem(e, msg)
 		}
 	}
+	if msg := s.monitorDenied(e); msg != "" {
+		return s.errItem(e, msg)
+	}
 	if e.kind == kindTx {
 		it := e.tx(s, cmd)
 		it.e = e
+		if tx := s.execTx; tx != nil {
+			// EXEC: its line and its commands' once its reply says
+			// whether they ran (monitor.go).
+			it.exec, it.args, s.execTx = tx, args, nil
+			s.cut = true // the lines of the commands after it come after these
+		} else {
+			s.feedMonitors(e, args)
+		}
 		return it
 	}
 	if e.spec.Group == "search" {
@@ -303,33 +330,41 @@ func (s *session) prepare(cmd resp.Command) item {
 	switch e.kind {
 	case kindLocal:
 		lo := len(s.local)
+		s.feedMonitors(e, args)
 		e.local(s, args)
-		s.cut = startsPause(e, args) // multi_local.go
+		if startsPause(e, args) { // multi_local.go
+			s.cut = true
+		}
 		return item{e: e, lo: lo, hi: len(s.local)}
 	case kindComposite, kindRouted:
 		m, msg := e.composite(s, cmd)
 		if m == nil {
 			return s.errItem(e, msg)
 		}
+		s.feedMonitors(e, args)
 		return item{e: e, m: m}
 	case kindRefused:
 		return s.errItem(e, "ERR '"+e.spec.Name+"' is not available through the proxy")
 	case kindBlocking:
+		s.feedMonitors(e, args)
 		return s.block(e, cmd)
 	case kindKey:
 		if e.blocksIf != nil && e.blocksIf(args) {
+			s.feedMonitors(e, args)
 			return s.block(e, cmd)
 		}
 	}
 	slot, msg := s.slotOf(e.spec, args)
 	if msg == msgCrossSlot {
 		if it, ok := s.computeAlone(e, cmd); ok { // multi_compute_alone.go
+			s.feedMonitors(e, args)
 			return it
 		}
 	}
 	if msg != "" {
 		return s.errItem(e, msg)
 	}
+	s.feedMonitors(e, args)
 	c := s.newCall(cmd.Raw)
 	if slot >= 0 && e.spec.Has(command.Readonly) {
 		c.slot = slot

@@ -39,20 +39,6 @@ func TestTableFollowsSpecFlags(t *testing.T) {
 	}
 }
 
-// TestMonitorRefused: MONITOR is a node's, and the proxy says so rather
-// than passing it to one node; the connection serves on after it.
-func TestMonitorRefused(t *testing.T) {
-	rs := startRedises(t, 1)
-	p := startProxy(t, Config{}, addrs(rs...)...)
-	c := dialRaw(t, p.addr)
-	if got := c.do("MONITOR"); got != "-ERR 'monitor' is not available through the proxy\r\n" {
-		t.Fatalf("MONITOR through the proxy = %q", got)
-	}
-	if got := c.do("PING"); got != "+PONG\r\n" {
-		t.Fatalf("PING after MONITOR = %q", got)
-	}
-}
-
 // TestRoutesGenerated: handlers_gen.go is what go generate ./proxy makes
 // of the specs and this package's proxy*, txSplit*, compute* and across*
 // names now, and they match: every spec has one route and the handler

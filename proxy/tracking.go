@@ -56,9 +56,13 @@ func (t *tracking) nodeArgs() []string {
 
 // leavesLoop reports whether a command needs the session on a goroutine
 // of its own: turning tracking on (invalidations are written to the
-// client from other goroutines), and CLIENT PAUSE and UNPAUSE, which wait
-// for the nodes (pause_expiry.go).
+// client from other goroutines), CLIENT PAUSE and UNPAUSE, which wait
+// for the nodes (pause_expiry.go), and MONITOR (OffLoop: its lines are
+// written from other goroutines, as a subscriber's messages).
 func leavesLoop(e *entry, args [][]byte) bool {
+	if e.spec.Has(command.OffLoop) {
+		return true
+	}
 	if e.local == nil || e.spec.Name != "client" || len(args) < 2 {
 		return false
 	}

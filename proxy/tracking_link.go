@@ -111,16 +111,24 @@ func (s *session) ensureInbox() *trackInbox {
 }
 
 // push queues msg for the client; with hold, after the replies of a
-// round in flight.
+// round in flight, unless more than maxHeld bytes wait for that round
+// (a monitor's lines while it waits): they go to the outbox then, whose
+// limit bounds them.
 func (in *trackInbox) push(msg []byte, hold bool) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if in.busy && hold {
 		in.held = append(in.held, msg...)
-		return
+		if len(in.held) <= maxHeld {
+			return
+		}
+		msg, in.held = in.held, nil
 	}
 	in.out.Push(msg)
 }
+
+// maxHeld is how many bytes of messages wait for a round's replies.
+const maxHeld = 256 << 10
 
 // trackRoundStart holds messages until trackRoundEnd (the round's
 // replies are in the outbox).

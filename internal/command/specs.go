@@ -42,7 +42,7 @@ func Specs() []Spec {
 		{Name: "bgsave", Arity: -1, Flags: Keyless | Admin | NoScript, Proxy: RouteFanout, Group: "server", Summary: "Writes a snapshot in the background."},
 		{Name: "lastsave", Arity: 1, Flags: Keyless | r | Loading | NoKeyspace, Proxy: RouteAnyNode, Group: "server", Summary: "Returns the Unix time of the last successful save."},
 		{Name: "memory", Arity: -2, Flags: r | Container | NoAccess, FirstKey: 2, LastKey: 2, Step: 1, Group: "server", Summary: "MEMORY USAGE key, MEMORY STATS.", Reply3: BySubcommand(map[string]resp.Shape{"stats": resp.AsMap})},
-		{Name: "monitor", Arity: 1, Flags: Keyless | Admin | Loading | NoScript | OffLoop | NodeOnly, Group: "server", Summary: "Streams every command the node runs (not through the proxy)."},
+		{Name: "monitor", Arity: 1, Flags: Keyless | Admin | Loading | NoScript | OffLoop, Proxy: RouteLocal, Group: "server", Summary: "Streams every command the server runs."},
 		{Name: "latency", Arity: -2, Flags: Keyless | Admin | Loading | Container | NoScript, Proxy: RouteAnyNode, Group: "server", Summary: "LATENCY LATEST, HISTORY, RESET, GRAPH, DOCTOR, HISTOGRAM: the latency monitor.", Reply3: BySubcommand(map[string]resp.Shape{"histogram": resp.AsMap})},
 		{Name: "slowlog", Arity: -2, Flags: Keyless | Admin | Loading | Container, Proxy: RouteAnyNode, Group: "server", Summary: "Reads or resets the slow log."},
 		{Name: "role", Arity: 1, Flags: Keyless | Admin | Dangerous | NoScript | Loading, Proxy: RouteLocal, Group: "server", Summary: "Returns the node's replication role: master with its replicas, or replica of its primary (the proxy answers as a master)."},

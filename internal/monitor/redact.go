@@ -1,18 +1,19 @@
-package node
+package monitor
 
 import "strings"
 
-// Passwords never reach the slow log: as Redis does, the arguments that
-// carry one are shown as "(redacted)". A proxy's backend password travels
-// in its AUTH to the node, and SLOWLOG GET through the proxy would
-// otherwise hand it to the proxy's clients.
+// Passwords never reach the slow log nor a monitor: as Redis does, the
+// arguments that carry one are shown as "(redacted)". A proxy's backend
+// password travels in its AUTH to the node, and SLOWLOG GET through the
+// proxy would otherwise hand it to the proxy's clients.
 
-const redacted = "(redacted)"
+// Redacted stands for an argument that carries a password.
+const Redacted = "(redacted)"
 
-// secretArgs reports which arguments of a command line carry a password:
+// SecretArgs reports which arguments of a command line carry a password:
 // AUTH's, HELLO's AUTH pair, MIGRATE's AUTH/AUTH2, CONFIG SET's
 // requirepass and masterauth values, and ACL SETUSER's password rules.
-func secretArgs(args [][]byte) func(i int) bool {
+func SecretArgs(args [][]byte) func(i int) bool {
 	none := func(int) bool { return false }
 	if len(args) == 0 {
 		return none

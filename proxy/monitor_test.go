@@ -1,0 +1,355 @@
+package proxy
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vcache/vcache/internal/serving"
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// monitorLine is a MONITOR line: time, db 0, source and arguments.
+var monitorLine = regexp.MustCompile(`^\+(\d+)\.(\d{6}) \[0 ([^\]]+)\] (.*)\r\n$`)
+
+// readLine reads one MONITOR line from m and returns its source and
+// arguments.
+func readLine(t *testing.T, m *testutil.Conn) (source, args string) {
+	t.Helper()
+	raw, err := m.ReadRaw()
+	if err != nil {
+		t.Fatalf("reading a monitor line: %v", err)
+	}
+	p := monitorLine.FindStringSubmatch(raw)
+	if p == nil {
+		t.Fatalf("not a monitor line: %q", raw)
+	}
+	return p[3], p[4]
+}
+
+// hexByte is \xHH in monitor.lines's command lines.
+var hexByte = regexp.MustCompile(`\\x[0-9a-f]{2}`)
+
+// TestMonitorThroughProxyGolden: a monitor of the proxy over two nodes
+// gets, for the node's golden pipeline (../node/testdata/monitor.lines),
+// the lines redis-server 7.0.15 gave for it: the same quoting of binary
+// arguments, redacted passwords, admin, unknown and wrong-arity commands
+// left out, a transaction's commands when EXEC runs them; a script's own
+// commands ("lua") run on a node and are not the proxy's to show.
+func TestMonitorThroughProxyGolden(t *testing.T) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
+		rs := startRedises(t, 2)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(rs...)...)
+		m := testutil.Dial(t, p.addr)
+		if got := m.Do("MONITOR"); got != "+OK\r\n" {
+			t.Fatalf("MONITOR = %q", got)
+		}
+		f, err := os.Open("../node/testdata/monitor.lines")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var want []string
+		var pipeline strings.Builder
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "> "):
+				s := strings.ReplaceAll(line[2:], `\r\n`, "\r\n")
+				pipeline.WriteString(hexByte.ReplaceAllStringFunc(s, func(h string) string {
+					b, _ := strconv.ParseUint(h[2:], 16, 8)
+					return string([]byte{byte(b)})
+				}))
+			case strings.HasPrefix(line, "< lua "):
+			case strings.HasPrefix(line, "< "):
+				want = append(want, line[2:])
+			}
+		}
+		c := testutil.Dial(t, p.addr)
+		c.SendRaw(pipeline.String())
+		c.Flush()
+		addr := c.LocalAddr().String()
+		for i, w := range want {
+			src, args := readLine(t, m)
+			wsrc, wargs, _ := strings.Cut(w, " ")
+			if wsrc == "client" {
+				wsrc = addr
+			}
+			if src != wsrc || args != wargs {
+				t.Errorf("line %d: [%s] %s\nwant [%s] %s", i+1, src, args, wsrc, wargs)
+			}
+		}
+	})
+}
+
+// TestMonitorThroughProxyClients: commands of two clients, one a
+// go-redis client, taking turns on keys of both nodes, show in the order
+// they ran, each with its client's address; a line is formatted as a
+// node's MONITOR formats the same command (redis-server's, with the
+// node's own connection from the proxy as the source).
+func TestMonitorThroughProxyClients(t *testing.T) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
+		rs := startRedises(t, 2)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, addrs(rs...)...)
+		ctx := context.Background()
+		k0 := keysOn(p.router, 0, 1, "mk")[0]
+		k1 := keysOn(p.router, 1, 1, "mk")[0]
+		a := testutil.Dial(t, p.addr)
+		b := client(t, p.addr)
+		if err := b.Ping(ctx).Err(); err != nil { // connected (HELLO) first
+			t.Fatal(err)
+		}
+		m := testutil.Dial(t, p.addr)
+		m.Do("MONITOR")
+		nodeMon := testutil.Dial(t, rs[1].addr)
+		nodeMon.Do("MONITOR")
+		a.Do("SET", k0, "v a\x00")
+		b.Get(ctx, k1)
+		a.Do("PING")
+		b.HSet(ctx, k1, "f", "1")
+		a.Do("CLIENT", "SETNAME", "a")
+		baddr := ""
+		for _, line := range strings.Split(b.ClientList(ctx).Val(), "\n") {
+			if strings.Contains(line, " cmd=client|list ") {
+				baddr = strings.TrimPrefix(strings.Fields(line)[1], "addr=")
+			}
+		}
+		aaddr := a.LocalAddr().String()
+		for i, w := range []struct{ src, args string }{
+			{aaddr, `"SET" "` + k0 + `" "v a\x00"`},
+			{baddr, `"get" "` + k1 + `"`},
+			{aaddr, `"PING"`},
+			{baddr, `"hset" "` + k1 + `" "f" "1"`},
+			{aaddr, `"CLIENT" "SETNAME" "a"`},
+		} {
+			if src, args := readLine(t, m); src != w.src || args != w.args {
+				t.Errorf("line %d: [%s] %s\nwant [%s] %s", i+1, src, args, w.src, w.args)
+			}
+		}
+		// The node's own monitor: the same arguments, quoted the same.
+		for _, w := range []string{`"get" "` + k1 + `"`, `"hset" "` + k1 + `" "f" "1"`} {
+			if _, args := readLine(t, nodeMon); args != w {
+				t.Errorf("the node's line %s, the proxy's %s", args, w)
+			}
+		}
+	})
+}
+
+// TestMonitorThroughProxyRedacts: passwords of AUTH and HELLO AUTH show
+// as "(redacted)"; ACL SETUSER, an admin command, shows no line at all,
+// so the password set never reaches a monitor.
+func TestMonitorThroughProxyRedacts(t *testing.T) {
+	rs := startRedises(t, 2)
+	p := startProxy(t, Config{}, addrs(rs...)...)
+	const secret = "M0n-S3cret"
+	adm := testutil.Dial(t, p.addr)
+	m := testutil.Dial(t, p.addr)
+	m.Do("MONITOR")
+	if got := adm.Do("ACL", "SETUSER", "bob", "on", ">"+secret, "~*", "+@all"); got != "+OK\r\n" {
+		t.Fatalf("ACL SETUSER = %q", got)
+	}
+	c := testutil.Dial(t, p.addr)
+	if got := c.Do("AUTH", "bob", secret); got != "+OK\r\n" {
+		t.Fatalf("AUTH = %q", got)
+	}
+	c.Do("HELLO", "2", "AUTH", "bob", secret, "SETNAME", "kept")
+	c.Do("AUTH", secret)
+	c.Do("ECHO", "end")
+	var got []string
+	for {
+		_, args := readLine(t, m)
+		got = append(got, args)
+		if args == `"ECHO" "end"` {
+			break
+		}
+	}
+	want := []string{
+		`"AUTH" "(redacted)" "(redacted)"`,
+		`"HELLO" "2" "AUTH" "(redacted)" "(redacted)" "SETNAME" "kept"`,
+		`"AUTH" "(redacted)"`,
+		`"ECHO" "end"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestMonitorThroughProxySlowIsCut: a monitor that never reads is
+// disconnected once its unsent lines pass the pubsub output buffer limit
+// (INFO counts it), and the other clients are served on.
+func TestMonitorThroughProxySlowIsCut(t *testing.T) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
+		rs := startRedises(t, 2)
+		cfg := DefaultConfig()
+		cfg.Serving = serving.NewGroup(mode, false)
+		cfg.PubsubHardLimit = 256 << 10
+		p := startProxy(t, cfg, addrs(rs...)...)
+		m := testutil.Dial(t, p.addr)
+		m.Do("MONITOR")
+		ctx := context.Background()
+		c := client(t, p.addr)
+		value := strings.Repeat("x", 64<<10)
+		cut := func() bool {
+			return infoField(rawDo(p.addr, "INFO", "stats"), "client_output_buffer_limit_disconnections") == "1"
+		}
+		for i := 0; i < 2000 && !cut(); i++ { // at most 128 MiB of lines
+			if err := c.Set(ctx, "k", value, 0).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !cut() {
+			t.Fatal("the monitor that does not read was never disconnected")
+		}
+		eventually(t, testutil.Timeout, "the monitor is dropped", func() bool { return p.monitors.n.Load() == 0 })
+		if got := c.Get(ctx, "k").Val(); got != value {
+			t.Fatalf("GET after the cut: %d bytes", len(got))
+		}
+	})
+}
+
+// monitorSteps runs MONITOR's client rules on addr (redis-server or the
+// proxy in front of it) and returns the replies, MONITOR lines as
+// "line <source> <args>" with the sources named.
+func monitorSteps(t *testing.T, addr string) []string {
+	other := testutil.Dial(t, addr)
+	other.Do("PING")
+	m := testutil.Dial(t, addr)
+	name := func(raw string) string {
+		p := monitorLine.FindStringSubmatch(raw)
+		if p == nil {
+			return raw
+		}
+		src := map[string]string{m.LocalAddr().String(): "monitor", other.LocalAddr().String(): "other"}[p[3]]
+		if src == "" {
+			src = p[3]
+		}
+		return "line " + src + " " + p[4]
+	}
+	var out []string
+	do := func(c *testutil.Conn, args ...string) { out = append(out, name(c.Do(args...))) }
+	recv := func(c *testutil.Conn) { out = append(out, name(c.Recv())) }
+	do(m, "MONITOR")
+	do(m, "GET", "k")
+	do(m, "PUBLISH", "c", "x")
+	do(m, "MONITOR", "extra")
+	m.Send("MONITOR") // no reply
+	do(m, "PING")
+	recv(m) // its own PING's line
+	do(m, "ECHO", "e")
+	recv(m)
+	do(other, "SET", "k", "v")
+	recv(m)
+	do(m, "RESET")
+	do(other, "SET", "k", "w")
+	do(m, "GET", "k") // no line of the SET before it
+	// A transaction whose WATCHed key changed runs nothing: its
+	// commands show no line, EXEC does.
+	w := testutil.Dial(t, addr)
+	m2 := testutil.Dial(t, addr)
+	do(m2, "MONITOR")
+	do(w, "WATCH", "k")
+	do(other, "SET", "k", "z")
+	do(w, "MULTI")
+	do(w, "SET", "k", "y")
+	do(w, "EXEC")
+	do(w, "MULTI")
+	do(w, "SET", "k", "w")
+	do(w, "EXEC")
+	do(w, "ECHO", "done")
+	for {
+		line := name(m2.Recv())
+		out = append(out, strings.ReplaceAll(line, w.LocalAddr().String(), "w"))
+		if strings.HasSuffix(line, `"ECHO" "done"`) || !strings.HasPrefix(line, "line") {
+			break
+		}
+	}
+	m2.Close()
+	x := testutil.Dial(t, addr)
+	do(x, "MULTI")
+	do(x, "MONITOR")
+	do(x, "EXEC")
+	do(x, "GET", "k")
+	s := testutil.Dial(t, addr)
+	do(s, "SUBSCRIBE", "c")
+	do(s, "MONITOR")
+	return out
+}
+
+// TestMonitorThroughProxyRules: a monitor of the proxy may not touch keys
+// ("Replica can't interact with the keyspace"), sees its own commands
+// after their replies, a second MONITOR gets no reply, RESET ends it,
+// MONITOR in MULTI is refused at EXEC and a subscriber may not run it:
+// the same replies and lines, in the same order, as from redis-server.
+func TestMonitorThroughProxyRules(t *testing.T) {
+	inModes(t, func(t *testing.T, mode serving.Mode) {
+		r := startRedis(t)
+		p := startProxy(t, Config{Serving: serving.NewGroup(mode, false)}, r.addr)
+		want := monitorSteps(t, r.addr)
+		got := monitorSteps(t, p.addr)
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			for i := range max(len(got), len(want)) {
+				var g, w string
+				if i < len(got) {
+					g = got[i]
+				}
+				if i < len(want) {
+					w = want[i]
+				}
+				if g != w {
+					t.Errorf("step %d: proxy %q, redis-server %q", i, g, w)
+				}
+			}
+		}
+		m := testutil.Dial(t, p.addr)
+		m.Do("MONITOR")
+		flagO := regexp.MustCompile(`(?m)addr=` + regexp.QuoteMeta(m.LocalAddr().String()) + ` .* flags=O `)
+		if list := rawDo(p.addr, "CLIENT", "LIST"); !flagO.MatchString(list) {
+			t.Fatalf("CLIENT LIST does not show the monitor with flag O:\n%s", list)
+		}
+		if got := m.Do("QUIT"); got != "+OK\r\n" {
+			t.Fatalf("QUIT = %q", got)
+		}
+		eventually(t, testutil.Timeout, "QUIT ends the monitor", func() bool { return p.monitors.n.Load() == 0 })
+	})
+}
+
+// TestMonitorThroughProxyWaitingIsBounded: while the monitor's own WAIT
+// waits for the nodes, the lines held for after its reply pass to its
+// outbox past a bound, so a monitor that does not read is cut off then,
+// not only once its WAIT ends.
+func TestMonitorThroughProxyWaitingIsBounded(t *testing.T) {
+	rs := startRedises(t, 1)
+	cfg := DefaultConfig()
+	cfg.PubsubHardLimit = 256 << 10
+	cfg.ConnsPerBackend = 2
+	p := startProxy(t, cfg, addrs(rs...)...)
+	m := testutil.Dial(t, p.addr)
+	m.Do("MONITOR")
+	// The writer's session is the next one: its commands go to the node
+	// on the other shared connection than the monitor's WAIT, which holds
+	// its own.
+	ctx := context.Background()
+	c := client(t, p.addr)
+	if err := c.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	m.Send("WAIT", "1", "5000") // no replica: it waits 5 s
+	m.Flush()
+	value := strings.Repeat("x", 64<<10)
+	cut := func() bool { return p.stats.pubsubCut.Load() == 1 } // INFO would go to the node too
+	start := time.Now()
+	for i := 0; i < 1000 && !cut() && time.Since(start) < 4*time.Second; i++ { // at most 64 MiB
+		if err := c.Set(ctx, "k", value, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !cut() {
+		t.Fatalf("the monitor was not cut off while its WAIT waited (%v)", time.Since(start))
+	}
+}
