@@ -14,3 +14,12 @@ func TestFTHybridFusion(t *testing.T) {
 	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
 	testutil.CheckFTHybridFusion(t, tn.addr, "hy", "hy")
 }
+
+// TestFTHybridOptionsAndErrors: LOAD, SORTBY, YIELD_SCORE_AS, an inline
+// vector, RESP3, and the errors for bad arguments, on a node.
+func TestFTHybridOptionsAndErrors(t *testing.T) {
+	tn := startNode(t, nil)
+	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
+	testutil.CheckFTHybridOptions(t, tn.addr, "hy", "hy")
+	testutil.CheckFTHybridErrors(t, tn.addr, "hy")
+}

@@ -20,3 +20,16 @@ func TestFTHybridThroughTheProxy(t *testing.T) {
 	testutil.LoadFTHybrid(t, c, "phy", "phy")
 	testutil.CheckFTHybridFusion(t, addr, "phy", "phy")
 }
+
+// TestFTHybridOptionsThroughTheProxy: LOAD, SORTBY, YIELD_SCORE_AS, an
+// inline vector, RESP3 and the argument errors through the proxy, as on a
+// node.
+func TestFTHybridOptionsThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1})
+	defer c.Close()
+	testutil.LoadFTHybrid(t, c, "pho", "pho")
+	testutil.CheckFTHybridOptions(t, addr, "pho", "pho")
+	testutil.CheckFTHybridErrors(t, addr, "pho")
+}

@@ -114,8 +114,8 @@ func (r *Request) Fuse(text, vec []Hit, m Metric) []Row {
 				va, hasA := r.value(&a, k.Field)
 				vb, hasB := r.value(&b, k.Field)
 				c := compareValues(va, vb, hasA, hasB)
-				if k.Desc {
-					c = -c
+				if k.Desc && hasA && hasB {
+					c = -c // missing values stay last
 				}
 				if c != 0 {
 					return c
