@@ -38,13 +38,13 @@ func cmdFTHybrid(cx *Ctx) {
 	if ix == nil {
 		return
 	}
+	if err := vec.ParseQueryFor(ix); err != nil {
+		ftError(cx, err)
+		return
+	}
 	metric, ok := hybridMetric(ix, h.Field)
 	if !ok {
 		cx.Error(fmt.Sprintf("Unknown vector field `%s`", h.Field))
-		return
-	}
-	if err := vec.ParseQueryFor(ix); err != nil {
-		ftError(cx, err)
 		return
 	}
 	if refuseGone(cx, slots) {
