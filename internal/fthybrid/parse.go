@@ -19,6 +19,8 @@ const (
 	// of COMBINE LINEAR when ALPHA and BETA are not given.
 	DefaultAlpha = 0.5
 	DefaultBeta  = 0.5
+	// maxConstant bounds RRF's CONSTANT, as RediSearch does.
+	maxConstant = 100000
 )
 
 // Reserved field names of a result.
@@ -185,15 +187,28 @@ func (p *parser) floatValue(name string) (float64, error) {
 	return f, nil
 }
 
-// count reads a block's argument count after its keyword and returns the
-// block's arguments.
-func (p *parser) count(name string) ([][]byte, error) {
-	n, err := p.intValue(name, 0)
-	if err != nil {
-		return nil, errf("Invalid argument count for %s", name)
+// count reads a block's argument count after its keyword (a positive
+// even number: the block is key, value pairs) and returns the block's
+// arguments.
+func (p *parser) count() ([][]byte, error) {
+	p.i++
+	if !p.more() {
+		return nil, errf("Missing argument count")
 	}
-	if int64(len(p.args)-p.i) < n {
-		return nil, errf("Not enough arguments for %s: expected %d", name, n)
+	n, err := strconv.ParseUint(string(p.args[p.i]), 10, 31)
+	if err != nil {
+		return nil, errf("Invalid argument count: expected an unsigned integer")
+	}
+	if n == 0 || n%2 != 0 {
+		return nil, errf("Invalid argument count: %d (must be a positive even number for key/value pairs)", n)
+	}
+	p.i++
+	if left := len(p.args) - p.i; uint64(left) < n {
+		verb := "were"
+		if left == 1 {
+			verb = "was"
+		}
+		return nil, errf("Expected arguments %d, but %d %s provided", n, left, verb)
 	}
 	block := p.args[p.i : p.i+int(n)]
 	p.i += int(n)
@@ -204,10 +219,11 @@ func (p *parser) search(r *Request) error {
 	if !p.peek("SEARCH") {
 		return errf("SEARCH argument is required")
 	}
-	q, err := p.value("SEARCH")
-	if err != nil {
-		return err
+	if p.i+1 >= len(p.args) {
+		return errf("No query string provided for SEARCH")
 	}
+	q := p.args[p.i+1]
+	p.i += 2
 	r.Query = string(q)
 	for p.more() {
 		switch {
@@ -223,8 +239,10 @@ func (p *parser) search(r *Request) error {
 				return err
 			}
 			r.TextAlias = string(v)
-		default:
+		case p.peek("VSIM"):
 			return nil
+		default:
+			return errf("Unknown argument `%s` in SEARCH", p.args[p.i])
 		}
 	}
 	return nil
@@ -234,14 +252,18 @@ func (p *parser) vsim(r *Request) error {
 	if !p.peek("VSIM") {
 		return errf("VSIM argument is required")
 	}
-	if p.i+2 >= len(p.args) {
-		return errf("Missing argument value for VSIM")
+	if p.i+1 >= len(p.args) {
+		return errf("Missing vector field name")
 	}
-	field, vec := string(p.args[p.i+1]), p.args[p.i+2]
-	p.i += 3
+	field := string(p.args[p.i+1])
 	if !strings.HasPrefix(field, "@") || len(field) == 1 {
 		return errf("Missing @ prefix for vector field name")
 	}
+	if p.i+2 >= len(p.args) {
+		return errf("Missing vector argument")
+	}
+	vec := p.args[p.i+2]
+	p.i += 3
 	r.Field = field[1:]
 	if len(vec) > 1 && vec[0] == '$' {
 		r.Vector = string(vec[1:])
@@ -285,17 +307,22 @@ func (p *parser) vsim(r *Request) error {
 }
 
 func (p *parser) knn(r *Request) error {
-	block, err := p.count("KNN")
+	block, err := p.count()
 	if err != nil {
 		return err
 	}
 	hasK := false
+	seen := map[string]bool{}
 	for len(block) > 0 {
 		if len(block) < 2 {
 			return errf("Missing argument value for %s", block[0])
 		}
 		name, v := strings.ToUpper(string(block[0])), block[1]
 		block = block[2:]
+		if seen[name] {
+			return errf("Duplicate %s argument", name)
+		}
+		seen[name] = true
 		switch name {
 		case "K":
 			n, err := strconv.ParseInt(string(v), 10, 64)
@@ -316,24 +343,29 @@ func (p *parser) knn(r *Request) error {
 		}
 	}
 	if !hasK {
-		return errf("Missing K argument in KNN")
+		return errf("Missing required argument K")
 	}
 	return nil
 }
 
 func (p *parser) rangeBlock(r *Request) error {
-	block, err := p.count("RANGE")
+	block, err := p.count()
 	if err != nil {
 		return err
 	}
 	r.Range = true
 	hasRadius := false
+	seen := map[string]bool{}
 	for len(block) > 0 {
 		if len(block) < 2 {
 			return errf("Missing argument value for %s", block[0])
 		}
 		name, v := strings.ToUpper(string(block[0])), string(block[1])
 		block = block[2:]
+		if seen[name] {
+			return errf("Duplicate %s argument", name)
+		}
+		seen[name] = true
 		switch name {
 		case "RADIUS", "EPSILON":
 			f, err := strconv.ParseFloat(v, 64)
@@ -352,7 +384,7 @@ func (p *parser) rangeBlock(r *Request) error {
 		}
 	}
 	if !hasRadius {
-		return errf("Missing RADIUS argument in RANGE")
+		return errf("Missing required argument RADIUS")
 	}
 	return nil
 }
@@ -410,7 +442,7 @@ func (p *parser) tail(r *Request) error {
 				break
 			}
 			var block [][]byte
-			if block, err = p.count(opt); err == nil {
+			if block, err = p.countAny(opt); err == nil {
 				if len(block)%2 != 0 || len(block) == 0 {
 					return errf("Parameters must be specified in PARAM VALUE pairs")
 				}
@@ -458,17 +490,22 @@ func (p *parser) combine(r *Request) error {
 		return errf("Unknown COMBINE method `%s`", p.args[p.i])
 	}
 	method := strings.ToUpper(string(p.args[p.i]))
-	block, err := p.count(method)
+	block, err := p.count()
 	if err != nil {
 		return err
 	}
 	hasAlpha, hasBeta := false, false
+	seen := map[string]bool{}
 	for len(block) > 0 {
 		if len(block) < 2 {
 			return errf("Missing argument value for %s", block[0])
 		}
 		name, v := strings.ToUpper(string(block[0])), string(block[1])
 		block = block[2:]
+		if seen[name] {
+			return errf("Duplicate %s argument", name)
+		}
+		seen[name] = true
 		switch {
 		case name == "WINDOW":
 			n, err := strconv.ParseInt(v, 10, 64)
@@ -480,7 +517,7 @@ func (p *parser) combine(r *Request) error {
 			r.FusedAlias = v
 		case name == "CONSTANT" && r.Method == RRF:
 			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
+			if err != nil || math.IsNaN(f) || f < 0 || f > maxConstant {
 				return errf("Invalid CONSTANT value")
 			}
 			r.Constant = f
@@ -499,13 +536,17 @@ func (p *parser) combine(r *Request) error {
 		}
 	}
 	if hasAlpha != hasBeta {
-		return errf("LINEAR requires both ALPHA and BETA")
+		missing := "ALPHA"
+		if hasAlpha {
+			missing = "BETA"
+		}
+		return errf("Missing value for %s", missing)
 	}
 	return nil
 }
 
 func (p *parser) sortBy(r *Request) error {
-	block, err := p.count("SORTBY")
+	block, err := p.countAny("SORTBY")
 	if err != nil {
 		return err
 	}
@@ -539,7 +580,7 @@ func (p *parser) load(r *Request) error {
 		p.i += 2
 		return nil
 	}
-	block, err := p.count("LOAD")
+	block, err := p.countAny("LOAD")
 	if err != nil {
 		return err
 	}
@@ -564,4 +605,19 @@ func (p *parser) load(r *Request) error {
 		r.Load = append(r.Load, f)
 	}
 	return nil
+}
+
+// countAny reads a counted list (LOAD, SORTBY, PARAMS) after option name,
+// of any length.
+func (p *parser) countAny(name string) ([][]byte, error) {
+	n, err := p.intValue(name, 0)
+	if err != nil {
+		return nil, errf("Bad arguments for %s: Could not convert argument to expected type", name)
+	}
+	if int64(len(p.args)-p.i) < n {
+		return nil, errf("Bad arguments for %s: Expected an argument, but none provided", name)
+	}
+	block := p.args[p.i : p.i+int(n)]
+	p.i += int(n)
+	return block, nil
 }
