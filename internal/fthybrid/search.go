@@ -1,6 +1,7 @@
 package fthybrid
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -68,6 +69,12 @@ func (r *Request) appendFields(args [][]byte, dist bool) [][]byte {
 			ret = append(ret, f.Name)
 		}
 	}
+	// SORTBY's fields are read too, shown or not.
+	for _, k := range r.SortBy {
+		if !r.reserved(k.Field) && !slices.Contains(ret, k.Field) {
+			ret = append(ret, k.Field)
+		}
+	}
 	if len(ret) == 0 {
 		return append(args, []byte("NOCONTENT"))
 	}
@@ -100,3 +107,13 @@ func words(w ...string) [][]byte {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// reserved reports whether name is a result's own field (the key, a
+// score) rather than a document's.
+func (r *Request) reserved(name string) bool {
+	switch name {
+	case KeyField, ScoreField, "":
+		return true
+	}
+	return name == r.FusedAlias || name == r.TextAlias || name == r.VecAlias
+}

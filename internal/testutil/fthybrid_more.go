@@ -59,6 +59,15 @@ func CheckFTHybridOptions(t *testing.T, addr, index, prefix string) {
 		}
 	}
 
+	// SORTBY a field LOAD does not name: read, not shown.
+	got = DoHybrid(t, c2, index, "SEARCH", "apple", "VSIM", "@emb", "$v", "SORTBY", 1, "@n", "DESC",
+		"LIMIT", 0, 6, "PARAMS", 2, "v", blob)
+	for i, r := range got.Results {
+		if r["__key"] != byN[i].key || len(r) != 2 {
+			t.Errorf("SORTBY n DESC without LOAD result %d = %v, want __key %s and __score", i, r, byN[i].key)
+		}
+	}
+
 	// YIELD_SCORE_AS: the text score, the distance and the fused score.
 	got = DoHybrid(t, c2, index, "SEARCH", "apple", "YIELD_SCORE_AS", "ts", "VSIM", "@emb", "$v", "YIELD_SCORE_AS", "vd",
 		"COMBINE", "RRF", 2, "YIELD_SCORE_AS", "fs", "LIMIT", 0, 100, "TIMEOUT", 5000, "PARAMS", 2, "v", blob)
