@@ -251,6 +251,12 @@ func walkInvocations() map[string][][]walkStep {
 			deny("FT.SEARCH", "allidx", "*"),
 			allow("FT.SEARCH", "aidx", "*"),
 		),
+		"ft.hybrid": each(
+			deny("FT.HYBRID", "oidx", "SEARCH", "*", "VSIM", "@emb", "$B", "PARAMS", "2", "B", walkBlob(0.5, 0.5)),
+			deny("FT.HYBRID", "oidx", "SEARCH", "*", "VSIM", "@emb", "$B", "LOAD", "1", "title", "PARAMS", "2", "B", walkBlob(0.5, 0.5)),
+			deny("FT.HYBRID", "allidx", "SEARCH", "*", "VSIM", "@emb", "$B", "PARAMS", "2", "B", walkBlob(0.5, 0.5)),
+			allow("FT.HYBRID", "aidx", "SEARCH", "*", "VSIM", "@emb", "$B", "PARAMS", "2", "B", walkBlob(0.5, 0.5)),
+		),
 		"ft.aggregate": each(
 			deny("FT.AGGREGATE", "oidx", "*", "LOAD", "*"),
 			deny("FT.AGGREGATE", "oidx", "*", "GROUPBY", "1", "@title", "REDUCE", "TOLIST", "1", "@title", "AS", "t"),

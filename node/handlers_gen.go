@@ -109,6 +109,7 @@ func handlers() map[string]Handler {
 		"cluster":              cmdCluster,
 		"ft.create":            cmdFTCreate,
 		"ft.search":            cmdFTSearch,
+		"ft.hybrid":            cmdFTHybrid,
 		"ft.aggregate":         cmdFTAggregate,
 		"ft.cursor":            cmdFTCursor,
 		"ft.info":              cmdFTInfo,

@@ -53,6 +53,7 @@ func routes() map[string]route {
 		"cluster":           {composite: proxyCluster},
 		"ft.create":         {composite: proxyFTCreate},
 		"ft.search":         {composite: proxyFTSearch},
+		"ft.hybrid":         {composite: proxyFTHybrid},
 		"ft.aggregate":      {composite: proxyFTAggregate},
 		"ft.cursor":         {local: proxyFTCursor},
 		"ft.info":           {composite: proxyFTInfo},

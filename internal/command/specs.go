@@ -136,6 +136,7 @@ func Specs() []Spec {
 		// search (RediSearch dialect)
 		{Name: "ft.create", Arity: -2, Flags: Keyless | Write | OffLoop, Proxy: RouteFanout, Index: IndexCreate, IndexArg: 1, Group: "search", Summary: "Creates a search index over hashes."},
 		{Name: "ft.search", Arity: -3, Flags: Keyless | r | Scans, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Searches an index (filters and KNN).", Reply3: ftSearchShape},
+		{Name: "ft.hybrid", Arity: -2, Flags: Keyless | r | Scans, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Runs a full-text and a vector query over an index and fuses their ranked results (RRF or LINEAR).", Reply3: Always(resp.AsFTHybrid)},
 		{Name: "ft.aggregate", Arity: -3, Flags: Keyless | r | Scans, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "%s: no such index", Group: "search", Summary: "Runs a query and a pipeline over its documents (GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT).", Reply3: ftAggregateShape},
 		{Name: "ft.cursor", Arity: -3, Flags: Keyless | r, Proxy: RouteLocal, Index: IndexNone, Group: "search", Summary: "Reads or deletes an FT.AGGREGATE cursor.", Reply3: BySubcommand(map[string]resp.Shape{"read": resp.AsFTCursor})},
 		{Name: "ft.info", Arity: -2, Flags: Keyless | r, Proxy: RouteFanout, Index: IndexQuery, IndexArg: 1, NoIndex: "Unknown index name", Group: "search", Summary: "Describes an index.", Reply3: Always(resp.AsFTInfo)},

@@ -79,7 +79,7 @@ func searchLabels(shape Shape) []string {
 // isFT reports whether shape is one of RediSearch's.
 func isFT(shape Shape) bool {
 	shape &^= ftExpand
-	return shape >= AsFTSearch && shape <= AsFTCursor || shape&^7 == asFTSearchWith || isFTProfile(shape)
+	return shape >= AsFTSearch && shape <= AsFTCursor || shape == AsFTHybrid || shape&^7 == asFTSearchWith || isFTProfile(shape)
 }
 
 // ft3 appends the RESP3 form of v, the RESP2 reply of an FT command with
@@ -88,6 +88,9 @@ func isFT(shape Shape) bool {
 func ft3(dst []byte, v *Value, shape Shape) ([]byte, bool) {
 	if isFTProfile(shape) {
 		return ftProfile3(dst, v, shape)
+	}
+	if shape == AsFTHybrid {
+		return ftHybrid3(dst, v)
 	}
 	expand := shape&ftExpand != 0
 	shape &^= ftExpand

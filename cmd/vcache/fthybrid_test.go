@@ -1,0 +1,35 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// TestFTHybridThroughTheProxy: vcache dev's proxy runs FT.HYBRID over
+// three shards — each list merged over every shard before the fusion —
+// and its fused order and scores are RRF's and LINEAR's over the global
+// text list and the exact vector list, as a single node's.
+func TestFTHybridThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1})
+	defer c.Close()
+	testutil.LoadFTHybrid(t, c, "phy", "phy")
+	testutil.CheckFTHybridFusion(t, addr, "phy", "phy")
+}
+
+// TestFTHybridOptionsThroughTheProxy: LOAD, SORTBY, YIELD_SCORE_AS, an
+// inline vector, RESP3 and the argument errors through the proxy, as on a
+// node.
+func TestFTHybridOptionsThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1})
+	defer c.Close()
+	testutil.LoadFTHybrid(t, c, "pho", "pho")
+	testutil.CheckFTHybridOptions(t, addr, "pho", "pho")
+	testutil.CheckFTHybridErrors(t, addr, "pho")
+}

@@ -1,0 +1,131 @@
+package node
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/vcache/vcache/internal/fthybrid"
+	"github.com/vcache/vcache/vector/ft"
+)
+
+// cmdFTHybrid runs FT.HYBRID: the full-text list and the vector list as
+// two searches of the index, each cut to the fusion window, then their
+// fusion (internal/fthybrid).
+func cmdFTHybrid(cx *Ctx) {
+	started := time.Now()
+	args, slots, err := searchSlots(cx.Args[1:])
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	h, err := fthybrid.Parse(args)
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	text, err := ft.ParseSearchArgs(h.TextSearch())
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	vec, err := ft.ParseSearchArgs(h.VectorSearch())
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	ix := openSearch(cx, h.Index, false, text.ParseQueryFor)
+	if ix == nil {
+		return
+	}
+	if err := vec.ParseQueryFor(ix); err != nil {
+		ftError(cx, err)
+		return
+	}
+	metric, ok := hybridMetric(ix, h.Field)
+	if !ok {
+		cx.Error(fmt.Sprintf("Unknown vector field `%s`", h.Field))
+		return
+	}
+	if refuseGone(cx, slots) {
+		return
+	}
+	lists := [2][]fthybrid.Hit{}
+	for i, req := range []*ft.SearchRequest{text, vec} {
+		capResults(cx.Node.search.Config, req)
+		req.Admit = searchAdmit(cx.Node, slots)
+		res, err := ix.SearchDocs(req, searchDocs(cx.Node.ks, ix, req))
+		if err != nil {
+			ftError(cx, err)
+			return
+		}
+		if lists[i], err = hybridHits(res.ReplyFor(req), i == 1); err != nil {
+			ftError(cx, err)
+			return
+		}
+	}
+	rows := h.Fuse(lists[0], lists[1], metric)
+	writeAny(cx, h.Reply(rows, nil, started))
+}
+
+// hybridMetric returns the distance metric of the vector field VSIM
+// names (by its alias).
+func hybridMetric(ix *ft.Index, field string) (fthybrid.Metric, bool) {
+	for _, f := range ix.Schema().Fields {
+		if f.Alias == field && f.Type == ft.Vector {
+			return fthybrid.ParseMetric(f.Vec.Metric.String()), true
+		}
+	}
+	return 0, false
+}
+
+// hybridHits reads an FT.SEARCH reply (total, key, score?, fields?...)
+// as one of FT.HYBRID's lists: the text list's rows have scores
+// (WITHSCORES), the vector list's carry their distance as a field.
+func hybridHits(reply []any, vector bool) ([]fthybrid.Hit, error) {
+	var hits []fthybrid.Hit
+	e := reply[1:]
+	for len(e) > 0 {
+		key, _ := e[0].(string)
+		h := fthybrid.Hit{Key: key}
+		e = e[1:]
+		if !vector && len(e) > 0 {
+			s, _ := e[0].(string)
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return nil, fmt.Errorf("internal: bad score %q", s)
+			}
+			h.Score = f
+			e = e[1:]
+		}
+		if len(e) > 0 {
+			if fields, ok := e[0].([]any); ok {
+				for _, x := range fields {
+					h.Fields = append(h.Fields, anyString(x))
+				}
+				e = e[1:]
+			}
+		}
+		if vector {
+			d, ok := fthybrid.DistanceOf(h.Fields)
+			if !ok {
+				return nil, fmt.Errorf("internal: no distance for %s", key)
+			}
+			h.Score = d
+		}
+		hits = append(hits, h)
+	}
+	return hits, nil
+}
+
+func anyString(x any) string {
+	switch v := x.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	}
+	return ""
+}

@@ -1,0 +1,25 @@
+package node
+
+import (
+	"testing"
+
+	"github.com/vcache/vcache/internal/testutil"
+)
+
+// TestFTHybridFusion: FT.HYBRID's fused order and scores are RRF's and
+// LINEAR's over the text list and the exact vector list (KNN, RANGE,
+// FILTER, WINDOW, CONSTANT, ALPHA/BETA, both metrics).
+func TestFTHybridFusion(t *testing.T) {
+	tn := startNode(t, nil)
+	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
+	testutil.CheckFTHybridFusion(t, tn.addr, "hy", "hy")
+}
+
+// TestFTHybridOptionsAndErrors: LOAD, SORTBY, YIELD_SCORE_AS, an inline
+// vector, RESP3, and the errors for bad arguments, on a node.
+func TestFTHybridOptionsAndErrors(t *testing.T) {
+	tn := startNode(t, nil)
+	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
+	testutil.CheckFTHybridOptions(t, tn.addr, "hy", "hy")
+	testutil.CheckFTHybridErrors(t, tn.addr, "hy")
+}

@@ -1,0 +1,169 @@
+package proxy
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vcache/vcache/internal/fthybrid"
+	"github.com/vcache/vcache/internal/resp"
+)
+
+// FT.HYBRID across the shards: the full-text list and the vector list are
+// two FT.SEARCH scatter-gathers (search.go), each shard sending its
+// fusion window's best documents with their raw scores and distances;
+// each list is merged over all shards (scores, then distances), cut to
+// the window, and only then fused, so the result is the single index's.
+// COMBINE LINEAR also reads the vector field's metric from one node's
+// FT.INFO.
+
+func proxyFTHybrid(s *session, cmd resp.Command) (merger, string) {
+	started := time.Now()
+	oneLine := strings.NewReplacer("\r", " ", "\n", " ")
+	h, err := fthybrid.Parse(cmd.Args[1:])
+	if err != nil {
+		return nil, oneLine.Replace(err.Error())
+	}
+	text := append([][]byte{[]byte("FT.SEARCH")}, h.TextSearch()...)
+	vec := append([][]byte{[]byte("FT.SEARCH")}, h.VectorSearch()...)
+	// Both are checked before either is sent.
+	for _, args := range [][][]byte{text, vec} {
+		if _, err := parseFTSearch(args); err != nil {
+			return nil, oneLine.Replace(err.Error())
+		}
+	}
+	m := &hybridMerge{h: h, started: started}
+	var msg string
+	if m.text, msg = proxyFTSearch(s, resp.Command{Args: text}); msg != "" {
+		return nil, msg
+	}
+	if m.vec, msg = proxyFTSearch(s, resp.Command{Args: vec}); msg != "" {
+		return nil, msg
+	}
+	if h.Method == fthybrid.Linear {
+		m.info = s.infoCall(cmd.Args[1])
+	}
+	return m, ""
+}
+
+type hybridMerge struct {
+	h         *fthybrid.Request
+	text, vec merger
+	info      *call // FT.INFO, for the metric (LINEAR only)
+	started   time.Time
+}
+
+func (m *hybridMerge) merge(s *session, dst []byte) []byte {
+	var lists [2][]fthybrid.Hit
+	for i, sub := range []merger{m.text, m.vec} {
+		raw := sub.merge(s, nil)
+		v, _, err := resp.Parse(raw)
+		if err != nil {
+			return resp.AppendError(dst, "ERR bad reply from backend")
+		}
+		if v.Kind == resp.Error {
+			return append(dst, raw...)
+		}
+		if lists[i], err = hybridHits(&v, i == 1); err != nil {
+			return resp.AppendError(dst, err.Error())
+		}
+	}
+	metric := fthybrid.Cosine
+	if m.info != nil {
+		s.settle(m.info)
+		v, _, err := resp.Parse(m.info.reply)
+		if err != nil || v.Kind == resp.Error {
+			return resp.AppendError(dst, "ERR unexpected FT.INFO reply from a node")
+		}
+		name, ok := infoMetric(&v, m.h.Field)
+		if !ok {
+			return resp.AppendError(dst, "Unknown vector field `"+m.h.Field+"`")
+		}
+		metric = fthybrid.ParseMetric(name)
+	}
+	rows := m.h.Fuse(lists[0], lists[1], metric)
+	return appendAny(dst, m.h.Reply(rows, nil, m.started))
+}
+
+// hybridHits reads a merged FT.SEARCH reply as one of FT.HYBRID's lists
+// (see node/fthybrid.go).
+func hybridHits(v *resp.Value, vector bool) ([]fthybrid.Hit, error) {
+	if v.Kind != resp.Array || len(v.Elems) == 0 || v.Elems[0].Kind != resp.Integer {
+		return nil, errUnexpectedSearch
+	}
+	var hits []fthybrid.Hit
+	e := v.Elems[1:]
+	for len(e) > 0 {
+		h := fthybrid.Hit{Key: string(e[0].Str)}
+		e = e[1:]
+		if !vector {
+			if len(e) == 0 {
+				return nil, errUnexpectedSearch
+			}
+			f, err := strconv.ParseFloat(string(e[0].Str), 64)
+			if err != nil {
+				return nil, errUnexpectedSearch
+			}
+			h.Score, e = f, e[1:]
+		}
+		if len(e) > 0 && e[0].Kind == resp.Array {
+			for _, x := range e[0].Elems {
+				h.Fields = append(h.Fields, string(x.Str))
+			}
+			e = e[1:]
+		}
+		if vector {
+			d, ok := fthybrid.DistanceOf(h.Fields)
+			if !ok {
+				return nil, errUnexpectedSearch
+			}
+			h.Score = d
+		}
+		hits = append(hits, h)
+	}
+	return hits, nil
+}
+
+type hybridError string
+
+func (e hybridError) Error() string { return string(e) }
+
+const errUnexpectedSearch = hybridError("ERR unexpected FT.SEARCH reply from a shard")
+
+// infoMetric finds the distance metric of the vector field alias in an
+// FT.INFO reply's attributes.
+func infoMetric(v *resp.Value, alias string) (string, bool) {
+	attrs := field(v, "attributes")
+	if attrs == nil {
+		return "", false
+	}
+	for i := range attrs.Elems {
+		a := &attrs.Elems[i]
+		if f := field(a, "attribute"); f == nil || string(f.Str) != alias {
+			continue
+		}
+		for j := 0; j+1 < len(a.Elems); j++ {
+			if strings.EqualFold(string(a.Elems[j].Str), "distance_metric") {
+				return string(a.Elems[j+1].Str), true
+			}
+		}
+	}
+	return "", false
+}
+
+// appendAny writes nested []any of strings and int64s as RESP2.
+func appendAny(dst []byte, v any) []byte {
+	switch x := v.(type) {
+	case []any:
+		dst = resp.AppendArray(dst, len(x))
+		for _, e := range x {
+			dst = appendAny(dst, e)
+		}
+		return dst
+	case string:
+		return resp.AppendBulk(dst, x)
+	case int64:
+		return resp.AppendInt(dst, x)
+	}
+	return resp.AppendNull(dst)
+}
