@@ -25,13 +25,15 @@ func (n *Node) configSetMany(pairs [][]byte) string {
 		if !known {
 			_, known = hiddenParams[name]
 		}
+		// (Redis names the parameter as the client wrote it here, and by
+		// its own name when its value is refused.)
 		switch {
 		case !known && !immutableParams[name]:
-			return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'"
+			return "ERR Unknown option or number of arguments for CONFIG SET - '" + string(pairs[i]) + "'"
 		case seen[name]:
-			return configSetFailed(name, "duplicate parameter")
+			return configSetFailed(string(pairs[i]), "duplicate parameter")
 		case immutableParams[name]:
-			return configSetFailed(name, "can't set immutable config")
+			return configSetFailed(string(pairs[i]), "can't set immutable config")
 		}
 		seen[name] = true
 		names = append(names, name)

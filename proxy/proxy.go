@@ -341,7 +341,7 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 		}
 		if rerr != nil {
 			if isProtocolError(rerr) {
-				s.nc.Write([]byte("-ERR " + rerr.Error() + "\r\n"))
+				s.nc.Write(resp.AppendError(nil, "ERR "+rerr.Error()))
 			}
 			return
 		}
