@@ -64,13 +64,15 @@ func configSetFailed(name, why string) string {
 // hiddenParams are parameters CONFIG GET shows only when asked for by
 // their exact name (a pattern such as * leaves them out), as Redis hides
 // its debugging ones.
-var hiddenParams = map[string]bool{"key-load-delay": true}
+var hiddenParams = map[string]bool{"key-load-delay": true, "lua-enable-deprecated-api": true}
 
 // hiddenParam returns a hidden parameter's value.
 func (n *Node) hiddenParam(name string) string {
 	switch name {
 	case "key-load-delay":
 		return strconv.FormatInt(n.xcfg.keyLoadDelay.Load(), 10)
+	case "lua-enable-deprecated-api":
+		return map[bool]string{true: "yes", false: "no"}[n.cfg.LuaEnableDeprecatedAPI]
 	}
 	return ""
 }
