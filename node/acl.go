@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/vcache/vcache/internal/acl"
@@ -68,6 +69,10 @@ func cmdACL(cx *Ctx) {
 	out := cx.Node.acl.Command(nil, cx.cl.user, cx.Args)
 	if len(out) > 0 && out[0] == '-' {
 		cx.failed = true
+		if _, ok := cx.w.(errCounter); ok { // (written raw: counted here)
+			msg, _, _ := strings.Cut(string(out[1:]), "\r")
+			cx.Node.errs.add(msg)
+		}
 	}
 	if cx.Proto() == 3 {
 		// internal/acl writes RESP2: its nulls become RESP3's.

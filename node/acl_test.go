@@ -124,3 +124,35 @@ func TestShutdownNeedsAuth(t *testing.T) {
 		t.Errorf("the node after refused SHUTDOWNs: %s", got)
 	}
 }
+
+// TestACLKeyPermissionRulesAsRedis (CVE-2024-51741): a %R / %W key rule
+// with no permission ("%~", "%") or a permission twice is a syntax
+// error; one without "~" gives access to no key but "", as redis-server
+// answers: the rule's reply, the user's key patterns, and whether the
+// user may SET or GET (NOPERM or not; vcache words its NOPERM as Redis
+// 7.2 does).
+func TestACLKeyPermissionRulesAsRedis(t *testing.T) {
+	rs := &testNode{addr: startRedisServer(t).Options().Addr}
+	tn := startNode(t, nil)
+	ref, vc := rs.raw(t), tn.raw(t)
+	keys := func(rc *rawConn) string {
+		getuser := rc.do("ACL", "GETUSER", "u")
+		_, after, _ := strings.Cut(getuser, `"keys"`)
+		pats, _, _ := strings.Cut(after, `"channels"`)
+		return pats
+	}
+	for _, rule := range []string{"%~", "%", "%RW~", "%RW", "%R", "%W~x*", "%RR~x", "%WRW~x", "%RX~x", "%rw~y*", "%~x"} {
+		sameAsRedis(t, vc, ref, []string{"ACL", "DELUSER", "u"}, []string{"ACL", "SETUSER", "u", "on", "nopass", "+@all", rule})
+		if got, want := keys(vc), keys(ref); got != want {
+			t.Errorf("%s: keys %q, redis-server %q", rule, got, want)
+		}
+		vu, ru := tn.raw(t), rs.raw(t)
+		sameAsRedis(t, vu, ru, []string{"AUTH", "u", "pw"})
+		for _, cmd := range [][]string{{"SET", "x", "5"}, {"SET", "y1", "5"}, {"GET", ""}} {
+			got, want := vu.exact(cmd...), ru.exact(cmd...)
+			if strings.HasPrefix(got, "-NOPERM") != strings.HasPrefix(want, "-NOPERM") {
+				t.Errorf("%s: %q: vcache %q, redis-server %q", rule, cmd, got, want)
+			}
+		}
+	}
+}

@@ -84,6 +84,10 @@ type Config struct {
 	// node has no headroom, but never goes under CopyRateMin, so it
 	// finishes (copyrate.go). 0 means 8 MiB/s and 512 MiB/s.
 	CopyRateMin, CopyRateMax int64
+	// LuaEnableDeprecatedAPI gives scripts and functions Lua's setfenv,
+	// getfenv and newproxy (Redis's hidden lua-enable-deprecated-api,
+	// fixed at start; off by default since CVE-2025-46818).
+	LuaEnableDeprecatedAPI bool
 	// Version is reported by INFO and HELLO.
 	Version string
 	// Cluster, when set, makes the node a member of a gossip cluster: it

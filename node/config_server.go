@@ -8,7 +8,7 @@ import (
 // immutableParams are the CONFIG GET parameters Redis fixes at start:
 // CONFIG SET of them fails, whatever the value, with Redis's error.
 var immutableParams = map[string]bool{"databases": true, "cluster-enabled": true, "aclfile": true,
-	"daemonize": true, "replicaof": true, "slaveof": true}
+	"daemonize": true, "replicaof": true, "slaveof": true, "lua-enable-deprecated-api": true}
 
 // setServerParam is CONFIG SET of the parameters about the server itself
 // (where it listens, where it snapshots, what is fixed at start); ok is

@@ -25,13 +25,15 @@ func (n *Node) configSetMany(pairs [][]byte) string {
 		if !known {
 			_, known = hiddenParams[name]
 		}
+		// (Redis names the parameter as the client wrote it here, and by
+		// its own name when its value is refused.)
 		switch {
 		case !known && !immutableParams[name]:
-			return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'"
+			return "ERR Unknown option or number of arguments for CONFIG SET - '" + string(pairs[i]) + "'"
 		case seen[name]:
-			return configSetFailed(name, "duplicate parameter")
+			return configSetFailed(string(pairs[i]), "duplicate parameter")
 		case immutableParams[name]:
-			return configSetFailed(name, "can't set immutable config")
+			return configSetFailed(string(pairs[i]), "can't set immutable config")
 		}
 		seen[name] = true
 		names = append(names, name)
@@ -62,13 +64,15 @@ func configSetFailed(name, why string) string {
 // hiddenParams are parameters CONFIG GET shows only when asked for by
 // their exact name (a pattern such as * leaves them out), as Redis hides
 // its debugging ones.
-var hiddenParams = map[string]bool{"key-load-delay": true}
+var hiddenParams = map[string]bool{"key-load-delay": true, "lua-enable-deprecated-api": true}
 
 // hiddenParam returns a hidden parameter's value.
 func (n *Node) hiddenParam(name string) string {
 	switch name {
 	case "key-load-delay":
 		return strconv.FormatInt(n.xcfg.keyLoadDelay.Load(), 10)
+	case "lua-enable-deprecated-api":
+		return map[bool]string{true: "yes", false: "no"}[n.cfg.LuaEnableDeprecatedAPI]
 	}
 	return ""
 }

@@ -128,14 +128,25 @@ func (n *Node) exec(c *client, args [][]byte) {
 	e := c.last
 	if e == nil || !command.EqualFold(args[0], e.spec.Name) {
 		e = n.lookup(args[0])
+		c.last = e
 		if e != nil {
-			c.last = e
 			c.lastCmd.Store(&e.spec.Name)
+		} else {
+			c.lastCmd.Store(nil) // CLIENT LIST's cmd=NULL, as in Redis
 		}
 	}
-	if e != nil && len(args) > 1 && e.spec.Has(command.Container) {
-		full := subcommandName(e.spec.Name, args[1])
-		c.lastCmd.Store(&full)
+	if e != nil && e.spec.Has(command.Container) {
+		switch {
+		case len(args) == 1:
+			c.lastCmd.Store(&e.spec.Name)
+		case e.spec.HasSubcommand(args[1]):
+			full := subcommandName(e.spec.Name, args[1])
+			c.lastCmd.Store(&full)
+		default:
+			// An unknown subcommand is no command, as in Redis (and its
+			// text, which may hold a line break, stays out of CLIENT LIST).
+			c.lastCmd.Store(nil)
+		}
 	}
 	cx := &c.cx
 	if e == nil {

@@ -24,14 +24,15 @@ type errorStats struct {
 }
 
 // errorCode is the code Redis files an error reply under: its first word,
-// when one ends in the first 32 bytes; ERR otherwise.
+// when one ends in the first 32 bytes; ERR otherwise. A CR or LF ends a
+// word too: the reply has it as a space (and INFO's lines stay lines).
 func errorCode(msg string) string {
 	msg = strings.TrimPrefix(msg, "-")
 	head := msg
 	if len(head) > 32 {
 		head = head[:32]
 	}
-	if i := strings.IndexByte(head, ' '); i > 0 {
+	if i := strings.IndexAny(head, " \r\n"); i > 0 {
 		return msg[:i]
 	}
 	return "ERR"

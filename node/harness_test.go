@@ -136,6 +136,17 @@ func (rc *rawConn) do(args ...string) string {
 
 func (rc *rawConn) send(args ...string) { rc.Send(args...) }
 
+// sameAsRedis sends each command to vc (vcache) and to ref (redis-server)
+// and fails the test where their raw replies differ.
+func sameAsRedis(t testing.TB, vc, ref *rawConn, cmds ...[]string) {
+	t.Helper()
+	for _, cmd := range cmds {
+		if got, want := vc.exact(cmd...), ref.exact(cmd...); got != want {
+			t.Errorf("%.200q:\n vcache       %.300q\n redis-server %.300q", cmd, got, want)
+		}
+	}
+}
+
 // reply reads one reply and renders it like redis-cli.
 func (rc *rawConn) reply() (string, error) {
 	v, err := rc.ReadValue()

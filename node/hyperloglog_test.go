@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -126,5 +127,35 @@ func TestHLLBytesInterchange(t *testing.T) {
 	re, ve := rs.PFCount(ctx, "bad").Err(), vc.PFCount(ctx, "bad").Err()
 	if re == nil || ve == nil || re.Error() != ve.Error() {
 		t.Fatalf("corrupt sketch: redis %v, vcache %v", re, ve)
+	}
+}
+
+// TestHLLCorruptSparseAsRedis (CVE-2025-32023): sparse sketches whose
+// runs cover more than the 16384 registers (Redis's regression test: more
+// than 2^17 XZERO runs of 16384, whose sum overflowed 32 bits, then a
+// VAL) are refused with INVALIDOBJ by the commands that read their
+// registers, as redis-server answers; a run past the end by one register,
+// or short of it, too.
+func TestHLLCorruptSparseAsRedis(t *testing.T) {
+	ref := (&testNode{addr: startRedisServer(t).Options().Addr}).raw(t)
+	vc := startNode(t, nil).raw(t)
+	header := "HYLL\x01" + strings.Repeat("\x00", 11)
+	xzero := string([]byte{0x40 | 0x3f, 0xff}) // 16384 zero registers
+	for _, sketch := range []string{
+		header + strings.Repeat(xzero, 131072+1000) + "\xff",
+		header + strings.Repeat("\x3f", 300) + "\xff", // 300 ZERO runs of 64
+		header + xzero + "\x80",                       // one register past the end
+		header + xzero[:1] + "\xfe" + "\x83",          // 16383 zeros and 4 registers
+		header + strings.Repeat("\x3f", 255),          // 16320 registers
+		header + xzero,                                // the empty sketch, valid
+	} {
+		sameAsRedis(t, vc, ref,
+			[]string{"SET", "hll", sketch},
+			[]string{"PFCOUNT", "hll", "hll"},
+			[]string{"PFDEBUG", "GETREG", "hll"},
+			[]string{"PFMERGE", "dst", "hll"},
+			[]string{"PFCOUNT", "dst"},
+			[]string{"DEL", "dst"},
+			[]string{"PING"})
 	}
 }

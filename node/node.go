@@ -204,8 +204,9 @@ func New(cfg Config, log *slog.Logger) (*Node, error) {
 	n.slow.threshold.Store(10000) // Redis's defaults: 10 ms, 128 entries
 	n.slow.maxLen.Store(128)
 	n.listCfg.packSize.Store(-2) // Redis's default list-max-listpack-size
-	n.scripts.engine = script.New()
-	n.scripts.funcs = script.New()
+	lua := script.Config{DeprecatedAPI: cfg.LuaEnableDeprecatedAPI}
+	n.scripts.engine = script.NewWith(lua)
+	n.scripts.funcs = script.NewWith(lua)
 	n.scripts.engine.SetJudge(n.judgeCalls)
 	n.scripts.funcs.SetJudge(n.judgeCalls)
 	n.scripts.mem = smem

@@ -121,6 +121,14 @@ func TestRestoreRedis6Payloads(t *testing.T) {
 		{"ziplist cut short", append([]byte{10}, rdbStr(hashZL[:len(hashZL)-3])...)},
 		{"zset ziplist with a long member", append([]byte{12}, rdbStr(zlEncode("a", "1", long, "2"))...)},
 		{"zipmap with a long value", append([]byte{9}, rdbStr(zmEncode("f", strings.Repeat("z", 100)))...)},
+		// A length of 254 or more takes 254 and 4 bytes; a shorter one
+		// written so is refused since CVE-2026-25243.
+		{"zipmap with a 300-byte field", append([]byte{9}, rdbStr(append(append([]byte{1, 0xFE, 44, 1, 0, 0},
+			strings.Repeat("f", 300)...), 1, 0, 'v', 0xFF))...)},
+		{"zipmap with a short field's length in 5 bytes", append([]byte{9}, rdbStr([]byte{1, 0xFE, 4, 0, 0, 0, 'k', 'e', 'y', '1',
+			4, 0, 'v', 'a', 'l', '1', 0xFF})...)},
+		{"zipmap with a short value's length in 5 bytes", append([]byte{9}, rdbStr([]byte{1, 1, 'k', 0xFE, 4, 0, 0, 0, 0,
+			'v', 'a', 'l', '1', 0xFF})...)},
 	}
 	// A list with a value over 16 KiB: its RDB string needs the 32-bit length.
 	hz := zlEncode("k", huge)

@@ -60,7 +60,8 @@ func (s *scripting) reuseCaller(n *Node, caller *client, r *scriptRun, readonly 
 func (sc *scriptCaller) Call(args [][]byte, resp3 bool) script.Reply {
 	n := sc.n
 	e := n.scripts.names.lookup(n, args[0])
-	if e == nil {
+	if e == nil || len(args) > 1 && e.spec.Has(command.Container) && !e.spec.HasSubcommand(args[1]) {
+		// (An unknown subcommand is no command to Redis either.)
 		return script.ErrorReply("ERR Unknown Redis command called from script")
 	}
 	// A command refused here counts as rejected in INFO commandstats, as

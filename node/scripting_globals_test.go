@@ -11,9 +11,10 @@ import (
 // TestScriptGlobalsStayReadOnly: scripts that assign no global read
 // their globals straight from where they live; the globals stay
 // read-only to them all the same, with Redis's errors (redis-server
-// 7.0.15's texts for the scripts it can run; it has no getfenv).
+// 7.0.15's texts for the scripts it can run), getfenv included when
+// lua-enable-deprecated-api gives it.
 func TestScriptGlobalsStayReadOnly(t *testing.T) {
-	tn := startNode(t, nil)
+	tn := startNode(t, func(c *Config) { c.LuaEnableDeprecatedAPI = true })
 	ctx := context.Background()
 	c := tn.client(t)
 	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
@@ -50,7 +51,7 @@ func TestScriptGlobalsStayReadOnly(t *testing.T) {
 
 // TestFunctionGlobalsStayReadOnly: the same for FCALL's functions.
 func TestFunctionGlobalsStayReadOnly(t *testing.T) {
-	tn := startNode(t, nil)
+	tn := startNode(t, func(c *Config) { c.LuaEnableDeprecatedAPI = true })
 	ctx := context.Background()
 	c := tn.client(t)
 	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {

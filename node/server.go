@@ -2,12 +2,12 @@ package node
 
 import (
 	"math"
-	"path"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/vcache/vcache/cache"
+	"github.com/vcache/vcache/internal/glob"
 )
 
 func cmdDBSize(cx *Ctx) {
@@ -140,12 +140,21 @@ func cmdConfig(cx *Ctx) {
 		seen := map[string]bool{}
 		for _, p := range cx.Args[2:] {
 			pat := strings.ToLower(string(p))
-			if hiddenParams[pat] && !seen[pat] {
-				seen[pat] = true
-				out = append(out, pat, n.hiddenParam(pat))
+			if !strings.ContainsAny(pat, "[*?") {
+				// A name, not a pattern: named as the client wrote it, as
+				// Redis answers; a hidden parameter only so.
+				get, ok := params[pat]
+				if !ok && hiddenParams[pat] {
+					get, ok = func() string { return n.hiddenParam(pat) }, true
+				}
+				if ok && !seen[pat] {
+					seen[pat] = true
+					out = append(out, string(p), get())
+				}
+				continue
 			}
 			for _, name := range sortedKeys(params) {
-				if ok, _ := path.Match(pat, name); ok && !seen[name] {
+				if glob.Match(pat, name) && !seen[name] {
 					seen[name] = true
 					out = append(out, name, params[name]())
 				}

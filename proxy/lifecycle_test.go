@@ -5,8 +5,11 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"runtime"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -142,5 +145,65 @@ func TestServeStopsWhenContextEnds(t *testing.T) {
 	defer wcancel()
 	if err := p.wait(wctx); err != nil {
 		t.Errorf("Serve after its context ended: %v", err)
+	}
+}
+
+// flakyListener fails its first Accepts with errs, then accepts.
+type flakyListener struct {
+	net.Listener
+	mu   sync.Mutex
+	errs []error
+}
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	l.mu.Lock()
+	if len(l.errs) > 0 {
+		err := l.errs[0]
+		l.errs = l.errs[1:]
+		l.mu.Unlock()
+		return nil, err
+	}
+	l.mu.Unlock()
+	return l.Listener.Accept()
+}
+
+// TestAcceptErrorsThatPass: an Accept that fails for a moment (out of
+// descriptors, a connection aborted before it was taken) does not stop
+// the proxy, as it does not stop Redis (CVE-2025-48367): it accepts
+// again, and serves the next client.
+func TestAcceptErrorsThatPass(t *testing.T) {
+	router, err := NewStaticRouter([]string{startRedis(t).addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(DefaultConfig(), router, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opErr := func(errno syscall.Errno) error {
+		return &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", errno)}
+	}
+	ln := &flakyListener{Listener: inner, errs: []error{opErr(syscall.EMFILE), opErr(syscall.ECONNABORTED), opErr(syscall.ENFILE)}}
+	served := make(chan error, 1)
+	go func() { served <- p.Serve(context.Background(), ln) }()
+	if got := rawDo(inner.Addr().String(), "PING"); got != "+PONG\r\n" {
+		t.Errorf("PING after failed accepts = %q", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-ctx.Done():
+		t.Error("Serve did not return")
 	}
 }

@@ -189,7 +189,7 @@ func (l *loop) serve(lc *loopSession, cmds []resp.Command, rerr error) {
 func (l *loop) ending(lc *loopSession, err error) {
 	lc.closing = true
 	if isProtocolError(err) {
-		lc.closeIn = []byte("-ERR " + err.Error() + "\r\n")
+		lc.closeIn = resp.AppendError(nil, "ERR "+err.Error())
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/vcache/vcache/internal/acl"
@@ -130,10 +131,28 @@ func New(cfg Config, router Router, log *slog.Logger) (*Proxy, error) {
 	return p, nil
 }
 
+// acceptPasses reports whether an error of Accept passes: a timeout, the
+// process or the system out of descriptors or buffers for a moment, a
+// connection aborted or refused by a filter before it was taken.
+func acceptPasses(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	for _, e := range []error{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM,
+		syscall.ECONNABORTED, syscall.ECONNRESET, syscall.EPROTO, syscall.EPERM, syscall.EINTR, syscall.EAGAIN} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // Serve accepts clients on ln until ctx ends or Shutdown is called, then
 // drains: it stops accepting, lets each client finish the commands it has
 // sent, closes the backend connections and waits for every goroutine it
-// started. It returns nil after a shutdown, or the listener's error.
+// started. It returns nil after a shutdown, or the listener's error (one
+// that passes, such as running out of descriptors, is retried instead).
 func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 	p.mu.Lock()
 	if p.serving || p.closing {
@@ -171,14 +190,23 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 
 	var err error
+	pause := time.Duration(0)
 	for {
 		nc, aerr := ln.Accept()
 		if aerr != nil {
 			select {
 			case <-stopped:
 			default:
-				var ne net.Error
-				if errors.As(aerr, &ne) && ne.Timeout() {
+				if acceptPasses(aerr) {
+					// Out of descriptors for a moment, or a connection
+					// gone before it was taken: accept again after a pause
+					// (doubling to a second), as Redis goes on accepting.
+					pause = min(max(2*pause, 5*time.Millisecond), time.Second)
+					p.log.Warn("accept", "err", aerr, "retry_in", pause)
+					select {
+					case <-stopped:
+					case <-time.After(pause):
+					}
 					continue
 				}
 				err = aerr
@@ -186,6 +214,7 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 			}
 			break
 		}
+		pause = 0
 		p.accept(nc)
 	}
 
@@ -344,7 +373,7 @@ func (p *Proxy) serveFrom(s *session, rd *resp.CommandReader, cmds []resp.Comman
 		}
 		if rerr != nil {
 			if isProtocolError(rerr) {
-				s.nc.Write([]byte("-ERR " + rerr.Error() + "\r\n"))
+				s.nc.Write(resp.AppendError(nil, "ERR "+rerr.Error()))
 			}
 			return
 		}

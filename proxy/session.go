@@ -423,10 +423,14 @@ func (s *session) admit(cmd resp.Command) (e *entry, it item, done bool) {
 
 // noteCmd records the command the session runs now, as Redis names it in
 // CLIENT INFO's cmd= while it runs and after: "get", or "client|list" for
-// a subcommand of a container.
+// a subcommand of a container; none for an unknown subcommand.
 func (s *session) noteCmd(e *entry, args [][]byte) {
 	if !e.spec.Has(command.Container) || len(args) < 2 {
 		s.lastCmd.Store(&e.spec.Name)
+		return
+	}
+	if !e.spec.HasSubcommand(args[1]) {
+		s.lastCmd.Store(nil) // (its text, which may hold a line break, stays out of CLIENT LIST)
 		return
 	}
 	if p := s.lastCmd.Load(); p != nil && len(*p) == len(e.spec.Name)+1+len(args[1]) &&
@@ -487,9 +491,7 @@ func (s *session) shape3(e *entry, args [][]byte) (bool, resp.Shape) {
 // errItem is an item whose reply is the error msg.
 func (s *session) errItem(e *entry, msg string) item {
 	lo := len(s.local)
-	s.local = append(s.local, '-')
-	s.local = append(s.local, msg...)
-	s.local = append(s.local, '\r', '\n')
+	s.local = resp.AppendError(s.local, msg)
 	return item{e: e, lo: lo, hi: len(s.local)}
 }
 

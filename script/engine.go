@@ -224,11 +224,24 @@ type Engine struct {
 	redisCall, redisPCall lua.LValue
 }
 
-// New returns an Engine with a fresh sandboxed state.
-func New() *Engine {
+// Config configures an Engine's sandbox.
+type Config struct {
+	// DeprecatedAPI gives scripts and functions setfenv, getfenv and
+	// newproxy (Redis's lua-enable-deprecated-api, off by default since
+	// CVE-2025-46818).
+	DeprecatedAPI bool
+}
+
+// New returns an Engine with a fresh sandboxed state, as Redis
+// configures it by default.
+func New() *Engine { return NewWith(Config{}) }
+
+// NewWith returns an Engine with a fresh sandboxed state configured by
+// cfg.
+func NewWith(cfg Config) *Engine {
 	e := &Engine{scripts: map[string]*Script{}, libs: newLibraries(),
 		keys: argTable{name: "KEYS"}, argv: argTable{name: "ARGV"}}
-	e.L = newState(e)
+	e.L = newState(e, cfg)
 	e.handler = e.L.NewFunction(errorHandler)
 	return e
 }

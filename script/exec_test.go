@@ -8,7 +8,7 @@ import (
 // TestExecRunsStartAfresh: a run that changes its own environment
 // (setfenv) does not change the next run of the same script.
 func TestExecRunsStartAfresh(t *testing.T) {
-	e := New()
+	e := NewWith(Config{DeprecatedAPI: true})
 	defer e.Close()
 	s, err := e.Load("if ARGV[1] == 'swap' then setfenv(1, {KEYS = {'other'}}) end return KEYS[1]")
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 // in any script that runs without error) runs with the backing table
 // itself as its environment instead: one lookup, the same errors for a
 // global that does not exist. The globals stay read-only to it: getfenv
-// gives it the read-only table, and the backing table is among those
-// rawset and setmetatable refuse.
+// (with Config.DeprecatedAPI) gives it the read-only table, and the
+// backing table is among those rawset and setmetatable refuse.
 
 // opSetGlobal is gopher-lua's SETGLOBAL opcode (the top 6 bits of an
 // instruction).

@@ -20,9 +20,9 @@ import (
 // sets to the run's table (setArgConstants); the GETGLOBAL of redis just
 // before a load of redis.call becomes a NOP where the load overwrites
 // it. A library's function is called this way only while its
-// environment is the globals (setfenv from another function of its
-// library could change what its globals name), and reads KEYS and ARGV
-// as globals still.
+// environment is the globals (with Config.DeprecatedAPI, setfenv from
+// another function of its library could change what its globals name),
+// and reads KEYS and ARGV as globals still.
 
 // maxConstants is the most constants LOADK can address (its Bx operand).
 const maxConstants = 1 << 18

@@ -62,7 +62,7 @@ func runFolded(t *testing.T, folded, plain *Engine, body string) bool {
 // constants answer as they do without (errors with their lines too),
 // and the code run has them as constants.
 func TestFoldedCallsAnswerAlike(t *testing.T) {
-	folded, plain := New(), New()
+	folded, plain := NewWith(Config{DeprecatedAPI: true}), NewWith(Config{DeprecatedAPI: true})
 	defer folded.Close()
 	defer plain.Close()
 	for _, body := range foldSeeds {
@@ -104,7 +104,7 @@ func FuzzFoldedCalls(f *testing.F) {
 	for _, s := range foldSeeds {
 		f.Add(s)
 	}
-	folded, plain := New(), New()
+	folded, plain := NewWith(Config{DeprecatedAPI: true}), NewWith(Config{DeprecatedAPI: true})
 	defer folded.Close()
 	defer plain.Close()
 	f.Fuzz(func(t *testing.T, body string) {
@@ -117,7 +117,7 @@ func FuzzFoldedCalls(f *testing.F) {
 // function of its library gives it another one (setfenv), its redis is
 // that one's.
 func TestFoldedFunctionEnvironment(t *testing.T) {
-	e := New()
+	e := NewWith(Config{DeprecatedAPI: true})
 	defer e.Close()
 	if _, err := e.LoadLibrary("#!lua name=envlib\n"+
 		"local function f(keys) return redis.call('GET', keys[1]) end\n"+

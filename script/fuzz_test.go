@@ -35,6 +35,8 @@ func FuzzScript(f *testing.F) {
 		"return cjson.decode('[1,{\"a\":null}]')", "return cjson.encode({1,{a=2}})", "error({})", "error(nil)",
 		"return redis.call('a','b')", "return redis.pcall('a')", "return redis.call('a')", "return {redis.pcall('a','b','c','d')}",
 		"return 0/0", "return 1/0", "return -1/0", "return 2^63", "return bit.tohex(-1, -4)", "while true do end",
+		"return unpack({1,2,3}, -2, 2147483647)", "return {unpack({}, 1, 7997)}", "local t t.x = 1", "return (type).x",
+		"return getmetatable(nil).__index", "setmetatable(1, {})", "local f = function() end return f.x.y",
 	} {
 		f.Add(s)
 	}

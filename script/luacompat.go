@@ -1,6 +1,7 @@
 package script
 
 import (
+	"math"
 	"math/rand"
 	"time"
 
@@ -20,12 +21,21 @@ import (
 //     call a nil value" or "attempt to call field 'f' (a nil value)"
 //     (gopher-lua says "attempt to call a non-function object" whatever
 //     the value): those types get a metatable whose __call raises it
-//     (callname.go), which getmetatable does not show.
+//     (callname.go), which getmetatable does not show. Indexing them, or
+//     a function or a coroutine, fails with Lua 5.1's "attempt to index
+//     global 'x' (a nil value)" or "attempt to index a nil value" (gopher-lua
+//     says "attempt to index a non-table object(nil) with key 'k'"), by
+//     their metatables' __index and __newindex (indexname.go).
+//   - unpack takes Lua 5.1's 32-bit indexes and returns at most what Lua's
+//     C stack holds, failing with "too many results to unpack" past it
+//     (gopher-lua's would push each of 2^31 values), with the fix of
+//     CVE-2025-46817 for ranges whose length overflows.
 
 // openCompat replaces those functions in the math and string tables of
 // g (before the globals are protected).
-func openCompat(L *lua.LState, g *lua.LTable) {
+func openCompat(L *lua.LState, g *lua.LTable, e *Engine) {
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	g.RawSetString("unpack", L.NewFunction(unpack))
 	if f, ok := g.RawGetString("tonumber").(*lua.LFunction); ok && f.IsG {
 		g.RawSetString("tonumber", L.NewFunction(fastToNumber(f.GFunction)))
 	}
@@ -43,20 +53,31 @@ func openCompat(L *lua.LState, g *lua.LTable) {
 			return 1
 		}))
 	}
-	openCallErrors(L, g)
+	openCallErrors(L, g, e)
 }
 
-// openCallErrors gives nil, booleans and numbers a __call that raises Lua
-// 5.1's error for calling them, and makes getmetatable return nil for
-// them as Lua 5.1 does.
-func openCallErrors(L *lua.LState, g *lua.LTable) {
-	for _, v := range []lua.LValue{lua.LNil, lua.LFalse, lua.LNumber(0)} {
+// openCallErrors gives nil, booleans, numbers, functions and coroutines
+// a metatable whose __index and __newindex raise Lua 5.1's error for
+// indexing them, and whose __call (but a function's) raises its error
+// for calling them; getmetatable returns nil for them as Lua 5.1 does,
+// so no script can change them.
+func openCallErrors(L *lua.LState, g *lua.LTable, e *Engine) {
+	// (Values of each type: SetMetatable sets the metatable of the type.)
+	for _, v := range []lua.LValue{lua.LNil, lua.LFalse, lua.LNumber(0), L.NewFunction(nil), new(lua.LState)} {
 		typ := v.Type().String()
-		mt := L.CreateTable(0, 1)
-		mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-			L.RaiseError("%s", callError(L, typ))
+		mt := L.CreateTable(0, 3)
+		if v.Type() != lua.LTFunction {
+			mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
+				L.RaiseError("%s", callError(L, typ))
+				return 0
+			}))
+		}
+		index := L.NewFunction(func(L *lua.LState) int {
+			L.RaiseError("%s", e.indexError(L, typ, L.Get(2)))
 			return 0
-		}))
+		})
+		mt.RawSetString("__index", index)
+		mt.RawSetString("__newindex", index)
 		L.SetMetatable(v, mt)
 	}
 	get, ok := g.RawGetString("getmetatable").(*lua.LFunction)
@@ -65,7 +86,7 @@ func openCallErrors(L *lua.LState, g *lua.LTable) {
 	}
 	g.RawSetString("getmetatable", L.NewFunction(func(L *lua.LState) int {
 		switch L.Get(1).Type() {
-		case lua.LTNil, lua.LTBool, lua.LTNumber:
+		case lua.LTNil, lua.LTBool, lua.LTNumber, lua.LTFunction, lua.LTThread:
 			L.CheckAny(1)
 			L.Push(lua.LNil)
 			return 1
@@ -75,6 +96,35 @@ func openCallErrors(L *lua.LState, g *lua.LTable) {
 		L.Call(1, 1)
 		return 1
 	}))
+}
+
+// unpack is Lua 5.1's unpack(t, i, j): t[i], ..., t[j], i 1 and j #t by
+// default.
+func unpack(L *lua.LState) int {
+	t, ok := L.Get(1).(*lua.LTable)
+	if !ok {
+		typeError(L, 1, "unpack", "table")
+	}
+	i := optInt(L, 2, "unpack", 1)
+	var j int
+	if L.Get(3) == lua.LNil {
+		j = t.Len()
+	} else {
+		j = checkInt(L, 3, "unpack")
+	}
+	if i > j {
+		return 0
+	}
+	// Their difference as Redis's patched Lua takes it: unsigned, so that
+	// no range overflows into a small or negative count.
+	n := uint32(j) - uint32(i)
+	if n >= math.MaxInt32 || int(n)+1+L.GetTop() > luaMaxCStack {
+		L.RaiseError("too many results to unpack")
+	}
+	for k := range int(n) + 1 {
+		L.Push(t.RawGetInt(i + k))
+	}
+	return int(n) + 1
 }
 
 // mathRandom is Lua 5.1's math.random: a float in [0,1), an integer in

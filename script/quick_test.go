@@ -276,7 +276,7 @@ func FuzzBounded(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	e := New()
+	e := NewWith(Config{DeprecatedAPI: true}) // the generator reads getfenv
 	defer e.Close()
 	f.Fuzz(func(t *testing.T, in string) {
 		for _, body := range []string{in, genLua(in)} {
@@ -447,7 +447,7 @@ func (g *luaGen) expr(depth int) string {
 // instruction count.
 func TestBoundedGenerated(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	e := New()
+	e := NewWith(Config{DeprecatedAPI: true}) // the generator reads getfenv
 	defer e.Close()
 	compiled, bounded := 0, 0
 	for range 5000 {

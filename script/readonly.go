@@ -44,6 +44,15 @@ func (e *Engine) protectLibs(L *lua.LState, mt *lua.LTable) {
 	base := e.globals
 	if orig, ok := base.RawGetString("setmetatable").(*lua.LFunction); ok {
 		base.RawSetString("setmetatable", L.NewFunction(func(L *lua.LState) int {
+			// Lua 5.1's takes tables only; gopher-lua's would set the
+			// metatable of every value of a basic type (numbers,
+			// functions...) for the scripts that run later.
+			if _, ok := L.Get(1).(*lua.LTable); !ok {
+				typeError(L, 1, "setmetatable", "table")
+			}
+			if t := L.Get(2).Type(); t != lua.LTNil && t != lua.LTTable {
+				argError(L, 2, "setmetatable", "nil or table expected")
+			}
 			e.refuseReadonly(L)
 			n := L.GetTop()
 			L.Push(orig)

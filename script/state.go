@@ -4,12 +4,19 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
+// deprecatedAPI are the base functions Redis gives scripts only with
+// lua-enable-deprecated-api (CVE-2025-46818): with them a script can
+// change the environment of functions it did not write, or run code when
+// a value is collected.
+var deprecatedAPI = []string{"setfenv", "getfenv", "newproxy"}
+
 // newState makes the sandboxed state scripts run in: base (without file
-// access, loading code or print), string, table, math, coroutine, cjson,
-// cmsgpack, struct, bit and redis; no os, io, debug or package. Globals are read-only once set up:
+// access, loading code or print, and without deprecatedAPI unless cfg
+// asks), string, table, math, coroutine, cjson, cmsgpack, struct, bit and
+// redis; no os, io, debug or package. Globals are read-only once set up:
 // creating one fails as in Redis 7, and reading one that does not exist
 // fails too.
-func newState(e *Engine) *lua.LState {
+func newState(e *Engine, cfg Config) *lua.LState {
 	L := lua.NewState(lua.Options{SkipOpenLibs: true, CallStackSize: 256, RegistrySize: 1024 * 16, RegistryMaxSize: 1024 * 1024})
 	for _, lib := range []struct {
 		name string
@@ -26,10 +33,15 @@ func newState(e *Engine) *lua.LState {
 		L.Call(1, 0)
 	}
 	g := L.G.Global
-	openCompat(L, g)
+	openCompat(L, g, e)
 	for _, name := range []string{"dofile", "loadfile", "load", "require", "module", "print",
-		"_printregs", "newproxy", "_GOPHER_LUA_VERSION"} {
+		"_printregs", "_GOPHER_LUA_VERSION"} {
 		g.RawSetString(name, lua.LNil)
+	}
+	if !cfg.DeprecatedAPI {
+		for _, name := range deprecatedAPI {
+			g.RawSetString(name, lua.LNil)
+		}
 	}
 	g.RawSetString("redis", redisLib(L, e))
 	g.RawSetString("cjson", cjsonLib(L))

@@ -2,8 +2,9 @@
 # Runs unit files of Redis 7.0.15's own test suite in external mode against
 # vcache (and, with COMPARE=1, against redis-server on the same files) and
 # prints ok/err counts per file. The suite comes from Debian's source package
-# of redis (fetched once into .cache/redis-suite, never committed); tclsh
-# comes from Debian's tcl.
+# of redis, its security patches applied (debian/patches/series, in order: the
+# tests they add are the suite's too), fetched once into .cache/redis-suite,
+# never committed; tclsh comes from Debian's tcl, patch from Debian's patch.
 #
 #   scripts/redis-suite.sh                          # the default files
 #   scripts/redis-suite.sh unit/type/list unit/sort # these files
@@ -30,20 +31,34 @@ files=("$@")
 	unit/pause unit/querybuf unit/type/list-3)
 cache=.cache/redis-suite
 src=$cache/redis-7.0.15
-if [ ! -d "$src/tests" ]; then
-	command -v apt-get >/dev/null || { echo "needs apt-get (Debian) to fetch redis's source package" >&2; exit 1; }
-	mkdir -p "$cache"
-	list=$(mktemp --suffix=.sources)
-	sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$list"
-	opts=(-o Dir::Etc::SourceList="$list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$cache/lists")
-	mkdir -p "$cache/lists/partial"
-	apt-get update -qq "${opts[@]}"
-	(cd "$cache" && apt-get source --download-only -qq "${opts[@]}" redis)
+# The newest Debian revision fetched (its debian.tar.xz holds the patches).
+debian_tar() { find "$cache" -maxdepth 1 -name 'redis_7.0.15-*.debian.tar.xz' 2>/dev/null | sort -V | tail -n 1; }
+# A tree extracted before the patches were applied (no marker, or another
+# revision's) is extracted again.
+if [ ! -d "$src/tests" ] || [ ! -f "$src/.debian-patches" ] || [ "$(cat "$src/.debian-patches")" != "$(basename "$(debian_tar)")" ]; then
+	command -v patch >/dev/null || { echo "needs patch (apt-get install patch)" >&2; exit 1; }
+	if [ ! -f "$cache/redis_7.0.15.orig.tar.gz" ] || [ -z "$(debian_tar)" ]; then
+		command -v apt-get >/dev/null || { echo "needs apt-get (Debian) to fetch redis's source package" >&2; exit 1; }
+		mkdir -p "$cache"
+		list=$(mktemp --suffix=.sources)
+		sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$list"
+		opts=(-o Dir::Etc::SourceList="$list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$cache/lists")
+		mkdir -p "$cache/lists/partial"
+		apt-get update -qq "${opts[@]}"
+		(cd "$cache" && apt-get source --download-only -qq "${opts[@]}" redis)
+		rm -f "$list"
+	fi
+	rm -rf "$src"
 	tar -xzf "$cache"/redis_7.0.15.orig.tar.gz -C "$cache"
-	rm -f "$list"
+	tar -xJf "$(debian_tar)" -C "$src"
+	# The series names the patches in the order they apply; all take -p1.
+	grep -v '^\s*\(#\|$\)' "$src/debian/patches/series" | while read -r p _; do
+		patch -d "$src" -p1 --forward --quiet < "$src/debian/patches/$p" || { echo "patch $p does not apply" >&2; exit 1; }
+	done
 	# External mode runs "function flush" before each file; until vcache has
 	# FUNCTION it must not stop the file.
 	sed -i 's/^    r function flush$/    catch {r function flush}/' "$src/tests/support/server.tcl"
+	basename "$(debian_tar)" > "$src/.debian-patches"
 fi
 command -v tclsh >/dev/null || { echo "needs tclsh (apt-get install tcl)" >&2; exit 1; }
 # build_vcache, free_port, wait_port, start_vcache and start_redis.

@@ -26,6 +26,7 @@ type serverFlags struct {
 	maxClients                                                  int
 	timeout                                                     time.Duration
 	ioThreads, searchOffLoopDocs                                int
+	luaDeprecatedAPI                                            bool
 	tls                                                         tlsFlags
 	processFlags
 }
@@ -47,6 +48,7 @@ func (f *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.frisoIni, "friso-ini", "", frisoIniHelp)
 	fs.IntVar(&f.ioThreads, "io-threads", 0, "event loops serving clients (0: one per core, as many serving as the load needs; N: N always)")
 	fs.IntVar(&f.searchOffLoopDocs, "search-offloop-docs", 0, "serve FT.SEARCH, FT.AGGREGATE and FT.PROFILE off the event loops over an index of more documents than this (0: 10000; negative: never)")
+	fs.BoolVar(&f.luaDeprecatedAPI, "lua-enable-deprecated-api", false, "give scripts and functions Lua's setfenv, getfenv and newproxy (off, as in Redis since CVE-2025-46818)")
 	f.processFlags.register(fs)
 	f.tls.register(fs, "other nodes")
 }
@@ -84,6 +86,7 @@ func (f *serverFlags) nodeConfig() (node.Config, error) {
 	cfg.IdleTimeout = f.timeout
 	cfg.IOThreads = f.ioThreads
 	cfg.SearchOffLoopDocs = f.searchOffLoopDocs
+	cfg.LuaEnableDeprecatedAPI = f.luaDeprecatedAPI
 	if cfg.Serving, err = servingGroup(f.io, false); err != nil {
 		return cfg, err
 	}

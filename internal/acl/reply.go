@@ -58,7 +58,7 @@ func (t *Table) Command(dst []byte, u *User, args [][]byte) []byte {
 		cat := strings.ToLower(string(args[2]))
 		names, ok := t.cmds.InCategory(cat)
 		if !ok {
-			return resp.AppendError(dst, "ERR Unknown category '"+cat+"'")
+			return resp.AppendError(dst, "ERR Unknown category '"+string(args[2])+"'") // as written
 		}
 		return appendStrings(dst, names)
 	case (sub == "load" || sub == "save") && t.file == "":

@@ -153,20 +153,23 @@ func (p *Perms) setCommands(c *Commands, on bool, match func(id int) bool) {
 func (p *Perms) addPattern(rule string) error {
 	pat := pattern{read: true, write: true}
 	if rule[0] == '%' {
-		flags, glob, ok := strings.Cut(rule[1:], "~")
-		if !ok || flags == "" {
-			return ErrSyntax
-		}
+		// Redis takes each of R and W once, then "~" and the glob; without
+		// a "~" the glob is empty (no key but ""). No flag at all ("%~",
+		// "%") is refused since CVE-2024-51741.
+		flags, glob, _ := strings.Cut(rule[1:], "~")
 		pat.read, pat.write = false, false
 		for _, f := range flags {
-			switch f {
-			case 'R', 'r':
+			switch {
+			case (f == 'R' || f == 'r') && !pat.read:
 				pat.read = true
-			case 'W', 'w':
+			case (f == 'W' || f == 'w') && !pat.write:
 				pat.write = true
 			default:
 				return ErrSyntax
 			}
+		}
+		if flags == "" {
+			return ErrSyntax
 		}
 		pat.glob = glob
 	} else {

@@ -1,5 +1,7 @@
 package command
 
+import "slices"
+
 // subcommandNames are the subcommands each container command serves, as
 // COMMAND LIST names them ("config|get").
 var subcommandNames = map[string][]string{
@@ -11,6 +13,7 @@ var subcommandNames = map[string][]string{
 	"command":  {"count", "docs", "getkeys", "getkeysandflags", "help", "info", "list"},
 	"config":   {"get", "resetstat", "rewrite", "set"},
 	"function": {"delete", "dump", "flush", "help", "kill", "list", "load", "restore", "stats"},
+	"latency":  {"doctor", "graph", "help", "histogram", "history", "latest", "reset"},
 	"memory":   {"doctor", "help", "malloc-stats", "purge", "stats", "usage"},
 	"object":   {"encoding", "freq", "help", "idletime", "refcount"},
 	"pubsub":   {"channels", "help", "numpat", "numsub", "shardchannels", "shardnumsub"},
@@ -23,3 +26,9 @@ var subcommandNames = map[string][]string{
 // Subcommands returns the names of the subcommands a container command
 // serves (nil for other commands).
 func (s *Spec) Subcommands() []string { return subcommandNames[s.Name] }
+
+// HasSubcommand reports whether sub (in any case) is one of the
+// subcommands a container command serves.
+func (s *Spec) HasSubcommand(sub []byte) bool {
+	return slices.ContainsFunc(subcommandNames[s.Name], func(name string) bool { return EqualFold(sub, name) })
+}

@@ -13,7 +13,43 @@ package glob
 // one could), so a match costs at most len(pattern)*len(s) steps, not the
 // exponential time of trying every star's every length: a pattern such
 // as "a*a*a*...*b" against a long run of "a" answers at once.
+//
+// As Redis's matcher (since CVE-2024-31228) recurses once per run of
+// stars and gives up past maxNesting levels, a pattern with more than
+// maxNesting runs of stars before its last other element matches
+// nothing.
 func Match(pattern, s string) bool {
+	if !match(pattern, s) {
+		return false
+	}
+	return len(pattern) <= maxNesting || nestedStars(pattern) <= maxNesting
+}
+
+// maxNesting is how deep Redis's matcher nests (a level per run of stars
+// that something follows) before it answers no match.
+const maxNesting = 1000
+
+// nestedStars counts the runs of stars in pattern that another element
+// follows: the levels Redis's matcher nests to match it.
+func nestedStars(pattern string) int {
+	n, star := 0, false
+	for p := 0; p < len(pattern); {
+		if pattern[p] == '*' {
+			star = true
+			p++
+			continue
+		}
+		if star {
+			n, star = n+1, false
+		}
+		k, _ := matchOne(pattern[p:], 0)
+		p += k
+	}
+	return n
+}
+
+// match is Match without the nesting limit.
+func match(pattern, s string) bool {
 	p, i := 0, 0
 	starP, starI := -1, 0
 	for i < len(s) {

@@ -42,6 +42,26 @@ func TestNestedStarsAnswerAtOnce(t *testing.T) {
 	}
 }
 
+// TestNestingLimitAsRedis: Redis's regression test for pattern matching
+// very long nested loops (CVE-2024-31228) wants no key for a pattern of
+// 50000 "*?" against a key of 50000 "a", which it would match but for
+// the limit of 1000 nested stars; up to the limit it matches.
+func TestNestingLimitAsRedis(t *testing.T) {
+	key := strings.Repeat("a", 50000)
+	if Match(strings.Repeat("*?", 50000), key) {
+		t.Error("50000 nested stars matched")
+	}
+	if !Match(strings.Repeat("*?", 1000)+"*", key) {
+		t.Error("1000 nested stars (and a trailing one) did not match")
+	}
+	if Match(strings.Repeat("*?", 1001), key[:1001]) {
+		t.Error("1001 nested stars matched")
+	}
+	if !Match(strings.Repeat("*a", 1000), key[:1000]) || !Match(strings.Repeat(`\*`, 1001)+"a*", strings.Repeat("*", 1001)+"ab") {
+		t.Error("a pattern within the limit did not match")
+	}
+}
+
 // FuzzMatch checks Match against the straightforward recursive definition
 // (below) on short inputs, where that one is fast enough.
 func FuzzMatch(f *testing.F) {

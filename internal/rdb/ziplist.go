@@ -132,7 +132,9 @@ func zlEntry(p []byte) ([]byte, int, bool) {
 // zipmapPairs returns a zipmap's fields and values: a count byte (254:
 // count them), then per pair the field's length and bytes, the value's
 // length, a count of free bytes, the value and the free bytes; 0xFF
-// ends it. A length is one byte below 254, or 254 and 4 bytes.
+// ends it. A length is one byte below 254, or 254 and 4 bytes (only for
+// a length of 254 or more: Redis refuses a short one written long since
+// CVE-2026-25243).
 func zipmapPairs(b []byte) ([][]byte, bool) {
 	if len(b) < 2 || b[len(b)-1] != 0xFF {
 		return nil, false
@@ -149,7 +151,7 @@ func zipmapPairs(b []byte) ([][]byte, bool) {
 		case n == 254 && len(p) >= 5:
 			v := int(binary.LittleEndian.Uint32(p[1:]))
 			p = p[5:]
-			return v, true
+			return v, v >= 254
 		}
 		return 0, false
 	}

@@ -351,8 +351,14 @@ func (r *CommandReader) parseMultibulk(b []byte) (used, need int, err error) {
 			return 0, pos + 1, nil
 		}
 		if b[pos] != '$' {
-			// Redis names the byte it found.
-			return 0, 0, fmt.Errorf("%w, got '%c'", ErrExpectedBulk, b[pos])
+			// Redis looks at the byte once a CR and a byte after it have
+			// come, and names it (as it is: %c would write a byte over
+			// 0x7f as two).
+			if cr := bytes.IndexByte(b[pos:], '\r'); (cr < 0 || pos+cr+1 >= len(b)) && len(b)-pos <= r.maxInline {
+				r.args = r.args[:first]
+				return 0, len(b) + 1, nil
+			}
+			return 0, 0, fmt.Errorf("%w, got '%s'", ErrExpectedBulk, b[pos:pos+1])
 		}
 		e := bytes.IndexByte(b[pos:], '\n')
 		if e < 0 {

@@ -169,7 +169,7 @@ func TestReadOnce(t *testing.T) {
 	if cmds, err = r.ReadOnce(); err != nil || len(cmds) != 0 {
 		t.Fatalf("nothing ready: %d commands, %v", len(cmds), err)
 	}
-	src.chunks = [][]byte{[]byte("*1\r\n$4\r\nPING\r\n*1\r\nx")}
+	src.chunks = [][]byte{[]byte("*1\r\n$4\r\nPING\r\n*1\r\nx\r\n")}
 	cmds, err = r.ReadOnce()
 	if len(cmds) != 1 || !errors.Is(err, ErrExpectedBulk) {
 		t.Fatalf("command then garbage: %d commands, %v", len(cmds), err)

@@ -4,7 +4,9 @@
 // bulk, arrays and the null array): Reader finds where each reply ends
 // without allocating and hands out its raw bytes, so a reply can be passed
 // on untouched; Parse turns raw bytes into a Value when a reply must be
-// inspected or merged; the Append functions encode replies.
+// inspected or merged; the Append functions encode replies (an error's or
+// a simple string's CR and LF as spaces, as Redis writes them, so text a
+// client sent cannot end such a reply early).
 //
 // RESP3 (for clients that said HELLO 3): the Append functions of
 // writer3.go encode its maps, sets, doubles, nulls, booleans and verbatim

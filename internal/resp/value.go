@@ -108,10 +108,12 @@ func parse(raw []byte, depth int) (Value, int, error) {
 // AppendTo appends v's RESP2 encoding to dst.
 func (v *Value) AppendTo(dst []byte) []byte {
 	switch v.Kind {
-	case SimpleString:
-		return AppendSimple(dst, v.Str)
-	case Error:
-		return AppendError(dst, v.Str)
+	case SimpleString, Error:
+		// As parsed: a lone CR in the line is kept (AppendSimple and
+		// AppendError would make it a space).
+		dst = append(dst, byte(v.Kind))
+		dst = append(dst, v.Str...)
+		return append(dst, '\r', '\n')
 	case Integer:
 		return AppendInt(dst, v.Int)
 	case BulkString:

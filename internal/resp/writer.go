@@ -2,19 +2,34 @@ package resp
 
 import "strconv"
 
-// AppendSimple appends a simple string reply ("+OK").
+// AppendSimple appends a simple string reply ("+OK"). A CR or LF in s
+// is written as a space, as Redis writes them, so text a client sent
+// (echoed in the reply) cannot end the line early and inject replies.
 func AppendSimple[S ~string | ~[]byte](dst []byte, s S) []byte {
 	dst = append(dst, '+')
-	dst = append(dst, s...)
+	dst = appendLine(dst, s)
 	return append(dst, '\r', '\n')
 }
 
 // AppendError appends an error reply; msg should start with an error code
-// such as "ERR" and must not contain CR or LF.
+// such as "ERR". A CR or LF in msg is written as a space (see
+// AppendSimple).
 func AppendError[S ~string | ~[]byte](dst []byte, msg S) []byte {
 	dst = append(dst, '-')
-	dst = append(dst, msg...)
+	dst = appendLine(dst, msg)
 	return append(dst, '\r', '\n')
+}
+
+// appendLine appends s with each CR and LF replaced by a space.
+func appendLine[S ~string | ~[]byte](dst []byte, s S) []byte {
+	at := len(dst)
+	dst = append(dst, s...)
+	for i := at; i < len(dst); i++ {
+		if c := dst[i]; c == '\r' || c == '\n' {
+			dst[i] = ' '
+		}
+	}
+	return dst
 }
 
 // AppendInt appends an integer reply.
