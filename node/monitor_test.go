@@ -9,28 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vcache/vcache/internal/testutil"
 )
-
-// monitorPrefix is the start of a MONITOR line: time, db and source.
-var monitorPrefix = regexp.MustCompile(`^\+(\d+)\.(\d{6}) \[0 ([^\]]+)\] (.*)\r\n$`)
-
-// readMonitorLine reads one MONITOR line from m and returns its source
-// and its quoted arguments.
-func readMonitorLine(t *testing.T, m *rawConn) (source, args string) {
-	t.Helper()
-	raw, err := m.ReadRaw()
-	if err != nil {
-		t.Fatalf("reading a monitor line: %v", err)
-	}
-	p := monitorPrefix.FindStringSubmatch(raw)
-	if p == nil {
-		t.Fatalf("not a monitor line: %q", raw)
-	}
-	return p[3], p[4]
-}
-
-// hexEscape is \xHH in testdata/monitor.lines's command lines.
-var hexEscape = regexp.MustCompile(`\\x[0-9a-f]{2}`)
 
 // TestMonitorGolden sends testdata/monitor.lines's commands as one
 // pipeline and reads the monitor's lines: each matches the line
@@ -57,7 +38,7 @@ func TestMonitorGolden(t *testing.T) {
 		switch {
 		case strings.HasPrefix(line, "> "):
 			s := strings.ReplaceAll(line[2:], `\r\n`, "\r\n")
-			pipeline.WriteString(hexEscape.ReplaceAllStringFunc(s, func(h string) string {
+			pipeline.WriteString(testutil.MonitorHex.ReplaceAllStringFunc(s, func(h string) string {
 				b, _ := strconv.ParseUint(h[2:], 16, 8)
 				return string([]byte{byte(b)})
 			}))
@@ -70,7 +51,7 @@ func TestMonitorGolden(t *testing.T) {
 	c.Flush()
 	addr := c.c.LocalAddr().String()
 	for i, w := range want {
-		src, args := readMonitorLine(t, m)
+		src, args := testutil.ReadMonitorLine(t, m)
 		wsrc, wargs, _ := strings.Cut(w, " ")
 		if wsrc == "client" {
 			wsrc = addr
@@ -93,7 +74,7 @@ func TestMonitorTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := monitorPrefix.FindStringSubmatch(raw)
+	p := testutil.MonitorLine.FindStringSubmatch(raw)
 	if p == nil || p[4] != `"PING"` {
 		t.Fatalf("line %q", raw)
 	}
@@ -127,7 +108,7 @@ func TestMonitorClientRules(t *testing.T) {
 	if got := m.Do("PING"); got != "+PONG\r\n" {
 		t.Fatalf("PING after a second MONITOR = %q", got)
 	}
-	if src, args := readMonitorLine(t, m); src != m.c.LocalAddr().String() || args != `"PING"` {
+	if src, args := testutil.ReadMonitorLine(t, m); src != m.c.LocalAddr().String() || args != `"PING"` {
 		t.Fatalf("the monitor's own PING: [%s] %s", src, args)
 	}
 	// As redis-server 7.0.15: ECHO and LASTSAVE touch no key (each shows
@@ -136,7 +117,7 @@ func TestMonitorClientRules(t *testing.T) {
 		if got := m.Do(args...); strings.HasPrefix(got, "-") {
 			t.Fatalf("%v from a monitor = %q", args, got)
 		}
-		if _, line := readMonitorLine(t, m); !strings.HasPrefix(line, `"`+args[0]+`"`) {
+		if _, line := testutil.ReadMonitorLine(t, m); !strings.HasPrefix(line, `"`+args[0]+`"`) {
 			t.Fatalf("the monitor's own %v: %s", args, line)
 		}
 	}

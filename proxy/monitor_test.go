@@ -14,27 +14,6 @@ import (
 	"github.com/vcache/vcache/internal/testutil"
 )
 
-// monitorLine is a MONITOR line: time, db 0, source and arguments.
-var monitorLine = regexp.MustCompile(`^\+(\d+)\.(\d{6}) \[0 ([^\]]+)\] (.*)\r\n$`)
-
-// readLine reads one MONITOR line from m and returns its source and
-// arguments.
-func readLine(t *testing.T, m *testutil.Conn) (source, args string) {
-	t.Helper()
-	raw, err := m.ReadRaw()
-	if err != nil {
-		t.Fatalf("reading a monitor line: %v", err)
-	}
-	p := monitorLine.FindStringSubmatch(raw)
-	if p == nil {
-		t.Fatalf("not a monitor line: %q", raw)
-	}
-	return p[3], p[4]
-}
-
-// hexByte is \xHH in monitor.lines's command lines.
-var hexByte = regexp.MustCompile(`\\x[0-9a-f]{2}`)
-
 // TestMonitorThroughProxyGolden: a monitor of the proxy over two nodes
 // gets, for the node's golden pipeline (../node/testdata/monitor.lines),
 // the lines redis-server 7.0.15 gave for it: the same quoting of binary
@@ -62,7 +41,7 @@ func TestMonitorThroughProxyGolden(t *testing.T) {
 			switch {
 			case strings.HasPrefix(line, "> "):
 				s := strings.ReplaceAll(line[2:], `\r\n`, "\r\n")
-				pipeline.WriteString(hexByte.ReplaceAllStringFunc(s, func(h string) string {
+				pipeline.WriteString(testutil.MonitorHex.ReplaceAllStringFunc(s, func(h string) string {
 					b, _ := strconv.ParseUint(h[2:], 16, 8)
 					return string([]byte{byte(b)})
 				}))
@@ -76,7 +55,7 @@ func TestMonitorThroughProxyGolden(t *testing.T) {
 		c.Flush()
 		addr := c.LocalAddr().String()
 		for i, w := range want {
-			src, args := readLine(t, m)
+			src, args := testutil.ReadMonitorLine(t, m)
 			wsrc, wargs, _ := strings.Cut(w, " ")
 			if wsrc == "client" {
 				wsrc = addr
@@ -128,13 +107,13 @@ func TestMonitorThroughProxyClients(t *testing.T) {
 			{baddr, `"hset" "` + k1 + `" "f" "1"`},
 			{aaddr, `"CLIENT" "SETNAME" "a"`},
 		} {
-			if src, args := readLine(t, m); src != w.src || args != w.args {
+			if src, args := testutil.ReadMonitorLine(t, m); src != w.src || args != w.args {
 				t.Errorf("line %d: [%s] %s\nwant [%s] %s", i+1, src, args, w.src, w.args)
 			}
 		}
 		// The node's own monitor: the same arguments, quoted the same.
 		for _, w := range []string{`"get" "` + k1 + `"`, `"hset" "` + k1 + `" "f" "1"`} {
-			if _, args := readLine(t, nodeMon); args != w {
+			if _, args := testutil.ReadMonitorLine(t, nodeMon); args != w {
 				t.Errorf("the node's line %s, the proxy's %s", args, w)
 			}
 		}
@@ -163,7 +142,7 @@ func TestMonitorThroughProxyRedacts(t *testing.T) {
 	c.Do("ECHO", "end")
 	var got []string
 	for {
-		_, args := readLine(t, m)
+		_, args := testutil.ReadMonitorLine(t, m)
 		got = append(got, args)
 		if args == `"ECHO" "end"` {
 			break
@@ -221,7 +200,7 @@ func monitorSteps(t *testing.T, addr string) []string {
 	other.Do("PING")
 	m := testutil.Dial(t, addr)
 	name := func(raw string) string {
-		p := monitorLine.FindStringSubmatch(raw)
+		p := testutil.MonitorLine.FindStringSubmatch(raw)
 		if p == nil {
 			return raw
 		}
