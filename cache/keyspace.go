@@ -297,6 +297,9 @@ type stripe struct {
 	// held is set when find left an expired key in place because expiry
 	// was held (HoldExpiry): an insert of that key removes it first.
 	held bool
+	// num holds an integer element as text while it is handed out under
+	// mu (PopEach): on the heap already, so the hand-out allocates none.
+	num scratch
 }
 
 // Keyspace is the set of keys of one node (or one cluster shard of it). All methods

@@ -290,9 +290,10 @@ func (l *list) push(v []byte, left bool) {
 	}
 }
 
-// pop removes and returns (a copy of) the element at the front or back;
-// the list must not be empty.
-func (l *list) pop(left bool) []byte {
+// popTo removes the element at the front (left) or back and calls fn with
+// it (an integer formatted in sc), before its chunk's bytes move or go: v
+// is valid during the call only. The list must not be empty.
+func (l *list) popTo(left bool, sc *scratch, fn func(v []byte)) {
 	i := 0
 	if !left {
 		i = len(l.chunks) - 1
@@ -303,13 +304,12 @@ func (l *list) pop(left bool) []byte {
 	}
 	c.zraw = 0
 	var v []byte
-	var sc scratch
 	if left {
-		v, c.lo = c.elemAt(c.lo, &sc)
+		v, c.lo = c.elemAt(c.lo, sc)
 	} else {
-		v, c.hi = c.elemBefore(c.hi, &sc)
+		v, c.hi = c.elemBefore(c.hi, sc)
 	}
-	out := append(make([]byte, 0, len(v)), v...) // never nil: an empty element is not a missing one
+	fn(v)
 	c.n--
 	l.n--
 	if c.n == 0 {
@@ -318,7 +318,6 @@ func (l *list) pop(left bool) []byte {
 	} else {
 		l.shrink(c)
 	}
-	return out
 }
 
 // shrink gives back a chunk's memory when it is mostly empty.

@@ -119,23 +119,41 @@ func (ks *Keyspace) PushAt(slot int, key []byte, vals [][]byte, left, existing b
 // list at key and returns them; nil when the key is missing.
 func (ks *Keyspace) Pop(key []byte, left bool, count int) ([][]byte, error) {
 	var out [][]byte
-	err := ks.listWrite(key, false, func(l *list) (bool, error) {
-		if l == nil {
-			return false, nil
-		}
-		out = popN(l, left, count)
-		return true, nil
+	_, err := ks.PopEach(keyslot.Of(key), key, left, count, func(n int) {
+		out = make([][]byte, 0, n)
+	}, func(v []byte) {
+		out = append(out, copyElem(v))
 	})
 	return out, err
 }
 
-func popN(l *list, left bool, count int) [][]byte {
-	count = min(count, l.n)
-	out := make([][]byte, count)
-	for i := range out {
-		out[i] = l.pop(left)
-	}
-	return out
+// copyElem returns a copy of an element, never nil: an empty element is
+// not a missing one.
+func copyElem(v []byte) []byte { return append(make([]byte, 0, len(v)), v...) }
+
+// PopEach is Pop without copies, for a caller that knows key's hash
+// slot: under the key's stripe lock it calls begin with the number of
+// elements it pops (up to count; not at all when the key is missing),
+// then fn with each of them as it leaves the list. They must be quick,
+// must not call back into the Keyspace and must not keep v (the node
+// appends them to a reply buffer). It reports whether key held a list.
+// A count of 0 pops nothing and changes nothing.
+func (ks *Keyspace) PopEach(slot int, key []byte, left bool, count int, begin func(n int), fn func(v []byte)) (bool, error) {
+	found := false
+	sc := &ks.stripes[slot&(numStripes-1)].num // under the lock listWriteAt takes
+	err := ks.listWriteAt(slot, key, false, func(l *list) (bool, error) {
+		if l == nil {
+			return false, nil
+		}
+		found = true
+		count = min(count, l.n)
+		begin(count)
+		for range count {
+			l.popTo(left, sc, fn)
+		}
+		return count > 0, nil
+	})
+	return found, err
 }
 
 // LLen returns the list's length.
@@ -420,7 +438,7 @@ func (ks *Keyspace) LMove(src, dst []byte, srcLeft, dstLeft bool) ([]byte, error
 	}
 	var v []byte
 	if err := ks.listWriteLocked(ssh, sslot, src, false, func(l *list) (bool, error) {
-		v = l.pop(srcLeft)
+		l.popTo(srcLeft, &ssh.num, func(x []byte) { v = copyElem(x) })
 		return true, nil
 	}); err != nil {
 		return nil, err

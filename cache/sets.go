@@ -2,6 +2,8 @@ package cache
 
 import (
 	"math/rand/v2"
+
+	"github.com/vcache/vcache/internal/keyslot"
 )
 
 // SetMaxIntsetEntries sets set-max-intset-entries: the most members a set
@@ -47,7 +49,12 @@ func (ks *Keyspace) setRead(key []byte, fn func(s *setObj)) error {
 // create is set (fn gets nil for a missing key otherwise), and removes the
 // key if fn leaves the set empty. fn returns whether it changed anything.
 func (ks *Keyspace) setWrite(key []byte, create bool, fn func(s *setObj) bool) error {
-	sh, slot := ks.locate(key)
+	return ks.setWriteAt(keyslot.Of(key), key, create, fn)
+}
+
+// setWriteAt is setWrite for a caller that knows key's hash slot.
+func (ks *Keyspace) setWriteAt(slot int, key []byte, create bool, fn func(s *setObj) bool) error {
+	sh := &ks.stripes[slot&(numStripes-1)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	e := ks.find(sh, slot, key)
@@ -194,6 +201,24 @@ func (ks *Keyspace) SPop(key []byte, count int64) ([][]byte, error) {
 		return true
 	})
 	return out, err
+}
+
+// SPopOne is SPOP without a count, for a caller that knows key's hash
+// slot: it removes a random member of the set at key and calls fn with it
+// under the key's stripe lock (fn must be quick, must not call back into
+// the Keyspace and must not keep m, which may share the set's bytes: the
+// node appends it to a reply buffer). It reports whether key held a set.
+func (ks *Keyspace) SPopOne(slot int, key []byte, fn func(m string)) (bool, error) {
+	found := false
+	err := ks.setWriteAt(slot, key, false, func(s *setObj) bool {
+		if s == nil {
+			return false
+		}
+		found = true
+		fn(s.removeAt(rand.IntN(s.len())))
+		return true
+	})
+	return found, err
 }
 
 // SRandMember returns random members: up to count distinct ones when

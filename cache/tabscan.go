@@ -73,7 +73,7 @@ func (d *zdict) scan(cursor uint64, fn func(n *znode)) uint64 {
 	mask := len(d.s) - 1
 	home := int(cursor & uint64(mask))
 	for i := home; d.s[i] != nil; i = (i + 1) & mask {
-		if n := d.s[i]; zhome(n.member(), mask) == home {
+		if n := d.s[i]; n != zGone && zhome(n.member(), mask) == home {
 			fn(n)
 		}
 	}

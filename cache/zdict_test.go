@@ -147,3 +147,88 @@ func checkSkiplist(t *testing.T, sl *zskiplist) {
 		t.Fatalf("level %d, highest used %d", sl.level, top)
 	}
 }
+
+// TestZDictDeletedPlaces churns a skiplist-form set, members added at
+// random and taken out by ZREM and ZPOPMIN, so that deleted places build
+// up, are taken again and are dropped when the array is rebuilt or
+// resized; after each round the dict must find exactly the members left
+// (and through ZSCAN's walk of home places), count its nodes and deleted
+// places right and stay at most 3/4 full, so that a probe for an absent
+// member ends.
+func TestZDictDeletedPlaces(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	z := newZSet()
+	lim := zlimits{}
+	want := map[string]bool{}
+	withGone := 0
+	for round := 0; round < 40; round++ {
+		adds, pops := 3000, 2000
+		if round%10 >= 6 { // a draining phase: the array shrinks
+			adds, pops = 500, 4000
+		}
+		for range adds {
+			m := fmt.Sprint("m", r.IntN(20000))
+			z.set(m, float64(r.IntN(1000)), lim)
+			want[m] = true
+		}
+		for range pops {
+			if r.IntN(2) == 0 {
+				m := fmt.Sprint("m", r.IntN(20000))
+				if z.remove(m) != want[m] {
+					t.Fatalf("remove %s: want %v", m, want[m])
+				}
+				delete(want, m)
+				continue
+			}
+			for _, p := range z.pop(1, r.IntN(2) == 0) {
+				delete(want, p.Member)
+			}
+		}
+		d := &z.sl.dict
+		nodes, gone := 0, 0
+		for _, n := range d.s {
+			switch {
+			case n == zGone:
+				gone++
+			case n != nil:
+				nodes++
+				if !want[n.member()] {
+					t.Fatalf("round %d: %s in the dict, not in the set", round, n.member())
+				}
+			}
+		}
+		if gone > 0 {
+			withGone++
+		}
+		if nodes != len(want) || d.len() != nodes || d.gone != gone {
+			t.Fatalf("round %d: %d nodes and %d deleted places, counted %d and %d; %d members", round, nodes, gone, d.len(), d.gone, len(want))
+		}
+		if (nodes+gone)*4 > len(d.s)*3 {
+			t.Fatalf("round %d: %d nodes and %d deleted places in %d places", round, nodes, gone, len(d.s))
+		}
+		for m := range want {
+			if n := d.get(m); n == nil || n.member() != m {
+				t.Fatalf("round %d: %s not found", round, m)
+			}
+		}
+		for i := range 200 {
+			if m := fmt.Sprint("m", i); !want[m] && d.get(m) != nil {
+				t.Fatalf("round %d: absent %s found", round, m)
+			}
+		}
+		seen := map[string]bool{}
+		for c := d.scan(0, func(n *znode) { seen[n.member()] = true }); c != 0; {
+			c = d.scan(c, func(n *znode) { seen[n.member()] = true })
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("round %d: a scan saw %d of %d members", round, len(seen), len(want))
+		}
+		checkSkiplist(t, z.sl)
+	}
+	if withGone == 0 {
+		t.Fatal("no round ended with deleted places")
+	}
+	if z.mem() != zsetBase+z.sl.dict.bytes()+sumNodes(z) {
+		t.Fatalf("running bytes %d, recount %d", z.mem(), zsetBase+z.sl.dict.bytes()+sumNodes(z))
+	}
+}

@@ -340,6 +340,42 @@ func (ks *Keyspace) ZPopAt(slot int, key []byte, count int, max bool) ([]ZMember
 	return out, err
 }
 
+// ZPopOne is ZPOPMIN or ZPOPMAX (max) without a count, for a caller that
+// knows key's hash slot: the member popped and false when the key is
+// missing.
+func (ks *Keyspace) ZPopOne(slot int, key []byte, max bool) (ZMember, bool, error) {
+	var out ZMember
+	found := false
+	err := ks.zsetWriteAt(slot, key, false, func(z *zset) (bool, error) {
+		if z == nil {
+			return false, nil
+		}
+		out, found = z.popOne(max)
+		return found, nil
+	})
+	return out, found, err
+}
+
+// popOne is pop of one member, without a slice for it.
+func (z *zset) popOne(max bool) (ZMember, bool) {
+	if z.packed() {
+		if ms := z.pop(1, max); len(ms) == 1 {
+			return ms[0], true
+		}
+		return ZMember{}, false
+	}
+	x := z.sl.head.l0.next
+	if max {
+		x = z.sl.tail
+	}
+	if x == nil {
+		return ZMember{}, false
+	}
+	m := ZMember{x.member(), x.score}
+	z.removeNode(x)
+	return m, true
+}
+
 func (z *zset) pop(count int, max bool) []ZMember {
 	if !z.packed() && count > 0 {
 		// Each end's node is at hand: no search by member, and the

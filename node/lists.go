@@ -40,20 +40,26 @@ func pop(cx *Ctx, left bool) {
 		}
 		count = c
 	}
-	vals, err := cx.Node.ks.Pop(cx.Args[1], left, count)
+	// The elements go straight from the list to the reply buffer: the
+	// array's length first, with a count.
+	begin := noBegin
+	if len(cx.Args) == 3 {
+		begin = cx.Array
+	}
+	found, err := cx.Node.ks.PopEach(cx.slotOfArg1(), cx.Args[1], left, count, begin, cx.Bulk)
 	switch {
 	case err != nil:
 		cx.Err(err)
-	case len(cx.Args) == 2 && vals == nil:
-		cx.Null()
+	case found:
 	case len(cx.Args) == 2:
-		cx.Bulk(vals[0])
-	case vals == nil:
-		cx.NullArray()
+		cx.Null()
 	default:
-		replyBulks(cx, vals)
+		cx.NullArray()
 	}
 }
+
+// noBegin is PopEach's begin for a reply that is no array.
+func noBegin(int) {}
 
 func cmdLLen(cx *Ctx) {
 	n, err := cx.Node.ks.LLen(cx.Args[1])

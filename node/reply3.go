@@ -47,7 +47,9 @@ func (cx *Ctx) Double(f float64) {
 		cx.raw(resp.AppendDouble(cx.buf[:0], f))
 		return
 	}
-	cx.w.WriteBulk(resp.AppendDoubleText(cx.buf[:0], f))
+	b := resp.AppendDoubleText(cx.buf[:0], f)
+	cx.w.WriteBulk(b)
+	cx.buf = b[:0] // kept for the next one: no allocation a score
 }
 
 // Bool replies with a boolean (the integer 1 or 0 in RESP2).

@@ -103,8 +103,14 @@ func cmdSPop(cx *Ctx) {
 		return
 	}
 	if !c.given {
-		vals, err := cx.Node.ks.SPop(cx.Args[1], 1)
-		replyOne(cx, vals, err)
+		// The member goes straight from the set to the reply buffer.
+		found, err := cx.Node.ks.SPopOne(cx.slotOfArg1(), cx.Args[1], cx.BulkString)
+		switch {
+		case err != nil:
+			cx.Err(err)
+		case !found:
+			cx.Null()
+		}
 		return
 	}
 	replySetErr(cx)(cx.Node.ks.SPop(cx.Args[1], c.n))

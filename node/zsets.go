@@ -227,15 +227,24 @@ func zpop(cx *Ctx, max bool) {
 			return
 		}
 	}
-	ms, err := cx.Node.ks.ZPopAt(cx.slotOfArg1(), cx.Args[1], int(min(count, math.MaxInt32)), max)
-	switch {
-	case err != nil:
-		cx.Err(err)
-	case len(cx.Args) == 2:
-		replyZFlat(cx, ms, true)
-	default:
-		replyZMembers(cx, ms, true)
+	if len(cx.Args) == 2 {
+		m, ok, err := cx.Node.ks.ZPopOne(cx.slotOfArg1(), cx.Args[1], max)
+		switch {
+		case err != nil:
+			cx.Err(err)
+		case !ok:
+			replyZFlat(cx, nil, true)
+		default:
+			replyZFlat(cx, []cache.ZMember{m}, true)
+		}
+		return
 	}
+	ms, err := cx.Node.ks.ZPopAt(cx.slotOfArg1(), cx.Args[1], int(min(count, math.MaxInt32)), max)
+	if err != nil {
+		cx.Err(err)
+		return
+	}
+	replyZMembers(cx, ms, true)
 }
 
 func cmdZRandMember(cx *Ctx) {
