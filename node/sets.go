@@ -104,16 +104,34 @@ func cmdSPop(cx *Ctx) {
 	}
 	if !c.given {
 		// The member goes straight from the set to the reply buffer.
-		found, err := cx.Node.ks.SPopOne(cx.slotOfArg1(), cx.Args[1], cx.BulkString)
+		var popped []byte
+		found, err := cx.Node.ks.SPopOne(cx.slotOfArg1(), cx.Args[1], func(m string) {
+			popped = []byte(m)
+			cx.BulkString(m)
+		})
 		switch {
 		case err != nil:
 			cx.Err(err)
 		case !found:
 			cx.Null()
 		}
+		cx.replArgs = sremArgs(cx.Args[1], [][]byte{popped}, found && err == nil)
 		return
 	}
-	replySetErr(cx)(cx.Node.ks.SPop(cx.Args[1], c.n))
+	vals, err := cx.Node.ks.SPop(cx.Args[1], c.n)
+	replySetErr(cx)(vals, err)
+	cx.replArgs = sremArgs(cx.Args[1], vals, err == nil && len(vals) > 0)
+}
+
+// sremArgs is what replicas and a split's log receive for an SPOP, as
+// Redis propagates it: an SREM of the members it popped, so that every
+// copy loses the same ones (an SPOP run again would pick others at
+// random); nothing when it popped none.
+func sremArgs(key []byte, popped [][]byte, any bool) [][]byte {
+	if !any {
+		return [][]byte{}
+	}
+	return append([][]byte{[]byte("SREM"), key}, popped...)
 }
 
 func cmdSRandMember(cx *Ctx) {
