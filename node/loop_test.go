@@ -344,21 +344,23 @@ func TestLoopsGiveBackWhenProcessorsTaken(t *testing.T) {
 	waitFor(t, 30*time.Second, "one loop while the processors are taken", func() bool {
 		return infoInt(t, c, "event_loops_serving") == 1
 	})
+	// The wait the node reports over the window (its highest reading: one
+	// reading may fall in a moment the lone loop had little to run).
+	w := -1.0
 	for end := time.Now().Add(3 * time.Second); time.Now().Before(end); {
 		if n := infoInt(t, c, "event_loops_serving"); n != 1 {
 			t.Fatalf("event_loops_serving = %d while the processors are taken, want 1", n)
 		}
+		for _, line := range strings.Split(c.Info(ctx, "stats").Val(), "\r\n") {
+			if v, ok := strings.CutPrefix(line, "event_loops_cpu_wait:"); ok {
+				f, _ := strconv.ParseFloat(v, 64)
+				w = max(w, f)
+			}
+		}
 		time.Sleep(50 * time.Millisecond) // paces the INFO calls; an observation window, not a synchronisation
 	}
-	info := c.Info(ctx, "stats").Val()
-	w := -1.0
-	for _, line := range strings.Split(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, "event_loops_cpu_wait:"); ok {
-			w, _ = strconv.ParseFloat(v, 64)
-		}
-	}
 	if w <= 0.3 {
-		t.Fatalf("event_loops_cpu_wait = %v with every processor taken, want over 0.3", w)
+		t.Fatalf("event_loops_cpu_wait at most %v with every processor taken, want over 0.3", w)
 	}
 	// Replies stay right on the loop that is left.
 	for i := range 100 {

@@ -28,6 +28,7 @@ func TestUnknownIndexWordsAsSpecs(t *testing.T) {
 		"ft.aliasupdate": {"FT.ALIASUPDATE", "a", "nosuch"},
 		"ft.synupdate":   {"FT.SYNUPDATE", "nosuch", "g", "x"},
 		"ft.syndump":     {"FT.SYNDUMP", "nosuch"},
+		"ft.hybrid":      {"FT.HYBRID", "nosuch", "SEARCH", "x", "VSIM", "@v", "$q", "PARAMS", "2", "q", "abcd"},
 	}
 	for _, s := range command.Specs() {
 		if s.NoIndex == "" {
