@@ -21,7 +21,8 @@
 # ROUNDS times each (the policies in turn), and prints peak RSS (VmHWM)
 # against 1.3x maxmemory plus the empty process's RSS:
 #
-#   MIX=1 MAXMEM=50mb N=400000 ROUNDS=2 bench/memlimit.sh
+#   MIX=1 MAXMEM=50mb N=200000 ROUNDS=2 bench/memlimit.sh
+#   MIX=1 SKIP=v:,w: POLICIES=allkeys-lfu bench/memlimit.sh   # without vector sets
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAXMEM=${MAXMEM:-50mb}
@@ -38,6 +39,7 @@ fi
 ROUNDS=${ROUNDS:-1}
 TTL=${TTL:-1h}
 CONFIG_SET=${CONFIG_SET:-0}
+SKIP=${SKIP:-}
 . bench/lib.sh
 need redis-cli
 build_vcache
@@ -60,7 +62,7 @@ for policy in $POLICIES; do
 	fi
 	[ "$ROUNDS" = 1 ] || echo "round $round"
 	if [ "$MIX" = 1 ]; then
-		"$work/memlimit" -mix -pid "$pid" -addr "127.0.0.1:$port" -n "$N" -dim "$DIM" -timeout "$TIMEOUT" -ttl "$ttl"
+		"$work/memlimit" -mix -skip "$SKIP" -pid "$pid" -addr "127.0.0.1:$port" -n "$N" -dim "$DIM" -timeout "$TIMEOUT" -ttl "$ttl"
 	else
 		"$work/memlimit" -addr "127.0.0.1:$port" -n "$N" -dim "$DIM" -alg "$ALG" -timeout "$TIMEOUT" -ttl "$ttl"
 	fi

@@ -175,66 +175,69 @@ func TestUsedMemoryTracksHeapPerKind(t *testing.T) {
 // were counted whole.
 func TestMixUnderEvictionTracksHeap(t *testing.T) {
 	for _, policy := range []string{"allkeys-lfu", "allkeys-lru", "volatile-ttl"} {
-		t.Run(policy, func(t *testing.T) {
-			const maxmem = 16 << 20
-			tn := startNode(t, func(c *Config) {
-				c.Cache.MaxMemory = maxmem
-				c.Cache.Policy = mustPolicy(t, policy)
-			})
-			ctx := context.Background()
-			c := redis.NewClient(&redis.Options{Addr: tn.addr, Protocol: 2})
-			defer c.Close()
-			kinds := mixKinds()
-			var pattern []int // as bench/memlimit's mixPattern
-			for r := 0; r < 4; r++ {
-				for k, kind := range kinds {
-					if kind.name != "json+index" && kind.name != "small vset" {
-						pattern = append(pattern, k)
-					}
-				}
+		t.Run(policy, func(t *testing.T) { testMixOne(t, policy) })
+	}
+}
+
+// testMixOne is TestMixUnderEvictionTracksHeap under policy.
+func testMixOne(t *testing.T, policy string) {
+	const maxmem = 16 << 20
+	tn := startNode(t, func(c *Config) {
+		c.Cache.MaxMemory = maxmem
+		c.Cache.Policy = mustPolicy(t, policy)
+	})
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: tn.addr, Protocol: 2})
+	defer c.Close()
+	kinds := mixKinds()
+	var pattern []int // as bench/memlimit's mixPattern
+	for r := 0; r < 4; r++ {
+		for k, kind := range kinds {
+			if kind.name != "json+index" && kind.name != "small vset" {
+				pattern = append(pattern, k)
 			}
-			for k, kind := range kinds {
-				if kind.name == "json+index" || kind.name == "small vset" {
-					pattern = append(pattern, k)
-				}
-				for _, args := range kind.setup {
-					if err := c.Do(ctx, args...).Err(); err != nil {
-						t.Fatal(err)
-					}
-				}
+		}
+	}
+	for k, kind := range kinds {
+		if kind.name == "json+index" || kind.name == "small vset" {
+			pattern = append(pattern, k)
+		}
+		for _, args := range kind.setup {
+			if err := c.Do(ctx, args...).Err(); err != nil {
+				t.Fatal(err)
 			}
-			heap0, used0 := liveHeap(), infoMemory(t, c)
-			count := make([]int, len(kinds))
-			n := 60000
-			if raceEnabled {
-				n /= 4
+		}
+	}
+	heap0, used0 := liveHeap(), infoMemory(t, c)
+	count := make([]int, len(kinds))
+	n := 60000
+	if raceEnabled {
+		n /= 4
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for b := 0; b < n; b += 100 {
+		p := c.Pipeline()
+		for i := b; i < b+100; i++ {
+			k := pattern[i%len(pattern)]
+			w := kinds[k].write(count[k])
+			count[k]++
+			p.Do(ctx, w...)
+			if policy == "volatile-ttl" {
+				p.Expire(ctx, w[1].(string), time.Hour+time.Duration(r.IntN(3600))*time.Second)
 			}
-			r := rand.New(rand.NewPCG(5, 6))
-			for b := 0; b < n; b += 100 {
-				p := c.Pipeline()
-				for i := b; i < b+100; i++ {
-					k := pattern[i%len(pattern)]
-					w := kinds[k].write(count[k])
-					count[k]++
-					p.Do(ctx, w...)
-					if policy == "volatile-ttl" {
-						p.Expire(ctx, w[1].(string), time.Hour+time.Duration(r.IntN(3600))*time.Second)
-					}
-				}
-				if _, err := p.Exec(ctx); err != nil {
-					t.Fatal(err)
-				}
-			}
-			heap, used := liveHeap()-heap0, infoMemory(t, c)-used0
-			evicted := infoInt(t, c, "evicted_keys")
-			ratio := float64(used) / float64(heap)
-			t.Logf("%s: %d writes, %d evicted: used_memory grew %d B, live heap %d B, ratio %.3f", policy, n, evicted, used, heap, ratio)
-			if evicted == 0 {
-				t.Fatalf("%s: nothing evicted", policy)
-			}
-			if ratio < 0.88 {
-				t.Errorf("%s: used_memory growth / live heap growth = %.3f, want at least 0.88", policy, ratio)
-			}
-		})
+		}
+		if _, err := p.Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	heap, used := liveHeap()-heap0, infoMemory(t, c)-used0
+	evicted := infoInt(t, c, "evicted_keys")
+	ratio := float64(used) / float64(heap)
+	t.Logf("%s: %d writes, %d evicted: used_memory grew %d B, live heap %d B, ratio %.3f", policy, n, evicted, used, heap, ratio)
+	if evicted == 0 {
+		t.Fatalf("%s: nothing evicted", policy)
+	}
+	if ratio < 0.88 {
+		t.Errorf("%s: used_memory growth / live heap growth = %.3f, want at least 0.88", policy, ratio)
 	}
 }

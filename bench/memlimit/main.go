@@ -32,10 +32,17 @@ func main() {
 	ttl := flag.Duration("ttl", 0, "give every document this TTL (for the volatile-* policies); 0: none")
 	mix := flag.Bool("mix", false, "load strings, hashes under HNSW and FLAT indexes, indexed JSON, lists, sets, sorted sets, streams and vector sets, interleaved (-n counts writes; -ttl gives each key a TTL between ttl and twice that)")
 	pid := flag.Int("pid", 0, "the node's process id, to read its peak RSS (VmHWM) at the end (-mix)")
+	skip := flag.String("skip", "", "-mix: leave out the kinds of these key prefixes (comma-separated: s:,h:,f:,l:,t:,z:,x:,v:,w:,j:)")
 	flag.Parse()
+	skipped := map[string]bool{}
+	for _, p := range strings.Split(*skip, ",") {
+		if p != "" {
+			skipped[p] = true
+		}
+	}
 	var err error
 	if *mix {
-		err = runMix(*addr, *dim, *n, *batch, *timeout, *ttl, *pid)
+		err = runMix(*addr, *dim, *n, *batch, *timeout, *ttl, *pid, skipped)
 	} else {
 		err = run(*addr, *dim, *n, *batch, *alg, *timeout, *ttl)
 	}

@@ -46,17 +46,18 @@ var mixKinds = []mixKind{
 // writes a round in turn four times, then those of one (a JSON document
 // with a 128-d vector as a JSON array takes about ten times a hash's
 // bytes, a vector set's graph starts at 64 nodes).
-func mixPattern() []int {
+// Kinds whose prefix is in skip are left out.
+func mixPattern(skip map[string]bool) []int {
 	var p []int
 	for r := 0; r < 4; r++ {
 		for k, kind := range mixKinds {
-			if kind.per == 4 {
+			if kind.per == 4 && !skip[kind.prefix] {
 				p = append(p, k)
 			}
 		}
 	}
 	for k, kind := range mixKinds {
-		if kind.per == 1 {
+		if kind.per == 1 && !skip[kind.prefix] {
 			p = append(p, k)
 		}
 	}
@@ -184,7 +185,7 @@ func mixIndexes(dim int) [][]any {
 // runMix loads the mix until the node refuses a write with OOM or n
 // operations are done (or timeout passes), and reports RSS against
 // maxmemory, with what each kind holds at the end.
-func runMix(addr string, dim, n, batch int, timeout, ttl time.Duration, pid int) error {
+func runMix(addr string, dim, n, batch int, timeout, ttl time.Duration, pid int, skip map[string]bool) error {
 	ctx := context.Background()
 	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1, ReadTimeout: time.Minute})
 	defer c.Close()
@@ -200,11 +201,12 @@ func runMix(addr string, dim, n, batch int, timeout, ttl time.Duration, pid int)
 		}
 	}
 	mx := newMixer(dim, ttl)
-	pattern := mixPattern()
+	pattern := mixPattern(skip)
 	accepted := make([]int, len(mixKinds))
 	deadline := time.Now().Add(timeout)
 	var peakRSS int64
-	done, oom, batches := 0, false, 0
+	var peakInfo map[string]int64 // INFO at the highest RSS sampled
+	done, oom, batches, peakAt := 0, false, 0, 0
 	for done < n && !oom && time.Now().Before(deadline) {
 		pipe := c.Pipeline()
 		type op struct {
@@ -243,14 +245,19 @@ func runMix(addr string, dim, n, batch int, timeout, ttl time.Duration, pid int)
 			if err != nil {
 				return err
 			}
-			peakRSS = max(peakRSS, mi["used_memory_rss"])
+			if rss := mi["used_memory_rss"]; rss > peakRSS {
+				peakRSS, peakAt, peakInfo = rss, done, mi
+			}
 		}
 	}
 	m, err := info(ctx, c)
 	if err != nil {
 		return err
 	}
-	peakRSS = max(peakRSS, m["used_memory_rss"])
+	if m["used_memory_rss"] > peakRSS {
+		peakRSS, peakAt, peakInfo = m["used_memory_rss"], done, m
+	}
+	sampled := peakRSS
 	if hwm := vmHWM(pid); hwm > 0 {
 		peakRSS = hwm // the true peak, where the samples above only see some
 	}
@@ -283,6 +290,8 @@ func runMix(addr string, dim, n, batch int, timeout, ttl time.Duration, pid int)
 	}
 	fmt.Printf("  used_memory %.2f MB = dataset %.2f MB + vector %.2f MB + the rest; Go heap %.1f MB in use, Go memory limit %.1f MB\n",
 		mb(m["used_memory"]), mb(m["used_memory_dataset"]), mb(m["used_memory_vector"]), mb(m["go_heap_alloc"]), mb(m["go_memory_limit"]))
+	fmt.Printf("  highest RSS sampled %.1f MB after %d writes: used_memory %.2f MB, Go heap %.1f MB in use, %.1f MB from the OS, Go memory limit %.1f MB, evicted %d\n",
+		mb(sampled), peakAt, mb(peakInfo["used_memory"]), mb(peakInfo["go_heap_alloc"]), mb(peakInfo["go_heap_sys"]), mb(peakInfo["go_memory_limit"]), peakInfo["evicted_keys"])
 	within := peakRSS <= maxmem*13/10+floor
 	fmt.Printf("  peak RSS %.1f MB = %.2fx maxmemory; peak - 1.3x maxmemory = %.1f MB against the empty process's %.1f MB: within 1.3x maxmemory + the empty process: %v\n",
 		mb(peakRSS), float64(peakRSS)/float64(max(maxmem, 1)), mb(peakRSS-maxmem*13/10), mb(floor), within)
