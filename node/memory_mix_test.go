@@ -241,3 +241,22 @@ func testMixOne(t *testing.T, policy string) {
 		t.Errorf("%s: used_memory growth / live heap growth = %.3f, want at least 0.88", policy, ratio)
 	}
 }
+
+// TestInfoGoHeapSlack: INFO memory reports what the heap holds beside
+// its objects (go_heap_unused: room in spans of objects, the allocator's
+// fragmentation; go_heap_free: free pages not given back), parts of
+// go_heap_sys (read a moment later: a megabyte of slack).
+func TestInfoGoHeapSlack(t *testing.T) {
+	tn := startNode(t, nil)
+	c := memClient(t, tn)
+	m := memInfo(t, c)
+	for _, f := range []string{"go_heap_alloc", "go_heap_sys", "go_heap_unused", "go_heap_free"} {
+		if _, ok := m[f]; !ok {
+			t.Fatalf("INFO memory has no %s", f)
+		}
+	}
+	if m["go_heap_unused"] <= 0 || m["go_heap_alloc"]+m["go_heap_unused"]+m["go_heap_free"] > m["go_heap_sys"]+1<<20 {
+		t.Fatalf("go_heap_alloc %d + go_heap_unused %d + go_heap_free %d, go_heap_sys %d",
+			m["go_heap_alloc"], m["go_heap_unused"], m["go_heap_free"], m["go_heap_sys"])
+	}
+}
