@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"syscall"
@@ -101,6 +102,13 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		runtime.ReadMemStats(&ms)
 		kv("go_heap_alloc", ms.HeapAlloc)
 		kv("go_heap_sys", ms.HeapSys)
+		// What the heap holds that no object uses: room in spans that
+		// hold objects of their size class (the allocator's fragmentation:
+		// it grows when the keys kept are of other sizes than those evicted)
+		// and free pages not yet given back to the system.
+		unused, free := goHeapSlack()
+		kv("go_heap_unused", unused)
+		kv("go_heap_free", free)
 		// The Go runtime's soft memory limit (0: none): with maxmemory the
 		// process sets it to maxmemory plus what it holds beyond used_memory
 		// and a little room for garbage, so that the heap's garbage does not
@@ -234,4 +242,17 @@ func rssBytes() int64 {
 	}
 	pages, _ := strconv.ParseInt(f[1], 10, 64)
 	return pages * int64(os.Getpagesize())
+}
+
+// goHeapSlack reads the runtime's unused heap bytes (in spans holding
+// objects) and free heap pages (held, not released).
+func goHeapSlack() (unused, free uint64) {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/unused:bytes"}, {Name: "/memory/classes/heap/free:bytes"}}
+	metrics.Read(s)
+	for i := range s {
+		if s[i].Value.Kind() != metrics.KindUint64 {
+			return 0, 0
+		}
+	}
+	return s[0].Value.Uint64(), s[1].Value.Uint64()
 }

@@ -3,26 +3,55 @@ package vector
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sync"
 )
 
-// store is a set of vectors in one flat array, addressed by slot, with the
-// caller's id per slot. Not safe for concurrent use on its own.
+// store is a set of vectors addressed by slot, with the caller's id per
+// slot; a removal moves the last slot into the freed one, so the slots
+// stay dense. Not safe for concurrent use on its own.
+//
+// The vectors lie in chunks of vecChunk slots (hnsw_chunks.go), as an
+// HNSW graph's do: a growth regrows only the last chunk (doubling until it
+// is whole), where one flat array grown by append copied every vector and
+// held the old array beside the new one (a quarter more than the index,
+// counted at once, and the old array's garbage besides). And a chunk the
+// slots no longer reach is let go, so evicting or
+// deleting an index's documents gives its memory back, where an array
+// kept its largest size for good; the ids, norms and positions shrink too.
 type store struct {
 	p      Params
 	stride int
-	vecs   []float32
+	vecs   [][]float32 // chunks of vecChunk slots' vectors; the last one may be shorter
 	norms  []float32
 	ids    []uint32
 	pos    map[uint32]int
+	most   int // the most entries pos held (a map never shrinks)
 }
 
 func newStore(p Params) store {
-	return store{p: p, stride: padded(p.Dim), pos: make(map[uint32]int, p.InitialCap)}
+	return store{p: p, stride: padded(p.Dim), pos: make(map[uint32]int, p.InitialCap), most: p.InitialCap}
 }
 
-func (s *store) vec(slot int) []float32 { return s.vecs[slot*s.stride : (slot+1)*s.stride] }
+func (s *store) vec(slot int) []float32 {
+	o := (slot & vecMask) * s.stride
+	return s.vecs[slot>>vecShift][o : o+s.stride]
+}
+
+// chunkGrowth returns how long the chunk of the next slot must become to
+// hold it, and how long it is (equal when it has room).
+func (s *store) chunkGrowth() (to, from int) {
+	slot := len(s.ids)
+	if k := slot >> vecShift; k < len(s.vecs) {
+		from = len(s.vecs[k])
+	}
+	need := ((slot & vecMask) + 1) * s.stride
+	if from >= need {
+		return from, from
+	}
+	return min(max(2*from, need, 16*s.stride), vecChunk*s.stride), from
+}
 
 // put stores prepared q under id and returns its slot.
 func (s *store) put(id uint32, q []float32) int {
@@ -32,10 +61,18 @@ func (s *store) put(id uint32, q []float32) int {
 		return slot
 	}
 	slot := len(s.ids)
+	if to, from := s.chunkGrowth(); to > from {
+		if k := slot >> vecShift; k == len(s.vecs) {
+			s.vecs = append(s.vecs, make([]float32, to))
+		} else {
+			s.vecs[k] = growTo(s.vecs[k], from, to)
+		}
+	}
+	copy(s.vec(slot), q)
 	s.ids = append(s.ids, id)
-	s.vecs = append(s.vecs, q...)
 	s.norms = append(s.norms, dot(q, q))
 	s.pos[id] = slot
+	s.most = max(s.most, len(s.pos))
 	return slot
 }
 
@@ -57,9 +94,37 @@ func (s *store) del(id uint32) (slot, moved int, ok bool) {
 		moved = last
 	}
 	s.ids = s.ids[:last]
-	s.vecs = s.vecs[:last*s.stride]
 	s.norms = s.norms[:last]
+	s.release()
 	return slot, moved, true
+}
+
+// release lets go of what the slots no longer use after a removal: the
+// chunks past the last slot's (a new one costs no copy), and, once four
+// times what they hold, the ids and norms (to twice their length) and the
+// positions.
+func (s *store) release() {
+	for len(s.vecs) > (len(s.ids)+vecMask)>>vecShift {
+		s.vecs[len(s.vecs)-1] = nil
+		s.vecs = s.vecs[:len(s.vecs)-1]
+	}
+	if cap(s.ids) <= vecChunk || cap(s.ids) < 4*len(s.ids) {
+		return
+	}
+	s.ids = append(make([]uint32, 0, 2*len(s.ids)), s.ids...)
+	s.norms = append(make([]float32, 0, 2*len(s.ids)), s.norms...)
+	s.pos = maps.Clone(s.pos)
+	s.most = len(s.pos)
+}
+
+// growthBytes returns how much memory rises at once at the next put of a
+// new id: the last chunk's regrowth or a new chunk, when due.
+func (s *store) growthBytes() int64 {
+	to, from := s.chunkGrowth()
+	if to == from {
+		return 0
+	}
+	return SizeClass(4*to) - SizeClass(4*from)
 }
 
 // topK keeps the k nearest seen so far.
@@ -107,7 +172,7 @@ func (s *store) scan(q []float32, k int, cands []uint32, filter func(uint32) boo
 }
 
 func (s *store) memory() int64 {
-	return int64(cap(s.vecs))*4 + int64(cap(s.norms))*4 + int64(cap(s.ids))*4 + int64(len(s.pos))*24
+	return chunksBytes(s.vecs) + arrayBytes(s.norms) + arrayBytes(s.ids) + MapBytes(s.most, 16)
 }
 
 func (s *store) write(e *enc) {
@@ -189,6 +254,14 @@ func (f *flat) MemoryBytes() int64 {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	return f.s.memory()
+}
+
+// GrowthBytes returns how much MemoryBytes rises at once at the next Add
+// of a new id beyond the vector's own bytes (a chunk's growth), else 0.
+func (f *flat) GrowthBytes() int64 {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.s.growthBytes()
 }
 
 func (f *flat) WriteTo(w io.Writer) (int64, error) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // hnsw is a Hierarchical Navigable Small World graph (Malkov & Yashunin)
@@ -36,6 +37,9 @@ type hnsw struct {
 	exts   []uint32     // per node: the caller's id (written once, before the node is linked)
 	dead   []uint32     // per node: 1 = tombstone (atomic)
 	capN   int
+	// arrayMem is what the per-node arrays take on the heap at capN
+	// (arraysBytes), set when they are made.
+	arrayMem int64
 
 	// idMu guards byExt, next, ndead and free. Lock order: mu, then
 	// idMu, then a stripe lock or epMu.
@@ -94,6 +98,7 @@ func (h *hnsw) grow(n int) {
 	h.exts = growTo(h.exts, h.capN, n)
 	h.dead = growTo(h.dead, h.capN, n)
 	h.capN = n
+	h.arrayMem = h.arraysBytes(n)
 }
 
 // nextCap is the capacity a graph of capacity c grows to: double while
@@ -656,10 +661,13 @@ func (h *hnsw) Quantize(q Quant) error {
 		st.put(i, &q)
 	}
 	h.p, h.st, h.plines, h.sq = p, st, st.lines(), nil
+	h.arrayMem = h.arraysBytes(h.capN)
 	return nil
 }
 
-// MemoryBytes estimates the arrays' bytes, less the slots of removed
+// MemoryBytes estimates the graph's heap bytes: the graph itself (its
+// lock stripes alone take 8 KiB, which a vector set of a few elements
+// must count), the arrays as allocated, less the slots of removed
 // vectors: those are reused by the next inserts (hnsw_purge.go), as an
 // allocator reuses freed memory, so removing a vector gives its bytes
 // back at once, which is what eviction under maxmemory needs to see.
@@ -669,12 +677,15 @@ func (h *hnsw) MemoryBytes() int64 {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	h.idMu.Lock()
-	n := int64(h.capN) - int64(len(h.free)) - int64(h.ndead)
-	b := n*h.nodeBytes() + int64(len(h.byExt))*16
+	gone := int64(len(h.free)) + int64(h.ndead)
+	b := hnswBytes + h.arrayMem - gone*h.nodeBytes() + MapBytes(len(h.byExt), 8)
 	h.idMu.Unlock()
 	b += h.uppers.Load()
 	return b
 }
+
+// hnswBytes is the graph's own allocation.
+var hnswBytes = SizeClass(int(unsafe.Sizeof(hnsw{})))
 
 // nodeBytes is what MemoryBytes counts for each node of capacity: its
 // vector, level, level-0 links, upper-level header, search code and id.
@@ -698,7 +709,7 @@ func (h *hnsw) GrowthBytes() int64 {
 	if len(h.free) > 0 || h.ndead > 0 || int(h.next) < h.capN {
 		return 0
 	}
-	return int64(nextCap(h.capN)-h.capN) * h.nodeBytes()
+	return h.arraysBytes(nextCap(h.capN)) - h.arrayMem
 }
 
 // AddBatch adds vectors with several goroutines (the build uses every core

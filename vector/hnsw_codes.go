@@ -175,5 +175,6 @@ func SetCodes(ix Index, codes Quant, rerank int) error {
 		}
 	}
 	h.p, h.sq = p, sq
+	h.arrayMem = h.arraysBytes(h.capN)
 	return nil
 }

@@ -85,6 +85,9 @@ func (h *hnsw) purge(force bool) {
 		h.entry, h.maxLevel = topLive, max(topLevel, 0)
 	}
 	h.epMu.Unlock()
+	if h.compactDue() {
+		h.compact()
+	}
 }
 
 // purgeScratch is purge's reused buffers.

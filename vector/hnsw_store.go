@@ -63,6 +63,18 @@ func (s *vstore) vectorBytes() int64 {
 	return int64(s.stride)*4 + 4
 }
 
+// arraysBytes is what the store's arrays take on the heap at capacity c
+// (hnsw.arraysBytes).
+func (s *vstore) arraysBytes(c int) int64 {
+	switch s.q {
+	case QuantInt8:
+		return SizeClass(c*s.stride) + SizeClass(c*8) + SizeClass(c*4)
+	case QuantBinary:
+		return SizeClass(c * s.stride * 8)
+	}
+	return chunkedBytes(c, s.stride*4) + SizeClass(c*4)
+}
+
 // lines is the cache lines of a vector to prefetch (at most 8).
 func (s *vstore) lines() int {
 	b := s.stride * 4

@@ -312,7 +312,7 @@ func (v *ivf) Search(x []float32, opt SearchOptions) ([]Result, error) {
 			// The list's vectors lie anywhere in the store: start loading
 			// the next one while this one is measured.
 			if j+1 < len(list) {
-				prefetch.Lines(unsafe.Pointer(&v.s.vecs[int(list[j+1])*v.s.stride]), lines)
+				prefetch.Lines(unsafe.Pointer(&v.s.vec(int(list[j+1]))[0]), lines)
 			}
 			id := v.s.ids[slot]
 			if opt.Filter != nil && !opt.Filter(id) {

@@ -1,14 +1,14 @@
 // Command memlimit loads 128-d vectors through HSET into an FT index of a
 // running vcache node until the node refuses with OOM (noeviction) or up
 // to -n documents (eviction policies), and reports the node's RSS against
-// its maxmemory with INFO memory and FT.INFO figures. bench/memlimit.sh
+// its maxmemory with INFO memory and FT.INFO figures. With -mix it loads
+// every kind of key instead, interleaved (mix.go). bench/memlimit.sh
 // starts the servers and runs it.
 package main
 
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -30,8 +30,23 @@ func main() {
 	alg := flag.String("alg", "HNSW", "index algorithm: HNSW, FLAT or IVFFLAT")
 	timeout := flag.Duration("timeout", 5*time.Minute, "stop loading after this long")
 	ttl := flag.Duration("ttl", 0, "give every document this TTL (for the volatile-* policies); 0: none")
+	mix := flag.Bool("mix", false, "load strings, hashes under HNSW and FLAT indexes, indexed JSON, lists, sets, sorted sets, streams and vector sets, interleaved (-n counts writes; -ttl gives each key a TTL between ttl and twice that)")
+	pid := flag.Int("pid", 0, "the node's process id, to read its peak RSS (VmHWM) at the end (-mix)")
+	skip := flag.String("skip", "", "-mix: leave out the kinds of these key prefixes (comma-separated: s:,h:,f:,l:,t:,z:,x:,v:,w:,j:)")
 	flag.Parse()
-	if err := run(*addr, *dim, *n, *batch, *alg, *timeout, *ttl); err != nil {
+	skipped := map[string]bool{}
+	for _, p := range strings.Split(*skip, ",") {
+		if p != "" {
+			skipped[p] = true
+		}
+	}
+	var err error
+	if *mix {
+		err = runMix(*addr, *dim, *n, *batch, *timeout, *ttl, *pid, skipped)
+	} else {
+		err = run(*addr, *dim, *n, *batch, *alg, *timeout, *ttl)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "memlimit:", err)
 		os.Exit(1)
 	}
@@ -169,7 +184,12 @@ func info(ctx context.Context, c *redis.Client) (map[string]int64, error) {
 
 // ftInfo reads FT.INFO idx's num_docs and vector_index_sz_mb.
 func ftInfo(ctx context.Context, c *redis.Client) (docs int64, vecMB float64, err error) {
-	v, err := c.Do(ctx, "FT.INFO", "idx").Slice()
+	return ftInfoOf(ctx, c, "idx")
+}
+
+// ftInfoOf reads FT.INFO's num_docs and vector_index_sz_mb of index name.
+func ftInfoOf(ctx context.Context, c *redis.Client, name string) (docs int64, vecMB float64, err error) {
+	v, err := c.Do(ctx, "FT.INFO", name).Slice()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -188,7 +208,7 @@ func ftInfo(ctx context.Context, c *redis.Client) (docs int64, vecMB float64, er
 		}
 	}
 	if err == nil && docs == 0 && vecMB == 0 {
-		err = errors.New("FT.INFO idx: no num_docs")
+		err = fmt.Errorf("FT.INFO %s: no num_docs", name)
 	}
 	return docs, vecMB, err
 }

@@ -118,6 +118,7 @@ func Unmarshal(data []byte) (*Set, error) {
 		s.elems[id] = e
 		s.elemSize += elemBytes(e)
 	}
+	s.most = len(s.ids)
 	if s.ix, err = vector.ReadIndex(r); err != nil {
 		return nil, err
 	}

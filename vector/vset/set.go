@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/vcache/vcache/vector"
 )
@@ -38,10 +39,11 @@ type elem struct {
 	attrs map[string]any
 }
 
-// elemBytes estimates an element's bytes outside the index: the elem, its
-// map entries, the name (held by both maps) and the JSON text.
+// elemBytes estimates an element's bytes outside the index and the maps
+// (MemoryBytes counts those): the elem, the name (one string held by both
+// maps) and the JSON text.
 func elemBytes(e *elem) int64 {
-	return 96 + int64(len(e.name))*2 + int64(len(e.json))
+	return vector.SizeClass(int(unsafe.Sizeof(elem{}))) + vector.SizeClass(len(e.name)) + int64(len(e.json))
 }
 
 // Set is one vector set. Its methods are safe for concurrent use: many
@@ -53,10 +55,10 @@ func elemBytes(e *elem) int64 {
 // HNSW graph compares the stored codes, both when it links a new element
 // and when it searches. Bytes per element at 300 dimensions with 10k
 // elements and the default M of 16 (TestSetMemory; accounted, which is what
-// MEMORY USAGE and used_memory see, then measured on the Go heap): f32 2501
-// and 2538, int8 914 and 957, bin 462 and 500. The vector itself takes
-// 1284, 316 and 40 of those; the rest is the graph (its arrays sized for
-// 16384 nodes at 10k: they double), the ids and the names.
+// MEMORY USAGE and used_memory see, then measured on the Go heap): f32 1659
+// and 1671, int8 657 and 672, bin 369 and 382. The vector itself takes
+// 1284, 316 and 40 of those; the rest is the graph (its arrays' spare
+// capacity: past 8192 nodes they grow by an eighth), the ids and the names.
 type Set struct {
 	mu       sync.RWMutex
 	dim      int       // dimension stored (after REDUCE)
@@ -69,17 +71,25 @@ type Set struct {
 	elems    map[uint32]*elem
 	nextID   uint32
 	elemSize int64 // the sum of elemBytes
+	most     int   // the most elements the set held (its maps never shrink)
 }
 
 // TypeName implements the keyspace's custom value.
 func (s *Set) TypeName() string { return TypeName }
 
-// MemoryBytes estimates the set's heap bytes.
+// MemoryBytes estimates the set's heap bytes: the Set, its graph, its
+// projection, its elements and its two maps (by name, by id) at the most
+// elements they held. A set of one element holds about 30 KB (the graph's
+// arrays start at 64 nodes, its locks take 8 KiB).
 func (s *Set) MemoryBytes() int64 {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.ix.MemoryBytes() + int64(len(s.proj))*4 + s.elemSize
+	maps := vector.MapBytes(s.most, 24) + vector.MapBytes(s.most, 16) // slots: a string and a uint32, a uint32 and a pointer
+	return setBytes + s.ix.MemoryBytes() + vector.SizeClass(4*len(s.proj)) + s.elemSize + maps
 }
+
+// setBytes is the Set's own allocation.
+var setBytes = vector.SizeClass(int(unsafe.Sizeof(Set{})))
 
 // AddArgs are VADD's parsed arguments.
 type AddArgs struct {
@@ -273,6 +283,7 @@ func (s *Set) Add(a *AddArgs) (bool, error) {
 		s.ids[a.Element] = id
 		s.elems[id] = &elem{name: a.Element}
 		s.elemSize += elemBytes(s.elems[id])
+		s.most = max(s.most, len(s.ids))
 	}
 	e := s.elems[id]
 	e.norm = float32(math.Sqrt(norm))
