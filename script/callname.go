@@ -18,6 +18,22 @@ func callError(L *lua.LState, typ string) string {
 	return "attempt to call a " + typ + " value"
 }
 
+// callerProto is the compiled code of the Lua function that called the
+// running Go function, and the line it is at; nil when the caller is not
+// Lua code.
+func callerProto(L *lua.LState) (*lua.FunctionProto, int) {
+	caller, ok := L.GetStack(1)
+	if !ok {
+		return nil, 0
+	}
+	fv, err := L.GetInfo("lf", caller, lua.LNil)
+	fn, _ := fv.(*lua.LFunction)
+	if err != nil || fn == nil || fn.Proto == nil {
+		return nil, 0
+	}
+	return fn.Proto, caller.CurrentLine
+}
+
 // calledName finds, in the Lua function that made the call, the call's
 // name (gopher-lua keeps one per call instruction) and how the called
 // value was got: the instruction that last set the call's register
@@ -31,19 +47,13 @@ func calledName(L *lua.LState) (kind, name string) {
 		strings.HasPrefix(self.Name, "<") || self.Name == "(anonymous)" {
 		return "", ""
 	}
-	caller, ok := L.GetStack(1)
-	if !ok {
+	p, line := callerProto(L)
+	if p == nil {
 		return "", ""
 	}
-	fv, err := L.GetInfo("lf", caller, lua.LNil)
-	fn, _ := fv.(*lua.LFunction)
-	if err != nil || fn == nil || fn.Proto == nil {
-		return "", ""
-	}
-	p := fn.Proto
 	pc := -1
 	for _, c := range p.DbgCalls {
-		if c.Name == self.Name && c.Pc < len(p.DbgSourcePositions) && p.DbgSourcePositions[c.Pc] == caller.CurrentLine {
+		if c.Name == self.Name && c.Pc < len(p.DbgSourcePositions) && p.DbgSourcePositions[c.Pc] == line {
 			if pc >= 0 {
 				return "", "" // two such calls on the line: which is unknown
 			}

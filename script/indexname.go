@@ -24,21 +24,15 @@ func (e *Engine) indexError(L *lua.LState, typ string, key lua.LValue) string {
 // in a register), and names its table operand as Lua 5.1 does: a local
 // by its name, else by the instruction that last set its register before.
 func (e *Engine) indexedName(L *lua.LState, key lua.LValue) (kind, name string) {
-	caller, ok := L.GetStack(1)
-	if !ok {
+	p, line := callerProto(L)
+	if p == nil {
 		return "", ""
 	}
-	fv, err := L.GetInfo("lf", caller, lua.LNil)
-	fn, _ := fv.(*lua.LFunction)
-	if err != nil || fn == nil || fn.Proto == nil {
-		return "", ""
-	}
-	p := fn.Proto
 	// The instruction: the one of the line whose constant key is key, else
 	// the one whose key is in a register.
 	var exact, dynamic []int
 	for i, inst := range p.Code {
-		if i >= len(p.DbgSourcePositions) || p.DbgSourcePositions[i] != caller.CurrentLine {
+		if i >= len(p.DbgSourcePositions) || p.DbgSourcePositions[i] != line {
 			continue
 		}
 		var k int
