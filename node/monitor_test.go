@@ -1,11 +1,8 @@
 package node
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,29 +22,9 @@ func TestMonitorGolden(t *testing.T) {
 	if got := m.Do("MONITOR"); got != "+OK\r\n" {
 		t.Fatalf("MONITOR = %q", got)
 	}
-	f, err := os.Open("testdata/monitor.lines")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var want []string
-	var pipeline strings.Builder
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "> "):
-			s := strings.ReplaceAll(line[2:], `\r\n`, "\r\n")
-			pipeline.WriteString(testutil.MonitorHex.ReplaceAllStringFunc(s, func(h string) string {
-				b, _ := strconv.ParseUint(h[2:], 16, 8)
-				return string([]byte{byte(b)})
-			}))
-		case strings.HasPrefix(line, "< "):
-			want = append(want, line[2:])
-		}
-	}
+	pipeline, want := testutil.MonitorGolden(t, "testdata/monitor.lines")
 	c := tn.raw(t)
-	c.SendRaw(pipeline.String())
+	c.SendRaw(pipeline)
 	c.Flush()
 	addr := c.c.LocalAddr().String()
 	for i, w := range want {

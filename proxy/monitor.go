@@ -17,7 +17,8 @@ import (
 // (internal/monitor: the client's address as the source, passwords
 // redacted, admin commands left out). A transaction's commands show when
 // EXEC runs them, before EXEC's line, as on a node. A script's own
-// commands run on the nodes and show only in the nodes' monitors.
+// commands run on a node, whose "lua" lines the proxy relays
+// (monitor_relay.go).
 //
 // A monitor's lines go through its subscriber outbox (ensureSub): one
 // that does not read is cut off at the pubsub client-output-buffer-limit
@@ -89,6 +90,7 @@ func (s *session) monitorRoundEnd() {
 		m.n.Store(int64(len(m.set)))
 		m.mu.Unlock()
 		s.mon = monOn
+		s.p.monRelay.wake()
 	case monOn:
 		if len(s.monOwn) > 0 {
 			if !s.sub.out.Push(s.monOwn) {
@@ -108,6 +110,7 @@ func (s *session) dropMonitor() {
 		delete(m.set, s)
 		m.n.Store(int64(len(m.set)))
 		m.mu.Unlock()
+		s.p.monRelay.wake()
 	}
 	s.mon, s.monOwn = monOff, nil
 }

@@ -1,11 +1,8 @@
 package proxy
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,8 +15,10 @@ import (
 // gets, for the node's golden pipeline (../node/testdata/monitor.lines),
 // the lines redis-server 7.0.15 gave for it: the same quoting of binary
 // arguments, redacted passwords, admin, unknown and wrong-arity commands
-// left out, a transaction's commands when EXEC runs them; a script's own
-// commands ("lua") run on a node and are not the proxy's to show.
+// left out, a transaction's commands when EXEC runs them, and a script's
+// own commands ("lua"), relayed from the node that ran it, after the
+// script's line (the proxy's lines for the commands after the script may
+// come before them: the two travel apart).
 func TestMonitorThroughProxyGolden(t *testing.T) {
 	inModes(t, func(t *testing.T, mode serving.Mode) {
 		rs := startRedises(t, 2)
@@ -28,43 +27,66 @@ func TestMonitorThroughProxyGolden(t *testing.T) {
 		if got := m.Do("MONITOR"); got != "+OK\r\n" {
 			t.Fatalf("MONITOR = %q", got)
 		}
-		f, err := os.Open("../node/testdata/monitor.lines")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		var want []string
-		var pipeline strings.Builder
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			line := sc.Text()
-			switch {
-			case strings.HasPrefix(line, "> "):
-				s := strings.ReplaceAll(line[2:], `\r\n`, "\r\n")
-				pipeline.WriteString(testutil.MonitorHex.ReplaceAllStringFunc(s, func(h string) string {
-					b, _ := strconv.ParseUint(h[2:], 16, 8)
-					return string([]byte{byte(b)})
-				}))
-			case strings.HasPrefix(line, "< lua "):
-			case strings.HasPrefix(line, "< "):
-				want = append(want, line[2:])
-			}
-		}
+		waitRelayed(t, rs)
+		pipeline, golden := testutil.MonitorGolden(t, "../node/testdata/monitor.lines")
 		c := testutil.Dial(t, p.addr)
-		c.SendRaw(pipeline.String())
+		c.SendRaw(pipeline)
 		c.Flush()
 		addr := c.LocalAddr().String()
-		for i, w := range want {
+		// The proxy's lines in the golden order; each lua line after the
+		// script line before it in the golden file.
+		var want, wantLua []string
+		scriptOf := map[int]int{} // a lua line's index in wantLua -> its script's in want
+		for _, w := range golden {
+			if strings.HasPrefix(w, "lua ") {
+				scriptOf[len(wantLua)] = len(want) - 1
+				wantLua = append(wantLua, w[len("lua "):])
+				continue
+			}
+			want = append(want, w)
+		}
+		var got []string
+		var gotLua []string
+		luaAt := map[int]int{} // a lua line's index -> how many proxy lines came before it
+		for len(got) < len(want) || len(gotLua) < len(wantLua) {
 			src, args := testutil.ReadMonitorLine(t, m)
+			if src == "lua" {
+				luaAt[len(gotLua)] = len(got)
+				gotLua = append(gotLua, args)
+				continue
+			}
+			got = append(got, src+" "+args)
+		}
+		for i, w := range want {
 			wsrc, wargs, _ := strings.Cut(w, " ")
 			if wsrc == "client" {
 				wsrc = addr
 			}
-			if src != wsrc || args != wargs {
-				t.Errorf("line %d: [%s] %s\nwant [%s] %s", i+1, src, args, wsrc, wargs)
+			if i >= len(got) || got[i] != wsrc+" "+wargs {
+				t.Errorf("line %d: %q\nwant %s %s", i+1, got[i], wsrc, wargs)
+			}
+		}
+		for i, w := range wantLua {
+			if gotLua[i] != w {
+				t.Errorf("lua line %d: %s, want %s", i+1, gotLua[i], w)
+			}
+			if luaAt[i] <= scriptOf[i] {
+				t.Errorf("lua line %d (%s) came before its script's line (%s)", i+1, w, want[scriptOf[i]])
 			}
 		}
 	})
+}
+
+// waitRelayed waits until the proxy monitors every node (a monitor of
+// the proxy started the relay): each shows a client with flag O.
+func waitRelayed(t *testing.T, rs []*redisServer) {
+	t.Helper()
+	for _, r := range rs {
+		testutil.WaitFor(t, 5*time.Second, func() bool {
+			list, err := testutil.Do(r.addr, "CLIENT", "LIST")
+			return err == nil && strings.Contains(list, " flags=O ")
+		}, "the proxy monitors "+r.addr)
+	}
 }
 
 // TestMonitorThroughProxyClients: commands of two clients, one a
@@ -330,5 +352,33 @@ func TestMonitorThroughProxyWaitingIsBounded(t *testing.T) {
 	}
 	if !cut() {
 		t.Fatalf("the monitor was not cut off while its WAIT waited (%v)", time.Since(start))
+	}
+}
+
+// TestMonitorRelayEndsWithLastMonitor: the proxy monitors the nodes only
+// while it has monitors of its own: once the last one has gone (RESET,
+// a closed connection), no node shows a monitor.
+func TestMonitorRelayEndsWithLastMonitor(t *testing.T) {
+	rs := startRedises(t, 2)
+	p := startProxy(t, Config{}, addrs(rs...)...)
+	a, b := testutil.Dial(t, p.addr), testutil.Dial(t, p.addr)
+	a.Do("MONITOR")
+	b.Do("MONITOR")
+	waitRelayed(t, rs)
+	if got := a.Do("RESET"); got != "+RESET\r\n" {
+		t.Fatalf("RESET = %q", got)
+	}
+	time.Sleep(2 * relayResync) // b still monitors: the relay stays
+	for _, r := range rs {
+		if list, _ := testutil.Do(r.addr, "CLIENT", "LIST"); !strings.Contains(list, " flags=O ") {
+			t.Fatalf("%s has no monitor while the proxy has one:\n%s", r.addr, list)
+		}
+	}
+	b.Close()
+	for _, r := range rs {
+		testutil.WaitFor(t, 5*time.Second, func() bool {
+			list, err := testutil.Do(r.addr, "CLIENT", "LIST")
+			return err == nil && !strings.Contains(list, " flags=O ")
+		}, "the proxy's monitor of "+r.addr+" closed")
 	}
 }

@@ -40,6 +40,9 @@ type Proxy struct {
 
 	// hub is the proxy's subscriptions on the nodes (pubsub_hub.go).
 	hub *pubsubHub
+	// monRelay is the nodes' monitors while the proxy has its own: a
+	// script's commands (monitor_relay.go).
+	monRelay *monitorRelay
 	// monitors is the proxy's MONITOR clients (monitor.go).
 	monitors monitorSet
 	// expHold holds the nodes' expiry while the proxy's clients are
@@ -121,6 +124,7 @@ func New(cfg Config, router Router, log *slog.Logger) (*Proxy, error) {
 	}
 	p.acl = users
 	p.hub = newPubsubHub(p)
+	p.monRelay = newMonitorRelay(p)
 	p.expHold = newExpiryHolder(p)
 	p.pause.OnChange = p.expHold.change
 	p.pause.Settle = p.expHold.settle
@@ -168,11 +172,12 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 	defer close(p.served)
 
 	bg, cancel := context.WithCancel(context.Background())
-	p.wg.Add(5)
+	p.wg.Add(6)
 	go p.watchRoutes(bg)
 	go p.refresher(bg)
 	go p.watchdog(bg)
 	go p.hub.run(bg)
+	go p.monRelay.run(bg)
 	go p.expHold.run(bg)
 	p.startLoops()
 	p.log.Info("proxy listening", "addr", ln.Addr().String(), "backends", len(p.router.Addrs()))

@@ -1,7 +1,10 @@
 package testutil
 
 import (
+	"os"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -25,4 +28,30 @@ func ReadMonitorLine(t testing.TB, m interface{ ReadRaw() (string, error) }) (so
 		t.Fatalf("not a monitor line: %q", raw)
 	}
 	return p[3], p[4]
+}
+
+// MonitorGolden reads a monitor.lines golden file: its commands ("> "
+// lines, \r\n and \xHH written out) as one pipeline, and the monitor
+// lines redis-server gave for them ("< " lines: the source, "client" for
+// the pipeline's own connection, then the quoted arguments).
+func MonitorGolden(t testing.TB, path string) (pipeline string, want []string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "> "):
+			s := strings.ReplaceAll(line[2:], `\r\n`, "\r\n")
+			b.WriteString(MonitorHex.ReplaceAllStringFunc(s, func(h string) string {
+				v, _ := strconv.ParseUint(h[2:], 16, 8)
+				return string([]byte{byte(v)})
+			}))
+		case strings.HasPrefix(line, "< "):
+			want = append(want, line[2:])
+		}
+	}
+	return b.String(), want
 }
