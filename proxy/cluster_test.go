@@ -114,25 +114,8 @@ func TestClusterInfoCountsUnservedSlots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := New(DefaultConfig(), holeRouter{sr, 100}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- p.Serve(context.Background(), ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		p.Shutdown(ctx)
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	c := client(t, ln.Addr().String())
+	addr := serveRouted(t, holeRouter{sr, 100})
+	c := client(t, addr)
 	got := c.ClusterInfo(context.Background()).Val()
 	for _, want := range []string{"cluster_state:fail\r\n", "cluster_slots_assigned:16384\r\n", "cluster_slots_ok:16284\r\n",
 		"cluster_slots_fail:100\r\n", "cluster_known_nodes:1\r\n", "cluster_size:1\r\n"} {
@@ -302,7 +285,28 @@ func TestFanoutAsksEachNodeOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := New(DefaultConfig(), twiceRouter{sr}, nil)
+	addr := serveRouted(t, twiceRouter{sr})
+	ctx := context.Background()
+	c := client(t, addr)
+	keys := clusterKeys(40)
+	for _, k := range keys {
+		if err := c.Set(ctx, k, "v", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := c.DBSize(ctx).Result(); err != nil || n != int64(len(keys)) {
+		t.Errorf("DBSIZE = %d, %v; want %d", n, err, len(keys))
+	}
+	if got, err := c.Keys(ctx, "*").Result(); err != nil || len(got) != len(keys) {
+		t.Errorf("KEYS * gave %d keys, %v; want %d", len(got), err, len(keys))
+	}
+}
+
+// serveRouted starts a proxy with the default configuration over router
+// and returns its address; it shuts down when the test ends.
+func serveRouted(t *testing.T, router Router) string {
+	t.Helper()
+	p, err := New(DefaultConfig(), router, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,18 +324,5 @@ func TestFanoutAsksEachNodeOnce(t *testing.T) {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	ctx := context.Background()
-	c := client(t, ln.Addr().String())
-	keys := clusterKeys(40)
-	for _, k := range keys {
-		if err := c.Set(ctx, k, "v", 0).Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n, err := c.DBSize(ctx).Result(); err != nil || n != int64(len(keys)) {
-		t.Errorf("DBSIZE = %d, %v; want %d", n, err, len(keys))
-	}
-	if got, err := c.Keys(ctx, "*").Result(); err != nil || len(got) != len(keys) {
-		t.Errorf("KEYS * gave %d keys, %v; want %d", len(got), err, len(keys))
-	}
+	return ln.Addr().String()
 }
