@@ -234,25 +234,9 @@ func events(ctx context.Context, cl *cluster, seen map[string]string) {
 		if !n.running() || n.isPaused() {
 			continue
 		}
-		c := redis.NewClient(&redis.Options{Addr: n.addr, MaxRetries: -1, ReadTimeout: 5 * time.Second})
-		evs, err := c.Do(ctx, "CLUSTER", "EVENTS", "1000").Slice()
-		c.Close()
-		if err != nil {
-			continue
-		}
-		for _, e := range evs {
-			fields, _ := e.([]any)
-			var id, kind string
-			for i := 0; i+1 < len(fields); i += 2 {
-				switch fields[i] {
-				case "id":
-					id, _ = fields[i+1].(string)
-				case "kind":
-					kind, _ = fields[i+1].(string)
-				}
-			}
-			if id != "" {
-				seen[id] = kind
+		for _, e := range eventList(ctx, n.addr, 1000) {
+			if id, _ := e["id"].(string); id != "" {
+				seen[id], _ = e["kind"].(string)
 			}
 		}
 	}

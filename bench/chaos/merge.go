@@ -81,29 +81,11 @@ func (cl *cluster) merges(ctx context.Context, since time.Time) []string {
 		if !n.running() || n.isPaused() {
 			continue
 		}
-		c := redis.NewClient(&redis.Options{Addr: n.addr, MaxRetries: -1, ReadTimeout: 2 * time.Second})
-		evs, err := c.Do(ctx, "CLUSTER", "EVENTS", "200").Slice()
-		c.Close()
-		if err != nil {
-			continue
-		}
-		for _, e := range evs {
-			fields, _ := e.([]any)
-			var id, kind, detail string
-			var at int64
-			for i := 0; i+1 < len(fields); i += 2 {
-				switch fields[i] {
-				case "id":
-					id, _ = fields[i+1].(string)
-				case "kind":
-					kind, _ = fields[i+1].(string)
-				case "detail":
-					detail, _ = fields[i+1].(string)
-				case "time":
-					at, _ = fields[i+1].(int64)
-				}
-			}
-			if kind == "merge" && strings.HasPrefix(detail, "done") && !time.UnixMilli(at).Before(since) {
+		for _, e := range eventList(ctx, n.addr, 200) {
+			id, _ := e["id"].(string)
+			detail, _ := e["detail"].(string)
+			at, _ := e["time"].(int64)
+			if e["kind"] == "merge" && strings.HasPrefix(detail, "done") && !time.UnixMilli(at).Before(since) {
 				byID[id] = detail
 			}
 		}

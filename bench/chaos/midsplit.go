@@ -81,11 +81,12 @@ func (in *injector) killMidSplit(ctx context.Context, rec *FaultRecord) (string,
 		killed.Sub(sp.at).Round(time.Millisecond), in.splitOutcome(ctx, since, sp, killed)), nil
 }
 
-// eventList returns a node's CLUSTER EVENTS as maps.
-func eventList(ctx context.Context, addr string) []map[string]any {
+// eventList returns a node's last count CLUSTER EVENTS as maps (none when
+// it does not answer).
+func eventList(ctx context.Context, addr string, count int) []map[string]any {
 	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
 	defer c.Close()
-	evs, err := c.Do(ctx, "CLUSTER", "EVENTS", "200").Slice()
+	evs, err := c.Do(ctx, "CLUSTER", "EVENTS", count).Slice()
 	if err != nil {
 		return nil
 	}
@@ -108,7 +109,7 @@ func (in *injector) splitStarted(ctx context.Context, since time.Time) (startedS
 		if !n.running() || n.isPaused() {
 			continue
 		}
-		evs := eventList(ctx, n.addr)
+		evs := eventList(ctx, n.addr, 200)
 		done := map[string]bool{}
 		for _, e := range evs {
 			d, _ := e["detail"].(string)
@@ -173,7 +174,7 @@ func (in *injector) splitOutcome(ctx context.Context, since time.Time, sp starte
 		if !n.running() {
 			continue
 		}
-		for _, e := range eventList(ctx, n.addr) {
+		for _, e := range eventList(ctx, n.addr, 200) {
 			id, _ := e["id"].(string)
 			d, _ := e["detail"].(string)
 			ms, _ := e["time"].(int64)
