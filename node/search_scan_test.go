@@ -230,3 +230,39 @@ func TestFTDropIndexStopsTheScan(t *testing.T) {
 		t.Fatalf("the dropped index went from %d to %d documents", stopped, got)
 	}
 }
+
+// TestSnapshotDuringTheScan: a snapshot taken while FT.CREATE's scan runs
+// (part of the documents indexed) brings back, at restart, the index with
+// every document of the keyspace, the ones the scan had not reached
+// included.
+func TestSnapshotDuringTheScan(t *testing.T) {
+	dir := t.TempDir()
+	withDir := func(c *Config) { c.Dir = dir }
+	tn := startNode(t, withDir)
+	c := tn.client2(t)
+	ctx := context.Background()
+	n := 100_000
+	if raceEnabled {
+		n = 30_000
+	}
+	loadScanDocs(t, c, n)
+	ftCreate(t, c, "idx")
+	if err := c.Save(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	indexing, _, saved := scanState(t, c, "idx")
+	if indexing != "1" {
+		t.Fatal("the scan was over by the time SAVE answered")
+	}
+	tn.stop()
+
+	tn2 := startNode(t, withDir)
+	c2 := tn2.client2(t)
+	waitIndexed(t, c2, "idx")
+	if _, _, docs := scanState(t, c2, "idx"); docs != int64(n) {
+		t.Fatalf("num_docs %d after the restart (%d or fewer when saved), want %d", docs, saved, n)
+	}
+	if got := len(searchKeys(t, c2, "idx", "@g:{a} hello")); got != n {
+		t.Fatalf("FT.SEARCH after the restart found %d, want %d", got, n)
+	}
+}
