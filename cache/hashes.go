@@ -458,9 +458,10 @@ func (ks *Keyspace) HashPick(key string, names []string, fn func(i int, v []byte
 // during the call, so fn sees each hash as observers do. It goes a slot
 // at a time, letting go of the lock between slots (a hash written
 // meanwhile is seen by the observers), and calls pause there, without
-// the lock, when it is not nil (an index being built waits for room).
-// fn must not call back into the Keyspace.
-func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields map[string][]byte), pause func()) {
+// the lock, when it is not nil (an index being built waits for room): it
+// stops when pause returns false. fn must not call back into the
+// Keyspace.
+func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields map[string][]byte), pause func() bool) {
 	ks.forEachSlot(pause, func(sh *stripe, slot int, now int64) {
 		for k, e := range sh.slots[slot].all() {
 			if e.kind() != kindHash || (e.hasTTL() && sh.volatile[e] <= now) || !hasAnyPrefix(k, prefixes) {
@@ -477,8 +478,8 @@ func (ks *Keyspace) ForEachHash(prefixes []string, fn func(key string, fields ma
 
 // forEachSlot calls visit for every slot of every stripe, under the
 // stripe's lock, a slot at a time; pause, when not nil, runs between
-// slots without the lock.
-func (ks *Keyspace) forEachSlot(pause func(), visit func(sh *stripe, slot int, now int64)) {
+// slots without the lock, and ends the walk when it returns false.
+func (ks *Keyspace) forEachSlot(pause func() bool, visit func(sh *stripe, slot int, now int64)) {
 	for i := range ks.stripes {
 		sh := &ks.stripes[i]
 		for j := range sh.slots {
@@ -487,8 +488,8 @@ func (ks *Keyspace) forEachSlot(pause func(), visit func(sh *stripe, slot int, n
 				visit(sh, j, ks.nowMs())
 			}
 			sh.mu.Unlock()
-			if pause != nil {
-				pause()
+			if pause != nil && !pause() {
+				return
 			}
 		}
 	}

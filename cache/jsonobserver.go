@@ -117,7 +117,7 @@ func (v JSONView) Floats(path string) ([]float64, bool) {
 // one of prefixes (all documents when there are none), under the key's
 // stripe lock, as ForEachHash does for hashes. fn must not call back into
 // the Keyspace nor keep doc.
-func (ks *Keyspace) ForEachJSON(prefixes []string, fn func(key string, doc JSONView), pause func()) {
+func (ks *Keyspace) ForEachJSON(prefixes []string, fn func(key string, doc JSONView), pause func() bool) {
 	ks.forEachSlot(pause, func(sh *stripe, slot int, now int64) {
 		for k, e := range sh.slots[slot].all() {
 			if e.kind() != kindJSON || (e.hasTTL() && sh.volatile[e] <= now) || !hasAnyPrefix(k, prefixes) {

@@ -126,6 +126,10 @@ type Node struct {
 	done         chan struct{} // closed when Shutdown has finished
 	saveOnStop   atomic.Bool
 
+	// scans are the scans indexing existing documents for FT.CREATE and
+	// FT.ALTER (search_scan.go).
+	scans docScans
+
 	// cursors holds FT.AGGREGATE WITHCURSOR's results.
 	cursors ftargs.Cursors
 	// offLoopDocs is Config.SearchOffLoopDocs, its default applied

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/vcache/vcache/cache"
-	"github.com/vcache/vcache/internal/keyslot"
 	"github.com/vcache/vcache/vector/ft"
 )
 
@@ -86,29 +85,8 @@ func cmdFTCreate(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	indexExisting(cx.Node.ks, ix)
+	cx.Node.indexExisting(ix)
 	cx.OK()
-}
-
-// indexExisting indexes the hashes (or JSON documents) under ix's
-// prefixes that exist already, a slot at a time (the caller is off the
-// event loops: FT.CREATE and FT.ALTER are OffLoop), waiting between slots
-// for room in the HNSW buffers; FT.INFO shows the scan's progress in
-// indexing and percent_indexed meanwhile.
-func indexExisting(ks *cache.Keyspace, ix *ft.Index) {
-	ix.Scanning(0, keyslot.Count)
-	defer ix.EndScan()
-	done := 0
-	pause := func() {
-		done++
-		ix.Scanning(min(done, keyslot.Count), keyslot.Count)
-		ix.WaitRoom()
-	}
-	if ix.Schema().OnJSON {
-		indexJSONDocs(ks, ix, pause)
-	} else {
-		ks.ForEachHash(ix.Schema().Prefixes, ix.Upsert, pause)
-	}
 }
 
 func cmdFTAlter(cx *Ctx) {
@@ -134,7 +112,7 @@ func cmdFTAlter(cx *Ctx) {
 		return
 	}
 	if !skip {
-		indexExisting(cx.Node.ks, ix)
+		cx.Node.indexExisting(ix)
 	}
 	cx.OK()
 }

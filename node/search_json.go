@@ -73,10 +73,11 @@ func jsonIndexFields(s *ft.Schema, doc cache.JSONView) map[string][]byte {
 
 // indexJSONDocs indexes the JSON documents that exist (FT.CREATE and
 // FT.ALTER of an ON JSON index).
-func indexJSONDocs(ks *cache.Keyspace, ix *ft.Index, pause func()) {
+func indexJSONDocs(ks *cache.Keyspace, ix *ft.Index, upserted func(), pause func() bool) {
 	s := ix.Schema()
 	ks.ForEachJSON(s.Prefixes, func(key string, doc cache.JSONView) {
 		ix.Upsert(key, jsonIndexFields(s, doc))
+		upserted()
 	}, pause)
 }
 

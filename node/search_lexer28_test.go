@@ -154,3 +154,53 @@ func TestFTLexerAsRediSearch28(t *testing.T) {
 		}
 	})
 }
+
+// TestFTLexerNumbers28: DIALECT 2 reads numbers as RediSearch 2.8.16's
+// lexer does (signed with + or -, an exponent signed or not, "inf" in
+// any case) and looks each up as written, not stemmed: "-5" is the term
+// -5, no negation of 5, and "INF" matches no word the index folded. A
+// word ends at punctuation ("hello.world" is two words); FT.EXPLAIN names
+// suffix and infix terms SUFFIX and INFIX.
+func TestFTLexerNumbers28(t *testing.T) {
+	tn := startNode(t, nil)
+	c := tn.client2(t)
+	ctx := context.Background()
+	do := doer(t, c)
+	do("FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "d:", "SCHEMA", "t", "TEXT")
+	do("HSET", "d:1", "t", "hello.world inf 3.14 -5 singing")
+	do("HSET", "d:2", "t", "other words")
+	for _, tc := range []struct{ query, want string }{
+		{"hello.world", "d:1"},
+		{"inf", "d:1"},
+		{"INF", ""},
+		{"-5", ""},
+		{"- 5", "d:2"},
+		{"-x", "d:1,d:2"},
+		{"1.2e+3", ""},
+		{"3.14", ""},
+		{"*ing", "d:1"},
+		{"*ngi*", "d:1"},
+	} {
+		res, err := c.Do(ctx, "FT.SEARCH", "idx", tc.query, "NOCONTENT", "DIALECT", "2").Slice()
+		if err != nil {
+			t.Errorf("FT.SEARCH %q: %v", tc.query, err)
+			continue
+		}
+		var ks []string
+		for _, k := range res[1:] {
+			ks = append(ks, k.(string))
+		}
+		sort.Strings(ks)
+		if got := strings.Join(ks, ","); got != tc.want {
+			t.Errorf("FT.SEARCH %q: %q, want %q", tc.query, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ query, want string }{
+		{"-5", "-5\n"},
+		{"@t:(*ing | *ngi*)", "@t:UNION {\n  @t:SUFFIX{*ing}\n  @t:INFIX{*ngi*}\n}\n"},
+	} {
+		if got, err := c.Do(ctx, "FT.EXPLAIN", "idx", tc.query, "DIALECT", "2").Text(); err != nil || got != tc.want {
+			t.Errorf("FT.EXPLAIN %q: %q, %v; want %q", tc.query, got, err, tc.want)
+		}
+	}
+}

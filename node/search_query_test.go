@@ -201,7 +201,7 @@ func TestFTQuerySuffixInfix(t *testing.T) {
 		{"one letter", []any{"*s"}, nil, nil},
 		{"with a word", []any{"*oes red"}, []string{"d:2"}, nil},
 	})
-	if got := do("FT.EXPLAIN", "docs", "*oes | @body:*un*").(string); got != "UNION {\n  PREFIX{*oes}\n  @body:PREFIX{*un*}\n}\n" {
+	if got := do("FT.EXPLAIN", "docs", "*oes | @body:*un*").(string); got != "UNION {\n  SUFFIX{*oes}\n  @body:INFIX{*un*}\n}\n" {
 		t.Fatalf("FT.EXPLAIN: %q", got)
 	}
 	if err := c.Do(context.Background(), "FT.SEARCH", "docs", "@body:* x").Err(); err == nil || !strings.HasPrefix(err.Error(), "Syntax error at offset 6") {

@@ -58,7 +58,7 @@ func TestFTTagAffixes(t *testing.T) {
 		}
 	}
 	explain, _ := do("FT.EXPLAIN", "idx", "@cat:{elec* | *ics | *ect* | books | w'b?oks'}", "DIALECT", "2").(string)
-	if want := "TAG:@cat {\n  PREFIX{elec*}\n  PREFIX{*ics}\n  PREFIX{*ect*}\n  books\n  WILDCARD{b?oks}\n}\n"; explain != want {
+	if want := "TAG:@cat {\n  PREFIX{elec*}\n  SUFFIX{*ics}\n  INFIX{*ect*}\n  books\n  WILDCARD{b?oks}\n}\n"; explain != want {
 		t.Errorf("FT.EXPLAIN = %q, want %q", explain, want)
 	}
 	if strings.Contains(explain, `\*`) {

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,7 +12,8 @@ import (
 // FT.CREATE, FT.DROPINDEX and FT.ALTER go to every node: an index exists
 // on every shard over that shard's documents. FT.CREATE is all or
 // nothing: if any node refuses, the proxy drops the index again where it
-// was made. FT.INFO and FT._LIST add up the nodes' answers.
+// was made. FT.INFO and FT._LIST add up the nodes' answers (FT.INFO's
+// indexing is the most of theirs, percent_indexed the least).
 
 // ftAdminMerge settles a schema command sent to every node.
 type ftAdminMerge struct {
@@ -109,6 +111,11 @@ var ftInfoSum = map[string]bool{
 	"doc_table_size_mb": true, "key_table_size_mb": true, "total_indexing_time": true,
 }
 
+// ftInfoFold are the FT.INFO fields merged otherwise: an index is being
+// built while one shard's scan runs (indexing), and is built as far as
+// its least built shard (percent_indexed).
+var ftInfoFold = map[string]func(a, b float64) float64{"indexing": math.Max, "percent_indexed": math.Min}
+
 func proxyFTInfo(s *session, cmd resp.Command) (merger, string) {
 	// Each node counts the documents of the slots the proxy's map routes
 	// to it, as FT.SEARCH answers for them (aggregate_slots.go): while a
@@ -127,14 +134,22 @@ func proxyFTInfo(s *session, cmd resp.Command) (merger, string) {
 		out := resp.Value{Kind: resp.Array, Elems: append([]resp.Value(nil), first.Elems...)}
 		for i := 0; i+1 < len(out.Elems); i += 2 {
 			name := string(out.Elems[i].Str)
-			if !ftInfoSum[name] {
+			fold := ftInfoFold[name]
+			if ftInfoSum[name] {
+				fold = func(a, b float64) float64 { return a + b }
+			}
+			if fold == nil {
 				continue
 			}
-			total, isInt := 0.0, out.Elems[i+1].Kind == resp.Integer
+			total, isInt, first := 0.0, out.Elems[i+1].Kind == resp.Integer, true
 			for _, v := range vals {
 				for j := 0; j+1 < len(v.Elems); j += 2 {
 					if string(v.Elems[j].Str) == name {
-						total += numberOf(&v.Elems[j+1])
+						if x := numberOf(&v.Elems[j+1]); first {
+							total, first = x, false
+						} else {
+							total = fold(total, x)
+						}
 					}
 				}
 			}

@@ -190,6 +190,17 @@ func TestFTSchemaCommandsReachEveryShard(t *testing.T) {
 	if got := sc.c.do("FT.INFO", "idx"); !strings.Contains(got, "$8\r\nnum_docs\r\n$2\r\n60\r\n") {
 		t.Errorf("FT.INFO with %d documents on two shards = %q, want num_docs 60", copied, got)
 	}
+	// A shard still indexing its documents: the index is being built, as
+	// far as its least built shard (RediSearch's coordinator answers so).
+	sc.nodes[1].mu.Lock()
+	sc.nodes[1].building = "0.25"
+	sc.nodes[1].mu.Unlock()
+	if got := sc.c.do("FT.INFO", "idx"); !strings.Contains(got, "$8\r\nindexing\r\n$1\r\n1\r\n$15\r\npercent_indexed\r\n$4\r\n0.25\r\n") {
+		t.Errorf("FT.INFO with a shard indexing = %q, want indexing 1, percent_indexed 0.25", got)
+	}
+	sc.nodes[1].mu.Lock()
+	sc.nodes[1].building = ""
+	sc.nodes[1].mu.Unlock()
 	if got := sc.c.do("FT.INFO", "idx", "extra"); got != "-ERR wrong number of arguments for 'ft.info' command\r\n" {
 		t.Errorf("FT.INFO idx extra = %q", got)
 	}

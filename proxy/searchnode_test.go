@@ -29,6 +29,9 @@ type searchNode struct {
 	// calling onGone once.
 	gone   bool
 	onGone func()
+	// building, when set, is the percent_indexed FT.INFO says while it
+	// says indexing 1 (a scan under way); otherwise indexing 0 and 1.
+	building string
 }
 
 func startSearchNode(t *testing.T) *searchNode {
@@ -105,7 +108,11 @@ func (n *searchNode) handle(_ *fakeConn, args []string) string {
 		} else if len(args) != 2 {
 			return "-ERR wrong number of arguments for 'ft.info' command\r\n"
 		}
-		return string(resp.AppendCommand(nil, "index_name", args[1], "num_docs", strconv.Itoa(count), "indexing", "0"))
+		indexing, pct := "0", "1"
+		if n.building != "" {
+			indexing, pct = "1", n.building
+		}
+		return string(resp.AppendCommand(nil, "index_name", args[1], "num_docs", strconv.Itoa(count), "indexing", indexing, "percent_indexed", pct))
 	case "FT.SEARCH":
 		return n.search(args)
 	case "FT.AGGREGATE":

@@ -78,12 +78,12 @@ func TestProxyFullTextSyntax(t *testing.T) {
 		}
 	}
 	explain, err := via.Do(ctx, "FT.EXPLAIN", "docs", "~%%hat%% @body:*un*", "DIALECT", "2").Text()
-	if err != nil || explain != "INTERSECT {\n  OPTIONAL{\n    FUZZY{hat}\n  }\n  @body:PREFIX{*un*}\n}\n" {
+	if err != nil || explain != "INTERSECT {\n  OPTIONAL{\n    FUZZY{hat}\n  }\n  @body:INFIX{*un*}\n}\n" {
 		t.Fatalf("FT.EXPLAIN through the proxy: %q %v", explain, err)
 	}
 	// DIALECT 1 (the default): ~ takes what follows.
 	explain, err = via.Do(ctx, "FT.EXPLAIN", "docs", "~%%hat%% @body:*un*").Text()
-	if err != nil || explain != "OPTIONAL{\n  INTERSECT {\n    FUZZY{hat}\n    @body:PREFIX{*un*}\n  }\n}\n" {
+	if err != nil || explain != "OPTIONAL{\n  INTERSECT {\n    FUZZY{hat}\n    @body:INFIX{*un*}\n  }\n}\n" {
 		t.Fatalf("FT.EXPLAIN through the proxy in DIALECT 1: %q %v", explain, err)
 	}
 	// Both dialects fail at the fourth %, naming nothing (no word came

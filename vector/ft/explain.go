@@ -163,9 +163,9 @@ func (e explainer) node(n *Node, depth int) {
 				case affixPrefix:
 					t = "PREFIX{" + t + "*}"
 				case affixSuffix:
-					t = "PREFIX{*" + t + "}"
+					t = "SUFFIX{*" + t + "}"
 				case affixPrefix | affixSuffix:
-					t = "PREFIX{*" + t + "*}"
+					t = "INFIX{*" + t + "*}"
 				case affixWildcard:
 					t = "WILDCARD{" + t + "}"
 				}
@@ -209,7 +209,12 @@ func (e explainer) node(n *Node, depth int) {
 				return
 			}
 			if strings.HasPrefix(t, "*") {
-				b.WriteString(pad + mod + "PREFIX{" + t + "}\n")
+				// RediSearch 2.8.12 on names an affix by its kind.
+				head := "SUFFIX{"
+				if len(t) > 2 && strings.HasSuffix(t, "*") {
+					head = "INFIX{"
+				}
+				b.WriteString(pad + mod + head + t + "}\n")
 				return
 			}
 			if p, ok := strings.CutSuffix(t, "*"); ok {

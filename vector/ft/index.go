@@ -21,6 +21,9 @@ type doc struct {
 	text *docText                // the terms of its TEXT fields (text.go)
 	geo  map[string][][2]float64 // by field alias: each point's longitude, latitude
 	mem  int64                   // docBytes, once counted in Index.docBytes
+	// tagRecs and valRecs are its tags and its numbers and points, once
+	// counted in Index.tagRecs and Index.valRecs.
+	tagRecs, valRecs int32
 }
 
 // Index is one FT index: its schema, its documents' filterable values and
@@ -46,6 +49,10 @@ type Index struct {
 	failures int64
 	created  time.Time
 	docBytes int64 // docBytes of every document (memory.go)
+	// tagRecs, valRecs and keyBytes are FT.INFO's counts kept as documents
+	// come and go (info.go): every document's tags, its numbers and
+	// points, and the key table's bytes.
+	tagRecs, valRecs, keyBytes int64
 	// memMu serialises the refreshes of mem, growth and total (memory.go),
 	// which the HNSW workers make without mu; docMem and engs are what
 	// they read of the rest.
@@ -173,12 +180,14 @@ func (ix *Index) Upsert(key string, fields map[string][]byte) {
 	} else if rid, was := ix.restored[key]; was {
 		id, restoring = rid, true
 		ix.ids[key] = id
+		ix.keyBytes += keyBytes(key)
 		ix.countSlot(key, 1)
 		ix.seen[id] = true
 	} else {
 		id = ix.nextID
 		ix.nextID++
 		ix.ids[key] = id
+		ix.keyBytes += keyBytes(key)
 		ix.countSlot(key, 1)
 	}
 	ix.noteChange(id)
@@ -273,6 +282,7 @@ func (ix *Index) drop(key string, id uint32) {
 	ix.unindex(id, false)
 	if _, ok := ix.ids[key]; ok {
 		ix.countSlot(key, -1)
+		ix.keyBytes -= keyBytes(key)
 	}
 	delete(ix.ids, key)
 	for _, e := range ix.engine {
@@ -309,6 +319,8 @@ func (ix *Index) unindex(id uint32, keepText bool) {
 	}
 	delete(ix.docs, id)
 	ix.docBytes -= d.mem
+	ix.tagRecs -= int64(d.tagRecs)
+	ix.valRecs -= int64(d.valRecs)
 }
 
 // Delete removes key's document.

@@ -28,16 +28,11 @@ func (ix *Index) countRecords(inf *Info) {
 	}
 	st.NumTerms = int64(len(ix.post))
 	st.TextBytes = ix.postBytes
-	for _, d := range ix.docs {
-		for _, ts := range d.tags {
-			st.NumRecords += int64(len(ts))
-			st.TagBytes += int64(len(ts)) * entryBytes(postingKV)
-		}
-		st.NumRecords += int64(len(d.nums)) + int64(len(d.geo))
-	}
-	for k := range ix.ids {
-		st.KeyBytes += int64(len(k)) + entryBytes(idsKV)
-	}
+	// Counted as documents come and go: FT.INFO takes no time per
+	// document (clients poll it while an index is built).
+	st.NumRecords += ix.tagRecs + ix.valRecs
+	st.TagBytes = ix.tagRecs * entryBytes(postingKV)
+	st.KeyBytes = ix.keyBytes
 	for _, e := range ix.engine {
 		st.NumRecords += int64(e.Len())
 	}

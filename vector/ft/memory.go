@@ -82,8 +82,18 @@ func (ix *Index) countDoc(id uint32, d *doc) {
 	if ix.docs[id] == d {
 		d.mem = docBytes(d)
 		ix.docBytes += d.mem
+		for _, ts := range d.tags {
+			d.tagRecs += int32(len(ts))
+		}
+		d.valRecs = int32(len(d.nums) + len(d.geo))
+		ix.tagRecs += int64(d.tagRecs)
+		ix.valRecs += int64(d.valRecs)
 	}
 }
+
+// keyBytes is what key takes in the key table (FT.INFO's
+// key_table_size_mb).
+func keyBytes(key string) int64 { return int64(len(key)) + entryBytes(idsKV) }
 
 // MemoryBytes returns the index's estimated heap bytes: documents, tag
 // postings and vector engines. It is an atomic load, cheap enough to be

@@ -328,11 +328,15 @@ func (p *parser) parsePrimary(depth int) (*Node, error) {
 	if depth > maxDepth {
 		return nil, p.fail()
 	}
-	switch p.peek() {
+	c := p.peek()
+	if c == '-' && p.numberHere() {
+		c = 0 // "-5": a number, no negation (its lexer reads the sign)
+	}
+	switch c {
 	case '-', '~':
 		p.unary = p.unary || depth == 0
 	}
-	switch p.peek() {
+	switch c {
 	case '-':
 		p.pos++
 		n, err := p.parseUnary(depth + 1)
@@ -401,9 +405,23 @@ func (p *parser) textTerm(field string) (*Node, error) {
 	n := &Node{Kind: qText, Field: field, Terms: []string{w}}
 	if !p.v1 {
 		i := v1TokenAt(p.toks, start)
-		n.Verbatim = i < len(p.toks) && p.toks[i].kind == tNumber && p.toks[i].pos == start && p.toks[i].end == p.pos
+		if i < len(p.toks) && p.toks[i].kind == tNumber && p.toks[i].pos == start && p.toks[i].end == p.pos {
+			// As written: "INF" and "1E3" are looked up so, and match no
+			// word the index folded.
+			n.Terms[0], n.Verbatim = p.s[start:p.pos], true
+		}
 	}
 	return n, nil
+}
+
+// numberHere reports whether DIALECT 2's lexer reads a number (or a
+// number's prefix, "-5*") at p.pos: a sign there is the number's.
+func (p *parser) numberHere() bool {
+	if p.v1 {
+		return false
+	}
+	i := v1TokenAt(p.toks, p.pos)
+	return i < len(p.toks) && p.toks[i].pos == p.pos && (p.toks[i].kind == tNumber || p.toks[i].kind == tPrefix)
 }
 
 // paramTerm reads a DIALECT 2 parameter term scoped to field, if one
@@ -532,13 +550,13 @@ func (p *parser) escapeAt(i int) bool {
 // what escapeAt says it does).
 func (p *parser) word() string {
 	p.skip()
-	if p.v1 {
-		// DIALECT 1's word, number or prefix token, when one starts here.
-		if i := v1TokenAt(p.toks, p.pos); i < len(p.toks) && p.toks[i].pos == p.pos {
-			if k := p.toks[i].kind; k == tTerm || k == tNumber || k == tPrefix {
-				p.pos = p.toks[i].end
-				return p.v1Text(i)
-			}
+	// The dialect's word, number or prefix token, when one starts here:
+	// a word ends at punctuation its lexer skips ("hello.world" is two
+	// words), and a number is as its lexer reads one ("3.14", "-5").
+	if i := v1TokenAt(p.toks, p.pos); i < len(p.toks) && p.toks[i].pos == p.pos {
+		if k := p.toks[i].kind; k == tTerm || k == tNumber || k == tPrefix {
+			p.pos = p.toks[i].end
+			return p.v1Text(i)
 		}
 	}
 	var b strings.Builder
@@ -560,7 +578,7 @@ func (p *parser) word() string {
 }
 
 func isWordByte(c byte) bool {
-	return c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 // parseField parses a clause scoped to a field: "@f:" or, for text,
@@ -626,7 +644,7 @@ func (p *parser) parseField(depth int) (*Node, error) {
 		}
 		p.pos++
 		return scopeText(n, name), nil
-	case c == '-' || c == '~':
+	case c == '-' && !p.numberHere() || c == '~':
 		// "@f:-x", "@f:~x": the operator over one text clause, scoped.
 		p.unary = p.unary || depth == 0
 		p.scoped++

@@ -1,5 +1,7 @@
 package ft
 
+import "strings"
+
 // DIALECT 2's bare *. RediSearch 2.8's DIALECT 2 grammar takes a * that
 // is no affix's (its lexer's STAR token) only as the whole query: "*",
 // "(*)", "((*))", alone or before a KNN clause ("*=>[KNN ...]"). Anywhere
@@ -10,7 +12,8 @@ package ft
 // (query_v1_lex.go): a * records none, so "a * b" fails at offset 2 near
 // a, and "-*" at offset 1 near nothing. The lexer is DIALECT 1's with
 // DIALECT 2's own tokens: $name's affixes ($x*, *$x, *$x*), quoted
-// 'verbatim' text, w'pattern' wildcards and numbers signed with +.
+// 'verbatim' text, w'pattern' wildcards and its own numbers
+// (v2NumberLen, v2InfLen), which affixes take as they take words.
 
 // DIALECT 2's own tokens: quoted 'verbatim' text and a w'pattern'
 // wildcard, which the lexer puts past its w' (tokenStart).
@@ -51,8 +54,25 @@ func v2Next(s string, i int) (v1Kind, int) {
 			}
 		}
 	}
-	if c == '+' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
-		try(tNumber, 1+v1NumberLen(s, i+1))
+	// DIALECT 2's numbers (RediSearch 2.8.16 on): a sign, + or -, an
+	// exponent signed with +, - or (a quirk of the lexer) ', "inf" in
+	// any case. Listed before the word, a number wins one as long ("5",
+	// "INF", "1E3").
+	for _, m := range [2]int{v2NumberLen(s, i), v2InfLen(s, i)} {
+		if m > n || m == n && m > 0 && kind == tTerm {
+			kind, n = tNumber, m
+		}
+	}
+	if m := v2NumberLen(s, i); m > 0 && i+m < len(s) && s[i+m] == '*' {
+		try(tPrefix, m+1)
+	}
+	if c == '*' {
+		if m := v2NumberLen(s, i+1); m > 0 {
+			try(tSuffix, m+1)
+			if i+1+m < len(s) && s[i+1+m] == '*' {
+				try(tContains, m+2)
+			}
+		}
 	}
 	open := i
 	if c == 'w' {
@@ -64,6 +84,53 @@ func v2Next(s string, i int) (v1Kind, int) {
 		}
 	}
 	return kind, n
+}
+
+// v2NumberLen is the length of DIALECT 2's number at s[i:] (0 for none):
+// [+-]?digits(.digits)?([eE]['+-]?digits)?.
+func v2NumberLen(s string, i int) int {
+	j := i
+	if j < len(s) && (s[j] == '-' || s[j] == '+') {
+		j++
+	}
+	digits := func() int {
+		k := j
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		return j - k
+	}
+	if digits() == 0 {
+		return 0
+	}
+	if j+1 < len(s) && s[j] == '.' && s[j+1] >= '0' && s[j+1] <= '9' {
+		j++
+		digits()
+	}
+	if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
+		k := j + 1
+		if k < len(s) && (s[k] == '+' || s[k] == '-' || s[k] == '\'') {
+			k++
+		}
+		if k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			j = k
+			digits()
+		}
+	}
+	return j - i
+}
+
+// v2InfLen is the length of inf, in any case, signed with + or - or not,
+// at s[i:] (0 for none).
+func v2InfLen(s string, i int) int {
+	j := i
+	if j < len(s) && (s[j] == '+' || s[j] == '-') {
+		j++
+	}
+	if len(s)-j >= 3 && strings.EqualFold(s[j:j+3], "inf") {
+		return j + 3 - i
+	}
+	return 0
 }
 
 // verbatimEnd returns the end of the quoted text whose opening quote is

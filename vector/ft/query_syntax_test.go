@@ -168,7 +168,7 @@ func TestExplainSyntax(t *testing.T) {
 		{"~@t:{x}", "OPTIONAL{\n  TAG:@t {\n    x\n  }\n}\n"},
 		{"@t:%%hat%%", "@t:FUZZY{hat}\n"},
 		{"@t|u:%ab%", "@t|u:FUZZY{ab}\n"},
-		{"*oes @t:*ho*", "INTERSECT {\n  PREFIX{*oes}\n  @t:PREFIX{*ho*}\n}\n"},
+		{"*oes @t:*ho*", "INTERSECT {\n  SUFFIX{*oes}\n  @t:INFIX{*ho*}\n}\n"},
 		{"(@t:{a} @t:{b})=>{$slop: 1; $inorder: true}", "INTERSECT {\n  TAG:@t {\n    a\n  }\n  TAG:@t {\n    b\n  }\n} => { $slop: 1; $inorder: true; }\n"},
 		{"(@t:{a} | @t:{b})=>{$inorder: true}", "UNION {\n  TAG:@t {\n    a\n  }\n  TAG:@t {\n    b\n  }\n} => { $inorder: true; }\n"},
 	} {

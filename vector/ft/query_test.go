@@ -224,11 +224,24 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 		f.Add(s + " ") // the other dialect
 	}
+	// DIALECT 2's numbers, signed, with exponents, in any case; words
+	// split at punctuation; suffix and infix terms (query_star.go).
+	for _, s := range []string{"-5", "- 5 -x", "x -1.2e+3 +5", "1E3 INF -Inf +inf", "hello.world 3.14.15", "1e'3 1.e3 .5 5.",
+		"-infinity -5abc --5 ~-5", "@t:-5 @t:(-5) %-5%", "*ing | *ell* | -5* | *+5* | *1e+3", "@g:{-5|1e+3|*-5|INF*}", "@n:[-INF +1E3]"} {
+		f.Add(s)
+		f.Add(s + " ")
+	}
 	f.Fuzz(func(t *testing.T, q string) {
 		dialect := 1 + len(q)%2
 		n, knn, err := ParseQueryDialect(q, dialect)
 		if err == nil && n == nil {
 			t.Fatal("no tree and no error")
+		}
+		// A query that is one DIALECT 2 number is that term, as written.
+		if toks := v2Lex(q); dialect == 2 && err == nil && len(toks) == 1 && toks[0].kind == tNumber && q[toks[0].pos:toks[0].end] == strings.TrimSpace(q) {
+			if got := Explain(n, knn, nil); got != strings.TrimSpace(q)+"\n" {
+				t.Fatalf("number %q explained as %q", q, got)
+			}
 		}
 		if dialect == 1 && err == nil && (knn != nil || refersToParams(n)) {
 			t.Fatalf("%q in DIALECT 1 has a KNN clause or a parameter: %s", q, Explain(n, knn, nil))

@@ -75,7 +75,7 @@ func TestExplainAsWritten(t *testing.T) {
 	}{
 		{`@g:{He\-llo|HI}`, 1, "TAG:@g {\n  He\\-llo\n  HI\n}\n"},
 		{`@g:{He\-llo|HI}`, 2, "TAG:@g {\n  He\\-llo\n  HI\n}\n"},
-		{`@g:{Fo\ o*|*B\,r}`, 2, "TAG:@g {\n  PREFIX{Fo o*}\n  PREFIX{*B,r}\n}\n"},
+		{`@g:{Fo\ o*|*B\,r}`, 2, "TAG:@g {\n  PREFIX{Fo o*}\n  SUFFIX{*B,r}\n}\n"},
 		{`@g:{w'A\?b'|$t}`, 2, "TAG:@g {\n  WILDCARD{A\\?b}\n  A\\,b\n}\n"},
 		{"w'Fo?'", 2, "WILDCARD{Fo?}\n"},
 		{"$n", 2, "1e5\n"},

@@ -45,3 +45,61 @@ func TestInfoShowsTheScan(t *testing.T) {
 		t.Fatalf("after the scan: indexing %s, percent_indexed %s", got, pct)
 	}
 }
+
+// TestInfoCountsFollowDocuments: FT.INFO's num_records, key_table_size_mb
+// and the tags' bytes, counted as documents are added, replaced, failed
+// and deleted (so FT.INFO takes no time per document), are what counting
+// every document again gives.
+func TestInfoCountsFollowDocuments(t *testing.T) {
+	s, err := ParseCreate(fieldsOf("idx PREFIX 1 d: SCHEMA g TAG n NUMERIC l GEO t TEXT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewIndex(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recount := func() InfoStats {
+		var st InfoStats
+		for _, p := range ix.post {
+			st.NumRecords += int64(p.Len())
+		}
+		for _, d := range ix.docs {
+			for _, ts := range d.tags {
+				st.NumRecords += int64(len(ts))
+				st.TagBytes += int64(len(ts)) * entryBytes(postingKV)
+			}
+			st.NumRecords += int64(len(d.nums)) + int64(len(d.geo))
+		}
+		for k := range ix.ids {
+			st.KeyBytes += int64(len(k)) + entryBytes(idsKV)
+		}
+		return st
+	}
+	for i := 0; i < 3000; i++ {
+		key := fmt.Sprintf("d:%d", i*7919%500)
+		switch i % 5 {
+		case 0:
+			ix.Delete(key)
+		case 1:
+			ix.Upsert(key, map[string][]byte{"n": []byte("not a number"), "g": []byte("x")}) // fails
+		default:
+			f := map[string][]byte{"g": []byte(fmt.Sprintf("a,b%d", i%3)), "t": []byte("hello world")}
+			if i%3 == 0 {
+				f["n"], f["l"] = []byte(fmt.Sprint(i)), []byte("1.5,2.5")
+			}
+			ix.Upsert(key, f)
+		}
+		if i%250 != 0 {
+			continue
+		}
+		got, want := ix.Info().Stats, recount()
+		if got.NumRecords != want.NumRecords || got.TagBytes != want.TagBytes || got.KeyBytes != want.KeyBytes {
+			t.Fatalf("after %d writes: records %d, tag bytes %d, key bytes %d; counting again: %d, %d, %d",
+				i+1, got.NumRecords, got.TagBytes, got.KeyBytes, want.NumRecords, want.TagBytes, want.KeyBytes)
+		}
+	}
+	if ix.Info().Stats.NumRecords == 0 {
+		t.Fatal("no records counted")
+	}
+}

@@ -74,6 +74,14 @@ func (ix *Index) leave() {
 	ix.noteAll()
 }
 
+// Dropped reports whether the index has left its catalog (FT.DROPINDEX):
+// a scan indexing the keyspace's documents for it stops.
+func (ix *Index) Dropped() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.gone
+}
+
 // watchLocked starts a watch. mu must be held for reading.
 func (ix *Index) watchLocked() *watch {
 	w := &watch{}
