@@ -15,6 +15,9 @@ func (r *Request) TextSearch() [][]byte {
 		scorer = DefaultScorer
 	}
 	args := words(r.Index, r.Query, "WITHSCORES", "SCORER", scorer)
+	if r.ExplainScore {
+		args = append(args, []byte("EXPLAINSCORE"))
+	}
 	args = r.appendFields(args, false)
 	return r.appendCommon(args)
 }
@@ -44,6 +47,15 @@ func (r *Request) VectorSearch() [][]byte {
 		if r.EF > 0 {
 			q += " EF_RUNTIME " + strconv.Itoa(r.EF)
 		}
+		switch r.Policy {
+		case "ADHOC":
+			q += " HYBRID_POLICY ADHOC_BF"
+		case "BATCHES":
+			q += " HYBRID_POLICY BATCHES"
+		}
+		if r.BatchSize > 0 {
+			q += " BATCH_SIZE " + strconv.Itoa(r.BatchSize)
+		}
 		q += " AS " + distField + "]"
 	}
 	args := words(r.Index, q)
@@ -69,10 +81,10 @@ func (r *Request) appendFields(args [][]byte, dist bool) [][]byte {
 			ret = append(ret, f.Name)
 		}
 	}
-	// SORTBY's fields are read too, shown or not.
-	for _, k := range r.SortBy {
-		if !r.reserved(k.Field) && !slices.Contains(ret, k.Field) {
-			ret = append(ret, k.Field)
+	// The pipeline's fields are read too, shown or not.
+	for _, f := range r.needed {
+		if !slices.Contains(ret, f) {
+			ret = append(ret, f)
 		}
 	}
 	if len(ret) == 0 {
