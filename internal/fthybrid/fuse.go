@@ -135,4 +135,3 @@ func (r *Request) weigh(rank int, score float64, text bool) float64 {
 	}
 	return r.Beta * score
 }
-

@@ -2,7 +2,6 @@ package fthybrid
 
 import (
 	"slices"
-	"strconv"
 
 	"github.com/vcache/vcache/internal/ftargs"
 )
@@ -60,10 +59,8 @@ func checkScorerArgs(name string, args []string) error {
 	if len(args) != 2 {
 		return errf("SCORER %s takes two parameters, k1 and b", name)
 	}
-	k1, err1 := strconv.ParseFloat(args[0], 64)
-	b, err2 := strconv.ParseFloat(args[1], 64)
-	if err1 != nil || err2 != nil || !(k1 >= 0 && k1 < 1e6) || !(b >= 0 && b <= 1) {
-		return errf("Bad parameters for SCORER %s: k1 must be a number of at least 0 and b a number in [0, 1]", name)
+	if _, err := ftargs.ParseBM25(args[0], args[1]); err != nil {
+		return errf("Bad parameters for SCORER %s: %v", name, err)
 	}
 	return nil
 }

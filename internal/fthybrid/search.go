@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/vcache/vcache/internal/ftargs"
 )
 
 // TextSearch returns the FT.SEARCH arguments (after the command name)
@@ -17,6 +19,9 @@ func (r *Request) TextSearch() [][]byte {
 	args := words(r.Index, r.Query, "WITHSCORES", "SCORER", scorer)
 	if r.ExplainScore {
 		args = append(args, []byte("EXPLAINSCORE"))
+	}
+	if len(r.ScorerArgs) == 2 {
+		args = append(args, words(ftargs.BM25Arg, r.ScorerArgs[0], r.ScorerArgs[1])...)
 	}
 	args = r.appendFields(args, false)
 	return r.appendCommon(args)

@@ -114,6 +114,38 @@ func CheckFTHybridPipeline(t *testing.T, addr, index, prefix string) {
 		}
 	}
 
+	// SCORER with BM25STD's k1 and b: the text scores change, as
+	// FT.SEARCH's with those parameters (the internal __BM25 argument).
+	params, err := c2.Do(ctx, "FT.SEARCH", index, "apple", "WITHSCORES", "NOCONTENT", "SCORER", "BM25STD",
+		"__BM25", 2, 0.9, "LIMIT", 0, 20, "DIALECT", 2).Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tuned := map[string]float64{}
+	for i := 1; i+1 < len(params); i += 2 {
+		tuned[fmt.Sprint(params[i])], _ = strconv.ParseFloat(fmt.Sprint(params[i+1]), 64)
+	}
+	got = DoHybrid(t, c2, index, "SEARCH", "apple", "SCORER", 3, "BM25STD", 2, 0.9, "YIELD_SCORE_AS", "ts",
+		"VSIM", "@emb", "$v", "LIMIT", 0, 100, "PARAMS", 2, "v", blob)
+	changed := 0
+	for _, r := range got.Results {
+		ts, ok := r["ts"]
+		if !ok {
+			continue
+		}
+		if !near(ts, tuned[r["__key"]], 1e-9) {
+			t.Errorf("SCORER 3 BM25STD 2 0.9: %s ts %s, want %g", r["__key"], ts, tuned[r["__key"]])
+		}
+		for _, h := range text {
+			if h.key == r["__key"] && !near(ts, h.score, 1e-6) {
+				changed++
+			}
+		}
+	}
+	if changed == 0 {
+		t.Errorf("SCORER 3 BM25STD 2 0.9 changed no text score")
+	}
+
 	checkHybridExplain(t, c2, index, blob, text, vec, want)
 	checkHybridCursors(t, addr, index, blob, text, vec)
 }
