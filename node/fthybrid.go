@@ -43,6 +43,9 @@ func cmdFTHybrid(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	if expandDenied(cx, h.Format == "EXPAND", ix) {
+		return
+	}
 	metric, ok := hybridMetric(ix, h.Field)
 	if !ok {
 		cx.Error(fmt.Sprintf("Unknown vector field `%s`", h.Field))
@@ -85,6 +88,7 @@ func writeHybridCursors(cx *Ctx, h *fthybrid.Request, prefixes []string, lists [
 	var ids [2]uint64
 	for i, rows := range [][]ftargs.Row{search, vsim} {
 		c := ftargs.NewCursor(h.Index, prefixes, rows, int64(len(rows)), h.CursorCount, h.MaxIdle)
+		c.Expand = h.Format == "EXPAND"
 		id, err := cx.Node.cursors.Add(c)
 		if err != nil {
 			if i == 1 {

@@ -32,3 +32,10 @@ func TestFTHybridPipeline(t *testing.T) {
 	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
 	testutil.CheckFTHybridPipeline(t, tn.addr, "hy", "hy")
 }
+
+// TestFTHybridExpand: FORMAT EXPAND over a JSON index, and its refusals.
+func TestFTHybridExpand(t *testing.T) {
+	tn := startNode(t, nil)
+	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
+	testutil.CheckFTHybridExpand(t, tn.addr, "hx", "hx", "hy")
+}

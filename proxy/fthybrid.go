@@ -33,6 +33,11 @@ func proxyFTHybrid(s *session, cmd resp.Command) (merger, string) {
 			return nil, oneLine.Replace(err.Error())
 		}
 	}
+	if h.Format == "EXPAND" {
+		if msg := s.expandRefusal(cmd.Args[1]); msg != "" {
+			return nil, msg
+		}
+	}
 	m := &hybridMerge{h: h, started: started}
 	var msg string
 	if m.text, msg = proxyFTSearch(s, resp.Command{Args: text}); msg != "" {
@@ -100,6 +105,7 @@ func appendHybridCursors(s *session, dst []byte, h *fthybrid.Request, lists [2][
 	var ids [2]uint64
 	for i, rows := range [][]ftargs.Row{search, vsim} {
 		c := ftargs.NewCursor(h.Index, s.user, rows, int64(len(rows)), h.CursorCount, h.MaxIdle)
+		c.Expand = h.Format == "EXPAND"
 		id, err := s.p.cursors.Add(c)
 		if err != nil {
 			if i == 1 {

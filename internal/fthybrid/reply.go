@@ -26,13 +26,13 @@ func (r *Request) scoreName() string {
 // shown.
 func (r *Request) row(x *Row) ftargs.Row {
 	var out ftargs.Row
-	field := func(name string) (string, bool) {
+	field := func(name string) (ftargs.Value, bool) {
 		for i := 0; i+1 < len(x.Fields); i += 2 {
 			if x.Fields[i] == name {
-				return x.Fields[i+1], true
+				return r.value(x.Fields[i+1]), true
 			}
 		}
-		return "", false
+		return ftargs.Value{}, false
 	}
 	if r.ExplainScore {
 		out.Set("score", r.explain(x))
@@ -44,7 +44,7 @@ func (r *Request) row(x *Row) ftargs.Row {
 		if r.LoadAll {
 			for i := 0; i+1 < len(x.Fields); i += 2 {
 				if x.Fields[i] != distField {
-					out.Set(x.Fields[i], ftargs.Str(x.Fields[i+1]))
+					out.Set(x.Fields[i], r.value(x.Fields[i+1]))
 				}
 			}
 		}
@@ -57,7 +57,7 @@ func (r *Request) row(x *Row) ftargs.Row {
 				out.Set(f.As, ftargs.Num(x.Score))
 			default:
 				if v, ok := field(f.Name); ok {
-					out.Set(f.As, ftargs.Str(v))
+					out.Set(f.As, v)
 				}
 			}
 		}
@@ -77,10 +77,23 @@ func (r *Request) row(x *Row) ftargs.Row {
 	hide(r.scoreName(), ftargs.Num(x.Score))
 	for _, f := range r.needed {
 		if v, ok := field(f); ok {
-			hide(f, ftargs.Str(v))
+			hide(f, v)
 		}
 	}
 	return out
+}
+
+// value is a document field's value in a row: with FORMAT EXPAND the
+// JSON array of every match, shown as it is, computed with as its first
+// match (as FT.AGGREGATE's).
+func (r *Request) value(text string) ftargs.Value {
+	if r.Format == "EXPAND" {
+		if v, ok := ftargs.FirstMatch(text); ok {
+			v.Shown = text
+			return v
+		}
+	}
+	return ftargs.Str(text)
 }
 
 // Run turns the fused rows into the results: each a pipeline row, run

@@ -101,6 +101,10 @@ func (r *Request) appendFields(args [][]byte, dist bool) [][]byte {
 
 func (r *Request) appendCommon(args [][]byte) [][]byte {
 	args = append(args, words("LIMIT", "0", strconv.Itoa(r.Window), "DIALECT", "2")...)
+	if r.Format == "EXPAND" {
+		// A JSON document's fields as the JSON array of every match.
+		args = append(args, []byte(ftargs.MultiArg))
+	}
 	if len(r.Params) > 0 {
 		args = append(args, words("PARAMS", strconv.Itoa(len(r.Params)))...)
 		args = append(args, r.Params...)

@@ -3,6 +3,7 @@ package testutil
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -167,5 +168,55 @@ func checkHybridCursors(t *testing.T, addr, index string, blob []byte, text, vec
 		if err := c2.Do(ctx, "FT.CURSOR", "READ", index, id).Err(); err == nil || !strings.Contains(err.Error(), "Cursor not found") {
 			t.Errorf("FT.CURSOR READ after DEL: %v, want Cursor not found", err)
 		}
+	}
+}
+
+// CheckFTHybridExpand checks FORMAT EXPAND over a JSON index it makes at
+// addr (index name, keys prefix:...): in RESP3 each LOADed value is the
+// array of its matches, and APPLY computes with the first match; RESP2
+// and a HASH index (hashIndex) are refused as RediSearch refuses them.
+func CheckFTHybridExpand(t *testing.T, addr, name, prefix, hashIndex string) {
+	t.Helper()
+	ctx := context.Background()
+	c2, c3 := protoClients(t, addr)
+	if err := c2.Do(ctx, "FT.CREATE", name, "ON", "JSON", "PREFIX", 1, prefix+":", "SCHEMA",
+		"$.body", "AS", "body", "TEXT", "$.n", "AS", "n", "NUMERIC",
+		"$.v", "AS", "v", "VECTOR", "FLAT", 6, "TYPE", "FLOAT32", "DIM", 2, "DISTANCE_METRIC", "L2").Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 4; i++ {
+		doc := fmt.Sprintf(`{"body":"apple %d","n":%d,"v":[%d,0]}`, i, i, i)
+		if err := c2.Do(ctx, "JSON.SET", fmt.Sprintf("%s:%d", prefix, i), "$", doc).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blob := hybridBlob([]float32{0, 0})
+	args := []any{"FT.HYBRID", name, "SEARCH", "apple", "VSIM", "@v", "$q", "LOAD", 2, "__key", "@n",
+		"APPLY", "@n * 10", "AS", "n10", "SORTBY", 2, "@n10", "ASC", "FORMAT", "EXPAND", "PARAMS", 2, "q", blob}
+	v, err := c3.Do(ctx, args...).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := v.(map[any]any)
+	res, _ := m["results"].([]any)
+	if len(res) != 4 {
+		t.Fatalf("FORMAT EXPAND = %#v, want 4 results", v)
+	}
+	for i, x := range res {
+		r, _ := x.(map[any]any)
+		if r["__key"] != fmt.Sprintf("%s:%d", prefix, i+1) || fmt.Sprint(r["n"]) != fmt.Sprintf("[%d]", i+1) || fmt.Sprint(r["n10"]) != strconv.Itoa(10*(i+1)) {
+			t.Errorf("FORMAT EXPAND result %d = %#v, want n [%d] and n10 %d", i, x, i+1, 10*(i+1))
+		}
+		if _, ok := r["n"].([]any); !ok {
+			t.Errorf("FORMAT EXPAND n = %#v, want an array", r["n"])
+		}
+	}
+	if err := c2.Do(ctx, args...).Err(); err == nil || !strings.Contains(err.Error(), "EXPAND format is only supported with RESP3") {
+		t.Errorf("RESP2 FORMAT EXPAND: %v", err)
+	}
+	err = c3.Do(ctx, "FT.HYBRID", hashIndex, "SEARCH", "apple", "VSIM", "@emb", "$q", "FORMAT", "EXPAND",
+		"PARAMS", 2, "q", hybridBlob(hybridVec(1))).Err()
+	if err == nil || !strings.Contains(err.Error(), "EXPAND format is only supported with JSON") {
+		t.Errorf("FORMAT EXPAND on a HASH index: %v", err)
 	}
 }
