@@ -146,6 +146,16 @@ func CheckFTHybridPipeline(t *testing.T, addr, index, prefix string) {
 		t.Errorf("SCORER 3 BM25STD 2 0.9 changed no text score")
 	}
 
+	// VSIM's FILTER with a count, POLICY and BATCH_SIZE: the same results
+	// as the plain FILTER (the policy changes how, not what).
+	plain := hybrid("FILTER", "@tag:{red}", "LIMIT", 0, 100)
+	for _, f := range [][]any{{"FILTER", 3, "@tag:{red}", "POLICY", "ADHOC"}, {"FILTER", 5, "@tag:{red}", "POLICY", "BATCHES", "BATCH_SIZE", 7}} {
+		got = hybrid(append(f, "LIMIT", 0, 100)...)
+		if fmt.Sprint(got.Results) != fmt.Sprint(plain.Results) || len(plain.Results) == 0 {
+			t.Errorf("%v: %v, want %v", f, got.Results, plain.Results)
+		}
+	}
+
 	checkHybridExplain(t, c2, index, blob, text, vec, want)
 	checkHybridCursors(t, addr, index, blob, text, vec)
 }
