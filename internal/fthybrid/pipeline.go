@@ -71,6 +71,9 @@ func checkScorerArgs(name string, args []string) error {
 // or the vector score) under __score and LOAD's fields; the reply names
 // both ids.
 func (r *Request) Cursors(text, vec []Hit, m Metric) (search, vsim []ftargs.Row) {
+	plain := *r
+	plain.ExplainScore = false // the fusion's explanation is not theirs
+	r = &plain
 	list := func(hits []Hit, vector bool) []ftargs.Row {
 		hits = hits[:min(len(hits), r.Window)]
 		rows := make([]ftargs.Row, len(hits))
