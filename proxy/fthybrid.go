@@ -15,8 +15,9 @@ import (
 // fusion window's best documents with their raw scores and distances;
 // each list is merged over all shards (scores, then distances), cut to
 // the window, and only then fused, so the result is the single index's.
-// COMBINE LINEAR also reads the vector field's metric from one node's
-// FT.INFO.
+// COMBINE LINEAR, VSIM's YIELD_SCORE_AS and WITHCURSOR also read the
+// vector field's metric (which normalizes the vector score) from one
+// node's FT.INFO.
 
 func proxyFTHybrid(s *session, cmd resp.Command) (merger, string) {
 	started := time.Now()
@@ -46,7 +47,8 @@ func proxyFTHybrid(s *session, cmd resp.Command) (merger, string) {
 	if m.vec, msg = proxyFTSearch(s, resp.Command{Args: vec}); msg != "" {
 		return nil, msg
 	}
-	if h.Method == fthybrid.Linear {
+	if h.Method == fthybrid.Linear || h.VecAlias != "" || h.WithCursor {
+		// The vector score is the distance normalized by the metric.
 		m.info = s.infoCall(cmd.Args[1])
 	}
 	return m, ""
@@ -55,7 +57,7 @@ func proxyFTHybrid(s *session, cmd resp.Command) (merger, string) {
 type hybridMerge struct {
 	h         *fthybrid.Request
 	text, vec merger
-	info      *call // FT.INFO, for the metric (LINEAR only)
+	info      *call // FT.INFO, for the metric (when a vector score is used)
 	started   time.Time
 }
 

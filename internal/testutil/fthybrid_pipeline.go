@@ -156,6 +156,25 @@ func CheckFTHybridPipeline(t *testing.T, addr, index, prefix string) {
 		}
 	}
 
+	// VSIM's YIELD_SCORE_AS over the L2 field under RRF: 1/(1+d).
+	l2 := vectorList(prefix, hybridCase{field: "emb2", k: 10, window: 20}, q)
+	got = DoHybrid(t, c2, index, "SEARCH", "apple", "VSIM", "@emb2", "$v", "YIELD_SCORE_AS", "vs",
+		"LIMIT", 0, 100, "PARAMS", 2, "v", blob)
+	seen := 0
+	for _, r := range got.Results {
+		for _, h := range l2 {
+			if h.key == r["__key"] {
+				seen++
+				if !near(r["vs"], 1/(1+h.score), 1e-5) {
+					t.Errorf("L2 YIELD_SCORE_AS %s = %s, want %g", h.key, r["vs"], 1/(1+h.score))
+				}
+			}
+		}
+	}
+	if seen != len(l2) {
+		t.Errorf("L2 YIELD_SCORE_AS: %d of the %d nearest shown", seen, len(l2))
+	}
+
 	checkHybridExplain(t, c2, index, blob, text, vec, want)
 	checkHybridCursors(t, addr, index, blob, text, vec)
 }
