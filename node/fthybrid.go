@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/fthybrid"
 	"github.com/vcache/vcache/vector/ft"
 )
@@ -42,6 +43,9 @@ func cmdFTHybrid(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
+	if expandDenied(cx, h.Format == "EXPAND", ix) {
+		return
+	}
 	metric, ok := hybridMetric(ix, h.Field)
 	if !ok {
 		cx.Error(fmt.Sprintf("Unknown vector field `%s`", h.Field))
@@ -64,8 +68,39 @@ func cmdFTHybrid(cx *Ctx) {
 			return
 		}
 	}
-	rows := h.Fuse(lists[0], lists[1], metric)
-	writeAny(cx, h.Reply(rows, nil, started))
+	if h.WithCursor {
+		writeHybridCursors(cx, h, ix.Schema().Prefixes, lists, metric)
+		return
+	}
+	rows, total, err := h.Run(h.Fuse(lists[0], lists[1], metric))
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	writeAny(cx, h.Reply(rows, total, nil, started))
+}
+
+// writeHybridCursors keeps WITHCURSOR's two lists as FT.AGGREGATE
+// cursors (read with FT.CURSOR READ, whose reader needs read access to
+// the index's prefixes, as an aggregate's) and replies with their ids.
+func writeHybridCursors(cx *Ctx, h *fthybrid.Request, prefixes []string, lists [2][]fthybrid.Hit, metric fthybrid.Metric) {
+	search, vsim := h.Cursors(lists[0], lists[1], metric)
+	var ids [2]uint64
+	for i, rows := range [][]ftargs.Row{search, vsim} {
+		c := ftargs.NewCursor(h.Index, prefixes, rows, int64(len(rows)), h.CursorCount, h.MaxIdle)
+		c.Expand = h.Format == "EXPAND"
+		id, err := cx.Node.cursors.Add(c)
+		if err != nil {
+			if i == 1 {
+				cx.Node.cursors.Del(ids[0])
+			}
+			ftError(cx, err)
+			return
+		}
+		ids[i] = id
+		defer cx.Node.cursors.Put(id, c)
+	}
+	writeAny(cx, fthybrid.CursorReply(ids[0], ids[1]))
 }
 
 // hybridMetric returns the distance metric of the vector field VSIM
@@ -91,6 +126,13 @@ func hybridHits(reply []any, vector bool) ([]fthybrid.Hit, error) {
 		e = e[1:]
 		if !vector && len(e) > 0 {
 			s, _ := e[0].(string)
+			if ex, ok := e[0].([]any); ok && len(ex) > 0 {
+				// EXPLAINSCORE: [score, explanation]
+				s, _ = ex[0].(string)
+				if len(ex) > 1 {
+					h.Explain = ex[1]
+				}
+			}
 			f, err := strconv.ParseFloat(s, 64)
 			if err != nil {
 				return nil, fmt.Errorf("internal: bad score %q", s)

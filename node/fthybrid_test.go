@@ -23,3 +23,19 @@ func TestFTHybridOptionsAndErrors(t *testing.T) {
 	testutil.CheckFTHybridOptions(t, tn.addr, "hy", "hy")
 	testutil.CheckFTHybridErrors(t, tn.addr, "hy")
 }
+
+// TestFTHybridPipeline: the post-fusion APPLY, FILTER, GROUPBY/REDUCE,
+// SORTBY and LIMIT, EXPLAINSCORE and WITHCURSOR with FT.CURSOR READ/DEL,
+// on a node.
+func TestFTHybridPipeline(t *testing.T) {
+	tn := startNode(t, nil)
+	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
+	testutil.CheckFTHybridPipeline(t, tn.addr, "hy", "hy")
+}
+
+// TestFTHybridExpand: FORMAT EXPAND over a JSON index, and its refusals.
+func TestFTHybridExpand(t *testing.T) {
+	tn := startNode(t, nil)
+	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
+	testutil.CheckFTHybridExpand(t, tn.addr, "hx", "hx", "hy")
+}

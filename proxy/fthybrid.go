@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vcache/vcache/internal/ftargs"
 	"github.com/vcache/vcache/internal/fthybrid"
 	"github.com/vcache/vcache/internal/resp"
 )
@@ -14,8 +15,9 @@ import (
 // fusion window's best documents with their raw scores and distances;
 // each list is merged over all shards (scores, then distances), cut to
 // the window, and only then fused, so the result is the single index's.
-// COMBINE LINEAR also reads the vector field's metric from one node's
-// FT.INFO.
+// COMBINE LINEAR, VSIM's YIELD_SCORE_AS and WITHCURSOR also read the
+// vector field's metric (which normalizes the vector score) from one
+// node's FT.INFO.
 
 func proxyFTHybrid(s *session, cmd resp.Command) (merger, string) {
 	started := time.Now()
@@ -32,6 +34,11 @@ func proxyFTHybrid(s *session, cmd resp.Command) (merger, string) {
 			return nil, oneLine.Replace(err.Error())
 		}
 	}
+	if h.Format == "EXPAND" {
+		if msg := s.expandRefusal(cmd.Args[1]); msg != "" {
+			return nil, msg
+		}
+	}
 	m := &hybridMerge{h: h, started: started}
 	var msg string
 	if m.text, msg = proxyFTSearch(s, resp.Command{Args: text}); msg != "" {
@@ -40,7 +47,8 @@ func proxyFTHybrid(s *session, cmd resp.Command) (merger, string) {
 	if m.vec, msg = proxyFTSearch(s, resp.Command{Args: vec}); msg != "" {
 		return nil, msg
 	}
-	if h.Method == fthybrid.Linear {
+	if h.Method == fthybrid.Linear || h.VecAlias != "" || h.WithCursor {
+		// The vector score is the distance normalized by the metric.
 		m.info = s.infoCall(cmd.Args[1])
 	}
 	return m, ""
@@ -49,7 +57,7 @@ func proxyFTHybrid(s *session, cmd resp.Command) (merger, string) {
 type hybridMerge struct {
 	h         *fthybrid.Request
 	text, vec merger
-	info      *call // FT.INFO, for the metric (LINEAR only)
+	info      *call // FT.INFO, for the metric (when a vector score is used)
 	started   time.Time
 }
 
@@ -81,8 +89,36 @@ func (m *hybridMerge) merge(s *session, dst []byte) []byte {
 		}
 		metric = fthybrid.ParseMetric(name)
 	}
-	rows := m.h.Fuse(lists[0], lists[1], metric)
-	return appendAny(dst, m.h.Reply(rows, nil, m.started))
+	if m.h.WithCursor {
+		return appendHybridCursors(s, dst, m.h, lists, metric)
+	}
+	rows, total, err := m.h.Run(m.h.Fuse(lists[0], lists[1], metric))
+	if err != nil {
+		return resp.AppendError(dst, err.Error())
+	}
+	return appendAny(dst, m.h.Reply(rows, total, nil, m.started))
+}
+
+// appendHybridCursors keeps WITHCURSOR's two merged lists as the proxy's
+// cursors (FT.CURSOR READ and DEL serve them, for the user that made
+// them) and writes their ids.
+func appendHybridCursors(s *session, dst []byte, h *fthybrid.Request, lists [2][]fthybrid.Hit, metric fthybrid.Metric) []byte {
+	search, vsim := h.Cursors(lists[0], lists[1], metric)
+	var ids [2]uint64
+	for i, rows := range [][]ftargs.Row{search, vsim} {
+		c := ftargs.NewCursor(h.Index, s.user, rows, int64(len(rows)), h.CursorCount, h.MaxIdle)
+		c.Expand = h.Format == "EXPAND"
+		id, err := s.p.cursors.Add(c)
+		if err != nil {
+			if i == 1 {
+				s.p.cursors.Del(ids[0])
+			}
+			return resp.AppendError(dst, err.Error())
+		}
+		ids[i] = id
+		defer s.p.cursors.Put(id, c)
+	}
+	return appendAny(dst, fthybrid.CursorReply(ids[0], ids[1]))
 }
 
 // hybridHits reads a merged FT.SEARCH reply as one of FT.HYBRID's lists
@@ -100,7 +136,15 @@ func hybridHits(v *resp.Value, vector bool) ([]fthybrid.Hit, error) {
 			if len(e) == 0 {
 				return nil, errUnexpectedSearch
 			}
-			f, err := strconv.ParseFloat(string(e[0].Str), 64)
+			sc := &e[0]
+			if sc.Kind == resp.Array && len(sc.Elems) > 0 {
+				// EXPLAINSCORE: [score, explanation]
+				if len(sc.Elems) > 1 {
+					h.Explain = valueAny(&sc.Elems[1])
+				}
+				sc = &sc.Elems[0]
+			}
+			f, err := strconv.ParseFloat(string(sc.Str), 64)
 			if err != nil {
 				return nil, errUnexpectedSearch
 			}
@@ -149,6 +193,18 @@ func infoMetric(v *resp.Value, alias string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// valueAny converts a reply value into strings and []any.
+func valueAny(v *resp.Value) any {
+	if v.Kind != resp.Array {
+		return string(v.Str)
+	}
+	out := make([]any, len(v.Elems))
+	for i := range v.Elems {
+		out[i] = valueAny(&v.Elems[i])
+	}
+	return out
 }
 
 // appendAny writes nested []any of strings and int64s as RESP2.

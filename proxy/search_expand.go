@@ -1,9 +1,6 @@
 package proxy
 
 import (
-	"encoding/json"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/vcache/vcache/internal/ftargs"
@@ -65,52 +62,9 @@ func useFirstMatches(row *ftargs.Row) {
 		if v.Kind != ftargs.String || v.Shown != "" {
 			continue
 		}
-		if first, ok := firstMatch(v.Str); ok {
+		if first, ok := ftargs.FirstMatch(v.Str); ok {
 			first.Shown = v.Str
 			row.Vals[i] = first
 		}
 	}
-}
-
-// firstMatch reads text, the JSON array of a path's matches, and returns
-// its first match (the first element of it, if an array) as a node's
-// pipeline holds it: a string as it is, a number in %.12g form, a
-// boolean as 1 or 0, null as null, an object or array as its text.
-func firstMatch(text string) (ftargs.Value, bool) {
-	var all []json.RawMessage
-	if err := json.Unmarshal([]byte(text), &all); err != nil || len(all) == 0 {
-		return ftargs.Value{}, false
-	}
-	first := all[0]
-	if len(first) > 0 && first[0] == '[' {
-		var inner []json.RawMessage
-		if err := json.Unmarshal(first, &inner); err != nil || len(inner) == 0 {
-			return ftargs.Value{}, false
-		}
-		first = inner[0]
-	}
-	switch first[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(first, &s) != nil {
-			return ftargs.Value{}, false
-		}
-		return ftargs.Str(s), true
-	case 't':
-		return ftargs.Str("1"), true
-	case 'f':
-		return ftargs.Str("0"), true
-	case 'n':
-		return ftargs.Value{}, true
-	case '{', '[':
-		return ftargs.Str(string(first)), true
-	}
-	f, err := strconv.ParseFloat(string(first), 64)
-	if err != nil {
-		return ftargs.Value{}, false
-	}
-	if f == math.Trunc(f) && math.Abs(f) < 1<<63 {
-		return ftargs.Str(strconv.FormatInt(int64(f), 10)), true
-	}
-	return ftargs.Str(strconv.FormatFloat(f, 'g', 12, 64)), true
 }

@@ -33,3 +33,26 @@ func TestFTHybridOptionsThroughTheProxy(t *testing.T) {
 	testutil.CheckFTHybridOptions(t, addr, "pho", "pho")
 	testutil.CheckFTHybridErrors(t, addr, "pho")
 }
+
+// TestFTHybridPipelineThroughTheProxy: the post-fusion pipeline runs at
+// the proxy over the fused list, EXPLAINSCORE carries each shard's text
+// explanation, and WITHCURSOR's cursors are the proxy's, as on a node.
+func TestFTHybridPipelineThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1})
+	defer c.Close()
+	testutil.LoadFTHybrid(t, c, "ppl", "ppl")
+	testutil.CheckFTHybridPipeline(t, addr, "ppl", "ppl")
+}
+
+// TestFTHybridExpandThroughTheProxy: FORMAT EXPAND over a JSON index
+// through the proxy, as on a node.
+func TestFTHybridExpandThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1})
+	defer c.Close()
+	testutil.LoadFTHybrid(t, c, "pxh", "pxh")
+	testutil.CheckFTHybridExpand(t, addr, "pxj", "pxj", "pxh")
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vcache/vcache/internal/ftargs"
+	"github.com/vcache/vcache/internal/fthybrid"
 	"github.com/vcache/vcache/internal/resp"
 )
 
@@ -102,6 +103,15 @@ func ftSearchShape(args [][]byte) resp.Shape {
 		return resp.FTExpandShape(shape)
 	}
 	return shape
+}
+
+// ftHybridShape is FT.HYBRID's Reply3: its map, with FORMAT EXPAND's
+// values expanded.
+func ftHybridShape(args [][]byte) resp.Shape {
+	if h, err := fthybrid.Parse(args[1:]); err == nil && h.Format == "EXPAND" {
+		return resp.FTExpandShape(resp.AsFTHybrid)
+	}
+	return resp.AsFTHybrid
 }
 
 // ftAggregateShape is FT.AGGREGATE's Reply3: the results map, in an array

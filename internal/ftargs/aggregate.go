@@ -196,6 +196,23 @@ func ParseAggregate(args [][]byte) (*Aggregate, error) {
 	return a, nil
 }
 
+// ParseStep parses the pipeline step at args[i] that FT.HYBRID shares
+// with FT.AGGREGATE — GROUPBY with its REDUCE clauses, APPLY or FILTER —
+// appending it to a.Steps, and returns the index after it.
+func (a *Aggregate) ParseStep(args [][]byte, i int) (int, error) {
+	switch word := strings.ToUpper(string(args[i])); word {
+	case "GROUPBY":
+		return a.parseGroupBy(args, i)
+	case "APPLY", "FILTER":
+		return a.parseExprStep(args, i, word == "APPLY")
+	}
+	return 0, fmt.Errorf("Unknown argument `%s`", args[i])
+}
+
+// Arrange returns the arrange step a SORTBY or LIMIT at this point of
+// the pipeline belongs to, as FT.AGGREGATE's do.
+func (a *Aggregate) Arrange() *Step { return a.arrange() }
+
 // arrange returns the arrange step SORTBY or LIMIT adds to: the last one
 // unless a GROUPBY or APPLY came after it, else a new one.
 func (a *Aggregate) arrange() *Step {

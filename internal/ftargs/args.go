@@ -45,6 +45,10 @@ func (s *Search) AppendArgs(dst [][]byte) [][]byte {
 	if s.Multi {
 		w(MultiArg)
 	}
+	if s.HasBM25 {
+		g := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+		w(BM25Arg, g(s.BM25[0]), g(s.BM25[1]))
+	}
 	if s.HasTimeout {
 		w("TIMEOUT", num(s.Timeout))
 	}

@@ -3,6 +3,7 @@ package ftargs
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -57,6 +58,10 @@ type Search struct {
 	Format     string // STRING or EXPAND as given; "" without FORMAT
 	// Multi is the proxy's MultiArg.
 	Multi bool
+	// BM25 is BM25Arg's k1 and b (HasBM25): FT.HYBRID's SCORER
+	// parameters.
+	BM25    [2]float64
+	HasBM25 bool
 
 	// InKeys and InFields are nil when not given.
 	InKeys   []string
@@ -240,6 +245,8 @@ func Parse(args [][]byte) (*Search, error) {
 			next = i + 2
 		case MultiArg:
 			s.Multi = true
+		case BM25Arg:
+			next, err = s.parseBM25(args, i)
 		default:
 			stop = i
 		}
@@ -416,4 +423,31 @@ func formatArg(args [][]byte, i int) (string, error) {
 		return "", fmt.Errorf("FORMAT %s is not supported", f)
 	}
 	return strings.ToUpper(f), nil
+}
+
+// BM25Arg is the internal FT.SEARCH argument that sets the BM25 and
+// BM25STD scorers' k1 and b (BM25Arg k1 b): FT.HYBRID's SCORER
+// parameters, which a node and the proxy's shards receive this way.
+const BM25Arg = "__BM25"
+
+func (s *Search) parseBM25(args [][]byte, i int) (int, error) {
+	if i+2 >= len(args) {
+		return 0, fmt.Errorf("Bad arguments for %s: %s", BM25Arg, acNoArg)
+	}
+	p, err := ParseBM25(string(args[i+1]), string(args[i+2]))
+	if err != nil {
+		return 0, err
+	}
+	s.BM25, s.HasBM25 = p, true
+	return i + 3, nil
+}
+
+// ParseBM25 reads BM25's k1 (at least 0) and b (in [0, 1]).
+func ParseBM25(k1, b string) ([2]float64, error) {
+	k, err1 := strconv.ParseFloat(k1, 64)
+	v, err2 := strconv.ParseFloat(b, 64)
+	if err1 != nil || err2 != nil || !(k >= 0 && k < 1e6) || !(v >= 0 && v <= 1) {
+		return [2]float64{}, errors.New("BM25 parameters: k1 must be a number of at least 0 and b a number in [0, 1]")
+	}
+	return [2]float64{k, v}, nil
 }

@@ -8,11 +8,14 @@ import (
 )
 
 // Hit is one document of a list: its key, its score (the text score, or
-// the vector distance) and its fields as name, value pairs.
+// the vector distance), its fields as name, value pairs and, with
+// EXPLAINSCORE, the text scorer's explanation (a line, or a line and its
+// children's: strings and []any).
 type Hit struct {
-	Key    string
-	Score  float64
-	Fields []string
+	Key     string
+	Score   float64
+	Fields  []string
+	Explain any
 }
 
 // Row is one fused result.
@@ -20,10 +23,16 @@ type Row struct {
 	Key   string
 	Score float64 // the fused score
 	// Text is the text score (InText) and Dist the vector distance
-	// (InVector) when the document is in that list's window.
-	Text, Dist       float64
-	InText, InVector bool
-	Fields           []string
+	// (InVector) when the document is in that list's window; VecScore is
+	// the distance normalized as the vector score, TextRank and VecRank
+	// the ranks in the lists (from 1).
+	Text, Dist        float64
+	VecScore          float64
+	TextRank, VecRank int
+	InText, InVector  bool
+	Fields            []string
+	// TextExplain is the text scorer's EXPLAINSCORE tree.
+	TextExplain any
 }
 
 // Metric is a vector field's distance metric, for COMBINE LINEAR's
@@ -48,15 +57,19 @@ func ParseMetric(name string) Metric {
 	return Cosine
 }
 
-// VectorScore turns a distance into the similarity COMBINE LINEAR weighs,
-// in [0, 1] and higher when nearer, as RediSearch normalizes: 1/(1+d) for
-// L2, (2-d)/2 for cosine and inner product (whose distances are 1 less
-// the similarity).
+// VectorScore turns a distance into the vector score COMBINE LINEAR
+// weighs and VSIM's YIELD_SCORE_AS shows, as RediSearch 8.4 normalizes
+// (vector_normalization.h): 1/(1+d) for L2, (1+(1-d))/2 for cosine (d is
+// 1 less the similarity) and (1+d)/2 for inner product, applied to the
+// distance field as it is (1 less the dot product).
 func VectorScore(m Metric, d float64) float64 {
-	if m == L2 {
+	switch m {
+	case L2:
 		return 1 / (1 + d)
+	case IP:
+		return (1 + d) / 2
 	}
-	return (2 - d) / 2
+	return (1 + (1 - d)) / 2
 }
 
 // DistanceOf reads a vector list row's distance from its fields.
@@ -72,9 +85,8 @@ func DistanceOf(fields []string) (float64, bool) {
 
 // Fuse combines the text list (best first, scores descending) and the
 // vector list (nearest first) into the fused results, ordered by the
-// fused score (ties by key), then by SORTBY if given. Only the first
-// Window hits of each list take part. It returns every fused row; Page
-// applies LIMIT.
+// fused score (ties by key). Only the first Window hits of each list take
+// part. It returns every fused row; Run applies the pipeline and LIMIT.
 func (r *Request) Fuse(text, vec []Hit, m Metric) []Row {
 	text = text[:min(len(text), r.Window)]
 	vec = vec[:min(len(vec), r.Window)]
@@ -91,13 +103,14 @@ func (r *Request) Fuse(text, vec []Hit, m Metric) []Row {
 	}
 	for rank, h := range text {
 		x := row(&h)
-		x.Text, x.InText = h.Score, true
+		x.Text, x.InText, x.TextRank, x.TextExplain = h.Score, true, rank+1, h.Explain
 		x.Score += r.weigh(rank, h.Score, true)
 	}
 	for rank, h := range vec {
 		x := row(&h)
-		x.Dist, x.InVector = h.Score, true
-		x.Score += r.weigh(rank, VectorScore(m, h.Score), false)
+		x.Dist, x.InVector, x.VecRank = h.Score, true, rank+1
+		x.VecScore = VectorScore(m, h.Score)
+		x.Score += r.weigh(rank, x.VecScore, false)
 		if len(x.Fields) < len(h.Fields) {
 			x.Fields = h.Fields
 		}
@@ -108,22 +121,6 @@ func (r *Request) Fuse(text, vec []Hit, m Metric) []Row {
 		}
 		return strings.Compare(a.Key, b.Key)
 	})
-	if len(r.SortBy) > 0 {
-		slices.SortStableFunc(rows, func(a, b Row) int {
-			for _, k := range r.SortBy {
-				va, hasA := r.value(&a, k.Field)
-				vb, hasB := r.value(&b, k.Field)
-				c := compareValues(va, vb, hasA, hasB)
-				if k.Desc && hasA && hasB {
-					c = -c // missing values stay last
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
-	}
 	return rows
 }
 
@@ -137,54 +134,4 @@ func (r *Request) weigh(rank int, score float64, text bool) float64 {
 		return r.Alpha * score
 	}
 	return r.Beta * score
-}
-
-// Page returns LIMIT's page of rows.
-func (r *Request) Page(rows []Row) []Row {
-	if r.Offset >= len(rows) {
-		return nil
-	}
-	return rows[r.Offset:min(len(rows), r.Offset+r.Num)]
-}
-
-// value is a row's value of field for SORTBY: a reserved name, a score
-// alias, or a loaded field ("", false when missing).
-func (r *Request) value(x *Row, field string) (string, bool) {
-	for _, f := range r.output(x) {
-		if f[0] == field {
-			return f[1], true
-		}
-	}
-	for i := 0; i+1 < len(x.Fields); i += 2 {
-		if x.Fields[i] == field {
-			return x.Fields[i+1], true
-		}
-	}
-	return "", false
-}
-
-// compareValues orders two SORTBY values: numbers by value before
-// strings, strings bytewise, missing values last.
-func compareValues(a, b string, hasA, hasB bool) int {
-	switch {
-	case !hasA || !hasB:
-		if hasA == hasB {
-			return 0
-		}
-		if hasA {
-			return -1
-		}
-		return 1
-	}
-	fa, errA := strconv.ParseFloat(a, 64)
-	fb, errB := strconv.ParseFloat(b, 64)
-	switch {
-	case errA == nil && errB == nil:
-		return cmp.Compare(fa, fb)
-	case errA == nil:
-		return -1
-	case errB == nil:
-		return 1
-	}
-	return strings.Compare(a, b)
 }

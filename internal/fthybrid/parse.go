@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/vcache/vcache/internal/ftargs"
 )
 
 // Defaults RediSearch documents for FT.HYBRID.
@@ -16,9 +18,10 @@ const (
 	DefaultLimit    = 10
 	DefaultScorer   = "BM25STD"
 	// DefaultAlpha and DefaultBeta weigh the text and the vector scores
-	// of COMBINE LINEAR when ALPHA and BETA are not given.
-	DefaultAlpha = 0.5
-	DefaultBeta  = 0.5
+	// of COMBINE LINEAR when ALPHA and BETA are not given (RediSearch
+	// 8.4's hybrid_combine.c).
+	DefaultAlpha = 0.3
+	DefaultBeta  = 0.7
 	// maxConstant bounds RRF's CONSTANT, as RediSearch does.
 	maxConstant = 100000
 )
@@ -50,20 +53,16 @@ type LoadField struct {
 	Name, As string
 }
 
-// SortKey is one SORTBY field.
-type SortKey struct {
-	Field string
-	Desc  bool
-}
-
 // Request is a parsed FT.HYBRID.
 type Request struct {
 	Index string
-	// Query is SEARCH's query; Scorer scores it (BM25STD by default) and
+	// Query is SEARCH's query; Scorer scores it (BM25STD by default),
+	// with ScorerArgs its parameters (SCORER 3 BM25STD 1.2 0.75), and
 	// TextAlias (YIELD_SCORE_AS) shows the text score in each result.
-	Query     string
-	Scorer    string
-	TextAlias string
+	Query      string
+	Scorer     string
+	ScorerArgs []string
+	TextAlias  string
 	// Field is VSIM's vector field (without its @) and Vector the query
 	// vector: a parameter's name (without its $), or VectorValue when the
 	// vector is given inline.
@@ -71,16 +70,22 @@ type Request struct {
 	Vector      string
 	VectorValue []byte
 	// Range is RANGE (else KNN with K and EF, 0: the field's default).
-	Range   bool
-	K       int
-	EF      int
-	Radius  float64
-	Epsilon float64
-	HasEps  bool
-	// VecAlias (VSIM's YIELD_SCORE_AS) shows the vector distance.
+	// EpsilonText is EPSILON as given.
+	Range       bool
+	K           int
+	EF          int
+	Radius      float64
+	Epsilon     float64
+	EpsilonText string
+	HasEps      bool
+	// VecAlias (VSIM's YIELD_SCORE_AS) shows the vector score.
 	VecAlias string
-	// Filter (VSIM's FILTER) restricts the vector search's documents.
-	Filter string
+	// Filter (VSIM's FILTER) restricts the vector search's documents;
+	// Policy (ADHOC or BATCHES, "" when not given) and BatchSize (0: not
+	// given) are its POLICY and BATCH_SIZE.
+	Filter    string
+	Policy    string
+	BatchSize int
 	// Method fuses the lists: RRF with Constant, LINEAR with Alpha and
 	// Beta, both over the first Window results of each list. FusedAlias
 	// names the fused score (__score by default).
@@ -90,16 +95,28 @@ type Request struct {
 	Beta       float64
 	Window     int
 	FusedAlias string
-	// Offset and Num are LIMIT's; SortBy (SORTBY) orders the fused
-	// results by fields instead of by score; NoSort keeps the fused
-	// order.
-	Offset, Num int
-	SortBy      []SortKey
-	NoSort      bool
+	// Pipeline is the post-fusion pipeline, FT.AGGREGATE's steps in the
+	// order given: GROUPBY/REDUCE, APPLY, FILTER and the SORTBY/LIMIT
+	// arrange steps (the last one with LIMIT's page, 0 10 by default).
+	// NoSort keeps the fused order.
+	Pipeline ftargs.Aggregate
+	NoSort   bool
 	// Load lists LOAD's fields (HasLoad), LoadAll is LOAD *.
 	Load    []LoadField
 	HasLoad bool
 	LoadAll bool
+	// needed are the document fields the pipeline reads that LOAD does
+	// not show.
+	needed []string
+	// WithCursor is WITHCURSOR: the two lists are kept as cursors of
+	// CursorCount rows a read (0: the default) idle for MaxIdle ms.
+	WithCursor  bool
+	CursorCount int64
+	MaxIdle     int64
+	// ExplainScore (EXPLAINSCORE) adds each result's score and how it was
+	// fused; Format is FORMAT's STRING or EXPAND ("" when not given).
+	ExplainScore bool
+	Format       string
 	// Params are PARAMS' name, value pairs, in order.
 	Params     [][]byte
 	Timeout    int64
@@ -112,14 +129,25 @@ func errf(format string, a ...any) error { return errors.New(fmt.Sprintf(format,
 func eq(b []byte, s string) bool { return strings.EqualFold(string(b), s) }
 
 // Parse reads FT.HYBRID's arguments after the command name: the index,
-// the SEARCH block, the VSIM block, then the options in any order.
+// the number of subqueries (2, optional), the SEARCH block, the VSIM
+// block, then the options in any order.
 func Parse(args [][]byte) (*Request, error) {
 	if len(args) < 1 {
 		return nil, errf("wrong number of arguments for 'FT.HYBRID' command")
 	}
 	r := &Request{Index: string(args[0]), K: DefaultK, Constant: DefaultConstant, Window: DefaultWindow,
-		Alpha: DefaultAlpha, Beta: DefaultBeta, Num: DefaultLimit}
+		Alpha: DefaultAlpha, Beta: DefaultBeta}
 	p := &parser{args: args, i: 1}
+	if p.more() {
+		if n, err := strconv.ParseUint(string(args[1]), 10, 32); err == nil {
+			if n != 2 {
+				return nil, errf("FT.HYBRID currently supports only two subqueries")
+			}
+			if p.i++; !p.peek("SEARCH") {
+				return nil, errf("SEARCH keyword is required")
+			}
+		}
+	}
 	if err := p.search(r); err != nil {
 		return nil, err
 	}
@@ -131,6 +159,9 @@ func Parse(args [][]byte) (*Request, error) {
 	}
 	if r.Vector != "" && r.param(r.Vector) == nil {
 		return nil, errf("No such parameter `%s`", r.Vector)
+	}
+	if err := r.checkPipeline(); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -228,11 +259,9 @@ func (p *parser) search(r *Request) error {
 	for p.more() {
 		switch {
 		case p.peek("SCORER"):
-			v, err := p.value("SCORER")
-			if err != nil {
+			if err := p.scorer(r); err != nil {
 				return err
 			}
-			r.Scorer = strings.ToUpper(string(v))
 		case p.peek("YIELD_SCORE_AS"):
 			v, err := p.value("YIELD_SCORE_AS")
 			if err != nil {
@@ -288,11 +317,9 @@ func (p *parser) vsim(r *Request) error {
 				return err
 			}
 		case p.peek("FILTER"):
-			v, err := p.value("FILTER")
-			if err != nil {
+			if err := p.vsimFilter(r); err != nil {
 				return err
 			}
-			r.Filter = string(v)
 		case p.peek("YIELD_SCORE_AS"):
 			v, err := p.value("YIELD_SCORE_AS")
 			if err != nil {
@@ -306,46 +333,61 @@ func (p *parser) vsim(r *Request) error {
 	return nil
 }
 
+// pairs reads a counted block of name, value pairs (KNN, RANGE and
+// COMBINE's method): each name upper-cased, given once at most, passed
+// with its value to set.
+func pairs(block [][]byte, set func(name string, v []byte) error) error {
+	seen := map[string]bool{}
+	for len(block) > 0 {
+		if len(block) < 2 {
+			return errf("Missing argument value for %s", block[0])
+		}
+		name := strings.ToUpper(string(block[0]))
+		if seen[name] {
+			return errf("Duplicate %s argument", name)
+		}
+		seen[name] = true
+		if err := set(name, block[1]); err != nil {
+			return err
+		}
+		block = block[2:]
+	}
+	return nil
+}
+
+// positive reads a count of at least 1 (K, EF_RUNTIME, WINDOW).
+func positive(name string, v []byte) (int, error) {
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil || n < 1 || n > math.MaxInt32 {
+		return 0, errf("Invalid %s value", name)
+	}
+	return int(n), nil
+}
+
 func (p *parser) knn(r *Request) error {
 	block, err := p.count()
 	if err != nil {
 		return err
 	}
 	hasK := false
-	seen := map[string]bool{}
-	for len(block) > 0 {
-		if len(block) < 2 {
-			return errf("Missing argument value for %s", block[0])
-		}
-		name, v := strings.ToUpper(string(block[0])), block[1]
-		block = block[2:]
-		if seen[name] {
-			return errf("Duplicate %s argument", name)
-		}
-		seen[name] = true
+	err = pairs(block, func(name string, v []byte) (err error) {
 		switch name {
 		case "K":
-			n, err := strconv.ParseInt(string(v), 10, 64)
-			if err != nil || n < 1 || n > math.MaxInt32 {
-				return errf("Invalid K value")
-			}
-			r.K, hasK = int(n), true
+			r.K, err = positive(name, v)
+			hasK = true
 		case "EF_RUNTIME":
-			n, err := strconv.ParseInt(string(v), 10, 64)
-			if err != nil || n < 1 || n > math.MaxInt32 {
-				return errf("Invalid EF_RUNTIME value")
-			}
-			r.EF = int(n)
+			r.EF, err = positive(name, v)
 		case "YIELD_SCORE_AS":
 			r.VecAlias = string(v)
 		default:
 			return errf("Unknown argument `%s` in KNN", name)
 		}
+		return err
+	})
+	if err == nil && !hasK {
+		err = errf("Missing required argument K")
 	}
-	if !hasK {
-		return errf("Missing required argument K")
-	}
-	return nil
+	return err
 }
 
 func (p *parser) rangeBlock(r *Request) error {
@@ -355,36 +397,102 @@ func (p *parser) rangeBlock(r *Request) error {
 	}
 	r.Range = true
 	hasRadius := false
-	seen := map[string]bool{}
-	for len(block) > 0 {
-		if len(block) < 2 {
-			return errf("Missing argument value for %s", block[0])
-		}
-		name, v := strings.ToUpper(string(block[0])), string(block[1])
-		block = block[2:]
-		if seen[name] {
-			return errf("Duplicate %s argument", name)
-		}
-		seen[name] = true
+	err = pairs(block, func(name string, v []byte) error {
 		switch name {
 		case "RADIUS", "EPSILON":
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+			f, err := strconv.ParseFloat(string(v), 64)
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || name == "EPSILON" && f == 0 {
 				return errf("Invalid %s value", name)
 			}
 			if name == "RADIUS" {
 				r.Radius, hasRadius = f, true
 			} else {
-				r.Epsilon, r.HasEps = f, true
+				r.Epsilon, r.EpsilonText, r.HasEps = f, string(v), true
 			}
 		case "YIELD_SCORE_AS":
-			r.VecAlias = v
+			r.VecAlias = string(v)
 		default:
 			return errf("Unknown argument `%s` in RANGE", name)
 		}
+		return nil
+	})
+	if err == nil && !hasRadius {
+		err = errf("Missing required argument RADIUS")
 	}
-	if !hasRadius {
-		return errf("Missing required argument RADIUS")
+	return err
+}
+
+// scorer reads SEARCH's SCORER: a scorer's name, or a count of what
+// follows, the name and its parameters (SCORER 3 BM25STD 1.2 0.75).
+func (p *parser) scorer(r *Request) error {
+	v, err := p.value("SCORER")
+	if err != nil {
+		return err
+	}
+	n, err := strconv.ParseUint(string(v), 10, 31)
+	if err != nil {
+		r.Scorer = strings.ToUpper(string(v))
+		return nil
+	}
+	if n == 0 || uint64(len(p.args)-p.i) < n {
+		return errf("Bad arguments for SCORER: expected %d arguments after the count", n)
+	}
+	block := p.args[p.i : p.i+int(n)]
+	p.i += int(n)
+	r.Scorer = strings.ToUpper(string(block[0]))
+	for _, a := range block[1:] {
+		r.ScorerArgs = append(r.ScorerArgs, string(a))
+	}
+	return checkScorerArgs(r.Scorer, r.ScorerArgs)
+}
+
+// vsimFilter reads VSIM's FILTER: an expression, or a count of what
+// follows, the expression and its POLICY ADHOC|BATCHES and BATCH_SIZE.
+func (p *parser) vsimFilter(r *Request) error {
+	p.i++
+	if !p.more() {
+		return errf("Missing argument count for FILTER")
+	}
+	n, err := strconv.ParseUint(string(p.args[p.i]), 10, 31)
+	if err != nil {
+		r.Filter = string(p.args[p.i])
+		p.i++
+		return nil
+	}
+	p.i++
+	if left := len(p.args) - p.i; uint64(left) < n {
+		return errf("Not enough arguments in FILTER, specified %d but provided only %d", n, left)
+	}
+	block := p.args[p.i : p.i+int(n)]
+	p.i += int(n)
+	if len(block) == 0 {
+		return errf("Missing filter-expression for FILTER")
+	}
+	r.Filter = string(block[0])
+	seen := map[string]bool{}
+	for block = block[1:]; len(block) > 0; block = block[2:] {
+		name := strings.ToUpper(string(block[0]))
+		if name != "POLICY" && name != "BATCH_SIZE" {
+			return errf("Unknown argument `%s` in FILTER", block[0])
+		}
+		if len(block) < 2 {
+			return errf("Missing argument value for %s", name)
+		}
+		if seen[name] {
+			return errf("Duplicate %s argument", name)
+		}
+		seen[name] = true
+		v := strings.ToUpper(string(block[1]))
+		if name == "POLICY" {
+			if v != "ADHOC" && v != "BATCHES" {
+				return errf("Bad value for POLICY: %s (allowed: ADHOC, BATCHES)", block[1])
+			}
+			r.Policy = v
+			continue
+		}
+		if r.BatchSize, err = positive(name, block[1]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

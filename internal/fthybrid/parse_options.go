@@ -4,10 +4,13 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/vcache/vcache/internal/ftargs"
 )
 
-// The options after the VSIM block: COMBINE, LIMIT, SORTBY, LOAD, PARAMS,
-// TIMEOUT.
+// The options after the VSIM block: COMBINE, the post-fusion pipeline
+// (GROUPBY/REDUCE, APPLY, FILTER, SORTBY, LIMIT), LOAD, WITHCURSOR,
+// EXPLAINSCORE, FORMAT, PARAMS, TIMEOUT.
 
 // tail reads the options after the VSIM block.
 func (p *parser) tail(r *Request) error {
@@ -40,15 +43,39 @@ func (p *parser) tail(r *Request) error {
 				return errf("Missing argument value for LIMIT")
 			}
 			off, e1 := strconv.ParseInt(string(p.args[p.i+1]), 10, 64)
-			num, e2 := strconv.ParseInt(string(p.args[p.i+2]), 10, 64)
-			if e1 != nil || e2 != nil || off < 0 || num < 0 || off > math.MaxInt32 || num > math.MaxInt32 {
-				return errf("LIMIT: Invalid offset or number")
+			if e1 != nil || off < 0 || off > math.MaxInt32 {
+				return errf("LIMIT offset must be a non-negative integer")
 			}
-			r.Offset, r.Num = int(off), int(num)
+			num, e2 := strconv.ParseInt(string(p.args[p.i+2]), 10, 64)
+			if e2 != nil || num < 0 || num > math.MaxInt32 {
+				return errf("LIMIT count must be a non-negative integer")
+			}
+			if num == 0 && off != 0 {
+				return errf("The `offset` of the LIMIT must be 0 when `num` is 0")
+			}
+			s := r.Pipeline.Arrange()
+			s.HasLimit, s.Offset, s.Num = true, off, num
 			p.i += 3
 		case "SORTBY":
 			if err = once(); err == nil {
 				err = p.sortBy(r)
+			}
+		case "GROUPBY", "APPLY", "FILTER":
+			p.i, err = r.Pipeline.ParseStep(p.args, p.i)
+		case "WITHCURSOR":
+			if err = once(); err == nil {
+				err = p.withCursor(r)
+			}
+		case "EXPLAINSCORE":
+			r.ExplainScore = true
+			p.i++
+		case "FORMAT":
+			var v []byte
+			if v, err = p.value(opt); err == nil {
+				r.Format = strings.ToUpper(string(v))
+				if r.Format != "STRING" && r.Format != "EXPAND" {
+					return errf("Bad value for FORMAT: %s (allowed: STRING, EXPAND)", v)
+				}
 			}
 		case "NOSORT":
 			r.NoSort = true
@@ -75,8 +102,8 @@ func (p *parser) tail(r *Request) error {
 			}
 		case "DIALECT":
 			_, err = p.intValue(opt, 2)
-		case "GROUPBY", "APPLY", "FILTER", "REDUCE", "WITHCURSOR", "EXPLAINSCORE", "FORMAT", "SCORER":
-			return errf("%s after VSIM is not supported by vcache's FT.HYBRID", opt)
+		case "SCORER":
+			return errf("SCORER belongs to the SEARCH block of FT.HYBRID")
 		default:
 			return errf("Unknown argument `%s`", p.args[p.i])
 		}
@@ -84,8 +111,8 @@ func (p *parser) tail(r *Request) error {
 			return err
 		}
 	}
-	if len(r.SortBy) > 0 && r.NoSort {
-		return errf("NOSORT and SORTBY are mutually exclusive")
+	if seen["SORTBY"] && r.NoSort {
+		return errf("NOSORT is not allowed with SORTBY")
 	}
 	if r.VectorValue != nil {
 		if r.param(vectorParam) == nil {
@@ -110,29 +137,18 @@ func (p *parser) combine(r *Request) error {
 		return errf("Unknown COMBINE method `%s`", p.args[p.i])
 	}
 	method := strings.ToUpper(string(p.args[p.i]))
-	block, err := p.count()
+	block, err := p.methodCount(method)
 	if err != nil {
 		return err
 	}
 	hasAlpha, hasBeta := false, false
-	seen := map[string]bool{}
-	for len(block) > 0 {
-		if len(block) < 2 {
-			return errf("Missing argument value for %s", block[0])
-		}
-		name, v := strings.ToUpper(string(block[0])), string(block[1])
-		block = block[2:]
-		if seen[name] {
-			return errf("Duplicate %s argument", name)
-		}
-		seen[name] = true
+	err = pairs(block, func(name string, b []byte) error {
+		v := string(b)
 		switch {
 		case name == "WINDOW":
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 1 || n > math.MaxInt32 {
-				return errf("Invalid WINDOW value")
-			}
-			r.Window = int(n)
+			n, err := positive(name, b)
+			r.Window = n
+			return err
 		case name == "YIELD_SCORE_AS":
 			r.FusedAlias = v
 		case name == "CONSTANT" && r.Method == RRF:
@@ -154,6 +170,10 @@ func (p *parser) combine(r *Request) error {
 		default:
 			return errf("Unknown argument `%s` in %s", name, method)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if hasAlpha != hasBeta {
 		missing := "ALPHA"
@@ -165,6 +185,31 @@ func (p *parser) combine(r *Request) error {
 	return nil
 }
 
+// methodCount reads COMBINE method's count of name, value arguments and
+// returns them, with RediSearch's texts for COMBINE.
+func (p *parser) methodCount(method string) ([][]byte, error) {
+	p.i++
+	if !p.more() {
+		return nil, errf("Missing %s argument count", method)
+	}
+	n, err := strconv.ParseUint(string(p.args[p.i]), 10, 31)
+	switch {
+	case err != nil:
+		return nil, errf("Invalid %s argument count, error: Could not convert argument to expected type", method)
+	case n == 0:
+		return nil, errf("Explicitly specifying %s requires at least one argument, argument count must be positive", method)
+	case n%2 != 0:
+		return nil, errf("%s expects pairs of key value arguments, argument count must be an even number", method)
+	}
+	p.i++
+	if left := len(p.args) - p.i; uint64(left) < n {
+		return nil, errf("Not enough arguments in %s, specified %d but provided only %d", method, n, left)
+	}
+	block := p.args[p.i : p.i+int(n)]
+	p.i += int(n)
+	return block, nil
+}
+
 func (p *parser) sortBy(r *Request) error {
 	block, err := p.countAny("SORTBY")
 	if err != nil {
@@ -173,23 +218,44 @@ func (p *parser) sortBy(r *Request) error {
 	if len(block) == 0 {
 		return errf("SORTBY: no fields given")
 	}
+	var keys []ftargs.SortKey
 	for len(block) > 0 {
 		name := strings.TrimPrefix(string(block[0]), "@")
 		if name == "" || eq(block[0], "ASC") || eq(block[0], "DESC") {
 			return errf("SORTBY: bad field name `%s`", block[0])
 		}
-		k := SortKey{Field: name}
+		k := ftargs.SortKey{Field: name}
 		block = block[1:]
 		if len(block) > 0 && (eq(block[0], "ASC") || eq(block[0], "DESC")) {
 			k.Desc = eq(block[0], "DESC")
 			block = block[1:]
 		}
-		r.SortBy = append(r.SortBy, k)
+		keys = append(keys, k)
 	}
 	// SORTBY 1 field DESC: the order may follow the counted field.
 	if p.peek("ASC") || p.peek("DESC") {
-		r.SortBy[len(r.SortBy)-1].Desc = p.peek("DESC")
+		keys[len(keys)-1].Desc = p.peek("DESC")
 		p.i++
+	}
+	r.Pipeline.Arrange().Sort = keys
+	return nil
+}
+
+// withCursor reads WITHCURSOR [COUNT n] [MAXIDLE ms].
+func (p *parser) withCursor(r *Request) error {
+	r.WithCursor = true
+	p.i++
+	for p.peek("COUNT") || p.peek("MAXIDLE") {
+		name := strings.ToUpper(string(p.args[p.i]))
+		n, err := p.intValue(name, 1)
+		if err != nil {
+			return errf("Bad arguments for %s: Value is outside acceptable bounds", name)
+		}
+		if name == "COUNT" {
+			r.CursorCount = n
+		} else {
+			r.MaxIdle = n
+		}
 	}
 	return nil
 }

@@ -3,28 +3,48 @@ package fthybrid
 import (
 	"strconv"
 	"time"
+
+	"github.com/vcache/vcache/internal/ftargs"
 )
 
 // FormatScore writes a score as RediSearch does (12 significant digits).
 func FormatScore(f float64) string { return strconv.FormatFloat(f, 'g', 12, 64) }
 
-// output is a row's result fields, in order, as name, value pairs:
-// without LOAD the key and the fused score, with LOAD the fields it
-// names (LOAD *: the key, the score and every field), then the scores
-// YIELD_SCORE_AS names.
-func (r *Request) output(x *Row) [][2]string {
-	scoreName := ScoreField
+// scoreName is the fused score's name: YIELD_SCORE_AS's, else __score.
+func (r *Request) scoreName() string {
 	if r.FusedAlias != "" {
-		scoreName = r.FusedAlias
+		return r.FusedAlias
 	}
-	var out [][2]string
+	return ScoreField
+}
+
+// row is a fused result as a pipeline row. Its shown fields come first:
+// without LOAD the key and the fused score, with LOAD the fields it names
+// (LOAD *: the key, the score and every field), then the scores
+// YIELD_SCORE_AS names (the text score, the vector score); then, hidden,
+// the key, the score and the fields the pipeline reads that are not
+// shown.
+func (r *Request) row(x *Row) ftargs.Row {
+	var out ftargs.Row
+	field := func(name string) (ftargs.Value, bool) {
+		for i := 0; i+1 < len(x.Fields); i += 2 {
+			if x.Fields[i] == name {
+				return r.value(x.Fields[i+1]), true
+			}
+		}
+		return ftargs.Value{}, false
+	}
+	if r.ExplainScore {
+		out.Set("score", r.explain(x))
+	}
 	switch {
 	case !r.HasLoad || r.LoadAll:
-		out = append(out, [2]string{KeyField, x.Key}, [2]string{scoreName, FormatScore(x.Score)})
+		out.Set(KeyField, ftargs.Str(x.Key))
+		out.Set(r.scoreName(), ftargs.Num(x.Score))
 		if r.LoadAll {
 			for i := 0; i+1 < len(x.Fields); i += 2 {
 				if x.Fields[i] != distField {
-					out = append(out, [2]string{x.Fields[i], x.Fields[i+1]})
+					out.Set(x.Fields[i], r.value(x.Fields[i+1]))
 				}
 			}
 		}
@@ -32,26 +52,114 @@ func (r *Request) output(x *Row) [][2]string {
 		for _, f := range r.Load {
 			switch f.Name {
 			case KeyField:
-				out = append(out, [2]string{f.As, x.Key})
+				out.Set(f.As, ftargs.Str(x.Key))
 			case ScoreField:
-				out = append(out, [2]string{f.As, FormatScore(x.Score)})
+				out.Set(f.As, ftargs.Num(x.Score))
 			default:
-				for i := 0; i+1 < len(x.Fields); i += 2 {
-					if x.Fields[i] == f.Name {
-						out = append(out, [2]string{f.As, x.Fields[i+1]})
-						break
-					}
+				if v, ok := field(f.Name); ok {
+					out.Set(f.As, v)
 				}
 			}
 		}
 	}
 	if r.TextAlias != "" && x.InText {
-		out = append(out, [2]string{r.TextAlias, FormatScore(x.Text)})
+		out.Set(r.TextAlias, ftargs.Num(x.Text))
 	}
 	if r.VecAlias != "" && x.InVector {
-		out = append(out, [2]string{r.VecAlias, FormatScore(x.Dist)})
+		out.Set(r.VecAlias, ftargs.Num(x.VecScore))
+	}
+	hide := func(name string, v ftargs.Value) {
+		if _, ok := out.Get(name); !ok {
+			out.Set(name, v)
+		}
+	}
+	hide(KeyField, ftargs.Str(x.Key))
+	hide(r.scoreName(), ftargs.Num(x.Score))
+	for _, f := range r.needed {
+		if v, ok := field(f); ok {
+			hide(f, v)
+		}
 	}
 	return out
+}
+
+// value is a document field's value in a row: with FORMAT EXPAND the
+// JSON array of every match, shown as it is, computed with as its first
+// match (as FT.AGGREGATE's).
+func (r *Request) value(text string) ftargs.Value {
+	if r.Format == "EXPAND" {
+		if v, ok := ftargs.FirstMatch(text); ok {
+			v.Shown = text
+			return v
+		}
+	}
+	return ftargs.Str(text)
+}
+
+// Run turns the fused rows into the results: each a pipeline row, run
+// through the post-fusion steps. total is the number of rows before the
+// last step's page (LIMIT, 0 10 by default): the fused documents, or
+// what FILTER kept, or the groups of a GROUPBY.
+func (r *Request) Run(fused []Row) ([]ftargs.Row, int64, error) {
+	rows := make([]ftargs.Row, len(fused))
+	for i := range fused {
+		rows[i] = r.row(&fused[i])
+	}
+	steps := r.Pipeline.Steps
+	last := steps[len(steps)-1]
+	rows, _, err := ftargs.Run(steps[:len(steps)-1], rows, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	total := int64(len(rows))
+	rows = ftargs.Arrange(&last, rows)
+	for i := range steps {
+		if steps[i].Kind == ftargs.StepGroup {
+			return rows, total, nil
+		}
+	}
+	for i := range rows {
+		r.strip(&rows[i])
+	}
+	return rows, total, nil
+}
+
+// strip removes a row's hidden fields (see row) once the steps have read
+// them.
+func (r *Request) strip(x *ftargs.Row) {
+	if r.LoadAll {
+		return
+	}
+	shown := map[string]bool{}
+	if !r.HasLoad {
+		shown[KeyField], shown[r.scoreName()] = true, true
+	}
+	for _, f := range r.Load {
+		shown[f.As] = true
+	}
+	hidden := map[string]bool{KeyField: true, r.scoreName(): true}
+	for _, f := range r.needed {
+		hidden[f] = true
+	}
+	kept := ftargs.Row{}
+	for i, n := range x.Names {
+		if hidden[n] && !shown[n] && !r.applied(n) {
+			continue
+		}
+		kept.Names = append(kept.Names, n)
+		kept.Vals = append(kept.Vals, x.Vals[i])
+	}
+	*x = kept
+}
+
+// applied reports whether an APPLY step writes name.
+func (r *Request) applied(name string) bool {
+	for _, s := range r.Pipeline.Steps {
+		if s.Kind == ftargs.StepApply && s.As == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Reply is FT.HYBRID's RESP2 reply, RediSearch 8.4's flat array
@@ -59,18 +167,12 @@ func (r *Request) output(x *Row) [][2]string {
 //	total_results, n, results, [[field, value...]...], warnings, [...], execution_time, ms
 //
 // (RESP3 makes it and each result a map, execution_time a double): rows
-// are every fused result, of which LIMIT's page is shown; started is
-// when the command began. Strings are string, numbers int64, lists []any.
-func (r *Request) Reply(rows []Row, warnings []string, started time.Time) []any {
-	page := r.Page(rows)
-	results := make([]any, len(page))
-	for i := range page {
-		out := r.output(&page[i])
-		fields := make([]any, 0, 2*len(out))
-		for _, f := range out {
-			fields = append(fields, f[0], f[1])
-		}
-		results[i] = fields
+// are the results Run returned and total its count; started is when the
+// command began. Strings are string, numbers int64, lists []any, nil null.
+func (r *Request) Reply(rows []ftargs.Row, total int64, warnings []string, started time.Time) []any {
+	results := make([]any, len(rows))
+	for i := range rows {
+		results[i] = rows[i].Reply()
 	}
 	warn := make([]any, len(warnings))
 	for i, w := range warnings {
@@ -78,7 +180,7 @@ func (r *Request) Reply(rows []Row, warnings []string, started time.Time) []any 
 	}
 	ms := float64(time.Since(started).Microseconds()) / 1000
 	return []any{
-		"total_results", int64(len(rows)),
+		"total_results", total,
 		"results", results,
 		"warnings", warn,
 		"execution_time", strconv.FormatFloat(ms, 'f', 3, 64),

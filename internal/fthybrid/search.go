@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/vcache/vcache/internal/ftargs"
 )
 
 // TextSearch returns the FT.SEARCH arguments (after the command name)
@@ -15,6 +17,12 @@ func (r *Request) TextSearch() [][]byte {
 		scorer = DefaultScorer
 	}
 	args := words(r.Index, r.Query, "WITHSCORES", "SCORER", scorer)
+	if r.ExplainScore {
+		args = append(args, []byte("EXPLAINSCORE"))
+	}
+	if len(r.ScorerArgs) == 2 {
+		args = append(args, words(ftargs.BM25Arg, r.ScorerArgs[0], r.ScorerArgs[1])...)
+	}
 	args = r.appendFields(args, false)
 	return r.appendCommon(args)
 }
@@ -44,6 +52,15 @@ func (r *Request) VectorSearch() [][]byte {
 		if r.EF > 0 {
 			q += " EF_RUNTIME " + strconv.Itoa(r.EF)
 		}
+		switch r.Policy {
+		case "ADHOC":
+			q += " HYBRID_POLICY ADHOC_BF"
+		case "BATCHES":
+			q += " HYBRID_POLICY BATCHES"
+		}
+		if r.BatchSize > 0 {
+			q += " BATCH_SIZE " + strconv.Itoa(r.BatchSize)
+		}
 		q += " AS " + distField + "]"
 	}
 	args := words(r.Index, q)
@@ -69,10 +86,10 @@ func (r *Request) appendFields(args [][]byte, dist bool) [][]byte {
 			ret = append(ret, f.Name)
 		}
 	}
-	// SORTBY's fields are read too, shown or not.
-	for _, k := range r.SortBy {
-		if !r.reserved(k.Field) && !slices.Contains(ret, k.Field) {
-			ret = append(ret, k.Field)
+	// The pipeline's fields are read too, shown or not.
+	for _, f := range r.needed {
+		if !slices.Contains(ret, f) {
+			ret = append(ret, f)
 		}
 	}
 	if len(ret) == 0 {
@@ -84,6 +101,10 @@ func (r *Request) appendFields(args [][]byte, dist bool) [][]byte {
 
 func (r *Request) appendCommon(args [][]byte) [][]byte {
 	args = append(args, words("LIMIT", "0", strconv.Itoa(r.Window), "DIALECT", "2")...)
+	if r.Format == "EXPAND" {
+		// A JSON document's fields as the JSON array of every match.
+		args = append(args, []byte(ftargs.MultiArg))
+	}
 	if len(r.Params) > 0 {
 		args = append(args, words("PARAMS", strconv.Itoa(len(r.Params)))...)
 		args = append(args, r.Params...)

@@ -89,8 +89,8 @@ func ft3(dst []byte, v *Value, shape Shape) ([]byte, bool) {
 	if isFTProfile(shape) {
 		return ftProfile3(dst, v, shape)
 	}
-	if shape == AsFTHybrid {
-		return ftHybrid3(dst, v)
+	if shape&^ftExpand == AsFTHybrid {
+		return ftHybrid3(dst, v, shape&ftExpand != 0)
 	}
 	expand := shape&ftExpand != 0
 	shape &^= ftExpand

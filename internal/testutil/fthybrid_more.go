@@ -68,7 +68,7 @@ func CheckFTHybridOptions(t *testing.T, addr, index, prefix string) {
 		}
 	}
 
-	// YIELD_SCORE_AS: the text score, the distance and the fused score.
+	// YIELD_SCORE_AS: the text score, the vector score and the fused score.
 	got = DoHybrid(t, c2, index, "SEARCH", "apple", "YIELD_SCORE_AS", "ts", "VSIM", "@emb", "$v", "YIELD_SCORE_AS", "vd",
 		"COMBINE", "RRF", 2, "YIELD_SCORE_AS", "fs", "LIMIT", 0, 100, "TIMEOUT", 5000, "PARAMS", 2, "v", blob)
 	if len(got.Results) != len(want) {
@@ -85,8 +85,9 @@ func CheckFTHybridOptions(t *testing.T, addr, index, prefix string) {
 			t.Errorf("%s: ts %q, want %v (in text list: %v)", k, s, ts, inText)
 		}
 		d, inVec := dist[k]
-		if s, ok := r["vd"]; ok != inVec || ok && !near(s, d, 1e-5) {
-			t.Errorf("%s: vd %q, want %v (in vector list: %v)", k, s, d, inVec)
+		// VSIM's YIELD_SCORE_AS shows the vector score: cosine's (1+(1-d))/2.
+		if s, ok := r["vd"]; ok != inVec || ok && !near(s, (2-d)/2, 1e-5) {
+			t.Errorf("%s: vd %q, want %v (in vector list: %v)", k, s, (2-d)/2, inVec)
 		}
 	}
 
@@ -161,9 +162,19 @@ func CheckFTHybridErrors(t *testing.T, addr, index string) {
 		{vsim("COMBINE", "RRF", 2, "ALPHA", 1), "Unknown argument `ALPHA` in RRF"},
 		{vsim("COMBINE", "LINEAR", 2, "ALPHA", 0.5), "Missing value for BETA"},
 		{vsim("COMBINE", "LINEAR", 4, "ALPHA", "x", "BETA", 1), "Invalid ALPHA value"},
-		{vsim("LIMIT", -1, 10), "LIMIT: Invalid offset or number"},
-		{vsim("SORTBY", 1, "@n", "NOSORT"), "mutually exclusive"},
-		{vsim("GROUPBY", 1, "@n"), "not supported"},
+		{vsim("LIMIT", -1, 10), "LIMIT offset must be a non-negative integer"},
+		{vsim("LIMIT", 2, 0), "The `offset` of the LIMIT must be 0 when `num` is 0"},
+		{vsim("SORTBY", 1, "@n", "NOSORT"), "NOSORT is not allowed with SORTBY"},
+		{vsim("GROUPBY", 1, "@n", "REDUCE", "COUNT", 0, "AS", "c", "APPLY", "@nope", "AS", "x"), "Property `nope` not loaded nor in schema"},
+		{vsim("GROUPBY", 1, "n"), "Bad arguments for GROUPBY: Unknown property `n`. Did you mean `@n`?"},
+		{vsim("APPLY", "1 +"), "Syntax error"},
+		{vsim("APPLY", "@n / 0 +"), "Syntax error"},
+		{vsim("WITHCURSOR", "COUNT", 0), "Bad arguments for COUNT"},
+		{vsim("FORMAT", "JSON"), "Bad value for FORMAT: JSON"},
+		{vsim("COMBINE", "RRF", 3, "WINDOW", 1, "x"), "RRF expects pairs of key value arguments"},
+		{[]any{"FT.HYBRID", index, 3, "SEARCH", "apple", "VSIM", "@emb", "$v", "PARAMS", 2, "v", blob}, "FT.HYBRID currently supports only two subqueries"},
+		{vsim("FILTER", 3, "@tag:{red}", "POLICY", "SOMETIMES"), "Bad value for POLICY"},
+		{[]any{"FT.HYBRID", index, "SEARCH", "apple", "SCORER", 3, "TFIDF", 1, 2, "VSIM", "@emb", "$v", "PARAMS", 2, "v", blob}, "SCORER TFIDF takes no parameters"},
 		{vsim("BOGUS"), "Unknown argument `BOGUS`"},
 		{vsim("TIMEOUT", -5), "Invalid TIMEOUT value"},
 		{[]any{"FT.HYBRID", index, "SEARCH", "apple", "VSIM", "@emb", "$v", "PARAMS", 3, "v", blob, "x"}, "PARAM VALUE pairs"},

@@ -298,10 +298,14 @@ type scoreCtx struct {
 	numDocs int     // documents in the index
 	avgLen  float64 // their average length
 	payload []byte  // the query's PAYLOAD (HAMMING)
+	k1, b   float64 // BM25's parameters
 }
 
 func (ix *Index) newScoreCtx(req *SearchRequest) *scoreCtx {
-	c := &scoreCtx{scorer: req.Scorer, explain: req.ExplainScore, numDocs: len(ix.docs), payload: []byte(req.Payload)}
+	c := &scoreCtx{scorer: req.Scorer, explain: req.ExplainScore, numDocs: len(ix.docs), payload: []byte(req.Payload), k1: 1.2, b: 0.5}
+	if req.HasBM25 {
+		c.k1, c.b = req.BM25[0], req.BM25[1]
+	}
 	if c.numDocs > 0 {
 		c.avgLen = float64(ix.textLen) / float64(c.numDocs)
 	}
@@ -437,7 +441,8 @@ func (c *scoreCtx) tfidf(r *result) (float64, *ScoreExplain) {
 }
 
 func (c *scoreCtx) bm25(r *result, length uint32) (float64, *ScoreExplain) {
-	const k1, b = 1.2, 0.5
+	k1, b := c.k1, c.b
+	g := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 	f := float64(r.freq)
 	switch r.kind {
 	case resTerm:
@@ -451,16 +456,16 @@ func (c *scoreCtx) bm25(r *result, length uint32) (float64, *ScoreExplain) {
 			if !c.explain {
 				return v, nil
 			}
-			return v, c.line(fmt.Sprintf("%s: (%s = Weight %s * IDF %s * (F %s * (k1 1.2 + 1)) / (F %s + k1 1.2 * (1 - b 0.5 + b 0.5 * Doc Len %d / Average Doc Len %s)))",
-				r.term, f2(v), f2(r.weight), f2(idf), f2(f), f2(f), length, f2(c.avgLen)))
+			return v, c.line(fmt.Sprintf("%s: (%s = Weight %s * IDF %s * (F %s * (k1 %s + 1)) / (F %s + k1 %s * (1 - b %s + b %s * Doc Len %d / Average Doc Len %s)))",
+				r.term, f2(v), f2(r.weight), f2(idf), f2(f), g(k1), f2(f), g(k1), g(b), g(b), length, f2(c.avgLen)))
 		}
 		idf := c.idf(r.df)
 		v := r.weight * idf * f / (f + k1*(1-b+b*c.avgLen))
 		if !c.explain {
 			return v, nil
 		}
-		return v, c.line(fmt.Sprintf("(%s = Weight %s * IDF %s * F %d / (F %d + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len %s)))",
-			f2(v), f2(r.weight), f2(idf), r.freq, r.freq, f2(c.avgLen)))
+		return v, c.line(fmt.Sprintf("(%s = Weight %s * IDF %s * F %d / (F %d + k1 %s * (1 - b %s + b %s * Average Len %s)))",
+			f2(v), f2(r.weight), f2(idf), r.freq, r.freq, g(k1), g(b), g(b), f2(c.avgLen)))
 	case resOther:
 		if r.freq == 0 || c.scorer == ScoreBM25Std {
 			return 0, c.line("Frequency 0 -> value 0")
@@ -469,8 +474,8 @@ func (c *scoreCtx) bm25(r *result, length uint32) (float64, *ScoreExplain) {
 		if !c.explain {
 			return v, nil
 		}
-		return v, c.line(fmt.Sprintf("(%s = Weight %s * F %d / (F %d + k1 1.2 * (1 - b 0.5 + b 0.5 * Average Len %s)))",
-			f2(v), f2(r.weight), r.freq, r.freq, f2(c.avgLen)))
+		return v, c.line(fmt.Sprintf("(%s = Weight %s * F %d / (F %d + k1 %s * (1 - b %s + b %s * Average Len %s)))",
+			f2(v), f2(r.weight), r.freq, r.freq, g(k1), g(b), g(b), f2(c.avgLen)))
 	}
 	vals, exs := c.kids(r, func(k *result) (float64, *ScoreExplain) { return c.bm25(k, length) })
 	sum := 0.0

@@ -50,9 +50,13 @@ type SearchRequest struct {
 	// Payload is PAYLOAD's value (for HAMMING).
 	Scorer       Scorer
 	ExplainScore bool
-	Verbatim     bool
-	Language     string
-	Payload      string
+	// BM25 is the BM25 scorers' k1 and b when HasBM25 (ftargs.BM25Arg),
+	// else 1.2 and 0.5.
+	BM25     [2]float64
+	HasBM25  bool
+	Verbatim bool
+	Language string
+	Payload  string
 	// Slop (when HasSlop) and InOrder are SLOP's and INORDER's: the
 	// distance and order of the words of every intersection (slop.go).
 	Slop    int
@@ -121,6 +125,7 @@ func ParseSearchArgs(args [][]byte) (*SearchRequest, error) {
 		Dialect: int(a.Dialect), Expand: a.Format == "EXPAND", AllMatches: a.Multi,
 		ExplainScore: a.ExplainScore, Verbatim: a.Verbatim, Language: a.Language, Payload: a.Payload,
 		Slop: int(a.Slop), HasSlop: a.HasSlop, InOrder: a.InOrder,
+		BM25: a.BM25, HasBM25: a.HasBM25,
 	}
 	if r.Scorer, err = ParseScorer(a.Scorer); err != nil {
 		return nil, err
