@@ -18,6 +18,22 @@ func (ks *Keyspace) GetCustom(key []byte, typeName string) (Custom, error) {
 	return e.customVal(), nil
 }
 
+// PeekCustom is GetCustom for a write that sizes what it will add before
+// it writes: it counts no hit or miss and does not touch the key.
+func (ks *Keyspace) PeekCustom(key []byte, typeName string) (Custom, error) {
+	sh, slot := ks.locate(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e := ks.find(sh, slot, key)
+	if e == nil {
+		return nil, nil
+	}
+	if e.kind() != kindCustom || e.customVal().TypeName() != typeName {
+		return nil, ErrWrongType
+	}
+	return e.customVal(), nil
+}
+
 // UpdateCustom runs fn under key's stripe lock with the custom value at key
 // (nil if missing). fn returns the value to store (nil deletes the key).
 // A key of another type is ErrWrongType.

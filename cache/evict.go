@@ -68,6 +68,12 @@ func (ks *Keyspace) OverMemory() bool { return ks.OverMemoryWith(nil) }
 // used memory plus grow() must fit maxmemory, after what eviction can
 // free (grow is asked again after each eviction: an evicted document may
 // leave room in the index). grow may be nil.
+//
+// Under an eviction policy the eviction slack (SetEvictSlack) counts too:
+// keys are evicted until used memory, grow() and the slack fit. The
+// slack never refuses a command on its own: when nothing more can be
+// evicted, the command is refused only if used memory plus grow() is
+// over maxmemory.
 func (ks *Keyspace) OverMemoryWith(grow func() int64) bool {
 	max := ks.maxMemory.Load()
 	if max <= 0 || ks.holdExp.Load() {
@@ -81,19 +87,37 @@ func (ks *Keyspace) OverMemoryWith(grow func() int64) bool {
 		}
 		return ks.UsedMemory() + grow()
 	}
-	if need() <= max {
+	p := ks.Policy()
+	slack := ks.EvictSlack()
+	if need()+slack <= max {
 		return false
 	}
-	p := ks.Policy()
 	if p == NoEviction {
 		return true
 	}
-	for need() > max {
+	for need()+slack > max {
 		if !ks.evictOne(p) {
-			return true
+			return need() > max
 		}
 	}
 	return false
+}
+
+// SetEvictSlack sets bytes that eviction counts beside used memory (a
+// negative n counts as 0): memory the process holds because of the keys
+// but that used memory does not count, such as the allocator's room in
+// spans that evicted keys left sparse. Eviction then keeps used memory
+// that much below maxmemory (OverMemoryWith); used memory itself, and
+// what noeviction refuses, do not change.
+func (ks *Keyspace) SetEvictSlack(n int64) { ks.evictSlack.Store(max(n, 0)) }
+
+// EvictSlack returns the bytes eviction counts beside used memory now:
+// SetEvictSlack's, or 0 under noeviction (which evicts nothing).
+func (ks *Keyspace) EvictSlack() int64 {
+	if ks.Policy() == NoEviction {
+		return 0
+	}
+	return ks.evictSlack.Load()
 }
 
 // candidate is a key considered for eviction.

@@ -307,13 +307,14 @@ type stripe struct {
 type Keyspace struct {
 	stripes [numStripes]stripe
 
-	maxMemory atomic.Int64
-	policy    atomic.Int32
-	clock     atomic.Uint32 // coarse LRU clock in deciseconds
-	expired   atomic.Int64
-	holdExp   atomic.Bool // HoldExpiry
-	evicted   atomic.Int64
-	maxStr    int64
+	maxMemory  atomic.Int64
+	policy     atomic.Int32
+	clock      atomic.Uint32 // coarse LRU clock in deciseconds
+	expired    atomic.Int64
+	holdExp    atomic.Bool // HoldExpiry
+	evicted    atomic.Int64
+	evictSlack atomic.Int64 // SetEvictSlack
+	maxStr     int64
 	// setIntLimit is set-max-intset-entries (see SetMaxIntsetEntries).
 	setIntLimit atomic.Int64
 	observer    Observer

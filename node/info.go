@@ -109,6 +109,11 @@ func (n *Node) writeInfoSection(b *strings.Builder, section string) {
 		unused, free := goHeapSlack()
 		kv("go_heap_unused", unused)
 		kv("go_heap_free", free)
+		// The part of go_heap_unused that eviction counts beside
+		// used_memory (the process sets it from the room beyond an
+		// allowance; 0 under noeviction): the keys kept fit maxmemory
+		// less it (cache.Keyspace.SetEvictSlack).
+		kv("go_heap_unused_for_evict", n.ks.EvictSlack())
 		// The Go runtime's soft memory limit (0: none): with maxmemory the
 		// process sets it to maxmemory plus what it holds beyond used_memory
 		// and a little room for garbage, so that the heap's garbage does not

@@ -2,109 +2,15 @@ package node
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/vcache/vcache/vector"
+	"github.com/vcache/vcache/internal/testutil"
 )
-
-// mixKind is one kind of key of bench/memlimit's mix: the indexes it
-// needs and its i-th write (keys that are collections take group writes
-// each).
-type mixKind struct {
-	name  string
-	n     int     // writes to load
-	setup [][]any // FT.CREATE commands
-	write func(i int) []any
-}
-
-// mixKinds are the kinds of bench/memlimit -mix.
-func mixKinds() []mixKind {
-	vecArgs := func(alg, metric string) []any {
-		return []any{"VECTOR", alg, 6, "TYPE", "FLOAT32", "DIM", memDim, "DISTANCE_METRIC", metric}
-	}
-	text := func(r *rand.Rand, n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = 'a' + byte(r.IntN(26))
-		}
-		return string(b)
-	}
-	r := rand.New(rand.NewPCG(3, 4))
-	return []mixKind{
-		{name: "string", n: 20000, write: func(i int) []any {
-			return []any{"SET", fmt.Sprintf("s:%d", i), text(r, 400)}
-		}},
-		{name: "hash+HNSW", n: 8000,
-			setup: [][]any{append([]any{"FT.CREATE", "hidx", "ON", "HASH", "PREFIX", 1, "h:", "SCHEMA", "genre", "TAG", "emb"}, vecArgs("HNSW", "L2")...)},
-			write: func(i int) []any {
-				return []any{"HSET", fmt.Sprintf("h:%d", i), "genre", fmt.Sprintf("g%d", i%10), "emb", memVec(i)}
-			}},
-		{name: "hash+FLAT", n: 8000,
-			setup: [][]any{append([]any{"FT.CREATE", "fidx", "ON", "HASH", "PREFIX", 1, "f:", "SCHEMA", "genre", "TAG", "emb"}, vecArgs("FLAT", "L2")...)},
-			write: func(i int) []any {
-				return []any{"HSET", fmt.Sprintf("f:%d", i), "genre", fmt.Sprintf("g%d", i%10), "emb", memVec(i)}
-			}},
-		{name: "json+index", n: 2000,
-			setup: [][]any{append([]any{"FT.CREATE", "jidx", "ON", "JSON", "PREFIX", 1, "j:", "SCHEMA",
-				"$.title", "AS", "title", "TEXT", "$.tag", "AS", "tag", "TAG", "$.price", "AS", "price", "NUMERIC",
-				"$.emb", "AS", "emb"}, vecArgs("HNSW", "COSINE")...)},
-			write: func(i int) []any {
-				var b strings.Builder
-				b.WriteString(`{"title":"`)
-				for w := 0; w < 8; w++ {
-					fmt.Fprintf(&b, "w%d ", r.IntN(2000))
-				}
-				fmt.Fprintf(&b, `","tag":"t%d","price":%.2f,"emb":[`, i%16, r.Float64()*100)
-				v, _ := vector.DecodeFloat32(memVec(i), memDim)
-				for j, x := range v {
-					if j > 0 {
-						b.WriteByte(',')
-					}
-					b.WriteString(strconv.FormatFloat(float64(x), 'g', 6, 32))
-				}
-				b.WriteString("]}")
-				return []any{"JSON.SET", fmt.Sprintf("j:%d", i), "$", b.String()}
-			}},
-		{name: "list", n: 20000, write: func(i int) []any {
-			args := []any{"RPUSH", fmt.Sprintf("l:%d", i/32)}
-			for e := 0; e < 8; e++ {
-				args = append(args, text(r, 24))
-			}
-			return args
-		}},
-		{name: "set", n: 20000, write: func(i int) []any {
-			args := []any{"SADD", fmt.Sprintf("t:%d", i/32)}
-			for e := 0; e < 8; e++ {
-				args = append(args, fmt.Sprintf("member:%d:%d", i, e))
-			}
-			return args
-		}},
-		{name: "zset", n: 20000, write: func(i int) []any {
-			args := []any{"ZADD", fmt.Sprintf("z:%d", i/32)}
-			for e := 0; e < 8; e++ {
-				args = append(args, r.Float64()*1000, fmt.Sprintf("member:%d:%d", i, e))
-			}
-			return args
-		}},
-		{name: "stream", n: 40000, write: func(i int) []any {
-			return []any{"XADD", fmt.Sprintf("x:%d", i/32), "*", "user", fmt.Sprintf("u%d", r.IntN(10000)), "event", text(r, 32), "ts", i}
-		}},
-		{name: "vset", n: 8000, write: func(i int) []any {
-			return []any{"VADD", fmt.Sprintf("v:%d", i/256), "FP32", memVec(i), fmt.Sprintf("e%d", i)}
-		}},
-		{name: "small vset", n: 2000, write: func(i int) []any {
-			return []any{"VADD", fmt.Sprintf("w:%d", i/4), "FP32", memVec(i), fmt.Sprintf("e%d", i)}
-		}},
-	}
-}
 
 // TestUsedMemoryTracksHeapPerKind loads each kind of key of
 // bench/memlimit's mix on its own and compares the growth of INFO
@@ -117,9 +23,9 @@ func mixKinds() []mixKind {
 // and of 4 at 0.64 (the graph's own 9 KiB, its maps, its arrays' size
 // classes uncounted).
 func TestUsedMemoryTracksHeapPerKind(t *testing.T) {
-	for _, k := range mixKinds() {
-		t.Run(k.name, func(t *testing.T) {
-			n := k.n
+	for _, k := range testutil.MixKinds() {
+		t.Run(k.Name, func(t *testing.T) {
+			n := k.N
 			if raceEnabled && n <= 8000 {
 				n /= 4 // the vectors' inserts are ~15x slower
 			}
@@ -127,7 +33,7 @@ func TestUsedMemoryTracksHeapPerKind(t *testing.T) {
 			ctx := context.Background()
 			c := redis.NewClient(&redis.Options{Addr: tn.addr, Protocol: 2})
 			defer c.Close()
-			for _, args := range k.setup {
+			for _, args := range k.Setup {
 				if err := c.Do(ctx, args...).Err(); err != nil {
 					t.Fatal(err)
 				}
@@ -136,7 +42,7 @@ func TestUsedMemoryTracksHeapPerKind(t *testing.T) {
 			// node keeps is measured.
 			writes := make([][]any, n)
 			for i := range writes {
-				writes[i] = k.write(i)
+				writes[i] = k.Write(i)
 			}
 			load := func(from, to int) {
 				for b := from; b < to; b += 100 {
@@ -155,15 +61,15 @@ func TestUsedMemoryTracksHeapPerKind(t *testing.T) {
 			load(0, 100)
 			heap0, used0 := liveHeap(), infoMemory(t, c)
 			load(100, n)
-			for _, args := range k.setup {
+			for _, args := range k.Setup {
 				ftWaitIndexed(t, c, args[1].(string))
 			}
 			heap, used := liveHeap()-heap0, infoMemory(t, c)-used0
 			runtime.KeepAlive(writes)
 			ratio := float64(used) / float64(heap)
-			t.Logf("%s, %d writes: used_memory grew %d B, live heap %d B, ratio %.3f", k.name, n, used, heap, ratio)
+			t.Logf("%s, %d writes: used_memory grew %d B, live heap %d B, ratio %.3f", k.Name, n, used, heap, ratio)
 			if ratio < 0.85 || ratio > 1.15 {
-				t.Errorf("%s: used_memory growth / live heap growth = %.3f, want within 15%%", k.name, ratio)
+				t.Errorf("%s: used_memory growth / live heap growth = %.3f, want within 15%%", k.Name, ratio)
 			}
 		})
 	}
@@ -197,20 +103,10 @@ func testMixOne(t *testing.T, policy string) {
 	ctx := context.Background()
 	c := redis.NewClient(&redis.Options{Addr: tn.addr, Protocol: 2})
 	defer c.Close()
-	kinds := mixKinds()
-	var pattern []int // as bench/memlimit's mixPattern
-	for r := 0; r < 4; r++ {
-		for k, kind := range kinds {
-			if kind.name != "json+index" && kind.name != "small vset" {
-				pattern = append(pattern, k)
-			}
-		}
-	}
-	for k, kind := range kinds {
-		if kind.name == "json+index" || kind.name == "small vset" {
-			pattern = append(pattern, k)
-		}
-		for _, args := range kind.setup {
+	kinds := testutil.MixKinds()
+	pattern := testutil.MixPattern(kinds)
+	for _, kind := range kinds {
+		for _, args := range kind.Setup {
 			if err := c.Do(ctx, args...).Err(); err != nil {
 				t.Fatal(err)
 			}
@@ -227,7 +123,7 @@ func testMixOne(t *testing.T, policy string) {
 		p := c.Pipeline()
 		for i := b; i < b+100; i++ {
 			k := pattern[i%len(pattern)]
-			w := kinds[k].write(count[k])
+			w := kinds[k].Write(count[k])
 			count[k]++
 			p.Do(ctx, w...)
 			if policy == "volatile-ttl" {

@@ -34,9 +34,17 @@ func cmdVAdd(cx *Ctx) {
 		cx.Err(err)
 		return
 	}
+	made, over := vaddOverMemory(cx, a)
+	if over {
+		cx.Err(cache.ErrOOM)
+		return
+	}
 	var added bool
 	err = cx.Node.ks.UpdateCustom(cx.Args[1], vset.TypeName, func(cur cache.Custom) (cache.Custom, error) {
 		s, _ := cur.(*vset.Set)
+		if s == nil {
+			s = made
+		}
 		if s == nil {
 			var err error
 			if s, err = vset.New(a); err != nil {
@@ -54,6 +62,34 @@ func cmdVAdd(cx *Ctx) {
 		return s, nil
 	})
 	replyDone(cx, added, err)
+}
+
+// vaddOverMemory judges a VADD under maxmemory with the bytes it adds at
+// once (vset.Set.AddBytes: the set's graph grows by a chunk, and a new
+// set starts with room for 64 elements, about 30 KB), as a write into an
+// FT index is judged with the index's growth (memory_growth.go): it
+// reports true when the VADD must be refused with OOM (noeviction, or
+// nothing left to evict). For a VADD that makes a new set it returns the
+// set made to size it, for the write to take.
+func vaddOverMemory(cx *Ctx, a *vset.AddArgs) (made *vset.Set, over bool) {
+	ks := cx.Node.ks
+	if ks.MaxMemory() <= 0 {
+		return nil, false
+	}
+	cur, err := ks.PeekCustom(cx.Args[1], vset.TypeName)
+	if err != nil {
+		return nil, false // WRONGTYPE: the write answers it
+	}
+	s, _ := cur.(*vset.Set)
+	var g int64
+	if s == nil {
+		if made, err = vset.New(a); err != nil {
+			return nil, false // the write answers it
+		}
+		s, g = made, made.MemoryBytes()
+	}
+	g += s.AddBytes(a)
+	return made, ks.OverMemoryWith(func() int64 { return g })
 }
 
 func cmdVSim(cx *Ctx) {

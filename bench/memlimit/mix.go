@@ -290,8 +290,8 @@ func runMix(addr string, dim, n, batch int, timeout, ttl time.Duration, pid int,
 	}
 	fmt.Printf("  used_memory %.2f MB = dataset %.2f MB + vector %.2f MB + the rest; Go heap %.1f MB in use, Go memory limit %.1f MB\n",
 		mb(m["used_memory"]), mb(m["used_memory_dataset"]), mb(m["used_memory_vector"]), mb(m["go_heap_alloc"]), mb(m["go_memory_limit"]))
-	fmt.Printf("  highest RSS sampled %.1f MB after %d writes: used_memory %.2f MB, Go heap %.1f MB in use, %.1f MB unused in spans, %.1f MB free pages, Go memory limit %.1f MB, evicted %d\n",
-		mb(sampled), peakAt, mb(peakInfo["used_memory"]), mb(peakInfo["go_heap_alloc"]), mb(peakInfo["go_heap_unused"]), mb(peakInfo["go_heap_free"]), mb(peakInfo["go_memory_limit"]), peakInfo["evicted_keys"])
+	fmt.Printf("  highest RSS sampled %.1f MB after %d writes: used_memory %.2f MB, Go heap %.1f MB in use, %.1f MB unused in spans (%.1f MB of it counted for eviction), %.1f MB free pages, Go memory limit %.1f MB, evicted %d\n",
+		mb(sampled), peakAt, mb(peakInfo["used_memory"]), mb(peakInfo["go_heap_alloc"]), mb(peakInfo["go_heap_unused"]), mb(peakInfo["go_heap_unused_for_evict"]), mb(peakInfo["go_heap_free"]), mb(peakInfo["go_memory_limit"]), peakInfo["evicted_keys"])
 	within := peakRSS <= maxmem*13/10+floor
 	fmt.Printf("  peak RSS %.1f MB = %.2fx maxmemory; peak - 1.3x maxmemory = %.1f MB against the empty process's %.1f MB: within 1.3x maxmemory + the empty process: %v\n",
 		mb(peakRSS), float64(peakRSS)/float64(max(maxmem, 1)), mb(peakRSS-maxmem*13/10), mb(floor), within)

@@ -39,6 +39,31 @@ func TestGoMemLimit(t *testing.T) {
 	}
 }
 
+// TestEvictSlack: eviction counts the heap's unused room beyond the
+// allowance (maxmemory/32 + 1 MB), rising by at most maxmemory/32 a
+// reading, never beyond a quarter of maxmemory, falling at once.
+func TestEvictSlack(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		name              string
+		max, unused, last int64
+		want              int64
+	}{
+		{"within the allowance", 64 * mb, 3 * mb, 0, 0},
+		{"beyond it", 64 * mb, 4 * mb, 1 * mb, 1 * mb},
+		{"rising by a step", 64 * mb, 20 * mb, 0, 2 * mb},
+		{"rising from the last", 64 * mb, 20 * mb, 5 * mb, 7 * mb},
+		{"at most a quarter", 64 * mb, 40 * mb, 15 * mb, 16 * mb},
+		{"falling at once", 64 * mb, 5 * mb, 10 * mb, 2 * mb},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := evictSlack(c.max, c.unused, c.last); got != c.want {
+				t.Fatalf("evictSlack(%d, %d, %d) = %d, want %d", c.max, c.unused, c.last, got, c.want)
+			}
+		})
+	}
+}
+
 // TestGoMemoryLimitFollowsMaxmemory: --maxmemory sets the runtime's soft
 // limit above maxmemory by at most what the runtime holds beside it plus
 // the garbage room; GOMEMLIMIT in the environment, or no maxmemory,

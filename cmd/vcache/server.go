@@ -162,6 +162,7 @@ func runServerSignals(ctx context.Context, sigs <-chan os.Signal, args []string,
 	}
 	gomem.used = n.Keyspace().UsedMemory
 	gomem.changes = n.Keyspace().Changes
+	gomem.slack = n.Keyspace()
 	gomem.set(cfg.Cache.MaxMemory)
 	tctx, stopTuner := context.WithCancel(ctx)
 	var tuning sync.WaitGroup

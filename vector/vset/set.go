@@ -303,6 +303,36 @@ func (s *Set) Add(a *AddArgs) (bool, error) {
 	return !exists, nil
 }
 
+// AddBytes returns how much MemoryBytes rises at once when a is added:
+// for a new element its own bytes, its maps' growth and the graph's next
+// growth (a chunk of capacity when the graph is full; a set's graph
+// starts at 64 nodes and doubles while small), for an element already in
+// the set its attributes' growth. A node judges the VADD with it, so
+// that the write that grows the set is refused (noeviction) or makes
+// room (the other policies) before it is made.
+func (s *Set) AddBytes(a *AddArgs) int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var attr int64
+	if a.Attr != nil {
+		attr = int64(len(*a.Attr))
+	}
+	if id, ok := s.ids[a.Element]; ok {
+		return max(attr-int64(len(s.elems[id].json)), 0)
+	}
+	g := vector.SizeClass(int(unsafe.Sizeof(elem{}))) + vector.SizeClass(len(a.Element)) + attr
+	if n := len(s.ids) + 1; n > s.most {
+		g += vector.MapBytes(n, 24) + vector.MapBytes(n, 16) - vector.MapBytes(s.most, 24) - vector.MapBytes(s.most, 16)
+	}
+	// The graph's own map of the element's id, and its links on the
+	// upper levels (up to 4: with M 16 one element in 65,536 takes more).
+	g += vector.MapBytes(len(s.ids)+1, 8) - vector.MapBytes(len(s.ids), 8) + 4*int64(s.m+1)*4
+	if ix, ok := s.ix.(interface{ GrowthBytes() int64 }); ok {
+		g += ix.GrowthBytes()
+	}
+	return g
+}
+
 // Remove deletes an element and reports whether it existed.
 func (s *Set) Remove(name string) bool {
 	s.mu.Lock()
