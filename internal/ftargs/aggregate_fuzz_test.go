@@ -84,6 +84,7 @@ func TestExprEval(t *testing.T) {
 		{"format('%s=%s', 'a', @a)", "a=3"}, {"split(' x , y ')", "x,y"}, {"floor(2.7) + ceil(2.1)", "5"},
 		{"sqrt(16)", "4"}, {"abs(-2)", "2"}, {"timefmt(@t)", "1970-02-01T00:00:00Z"},
 		{"parsetime('1970-01-02', '%Y-%m-%d')", "86400"}, {"monthofyear(@t)", "1"}, {"1/3", "0.333333333333"},
+		{"inf", "inf"}, {"-inf", "-inf"},
 	} {
 		e, err := ParseExpr(tc.src)
 		if err != nil {
@@ -98,6 +99,12 @@ func TestExprEval(t *testing.T) {
 		{"@a +", "Syntax error at offset 4 near ''"},
 		{"foo(1)", "Unknown function name 'foo'"},
 		{"upper()", "Invalid arguments for function 'upper'"},
+		// A word that is neither a function nor inf (lower case) nor NULL
+		// (upper case) is a symbol RediSearch 2.8's grammar refuses.
+		{"whoami", "Unknown symbol 'whoami'"},
+		{"@a + whoami", "Unknown symbol 'whoami'"},
+		{"null", "Unknown symbol 'null'"},
+		{"INF", "Unknown symbol 'INF'"},
 	} {
 		if _, err := ParseExpr(tc.src); err == nil || err.Error() != tc.want {
 			t.Errorf("%s: %v, want %q", tc.src, err, tc.want)

@@ -318,14 +318,15 @@ func (p *exprParser) parsePrimary() (*Expr, error) {
 			return nil, err
 		}
 		if p.tok.kind != tLParen {
-			switch strings.ToLower(t.text) {
-			case "null":
+			// RediSearch's lexer knows inf (lower case) and its grammar
+			// NULL (upper case); any other word is a symbol it refuses.
+			switch t.text {
+			case "NULL":
 				return &Expr{kind: exNull}, nil
 			case "inf":
 				return &Expr{kind: exNum, num: posInf}, nil
 			}
-			p.tok = t
-			return nil, p.syntaxError()
+			return nil, fmt.Errorf("Unknown symbol '%s'", t.text)
 		}
 		name := strings.ToLower(t.text)
 		if _, ok := exprFuncs[name]; !ok {

@@ -88,7 +88,7 @@ func TestParseDefaultsAndErrors(t *testing.T) {
 		"i SEARCH x VSIM @v $p LIMIT 2 0":                                                   "The `offset` of the LIMIT must be 0 when `num` is 0",
 		"i SEARCH x VSIM @v $p SORTBY 1 @a NOSORT":                                          "NOSORT is not allowed with SORTBY",
 		"i SEARCH x VSIM @v $p GROUPBY 1 @a REDUCE COUNT 0 AS c APPLY @b AS d PARAMS 2 p q": "Property `b` not loaded nor in schema",
-		"i SEARCH x VSIM @v $p APPLY whoami PARAMS 2 p q":                                   "Syntax error at offset 0 near 'whoami'",
+		"i SEARCH x VSIM @v $p APPLY whoami PARAMS 2 p q":                                   "Unknown symbol 'whoami'",
 		"i SEARCH x VSIM @v $p WITHCURSOR COUNT 0":                                          "Bad arguments for COUNT: Value is outside acceptable bounds",
 		"i SEARCH x VSIM @v $p FORMAT JSON":                                                 "Bad value for FORMAT: JSON (allowed: STRING, EXPAND)",
 	} {

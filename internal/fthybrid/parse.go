@@ -124,6 +124,11 @@ type Request struct {
 }
 
 // errf is a RediSearch-style error.
+// dialectRefused is RediSearch 8.4's answer to DIALECT anywhere in
+// FT.HYBRID: its queries are always read as DIALECT 2 (or the configured
+// default when higher).
+const dialectRefused = "DIALECT is not supported in FT.HYBRID or any of its subqueries. Please check the documentation on search-default-dialect configuration."
+
 func errf(format string, a ...any) error { return errors.New(fmt.Sprintf(format, a...)) }
 
 func eq(b []byte, s string) bool { return strings.EqualFold(string(b), s) }
@@ -270,6 +275,8 @@ func (p *parser) search(r *Request) error {
 			r.TextAlias = string(v)
 		case p.peek("VSIM"):
 			return nil
+		case p.peek("DIALECT"):
+			return errf(dialectRefused)
 		default:
 			return errf("Unknown argument `%s` in SEARCH", p.args[p.i])
 		}

@@ -101,7 +101,10 @@ func (p *parser) tail(r *Request) error {
 				r.Timeout, r.HasTimeout = n, true
 			}
 		case "DIALECT":
-			_, err = p.intValue(opt, 2)
+			// Read as a number first, as RediSearch does, then refused.
+			if _, err = p.intValue(opt, 1); err == nil {
+				err = errf(dialectRefused)
+			}
 		case "SCORER":
 			return errf("SCORER belongs to the SEARCH block of FT.HYBRID")
 		default:

@@ -177,6 +177,8 @@ func CheckFTHybridErrors(t *testing.T, addr, index string) {
 		{[]any{"FT.HYBRID", index, "SEARCH", "apple", "SCORER", 3, "TFIDF", 1, 2, "VSIM", "@emb", "$v", "PARAMS", 2, "v", blob}, "SCORER TFIDF takes no parameters"},
 		{vsim("BOGUS"), "Unknown argument `BOGUS`"},
 		{vsim("TIMEOUT", -5), "Invalid TIMEOUT value"},
+		{vsim("DIALECT", 2), "DIALECT is not supported in FT.HYBRID or any of its subqueries"},
+		{[]any{"FT.HYBRID", index, "SEARCH", "apple", "DIALECT", 2, "VSIM", "@emb", "$v", "PARAMS", 2, "v", blob}, "DIALECT is not supported in FT.HYBRID"},
 		{[]any{"FT.HYBRID", index, "SEARCH", "apple", "VSIM", "@emb", "$v", "PARAMS", 3, "v", blob, "x"}, "PARAM VALUE pairs"},
 		{[]any{"FT.HYBRID", index, "SEARCH", "@body:(", "VSIM", "@emb", "$v", "PARAMS", 2, "v", blob}, "Syntax error"},
 		{[]any{"FT.HYBRID", index, "SEARCH", "apple", "VSIM", "@emb", "$v", "PARAMS", 2, "v", "short"}, ""},
