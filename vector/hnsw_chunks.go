@@ -15,7 +15,7 @@ package vector
 // (a quarter of a vector) are chunked the same way: flat, the copy of the
 // two at a growth of a 42,000-node graph put 11 MB of garbage beside 12 MB
 // of new arrays, the peak of RSS when loading to maxmemory. What stays
-// flat is a few bytes a node (levels, ids, norms, upper-level headers).
+// flat is a few bytes a node (levels, ids, norms, upper-level pointers).
 const (
 	vecShift = 10
 	vecChunk = 1 << vecShift // nodes a chunk
@@ -89,7 +89,7 @@ func (h *hnsw) growthFor(n int) int64 {
 // 40 KB allocation. The arrays are sized exactly (growTo, growChunks), so
 // c and cc tell their sizes.
 func (h *hnsw) arraysBytes(c, cc int) int64 {
-	b := h.st.arraysBytes(c, cc) + SizeClass(c) + chunkedBytes(cc, (h.m0+1)*4) + SizeClass(c*24) + 2*SizeClass(c*4)
+	b := h.st.arraysBytes(c, cc) + SizeClass(c) + chunkedBytes(cc, (h.m0+1)*4) + SizeClass(c*8) + 2*SizeClass(c*4)
 	if h.sq != nil {
 		b += chunkedBytes(cc, h.sq.stride) + SizeClass(c*4)
 	}
