@@ -39,8 +39,11 @@ func TestHNSWGrowthLeavesVectorsInPlace(t *testing.T) {
 	for _, c := range h.st.vecs {
 		held += len(c)
 	}
-	if want := h.capN * h.st.stride; held != want {
-		t.Fatalf("chunks hold %d floats for capacity %d (%d), want exactly that", held, h.capN, want)
+	if want := h.chunkN * h.st.stride; held != want {
+		t.Fatalf("chunks hold %d floats for %d nodes (%d), want exactly that", held, h.chunkN, want)
+	}
+	if h.chunkN != min(h.capN, (n+vecMask)&^vecMask) {
+		t.Fatalf("chunks for %d nodes with %d vectors (capacity %d): want them to end at the last one's chunk", h.chunkN, n, h.capN)
 	}
 	for i := 0; i < n; i += 97 {
 		got := h.st.vec(uint32(i))[:4]
@@ -140,12 +143,12 @@ func TestHNSWGrowthBytesIsTheNextJump(t *testing.T) {
 			if i == 2000 {
 				ix.Remove(7) // its slot is reused: no growth at the next Add
 			}
-			g, before, capN := h.GrowthBytes(), ix.MemoryBytes(), h.capN
+			g, before, capN, chunkN := h.GrowthBytes(), ix.MemoryBytes(), h.capN, h.chunkN
 			if err := ix.Add(uint32(i), vec()); err != nil {
 				t.Fatal(err)
 			}
 			rise := ix.MemoryBytes() - before
-			if h.capN != capN {
+			if h.capN != capN || h.chunkN != chunkN {
 				grew++
 				if g == 0 || rise < g || rise > g+h.nodeBytes()+64 {
 					t.Fatalf("codes %v: the Add of %d grew the graph from %d to %d nodes, MemoryBytes rose %d, GrowthBytes said %d",

@@ -167,6 +167,7 @@ func SetCodes(ix Index, codes Quant, rerank int) error {
 	if codes != QuantNone {
 		sq = newSQ8(p.Dim)
 		sq.grow(0, h.capN)
+		sq.growChunks(0, h.chunkN)
 		h.idMu.Lock()
 		n := h.next
 		h.idMu.Unlock()
@@ -175,6 +176,6 @@ func SetCodes(ix Index, codes Quant, rerank int) error {
 		}
 	}
 	h.p, h.sq = p, sq
-	h.arrayMem = h.arraysBytes(h.capN)
+	h.arrayMem = h.arraysBytes(h.capN, h.chunkN)
 	return nil
 }

@@ -106,8 +106,8 @@ func (h *hnsw) shrink(n int) {
 	h.upper = shrinkTo(h.upper, n)
 	h.exts = shrinkTo(h.exts, n)
 	h.dead = shrinkTo(h.dead, n)
-	h.capN = n
-	h.arrayMem = h.arraysBytes(n)
+	h.capN, h.chunkN = n, n
+	h.arrayMem = h.arraysBytes(n, n)
 }
 
 // copySlot copies node from's vector into slot to.

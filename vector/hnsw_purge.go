@@ -66,7 +66,7 @@ func (h *hnsw) purge(force bool) {
 		case slotDead:
 			h.list0(i)[0] = 0
 			if l := int(h.levels[i]); l > 0 {
-				h.uppers.Add(-int64(l*(h.m+1)) * 4)
+				h.uppers.Add(-h.upperBytes(l))
 			}
 			h.upper[i] = nil
 			h.levels[i] = 0

@@ -63,16 +63,16 @@ func (s *vstore) vectorBytes() int64 {
 	return int64(s.stride)*4 + 4
 }
 
-// arraysBytes is what the store's arrays take on the heap at capacity c
-// (hnsw.arraysBytes).
-func (s *vstore) arraysBytes(c int) int64 {
+// arraysBytes is what the store's arrays take on the heap at capacity c,
+// its chunks holding cc nodes (hnsw.arraysBytes).
+func (s *vstore) arraysBytes(c, cc int) int64 {
 	switch s.q {
 	case QuantInt8:
 		return SizeClass(c*s.stride) + SizeClass(c*8) + SizeClass(c*4)
 	case QuantBinary:
 		return SizeClass(c * s.stride * 8)
 	}
-	return chunkedBytes(c, s.stride*4) + SizeClass(c*4)
+	return chunkedBytes(cc, s.stride*4) + SizeClass(c*4)
 }
 
 // lines is the cache lines of a vector to prefetch (at most 8).
@@ -99,7 +99,8 @@ func growTo[T any](v []T, from, to int) []T {
 	return out
 }
 
-// grow makes room for n nodes (from the old capacity c).
+// grow makes room for n nodes (from the old capacity c) in the flat
+// arrays.
 func (s *vstore) grow(c, n int) {
 	switch s.q {
 	case QuantInt8:
@@ -109,8 +110,15 @@ func (s *vstore) grow(c, n int) {
 	case QuantBinary:
 		s.bits = growTo(s.bits, c*s.stride, n*s.stride)
 	default:
-		s.vecs = growChunks(s.vecs, s.stride, c, n)
 		s.norms = growTo(s.norms, c, n)
+	}
+}
+
+// growChunks makes room for nodes from..to in the chunked arrays (the
+// float32 vectors).
+func (s *vstore) growChunks(from, to int) {
+	if s.q == QuantNone {
+		s.vecs = growChunks(s.vecs, s.stride, from, to)
 	}
 }
 

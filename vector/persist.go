@@ -263,7 +263,7 @@ func (h *hnsw) writeHiding(w io.Writer, hide map[uint32]bool) (int64, error) {
 			l0 := h.list0(i)
 			e.u32s(l0[:1+l0[0]])
 			for lc := 1; lc <= int(h.levels[i]); lc++ {
-				l := h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
+				l := h.linkList(i, lc)
 				e.u32s(l[:1+l[0]])
 			}
 		}
@@ -311,10 +311,9 @@ func readHNSW(d *dec, p Params) (Index, error) {
 		}
 		readLinks(h.m0, h.list0(uint32(i)))
 		if lvl > 0 {
-			h.upper[id] = make([]uint32, int(lvl)*(h.m+1))
-			h.uppers.Add(int64(lvl) * int64(h.m+1) * 4)
+			h.newUpper(id, int(lvl))
 			for lc := 1; lc <= int(lvl); lc++ {
-				readLinks(h.m, h.upper[id][(lc-1)*(h.m+1):lc*(h.m+1)])
+				readLinks(h.m, h.linkList(id, lc))
 			}
 		}
 		if h.dead[id] == 0 {
@@ -338,7 +337,7 @@ func readHNSW(d *dec, p Params) (Index, error) {
 	}
 	for i := 0; i < n; i++ {
 		for lc := 1; lc <= int(h.levels[i]); lc++ {
-			list := h.upper[i][(lc-1)*(h.m+1) : lc*(h.m+1)]
+			list := h.linkList(uint32(i), lc)
 			for _, j := range list[1 : 1+list[0]] {
 				if int(h.levels[j]) < lc {
 					return nil, fmt.Errorf("node %d links on level %d to node %d of level %d", i, lc, j, h.levels[j])

@@ -51,10 +51,11 @@ func newSQ8(dim int) *sq8 {
 	return s
 }
 
-func (s *sq8) grow(c, n int) {
-	s.codes = growChunks(s.codes, s.stride, c, n)
-	s.mul = growTo(s.mul, c, n)
-}
+// grow makes room for n factors (from c); growChunks for the codes of
+// nodes from..to.
+func (s *sq8) grow(c, n int) { s.mul = growTo(s.mul, c, n) }
+
+func (s *sq8) growChunks(from, to int) { s.codes = growChunks(s.codes, s.stride, from, to) }
 
 // bytesPer is the bytes of one node's code with its factor.
 func (s *sq8) bytesPer() int64 { return int64(s.stride) + 4 }
