@@ -1,9 +1,9 @@
 package ft
 
 import (
-	"sort"
 	"sync/atomic"
 
+	"github.com/vcache/vcache/internal/heapsize"
 	"github.com/vcache/vcache/vector"
 )
 
@@ -182,19 +182,6 @@ func (c *Catalog) GrowthFor(key string) int64 {
 	return g
 }
 
-// sizeClasses are the Go allocator's small size classes.
-var sizeClasses = [...]int{0, 8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
-	288, 320, 352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792,
-	2048, 2304, 2688, 3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728, 10240,
-	10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768}
-
-// sizeClass returns the bytes an allocation of n bytes takes.
-func sizeClass(n int) int64 {
-	if n == 0 {
-		return 0
-	}
-	if n > 32768 {
-		return int64((n + 8191) &^ 8191)
-	}
-	return int64(sizeClasses[sort.SearchInts(sizeClasses[:], n)])
-}
+// sizeClass returns the bytes an allocation of n bytes takes
+// (heapsize.SizeClass).
+func sizeClass(n int) int64 { return heapsize.SizeClass(n) }
