@@ -129,8 +129,11 @@ func TestSaveWithBacklog(t *testing.T) {
 		if n := bix.engine["v"].Len(); n != 2500 {
 			t.Fatalf("restored engine holds %d vectors, want 2500", n)
 		}
+		// Each document's own vector finds it first; EF_RUNTIME 500 over
+		// 2,500 vectors, so that no graph walk misses it (at the default
+		// 10, about one run in ten missed one of the 2,500).
 		for k, f := range docs {
-			req := &SearchRequest{Filter: &Node{Kind: qAll}, KNN: &KNN{K: 1, Field: "v", Param: "B"}, Params: map[string][]byte{"B": f["v"]}, Num: 1}
+			req := &SearchRequest{Filter: &Node{Kind: qAll}, KNN: &KNN{K: 1, Ef: 500, Field: "v", Param: "B"}, Params: map[string][]byte{"B": f["v"]}, Num: 1}
 			res, err := bix.Search(req, func(k string) (map[string][]byte, bool) { f, ok := docs[k]; return f, ok })
 			if err != nil || len(res.Docs) != 1 || res.Docs[0].Key != k {
 				t.Fatalf("%s not found by its last vector after the restore: %+v %v", k, res, err)

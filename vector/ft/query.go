@@ -776,6 +776,33 @@ func (p *parser) parseRange(field string) (*Node, error) {
 	return n, nil
 }
 
+// phraseTermsV2 splits an exact phrase's text as DIALECT 2's lexer reads
+// it (RediSearch 2.8.16 on): a number ("-5", "3.14", "1E3") at least as
+// long as the word starting at the same place is one term, as written
+// (its lexer prefers the number when they tie); the rest
+// is split at spaces and punctuation and lower-cased, as tokens does.
+func phraseTermsV2(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		w := i
+		for w < len(s) && isTokenByte(s[w]) {
+			w++
+		}
+		if n := v2NumberLen(s, i); n > 0 && n >= w-i {
+			out = append(out, s[i:i+n])
+			i += n
+			continue
+		}
+		if w > i {
+			out = append(out, strings.ToLower(s[i:w]))
+			i = w
+			continue
+		}
+		i++
+	}
+	return out
+}
+
 // parsePhrase parses an exact phrase in double quotes, or in single
 // quotes as RediSearch reads them since 8.0 (and clients such as
 // redis-om send for one word): its tokens, in a row, not stemmed.
@@ -812,7 +839,12 @@ func (p *parser) parsePhrase(field string) (*Node, error) {
 			return nil, err
 		}
 	}
-	terms := tokens(b.String())
+	var terms []string
+	if p.v1 {
+		terms = tokens(b.String())
+	} else {
+		terms = phraseTermsV2(b.String())
+	}
 	if len(terms) == 0 {
 		p.pos = open
 		return nil, p.fail()
