@@ -9,7 +9,7 @@ import (
 	"github.com/vcache/vcache/internal/resp"
 )
 
-// proxyFTProfileHybrid is FT.PROFILE index HYBRID [LIMITED] QUERY hybrid
+// fanFTProfileHybrid is FT.PROFILE index HYBRID [LIMITED] QUERY hybrid
 // args... with args[i] the QUERY word: FT.HYBRID's two scatter-gathers
 // (fthybrid.go), each sent to the shards as FT.PROFILE SEARCH, so each
 // shard profiles its SEARCH and VSIM subqueries. The reply is FT.HYBRID's
@@ -17,7 +17,7 @@ import (
 // its Shard ID and its two subqueries' profiles, then Coordinator, with
 // the subqueries' merge from the shards ("Network", "Sorter") and the
 // fusion and pipeline ("Hybrid Merger", its steps).
-func proxyFTProfileHybrid(s *session, cmd resp.Command, i int) (merger, string) {
+func fanFTProfileHybrid(s *session, cmd resp.Command, i int) (merger, string) {
 	started := time.Now()
 	oneLine := strings.NewReplacer("\r", " ", "\n", " ")
 	h, err := fthybrid.Parse(append([][]byte{cmd.Args[1]}, cmd.Args[i+1:]...))

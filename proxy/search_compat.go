@@ -165,7 +165,7 @@ func proxyFTProfile(s *session, cmd resp.Command) (merger, string) {
 		return fanFTProfileAggregate(s, cmd, i)
 	}
 	if len(args) >= 5 && strings.EqualFold(string(args[2]), "HYBRID") && i < len(args)-1 && strings.EqualFold(string(args[i]), "QUERY") {
-		return proxyFTProfileHybrid(s, cmd, i)
+		return fanFTProfileHybrid(s, cmd, i)
 	}
 	if len(args) < 5 || !strings.EqualFold(string(args[2]), "SEARCH") || i >= len(args)-1 || !strings.EqualFold(string(args[i]), "QUERY") {
 		// Malformed, or AGGREGATE: any node answers with the error.
