@@ -15,12 +15,40 @@ import (
 // fusion (internal/fthybrid).
 func cmdFTHybrid(cx *Ctx) {
 	started := time.Now()
-	args, slots, err := searchSlots(cx.Args[1:])
+	h, ix, lists, metric, ok := hybridLists(cx, cx.Args[1:], nil)
+	if !ok {
+		return
+	}
+	if h.WithCursor {
+		writeHybridCursors(cx, h, ix.Schema().Prefixes, lists, metric)
+		return
+	}
+	rows, total, err := h.Run(h.Fuse(lists[0], lists[1], metric))
 	if err != nil {
 		ftError(cx, err)
 		return
 	}
-	h, err := fthybrid.Parse(args)
+	writeAny(cx, h.Reply(rows, total, nil, started))
+}
+
+// hybridSubquery is what FT.PROFILE shows of one of FT.HYBRID's
+// subqueries: its search, the time it took and the documents it kept.
+type hybridSubquery struct {
+	req  *ft.SearchRequest
+	took time.Duration
+	hits int
+}
+
+// hybridLists parses FT.HYBRID's arguments (index first) and runs its
+// two subqueries; ok is false when it has replied with an error. prof,
+// when not nil, receives each subquery's search and time.
+func hybridLists(cx *Ctx, hargs [][]byte, prof *[2]hybridSubquery) (h *fthybrid.Request, ix *ft.Index, lists [2][]fthybrid.Hit, metric fthybrid.Metric, ok bool) {
+	args, slots, err := searchSlots(hargs)
+	if err != nil {
+		ftError(cx, err)
+		return
+	}
+	h, err = fthybrid.Parse(args)
 	if err != nil {
 		ftError(cx, err)
 		return
@@ -35,7 +63,7 @@ func cmdFTHybrid(cx *Ctx) {
 		ftError(cx, err)
 		return
 	}
-	ix := openSearch(cx, h.Index, false, text.ParseQueryFor)
+	ix = openSearch(cx, h.Index, false, text.ParseQueryFor)
 	if ix == nil {
 		return
 	}
@@ -46,16 +74,16 @@ func cmdFTHybrid(cx *Ctx) {
 	if expandDenied(cx, h.Format == "EXPAND", ix) {
 		return
 	}
-	metric, ok := hybridMetric(ix, h.Field)
-	if !ok {
+	metric, found := hybridMetric(ix, h.Field)
+	if !found {
 		cx.Error(fmt.Sprintf("Unknown vector field `%s`", h.Field))
 		return
 	}
 	if refuseGone(cx, slots) {
 		return
 	}
-	lists := [2][]fthybrid.Hit{}
 	for i, req := range []*ft.SearchRequest{text, vec} {
+		t0 := time.Now()
 		capResults(cx.Node.search.Config, req)
 		req.Admit = searchAdmit(cx.Node, slots)
 		res, err := ix.SearchDocs(req, searchDocs(cx.Node.ks, ix, req))
@@ -67,17 +95,11 @@ func cmdFTHybrid(cx *Ctx) {
 			ftError(cx, err)
 			return
 		}
+		if prof != nil {
+			prof[i] = hybridSubquery{req: req, took: time.Since(t0), hits: len(lists[i])}
+		}
 	}
-	if h.WithCursor {
-		writeHybridCursors(cx, h, ix.Schema().Prefixes, lists, metric)
-		return
-	}
-	rows, total, err := h.Run(h.Fuse(lists[0], lists[1], metric))
-	if err != nil {
-		ftError(cx, err)
-		return
-	}
-	writeAny(cx, h.Reply(rows, total, nil, started))
+	return h, ix, lists, metric, true
 }
 
 // writeHybridCursors keeps WITHCURSOR's two lists as FT.AGGREGATE

@@ -39,3 +39,12 @@ func TestFTHybridExpand(t *testing.T) {
 	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
 	testutil.CheckFTHybridExpand(t, tn.addr, "hx", "hx", "hy")
 }
+
+// TestFTProfileHybrid: FT.PROFILE HYBRID's reply (FT.HYBRID's, then the
+// SEARCH and VSIM subqueries' profiles and the fusion's), RESP2 and
+// RESP3, and its errors, on a node.
+func TestFTProfileHybrid(t *testing.T) {
+	tn := startNode(t, nil)
+	testutil.LoadFTHybrid(t, tn.client2(t), "hy", "hy")
+	testutil.CheckFTHybridProfile(t, tn.addr, "hy", 1, false)
+}

@@ -526,7 +526,7 @@ func cmdFTSugLen(cx *Ctx) {
 // errProfileArgs are FT.PROFILE's argument errors, as RediSearch words
 // them.
 var (
-	errProfileType  = errors.New("No `SEARCH` or `AGGREGATE` provided")
+	errProfileType  = errors.New("No `SEARCH`, `AGGREGATE`, or `HYBRID` provided")
 	errProfileQuery = errors.New("The QUERY keyword is expected")
 )
 
@@ -565,6 +565,10 @@ func profileLimited(args [][]byte) bool {
 func cmdFTProfile(cx *Ctx) {
 	if isProfileAggregate(cx.Args) {
 		profileAggregate(cx)
+		return
+	}
+	if isProfileHybrid(cx.Args) {
+		profileHybrid(cx)
 		return
 	}
 	start := time.Now()

@@ -71,7 +71,7 @@ func profileAggregate(cx *Ctx) {
 		took := time.Since(t0)
 		name := "Index"
 		if n > 0 {
-			name = stepProcessor(steps[n-1])
+			name = steps[n-1].Processor()
 		}
 		stages = append(stages, stage{name, int64(len(rows)), max(0, took-prev)})
 		prev = took
@@ -97,23 +97,4 @@ func profileAggregate(cx *Ctx) {
 			procs,
 		},
 	})
-}
-
-// stepProcessor names a pipeline step as RediSearch's result processor
-// for it.
-func stepProcessor(s ftargs.Step) string {
-	switch s.Kind {
-	case ftargs.StepLoad:
-		return "Loader"
-	case ftargs.StepGroup:
-		return "Grouper"
-	case ftargs.StepApply:
-		return "Projector"
-	case ftargs.StepFilter:
-		return "Filter"
-	}
-	if len(s.Sort) > 0 {
-		return "Sorter"
-	}
-	return "Pager/Limiter"
 }

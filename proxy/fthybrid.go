@@ -62,32 +62,9 @@ type hybridMerge struct {
 }
 
 func (m *hybridMerge) merge(s *session, dst []byte) []byte {
-	var lists [2][]fthybrid.Hit
-	for i, sub := range []merger{m.text, m.vec} {
-		raw := sub.merge(s, nil)
-		v, _, err := resp.Parse(raw)
-		if err != nil {
-			return resp.AppendError(dst, "ERR bad reply from backend")
-		}
-		if v.Kind == resp.Error {
-			return append(dst, raw...)
-		}
-		if lists[i], err = hybridHits(&v, i == 1); err != nil {
-			return resp.AppendError(dst, err.Error())
-		}
-	}
-	metric := fthybrid.Cosine
-	if m.info != nil {
-		s.settle(m.info)
-		v, _, err := resp.Parse(m.info.reply)
-		if err != nil || v.Kind == resp.Error {
-			return resp.AppendError(dst, "ERR unexpected FT.INFO reply from a node")
-		}
-		name, ok := infoMetric(&v, m.h.Field)
-		if !ok {
-			return resp.AppendError(dst, "Unknown vector field `"+m.h.Field+"`")
-		}
-		metric = fthybrid.ParseMetric(name)
+	lists, metric, fail := m.lists(s)
+	if fail != nil {
+		return append(dst, fail...)
 	}
 	if m.h.WithCursor {
 		return appendHybridCursors(s, dst, m.h, lists, metric)
@@ -97,6 +74,39 @@ func (m *hybridMerge) merge(s *session, dst []byte) []byte {
 		return resp.AppendError(dst, err.Error())
 	}
 	return appendAny(dst, m.h.Reply(rows, total, nil, m.started))
+}
+
+// lists merges the two subqueries' shards into FT.HYBRID's two lists
+// and reads the vector field's metric; fail is the error reply to give
+// instead, when one of them failed.
+func (m *hybridMerge) lists(s *session) (lists [2][]fthybrid.Hit, metric fthybrid.Metric, fail []byte) {
+	for i, sub := range []merger{m.text, m.vec} {
+		raw := sub.merge(s, nil)
+		v, _, err := resp.Parse(raw)
+		if err != nil {
+			return lists, 0, resp.AppendError(nil, "ERR bad reply from backend")
+		}
+		if v.Kind == resp.Error {
+			return lists, 0, raw
+		}
+		if lists[i], err = hybridHits(&v, i == 1); err != nil {
+			return lists, 0, resp.AppendError(nil, err.Error())
+		}
+	}
+	metric = fthybrid.Cosine
+	if m.info != nil {
+		s.settle(m.info)
+		v, _, err := resp.Parse(m.info.reply)
+		if err != nil || v.Kind == resp.Error {
+			return lists, 0, resp.AppendError(nil, "ERR unexpected FT.INFO reply from a node")
+		}
+		name, ok := infoMetric(&v, m.h.Field)
+		if !ok {
+			return lists, 0, resp.AppendError(nil, "Unknown vector field `"+m.h.Field+"`")
+		}
+		metric = fthybrid.ParseMetric(name)
+	}
+	return lists, metric, nil
 }
 
 // appendHybridCursors keeps WITHCURSOR's two merged lists as the proxy's
@@ -207,7 +217,8 @@ func valueAny(v *resp.Value) any {
 	return out
 }
 
-// appendAny writes nested []any of strings and int64s as RESP2.
+// appendAny writes nested []any of strings, int64s and reply values as
+// RESP2.
 func appendAny(dst []byte, v any) []byte {
 	switch x := v.(type) {
 	case []any:
@@ -220,6 +231,8 @@ func appendAny(dst []byte, v any) []byte {
 		return resp.AppendBulk(dst, x)
 	case int64:
 		return resp.AppendInt(dst, x)
+	case resp.Value:
+		return x.AppendTo(dst)
 	}
 	return resp.AppendNull(dst)
 }

@@ -164,6 +164,9 @@ func proxyFTProfile(s *session, cmd resp.Command) (merger, string) {
 	if len(args) >= 5 && strings.EqualFold(string(args[2]), "AGGREGATE") && i < len(args)-1 && strings.EqualFold(string(args[i]), "QUERY") {
 		return fanFTProfileAggregate(s, cmd, i)
 	}
+	if len(args) >= 5 && strings.EqualFold(string(args[2]), "HYBRID") && i < len(args)-1 && strings.EqualFold(string(args[i]), "QUERY") {
+		return fanFTProfileHybrid(s, cmd, i)
+	}
 	if len(args) < 5 || !strings.EqualFold(string(args[2]), "SEARCH") || i >= len(args)-1 || !strings.EqualFold(string(args[i]), "QUERY") {
 		// Malformed, or AGGREGATE: any node answers with the error.
 		return fanFTFirst(s, cmd)

@@ -56,3 +56,16 @@ func TestFTHybridExpandThroughTheProxy(t *testing.T) {
 	testutil.LoadFTHybrid(t, c, "pxh", "pxh")
 	testutil.CheckFTHybridExpand(t, addr, "pxj", "pxj", "pxh")
 }
+
+// TestFTProfileHybridThroughTheProxy: FT.PROFILE HYBRID through the proxy
+// over three nodes: FT.HYBRID's reply, each shard's SEARCH and VSIM
+// profiles under its Shard ID, and the proxy's merge and fusion as the
+// Coordinator, RESP2 and RESP3, and the errors, as RediSearch's cluster.
+func TestFTProfileHybridThroughTheProxy(t *testing.T) {
+	addr, cancel, done := startCmd(t, "dev", "--port", "0", "--loglevel", "error")
+	defer func() { cancel(); <-done }()
+	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, MaxRetries: -1})
+	defer c.Close()
+	testutil.LoadFTHybrid(t, c, "pph", "pph")
+	testutil.CheckFTHybridProfile(t, addr, "pph", 3, true)
+}

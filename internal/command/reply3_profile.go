@@ -2,9 +2,10 @@ package command
 
 import "github.com/vcache/vcache/internal/resp"
 
-// ftProfileShape is FT.PROFILE's Reply3 (FT.PROFILE index SEARCH|AGGREGATE
+// ftProfileShape is FT.PROFILE's Reply3 (FT.PROFILE index SEARCH|AGGREGATE|HYBRID
 // [LIMITED] QUERY query options...): RediSearch's {"Results", "Profile"}
-// map, the results in the profiled command's RESP3 form.
+// map, the results in the profiled command's RESP3 form; for HYBRID,
+// FT.HYBRID's map with a "Profile" entry, as RediSearch 8.4's.
 func ftProfileShape(args [][]byte) resp.Shape {
 	if len(args) < 5 {
 		return resp.AsIs
@@ -23,6 +24,9 @@ func ftProfileShape(args [][]byte) resp.Shape {
 		return resp.FTProfileShape(ftSearchShape(line))
 	case EqualFold(args[2], "aggregate"):
 		return resp.FTProfileShape(ftAggregateShape(line))
+	case EqualFold(args[2], "hybrid"):
+		// FT.HYBRID's map with the profile as one more entry
+		return ftHybridShape(line)
 	}
 	return resp.AsIs
 }

@@ -204,3 +204,22 @@ func SortFields(s *Step) []string {
 	}
 	return slices.Clip(out)
 }
+
+// Processor names the step as RediSearch's result processor for it
+// (FT.PROFILE's "Type").
+func (s *Step) Processor() string {
+	switch s.Kind {
+	case StepLoad:
+		return "Loader"
+	case StepGroup:
+		return "Grouper"
+	case StepApply:
+		return "Projector"
+	case StepFilter:
+		return "Filter"
+	}
+	if len(s.Sort) > 0 {
+		return "Sorter"
+	}
+	return "Pager/Limiter"
+}

@@ -96,23 +96,67 @@ func (r *Request) value(text string) ftargs.Value {
 	return ftargs.Str(text)
 }
 
+// RunProfile fuses the lists and runs the pipeline as Fuse and Run do,
+// and returns FT.PROFILE's result processors for them (times formatted
+// by ms): the fusion ("Hybrid Merger", with the rows it makes) and each
+// pipeline step with the rows that leave it (the last one a "Sorter",
+// left out under NOSORT with no SORTBY).
+func (r *Request) RunProfile(text, vec []Hit, m Metric, ms func(time.Duration) string) ([]ftargs.Row, int64, []any, error) {
+	t0 := time.Now()
+	fused := r.Fuse(text, vec, m)
+	procs := []any{[]any{"Type", "Hybrid Merger", "Time", ms(time.Since(t0)), "Results processed", int64(len(fused))}}
+	last := &r.Pipeline.Steps[len(r.Pipeline.Steps)-1]
+	rows, total, err := r.RunObserved(fused, func(s *ftargs.Step, n int, took time.Duration) {
+		name := s.Processor()
+		if s == last {
+			if r.NoSort && len(s.Sort) == 0 {
+				return
+			}
+			name = "Sorter"
+		}
+		procs = append(procs, []any{"Type", name, "Time", ms(took), "Results processed", int64(n)})
+	})
+	return rows, total, procs, err
+}
+
 // Run turns the fused rows into the results: each a pipeline row, run
 // through the post-fusion steps. total is the number of rows before the
 // last step's page (LIMIT, 0 10 by default): the fused documents, or
 // what FILTER kept, or the groups of a GROUPBY.
 func (r *Request) Run(fused []Row) ([]ftargs.Row, int64, error) {
+	return r.RunObserved(fused, nil)
+}
+
+// RunObserved is Run telling seen, when not nil, of each pipeline step
+// (GROUPBY, APPLY, FILTER, then the last arrange step): the rows that
+// leave it and the time it took (FT.PROFILE's result processors).
+func (r *Request) RunObserved(fused []Row, seen func(s *ftargs.Step, rows int, took time.Duration)) ([]ftargs.Row, int64, error) {
 	rows := make([]ftargs.Row, len(fused))
 	for i := range fused {
 		rows[i] = r.row(&fused[i])
 	}
 	steps := r.Pipeline.Steps
 	last := steps[len(steps)-1]
-	rows, _, err := ftargs.Run(steps[:len(steps)-1], rows, 0)
-	if err != nil {
-		return nil, 0, err
+	if seen == nil {
+		var err error
+		if rows, _, err = ftargs.Run(steps[:len(steps)-1], rows, 0); err != nil {
+			return nil, 0, err
+		}
+	}
+	for i := 0; seen != nil && i < len(steps)-1; i++ {
+		t0 := time.Now()
+		var err error
+		if rows, _, err = ftargs.Run(steps[i:i+1], rows, 0); err != nil {
+			return nil, 0, err
+		}
+		seen(&steps[i], len(rows), time.Since(t0))
 	}
 	total := int64(len(rows))
+	t0 := time.Now()
 	rows = ftargs.Arrange(&last, rows)
+	if seen != nil {
+		seen(&steps[len(steps)-1], len(rows), time.Since(t0))
+	}
 	for i := range steps {
 		if steps[i].Kind == ftargs.StepGroup {
 			return rows, total, nil
